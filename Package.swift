@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+// libazaudio: a Swift engine behind a stable C ABI (include/azaudio.h).
+// Build the shared library with `make` (it adds the SONAME and the export list); `swift build` alone is for
+// development.
+import PackageDescription
+
+let package = Package(
+    name: "azaudio",
+    products: [
+        .library(name: "azaudio", type: .dynamic, targets: ["AzAudio"]),
+    ],
+    targets: [
+        // libcurl plus a tiny shim: typed wrappers for curl's variadic functions and the share-handle locks.
+        .target(
+            name: "CCurl",
+            path: "Sources/CCurl",
+            linkerSettings: [.linkedLibrary("curl")]
+        ),
+        // Imports the public header include/azaudio.h into Swift, so `@c @implementation` checks every export.
+        .systemLibrary(name: "CAzAudio", path: "Sources/CAzAudio"),
+        // The engine: pure Swift, no C ABI concerns.
+        .target(
+            name: "AzAudioCore",
+            dependencies: ["CCurl"]
+        ),
+        // The C ABI layer only.
+        .target(
+            name: "AzAudio",
+            dependencies: ["AzAudioCore", "CAzAudio"],
+            linkerSettings: [
+                .unsafeFlags([
+                    "-static-stdlib",
+                    "-Xlinker", "--version-script=abi/exports.map",
+                    "-Xlinker", "-soname=libazaudio.so.0",
+                ]),
+            ]
+        ),
+        .testTarget(name: "AzAudioCoreTests", dependencies: ["AzAudioCore"]),
+    ]
+)

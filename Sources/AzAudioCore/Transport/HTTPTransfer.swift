@@ -1,0 +1,118 @@
+import CCurl
+import Glibc
+
+/// One attempt of one request on one curl easy handle: its callbacks' state and what they observed.
+final class HTTPTransfer {
+    let body: RequestBody
+    let handler: ResponseHandler
+    let cancel: CancellationToken?
+
+    /// Bytes of an in-memory body already handed to curl.
+    var bodyOffset = 0
+    /// Set when a callback failed; reported instead of curl's generic code.
+    var callbackError: AzError?
+    var headers = HTTPHeaders()
+    var status = 0
+    var headDelivered = false
+    /// True once any response body byte reached the handler: from then on, no retry.
+    var bodyDelivered = false
+    var errorBody: [UInt8] = []
+    var errorBodyLimitReached = false
+    let easy: UnsafeMutableRawPointer
+
+    init(easy: UnsafeMutableRawPointer, body: RequestBody, handler: ResponseHandler, cancel: CancellationToken?) {
+        self.easy = easy
+        self.body = body
+        self.handler = handler
+        self.cancel = cancel
+    }
+
+    var isErrorStatus: Bool { status >= 400 }
+
+    var head: HTTPResponseHead { HTTPResponseHead(status: status, headers: headers) }
+
+    func onHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            // A new response (after 100 Continue, for instance): forget the previous headers.
+            headers = HTTPHeaders()
+            let parts = line.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+        } else {
+            headers.addRawLine(line)
+        }
+    }
+
+    /// Returns false to abort the transfer.
+    func onData(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if isErrorStatus {
+            let room = ServiceErrorParser.maxRawBody - errorBody.count
+            if room > 0 { errorBody.append(contentsOf: bytes.prefix(room)) } else { errorBodyLimitReached = true }
+            return true
+        }
+        do throws(AzError) {
+            try deliverHeadIfNeeded()
+            bodyDelivered = true
+            try handler.onBody(bytes)
+            return true
+        } catch {
+            callbackError = error
+            return false
+        }
+    }
+
+    func deliverHeadIfNeeded() throws(AzError) {
+        guard !headDelivered else { return }
+        headDelivered = true
+        try handler.onHead(head)
+    }
+
+    /// Fills curl's upload buffer. Returns bytes written, or nil to abort.
+    func onRead(_ buffer: UnsafeMutableRawBufferPointer) -> Int? {
+        switch body {
+        case .none: return 0
+        case .bytes(let bytes):
+            let n = min(buffer.count, bytes.count - bodyOffset)
+            if n > 0 {
+                bytes.withUnsafeBytes { src in
+                    buffer.baseAddress!.copyMemory(from: src.baseAddress! + bodyOffset, byteCount: n)
+                }
+                bodyOffset += n
+            }
+            return n
+        case .stream(let stream):
+            do throws(AzError) {
+                return try stream.read(into: buffer)
+            } catch {
+                callbackError = error
+                return nil
+            }
+        }
+    }
+}
+
+// C callbacks: each recovers its transfer from the user pointer.
+
+let curlHeaderCallback: ccurl_data_fn = { data, size, count, user in
+    let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user!).takeUnretainedValue()
+    transfer.onHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+    return size * count
+}
+
+let curlWriteCallback: ccurl_data_fn = { data, size, count, user in
+    let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user!).takeUnretainedValue()
+    return transfer.onData(UnsafeRawBufferPointer(start: data, count: size * count)) ? size * count : 0
+}
+
+let curlReadCallback: ccurl_data_fn = { data, size, count, user in
+    let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user!).takeUnretainedValue()
+    guard let n = transfer.onRead(UnsafeMutableRawBufferPointer(start: data, count: size * count)) else {
+        return Int(CURL_READFUNC_ABORT)
+    }
+    return n
+}
+
+let curlProgressCallback: ccurl_xferinfo_fn = { user, _, _, _, _ in
+    let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user!).takeUnretainedValue()
+    return transfer.cancel?.isCancelled == true ? 1 : 0
+}
