@@ -9,25 +9,19 @@ Azure-shaped error body.
 
 from __future__ import annotations
 
-import json
-import secrets
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+
+from . import auth
+from .errors import ApiError
 
 if TYPE_CHECKING:  # pragma: no cover - imported for annotations only
     from .faults import FaultQueue
     from .requestlog import RequestLog
     from .stt import STTEngine
     from .tts import TTSEngine
-
-#: The exact body Azure OpenAI answers a request that has no valid key with.
-UNAUTHORIZED_MESSAGE = (
-    "Access denied due to invalid subscription key or wrong API endpoint. "
-    "Make sure to provide a valid key for an active subscription and use a "
-    "correct regional API endpoint for your resource."
-)
 
 
 @dataclass
@@ -50,18 +44,9 @@ class EmulatorContext:
         (for the realtime WebSocket routes only, as browsers cannot set headers)
         an ``api-key`` query parameter. Comparison is constant-time.
         """
-        candidates = [request.headers.get("api-key", "")]
-        authorization = request.headers.get("Authorization", "")
-        if authorization[:7].lower() == "bearer ":
-            candidates.append(authorization[7:].strip())
-        if request.path.rstrip("/").endswith("/realtime"):
-            candidates.append(request.query.get("api-key", ""))
-        expected = self.api_key.encode()
-        for candidate in candidates:
-            if candidate and secrets.compare_digest(candidate.encode(), expected):
-                return None
-        body = {"error": {"code": "401", "message": UNAUTHORIZED_MESSAGE}}
-        return web.json_response(body, status=401)
+        if auth.is_authorised(request, self.api_key):
+            return None
+        return auth.unauthorised().response()
 
     def azure_error(
         self,
@@ -73,10 +58,4 @@ class EmulatorContext:
         headers: dict[str, str] | None = None,
     ) -> web.Response:
         """Build an Azure-shaped ``{"error": {...}}`` JSON response."""
-        body = {"error": {"code": code, "message": message, "param": param, "type": type_}}
-        return web.Response(
-            status=status,
-            text=json.dumps(body),
-            content_type="application/json",
-            headers=headers,
-        )
+        return ApiError(status, code, message, param, type_, headers).response()

@@ -1,0 +1,155 @@
+"""Command-line entry points.
+
+``azaudio-emulator`` serves until interrupted, after printing exactly one line
+on stdout: ``azaudio-emulator listening on http://HOST:PORT`` (``https`` with
+``--tls-cert``). ``azaudio-emulator-run [options] -- CMD ARGS...`` starts one
+on a free port, runs CMD with ``AZURE_OPENAI_ENDPOINT`` and
+``AZURE_OPENAI_API_KEY`` set, stops it, and exits with CMD's status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import re
+import signal
+import ssl
+import subprocess
+import sys
+
+from aiohttp import web
+
+from .app import create_app
+from .context import EmulatorContext
+from .faults import FaultQueue
+from .models import DEFAULT_DEPLOYMENTS, parse_deployments
+from .requestlog import RequestLog
+from .stt import STTEngine
+from .tts import TTSEngine
+
+DEFAULT_API_KEY = "emulator-key"
+DEFAULT_API_VERSION = "2025-04-01-preview"
+_LISTENING = re.compile(r"^azaudio-emulator listening on (\S+)$")
+
+
+def _positive(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be greater than 0")
+    return value
+
+
+def _deployments(text: str) -> dict[str, str]:
+    try:
+        return parse_deployments(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``azaudio-emulator`` options."""
+    parser = argparse.ArgumentParser(
+        prog="azaudio-emulator",
+        description="A local Azure OpenAI audio service (REST and realtime) for offline tests.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port to bind; 0 picks a free one (default 8080)")
+    parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the accepted key (default emulator-key)")
+    parser.add_argument("--deployments", type=_deployments, default=dict(DEFAULT_DEPLOYMENTS),
+                        help="name=model pairs separated by commas (default: one per model, named after it)")
+    parser.add_argument("--speed", type=_positive, default=1.0,
+                        help="realtime audio is paced this many times faster than real time (default 1)")
+    parser.add_argument("--session-max-seconds", type=_positive, default=1800.0,
+                        help="realtime session limit before session_expired (default 1800)")
+    parser.add_argument("--tls-cert", help="PEM certificate (chain) file: serve https:// and wss://")
+    parser.add_argument("--tls-key", help="PEM private key file for --tls-cert")
+    return parser
+
+
+def _ssl_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
+    if cert is None:
+        return None
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context
+
+
+async def _serve(ctx: EmulatorContext, host: str, port: int, tls: ssl.SSLContext | None) -> None:
+    runner = web.AppRunner(create_app(ctx), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, host, port, ssl_context=tls)
+    await site.start()
+    bound_host, bound_port = runner.addresses[0][:2]
+    shown = f"[{bound_host}]" if ":" in bound_host else bound_host
+    print(f"azaudio-emulator listening on {'https' if tls else 'http'}://{shown}:{bound_port}", flush=True)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    await runner.cleanup()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``azaudio-emulator``: serve until SIGINT or SIGTERM."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if (args.tls_cert is None) != (args.tls_key is None):
+        parser.error("--tls-cert and --tls-key go together")
+    logging.basicConfig(level=logging.WARNING, format="azaudio-emulator: %(levelname)s %(message)s")
+    try:
+        tls = _ssl_context(args.tls_cert, args.tls_key)
+    except (OSError, ssl.SSLError) as exc:
+        parser.error(f"cannot load the TLS certificate or key: {exc}")
+    ctx = EmulatorContext(
+        api_key=args.api_key,
+        deployments=args.deployments,
+        speed=args.speed,
+        session_max_seconds=args.session_max_seconds,
+        tts=TTSEngine(),
+        stt=STTEngine(),
+        faults=FaultQueue(),
+        log=RequestLog(),
+    )
+    try:
+        asyncio.run(_serve(ctx, args.host, args.port, tls))
+    except OSError as exc:
+        print(f"azaudio-emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_main(argv: list[str] | None = None) -> int:
+    """``azaudio-emulator-run [emulator options] -- CMD ARGS...``."""
+    argv = sys.argv[1:] if argv is None else argv
+    if "--" not in argv or argv.index("--") == len(argv) - 1:
+        print("usage: azaudio-emulator-run [emulator options] -- CMD [ARGS...]", file=sys.stderr)
+        return 2
+    split = argv.index("--")
+    options, command = argv[:split], argv[split + 1:]
+    args = build_parser().parse_args(["--port", "0", *options])
+    emulator = subprocess.Popen(
+        [sys.executable, "-m", "azaudio_emulator", "--port", "0", *options],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        match = _LISTENING.match(emulator.stdout.readline().strip())
+        if match is None:
+            print("azaudio-emulator-run: the emulator did not start", file=sys.stderr)
+            return 1
+        env = dict(os.environ, AZURE_OPENAI_ENDPOINT=match.group(1), AZURE_OPENAI_API_KEY=args.api_key)
+        env.setdefault("OPENAI_API_VERSION", DEFAULT_API_VERSION)
+        try:
+            return subprocess.call(command, env=env)
+        except OSError as exc:
+            print(f"azaudio-emulator-run: cannot run {command[0]}: {exc}", file=sys.stderr)
+            return 127
+    finally:
+        emulator.terminate()
+        try:
+            emulator.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            emulator.kill()
+            emulator.wait()

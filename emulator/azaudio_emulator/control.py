@@ -1,0 +1,68 @@
+"""The control API under ``/_emulator/`` (never under the Azure routes).
+
+    GET    /_emulator/health     {"status": "ok", "version": ...}
+    POST   /_emulator/faults     queue a fault (JSON: kind, match, count, params)
+    GET    /_emulator/faults     the faults still queued
+    DELETE /_emulator/faults     clear the queue
+    GET    /_emulator/requests   what was received (?path=<substring> filters)
+    DELETE /_emulator/requests   clear the log
+"""
+
+from __future__ import annotations
+
+import json
+
+from aiohttp import web
+
+from . import __version__
+from .faults import FaultSpecError
+from .handlers import context
+
+
+async def health(request: web.Request) -> web.Response:
+    """Liveness and version."""
+    return web.json_response({"status": "ok", "version": __version__})
+
+
+async def add_fault(request: web.Request) -> web.Response:
+    """Queue a fault; 400 with ``{"error": ...}`` when it is malformed."""
+    try:
+        fault = context(request).faults.add(await request.json())
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        return web.json_response({"error": "the body must be a JSON object"}, status=400)
+    except FaultSpecError as exc:
+        return web.json_response({"error": str(exc)}, status=400)
+    return web.json_response(fault, status=201)
+
+
+async def list_faults(request: web.Request) -> web.Response:
+    """The faults still queued."""
+    return web.json_response({"faults": context(request).faults.pending()})
+
+
+async def clear_faults(request: web.Request) -> web.Response:
+    """Drop every queued fault."""
+    context(request).faults.clear()
+    return web.Response(status=204)
+
+
+async def list_requests(request: web.Request) -> web.Response:
+    """The request log, oldest first."""
+    entries = context(request).log.entries(request.query.get("path", ""))
+    return web.json_response({"requests": entries})
+
+
+async def clear_requests(request: web.Request) -> web.Response:
+    """Forget the request log."""
+    context(request).log.clear()
+    return web.Response(status=204)
+
+
+def add_control_routes(app: web.Application) -> None:
+    """Register the control API."""
+    app.router.add_get("/_emulator/health", health)
+    app.router.add_post("/_emulator/faults", add_fault)
+    app.router.add_get("/_emulator/faults", list_faults)
+    app.router.add_delete("/_emulator/faults", clear_faults)
+    app.router.add_get("/_emulator/requests", list_requests)
+    app.router.add_delete("/_emulator/requests", clear_requests)

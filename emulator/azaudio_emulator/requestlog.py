@@ -1,0 +1,72 @@
+"""The request log that ``GET /_emulator/requests`` returns.
+
+Entries are JSON-able dictionaries. Secrets never enter the log: credential
+headers and the ``api-key`` query parameter are removed by `record`, and large
+strings (base64 audio) are summarised by `summarise`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+import time
+from collections import deque
+from typing import Any
+
+from .auth import SECRET_HEADERS
+
+_LONG_STRING = 256
+
+
+def redact_headers(headers: Any) -> dict[str, str]:
+    """Copy `headers` without the credential headers."""
+    return {k: v for k, v in dict(headers).items() if k.lower() not in SECRET_HEADERS}
+
+
+def redact_query(query: Any) -> dict[str, str]:
+    """Copy `query` without the ``api-key`` parameter."""
+    return {k: v for k, v in dict(query).items() if k.lower() != "api-key"}
+
+
+def summarise(value: Any) -> Any:
+    """Copy a JSON value, replacing strings longer than 256 characters by a
+    short ``<N characters>`` note (request bodies carry base64 audio)."""
+    if isinstance(value, str) and len(value) > _LONG_STRING:
+        return f"<{len(value)} characters>"
+    if isinstance(value, dict):
+        return {k: summarise(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [summarise(v) for v in value]
+    return value
+
+
+class RequestLog:
+    """A bounded, thread-safe list of what the emulator received."""
+
+    def __init__(self, limit: int = 1000) -> None:
+        self._lock = threading.Lock()
+        self._entries: deque[dict[str, Any]] = deque(maxlen=limit)
+        self._ids = itertools.count(1)
+
+    def record(self, entry: dict[str, Any]) -> None:
+        """Append `entry`, adding ``seq`` and ``time`` and removing secrets
+        from its ``headers`` and ``query`` if it has them."""
+        entry = dict(entry)
+        if "headers" in entry:
+            entry["headers"] = redact_headers(entry["headers"])
+        if "query" in entry:
+            entry["query"] = redact_query(entry["query"])
+        entry.setdefault("time", time.time())
+        with self._lock:
+            entry["seq"] = next(self._ids)
+            self._entries.append(entry)
+
+    def entries(self, path_contains: str = "") -> list[dict[str, Any]]:
+        """Entries in arrival order, optionally only those whose path contains a string."""
+        with self._lock:
+            return [dict(e) for e in self._entries if path_contains in e.get("path", "")]
+
+    def clear(self) -> None:
+        """Forget every entry."""
+        with self._lock:
+            self._entries.clear()
