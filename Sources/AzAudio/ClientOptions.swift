@@ -47,7 +47,7 @@ enum ClientOptions {
         transport.verifyTLS = o.insecure_skip_tls_verify == 0
         transport.proxy = String(optionalCString: o.proxy)
         if let suffix = String(optionalCString: o.user_agent_suffix), !suffix.isEmpty {
-            guard !suffix.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            guard !suffix.isUnsafeHeaderValue else {
                 throw .invalidArgument("options->user_agent_suffix contains a line break")
             }
             transport.userAgent += " " + suffix

@@ -22,13 +22,13 @@ public struct ClientConfiguration: Sendable {
         self.retry = retry
         self.timeoutMs = timeoutMs
         self.logger = logger
-        if case .apiKey(let key) = credential, key.isEmpty || key.contains(where: { $0 == "\r" || $0 == "\n" }) {
-            throw .invalidArgument("api_key is empty or contains a line break")
+        if case .apiKey(let key) = credential, key.isEmpty || key.isUnsafeHeaderValue {
+            throw .invalidArgument("api_key is empty or contains a line break or control character")
         }
         if case .bearerToken(let token) = credential,
-            token.isEmpty || token.contains(where: { $0 == "\r" || $0 == "\n" })
+            token.isEmpty || token.isUnsafeHeaderValue
         {
-            throw .invalidArgument("bearer_token is empty or contains a line break")
+            throw .invalidArgument("bearer_token is empty or contains a line break or control character")
         }
     }
 }

@@ -20,7 +20,7 @@ public enum Credential: Sendable {
         case .bearerToken(let token): return ("Authorization", "Bearer \(token)")
         case .tokenProvider(let provider):
             let token = try provider(refresh)
-            guard !token.isEmpty, !token.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+            guard !token.isEmpty, !token.isUnsafeHeaderValue else {
                 throw AzError(.auth, "the token provider returned an empty or malformed token")
             }
             return ("Authorization", "Bearer \(token)")

@@ -32,3 +32,11 @@ public struct HTTPHeaders: Sendable, Equatable {
 extension Substring {
     func trimmingASCIIWhitespace() -> String { String(self).trimmingASCIIWhitespace() }
 }
+
+extension String {
+    /// True if the text could not be sent as an HTTP header value: it has a line break or another control byte.
+    /// (Checked on bytes: Swift treats "\r\n" as one Character, so a Character comparison would miss it.)
+    public var isUnsafeHeaderValue: Bool {
+        utf8.contains { $0 < 0x20 && $0 != 0x09 || $0 == 0x7F }
+    }
+}
