@@ -1,0 +1,106 @@
+# libazaudio: build, install and test.
+#
+#   make                      build build/lib/libazaudio.so.0.1.0 (+ .so.0 and .so links), release mode
+#   make test                 install what is missing, build, run every test
+#   make demo                 run the main job against the local emulator (or AZURE_OPENAI_ENDPOINT)
+#   make install PREFIX=DIR   install the library, header, pkg-config file and CMake package
+#   make examples             build the C examples against build/lib
+#   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
+
+VERSION      := 0.1.0
+SOVERSION    := 0
+PREFIX       ?= /usr/local
+LIBDIR_NAME  ?= lib
+BUILD        := build
+LIB_DIR      := $(BUILD)/lib
+LIB_REAL     := $(LIB_DIR)/libazaudio.so.$(VERSION)
+SWIFT        ?= swift
+SWIFT_RELEASE_FLAGS := -c release
+CC           ?= cc
+CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
+LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
+EMULATOR_RUN := emulator/.venv/bin/azaudio-emulator-run
+
+.PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
+        demo abi-baseline clean FORCE
+
+all: lib
+
+# --- build -------------------------------------------------------------------------------------------------------
+
+# SwiftPM does not notice a header-only change: touch an ABI-layer file so @c @implementation is re-checked.
+.build/header-stamp: include/azaudio.h
+	@mkdir -p .build && touch Sources/AzAudio/VersionExports.swift && touch $@
+
+lib: .build/header-stamp
+	$(SWIFT) build $(SWIFT_RELEASE_FLAGS) --product azaudio
+	@mkdir -p $(LIB_DIR)
+	@cmp -s .build/release/libazaudio.so $(LIB_REAL) || cp .build/release/libazaudio.so $(LIB_REAL)
+	@ln -sf libazaudio.so.$(VERSION) $(LIB_DIR)/libazaudio.so.$(SOVERSION)
+	@ln -sf libazaudio.so.$(SOVERSION) $(LIB_DIR)/libazaudio.so
+	@scripts/check-library.sh $(LIB_REAL)
+
+deps:
+	@scripts/install-deps.sh
+	@$(MAKE) --no-print-directory -C emulator deps
+
+# --- install -----------------------------------------------------------------------------------------------------
+
+install: lib
+	@scripts/install.sh "$(DESTDIR)$(PREFIX)" "$(LIBDIR_NAME)" "$(VERSION)" "$(SOVERSION)" "$(LIB_REAL)"
+
+# --- examples ----------------------------------------------------------------------------------------------------
+
+EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+
+examples: lib $(EXAMPLES)
+
+$(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
+	@mkdir -p $(dir $@)
+	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ $(LDFLAGS_TEST) -lm
+
+# --- tests -------------------------------------------------------------------------------------------------------
+
+test: deps lib
+	@$(MAKE) --no-print-directory test-swift test-header test-c test-install test-abi test-emulator
+	@echo "make test: all suites passed"
+
+test-swift:
+	$(SWIFT) test --parallel 2>&1 | tail -n 40; exit $${PIPESTATUS[0]}
+
+test-header:
+	@scripts/check-header.sh
+
+C_TESTS := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
+
+$(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h include/azaudio.h $(LIB_REAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lpthread -lm
+
+test-c: lib $(C_TESTS) emulator/.venv
+	@scripts/run-c-tests.sh $(C_TESTS)
+
+emulator/.venv:
+	@$(MAKE) --no-print-directory -C emulator venv
+
+test-install: lib
+	@scripts/check-install.sh
+
+test-abi: lib
+	@scripts/check-abi.sh
+
+test-emulator:
+	@$(MAKE) --no-print-directory -C emulator test
+
+abi-baseline:
+	@scripts/check-abi.sh --write-baseline
+
+# --- demo --------------------------------------------------------------------------------------------------------
+
+demo: deps lib examples emulator/.venv
+	@scripts/demo.sh
+
+clean:
+	rm -rf $(BUILD) .build
+
+SHELL := /bin/bash

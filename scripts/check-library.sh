@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Checks a built libazaudio.so: SONAME, no Swift runtime dependency, and only azaudio_* symbols exported.
+set -euo pipefail
+lib=${1:?usage: check-library.sh LIB}
+fail() { echo "check-library: $*" >&2; exit 1; }
+
+soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
+[ "$soname" = "libazaudio.so.0" ] || fail "SONAME is '$soname', expected libazaudio.so.0"
+if readelf -d "$lib" | grep NEEDED | grep -q libswift; then
+  fail "the Swift runtime is linked dynamically: $(readelf -d "$lib" | grep NEEDED | grep libswift | tr -s ' ')"
+fi
+# Global (upper-case type) dynamic symbols defined by the library must all be azaudio_*.
+others=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[A-Z]$/ && $3 !~ /^azaudio_/ && $3 !~ /^(_edata|_end|__bss_start)$/ {print $3}')
+[ -z "$others" ] || fail "symbols other than azaudio_* are exported: $(echo $others | head -c 300)"
+exit 0

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs the C test programs, each against a fresh local emulator (the runner sets AZURE_OPENAI_ENDPOINT and
+# AZURE_OPENAI_API_KEY for it), and prints the totals.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+runner=emulator/.venv/bin/azaudio-emulator-run
+passed=0; failed=0; broken=()
+for t in "$@"; do
+  echo "== $t"
+  if [ -x "$runner" ]; then out=$("$runner" -- "$t" 2>&1); rc=$?; else out=$("$t" 2>&1); rc=$?; fi
+  echo "$out"
+  line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
+  if [ -n "$line" ]; then
+    passed=$((passed + $(echo "$line" | cut -d' ' -f1)))
+    failed=$((failed + $(echo "$line" | cut -d' ' -f3)))
+  fi
+  if [ $rc -ne 0 ] || [ -z "$line" ]; then broken+=("$t (exit $rc)"); fi
+done
+echo "C tests: $passed passed, $failed failed"
+if [ ${#broken[@]} -gt 0 ]; then echo "failing programs: ${broken[*]}" >&2; exit 1; fi
