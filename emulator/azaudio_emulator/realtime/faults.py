@@ -1,0 +1,99 @@
+"""Realtime faults, taken from ``ctx.faults`` when a connection arrives.
+
+Queued with ``POST /_emulator/faults`` (``{"kind": ..., "match": ..., "count": N,
+...params}``); each connection takes at most one fault of each kind:
+
+=====================  =======================================================
+kind                   effect (parameters, defaults)
+=====================  =======================================================
+``handshake_status``   refuse the upgrade with HTTP ``status`` (503) and
+                       Azure's error body; optional ``code``, ``message``,
+                       ``retry_after`` (seconds, sets ``Retry-After``)
+``ws_close``           close the WebSocket with ``code`` (1011) and ``reason``
+                       after ``after_events`` (0) server events
+``session_expired``    the session expires after ``after_seconds`` (1.0)
+                       instead of ``ctx.session_max_seconds``
+``malformed_event``    a text frame that is not JSON is sent after
+                       ``after_events`` (1: right after ``session.created``)
+                       server events
+``slow_read``          the server stops reading client frames for ``seconds``
+                       (2.0) right after ``session.created``
+=====================  =======================================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+HANDSHAKE_MESSAGES = {
+    400: ("BadRequest", "The request was refused by the emulator (handshake_status fault)."),
+    401: ("401", "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
+                 "valid key for an active subscription and use a correct regional API endpoint for your "
+                 "resource."),
+    403: ("Forbidden", "Access denied (handshake_status fault)."),
+    404: ("DeploymentNotFound", "The API deployment for this resource does not exist. If you created the "
+                                "deployment within the last 5 minutes, please wait a moment and try again."),
+    408: ("Timeout", "The operation was timeout."),
+    429: ("429", "Requests to the Realtime API have exceeded call rate limit of your current OpenAI S0 pricing "
+                 "tier. Please retry after 1 second."),
+    500: ("InternalServerError", "The server had an error processing your request."),
+    502: ("BadGateway", "Bad gateway."),
+    503: ("ServiceUnavailable", "The service is temporarily unable to process your request. Please try again "
+                                "later."),
+}
+
+#: What the WebSocket close code 1001 reason reads at the session limit.
+EXPIRED_REASON = "Session expired"
+
+
+def _number(params: dict, key: str, default: float) -> float:
+    value = params.get(key, default)
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@dataclass
+class SessionFaults:
+    """The faults one connection took."""
+
+    close_code: int | None = None
+    close_reason: str = ""
+    close_after_events: int = 0
+    expire_after: float | None = None
+    malformed_after_events: int | None = None
+    slow_read_seconds: float = 0.0
+
+    @classmethod
+    def take(cls, faults: Any, path: str) -> "SessionFaults":
+        """Pop one queued fault of each session kind matching `path`."""
+        taken = cls()
+        close = faults.take("ws_close", path)
+        if close is not None:
+            taken.close_code = int(_number(close, "code", 1011))
+            taken.close_reason = str(close.get("reason", "emulator ws_close fault"))
+            taken.close_after_events = int(_number(close, "after_events", 0))
+        expired = faults.take("session_expired", path)
+        if expired is not None:
+            taken.expire_after = _number(expired, "after_seconds", 1.0)
+        malformed = faults.take("malformed_event", path)
+        if malformed is not None:
+            taken.malformed_after_events = int(_number(malformed, "after_events", 1))
+        slow = faults.take("slow_read", path)
+        if slow is not None:
+            taken.slow_read_seconds = _number(slow, "seconds", 2.0)
+        return taken
+
+
+def handshake_refusal(fault: dict) -> tuple[int, str, str, dict[str, str]]:
+    """(status, code, message, headers) for a ``handshake_status`` fault."""
+    status = int(_number(fault, "status", 503))
+    default_code, default_message = HANDSHAKE_MESSAGES.get(status, (str(status), f"HTTP {status} (emulator fault)."))
+    headers: dict[str, str] = {}
+    if "retry_after" in fault:
+        headers["Retry-After"] = str(fault["retry_after"])
+    if "retry_after_ms" in fault:
+        headers["retry-after-ms"] = str(fault["retry_after_ms"])
+    return status, str(fault.get("code", default_code)), str(fault.get("message", default_message)), headers

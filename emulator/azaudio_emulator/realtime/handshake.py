@@ -1,0 +1,147 @@
+"""The two realtime routes: HTTP checks before the WebSocket upgrade, then the session.
+
+``GET /openai/realtime?api-version=V&deployment=D`` speaks the PREVIEW protocol
+(whatever model D is, as on Azure); ``GET /openai/v1/realtime?model=D`` speaks
+GA. Before upgrading, in this order (each failure is an ordinary HTTP answer
+with Azure's JSON error body, never a WebSocket):
+
+1. a queued ``handshake_status`` fault: its status and body;
+2. v1 only: an ``api-version`` query parameter -> 401, as Azure answers it;
+3. the key (``api-key`` header, ``Authorization: Bearer``, or ``?api-key=``) -> 401;
+4. preview only: ``api-version`` missing -> 404 "Resource not found", unknown
+   -> 400 "API version not supported", older than 2024-10-01-preview -> 400;
+5. the deployment (``deployment=`` / ``model=``): missing -> 400, unknown -> 404
+   ``DeploymentNotFound``, not a realtime model -> 400 ``OperationNotSupported``;
+6. not a WebSocket upgrade request -> 400.
+
+The upgrade answer carries Azure's headers (``apim-request-id`` ...) like every
+``/openai/`` answer, and selects the ``realtime`` subprotocol if the client offers
+it. Each session is logged in ``ctx.log`` as ``{"kind": "realtime", "path",
+"protocol", "deployment", "query", "headers", "client_events": [...types...],
+"close": {"code": ...}}``; the event list grows while the session runs, and
+``close`` is filled in when it ends.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from .. import apiversions, errors
+from ..auth import unauthorised
+from ..models import lookup_model
+from .faults import SessionFaults, handshake_refusal
+from .protocol import Protocol
+from .session import RealtimeSession
+
+log = logging.getLogger(__name__)
+
+#: Largest client frame accepted: a 15 MiB append is ~21 MB of base64.
+MAX_FRAME_BYTES = 32 * 1024 * 1024
+
+
+def _error(exc: errors.ApiError) -> web.Response:
+    return exc.response()
+
+
+def _missing(name: str) -> errors.ApiError:
+    return errors.ApiError(400, "BadRequest", f"Missing required query parameter '{name}'.", gateway=True)
+
+
+class RealtimeRoutes:
+    """The handlers of both realtime routes, bound to one EmulatorContext."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+
+    async def preview(self, request: web.Request) -> web.StreamResponse:
+        """``/openai/realtime``: the PREVIEW protocol."""
+        return await self._serve(request, Protocol.PREVIEW)
+
+    async def ga(self, request: web.Request) -> web.StreamResponse:
+        """``/openai/v1/realtime``: the GA protocol."""
+        return await self._serve(request, Protocol.GA)
+
+    def _check(self, request: web.Request, protocol: Protocol) -> tuple[str, str] | web.Response:
+        """(deployment, model) when the handshake may proceed, else the HTTP answer."""
+        ctx = self.ctx
+        fault = ctx.faults.take("handshake_status", request.path)
+        if fault is not None:
+            status, code, message, headers = handshake_refusal(fault)
+            return _error(errors.ApiError(status, code, message, headers=headers, gateway=True))
+        query = request.query
+        if protocol is Protocol.GA and "api-version" in query:
+            return unauthorised().response()
+        denied = ctx.check_auth(request)
+        if denied is not None:
+            return denied
+        try:
+            if protocol is Protocol.PREVIEW:
+                version = apiversions.check(query, v1=False)
+            else:
+                version = None
+        except errors.ApiError as exc:
+            return _error(exc)
+        key = "deployment" if protocol is Protocol.PREVIEW else "model"
+        deployment = query.get(key)
+        if not deployment:
+            return _error(_missing(key))
+        model = ctx.deployments.get(deployment)
+        if model is None:
+            return _error(errors.deployment_not_found())
+        info = lookup_model(model)
+        if info is None or info.family != "realtime":
+            return _error(errors.operation_not_supported("realtime", model))
+        try:
+            apiversions.check_model(version, info, model)
+        except errors.ApiError as exc:
+            return _error(exc)
+        return deployment, model
+
+    async def _serve(self, request: web.Request, protocol: Protocol) -> web.StreamResponse:
+        checked = self._check(request, protocol)
+        if isinstance(checked, web.StreamResponse):
+            return checked
+        deployment, model = checked
+        ws = web.WebSocketResponse(protocols=("realtime",), max_msg_size=MAX_FRAME_BYTES, autoping=True)
+        if not ws.can_prepare(request).ok:
+            return _error(
+                errors.ApiError(400, "BadRequest", "The realtime endpoint needs a WebSocket upgrade request.",
+                                gateway=True)
+            )
+        ctx = self.ctx
+        faults = SessionFaults.take(ctx.faults, request.path)
+        entry: dict[str, Any] = {
+            "kind": "realtime",
+            "method": request.method,
+            "path": request.path,
+            "protocol": protocol.value,
+            "deployment": deployment,
+            "query": dict(request.query),
+            "headers": dict(request.headers),
+            "status": 101,
+            "client_events": [],
+            "close": {},
+        }
+        # RequestLog.record copies the entry shallowly: the list and the dict stay shared and fill in live.
+        ctx.log.record(entry)
+        await ws.prepare(request)
+        session = RealtimeSession(ctx, ws, protocol, deployment, model, faults, entry)
+        try:
+            await session.run()
+        except Exception:  # noqa: BLE001 - log, then close below
+            log.exception("realtime session on %s failed", request.path)
+        finally:
+            if not ws.closed:
+                await ws.close()
+            entry["close"].setdefault("code", ws.close_code)
+        return ws
+
+
+def add_realtime_routes(app: web.Application, ctx: Any) -> None:
+    """Register ``GET /openai/realtime`` and ``GET /openai/v1/realtime`` on `app`."""
+    routes = RealtimeRoutes(ctx)
+    app.router.add_get("/openai/realtime", routes.preview)
+    app.router.add_get("/openai/v1/realtime", routes.ga)
