@@ -19,10 +19,9 @@ SWIFT_RELEASE_FLAGS := -c release
 CC           ?= cc
 CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
-EMULATOR_RUN := emulator/.venv/bin/azaudio-emulator-run
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean FORCE
+        demo abi-baseline clean emulator-venv
 
 all: lib
 
@@ -66,7 +65,7 @@ test: deps lib
 	@echo "make test: all suites passed"
 
 test-swift:
-	$(SWIFT) test --parallel 2>&1 | tail -n 40; exit $${PIPESTATUS[0]}
+	@$(SWIFT) test 2>&1 | grep -vE "^Test (Case|Suite) .* (started|passed) " ; exit $${PIPESTATUS[0]}
 
 test-header:
 	@scripts/check-header.sh
@@ -77,10 +76,10 @@ $(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lpthread -lm
 
-test-c: lib $(C_TESTS) emulator/.venv
+test-c: lib $(C_TESTS) emulator-venv
 	@scripts/run-c-tests.sh $(C_TESTS)
 
-emulator/.venv:
+emulator-venv:
 	@$(MAKE) --no-print-directory -C emulator venv
 
 test-install: lib
@@ -97,7 +96,7 @@ abi-baseline:
 
 # --- demo --------------------------------------------------------------------------------------------------------
 
-demo: deps lib examples emulator/.venv
+demo: deps lib examples emulator-venv
 	@scripts/demo.sh
 
 clean:
