@@ -172,4 +172,21 @@ final class ServiceClientTests: XCTestCase {
         XCTAssertEqual(server.requests.count, 5)
         XCTAssertEqual(server.connectionCount, 1)
     }
+
+    func testLogLinesDescribeRequestsAndNeverContainTheKey() throws {
+        let server = try ScriptedHTTPServer([.response(status: 503, headers: [("retry-after-ms", "10")]),
+                                             .response(status: 200, headers: [("apim-request-id", "rid-9")])])
+        defer { server.stop() }
+        let lines = Locked<[String]>([])
+        let configuration = try ClientConfiguration(
+            endpoint: server.url, credential: .apiKey("SECRET-KEY-XYZ"), retry: RetryPolicy(maxRetries: 2),
+            logger: Logger(level: .debug) { _, line in lines.withLock { $0.append(line) } })
+        _ = try post(try ServiceClient(configuration: configuration))
+        let all = lines.withLock { $0 }
+        XCTAssertTrue(all.contains { $0.contains("-> 503") }, "\(all)")
+        XCTAssertTrue(all.contains { $0.contains("retrying POST") }, "\(all)")
+        XCTAssertTrue(all.contains { $0.contains("-> 200") && $0.contains("rid-9") }, "\(all)")
+        XCTAssertFalse(all.contains { $0.contains("SECRET-KEY") })
+        XCTAssertFalse(all.contains { $0.contains("api-version") }, "query strings stay out of log lines")
+    }
 }
