@@ -20,13 +20,13 @@ from aiohttp import web
 from . import auth, errors
 from .context import EmulatorContext
 from .control import add_control_routes
-from .handlers import CONTEXT
+from .handlers import CONTEXT, LOG_EXTRA
 from .handlers.audio_text import transcriptions, translations
 from .handlers.chat import AUDIO_STORE, AudioStore, chat_completions
 from .handlers.speech import speech
 from .headers import RATE_COUNTER, RateCounter, add_azure_headers, request_id
 from .realtime import add_realtime_routes
-from .streaming import ConnectionCut, cut, note_fault
+from .streaming import FAULTS_APPLIED, ConnectionCut, cut, note_fault
 
 log = logging.getLogger("azaudio_emulator")
 
@@ -128,8 +128,8 @@ async def azure_pipeline(request: web.Request, handler: Handler) -> web.StreamRe
         status = response.status
         return response
     finally:
-        ctx.log.record({**entry, **request.get("log_extra", {}), "status": status,
-                        "faults": request.get("faults_applied", [])})
+        ctx.log.record({**entry, **request.get(LOG_EXTRA, {}), "status": status,
+                        "faults": request.get(FAULTS_APPLIED, [])})
 
 
 async def _not_found(request: web.Request) -> web.Response:

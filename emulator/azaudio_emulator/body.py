@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from .errors import MAX_BODY_BYTES, ApiError, body_too_large, invalid
 
@@ -47,24 +48,24 @@ class Form:
         return summary
 
 
-def _check_declared_length(request: web.Request) -> None:
+def _check_declared_length(request: web.Request, limit: int) -> None:
     declared = request.content_length
-    if declared is not None and declared > MAX_BODY_BYTES:
-        raise body_too_large(declared)
+    if declared is not None and declared > limit:
+        raise body_too_large(limit, declared)
 
 
-def _check_received(request: web.Request) -> None:
-    if request.content.total_bytes > MAX_BODY_BYTES:
-        raise body_too_large(request.content.total_bytes)
+def _check_received(request: web.Request, limit: int) -> None:
+    if request.content.total_bytes > limit:
+        raise body_too_large(limit, request.content.total_bytes)
 
 
-async def read_bytes(request: web.Request) -> bytes:
-    """The whole body, refusing more than the cap."""
-    _check_declared_length(request)
+async def read_bytes(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The whole body, refusing more than `limit` bytes."""
+    _check_declared_length(request, limit)
     chunks = []
     async for chunk in request.content.iter_chunked(_CHUNK):
         chunks.append(chunk)
-        _check_received(request)
+        _check_received(request, limit)
     return b"".join(chunks)
 
 
@@ -73,14 +74,14 @@ def is_multipart(request: web.Request) -> bool:
     return request.content_type == "multipart/form-data"
 
 
-async def read_json(request: web.Request) -> dict[str, Any]:
-    """A JSON object body; 400 when the body is not one."""
+async def read_json(request: web.Request, limit: int = MAX_BODY_BYTES) -> dict[str, Any]:
+    """A JSON object body of at most `limit` bytes; 400 when the body is not one."""
     if request.content_type != "application/json":
         raise invalid(
             f"Invalid Content-Type header ({request.content_type or 'none'}), expected application/json.",
             code=None,
         )
-    raw = await read_bytes(request)
+    raw = await read_bytes(request, limit)
     try:
         body = json.loads(raw)
     except (UnicodeDecodeError, json.JSONDecodeError):
@@ -102,7 +103,7 @@ async def read_form(request: web.Request) -> Form:
             f"Invalid Content-Type header ({request.content_type or 'none'}), expected multipart/form-data.",
             code=None,
         )
-    _check_declared_length(request)
+    _check_declared_length(request, MAX_BODY_BYTES)
     form = Form()
     try:
         reader = await request.multipart()
@@ -112,7 +113,7 @@ async def read_form(request: web.Request) -> Form:
             data = bytearray()
             while chunk := await part.read_chunk(_CHUNK):
                 data += chunk
-                _check_received(request)
+                _check_received(request, MAX_BODY_BYTES)
             if part.filename is not None:
                 content_type = part.headers.get("Content-Type", "application/octet-stream")
                 form.files[part.name] = UploadedFile(part.name, part.filename, content_type, bytes(data))
@@ -121,6 +122,6 @@ async def read_form(request: web.Request) -> Form:
                 form.fields.setdefault(part.name, []).append(text)
     except ApiError:
         raise
-    except (ValueError, LookupError, AssertionError, RuntimeError):
+    except (ValueError, LookupError, AssertionError, RuntimeError, HttpProcessingError):
         raise invalid("The multipart/form-data body could not be parsed.", code=None) from None
     return form

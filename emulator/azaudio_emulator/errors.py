@@ -13,7 +13,11 @@ from typing import Any
 
 from aiohttp import web
 
+#: The request body cap of the audio routes, answered with 413.
 MAX_BODY_BYTES = 26_214_400
+#: The emulator's cap for chat completions: room for 20 MB of audio in base64
+#: (Azure's limit on chat audio input) plus the rest of the body.
+MAX_CHAT_BODY_BYTES = 32 * 1024 * 1024
 
 
 class ApiError(Exception):
@@ -104,12 +108,12 @@ def operation_not_supported(operation: str, model: str) -> ApiError:
     )
 
 
-def body_too_large(bytes_read: int) -> ApiError:
-    """The 413 answered for a body over 26,214,400 bytes (closes the connection)."""
+def body_too_large(limit: int, bytes_read: int) -> ApiError:
+    """The 413 answered for a body over `limit` bytes (closes the connection)."""
     return ApiError(
         413,
         None,
-        f"Maximum content size limit ({MAX_BODY_BYTES}) exceeded ({bytes_read} bytes read)",
+        f"Maximum content size limit ({limit}) exceeded ({bytes_read} bytes read)",
         type_="server_error",
         headers={"Connection": "close"},
     )

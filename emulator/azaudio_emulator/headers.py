@@ -14,7 +14,7 @@ REQUESTS_PER_MINUTE = 1000
 TOKENS_PER_MINUTE = 1_000_000
 TOKENS_PER_REQUEST = 1000
 
-REQUEST_ID = "azaudio_request_id"
+REQUEST_ID = web.RequestKey("request_id", str)
 
 
 class RateCounter:

@@ -16,6 +16,9 @@ from aiohttp import web
 from .context import EmulatorContext
 
 
+FAULTS_APPLIED = web.RequestKey("faults_applied", list)
+
+
 class ConnectionCut(Exception):
     """Raised after a ``cut_mid_body`` fault dropped the connection."""
 
@@ -26,7 +29,7 @@ class ConnectionCut(Exception):
 
 def note_fault(request: web.Request, kind: str) -> None:
     """Record in the request log entry that a fault was applied."""
-    request.setdefault("faults_applied", []).append(kind)
+    request.setdefault(FAULTS_APPLIED, []).append(kind)
 
 
 async def cut(request: web.Request, response: web.StreamResponse, data: bytes) -> None:

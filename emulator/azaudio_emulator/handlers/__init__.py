@@ -15,6 +15,7 @@ from ..routing import Target
 T = TypeVar("T")
 
 CONTEXT = web.AppKey("context", EmulatorContext)
+LOG_EXTRA = web.RequestKey("log_extra", dict)
 
 
 def context(request: web.Request) -> EmulatorContext:
@@ -29,7 +30,7 @@ async def blocking(fn: Callable[..., T], *args: Any) -> T:
 
 def note(request: web.Request, target: Target, fields: dict[str, Any]) -> None:
     """Attach the target and the received fields to the request's log entry."""
-    request["log_extra"] = {
+    request[LOG_EXTRA] = {
         "deployment": target.deployment,
         "model": target.model_name,
         "api_version": target.api_version,

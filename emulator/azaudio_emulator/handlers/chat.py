@@ -21,7 +21,7 @@ from aiohttp import web
 from .. import usage
 from ..audio import OUTPUT_RATE, AudioDecodeError, duration_seconds, encode, encode_stream
 from ..body import read_json
-from ..errors import invalid
+from ..errors import MAX_CHAT_BODY_BYTES, invalid
 from ..models import CHAT
 from ..requestlog import summarise
 from ..routing import Target, open_request
@@ -126,10 +126,14 @@ async def _stream(request: web.Request, req: ChatRequest, target: Target, reply:
     return await stream.close(*final, done_marker=True)
 
 
+async def _read_body(request: web.Request) -> dict[str, Any]:
+    return await read_json(request, MAX_CHAT_BODY_BYTES)
+
+
 async def chat_completions(request: web.Request) -> web.StreamResponse:
     """Answer a chat completion with the deterministic reply, spoken when asked."""
     ctx = context(request)
-    target, body = await open_request(request, ctx, CHAT, read_json, lambda b: b.get("model"))
+    target, body = await open_request(request, ctx, CHAT, _read_body, lambda b: b.get("model"))
     note(request, target, summarise(body))
     req = parse_chat(body)
     store = request.app[AUDIO_STORE]

@@ -1,0 +1,132 @@
+"""``/audio/speech``: every format decodable, streamed in chunks, SSE, voices and speed."""
+
+from __future__ import annotations
+
+import base64
+import struct
+
+import httpx
+import pytest
+
+from conftest import deployment_url
+from helpers import decoded_seconds, probe, sse_events
+
+URL = deployment_url("gpt-4o-mini-tts", "audio/speech")
+TEXT = "The quick brown fox jumps over the lazy dog."
+
+EXPECTED = {  # response_format -> (ffprobe format, codec, content type)
+    "mp3": ("mp3", "mp3", "audio/mpeg"),
+    "opus": ("ogg", "opus", "audio/ogg"),
+    "aac": ("aac", "aac", "audio/aac"),
+    "flac": ("flac", "flac", "audio/flac"),
+    "wav": ("wav", "pcm_s16le", "audio/wav"),
+}
+
+
+def speak(client, url=URL, **fields):
+    return client.post(url, json={"input": TEXT, "voice": "alloy", **fields})
+
+
+@pytest.mark.parametrize("fmt", sorted(EXPECTED))
+def test_each_encoded_format_is_recognised_by_a_decoder_at_24khz(client, fmt):
+    response = speak(client, response_format=fmt)
+    assert response.status_code == 200
+    container, codec, content_type = EXPECTED[fmt]
+    assert response.headers["content-type"] == content_type
+    info = probe(response.content)
+    assert info["format"] == container
+    assert info["codec"] == codec
+    assert info["rate"] in (24000, 48000)  # opus decoders report 48 kHz
+    assert 1.0 < decoded_seconds(response.content) < 10
+
+
+def test_default_format_is_mp3(client):
+    response = speak(client)
+    assert response.headers["content-type"] == "audio/mpeg"
+    assert probe(response.content)["format"] == "mp3"
+
+
+def test_pcm_is_raw_24khz_s16le_without_header(client):
+    pcm = speak(client, response_format="pcm").content
+    wav = speak(client, response_format="wav").content
+    assert len(pcm) % 2 == 0
+    assert not pcm.startswith(b"RIFF")
+    assert wav[44:] == pcm
+
+
+def test_wav_header_has_exact_sizes(client):
+    wav = speak(client, response_format="wav").content
+    riff, size, wave, _, _, fmt_tag, channels, rate, _, _, bits, data, data_size = struct.unpack(
+        "<4sI4s4sIHHIIHH4sI", wav[:44])
+    assert (riff, wave, data) == (b"RIFF", b"WAVE", b"data")
+    assert (fmt_tag, channels, rate, bits) == (1, 1, 24000, 16)
+    assert size == len(wav) - 8
+    assert data_size == len(wav) - 44
+
+
+def test_audio_is_sent_as_a_chunked_body_in_several_chunks(emulator):
+    with httpx.Client(base_url=emulator.base_url, headers={"api-key": emulator.ctx.api_key}) as c:
+        with c.stream("POST", URL, json={"input": TEXT * 3, "voice": "nova", "response_format": "pcm"}) as r:
+            assert r.headers["transfer-encoding"] == "chunked"
+            chunks = [chunk for chunk in r.iter_raw() if chunk]
+    assert len(chunks) > 1
+
+
+def test_sse_stream_format_sends_audio_deltas_then_done_with_usage(client):
+    response = speak(client, response_format="mp3", stream_format="sse")
+    assert response.headers["content-type"].startswith("text/event-stream")
+    events = sse_events(response.text)
+    deltas, done = events[:-1], events[-1]
+    assert deltas and all(e["type"] == "speech.audio.delta" for e in deltas)
+    audio = b"".join(base64.b64decode(e["audio"]) for e in deltas)
+    assert probe(audio)["format"] == "mp3"
+    assert done["type"] == "speech.audio.done"
+    assert done["usage"]["total_tokens"] == done["usage"]["input_tokens"] + done["usage"]["output_tokens"]
+
+
+def test_speed_changes_the_length_of_the_audio(client):
+    normal = len(speak(client, response_format="pcm").content)
+    fast = len(speak(client, response_format="pcm", speed=2.0).content)
+    slow = len(speak(client, response_format="pcm", speed=0.5).content)
+    assert fast < normal * 0.7
+    assert slow > normal * 1.4
+
+
+def test_voices_sound_different(client):
+    alloy = speak(client, response_format="pcm", voice="alloy").content
+    onyx = speak(client, response_format="pcm", voice="onyx").content
+    assert alloy != onyx
+
+
+def test_every_voice_speaks(client):
+    for voice in ("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer",
+                  "verse", "marin", "cedar"):
+        assert speak(client, response_format="pcm", voice=voice).status_code == 200, voice
+
+
+def test_instructions_are_accepted_by_gpt_4o_mini_tts(client):
+    assert speak(client, instructions="Speak cheerfully.").status_code == 200
+
+
+def test_tts_model_speaks_too(client):
+    assert speak(client, url=deployment_url("tts", "audio/speech"), response_format="flac").status_code == 200
+
+
+def test_multipart_body_as_in_azures_spec_is_accepted(client):
+    response = client.post(deployment_url("tts-hd", "audio/speech"),
+                           files={"input": (None, TEXT), "voice": (None, "echo"), "speed": (None, "1.5"),
+                                  "response_format": (None, "wav")})
+    assert response.status_code == 200
+    assert probe(response.content)["format"] == "wav"
+
+
+def test_spoken_output_is_recognised_by_the_transcription_route(client):
+    audio = speak(client, input="one two three four five", voice="echo", response_format="wav").content
+    response = client.post(deployment_url("whisper", "audio/transcriptions"),
+                           files={"file": ("reply.wav", audio, "audio/wav")})
+    assert response.json()["text"].strip()
+
+
+def test_blank_input_gives_a_short_silence(client):
+    pcm = speak(client, input=" ", response_format="pcm").content
+    assert pcm and not any(pcm)
