@@ -142,7 +142,7 @@ class RealtimeSession:
             with_audio=with_audio,
         )
 
-    async def emit(self, name: str, **fields: Any) -> None:
+    async def emit(self, name: str, /, **fields: Any) -> None:
         """Send one server event (named the PREVIEW way; renamed for GA; dropped if closed)."""
         if self.closed or not sends_event(self.protocol, name):
             return

@@ -1,0 +1,179 @@
+"""Realtime faults from the control API, and the session time limit."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+
+import aiohttp
+
+from test_realtime_harness import KEY, connect, make_ctx, realtime_path, run, served
+
+
+async def queue(base: str, **fault) -> None:
+    async with aiohttp.ClientSession() as http:
+        async with http.post(base + "/_emulator/faults", json=fault) as r:
+            assert r.status == 201, await r.text()
+
+
+async def frames_until_close(base: str, protocol: str = "preview", timeout: float = 5.0) -> tuple[list, object]:
+    """Every frame until the server closes: (frames, close message)."""
+    frames = []
+    async with aiohttp.ClientSession() as http:
+        async with http.ws_connect(base + realtime_path(protocol), headers={"api-key": KEY}) as ws:
+            while True:
+                msg = await ws.receive(timeout=timeout)
+                if msg.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.CLOSING):
+                    return frames, (ws.close_code, msg.extra)
+                frames.append(msg.data)
+
+
+def test_ws_close_closes_with_the_code_and_reason_after_n_server_events():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="ws_close", code=4000, reason="bye now", after_events=2)
+            return await frames_until_close(base, "preview")
+
+    frames, (code, reason) = run(body())
+    assert [json.loads(f)["type"] for f in frames] == ["session.created", "conversation.created"]
+    assert code == 4000
+    assert reason == "bye now"
+
+
+def test_ws_close_without_after_events_closes_right_after_the_upgrade_with_1011():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="ws_close", match="/v1/")
+            return await frames_until_close(base, "ga")
+
+    frames, (code, _) = run(body())
+    assert frames == []
+    assert code == 1011
+
+
+def test_ws_close_can_cut_a_response_mid_stream():
+    async def body():
+        async with served(make_ctx(speed=2.0)) as base:
+            await queue(base, kind="ws_close", code=1011, after_events=6)
+            async with connect(base, "ga") as rt:
+                await rt.send("response.create")
+                seen = []
+                while True:
+                    msg = await rt.ws.receive(timeout=5)
+                    if msg.type != aiohttp.WSMsgType.TEXT:
+                        return seen, rt.ws.close_code
+                    seen.append(json.loads(msg.data)["type"])
+
+    seen, code = run(body())
+    assert "response.created" in seen and "response.done" not in seen
+    assert code == 1011
+
+
+def test_session_expired_fault_sends_the_error_then_closes_with_1001():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="session_expired", after_seconds=0.2)
+            started = time.monotonic()
+            frames, close = await frames_until_close(base, "ga")
+            return frames, close, time.monotonic() - started
+
+    frames, (code, _), elapsed = run(body())
+    last = json.loads(frames[-1])
+    assert last["type"] == "error"
+    assert last["error"]["code"] == "session_expired"
+    assert last["error"]["type"] == "invalid_request_error"
+    assert "maximum duration" in last["error"]["message"]
+    assert code == 1001
+    assert 0.15 <= elapsed < 2.0
+
+
+def test_the_session_limit_from_the_context_expires_sessions():
+    async def body():
+        async with served(make_ctx(session_max_seconds=0.3)) as base:
+            return await frames_until_close(base, "preview")
+
+    frames, (code, _) = run(body())
+    assert json.loads(frames[-1])["error"]["code"] == "session_expired"
+    assert code == 1001
+
+
+def test_session_expiry_interrupts_a_running_response():
+    async def body():
+        async with served(make_ctx(speed=1.0)) as base:
+            await queue(base, kind="session_expired", after_seconds=0.4)
+            async with connect(base, "preview") as rt:
+                await rt.send("response.create")
+                kinds = []
+                while True:
+                    msg = await rt.ws.receive(timeout=5)
+                    if msg.type != aiohttp.WSMsgType.TEXT:
+                        return kinds, rt.ws.close_code
+                    kinds.append(json.loads(msg.data)["type"])
+
+    kinds, code = run(body())
+    assert kinds[-1] == "error"
+    assert "response.audio.delta" in kinds
+    assert code == 1001
+
+
+def test_malformed_event_sends_one_non_json_frame_and_the_session_goes_on():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="malformed_event")
+            async with connect(base, "ga", skip_greeting=False) as rt:
+                first = await rt.ws.receive(timeout=5)
+                second = await rt.ws.receive(timeout=5)
+                await rt.send("input_audio_buffer.clear")
+                return first.data, second.data, await rt.next()
+
+    first, second, after = run(body())
+    assert json.loads(first)["type"] == "session.created"
+    try:
+        json.loads(second)
+        raise AssertionError("the malformed frame parsed as JSON")
+    except json.JSONDecodeError:
+        pass
+    assert after["type"] == "input_audio_buffer.cleared"
+
+
+def test_slow_read_stops_the_server_reading_for_the_given_seconds():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="slow_read", seconds=0.5)
+            async with connect(base, "preview") as rt:
+                started = time.monotonic()
+                await rt.send("input_audio_buffer.clear")
+                await rt.expect("input_audio_buffer.cleared")
+                return time.monotonic() - started
+
+    assert 0.4 <= run(body()) < 3.0
+
+
+def test_faults_only_affect_the_number_of_sessions_asked_for():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="ws_close", code=4001, count=1)
+            _, (first, _) = await frames_until_close(base)
+            async with connect(base, "preview") as rt:
+                await rt.send("input_audio_buffer.clear")
+                return first, (await rt.next())["type"]
+
+    first, second = run(body())
+    assert first == 4001
+    assert second == "input_audio_buffer.cleared"
+
+
+def test_a_client_that_vanishes_mid_response_does_not_break_the_server():
+    async def body():
+        ctx = make_ctx(speed=1.0)
+        async with served(ctx) as base:
+            async with connect(base, "preview") as rt:
+                await rt.send("response.create")
+                await rt.expect("response.audio.delta")
+            await asyncio.sleep(0.2)
+            async with connect(base, "preview") as rt:
+                await rt.send("input_audio_buffer.clear")
+                return (await rt.next())["type"]
+
+    assert run(body()) == "input_audio_buffer.cleared"
