@@ -25,8 +25,8 @@ GPT4O_RESPONSE_FORMATS = ("json", "text")
 GRANULARITIES = ("word", "segment")
 
 _ARRAY_FIELDS = {"include": "include[]", "timestamp_granularities": "timestamp_granularities[]"}
-_VAD_FIELDS = ("type", "prefix_padding_ms", "silence_duration_ms", "threshold")
-_CHUNKING_PARTS = {f"chunking_strategy[{k}]" for k in _VAD_FIELDS}
+VAD_FIELDS = ("type", "prefix_padding_ms", "silence_duration_ms", "threshold")
+_CHUNKING_PARTS = {f"chunking_strategy[{k}]" for k in VAD_FIELDS}
 
 TRANSCRIPTION_FIELDS = {
     "file", "model", "language", "prompt", "response_format", "temperature", "stream",
@@ -102,7 +102,7 @@ def _chunking_strategy(form: Form) -> None:
                           "chunking_strategy") from None
         common.obj("chunking_strategy", parts)
     form_values = raw is None
-    common.reject_unknown(parts, _VAD_FIELDS, "chunking_strategy.")
+    common.reject_unknown(parts, VAD_FIELDS, "chunking_strategy.")
     if "type" not in parts:
         raise common.missing("chunking_strategy.type")
     common.choice("chunking_strategy.type", parts["type"], ("server_vad",))
