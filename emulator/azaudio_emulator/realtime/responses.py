@@ -249,12 +249,12 @@ class Response:
         words = text.split(" ")
         if pcm is None:
             return
-        wire = audio.encode_output(fmt, pcm)
+        loop = asyncio.get_running_loop()
+        wire = await loop.run_in_executor(None, audio.encode_output, fmt, pcm)  # G.711 filtering is CPU work
         chunk_bytes = audio.FORMATS[fmt].bytes_per_ms * CHUNK_MS
         pcm_chunk = 48 * CHUNK_MS
         chunks = max(1, math.ceil(len(wire) / chunk_bytes))
         speed = max(session.ctx.speed, 1e-6)
-        loop = asyncio.get_running_loop()
         started = loop.time()
         sent_words = 0
         for index in range(chunks):
