@@ -11,7 +11,7 @@ function_call_output names an existing call) are checked in `conversation`.
 
 from __future__ import annotations
 
-from .schema import Anything, Arr, Obj, SchemaError, Str, Tagged
+from .schema import Arr, Obj, SchemaError, Str, Tagged
 
 ITEM_STATUS_PREVIEW = ("completed", "incomplete")
 ITEM_STATUS_GA = ("completed", "incomplete", "in_progress")
@@ -148,7 +148,6 @@ def _check_metadata(value: dict, path: str) -> None:
 METADATA = Obj(open=True, check_extra=_check_metadata)
 
 __all__ = [
-    "Anything",
     "FUNCTION_TOOL",
     "GA_ITEM",
     "GA_ITEM_OR_REFERENCE",

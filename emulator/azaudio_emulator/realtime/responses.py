@@ -127,6 +127,7 @@ class Response:
             cancel_wait.cancel()
         if task in done:
             return task.result()
+        task.cancel()  # an executor job runs on, but its result is dropped
         task.add_done_callback(lambda t: t.exception() if not t.cancelled() else None)
         return None
 
