@@ -94,3 +94,10 @@ def test_semantic_vad_waits_longer_when_less_eager():
 def test_rms_of_a_full_scale_sine_is_minus_3_dbfs():
     sine = struct.pack("<2400h", *(int(32767 * math.sin(2 * math.pi * 1000 * n / 24000)) for n in range(2400)))
     assert abs(audio.rms_dbfs(sine) + 3.01) < 0.05
+
+
+def test_vad_padding_never_reaches_back_into_the_previous_utterance():
+    vad = EnergyVad(VadSettings(prefix_padding_ms=300, silence_duration_ms=200))
+    events = vad.feed(tone(300) + silence(250) + tone(300) + silence(300), buffer_start_ms=0)
+    assert [(e.kind, e.ms) for e in events] == [("started", 0), ("stopped", 500), ("started", 500),
+                                                ("stopped", 1050)]

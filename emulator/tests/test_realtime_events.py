@@ -98,3 +98,58 @@ def test_a_realtime_event_larger_than_aiohttps_default_limit_is_accepted():
                 return await rt.next()
 
     assert run(body())["type"] == "input_audio_buffer.cleared"
+
+
+WRONG_VALUES = [None, True, 0, -1, 1.5, "", "x" * 600, [], [1], {}, {"type": None}, {"type": "message"}]
+SAMPLES = {
+    "session.update": {"session": {"turn_detection": {"type": "server_vad"}, "tools": [], "audio": {}}},
+    "input_audio_buffer.append": {"audio": "AAAA"},
+    "conversation.item.create": {"previous_item_id": None, "item": {"type": "message", "role": "user",
+                                                                   "content": [{"type": "input_text", "text": "a"}]}},
+    "conversation.item.retrieve": {"item_id": "x"},
+    "conversation.item.truncate": {"item_id": "x", "content_index": 0, "audio_end_ms": 1},
+    "conversation.item.delete": {"item_id": "x"},
+    "response.create": {"response": {"input": [], "conversation": "none"}},
+    "response.cancel": {"response_id": "x"},
+}
+
+
+def _mutations(sample, depth=0):
+    """The sample with, one at a time, each (nested) value replaced by each wrong value."""
+    if isinstance(sample, dict):
+        for key, value in sample.items():
+            for wrong in WRONG_VALUES:
+                yield {**sample, key: wrong}
+            if depth < 3:
+                for inner in _mutations(value, depth + 1):
+                    yield {**sample, key: inner}
+    elif isinstance(sample, list):
+        for index, value in enumerate(sample):
+            for inner in _mutations(value, depth + 1):
+                yield [*sample[:index], inner, *sample[index + 1:]]
+
+
+@pytest.mark.parametrize("protocol", ["preview", "ga"])
+def test_mistyped_values_anywhere_in_any_event_never_crash_the_session(protocol):
+    async def body():
+        async with served(make_ctx()) as base:
+            async with connect(base, protocol) as rt:
+                await rt.send("session.update", session={"turn_detection": None} if protocol == "preview" else
+                              {"type": "realtime", "audio": {"input": {"turn_detection": None}}})
+                await rt.expect("session.updated")
+                sent = 0
+                for kind, sample in SAMPLES.items():
+                    for fields in _mutations(sample):
+                        await rt.send(kind, **fields)
+                        sent += 1
+                await rt.send("response.cancel")  # there may be a response running: cancel it
+                await rt.send("input_audio_buffer.clear")
+                await rt.until("input_audio_buffer.cleared", timeout=30)
+                await rt.quiet(0.3)
+                return sent, rt.received
+
+    sent, received = run(body())
+    assert sent > 250
+    server_errors = [e for e in received if e["type"] == "error" and e["error"]["type"] != "invalid_request_error"]
+    assert server_errors == []
+    assert all(e["type"] != "response.done" or e["response"]["status"] != "failed" for e in received)

@@ -10,7 +10,8 @@ Reported times are milliseconds on the session's input timeline (all audio
 appended since the session began), as the service reports them:
 
 * ``speech_started.audio_start_ms`` = start of speech minus ``prefix_padding_ms``
-  (never earlier than the oldest audio still in the buffer);
+  (never earlier than the oldest audio still in the buffer, nor than the end of
+  the previous speech);
 * ``speech_stopped.audio_end_ms`` = end of the last voiced frame plus
   ``silence_duration_ms`` (the audio committed includes the trailing silence).
 
@@ -76,6 +77,7 @@ class EnergyVad:
         self._speaking = False
         self._voiced_run = 0
         self._last_voiced_end_ms = 0
+        self._floor_ms = 0  # no speech may start before the end of the last stop (or reset)
 
     @property
     def speaking(self) -> bool:
@@ -86,6 +88,7 @@ class EnergyVad:
         """Forget state (after ``input_audio_buffer.clear`` or a commit); continue at `position_ms`."""
         self._pending = b""
         self._position_ms = position_ms
+        self._floor_ms = position_ms
         self._speaking = False
         self._voiced_run = 0
 
@@ -106,7 +109,7 @@ class EnergyVad:
                 if self._voiced_run >= START_FRAMES:
                     self._speaking = True
                     speech_start = frame_start - (START_FRAMES - 1) * FRAME_MS
-                    start = max(buffer_start_ms, speech_start - self.settings.prefix_padding_ms, 0)
+                    start = max(buffer_start_ms, self._floor_ms, speech_start - self.settings.prefix_padding_ms, 0)
                     self._last_voiced_end_ms = self._position_ms
                     events.append(VadEvent("started", start))
             elif voiced:
@@ -114,6 +117,7 @@ class EnergyVad:
             elif self._position_ms - self._last_voiced_end_ms >= self.settings.silence_duration_ms:
                 self._speaking = False
                 self._voiced_run = 0
+                self._floor_ms = self._position_ms
                 events.append(VadEvent("stopped", self._position_ms))
         self._pending = data[offset:]
         return events
