@@ -204,3 +204,10 @@ def test_each_session_is_logged_with_its_client_event_types_and_no_secret():
     assert entry["client_events"] == ["input_audio_buffer.clear", "no.such.event"]
     assert "api-key" not in entry["query"]
     assert entry["close"]["code"] == 1000
+
+
+def test_refused_handshakes_are_logged_with_their_status():
+    ctx = make_ctx()
+    refused(realtime_path("preview", "nope"), headers={"api-key": KEY}, ctx=ctx)
+    entries = ctx.log.entries("/realtime")
+    assert [(e["status"], e["deployment"], e["client_events"]) for e in entries] == [(404, "nope", [])]

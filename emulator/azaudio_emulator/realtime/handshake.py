@@ -100,31 +100,36 @@ class RealtimeRoutes:
             return _error(exc)
         return deployment, model
 
-    async def _serve(self, request: web.Request, protocol: Protocol) -> web.StreamResponse:
-        checked = self._check(request, protocol)
-        if isinstance(checked, web.StreamResponse):
-            return checked
-        deployment, model = checked
-        ws = web.WebSocketResponse(protocols=("realtime",), max_msg_size=MAX_FRAME_BYTES, autoping=True)
-        if not ws.can_prepare(request).ok:
-            return _error(
-                errors.ApiError(400, "BadRequest", "The realtime endpoint needs a WebSocket upgrade request.",
-                                gateway=True)
-            )
-        ctx = self.ctx
-        faults = SessionFaults.take(ctx.faults, request.path)
-        entry: dict[str, Any] = {
+    def _log_entry(self, request: web.Request, protocol: Protocol, status: int) -> dict[str, Any]:
+        query = request.query
+        return {
             "kind": "realtime",
             "method": request.method,
             "path": request.path,
             "protocol": protocol.value,
-            "deployment": deployment,
-            "query": dict(request.query),
+            "deployment": query.get("deployment" if protocol is Protocol.PREVIEW else "model"),
+            "query": dict(query),
             "headers": dict(request.headers),
-            "status": 101,
+            "status": status,
             "client_events": [],
             "close": {},
         }
+
+    async def _serve(self, request: web.Request, protocol: Protocol) -> web.StreamResponse:
+        ctx = self.ctx
+        checked = self._check(request, protocol)
+        ws = web.WebSocketResponse(protocols=("realtime",), max_msg_size=MAX_FRAME_BYTES, autoping=True)
+        if not isinstance(checked, web.StreamResponse) and not ws.can_prepare(request).ok:
+            checked = _error(
+                errors.ApiError(400, "BadRequest", "The realtime endpoint needs a WebSocket upgrade request.",
+                                gateway=True)
+            )
+        if isinstance(checked, web.StreamResponse):
+            ctx.log.record(self._log_entry(request, protocol, checked.status))
+            return checked
+        deployment, model = checked
+        faults = SessionFaults.take(ctx.faults, request.path)
+        entry = self._log_entry(request, protocol, 101)
         # RequestLog.record copies the entry shallowly: the list and the dict stay shared and fill in live.
         ctx.log.record(entry)
         await ws.prepare(request)
