@@ -6,6 +6,8 @@ public final class AudioBuffer {
     public let info: WAVInfo
     /// `info.dataSize` bytes, as stored in the WAV file (little-endian, interleaved).
     public let bytes: UnsafeMutableRawBufferPointer
+    /// The start of `bytes`: never nil, even for no samples (malloc'ed, so aligned for any sample type).
+    public let storage: UnsafeMutableRawPointer
 
     /// Parses `source` and copies its samples. Allocates only after the data size has been checked against the
     /// bytes really present. Errors: those of `WAVParser.parse`, `.outOfMemory`, and the source's read errors.
@@ -23,6 +25,7 @@ public final class AudioBuffer {
         }
         self.info = info
         self.bytes = bytes
+        self.storage = memory
     }
 
     /// Reads the WAV file at `path`. Errors: `.notFound`, `.io`, and those of `init(wav:)`.
@@ -30,5 +33,5 @@ public final class AudioBuffer {
         try self.init(wav: try FileByteSource(path: path))
     }
 
-    deinit { free(bytes.baseAddress) }
+    deinit { free(storage) }
 }
