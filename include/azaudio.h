@@ -417,9 +417,10 @@ void azaudio_audio_buffer_destroy(azaudio_audio_buffer *buffer);
 /* Writes the canonical 44-byte WAV header (RIFF, a 16-byte fmt chunk, the data chunk header) for `info`'s format,
  * sample_rate and channels and `data_size` bytes of samples into `out`, which holds out_capacity bytes. For
  * streaming writers: write the header, append the samples, then either write the header again at offset 0 with the
- * final size, or pass AZAUDIO_WAV_SIZE_UNKNOWN if the output cannot seek (this library, ffmpeg and SoX read such
- * files to the end). Odd data sizes need one pad byte (0) after the data. The same 44-byte layout is used for
- * mu-law and A-law. Only info's struct_size, format, sample_rate and channels are read.
+ * final size, or pass AZAUDIO_WAV_SIZE_UNKNOWN if the output cannot seek (this library and ffmpeg read such
+ * files to the end; SoX too, with a warning). Odd data sizes need one pad byte (0) after the data. The same
+ * 44-byte layout is used for mu-law and A-law (ffmpeg, SoX and this library read it). Only info's struct_size,
+ * format, sample_rate and channels are read.
  * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, out_capacity < 44, a struct_size below 16, channels 0 or
  * over 1024, sample_rate 0, data_size not a whole number of frames or over 0xFFFFFFFF - 37 unless
  * AZAUDIO_WAV_SIZE_UNKNOWN); AZAUDIO_ERR_UNSUPPORTED (an unknown format). */

@@ -14,6 +14,17 @@
 
 static char tmpdir[64];
 
+/* Counts the library's allocations while `counting` is set: this definition of malloc/calloc/realloc interposes on
+ * glibc's for the whole process, libazaudio.so included, and forwards to glibc's own. */
+extern void *__libc_malloc(size_t);
+extern void *__libc_calloc(size_t, size_t);
+extern void *__libc_realloc(void *, size_t);
+static volatile int counting;
+static volatile size_t allocations;
+void *malloc(size_t n) { if (counting) allocations++; return __libc_malloc(n); }
+void *calloc(size_t n, size_t m) { if (counting) allocations++; return __libc_calloc(n, m); }
+void *realloc(void *p, size_t n) { if (counting) allocations++; return __libc_realloc(p, n); }
+
 static const char *tmp_path(const char *name) {
     static char path[256];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
@@ -232,6 +243,35 @@ TEST(resampler_process_rejects_bad_arguments_and_consumes_nothing) {
     CHECK_RESULT(azaudio_resampler_reset(NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
     azaudio_resampler_destroy(fresh);
     azaudio_resampler_destroy(r);
+}
+
+TEST(hot_path_never_allocates) {
+    static int16_t pcm[4800], out[20000];
+    static uint8_t codes[4800];
+    azaudio_resampler *up = NULL, *down = NULL;
+    size_t written = 0;
+    for (int i = 0; i < 4800; i++) pcm[i] = (int16_t)(i * 13);
+    CHECK_RESULT(azaudio_resampler_create(8000, 48000, &up), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_resampler_create(48000, 16000, &down), AZAUDIO_OK);
+    /* Warm up: the first use builds the G.711 decode tables once per process. */
+    azaudio_g711_ulaw_decode(codes, 1, out);
+    azaudio_g711_alaw_decode(codes, 1, out);
+    allocations = 0;
+    counting = 1;
+    for (int round = 0; round < 20; round++) {
+        azaudio_g711_ulaw_encode(pcm, 4800, codes);
+        azaudio_g711_ulaw_decode(codes, 4800, pcm);
+        azaudio_g711_alaw_encode(pcm, 4800, codes);
+        azaudio_g711_alaw_decode(codes, 4800, pcm);
+        azaudio_resampler_process(up, pcm, 160 + round * 37, out, 20000, &written);
+        azaudio_resampler_process(down, pcm, 960 + round * 91, out, 20000, &written);
+    }
+    azaudio_resampler_flush(up, out, 20000, &written);
+    azaudio_resampler_reset(down);
+    counting = 0;
+    CHECK(allocations == 0);
+    azaudio_resampler_destroy(up);
+    azaudio_resampler_destroy(down);
 }
 
 /* ---- WAV --------------------------------------------------------------------------------------------------- */
@@ -518,6 +558,7 @@ int main(void) {
     RUN(resampler_random_chunks_give_identical_output);
     RUN(resampler_sine_8_to_24_to_8_khz_snr_over_85_db);
     RUN(resampler_process_rejects_bad_arguments_and_consumes_nothing);
+    RUN(hot_path_never_allocates);
     RUN(wav_info_init_sets_defaults);
     RUN(wav_header_is_the_canonical_44_bytes);
     RUN(wav_header_rejects_bad_arguments);
