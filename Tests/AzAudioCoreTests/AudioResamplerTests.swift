@@ -114,7 +114,7 @@ final class AudioResamplerTests: XCTestCase {
                 stop = max(stop, bank.responseDB(frequency: f, inRate: inRate))
                 f += low / 500
             }
-            XCTAssertLessThan(ripple, 0.01, "\(inRate)->\(outRate) passband ripple \(ripple) dB")
+            XCTAssertLessThan(ripple, 0.001, "\(inRate)->\(outRate) passband ripple \(ripple) dB")
             XCTAssertLessThan(stop, -90, "\(inRate)->\(outRate) stopband \(stop) dB")
             if inRate == 8000 && outRate == 24000 || inRate == 48000 && outRate == 24000 {
                 print("filter \(inRate)->\(outRate): passband ripple \(ripple) dB, stopband \(stop) dB")

@@ -1,7 +1,7 @@
 /// The canonical 44-byte WAV header: `RIFF` size `WAVE`, a 16-byte `fmt ` chunk, and the `data` chunk header.
 ///
-/// The same layout serves μ-law and A-law (a 16-byte fmt chunk without the cbSize field, as ffmpeg, SoX and
-/// libsndfile accept), so a streaming writer can always reserve exactly 44 bytes.
+/// The same layout serves μ-law and A-law (a 16-byte fmt chunk without the cbSize field, which ffmpeg and SoX
+/// read, as checked when this was written), so a streaming writer can always reserve exactly 44 bytes.
 public enum WAVHeader {
     public static let size = 44
 
