@@ -241,7 +241,249 @@ azaudio_result azaudio_client_last_error(const azaudio_client *client, azaudio_e
 
 /* ================================================================================================================
  * Audio kit: G.711, resampling, WAV (no client needed)
+ *
+ * Plain functions over caller buffers, usable without a client. Encoding, decoding and resampling never allocate
+ * and never block, so they can run on a real-time audio or media thread. Samples are mono unless a function says
+ * otherwise; PCM16 samples are int16_t in host byte order, which is little-endian on every supported platform and
+ * so also the byte order of PCM16 WAV data.
  * ============================================================================================================== */
+
+/* Sample formats, as used by the WAV and frame functions below. */
+#define AZAUDIO_FORMAT_PCM16 1  /* signed 16-bit linear PCM, 2 bytes per sample */
+#define AZAUDIO_FORMAT_ULAW  2  /* ITU-T G.711 mu-law, 1 byte per sample */
+#define AZAUDIO_FORMAT_ALAW  3  /* ITU-T G.711 A-law, 1 byte per sample */
+
+/* ---- G.711 -------------------------------------------------------------------------------------------------------
+ *
+ * Bit-exact with the ITU-T reference implementation (the G.191 Software Tool Library's g711.c). Encoding keeps
+ * the top 14 (mu-law) or 13 (A-law) bits of each sample, negative samples taken in one's complement, so x and -x-1
+ * get codes that differ only in the sign bit (Sun's widely copied g711.c differs from this for a few negative
+ * values at interval edges, e.g. it encodes -1 as mu-law 0x7E instead of 0x7F). Decoding gives the G.711
+ * reconstruction level scaled to 16 bits: -32124..32124 for mu-law, -32256..32256 for A-law. mu-law codes 0x7F
+ * and 0xFF both decode to 0, and 0 encodes to 0xFF; every other code survives decode then encode unchanged.
+ *
+ * Each function converts `samples` samples from the first buffer into the second, which the caller allocates
+ * (`samples` bytes of codes, or `samples` int16_t). The buffers must not overlap. With samples == 0 the pointers
+ * may be NULL. Errors: AZAUDIO_ERR_INVALID_ARGUMENT if a pointer is NULL while samples > 0.
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+azaudio_result azaudio_g711_ulaw_encode(const int16_t *pcm, size_t samples, uint8_t *out_codes);
+azaudio_result azaudio_g711_ulaw_decode(const uint8_t *codes, size_t samples, int16_t *out_pcm);
+azaudio_result azaudio_g711_alaw_encode(const int16_t *pcm, size_t samples, uint8_t *out_codes);
+azaudio_result azaudio_g711_alaw_decode(const uint8_t *codes, size_t samples, int16_t *out_pcm);
+
+/* ---- Resampler ---------------------------------------------------------------------------------------------------
+ *
+ * A streaming sample-rate converter for mono PCM16 between any two of 8000, 16000, 24000 and 48000 Hz (equal rates
+ * are allowed and copy). It is a polyphase Kaiser-windowed-sinc FIR filter; with `low` the lower of the two rates:
+ *  - passband 0 to 0.41 * low (3.28 kHz at 8 kHz, 9.84 kHz at 24 kHz), ripple under 0.001 dB;
+ *  - stopband from 0.5 * low (nothing above the lower rate's Nyquist frequency aliases), attenuation >= 90 dB;
+ *  - 64 taps per output sample counted at the lower rate (64 at the input rate when upsampling, 64 * in / out
+ *    when downsampling); a 1 kHz sine at -6 dBFS comes out of 8 -> 24 -> 8 kHz with 94 dB SNR;
+ *  - zero phase: output sample n is the input at time n * in_rate / out_rate, so output lines up with input and a
+ *    whole stream of N input samples gives ceil(N * out_rate / in_rate) output samples (after the flush);
+ *  - latency: output trails input by 32 samples at the lower rate (4 ms for 8 kHz, 2 ms for 16 kHz, 1.33 ms for
+ *    24 kHz), because each output sample needs input from up to 32 low-rate samples after its instant. Those last
+ *    samples come out of azaudio_resampler_flush().
+ * The filter state is kept between calls: feeding a signal in chunks of any sizes gives output identical, bit for
+ * bit, to feeding it in one piece, so chunk borders cause no clicks or phase jumps.
+ *
+ * Threads: a resampler is not thread-safe (an exception to the rule at the top of this header); use each one from
+ * one thread at a time. Different resamplers are independent.
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+typedef struct azaudio_resampler azaudio_resampler;
+
+/* Creates a resampler from in_rate to out_rate Hz and stores it in *out_resampler. Allocates all its memory here.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT if out_resampler is NULL or a rate is 0; AZAUDIO_ERR_UNSUPPORTED if a rate
+ * is not 8000, 16000, 24000 or 48000. */
+azaudio_result azaudio_resampler_create(uint32_t in_rate, uint32_t out_rate, azaudio_resampler **out_resampler);
+
+/* Frees a resampler. NULL is a no-op. */
+void azaudio_resampler_destroy(azaudio_resampler *resampler);
+
+/* An output capacity, in samples, that is always enough for azaudio_resampler_process() with in_samples input
+ * samples, whatever the resampler's state: ceil((in_samples + L) * out_rate / in_rate), L being the latency in
+ * input samples. azaudio_resampler_max_output(r, 0) is enough for azaudio_resampler_flush(). For 20 ms frames:
+ * 8 -> 24 kHz gives 576 for 160 input samples. Returns 0 if resampler is NULL. */
+size_t azaudio_resampler_max_output(const azaudio_resampler *resampler, size_t in_samples);
+
+/* The latency in output samples (see above): after N input samples, process() has produced exactly
+ * ceil(N * out_rate / in_rate) - latency output samples once N is past the latency. 0 for equal rates or NULL. */
+uint32_t azaudio_resampler_latency_samples(const azaudio_resampler *resampler);
+
+/* Consumes all in_samples samples of `in`, writes the output samples they complete to `out` and stores their
+ * number in *out_written. `out` holds out_capacity samples; azaudio_resampler_max_output(r, in_samples) is always
+ * enough. If out_capacity is smaller than what this call produces, nothing is consumed or written and the call
+ * fails. `in` and `out` must not overlap. Never allocates. `in` may be NULL when in_samples is 0 and `out` when
+ * out_capacity is 0. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL resampler, out_written, or buffer with a nonzero
+ * count; out_capacity too small, the message gives the size needed). */
+azaudio_result azaudio_resampler_process(azaudio_resampler *resampler, const int16_t *in, size_t in_samples,
+                                         int16_t *out, size_t out_capacity, size_t *out_written);
+
+/* Ends the stream: writes the output samples still held back (as if silence followed the input; at most
+ * azaudio_resampler_max_output(r, 0)), stores their number in *out_written, and resets the resampler for a new
+ * stream. If out_capacity is too small, nothing is written and the state is kept. Never allocates. Errors:
+ * AZAUDIO_ERR_INVALID_ARGUMENT (NULL resampler or out_written, NULL out with a nonzero capacity, capacity too
+ * small). */
+azaudio_result azaudio_resampler_flush(azaudio_resampler *resampler, int16_t *out, size_t out_capacity,
+                                       size_t *out_written);
+
+/* Drops the held-back input and history without output: the next process() starts a new stream. Errors:
+ * AZAUDIO_ERR_INVALID_ARGUMENT if resampler is NULL. */
+azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
+
+/* ---- WAV files ---------------------------------------------------------------------------------------------------
+ *
+ * Reads and writes RIFF/WAVE files holding 16-bit PCM, 8-bit mu-law or 8-bit A-law samples, any rate and channel
+ * count (channels interleaved).
+ *
+ * Reading accepts a plain fmt chunk (16 bytes or more) or WAVE_FORMAT_EXTENSIBLE with the standard sub-format,
+ * skips other chunks (LIST, fact, JUNK, ... with their pad byte when odd-sized), and allows data before fmt. It
+ * tolerates what real writers produce: a RIFF size that disagrees with the file (it is not used), a data size of
+ * 0xFFFFFFFF (AZAUDIO_WAV_SIZE_UNKNOWN, written by streaming writers: the data runs to the end of the file), data
+ * ending in a partial frame (left out), and anything after the fmt and data chunks (ignored). A declared size is
+ * never trusted beyond the bytes really present, and nothing is allocated until the data size has been checked
+ * against them. Errors when reading:
+ *  - AZAUDIO_ERR_PROTOCOL: not a WAV file, or a malformed one: truncated, a chunk (data or other) declaring more
+ *    bytes than remain, no fmt or no data chunk, two fmt chunks, a fmt chunk under 16 bytes (40 for EXTENSIBLE),
+ *    zero channels, sample rate 0, a block align that disagrees with channels and sample size, more than 4096
+ *    chunks before fmt and data;
+ *  - AZAUDIO_ERR_UNSUPPORTED: a valid WAV in another format: IEEE float, 8/24/32-bit PCM, ADPCM and other codecs,
+ *    RIFX (big-endian) or RF64 files, a non-standard EXTENSIBLE sub-format;
+ *  - AZAUDIO_ERR_NOT_FOUND: the file or a directory on its path does not exist; AZAUDIO_ERR_IO: it cannot be read
+ *    (permissions, a directory, a read error);
+ *  - AZAUDIO_ERR_OUT_OF_MEMORY: the samples do not fit in memory; AZAUDIO_ERR_INVALID_ARGUMENT: NULL pointers.
+ * azaudio_last_error() says what was wrong, with the offset of the offending chunk where there is one.
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+/* A WAV file's format and the position of its samples. Set struct_size (azaudio_wav_info_init() does) before
+ * passing one to the library. */
+typedef struct azaudio_wav_info {
+    uint32_t struct_size;      /* sizeof(azaudio_wav_info) as the caller compiled it */
+    int32_t format;            /* AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW */
+    uint32_t sample_rate;      /* frames per second, e.g. 8000 */
+    uint32_t channels;         /* interleaved channels, at least 1 */
+    uint32_t bits_per_sample;  /* 16 for PCM16, 8 for mu-law and A-law (filled in by the library; ignored on input) */
+    uint32_t block_align;      /* bytes per frame: channels * bits_per_sample / 8 (likewise) */
+    uint64_t frame_count;      /* frames in the data chunk (likewise) */
+    uint64_t data_offset;      /* byte offset of the first sample in the file or memory image (likewise) */
+    uint64_t data_size;        /* bytes of samples, frame_count * block_align (likewise) */
+} azaudio_wav_info;
+
+/* The size of the header azaudio_wav_header() and azaudio_wav_write_file() write. */
+#define AZAUDIO_WAV_HEADER_SIZE 44
+/* A data size meaning "unknown, to the end of the file", for writers that cannot seek back. */
+#define AZAUDIO_WAV_SIZE_UNKNOWN 0xFFFFFFFFu
+
+/* Sets struct_size and the defaults: PCM16, 24000 Hz, 1 channel (the Azure OpenAI realtime format), zero sizes.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT if info is NULL. */
+azaudio_result azaudio_wav_info_init(azaudio_wav_info *info);
+
+/* Parses the WAV image of `size` bytes at `data` without copying anything: on success fills *info; the samples
+ * are then the info->data_size bytes at (const uint8_t *)data + info->data_offset. info->struct_size must be set;
+ * the library writes only that many bytes of *info. Errors: as listed above for reading; also
+ * AZAUDIO_ERR_INVALID_ARGUMENT for a NULL info or data with size > 0, or a struct_size below 48. */
+azaudio_result azaudio_wav_parse(const void *data, size_t size, azaudio_wav_info *info);
+
+/* Samples read from a WAV file or image, owned by the library: read them through the accessors and release the
+ * buffer with azaudio_audio_buffer_destroy(). */
+typedef struct azaudio_audio_buffer azaudio_audio_buffer;
+
+/* Reads the WAV file at `path` and stores its samples in a new buffer in *out_buffer. Reads only the chunk headers
+ * it needs and the samples, allocating exactly their size. Errors: as listed above for reading. */
+azaudio_result azaudio_wav_read_file(const char *path, azaudio_audio_buffer **out_buffer);
+
+/* As azaudio_wav_read_file(), from the WAV image of `size` bytes at `data`, which is copied: the caller may free
+ * it as soon as the call returns. */
+azaudio_result azaudio_wav_read_memory(const void *data, size_t size, azaudio_audio_buffer **out_buffer);
+
+/* Fills *info with the buffer's format (data_offset is where the samples were in the source). info->struct_size
+ * must be set; the library writes only that many bytes. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers,
+ * struct_size below 48). */
+azaudio_result azaudio_audio_buffer_info(const azaudio_audio_buffer *buffer, azaudio_wav_info *info);
+
+/* The samples, as stored in the file: interleaved, little-endian for PCM16 (so an int16_t array on little-endian
+ * hosts), aligned for int16_t. Valid until the buffer is destroyed; never free it. NULL if buffer is NULL; never
+ * NULL otherwise, even when the size is 0. */
+const void *azaudio_audio_buffer_data(const azaudio_audio_buffer *buffer);
+
+/* The number of bytes at azaudio_audio_buffer_data(): info.data_size. 0 if buffer is NULL. */
+size_t azaudio_audio_buffer_size(const azaudio_audio_buffer *buffer);
+
+/* Frees a buffer and its samples. NULL is a no-op. */
+void azaudio_audio_buffer_destroy(azaudio_audio_buffer *buffer);
+
+/* Writes the canonical 44-byte WAV header (RIFF, a 16-byte fmt chunk, the data chunk header) for `info`'s format,
+ * sample_rate and channels and `data_size` bytes of samples into `out`, which holds out_capacity bytes. For
+ * streaming writers: write the header, append the samples, then either write the header again at offset 0 with the
+ * final size, or pass AZAUDIO_WAV_SIZE_UNKNOWN if the output cannot seek (this library and ffmpeg read such
+ * files to the end; SoX too, with a warning). Odd data sizes need one pad byte (0) after the data. The same
+ * 44-byte layout is used for mu-law and A-law (ffmpeg, SoX and this library read it). Only info's struct_size,
+ * format, sample_rate and channels are read.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, out_capacity < 44, a struct_size below 16, channels 0 or
+ * over 1024, sample_rate 0, data_size not a whole number of frames or over 0xFFFFFFFF - 37 unless
+ * AZAUDIO_WAV_SIZE_UNKNOWN); AZAUDIO_ERR_UNSUPPORTED (an unknown format). */
+azaudio_result azaudio_wav_header(const azaudio_wav_info *info, uint32_t data_size, uint8_t *out,
+                                  size_t out_capacity);
+
+/* Creates or replaces the file at `path` with a WAV of info's format, sample_rate and channels holding the `size`
+ * bytes at `data` (interleaved; little-endian for PCM16). Only info's struct_size, format, sample_rate and channels
+ * are read. `data` may be NULL when size is 0. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (as azaudio_wav_header(), and
+ * NULL path or data); AZAUDIO_ERR_UNSUPPORTED (an unknown format); AZAUDIO_ERR_NOT_FOUND (a directory on the path
+ * does not exist); AZAUDIO_ERR_IO (anything else the system refuses: permissions, a full disk). A failed write may
+ * leave a partial file. */
+azaudio_result azaudio_wav_write_file(const char *path, const azaudio_wav_info *info, const void *data, size_t size);
+
+/* ---- Frames and pacing -------------------------------------------------------------------------------------------
+ *
+ * Telephony and real-time audio move in fixed frames, typically 20 ms (160 bytes of 8 kHz mu-law, 960 bytes of
+ * 24 kHz PCM16). A sender paces frames against an absolute clock: frame k is due at start + k * frame_ms, which
+ * keeps the rate exact however long each send takes (sleeping frame_ms after each send drifts).
+ * ------------------------------------------------------------------------------------------------------------------ */
+
+/* Stores in *out_bytes the size of one frame_ms frame of `format` at sample_rate with `channels` channels.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL out_bytes; sample_rate 0 or over 1000000; channels 0 or over 1024;
+ * frame_ms 0 or over 60000; frame_ms not a whole number of samples at sample_rate, e.g. 20 ms at 11025 Hz);
+ * AZAUDIO_ERR_UNSUPPORTED (an unknown format). */
+azaudio_result azaudio_frame_bytes(int32_t format, uint32_t sample_rate, uint32_t channels, uint32_t frame_ms,
+                                   size_t *out_bytes);
+
+/* Cuts a buffer of audio into frames. Not thread-safe: use each cursor from one thread at a time. */
+typedef struct azaudio_frame_cursor azaudio_frame_cursor;
+
+/* Creates a cursor over the `size` bytes at `data`, in frames of frame_ms (arguments as azaudio_frame_bytes()).
+ * The cursor borrows `data`, which must stay valid and unchanged until the cursor is destroyed. Errors: those of
+ * azaudio_frame_bytes(), and AZAUDIO_ERR_INVALID_ARGUMENT for NULL out_cursor or NULL data with size > 0. */
+azaudio_result azaudio_frame_cursor_create(int32_t format, uint32_t sample_rate, uint32_t channels,
+                                           uint32_t frame_ms, const void *data, size_t size,
+                                           azaudio_frame_cursor **out_cursor);
+
+/* Gives the next frame: *out_frame points to exactly azaudio_frame_bytes() bytes, *out_size is that size, and
+ * *out_timestamp_us (optional, may be NULL) is the frame's start in microseconds from the first frame
+ * (k * frame_ms * 1000). A partial last frame is completed with silence (0 for PCM16, 0xFF for mu-law, 0xD5 for
+ * A-law) in the cursor's own memory. The frame pointer is valid until the next call on the cursor or its
+ * destruction. After the last frame it returns AZAUDIO_OK with *out_frame = NULL and *out_size = 0. Errors:
+ * AZAUDIO_ERR_INVALID_ARGUMENT (NULL cursor, out_frame or out_size). */
+azaudio_result azaudio_frame_cursor_next(azaudio_frame_cursor *cursor, const void **out_frame, size_t *out_size,
+                                         uint64_t *out_timestamp_us);
+
+/* The number of frames the cursor gives in all, counting a partial last one. 0 if cursor is NULL. */
+size_t azaudio_frame_cursor_count(const azaudio_frame_cursor *cursor);
+
+/* Goes back to the first frame. Errors: AZAUDIO_ERR_INVALID_ARGUMENT if cursor is NULL. */
+azaudio_result azaudio_frame_cursor_rewind(azaudio_frame_cursor *cursor);
+
+/* Frees a cursor (not the audio it borrows). NULL is a no-op. */
+void azaudio_frame_cursor_destroy(azaudio_frame_cursor *cursor);
+
+/* Microseconds of CLOCK_MONOTONIC: the clock for azaudio_sleep_until_us(). */
+uint64_t azaudio_monotonic_us(void);
+
+/* Sleeps until azaudio_monotonic_us() reaches deadline_us; returns at once if it already has. Resumes after
+ * signals. Pace frames with: start = azaudio_monotonic_us(); for each frame: azaudio_sleep_until_us(start +
+ * timestamp_us); send it. Always returns AZAUDIO_OK. */
+azaudio_result azaudio_sleep_until_us(uint64_t deadline_us);
 
 /* ================================================================================================================
  * Speech to text, translation, text to speech and audio chat (REST)
