@@ -48,6 +48,14 @@ class Form:
         return summary
 
 
+def unreadable_body() -> ApiError:
+    """The body could not be read (a broken transfer or content encoding); the
+    connection cannot be reused after it."""
+    error = invalid("The request body could not be read.", code=None)
+    error.headers["Connection"] = "close"
+    return error
+
+
 def _check_declared_length(request: web.Request, limit: int) -> None:
     declared = request.content_length
     if declared is not None and declared > limit:
@@ -63,9 +71,12 @@ async def read_bytes(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes
     """The whole body, refusing more than `limit` bytes."""
     _check_declared_length(request, limit)
     chunks = []
-    async for chunk in request.content.iter_chunked(_CHUNK):
-        chunks.append(chunk)
-        _check_received(request, limit)
+    try:
+        async for chunk in request.content.iter_chunked(_CHUNK):
+            chunks.append(chunk)
+            _check_received(request, limit)
+    except web.RequestPayloadError:
+        raise unreadable_body() from None
     return b"".join(chunks)
 
 
@@ -84,7 +95,7 @@ async def read_json(request: web.Request, limit: int = MAX_BODY_BYTES) -> dict[s
     raw = await read_bytes(request, limit)
     try:
         body = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
         raise invalid(
             "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
             "using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was "
@@ -122,6 +133,8 @@ async def read_form(request: web.Request) -> Form:
                 form.fields.setdefault(part.name, []).append(text)
     except ApiError:
         raise
+    except web.RequestPayloadError:
+        raise unreadable_body() from None
     except (ValueError, LookupError, AssertionError, RuntimeError, HttpProcessingError):
         raise invalid("The multipart/form-data body could not be parsed.", code=None) from None
     return form

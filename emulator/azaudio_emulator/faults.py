@@ -9,6 +9,7 @@ fault of that kind whose ``match`` occurs in the request path.
 from __future__ import annotations
 
 import itertools
+import math
 import threading
 from typing import Any
 
@@ -56,8 +57,8 @@ def _check_param(kind: str, name: str, value: Any) -> None:
         raise FaultSpecError(f"fault kind {kind!r} has no parameter {name!r} (parameters: {known})")
     if isinstance(value, bool) or not isinstance(value, allowed):
         raise FaultSpecError(f"fault parameter {name!r} has the wrong type")
-    if isinstance(value, _NUMBER) and value < 0:
-        raise FaultSpecError(f"fault parameter {name!r} must not be negative")
+    if isinstance(value, _NUMBER) and not (math.isfinite(value) and value >= 0):
+        raise FaultSpecError(f"fault parameter {name!r} must be a finite number, not negative")
     if name == "status" and not 100 <= value <= 599:
         raise FaultSpecError("fault parameter 'status' must be an HTTP status (100-599)")
 

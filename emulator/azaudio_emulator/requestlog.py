@@ -16,6 +16,7 @@ from typing import Any
 from .auth import SECRET_HEADERS
 
 _LONG_STRING = 256
+_MAX_DEPTH = 32
 
 
 def redact_headers(headers: Any) -> dict[str, str]:
@@ -28,15 +29,18 @@ def redact_query(query: Any) -> dict[str, str]:
     return {k: v for k, v in dict(query).items() if k.lower() != "api-key"}
 
 
-def summarise(value: Any) -> Any:
+def summarise(value: Any, depth: int = 0) -> Any:
     """Copy a JSON value, replacing strings longer than 256 characters by a
-    short ``<N characters>`` note (request bodies carry base64 audio)."""
+    short ``<N characters>`` note (request bodies carry base64 audio), and
+    anything nested deeper than 32 levels by ``<nested>``."""
     if isinstance(value, str) and len(value) > _LONG_STRING:
         return f"<{len(value)} characters>"
+    if isinstance(value, (dict, list)) and depth >= _MAX_DEPTH:
+        return "<nested>"
     if isinstance(value, dict):
-        return {k: summarise(v) for k, v in value.items()}
+        return {k: summarise(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
-        return [summarise(v) for v in value]
+        return [summarise(v, depth + 1) for v in value]
     return value
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import subprocess
+import unicodedata
 
 from .audio import OUTPUT_RATE
 
@@ -46,7 +47,7 @@ class TTSEngine:
     def synthesize_pcm16(self, text: str, voice: str, speed: float = 1.0) -> bytes:
         """Speak `text` with `voice` at `speed` (0.25-4.0): 24 kHz mono s16le.
 
-        Blank text gives 200 ms of silence. Raises ValueError for an unknown
+        Blank (or unpronounceable) text gives 200 ms of silence. Raises ValueError for an unknown
         voice or a speed outside 0.25-4.0 (blocking; run it in an executor).
         """
         if voice not in VOICES:
@@ -56,10 +57,19 @@ class TTSEngine:
         return _synthesize(text, voice, float(speed))
 
 
+def _speakable(text: str) -> str:
+    """`text` with control and format characters (which espeak-ng stops at) as spaces."""
+    return "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+
+
+_SILENCE = bytes(OUTPUT_RATE * 2 // 5)
+
+
 @functools.lru_cache(maxsize=128)
 def _synthesize(text: str, voice: str, speed: float) -> bytes:
+    text = _speakable(text)
     if not text.strip():
-        return bytes(OUTPUT_RATE * 2 // 5)
+        return _SILENCE
     espeak_voice, pitch = VOICES[voice]
     wpm, tempo = _rates(speed)
     espeak = subprocess.Popen(
@@ -77,4 +87,4 @@ def _synthesize(text: str, voice: str, speed: float) -> bytes:
     pcm, _ = ffmpeg.communicate()
     if espeak.wait() != 0 or ffmpeg.returncode != 0:
         raise RuntimeError("espeak-ng/ffmpeg failed to synthesise speech")
-    return pcm
+    return pcm or _SILENCE

@@ -6,6 +6,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 LISTENING = re.compile(r"^azaudio-emulator listening on (https?)://127\.0\.0\.1:(\d+)$")
@@ -16,13 +17,14 @@ class EmulatorProcess:
     """``azaudio-emulator --port 0 ARGS`` running until `stop`."""
 
     def __init__(self, *args: str) -> None:
+        self.stderr = tempfile.TemporaryFile(mode="w+")
         self.process = subprocess.Popen([COMMAND, "--port", "0", *args], stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, text=True)
+                                        stderr=self.stderr, text=True)
         self.first_line = self.process.stdout.readline().rstrip("\n")
         match = LISTENING.match(self.first_line)
         if match is None:
             self.stop()
-            raise RuntimeError(f"emulator did not start: {self.first_line!r} {self.process.stderr.read()}")
+            raise RuntimeError(f"emulator did not start: {self.first_line!r} {self.errors()}")
         self.scheme, self.port = match.group(1), int(match.group(2))
         self.base_url = f"{self.scheme}://127.0.0.1:{self.port}"
 
@@ -32,6 +34,11 @@ class EmulatorProcess:
             self.process.send_signal(signal.SIGTERM)
         rest, _ = self.process.communicate(timeout=15)
         return self.process.returncode, rest
+
+    def errors(self) -> str:
+        """What the emulator wrote on stderr so far."""
+        self.stderr.seek(0)
+        return self.stderr.read()
 
     def __enter__(self) -> "EmulatorProcess":
         return self

@@ -66,6 +66,8 @@ def _array(form: Form, name: str) -> list[str]:
 
 
 def _file(form: Form) -> tuple[UploadedFile, str]:
+    for name in sorted(set(form.files) - {"file"}):
+        raise invalid(f"Invalid type for '{name}': expected a string, but got a file instead.", name, "invalid_type")
     upload = form.files.get("file")
     if upload is None:
         if "file" in form.fields:  # sent as a plain field: no filename to identify it
