@@ -5,6 +5,8 @@
 #   make demo                 run the main job against the local emulator (or AZURE_OPENAI_ENDPOINT)
 #   make install PREFIX=DIR   install the library, header, pkg-config file and CMake package
 #   make examples             build the C examples against build/lib
+#   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (make test runs each for FUZZ_SMOKE_SECONDS)
+#   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
 
 VERSION      := 0.1.0
@@ -21,7 +23,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv
+        demo abi-baseline clean emulator-venv test-fuzz fuzz bench
 
 all: lib
 
@@ -50,6 +52,9 @@ install: lib
 
 # --- examples ----------------------------------------------------------------------------------------------------
 
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
 
 examples: lib $(EXAMPLES)
@@ -61,7 +66,7 @@ $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 # --- tests -------------------------------------------------------------------------------------------------------
 
 test: deps lib
-	@$(MAKE) --no-print-directory test-swift test-header test-c test-install test-abi test-emulator
+	@$(MAKE) --no-print-directory test-swift test-header test-c test-install test-abi test-fuzz test-emulator
 	@echo "make test: all suites passed"
 
 test-swift:
@@ -90,6 +95,15 @@ test-abi: lib
 
 test-emulator:
 	@$(MAKE) --no-print-directory -C emulator test
+
+test-fuzz:
+	@scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
+
+fuzz:
+	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+bench: lib
+	@scripts/bench.sh
 
 abi-baseline:
 	@scripts/check-abi.sh --write-baseline

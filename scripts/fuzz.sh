@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds and runs the libFuzzer targets under fuzz/NAME/ (main.swift + a `sources` file naming the engine sources
+# it needs), each for SECONDS seconds (default 60). Seeds come from fuzz/NAME/corpus; new inputs go to .build/.
+#   scripts/fuzz.sh [SECONDS] [NAME...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+seconds=${1:-60}; shift || true
+names=("$@")
+if [ ${#names[@]} -eq 0 ]; then
+  for d in fuzz/*/main.swift; do names+=("$(basename "$(dirname "$d")")"); done
+fi
+mkdir -p .build/fuzz
+pass=0; failn=0
+for name in "${names[@]}"; do
+  dir=fuzz/$name
+  bin=.build/fuzz/$name
+  # shellcheck disable=SC2046
+  if ! swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${name//-/_}" \
+       "$dir/main.swift" $(cat "$dir/sources") -lcurl -o "$bin" 2> .build/fuzz/$name.build.log; then
+    grep -v 'Cannot export local symbol' .build/fuzz/$name.build.log | tail -20
+    echo "not ok - fuzz target $name builds"; failn=$((failn+1)); continue
+  fi
+  mkdir -p ".build/fuzz/$name-corpus"
+  seeds=(); [ -d "$dir/corpus" ] && seeds=("$dir/corpus")
+  if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 ".build/fuzz/$name-corpus" "${seeds[@]}" \
+       > ".build/fuzz/$name.log" 2>&1; then
+    runs=$(grep -oE 'Done [0-9]+ runs' ".build/fuzz/$name.log" | tail -1)
+    echo "ok - fuzz target $name: no crash in ${seconds}s (${runs:-?})"; pass=$((pass+1))
+  else
+    tail -30 ".build/fuzz/$name.log"
+    echo "not ok - fuzz target $name found a crash (see .build/fuzz/$name.log)"; failn=$((failn+1))
+  fi
+done
+echo "fuzz: $pass passed, $failn failed"
+[ "$failn" -eq 0 ]
