@@ -74,10 +74,7 @@ async def _apply_body_faults(request: web.Request, ctx: EmulatorContext, respons
         partial = web.StreamResponse(status=response.status, headers=response.headers)
         partial.content_length = len(body)
         await partial.prepare(request)
-        try:
-            await cut(request, partial, body)
-        except ConnectionCut:
-            pass
+        await cut(request, partial, body)
         return partial
     return response
 

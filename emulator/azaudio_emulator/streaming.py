@@ -33,12 +33,11 @@ def note_fault(request: web.Request, kind: str) -> None:
 
 
 async def cut(request: web.Request, response: web.StreamResponse, data: bytes) -> None:
-    """Send the first half of `data`, then drop the connection."""
+    """Send the first half of `data` on the prepared `response`, then drop the connection."""
     note_fault(request, "cut_mid_body")
     await response.write(data[: max(1, len(data) // 2)])
     if request.transport is not None:
         request.transport.close()
-    raise ConnectionCut(response)
 
 
 class BodyStream:
@@ -58,6 +57,7 @@ class BodyStream:
             await self.response.prepare(self.request)
             if self.ctx.faults.take("cut_mid_body", self.request.path):
                 await cut(self.request, self.response, data)
+                raise ConnectionCut(self.response)
         await self.response.write(data)
 
     async def finish(self) -> web.StreamResponse:

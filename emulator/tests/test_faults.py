@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 
 import httpx
@@ -125,11 +126,12 @@ def test_realtime_fault_kinds_are_accepted_for_the_realtime_side(client):
     {"kind": "status", "status": 99},
     {"kind": "status", "status": "429"},
     {"kind": "delay_first_byte", "seconds": -1},
+    {"kind": "delay_first_byte", "seconds": float("nan")},
     {"kind": "cut_mid_body", "bytes": 10},
     [],
 ])
 def test_malformed_fault_is_rejected_with_400(client, fault):
-    response = client.post("/_emulator/faults", json=fault)
+    response = client.post("/_emulator/faults", content=json.dumps(fault), headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert response.json()["error"]
 

@@ -264,3 +264,30 @@ def test_input_audio_over_20_mb_is_rejected(client):
     big = "A" * (21 * 1024 * 1024 // 3 * 4)
     assert_invalid(chat(client, messages=audio_message(big)), "messages[0].content[0].input_audio.data",
                    "invalid_value")
+
+
+# --- hostile input ------------------------------------------------------------------------------------------------
+
+def test_deeply_nested_json_is_a_400_not_a_crash(client):
+    response = client.post(deployment_url("gpt-4o-audio-preview", "chat/completions"),
+                           content=b"[" * 100_000 + b"]" * 100_000, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400
+
+
+def test_body_with_a_broken_content_encoding_is_a_400(client):
+    response = client.post(deployment_url("tts", "audio/speech"), content=b"not gzip",
+                           headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    assert response.status_code == 400
+    assert response.headers["connection"] == "close"
+
+
+def test_text_field_sent_as_a_file_is_an_invalid_type(client):
+    response = client.post(deployment_url("whisper", "audio/transcriptions"),
+                           files={"file": ("a.wav", WAV, "audio/wav"), "prompt": ("p.txt", b"x", "text/plain")})
+    assert_invalid(response, "prompt", "invalid_type")
+
+
+def test_control_characters_in_speech_input_are_spoken_around(client):
+    response = speech(client, input="\x00\x01 hello \u202e", response_format="pcm")
+    assert response.status_code == 200
+    assert any(response.content)
