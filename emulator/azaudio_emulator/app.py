@@ -124,6 +124,10 @@ async def azure_pipeline(request: web.Request, handler: Handler) -> web.StreamRe
         response = await _run(request, handler, ctx)
         status = response.status
         return response
+    except ConnectionError:
+        # The client went away. aiohttp drops quietly a response it cannot
+        # send, whereas an exception from here would be logged as an error.
+        return web.Response(status=499)
     finally:
         ctx.log.record({**entry, **request.get(LOG_EXTRA, {}), "status": status,
                         "faults": request.get(FAULTS_APPLIED, [])})

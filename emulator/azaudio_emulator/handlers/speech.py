@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 from typing import Any
 
 from aiohttp import web
@@ -37,15 +38,15 @@ async def speech(request: web.Request) -> web.StreamResponse:
     note(request, target, summary)
     req = parse_speech(fields, target.model, form=form)
     pcm = await blocking(ctx.tts.synthesize_pcm16, req.input, req.voice, req.speed)
-    chunks = encode_stream(pcm, req.response_format)
-    if req.stream_format == "sse":
-        stream = SSEStream(request, ctx)
+    async with contextlib.aclosing(encode_stream(pcm, req.response_format)) as chunks:  # stops ffmpeg early
+        if req.stream_format == "sse":
+            stream = SSEStream(request, ctx)
+            async for chunk in chunks:
+                await stream.send({"type": "speech.audio.delta", "audio": base64.b64encode(chunk).decode()})
+            done = {"type": "speech.audio.done",
+                    "usage": usage.speech(req.input, duration_seconds(pcm, OUTPUT_RATE))}
+            return await stream.close(done)
+        body = BodyStream(request, ctx, CONTENT_TYPES[req.response_format])
         async for chunk in chunks:
-            await stream.send({"type": "speech.audio.delta", "audio": base64.b64encode(chunk).decode()})
-        done = {"type": "speech.audio.done",
-                "usage": usage.speech(req.input, duration_seconds(pcm, OUTPUT_RATE))}
-        return await stream.close(done)
-    body = BodyStream(request, ctx, CONTENT_TYPES[req.response_format])
-    async for chunk in chunks:
-        await body.write(chunk)
-    return await body.finish()
+            await body.write(chunk)
+        return await body.finish()
