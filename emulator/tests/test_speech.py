@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import struct
+import time
 
 import httpx
 import pytest
@@ -130,3 +131,15 @@ def test_spoken_output_is_recognised_by_the_transcription_route(client):
 def test_blank_input_gives_a_short_silence(client):
     pcm = speak(client, input=" ", response_format="pcm").content
     assert pcm and not any(pcm)
+
+
+def test_client_leaving_mid_stream_is_logged_as_disconnected(emulator, client):
+    with httpx.Client(base_url=emulator.base_url, headers={"api-key": emulator.ctx.api_key}) as c:
+        with c.stream("POST", URL, json={"input": "word " * 800, "voice": "alloy", "response_format": "mp3"}) as r:
+            next(r.iter_raw())
+    for _ in range(50):
+        entries = client.get("/_emulator/requests").json()["requests"]
+        if entries:
+            break
+        time.sleep(0.1)
+    assert entries[0]["status"] == "disconnected"
