@@ -13,7 +13,7 @@
 static char rest_endpoint[256];
 static const char *rest_speech_wav = "/tmp/azaudio_rest_test_speech.wav";
 
-static double now_seconds(void) {
+static inline double now_seconds(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
@@ -24,7 +24,7 @@ typedef struct {
     size_t size;
 } rest_text;
 
-static size_t rest_collect(char *data, size_t size, size_t count, void *user) {
+static inline size_t rest_collect(char *data, size_t size, size_t count, void *user) {
     rest_text *t = user;
     char *grown = realloc(t->data, t->size + size * count + 1);
     if (!grown) return 0;
@@ -64,14 +64,14 @@ static char *emulator_call(const char *method, const char *path, const char *jso
 }
 
 /* Queues a fault, e.g. "{\"kind\":\"status\",\"status\":429,\"retry_after_ms\":100}". */
-static int emulator_fault(const char *json) {
+static inline int emulator_fault(const char *json) {
     char *body = emulator_call("POST", "/_emulator/faults", json);
     free(body);
     return body != NULL;
 }
 
 /* Forgets queued faults and recorded requests. */
-static void emulator_reset(void) {
+static inline void emulator_reset(void) {
     free(emulator_call("DELETE", "/_emulator/faults", NULL));
     free(emulator_call("DELETE", "/_emulator/requests", NULL));
 }
@@ -80,7 +80,7 @@ static void emulator_reset(void) {
 static char *emulator_requests(void) { return emulator_call("GET", "/_emulator/requests", NULL); }
 
 /* How many requests the emulator received since the last reset. */
-static int emulator_request_count(void) {
+static inline int emulator_request_count(void) {
     char *body = emulator_requests();
     int n = 0;
     for (const char *p = body; p && (p = strstr(p, "\"seq\"")); p++) n++;
@@ -106,7 +106,7 @@ static azaudio_client *rest_client_with(const char *api_version, const char *key
 static azaudio_client *rest_client(void) { return rest_client_with(NULL, NULL); }
 
 /* Reads the endpoint from the environment and makes the spoken WAV the tests transcribe. */
-static void rest_setup(void) {
+static inline void rest_setup(void) {
     const char *endpoint = getenv("AZURE_OPENAI_ENDPOINT");
     if (!endpoint || !getenv("AZURE_OPENAI_API_KEY")) {
         fprintf(stderr, "run under azaudio-emulator-run (AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY unset)\n");
@@ -128,13 +128,13 @@ static void rest_setup(void) {
     emulator_reset();
 }
 
-static void rest_teardown(void) {
+static inline void rest_teardown(void) {
     remove(rest_speech_wav);
     curl_global_cleanup();
 }
 
 /* The last error's details for a client. */
-static azaudio_error_details rest_details(azaudio_client *client) {
+static inline azaudio_error_details rest_details(azaudio_client *client) {
     azaudio_error_details d;
     memset(&d, 0, sizeof d);
     d.struct_size = sizeof d;
