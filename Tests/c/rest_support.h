@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static char rest_endpoint[256];
-static const char *rest_speech_wav = "/tmp/azaudio_rest_test_speech.wav";
+/* Per process, so that test programs running at once do not share it. */
+static char rest_speech_wav[128];
 
 static inline double now_seconds(void) {
     struct timespec ts;
@@ -113,6 +115,7 @@ static inline void rest_setup(void) {
         exit(2);
     }
     snprintf(rest_endpoint, sizeof rest_endpoint, "%s", endpoint);
+    snprintf(rest_speech_wav, sizeof rest_speech_wav, "/tmp/azaudio_rest_test_speech_%ld.wav", (long)getpid());
     curl_global_init(CURL_GLOBAL_DEFAULT);
     azaudio_client *client = rest_client();
     azaudio_speech_options o;
