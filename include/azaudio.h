@@ -487,7 +487,388 @@ azaudio_result azaudio_sleep_until_us(uint64_t deadline_us);
 
 /* ================================================================================================================
  * Speech to text, translation, text to speech and audio chat (REST)
+ *
+ * The calls in this section are blocking: they run on the caller's thread and return when the service's reply is
+ * complete (or the call failed). Streamed output (text deltas, audio chunks) reaches the caller's callbacks on the
+ * same thread, in order, as it comes off the wire. Any call can be cancelled from another thread with a cancel
+ * token (see below); timeouts and retries come from the client's options and can be overridden per call.
+ *
+ * Before any byte is sent, every call checks what it can locally and fails with its own code and a message:
+ *   - an audio file that does not exist:                        AZAUDIO_ERR_NOT_FOUND
+ *   - an audio file that cannot be read (permissions, not a regular file), or a file that cannot be written:
+ *                                                               AZAUDIO_ERR_IO
+ *   - a file name whose extension the service does not accept (transcription and translation take flac, m4a,
+ *     mp3, mp4, mpeg, mpga, ogg, wav, webm; chat input audio takes wav and mp3):    AZAUDIO_ERR_UNSUPPORTED
+ *   - a request body over the service's limit of 26,214,400 bytes (25 MB), text to speak over 4096 characters,
+ *     chat input audio over 20 MB:                              AZAUDIO_ERR_PAYLOAD_TOO_LARGE
+ *   - empty text, an empty file, a speed outside 0.25..4.0, an unknown response format, options that contradict
+ *     each other (e.g. timestamps without verbose_json):        AZAUDIO_ERR_INVALID_ARGUMENT
+ *   - an option the model does not support (e.g. verbose_json with gpt-4o-transcribe, instructions with tts),
+ *     when the model is known: named in the options' `model` field, or the deployment is named after a model
+ *     (whisper, gpt-4o-transcribe, gpt-4o-mini-transcribe, tts, tts-hd, gpt-4o-mini-tts, gpt-4o-audio-preview,
+ *     gpt-4o-mini-audio-preview, optionally with a -YYYY-MM-DD suffix; whisper-1, tts-1, tts-1-hd too). Deployment
+ *     names are otherwise arbitrary: for an unknown name the service decides.   AZAUDIO_ERR_UNSUPPORTED
+ * Service errors map to AZAUDIO_ERR_BAD_REQUEST (400), _AUTH (401/403), _NOT_FOUND (404, e.g. DeploymentNotFound),
+ * _PAYLOAD_TOO_LARGE (413), _RATE_LIMITED (429), _SERVER (5xx), _CONTENT_FILTER; azaudio_client_last_error() then
+ * gives the HTTP status, the service's error code and message, and the apim-request-id. A connection that breaks
+ * gives AZAUDIO_ERR_NETWORK, also when part of a streamed reply had already been delivered: no call reports
+ * success for a reply it did not receive whole.
  * ============================================================================================================== */
+
+/* Frees memory the library allocated for the caller (e.g. the buffer of azaudio_speak_to_buffer()). NULL is a
+ * no-op. */
+void azaudio_free(void *pointer);
+
+/* ---- Cancellation ------------------------------------------------------------------------------------------- */
+
+/* A cancel token lets any thread stop a blocking call. Put it in a call's options (cancel_token); calling
+ * azaudio_cancel_token_cancel() from another thread (or from a callback of the call) makes the call return
+ * AZAUDIO_ERR_CANCELLED promptly, whether it is connecting, uploading, waiting for the reply, downloading or waiting
+ * to retry; its connection is closed and nothing more is delivered to its callbacks. A token stays cancelled
+ * until azaudio_cancel_token_reset(); a call started with a cancelled token fails at once. One token may serve
+ * several calls (cancelling it cancels all of them). */
+typedef struct azaudio_cancel_token azaudio_cancel_token;
+
+/* Creates a token in the not-cancelled state. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (out_token NULL). */
+azaudio_result azaudio_cancel_token_create(azaudio_cancel_token **out_token);
+
+/* Cancels every call using the token, now and until reset. Any thread, any number of times. NULL is a no-op. */
+void azaudio_cancel_token_cancel(azaudio_cancel_token *token);
+
+/* Returns the token to the not-cancelled state so it can serve another call. NULL is a no-op. */
+void azaudio_cancel_token_reset(azaudio_cancel_token *token);
+
+/* 1 if the token is cancelled, 0 if not (or token is NULL). */
+int32_t azaudio_cancel_token_is_cancelled(const azaudio_cancel_token *token);
+
+/* Destroys a token. No call may still be using it. NULL is a no-op. */
+void azaudio_cancel_token_destroy(azaudio_cancel_token *token);
+
+/* ---- Shared types ------------------------------------------------------------------------------------------- */
+
+/* The per-call settings every options struct below carries:
+ *   azaudio_cancel_token *cancel_token;  NULL: the call cannot be cancelled
+ *   int64_t timeout_ms;                  milliseconds for the whole call including retries; -1 (default): the
+ *                                        client's timeout_ms; 0: no limit
+ *   int32_t max_retries;                 -1 (default): the client's max_retries; 0: no retries */
+
+/* What a call consumed, as the service reported it. Numbers it did not report are -1. */
+typedef struct azaudio_usage {
+    uint32_t struct_size;   /* set by the caller: sizeof(azaudio_usage) */
+    const char *type;       /* "tokens", "duration" or "" when the service reported no usage; never free it */
+    int64_t input_tokens;   /* input_tokens (prompt_tokens for chat) */
+    int64_t output_tokens;  /* output_tokens (completion_tokens for chat) */
+    int64_t total_tokens;
+    double seconds;         /* for usage of type "duration" */
+} azaudio_usage;
+
+/* Receives a piece of text as it arrives (a transcription delta, a chat text or transcript delta). `text` is
+ * UTF-8, `length` bytes long and also NUL-terminated; valid only during the call. Called on the thread that made
+ * the request. Return 0 to continue; any other value stops the call, which then returns AZAUDIO_ERR_CANCELLED. */
+typedef int32_t (*azaudio_text_fn)(const char *text, size_t length, void *user_data);
+
+/* Receives audio bytes as they arrive (already decoded when the service sent base64). `data` is valid only during
+ * the call. Called on the thread that made the request. Return 0 to continue; any other value stops the call,
+ * which then returns AZAUDIO_ERR_CANCELLED. */
+typedef int32_t (*azaudio_audio_fn)(const uint8_t *data, size_t size, void *user_data);
+
+/* Supplies audio that is still being produced: write up to `capacity` bytes into `buffer` and return how many,
+ * 0 at the end of the audio, or a negative value to abort the call (AZAUDIO_ERR_CANCELLED). It may block until
+ * data is available (the call is then only as prompt to cancel as the callback). Called on the thread that made
+ * the request. */
+typedef int64_t (*azaudio_read_fn)(uint8_t *buffer, size_t capacity, void *user_data);
+
+/* ---- Speech to text ------------------------------------------------------------------------------------------ */
+
+/* Bits of azaudio_transcription_options.timestamp_granularities (they need response_format "verbose_json"). */
+#define AZAUDIO_TIMESTAMP_SEGMENT 1
+#define AZAUDIO_TIMESTAMP_WORD    2
+
+/* Options of a transcription. Fill with azaudio_transcription_options_init(), then set the fields you need. */
+typedef struct azaudio_transcription_options {
+    uint32_t struct_size;
+    /* The deployment (the model name for the v1 URL family, where it is sent as "model"). Required. */
+    const char *deployment;
+    /* The model behind the deployment, used only for the local checks (see the top of this section); NULL: the
+     * deployment's name is tried as a model name. */
+    const char *model;
+    const char *language;         /* ISO-639-1 code of the spoken language, e.g. "en"; NULL: detected */
+    const char *prompt;           /* text to guide the style or continue a previous segment; NULL: none */
+    /* "json" (default), "text", "srt", "vtt" or "verbose_json" (language, duration, segments, words).
+     * gpt-4o-transcribe and gpt-4o-mini-transcribe take only json and text. */
+    const char *response_format;
+    double temperature;           /* 0..1; negative (default -1): not sent */
+    int32_t timestamp_granularities;  /* AZAUDIO_TIMESTAMP_* bits; 0 (default): not sent */
+    int32_t include_logprobs;     /* 1: ask for token logprobs (gpt-4o-*-transcribe, json only) */
+    const char *chunking_strategy;    /* "auto" or a server_vad JSON object text; NULL: not sent */
+    /* 1: ask the service to stream (gpt-4o-*-transcribe; not whisper): on_delta receives each text delta. */
+    int32_t stream;
+    azaudio_text_fn on_delta;
+    void *delta_user_data;
+    azaudio_cancel_token *cancel_token;
+    int64_t timeout_ms;
+    int32_t max_retries;
+} azaudio_transcription_options;
+
+/* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1) and sets
+ * struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+azaudio_result azaudio_transcription_options_init(azaudio_transcription_options *options);
+
+/* The result of a transcription or translation: free it with azaudio_transcript_free(). Its accessors may be
+ * called from any thread; strings they return live as long as the result. */
+typedef struct azaudio_transcript azaudio_transcript;
+
+/* Transcribes an audio file. The file is streamed from disk while uploading (never held whole in memory); its
+ * name's extension gives the format. On success stores a new result in *out_transcript.
+ * Errors: see the top of this section; AZAUDIO_ERR_INVALID_ARGUMENT for NULL pointers or a bad struct_size. */
+azaudio_result azaudio_transcribe_file(azaudio_client *client, const char *path,
+                                       const azaudio_transcription_options *options,
+                                       azaudio_transcript **out_transcript);
+
+/* Transcribes `size` bytes of audio in memory. `filename` (e.g. "call.wav") tells the service the format: it needs
+ * an accepted extension. The bytes are copied before the upload starts. Otherwise as azaudio_transcribe_file(). */
+azaudio_result azaudio_transcribe_memory(azaudio_client *client, const uint8_t *data, size_t size,
+                                         const char *filename, const azaudio_transcription_options *options,
+                                         azaudio_transcript **out_transcript);
+
+/* Transcribes audio read from `read` while it is being produced (e.g. a recording in progress); `filename` gives
+ * the format as above. The length is not known in advance, so the upload uses chunked transfer encoding, the 25 MB
+ * limit is enforced as the bytes are read (AZAUDIO_ERR_PAYLOAD_TOO_LARGE), and the request is not retried once
+ * `read` has been called. Otherwise as azaudio_transcribe_file(). */
+azaudio_result azaudio_transcribe_callback(azaudio_client *client, const char *filename,
+                                           const azaudio_transcription_options *options,
+                                           azaudio_transcript **out_transcript,
+                                           azaudio_read_fn read, void *read_user_data);
+
+/* Options of a translation (speech in any language to English text; whisper only). Fill with
+ * azaudio_translation_options_init(). Fields as in azaudio_transcription_options. */
+typedef struct azaudio_translation_options {
+    uint32_t struct_size;
+    const char *deployment;       /* required */
+    const char *model;            /* for the local checks; NULL: the deployment's name is tried */
+    const char *prompt;           /* in English; NULL: none */
+    const char *response_format;  /* "json" (default), "text", "srt", "vtt", "verbose_json" */
+    double temperature;           /* 0..1; negative (default -1): not sent */
+    azaudio_cancel_token *cancel_token;
+    int64_t timeout_ms;
+    int32_t max_retries;
+} azaudio_translation_options;
+
+/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+azaudio_result azaudio_translation_options_init(azaudio_translation_options *options);
+
+/* Translate a file, audio in memory, or audio from a callback into English text; as the azaudio_transcribe_*
+ * functions. */
+azaudio_result azaudio_translate_file(azaudio_client *client, const char *path,
+                                      const azaudio_translation_options *options,
+                                      azaudio_transcript **out_transcript);
+azaudio_result azaudio_translate_memory(azaudio_client *client, const uint8_t *data, size_t size,
+                                        const char *filename, const azaudio_translation_options *options,
+                                        azaudio_transcript **out_transcript);
+azaudio_result azaudio_translate_callback(azaudio_client *client, const char *filename,
+                                          const azaudio_translation_options *options,
+                                          azaudio_transcript **out_transcript,
+                                          azaudio_read_fn read, void *read_user_data);
+
+/* The text: the "text" member for json and verbose_json, the whole body for text, srt and vtt. Never NULL for a
+ * valid result ("" if it had none); NULL if transcript is NULL. */
+const char *azaudio_transcript_text(const azaudio_transcript *transcript);
+
+/* The reply body exactly as received (for a streamed transcription: the data of its final event), NUL-terminated;
+ * its length in bytes is stored in *out_size when out_size is not NULL. NULL if transcript is NULL. */
+const char *azaudio_transcript_raw_body(const azaudio_transcript *transcript, size_t *out_size);
+
+/* The detected or given language (verbose_json), or "" if the reply did not say. NULL if transcript is NULL. */
+const char *azaudio_transcript_language(const azaudio_transcript *transcript);
+
+/* The audio's duration in seconds (verbose_json), or -1 if the reply did not say. */
+double azaudio_transcript_duration(const azaudio_transcript *transcript);
+
+/* Segments of a verbose_json reply: how many (0 otherwise), and the one at `index`. Any of start, end and text may
+ * be NULL. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (transcript NULL, index out of range). */
+size_t azaudio_transcript_segment_count(const azaudio_transcript *transcript);
+azaudio_result azaudio_transcript_segment(const azaudio_transcript *transcript, size_t index, double *start,
+                                          double *end, const char **text);
+
+/* Words of a verbose_json reply with word timestamps: how many (0 otherwise), and the one at `index`, as for
+ * segments. */
+size_t azaudio_transcript_word_count(const azaudio_transcript *transcript);
+azaudio_result azaudio_transcript_word(const azaudio_transcript *transcript, size_t index, double *start,
+                                       double *end, const char **word);
+
+/* How many token logprobs the reply carried (include_logprobs), or 0. */
+size_t azaudio_transcript_logprob_count(const azaudio_transcript *transcript);
+
+/* Fills *usage (set usage->struct_size first) with the reply's usage; type "" when it reported none.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, struct_size 0). */
+azaudio_result azaudio_transcript_usage(const azaudio_transcript *transcript, azaudio_usage *usage);
+
+/* The reply's HTTP status (e.g. 200), or 0 if transcript is NULL. */
+int32_t azaudio_transcript_http_status(const azaudio_transcript *transcript);
+
+/* The reply's apim-request-id (or x-request-id), or "" if none. NULL if transcript is NULL. */
+const char *azaudio_transcript_request_id(const azaudio_transcript *transcript);
+
+/* Frees a result and every string its accessors returned. NULL is a no-op. */
+void azaudio_transcript_free(azaudio_transcript *transcript);
+
+/* ---- Text to speech ----------------------------------------------------------------------------------------- */
+
+/* Options of a speech request. Fill with azaudio_speech_options_init(). */
+typedef struct azaudio_speech_options {
+    uint32_t struct_size;
+    const char *deployment;       /* required */
+    const char *model;            /* for the local checks; NULL: the deployment's name is tried */
+    /* alloy (default), ash, ballad, coral, echo, fable, onyx, nova, sage, shimmer, verse, marin, cedar; other
+     * names are passed on for the service to judge. */
+    const char *voice;
+    /* "mp3" (the service's default when NULL), "opus", "aac", "flac", "wav", or "pcm" (raw 24 kHz 16-bit signed
+     * little-endian mono, no header: the lowest latency). */
+    const char *response_format;
+    double speed;                 /* 0.25..4.0; 0 (default): not sent, the service uses 1.0 */
+    const char *instructions;     /* how to speak (gpt-4o-mini-tts; not tts / tts-hd); NULL: none */
+    /* "audio" (binary body) or "sse" (events carrying base64 audio; gpt-4o-mini-tts); NULL: not sent (audio).
+     * Either way the caller receives raw audio bytes. */
+    const char *stream_format;
+    azaudio_cancel_token *cancel_token;
+    int64_t timeout_ms;
+    int32_t max_retries;
+} azaudio_speech_options;
+
+/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+azaudio_result azaudio_speech_options_init(azaudio_speech_options *options);
+
+/* Speaks `text` (UTF-8, 1 to 4096 characters) and calls on_audio with each chunk of audio as it arrives off the
+ * wire, on the calling thread, so playback can start before the reply is complete. If the call then fails (e.g. the
+ * connection breaks), the chunks already delivered were not the whole audio: the result says so.
+ * Errors: see the top of this section; AZAUDIO_ERR_CANCELLED when on_audio returned non-zero. */
+azaudio_result azaudio_speak(azaudio_client *client, const char *text, const azaudio_speech_options *options,
+                             azaudio_audio_fn on_audio, void *user_data);
+
+/* Speaks `text` into the file at `path` (created or truncated), writing each chunk as it arrives. On failure the
+ * partial file is removed. Errors: as azaudio_speak(); AZAUDIO_ERR_IO if the file cannot be written. */
+azaudio_result azaudio_speak_to_file(azaudio_client *client, const char *text, const char *path,
+                                     const azaudio_speech_options *options);
+
+/* Speaks `text` into one buffer. On success stores it in *out_data (free it with azaudio_free()) and its size in
+ * *out_size. Errors: as azaudio_speak(). */
+azaudio_result azaudio_speak_to_buffer(azaudio_client *client, const char *text,
+                                       const azaudio_speech_options *options, uint8_t **out_data,
+                                       size_t *out_size);
+
+/* ---- Audio chat completions --------------------------------------------------------------------------------- */
+
+/* A conversation: the message list sent to an audio chat model (gpt-4o-audio-preview, gpt-4o-mini-audio-preview).
+ * Built with the azaudio_chat_add_* functions; all functions on one chat are thread-safe. */
+typedef struct azaudio_chat azaudio_chat;
+
+/* The assistant's reply: free it with azaudio_chat_reply_free(). Strings and bytes its accessors return live as
+ * long as the reply. */
+typedef struct azaudio_chat_reply azaudio_chat_reply;
+
+/* Creates an empty conversation. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (out_chat NULL). */
+azaudio_result azaudio_chat_create(azaudio_chat **out_chat);
+
+/* Destroys a conversation. NULL is a no-op. */
+void azaudio_chat_destroy(azaudio_chat *chat);
+
+/* Appends a message with role "system", "developer", "user" or "assistant", and a text part if text is not NULL.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (chat or role NULL, unknown role). */
+azaudio_result azaudio_chat_add_message(azaudio_chat *chat, const char *role, const char *text);
+
+/* Appends an input_audio part (copied; sent base64-encoded) to the last message, which must be a user message.
+ * `format` is "wav" or "mp3". Errors: AZAUDIO_ERR_INVALID_STATE (no user message last), AZAUDIO_ERR_UNSUPPORTED
+ * (format), AZAUDIO_ERR_PAYLOAD_TOO_LARGE (over 20 MB), AZAUDIO_ERR_INVALID_ARGUMENT. */
+azaudio_result azaudio_chat_add_audio(azaudio_chat *chat, const uint8_t *data, size_t size, const char *format);
+
+/* As azaudio_chat_add_audio() with the contents of a .wav or .mp3 file (read now). Errors also:
+ * AZAUDIO_ERR_NOT_FOUND, AZAUDIO_ERR_IO, AZAUDIO_ERR_UNSUPPORTED (extension). */
+azaudio_result azaudio_chat_add_audio_file(azaudio_chat *chat, const char *path);
+
+/* Appends an assistant message that refers to audio of an earlier reply by its id
+ * (azaudio_chat_reply_audio_id()), so the model hears its own earlier answer without it being sent again. */
+azaudio_result azaudio_chat_add_assistant_audio(azaudio_chat *chat, const char *audio_id);
+
+/* Appends a reply as the assistant's turn: by its audio id when it has one, else its text. */
+azaudio_result azaudio_chat_add_reply(azaudio_chat *chat, const azaudio_chat_reply *reply);
+
+/* The number of messages, or 0 if chat is NULL. */
+size_t azaudio_chat_message_count(const azaudio_chat *chat);
+
+/* Removes every message. NULL is a no-op. */
+void azaudio_chat_clear(azaudio_chat *chat);
+
+/* Options of a chat completion. Fill with azaudio_chat_options_init(). */
+typedef struct azaudio_chat_options {
+    uint32_t struct_size;
+    const char *deployment;       /* required */
+    const char *model;            /* for the local checks; NULL: the deployment's name is tried */
+    int32_t audio_output;         /* 1 (default): a spoken reply (modalities text+audio); 0: text only */
+    const char *voice;            /* NULL: "alloy" */
+    /* "wav", "aac", "mp3", "flac", "opus" or "pcm16"; NULL: "wav", or "pcm16" when streaming (streamed audio
+     * needs pcm16: raw 24 kHz 16-bit little-endian mono). */
+    const char *audio_format;
+    int32_t max_completion_tokens;    /* 0 (default): not sent */
+    double temperature;           /* 0..2; negative (default -1): not sent */
+    /* 1: stream the reply; the callbacks below receive its deltas as they arrive (on the calling thread), and
+     * the reply object still holds everything. */
+    int32_t stream;
+    azaudio_text_fn on_text;            /* text content deltas */
+    void *text_user_data;
+    azaudio_text_fn on_transcript;      /* transcript deltas of the spoken reply */
+    void *transcript_user_data;
+    azaudio_audio_fn on_audio;          /* decoded audio deltas */
+    void *audio_user_data;
+    azaudio_cancel_token *cancel_token;
+    int64_t timeout_ms;
+    int32_t max_retries;
+} azaudio_chat_options;
+
+/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+azaudio_result azaudio_chat_options_init(azaudio_chat_options *options);
+
+/* Sends the conversation and stores the reply in *out_reply. The conversation is not changed (add the reply
+ * with azaudio_chat_add_reply() to continue it). Errors: see the top of this section; AZAUDIO_ERR_INVALID_ARGUMENT
+ * for an empty conversation; AZAUDIO_ERR_CANCELLED when a callback returned non-zero. */
+azaudio_result azaudio_chat_complete(azaudio_client *client, const azaudio_chat *chat,
+                                     const azaudio_chat_options *options, azaudio_chat_reply **out_reply);
+
+/* The reply's text content ("" when it answered with audio: see the transcript). NULL if reply is NULL. */
+const char *azaudio_chat_reply_text(const azaudio_chat_reply *reply);
+
+/* The transcript of the spoken reply, or "". NULL if reply is NULL. */
+const char *azaudio_chat_reply_transcript(const azaudio_chat_reply *reply);
+
+/* The spoken reply's audio bytes (decoded, in the requested format); the size is stored in *out_size when it is
+ * not NULL. NULL (and size 0) when there is none. */
+const uint8_t *azaudio_chat_reply_audio(const azaudio_chat_reply *reply, size_t *out_size);
+
+/* The id of the spoken reply's audio (for azaudio_chat_add_assistant_audio()), or "". NULL if reply is NULL. */
+const char *azaudio_chat_reply_audio_id(const azaudio_chat_reply *reply);
+
+/* Unix time (seconds) after which the service forgets the audio id, or 0. */
+int64_t azaudio_chat_reply_audio_expires_at(const azaudio_chat_reply *reply);
+
+/* The finish reason ("stop", "length", "content_filter", ...), or "". NULL if reply is NULL. */
+const char *azaudio_chat_reply_finish_reason(const azaudio_chat_reply *reply);
+
+/* Fills *usage (set usage->struct_size first); type "" when the reply carried none. Errors:
+ * AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, struct_size 0). */
+azaudio_result azaudio_chat_reply_usage(const azaudio_chat_reply *reply, azaudio_usage *usage);
+
+/* The reply body as received, NUL-terminated (non-streamed replies; "" for streamed ones); its length is stored in
+ * *out_size when not NULL. NULL if reply is NULL. */
+const char *azaudio_chat_reply_raw_body(const azaudio_chat_reply *reply, size_t *out_size);
+
+/* The reply's HTTP status, or 0 if reply is NULL. */
+int32_t azaudio_chat_reply_http_status(const azaudio_chat_reply *reply);
+
+/* The reply's apim-request-id (or x-request-id), or "". NULL if reply is NULL. */
+const char *azaudio_chat_reply_request_id(const azaudio_chat_reply *reply);
+
+/* Frees a reply. NULL is a no-op. */
+void azaudio_chat_reply_free(azaudio_chat_reply *reply);
+
 
 /* ================================================================================================================
  * Realtime sessions (WebSocket)

@@ -50,6 +50,8 @@ final class HTTPTransfer {
             if room > 0 { errorBody.append(contentsOf: bytes.prefix(room)) } else { errorBodyLimitReached = true }
             return true
         }
+        // curl may hand over several buffered chunks in one go: after a cancel, deliver nothing more.
+        if cancel?.isCancelled == true { return false }
         do throws(AzError) {
             try deliverHeadIfNeeded()
             bodyDelivered = true

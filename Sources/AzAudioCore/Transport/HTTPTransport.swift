@@ -104,7 +104,7 @@ public final class HTTPTransport: @unchecked Sendable {
         set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeoutMs)))
         set(ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeoutMs)))
         set(ccurl_setopt_string(easy, CURLOPT_USERAGENT, settings.userAgent))
-        set(ccurl_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 256 * 1024))
+        set(ccurl_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 64 * 1024))
         set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.verifyTLS ? 1 : 0))
         set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.verifyTLS ? 2 : 0))
         if let caFile = settings.caFile { set(ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile)) }

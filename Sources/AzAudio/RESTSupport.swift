@@ -1,0 +1,164 @@
+import AzAudioCore
+import CAzAudio
+import Glibc
+
+/// What an `azaudio_cancel_token *` points to.
+final class CancelTokenHandle {
+    let token = CancellationToken()
+
+    static func from(_ pointer: OpaquePointer) -> CancelTokenHandle {
+        Unmanaged<CancelTokenHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
+    }
+}
+
+/// The per-call fields every REST options struct carries, turned into the engine's settings.
+func callSettings(cancel: OpaquePointer?, timeoutMs: Int64, maxRetries: Int32) throws(AzError) -> CallSettings {
+    guard timeoutMs >= -1, timeoutMs <= Int64(UInt32.max) else {
+        throw .invalidArgument("timeout_ms is \(timeoutMs); use -1 (the client's), 0 (no limit) or milliseconds")
+    }
+    guard maxRetries >= -1, maxRetries <= 100 else {
+        throw .invalidArgument("max_retries is \(maxRetries); use -1 (the client's) or 0 to 100")
+    }
+    return CallSettings(
+        timeoutMs: timeoutMs < 0 ? nil : UInt32(timeoutMs), maxRetries: maxRetries < 0 ? nil : Int(maxRetries),
+        cancel: cancel.map { CancelTokenHandle.from($0).token })
+}
+
+/// Reads a caller's options struct, or says what is wrong with it.
+func readCallerOptions<T>(_ pointer: UnsafePointer<T>?, defaults: T, name: String) throws(AzError) -> T {
+    guard let pointer else { throw .invalidArgument("options is NULL: fill them with \(name)_init()") }
+    guard let options = readOptions(pointer, defaults: defaults, minimumSize: 8) else {
+        throw .invalidArgument("options->struct_size is too small: fill the options with \(name)_init()")
+    }
+    return options
+}
+
+/// A required string argument.
+func requiredString(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(AzError) -> String {
+    guard let pointer else { throw .invalidArgument("\(name) is NULL") }
+    return String(cString: pointer)
+}
+
+/// An optional string option: NULL and "" both mean unset.
+func optionalString(_ pointer: UnsafePointer<CChar>?) -> String? {
+    guard let pointer, pointer.pointee != 0 else { return nil }
+    return String(cString: pointer)
+}
+
+/// Runs a client call: records a failure for the client and thread, and returns the result code.
+func withClient(
+    _ client: OpaquePointer?, _ function: String, _ body: (ClientHandle) throws(AzError) -> Void
+) -> azaudio_result {
+    guard let client else { return fail(.invalidArgument, "\(function): client is NULL") }
+    let handle = ClientHandle.from(client)
+    do throws(AzError) {
+        try body(handle)
+        return AZAUDIO_OK
+    } catch {
+        return handle.fail(prefixed(error, function))
+    }
+}
+
+/// Fills a caller's azaudio_usage, respecting its struct_size.
+func fillUsage(_ usage: Usage?, into pointer: UnsafeMutablePointer<azaudio_usage>?, function: String) -> azaudio_result {
+    guard let pointer else { return fail(.invalidArgument, "\(function): usage is NULL") }
+    let declared = Int(pointer.pointee.struct_size)
+    guard declared >= MemoryLayout<UInt32>.size * 2 else {
+        return fail(.invalidArgument, "\(function): usage->struct_size is \(declared); set it to sizeof(azaudio_usage)")
+    }
+    var out = azaudio_usage()
+    out.struct_size = UInt32(min(declared, MemoryLayout<azaudio_usage>.size))
+    out.type = UsageTypeText.pointer(usage?.type ?? "")
+    out.input_tokens = usage?.inputTokens ?? -1
+    out.output_tokens = usage?.outputTokens ?? -1
+    out.total_tokens = usage?.totalTokens ?? -1
+    out.seconds = usage?.seconds ?? -1
+    withUnsafeBytes(of: &out) { src in
+        UnsafeMutableRawPointer(pointer).copyMemory(from: src.baseAddress!, byteCount: min(declared, src.count))
+    }
+    return AZAUDIO_OK
+}
+
+/// Static C strings for usage types.
+enum UsageTypeText {
+    nonisolated(unsafe) static let tokens = StaticCString.make("tokens")
+    nonisolated(unsafe) static let duration = StaticCString.make("duration")
+    static func pointer(_ type: String) -> UnsafePointer<CChar> {
+        switch type {
+        case "tokens": return tokens
+        case "duration": return duration
+        default: return StaticCString.empty
+        }
+    }
+}
+
+/// Calls a C text callback; a non-zero return stops the call.
+func deliverText(_ fn: azaudio_text_fn?, _ user: UnsafeMutableRawPointer?, _ text: String) throws(AzError) {
+    guard let fn else { return }
+    let rc = text.withCString { fn($0, text.utf8.count, user) }
+    if rc != 0 { throw AzError(.cancelled, "the callback returned \(rc): the call was stopped") }
+}
+
+/// Calls a C audio callback; a non-zero return stops the call.
+func deliverAudio(_ fn: azaudio_audio_fn, _ user: UnsafeMutableRawPointer?, _ bytes: UnsafeRawBufferPointer)
+    throws(AzError)
+{
+    guard !bytes.isEmpty else { return }
+    let rc = fn(bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), bytes.count, user)
+    if rc != 0 { throw AzError(.cancelled, "the audio callback returned \(rc): the call was stopped") }
+}
+
+/// A copy of bytes as a malloc'd, NUL-terminated buffer owned by a result object.
+final class OwnedBytes {
+    let pointer: UnsafeMutablePointer<UInt8>
+    let count: Int
+
+    init(_ bytes: [UInt8]) {
+        count = bytes.count
+        pointer = UnsafeMutablePointer<UInt8>.allocate(capacity: bytes.count + 1)
+        bytes.withUnsafeBufferPointer { src in
+            if let base = src.baseAddress { pointer.initialize(from: base, count: bytes.count) }
+        }
+        pointer[bytes.count] = 0
+    }
+
+    deinit { pointer.deallocate() }
+
+    var cString: UnsafePointer<CChar> { UnsafeRawPointer(pointer).assumingMemoryBound(to: CChar.self) }
+}
+
+@c @implementation
+public func azaudio_free(_ pointer: UnsafeMutableRawPointer!) {
+    free(pointer)
+}
+
+@c @implementation
+public func azaudio_cancel_token_create(_ outToken: UnsafeMutablePointer<OpaquePointer?>!) -> azaudio_result {
+    guard let outToken else { return fail(.invalidArgument, "azaudio_cancel_token_create: out_token is NULL") }
+    outToken.pointee = OpaquePointer(Unmanaged.passRetained(CancelTokenHandle()).toOpaque())
+    return AZAUDIO_OK
+}
+
+@c @implementation
+public func azaudio_cancel_token_cancel(_ token: OpaquePointer!) {
+    guard let token else { return }
+    CancelTokenHandle.from(token).token.cancel()
+}
+
+@c @implementation
+public func azaudio_cancel_token_reset(_ token: OpaquePointer!) {
+    guard let token else { return }
+    CancelTokenHandle.from(token).token.reset()
+}
+
+@c @implementation
+public func azaudio_cancel_token_is_cancelled(_ token: OpaquePointer!) -> Int32 {
+    guard let token else { return 0 }
+    return CancelTokenHandle.from(token).token.isCancelled ? 1 : 0
+}
+
+@c @implementation
+public func azaudio_cancel_token_destroy(_ token: OpaquePointer!) {
+    guard let token else { return }
+    Unmanaged<CancelTokenHandle>.fromOpaque(UnsafeRawPointer(token)).release()
+}

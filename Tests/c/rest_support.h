@@ -1,0 +1,161 @@
+/* Helpers shared by the REST C tests: the emulator's control API (through libcurl), clients for the endpoint that
+ * azaudio-emulator-run put in the environment, a spoken test WAV, and a clock. */
+#ifndef AZAUDIO_REST_SUPPORT_H
+#define AZAUDIO_REST_SUPPORT_H
+
+#include <azaudio.h>
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+static char rest_endpoint[256];
+/* Per process, so that test programs running at once do not share it. */
+static char rest_speech_wav[128];
+
+static inline double now_seconds(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+typedef struct {
+    char *data;
+    size_t size;
+} rest_text;
+
+static inline size_t rest_collect(char *data, size_t size, size_t count, void *user) {
+    rest_text *t = user;
+    char *grown = realloc(t->data, t->size + size * count + 1);
+    if (!grown) return 0;
+    t->data = grown;
+    memcpy(t->data + t->size, data, size * count);
+    t->size += size * count;
+    t->data[t->size] = 0;
+    return size * count;
+}
+
+/* Calls the emulator's control API; returns the body (free it) or NULL. */
+static char *emulator_call(const char *method, const char *path, const char *json) {
+    char url[512];
+    snprintf(url, sizeof url, "%s%s", rest_endpoint, path);
+    CURL *curl = curl_easy_init();
+    rest_text body = {NULL, 0};
+    struct curl_slist *headers = curl_slist_append(NULL, "Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_URL, url);
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, method);
+    curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
+    if (json) curl_easy_setopt(curl, CURLOPT_POSTFIELDS, json);
+    curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, rest_collect);
+    curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
+    CURLcode rc = curl_easy_perform(curl);
+    long status = 0;
+    curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
+    curl_slist_free_all(headers);
+    curl_easy_cleanup(curl);
+    if (rc != CURLE_OK || status >= 300) {
+        fprintf(stderr, "  emulator %s %s failed: curl %d, HTTP %ld: %s\n", method, path, rc, status,
+                body.data ? body.data : "");
+        free(body.data);
+        return NULL;
+    }
+    if (!body.data) body.data = calloc(1, 1);
+    return body.data;
+}
+
+/* Queues a fault, e.g. "{\"kind\":\"status\",\"status\":429,\"retry_after_ms\":100}". */
+static inline int emulator_fault(const char *json) {
+    char *body = emulator_call("POST", "/_emulator/faults", json);
+    free(body);
+    return body != NULL;
+}
+
+/* Forgets queued faults and recorded requests. */
+static inline void emulator_reset(void) {
+    free(emulator_call("DELETE", "/_emulator/faults", NULL));
+    free(emulator_call("DELETE", "/_emulator/requests", NULL));
+}
+
+/* The recorded requests as JSON text (free it). */
+static char *emulator_requests(void) { return emulator_call("GET", "/_emulator/requests", NULL); }
+
+/* How many requests the emulator received since the last reset. */
+static inline int emulator_request_count(void) {
+    char *body = emulator_requests();
+    int n = 0;
+    for (const char *p = body; p && (p = strstr(p, "\"seq\"")); p++) n++;
+    free(body);
+    return n;
+}
+
+/* A client for the emulator (api_version NULL: the default family; "v1": the v1 family), or with another key. */
+static azaudio_client *rest_client_with(const char *api_version, const char *key) {
+    azaudio_client_options o;
+    azaudio_client_options_init(&o);
+    o.endpoint = rest_endpoint;
+    o.api_key = key ? key : getenv("AZURE_OPENAI_API_KEY");
+    o.api_version = api_version;
+    azaudio_client *client = NULL;
+    if (azaudio_client_create(&o, &client) != AZAUDIO_OK) {
+        fprintf(stderr, "client: %s\n", azaudio_last_error());
+        exit(2);
+    }
+    return client;
+}
+
+static azaudio_client *rest_client(void) { return rest_client_with(NULL, NULL); }
+
+/* Reads the endpoint from the environment and makes the spoken WAV the tests transcribe. */
+static inline void rest_setup(void) {
+    const char *endpoint = getenv("AZURE_OPENAI_ENDPOINT");
+    if (!endpoint || !getenv("AZURE_OPENAI_API_KEY")) {
+        fprintf(stderr, "run under azaudio-emulator-run (AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY unset)\n");
+        exit(2);
+    }
+    snprintf(rest_endpoint, sizeof rest_endpoint, "%s", endpoint);
+    snprintf(rest_speech_wav, sizeof rest_speech_wav, "/tmp/azaudio_rest_test_speech_%ld.wav", (long)getpid());
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    azaudio_client *client = rest_client();
+    azaudio_speech_options o;
+    azaudio_speech_options_init(&o);
+    o.deployment = "tts";
+    o.response_format = "wav";
+    if (azaudio_speak_to_file(client, "The quick brown fox jumps over the lazy dog.", rest_speech_wav, &o) !=
+        AZAUDIO_OK) {
+        fprintf(stderr, "setup: speaking the test sentence failed: %s\n", azaudio_last_error());
+        exit(2);
+    }
+    azaudio_client_destroy(client);
+    emulator_reset();
+}
+
+static inline void rest_teardown(void) {
+    remove(rest_speech_wav);
+    curl_global_cleanup();
+}
+
+/* The last error's details for a client. */
+static inline azaudio_error_details rest_details(azaudio_client *client) {
+    azaudio_error_details d;
+    memset(&d, 0, sizeof d);
+    d.struct_size = sizeof d;
+    azaudio_client_last_error(client, &d);
+    return d;
+}
+
+/* Reads a whole file (free it); size in *size. */
+static unsigned char *read_file(const char *path, size_t *size) {
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    unsigned char *data = malloc(n > 0 ? (size_t)n : 1);
+    *size = fread(data, 1, (size_t)n, f);
+    fclose(f);
+    return data;
+}
+
+#endif
