@@ -463,6 +463,16 @@ def _load() -> tuple[ctypes.CDLL, str]:
     )
 
 
+def _missing(name: str) -> Any:
+    """A stand-in for a function the loaded library lacks: calling it raises UnsupportedError."""
+
+    def call(*_args: Any) -> Any:
+        require(name)
+
+    call.__name__ = name
+    return call
+
+
 def _declare(library: ctypes.CDLL) -> set[str]:
     present: set[str] = set()
     for name, (restype, argtypes) in SIGNATURES.items():
@@ -471,6 +481,7 @@ def _declare(library: ctypes.CDLL) -> set[str]:
         except AttributeError:
             if name in CORE:
                 raise LibraryNotFoundError(f"{library._name} is not libazaudio: it does not export {name}") from None
+            setattr(library, name, _missing(name))
             continue
         function.restype = restype
         function.argtypes = list(argtypes)
