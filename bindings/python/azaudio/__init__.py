@@ -13,7 +13,7 @@ loaded can be chosen with the ``AZAUDIO_LIBRARY`` environment variable.
 
 from __future__ import annotations
 
-from . import _native
+from . import _native, audio
 from .client import (
     DEFAULT_API_VERSION,
     LOG_DEBUG,
@@ -87,6 +87,7 @@ def has_feature(name: str) -> bool:
 
 
 __all__ = [
+    "audio",
     "Client",
     "Chat",
     "ChatReply",
