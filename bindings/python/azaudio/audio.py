@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 import ctypes
+import importlib
 import os
 import sys
 from dataclasses import dataclass
@@ -94,9 +95,10 @@ class _Input:
             self.size = int(array.nbytes)
             return
         if isinstance(data, memoryview):
-            data = data.cast("B") if data.contiguous else data.tobytes()
-            if data.readonly:
-                data = bytes(data)
+            if not data.contiguous or data.readonly:
+                data = data.tobytes()
+            else:
+                data = data.cast("B")
         if isinstance(data, (bytearray, memoryview)):
             array_type = ctypes.c_char * len(data)
             view = array_type.from_buffer(data)
@@ -309,8 +311,7 @@ class Wav(WavInfo):
     def samples(self) -> Any:
         """The samples as a numpy array (int16 for PCM16, uint8 codes for G.711), shaped (frames,) for mono and
         (frames, channels) otherwise. Needs numpy."""
-        import numpy as np  # optional dependency
-
+        np: Any = importlib.import_module("numpy")  # optional dependency
         dtype = np.dtype("<i2") if self.format == FORMAT_PCM16 else np.uint8
         array = np.frombuffer(self.data, dtype=dtype)
         return array if self.channels == 1 else array.reshape(-1, self.channels)
@@ -374,7 +375,7 @@ def wav_header(*, rate: int, data_size: int, channels: int = 1, format: int = FO
 def wav_bytes(data: Buffer, *, rate: int, channels: int = 1, format: int = FORMAT_PCM16) -> bytes:
     """A whole WAV image: wav_header() followed by the samples (and the pad byte odd sizes need)."""
     view = _Input(data, "int16" if format == FORMAT_PCM16 else "uint8")
-    samples = ctypes.string_at(view.address, view.size) if view.size else b""
+    samples = ctypes.string_at(view.address, view.size) if view.address else b""
     header = wav_header(rate=rate, data_size=view.size, channels=channels, format=format)
     return header + samples + (b"\0" if view.size % 2 else b"")
 

@@ -264,7 +264,7 @@ def _doctor_network(settings: Settings, endpoint: str, checks: list[Check], time
             return True
     try:
         infos = socket.getaddrinfo(connect_host, connect_port, type=socket.SOCK_STREAM)
-        addresses = sorted({info[4][0] for info in infos})
+        addresses = sorted({str(info[4][0]) for info in infos})
         checks.append(Check("dns", "ok", f"{connect_host} -> {', '.join(addresses)}", {"addresses": addresses}))
     except OSError as error:
         checks.append(Check("dns", "fail", f"cannot resolve {connect_host}: {error}"))

@@ -42,6 +42,8 @@ def emulator() -> Iterator[Emulator]:
     """A local emulator on a free port (emulator/.venv, or AZAUDIO_EMULATOR)."""
     command = emulator_command()
     if not Path(command[0]).exists():
+        if os.environ.get("AZAUDIO_REQUIRE_EMULATOR"):
+            pytest.fail(f"the emulator is not installed ({command[0]}): run `make -C emulator venv` at the top")
         pytest.skip(f"the emulator is not installed ({command[0]}): run `make -C emulator venv` at the top")
     process = subprocess.Popen(command + ["--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
