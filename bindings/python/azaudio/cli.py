@@ -277,6 +277,9 @@ def _doctor_network(settings: Settings, endpoint: str, checks: list[Check], time
     with sock:
         checks.append(Check("tcp", "ok", f"connected to {connect_host}:{connect_port} in {elapsed:.0f} ms",
                             {"connect_ms": round(elapsed, 1)}))
+        if proxy and scheme != "https":
+            checks.append(Check("tls", "skip", "plain http:// endpoint: the proxy forwards requests, no tunnel"))
+            return True
         if proxy:
             status = _tunnel(sock, host, port)
             if " 200" not in status:

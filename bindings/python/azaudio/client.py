@@ -233,6 +233,10 @@ class Client:
         if code != n.AZAUDIO_OK:
             raise last_error(code)
         self._handle = handle.value
+        pending = self._errors.take()  # a log callback that raised while the client was created
+        if pending is not None:
+            self.close()
+            raise pending
         self._endpoint = n.text(n.lib.azaudio_client_endpoint(self._handle))
         self._api_version = api_version
 

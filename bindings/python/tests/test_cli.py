@@ -199,3 +199,22 @@ def test_exit_codes_map_from_exceptions() -> None:
     assert cli.exit_code_for(azaudio.CancelledError(6, "x")) == cli.EXIT_INTERRUPTED
     assert cli.exit_code_for(azaudio.FileIOError(19, "x")) == cli.EXIT_LOCAL_IO
     assert cli.exit_code_for(KeyboardInterrupt()) == cli.EXIT_INTERRUPTED
+
+
+def test_doctor_goes_through_the_proxy_it_is_given() -> None:
+    proxy_port = _closed_port()
+    result = run_cli("doctor", "--json", "--endpoint", "https://myres.openai.azure.com", "--api-key", "k",
+                     "--proxy", f"http://127.0.0.1:{proxy_port}")
+    report = json.loads(result.stdout)
+    checks = {c["name"]: c for c in report["checks"]}
+    assert checks["proxy"]["proxy"] == f"http://127.0.0.1:{proxy_port}"
+    assert checks["tcp"]["status"] == "fail" and str(proxy_port) in checks["tcp"]["detail"]
+
+
+def test_doctor_reports_a_failed_tls_handshake(emulator: Emulator) -> None:
+    # The emulator speaks plain HTTP: a TLS client hello to it cannot succeed.
+    result = run_cli("doctor", "--json", "--endpoint", f"https://127.0.0.1:{emulator.port}", "--api-key", "k",
+                     "--proxy", "")
+    report = json.loads(result.stdout)
+    tls = next(c for c in report["checks"] if c["name"] == "tls")
+    assert result.returncode == cli.EXIT_FAILED and tls["status"] == "fail"
