@@ -12,7 +12,7 @@ from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
 
 from . import _native as n
 from ._calls import Guard, ThreadErrors, copy_to, finish, run
-from .errors import ClosedError, InvalidArgumentError, client_error, last_error
+from .errors import ClosedError, InvalidArgumentError, last_error
 from .results import ChatReply, Transcription, transcription_from_handle
 
 __all__ = ["Client", "Chat", "TokenProvider", "LogCallback", "AudioInput", "LOG_ERROR", "LOG_WARN", "LOG_INFO",
@@ -841,6 +841,3 @@ class Chat:
             self.close()
         except Exception:  # noqa: BLE001 - interpreter shutdown
             pass
-
-
-_ = client_error  # re-exported for the CLI

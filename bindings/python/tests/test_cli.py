@@ -218,3 +218,33 @@ def test_doctor_reports_a_failed_tls_handshake(emulator: Emulator) -> None:
     report = json.loads(result.stdout)
     tls = next(c for c in report["checks"] if c["name"] == "tls")
     assert result.returncode == cli.EXIT_FAILED and tls["status"] == "fail"
+
+
+def test_ctrl_c_cancels_the_running_call_and_exits_130(emulator: Emulator, rest: None, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    request = urllib.request.Request(emulator.endpoint + "/_emulator/faults", method="POST",
+                                     data=json.dumps({"kind": "delay_first_byte", "seconds": 10,
+                                                      "match": "speech", "count": 1}).encode(),
+                                     headers={"content-type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+               AZAUDIO_LIBRARY=azaudio.library_path(), AZURE_OPENAI_ENDPOINT=emulator.endpoint,
+               AZURE_OPENAI_API_KEY=emulator.key)
+    process = subprocess.Popen([sys.executable, "-m", "azaudio", "speak", "hi", "-o", str(tmp_path / "x.wav")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=8)
+    assert process.returncode == cli.EXIT_INTERRUPTED
+    assert time.monotonic() - started < 4
+    assert b"interrupted" in err
+    assert not (tmp_path / "x.wav").exists()  # the library removes the partial file
+    urllib.request.urlopen(urllib.request.Request(emulator.endpoint + "/_emulator/faults", method="DELETE"),
+                           timeout=10).close()

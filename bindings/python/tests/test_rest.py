@@ -226,3 +226,26 @@ def test_calls_from_several_threads_share_one_client(client: azaudio.Client) -> 
     for t in threads:
         t.join()
     assert not errors and len(results) == 4
+
+
+def test_ctrl_c_while_iterating_a_stream_cancels_it(client: azaudio.Client, faults: Any) -> None:
+    faults(kind="delay_first_byte", seconds=8, match="speech", count=1)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    started = time.monotonic()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        for _chunk in client.speech_stream("hi", deployment="tts", response_format="pcm", max_retries=0):
+            pass
+    assert time.monotonic() - started < 4
+    assert client.speech("after", deployment="tts", response_format="wav")[:4] == b"RIFF"
+
+
+def test_an_exception_in_the_file_objects_read_is_re_raised(client: azaudio.Client) -> None:
+    class BrokenFile(io.RawIOBase):
+        name = "broken.wav"
+
+        def read(self, size: int = -1) -> bytes:
+            raise OSError("disk on fire")
+
+    with pytest.raises(OSError, match="disk on fire"):
+        client.transcribe(BrokenFile(), deployment="whisper")  # type: ignore[arg-type]
