@@ -25,6 +25,7 @@ public final class EventLoop: @unchecked Sendable {
     private var stopping = false
     private var stopDelivers = true
     private var stopped = false
+    private var detachOnExit = false
     /// True while the loop is not blocked in epoll_wait (a schedule then needs no eventfd write).
     private var awake = true
 
@@ -109,7 +110,8 @@ public final class EventLoop: @unchecked Sendable {
     /// Stops the loop: every channel gets `loopWillShutdown` on the loop thread, then the thread ends. From another
     /// thread this joins the loop thread, and no channel callback runs after it returns. From the loop thread itself
     /// (inside a callback) it only flags the stop: the loop tears down without delivering anything more once the
-    /// current callback returns. Idempotent.
+    /// current callback returns, and the thread detaches itself (a later call from another thread then returns at
+    /// once, possibly before that callback has returned). Idempotent.
     public func shutdown() {
         let onLoop = inLoopThread
         pthread_mutex_lock(mutex)
@@ -119,7 +121,9 @@ public final class EventLoop: @unchecked Sendable {
             stopDelivers = !onLoop
         }
         let thread = self.thread
-        if !onLoop { self.thread = nil }
+        // Only one caller joins; from the loop thread nobody can, so the thread detaches itself when it ends.
+        self.thread = nil
+        if onLoop && thread != nil { detachOnExit = true }
         pthread_mutex_unlock(mutex)
         if first { wakeUp() }
         if !onLoop, let thread { thread.join() }
@@ -256,6 +260,8 @@ public final class EventLoop: @unchecked Sendable {
         deadlines.removeAll()
         pthread_mutex_lock(mutex)
         stopped = true
+        let detach = detachOnExit
         pthread_mutex_unlock(mutex)
+        if detach { pthread_detach(pthread_self()) }
     }
 }
