@@ -255,6 +255,23 @@ final class WebSocketIntegrationTests: XCTestCase {
         connection.close()
     }
 
+    func testShutdownFromInsideACallbackStopsTheLoopWithoutDeadlock() throws {
+        let delegate = RecordingDelegate()
+        let loop = self.loop!
+        delegate.onText = { _, _ in loop.shutdown() }
+        let connection = try connect("/echo", delegate)
+        try connection.send(text: "stop")
+        XCTAssertTrue(delegate.wait { $0.texts.count == 1 })
+        // The loop tears down without delivering anything more; new connections are refused.
+        var refused = false
+        for _ in 0..<50 where !refused {
+            do { _ = try connect("/echo", RecordingDelegate()) } catch { refused = (error as? AzError)?.kind == .closed }
+        }
+        XCTAssertTrue(refused)
+        XCTAssertFalse(connection.isOpen)
+        XCTAssertEqual(delegate.closes.count, 0)
+    }
+
     func testShutdownDeliversCloseAndNothingAfterItReturns() throws {
         let delegate = RecordingDelegate()
         let connection = try connect("/echo", delegate)

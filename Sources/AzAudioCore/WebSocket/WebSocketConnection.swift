@@ -7,8 +7,10 @@ import Glibc
 /// else (reading, decoding, writing, answering pings, the close handshake, delivery) runs on the loop thread.
 ///
 /// Sending encodes the frame (masked) straight into a per-connection pending buffer under a lock, bounded by
-/// `WebSocketLimits.maxQueuedBytes` (a full queue throws `.busy`). The loop swaps that buffer with its write buffer
-/// and writes everything queued with one send, so frames queued together go out in one system call. Reads ask for
+/// `WebSocketLimits.maxQueuedBytes` (a full queue throws `.busy`). When nothing else is queued and the loop is not
+/// inside the socket, the sender writes the frame at once with a non-blocking send (no loop wakeup); otherwise the
+/// loop swaps the pending buffer with its write buffer and writes everything queued with one send, so frames queued
+/// together go out in one system call. Reads ask for
 /// the loop's whole read buffer (64 KiB) and decode in place; a complete unfragmented message is delivered as a
 /// view into it, without a copy.
 public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
@@ -37,6 +39,12 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     private var writingCount = 0
     /// True while this connection sits in the loop's schedule list.
     private var isScheduled = false
+    /// Set once the loop registered the socket: senders may then write straight to it (see `send`).
+    private var directWrites = false
+
+    /// Serialises every call into the curl handle (curl allows a handle on several threads, one at a time): the
+    /// loop holds it only around a single recv/send call; senders only `trylock` it, so nobody ever waits long.
+    private let ioMutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     // Loop thread only.
     private var writing = ByteBuffer(capacity: 8 * 1024)
@@ -68,12 +76,16 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
         self.label = label
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
+        ioMutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(ioMutex, nil)
     }
 
     deinit {
         socket.close()
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
+        pthread_mutex_destroy(ioMutex)
+        ioMutex.deallocate()
     }
 
     /// Connects, upgrades (blocking the calling thread, bounded by `settings.connectTimeoutMs`) and starts the
@@ -161,6 +173,17 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
             throw AzError(.busy, "the send queue is full (\(queued) bytes waiting, limit \(limits.maxQueuedBytes))")
         }
         encoder.encode(opcode, payload: payload, into: pending)
+        if queued == 0 && directWrites && pthread_mutex_trylock(ioMutex) == 0 {
+            // Nothing is waiting and the loop is not in the socket: write now, on this thread, without blocking.
+            // This spares the loop a wakeup per frame; whatever the socket does not take goes the queued way.
+            let result = socket.send(pending.readableBytes)
+            pthread_mutex_unlock(ioMutex)
+            if case .done(let n) = result { pending.consume(n) }
+            if pending.isEmpty {
+                unlock()
+                return
+            }
+        }
         let schedule = !isScheduled
         isScheduled = true
         unlock()
@@ -202,6 +225,9 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
                 return
             }
             self.token = token
+            lock()
+            directWrites = phase == .open
+            unlock()
             logger.log(.debug, "websocket: \(label) started on the I/O loop")
             if !leftover.isEmpty {
                 let bytes = leftover
@@ -244,7 +270,7 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
         }
         if writing.isEmpty { swap(&pending, &writing) } else { writing.append(pending.readableBytes); pending.clear() }
         unlock()
-        if token != nil, !writing.isEmpty { _ = socket.send(writing.readableBytes) }
+        if token != nil, !writing.isEmpty { _ = ioSend(writing.readableBytes) }
         teardown(
             WebSocketCloseInfo(
                 code: .goingAway, reason: "client shutting down",
@@ -256,7 +282,10 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     private func readAvailable() {
         let buffer = loop.readBuffer
         while true {
-            switch socket.receive(into: buffer) {
+            pthread_mutex_lock(ioMutex)
+            let result = socket.receive(into: buffer)
+            pthread_mutex_unlock(ioMutex)
+            switch result {
             case .wouldBlock:
                 return
             case .failed(let code):
@@ -358,7 +387,7 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
                 if writing.isEmpty { break }
             }
             let count = writing.readableCount
-            switch socket.send(writing.readableBytes) {
+            switch ioSend(writing.readableBytes) {
             case .done(let n):
                 writing.consume(n)
                 if n < count {
@@ -395,6 +424,13 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
         }
     }
 
+    @inline(__always)
+    private func ioSend(_ bytes: UnsafeRawBufferPointer) -> CurlSocket.IOResult {
+        pthread_mutex_lock(ioMutex)
+        defer { pthread_mutex_unlock(ioMutex) }
+        return socket.send(bytes)
+    }
+
     private func syncWritingCount() {
         lock()
         writingCount = writing.readableCount
@@ -413,6 +449,7 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
         finished = true
         lock()
         phase = .closed
+        directWrites = false
         pending.clear()
         writingCount = 0
         unlock()
