@@ -89,7 +89,7 @@ final class RealtimeEventDecoderTests: XCTestCase {
         let e = try decode(#"{"type":"response.brand_new_event","x":1}"#)
         XCTAssertEqual(e.kind, .other)
         XCTAssertEqual(e.json, #"{"type":"response.brand_new_event","x":1}"#)
-        for bad in ["not json", "[]", #"{"no_type":1}"#, #"{"type":5}"#, ""] {
+        for bad in ["not json", "[]", #"{"no_type":1}"#, #"{"type":5}"#, #"{"type":""}"#, ""] {
             XCTAssertThrowsError(try decode(bad), bad)
         }
     }

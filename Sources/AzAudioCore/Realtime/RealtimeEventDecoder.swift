@@ -12,7 +12,7 @@ public enum RealtimeEventDecoder {
     }
 
     public static func decode(_ value: JSONValue, json: String) throws(AzError) -> RealtimeEvent {
-        guard case .object = value, let type = value["type"]?.stringValue else {
+        guard case .object = value, let type = value["type"]?.stringValue, !type.isEmpty else {
             throw AzError(.protocolViolation, "the server sent an event without a \"type\"")
         }
         var e = RealtimeEvent(kind: RealtimeEventKind.byWireType[type] ?? .other, type: type, json: json)
