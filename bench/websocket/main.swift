@@ -5,7 +5,8 @@
 // delegate base64-decodes the audio, as a realtime session does with response.audio.delta. CPU comes from
 // getrusage(RUSAGE_SELF) over the measured window (after a warm-up).
 //
-// Usage: wsbench URL CONNECTIONS SECONDS [BATCHING_WINDOW_US]   (URL e.g. ws://127.0.0.1:PORT/echo)
+// Usage: wsbench URL CONNECTIONS SECONDS [BATCHING_WINDOW_US]   (URL e.g. ws://127.0.0.1:PORT/echo;
+//        for wss://, WSBENCH_CAFILE=ca.pem names the CA that signed the server's certificate)
 //        wsbench --base64
 import Glibc
 
@@ -56,11 +57,24 @@ func fmt(_ value: Double, _ digits: Int) -> String {
     return "\(scaled < 0 && whole == 0 ? "-" : "")\(whole).\(frac)"
 }
 
-func usage() -> (user: Double, system: Double) {
+/// CPU (ms) and voluntary context switches (each one is a thread going to sleep, i.e. a later wakeup).
+func usage() -> (user: Double, system: Double, switches: Int) {
     var u = rusage()
     getrusage(RUSAGE_SELF.rawValue, &u)
     return (Double(u.ru_utime.tv_sec) * 1000 + Double(u.ru_utime.tv_usec) / 1000,
-            Double(u.ru_stime.tv_sec) * 1000 + Double(u.ru_stime.tv_usec) / 1000)
+            Double(u.ru_stime.tv_sec) * 1000 + Double(u.ru_stime.tv_usec) / 1000, u.ru_nvcsw)
+}
+
+/// Resident set size in KiB, from /proc/self/statm.
+func rssKiB() -> Int {
+    let fd = open("/proc/self/statm", O_RDONLY)
+    guard fd >= 0 else { return 0 }
+    defer { close(fd) }
+    var buffer = [UInt8](repeating: 0, count: 128)
+    let n = read(fd, &buffer, 127)
+    guard n > 0 else { return 0 }
+    let fields = String(decoding: buffer[0..<n], as: UTF8.self).split(separator: " ")
+    return fields.count > 1 ? (Int(fields[1]) ?? 0) * Int(sysconf(Int32(_SC_PAGESIZE))) / 1024 : 0
 }
 
 func nowNs() -> UInt64 {
@@ -111,10 +125,13 @@ struct WSBench {
         let loop = try EventLoop(batchingWindowUs: window)
         let counter = Counter()
         var connections: [WebSocketConnection] = []
+        var settings = TransportSettings()
+        if let ca = getenv("WSBENCH_CAFILE") { settings.caFile = String(cString: ca) }
+        let rssBefore = rssKiB()
         let connectStart = nowNs()
         for _ in 0..<n {
             connections.append(try WebSocketConnection.connect(
-                url: url, headers: [("api-key", "bench")], settings: TransportSettings(), loop: loop, delegate: counter))
+                url: url, headers: [("api-key", "bench")], settings: settings, loop: loop, delegate: counter))
         }
         let connectMs = Double(nowNs() - connectStart) / 1e6 / Double(n)
 
@@ -154,6 +171,7 @@ struct WSBench {
             sleepUntil(next)
         }
         let cpuEnd = usage()
+        let rssAfter = rssKiB()
         let wall = Double(nowNs() - wallStart) / 1e9
         // Let the last echoes arrive.
         sleepUntil(nowNs() + 500_000_000)
@@ -163,9 +181,11 @@ struct WSBench {
         let user = cpuEnd.user - cpuStart.user
         let system = cpuEnd.system - cpuStart.system
         let perSessionSecond = (user + system) / (Double(n) * wall)
-        print("batching window \(window) us; connections \(n), measured \(fmt(wall, 1)) s, message \(message.count) bytes each way every 20 ms")
+        print("\(url.secure ? "wss" : "ws"), batching window \(window) us; connections \(n), measured \(fmt(wall, 1)) s, message \(message.count) bytes each way every 20 ms")
         print("sent \(sent), echoed back \(counter.received), lost \(sent - counter.received), busy \(busy), audio decoded \(counter.decodedBytes) bytes")
+        print("RSS: \(rssBefore) KiB before connecting, \(rssAfter) KiB at the end of the run: \((rssAfter - rssBefore) / n) KiB per connection")
         print("connect+handshake: \(fmt(connectMs, 2)) ms per connection (sequential)")
+        print("thread wakeups (voluntary context switches): \(Int(Double(cpuEnd.switches - cpuStart.switches) / wall)) per second")
         print("CPU: user \(fmt(user, 0)) ms + system \(fmt(system, 0)) ms -> \(fmt(perSessionSecond, 3)) ms CPU per connection-second")
     }
 }
