@@ -23,7 +23,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv test-fuzz fuzz bench
+        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python
 
 all: lib
 
@@ -66,11 +66,12 @@ $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 # --- tests -------------------------------------------------------------------------------------------------------
 
 test: deps lib
-	@$(MAKE) --no-print-directory test-swift test-header test-c test-install test-abi test-fuzz test-emulator
+	@$(MAKE) --no-print-directory test-swift test-header test-c test-install test-abi test-fuzz test-emulator test-python
 	@echo "make test: all suites passed"
 
-test-swift:
-	@$(SWIFT) test 2>&1 | grep -vE "^Test (Case|Suite) .* (started|passed) " ; exit $${PIPESTATUS[0]}
+# The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
+test-swift: emulator-venv
+	@AZAUDIO_WSTEST_PYTHON=$(CURDIR)/emulator/.venv/bin/python $(SWIFT) test 2>&1 | grep -vE "^Test (Case|Suite) .* (started|passed) " ; exit $${PIPESTATUS[0]}
 
 test-header:
 	@scripts/check-header.sh
@@ -96,6 +97,9 @@ test-abi: lib
 test-emulator:
 	@$(MAKE) --no-print-directory -C emulator test
 
+test-python: lib emulator-venv
+	@$(MAKE) --no-print-directory -C bindings/python test
+
 test-fuzz:
 	@scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
@@ -115,5 +119,6 @@ demo: deps lib examples emulator-venv
 
 clean:
 	rm -rf $(BUILD) .build
+	@$(MAKE) --no-print-directory -C bindings/python clean
 
 SHELL := /bin/bash

@@ -874,6 +874,233 @@ void azaudio_chat_reply_free(azaudio_chat_reply *reply);
  * Realtime sessions (WebSocket)
  * ============================================================================================================== */
 
+/* A realtime speech-in/speech-out session over one WebSocket. Create with azaudio_realtime_connect(), send audio
+ * and events with the azaudio_realtime_send_* functions (thread-safe, non-blocking), receive events either through
+ * a callback on the library's I/O thread or by pulling them with azaudio_realtime_next_event() from any thread.
+ * Sessions share their client's I/O thread: there is no thread per session. */
+typedef struct azaudio_realtime_session azaudio_realtime_session;
+
+/* One received event: accessors below. In a callback it is valid only during the call; from
+ * azaudio_realtime_next_event() it is the caller's and is released with azaudio_realtime_event_free(). */
+typedef struct azaudio_realtime_event azaudio_realtime_event;
+
+/* Values of azaudio_realtime_options.protocol. */
+#define AZAUDIO_REALTIME_GA       0  /* GA protocol: {endpoint}/openai/v1/realtime?model=DEPLOYMENT (default) */
+#define AZAUDIO_REALTIME_PREVIEW  1  /* preview protocol: {endpoint}/openai/realtime?api-version=V&deployment=D;
+                                        deprecated by Azure from 2026-04-30 */
+
+/* Values of azaudio_realtime_options.turn_detection. */
+#define AZAUDIO_TURN_SERVER_VAD    0  /* the server detects speech by voice activity (default) */
+#define AZAUDIO_TURN_SEMANTIC_VAD  1  /* the server detects the end of a turn by meaning */
+#define AZAUDIO_TURN_NONE          2  /* no detection: call azaudio_realtime_commit() and _create_response() */
+
+/* Event types (azaudio_realtime_event_type()). Preview and GA event names map to the same type; the wire name is
+ * in azaudio_realtime_event_name(). Numbers never change. */
+#define AZAUDIO_EVENT_OTHER                          0  /* any other server event: see its JSON */
+#define AZAUDIO_EVENT_SESSION_CREATED                1
+#define AZAUDIO_EVENT_SESSION_UPDATED                2
+#define AZAUDIO_EVENT_AUDIO_DELTA                    3  /* audio: reply audio in the output format; item_id */
+#define AZAUDIO_EVENT_AUDIO_DONE                     4
+#define AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA         5  /* text: part of the reply's transcript */
+#define AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE          6  /* text: the whole transcript */
+#define AZAUDIO_EVENT_TEXT_DELTA                     7  /* text: part of a text reply */
+#define AZAUDIO_EVENT_TEXT_DONE                      8  /* text: the whole text reply */
+#define AZAUDIO_EVENT_INPUT_TRANSCRIPTION_DELTA      9  /* text: part of the caller's transcribed speech */
+#define AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED 10  /* text: the caller's transcribed speech */
+#define AZAUDIO_EVENT_INPUT_TRANSCRIPTION_FAILED    11  /* text: the reason; error_code */
+#define AZAUDIO_EVENT_SPEECH_STARTED                12  /* audio_ms: where speech started in the input */
+#define AZAUDIO_EVENT_SPEECH_STOPPED                13  /* audio_ms: where speech stopped */
+#define AZAUDIO_EVENT_INPUT_COMMITTED               14
+#define AZAUDIO_EVENT_INPUT_CLEARED                 15
+#define AZAUDIO_EVENT_RESPONSE_CREATED              16
+#define AZAUDIO_EVENT_RESPONSE_DONE                 17  /* status: completed, cancelled, failed, incomplete;
+                                                           usage_json; text: the failure or cancel reason */
+#define AZAUDIO_EVENT_FUNCTION_CALL                 18  /* call_id, function_name, text: arguments (JSON) */
+#define AZAUDIO_EVENT_FUNCTION_CALL_ARGUMENTS_DELTA 19  /* text: part of the arguments */
+#define AZAUDIO_EVENT_ITEM_CREATED                  20  /* conversation.item.created (GA: .added) */
+#define AZAUDIO_EVENT_ITEM_DONE                     21
+#define AZAUDIO_EVENT_ITEM_TRUNCATED                22  /* audio_ms: the new end of the item's audio */
+#define AZAUDIO_EVENT_ITEM_DELETED                  23
+#define AZAUDIO_EVENT_ITEM_RETRIEVED                24
+#define AZAUDIO_EVENT_OUTPUT_ITEM_ADDED             25
+#define AZAUDIO_EVENT_OUTPUT_ITEM_DONE              26
+#define AZAUDIO_EVENT_CONTENT_PART_ADDED            27
+#define AZAUDIO_EVENT_CONTENT_PART_DONE             28
+#define AZAUDIO_EVENT_RATE_LIMITS_UPDATED           29
+#define AZAUDIO_EVENT_ERROR                         30  /* error_code, text: message; from the server, or
+                                                           made by the library (type "client_error") */
+#define AZAUDIO_EVENT_CONVERSATION_CREATED          31
+#define AZAUDIO_EVENT_CLOSED                        32  /* the session ended: close_code, text: reason. Always the
+                                                           last event; made by the library */
+#define AZAUDIO_EVENT_PLAYBACK_FLUSH                33  /* drop the reply audio queued for playback (barge-in) */
+
+/* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
+ * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
+ * including azaudio_realtime_close() and azaudio_realtime_destroy() of this session. */
+typedef void (*azaudio_realtime_event_fn)(azaudio_realtime_session *session, const azaudio_realtime_event *event,
+                                          void *user_data);
+
+/* How to open a session. Fill with azaudio_realtime_options_init(). Numbers left at their defaults (-1, or as
+ * stated) are not sent, so the service's defaults apply. */
+typedef struct azaudio_realtime_options {
+    uint32_t struct_size;
+    /* The realtime deployment's name. Required. */
+    const char *deployment;
+    /* AZAUDIO_REALTIME_GA (default) or AZAUDIO_REALTIME_PREVIEW. */
+    int32_t protocol;
+    /* The preview protocol's api-version; NULL: "2025-04-01-preview". Ignored for GA. */
+    const char *api_version;
+    /* System instructions; NULL: the service's. */
+    const char *instructions;
+    /* alloy, ash, ballad, coral, echo, sage, shimmer, verse, marin, cedar...; NULL: the service's default. */
+    const char *voice;
+    /* What azaudio_realtime_send_audio() takes and what audio events carry: AZAUDIO_FORMAT_PCM16 (24 kHz,
+     * little-endian, mono; the default), AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW (G.711, 8 kHz). */
+    int32_t input_audio_format;
+    int32_t output_audio_format;
+    /* The deployment that transcribes the caller's speech (on Azure a deployment name, e.g. of whisper or
+     * gpt-4o-transcribe), enabling INPUT_TRANSCRIPTION events; NULL: off. Optional language (ISO-639-1). */
+    const char *input_transcription_deployment;
+    const char *input_transcription_language;
+    /* AZAUDIO_TURN_*. Default AZAUDIO_TURN_SERVER_VAD. */
+    int32_t turn_detection;
+    /* Server VAD settings: threshold 0..1 (-1: default), prefix padding and silence duration in ms (-1: default). */
+    double vad_threshold;
+    int32_t vad_prefix_padding_ms;
+    int32_t vad_silence_duration_ms;
+    /* Both VADs: 1 (default) lets the server start a response when the caller stops / interrupt one when the caller
+     * starts speaking; 0 leaves it to the caller. */
+    int32_t vad_create_response;
+    int32_t vad_interrupt_response;
+    /* Semantic VAD eagerness: "low", "medium", "high" or "auto"; NULL: default. */
+    const char *semantic_vad_eagerness;
+    /* Tools as a JSON array of function definitions ({"type":"function","name":...,"parameters":{...}}), and the
+     * tool_choice ("auto", "none", "required"); NULL: none / default. */
+    const char *tools_json;
+    const char *tool_choice;
+    /* Preview protocol only: sampling temperature 0.6..1.2; 0: default. */
+    double temperature;
+    /* Most tokens in a response, 1..4096; 0: unlimited. */
+    int32_t max_output_tokens;
+    /* 1: reply with text only (no audio). Default 0: audio with its transcript. */
+    int32_t text_only;
+    /* Events go to this callback on the I/O thread; NULL: they queue for azaudio_realtime_next_event(). */
+    azaudio_realtime_event_fn event_callback;
+    void *event_user_data;
+    /* The most bytes of outgoing events queued but not yet written to the socket; a send that would exceed it fails
+     * with AZAUDIO_ERR_BUSY. Default 1048576 (about 16 s of PCM16 audio as base64). */
+    uint32_t max_send_queue_bytes;
+    /* Pull mode: the most events held for azaudio_realtime_next_event(). When it is reached the library stops
+     * reading from the socket until the caller catches up (no event is dropped). Default 4096. */
+    uint32_t max_event_queue;
+    /* Milliseconds that connect() waits for the session to be ready. Default 30000. */
+    uint32_t connect_timeout_ms;
+} azaudio_realtime_options;
+
+/* Fills *options with the defaults above and sets struct_size. AZAUDIO_ERR_INVALID_ARGUMENT if options is NULL. */
+azaudio_result azaudio_realtime_options_init(azaudio_realtime_options *options);
+
+/* Opens a session on the client's endpoint with the client's credentials, TLS and proxy settings: connects, upgrades
+ * to WebSocket, waits for session.created, sends session.update with the options and waits for session.updated.
+ * Blocks the calling thread until the session is ready, then events start flowing (the session.created and
+ * session.updated events are delivered first). Errors: AZAUDIO_ERR_INVALID_ARGUMENT (bad options, checked
+ * before connecting), AZAUDIO_ERR_AUTH / _NOT_FOUND / _RATE_LIMITED / _HTTP (the handshake's HTTP status and
+ * Azure error; see azaudio_client_last_error()), AZAUDIO_ERR_BAD_REQUEST (the service rejected the session
+ * settings), AZAUDIO_ERR_NETWORK, _TLS, _TIMEOUT, _PROTOCOL. */
+azaudio_result azaudio_realtime_connect(azaudio_client *client, const azaudio_realtime_options *options,
+                                        azaudio_realtime_session **out_session);
+
+/* Queues caller audio (input_audio_buffer.append) in the session's input format: any number of bytes (PCM16 must be
+ * whole samples). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
+ * queued: retry or drop it), AZAUDIO_ERR_CLOSED after the session ended. */
+azaudio_result azaudio_realtime_send_audio(azaudio_realtime_session *session, const void *audio, size_t size);
+
+/* input_audio_buffer.commit: ends the caller's turn (needed with AZAUDIO_TURN_NONE). */
+azaudio_result azaudio_realtime_commit(azaudio_realtime_session *session);
+
+/* input_audio_buffer.clear: drops uncommitted caller audio. */
+azaudio_result azaudio_realtime_clear(azaudio_realtime_session *session);
+
+/* response.create; response_json, if not NULL, is a JSON object of per-response settings (e.g. instructions). */
+azaudio_result azaudio_realtime_create_response(azaudio_realtime_session *session, const char *response_json);
+
+/* response.cancel of the response in progress. */
+azaudio_result azaudio_realtime_cancel_response(azaudio_realtime_session *session);
+
+/* session.update with a JSON object of session settings in the session's protocol shape. */
+azaudio_result azaudio_realtime_update_session(azaudio_realtime_session *session, const char *session_json);
+
+/* conversation.item.create with a text message; role is "user", "assistant" or "system". */
+azaudio_result azaudio_realtime_create_text_item(azaudio_realtime_session *session, const char *role,
+                                                 const char *text);
+
+/* conversation.item.create with a function call's output (a string, typically JSON) for call_id. Follow with
+ * azaudio_realtime_create_response() for the model to continue. */
+azaudio_result azaudio_realtime_send_function_output(azaudio_realtime_session *session, const char *call_id,
+                                                     const char *output);
+
+/* conversation.item.truncate: cuts an assistant audio item at audio_end_ms (what the caller really heard).
+ * The position is clamped to the audio received for that item; AZAUDIO_ERR_INVALID_ARGUMENT if no audio of the
+ * item was received. */
+azaudio_result azaudio_realtime_truncate(azaudio_realtime_session *session, const char *item_id,
+                                         int32_t content_index, uint32_t audio_end_ms);
+
+/* conversation.item.delete. */
+azaudio_result azaudio_realtime_delete_item(azaudio_realtime_session *session, const char *item_id);
+
+/* Sends any client event, given as a JSON object with a "type". */
+azaudio_result azaudio_realtime_send_event_json(azaudio_realtime_session *session, const char *event_json);
+
+/* Pull mode: waits up to timeout_ms (0: do not wait; -1: forever) for the next event and stores it in *out_event;
+ * free it with azaudio_realtime_event_free(). AZAUDIO_ERR_TIMEOUT if none came in time, AZAUDIO_ERR_CLOSED once
+ * the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE if the session delivers events to a callback. */
+azaudio_result azaudio_realtime_next_event(azaudio_realtime_session *session, azaudio_realtime_event **out_event,
+                                           int32_t timeout_ms);
+
+/* Starts closing the session (WebSocket close 1000) and returns at once; a CLOSED event follows. Safe from any
+ * thread, including the session's callback, and more than once. */
+azaudio_result azaudio_realtime_close(azaudio_realtime_session *session);
+
+/* Closes the session if needed and frees it. When it returns, no callback of the session is running or will run
+ * (called from the session's own callback, the session is freed when the callback returns). Events taken with
+ * azaudio_realtime_next_event() stay valid. NULL is a no-op. */
+void azaudio_realtime_destroy(azaudio_realtime_session *session);
+
+/* Event accessors. Strings are "" when the event has no such field, never NULL (for a NULL event, NULL); they
+ * live as long as the event. */
+int32_t azaudio_realtime_event_type(const azaudio_realtime_event *event);
+/* The wire type, e.g. "response.output_audio.delta" ("closed" for CLOSED). */
+const char *azaudio_realtime_event_name(const azaudio_realtime_event *event);
+/* The event's JSON text as received. */
+const char *azaudio_realtime_event_json(const azaudio_realtime_event *event);
+/* The event's text: a delta, transcript, text, function arguments, or an error / close / cancel message. */
+const char *azaudio_realtime_event_text(const azaudio_realtime_event *event);
+/* AUDIO_DELTA: the decoded audio bytes in the session's output format; stores their count in *size. Other
+ * events: NULL and 0. */
+const uint8_t *azaudio_realtime_event_audio(const azaudio_realtime_event *event, size_t *size);
+/* The item the event is about (audio, transcript, speech and item events). */
+const char *azaudio_realtime_event_item_id(const azaudio_realtime_event *event);
+/* The response the event belongs to. */
+const char *azaudio_realtime_event_response_id(const azaudio_realtime_event *event);
+/* FUNCTION_CALL (and output item events of function calls): the call id to answer with
+ * azaudio_realtime_send_function_output(). */
+const char *azaudio_realtime_event_call_id(const azaudio_realtime_event *event);
+/* FUNCTION_CALL: the function's name (known on both protocols, though preview events omit it on the wire). */
+const char *azaudio_realtime_event_function_name(const azaudio_realtime_event *event);
+/* RESPONSE_DONE: completed, cancelled, failed or incomplete. */
+const char *azaudio_realtime_event_status(const azaudio_realtime_event *event);
+/* RESPONSE_DONE: the usage object as JSON. */
+const char *azaudio_realtime_event_usage_json(const azaudio_realtime_event *event);
+/* ERROR, INPUT_TRANSCRIPTION_FAILED: the service's error code (e.g. "session_expired"). */
+const char *azaudio_realtime_event_error_code(const azaudio_realtime_event *event);
+/* SPEECH_STARTED / SPEECH_STOPPED / ITEM_TRUNCATED: position in ms; others -1. */
+int64_t azaudio_realtime_event_audio_ms(const azaudio_realtime_event *event);
+/* CLOSED: the WebSocket close code (1000 normal, 1001 going away / session expired, 1006 connection lost...). */
+int32_t azaudio_realtime_event_close_code(const azaudio_realtime_event *event);
+
+/* Frees an event taken with azaudio_realtime_next_event(). NULL is a no-op. Never call it on a callback's event. */
+void azaudio_realtime_event_free(azaudio_realtime_event *event);
+
 #ifdef __cplusplus
 }
 #endif

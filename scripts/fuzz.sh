@@ -22,7 +22,8 @@ for name in "${names[@]}"; do
   fi
   mkdir -p ".build/fuzz/$name-corpus"
   seeds=(); [ -d "$dir/corpus" ] && seeds=("$dir/corpus")
-  if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 ".build/fuzz/$name-corpus" "${seeds[@]}" \
+  if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -artifact_prefix=".build/fuzz/$name-" \
+       ".build/fuzz/$name-corpus" "${seeds[@]}" \
        > ".build/fuzz/$name.log" 2>&1; then
     runs=$(grep -oE 'Done [0-9]+ runs' ".build/fuzz/$name.log" | tail -1)
     echo "ok - fuzz target $name: no crash in ${seconds}s (${runs:-?})"; pass=$((pass+1))

@@ -7,7 +7,10 @@ runner=emulator/.venv/bin/azaudio-emulator-run
 passed=0; failed=0; broken=()
 for t in "$@"; do
   echo "== $t"
-  if [ -x "$runner" ]; then out=$("$runner" -- "$t" 2>&1); rc=$?; else out=$("$t" 2>&1); rc=$?; fi
+  # A test may ask for emulator options with a line "emulator-options: ..." in its source.
+  opts=$(sed -n 's/.*emulator-options: *\([^*]*\).*$/\1/p' "Tests/c/$(basename "$t").c" 2>/dev/null | head -n 1)
+  # shellcheck disable=SC2086
+  if [ -x "$runner" ]; then out=$("$runner" $opts -- "$t" 2>&1); rc=$?; else out=$("$t" 2>&1); rc=$?; fi
   echo "$out"
   line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
   if [ -n "$line" ]; then

@@ -146,7 +146,7 @@ static inline azaudio_error_details rest_details(azaudio_client *client) {
 }
 
 /* Reads a whole file (free it); size in *size. */
-static unsigned char *read_file(const char *path, size_t *size) {
+static inline unsigned char *read_file(const char *path, size_t *size) {
     FILE *f = fopen(path, "rb");
     if (!f) return NULL;
     fseek(f, 0, SEEK_END);

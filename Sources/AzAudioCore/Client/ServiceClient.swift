@@ -18,10 +18,29 @@ public struct CallSettings: Sendable {
 public final class ServiceClient: Sendable {
     public let configuration: ClientConfiguration
     public let transport: HTTPTransport
+    /// The I/O threads of this client's realtime sessions, started with the first session.
+    private let loops = Locked<EventLoopGroup?>(nil)
+    /// How many I/O threads realtime sessions share.
+    public let realtimeThreads: Int
 
-    public init(configuration: ClientConfiguration) throws(AzError) {
+    public init(configuration: ClientConfiguration, realtimeThreads: Int = 1) throws(AzError) {
         self.configuration = configuration
         self.transport = try HTTPTransport(settings: configuration.transport)
+        self.realtimeThreads = max(1, realtimeThreads)
+    }
+
+    deinit {
+        loops.withLock { $0 }?.shutdown()
+    }
+
+    /// The event loop for the next realtime session (sessions are spread over the client's I/O threads).
+    public func realtimeLoop() throws(AzError) -> EventLoop {
+        try loops.withLock { group throws(AzError) -> EventLoop in
+            if let group { return group.next() }
+            let made = try EventLoopGroup(threads: realtimeThreads)
+            group = made
+            return made.next()
+        }
     }
 
     /// The URL of `operation` on `deployment` in the client's URL family.

@@ -1,0 +1,267 @@
+import CCurl
+import Glibc
+
+/// One I/O thread that multiplexes many sockets with epoll (level-triggered) and wakes through an eventfd.
+///
+/// Channels register their socket and are called on the loop thread only: for readiness, for a turn they asked for
+/// with `schedule` (from any thread; this is how other threads hand over work without a closure allocation), and
+/// for a deadline. `shutdown` tears every channel down on the loop thread, joins it, and guarantees that no channel
+/// callback runs after it returns.
+///
+/// The loop owns one read buffer (`readBuffer`) that channels use for their reads: the bytes are decoded before
+/// the next channel runs, so one buffer serves every connection.
+///
+/// The owner must call `shutdown`: the running thread keeps the loop alive until then.
+public final class EventLoop: @unchecked Sendable {
+    private let epollFD: Int32
+    private let wakeFD: Int32
+    private var thread: PosixThread?
+    private var threadID = pthread_t()
+
+    // Shared with other threads, under `mutex`.
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private var scheduled: [EventLoopChannel] = []
+    private var draining: [EventLoopChannel] = []
+    private var stopping = false
+    private var stopDelivers = true
+    private var stopped = false
+    private var detachOnExit = false
+    /// True while the loop is not blocked in epoll_wait (a schedule then needs no eventfd write).
+    private var awake = true
+
+    // Loop thread only.
+    private var channels: [UInt64: EventLoopChannel] = [:]
+    private var deadlines: [UInt64: UInt64] = [:]
+    private var nextToken: UInt64 = 1
+    private var lastWakeNs: UInt64 = 0
+    private var lastBatchHadEvents = false
+    private static let wakeToken: UInt64 = 0
+
+    /// The scratch buffer for reads on this loop thread.
+    public let readBuffer: UnsafeMutableRawBufferPointer
+    /// See `init`.
+    public let batchingWindowUs: UInt32
+    /// Channels at least this many before the batching window applies.
+    public static let batchingMinChannels = 4
+
+    /// Starts the loop's thread. `readBufferSize` is how much one read asks for.
+    ///
+    /// `batchingWindowUs` trades latency for CPU when many sockets are busy: after a wakeup that found socket
+    /// events, with at least `batchingMinChannels` channels registered, the loop lets that much time pass before it
+    /// looks again, so one wakeup collects the messages of many connections instead of waking once per message
+    /// (a thread wakeup costs ~36 us of CPU on this project's VMs, far more than the reads it serves). Each message
+    /// waits at most that long longer; 0 turns batching off.
+    public init(name: String = "azaudio-io", readBufferSize: Int = 64 * 1024, batchingWindowUs: UInt32 = 0) throws(AzError) {
+        self.batchingWindowUs = batchingWindowUs
+        mutex.initialize(to: pthread_mutex_t())
+        pthread_mutex_init(mutex, nil)
+        readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readBufferSize, alignment: 16)
+        epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+        wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+        guard epollFD >= 0, wakeFD >= 0 else {
+            let e = errno
+            if epollFD >= 0 { Glibc.close(epollFD) }
+            if wakeFD >= 0 { Glibc.close(wakeFD) }
+            throw AzError(.io, "could not create the I/O loop (errno \(e))")
+        }
+        var event = epoll_event()
+        event.events = EPOLLIN.rawValue
+        event.data.u64 = Self.wakeToken
+        epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
+        // The thread keeps the loop alive until `shutdown`.
+        guard let thread = PosixThread.start(name: name, { self.run() }) else {
+            Glibc.close(epollFD)
+            Glibc.close(wakeFD)
+            throw AzError(.io, "could not start the I/O thread")
+        }
+        self.thread = thread
+        threadID = thread.handle
+    }
+
+    /// The loop lives until `shutdown` (its thread holds it); by then the thread has ended.
+    deinit {
+        Glibc.close(epollFD)
+        Glibc.close(wakeFD)
+        readBuffer.deallocate()
+        pthread_mutex_destroy(mutex)
+        mutex.deallocate()
+    }
+
+    /// True on the loop's own thread.
+    public var inLoopThread: Bool { pthread_equal(pthread_self(), threadID) != 0 }
+
+    /// Asks for a `runScheduled` turn for `channel` on the loop thread. Safe from any thread. Callers keep their
+    /// own "already scheduled" flag so a channel is queued once per turn. Returns false when the loop has stopped.
+    @discardableResult
+    public func schedule(_ channel: EventLoopChannel) -> Bool {
+        pthread_mutex_lock(mutex)
+        if stopping {
+            pthread_mutex_unlock(mutex)
+            return false
+        }
+        scheduled.append(channel)
+        let wake = !awake && scheduled.count == 1
+        if wake { awake = true }
+        pthread_mutex_unlock(mutex)
+        if wake { wakeUp() }
+        return true
+    }
+
+    /// Stops the loop: every channel gets `loopWillShutdown` on the loop thread, then the thread ends. From another
+    /// thread this joins the loop thread, and no channel callback runs after it returns. From the loop thread itself
+    /// (inside a callback) it only flags the stop: the loop tears down without delivering anything more once the
+    /// current callback returns, and the thread detaches itself (a later call from another thread then returns at
+    /// once, possibly before that callback has returned). Idempotent.
+    public func shutdown() {
+        let onLoop = inLoopThread
+        pthread_mutex_lock(mutex)
+        let first = !stopping
+        if first {
+            stopping = true
+            stopDelivers = !onLoop
+        }
+        let thread = self.thread
+        // Only one caller joins; from the loop thread nobody can, so the thread detaches itself when it ends.
+        self.thread = nil
+        if onLoop && thread != nil { detachOnExit = true }
+        pthread_mutex_unlock(mutex)
+        if first { wakeUp() }
+        if !onLoop, let thread { thread.join() }
+    }
+
+    // MARK: Loop-thread API for channels
+
+    /// Adds `fd` with `events` (EPOLLIN, EPOLLOUT bits) and returns the channel's token. Loop thread only.
+    public func register(_ channel: EventLoopChannel, fd: Int32, events: UInt32) -> UInt64? {
+        precondition(inLoopThread)
+        let token = nextToken
+        nextToken += 1
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = token
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else { return nil }
+        channels[token] = channel
+        return token
+    }
+
+    /// Changes the events watched for a registered socket. Loop thread only.
+    public func modify(token: UInt64, fd: Int32, events: UInt32) {
+        var event = epoll_event()
+        event.events = events
+        event.data.u64 = token
+        epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+    }
+
+    /// Removes a socket (before it is closed) and forgets the channel. Loop thread only.
+    public func deregister(token: UInt64, fd: Int32) {
+        var event = epoll_event()
+        epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, &event)
+        channels[token] = nil
+        deadlines[token] = nil
+    }
+
+    /// Calls the channel's `handleDeadline` once at `atMs` (monotonic milliseconds), or never when nil.
+    public func setDeadline(token: UInt64, atMs: UInt64?) {
+        deadlines[token] = atMs
+    }
+
+    // MARK: The loop
+
+    private func wakeUp() {
+        var one: UInt64 = 1
+        _ = write(wakeFD, &one, 8)
+    }
+
+    private func run() {
+        let capacity = 256
+        let events = UnsafeMutablePointer<epoll_event>.allocate(capacity: capacity)
+        defer { events.deallocate() }
+        while true {
+            // Run the turns other threads asked for; stop when asked.
+            pthread_mutex_lock(mutex)
+            swap(&scheduled, &draining)
+            let stop = stopping
+            let deliver = stopDelivers
+            if draining.isEmpty && !stop { awake = false }
+            pthread_mutex_unlock(mutex)
+            if stop {
+                draining.removeAll()
+                finish(deliver: deliver)
+                return
+            }
+            if !draining.isEmpty {
+                for channel in draining { channel.runScheduled() }
+                draining.removeAll(keepingCapacity: true)
+                continue  // Look again: the turns may have scheduled more.
+            }
+
+            if batchingWindowUs > 0 && lastBatchHadEvents && channels.count >= Self.batchingMinChannels {
+                // Let the other connections' messages gather before looking again.
+                let until = lastWakeNs + UInt64(batchingWindowUs) * 1000
+                let now = Monotonic.nowNs()
+                if until > now {
+                    var ts = timespec(tv_sec: Int(until / 1_000_000_000), tv_nsec: Int(until % 1_000_000_000))
+                    while clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nil) == EINTR {}
+                }
+            }
+            let timeout = nextTimeout()
+            let count = epoll_wait(epollFD, events, Int32(capacity), timeout)
+            if batchingWindowUs > 0 { lastWakeNs = Monotonic.nowNs() }
+            pthread_mutex_lock(mutex)
+            awake = true
+            pthread_mutex_unlock(mutex)
+            if count < 0 {
+                if errno == EINTR { continue }
+                preconditionFailure("epoll_wait failed: errno \(errno)")
+            }
+            lastBatchHadEvents = false
+            for k in 0..<Int(count) {
+                let token = events[k].data.u64
+                if token == Self.wakeToken {
+                    var value: UInt64 = 0
+                    _ = read(wakeFD, &value, 8)
+                    continue
+                }
+                // A channel torn down earlier in this batch is gone from the table.
+                lastBatchHadEvents = true
+                channels[token]?.handleEvents(events[k].events)
+            }
+            fireDeadlines()
+        }
+    }
+
+    private func nextTimeout() -> Int32 {
+        guard let earliest = deadlines.values.min() else { return -1 }
+        let now = Monotonic.now()
+        return earliest <= now ? 0 : Int32(min(earliest - now, 60_000))
+    }
+
+    private func fireDeadlines() {
+        guard !deadlines.isEmpty else { return }
+        let now = Monotonic.now()
+        let due = deadlines.filter { $0.value <= now }.map(\.key)
+        for token in due {
+            deadlines[token] = nil
+            channels[token]?.handleDeadline()
+        }
+    }
+
+    private func finish(deliver: Bool) {
+        // Channels scheduled but never registered also need their teardown.
+        pthread_mutex_lock(mutex)
+        let pending = scheduled
+        scheduled.removeAll()
+        pthread_mutex_unlock(mutex)
+        var seen = Set<ObjectIdentifier>()
+        for channel in Array(channels.values) + pending where seen.insert(ObjectIdentifier(channel)).inserted {
+            channel.loopWillShutdown(deliver: deliver)
+        }
+        channels.removeAll()
+        deadlines.removeAll()
+        pthread_mutex_lock(mutex)
+        stopped = true
+        let detach = detachOnExit
+        pthread_mutex_unlock(mutex)
+        if detach { pthread_detach(pthread_self()) }
+    }
+}

@@ -1,0 +1,131 @@
+/// What a realtime server event means, the same for both protocols. Raw values are the C API's
+/// `AZAUDIO_EVENT_*` numbers and never change.
+public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
+    case other = 0
+    case sessionCreated = 1
+    case sessionUpdated = 2
+    case audioDelta = 3
+    case audioDone = 4
+    case audioTranscriptDelta = 5
+    case audioTranscriptDone = 6
+    case textDelta = 7
+    case textDone = 8
+    case inputTranscriptionDelta = 9
+    case inputTranscriptionCompleted = 10
+    case inputTranscriptionFailed = 11
+    case speechStarted = 12
+    case speechStopped = 13
+    case inputCommitted = 14
+    case inputCleared = 15
+    case responseCreated = 16
+    case responseDone = 17
+    case functionCall = 18
+    case functionCallArgumentsDelta = 19
+    case itemCreated = 20
+    case itemDone = 21
+    case itemTruncated = 22
+    case itemDeleted = 23
+    case itemRetrieved = 24
+    case outputItemAdded = 25
+    case outputItemDone = 26
+    case contentPartAdded = 27
+    case contentPartDone = 28
+    case rateLimitsUpdated = 29
+    case error = 30
+    case conversationCreated = 31
+    /// The connection closed (always the last event of a session). Made by the library, not the server.
+    case closed = 32
+    /// The host should drop the audio it has queued for playback (barge-in). Made by the library.
+    case playbackFlush = 33
+
+    /// Wire event types of both protocols.
+    static let byWireType: [String: RealtimeEventKind] = [
+        "session.created": .sessionCreated, "session.updated": .sessionUpdated,
+        "response.audio.delta": .audioDelta, "response.output_audio.delta": .audioDelta,
+        "response.audio.done": .audioDone, "response.output_audio.done": .audioDone,
+        "response.audio_transcript.delta": .audioTranscriptDelta,
+        "response.output_audio_transcript.delta": .audioTranscriptDelta,
+        "response.audio_transcript.done": .audioTranscriptDone,
+        "response.output_audio_transcript.done": .audioTranscriptDone,
+        "response.text.delta": .textDelta, "response.output_text.delta": .textDelta,
+        "response.text.done": .textDone, "response.output_text.done": .textDone,
+        "conversation.item.input_audio_transcription.delta": .inputTranscriptionDelta,
+        "conversation.item.input_audio_transcription.completed": .inputTranscriptionCompleted,
+        "conversation.item.input_audio_transcription.failed": .inputTranscriptionFailed,
+        "input_audio_buffer.speech_started": .speechStarted, "input_audio_buffer.speech_stopped": .speechStopped,
+        "input_audio_buffer.committed": .inputCommitted, "input_audio_buffer.cleared": .inputCleared,
+        "response.created": .responseCreated, "response.done": .responseDone,
+        "response.function_call_arguments.done": .functionCall,
+        "response.function_call_arguments.delta": .functionCallArgumentsDelta,
+        "conversation.item.created": .itemCreated, "conversation.item.added": .itemCreated,
+        "conversation.item.done": .itemDone, "conversation.item.truncated": .itemTruncated,
+        "conversation.item.deleted": .itemDeleted, "conversation.item.retrieved": .itemRetrieved,
+        "response.output_item.added": .outputItemAdded, "response.output_item.done": .outputItemDone,
+        "response.content_part.added": .contentPartAdded, "response.content_part.done": .contentPartDone,
+        "rate_limits.updated": .rateLimitsUpdated, "error": .error, "conversation.created": .conversationCreated,
+    ]
+}
+
+/// One realtime event, decoded. Fields that do not apply to the event's kind are empty.
+public struct RealtimeEvent: Sendable {
+    public var kind: RealtimeEventKind
+    /// The wire `type`, e.g. "response.output_audio.delta" ("" for library-made events).
+    public var type: String
+    /// The event's JSON text as received (for library-made events, a JSON object describing it).
+    public var json: String
+    public var eventID = ""
+    public var itemID = ""
+    public var previousItemID = ""
+    public var responseID = ""
+    /// The text the event carries: a delta, a final transcript or text, function call arguments, an error or
+    /// close message.
+    public var text = ""
+    /// Decoded audio bytes of an audio delta, in the session's output format.
+    public var audio: AudioBytes = .empty
+    public var callID = ""
+    /// A function call's name.
+    public var name = ""
+    /// response.done status (completed, cancelled, failed, incomplete).
+    public var status = ""
+    /// response.done usage as JSON text, or "".
+    public var usageJSON = ""
+    public var errorType = ""
+    public var errorCode = ""
+    public var errorParam = ""
+    /// audio_start_ms (speech started) or audio_end_ms (speech stopped, truncated), else -1.
+    public var audioMs: Int64 = -1
+    public var contentIndex: Int = 0
+    public var outputIndex: Int = 0
+    /// WebSocket close code of a closed event, else 0.
+    public var closeCode: Int = 0
+    /// True for events the library made (closed, local errors), false for the server's.
+    public var isLocal = false
+
+    public init(kind: RealtimeEventKind, type: String, json: String) {
+        self.kind = kind
+        self.type = type
+        self.json = json
+    }
+
+    /// A library-made `closed` event.
+    public static func closed(code: Int, reason: String) -> RealtimeEvent {
+        var e = RealtimeEvent(kind: .closed, type: "",
+            json: #"{"type":"closed","code":\#(code),"reason":"# + JSONWriter.quote(reason) + "}")
+        e.closeCode = code
+        e.text = reason
+        e.isLocal = true
+        return e
+    }
+
+    /// A library-made `error` event for a local failure (e.g. a malformed server event).
+    public static func localError(code: String, message: String) -> RealtimeEvent {
+        var e = RealtimeEvent(kind: .error, type: "error",
+            json: #"{"type":"error","error":{"type":"client_error","code":"# + JSONWriter.quote(code)
+                + #","message":"# + JSONWriter.quote(message) + "}}")
+        e.errorType = "client_error"
+        e.errorCode = code
+        e.text = message
+        e.isLocal = true
+        return e
+    }
+}

@@ -1,0 +1,77 @@
+/// Which realtime protocol a session speaks, and where.
+///
+/// - `ga`: the GA protocol at `/openai/v1/realtime?model=DEPLOYMENT` (no api-version: Azure answers 401 if one is
+///   given), with nested `audio.input` / `audio.output` session settings and the GA event names
+///   (`response.output_audio.delta` ...).
+/// - `preview`: the preview protocol at `/openai/realtime?api-version=V&deployment=DEPLOYMENT`, flat session
+///   settings and the preview event names (`response.audio.delta` ...). Azure deprecated it from 2026-04-30.
+public enum RealtimeProtocol: Sendable, Equatable {
+    case ga
+    case preview(apiVersion: String)
+
+    public static let defaultPreviewAPIVersion = "2025-04-01-preview"
+
+    /// The WebSocket URL for a deployment on an endpoint.
+    public func url(endpoint: ServiceEndpoint, deployment: String) -> String {
+        let name = APIFamily.percentEncodePathSegment(deployment)
+        switch self {
+        case .ga:
+            return "\(endpoint.webSocketRoot)/openai/v1/realtime?model=\(name)"
+        case .preview(let version):
+            return "\(endpoint.webSocketRoot)/openai/realtime?api-version=\(version)&deployment=\(name)"
+        }
+    }
+
+    public var isPreview: Bool {
+        if case .preview = self { return true }
+        return false
+    }
+}
+
+/// An audio format a realtime session sends or receives.
+public enum RealtimeAudioFormat: Sendable, CaseIterable {
+    /// 24 kHz, 16-bit signed little-endian, mono.
+    case pcm16
+    /// G.711 mu-law, 8 kHz.
+    case g711Ulaw
+    /// G.711 A-law, 8 kHz.
+    case g711Alaw
+
+    /// The preview protocol's name.
+    public var previewName: String {
+        switch self {
+        case .pcm16: return "pcm16"
+        case .g711Ulaw: return "g711_ulaw"
+        case .g711Alaw: return "g711_alaw"
+        }
+    }
+
+    /// The GA protocol's format object.
+    public var gaFormatJSON: String {
+        switch self {
+        case .pcm16: return #"{"type":"audio/pcm","rate":24000}"#
+        case .g711Ulaw: return #"{"type":"audio/pcmu"}"#
+        case .g711Alaw: return #"{"type":"audio/pcma"}"#
+        }
+    }
+
+    /// Bytes of audio per millisecond.
+    public var bytesPerMillisecond: Int {
+        switch self {
+        case .pcm16: return 48
+        case .g711Ulaw, .g711Alaw: return 8
+        }
+    }
+
+    /// Reads a format from either protocol's session JSON (a preview name, or a GA format object).
+    public init?(wire: JSONValue?) {
+        guard let wire else { return nil }
+        let name = wire.stringValue ?? wire["type"]?.stringValue
+        switch name {
+        case "pcm16", "audio/pcm": self = .pcm16
+        case "g711_ulaw", "audio/pcmu": self = .g711Ulaw
+        case "g711_alaw", "audio/pcma": self = .g711Alaw
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,24 @@
+/// Everything needed to open a realtime session.
+public struct RealtimeSessionOptions: Sendable {
+    public var deployment: String
+    public var protocolKind: RealtimeProtocol = .ga
+    public var config = RealtimeSessionConfig()
+    /// Bound on outgoing bytes queued but not yet written.
+    public var maxSendQueueBytes = 1 << 20
+    /// Pull mode: bound on events waiting to be taken (reading pauses when reached).
+    public var maxEventQueue = 4096
+    /// How long connect waits for the session to be ready.
+    public var connectTimeoutMs: UInt32 = 30_000
+
+    public init(deployment: String) { self.deployment = deployment }
+
+    public func validate() throws(AzError) {
+        guard !deployment.isEmpty else { throw .invalidArgument("deployment is empty") }
+        guard maxSendQueueBytes >= 4096 else { throw .invalidArgument("max_send_queue_bytes must be at least 4096") }
+        guard maxEventQueue >= 16 else { throw .invalidArgument("max_event_queue must be at least 16") }
+        if case .preview(let version) = protocolKind, !APIFamily.isDated(version) {
+            throw .invalidArgument("api_version '\(version)' is not a dated version such as 2025-04-01-preview")
+        }
+        try config.validate(protocol: protocolKind)
+    }
+}

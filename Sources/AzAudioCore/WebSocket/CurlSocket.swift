@@ -1,0 +1,114 @@
+import CCurl
+import Glibc
+
+/// A connected socket that libcurl set up with `CURLOPT_CONNECT_ONLY` (TCP, TLS with verification, proxy
+/// CONNECT) and that the engine then drives with `curl_easy_send` / `curl_easy_recv`.
+///
+/// Not thread-safe: one thread at a time (the connecting thread, then the event loop).
+public final class CurlSocket {
+    /// What a non-blocking send or receive did.
+    public enum IOResult: Equatable {
+        /// This many bytes moved (a receive of 0 means the peer closed the connection).
+        case done(Int)
+        /// Nothing can move now; wait for readiness.
+        case wouldBlock
+        /// The connection failed.
+        case failed(CURLcode)
+    }
+
+    private var easy: UnsafeMutableRawPointer?
+    /// The socket, for epoll/poll.
+    public let fd: Int32
+    /// True when curl runs TLS on this socket (then it may hold decrypted bytes the kernel no longer shows).
+    public let isTLS: Bool
+
+    /// Connects with curl, blocking up to `timeoutMs`. Throws a `.network`, `.tls` or `.timeout` error.
+    public init(url: WebSocketURL, settings: TransportSettings, timeoutMs: UInt32) throws(AzError) {
+        try CurlRuntime.ensure()
+        guard let easy = curl_easy_init() else { throw AzError(.outOfMemory, "could not create a curl handle") }
+        let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
+        defer { errorBuffer.deallocate() }
+        var failure: CURLcode? = nil
+        func set(_ rc: CURLcode) { if rc != CURLE_OK && failure == nil { failure = rc } }
+        set(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
+        set(ccurl_setopt_string(easy, CURLOPT_URL, url.curlURL))
+        set(ccurl_setopt_long(easy, CURLOPT_CONNECT_ONLY, 1))
+        set(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
+        set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
+        set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(timeoutMs, 1))))
+        set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.verifyTLS ? 1 : 0))
+        set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.verifyTLS ? 2 : 0))
+        // ALPN must not offer h2: the Upgrade request is HTTP/1.1.
+        set(ccurl_setopt_long(easy, CURLOPT_SSL_ENABLE_ALPN, 0))
+        if let caFile = settings.caFile { set(ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile)) }
+        if let caPath = settings.caPath { set(ccurl_setopt_string(easy, CURLOPT_CAPATH, caPath)) }
+        if let proxy = settings.proxy { set(ccurl_setopt_string(easy, CURLOPT_PROXY, proxy)) }
+        // Through an HTTP proxy, even ws:// needs a CONNECT tunnel (the Upgrade request is ours, not the proxy's).
+        set(ccurl_setopt_long(easy, CURLOPT_HTTPPROXYTUNNEL, 1))
+        if failure == nil { set(curl_easy_perform(easy)) }
+        if let failure {
+            let detail = String(cString: errorBuffer)
+            curl_easy_cleanup(easy)
+            throw AzError(
+                CurlRuntime.kind(of: failure),
+                "\(CurlRuntime.describe(failure))\(detail.isEmpty ? "" : ": \(detail)") (\(url.redactedDescription))")
+        }
+        var socket: curl_socket_t = -1
+        guard ccurl_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else {
+            curl_easy_cleanup(easy)
+            throw AzError(.network, "curl connected but gave no socket (\(url.redactedDescription))")
+        }
+        self.easy = easy
+        self.fd = socket
+        self.isTLS = url.secure
+    }
+
+    deinit { close() }
+
+    /// Closes the connection (and the socket). Idempotent.
+    public func close() {
+        if let easy {
+            curl_easy_cleanup(easy)
+            self.easy = nil
+        }
+    }
+
+    public var isOpen: Bool { easy != nil }
+
+    /// Sends what the socket takes now, without blocking.
+    @inline(__always)
+    public func send(_ bytes: UnsafeRawBufferPointer) -> IOResult {
+        guard let easy else { return .failed(CURLE_SEND_ERROR) }
+        var sent = 0
+        let rc = curl_easy_send(easy, bytes.baseAddress, bytes.count, &sent)
+        if rc == CURLE_OK { return .done(sent) }
+        if rc == CURLE_AGAIN { return sent > 0 ? .done(sent) : .wouldBlock }
+        return .failed(rc)
+    }
+
+    /// Receives what is there now, without blocking. `.done(0)` means the peer closed the connection.
+    @inline(__always)
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
+        guard let easy else { return .failed(CURLE_RECV_ERROR) }
+        var received = 0
+        let rc = curl_easy_recv(easy, buffer.baseAddress, buffer.count, &received)
+        if rc == CURLE_OK { return .done(received) }
+        if rc == CURLE_AGAIN { return .wouldBlock }
+        return .failed(rc)
+    }
+
+    /// Waits until the socket is ready for `events` (POLLIN / POLLOUT) or `timeoutMs` passes. Returns false on
+    /// timeout.
+    func wait(for events: Int16, timeoutMs: Int32) -> Bool {
+        var entry = pollfd(fd: fd, events: events, revents: 0)
+        while true {
+            let rc = poll(&entry, 1, timeoutMs)
+            if rc < 0 && errno == EINTR { continue }
+            return rc != 0
+        }
+    }
+}

@@ -1,0 +1,199 @@
+import XCTest
+
+@testable import AzAudioCore
+
+final class RealtimeEventDecoderTests: XCTestCase {
+    func decode(_ text: String) throws -> RealtimeEvent {
+        var copy = text
+        return try copy.withUTF8 { try RealtimeEventDecoder.decode(UnsafeRawBufferPointer($0)) }
+    }
+
+    func testPreviewAndGANamesMapToTheSameKinds() throws {
+        let pairs: [(String, String, RealtimeEventKind)] = [
+            ("response.audio.delta", "response.output_audio.delta", .audioDelta),
+            ("response.audio.done", "response.output_audio.done", .audioDone),
+            ("response.audio_transcript.delta", "response.output_audio_transcript.delta", .audioTranscriptDelta),
+            ("response.audio_transcript.done", "response.output_audio_transcript.done", .audioTranscriptDone),
+            ("response.text.delta", "response.output_text.delta", .textDelta),
+            ("response.text.done", "response.output_text.done", .textDone),
+            ("conversation.item.created", "conversation.item.added", .itemCreated),
+        ]
+        for (preview, ga, kind) in pairs {
+            let extra = kind == .audioDelta ? #","delta":"AAA=""# : ""
+            XCTAssertEqual(try decode(#"{"type":"\#(preview)"\#(extra)}"#).kind, kind, preview)
+            XCTAssertEqual(try decode(#"{"type":"\#(ga)"\#(extra)}"#).kind, kind, ga)
+        }
+    }
+
+    func testAudioDeltaIsDecodedFromBase64() throws {
+        let e = try decode(#"{"type":"response.output_audio.delta","event_id":"ev1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":"AAECAwQF"}"#)
+        XCTAssertEqual(e.audio.bytes, [0, 1, 2, 3, 4, 5])
+        XCTAssertEqual(e.itemID, "i1")
+        XCTAssertEqual(e.responseID, "r1")
+        XCTAssertEqual(e.eventID, "ev1")
+    }
+
+    func testInvalidAudioIsAProtocolError() {
+        XCTAssertThrowsError(try decode(#"{"type":"response.audio.delta","delta":"!!!"}"#)) {
+            XCTAssertEqual(($0 as! AzError).kind, .protocolViolation)
+        }
+        XCTAssertThrowsError(try decode(#"{"type":"response.audio.delta"}"#))
+    }
+
+    func testTextFieldsPerKind() throws {
+        XCTAssertEqual(try decode(#"{"type":"response.output_audio_transcript.delta","delta":"Hel"}"#).text, "Hel")
+        XCTAssertEqual(try decode(#"{"type":"response.audio_transcript.done","transcript":"Hello."}"#).text, "Hello.")
+        XCTAssertEqual(try decode(#"{"type":"response.output_text.done","text":"Hi"}"#).text, "Hi")
+        XCTAssertEqual(try decode(#"{"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","transcript":"what time is it"}"#).text,
+            "what time is it")
+    }
+
+    func testSpeechEventsCarryTheirAudioPosition() throws {
+        let started = try decode(#"{"type":"input_audio_buffer.speech_started","audio_start_ms":1200,"item_id":"u2"}"#)
+        XCTAssertEqual(started.kind, .speechStarted)
+        XCTAssertEqual(started.audioMs, 1200)
+        XCTAssertEqual(started.itemID, "u2")
+        XCTAssertEqual(try decode(#"{"type":"input_audio_buffer.speech_stopped","audio_end_ms":2500,"item_id":"u2"}"#).audioMs, 2500)
+    }
+
+    func testResponseDoneHasStatusUsageAndFailureReason() throws {
+        let done = try decode(#"{"type":"response.done","response":{"id":"r9","status":"completed","usage":{"total_tokens":42}}}"#)
+        XCTAssertEqual(done.kind, .responseDone)
+        XCTAssertEqual(done.responseID, "r9")
+        XCTAssertEqual(done.status, "completed")
+        XCTAssertEqual(done.usageJSON, #"{"total_tokens":42}"#)
+        let failed = try decode(#"{"type":"response.done","response":{"id":"r","status":"failed","status_details":{"type":"failed","error":{"type":"server_error","code":"x","message":"boom"}}}}"#)
+        XCTAssertEqual(failed.status, "failed")
+        XCTAssertEqual(failed.text, "boom")
+        let cancelled = try decode(#"{"type":"response.done","response":{"id":"r","status":"cancelled","status_details":{"type":"cancelled","reason":"turn_detected"}}}"#)
+        XCTAssertEqual(cancelled.text, "turn_detected")
+    }
+
+    func testFunctionCallAndErrorEvents() throws {
+        let call = try decode(#"{"type":"response.function_call_arguments.done","call_id":"c1","name":"get_weather","item_id":"f1","arguments":"{\"city\":\"Oslo\"}"}"#)
+        XCTAssertEqual(call.kind, .functionCall)
+        XCTAssertEqual(call.callID, "c1")
+        XCTAssertEqual(call.name, "get_weather")
+        XCTAssertEqual(call.text, #"{"city":"Oslo"}"#)
+        let added = try decode(#"{"type":"response.output_item.added","item":{"id":"f1","type":"function_call","call_id":"c1","name":"get_weather"}}"#)
+        XCTAssertEqual(added.itemID, "f1")
+        XCTAssertEqual(added.name, "get_weather")
+        let error = try decode(#"{"type":"error","error":{"type":"invalid_request_error","code":"session_expired","message":"Your session hit the maximum duration","event_id":"client-7"}}"#)
+        XCTAssertEqual(error.kind, .error)
+        XCTAssertEqual(error.errorCode, "session_expired")
+        XCTAssertEqual(error.text, "Your session hit the maximum duration")
+        XCTAssertEqual(error.eventID, "client-7")
+    }
+
+    func testUnknownTypesAreKeptAsOtherAndGarbageIsRejected() throws {
+        let e = try decode(#"{"type":"response.brand_new_event","x":1}"#)
+        XCTAssertEqual(e.kind, .other)
+        XCTAssertEqual(e.json, #"{"type":"response.brand_new_event","x":1}"#)
+        for bad in ["not json", "[]", #"{"no_type":1}"#, #"{"type":5}"#, #"{"type":""}"#, ""] {
+            XCTAssertThrowsError(try decode(bad), bad)
+        }
+    }
+}
+
+final class RealtimeClientEventTests: XCTestCase {
+    func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
+
+    func testAppendAudioEncodesBase64IntoAReusedBuffer() throws {
+        var out: [UInt8] = []
+        let audio: [UInt8] = [0, 1, 2, 3, 4, 5]
+        audio.withUnsafeBytes { RealtimeClientEvents.appendAudio($0, into: &out) }
+        let event = try JSONParser.parse(out)
+        XCTAssertEqual(event["type"]?.stringValue, "input_audio_buffer.append")
+        XCTAssertEqual(event["audio"]?.stringValue, "AAECAwQF")
+        let capacity = out.capacity
+        [UInt8](repeating: 7, count: 3).withUnsafeBytes { RealtimeClientEvents.appendAudio($0, into: &out) }
+        XCTAssertEqual(try JSONParser.parse(out)["audio"]?.stringValue, "BwcH")
+        XCTAssertEqual(out.capacity, capacity)
+    }
+
+    func testItemEventsAreValidJSON() throws {
+        let text = try parse(RealtimeClientEvents.createTextItem(role: "user", text: "Say \"hi\"\n", protocol: .ga))
+        XCTAssertEqual(text["item"]?["content"]?[0]?["type"]?.stringValue, "input_text")
+        XCTAssertEqual(text["item"]?["content"]?[0]?["text"]?.stringValue, "Say \"hi\"\n")
+        let assistant = try parse(RealtimeClientEvents.createTextItem(role: "assistant", text: "ok", protocol: .ga))
+        XCTAssertEqual(assistant["item"]?["content"]?[0]?["type"]?.stringValue, "output_text")
+        let output = try parse(RealtimeClientEvents.functionCallOutput(callID: "c1", output: #"{"t":21}"#))
+        XCTAssertEqual(output["item"]?["output"]?.stringValue, #"{"t":21}"#)
+        let truncate = try parse(RealtimeClientEvents.truncate(itemID: "i", contentIndex: 0, audioEndMs: 1500))
+        XCTAssertEqual(truncate["audio_end_ms"]?.intValue, 1500)
+        XCTAssertEqual(try parse(RealtimeClientEvents.createResponse(#"{"modalities":["text"]}"#))["response"]?["modalities"]?[0]?.stringValue, "text")
+        XCTAssertEqual(try parse(RealtimeClientEvents.cancelResponse(nil))["type"]?.stringValue, "response.cancel")
+        XCTAssertEqual(try parse(RealtimeClientEvents.deleteItem("x"))["item_id"]?.stringValue, "x")
+    }
+}
+
+final class RealtimeSessionConfigTests: XCTestCase {
+    func testPreviewUpdateIsFlat() throws {
+        var c = RealtimeSessionConfig()
+        c.instructions = "Be brief."
+        c.voice = "alloy"
+        c.inputFormat = .g711Ulaw
+        c.outputFormat = .g711Alaw
+        c.transcriptionDeployment = "whisper"
+        c.temperature = 0.8
+        c.maxOutputTokens = 200
+        let e = try JSONParser.parse(c.updateEvent(protocol: .preview(apiVersion: "2025-04-01-preview")))
+        let s = try XCTUnwrap(e["session"])
+        XCTAssertEqual(e["type"]?.stringValue, "session.update")
+        XCTAssertNil(s["type"])
+        XCTAssertEqual(s["input_audio_format"]?.stringValue, "g711_ulaw")
+        XCTAssertEqual(s["output_audio_format"]?.stringValue, "g711_alaw")
+        XCTAssertEqual(s["voice"]?.stringValue, "alloy")
+        XCTAssertEqual(s["input_audio_transcription"]?["model"]?.stringValue, "whisper")
+        XCTAssertEqual(s["turn_detection"]?["type"]?.stringValue, "server_vad")
+        XCTAssertEqual(s["modalities"]?.arrayValue?.count, 2)
+        XCTAssertEqual(s["temperature"]?.doubleValue, 0.8)
+        XCTAssertEqual(s["max_response_output_tokens"]?.intValue, 200)
+    }
+
+    func testGAUpdateNestsAudioSettings() throws {
+        var c = RealtimeSessionConfig()
+        c.voice = "marin"
+        c.turnDetection = .none
+        c.toolsJSON = #"[{"type":"function","name":"get_time","parameters":{"type":"object","properties":{}}}]"#
+        let e = try JSONParser.parse(c.updateEvent(protocol: .ga))
+        let s = try XCTUnwrap(e["session"])
+        XCTAssertEqual(s["type"]?.stringValue, "realtime")
+        XCTAssertEqual(s["audio"]?["input"]?["format"]?["type"]?.stringValue, "audio/pcm")
+        XCTAssertEqual(s["audio"]?["input"]?["format"]?["rate"]?.intValue, 24000)
+        XCTAssertEqual(s["audio"]?["input"]?["turn_detection"]?.isNull, true)
+        XCTAssertEqual(s["audio"]?["output"]?["voice"]?.stringValue, "marin")
+        XCTAssertEqual(s["output_modalities"]?[0]?.stringValue, "audio")
+        XCTAssertEqual(s["max_output_tokens"]?.stringValue, "inf")
+        XCTAssertEqual(s["tools"]?[0]?["name"]?.stringValue, "get_time")
+        XCTAssertNil(s["temperature"])
+        XCTAssertNil(s["input_audio_format"])
+    }
+
+    func testValidationCatchesValuesTheServiceWouldReject() {
+        var c = RealtimeSessionConfig()
+        c.temperature = 0.8
+        XCTAssertThrowsError(try c.validate(protocol: .ga))
+        XCTAssertNoThrow(try c.validate(protocol: .preview(apiVersion: "x")))
+        c.temperature = 2
+        XCTAssertThrowsError(try c.validate(protocol: .preview(apiVersion: "x")))
+        c = RealtimeSessionConfig()
+        c.toolsJSON = "{not json"
+        XCTAssertThrowsError(try c.validate(protocol: .ga))
+        c = RealtimeSessionConfig()
+        c.turnDetection = .semanticVAD(eagerness: "extreme", createResponse: true, interruptResponse: true)
+        XCTAssertThrowsError(try c.validate(protocol: .ga))
+        c.turnDetection = .serverVAD(threshold: 1.5, prefixPaddingMs: nil, silenceDurationMs: nil, createResponse: true, interruptResponse: true)
+        XCTAssertThrowsError(try c.validate(protocol: .ga))
+    }
+
+    func testURLsForBothProtocols() throws {
+        let endpoint = try ServiceEndpoint.parse("https://n.openai.azure.com/openai")
+        XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: endpoint, deployment: "gpt-realtime"),
+            "wss://n.openai.azure.com/openai/v1/realtime?model=gpt-realtime")
+        XCTAssertEqual(RealtimeProtocol.preview(apiVersion: "2025-04-01-preview").url(endpoint: endpoint, deployment: "rt"),
+            "wss://n.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=rt")
+        let local = try ServiceEndpoint.parse("http://127.0.0.1:9000")
+        XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: local, deployment: "x"), "ws://127.0.0.1:9000/openai/v1/realtime?model=x")
+    }
+}

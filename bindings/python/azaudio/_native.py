@@ -1,0 +1,541 @@
+"""The ctypes binding of libazaudio's C ABI (include/azaudio.h). Internal: use the public modules instead.
+
+This module only loads the library and declares what the header declares: every function's argument and result
+types, the option structs (with ``struct_size`` taken from :func:`ctypes.sizeof`), the callback types and the
+``#define`` constants the package needs. It contains no engine logic.
+
+Which library is loaded, first match wins:
+
+1. the path in the ``AZAUDIO_LIBRARY`` environment variable;
+2. ``libazaudio.so.0`` bundled inside this package by the wheel build;
+3. ``build/lib/libazaudio.so.0`` of the source tree this package sits in (a development checkout);
+4. ``libazaudio.so.0`` from the system's library search path.
+
+Functions of parts of the C API that the loaded library does not export (an older or partial build) are left
+undeclared; :func:`has` tells whether one is there and :func:`require` raises a clear error when it is not.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+from ctypes import (
+    CFUNCTYPE,
+    POINTER,
+    Structure,
+    c_char_p,
+    c_double,
+    c_int16,
+    c_int32,
+    c_int64,
+    c_size_t,
+    c_uint8,
+    c_uint32,
+    c_uint64,
+    c_void_p,
+)
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+__all__ = ["lib", "library_path", "has", "require", "SIGNATURES"]
+
+# ---- constants (#defines of the header) ---------------------------------------------------------------------------
+
+AZAUDIO_OK = 0
+AZAUDIO_ERR_INVALID_ARGUMENT = 1
+AZAUDIO_ERR_OUT_OF_MEMORY = 2
+AZAUDIO_ERR_NETWORK = 3
+AZAUDIO_ERR_TLS = 4
+AZAUDIO_ERR_TIMEOUT = 5
+AZAUDIO_ERR_CANCELLED = 6
+AZAUDIO_ERR_HTTP = 7
+AZAUDIO_ERR_AUTH = 8
+AZAUDIO_ERR_RATE_LIMITED = 9
+AZAUDIO_ERR_NOT_FOUND = 10
+AZAUDIO_ERR_PAYLOAD_TOO_LARGE = 11
+AZAUDIO_ERR_UNSUPPORTED = 12
+AZAUDIO_ERR_PROTOCOL = 13
+AZAUDIO_ERR_CLOSED = 14
+AZAUDIO_ERR_BUSY = 15
+AZAUDIO_ERR_BAD_REQUEST = 16
+AZAUDIO_ERR_SERVER = 17
+AZAUDIO_ERR_CONTENT_FILTER = 18
+AZAUDIO_ERR_IO = 19
+AZAUDIO_ERR_INVALID_STATE = 20
+AZAUDIO_ERR_INTERNAL = 21
+
+AZAUDIO_LOG_ERROR = 1
+AZAUDIO_LOG_WARN = 2
+AZAUDIO_LOG_INFO = 3
+AZAUDIO_LOG_DEBUG = 4
+
+AZAUDIO_TOKEN_NEEDED = 0
+AZAUDIO_TOKEN_REFRESH = 1
+
+AZAUDIO_DEFAULT_API_VERSION = "2025-04-01-preview"
+
+AZAUDIO_FORMAT_PCM16 = 1
+AZAUDIO_FORMAT_ULAW = 2
+AZAUDIO_FORMAT_ALAW = 3
+
+AZAUDIO_WAV_HEADER_SIZE = 44
+AZAUDIO_WAV_SIZE_UNKNOWN = 0xFFFFFFFF
+
+AZAUDIO_TIMESTAMP_SEGMENT = 1
+AZAUDIO_TIMESTAMP_WORD = 2
+
+# ---- callback types -----------------------------------------------------------------------------------------------
+
+#: typedef void (*azaudio_log_fn)(int32_t level, const char *message, void *user_data);
+azaudio_log_fn = CFUNCTYPE(None, c_int32, c_char_p, c_void_p)
+#: typedef int64_t (*azaudio_token_fn)(int32_t reason, char *buffer, size_t buffer_size, void *user_data);
+azaudio_token_fn = CFUNCTYPE(c_int64, c_int32, c_void_p, c_size_t, c_void_p)
+#: typedef int32_t (*azaudio_text_fn)(const char *text, size_t length, void *user_data);
+azaudio_text_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
+#: typedef int32_t (*azaudio_audio_fn)(const uint8_t *data, size_t size, void *user_data);
+azaudio_audio_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
+#: typedef int64_t (*azaudio_read_fn)(uint8_t *buffer, size_t capacity, void *user_data);
+azaudio_read_fn = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
+
+# ---- structs ------------------------------------------------------------------------------------------------------
+
+
+class _Sized(Structure):
+    """A C options struct whose first field is ``uint32_t struct_size``: set from ctypes.sizeof on creation."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.struct_size = ctypes.sizeof(self)
+
+
+class azaudio_client_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("endpoint", c_char_p),
+        ("api_key", c_char_p),
+        ("bearer_token", c_char_p),
+        ("token_provider", azaudio_token_fn),
+        ("token_provider_user_data", c_void_p),
+        ("api_version", c_char_p),
+        ("connect_timeout_ms", c_uint32),
+        ("timeout_ms", c_uint32),
+        ("max_retries", c_int32),
+        ("max_retry_wait_ms", c_uint32),
+        ("ca_file", c_char_p),
+        ("ca_path", c_char_p),
+        ("insecure_skip_tls_verify", c_int32),
+        ("proxy", c_char_p),
+        ("user_agent_suffix", c_char_p),
+        ("log_callback", azaudio_log_fn),
+        ("log_user_data", c_void_p),
+        ("log_level", c_int32),
+    ]
+
+
+class azaudio_error_details(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("result", c_int32),
+        ("http_status", c_int32),
+        ("message", c_char_p),
+        ("service_code", c_char_p),
+        ("request_id", c_char_p),
+        ("raw_body", c_char_p),
+        ("retry_after_seconds", c_double),
+    ]
+
+
+class azaudio_wav_info(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("format", c_int32),
+        ("sample_rate", c_uint32),
+        ("channels", c_uint32),
+        ("bits_per_sample", c_uint32),
+        ("block_align", c_uint32),
+        ("frame_count", c_uint64),
+        ("data_offset", c_uint64),
+        ("data_size", c_uint64),
+    ]
+
+
+class azaudio_usage(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("type", c_char_p),
+        ("input_tokens", c_int64),
+        ("output_tokens", c_int64),
+        ("total_tokens", c_int64),
+        ("seconds", c_double),
+    ]
+
+
+class azaudio_transcription_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("deployment", c_char_p),
+        ("model", c_char_p),
+        ("language", c_char_p),
+        ("prompt", c_char_p),
+        ("response_format", c_char_p),
+        ("temperature", c_double),
+        ("timestamp_granularities", c_int32),
+        ("include_logprobs", c_int32),
+        ("chunking_strategy", c_char_p),
+        ("stream", c_int32),
+        ("on_delta", azaudio_text_fn),
+        ("delta_user_data", c_void_p),
+        ("cancel_token", c_void_p),
+        ("timeout_ms", c_int64),
+        ("max_retries", c_int32),
+    ]
+
+
+class azaudio_translation_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("deployment", c_char_p),
+        ("model", c_char_p),
+        ("prompt", c_char_p),
+        ("response_format", c_char_p),
+        ("temperature", c_double),
+        ("cancel_token", c_void_p),
+        ("timeout_ms", c_int64),
+        ("max_retries", c_int32),
+    ]
+
+
+class azaudio_speech_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("deployment", c_char_p),
+        ("model", c_char_p),
+        ("voice", c_char_p),
+        ("response_format", c_char_p),
+        ("speed", c_double),
+        ("instructions", c_char_p),
+        ("stream_format", c_char_p),
+        ("cancel_token", c_void_p),
+        ("timeout_ms", c_int64),
+        ("max_retries", c_int32),
+    ]
+
+
+class azaudio_chat_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("deployment", c_char_p),
+        ("model", c_char_p),
+        ("audio_output", c_int32),
+        ("voice", c_char_p),
+        ("audio_format", c_char_p),
+        ("max_completion_tokens", c_int32),
+        ("temperature", c_double),
+        ("stream", c_int32),
+        ("on_text", azaudio_text_fn),
+        ("text_user_data", c_void_p),
+        ("on_transcript", azaudio_text_fn),
+        ("transcript_user_data", c_void_p),
+        ("on_audio", azaudio_audio_fn),
+        ("audio_user_data", c_void_p),
+        ("cancel_token", c_void_p),
+        ("timeout_ms", c_int64),
+        ("max_retries", c_int32),
+    ]
+
+
+#: Every struct mirror, by its C name (the tests compare them with the header).
+STRUCTS: dict[str, type[Structure]] = {
+    cls.__name__: cls
+    for cls in (
+        azaudio_client_options,
+        azaudio_error_details,
+        azaudio_wav_info,
+        azaudio_usage,
+        azaudio_transcription_options,
+        azaudio_translation_options,
+        azaudio_speech_options,
+        azaudio_chat_options,
+    )
+}
+
+#: Callback typedefs, by their C name.
+CALLBACKS: dict[str, Any] = {
+    "azaudio_log_fn": azaudio_log_fn,
+    "azaudio_token_fn": azaudio_token_fn,
+    "azaudio_text_fn": azaudio_text_fn,
+    "azaudio_audio_fn": azaudio_audio_fn,
+    "azaudio_read_fn": azaudio_read_fn,
+}
+
+# ---- function signatures ------------------------------------------------------------------------------------------
+
+# Opaque handles (azaudio_client *, azaudio_resampler *, ...) are c_void_p; their out-parameters (azaudio_X **)
+# are POINTER(c_void_p). Strings the library returns are c_char_p (ctypes copies them into bytes at once).
+_HANDLE = c_void_p
+_OUT_HANDLE = POINTER(c_void_p)
+_RESULT = c_int32
+_P_INT16 = POINTER(c_int16)
+_P_UINT8 = POINTER(c_uint8)
+_P_SIZE = POINTER(c_size_t)
+_P_DOUBLE = POINTER(c_double)
+_P_CHARP = POINTER(c_char_p)
+
+#: name -> (restype, argtypes), in header order. Grouped by the header's sections.
+SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
+    # Versions
+    "azaudio_version_number": (c_uint32, ()),
+    "azaudio_version_string": (c_char_p, ()),
+    # Results and errors
+    "azaudio_result_string": (c_char_p, (_RESULT,)),
+    "azaudio_last_error": (c_char_p, ()),
+    # The client
+    "azaudio_client_options_init": (_RESULT, (POINTER(azaudio_client_options),)),
+    "azaudio_client_create": (_RESULT, (POINTER(azaudio_client_options), _OUT_HANDLE)),
+    "azaudio_client_create_from_env": (_RESULT, (POINTER(azaudio_client_options), _OUT_HANDLE)),
+    "azaudio_client_destroy": (None, (_HANDLE,)),
+    "azaudio_client_endpoint": (c_char_p, (_HANDLE,)),
+    "azaudio_client_last_error": (_RESULT, (_HANDLE, POINTER(azaudio_error_details))),
+    # Audio kit: G.711
+    "azaudio_g711_ulaw_encode": (_RESULT, (_P_INT16, c_size_t, _P_UINT8)),
+    "azaudio_g711_ulaw_decode": (_RESULT, (_P_UINT8, c_size_t, _P_INT16)),
+    "azaudio_g711_alaw_encode": (_RESULT, (_P_INT16, c_size_t, _P_UINT8)),
+    "azaudio_g711_alaw_decode": (_RESULT, (_P_UINT8, c_size_t, _P_INT16)),
+    # Audio kit: resampler
+    "azaudio_resampler_create": (_RESULT, (c_uint32, c_uint32, _OUT_HANDLE)),
+    "azaudio_resampler_destroy": (None, (_HANDLE,)),
+    "azaudio_resampler_max_output": (c_size_t, (_HANDLE, c_size_t)),
+    "azaudio_resampler_latency_samples": (c_uint32, (_HANDLE,)),
+    "azaudio_resampler_process": (_RESULT, (_HANDLE, _P_INT16, c_size_t, _P_INT16, c_size_t, _P_SIZE)),
+    "azaudio_resampler_flush": (_RESULT, (_HANDLE, _P_INT16, c_size_t, _P_SIZE)),
+    "azaudio_resampler_reset": (_RESULT, (_HANDLE,)),
+    # Audio kit: WAV
+    "azaudio_wav_info_init": (_RESULT, (POINTER(azaudio_wav_info),)),
+    "azaudio_wav_parse": (_RESULT, (c_void_p, c_size_t, POINTER(azaudio_wav_info))),
+    "azaudio_wav_read_file": (_RESULT, (c_char_p, _OUT_HANDLE)),
+    "azaudio_wav_read_memory": (_RESULT, (c_void_p, c_size_t, _OUT_HANDLE)),
+    "azaudio_audio_buffer_info": (_RESULT, (_HANDLE, POINTER(azaudio_wav_info))),
+    "azaudio_audio_buffer_data": (c_void_p, (_HANDLE,)),
+    "azaudio_audio_buffer_size": (c_size_t, (_HANDLE,)),
+    "azaudio_audio_buffer_destroy": (None, (_HANDLE,)),
+    "azaudio_wav_header": (_RESULT, (POINTER(azaudio_wav_info), c_uint32, _P_UINT8, c_size_t)),
+    "azaudio_wav_write_file": (_RESULT, (c_char_p, POINTER(azaudio_wav_info), c_void_p, c_size_t)),
+    # Audio kit: frames and pacing
+    "azaudio_frame_bytes": (_RESULT, (c_int32, c_uint32, c_uint32, c_uint32, _P_SIZE)),
+    "azaudio_frame_cursor_create": (
+        _RESULT,
+        (c_int32, c_uint32, c_uint32, c_uint32, c_void_p, c_size_t, _OUT_HANDLE),
+    ),
+    "azaudio_frame_cursor_next": (_RESULT, (_HANDLE, POINTER(c_void_p), _P_SIZE, POINTER(c_uint64))),
+    "azaudio_frame_cursor_count": (c_size_t, (_HANDLE,)),
+    "azaudio_frame_cursor_rewind": (_RESULT, (_HANDLE,)),
+    "azaudio_frame_cursor_destroy": (None, (_HANDLE,)),
+    "azaudio_monotonic_us": (c_uint64, ()),
+    "azaudio_sleep_until_us": (_RESULT, (c_uint64,)),
+    # REST: memory and cancellation
+    "azaudio_free": (None, (c_void_p,)),
+    "azaudio_cancel_token_create": (_RESULT, (_OUT_HANDLE,)),
+    "azaudio_cancel_token_cancel": (None, (_HANDLE,)),
+    "azaudio_cancel_token_reset": (None, (_HANDLE,)),
+    "azaudio_cancel_token_is_cancelled": (c_int32, (_HANDLE,)),
+    "azaudio_cancel_token_destroy": (None, (_HANDLE,)),
+    # REST: speech to text
+    "azaudio_transcription_options_init": (_RESULT, (POINTER(azaudio_transcription_options),)),
+    "azaudio_transcribe_file": (
+        _RESULT,
+        (_HANDLE, c_char_p, POINTER(azaudio_transcription_options), _OUT_HANDLE),
+    ),
+    "azaudio_transcribe_memory": (
+        _RESULT,
+        (_HANDLE, _P_UINT8, c_size_t, c_char_p, POINTER(azaudio_transcription_options), _OUT_HANDLE),
+    ),
+    "azaudio_transcribe_callback": (
+        _RESULT,
+        (_HANDLE, c_char_p, POINTER(azaudio_transcription_options), _OUT_HANDLE, azaudio_read_fn, c_void_p),
+    ),
+    "azaudio_translation_options_init": (_RESULT, (POINTER(azaudio_translation_options),)),
+    "azaudio_translate_file": (
+        _RESULT,
+        (_HANDLE, c_char_p, POINTER(azaudio_translation_options), _OUT_HANDLE),
+    ),
+    "azaudio_translate_memory": (
+        _RESULT,
+        (_HANDLE, _P_UINT8, c_size_t, c_char_p, POINTER(azaudio_translation_options), _OUT_HANDLE),
+    ),
+    "azaudio_translate_callback": (
+        _RESULT,
+        (_HANDLE, c_char_p, POINTER(azaudio_translation_options), _OUT_HANDLE, azaudio_read_fn, c_void_p),
+    ),
+    "azaudio_transcript_text": (c_char_p, (_HANDLE,)),
+    "azaudio_transcript_raw_body": (c_void_p, (_HANDLE, _P_SIZE)),
+    "azaudio_transcript_language": (c_char_p, (_HANDLE,)),
+    "azaudio_transcript_duration": (c_double, (_HANDLE,)),
+    "azaudio_transcript_segment_count": (c_size_t, (_HANDLE,)),
+    "azaudio_transcript_segment": (_RESULT, (_HANDLE, c_size_t, _P_DOUBLE, _P_DOUBLE, _P_CHARP)),
+    "azaudio_transcript_word_count": (c_size_t, (_HANDLE,)),
+    "azaudio_transcript_word": (_RESULT, (_HANDLE, c_size_t, _P_DOUBLE, _P_DOUBLE, _P_CHARP)),
+    "azaudio_transcript_logprob_count": (c_size_t, (_HANDLE,)),
+    "azaudio_transcript_usage": (_RESULT, (_HANDLE, POINTER(azaudio_usage))),
+    "azaudio_transcript_http_status": (c_int32, (_HANDLE,)),
+    "azaudio_transcript_request_id": (c_char_p, (_HANDLE,)),
+    "azaudio_transcript_free": (None, (_HANDLE,)),
+    # REST: text to speech
+    "azaudio_speech_options_init": (_RESULT, (POINTER(azaudio_speech_options),)),
+    "azaudio_speak": (
+        _RESULT,
+        (_HANDLE, c_char_p, POINTER(azaudio_speech_options), azaudio_audio_fn, c_void_p),
+    ),
+    "azaudio_speak_to_file": (_RESULT, (_HANDLE, c_char_p, c_char_p, POINTER(azaudio_speech_options))),
+    "azaudio_speak_to_buffer": (
+        _RESULT,
+        (_HANDLE, c_char_p, POINTER(azaudio_speech_options), POINTER(_P_UINT8), _P_SIZE),
+    ),
+    # REST: audio chat completions
+    "azaudio_chat_create": (_RESULT, (_OUT_HANDLE,)),
+    "azaudio_chat_destroy": (None, (_HANDLE,)),
+    "azaudio_chat_add_message": (_RESULT, (_HANDLE, c_char_p, c_char_p)),
+    "azaudio_chat_add_audio": (_RESULT, (_HANDLE, _P_UINT8, c_size_t, c_char_p)),
+    "azaudio_chat_add_audio_file": (_RESULT, (_HANDLE, c_char_p)),
+    "azaudio_chat_add_assistant_audio": (_RESULT, (_HANDLE, c_char_p)),
+    "azaudio_chat_add_reply": (_RESULT, (_HANDLE, _HANDLE)),
+    "azaudio_chat_message_count": (c_size_t, (_HANDLE,)),
+    "azaudio_chat_clear": (None, (_HANDLE,)),
+    "azaudio_chat_options_init": (_RESULT, (POINTER(azaudio_chat_options),)),
+    "azaudio_chat_complete": (_RESULT, (_HANDLE, _HANDLE, POINTER(azaudio_chat_options), _OUT_HANDLE)),
+    "azaudio_chat_reply_text": (c_char_p, (_HANDLE,)),
+    "azaudio_chat_reply_transcript": (c_char_p, (_HANDLE,)),
+    "azaudio_chat_reply_audio": (_P_UINT8, (_HANDLE, _P_SIZE)),
+    "azaudio_chat_reply_audio_id": (c_char_p, (_HANDLE,)),
+    "azaudio_chat_reply_audio_expires_at": (c_int64, (_HANDLE,)),
+    "azaudio_chat_reply_finish_reason": (c_char_p, (_HANDLE,)),
+    "azaudio_chat_reply_usage": (_RESULT, (_HANDLE, POINTER(azaudio_usage))),
+    "azaudio_chat_reply_raw_body": (c_void_p, (_HANDLE, _P_SIZE)),
+    "azaudio_chat_reply_http_status": (c_int32, (_HANDLE,)),
+    "azaudio_chat_reply_request_id": (c_char_p, (_HANDLE,)),
+    "azaudio_chat_reply_free": (None, (_HANDLE,)),
+}
+
+#: Functions every usable library exports; the others belong to parts a partial build may lack.
+CORE = (
+    "azaudio_version_number",
+    "azaudio_version_string",
+    "azaudio_result_string",
+    "azaudio_last_error",
+    "azaudio_client_options_init",
+    "azaudio_client_create",
+)
+
+# ---- loading ------------------------------------------------------------------------------------------------------
+
+_SONAME = "libazaudio.so.0"
+
+
+def _candidates() -> list[str]:
+    """Where to look for the library, in order (see the module docstring)."""
+    found: list[str] = []
+    env = os.environ.get("AZAUDIO_LIBRARY")
+    if env:
+        return [env]
+    here = Path(__file__).resolve().parent
+    bundled = here / _SONAME
+    if bundled.exists():
+        found.append(str(bundled))
+    tree = here.parent.parent.parent / "build" / "lib" / _SONAME
+    if tree.exists():
+        found.append(str(tree))
+    found.append(_SONAME)
+    return found
+
+
+class LibraryNotFoundError(ImportError):
+    """libazaudio could not be loaded from any of the places this module looks."""
+
+
+def _load() -> tuple[ctypes.CDLL, str]:
+    errors: list[str] = []
+    for candidate in _candidates():
+        try:
+            return ctypes.CDLL(candidate), candidate
+        except OSError as error:
+            errors.append(f"{candidate}: {error}")
+    raise LibraryNotFoundError(
+        "cannot load libazaudio (set AZAUDIO_LIBRARY to the path of libazaudio.so.0): " + "; ".join(errors)
+    )
+
+
+def _missing(name: str) -> Any:
+    """A stand-in for a function the loaded library lacks: calling it raises UnsupportedError."""
+
+    def call(*_args: Any) -> Any:
+        require(name)
+
+    call.__name__ = name
+    return call
+
+
+def _declare(library: ctypes.CDLL) -> set[str]:
+    present: set[str] = set()
+    for name, (restype, argtypes) in SIGNATURES.items():
+        try:
+            function = getattr(library, name)
+        except AttributeError:
+            if name in CORE:
+                raise LibraryNotFoundError(f"{library._name} is not libazaudio: it does not export {name}") from None
+            setattr(library, name, _missing(name))
+            continue
+        function.restype = restype
+        function.argtypes = list(argtypes)
+        present.add(name)
+    return present
+
+
+lib, library_path = _load()
+_present = _declare(lib)
+
+
+def has(name: str) -> bool:
+    """Whether the loaded library exports the C function ``name``."""
+    return name in _present
+
+
+def require(name: str) -> None:
+    """Raise :class:`azaudio.UnsupportedError` if the loaded library lacks the C function ``name``."""
+    if name not in _present:
+        from .errors import UnsupportedError
+
+        raise UnsupportedError(
+            AZAUDIO_ERR_UNSUPPORTED,
+            f"this build of libazaudio ({library_path}, version {version_string()}) has no {name}(): "
+            "the feature is not available in this build",
+        )
+
+
+def version_string() -> str:
+    """azaudio_version_string() as str."""
+    raw: Optional[bytes] = lib.azaudio_version_string()
+    return (raw or b"").decode()
+
+
+def text(raw: Optional[bytes]) -> str:
+    """A C string result as str ('' for NULL); invalid UTF-8 is replaced rather than raised."""
+    return raw.decode("utf-8", "replace") if raw else ""
+
+
+def encode(value: Optional[str]) -> Optional[bytes]:
+    """A Python string as a C string argument (None stays NULL). Embedded NULs are refused."""
+    if value is None:
+        return None
+    return _no_nul(value.encode("utf-8"), value)
+
+
+def encode_path(path: "str | os.PathLike[str]") -> bytes:
+    """A file system path as a C string argument, encoded as the operating system expects."""
+    return _no_nul(os.fsencode(path), path)
+
+
+def _no_nul(data: bytes, original: object) -> bytes:
+    if b"\0" in data:
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(AZAUDIO_ERR_INVALID_ARGUMENT, f"string contains a NUL character: {original!r}")
+    return data

@@ -1,0 +1,72 @@
+"""Build hook: bundle libazaudio.so.0 into the package (and mark the wheel as platform-specific).
+
+The library comes from, in order: the AZAUDIO_BUILD_LIBRARY environment variable (a path to libazaudio.so.0), or
+build/lib/libazaudio.so.0 of the source tree this directory sits in, which is built with `make -C <tree> lib`
+when missing. Everything else is in pyproject.toml.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from setuptools import setup
+from setuptools.command.build_py import build_py
+
+try:
+    from setuptools.command.bdist_wheel import bdist_wheel
+except ImportError:  # setuptools < 70.1
+    from wheel.bdist_wheel import bdist_wheel  # type: ignore[no-redef]
+
+HERE = Path(__file__).resolve().parent
+SONAME = "libazaudio.so.0"
+
+
+def _library() -> Path:
+    given = os.environ.get("AZAUDIO_BUILD_LIBRARY")
+    if given:
+        path = Path(given)
+        if not path.is_file():
+            raise SystemExit(f"AZAUDIO_BUILD_LIBRARY={given} is not a file")
+        return path
+    tree = HERE.parent.parent
+    built = tree / "build" / "lib" / SONAME
+    if not built.exists():
+        if not (tree / "Makefile").exists() or not (tree / "include" / "azaudio.h").exists():
+            raise SystemExit(
+                f"cannot find {SONAME}: build this package from the libazaudio source tree, or set "
+                "AZAUDIO_BUILD_LIBRARY to the library to bundle"
+            )
+        print(f"building {SONAME} with make -C {tree} lib")
+        subprocess.run(["make", "-C", str(tree), "lib"], check=True)
+    return built.resolve()
+
+
+class BuildPyWithLibrary(build_py):
+    """build_py that also copies libazaudio.so.0 into the built package."""
+
+    def run(self) -> None:
+        super().run()
+        source = _library()
+        target = Path(self.build_lib) / "azaudio" / SONAME
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        os.chmod(target, 0o755)
+        print(f"bundled {source} as {target}")
+
+
+class PlatformWheel(bdist_wheel):
+    """The wheel holds a native library: tag it for this platform, for any Python 3 (ctypes needs no ABI)."""
+
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        self.root_is_pure = False
+
+    def get_tag(self) -> tuple[str, str, str]:
+        _, _, platform = super().get_tag()
+        return "py3", "none", platform
+
+
+setup(cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": PlatformWheel})

@@ -1,0 +1,103 @@
+"""Shared fixtures: the source tree, a local emulator, REST availability."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+import azaudio
+
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+REPO = PACKAGE_DIR.parent.parent
+EMULATOR_KEY = "emulator-key"
+
+
+def emulator_command() -> list[str]:
+    given = os.environ.get("AZAUDIO_EMULATOR")
+    if given:
+        return [given]
+    return [str(REPO / "emulator" / ".venv" / "bin" / "azaudio-emulator")]
+
+
+class Emulator:
+    def __init__(self, process: "subprocess.Popen[str]", endpoint: str) -> None:
+        self.process = process
+        self.endpoint = endpoint
+        self.key = EMULATOR_KEY
+
+    @property
+    def port(self) -> int:
+        return int(self.endpoint.rsplit(":", 1)[1])
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    """A local emulator on a free port (emulator/.venv, or AZAUDIO_EMULATOR)."""
+    command = emulator_command()
+    if not Path(command[0]).exists():
+        if os.environ.get("AZAUDIO_REQUIRE_EMULATOR"):
+            pytest.fail(f"the emulator is not installed ({command[0]}): run `make -C emulator venv` at the top")
+        pytest.skip(f"the emulator is not installed ({command[0]}): run `make -C emulator venv` at the top")
+    process = subprocess.Popen(command + ["--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True)
+    assert process.stdout is not None
+    deadline = time.monotonic() + 60
+    endpoint = None
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", line)
+        if match:
+            endpoint = match.group(1)
+            break
+    if endpoint is None:
+        process.kill()
+        pytest.fail("the emulator did not start")
+    try:
+        yield Emulator(process, endpoint)
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+@pytest.fixture(scope="session")
+def rest() -> None:
+    """Skip unless the loaded library has the REST API."""
+    if not azaudio.has_feature("rest"):
+        pytest.skip(f"the loaded libazaudio ({azaudio.library_path()}) has no REST API yet")
+
+
+@pytest.fixture
+def client(emulator: Emulator) -> Iterator[azaudio.Client]:
+    with azaudio.Client(emulator.endpoint, api_key=emulator.key) as c:
+        yield c
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
+    for name in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "OPENAI_API_VERSION",
+                 "AZURE_OPENAI_DEPLOYMENT"):
+        monkeypatch.delenv(name, raising=False)
+    return monkeypatch
+
+
+def run_cli(*args: str, env: "dict[str, str] | None" = None, input: "bytes | None" = None,
+            timeout: float = 120) -> "subprocess.CompletedProcess[bytes]":
+    """Run `python -m azaudio ARGS` in a clean environment (plus `env`)."""
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
+    base["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p])
+    base["AZAUDIO_LIBRARY"] = azaudio.library_path()
+    base.update(env or {})
+    return subprocess.run([sys.executable, "-m", "azaudio", *args], env=base, input=input, capture_output=True,
+                          timeout=timeout)

@@ -1,0 +1,250 @@
+"""The azaudio command line: global flags, doctor, the REST commands, exit codes."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+import azaudio
+from azaudio import audio, cli
+
+from conftest import Emulator, run_cli
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def test_help_lists_the_commands_and_the_exit_codes() -> None:
+    result = run_cli("--help")
+    out = result.stdout.decode()
+    assert result.returncode == 0
+    for word in ("doctor", "transcribe", "translate", "speak", "chat", "realtime", "exit codes", "130"):
+        assert word in out
+
+
+def test_version_names_the_package_and_the_library() -> None:
+    result = run_cli("--version")
+    assert result.returncode == 0 and azaudio.version() in result.stdout.decode()
+
+
+def test_a_bad_command_line_exits_2() -> None:
+    assert run_cli("frobnicate").returncode == cli.EXIT_USAGE
+
+
+def test_doctor_without_an_endpoint_reports_the_missing_setting_and_exits_1() -> None:
+    result = run_cli("doctor")
+    assert result.returncode == cli.EXIT_FAILED
+    assert "AZURE_OPENAI_ENDPOINT" in result.stdout.decode()
+
+
+def test_doctor_shows_the_endpoint_as_the_library_normalised_it() -> None:
+    port = _closed_port()
+    result = run_cli("doctor", "--json", "--endpoint", f"http://127.0.0.1:{port}/openai/v1/", "--api-key", "k")
+    report = json.loads(result.stdout)
+    config = next(c for c in report["checks"] if c["name"] == "config")
+    assert config["endpoint"] == f"http://127.0.0.1:{port}"
+
+
+def test_doctor_against_a_closed_port_fails_the_tcp_check() -> None:
+    port = _closed_port()
+    result = run_cli("--endpoint", f"http://127.0.0.1:{port}", "--api-key", "k", "doctor")
+    out = result.stdout.decode()
+    assert result.returncode == cli.EXIT_FAILED
+    assert "fail  tcp" in out and "refused" in out.lower()
+
+
+def test_doctor_against_the_emulator_passes(emulator: Emulator) -> None:
+    result = run_cli("doctor", "--json", env={"AZURE_OPENAI_ENDPOINT": emulator.endpoint,
+                                              "AZURE_OPENAI_API_KEY": emulator.key})
+    report = json.loads(result.stdout)
+    assert result.returncode == 0, report
+    assert report["ok"] is True
+    statuses = {c["name"]: c["status"] for c in report["checks"]}
+    assert statuses["tcp"] == "ok" and statuses["tls"] == "skip"
+    if azaudio.has_feature("rest"):
+        assert statuses["auth"] == "ok" and statuses["api-version"] == "ok"
+
+
+def test_doctor_with_a_wrong_key_fails_the_auth_check(emulator: Emulator, rest: None) -> None:
+    result = run_cli("doctor", "--json", "--endpoint", emulator.endpoint, "--api-key", "wrong")
+    report = json.loads(result.stdout)
+    assert result.returncode == cli.EXIT_FAILED
+    auth = next(c for c in report["checks"] if c["name"] == "auth")
+    assert auth["status"] == "fail" and auth["http_status"] == 401
+
+
+def test_doctor_checks_the_deployment(emulator: Emulator, rest: None) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    good = run_cli("doctor", "--deployment", "whisper", env=env)
+    assert good.returncode == 0 and "ok    deployment" in good.stdout.decode()
+    bad = run_cli("doctor", "--deployment", "nope", env=env)
+    assert bad.returncode == cli.EXIT_FAILED and "DeploymentNotFound" in bad.stdout.decode()
+
+
+def test_doctor_probes_tls_with_the_ca_settings(tmp_path: Path) -> None:
+    # A TLS endpoint nobody serves: the doctor reaches the TCP step and reports it; the CA file is passed through.
+    ca = tmp_path / "ca.pem"
+    ca.write_text("")
+    port = _closed_port()
+    result = run_cli("doctor", "--json", "--endpoint", f"https://127.0.0.1:{port}", "--api-key", "k",
+                     "--ca-file", str(ca))
+    report = json.loads(result.stdout)
+    assert any(c["name"] == "tcp" and c["status"] == "fail" for c in report["checks"])
+
+
+def test_realtime_is_not_available_yet_and_exits_8() -> None:
+    result = run_cli("realtime", "--input", "x.wav", "--output", "y.wav")
+    assert result.returncode == cli.EXIT_UNAVAILABLE
+    assert "not available in this build" in result.stderr.decode()
+
+
+def test_rest_commands_exit_8_when_the_library_has_no_rest_api(tmp_path: Path) -> None:
+    if azaudio.has_feature("rest"):
+        pytest.skip("this library has the REST API")
+    result = run_cli("transcribe", "x.wav", env={"AZURE_OPENAI_ENDPOINT": "http://127.0.0.1:1",
+                                                 "AZURE_OPENAI_API_KEY": "k"})
+    assert result.returncode == cli.EXIT_UNAVAILABLE
+    assert "not available in this build" in result.stderr.decode()
+
+
+def test_a_missing_credential_exits_3(rest: None) -> None:
+    result = run_cli("speak", "hi", "-o", "x.wav", "--endpoint", "http://127.0.0.1:1")
+    assert result.returncode == cli.EXIT_CONFIG
+    assert "AZURE_OPENAI_API_KEY" in result.stderr.decode()
+
+
+def test_speak_then_transcribe_round_trips_through_files(emulator: Emulator, rest: None, tmp_path: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    out = tmp_path / "hello.wav"
+    spoke = run_cli("speak", "hello", "-o", str(out), env=env)
+    assert spoke.returncode == 0, spoke.stderr
+    assert audio.read_wav(out).rate == 24000
+    heard = run_cli("transcribe", str(out), env=env)
+    assert heard.returncode == 0 and heard.stdout.decode().strip()
+    as_json = json.loads(run_cli("transcribe", str(out), "--json", "--format", "verbose_json", env=env).stdout)
+    assert as_json["text"] and as_json["duration"] > 0
+
+
+def test_speak_reads_text_from_stdin_and_writes_audio_to_stdout(emulator: Emulator, rest: None) -> None:
+    result = run_cli("speak", "-", "-o", "-", "--format", "wav", "--endpoint", emulator.endpoint, "--api-key",
+                     emulator.key, input=b"from stdin")
+    assert result.returncode == 0 and result.stdout[:4] == b"RIFF"
+
+
+def test_speak_needs_a_format_it_can_tell(emulator: Emulator, rest: None, tmp_path: Path) -> None:
+    result = run_cli("speak", "hi", "-o", str(tmp_path / "x.unknown"), "--endpoint", emulator.endpoint,
+                     "--api-key", emulator.key)
+    assert result.returncode == cli.EXIT_CONFIG and "--format" in result.stderr.decode()
+
+
+def test_translate_and_chat_work_with_their_default_deployments(emulator: Emulator, rest: None,
+                                                                tmp_path: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    wav = tmp_path / "in.wav"
+    assert run_cli("speak", "good morning", "-o", str(wav), env=env).returncode == 0
+    assert run_cli("translate", str(wav), env=env).returncode == 0
+    reply = tmp_path / "reply.wav"
+    chat = run_cli("chat", "--audio-in", str(wav), "--audio-out", str(reply), env=env)
+    assert chat.returncode == 0 and chat.stdout.decode().strip()
+    assert audio.read_wav(reply).frames > 0
+    default = run_cli("chat", "--json", env=env)
+    assert json.loads(default.stdout)["transcript"]
+
+
+def test_transcribe_stream_prints_the_text(emulator: Emulator, rest: None, tmp_path: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    wav = tmp_path / "in.wav"
+    assert run_cli("speak", "streaming words", "-o", str(wav), env=env).returncode == 0
+    result = run_cli("transcribe", str(wav), "--stream", "--deployment", "gpt-4o-transcribe", env=env)
+    assert result.returncode == 0 and result.stdout.decode().strip()
+
+
+@pytest.mark.parametrize("args,code", [
+    (("transcribe", "/no/such.wav"), cli.EXIT_NOT_FOUND),
+    (("speak", "hi", "-o", "x.wav", "--deployment", "missing"), cli.EXIT_NOT_FOUND),
+    (("speak", "hi", "-o", "x.wav", "--api-key", "wrong"), cli.EXIT_AUTH),
+    (("speak", "hi", "-o", "x.wav", "--speed", "9"), cli.EXIT_CONFIG),
+])
+def test_failures_exit_with_their_documented_codes(emulator: Emulator, rest: None, tmp_path: Path,
+                                                   args: "tuple[str, ...]", code: int) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    args = tuple(str(tmp_path / a) if a == "x.wav" else a for a in args)
+    result = run_cli(*args, env=env)
+    assert result.returncode == code, result.stderr
+    assert result.stderr.decode().startswith("azaudio: ")
+
+
+def test_an_unreachable_endpoint_exits_4(rest: None, tmp_path: Path) -> None:
+    result = run_cli("speak", "hi", "-o", str(tmp_path / "x.wav"), "--endpoint", f"http://127.0.0.1:{_closed_port()}",
+                     "--api-key", "k")
+    assert result.returncode == cli.EXIT_UNREACHABLE
+
+
+def test_json_errors_are_machine_readable(emulator: Emulator, rest: None, tmp_path: Path) -> None:
+    result = run_cli("--json", "speak", "hi", "-o", str(tmp_path / "x.wav"), "--deployment", "missing",
+                     "--endpoint", emulator.endpoint, "--api-key", emulator.key)
+    report = json.loads(result.stdout)
+    assert report["exit_code"] == cli.EXIT_NOT_FOUND and report["http_status"] == 404 and report["request_id"]
+
+
+def test_exit_codes_map_from_exceptions() -> None:
+    assert cli.exit_code_for(azaudio.TLSError(4, "x")) == cli.EXIT_UNREACHABLE
+    assert cli.exit_code_for(azaudio.RateLimitError(9, "x")) == cli.EXIT_SERVICE
+    assert cli.exit_code_for(azaudio.CancelledError(6, "x")) == cli.EXIT_INTERRUPTED
+    assert cli.exit_code_for(azaudio.FileIOError(19, "x")) == cli.EXIT_LOCAL_IO
+    assert cli.exit_code_for(KeyboardInterrupt()) == cli.EXIT_INTERRUPTED
+
+
+def test_doctor_goes_through_the_proxy_it_is_given() -> None:
+    proxy_port = _closed_port()
+    result = run_cli("doctor", "--json", "--endpoint", "https://myres.openai.azure.com", "--api-key", "k",
+                     "--proxy", f"http://127.0.0.1:{proxy_port}")
+    report = json.loads(result.stdout)
+    checks = {c["name"]: c for c in report["checks"]}
+    assert checks["proxy"]["proxy"] == f"http://127.0.0.1:{proxy_port}"
+    assert checks["tcp"]["status"] == "fail" and str(proxy_port) in checks["tcp"]["detail"]
+
+
+def test_doctor_reports_a_failed_tls_handshake(emulator: Emulator) -> None:
+    # The emulator speaks plain HTTP: a TLS client hello to it cannot succeed.
+    result = run_cli("doctor", "--json", "--endpoint", f"https://127.0.0.1:{emulator.port}", "--api-key", "k",
+                     "--proxy", "")
+    report = json.loads(result.stdout)
+    tls = next(c for c in report["checks"] if c["name"] == "tls")
+    assert result.returncode == cli.EXIT_FAILED and tls["status"] == "fail"
+
+
+def test_ctrl_c_cancels_the_running_call_and_exits_130(emulator: Emulator, rest: None, tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    request = urllib.request.Request(emulator.endpoint + "/_emulator/faults", method="POST",
+                                     data=json.dumps({"kind": "delay_first_byte", "seconds": 10,
+                                                      "match": "speech", "count": 1}).encode(),
+                                     headers={"content-type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+               AZAUDIO_LIBRARY=azaudio.library_path(), AZURE_OPENAI_ENDPOINT=emulator.endpoint,
+               AZURE_OPENAI_API_KEY=emulator.key)
+    process = subprocess.Popen([sys.executable, "-m", "azaudio", "speak", "hi", "-o", str(tmp_path / "x.wav")],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(1.5)
+    started = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    _, err = process.communicate(timeout=8)
+    assert process.returncode == cli.EXIT_INTERRUPTED
+    assert time.monotonic() - started < 4
+    assert b"interrupted" in err
+    assert not (tmp_path / "x.wav").exists()  # the library removes the partial file
+    urllib.request.urlopen(urllib.request.Request(emulator.endpoint + "/_emulator/faults", method="DELETE"),
+                           timeout=10).close()
