@@ -11,6 +11,8 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <map>
+#include <algorithm>
 #include <string>
 #include <thread>
 #include <unistd.h>
@@ -601,6 +603,212 @@ static void an_exception_from_a_callback_is_rethrown_in_the_caller_and_the_libra
     CHECK(!other.empty());
 }
 
+// ---- realtime sessions against the emulator -----------------------------------------------------------------------
+
+#ifdef AZAUDIO_EVENT_CLOSED
+#include <condition_variable>
+#include <mutex>
+
+// The spoken test sentence as 24 kHz PCM16, the sessions' default input format.
+static std::vector<std::int16_t> speech_24k() {
+    azaudio::WavBuffer wav = azaudio::WavBuffer::read_file(speech_wav);
+    azaudio::span_view<std::int16_t> in = wav.samples();
+    if (wav.info().sample_rate == 24000) return std::vector<std::int16_t>(in.begin(), in.end());
+    azaudio::Resampler r(wav.info().sample_rate, 24000);
+    std::vector<std::int16_t> out = r.process(in), tail = r.flush();
+    out.insert(out.end(), tail.begin(), tail.end());
+    return out;
+}
+
+static azaudio::realtime_options realtime(azaudio::realtime_protocol protocol = azaudio::realtime_protocol::ga) {
+    azaudio::realtime_options o;
+    o.deployment = "gpt-realtime";
+    o.protocol = protocol;
+    return o;
+}
+
+// What a pulled stretch of a session gave.
+struct pulled {
+    std::map<azaudio::event_type, int> count;
+    std::string transcript, heard, status;
+    std::size_t audio_bytes = 0;
+    std::optional<azaudio::RealtimeEvent> first;  // kept, to read after later events
+};
+
+static bool pull_until(azaudio::RealtimeSession &s, pulled &got, azaudio::event_type until, double seconds) {
+    auto start = std::chrono::steady_clock::now();
+    while (seconds_since(start) < seconds) {
+        std::optional<azaudio::RealtimeEvent> e = s.next_event(std::chrono::milliseconds(200));
+        if (!e) {
+            if (s.closed()) return false;
+            continue;
+        }
+        got.count[e->type()]++;
+        switch (e->type()) {
+        case azaudio::event_type::audio_delta: got.audio_bytes += e->audio().size(); break;
+        case azaudio::event_type::audio_transcript_delta:
+        case azaudio::event_type::text_delta: got.transcript += e->text(); break;
+        case azaudio::event_type::input_transcription_completed: got.heard = e->text(); break;
+        case azaudio::event_type::response_done: got.status = e->status(); break;
+        default: break;
+        }
+        azaudio::event_type t = e->type();
+        if (!got.first) got.first = std::move(e);
+        if (t == until) return true;
+    }
+    return false;
+}
+
+static void a_voice_turn_is_pulled_event_by_event() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o = realtime();
+    o.input_transcription_deployment = "whisper";
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    std::vector<std::int16_t> speech = speech_24k();
+    for (std::size_t off = 0; off < speech.size(); off += 480)  // 20 ms frames, as fast as the queue takes them
+        s.send_audio(azaudio::span_view<std::int16_t>(speech.data() + off, std::min<std::size_t>(480, speech.size() - off)));
+    std::vector<std::int16_t> silence(480);
+    for (int i = 0; i < 75; i++) CHECK(s.try_send_audio(silence));
+    pulled got;
+    CHECK(pull_until(s, got, azaudio::event_type::response_done, 30));
+    CHECK(got.status == "completed");
+    CHECK(got.count[azaudio::event_type::speech_started] == 1);
+    CHECK(got.count[azaudio::event_type::input_committed] == 1);
+    CHECK(got.audio_bytes > 24000 && got.audio_bytes % 2 == 0);
+    CHECK(contains(got.transcript, "You said"));
+    // An event taken earlier is still readable after the later ones.
+    CHECK(got.first && got.first->type() == azaudio::event_type::session_created);
+    CHECK(got.first && got.first->name() == "session.created" && contains(std::string(got.first->json()), "session"));
+
+    s.close();
+    pulled rest;
+    CHECK(pull_until(s, rest, azaudio::event_type::closed, 10));
+    CHECK(rest.count[azaudio::event_type::closed] == 1);
+    CHECK(s.closed());
+    CHECK(!s.next_event(std::chrono::milliseconds(0)));
+    CHECK(!s.next_event());  // no wait once closed
+    CHECK_THROWS(s.commit(), azaudio::closed_error, e, (void)e);
+}
+
+static void a_text_turn_with_manual_commit_and_a_moved_session() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o = realtime(azaudio::realtime_protocol::preview);
+    o.text_only = true;
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    azaudio::RealtimeSession first = azaudio::RealtimeSession::connect(c, o);
+    azaudio::RealtimeSession s(std::move(first));
+    CHECK(first.get() == nullptr && s.get() != nullptr);
+    s.create_text_item("user", "hello there");
+    s.create_response();
+    pulled got;
+    CHECK(pull_until(s, got, azaudio::event_type::response_done, 20));
+    CHECK(got.count[azaudio::event_type::text_delta] > 0);
+    CHECK(got.audio_bytes == 0);
+    CHECK(contains(got.transcript, "hello there"));
+    CHECK_THROWS(s.send_event_json("not json"), azaudio::invalid_argument_error, e, (void)e);
+}
+
+struct event_log {
+    std::mutex mutex;
+    std::condition_variable changed;
+    std::vector<azaudio::event_type> types;
+    int close_code = 0;
+    bool closed = false;
+    std::thread::id thread;
+
+    void add(const azaudio::RealtimeEventView &e) {
+        std::lock_guard<std::mutex> lock(mutex);
+        types.push_back(e.type());
+        thread = std::this_thread::get_id();
+        if (e.type() == azaudio::event_type::closed) {
+            closed = true;
+            close_code = e.close_code();
+        }
+        changed.notify_all();
+    }
+    bool wait_closed(double seconds) {
+        std::unique_lock<std::mutex> lock(mutex);
+        return changed.wait_for(lock, std::chrono::duration<double>(seconds), [&] { return closed; });
+    }
+    int count(azaudio::event_type t) {
+        std::lock_guard<std::mutex> lock(mutex);
+        return static_cast<int>(std::count(types.begin(), types.end(), t));
+    }
+};
+
+static void a_callback_receives_events_on_the_io_thread_and_closes_the_session() {
+    azaudio::Client c = emulator_client();
+    event_log log;
+    azaudio::realtime_options o = realtime();
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    o.on_event = [&](const azaudio::RealtimeEventView &e) {
+        log.add(e);
+        if (e.type() == azaudio::event_type::response_done) e.session().close();
+    };
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    CHECK_THROWS(s.next_event(std::chrono::milliseconds(0)), azaudio::error, e,
+                 CHECK(e.code() == azaudio::errc::invalid_state));
+    s.create_text_item("user", "good morning");
+    s.create_response();
+    CHECK(log.wait_closed(20));
+    CHECK(s.closed());
+    CHECK(log.count(azaudio::event_type::session_created) == 1);
+    CHECK(log.count(azaudio::event_type::audio_delta) > 0);
+    CHECK(log.count(azaudio::event_type::closed) == 1);
+    CHECK(log.close_code == 1000);
+    CHECK(log.thread != std::this_thread::get_id());
+    CHECK_THROWS(s.commit(), azaudio::closed_error, e, (void)e);
+}
+
+static void an_exception_from_the_event_callback_closes_the_session_and_is_rethrown_in_the_owner() {
+    azaudio::Client c = emulator_client();
+    event_log log;
+    azaudio::realtime_options o = realtime();
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    o.on_event = [&](const azaudio::RealtimeEventView &e) {
+        log.add(e);
+        if (e.type() == azaudio::event_type::response_created) throw boom(99);
+    };
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    s.create_text_item("user", "good evening");
+    s.create_response();
+    CHECK(log.wait_closed(20));  // the wrapper closed the session
+    CHECK(log.count(azaudio::event_type::audio_delta) == 0);  // nothing reached the callback after the throw
+    CHECK(log.count(azaudio::event_type::closed) == 1);
+    CHECK_THROWS(s.commit(), boom, e, CHECK(e.chunk == 99));  // rethrown once, on this thread
+    CHECK_THROWS(s.commit(), azaudio::closed_error, e, (void)e);
+
+    // The library is unharmed: the client opens another session, pulled this time.
+    azaudio::realtime_options again = realtime();
+    again.turn_detection = azaudio::turn_detection_mode::none;
+    again.text_only = true;
+    azaudio::RealtimeSession t = azaudio::RealtimeSession::connect(c, again);
+    t.create_text_item("user", "still there");
+    t.create_response();
+    pulled got;
+    CHECK(pull_until(t, got, azaudio::event_type::response_done, 20));
+    CHECK(contains(got.transcript, "still there"));
+}
+
+static void realtime_connect_failures_become_typed_exceptions() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o = realtime();
+    o.deployment = "no-such-deployment";
+    CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::not_found_error, e, {
+        CHECK(e.http_status() == 404);
+        CHECK(e.service_code() == "DeploymentNotFound");
+    });
+    o = realtime();
+    o.voice = "no-such-voice";
+    CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::bad_request_error, e,
+                 CHECK(contains(e.what(), "rejected the session settings")));
+    o = realtime();
+    o.deployment.clear();
+    CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e,
+                 CHECK(contains(e.what(), "deployment")));
+}
+#endif
+
 int main() {
     RUN(the_loaded_library_is_the_headers_version);
     RUN(the_owning_types_are_move_only_and_nothrow_movable);
@@ -631,6 +839,13 @@ int main() {
         RUN(a_streamed_chat_delivers_transcript_and_audio_deltas);
         RUN(a_call_is_cancelled_from_another_thread);
         RUN(an_exception_from_a_callback_is_rethrown_in_the_caller_and_the_library_carries_on);
+#ifdef AZAUDIO_EVENT_CLOSED
+        RUN(a_voice_turn_is_pulled_event_by_event);
+        RUN(a_text_turn_with_manual_commit_and_a_moved_session);
+        RUN(a_callback_receives_events_on_the_io_thread_and_closes_the_session);
+        RUN(an_exception_from_the_event_callback_closes_the_session_and_is_rethrown_in_the_owner);
+        RUN(realtime_connect_failures_become_typed_exceptions);
+#endif
         std::remove(speech_wav.c_str());
     }
     std::printf("%d passed, %d failed\n", tests_passed, tests_failed);
