@@ -8,6 +8,8 @@
 #   AZAUDIO_DEMO_STT_DEPLOYMENT        (default whisper)
 #   AZAUDIO_DEMO_TRANSLATE_DEPLOYMENT  (default whisper)
 #   AZAUDIO_DEMO_CHAT_DEPLOYMENT       (default gpt-4o-mini-audio-preview)
+#   AZAUDIO_DEMO_REALTIME_DEPLOYMENT   (default gpt-realtime)
+# (the realtime turn transcribes your speech with AZAUDIO_TRANSCRIBE_DEPLOYMENT, default whisper)
 # Otherwise the local emulator is started on a free port ($EMULATOR, default emulator/.venv/bin/azaudio-emulator)
 # and stopped at the end.
 set -eu
@@ -19,9 +21,10 @@ TTS=${AZAUDIO_DEMO_TTS_DEPLOYMENT:-gpt-4o-mini-tts}
 STT=${AZAUDIO_DEMO_STT_DEPLOYMENT:-whisper}
 TRANSLATE=${AZAUDIO_DEMO_TRANSLATE_DEPLOYMENT:-whisper}
 CHAT=${AZAUDIO_DEMO_CHAT_DEPLOYMENT:-gpt-4o-mini-audio-preview}
+REALTIME=${AZAUDIO_DEMO_REALTIME_DEPLOYMENT:-gpt-realtime}
 SENTENCE=${AZAUDIO_DEMO_SENTENCE:-"The quick brown fox jumps over the lazy dog."}
 
-for example in speak transcribe translate chat_audio; do
+for example in speak transcribe translate chat_audio realtime; do
     if [ ! -x "$DEMO_BIN/$example" ]; then
         echo "demo: $DEMO_BIN/$example is missing: build the examples first (make examples)" >&2
         exit 1
@@ -40,7 +43,7 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 if [ -n "${AZURE_OPENAI_ENDPOINT:-}" ] && [ -n "${AZURE_OPENAI_API_KEY:-}" ]; then
-    echo "demo: using $AZURE_OPENAI_ENDPOINT (deployments: tts=$TTS stt=$STT translate=$TRANSLATE chat=$CHAT)"
+    echo "demo: using $AZURE_OPENAI_ENDPOINT (deployments: tts=$TTS stt=$STT translate=$TRANSLATE chat=$CHAT realtime=$REALTIME)"
 else
     if [ ! -x "$EMULATOR" ]; then
         echo "demo: $EMULATOR is missing: run make -C emulator venv (or set AZURE_OPENAI_ENDPOINT/_API_KEY)" >&2
@@ -86,6 +89,8 @@ step "speak: \"$SENTENCE\" -> speech.wav" "$DEMO_BIN/speak" "$SENTENCE" "$WORK/s
 step "transcribe speech.wav" "$DEMO_BIN/transcribe" "$WORK/speech.wav" "$STT"
 step "translate speech.wav to English" "$DEMO_BIN/translate" "$WORK/speech.wav" "$TRANSLATE"
 step "audio chat turn with speech.wav" "$DEMO_BIN/chat_audio" "$WORK/speech.wav" "$WORK/reply.wav" "$CHAT"
+step "realtime voice turn: speech.wav streamed at real-time pace" \
+    "$DEMO_BIN/realtime" "$WORK/speech.wav" "$WORK/realtime-reply.wav" "$REALTIME"
 echo
 [ $STATUS -eq 0 ] && echo "demo: all steps succeeded" || echo "demo: some steps failed" >&2
 exit $STATUS

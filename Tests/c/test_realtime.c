@@ -473,6 +473,50 @@ TEST(the_send_queue_is_bounded) {
     emulator_reset();
 }
 
+static int reads_paused, reads_resumed;
+
+static void watch_log(int32_t level, const char *message, void *user) {
+    (void)level;
+    (void)user;
+    if (strstr(message, "reading paused")) reads_paused++;
+    if (strstr(message, "reading resumed")) reads_resumed++;
+}
+
+static size_t reply_audio_bytes(uint32_t max_event_queue, unsigned pause_us) {
+    azaudio_client_options co;
+    azaudio_client_options_init(&co);
+    co.endpoint = rest_endpoint;
+    co.api_key = getenv("AZURE_OPENAI_API_KEY");
+    co.log_callback = watch_log;
+    co.log_level = AZAUDIO_LOG_DEBUG;
+    azaudio_client *logged = NULL;
+    if (azaudio_client_create(&co, &logged) != AZAUDIO_OK) return 0;
+    azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
+    o.turn_detection = AZAUDIO_TURN_NONE;
+    o.max_event_queue = max_event_queue;
+    azaudio_realtime_session *s = NULL;
+    azaudio_realtime_connect(logged, &o, &s);
+    azaudio_client_destroy(logged); /* the session keeps it alive */
+    if (!s) return 0;
+    seen got;
+    memset(&got, 0, sizeof got);
+    azaudio_realtime_create_text_item(s, "user", "tell me a long story about the sea");
+    azaudio_realtime_create_response(s, NULL);
+    usleep(pause_us); /* a consumer that falls behind */
+    int done = pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 30);
+    azaudio_realtime_destroy(s);
+    return done && got.count[AZAUDIO_EVENT_ERROR] == 0 ? got.audio_bytes : 0;
+}
+
+TEST(a_slow_puller_loses_nothing_when_the_event_queue_is_full) {
+    size_t normal = reply_audio_bytes(4096, 0);
+    CHECK(reads_paused == 0);
+    size_t throttled = reply_audio_bytes(16, 1500000);
+    CHECK(normal > 0);
+    CHECK(throttled == normal);
+    CHECK(reads_paused >= 1 && reads_resumed >= 1);
+}
+
 static void *send_from_a_thread(void *arg) {
     azaudio_realtime_session *s = arg;
     int16_t frame[480];
@@ -572,6 +616,7 @@ int main(void) {
     RUN(rejected_session_settings_fail_connect_with_the_service_message);
     RUN(bad_input_gets_invalid_argument_and_a_message);
     RUN(the_send_queue_is_bounded);
+    RUN(a_slow_puller_loses_nothing_when_the_event_queue_is_full);
     RUN(send_audio_from_several_threads_at_once);
     RUN(fifty_sessions_at_once_on_one_io_thread);
     RUN(destroying_the_client_first_leaves_sessions_usable_until_destroyed);

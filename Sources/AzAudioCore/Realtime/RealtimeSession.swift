@@ -28,6 +28,8 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     private var queue: [RealtimeEvent] = []
     private var queueHead = 0
     private var closedTaken = false
+    /// Reading is paused because the pull queue reached `maxEventQueue`.
+    private var readingPaused = false
     /// Events that arrived before the session was ready; delivered once it is.
     private var early: [RealtimeEvent] = []
     /// Reply audio received per item, in bytes, to clamp truncation to what really arrived.
@@ -241,6 +243,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
                     queueHead = 0
                 }
                 if event.kind == .closed { closedTaken = true }
+                if readingPaused && queue.count - queueHead <= options.maxEventQueue / 2 {
+                    readingPaused = false
+                    logger.log(.debug, "realtime: the caller caught up; reading resumed")
+                    connection?.resumeReading()
+                }
                 return event
             }
             if closedTaken { throw AzError(.closed, "the session is closed and every event was taken") }
@@ -379,7 +386,15 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             lock()
             queue.append(contentsOf: events)
             pthread_cond_broadcast(condition)
+            let pause = !readingPaused && queue.count - queueHead >= options.maxEventQueue
+            if pause { readingPaused = true }
+            let connection = self.connection
             unlock()
+            // The queue is full: stop reading until the caller catches up (nothing is dropped).
+            if pause {
+                logger.log(.debug, "realtime: \(options.maxEventQueue) events wait to be taken; reading paused")
+                connection?.pauseReading()
+            }
             return
         }
         pthread_mutex_lock(deliveryMutex)

@@ -39,6 +39,8 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     private var writingCount = 0
     /// True while this connection sits in the loop's schedule list.
     private var isScheduled = false
+    /// `resumeReading` was called; the loop turns reading back on at its next turn.
+    private var resumeRequested = false
     /// Set once the loop registered the socket: senders may then write straight to it (see `send`).
     private var directWrites = false
 
@@ -51,6 +53,8 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     private var decoder: WebSocketFrameDecoder
     private var token: UInt64?
     private var watchingWritable = false
+    /// Reading is paused (backpressure from a slow consumer); the kernel buffer and TCP flow control hold the rest.
+    private var readPaused = false
     private var delegate: WebSocketConnectionDelegate?
     private var leftover: [UInt8]
     /// Set once we know how the connection ends; it ends when the queued bytes (our close frame) are written.
@@ -210,13 +214,42 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
         if schedule { loop.schedule(self) }
     }
 
+    /// Asks the loop to read again after `pauseReading`. Safe from any thread.
+    public func resumeReading() {
+        lock()
+        resumeRequested = true
+        let schedule = !isScheduled
+        isScheduled = true
+        unlock()
+        if schedule { loop.schedule(self) }
+    }
+
     @inline(__always) private func lock() { pthread_mutex_lock(mutex) }
     @inline(__always) private func unlock() { pthread_mutex_unlock(mutex) }
 
     // MARK: Loop thread
 
+    /// Stops reading after the current read until `resumeReading`, so a consumer that falls behind holds back
+    /// the server (through TCP flow control) instead of growing a queue. Loop thread only (e.g. from a delegate
+    /// call). A hang-up or socket error is still read, so the end of the connection is never missed.
+    public func pauseReading() {
+        guard !readPaused else { return }
+        readPaused = true
+        updateInterest()
+    }
+
     public func runScheduled() {
         guard !finished else { return }
+        lock()
+        let resume = resumeRequested
+        resumeRequested = false
+        unlock()
+        if resume && readPaused {
+            readPaused = false
+            updateInterest()
+            readAvailable()  // TLS: curl may hold decrypted bytes that epoll will not report
+            if finished { return }
+        }
         if token == nil {
             guard let token = loop.register(self, fd: socket.fd, events: EPOLLIN.rawValue) else {
                 teardown(WebSocketCloseInfo(
@@ -241,7 +274,8 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
 
     public func handleEvents(_ events: UInt32) {
         guard !finished else { return }
-        if events & (EPOLLIN.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 {
+        let hangup = events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0
+        if hangup || (!readPaused && events & EPOLLIN.rawValue != 0) {
             readAvailable()
             if finished { return }
         }
@@ -302,7 +336,7 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
                 return
             case .done(let n):
                 process(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
-                if finished || ending != nil { return }
+                if finished || ending != nil || readPaused { return }
                 // Plain TCP: a short read emptied the kernel buffer (epoll is level-triggered, so anything newer
                 // wakes us). TLS: curl may hold decrypted bytes the kernel no longer shows, so read until EAGAIN.
                 if !socket.isTLS && n < buffer.count { return }
@@ -438,9 +472,15 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     }
 
     private func watchWritable(_ on: Bool) {
-        guard on != watchingWritable, let token else { return }
+        guard on != watchingWritable else { return }
         watchingWritable = on
-        loop.modify(token: token, fd: socket.fd, events: EPOLLIN.rawValue | (on ? EPOLLOUT.rawValue : 0))
+        updateInterest()
+    }
+
+    private func updateInterest() {
+        guard let token else { return }
+        let events = (readPaused ? 0 : EPOLLIN.rawValue) | (watchingWritable ? EPOLLOUT.rawValue : 0)
+        loop.modify(token: token, fd: socket.fd, events: events)
     }
 
     /// Closes the socket and reports the end once.
