@@ -11,7 +11,8 @@ ok() { echo "ok - $1"; pass=$((pass+1)); }
 bad() { echo "not ok - $1"; failn=$((failn+1)); }
 
 make --no-print-directory install PREFIX="$prefix" > "$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; exit 1; }
-for f in lib/libazaudio.so.0.1.0 lib/libazaudio.so.0 lib/libazaudio.so include/azaudio.h lib/pkgconfig/azaudio.pc \
+for f in lib/libazaudio.so.0.1.0 lib/libazaudio.so.0 lib/libazaudio.so include/azaudio.h include/azaudio.hpp \
+         lib/pkgconfig/azaudio.pc \
          lib/cmake/azaudio/azaudioConfig.cmake lib/cmake/azaudio/azaudioConfigVersion.cmake; do
   [ -e "$prefix/$f" ] || { bad "install puts $f in place"; }
 done
@@ -37,6 +38,20 @@ if cmake -S examples -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp
 else
   cat "$tmp/cmake.log"
   bad "the examples build with CMake find_package(azaudio) against the installed tree and run"
+fi
+# The C++ examples (header-only wrapper) with the same CMake configuration, and with pkg-config.
+if [ -d "$tmp/cmake-build" ] && cmake --build "$tmp/cmake-build" --target speak_cpp realtime_cpp >> "$tmp/cmake.log" 2>&1 \
+   && out=$("$tmp/cmake-build/speak_cpp" 2>&1 || true) && grep -q "usage:" <<< "$out"; then
+  ok "the C++ examples build with CMake find_package(azaudio) against the installed tree and run"
+else
+  cat "$tmp/cmake.log"
+  bad "the C++ examples build with CMake find_package(azaudio) against the installed tree and run"
+fi
+if c++ -std=c++17 -Wall -Wextra -Werror -pedantic examples/speak.cpp $(pkg-config --cflags --libs azaudio) \
+     -o "$tmp/speak-pc"; then
+  ok "a C++ example builds with pkg-config against the installed tree"
+else
+  bad "a C++ example builds with pkg-config against the installed tree"
 fi
 echo "install: $pass passed, $failn failed"
 [ "$failn" -eq 0 ]
