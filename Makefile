@@ -23,7 +23,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo
+        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp
 
 all: lib
 
@@ -56,8 +56,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_SMOKE_SECONDS ?= 5
 
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
+CXX_EXAMPLES := $(patsubst examples/%.cpp,$(BUILD)/examples/%_cpp,$(wildcard examples/*.cpp))
 
-examples: lib $(EXAMPLES)
+examples: lib $(EXAMPLES) $(CXX_EXAMPLES)
 
 $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
@@ -66,8 +67,8 @@ $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 # --- tests -------------------------------------------------------------------------------------------------------
 
 test: deps lib
-	@$(MAKE) --no-print-directory test-swift test-header test-c test-install test-abi test-fuzz test-demo test-emulator \
-		test-python
+	@$(MAKE) --no-print-directory test-swift test-header test-c test-cpp test-install test-abi test-fuzz test-demo \
+		test-emulator test-python
 	@echo "make test: all suites passed"
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
@@ -84,7 +85,25 @@ $(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h include/azaudio.h $(LIB_REAL)
 	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lpthread -lm
 
 test-c: lib $(C_TESTS) emulator-venv
+	@scripts/make-test-ca.sh $(BUILD)/tls
 	@scripts/run-c-tests.sh $(C_TESTS)
+
+# --- C++ wrapper (include/azaudio.hpp) ----------------------------------------------------------------------------
+
+CXXFLAGS_TEST := -std=c++17 -Wall -Wextra -Werror -pedantic -O1 -g -Iinclude
+
+$(BUILD)/tests/test_cpp: Tests/cpp/test_cpp.cpp include/azaudio.hpp include/azaudio.h $(LIB_REAL)
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lpthread
+
+# Built with $(CXX) (g++), checked with clang++ too, run against a fresh emulator like the C tests.
+test-cpp: lib $(BUILD)/tests/test_cpp emulator-venv
+	@clang++ $(CXXFLAGS_TEST) -fsyntax-only Tests/cpp/test_cpp.cpp
+	@scripts/run-c-tests.sh $(BUILD)/tests/test_cpp
+
+$(BUILD)/examples/%_cpp: examples/%.cpp include/azaudio.hpp include/azaudio.h $(LIB_REAL)
+	@mkdir -p $(dir $@)
+	$(CXX) -std=c++17 -Wall -Wextra -O2 -Iinclude $< -o $@ $(LDFLAGS_TEST) -lpthread
 
 emulator-venv:
 	@$(MAKE) --no-print-directory -C emulator venv
