@@ -27,6 +27,7 @@ from .errors import (
     AzAudioError,
     BusyError,
     CancelledError,
+    ClosedError,
     FileIOError,
     InvalidArgumentError,
     NetworkError,
@@ -677,6 +678,10 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
                         session.send_audio(frame.data)
                     except BusyError:
                         dropped += 1
+                    except ClosedError:  # the service ended the session: its CLOSED event says why
+                        for event in session.events(timeout=5):
+                            handle(event)
+                        break
                     for event in session.events(timeout=0):
                         handle(event)
                     if state["closed"] is not None:
@@ -684,7 +689,7 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
             summary["frames_dropped"] = dropped
             timeline("input sent")
             deadline = time.monotonic() + REALTIME_REPLY_WAIT
-            while state["done"] is None and state["closed"] is None and time.monotonic() < deadline:
+            while state["done"] is None and not session.closed and time.monotonic() < deadline:
                 for event in session.events(timeout=min(0.2, max(0.0, deadline - time.monotonic()))):
                     handle(event)
                     if state["done"] is not None:
