@@ -191,3 +191,30 @@ def test_realtime_help_lists_its_options() -> None:
     out = run_cli("realtime", "--help").stdout.decode()
     for flag in ("--input", "--output", "--protocol", "--voice", "--speedup", "--transcription-deployment"):
         assert flag in out
+
+
+def _readme_example() -> str:
+    readme = (PACKAGE_DIR / "README.md").read_text()
+    section = readme.split("## Realtime sessions", 1)[1]
+    return section.split("```python\n", 1)[1].split("```", 1)[0]
+
+
+def test_the_readmes_realtime_example_runs(env: dict[str, str], question: Path, tmp_path: Path) -> None:
+    (tmp_path / "question.wav").write_bytes(question.read_bytes())
+    (tmp_path / "example.py").write_text(_readme_example())
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
+    environment.update(env, PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+                       AZAUDIO_LIBRARY=azaudio.library_path())
+    result = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, env=environment, capture_output=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.decode().startswith("You said")
+    assert audio.read_wav(tmp_path / "reply.wav").duration > 0.5
+
+
+def test_the_readmes_realtime_example_type_checks(tmp_path: Path) -> None:
+    pytest.importorskip("mypy")
+    (tmp_path / "example.py").write_text(_readme_example())
+    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "example.py"],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout + result.stderr
