@@ -32,6 +32,7 @@ Threads: the send methods are thread-safe and never block (a full send queue rai
 
 from __future__ import annotations
 
+import atexit
 import ctypes
 import enum
 import json
@@ -206,6 +207,16 @@ TURN_DETECTION: dict[Optional[str], int] = {"server_vad": n.AZAUDIO_TURN_SERVER_
                                             "semantic_vad": n.AZAUDIO_TURN_SEMANTIC_VAD,
                                             None: n.AZAUDIO_TURN_NONE}
 
+#: Sessions not destroyed yet: destroyed at interpreter exit, before Python stops running callbacks.
+_live_sessions: "weakref.WeakSet[RealtimeSession]" = weakref.WeakSet()
+
+
+@atexit.register
+def _destroy_live_sessions() -> None:
+    for session in list(_live_sessions):
+        session.destroy()
+
+
 _WAIT_SLICE = 0.1  # seconds a pull waits per library call on the main thread, so Ctrl-C is seen promptly
 _INT32_MAX = 2**31 - 1
 
@@ -341,6 +352,7 @@ class RealtimeSession:
                 n.lib.azaudio_realtime_destroy(out.value)
             raise
         self._handle = out.value
+        _live_sessions.add(self)
 
     # ---- callback bridge ----------------------------------------------------------------------------------------
 
@@ -419,7 +431,12 @@ class RealtimeSession:
         array (int16 for pcm16, uint8 codes for G.711). Non-blocking; raises BusyError when the send queue is full
         (the audio was not queued), ClosedError after the session ended."""
         handle = self._live()
-        view = _Input(audio, "int16" if self._input_format == n.AZAUDIO_FORMAT_PCM16 else "uint8")
+        dtype = "int16" if self._input_format == n.AZAUDIO_FORMAT_PCM16 else "uint8"
+        array_dtype = getattr(audio, "dtype", None)
+        if array_dtype is not None and str(array_dtype) != dtype:
+            hint = "" if dtype == "int16" else " (encode PCM with azaudio.audio.ulaw_encode / alaw_encode first)"
+            raise _invalid(f"a {self.input_format} session takes {dtype} arrays, not {array_dtype}{hint}")
+        view = _Input(audio, dtype)
         if view.size == 0:
             return
         self._check(n.lib.azaudio_realtime_send_audio(handle, view.address, view.size))

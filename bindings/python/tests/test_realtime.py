@@ -183,6 +183,17 @@ def test_send_audio_takes_numpy_arrays(rt: azaudio.Client, speech_pcm: bytes) ->
     assert _count(events, EventType.SPEECH_STOPPED) == 1 and events[-1].status == "completed"
 
 
+def test_send_audio_refuses_arrays_of_the_wrong_sample_type(rt: azaudio.Client) -> None:
+    np = pytest.importorskip("numpy")
+    with rt.realtime(deployment="gpt-realtime", input_format="g711_ulaw") as session:
+        with pytest.raises(azaudio.InvalidArgumentError, match="ulaw_encode"):
+            session.send_audio(np.zeros(160, dtype=np.int16))
+        session.send_audio(np.full(160, 0xFF, dtype=np.uint8))
+    with rt.realtime(deployment="gpt-realtime") as session:
+        with pytest.raises(azaudio.InvalidArgumentError, match="int16"):
+            session.send_audio(np.zeros(480, dtype=np.float32))
+
+
 def test_create_response_overrides_apply_to_that_response(rt: azaudio.Client) -> None:
     with rt.realtime(deployment="gpt-realtime", turn_detection=None, text_only=True) as session:
         session.create_text_item("user", "one two three four five six seven")
@@ -461,3 +472,26 @@ def test_a_closed_client_refuses_to_open_sessions_but_open_sessions_go_on(realti
     with session:
         session.create_text_item("user", "still there?")
         _until(session, EventType.ITEM_CREATED, 10)
+
+
+def test_a_program_that_exits_with_sessions_open_ends_cleanly(realtime_emulator: Emulator) -> None:
+    import os
+    import subprocess
+    import sys
+
+    from conftest import PACKAGE_DIR
+
+    program = (
+        "import sys, time, azaudio\n"
+        "client = azaudio.Client(sys.argv[1], api_key=sys.argv[2])\n"
+        "a = client.realtime(deployment='gpt-realtime', on_event=lambda e: time.sleep(0.001))\n"
+        "b = client.realtime(deployment='gpt-realtime', protocol='preview')\n"
+        "a.send_audio(bytes(96000))\n"
+        "print('leaving')\n"
+    )
+    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+                       AZAUDIO_LIBRARY=azaudio.library_path())
+    result = subprocess.run([sys.executable, "-c", program, realtime_emulator.endpoint, realtime_emulator.key],
+                            env=environment, capture_output=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == b"leaving\n"
