@@ -7,8 +7,9 @@
         print(client.transcribe(audio, deployment="whisper").text)
 
 Errors are :class:`AzAudioError` subclasses carrying the library's code, message, HTTP status, service error code
-and request id. :mod:`azaudio.audio` holds the audio kit (G.711, resampler, WAV, frames). The library that is
-loaded can be chosen with the ``AZAUDIO_LIBRARY`` environment variable.
+and request id. :meth:`Client.realtime` opens a realtime speech-in/speech-out session (:mod:`azaudio.realtime`).
+:mod:`azaudio.audio` holds the audio kit (G.711, resampler, WAV, frames). The library that is loaded can be chosen
+with the ``AZAUDIO_LIBRARY`` environment variable.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ from .errors import (
     UnsupportedError,
     error_class,
 )
+from .realtime import EventType, RealtimeEvent, RealtimeSession
 from .results import ChatReply, Segment, Transcription, Usage, Word
 
 __version__ = "0.1.0"
@@ -96,6 +98,9 @@ __all__ = [
     "Segment",
     "Word",
     "Usage",
+    "RealtimeSession",
+    "RealtimeEvent",
+    "EventType",
     "AzAudioError",
     "APIError",
     "AuthenticationError",

@@ -84,6 +84,48 @@ AZAUDIO_WAV_SIZE_UNKNOWN = 0xFFFFFFFF
 AZAUDIO_TIMESTAMP_SEGMENT = 1
 AZAUDIO_TIMESTAMP_WORD = 2
 
+AZAUDIO_REALTIME_GA = 0
+AZAUDIO_REALTIME_PREVIEW = 1
+
+AZAUDIO_TURN_SERVER_VAD = 0
+AZAUDIO_TURN_SEMANTIC_VAD = 1
+AZAUDIO_TURN_NONE = 2
+
+AZAUDIO_EVENT_OTHER = 0
+AZAUDIO_EVENT_SESSION_CREATED = 1
+AZAUDIO_EVENT_SESSION_UPDATED = 2
+AZAUDIO_EVENT_AUDIO_DELTA = 3
+AZAUDIO_EVENT_AUDIO_DONE = 4
+AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA = 5
+AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE = 6
+AZAUDIO_EVENT_TEXT_DELTA = 7
+AZAUDIO_EVENT_TEXT_DONE = 8
+AZAUDIO_EVENT_INPUT_TRANSCRIPTION_DELTA = 9
+AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED = 10
+AZAUDIO_EVENT_INPUT_TRANSCRIPTION_FAILED = 11
+AZAUDIO_EVENT_SPEECH_STARTED = 12
+AZAUDIO_EVENT_SPEECH_STOPPED = 13
+AZAUDIO_EVENT_INPUT_COMMITTED = 14
+AZAUDIO_EVENT_INPUT_CLEARED = 15
+AZAUDIO_EVENT_RESPONSE_CREATED = 16
+AZAUDIO_EVENT_RESPONSE_DONE = 17
+AZAUDIO_EVENT_FUNCTION_CALL = 18
+AZAUDIO_EVENT_FUNCTION_CALL_ARGUMENTS_DELTA = 19
+AZAUDIO_EVENT_ITEM_CREATED = 20
+AZAUDIO_EVENT_ITEM_DONE = 21
+AZAUDIO_EVENT_ITEM_TRUNCATED = 22
+AZAUDIO_EVENT_ITEM_DELETED = 23
+AZAUDIO_EVENT_ITEM_RETRIEVED = 24
+AZAUDIO_EVENT_OUTPUT_ITEM_ADDED = 25
+AZAUDIO_EVENT_OUTPUT_ITEM_DONE = 26
+AZAUDIO_EVENT_CONTENT_PART_ADDED = 27
+AZAUDIO_EVENT_CONTENT_PART_DONE = 28
+AZAUDIO_EVENT_RATE_LIMITS_UPDATED = 29
+AZAUDIO_EVENT_ERROR = 30
+AZAUDIO_EVENT_CONVERSATION_CREATED = 31
+AZAUDIO_EVENT_CLOSED = 32
+AZAUDIO_EVENT_PLAYBACK_FLUSH = 33
+
 # ---- callback types -----------------------------------------------------------------------------------------------
 
 #: typedef void (*azaudio_log_fn)(int32_t level, const char *message, void *user_data);
@@ -96,6 +138,9 @@ azaudio_text_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
 azaudio_audio_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
 #: typedef int64_t (*azaudio_read_fn)(uint8_t *buffer, size_t capacity, void *user_data);
 azaudio_read_fn = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
+#: typedef void (*azaudio_realtime_event_fn)(azaudio_realtime_session *session,
+#:                                           const azaudio_realtime_event *event, void *user_data);
+azaudio_realtime_event_fn = CFUNCTYPE(None, c_void_p, c_void_p, c_void_p)
 
 # ---- structs ------------------------------------------------------------------------------------------------------
 
@@ -244,6 +289,38 @@ class azaudio_chat_options(_Sized):
     ]
 
 
+class azaudio_realtime_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("deployment", c_char_p),
+        ("protocol", c_int32),
+        ("api_version", c_char_p),
+        ("instructions", c_char_p),
+        ("voice", c_char_p),
+        ("input_audio_format", c_int32),
+        ("output_audio_format", c_int32),
+        ("input_transcription_deployment", c_char_p),
+        ("input_transcription_language", c_char_p),
+        ("turn_detection", c_int32),
+        ("vad_threshold", c_double),
+        ("vad_prefix_padding_ms", c_int32),
+        ("vad_silence_duration_ms", c_int32),
+        ("vad_create_response", c_int32),
+        ("vad_interrupt_response", c_int32),
+        ("semantic_vad_eagerness", c_char_p),
+        ("tools_json", c_char_p),
+        ("tool_choice", c_char_p),
+        ("temperature", c_double),
+        ("max_output_tokens", c_int32),
+        ("text_only", c_int32),
+        ("event_callback", azaudio_realtime_event_fn),
+        ("event_user_data", c_void_p),
+        ("max_send_queue_bytes", c_uint32),
+        ("max_event_queue", c_uint32),
+        ("connect_timeout_ms", c_uint32),
+    ]
+
+
 #: Every struct mirror, by its C name (the tests compare them with the header).
 STRUCTS: dict[str, type[Structure]] = {
     cls.__name__: cls
@@ -256,6 +333,7 @@ STRUCTS: dict[str, type[Structure]] = {
         azaudio_translation_options,
         azaudio_speech_options,
         azaudio_chat_options,
+        azaudio_realtime_options,
     )
 }
 
@@ -266,6 +344,7 @@ CALLBACKS: dict[str, Any] = {
     "azaudio_text_fn": azaudio_text_fn,
     "azaudio_audio_fn": azaudio_audio_fn,
     "azaudio_read_fn": azaudio_read_fn,
+    "azaudio_realtime_event_fn": azaudio_realtime_event_fn,
 }
 
 # ---- function signatures ------------------------------------------------------------------------------------------
@@ -413,6 +492,38 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_chat_reply_http_status": (c_int32, (_HANDLE,)),
     "azaudio_chat_reply_request_id": (c_char_p, (_HANDLE,)),
     "azaudio_chat_reply_free": (None, (_HANDLE,)),
+    # Realtime sessions. Event strings are read as c_char_p, so ctypes copies them before the event is freed.
+    "azaudio_realtime_options_init": (_RESULT, (POINTER(azaudio_realtime_options),)),
+    "azaudio_realtime_connect": (_RESULT, (_HANDLE, POINTER(azaudio_realtime_options), _OUT_HANDLE)),
+    "azaudio_realtime_send_audio": (_RESULT, (_HANDLE, c_void_p, c_size_t)),
+    "azaudio_realtime_commit": (_RESULT, (_HANDLE,)),
+    "azaudio_realtime_clear": (_RESULT, (_HANDLE,)),
+    "azaudio_realtime_create_response": (_RESULT, (_HANDLE, c_char_p)),
+    "azaudio_realtime_cancel_response": (_RESULT, (_HANDLE,)),
+    "azaudio_realtime_update_session": (_RESULT, (_HANDLE, c_char_p)),
+    "azaudio_realtime_create_text_item": (_RESULT, (_HANDLE, c_char_p, c_char_p)),
+    "azaudio_realtime_send_function_output": (_RESULT, (_HANDLE, c_char_p, c_char_p)),
+    "azaudio_realtime_truncate": (_RESULT, (_HANDLE, c_char_p, c_int32, c_uint32)),
+    "azaudio_realtime_delete_item": (_RESULT, (_HANDLE, c_char_p)),
+    "azaudio_realtime_send_event_json": (_RESULT, (_HANDLE, c_char_p)),
+    "azaudio_realtime_next_event": (_RESULT, (_HANDLE, _OUT_HANDLE, c_int32)),
+    "azaudio_realtime_close": (_RESULT, (_HANDLE,)),
+    "azaudio_realtime_destroy": (None, (_HANDLE,)),
+    "azaudio_realtime_event_type": (c_int32, (_HANDLE,)),
+    "azaudio_realtime_event_name": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_json": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_text": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_audio": (_P_UINT8, (_HANDLE, _P_SIZE)),
+    "azaudio_realtime_event_item_id": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_response_id": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_call_id": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_function_name": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_status": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_usage_json": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_error_code": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_audio_ms": (c_int64, (_HANDLE,)),
+    "azaudio_realtime_event_close_code": (c_int32, (_HANDLE,)),
+    "azaudio_realtime_event_free": (None, (_HANDLE,)),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.

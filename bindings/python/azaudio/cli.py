@@ -25,7 +25,9 @@ from .errors import (
     APIError,
     AuthenticationError,
     AzAudioError,
+    BusyError,
     CancelledError,
+    ClosedError,
     FileIOError,
     InvalidArgumentError,
     NetworkError,
@@ -365,15 +367,49 @@ def _doctor_service(settings: Settings, client: Client, checks: list[Check]) -> 
         checks.append(Check("deployment", "warn", f"{settings.deployment}: {error}", _error_data(error)))
 
 
+def _doctor_realtime(client: Client, checks: list[Check], deployment: str, protocol: str,
+                     timeout: float) -> None:
+    """Open a realtime session on ``deployment`` and close it again (the WebSocket upgrade, auth, the deployment,
+    session.created/updated, and a clean close)."""
+    if not _native.has("azaudio_realtime_connect"):
+        checks.append(Check("realtime", "skip", "this build of libazaudio has no realtime session API"))
+        return
+    from .realtime import EventType
+
+    started = time.monotonic()
+    try:
+        session = client.realtime(deployment=deployment, protocol=protocol, turn_detection=None, text_only=True,
+                                  connect_timeout=timeout)
+    except AzAudioError as error:
+        checks.append(Check("realtime", "fail", f"{deployment} ({protocol}): {error}",
+                            {**_error_data(error), "deployment": deployment, "protocol": protocol}))
+        return
+    connect_ms = round((time.monotonic() - started) * 1000, 1)
+    with session:
+        session.close()
+        close_code = None
+        for event in session.events(timeout=timeout):
+            if event.type == EventType.CLOSED:
+                close_code = event.close_code
+    data = {"deployment": deployment, "protocol": protocol, "connect_ms": connect_ms, "close_code": close_code}
+    if close_code is None:
+        checks.append(Check("realtime", "warn", f"{deployment} ({protocol}): session ready in {connect_ms:.0f} ms, "
+                                                f"but it did not close within {timeout:.0f} s", data))
+    else:
+        checks.append(Check("realtime", "ok", f"{deployment} ({protocol}): session ready in {connect_ms:.0f} ms, "
+                                              f"closed with {close_code}", data))
+
+
 def _error_data(error: AzAudioError) -> dict[str, Any]:
     return {"code": error.code, "http_status": error.status, "service_code": error.service_code,
             "request_id": error.request_id}
 
 
-def doctor(settings: Settings) -> int:
+def doctor(settings: Settings, realtime_deployment: Optional[str] = None, realtime_protocol: str = "ga") -> int:
     checks: list[Check] = []
     checks.append(Check("library", "ok", f"libazaudio {_native.version_string()} ({_native.library_path}); "
-                                         f"REST API: {'yes' if _native.has('azaudio_transcribe_file') else 'no'}",
+                                         f"REST API: {'yes' if _native.has('azaudio_transcribe_file') else 'no'}; "
+                                         f"realtime: {'yes' if _native.has('azaudio_realtime_connect') else 'no'}",
                         {"version": _native.version_string(), "path": _native.library_path}))
     client: Optional[Client] = None
     try:
@@ -392,6 +428,9 @@ def doctor(settings: Settings) -> int:
             ))
             if _doctor_network(settings, client.endpoint, checks, settings.timeout or 10.0):
                 _doctor_service(settings, client, checks)
+                if realtime_deployment:
+                    _doctor_realtime(client, checks, realtime_deployment, realtime_protocol,
+                                     settings.timeout or 10.0)
     failed = [c for c in checks if c.status == "fail"]
     code = EXIT_OK if not failed else EXIT_FAILED
     if settings.json:
@@ -502,12 +541,196 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
+REALTIME_RATE = 24000
+REALTIME_FRAME_MS = 20
+REALTIME_TRAILING_SILENCE_MS = 1000  #: after the input, so that the server's VAD ends the turn
+REALTIME_REPLY_WAIT = 60.0  #: seconds to wait for the reply once the input was sent
+
+
+def _require_realtime() -> None:
     if not _native.has("azaudio_realtime_connect"):
         raise CommandError(
             f"'realtime' is not available in this build: the loaded libazaudio ({_native.library_path}, "
             f"{_native.version_string()}) has no realtime session API", EXIT_UNAVAILABLE)
-    raise CommandError("'realtime' is not available in this version of the azaudio package", EXIT_UNAVAILABLE)
+
+
+def _realtime_input(path: str) -> bytes:
+    """The WAV at ``path`` as 24 kHz mono PCM16 (G.711 decoded and resampled with the audio kit)."""
+    wav = audio.read_wav(path)
+    if wav.channels != 1:
+        raise CommandError(f"{path} has {wav.channels} channels; give a mono file", EXIT_CONFIG)
+    pcm: bytes = wav.data
+    if wav.format == audio.FORMAT_ULAW:
+        pcm = audio.ulaw_decode(pcm)
+    elif wav.format == audio.FORMAT_ALAW:
+        pcm = audio.alaw_decode(pcm)
+    if wav.rate != REALTIME_RATE:
+        try:
+            with audio.Resampler(wav.rate, REALTIME_RATE) as resampler:
+                pcm = resampler.process(pcm) + resampler.flush()
+        except UnsupportedError as error:
+            raise CommandError(f"{path}: {error}", EXIT_CONFIG) from None
+    return pcm
+
+
+class _Timeline:
+    """Realtime progress on stderr when it is a terminal: one line per turn event, with the time since start.
+    Lines that come while a transcript is being printed on the same terminal wait for the end of its line."""
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.hold = False
+        self.held: list[str] = []
+
+    def __call__(self, text: str) -> None:
+        if not self.enabled:
+            return
+        line = f"[{(time.monotonic() - self.start) * 1000:7.0f} ms] {text}"
+        if self.hold:
+            self.held.append(line)
+        else:
+            print(line, file=sys.stderr, flush=True)
+
+    def release(self) -> None:
+        self.hold = False
+        for line in self.held:
+            print(line, file=sys.stderr, flush=True)
+        self.held.clear()
+
+
+def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
+    """Stream a WAV file into a session at real-time pace (20 ms frames), print the transcripts as they arrive,
+    write the spoken reply to a WAV file."""
+    _require_realtime()
+    if args.speedup <= 0:
+        raise CommandError(f"--speedup is {args.speedup}; it must be > 0", EXIT_CONFIG)
+    from .realtime import EventType, RealtimeEvent
+
+    pcm = _realtime_input(args.input)
+    pcm += bytes(REALTIME_RATE * 2 * REALTIME_TRAILING_SILENCE_MS // 1000)
+    show_text = not settings.json
+    timeline = _Timeline(sys.stderr.isatty() and not settings.json)
+    reply = bytearray()
+    transcript: list[str] = []
+    heard: list[str] = []
+    errors: list[dict[str, str]] = []
+    summary: dict[str, Any] = {"deployment": settings.deployment_for("realtime"), "protocol": args.protocol,
+                               "input": args.input, "output": args.output}
+    state: dict[str, Any] = {"done": None, "closed": None, "speech_end": None, "first_audio": None,
+                             "midline": False}
+
+    def handle(event: RealtimeEvent) -> None:
+        kind = event.type
+        if kind == EventType.SPEECH_STARTED:
+            timeline(f"speech started at {event.audio_ms} ms of input")
+        elif kind == EventType.SPEECH_STOPPED:
+            state["speech_end"] = time.monotonic()
+            timeline(f"speech stopped at {event.audio_ms} ms of input")
+        elif kind == EventType.INPUT_TRANSCRIPTION_COMPLETED:
+            heard.append(event.text)
+            if show_text:
+                _realtime_line(state, f"you said: {event.text}")
+        elif kind == EventType.RESPONSE_CREATED:
+            timeline("response started")
+        elif kind == EventType.AUDIO_DELTA:
+            if state["first_audio"] is None:
+                state["first_audio"] = time.monotonic()
+                timeline("first reply audio")
+            reply.extend(event.audio)
+        elif kind in (EventType.AUDIO_TRANSCRIPT_DELTA, EventType.TEXT_DELTA):
+            transcript.append(event.text)
+            if show_text:
+                print(event.text, end="", flush=True)
+                state["midline"] = timeline.hold = True
+        elif kind in (EventType.AUDIO_TRANSCRIPT_DONE, EventType.TEXT_DONE):
+            if show_text and state["midline"]:
+                print(flush=True)
+                state["midline"] = False
+            timeline.release()
+        elif kind == EventType.RESPONSE_DONE:
+            state["done"] = event
+            timeline(f"response {event.status}")
+        elif kind == EventType.ERROR:
+            errors.append({"code": event.error_code, "message": event.text})
+            print(f"azaudio: service error {event.error_code}: {event.text}", file=sys.stderr)
+        elif kind == EventType.CLOSED:
+            state["closed"] = event
+            timeline(f"session closed ({event.close_code} {event.text})".rstrip())
+
+    with settings.client() as client:
+        started = time.monotonic()
+        session = client.realtime(
+            deployment=summary["deployment"], protocol=args.protocol, voice=args.voice,
+            instructions=args.instructions, transcription_deployment=args.transcription_deployment or None,
+            turn_detection="server_vad",
+        )
+        with session:
+            summary["connect_ms"] = round((time.monotonic() - started) * 1000, 1)
+            timeline(f"session ready in {summary['connect_ms']:.0f} ms ({args.protocol} protocol)")
+            dropped = 0
+            begin = audio.monotonic_us()
+            with audio.FrameCursor(pcm, format=audio.FORMAT_PCM16, rate=REALTIME_RATE,
+                                   frame_ms=REALTIME_FRAME_MS) as cursor:
+                for frame in cursor:
+                    audio.sleep_until_us(begin + int(frame.timestamp_us / args.speedup))
+                    try:
+                        session.send_audio(frame.data)
+                    except BusyError:
+                        dropped += 1
+                    except ClosedError:  # the service ended the session: its CLOSED event says why
+                        for event in session.events(timeout=5):
+                            handle(event)
+                        break
+                    for event in session.events(timeout=0):
+                        handle(event)
+                    if state["closed"] is not None:
+                        break
+            summary["frames_dropped"] = dropped
+            timeline("input sent")
+            deadline = time.monotonic() + REALTIME_REPLY_WAIT
+            while state["done"] is None and not session.closed and time.monotonic() < deadline:
+                for event in session.events(timeout=min(0.2, max(0.0, deadline - time.monotonic()))):
+                    handle(event)
+                    if state["done"] is not None:
+                        break
+    if show_text and state["midline"]:
+        print()
+    timeline.release()
+    done: Optional[RealtimeEvent] = state["done"]
+    closed: Optional[RealtimeEvent] = state["closed"]
+    summary.update({
+        "status": done.status if done is not None else None,
+        "transcript": "".join(transcript), "heard": " ".join(heard),
+        "reply_bytes": len(reply), "reply_seconds": round(len(reply) / (REALTIME_RATE * 2), 3),
+        "usage": done.usage if done is not None else None, "errors": errors,
+        "close_code": closed.close_code if closed is not None else None,
+    })
+    if state["speech_end"] is not None and state["first_audio"] is not None \
+            and state["first_audio"] > state["speech_end"]:
+        summary["first_audio_after_speech_ms"] = round((state["first_audio"] - state["speech_end"]) * 1000, 1)
+    if done is None:
+        if closed is not None:
+            raise CommandError(f"the session closed before a reply ({closed.close_code} {closed.text})".rstrip(),
+                               EXIT_SERVICE)
+        raise CommandError(f"no reply within {REALTIME_REPLY_WAIT:.0f} s of the end of the input"
+                           + (" (was speech heard?)" if not heard else ""), EXIT_UNREACHABLE)
+    if done.status != "completed" or not reply:
+        reason = f": {done.text}" if done.text else ""
+        raise CommandError(f"no complete spoken reply (response {done.status}{reason})", EXIT_SERVICE)
+    audio.write_wav(args.output, bytes(reply), rate=REALTIME_RATE)
+    if settings.json:
+        print(json.dumps(summary, indent=2, ensure_ascii=False))
+    elif sys.stderr.isatty():
+        print(f"wrote {summary['reply_seconds']:.2f} s of reply audio to {args.output}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _realtime_line(state: dict[str, Any], text: str) -> None:
+    if state["midline"]:
+        print()
+        state["midline"] = False
+    print(text, flush=True)
 
 
 # ---- parser -------------------------------------------------------------------------------------------------------
@@ -548,7 +771,11 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, parents=[common], help=help_text, description=help_text, epilog=EXIT_CODES_HELP,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    add("doctor", "check the configuration, reachability, TLS, auth, api-version and deployment")
+    p = add("doctor", "check the configuration, reachability, TLS, auth, api-version and deployment")
+    p.add_argument("--realtime-deployment", metavar="D",
+                   help="also open (and close) a realtime session on this deployment")
+    p.add_argument("--realtime-protocol", choices=("ga", "preview"), default="ga",
+                   help="the protocol for --realtime-deployment (default ga)")
     p = add("transcribe", "speech to text (default deployment: whisper)")
     p.add_argument("file", metavar="FILE", help="audio file (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav, webm) or -")
     p.add_argument("--language", help="ISO-639-1 code of the spoken language")
@@ -576,9 +803,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--system", help="a system message")
     p.add_argument("--voice", help="the reply's voice (default alloy)")
     p.add_argument("--text-only", action="store_true", help="ask for a text reply (no audio)")
-    p = add("realtime", "a realtime voice session (default deployment: gpt-realtime)")
-    p.add_argument("--input", help="WAV to stream at real-time pace")
-    p.add_argument("--output", help="WAV to write the reply to")
+    p = add("realtime", "one spoken turn in a realtime session (default deployment: gpt-realtime): streams --input "
+                        "at real-time pace, prints the transcripts, writes the spoken reply to --output")
+    p.add_argument("--input", required=True, help="mono WAV (PCM16, mu-law or A-law; 8, 16, 24 or 48 kHz)")
+    p.add_argument("--output", required=True, help="WAV to write the reply to (24 kHz PCM16)")
+    p.add_argument("--protocol", choices=("ga", "preview"), default="ga", help="realtime protocol (default ga)")
+    p.add_argument("--voice", help="the reply's voice (alloy, ash, ballad, coral, echo, sage, shimmer, verse...)")
+    p.add_argument("--instructions", default="You are a friendly voice assistant. Answer briefly.",
+                   help="system instructions")
+    p.add_argument("--transcription-deployment", default="whisper",
+                   help="the deployment that transcribes your speech (default whisper; '' turns it off)")
+    p.add_argument("--speedup", type=float, default=1.0,
+                   help="send the input N times faster than real time (default 1)")
     return parser
 
 
@@ -589,7 +825,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     settings = Settings.from_args(args)
     try:
         if args.command == "doctor":
-            return doctor(settings)
+            return doctor(settings, args.realtime_deployment, args.realtime_protocol)
         if args.command in ("transcribe", "translate"):
             return cmd_transcribe(settings, args, args.command)
         if args.command == "speak":

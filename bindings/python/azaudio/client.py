@@ -8,12 +8,15 @@ import os
 import queue
 import threading
 from types import TracebackType
-from typing import IO, Any, Callable, Iterator, Optional, Sequence, Union
+from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence, Union
 
 from . import _native as n
 from ._calls import Guard, ThreadErrors, copy_to, finish, run
 from .errors import ClosedError, InvalidArgumentError, last_error
 from .results import ChatReply, Transcription, transcription_from_handle
+
+if TYPE_CHECKING:
+    from .realtime import EventCallback, RealtimeSession
 
 __all__ = ["Client", "Chat", "TokenProvider", "LogCallback", "AudioInput", "LOG_ERROR", "LOG_WARN", "LOG_INFO",
            "LOG_DEBUG", "DEFAULT_API_VERSION"]
@@ -678,6 +681,74 @@ class Client:
         finally:
             if own_chat:
                 chat.close()
+
+
+    # ---- realtime sessions ----------------------------------------------------------------------------------------
+
+    def realtime(
+        self,
+        *,
+        deployment: str,
+        protocol: str = "ga",
+        api_version: Optional[str] = None,
+        instructions: Optional[str] = None,
+        voice: Optional[str] = None,
+        input_format: str = "pcm16",
+        output_format: str = "pcm16",
+        transcription_deployment: Optional[str] = None,
+        transcription_language: Optional[str] = None,
+        turn_detection: Optional[str] = "server_vad",
+        vad_threshold: Optional[float] = None,
+        vad_prefix_padding_ms: Optional[int] = None,
+        vad_silence_duration_ms: Optional[int] = None,
+        vad_create_response: Optional[bool] = None,
+        vad_interrupt_response: Optional[bool] = None,
+        semantic_vad_eagerness: Optional[str] = None,
+        tools: Optional[Union[Sequence[Mapping[str, Any]], str]] = None,
+        tool_choice: Optional[str] = None,
+        temperature: Optional[float] = None,
+        max_output_tokens: Optional[int] = None,
+        text_only: bool = False,
+        on_event: Optional["EventCallback"] = None,
+        max_send_queue_bytes: Optional[int] = None,
+        max_event_queue: Optional[int] = None,
+        connect_timeout: Optional[float] = None,
+    ) -> "RealtimeSession":
+        """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
+
+        Blocks until the service has accepted the session settings (session.created and session.updated are the
+        first events). ``protocol``: "ga" (``/openai/v1/realtime``) or "preview" (``/openai/realtime``, with
+        ``api_version``). ``input_format`` / ``output_format``: "pcm16" (24 kHz mono), "g711_ulaw" or "g711_alaw"
+        (8 kHz). ``transcription_deployment`` turns on transcription of the caller's speech.
+        ``turn_detection``: "server_vad" (default), "semantic_vad", or None (call commit() and create_response()
+        yourself), with the ``vad_*`` settings and ``semantic_vad_eagerness``. ``tools``: function definitions
+        (dicts, sent as JSON), ``tool_choice``: "auto", "none" or "required". ``temperature`` (preview only),
+        ``max_output_tokens``, ``text_only`` (no audio in replies). Settings left at None are not sent, so the
+        service's defaults apply.
+
+        Events wait to be pulled with ``session.events()`` / ``session.next_event()``, or with ``on_event`` go to
+        that callable on the library's I/O thread (see :mod:`azaudio.realtime`). ``connect_timeout`` (seconds,
+        default 30) bounds the wait for the session to be ready.
+
+        Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
+        (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
+        NetworkError, TLSError, TimeoutError, ProtocolError."""
+        from .realtime import RealtimeSession, _Options
+
+        n.require("azaudio_realtime_connect")
+        self._live()
+        options = _Options(
+            deployment=deployment, protocol=protocol, api_version=api_version, instructions=instructions,
+            voice=voice, input_format=input_format, output_format=output_format,
+            transcription_deployment=transcription_deployment, transcription_language=transcription_language,
+            turn_detection=turn_detection, vad_threshold=vad_threshold, vad_prefix_padding_ms=vad_prefix_padding_ms,
+            vad_silence_duration_ms=vad_silence_duration_ms, vad_create_response=vad_create_response,
+            vad_interrupt_response=vad_interrupt_response, semantic_vad_eagerness=semantic_vad_eagerness,
+            tools=tools, tool_choice=tool_choice, temperature=temperature, max_output_tokens=max_output_tokens,
+            text_only=text_only, max_send_queue_bytes=max_send_queue_bytes, max_event_queue=max_event_queue,
+            connect_timeout=connect_timeout,
+        )
+        return RealtimeSession(self, options, on_event)
 
 
 class TranscriptionStream:

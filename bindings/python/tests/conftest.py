@@ -37,15 +37,14 @@ class Emulator:
         return int(self.endpoint.rsplit(":", 1)[1])
 
 
-@pytest.fixture(scope="session")
-def emulator() -> Iterator[Emulator]:
-    """A local emulator on a free port (emulator/.venv, or AZAUDIO_EMULATOR)."""
+def _start_emulator(*extra: str) -> Iterator[Emulator]:
+    """Run an emulator on a free port (emulator/.venv, or AZAUDIO_EMULATOR) with ``extra`` options."""
     command = emulator_command()
     if not Path(command[0]).exists():
         if os.environ.get("AZAUDIO_REQUIRE_EMULATOR"):
             pytest.fail(f"the emulator is not installed ({command[0]}): run `make -C emulator venv` at the top")
         pytest.skip(f"the emulator is not installed ({command[0]}): run `make -C emulator venv` at the top")
-    process = subprocess.Popen(command + ["--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+    process = subprocess.Popen(command + ["--port", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True)
     assert process.stdout is not None
     deadline = time.monotonic() + 60
@@ -69,6 +68,29 @@ def emulator() -> Iterator[Emulator]:
             process.wait(10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def emulator() -> Iterator[Emulator]:
+    """A local emulator on a free port (emulator/.venv, or AZAUDIO_EMULATOR)."""
+    yield from _start_emulator()
+
+
+#: How many times faster than real time the realtime emulator paces its reply audio.
+REALTIME_SPEED = 40
+
+
+@pytest.fixture(scope="session")
+def realtime_emulator() -> Iterator[Emulator]:
+    """An emulator whose realtime replies are paced REALTIME_SPEED times faster than real time (--speed)."""
+    yield from _start_emulator("--speed", str(REALTIME_SPEED))
+
+
+@pytest.fixture(scope="session")
+def realtime() -> None:
+    """Skip unless the loaded library has the realtime session API."""
+    if not azaudio.has_feature("realtime"):
+        pytest.skip(f"the loaded libazaudio ({azaudio.library_path()}) has no realtime API")
 
 
 @pytest.fixture(scope="session")

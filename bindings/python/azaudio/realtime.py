@@ -1,0 +1,600 @@
+"""Realtime sessions: speech in, speech out over one WebSocket (libazaudio's azaudio_realtime_* API).
+
+Open a session with :meth:`azaudio.Client.realtime`; it is a context manager::
+
+    with client.realtime(deployment="gpt-realtime", turn_detection=None, text_only=True) as session:
+        session.create_text_item("user", "Hello!")
+        session.create_response()
+        for event in session.events():                  # ends after the CLOSED event
+            if event.type == azaudio.EventType.TEXT_DELTA:
+                print(event.text, end="")
+            elif event.type == azaudio.EventType.RESPONSE_DONE:
+                session.close()                          # a CLOSED event follows
+
+Everything about the protocol (GA and preview event shapes, session.update, base64, G.711 framing, the clamping of
+truncations) happens inside the library; this module only converts arguments and copies events out.
+
+Two ways to receive events:
+
+- **Pull** (the default): :meth:`RealtimeSession.events` / :meth:`RealtimeSession.next_event` take events from the
+  library's queue (azaudio_realtime_next_event) on the caller's thread. No Python code runs on the library's I/O
+  thread. When the caller falls behind, the library stops reading from the socket (nothing is dropped).
+- **Callback**: ``on_event=callable`` receives every event on the library's I/O thread, in order. It must return
+  quickly (it holds up every session of the client), and may call any method of the session, including
+  :meth:`RealtimeSession.close`. If it raises, the exception is kept, the session is closed, no further event is
+  passed to it, and the exception is re-raised by the next call of a session method (on any thread), or when the
+  ``with`` block ends.
+
+Threads: the send methods are thread-safe and never block (a full send queue raises :class:`azaudio.BusyError`).
+:meth:`RealtimeSession.close` may be called from any thread. :meth:`RealtimeSession.destroy` (what leaving the
+``with`` block does) must not run while another thread is inside a call of the same session.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import enum
+import json
+import threading
+import time
+import weakref
+from dataclasses import dataclass, field
+from functools import cached_property
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence, Union
+
+from . import _native as n
+from .audio import Buffer, _Input
+from .errors import ClosedError, InvalidArgumentError, client_error, last_error
+
+if TYPE_CHECKING:
+    from .client import Client
+
+__all__ = ["EventType", "RealtimeEvent", "RealtimeSession", "EventCallback", "PROTOCOLS", "AUDIO_FORMATS",
+           "TURN_DETECTION"]
+
+
+class EventType(enum.IntEnum):
+    """The kind of a realtime event: mirrors the header's ``AZAUDIO_EVENT_*`` numbers. Preview and GA wire names
+    map to the same type (the wire name is :attr:`RealtimeEvent.name`). A number this package does not know yet
+    (from a newer library) becomes a pseudo-member named ``UNKNOWN_<n>``."""
+
+    OTHER = n.AZAUDIO_EVENT_OTHER
+    SESSION_CREATED = n.AZAUDIO_EVENT_SESSION_CREATED
+    SESSION_UPDATED = n.AZAUDIO_EVENT_SESSION_UPDATED
+    AUDIO_DELTA = n.AZAUDIO_EVENT_AUDIO_DELTA
+    AUDIO_DONE = n.AZAUDIO_EVENT_AUDIO_DONE
+    AUDIO_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA
+    AUDIO_TRANSCRIPT_DONE = n.AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE
+    TEXT_DELTA = n.AZAUDIO_EVENT_TEXT_DELTA
+    TEXT_DONE = n.AZAUDIO_EVENT_TEXT_DONE
+    INPUT_TRANSCRIPTION_DELTA = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_DELTA
+    INPUT_TRANSCRIPTION_COMPLETED = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED
+    INPUT_TRANSCRIPTION_FAILED = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_FAILED
+    SPEECH_STARTED = n.AZAUDIO_EVENT_SPEECH_STARTED
+    SPEECH_STOPPED = n.AZAUDIO_EVENT_SPEECH_STOPPED
+    INPUT_COMMITTED = n.AZAUDIO_EVENT_INPUT_COMMITTED
+    INPUT_CLEARED = n.AZAUDIO_EVENT_INPUT_CLEARED
+    RESPONSE_CREATED = n.AZAUDIO_EVENT_RESPONSE_CREATED
+    RESPONSE_DONE = n.AZAUDIO_EVENT_RESPONSE_DONE
+    FUNCTION_CALL = n.AZAUDIO_EVENT_FUNCTION_CALL
+    FUNCTION_CALL_ARGUMENTS_DELTA = n.AZAUDIO_EVENT_FUNCTION_CALL_ARGUMENTS_DELTA
+    ITEM_CREATED = n.AZAUDIO_EVENT_ITEM_CREATED
+    ITEM_DONE = n.AZAUDIO_EVENT_ITEM_DONE
+    ITEM_TRUNCATED = n.AZAUDIO_EVENT_ITEM_TRUNCATED
+    ITEM_DELETED = n.AZAUDIO_EVENT_ITEM_DELETED
+    ITEM_RETRIEVED = n.AZAUDIO_EVENT_ITEM_RETRIEVED
+    OUTPUT_ITEM_ADDED = n.AZAUDIO_EVENT_OUTPUT_ITEM_ADDED
+    OUTPUT_ITEM_DONE = n.AZAUDIO_EVENT_OUTPUT_ITEM_DONE
+    CONTENT_PART_ADDED = n.AZAUDIO_EVENT_CONTENT_PART_ADDED
+    CONTENT_PART_DONE = n.AZAUDIO_EVENT_CONTENT_PART_DONE
+    RATE_LIMITS_UPDATED = n.AZAUDIO_EVENT_RATE_LIMITS_UPDATED
+    ERROR = n.AZAUDIO_EVENT_ERROR
+    CONVERSATION_CREATED = n.AZAUDIO_EVENT_CONVERSATION_CREATED
+    CLOSED = n.AZAUDIO_EVENT_CLOSED
+    PLAYBACK_FLUSH = n.AZAUDIO_EVENT_PLAYBACK_FLUSH
+
+    @classmethod
+    def _missing_(cls, value: object) -> Optional["EventType"]:
+        if not isinstance(value, int):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = f"UNKNOWN_{value}"
+        member._value_ = value
+        return member
+
+
+@dataclass(frozen=True, repr=False)
+class RealtimeEvent:
+    """One event of a session, copied out of the library's event (so it stays valid after the event is freed).
+
+    Fields the event does not have are ``""`` (strings), ``b""`` (audio) or ``None`` (numbers):
+
+    - ``type``: an :class:`EventType`; ``name``: the wire type, e.g. ``"response.output_audio.delta"``
+      (``"closed"`` for CLOSED);
+    - ``text``: a delta, transcript, text, function arguments, or an error / close / cancel message;
+    - ``audio``: AUDIO_DELTA's decoded audio in the session's output format;
+    - ``item_id``, ``response_id``; ``call_id`` and ``function_name`` (FUNCTION_CALL); ``status`` (RESPONSE_DONE:
+      completed, cancelled, failed or incomplete); ``error_code`` (ERROR, INPUT_TRANSCRIPTION_FAILED);
+    - ``audio_ms``: SPEECH_STARTED / SPEECH_STOPPED / ITEM_TRUNCATED position in ms; ``close_code``: CLOSED's
+      WebSocket close code (1000 normal, 1001 going away / session expired, 1006 connection lost...);
+    - ``usage`` (RESPONSE_DONE, parsed) and ``json`` (the whole event as received, parsed on first use);
+      ``json_text`` is the text itself.
+    """
+
+    type: EventType
+    name: str
+    text: str = ""
+    audio: bytes = b""
+    item_id: str = ""
+    response_id: str = ""
+    call_id: str = ""
+    function_name: str = ""
+    status: str = ""
+    error_code: str = ""
+    audio_ms: Optional[int] = None
+    close_code: Optional[int] = None
+    usage_json: str = ""
+    json_bytes: bytes = field(default=b"", repr=False)
+
+    def __repr__(self) -> str:
+        shown = [f"type={self.type.name}", f"name={self.name!r}"]
+        for key in ("text", "item_id", "response_id", "call_id", "function_name", "status", "error_code", "audio_ms",
+                    "close_code"):
+            value = getattr(self, key)
+            if value not in ("", None):
+                shown.append(f"{key}={value!r}" if key != "text" or len(value) <= 80 else f"text={value[:77]!r}...")
+        if self.audio:
+            shown.append(f"audio=<{len(self.audio)} bytes>")
+        return f"RealtimeEvent({', '.join(shown)})"
+
+    @cached_property
+    def json_text(self) -> str:
+        """The event's JSON text as received ("" for events the library made without one)."""
+        return self.json_bytes.decode("utf-8", "replace")
+
+    @cached_property
+    def json(self) -> Any:
+        """The event as received, parsed (a dict); None if it has no JSON text."""
+        return json.loads(self.json_bytes) if self.json_bytes else None
+
+    @cached_property
+    def usage(self) -> Optional[dict[str, Any]]:
+        """RESPONSE_DONE: the usage object (tokens), parsed; None for other events."""
+        if not self.usage_json:
+            return None
+        parsed = json.loads(self.usage_json)
+        return parsed if isinstance(parsed, dict) else None
+
+    @staticmethod
+    def _copy(event: int) -> "RealtimeEvent":
+        """Copy every field out of a C event (valid for the duration of this call only)."""
+        lib = n.lib
+        kind = int(lib.azaudio_realtime_event_type(event))
+        size = ctypes.c_size_t()
+        pointer = lib.azaudio_realtime_event_audio(event, ctypes.byref(size))
+        audio = ctypes.string_at(pointer, size.value) if pointer and size.value else b""
+        audio_ms = int(lib.azaudio_realtime_event_audio_ms(event))
+        return RealtimeEvent(
+            type=EventType(kind),
+            name=n.text(lib.azaudio_realtime_event_name(event)),
+            text=n.text(lib.azaudio_realtime_event_text(event)),
+            audio=audio,
+            item_id=n.text(lib.azaudio_realtime_event_item_id(event)),
+            response_id=n.text(lib.azaudio_realtime_event_response_id(event)),
+            call_id=n.text(lib.azaudio_realtime_event_call_id(event)),
+            function_name=n.text(lib.azaudio_realtime_event_function_name(event)),
+            status=n.text(lib.azaudio_realtime_event_status(event)),
+            error_code=n.text(lib.azaudio_realtime_event_error_code(event)),
+            audio_ms=audio_ms if audio_ms >= 0 else None,
+            close_code=int(lib.azaudio_realtime_event_close_code(event)) if kind == n.AZAUDIO_EVENT_CLOSED else None,
+            usage_json=n.text(lib.azaudio_realtime_event_usage_json(event)),
+            json_bytes=lib.azaudio_realtime_event_json(event) or b"",
+        )
+
+
+#: An event callback: receives each event on the library's I/O thread.
+EventCallback = Callable[[RealtimeEvent], object]
+
+#: protocol= values.
+PROTOCOLS = {"ga": n.AZAUDIO_REALTIME_GA, "preview": n.AZAUDIO_REALTIME_PREVIEW}
+#: input_format= / output_format= values (the names the service uses), with the audio kit's FORMAT_* numbers.
+AUDIO_FORMATS = {"pcm16": n.AZAUDIO_FORMAT_PCM16, "g711_ulaw": n.AZAUDIO_FORMAT_ULAW,
+                 "g711_alaw": n.AZAUDIO_FORMAT_ALAW}
+#: turn_detection= values (None: no detection, call commit() and create_response() yourself).
+TURN_DETECTION: dict[Optional[str], int] = {"server_vad": n.AZAUDIO_TURN_SERVER_VAD,
+                                            "semantic_vad": n.AZAUDIO_TURN_SEMANTIC_VAD,
+                                            None: n.AZAUDIO_TURN_NONE}
+
+#: Sessions not destroyed yet: destroyed at interpreter exit, before Python stops running callbacks.
+_live_sessions: "weakref.WeakSet[RealtimeSession]" = weakref.WeakSet()
+
+
+@atexit.register
+def _destroy_live_sessions() -> None:
+    for session in list(_live_sessions):
+        session.destroy()
+
+
+_WAIT_SLICE = 0.1  # seconds a pull waits per library call on the main thread, so Ctrl-C is seen promptly
+_INT32_MAX = 2**31 - 1
+
+
+def _invalid(message: str) -> InvalidArgumentError:
+    return InvalidArgumentError(n.AZAUDIO_ERR_INVALID_ARGUMENT, message)
+
+
+def _choice(table: Mapping[Any, int], value: Any, what: str) -> int:
+    """A named choice (case-insensitive), or the header's number for it."""
+    if isinstance(value, str) and value.lower() in table:
+        return table[value.lower()]
+    if value is None and None in table:
+        return table[None]
+    if isinstance(value, int) and not isinstance(value, bool) and value in table.values():
+        return value
+    names = ", ".join(repr(k) for k in table)
+    raise _invalid(f"{what} is {value!r}; use one of {names}")
+
+
+def _json_object(value: Union[Mapping[str, Any], Sequence[Any], str, None]) -> Optional[bytes]:
+    """A dict (or JSON text) as the C string argument; None stays NULL."""
+    if value is None:
+        return None
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return n.encode(text)
+
+
+class _Options:
+    """Builds azaudio_realtime_options from keyword arguments and keeps the strings it points to alive."""
+
+    def __init__(self, **kw: Any) -> None:
+        self.struct = n.azaudio_realtime_options()
+        n.lib.azaudio_realtime_options_init(ctypes.byref(self.struct))
+        self._keep: list[Optional[bytes]] = []
+        o = self.struct
+        o.deployment = self._string(kw["deployment"])
+        o.protocol = _choice(PROTOCOLS, kw["protocol"], "protocol")
+        o.api_version = self._string(kw["api_version"])
+        o.instructions = self._string(kw["instructions"])
+        o.voice = self._string(kw["voice"])
+        o.input_audio_format = _choice(AUDIO_FORMATS, kw["input_format"], "input_format")
+        o.output_audio_format = _choice(AUDIO_FORMATS, kw["output_format"], "output_format")
+        o.input_transcription_deployment = self._string(kw["transcription_deployment"])
+        o.input_transcription_language = self._string(kw["transcription_language"])
+        o.turn_detection = _choice(TURN_DETECTION, kw["turn_detection"], "turn_detection")
+        if kw["vad_threshold"] is not None:
+            o.vad_threshold = float(kw["vad_threshold"])
+        for name in ("vad_prefix_padding_ms", "vad_silence_duration_ms"):
+            if kw[name] is not None:
+                setattr(o, name, self._int(kw[name], name, 0, _INT32_MAX))
+        for name in ("vad_create_response", "vad_interrupt_response"):
+            if kw[name] is not None:
+                setattr(o, name, 1 if kw[name] else 0)
+        o.semantic_vad_eagerness = self._string(kw["semantic_vad_eagerness"])
+        tools = kw["tools"]
+        if tools is not None:
+            if isinstance(tools, (Mapping, bytes)) or not isinstance(tools, (str, Sequence)):
+                raise _invalid("tools must be a list of tool definitions (dicts) or a JSON array")
+            o.tools_json = self._keep_bytes(_json_object(tools if isinstance(tools, str) else list(tools)))
+        o.tool_choice = self._string(kw["tool_choice"])
+        if kw["temperature"] is not None:
+            o.temperature = float(kw["temperature"])
+        if kw["max_output_tokens"] is not None:
+            o.max_output_tokens = self._int(kw["max_output_tokens"], "max_output_tokens", 0, _INT32_MAX)
+        o.text_only = 1 if kw["text_only"] else 0
+        if kw["max_send_queue_bytes"] is not None:
+            o.max_send_queue_bytes = self._int(kw["max_send_queue_bytes"], "max_send_queue_bytes", 0, 2**32 - 1)
+        if kw["max_event_queue"] is not None:
+            o.max_event_queue = self._int(kw["max_event_queue"], "max_event_queue", 0, 2**32 - 1)
+        if kw["connect_timeout"] is not None:
+            seconds = float(kw["connect_timeout"])
+            if not 0 <= seconds * 1000 <= 2**32 - 1:
+                raise _invalid(f"connect_timeout is {seconds}; it must be >= 0 seconds")
+            o.connect_timeout_ms = int(round(seconds * 1000))
+
+    def _keep_bytes(self, value: Optional[bytes]) -> Optional[bytes]:
+        self._keep.append(value)
+        return value
+
+    def _string(self, value: Optional[str]) -> Optional[bytes]:
+        if value is not None and not isinstance(value, str):
+            raise _invalid(f"expected a string, not {type(value).__name__}: {value!r}")
+        return self._keep_bytes(n.encode(value))
+
+    @staticmethod
+    def _int(value: Any, name: str, low: int, high: int) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise _invalid(f"{name} is {value!r}; it must be an integer from {low} to {high}")
+        return value
+
+
+class RealtimeSession:
+    """A connected realtime session (azaudio_realtime_session). Made by :meth:`azaudio.Client.realtime`; use it
+    in a ``with`` block, which destroys it at the end. See the module documentation for the threading rules.
+
+    Every method raises :class:`azaudio.ClosedError` once the session has ended (after the CLOSED event) or was
+    destroyed, and :class:`azaudio.InvalidArgumentError` (a ``ValueError``) for arguments the library refuses,
+    with its message."""
+
+    def __init__(self, client: "Client", options: _Options, on_event: Optional[EventCallback]) -> None:
+        self._client = client  # keeps the Python client (and its callbacks) alive as long as the session
+        self._options = options
+        self._on_event = on_event
+        self._lock = threading.Lock()
+        self._pending: Optional[BaseException] = None
+        self._callback_failed = False
+        self._closed_event = threading.Event()  # CLOSED was delivered (callback) or taken (pull)
+        self._input_format = int(options.struct.input_audio_format)
+        self._output_format = int(options.struct.output_audio_format)
+        self._handle: Optional[int] = None
+        self._callback: Any = None
+        if on_event is not None:
+            # Through a weak reference: the C callback object must not keep the session alive (a cycle would delay
+            # destroy() of a session dropped without `with` until the garbage collector ran).
+            me = weakref.ref(self)
+
+            def deliver(session: Optional[int], event: Optional[int], user_data: Optional[int]) -> None:
+                target = me()
+                if target is not None:
+                    target._deliver(session, event, user_data)
+
+            self._callback = n.azaudio_realtime_event_fn(deliver)
+            options.struct.event_callback = self._callback
+        client_handle = client._live()
+        out = ctypes.c_void_p()
+        try:
+            code = n.lib.azaudio_realtime_connect(client_handle, ctypes.byref(options.struct), ctypes.byref(out))
+            if code != n.AZAUDIO_OK:
+                raise client_error(client_handle, code)
+        except BaseException:
+            if out.value:  # Ctrl-C arrived right after a successful connect
+                n.lib.azaudio_realtime_destroy(out.value)
+            raise
+        self._handle = out.value
+        _live_sessions.add(self)
+
+    # ---- callback bridge ----------------------------------------------------------------------------------------
+
+    def _deliver(self, _session: Optional[int], event: Optional[int], _user_data: Optional[int]) -> None:
+        """azaudio_realtime_event_fn: runs on the library's I/O thread. Never lets an exception reach C."""
+        try:
+            if not event:
+                return
+            copied = RealtimeEvent._copy(event)
+            if copied.type == EventType.CLOSED:
+                self._closed_event.set()
+            if self._callback_failed or self._on_event is None:
+                return
+            self._on_event(copied)
+        except BaseException as error:  # noqa: BLE001 - must not unwind through C
+            with self._lock:
+                if self._pending is None:
+                    self._pending = error
+                self._callback_failed = True
+            if _session:
+                n.lib.azaudio_realtime_close(_session)
+
+    def _raise_pending(self) -> None:
+        with self._lock:
+            error, self._pending = self._pending, None
+        if error is not None:
+            raise error
+
+    # ---- plumbing -------------------------------------------------------------------------------------------------
+
+    def _live(self) -> int:
+        self._raise_pending()
+        handle = self._handle
+        if handle is None:
+            raise ClosedError(n.AZAUDIO_ERR_CLOSED, "the realtime session was destroyed")
+        return handle
+
+    def _check(self, code: int) -> None:
+        if code != n.AZAUDIO_OK:
+            raise last_error(code)
+
+    @property
+    def protocol(self) -> str:
+        """"ga" or "preview"."""
+        return "preview" if self._options.struct.protocol == n.AZAUDIO_REALTIME_PREVIEW else "ga"
+
+    @property
+    def deployment(self) -> str:
+        """The realtime deployment's name."""
+        return n.text(self._options.struct.deployment)
+
+    @property
+    def input_format(self) -> str:
+        """The format send_audio() takes: "pcm16" (24 kHz), "g711_ulaw" or "g711_alaw" (8 kHz)."""
+        return next(k for k, v in AUDIO_FORMATS.items() if v == self._input_format)
+
+    @property
+    def output_format(self) -> str:
+        """The format of AUDIO_DELTA events' audio."""
+        return next(k for k, v in AUDIO_FORMATS.items() if v == self._output_format)
+
+    @property
+    def callback_mode(self) -> bool:
+        """Whether events go to on_event (True) or wait to be pulled (False)."""
+        return self._on_event is not None
+
+    @property
+    def closed(self) -> bool:
+        """Whether the session has ended: its CLOSED event was delivered or taken, or it was destroyed."""
+        return self._handle is None or self._closed_event.is_set()
+
+    # ---- sending ------------------------------------------------------------------------------------------------
+
+    def send_audio(self, audio: Buffer) -> None:
+        """Queue caller audio (input_audio_buffer.append) in the session's input format: bytes-like, or a numpy
+        array (int16 for pcm16, uint8 codes for G.711). Non-blocking; raises BusyError when the send queue is full
+        (the audio was not queued), ClosedError after the session ended."""
+        handle = self._live()
+        dtype = "int16" if self._input_format == n.AZAUDIO_FORMAT_PCM16 else "uint8"
+        array_dtype = getattr(audio, "dtype", None)
+        if array_dtype is not None and str(array_dtype) != dtype:
+            hint = "" if dtype == "int16" else " (encode PCM with azaudio.audio.ulaw_encode / alaw_encode first)"
+            raise _invalid(f"a {self.input_format} session takes {dtype} arrays, not {array_dtype}{hint}")
+        view = _Input(audio, dtype)
+        if view.size == 0:
+            return
+        self._check(n.lib.azaudio_realtime_send_audio(handle, view.address, view.size))
+
+    def commit(self) -> None:
+        """End the caller's turn (input_audio_buffer.commit); needed with turn_detection=None."""
+        self._check(n.lib.azaudio_realtime_commit(self._live()))
+
+    def clear(self) -> None:
+        """Drop uncommitted caller audio (input_audio_buffer.clear)."""
+        self._check(n.lib.azaudio_realtime_clear(self._live()))
+
+    def create_response(self, response: Optional[Mapping[str, Any]] = None, **overrides: Any) -> None:
+        """Ask for a response (response.create). Per-response settings go in ``response`` (a dict) and/or as
+        keyword arguments, e.g. ``create_response(instructions="Answer in French.")``."""
+        settings: Optional[dict[str, Any]] = None
+        if response is not None or overrides:
+            settings = {**(dict(response) if response is not None else {}), **overrides}
+        self._check(n.lib.azaudio_realtime_create_response(self._live(), _json_object(settings)))
+
+    def cancel_response(self) -> None:
+        """Cancel the response in progress (response.cancel)."""
+        self._check(n.lib.azaudio_realtime_cancel_response(self._live()))
+
+    def update_session(self, session: Union[Mapping[str, Any], str]) -> None:
+        """Send session.update with these settings (a dict in the session's protocol shape)."""
+        self._check(n.lib.azaudio_realtime_update_session(self._live(), _json_object(session)))
+
+    def create_text_item(self, role: str, text: str) -> None:
+        """Add a text message to the conversation (conversation.item.create); role "user", "assistant" or
+        "system"."""
+        self._check(n.lib.azaudio_realtime_create_text_item(self._live(), n.encode(role), n.encode(text)))
+
+    def send_function_output(self, call_id: str, output: Union[str, Mapping[str, Any], Sequence[Any]]) -> None:
+        """Answer a FUNCTION_CALL event's ``call_id`` with ``output`` (a string, or a value sent as JSON). Follow
+        with create_response() for the model to go on."""
+        text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
+        self._check(n.lib.azaudio_realtime_send_function_output(self._live(), n.encode(call_id), n.encode(text)))
+
+    def truncate(self, item_id: str, audio_end_ms: int, content_index: int = 0) -> None:
+        """Cut an assistant audio item at ``audio_end_ms`` (what the listener really heard; the library clamps it
+        to the audio received). InvalidArgumentError if no audio of that item was received."""
+        if isinstance(audio_end_ms, bool) or not isinstance(audio_end_ms, int) or not 0 <= audio_end_ms < 2**32:
+            raise _invalid(f"audio_end_ms is {audio_end_ms!r}; it must be an integer >= 0")
+        if isinstance(content_index, bool) or not isinstance(content_index, int) \
+                or not 0 <= content_index <= _INT32_MAX:
+            raise _invalid(f"content_index is {content_index!r}; it must be an integer >= 0")
+        self._check(n.lib.azaudio_realtime_truncate(self._live(), n.encode(item_id), content_index, audio_end_ms))
+
+    def delete_item(self, item_id: str) -> None:
+        """Remove an item from the conversation (conversation.item.delete)."""
+        self._check(n.lib.azaudio_realtime_delete_item(self._live(), n.encode(item_id)))
+
+    def send_event(self, event: Union[Mapping[str, Any], str]) -> None:
+        """Send any client event: a dict (or JSON text) with a "type"."""
+        self._check(n.lib.azaudio_realtime_send_event_json(self._live(), _json_object(event)))
+
+    # ---- receiving ----------------------------------------------------------------------------------------------
+
+    def next_event(self, timeout: Optional[float] = None) -> Optional[RealtimeEvent]:
+        """Take the next event (pull mode), waiting up to ``timeout`` seconds (None: as long as it takes; 0: do not
+        wait). Returns None if none came in time. Raises ClosedError once the CLOSED event was taken, and
+        InvalidStateError in callback mode. On the main thread the wait is cut into short slices so that Ctrl-C
+        raises KeyboardInterrupt promptly (the event stays queued)."""
+        handle = self._live()
+        if timeout is not None and timeout < 0:
+            raise _invalid(f"timeout is {timeout}; it must be >= 0 seconds or None")
+        deadline = None if timeout is None else time.monotonic() + timeout
+        sliced = threading.current_thread() is threading.main_thread()
+        out = ctypes.c_void_p()
+        while True:
+            remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
+            wait = remaining if not sliced else (_WAIT_SLICE if remaining is None else min(_WAIT_SLICE, remaining))
+            wait_ms = -1 if wait is None else min(int(wait * 1000), _INT32_MAX)
+            code = n.lib.azaudio_realtime_next_event(handle, ctypes.byref(out), wait_ms)
+            if code == n.AZAUDIO_OK:
+                break
+            if code == n.AZAUDIO_ERR_TIMEOUT:
+                self._raise_pending()
+                if remaining is not None and remaining <= wait_ms / 1000:
+                    return None
+                continue
+            if code == n.AZAUDIO_ERR_CLOSED:
+                self._closed_event.set()
+            raise last_error(code)
+        try:
+            event = RealtimeEvent._copy(out.value) if out.value else None
+        finally:
+            n.lib.azaudio_realtime_event_free(out.value)
+        if event is not None and event.type == EventType.CLOSED:
+            self._closed_event.set()
+        return event
+
+    def events(self, timeout: Optional[float] = None) -> Iterator[RealtimeEvent]:
+        """Iterate over the session's events (pull mode) as they arrive; the iteration ends after the CLOSED event,
+        or when no event came within ``timeout`` seconds (None: wait as long as it takes; 0: only what is already
+        waiting, handy once per frame of a game loop). Ends at once if the CLOSED event was already taken."""
+        while True:
+            try:
+                event = self.next_event(timeout)
+            except ClosedError:
+                return
+            if event is None:
+                return
+            yield event
+            if event.type == EventType.CLOSED:
+                return
+
+    def wait_closed(self, timeout: Optional[float] = None) -> bool:
+        """Wait until the session has ended (the CLOSED event was delivered or taken); True if it has. Meant for
+        callback mode; in pull mode it is what events() ending tells. Re-raises an exception from on_event."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while not self._closed_event.is_set():
+            self._raise_pending()
+            if self._handle is None:
+                break
+            remaining = None if deadline is None else deadline - time.monotonic()
+            if remaining is not None and remaining <= 0:
+                break
+            self._closed_event.wait(_WAIT_SLICE if remaining is None else min(_WAIT_SLICE, remaining))
+        self._raise_pending()
+        return self._closed_event.is_set()
+
+    # ---- lifetime -----------------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Start closing the session (WebSocket close 1000) and return at once; a CLOSED event follows, which ends
+        events(). Safe from any thread, including on_event, and more than once. Does not raise a pending callback
+        exception (the next other call does)."""
+        handle = self._handle
+        if handle is not None:
+            n.lib.azaudio_realtime_close(handle)
+
+    def destroy(self) -> None:
+        """Close the session if needed and free it (what leaving the ``with`` block does): when it returns,
+        on_event is not running and will not run again. Events already taken stay valid. Calling it twice is
+        allowed."""
+        with self._lock:
+            handle, self._handle = self._handle, None
+        if handle is not None:
+            n.lib.azaudio_realtime_destroy(handle)
+
+    def __enter__(self) -> "RealtimeSession":
+        return self
+
+    def __exit__(
+        self, kind: Optional[type[BaseException]], value: Optional[BaseException], tb: Optional[TracebackType]
+    ) -> None:
+        self.destroy()
+        if kind is None:
+            self._raise_pending()
+
+    def __del__(self) -> None:
+        try:
+            self.destroy()
+        except Exception:  # noqa: BLE001 - interpreter shutdown
+            pass
+
+    def __repr__(self) -> str:
+        state = "closed" if self.closed else "open"
+        return f"<azaudio.RealtimeSession {self.deployment} ({self.protocol}, {state})>"
