@@ -4,8 +4,10 @@ import Glibc
 
 /// Turns the C client options into the engine's validated configuration.
 enum ClientOptions {
-    /// The size of azaudio_client_options in the first release; callers must declare at least this much.
-    static let minimumSize = MemoryLayout<azaudio_client_options>.size
+    /// The end of the last field of azaudio_client_options in the first release (0.1.0); callers must declare at
+    /// least this much. Frozen: fields appended later are read only when the caller's struct_size covers them.
+    static let minimumSize = MemoryLayout<azaudio_client_options>.offset(of: \azaudio_client_options.log_level)!
+        + MemoryLayout<Int32>.size
 
     static var defaults: azaudio_client_options {
         var o = azaudio_client_options()

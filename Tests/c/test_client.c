@@ -4,6 +4,7 @@
 #include "check.h"
 
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,6 +105,18 @@ TEST(create_accepts_a_larger_struct_from_a_newer_header) {
     bigger.known.api_key = "k";
     azaudio_client *c = NULL;
     CHECK_RESULT(azaudio_client_create(&bigger.known, &c), AZAUDIO_OK);
+    azaudio_client_destroy(c);
+}
+
+TEST(create_reads_only_the_declared_fields_of_the_first_release_struct) {
+    /* A caller may declare the struct up to its last field (no tail padding): the library must accept it. */
+    azaudio_client_options o;
+    azaudio_client_options_init(&o);
+    o.endpoint = "https://x.openai.azure.com";
+    o.api_key = "k";
+    o.struct_size = (uint32_t)(offsetof(azaudio_client_options, log_level) + sizeof o.log_level);
+    azaudio_client *c = NULL;
+    CHECK_RESULT(azaudio_client_create(&o, &c), AZAUDIO_OK);
     azaudio_client_destroy(c);
 }
 
@@ -320,6 +333,7 @@ int main(void) {
     RUN(create_rejects_null_options_and_null_out);
     RUN(create_rejects_struct_size_zero_or_too_small);
     RUN(create_accepts_a_larger_struct_from_a_newer_header);
+    RUN(create_reads_only_the_declared_fields_of_the_first_release_struct);
     RUN(create_rejects_missing_endpoint);
     RUN(create_rejects_malformed_endpoints_with_clear_messages);
     RUN(create_normalises_every_pasted_endpoint_form);
