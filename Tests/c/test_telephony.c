@@ -13,11 +13,14 @@
 #include <stdint.h>
 #include <sys/wait.h>
 
-#define SPEED 4 /* the emulator's --speed above: the examples run at the same pace */
+#define SPEED 4           /* the emulator's --speed above */
+#define EXAMPLE_SPEEDUP 2 /* the examples' clock: slow enough for the emulator's recognition to keep up */
 
 static azaudio_client *client;
 static uint8_t *speech_pcm; /* "what time is it" spoken at 24 kHz, PCM16 */
 static size_t speech_size;
+static uint8_t *question_pcm; /* a longer question (a longer reply to talk over), 24 kHz PCM16 */
+static size_t question_size;
 
 /* A long reply: about 6 s of audio, 1.5 s of streaming at --speed 4. */
 static const char *LONG_TEXT =
@@ -667,15 +670,17 @@ static int run_capture(const char *cmd, char *out, size_t size) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* A call: the question, 1.2 s of silence (the reply starts), the caller talking over it, then silence. */
+/* A call: the question, 6 s of silence (the reply starts), the caller talking over it, then silence. */
 static int write_call_wav(const char *path, uint32_t rate) {
-    size_t n = 0;
+    size_t n = 0, q = 0;
     int16_t *speech = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
-    size_t gap = rate * 12 / 10, tail = rate * 4;
-    size_t total = n + gap + n + tail;
+    int16_t *question = resample((const int16_t *)question_pcm, question_size / 2, 24000, rate, &q);
+    size_t gap = rate * 6, tail = rate * 2;
+    size_t total = q + gap + n + tail;
     int16_t *call = calloc(total, sizeof *call);
-    memcpy(call, speech, n * sizeof *call);
-    memcpy(call + n + gap, speech, n * sizeof *call);
+    memcpy(call, question, q * sizeof *call);
+    memcpy(call + q + gap, speech, n * sizeof *call);
+    free(question);
     azaudio_wav_info info;
     azaudio_wav_info_init(&info);
     info.sample_rate = rate;
@@ -696,7 +701,7 @@ TEST(phone_bridge_example_runs_a_call_with_barge_in) {
     snprintf(out, sizeof out, "/tmp/azaudio_test_call_reply_%ld.wav", (long)getpid());
     CHECK(write_call_wav(in, 8000)); /* PCM16 8 kHz: the example converts it to mu-law with the kit */
     emulator_reset();
-    snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, SPEED);
+    snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, EXAMPLE_SPEEDUP);
     int rc = run_capture(cmd, log, sizeof log);
     printf("%s", log);
     CHECK(rc == 0);
@@ -728,7 +733,7 @@ TEST(game_voice_example_runs_48k_in_and_out) {
     snprintf(out, sizeof out, "/tmp/azaudio_test_speaker_%ld.wav", (long)getpid());
     CHECK(write_call_wav(in, 48000));
     emulator_reset();
-    snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, SPEED);
+    snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, EXAMPLE_SPEEDUP);
     int rc = run_capture(cmd, log, sizeof log);
     printf("%s", log);
     CHECK(rc == 0);
@@ -765,6 +770,11 @@ int main(int argc, char **argv) {
         fprintf(stderr, "setup: %s\n", azaudio_last_error());
         return 2;
     }
+    if (azaudio_speak_to_buffer(client, "Please tell me about the weather in Oslo tomorrow morning and whether I "
+                                "will need an umbrella.", &so, &question_pcm, &question_size) != AZAUDIO_OK) {
+        fprintf(stderr, "setup: %s\n", azaudio_last_error());
+        return 2;
+    }
     RUN_SELECTED(barge_in_truncates_at_the_played_position);
     RUN_SELECTED(barge_in_clamps_the_position_to_the_audio_received);
     RUN_SELECTED(barge_in_sends_no_truncate_when_nothing_was_played);
@@ -781,6 +791,7 @@ int main(int argc, char **argv) {
     RUN_SELECTED(phone_bridge_example_runs_a_call_with_barge_in);
     RUN_SELECTED(game_voice_example_runs_48k_in_and_out);
     azaudio_free(speech_pcm);
+    azaudio_free(question_pcm);
     azaudio_client_destroy(client);
     rest_teardown();
     return check_summary();
