@@ -932,7 +932,10 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
 #define AZAUDIO_EVENT_CONVERSATION_CREATED          31
 #define AZAUDIO_EVENT_CLOSED                        32  /* the session ended: close_code, text: reason. Always the
                                                            last event; made by the library */
-#define AZAUDIO_EVENT_PLAYBACK_FLUSH                33  /* drop the reply audio queued for playback (barge-in) */
+#define AZAUDIO_EVENT_PLAYBACK_FLUSH                33  /* drop the reply audio queued for playback (barge-in);
+                                                           item_id, audio_ms: where the item's audio now ends
+                                                           (0: nothing was played, nothing truncated). Made by
+                                                           the library; name "playback_flush" */
 
 /* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
  * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
@@ -995,7 +998,53 @@ typedef struct azaudio_realtime_options {
     uint32_t max_event_queue;
     /* Milliseconds that connect() waits for the session to be ready. Default 30000. */
     uint32_t connect_timeout_ms;
+
+    /* ---- Fields below were appended after 0.1.0: audio in the caller's own format, barge-in. ---- */
+
+    /* The caller's side of the audio when it is not the session's format (input_audio_format and
+     * output_audio_format stay what goes over the network: 24 kHz PCM16 or 8 kHz G.711).
+     *
+     * caller_input_format / caller_input_rate: what azaudio_realtime_send_audio() takes. AZAUDIO_FORMAT_PCM16,
+     * _ULAW or _ALAW at 8000, 16000, 24000 or 48000 Hz (rate 0: 24000 for PCM16, 8000 for G.711).
+     * AZAUDIO_CALLER_FORMAT_SESSION (0, the default): the session's input format, sent as is.
+     * Audio already in the session's format and rate (e.g. 8 kHz mu-law to a g711_ulaw session) passes straight
+     * through: no decoding, no resampling, no copy beyond the base64 encoding every append needs. Anything else
+     * is decoded, resampled with the audio kit's streaming resampler (its state kept for the whole session, so
+     * frame borders cause no clicks; output trails input by the resampler latency, 1.33 to 4 ms) and encoded to
+     * the session's format. azaudio_realtime_commit() first sends the few ms the resampler still holds;
+     * azaudio_realtime_clear() drops them.
+     *
+     * caller_output_format / caller_output_rate: what AUDIO_DELTA events carry (azaudio_realtime_event_audio()),
+     * converted from the session's output format the same way; their JSON keeps the audio as the service sent it.
+     * At the end of each item's audio, the last ms the resampler held come in one more AUDIO_DELTA made by the
+     * library (its JSON has "library":"resampler_tail") just before AUDIO_DONE, so a reply of N ms gives N ms.
+     * AZAUDIO_CALLER_FORMAT_SESSION (0, the default): the session's output format.
+     *
+     * Positions in milliseconds (azaudio_realtime_truncate(), azaudio_realtime_audio_played(), audio_ms) are the
+     * same in either format. If a later session.update changes the session's formats, the conversions follow what
+     * the service confirms. */
+    int32_t caller_input_format;
+    uint32_t caller_input_rate;
+    int32_t caller_output_format;
+    uint32_t caller_output_rate;
+
+    /* Barge-in at the played position: 1 (default) or 0. When the service reports that the caller started speaking
+     * (SPEECH_STARTED) while a response is running or its audio is not all played (see
+     * azaudio_realtime_audio_played()), the library, on its I/O thread as it reads the event:
+     *  - cancels the running response (response.cancel), unless the session's turn detection already does
+     *    (vad_interrupt_response = 1, the default: the service cancels it itself);
+     *  - sends conversation.item.truncate for the reply item being played, at the position the host reported
+     *    played, clamped to the audio received for it; with nothing reported played it sends no truncate;
+     *  - delivers AZAUDIO_EVENT_PLAYBACK_FLUSH right after SPEECH_STARTED (both delivery modes): drop the audio
+     *    queued for playback. Its item_id is the cut item and audio_ms the truncation position (0 when nothing was
+     *    played). Audio deltas of the cut item (or the interrupted response) still in flight are not delivered.
+     * Each item is cut at most once. A send the full queue refuses is reported as an ERROR event with code
+     * "barge_in_failed". With 0 the library does none of this; the host may call azaudio_realtime_truncate(). */
+    int32_t barge_in;
 } azaudio_realtime_options;
+
+/* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */
+#define AZAUDIO_CALLER_FORMAT_SESSION 0
 
 /* Fills *options with the defaults above and sets struct_size. AZAUDIO_ERR_INVALID_ARGUMENT if options is NULL. */
 azaudio_result azaudio_realtime_options_init(azaudio_realtime_options *options);
@@ -1006,13 +1055,17 @@ azaudio_result azaudio_realtime_options_init(azaudio_realtime_options *options);
  * session.updated events are delivered first). Errors: AZAUDIO_ERR_INVALID_ARGUMENT (bad options, checked
  * before connecting), AZAUDIO_ERR_AUTH / _NOT_FOUND / _RATE_LIMITED / _HTTP (the handshake's HTTP status and
  * Azure error; see azaudio_client_last_error()), AZAUDIO_ERR_BAD_REQUEST (the service rejected the session
- * settings), AZAUDIO_ERR_NETWORK, _TLS, _TIMEOUT, _PROTOCOL. */
+ * settings), AZAUDIO_ERR_NETWORK, _TLS, _TIMEOUT, _PROTOCOL.
+ * AZAUDIO_ERR_UNSUPPORTED: the audio formats the service confirmed in session.updated (read from either protocol's
+ * shape) are not the ones asked for, e.g. pcm16 where g711_ulaw was asked: the audio would be misread as noise,
+ * so the session is closed; the message names both formats. */
 azaudio_result azaudio_realtime_connect(azaudio_client *client, const azaudio_realtime_options *options,
                                         azaudio_realtime_session **out_session);
 
-/* Queues caller audio (input_audio_buffer.append) in the session's input format: any number of bytes (PCM16 must be
- * whole samples). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
- * queued: retry or drop it), AZAUDIO_ERR_CLOSED after the session ended. */
+/* Queues caller audio (input_audio_buffer.append) in the session's input format, or in caller_input_format /
+ * caller_input_rate when set (converted on the way, see azaudio_realtime_options): any number of bytes (PCM16 must
+ * be whole samples). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
+ * queued, nor taken into the converter: retry or drop it), AZAUDIO_ERR_CLOSED after the session ended. */
 azaudio_result azaudio_realtime_send_audio(azaudio_realtime_session *session, const void *audio, size_t size);
 
 /* input_audio_buffer.commit: ends the caller's turn (needed with AZAUDIO_TURN_NONE). */
@@ -1045,6 +1098,15 @@ azaudio_result azaudio_realtime_send_function_output(azaudio_realtime_session *s
 azaudio_result azaudio_realtime_truncate(azaudio_realtime_session *session, const char *item_id,
                                          int32_t content_index, uint32_t audio_end_ms);
 
+/* Reports that the host has played `played_ms` milliseconds of the reply item's audio in all (counted from the
+ * item's first audio; the same in the session's and the caller's output format). Barge-in truncates there (see
+ * azaudio_realtime_options.barge_in). Call it as playback advances, e.g. per frame written to the sound card or
+ * RTP stream; a value below an earlier report for the item is ignored. Thread-safe, non-blocking, sends nothing.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL session or item_id; no audio of the item was received, e.g. a
+ * response id was given), AZAUDIO_ERR_INVALID_STATE (a session that never connected). */
+azaudio_result azaudio_realtime_audio_played(azaudio_realtime_session *session, const char *item_id,
+                                             uint32_t played_ms);
+
 /* conversation.item.delete. */
 azaudio_result azaudio_realtime_delete_item(azaudio_realtime_session *session, const char *item_id);
 
@@ -1075,8 +1137,8 @@ const char *azaudio_realtime_event_name(const azaudio_realtime_event *event);
 const char *azaudio_realtime_event_json(const azaudio_realtime_event *event);
 /* The event's text: a delta, transcript, text, function arguments, or an error / close / cancel message. */
 const char *azaudio_realtime_event_text(const azaudio_realtime_event *event);
-/* AUDIO_DELTA: the decoded audio bytes in the session's output format; stores their count in *size. Other
- * events: NULL and 0. */
+/* AUDIO_DELTA: the decoded audio bytes in the session's output format (in caller_output_format / _rate when set);
+ * stores their count in *size. Other events: NULL and 0. */
 const uint8_t *azaudio_realtime_event_audio(const azaudio_realtime_event *event, size_t *size);
 /* The item the event is about (audio, transcript, speech and item events). */
 const char *azaudio_realtime_event_item_id(const azaudio_realtime_event *event);
@@ -1093,7 +1155,7 @@ const char *azaudio_realtime_event_status(const azaudio_realtime_event *event);
 const char *azaudio_realtime_event_usage_json(const azaudio_realtime_event *event);
 /* ERROR, INPUT_TRANSCRIPTION_FAILED: the service's error code (e.g. "session_expired"). */
 const char *azaudio_realtime_event_error_code(const azaudio_realtime_event *event);
-/* SPEECH_STARTED / SPEECH_STOPPED / ITEM_TRUNCATED: position in ms; others -1. */
+/* SPEECH_STARTED / SPEECH_STOPPED / ITEM_TRUNCATED / PLAYBACK_FLUSH: position in ms; others -1. */
 int64_t azaudio_realtime_event_audio_ms(const azaudio_realtime_event *event);
 /* CLOSED: the WebSocket close code (1000 normal, 1001 going away / session expired, 1006 connection lost...). */
 int32_t azaudio_realtime_event_close_code(const azaudio_realtime_event *event);

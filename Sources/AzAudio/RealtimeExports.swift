@@ -62,12 +62,12 @@ public func azaudio_realtime_send_audio(_ session: OpaquePointer!, _ audio: Unsa
 
 @c @implementation
 public func azaudio_realtime_commit(_ session: OpaquePointer!) -> azaudio_result {
-    withSession(session, "azaudio_realtime_commit") { s throws(AzError) in try s.send(json: RealtimeClientEvents.commit) }
+    withSession(session, "azaudio_realtime_commit") { s throws(AzError) in try s.commit() }
 }
 
 @c @implementation
 public func azaudio_realtime_clear(_ session: OpaquePointer!) -> azaudio_result {
-    withSession(session, "azaudio_realtime_clear") { s throws(AzError) in try s.send(json: RealtimeClientEvents.clear) }
+    withSession(session, "azaudio_realtime_clear") { s throws(AzError) in try s.clear() }
 }
 
 @c @implementation
@@ -132,6 +132,15 @@ public func azaudio_realtime_truncate(
         let item = try nonEmptyString(itemID, "item_id")
         guard contentIndex >= 0 else { throw .invalidArgument("content_index is negative") }
         try s.truncate(itemID: item, contentIndex: Int(contentIndex), audioEndMs: Int(audioEndMs))
+    }
+}
+
+@c @implementation
+public func azaudio_realtime_audio_played(
+    _ session: OpaquePointer!, _ itemID: UnsafePointer<CChar>!, _ playedMs: UInt32
+) -> azaudio_result {
+    withSession(session, "azaudio_realtime_audio_played") { s throws(AzError) in
+        try s.audioPlayed(itemID: try nonEmptyString(itemID, "item_id"), ms: Int(playedMs))
     }
 }
 

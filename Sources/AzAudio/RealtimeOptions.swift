@@ -3,7 +3,9 @@ import CAzAudio
 
 /// Turns the C realtime options into the engine's.
 enum RealtimeOptions {
-    static let minimumSize = MemoryLayout<azaudio_realtime_options>.size
+    /// The struct as 0.1.0 declared it (up to connect_timeout_ms): programs built then stay valid; the fields
+    /// appended since take their defaults.
+    static let minimumSize = MemoryLayout<azaudio_realtime_options>.offset(of: \.caller_input_format)!
 
     static var defaults: azaudio_realtime_options {
         var o = azaudio_realtime_options()
@@ -20,6 +22,11 @@ enum RealtimeOptions {
         o.max_send_queue_bytes = 1 << 20
         o.max_event_queue = 4096
         o.connect_timeout_ms = 30_000
+        o.caller_input_format = AZAUDIO_CALLER_FORMAT_SESSION
+        o.caller_input_rate = 0
+        o.caller_output_format = AZAUDIO_CALLER_FORMAT_SESSION
+        o.caller_output_rate = 0
+        o.barge_in = 1
         return o
     }
 
@@ -78,6 +85,9 @@ enum RealtimeOptions {
         options.maxSendQueueBytes = Int(o.max_send_queue_bytes)
         options.maxEventQueue = Int(o.max_event_queue)
         options.connectTimeoutMs = o.connect_timeout_ms == 0 ? 30_000 : o.connect_timeout_ms
+        options.callerInput = try callerFormat(o.caller_input_format, o.caller_input_rate, "caller_input")
+        options.callerOutput = try callerFormat(o.caller_output_format, o.caller_output_rate, "caller_output")
+        options.bargeIn = try flag(o.barge_in, "barge_in")
         try options.validate()
         return options
     }
@@ -91,6 +101,32 @@ enum RealtimeOptions {
             throw .invalidArgument(
                 "options->\(name) is \(value); use AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
+    }
+
+    /// A caller-side format: nil for AZAUDIO_CALLER_FORMAT_SESSION; rate 0 is the format's session rate.
+    private static func callerFormat(_ format: Int32, _ rate: UInt32, _ name: String) throws(AzError)
+        -> AudioStreamFormat?
+    {
+        let kit: AudioFormat
+        switch format {
+        case AZAUDIO_CALLER_FORMAT_SESSION:
+            guard rate == 0 else {
+                throw .invalidArgument("options->\(name)_rate is \(rate) but \(name)_format is "
+                    + "AZAUDIO_CALLER_FORMAT_SESSION: set the format too")
+            }
+            return nil
+        case AZAUDIO_FORMAT_PCM16: kit = .pcm16
+        case AZAUDIO_FORMAT_ULAW: kit = .ulaw
+        case AZAUDIO_FORMAT_ALAW: kit = .alaw
+        default:
+            throw .invalidArgument("options->\(name)_format is \(format); use AZAUDIO_CALLER_FORMAT_SESSION, "
+                + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
+        }
+        let hz = rate == 0 ? (kit == .pcm16 ? 24000 : 8000) : Int(rate)
+        guard Resampler.supportedRates.contains(hz) else {
+            throw .invalidArgument("options->\(name)_rate is \(rate); use 8000, 16000, 24000 or 48000 (0: the session rate)")
+        }
+        return AudioStreamFormat(kit, rate: hz)
     }
 
     private static func flag(_ value: Int32, _ name: String) throws(AzError) -> Bool {

@@ -27,9 +27,11 @@ public enum RealtimeClientEvents {
         return #"{"type":"response.create","response":"# + responseJSON + "}"
     }
 
-    public static func cancelResponse(_ responseID: String?) -> String {
-        guard let responseID else { return #"{"type":"response.cancel"}"# }
-        return #"{"type":"response.cancel","response_id":"# + JSONWriter.quote(responseID) + "}"
+    public static func cancelResponse(_ responseID: String?, eventID: String? = nil) -> String {
+        var fields = [#""type":"response.cancel""#]
+        if let eventID { fields.append(#""event_id":"# + JSONWriter.quote(eventID)) }
+        if let responseID { fields.append(#""response_id":"# + JSONWriter.quote(responseID)) }
+        return "{" + fields.joined(separator: ",") + "}"
     }
 
     /// `conversation.item.create` with a text message. `role` is user, assistant or system; GA and preview both
@@ -46,8 +48,9 @@ public enum RealtimeClientEvents {
             + JSONWriter.quote(callID) + #","output":"# + JSONWriter.quote(output) + "}}"
     }
 
-    public static func truncate(itemID: String, contentIndex: Int, audioEndMs: Int) -> String {
-        #"{"type":"conversation.item.truncate","item_id":"# + JSONWriter.quote(itemID)
+    public static func truncate(itemID: String, contentIndex: Int, audioEndMs: Int, eventID: String? = nil) -> String {
+        let id = eventID.map { #""event_id":"# + JSONWriter.quote($0) + "," } ?? ""
+        return #"{"type":"conversation.item.truncate","# + id + #""item_id":"# + JSONWriter.quote(itemID)
             + #","content_index":\#(contentIndex),"audio_end_ms":\#(audioEndMs)}"#
     }
 

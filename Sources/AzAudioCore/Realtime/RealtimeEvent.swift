@@ -129,3 +129,40 @@ public struct RealtimeEvent: Sendable {
         return e
     }
 }
+
+extension RealtimeEvent {
+    /// The library's name for `playbackFlush` events (what `azaudio_realtime_event_name` gives).
+    public static let playbackFlushName = "playback_flush"
+
+    /// A library-made `playbackFlush`: drop the queued playback of `itemID`, whose audio now ends at `audioMs`
+    /// (the truncation position; 0 when nothing was played and so nothing truncated).
+    public static func playbackFlush(itemID: String, responseID: String, audioMs: Int, truncated: Bool,
+                                     cancelled: Bool) -> RealtimeEvent {
+        var e = RealtimeEvent(kind: .playbackFlush, type: playbackFlushName,
+            json: #"{"type":"playback_flush","item_id":"# + JSONWriter.quote(itemID) + #","response_id":"#
+                + JSONWriter.quote(responseID) + #","audio_end_ms":\#(audioMs),"truncated":\#(truncated),"#
+                + #""response_cancelled":\#(cancelled)}"#)
+        e.itemID = itemID
+        e.responseID = responseID
+        e.audioMs = Int64(audioMs)
+        e.isLocal = true
+        return e
+    }
+
+    /// A library-made audio delta carrying the converted audio the resampler still held when the item's audio
+    /// ended (sent just before the audio done event).
+    static func audioTail(of done: RealtimeEvent, audio: AudioBytes, protocol kind: RealtimeProtocol) -> RealtimeEvent {
+        let type = kind.isPreview ? "response.audio.delta" : "response.output_audio.delta"
+        var e = RealtimeEvent(kind: .audioDelta, type: type,
+            json: #"{"type":"# + JSONWriter.quote(type) + #","item_id":"# + JSONWriter.quote(done.itemID)
+                + #","response_id":"# + JSONWriter.quote(done.responseID) + #","library":"resampler_tail"}"#)
+        e.itemID = done.itemID
+        e.responseID = done.responseID
+        e.contentIndex = done.contentIndex
+        e.outputIndex = done.outputIndex
+        e.audio = audio
+        e.isLocal = true
+        return e
+    }
+}
+

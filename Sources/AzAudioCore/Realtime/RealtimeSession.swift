@@ -3,8 +3,18 @@ import Glibc
 /// A realtime session: one WebSocket on a shared event loop, the session handshake, sending, and delivery of
 /// decoded events either to a handler on the loop thread or to a bounded queue that any thread pulls from.
 ///
-/// Threads: `send*`, `truncate`, `close`, `nextEvent` and `detach` are safe from any thread, including from the
-/// handler. The handler runs on the loop thread, one event at a time, in order.
+/// Audio formats: with `options.callerInput` / `callerOutput` set, sent audio is converted from the caller's format
+/// to the session's and received audio back (`AudioStreamConverter`, state kept per session). The formats the
+/// service confirms in session.updated are checked against the ones asked for (a mismatch fails `connect`) and
+/// followed afterwards (a later session.update that changes them changes what the conversions read and write).
+///
+/// Barge-in: with `options.bargeIn`, a speech start during a response, or while its audio is not all played,
+/// cancels the response (unless the server does), truncates the item at the position the host reported played
+/// (`audioPlayed`), clamped to the audio received, and delivers a `playbackFlush` event right after the speech
+/// start. All of it happens on the loop thread as the speech start is read, without blocking.
+///
+/// Threads: `send*`, `truncate`, `audioPlayed`, `close`, `nextEvent` and `detach` are safe from any thread,
+/// including from the handler. The handler runs on the loop thread, one event at a time, in order.
 public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Sendable {
     public typealias Handler = (RealtimeEvent) -> Void
 
@@ -32,8 +42,13 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     private var readingPaused = false
     /// Events that arrived before the session was ready; delivered once it is.
     private var early: [RealtimeEvent] = []
-    /// Reply audio received per item, in bytes, to clamp truncation to what really arrived.
-    private var audioBytesByItem: [String: Int] = [:]
+    /// Reply audio received and played per item, the running response: truncation clamping and barge-in.
+    private var playback: BargeInTracker
+    /// The session's audio formats as the service confirmed them (initially as asked).
+    private var wireInput: RealtimeAudioFormat
+    private var wireOutput: RealtimeAudioFormat
+    /// Numbers the event ids of the library's own barge-in events.
+    private var bargeInCount = 0
     /// Function names by item id and call id (preview events omit the name where GA has it).
     private var functionNames: [String: String] = [:]
 
@@ -46,12 +61,26 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     // Outgoing audio events are built in one reused buffer.
     private let sendMutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private var appendBuffer: [UInt8] = []
+    /// Caller input to wire input, under `sendMutex` (nil until needed).
+    private var inputConverter: AudioStreamConverter?
+
+    // Loop thread only: wire output to caller output, and the item whose audio it is converting.
+    private var outputConverter: AudioStreamConverter?
+    private var outputItem: String?
 
     private init(options: RealtimeSessionOptions, handler: Handler?, logger: Logger) {
         self.options = options
         self.handler = handler
         self.pullMode = handler == nil
         self.logger = logger
+        wireInput = options.config.inputFormat
+        wireOutput = options.config.outputFormat
+        var interrupts = false
+        switch options.config.turnDetection {
+        case .serverVAD(_, _, _, _, let interrupt), .semanticVAD(_, _, let interrupt): interrupts = interrupt
+        case .none: interrupts = false
+        }
+        playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.bytesPerMillisecond, serverInterrupts: interrupts)
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
         var attr = pthread_condattr_t()
@@ -153,20 +182,81 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         return connection
     }
 
-    /// Queues caller audio in the session's input format.
+    /// Queues caller audio: in `options.callerInput` if set (converted to the session's input format on the way;
+    /// passed through unchanged when it is that format), else in the session's input format.
+    ///
+    /// With conversion, `.busy` is decided before the audio enters the converter, so audio refused as busy was not
+    /// consumed and may be sent again.
     public func sendAudio(_ audio: UnsafeRawBufferPointer) throws(AzError) {
         guard !audio.isEmpty else { throw .invalidArgument("audio is empty") }
-        if options.config.inputFormat == .pcm16, audio.count % 2 != 0 {
+        lock()
+        let wire = wireInput.stream
+        unlock()
+        let caller = options.callerInput ?? wire
+        if caller.format == .pcm16, audio.count % 2 != 0 {
             throw .invalidArgument("PCM16 audio must be whole 16-bit samples (got \(audio.count) bytes)")
         }
         let connection = try liveConnection()
         pthread_mutex_lock(sendMutex)
         defer { pthread_mutex_unlock(sendMutex) }
+        guard caller != wire else {
+            try sendAppend(audio, on: connection)
+            return
+        }
+        let converter = try inputConverter(from: caller, to: wire)
+        // Refuse before converting, so the converter's state only ever advances for audio that is sent.
+        let bound = WebSocketFrameEncoder.frameSize(
+            payloadCount: 64 + Base64.encodedLength(converter.maxOutputBytes(forInput: audio.count)))
+        let queued = connection.queuedBytes
+        if queued > 0 && queued + bound > options.maxSendQueueBytes {
+            throw AzError(.busy, "the send queue is full (\(queued) bytes waiting, limit \(options.maxSendQueueBytes))")
+        }
+        try converter.convert(audio) { (converted: UnsafeRawBufferPointer) throws(AzError) in
+            if !converted.isEmpty { try sendAppend(converted, on: connection) }
+        }
+    }
+
+    /// Under `sendMutex`: one input_audio_buffer.append of wire-format audio.
+    private func sendAppend(_ audio: UnsafeRawBufferPointer, on connection: WebSocketConnection) throws(AzError) {
         RealtimeClientEvents.appendAudio(audio, into: &appendBuffer)
         let result = appendBuffer.withUnsafeBytes { bytes in
             Result { () throws(AzError) in try connection.send(text: bytes) }
         }
         try result.get()
+    }
+
+    /// Under `sendMutex`: the converter from the caller's input format to the current wire format.
+    private func inputConverter(from caller: AudioStreamFormat, to wire: AudioStreamFormat) throws(AzError)
+        -> AudioStreamConverter
+    {
+        if let existing = inputConverter, existing.from == caller, existing.to == wire { return existing }
+        guard let made = AudioStreamConverter(from: caller, to: wire) else {
+            throw AzError(.unsupported, "cannot convert \(caller) to \(wire)")
+        }
+        inputConverter = made
+        return made
+    }
+
+    /// input_audio_buffer.commit, after the audio the input resampler still holds back (its last few ms).
+    public func commit() throws(AzError) {
+        let connection = try liveConnection()
+        pthread_mutex_lock(sendMutex)
+        defer { pthread_mutex_unlock(sendMutex) }
+        if let converter = inputConverter {
+            try converter.flush { (tail: UnsafeRawBufferPointer) throws(AzError) in
+                if !tail.isEmpty { try sendAppend(tail, on: connection) }
+            }
+        }
+        try connection.send(text: RealtimeClientEvents.commit)
+    }
+
+    /// input_audio_buffer.clear; the input resampler's held-back audio is dropped too.
+    public func clear() throws(AzError) {
+        let connection = try liveConnection()
+        pthread_mutex_lock(sendMutex)
+        defer { pthread_mutex_unlock(sendMutex) }
+        inputConverter?.reset()
+        try connection.send(text: RealtimeClientEvents.clear)
     }
 
     /// Queues a client event (a JSON object with a "type").
@@ -189,12 +279,12 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     @discardableResult
     public func truncate(itemID: String, contentIndex: Int, audioEndMs: Int) throws(AzError) -> Int {
         lock()
-        let received = audioBytesByItem[itemID]
+        let received = playback.receivedBytes(itemID: itemID) ?? 0
+        let receivedMs = playback.receivedMs(itemID: itemID)
         unlock()
-        guard let received, received > 0 else {
+        guard received > 0 else {
             throw .invalidArgument("no audio of item '\(itemID)' was received: nothing to truncate")
         }
-        let receivedMs = received / options.config.outputFormat.bytesPerMillisecond
         let position = max(0, min(audioEndMs, receivedMs))
         try send(json: RealtimeClientEvents.truncate(itemID: itemID, contentIndex: contentIndex, audioEndMs: position))
         return position
@@ -204,7 +294,26 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     public func receivedAudioMs(itemID: String) -> Int {
         lock()
         defer { unlock() }
-        return (audioBytesByItem[itemID] ?? 0) / options.config.outputFormat.bytesPerMillisecond
+        return playback.receivedMs(itemID: itemID)
+    }
+
+    /// The host has played `ms` of the item's audio in all: the position barge-in truncates at. Reports below an
+    /// earlier one are ignored. Throws `.invalidArgument` when no audio of the item was received.
+    public func audioPlayed(itemID: String, ms: Int) throws(AzError) {
+        guard ms >= 0 else { throw .invalidArgument("played ms is negative") }
+        lock()
+        let known = playback.played(itemID: itemID, ms: ms)
+        unlock()
+        guard known else {
+            throw .invalidArgument("no audio of item '\(itemID)' was received: give the item_id of its audio events")
+        }
+    }
+
+    /// Milliseconds of the item's audio the host reported played.
+    public func playedAudioMs(itemID: String) -> Int {
+        lock()
+        defer { unlock() }
+        return playback.playedMs(itemID: itemID)
     }
 
     /// Starts the close handshake; a `closed` event follows.
@@ -280,10 +389,35 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         }
         lock()
         track(&event)
+        if event.kind == .sessionUpdated, let error = followConfirmedSession(event) {
+            // Only during setup: the session is not opened (connect closes it).
+            phase = .failed(error)
+            pthread_cond_broadcast(condition)
+            unlock()
+            return
+        }
+        var reaction = BargeInReaction()
+        if case .ready = phase, event.kind == .speechStarted, options.bargeIn {
+            reaction = bargeIn(after: event)
+        }
+        if event.kind == .audioDelta, playback.shouldDrop(itemID: event.itemID, responseID: event.responseID) {
+            unlock()
+            return  // in flight when the item was cut: the host already flushed it
+        }
+        if event.kind == .error, event.errorCode == "response_cancel_not_active",
+            event.eventID.hasPrefix(Self.bargeInEventPrefix)
+        {
+            unlock()
+            return  // our barge-in cancel crossed the response's end: nothing was left to cancel
+        }
+        unlock()
+        var events = convertOutput(event)
+        events += reaction.events(connection: connection, logger: logger)
+        lock()
         let deliverNow: [RealtimeEvent]
         switch phase {
         case .awaitingCreated:
-            early.append(event)
+            early += events
             deliverNow = []
             if event.kind == .sessionCreated {
                 phase = .awaitingUpdated
@@ -293,7 +427,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             }
             if event.kind == .error && !event.isLocal { fail(with: event) }
         case .awaitingUpdated:
-            early.append(event)
+            early += events
             deliverNow = []
             if event.kind == .sessionUpdated {
                 phase = .ready
@@ -308,7 +442,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             }
             if event.kind == .error && !event.isLocal { fail(with: event) }
         case .ready:
-            deliverNow = [event]
+            deliverNow = events
         case .failed, .closed:
             deliverNow = []
         }
@@ -361,11 +495,16 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         pthread_cond_broadcast(condition)
     }
 
-    /// Under `mutex`: bookkeeping on every event (audio received per item, function names).
+    /// Under `mutex`: bookkeeping on every event (audio received per item, responses, function names).
     private func track(_ event: inout RealtimeEvent) {
         switch event.kind {
         case .audioDelta:
-            audioBytesByItem[event.itemID, default: 0] += event.audio.count
+            playback.audioReceived(itemID: event.itemID, responseID: event.responseID,
+                contentIndex: event.contentIndex, bytes: event.audio.count)
+        case .responseCreated:
+            playback.responseCreated(event.responseID)
+        case .responseDone:
+            playback.responseDone(event.responseID)
         case .outputItemAdded, .outputItemDone:
             if !event.name.isEmpty {
                 if !event.itemID.isEmpty { functionNames[event.itemID] = event.name }
@@ -374,10 +513,127 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         case .functionCall:
             if event.name.isEmpty { event.name = functionNames[event.itemID] ?? functionNames[event.callID] ?? "" }
         case .itemDeleted:
-            audioBytesByItem[event.itemID] = nil
+            playback.itemDeleted(event.itemID)
         default:
             break
         }
+    }
+
+    /// Under `mutex`: follows the formats and turn detection a session.updated confirms. During setup, returns the
+    /// error if the formats are not the ones asked for.
+    private func followConfirmedSession(_ event: RealtimeEvent) -> AzError? {
+        let confirmed = ConfirmedSession(eventJSON: event.json)
+        if case .awaitingUpdated = phase {
+            do throws(AzError) {
+                try confirmed.check(input: options.config.inputFormat, output: options.config.outputFormat)
+            } catch {
+                logger.log(.error, "realtime: \(error.message)")
+                return error
+            }
+            if case .absent = confirmed.output {
+                logger.log(.warn, "realtime: session.updated does not state the audio formats; assuming the ones asked for")
+            }
+        }
+        if case .known(let format) = confirmed.input, format != wireInput {
+            logger.log(.info, "realtime: the session's input audio is now \(format.previewName)")
+            wireInput = format
+        }
+        if case .known(let format) = confirmed.output, format != wireOutput {
+            logger.log(.info, "realtime: the session's output audio is now \(format.previewName)")
+            wireOutput = format
+            playback.wireBytesPerMs = format.bytesPerMillisecond
+        }
+        if let interrupts = confirmed.serverInterrupts { playback.serverInterrupts = interrupts }
+        return nil
+    }
+
+    /// Event ids of the library's barge-in events start with this.
+    static let bargeInEventPrefix = "azaudio_barge_in_"
+
+    /// What a barge-in sends and delivers, decided under `mutex`, carried out after it.
+    private struct BargeInReaction {
+        var outgoing: [String] = []
+        var flush: RealtimeEvent?
+
+        /// Sends the events (loop thread, non-blocking) and returns the flush event to deliver; a send that fails
+        /// becomes a local error event after it.
+        func events(connection: WebSocketConnection, logger: Logger) -> [RealtimeEvent] {
+            var made: [RealtimeEvent] = []
+            if let flush { made.append(flush) }
+            for json in outgoing {
+                do throws(AzError) {
+                    try connection.send(text: json)
+                } catch {
+                    logger.log(.warn, "realtime: barge-in could not send its event: \(error.message)")
+                    made.append(.localError(code: "barge_in_failed", message: "barge-in could not send \(json): \(error.message)"))
+                }
+            }
+            return made
+        }
+    }
+
+    /// Under `mutex`: the user started speaking. Decides the barge-in and resets the output conversion if audio
+    /// is flushed.
+    private func bargeIn(after event: RealtimeEvent) -> BargeInReaction {
+        let decision = playback.speechStarted()
+        var reaction = BargeInReaction()
+        guard !decision.isEmpty else { return reaction }
+        bargeInCount += 1
+        let tag = Self.bargeInEventPrefix + String(bargeInCount)
+        if let id = decision.cancelResponseID {
+            reaction.outgoing.append(RealtimeClientEvents.cancelResponse(id, eventID: tag + "_cancel"))
+        }
+        if let cut = decision.truncate {
+            reaction.outgoing.append(RealtimeClientEvents.truncate(
+                itemID: cut.itemID, contentIndex: cut.contentIndex, audioEndMs: cut.audioEndMs, eventID: tag + "_truncate"))
+        }
+        if let flush = decision.flush {
+            reaction.flush = .playbackFlush(itemID: flush.itemID, responseID: decision.cancelResponseID ?? "",
+                audioMs: flush.audioEndMs, truncated: decision.truncate != nil, cancelled: decision.cancelResponseID != nil)
+            if outputItem == flush.itemID {
+                outputConverter?.reset()
+                outputItem = nil
+            }
+        }
+        logger.log(.info, "realtime: barge-in at \(event.audioMs) ms of input: "
+            + (decision.flush.map { "flush item \($0.itemID) at \($0.audioEndMs) ms played" } ?? "no audio to flush")
+            + (decision.truncate == nil ? ", no truncate" : ", truncate sent")
+            + (decision.cancelResponseID == nil ? "" : ", response cancelled"))
+        return reaction
+    }
+
+    /// Loop thread: converts reply audio to the caller's output format. Returns the events to deliver: the event
+    /// itself, preceded at an item's audio end by a delta with what the resampler still held.
+    private func convertOutput(_ event: RealtimeEvent) -> [RealtimeEvent] {
+        guard let caller = options.callerOutput, event.kind == .audioDelta || event.kind == .audioDone else {
+            return [event]
+        }
+        lock()
+        let wire = wireOutput.stream
+        unlock()
+        guard caller != wire else { return [event] }
+        if outputConverter == nil || outputConverter?.from != wire || outputConverter?.to != caller {
+            outputConverter = AudioStreamConverter(from: wire, to: caller)
+            outputItem = nil
+        }
+        guard let converter = outputConverter else { return [event] }
+        var event = event
+        if event.kind == .audioDelta {
+            if outputItem != event.itemID {
+                converter.reset()
+                outputItem = event.itemID
+            }
+            event.audio = converter.convert(event.audio.buffer) { (bytes: UnsafeRawBufferPointer) -> AudioBytes in
+                AudioBytes.copying(bytes)
+            }
+            return [event]
+        }
+        // Audio done: emit the held-back tail of this item's stream.
+        guard outputItem == event.itemID else { return [event] }
+        outputItem = nil
+        let tail = converter.flush { (bytes: UnsafeRawBufferPointer) -> AudioBytes in AudioBytes.copying(bytes) }
+        guard tail.count > 0 else { return [event] }
+        return [.audioTail(of: event, audio: tail, protocol: options.protocolKind), event]
     }
 
     private func deliver(_ events: [RealtimeEvent]) {

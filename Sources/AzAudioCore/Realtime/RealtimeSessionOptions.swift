@@ -9,6 +9,13 @@ public struct RealtimeSessionOptions: Sendable {
     public var maxEventQueue = 4096
     /// How long connect waits for the session to be ready.
     public var connectTimeoutMs: UInt32 = 30_000
+    /// What `sendAudio` takes when it is not the session's input format: converted on the way (nil: the session's
+    /// input format, sent as is).
+    public var callerInput: AudioStreamFormat?
+    /// What audio deltas carry when it is not the session's output format (nil: the session's output format).
+    public var callerOutput: AudioStreamFormat?
+    /// Barge-in at the played position when the user starts speaking (see `BargeInTracker`).
+    public var bargeIn = true
 
     public init(deployment: String) { self.deployment = deployment }
 
@@ -20,5 +27,7 @@ public struct RealtimeSessionOptions: Sendable {
             throw .invalidArgument("api_version '\(version)' is not a dated version such as 2025-04-01-preview")
         }
         try config.validate(protocol: protocolKind)
+        try callerInput?.validate("caller_input")
+        try callerOutput?.validate("caller_output")
     }
 }

@@ -1,0 +1,162 @@
+/// What to do when the user starts speaking (barge-in): the decision `BargeInTracker.speechStarted()` makes.
+public struct BargeInDecision: Sendable, Equatable {
+    /// Send response.cancel for this response (still running, and the server will not cancel it by itself).
+    public var cancelResponseID: String?
+    /// Send conversation.item.truncate for this item at `audioEndMs` (played, clamped to received; never 0).
+    public var truncate: Truncation?
+    /// Tell the host to drop the playback it has queued for this item; `audioMs` is where its audio now ends
+    /// (the truncation position, 0 when nothing was played).
+    public var flush: Truncation?
+
+    public struct Truncation: Sendable, Equatable {
+        public var itemID: String
+        public var contentIndex: Int
+        public var audioEndMs: Int
+
+        public init(itemID: String, contentIndex: Int, audioEndMs: Int) {
+            self.itemID = itemID
+            self.contentIndex = contentIndex
+            self.audioEndMs = audioEndMs
+        }
+    }
+
+    public init(cancelResponseID: String? = nil, truncate: Truncation? = nil, flush: Truncation? = nil) {
+        self.cancelResponseID = cancelResponseID
+        self.truncate = truncate
+        self.flush = flush
+    }
+
+    /// Nothing to do: no response running and nothing left to play.
+    public var isEmpty: Bool { cancelResponseID == nil && truncate == nil && flush == nil }
+}
+
+/// The bookkeeping behind barge-in at the played position, with no I/O: reply audio received per item, what the
+/// host reports it played, which response is running. Fed from the session's events on the loop thread and from
+/// the host's `played` reports on any thread (the owner serialises access).
+///
+/// When speech starts, the item to cut is the latest reply item with audio that is still being streamed or not
+/// fully played. Its audio is truncated at the played position clamped to the audio received (the service
+/// rejects a position beyond what it sent); with nothing played no truncate is sent at all (the service rejects
+/// a truncate before the first frame, and there is nothing to cut). The running response is cancelled unless the
+/// server cancels it itself (its turn detection's `interrupt_response`). Each item is cut at most once; its
+/// audio still in flight afterwards is dropped (`shouldDrop`), as is audio of an interrupted response.
+public struct BargeInTracker: Sendable {
+    struct ItemAudio: Sendable {
+        var receivedBytes = 0
+        var playedMs = 0
+        var contentIndex = 0
+        var responseID = ""
+        var interrupted = false
+    }
+
+    /// Bytes per millisecond of the session's output format on the wire.
+    public var wireBytesPerMs: Int
+    /// The server cancels a running response itself when speech starts (turn detection `interrupt_response`).
+    public var serverInterrupts: Bool
+
+    private var items: [String: ItemAudio] = [:]
+    /// Items in the order their audio started, to forget the oldest beyond `maxItems`.
+    private var order: [String] = []
+    private var lastAudioItem: String?
+    private var runningResponse: String?
+    private var interruptedResponses: Set<String> = []
+
+    public init(wireBytesPerMs: Int, serverInterrupts: Bool) {
+        self.wireBytesPerMs = wireBytesPerMs
+        self.serverInterrupts = serverInterrupts
+    }
+
+    // MARK: Events
+
+    public mutating func responseCreated(_ responseID: String) {
+        runningResponse = responseID
+    }
+
+    public mutating func responseDone(_ responseID: String) {
+        if runningResponse == responseID || responseID.isEmpty { runningResponse = nil }
+        interruptedResponses.remove(responseID)
+    }
+
+    /// Reply audio arrived (`bytes` in the wire format).
+    public mutating func audioReceived(itemID: String, responseID: String, contentIndex: Int, bytes: Int) {
+        if items[itemID] == nil { remember(itemID) }
+        var item = items[itemID] ?? ItemAudio()
+        item.receivedBytes += bytes
+        item.contentIndex = contentIndex
+        if !responseID.isEmpty { item.responseID = responseID }
+        items[itemID] = item
+        lastAudioItem = itemID
+    }
+
+    public mutating func itemDeleted(_ itemID: String) {
+        items[itemID] = nil
+        if lastAudioItem == itemID { lastAudioItem = nil }
+    }
+
+    /// The host played `ms` of the item's audio in all (reports below an earlier one are ignored). Returns false
+    /// when no audio of the item was received.
+    @discardableResult
+    public mutating func played(itemID: String, ms: Int) -> Bool {
+        guard var item = items[itemID] else { return false }
+        item.playedMs = max(item.playedMs, ms)
+        items[itemID] = item
+        return true
+    }
+
+    /// Items remembered at most: a long session forgets the oldest (they are long played).
+    static let maxItems = 256
+
+    private mutating func remember(_ itemID: String) {
+        order.append(itemID)
+        if order.count > Self.maxItems * 2 {
+            order.removeFirst(order.count - Self.maxItems)
+            let keep = Set(order)
+            items = items.filter { keep.contains($0.key) }
+        }
+    }
+
+    // MARK: Queries
+
+    public func receivedMs(itemID: String) -> Int {
+        guard let item = items[itemID], wireBytesPerMs > 0 else { return 0 }
+        return item.receivedBytes / wireBytesPerMs
+    }
+
+    public func receivedBytes(itemID: String) -> Int? { items[itemID]?.receivedBytes }
+
+    public func playedMs(itemID: String) -> Int { items[itemID]?.playedMs ?? 0 }
+
+    /// Audio that arrives after its item or response was interrupted: not to be delivered.
+    public func shouldDrop(itemID: String, responseID: String) -> Bool {
+        if let item = items[itemID], item.interrupted { return true }
+        return !responseID.isEmpty && interruptedResponses.contains(responseID)
+    }
+
+    public var isResponseRunning: Bool { runningResponse != nil }
+
+    // MARK: Barge-in
+
+    /// The user started speaking: decides what to send and whether to flush, and marks the item and response
+    /// interrupted so this happens once.
+    public mutating func speechStarted() -> BargeInDecision {
+        var decision = BargeInDecision()
+        let running = runningResponse.flatMap { interruptedResponses.contains($0) ? nil : $0 }
+        if let id = lastAudioItem, var item = items[id], !item.interrupted {
+            let received = wireBytesPerMs > 0 ? item.receivedBytes / wireBytesPerMs : 0
+            let streaming = running != nil && item.responseID == running
+            if streaming || item.playedMs < received {
+                let position = max(0, min(item.playedMs, received))
+                let cut = BargeInDecision.Truncation(itemID: id, contentIndex: item.contentIndex, audioEndMs: position)
+                if position > 0 { decision.truncate = cut }
+                decision.flush = cut
+                item.interrupted = true
+                items[id] = item
+            }
+        }
+        if let running {
+            interruptedResponses.insert(running)
+            if !serverInterrupts { decision.cancelResponseID = running }
+        }
+        return decision
+    }
+}
