@@ -125,6 +125,7 @@ AZAUDIO_EVENT_ERROR = 30
 AZAUDIO_EVENT_CONVERSATION_CREATED = 31
 AZAUDIO_EVENT_CLOSED = 32
 AZAUDIO_EVENT_PLAYBACK_FLUSH = 33
+AZAUDIO_CALLER_FORMAT_SESSION = 0
 
 # ---- callback types -----------------------------------------------------------------------------------------------
 
@@ -318,6 +319,11 @@ class azaudio_realtime_options(_Sized):
         ("max_send_queue_bytes", c_uint32),
         ("max_event_queue", c_uint32),
         ("connect_timeout_ms", c_uint32),
+        ("caller_input_format", c_int32),
+        ("caller_input_rate", c_uint32),
+        ("caller_output_format", c_int32),
+        ("caller_output_rate", c_uint32),
+        ("barge_in", c_int32),
     ]
 
 
@@ -504,6 +510,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_create_text_item": (_RESULT, (_HANDLE, c_char_p, c_char_p)),
     "azaudio_realtime_send_function_output": (_RESULT, (_HANDLE, c_char_p, c_char_p)),
     "azaudio_realtime_truncate": (_RESULT, (_HANDLE, c_char_p, c_int32, c_uint32)),
+    "azaudio_realtime_audio_played": (_RESULT, (_HANDLE, c_char_p, c_uint32)),
     "azaudio_realtime_delete_item": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_realtime_send_event_json": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_realtime_next_event": (_RESULT, (_HANDLE, _OUT_HANDLE, c_int32)),

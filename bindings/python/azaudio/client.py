@@ -713,6 +713,11 @@ class Client:
         max_send_queue_bytes: Optional[int] = None,
         max_event_queue: Optional[int] = None,
         connect_timeout: Optional[float] = None,
+        caller_input_format: Optional[str] = None,
+        caller_input_rate: Optional[int] = None,
+        caller_output_format: Optional[str] = None,
+        caller_output_rate: Optional[int] = None,
+        barge_in: bool = True,
     ) -> "RealtimeSession":
         """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
 
@@ -730,6 +735,13 @@ class Client:
         that callable on the library's I/O thread (see :mod:`azaudio.realtime`). ``connect_timeout`` (seconds,
         default 30) bounds the wait for the session to be ready.
 
+        ``caller_input_format`` / ``caller_input_rate`` and ``caller_output_format`` / ``caller_output_rate``: the
+        audio your side sends and wants back when it differs from the session's ("pcm16" at 8000, 16000, 24000 or
+        48000 Hz, or "g711_ulaw" / "g711_alaw" at 8000); the library converts on the way (8 kHz mu-law into a
+        g711_ulaw session passes straight through). ``barge_in`` (default True): when the caller starts speaking
+        during a reply, the library truncates the reply at the position reported with ``session.audio_played()``
+        and delivers a PLAYBACK_FLUSH event.
+
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
         NetworkError, TLSError, TimeoutError, ProtocolError."""
@@ -746,7 +758,9 @@ class Client:
             vad_interrupt_response=vad_interrupt_response, semantic_vad_eagerness=semantic_vad_eagerness,
             tools=tools, tool_choice=tool_choice, temperature=temperature, max_output_tokens=max_output_tokens,
             text_only=text_only, max_send_queue_bytes=max_send_queue_bytes, max_event_queue=max_event_queue,
-            connect_timeout=connect_timeout,
+            connect_timeout=connect_timeout, caller_input_format=caller_input_format,
+            caller_input_rate=caller_input_rate, caller_output_format=caller_output_format,
+            caller_output_rate=caller_output_rate, barge_in=barge_in,
         )
         return RealtimeSession(self, options, on_event)
 

@@ -292,6 +292,13 @@ class _Options:
             if not 0 <= seconds * 1000 <= 2**32 - 1:
                 raise _invalid(f"connect_timeout is {seconds}; it must be >= 0 seconds")
             o.connect_timeout_ms = int(round(seconds * 1000))
+        for side in ("input", "output"):
+            fmt, rate = kw[f"caller_{side}_format"], kw[f"caller_{side}_rate"]
+            if fmt is not None:
+                setattr(o, f"caller_{side}_format", _choice(AUDIO_FORMATS, fmt, f"caller_{side}_format"))
+            if rate is not None:
+                setattr(o, f"caller_{side}_rate", self._int(rate, f"caller_{side}_rate", 0, 2**32 - 1))
+        o.barge_in = 1 if kw["barge_in"] else 0
 
     def _keep_bytes(self, value: Optional[bytes]) -> Optional[bytes]:
         self._keep.append(value)
@@ -325,8 +332,8 @@ class RealtimeSession:
         self._pending: Optional[BaseException] = None
         self._callback_failed = False
         self._closed_event = threading.Event()  # CLOSED was delivered (callback) or taken (pull)
-        self._input_format = int(options.struct.input_audio_format)
-        self._output_format = int(options.struct.output_audio_format)
+        self._input_format = int(options.struct.caller_input_format or options.struct.input_audio_format)
+        self._output_format = int(options.struct.caller_output_format or options.struct.output_audio_format)
         self._handle: Optional[int] = None
         self._callback: Any = None
         if on_event is not None:
@@ -485,6 +492,13 @@ class RealtimeSession:
                 or not 0 <= content_index <= _INT32_MAX:
             raise _invalid(f"content_index is {content_index!r}; it must be an integer >= 0")
         self._check(n.lib.azaudio_realtime_truncate(self._live(), n.encode(item_id), content_index, audio_end_ms))
+
+    def audio_played(self, item_id: str, played_ms: int) -> None:
+        """Report that ``played_ms`` of the reply item's audio has really been played (in all, from its start).
+        Barge-in truncates there when the caller interrupts. InvalidArgumentError if no audio of the item came."""
+        if isinstance(played_ms, bool) or not isinstance(played_ms, int) or not 0 <= played_ms < 2**32:
+            raise _invalid(f"played_ms is {played_ms!r}; it must be an integer >= 0")
+        self._check(n.lib.azaudio_realtime_audio_played(self._live(), n.encode(item_id), played_ms))
 
     def delete_item(self, item_id: str) -> None:
         """Remove an item from the conversation (conversation.item.delete)."""

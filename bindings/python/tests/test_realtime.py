@@ -495,3 +495,46 @@ def test_a_program_that_exits_with_sessions_open_ends_cleanly(realtime_emulator:
                             env=environment, capture_output=True, timeout=30)
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"leaving\n"
+
+
+# ---- caller formats and barge-in (the telephony options) ------------------------------------------------------------
+
+
+def _reply_audio(client: azaudio.Client, **options: Any) -> bytes:
+    with client.realtime(deployment="gpt-realtime", turn_detection=None, **options) as session:
+        session.create_text_item("user", "hello there")
+        session.create_response()
+        events = _until(session, EventType.RESPONSE_DONE)
+    return b"".join(e.audio for e in events if e.type == EventType.AUDIO_DELTA)
+
+
+def test_reply_audio_comes_back_in_the_callers_rate(rt: azaudio.Client) -> None:
+    at_24k = _reply_audio(rt)
+    at_16k = _reply_audio(rt, caller_output_format="pcm16", caller_output_rate=16000)
+    assert at_24k and at_16k
+    assert abs(len(at_16k) * 3 - len(at_24k) * 2) <= 6  # the same duration, two thirds of the samples
+
+
+def test_mulaw_callers_send_and_receive_8khz_bytes(rt: azaudio.Client, speech_pcm: bytes) -> None:
+    with rt.realtime(deployment="gpt-realtime", caller_input_format="g711_ulaw", caller_input_rate=8000,
+                     caller_output_format="g711_ulaw", caller_output_rate=8000) as session:
+        assert session.input_format == "g711_ulaw"
+        _send(session, _g711(speech_pcm, "g711_ulaw") + _silence("g711_ulaw", 1500), 160)
+        events = _until(session, EventType.RESPONSE_DONE)
+    assert _count(events, EventType.SPEECH_STARTED) == 1
+    assert sum(len(e.audio) for e in events if e.type == EventType.AUDIO_DELTA) > 4000
+
+
+def test_audio_played_checks_its_arguments(rt: azaudio.Client) -> None:
+    with rt.realtime(deployment="gpt-realtime") as session:
+        with pytest.raises(azaudio.InvalidArgumentError):
+            session.audio_played("no-such-item", 100)
+        with pytest.raises(azaudio.InvalidArgumentError):
+            session.audio_played("x", -1)
+
+
+def test_an_unknown_caller_format_is_rejected_before_connecting(rt: azaudio.Client) -> None:
+    with pytest.raises(azaudio.InvalidArgumentError):
+        rt.realtime(deployment="gpt-realtime", caller_input_format="mp3")
+    with pytest.raises(azaudio.InvalidArgumentError):
+        rt.realtime(deployment="gpt-realtime", caller_input_format="pcm16", caller_input_rate=44100)
