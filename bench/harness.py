@@ -251,6 +251,8 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--reps", type=int, default=None)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    ap.add_argument("--merge", action="store_true", help="with --only: replace just those benchmarks in the existing "
+                                                         "latest.json and rewrite latest.md/png and the BENCHMARKS.md table")
     ap.add_argument("--only", default="", help="comma-separated subset: rt_cpu,rt_mem,rt_density,rt_target,upload,"
                                                 "ttfb,small,startup")
     a = ap.parse_args()
@@ -490,6 +492,15 @@ def main() -> int:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     prefix = "smoke" if smoke else "latest"
+    if a.merge and not smoke and (out / "latest.json").exists():
+        old = json.loads((out / "latest.json").read_text())
+        old["benchmarks"].update(results["benchmarks"])
+        old.setdefault("merged", []).append({"only": a.only, "started": results["started"],
+                                             "uptime_start": results["uptime_start"], "uptime_end": results["uptime_end"],
+                                             "elapsed_s": results["elapsed_s"]})
+        old["checks"] = [c for c in old.get("checks", []) if c["name"].split()[0] not in only] + results["checks"]
+        results = old
+        only = set()
     import report
     table = report.markdown(results)
     (out / f"{prefix}.json").write_text(json.dumps(results, indent=1))
@@ -501,6 +512,15 @@ def main() -> int:
         if not smoke:
             failed += 1
     log(f"wrote {out}/{prefix}.json, .md, .png in {results['elapsed_s']:.0f} s; {results['uptime_end']}")
+    if not smoke and not only and Path(a.out).resolve() == (ROOT / "bench" / "results").resolve():
+        doc = ROOT / "BENCHMARKS.md"
+        text = doc.read_text()
+        begin, end = "<!-- bench:table:begin -->", "<!-- bench:table:end -->"
+        if begin in text and end in text:
+            head, rest = text.split(begin, 1)
+            _, tail = rest.split(end, 1)
+            doc.write_text(head + begin + "\n" + table + end + tail)
+            log("updated the table in BENCHMARKS.md")
     print(table)
     for n, ok in checks:
         if not ok:

@@ -177,6 +177,8 @@ def markdown(r: dict) -> str:
     ]
     for rw in rows(r):
         lines.append("| " + " | ".join(rw) + " |")
+    for m in r.get("merged", []):
+        lines += ["", f"Re-run and merged {m['started']}: {m['only']} (load at start: `{m['uptime_start']}`)."]
     srv = r.get("rt_server_total")
     if srv:
         lines += ["", f"Echo server over the whole run: {srv.get('cpu_ms')} ms CPU, {srv.get('connections')} connections, "

@@ -16,7 +16,8 @@
  *    teardown excluded), divided by N * T;
  *  - frames sent / echoed / lost (lost = sent - echoed after a drain of up to 5 s; send errors count as lost);
  *  - latency server send -> callback, and client send -> callback, median / p99 / max (ms);
- *  - rss_per_session_kb: (RSS with every session open at the end of the run - RSS before the first connect) / N;
+ *  - rss_per_session_kb: (RSS with every session open at the end of the run - RSS before the first connect) / N,
+ *    after one warm-up session was opened and closed (one-time costs are not per-session costs);
  *  - connect_ms: azaudio_realtime_connect() until it returned a ready session, median / p99 / max.
  * With --server-pid, the server's CPU over the same window, from /proc/PID/stat (10 ms ticks). */
 #define _GNU_SOURCE
@@ -229,6 +230,20 @@ int main(int argc, char **argv) {
         /* touch the arrays now so their pages are not counted as the library's RSS */
         memset(states[i].lat_server, 0, states[i].cap * sizeof(float));
         memset(states[i].lat_rtt, 0, states[i].cap * sizeof(float));
+    }
+    /* One warm-up session, opened and closed before the baseline, so that one-time costs (the I/O thread, curl's
+     * and TLS's global state, lazily built tables) are not counted per session. */
+    {
+        azaudio_realtime_options o;
+        azaudio_realtime_options_init(&o);
+        o.deployment = "gpt-realtime";
+        o.turn_detection = AZAUDIO_TURN_NONE;
+        azaudio_realtime_session *warm = NULL;
+        if (azaudio_realtime_connect(client, &o, &warm) != AZAUDIO_OK) {
+            fprintf(stderr, "bench_realtime: warm-up connect: %s\n", azaudio_last_error());
+            return 1;
+        }
+        azaudio_realtime_destroy(warm);
     }
     long rss0 = rss_kb();
     double cpu_connect0 = cpu_ms();

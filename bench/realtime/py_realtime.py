@@ -132,6 +132,11 @@ async def run_openai(args: argparse.Namespace) -> int:
     n, frames = args.sessions, int(args.seconds * 50 + 0.5)
     states = [State(i) for i in range(n)]
     managers, conns, connect_ms = [], [], []
+    # One warm-up session first (imports of the realtime modules and websockets happen on first use), as in C.
+    async with client.realtime.connect(model="gpt-realtime") as warm:
+        await warm.session.update(session={"type": "realtime", "audio": {"input": {"turn_detection": None}}})
+        while (await warm.recv()).type != "session.updated":
+            pass
     rss0 = rss_kb()
     cc0 = cpu_ms()
     for i in range(n):
@@ -230,6 +235,7 @@ def run_azaudio(args: argparse.Namespace) -> int:
         return on_event
 
     sessions, connect_ms = [], []
+    client.realtime(deployment="gpt-realtime", turn_detection=None).destroy()  # warm-up, as in C
     rss0 = rss_kb()
     cc0 = cpu_ms()
     for st in states:
