@@ -1,10 +1,46 @@
 #!/usr/bin/env bash
-# Runs the benchmarks (scripts and programs that measure and print; never part of make test).
+# make bench: builds the benchmark programs and the bench virtualenv, then runs every benchmark (bench/harness.py):
+# realtime CPU, density, memory and the issue-5 200-session run against bench/realtime_server; upload, TTS first byte,
+# small calls and start-up against the emulator; libazaudio from C and from Python against the openai SDK and curl.
+# Writes bench/results/latest.{json,md,png}.
+#
+#   scripts/bench.sh                full run (median of 5, about 15 minutes on the 2-core machine)
+#   scripts/bench.sh --smoke        one short repetition of each; last line "bench smoke: N passed, N failed"
+#   scripts/bench.sh --micro        also the audio-kit micro benchmark (resampler, G.711)
+#   extra arguments go to bench/harness.py (e.g. --reps 7, --only rt_cpu,rt_density)
+# Expects build/lib (make lib; the Makefile's bench target builds it) and the emulator venv (make emulator-venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build/bench
 cc=${CC:-cc}
-ld=(-Lbuild/lib -lazaudio "-Wl,-rpath,$PWD/build/lib" -lm)
-echo "== audio kit: resampler and G.711 CPU cost"
-$cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/resampler.c -o build/bench/resampler "${ld[@]}"
-build/bench/resampler
+ld=(-Lbuild/lib -lazaudio "-Wl,-rpath,$PWD/build/lib")
+micro=0
+args=()
+for a in "$@"; do
+    if [ "$a" = --micro ]; then micro=1; else args+=("$a"); fi
+done
+[ -e build/lib/libazaudio.so.0 ] || { echo "bench: build the library first (make lib)"; exit 1; }
+[ -x emulator/.venv/bin/azaudio-emulator ] || make --no-print-directory -C emulator venv >/dev/null
+
+$cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime_server/rt_echo_server.c -o build/bench/rt_echo_server -lcrypto
+$cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/bench_realtime.c -o build/bench/bench_realtime \
+    "${ld[@]}" -lpthread
+$cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/rest/bench_rest.c -o build/bench/bench_rest "${ld[@]}"
+$cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/startup/startup.c -o build/bench/startup "${ld[@]}"
+
+# The bench virtualenv: the openai SDK (same version as the emulator's tests use), websockets for its realtime
+# client, matplotlib for the chart. The azaudio binding is used from bindings/python with this tree's library.
+venv=bench/.venv
+stamp=$venv/.installed-1
+if [ ! -e "$stamp" ]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "openai==3.57.0" "websockets==17.4" matplotlib
+    touch "$stamp"
+fi
+
+if [ "$micro" = 1 ]; then
+    echo "== audio kit: resampler and G.711 CPU cost"
+    $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/resampler.c -o build/bench/resampler "${ld[@]}" -lm
+    build/bench/resampler
+fi
+exec "$venv/bin/python" bench/harness.py "${args[@]}"

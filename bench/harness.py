@@ -1,0 +1,535 @@
+"""make bench: every benchmark, each contender alternated, medians with min and max; writes bench/results/latest.json,
+latest.md and latest.png. Run through scripts/bench.sh (which builds the programs and the bench virtualenv).
+
+    python bench/harness.py [--smoke] [--reps N] [--out DIR]
+
+--smoke: one short repetition of each benchmark (a few seconds each) to prove the harness works; prints
+"bench smoke: N passed, N failed" and exits non-zero if any failed. Goals are not judged in smoke runs.
+
+Contenders: libazaudio from C, libazaudio from Python (the ctypes binding in bindings/python of this tree; its
+realtime rows say "not available" if the binding has no realtime API), the openai Python SDK, and curl for REST.
+Servers: the emulator (emulator/.venv) for REST; bench/realtime_server (a lean C echo server) for realtime.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = ROOT / "build" / "bench"
+LIB = ROOT / "build" / "lib" / "libazaudio.so.0"
+PY = sys.executable  # the bench virtualenv's python (openai, websockets, matplotlib)
+EMULATOR = Path(os.environ.get("EMULATOR", ROOT / "emulator" / ".venv" / "bin" / "azaudio-emulator"))
+VERSION = "2025-04-01-preview"
+NA = "not available"
+
+C, PYB, OAI, CURL = "libazaudio C", "libazaudio Python", "openai-python", "curl"
+
+
+def loadavg() -> str:
+    return open("/proc/loadavg").read().split(" ")[0:3].__str__()
+
+
+def uptime() -> str:
+    return subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip()
+
+
+def log(msg: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+def py_env() -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT / "bindings" / "python") + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env["AZAUDIO_LIBRARY"] = str(LIB)
+    return env
+
+
+def run_measured(cmd: list, env: Optional[dict] = None, timeout: float = 600, stdin=None) -> dict:
+    """Runs a process; returns its stdout, return code, wall ms and peak RSS (KiB, from wait4)."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, stdin=stdin or subprocess.DEVNULL)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate()
+        return {"rc": -9, "stdout": out.decode(), "stderr": err.decode()[-2000:], "wall_ms": timeout * 1e3, "maxrss_kib": 0}
+    wall = (time.perf_counter() - t0) * 1e3
+    # communicate() already reaped the child; peak RSS comes from RUSAGE_CHILDREN deltas is not per child, so the
+    # programs report their own where it matters. Keep wall time and output here.
+    return {"rc": p.returncode, "stdout": out.decode(), "stderr": err.decode()[-2000:], "wall_ms": wall}
+
+
+def run_wait4(cmd: list, env: Optional[dict] = None) -> dict:
+    """Runs a process and reaps it with wait4 for its own peak RSS."""
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, stdin=subprocess.DEVNULL)
+    out = p.stdout.read()
+    err = p.stderr.read()
+    _, status, ru = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    wall = (time.perf_counter() - t0) * 1e3
+    return {"rc": p.returncode, "stdout": out.decode(), "stderr": err.decode()[-2000:], "wall_ms": wall,
+            "maxrss_kib": ru.ru_maxrss}
+
+
+def last_json(text: str) -> Optional[dict]:
+    for line in reversed(text.strip().splitlines()):
+        line = line.strip()
+        if line.startswith("{"):
+            try:
+                return json.loads(line)
+            except json.JSONDecodeError:
+                return None
+    return None
+
+
+def summary(values: list) -> Optional[dict]:
+    values = [v for v in values if isinstance(v, (int, float))]
+    if not values:
+        return None
+    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values),
+            "values": values}
+
+
+# ---- servers -----------------------------------------------------------------------------------------------------
+
+class Servers:
+    def __init__(self) -> None:
+        self.emu = subprocess.Popen([str(EMULATOR), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True)
+        line = self.emu.stdout.readline()
+        m = re.search(r"listening on (http\S+)", line)
+        if not m:
+            raise SystemExit(f"bench: the emulator did not start: {line}")
+        self.emu_url = m.group(1)
+        self.rt = subprocess.Popen([str(BIN / "rt_echo_server")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                   text=True)
+        m = re.search(r"listening on (http\S+)", self.rt.stdout.readline())
+        if not m:
+            raise SystemExit("bench: rt_echo_server did not start")
+        self.rt_url = m.group(1)
+
+    def rt_stats(self) -> Optional[dict]:
+        self.rt.send_signal(signal.SIGUSR1)
+        return last_json(self.rt.stdout.readline())
+
+    def stop(self) -> Optional[dict]:
+        final = None
+        try:
+            self.rt.stdin.close()
+            final = last_json(self.rt.stdout.read())
+            self.rt.wait(5)
+        except Exception:
+            self.rt.kill()
+        self.emu.terminate()
+        try:
+            self.emu.wait(5)
+        except subprocess.TimeoutExpired:
+            self.emu.kill()
+        return final
+
+
+# ---- realtime ----------------------------------------------------------------------------------------------------
+
+class Realtime:
+    def __init__(self, servers: Servers, results: dict) -> None:
+        self.s = servers
+        self.results = results
+        self.available = {C: True, OAI: True, PYB: self._probe_python()}
+
+    def _cmd(self, who: str, n: int, seconds: float) -> tuple[list, Optional[dict]]:
+        common = ["--url", self.s.rt_url, "--sessions", str(n), "--seconds", str(seconds),
+                  "--server-pid", str(self.s.rt.pid)]
+        if who == C:
+            return [str(BIN / "bench_realtime")] + common, None
+        impl = "azaudio" if who == PYB else "openai"
+        return [PY, str(ROOT / "bench" / "realtime" / "py_realtime.py"), "--impl", impl] + common, py_env()
+
+    def _probe_python(self) -> bool:
+        cmd, env = self._cmd(PYB, 1, 0.1)
+        r = run_measured(cmd, env, timeout=60)
+        j = last_json(r["stdout"])
+        ok = r["rc"] == 0 and j is not None and j.get("frames_lost") == 0
+        if not ok:
+            log(f"realtime: the Python binding's realtime is {NA} ({(j or {}).get('reason', r['stderr'][-200:])})")
+        return ok
+
+    def run(self, who: str, n: int, seconds: float) -> dict:
+        cmd, env = self._cmd(who, n, seconds)
+        r = run_measured(cmd, env, timeout=seconds * 10 + 120)
+        j = last_json(r["stdout"]) or {"error": "no result", "stderr": r["stderr"][-500:]}
+        j["rc"] = r["rc"]
+        j["load"] = loadavg()
+        return j
+
+    @staticmethod
+    def sustained(j: dict, p99_limit: float = 50.0) -> bool:
+        return (j.get("rc") == 0 and j.get("frames_lost") == 0 and j.get("error_events", 1) == 0
+                and 0 <= j.get("lat_server_ms", {}).get("p99", 1e9) <= p99_limit)
+
+
+def alternate(contenders: list, reps: int, body: Callable[[str, int], Any]) -> None:
+    for rep in range(reps):
+        k = rep % len(contenders)
+        for who in contenders[k:] + contenders[:k]:
+            body(who, rep)
+
+
+def density_search(rt: Realtime, who: str, start: int, cap: int, seconds: float, bisect_steps: int,
+                   probes: list) -> int:
+    """Doubles from `start` while the level is sustained, then bisects between the last pass and the first fail."""
+    good, bad, n = 0, None, start
+    while n <= cap:
+        j = rt.run(who, n, seconds)
+        ok = Realtime.sustained(j)
+        probes.append({"sessions": n, "sustained": ok, "frames_lost": j.get("frames_lost"),
+                       "p99_ms": j.get("lat_server_ms", {}).get("p99"), "cpu_ms_per_session_s":
+                       j.get("cpu_ms_per_session_s"), "load": j.get("load"), "error": j.get("error")})
+        log(f"  density {who}: {n} sessions -> {'sustained' if ok else 'not sustained'} "
+            f"(lost {j.get('frames_lost')}, p99 {j.get('lat_server_ms', {}).get('p99')} ms)")
+        if not ok:
+            bad = n
+            break
+        good = n
+        n *= 2
+    if bad is None:
+        return good
+    for _ in range(bisect_steps):
+        if bad - good <= max(2, good // 16):
+            break
+        mid = (good + bad) // 2
+        j = rt.run(who, mid, seconds)
+        ok = Realtime.sustained(j)
+        probes.append({"sessions": mid, "sustained": ok, "frames_lost": j.get("frames_lost"),
+                       "p99_ms": j.get("lat_server_ms", {}).get("p99"), "load": j.get("load")})
+        log(f"  density {who}: {mid} sessions -> {'sustained' if ok else 'not sustained'}")
+        if ok:
+            good = mid
+        else:
+            bad = mid
+    return good
+
+
+# ---- the benchmarks ----------------------------------------------------------------------------------------------
+
+def make_inputs(work: Path, big_mib: int) -> dict:
+    import struct
+    work.mkdir(parents=True, exist_ok=True)
+    tiny = work / "tiny.wav"  # 0.1 s of 16 kHz silence: recognition stays cheap
+    data = bytes(3200)
+    tiny.write_bytes(b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt "
+                     + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16) + b"data" + struct.pack("<I", len(data)) + data)
+    big = work / f"big{big_mib}.wav"  # header declares 2 s; the rest is trailing data the service still receives
+    if not big.exists():
+        total, declared = big_mib * 1024 * 1024, 64000
+        block = bytes(i * 7 & 0x03 for i in range(65536))
+        with open(big, "wb") as f:
+            f.write(b"RIFF" + struct.pack("<I", 36 + declared) + b"WAVEfmt "
+                    + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16) + b"data" + struct.pack("<I", declared))
+            left = total - 44
+            while left > 0:
+                f.write(block[:min(left, len(block))])
+                left -= len(block)
+    return {"tiny": str(tiny), "big": str(big)}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--smoke", action="store_true")
+    ap.add_argument("--reps", type=int, default=None)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
+    ap.add_argument("--merge", action="store_true", help="with --only: replace just those benchmarks in the existing "
+                                                         "latest.json and rewrite latest.md/png and the BENCHMARKS.md table")
+    ap.add_argument("--only", default="", help="comma-separated subset: rt_cpu,rt_mem,rt_density,rt_target,upload,"
+                                                "ttfb,small,startup")
+    a = ap.parse_args()
+    smoke = a.smoke
+    reps = a.reps or (1 if smoke else 5)
+    only = set(filter(None, a.only.split(",")))
+    want = (lambda name: not only or name in only)
+    cfg = {
+        "reps": reps,
+        "rt_cpu": (4, 1.0) if smoke else (20, 8.0),
+        "rt_mem": (10, 1.0) if smoke else (100, 3.0),
+        "rt_density_seconds": 1.0 if smoke else 6.0,
+        "rt_density": ({C: (20, 20), PYB: (4, 4), OAI: (4, 4)} if smoke
+                       else {C: (200, 1600), PYB: (50, 1600), OAI: (10, 640)}),
+        "rt_target": (20, 2.0) if smoke else (200, 30.0),
+        "upload_mib": 4 if smoke else 24,
+        "small_calls": 5 if smoke else 200,
+    }
+    started = time.time()
+    results: dict = {"smoke": smoke, "config": {k: (v if not isinstance(v, dict) else {kk: list(vv) for kk, vv in v.items()})
+                                                for k, v in cfg.items()},
+                     "uptime_start": uptime(), "nproc": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+                     "library": str(LIB), "benchmarks": {}}
+    checks: list[tuple[str, bool]] = []
+    log(f"bench: {'smoke' if smoke else 'full'} run, {reps} repetition(s); {results['uptime_start']}")
+    servers = Servers()
+    B = results["benchmarks"]
+    work = ROOT / "build" / "bench" / "inputs"
+    inputs = make_inputs(work, cfg["upload_mib"])
+    env = dict(os.environ, AZURE_OPENAI_ENDPOINT=servers.emu_url, AZURE_OPENAI_API_KEY="emulator-key",
+               OPENAI_API_VERSION=VERSION, BENCH_SMALL_FILE=inputs["tiny"], no_proxy="*")
+    penv = dict(py_env(), **{k: env[k] for k in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "OPENAI_API_VERSION",
+                                                 "BENCH_SMALL_FILE", "no_proxy")})
+    try:
+        # ---- realtime ------------------------------------------------------------------------------------------
+        if any(want(x) for x in ("rt_cpu", "rt_mem", "rt_density", "rt_target")):
+            rt = Realtime(servers, results)
+            rcs = [c for c in (C, PYB, OAI) if rt.available[c]]
+            for name, (n, secs) in (("rt_cpu", cfg["rt_cpu"]), ("rt_mem", cfg["rt_mem"])):
+                if not want(name):
+                    continue
+                log(f"{name}: {n} sessions x {secs} s, {reps} repetition(s), contenders alternated")
+                runs: dict = {c: [] for c in rcs}
+
+                def body(who: str, rep: int) -> None:
+                    j = rt.run(who, n, secs)
+                    runs[who].append(j)
+                    log(f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s, rss "
+                        f"{j.get('rss_per_session_kb')} KiB/session, lost {j.get('frames_lost')}, p99 "
+                        f"{j.get('lat_server_ms', {}).get('p99')} ms, server {j.get('server_cpu_ms_per_session_s')} "
+                        f"ms/session-s, load {j.get('load')}")
+
+                alternate(rcs, reps, body)
+                entry = {"sessions": n, "seconds": secs, "runs": runs, "contenders": {}}
+                for who in (C, PYB, OAI):
+                    if who not in rcs:
+                        entry["contenders"][who] = NA
+                        continue
+                    rs = runs[who]
+                    entry["contenders"][who] = {
+                        "cpu_ms_per_session_s": summary([r.get("cpu_ms_per_session_s") for r in rs]),
+                        "rss_per_session_kb": summary([r.get("rss_per_session_kb") for r in rs]),
+                        "lat_server_p99_ms": summary([r.get("lat_server_ms", {}).get("p99") for r in rs]),
+                        "lat_server_median_ms": summary([r.get("lat_server_ms", {}).get("median") for r in rs]),
+                        "connect_median_ms": summary([r.get("connect_ms", {}).get("median") for r in rs]),
+                        "frames_lost": sum(r.get("frames_lost", 1) or 0 for r in rs),
+                        "server_cpu_ms_per_session_s": summary([r.get("server_cpu_ms_per_session_s") for r in rs]),
+                    }
+                    checks.append((f"{name} {who}", all(r.get("rc") == 0 and r.get("frames_lost") == 0 for r in rs)))
+                B[name] = entry
+            if want("rt_density"):
+                log(f"rt_density: search per contender ({cfg['rt_density_seconds']} s probes)")
+                entry = {"seconds": cfg["rt_density_seconds"], "contenders": {}}
+                for who in (C, PYB, OAI):
+                    if who not in rcs:
+                        entry["contenders"][who] = NA
+                        continue
+                    start, cap = cfg["rt_density"][who]
+                    probes: list = []
+                    best = density_search(rt, who, start, cap, cfg["rt_density_seconds"], 0 if smoke else 3, probes)
+                    entry["contenders"][who] = {"sessions": best, "probes": probes, "capped": best >= cap}
+                    checks.append((f"rt_density {who}", best > 0))
+                B["rt_density"] = entry
+            if want("rt_target"):
+                n, secs = cfg["rt_target"]
+                log(f"rt_target (issue 5): libazaudio C, {n} sessions x {secs} s")
+                j = rt.run(C, n, secs)
+                log(f"  lost {j.get('frames_lost')}, cpu {j.get('cpu_ms_per_session_s')} ms/session-s, p99 "
+                    f"{j.get('lat_server_ms', {}).get('p99')} ms, rss {j.get('rss_per_session_kb')} KiB/session")
+                B["rt_target"] = j
+                checks.append(("rt_target", j.get("rc") == 0 and j.get("frames_lost") == 0))
+
+        # ---- REST ----------------------------------------------------------------------------------------------
+        curl = shutil.which("curl")
+        url_stt = f"{servers.emu_url}/openai/deployments/whisper/audio/transcriptions?api-version={VERSION}"
+        url_tts = f"{servers.emu_url}/openai/deployments/tts/audio/speech?api-version={VERSION}"
+        text = "Hello, this is a benchmark of the time to the first audio byte of a spoken reply."
+        pyrest = [PY, str(ROOT / "bench" / "rest" / "py_rest.py")]
+
+        def kv(out: str) -> dict:
+            d = {}
+            for line in out.splitlines():
+                parts = line.split()
+                if len(parts) == 2:
+                    try:
+                        d[parts[0]] = float(parts[1])
+                    except ValueError:
+                        pass
+            return d
+
+        rest_contenders = [C, PYB, OAI, CURL]
+        if want("upload"):
+            log(f"upload: {cfg['upload_mib']} MiB WAV, {reps} repetition(s)")
+            runs = {c: [] for c in rest_contenders}
+
+            def up(who: str, rep: int) -> None:
+                if who == C:
+                    r = run_wait4([str(BIN / "bench_rest"), "upload", inputs["big"], "whisper", "1"], env)
+                    d = kv(r["stdout"])
+                    res = {"ms": d.get("lib_upload_ms"), "rss_growth_kib": d.get("lib_peak_rss_above_baseline_kib")}
+                elif who in (PYB, OAI):
+                    r = run_wait4(pyrest + ["--impl", "azaudio" if who == PYB else "openai", "upload", inputs["big"]], penv)
+                    j = last_json(r["stdout"]) or {}
+                    res = {"ms": j.get("ms"), "rss_growth_kib": j.get("peak_rss_growth_kib")}
+                else:
+                    r = run_wait4([curl, "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H", "api-key: emulator-key",
+                                   "-F", f"file=@{inputs['big']}", "-F", "response_format=text", url_stt], env)
+                    res = {"ms": float(r["stdout"]) * 1e3 if r["rc"] == 0 else None, "rss_growth_kib": None}
+                res.update(rc=r["rc"], peak_rss_kib=r["maxrss_kib"], load=loadavg())
+                if r["rc"] != 0:
+                    res["stderr"] = r["stderr"][-300:]
+                runs[who].append(res)
+                log(f"  {who}: {res['ms']} ms, growth {res['rss_growth_kib']} KiB, peak {res['peak_rss_kib']} KiB")
+
+            alternate(rest_contenders, reps, up)
+            B["upload"] = {"mib": cfg["upload_mib"], "runs": runs, "contenders": {
+                c: {"ms": summary([r["ms"] for r in runs[c]]), "rss_growth_kib": summary([r["rss_growth_kib"] for r in runs[c]]),
+                    "peak_rss_kib": summary([r["peak_rss_kib"] for r in runs[c]])} for c in rest_contenders}}
+            for c in rest_contenders:
+                checks.append((f"upload {c}", all(r["rc"] == 0 and r["ms"] for r in runs[c])))
+
+        if want("ttfb"):
+            log(f"ttfb: streamed speech, first audio chunk, {reps} repetition(s)")
+            runs = {c: [] for c in rest_contenders}
+            body_json = json.dumps({"input": text, "voice": "alloy", "response_format": "pcm"})
+
+            def tt(who: str, rep: int) -> None:
+                if who == C:
+                    r = run_measured([str(BIN / "bench_rest"), "ttfb", text, "tts", "1"], env)
+                    d = kv(r["stdout"])
+                    res = {"ms": d.get("lib_ttfb_ms"), "total_ms": d.get("lib_total_ms")}
+                elif who in (PYB, OAI):
+                    r = run_measured(pyrest + ["--impl", "azaudio" if who == PYB else "openai", "ttfb", text], penv)
+                    j = last_json(r["stdout"]) or {}
+                    res = {"ms": j.get("ttfb_ms"), "total_ms": j.get("total_ms")}
+                else:
+                    r = run_measured([curl, "-s", "-o", "/dev/null", "-w", "%{time_starttransfer} %{time_total}", "-H",
+                                      "api-key: emulator-key", "-H", "Content-Type: application/json", "-d", body_json,
+                                      url_tts], env)
+                    parts = r["stdout"].split()
+                    res = {"ms": float(parts[0]) * 1e3, "total_ms": float(parts[1]) * 1e3} if r["rc"] == 0 else {"ms": None}
+                res.update(rc=r["rc"], load=loadavg())
+                runs[who].append(res)
+                log(f"  {who}: first chunk {res.get('ms')} ms, total {res.get('total_ms')} ms")
+
+            alternate(rest_contenders, reps, tt)
+            B["ttfb"] = {"runs": runs, "contenders": {c: {"ms": summary([r["ms"] for r in runs[c]]),
+                                                          "total_ms": summary([r.get("total_ms") for r in runs[c]])}
+                                                      for c in rest_contenders}}
+            for c in rest_contenders:
+                checks.append((f"ttfb {c}", all(r["rc"] == 0 and r["ms"] for r in runs[c])))
+
+        if want("small"):
+            count = cfg["small_calls"]
+            log(f"small: {count} sequential transcriptions of a 0.1 s WAV, {reps} repetition(s)")
+            runs = {c: [] for c in rest_contenders}
+
+            def sm(who: str, rep: int) -> None:
+                if who == C:
+                    r = run_measured([str(BIN / "bench_rest"), "many", inputs["tiny"], "whisper", str(count)], env)
+                    ms = kv(r["stdout"]).get("lib_many_total_ms")
+                    rc = r["rc"]
+                elif who in (PYB, OAI):
+                    r = run_measured(pyrest + ["--impl", "azaudio" if who == PYB else "openai", "many", inputs["tiny"],
+                                               str(count)], penv)
+                    ms = (last_json(r["stdout"]) or {}).get("ms")
+                    rc = r["rc"]
+                else:
+                    rc, t0 = 0, time.perf_counter()
+                    for _ in range(count):
+                        rc |= subprocess.run([curl, "-s", "-o", "/dev/null", "-f", "-H", "api-key: emulator-key", "-F",
+                                              f"file=@{inputs['tiny']}", "-F", "response_format=text", url_stt]).returncode
+                    ms = (time.perf_counter() - t0) * 1e3
+                runs[who].append({"ms": ms, "rc": rc, "load": loadavg()})
+                log(f"  {who}: {ms} ms")
+
+            alternate(rest_contenders, reps, sm)
+            B["small"] = {"count": count, "runs": runs,
+                          "contenders": {c: {"ms": summary([r["ms"] for r in runs[c]])} for c in rest_contenders}}
+            for c in rest_contenders:
+                checks.append((f"small {c}", all(r["rc"] == 0 and r["ms"] for r in runs[c])))
+
+        if want("startup"):
+            log(f"startup: load + create a client, whole process, {reps if smoke else reps * 2} repetition(s)")
+            st_contenders = [C, PYB, OAI]
+            runs = {c: [] for c in st_contenders}
+            cmds = {
+                C: ([str(BIN / "startup")], env),
+                PYB: ([PY, "-c", "import os, azaudio; azaudio.Client(os.environ['AZURE_OPENAI_ENDPOINT'], "
+                             "api_key=os.environ['AZURE_OPENAI_API_KEY']).close()"], penv),
+                OAI: ([PY, "-c", "import os, openai; openai.AzureOpenAI(api_key=os.environ['AZURE_OPENAI_API_KEY'], "
+                             "api_version=os.environ['OPENAI_API_VERSION'], "
+                             "azure_endpoint=os.environ['AZURE_OPENAI_ENDPOINT'])"], penv),
+            }
+            for who in st_contenders:  # warm the page cache once
+                run_measured(*cmds[who])
+
+            def su(who: str, rep: int) -> None:
+                r = run_wait4(*cmds[who])
+                runs[who].append({"ms": r["wall_ms"] if r["rc"] == 0 else None, "rc": r["rc"],
+                                  "peak_rss_kib": r["maxrss_kib"], "load": loadavg()})
+
+            alternate(st_contenders, reps if smoke else reps * 2, su)
+            B["startup"] = {"runs": runs, "contenders": {c: {"ms": summary([r["ms"] for r in runs[c]]),
+                                                             "peak_rss_kib": summary([r["peak_rss_kib"] for r in runs[c]])}
+                                                         for c in st_contenders}}
+            for c in st_contenders:
+                checks.append((f"startup {c}", all(r["rc"] == 0 for r in runs[c])))
+                log(f"  {c}: {B['startup']['contenders'][c]['ms']['median'] if B['startup']['contenders'][c]['ms'] else None} ms")
+    finally:
+        results["rt_server_total"] = servers.stop()
+    results["uptime_end"] = uptime()
+    results["elapsed_s"] = time.time() - started
+    results["checks"] = [{"name": n, "passed": ok} for n, ok in checks]
+    passed = sum(1 for _, ok in checks if ok)
+    failed = len(checks) - passed
+    out = Path(a.out)
+    out.mkdir(parents=True, exist_ok=True)
+    prefix = "smoke" if smoke else "latest"
+    if a.merge and not smoke and (out / "latest.json").exists():
+        old = json.loads((out / "latest.json").read_text())
+        old["benchmarks"].update(results["benchmarks"])
+        old.setdefault("merged", []).append({"only": a.only, "started": results["started"],
+                                             "uptime_start": results["uptime_start"], "uptime_end": results["uptime_end"],
+                                             "elapsed_s": results["elapsed_s"]})
+        old["checks"] = [c for c in old.get("checks", []) if c["name"].split()[0] not in only] + results["checks"]
+        results = old
+        only = set()
+    import report
+    table = report.markdown(results)
+    (out / f"{prefix}.json").write_text(json.dumps(results, indent=1))
+    (out / f"{prefix}.md").write_text(table)
+    try:
+        report.chart(results, out / f"{prefix}.png")
+    except Exception as e:  # matplotlib missing or failing must not hide the numbers
+        log(f"chart: {e}")
+        if not smoke:
+            failed += 1
+    log(f"wrote {out}/{prefix}.json, .md, .png in {results['elapsed_s']:.0f} s; {results['uptime_end']}")
+    if not smoke and not only and Path(a.out).resolve() == (ROOT / "bench" / "results").resolve():
+        doc = ROOT / "BENCHMARKS.md"
+        text = doc.read_text()
+        begin, end = "<!-- bench:table:begin -->", "<!-- bench:table:end -->"
+        if begin in text and end in text:
+            head, rest = text.split(begin, 1)
+            _, tail = rest.split(end, 1)
+            doc.write_text(head + begin + "\n" + table + end + tail)
+            log("updated the table in BENCHMARKS.md")
+    print(table)
+    for n, ok in checks:
+        if not ok:
+            print(f"FAILED: {n}")
+    if smoke:
+        print(f"bench smoke: {passed} passed, {failed} failed")
+    return 0 if failed == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.exit(main())
