@@ -23,7 +23,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp
+        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp test-bench
 
 all: lib
 
@@ -68,7 +68,7 @@ $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 
 test: deps lib
 	@$(MAKE) --no-print-directory test-swift test-header test-c test-cpp test-install test-abi test-fuzz test-demo \
-		test-emulator test-python
+		test-emulator test-python test-bench
 	@echo "make test: all suites passed"
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
@@ -126,8 +126,12 @@ test-fuzz:
 fuzz:
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
-bench: lib
+bench: lib examples emulator-venv
 	@scripts/bench.sh
+
+# One short repetition of every benchmark, so that the harness cannot rot (numbers not checked).
+test-bench: lib emulator-venv
+	@scripts/bench.sh --smoke
 
 abi-baseline:
 	@scripts/check-abi.sh --write-baseline
