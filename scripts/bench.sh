@@ -6,7 +6,8 @@
 #
 #   scripts/bench.sh                full run (median of 5, about 15 minutes on the 2-core machine)
 #   scripts/bench.sh --smoke        one short repetition of each; last line "bench smoke: N passed, N failed"
-#   scripts/bench.sh --micro        also the audio-kit micro benchmark (resampler, G.711)
+#   scripts/bench.sh --micro        also the audio-kit micro benchmark (resampler, G.711) and the cost of
+#                                   realtime caller-format conversion
 #   extra arguments go to bench/harness.py (e.g. --reps 7, --only rt_cpu,rt_density)
 # Expects build/lib (make lib; the Makefile's bench target builds it) and the emulator venv (make emulator-venv).
 set -euo pipefail
@@ -42,5 +43,9 @@ if [ "$micro" = 1 ]; then
     echo "== audio kit: resampler and G.711 CPU cost"
     $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/resampler.c -o build/bench/resampler "${ld[@]}" -lm
     build/bench/resampler
+    echo "== realtime sessions: CPU cost of caller-format conversion (against the emulator)"
+    $cc -std=c99 -O2 -Wall -Wextra -Iinclude bench/telephony/session_conversion.c -o build/bench/session_conversion \
+        "${ld[@]}" -lm
+    emulator/.venv/bin/azaudio-emulator-run --speed 50 -- build/bench/session_conversion
 fi
 exec "$venv/bin/python" bench/harness.py "${args[@]}"
