@@ -197,3 +197,79 @@ final class RealtimeSessionConfigTests: XCTestCase {
         XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: local, deployment: "x"), "ws://127.0.0.1:9000/openai/v1/realtime?model=x")
     }
 }
+
+final class AudioDeltaFastPathTests: XCTestCase {
+    /// Both paths on the same text: nil for the fast path means "not taken".
+    func both(_ text: String) -> (fast: RealtimeEvent?, full: RealtimeEvent?) {
+        var copy = text
+        return copy.withUTF8 { utf8 in
+            let bytes = UnsafeRawBufferPointer(utf8)
+            return (AudioDeltaScanner.scan(bytes), try? RealtimeEventDecoder.decodeFully(bytes))
+        }
+    }
+
+    func assertSame(_ a: RealtimeEvent, _ b: RealtimeEvent, _ text: String) {
+        XCTAssertEqual(a.kind, b.kind, text)
+        XCTAssertEqual(a.type, b.type, text)
+        XCTAssertEqual(a.audio.bytes, b.audio.bytes, text)
+        XCTAssertEqual(a.itemID, b.itemID, text)
+        XCTAssertEqual(a.responseID, b.responseID, text)
+        XCTAssertEqual(a.eventID, b.eventID, text)
+        XCTAssertEqual(a.outputIndex, b.outputIndex, text)
+        XCTAssertEqual(a.contentIndex, b.contentIndex, text)
+        XCTAssertEqual(a.json, b.json, text)
+    }
+
+    func testTypicalDeltasTakeTheFastPathAndMatchTheParser() {
+        let texts = [
+            #"{"type":"response.output_audio.delta","event_id":"e1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":"AAECAwQF"}"#,
+            #"{ "delta" : "AAE=", "type" : "response.audio.delta", "item_id" : "i2", "content_index" : 12 }"#,
+            #"{"type":"response.output_audio.delta","delta":"","item_id":"x","item_id":"y"}"#,
+        ]
+        for text in texts {
+            let (fast, full) = both(text)
+            guard let fast, let full else { return XCTFail("both paths should decode: \(text)") }
+            assertSame(fast, full, text)
+        }
+    }
+
+    func testAnythingUnusualFallsBackToTheParser() {
+        let texts = [
+            #"{"type":"response.output_audio.delta","item_id":"a\"b","delta":"AAE="}"#,  // escape
+            #"{"type":"response.output_audio.delta","extra":{"x":1},"delta":"AAE="}"#,  // nested value
+            #"{"type":"response.output_audio.delta","output_index":1.5,"delta":"AAE="}"#,  // fraction
+            #"{"type":"response.output_audio.delta","output_index":01,"delta":"AAE="}"#,  // leading zero
+            #"{"type":"response.output_audio.delta","delta":"!!!!"}"#,  // invalid base64
+            #"{"type":"response.output_audio.delta"}"#,  // no delta
+            #"{"type":"response.done","delta":"AAE="}"#,  // another type
+            #"{"type":"response.output_audio.delta","delta":"AAE="} x"#,  // trailing data
+            #"{"type":"response.output_audio.delta","delta":"AAE=""#,  // truncated
+            #"{"type":"response.output_audio.delta","flag":true,"delta":"AAE="}"#,  // literal
+            #"{"type":"response.output_audio.delta","n":275555555555555555559,"delta":"AAE="}"#,  // long number
+        ]
+        for text in texts { XCTAssertNil(both(text).fast, text) }
+    }
+
+    func testRandomMutationsNeverMakeThePathsDisagree() {
+        let base = Array(#"{"type":"response.output_audio.delta","event_id":"e1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":"AAECAwQFBgc="}"#.utf8)
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            var mutated = base
+            for _ in 0..<Int.random(in: 1...3, using: &generator) {
+                let at = Int.random(in: 0..<mutated.count, using: &generator)
+                switch Int.random(in: 0..<3, using: &generator) {
+                case 0: mutated[at] = UInt8.random(in: 0x20...0x7E, using: &generator)
+                case 1: mutated.remove(at: at)
+                default: mutated.insert(UInt8.random(in: 0x20...0x7E, using: &generator), at: at)
+                }
+            }
+            let text = String(decoding: mutated, as: UTF8.self)
+            guard String(validating: mutated, as: UTF8.self) != nil else { continue }
+            let (fast, full) = both(text)
+            if let fast {
+                guard let full else { return XCTFail("the fast path accepted what the parser rejects: \(text)") }
+                assertSame(fast, full, text)
+            }
+        }
+    }
+}

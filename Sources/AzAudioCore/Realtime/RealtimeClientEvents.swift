@@ -3,19 +3,20 @@
 public enum RealtimeClientEvents {
     /// `input_audio_buffer.append` with `audio` base64-encoded, written straight into `out` (reused between
     /// calls to avoid allocations on the audio path).
+    private static let appendHead = Array(#"{"type":"input_audio_buffer.append","audio":""#.utf8)
+    private static let appendTail = Array(#""}"#.utf8)
+
     public static func appendAudio(_ audio: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        let head = Array(#"{"type":"input_audio_buffer.append","audio":""#.utf8)
-        let tail = Array(#""}"#.utf8)
         let encoded = Base64.encodedLength(audio.count)
         out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(head.count + encoded + tail.count)
-        out.append(contentsOf: head)
+        out.reserveCapacity(appendHead.count + encoded + appendTail.count)
+        out.append(contentsOf: appendHead)
         let start = out.count
         out.append(contentsOf: repeatElement(0, count: encoded))
         out.withUnsafeMutableBytes { buffer in
             _ = Base64.encode(audio, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
         }
-        out.append(contentsOf: tail)
+        out.append(contentsOf: appendTail)
     }
 
     public static let commit = #"{"type":"input_audio_buffer.commit"}"#

@@ -71,8 +71,17 @@ public struct RealtimeEvent: Sendable {
     public var kind: RealtimeEventKind
     /// The wire `type`, e.g. "response.output_audio.delta" ("" for library-made events).
     public var type: String
-    /// The event's JSON text as received (for library-made events, a JSON object describing it).
-    public var json: String
+    /// The event's JSON text as received (for library-made events, a JSON object describing it). Events decoded on
+    /// the fast path keep the received bytes and make the text only when asked.
+    public var json: String {
+        get { jsonText ?? jsonBytes.map { String(decoding: $0.buffer, as: UTF8.self) } ?? "" }
+        set {
+            jsonText = newValue
+            jsonBytes = nil
+        }
+    }
+    private var jsonText: String?
+    private var jsonBytes: AudioBytes?
     public var eventID = ""
     public var itemID = ""
     public var previousItemID = ""
@@ -101,10 +110,17 @@ public struct RealtimeEvent: Sendable {
     /// True for events the library made (closed, local errors), false for the server's.
     public var isLocal = false
 
+    /// An event whose JSON stays as the received bytes until `json` is read.
+    init(kind: RealtimeEventKind, type: String, jsonBytes: AudioBytes) {
+        self.kind = kind
+        self.type = type
+        self.jsonBytes = jsonBytes
+    }
+
     public init(kind: RealtimeEventKind, type: String, json: String) {
         self.kind = kind
         self.type = type
-        self.json = json
+        self.jsonText = json
     }
 
     /// A library-made `closed` event.

@@ -2,6 +2,12 @@
 /// types become `.other` with their JSON kept. Malformed input is an error, never a crash.
 public enum RealtimeEventDecoder {
     public static func decode(_ bytes: UnsafeRawBufferPointer) throws(AzError) -> RealtimeEvent {
+        if let fast = AudioDeltaScanner.scan(bytes) { return fast }
+        return try decodeFully(bytes)
+    }
+
+    /// The general path: a full JSON parse (what the fast path must always agree with).
+    static func decodeFully(_ bytes: UnsafeRawBufferPointer) throws(AzError) -> RealtimeEvent {
         let value: JSONValue
         do throws(JSONParseError) {
             value = try JSONParser.parse(bytes)

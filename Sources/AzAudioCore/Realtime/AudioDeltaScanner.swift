@@ -1,0 +1,132 @@
+/// The fast path for the event that dominates a realtime session's traffic: an audio delta.
+///
+/// It reads the flat top-level object once, in place: string members without escapes and integer members; the
+/// base64 `delta` is decoded straight from the received bytes and the event keeps its JSON as bytes, so no
+/// `JSONValue` tree, no copy of the audio text into a `String` and no second UTF-8 check happen (the WebSocket
+/// layer already validated the message). Anything else - another event type, an escape, a nested value, invalid
+/// base64 - returns nil and the full parser decides, so the result never differs from it.
+enum AudioDeltaScanner {
+    static func scan(_ bytes: UnsafeRawBufferPointer) -> RealtimeEvent? {
+        var s = Cursor(bytes: bytes)
+        guard s.skipSpace() == UInt8(ascii: "{") else { return nil }
+        s.index += 1
+        var type: Range<Int>? = nil
+        var delta: Range<Int>? = nil
+        var eventID: Range<Int>? = nil
+        var itemID: Range<Int>? = nil
+        var responseID: Range<Int>? = nil
+        var outputIndex = 0
+        var contentIndex = 0
+        if s.skipSpace() == UInt8(ascii: "}") { return nil }
+        while true {
+            guard s.skipSpace() == UInt8(ascii: "\""), let key = s.plainString() else { return nil }
+            guard s.skipSpace() == UInt8(ascii: ":") else { return nil }
+            s.index += 1
+            switch s.skipSpace() {
+            case UInt8(ascii: "\""):
+                guard let value = s.plainString() else { return nil }
+                if s.equals(key, "type") { type = value }
+                else if s.equals(key, "delta") { delta = value }
+                else if s.equals(key, "item_id") { itemID = value }
+                else if s.equals(key, "event_id") { eventID = value }
+                else if s.equals(key, "response_id") { responseID = value }
+            case let c? where c >= 0x30 && c <= 0x39:
+                guard let number = s.smallInteger() else { return nil }
+                if s.equals(key, "output_index") { outputIndex = number }
+                else if s.equals(key, "content_index") { contentIndex = number }
+            default:
+                return nil
+            }
+            switch s.skipSpace() {
+            case UInt8(ascii: ","): s.index += 1
+            case UInt8(ascii: "}"):
+                s.index += 1
+                guard s.skipSpace() == nil else { return nil }
+                return make(bytes, s, type, delta, eventID, itemID, responseID, outputIndex, contentIndex)
+            default: return nil
+            }
+        }
+    }
+
+    private static func make(
+        _ bytes: UnsafeRawBufferPointer, _ s: Cursor, _ type: Range<Int>?, _ delta: Range<Int>?,
+        _ eventID: Range<Int>?, _ itemID: Range<Int>?, _ responseID: Range<Int>?, _ outputIndex: Int,
+        _ contentIndex: Int
+    ) -> RealtimeEvent? {
+        guard let type, let delta else { return nil }
+        let name: String
+        if s.equals(type, "response.output_audio.delta") { name = "response.output_audio.delta" }
+        else if s.equals(type, "response.audio.delta") { name = "response.audio.delta" }
+        else { return nil }
+        guard let audio = AudioBytes.decodingBase64(UnsafeRawBufferPointer(rebasing: bytes[delta])) else { return nil }
+        var e = RealtimeEvent(kind: .audioDelta, type: name, jsonBytes: AudioBytes.copying(bytes))
+        e.audio = audio
+        e.eventID = s.string(eventID)
+        e.itemID = s.string(itemID)
+        e.responseID = s.string(responseID)
+        e.outputIndex = outputIndex
+        e.contentIndex = contentIndex
+        return e
+    }
+
+    private struct Cursor {
+        let bytes: UnsafeRawBufferPointer
+        var index = 0
+
+        /// Skips JSON white space; returns the next byte without consuming it, or nil at the end.
+        mutating func skipSpace() -> UInt8? {
+            while index < bytes.count {
+                let c = bytes[index]
+                if c != 0x20 && c != 0x0A && c != 0x0D && c != 0x09 { return c }
+                index += 1
+            }
+            return nil
+        }
+
+        /// At an opening quote: the range of a string with no escapes or control bytes, or nil.
+        mutating func plainString() -> Range<Int>? {
+            index += 1
+            let start = index
+            while index < bytes.count {
+                let c = bytes[index]
+                if c == UInt8(ascii: "\"") {
+                    index += 1
+                    return start..<(index - 1)
+                }
+                if c == UInt8(ascii: "\\") || c < 0x20 { return nil }
+                index += 1
+            }
+            return nil
+        }
+
+        /// A non-negative integer of at most 9 digits, or nil (fractions, exponents and big numbers go the slow way).
+        mutating func smallInteger() -> Int? {
+            var value = 0
+            var digits = 0
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 {
+                if digits < 10 { value = value * 10 + Int(bytes[index] - 0x30) }  // no overflow on long numbers
+                digits += 1
+                index += 1
+            }
+            guard digits > 0, digits <= 9, !(digits > 1 && bytes[index - digits] == 0x30) else { return nil }
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e")
+                || bytes[index] == UInt8(ascii: "E")
+            {
+                return nil
+            }
+            return value
+        }
+
+        func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
+            guard range.count == literal.utf8CodeUnitCount else { return false }
+            let p = literal.utf8Start
+            for i in 0..<range.count where bytes[range.lowerBound + i] != p[i] { return false }
+            return true
+        }
+
+        func string(_ range: Range<Int>?) -> String {
+            guard let range else { return "" }
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+        }
+    }
+}
