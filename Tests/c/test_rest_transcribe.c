@@ -549,11 +549,9 @@ static int32_t on_progress(uint64_t sent, uint64_t total, void *user) {
     double now = now_seconds();
     if (p->stop_after && p->calls >= p->stop_after) p->calls_after_stop++;
     if (p->calls > 0) {
-        if (p->last_sent == p->last_total && p->last_total > 0) {
-            /* a new attempt after a final call starts again from 0 */
-        } else if (sent < p->last_sent) {
-            p->decreased = 1;
-        }
+        /* Within one attempt the count never goes down; after a final call, a retry starts again from 0. */
+        int new_attempt = p->last_total > 0 && p->last_sent == p->last_total;
+        if (!new_attempt && sent < p->last_sent) p->decreased = 1;
         if (sent != total && now - p->last_at < p->min_gap) p->min_gap = now - p->last_at;
     } else {
         p->first_sent = sent;
