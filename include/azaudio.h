@@ -578,6 +578,22 @@ typedef int32_t (*azaudio_audio_fn)(const uint8_t *data, size_t size, void *user
  * the request. */
 typedef int64_t (*azaudio_read_fn)(uint8_t *buffer, size_t capacity, void *user_data);
 
+/* Reports the progress of a request body's upload (an audio file, audio in memory or from a read callback, a chat
+ * conversation carrying audio), so a caller can show it. Called on the thread that made the request, from inside
+ * the transfer, at most about every 100 ms while bytes go out, plus one final call when the upload completes.
+ *   bytes_sent:  bytes of the request body sent so far, counted as they go on the wire: for transcription and
+ *                translation that is the whole multipart/form-data body including its boundaries and part headers
+ *                (not the HTTP headers), for chat the JSON body with its base64 audio. Never decreases within one
+ *                attempt; a retry sends the body again, so the counts restart at 0.
+ *   bytes_total: the body's length in bytes, or 0 while it is unknown (audio from a read callback is sent with
+ *                chunked transfer encoding; bytes_sent then also counts its chunk framing). In the final call
+ *                bytes_sent == bytes_total, also for a body whose length was unknown.
+ * A body the service rejects before reading it all (e.g. a 413) gets no final call. Must not block (the upload
+ * waits for it). Return 0 to continue; any other value stops the call, which then returns AZAUDIO_ERR_CANCELLED.
+ * Set by the on_progress / progress_user_data fields of azaudio_transcription_options, azaudio_translation_options
+ * and azaudio_chat_options; NULL (the default): no progress calls. */
+typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data);
+
 /* ---- Speech to text ------------------------------------------------------------------------------------------ */
 
 /* Bits of azaudio_transcription_options.timestamp_granularities (they need response_format "verbose_json"). */
@@ -608,6 +624,9 @@ typedef struct azaudio_transcription_options {
     azaudio_cancel_token *cancel_token;
     int64_t timeout_ms;
     int32_t max_retries;
+    /* Upload progress (see azaudio_progress_fn), on the calling thread; NULL (default): none. */
+    azaudio_progress_fn on_progress;
+    void *progress_user_data;
 } azaudio_transcription_options;
 
 /* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1) and sets
@@ -652,6 +671,9 @@ typedef struct azaudio_translation_options {
     azaudio_cancel_token *cancel_token;
     int64_t timeout_ms;
     int32_t max_retries;
+    /* Upload progress (see azaudio_progress_fn), on the calling thread; NULL (default): none. */
+    azaudio_progress_fn on_progress;
+    void *progress_user_data;
 } azaudio_translation_options;
 
 /* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
@@ -822,6 +844,9 @@ typedef struct azaudio_chat_options {
     azaudio_cancel_token *cancel_token;
     int64_t timeout_ms;
     int32_t max_retries;
+    /* Upload progress (see azaudio_progress_fn), on the calling thread; NULL (default): none. */
+    azaudio_progress_fn on_progress;
+    void *progress_user_data;
 } azaudio_chat_options;
 
 /* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */

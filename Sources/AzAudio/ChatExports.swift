@@ -167,7 +167,8 @@ public func azaudio_chat_complete(
         guard o.max_completion_tokens >= 0 else { throw .invalidArgument("options->max_completion_tokens is negative") }
         e.temperature = o.temperature < 0 ? nil : o.temperature
         e.stream = o.stream != 0
-        let settings = try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries)
+        let settings = try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+            progress: o.on_progress, progressUserData: o.progress_user_data)
         var accumulator = ChatStreamAccumulator()
         if let fn = o.on_text {
             let user = o.text_user_data

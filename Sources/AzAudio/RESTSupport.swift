@@ -11,8 +11,12 @@ final class CancelTokenHandle {
     }
 }
 
-/// The per-call fields every REST options struct carries, turned into the engine's settings.
-func callSettings(cancel: OpaquePointer?, timeoutMs: Int64, maxRetries: Int32) throws(AzError) -> CallSettings {
+/// The per-call fields every REST options struct carries, turned into the engine's settings; the upload progress
+/// callback for the calls that upload audio.
+func callSettings(
+    cancel: OpaquePointer?, timeoutMs: Int64, maxRetries: Int32, progress: azaudio_progress_fn? = nil,
+    progressUserData: UnsafeMutableRawPointer? = nil
+) throws(AzError) -> CallSettings {
     guard timeoutMs >= -1, timeoutMs <= Int64(UInt32.max) else {
         throw .invalidArgument("timeout_ms is \(timeoutMs); use -1 (the client's), 0 (no limit) or milliseconds")
     }
@@ -21,7 +25,22 @@ func callSettings(cancel: OpaquePointer?, timeoutMs: Int64, maxRetries: Int32) t
     }
     return CallSettings(
         timeoutMs: timeoutMs < 0 ? nil : UInt32(timeoutMs), maxRetries: maxRetries < 0 ? nil : Int(maxRetries),
-        cancel: cancel.map { CancelTokenHandle.from($0).token })
+        cancel: cancel.map { CancelTokenHandle.from($0).token },
+        onUploadProgress: progress.map { ProgressCallback(fn: $0, user: progressUserData).handler })
+}
+
+/// A caller's azaudio_progress_fn and its user data. The engine calls it only on the thread that made the call,
+/// so carrying the raw pointer in a Sendable closure is safe.
+struct ProgressCallback: @unchecked Sendable {
+    let fn: azaudio_progress_fn
+    let user: UnsafeMutableRawPointer?
+
+    var handler: UploadProgressHandler {
+        { (p: UploadProgress) throws(AzError) in
+            let rc = fn(p.sent, p.total, user)
+            if rc != 0 { throw AzError(.cancelled, "the progress callback returned \(rc): the call was stopped") }
+        }
+    }
 }
 
 /// Reads a caller's options struct, or says what is wrong with it.

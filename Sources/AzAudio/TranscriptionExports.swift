@@ -112,7 +112,8 @@ func transcriptionOptions(_ p: UnsafePointer<azaudio_transcription_options>?) th
 {
     let o = try readCallerOptions(p, defaults: TranscriptionOptions.defaults, name: "azaudio_transcription_options")
     return (try TranscriptionOptions.engine(o),
-        try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries),
+        try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+            progress: o.on_progress, progressUserData: o.progress_user_data),
         o.on_delta, o.delta_user_data)
 }
 
@@ -121,7 +122,8 @@ func translationOptions(_ p: UnsafePointer<azaudio_translation_options>?) throws
 {
     let o = try readCallerOptions(p, defaults: TranslationOptions.defaults, name: "azaudio_translation_options")
     return (try TranslationOptions.engine(o),
-        try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries), nil, nil)
+        try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+            progress: o.on_progress, progressUserData: o.progress_user_data), nil, nil)
 }
 
 func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafePointer<CChar>?) throws(AzError)

@@ -1,15 +1,22 @@
-/// Per-call overrides of the client's timeout and retry settings.
+/// Per-call overrides of the client's timeout and retry settings, plus the call's cancel token and progress.
 public struct CallSettings: Sendable {
     /// Milliseconds for the whole call; nil: the client's. 0 means no limit.
     public var timeoutMs: UInt32?
     /// Retries allowed; nil: the client's.
     public var maxRetries: Int?
     public var cancel: CancellationToken?
+    /// Hears how far each attempt's request body has been uploaded (counts restart at 0 on a retry), on the
+    /// calling thread; throwing stops the call with that error.
+    public var onUploadProgress: UploadProgressHandler?
 
-    public init(timeoutMs: UInt32? = nil, maxRetries: Int? = nil, cancel: CancellationToken? = nil) {
+    public init(
+        timeoutMs: UInt32? = nil, maxRetries: Int? = nil, cancel: CancellationToken? = nil,
+        onUploadProgress: UploadProgressHandler? = nil
+    ) {
         self.timeoutMs = timeoutMs
         self.maxRetries = maxRetries
         self.cancel = cancel
+        self.onUploadProgress = onUploadProgress
     }
 }
 
@@ -69,7 +76,9 @@ public final class ServiceClient: Sendable {
             attempt.headers.append(auth)
             let remaining = try remainingMs(deadline, timeoutMs: timeoutMs)
             let started = monotonicSeconds()
-            let outcome = transport.send(attempt, handler: handler, cancel: settings.cancel, timeoutMs: remaining)
+            let outcome = transport.send(
+                attempt, handler: handler, cancel: settings.cancel, timeoutMs: remaining,
+                progress: settings.onUploadProgress)
             let elapsed = Int((monotonicSeconds() - started) * 1000)
 
             let failure: AzError

@@ -6,9 +6,13 @@ final class HTTPTransfer {
     let body: RequestBody
     let handler: ResponseHandler
     let cancel: CancellationToken?
+    /// Reports upload progress to the caller, if it asked for it.
+    var progress: UploadProgressThrottle?
 
     /// Bytes of an in-memory body already handed to curl.
     var bodyOffset = 0
+    /// True once the body's last byte was handed to curl.
+    var bodyEnded = false
     /// Set when a callback failed; reported instead of curl's generic code.
     var callbackError: AzError?
     var headers = HTTPHeaders()
@@ -20,11 +24,15 @@ final class HTTPTransfer {
     var errorBodyLimitReached = false
     let easy: UnsafeMutableRawPointer
 
-    init(easy: UnsafeMutableRawPointer, body: RequestBody, handler: ResponseHandler, cancel: CancellationToken?) {
+    init(
+        easy: UnsafeMutableRawPointer, body: RequestBody, handler: ResponseHandler, cancel: CancellationToken?,
+        progress: UploadProgressHandler? = nil
+    ) {
         self.easy = easy
         self.body = body
         self.handler = handler
         self.cancel = cancel
+        self.progress = progress.map { UploadProgressThrottle(handler: $0, now: monotonicSeconds()) }
     }
 
     var isErrorStatus: Bool { status >= 400 }
@@ -72,7 +80,9 @@ final class HTTPTransfer {
     /// Fills curl's upload buffer. Returns bytes written, or nil to abort.
     func onRead(_ buffer: UnsafeMutableRawBufferPointer) -> Int? {
         switch body {
-        case .none: return 0
+        case .none:
+            bodyEnded = true
+            return 0
         case .bytes(let bytes):
             let n = min(buffer.count, bytes.count - bodyOffset)
             if n > 0 {
@@ -81,15 +91,44 @@ final class HTTPTransfer {
                 }
                 bodyOffset += n
             }
+            if bodyOffset == bytes.count { bodyEnded = true }
             return n
         case .stream(let stream):
             do throws(AzError) {
-                return try stream.read(into: buffer)
+                let n = try stream.read(into: buffer)
+                if n == 0 { bodyEnded = true }
+                return n
             } catch {
                 callbackError = error
                 return nil
             }
         }
+    }
+
+    /// One of curl's progress ticks. Returns false to abort the transfer.
+    func onProgress(uploaded: Int64, uploadTotal: Int64) -> Bool {
+        if cancel?.isCancelled == true { return false }
+        guard progress != nil else { return true }
+        do throws(AzError) {
+            try progress?.observe(
+                sent: UInt64(max(0, uploaded)), total: UInt64(max(0, uploadTotal)), now: monotonicSeconds())
+            return true
+        } catch {
+            callbackError = error
+            return false
+        }
+    }
+
+    /// After a transfer that curl finished: the final progress report, when the whole body went out and no tick
+    /// reported it yet. `length` is the body's length if it was known before sending.
+    func finishUpload(length: Int64?) throws(AzError) {
+        guard progress != nil else { return }
+        var sent: curl_off_t = 0
+        guard ccurl_getinfo_off(easy, CURLINFO_SIZE_UPLOAD_T, &sent) == CURLE_OK, sent > 0 else { return }
+        let total = UInt64(max(0, length ?? 0))
+        // A body of unknown length is complete only if its stream said so (the service may answer early).
+        if total == 0 && !bodyEnded { return }
+        try progress?.complete(sent: UInt64(sent), total: total)
     }
 }
 
@@ -114,7 +153,7 @@ let curlReadCallback: ccurl_data_fn = { data, size, count, user in
     return n
 }
 
-let curlProgressCallback: ccurl_xferinfo_fn = { user, _, _, _, _ in
+let curlProgressCallback: ccurl_xferinfo_fn = { user, _, _, uploadTotal, uploaded in
     let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user!).takeUnretainedValue()
-    return transfer.cancel?.isCancelled == true ? 1 : 0
+    return transfer.onProgress(uploaded: Int64(uploaded), uploadTotal: Int64(uploadTotal)) ? 0 : 1
 }

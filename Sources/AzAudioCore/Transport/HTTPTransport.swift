@@ -58,13 +58,16 @@ public final class HTTPTransport: @unchecked Sendable {
         if !kept { curl_easy_cleanup(easy) }
     }
 
-    /// Sends one request once. `timeoutMs` 0 means no total limit for this attempt.
+    /// Sends one request once. `timeoutMs` 0 means no total limit for this attempt. `progress`, if given, hears
+    /// how far the body's upload has got (throttled; see `UploadProgressThrottle`), on this thread.
     public func send(
-        _ request: HTTPRequest, handler: ResponseHandler, cancel: CancellationToken?, timeoutMs: UInt32
+        _ request: HTTPRequest, handler: ResponseHandler, cancel: CancellationToken?, timeoutMs: UInt32,
+        progress: UploadProgressHandler? = nil
     ) -> TransferOutcome {
         let easy: UnsafeMutableRawPointer
         do throws(AzError) { easy = try checkout() } catch { return .failed(error, retryable: false, bodyDelivered: false) }
-        let transfer = HTTPTransfer(easy: easy, body: request.body, handler: handler, cancel: cancel)
+        let transfer = HTTPTransfer(
+            easy: easy, body: request.body, handler: handler, cancel: cancel, progress: progress)
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -82,6 +85,13 @@ public final class HTTPTransport: @unchecked Sendable {
                 return failure
             }
             return perform(easy, cancel: cancel)
+        }
+        if code == CURLE_OK {
+            do throws(AzError) {
+                try transfer.finishUpload(length: request.body.length)
+            } catch {
+                return .failed(error, retryable: false, bodyDelivered: transfer.bodyDelivered)
+            }
         }
         return outcome(of: code, transfer: transfer, errorBuffer: errorBuffer, url: request.url)
     }

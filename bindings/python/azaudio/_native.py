@@ -139,6 +139,8 @@ azaudio_text_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
 azaudio_audio_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
 #: typedef int64_t (*azaudio_read_fn)(uint8_t *buffer, size_t capacity, void *user_data);
 azaudio_read_fn = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
+#: typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data);
+azaudio_progress_fn = CFUNCTYPE(c_int32, c_uint64, c_uint64, c_void_p)
 #: typedef void (*azaudio_realtime_event_fn)(azaudio_realtime_session *session,
 #:                                           const azaudio_realtime_event *event, void *user_data);
 azaudio_realtime_event_fn = CFUNCTYPE(None, c_void_p, c_void_p, c_void_p)
@@ -234,6 +236,8 @@ class azaudio_transcription_options(_Sized):
         ("cancel_token", c_void_p),
         ("timeout_ms", c_int64),
         ("max_retries", c_int32),
+        ("on_progress", azaudio_progress_fn),
+        ("progress_user_data", c_void_p),
     ]
 
 
@@ -248,6 +252,8 @@ class azaudio_translation_options(_Sized):
         ("cancel_token", c_void_p),
         ("timeout_ms", c_int64),
         ("max_retries", c_int32),
+        ("on_progress", azaudio_progress_fn),
+        ("progress_user_data", c_void_p),
     ]
 
 
@@ -287,6 +293,8 @@ class azaudio_chat_options(_Sized):
         ("cancel_token", c_void_p),
         ("timeout_ms", c_int64),
         ("max_retries", c_int32),
+        ("on_progress", azaudio_progress_fn),
+        ("progress_user_data", c_void_p),
     ]
 
 
@@ -350,6 +358,7 @@ CALLBACKS: dict[str, Any] = {
     "azaudio_text_fn": azaudio_text_fn,
     "azaudio_audio_fn": azaudio_audio_fn,
     "azaudio_read_fn": azaudio_read_fn,
+    "azaudio_progress_fn": azaudio_progress_fn,
     "azaudio_realtime_event_fn": azaudio_realtime_event_fn,
 }
 

@@ -461,14 +461,65 @@ def _audio_input(path: str) -> Any:
     return path
 
 
+def _size(n: float) -> str:
+    """A byte count for people: 950 B, 12.3 kB, 4.5 MB."""
+    if n < 1000:
+        return f"{n:.0f} B"
+    if n < 1000_000:
+        return f"{n / 1000:.1f} kB"
+    return f"{n / 1000_000:.1f} MB"
+
+
+class _UploadProgress:
+    """An upload progress line on stderr when it is a terminal (plain output otherwise): percent, bytes, rate,
+    rewritten in place as the library reports progress, ended when the upload completes or the command ends."""
+
+    def __init__(self, enabled: bool, label: str = "uploading") -> None:
+        self.enabled = enabled
+        self.label = label
+        self.start = time.monotonic()
+        self.last_sent = 0
+        self.open = False
+
+    def __call__(self, sent: int, total: int) -> None:
+        if not self.enabled:
+            return
+        now = time.monotonic()
+        if sent < self.last_sent:  # a retry sends the body again
+            self.start = now
+        self.last_sent = sent
+        elapsed = now - self.start
+        rate = f"  {_size(sent / elapsed)}/s" if elapsed > 0.05 else ""
+        done = total > 0 and sent == total
+        if total > 0:
+            line = f"{self.label} {100 * sent // total:3d}%  {_size(sent)} of {_size(total)}{rate}"
+        else:
+            line = f"{self.label} {_size(sent)}{rate}"
+        if done:
+            line = f"uploaded 100%  {_size(total)} in {elapsed:.1f} s{rate}"
+        sys.stderr.write("\r\x1b[K" + line + ("\n" if done else ""))
+        sys.stderr.flush()
+        self.open = not done
+
+    def __enter__(self) -> "_UploadProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.open:  # the call ended before the upload did: end the line before any message
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+            self.open = False
+
+
 def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> int:
     _require_rest(kind)
     deployment = settings.deployment_for(kind)
     filename = os.path.basename(args.file) if args.file != "-" else (args.filename or "audio.wav")
-    with settings.client() as client:
+    with settings.client() as client, _UploadProgress(sys.stderr.isatty() and not settings.json) as progress:
         if kind == "transcribe" and args.stream:
             stream = client.transcribe_stream(_audio_input(args.file), deployment=deployment, language=args.language,
-                                              prompt=args.prompt, response_format=args.format, filename=filename)
+                                              prompt=args.prompt, response_format=args.format, filename=filename,
+                                              progress=progress)
             for delta in stream:
                 if not settings.json:
                     print(delta, end="", flush=True)
@@ -481,10 +532,10 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
             timestamps = [t for t in (args.timestamps or "").split(",") if t]
             result = client.transcribe(_audio_input(args.file), deployment=deployment, language=args.language,
                                        prompt=args.prompt, response_format=args.format, timestamps=timestamps,
-                                       filename=filename)
+                                       filename=filename, progress=progress)
         else:
             result = client.translate(_audio_input(args.file), deployment=deployment, prompt=args.prompt,
-                                      response_format=args.format, filename=filename)
+                                      response_format=args.format, filename=filename, progress=progress)
     _emit(settings, _transcription_json(result), result.text)
     return EXIT_OK
 
@@ -527,10 +578,12 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
         if output_format is None:
             raise CommandError(f"cannot tell the audio format from {args.audio_out!r} (use .wav, .mp3, .flac, "
                                ".opus, .aac or .pcm)", EXIT_CONFIG)
-    with settings.client() as client:
+    # Progress only when there is audio to upload: a text prompt goes out in one packet.
+    show = sys.stderr.isatty() and not settings.json and args.audio_in is not None
+    with settings.client() as client, _UploadProgress(show) as progress:
         reply = client.chat_audio(prompt, deployment=settings.deployment_for("chat"), audio=args.audio_in,
                                   system=args.system, voice=args.voice, output_format=output_format,
-                                  audio_output=args.audio_out is not None or not args.text_only)
+                                  audio_output=args.audio_out is not None or not args.text_only, progress=progress)
     if args.audio_out:
         with open(args.audio_out, "wb") as out:
             out.write(reply.audio)

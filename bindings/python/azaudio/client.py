@@ -32,6 +32,10 @@ DEFAULT_API_VERSION = n.AZAUDIO_DEFAULT_API_VERSION
 TokenProvider = Union[Callable[[], str], Callable[[bool], str]]
 #: A log callback: receives (level, message); level is one of LOG_ERROR .. LOG_DEBUG.
 LogCallback = Callable[[int, str], None]
+#: An upload progress callback: receives (bytes_sent, bytes_total) of the request body; bytes_total is 0 while the
+#: length is unknown (a file object). Called about every 100 ms while the body goes out, then once with
+#: bytes_sent == bytes_total when it is complete; a retry starts again from 0. Raising stops the call.
+ProgressCallback = Callable[[int, int], object]
 #: Audio to upload: a path, the bytes of a file, or a binary file object (read as the upload goes).
 AudioInput = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview, IO[bytes]]
 
@@ -129,6 +133,20 @@ def _guarded_audio(callback: Callable[[bytes], object], guard: Guard) -> Any:
             return 1
 
     return n.azaudio_audio_fn(call)
+
+
+def _guarded_progress(callback: ProgressCallback, guard: Guard) -> Any:
+    def call(sent: int, total: int, _user_data: Optional[int]) -> int:
+        if guard.stop.is_set():
+            return 1
+        try:
+            callback(sent, total)
+            return 0
+        except BaseException as error:  # noqa: BLE001 - must not unwind through C
+            guard.record(error)
+            return 1
+
+    return n.azaudio_progress_fn(call)
 
 
 def _guarded_reader(stream: IO[bytes], guard: Guard) -> Any:
@@ -339,18 +357,20 @@ class Client:
         filename: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        progress: Optional[ProgressCallback] = None,
     ) -> Transcription:
         """Transcribe audio (a path, bytes, or a binary file object) with a speech-to-text deployment.
 
         ``response_format``: "json" (default), "text", "srt", "vtt" or "verbose_json" (language, duration, segments,
         words); ``timestamps``: any of "segment", "word" (needs verbose_json). ``filename`` names the format for
-        bytes and file objects (default "audio.wav"). Ctrl-C cancels the call. Raises an AzAudioError subclass.
+        bytes and file objects (default "audio.wav"). ``progress(sent, total)`` follows the upload (see
+        :data:`ProgressCallback`). Ctrl-C cancels the call. Raises an AzAudioError subclass.
         """
         return self._transcribe(
             "transcribe", file, deployment=deployment, model=model, language=language, prompt=prompt,
             response_format=response_format, temperature=temperature, timestamps=timestamps,
             include_logprobs=include_logprobs, chunking_strategy=chunking_strategy, filename=filename,
-            timeout=timeout, max_retries=max_retries, on_delta=None,
+            timeout=timeout, max_retries=max_retries, on_delta=None, progress=progress,
         )
 
     def transcribe_stream(
@@ -368,6 +388,7 @@ class Client:
         filename: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        progress: Optional[ProgressCallback] = None,
     ) -> "TranscriptionStream":
         """Transcribe with streaming (gpt-4o-transcribe, gpt-4o-mini-transcribe): iterate over the result for the
         text deltas as they arrive; afterwards ``.transcription`` holds the whole result. Leaving the loop early
@@ -379,6 +400,7 @@ class Client:
                 response_format=response_format, temperature=temperature, timestamps=(),
                 include_logprobs=include_logprobs, chunking_strategy=chunking_strategy, filename=filename,
                 timeout=timeout, max_retries=max_retries, on_delta=on_delta, guard=guard, stream=True,
+                progress=progress,
             )
 
         self._live()
@@ -397,12 +419,14 @@ class Client:
         filename: Optional[str] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        progress: Optional[ProgressCallback] = None,
     ) -> Transcription:
         """Translate speech in any language into English text (whisper deployments); as transcribe()."""
         return self._transcribe(
             "translate", file, deployment=deployment, model=model, language=None, prompt=prompt,
             response_format=response_format, temperature=temperature, timestamps=(), include_logprobs=False,
             chunking_strategy=None, filename=filename, timeout=timeout, max_retries=max_retries, on_delta=None,
+            progress=progress,
         )
 
     def _transcribe(
@@ -425,6 +449,7 @@ class Client:
         on_delta: Optional[Callable[[str], object]],
         guard: Optional[Guard] = None,
         stream: bool = False,
+        progress: Optional[ProgressCallback] = None,
     ) -> Transcription:
         handle = self._live()
         n.require(f"azaudio_{kind}_file")
@@ -439,6 +464,7 @@ class Client:
         strings = [n.encode(s) for s in (deployment, model, language, prompt, response_format, chunking_strategy)]
         guard = guard or Guard()
         delta_fn = _guarded_text(on_delta, guard) if on_delta is not None else None
+        progress_fn = _guarded_progress(progress, guard) if progress is not None else None
 
         def body(token: Any) -> Transcription:
             options: Any
@@ -461,6 +487,8 @@ class Client:
             options.response_format = strings[4]
             if temperature is not None:
                 options.temperature = temperature
+            if progress_fn is not None:
+                options.on_progress = progress_fn
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             functions = {
@@ -623,13 +651,15 @@ class Client:
         on_audio: Optional[Callable[[bytes], object]] = None,
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
+        progress: Optional[ProgressCallback] = None,
     ) -> ChatReply:
         """An audio chat completion (gpt-4o-audio-preview, gpt-4o-mini-audio-preview).
 
         Either give a whole conversation as ``chat`` (a :class:`Chat`), or ``prompt`` text and/or ``audio`` (a
         .wav/.mp3 path, or bytes in ``audio_format``) for a single user message, with an optional ``system``
         message. The reply has ``text``, ``transcript`` and ``audio`` (in ``output_format``: "wav" by default,
-        "pcm16" when streaming). With ``stream=True`` the callbacks receive deltas as they arrive."""
+        "pcm16" when streaming). With ``stream=True`` the callbacks receive deltas as they arrive.
+        ``progress(sent, total)`` follows the upload of the request (the conversation with its base64 audio)."""
         handle = self._live()
         n.require("azaudio_chat_complete")
         own_chat = chat is None
@@ -652,6 +682,7 @@ class Client:
         text_fn = _guarded_text(on_text, guard) if on_text is not None else None
         transcript_fn = _guarded_text(on_transcript, guard) if on_transcript is not None else None
         audio_fn = _guarded_audio(on_audio, guard) if on_audio is not None else None
+        progress_fn = _guarded_progress(progress, guard) if progress is not None else None
         chat_handle = chat._live()
 
         def body(token: Any) -> ChatReply:
@@ -670,6 +701,8 @@ class Client:
                 options.on_transcript = transcript_fn
             if audio_fn is not None:
                 options.on_audio = audio_fn
+            if progress_fn is not None:
+                options.on_progress = progress_fn
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             code = n.lib.azaudio_chat_complete(handle, chat_handle, ctypes.byref(options), ctypes.byref(out))

@@ -250,3 +250,74 @@ def test_ctrl_c_cancels_the_running_call_and_exits_130(emulator: Emulator, rest:
     assert not (tmp_path / "x.wav").exists()  # the library removes the partial file
     urllib.request.urlopen(urllib.request.Request(emulator.endpoint + "/_emulator/faults", method="DELETE"),
                            timeout=10).close()
+
+
+def _in_a_terminal(emulator: Emulator, *args: str) -> str:
+    """Run the CLI under script(1), so that its stdout and stderr are a terminal; returns what the terminal got."""
+    import os
+    import shlex
+    import subprocess
+    import sys
+
+    from conftest import PACKAGE_DIR
+
+    script = "/usr/bin/script"
+    if not Path(script).exists():
+        pytest.skip("no script(1) to give the command a terminal")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
+    environment.update(PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+                       AZAUDIO_LIBRARY=azaudio.library_path(), AZURE_OPENAI_ENDPOINT=emulator.endpoint,
+                       AZURE_OPENAI_API_KEY=emulator.key)
+    command = shlex.join([sys.executable, "-m", "azaudio", *args])
+    result = subprocess.run([script, "-qec", command, "/dev/null"], env=environment, capture_output=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    text = result.stdout.decode(errors="replace")
+    assert result.returncode == 0, text
+    return text
+
+
+def test_transcribe_and_translate_show_upload_progress_on_a_terminal(emulator: Emulator, rest: None,
+                                                                      tmp_path: Path) -> None:
+    wav = tmp_path / "hello.wav"
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    assert run_cli("speak", "hello there", "-o", str(wav), env=env).returncode == 0
+    for command in ("transcribe", "translate"):
+        text = _in_a_terminal(emulator, command, str(wav))
+        assert "uploaded 100%" in text and "kB in" in text, text
+        # Not a terminal: the plain output only.
+        plain = run_cli(command, str(wav), env=env)
+        assert plain.returncode == 0 and plain.stdout.strip()
+        assert b"uploaded" not in plain.stderr and b"\r" not in plain.stderr
+
+
+def test_chat_shows_upload_progress_for_audio_input_on_a_terminal(emulator: Emulator, rest: None,
+                                                                  tmp_path: Path) -> None:
+    wav = tmp_path / "question.wav"
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    assert run_cli("speak", "what time is it", "-o", str(wav), env=env).returncode == 0
+    assert "uploaded 100%" in _in_a_terminal(emulator, "chat", "--audio-in", str(wav), "--text-only")
+    assert "uploaded" not in _in_a_terminal(emulator, "chat", "--text", "hi", "--text-only")
+    assert "uploaded" not in _in_a_terminal(emulator, "--json", "chat", "--audio-in", str(wav), "--text-only")
+
+
+def test_the_upload_progress_line_shows_percent_bytes_and_rate(monkeypatch: pytest.MonkeyPatch,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    clock = iter([100.0, 100.5, 101.0, 101.0])
+    monkeypatch.setattr(cli.time, "monotonic", lambda: next(clock))
+    with cli._UploadProgress(True) as progress:
+        progress(250_000, 1_000_000)
+        progress(1_000_000, 1_000_000)
+    err = capsys.readouterr().err
+    assert err == ("\r\x1b[Kuploading  25%  250.0 kB of 1.0 MB  500.0 kB/s"
+                   "\r\x1b[Kuploaded 100%  1.0 MB in 1.0 s  1.0 MB/s\n")
+
+
+def test_an_unfinished_progress_line_is_ended_and_a_disabled_one_prints_nothing(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    with cli._UploadProgress(True) as progress:
+        progress(4096, 0)
+    assert capsys.readouterr().err.endswith("uploading 4.1 kB\n")
+    with cli._UploadProgress(False) as progress:
+        progress(4096, 0)
+        progress(8192, 8192)
+    assert capsys.readouterr().err == ""

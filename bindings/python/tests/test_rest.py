@@ -249,3 +249,54 @@ def test_an_exception_in_the_file_objects_read_is_re_raised(client: azaudio.Clie
 
     with pytest.raises(OSError, match="disk on fire"):
         client.transcribe(BrokenFile(), deployment="whisper")  # type: ignore[arg-type]
+
+
+# ---- upload progress ----------------------------------------------------------------------------------------------
+
+
+def _last_content_length(emulator: Emulator, operation: str) -> int:
+    entries = _control(emulator, "GET", f"/_emulator/requests?path={operation}")["requests"]
+    return int(entries[-1]["headers"]["Content-Length"])
+
+
+def test_transcribe_progress_reaches_the_request_body_size(client: azaudio.Client, emulator: Emulator,
+                                                           hello_wav: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    assert client.transcribe(hello_wav, deployment="whisper", progress=lambda s, t: calls.append((s, t))).text
+    body = _last_content_length(emulator, "audio/transcriptions")
+    assert body > hello_wav.stat().st_size  # the multipart form around the file
+    assert calls and calls[-1] == (body, body)
+    assert [s for s, _ in calls] == sorted(s for s, _ in calls)
+    assert all(t in (0, body) for _, t in calls)
+
+
+def test_progress_of_a_file_object_ends_with_the_total_it_learnt(client: azaudio.Client, hello_wav: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    with open(hello_wav, "rb") as f:
+        client.translate(f, deployment="whisper", progress=lambda s, t: calls.append((s, t)))
+    sent, total = calls[-1]
+    assert sent == total > hello_wav.stat().st_size
+    assert all(t == 0 for _, t in calls[:-1])  # chunked: the length is unknown until the end
+
+
+def test_chat_audio_progress_counts_the_json_body(client: azaudio.Client, emulator: Emulator,
+                                                  hello_wav: Path) -> None:
+    calls: list[tuple[int, int]] = []
+    client.chat_audio("Please answer.", deployment="gpt-4o-audio-preview", audio=hello_wav, audio_output=False,
+                      progress=lambda s, t: calls.append((s, t)))
+    body = _last_content_length(emulator, "chat/completions")
+    assert body > hello_wav.stat().st_size * 4 // 3  # base64
+    assert calls[-1] == (body, body)
+
+
+def test_an_exception_in_the_progress_callback_stops_the_upload_and_is_re_raised(client: azaudio.Client,
+                                                                                hello_wav: Path) -> None:
+    class Stop(Exception):
+        pass
+
+    def progress(_sent: int, _total: int) -> None:
+        raise Stop("no upload today")
+
+    with pytest.raises(Stop, match="no upload today"):
+        client.transcribe(hello_wav, deployment="whisper", progress=progress)
+    assert client.transcribe(hello_wav, deployment="whisper").text
