@@ -690,8 +690,10 @@ TEST(a_retried_upload_reports_its_progress_again) {
     int requests = 0;
     uint64_t body = logged_content_length("translations", &requests);
     CHECK(requests == 2);
-    CHECK(p.finals == 2);
-    CHECK(!p.decreased);
+    /* The retry reports again from the start. Whether the first attempt got its final call depends on whether
+     * the server answered 500 before or after reading the whole body (a race the test cannot control): either
+     * two finals with counts that only restart after a final, or one final and a visible restart. */
+    CHECK((p.finals == 2 && !p.decreased) || (p.finals == 1 && p.decreased));
     CHECK(p.last_sent == body && p.last_total == body);
     azaudio_transcript_free(t);
     azaudio_client_destroy(c);
