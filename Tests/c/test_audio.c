@@ -540,7 +540,8 @@ TEST(pacing_sleeps_until_absolute_deadlines) {
     uint64_t start = azaudio_monotonic_us();
     for (uint64_t k = 1; k <= 5; k++) CHECK_RESULT(azaudio_sleep_until_us(start + k * 20000), AZAUDIO_OK);
     uint64_t elapsed = azaudio_monotonic_us() - start;
-    CHECK(elapsed >= 100000 && elapsed < 150000);
+    CHECK(elapsed >= 100000);    /* never early */
+    CHECK(elapsed < 2000000);    /* and not stuck (a loaded machine may be late; no tighter bound in a test) */
     CHECK_RESULT(azaudio_sleep_until_us(0), AZAUDIO_OK);
 }
 

@@ -543,7 +543,7 @@ static void a_call_is_cancelled_from_another_thread() {
                  azaudio::cancelled_error, e, CHECK(e.code() == azaudio::errc::cancelled));
     done = true;
     canceller.join();
-    CHECK(seconds_since(cancelled_at) < 0.5);
+    CHECK(seconds_since(cancelled_at) < 2.0);
     CHECK(chunks >= 1);
     CHECK(token.is_cancelled());
     // A cancelled token fails the next call at once; reset makes it usable again.
