@@ -267,9 +267,13 @@ azaudio_result azaudio_client_last_error(const azaudio_client *client, azaudio_e
  * may be NULL. Errors: AZAUDIO_ERR_INVALID_ARGUMENT if a pointer is NULL while samples > 0.
  * ------------------------------------------------------------------------------------------------------------------ */
 
+/* mu-law: PCM16 samples to codes. */
 azaudio_result azaudio_g711_ulaw_encode(const int16_t *pcm, size_t samples, uint8_t *out_codes);
+/* mu-law: codes to PCM16 samples. */
 azaudio_result azaudio_g711_ulaw_decode(const uint8_t *codes, size_t samples, int16_t *out_pcm);
+/* A-law: PCM16 samples to codes. */
 azaudio_result azaudio_g711_alaw_encode(const int16_t *pcm, size_t samples, uint8_t *out_codes);
+/* A-law: codes to PCM16 samples. */
 azaudio_result azaudio_g711_alaw_decode(const uint8_t *codes, size_t samples, int16_t *out_pcm);
 
 /* ---- Resampler ---------------------------------------------------------------------------------------------------
