@@ -688,9 +688,11 @@ azaudio_result azaudio_translation_options_init(azaudio_translation_options *opt
 azaudio_result azaudio_translate_file(azaudio_client *client, const char *path,
                                       const azaudio_translation_options *options,
                                       azaudio_transcript **out_transcript);
+/* From memory; `filename` gives the audio's type by its extension (e.g. "call.wav"). */
 azaudio_result azaudio_translate_memory(azaudio_client *client, const uint8_t *data, size_t size,
                                         const char *filename, const azaudio_translation_options *options,
                                         azaudio_transcript **out_transcript);
+/* From a read callback, for audio still being produced. */
 azaudio_result azaudio_translate_callback(azaudio_client *client, const char *filename,
                                           const azaudio_translation_options *options,
                                           azaudio_transcript **out_transcript,
@@ -713,12 +715,14 @@ double azaudio_transcript_duration(const azaudio_transcript *transcript);
 /* Segments of a verbose_json reply: how many (0 otherwise), and the one at `index`. Any of start, end and text may
  * be NULL. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (transcript NULL, index out of range). */
 size_t azaudio_transcript_segment_count(const azaudio_transcript *transcript);
+/* The segment at `index`: its start and end in seconds and its text (valid as long as the transcript). */
 azaudio_result azaudio_transcript_segment(const azaudio_transcript *transcript, size_t index, double *start,
                                           double *end, const char **text);
 
 /* Words of a verbose_json reply with word timestamps: how many (0 otherwise), and the one at `index`, as for
  * segments. */
 size_t azaudio_transcript_word_count(const azaudio_transcript *transcript);
+/* The word at `index`: its start and end in seconds and the word (valid as long as the transcript). */
 azaudio_result azaudio_transcript_word(const azaudio_transcript *transcript, size_t index, double *start,
                                        double *end, const char **word);
 
