@@ -642,6 +642,10 @@ using audio_callback = std::function<void(byte_view audio)>;
 /// Supplies audio still being produced: write up to buffer.size() bytes and return how many, 0 at the end.
 /// May block until data is available. Runs on the calling thread.
 using read_callback = std::function<std::size_t(mutable_span<std::uint8_t> buffer)>;
+/// Upload progress of a transcription, translation or chat call: request body bytes sent and the total (0 while
+/// unknown), on the calling thread, about every 100 ms plus once at the end (see azaudio_progress_fn). To stop the
+/// call, cancel its CancelToken (or throw: the call stops and the exception is rethrown).
+using progress_callback = std::function<void(std::uint64_t bytes_sent, std::uint64_t bytes_total)>;
 
 /// What a call consumed, as the service reported it (azaudio_usage); unreported numbers are nullopt.
 struct usage {
@@ -689,6 +693,18 @@ inline std::int32_t text_trampoline(const char *text, std::size_t length, void *
     if (ctx->state->exception) return 1;
     try {
         (*ctx->fn)(std::string_view(text, length));
+        return 0;
+    } catch (...) {
+        ctx->state->capture();
+        return 1;  // stops the call
+    }
+}
+
+inline std::int32_t progress_trampoline(std::uint64_t sent, std::uint64_t total, void *user_data) noexcept {
+    auto *ctx = static_cast<callback_context<progress_callback> *>(user_data);
+    if (ctx->state->exception) return 1;
+    try {
+        (*ctx->fn)(sent, total);
         return 0;
     } catch (...) {
         ctx->state->capture();
@@ -897,6 +913,7 @@ struct transcription_options : call_options {
     std::optional<std::string> chunking_strategy;   ///< "auto" or a server_vad JSON object
     bool stream = false;                            ///< gpt-4o-*-transcribe: deltas to on_delta
     text_callback on_delta;
+    progress_callback on_progress;                  ///< upload progress
 };
 
 struct translation_options : call_options {
@@ -905,6 +922,7 @@ struct translation_options : call_options {
     std::optional<std::string> prompt;              ///< in English
     std::optional<std::string> response_format;
     std::optional<double> temperature;
+    progress_callback on_progress;                  ///< upload progress
 };
 
 struct speech_options : call_options {
@@ -928,6 +946,7 @@ struct chat_options : call_options {
     bool stream = false;                            ///< stream the reply: the callbacks get its deltas
     text_callback on_text;                          ///< text content deltas
     text_callback on_transcript;                    ///< transcript deltas of the spoken reply
+    progress_callback on_progress;                  ///< upload progress of the request (its audio)
     audio_callback on_audio;                        ///< decoded audio deltas
 };
 
@@ -1179,6 +1198,11 @@ public:
             o.on_audio = &detail::audio_trampoline;
             o.audio_user_data = &audio_ctx;
         }
+        detail::callback_context<progress_callback> progress_ctx{&options.on_progress, &state};
+        if (options.on_progress) {
+            o.on_progress = &detail::progress_trampoline;
+            o.progress_user_data = &progress_ctx;
+        }
         detail::apply_call(o, options);
         azaudio_chat_reply *reply = nullptr;
         detail::run_call(get(), state, [&] { return azaudio_chat_complete(get(), conversation.get(), &o, &reply); });
@@ -1264,6 +1288,11 @@ private:
             o.on_delta = &detail::text_trampoline;
             o.delta_user_data = &ctx;
         }
+        detail::callback_context<progress_callback> progress_ctx{&options.on_progress, &state};
+        if (options.on_progress) {
+            o.on_progress = &detail::progress_trampoline;
+            o.progress_user_data = &progress_ctx;
+        }
         detail::apply_call(o, options);
         azaudio_transcript *out = nullptr;
         detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
@@ -1281,6 +1310,11 @@ private:
         if (options.temperature) o.temperature = *options.temperature;
         detail::apply_call(o, options);
         detail::call_state state;
+        detail::callback_context<progress_callback> progress_ctx{&options.on_progress, &state};
+        if (options.on_progress) {
+            o.on_progress = &detail::progress_trampoline;
+            o.progress_user_data = &progress_ctx;
+        }
         azaudio_transcript *out = nullptr;
         detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
         return Transcript(out);
@@ -1472,6 +1506,16 @@ struct realtime_options {
     std::optional<std::uint32_t> max_send_queue_bytes;
     std::optional<std::uint32_t> max_event_queue;
     std::optional<std::chrono::milliseconds> connect_timeout;
+    /// The audio your side sends / wants back when it differs from the session's (converted by the library;
+    /// 8 kHz mu-law into a ulaw session passes straight through). Unset: the session's own format. Rates: 8000,
+    /// 16000, 24000 or 48000 for pcm16; 8000 for ulaw / alaw; unset: 24000 for pcm16, 8000 for G.711.
+    std::optional<sample_format> caller_input_format;
+    std::optional<std::uint32_t> caller_input_rate;
+    std::optional<sample_format> caller_output_format;
+    std::optional<std::uint32_t> caller_output_rate;
+    /// Barge-in at the played position (see azaudio_realtime_options.barge_in and
+    /// RealtimeSession::audio_played()).
+    bool barge_in = true;
 };
 
 namespace detail {
@@ -1556,6 +1600,12 @@ public:
         call(azaudio_realtime_send_function_output(s(), z(call_id).c_str(), z(output).c_str()));
     }
     /// conversation.item.truncate: cuts an assistant audio item at audio_end_ms (what the caller really heard).
+    /// Reports that played_ms of the reply item's audio has really been played (azaudio_realtime_audio_played);
+    /// barge-in truncates there when the caller interrupts.
+    void audio_played(std::string_view item_id, std::uint32_t played_ms) {
+        call(azaudio_realtime_audio_played(s(), z(item_id).c_str(), played_ms));
+    }
+
     void truncate(std::string_view item_id, std::int32_t content_index, std::uint32_t audio_end_ms) {
         call(azaudio_realtime_truncate(s(), z(item_id).c_str(), content_index, audio_end_ms));
     }
@@ -1633,6 +1683,11 @@ public:
         if (options.max_send_queue_bytes) o.max_send_queue_bytes = *options.max_send_queue_bytes;
         if (options.max_event_queue) o.max_event_queue = *options.max_event_queue;
         if (options.connect_timeout) o.connect_timeout_ms = static_cast<std::uint32_t>(options.connect_timeout->count());
+        if (options.caller_input_format) o.caller_input_format = static_cast<std::int32_t>(*options.caller_input_format);
+        if (options.caller_input_rate) o.caller_input_rate = *options.caller_input_rate;
+        if (options.caller_output_format) o.caller_output_format = static_cast<std::int32_t>(*options.caller_output_format);
+        if (options.caller_output_rate) o.caller_output_rate = *options.caller_output_rate;
+        o.barge_in = options.barge_in ? 1 : 0;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

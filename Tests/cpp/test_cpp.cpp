@@ -517,6 +517,24 @@ static void a_streamed_chat_delivers_transcript_and_audio_deltas() {
     CHECK(audio_bytes > 0 && audio_bytes == r.audio_view().size());
 }
 
+static void upload_progress_reaches_the_whole_body_and_a_throw_stops_the_call() {
+    azaudio::Client c = emulator_client();
+    azaudio::transcription_options o;
+    o.deployment = "whisper";
+    std::uint64_t last_sent = 0, last_total = 0;
+    int calls = 0;
+    o.on_progress = [&](std::uint64_t sent, std::uint64_t total) {
+        calls++;
+        last_sent = sent;
+        last_total = total;
+    };
+    azaudio::Transcript t = c.transcribe_file(speech_wav, o);
+    CHECK(calls >= 1);
+    CHECK(last_total > 0 && last_sent == last_total);
+    o.on_progress = [](std::uint64_t, std::uint64_t) { throw std::runtime_error("enough"); };
+    CHECK_THROWS(c.transcribe_file(speech_wav, o), std::runtime_error, e, CHECK(contains(e.what(), "enough")));
+}
+
 static void a_call_is_cancelled_from_another_thread() {
     azaudio::Client c = emulator_client();
     azaudio::CancelToken token;
@@ -708,6 +726,24 @@ static void a_text_turn_with_manual_commit_and_a_moved_session() {
     CHECK_THROWS(s.send_event_json("not json"), azaudio::invalid_argument_error, e, (void)e);
 }
 
+static void reply_audio_comes_back_in_the_callers_format_and_rate() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o = realtime();
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    o.caller_output_format = azaudio::sample_format::pcm16;
+    o.caller_output_rate = 16000;
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    s.create_text_item("user", "hello there");
+    s.create_response();
+    pulled got;
+    CHECK(pull_until(s, got, azaudio::event_type::response_done, 20));
+    CHECK(got.audio_bytes > 0 && got.audio_bytes % 2 == 0);
+    CHECK_THROWS(s.audio_played("no-such-item", 100), azaudio::invalid_argument_error, e, (void)e);
+    o.caller_input_rate = 44100;
+    o.caller_input_format = azaudio::sample_format::pcm16;
+    CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e, (void)e);
+}
+
 struct event_log {
     std::mutex mutex;
     std::condition_variable changed;
@@ -837,6 +873,7 @@ int main() {
         RUN(a_token_provider_authenticates_and_its_exception_reaches_the_caller);
         RUN(a_chat_turn_gets_a_spoken_reply_and_continues);
         RUN(a_streamed_chat_delivers_transcript_and_audio_deltas);
+        RUN(upload_progress_reaches_the_whole_body_and_a_throw_stops_the_call);
         RUN(a_call_is_cancelled_from_another_thread);
         RUN(an_exception_from_a_callback_is_rethrown_in_the_caller_and_the_library_carries_on);
 #ifdef AZAUDIO_EVENT_CLOSED
@@ -845,6 +882,7 @@ int main() {
         RUN(a_callback_receives_events_on_the_io_thread_and_closes_the_session);
         RUN(an_exception_from_the_event_callback_closes_the_session_and_is_rethrown_in_the_owner);
         RUN(realtime_connect_failures_become_typed_exceptions);
+        RUN(reply_audio_comes_back_in_the_callers_format_and_rate);
 #endif
         std::remove(speech_wav.c_str());
     }
