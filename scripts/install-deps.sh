@@ -12,6 +12,7 @@ packages=(
   python3-venv          # virtual environments for the emulator and the Python binding
   python3-pip
   valgrind              # memory checks of the C tests
+  openssl               # the TLS tests make a throwaway CA
   "$@"
 )
 
