@@ -23,7 +23,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp test-bench
+        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck
 
 all: lib
 
@@ -67,8 +67,8 @@ $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 # --- tests -------------------------------------------------------------------------------------------------------
 
 test: deps lib
-	@$(MAKE) --no-print-directory test-swift test-header test-c test-cpp test-install test-abi test-fuzz test-demo \
-		test-emulator test-python test-bench
+	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
+		test-demo test-emulator test-python test-bench
 	@echo "make test: all suites passed"
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
@@ -87,6 +87,13 @@ $(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h include/azaudio.h $(LIB_REAL)
 test-c: lib $(C_TESTS) emulator-venv
 	@scripts/make-test-ca.sh $(BUILD)/tls
 	@scripts/run-c-tests.sh $(C_TESTS)
+
+# A few C test programs again under valgrind memcheck (no invalid access, no definite or indirect leak).
+MEMCHECK_TESTS := $(addprefix $(BUILD)/tests/,test_client test_audio test_rest_chat test_tls)
+
+test-memcheck: lib $(MEMCHECK_TESTS) emulator-venv
+	@scripts/make-test-ca.sh $(BUILD)/tls
+	@scripts/memcheck.sh $(MEMCHECK_TESTS)
 
 # --- C++ wrapper (include/azaudio.hpp) ----------------------------------------------------------------------------
 

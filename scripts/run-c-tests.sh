@@ -10,7 +10,8 @@ for t in "$@"; do
   # A test may ask for emulator options with a line "emulator-options: ..." in its source.
   opts=$(sed -n 's/.*emulator-options: *\([^*]*\).*$/\1/p' "Tests/c/$(basename "$t").c" 2>/dev/null | head -n 1)
   # shellcheck disable=SC2086
-  if [ -x "$runner" ]; then out=$("$runner" $opts -- "$t" 2>&1); rc=$?; else out=$("$t" 2>&1); rc=$?; fi
+  # TEST_WRAPPER (e.g. "valgrind --error-exitcode=99 ...") runs each program under a tool.
+  if [ -x "$runner" ]; then out=$("$runner" $opts -- ${TEST_WRAPPER:-} "$t" 2>&1); rc=$?; else out=$(${TEST_WRAPPER:-} "$t" 2>&1); rc=$?; fi
   echo "$out"
   line=$(echo "$out" | grep -E '^[0-9]+ passed, [0-9]+ failed' | tail -n 1)
   if [ -n "$line" ]; then

@@ -31,7 +31,8 @@ public final class Resampler {
     /// Input history and look-ahead, as Float. `history[0]` is the oldest sample still needed.
     private let history: UnsafeMutablePointer<Float>
     /// Where `process` writes when the caller's output buffer is empty (and so no output is due).
-    private let scratch = UnsafeMutablePointer<Int16>.allocate(capacity: 1)
+    /// Allocated after the rates are checked: a failed init runs no deinit, so nothing may be allocated before.
+    private let scratch: UnsafeMutablePointer<Int16>
     private let capacity: Int
     private var count = 0
     /// The next output instant, in filter samples (1 / up of an input sample) from `history[0]`.
@@ -46,6 +47,7 @@ public final class Resampler {
     /// Creates a resampler, or returns nil unless both rates are among `supportedRates`.
     public init?(inRate: Int, outRate: Int) {
         guard Self.supportedRates.contains(inRate), Self.supportedRates.contains(outRate) else { return nil }
+        scratch = .allocate(capacity: 1)
         self.inRate = inRate
         self.outRate = outRate
         if inRate == outRate {
