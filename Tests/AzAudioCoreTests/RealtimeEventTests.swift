@@ -225,6 +225,10 @@ final class AudioDeltaFastPathTests: XCTestCase {
             #"{"type":"response.output_audio.delta","event_id":"e1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":"AAECAwQF"}"#,
             #"{ "delta" : "AAE=", "type" : "response.audio.delta", "item_id" : "i2", "content_index" : 12 }"#,
             #"{"type":"response.output_audio.delta","delta":"","item_id":"x","item_id":"y"}"#,
+            // Members the event does not use (fields a service adds) are skipped, whatever their scalar value.
+            #"{"type":"response.output_audio.delta","ts_us":1764057600123456,"delta":"AAE="}"#,
+            #"{"type":"response.output_audio.delta","flag":true,"off":false,"none":null,"delta":"AAE="}"#,
+            #"{"type":"response.output_audio.delta","n":275555555555555555559,"x":-1.5e-3,"s":"t","delta":"AAE="}"#,
         ]
         for text in texts {
             let (fast, full) = both(text)
@@ -244,8 +248,16 @@ final class AudioDeltaFastPathTests: XCTestCase {
             #"{"type":"response.done","delta":"AAE="}"#,  // another type
             #"{"type":"response.output_audio.delta","delta":"AAE="} x"#,  // trailing data
             #"{"type":"response.output_audio.delta","delta":"AAE=""#,  // truncated
-            #"{"type":"response.output_audio.delta","flag":true,"delta":"AAE="}"#,  // literal
-            #"{"type":"response.output_audio.delta","n":275555555555555555559,"delta":"AAE="}"#,  // long number
+            #"{"type":"response.output_audio.delta","n":-,"delta":"AAE="}"#,  // not a number
+            #"{"type":"response.output_audio.delta","n":1.,"delta":"AAE="}"#,  // not a number
+            #"{"type":"response.output_audio.delta","n":tru,"delta":"AAE="}"#,  // not a literal
+            #"{"type":"response.output_audio.delta","list":[1],"delta":"AAE="}"#,  // array
+            // A known member of the wrong kind (the parser keeps the last duplicate, so it decides).
+            #"{"type":"response.output_audio.delta","delta":"AAE=","delta":5}"#,
+            #"{"type":"response.output_audio.delta","delta":"AAE=","type":1}"#,
+            #"{"type":"response.output_audio.delta","output_index":"0","delta":"AAE="}"#,
+            #"{"type":"response.output_audio.delta","content_index":-1,"delta":"AAE="}"#,
+            #"{"type":"response.output_audio.delta","item_id":null,"delta":"AAE="}"#,
         ]
         for text in texts { XCTAssertNil(both(text).fast, text) }
     }

@@ -1,10 +1,13 @@
+import Glibc
+
 /// The fast path for the event that dominates a realtime session's traffic: an audio delta.
 ///
 /// It reads the flat top-level object once, in place: string members without escapes and integer members; the
 /// base64 `delta` is decoded straight from the received bytes and the event keeps its JSON as bytes, so no
 /// `JSONValue` tree, no copy of the audio text into a `String` and no second UTF-8 check happen (the WebSocket
 /// layer already validated the message). Anything else - another event type, an escape, a nested value, invalid
-/// base64 - returns nil and the full parser decides, so the result never differs from it.
+/// base64, a known member of an unexpected kind - returns nil and the full parser decides, so the result never
+/// differs from it. Members it does not know (plain strings, numbers, booleans, null) are skipped.
 enum AudioDeltaScanner {
     static func scan(_ bytes: UnsafeRawBufferPointer) -> RealtimeEvent? {
         var s = Cursor(bytes: bytes)
@@ -22,20 +25,26 @@ enum AudioDeltaScanner {
             guard s.skipSpace() == UInt8(ascii: "\""), let key = s.plainString() else { return nil }
             guard s.skipSpace() == UInt8(ascii: ":") else { return nil }
             s.index += 1
-            switch s.skipSpace() {
-            case UInt8(ascii: "\""):
-                guard let value = s.plainString() else { return nil }
+            let isString = s.skipSpace() == UInt8(ascii: "\"")
+            if s.equals(key, "type") || s.equals(key, "delta") || s.equals(key, "item_id")
+                || s.equals(key, "event_id") || s.equals(key, "response_id")
+            {
+                guard isString, let value = s.equals(key, "delta") ? s.base64String() : s.plainString() else {
+                    return nil
+                }
                 if s.equals(key, "type") { type = value }
                 else if s.equals(key, "delta") { delta = value }
                 else if s.equals(key, "item_id") { itemID = value }
                 else if s.equals(key, "event_id") { eventID = value }
-                else if s.equals(key, "response_id") { responseID = value }
-            case let c? where c >= 0x30 && c <= 0x39:
+                else { responseID = value }
+            } else if s.equals(key, "output_index") || s.equals(key, "content_index") {
                 guard let number = s.smallInteger() else { return nil }
-                if s.equals(key, "output_index") { outputIndex = number }
-                else if s.equals(key, "content_index") { contentIndex = number }
-            default:
-                return nil
+                if s.equals(key, "output_index") { outputIndex = number } else { contentIndex = number }
+            } else if isString {
+                // A member this event does not use (a field the service added): skipped when it is plain.
+                guard s.plainString() != nil else { return nil }
+            } else {
+                guard s.skipScalar() else { return nil }
             }
             switch s.skipSpace() {
             case UInt8(ascii: ","): s.index += 1
@@ -99,6 +108,19 @@ enum AudioDeltaScanner {
             return nil
         }
 
+        /// At an opening quote: the range up to the next quote, found with memchr. For base64 text only: a
+        /// backslash, control byte or any other byte outside the alphabet then fails the base64 decoding, so the
+        /// event still goes the slow way, as with `plainString`.
+        mutating func base64String() -> Range<Int>? {
+            index += 1
+            let start = index
+            guard start < bytes.count,
+                let quote = memchr(bytes.baseAddress! + start, Int32(UInt8(ascii: "\"")), bytes.count - start)
+            else { return nil }
+            index = UnsafeRawPointer(quote) - bytes.baseAddress! + 1
+            return start..<(index - 1)
+        }
+
         /// A non-negative integer of at most 9 digits, or nil (fractions, exponents and big numbers go the slow way).
         mutating func smallInteger() -> Int? {
             var value = 0
@@ -115,6 +137,49 @@ enum AudioDeltaScanner {
                 return nil
             }
             return value
+        }
+
+        /// Skips a JSON number of any size, `true`, `false` or `null`; false for anything else (objects and
+        /// arrays go the slow way).
+        mutating func skipScalar() -> Bool {
+            if startsWith("true") || startsWith("null") {
+                index += 4
+                return true
+            }
+            if startsWith("false") {
+                index += 5
+                return true
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
+            let start = index
+            guard skipDigits() > 0 else { return false }
+            if index - start > 1 && bytes[start] == 0x30 { return false }  // no leading zeros
+            if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
+                index += 1
+                guard skipDigits() > 0 else { return false }
+            }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
+                index += 1
+                if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                    index += 1
+                }
+                guard skipDigits() > 0 else { return false }
+            }
+            return true
+        }
+
+        private mutating func skipDigits() -> Int {
+            let start = index
+            while index < bytes.count, bytes[index] >= 0x30, bytes[index] <= 0x39 { index += 1 }
+            return index - start
+        }
+
+        private func startsWith(_ literal: StaticString) -> Bool {
+            let n = literal.utf8CodeUnitCount
+            guard bytes.count - index >= n else { return false }
+            let p = literal.utf8Start
+            for i in 0..<n where bytes[index + i] != p[i] { return false }
+            return true
         }
 
         func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
