@@ -1,14 +1,20 @@
 import AzAudioCore
 import CAzAudio
+import Synchronization
 
 /// What an `azaudio_realtime_event *` points to: an engine event plus C strings made on first access.
+///
+/// One box is made per delivered event, so it stays one allocation: the lock is inline (no separate mutex
+/// allocation) and the cache stays an empty dictionary (no storage) until a string is asked for.
 final class RealtimeEventBox {
     enum Field: Int {
         case name, json, text, itemID, responseID, callID, functionName, status, usage, errorCode
     }
 
     let event: RealtimeEvent
-    private let strings = Locked<[Int: OwnedCString]>([:])
+    private let lock = Mutex<Void>(())
+    /// Guarded by `lock`.
+    nonisolated(unsafe) private var strings: [Int: OwnedCString] = [:]
 
     init(_ event: RealtimeEvent) { self.event = event }
 
@@ -18,8 +24,8 @@ final class RealtimeEventBox {
 
     /// The field as a C string living as long as the box; the same pointer on every call.
     func cString(_ field: Field) -> UnsafePointer<CChar> {
-        strings.withLock { cache in
-            if let existing = cache[field.rawValue] { return UnsafePointer(existing.pointer) }
+        let address = lock.withLock { _ -> UInt in
+            if let existing = strings[field.rawValue] { return UInt(bitPattern: existing.pointer) }
             let text: String
             switch field {
             case .name: text = event.kind == .closed ? "closed" : event.type
@@ -33,10 +39,11 @@ final class RealtimeEventBox {
             case .usage: text = event.usageJSON
             case .errorCode: text = event.errorCode
             }
-            if text.isEmpty { return StaticCString.empty }
+            if text.isEmpty { return UInt(bitPattern: StaticCString.empty) }
             let made = OwnedCString(text)
-            cache[field.rawValue] = made
-            return UnsafePointer(made.pointer)
+            strings[field.rawValue] = made
+            return UInt(bitPattern: made.pointer)
         }
+        return UnsafePointer(bitPattern: address)!
     }
 }

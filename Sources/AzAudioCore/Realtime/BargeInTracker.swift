@@ -60,6 +60,8 @@ public struct BargeInTracker: Sendable {
     private var lastAudioItem: String?
     private var runningResponse: String?
     private var interruptedResponses: Set<String> = []
+    /// Some item or response was interrupted in this session (then `shouldDrop` has to look).
+    private var interruptedAny = false
 
     public init(wireBytesPerMs: Int, serverInterrupts: Bool) {
         self.wireBytesPerMs = wireBytesPerMs
@@ -78,13 +80,18 @@ public struct BargeInTracker: Sendable {
     }
 
     /// Reply audio arrived (`bytes` in the wire format).
+    /// Called for every audio delta, so the known-item case hashes the id once.
     public mutating func audioReceived(itemID: String, responseID: String, contentIndex: Int, bytes: Int) {
-        if items[itemID] == nil { remember(itemID) }
-        var item = items[itemID] ?? ItemAudio()
-        item.receivedBytes += bytes
-        item.contentIndex = contentIndex
-        if !responseID.isEmpty { item.responseID = responseID }
-        items[itemID] = item
+        if let index = items.index(forKey: itemID) {
+            items.values[index].receivedBytes += bytes
+            items.values[index].contentIndex = contentIndex
+            if !responseID.isEmpty && items.values[index].responseID != responseID {
+                items.values[index].responseID = responseID
+            }
+        } else {
+            remember(itemID)
+            items[itemID] = ItemAudio(receivedBytes: bytes, contentIndex: contentIndex, responseID: responseID)
+        }
         lastAudioItem = itemID
     }
 
@@ -128,6 +135,7 @@ public struct BargeInTracker: Sendable {
 
     /// Audio that arrives after its item or response was interrupted: not to be delivered.
     public func shouldDrop(itemID: String, responseID: String) -> Bool {
+        guard interruptedAny else { return false }  // no barge-in yet: nothing to look up
         if let item = items[itemID], item.interrupted { return true }
         return !responseID.isEmpty && interruptedResponses.contains(responseID)
     }
@@ -150,11 +158,13 @@ public struct BargeInTracker: Sendable {
                 if position > 0 { decision.truncate = cut }
                 decision.flush = cut
                 item.interrupted = true
+                interruptedAny = true
                 items[id] = item
             }
         }
         if let running {
             interruptedResponses.insert(running)
+            interruptedAny = true
             if !serverInterrupts { decision.cancelResponseID = running }
         }
         return decision

@@ -60,7 +60,6 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     // Outgoing audio events are built in one reused buffer.
     private let sendMutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var appendBuffer: [UInt8] = []
     /// Caller input to wire input, under `sendMutex` (nil until needed).
     private var inputConverter: AudioStreamConverter?
 
@@ -218,11 +217,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     /// Under `sendMutex`: one input_audio_buffer.append of wire-format audio.
     private func sendAppend(_ audio: UnsafeRawBufferPointer, on connection: WebSocketConnection) throws(AzError) {
-        RealtimeClientEvents.appendAudio(audio, into: &appendBuffer)
-        let result = appendBuffer.withUnsafeBytes { bytes in
-            Result { () throws(AzError) in try connection.send(text: bytes) }
+        try connection.send(textCount: RealtimeClientEvents.appendAudioCount(audio.count)) { out in
+            RealtimeClientEvents.writeAppendAudio(audio, into: out)
         }
-        try result.get()
     }
 
     /// Under `sendMutex`: the converter from the caller's input format to the current wire format.
@@ -410,6 +407,12 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             unlock()
             return  // our barge-in cancel crossed the response's end: nothing was left to cancel
         }
+        if case .ready = phase, reaction.isEmpty, !convertsOutput(event) {
+            // The common case (every audio delta of a ready session): one event, delivered as it is.
+            unlock()
+            deliver(event)
+            return
+        }
         unlock()
         var events = convertOutput(event)
         events += reaction.events(connection: connection, logger: logger)
@@ -555,6 +558,8 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         var outgoing: [String] = []
         var flush: RealtimeEvent?
 
+        var isEmpty: Bool { outgoing.isEmpty && flush == nil }
+
         /// Sends the events (loop thread, non-blocking) and returns the flush event to deliver; a send that fails
         /// becomes a local error event after it.
         func events(connection: WebSocketConnection, logger: Logger) -> [RealtimeEvent] {
@@ -604,6 +609,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     /// Loop thread: converts reply audio to the caller's output format. Returns the events to deliver: the event
     /// itself, preceded at an item's audio end by a delta with what the resampler still held.
+    /// True when `convertOutput` may change `event` (reply audio while the caller asked for another output format).
+    private func convertsOutput(_ event: RealtimeEvent) -> Bool {
+        options.callerOutput != nil && (event.kind == .audioDelta || event.kind == .audioDone)
+    }
+
     private func convertOutput(_ event: RealtimeEvent) -> [RealtimeEvent] {
         guard let caller = options.callerOutput, event.kind == .audioDelta || event.kind == .audioDone else {
             return [event]
@@ -637,16 +647,20 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     }
 
     private func deliver(_ events: [RealtimeEvent]) {
-        guard !events.isEmpty else { return }
+        for event in events { deliver(event) }
+    }
+
+    /// Hands one event to the handler (loop thread) or the pull queue. A full pull queue stops reading until the
+    /// caller catches up: nothing is dropped.
+    private func deliver(_ event: RealtimeEvent) {
         if pullMode {
             lock()
-            queue.append(contentsOf: events)
+            queue.append(event)
             pthread_cond_broadcast(condition)
             let pause = !readingPaused && queue.count - queueHead >= options.maxEventQueue
             if pause { readingPaused = true }
             let connection = self.connection
             unlock()
-            // The queue is full: stop reading until the caller catches up (nothing is dropped).
             if pause {
                 logger.log(.debug, "realtime: \(options.maxEventQueue) events wait to be taken; reading paused")
                 connection?.pauseReading()
@@ -655,10 +669,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         }
         pthread_mutex_lock(deliveryMutex)
         defer { pthread_mutex_unlock(deliveryMutex) }
-        for event in events {
-            guard let handler else { return }
-            handler(event)
-        }
+        handler?(event)
     }
 
     @inline(__always) private func lock() { pthread_mutex_lock(mutex) }
