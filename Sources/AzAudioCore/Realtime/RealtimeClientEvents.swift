@@ -1,22 +1,32 @@
 /// Builds the client events of the realtime protocols. Names are the same in both protocols; only
 /// `session.update` differs (see `RealtimeSessionConfig`).
 public enum RealtimeClientEvents {
-    /// `input_audio_buffer.append` with `audio` base64-encoded, written straight into `out` (reused between
-    /// calls to avoid allocations on the audio path).
-    private static let appendHead = Array(#"{"type":"input_audio_buffer.append","audio":""#.utf8)
-    private static let appendTail = Array(#""}"#.utf8)
+    /// `input_audio_buffer.append` with `audio` base64-encoded: its size, and a writer that puts it straight into
+    /// the outgoing frame (no intermediate buffer on the audio path).
+    private static let appendHead: StaticString = #"{"type":"input_audio_buffer.append","audio":""#
+    private static let appendTail: StaticString = #""}"#
 
-    public static func appendAudio(_ audio: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+    public static func appendAudioCount(_ audioCount: Int) -> Int {
+        appendHead.utf8CodeUnitCount + Base64.encodedLength(audioCount) + appendTail.utf8CodeUnitCount
+    }
+
+    /// Writes the event into `out`, which holds exactly `appendAudioCount(audio.count)` bytes.
+    public static func writeAppendAudio(_ audio: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+        let head = appendHead.utf8CodeUnitCount
         let encoded = Base64.encodedLength(audio.count)
-        out.removeAll(keepingCapacity: true)
-        out.reserveCapacity(appendHead.count + encoded + appendTail.count)
-        out.append(contentsOf: appendHead)
-        let start = out.count
-        out.append(contentsOf: repeatElement(0, count: encoded))
-        out.withUnsafeMutableBytes { buffer in
-            _ = Base64.encode(audio, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
+        precondition(out.count == appendAudioCount(audio.count))
+        out.baseAddress!.copyMemory(from: appendHead.utf8Start, byteCount: head)
+        Base64.encode(audio, into: UnsafeMutableRawBufferPointer(rebasing: out[head..<(head + encoded)]))
+        (out.baseAddress! + head + encoded).copyMemory(from: appendTail.utf8Start, byteCount: appendTail.utf8CodeUnitCount)
+    }
+
+    /// The same event as bytes (tests and non-audio-path callers).
+    public static func appendAudio(_ audio: UnsafeRawBufferPointer, into out: inout [UInt8]) {
+        let size = appendAudioCount(audio.count)
+        out = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            writeAppendAudio(audio, into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[0..<size])))
+            count = size
         }
-        out.append(contentsOf: appendTail)
     }
 
     public static let commit = #"{"type":"input_audio_buffer.commit"}"#

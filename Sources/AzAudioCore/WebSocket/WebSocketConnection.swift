@@ -152,6 +152,15 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
         try result.get()
     }
 
+    /// Queues a text message of `count` bytes that `fill` writes straight into the outgoing frame (exactly
+    /// `count` bytes of valid UTF-8): no intermediate copy. `fill` runs under the connection's lock: it must only
+    /// write the bytes.
+    public func send(textCount count: Int, fill: (UnsafeMutableRawBufferPointer) -> Void) throws(AzError) {
+        try send(.text, count: count) { encoder, pending in
+            encoder.encode(.text, payloadCount: count, into: pending, fill: fill)
+        }
+    }
+
     /// Queues a binary message.
     public func send(binary: UnsafeRawBufferPointer) throws(AzError) { try send(.binary, binary) }
 
@@ -162,10 +171,20 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     }
 
     private func send(_ opcode: WebSocketOpcode, _ payload: UnsafeRawBufferPointer) throws(AzError) {
-        guard payload.count <= limits.maxMessageSize else {
-            throw AzError(.payloadTooLarge, "a message of \(payload.count) bytes exceeds the limit of \(limits.maxMessageSize)")
+        try send(opcode, count: payload.count) { encoder, pending in
+            encoder.encode(opcode, payload: payload, into: pending)
         }
-        let size = WebSocketFrameEncoder.frameSize(payloadCount: payload.count)
+    }
+
+    /// Checks the limits and the state, has `encode` append the frame of a `count`-byte message to `pending`, and
+    /// writes it at once when nothing else waits, or hands it to the loop.
+    private func send(
+        _ opcode: WebSocketOpcode, count: Int, encode: (inout WebSocketFrameEncoder, ByteBuffer) -> Void
+    ) throws(AzError) {
+        guard count <= limits.maxMessageSize else {
+            throw AzError(.payloadTooLarge, "a message of \(count) bytes exceeds the limit of \(limits.maxMessageSize)")
+        }
+        let size = WebSocketFrameEncoder.frameSize(payloadCount: count)
         lock()
         guard phase == .open else {
             unlock()
@@ -176,7 +195,7 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
             unlock()
             throw AzError(.busy, "the send queue is full (\(queued) bytes waiting, limit \(limits.maxQueuedBytes))")
         }
-        encoder.encode(opcode, payload: payload, into: pending)
+        encode(&encoder, pending)
         if queued == 0 && directWrites && pthread_mutex_trylock(ioMutex) == 0 {
             // Nothing is waiting and the loop is not in the socket: write now, on this thread, without blocking.
             // This spares the loop a wakeup per frame; whatever the socket does not take goes the queued way.

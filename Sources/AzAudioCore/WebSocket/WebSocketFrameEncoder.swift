@@ -24,6 +24,18 @@ public struct WebSocketFrameEncoder {
         maskKey: UInt32? = nil
     ) -> Int {
         let count = payload.count
+        return encode(opcode, fin: fin, payloadCount: count, into: buffer, maskKey: maskKey) { out in
+            if count > 0 { out.baseAddress!.copyMemory(from: payload.baseAddress!, byteCount: count) }
+        }
+    }
+
+    /// Appends one masked frame whose `payloadCount` bytes `fill` writes in place (exactly that many), so a
+    /// message built for sending is never copied: it is masked where it was written. Returns the frame's size.
+    @discardableResult
+    public mutating func encode(
+        _ opcode: WebSocketOpcode, fin: Bool = true, payloadCount count: Int, into buffer: ByteBuffer,
+        maskKey: UInt32? = nil, fill: (UnsafeMutableRawBufferPointer) -> Void
+    ) -> Int {
         let size = Self.frameSize(payloadCount: count)
         let out = buffer.reserveWritable(size)
         out.storeBytes(of: (fin ? 0x80 : 0) | opcode.rawValue, as: UInt8.self)
@@ -44,7 +56,8 @@ public struct WebSocketFrameEncoder {
         out.storeBytes(of: key, toByteOffset: offset, as: UInt32.self)
         offset += 4
         if count > 0 {
-            WebSocketMasking.copyMasked(from: payload.baseAddress!, to: out + offset, count: count, key: key)
+            fill(UnsafeMutableRawBufferPointer(start: out + offset, count: count))
+            WebSocketMasking.copyMasked(from: out + offset, to: out + offset, count: count, key: key)
         }
         buffer.commit(size)
         return size
