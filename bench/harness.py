@@ -8,6 +8,8 @@ latest.md and latest.png. Run through scripts/bench.sh (which builds the program
 
 Contenders: libazaudio from C, libazaudio from Python (the ctypes binding in bindings/python of this tree; its
 realtime rows say "not available" if the binding has no realtime API), the openai Python SDK, and curl for REST.
+rt_floor adds a calibration that is no contender: bench/realtime/bare_loop.c, a bare C loop over libcurl
+CONNECT_ONLY that only frames and masks (issue 5's floor), alternated with libazaudio C under rt_cpu's settings.
 Servers: the emulator (emulator/.venv) for REST; bench/realtime_server (a lean C echo server) for realtime.
 """
 
@@ -35,6 +37,9 @@ VERSION = "2025-04-01-preview"
 NA = "not available"
 
 C, PYB, OAI, CURL = "libazaudio C", "libazaudio Python", "openai-python", "curl"
+# The floor (rt_floor): bare_loop's two receive shapes.
+BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"
+BARE_MODES = {BARE_RECV: "recv", BARE_EPOLL: "epoll"}
 
 
 def loadavg() -> str:
@@ -155,6 +160,8 @@ class Realtime:
                   "--server-pid", str(self.s.rt.pid)]
         if who == C:
             return [str(BIN / "bench_realtime")] + common, None
+        if who in BARE_MODES:
+            return [str(BIN / "bare_loop"), "--mode", BARE_MODES[who]] + common, None
         impl = "azaudio" if who == PYB else "openai"
         return [PY, str(ROOT / "bench" / "realtime" / "py_realtime.py"), "--impl", impl] + common, py_env()
 
@@ -253,8 +260,8 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--merge", action="store_true", help="with --only: replace just those benchmarks in the existing "
                                                          "latest.json and rewrite latest.md/png and the BENCHMARKS.md table")
-    ap.add_argument("--only", default="", help="comma-separated subset: rt_cpu,rt_mem,rt_density,rt_target,upload,"
-                                                "ttfb,small,startup")
+    ap.add_argument("--only", default="", help="comma-separated subset: rt_cpu,rt_floor,rt_mem,rt_density,"
+                                                "rt_target,upload,ttfb,small,startup")
     a = ap.parse_args()
     smoke = a.smoke
     reps = a.reps or (1 if smoke else 5)
@@ -288,7 +295,7 @@ def main() -> int:
                                                  "BENCH_SMALL_FILE", "no_proxy")})
     try:
         # ---- realtime ------------------------------------------------------------------------------------------
-        if any(want(x) for x in ("rt_cpu", "rt_mem", "rt_density", "rt_target")):
+        if any(want(x) for x in ("rt_cpu", "rt_floor", "rt_mem", "rt_density", "rt_target")):
             rt = Realtime(servers, results)
             rcs = [c for c in (C, PYB, OAI) if rt.available[c]]
             for name, (n, secs) in (("rt_cpu", cfg["rt_cpu"]), ("rt_mem", cfg["rt_mem"])):
@@ -323,6 +330,38 @@ def main() -> int:
                     }
                     checks.append((f"{name} {who}", all(r.get("rc") == 0 and r.get("frames_lost") == 0 for r in rs)))
                 B[name] = entry
+            if want("rt_floor"):
+                # Issue 5's calibration: the CPU floor of the same duplex load without libazaudio (bare_loop, both
+                # receive shapes), alternated with libazaudio C so all three see the same machine state.
+                n, secs = cfg["rt_cpu"]
+                who_floor = [BARE_RECV, BARE_EPOLL, C]
+                log(f"rt_floor: bare C loop (recv per send, epoll reader) and libazaudio C, {n} sessions x {secs} s, "
+                    f"{reps} repetition(s), alternated")
+                runs = {w: [] for w in who_floor}
+
+                def floor_body(who: str, rep: int) -> None:
+                    j = rt.run(who, n, secs)
+                    runs[who].append(j)
+                    extra = (f", recv {j.get('recv_calls')} ({j.get('recv_eagain')} EAGAIN), sends {j.get('send_calls')}"
+                             if who in BARE_MODES else "")
+                    log(f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s (user "
+                        f"{j.get('cpu_user_ms')} sys {j.get('cpu_sys_ms')} ms), lost {j.get('frames_lost')}{extra}, "
+                        f"server {j.get('server_cpu_ms_per_session_s')} ms/session-s, load {j.get('load')}")
+
+                alternate(who_floor, reps, floor_body)
+                entry = {"sessions": n, "seconds": secs, "runs": runs, "contenders": {}}
+                for who in who_floor:
+                    rs = runs[who]
+                    entry["contenders"][who] = {
+                        "cpu_ms_per_session_s": summary([r.get("cpu_ms_per_session_s") for r in rs]),
+                        "server_cpu_ms_per_session_s": summary([r.get("server_cpu_ms_per_session_s") for r in rs]),
+                        "frames_lost": sum(r.get("frames_lost", 1) or 0 for r in rs),
+                    }
+                    if who in BARE_MODES:
+                        entry["contenders"][who]["recv_eagain_share"] = summary(
+                            [r["recv_eagain"] / r["recv_calls"] for r in rs if r.get("recv_calls")])
+                    checks.append((f"rt_floor {who}", all(r.get("rc") == 0 and r.get("frames_lost") == 0 for r in rs)))
+                B["rt_floor"] = entry
             if want("rt_density"):
                 log(f"rt_density: search per contender ({cfg['rt_density_seconds']} s probes)")
                 entry = {"seconds": cfg["rt_density_seconds"], "contenders": {}}

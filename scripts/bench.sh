@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: builds the benchmark programs and the bench virtualenv, then runs every benchmark (bench/harness.py):
-# realtime CPU, density, memory and the issue-5 200-session run against bench/realtime_server; upload, TTS first byte,
-# small calls and start-up against the emulator; libazaudio from C and from Python against the openai SDK and curl.
+# realtime CPU, density, memory, the issue-5 200-session run and its bare-C-loop floor (bench/realtime/bare_loop.c)
+# against bench/realtime_server; upload, TTS first byte, small calls and start-up against the emulator; libazaudio
+# from C and from Python against the openai SDK and curl.
 # Writes bench/results/latest.{json,md,png}.
 #
 #   scripts/bench.sh                full run (median of 5, about 15 minutes on the 2-core machine)
@@ -26,6 +27,7 @@ done
 $cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime_server/rt_echo_server.c -o build/bench/rt_echo_server -lcrypto
 $cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/bench_realtime.c -o build/bench/bench_realtime \
     "${ld[@]}" -lpthread
+$cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime/bare_loop.c -o build/bench/bare_loop -lcurl -lpthread
 $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/rest/bench_rest.c -o build/bench/bench_rest "${ld[@]}"
 $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/startup/startup.c -o build/bench/startup "${ld[@]}"
 
