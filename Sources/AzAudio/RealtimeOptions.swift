@@ -27,6 +27,7 @@ enum RealtimeOptions {
         o.caller_output_format = AZAUDIO_CALLER_FORMAT_SESSION
         o.caller_output_rate = 0
         o.barge_in = 1
+        o.input_audio_coalesce_ms = 0
         return o
     }
 
@@ -88,6 +89,7 @@ enum RealtimeOptions {
         options.callerInput = try callerFormat(o.caller_input_format, o.caller_input_rate, "caller_input")
         options.callerOutput = try callerFormat(o.caller_output_format, o.caller_output_rate, "caller_output")
         options.bargeIn = try flag(o.barge_in, "barge_in")
+        options.inputCoalesceMs = o.input_audio_coalesce_ms
         try options.validate()
         return options
     }

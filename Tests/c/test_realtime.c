@@ -418,6 +418,10 @@ TEST(bad_input_gets_invalid_argument_and_a_message) {
     CHECK_RESULT(azaudio_realtime_connect(client, &bad, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "deployment");
     bad = o;
+    bad.input_audio_coalesce_ms = 1001;
+    CHECK_RESULT(azaudio_realtime_connect(client, &bad, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "input_audio_coalesce_ms");
+    bad = o;
     bad.input_audio_format = 99;
     CHECK_RESULT(azaudio_realtime_connect(client, &bad, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     bad = o;
@@ -587,6 +591,111 @@ TEST(destroying_the_client_first_leaves_sessions_usable_until_destroyed) {
     azaudio_realtime_destroy(s);
 }
 
+/* ---- input coalescing ------------------------------------------------------------------------------------------ */
+
+/* How often the emulator saw a client event type since the last reset. */
+static int client_events(const char *type) {
+    char *body = emulator_requests();
+    char quoted[128];
+    snprintf(quoted, sizeof quoted, "\"%s\"", type);
+    int n = 0;
+    for (const char *p = body; p && (p = strstr(p, quoted)); p++) n++;
+    free(body);
+    return n;
+}
+
+/* True when no input_audio_buffer.append follows the first `type` in the emulator's log of client events. */
+static int no_append_after(const char *type) {
+    char *body = emulator_requests();
+    char quoted[128];
+    snprintf(quoted, sizeof quoted, "\"%s\"", type);
+    const char *at = body ? strstr(body, quoted) : NULL;
+    int ok = at && !strstr(at, "\"input_audio_buffer.append\"");
+    free(body);
+    return ok;
+}
+
+/* A manual-commit turn with `coalesce_ms`: returns the appends the emulator received and fills `heard` with the
+ * input transcription. */
+static int coalesced_turn(uint32_t coalesce_ms, char *heard, size_t heard_size) {
+    emulator_reset();
+    azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
+    o.turn_detection = AZAUDIO_TURN_NONE;
+    o.input_transcription_deployment = "whisper";
+    o.input_audio_coalesce_ms = coalesce_ms;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return -1;
+    seen got;
+    memset(&got, 0, sizeof got);
+    send_speech(s, AZAUDIO_FORMAT_PCM16);
+    CHECK_RESULT(azaudio_realtime_commit(s), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 30));
+    CHECK(strcmp(got.status, "completed") == 0);
+    CHECK(no_append_after("input_audio_buffer.commit")); /* held audio went out before the commit */
+    snprintf(heard, heard_size, "%s", got.input_transcript);
+    int appends = client_events("input_audio_buffer.append");
+    azaudio_realtime_destroy(s);
+    return appends;
+}
+
+TEST(coalesced_input_sends_fewer_appends_and_the_service_hears_the_same) {
+    size_t frames = (speech_size + 959) / 960 + 75; /* send_speech: the speech in 20 ms frames, then 75 of silence */
+    char plain[1024], coalesced[1024];
+    int plain_appends = coalesced_turn(0, plain, sizeof plain);
+    int coalesced_appends = coalesced_turn(100, coalesced, sizeof coalesced);
+    CHECK(plain_appends == (int)frames);
+    /* 100 ms (4800 bytes) or up to one frame more per append; the last, shorter one goes out with the commit. */
+    size_t bytes = speech_size + 75 * 960;
+    CHECK(coalesced_appends >= (int)(bytes / (4800 + 960)) && coalesced_appends <= (int)(bytes / 4800) + 1);
+    fprintf(stderr, "  %d appends without coalescing, %d with 100 ms\n", plain_appends, coalesced_appends);
+    CHECK(plain[0] != 0);
+    CHECK(strcmp(plain, coalesced) == 0); /* every byte arrived, in order */
+    if (strcmp(plain, coalesced) != 0) fprintf(stderr, "  heard '%s' vs '%s'\n", plain, coalesced);
+}
+
+TEST(held_audio_goes_out_when_the_caller_stops_sending) {
+    emulator_reset();
+    azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
+    o.turn_detection = AZAUDIO_TURN_NONE;
+    o.input_audio_coalesce_ms = 200;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    uint8_t frame[960];
+    memset(frame, 0, sizeof frame);
+    for (int i = 0; i < 3; i++) CHECK_RESULT(azaudio_realtime_send_audio(s, frame, sizeof frame), AZAUDIO_OK);
+    CHECK(client_events("input_audio_buffer.append") == 0); /* 60 ms held of 200 */
+    double deadline = now_seconds() + 5;
+    while (client_events("input_audio_buffer.append") == 0 && now_seconds() < deadline) usleep(20000);
+    CHECK(client_events("input_audio_buffer.append") == 1); /* the I/O thread sent it, in one append */
+    azaudio_realtime_destroy(s);
+}
+
+TEST(clear_drops_held_audio_and_close_sends_it) {
+    emulator_reset();
+    azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
+    o.turn_detection = AZAUDIO_TURN_NONE;
+    o.input_audio_coalesce_ms = 1000;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    uint8_t frame[960];
+    memset(frame, 0, sizeof frame);
+    CHECK_RESULT(azaudio_realtime_send_audio(s, frame, sizeof frame), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_clear(s), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_send_audio(s, frame, sizeof frame), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_close(s), AZAUDIO_OK);
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_CLOSED, 10) && got.closed);
+    CHECK(client_events("input_audio_buffer.clear") == 1);
+    CHECK(client_events("input_audio_buffer.append") == 1); /* the frame sent after the clear, at close */
+    CHECK(no_append_after("input_audio_buffer.clear") == 0);
+    azaudio_realtime_destroy(s);
+}
+
 int main(void) {
     rest_setup();
     client = rest_client();
@@ -620,6 +729,9 @@ int main(void) {
     RUN(send_audio_from_several_threads_at_once);
     RUN(fifty_sessions_at_once_on_one_io_thread);
     RUN(destroying_the_client_first_leaves_sessions_usable_until_destroyed);
+    RUN(coalesced_input_sends_fewer_appends_and_the_service_hears_the_same);
+    RUN(held_audio_goes_out_when_the_caller_stops_sending);
+    RUN(clear_drops_held_audio_and_close_sends_it);
     azaudio_free(speech_pcm);
     azaudio_client_destroy(client);
     rest_teardown();

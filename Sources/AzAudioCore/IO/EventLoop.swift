@@ -28,6 +28,9 @@ public final class EventLoop: @unchecked Sendable {
     private var detachOnExit = false
     /// True while the loop is not blocked in epoll_wait (a schedule then needs no eventfd write).
     private var awake = true
+    /// Periodic work (see `addTicker`).
+    private var tickers: [TickerEntry] = []
+    private var tickersChanged = false
 
     // Loop thread only.
     private var channels: [UInt64: EventLoopChannel] = [:]
@@ -36,6 +39,10 @@ public final class EventLoop: @unchecked Sendable {
     private var lastWakeNs: UInt64 = 0
     private var lastBatchHadEvents = false
     private static let wakeToken: UInt64 = 0
+    /// The loop thread's copy of `tickers`, the shortest interval among them, and when they next run.
+    private var activeTickers: [TickerEntry] = []
+    private var tickIntervalMs: UInt64 = 0
+    private var nextTickMs: UInt64 = 0
 
     /// The scratch buffer for reads on this loop thread.
     public let readBuffer: UnsafeMutableRawBufferPointer
@@ -129,6 +136,28 @@ public final class EventLoop: @unchecked Sendable {
         if !onLoop, let thread { thread.join() }
     }
 
+    /// Has `ticker.tick()` called on the loop thread about every `intervalMs` (at least 1) until `removeTicker`
+    /// or `shutdown` (the loop keeps the ticker alive until then). All tickers of a loop run together, at the shortest
+    /// interval among them, so many tickers cost one wakeup per interval. Safe from any thread.
+    public func addTicker(_ ticker: EventLoopTicker, intervalMs: UInt32) {
+        pthread_mutex_lock(mutex)
+        tickers.removeAll { $0.ticker === ticker }
+        tickers.append(TickerEntry(ticker: ticker, intervalMs: UInt64(max(intervalMs, 1))))
+        tickersChanged = true
+        let wake = !awake
+        if wake { awake = true }
+        pthread_mutex_unlock(mutex)
+        if wake { wakeUp() }  // the loop may be sleeping without a timeout
+    }
+
+    /// Stops `tick()` calls for `ticker` (one may still be running on the loop thread). Safe from any thread.
+    public func removeTicker(_ ticker: EventLoopTicker) {
+        pthread_mutex_lock(mutex)
+        tickers.removeAll { $0.ticker === ticker }
+        tickersChanged = true
+        pthread_mutex_unlock(mutex)
+    }
+
     // MARK: Loop-thread API for channels
 
     /// Adds `fd` with `events` (EPOLLIN, EPOLLOUT bits) and returns the channel's token. Loop thread only.
@@ -182,6 +211,15 @@ public final class EventLoop: @unchecked Sendable {
             swap(&scheduled, &draining)
             let stop = stopping
             let deliver = stopDelivers
+            if tickersChanged {
+                tickersChanged = false
+                activeTickers = tickers
+                let interval = tickers.map(\.intervalMs).min() ?? 0
+                if interval != tickIntervalMs {
+                    tickIntervalMs = interval
+                    nextTickMs = Monotonic.now() + interval
+                }
+            }
             if draining.isEmpty && !stop { awake = false }
             pthread_mutex_unlock(mutex)
             if stop {
@@ -227,13 +265,24 @@ public final class EventLoop: @unchecked Sendable {
                 channels[token]?.handleEvents(events[k].events)
             }
             fireDeadlines()
+            fireTickers()
         }
     }
 
     private func nextTimeout() -> Int32 {
-        guard let earliest = deadlines.values.min() else { return -1 }
+        var earliest = deadlines.values.min()
+        if tickIntervalMs > 0 { earliest = min(earliest ?? nextTickMs, nextTickMs) }
+        guard let earliest else { return -1 }
         let now = Monotonic.now()
         return earliest <= now ? 0 : Int32(min(earliest - now, 60_000))
+    }
+
+    private func fireTickers() {
+        guard tickIntervalMs > 0 else { return }
+        let now = Monotonic.now()
+        guard now >= nextTickMs else { return }
+        nextTickMs = now + tickIntervalMs
+        for entry in activeTickers { entry.ticker.tick() }
     }
 
     private func fireDeadlines() {
@@ -258,6 +307,10 @@ public final class EventLoop: @unchecked Sendable {
         }
         channels.removeAll()
         deadlines.removeAll()
+        activeTickers.removeAll()
+        pthread_mutex_lock(mutex)
+        tickers.removeAll()
+        pthread_mutex_unlock(mutex)
         pthread_mutex_lock(mutex)
         stopped = true
         let detach = detachOnExit

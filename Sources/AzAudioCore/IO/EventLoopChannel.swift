@@ -9,3 +9,16 @@ public protocol EventLoopChannel: AnyObject {
     /// The loop is shutting down: tear down now. `deliver` is false when callbacks must not run any more.
     func loopWillShutdown(deliver: Bool)
 }
+
+/// Periodic work on an event loop's thread (see `EventLoop.addTicker`).
+public protocol EventLoopTicker: AnyObject {
+    /// Runs on the loop thread about every interval; must not block.
+    func tick()
+}
+
+/// A ticker with its interval. Held strongly: a weak reference would move the ticker's reference count to a
+/// side table and slow down every retain of it (a session is retained on every send).
+struct TickerEntry {
+    let ticker: EventLoopTicker
+    let intervalMs: UInt64
+}

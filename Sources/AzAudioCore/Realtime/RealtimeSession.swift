@@ -13,9 +13,13 @@ import Glibc
 /// (`audioPlayed`), clamped to the audio received, and delivers a `playbackFlush` event right after the speech
 /// start. All of it happens on the loop thread as the speech start is read, without blocking.
 ///
+/// Input coalescing: with `options.inputCoalesceMs`, input audio is held (`InputCoalescer`) and sent as one
+/// append once that much waits; other client events and close send it first; the loop's ticker sends audio that
+/// waited that long when the caller stopped sending.
+///
 /// Threads: `send*`, `truncate`, `audioPlayed`, `close`, `nextEvent` and `detach` are safe from any thread,
 /// including from the handler. The handler runs on the loop thread, one event at a time, in order.
-public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Sendable {
+public final class RealtimeSession: WebSocketConnectionDelegate, EventLoopTicker, @unchecked Sendable {
     public typealias Handler = (RealtimeEvent) -> Void
 
     private enum Phase {
@@ -62,6 +66,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     private let sendMutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     /// Caller input to wire input, under `sendMutex` (nil until needed).
     private var inputConverter: AudioStreamConverter?
+    /// Held input audio, under `sendMutex` (nil: coalescing off).
+    private var coalescer: InputCoalescer?
+    /// The loop whose ticker sends held audio (coalescing only; under `mutex`).
+    private var tickLoop: EventLoop?
 
     // Loop thread only: wire output to caller output, and the item whose audio it is converting.
     private var outputConverter: AudioStreamConverter?
@@ -72,6 +80,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         self.handler = handler
         self.pullMode = handler == nil
         self.logger = logger
+        if options.inputCoalesceMs > 0 { coalescer = InputCoalescer(holdMs: Int(options.inputCoalesceMs)) }
         wireInput = options.config.inputFormat
         wireOutput = options.config.outputFormat
         var interrupts = false
@@ -144,6 +153,13 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         }
         configuration.logger.log(.info, "realtime: connected to \(url.redactedDescription), waiting for the session")
         try session.waitUntilReady(deadline: deadline)
+        if options.inputCoalesceMs > 0 {
+            // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
+            session.lock()
+            session.tickLoop = loop
+            session.unlock()
+            loop.addTicker(session, intervalMs: max(5, options.inputCoalesceMs / 2))
+        }
         return session
     }
 
@@ -199,19 +215,80 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         pthread_mutex_lock(sendMutex)
         defer { pthread_mutex_unlock(sendMutex) }
         guard caller != wire else {
-            try sendAppend(audio, on: connection)
+            try queueAppend(audio, wire: wire, on: connection)
             return
         }
         let converter = try inputConverter(from: caller, to: wire)
         // Refuse before converting, so the converter's state only ever advances for audio that is sent.
+        let held = coalescer?.held.count ?? 0
         let bound = WebSocketFrameEncoder.frameSize(
-            payloadCount: 64 + Base64.encodedLength(converter.maxOutputBytes(forInput: audio.count)))
+            payloadCount: 64 + Base64.encodedLength(held + converter.maxOutputBytes(forInput: audio.count)))
         let queued = connection.queuedBytes
         if queued > 0 && queued + bound > options.maxSendQueueBytes {
             throw AzError(.busy, "the send queue is full (\(queued) bytes waiting, limit \(options.maxSendQueueBytes))")
         }
         try converter.convert(audio) { (converted: UnsafeRawBufferPointer) throws(AzError) in
-            if !converted.isEmpty { try sendAppend(converted, on: connection) }
+            if !converted.isEmpty { try queueAppend(converted, wire: wire, on: connection) }
+        }
+    }
+
+    /// Under `sendMutex`: wire-format audio to send now, or to hold while coalescing. Audio refused (busy, closed)
+    /// is not held.
+    private func queueAppend(_ audio: UnsafeRawBufferPointer, wire: AudioStreamFormat, on connection: WebSocketConnection)
+        throws(AzError)
+    {
+        guard var held = coalescer else { return try sendAppend(audio, on: connection) }
+        coalescer = nil  // (moved out while it changes, so the array is not copied)
+        defer { coalescer = held }
+        let bytesPerMs = wire.bytesPerMillisecond
+        guard held.reachesThreshold(adding: audio.count, bytesPerMs: bytesPerMs) else {
+            held.hold(audio, nowMs: Monotonic.now())
+            return
+        }
+        if held.isEmpty { return try sendAppend(audio, on: connection) }
+        let before = held.held.count
+        held.hold(audio, nowMs: Monotonic.now())
+        do throws(AzError) {
+            try sendHeld(held, on: connection)
+            held.clear()
+        } catch {
+            held.keepFirst(before)
+            throw error
+        }
+    }
+
+    /// Under `sendMutex`: one append of everything `held` holds.
+    private func sendHeld(_ held: InputCoalescer, on connection: WebSocketConnection) throws(AzError) {
+        let result = held.held.withUnsafeBytes { bytes in
+            Result { () throws(AzError) in try sendAppend(bytes, on: connection) }
+        }
+        try result.get()
+    }
+
+    /// Under `sendMutex`: sends the held audio, if any (before another client event, so events keep their order).
+    private func flushHeld(on connection: WebSocketConnection) throws(AzError) {
+        guard var held = coalescer, !held.isEmpty else { return }
+        coalescer = nil
+        defer { coalescer = held }
+        try sendHeld(held, on: connection)
+        held.clear()
+    }
+
+    /// Loop thread, coalescing only: sends held audio that waited the hold time (the caller stopped sending).
+    public func tick() {
+        guard pthread_mutex_trylock(sendMutex) == 0 else { return }  // a sender is at it: it sends or holds
+        defer { pthread_mutex_unlock(sendMutex) }
+        guard let held = coalescer, held.isDue(nowMs: Monotonic.now()) else { return }
+        lock()
+        let live: WebSocketConnection? = if case .ready = phase { connection } else { nil }
+        unlock()
+        guard let live else { return }
+        do throws(AzError) {
+            try flushHeld(on: live)
+        } catch {
+            // Busy: try again on the next tick. Anything else ends the session anyway.
+            if error.kind != .busy { coalescer?.clear() }
+            logger.log(.debug, "realtime: held input audio not sent yet: \(error.message)")
         }
     }
 
@@ -241,9 +318,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         defer { pthread_mutex_unlock(sendMutex) }
         if let converter = inputConverter {
             try converter.flush { (tail: UnsafeRawBufferPointer) throws(AzError) in
-                if !tail.isEmpty { try sendAppend(tail, on: connection) }
+                if !tail.isEmpty { try queueAppend(tail, wire: converter.to, on: connection) }
             }
         }
+        try flushHeld(on: connection)
         try connection.send(text: RealtimeClientEvents.commit)
     }
 
@@ -253,12 +331,17 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         pthread_mutex_lock(sendMutex)
         defer { pthread_mutex_unlock(sendMutex) }
         inputConverter?.reset()
+        coalescer?.clear()
         try connection.send(text: RealtimeClientEvents.clear)
     }
 
     /// Queues a client event (a JSON object with a "type").
     public func send(json: String) throws(AzError) {
-        try liveConnection().send(text: json)
+        let connection = try liveConnection()
+        pthread_mutex_lock(sendMutex)
+        defer { pthread_mutex_unlock(sendMutex) }
+        try flushHeld(on: connection)
+        try connection.send(text: json)
     }
 
     /// Checks a caller-supplied event before sending it.
@@ -317,7 +400,16 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     public func close() {
         lock()
         let connection = self.connection
+        let ready = if case .ready = phase { true } else { false }
+        let tickLoop = self.tickLoop
         unlock()
+        if let connection, ready, coalescer != nil {
+            // The audio the caller handed over goes out before the close (best effort: a full queue drops it).
+            pthread_mutex_lock(sendMutex)
+            try? flushHeld(on: connection)
+            pthread_mutex_unlock(sendMutex)
+        }
+        tickLoop?.removeTicker(self)
         connection?.close(code: .normalClosure, reason: "")
     }
 
@@ -457,6 +549,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         var reason = info.reason
         if reason.isEmpty, let error = info.error { reason = error.message }
         let event = RealtimeEvent.closed(code: Int(info.code.rawValue), reason: reason)
+        lock()
+        let tickLoop = self.tickLoop
+        unlock()
+        tickLoop?.removeTicker(self)
         logger.log(.info, "realtime: session closed (\(info.code.rawValue)\(reason.isEmpty ? "" : ": " + reason))")
         lock()
         let wasReady: Bool

@@ -16,6 +16,11 @@ public struct RealtimeSessionOptions: Sendable {
     public var callerOutput: AudioStreamFormat?
     /// Barge-in at the played position when the user starts speaking (see `BargeInTracker`).
     public var bargeIn = true
+    /// Input coalescing: hold input audio until this many ms wait, then send them as one append (0: off; see
+    /// `InputCoalescer`).
+    public var inputCoalesceMs: UInt32 = 0
+    /// The most `inputCoalesceMs` accepts.
+    public static let maxInputCoalesceMs: UInt32 = 1000
 
     public init(deployment: String) { self.deployment = deployment }
 
@@ -25,6 +30,9 @@ public struct RealtimeSessionOptions: Sendable {
         guard maxEventQueue >= 16 else { throw .invalidArgument("max_event_queue must be at least 16") }
         if case .preview(let version) = protocolKind, !APIFamily.isDated(version) {
             throw .invalidArgument("api_version '\(version)' is not a dated version such as 2025-04-01-preview")
+        }
+        guard inputCoalesceMs <= Self.maxInputCoalesceMs else {
+            throw .invalidArgument("input_audio_coalesce_ms is \(inputCoalesceMs); it must be 0..\(Self.maxInputCoalesceMs)")
         }
         try config.validate(protocol: protocolKind)
         try callerInput?.validate("caller_input")
