@@ -53,6 +53,7 @@ typedef struct {
 } session_state;
 
 static int lat_every = 1;
+static unsigned coalesce_ms = 0;
 static _Atomic int sessions_closed;
 
 static int64_t mono_ns(void) {
@@ -103,22 +104,29 @@ static void on_event(azaudio_realtime_session *s, const azaudio_realtime_event *
         int64_t now = mono_ns();
         size_t size = 0;
         const uint8_t *audio = azaudio_realtime_event_audio(e, &size);
-        if (size < 16) {
+        if (size < 16 || size % FRAME_BYTES != 0) {
             st->foreign++;
             return;
         }
-        uint32_t index, seq;
-        int64_t sent_ns;
-        memcpy(&index, audio, 4);
-        memcpy(&seq, audio + 4, 4);
-        memcpy(&sent_ns, audio + 8, 8);
-        if (index != st->index) {
-            st->foreign++;
-            return;
+        /* One delta per frame, or per several frames when the library coalesces input (--coalesce-ms). */
+        uint32_t first_seq = 0;
+        for (size_t off = 0; off < size; off += FRAME_BYTES) {
+            uint32_t index, seq;
+            int64_t sent_ns;
+            memcpy(&index, audio + off, 4);
+            memcpy(&seq, audio + off + 4, 4);
+            memcpy(&sent_ns, audio + off + 8, 8);
+            if (index != st->index) {
+                st->foreign++;
+                return;
+            }
+            if (off == 0) first_seq = seq;
+            if (seq != st->next_expected) st->reordered++;
+            st->next_expected = seq + 1;
+            if (st->n_rtt < st->cap) st->lat_rtt[st->n_rtt++] = (float)((now - sent_ns) / 1e6);
+            if (off > 0) atomic_fetch_add_explicit(&st->received, 1, memory_order_release);
         }
-        if (seq != st->next_expected) st->reordered++;
-        st->next_expected = seq + 1;
-        if (st->n_rtt < st->cap) st->lat_rtt[st->n_rtt++] = (float)((now - sent_ns) / 1e6);
+        uint32_t seq = first_seq;
         if (seq % (uint32_t)lat_every == 0 && st->n_server < st->cap) {
             const char *json = azaudio_realtime_event_json(e);
             const char *ts = strstr(json, "\"ts_us\":");
@@ -195,11 +203,12 @@ int main(int argc, char **argv) {
         else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atof(argv[++i]);
         else if (!strcmp(argv[i], "--groups") && i + 1 < argc) groups = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--lat-every") && i + 1 < argc) lat_every = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--coalesce-ms") && i + 1 < argc) coalesce_ms = (unsigned)atoi(argv[++i]);
         else if (!strcmp(argv[i], "--server-pid") && i + 1 < argc) server_pid = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--label") && i + 1 < argc) label = argv[++i];
         else {
             fprintf(stderr, "usage: %s --url URL [--sessions N] [--seconds T] [--groups G] [--lat-every K] "
-                            "[--server-pid PID] [--label TEXT]\n", argv[0]);
+                            "[--coalesce-ms MS] [--server-pid PID] [--label TEXT]\n", argv[0]);
             return 2;
         }
     }
@@ -255,6 +264,7 @@ int main(int argc, char **argv) {
         o.turn_detection = AZAUDIO_TURN_NONE;
         o.event_callback = on_event;
         o.event_user_data = &states[i];
+        o.input_audio_coalesce_ms = coalesce_ms;
         int64_t t0 = mono_ns();
         azaudio_result rc = azaudio_realtime_connect(client, &o, &states[i].session);
         connect_ms[i] = (float)((mono_ns() - t0) / 1e6);
@@ -338,7 +348,7 @@ int main(int argc, char **argv) {
            "\"lat_rtt_ms\":{\"n\":%zu,\"median\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
            "\"rss_before_kb\":%ld,\"rss_after_kb\":%ld,\"rss_per_session_kb\":%.1f,"
            "\"connect_ms\":{\"median\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
-           "\"server_cpu_ms\":%.1f,\"server_cpu_ms_per_session_s\":%.4f}\n",
+           "\"server_cpu_ms\":%.1f,\"server_cpu_ms_per_session_s\":%.4f,\"coalesce_ms\":%u}\n",
            label, n, (double)frames / 50.0, session_seconds, window_s, cpu1 - cpu0,
            (cpu1 - cpu0) / session_seconds, cpu_connect, (long long)(frames * n), (long long)sent_total,
            (long long)send_errors, (long long)received_total, (long long)lost, (unsigned long long)reordered,
@@ -347,6 +357,6 @@ int main(int argc, char **argv) {
            pct(rtt, nr_total, 0.99), nr_total ? rtt[nr_total - 1] : -1.0, rss0, rss1,
            (double)(rss1 - rss0) / n, pct(connect_ms, (size_t)n, 0.5), pct(connect_ms, (size_t)n, 0.99),
            connect_ms[n - 1], server_pid ? srv1 - srv0 : -1.0,
-           server_pid ? (srv1 - srv0) / session_seconds : -1.0);
+           server_pid ? (srv1 - srv0) / session_seconds : -1.0, coalesce_ms);
     return lost == 0 ? 0 : 3;
 }
