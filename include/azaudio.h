@@ -1074,6 +1074,21 @@ typedef struct azaudio_realtime_options {
      * Each item is cut at most once. A send the full queue refuses is reported as an ERROR event with code
      * "barge_in_failed". With 0 the library does none of this; the host may call azaudio_realtime_truncate(). */
     int32_t barge_in;
+
+    /* ---- Appended after barge_in: input coalescing. ---- */
+
+    /* Input coalescing, 0..1000 ms. 0 (the default): every azaudio_realtime_send_audio() call goes out at once as
+     * its own input_audio_buffer.append. N > 0: the library holds the session's input audio until at least N ms
+     * of it are waiting, then sends them as one append; so a caller with 20 ms frames and N = 60 sends one
+     * append every 60 ms instead of three. Each append costs a system call, a WebSocket frame and a JSON event on
+     * both ends, so this cuts the library's CPU per session-second roughly by the factor (see BENCHMARKS.md), at
+     * the price of up to N ms more latency on input audio (the service's turn detection hears speech end later).
+     * Held audio never waits longer than about 1.5 x N ms: the I/O thread sends it when the caller stops sending.
+     * Before any other client event of the session (commit, create_response, send_event_json, update_session,
+     * truncate, ...) and before close the held audio is sent, so events keep their order; clear drops it.
+     * The send-queue check (AZAUDIO_ERR_BUSY) applies when held audio is sent: a call refused as busy holds none
+     * of its audio. */
+    uint32_t input_audio_coalesce_ms;
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */
