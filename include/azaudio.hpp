@@ -1516,6 +1516,10 @@ struct realtime_options {
     /// Barge-in at the played position (see azaudio_realtime_options.barge_in and
     /// RealtimeSession::audio_played()).
     bool barge_in = true;
+    /// Input coalescing, 0..1000 ms (see azaudio_realtime_options.input_audio_coalesce_ms): 0 sends every
+    /// send_audio() at once; N > 0 holds input audio until at least N ms wait, then sends them as one append.
+    /// Values above 1000 make connect() throw invalid_argument_error.
+    std::uint32_t input_audio_coalesce_ms = 0;
 };
 
 namespace detail {
@@ -1688,6 +1692,7 @@ public:
         if (options.caller_output_format) o.caller_output_format = static_cast<std::int32_t>(*options.caller_output_format);
         if (options.caller_output_rate) o.caller_output_rate = *options.caller_output_rate;
         o.barge_in = options.barge_in ? 1 : 0;
+        o.input_audio_coalesce_ms = options.input_audio_coalesce_ms;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

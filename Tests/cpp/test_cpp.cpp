@@ -115,6 +115,22 @@ static void the_owning_types_are_move_only_and_nothrow_movable() {
     CHECK(true);
 }
 
+#ifdef AZAUDIO_EVENT_CLOSED
+// RealtimeSession::connect() fills azaudio_realtime_options inline, so without a server this checks the types and
+// the defaults on both sides; connect() copies the field as is.
+static void realtime_options_default_to_no_input_coalescing() {
+    static_assert(std::is_same_v<decltype(azaudio::realtime_options::input_audio_coalesce_ms), std::uint32_t>);
+    static_assert(std::is_same_v<decltype(azaudio_realtime_options::input_audio_coalesce_ms), std::uint32_t>);
+    azaudio::realtime_options o;
+    CHECK(o.input_audio_coalesce_ms == 0);
+    azaudio_realtime_options c;
+    CHECK(azaudio_realtime_options_init(&c) == AZAUDIO_OK);
+    CHECK(c.input_audio_coalesce_ms == o.input_audio_coalesce_ms);
+    o.input_audio_coalesce_ms = 60;
+    CHECK(o.input_audio_coalesce_ms == 60);
+}
+#endif
+
 static void a_client_is_built_from_options_and_moves() {
     azaudio::client_options o;
     o.endpoint = "https://example.openai.azure.com/openai/";
@@ -848,6 +864,9 @@ static void realtime_connect_failures_become_typed_exceptions() {
 int main() {
     RUN(the_loaded_library_is_the_headers_version);
     RUN(the_owning_types_are_move_only_and_nothrow_movable);
+#ifdef AZAUDIO_EVENT_CLOSED
+    RUN(realtime_options_default_to_no_input_coalescing);
+#endif
     RUN(a_client_is_built_from_options_and_moves);
     RUN(bad_client_options_throw_invalid_argument_with_the_librarys_message);
     RUN(a_token_provider_and_a_log_callback_are_accepted);

@@ -332,6 +332,7 @@ class azaudio_realtime_options(_Sized):
         ("caller_output_format", c_int32),
         ("caller_output_rate", c_uint32),
         ("barge_in", c_int32),
+        ("input_audio_coalesce_ms", c_uint32),
     ]
 
 

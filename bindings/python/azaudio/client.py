@@ -751,6 +751,7 @@ class Client:
         caller_output_format: Optional[str] = None,
         caller_output_rate: Optional[int] = None,
         barge_in: bool = True,
+        input_audio_coalesce_ms: int = 0,
     ) -> "RealtimeSession":
         """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
 
@@ -773,7 +774,10 @@ class Client:
         48000 Hz, or "g711_ulaw" / "g711_alaw" at 8000); the library converts on the way (8 kHz mu-law into a
         g711_ulaw session passes straight through). ``barge_in`` (default True): when the caller starts speaking
         during a reply, the library truncates the reply at the position reported with ``session.audio_played()``
-        and delivers a PLAYBACK_FLUSH event.
+        and delivers a PLAYBACK_FLUSH event. ``input_audio_coalesce_ms`` (0 to 1000, default 0: every
+        ``send_audio()`` goes out at once): the library holds your input audio until at least that many ms are
+        waiting and sends them as one append, which costs less CPU per session-second at the price of up to that
+        much more input latency (see azaudio_realtime_options.input_audio_coalesce_ms in azaudio.h).
 
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
@@ -794,6 +798,7 @@ class Client:
             connect_timeout=connect_timeout, caller_input_format=caller_input_format,
             caller_input_rate=caller_input_rate, caller_output_format=caller_output_format,
             caller_output_rate=caller_output_rate, barge_in=barge_in,
+            input_audio_coalesce_ms=input_audio_coalesce_ms,
         )
         return RealtimeSession(self, options, on_event)
 

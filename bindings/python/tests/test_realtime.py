@@ -434,6 +434,7 @@ def test_settings_the_service_rejects_raise_bad_request(rt: azaudio.Client) -> N
     {"max_output_tokens": -3},
     {"vad_silence_duration_ms": 1.5},
     {"deployment": ""},
+    {"input_audio_coalesce_ms": -20},
 ])
 def test_bad_options_raise_invalid_argument_error_before_connecting(rt: azaudio.Client, options: Any) -> None:
     arguments: dict[str, Any] = {"deployment": "gpt-realtime", **options}
@@ -538,3 +539,40 @@ def test_an_unknown_caller_format_is_rejected_before_connecting(rt: azaudio.Clie
         rt.realtime(deployment="gpt-realtime", caller_input_format="mp3")
     with pytest.raises(azaudio.InvalidArgumentError):
         rt.realtime(deployment="gpt-realtime", caller_input_format="pcm16", caller_input_rate=44100)
+
+
+# ---- options reach the C struct (no server: the session is never made) ---------------------------------------------
+
+
+def _struct_for(monkeypatch: pytest.MonkeyPatch, **options: Any) -> Any:
+    """The azaudio_realtime_options that Client.realtime() would pass to azaudio_realtime_connect."""
+    import azaudio.realtime
+
+    made: list[Any] = []
+
+    def capture(client: azaudio.Client, built: Any, on_event: Any) -> None:
+        made.append(built)
+
+    monkeypatch.setattr(azaudio.realtime, "RealtimeSession", capture)
+    with azaudio.Client("http://127.0.0.1:9", api_key="k") as client:
+        client.realtime(deployment="gpt-realtime", **options)
+    assert len(made) == 1
+    return made[0].struct
+
+
+def test_input_audio_coalesce_ms_reaches_the_c_struct(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert _struct_for(monkeypatch).input_audio_coalesce_ms == 0  # the default: no coalescing
+    struct = _struct_for(monkeypatch, input_audio_coalesce_ms=60)
+    assert struct.input_audio_coalesce_ms == 60
+    assert struct.barge_in == 1 and struct.max_event_queue == 4096  # the fields before it keep their values
+    # Passed through as given: the library's own range check (0..1000) is azaudio_realtime_connect's to make.
+    assert _struct_for(monkeypatch, input_audio_coalesce_ms=1000).input_audio_coalesce_ms == 1000
+
+
+@pytest.mark.parametrize("value", [-1, -60, 2**32, 1.5, "60", None])
+def test_an_input_audio_coalesce_ms_that_is_no_uint32_is_refused_before_connecting(
+    monkeypatch: pytest.MonkeyPatch, value: Any
+) -> None:
+    with pytest.raises(azaudio.InvalidArgumentError, match="input_audio_coalesce_ms") as info:
+        _struct_for(monkeypatch, input_audio_coalesce_ms=value)
+    assert isinstance(info.value, ValueError)
