@@ -40,6 +40,9 @@ C, PYB, OAI, CURL = "libazaudio C", "libazaudio Python", "openai-python", "curl"
 # The floor (rt_floor): bare_loop's two receive shapes.
 BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"
 BARE_MODES = {BARE_RECV: "recv", BARE_EPOLL: "epoll"}
+# rt_coalesce: libazaudio C with input_audio_coalesce_ms (the default is 0: every frame is its own append).
+COALESCE_MS = 60
+C_COALESCED = f"libazaudio C, input_audio_coalesce_ms={COALESCE_MS}"
 
 
 def loadavg() -> str:
@@ -162,6 +165,8 @@ class Realtime:
             return [str(BIN / "bench_realtime")] + common, None
         if who in BARE_MODES:
             return [str(BIN / "bare_loop"), "--mode", BARE_MODES[who]] + common, None
+        if who == C_COALESCED:
+            return [str(BIN / "bench_realtime"), "--coalesce-ms", str(COALESCE_MS)] + common, None
         impl = "azaudio" if who == PYB else "openai"
         return [PY, str(ROOT / "bench" / "realtime" / "py_realtime.py"), "--impl", impl] + common, py_env()
 
@@ -260,7 +265,7 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument("--merge", action="store_true", help="with --only: replace just those benchmarks in the existing "
                                                          "latest.json and rewrite latest.md/png and the BENCHMARKS.md table")
-    ap.add_argument("--only", default="", help="comma-separated subset: rt_cpu,rt_floor,rt_mem,rt_density,"
+    ap.add_argument("--only", default="", help="comma-separated subset: rt_cpu,rt_floor,rt_coalesce,rt_mem,rt_density,"
                                                 "rt_target,upload,ttfb,small,startup")
     a = ap.parse_args()
     smoke = a.smoke
@@ -275,6 +280,7 @@ def main() -> int:
         "rt_density": ({C: (20, 20), PYB: (4, 4), OAI: (4, 4)} if smoke
                        else {C: (200, 1600), PYB: (50, 1600), OAI: (10, 640)}),
         "rt_target": (20, 2.0) if smoke else (200, 30.0),
+        "rt_coalesce": [(4, 1.0)] if smoke else [(20, 8.0), (200, 8.0)],
         "upload_mib": 4 if smoke else 24,
         "small_calls": 5 if smoke else 200,
     }
@@ -295,7 +301,7 @@ def main() -> int:
                                                  "BENCH_SMALL_FILE", "no_proxy")})
     try:
         # ---- realtime ------------------------------------------------------------------------------------------
-        if any(want(x) for x in ("rt_cpu", "rt_floor", "rt_mem", "rt_density", "rt_target")):
+        if any(want(x) for x in ("rt_cpu", "rt_floor", "rt_coalesce", "rt_mem", "rt_density", "rt_target")):
             rt = Realtime(servers, results)
             rcs = [c for c in (C, PYB, OAI) if rt.available[c]]
             for name, (n, secs) in (("rt_cpu", cfg["rt_cpu"]), ("rt_mem", cfg["rt_mem"])):
@@ -362,6 +368,35 @@ def main() -> int:
                             [r["recv_eagain"] / r["recv_calls"] for r in rs if r.get("recv_calls")])
                     checks.append((f"rt_floor {who}", all(r.get("rc") == 0 and r.get("frames_lost") == 0 for r in rs)))
                 B["rt_floor"] = entry
+            if want("rt_coalesce"):
+                # The library with and without input coalescing, alternated, at each session count.
+                entries = []
+                for n, secs in cfg["rt_coalesce"]:
+                    log(f"rt_coalesce: libazaudio C with input_audio_coalesce_ms 0 and {COALESCE_MS}, {n} sessions x "
+                        f"{secs} s, {reps} repetition(s), alternated")
+                    runs = {w: [] for w in (C, C_COALESCED)}
+
+                    def coalesce_body(who: str, rep: int, n: int = n, secs: float = secs) -> None:
+                        j = rt.run(who, n, secs)
+                        runs[who].append(j)
+                        log(f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s, lost "
+                            f"{j.get('frames_lost')}, rtt median {j.get('lat_rtt_ms', {}).get('median')} ms, server "
+                            f"{j.get('server_cpu_ms_per_session_s')} ms/session-s, load {j.get('load')}")
+
+                    alternate([C, C_COALESCED], reps, coalesce_body)
+                    entry = {"sessions": n, "seconds": secs, "coalesce_ms": COALESCE_MS, "runs": runs, "contenders": {}}
+                    for who in (C, C_COALESCED):
+                        rs = runs[who]
+                        entry["contenders"][who] = {
+                            "cpu_ms_per_session_s": summary([r.get("cpu_ms_per_session_s") for r in rs]),
+                            "rtt_median_ms": summary([r.get("lat_rtt_ms", {}).get("median") for r in rs]),
+                            "server_cpu_ms_per_session_s": summary([r.get("server_cpu_ms_per_session_s") for r in rs]),
+                            "frames_lost": sum(r.get("frames_lost", 1) or 0 for r in rs),
+                        }
+                        checks.append((f"rt_coalesce {n} {who}",
+                                       all(r.get("rc") == 0 and r.get("frames_lost") == 0 for r in rs)))
+                    entries.append(entry)
+                B["rt_coalesce"] = entries
             if want("rt_density"):
                 log(f"rt_density: search per contender ({cfg['rt_density_seconds']} s probes)")
                 entry = {"seconds": cfg["rt_density_seconds"], "contenders": {}}
