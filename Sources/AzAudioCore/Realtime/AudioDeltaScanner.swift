@@ -29,9 +29,12 @@ enum AudioDeltaScanner {
             if s.equals(key, "type") || s.equals(key, "delta") || s.equals(key, "item_id")
                 || s.equals(key, "event_id") || s.equals(key, "response_id")
             {
-                guard isString, let value = s.equals(key, "delta") ? s.base64String() : s.plainString() else {
-                    return nil
-                }
+                // `delta` is only checked by its base64 decoding, so a second one (the parser keeps the last) would
+                // leave the first unchecked: that goes the slow way.
+                let isDelta = s.equals(key, "delta")
+                guard isString, !(isDelta && delta != nil),
+                    let value = isDelta ? s.base64String() : s.plainString()
+                else { return nil }
                 if s.equals(key, "type") { type = value }
                 else if s.equals(key, "delta") { delta = value }
                 else if s.equals(key, "item_id") { itemID = value }
