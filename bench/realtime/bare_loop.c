@@ -48,6 +48,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #define FRAME_BYTES 960 /* 20 ms of 24 kHz mono PCM16 */
 #define FRAME_NS 20000000LL
 #ifndef RECV_BYTES
@@ -83,43 +85,6 @@ typedef struct {
     _Atomic uint32_t echoed;
     uint32_t created, updated, other_frames, closed;
 } session;
-
-static int64_t mono_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void sleep_until(int64_t t) {
-    struct timespec ts = {.tv_sec = t / 1000000000LL, .tv_nsec = t % 1000000000LL};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
-    }
-}
-
-static double cpu_ms(double *user, double *sys) {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    *user = ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3;
-    *sys = ru.ru_stime.tv_sec * 1e3 + ru.ru_stime.tv_usec / 1e3;
-    return *user + *sys;
-}
-
-static double proc_cpu_ms(int pid) {
-    if (pid <= 0) return -1;
-    char path[64], line[2048];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = 0;
-    char *p = strrchr(line, ')');
-    if (!p) return -1;
-    unsigned long long ut = 0, st = 0;
-    /* fields after the comm: state(3) ... utime(14) stime(15) */
-    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) return -1;
-    return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
-}
 
 /* ---- framing ------------------------------------------------------------------------------------------------ */
 
@@ -529,7 +494,7 @@ int main(int argc, char **argv) {
     pacer_args pa = {.ss = ss, .n = n, .groups = groups, .epoll_mode = epoll_mode, .frames = frames};
     double u0, s0, u1, s1;
     double srv0 = proc_cpu_ms(server_pid);
-    double cpu0 = cpu_ms(&u0, &s0);
+    double cpu0 = process_cpu_ms(&u0, &s0);
     int64_t w0 = mono_ns();
     pa.start_ns = w0 + 2000000; /* 2 ms from now */
     if (epoll_mode) pthread_create(&rth, NULL, reader, &ra);
@@ -559,7 +524,7 @@ int main(int argc, char **argv) {
             if (pfd[i].revents) recv_once(&ss[i], buf, &drain_recv_calls, &drain_eagain, &drain_bytes);
     }
     int64_t w1 = mono_ns();
-    double cpu1 = cpu_ms(&u1, &s1);
+    double cpu1 = process_cpu_ms(&u1, &s1);
     double srv1 = proc_cpu_ms(server_pid);
     uint64_t echoed = echoed_total(ss, n);
     if (epoll_mode) {

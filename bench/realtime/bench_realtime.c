@@ -33,6 +33,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_clock.h"
+
 #define FRAME_BYTES 960 /* 20 ms of 24 kHz mono PCM16 */
 #define FRAME_NS 20000000LL
 
@@ -56,19 +58,6 @@ static int lat_every = 1;
 static unsigned coalesce_ms = 0;
 static _Atomic int sessions_closed;
 
-static int64_t mono_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static double cpu_ms(void) {
-    struct rusage ru;
-    getrusage(RUSAGE_SELF, &ru);
-    return ru.ru_utime.tv_sec * 1e3 + ru.ru_utime.tv_usec / 1e3 + ru.ru_stime.tv_sec * 1e3 +
-           ru.ru_stime.tv_usec / 1e3;
-}
-
 static long rss_kb(void) {
     FILE *f = fopen("/proc/self/statm", "r");
     long size = 0, resident = 0;
@@ -77,23 +66,6 @@ static long rss_kb(void) {
         fclose(f);
     }
     return resident * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-static double proc_cpu_ms(int pid) {
-    if (pid <= 0) return -1;
-    char path[64], line[2048];
-    snprintf(path, sizeof path, "/proc/%d/stat", pid);
-    FILE *f = fopen(path, "r");
-    if (!f) return -1;
-    size_t n = fread(line, 1, sizeof line - 1, f);
-    fclose(f);
-    line[n] = 0;
-    char *p = strrchr(line, ')');
-    if (!p) return -1;
-    unsigned long long ut = 0, st = 0;
-    /* fields after the comm: state(3) ... utime(14) stime(15) */
-    if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut, &st) != 2) return -1;
-    return (double)(ut + st) * 1000.0 / (double)sysconf(_SC_CLK_TCK);
 }
 
 static void on_event(azaudio_realtime_session *s, const azaudio_realtime_event *e, void *user) {
@@ -153,12 +125,6 @@ typedef struct {
     int64_t frames;
     int64_t start_ns;
 } pacer_args;
-
-static void sleep_until(int64_t t) {
-    struct timespec ts = {.tv_sec = t / 1000000000LL, .tv_nsec = t % 1000000000LL};
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR) {
-    }
-}
 
 static void *pacer(void *arg) {
     pacer_args *a = arg;
@@ -255,7 +221,7 @@ int main(int argc, char **argv) {
         azaudio_realtime_destroy(warm);
     }
     long rss0 = rss_kb();
-    double cpu_connect0 = cpu_ms();
+    double cpu_connect0 = process_cpu_ms(NULL, NULL);
     int connected = 0;
     for (int i = 0; i < n; i++) {
         azaudio_realtime_options o;
@@ -274,7 +240,7 @@ int main(int argc, char **argv) {
         }
         connected++;
     }
-    double cpu_connect = cpu_ms() - cpu_connect0;
+    double cpu_connect = process_cpu_ms(NULL, NULL) - cpu_connect0;
     if (connected < n) {
         printf("{\"contender\":\"%s\",\"sessions\":%d,\"connected\":%d,\"error\":\"connect failed\"}\n", label, n,
                connected);
@@ -284,7 +250,7 @@ int main(int argc, char **argv) {
     /* The measurement window: first frame to last echo. */
     pacer_args pa = {.states = states, .n = n, .groups = groups, .frames = frames};
     double srv0 = proc_cpu_ms(server_pid);
-    double cpu0 = cpu_ms();
+    double cpu0 = process_cpu_ms(NULL, NULL);
     int64_t w0 = mono_ns();
     pa.start_ns = w0 + 2000000; /* 2 ms from now */
     pthread_t th;
@@ -307,7 +273,7 @@ int main(int argc, char **argv) {
         nanosleep(&ts, NULL);
     }
     int64_t w1 = mono_ns();
-    double cpu1 = cpu_ms();
+    double cpu1 = process_cpu_ms(NULL, NULL);
     double srv1 = proc_cpu_ms(server_pid);
     long rss_end = rss_kb();
     if (rss_end > rss1) rss1 = rss_end;
