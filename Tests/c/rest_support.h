@@ -81,13 +81,23 @@ static inline void emulator_reset(void) {
 /* The recorded requests as JSON text (free it). */
 static char *emulator_requests(void) { return emulator_call("GET", "/_emulator/requests", NULL); }
 
-/* How many requests the emulator received since the last reset. */
-static inline int emulator_request_count(void) {
+/* How often `quoted` (a JSON string with its quotes, or any text) occurs in the request log since the last reset. */
+static inline int emulator_log_count(const char *quoted) {
     char *body = emulator_requests();
     int n = 0;
-    for (const char *p = body; p && (p = strstr(p, "\"seq\"")); p++) n++;
+    for (const char *p = body; p && (p = strstr(p, quoted)); p++) n++;
     free(body);
     return n;
+}
+
+/* How many requests the emulator received since the last reset. */
+static inline int emulator_request_count(void) { return emulator_log_count("\"seq\""); }
+
+/* How often the emulator saw a realtime client event type (e.g. "input_audio_buffer.append") since the last reset. */
+static inline int client_events(const char *type) {
+    char quoted[128];
+    snprintf(quoted, sizeof quoted, "\"%s\"", type);
+    return emulator_log_count(quoted);
 }
 
 /* A client for the emulator (api_version NULL: the default family; "v1": the v1 family), or with another key. */

@@ -593,17 +593,6 @@ TEST(destroying_the_client_first_leaves_sessions_usable_until_destroyed) {
 
 /* ---- input coalescing ------------------------------------------------------------------------------------------ */
 
-/* How often the emulator saw a client event type since the last reset. */
-static int client_events(const char *type) {
-    char *body = emulator_requests();
-    char quoted[128];
-    snprintf(quoted, sizeof quoted, "\"%s\"", type);
-    int n = 0;
-    for (const char *p = body; p && (p = strstr(p, quoted)); p++) n++;
-    free(body);
-    return n;
-}
-
 /* True when no input_audio_buffer.append follows the first `type` in the emulator's log of client events. */
 static int no_append_after(const char *type) {
     char *body = emulator_requests();
@@ -655,13 +644,19 @@ TEST(coalesced_input_sends_fewer_appends_and_the_service_hears_the_same) {
     if (strcmp(plain, coalesced) != 0) fprintf(stderr, "  heard '%s' vs '%s'\n", plain, coalesced);
 }
 
-TEST(held_audio_goes_out_when_the_caller_stops_sending) {
+/* A manual-commit GA session holding input for `coalesce_ms`, after an emulator reset. */
+static azaudio_realtime_session *coalescing_session(uint32_t coalesce_ms) {
     emulator_reset();
     azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
     o.turn_detection = AZAUDIO_TURN_NONE;
-    o.input_audio_coalesce_ms = 200;
+    o.input_audio_coalesce_ms = coalesce_ms;
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
+    return s;
+}
+
+TEST(held_audio_goes_out_when_the_caller_stops_sending) {
+    azaudio_realtime_session *s = coalescing_session(200);
     if (!s) return;
     uint8_t frame[960];
     memset(frame, 0, sizeof frame);
@@ -674,12 +669,7 @@ TEST(held_audio_goes_out_when_the_caller_stops_sending) {
 }
 
 TEST(clear_drops_held_audio_and_close_sends_it) {
-    emulator_reset();
-    azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    o.input_audio_coalesce_ms = 1000;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
+    azaudio_realtime_session *s = coalescing_session(1000);
     if (!s) return;
     uint8_t frame[960];
     memset(frame, 0, sizeof frame);

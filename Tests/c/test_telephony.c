@@ -210,17 +210,6 @@ static void send_frames(azaudio_realtime_session *s, const uint8_t *audio, size_
 /* The caller speaks over the reply (24 kHz PCM16 session input). */
 static void speak_over(azaudio_realtime_session *s) { send_frames(s, speech_pcm, speech_size, 960, 0, 40); }
 
-/* How often the emulator saw a client event type since the last reset. */
-static int client_events(const char *type) {
-    char *body = emulator_requests();
-    char quoted[128];
-    snprintf(quoted, sizeof quoted, "\"%s\"", type);
-    int n = 0;
-    for (const char *p = body; p && (p = strstr(p, quoted)); p++) n++;
-    free(body);
-    return n;
-}
-
 /* Starts a long spoken reply to a text message and waits until `ms` of its audio arrived. */
 static int start_long_reply(azaudio_realtime_session *s, seen *got, size_t ms) {
     CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", LONG_TEXT), AZAUDIO_OK);
