@@ -188,12 +188,17 @@ public final class RealtimeSession: WebSocketConnectionDelegate, EventLoopTicker
 
     // MARK: Sending
 
+    /// Under `mutex`: the connection while the session is ready, else nil.
+    private var readyConnection: WebSocketConnection? {
+        if case .ready = phase { connection } else { nil }
+    }
+
+    private static let closedError = AzError(.closed, "the session is closed")
+
     private func liveConnection() throws(AzError) -> WebSocketConnection {
         lock()
         defer { unlock() }
-        guard let connection, case .ready = phase else {
-            throw AzError(.closed, "the session is closed")
-        }
+        guard let connection = readyConnection else { throw Self.closedError }
         return connection
     }
 
@@ -204,14 +209,15 @@ public final class RealtimeSession: WebSocketConnectionDelegate, EventLoopTicker
     /// consumed and may be sent again.
     public func sendAudio(_ audio: UnsafeRawBufferPointer) throws(AzError) {
         guard !audio.isEmpty else { throw .invalidArgument("audio is empty") }
-        lock()
+        lock()  // once per call: the wire format and the connection together
         let wire = wireInput.stream
+        let live = readyConnection
         unlock()
         let caller = options.callerInput ?? wire
         if caller.format == .pcm16, audio.count % 2 != 0 {
             throw .invalidArgument("PCM16 audio must be whole 16-bit samples (got \(audio.count) bytes)")
         }
-        let connection = try liveConnection()
+        guard let connection = live else { throw Self.closedError }
         pthread_mutex_lock(sendMutex)
         defer { pthread_mutex_unlock(sendMutex) }
         guard caller != wire else {
@@ -280,7 +286,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, EventLoopTicker
         defer { pthread_mutex_unlock(sendMutex) }
         guard let held = coalescer, held.isDue(nowMs: Monotonic.now()) else { return }
         lock()
-        let live: WebSocketConnection? = if case .ready = phase { connection } else { nil }
+        let live = readyConnection
         unlock()
         guard let live else { return }
         do throws(AzError) {
@@ -400,13 +406,13 @@ public final class RealtimeSession: WebSocketConnectionDelegate, EventLoopTicker
     public func close() {
         lock()
         let connection = self.connection
-        let ready = if case .ready = phase { true } else { false }
+        let ready = readyConnection
         let tickLoop = self.tickLoop
         unlock()
-        if let connection, ready, coalescer != nil {
+        if let ready, coalescer != nil {
             // The audio the caller handed over goes out before the close (best effort: a full queue drops it).
             pthread_mutex_lock(sendMutex)
-            try? flushHeld(on: connection)
+            try? flushHeld(on: ready)
             pthread_mutex_unlock(sendMutex)
         }
         tickLoop?.removeTicker(self)
