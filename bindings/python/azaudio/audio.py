@@ -25,11 +25,11 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass
-from types import TracebackType
 from typing import Any, Iterator, Optional, Union
 
 from . import _native as n
 from .errors import ClosedError, InvalidArgumentError, check
+from ._owned import Owned
 
 __all__ = [
     "FORMAT_PCM16",
@@ -191,7 +191,7 @@ def alaw_decode(codes: Buffer) -> Any:
 # ---- resampler ----------------------------------------------------------------------------------------------------
 
 
-class Resampler:
+class Resampler(Owned):
     """A streaming converter of mono PCM16 between 8000, 16000, 24000 and 48000 Hz (azaudio_resampler).
 
     Feed chunks of any size to :meth:`process`; the output is identical to converting the whole signal at once.
@@ -247,20 +247,6 @@ class Resampler:
         handle, self._handle = self._handle, None
         if handle:
             n.lib.azaudio_resampler_destroy(handle)
-
-    def __enter__(self) -> "Resampler":
-        return self
-
-    def __exit__(
-        self, kind: Optional[type[BaseException]], value: Optional[BaseException], tb: Optional[TracebackType]
-    ) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
 
     def __repr__(self) -> str:
         return f"<azaudio.audio.Resampler {self.in_rate} -> {self.out_rate} Hz>"
@@ -414,7 +400,7 @@ class Frame:
     data: bytes
 
 
-class FrameCursor:
+class FrameCursor(Owned):
     """Cuts audio into fixed frames (azaudio_frame_cursor); a partial last frame is completed with silence.
     Iterate over it for :class:`Frame` objects; ``len()`` is the number of frames. Not thread-safe."""
 
@@ -453,18 +439,6 @@ class FrameCursor:
         handle, self._handle = self._handle, None
         if handle:
             n.lib.azaudio_frame_cursor_destroy(handle)
-
-    def __enter__(self) -> "FrameCursor":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
 
 
 def frames(

@@ -7,11 +7,11 @@ import inspect
 import os
 import queue
 import threading
-from types import TracebackType
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence, Union
 
 from . import _native as n
 from ._calls import Guard, ThreadErrors, copy_to, finish, run
+from ._owned import Owned
 from .errors import ClosedError, InvalidArgumentError, last_error
 from .results import ChatReply, Transcription, transcription_from_handle
 
@@ -174,7 +174,7 @@ def _bytes_pointer(data: Union[bytes, bytearray, memoryview]) -> tuple[Any, byte
     return ctypes.cast(ctypes.c_char_p(raw), ctypes.POINTER(ctypes.c_uint8)), raw
 
 
-class Client:
+class Client(Owned):
     """A connection to an Azure OpenAI resource (libazaudio's azaudio_client).
 
     Create one per endpoint and share it between threads; close it (or use ``with``) when done. Creating a client
@@ -306,20 +306,6 @@ class Client:
         handle, self._handle = self._handle, None
         if handle:
             n.lib.azaudio_client_destroy(handle)
-
-    def __enter__(self) -> "Client":
-        return self
-
-    def __exit__(
-        self, kind: Optional[type[BaseException]], value: Optional[BaseException], tb: Optional[TracebackType]
-    ) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
 
     def __repr__(self) -> str:
         state = "closed" if self.closed else "open"
@@ -898,7 +884,7 @@ def _drain_and_join(worker: threading.Thread, items: "queue.Queue[Any]") -> None
             continue
 
 
-class Chat:
+class Chat(Owned):
     """A conversation for audio chat completions (azaudio_chat): messages with text and input audio."""
 
     def __init__(self) -> None:
@@ -953,14 +939,3 @@ class Chat:
         if handle:
             n.lib.azaudio_chat_destroy(handle)
 
-    def __enter__(self) -> "Chat":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-    def __del__(self) -> None:
-        try:
-            self.close()
-        except Exception:  # noqa: BLE001 - interpreter shutdown
-            pass
