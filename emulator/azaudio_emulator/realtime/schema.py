@@ -83,6 +83,21 @@ class Node:
         raise NotImplementedError
 
 
+def _check_bounds(word: str, value: Any, minimum: Any, maximum: Any, path: str) -> None:
+    """The service's range errors for numbers ("decimal") and integers ("integer"): inclusive bounds, None = open."""
+    if minimum is not None and value < minimum:
+        raise SchemaError(
+            f"{word}_below_min_value",
+            f"Invalid '{path}': {word} below minimum value. Expected a value >= {minimum}, but got {value} instead.",
+            path,
+        )
+    if maximum is not None and value > maximum:
+        raise SchemaError(
+            f"{word}_above_max_value",
+            f"Invalid '{path}': {word} above maximum value. Expected a value <= {maximum}, but got {value} instead.",
+            path,
+        )
+
 @dataclass
 class Anything(Node):
     """Any JSON value (used for free-form objects such as JSON Schema parameters)."""
@@ -139,20 +154,7 @@ class Num(Node):
     def check(self, value: Any, path: str) -> None:
         if not self.accepts_type(value):
             raise _invalid_type(path, self.expected, value)
-        if self.minimum is not None and value < self.minimum:
-            raise SchemaError(
-                "decimal_below_min_value",
-                f"Invalid '{path}': decimal below minimum value. Expected a value >= "
-                f"{self.minimum}, but got {value} instead.",
-                path,
-            )
-        if self.maximum is not None and value > self.maximum:
-            raise SchemaError(
-                "decimal_above_max_value",
-                f"Invalid '{path}': decimal above maximum value. Expected a value <= "
-                f"{self.maximum}, but got {value} instead.",
-                path,
-            )
+        _check_bounds("decimal", value, self.minimum, self.maximum, path)
 
 
 @dataclass
@@ -176,20 +178,7 @@ class Int(Node):
                 f"Invalid value: {value}. Supported values are: {quote_list(self.enum)}.",
                 path,
             )
-        if self.minimum is not None and value < self.minimum:
-            raise SchemaError(
-                "integer_below_min_value",
-                f"Invalid '{path}': integer below minimum value. Expected a value >= "
-                f"{self.minimum}, but got {value} instead.",
-                path,
-            )
-        if self.maximum is not None and value > self.maximum:
-            raise SchemaError(
-                "integer_above_max_value",
-                f"Invalid '{path}': integer above maximum value. Expected a value <= "
-                f"{self.maximum}, but got {value} instead.",
-                path,
-            )
+        _check_bounds("integer", value, self.minimum, self.maximum, path)
 
 
 @dataclass
