@@ -98,17 +98,21 @@ final class RealtimeEventDecoderTests: XCTestCase {
 final class RealtimeClientEventTests: XCTestCase {
     func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(text) }
 
-    func testAppendAudioEncodesBase64IntoAReusedBuffer() throws {
-        var out: [UInt8] = []
-        let audio: [UInt8] = [0, 1, 2, 3, 4, 5]
-        audio.withUnsafeBytes { RealtimeClientEvents.appendAudio($0, into: &out) }
-        let event = try JSONParser.parse(out)
+    /// The append event as the send path writes it: in place, into exactly `appendAudioCount` bytes.
+    func appendEvent(_ audio: [UInt8]) -> [UInt8] {
+        var out = [UInt8](repeating: 0xEE, count: RealtimeClientEvents.appendAudioCount(audio.count))
+        audio.withUnsafeBytes { input in
+            out.withUnsafeMutableBytes { RealtimeClientEvents.writeAppendAudio(input, into: $0) }
+        }
+        return out
+    }
+
+    func testAppendAudioIsWrittenInPlaceWithItsAudioAsBase64() throws {
+        let event = try JSONParser.parse(appendEvent([0, 1, 2, 3, 4, 5]))
         XCTAssertEqual(event["type"]?.stringValue, "input_audio_buffer.append")
         XCTAssertEqual(event["audio"]?.stringValue, "AAECAwQF")
-        let capacity = out.capacity
-        [UInt8](repeating: 7, count: 3).withUnsafeBytes { RealtimeClientEvents.appendAudio($0, into: &out) }
-        XCTAssertEqual(try JSONParser.parse(out)["audio"]?.stringValue, "BwcH")
-        XCTAssertEqual(out.capacity, capacity)
+        XCTAssertEqual(try JSONParser.parse(appendEvent([7, 7, 7]))["audio"]?.stringValue, "BwcH")
+        XCTAssertEqual(try JSONParser.parse(appendEvent([7]))["audio"]?.stringValue, "Bw==")
     }
 
     func testItemEventsAreValidJSON() throws {

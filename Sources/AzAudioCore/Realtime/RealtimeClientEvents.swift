@@ -20,15 +20,6 @@ public enum RealtimeClientEvents {
         (out.baseAddress! + head + encoded).copyMemory(from: appendTail.utf8Start, byteCount: appendTail.utf8CodeUnitCount)
     }
 
-    /// The same event as bytes (tests and non-audio-path callers).
-    public static func appendAudio(_ audio: UnsafeRawBufferPointer, into out: inout [UInt8]) {
-        let size = appendAudioCount(audio.count)
-        out = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            writeAppendAudio(audio, into: UnsafeMutableRawBufferPointer(UnsafeMutableBufferPointer(rebasing: buffer[0..<size])))
-            count = size
-        }
-    }
-
     public static let commit = #"{"type":"input_audio_buffer.commit"}"#
     public static let clear = #"{"type":"input_audio_buffer.clear"}"#
 
