@@ -23,7 +23,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck
+        demo abi-baseline clean emulator-venv gateway test-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck
 
 all: lib
 
@@ -63,6 +63,25 @@ examples: lib $(EXAMPLES) $(CXX_EXAMPLES)
 $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ $(LDFLAGS_TEST) -lm
+
+# --- the SIP/RTP gateway (gateway/, on libre) ----------------------------------------------------------------------
+
+GATEWAY_BIN  := $(BUILD)/bin/azaudio-gateway
+GATEWAY_SRC  := $(wildcard gateway/*.c)
+GATEWAY_HDR  := $(wildcard gateway/*.h)
+CFLAGS_GATEWAY := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O2 -g -Iinclude \
+	$$(pkg-config --cflags libre 2>/dev/null || echo -I/usr/include/re) -DHAVE_INET6 -DHAVE_STDBOOL_H
+
+gateway: lib $(GATEWAY_BIN)
+
+$(GATEWAY_BIN): $(GATEWAY_SRC) $(GATEWAY_HDR) include/azaudio.h $(LIB_REAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_GATEWAY) $(GATEWAY_SRC) -o $@ -L$(LIB_DIR) -lazaudio -Wl,-rpath,'$$ORIGIN/../lib' \
+		$$(pkg-config --libs libre 2>/dev/null || echo -lre) -lpthread
+
+# The gateway against the emulator: SIPp calls (audio, digits, BYE), bad input, jitter and loss, baresip, valgrind.
+test-gateway: gateway emulator-venv
+	@scripts/test-gateway.sh
 
 # --- tests -------------------------------------------------------------------------------------------------------
 
