@@ -98,6 +98,10 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
         call->responding = 0;
         call->g->n.replies++;
         gw_log(call, "reply", "status=%s", azaudio_realtime_event_status(e));
+        if (call->response_wanted) {
+            call->response_wanted = 0;
+            call->responding = azaudio_realtime_create_response(call->rt, NULL) == AZAUDIO_OK;
+        }
         break;
     case AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE:
         gw_log(call, "agent_said", "text=\"%s\"", azaudio_realtime_event_text(e));

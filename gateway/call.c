@@ -166,8 +166,9 @@ void gw_call_digit(gw_call *call, int digit) {
     char text[64];
     re_snprintf(text, sizeof text, "The caller pressed %c.", digit);
     azaudio_result rc = azaudio_realtime_create_text_item(call->rt, "user", text);
-    /* The model answers the key press unless it is already answering (it sees the item in its next turn). */
-    if (rc == AZAUDIO_OK && !call->responding) rc = azaudio_realtime_create_response(call->rt, NULL);
+    /* The model answers the key press; if it is answering already, as soon as that response is done. */
+    if (rc == AZAUDIO_OK && call->responding) call->response_wanted = 1;
+    else if (rc == AZAUDIO_OK) rc = azaudio_realtime_create_response(call->rt, NULL);
     if (rc != AZAUDIO_OK) gw_log(call, "error", "what=digit result=%d", (int)rc);
 }
 

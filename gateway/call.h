@@ -34,7 +34,8 @@ typedef struct gw_call {
     uint32_t ticks, ts;
     int marker;
     /* incoming RTP */
-    int rx_started;
+    int rx_started, rx_have_ssrc;
+    uint32_t rx_ssrc;
     uint16_t rx_next_seq;
     uint64_t rx_first_us, rx_forwarded_ms;
     uint8_t rx_last[GW_FRAME_BYTES];
@@ -42,7 +43,7 @@ typedef struct gw_call {
     uint32_t last_digit_ts;
     int have_digit;
     /* the agent */
-    int responding, hangup_after_reply;
+    int responding, response_wanted, hangup_after_reply;
     uint64_t hangup_at_us;
     uint64_t speech_stopped_us, first_delta_us;
     int turn_logged;

@@ -42,6 +42,14 @@ void gw_media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struc
         call->rtp_bad_pt++;
         return;
     }
+    /* A new source (the caller's phone changed stream, e.g. after a transfer or re-INVITE): its sequence numbers
+     * have nothing to do with the old one's, so start the buffer afresh. */
+    if (call->rx_have_ssrc && hdr->ssrc != call->rx_ssrc) {
+        jbuf_flush(call->jb);
+        call->rx_started = 0;
+    }
+    call->rx_have_ssrc = 1;
+    call->rx_ssrc = hdr->ssrc;
     (void)jbuf_put(call->jb, hdr, mb); /* holds a reference to mb; duplicates and late packets are refused */
 }
 

@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# make test-gateway: azaudio-gateway end to end against a fresh emulator (SIPp, a Python caller, baresip), then
+# one call under valgrind memcheck. Needs the Debian packages sip-tester and libre-dev (scripts/install-deps.sh).
+set -uo pipefail
+cd "$(dirname "$0")/.."
+runner=emulator/.venv/bin/azaudio-emulator-run
+python=$(pwd)/emulator/.venv/bin/python
+for tool in sipp; do
+  command -v "$tool" >/dev/null || { echo "test-gateway: $tool is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
+done
+# --speed 4: the emulator streams replies faster than real time; the gateway still plays them at the line's pace.
+"$runner" --speed 4 -- "$python" Tests/gateway/test_gateway.py
