@@ -6,6 +6,8 @@
 #   make install PREFIX=DIR   install the library, header, pkg-config file and CMake package
 #   make examples             build the C examples against build/lib
 #   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (make test runs each for FUZZ_SMOKE_SECONDS)
+#   make gateway              build build/bin/azaudio-gateway, the SIP/RTP gateway (gateway/, on libre)
+#   make test-gateway         the gateway end to end with SIPp and a Python caller against the emulator
 #   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
 
@@ -47,8 +49,9 @@ deps:
 
 # --- install -----------------------------------------------------------------------------------------------------
 
-install: lib
+install: lib gateway
 	@scripts/install.sh "$(DESTDIR)$(PREFIX)" "$(LIBDIR_NAME)" "$(VERSION)" "$(SOVERSION)" "$(LIB_REAL)"
+	@install -D -m 755 $(GATEWAY_BIN) "$(DESTDIR)$(PREFIX)/bin/azaudio-gateway"
 
 # --- examples ----------------------------------------------------------------------------------------------------
 
@@ -87,7 +90,7 @@ test-gateway: gateway emulator-venv
 
 test: deps lib
 	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
-		test-demo test-emulator test-python test-bench
+		test-demo test-emulator test-python test-bench test-gateway
 	@echo "make test: all suites passed"
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.

@@ -13,6 +13,8 @@ packages=(
   python3-pip
   valgrind              # memory checks of the C tests
   openssl               # the TLS tests make a throwaway CA
+  libre-dev             # azaudio-gateway: SIP, SDP, RTP, jitter buffer, event loop (libre 1.1)
+  sip-tester            # SIPp: the gateway tests' caller
   "$@"
 )
 

@@ -42,14 +42,15 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
 class Gateway:
     """azaudio-gateway on a free SIP port, its stdout collected line by line."""
 
-    def __init__(self, *extra: str, wrapper: list[str] | None = None, rtp_base: int | None = None):
+    def __init__(self, *extra: str, wrapper: list[str] | None = None, rtp_base: int | None = None,
+                 env: dict | None = None):
         self.sip_port = free_port()
         self.http_port = free_port()
         base = rtp_base or random.randrange(30000, 60000, 200)
         args = [GATEWAY, "--sip-listen", f"{HOST}:{self.sip_port}", "--deployment", "gpt-realtime",
                 "--rtp-ports", f"{base}-{base + 199}", "--http-listen", f"{HOST}:{self.http_port}", *extra]
         self.proc = subprocess.Popen((wrapper or []) + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True)
+                                     text=True, env=env)
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -85,7 +86,7 @@ class Gateway:
         if self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
-                self.proc.wait(timeout=30)
+                self.proc.wait(timeout=60)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()

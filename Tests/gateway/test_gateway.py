@@ -220,6 +220,32 @@ def test_barge_in_stops_the_reply_on_the_wire() -> None:
         gw.stop()
 
 
+def test_a_call_and_a_refusal_under_valgrind_show_no_memory_errors_or_leaks() -> None:
+    libdir = os.environ.get("GW_VALGRIND_LIBDIR")
+    if not libdir:
+        print("     (skipped: GW_VALGRIND_LIBDIR unset; scripts/test-gateway.sh sets it)")
+        return
+    wrapper = ["valgrind", "--quiet", "--leak-check=full", "--show-possibly-lost=no", "--errors-for-leak-kinds=definite,indirect",
+               "--error-exitcode=99"]
+    gw = gwlib.Gateway(wrapper=wrapper, env=dict(os.environ, LD_LIBRARY_PATH=libdir))
+    rec = gwlib.RtpRecorder()
+    caller = gwlib.SipCaller(gw.sip_port, rec.port)
+    try:
+        rc, out = gwlib.sipp("reject.xml", gw.sip_port, {"CODECS": "3", "STATUS": 488}, workdir=WORK)
+        check(rc == 0, f"488 under valgrind: {out}")
+        check(caller.invite(60)[0] == 200, "call under valgrind")
+        gwlib.send_rtp(caller.remote_rtp, audio_tools.speech_ulaw("hello there", tail_ms=1500), src_sock=rec.sock)
+        check(gw.wait_for(r"event=agent_said", 90) is not None, "no reply under valgrind")
+        check(caller.bye() == 200, "BYE under valgrind")
+        check(gw.wait_for(r"event=ended", 30) is not None, "call not ended")
+    finally:
+        caller.close()
+        rec.close()
+        code = gw.stop()
+    errors = [ln for ln in gw.lines if ln.startswith("==")]
+    check(code == 0, f"valgrind exit {code}: " + "\n".join(errors[-40:]))
+
+
 def test_bad_command_lines_exit_with_a_message() -> None:
     import subprocess
     cases = [([], 2, "--sip-listen"), (["--sip-listen", "127.0.0.1"], 2, "HOST:PORT"),
