@@ -151,6 +151,8 @@ class SipCaller:
         self.codecs = codecs
         self.to_tag = ""
         self.remote_rtp: int | None = None
+        self.cseq = 1
+        self.branch = ""
 
     def _headers(self, method: str, cseq: int, branch: str) -> str:
         to = f"<sip:agent@{HOST}:{self.gw[1]}>" + (f";tag={self.to_tag}" if self.to_tag else "")
@@ -187,37 +189,65 @@ class SipCaller:
                          self.gw)
         self.got_bye = lines[0].startswith("BYE")
 
-    def invite(self, timeout: float = 20.0) -> tuple[int, dict]:
-        sdp = (f"v=0\r\no=caller 1 1 IN IP4 {HOST}\r\ns=-\r\nc=IN IP4 {HOST}\r\nt=0 0\r\n"
+    def send_invite(self, direction: str = "sendrecv", cseq: int = 1) -> None:
+        """Sends an INVITE (a re-INVITE in the dialog when cseq > 1) with an offer in `direction`."""
+        self.cseq = cseq
+        sdp = (f"v=0\r\no=caller 1 {cseq} IN IP4 {HOST}\r\ns=-\r\nc=IN IP4 {HOST}\r\nt=0 0\r\n"
                f"m=audio {self.rtp_port} RTP/AVP {self.codecs}\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
-               f"a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\n")
+               f"a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na={direction}\r\n")
         self.branch = uuid.uuid4().hex[:12]
-        msg = (f"INVITE sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("INVITE", 1, self.branch)
+        msg = (f"INVITE sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("INVITE", cseq, self.branch)
                + f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}")
         self.sock.sendto(msg.encode(), self.gw)
+
+    def final(self, timeout: float = 20.0, provisional: list | None = None) -> tuple[int, dict, str]:
+        """Waits for the INVITE's final answer (noting provisional ones) and ACKs it."""
         while True:
             got = self._recv(timeout)
             if got is None:
-                return 0, {}
+                return 0, {}, ""
             status, hdrs, body = got
+            if not hdrs.get("cseq", "").endswith("INVITE"):
+                continue
             if status < 200:
+                if provisional is not None:
+                    provisional.append(status)
                 continue
             m = re.search(r";tag=([^;>\s]+)", hdrs.get("to", ""))
-            self.to_tag = m.group(1) if m else ""
+            self.to_tag = m.group(1) if m else self.to_tag
             self._ack(status)
             if status == 200:
                 m = re.search(r"m=audio (\d+)", body)
                 self.remote_rtp = int(m.group(1)) if m else None
-            return status, hdrs
+            return status, hdrs, body
+
+    def invite(self, timeout: float = 20.0) -> tuple[int, dict]:
+        self.send_invite()
+        status, hdrs, _ = self.final(timeout)
+        return status, hdrs
+
+    def cancel(self) -> int:
+        """CANCEL of the pending INVITE; returns the CANCEL's own answer."""
+        msg = (f"CANCEL sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n"
+               + self._headers("CANCEL", self.cseq, self.branch).replace(f";tag={self.to_tag}", "")
+               + "Content-Length: 0\r\n\r\n")
+        self.sock.sendto(msg.encode(), self.gw)
+        while True:
+            got = self._recv(10)
+            if got is None:
+                return 0
+            if got[1].get("cseq", "").endswith("CANCEL"):
+                return got[0]
 
     def _ack(self, status: int) -> None:
         branch = self.branch if status >= 300 else uuid.uuid4().hex[:12]
-        msg = (f"ACK sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("ACK", 1, branch)
+        msg = (f"ACK sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("ACK", self.cseq, branch)
                + "Content-Length: 0\r\n\r\n")
         self.sock.sendto(msg.encode(), self.gw)
 
     def bye(self) -> int:
-        msg = (f"BYE sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("BYE", 2, uuid.uuid4().hex[:12])
+        self.cseq += 1
+        msg = (f"BYE sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("BYE", self.cseq, uuid.uuid4().hex[:12])
                + "Content-Length: 0\r\n\r\n")
         self.sock.sendto(msg.encode(), self.gw)
         got = self._recv(10)

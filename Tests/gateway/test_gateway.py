@@ -167,6 +167,65 @@ def test_malformed_sip_and_foreign_rtp_are_ignored_and_the_gateway_keeps_serving
         check(gw.stop() == 0, "gateway exit status after junk")
 
 
+def test_cancel_before_the_answer_gets_487_and_the_late_session_is_closed() -> None:
+    # The emulator reads nothing from the new session for 2 s (so its session.update waits), so the call is still
+    # ringing when the caller cancels.
+    gwlib.emulator("/_emulator/faults", "POST", {"kind": "slow_read", "seconds": 2})
+    gw = gwlib.Gateway()
+    caller = gwlib.SipCaller(gw.sip_port, 9)
+    try:
+        before = len(gwlib.realtime_sessions())
+        caller.send_invite()
+        provisional: list = []
+        got = caller._recv(10)  # noqa: SLF001 - the 180
+        check(got is not None and got[0] == 180, f"no 180 while the session opens: {got}")
+        check(caller.cancel() == 200, "CANCEL not answered 200")
+        status, _, _ = caller.final(10, provisional)
+        check(status == 487, f"INVITE after CANCEL: {status}")
+        check(gw.wait_for(r"event=ended reason=cancelled", 10) is not None, "no ended line with reason cancelled")
+        deadline = time.monotonic() + 15
+        closed = False
+        while time.monotonic() < deadline and not closed:
+            sessions = gwlib.realtime_sessions()[before:]
+            closed = len(sessions) == 1 and (sessions[0].get("close") or {}).get("code") is not None
+            time.sleep(0.2)
+        check(closed, "the session opened after the CANCEL was not closed")
+        check(gw.status()["calls_active"] == 0, f"calls still active: {gw.status()}")
+    finally:
+        gwlib.emulator("/_emulator/faults", "DELETE")
+        caller.close()
+        check(gw.stop() == 0, "gateway exit status")
+
+
+def test_hold_by_reinvite_stops_the_outgoing_rtp_and_resume_restarts_it() -> None:
+    gw = gwlib.Gateway()
+    rec = gwlib.RtpRecorder()
+    caller = gwlib.SipCaller(gw.sip_port, rec.port)
+    try:
+        check(caller.invite()[0] == 200, "call")
+        time.sleep(0.5)
+        check(len(rec.packets) > 5, "no RTP before hold")
+        caller.send_invite("sendonly", cseq=2)
+        status, _, body = caller.final()
+        check(status == 200 and "a=recvonly" in body, f"hold answer: {status} {body}")
+        time.sleep(0.3)
+        held = len(rec.packets)
+        time.sleep(0.6)
+        check(len(rec.packets) == held, f"{len(rec.packets) - held} RTP packets sent during hold")
+        caller.send_invite("sendrecv", cseq=3)
+        status, _, body = caller.final()
+        check(status == 200 and "a=sendrecv" in body, f"resume answer: {status} {body}")
+        time.sleep(0.6)
+        check(len(rec.packets) > held + 5, "RTP did not resume")
+        seqs = [p[1] for p in rec.packets]
+        check(all((b - a) & 0xFFFF == 1 for a, b in zip(seqs, seqs[1:])), "sequence numbers not consecutive")
+        check(caller.bye() == 200, "BYE")
+    finally:
+        caller.close()
+        rec.close()
+        gw.stop()
+
+
 def test_reordered_and_lossy_rtp_still_gives_an_intelligible_turn() -> None:
     gw = gwlib.Gateway()
     rec = gwlib.RtpRecorder()
