@@ -15,6 +15,7 @@ packages=(
   openssl               # the TLS tests make a throwaway CA
   libre-dev             # azaudio-gateway: SIP, SDP, RTP, jitter buffer, event loop (libre 1.1)
   sip-tester            # SIPp: the gateway tests' caller
+  kamailio              # the gateway's scale-out test (dispatcher in front of two instances)
   "$@"
 )
 

@@ -153,6 +153,8 @@ class SipCaller:
         self.remote_rtp: int | None = None
         self.cseq = 1
         self.branch = ""
+        self.target = self.gw  # where in-dialog requests go: the Contact of the 200 (past any proxy)
+        self.ruri = f"sip:agent@{HOST}:{gw_port}"
 
     def _headers(self, method: str, cseq: int, branch: str) -> str:
         to = f"<sip:agent@{HOST}:{self.gw[1]}>" + (f";tag={self.to_tag}" if self.to_tag else "")
@@ -165,14 +167,14 @@ class SipCaller:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                data, _ = self.sock.recvfrom(65535)
+                data, src = self.sock.recvfrom(65535)
             except socket.timeout:
                 continue
             text = data.decode(errors="replace")
             head, _, body = text.partition("\r\n\r\n")
             lines = head.split("\r\n")
             if not lines[0].startswith("SIP/2.0 "):
-                self._answer_request(lines, head)
+                self._answer_request(lines, src)
                 continue
             status = int(lines[0].split()[1])
             hdrs: dict = {}
@@ -182,11 +184,11 @@ class SipCaller:
             return status, hdrs, body
         return None
 
-    def _answer_request(self, lines: list[str], head: str) -> None:
+    def _answer_request(self, lines: list[str], src: tuple) -> None:
         """A request from the gateway (its BYE): 200 OK with the request's own headers."""
         keep = [ln for ln in lines[1:] if ln.split(":")[0].strip().lower() in ("via", "from", "to", "call-id", "cseq")]
         self.sock.sendto(("SIP/2.0 200 OK\r\n" + "\r\n".join(keep) + "\r\nContent-Length: 0\r\n\r\n").encode(),
-                         self.gw)
+                         src)
         self.got_bye = lines[0].startswith("BYE")
 
     def send_invite(self, direction: str = "sendrecv", cseq: int = 1) -> None:
@@ -196,9 +198,9 @@ class SipCaller:
                f"m=audio {self.rtp_port} RTP/AVP {self.codecs}\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
                f"a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na={direction}\r\n")
         self.branch = uuid.uuid4().hex[:12]
-        msg = (f"INVITE sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("INVITE", cseq, self.branch)
+        msg = (f"INVITE {self.ruri} SIP/2.0\r\n" + self._headers("INVITE", cseq, self.branch)
                + f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}")
-        self.sock.sendto(msg.encode(), self.gw)
+        self.sock.sendto(msg.encode(), self.target)
 
     def final(self, timeout: float = 20.0, provisional: list | None = None) -> tuple[int, dict, str]:
         """Waits for the INVITE's final answer (noting provisional ones) and ACKs it."""
@@ -215,10 +217,13 @@ class SipCaller:
                 continue
             m = re.search(r";tag=([^;>\s]+)", hdrs.get("to", ""))
             self.to_tag = m.group(1) if m else self.to_tag
-            self._ack(status)
             if status == 200:
+                m = re.search(r"<(sip:[^>@]*@?([\d.]+):(\d+)[^>]*)>", hdrs.get("contact", ""))
+                if m:
+                    self.ruri, self.target = m.group(1), (m.group(2), int(m.group(3)))
                 m = re.search(r"m=audio (\d+)", body)
                 self.remote_rtp = int(m.group(1)) if m else None
+            self._ack(status)
             return status, hdrs, body
 
     def invite(self, timeout: float = 20.0) -> tuple[int, dict]:
@@ -241,15 +246,15 @@ class SipCaller:
 
     def _ack(self, status: int) -> None:
         branch = self.branch if status >= 300 else uuid.uuid4().hex[:12]
-        msg = (f"ACK sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("ACK", self.cseq, branch)
-               + "Content-Length: 0\r\n\r\n")
-        self.sock.sendto(msg.encode(), self.gw)
+        ruri, dst = (self.ruri, self.target) if status < 300 else (f"sip:agent@{HOST}:{self.gw[1]}", self.gw)
+        msg = f"ACK {ruri} SIP/2.0\r\n" + self._headers("ACK", self.cseq, branch) + "Content-Length: 0\r\n\r\n"
+        self.sock.sendto(msg.encode(), dst)
 
     def bye(self) -> int:
         self.cseq += 1
-        msg = (f"BYE sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n" + self._headers("BYE", self.cseq, uuid.uuid4().hex[:12])
+        msg = (f"BYE {self.ruri} SIP/2.0\r\n" + self._headers("BYE", self.cseq, uuid.uuid4().hex[:12])
                + "Content-Length: 0\r\n\r\n")
-        self.sock.sendto(msg.encode(), self.gw)
+        self.sock.sendto(msg.encode(), self.target)
         got = self._recv(10)
         return got[0] if got else 0
 

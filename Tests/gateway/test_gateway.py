@@ -305,6 +305,66 @@ def test_a_call_and_a_refusal_under_valgrind_show_no_memory_errors_or_leaks() ->
     check(code == 0, f"valgrind exit {code}: " + "\n".join(errors[-40:]))
 
 
+def test_kamailio_spreads_calls_over_two_gateways_and_moves_to_the_other_when_one_stops() -> None:
+    import shutil
+    import subprocess
+    if not shutil.which("kamailio"):
+        print("     (skipped: kamailio is not installed)")
+        return
+    gws = [gwlib.Gateway(), gwlib.Gateway()]
+    rundir = tempfile.mkdtemp(prefix="kam.", dir=WORK)
+    listing = os.path.join(rundir, "gateways.list")
+    with open(listing, "w") as f:
+        f.write("".join(f"1 sip:127.0.0.1:{g.sip_port}\n" for g in gws))
+    kport = gwlib.free_port()
+    cfg = os.path.join(gwlib.ROOT, "gateway", "kamailio", "kamailio.cfg")
+    klog = open(os.path.join(rundir, "kamailio.log"), "w")
+    kam = subprocess.Popen(["kamailio", "-f", cfg, "-DD", "-E", "-l", f"udp:127.0.0.1:{kport}", "-w", rundir,
+                            "-m", "32", "-M", "4", "-A", f'DISPATCHER_LIST="{listing}"', "-A", f'RUNDIR="{rundir}"',
+                            "-A", "DS_PING_S=1"], stdout=klog, stderr=subprocess.STDOUT)
+    rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rtp.bind(("127.0.0.1", 0))
+
+    def place_call() -> None:
+        caller = gwlib.SipCaller(kport, rtp.getsockname()[1])
+        try:
+            status, _ = caller.invite(15)
+            check(status == 200, f"call through Kamailio: {status}")
+            check(caller.bye() == 200, "BYE to the gateway that answered")
+        finally:
+            caller.close()
+
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:  # Kamailio up: it answers OPTIONS itself
+            probe = gwlib.SipCaller(kport, 9)
+            probe.sock.sendto((f"OPTIONS sip:127.0.0.1:{kport} SIP/2.0\r\n" + probe._headers("OPTIONS", 1, "opt")
+                               + "Content-Length: 0\r\n\r\n").encode(), ("127.0.0.1", kport))  # noqa: SLF001
+            up = probe._recv(0.5)  # noqa: SLF001
+            probe.close()
+            if up:
+                break
+        for _ in range(4):
+            place_call()
+        answered = [g.status()["calls_answered"] for g in gws]
+        check(sum(answered) == 4 and min(answered) >= 1, f"calls per gateway: {answered}")
+        check(gws[0].stop() == 0, "first gateway's exit status")
+        for _ in range(3):
+            place_call()
+        check(gws[1].status()["calls_answered"] == answered[1] + 3, "new calls did not all go to the other gateway")
+    finally:
+        kam.terminate()
+        try:
+            kam.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            kam.kill()
+            kam.wait()
+        klog.close()
+        rtp.close()
+        for g in gws:
+            g.stop()
+
+
 def test_bad_command_lines_exit_with_a_message() -> None:
     import subprocess
     cases = [([], 2, "--sip-listen"), (["--sip-listen", "127.0.0.1"], 2, "HOST:PORT"),
