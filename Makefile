@@ -8,6 +8,7 @@
 #   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (make test runs each for FUZZ_SMOKE_SECONDS)
 #   make gateway              build build/bin/azaudio-gateway, the SIP/RTP gateway (gateway/, on libre)
 #   make test-gateway         the gateway end to end with SIPp and a Python caller against the emulator
+#   make bench-gateway        the gateway under concurrent SIPp calls (also part of make bench)
 #   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
 
@@ -25,7 +26,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv gateway test-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck
+        demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck
 
 all: lib
 
@@ -155,8 +156,13 @@ test-fuzz:
 fuzz:
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
-bench: lib examples emulator-venv
+bench: lib examples emulator-venv bench-gateway
 	@scripts/bench.sh
+
+# The SIP gateway under concurrent SIPp calls against the C echo server (calls, dropped RTP, outgoing gap p99, CPU
+# and RSS per call). BENCH_GATEWAY_ARGS=--smoke for a short run.
+bench-gateway: gateway emulator-venv
+	@emulator/.venv/bin/python bench/gateway/bench_gateway.py $(BENCH_GATEWAY_ARGS)
 
 # One short repetition of every benchmark, so that the harness cannot rot (numbers not checked).
 test-bench: lib emulator-venv

@@ -15,3 +15,7 @@ strip --strip-debug -o "$dir/libazaudio.so.0" build/lib/libazaudio.so.0.1.0
 export GW_VALGRIND_LIBDIR="$dir"
 # --speed 4: the emulator streams replies faster than real time; the gateway still plays them at the line's pace.
 "$runner" --speed 4 -- "$python" Tests/gateway/test_gateway.py
+rc=$?
+# One short run of the gateway benchmark, so that its harness cannot rot (numbers not checked).
+"$python" bench/gateway/bench_gateway.py --smoke || rc=1
+exit $rc
