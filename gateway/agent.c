@@ -19,7 +19,8 @@ static void json_string(const char *json, const char *key, char *out, size_t siz
             while (*p == ' ') p++;
             if (*p++ == '"')
                 while (p[n] && p[n] != '"' && n + 1 < size) n++;
-            else p = NULL;
+            else
+                p = NULL;
         }
     }
     if (p && n) memcpy(out, p, n);

@@ -22,8 +22,10 @@ static void call_destructor(void *arg) {
 }
 
 static void pl_copy(char *dst, size_t size, const struct pl *pl) {
-    if (pl && pl->p) (void)pl_strcpy(pl, dst, size);
-    else if (size) dst[0] = 0;
+    if (pl && pl->p)
+        (void)pl_strcpy(pl, dst, size);
+    else if (size)
+        dst[0] = 0;
 }
 
 gw_call *gw_call_alloc(gw *g, const struct sip_msg *invite) {
@@ -105,10 +107,11 @@ void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_resu
     }
     call->rt = rt;
     struct mbuf *desc = NULL;
-    int err = sdp_encode(&desc, call->sdp, false);
+    /* An INVITE without SDP (late offer): the 200 carries the offer and the ACK the answer. */
+    int err = sdp_encode(&desc, call->sdp, call->late_offer);
     if (!err)
-        err = sipsess_answer(call->sess, 200, "OK", desc,
-                             "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY\r\n");
+        err =
+            sipsess_answer(call->sess, 200, "OK", desc, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY\r\n");
     mem_deref(desc);
     if (err) {
         gw_log(call, "error", "what=answer err=\"%m\"", err);
@@ -117,8 +120,8 @@ void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_resu
     }
     call->answered = 1;
     g->n.calls_answered++;
-    gw_log(call, "answered", "codec=%s pt=%d telev_pt=%d remote=%J", call->format == AZAUDIO_FORMAT_ALAW ? "PCMA" : "PCMU",
-           call->pt, call->telev_pt, &call->remote);
+    gw_log(call, "answered", "codec=%s pt=%d telev_pt=%d remote=%J",
+           call->format == AZAUDIO_FORMAT_ALAW ? "PCMA" : "PCMU", call->pt, call->telev_pt, &call->remote);
     gw_call_start_media(call);
 }
 
@@ -143,9 +146,9 @@ static void reap(void *arg) {
            "reason=%s duration_ms=%llu rtp_in=%u rtp_out=%u rtp_foreign=%u rtp_bad_pt=%u jb_lost=%u jb_late=%u "
            "jb_oos=%u jb_dups=%u jb_overflow=%u concealed=%u dropped_busy=%u digits=%u barge_ins=%u turns=%u",
            call->end_reason,
-           call->start_us ? (unsigned long long)((azaudio_monotonic_us() - call->start_us) / 1000) : 0ULL,
-           call->rtp_in, call->rtp_out, call->rtp_foreign, call->rtp_bad_pt, js.n_lost, js.n_late, js.n_oos,
-           js.n_dups, js.n_overflow, call->concealed, call->dropped_busy, call->digits, call->barge_ins, call->turns);
+           call->start_us ? (unsigned long long)((azaudio_monotonic_us() - call->start_us) / 1000) : 0ULL, call->rtp_in,
+           call->rtp_out, call->rtp_foreign, call->rtp_bad_pt, js.n_lost, js.n_late, js.n_oos, js.n_dups, js.n_overflow,
+           call->concealed, call->dropped_busy, call->digits, call->barge_ins, call->turns);
     mem_deref(call);
 }
 
@@ -167,8 +170,10 @@ void gw_call_digit(gw_call *call, int digit) {
     re_snprintf(text, sizeof text, "The caller pressed %c.", digit);
     azaudio_result rc = azaudio_realtime_create_text_item(call->rt, "user", text);
     /* The model answers the key press; if it is answering already, as soon as that response is done. */
-    if (rc == AZAUDIO_OK && call->responding) call->response_wanted = 1;
-    else if (rc == AZAUDIO_OK) rc = azaudio_realtime_create_response(call->rt, NULL);
+    if (rc == AZAUDIO_OK && call->responding)
+        call->response_wanted = 1;
+    else if (rc == AZAUDIO_OK)
+        rc = azaudio_realtime_create_response(call->rt, NULL);
     if (rc != AZAUDIO_OK) gw_log(call, "error", "what=digit result=%d", (int)rc);
 }
 

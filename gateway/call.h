@@ -24,7 +24,7 @@ typedef struct gw_call {
     int pt, telev_pt; /* negotiated payload types (telev_pt -1: none) */
     int format;       /* AZAUDIO_FORMAT_ULAW or _ALAW */
     uint8_t silence;  /* 0xFF (mu-law) or 0xD5 (A-law) */
-    int answered, rejected, established, on_hold, ended;
+    int late_offer, answered, rejected, established, on_hold, ended;
     struct gw_pending *pending; /* the connect in flight, or NULL */
     azaudio_realtime_session *rt;
     char session_id[64];
@@ -54,11 +54,11 @@ typedef struct gw_call {
 
 /* sip_server.c makes calls; these run them. */
 gw_call *gw_call_alloc(gw *g, const struct sip_msg *invite);
-int gw_call_media_open(gw_call *call);               /* RTP socket and jitter buffer */
-int gw_call_apply_sdp(gw_call *call);                 /* after an offer/answer: codec, remote, hold */
+int gw_call_media_open(gw_call *call); /* RTP socket and jitter buffer */
+int gw_call_apply_sdp(gw_call *call);  /* after an offer/answer: codec, remote, hold */
 void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error);
-void gw_call_start_media(gw_call *call);              /* the 20 ms clock */
-void gw_call_end(gw_call *call, const char *reason);  /* BYE (if up), close the session, free: deferred */
+void gw_call_start_media(gw_call *call);             /* the 20 ms clock */
+void gw_call_end(gw_call *call, const char *reason); /* BYE (if up), close the session, free: deferred */
 void gw_call_digit(gw_call *call, int digit);
 
 /* media.c */

@@ -8,12 +8,13 @@
 #include <string.h>
 
 void gw_config_usage(const char *argv0) {
-    fprintf(stderr,
-            "usage: %s --sip-listen HOST:PORT --deployment NAME [--rtp-ports A-B] [--instructions TEXT|@FILE]\n"
-            "       [--voice V] [--tools FILE.json] [--max-calls N] [--register URI --user U --password P]\n"
-            "       [--http-listen HOST:PORT] [--jitter-ms MIN-MAX] [--no-dtmf-items]\n"
-            "The endpoint and key come from AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN).\n",
-            argv0);
+    fprintf(
+        stderr,
+        "usage: %s --sip-listen HOST:PORT --deployment NAME [--rtp-ports A-B] [--instructions TEXT|@FILE]\n"
+        "       [--voice V] [--tools FILE.json] [--max-calls N] [--register URI --user U --password P]\n"
+        "       [--http-listen HOST:PORT] [--jitter-ms MIN-MAX] [--no-dtmf-items]\n"
+        "The endpoint and key come from AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN).\n",
+        argv0);
 }
 
 static int bad(const char *flag, const char *value, const char *why) {

@@ -7,15 +7,15 @@
 typedef struct gw_config {
     char sip_host[64];
     uint16_t sip_port;
-    uint16_t rtp_min, rtp_max;   /* RTP port range (even ports for RTP) */
+    uint16_t rtp_min, rtp_max; /* RTP port range (even ports for RTP) */
     const char *deployment;
-    char *instructions;          /* owned: the text or the contents of @FILE */
+    char *instructions; /* owned: the text or the contents of @FILE */
     const char *voice;
-    char *tools_json;            /* owned: contents of --tools FILE (a JSON array), or NULL */
+    char *tools_json;                  /* owned: contents of --tools FILE (a JSON array), or NULL */
     int tools_hang_up, tools_transfer; /* the tools file defines hang_up / transfer */
     uint32_t max_calls;
     const char *register_uri, *user, *password;
-    char http_host[64];          /* status endpoint; http_port 0: none */
+    char http_host[64]; /* status endpoint; http_port 0: none */
     uint16_t http_port;
     uint32_t jbuf_min, jbuf_max; /* jitter buffer depth in 20 ms frames */
     int dtmf_items;              /* 1: digits become conversation items (default) */

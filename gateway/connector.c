@@ -26,11 +26,13 @@ static void *connect_worker(void *arg) {
         const char *msg = azaudio_last_error(); /* per thread: copied before the thread ends */
         strncpy(p->error, msg ? msg : "", sizeof p->error - 1);
     }
-    if (mqueue_push(p->g->mq, 0, p) != 0) {
+    gw *g = p->g;
+    if (mqueue_push(g->mq, 0, p) != 0) {
         /* The loop is gone (shutdown): nobody will take the result. */
         azaudio_realtime_destroy(p->session);
         free(p);
     }
+    atomic_fetch_sub(&g->connecting, 1); /* last: main() keeps the mqueue until no worker can push */
     return NULL;
 }
 
@@ -53,9 +55,11 @@ int gw_connect_start(gw *g, gw_call *call, int audio_format) {
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     pthread_attr_setstacksize(&attr, 256 * 1024);
+    atomic_fetch_add(&g->connecting, 1);
     int err = pthread_create(&tid, &attr, connect_worker, p);
     pthread_attr_destroy(&attr);
     if (err) {
+        atomic_fetch_sub(&g->connecting, 1);
         free(p);
         return -1;
     }

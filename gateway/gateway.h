@@ -6,6 +6,7 @@
 
 #include <azaudio.h>
 #include <re.h>
+#include <stdatomic.h>
 
 #include "config.h"
 
@@ -32,6 +33,7 @@ typedef struct gw {
     uint64_t started_us;
     gw_counters n;
     int stopping;
+    atomic_int connecting; /* connect workers still running (they push to mq) */
 } gw;
 
 /* sip_server.c */

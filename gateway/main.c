@@ -73,6 +73,9 @@ out:
     while (list_head(&g->calls)) mem_deref(list_head(&g->calls)->data);
     g->http = mem_deref(g->http);
     gw_sip_stop(g);
+    /* A connect still running pushes its result to the mqueue when it returns: wait for it (the connect timeout
+     * bounds this); the result is not taken, and its session is freed with the client. */
+    while (atomic_load(&g->connecting) > 0) azaudio_sleep_until_us(azaudio_monotonic_us() + 10000);
     g->mq = mem_deref(g->mq);
     azaudio_client_destroy(g->client);
     libre_close();

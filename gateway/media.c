@@ -6,9 +6,9 @@
 
 #include "call.h"
 
-#define MAX_CATCH_UP 5    /* ticks sent back to back after the loop stalled; beyond that the clock restarts */
-#define MAX_CONCEAL 5     /* lost frames filled in one gap; a longer gap is a new talkspurt */
-#define MAX_PAYLOAD 1600  /* 200 ms of G.711 */
+#define MAX_CATCH_UP 5   /* ticks sent back to back after the loop stalled; beyond that the clock restarts */
+#define MAX_CONCEAL 5    /* lost frames filled in one gap; a longer gap is a new talkspurt */
+#define MAX_PAYLOAD 1600 /* 200 ms of G.711 */
 
 /* RFC 4733: event, E bit + volume, duration. A new event has a new RTP timestamp; the key press goes to the model
  * on its first packet, retransmissions and the end packets are ignored. */
@@ -66,8 +66,10 @@ static void send_caller_audio(gw_call *call, const uint8_t *data, size_t size) {
 static void conceal(gw_call *call, uint16_t lost) {
     uint8_t fill[GW_FRAME_BYTES];
     for (uint16_t i = 0; i < lost; i++) {
-        if (i == 0 && call->rx_last_size == GW_FRAME_BYTES) memcpy(fill, call->rx_last, sizeof fill);
-        else memset(fill, call->silence, sizeof fill);
+        if (i == 0 && call->rx_last_size == GW_FRAME_BYTES)
+            memcpy(fill, call->rx_last, sizeof fill);
+        else
+            memset(fill, call->silence, sizeof fill);
         send_caller_audio(call, fill, sizeof fill);
         call->rx_forwarded_ms += GW_FRAME_MS;
         call->concealed++;
@@ -133,7 +135,8 @@ static void send_frame(gw_call *call) {
         call->turn_logged = 1;
         call->turns++;
         gw_log(call, "turn", "item=%s first_audio_ms=%llu on_wire_ms=%llu", call->out.playing,
-               call->first_delta_us ? (unsigned long long)((call->first_delta_us - call->speech_stopped_us) / 1000) : 0ULL,
+               call->first_delta_us ? (unsigned long long)((call->first_delta_us - call->speech_stopped_us) / 1000)
+                                    : 0ULL,
                (unsigned long long)((now - call->speech_stopped_us) / 1000));
     }
     call->ts += GW_FRAME_BYTES;

@@ -21,8 +21,10 @@ int gw_playout_push(gw_playout *p, const char *item, const uint8_t *data, size_t
     c->size = size;
     c->offset = 0;
     memcpy(c->data, data, size);
-    if (p->tail) p->tail->next = c;
-    else p->head = c;
+    if (p->tail)
+        p->tail->next = c;
+    else
+        p->head = c;
     p->tail = c;
     p->queued += size;
     return 1;

@@ -34,9 +34,12 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg) {
     gw_call *call = arg;
     char reason[96];
     /* libre reports a BYE from the caller (and a CANCEL before the answer) as ECONNRESET. */
-    if (err == ECONNRESET) re_snprintf(reason, sizeof reason, call->answered ? "caller_bye" : "cancelled");
-    else if (msg && !msg->req) re_snprintf(reason, sizeof reason, "sip_%u", msg->scode);
-    else re_snprintf(reason, sizeof reason, "sip_error_%m", err);
+    if (err == ECONNRESET)
+        re_snprintf(reason, sizeof reason, call->answered ? "caller_bye" : "cancelled");
+    else if (msg && !msg->req)
+        re_snprintf(reason, sizeof reason, "sip_%u", msg->scode);
+    else
+        re_snprintf(reason, sizeof reason, "sip_error_%m", err);
     gw_call_end(call, reason);
 }
 
@@ -70,7 +73,8 @@ static void invite_handler(const struct sip_msg *msg, void *arg) {
         reject(g, msg, 503, "Service Unavailable", "no RTP port free");
         return;
     }
-    if (mbuf_get_left(msg->mb) > 0) {
+    call->late_offer = mbuf_get_left(msg->mb) == 0;
+    if (!call->late_offer) {
         if (sdp_decode(call->sdp, msg->mb, true) != 0 || gw_call_apply_sdp(call) != 0) {
             g->n.rejected_codec++;
             gw_log(call, "rejected", "status=488 reason=no_common_codec");
@@ -121,8 +125,10 @@ static int auth_handler(char **user, char **pass, const char *realm, void *arg) 
 
 static void register_handler(int err, const struct sip_msg *msg, void *arg) {
     (void)arg;
-    if (err) re_printf("event=register status=error err=\"%m\"\n", err);
-    else re_printf("event=register status=%u\n", msg ? msg->scode : 0);
+    if (err)
+        re_printf("event=register status=error err=\"%m\"\n", err);
+    else
+        re_printf("event=register status=%u\n", msg ? msg->scode : 0);
 }
 
 int gw_sip_start(gw *g) {

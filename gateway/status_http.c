@@ -5,7 +5,8 @@
 
 static void status_handler(struct http_conn *conn, const struct http_msg *msg, void *arg) {
     gw *g = arg;
-    if (pl_strcmp(&msg->met, "GET") != 0 || (pl_strcmp(&msg->path, "/status") != 0 && pl_strcmp(&msg->path, "/") != 0)) {
+    if (pl_strcmp(&msg->met, "GET") != 0 ||
+        (pl_strcmp(&msg->path, "/status") != 0 && pl_strcmp(&msg->path, "/") != 0)) {
         (void)http_ereply(conn, 404, "Not Found");
         return;
     }
@@ -20,10 +21,9 @@ static void status_handler(struct http_conn *conn, const struct http_msg *msg, v
                       g->cfg->max_calls, (unsigned long long)n->calls_total, (unsigned long long)n->calls_answered,
                       (unsigned long long)n->calls_failed, (unsigned long long)n->rejected_busy,
                       (unsigned long long)n->rejected_codec, (unsigned long long)n->rejected_service,
-                      (unsigned long long)n->rtp_in, (unsigned long long)n->rtp_out,
-                      (unsigned long long)n->rtp_foreign, (unsigned long long)n->rtp_dropped_busy,
-                      (unsigned long long)n->rtp_concealed, (unsigned long long)n->digits,
-                      (unsigned long long)n->barge_ins, (unsigned long long)n->replies);
+                      (unsigned long long)n->rtp_in, (unsigned long long)n->rtp_out, (unsigned long long)n->rtp_foreign,
+                      (unsigned long long)n->rtp_dropped_busy, (unsigned long long)n->rtp_concealed,
+                      (unsigned long long)n->digits, (unsigned long long)n->barge_ins, (unsigned long long)n->replies);
 }
 
 int gw_status_start(gw *g) {
@@ -31,6 +31,7 @@ int gw_status_start(gw *g) {
     struct sa laddr;
     int err = sa_set_str(&laddr, g->cfg->http_host, g->cfg->http_port);
     if (!err) err = http_listen(&g->http, &laddr, status_handler, g);
-    if (err) re_fprintf(stderr, "azaudio-gateway: --http-listen %s:%u: %m\n", g->cfg->http_host, g->cfg->http_port, err);
+    if (err)
+        re_fprintf(stderr, "azaudio-gateway: --http-listen %s:%u: %m\n", g->cfg->http_host, g->cfg->http_port, err);
     return err;
 }
