@@ -117,6 +117,47 @@ def run(n: int, seconds: float, echo_url: str, work: str) -> dict:
             "sipp_rc": result.get("sipp", (None,))[0]}
 
 
+def added_delay(echo_url: str, bursts: int) -> list[float]:
+    """One call: silence with a loud 20 ms frame every 500 ms; the time from sending each loud frame to the loud
+    echo arriving back is what the gateway adds both ways (jitter buffer, 20 ms clocks, playout) plus the
+    library's WebSocket round trip to the echo server on loopback (about a millisecond)."""
+    env = dict(os.environ, AZURE_OPENAI_ENDPOINT=echo_url, AZURE_OPENAI_API_KEY="bench")
+    gw = gwlib.Gateway(env=env, rtp_base=24000)
+    sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.setblocking(False)
+    caller = gwlib.SipCaller(gw.sip_port, sock.getsockname()[1])
+    delays: list[float] = []
+    try:
+        if caller.invite(15)[0] != 200:
+            return delays
+        dst = ("127.0.0.1", caller.remote_rtp)
+        stream = gwlib.RtpStream(3)
+        loud = bytes([0x80, 0x00] * 80)  # full-scale mu-law, alternating sign
+        start = time.monotonic()
+        sent_at = None
+        for i in range(bursts * 25 + 25):
+            due = start + i * 0.02
+            while time.monotonic() < due:
+                r, _, _ = select.select([sock], [], [], max(0.0, due - time.monotonic()))
+                if r:
+                    data = sock.recv(2048)
+                    if sent_at is not None and len(data) > 12 and min(b & 0x7F for b in data[12:]) < 16:
+                        delays.append(1000 * (time.monotonic() - sent_at))
+                        sent_at = None
+            is_loud = i % 25 == 12 and i < bursts * 25
+            payload = loud if is_loud else b"\xff" * 160
+            sock.sendto(gwlib.rtp_packet(stream.seq + i, stream.ts + 160 * i, stream.ssrc, payload), dst)
+            if is_loud:
+                sent_at = time.monotonic()
+        caller.bye()
+    finally:
+        caller.close()
+        sock.close()
+        gw.stop()
+    return delays
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--calls", default="10,25,50")
@@ -144,6 +185,13 @@ def main() -> int:
                   f"{r['gap_p50_ms']:5.1f} / {r['gap_p99_ms']:5.1f} / {r['gap_max_ms']:5.1f}   "
                   f"{r['cpu_ms_per_call_s']:8.2f}            {r['rss_kib_per_call']:8.1f}", flush=True)
             failed += r["answered"] != n or r["sipp_rc"] != 0
+        d = sorted(added_delay(f"http://127.0.0.1:{port}", 4 if args.smoke else 20))
+        if d:
+            print(f"added delay, caller -> gateway -> session -> gateway -> caller: median {d[len(d) // 2]:.1f} ms, "
+                  f"max {d[-1]:.1f} ms ({len(d)} bursts; target <= 60 ms)")
+        else:
+            print("added delay: no burst came back")
+            failed += 1
     finally:
         echo.stdin.close()
         echo.wait(timeout=10)
