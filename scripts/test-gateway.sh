@@ -6,7 +6,8 @@ cd "$(dirname "$0")/.."
 runner=emulator/.venv/bin/azaudio-emulator-run
 python=$(pwd)/emulator/.venv/bin/python
 for tool in sipp; do
-  command -v "$tool" >/dev/null || { echo "test-gateway: $tool is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
+  command -v "$tool" >/dev/null ||
+    { echo "test-gateway: $tool is missing (scripts/install-deps.sh installs it)" >&2; exit 1; }
 done
 # valgrind 3.19 cannot read the Swift runtime's DWARF 5: the valgrind run loads a copy stripped of debug info.
 dir=$(mktemp -d)

@@ -119,7 +119,8 @@ def test_service_refusing_the_session_gives_503_with_the_reason() -> None:
     gwlib.emulator("/_emulator/faults", "POST", {"kind": "handshake_status", "status": 403, "count": 1})
     gw = gwlib.Gateway()
     try:
-        rc, out = gwlib.sipp("reject.xml", gw.sip_port, {"CODECS": "0\n      a=rtpmap:0 PCMU/8000", "STATUS": 503}, workdir=WORK)
+        offer = {"CODECS": "0\n      a=rtpmap:0 PCMU/8000", "STATUS": 503}
+        rc, out = gwlib.sipp("reject.xml", gw.sip_port, offer, workdir=WORK)
         check(rc == 0, f"expected 503: {out}")
         check(gw.status()["rejected_service"] == 1, "rejected_service counter")
     finally:
@@ -284,8 +285,8 @@ def test_a_call_and_a_refusal_under_valgrind_show_no_memory_errors_or_leaks() ->
     if not libdir:
         print("     (skipped: GW_VALGRIND_LIBDIR unset; scripts/test-gateway.sh sets it)")
         return
-    wrapper = ["valgrind", "--quiet", "--leak-check=full", "--show-possibly-lost=no", "--errors-for-leak-kinds=definite,indirect",
-               "--error-exitcode=99"]
+    wrapper = ["valgrind", "--quiet", "--leak-check=full", "--show-possibly-lost=no",
+               "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99"]
     gw = gwlib.Gateway(wrapper=wrapper, env=dict(os.environ, LD_LIBRARY_PATH=libdir))
     rec = gwlib.RtpRecorder()
     caller = gwlib.SipCaller(gw.sip_port, rec.port)
