@@ -106,6 +106,10 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
         break;
     case AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE:
         gw_log(call, "agent_said", "text=\"%s\"", azaudio_realtime_event_text(e));
+        gw_history_add(call, "Agent", azaudio_realtime_event_text(e));
+        break;
+    case AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED:
+        gw_history_add(call, "Caller", azaudio_realtime_event_text(e));
         break;
     case AZAUDIO_EVENT_FUNCTION_CALL:
         function_call(call, e);
@@ -115,7 +119,7 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
         break;
     case AZAUDIO_EVENT_CLOSED:
         gw_log(call, "session_closed", "close_code=%d", azaudio_realtime_event_close_code(e));
-        gw_call_end(call, "session_closed");
+        if (!gw_continuity_lost(call, azaudio_realtime_event_close_code(e))) gw_call_end(call, "session_closed");
         break;
     default:
         break;
@@ -125,10 +129,11 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
 void gw_agent_poll(gw_call *call) {
     if (!call->rt) return;
     azaudio_realtime_event *e = NULL;
-    while (!call->ended && azaudio_realtime_next_event(call->rt, &e, 0) == AZAUDIO_OK) {
+    while (!call->ended && !call->resuming && azaudio_realtime_next_event(call->rt, &e, 0) == AZAUDIO_OK) {
         handle(call, e);
         azaudio_realtime_event_free(e);
     }
+    if (call->resuming && !call->ended) gw_continuity_reconnect(call);
     /* After hang_up / transfer: end once the reply in progress has been played out. */
     if (call->hangup_after_reply && !call->hangup_at_us && !call->responding && call->out.queued == 0)
         call->hangup_at_us = azaudio_monotonic_us() + 200000;

@@ -93,6 +93,13 @@ int gw_call_apply_sdp(gw_call *call) {
 
 void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error) {
     gw *g = call->g;
+    if (call->answered) { /* a new session for a call already up (continuity.c) */
+        if (rc == AZAUDIO_OK)
+            gw_continuity_resumed(call, rt);
+        else
+            gw_call_end(call, "session_closed");
+        return;
+    }
     if (rc != AZAUDIO_OK) {
         g->n.rejected_service++;
         char why[160];
@@ -168,6 +175,7 @@ void gw_call_digit(gw_call *call, int digit) {
     if (!call->rt || !call->g->cfg->dtmf_items) return;
     char text[64];
     re_snprintf(text, sizeof text, "The caller pressed %c.", digit);
+    gw_history_add(call, "Caller", text);
     azaudio_result rc = azaudio_realtime_create_text_item(call->rt, "user", text);
     /* The model answers the key press; if it is answering already, as soon as that response is done. */
     if (rc == AZAUDIO_OK && call->responding)

@@ -50,6 +50,10 @@ typedef struct gw_call {
     /* counters for the call's log lines */
     uint32_t rtp_in, rtp_out, rtp_foreign, rtp_bad_pt, concealed, dropped_busy, digits, barge_ins, turns;
     char end_reason[96];
+    /* continuity.c */
+    char history[2048]; /* the latest conversation, for the next session */
+    uint32_t resumes;
+    int resuming; /* the session closed: a new one is to be opened after this poll */
 } gw_call;
 
 /* sip_server.c makes calls; these run them. */
@@ -67,6 +71,12 @@ void gw_media_tick(void *arg);
 
 /* agent.c: the realtime session's events, pulled on every tick. */
 void gw_agent_poll(gw_call *call);
+
+/* continuity.c: a new session for a call whose session ended (expired or dropped). */
+void gw_history_add(gw_call *call, const char *who, const char *text);
+int gw_continuity_lost(gw_call *call, int close_code); /* 1: a new session will be opened */
+void gw_continuity_reconnect(gw_call *call);
+void gw_continuity_resumed(gw_call *call, azaudio_realtime_session *rt);
 
 /* calllog.c: one structured line per call event on stdout. */
 void gw_log(const gw_call *call, const char *event, const char *fmt, ...);

@@ -327,6 +327,48 @@ def sipp(scenario: str, gw_port: int, subst: dict, keys: dict | None = None, cal
     return proc.returncode, errors + proc.stdout[-2000:]
 
 
+def send_digit(dst_port: int, sock: socket.socket, digit: int, stream: RtpStream, pt: int = 101) -> None:
+    """One RFC 4733 key press: three 50 ms updates and the end packet sent three times, all with one timestamp."""
+    ts = stream.ts
+    for i, (end, duration) in enumerate([(0, 400), (0, 800), (0, 1200), (1, 1600), (1, 1600), (1, 1600)]):
+        payload = struct.pack("!BBH", digit, (0x80 if end else 0) | 10, duration)
+        sock.sendto(rtp_packet(stream.seq, ts, stream.ssrc, payload, pt, marker=(i == 0)), (HOST, dst_port))
+        stream.seq = (stream.seq + 1) & 0xFFFF
+        time.sleep(0.05 if i < 3 else 0.005)
+    stream.ts = (stream.ts + 1600) & 0xFFFFFFFF
+
+
+class Emulator:
+    """An emulator of its own (for options the shared one does not have), on a free port."""
+
+    def __init__(self, *options: str) -> None:
+        exe = os.path.join(ROOT, "emulator", ".venv", "bin", "azaudio-emulator")
+        self.proc = subprocess.Popen([exe, "--port", "0", *options], stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True)
+        self.url = ""
+        for line in self.proc.stdout:
+            m = re.search(r"listening on (http://\S+)", line)
+            if m:
+                self.url = m.group(1)
+                break
+        threading.Thread(target=lambda: [None for _ in self.proc.stdout], daemon=True).start()
+
+    def env(self) -> dict:
+        return dict(os.environ, AZURE_OPENAI_ENDPOINT=self.url, AZURE_OPENAI_API_KEY="emulator-key")
+
+    def sessions(self) -> list[dict]:
+        with urllib.request.urlopen(self.url + "/_emulator/requests", timeout=10) as r:
+            return [e for e in json.load(r)["requests"] if e.get("kind") == "realtime"]
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+
+
 def emulator(path: str, method: str = "GET", body: dict | None = None):
     base = os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/")
     data = json.dumps(body).encode() if body is not None else None

@@ -227,6 +227,34 @@ def test_hold_by_reinvite_stops_the_outgoing_rtp_and_resume_restarts_it() -> Non
         gw.stop()
 
 
+def test_a_call_outlives_its_expired_session_and_the_new_session_knows_the_conversation() -> None:
+    emu = gwlib.Emulator("--session-max-seconds", "3", "--speed", "4")
+    gw = gwlib.Gateway(env=emu.env())
+    rec = gwlib.RtpRecorder()
+    caller = gwlib.SipCaller(gw.sip_port, rec.port)
+    try:
+        check(caller.invite()[0] == 200, "call")
+        stream = gwlib.RtpStream(5)
+        gwlib.send_digit(caller.remote_rtp, rec.sock, 1, stream)
+        check(gw.wait_for(r'agent_said text="You said: The caller pressed 1', 30) is not None, "no reply to digit 1")
+        check(gw.wait_for(r"event=session_resumed resume=1 history_bytes=[1-9]", 15) is not None,
+              "no new session after the first expired")
+        gwlib.send_digit(caller.remote_rtp, rec.sock, 2, stream)
+        check(gw.wait_for(r'agent_said text="You said: The caller pressed 2', 30) is not None,
+              "the new session did not answer")
+        sessions = emu.sessions()
+        check(len(sessions) >= 2, f"{len(sessions)} sessions")
+        second = collections.Counter(sessions[1].get("client_events", []))
+        check(second["conversation.item.create"] >= 2, f"history and digit items in the new session: {second}")
+        check(caller.bye() == 200, "BYE after the session changed")
+        check(gw.wait_for(r"event=ended reason=caller_bye", 10) is not None, "call did not end by the caller's BYE")
+    finally:
+        caller.close()
+        rec.close()
+        gw.stop()
+        emu.stop()
+
+
 def test_reordered_and_lossy_rtp_still_gives_an_intelligible_turn() -> None:
     gw = gwlib.Gateway()
     rec = gwlib.RtpRecorder()
