@@ -11,7 +11,8 @@ void gw_config_usage(const char *argv0) {
     fprintf(
         stderr,
         "usage: %s --sip-listen HOST:PORT --deployment NAME [--rtp-ports A-B] [--instructions TEXT|@FILE]\n"
-        "       [--voice V] [--tools FILE.json] [--max-calls N] [--register URI --user U --password P]\n"
+        "       [--voice V] [--tools FILE.json] [--tool-choice auto|none|required] [--max-calls N] [--register URI "
+        "--user U --password P]\n"
         "       [--http-listen HOST:PORT] [--jitter-ms MIN-MAX] [--no-dtmf-items]\n"
         "The endpoint and key come from AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN).\n",
         argv0);
@@ -150,6 +151,10 @@ int gw_config_parse(gw_config *cfg, int argc, char **argv) {
             cfg->tools_json = read_file(v, flag, &rc);
             if (!cfg->tools_json) return rc;
             if (check_tools(cfg, v)) return 1;
+        } else if (strcmp(flag, "--tool-choice") == 0) {
+            if (strcmp(v, "auto") != 0 && strcmp(v, "none") != 0 && strcmp(v, "required") != 0)
+                return bad(flag, v, "expected auto, none or required");
+            cfg->tool_choice = v;
         } else if (strcmp(flag, "--max-calls") == 0) {
             if (!parse_u32(v, 1, 100000, &cfg->max_calls)) return bad(flag, v, "expected a number 1..100000");
         } else if (strcmp(flag, "--register") == 0) {

@@ -11,6 +11,7 @@ typedef struct gw_config {
     const char *deployment;
     char *instructions; /* owned: the text or the contents of @FILE */
     const char *voice;
+    const char *tool_choice;           /* --tool-choice auto|none|required, or NULL */
     char *tools_json;                  /* owned: contents of --tools FILE (a JSON array), or NULL */
     int tools_hang_up, tools_transfer; /* the tools file defines hang_up / transfer */
     uint32_t max_calls;

@@ -46,6 +46,7 @@ int gw_connect_start(gw *g, gw_call *call, int audio_format) {
     p->opts.instructions = g->cfg->instructions;
     p->opts.voice = g->cfg->voice;
     p->opts.tools_json = g->cfg->tools_json;
+    p->opts.tool_choice = g->cfg->tool_choice;
     /* The phone's codec both ways: G.711 frames pass straight through (base64 only, no resampling). */
     p->opts.input_audio_format = audio_format;
     p->opts.output_audio_format = audio_format;

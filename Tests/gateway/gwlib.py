@@ -153,6 +153,7 @@ class SipCaller:
         self.remote_rtp: int | None = None
         self.cseq = 1
         self.branch = ""
+        self.requests: list[list[str]] = []  # requests from the gateway (BYE, REFER), each as its header lines
         self.target = self.gw  # where in-dialog requests go: the Contact of the 200 (past any proxy)
         self.ruri = f"sip:agent@{HOST}:{gw_port}"
 
@@ -189,7 +190,7 @@ class SipCaller:
         keep = [ln for ln in lines[1:] if ln.split(":")[0].strip().lower() in ("via", "from", "to", "call-id", "cseq")]
         self.sock.sendto(("SIP/2.0 200 OK\r\n" + "\r\n".join(keep) + "\r\nContent-Length: 0\r\n\r\n").encode(),
                          src)
-        self.got_bye = lines[0].startswith("BYE")
+        self.requests.append(lines)
 
     def send_invite(self, direction: str = "sendrecv", cseq: int = 1) -> None:
         """Sends an INVITE (a re-INVITE in the dialog when cseq > 1) with an offer in `direction`."""
@@ -257,6 +258,16 @@ class SipCaller:
         self.sock.sendto(msg.encode(), self.target)
         got = self._recv(10)
         return got[0] if got else 0
+
+    def wait_request(self, method: str, timeout: float) -> list[str] | None:
+        """Waits for a request from the gateway (answered 200 as it comes)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for lines in self.requests:
+                if lines[0].startswith(method + " "):
+                    return lines
+            self._recv(0.2)
+        return None
 
     def close(self) -> None:
         self.sock.close()

@@ -255,6 +255,51 @@ def test_a_call_outlives_its_expired_session_and_the_new_session_knows_the_conve
         emu.stop()
 
 
+def tools_file(*names: str) -> str:
+    tools = [{"type": "function", "name": n, "description": f"{n} the call",
+              "parameters": {"type": "object", "properties": {"target": {"type": "string"}},
+                             "required": ["target"] if n == "transfer" else []}} for n in names]
+    path = os.path.join(WORK, "-".join(names) + ".json")
+    with open(path, "w") as f:
+        import json
+        json.dump(tools, f)
+    return path
+
+
+def test_the_hang_up_tool_ends_the_call_with_a_bye() -> None:
+    gw = gwlib.Gateway("--tools", tools_file("hang_up"), "--tool-choice", "required")
+    rec = gwlib.RtpRecorder()
+    caller = gwlib.SipCaller(gw.sip_port, rec.port)
+    try:
+        check(caller.invite()[0] == 200, "call")
+        gwlib.send_digit(caller.remote_rtp, rec.sock, 9, gwlib.RtpStream(9))  # a response, which must call hang_up
+        check(gw.wait_for(r"event=tool name=hang_up", 30) is not None, "the model did not call hang_up")
+        check(caller.wait_request("BYE", 15) is not None, "no BYE from the gateway")
+        check(gw.wait_for(r"event=ended reason=agent_hang_up", 10) is not None, "end reason")
+    finally:
+        caller.close()
+        rec.close()
+        gw.stop()
+
+
+def test_the_transfer_tool_sends_refer_with_the_target_then_hangs_up() -> None:
+    gw = gwlib.Gateway("--tools", tools_file("transfer"), "--tool-choice", "required")
+    rec = gwlib.RtpRecorder()
+    caller = gwlib.SipCaller(gw.sip_port, rec.port)
+    try:
+        check(caller.invite()[0] == 200, "call")
+        gwlib.send_digit(caller.remote_rtp, rec.sock, 0, gwlib.RtpStream(8))
+        refer = caller.wait_request("REFER", 30)
+        check(refer is not None, "no REFER")
+        # The emulated model fills a required string argument with "emulator".
+        check(any(ln.lower().startswith("refer-to:") and "emulator" in ln for ln in refer), f"Refer-To: {refer}")
+        check(caller.wait_request("BYE", 15) is not None, "no BYE after the transfer")
+    finally:
+        caller.close()
+        rec.close()
+        gw.stop()
+
+
 def test_reordered_and_lossy_rtp_still_gives_an_intelligible_turn() -> None:
     gw = gwlib.Gateway()
     rec = gwlib.RtpRecorder()
