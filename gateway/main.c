@@ -28,6 +28,7 @@ static void on_signal(int sig) {
         return;
     }
     the_gw.stopping = 1;
+    the_gw.reg = mem_deref(the_gw.reg); /* unregisters (expires 0) while the loop still runs */
     struct le *le;
     for (le = list_head(&the_gw.calls); le; le = le->next) gw_call_end(le->data, "gateway_stopped");
     tmr_start(&stop_tmr, 500, stop_now, NULL);

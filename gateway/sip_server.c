@@ -1,6 +1,7 @@
 /* sip_server.c - the SIP side: the stack and its transports, new INVITEs (486 past --max-calls, 488 without a
  * common codec, 180 while the realtime session opens), OPTIONS (health probes), optional registration, and the
  * session handlers libre calls for re-INVITEs, ACK, BYE and CANCEL. */
+#include <stdio.h>
 #include <string.h>
 
 #include "call.h"
@@ -129,6 +130,7 @@ static void register_handler(int err, const struct sip_msg *msg, void *arg) {
         re_printf("event=register status=error err=\"%m\"\n", err);
     else
         re_printf("event=register status=%u\n", msg ? msg->scode : 0);
+    fflush(stdout);
 }
 
 int gw_sip_start(gw *g) {
@@ -172,7 +174,8 @@ void gw_sip_stop(gw *g) {
     if (g->sess_sock) sipsess_close_all(g->sess_sock);
     g->lsnr = mem_deref(g->lsnr);
     g->sess_sock = mem_deref(g->sess_sock);
-    if (g->sip) sip_close(g->sip, false);
+    /* Forced: transactions still open (an unregistration nobody answered) must not keep the stack alive. */
+    if (g->sip) sip_close(g->sip, true);
     g->sip = mem_deref(g->sip);
     g->dnsc = mem_deref(g->dnsc);
 }

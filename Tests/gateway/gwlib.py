@@ -60,7 +60,7 @@ class Gateway:
         for line in self.proc.stdout:
             self.lines.append(line.rstrip("\n"))
             if os.environ.get("GW_TEST_VERBOSE"):
-                print("  [gw]", line.rstrip("\n")[:300])
+                print("  [gw]", f"{time.time():.3f}", line.rstrip("\n")[:300])
 
     def wait_for(self, pattern: str, timeout: float = 15.0) -> re.Match | None:
         deadline = time.monotonic() + timeout

@@ -300,6 +300,41 @@ def test_the_transfer_tool_sends_refer_with_the_target_then_hangs_up() -> None:
         gw.stop()
 
 
+def test_register_answers_the_registrars_digest_challenge() -> None:
+    import hashlib
+    registrar = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    registrar.bind(("127.0.0.1", 0))
+    registrar.settimeout(10)
+    port = registrar.getsockname()[1]
+    gw = gwlib.Gateway("--register", f"sip:127.0.0.1:{port}", "--user", "alice", "--password", "secret")
+    try:
+        def answer(req: str, src: tuple, status: str, extra: str = "") -> None:
+            keep = [ln for ln in req.split("\r\n")[1:] if ln.split(":")[0].lower() in ("via", "from", "to", "call-id", "cseq")]
+            registrar.sendto(("SIP/2.0 " + status + "\r\n" + "\r\n".join(keep) + "\r\n" + extra
+                              + "Content-Length: 0\r\n\r\n").encode(), src)
+
+        data, src = registrar.recvfrom(65535)
+        first = data.decode()
+        check(first.startswith("REGISTER sip:127.0.0.1"), f"not a REGISTER: {first[:60]!r}")
+        answer(first, src, "401 Unauthorized", 'WWW-Authenticate: Digest realm="test", nonce="abc123", algorithm=MD5\r\n')
+        data, src = registrar.recvfrom(65535)
+        second = data.decode()
+        auth = re.search(r"Authorization: Digest (.*)", second)
+        check(auth is not None, "second REGISTER without Authorization")
+        fields = dict(re.findall(r'(\w+)="?([^",]*)"?', auth.group(1)))
+        ha1 = hashlib.md5(b"alice:test:secret").hexdigest()
+        ha2 = hashlib.md5(f"REGISTER:{fields['uri']}".encode()).hexdigest()
+        expected = hashlib.md5(f"{ha1}:abc123:{ha2}".encode()).hexdigest()
+        if "qop" in fields:
+            expected = hashlib.md5(f"{ha1}:abc123:{fields['nc']}:{fields['cnonce']}:auth:{ha2}".encode()).hexdigest()
+        check(fields.get("username") == "alice" and fields.get("response") == expected, f"digest: {fields}")
+        answer(second, src, "200 OK", f"Contact: <sip:azaudio@127.0.0.1:{gw.sip_port}>;expires=600\r\n")
+        check(gw.wait_for(r"event=register status=200", 10) is not None, "registration not reported")
+    finally:
+        registrar.close()
+        gw.stop()
+
+
 def test_reordered_and_lossy_rtp_still_gives_an_intelligible_turn() -> None:
     gw = gwlib.Gateway()
     rec = gwlib.RtpRecorder()
