@@ -309,14 +309,16 @@ def test_register_answers_the_registrars_digest_challenge() -> None:
     gw = gwlib.Gateway("--register", f"sip:127.0.0.1:{port}", "--user", "alice", "--password", "secret")
     try:
         def answer(req: str, src: tuple, status: str, extra: str = "") -> None:
-            keep = [ln for ln in req.split("\r\n")[1:] if ln.split(":")[0].lower() in ("via", "from", "to", "call-id", "cseq")]
+            names = ("via", "from", "to", "call-id", "cseq")
+            keep = [ln for ln in req.split("\r\n")[1:] if ln.split(":")[0].lower() in names]
             registrar.sendto(("SIP/2.0 " + status + "\r\n" + "\r\n".join(keep) + "\r\n" + extra
                               + "Content-Length: 0\r\n\r\n").encode(), src)
 
         data, src = registrar.recvfrom(65535)
         first = data.decode()
         check(first.startswith("REGISTER sip:127.0.0.1"), f"not a REGISTER: {first[:60]!r}")
-        answer(first, src, "401 Unauthorized", 'WWW-Authenticate: Digest realm="test", nonce="abc123", algorithm=MD5\r\n')
+        challenge = 'WWW-Authenticate: Digest realm="test", nonce="abc123", algorithm=MD5\r\n'
+        answer(first, src, "401 Unauthorized", challenge)
         data, src = registrar.recvfrom(65535)
         second = data.decode()
         auth = re.search(r"Authorization: Digest (.*)", second)
