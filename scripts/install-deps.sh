@@ -16,6 +16,8 @@ packages=(
   libre-dev             # azaudio-gateway: SIP, SDP, RTP, jitter buffer, event loop (libre 1.1)
   sip-tester            # SIPp: the gateway tests' caller
   kamailio              # the gateway's scale-out test (dispatcher in front of two instances)
+  baresip-core          # a real user agent calling the gateway in its tests
+  iproute2              # the baresip test's network namespace
   "$@"
 )
 

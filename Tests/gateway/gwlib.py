@@ -43,11 +43,11 @@ class Gateway:
     """azaudio-gateway on a free SIP port, its stdout collected line by line."""
 
     def __init__(self, *extra: str, wrapper: list[str] | None = None, rtp_base: int | None = None,
-                 env: dict | None = None):
+                 env: dict | None = None, host: str = HOST):
         self.sip_port = free_port()
         self.http_port = free_port()
         base = rtp_base or random.randrange(30000, 60000, 200)
-        args = [GATEWAY, "--sip-listen", f"{HOST}:{self.sip_port}", "--deployment", "gpt-realtime",
+        args = [GATEWAY, "--sip-listen", f"{host}:{self.sip_port}", "--deployment", "gpt-realtime",
                 "--rtp-ports", f"{base}-{base + 199}", "--http-listen", f"{HOST}:{self.http_port}", *extra]
         self.proc = subprocess.Popen((wrapper or []) + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, env=env)
