@@ -3,11 +3,11 @@ the cases SIPp cannot script: RTP sent by the test itself), SIPp runs, and the e
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import random
 import re
-import signal
 import socket
 import struct
 import subprocess
@@ -83,15 +83,9 @@ class Gateway:
             return json.load(r)
 
     def stop(self) -> int:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        code = stop_process(self.proc, 60)
         self._reader.join(timeout=5)
-        return self.proc.returncode
+        return code
 
 
 class RtpRecorder:
@@ -129,6 +123,35 @@ class RtpRecorder:
 
     def audio(self) -> bytes:
         return b"".join(p[4] for p in self.packets)
+
+
+def stop_process(proc: subprocess.Popen, timeout: float = 30) -> int:
+    """SIGTERM, then SIGKILL if it does not exit in time; returns the exit status."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+    return proc.returncode
+
+
+@contextlib.contextmanager
+def answered_call(*gateway_args: str, **gateway_kw):
+    """A gateway, an RTP recorder as the caller's media port, and a caller whose INVITE was answered 200."""
+    gw = Gateway(*gateway_args, **gateway_kw)
+    rec = RtpRecorder()
+    caller = SipCaller(gw.sip_port, rec.port)
+    try:
+        status, _ = caller.invite()
+        if status != 200:
+            raise AssertionError(f"call: {status}")
+        yield gw, rec, caller
+    finally:
+        caller.close()
+        rec.close()
+        gw.stop()
 
 
 def rtp_packet(seq: int, ts: int, ssrc: int, payload: bytes, pt: int = 0, marker: bool = False) -> bytes:
@@ -372,12 +395,7 @@ class Emulator:
             return [e for e in json.load(r)["requests"] if e.get("kind") == "realtime"]
 
     def stop(self) -> None:
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+        stop_process(self.proc, 15)
 
 
 def emulator(path: str, method: str = "GET", body: dict | None = None):

@@ -199,11 +199,7 @@ def test_cancel_before_the_answer_gets_487_and_the_late_session_is_closed() -> N
 
 
 def test_hold_by_reinvite_stops_the_outgoing_rtp_and_resume_restarts_it() -> None:
-    gw = gwlib.Gateway()
-    rec = gwlib.RtpRecorder()
-    caller = gwlib.SipCaller(gw.sip_port, rec.port)
-    try:
-        check(caller.invite()[0] == 200, "call")
+    with gwlib.answered_call() as (gw, rec, caller):
         time.sleep(0.5)
         check(len(rec.packets) > 5, "no RTP before hold")
         caller.send_invite("sendonly", cseq=2)
@@ -221,37 +217,28 @@ def test_hold_by_reinvite_stops_the_outgoing_rtp_and_resume_restarts_it() -> Non
         seqs = [p[1] for p in rec.packets]
         check(all((b - a) & 0xFFFF == 1 for a, b in zip(seqs, seqs[1:])), "sequence numbers not consecutive")
         check(caller.bye() == 200, "BYE")
-    finally:
-        caller.close()
-        rec.close()
-        gw.stop()
 
 
 def test_a_call_outlives_its_expired_session_and_the_new_session_knows_the_conversation() -> None:
     emu = gwlib.Emulator("--session-max-seconds", "3", "--speed", "4")
-    gw = gwlib.Gateway(env=emu.env())
-    rec = gwlib.RtpRecorder()
-    caller = gwlib.SipCaller(gw.sip_port, rec.port)
     try:
-        check(caller.invite()[0] == 200, "call")
-        stream = gwlib.RtpStream(5)
-        gwlib.send_digit(caller.remote_rtp, rec.sock, 1, stream)
-        check(gw.wait_for(r'agent_said text="You said: The caller pressed 1', 30) is not None, "no reply to digit 1")
-        check(gw.wait_for(r"event=session_resumed resume=1 history_bytes=[1-9]", 15) is not None,
-              "no new session after the first expired")
-        gwlib.send_digit(caller.remote_rtp, rec.sock, 2, stream)
-        check(gw.wait_for(r'agent_said text="You said: The caller pressed 2', 30) is not None,
-              "the new session did not answer")
-        sessions = emu.sessions()
-        check(len(sessions) >= 2, f"{len(sessions)} sessions")
-        second = collections.Counter(sessions[1].get("client_events", []))
-        check(second["conversation.item.create"] >= 2, f"history and digit items in the new session: {second}")
-        check(caller.bye() == 200, "BYE after the session changed")
-        check(gw.wait_for(r"event=ended reason=caller_bye", 10) is not None, "call did not end by the caller's BYE")
+        with gwlib.answered_call(env=emu.env()) as (gw, rec, caller):
+            stream = gwlib.RtpStream(5)
+            gwlib.send_digit(caller.remote_rtp, rec.sock, 1, stream)
+            check(gw.wait_for(r'agent_said text="You said: The caller pressed 1', 30) is not None,
+                  "no reply to digit 1")
+            check(gw.wait_for(r"event=session_resumed resume=1 history_bytes=[1-9]", 15) is not None,
+                  "no new session after the first expired")
+            gwlib.send_digit(caller.remote_rtp, rec.sock, 2, stream)
+            check(gw.wait_for(r'agent_said text="You said: The caller pressed 2', 30) is not None,
+                  "the new session did not answer")
+            sessions = emu.sessions()
+            check(len(sessions) >= 2, f"{len(sessions)} sessions")
+            second = collections.Counter(sessions[1].get("client_events", []))
+            check(second["conversation.item.create"] >= 2, f"history and digit items in the new session: {second}")
+            check(caller.bye() == 200, "BYE after the session changed")
+            check(gw.wait_for(r"event=ended reason=caller_bye", 10) is not None, "call did not end by the caller's BYE")
     finally:
-        caller.close()
-        rec.close()
-        gw.stop()
         emu.stop()
 
 
@@ -267,37 +254,23 @@ def tools_file(*names: str) -> str:
 
 
 def test_the_hang_up_tool_ends_the_call_with_a_bye() -> None:
-    gw = gwlib.Gateway("--tools", tools_file("hang_up"), "--tool-choice", "required")
-    rec = gwlib.RtpRecorder()
-    caller = gwlib.SipCaller(gw.sip_port, rec.port)
-    try:
-        check(caller.invite()[0] == 200, "call")
+    tools = ("--tools", tools_file("hang_up"), "--tool-choice", "required")
+    with gwlib.answered_call(*tools) as (gw, rec, caller):
         gwlib.send_digit(caller.remote_rtp, rec.sock, 9, gwlib.RtpStream(9))  # a response, which must call hang_up
         check(gw.wait_for(r"event=tool name=hang_up", 30) is not None, "the model did not call hang_up")
         check(caller.wait_request("BYE", 15) is not None, "no BYE from the gateway")
         check(gw.wait_for(r"event=ended reason=agent_hang_up", 10) is not None, "end reason")
-    finally:
-        caller.close()
-        rec.close()
-        gw.stop()
 
 
 def test_the_transfer_tool_sends_refer_with_the_target_then_hangs_up() -> None:
-    gw = gwlib.Gateway("--tools", tools_file("transfer"), "--tool-choice", "required")
-    rec = gwlib.RtpRecorder()
-    caller = gwlib.SipCaller(gw.sip_port, rec.port)
-    try:
-        check(caller.invite()[0] == 200, "call")
+    tools = ("--tools", tools_file("transfer"), "--tool-choice", "required")
+    with gwlib.answered_call(*tools) as (gw, rec, caller):
         gwlib.send_digit(caller.remote_rtp, rec.sock, 0, gwlib.RtpStream(8))
         refer = caller.wait_request("REFER", 30)
         check(refer is not None, "no REFER")
         # The emulated model fills a required string argument with "emulator".
         check(any(ln.lower().startswith("refer-to:") and "emulator" in ln for ln in refer), f"Refer-To: {refer}")
         check(caller.wait_request("BYE", 15) is not None, "no BYE after the transfer")
-    finally:
-        caller.close()
-        rec.close()
-        gw.stop()
 
 
 def test_register_answers_the_registrars_digest_challenge() -> None:
@@ -338,11 +311,7 @@ def test_register_answers_the_registrars_digest_challenge() -> None:
 
 
 def test_reordered_and_lossy_rtp_still_gives_an_intelligible_turn() -> None:
-    gw = gwlib.Gateway()
-    rec = gwlib.RtpRecorder()
-    caller = gwlib.SipCaller(gw.sip_port, rec.port)
-    try:
-        check(caller.invite()[0] == 200, "call")
+    with gwlib.answered_call() as (gw, rec, caller):
         ulaw = audio_tools.speech_ulaw("what is the weather like", tail_ms=1500)
         gwlib.send_rtp(caller.remote_rtp, ulaw, src_sock=rec.sock, loss=0.05, reorder=0.05)
         check(gw.wait_for(r"event=agent_said", 90) is not None, "no reply")
@@ -351,18 +320,10 @@ def test_reordered_and_lossy_rtp_still_gives_an_intelligible_turn() -> None:
         check(caller.bye() == 200, "BYE")
         ended = gw.wait_for(r"event=ended .*concealed=(\d+)", 10)
         check(ended is not None and int(ended.group(1)) > 0, "lost frames were not concealed")
-    finally:
-        caller.close()
-        rec.close()
-        gw.stop()
 
 
 def test_barge_in_stops_the_reply_on_the_wire() -> None:
-    gw = gwlib.Gateway()
-    rec = gwlib.RtpRecorder()
-    caller = gwlib.SipCaller(gw.sip_port, rec.port)
-    try:
-        check(caller.invite()[0] == 200, "call")
+    with gwlib.answered_call() as (gw, rec, caller):
         question = audio_tools.speech_ulaw(
             "tell me a long story about the sea and the ships and the wind and the harbour lights at night",
             tail_ms=1500)
@@ -384,10 +345,6 @@ def test_barge_in_stops_the_reply_on_the_wire() -> None:
         # Loud packets 100 ms after the flush may only be the answer to "stop please", which comes later.
         check(first_after is None or first_after > 0.3, f"reply kept playing {first_after} s after the flush")
         caller.bye()
-    finally:
-        caller.close()
-        rec.close()
-        gw.stop()
 
 
 def test_a_call_and_a_refusal_under_valgrind_show_no_memory_errors_or_leaks() -> None:
@@ -464,12 +421,7 @@ def test_kamailio_spreads_calls_over_two_gateways_and_moves_to_the_other_when_on
             place_call()
         check(gws[1].status()["calls_answered"] == answered[1] + 3, "new calls did not all go to the other gateway")
     finally:
-        kam.terminate()
-        try:
-            kam.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            kam.kill()
-            kam.wait()
+        gwlib.stop_process(kam, 15)
         klog.close()
         rtp.close()
         for g in gws:
