@@ -410,3 +410,28 @@ def emulator(path: str, method: str = "GET", body: dict | None = None):
 
 def realtime_sessions() -> list[dict]:
     return [r for r in emulator("/_emulator/requests")["requests"] if r.get("kind") == "realtime"]
+
+
+def check(cond: bool, what: str) -> None:
+    if not cond:
+        raise AssertionError(what)
+
+
+def run_tests(namespace: dict) -> int:
+    """Runs the test_* functions of a module (GW_TEST_ONLY=substring: only the matching ones) and prints
+    "N passed, M failed" like the C tests."""
+    import traceback
+    only = os.environ.get("GW_TEST_ONLY", "")
+    tests = [(n, f) for n, f in namespace.items() if n.startswith("test_") and only in n]
+    passed = failed = 0
+    for name, fn in tests:
+        t0 = time.monotonic()
+        try:
+            fn()
+            passed += 1
+            print(f"ok   {name} ({time.monotonic() - t0:.1f} s)", flush=True)
+        except Exception:  # noqa: BLE001 - report and go on
+            failed += 1
+            print(f"FAIL {name} ({time.monotonic() - t0:.1f} s)\n{traceback.format_exc()}", flush=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
