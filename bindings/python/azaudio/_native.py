@@ -621,6 +621,29 @@ lib, library_path = _load()
 _present = _declare(lib)
 
 
+_EVENT_READERS = {f"azaudio_realtime_event_{field}" for field in (
+    "type", "name", "json", "text", "audio", "item_id", "response_id", "call_id", "function_name", "status",
+    "usage_json", "error_code", "audio_ms", "close_code", "free")}
+
+
+def _event_readers() -> Any:
+    """The realtime event accessors again, called WITHOUT releasing the GIL (ctypes.PyDLL): they only read an
+    immutable event and never block, so keeping the GIL saves the hand-over to another Python thread in the middle
+    of an event callback (the costly part of a short C call when threads compete). Nothing else is declared here:
+    a call that can wait on a lock must release the GIL."""
+    readers = ctypes.PyDLL(library_path)
+    for name, (restype, argtypes) in SIGNATURES.items():
+        if name in _EVENT_READERS and name in _present:
+            function = getattr(readers, name)
+            function.restype = restype
+            function.argtypes = list(argtypes)
+    return readers
+
+
+#: The event accessors that keep the GIL (see _event_readers); same names and signatures as on ``lib``.
+event_lib = _event_readers()
+
+
 def has(name: str) -> bool:
     """Whether the loaded library exports the C function ``name``."""
     return name in _present

@@ -379,19 +379,24 @@ class Client(Owned):
         """Transcribe with streaming (gpt-4o-transcribe, gpt-4o-mini-transcribe): iterate over the result for the
         text deltas as they arrive; afterwards ``.transcription`` holds the whole result. Leaving the loop early
         cancels the request."""
+        return TranscriptionStream(self._transcribe_stream_call(
+            file, deployment=deployment, model=model, language=language, prompt=prompt,
+            response_format=response_format, temperature=temperature, include_logprobs=include_logprobs,
+            chunking_strategy=chunking_strategy, filename=filename, timeout=timeout, max_retries=max_retries,
+            progress=progress))
+
+    def _transcribe_stream_call(
+        self, file: AudioInput, **options: Any
+    ) -> Callable[[Callable[[str], object], Guard], Transcription]:
+        """The blocking streamed transcription as ``call(on_delta, guard)`` (for TranscriptionStream and aio)."""
 
         def call(on_delta: Callable[[str], object], guard: Guard) -> Transcription:
-            return self._transcribe(
-                "transcribe", file, deployment=deployment, model=model, language=language, prompt=prompt,
-                response_format=response_format, temperature=temperature, timestamps=(),
-                include_logprobs=include_logprobs, chunking_strategy=chunking_strategy, filename=filename,
-                timeout=timeout, max_retries=max_retries, on_delta=on_delta, guard=guard, stream=True,
-                progress=progress,
-            )
+            return self._transcribe("transcribe", file, timestamps=(), on_delta=on_delta, guard=guard, stream=True,
+                                    **options)
 
         self._live()
         n.require("azaudio_transcribe_file")
-        return TranscriptionStream(call)
+        return call
 
     def translate(
         self,
@@ -599,6 +604,26 @@ class Client(Owned):
     ) -> Iterator[bytes]:
         """Speak ``text`` and yield the audio in chunks as they come off the wire (playback can start at once).
         Leaving the loop early cancels the request; a failure after some chunks raises (the audio is partial)."""
+        return _stream(self._speech_stream_call(
+            text, deployment=deployment, voice=voice, response_format=response_format, speed=speed,
+            instructions=instructions, model=model, stream_format=stream_format, timeout=timeout,
+            max_retries=max_retries))
+
+    def _speech_stream_call(
+        self,
+        text: str,
+        *,
+        deployment: str,
+        voice: Optional[str],
+        response_format: Optional[str],
+        speed: Optional[float],
+        instructions: Optional[str],
+        model: Optional[str],
+        stream_format: Optional[str],
+        timeout: Optional[float],
+        max_retries: Optional[int],
+    ) -> "StreamCall":
+        """The blocking streamed speech as ``call(on_audio, guard)`` (for speech_stream and aio)."""
         handle = self._live()
         n.require("azaudio_speak")
         strings = [n.encode(s) for s in (deployment, model, voice, response_format, instructions, stream_format)]
@@ -612,7 +637,7 @@ class Client(Owned):
 
             run(body, cancel_on_interrupt=False, guard=guard)
 
-        return _stream(call)
+        return call
 
     # ---- audio chat ---------------------------------------------------------------------------------------------
 
@@ -816,8 +841,11 @@ class TranscriptionStream:
 
 _END = object()
 
+#: A blocking streamed call: ``call(on_item, guard)`` passes each item to on_item and stops when guard is cancelled.
+StreamCall = Callable[[Callable[[Any], object], Guard], object]
 
-def _stream(call: Callable[[Callable[[Any], object], Guard], object]) -> Iterator[Any]:
+
+def _stream(call: StreamCall) -> Iterator[Any]:
     """Run ``call(on_item, guard)`` on a worker thread and yield what it passes to on_item, in order, through a
     bounded queue. Closing the iterator early (break, garbage collection, Ctrl-C) stops the call and joins it."""
     items: "queue.Queue[Any]" = queue.Queue(maxsize=_STREAM_QUEUE_ITEMS)
