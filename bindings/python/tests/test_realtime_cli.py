@@ -42,8 +42,8 @@ def test_a_spoken_turn_prints_the_transcripts_and_writes_the_reply(env: dict[str
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     lines = result.stdout.decode().splitlines()
-    assert any(line.startswith("you said: ") for line in lines)
-    assert any(line.startswith("You said") for line in lines)
+    assert any(line.startswith("you: ") for line in lines)
+    assert any(line.startswith("assistant: You said") for line in lines)
     reply = audio.read_wav(out)
     assert reply.rate == 24000 and reply.channels == 1 and reply.duration > 0.5
     assert elapsed < 30
@@ -166,9 +166,12 @@ def test_the_timeline_goes_to_a_terminal(env: dict[str, str], question: Path, tm
                             timeout=60, stdin=subprocess.DEVNULL)
     text = result.stdout.decode(errors="replace")
     assert result.returncode == 0, text
-    for word in ("session ready", "speech started", "speech stopped", "first reply audio", "response completed",
-                 "wrote"):
-        assert word in text, text
+    order = ("session ready", "speech started", "speech stopped", "first reply audio", "assistant: You said",
+             "response completed", "wrote")
+    places = [text.find(word) for word in order]
+    assert all(p >= 0 for p in places), text
+    assert places == sorted(places), text  # printed in the order it happened
+    assert "you: " in text
 
 
 def test_doctor_opens_and_closes_a_realtime_session(env: dict[str, str]) -> None:
