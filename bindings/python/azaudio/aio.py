@@ -243,13 +243,7 @@ class AsyncClient:
 
     def speech_stream(self, text: str, **options: Any) -> "AsyncStream[bytes]":
         """Streamed speech: ``async for chunk in client.speech_stream(...)`` as the audio comes off the wire."""
-        keys = ("deployment", "voice", "response_format", "speed", "instructions", "model", "stream_format",
-                "timeout", "max_retries")
-        unknown = set(options) - set(keys)
-        if unknown:
-            raise TypeError(f"speech_stream() got unexpected keyword arguments: {', '.join(sorted(unknown))}")
-        full: dict[str, Any] = {key: options.get(key) for key in keys}
-        return AsyncStream(self._client._speech_stream_call(text, **full))
+        return AsyncStream(self._client._speech_stream_call(text, **options))
 
     # ---- realtime -----------------------------------------------------------------------------------------------
 

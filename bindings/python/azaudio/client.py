@@ -386,13 +386,32 @@ class Client(Owned):
             progress=progress))
 
     def _transcribe_stream_call(
-        self, file: AudioInput, **options: Any
+        self,
+        file: AudioInput,
+        *,
+        deployment: str,
+        model: Optional[str] = None,
+        language: Optional[str] = None,
+        prompt: Optional[str] = None,
+        response_format: Optional[str] = None,
+        temperature: Optional[float] = None,
+        include_logprobs: bool = False,
+        chunking_strategy: Optional[str] = None,
+        filename: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+        progress: Optional[ProgressCallback] = None,
     ) -> Callable[[Callable[[str], object], Guard], Transcription]:
         """The blocking streamed transcription as ``call(on_delta, guard)`` (for TranscriptionStream and aio)."""
 
         def call(on_delta: Callable[[str], object], guard: Guard) -> Transcription:
-            return self._transcribe("transcribe", file, timestamps=(), on_delta=on_delta, guard=guard, stream=True,
-                                    **options)
+            return self._transcribe(
+                "transcribe", file, deployment=deployment, model=model, language=language, prompt=prompt,
+                response_format=response_format, temperature=temperature, timestamps=(),
+                include_logprobs=include_logprobs, chunking_strategy=chunking_strategy, filename=filename,
+                timeout=timeout, max_retries=max_retries, on_delta=on_delta, guard=guard, stream=True,
+                progress=progress,
+            )
 
         self._live()
         n.require("azaudio_transcribe_file")
@@ -614,14 +633,14 @@ class Client(Owned):
         text: str,
         *,
         deployment: str,
-        voice: Optional[str],
-        response_format: Optional[str],
-        speed: Optional[float],
-        instructions: Optional[str],
-        model: Optional[str],
-        stream_format: Optional[str],
-        timeout: Optional[float],
-        max_retries: Optional[int],
+        voice: Optional[str] = None,
+        response_format: Optional[str] = None,
+        speed: Optional[float] = None,
+        instructions: Optional[str] = None,
+        model: Optional[str] = None,
+        stream_format: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
     ) -> "StreamCall":
         """The blocking streamed speech as ``call(on_audio, guard)`` (for speech_stream and aio)."""
         handle = self._live()
