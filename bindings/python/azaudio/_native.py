@@ -661,6 +661,32 @@ def require(name: str) -> None:
         )
 
 
+#: Where the libcurl that auditwheel puts into the wheel (Debian's build) looks for CA certificates by default.
+_GRAFTED_CURL_CA_FILE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+def wheel_ca_locations(grafted: Optional[bool] = None, default_exists: Optional[bool] = None) -> tuple[
+        Optional[str], Optional[str]]:
+    """(ca_file, ca_path) to give a client that sets neither. With the library from the manylinux wheel, whose
+    libcurl was built on Debian and looks in /etc/ssl/certs/ca-certificates.crt, a system that keeps its CAs
+    elsewhere (Fedora/RHEL: /etc/pki/tls/certs/ca-bundle.crt) gets the locations its OpenSSL knows, as Python's
+    ssl module reports them. (None, None) otherwise: the library's own default."""
+    if grafted is None:
+        grafted = (Path(library_path).resolve().parent.parent / "azaudio.libs").is_dir()
+    if not grafted:
+        return None, None
+    if default_exists is None:
+        default_exists = os.path.exists(_GRAFTED_CURL_CA_FILE)
+    if default_exists:
+        return None, None
+    import ssl
+
+    paths = ssl.get_default_verify_paths()
+    cafile = paths.cafile or (paths.openssl_cafile if os.path.exists(paths.openssl_cafile) else None)
+    capath = paths.capath or (paths.openssl_capath if os.path.isdir(paths.openssl_capath) else None)
+    return cafile, capath
+
+
 def version_string() -> str:
     """azaudio_version_string() as str."""
     raw: Optional[bytes] = lib.azaudio_version_string()

@@ -239,6 +239,8 @@ class Client(Owned):
             options.max_retries = max_retries
         if max_retry_wait is not None:
             options.max_retry_wait_ms = _ms(max_retry_wait, unset=0, name="max_retry_wait")
+        if ca_file is None and ca_path is None:
+            ca_file, ca_path = n.wheel_ca_locations()
         options.ca_file = string(ca_file)
         options.ca_path = string(ca_path)
         options.insecure_skip_tls_verify = 1 if insecure_skip_tls_verify else 0
