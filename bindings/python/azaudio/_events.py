@@ -223,16 +223,15 @@ class RealtimeEvent:
     @classmethod
     def _pulled(cls, event: int) -> "RealtimeEvent":
         """Take ownership of an event from azaudio_realtime_next_event (freed with this object)."""
-        self = cls.__new__(cls)
-        self._event = event
-        self._lock = None
-        self._values = {}
-        self.type = _event_type(_C.azaudio_realtime_event_type(event))
-        return self
+        return cls._wrap(event, None)
 
     @classmethod
     def _borrowed(cls, event: int, lock: threading.Lock) -> "RealtimeEvent":
         """Wrap a callback's event (valid until the callback returns); call _detach() before returning to C."""
+        return cls._wrap(event, lock)
+
+    @classmethod
+    def _wrap(cls, event: int, lock: Optional[threading.Lock]) -> "RealtimeEvent":
         self = cls.__new__(cls)
         self._event = event
         self._lock = lock

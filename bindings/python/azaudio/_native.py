@@ -541,6 +541,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_audio_ms": (c_int64, (_HANDLE,)),
     "azaudio_realtime_event_close_code": (c_int32, (_HANDLE,)),
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
+    "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.

@@ -239,11 +239,12 @@ class AsyncClient:
     def transcribe_stream(self, file: AudioInput, **options: Any) -> "AsyncStream[str]":
         """Streamed transcription: ``async for delta in client.transcribe_stream(...)``; afterwards the stream's
         ``result`` is the whole :class:`azaudio.Transcription`."""
-        return AsyncStream(self._client._transcribe_stream_call(file, **options))
+        return AsyncStream(self._client.transcribe_stream(file, **options).call)
 
     def speech_stream(self, text: str, **options: Any) -> "AsyncStream[bytes]":
         """Streamed speech: ``async for chunk in client.speech_stream(...)`` as the audio comes off the wire."""
-        return AsyncStream(self._client._speech_stream_call(text, **options))
+        stream = self._client.speech_stream(text, **options)
+        return AsyncStream(stream.call)  # type: ignore[union-attr]  # a _Stream, which keeps its call
 
     # ---- realtime -----------------------------------------------------------------------------------------------
 
@@ -316,6 +317,7 @@ class AsyncRealtimeSession:
         self._waker: Optional[_ThreadWaker] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._ended = False
+        self._waiting: Optional["asyncio.Future[None]"] = None  # what _pull awaits while the queue is empty
 
     @property
     def sync(self) -> RealtimeSession:
@@ -331,7 +333,7 @@ class AsyncRealtimeSession:
         self._session = await _call(self._client.realtime, **self._options)
         handle = self._session._live()
         if n.has("azaudio_realtime_event_fd"):
-            fd = ctypes.c_int(-1)
+            fd = ctypes.c_int32(-1)
             code = n.lib.azaudio_realtime_event_fd(handle, ctypes.byref(fd))
             if code != n.AZAUDIO_OK:
                 self._session.destroy()
@@ -352,6 +354,11 @@ class AsyncRealtimeSession:
         self._ended = True
         if session is None:
             return
+        waiting, self._waiting = self._waiting, None
+        if waiting is not None and not waiting.done():
+            waiting.set_result(None)  # a task waiting in _pull wakes, finds the session gone and ends
+        if self._fd is not None and self._loop is not None:
+            self._loop.remove_reader(self._fd)
         waker, self._waker = self._waker, None
         if waker is not None:
             waker.stop()
@@ -387,10 +394,13 @@ class AsyncRealtimeSession:
         return event
 
     async def _pull(self, session: RealtimeSession) -> Optional[RealtimeEvent]:
+        """Take the next event without blocking; while none waits, sleep until the readiness descriptor is
+        readable (registered with the loop only for the wait, so a consumer that is busy elsewhere is not woken
+        again and again by a level-triggered descriptor)."""
         loop = asyncio.get_running_loop()
         fd = self._fd
         assert fd is not None
-        while True:
+        while self._session is session:
             try:
                 event = session.next_event(timeout=0)
             except ClosedError:
@@ -403,11 +413,15 @@ class AsyncRealtimeSession:
                 if not ready.done():
                     ready.set_result(None)
 
+            self._waiting = ready
             loop.add_reader(fd, wake)
             try:
                 await ready
             finally:
-                loop.remove_reader(fd)
+                if self._session is session:
+                    loop.remove_reader(fd)
+                self._waiting = None
+        return None
 
     # ---- sending (never blocks) ---------------------------------------------------------------------------------
 

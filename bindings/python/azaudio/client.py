@@ -381,30 +381,6 @@ class Client(Owned):
         """Transcribe with streaming (gpt-4o-transcribe, gpt-4o-mini-transcribe): iterate over the result for the
         text deltas as they arrive; afterwards ``.transcription`` holds the whole result. Leaving the loop early
         cancels the request."""
-        return TranscriptionStream(self._transcribe_stream_call(
-            file, deployment=deployment, model=model, language=language, prompt=prompt,
-            response_format=response_format, temperature=temperature, include_logprobs=include_logprobs,
-            chunking_strategy=chunking_strategy, filename=filename, timeout=timeout, max_retries=max_retries,
-            progress=progress))
-
-    def _transcribe_stream_call(
-        self,
-        file: AudioInput,
-        *,
-        deployment: str,
-        model: Optional[str] = None,
-        language: Optional[str] = None,
-        prompt: Optional[str] = None,
-        response_format: Optional[str] = None,
-        temperature: Optional[float] = None,
-        include_logprobs: bool = False,
-        chunking_strategy: Optional[str] = None,
-        filename: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-        progress: Optional[ProgressCallback] = None,
-    ) -> Callable[[Callable[[str], object], Guard], Transcription]:
-        """The blocking streamed transcription as ``call(on_delta, guard)`` (for TranscriptionStream and aio)."""
 
         def call(on_delta: Callable[[str], object], guard: Guard) -> Transcription:
             return self._transcribe(
@@ -417,7 +393,7 @@ class Client(Owned):
 
         self._live()
         n.require("azaudio_transcribe_file")
-        return call
+        return TranscriptionStream(call)
 
     def translate(
         self,
@@ -625,26 +601,6 @@ class Client(Owned):
     ) -> Iterator[bytes]:
         """Speak ``text`` and yield the audio in chunks as they come off the wire (playback can start at once).
         Leaving the loop early cancels the request; a failure after some chunks raises (the audio is partial)."""
-        return _stream(self._speech_stream_call(
-            text, deployment=deployment, voice=voice, response_format=response_format, speed=speed,
-            instructions=instructions, model=model, stream_format=stream_format, timeout=timeout,
-            max_retries=max_retries))
-
-    def _speech_stream_call(
-        self,
-        text: str,
-        *,
-        deployment: str,
-        voice: Optional[str] = None,
-        response_format: Optional[str] = None,
-        speed: Optional[float] = None,
-        instructions: Optional[str] = None,
-        model: Optional[str] = None,
-        stream_format: Optional[str] = None,
-        timeout: Optional[float] = None,
-        max_retries: Optional[int] = None,
-    ) -> "StreamCall":
-        """The blocking streamed speech as ``call(on_audio, guard)`` (for speech_stream and aio)."""
         handle = self._live()
         n.require("azaudio_speak")
         strings = [n.encode(s) for s in (deployment, model, voice, response_format, instructions, stream_format)]
@@ -658,7 +614,7 @@ class Client(Owned):
 
             run(body, cancel_on_interrupt=False, guard=guard)
 
-        return call
+        return _Stream(call)
 
     # ---- audio chat ---------------------------------------------------------------------------------------------
 
@@ -842,9 +798,12 @@ class TranscriptionStream:
     def __init__(self, call: Callable[[Callable[[str], object], Guard], Transcription]) -> None:
         self.transcription: Optional[Transcription] = None
 
-        def run_call(on_delta: Callable[[str], object], guard: Guard) -> None:
+        def run_call(on_delta: Callable[[str], object], guard: Guard) -> Transcription:
             self.transcription = call(on_delta, guard)
+            return self.transcription
 
+        #: The blocking call behind the iterator (azaudio.aio runs it itself).
+        self.call: StreamCall = run_call
         self._chunks: Iterator[str] = _stream(run_call)
 
     def __iter__(self) -> Iterator[str]:
@@ -918,6 +877,24 @@ def _stream(call: StreamCall) -> Iterator[Any]:
                 _drain_and_join(worker, items)
 
     return generate()
+
+
+class _Stream(Iterator[Any]):
+    """What speech_stream returns: the iterator of _stream, keeping its blocking ``call`` (for azaudio.aio). Nothing
+    runs until the first next()."""
+
+    def __init__(self, call: StreamCall) -> None:
+        self.call = call
+        self._items = _stream(call)
+
+    def __next__(self) -> Any:
+        return next(self._items)
+
+    def close(self) -> None:
+        """Stop the request if it is still running."""
+        close = getattr(self._items, "close", None)
+        if close is not None:
+            close()
 
 
 def _drain_and_join(worker: threading.Thread, items: "queue.Queue[Any]") -> None:

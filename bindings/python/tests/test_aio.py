@@ -5,9 +5,7 @@ the task cancels the call), async iterators for streamed speech and transcriptio
 from __future__ import annotations
 
 import asyncio
-import json
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
@@ -17,7 +15,7 @@ import azaudio
 from azaudio import EventType
 from azaudio.aio import AsyncClient
 
-from conftest import Emulator
+from conftest import Emulator, emulator_faults
 
 T = TypeVar("T")
 
@@ -37,19 +35,29 @@ def run(kind: str, main: Callable[[], Awaitable[T]]) -> T:
         loop.close()
 
 
-def _control(emulator: Emulator, method: str, body: "dict[str, Any] | None" = None) -> None:
-    request = urllib.request.Request(emulator.endpoint + "/_emulator/faults", method=method,
-                                     data=json.dumps(body).encode() if body is not None else None,
-                                     headers={"content-type": "application/json"})
-    urllib.request.urlopen(request, timeout=10).close()
+class Ticker:
+    """Counts the turns a coroutine gets on the loop while something else is awaited (the loop is not blocked)."""
+
+    def __init__(self, every: float) -> None:
+        self.ticks = 0
+        self._task = asyncio.ensure_future(self._run(every))
+
+    async def _run(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            self.ticks += 1
+
+    def stop(self) -> int:
+        self._task.cancel()
+        return self.ticks
 
 
 @pytest.fixture
 def slow_speech(emulator: Emulator) -> Iterator[None]:
     """The next speech request waits 8 s before its first byte."""
-    _control(emulator, "POST", {"kind": "delay_first_byte", "seconds": 8, "match": "speech", "count": 1})
+    emulator_faults(emulator, "POST", {"kind": "delay_first_byte", "seconds": 8, "match": "speech", "count": 1})
     yield
-    _control(emulator, "DELETE")
+    emulator_faults(emulator, "DELETE")
 
 
 @pytest.fixture(scope="module")
@@ -82,15 +90,7 @@ def test_cancelling_the_task_cancels_the_call_and_the_loop_keeps_running(kind: s
                                                                         slow_speech: None) -> None:
     async def main() -> tuple[float, int, bytes]:
         async with AsyncClient(emulator.endpoint, api_key=emulator.key) as client:
-            ticks = 0
-
-            async def ticker() -> None:
-                nonlocal ticks
-                while True:
-                    await asyncio.sleep(0.01)
-                    ticks += 1
-
-            counting = asyncio.ensure_future(ticker())
+            ticker = Ticker(0.01)
             call = asyncio.ensure_future(client.speech("hi", deployment="tts", max_retries=0))
             await asyncio.sleep(0.5)
             started = time.monotonic()
@@ -98,7 +98,7 @@ def test_cancelling_the_task_cancels_the_call_and_the_loop_keeps_running(kind: s
             with pytest.raises(asyncio.CancelledError):
                 await call
             elapsed = time.monotonic() - started
-            counting.cancel()
+            ticks = ticker.stop()
             after = await client.speech("after", deployment="tts", response_format="wav")
             return elapsed, ticks, after
 
@@ -147,15 +147,7 @@ def test_async_transcribe_stream_yields_deltas_then_holds_the_result(kind: str, 
 def test_a_realtime_turn_with_async_for(kind: str, realtime_emulator: Emulator, realtime: None) -> None:
     async def main() -> tuple[list[EventType], str, int, int]:
         async with AsyncClient(realtime_emulator.endpoint, api_key=realtime_emulator.key) as client:
-            ticks = 0
-
-            async def ticker() -> None:
-                nonlocal ticks
-                while True:
-                    await asyncio.sleep(0.005)
-                    ticks += 1
-
-            counting = asyncio.ensure_future(ticker())
+            ticker = Ticker(0.005)
             kinds: list[EventType] = []
             text: list[str] = []
             audio = 0
@@ -170,8 +162,7 @@ def test_a_realtime_turn_with_async_for(kind: str, realtime_emulator: Emulator, 
                         audio += len(event.audio)
                     elif event.type == EventType.RESPONSE_DONE:
                         await session.close()
-            counting.cancel()
-            return kinds, "".join(text), audio, ticks
+            return kinds, "".join(text), audio, ticker.stop()
 
     kinds, text, audio, ticks = run(kind, main)
     assert kinds[0] == EventType.SESSION_CREATED and kinds[-1] == EventType.CLOSED
@@ -212,3 +203,51 @@ def test_leaving_async_with_early_frees_the_session_and_later_calls_say_so(realt
                 await session.send_audio(bytes(960))
 
     run("asyncio", main)
+
+
+def _one_text_turn(realtime_emulator: Emulator, during: Callable[[Any], None]) -> list[EventType]:
+    async def main() -> list[EventType]:
+        async with AsyncClient(realtime_emulator.endpoint, api_key=realtime_emulator.key) as client:
+            kinds: list[EventType] = []
+            async with client.realtime(deployment="gpt-realtime", turn_detection=None, text_only=True) as session:
+                await session.create_text_item("user", "hello")
+                await session.create_response()
+                async for event in session:
+                    during(session)
+                    kinds.append(event.type)
+                    if event.type == EventType.RESPONSE_DONE:
+                        await session.close()
+            return kinds
+
+    return run("asyncio", main)
+
+
+def test_the_loop_waits_on_the_librarys_event_descriptor_without_a_thread(realtime_emulator: Emulator,
+                                                                         realtime: None) -> None:
+    import os
+    import threading
+
+    from azaudio import _native
+
+    if not _native.has("azaudio_realtime_event_fd"):
+        pytest.skip("this libazaudio has no azaudio_realtime_event_fd")
+    seen: list[str] = []
+
+    def during(session: Any) -> None:
+        assert session._fd is not None and session._waker is None
+        seen.append(os.readlink(f"/proc/self/fd/{session._fd}"))
+        assert not any(t.name == "azaudio-rt-waiter" for t in threading.enumerate())
+
+    kinds = _one_text_turn(realtime_emulator, during)
+    assert kinds[-1] == EventType.CLOSED and set(seen) == {"anon_inode:[eventfd]"}
+
+
+def test_without_the_descriptor_a_waiter_thread_wakes_the_loop(realtime_emulator: Emulator, realtime: None,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from azaudio import _native
+
+    present = _native.has
+    monkeypatch.setattr(_native, "has", lambda name: name != "azaudio_realtime_event_fd" and present(name))
+    modes: list[bool] = []
+    kinds = _one_text_turn(realtime_emulator, lambda session: modes.append(session._waker is not None))
+    assert kinds[-1] == EventType.CLOSED and EventType.TEXT_DELTA in kinds and all(modes)

@@ -11,7 +11,7 @@ import pytest
 import azaudio
 from azaudio import _cli_output, audio, cli
 
-from conftest import Emulator, run_cli
+from conftest import Emulator, run_cli, run_cli_in_terminal
 
 
 def _closed_port() -> int:
@@ -256,27 +256,7 @@ def test_ctrl_c_cancels_the_running_call_and_exits_130(emulator: Emulator, rest:
 
 
 def _in_a_terminal(emulator: Emulator, *args: str) -> str:
-    """Run the CLI under script(1), so that its stdout and stderr are a terminal; returns what the terminal got."""
-    import os
-    import shlex
-    import subprocess
-    import sys
-
-    from conftest import PACKAGE_DIR
-
-    script = "/usr/bin/script"
-    if not Path(script).exists():
-        pytest.skip("no script(1) to give the command a terminal")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
-    environment.update(PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
-                       AZAUDIO_LIBRARY=azaudio.library_path(), AZURE_OPENAI_ENDPOINT=emulator.endpoint,
-                       AZURE_OPENAI_API_KEY=emulator.key)
-    command = shlex.join([sys.executable, "-m", "azaudio", *args])
-    result = subprocess.run([script, "-qec", command, "/dev/null"], env=environment, capture_output=True,
-                            timeout=60, stdin=subprocess.DEVNULL)
-    text = result.stdout.decode(errors="replace")
-    assert result.returncode == 0, text
-    return text
+    return run_cli_in_terminal(emulator, *args)
 
 
 def test_transcribe_and_translate_show_upload_progress_on_a_terminal(emulator: Emulator, rest: None,

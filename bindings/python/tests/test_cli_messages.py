@@ -5,21 +5,15 @@ a terminal only, and the flags over the library's environment variables."""
 from __future__ import annotations
 
 import json
-import os
 import re
-import shlex
-import subprocess
-import sys
-import urllib.request
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-import azaudio
 from azaudio import cli
 
-from conftest import PACKAGE_DIR, Emulator, run_cli
+from conftest import Emulator, emulator_faults, run_cli, run_cli_in_terminal
 
 C_NAME = re.compile(r"azaudio_[a-z_]+\(?")
 
@@ -39,10 +33,7 @@ def _user_words(stderr: bytes) -> str:
 def speech_fault(emulator: Emulator) -> Iterator[None]:
     """The next speech request waits 2 s before its first byte."""
     def control(method: str, body: "dict[str, object] | None" = None) -> None:
-        request = urllib.request.Request(emulator.endpoint + "/_emulator/faults", method=method,
-                                         data=json.dumps(body).encode() if body else None,
-                                         headers={"content-type": "application/json"})
-        urllib.request.urlopen(request, timeout=10).close()
+        emulator_faults(emulator, method, body)
 
     control("POST", {"kind": "delay_first_byte", "seconds": 2, "match": "speech", "count": 1})
     yield
@@ -139,24 +130,9 @@ def test_speak_says_what_it_wrote(emulator: Emulator, rest: None, tmp_path: Path
     assert result.stdout.decode().strip() == f"wrote {out.stat().st_size / 1000:.1f} kB of mp3 to {out}"
 
 
-def _in_a_terminal(emulator: Emulator, *args: str) -> str:
-    script = "/usr/bin/script"
-    if not Path(script).exists():
-        pytest.skip("no script(1) to give the command a terminal")
-    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
-    environment.update(_env(emulator), PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
-                       AZAUDIO_LIBRARY=azaudio.library_path())
-    command = shlex.join([sys.executable, "-m", "azaudio", *args])
-    result = subprocess.run([script, "-qec", command, "/dev/null"], env=environment, capture_output=True,
-                            timeout=60, stdin=subprocess.DEVNULL)
-    text = result.stdout.decode(errors="replace")
-    assert result.returncode == 0, text
-    return text
-
-
 def test_a_slow_answer_shows_the_elapsed_time_on_a_terminal_only(emulator: Emulator, rest: None, tmp_path: Path,
                                                                  speech_fault: None) -> None:
-    text = _in_a_terminal(emulator, "speak", "hello", "-o", str(tmp_path / "a.wav"))
+    text = run_cli_in_terminal(emulator, "speak", "hello", "-o", str(tmp_path / "a.wav"))
     assert re.search(r"waiting for the service\.\.\. 1\.\d s", text), text
     assert "wrote" in text
 

@@ -15,7 +15,7 @@ import pytest
 import azaudio
 from azaudio import audio, cli
 
-from conftest import PACKAGE_DIR, Emulator, run_cli
+from conftest import PACKAGE_DIR, Emulator, emulator_faults, run_cli
 
 pytestmark = pytest.mark.usefixtures("realtime")
 
@@ -119,13 +119,8 @@ def test_failures_exit_with_the_documented_codes(env: dict[str, str], question: 
 
 def test_a_session_closed_by_the_service_exits_7(env: dict[str, str], question: Path, tmp_path: Path,
                                                  realtime_emulator: Emulator) -> None:
-    import urllib.request
-
     def control(method: str, body: "dict[str, object] | None" = None) -> None:
-        request = urllib.request.Request(realtime_emulator.endpoint + "/_emulator/faults", method=method,
-                                         data=json.dumps(body).encode() if body else None,
-                                         headers={"content-type": "application/json"})
-        urllib.request.urlopen(request, timeout=10).close()
+        emulator_faults(realtime_emulator, method, body)
 
     control("POST", {"kind": "ws_close", "code": 1011, "reason": "upstream failed", "after_events": 3})
     try:
