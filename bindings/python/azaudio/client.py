@@ -802,21 +802,20 @@ class TranscriptionStream:
             self.transcription = call(on_delta, guard)
             return self.transcription
 
+        self._chunks = _Stream(run_call)
         #: The blocking call behind the iterator (azaudio.aio runs it itself).
         self.call: StreamCall = run_call
-        self._chunks: Iterator[str] = _stream(run_call)
 
     def __iter__(self) -> Iterator[str]:
-        return self._chunks
+        return self
 
     def __next__(self) -> str:
-        return next(self._chunks)
+        chunk: str = next(self._chunks)
+        return chunk
 
     def close(self) -> None:
         """Stop the request if it is still running."""
-        close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
+        self._chunks.close()
 
 
 _END = object()
