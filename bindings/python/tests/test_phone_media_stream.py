@@ -46,8 +46,9 @@ def caller_ulaw(realtime_emulator: Emulator) -> bytes:
     return bytes(audio.ulaw_encode(pcm8)) + b"\xff" * 8000
 
 
-async def _carrier(port: int, caller: bytes) -> dict[str, Any]:
-    """What a carrier does for one call; returns what it received."""
+async def _carrier(port: int, caller: bytes, barge_in: bool = False) -> dict[str, Any]:
+    """What a carrier does for one call; returns what it received. With ``barge_in`` it plays the agent's audio
+    slowly (it does not echo the marks: nothing has been heard yet) and the caller speaks again over the reply."""
     got: dict[str, Any] = {"audio": bytearray(), "marks": [], "sids": set(), "other": []}
     async with websockets_client.connect(f"ws://127.0.0.1:{port}/") as ws:
         await ws.send(json.dumps({"event": "connected", "protocol": "Call", "version": "1.0.0"}))
@@ -63,20 +64,30 @@ async def _carrier(port: int, caller: bytes) -> dict[str, Any]:
                     got["audio"].extend(base64.b64decode(message["media"]["payload"]))
                 elif message["event"] == "mark":
                     got["marks"].append(message["mark"]["name"])
-                    # the carrier echoes a mark once the audio before it has been played
-                    await ws.send(json.dumps({"event": "mark", "streamSid": STREAM_SID, "mark": message["mark"]}))
+                    if not barge_in:  # the carrier echoes a mark once the audio before it has been played
+                        await ws.send(json.dumps({"event": "mark", "streamSid": STREAM_SID,
+                                                  "mark": message["mark"]}))
                 else:
                     got["other"].append(message["event"])
 
+        async def speak() -> None:
+            for n, offset in enumerate(range(0, len(caller), 160)):
+                await ws.send(json.dumps({"event": "media", "streamSid": STREAM_SID, "media": {
+                    "track": "inbound", "chunk": str(n + 1), "timestamp": str(20 * n),
+                    "payload": base64.b64encode(caller[offset:offset + 160]).decode()}}))
+                await asyncio.sleep(0.002)
+
+        async def until(done: Any) -> None:
+            deadline = asyncio.get_running_loop().time() + 30
+            while asyncio.get_running_loop().time() < deadline and not done():
+                await asyncio.sleep(0.05)
+
         receiving = asyncio.ensure_future(receive())
-        for n, offset in enumerate(range(0, len(caller), 160)):
-            await ws.send(json.dumps({"event": "media", "sequenceNumber": str(n + 2), "streamSid": STREAM_SID,
-                                      "media": {"track": "inbound", "chunk": str(n + 1), "timestamp": str(20 * n),
-                                                "payload": base64.b64encode(caller[offset:offset + 160]).decode()}}))
-            await asyncio.sleep(0.002)
-        deadline = asyncio.get_running_loop().time() + 30
-        while asyncio.get_running_loop().time() < deadline and not got["marks"]:
-            await asyncio.sleep(0.05)
+        await speak()
+        await until(lambda: got["marks"])
+        if barge_in:
+            await speak()  # over the agent's reply, which the caller has not heard yet
+            await until(lambda: "clear" in got["other"])
         await asyncio.sleep(1.0)  # let the reply finish
         await ws.send(json.dumps({"event": "stop", "sequenceNumber": "999", "streamSid": STREAM_SID,
                                   "stop": {"accountSid": "AC1", "callSid": "CA1"}}))
@@ -87,8 +98,7 @@ async def _carrier(port: int, caller: bytes) -> dict[str, Any]:
     return got
 
 
-def test_a_call_through_the_bridge_gets_a_spoken_mu_law_reply(realtime_emulator: Emulator,
-                                                              caller_ulaw: bytes) -> None:
+def _call(realtime_emulator: Emulator, caller_ulaw: bytes, barge_in: bool) -> tuple[dict[str, Any], list[Any]]:
     bridge = _example()
 
     async def main() -> tuple[dict[str, Any], list[Any]]:
@@ -99,7 +109,7 @@ def test_a_call_through_the_bridge_gets_a_spoken_mu_law_reply(realtime_emulator:
             server = asyncio.ensure_future(bridge.serve_calls(client, "127.0.0.1", 0, options, ready, calls))
             try:
                 port = await asyncio.wait_for(ready, 10)
-                got = await _carrier(port, caller_ulaw)
+                got = await _carrier(port, caller_ulaw, barge_in)
                 for _ in range(200):  # the call's handler finishes after the carrier's stop
                     if calls:
                         break
@@ -112,11 +122,24 @@ def test_a_call_through_the_bridge_gets_a_spoken_mu_law_reply(realtime_emulator:
                     pass
         return got, calls
 
-    got, calls = asyncio.run(main())
+    return asyncio.run(main())
+
+
+def test_a_call_through_the_bridge_gets_a_spoken_mu_law_reply(realtime_emulator: Emulator,
+                                                              caller_ulaw: bytes) -> None:
+    got, calls = _call(realtime_emulator, caller_ulaw, barge_in=False)
     assert got["sids"] == {STREAM_SID}
+    assert "clear" not in got["other"]
     assert len(got["audio"]) > 8000 * 0.5  # over half a second of mu-law reply
     item, _, ms = got["marks"][-1].rpartition(":")
     assert item and int(ms) == pytest.approx(len(got["audio"]) / 8, abs=1)
     assert len(calls) == 1 and calls[0].stream_sid == STREAM_SID and calls[0].dropped == 0
     who = [w for w, _ in calls[0].transcript]
     assert "caller" in who and "agent" in who, calls[0].transcript
+
+
+def test_a_caller_talking_over_the_reply_makes_the_bridge_clear_the_carriers_audio(realtime_emulator: Emulator,
+                                                                                  caller_ulaw: bytes) -> None:
+    got, calls = _call(realtime_emulator, caller_ulaw, barge_in=True)
+    assert "clear" in got["other"], got["other"]
+    assert len(calls) == 1 and calls[0].stream_sid == STREAM_SID
