@@ -6,6 +6,9 @@
 #   make install PREFIX=DIR   install the library, header, pkg-config file and CMake package
 #   make examples             build the C examples against build/lib
 #   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (make test runs each for FUZZ_SMOKE_SECONDS)
+#   make gateway              build build/bin/azaudio-gateway, the SIP/RTP gateway (gateway/, on libre)
+#   make test-gateway         the gateway end to end with SIPp and a Python caller against the emulator
+#   make bench-gateway        the gateway under concurrent SIPp calls (also part of make bench)
 #   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make wheel                the Python package as a manylinux wheel (bindings/python/wheelhouse/), libcurl and
 #                             OpenSSL inside: installs and runs with no Swift toolchain and no libcurl headers
@@ -25,7 +28,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck \
+        demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck \
         wheel test-wheel
 
 all: lib
@@ -50,8 +53,9 @@ deps:
 
 # --- install -----------------------------------------------------------------------------------------------------
 
-install: lib
+install: lib gateway
 	@scripts/install.sh "$(DESTDIR)$(PREFIX)" "$(LIBDIR_NAME)" "$(VERSION)" "$(SOVERSION)" "$(LIB_REAL)"
+	@install -D -m 755 $(GATEWAY_BIN) "$(DESTDIR)$(PREFIX)/bin/azaudio-gateway"
 
 # --- examples ----------------------------------------------------------------------------------------------------
 
@@ -67,11 +71,30 @@ $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ $(LDFLAGS_TEST) -lm
 
+# --- the SIP/RTP gateway (gateway/, on libre) ----------------------------------------------------------------------
+
+GATEWAY_BIN  := $(BUILD)/bin/azaudio-gateway
+GATEWAY_SRC  := $(wildcard gateway/*.c)
+GATEWAY_HDR  := $(wildcard gateway/*.h)
+CFLAGS_GATEWAY := -std=gnu11 -Wall -Wextra -Werror -Wno-unused-parameter -O2 -g -Iinclude \
+	$$(pkg-config --cflags libre 2>/dev/null || echo -I/usr/include/re) -DHAVE_INET6 -DHAVE_STDBOOL_H
+
+gateway: lib $(GATEWAY_BIN)
+
+$(GATEWAY_BIN): $(GATEWAY_SRC) $(GATEWAY_HDR) include/azaudio.h $(LIB_REAL)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_GATEWAY) $(GATEWAY_SRC) -o $@ -L$(LIB_DIR) -lazaudio -Wl,-rpath,'$$ORIGIN/../lib' \
+		$$(pkg-config --libs libre 2>/dev/null || echo -lre) -lpthread
+
+# The gateway against the emulator: SIPp calls (audio, digits, BYE), bad input, jitter and loss, baresip, valgrind.
+test-gateway: gateway emulator-venv
+	@scripts/test-gateway.sh
+
 # --- tests -------------------------------------------------------------------------------------------------------
 
 test: deps lib
 	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
-		test-demo test-emulator test-python test-wheel test-bench
+		test-demo test-emulator test-python test-wheel test-bench test-gateway
 	@echo "make test: all suites passed"
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
@@ -143,8 +166,13 @@ test-fuzz:
 fuzz:
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
-bench: lib examples emulator-venv
+bench: lib examples emulator-venv bench-gateway
 	@scripts/bench.sh
+
+# The SIP gateway under concurrent SIPp calls against the C echo server (calls, dropped RTP, outgoing gap p99, CPU
+# and RSS per call). BENCH_GATEWAY_ARGS=--smoke for a short run.
+bench-gateway: gateway emulator-venv
+	@emulator/.venv/bin/python bench/gateway/bench_gateway.py $(BENCH_GATEWAY_ARGS)
 
 # One short repetition of every benchmark, so that the harness cannot rot (numbers not checked).
 test-bench: lib emulator-venv

@@ -13,6 +13,11 @@ packages=(
   python3-pip
   valgrind              # memory checks of the C tests
   openssl               # the TLS tests make a throwaway CA
+  libre-dev             # azaudio-gateway: SIP, SDP, RTP, jitter buffer, event loop (libre 1.1)
+  sip-tester            # SIPp: the gateway tests' caller
+  kamailio              # the gateway's scale-out test (dispatcher in front of two instances)
+  baresip-core          # a real user agent calling the gateway in its tests
+  iproute2              # the baresip test's network namespace
   "$@"
 )
 

@@ -9,7 +9,10 @@
  *     written), so a client on the same machine can measure server-send -> delivery latency;
  *   - ping -> pong, close -> close; every other event is ignored.
  *
- *   rt_echo_server [--port N] [--host ADDR]
+ *   rt_echo_server [--port N] [--host ADDR] [--g711]
+ *
+ * --g711: the session reports g711_ulaw (audio/pcmu) both ways instead of pcm16, for G.711 clients such as the SIP
+ * gateway's benchmark (the audio is echoed as received either way).
  *
  * Prints "listening on http://HOST:PORT" on stdout once ready. On SIGTERM/SIGINT, or when stdin reaches EOF (so a
  * harness can tie its life to a pipe), it prints one JSON line with its own CPU from getrusage and its counters,
@@ -164,13 +167,15 @@ static void text_commit(conn *c, size_t len) {
 static const char SESSION_JSON[] =
     "{\"type\":\"realtime\",\"object\":\"realtime.session\",\"id\":\"sess_bench%llu\",\"model\":\"gpt-realtime\","
     "\"output_modalities\":[\"audio\"],\"instructions\":\"\",\"tools\":[],\"tool_choice\":\"auto\","
-    "\"max_output_tokens\":\"inf\",\"audio\":{\"input\":{\"format\":{\"type\":\"audio/pcm\",\"rate\":24000},"
-    "\"transcription\":null,\"noise_reduction\":null,\"turn_detection\":null},\"output\":{\"format\":{\"type\":"
-    "\"audio/pcm\",\"rate\":24000},\"voice\":\"alloy\",\"speed\":1.0}}}";
+    "\"max_output_tokens\":\"inf\",\"audio\":{\"input\":{\"format\":%s,"
+    "\"transcription\":null,\"noise_reduction\":null,\"turn_detection\":null},\"output\":{\"format\":%s,"
+    "\"voice\":\"alloy\",\"speed\":1.0}}}";
+static const char *session_format = "{\"type\":\"audio/pcm\",\"rate\":24000}";
 
 static int send_session_event(conn *c, const char *type) {
     char session[1024], event[1400];
-    snprintf(session, sizeof session, SESSION_JSON, (unsigned long long)c->session_id);
+    snprintf(session, sizeof session, SESSION_JSON, (unsigned long long)c->session_id, session_format,
+             session_format);
     int n = snprintf(event, sizeof event, "{\"type\":\"%s\",\"event_id\":\"event_s%llu\",\"session\":%s}", type,
                      (unsigned long long)c->session_id, session);
     return frame_out(c, 1, event, (size_t)n);
@@ -404,8 +409,9 @@ int main(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--port") && i + 1 < argc) port = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--host") && i + 1 < argc) host = argv[++i];
+        else if (!strcmp(argv[i], "--g711")) session_format = "{\"type\":\"audio/pcmu\"}";
         else {
-            fprintf(stderr, "usage: %s [--port N] [--host ADDR]\n", argv[0]);
+            fprintf(stderr, "usage: %s [--port N] [--host ADDR] [--g711]\n", argv[0]);
             return 2;
         }
     }

@@ -1,0 +1,193 @@
+/* call.c - a call's life: made from an INVITE, given an RTP port and a jitter buffer, its SDP negotiated (codec,
+ * where to send, hold), answered once its realtime session is open (or refused with 503), and ended: BYE when
+ * established, the session closed, one log line with the call's figures. */
+#include <string.h>
+
+#include "call.h"
+
+static void call_destructor(void *arg) {
+    gw_call *call = arg;
+    tmr_cancel(&call->tick);
+    tmr_cancel(&call->reaper);
+    gw_connect_detach(call);
+    call->sess = mem_deref(call->sess); /* sends BYE if the call was up */
+    call->rtp = mem_deref(call->rtp);
+    call->jb = mem_deref(call->jb);
+    call->media = NULL;
+    call->sdp = mem_deref(call->sdp);
+    azaudio_realtime_destroy(call->rt);
+    call->rt = NULL;
+    gw_playout_flush(&call->out);
+    list_unlink(&call->le);
+}
+
+static void pl_copy(char *dst, size_t size, const struct pl *pl) {
+    if (pl && pl->p)
+        (void)pl_strcpy(pl, dst, size);
+    else if (size)
+        dst[0] = 0;
+}
+
+gw_call *gw_call_alloc(gw *g, const struct sip_msg *invite) {
+    gw_call *call = mem_zalloc(sizeof *call, call_destructor);
+    if (!call) return NULL;
+    call->g = g;
+    call->id = ++g->next_call_id;
+    call->format = AZAUDIO_FORMAT_ULAW;
+    call->silence = 0xFF;
+    call->pt = 0;
+    call->telev_pt = -1;
+    pl_copy(call->callid, sizeof call->callid, &invite->callid);
+    pl_copy(call->from, sizeof call->from, &invite->from.auri);
+    pl_copy(call->to, sizeof call->to, &invite->to.auri);
+    tmr_init(&call->tick);
+    tmr_init(&call->reaper);
+    list_append(&g->calls, &call->le, call);
+    return call;
+}
+
+int gw_call_media_open(gw_call *call) {
+    gw *g = call->g;
+    int err = rtp_listen(&call->rtp, IPPROTO_UDP, &g->media_ip, g->cfg->rtp_min, g->cfg->rtp_max, false,
+                         gw_media_rtp_recv, NULL, call);
+    if (!err) err = jbuf_alloc(&call->jb, g->cfg->jbuf_min, g->cfg->jbuf_max);
+    if (!err) err = sdp_session_alloc(&call->sdp, &g->media_ip);
+    if (!err)
+        err = sdp_media_add(&call->media, call->sdp, sdp_media_audio, sa_port(rtp_local(call->rtp)), sdp_proto_rtpavp);
+    /* What the gateway takes: G.711 both laws (passed straight to a g711 session) and RFC 4733 digits. */
+    if (!err) err = sdp_format_add(NULL, call->media, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+    if (!err) err = sdp_format_add(NULL, call->media, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
+    if (!err)
+        err = sdp_format_add(NULL, call->media, false, "101", telev_rtpfmt, 8000, 1, NULL, NULL, NULL, false, "0-15");
+    if (!err) err = sdp_media_set_lattr(call->media, true, sdp_attr_ptime, "%u", GW_FRAME_MS);
+    return err;
+}
+
+/* The first G.711 format of the remote list that both sides support (the caller's preference order). */
+static const struct sdp_format *pick_codec(const struct sdp_media *m) {
+    struct le *le;
+    for (le = list_head(sdp_media_format_lst(m, false)); le; le = le->next) {
+        const struct sdp_format *f = le->data;
+        if (!f->sup || f->srate != 8000) continue;
+        if (str_casecmp(f->name, "PCMU") == 0 || str_casecmp(f->name, "PCMA") == 0) return f;
+    }
+    return NULL;
+}
+
+int gw_call_apply_sdp(gw_call *call) {
+    const struct sdp_format *f = pick_codec(call->media);
+    if (!f || sdp_media_rport(call->media) == 0) return -1;
+    int format = str_casecmp(f->name, "PCMA") == 0 ? AZAUDIO_FORMAT_ALAW : AZAUDIO_FORMAT_ULAW;
+    if (call->answered && format != call->format) return -1; /* the session's codec is fixed once it is open */
+    call->format = format;
+    call->silence = format == AZAUDIO_FORMAT_ALAW ? 0xD5 : 0xFF;
+    call->pt = f->pt;
+    const struct sdp_format *te = sdp_media_rformat(call->media, telev_rtpfmt);
+    call->telev_pt = te ? te->pt : -1;
+    call->remote = *sdp_media_raddr(call->media);
+    /* Hold: the caller sends sendonly / inactive (or the old c=0.0.0.0): stop sending until it resumes. */
+    enum sdp_dir dir = sdp_media_dir(call->media);
+    call->on_hold = !(dir & SDP_SENDONLY) || sa_is_any(&call->remote);
+    return 0;
+}
+
+void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error) {
+    gw *g = call->g;
+    if (call->answered) { /* a new session for a call already up (continuity.c) */
+        if (rc == AZAUDIO_OK)
+            gw_continuity_resumed(call, rt);
+        else
+            gw_call_end(call, "session_closed");
+        return;
+    }
+    if (rc != AZAUDIO_OK) {
+        g->n.rejected_service++;
+        char why[160];
+        size_t j = 0;
+        for (size_t i = 0; error[i] && j + 1 < sizeof why; i++) why[j++] = error[i] == '"' ? '\'' : error[i];
+        why[j] = 0;
+        gw_log(call, "rejected", "status=503 result=%d reason=\"%s\"", (int)rc, why);
+        (void)sipsess_reject(call->sess, 503, "Service Unavailable", "Warning: 399 azaudio-gateway \"%s\"\r\n", why);
+        call->rejected = 1;
+        gw_call_end(call, "service_refused");
+        return;
+    }
+    call->rt = rt;
+    struct mbuf *desc = NULL;
+    /* An INVITE without SDP (late offer): the 200 carries the offer and the ACK the answer. */
+    int err = sdp_encode(&desc, call->sdp, call->late_offer);
+    if (!err)
+        err =
+            sipsess_answer(call->sess, 200, "OK", desc, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY\r\n");
+    mem_deref(desc);
+    if (err) {
+        gw_log(call, "error", "what=answer err=\"%m\"", err);
+        gw_call_end(call, "answer_failed");
+        return;
+    }
+    call->answered = 1;
+    g->n.calls_answered++;
+    gw_log(call, "answered", "codec=%s pt=%d telev_pt=%d remote=%J",
+           call->format == AZAUDIO_FORMAT_ALAW ? "PCMA" : "PCMU", call->pt, call->telev_pt, &call->remote);
+    gw_call_start_media(call);
+}
+
+void gw_call_start_media(gw_call *call) {
+    call->start_us = azaudio_monotonic_us();
+    call->next_tick_us = call->start_us;
+    call->ts = rand_u32();
+    call->marker = 1;
+    tmr_start(&call->tick, 0, gw_media_tick, call);
+}
+
+static void reap(void *arg) {
+    gw_call *call = arg;
+    /* An INVITE still unanswered (not cancelled, not refused yet) gets a final answer before the session goes. */
+    if (call->sess && !call->answered && !call->rejected && strcmp(call->end_reason, "cancelled") != 0)
+        (void)sipsess_reject(call->sess, 500, "Server Internal Error", "Warning: 399 azaudio-gateway \"%s\"\r\n",
+                             call->end_reason);
+    struct jbuf_stat js;
+    memset(&js, 0, sizeof js);
+    if (call->jb) (void)jbuf_stats(call->jb, &js);
+    gw_log(call, "ended",
+           "reason=%s duration_ms=%llu rtp_in=%u rtp_out=%u rtp_foreign=%u rtp_bad_pt=%u jb_lost=%u jb_late=%u "
+           "jb_oos=%u jb_dups=%u jb_overflow=%u concealed=%u dropped_busy=%u digits=%u barge_ins=%u turns=%u",
+           call->end_reason,
+           call->start_us ? (unsigned long long)((azaudio_monotonic_us() - call->start_us) / 1000) : 0ULL, call->rtp_in,
+           call->rtp_out, call->rtp_foreign, call->rtp_bad_pt, js.n_lost, js.n_late, js.n_oos, js.n_dups, js.n_overflow,
+           call->concealed, call->dropped_busy, call->digits, call->barge_ins, call->turns);
+    mem_deref(call);
+}
+
+void gw_call_end(gw_call *call, const char *reason) {
+    if (call->ended) return;
+    call->ended = 1;
+    re_snprintf(call->end_reason, sizeof call->end_reason, "%s", reason);
+    tmr_cancel(&call->tick);
+    /* Freed from the loop, not from inside the libre or library callback that ended it. */
+    tmr_start(&call->reaper, 0, reap, call);
+}
+
+void gw_call_digit(gw_call *call, int digit) {
+    call->digits++;
+    call->g->n.digits++;
+    gw_log(call, "digit", "digit=%c", digit);
+    if (!call->rt || !call->g->cfg->dtmf_items) return;
+    char text[64];
+    re_snprintf(text, sizeof text, "The caller pressed %c.", digit);
+    gw_history_add(call, "Caller", text);
+    azaudio_result rc = azaudio_realtime_create_text_item(call->rt, "user", text);
+    /* The model answers the key press; if it is answering already, as soon as that response is done. */
+    if (rc == AZAUDIO_OK && call->responding)
+        call->response_wanted = 1;
+    else if (rc == AZAUDIO_OK)
+        rc = azaudio_realtime_create_response(call->rt, NULL);
+    if (rc != AZAUDIO_OK) gw_log(call, "error", "what=digit result=%d", (int)rc);
+}
+
+uint32_t gw_active_calls(const gw *g) {
+    uint32_t n = 0;
+    struct le *le;
+    for (le = list_head(&g->calls); le; le = le->next) n += !((gw_call *)le->data)->ended;
+    return n;
+}
