@@ -10,6 +10,8 @@
 #   make test-gateway         the gateway end to end with SIPp and a Python caller against the emulator
 #   make bench-gateway        the gateway under concurrent SIPp calls (also part of make bench)
 #   make bench                run the benchmarks and print their numbers (not part of make test)
+#   make wheel                the Python package as a manylinux wheel (bindings/python/wheelhouse/), libcurl and
+#                             OpenSSL inside: installs and runs with no Swift toolchain and no libcurl headers
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
 
 VERSION      := 0.1.0
@@ -26,7 +28,8 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck
+        demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck \
+        wheel test-wheel
 
 all: lib
 
@@ -91,7 +94,7 @@ test-gateway: gateway emulator-venv
 
 test: deps lib
 	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
-		test-demo test-emulator test-python test-bench test-gateway
+		test-demo test-emulator test-python test-wheel test-bench test-gateway
 	@echo "make test: all suites passed"
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
@@ -149,6 +152,13 @@ test-emulator:
 
 test-python: lib emulator-venv
 	@$(MAKE) --no-print-directory -C bindings/python test
+
+wheel: lib
+	@$(MAKE) --no-print-directory -C bindings/python wheel
+
+# The wheel installed into a fresh venv, its smoke tests run with the Swift toolchain off PATH.
+test-wheel: lib emulator-venv
+	@$(MAKE) --no-print-directory -C bindings/python test-wheel
 
 test-fuzz:
 	@scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)

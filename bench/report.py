@@ -78,6 +78,10 @@ def rows(r: dict) -> list[list[str]]:
             cells, "<= 1/20 of openai-python's", rt, None if ratio is None else ratio <= 0.05)
         row("realtime CPU, absolute (issue 5)", "same, libazaudio C", [_cell(_get(b, C, k)), "", "", ""],
             "<= 0.5 ms", f"{_fmt(rc)} ms", None if rc is None else rc <= 0.5)
+        rpc = _ratio(rp, rc)
+        row("realtime CPU, Python binding (issue 15)", "same, libazaudio Python vs C",
+            ["", _cell(_get(b, PYB, k)), "", ""], "<= 1.5x libazaudio C's", f"Python/C {_fmt(rpc)}",
+            None if rpc is None else rpc <= 1.5)
         srv = [_cell(_get(b, w, "server_cpu_ms_per_session_s")) for w in (C, PYB, OAI)] + [""]
         row("  echo server's own CPU in those runs", "server CPU ms per session-second (10 ms ticks)", srv,
             "below the client's", "", None if rc is None else

@@ -1212,6 +1212,24 @@ int32_t azaudio_realtime_event_close_code(const azaudio_realtime_event *event);
 /* Frees an event taken with azaudio_realtime_next_event(). NULL is a no-op. Never call it on a callback's event. */
 void azaudio_realtime_event_free(azaudio_realtime_event *event);
 
+/* ---- Pull mode from an event loop ----------------------------------------------------------------------------
+ *
+ * An event loop (asyncio, libuv, GLib, your own epoll) need not park a thread in azaudio_realtime_next_event():
+ * it watches the session's readiness descriptor, and when it is readable takes events with
+ * azaudio_realtime_next_event(session, &event, 0) until that returns AZAUDIO_ERR_TIMEOUT (nothing more waits) or
+ * AZAUDIO_ERR_CLOSED. */
+
+/* Stores in *out_fd the session's readiness descriptor (Linux eventfd): readable exactly while at least one event
+ * waits in the pull queue, not readable once a take has emptied it. Level-triggered: it stays readable until the
+ * events are taken, so a loop that watches it must take them (or stop watching) to sleep again. Made on the first
+ * call (later calls give the same descriptor; sessions that never ask pay nothing) and readable at once if events
+ * already wait. After the CLOSED event was taken it is never readable again. The descriptor belongs to the
+ * session: only watch it (poll, epoll, select); do not read, write or close it. Stop watching it before
+ * azaudio_realtime_destroy(), which closes it. Any thread. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (session or out_fd
+ * NULL), AZAUDIO_ERR_INVALID_STATE (the session delivers events to a callback, or never connected),
+ * AZAUDIO_ERR_IO (no descriptor could be made, e.g. the process has no file descriptors left). */
+azaudio_result azaudio_realtime_event_fd(azaudio_realtime_session *session, int32_t *out_fd);
+
 #ifdef __cplusplus
 }
 #endif

@@ -173,6 +173,14 @@ public func azaudio_realtime_next_event(
 }
 
 @c @implementation
+public func azaudio_realtime_event_fd(_ session: OpaquePointer!, _ outFD: UnsafeMutablePointer<Int32>!) -> azaudio_result {
+    withSession(session, "azaudio_realtime_event_fd") { s throws(AzError) in
+        guard let outFD else { throw .invalidArgument("out_fd is NULL") }
+        outFD.pointee = try s.eventFD()
+    }
+}
+
+@c @implementation
 public func azaudio_realtime_close(_ session: OpaquePointer!) -> azaudio_result {
     withSession(session, "azaudio_realtime_close") { s in s.close() }
 }

@@ -13,9 +13,15 @@ final class RealtimeDelivery: @unchecked Sendable {
         var detachWaiting = false
     }
 
+    /// Pull mode: the queue, and the readiness descriptor that mirrors whether it is empty (once asked for).
+    struct PullState {
+        var queue: RealtimePullQueue
+        var readiness: RealtimeReadiness?
+    }
+
     let pullMode: Bool
     private let callback: ConditionLocked<CallbackState>
-    private let queue: ConditionLocked<RealtimePullQueue>
+    private let pull: ConditionLocked<PullState>
     private let logger: Logger
     /// The connection whose reading a full queue pauses (nil until connected).
     private let connection: () -> WebSocketConnection?
@@ -23,7 +29,7 @@ final class RealtimeDelivery: @unchecked Sendable {
     init(handler: Handler?, maxEventQueue: Int, logger: Logger, connection: @escaping () -> WebSocketConnection?) {
         pullMode = handler == nil
         callback = ConditionLocked(CallbackState(handler: handler))
-        queue = ConditionLocked(RealtimePullQueue(limit: maxEventQueue))
+        pull = ConditionLocked(PullState(queue: RealtimePullQueue(limit: maxEventQueue)))
         self.logger = logger
         self.connection = connection
     }
@@ -36,10 +42,14 @@ final class RealtimeDelivery: @unchecked Sendable {
     /// caller catches up: nothing is dropped.
     func deliver(_ event: RealtimeEvent) {
         if pullMode {
-            let pushed = queue.withLock { $0.push(event) }
-            queue.broadcast()
+            let pushed = pull.withLock { (state) -> RealtimePullQueue.Pushed in
+                let pushed = state.queue.push(event)
+                if pushed.becameReadable { state.readiness?.set() }
+                return pushed
+            }
+            pull.broadcast()
             if pushed.pauseReading {
-                logger.log(.debug, "realtime: \(queue.withLock { $0.limit }) events wait to be taken; reading paused")
+                logger.log(.debug, "realtime: \(pull.withLock { $0.queue.limit }) events wait to be taken; reading paused")
                 connection()?.pauseReading()
             }
             return
@@ -79,9 +89,10 @@ final class RealtimeDelivery: @unchecked Sendable {
             throw AzError(.invalidState, "this session delivers events to its callback; next_event is for sessions without one")
         }
         let deadline = timeoutMs < 0 ? nil : monotonicSeconds() + Double(timeoutMs) / 1000
-        let taken = queue.wait(deadline: deadline) { (queue, timedOut) -> RealtimePullQueue.Taken? in
-            let taken = queue.take()
+        let taken = pull.wait(deadline: deadline) { (state, timedOut) -> RealtimePullQueue.Taken? in
+            let taken = state.queue.take()
             if case .empty = taken, !timedOut { return nil }
+            if state.queue.isEmpty { state.readiness?.clear() }
             return taken
         }
         switch taken {
@@ -99,5 +110,20 @@ final class RealtimeDelivery: @unchecked Sendable {
     }
 
     /// Events waiting in pull mode.
-    var queuedEventCount: Int { queue.withLock { $0.count } }
+    var queuedEventCount: Int { pull.withLock { $0.queue.count } }
+
+    /// Pull mode: the readiness descriptor (see `RealtimeReadiness`), made on the first call; readable at once if
+    /// events already wait. Throws `.invalidState` in callback mode, `.io` if no descriptor can be made.
+    func eventFD() throws(AzError) -> Int32 {
+        guard pullMode else {
+            throw AzError(.invalidState, "this session delivers events to its callback; the event descriptor is for sessions without one")
+        }
+        return try pull.withLock { (state) throws(AzError) -> Int32 in
+            if let readiness = state.readiness { return readiness.fd }
+            let readiness = try RealtimeReadiness()
+            if !state.queue.isEmpty { readiness.set() }
+            state.readiness = readiness
+            return readiness.fd
+        }
+    }
 }

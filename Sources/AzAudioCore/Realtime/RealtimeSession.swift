@@ -159,6 +159,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     /// Events waiting in pull mode.
     public var queuedEventCount: Int { delivery.queuedEventCount }
 
+    /// Pull mode: a file descriptor readable exactly while events wait to be taken (for an event loop). It belongs
+    /// to the session and stays open until the session is freed.
+    public func eventFD() throws(AzError) -> Int32 { try delivery.eventFD() }
+
     // MARK: WebSocketConnectionDelegate (loop thread)
 
     public func webSocket(_ connection: WebSocketConnection, didReceiveText text: UnsafeRawBufferPointer) {

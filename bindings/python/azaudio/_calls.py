@@ -9,6 +9,9 @@ The rules this module implements:
   (KeyboardInterrupt) is seen at once: the call's cancel token is cancelled, the worker is joined (the library
   returns promptly) and KeyboardInterrupt is re-raised. From other threads the call runs in place.
 - Per-thread error details (azaudio_client_last_error) are read on the thread that made the call.
+- A thread may set an ambient guard (:func:`ambient`): every call run on that thread while it is set also attaches
+  its cancel token to that guard, so that cancelling the guard from another thread cancels the call (azaudio.aio
+  uses it to turn the cancellation of an asyncio task into the library's cancel token).
 """
 
 from __future__ import annotations
@@ -51,6 +54,23 @@ class Guard:
         if self.error is None:
             self.error = error
         self.stop.set()
+
+
+_ambient = threading.local()
+
+
+class ambient:
+    """``with ambient(guard):`` calls run on this thread inside the block also listen to ``guard.cancel()``."""
+
+    def __init__(self, guard: Guard) -> None:
+        self.guard = guard
+
+    def __enter__(self) -> Guard:
+        _ambient.guard = self.guard
+        return self.guard
+
+    def __exit__(self, *exc: object) -> None:
+        _ambient.guard = None
 
 
 class ThreadErrors:
@@ -134,6 +154,9 @@ def run(body: Callable[[CancelToken], T], *, cancel_on_interrupt: bool = True, g
     token = CancelToken()
     if guard is not None:
         guard.attach(token)
+    outer: Optional[Guard] = getattr(_ambient, "guard", None)
+    if outer is not None:
+        outer.attach(token)
     try:
         if not cancel_on_interrupt or threading.current_thread() is not threading.main_thread():
             return body(token)
@@ -160,6 +183,8 @@ def run(body: Callable[[CancelToken], T], *, cancel_on_interrupt: bool = True, g
     finally:
         if guard is not None:
             guard.attach(None)
+        if outer is not None:
+            outer.attach(None)
         token.close()
 
 

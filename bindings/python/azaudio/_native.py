@@ -541,6 +541,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_audio_ms": (c_int64, (_HANDLE,)),
     "azaudio_realtime_event_close_code": (c_int32, (_HANDLE,)),
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
+    "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.
@@ -621,6 +622,29 @@ lib, library_path = _load()
 _present = _declare(lib)
 
 
+_EVENT_READERS = {f"azaudio_realtime_event_{field}" for field in (
+    "type", "name", "json", "text", "audio", "item_id", "response_id", "call_id", "function_name", "status",
+    "usage_json", "error_code", "audio_ms", "close_code", "free")}
+
+
+def _event_readers() -> Any:
+    """The realtime event accessors again, called WITHOUT releasing the GIL (ctypes.PyDLL): they only read an
+    immutable event and never block, so keeping the GIL saves the hand-over to another Python thread in the middle
+    of an event callback (the costly part of a short C call when threads compete). Nothing else is declared here:
+    a call that can wait on a lock must release the GIL."""
+    readers = ctypes.PyDLL(library_path)
+    for name, (restype, argtypes) in SIGNATURES.items():
+        if name in _EVENT_READERS and name in _present:
+            function = getattr(readers, name)
+            function.restype = restype
+            function.argtypes = list(argtypes)
+    return readers
+
+
+#: The event accessors that keep the GIL (see _event_readers); same names and signatures as on ``lib``.
+event_lib = _event_readers()
+
+
 def has(name: str) -> bool:
     """Whether the loaded library exports the C function ``name``."""
     return name in _present
@@ -636,6 +660,32 @@ def require(name: str) -> None:
             f"this build of libazaudio ({library_path}, version {version_string()}) has no {name}(): "
             "the feature is not available in this build",
         )
+
+
+#: Where the libcurl that auditwheel puts into the wheel (Debian's build) looks for CA certificates by default.
+_GRAFTED_CURL_CA_FILE = "/etc/ssl/certs/ca-certificates.crt"
+
+
+def wheel_ca_locations(grafted: Optional[bool] = None, default_exists: Optional[bool] = None) -> tuple[
+        Optional[str], Optional[str]]:
+    """(ca_file, ca_path) to give a client that sets neither. With the library from the manylinux wheel, whose
+    libcurl was built on Debian and looks in /etc/ssl/certs/ca-certificates.crt, a system that keeps its CAs
+    elsewhere (Fedora/RHEL: /etc/pki/tls/certs/ca-bundle.crt) gets the locations its OpenSSL knows, as Python's
+    ssl module reports them. (None, None) otherwise: the library's own default."""
+    if grafted is None:
+        grafted = (Path(library_path).resolve().parent.parent / "azaudio.libs").is_dir()
+    if not grafted:
+        return None, None
+    if default_exists is None:
+        default_exists = os.path.exists(_GRAFTED_CURL_CA_FILE)
+    if default_exists:
+        return None, None
+    import ssl
+
+    paths = ssl.get_default_verify_paths()
+    cafile = paths.cafile or (paths.openssl_cafile if os.path.exists(paths.openssl_cafile) else None)
+    capath = paths.capath or (paths.openssl_capath if os.path.isdir(paths.openssl_capath) else None)
+    return cafile, capath
 
 
 def version_string() -> str:

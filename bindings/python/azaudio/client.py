@@ -239,6 +239,8 @@ class Client(Owned):
             options.max_retries = max_retries
         if max_retry_wait is not None:
             options.max_retry_wait_ms = _ms(max_retry_wait, unset=0, name="max_retry_wait")
+        if ca_file is None and ca_path is None:
+            ca_file, ca_path = n.wheel_ca_locations()
         options.ca_file = string(ca_file)
         options.ca_path = string(ca_path)
         options.insecure_skip_tls_verify = 1 if insecure_skip_tls_verify else 0
@@ -612,7 +614,7 @@ class Client(Owned):
 
             run(body, cancel_on_interrupt=False, guard=guard)
 
-        return _stream(call)
+        return _Stream(call)
 
     # ---- audio chat ---------------------------------------------------------------------------------------------
 
@@ -796,28 +798,33 @@ class TranscriptionStream:
     def __init__(self, call: Callable[[Callable[[str], object], Guard], Transcription]) -> None:
         self.transcription: Optional[Transcription] = None
 
-        def run_call(on_delta: Callable[[str], object], guard: Guard) -> None:
+        def run_call(on_delta: Callable[[str], object], guard: Guard) -> Transcription:
             self.transcription = call(on_delta, guard)
+            return self.transcription
 
-        self._chunks: Iterator[str] = _stream(run_call)
+        self._chunks = _Stream(run_call)
+        #: The blocking call behind the iterator (azaudio.aio runs it itself).
+        self.call: StreamCall = run_call
 
     def __iter__(self) -> Iterator[str]:
-        return self._chunks
+        return self
 
     def __next__(self) -> str:
-        return next(self._chunks)
+        chunk: str = next(self._chunks)
+        return chunk
 
     def close(self) -> None:
         """Stop the request if it is still running."""
-        close = getattr(self._chunks, "close", None)
-        if close is not None:
-            close()
+        self._chunks.close()
 
 
 _END = object()
 
+#: A blocking streamed call: ``call(on_item, guard)`` passes each item to on_item and stops when guard is cancelled.
+StreamCall = Callable[[Callable[[Any], object], Guard], object]
 
-def _stream(call: Callable[[Callable[[Any], object], Guard], object]) -> Iterator[Any]:
+
+def _stream(call: StreamCall) -> Iterator[Any]:
     """Run ``call(on_item, guard)`` on a worker thread and yield what it passes to on_item, in order, through a
     bounded queue. Closing the iterator early (break, garbage collection, Ctrl-C) stops the call and joins it."""
     items: "queue.Queue[Any]" = queue.Queue(maxsize=_STREAM_QUEUE_ITEMS)
@@ -869,6 +876,24 @@ def _stream(call: Callable[[Callable[[Any], object], Guard], object]) -> Iterato
                 _drain_and_join(worker, items)
 
     return generate()
+
+
+class _Stream(Iterator[Any]):
+    """What speech_stream returns: the iterator of _stream, keeping its blocking ``call`` (for azaudio.aio). Nothing
+    runs until the first next()."""
+
+    def __init__(self, call: StreamCall) -> None:
+        self.call = call
+        self._items = _stream(call)
+
+    def __next__(self) -> Any:
+        return next(self._items)
+
+    def close(self) -> None:
+        """Stop the request if it is still running."""
+        close = getattr(self._items, "close", None)
+        if close is not None:
+            close()
 
 
 def _drain_and_join(worker: threading.Thread, items: "queue.Queue[Any]") -> None:

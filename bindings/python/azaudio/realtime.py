@@ -12,7 +12,8 @@ Open a session with :meth:`azaudio.Client.realtime`; it is a context manager::
                 session.close()                          # a CLOSED event follows
 
 Everything about the protocol (GA and preview event shapes, session.update, base64, G.711 framing, the clamping of
-truncations) happens inside the library; this module only converts arguments and copies events out.
+truncations) happens inside the library; this module only converts arguments and wraps events (read lazily, see
+:class:`RealtimeEvent`).
 
 Two ways to receive events:
 
@@ -34,17 +35,15 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import enum
 import json
 import threading
 import time
 import weakref
-from dataclasses import dataclass, field
-from functools import cached_property
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence, Union
 
 from . import _native as n
+from ._events import EventType, RealtimeEvent, deliver
 from .audio import Buffer, _Input
 from .errors import ClosedError, InvalidArgumentError, client_error, last_error
 
@@ -53,145 +52,6 @@ if TYPE_CHECKING:
 
 __all__ = ["EventType", "RealtimeEvent", "RealtimeSession", "EventCallback", "PROTOCOLS", "AUDIO_FORMATS",
            "TURN_DETECTION"]
-
-
-class EventType(enum.IntEnum):
-    """The kind of a realtime event: mirrors the header's ``AZAUDIO_EVENT_*`` numbers. Preview and GA wire names
-    map to the same type (the wire name is :attr:`RealtimeEvent.name`). A number this package does not know yet
-    (from a newer library) becomes a pseudo-member named ``UNKNOWN_<n>``."""
-
-    OTHER = n.AZAUDIO_EVENT_OTHER
-    SESSION_CREATED = n.AZAUDIO_EVENT_SESSION_CREATED
-    SESSION_UPDATED = n.AZAUDIO_EVENT_SESSION_UPDATED
-    AUDIO_DELTA = n.AZAUDIO_EVENT_AUDIO_DELTA
-    AUDIO_DONE = n.AZAUDIO_EVENT_AUDIO_DONE
-    AUDIO_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA
-    AUDIO_TRANSCRIPT_DONE = n.AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE
-    TEXT_DELTA = n.AZAUDIO_EVENT_TEXT_DELTA
-    TEXT_DONE = n.AZAUDIO_EVENT_TEXT_DONE
-    INPUT_TRANSCRIPTION_DELTA = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_DELTA
-    INPUT_TRANSCRIPTION_COMPLETED = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED
-    INPUT_TRANSCRIPTION_FAILED = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_FAILED
-    SPEECH_STARTED = n.AZAUDIO_EVENT_SPEECH_STARTED
-    SPEECH_STOPPED = n.AZAUDIO_EVENT_SPEECH_STOPPED
-    INPUT_COMMITTED = n.AZAUDIO_EVENT_INPUT_COMMITTED
-    INPUT_CLEARED = n.AZAUDIO_EVENT_INPUT_CLEARED
-    RESPONSE_CREATED = n.AZAUDIO_EVENT_RESPONSE_CREATED
-    RESPONSE_DONE = n.AZAUDIO_EVENT_RESPONSE_DONE
-    FUNCTION_CALL = n.AZAUDIO_EVENT_FUNCTION_CALL
-    FUNCTION_CALL_ARGUMENTS_DELTA = n.AZAUDIO_EVENT_FUNCTION_CALL_ARGUMENTS_DELTA
-    ITEM_CREATED = n.AZAUDIO_EVENT_ITEM_CREATED
-    ITEM_DONE = n.AZAUDIO_EVENT_ITEM_DONE
-    ITEM_TRUNCATED = n.AZAUDIO_EVENT_ITEM_TRUNCATED
-    ITEM_DELETED = n.AZAUDIO_EVENT_ITEM_DELETED
-    ITEM_RETRIEVED = n.AZAUDIO_EVENT_ITEM_RETRIEVED
-    OUTPUT_ITEM_ADDED = n.AZAUDIO_EVENT_OUTPUT_ITEM_ADDED
-    OUTPUT_ITEM_DONE = n.AZAUDIO_EVENT_OUTPUT_ITEM_DONE
-    CONTENT_PART_ADDED = n.AZAUDIO_EVENT_CONTENT_PART_ADDED
-    CONTENT_PART_DONE = n.AZAUDIO_EVENT_CONTENT_PART_DONE
-    RATE_LIMITS_UPDATED = n.AZAUDIO_EVENT_RATE_LIMITS_UPDATED
-    ERROR = n.AZAUDIO_EVENT_ERROR
-    CONVERSATION_CREATED = n.AZAUDIO_EVENT_CONVERSATION_CREATED
-    CLOSED = n.AZAUDIO_EVENT_CLOSED
-    PLAYBACK_FLUSH = n.AZAUDIO_EVENT_PLAYBACK_FLUSH
-
-    @classmethod
-    def _missing_(cls, value: object) -> Optional["EventType"]:
-        if not isinstance(value, int):
-            return None
-        member = int.__new__(cls, value)
-        member._name_ = f"UNKNOWN_{value}"
-        member._value_ = value
-        return member
-
-
-@dataclass(frozen=True, repr=False)
-class RealtimeEvent:
-    """One event of a session, copied out of the library's event (so it stays valid after the event is freed).
-
-    Fields the event does not have are ``""`` (strings), ``b""`` (audio) or ``None`` (numbers):
-
-    - ``type``: an :class:`EventType`; ``name``: the wire type, e.g. ``"response.output_audio.delta"``
-      (``"closed"`` for CLOSED);
-    - ``text``: a delta, transcript, text, function arguments, or an error / close / cancel message;
-    - ``audio``: AUDIO_DELTA's decoded audio in the session's output format;
-    - ``item_id``, ``response_id``; ``call_id`` and ``function_name`` (FUNCTION_CALL); ``status`` (RESPONSE_DONE:
-      completed, cancelled, failed or incomplete); ``error_code`` (ERROR, INPUT_TRANSCRIPTION_FAILED);
-    - ``audio_ms``: SPEECH_STARTED / SPEECH_STOPPED / ITEM_TRUNCATED position in ms; ``close_code``: CLOSED's
-      WebSocket close code (1000 normal, 1001 going away / session expired, 1006 connection lost...);
-    - ``usage`` (RESPONSE_DONE, parsed) and ``json`` (the whole event as received, parsed on first use);
-      ``json_text`` is the text itself.
-    """
-
-    type: EventType
-    name: str
-    text: str = ""
-    audio: bytes = b""
-    item_id: str = ""
-    response_id: str = ""
-    call_id: str = ""
-    function_name: str = ""
-    status: str = ""
-    error_code: str = ""
-    audio_ms: Optional[int] = None
-    close_code: Optional[int] = None
-    usage_json: str = ""
-    json_bytes: bytes = field(default=b"", repr=False)
-
-    def __repr__(self) -> str:
-        shown = [f"type={self.type.name}", f"name={self.name!r}"]
-        for key in ("text", "item_id", "response_id", "call_id", "function_name", "status", "error_code", "audio_ms",
-                    "close_code"):
-            value = getattr(self, key)
-            if value not in ("", None):
-                shown.append(f"{key}={value!r}" if key != "text" or len(value) <= 80 else f"text={value[:77]!r}...")
-        if self.audio:
-            shown.append(f"audio=<{len(self.audio)} bytes>")
-        return f"RealtimeEvent({', '.join(shown)})"
-
-    @cached_property
-    def json_text(self) -> str:
-        """The event's JSON text as received ("" for events the library made without one)."""
-        return self.json_bytes.decode("utf-8", "replace")
-
-    @cached_property
-    def json(self) -> Any:
-        """The event as received, parsed (a dict); None if it has no JSON text."""
-        return json.loads(self.json_bytes) if self.json_bytes else None
-
-    @cached_property
-    def usage(self) -> Optional[dict[str, Any]]:
-        """RESPONSE_DONE: the usage object (tokens), parsed; None for other events."""
-        if not self.usage_json:
-            return None
-        parsed = json.loads(self.usage_json)
-        return parsed if isinstance(parsed, dict) else None
-
-    @staticmethod
-    def _copy(event: int) -> "RealtimeEvent":
-        """Copy every field out of a C event (valid for the duration of this call only)."""
-        lib = n.lib
-        kind = int(lib.azaudio_realtime_event_type(event))
-        size = ctypes.c_size_t()
-        pointer = lib.azaudio_realtime_event_audio(event, ctypes.byref(size))
-        audio = ctypes.string_at(pointer, size.value) if pointer and size.value else b""
-        audio_ms = int(lib.azaudio_realtime_event_audio_ms(event))
-        return RealtimeEvent(
-            type=EventType(kind),
-            name=n.text(lib.azaudio_realtime_event_name(event)),
-            text=n.text(lib.azaudio_realtime_event_text(event)),
-            audio=audio,
-            item_id=n.text(lib.azaudio_realtime_event_item_id(event)),
-            response_id=n.text(lib.azaudio_realtime_event_response_id(event)),
-            call_id=n.text(lib.azaudio_realtime_event_call_id(event)),
-            function_name=n.text(lib.azaudio_realtime_event_function_name(event)),
-            status=n.text(lib.azaudio_realtime_event_status(event)),
-            error_code=n.text(lib.azaudio_realtime_event_error_code(event)),
-            audio_ms=audio_ms if audio_ms >= 0 else None,
-            close_code=int(lib.azaudio_realtime_event_close_code(event)) if kind == n.AZAUDIO_EVENT_CLOSED else None,
-            usage_json=n.text(lib.azaudio_realtime_event_usage_json(event)),
-            json_bytes=lib.azaudio_realtime_event_json(event) or b"",
-        )
 
 
 #: An event callback: receives each event on the library's I/O thread.
@@ -217,6 +77,20 @@ def _destroy_live_sessions() -> None:
         session.destroy()
 
 
+_send_audio = n.lib.azaudio_realtime_send_audio
+_CLOSED = int(EventType.CLOSED)
+_pinned_threads: set[int] = set()
+
+
+def _keep_thread_state() -> None:
+    """On a library thread's first callback, take one more hold on its Python thread state and never drop it.
+    A ctypes callback on a thread Python did not start otherwise creates and destroys a thread state for every
+    call (PyGILState_Ensure/Release), which costs more than the rest of the event's delivery. The state is kept
+    until the thread ends (the client's I/O thread: one per client)."""
+    ident = threading.get_ident()
+    if ident not in _pinned_threads:
+        _pinned_threads.add(ident)
+        ctypes.pythonapi.PyGILState_Ensure()
 _WAIT_SLICE = 0.1  # seconds a pull waits per library call on the main thread, so Ctrl-C is seen promptly
 _INT32_MAX = 2**31 - 1
 
@@ -330,6 +204,7 @@ class RealtimeSession:
         self._options = options
         self._on_event = on_event
         self._lock = threading.Lock()
+        self._event_lock = threading.Lock()  # a callback's event against reads from other threads (see _events)
         self._pending: Optional[BaseException] = None
         self._callback_failed = False
         self._closed_event = threading.Event()  # CLOSED was delivered (callback) or taken (pull)
@@ -343,6 +218,7 @@ class RealtimeSession:
             me = weakref.ref(self)
 
             def deliver(session: Optional[int], event: Optional[int], user_data: Optional[int]) -> None:
+                _keep_thread_state()
                 target = me()
                 if target is not None:
                     target._deliver(session, event, user_data)
@@ -369,12 +245,13 @@ class RealtimeSession:
         try:
             if not event:
                 return
-            copied = RealtimeEvent._copy(event)
-            if copied.type == EventType.CLOSED:
+            wrapped = RealtimeEvent._borrowed(event, self._event_lock)
+            if wrapped.type == _CLOSED:
                 self._closed_event.set()
             if self._callback_failed or self._on_event is None:
+                wrapped._detach(False)
                 return
-            self._on_event(copied)
+            deliver(self._on_event, wrapped)
         except BaseException as error:  # noqa: BLE001 - must not unwind through C
             with self._lock:
                 if self._pending is None:
@@ -392,7 +269,8 @@ class RealtimeSession:
     # ---- plumbing -------------------------------------------------------------------------------------------------
 
     def _live(self) -> int:
-        self._raise_pending()
+        if self._pending is not None:
+            self._raise_pending()
         handle = self._handle
         if handle is None:
             raise ClosedError(n.AZAUDIO_ERR_CLOSED, "the realtime session was destroyed")
@@ -439,6 +317,10 @@ class RealtimeSession:
         array (int16 for pcm16, uint8 codes for G.711). Non-blocking; raises BusyError when the send queue is full
         (the audio was not queued), ClosedError after the session ended."""
         handle = self._live()
+        if type(audio) is bytes:  # the common case, without a view object: ctypes passes the bytes' buffer
+            if audio:
+                self._check(_send_audio(handle, audio, len(audio)))
+            return
         dtype = "int16" if self._input_format == n.AZAUDIO_FORMAT_PCM16 else "uint8"
         array_dtype = getattr(audio, "dtype", None)
         if array_dtype is not None and str(array_dtype) != dtype:
@@ -537,10 +419,7 @@ class RealtimeSession:
             if code == n.AZAUDIO_ERR_CLOSED:
                 self._closed_event.set()
             raise last_error(code)
-        try:
-            event = RealtimeEvent._copy(out.value) if out.value else None
-        finally:
-            n.lib.azaudio_realtime_event_free(out.value)
+        event = RealtimeEvent._pulled(out.value) if out.value else None
         if event is not None and event.type == EventType.CLOSED:
             self._closed_event.set()
         return event

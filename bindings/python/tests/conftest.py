@@ -123,3 +123,33 @@ def run_cli(*args: str, env: "dict[str, str] | None" = None, input: "bytes | Non
     base.update(env or {})
     return subprocess.run([sys.executable, "-m", "azaudio", *args], env=base, input=input, capture_output=True,
                           timeout=timeout)
+
+
+def run_cli_in_terminal(emulator: Emulator, *args: str) -> str:
+    """Run the CLI under script(1), so that its stdout and stderr are a terminal; returns what the terminal got."""
+    import shlex
+
+    script = "/usr/bin/script"
+    if not Path(script).exists():
+        pytest.skip("no script(1) to give the command a terminal")
+    environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
+    environment.update(PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+                       AZAUDIO_LIBRARY=azaudio.library_path(), AZURE_OPENAI_ENDPOINT=emulator.endpoint,
+                       AZURE_OPENAI_API_KEY=emulator.key)
+    command = shlex.join([sys.executable, "-m", "azaudio", *args])
+    result = subprocess.run([script, "-qec", command, "/dev/null"], env=environment, capture_output=True,
+                            timeout=60, stdin=subprocess.DEVNULL)
+    text = result.stdout.decode(errors="replace")
+    assert result.returncode == 0, text
+    return text
+
+
+def emulator_faults(emulator: Emulator, method: str, body: "dict[str, object] | None" = None) -> None:
+    """Add (POST body) or clear (DELETE) the emulator's injected faults."""
+    import json
+    import urllib.request
+
+    request = urllib.request.Request(emulator.endpoint + "/_emulator/faults", method=method,
+                                     data=json.dumps(body).encode() if body else None,
+                                     headers={"content-type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()

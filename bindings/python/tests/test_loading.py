@@ -72,3 +72,16 @@ def test_every_declared_function_that_the_library_exports_has_its_types_set() ->
             function = getattr(_native.lib, name)
             assert function.restype == restype, name
             assert list(function.argtypes) == list(argtypes), name
+
+
+def test_a_wheel_library_on_a_system_without_debians_ca_file_uses_the_systems_ca_locations() -> None:
+    import ssl
+
+    from azaudio import _native
+
+    assert _native.wheel_ca_locations(grafted=False, default_exists=False) == (None, None)
+    assert _native.wheel_ca_locations(grafted=True, default_exists=True) == (None, None)
+    cafile, capath = _native.wheel_ca_locations(grafted=True, default_exists=False)
+    paths = ssl.get_default_verify_paths()
+    assert (cafile, capath) != (None, None)
+    assert cafile in (paths.cafile, paths.openssl_cafile) and capath in (paths.capath, paths.openssl_capath, None)

@@ -15,7 +15,7 @@ import pytest
 import azaudio
 from azaudio import audio, cli
 
-from conftest import PACKAGE_DIR, Emulator, run_cli
+from conftest import PACKAGE_DIR, Emulator, emulator_faults, run_cli
 
 pytestmark = pytest.mark.usefixtures("realtime")
 
@@ -42,8 +42,8 @@ def test_a_spoken_turn_prints_the_transcripts_and_writes_the_reply(env: dict[str
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     lines = result.stdout.decode().splitlines()
-    assert any(line.startswith("you said: ") for line in lines)
-    assert any(line.startswith("You said") for line in lines)
+    assert any(line.startswith("you: ") for line in lines)
+    assert any(line.startswith("assistant: You said") for line in lines)
     reply = audio.read_wav(out)
     assert reply.rate == 24000 and reply.channels == 1 and reply.duration > 0.5
     assert elapsed < 30
@@ -119,13 +119,8 @@ def test_failures_exit_with_the_documented_codes(env: dict[str, str], question: 
 
 def test_a_session_closed_by_the_service_exits_7(env: dict[str, str], question: Path, tmp_path: Path,
                                                  realtime_emulator: Emulator) -> None:
-    import urllib.request
-
     def control(method: str, body: "dict[str, object] | None" = None) -> None:
-        request = urllib.request.Request(realtime_emulator.endpoint + "/_emulator/faults", method=method,
-                                         data=json.dumps(body).encode() if body else None,
-                                         headers={"content-type": "application/json"})
-        urllib.request.urlopen(request, timeout=10).close()
+        emulator_faults(realtime_emulator, method, body)
 
     control("POST", {"kind": "ws_close", "code": 1011, "reason": "upstream failed", "after_events": 3})
     try:
@@ -166,9 +161,12 @@ def test_the_timeline_goes_to_a_terminal(env: dict[str, str], question: Path, tm
                             timeout=60, stdin=subprocess.DEVNULL)
     text = result.stdout.decode(errors="replace")
     assert result.returncode == 0, text
-    for word in ("session ready", "speech started", "speech stopped", "first reply audio", "response completed",
-                 "wrote"):
-        assert word in text, text
+    order = ("session ready", "speech started", "speech stopped", "first reply audio", "assistant: You said",
+             "response completed", "wrote")
+    places = [text.find(word) for word in order]
+    assert all(p >= 0 for p in places), text
+    assert places == sorted(places), text  # printed in the order it happened
+    assert "you: " in text
 
 
 def test_doctor_opens_and_closes_a_realtime_session(env: dict[str, str]) -> None:

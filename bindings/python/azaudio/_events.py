@@ -1,0 +1,321 @@
+"""Realtime events: EventType and the lazy RealtimeEvent (re-exported by azaudio.realtime and azaudio). Internal.
+
+A RealtimeEvent reads each field from the library's event the first time it is asked for, and keeps it (as the
+C++ wrapper's RealtimeEventView reads through the event without copying). Only the type is read at once. The
+event's JSON is never copied unless asked for, and an AUDIO_DELTA's audio is copied once, when ``audio`` is read.
+
+Lifetime of the C event behind it:
+
+- pulled (azaudio_realtime_next_event): the Python event owns it and frees it when it is garbage (CPython frees it
+  as soon as the last reference goes);
+- callback (on_event): the C event is only valid while the callback runs. When the callback returns, an event the
+  callback kept a reference to (in a list, a queue, another thread) first copies every field it has not read yet;
+  an event nobody kept is just let go. Reads from another thread while the callback still runs are serialised
+  with that copy by a lock, so they never touch a freed event.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import enum
+import json as _json
+import sys
+import threading
+from typing import Any, Callable, Generic, Optional, TypeVar, overload
+
+from . import _native as n
+
+__all__ = ["EventType", "RealtimeEvent"]
+
+_C = n.event_lib  # the accessors, called without releasing the GIL
+
+T = TypeVar("T")
+
+
+class EventType(enum.IntEnum):
+    """The kind of a realtime event: mirrors the header's ``AZAUDIO_EVENT_*`` numbers. Preview and GA wire names
+    map to the same type (the wire name is :attr:`RealtimeEvent.name`). A number this package does not know yet
+    (from a newer library) becomes a pseudo-member named ``UNKNOWN_<n>``."""
+
+    OTHER = n.AZAUDIO_EVENT_OTHER
+    SESSION_CREATED = n.AZAUDIO_EVENT_SESSION_CREATED
+    SESSION_UPDATED = n.AZAUDIO_EVENT_SESSION_UPDATED
+    AUDIO_DELTA = n.AZAUDIO_EVENT_AUDIO_DELTA
+    AUDIO_DONE = n.AZAUDIO_EVENT_AUDIO_DONE
+    AUDIO_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA
+    AUDIO_TRANSCRIPT_DONE = n.AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE
+    TEXT_DELTA = n.AZAUDIO_EVENT_TEXT_DELTA
+    TEXT_DONE = n.AZAUDIO_EVENT_TEXT_DONE
+    INPUT_TRANSCRIPTION_DELTA = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_DELTA
+    INPUT_TRANSCRIPTION_COMPLETED = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED
+    INPUT_TRANSCRIPTION_FAILED = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_FAILED
+    SPEECH_STARTED = n.AZAUDIO_EVENT_SPEECH_STARTED
+    SPEECH_STOPPED = n.AZAUDIO_EVENT_SPEECH_STOPPED
+    INPUT_COMMITTED = n.AZAUDIO_EVENT_INPUT_COMMITTED
+    INPUT_CLEARED = n.AZAUDIO_EVENT_INPUT_CLEARED
+    RESPONSE_CREATED = n.AZAUDIO_EVENT_RESPONSE_CREATED
+    RESPONSE_DONE = n.AZAUDIO_EVENT_RESPONSE_DONE
+    FUNCTION_CALL = n.AZAUDIO_EVENT_FUNCTION_CALL
+    FUNCTION_CALL_ARGUMENTS_DELTA = n.AZAUDIO_EVENT_FUNCTION_CALL_ARGUMENTS_DELTA
+    ITEM_CREATED = n.AZAUDIO_EVENT_ITEM_CREATED
+    ITEM_DONE = n.AZAUDIO_EVENT_ITEM_DONE
+    ITEM_TRUNCATED = n.AZAUDIO_EVENT_ITEM_TRUNCATED
+    ITEM_DELETED = n.AZAUDIO_EVENT_ITEM_DELETED
+    ITEM_RETRIEVED = n.AZAUDIO_EVENT_ITEM_RETRIEVED
+    OUTPUT_ITEM_ADDED = n.AZAUDIO_EVENT_OUTPUT_ITEM_ADDED
+    OUTPUT_ITEM_DONE = n.AZAUDIO_EVENT_OUTPUT_ITEM_DONE
+    CONTENT_PART_ADDED = n.AZAUDIO_EVENT_CONTENT_PART_ADDED
+    CONTENT_PART_DONE = n.AZAUDIO_EVENT_CONTENT_PART_DONE
+    RATE_LIMITS_UPDATED = n.AZAUDIO_EVENT_RATE_LIMITS_UPDATED
+    ERROR = n.AZAUDIO_EVENT_ERROR
+    CONVERSATION_CREATED = n.AZAUDIO_EVENT_CONVERSATION_CREATED
+    CLOSED = n.AZAUDIO_EVENT_CLOSED
+    PLAYBACK_FLUSH = n.AZAUDIO_EVENT_PLAYBACK_FLUSH
+
+    @classmethod
+    def _missing_(cls, value: object) -> Optional["EventType"]:
+        if not isinstance(value, int):
+            return None
+        member = int.__new__(cls, value)
+        member._name_ = f"UNKNOWN_{value}"
+        member._value_ = value
+        return member
+
+
+_TYPES: dict[int, EventType] = {int(member): member for member in EventType}
+
+
+def _event_type(kind: int) -> EventType:
+    found = _TYPES.get(kind)
+    return found if found is not None else EventType(kind)
+
+
+# ---- field readers: each takes a live C event pointer ---------------------------------------------------------
+
+def _string(function: Any) -> Callable[[int], str]:
+    def read(event: int) -> str:
+        raw: Optional[bytes] = function(event)
+        return raw.decode("utf-8", "replace") if raw else ""
+    return read
+
+
+def _read_audio(event: int) -> bytes:
+    size = ctypes.c_size_t()
+    pointer = _C.azaudio_realtime_event_audio(event, ctypes.byref(size))
+    return ctypes.string_at(pointer, size.value) if pointer and size.value else b""
+
+
+def _read_json_bytes(event: int) -> bytes:
+    raw: Optional[bytes] = _C.azaudio_realtime_event_json(event)
+    return raw or b""
+
+
+def _read_audio_ms(event: int) -> Optional[int]:
+    ms = int(_C.azaudio_realtime_event_audio_ms(event))
+    return ms if ms >= 0 else None
+
+
+def _read_close_code(event: int) -> Optional[int]:
+    if int(_C.azaudio_realtime_event_type(event)) != n.AZAUDIO_EVENT_CLOSED:
+        return None
+    return int(_C.azaudio_realtime_event_close_code(event))
+
+
+_MISSING: Any = object()
+
+
+class _Field(Generic[T]):
+    """A field of RealtimeEvent: read from the C event on first access, then kept in the event's values."""
+
+    def __init__(self, read: Callable[[int], T], empty: T, doc: str) -> None:
+        self.read = read
+        self.empty = empty
+        self.name = ""
+        self.__doc__ = doc
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, event: None, owner: type) -> "_Field[T]": ...
+
+    @overload
+    def __get__(self, event: "RealtimeEvent", owner: type) -> T: ...
+
+    def __get__(self, event: Optional["RealtimeEvent"], owner: type) -> Any:
+        if event is None:
+            return self
+        values = event._values
+        value = values.get(self.name, _MISSING)
+        if value is not _MISSING:
+            return value
+        lock = event._lock
+        if lock is None:
+            value = self.read(event._event) if event._event else self.empty
+        else:
+            with lock:
+                if self.name in values:  # copied by the detach that held the lock
+                    return values[self.name]
+                value = self.read(event._event) if event._event else self.empty
+        values[self.name] = value
+        return value
+
+
+class RealtimeEvent:
+    """One event of a session. Fields are read from the library's event on first access and kept; the event stays
+    valid after the session is destroyed and, in callback mode, after the callback returned.
+
+    Fields the event does not have are ``""`` (strings), ``b""`` (audio) or ``None`` (numbers):
+
+    - ``type``: an :class:`EventType`; ``name``: the wire type, e.g. ``"response.output_audio.delta"``
+      (``"closed"`` for CLOSED);
+    - ``text``: a delta, transcript, text, function arguments, or an error / close / cancel message;
+    - ``audio``: AUDIO_DELTA's decoded audio in the session's output format (copied once, on first access);
+    - ``item_id``, ``response_id``; ``call_id`` and ``function_name`` (FUNCTION_CALL); ``status`` (RESPONSE_DONE:
+      completed, cancelled, failed or incomplete); ``error_code`` (ERROR, INPUT_TRANSCRIPTION_FAILED);
+    - ``audio_ms``: SPEECH_STARTED / SPEECH_STOPPED / ITEM_TRUNCATED position in ms; ``close_code``: CLOSED's
+      WebSocket close code (1000 normal, 1001 going away / session expired, 1006 connection lost...);
+    - ``usage`` (RESPONSE_DONE, parsed), ``json`` (the whole event as received, parsed), ``json_text`` (its text)
+      and ``json_bytes`` (its bytes): the event's JSON is only copied when one of these is asked for.
+
+    ``RealtimeEvent(type=..., name=..., text=...)`` builds one by hand (for tests of code that consumes events).
+    """
+
+    __slots__ = ("type", "_event", "_lock", "_values", "__weakref__")
+
+    type: EventType
+
+    name = _Field(_string(_C.azaudio_realtime_event_name), "", "The wire type (\"closed\" for CLOSED).")
+    text = _Field(_string(_C.azaudio_realtime_event_text), "",
+                  "A delta, transcript, text, function arguments, or an error / close / cancel message.")
+    audio = _Field(_read_audio, b"", "AUDIO_DELTA: the decoded audio in the session's output format.")
+    item_id = _Field(_string(_C.azaudio_realtime_event_item_id), "", "The item the event is about.")
+    response_id = _Field(_string(_C.azaudio_realtime_event_response_id), "", "The response it belongs to.")
+    call_id = _Field(_string(_C.azaudio_realtime_event_call_id), "", "FUNCTION_CALL: the id to answer.")
+    function_name = _Field(_string(_C.azaudio_realtime_event_function_name), "", "FUNCTION_CALL: the function.")
+    status = _Field(_string(_C.azaudio_realtime_event_status), "",
+                    "RESPONSE_DONE: completed, cancelled, failed or incomplete.")
+    error_code = _Field(_string(_C.azaudio_realtime_event_error_code), "",
+                        "ERROR, INPUT_TRANSCRIPTION_FAILED: the service's error code.")
+    audio_ms: "_Field[Optional[int]]" = _Field(_read_audio_ms, None, "A position in ms (speech started/stopped, "
+                                                                      "item truncated), or None.")
+    close_code: "_Field[Optional[int]]" = _Field(_read_close_code, None, "CLOSED: the WebSocket close code.")
+    usage_json = _Field(_string(_C.azaudio_realtime_event_usage_json), "", "RESPONSE_DONE: the usage as JSON.")
+    json_bytes = _Field(_read_json_bytes, b"", "The event's JSON as received, as bytes (b\"\" if it has none).")
+
+    _FIELDS = ("name", "text", "audio", "item_id", "response_id", "call_id", "function_name", "status", "error_code",
+               "audio_ms", "close_code", "usage_json", "json_bytes")
+
+    def __init__(self, type: EventType, name: str = "", text: str = "", audio: bytes = b"", item_id: str = "",
+                 response_id: str = "", call_id: str = "", function_name: str = "", status: str = "",
+                 error_code: str = "", audio_ms: Optional[int] = None, close_code: Optional[int] = None,
+                 usage_json: str = "", json_bytes: bytes = b"") -> None:
+        self.type = _event_type(int(type))
+        self._event: Optional[int] = None
+        self._lock: Optional[threading.Lock] = None
+        self._values: dict[str, Any] = {
+            "name": name, "text": text, "audio": audio, "item_id": item_id, "response_id": response_id,
+            "call_id": call_id, "function_name": function_name, "status": status, "error_code": error_code,
+            "audio_ms": audio_ms, "close_code": close_code, "usage_json": usage_json, "json_bytes": json_bytes}
+
+    # ---- made by the session ------------------------------------------------------------------------------------
+
+    @classmethod
+    def _pulled(cls, event: int) -> "RealtimeEvent":
+        """Take ownership of an event from azaudio_realtime_next_event (freed with this object)."""
+        return cls._wrap(event, None)
+
+    @classmethod
+    def _borrowed(cls, event: int, lock: threading.Lock) -> "RealtimeEvent":
+        """Wrap a callback's event (valid until the callback returns); call _detach() before returning to C."""
+        return cls._wrap(event, lock)
+
+    @classmethod
+    def _wrap(cls, event: int, lock: Optional[threading.Lock]) -> "RealtimeEvent":
+        self = cls.__new__(cls)
+        self._event = event
+        self._lock = lock
+        self._values = {}
+        self.type = _event_type(_C.azaudio_realtime_event_type(event))
+        return self
+
+    def _detach(self, kept: bool) -> None:
+        """The callback returned: copy what was not read yet if someone ``kept`` the event, then let go of it."""
+        lock = self._lock
+        if lock is None:
+            return
+        with lock:
+            event, self._event = self._event, None
+            if kept and event:
+                values = self._values
+                for name in self._FIELDS:
+                    if name not in values:
+                        field: _Field[Any] = getattr(RealtimeEvent, name)
+                        values[name] = field.read(event)
+        self._lock = None
+
+    def __del__(self) -> None:
+        event = self._event
+        if event and self._lock is None:
+            self._event = None
+            try:
+                _C.azaudio_realtime_event_free(event)
+            except Exception:  # noqa: BLE001 - interpreter shutdown
+                pass
+
+    # ---- derived --------------------------------------------------------------------------------------------------
+
+    @property
+    def json_text(self) -> str:
+        """The event's JSON text as received ("" for events the library made without one)."""
+        return self.json_bytes.decode("utf-8", "replace")
+
+    @property
+    def json(self) -> Any:
+        """The event as received, parsed (a dict); None if it has no JSON text."""
+        raw = self.json_bytes
+        return _json.loads(raw) if raw else None
+
+    @property
+    def usage(self) -> Optional[dict[str, Any]]:
+        """RESPONSE_DONE: the usage object (tokens), parsed; None for other events."""
+        raw = self.usage_json
+        if not raw:
+            return None
+        parsed = _json.loads(raw)
+        return parsed if isinstance(parsed, dict) else None
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RealtimeEvent):
+            return NotImplemented
+        return self.type == other.type and all(getattr(self, k) == getattr(other, k) for k in self._FIELDS)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        shown = [f"type={self.type.name}", f"name={self.name!r}"]
+        for key in ("text", "item_id", "response_id", "call_id", "function_name", "status", "error_code", "audio_ms",
+                    "close_code"):
+            value = getattr(self, key)
+            if value not in ("", None):
+                shown.append(f"{key}={value!r}" if key != "text" or len(value) <= 80 else f"text={value[:77]!r}...")
+        if self.audio:
+            shown.append(f"audio=<{len(self.audio)} bytes>")
+        return f"RealtimeEvent({', '.join(shown)})"
+
+
+_COUNTS_REFERENCES = sys.implementation.name == "cpython"
+
+
+def deliver(callback: Callable[["RealtimeEvent"], object], event: "RealtimeEvent") -> None:
+    """Call ``callback(event)`` for a borrowed event, then detach it: if the callback kept a reference (in a list,
+    a queue, another thread), the fields it did not read are copied first. Kept or not is told by the reference
+    count before and after the call, taken in this same frame; interpreters without reference counts always copy
+    (correct, only slower)."""
+    before = sys.getrefcount(event)
+    kept = True
+    try:
+        callback(event)
+        kept = not _COUNTS_REFERENCES or sys.getrefcount(event) > before
+    finally:
+        event._detach(kept)
