@@ -509,9 +509,13 @@ azaudio_result azaudio_sleep_until_us(uint64_t deadline_us);
  *     each other (e.g. timestamps without verbose_json):        AZAUDIO_ERR_INVALID_ARGUMENT
  *   - an option the model does not support (e.g. verbose_json with gpt-4o-transcribe, instructions with tts),
  *     when the model is known: named in the options' `model` field, or the deployment is named after a model
- *     (whisper, gpt-4o-transcribe, gpt-4o-mini-transcribe, tts, tts-hd, gpt-4o-mini-tts, gpt-4o-audio-preview,
- *     gpt-4o-mini-audio-preview, optionally with a -YYYY-MM-DD suffix; whisper-1, tts-1, tts-1-hd too). Deployment
- *     names are otherwise arbitrary: for an unknown name the service decides.   AZAUDIO_ERR_UNSUPPORTED
+ *     (whisper, gpt-4o-transcribe, gpt-4o-mini-transcribe, gpt-4o-transcribe-diarize, gpt-transcribe, tts, tts-hd,
+ *     gpt-4o-mini-tts, gpt-4o-audio-preview, gpt-4o-mini-audio-preview, gpt-audio, gpt-audio-mini, and the
+ *     realtime models gpt-realtime, gpt-realtime-mini, gpt-realtime-1.5, gpt-realtime-2, gpt-realtime-translate,
+ *     gpt-realtime-whisper, gpt-live-transcribe, gpt-4o-realtime-preview, gpt-4o-mini-realtime-preview; each
+ *     optionally with a -YYYY-MM-DD suffix such as gpt-4o-mini-tts-2025-12-15; whisper-1, tts-1, tts-1-hd too).
+ *     Deployment names are otherwise arbitrary: for an unknown name the service decides.
+ *                                                               AZAUDIO_ERR_UNSUPPORTED
  * Service errors map to AZAUDIO_ERR_BAD_REQUEST (400), _AUTH (401/403), _NOT_FOUND (404, e.g. DeploymentNotFound),
  * _PAYLOAD_TOO_LARGE (413), _RATE_LIMITED (429), _SERVER (5xx), _CONTENT_FILTER; azaudio_client_last_error() then
  * gives the HTTP status, the service's error code and message, and the apim-request-id. A connection that breaks
@@ -604,6 +608,36 @@ typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total
 #define AZAUDIO_TIMESTAMP_SEGMENT 1
 #define AZAUDIO_TIMESTAMP_WORD    2
 
+/* A speaker the diarizing model (gpt-4o-transcribe-diarize) should label by name, with a reference clip of their
+ * voice: 2 to 10 seconds in any format transcription accepts, from a file (`path`) or from memory (`data`/`size`
+ * with a `filename` whose extension gives the format, e.g. "agent.wav"). The clip is read and sent as a data URL
+ * inside the request. The library checks before sending: a non-empty name (at most 64 bytes, unique), exactly
+ * one of path and data, an accepted extension, a clip under 4 MB, and for WAV clips the 2-10 s duration (other
+ * formats are measured by the service). Used through azaudio_transcription_options.known_speakers. */
+typedef struct azaudio_known_speaker {
+    const char *name;        /* a short identifier, e.g. "agent"; it becomes the segments' speaker label */
+    const char *path;        /* the clip's file; NULL when the clip is in memory */
+    const uint8_t *data;     /* the clip in memory (when path is NULL), `size` bytes, copied during the call */
+    size_t size;
+    const char *filename;    /* with data: a name whose extension gives the format */
+} azaudio_known_speaker;
+
+/* One segment of a diarized transcript (response_format "diarized_json") or of a verbose_json transcript. The
+ * strings are valid as long as the transcript (or, in an azaudio_segment_fn, during the call). */
+typedef struct azaudio_segment {
+    uint32_t struct_size;    /* set by the caller: sizeof(azaudio_segment) */
+    const char *id;          /* the service's id, e.g. "seg_001" (verbose_json: the number as text) */
+    const char *speaker;     /* the speaker label: a known speaker's name or "A", "B", ...; "" when none */
+    double start;            /* seconds from the start of the audio */
+    double end;
+    const char *text;
+} azaudio_segment;
+
+/* Receives each completed segment of a streamed diarized transcription (stream = 1 with response_format
+ * "diarized_json"), in order, on the thread that made the request; `segment` is valid only during the call.
+ * Return 0 to continue; any other value stops the call, which then returns AZAUDIO_ERR_CANCELLED. */
+typedef int32_t (*azaudio_segment_fn)(const azaudio_segment *segment, void *user_data);
+
 /* Options of a transcription. Fill with azaudio_transcription_options_init(), then set the fields you need. */
 typedef struct azaudio_transcription_options {
     uint32_t struct_size;
@@ -614,8 +648,9 @@ typedef struct azaudio_transcription_options {
     const char *model;
     const char *language;         /* ISO-639-1 code of the spoken language, e.g. "en"; NULL: detected */
     const char *prompt;           /* text to guide the style or continue a previous segment; NULL: none */
-    /* "json" (default), "text", "srt", "vtt" or "verbose_json" (language, duration, segments, words).
-     * gpt-4o-transcribe and gpt-4o-mini-transcribe take only json and text. */
+    /* "json" (default), "text", "srt", "vtt", "verbose_json" (language, duration, segments, words) or
+     * "diarized_json" (segments with speakers; gpt-4o-transcribe-diarize). gpt-4o-transcribe,
+     * gpt-4o-mini-transcribe and gpt-transcribe take only json and text. */
     const char *response_format;
     double temperature;           /* 0..1; negative (default -1): not sent */
     int32_t timestamp_granularities;  /* AZAUDIO_TIMESTAMP_* bits; 0 (default): not sent */
@@ -631,6 +666,22 @@ typedef struct azaudio_transcription_options {
     /* Upload progress (see azaudio_progress_fn), on the calling thread; NULL (default): none. */
     azaudio_progress_fn on_progress;
     void *progress_user_data;
+    /* Appended for the 2026 service. Diarization (gpt-4o-transcribe-diarize, response_format
+     * "diarized_json"): up to 4 known speakers (see azaudio_known_speaker); NULL/0 (default): none, segments are
+     * labelled "A", "B", ... Known speakers need diarized_json. With stream = 1, on_segment receives each
+     * completed segment. gpt-4o-transcribe-diarize takes json, text or diarized_json and refuses prompt,
+     * timestamp granularities and include_logprobs (checked locally when the model is known); chunking_strategy
+     * "auto" is required by the service for audio over 30 s. */
+    const azaudio_known_speaker *known_speakers;
+    size_t known_speaker_count;
+    azaudio_segment_fn on_segment;
+    void *segment_user_data;
+    /* gpt-transcribe: candidate languages (ISO-639-1 codes, not together with `language`) and words or phrases
+     * that guide recognition; NULL/0 (default): not sent. Arrays of `*_count` strings, read during the call. */
+    const char *const *languages;
+    size_t language_count;
+    const char *const *keywords;
+    size_t keyword_count;
 } azaudio_transcription_options;
 
 /* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1) and sets
@@ -1211,6 +1262,24 @@ int32_t azaudio_realtime_event_close_code(const azaudio_realtime_event *event);
 
 /* Frees an event taken with azaudio_realtime_next_event(). NULL is a no-op. Never call it on a callback's event. */
 void azaudio_realtime_event_free(azaudio_realtime_event *event);
+
+/* ================================================================================================================
+ * Diarized transcripts (appended for the 2026 service)
+ *
+ * Segments of a diarized_json transcript carry a speaker label; azaudio_transcript_segment() gives their times
+ * and text as for verbose_json, these give the rest.
+ * ============================================================================================================== */
+
+/* The speaker of the segment at `index`: a known speaker's name or a label such as "A"; "" when the format has
+ * none (verbose_json) or index is out of range. Valid as long as the transcript. NULL if transcript is NULL. */
+const char *azaudio_transcript_segment_speaker(const azaudio_transcript *transcript, size_t index);
+
+/* Fills *out_segment (the caller sets out_segment->struct_size = sizeof(azaudio_segment); the library writes at
+ * most that many bytes) with the segment at `index`. Strings live as long as the transcript.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (transcript or out_segment NULL, struct_size too small, index out of
+ * range). */
+azaudio_result azaudio_transcript_segment_info(const azaudio_transcript *transcript, size_t index,
+                                               azaudio_segment *out_segment);
 
 #ifdef __cplusplus
 }
