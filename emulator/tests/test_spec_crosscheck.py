@@ -22,8 +22,8 @@ SPECS = Path(os.environ.get("AZAUDIO_SPECS_DIR", Path(__file__).resolve().parent
 
 pytestmark = pytest.mark.skipif(not (SPECS / "openai-openapi.yaml").exists(), reason=f"no specs in {SPECS}")
 
-#: Transcription fields the spec has for models the emulator does not serve
-#: (gpt-transcribe, gpt-4o-transcribe-diarize).
+#: Transcription fields the spec has that the emulator does not serve (none since gpt-transcribe and
+#: gpt-4o-transcribe-diarize are served).
 UNSERVED_TRANSCRIPTION_FIELDS: set[str] = set()
 
 
@@ -126,6 +126,18 @@ def test_diarized_segments_have_the_spec_keys(openai_schemas, client, speech_wav
     assert set(openai_schemas["CreateTranscriptionResponseDiarizedJson"]["required"]) <= set(body)
     assert set(body["segments"][0]) == set(openai_schemas["TranscriptionDiarizedSegment"]["required"])
     assert set(body["segments"][0]) == set(openai_schemas["TranscriptTextSegmentEvent"]["required"])
+
+
+def test_call_request_bodies_match_the_spec(openai_schemas):
+    refer = openai_schemas["RealtimeCallReferRequest"]
+    reject = openai_schemas["RealtimeCallRejectRequest"]
+    assert (set(refer["properties"]), refer["required"], refer["additionalProperties"]) == ({"target_uri"},
+                                                                                           ["target_uri"], False)
+    assert (set(reject["properties"]), reject["additionalProperties"]) == ({"status_code"}, False)
+    assert "603" in reject["properties"]["status_code"]["description"]
+    incoming = openai_schemas["WebhookRealtimeCallIncoming"]
+    assert set(incoming["required"]) == {"created_at", "id", "data", "type"}
+    assert set(incoming["properties"]["data"]["required"]) == {"call_id", "sip_headers"}
 
 
 def test_chat_fields_cover_both_specs(openai_schemas, azure_preview_schemas):
