@@ -1281,6 +1281,96 @@ const char *azaudio_transcript_segment_speaker(const azaudio_transcript *transcr
 azaudio_result azaudio_transcript_segment_info(const azaudio_transcript *transcript, size_t index,
                                                azaudio_segment *out_segment);
 
+/* ================================================================================================================
+ * SIP calls answered by the service (appended for the 2026 service)
+ *
+ * A carrier trunks calls to the service (on Azure: sip:proj_<id>@<region>.sip.ai.azure.com;transport=tls); the
+ * media never reaches the application. For each call the service POSTs a `realtime.call.incoming` webhook to the
+ * application's URL, signed the Standard Webhooks way. The application checks the signature with
+ * azaudio_webhook_verify(), reads the call with azaudio_incoming_call_parse(), then answers it with
+ * azaudio_call_accept() / _reject() / _refer(), and later azaudio_call_hangup(). These calls are blocking, run on
+ * the caller's thread and use the client's credentials, timeouts and retries; they always use the GA URLs
+ * {endpoint}/openai/v1/realtime/calls/{call_id}/{accept|reject|refer|hangup}. examples/sip_webhook.c is a complete
+ * webhook receiver.
+ * ============================================================================================================== */
+
+/* How far (seconds) a webhook's timestamp may be from now by default. */
+#define AZAUDIO_WEBHOOK_DEFAULT_TOLERANCE_S 300
+
+/* Verifies a webhook delivery: `secret` is the webhook's signing secret ("whsec_" then base64), the three strings
+ * are the webhook-id, webhook-timestamp and webhook-signature headers as received, `body` the raw request body
+ * (`body_size` bytes, before any JSON parsing). The signature header holds space-separated "v1,<base64>"
+ * entries; one must equal the HMAC-SHA256 (OpenSSL) of "{id}.{timestamp}.{body}", compared in constant time.
+ * `now_unix`: the current time in unix seconds, 0 for the system clock; `tolerance_seconds`: how far the
+ * timestamp may be from it, 0 or negative for AZAUDIO_WEBHOOK_DEFAULT_TOLERANCE_S. Any thread; no client needed.
+ * Returns AZAUDIO_OK for a genuine delivery; AZAUDIO_ERR_AUTH for a wrong signature (tampered body, another
+ * secret) or a timestamp outside the tolerance (a replay); AZAUDIO_ERR_INVALID_ARGUMENT for a NULL argument, a
+ * malformed secret, timestamp or signature header. azaudio_last_error() says which. */
+azaudio_result azaudio_webhook_verify(const char *secret, const char *webhook_id, const char *webhook_timestamp,
+                                      const char *webhook_signature, const void *body, size_t body_size,
+                                      int64_t now_unix, int64_t tolerance_seconds);
+
+/* A `realtime.call.incoming` webhook, read. Free it with azaudio_incoming_call_free(). */
+typedef struct azaudio_incoming_call azaudio_incoming_call;
+
+/* Reads a webhook body (verify it first). On success stores a new call in *out_call. Errors:
+ * AZAUDIO_ERR_INVALID_ARGUMENT (NULL argument), AZAUDIO_ERR_PROTOCOL (not JSON, not realtime.call.incoming, no
+ * data.call_id). */
+azaudio_result azaudio_incoming_call_parse(const void *body, size_t body_size, azaudio_incoming_call **out_call);
+
+/* The call id to answer and to attach a sideband session to. Valid as long as the call; NULL if call is NULL. */
+const char *azaudio_incoming_call_id(const azaudio_incoming_call *call);
+
+/* The number of SIP INVITE headers the webhook carried (0 if call is NULL). */
+size_t azaudio_incoming_call_sip_header_count(const azaudio_incoming_call *call);
+
+/* The SIP header at `index`: its name and value (valid as long as the call). Errors: AZAUDIO_ERR_INVALID_ARGUMENT
+ * (call NULL, index out of range). */
+azaudio_result azaudio_incoming_call_sip_header(const azaudio_incoming_call *call, size_t index, const char **name,
+                                                const char **value);
+
+/* The value of the first SIP header called `name` (case-insensitive, e.g. "From"), or NULL when there is none. */
+const char *azaudio_incoming_call_sip_header_value(const azaudio_incoming_call *call, const char *name);
+
+/* Frees a call. NULL is a no-op. */
+void azaudio_incoming_call_free(azaudio_incoming_call *call);
+
+/* How to accept a call. Fill with azaudio_call_accept_options_init(). Either `deployment` (with optional
+ * instructions and voice) or `session_json`, a whole RealtimeSessionCreateRequestGA object ("type" defaults to
+ * "realtime"; it must name the deployment as "model"). */
+typedef struct azaudio_call_accept_options {
+    uint32_t struct_size;
+    const char *deployment;       /* the realtime deployment that answers, sent as "model" */
+    const char *instructions;     /* NULL: none */
+    /* a voice name (alloy, ash, ballad, cedar, coral, echo, marin, sage, shimmer, verse) or a custom voice id
+     * ("voice_..."); NULL: the service's default */
+    const char *voice;
+    const char *session_json;     /* NULL: built from the fields above */
+    azaudio_cancel_token *cancel_token;
+    int64_t timeout_ms;           /* -1 (default): the client's */
+    int32_t max_retries;          /* -1 (default): the client's */
+} azaudio_call_accept_options;
+
+/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+azaudio_result azaudio_call_accept_options_init(azaudio_call_accept_options *options);
+
+/* Accepts the call: the service starts the session and bridges the caller to it. Errors: as the REST calls
+ * (AZAUDIO_ERR_NOT_FOUND for an unknown or finished call), AZAUDIO_ERR_INVALID_ARGUMENT for an empty call_id or
+ * options that contradict each other (checked before sending). */
+azaudio_result azaudio_call_accept(azaudio_client *client, const char *call_id,
+                                   const azaudio_call_accept_options *options);
+
+/* Rejects the call with a SIP status code (400-699, e.g. 486 Busy Here); 0 lets the service choose (603
+ * Decline). Errors: as azaudio_call_accept(); a status outside 400-699 is AZAUDIO_ERR_INVALID_ARGUMENT. */
+azaudio_result azaudio_call_reject(azaudio_client *client, const char *call_id, int32_t sip_status_code);
+
+/* Transfers the call with a SIP REFER to `target_uri` ("tel:+14155550123", "sip:agent@example.com"; checked to be
+ * a tel:, sip: or sips: URI). Errors: as azaudio_call_accept(). */
+azaudio_result azaudio_call_refer(azaudio_client *client, const char *call_id, const char *target_uri);
+
+/* Ends the call. Errors: as azaudio_call_accept(). */
+azaudio_result azaudio_call_hangup(azaudio_client *client, const char *call_id);
+
 #ifdef __cplusplus
 }
 #endif

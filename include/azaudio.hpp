@@ -647,6 +647,26 @@ using read_callback = std::function<std::size_t(mutable_span<std::uint8_t> buffe
 /// call, cancel its CancelToken (or throw: the call stops and the exception is rethrown).
 using progress_callback = std::function<void(std::uint64_t bytes_sent, std::uint64_t bytes_total)>;
 
+/// A segment of a verbose_json or diarized_json transcript, or a word (start, end, text) of a verbose_json one.
+struct transcript_segment {
+    double start = 0;
+    double end = 0;
+    std::string text;
+    std::string speaker;  ///< diarized_json: a known speaker's name or "A", "B", ...; else ""
+    std::string id;       ///< the service's segment id, e.g. "seg_001"
+};
+/// Receives each completed segment of a streamed diarized transcription, on the calling thread.
+using segment_callback = std::function<void(const transcript_segment &segment)>;
+
+/// A speaker the diarizing model should label by name, with a 2-10 s reference clip from a file (`path`) or from
+/// memory (`data`, with a `filename` whose extension names the format). See azaudio_known_speaker.
+struct known_speaker {
+    std::string name;
+    std::string path;
+    std::vector<std::uint8_t> data;
+    std::string filename;
+};
+
 /// What a call consumed, as the service reported it (azaudio_usage); unreported numbers are nullopt.
 struct usage {
     std::string type;  ///< "tokens", "duration" or "" when the service reported none
@@ -700,6 +720,19 @@ inline std::int32_t text_trampoline(const char *text, std::size_t length, void *
     }
 }
 
+inline std::int32_t segment_trampoline(const azaudio_segment *s, void *user_data) noexcept {
+    auto *ctx = static_cast<callback_context<segment_callback> *>(user_data);
+    if (ctx->state->exception) return 1;
+    try {
+        (*ctx->fn)(transcript_segment{s->start, s->end, copy_string(s->text), copy_string(s->speaker),
+                                      copy_string(s->id)});
+        return 0;
+    } catch (...) {
+        ctx->state->capture();
+        return 1;  // stops the call
+    }
+}
+
 inline std::int32_t progress_trampoline(std::uint64_t sent, std::uint64_t total, void *user_data) noexcept {
     auto *ctx = static_cast<callback_context<progress_callback> *>(user_data);
     if (ctx->state->exception) return 1;
@@ -745,11 +778,7 @@ inline std::int64_t read_trampoline(std::uint8_t *buffer, std::size_t capacity, 
 /// A transcription or translation result (azaudio_transcript). Thread-safe to read.
 class Transcript {
 public:
-    struct segment {
-        double start = 0;
-        double end = 0;
-        std::string text;
-    };
+    using segment = transcript_segment;
 
     /// The text (the whole body for the text, srt and vtt formats).
     std::string text() const { return detail::copy_string(azaudio_transcript_text(get())); }
@@ -766,13 +795,15 @@ public:
         double d = azaudio_transcript_duration(get());
         return d < 0 ? std::nullopt : std::optional<double>(d);
     }
-    /// Segments of a verbose_json reply (empty otherwise).
+    /// Segments of a verbose_json or diarized_json reply, with their speaker (empty otherwise).
     std::vector<segment> segments() const {
         std::vector<segment> out(azaudio_transcript_segment_count(get()));
         for (std::size_t i = 0; i < out.size(); i++) {
-            const char *text = nullptr;
-            detail::check(azaudio_transcript_segment(get(), i, &out[i].start, &out[i].end, &text));
-            out[i].text = detail::copy_string(text);
+            azaudio_segment s{};
+            s.struct_size = sizeof s;
+            detail::check(azaudio_transcript_segment_info(get(), i, &s));
+            out[i] = segment{s.start, s.end, detail::copy_string(s.text), detail::copy_string(s.speaker),
+                             detail::copy_string(s.id)};
         }
         return out;
     }
@@ -906,7 +937,8 @@ struct transcription_options : call_options {
     std::optional<std::string> model;               ///< for the local checks; unset: the deployment's name
     std::optional<std::string> language;            ///< ISO-639-1; unset: detected
     std::optional<std::string> prompt;
-    std::optional<std::string> response_format;     ///< "json" (default), "text", "srt", "vtt", "verbose_json"
+    std::optional<std::string> response_format;     ///< "json" (default), "text", "srt", "vtt", "verbose_json",
+                                                    ///< "diarized_json"
     std::optional<double> temperature;              ///< 0..1
     int timestamp_granularities = 0;                ///< timestamp_segment | timestamp_word
     bool include_logprobs = false;
@@ -914,6 +946,10 @@ struct transcription_options : call_options {
     bool stream = false;                            ///< gpt-4o-*-transcribe: deltas to on_delta
     text_callback on_delta;
     progress_callback on_progress;                  ///< upload progress
+    std::vector<known_speaker> known_speakers;      ///< diarized_json (gpt-4o-transcribe-diarize): up to 4
+    segment_callback on_segment;                    ///< with stream and diarized_json: each completed segment
+    std::vector<std::string> languages;             ///< gpt-transcribe: candidate languages (ISO-639-1)
+    std::vector<std::string> keywords;              ///< gpt-transcribe: words or phrases that guide recognition
 };
 
 struct translation_options : call_options {
@@ -1293,6 +1329,30 @@ private:
             o.on_progress = &detail::progress_trampoline;
             o.progress_user_data = &progress_ctx;
         }
+        std::vector<azaudio_known_speaker> speakers;
+        for (const auto &k : options.known_speakers) {
+            azaudio_known_speaker c{};
+            c.name = k.name.c_str();
+            c.path = k.path.empty() ? nullptr : k.path.c_str();
+            c.data = k.path.empty() ? k.data.data() : nullptr;
+            c.size = k.data.size();
+            c.filename = k.filename.empty() ? nullptr : k.filename.c_str();
+            speakers.push_back(c);
+        }
+        o.known_speakers = speakers.empty() ? nullptr : speakers.data();
+        o.known_speaker_count = speakers.size();
+        detail::callback_context<segment_callback> segment_ctx{&options.on_segment, &state};
+        if (options.on_segment) {
+            o.on_segment = &detail::segment_trampoline;
+            o.segment_user_data = &segment_ctx;
+        }
+        std::vector<const char *> languages, keywords;
+        for (const auto &l : options.languages) languages.push_back(l.c_str());
+        for (const auto &k : options.keywords) keywords.push_back(k.c_str());
+        o.languages = languages.empty() ? nullptr : languages.data();
+        o.language_count = languages.size();
+        o.keywords = keywords.empty() ? nullptr : keywords.data();
+        o.keyword_count = keywords.size();
         detail::apply_call(o, options);
         azaudio_transcript *out = nullptr;
         detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
