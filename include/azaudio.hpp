@@ -1123,6 +1123,45 @@ public:
     /// The details of the last failed call made with this client on this thread.
     error_details last_error() const { return detail::last_error_details(get()); }
 
+    // ---- SIP calls answered by the service (see verify_webhook() and IncomingCall) --------------------------
+
+    /// How to accept a call: `deployment` answers (with optional instructions and voice, a name or a custom
+    /// "voice_..." id), or `session_json` is the whole GA session object.
+    struct call_accept_options : call_options {
+        std::string deployment;
+        std::optional<std::string> instructions;
+        std::optional<std::string> voice;
+        std::optional<std::string> session_json;
+    };
+    /// Accepts an incoming call with a realtime session.
+    void accept_call(std::string_view call_id, const call_accept_options &options) const {
+        azaudio_call_accept_options o;
+        azaudio_call_accept_options_init(&o);
+        o.deployment = options.deployment.empty() ? nullptr : options.deployment.c_str();
+        o.instructions = detail::opt_c_str(options.instructions);
+        o.voice = detail::opt_c_str(options.voice);
+        o.session_json = detail::opt_c_str(options.session_json);
+        detail::apply_call(o, options);
+        std::string id(call_id);
+        detail::call_state state;
+        detail::run_call(get(), state, [&] { return azaudio_call_accept(get(), id.c_str(), &o); });
+    }
+    /// Rejects a ringing call with a SIP status (400-699; 0: the service's 603 Decline).
+    void reject_call(std::string_view call_id, int sip_status = 0) const {
+        std::string id(call_id);
+        detail::check(azaudio_call_reject(get(), id.c_str(), sip_status), get());
+    }
+    /// Transfers an accepted call (SIP REFER) to a tel:, sip: or sips: URI.
+    void refer_call(std::string_view call_id, std::string_view target_uri) const {
+        std::string id(call_id), target(target_uri);
+        detail::check(azaudio_call_refer(get(), id.c_str(), target.c_str()), get());
+    }
+    /// Ends a call.
+    void hangup_call(std::string_view call_id) const {
+        std::string id(call_id);
+        detail::check(azaudio_call_hangup(get(), id.c_str()), get());
+    }
+
     // ---- Speech to text -------------------------------------------------------------------------------------
 
     /// Transcribes an audio file (streamed from disk; its extension gives the format).
@@ -1834,6 +1873,54 @@ private:
 };
 
 #endif  // AZAUDIO_EVENT_CLOSED
+
+// ================================================================================================================
+// SIP calls answered by the service: the incoming-call webhook
+// ================================================================================================================
+
+/// Verifies a webhook delivery (Standard Webhooks: HMAC-SHA256 over "{id}.{timestamp}.{body}" with the whsec_
+/// secret, timestamps within `tolerance_seconds`, 0: 300). Throws auth_error for a forged, tampered or replayed
+/// delivery, invalid_argument_error for malformed headers or secret. `now_unix` 0: the system clock.
+inline void verify_webhook(std::string_view secret, std::string_view webhook_id, std::string_view webhook_timestamp,
+                           std::string_view webhook_signature, byte_view body, std::int64_t now_unix = 0,
+                           std::int64_t tolerance_seconds = 0) {
+    detail::check(azaudio_webhook_verify(detail::z(secret).c_str(), detail::z(webhook_id).c_str(),
+                                         detail::z(webhook_timestamp).c_str(), detail::z(webhook_signature).c_str(),
+                                         body.data(), body.size(), now_unix, tolerance_seconds));
+}
+
+/// A realtime.call.incoming webhook, read (azaudio_incoming_call).
+class IncomingCall {
+public:
+    /// Reads a (verified) webhook body; throws error (errc::protocol) when it is not such an event.
+    static IncomingCall parse(byte_view body) {
+        azaudio_incoming_call *call = nullptr;
+        detail::check(azaudio_incoming_call_parse(body.data(), body.size(), &call));
+        return IncomingCall(call);
+    }
+    /// The call id to answer.
+    std::string id() const { return detail::copy_string(azaudio_incoming_call_id(handle_.get())); }
+    /// The SIP INVITE's headers, in order.
+    std::vector<std::pair<std::string, std::string>> sip_headers() const {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (std::size_t i = 0; i < azaudio_incoming_call_sip_header_count(handle_.get()); i++) {
+            const char *name = nullptr, *value = nullptr;
+            detail::check(azaudio_incoming_call_sip_header(handle_.get(), i, &name, &value));
+            out.emplace_back(detail::copy_string(name), detail::copy_string(value));
+        }
+        return out;
+    }
+    /// The first SIP header called `name` (case-insensitive), or nullopt.
+    std::optional<std::string> sip_header(std::string_view name) const {
+        const char *v = azaudio_incoming_call_sip_header_value(handle_.get(), detail::z(name).c_str());
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    }
+
+private:
+    explicit IncomingCall(azaudio_incoming_call *call) noexcept : handle_(call) {}
+    std::unique_ptr<azaudio_incoming_call, detail::releaser<azaudio_incoming_call, azaudio_incoming_call_free>>
+        handle_;
+};
 
 }  // namespace azaudio
 

@@ -440,6 +440,27 @@ static void two_voices_are_diarized_and_known_speakers_are_named() {
     CHECK_THROWS(c.transcribe(talk, "talk.wav", o), azaudio::error, e, CHECK(contains(e.what(), "prompt")));
 }
 
+static void a_webhook_is_verified_and_a_forged_one_throws_auth_error() {
+    const std::string body = "{\"test\": 2432232314}";
+    const char *secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const char *sig = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+    azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body, 1614265330);
+    CHECK_THROWS(azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body + " ",
+                                         1614265330),
+                 azaudio::auth_error, e, CHECK(contains(e.what(), "does not match")));
+    CHECK_THROWS(azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body,
+                                         1614265330 + 301),
+                 azaudio::auth_error, e, CHECK(contains(e.what(), "old")));
+    const std::string event = "{\"type\":\"realtime.call.incoming\",\"id\":\"evt_1\",\"data\":{\"call_id\":"
+                              "\"rtc_1\",\"sip_headers\":[{\"name\":\"From\",\"value\":\"<sip:a@b>\"}]}}";
+    azaudio::IncomingCall call = azaudio::IncomingCall::parse(event);
+    CHECK(call.id() == "rtc_1" && call.sip_header("from") == std::optional<std::string>("<sip:a@b>"));
+    CHECK(call.sip_headers().size() == 1);
+    azaudio::Client c = emulator_client();
+    CHECK_THROWS(c.hangup_call("rtc_not_ringing"), azaudio::not_found_error, e, (void)e);
+    CHECK_THROWS(c.refer_call("rtc_1", "mailto:x"), azaudio::invalid_argument_error, e, (void)e);
+}
+
 static void audio_from_a_read_callback_is_translated() {
     azaudio::Client c = emulator_client();
     std::vector<std::uint8_t> audio = read_bytes(speech_wav);
@@ -934,6 +955,7 @@ int main() {
         RUN(audio_in_memory_is_transcribed_with_streamed_deltas);
         RUN(audio_from_a_read_callback_is_translated);
         RUN(two_voices_are_diarized_and_known_speakers_are_named);
+        RUN(a_webhook_is_verified_and_a_forged_one_throws_auth_error);
         RUN(speech_streams_in_chunks_to_the_callback);
         RUN(local_checks_and_service_errors_become_typed_exceptions);
         RUN(a_token_provider_authenticates_and_its_exception_reaches_the_caller);
