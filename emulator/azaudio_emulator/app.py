@@ -26,6 +26,7 @@ from .handlers.chat import AUDIO_STORE, AudioStore, chat_completions
 from .handlers.speech import speech
 from .headers import RATE_COUNTER, RateCounter, add_azure_headers, request_id
 from .realtime import add_realtime_routes
+from .realtime.translation_session import add_translation_route
 from .sip_calls import add_call_routes
 from .streaming import FAULTS_APPLIED, ConnectionCut, cut, note_fault
 
@@ -152,5 +153,6 @@ def create_app(ctx: EmulatorContext) -> web.Application:
     add_control_routes(app)
     add_realtime_routes(app, ctx)
     add_call_routes(app)
+    add_translation_route(app)
     app.router.add_route("*", "/openai/{tail:.*}", _not_found)
     return app
