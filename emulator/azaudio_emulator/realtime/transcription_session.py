@@ -16,11 +16,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
 import logging
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from .. import diarize
 from ..models import lookup_model
@@ -28,6 +27,7 @@ from ..stt import Recognition, Word
 from .audio import decode_input, format_from_ga, ga_format_object, pcm_ms
 from .errors import RealtimeError
 from .ids import new_id
+from .json_session import JsonEventSession
 from .vad import EnergyVad, VadSettings
 
 log = logging.getLogger(__name__)
@@ -45,13 +45,12 @@ def _bad(message: str, param: str) -> RealtimeError:
     return RealtimeError("invalid_value", message, param)
 
 
-class TranscriptionSession:
+class TranscriptionSession(JsonEventSession):
     """One transcription-only session on an open WebSocket."""
 
     def __init__(self, ctx: Any, ws: web.WebSocketResponse, entry: dict) -> None:
+        super().__init__(ws, entry["client_events"])
         self.ctx = ctx
-        self.ws = ws
-        self.entry = entry
         self.format = "pcm16"
         self.transcription: dict | None = None
         self.noise_reduction: dict | None = None
@@ -63,7 +62,6 @@ class TranscriptionSession:
         self.buffer_start_ms = 0
         self.item_id = new_id("item")
         self.previous_item: str | None = None
-        self.tasks: set[asyncio.Task] = set()
         self.id = new_id("sess")
 
     def session_object(self) -> dict:
@@ -73,37 +71,7 @@ class TranscriptionSession:
                                     "turn_detection": self.turn_detection}},
                 "include": self.include}
 
-    async def emit(self, type_: str, **fields: Any) -> None:
-        if not self.ws.closed:
-            await self.ws.send_str(json.dumps({"type": type_, "event_id": new_id("event"), **fields}))
-
-    async def run(self) -> None:
-        await self.emit("session.created", session=self.session_object())
-        try:
-            while True:
-                msg = await self.ws.receive()
-                if msg.type != WSMsgType.TEXT:
-                    break
-                try:
-                    event = json.loads(msg.data)
-                    if not isinstance(event, dict):
-                        raise ValueError
-                except ValueError:
-                    await self._error(RealtimeError("invalid_json", "The event is not a JSON object."), None)
-                    continue
-                self.entry["client_events"].append(str(event.get("type")))
-                try:
-                    await self.handle(event)
-                except RealtimeError as exc:
-                    await self._error(exc, event.get("event_id"))
-        finally:
-            for task in list(self.tasks):
-                task.cancel()
-
-    async def _error(self, exc: RealtimeError, event_id: Any) -> None:
-        await self.emit("error", error=exc.payload(event_id))
-
-    async def handle(self, event: dict) -> None:
+    async def handle(self, event: dict) -> bool:
         kind = event.get("type")
         if kind == "session.update":
             self.configure(event.get("session"))
@@ -124,6 +92,7 @@ class TranscriptionSession:
                                 "produces no responses.", "type")
         else:
             raise RealtimeError("invalid_event", f"Unknown or unsupported event type '{kind}'.", "type")
+        return False
 
     def configure(self, session: Any) -> None:
         """Validate and apply a transcription session.update."""
@@ -227,9 +196,7 @@ class TranscriptionSession:
             "content": [{"type": "input_audio", "transcript": None}]})
         self.previous_item = item_id
         if self.transcription is not None:
-            task = asyncio.get_running_loop().create_task(self._transcribe(item_id, pcm))
-            self.tasks.add(task)
-            task.add_done_callback(self.tasks.discard)
+            self.spawn(self._transcribe(item_id, pcm))
 
     async def _transcribe(self, item_id: str, pcm: bytes) -> None:
         loop = asyncio.get_running_loop()

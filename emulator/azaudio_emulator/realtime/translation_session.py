@@ -17,11 +17,10 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
 import time
 from typing import Any
 
-from aiohttp import WSMsgType, web
+from aiohttp import web
 
 from .. import audio as rest_audio
 from ..errors import ApiError, deployment_not_found
@@ -31,6 +30,7 @@ from ..models import lookup_model
 from .audio import pcm_ms
 from .errors import RealtimeError
 from .ids import new_id
+from .json_session import JsonEventSession
 from .transcription_session import NOISE_REDUCTION, TRANSCRIBING_FAMILIES
 from .vad import EnergyVad, VadSettings
 
@@ -39,12 +39,12 @@ CHUNK_MS = 200
 SESSION_SECONDS = 3600
 
 
-class TranslationSession:
+class TranslationSession(JsonEventSession):
     """One translation session on an open WebSocket."""
 
     def __init__(self, ctx: Any, ws: web.WebSocketResponse, deployment: str) -> None:
+        super().__init__(ws)
         self.ctx = ctx
-        self.ws = ws
         self.id = new_id("sess")
         self.deployment = deployment
         self.language: str | None = None
@@ -53,40 +53,12 @@ class TranslationSession:
         self.vad = EnergyVad(VadSettings(0.5, 300, 500))
         self.utterance = bytearray()
         self.position_ms = 0
-        self.tasks: set[asyncio.Task] = set()
         self.expires_at = int(time.time()) + SESSION_SECONDS
 
     def session_object(self) -> dict:
         return {"id": self.id, "type": "translation", "expires_at": self.expires_at, "model": self.deployment,
                 "audio": {"input": {"transcription": self.transcription, "noise_reduction": self.noise_reduction},
                           "output": {"language": self.language}}}
-
-    async def emit(self, type_: str, **fields: Any) -> None:
-        if not self.ws.closed:
-            await self.ws.send_str(json.dumps({"type": type_, "event_id": new_id("event"), **fields}))
-
-    async def run(self) -> None:
-        await self.emit("session.created", session=self.session_object())
-        try:
-            while not self.ws.closed:
-                msg = await self.ws.receive()
-                if msg.type != WSMsgType.TEXT:
-                    break
-                try:
-                    event = json.loads(msg.data)
-                    if not isinstance(event, dict):
-                        raise ValueError
-                except ValueError:
-                    await self.emit("error", error=RealtimeError("invalid_json", "Not a JSON object.").payload(None))
-                    continue
-                try:
-                    if await self.handle(event):
-                        break
-                except RealtimeError as exc:
-                    await self.emit("error", error=exc.payload(event.get("event_id")))
-        finally:
-            for task in list(self.tasks):
-                task.cancel()
 
     async def handle(self, event: dict) -> bool:
         """Handle one client event; True once the session should end."""
@@ -152,9 +124,7 @@ class TranslationSession:
         for change in self.vad.feed(pcm, 0):
             if change.kind == "stopped":
                 spoken, self.utterance = bytes(self.utterance), bytearray()
-                task = asyncio.get_running_loop().create_task(self.translate(spoken, self.position_ms))
-                self.tasks.add(task)
-                task.add_done_callback(self.tasks.discard)
+                self.spawn(self.translate(spoken, self.position_ms))
 
     async def translate(self, pcm: bytes, elapsed_ms: int) -> None:
         loop = asyncio.get_running_loop()
