@@ -16,12 +16,18 @@ let package = Package(
             path: "Sources/CCurl",
             linkerSettings: [.linkedLibrary("curl")]
         ),
+        // OpenSSL's HMAC-SHA256 and constant-time compare (webhook signatures), from the libcrypto libcurl loads.
+        .target(
+            name: "CCrypto",
+            path: "Sources/CCrypto",
+            linkerSettings: [.linkedLibrary("crypto")]
+        ),
         // Imports the public header include/azaudio.h into Swift, so `@c @implementation` checks every export.
         .systemLibrary(name: "CAzAudio", path: "Sources/CAzAudio"),
         // The engine: pure Swift, no C ABI concerns.
         .target(
             name: "AzAudioCore",
-            dependencies: ["CCurl"]
+            dependencies: ["CCurl", "CCrypto"]
         ),
         // The C ABI layer only.
         .target(

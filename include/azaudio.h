@@ -509,9 +509,13 @@ azaudio_result azaudio_sleep_until_us(uint64_t deadline_us);
  *     each other (e.g. timestamps without verbose_json):        AZAUDIO_ERR_INVALID_ARGUMENT
  *   - an option the model does not support (e.g. verbose_json with gpt-4o-transcribe, instructions with tts),
  *     when the model is known: named in the options' `model` field, or the deployment is named after a model
- *     (whisper, gpt-4o-transcribe, gpt-4o-mini-transcribe, tts, tts-hd, gpt-4o-mini-tts, gpt-4o-audio-preview,
- *     gpt-4o-mini-audio-preview, optionally with a -YYYY-MM-DD suffix; whisper-1, tts-1, tts-1-hd too). Deployment
- *     names are otherwise arbitrary: for an unknown name the service decides.   AZAUDIO_ERR_UNSUPPORTED
+ *     (whisper, gpt-4o-transcribe, gpt-4o-mini-transcribe, gpt-4o-transcribe-diarize, gpt-transcribe, tts, tts-hd,
+ *     gpt-4o-mini-tts, gpt-4o-audio-preview, gpt-4o-mini-audio-preview, gpt-audio, gpt-audio-mini, and the
+ *     realtime models gpt-realtime, gpt-realtime-mini, gpt-realtime-1.5, gpt-realtime-2, gpt-realtime-translate,
+ *     gpt-realtime-whisper, gpt-live-transcribe, gpt-4o-realtime-preview, gpt-4o-mini-realtime-preview; each
+ *     optionally with a -YYYY-MM-DD suffix such as gpt-4o-mini-tts-2025-12-15; whisper-1, tts-1, tts-1-hd too).
+ *     Deployment names are otherwise arbitrary: for an unknown name the service decides.
+ *                                                               AZAUDIO_ERR_UNSUPPORTED
  * Service errors map to AZAUDIO_ERR_BAD_REQUEST (400), _AUTH (401/403), _NOT_FOUND (404, e.g. DeploymentNotFound),
  * _PAYLOAD_TOO_LARGE (413), _RATE_LIMITED (429), _SERVER (5xx), _CONTENT_FILTER; azaudio_client_last_error() then
  * gives the HTTP status, the service's error code and message, and the apim-request-id. A connection that breaks
@@ -604,6 +608,36 @@ typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total
 #define AZAUDIO_TIMESTAMP_SEGMENT 1
 #define AZAUDIO_TIMESTAMP_WORD    2
 
+/* A speaker the diarizing model (gpt-4o-transcribe-diarize) should label by name, with a reference clip of their
+ * voice: 2 to 10 seconds in any format transcription accepts, from a file (`path`) or from memory (`data`/`size`
+ * with a `filename` whose extension gives the format, e.g. "agent.wav"). The clip is read and sent as a data URL
+ * inside the request. The library checks before sending: a non-empty name (at most 64 bytes, unique), exactly
+ * one of path and data, an accepted extension, a clip under 4 MB, and for WAV clips the 2-10 s duration (other
+ * formats are measured by the service). Used through azaudio_transcription_options.known_speakers. */
+typedef struct azaudio_known_speaker {
+    const char *name;        /* a short identifier, e.g. "agent"; it becomes the segments' speaker label */
+    const char *path;        /* the clip's file; NULL when the clip is in memory */
+    const uint8_t *data;     /* the clip in memory (when path is NULL), `size` bytes, copied during the call */
+    size_t size;
+    const char *filename;    /* with data: a name whose extension gives the format */
+} azaudio_known_speaker;
+
+/* One segment of a diarized transcript (response_format "diarized_json") or of a verbose_json transcript. The
+ * strings are valid as long as the transcript (or, in an azaudio_segment_fn, during the call). */
+typedef struct azaudio_segment {
+    uint32_t struct_size;    /* set by the caller: sizeof(azaudio_segment) */
+    const char *id;          /* the service's id, e.g. "seg_001" (verbose_json: the number as text) */
+    const char *speaker;     /* the speaker label: a known speaker's name or "A", "B", ...; "" when none */
+    double start;            /* seconds from the start of the audio */
+    double end;
+    const char *text;
+} azaudio_segment;
+
+/* Receives each completed segment of a streamed diarized transcription (stream = 1 with response_format
+ * "diarized_json"), in order, on the thread that made the request; `segment` is valid only during the call.
+ * Return 0 to continue; any other value stops the call, which then returns AZAUDIO_ERR_CANCELLED. */
+typedef int32_t (*azaudio_segment_fn)(const azaudio_segment *segment, void *user_data);
+
 /* Options of a transcription. Fill with azaudio_transcription_options_init(), then set the fields you need. */
 typedef struct azaudio_transcription_options {
     uint32_t struct_size;
@@ -614,8 +648,9 @@ typedef struct azaudio_transcription_options {
     const char *model;
     const char *language;         /* ISO-639-1 code of the spoken language, e.g. "en"; NULL: detected */
     const char *prompt;           /* text to guide the style or continue a previous segment; NULL: none */
-    /* "json" (default), "text", "srt", "vtt" or "verbose_json" (language, duration, segments, words).
-     * gpt-4o-transcribe and gpt-4o-mini-transcribe take only json and text. */
+    /* "json" (default), "text", "srt", "vtt", "verbose_json" (language, duration, segments, words) or
+     * "diarized_json" (segments with speakers; gpt-4o-transcribe-diarize). gpt-4o-transcribe,
+     * gpt-4o-mini-transcribe and gpt-transcribe take only json and text. */
     const char *response_format;
     double temperature;           /* 0..1; negative (default -1): not sent */
     int32_t timestamp_granularities;  /* AZAUDIO_TIMESTAMP_* bits; 0 (default): not sent */
@@ -631,6 +666,22 @@ typedef struct azaudio_transcription_options {
     /* Upload progress (see azaudio_progress_fn), on the calling thread; NULL (default): none. */
     azaudio_progress_fn on_progress;
     void *progress_user_data;
+    /* Appended for the 2026 service. Diarization (gpt-4o-transcribe-diarize, response_format
+     * "diarized_json"): up to 4 known speakers (see azaudio_known_speaker); NULL/0 (default): none, segments are
+     * labelled "A", "B", ... Known speakers need diarized_json. With stream = 1, on_segment receives each
+     * completed segment. gpt-4o-transcribe-diarize takes json, text or diarized_json and refuses prompt,
+     * timestamp granularities and include_logprobs (checked locally when the model is known); chunking_strategy
+     * "auto" is required by the service for audio over 30 s. */
+    const azaudio_known_speaker *known_speakers;
+    size_t known_speaker_count;
+    azaudio_segment_fn on_segment;
+    void *segment_user_data;
+    /* gpt-transcribe: candidate languages (ISO-639-1 codes, not together with `language`) and words or phrases
+     * that guide recognition; NULL/0 (default): not sent. Arrays of `*_count` strings, read during the call. */
+    const char *const *languages;
+    size_t language_count;
+    const char *const *keywords;
+    size_t keyword_count;
 } azaudio_transcription_options;
 
 /* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1) and sets
@@ -1229,6 +1280,113 @@ void azaudio_realtime_event_free(azaudio_realtime_event *event);
  * NULL), AZAUDIO_ERR_INVALID_STATE (the session delivers events to a callback, or never connected),
  * AZAUDIO_ERR_IO (no descriptor could be made, e.g. the process has no file descriptors left). */
 azaudio_result azaudio_realtime_event_fd(azaudio_realtime_session *session, int32_t *out_fd);
+/* ================================================================================================================
+ * Diarized transcripts (appended for the 2026 service)
+ *
+ * Segments of a diarized_json transcript carry a speaker label; azaudio_transcript_segment() gives their times
+ * and text as for verbose_json, these give the rest.
+ * ============================================================================================================== */
+
+/* The speaker of the segment at `index`: a known speaker's name or a label such as "A"; "" when the format has
+ * none (verbose_json) or index is out of range. Valid as long as the transcript. NULL if transcript is NULL. */
+const char *azaudio_transcript_segment_speaker(const azaudio_transcript *transcript, size_t index);
+
+/* Fills *out_segment (the caller sets out_segment->struct_size = sizeof(azaudio_segment); the library writes at
+ * most that many bytes) with the segment at `index`. Strings live as long as the transcript.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (transcript or out_segment NULL, struct_size too small, index out of
+ * range). */
+azaudio_result azaudio_transcript_segment_info(const azaudio_transcript *transcript, size_t index,
+                                               azaudio_segment *out_segment);
+
+/* ================================================================================================================
+ * SIP calls answered by the service (appended for the 2026 service)
+ *
+ * A carrier trunks calls to the service (on Azure: sip:proj_<id>@<region>.sip.ai.azure.com;transport=tls); the
+ * media never reaches the application. For each call the service POSTs a `realtime.call.incoming` webhook to the
+ * application's URL, signed the Standard Webhooks way. The application checks the signature with
+ * azaudio_webhook_verify(), reads the call with azaudio_incoming_call_parse(), then answers it with
+ * azaudio_call_accept() / _reject() / _refer(), and later azaudio_call_hangup(). These calls are blocking, run on
+ * the caller's thread and use the client's credentials, timeouts and retries; they always use the GA URLs
+ * {endpoint}/openai/v1/realtime/calls/{call_id}/{accept|reject|refer|hangup}. examples/sip_webhook.c is a complete
+ * webhook receiver.
+ * ============================================================================================================== */
+
+/* How far (seconds) a webhook's timestamp may be from now by default. */
+#define AZAUDIO_WEBHOOK_DEFAULT_TOLERANCE_S 300
+
+/* Verifies a webhook delivery: `secret` is the webhook's signing secret ("whsec_" then base64), the three strings
+ * are the webhook-id, webhook-timestamp and webhook-signature headers as received, `body` the raw request body
+ * (`body_size` bytes, before any JSON parsing). The signature header holds space-separated "v1,<base64>"
+ * entries; one must equal the HMAC-SHA256 (OpenSSL) of "{id}.{timestamp}.{body}", compared in constant time.
+ * `now_unix`: the current time in unix seconds, 0 for the system clock; `tolerance_seconds`: how far the
+ * timestamp may be from it, 0 or negative for AZAUDIO_WEBHOOK_DEFAULT_TOLERANCE_S. Any thread; no client needed.
+ * Returns AZAUDIO_OK for a genuine delivery; AZAUDIO_ERR_AUTH for a wrong signature (tampered body, another
+ * secret) or a timestamp outside the tolerance (a replay); AZAUDIO_ERR_INVALID_ARGUMENT for a NULL argument, a
+ * malformed secret, timestamp or signature header. azaudio_last_error() says which. */
+azaudio_result azaudio_webhook_verify(const char *secret, const char *webhook_id, const char *webhook_timestamp,
+                                      const char *webhook_signature, const void *body, size_t body_size,
+                                      int64_t now_unix, int64_t tolerance_seconds);
+
+/* A `realtime.call.incoming` webhook, read. Free it with azaudio_incoming_call_free(). */
+typedef struct azaudio_incoming_call azaudio_incoming_call;
+
+/* Reads a webhook body (verify it first). On success stores a new call in *out_call. Errors:
+ * AZAUDIO_ERR_INVALID_ARGUMENT (NULL argument), AZAUDIO_ERR_PROTOCOL (not JSON, not realtime.call.incoming, no
+ * data.call_id). */
+azaudio_result azaudio_incoming_call_parse(const void *body, size_t body_size, azaudio_incoming_call **out_call);
+
+/* The call id to answer and to attach a sideband session to. Valid as long as the call; NULL if call is NULL. */
+const char *azaudio_incoming_call_id(const azaudio_incoming_call *call);
+
+/* The number of SIP INVITE headers the webhook carried (0 if call is NULL). */
+size_t azaudio_incoming_call_sip_header_count(const azaudio_incoming_call *call);
+
+/* The SIP header at `index`: its name and value (valid as long as the call). Errors: AZAUDIO_ERR_INVALID_ARGUMENT
+ * (call NULL, index out of range). */
+azaudio_result azaudio_incoming_call_sip_header(const azaudio_incoming_call *call, size_t index, const char **name,
+                                                const char **value);
+
+/* The value of the first SIP header called `name` (case-insensitive, e.g. "From"), or NULL when there is none. */
+const char *azaudio_incoming_call_sip_header_value(const azaudio_incoming_call *call, const char *name);
+
+/* Frees a call. NULL is a no-op. */
+void azaudio_incoming_call_free(azaudio_incoming_call *call);
+
+/* How to accept a call. Fill with azaudio_call_accept_options_init(). Either `deployment` (with optional
+ * instructions and voice) or `session_json`, a whole RealtimeSessionCreateRequestGA object ("type" defaults to
+ * "realtime"; it must name the deployment as "model"). */
+typedef struct azaudio_call_accept_options {
+    uint32_t struct_size;
+    const char *deployment;       /* the realtime deployment that answers, sent as "model" */
+    const char *instructions;     /* NULL: none */
+    /* a voice name (alloy, ash, ballad, cedar, coral, echo, marin, sage, shimmer, verse) or a custom voice id
+     * ("voice_..."); NULL: the service's default */
+    const char *voice;
+    const char *session_json;     /* NULL: built from the fields above */
+    azaudio_cancel_token *cancel_token;
+    int64_t timeout_ms;           /* -1 (default): the client's */
+    int32_t max_retries;          /* -1 (default): the client's */
+} azaudio_call_accept_options;
+
+/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+azaudio_result azaudio_call_accept_options_init(azaudio_call_accept_options *options);
+
+/* Accepts the call: the service starts the session and bridges the caller to it. Errors: as the REST calls
+ * (AZAUDIO_ERR_NOT_FOUND for an unknown or finished call), AZAUDIO_ERR_INVALID_ARGUMENT for an empty call_id or
+ * options that contradict each other (checked before sending). */
+azaudio_result azaudio_call_accept(azaudio_client *client, const char *call_id,
+                                   const azaudio_call_accept_options *options);
+
+/* Rejects the call with a SIP status code (400-699, e.g. 486 Busy Here); 0 lets the service choose (603
+ * Decline). Errors: as azaudio_call_accept(); a status outside 400-699 is AZAUDIO_ERR_INVALID_ARGUMENT. */
+azaudio_result azaudio_call_reject(azaudio_client *client, const char *call_id, int32_t sip_status_code);
+
+/* Transfers the call with a SIP REFER to `target_uri` ("tel:+14155550123", "sip:agent@example.com"; checked to be
+ * a tel:, sip: or sips: URI). Errors: as azaudio_call_accept(). */
+azaudio_result azaudio_call_refer(azaudio_client *client, const char *call_id, const char *target_uri);
+
+/* Ends the call. Errors: as azaudio_call_accept(). */
+azaudio_result azaudio_call_hangup(azaudio_client *client, const char *call_id);
 
 #ifdef __cplusplus
 }

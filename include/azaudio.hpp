@@ -647,6 +647,26 @@ using read_callback = std::function<std::size_t(mutable_span<std::uint8_t> buffe
 /// call, cancel its CancelToken (or throw: the call stops and the exception is rethrown).
 using progress_callback = std::function<void(std::uint64_t bytes_sent, std::uint64_t bytes_total)>;
 
+/// A segment of a verbose_json or diarized_json transcript, or a word (start, end, text) of a verbose_json one.
+struct transcript_segment {
+    double start = 0;
+    double end = 0;
+    std::string text;
+    std::string speaker;  ///< diarized_json: a known speaker's name or "A", "B", ...; else ""
+    std::string id;       ///< the service's segment id, e.g. "seg_001"
+};
+/// Receives each completed segment of a streamed diarized transcription, on the calling thread.
+using segment_callback = std::function<void(const transcript_segment &segment)>;
+
+/// A speaker the diarizing model should label by name, with a 2-10 s reference clip from a file (`path`) or from
+/// memory (`data`, with a `filename` whose extension names the format). See azaudio_known_speaker.
+struct known_speaker {
+    std::string name;
+    std::string path;
+    std::vector<std::uint8_t> data;
+    std::string filename;
+};
+
 /// What a call consumed, as the service reported it (azaudio_usage); unreported numbers are nullopt.
 struct usage {
     std::string type;  ///< "tokens", "duration" or "" when the service reported none
@@ -700,6 +720,19 @@ inline std::int32_t text_trampoline(const char *text, std::size_t length, void *
     }
 }
 
+inline std::int32_t segment_trampoline(const azaudio_segment *s, void *user_data) noexcept {
+    auto *ctx = static_cast<callback_context<segment_callback> *>(user_data);
+    if (ctx->state->exception) return 1;
+    try {
+        (*ctx->fn)(transcript_segment{s->start, s->end, copy_string(s->text), copy_string(s->speaker),
+                                      copy_string(s->id)});
+        return 0;
+    } catch (...) {
+        ctx->state->capture();
+        return 1;  // stops the call
+    }
+}
+
 inline std::int32_t progress_trampoline(std::uint64_t sent, std::uint64_t total, void *user_data) noexcept {
     auto *ctx = static_cast<callback_context<progress_callback> *>(user_data);
     if (ctx->state->exception) return 1;
@@ -745,11 +778,7 @@ inline std::int64_t read_trampoline(std::uint8_t *buffer, std::size_t capacity, 
 /// A transcription or translation result (azaudio_transcript). Thread-safe to read.
 class Transcript {
 public:
-    struct segment {
-        double start = 0;
-        double end = 0;
-        std::string text;
-    };
+    using segment = transcript_segment;
 
     /// The text (the whole body for the text, srt and vtt formats).
     std::string text() const { return detail::copy_string(azaudio_transcript_text(get())); }
@@ -766,13 +795,15 @@ public:
         double d = azaudio_transcript_duration(get());
         return d < 0 ? std::nullopt : std::optional<double>(d);
     }
-    /// Segments of a verbose_json reply (empty otherwise).
+    /// Segments of a verbose_json or diarized_json reply, with their speaker (empty otherwise).
     std::vector<segment> segments() const {
         std::vector<segment> out(azaudio_transcript_segment_count(get()));
         for (std::size_t i = 0; i < out.size(); i++) {
-            const char *text = nullptr;
-            detail::check(azaudio_transcript_segment(get(), i, &out[i].start, &out[i].end, &text));
-            out[i].text = detail::copy_string(text);
+            azaudio_segment s{};
+            s.struct_size = sizeof s;
+            detail::check(azaudio_transcript_segment_info(get(), i, &s));
+            out[i] = segment{s.start, s.end, detail::copy_string(s.text), detail::copy_string(s.speaker),
+                             detail::copy_string(s.id)};
         }
         return out;
     }
@@ -906,7 +937,8 @@ struct transcription_options : call_options {
     std::optional<std::string> model;               ///< for the local checks; unset: the deployment's name
     std::optional<std::string> language;            ///< ISO-639-1; unset: detected
     std::optional<std::string> prompt;
-    std::optional<std::string> response_format;     ///< "json" (default), "text", "srt", "vtt", "verbose_json"
+    std::optional<std::string> response_format;     ///< "json" (default), "text", "srt", "vtt", "verbose_json",
+                                                    ///< "diarized_json"
     std::optional<double> temperature;              ///< 0..1
     int timestamp_granularities = 0;                ///< timestamp_segment | timestamp_word
     bool include_logprobs = false;
@@ -914,6 +946,10 @@ struct transcription_options : call_options {
     bool stream = false;                            ///< gpt-4o-*-transcribe: deltas to on_delta
     text_callback on_delta;
     progress_callback on_progress;                  ///< upload progress
+    std::vector<known_speaker> known_speakers;      ///< diarized_json (gpt-4o-transcribe-diarize): up to 4
+    segment_callback on_segment;                    ///< with stream and diarized_json: each completed segment
+    std::vector<std::string> languages;             ///< gpt-transcribe: candidate languages (ISO-639-1)
+    std::vector<std::string> keywords;              ///< gpt-transcribe: words or phrases that guide recognition
 };
 
 struct translation_options : call_options {
@@ -1086,6 +1122,45 @@ public:
     std::string endpoint() const { return detail::copy_string(azaudio_client_endpoint(get())); }
     /// The details of the last failed call made with this client on this thread.
     error_details last_error() const { return detail::last_error_details(get()); }
+
+    // ---- SIP calls answered by the service (see verify_webhook() and IncomingCall) --------------------------
+
+    /// How to accept a call: `deployment` answers (with optional instructions and voice, a name or a custom
+    /// "voice_..." id), or `session_json` is the whole GA session object.
+    struct call_accept_options : call_options {
+        std::string deployment;
+        std::optional<std::string> instructions;
+        std::optional<std::string> voice;
+        std::optional<std::string> session_json;
+    };
+    /// Accepts an incoming call with a realtime session.
+    void accept_call(std::string_view call_id, const call_accept_options &options) const {
+        azaudio_call_accept_options o;
+        azaudio_call_accept_options_init(&o);
+        o.deployment = options.deployment.empty() ? nullptr : options.deployment.c_str();
+        o.instructions = detail::opt_c_str(options.instructions);
+        o.voice = detail::opt_c_str(options.voice);
+        o.session_json = detail::opt_c_str(options.session_json);
+        detail::apply_call(o, options);
+        std::string id(call_id);
+        detail::call_state state;
+        detail::run_call(get(), state, [&] { return azaudio_call_accept(get(), id.c_str(), &o); });
+    }
+    /// Rejects a ringing call with a SIP status (400-699; 0: the service's 603 Decline).
+    void reject_call(std::string_view call_id, int sip_status = 0) const {
+        std::string id(call_id);
+        detail::check(azaudio_call_reject(get(), id.c_str(), sip_status), get());
+    }
+    /// Transfers an accepted call (SIP REFER) to a tel:, sip: or sips: URI.
+    void refer_call(std::string_view call_id, std::string_view target_uri) const {
+        std::string id(call_id), target(target_uri);
+        detail::check(azaudio_call_refer(get(), id.c_str(), target.c_str()), get());
+    }
+    /// Ends a call.
+    void hangup_call(std::string_view call_id) const {
+        std::string id(call_id);
+        detail::check(azaudio_call_hangup(get(), id.c_str()), get());
+    }
 
     // ---- Speech to text -------------------------------------------------------------------------------------
 
@@ -1293,6 +1368,30 @@ private:
             o.on_progress = &detail::progress_trampoline;
             o.progress_user_data = &progress_ctx;
         }
+        std::vector<azaudio_known_speaker> speakers;
+        for (const auto &k : options.known_speakers) {
+            azaudio_known_speaker c{};
+            c.name = k.name.c_str();
+            c.path = k.path.empty() ? nullptr : k.path.c_str();
+            c.data = k.path.empty() ? k.data.data() : nullptr;
+            c.size = k.data.size();
+            c.filename = k.filename.empty() ? nullptr : k.filename.c_str();
+            speakers.push_back(c);
+        }
+        o.known_speakers = speakers.empty() ? nullptr : speakers.data();
+        o.known_speaker_count = speakers.size();
+        detail::callback_context<segment_callback> segment_ctx{&options.on_segment, &state};
+        if (options.on_segment) {
+            o.on_segment = &detail::segment_trampoline;
+            o.segment_user_data = &segment_ctx;
+        }
+        std::vector<const char *> languages, keywords;
+        for (const auto &l : options.languages) languages.push_back(l.c_str());
+        for (const auto &k : options.keywords) keywords.push_back(k.c_str());
+        o.languages = languages.empty() ? nullptr : languages.data();
+        o.language_count = languages.size();
+        o.keywords = keywords.empty() ? nullptr : keywords.data();
+        o.keyword_count = keywords.size();
         detail::apply_call(o, options);
         azaudio_transcript *out = nullptr;
         detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
@@ -1774,6 +1873,54 @@ private:
 };
 
 #endif  // AZAUDIO_EVENT_CLOSED
+
+// ================================================================================================================
+// SIP calls answered by the service: the incoming-call webhook
+// ================================================================================================================
+
+/// Verifies a webhook delivery (Standard Webhooks: HMAC-SHA256 over "{id}.{timestamp}.{body}" with the whsec_
+/// secret, timestamps within `tolerance_seconds`, 0: 300). Throws auth_error for a forged, tampered or replayed
+/// delivery, invalid_argument_error for malformed headers or secret. `now_unix` 0: the system clock.
+inline void verify_webhook(std::string_view secret, std::string_view webhook_id, std::string_view webhook_timestamp,
+                           std::string_view webhook_signature, byte_view body, std::int64_t now_unix = 0,
+                           std::int64_t tolerance_seconds = 0) {
+    detail::check(azaudio_webhook_verify(detail::z(secret).c_str(), detail::z(webhook_id).c_str(),
+                                         detail::z(webhook_timestamp).c_str(), detail::z(webhook_signature).c_str(),
+                                         body.data(), body.size(), now_unix, tolerance_seconds));
+}
+
+/// A realtime.call.incoming webhook, read (azaudio_incoming_call).
+class IncomingCall {
+public:
+    /// Reads a (verified) webhook body; throws error (errc::protocol) when it is not such an event.
+    static IncomingCall parse(byte_view body) {
+        azaudio_incoming_call *call = nullptr;
+        detail::check(azaudio_incoming_call_parse(body.data(), body.size(), &call));
+        return IncomingCall(call);
+    }
+    /// The call id to answer.
+    std::string id() const { return detail::copy_string(azaudio_incoming_call_id(handle_.get())); }
+    /// The SIP INVITE's headers, in order.
+    std::vector<std::pair<std::string, std::string>> sip_headers() const {
+        std::vector<std::pair<std::string, std::string>> out;
+        for (std::size_t i = 0; i < azaudio_incoming_call_sip_header_count(handle_.get()); i++) {
+            const char *name = nullptr, *value = nullptr;
+            detail::check(azaudio_incoming_call_sip_header(handle_.get(), i, &name, &value));
+            out.emplace_back(detail::copy_string(name), detail::copy_string(value));
+        }
+        return out;
+    }
+    /// The first SIP header called `name` (case-insensitive), or nullopt.
+    std::optional<std::string> sip_header(std::string_view name) const {
+        const char *v = azaudio_incoming_call_sip_header_value(handle_.get(), detail::z(name).c_str());
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    }
+
+private:
+    explicit IncomingCall(azaudio_incoming_call *call) noexcept : handle_(call) {}
+    std::unique_ptr<azaudio_incoming_call, detail::releaser<azaudio_incoming_call, azaudio_incoming_call_free>>
+        handle_;
+};
 
 }  // namespace azaudio
 

@@ -10,6 +10,8 @@ final class TranscriptHandle {
     let language: OwnedCString
     let requestID: OwnedCString
     let segmentTexts: [OwnedCString]
+    let segmentSpeakers: [OwnedCString]
+    let segmentIDs: [OwnedCString]
     let wordTexts: [OwnedCString]
 
     init(_ t: Transcript) {
@@ -19,6 +21,8 @@ final class TranscriptHandle {
         language = OwnedCString(t.language ?? "")
         requestID = OwnedCString(t.requestID)
         segmentTexts = t.segments.map { OwnedCString($0.text) }
+        segmentSpeakers = t.segments.map { OwnedCString($0.speaker ?? "") }
+        segmentIDs = t.segments.map { OwnedCString($0.segmentID) }
         wordTexts = t.words.map { OwnedCString($0.word) }
     }
 
@@ -54,6 +58,9 @@ enum TranscriptionOptions {
         e.includeLogprobs = o.include_logprobs != 0
         e.chunkingStrategy = optionalString(o.chunking_strategy)
         e.stream = o.stream != 0
+        e.knownSpeakers = try knownSpeakers(o.known_speakers, count: o.known_speaker_count)
+        e.languages = try stringArray(o.languages, count: o.language_count, name: "options->languages")
+        e.keywords = try stringArray(o.keywords, count: o.keyword_count, name: "options->keywords")
         return e
     }
 }
@@ -95,35 +102,47 @@ func readerInput(filename: String, fn: azaudio_read_fn?, user: UnsafeMutableRawP
 func runAudioToText(
     _ task: AudioTextTask, _ function: String, client: OpaquePointer?, out: UnsafeMutablePointer<OpaquePointer?>?,
     input: () throws(AzError) -> AudioInput,
-    options: () throws(AzError) -> (AudioTextOptions, CallSettings, azaudio_text_fn?, UnsafeMutableRawPointer?)
+    options: () throws(AzError) -> AudioTextCall
 ) -> azaudio_result {
     withClient(client, function) { (handle: ClientHandle) throws(AzError) in
         guard let out else { throw .invalidArgument("out_transcript is NULL") }
-        let (engineOptions, settings, onDelta, deltaUser) = try options()
+        let call = try options()
         let transcript = try handle.client.audioToText(
-            task, input: try input(), options: engineOptions, settings: settings,
-            onDelta: { (delta: String) throws(AzError) in try deliverText(onDelta, deltaUser, delta) })
+            task, input: try input(), options: call.options, settings: call.settings,
+            onDelta: { (delta: String) throws(AzError) in try deliverText(call.onDelta, call.deltaUser, delta) },
+            onSegment: { (segment: TranscriptSegment) throws(AzError) in
+                try deliverSegment(call.onSegment, call.segmentUser, segment)
+            })
         out.pointee = TranscriptHandle(transcript).retainedPointer()
     }
 }
 
-func transcriptionOptions(_ p: UnsafePointer<azaudio_transcription_options>?) throws(AzError)
-    -> (AudioTextOptions, CallSettings, azaudio_text_fn?, UnsafeMutableRawPointer?)
-{
-    let o = try readCallerOptions(p, defaults: TranscriptionOptions.defaults, name: "azaudio_transcription_options")
-    return (try TranscriptionOptions.engine(o),
-        try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
-            progress: o.on_progress, progressUserData: o.progress_user_data),
-        o.on_delta, o.delta_user_data)
+/// What a transcribe export needs from the caller's options: the engine's options, the call settings and the
+/// callbacks with their user data.
+struct AudioTextCall {
+    var options: AudioTextOptions
+    var settings: CallSettings
+    var onDelta: azaudio_text_fn? = nil
+    var deltaUser: UnsafeMutableRawPointer? = nil
+    var onSegment: azaudio_segment_fn? = nil
+    var segmentUser: UnsafeMutableRawPointer? = nil
 }
 
-func translationOptions(_ p: UnsafePointer<azaudio_translation_options>?) throws(AzError)
-    -> (AudioTextOptions, CallSettings, azaudio_text_fn?, UnsafeMutableRawPointer?)
-{
+func transcriptionOptions(_ p: UnsafePointer<azaudio_transcription_options>?) throws(AzError) -> AudioTextCall {
+    let o = try readCallerOptions(p, defaults: TranscriptionOptions.defaults, name: "azaudio_transcription_options")
+    return AudioTextCall(
+        options: try TranscriptionOptions.engine(o),
+        settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+            progress: o.on_progress, progressUserData: o.progress_user_data),
+        onDelta: o.on_delta, deltaUser: o.delta_user_data, onSegment: o.on_segment, segmentUser: o.segment_user_data)
+}
+
+func translationOptions(_ p: UnsafePointer<azaudio_translation_options>?) throws(AzError) -> AudioTextCall {
     let o = try readCallerOptions(p, defaults: TranslationOptions.defaults, name: "azaudio_translation_options")
-    return (try TranslationOptions.engine(o),
-        try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
-            progress: o.on_progress, progressUserData: o.progress_user_data), nil, nil)
+    return AudioTextCall(
+        options: try TranslationOptions.engine(o),
+        settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+            progress: o.on_progress, progressUserData: o.progress_user_data))
 }
 
 func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafePointer<CChar>?) throws(AzError)

@@ -394,6 +394,73 @@ static void audio_in_memory_is_transcribed_with_streamed_deltas() {
     CHECK(t.usage().type == "tokens");
 }
 
+/* A WAV (24 kHz mono pcm16) of the parts a second apart. */
+static std::vector<std::uint8_t> dialogue_wav(const std::vector<std::vector<std::uint8_t>> &parts) {
+    std::vector<std::uint8_t> pcm;
+    for (std::size_t i = 0; i < parts.size(); i++) {
+        if (i) pcm.insert(pcm.end(), 48000, 0);
+        pcm.insert(pcm.end(), parts[i].begin(), parts[i].end());
+    }
+    std::vector<std::uint8_t> wav(AZAUDIO_WAV_HEADER_SIZE);
+    azaudio_wav_info info;
+    azaudio_wav_info_init(&info);
+    azaudio_wav_header(&info, static_cast<std::uint32_t>(pcm.size()), wav.data(), wav.size());
+    wav.insert(wav.end(), pcm.begin(), pcm.end());
+    return wav;
+}
+
+static void two_voices_are_diarized_and_known_speakers_are_named() {
+    azaudio::Client c = emulator_client();
+    azaudio::speech_options pcm = tts("tts");
+    pcm.response_format = "pcm";
+    pcm.voice = "onyx";
+    std::vector<std::uint8_t> low = c.speak("hello there how are you today", pcm);
+    std::vector<std::uint8_t> low2 = c.speak("good to hear that", pcm);
+    std::vector<std::uint8_t> low_clip = c.speak("this is the customer calling about my order", pcm);
+    pcm.voice = "shimmer";
+    std::vector<std::uint8_t> high = c.speak("i am fine thank you", pcm);
+    std::vector<std::uint8_t> talk = dialogue_wav({low, high, low2});
+    azaudio::transcription_options o;
+    o.deployment = "gpt-4o-transcribe-diarize";
+    o.response_format = "diarized_json";
+    o.stream = true;
+    std::string streamed;
+    o.on_segment = [&](const azaudio::transcript_segment &s) { streamed += s.speaker; };
+    azaudio::Transcript t = c.transcribe(talk, "talk.wav", o);
+    CHECK(streamed == "ABA");
+    std::vector<azaudio::Transcript::segment> segments = t.segments();
+    CHECK(segments.size() == 3 && segments[1].speaker == "B" && segments[1].id == "seg_002");
+    o.stream = false;
+    o.on_segment = nullptr;
+    o.known_speakers = {azaudio::known_speaker{"customer", "", dialogue_wav({low_clip}), "customer.wav"}};
+    segments = c.transcribe(talk, "talk.wav", o).segments();
+    CHECK(segments.size() == 3 && segments[0].speaker == "customer" && segments[2].speaker == "customer");
+    CHECK(segments.size() == 3 && segments[1].speaker == "A");
+    o.prompt = "a prompt";
+    CHECK_THROWS(c.transcribe(talk, "talk.wav", o), azaudio::error, e, CHECK(contains(e.what(), "prompt")));
+}
+
+static void a_webhook_is_verified_and_a_forged_one_throws_auth_error() {
+    const std::string body = "{\"test\": 2432232314}";
+    const char *secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    const char *sig = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
+    azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body, 1614265330);
+    CHECK_THROWS(azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body + " ",
+                                         1614265330),
+                 azaudio::auth_error, e, CHECK(contains(e.what(), "does not match")));
+    CHECK_THROWS(azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body,
+                                         1614265330 + 301),
+                 azaudio::auth_error, e, CHECK(contains(e.what(), "old")));
+    const std::string event = "{\"type\":\"realtime.call.incoming\",\"id\":\"evt_1\",\"data\":{\"call_id\":"
+                              "\"rtc_1\",\"sip_headers\":[{\"name\":\"From\",\"value\":\"<sip:a@b>\"}]}}";
+    azaudio::IncomingCall call = azaudio::IncomingCall::parse(event);
+    CHECK(call.id() == "rtc_1" && call.sip_header("from") == std::optional<std::string>("<sip:a@b>"));
+    CHECK(call.sip_headers().size() == 1);
+    azaudio::Client c = emulator_client();
+    CHECK_THROWS(c.hangup_call("rtc_not_ringing"), azaudio::not_found_error, e, (void)e);
+    CHECK_THROWS(c.refer_call("rtc_1", "mailto:x"), azaudio::invalid_argument_error, e, (void)e);
+}
+
 static void audio_from_a_read_callback_is_translated() {
     azaudio::Client c = emulator_client();
     std::vector<std::uint8_t> audio = read_bytes(speech_wav);
@@ -887,6 +954,8 @@ int main() {
         RUN(a_file_is_transcribed);
         RUN(audio_in_memory_is_transcribed_with_streamed_deltas);
         RUN(audio_from_a_read_callback_is_translated);
+        RUN(two_voices_are_diarized_and_known_speakers_are_named);
+        RUN(a_webhook_is_verified_and_a_forged_one_throws_auth_error);
         RUN(speech_streams_in_chunks_to_the_callback);
         RUN(local_checks_and_service_errors_become_typed_exceptions);
         RUN(a_token_provider_authenticates_and_its_exception_reaches_the_caller);

@@ -29,10 +29,17 @@ V1_VERSIONS = frozenset({"preview", "latest"})
 MINIMUM_BY_FAMILY = {
     "whisper": "2023-09-01-preview",
     "gpt-4o-transcribe": "2025-03-01-preview",
+    # Which dated version first served these is not documented: the emulator takes them where it takes
+    # gpt-4o-transcribe (the v1 URLs are what Azure's 2026 docs show).
+    "gpt-4o-transcribe-diarize": "2025-03-01-preview",
+    "gpt-transcribe": "2025-03-01-preview",
     "tts": "2024-02-15-preview",
     "gpt-4o-mini-tts": "2025-03-01-preview",
     "audio-chat": "2025-01-01-preview",
     "realtime": "2024-10-01-preview",
+    # Transcription and translation sessions exist only on the GA (v1) realtime URLs.
+    "realtime-transcribe": "2026-01-01-preview",
+    "realtime-translate": "2026-01-01-preview",
 }
 
 

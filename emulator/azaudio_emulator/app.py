@@ -26,6 +26,8 @@ from .handlers.chat import AUDIO_STORE, AudioStore, chat_completions
 from .handlers.speech import speech
 from .headers import RATE_COUNTER, RateCounter, add_azure_headers, request_id
 from .realtime import add_realtime_routes
+from .realtime.translation_session import add_translation_route
+from .sip_calls import add_call_routes
 from .streaming import FAULTS_APPLIED, ConnectionCut, cut, note_fault
 
 log = logging.getLogger("azaudio_emulator")
@@ -150,5 +152,7 @@ def create_app(ctx: EmulatorContext) -> web.Application:
         app.router.add_post(f"/openai/v1/{operation}", handler)
     add_control_routes(app)
     add_realtime_routes(app, ctx)
+    add_call_routes(app)
+    add_translation_route(app)
     app.router.add_route("*", "/openai/{tail:.*}", _not_found)
     return app

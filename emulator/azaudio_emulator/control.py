@@ -6,6 +6,8 @@
     DELETE /_emulator/faults     clear the queue
     GET    /_emulator/requests   what was received (?path=<substring> filters)
     DELETE /_emulator/requests   clear the log
+    POST   /_emulator/calls      ring a SIP call: a signed webhook to a loopback URL (see sip_calls)
+    GET    /_emulator/calls/ID   a call's state and the actions taken on it
 """
 
 from __future__ import annotations

@@ -22,8 +22,11 @@ class ModelInfo:
     """One model of the catalogue.
 
     ``family`` groups models that follow the same request rules:
-    ``whisper``, ``gpt-4o-transcribe``, ``tts``, ``gpt-4o-mini-tts``,
-    ``audio-chat`` and ``realtime``.
+    ``whisper``, ``gpt-4o-transcribe``, ``gpt-4o-transcribe-diarize``,
+    ``gpt-transcribe``, ``tts``, ``gpt-4o-mini-tts``, ``audio-chat``,
+    ``realtime`` (conversation sessions), ``realtime-transcribe``
+    (transcription-only sessions) and ``realtime-translate`` (translation
+    sessions).
     """
 
     name: str
@@ -41,14 +44,24 @@ MODELS: dict[str, ModelInfo] = {
         _model("whisper", "whisper", TRANSCRIPTION, TRANSLATION),
         _model("gpt-4o-transcribe", "gpt-4o-transcribe", TRANSCRIPTION),
         _model("gpt-4o-mini-transcribe", "gpt-4o-transcribe", TRANSCRIPTION),
+        _model("gpt-4o-transcribe-diarize", "gpt-4o-transcribe-diarize", TRANSCRIPTION),
+        _model("gpt-transcribe", "gpt-transcribe", TRANSCRIPTION),
         _model("tts", "tts", SPEECH),
         _model("tts-hd", "tts", SPEECH),
         _model("gpt-4o-mini-tts", "gpt-4o-mini-tts", SPEECH),
         _model("gpt-4o-audio-preview", "audio-chat", CHAT),
         _model("gpt-4o-mini-audio-preview", "audio-chat", CHAT),
+        _model("gpt-audio", "audio-chat", CHAT),
+        _model("gpt-audio-mini", "audio-chat", CHAT),
         _model("gpt-4o-realtime-preview", "realtime", REALTIME),
         _model("gpt-4o-mini-realtime-preview", "realtime", REALTIME),
         _model("gpt-realtime", "realtime", REALTIME),
+        _model("gpt-realtime-mini", "realtime", REALTIME),
+        _model("gpt-realtime-1.5", "realtime", REALTIME),
+        _model("gpt-realtime-2", "realtime", REALTIME),
+        _model("gpt-realtime-whisper", "realtime-transcribe", REALTIME),
+        _model("gpt-live-transcribe", "realtime-transcribe", REALTIME),
+        _model("gpt-realtime-translate", "realtime-translate", REALTIME),
     )
 }
 

@@ -15,16 +15,16 @@ from pathlib import Path
 import pytest
 
 from azaudio_emulator.audio import INPUT_EXTENSIONS, SPEECH_FORMATS
-from azaudio_emulator.validation import chat, speech, transcription
+from azaudio_emulator.validation import chat, diarization, speech, transcription
 from conftest import deployment_url
 
 SPECS = Path(os.environ.get("AZAUDIO_SPECS_DIR", Path(__file__).resolve().parents[3] / "shared" / "specs"))
 
 pytestmark = pytest.mark.skipif(not (SPECS / "openai-openapi.yaml").exists(), reason=f"no specs in {SPECS}")
 
-#: Transcription fields the spec has for models the emulator does not serve
-#: (gpt-transcribe, gpt-4o-transcribe-diarize).
-UNSERVED_TRANSCRIPTION_FIELDS = {"languages", "keywords", "known_speaker_names", "known_speaker_references"}
+#: Transcription fields the spec has that the emulator does not serve (none since gpt-transcribe and
+#: gpt-4o-transcribe-diarize are served).
+UNSERVED_TRANSCRIPTION_FIELDS: set[str] = set()
 
 
 def _load_yaml(name):
@@ -84,9 +84,10 @@ def test_transcription_fields_match_the_spec(openai_schemas, azure_preview_schem
 
 def test_transcription_enums_match_the_spec(openai_schemas, azure_preview_schemas, azure_ga_schemas):
     props = openai_schemas["CreateTranscriptionRequest"]["properties"]
-    assert set(transcription.RESPONSE_FORMATS) == set(openai_schemas["AudioResponseFormat"]["enum"]) - {"diarized_json"}
-    assert set(transcription.RESPONSE_FORMATS) == set(azure_preview_schemas["audioResponseFormat"]["enum"])
-    assert set(transcription.RESPONSE_FORMATS) == set(azure_ga_schemas["audioResponseFormat"]["enum"])
+    assert set(transcription.RESPONSE_FORMATS) == set(openai_schemas["AudioResponseFormat"]["enum"])
+    # The Azure specs (2024-10-21, 2025-04-01-preview) predate diarized_json; translation never answers it.
+    assert set(transcription.TRANSLATION_RESPONSE_FORMATS) == set(azure_preview_schemas["audioResponseFormat"]["enum"])
+    assert set(transcription.TRANSLATION_RESPONSE_FORMATS) == set(azure_ga_schemas["audioResponseFormat"]["enum"])
     assert set(transcription.GRANULARITIES) == set(props["timestamp_granularities"]["items"]["enum"])
     assert openai_schemas["TranscriptionInclude"]["enum"] == ["logprobs"]
     assert set(transcription.VAD_FIELDS) == set(openai_schemas["VadConfig"]["properties"])
@@ -105,6 +106,38 @@ def test_segment_and_word_objects_have_the_spec_keys(openai_schemas, client, spe
     assert set(body["segments"][0]) == set(openai_schemas["TranscriptionSegment"]["required"])
     assert set(body["words"][0]) == set(openai_schemas["TranscriptionWord"]["required"])
     assert set(openai_schemas["CreateTranscriptionResponseVerboseJson"]["required"]) <= set(body)
+
+
+def test_known_speaker_limits_match_the_spec(openai_schemas):
+    props = openai_schemas["CreateTranscriptionRequest"]["properties"]
+    assert props["known_speaker_names"]["maxItems"] == diarization.MAX_SPEAKERS
+    assert props["known_speaker_references"]["maxItems"] == diarization.MAX_SPEAKERS
+    assert "between 2 and 10 seconds" in props["known_speaker_references"]["description"]
+    assert (diarization.MIN_CLIP_SECONDS, diarization.MAX_CLIP_SECONDS) == (2, 10)
+    assert re.search(r"supported formats\s+are `json`, `text`, and `diarized_json`",
+                     openai_schemas["AudioResponseFormat"]["description"])
+    assert set(diarization.DIARIZE_FORMATS) == {"json", "text", "diarized_json"}
+
+
+def test_diarized_segments_have_the_spec_keys(openai_schemas, client, speech_wav):
+    body = client.post(deployment_url("gpt-4o-transcribe-diarize", "audio/transcriptions"),
+                       files={"file": ("a.wav", speech_wav, "audio/wav")},
+                       data={"response_format": "diarized_json"}).json()
+    assert set(openai_schemas["CreateTranscriptionResponseDiarizedJson"]["required"]) <= set(body)
+    assert set(body["segments"][0]) == set(openai_schemas["TranscriptionDiarizedSegment"]["required"])
+    assert set(body["segments"][0]) == set(openai_schemas["TranscriptTextSegmentEvent"]["required"])
+
+
+def test_call_request_bodies_match_the_spec(openai_schemas):
+    refer = openai_schemas["RealtimeCallReferRequest"]
+    reject = openai_schemas["RealtimeCallRejectRequest"]
+    assert (set(refer["properties"]), refer["required"], refer["additionalProperties"]) == ({"target_uri"},
+                                                                                           ["target_uri"], False)
+    assert (set(reject["properties"]), reject["additionalProperties"]) == ({"status_code"}, False)
+    assert "603" in reject["properties"]["status_code"]["description"]
+    incoming = openai_schemas["WebhookRealtimeCallIncoming"]
+    assert set(incoming["required"]) == {"created_at", "id", "data", "type"}
+    assert set(incoming["properties"]["data"]["required"]) == {"call_id", "sip_headers"}
 
 
 def test_chat_fields_cover_both_specs(openai_schemas, azure_preview_schemas):

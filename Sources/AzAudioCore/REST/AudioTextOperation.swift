@@ -2,10 +2,12 @@
 extension ServiceClient {
     /// Transcribes or translates `input`. With `options.stream`, `onDelta` receives each text delta as it arrives
     /// and the result still holds the final text. A stream that ends before `transcript.text.done` fails with
-    /// `.network`: nothing incomplete is returned as a success.
+    /// `.network`: nothing incomplete is returned as a success. A streamed diarized transcription hands each
+    /// completed segment (with its speaker) to `onSegment`; the result holds them all in order.
     public func audioToText(
         _ task: AudioTextTask, input: AudioInput, options: AudioTextOptions, settings: CallSettings = CallSettings(),
-        onDelta: ((String) throws(AzError) -> Void)? = nil
+        onDelta: ((String) throws(AzError) -> Void)? = nil,
+        onSegment: ((TranscriptSegment) throws(AzError) -> Void)? = nil
     ) throws(AzError) -> Transcript {
         let prepared = try AudioTextRequest.prepare(task, input: input, options: options, family: configuration.family)
         var headers = [("Content-Type", prepared.body.contentType)]
@@ -17,6 +19,7 @@ extension ServiceClient {
 
         var deltas = ""
         var done: Transcript? = nil
+        var segments: [TranscriptSegment] = []
         let reader = ResponseBody()
         let handler = reader.handler { (event: SSEEvent) throws(AzError) in
             if event.isDoneSentinel { return }
@@ -27,6 +30,13 @@ extension ServiceClient {
                 let delta = json["delta"]?.stringValue ?? ""
                 deltas += delta
                 if !delta.isEmpty { try onDelta?(delta) }
+            case "transcript.text.segment":
+                guard let segment = TranscriptSegment.parse(json, index: segments.count) else {
+                    throw AzError(.protocolViolation, "a transcript.text.segment event has no numeric start and end",
+                        requestID: requestID)
+                }
+                segments.append(segment)
+                try onSegment?(segment)
             case "transcript.text.done":
                 var t = Transcript(format: prepared.format)
                 t.rawBody = Array(event.data.utf8)
@@ -45,6 +55,7 @@ extension ServiceClient {
                     httpStatus: head.status, requestID: head.headers.requestID)
             }
             transcript = finished
+            if transcript.segments.isEmpty { transcript.segments = segments }
         } else {
             transcript = try TranscriptParser.parse(reader.collected, format: prepared.format)
         }

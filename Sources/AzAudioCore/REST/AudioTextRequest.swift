@@ -33,6 +33,11 @@ public struct AudioTextOptions: Sendable {
     /// "auto" or a JSON object such as {"type":"server_vad","threshold":0.5}.
     public var chunkingStrategy: String? = nil
     public var stream = false
+    /// Up to 4 speakers the diarizing model labels by name (gpt-4o-transcribe-diarize).
+    public var knownSpeakers: [KnownSpeaker] = []
+    /// Candidate languages (ISO-639-1) and words or phrases to guide recognition (gpt-transcribe).
+    public var languages: [String] = []
+    public var keywords: [String] = []
 
     public init(deployment: String) { self.deployment = deployment }
 }
@@ -93,6 +98,12 @@ public enum AudioTextRequest {
         if o.segmentTimestamps { form.addField("timestamp_granularities[]", "segment") }
         if o.includeLogprobs { form.addField("include[]", "logprobs") }
         if let chunking = o.chunkingStrategy, !chunking.isEmpty { form.addField("chunking_strategy", chunking) }
+        for language in o.languages { form.addField("languages[]", language) }
+        for keyword in o.keywords { form.addField("keywords[]", keyword) }
+        for (index, speaker) in o.knownSpeakers.enumerated() {
+            form.addField("known_speaker_names[]", speaker.name)
+            form.addField("known_speaker_references[]", try speaker.dataURL(index: index))
+        }
         if o.stream { form.addField("stream", "true") }
         form.addFile("file", filename: filename, contentType: contentType, content: content)
         let body = form.build(limit: maxBodyBytes)
@@ -118,6 +129,7 @@ public enum AudioTextRequest {
             if o.includeLogprobs { throw .invalidArgument("translation does not take include logprobs") }
             if o.chunkingStrategy != nil { throw .invalidArgument("translation does not take a chunking strategy") }
             if o.stream { throw .invalidArgument("translation does not stream") }
+            if format == .diarizedJSON { throw .invalidArgument("translation does not answer diarized_json") }
         }
         if (o.wordTimestamps || o.segmentTimestamps) && format != .verboseJSON {
             throw .invalidArgument(
@@ -126,15 +138,53 @@ public enum AudioTextRequest {
         if o.includeLogprobs && format != .json {
             throw .invalidArgument("include logprobs needs response_format json (it is \(format.rawValue))")
         }
-        if o.stream && !(format == .json || format == .text) {
-            throw .invalidArgument("streaming needs response_format json or text (it is \(format.rawValue))")
+        if o.stream && !(format == .json || format == .text || format == .diarizedJSON) {
+            throw .invalidArgument(
+                "streaming needs response_format json, text or diarized_json (it is \(format.rawValue))")
         }
+        try checkLists(task, o, format: format)
         if let chunking = o.chunkingStrategy, !chunking.isEmpty, chunking != "auto" {
             guard let json = try? JSONParser.parse(chunking), json["type"]?.stringValue == "server_vad" else {
                 throw .invalidArgument(
                     "chunking_strategy must be \"auto\" or a JSON object such as {\"type\":\"server_vad\"}")
             }
         }
+    }
+
+    /// Known speakers, languages and keywords: counts, names and emptiness (clips are checked when encoded).
+    private static func checkLists(_ task: AudioTextTask, _ o: AudioTextOptions, format: TranscriptFormat)
+        throws(AzError)
+    {
+        if task == .translation && !(o.knownSpeakers.isEmpty && o.languages.isEmpty && o.keywords.isEmpty) {
+            throw .invalidArgument("translation takes no known speakers, languages or keywords")
+        }
+        if o.knownSpeakers.count > KnownSpeaker.maxSpeakers {
+            throw .invalidArgument(
+                "\(o.knownSpeakers.count) known speakers given; the service takes at most \(KnownSpeaker.maxSpeakers)")
+        }
+        if !o.knownSpeakers.isEmpty && format != .diarizedJSON {
+            throw .invalidArgument(
+                "known speakers need response_format diarized_json (it is \(format.rawValue)): "
+                    + "only it labels segments with speakers")
+        }
+        var seen = Set<String>()
+        for (index, speaker) in o.knownSpeakers.enumerated() {
+            guard !speaker.name.isEmpty else { throw .invalidArgument("known speaker \(index + 1) has an empty name") }
+            guard seen.insert(speaker.name).inserted else {
+                throw .invalidArgument("the known speaker name '\(speaker.name.prefix(40))' is given twice")
+            }
+        }
+        if o.language != nil && !o.languages.isEmpty {
+            throw .invalidArgument("give either language or languages, not both")
+        }
+        for language in o.languages where !isLanguageCode(language) {
+            throw .invalidArgument("languages entry '\(language.prefix(20))' is not an ISO-639-1 code such as \"en\"")
+        }
+        for keyword in o.keywords where keyword.isEmpty { throw .invalidArgument("a keyword is empty") }
+    }
+
+    static func isLanguageCode(_ s: String) -> Bool {
+        s.utf8.count == 2 && s.utf8.allSatisfy { $0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z") }
     }
 
     private static func checkModel(
@@ -147,8 +197,35 @@ public enum AudioTextRequest {
                     + (task == .translation ? ": only whisper translates" : "")
                     + "; if the deployment serves another model, name it in options.model")
         }
+        if format == .diarizedJSON && model.family != .diarize {
+            throw AzError(.unsupported, "\(model.origin) does not answer diarized_json "
+                + "(only gpt-4o-transcribe-diarize labels speakers)")
+        }
+        if !o.knownSpeakers.isEmpty && model.family != .diarize {
+            throw AzError(.unsupported, "\(model.origin) does not take known speakers "
+                + "(only gpt-4o-transcribe-diarize does)")
+        }
+        if (!o.languages.isEmpty || !o.keywords.isEmpty) && model.family != .gptTranscribe {
+            throw AzError(.unsupported, "\(model.origin) does not take languages or keywords "
+                + "(only gpt-transcribe does)")
+        }
         switch model.family {
-        case .gpt4oTranscribe:
+        case .diarize:
+            if o.wordTimestamps || o.segmentTimestamps {
+                throw AzError(.unsupported, "\(model.origin) does not take timestamp granularities: "
+                    + "diarized_json segments carry start and end")
+            }
+            if ![.json, .text, .diarizedJSON].contains(format) {
+                throw AzError(.unsupported, "\(model.origin) answers json, text or diarized_json, not \(format.rawValue)"
+                    + (format == .verboseJSON ? ": use diarized_json for segments with timestamps and speakers" : ""))
+            }
+            if let prompt = o.prompt, !prompt.isEmpty {
+                throw AzError(.unsupported, "\(model.origin) does not take a prompt")
+            }
+            if o.includeLogprobs {
+                throw AzError(.unsupported, "\(model.origin) does not support include logprobs")
+            }
+        case .gpt4oTranscribe, .gptTranscribe:
             if format != .json && format != .text {
                 throw AzError(.unsupported,
                     "\(model.origin) supports response_format json and text only, not \(format.rawValue)")

@@ -6,12 +6,20 @@
 public enum ModelFamily: String, Sendable, Equatable {
     case whisper
     case gpt4oTranscribe = "gpt-4o-transcribe"
+    /// gpt-4o-transcribe-diarize: speaker labels (diarized_json), known speakers; no prompt, logprobs or timestamps.
+    case diarize = "gpt-4o-transcribe-diarize"
+    /// gpt-transcribe: json and text, plus candidate `languages` and `keywords`.
+    case gptTranscribe = "gpt-transcribe"
     case tts
     case gpt4oMiniTTS = "gpt-4o-mini-tts"
     case audioChat = "audio-chat"
     case realtime
+    /// Transcription-only realtime models (gpt-realtime-whisper, gpt-live-transcribe): no REST, no conversation.
+    case realtimeTranscribe = "realtime-transcribe"
+    /// gpt-realtime-translate: realtime translation sessions only.
+    case realtimeTranslate = "realtime-translate"
 
-    public var canTranscribe: Bool { self == .whisper || self == .gpt4oTranscribe }
+    public var canTranscribe: Bool { [.whisper, .gpt4oTranscribe, .diarize, .gptTranscribe].contains(self) }
     public var canTranslate: Bool { self == .whisper }
     public var canSpeak: Bool { self == .tts || self == .gpt4oMiniTTS }
     public var canChatWithAudio: Bool { self == .audioChat }
@@ -28,9 +36,19 @@ public struct KnownModel: Sendable, Equatable {
 public enum ModelCatalog {
     static let families: [String: ModelFamily] = [
         "whisper": .whisper, "gpt-4o-transcribe": .gpt4oTranscribe, "gpt-4o-mini-transcribe": .gpt4oTranscribe,
+        "gpt-4o-transcribe-diarize": .diarize, "gpt-transcribe": .gptTranscribe,
         "tts": .tts, "tts-hd": .tts, "gpt-4o-mini-tts": .gpt4oMiniTTS,
         "gpt-4o-audio-preview": .audioChat, "gpt-4o-mini-audio-preview": .audioChat,
+        "gpt-audio": .audioChat, "gpt-audio-mini": .audioChat,
         "gpt-4o-realtime-preview": .realtime, "gpt-4o-mini-realtime-preview": .realtime, "gpt-realtime": .realtime,
+        "gpt-realtime-mini": .realtime, "gpt-realtime-1.5": .realtime, "gpt-realtime-2": .realtime,
+        "gpt-realtime-whisper": .realtimeTranscribe, "gpt-live-transcribe": .realtimeTranscribe,
+        "gpt-realtime-translate": .realtimeTranslate,
+    ]
+    /// The service's built-in voices (realtime and speech); a custom voice is given by its id instead.
+    public static let voices = [
+        "alloy", "ash", "ballad", "cedar", "coral", "echo", "fable", "marin", "nova", "onyx", "sage", "shimmer",
+        "verse",
     ]
     static let aliases = ["whisper-1": "whisper", "tts-1": "tts", "tts-1-hd": "tts-hd"]
 

@@ -2,9 +2,11 @@
 public enum TranscriptFormat: String, Sendable, CaseIterable {
     case json, text, srt, vtt
     case verboseJSON = "verbose_json"
+    /// Segments labelled with their speaker (gpt-4o-transcribe-diarize).
+    case diarizedJSON = "diarized_json"
 
     /// True for the formats answered with a JSON body.
-    public var isJSON: Bool { self == .json || self == .verboseJSON }
+    public var isJSON: Bool { self == .json || self == .verboseJSON || self == .diarizedJSON }
 
     public static func parse(_ text: String?) throws(AzError) -> TranscriptFormat {
         guard let text, !text.isEmpty else { return .json }
@@ -16,14 +18,38 @@ public enum TranscriptFormat: String, Sendable, CaseIterable {
     }
 }
 
-/// One segment of a `verbose_json` transcript.
+/// One segment of a `verbose_json` or `diarized_json` transcript, or of a streamed `transcript.text.segment`.
 public struct TranscriptSegment: Sendable, Equatable {
     public var id: Int
     public var start: Double
     public var end: Double
     public var text: String
-    public var avgLogprob: Double?
-    public var noSpeechProb: Double?
+    public var avgLogprob: Double? = nil
+    public var noSpeechProb: Double? = nil
+    /// The speaker label (diarized_json): a known speaker's name or "A", "B", ...; nil when the format has none.
+    public var speaker: String? = nil
+    /// The segment's id as the service gave it ("seg_001" in diarized_json, "3" for verbose_json's number).
+    public var segmentID: String = ""
+
+    public init(id: Int, start: Double, end: Double, text: String) {
+        self.id = id
+        self.start = start
+        self.end = end
+        self.text = text
+        self.segmentID = String(id)
+    }
+
+    /// Reads a segment object; nil without numeric start and end. `index` is used when `id` is not a number.
+    public static func parse(_ s: JSONValue, index: Int) -> TranscriptSegment? {
+        guard let start = s["start"]?.doubleValue, let end = s["end"]?.doubleValue else { return nil }
+        var segment = TranscriptSegment(
+            id: s["id"]?.intValue ?? index, start: start, end: end, text: s["text"]?.stringValue ?? "")
+        segment.avgLogprob = s["avg_logprob"]?.doubleValue
+        segment.noSpeechProb = s["no_speech_prob"]?.doubleValue
+        segment.speaker = s["speaker"]?.stringValue
+        if let id = s["id"]?.stringValue { segment.segmentID = id }
+        return segment
+    }
 }
 
 /// One word of a `verbose_json` transcript with word timestamps.
@@ -86,10 +112,7 @@ public enum TranscriptParser {
         transcript.usage = Usage(json: json["usage"])
         transcript.logprobCount = json["logprobs"]?.arrayValue?.count ?? 0
         transcript.segments = (json["segments"]?.arrayValue ?? []).enumerated().compactMap { index, s in
-            guard let start = s["start"]?.doubleValue, let end = s["end"]?.doubleValue else { return nil }
-            return TranscriptSegment(
-                id: s["id"]?.intValue ?? index, start: start, end: end, text: s["text"]?.stringValue ?? "",
-                avgLogprob: s["avg_logprob"]?.doubleValue, noSpeechProb: s["no_speech_prob"]?.doubleValue)
+            TranscriptSegment.parse(s, index: index)
         }
         transcript.words = (json["words"]?.arrayValue ?? []).compactMap { w in
             guard let start = w["start"]?.doubleValue, let end = w["end"]?.doubleValue else { return nil }

@@ -78,11 +78,15 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
                     refresh = true
                     continue
                 }
-                throw error
+                throw options.protocolKind.suggestingGA(error)
             }
         }
         configuration.logger.log(.info, "realtime: connected to \(url.redactedDescription), waiting for the session")
-        try session.link.waitUntilReady(deadline: deadline, connectTimeoutMs: options.connectTimeoutMs)
+        do throws(AzError) {
+            try session.link.waitUntilReady(deadline: deadline, connectTimeoutMs: options.connectTimeoutMs)
+        } catch {
+            throw options.protocolKind.suggestingGA(error)
+        }
         if session.sender.coalesces {
             // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
             session.tickLoop.withLock { $0 = loop }

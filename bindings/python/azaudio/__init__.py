@@ -52,6 +52,7 @@ from .errors import (
 )
 from .realtime import EventType, RealtimeEvent, RealtimeSession
 from .results import ChatReply, Segment, Transcription, Usage, Word
+from .sip import IncomingCall, verify_webhook
 
 __version__ = "0.1.0"
 
@@ -76,11 +77,14 @@ def library_path() -> str:
 
 def has_feature(name: str) -> bool:
     """Whether the loaded library has a part of the C API: "rest" (transcription, translation, speech, chat),
-    "realtime", or "audio" (the audio kit)."""
+    "realtime", "audio" (the audio kit), "diarization" (speaker-labelled segments) or "sip_calls" (webhook
+    verification and the calls endpoints)."""
     probes = {
         "rest": "azaudio_transcribe_file",
         "realtime": "azaudio_realtime_connect",
         "audio": "azaudio_g711_ulaw_encode",
+        "diarization": "azaudio_transcript_segment_info",
+        "sip_calls": "azaudio_call_accept",
     }
     probe = probes.get(name)
     if probe is None:
@@ -96,6 +100,8 @@ __all__ = [
     "Transcription",
     "TranscriptionStream",
     "Segment",
+    "IncomingCall",
+    "verify_webhook",
     "Word",
     "Usage",
     "RealtimeSession",

@@ -218,6 +218,30 @@ class azaudio_usage(_Sized):
     ]
 
 
+class azaudio_known_speaker(Structure):
+    _fields_ = [
+        ("name", c_char_p),
+        ("path", c_char_p),
+        ("data", POINTER(c_uint8)),
+        ("size", c_size_t),
+        ("filename", c_char_p),
+    ]
+
+
+class azaudio_segment(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("id", c_char_p),
+        ("speaker", c_char_p),
+        ("start", c_double),
+        ("end", c_double),
+        ("text", c_char_p),
+    ]
+
+
+azaudio_segment_fn = CFUNCTYPE(c_int32, POINTER(azaudio_segment), c_void_p)
+
+
 class azaudio_transcription_options(_Sized):
     _fields_ = [
         ("struct_size", c_uint32),
@@ -238,6 +262,27 @@ class azaudio_transcription_options(_Sized):
         ("max_retries", c_int32),
         ("on_progress", azaudio_progress_fn),
         ("progress_user_data", c_void_p),
+        ("known_speakers", POINTER(azaudio_known_speaker)),
+        ("known_speaker_count", c_size_t),
+        ("on_segment", azaudio_segment_fn),
+        ("segment_user_data", c_void_p),
+        ("languages", POINTER(c_char_p)),
+        ("language_count", c_size_t),
+        ("keywords", POINTER(c_char_p)),
+        ("keyword_count", c_size_t),
+    ]
+
+
+class azaudio_call_accept_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("deployment", c_char_p),
+        ("instructions", c_char_p),
+        ("voice", c_char_p),
+        ("session_json", c_char_p),
+        ("cancel_token", c_void_p),
+        ("timeout_ms", c_int64),
+        ("max_retries", c_int32),
     ]
 
 
@@ -349,6 +394,9 @@ STRUCTS: dict[str, type[Structure]] = {
         azaudio_speech_options,
         azaudio_chat_options,
         azaudio_realtime_options,
+        azaudio_known_speaker,
+        azaudio_segment,
+        azaudio_call_accept_options,
     )
 }
 
@@ -361,6 +409,7 @@ CALLBACKS: dict[str, Any] = {
     "azaudio_read_fn": azaudio_read_fn,
     "azaudio_progress_fn": azaudio_progress_fn,
     "azaudio_realtime_event_fn": azaudio_realtime_event_fn,
+    "azaudio_segment_fn": azaudio_segment_fn,
 }
 
 # ---- function signatures ------------------------------------------------------------------------------------------
@@ -467,7 +516,23 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_transcript_duration": (c_double, (_HANDLE,)),
     "azaudio_transcript_segment_count": (c_size_t, (_HANDLE,)),
     "azaudio_transcript_segment": (_RESULT, (_HANDLE, c_size_t, _P_DOUBLE, _P_DOUBLE, _P_CHARP)),
+    "azaudio_transcript_segment_speaker": (c_char_p, (_HANDLE, c_size_t)),
+    "azaudio_transcript_segment_info": (_RESULT, (_HANDLE, c_size_t, POINTER(azaudio_segment))),
     "azaudio_transcript_word_count": (c_size_t, (_HANDLE,)),
+    # SIP calls answered by the service
+    "azaudio_webhook_verify": (
+        _RESULT, (c_char_p, c_char_p, c_char_p, c_char_p, c_void_p, c_size_t, c_int64, c_int64)),
+    "azaudio_incoming_call_parse": (_RESULT, (c_void_p, c_size_t, _OUT_HANDLE)),
+    "azaudio_incoming_call_id": (c_char_p, (_HANDLE,)),
+    "azaudio_incoming_call_sip_header_count": (c_size_t, (_HANDLE,)),
+    "azaudio_incoming_call_sip_header": (_RESULT, (_HANDLE, c_size_t, _P_CHARP, _P_CHARP)),
+    "azaudio_incoming_call_sip_header_value": (c_char_p, (_HANDLE, c_char_p)),
+    "azaudio_incoming_call_free": (None, (_HANDLE,)),
+    "azaudio_call_accept_options_init": (_RESULT, (POINTER(azaudio_call_accept_options),)),
+    "azaudio_call_accept": (_RESULT, (_HANDLE, c_char_p, POINTER(azaudio_call_accept_options))),
+    "azaudio_call_reject": (_RESULT, (_HANDLE, c_char_p, c_int32)),
+    "azaudio_call_refer": (_RESULT, (_HANDLE, c_char_p, c_char_p)),
+    "azaudio_call_hangup": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_transcript_word": (_RESULT, (_HANDLE, c_size_t, _P_DOUBLE, _P_DOUBLE, _P_CHARP)),
     "azaudio_transcript_logprob_count": (c_size_t, (_HANDLE,)),
     "azaudio_transcript_usage": (_RESULT, (_HANDLE, POINTER(azaudio_usage))),

@@ -183,6 +183,8 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
     deployment = settings.deployment_for(kind)
     filename = os.path.basename(args.file) if args.file != "-" else (args.filename or "audio.wav")
     with settings.client() as client, UploadProgress(_terminal(settings)) as progress:
+        if kind == "transcribe" and args.format == "diarized_json":
+            return _cmd_diarize(settings, args, client, deployment, filename, progress)
         if kind == "transcribe" and args.stream:
             stream = client.transcribe_stream(_audio_input(args.file), deployment=deployment, model=args.model,
                                               language=args.language, prompt=args.prompt,
@@ -206,6 +208,42 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
                                       prompt=args.prompt, response_format=args.format, filename=filename,
                                       progress=progress)
     _emit(settings, _transcription_json(result), result.text)
+    return EXIT_OK
+
+
+def _speakers(values: Sequence[str]) -> dict[str, str]:
+    """``--speaker NAME=CLIP`` values as a name -> clip path mapping."""
+    speakers: dict[str, str] = {}
+    for value in values:
+        name, sep, path = value.partition("=")
+        if not sep or not name or not path:
+            raise InvalidArgumentError(
+                _native.AZAUDIO_ERR_INVALID_ARGUMENT, f"--speaker {value!r} is not NAME=CLIP (e.g. agent=agent.wav)")
+        speakers[name] = path
+    return speakers
+
+
+def _segment_line(segment: Any) -> str:
+    """A readable diarized line: ``[  0.0 -   2.1] A: text``."""
+    return f"[{segment.start:6.1f} - {segment.end:6.1f}] {segment.speaker or '?'}: {segment.text.strip()}"
+
+
+def _cmd_diarize(settings: Settings, args: argparse.Namespace, client: Any, deployment: str, filename: str,
+                 progress: Any) -> int:
+    """``--format diarized_json``: speaker-labelled lines (as they complete with --stream), or the JSON."""
+    def show(segment: Any) -> None:
+        if not settings.json:
+            print(_segment_line(segment), flush=True)
+
+    result = client.transcribe(_audio_input(args.file), deployment=deployment, model=args.model, language=args.language,
+                               prompt=args.prompt, response_format="diarized_json", filename=filename,
+                               progress=progress, known_speakers=_speakers(args.speaker or []),
+                               chunking_strategy=args.chunking, on_segment=show if args.stream else None)
+    if settings.json:
+        _emit(settings, _transcription_json(result), "")
+    elif not args.stream:
+        for segment in result.segments:
+            show(segment)
     return EXIT_OK
 
 
@@ -344,9 +382,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", metavar="FILE", help="audio file (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav, webm) or -")
     p.add_argument("--language", help="ISO-639-1 code of the spoken language")
     p.add_argument("--prompt", help="text to guide the style")
-    p.add_argument("--format", help="json (default), text, srt, vtt, verbose_json")
+    p.add_argument("--format", help="json (default), text, srt, vtt, verbose_json, diarized_json (speaker-labelled "
+                                    "lines; gpt-4o-transcribe-diarize)")
     p.add_argument("--timestamps", help="segment,word (with --format verbose_json)")
-    p.add_argument("--stream", action="store_true", help="print text as it arrives (gpt-4o-*-transcribe)")
+    p.add_argument("--stream", action="store_true",
+                   help="print text as it arrives (gpt-4o-*-transcribe), or each speaker's line as it completes")
+    p.add_argument("--speaker", action="append", metavar="NAME=CLIP",
+                   help="a known speaker and a 2-10 s clip of their voice (diarized_json; up to 4, repeat)")
+    p.add_argument("--chunking", metavar="STRATEGY", help="chunking_strategy: auto (needed over 30 s for diarize)")
     p.add_argument("--filename", help="the name (for its extension) of audio read from -")
     p.add_argument("--model", help="the model the deployment serves, when its name does not say")
     p = add("translate")

@@ -13,7 +13,9 @@ from . import _native as n
 from ._calls import Guard, ThreadErrors, copy_to, finish, run
 from ._owned import Owned
 from .errors import ClosedError, InvalidArgumentError, last_error
-from .results import ChatReply, Transcription, transcription_from_handle
+from . import _diarize, sip
+from ._diarize import SpeakerClip
+from .results import ChatReply, Segment, Transcription, transcription_from_handle
 
 if TYPE_CHECKING:
     from .realtime import EventCallback, RealtimeSession
@@ -346,19 +348,30 @@ class Client(Owned):
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         progress: Optional[ProgressCallback] = None,
+        known_speakers: Mapping[str, SpeakerClip] = {},
+        languages: Sequence[str] = (),
+        keywords: Sequence[str] = (),
+        on_segment: Optional[Callable[[Segment], object]] = None,
     ) -> Transcription:
         """Transcribe audio (a path, bytes, or a binary file object) with a speech-to-text deployment.
 
-        ``response_format``: "json" (default), "text", "srt", "vtt" or "verbose_json" (language, duration, segments,
-        words); ``timestamps``: any of "segment", "word" (needs verbose_json). ``filename`` names the format for
-        bytes and file objects (default "audio.wav"). ``progress(sent, total)`` follows the upload (see
-        :data:`ProgressCallback`). Ctrl-C cancels the call. Raises an AzAudioError subclass.
+        ``response_format``: "json" (default), "text", "srt", "vtt", "verbose_json" (language, duration, segments,
+        words) or "diarized_json" (gpt-4o-transcribe-diarize: segments with ``speaker``); ``timestamps``: any of
+        "segment", "word" (needs verbose_json). ``filename`` names the format for bytes and file objects (default
+        "audio.wav"). ``progress(sent, total)`` follows the upload (see :data:`ProgressCallback`).
+        ``known_speakers`` maps up to 4 names to 2-10 s reference clips (a path, ``(bytes, filename)`` or WAV
+        bytes) for diarized_json; ``languages`` and ``keywords`` guide gpt-transcribe. ``on_segment`` streams the
+        call and receives each diarized :class:`Segment` as it completes. Ctrl-C cancels the call. Raises an
+        AzAudioError subclass.
         """
         return self._transcribe(
             "transcribe", file, deployment=deployment, model=model, language=language, prompt=prompt,
             response_format=response_format, temperature=temperature, timestamps=timestamps,
             include_logprobs=include_logprobs, chunking_strategy=chunking_strategy, filename=filename,
             timeout=timeout, max_retries=max_retries, on_delta=None, progress=progress,
+            extra={"known_speakers": known_speakers, "languages": languages, "keywords": keywords,
+                   "on_segment": on_segment},
+            stream=on_segment is not None,
         )
 
     def transcribe_stream(
@@ -438,6 +451,7 @@ class Client(Owned):
         guard: Optional[Guard] = None,
         stream: bool = False,
         progress: Optional[ProgressCallback] = None,
+        extra: Optional[dict[str, Any]] = None,
     ) -> Transcription:
         handle = self._live()
         n.require(f"azaudio_{kind}_file")
@@ -454,6 +468,8 @@ class Client(Owned):
         delta_fn = _guarded_text(on_delta, guard) if on_delta is not None else None
         progress_fn = _guarded_progress(progress, guard) if progress is not None else None
 
+        alive: list[Any] = []  # what the C options point to, for the whole call
+
         def body(token: Any) -> Transcription:
             options: Any
             if kind == "transcribe":
@@ -466,6 +482,8 @@ class Client(Owned):
                 options.stream = 1 if stream else 0
                 if delta_fn is not None:
                     options.on_delta = delta_fn
+                if extra:
+                    alive.extend(_diarize.apply(options, guard=guard, **extra))
             else:
                 options = n.azaudio_translation_options()
                 n.lib.azaudio_translation_options_init(ctypes.byref(options))
@@ -504,7 +522,28 @@ class Client(Owned):
                 n.lib.azaudio_transcript_free(out.value)
 
         # Streaming runs on its own worker (TranscriptionStream): no second worker for Ctrl-C.
-        return run(body, cancel_on_interrupt=not stream, guard=guard)
+        return run(body, cancel_on_interrupt=not (stream and on_delta is not None), guard=guard)
+
+    # ---- SIP calls answered by the service (see azaudio.sip) ---------------------------------------------------
+
+    def accept_call(self, call_id: str, *, deployment: Optional[str] = None, instructions: Optional[str] = None,
+                    voice: Optional[str] = None, session_json: Optional[str] = None,
+                    timeout: Optional[float] = None, max_retries: Optional[int] = None) -> None:
+        """Accept an incoming SIP call (from a verified realtime.call.incoming webhook) with a realtime session."""
+        sip.accept_call(self, call_id, deployment=deployment, instructions=instructions, voice=voice,
+                        session_json=session_json, timeout=timeout, max_retries=max_retries)
+
+    def reject_call(self, call_id: str, status_code: int = 0) -> None:
+        """Reject a ringing call with a SIP status (400-699; 0: 603 Decline)."""
+        sip.reject_call(self, call_id, status_code)
+
+    def refer_call(self, call_id: str, target_uri: str) -> None:
+        """Transfer an accepted call (SIP REFER) to a tel:, sip: or sips: URI."""
+        sip.refer_call(self, call_id, target_uri)
+
+    def hangup_call(self, call_id: str) -> None:
+        """End a call."""
+        sip.hangup_call(self, call_id)
 
     # ---- text to speech ---------------------------------------------------------------------------------------
 

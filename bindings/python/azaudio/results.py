@@ -14,11 +14,19 @@ __all__ = ["Segment", "Word", "Usage", "Transcription", "ChatReply"]
 
 @dataclass(frozen=True)
 class Segment:
-    """A segment of a verbose_json transcription: start and end in seconds, and its text."""
+    """A segment of a verbose_json or diarized_json transcription: start and end in seconds, and its text;
+    ``speaker`` (diarized_json: a known speaker's name or "A", "B", ...; else "") and the service's ``id``."""
 
     start: float
     end: float
     text: str
+    speaker: str = ""
+    id: str = ""
+
+
+def segment_from_struct(s: Any) -> Segment:
+    """A Segment from an ``azaudio_segment`` filled by the library."""
+    return Segment(s.start, s.end, n.text(s.text), n.text(s.speaker), n.text(s.id))
 
 
 @dataclass(frozen=True)
@@ -98,6 +106,13 @@ def transcription_from_handle(handle: Optional[int]) -> Transcription:
     words: list[Word] = []
     start, end, text = ctypes.c_double(), ctypes.c_double(), ctypes.c_char_p()
     for index in range(lib.azaudio_transcript_segment_count(handle)):
+        if n.has("azaudio_transcript_segment_info"):
+            info = n.azaudio_segment()
+            code = lib.azaudio_transcript_segment_info(handle, index, ctypes.byref(info))
+            if code != n.AZAUDIO_OK:
+                raise last_error(code)
+            segments.append(segment_from_struct(info))
+            continue
         code = lib.azaudio_transcript_segment(handle, index, ctypes.byref(start), ctypes.byref(end),
                                               ctypes.byref(text))
         if code != n.AZAUDIO_OK:

@@ -207,6 +207,7 @@ def test_struct_sizes_and_offsets_match_the_c_compilers(header: Path, tmp_path: 
         if name not in layout:
             continue
         assert ctypes.sizeof(cls) == layout[name], name
-        assert cls().struct_size == layout[name], name  # type: ignore[attr-defined]
+        if "struct_size" in dict(cls._fields_):  # type: ignore[misc]  # (azaudio_known_speaker has none)
+            assert cls().struct_size == layout[name], name  # type: ignore[attr-defined]
         for field, _ in cls._fields_:  # type: ignore[misc]
             assert getattr(cls, field).offset == layout[f"{name}.{field}"], f"{name}.{field}"

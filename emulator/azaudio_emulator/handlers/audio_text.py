@@ -16,7 +16,7 @@ from ..routing import open_request
 from ..streaming import SSEStream
 from ..stt import Recognition, Word
 from ..validation.transcription import AudioTextRequest, parse_transcription, parse_translation
-from . import blocking, context, note
+from . import blocking, context, diarized, note
 
 
 def _model_field(form: Form) -> str | None:
@@ -76,10 +76,13 @@ async def _stream(request: web.Request, req: AudioTextRequest, recognition: Reco
 
 
 async def transcriptions(request: web.Request) -> web.StreamResponse:
-    """Transcribe the uploaded audio (whisper, gpt-4o-transcribe, gpt-4o-mini-transcribe)."""
+    """Transcribe the uploaded audio (whisper, gpt-4o-transcribe, gpt-4o-mini-transcribe, gpt-transcribe,
+    gpt-4o-transcribe-diarize)."""
     target, form = await open_request(request, context(request), TRANSCRIPTION, read_form, _model_field)
     note(request, target, form.summary())
     req = parse_transcription(form, target.model)
+    if target.model.family == "gpt-4o-transcribe-diarize":
+        return await diarized.transcribe(request, req)
     recognition = await _recognise(request, req)
     if req.stream:
         return await _stream(request, req, recognition)

@@ -35,6 +35,7 @@ from ..models import lookup_model
 from .faults import SessionFaults, handshake_refusal
 from .protocol import Protocol
 from .session import RealtimeSession
+from .transcription_session import TranscriptionSession, is_transcription_request
 
 log = logging.getLogger(__name__)
 
@@ -84,6 +85,8 @@ class RealtimeRoutes:
                 version = None
         except errors.ApiError as exc:
             return _error(exc)
+        if protocol is Protocol.GA and is_transcription_request(request):
+            return "", ""  # a transcription session: its deployment comes with session.update
         key = "deployment" if protocol is Protocol.PREVIEW else "model"
         deployment = query.get(key)
         if not deployment:
@@ -133,6 +136,14 @@ class RealtimeRoutes:
         # RequestLog.record copies the entry shallowly: the list and the dict stay shared and fill in live.
         ctx.log.record(entry)
         await ws.prepare(request)
+        if not deployment:
+            try:
+                await TranscriptionSession(ctx, ws, entry).run()
+            finally:
+                if not ws.closed:
+                    await ws.close()
+                entry["close"].setdefault("code", ws.close_code)
+            return ws
         session = RealtimeSession(ctx, ws, protocol, deployment, model, faults, entry)
         try:
             await session.run()

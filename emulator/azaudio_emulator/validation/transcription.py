@@ -18,10 +18,14 @@ from ..body import Form, UploadedFile
 from ..errors import invalid
 from ..languages import LANGUAGES
 from ..models import ModelInfo
-from . import common
+from . import common, diarization
+from .diarization import KnownSpeakerClip
 
-RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
+RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt", "diarized_json")
+TRANSLATION_RESPONSE_FORMATS = ("json", "text", "srt", "verbose_json", "vtt")
 GPT4O_RESPONSE_FORMATS = ("json", "text")
+#: Families with the gpt-4o-transcribe rules (json and text, logprobs, streaming).
+GPT4O_FAMILIES = ("gpt-4o-transcribe", "gpt-transcribe")
 GRANULARITIES = ("word", "segment")
 
 _ARRAY_FIELDS = {"include": "include[]", "timestamp_granularities": "timestamp_granularities[]"}
@@ -30,7 +34,7 @@ _CHUNKING_PARTS = {f"chunking_strategy[{k}]" for k in VAD_FIELDS}
 
 TRANSCRIPTION_FIELDS = {
     "file", "model", "language", "prompt", "response_format", "temperature", "stream",
-    "chunking_strategy", *_ARRAY_FIELDS, *_ARRAY_FIELDS.values(), *_CHUNKING_PARTS,
+    "chunking_strategy", *_ARRAY_FIELDS, *_ARRAY_FIELDS.values(), *_CHUNKING_PARTS, *diarization.FIELDS,
 }
 TRANSLATION_FIELDS = {"file", "model", "prompt", "response_format", "temperature"}
 
@@ -48,6 +52,8 @@ class AudioTextRequest:
     granularities: tuple[str, ...] = ()
     include_logprobs: bool = False
     stream: bool = False
+    known_speakers: tuple[KnownSpeakerClip, ...] = ()
+    chunking: bool = False
 
 
 def invalid_file_format():
@@ -86,17 +92,17 @@ def _common_fields(form: Form, formats: tuple[str, ...]) -> tuple[str, float, st
     return response_format, temperature, _last(form, "prompt")
 
 
-def _chunking_strategy(form: Form) -> None:
+def _chunking_strategy(form: Form) -> bool:
     """Validate ``chunking_strategy``: "auto" or a server_vad object, sent as
-    JSON text or as ``chunking_strategy[key]`` parts."""
+    JSON text or as ``chunking_strategy[key]`` parts. True when one was given."""
     raw = _last(form, "chunking_strategy")
     parts = {name[len("chunking_strategy["):-1]: form.fields[name][-1]
              for name in _CHUNKING_PARTS if name in form.fields}
     if raw is None and not parts:
-        return
+        return False
     if raw is not None:
         if raw == "auto":
-            return
+            return True
         try:
             parts = json.loads(raw)
         except json.JSONDecodeError:
@@ -113,14 +119,18 @@ def _chunking_strategy(form: Form) -> None:
             common.number(f"chunking_strategy.{name}", parts[name], 0, form=form_values, integer=True)
     if "threshold" in parts:
         common.number("chunking_strategy.threshold", parts["threshold"], 0, 1, form=form_values)
+    return True
 
 
 def parse_transcription(form: Form, model: ModelInfo) -> AudioTextRequest:
     """Validate a transcription form for `model`; raise ApiError on the first problem."""
     common.reject_unknown(form.names(), TRANSCRIPTION_FIELDS)
     upload, extension = _file(form)
-    gpt4o = model.family == "gpt-4o-transcribe"
+    gpt4o = model.family in GPT4O_FAMILIES
     response_format, temperature, prompt = _common_fields(form, RESPONSE_FORMATS)
+    known_speakers = diarization.check(
+        form, model, response_format, prompt, _array(form, "timestamp_granularities"), _array(form, "include"),
+        _last(form, "language"))
     if gpt4o and response_format not in GPT4O_RESPONSE_FORMATS:
         raise invalid(
             f"response_format '{response_format}' is not compatible with model '{model.name}'. "
@@ -149,11 +159,11 @@ def parse_transcription(form: Form, model: ModelInfo) -> AudioTextRequest:
         raise invalid("include[] 'logprobs' requires response_format 'json'.", "include[]", "unsupported_value")
     stream_field = _last(form, "stream")
     stream = False if stream_field is None else common.boolean("stream", stream_field, form=True)
-    _chunking_strategy(form)
+    chunking = _chunking_strategy(form)
     return AudioTextRequest(
         upload, extension, response_format, temperature, prompt, language,
         granularities or (("segment",) if response_format == "verbose_json" else ()),
-        bool(includes), stream and gpt4o,
+        bool(includes), stream and (gpt4o or model.family == diarization.DIARIZE), tuple(known_speakers), chunking,
     )
 
 
@@ -161,7 +171,7 @@ def parse_translation(form: Form) -> AudioTextRequest:
     """Validate a translation form; raise ApiError on the first problem."""
     common.reject_unknown(form.names(), TRANSLATION_FIELDS)
     upload, extension = _file(form)
-    response_format, temperature, prompt = _common_fields(form, RESPONSE_FORMATS)
+    response_format, temperature, prompt = _common_fields(form, TRANSLATION_RESPONSE_FORMATS)
     return AudioTextRequest(
         upload, extension, response_format, temperature, prompt,
         granularities=("segment",) if response_format == "verbose_json" else (),
