@@ -235,8 +235,8 @@ def _cmd_diarize(settings: Settings, args: argparse.Namespace, client: Any, depl
         if not settings.json:
             print(_segment_line(segment), flush=True)
 
-    result = client.transcribe(_audio_input(args.file), deployment=deployment, model=args.model, language=args.language,
-                               prompt=args.prompt, response_format="diarized_json", filename=filename,
+    result = client.transcribe(_audio_input(args.file), deployment=deployment, model=args.model,
+                               language=args.language, prompt=args.prompt, response_format="diarized_json", filename=filename,
                                progress=progress, known_speakers=_speakers(args.speaker or []),
                                chunking_strategy=args.chunking, on_segment=show if args.stream else None)
     if settings.json:
