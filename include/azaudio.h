@@ -1020,6 +1020,17 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
                                                            item_id, audio_ms: where the item's audio now ends
                                                            (0: nothing was played, nothing truncated). Made by
                                                            the library; name "playback_flush" */
+/* Appended for the 2026 service (session kinds, see azaudio_realtime_options.session_kind): */
+#define AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT   34  /* text, speaker (azaudio_realtime_event_speaker()),
+                                                           start/end (azaudio_realtime_event_segment_times());
+                                                           diarizing transcription models */
+#define AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA  35  /* text: part of what the speaker said */
+#define AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA 36  /* text: part of the translation */
+#define AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA       37  /* audio: translated speech as the service sent it
+                                                           (PCM16; rate and channels from
+                                                           azaudio_realtime_event_audio_format(); caller_output
+                                                           conversion does not apply); audio_ms: elapsed_ms */
+#define AZAUDIO_EVENT_SESSION_CLOSED                38  /* the service ended a translation session (session.closed) */
 
 /* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
  * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
@@ -1141,7 +1152,58 @@ typedef struct azaudio_realtime_options {
      * The send-queue check (AZAUDIO_ERR_BUSY) applies when held audio is sent: a call refused as busy holds none
      * of its audio. */
     uint32_t input_audio_coalesce_ms;
+
+    /* ---- Appended for the 2026 service: session kinds (transcription-only, translation). ---- */
+
+    /* AZAUDIO_SESSION_CONVERSATION (0, the default), AZAUDIO_SESSION_TRANSCRIPTION or AZAUDIO_SESSION_TRANSLATION.
+     *
+     * TRANSCRIPTION: speech in, transcript out; no responses. Connects to {endpoint}/openai/v1/realtime?intent=
+     * transcription (GA only) and sends session.update {"type":"transcription",...}. `deployment` is the
+     * transcribing deployment (gpt-4o-transcribe, whisper, gpt-realtime-whisper, gpt-4o-transcribe-diarize...),
+     * sent as audio.input.transcription.model; input_transcription_language is its language, and the prompt,
+     * delay, noise reduction and logprobs fields below apply. turn_detection and the vad_* numbers cut the audio
+     * into items (AZAUDIO_TURN_NONE: sent as null, wanted by gpt-realtime-whisper and gpt-live-transcribe; the
+     * caller may commit). Events: INPUT_TRANSCRIPTION_DELTA / _COMPLETED / _SEGMENT, SPEECH_STARTED / _STOPPED,
+     * INPUT_COMMITTED, ITEM_CREATED. azaudio_realtime_create_response() and conversation items are refused by the
+     * service. Conversation-only fields (instructions, voice, tools, output format, text_only) are not sent.
+     *
+     * TRANSLATION: speech in, translated speech and transcripts out. Connects to {endpoint}{translation_path}
+     * ?model=DEPLOYMENT (GA only; `deployment` is the gpt-realtime-translate deployment) and sends
+     * session.update {"audio":{"output":{"language":translation_language},"input":{...}}}. Input is 24 kHz PCM16
+     * (input_audio_format must stay PCM16; caller_input_format converts other audio), sent as
+     * session.input_audio_buffer.append: keep sending audio, silence included. input_transcription_deployment
+     * (optional) enables TRANSLATION_INPUT_TRANSCRIPT_DELTA. Events: TRANSLATION_INPUT_TRANSCRIPT_DELTA,
+     * TRANSLATION_OUTPUT_TRANSCRIPT_DELTA, TRANSLATION_AUDIO_DELTA, SESSION_CLOSED. azaudio_realtime_close() sends
+     * session.close: the service delivers what is left, SESSION_CLOSED, then closes (CLOSED follows).
+     * azaudio_realtime_commit() / _clear() are AZAUDIO_ERR_INVALID_STATE.
+     *
+     * Every kind shares sending, caller formats, coalescing, callback and pull delivery. */
+    int32_t session_kind;
+    /* Transcription: a prompt guiding the transcription; NULL: none. */
+    const char *transcription_prompt;
+    /* Transcription: "minimal", "low", "medium", "high" or "xhigh" (gpt-realtime-whisper only); NULL: default. */
+    const char *transcription_delay;
+    /* Transcription and translation: AZAUDIO_NOISE_REDUCTION_* (default: not sent, the service's default). */
+    int32_t noise_reduction;
+    /* Transcription: 1 asks for the transcript tokens' log probabilities (see the events' JSON); default 0. */
+    int32_t transcription_logprobs;
+    /* Translation: the language to translate into (ISO-639-1, e.g. "es"). Required for TRANSLATION. */
+    const char *translation_language;
+    /* Translation: the WebSocket path; NULL: "/openai/v1/realtime/translations" (OpenAI's GA path under /openai;
+     * Azure documents none yet, so this may change). */
+    const char *translation_path;
 } azaudio_realtime_options;
+
+/* azaudio_realtime_options.session_kind */
+#define AZAUDIO_SESSION_CONVERSATION   0
+#define AZAUDIO_SESSION_TRANSCRIPTION  1
+#define AZAUDIO_SESSION_TRANSLATION    2
+
+/* azaudio_realtime_options.noise_reduction */
+#define AZAUDIO_NOISE_REDUCTION_DEFAULT     0  /* not sent */
+#define AZAUDIO_NOISE_REDUCTION_NEAR_FIELD  1  /* close-talking microphone, headset */
+#define AZAUDIO_NOISE_REDUCTION_FAR_FIELD   2  /* laptop or room microphone */
+#define AZAUDIO_NOISE_REDUCTION_OFF         3  /* sent as null */
 
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */
 #define AZAUDIO_CALLER_FORMAT_SESSION 0
@@ -1280,6 +1342,21 @@ void azaudio_realtime_event_free(azaudio_realtime_event *event);
  * NULL), AZAUDIO_ERR_INVALID_STATE (the session delivers events to a callback, or never connected),
  * AZAUDIO_ERR_IO (no descriptor could be made, e.g. the process has no file descriptors left). */
 azaudio_result azaudio_realtime_event_fd(azaudio_realtime_session *session, int32_t *out_fd);
+/* ---- Event accessors appended for the 2026 service ------------------------------------------------------- */
+
+/* INPUT_TRANSCRIPTION_SEGMENT: the speaker label ("A", a known speaker's name); "" when none or another event.
+ * Valid as long as the event; NULL if event is NULL. */
+const char *azaudio_realtime_event_speaker(const azaudio_realtime_event *event);
+
+/* INPUT_TRANSCRIPTION_SEGMENT: stores the segment's start and end (seconds of the input) in *start / *end (either
+ * may be NULL). Returns 1 when the event carries them, 0 otherwise (then both are set to -1). */
+int32_t azaudio_realtime_event_segment_times(const azaudio_realtime_event *event, double *start, double *end);
+
+/* TRANSLATION_AUDIO_DELTA: stores the audio's sample rate (Hz) and channels (either may be NULL); returns 1, or 0
+ * for other events (both set to 0). The samples are 16-bit signed little-endian. */
+int32_t azaudio_realtime_event_audio_format(const azaudio_realtime_event *event, int32_t *sample_rate,
+                                            int32_t *channels);
+
 /* ================================================================================================================
  * Diarized transcripts (appended for the 2026 service)
  *

@@ -8,7 +8,7 @@ import Synchronization
 /// allocation) and the cache stays an empty dictionary (no storage) until a string is asked for.
 final class RealtimeEventBox {
     enum Field: Int {
-        case name, json, text, itemID, responseID, callID, functionName, status, usage, errorCode
+        case name, json, text, itemID, responseID, callID, functionName, status, usage, errorCode, speaker
     }
 
     let event: RealtimeEvent
@@ -38,6 +38,7 @@ final class RealtimeEventBox {
             case .status: text = event.status
             case .usage: text = event.usageJSON
             case .errorCode: text = event.errorCode
+            case .speaker: text = event.extras?.speaker ?? ""
             }
             if text.isEmpty { return UInt(bitPattern: StaticCString.empty) }
             let made = OwnedCString(text)

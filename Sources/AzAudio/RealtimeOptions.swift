@@ -28,6 +28,9 @@ enum RealtimeOptions {
         o.caller_output_rate = 0
         o.barge_in = 1
         o.input_audio_coalesce_ms = 0
+        o.session_kind = AZAUDIO_SESSION_CONVERSATION
+        o.noise_reduction = AZAUDIO_NOISE_REDUCTION_DEFAULT
+        o.transcription_logprobs = 0
         return o
     }
 
@@ -90,6 +93,8 @@ enum RealtimeOptions {
         options.callerOutput = try callerFormat(o.caller_output_format, o.caller_output_rate, "caller_output")
         options.bargeIn = try flag(o.barge_in, "barge_in")
         options.inputCoalesceMs = o.input_audio_coalesce_ms
+        options.kind = try RealtimeSessionKindOptions.kind(o, deployment: deployment, turnDetection: c.turnDetection)
+        if !options.kind.isConversation { options.bargeIn = false }  // no responses to cut
         try options.validate()
         return options
     }

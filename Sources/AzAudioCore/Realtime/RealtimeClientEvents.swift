@@ -3,18 +3,20 @@
 public enum RealtimeClientEvents {
     /// `input_audio_buffer.append` with `audio` base64-encoded: its size, and a writer that puts it straight into
     /// the outgoing frame (no intermediate buffer on the audio path).
-    private static let appendHead: StaticString = #"{"type":"input_audio_buffer.append","audio":""#
+    public static let appendHead: StaticString = #"{"type":"input_audio_buffer.append","audio":""#
     private static let appendTail: StaticString = #""}"#
 
-    public static func appendAudioCount(_ audioCount: Int) -> Int {
+    public static func appendAudioCount(_ audioCount: Int, head appendHead: StaticString = appendHead) -> Int {
         appendHead.utf8CodeUnitCount + Base64.encodedLength(audioCount) + appendTail.utf8CodeUnitCount
     }
 
     /// Writes the event into `out`, which holds exactly `appendAudioCount(audio.count)` bytes.
-    public static func writeAppendAudio(_ audio: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer) {
+    public static func writeAppendAudio(_ audio: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer,
+        head appendHead: StaticString = appendHead)
+    {
         let head = appendHead.utf8CodeUnitCount
         let encoded = Base64.encodedLength(audio.count)
-        precondition(out.count == appendAudioCount(audio.count))
+        precondition(out.count == appendAudioCount(audio.count, head: appendHead))
         out.baseAddress!.copyMemory(from: appendHead.utf8Start, byteCount: head)
         Base64.encode(audio, into: UnsafeMutableRawBufferPointer(rebasing: out[head..<(head + encoded)]))
         (out.baseAddress! + head + encoded).copyMemory(from: appendTail.utf8Start, byteCount: appendTail.utf8CodeUnitCount)

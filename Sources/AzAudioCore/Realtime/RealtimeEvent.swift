@@ -37,6 +37,12 @@ public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
     case closed = 32
     /// The host should drop the audio it has queued for playback (barge-in). Made by the library.
     case playbackFlush = 33
+    // Session kinds (see SessionKindEvents.swift).
+    case inputTranscriptionSegment = 34
+    case translationInputTranscriptDelta = 35
+    case translationOutputTranscriptDelta = 36
+    case translationAudioDelta = 37
+    case sessionClosed = 38
 
     /// Wire event types of both protocols.
     static let byWireType: [String: RealtimeEventKind] = [
@@ -109,6 +115,8 @@ public struct RealtimeEvent: Sendable {
     public var closeCode: Int = 0
     /// True for events the library made (closed, local errors), false for the server's.
     public var isLocal = false
+    /// Fields of the session-kind events (segments, translated audio); nil on the others.
+    public var extras: RealtimeEventExtras?
 
     /// An event whose JSON stays as the received bytes until `json` is read.
     init(kind: RealtimeEventKind, type: String, jsonBytes: AudioBytes) {

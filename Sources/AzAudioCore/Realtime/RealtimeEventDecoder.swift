@@ -21,7 +21,7 @@ public enum RealtimeEventDecoder {
         guard case .object = value, let type = value["type"]?.stringValue, !type.isEmpty else {
             throw AzError(.protocolViolation, "the server sent an event without a \"type\"")
         }
-        var e = RealtimeEvent(kind: RealtimeEventKind.byWireType[type] ?? .other, type: type, json: json)
+        var e = RealtimeEvent(kind: RealtimeEventKind.byWireType[type] ?? RealtimeEventKind.sessionKindWireTypes[type] ?? .other, type: type, json: json)
         e.eventID = value["event_id"]?.stringValue ?? ""
         e.itemID = value["item_id"]?.stringValue ?? ""
         e.previousItemID = value["previous_item_id"]?.stringValue ?? ""
@@ -79,7 +79,7 @@ public enum RealtimeEventDecoder {
             e.text = error?["message"]?.stringValue ?? ""
             if e.kind == .error, let original = error?["event_id"]?.stringValue { e.eventID = original }
         default:
-            break
+            try decodeSessionKindFields(&e, value)
         }
         return e
     }

@@ -13,6 +13,8 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         var inputConverter: AudioStreamConverter?
         /// Held input audio (nil: coalescing off).
         var coalescer: InputCoalescer?
+        /// The append event's name: input_audio_buffer.append, or session.input_audio_buffer.append (translation).
+        var translation = false
     }
 
     private let options: RealtimeSessionOptions
@@ -26,6 +28,7 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         self.logger = logger
         var initial = State()
         if options.inputCoalesceMs > 0 { initial.coalescer = InputCoalescer(holdMs: Int(options.inputCoalesceMs)) }
+        initial.translation = options.kind.isTranslation
         state = Locked(initial)
     }
 
@@ -124,7 +127,7 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     private static func queueAppend(
         _ audio: UnsafeRawBufferPointer, wire: AudioStreamFormat, on connection: WebSocketConnection, state: inout State
     ) throws(AzError) {
-        guard var held = state.coalescer else { return try sendAppend(audio, on: connection) }
+        guard var held = state.coalescer else { return try sendAppend(audio, on: connection, translation: state.translation) }
         state.coalescer = nil  // (moved out while it changes, so the array is not copied)
         defer { state.coalescer = held }
         let bytesPerMs = wire.bytesPerMillisecond
@@ -132,11 +135,11 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
             held.hold(audio, nowMs: Monotonic.now())
             return
         }
-        if held.isEmpty { return try sendAppend(audio, on: connection) }
+        if held.isEmpty { return try sendAppend(audio, on: connection, translation: state.translation) }
         let before = held.held.count
         held.hold(audio, nowMs: Monotonic.now())
         do throws(AzError) {
-            try sendHeld(held, on: connection)
+            try sendHeld(held, on: connection, translation: state.translation)
             held.clear()
         } catch {
             held.keepFirst(before)
@@ -145,9 +148,9 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     }
 
     /// One append of everything `held` holds.
-    private static func sendHeld(_ held: InputCoalescer, on connection: WebSocketConnection) throws(AzError) {
+    private static func sendHeld(_ held: InputCoalescer, on connection: WebSocketConnection, translation: Bool) throws(AzError) {
         let result = held.held.withUnsafeBytes { bytes in
-            Result { () throws(AzError) in try sendAppend(bytes, on: connection) }
+            Result { () throws(AzError) in try sendAppend(bytes, on: connection, translation: translation) }
         }
         try result.get()
     }
@@ -157,14 +160,17 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         guard var held = state.coalescer, !held.isEmpty else { return }
         state.coalescer = nil
         defer { state.coalescer = held }
-        try sendHeld(held, on: connection)
+        try sendHeld(held, on: connection, translation: state.translation)
         held.clear()
     }
 
     /// One input_audio_buffer.append of wire-format audio.
-    private static func sendAppend(_ audio: UnsafeRawBufferPointer, on connection: WebSocketConnection) throws(AzError) {
-        try connection.send(textCount: RealtimeClientEvents.appendAudioCount(audio.count)) { out in
-            RealtimeClientEvents.writeAppendAudio(audio, into: out)
+    private static func sendAppend(_ audio: UnsafeRawBufferPointer, on connection: WebSocketConnection,
+        translation: Bool = false) throws(AzError)
+    {
+        let head = translation ? TranslationSessionConfig.appendHead : RealtimeClientEvents.appendHead
+        try connection.send(textCount: RealtimeClientEvents.appendAudioCount(audio.count, head: head)) { out in
+            RealtimeClientEvents.writeAppendAudio(audio, into: out, head: head)
         }
     }
 

@@ -57,7 +57,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     ) throws(AzError) -> RealtimeSession {
         try options.validate()
         let configuration = client.configuration
-        let url = try WebSocketURL(options.protocolKind.url(endpoint: configuration.endpoint, deployment: options.deployment))
+        let url = try WebSocketURL(options.kind.url(options, endpoint: configuration.endpoint))
         var limits = WebSocketLimits()
         limits.maxQueuedBytes = options.maxSendQueueBytes
         var settings = configuration.transport
@@ -105,10 +105,16 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     public func sendAudio(_ audio: UnsafeRawBufferPointer) throws(AzError) { try sender.sendAudio(audio) }
 
     /// input_audio_buffer.commit, after the audio the input resampler still holds back (its last few ms).
-    public func commit() throws(AzError) { try sender.commit() }
+    public func commit() throws(AzError) {
+        if options.kind.isTranslation { throw AzError(.invalidState, "a translation session has no input buffer to commit") }
+        try sender.commit()
+    }
 
     /// input_audio_buffer.clear; the input resampler's held-back audio is dropped too.
-    public func clear() throws(AzError) { try sender.clear() }
+    public func clear() throws(AzError) {
+        if options.kind.isTranslation { throw AzError(.invalidState, "a translation session has no input buffer to clear") }
+        try sender.clear()
+    }
 
     /// Queues a client event (a JSON object with a "type").
     public func send(json: String) throws(AzError) { try sender.send(json: json) }
@@ -147,6 +153,8 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         let (connection, ready) = link.state.withLock { ($0.connection, $0.readyConnection) }
         if let ready { sender.flushBeforeClose(on: ready) }
         stopTicking()
+        // A translation session ends with session.close: the service sends what is left, session.closed, and closes.
+        if options.kind.isTranslation, let ready, (try? ready.send(text: TranslationSessionConfig.close)) != nil { return }
         connection?.close(code: .normalClosure, reason: "")
     }
 
@@ -230,7 +238,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     }
 
     private func sendSessionUpdate(_ connection: WebSocketConnection) {
-        let update = options.config.updateEvent(protocol: options.protocolKind)
+        let update = options.kind.updateEvent(options)
         do throws(AzError) {
             try connection.send(text: update)
         } catch {

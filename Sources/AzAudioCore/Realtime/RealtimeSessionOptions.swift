@@ -3,6 +3,8 @@ public struct RealtimeSessionOptions: Sendable {
     public var deployment: String
     public var protocolKind: RealtimeProtocol = .ga
     public var config = RealtimeSessionConfig()
+    /// Conversation (default), transcription-only or translation (see `RealtimeSessionKind`).
+    public var kind = RealtimeSessionKind.conversation
     /// Bound on outgoing bytes queued but not yet written.
     public var maxSendQueueBytes = 1 << 20
     /// Pull mode: bound on events waiting to be taken (reading pauses when reached).
@@ -35,6 +37,7 @@ public struct RealtimeSessionOptions: Sendable {
             throw .invalidArgument("input_audio_coalesce_ms is \(inputCoalesceMs); it must be 0..\(Self.maxInputCoalesceMs)")
         }
         try config.validate(protocol: protocolKind)
+        try kind.validate(self)
         try callerInput?.validate("caller_input")
         try callerOutput?.validate("caller_output")
     }

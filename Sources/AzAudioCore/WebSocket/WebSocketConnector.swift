@@ -71,6 +71,11 @@ public enum WebSocketConnector {
         if body.count > limit { body.removeLast(body.count - limit) }
         var error = ServiceErrorParser.error(status: response.status, headers: response.headers, body: body)
         error.message += " (WebSocket upgrade of \(url.redactedDescription))"
+        if let hint = WebSocketRedirectHint.describe(
+            status: response.status, location: response.headers["location"], requestPath: url.redactedDescription)
+        {
+            error.message = hint + " (" + error.message + ")"
+        }
         throw error
     }
 

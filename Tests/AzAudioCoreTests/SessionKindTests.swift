@@ -1,0 +1,102 @@
+import XCTest
+
+@testable import AzAudioCore
+
+final class SessionKindTests: XCTestCase {
+    func decode(_ text: String) throws -> RealtimeEvent {
+        var copy = text
+        return try copy.withUTF8 { try RealtimeEventDecoder.decode(UnsafeRawBufferPointer($0)) }
+    }
+
+    func testTranscriptionSessionUpdateCarriesTheTranscriptionSettings() throws {
+        var t = TranscriptionSessionConfig(deployment: "whisper-rt")
+        t.language = "en"
+        t.prompt = "names: \"Zoë\""
+        t.delay = "low"
+        t.noiseReduction = .farField
+        t.turnDetection = .none
+        t.includeLogprobs = true
+        let update = try JSONParser.parse(t.updateEvent(inputFormat: .g711Ulaw))
+        let session = update["session"]
+        XCTAssertEqual(session?["type"]?.stringValue, "transcription")
+        let input = session?["audio"]?["input"]
+        XCTAssertEqual(input?["format"]?["type"]?.stringValue, "audio/pcmu")
+        XCTAssertEqual(input?["transcription"]?["model"]?.stringValue, "whisper-rt")
+        XCTAssertEqual(input?["transcription"]?["prompt"]?.stringValue, "names: \"Zoë\"")
+        XCTAssertEqual(input?["transcription"]?["delay"]?.stringValue, "low")
+        XCTAssertEqual(input?["noise_reduction"]?["type"]?.stringValue, "far_field")
+        XCTAssertEqual(input?["turn_detection"]?.isNull, true)
+        XCTAssertEqual(session?["include"]?[0]?.stringValue, "item.input_audio_transcription.logprobs")
+        XCTAssertNil(session?["model"])
+    }
+
+    func testTranscriptionTurnDetectionHasNoResponseFlags() throws {
+        let t = TranscriptionSessionConfig(deployment: "d")
+        let json = t.updateEvent(inputFormat: .pcm16)
+        XCTAssertTrue(json.contains(#""turn_detection":{"type":"server_vad"}"#), json)
+        XCTAssertFalse(json.contains("create_response"))
+    }
+
+    func testBadTranscriptionAndTranslationSettingsAreRefused() {
+        var t = TranscriptionSessionConfig(deployment: "d")
+        t.delay = "later"
+        XCTAssertThrowsError(try t.validate())
+        t = TranscriptionSessionConfig(deployment: "d")
+        t.language = "en US"
+        XCTAssertThrowsError(try t.validate())
+        var options = RealtimeSessionOptions(deployment: "d")
+        options.kind = .transcription(TranscriptionSessionConfig(deployment: "d"))
+        options.protocolKind = .preview(apiVersion: "2025-04-01-preview")
+        XCTAssertThrowsError(try options.validate())
+        var tr = TranslationSessionConfig(targetLanguage: "")
+        XCTAssertThrowsError(try tr.validate())
+        tr = TranslationSessionConfig(targetLanguage: "es")
+        tr.path = "/x?y=1"
+        XCTAssertThrowsError(try tr.validate())
+    }
+
+    func testTranslationUsesItsPathAndUpdateShape() throws {
+        var tr = TranslationSessionConfig(targetLanguage: "fr")
+        tr.transcriptionDeployment = "stt"
+        let endpoint = try ServiceEndpoint.parse("https://res.openai.azure.com")
+        XCTAssertEqual(tr.url(endpoint: endpoint, deployment: "tr 1"),
+            "wss://res.openai.azure.com/openai/v1/realtime/translations?model=tr%201")
+        tr.path = "/openai/realtime/translations"
+        XCTAssertEqual(tr.url(endpoint: endpoint, deployment: "t"), "wss://res.openai.azure.com/openai/realtime/translations?model=t")
+        let update = try JSONParser.parse(tr.updateEvent())
+        XCTAssertEqual(update["session"]?["audio"]?["output"]?["language"]?.stringValue, "fr")
+        XCTAssertEqual(update["session"]?["audio"]?["input"]?["transcription"]?["model"]?.stringValue, "stt")
+    }
+
+    func testSegmentAndTranslationEventsAreTyped() throws {
+        let seg = try decode(#"{"type":"conversation.item.input_audio_transcription.segment","item_id":"i","content_index":0,"id":"s1","speaker":"B","start":1.25,"end":2.5,"text":"hello"}"#)
+        XCTAssertEqual(seg.kind, .inputTranscriptionSegment)
+        XCTAssertEqual(seg.text, "hello")
+        XCTAssertEqual(seg.extras?.speaker, "B")
+        XCTAssertEqual(seg.extras?.start, 1.25)
+        XCTAssertEqual(seg.extras?.end, 2.5)
+        let audio = try decode(#"{"type":"session.output_audio.delta","delta":"AAECAw==","sample_rate":24000,"channels":1,"format":"pcm16","elapsed_ms":400}"#)
+        XCTAssertEqual(audio.kind, .translationAudioDelta)
+        XCTAssertEqual(audio.audio.bytes, [0, 1, 2, 3])
+        XCTAssertEqual(audio.audioMs, 400)
+        XCTAssertEqual(audio.extras?.sampleRate, 24000)
+        XCTAssertEqual(try decode(#"{"type":"session.input_transcript.delta","delta":"hi"}"#).kind, .translationInputTranscriptDelta)
+        XCTAssertEqual(try decode(#"{"type":"session.output_transcript.delta","delta":"hola"}"#).text, "hola")
+        XCTAssertEqual(try decode(#"{"type":"session.closed"}"#).kind, .sessionClosed)
+        XCTAssertThrowsError(try decode(#"{"type":"session.output_audio.delta","delta":"!!"}"#))
+    }
+
+    func testARedirectThatDropsOpenAIIsNamed() {
+        let hint = WebSocketRedirectHint.describe(status: 307,
+            location: "https://res.openai.azure.com/v1/realtime?intent=transcription",
+            requestPath: "wss://res.openai.azure.com/openai/v1/realtime")
+        XCTAssertNotNil(hint)
+        XCTAssertTrue(hint!.contains("drops the /openai prefix"), hint!)
+        XCTAssertTrue(hint!.contains("/v1/realtime"))
+        XCTAssertFalse(hint!.contains("intent="))  // no query echoed
+        let other = WebSocketRedirectHint.describe(status: 302, location: "/openai/v2/realtime",
+            requestPath: "wss://h/openai/v1/realtime")
+        XCTAssertEqual(other?.contains("drops"), false)
+        XCTAssertNil(WebSocketRedirectHint.describe(status: 404, location: nil, requestPath: "/openai/v1/realtime"))
+    }
+}
