@@ -251,6 +251,19 @@ TEST(a_transcription_session_refused_by_the_service_fails_connect_with_its_messa
     CHECK(s == NULL);
 }
 
+TEST(a_redirect_that_drops_openai_is_named_in_the_error_not_left_as_a_bare_status) {
+    emulator_reset();
+    emulator_fault("{\"kind\":\"handshake_status\",\"status\":307,"
+                   "\"location\":\"/v1/realtime?intent=transcription\"}");
+    azaudio_realtime_options o = transcription_options("gpt-4o-transcribe");
+    azaudio_realtime_session *s = NULL;
+    CHECK(azaudio_realtime_connect(client, &o, &s) != AZAUDIO_OK);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "drops the /openai prefix");
+    CHECK_STR_CONTAINS(azaudio_last_error(), "/v1/realtime");
+    CHECK(s == NULL);
+    emulator_reset();
+}
+
 int main(void) {
     rest_setup();
     client = rest_client();
@@ -267,6 +280,7 @@ int main(void) {
     RUN(a_translation_session_delivers_both_transcripts_and_translated_audio_then_closes);
     RUN(bad_session_kind_options_are_refused_before_connecting);
     RUN(a_transcription_session_refused_by_the_service_fails_connect_with_its_message);
+    RUN(a_redirect_that_drops_openai_is_named_in_the_error_not_left_as_a_bare_status);
     azaudio_free(speech_pcm);
     azaudio_client_destroy(client);
     rest_teardown();

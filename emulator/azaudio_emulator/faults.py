@@ -40,6 +40,7 @@ KINDS: dict[str, dict[str, tuple[type, ...]]] = {
         "message": (str,),
         "retry_after": _NUMBER,
         "retry_after_ms": _NUMBER,
+        "location": (str,),
     },
 }
 

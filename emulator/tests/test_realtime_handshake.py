@@ -13,7 +13,7 @@ async def _get(base: str, path: str, headers: dict | None = None, upgrade: bool 
     upgrade_headers = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
                        "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="} if upgrade else {}
     async with aiohttp.ClientSession() as http:
-        async with http.get(base + path, headers={**(headers or {}), **upgrade_headers}) as r:
+        async with http.get(base + path, headers={**(headers or {}), **upgrade_headers}, allow_redirects=False) as r:
             assert r.status != 101, "the handshake was accepted"
             return r.status, await r.json(), dict(r.headers)
 
@@ -108,6 +108,14 @@ def test_handshake_status_fault_refuses_the_upgrade_with_that_status_and_retry_a
     assert status == 429
     assert body["error"]["code"] == "429"
     assert headers.get("Retry-After") == "2"
+
+
+def test_handshake_status_fault_can_redirect_like_azure_did_for_transcription_sessions():
+    ctx = make_ctx()
+    ctx.faults.add({"kind": "handshake_status", "status": 307, "location": "/v1/realtime?intent=transcription"})
+    status, _, headers = refused(realtime_path("ga"), headers={"api-key": KEY}, ctx=ctx)
+    assert status == 307
+    assert headers.get("Location") == "/v1/realtime?intent=transcription"
 
 
 def test_handshake_status_fault_is_queued_through_the_control_api_and_matches_paths():

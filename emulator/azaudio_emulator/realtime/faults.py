@@ -8,7 +8,10 @@ kind                   effect (parameters, defaults)
 =====================  =======================================================
 ``handshake_status``   refuse the upgrade with HTTP ``status`` (503) and
                        Azure's error body; optional ``code``, ``message``,
-                       ``retry_after`` (seconds, sets ``Retry-After``)
+                       ``retry_after`` (seconds, sets ``Retry-After``),
+                       ``location`` (sets ``Location``: with a 3xx status,
+                       the redirect Azure was seen sending, e.g. to a path
+                       without ``/openai``)
 ``ws_close``           close the WebSocket with ``code`` (1011) and ``reason``
                        after ``after_events`` (0) server events
 ``session_expired``    the session expires after ``after_seconds`` (1.0)
@@ -96,4 +99,6 @@ def handshake_refusal(fault: dict) -> tuple[int, str, str, dict[str, str]]:
         headers["Retry-After"] = str(fault["retry_after"])
     if "retry_after_ms" in fault:
         headers["retry-after-ms"] = str(fault["retry_after_ms"])
+    if "location" in fault:
+        headers["Location"] = str(fault["location"])
     return status, str(fault.get("code", default_code)), str(fault.get("message", default_message)), headers
