@@ -71,6 +71,11 @@ class EventType(enum.IntEnum):
     CONVERSATION_CREATED = n.AZAUDIO_EVENT_CONVERSATION_CREATED
     CLOSED = n.AZAUDIO_EVENT_CLOSED
     PLAYBACK_FLUSH = n.AZAUDIO_EVENT_PLAYBACK_FLUSH
+    INPUT_TRANSCRIPTION_SEGMENT = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT
+    TRANSLATION_INPUT_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA
+    TRANSLATION_OUTPUT_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA
+    TRANSLATION_AUDIO_DELTA = n.AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA
+    SESSION_CLOSED = n.AZAUDIO_EVENT_SESSION_CLOSED
 
     @classmethod
     def _missing_(cls, value: object) -> Optional["EventType"]:
@@ -119,6 +124,31 @@ def _read_close_code(event: int) -> Optional[int]:
     if int(_C.azaudio_realtime_event_type(event)) != n.AZAUDIO_EVENT_CLOSED:
         return None
     return int(_C.azaudio_realtime_event_close_code(event))
+
+
+def _read_speaker(event: int) -> str:
+    if not n.has("azaudio_realtime_event_speaker"):
+        return ""
+    raw: Optional[bytes] = _C.azaudio_realtime_event_speaker(event)
+    return raw.decode("utf-8", "replace") if raw else ""
+
+
+def _read_segment_times(event: int) -> Optional[tuple[float, float]]:
+    if not n.has("azaudio_realtime_event_segment_times"):
+        return None
+    start, end = ctypes.c_double(), ctypes.c_double()
+    if not _C.azaudio_realtime_event_segment_times(event, ctypes.byref(start), ctypes.byref(end)):
+        return None
+    return (start.value, end.value)
+
+
+def _read_audio_format(event: int) -> Optional[tuple[int, int]]:
+    if not n.has("azaudio_realtime_event_audio_format"):
+        return None
+    rate, channels = ctypes.c_int32(), ctypes.c_int32()
+    if not _C.azaudio_realtime_event_audio_format(event, ctypes.byref(rate), ctypes.byref(channels)):
+        return None
+    return (rate.value, channels.value)
 
 
 _MISSING: Any = object()
@@ -201,22 +231,30 @@ class RealtimeEvent:
                                                                       "item truncated), or None.")
     close_code: "_Field[Optional[int]]" = _Field(_read_close_code, None, "CLOSED: the WebSocket close code.")
     usage_json = _Field(_string(_C.azaudio_realtime_event_usage_json), "", "RESPONSE_DONE: the usage as JSON.")
+    speaker = _Field(_read_speaker, "", "INPUT_TRANSCRIPTION_SEGMENT: the speaker label (\"\" when none).")
+    segment_times: "_Field[Optional[tuple[float, float]]]" = _Field(
+        _read_segment_times, None, "INPUT_TRANSCRIPTION_SEGMENT: (start, end) in seconds of the input.")
+    audio_format: "_Field[Optional[tuple[int, int]]]" = _Field(
+        _read_audio_format, None, "TRANSLATION_AUDIO_DELTA: (sample_rate, channels) of its PCM16 audio.")
     json_bytes = _Field(_read_json_bytes, b"", "The event's JSON as received, as bytes (b\"\" if it has none).")
 
     _FIELDS = ("name", "text", "audio", "item_id", "response_id", "call_id", "function_name", "status", "error_code",
-               "audio_ms", "close_code", "usage_json", "json_bytes")
+               "audio_ms", "close_code", "usage_json", "json_bytes", "speaker", "segment_times", "audio_format")
 
     def __init__(self, type: EventType, name: str = "", text: str = "", audio: bytes = b"", item_id: str = "",
                  response_id: str = "", call_id: str = "", function_name: str = "", status: str = "",
                  error_code: str = "", audio_ms: Optional[int] = None, close_code: Optional[int] = None,
-                 usage_json: str = "", json_bytes: bytes = b"") -> None:
+                 usage_json: str = "", json_bytes: bytes = b"", speaker: str = "",
+                 segment_times: Optional[tuple[float, float]] = None,
+                 audio_format: Optional[tuple[int, int]] = None) -> None:
         self.type = _event_type(int(type))
         self._event: Optional[int] = None
         self._lock: Optional[threading.Lock] = None
         self._values: dict[str, Any] = {
             "name": name, "text": text, "audio": audio, "item_id": item_id, "response_id": response_id,
             "call_id": call_id, "function_name": function_name, "status": status, "error_code": error_code,
-            "audio_ms": audio_ms, "close_code": close_code, "usage_json": usage_json, "json_bytes": json_bytes}
+            "audio_ms": audio_ms, "close_code": close_code, "usage_json": usage_json, "json_bytes": json_bytes,
+            "speaker": speaker, "segment_times": segment_times, "audio_format": audio_format}
 
     # ---- made by the session ------------------------------------------------------------------------------------
 

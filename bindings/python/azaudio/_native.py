@@ -125,6 +125,18 @@ AZAUDIO_EVENT_ERROR = 30
 AZAUDIO_EVENT_CONVERSATION_CREATED = 31
 AZAUDIO_EVENT_CLOSED = 32
 AZAUDIO_EVENT_PLAYBACK_FLUSH = 33
+AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT = 34
+AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA = 35
+AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA = 36
+AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA = 37
+AZAUDIO_EVENT_SESSION_CLOSED = 38
+AZAUDIO_SESSION_CONVERSATION = 0
+AZAUDIO_SESSION_TRANSCRIPTION = 1
+AZAUDIO_SESSION_TRANSLATION = 2
+AZAUDIO_NOISE_REDUCTION_DEFAULT = 0
+AZAUDIO_NOISE_REDUCTION_NEAR_FIELD = 1
+AZAUDIO_NOISE_REDUCTION_FAR_FIELD = 2
+AZAUDIO_NOISE_REDUCTION_OFF = 3
 AZAUDIO_CALLER_FORMAT_SESSION = 0
 
 # ---- callback types -----------------------------------------------------------------------------------------------
@@ -378,6 +390,13 @@ class azaudio_realtime_options(_Sized):
         ("caller_output_rate", c_uint32),
         ("barge_in", c_int32),
         ("input_audio_coalesce_ms", c_uint32),
+        ("session_kind", c_int32),
+        ("transcription_prompt", c_char_p),
+        ("transcription_delay", c_char_p),
+        ("noise_reduction", c_int32),
+        ("transcription_logprobs", c_int32),
+        ("translation_language", c_char_p),
+        ("translation_path", c_char_p),
     ]
 
 
@@ -605,6 +624,9 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_error_code": (c_char_p, (_HANDLE,)),
     "azaudio_realtime_event_audio_ms": (c_int64, (_HANDLE,)),
     "azaudio_realtime_event_close_code": (c_int32, (_HANDLE,)),
+    "azaudio_realtime_event_speaker": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_segment_times": (c_int32, (_HANDLE, POINTER(ctypes.c_double), POINTER(ctypes.c_double))),
+    "azaudio_realtime_event_audio_format": (c_int32, (_HANDLE, POINTER(c_int32), POINTER(c_int32))),
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
 }
@@ -689,7 +711,7 @@ _present = _declare(lib)
 
 _EVENT_READERS = {f"azaudio_realtime_event_{field}" for field in (
     "type", "name", "json", "text", "audio", "item_id", "response_id", "call_id", "function_name", "status",
-    "usage_json", "error_code", "audio_ms", "close_code", "free")}
+    "usage_json", "error_code", "audio_ms", "close_code", "free", "speaker", "segment_times", "audio_format")}
 
 
 def _event_readers() -> Any:

@@ -19,6 +19,7 @@ from .results import ChatReply, Segment, Transcription, transcription_from_handl
 
 if TYPE_CHECKING:
     from .realtime import EventCallback, RealtimeSession
+    from ._session_kinds import SessionKind
 
 __all__ = ["Client", "Chat", "TokenProvider", "LogCallback", "AudioInput", "LOG_ERROR", "LOG_WARN", "LOG_INFO",
            "LOG_DEBUG", "DEFAULT_API_VERSION"]
@@ -779,6 +780,7 @@ class Client(Owned):
         caller_output_rate: Optional[int] = None,
         barge_in: bool = True,
         input_audio_coalesce_ms: int = 0,
+        session: Optional["SessionKind"] = None,
     ) -> "RealtimeSession":
         """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
 
@@ -825,9 +827,70 @@ class Client(Owned):
             connect_timeout=connect_timeout, caller_input_format=caller_input_format,
             caller_input_rate=caller_input_rate, caller_output_format=caller_output_format,
             caller_output_rate=caller_output_rate, barge_in=barge_in,
-            input_audio_coalesce_ms=input_audio_coalesce_ms,
+            input_audio_coalesce_ms=input_audio_coalesce_ms, session=session,
         )
         return RealtimeSession(self, options, on_event)
+
+    def transcription_session(
+        self,
+        *,
+        deployment: str,
+        language: Optional[str] = None,
+        prompt: Optional[str] = None,
+        delay: Optional[str] = None,
+        noise_reduction: Optional[str] = None,
+        turn_detection: Optional[str] = "server_vad",
+        logprobs: bool = False,
+        input_format: str = "pcm16",
+        caller_input_format: Optional[str] = None,
+        caller_input_rate: Optional[int] = None,
+        input_audio_coalesce_ms: int = 0,
+        on_event: Optional["EventCallback"] = None,
+        connect_timeout: Optional[float] = None,
+        **vad: Any,
+    ) -> "RealtimeSession":
+        """Open a transcription-only session (``/openai/v1/realtime?intent=transcription``): send audio, receive
+        INPUT_TRANSCRIPTION_DELTA / _COMPLETED / _SEGMENT events (segments carry ``speaker`` and
+        ``segment_times``). ``deployment`` transcribes (gpt-4o-transcribe, whisper, gpt-realtime-whisper,
+        gpt-4o-transcribe-diarize...). ``delay``: "minimal" ... "xhigh" (gpt-realtime-whisper only);
+        ``noise_reduction``: "near_field", "far_field", "off" or None (the service's default); ``turn_detection``:
+        "server_vad", "semantic_vad" or None (continuous models want None; commit() cuts an item); ``vad``: the
+        ``vad_*`` settings of :meth:`realtime`. Same sending, pull and callback delivery as :meth:`realtime`."""
+        from ._session_kinds import SessionKind
+
+        kind = SessionKind(n.AZAUDIO_SESSION_TRANSCRIPTION, prompt=prompt, delay=delay,
+                           noise_reduction=noise_reduction, logprobs=logprobs)
+        return self.realtime(deployment=deployment, transcription_language=language, turn_detection=turn_detection,
+                             input_format=input_format, caller_input_format=caller_input_format,
+                             caller_input_rate=caller_input_rate, input_audio_coalesce_ms=input_audio_coalesce_ms,
+                             on_event=on_event, connect_timeout=connect_timeout, barge_in=False, session=kind, **vad)
+
+    def translation_session(
+        self,
+        *,
+        deployment: str,
+        to: str,
+        transcription_deployment: Optional[str] = None,
+        noise_reduction: Optional[str] = None,
+        path: Optional[str] = None,
+        caller_input_format: Optional[str] = None,
+        caller_input_rate: Optional[int] = None,
+        input_audio_coalesce_ms: int = 0,
+        on_event: Optional["EventCallback"] = None,
+        connect_timeout: Optional[float] = None,
+    ) -> "RealtimeSession":
+        """Open a translation session (``gpt-realtime-translate``; path ``/openai/v1/realtime/translations`` unless
+        ``path`` says otherwise: Azure documents none yet). Send 24 kHz PCM16 (or ``caller_input_*``), keep sending
+        silence; receive TRANSLATION_INPUT_TRANSCRIPT_DELTA (with ``transcription_deployment``),
+        TRANSLATION_OUTPUT_TRANSCRIPT_DELTA and TRANSLATION_AUDIO_DELTA (``audio``, ``audio_format``, ``audio_ms``
+        = elapsed ms). ``close()`` sends session.close: SESSION_CLOSED then CLOSED follow."""
+        from ._session_kinds import SessionKind
+
+        kind = SessionKind(n.AZAUDIO_SESSION_TRANSLATION, noise_reduction=noise_reduction, language=to, path=path)
+        return self.realtime(deployment=deployment, transcription_deployment=transcription_deployment,
+                             caller_input_format=caller_input_format, caller_input_rate=caller_input_rate,
+                             input_audio_coalesce_ms=input_audio_coalesce_ms, on_event=on_event,
+                             connect_timeout=connect_timeout, barge_in=False, session=kind)
 
 
 class TranscriptionStream:

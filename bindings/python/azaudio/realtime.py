@@ -174,6 +174,9 @@ class _Options:
                 setattr(o, f"caller_{side}_rate", self._int(rate, f"caller_{side}_rate", 0, 2**32 - 1))
         o.barge_in = 1 if kw["barge_in"] else 0
         o.input_audio_coalesce_ms = self._int(kw["input_audio_coalesce_ms"], "input_audio_coalesce_ms", 0, 2**32 - 1)
+        kind = kw.get("session")
+        if kind is not None:  # a transcription or translation session (azaudio._session_kinds)
+            kind.apply(o, self._string)
 
     def _keep_bytes(self, value: Optional[bytes]) -> Optional[bytes]:
         self._keep.append(value)
