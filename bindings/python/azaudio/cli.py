@@ -39,6 +39,8 @@ from ._cli_output import (
     explain,
     size_text,
 )
+from ._cli_live import add_commands as add_live_commands
+from ._cli_live import cmd_interpret, cmd_listen
 from ._cli_realtime import cmd_realtime
 from .client import DEFAULT_API_VERSION, LOG_DEBUG, LOG_INFO, LOG_WARN, Client
 from .errors import AzAudioError
@@ -57,6 +59,8 @@ DEFAULT_DEPLOYMENTS = {
     "speak": "tts",
     "chat": "gpt-4o-audio-preview",
     "realtime": "gpt-realtime",
+    "listen": "gpt-4o-transcribe",
+    "interpret": "gpt-realtime-translate",
 }
 
 SPEECH_FORMATS = {".mp3": "mp3", ".wav": "wav", ".opus": "opus", ".ogg": "opus", ".aac": "aac", ".flac": "flac",
@@ -329,6 +333,11 @@ COMMANDS = {
     "realtime": ("one spoken turn in a realtime session (default deployment: gpt-realtime)",
                  ["azaudio realtime --input question.wav --output reply.wav",
                   "azaudio realtime --input call.wav --output reply.wav --protocol preview --voice verse"]),
+    "listen": ("live captions from a transcription session (default deployment: gpt-4o-transcribe)",
+               ["azaudio listen talk.wav --deployment gpt-4o-transcribe",
+                "ffmpeg -i talk.mp3 -f s16le -ar 24000 -ac 1 - | azaudio listen - --deployment D --json"]),
+    "interpret": ("speech to translated speech in a translation session (default deployment: gpt-realtime-translate)",
+                  ["azaudio interpret talk.wav --to es --output talk-es.wav"]),
 }
 
 _COMMAND_LIST = "commands:\n" + "\n".join(f"  {name:11} {text}" for name, (text, _) in COMMANDS.items()) + \
@@ -425,6 +434,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the deployment that transcribes your speech (default whisper; '' turns it off)")
     p.add_argument("--speedup", type=float, default=1.0,
                    help="send the input N times faster than real time (default 1)")
+    add_live_commands(add)
     return parser
 
 
@@ -447,6 +457,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return cmd_chat(settings, args)
         if args.command == "realtime":
             return cmd_realtime(settings, args)
+        if args.command == "listen":
+            return cmd_listen(settings, args)
+        if args.command == "interpret":
+            return cmd_interpret(settings, args)
         parser.error(f"unknown command {args.command}")
     except KeyboardInterrupt:
         print("azaudio: interrupted (the running call was cancelled)", file=sys.stderr)
