@@ -1489,6 +1489,38 @@ enum class event_type : std::int32_t {
     conversation_created = AZAUDIO_EVENT_CONVERSATION_CREATED,
     closed = AZAUDIO_EVENT_CLOSED,  ///< always the last event
     playback_flush = AZAUDIO_EVENT_PLAYBACK_FLUSH,
+    input_transcription_segment = AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT,  ///< speaker(), segment_times()
+    translation_input_transcript_delta = AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA,
+    translation_output_transcript_delta = AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA,
+    translation_audio_delta = AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA,  ///< audio(), audio_format(), audio_ms()
+    session_closed = AZAUDIO_EVENT_SESSION_CLOSED,
+};
+
+/// azaudio_realtime_options.session_kind.
+enum class session_kind : std::int32_t {
+    conversation = AZAUDIO_SESSION_CONVERSATION,
+    transcription = AZAUDIO_SESSION_TRANSCRIPTION,  ///< /openai/v1/realtime?intent=transcription
+    translation = AZAUDIO_SESSION_TRANSLATION,      ///< translation_path?model=DEPLOYMENT
+};
+
+/// azaudio_realtime_options.noise_reduction.
+enum class noise_reduction : std::int32_t {
+    service_default = AZAUDIO_NOISE_REDUCTION_DEFAULT,
+    near_field = AZAUDIO_NOISE_REDUCTION_NEAR_FIELD,
+    far_field = AZAUDIO_NOISE_REDUCTION_FAR_FIELD,
+    off = AZAUDIO_NOISE_REDUCTION_OFF,
+};
+
+/// A transcription segment's place in the input, in seconds.
+struct segment_times {
+    double start;
+    double end;
+};
+
+/// Translated audio's PCM16 layout.
+struct translated_audio_format {
+    std::int32_t sample_rate;
+    std::int32_t channels;
 };
 
 class RealtimeSessionRef;
@@ -1531,6 +1563,20 @@ public:
     }
     /// closed: the WebSocket close code (1000 normal, 1001 going away, 1006 connection lost, ...).
     std::int32_t close_code() const noexcept { return azaudio_realtime_event_close_code(e()); }
+    /// input_transcription_segment: the speaker label ("" when none).
+    std::string_view speaker() const noexcept { return sv(azaudio_realtime_event_speaker(e())); }
+    /// input_transcription_segment: start and end in seconds of the input; nullopt for other events.
+    std::optional<segment_times> times() const noexcept {
+        segment_times t{};
+        if (!azaudio_realtime_event_segment_times(e(), &t.start, &t.end)) return std::nullopt;
+        return t;
+    }
+    /// translation_audio_delta: the audio's sample rate and channels; nullopt for other events.
+    std::optional<translated_audio_format> audio_format() const noexcept {
+        translated_audio_format f{};
+        if (!azaudio_realtime_event_audio_format(e(), &f.sample_rate, &f.channels)) return std::nullopt;
+        return f;
+    }
     /// The session the event came from, to answer it (e.g. close it from the callback). Valid while the session
     /// is.
     RealtimeSessionRef session() const noexcept;
@@ -1619,6 +1665,16 @@ struct realtime_options {
     /// send_audio() at once; N > 0 holds input audio until at least N ms wait, then sends them as one append.
     /// Values above 1000 make connect() throw invalid_argument_error.
     std::uint32_t input_audio_coalesce_ms = 0;
+    /// Conversation (default), transcription-only or translation (see azaudio_realtime_options.session_kind):
+    /// for transcription `deployment` transcribes and input_transcription_language is its language; for
+    /// translation `deployment` is gpt-realtime-translate and translation_language is required.
+    session_kind kind = session_kind::conversation;
+    std::optional<std::string> transcription_prompt;
+    std::optional<std::string> transcription_delay;             ///< "minimal" ... "xhigh" (gpt-realtime-whisper)
+    noise_reduction input_noise_reduction = noise_reduction::service_default;
+    bool transcription_logprobs = false;
+    std::optional<std::string> translation_language;            ///< e.g. "es"
+    std::optional<std::string> translation_path;                ///< unset: /openai/v1/realtime/translations
 };
 
 namespace detail {
@@ -1792,6 +1848,14 @@ public:
         if (options.caller_output_rate) o.caller_output_rate = *options.caller_output_rate;
         o.barge_in = options.barge_in ? 1 : 0;
         o.input_audio_coalesce_ms = options.input_audio_coalesce_ms;
+        o.session_kind = static_cast<std::int32_t>(options.kind);
+        o.transcription_prompt = detail::opt_c_str(options.transcription_prompt);
+        o.transcription_delay = detail::opt_c_str(options.transcription_delay);
+        o.noise_reduction = static_cast<std::int32_t>(options.input_noise_reduction);
+        o.transcription_logprobs = options.transcription_logprobs ? 1 : 0;
+        o.translation_language = detail::opt_c_str(options.translation_language);
+        o.translation_path = detail::opt_c_str(options.translation_path);
+        if (options.kind != session_kind::conversation) o.barge_in = 0;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

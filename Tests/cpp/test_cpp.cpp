@@ -928,6 +928,58 @@ static void realtime_connect_failures_become_typed_exceptions() {
 }
 #endif
 
+#ifdef AZAUDIO_SESSION_TRANSCRIPTION
+static void a_diarizing_transcription_session_gives_segments_and_a_translation_session_gives_audio() {
+    azaudio::Client c = emulator_client();
+    std::vector<std::int16_t> speech = speech_24k();
+    azaudio::realtime_options o;
+    o.kind = azaudio::session_kind::transcription;
+    o.deployment = "gpt-4o-transcribe-diarize";
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    o.input_noise_reduction = azaudio::noise_reduction::near_field;
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    s.send_audio(azaudio::span_view<std::int16_t>(speech.data(), speech.size()));
+    s.commit();
+    std::string speaker, line;
+    std::optional<azaudio::segment_times> times;
+    auto start = std::chrono::steady_clock::now();
+    while (line.empty() && seconds_since(start) < 30) {
+        std::optional<azaudio::RealtimeEvent> e = s.next_event(std::chrono::milliseconds(200));
+        if (!e) continue;
+        if (e->type() == azaudio::event_type::input_transcription_segment) {
+            speaker = std::string(e->speaker());
+            times = e->times();
+        }
+        if (e->type() == azaudio::event_type::input_transcription_completed) line = std::string(e->text());
+    }
+    CHECK(contains(line, "fox"));  // "The quick brown fox jumps over the lazy dog."
+    CHECK(!speaker.empty());
+    CHECK(times && times->end > times->start);
+
+    azaudio::realtime_options t;
+    t.kind = azaudio::session_kind::translation;
+    t.deployment = "gpt-realtime-translate";
+    t.translation_language = "es";
+    azaudio::RealtimeSession tr = azaudio::RealtimeSession::connect(c, t);
+    tr.send_audio(azaudio::span_view<std::int16_t>(speech.data(), speech.size()));
+    std::vector<std::int16_t> silence(24000);
+    tr.send_audio(silence);
+    std::size_t audio_bytes = 0;
+    std::optional<azaudio::translated_audio_format> format;
+    start = std::chrono::steady_clock::now();
+    while (audio_bytes == 0 && seconds_since(start) < 30) {
+        std::optional<azaudio::RealtimeEvent> e = tr.next_event(std::chrono::milliseconds(200));
+        if (e && e->type() == azaudio::event_type::translation_audio_delta) {
+            audio_bytes += e->audio().size();
+            format = e->audio_format();
+        }
+    }
+    CHECK(audio_bytes > 0);
+    CHECK(format && format->sample_rate == 24000 && format->channels == 1);
+    CHECK_THROWS(tr.commit(), azaudio::error, e, (void)e);
+}
+#endif
+
 int main() {
     RUN(the_loaded_library_is_the_headers_version);
     RUN(the_owning_types_are_move_only_and_nothrow_movable);
@@ -971,6 +1023,9 @@ int main() {
         RUN(an_exception_from_the_event_callback_closes_the_session_and_is_rethrown_in_the_owner);
         RUN(realtime_connect_failures_become_typed_exceptions);
         RUN(reply_audio_comes_back_in_the_callers_format_and_rate);
+#endif
+#ifdef AZAUDIO_SESSION_TRANSCRIPTION
+        RUN(a_diarizing_transcription_session_gives_segments_and_a_translation_session_gives_audio);
 #endif
         std::remove(speech_wav.c_str());
     }
