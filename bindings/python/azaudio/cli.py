@@ -43,7 +43,7 @@ from ._cli_live import add_commands as add_live_commands
 from ._cli_live import cmd_interpret, cmd_listen
 from ._cli_realtime import cmd_realtime
 from .client import DEFAULT_API_VERSION, LOG_DEBUG, LOG_INFO, LOG_WARN, Client
-from .errors import AzAudioError
+from .errors import AzAudioError, InvalidArgumentError
 
 __all__ = ["main", "build_parser", "exit_code_for", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_CONFIG",
            "EXIT_UNREACHABLE", "EXIT_AUTH", "EXIT_NOT_FOUND", "EXIT_SERVICE", "EXIT_UNAVAILABLE", "EXIT_LOCAL_IO",
