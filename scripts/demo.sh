@@ -9,6 +9,7 @@
 #   AZAUDIO_DEMO_TRANSLATE_DEPLOYMENT  (default whisper)
 #   AZAUDIO_DEMO_CHAT_DEPLOYMENT       (default gpt-4o-mini-audio-preview)
 #   AZAUDIO_DEMO_REALTIME_DEPLOYMENT   (default gpt-realtime)
+#   AZAUDIO_DEMO_LIVE_TRANSCRIBE_DEPLOYMENT  (default gpt-4o-transcribe; the live captions step)
 # (the realtime turn transcribes your speech with AZAUDIO_TRANSCRIBE_DEPLOYMENT, default whisper)
 # Otherwise the local emulator is started on a free port ($EMULATOR, default emulator/.venv/bin/azaudio-emulator)
 # and stopped at the end.
@@ -22,9 +23,10 @@ STT=${AZAUDIO_DEMO_STT_DEPLOYMENT:-whisper}
 TRANSLATE=${AZAUDIO_DEMO_TRANSLATE_DEPLOYMENT:-whisper}
 CHAT=${AZAUDIO_DEMO_CHAT_DEPLOYMENT:-gpt-4o-mini-audio-preview}
 REALTIME=${AZAUDIO_DEMO_REALTIME_DEPLOYMENT:-gpt-realtime}
+LIVE=${AZAUDIO_DEMO_LIVE_TRANSCRIBE_DEPLOYMENT:-gpt-4o-transcribe}
 SENTENCE=${AZAUDIO_DEMO_SENTENCE:-"The quick brown fox jumps over the lazy dog."}
 
-for example in speak transcribe translate chat_audio realtime; do
+for example in speak transcribe translate chat_audio realtime live_captions; do
     if [ ! -x "$DEMO_BIN/$example" ]; then
         echo "demo: $DEMO_BIN/$example is missing: build the examples first (make examples)" >&2
         exit 1
@@ -91,6 +93,7 @@ step "translate speech.wav to English" "$DEMO_BIN/translate" "$WORK/speech.wav" 
 step "audio chat turn with speech.wav" "$DEMO_BIN/chat_audio" "$WORK/speech.wav" "$WORK/reply.wav" "$CHAT"
 step "realtime voice turn: speech.wav streamed at real-time pace" \
     "$DEMO_BIN/realtime" "$WORK/speech.wav" "$WORK/realtime-reply.wav" "$REALTIME"
+step "live captions: speech.wav in a transcription session" "$DEMO_BIN/live_captions" "$WORK/speech.wav" "$LIVE"
 echo
 [ $STATUS -eq 0 ] && echo "demo: all steps succeeded" || echo "demo: some steps failed" >&2
 exit $STATUS
