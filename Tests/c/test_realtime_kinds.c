@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
+#include "realtime_support.h"
 #include "rest_support.h"
 
 #include <string.h>
@@ -65,21 +66,10 @@ static void record(seen *s, const azaudio_realtime_event *e) {
     }
 }
 
+static void record_into(void *user, const azaudio_realtime_event *e) { record((seen *)user, e); }
+
 static int pull_until(azaudio_realtime_session *session, seen *s, int until, double seconds) {
-    double deadline = now_seconds() + seconds;
-    while (now_seconds() < deadline) {
-        azaudio_realtime_event *e = NULL;
-        azaudio_result rc = azaudio_realtime_next_event(session, &e, 200);
-        if (rc == AZAUDIO_ERR_TIMEOUT) continue;
-        if (rc != AZAUDIO_OK) return 0;
-        int t = azaudio_realtime_event_type(e);
-        record(s, e);
-        azaudio_realtime_event_free(e);
-        if (t == until) return 1;
-        if (t == AZAUDIO_EVENT_CLOSED) return 0;
-    }
-    fprintf(stderr, "  timed out waiting for event %d\n", until);
-    return 0;
+    return realtime_pull_until(session, record_into, s, until, seconds);
 }
 
 /* Speech then 1.5 s of silence, in 200 ms chunks. */
@@ -104,7 +94,7 @@ static azaudio_realtime_options transcription_options(const char *deployment) {
 
 static void callback(azaudio_realtime_session *session, const azaudio_realtime_event *event, void *user) {
     (void)session;
-    record((seen *)user, event);
+    record_into(user, event);
 }
 
 TEST(a_transcription_session_streams_deltas_then_the_completed_line) {

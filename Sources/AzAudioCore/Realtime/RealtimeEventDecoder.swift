@@ -17,6 +17,17 @@ public enum RealtimeEventDecoder {
         return try decode(value, json: String(decoding: bytes, as: UTF8.self))
     }
 
+    /// The decoded base64 `delta` of an audio event.
+    static func audioDelta(_ value: JSONValue, type: String) throws(AzError) -> AudioBytes {
+        guard var delta = value["delta"]?.stringValue else {
+            throw AzError(.protocolViolation, "\(type) has no \"delta\"")
+        }
+        guard let audio = delta.withUTF8({ AudioBytes.decodingBase64(UnsafeRawBufferPointer($0)) }) else {
+            throw AzError(.protocolViolation, "\(type) carries audio that is not valid base64")
+        }
+        return audio
+    }
+
     public static func decode(_ value: JSONValue, json: String) throws(AzError) -> RealtimeEvent {
         guard case .object = value, let type = value["type"]?.stringValue, !type.isEmpty else {
             throw AzError(.protocolViolation, "the server sent an event without a \"type\"")
@@ -32,13 +43,7 @@ public enum RealtimeEventDecoder {
         e.outputIndex = value["output_index"]?.intValue ?? 0
         switch e.kind {
         case .audioDelta:
-            guard var delta = value["delta"]?.stringValue else {
-                throw AzError(.protocolViolation, "\(type) has no \"delta\"")
-            }
-            guard let audio = delta.withUTF8({ AudioBytes.decodingBase64(UnsafeRawBufferPointer($0)) }) else {
-                throw AzError(.protocolViolation, "\(type) carries audio that is not valid base64")
-            }
-            e.audio = audio
+            e.audio = try audioDelta(value, type: type)
         case .audioTranscriptDelta, .textDelta, .inputTranscriptionDelta, .functionCallArgumentsDelta:
             e.text = value["delta"]?.stringValue ?? ""
         case .audioTranscriptDone, .inputTranscriptionCompleted:

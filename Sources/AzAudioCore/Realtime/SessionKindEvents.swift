@@ -53,13 +53,7 @@ extension RealtimeEventDecoder {
         case .translationInputTranscriptDelta, .translationOutputTranscriptDelta:
             e.text = value["delta"]?.stringValue ?? ""
         case .translationAudioDelta:
-            guard var delta = value["delta"]?.stringValue else {
-                throw AzError(.protocolViolation, "\(e.type) has no \"delta\"")
-            }
-            guard let audio = delta.withUTF8({ AudioBytes.decodingBase64(UnsafeRawBufferPointer($0)) }) else {
-                throw AzError(.protocolViolation, "\(e.type) carries audio that is not valid base64")
-            }
-            e.audio = audio
+            e.audio = try audioDelta(value, type: e.type)
             e.audioMs = Int64(value["elapsed_ms"]?.intValue ?? -1)
             e.extras = RealtimeEventExtras(sampleRate: value["sample_rate"]?.intValue ?? 24000,
                 channels: value["channels"]?.intValue ?? 1, format: value["format"]?.stringValue ?? "pcm16")
