@@ -255,6 +255,20 @@ class AsyncClient:
             raise TypeError("AsyncClient.realtime() delivers events through `async for`; on_event is not taken")
         return AsyncRealtimeSession(self._client, options)
 
+    def transcription_session(self, **options: Any) -> "AsyncRealtimeSession":
+        """A transcription-only session, opened by ``async with`` (arguments as
+        :meth:`azaudio.Client.transcription_session`, without on_event)."""
+        if "on_event" in options:
+            raise TypeError("AsyncClient.transcription_session() delivers events through `async for`")
+        return AsyncRealtimeSession(self._client, options, "transcription_session")
+
+    def translation_session(self, **options: Any) -> "AsyncRealtimeSession":
+        """A translation session, opened by ``async with`` (arguments as :meth:`azaudio.Client.translation_session`,
+        without on_event)."""
+        if "on_event" in options:
+            raise TypeError("AsyncClient.translation_session() delivers events through `async for`")
+        return AsyncRealtimeSession(self._client, options, "translation_session")
+
 
 class _ThreadWaker:
     """Fallback for a library without azaudio_realtime_event_fd: one thread waits in next_event and hands each
@@ -309,9 +323,10 @@ class AsyncRealtimeSession:
     coroutines that never block (a full send queue raises :class:`azaudio.BusyError`). The blocking session is
     :attr:`sync`."""
 
-    def __init__(self, client: Client, options: dict[str, Any]) -> None:
+    def __init__(self, client: Client, options: dict[str, Any], opener: str = "realtime") -> None:
         self._client = client
         self._options = options
+        self._opener = opener  # the Client method that opens it: realtime, transcription_session, ...
         self._session: Optional[RealtimeSession] = None
         self._fd: Optional[int] = None
         self._waker: Optional[_ThreadWaker] = None
@@ -330,7 +345,8 @@ class AsyncRealtimeSession:
 
     async def __aenter__(self) -> "AsyncRealtimeSession":
         self._loop = asyncio.get_running_loop()
-        self._session = await _call(self._client.realtime, **self._options)
+        opener: Callable[..., RealtimeSession] = getattr(self._client, self._opener)
+        self._session = await _call(opener, **self._options)
         handle = self._session._live()
         if n.has("azaudio_realtime_event_fd"):
             fd = ctypes.c_int32(-1)

@@ -102,3 +102,21 @@ def test_bad_session_kind_options_are_refused_before_connecting(rt: azaudio.Clie
         rt.transcription_session(deployment="gpt-4o-transcribe", delay="soon")
     with pytest.raises(azaudio.InvalidArgumentError, match="translation_language"):
         rt.translation_session(deployment="gpt-realtime-translate", to="")
+
+
+def test_a_transcription_session_under_asyncio_yields_the_completed_line(realtime_emulator: Emulator,
+                                                                         speech_pcm: bytes) -> None:
+    import asyncio
+
+    from azaudio import aio
+
+    async def run() -> str:
+        async with aio.AsyncClient(realtime_emulator.endpoint, api_key=realtime_emulator.key) as client:
+            async with client.transcription_session(deployment="gpt-4o-transcribe") as session:
+                await session.send_audio(speech_pcm + bytes(48000))
+                async for event in session:
+                    if event.type == EventType.INPUT_TRANSCRIPTION_COMPLETED:
+                        return event.text
+        return ""
+
+    assert "what" in asyncio.run(run())
