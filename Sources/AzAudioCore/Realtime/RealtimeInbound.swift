@@ -190,7 +190,7 @@ final class RealtimeInbound: @unchecked Sendable {
                 logger.log(.error, "realtime: \(error.message)")
                 return .failure(error)
             }
-            if case .absent = confirmed.output {
+            if case .absent = confirmed.output, options.kind.isConversation {  // (other kinds have no output format)
                 logger.log(.warn, "realtime: session.updated does not state the audio formats; assuming the ones asked for")
             }
         }

@@ -337,7 +337,9 @@ COMMANDS = {
                ["azaudio listen talk.wav --deployment gpt-4o-transcribe",
                 "ffmpeg -i talk.mp3 -f s16le -ar 24000 -ac 1 - | azaudio listen - --deployment D --json"]),
     "interpret": ("speech to translated speech in a translation session (default deployment: gpt-realtime-translate)",
-                  ["azaudio interpret talk.wav --to es --output talk-es.wav"]),
+                  ["azaudio interpret talk.wav --to es --output talk-es.wav",
+                   "azaudio interpret talk.wav --to fr --output talk-fr.wav --transcription-deployment "
+                   "gpt-4o-transcribe --json"]),
 }
 
 _COMMAND_LIST = "commands:\n" + "\n".join(f"  {name:11} {text}" for name, (text, _) in COMMANDS.items()) + \
