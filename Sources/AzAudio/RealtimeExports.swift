@@ -26,7 +26,7 @@ private func nonEmptyString(_ pointer: UnsafePointer<CChar>?, _ name: String) th
 @c @implementation
 public func azaudio_realtime_options_init(_ options: UnsafeMutablePointer<azaudio_realtime_options>!) -> azaudio_result {
     guard let options else { return fail(.invalidArgument, "azaudio_realtime_options_init: options is NULL") }
-    options.pointee = RealtimeOptions.defaults
+    options.pointee = RealtimeOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -41,8 +41,8 @@ public func azaudio_realtime_connect(
         return clientHandle.fail(AzError(.invalidArgument, "azaudio_realtime_connect: out_session is NULL"))
     }
     do throws(AzError) {
-        let raw = try RealtimeOptions.read(options)
-        let engineOptions = try RealtimeOptions.engineOptions(raw)
+        let raw = try RealtimeOptionsABI.read(options)
+        let engineOptions = try RealtimeOptionsABI.engineOptions(raw)
         let handle = RealtimeSessionHandle(client: clientHandle)
         try handle.connect(options: engineOptions, callback: raw.event_callback, userData: raw.event_user_data)
         outSession.pointee = OpaquePointer(Unmanaged.passRetained(handle).toOpaque())

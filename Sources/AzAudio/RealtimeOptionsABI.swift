@@ -2,10 +2,11 @@ import AzAudioCore
 import CAzAudio
 
 /// Turns the C realtime options into the engine's.
-enum RealtimeOptions {
-    /// The struct as 0.1.0 declared it (up to connect_timeout_ms): programs built then stay valid; the fields
-    /// appended since take their defaults.
-    static let minimumSize = MemoryLayout<azaudio_realtime_options>.offset(of: \.caller_input_format)!
+enum RealtimeOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_realtime_options"
+    /// 0.1.0 declared the fields up to connect_timeout_ms: programs built then stay valid; the fields appended since
+    /// take their defaults.
+    static let firstReleaseSize = end(of: \azaudio_realtime_options.connect_timeout_ms)
 
     static var defaults: azaudio_realtime_options {
         var o = azaudio_realtime_options()
@@ -28,16 +29,6 @@ enum RealtimeOptions {
         o.caller_output_rate = 0
         o.barge_in = 1
         o.input_audio_coalesce_ms = 0
-        return o
-    }
-
-    static func read(_ pointer: UnsafePointer<azaudio_realtime_options>?) throws(AzError) -> azaudio_realtime_options {
-        guard let pointer else { throw .invalidArgument("options is NULL") }
-        guard let o = readOptions(pointer, defaults: defaults, minimumSize: minimumSize) else {
-            throw .invalidArgument(
-                "options->struct_size is \(UnsafeRawPointer(pointer).load(as: UInt32.self)); it must be at least "
-                    + "\(minimumSize): fill the struct with azaudio_realtime_options_init()")
-        }
         return o
     }
 
