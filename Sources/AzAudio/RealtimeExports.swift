@@ -73,13 +73,7 @@ public func azaudio_realtime_clear(_ session: OpaquePointer!) -> azaudio_result 
 @c @implementation
 public func azaudio_realtime_create_response(_ session: OpaquePointer!, _ responseJSON: UnsafePointer<CChar>!) -> azaudio_result {
     withSession(session, "azaudio_realtime_create_response") { s throws(AzError) in
-        let overrides = String(optionalCString: responseJSON)
-        if let overrides {
-            guard case .object? = try? JSONParser.parse(overrides) else {
-                throw .invalidArgument("response_json is not a JSON object")
-            }
-        }
-        try s.send(json: RealtimeClientEvents.createResponse(overrides))
+        try s.send(json: try RealtimeClientEvents.createResponse(String(optionalCString: responseJSON)))
     }
 }
 
@@ -93,9 +87,7 @@ public func azaudio_realtime_cancel_response(_ session: OpaquePointer!) -> azaud
 @c @implementation
 public func azaudio_realtime_update_session(_ session: OpaquePointer!, _ sessionJSON: UnsafePointer<CChar>!) -> azaudio_result {
     withSession(session, "azaudio_realtime_update_session") { s throws(AzError) in
-        let text = try nonEmptyString(sessionJSON, "session_json")
-        guard case .object? = try? JSONParser.parse(text) else { throw .invalidArgument("session_json is not a JSON object") }
-        try s.send(json: #"{"type":"session.update","session":"# + text + "}")
+        try s.send(json: try RealtimeClientEvents.updateSession(try nonEmptyString(sessionJSON, "session_json")))
     }
 }
 
@@ -105,11 +97,9 @@ public func azaudio_realtime_create_text_item(
 ) -> azaudio_result {
     withSession(session, "azaudio_realtime_create_text_item") { s throws(AzError) in
         let role = try nonEmptyString(role, "role")
-        guard ["user", "assistant", "system"].contains(role) else {
-            throw .invalidArgument("role '\(role)' is not user, assistant or system")
-        }
         guard let text else { throw .invalidArgument("text is NULL") }
-        try s.send(json: RealtimeClientEvents.createTextItem(role: role, text: String(cString: text), protocol: s.options.protocolKind))
+        try s.send(json: try RealtimeClientEvents.createTextItem(
+            role: role, text: String(cString: text), protocol: s.options.protocolKind))
     }
 }
 

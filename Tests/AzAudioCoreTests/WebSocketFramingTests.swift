@@ -268,7 +268,7 @@ final class WebSocketFramingTests: XCTestCase {
     func testHandshakeRequestHasTheRequiredHeaders() throws {
         let url = try WebSocketURL("wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime")
         XCTAssertEqual(url.curlURL, "https://example.openai.azure.com/")
-        XCTAssertEqual(url.redactedDescription, "wss://example.openai.azure.com/openai/v1/realtime")
+        XCTAssertEqual(url.redacted, "wss://example.openai.azure.com/openai/v1/realtime")
         let hs = try WebSocketHandshake(url: url, headers: [("api-key", "k")], userAgent: "libazaudio/0.1.0", key: "dGhlIHNhbXBsZSBub25jZQ==")
         let text = String(decoding: hs.requestBytes, as: UTF8.self)
         XCTAssertEqual(text, "GET /openai/v1/realtime?model=gpt-realtime HTTP/1.1\r\nHost: example.openai.azure.com\r\n"

@@ -12,13 +12,14 @@ public enum RealtimeProtocol: Sendable, Equatable {
     public static let defaultPreviewAPIVersion = "2025-04-01-preview"
 
     /// The WebSocket URL for a deployment on an endpoint.
-    public func url(endpoint: ServiceEndpoint, deployment: String) -> String {
+    public func url(endpoint: ServiceEndpoint, deployment: String) -> ServiceURL {
         let name = APIFamily.percentEncodePathSegment(deployment)
         switch self {
         case .ga:
-            return "\(endpoint.webSocketRoot)/openai/v1/realtime?model=\(name)"
+            return endpoint.url(path: "/openai/v1/realtime", query: "model=\(name)", webSocket: true)
         case .preview(let version):
-            return "\(endpoint.webSocketRoot)/openai/realtime?api-version=\(version)&deployment=\(name)"
+            return endpoint.url(
+                path: "/openai/realtime", query: "api-version=\(version)&deployment=\(name)", webSocket: true)
         }
     }
 

@@ -55,12 +55,12 @@ public final class CurlSocket {
             curl_easy_cleanup(easy)
             throw AzError(
                 CurlRuntime.kind(of: failure),
-                "\(CurlRuntime.describe(failure))\(detail.isEmpty ? "" : ": \(detail)") (\(url.redactedDescription))")
+                "\(CurlRuntime.describe(failure))\(detail.isEmpty ? "" : ": \(detail)") (\(url.redacted))")
         }
         var socket: curl_socket_t = -1
         guard ccurl_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else {
             curl_easy_cleanup(easy)
-            throw AzError(.network, "curl connected but gave no socket (\(url.redactedDescription))")
+            throw AzError(.network, "curl connected but gave no socket (\(url.redacted))")
         }
         self.easy = easy
         self.fd = socket

@@ -26,7 +26,7 @@ public enum WebSocketConnector {
         let deadline = Monotonic.now() + UInt64(max(settings.connectTimeoutMs, 1))
         let handshake = try WebSocketHandshake(url: url, headers: headers, userAgent: settings.userAgent)
         let socket = try CurlSocket(url: url, settings: settings, timeoutMs: settings.connectTimeoutMs)
-        logger.log(.debug, "websocket: connected to \(url.redactedDescription), sending the upgrade request")
+        logger.log(.debug, "websocket: connected to \(url.redacted), sending the upgrade request")
         try sendAll(handshake.requestBytes, on: socket, deadline: deadline, url: url)
 
         // Read the head.
@@ -40,7 +40,7 @@ public enum WebSocketConnector {
             case .incomplete: continue
             case .invalid(let why):
                 socket.close()
-                throw AzError(.protocolViolation, "\(why) (\(url.redactedDescription))")
+                throw AzError(.protocolViolation, "\(why) (\(url.redacted))")
             case .complete(let head): response = head
             }
             break
@@ -51,7 +51,7 @@ public enum WebSocketConnector {
                 socket.close()
                 throw error
             }
-            logger.log(.debug, "websocket: upgraded \(url.redactedDescription)")
+            logger.log(.debug, "websocket: upgraded \(url.redacted)")
             return Upgraded(socket: socket, response: response, leftover: rest)
         }
 
@@ -70,7 +70,7 @@ public enum WebSocketConnector {
         socket.close()
         if body.count > limit { body.removeLast(body.count - limit) }
         var error = ServiceErrorParser.error(status: response.status, headers: response.headers, body: body)
-        error.message += " (WebSocket upgrade of \(url.redactedDescription))"
+        error.message += " (WebSocket upgrade of \(url.redacted))"
         throw error
     }
 
@@ -83,11 +83,11 @@ public enum WebSocketConnector {
             case .wouldBlock:
                 guard let left = remaining(deadline), socket.wait(for: Int16(POLLOUT), timeoutMs: left) else {
                     socket.close()
-                    throw AzError(.timeout, "timed out sending the WebSocket upgrade request (\(url.redactedDescription))")
+                    throw AzError(.timeout, "timed out sending the WebSocket upgrade request (\(url.redacted))")
                 }
             case .failed(let code):
                 socket.close()
-                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while sending the WebSocket upgrade request (\(url.redactedDescription))")
+                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while sending the WebSocket upgrade request (\(url.redacted))")
             }
         }
     }
@@ -102,18 +102,18 @@ public enum WebSocketConnector {
             switch result {
             case .done(0):
                 socket.close()
-                throw AzError(.network, "the server closed the connection before \(what) was complete (\(url.redactedDescription))")
+                throw AzError(.network, "the server closed the connection before \(what) was complete (\(url.redacted))")
             case .done(let n):
                 out.append(contentsOf: chunk[0..<n])
                 return
             case .wouldBlock:
                 guard let left = remaining(deadline), socket.wait(for: Int16(POLLIN), timeoutMs: left) else {
                     socket.close()
-                    throw AzError(.timeout, "timed out waiting for \(what) (\(url.redactedDescription))")
+                    throw AzError(.timeout, "timed out waiting for \(what) (\(url.redacted))")
                 }
             case .failed(let code):
                 socket.close()
-                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while reading \(what) (\(url.redactedDescription))")
+                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while reading \(what) (\(url.redacted))")
             }
         }
     }
