@@ -8,6 +8,7 @@
 #   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (make test runs each for FUZZ_SMOKE_SECONDS)
 #   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
+#   make lint                 report what swift format, clang-format and ruff would change (LINT_FIX=1 applies it)
 
 VERSION      := 0.1.0
 SOVERSION    := 0
@@ -23,7 +24,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck
+        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck lint
 
 all: lib
 
@@ -80,7 +81,7 @@ test-header:
 
 C_TESTS := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 
-$(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h include/azaudio.h $(LIB_REAL)
+$(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h $(wildcard Tests/c/*_support.h) include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lpthread -lm
 
@@ -132,6 +133,10 @@ test-fuzz:
 
 fuzz:
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Formatters and linters (configuration: .swift-format, .clang-format, ruff.toml); not part of make test yet.
+lint:
+	@scripts/lint.sh
 
 bench: lib examples emulator-venv
 	@scripts/bench.sh
