@@ -156,11 +156,6 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s mic.wav speaker.wav [DEPLOYMENT] [--speedup N]\n", argv[0]);
         return 1;
     }
-    const char *endpoint = getenv("AZURE_OPENAI_ENDPOINT"), *key = getenv("AZURE_OPENAI_API_KEY");
-    if (!endpoint || !key) {
-        fprintf(stderr, "game_voice: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY\n");
-        return 1;
-    }
     size_t mic_samples = 0;
     int16_t *mic = load_mic(argv[1], &mic_samples);
     if (!mic) return 1;
@@ -168,13 +163,10 @@ int main(int argc, char **argv) {
     voice v;
     memset(&v, 0, sizeof v);
     pthread_mutex_init(&v.lock, NULL);
-    azaudio_client_options co;
-    azaudio_client_options_init(&co);
-    co.endpoint = endpoint;
-    co.api_key = key;
+    /* AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN): the message names a missing one. */
     azaudio_client *client = NULL;
     azaudio_realtime_session *session = NULL;
-    if (azaudio_client_create(&co, &client) != AZAUDIO_OK) {
+    if (azaudio_client_create_from_env(NULL, &client) != AZAUDIO_OK) {
         fprintf(stderr, "game_voice: client: %s\n", azaudio_last_error());
         free(mic);
         return 1;

@@ -199,21 +199,13 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s caller.wav reply.wav [DEPLOYMENT] [--speedup N]\n", argv[0]);
         return 1;
     }
-    const char *endpoint = getenv("AZURE_OPENAI_ENDPOINT"), *key = getenv("AZURE_OPENAI_API_KEY");
-    if (!endpoint || !key) {
-        fprintf(stderr, "phone_bridge: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY\n");
-        return 1;
-    }
     uint8_t *caller = NULL;
     size_t caller_size = 0;
     if (!load_caller(argv[1], &caller, &caller_size)) return 1;
 
-    azaudio_client_options co;
-    azaudio_client_options_init(&co);
-    co.endpoint = endpoint;
-    co.api_key = key;
+    /* AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN): the message names a missing one. */
     azaudio_client *client = NULL;
-    if (azaudio_client_create(&co, &client) != AZAUDIO_OK) {
+    if (azaudio_client_create_from_env(NULL, &client) != AZAUDIO_OK) {
         fail("client");
         free(caller);
         return 1;

@@ -1234,6 +1234,16 @@ int32_t azaudio_realtime_event_close_code(const azaudio_realtime_event *event);
 /* Frees an event taken with azaudio_realtime_next_event(). NULL is a no-op. Never call it on a callback's event. */
 void azaudio_realtime_event_free(azaudio_realtime_event *event);
 
+/* Pull mode for a loop that polls (a game's frame, a telephony tick): as azaudio_realtime_next_event(), but an empty
+ * wait is a normal outcome, not a failure: AZAUDIO_OK with *out_event set to NULL when no event came within
+ * timeout_ms (0: do not wait; -1: forever), or to the event (free it with azaudio_realtime_event_free()). No error is
+ * recorded for an empty poll (azaudio_last_error() keeps its previous message) and nothing is allocated, so calling
+ * it every frame costs a lock and a look at the queue. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL session or
+ * out_event, timeout_ms below -1), AZAUDIO_ERR_CLOSED once the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE
+ * (a session that never connected, or one that delivers events to a callback). */
+azaudio_result azaudio_realtime_poll_event(azaudio_realtime_session *session, azaudio_realtime_event **out_event,
+                                           int32_t timeout_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -148,17 +148,37 @@ public func azaudio_realtime_send_event_json(_ session: OpaquePointer!, _ eventJ
     }
 }
 
+/// Pull mode: the next event within timeout_ms into *out_event. No event in time is AZAUDIO_ERR_TIMEOUT for
+/// azaudio_realtime_next_event (out_event untouched) and a success with NULL for azaudio_realtime_poll_event
+/// (nothing recorded, nothing allocated).
+private func pullEvent(
+    _ s: RealtimeSession, _ outEvent: UnsafeMutablePointer<OpaquePointer?>?, _ timeoutMs: Int32, emptyIsTimeout: Bool
+) throws(AzError) {
+    guard let outEvent else { throw .invalidArgument("out_event is NULL") }
+    guard timeoutMs >= -1 else { throw .invalidArgument("timeout_ms is \(timeoutMs); use -1, 0 or a positive value") }
+    guard let event = try s.nextEvent(timeoutMs: Int(timeoutMs)) else {
+        if emptyIsTimeout { throw AzError(.timeout, "no event within \(timeoutMs) ms") }
+        outEvent.pointee = nil
+        return
+    }
+    outEvent.pointee = OpaquePointer(Unmanaged.passRetained(RealtimeEventBox(event)).toOpaque())
+}
+
 @c @implementation
 public func azaudio_realtime_next_event(
     _ session: OpaquePointer!, _ outEvent: UnsafeMutablePointer<OpaquePointer?>!, _ timeoutMs: Int32
 ) -> azaudio_result {
     withSession(session, "azaudio_realtime_next_event") { s throws(AzError) in
-        guard let outEvent else { throw .invalidArgument("out_event is NULL") }
-        guard timeoutMs >= -1 else { throw .invalidArgument("timeout_ms is \(timeoutMs); use -1, 0 or a positive value") }
-        guard let event = try s.nextEvent(timeoutMs: Int(timeoutMs)) else {
-            throw AzError(.timeout, "no event within \(timeoutMs) ms")
-        }
-        outEvent.pointee = OpaquePointer(Unmanaged.passRetained(RealtimeEventBox(event)).toOpaque())
+        try pullEvent(s, outEvent, timeoutMs, emptyIsTimeout: true)
+    }
+}
+
+@c @implementation
+public func azaudio_realtime_poll_event(
+    _ session: OpaquePointer!, _ outEvent: UnsafeMutablePointer<OpaquePointer?>!, _ timeoutMs: Int32
+) -> azaudio_result {
+    withSession(session, "azaudio_realtime_poll_event") { s throws(AzError) in
+        try pullEvent(s, outEvent, timeoutMs, emptyIsTimeout: false)
     }
 }
 

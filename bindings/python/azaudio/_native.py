@@ -525,6 +525,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_delete_item": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_realtime_send_event_json": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_realtime_next_event": (_RESULT, (_HANDLE, _OUT_HANDLE, c_int32)),
+    "azaudio_realtime_poll_event": (_RESULT, (_HANDLE, _OUT_HANDLE, c_int32)),
     "azaudio_realtime_close": (_RESULT, (_HANDLE,)),
     "azaudio_realtime_destroy": (None, (_HANDLE,)),
     "azaudio_realtime_event_type": (c_int32, (_HANDLE,)),
