@@ -118,12 +118,7 @@ enum ErrorDetailsABI: SizedStructABI {
             out.raw_body = UnsafePointer(record.rawBody.pointer)
             out.retry_after_seconds = record.retryAfterSeconds
         }
-        do throws(AzError) {
-            try write(out, to: pointer, argument: "details")
-            return AZAUDIO_OK
-        } catch {
-            return fail(prefixed(error, function))
-        }
+        return fill(out, into: pointer, argument: "details", function: function)
     }
 }
 

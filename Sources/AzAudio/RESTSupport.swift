@@ -88,12 +88,7 @@ enum UsageABI: SizedStructABI {
             out.total_tokens = usage.totalTokens
             out.seconds = usage.seconds
         }
-        do throws(AzError) {
-            try write(out, to: pointer, argument: "usage")
-            return AZAUDIO_OK
-        } catch {
-            return fail(prefixed(error, function))
-        }
+        return fill(out, into: pointer, argument: "usage", function: function)
     }
 }
 

@@ -57,6 +57,19 @@ extension SizedStructABI {
         _ = try declaredSize(UnsafeRawPointer(pointer), argument)
     }
 
+    /// Writes `value` into a caller's struct as an export's whole answer: AZAUDIO_OK, or the failure recorded with
+    /// the function's name.
+    static func fill(_ value: CStruct, into pointer: UnsafeMutablePointer<CStruct>?, argument: String, function: String)
+        -> azaudio_result
+    {
+        do throws(AzError) {
+            try write(value, to: pointer, argument: argument)
+            return AZAUDIO_OK
+        } catch {
+            return fail(prefixed(error, function))
+        }
+    }
+
     /// Writes `value` into a caller's struct (checked first): min(struct_size, sizeof) bytes, struct_size set to
     /// that.
     static func write(_ value: CStruct, to pointer: UnsafeMutablePointer<CStruct>?, argument: String) throws(AzError) {

@@ -4,7 +4,7 @@ import XCTest
 
 /// Audio in the caller's format (`AudioStreamConverter`) and the check of the formats the service confirms
 /// (`ConfirmedSession`).
-final class TelephonyFormatTests: XCTestCase {
+final class RealtimeAudioStreamTests: XCTestCase {
     static func sine(rate: Int, ms: Int, frequency: Double = 440) -> [Int16] {
         (0..<(rate * ms / 1000)).map { Int16((12000 * sin(2 * Double.pi * frequency * Double($0) / Double(rate))).rounded()) }
     }

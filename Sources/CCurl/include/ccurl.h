@@ -3,8 +3,8 @@
 #define CCURL_H
 #include <curl/curl.h>
 #include <stddef.h>
-/* The WebSocket event loop's wakeups: eventfd is not in Swift's Glibc module. */
-#include <sys/eventfd.h>
+/* Transitional: the event loop and WebSocketConnection.swift still take epoll through this module; it moves to
+   CLinux with the realtime session restructuring. */
 #include <sys/epoll.h>
 
 typedef size_t (*ccurl_data_fn)(char *data, size_t size, size_t nmemb, void *user);
@@ -29,9 +29,6 @@ typedef struct ccurl_share ccurl_share;
 ccurl_share *ccurl_share_create(void);
 CURLSH *ccurl_share_handle(ccurl_share *share);
 void ccurl_share_destroy(ccurl_share *share);
-
-/* Names the calling thread (at most 15 characters are kept), for debuggers and top. */
-void ccurl_set_thread_name(const char *name);
 
 CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption opt, long value);
 
