@@ -13,9 +13,14 @@ import Glibc
 /// together go out in one system call. Reads ask for
 /// the loop's whole read buffer (64 KiB) and decode in place; a complete unfragmented message is delivered as a
 /// view into it, without a copy.
+///
+/// This file holds the state and the any-thread API; `WebSocketConnection+Loop.swift` the loop thread's half
+/// (reading, decoding, writing, the close handshake). The state is module-internal only so the two files share
+/// it: the members under `mutex` and the loop-only ones are marked as such, and nothing outside the two files
+/// touches them.
 public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     /// Where the connection is, as senders see it.
-    private enum Phase {
+    enum Phase {
         /// Sends are accepted.
         case open
         /// A close frame is queued (ours or our echo); sends fail with `.closed`.
@@ -26,44 +31,44 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
 
     public let loop: EventLoop
     public let limits: WebSocketLimits
-    private let logger: Logger
-    private let socket: CurlSocket
-    private let label: String
+    let logger: Logger
+    let socket: CurlSocket
+    let label: String
 
     // Shared with sending threads, under `mutex`.
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var phase = Phase.open
-    private var pending = ByteBuffer(capacity: 8 * 1024)
-    private var encoder = WebSocketFrameEncoder()
+    let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    var phase = Phase.open
+    var pending = ByteBuffer(capacity: 8 * 1024)
+    var encoder = WebSocketFrameEncoder()
     /// Bytes in the loop's write buffer not yet sent (mirrored for the queue bound).
-    private var writingCount = 0
+    var writingCount = 0
     /// True while this connection sits in the loop's schedule list.
-    private var isScheduled = false
+    var isScheduled = false
     /// `resumeReading` was called; the loop turns reading back on at its next turn.
-    private var resumeRequested = false
+    var resumeRequested = false
     /// Set once the loop registered the socket: senders may then write straight to it (see `send`).
-    private var directWrites = false
+    var directWrites = false
 
     /// Serialises every call into the curl handle (curl allows a handle on several threads, one at a time): the
     /// loop holds it only around a single recv/send call; senders only `trylock` it, so nobody ever waits long.
-    private let ioMutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    let ioMutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     // Loop thread only.
-    private var writing = ByteBuffer(capacity: 8 * 1024)
-    private var decoder: WebSocketFrameDecoder
-    private var token: UInt64?
-    private var watchingWritable = false
+    var writing = ByteBuffer(capacity: 8 * 1024)
+    var decoder: WebSocketFrameDecoder
+    var token: UInt64?
+    var watchingWritable = false
     /// Reading is paused (backpressure from a slow consumer); the kernel buffer and TCP flow control hold the rest.
-    private var readPaused = false
-    private var delegate: WebSocketConnectionDelegate?
-    private var leftover: [UInt8]
+    var readPaused = false
+    var delegate: WebSocketConnectionDelegate?
+    var leftover: [UInt8]
     /// Set once we know how the connection ends; it ends when the queued bytes (our close frame) are written.
-    private var ending: WebSocketCloseInfo?
+    var ending: WebSocketCloseInfo?
     /// Our close frame is written and we wait for the server's (until a deadline).
-    private var awaitingServerClose = false
-    private var localCloseCode = WebSocketCloseCode.normalClosure
-    private var needsFlush = false
-    private var finished = false
+    var awaitingServerClose = false
+    var localCloseCode = WebSocketCloseCode.normalClosure
+    var needsFlush = false
+    var finished = false
 
     /// Wraps an upgraded socket. Call `start` to hand it to the loop.
     public init(
@@ -243,285 +248,6 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
         if schedule { loop.schedule(self) }
     }
 
-    @inline(__always) private func lock() { pthread_mutex_lock(mutex) }
-    @inline(__always) private func unlock() { pthread_mutex_unlock(mutex) }
-
-    // MARK: Loop thread
-
-    /// Stops reading after the current read until `resumeReading`, so a consumer that falls behind holds back
-    /// the server (through TCP flow control) instead of growing a queue. Loop thread only (e.g. from a delegate
-    /// call). A hang-up or socket error is still read, so the end of the connection is never missed.
-    public func pauseReading() {
-        guard !readPaused else { return }
-        readPaused = true
-        updateInterest()
-    }
-
-    public func runScheduled() {
-        guard !finished else { return }
-        lock()
-        let resume = resumeRequested
-        resumeRequested = false
-        unlock()
-        if resume && readPaused {
-            readPaused = false
-            updateInterest()
-            readAvailable()  // TLS: curl may hold decrypted bytes that epoll will not report
-            if finished { return }
-        }
-        if token == nil {
-            guard let token = loop.register(self, fd: socket.fd, events: EPOLLIN.rawValue) else {
-                teardown(WebSocketCloseInfo(
-                    code: .abnormalClosure, reason: "", error: AzError(.io, "could not watch the socket (errno \(errno))"),
-                    initiatedLocally: true))
-                return
-            }
-            self.token = token
-            lock()
-            directWrites = phase == .open
-            unlock()
-            logger.log(.debug, "websocket: \(label) started on the I/O loop")
-            if !leftover.isEmpty {
-                let bytes = leftover
-                leftover = []
-                bytes.withUnsafeBytes { process($0) }
-                if finished { return }
-            }
-        }
-        flush()
-    }
-
-    public func handleEvents(_ events: UInt32) {
-        guard !finished else { return }
-        let hangup = events & (EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0
-        if hangup || (!readPaused && events & EPOLLIN.rawValue != 0) {
-            readAvailable()
-            if finished { return }
-        }
-        if needsFlush || events & EPOLLOUT.rawValue != 0 { flush() }
-    }
-
-    public func handleDeadline() {
-        guard !finished else { return }
-        if let ending {
-            teardown(ending)
-        } else {
-            teardown(WebSocketCloseInfo(
-                code: localCloseCode, reason: "",
-                error: AzError(.timeout, "the server did not answer the close handshake within \(limits.closeTimeoutMs) ms"),
-                initiatedLocally: true))
-        }
-    }
-
-    public func loopWillShutdown(deliver: Bool) {
-        guard !finished else { return }
-        // Best effort: tell the server we are going away, with whatever the socket takes right now.
-        lock()
-        if phase == .open {
-            phase = .closing
-            encoder.encodeClose(code: .goingAway, reason: "client shutting down", into: pending)
-        }
-        if writing.isEmpty { swap(&pending, &writing) } else { writing.append(pending.readableBytes); pending.clear() }
-        unlock()
-        if token != nil, !writing.isEmpty { _ = ioSend(writing.readableBytes) }
-        teardown(
-            WebSocketCloseInfo(
-                code: .goingAway, reason: "client shutting down",
-                error: AzError(.closed, "the I/O loop shut down"), initiatedLocally: true),
-            deliver: deliver)
-    }
-
-    /// Reads until the socket has nothing more (or the connection ends), decoding as it goes.
-    private func readAvailable() {
-        let buffer = loop.readBuffer
-        while true {
-            pthread_mutex_lock(ioMutex)
-            let result = socket.receive(into: buffer)
-            pthread_mutex_unlock(ioMutex)
-            switch result {
-            case .wouldBlock:
-                return
-            case .failed(let code):
-                teardown(WebSocketCloseInfo(
-                    code: .abnormalClosure, reason: "",
-                    error: AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) on \(label)"),
-                    initiatedLocally: false))
-                return
-            case .done(0):
-                teardown(ending ?? WebSocketCloseInfo(
-                    code: .abnormalClosure, reason: "",
-                    error: AzError(.network, "the server closed the connection without a close handshake (\(label))"),
-                    initiatedLocally: false))
-                return
-            case .done(let n):
-                process(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
-                if finished || ending != nil || readPaused { return }
-                // Plain TCP: a short read emptied the kernel buffer (epoll is level-triggered, so anything newer
-                // wakes us). TLS: curl may hold decrypted bytes the kernel no longer shows, so read until EAGAIN.
-                if !socket.isTLS && n < buffer.count { return }
-            }
-        }
-    }
-
-    /// Decodes bytes and acts on what they hold.
-    private func process(_ bytes: UnsafeRawBufferPointer) {
-        do throws(WebSocketProtocolError) {
-            try decoder.decode(bytes) { inbound in self.handle(inbound) }
-        } catch {
-            logger.log(.warn, "websocket: \(label): \(error.description); closing with \(error.closeCode)")
-            lock()
-            let queueClose = phase == .open
-            if queueClose {
-                phase = .closing
-                encoder.encodeClose(code: error.closeCode, reason: error.description, into: pending)
-            }
-            unlock()
-            ending = WebSocketCloseInfo(
-                code: error.closeCode, reason: error.description,
-                error: AzError(.protocolViolation, "the server broke the WebSocket protocol: \(error.description)"),
-                initiatedLocally: true)
-            needsFlush = true
-        }
-        if ending != nil {
-            flush()
-            if !finished, let token { loop.setDeadline(token: token, atMs: Monotonic.now() + UInt64(limits.closeTimeoutMs)) }
-        }
-    }
-
-    /// One decoded item. Returns false to stop decoding.
-    private func handle(_ inbound: WebSocketInbound) -> Bool {
-        switch inbound {
-        case .text(let bytes):
-            if deliverable(), let delegate { delegate.webSocket(self, didReceiveText: bytes) }
-        case .binary(let bytes):
-            if deliverable(), let delegate { delegate.webSocket(self, didReceiveBinary: bytes) }
-        case .ping(let bytes):
-            lock()
-            if phase == .open { encoder.encode(.pong, payload: bytes, into: pending) }
-            unlock()
-            needsFlush = true
-        case .pong:
-            break
-        case .close(let code, let reason):
-            lock()
-            let wasOpen = phase == .open
-            if wasOpen {
-                // Echo the server's code (section 5.5.1).
-                phase = .closing
-                encoder.encodeClose(code: code, reason: "", into: pending)
-            }
-            unlock()
-            ending = WebSocketCloseInfo(
-                code: code ?? .noStatusReceived, reason: String(decoding: reason, as: UTF8.self), error: nil,
-                initiatedLocally: !wasOpen)
-            needsFlush = true
-            return false
-        }
-        return true
-    }
-
-    @inline(__always)
-    private func deliverable() -> Bool {
-        lock()
-        defer { unlock() }
-        return phase == .open
-    }
-
-    /// Writes what is queued, as far as the socket takes it; ends the connection once a pending end is written.
-    private func flush() {
-        needsFlush = false
-        while true {
-            if writing.isEmpty {
-                lock()
-                isScheduled = false
-                if !pending.isEmpty { swap(&pending, &writing) }
-                writingCount = writing.readableCount
-                unlock()
-                if writing.isEmpty { break }
-            }
-            let count = writing.readableCount
-            switch ioSend(writing.readableBytes) {
-            case .done(let n):
-                writing.consume(n)
-                if n < count {
-                    watchWritable(true)
-                    syncWritingCount()
-                    return
-                }
-            case .wouldBlock:
-                watchWritable(true)
-                syncWritingCount()
-                return
-            case .failed(let code):
-                teardown(WebSocketCloseInfo(
-                    code: .abnormalClosure, reason: "",
-                    error: AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) on \(label)"),
-                    initiatedLocally: false))
-                return
-            }
-        }
-        watchWritable(false)
-        // Everything queued is written.
-        if let ending {
-            teardown(ending)
-            return
-        }
-        if !awaitingServerClose {
-            lock()
-            let closing = phase == .closing
-            unlock()
-            if closing, let token {
-                awaitingServerClose = true
-                loop.setDeadline(token: token, atMs: Monotonic.now() + UInt64(limits.closeTimeoutMs))
-            }
-        }
-    }
-
-    @inline(__always)
-    private func ioSend(_ bytes: UnsafeRawBufferPointer) -> CurlSocket.IOResult {
-        pthread_mutex_lock(ioMutex)
-        defer { pthread_mutex_unlock(ioMutex) }
-        return socket.send(bytes)
-    }
-
-    private func syncWritingCount() {
-        lock()
-        writingCount = writing.readableCount
-        unlock()
-    }
-
-    private func watchWritable(_ on: Bool) {
-        guard on != watchingWritable else { return }
-        watchingWritable = on
-        updateInterest()
-    }
-
-    private func updateInterest() {
-        guard let token else { return }
-        let events = (readPaused ? 0 : EPOLLIN.rawValue) | (watchingWritable ? EPOLLOUT.rawValue : 0)
-        loop.modify(token: token, fd: socket.fd, events: events)
-    }
-
-    /// Closes the socket and reports the end once.
-    private func teardown(_ info: WebSocketCloseInfo, deliver: Bool = true) {
-        guard !finished else { return }
-        finished = true
-        lock()
-        phase = .closed
-        directWrites = false
-        pending.clear()
-        writingCount = 0
-        unlock()
-        writing.clear()
-        if let token { loop.deregister(token: token, fd: socket.fd) }
-        socket.close()
-        if let error = info.error {
-            logger.log(.info, "websocket: \(label) ended: \(error.message)")
-        } else {
-            logger.log(.debug, "websocket: \(label) closed with \(info.code)")
-        }
-        let delegate = self.delegate
-        self.delegate = nil
-        if deliver { delegate?.webSocket(self, didClose: info) }
-    }
+    @inline(__always) func lock() { pthread_mutex_lock(mutex) }
+    @inline(__always) func unlock() { pthread_mutex_unlock(mutex) }
 }

@@ -1,0 +1,103 @@
+import Glibc
+
+/// Hands a session's events to the app: to its handler on the loop thread (callback mode) or to the pull queue
+/// that any thread takes from (`nextEvent`). The handler runs without any lock held.
+final class RealtimeDelivery: @unchecked Sendable {
+    typealias Handler = (RealtimeEvent) -> Void
+
+    struct CallbackState {
+        var handler: Handler?
+        /// The thread running the handler right now, if any.
+        var running: pthread_t?
+        /// A `detach` waits for the running handler to return.
+        var detachWaiting = false
+    }
+
+    let pullMode: Bool
+    private let callback: ConditionLocked<CallbackState>
+    private let queue: ConditionLocked<RealtimePullQueue>
+    private let logger: Logger
+    /// The connection whose reading a full queue pauses (nil until connected).
+    private let connection: () -> WebSocketConnection?
+
+    init(handler: Handler?, maxEventQueue: Int, logger: Logger, connection: @escaping () -> WebSocketConnection?) {
+        pullMode = handler == nil
+        callback = ConditionLocked(CallbackState(handler: handler))
+        queue = ConditionLocked(RealtimePullQueue(limit: maxEventQueue))
+        self.logger = logger
+        self.connection = connection
+    }
+
+    func deliver(_ events: [RealtimeEvent]) {
+        for event in events { deliver(event) }
+    }
+
+    /// Loop thread: hands one event to the handler or the pull queue. A full pull queue stops reading until the
+    /// caller catches up: nothing is dropped.
+    func deliver(_ event: RealtimeEvent) {
+        if pullMode {
+            let pushed = queue.withLock { $0.push(event) }
+            queue.broadcast()
+            if pushed.pauseReading {
+                logger.log(.debug, "realtime: \(queue.withLock { $0.limit }) events wait to be taken; reading paused")
+                connection()?.pauseReading()
+            }
+            return
+        }
+        let me = pthread_self()
+        guard let handler = callback.withLock({ (state) -> Handler? in
+            if state.handler != nil { state.running = me }
+            return state.handler
+        }) else { return }
+        handler(event)
+        let wake = callback.withLock { (state) -> Bool in
+            state.running = nil
+            return state.detachWaiting
+        }
+        if wake { callback.broadcast() }
+    }
+
+    /// Stops delivery to the handler. When it returns, the handler is not running (unless called from inside it)
+    /// and will not run again.
+    func detach() {
+        let me = pthread_self()
+        _ = callback.wait(deadline: nil) { (state, _) -> Bool? in
+            state.handler = nil
+            guard let running = state.running, pthread_equal(running, me) == 0 else {
+                state.detachWaiting = false
+                return true
+            }
+            state.detachWaiting = true
+            return nil
+        }
+    }
+
+    /// The next event, waiting up to `timeoutMs` (negative: forever). nil on timeout. Throws `.closed` once the
+    /// closed event was taken, `.invalidState` in callback mode.
+    func nextEvent(timeoutMs: Int) throws(AzError) -> RealtimeEvent? {
+        guard pullMode else {
+            throw AzError(.invalidState, "this session delivers events to its callback; next_event is for sessions without one")
+        }
+        let deadline = timeoutMs < 0 ? nil : monotonicSeconds() + Double(timeoutMs) / 1000
+        let taken = queue.wait(deadline: deadline) { (queue, timedOut) -> RealtimePullQueue.Taken? in
+            let taken = queue.take()
+            if case .empty = taken, !timedOut { return nil }
+            return taken
+        }
+        switch taken {
+        case .event(let event, let resume)?:
+            if resume {
+                logger.log(.debug, "realtime: the caller caught up; reading resumed")
+                connection()?.resumeReading()
+            }
+            return event
+        case .finished?:
+            throw AzError(.closed, "the session is closed and every event was taken")
+        case .empty?, nil:
+            return nil
+        }
+    }
+
+    /// Events waiting in pull mode.
+    var queuedEventCount: Int { queue.withLock { $0.count } }
+}

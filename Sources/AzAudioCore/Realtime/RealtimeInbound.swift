@@ -1,0 +1,267 @@
+/// The receiving half of a realtime session, after decoding: bookkeeping on every server event (reply audio per
+/// item, the running response, function names), the formats a session.updated confirms, barge-in, and the
+/// conversion of reply audio to the caller's output format.
+///
+/// Its bookkeeping is under one lock, taken once per event on the loop thread and by the host's `played` /
+/// `truncate` calls from any thread. The output converter is loop-thread only.
+final class RealtimeInbound: @unchecked Sendable {
+    struct State {
+        /// Reply audio received and played per item, the running response: truncation clamping and barge-in.
+        var playback: BargeInTracker
+        /// The session's output format as the service confirmed it (initially as asked).
+        var wireOutput: RealtimeAudioFormat
+        /// Numbers the event ids of the library's own barge-in events.
+        var bargeInCount = 0
+        /// Function names by item id and call id (preview events omit the name where GA has it).
+        var functionNames: [String: String] = [:]
+    }
+
+    /// What to do with one received event.
+    enum Verdict {
+        /// Not for the app (audio of a cut item still in flight; our barge-in cancel crossing the response's end).
+        case drop
+        /// The session.updated of the setup confirmed other formats than asked for: the setup fails.
+        case setupFailed(AzError)
+        /// Deliver the event; when `reaction` is not empty or the event's audio is converted, through `events`.
+        case deliver(BargeInReaction)
+    }
+
+    /// Event ids of the library's barge-in events start with this.
+    static let bargeInEventPrefix = "azaudio_barge_in_"
+
+    private let options: RealtimeSessionOptions
+    private let logger: Logger
+    private let state: Locked<State>
+
+    // Loop thread only: wire output to caller output, and the item whose audio it is converting.
+    private var outputConverter: AudioStreamConverter?
+    private var outputItem: String?
+
+    init(options: RealtimeSessionOptions, logger: Logger) {
+        self.options = options
+        self.logger = logger
+        var interrupts = false
+        switch options.config.turnDetection {
+        case .serverVAD(_, _, _, _, let interrupt), .semanticVAD(_, _, let interrupt): interrupts = interrupt
+        case .none: interrupts = false
+        }
+        let playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.bytesPerMillisecond, serverInterrupts: interrupts)
+        state = Locked(State(playback: playback, wireOutput: options.config.outputFormat))
+    }
+
+    // MARK: Loop thread
+
+    /// Bookkeeping for one event, and what to do with it. `phase` is the session's phase as the event arrived;
+    /// `confirmedInput` receives the input format a session.updated confirmed when it differs from `wireInput`.
+    func receive(_ event: inout RealtimeEvent, phase: RealtimeSessionPhase, wireInput: RealtimeAudioFormat,
+        confirmedInput: inout RealtimeAudioFormat?) -> Verdict
+    {
+        state.withLock { state in
+            Self.track(&event, state: &state)
+            if event.kind == .sessionUpdated {
+                let followed = follow(ConfirmedSession(eventJSON: event.json), duringSetup: phase.isAwaitingUpdated,
+                    wireInput: wireInput, state: &state)
+                switch followed {
+                case .failure(let error): return .setupFailed(error)
+                case .success(let input): confirmedInput = input
+                }
+            }
+            var reaction = BargeInReaction()
+            if phase.isReady, event.kind == .speechStarted, options.bargeIn {
+                reaction = bargeIn(after: event, state: &state)
+            }
+            if event.kind == .audioDelta, state.playback.shouldDrop(itemID: event.itemID, responseID: event.responseID) {
+                return .drop  // in flight when the item was cut: the host already flushed it
+            }
+            if event.kind == .error, event.errorCode == "response_cancel_not_active",
+                event.eventID.hasPrefix(Self.bargeInEventPrefix)
+            {
+                return .drop  // our barge-in cancel crossed the response's end: nothing was left to cancel
+            }
+            return .deliver(reaction)
+        }
+    }
+
+    /// True when `events(for:)` may change `event` (reply audio while the caller asked for another output format).
+    func convertsOutput(_ event: RealtimeEvent) -> Bool {
+        options.callerOutput != nil && (event.kind == .audioDelta || event.kind == .audioDone)
+    }
+
+    /// The events to deliver for `event`: its audio converted to the caller's output format (preceded at an
+    /// item's audio end by a delta with what the resampler still held), then the barge-in's flush, with the
+    /// barge-in's client events sent (non-blocking).
+    func events(for event: RealtimeEvent, reaction: BargeInReaction, connection: WebSocketConnection) -> [RealtimeEvent] {
+        convertOutput(event) + reaction.events(connection: connection, logger: logger)
+    }
+
+    private func convertOutput(_ event: RealtimeEvent) -> [RealtimeEvent] {
+        guard let caller = options.callerOutput, event.kind == .audioDelta || event.kind == .audioDone else {
+            return [event]
+        }
+        let wire = state.withLock { $0.wireOutput.stream }
+        guard caller != wire else { return [event] }
+        if outputConverter == nil || outputConverter?.from != wire || outputConverter?.to != caller {
+            outputConverter = AudioStreamConverter(from: wire, to: caller)
+            outputItem = nil
+        }
+        guard let converter = outputConverter else { return [event] }
+        var event = event
+        if event.kind == .audioDelta {
+            if outputItem != event.itemID {
+                converter.reset()
+                outputItem = event.itemID
+            }
+            event.audio = converter.convert(event.audio.buffer) { (bytes: UnsafeRawBufferPointer) -> AudioBytes in
+                AudioBytes.copying(bytes)
+            }
+            return [event]
+        }
+        // Audio done: emit the held-back tail of this item's stream.
+        guard outputItem == event.itemID else { return [event] }
+        outputItem = nil
+        let tail = converter.flush { (bytes: UnsafeRawBufferPointer) -> AudioBytes in AudioBytes.copying(bytes) }
+        guard tail.count > 0 else { return [event] }
+        return [.audioTail(of: event, audio: tail, protocol: options.protocolKind), event]
+    }
+
+    // MARK: Any thread
+
+    /// The position to truncate an item at: `audioEndMs` clamped to the reply audio received. Throws
+    /// `.invalidArgument` when none was received.
+    func truncatePosition(itemID: String, audioEndMs: Int) throws(AzError) -> Int {
+        let (received, receivedMs) = state.withLock {
+            ($0.playback.receivedBytes(itemID: itemID) ?? 0, $0.playback.receivedMs(itemID: itemID))
+        }
+        guard received > 0 else {
+            throw .invalidArgument("no audio of item '\(itemID)' was received: nothing to truncate")
+        }
+        return max(0, min(audioEndMs, receivedMs))
+    }
+
+    func receivedAudioMs(itemID: String) -> Int { state.withLock { $0.playback.receivedMs(itemID: itemID) } }
+
+    /// See `RealtimeSession.audioPlayed`.
+    func audioPlayed(itemID: String, ms: Int) throws(AzError) {
+        guard ms >= 0 else { throw .invalidArgument("played ms is negative") }
+        guard state.withLock({ $0.playback.played(itemID: itemID, ms: ms) }) else {
+            throw .invalidArgument("no audio of item '\(itemID)' was received: give the item_id of its audio events")
+        }
+    }
+
+    func playedAudioMs(itemID: String) -> Int { state.withLock { $0.playback.playedMs(itemID: itemID) } }
+
+    // MARK: Under the lock
+
+    /// Bookkeeping on every event (audio received per item, responses, function names).
+    private static func track(_ event: inout RealtimeEvent, state: inout State) {
+        switch event.kind {
+        case .audioDelta:
+            state.playback.audioReceived(itemID: event.itemID, responseID: event.responseID,
+                contentIndex: event.contentIndex, bytes: event.audio.count)
+        case .responseCreated:
+            state.playback.responseCreated(event.responseID)
+        case .responseDone:
+            state.playback.responseDone(event.responseID)
+        case .outputItemAdded, .outputItemDone:
+            if !event.name.isEmpty {
+                if !event.itemID.isEmpty { state.functionNames[event.itemID] = event.name }
+                if !event.callID.isEmpty { state.functionNames[event.callID] = event.name }
+            }
+        case .functionCall:
+            if event.name.isEmpty {
+                event.name = state.functionNames[event.itemID] ?? state.functionNames[event.callID] ?? ""
+            }
+        case .itemDeleted:
+            state.playback.itemDeleted(event.itemID)
+        default:
+            break
+        }
+    }
+
+    /// Follows the formats and turn detection a session.updated confirms. During setup, fails if the formats are
+    /// not the ones asked for. Succeeds with the new input format when it changed.
+    private func follow(_ confirmed: ConfirmedSession, duringSetup: Bool, wireInput: RealtimeAudioFormat,
+        state: inout State) -> Result<RealtimeAudioFormat?, AzError>
+    {
+        if duringSetup {
+            do throws(AzError) {
+                try confirmed.check(input: options.config.inputFormat, output: options.config.outputFormat)
+            } catch {
+                logger.log(.error, "realtime: \(error.message)")
+                return .failure(error)
+            }
+            if case .absent = confirmed.output {
+                logger.log(.warn, "realtime: session.updated does not state the audio formats; assuming the ones asked for")
+            }
+        }
+        var newInput: RealtimeAudioFormat?
+        if case .known(let format) = confirmed.input, format != wireInput {
+            logger.log(.info, "realtime: the session's input audio is now \(format.previewName)")
+            newInput = format
+        }
+        if case .known(let format) = confirmed.output, format != state.wireOutput {
+            logger.log(.info, "realtime: the session's output audio is now \(format.previewName)")
+            state.wireOutput = format
+            state.playback.wireBytesPerMs = format.bytesPerMillisecond
+        }
+        if let interrupts = confirmed.serverInterrupts { state.playback.serverInterrupts = interrupts }
+        return .success(newInput)
+    }
+
+    /// The user started speaking. Decides the barge-in and resets the output conversion if audio is flushed.
+    private func bargeIn(after event: RealtimeEvent, state: inout State) -> BargeInReaction {
+        let decision = state.playback.speechStarted()
+        var reaction = BargeInReaction()
+        guard !decision.isEmpty else { return reaction }
+        state.bargeInCount += 1
+        let tag = Self.bargeInEventPrefix + String(state.bargeInCount)
+        if let id = decision.cancelResponseID {
+            reaction.outgoing.append(RealtimeClientEvents.cancelResponse(id, eventID: tag + "_cancel"))
+        }
+        if let cut = decision.truncate {
+            reaction.outgoing.append(RealtimeClientEvents.truncate(
+                itemID: cut.itemID, contentIndex: cut.contentIndex, audioEndMs: cut.audioEndMs, eventID: tag + "_truncate"))
+        }
+        if let flush = decision.flush {
+            reaction.flush = .playbackFlush(itemID: flush.itemID, responseID: decision.cancelResponseID ?? "",
+                audioMs: flush.audioEndMs, truncated: decision.truncate != nil, cancelled: decision.cancelResponseID != nil)
+            if outputItem == flush.itemID {
+                outputConverter?.reset()
+                outputItem = nil
+            }
+        }
+        logger.log(.info, "realtime: barge-in at \(event.audioMs) ms of input: "
+            + (decision.flush.map { "flush item \($0.itemID) at \($0.audioEndMs) ms played" } ?? "no audio to flush")
+            + (decision.truncate == nil ? ", no truncate" : ", truncate sent")
+            + (decision.cancelResponseID == nil ? "" : ", response cancelled"))
+        return reaction
+    }
+}
+
+/// What a barge-in sends and delivers, decided under the inbound lock, carried out after it.
+struct BargeInReaction {
+    var outgoing: [String] = []
+    var flush: RealtimeEvent?
+
+    var isEmpty: Bool { outgoing.isEmpty && flush == nil }
+
+    /// Sends the events (loop thread, non-blocking) and returns the flush event to deliver; a send that fails
+    /// becomes a local error event after it.
+    func events(connection: WebSocketConnection, logger: Logger) -> [RealtimeEvent] {
+        var made: [RealtimeEvent] = []
+        if let flush { made.append(flush) }
+        for json in outgoing {
+            do throws(AzError) {
+                try connection.send(text: json)
+            } catch {
+                logger.log(.warn, "realtime: barge-in could not send its event: \(error.message)")
+                made.append(.localError(code: "barge_in_failed", message: "barge-in could not send \(json): \(error.message)"))
+            }
+        }
+        return made
+    }
+}
+
+extension RealtimeSessionPhase {
+    var isAwaitingUpdated: Bool { if case .awaitingUpdated = self { true } else { false } }
+}

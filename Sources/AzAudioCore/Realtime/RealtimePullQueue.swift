@@ -1,0 +1,61 @@
+/// Pull mode's queue of events not yet taken, as plain state: bounded by pausing the reading (nothing is
+/// dropped), and ended once the closed event was taken.
+///
+/// `push` reports when the queue goes from empty to non-empty (`becameReadable`) and `isEmpty` tells after a
+/// `take`, so an owner can drive a readiness signal (a file descriptor for an event loop) from it.
+struct RealtimePullQueue {
+    /// Reading pauses when this many events wait, and resumes when half as many do.
+    let limit: Int
+    private var events: [RealtimeEvent] = []
+    private var head = 0
+    private(set) var closedTaken = false
+    /// Reading is paused because the queue reached `limit`.
+    private(set) var readingPaused = false
+
+    init(limit: Int) { self.limit = limit }
+
+    var count: Int { events.count - head }
+    var isEmpty: Bool { head == events.count }
+
+    struct Pushed {
+        /// The queue was empty before.
+        var becameReadable: Bool
+        /// The queue just reached its limit: stop reading.
+        var pauseReading: Bool
+    }
+
+    mutating func push(_ event: RealtimeEvent) -> Pushed {
+        let wasEmpty = isEmpty
+        events.append(event)
+        let pause = !readingPaused && count >= limit
+        if pause { readingPaused = true }
+        return Pushed(becameReadable: wasEmpty, pauseReading: pause)
+    }
+
+    /// What `take` found.
+    enum Taken {
+        /// The next event; `resumeReading` when the caller caught up with a paused reading.
+        case event(RealtimeEvent, resumeReading: Bool)
+        /// Nothing waits (yet).
+        case empty
+        /// The closed event was taken earlier: nothing will come.
+        case finished
+    }
+
+    mutating func take() -> Taken {
+        guard head < events.count else { return closedTaken ? .finished : .empty }
+        let event = events[head]
+        head += 1
+        if head > 1024 && head * 2 > events.count {
+            events.removeFirst(head)
+            head = 0
+        }
+        if event.kind == .closed { closedTaken = true }
+        var resume = false
+        if readingPaused && count <= limit / 2 {
+            readingPaused = false
+            resume = true
+        }
+        return .event(event, resumeReading: resume)
+    }
+}

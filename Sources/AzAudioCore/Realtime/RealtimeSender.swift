@@ -1,0 +1,182 @@
+/// The sending half of a realtime session: caller audio converted to the session's input format, held and sent
+/// as one append while coalescing (`InputCoalescer`), and every other client event in order after the held audio.
+///
+/// Its state (the input converter and the held audio) is under one lock, held for a whole send so converter
+/// state and the order of appends match the order of calls. The link's lock is taken inside it, never the other
+/// way round.
+///
+/// As an `EventLoopTicker` (coalescing only) it sends audio that waited the hold time once the caller stopped
+/// sending; the ticker never waits for the lock.
+final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
+    struct State {
+        /// Caller input to wire input (nil until needed).
+        var inputConverter: AudioStreamConverter?
+        /// Held input audio (nil: coalescing off).
+        var coalescer: InputCoalescer?
+    }
+
+    private let options: RealtimeSessionOptions
+    private let link: RealtimeLink
+    private let logger: Logger
+    private let state: Locked<State>
+
+    init(options: RealtimeSessionOptions, link: RealtimeLink, logger: Logger) {
+        self.options = options
+        self.link = link
+        self.logger = logger
+        var initial = State()
+        if options.inputCoalesceMs > 0 { initial.coalescer = InputCoalescer(holdMs: Int(options.inputCoalesceMs)) }
+        state = Locked(initial)
+    }
+
+    /// True when input audio may be held (coalescing on).
+    var coalesces: Bool { options.inputCoalesceMs > 0 }
+
+    /// See `RealtimeSession.sendAudio`.
+    func sendAudio(_ audio: UnsafeRawBufferPointer) throws(AzError) {
+        guard !audio.isEmpty else { throw .invalidArgument("audio is empty") }
+        let (wireFormat, live) = link.state.withLock { ($0.wireInput, $0.readyConnection) }  // once per call
+        let wire = wireFormat.stream
+        let caller = options.callerInput ?? wire
+        if caller.format == .pcm16, audio.count % 2 != 0 {
+            throw .invalidArgument("PCM16 audio must be whole 16-bit samples (got \(audio.count) bytes)")
+        }
+        guard let connection = live else { throw RealtimeLink.closedError }
+        try state.withLock { (state) throws(AzError) in
+            guard caller != wire else {
+                try Self.queueAppend(audio, wire: wire, on: connection, state: &state)
+                return
+            }
+            let converter = try Self.inputConverter(from: caller, to: wire, state: &state)
+            // Refuse before converting, so the converter's state only ever advances for audio that is sent.
+            let held = state.coalescer?.held.count ?? 0
+            let bound = WebSocketFrameEncoder.frameSize(
+                payloadCount: 64 + Base64.encodedLength(held + converter.maxOutputBytes(forInput: audio.count)))
+            let queued = connection.queuedBytes
+            if queued > 0 && queued + bound > options.maxSendQueueBytes {
+                throw AzError(.busy, "the send queue is full (\(queued) bytes waiting, limit \(options.maxSendQueueBytes))")
+            }
+            try converter.convert(audio) { (converted: UnsafeRawBufferPointer) throws(AzError) in
+                if !converted.isEmpty { try Self.queueAppend(converted, wire: wire, on: connection, state: &state) }
+            }
+        }
+    }
+
+    /// input_audio_buffer.commit, after the audio the input resampler still holds back and the held audio.
+    func commit() throws(AzError) {
+        let connection = try link.readyConnection()
+        try state.withLock { (state) throws(AzError) in
+            if let converter = state.inputConverter {
+                try converter.flush { (tail: UnsafeRawBufferPointer) throws(AzError) in
+                    if !tail.isEmpty { try Self.queueAppend(tail, wire: converter.to, on: connection, state: &state) }
+                }
+            }
+            try Self.flushHeld(on: connection, state: &state)
+            try connection.send(text: RealtimeClientEvents.commit)
+        }
+    }
+
+    /// input_audio_buffer.clear; the input resampler's held-back audio and the held audio are dropped too.
+    func clear() throws(AzError) {
+        let connection = try link.readyConnection()
+        try state.withLock { (state) throws(AzError) in
+            state.inputConverter?.reset()
+            state.coalescer?.clear()
+            try connection.send(text: RealtimeClientEvents.clear)
+        }
+    }
+
+    /// A client event, after the held audio.
+    func send(json: String) throws(AzError) {
+        let connection = try link.readyConnection()
+        try state.withLock { (state) throws(AzError) in
+            try Self.flushHeld(on: connection, state: &state)
+            try connection.send(text: json)
+        }
+    }
+
+    /// Before a close: the audio the caller handed over goes out first (best effort: a full queue drops it).
+    func flushBeforeClose(on connection: WebSocketConnection) {
+        state.withLock { state in
+            guard state.coalescer != nil else { return }
+            try? Self.flushHeld(on: connection, state: &state)
+        }
+    }
+
+    /// Loop thread, coalescing only: sends held audio that waited the hold time (the caller stopped sending).
+    func tick() {
+        _ = state.withLockIfAvailable { state in  // a sender is at it when taken: it sends or holds
+            guard let held = state.coalescer, held.isDue(nowMs: Monotonic.now()) else { return }
+            guard let live = link.state.withLock({ $0.readyConnection }) else { return }
+            do throws(AzError) {
+                try Self.flushHeld(on: live, state: &state)
+            } catch {
+                // Busy: try again on the next tick. Anything else ends the session anyway.
+                if error.kind != .busy { state.coalescer?.clear() }
+                logger.log(.debug, "realtime: held input audio not sent yet: \(error.message)")
+            }
+        }
+    }
+
+    // MARK: Under the lock
+
+    /// Wire-format audio to send now, or to hold while coalescing. Audio refused (busy, closed) is not held.
+    private static func queueAppend(
+        _ audio: UnsafeRawBufferPointer, wire: AudioStreamFormat, on connection: WebSocketConnection, state: inout State
+    ) throws(AzError) {
+        guard var held = state.coalescer else { return try sendAppend(audio, on: connection) }
+        state.coalescer = nil  // (moved out while it changes, so the array is not copied)
+        defer { state.coalescer = held }
+        let bytesPerMs = wire.bytesPerMillisecond
+        guard held.reachesThreshold(adding: audio.count, bytesPerMs: bytesPerMs) else {
+            held.hold(audio, nowMs: Monotonic.now())
+            return
+        }
+        if held.isEmpty { return try sendAppend(audio, on: connection) }
+        let before = held.held.count
+        held.hold(audio, nowMs: Monotonic.now())
+        do throws(AzError) {
+            try sendHeld(held, on: connection)
+            held.clear()
+        } catch {
+            held.keepFirst(before)
+            throw error
+        }
+    }
+
+    /// One append of everything `held` holds.
+    private static func sendHeld(_ held: InputCoalescer, on connection: WebSocketConnection) throws(AzError) {
+        let result = held.held.withUnsafeBytes { bytes in
+            Result { () throws(AzError) in try sendAppend(bytes, on: connection) }
+        }
+        try result.get()
+    }
+
+    /// Sends the held audio, if any (before another client event, so events keep their order).
+    private static func flushHeld(on connection: WebSocketConnection, state: inout State) throws(AzError) {
+        guard var held = state.coalescer, !held.isEmpty else { return }
+        state.coalescer = nil
+        defer { state.coalescer = held }
+        try sendHeld(held, on: connection)
+        held.clear()
+    }
+
+    /// One input_audio_buffer.append of wire-format audio.
+    private static func sendAppend(_ audio: UnsafeRawBufferPointer, on connection: WebSocketConnection) throws(AzError) {
+        try connection.send(textCount: RealtimeClientEvents.appendAudioCount(audio.count)) { out in
+            RealtimeClientEvents.writeAppendAudio(audio, into: out)
+        }
+    }
+
+    /// The converter from the caller's input format to the current wire format.
+    private static func inputConverter(from caller: AudioStreamFormat, to wire: AudioStreamFormat, state: inout State)
+        throws(AzError) -> AudioStreamConverter
+    {
+        if let existing = state.inputConverter, existing.from == caller, existing.to == wire { return existing }
+        guard let made = AudioStreamConverter(from: caller, to: wire) else {
+            throw AzError(.unsupported, "cannot convert \(caller) to \(wire)")
+        }
+        state.inputConverter = made
+        return made
+    }
+}

@@ -1,0 +1,155 @@
+/// Where a realtime session is in its life, as every other part sees it.
+enum RealtimeSessionPhase {
+    /// Connected; waiting for the service's first event (session.created).
+    case awaitingCreated
+    /// The session configuration is sent; waiting for the service to confirm it (session.updated).
+    case awaitingUpdated
+    case ready
+    case failed(AzError)
+    case closed
+
+    var isReady: Bool { if case .ready = self { true } else { false } }
+}
+
+/// The setup handshake as plain state: which event confirms each step, and what arrived before the session was
+/// ready (held, delivered once it is). A session kind with other setup events (a transcription session, say)
+/// sets `createdKind` / `updatedKind`.
+struct RealtimeSetup {
+    /// What the caller should do after an event was admitted.
+    enum Step {
+        /// Deliver these events now (the session is ready).
+        case deliver([RealtimeEvent])
+        /// The service announced the session: send the session configuration.
+        case sendConfiguration
+        /// The service confirmed the configuration: deliver the events held so far, then tell the waiter.
+        case becameReady([RealtimeEvent])
+        /// Nothing to deliver (held, or the session is over).
+        case none
+    }
+
+    var createdKind = RealtimeEventKind.sessionCreated
+    var updatedKind = RealtimeEventKind.sessionUpdated
+    private(set) var phase = RealtimeSessionPhase.awaitingCreated
+    /// Events that arrived before the session was ready.
+    private var early: [RealtimeEvent] = []
+
+    /// Takes the events one server event (`trigger`) produced.
+    mutating func admit(_ events: [RealtimeEvent], trigger: RealtimeEvent) -> Step {
+        switch phase {
+        case .ready:
+            return .deliver(events)
+        case .failed, .closed:
+            return .none
+        case .awaitingCreated:
+            early += events
+            if trigger.kind == createdKind {
+                phase = .awaitingUpdated
+                return .sendConfiguration
+            }
+        case .awaitingUpdated:
+            early += events
+            if trigger.kind == updatedKind {
+                phase = .ready
+                defer { early = [] }
+                return .becameReady(early)
+            }
+        }
+        if trigger.kind == .error && !trigger.isLocal { fail(rejectedBy: trigger) }
+        return .none
+    }
+
+    /// The service rejected the session during setup.
+    mutating func fail(rejectedBy event: RealtimeEvent) {
+        var message = "the service rejected the session settings: \(event.text)"
+        if !event.errorParam.isEmpty { message += " (param \(event.errorParam))" }
+        fail(AzError(.badRequest, message, serviceCode: event.errorCode, rawBody: event.json))
+    }
+
+    mutating func fail(_ error: AzError) { phase = .failed(error) }
+
+    /// The connection ended. Returns true when the session was ready (the app gets a closed event).
+    mutating func connectionEnded(_ info: WebSocketCloseInfo) -> Bool {
+        switch phase {
+        case .ready:
+            phase = .closed
+            return true
+        case .awaitingCreated, .awaitingUpdated:
+            var reason = info.reason
+            if reason.isEmpty, let error = info.error { reason = error.message }
+            let message = info.error?.message
+                ?? "the server closed the connection (\(info.code.rawValue)\(reason.isEmpty ? "" : ": " + reason))"
+            phase = .failed(AzError(info.error?.kind ?? .closed, message + " before the session was ready"))
+            return false
+        case .failed, .closed:
+            return false
+        }
+    }
+
+    /// The connect deadline passed before the session was ready.
+    mutating func timedOut(connectTimeoutMs: UInt32) {
+        switch phase {
+        case .awaitingCreated, .awaitingUpdated:
+            let waitingFor = if case .awaitingCreated = phase { "session.created" } else { "session.updated" }
+            phase = .failed(AzError(.timeout, "no \(waitingFor) within connect_timeout_ms (\(connectTimeoutMs) ms)"))
+        default:
+            break
+        }
+    }
+}
+
+/// The session's link to the service: the connection, the setup state, and the input format the service
+/// confirmed, under one lock (a sender reads the connection and the format together, once per call). Connect
+/// waits on it for the session to be ready.
+final class RealtimeLink: @unchecked Sendable {
+    struct State {
+        var setup = RealtimeSetup()
+        var connection: WebSocketConnection?
+        /// The session's input format as the service confirmed it (initially as asked).
+        var wireInput: RealtimeAudioFormat
+
+        /// The connection while the session is ready, else nil.
+        var readyConnection: WebSocketConnection? { setup.phase.isReady ? connection : nil }
+    }
+
+    let state: ConditionLocked<State>
+
+    init(wireInput: RealtimeAudioFormat) {
+        state = ConditionLocked(State(wireInput: wireInput))
+    }
+
+    static let closedError = AzError(.closed, "the session is closed")
+
+    var phase: RealtimeSessionPhase { state.withLock { $0.setup.phase } }
+    var connection: WebSocketConnection? { state.withLock { $0.connection } }
+
+    /// The connection while the session is ready; throws `.closed` otherwise.
+    func readyConnection() throws(AzError) -> WebSocketConnection {
+        guard let connection = state.withLock({ $0.readyConnection }) else { throw Self.closedError }
+        return connection
+    }
+
+    /// Changes the state and wakes the waiter.
+    func update(_ body: (inout State) -> Void) {
+        state.withLock(body)
+        state.broadcast()
+    }
+
+    /// Waits until the session is ready (returns), failed or closed (throws), or `deadline` passes (throws
+    /// `.timeout`). A failed setup closes the connection.
+    func waitUntilReady(deadline: Double, connectTimeoutMs: UInt32) throws(AzError) {
+        let outcome = state.wait(deadline: deadline) { (state, timedOut) -> Result<Void, AzError>? in
+            if timedOut { state.setup.timedOut(connectTimeoutMs: connectTimeoutMs) }
+            switch state.setup.phase {
+            case .ready: return .success(())
+            case .failed(let error): return .failure(error)
+            case .closed: return .failure(AzError(.closed, "the server closed the connection before the session was ready"))
+            case .awaitingCreated, .awaitingUpdated: return nil
+            }
+        }
+        guard let outcome else { return }  // (not reached: a timeout fails the setup)
+        if case .failure(let error) = outcome {
+            if case .failed = phase { connection?.close(code: .normalClosure, reason: "") }
+            throw error
+        }
+    }
+}
