@@ -78,11 +78,17 @@ final class RealtimeDelivery: @unchecked Sendable {
         guard pullMode else {
             throw AzError(.invalidState, "this session delivers events to its callback; next_event is for sessions without one")
         }
-        let deadline = timeoutMs < 0 ? nil : monotonicSeconds() + Double(timeoutMs) / 1000
-        let taken = queue.wait(deadline: deadline) { (queue, timedOut) -> RealtimePullQueue.Taken? in
-            let taken = queue.take()
-            if case .empty = taken, !timedOut { return nil }
-            return taken
+        let taken: RealtimePullQueue.Taken?
+        if timeoutMs == 0 {
+            // A poll (a game loop's frame): one look under the lock, no clock read, no wait.
+            taken = queue.withLock { $0.take() }
+        } else {
+            let deadline = timeoutMs < 0 ? nil : monotonicSeconds() + Double(timeoutMs) / 1000
+            taken = queue.wait(deadline: deadline) { (queue, timedOut) -> RealtimePullQueue.Taken? in
+                let taken = queue.take()
+                if case .empty = taken, !timedOut { return nil }
+                return taken
+            }
         }
         switch taken {
         case .event(let event, let resume)?:
