@@ -85,33 +85,26 @@ enum RealtimeOptionsABI: SizedStructABI {
         return options
     }
 
-    private static func format(_ value: Int32, _ name: String) throws(AzError) -> RealtimeAudioFormat {
-        switch value {
-        case AZAUDIO_FORMAT_PCM16: return .pcm16
-        case AZAUDIO_FORMAT_ULAW: return .g711Ulaw
-        case AZAUDIO_FORMAT_ALAW: return .g711Alaw
-        default:
+    private static func format(_ value: Int32, _ name: String) throws(AzError) -> AudioFormat {
+        guard let format = WAVInfoABI.formats[value] else {
             throw .invalidArgument(
                 "options->\(name) is \(value); use AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
+        return format
     }
 
     /// A caller-side format: nil for AZAUDIO_CALLER_FORMAT_SESSION; rate 0 is the format's session rate.
     private static func callerFormat(_ format: Int32, _ rate: UInt32, _ name: String) throws(AzError)
         -> AudioStreamFormat?
     {
-        let kit: AudioFormat
-        switch format {
-        case AZAUDIO_CALLER_FORMAT_SESSION:
+        if format == AZAUDIO_CALLER_FORMAT_SESSION {
             guard rate == 0 else {
                 throw .invalidArgument("options->\(name)_rate is \(rate) but \(name)_format is "
                     + "AZAUDIO_CALLER_FORMAT_SESSION: set the format too")
             }
             return nil
-        case AZAUDIO_FORMAT_PCM16: kit = .pcm16
-        case AZAUDIO_FORMAT_ULAW: kit = .ulaw
-        case AZAUDIO_FORMAT_ALAW: kit = .alaw
-        default:
+        }
+        guard let kit = WAVInfoABI.formats[format] else {
             throw .invalidArgument("options->\(name)_format is \(format); use AZAUDIO_CALLER_FORMAT_SESSION, "
                 + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }

@@ -7,14 +7,16 @@ enum WAVInfoABI: SizedStructABI {
     /// 0.1.0 declared every field up to data_size (48 bytes), for the structs passed in and those filled alike.
     static let firstReleaseSize = end(of: \azaudio_wav_info.data_size)
 
+    /// The one mapping from AZAUDIO_FORMAT_* codes to the engine's formats.
+    static let formats: [Int32: AudioFormat] = [
+        AZAUDIO_FORMAT_PCM16: .pcm16, AZAUDIO_FORMAT_ULAW: .ulaw, AZAUDIO_FORMAT_ALAW: .alaw,
+    ]
+
     static func format(_ code: Int32) throws(AzError) -> AudioFormat {
-        switch code {
-        case AZAUDIO_FORMAT_PCM16: return .pcm16
-        case AZAUDIO_FORMAT_ULAW: return .ulaw
-        case AZAUDIO_FORMAT_ALAW: return .alaw
-        default:
+        guard let format = formats[code] else {
             throw AzError(.unsupported, "format \(code) is not one of AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW")
         }
+        return format
     }
 
     static func code(_ format: AudioFormat) -> Int32 {

@@ -153,8 +153,8 @@ final class RealtimeSessionConfigTests: XCTestCase {
         var c = RealtimeSessionConfig()
         c.instructions = "Be brief."
         c.voice = "alloy"
-        c.inputFormat = .g711Ulaw
-        c.outputFormat = .g711Alaw
+        c.inputFormat = .ulaw
+        c.outputFormat = .alaw
         c.transcriptionDeployment = "whisper"
         c.temperature = 0.8
         c.maxOutputTokens = 200

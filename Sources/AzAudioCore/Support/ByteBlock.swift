@@ -42,6 +42,3 @@ public final class ByteBlock: @unchecked Sendable {
         return block
     }
 }
-
-/// The former name, while RealtimeSession.swift still uses it (it goes with the session restructuring).
-public typealias AudioBytes = ByteBlock

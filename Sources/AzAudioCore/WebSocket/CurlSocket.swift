@@ -23,7 +23,7 @@ public final class CurlSocket {
     public let isTLS: Bool
 
     /// Connects with curl, blocking up to `timeoutMs`. Throws a `.network`, `.tls` or `.timeout` error.
-    public init(url: WebSocketURL, settings: TransportSettings, timeoutMs: UInt32) throws(AzError) {
+    public init(url: ServiceURL, settings: TransportSettings, timeoutMs: UInt32) throws(AzError) {
         try CurlRuntime.ensure()
         guard let easy = curl_easy_init() else { throw AzError(.outOfMemory, "could not create a curl handle") }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)

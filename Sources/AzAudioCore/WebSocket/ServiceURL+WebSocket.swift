@@ -1,6 +1,3 @@
-/// The WebSocket layer takes the same URL value as HTTP requests.
-public typealias WebSocketURL = ServiceURL
-
 extension ServiceURL {
     /// Splits a `ws://` or `wss://` URL typed as text (also `http://` / `https://`) for a WebSocket connection to
     /// a server that is not an Azure endpoint (the tests' local servers). Sessions never come here: their URL is
@@ -33,10 +30,6 @@ extension ServiceURL {
             webSocket: true, secure: secure, authority: authority, path: parts.first.map(String.init) ?? "/",
             query: parts.count == 2 ? String(parts[1]) : nil)
     }
-
-    /// The session still built its URL as text and logs this name: kept until the session restructuring lands.
-    public init(_ url: ServiceURL) throws(AzError) { self = url }
-    public var redactedDescription: String { redacted }
 
     private static func redacted(_ text: String) -> Substring {
         (text.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").prefix(200)

@@ -20,7 +20,7 @@ public enum WebSocketConnector {
     /// `ServiceErrorParser.maxRawBody`). Network and TLS failures throw `.network` / `.tls`, an expired time
     /// `.timeout`, a bad 101 answer `.protocolViolation`.
     public static func connect(
-        url: WebSocketURL, headers: [(name: String, value: String)], settings: TransportSettings,
+        url: ServiceURL, headers: [(name: String, value: String)], settings: TransportSettings,
         limits: WebSocketLimits = WebSocketLimits(), logger: Logger = .disabled
     ) throws(AzError) -> Upgraded {
         let deadline = Monotonic.now() + UInt64(max(settings.connectTimeoutMs, 1))
@@ -74,7 +74,7 @@ public enum WebSocketConnector {
         throw error
     }
 
-    private static func sendAll(_ bytes: [UInt8], on socket: CurlSocket, deadline: UInt64, url: WebSocketURL) throws(AzError) {
+    private static func sendAll(_ bytes: [UInt8], on socket: CurlSocket, deadline: UInt64, url: ServiceURL) throws(AzError) {
         var offset = 0
         while offset < bytes.count {
             let result = bytes.withUnsafeBytes { socket.send(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
@@ -95,7 +95,7 @@ public enum WebSocketConnector {
     /// Appends at least one byte to `out`, waiting up to the deadline. Throws on EOF, error or timeout.
     private static func receiveSome(
         into chunk: inout [UInt8], appendingTo out: inout [UInt8], on socket: CurlSocket, deadline: UInt64,
-        url: WebSocketURL, what: String
+        url: ServiceURL, what: String
     ) throws(AzError) {
         while true {
             let result = chunk.withUnsafeMutableBytes { socket.receive(into: $0) }

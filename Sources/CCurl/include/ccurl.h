@@ -3,9 +3,6 @@
 #define CCURL_H
 #include <curl/curl.h>
 #include <stddef.h>
-/* Transitional: the event loop and WebSocketConnection.swift still take epoll through this module; it moves to
-   CLinux with the realtime session restructuring. */
-#include <sys/epoll.h>
 
 typedef size_t (*ccurl_data_fn)(char *data, size_t size, size_t nmemb, void *user);
 typedef int (*ccurl_xferinfo_fn)(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);

@@ -1,8 +1,7 @@
-/* Swift's view of the Linux calls its Glibc module lacks: eventfd (the event loop's wakeups) and thread naming.
-   epoll joins them when WebSocketConnection.swift imports this module (it takes the EPOLL* bits through CCurl until
-   the realtime session restructuring lands; a header included by both modules would be visible through neither). */
+/* Swift's view of the Linux calls its Glibc module lacks: epoll and eventfd (the event loop) and thread naming. */
 #ifndef CLINUX_H
 #define CLINUX_H
+#include <sys/epoll.h>
 #include <sys/eventfd.h>
 
 /* Names the calling thread (at most 15 characters are kept), for debuggers and top. */
