@@ -61,7 +61,7 @@ CXX_EXAMPLES := $(patsubst examples/%.cpp,$(BUILD)/examples/%_cpp,$(wildcard exa
 
 examples: lib $(EXAMPLES) $(CXX_EXAMPLES)
 
-$(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
+$(BUILD)/examples/%: examples/%.c $(wildcard examples/*.h) include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ $(LDFLAGS_TEST) -lm
 

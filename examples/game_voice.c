@@ -15,6 +15,7 @@
  * reply where the player stopped hearing it. Exit status: 0 on success, 1 on failure. */
 #define _DEFAULT_SOURCE
 #include <azaudio.h>
+#include "example_clock.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -137,17 +138,6 @@ static int16_t *load_mic(const char *path, size_t *out_samples) {
     azaudio_resampler_destroy(r);
     azaudio_audio_buffer_destroy(wav);
     return out;
-}
-
-static double parse_speedup(int *argc, char **argv) {
-    double speedup = getenv("AZAUDIO_SPEEDUP") ? atof(getenv("AZAUDIO_SPEEDUP")) : 1.0;
-    int out = 1;
-    for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--speedup") == 0 && i + 1 < *argc) speedup = atof(argv[++i]);
-        else argv[out++] = argv[i];
-    }
-    *argc = out;
-    return speedup > 0 ? speedup : 1.0;
 }
 
 int main(int argc, char **argv) {

@@ -16,6 +16,7 @@
  * cancels/truncates the reply at that played position and sends PLAYBACK_FLUSH: the bridge drops what it had
  * queued, so the caller stops hearing the agent at once. Exit status: 0 on success, 1 on failure. */
 #include <azaudio.h>
+#include "example_clock.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,17 +182,6 @@ static int close_reply(FILE *f, uint32_t data_size) {
 }
 
 /* ---- the call ---------------------------------------------------------------------------------------------------- */
-
-static double parse_speedup(int *argc, char **argv) {
-    double speedup = getenv("AZAUDIO_SPEEDUP") ? atof(getenv("AZAUDIO_SPEEDUP")) : 1.0;
-    int out = 1;
-    for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--speedup") == 0 && i + 1 < *argc) speedup = atof(argv[++i]);
-        else argv[out++] = argv[i];
-    }
-    *argc = out;
-    return speedup > 0 ? speedup : 1.0;
-}
 
 int main(int argc, char **argv) {
     double speedup = parse_speedup(&argc, argv);
