@@ -1186,7 +1186,8 @@ azaudio_result azaudio_realtime_send_event_json(azaudio_realtime_session *sessio
 
 /* Pull mode: waits up to timeout_ms (0: do not wait; -1: forever) for the next event and stores it in *out_event;
  * free it with azaudio_realtime_event_free(). AZAUDIO_ERR_TIMEOUT if none came in time, AZAUDIO_ERR_CLOSED once
- * the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE if the session delivers events to a callback. */
+ * the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE if the session delivers events to a callback. A loop that
+ * polls (every frame) should call azaudio_realtime_poll_event() instead: no event yet is a success there. */
 azaudio_result azaudio_realtime_next_event(azaudio_realtime_session *session, azaudio_realtime_event **out_event,
                                            int32_t timeout_ms);
 
