@@ -13,6 +13,7 @@
 #   make wheel                the Python package as a manylinux wheel (bindings/python/wheelhouse/), libcurl and
 #                             OpenSSL inside: installs and runs with no Swift toolchain and no libcurl headers
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
+#   make lint                 report what swift format, clang-format and ruff would change (LINT_FIX=1 applies it)
 
 VERSION      := 0.1.0
 SOVERSION    := 0
@@ -29,7 +30,7 @@ LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
         demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck \
-        wheel test-wheel
+        wheel test-wheel lint
 
 all: lib
 
@@ -67,7 +68,7 @@ CXX_EXAMPLES := $(patsubst examples/%.cpp,$(BUILD)/examples/%_cpp,$(wildcard exa
 
 examples: lib $(EXAMPLES) $(CXX_EXAMPLES)
 
-$(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
+$(BUILD)/examples/%: examples/%.c $(wildcard examples/*.h) include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ $(LDFLAGS_TEST) -lm
 
@@ -106,7 +107,7 @@ test-header:
 
 C_TESTS := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 
-$(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h include/azaudio.h $(LIB_REAL)
+$(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h $(wildcard Tests/c/*_support.h) include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lpthread -lm
 
@@ -165,6 +166,10 @@ test-fuzz:
 
 fuzz:
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Formatters and linters (configuration: .swift-format, .clang-format, ruff.toml); not part of make test yet.
+lint:
+	@scripts/lint.sh
 
 bench: lib examples emulator-venv bench-gateway
 	@scripts/bench.sh

@@ -17,6 +17,12 @@
  *  - Options are structs whose first field is struct_size. Always fill one with its azaudio_X_options_init()
  *    function, then change the fields you need: the library reads only the first struct_size bytes, so a program
  *    built against an older header keeps working with a newer library. New fields are only ever appended.
+ *    One rule holds for every struct with a struct_size, passed in or filled in: struct_size must be at least the
+ *    struct's size in its first release (0.1.0; each function names the last field that covers), else the call
+ *    fails with AZAUDIO_ERR_INVALID_ARGUMENT and changes nothing. A struct passed in is read up to
+ *    min(struct_size, the library's sizeof): the fields past an older caller's struct_size take their defaults, a
+ *    newer caller's extra fields are ignored. A struct filled in is written up to the same bound only, and its
+ *    struct_size is set to the number of bytes written.
  *  - Strings are NUL-terminated UTF-8. Strings the library returns are owned by the library and valid for the
  *    time the comment states; strings the caller passes in are copied before the call returns unless the comment
  *    says otherwise. The library never frees memory it did not allocate.
@@ -200,8 +206,8 @@ azaudio_result azaudio_client_options_init(azaudio_client_options *options);
 
 /* Creates a client. Validates and normalises the endpoint, checks that exactly one credential is given, and
  * prepares the connection cache; no network traffic happens yet. On success stores the client in *out_client.
- * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, struct_size 0 or smaller than the fields up to
- * `endpoint`, missing or malformed endpoint, missing or conflicting credentials, bad api_version or option
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, a struct_size not covering the fields up to `log_level`
+ * (132 bytes on LP64), missing or malformed endpoint, missing or conflicting credentials, bad api_version or option
  * values), AZAUDIO_ERR_OUT_OF_MEMORY. The message is in azaudio_last_error(). */
 azaudio_result azaudio_client_create(const azaudio_client_options *options, azaudio_client **out_client);
 
@@ -234,10 +240,20 @@ typedef struct azaudio_error_details {
 } azaudio_error_details;
 
 /* Fills *details with the last failure of a call made with `client` on the calling thread, so that threads sharing
- * a client do not see each other's errors. The strings stay valid until the next call with this client on this
- * thread, or until the client is destroyed; never free them. Returns AZAUDIO_ERR_INVALID_ARGUMENT if client or
- * details is NULL or details->struct_size is 0. */
+ * a client do not see each other's errors: a thin alias of azaudio_last_error_details() that reports the thread's
+ * last failure of a client call when that call went through `client` (AZAUDIO_OK and "" otherwise: no call with a
+ * client failed on this thread yet, or the latest one that did used another client). The strings stay valid until
+ * the next failing azaudio call on this thread; never free them. Returns AZAUDIO_ERR_INVALID_ARGUMENT if client or
+ * details is NULL or details->struct_size does not cover `retry_after_seconds` (56 bytes on LP64); only
+ * struct_size bytes are written. */
 azaudio_result azaudio_client_last_error(const azaudio_client *client, azaudio_error_details *details);
+
+/* Fills *details with the last failure of any azaudio call made on the calling thread (with or without a client):
+ * the same record azaudio_last_error() gives the message of, with every detail. AZAUDIO_OK and "" when none failed
+ * yet. The strings stay valid until the next failing azaudio call on this thread; never free them. Returns
+ * AZAUDIO_ERR_INVALID_ARGUMENT (itself then the thread's last failure) if details is NULL or details->struct_size
+ * does not cover `retry_after_seconds` (56 bytes on LP64); only struct_size bytes are written. */
+azaudio_result azaudio_last_error_details(azaudio_error_details *details);
 
 /* ================================================================================================================
  * Audio kit: G.711, resampling, WAV (no client needed)
@@ -387,7 +403,8 @@ azaudio_result azaudio_wav_info_init(azaudio_wav_info *info);
 /* Parses the WAV image of `size` bytes at `data` without copying anything: on success fills *info; the samples
  * are then the info->data_size bytes at (const uint8_t *)data + info->data_offset. info->struct_size must be set;
  * the library writes only that many bytes of *info. Errors: as listed above for reading; also
- * AZAUDIO_ERR_INVALID_ARGUMENT for a NULL info or data with size > 0, or a struct_size below 48. */
+ * AZAUDIO_ERR_INVALID_ARGUMENT for a NULL info or data with size > 0, or a struct_size below 48 (through
+ * `data_size`). */
 azaudio_result azaudio_wav_parse(const void *data, size_t size, azaudio_wav_info *info);
 
 /* Samples read from a WAV file or image, owned by the library: read them through the accessors and release the
@@ -404,7 +421,7 @@ azaudio_result azaudio_wav_read_memory(const void *data, size_t size, azaudio_au
 
 /* Fills *info with the buffer's format (data_offset is where the samples were in the source). info->struct_size
  * must be set; the library writes only that many bytes. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers,
- * struct_size below 48). */
+ * struct_size below 48, through `data_size`). */
 azaudio_result azaudio_audio_buffer_info(const azaudio_audio_buffer *buffer, azaudio_wav_info *info);
 
 /* The samples, as stored in the file: interleaved, little-endian for PCM16 (so an int16_t array on little-endian
@@ -425,7 +442,7 @@ void azaudio_audio_buffer_destroy(azaudio_audio_buffer *buffer);
  * files to the end; SoX too, with a warning). Odd data sizes need one pad byte (0) after the data. The same
  * 44-byte layout is used for mu-law and A-law (ffmpeg, SoX and this library read it). Only info's struct_size,
  * format, sample_rate and channels are read.
- * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, out_capacity < 44, a struct_size below 16, channels 0 or
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, out_capacity < 44, a struct_size below 48, channels 0 or
  * over 1024, sample_rate 0, data_size not a whole number of frames or over 0xFFFFFFFF - 37 unless
  * AZAUDIO_WAV_SIZE_UNKNOWN); AZAUDIO_ERR_UNSUPPORTED (an unknown format). */
 azaudio_result azaudio_wav_header(const azaudio_wav_info *info, uint32_t data_size, uint8_t *out,
@@ -694,7 +711,8 @@ typedef struct azaudio_transcript azaudio_transcript;
 
 /* Transcribes an audio file. The file is streamed from disk while uploading (never held whole in memory); its
  * name's extension gives the format. On success stores a new result in *out_transcript.
- * Errors: see the top of this section; AZAUDIO_ERR_INVALID_ARGUMENT for NULL pointers or a bad struct_size. */
+ * Errors: see the top of this section; AZAUDIO_ERR_INVALID_ARGUMENT for NULL pointers or a struct_size not
+ * covering `progress_user_data` (136 bytes on LP64). */
 azaudio_result azaudio_transcribe_file(azaudio_client *client, const char *path,
                                        const azaudio_transcription_options *options,
                                        azaudio_transcript **out_transcript);
@@ -735,7 +753,7 @@ typedef struct azaudio_translation_options {
 azaudio_result azaudio_translation_options_init(azaudio_translation_options *options);
 
 /* Translate a file, audio in memory, or audio from a callback into English text; as the azaudio_transcribe_*
- * functions. */
+ * functions (options->struct_size must cover `progress_user_data`: 88 bytes on LP64). */
 azaudio_result azaudio_translate_file(azaudio_client *client, const char *path,
                                       const azaudio_translation_options *options,
                                       azaudio_transcript **out_transcript);
@@ -780,8 +798,9 @@ azaudio_result azaudio_transcript_word(const azaudio_transcript *transcript, siz
 /* How many token logprobs the reply carried (include_logprobs), or 0. */
 size_t azaudio_transcript_logprob_count(const azaudio_transcript *transcript);
 
-/* Fills *usage (set usage->struct_size first) with the reply's usage; type "" when it reported none.
- * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, struct_size 0). */
+/* Fills *usage (set usage->struct_size first) with the reply's usage; type "" when it reported none. Writes only
+ * struct_size bytes. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, a struct_size below 48, through
+ * `seconds`). */
 azaudio_result azaudio_transcript_usage(const azaudio_transcript *transcript, azaudio_usage *usage);
 
 /* The reply's HTTP status (e.g. 200), or 0 if transcript is NULL. */
@@ -822,7 +841,8 @@ azaudio_result azaudio_speech_options_init(azaudio_speech_options *options);
 /* Speaks `text` (UTF-8, 1 to 4096 characters) and calls on_audio with each chunk of audio as it arrives off the
  * wire, on the calling thread, so playback can start before the reply is complete. If the call then fails (e.g. the
  * connection breaks), the chunks already delivered were not the whole audio: the result says so.
- * Errors: see the top of this section; AZAUDIO_ERR_CANCELLED when on_audio returned non-zero. */
+ * Errors: see the top of this section; AZAUDIO_ERR_CANCELLED when on_audio returned non-zero;
+ * AZAUDIO_ERR_INVALID_ARGUMENT for a struct_size not covering `max_retries` (84 bytes on LP64). */
 azaudio_result azaudio_speak(azaudio_client *client, const char *text, const azaudio_speech_options *options,
                              azaudio_audio_fn on_audio, void *user_data);
 
@@ -913,7 +933,8 @@ azaudio_result azaudio_chat_options_init(azaudio_chat_options *options);
 
 /* Sends the conversation and stores the reply in *out_reply. The conversation is not changed (add the reply
  * with azaudio_chat_add_reply() to continue it). Errors: see the top of this section; AZAUDIO_ERR_INVALID_ARGUMENT
- * for an empty conversation; AZAUDIO_ERR_CANCELLED when a callback returned non-zero. */
+ * for an empty conversation or a struct_size not covering `progress_user_data` (160 bytes on LP64);
+ * AZAUDIO_ERR_CANCELLED when a callback returned non-zero. */
 azaudio_result azaudio_chat_complete(azaudio_client *client, const azaudio_chat *chat,
                                      const azaudio_chat_options *options, azaudio_chat_reply **out_reply);
 
@@ -936,8 +957,8 @@ int64_t azaudio_chat_reply_audio_expires_at(const azaudio_chat_reply *reply);
 /* The finish reason ("stop", "length", "content_filter", ...), or "". NULL if reply is NULL. */
 const char *azaudio_chat_reply_finish_reason(const azaudio_chat_reply *reply);
 
-/* Fills *usage (set usage->struct_size first); type "" when the reply carried none. Errors:
- * AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, struct_size 0). */
+/* Fills *usage (set usage->struct_size first); type "" when the reply carried none. Writes only struct_size bytes.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, a struct_size below 48, through `seconds`). */
 azaudio_result azaudio_chat_reply_usage(const azaudio_chat_reply *reply, azaudio_usage *usage);
 
 /* The reply body as received, NUL-terminated (non-streamed replies; "" for streamed ones); its length is stored in
@@ -1153,7 +1174,8 @@ azaudio_result azaudio_realtime_options_init(azaudio_realtime_options *options);
  * to WebSocket, waits for session.created, sends session.update with the options and waits for session.updated.
  * Blocks the calling thread until the session is ready, then events start flowing (the session.created and
  * session.updated events are delivered first). Errors: AZAUDIO_ERR_INVALID_ARGUMENT (bad options, checked
- * before connecting), AZAUDIO_ERR_AUTH / _NOT_FOUND / _RATE_LIMITED / _HTTP (the handshake's HTTP status and
+ * before connecting; a struct_size not covering `connect_timeout_ms`, 172 bytes on LP64: the fields after it take
+ * their defaults for a program built before they were added), AZAUDIO_ERR_AUTH / _NOT_FOUND / _RATE_LIMITED / _HTTP (the handshake's HTTP status and
  * Azure error; see azaudio_client_last_error()), AZAUDIO_ERR_BAD_REQUEST (the service rejected the session
  * settings), AZAUDIO_ERR_NETWORK, _TLS, _TIMEOUT, _PROTOCOL.
  * AZAUDIO_ERR_UNSUPPORTED: the audio formats the service confirmed in session.updated (read from either protocol's
@@ -1215,7 +1237,8 @@ azaudio_result azaudio_realtime_send_event_json(azaudio_realtime_session *sessio
 
 /* Pull mode: waits up to timeout_ms (0: do not wait; -1: forever) for the next event and stores it in *out_event;
  * free it with azaudio_realtime_event_free(). AZAUDIO_ERR_TIMEOUT if none came in time, AZAUDIO_ERR_CLOSED once
- * the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE if the session delivers events to a callback. */
+ * the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE if the session delivers events to a callback. A loop that
+ * polls (every frame) should call azaudio_realtime_poll_event() instead: no event yet is a success there. */
 azaudio_result azaudio_realtime_next_event(azaudio_realtime_session *session, azaudio_realtime_event **out_event,
                                            int32_t timeout_ms);
 
@@ -1263,12 +1286,23 @@ int32_t azaudio_realtime_event_close_code(const azaudio_realtime_event *event);
 /* Frees an event taken with azaudio_realtime_next_event(). NULL is a no-op. Never call it on a callback's event. */
 void azaudio_realtime_event_free(azaudio_realtime_event *event);
 
+/* Pull mode for a loop that polls (a game's frame, a telephony tick): as azaudio_realtime_next_event(), but an empty
+ * wait is a normal outcome, not a failure: AZAUDIO_OK with *out_event set to NULL when no event came within
+ * timeout_ms (0: do not wait; -1: forever), or to the event (free it with azaudio_realtime_event_free()). No error is
+ * recorded for an empty poll (azaudio_last_error() keeps its previous message) and nothing is allocated, so calling
+ * it every frame costs a lock and a look at the queue. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL session or
+ * out_event, timeout_ms below -1), AZAUDIO_ERR_CLOSED once the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE
+ * (a session that never connected, or one that delivers events to a callback). */
+azaudio_result azaudio_realtime_poll_event(azaudio_realtime_session *session, azaudio_realtime_event **out_event,
+                                           int32_t timeout_ms);
+
 /* ---- Pull mode from an event loop ----------------------------------------------------------------------------
  *
  * An event loop (asyncio, libuv, GLib, your own epoll) need not park a thread in azaudio_realtime_next_event():
  * it watches the session's readiness descriptor, and when it is readable takes events with
- * azaudio_realtime_next_event(session, &event, 0) until that returns AZAUDIO_ERR_TIMEOUT (nothing more waits) or
- * AZAUDIO_ERR_CLOSED. */
+ * azaudio_realtime_poll_event(session, &event, 0) until that gives no event (nothing more waits) or returns
+ * AZAUDIO_ERR_CLOSED (azaudio_realtime_next_event() with timeout 0 works too, reporting "nothing more" as
+ * AZAUDIO_ERR_TIMEOUT). */
 
 /* Stores in *out_fd the session's readiness descriptor (Linux eventfd): readable exactly while at least one event
  * waits in the pull queue, not readable once a take has emptied it. Level-triggered: it stays readable until the
@@ -1280,6 +1314,7 @@ void azaudio_realtime_event_free(azaudio_realtime_event *event);
  * NULL), AZAUDIO_ERR_INVALID_STATE (the session delivers events to a callback, or never connected),
  * AZAUDIO_ERR_IO (no descriptor could be made, e.g. the process has no file descriptors left). */
 azaudio_result azaudio_realtime_event_fd(azaudio_realtime_session *session, int32_t *out_fd);
+
 /* ================================================================================================================
  * Diarized transcripts (appended for the 2026 service)
  *

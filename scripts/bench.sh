@@ -7,8 +7,8 @@
 #
 #   scripts/bench.sh                full run (median of 5, about 15 minutes on the 2-core machine)
 #   scripts/bench.sh --smoke        one short repetition of each; last line "bench smoke: N passed, N failed"
-#   scripts/bench.sh --micro        also the audio-kit micro benchmark (resampler, G.711) and the cost of
-#                                   realtime caller-format conversion
+#   scripts/bench.sh --micro        also the audio-kit micro benchmark (resampler, G.711), the cost of
+#                                   realtime caller-format conversion and of an empty pull-mode poll
 #   extra arguments go to bench/harness.py (e.g. --reps 7, --only rt_cpu,rt_density)
 # Expects build/lib (make lib; the Makefile's bench target builds it) and the emulator venv (make emulator-venv).
 set -euo pipefail
@@ -49,5 +49,8 @@ if [ "$micro" = 1 ]; then
     $cc -std=c99 -O2 -Wall -Wextra -Iinclude bench/telephony/session_conversion.c -o build/bench/session_conversion \
         "${ld[@]}" -lm
     emulator/.venv/bin/azaudio-emulator-run --speed 50 -- build/bench/session_conversion
+    echo "== realtime pull mode: cost of an empty poll (poll_event) against the TIMEOUT route (next_event)"
+    $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/poll_cost.c -o build/bench/poll_cost "${ld[@]}"
+    emulator/.venv/bin/azaudio-emulator-run -- build/bench/poll_cost
 fi
 exec "$venv/bin/python" bench/harness.py "${args[@]}"

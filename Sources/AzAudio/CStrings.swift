@@ -22,16 +22,3 @@ extension String {
         self.init(cString: pointer)
     }
 }
-
-/// Reads a caller's options struct whose first field is `uint32_t struct_size`: starts from `defaults` and copies
-/// over only the bytes the caller declared, so an older caller's shorter struct keeps working.
-/// Returns nil when struct_size is below `minimumSize`.
-func readOptions<T>(_ pointer: UnsafePointer<T>, defaults: T, minimumSize: Int) -> T? {
-    let declared = Int(UnsafeRawPointer(pointer).load(as: UInt32.self))
-    guard declared >= minimumSize else { return nil }
-    var result = defaults
-    withUnsafeMutableBytes(of: &result) { dest in
-        dest.baseAddress!.copyMemory(from: UnsafeRawPointer(pointer), byteCount: min(declared, dest.count))
-    }
-    return result
-}

@@ -38,7 +38,10 @@ final class ChatReplyHandle {
     }
 }
 
-enum ChatOptionsC {
+enum ChatOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_chat_options"
+    static let firstReleaseSize = end(of: \azaudio_chat_options.progress_user_data)
+
     static var defaults: azaudio_chat_options {
         var o = azaudio_chat_options()
         o.struct_size = UInt32(MemoryLayout<azaudio_chat_options>.size)
@@ -145,7 +148,7 @@ public func azaudio_chat_clear(_ chat: OpaquePointer!) {
 @c @implementation
 public func azaudio_chat_options_init(_ options: UnsafeMutablePointer<azaudio_chat_options>!) -> azaudio_result {
     guard let options else { return fail(.invalidArgument, "azaudio_chat_options_init: options is NULL") }
-    options.pointee = ChatOptionsC.defaults
+    options.pointee = ChatOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -157,7 +160,7 @@ public func azaudio_chat_complete(
     withClient(client, "azaudio_chat_complete") { (handle: ClientHandle) throws(AzError) in
         guard let chat else { throw .invalidArgument("chat is NULL") }
         guard let outReply else { throw .invalidArgument("out_reply is NULL") }
-        let o = try readCallerOptions(options, defaults: ChatOptionsC.defaults, name: "azaudio_chat_options")
+        let o = try ChatOptionsABI.read(options)
         var e = ChatOptions(deployment: try requiredString(o.deployment, "options->deployment"))
         e.model = optionalString(o.model)
         e.audioOutput = o.audio_output != 0
@@ -236,7 +239,7 @@ public func azaudio_chat_reply_usage(_ r: OpaquePointer!, _ usage: UnsafeMutable
     -> azaudio_result
 {
     guard let r else { return fail(.invalidArgument, "azaudio_chat_reply_usage: reply is NULL") }
-    return fillUsage(ChatReplyHandle.from(r).reply.usage, into: usage, function: "azaudio_chat_reply_usage")
+    return UsageABI.fill(ChatReplyHandle.from(r).reply.usage, into: usage, function: "azaudio_chat_reply_usage")
 }
 
 @c @implementation

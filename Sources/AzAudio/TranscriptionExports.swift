@@ -33,7 +33,10 @@ final class TranscriptHandle {
     func retainedPointer() -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
 }
 
-enum TranscriptionOptions {
+enum TranscriptionOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_transcription_options"
+    static let firstReleaseSize = end(of: \azaudio_transcription_options.progress_user_data)
+
     static var defaults: azaudio_transcription_options {
         var o = azaudio_transcription_options()
         o.struct_size = UInt32(MemoryLayout<azaudio_transcription_options>.size)
@@ -65,7 +68,10 @@ enum TranscriptionOptions {
     }
 }
 
-enum TranslationOptions {
+enum TranslationOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_translation_options"
+    static let firstReleaseSize = end(of: \azaudio_translation_options.progress_user_data)
+
     static var defaults: azaudio_translation_options {
         var o = azaudio_translation_options()
         o.struct_size = UInt32(MemoryLayout<azaudio_translation_options>.size)
@@ -129,18 +135,18 @@ struct AudioTextCall {
 }
 
 func transcriptionOptions(_ p: UnsafePointer<azaudio_transcription_options>?) throws(AzError) -> AudioTextCall {
-    let o = try readCallerOptions(p, defaults: TranscriptionOptions.defaults, name: "azaudio_transcription_options")
+    let o = try TranscriptionOptionsABI.read(p)
     return AudioTextCall(
-        options: try TranscriptionOptions.engine(o),
+        options: try TranscriptionOptionsABI.engine(o),
         settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
             progress: o.on_progress, progressUserData: o.progress_user_data),
         onDelta: o.on_delta, deltaUser: o.delta_user_data, onSegment: o.on_segment, segmentUser: o.segment_user_data)
 }
 
 func translationOptions(_ p: UnsafePointer<azaudio_translation_options>?) throws(AzError) -> AudioTextCall {
-    let o = try readCallerOptions(p, defaults: TranslationOptions.defaults, name: "azaudio_translation_options")
+    let o = try TranslationOptionsABI.read(p)
     return AudioTextCall(
-        options: try TranslationOptions.engine(o),
+        options: try TranslationOptionsABI.engine(o),
         settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
             progress: o.on_progress, progressUserData: o.progress_user_data))
 }
@@ -158,7 +164,7 @@ public func azaudio_transcription_options_init(_ options: UnsafeMutablePointer<a
     -> azaudio_result
 {
     guard let options else { return fail(.invalidArgument, "azaudio_transcription_options_init: options is NULL") }
-    options.pointee = TranscriptionOptions.defaults
+    options.pointee = TranscriptionOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -200,7 +206,7 @@ public func azaudio_translation_options_init(_ options: UnsafeMutablePointer<aza
     -> azaudio_result
 {
     guard let options else { return fail(.invalidArgument, "azaudio_translation_options_init: options is NULL") }
-    options.pointee = TranslationOptions.defaults
+    options.pointee = TranslationOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -322,7 +328,7 @@ public func azaudio_transcript_usage(_ t: OpaquePointer!, _ usage: UnsafeMutable
     -> azaudio_result
 {
     guard let t else { return fail(.invalidArgument, "azaudio_transcript_usage: transcript is NULL") }
-    return fillUsage(TranscriptHandle.from(t).transcript.usage, into: usage, function: "azaudio_transcript_usage")
+    return UsageABI.fill(TranscriptHandle.from(t).transcript.usage, into: usage, function: "azaudio_transcript_usage")
 }
 
 @c @implementation

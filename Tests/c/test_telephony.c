@@ -5,7 +5,7 @@
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
-#include "rest_support.h"
+#include "realtime_support.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -16,9 +16,6 @@
 #define SPEED 4           /* the emulator's --speed above */
 #define EXAMPLE_SPEEDUP 2 /* the examples' clock: slow enough for the emulator's recognition to keep up */
 
-static azaudio_client *client;
-static uint8_t *speech_pcm; /* "what time is it" spoken at 24 kHz, PCM16 */
-static size_t speech_size;
 static uint8_t *question_pcm; /* a longer question (a longer reply to talk over), 24 kHz PCM16 */
 static size_t question_size;
 
@@ -51,7 +48,8 @@ typedef struct {
     int closed;
 } seen;
 
-static void record(seen *s, const azaudio_realtime_event *e) {
+static void record(void *seen_, const azaudio_realtime_event *e) {
+    seen *s = seen_;
     int t = azaudio_realtime_event_type(e);
     if (t >= 0 && t < 40) s->count[t]++;
     if (s->n < 512) s->order[s->n++] = t;
@@ -119,20 +117,7 @@ static void seen_free(seen *s) { free(s->audio); }
 
 /* Pulls events until one of type `until` came (returns 1) or CLOSED / the deadline (returns 0). */
 static int pull_until(azaudio_realtime_session *session, seen *s, int until, double seconds) {
-    double deadline = now_seconds() + seconds;
-    while (now_seconds() < deadline) {
-        azaudio_realtime_event *e = NULL;
-        azaudio_result rc = azaudio_realtime_next_event(session, &e, 100);
-        if (rc == AZAUDIO_ERR_TIMEOUT) continue;
-        if (rc != AZAUDIO_OK) return 0;
-        int t = azaudio_realtime_event_type(e);
-        record(s, e);
-        azaudio_realtime_event_free(e);
-        if (t == until) return 1;
-        if (t == AZAUDIO_EVENT_CLOSED) return 0;
-    }
-    fprintf(stderr, "  timed out waiting for event %d\n", until);
-    return 0;
+    return realtime_pull_until(session, record, s, until, seconds, 100);
 }
 
 /* Pulls events until `ms` of PCM16 24 kHz reply audio arrived. */
@@ -149,7 +134,7 @@ static void pull_for(azaudio_realtime_session *session, seen *s, double seconds)
     double deadline = now_seconds() + seconds;
     while (now_seconds() < deadline) {
         azaudio_realtime_event *e = NULL;
-        if (azaudio_realtime_next_event(session, &e, 50) != AZAUDIO_OK) continue;
+        if (realtime_next(session, &e, 50) != 1) continue;
         record(s, e);
         azaudio_realtime_event_free(e);
     }
@@ -160,12 +145,6 @@ static azaudio_realtime_options options(void) {
     azaudio_realtime_options_init(&o);
     o.deployment = "gpt-realtime";
     return o;
-}
-
-static azaudio_realtime_session *connect_with(const azaudio_realtime_options *o) {
-    azaudio_realtime_session *s = NULL;
-    if (azaudio_realtime_connect(client, o, &s) != AZAUDIO_OK) fprintf(stderr, "  connect failed: %s\n", azaudio_last_error());
-    return s;
 }
 
 /* ---- audio helpers --------------------------------------------------------------------------------------------- */
@@ -749,21 +728,10 @@ TEST(game_voice_example_runs_48k_in_and_out) {
 
 int main(int argc, char **argv) {
     const char *only = argc > 1 ? argv[1] : NULL; /* run one test by name */
-    rest_setup();
-    client = rest_client();
-    azaudio_speech_options so;
-    azaudio_speech_options_init(&so);
-    so.deployment = "tts";
-    so.response_format = "pcm";
-    if (azaudio_speak_to_buffer(client, "What time is it?", &so, &speech_pcm, &speech_size) != AZAUDIO_OK) {
-        fprintf(stderr, "setup: %s\n", azaudio_last_error());
+    if (!realtime_setup()) return 2;
+    if (!realtime_speak_pcm("Please tell me about the weather in Oslo tomorrow morning and whether I will need an "
+                            "umbrella.", &question_pcm, &question_size))
         return 2;
-    }
-    if (azaudio_speak_to_buffer(client, "Please tell me about the weather in Oslo tomorrow morning and whether I "
-                                "will need an umbrella.", &so, &question_pcm, &question_size) != AZAUDIO_OK) {
-        fprintf(stderr, "setup: %s\n", azaudio_last_error());
-        return 2;
-    }
     RUN_SELECTED(barge_in_truncates_at_the_played_position);
     RUN_SELECTED(barge_in_clamps_the_position_to_the_audio_received);
     RUN_SELECTED(barge_in_sends_no_truncate_when_nothing_was_played);
@@ -779,9 +747,7 @@ int main(int argc, char **argv) {
     RUN_SELECTED(alaw_8k_into_a_pcm16_session_is_decoded_and_resampled);
     RUN_SELECTED(phone_bridge_example_runs_a_call_with_barge_in);
     RUN_SELECTED(game_voice_example_runs_48k_in_and_out);
-    azaudio_free(speech_pcm);
     azaudio_free(question_pcm);
-    azaudio_client_destroy(client);
-    rest_teardown();
+    realtime_teardown();
     return check_summary();
 }

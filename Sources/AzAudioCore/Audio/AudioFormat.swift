@@ -1,6 +1,6 @@
 /// The sample encodings the audio kit reads, writes and converts: the three that telephony and the Azure OpenAI
 /// realtime API use.
-public enum AudioFormat: Sendable, Equatable {
+public enum AudioFormat: Sendable, Equatable, CaseIterable {
     /// Signed 16-bit linear PCM, little-endian.
     case pcm16
     /// ITU-T G.711 μ-law, one byte per sample.

@@ -106,7 +106,7 @@ public final class AudioStreamConverter {
             if decoded.count < n { decoded = [Int16](repeating: 0, count: n) }
             decoded.withUnsafeMutableBufferPointer { out in
                 let codes = input.assumingMemoryBound(to: UInt8.self)
-                if from.format == .ulaw { MuLaw.decode(codes, into: out) } else { ALaw.decode(codes, into: out) }
+                if from.format == .ulaw { ULaw.decode(codes, into: out) } else { ALaw.decode(codes, into: out) }
             }
             return n
         }
@@ -147,7 +147,7 @@ public final class AudioStreamConverter {
             resampled.withUnsafeBufferPointer { pcm in
                 encoded.withUnsafeMutableBufferPointer { codes in
                     let input = UnsafeBufferPointer(rebasing: pcm[0..<count])
-                    if format == .ulaw { MuLaw.encode(input, into: codes) } else { ALaw.encode(input, into: codes) }
+                    if format == .ulaw { ULaw.encode(input, into: codes) } else { ALaw.encode(input, into: codes) }
                 }
             }
             let result = encoded.withUnsafeBytes { bytes in

@@ -31,13 +31,7 @@ public struct AudioStreamFormat: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-extension RealtimeAudioFormat {
-    /// The stream the session format carries: 24 kHz PCM16 or 8 kHz G.711.
-    public var stream: AudioStreamFormat {
-        switch self {
-        case .pcm16: return AudioStreamFormat(.pcm16, rate: 24000)
-        case .g711Ulaw: return AudioStreamFormat(.ulaw, rate: 8000)
-        case .g711Alaw: return AudioStreamFormat(.alaw, rate: 8000)
-        }
-    }
+extension AudioFormat {
+    /// The stream a realtime session carries in this format: 24 kHz PCM16 or 8 kHz G.711.
+    public var sessionStream: AudioStreamFormat { AudioStreamFormat(self, rate: self == .pcm16 ? 24000 : 8000) }
 }

@@ -81,7 +81,7 @@ public struct RealtimeEvent: Sendable {
         }
     }
     private var jsonText: String?
-    private var jsonBytes: AudioBytes?
+    private var jsonBytes: ByteBlock?
     public var eventID = ""
     public var itemID = ""
     public var previousItemID = ""
@@ -90,7 +90,7 @@ public struct RealtimeEvent: Sendable {
     /// close message.
     public var text = ""
     /// Decoded audio bytes of an audio delta, in the session's output format.
-    public var audio: AudioBytes = .empty
+    public var audio: ByteBlock = .empty
     public var callID = ""
     /// A function call's name.
     public var name = ""
@@ -111,7 +111,7 @@ public struct RealtimeEvent: Sendable {
     public var isLocal = false
 
     /// An event whose JSON stays as the received bytes until `json` is read.
-    init(kind: RealtimeEventKind, type: String, jsonBytes: AudioBytes) {
+    init(kind: RealtimeEventKind, type: String, jsonBytes: ByteBlock) {
         self.kind = kind
         self.type = type
         self.jsonBytes = jsonBytes
@@ -167,7 +167,7 @@ extension RealtimeEvent {
 
     /// A library-made audio delta carrying the converted audio the resampler still held when the item's audio
     /// ended (sent just before the audio done event).
-    static func audioTail(of done: RealtimeEvent, audio: AudioBytes, protocol kind: RealtimeProtocol) -> RealtimeEvent {
+    static func audioTail(of done: RealtimeEvent, audio: ByteBlock, protocol kind: RealtimeProtocol) -> RealtimeEvent {
         let type = kind.isPreview ? "response.audio.delta" : "response.output_audio.delta"
         var e = RealtimeEvent(kind: .audioDelta, type: type,
             json: #"{"type":"# + JSONWriter.quote(type) + #","item_id":"# + JSONWriter.quote(done.itemID)

@@ -35,7 +35,7 @@ public enum RealtimeEventDecoder {
             guard var delta = value["delta"]?.stringValue else {
                 throw AzError(.protocolViolation, "\(type) has no \"delta\"")
             }
-            guard let audio = delta.withUTF8({ AudioBytes.decodingBase64(UnsafeRawBufferPointer($0)) }) else {
+            guard let audio = delta.withUTF8({ ByteBlock.decodingBase64(UnsafeRawBufferPointer($0)) }) else {
                 throw AzError(.protocolViolation, "\(type) carries audio that is not valid base64")
             }
             e.audio = audio

@@ -9,7 +9,7 @@ final class RealtimeInbound: @unchecked Sendable {
         /// Reply audio received and played per item, the running response: truncation clamping and barge-in.
         var playback: BargeInTracker
         /// The session's output format as the service confirmed it (initially as asked).
-        var wireOutput: RealtimeAudioFormat
+        var wireOutput: AudioFormat
         /// Numbers the event ids of the library's own barge-in events.
         var bargeInCount = 0
         /// Function names by item id and call id (preview events omit the name where GA has it).
@@ -45,7 +45,7 @@ final class RealtimeInbound: @unchecked Sendable {
         case .serverVAD(_, _, _, _, let interrupt), .semanticVAD(_, _, let interrupt): interrupts = interrupt
         case .none: interrupts = false
         }
-        let playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.bytesPerMillisecond, serverInterrupts: interrupts)
+        let playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.sessionStream.bytesPerMillisecond, serverInterrupts: interrupts)
         state = Locked(State(playback: playback, wireOutput: options.config.outputFormat))
     }
 
@@ -53,8 +53,8 @@ final class RealtimeInbound: @unchecked Sendable {
 
     /// Bookkeeping for one event, and what to do with it. `phase` is the session's phase as the event arrived;
     /// `confirmedInput` receives the input format a session.updated confirmed when it differs from `wireInput`.
-    func receive(_ event: inout RealtimeEvent, phase: RealtimeSessionPhase, wireInput: RealtimeAudioFormat,
-        confirmedInput: inout RealtimeAudioFormat?) -> Verdict
+    func receive(_ event: inout RealtimeEvent, phase: RealtimeSessionPhase, wireInput: AudioFormat,
+        confirmedInput: inout AudioFormat?) -> Verdict
     {
         state.withLock { state in
             Self.track(&event, state: &state)
@@ -98,7 +98,7 @@ final class RealtimeInbound: @unchecked Sendable {
         guard let caller = options.callerOutput, event.kind == .audioDelta || event.kind == .audioDone else {
             return [event]
         }
-        let wire = state.withLock { $0.wireOutput.stream }
+        let wire = state.withLock { $0.wireOutput.sessionStream }
         guard caller != wire else { return [event] }
         if outputConverter == nil || outputConverter?.from != wire || outputConverter?.to != caller {
             outputConverter = AudioStreamConverter(from: wire, to: caller)
@@ -111,15 +111,15 @@ final class RealtimeInbound: @unchecked Sendable {
                 converter.reset()
                 outputItem = event.itemID
             }
-            event.audio = converter.convert(event.audio.buffer) { (bytes: UnsafeRawBufferPointer) -> AudioBytes in
-                AudioBytes.copying(bytes)
+            event.audio = converter.convert(event.audio.buffer) { (bytes: UnsafeRawBufferPointer) -> ByteBlock in
+                ByteBlock.copying(bytes)
             }
             return [event]
         }
         // Audio done: emit the held-back tail of this item's stream.
         guard outputItem == event.itemID else { return [event] }
         outputItem = nil
-        let tail = converter.flush { (bytes: UnsafeRawBufferPointer) -> AudioBytes in AudioBytes.copying(bytes) }
+        let tail = converter.flush { (bytes: UnsafeRawBufferPointer) -> ByteBlock in ByteBlock.copying(bytes) }
         guard tail.count > 0 else { return [event] }
         return [.audioTail(of: event, audio: tail, protocol: options.protocolKind), event]
     }
@@ -180,8 +180,8 @@ final class RealtimeInbound: @unchecked Sendable {
 
     /// Follows the formats and turn detection a session.updated confirms. During setup, fails if the formats are
     /// not the ones asked for. Succeeds with the new input format when it changed.
-    private func follow(_ confirmed: ConfirmedSession, duringSetup: Bool, wireInput: RealtimeAudioFormat,
-        state: inout State) -> Result<RealtimeAudioFormat?, AzError>
+    private func follow(_ confirmed: ConfirmedSession, duringSetup: Bool, wireInput: AudioFormat,
+        state: inout State) -> Result<AudioFormat?, AzError>
     {
         if duringSetup {
             do throws(AzError) {
@@ -194,7 +194,7 @@ final class RealtimeInbound: @unchecked Sendable {
                 logger.log(.warn, "realtime: session.updated does not state the audio formats; assuming the ones asked for")
             }
         }
-        var newInput: RealtimeAudioFormat?
+        var newInput: AudioFormat?
         if case .known(let format) = confirmed.input, format != wireInput {
             logger.log(.info, "realtime: the session's input audio is now \(format.previewName)")
             newInput = format
@@ -202,7 +202,7 @@ final class RealtimeInbound: @unchecked Sendable {
         if case .known(let format) = confirmed.output, format != state.wireOutput {
             logger.log(.info, "realtime: the session's output audio is now \(format.previewName)")
             state.wireOutput = format
-            state.playback.wireBytesPerMs = format.bytesPerMillisecond
+            state.playback.wireBytesPerMs = format.sessionStream.bytesPerMillisecond
         }
         if let interrupts = confirmed.serverInterrupts { state.playback.serverInterrupts = interrupts }
         return .success(newInput)

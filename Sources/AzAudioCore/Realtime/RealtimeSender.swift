@@ -36,7 +36,7 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     func sendAudio(_ audio: UnsafeRawBufferPointer) throws(AzError) {
         guard !audio.isEmpty else { throw .invalidArgument("audio is empty") }
         let (wireFormat, live) = link.state.withLock { ($0.wireInput, $0.readyConnection) }  // once per call
-        let wire = wireFormat.stream
+        let wire = wireFormat.sessionStream
         let caller = options.callerInput ?? wire
         if caller.format == .pcm16, audio.count % 2 != 0 {
             throw .invalidArgument("PCM16 audio must be whole 16-bit samples (got \(audio.count) bytes)")

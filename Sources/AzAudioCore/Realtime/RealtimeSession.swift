@@ -57,7 +57,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     ) throws(AzError) -> RealtimeSession {
         try options.validate()
         let configuration = client.configuration
-        let url = try WebSocketURL(options.protocolKind.url(endpoint: configuration.endpoint, deployment: options.deployment))
+        let url = options.protocolKind.url(endpoint: configuration.endpoint, deployment: options.deployment)
         var limits = WebSocketLimits()
         limits.maxQueuedBytes = options.maxSendQueueBytes
         var settings = configuration.transport
@@ -81,7 +81,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
                 throw options.protocolKind.suggestingGA(error)
             }
         }
-        configuration.logger.log(.info, "realtime: connected to \(url.redactedDescription), waiting for the session")
+        configuration.logger.log(.info, "realtime: connected to \(url.redacted), waiting for the session")
         do throws(AzError) {
             try session.link.waitUntilReady(deadline: deadline, connectTimeoutMs: options.connectTimeoutMs)
         } catch {
@@ -172,7 +172,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     public func webSocket(_ connection: WebSocketConnection, didReceiveText text: UnsafeRawBufferPointer) {
         var event = Self.decode(text, logger: logger)
         let (phase, wireInput) = link.state.withLock { ($0.setup.phase, $0.wireInput) }
-        var confirmedInput: RealtimeAudioFormat?
+        var confirmedInput: AudioFormat?
         let verdict = inbound.receive(&event, phase: phase, wireInput: wireInput, confirmedInput: &confirmedInput)
         if let confirmedInput { link.state.withLock { $0.wireInput = confirmedInput } }
         let reaction: BargeInReaction

@@ -12,8 +12,8 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
 
     public var instructions: String?
     public var voice: String?
-    public var inputFormat: RealtimeAudioFormat = .pcm16
-    public var outputFormat: RealtimeAudioFormat = .pcm16
+    public var inputFormat: AudioFormat = .pcm16
+    public var outputFormat: AudioFormat = .pcm16
     /// The deployment (on Azure, not a model name) that transcribes the caller's audio; nil: no transcription.
     public var transcriptionDeployment: String?
     public var transcriptionLanguage: String?

@@ -105,7 +105,7 @@ final class RealtimeLink: @unchecked Sendable {
         var setup = RealtimeSetup()
         var connection: WebSocketConnection?
         /// The session's input format as the service confirmed it (initially as asked).
-        var wireInput: RealtimeAudioFormat
+        var wireInput: AudioFormat
 
         /// The connection while the session is ready, else nil.
         var readyConnection: WebSocketConnection? { setup.phase.isReady ? connection : nil }
@@ -113,7 +113,7 @@ final class RealtimeLink: @unchecked Sendable {
 
     let state: ConditionLocked<State>
 
-    init(wireInput: RealtimeAudioFormat) {
+    init(wireInput: AudioFormat) {
         state = ConditionLocked(State(wireInput: wireInput))
     }
 

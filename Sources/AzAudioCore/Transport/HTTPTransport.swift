@@ -104,7 +104,7 @@ public final class HTTPTransport: @unchecked Sendable {
         var failure: CURLcode? = nil
         func set(_ rc: CURLcode) { if rc != CURLE_OK && failure == nil { failure = rc } }
         set(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
-        set(ccurl_setopt_string(easy, CURLOPT_URL, request.url))
+        set(ccurl_setopt_string(easy, CURLOPT_URL, request.url.text))
         set(ccurl_setopt_share(easy, ccurl_share_handle(share)))
         set(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
@@ -167,7 +167,7 @@ public final class HTTPTransport: @unchecked Sendable {
     }
 
     private func outcome(
-        of code: CURLcode, transfer: HTTPTransfer, errorBuffer: UnsafeMutablePointer<CChar>, url: String
+        of code: CURLcode, transfer: HTTPTransfer, errorBuffer: UnsafeMutablePointer<CChar>, url: ServiceURL
     ) -> TransferOutcome {
         if code == CURLE_OK {
             if transfer.isErrorStatus { return .httpError(transfer.head, body: transfer.errorBody) }
@@ -187,16 +187,10 @@ public final class HTTPTransport: @unchecked Sendable {
         }
         let detail = String(cString: errorBuffer)
         var message = "\(CurlRuntime.describe(code))" + (detail.isEmpty ? "" : ": \(detail)")
-        message += " (\(Self.redactedTarget(url)))"
+        message += " (\(url.redacted))"
         if transfer.bodyDelivered { message += "; the response was cut off after part of its body was delivered" }
         let error = AzError(CurlRuntime.kind(of: code), message, httpStatus: transfer.status,
             requestID: transfer.headers.requestID)
         return .failed(error, retryable: CurlRuntime.isRetryable(code), bodyDelivered: transfer.bodyDelivered)
-    }
-
-    /// The scheme, host and path of a URL, for messages (no query: it could carry a key).
-    static func redactedTarget(_ url: String) -> String {
-        guard let q = url.firstIndex(of: "?") else { return url }
-        return String(url[..<q])
     }
 }

@@ -23,7 +23,7 @@ public final class CurlSocket {
     public let isTLS: Bool
 
     /// Connects with curl, blocking up to `timeoutMs`. Throws a `.network`, `.tls` or `.timeout` error.
-    public init(url: WebSocketURL, settings: TransportSettings, timeoutMs: UInt32) throws(AzError) {
+    public init(url: ServiceURL, settings: TransportSettings, timeoutMs: UInt32) throws(AzError) {
         try CurlRuntime.ensure()
         guard let easy = curl_easy_init() else { throw AzError(.outOfMemory, "could not create a curl handle") }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -55,12 +55,12 @@ public final class CurlSocket {
             curl_easy_cleanup(easy)
             throw AzError(
                 CurlRuntime.kind(of: failure),
-                "\(CurlRuntime.describe(failure))\(detail.isEmpty ? "" : ": \(detail)") (\(url.redactedDescription))")
+                "\(CurlRuntime.describe(failure))\(detail.isEmpty ? "" : ": \(detail)") (\(url.redacted))")
         }
         var socket: curl_socket_t = -1
         guard ccurl_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else {
             curl_easy_cleanup(easy)
-            throw AzError(.network, "curl connected but gave no socket (\(url.redactedDescription))")
+            throw AzError(.network, "curl connected but gave no socket (\(url.redacted))")
         }
         self.easy = easy
         self.fd = socket

@@ -1,4 +1,5 @@
 import CCurl
+import CLinux
 import Glibc
 
 /// The loop thread's half of `WebSocketConnection`: readiness, reading and decoding, answering pings, the close

@@ -440,6 +440,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_client_destroy": (None, (_HANDLE,)),
     "azaudio_client_endpoint": (c_char_p, (_HANDLE,)),
     "azaudio_client_last_error": (_RESULT, (_HANDLE, POINTER(azaudio_error_details))),
+    "azaudio_last_error_details": (_RESULT, (POINTER(azaudio_error_details),)),
     # Audio kit: G.711
     "azaudio_g711_ulaw_encode": (_RESULT, (_P_INT16, c_size_t, _P_UINT8)),
     "azaudio_g711_ulaw_decode": (_RESULT, (_P_UINT8, c_size_t, _P_INT16)),
@@ -589,6 +590,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_delete_item": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_realtime_send_event_json": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_realtime_next_event": (_RESULT, (_HANDLE, _OUT_HANDLE, c_int32)),
+    "azaudio_realtime_poll_event": (_RESULT, (_HANDLE, _OUT_HANDLE, c_int32)),
     "azaudio_realtime_close": (_RESULT, (_HANDLE,)),
     "azaudio_realtime_destroy": (None, (_HANDLE,)),
     "azaudio_realtime_event_type": (c_int32, (_HANDLE,)),

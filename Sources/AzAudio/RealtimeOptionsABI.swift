@@ -2,10 +2,11 @@ import AzAudioCore
 import CAzAudio
 
 /// Turns the C realtime options into the engine's.
-enum RealtimeOptions {
-    /// The struct as 0.1.0 declared it (up to connect_timeout_ms): programs built then stay valid; the fields
-    /// appended since take their defaults.
-    static let minimumSize = MemoryLayout<azaudio_realtime_options>.offset(of: \.caller_input_format)!
+enum RealtimeOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_realtime_options"
+    /// 0.1.0 declared the fields up to connect_timeout_ms: programs built then stay valid; the fields appended since
+    /// take their defaults.
+    static let firstReleaseSize = end(of: \azaudio_realtime_options.connect_timeout_ms)
 
     static var defaults: azaudio_realtime_options {
         var o = azaudio_realtime_options()
@@ -28,16 +29,6 @@ enum RealtimeOptions {
         o.caller_output_rate = 0
         o.barge_in = 1
         o.input_audio_coalesce_ms = 0
-        return o
-    }
-
-    static func read(_ pointer: UnsafePointer<azaudio_realtime_options>?) throws(AzError) -> azaudio_realtime_options {
-        guard let pointer else { throw .invalidArgument("options is NULL") }
-        guard let o = readOptions(pointer, defaults: defaults, minimumSize: minimumSize) else {
-            throw .invalidArgument(
-                "options->struct_size is \(UnsafeRawPointer(pointer).load(as: UInt32.self)); it must be at least "
-                    + "\(minimumSize): fill the struct with azaudio_realtime_options_init()")
-        }
         return o
     }
 
@@ -94,33 +85,26 @@ enum RealtimeOptions {
         return options
     }
 
-    private static func format(_ value: Int32, _ name: String) throws(AzError) -> RealtimeAudioFormat {
-        switch value {
-        case AZAUDIO_FORMAT_PCM16: return .pcm16
-        case AZAUDIO_FORMAT_ULAW: return .g711Ulaw
-        case AZAUDIO_FORMAT_ALAW: return .g711Alaw
-        default:
+    private static func format(_ value: Int32, _ name: String) throws(AzError) -> AudioFormat {
+        guard let format = WAVInfoABI.formats[value] else {
             throw .invalidArgument(
                 "options->\(name) is \(value); use AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
+        return format
     }
 
     /// A caller-side format: nil for AZAUDIO_CALLER_FORMAT_SESSION; rate 0 is the format's session rate.
     private static func callerFormat(_ format: Int32, _ rate: UInt32, _ name: String) throws(AzError)
         -> AudioStreamFormat?
     {
-        let kit: AudioFormat
-        switch format {
-        case AZAUDIO_CALLER_FORMAT_SESSION:
+        if format == AZAUDIO_CALLER_FORMAT_SESSION {
             guard rate == 0 else {
                 throw .invalidArgument("options->\(name)_rate is \(rate) but \(name)_format is "
                     + "AZAUDIO_CALLER_FORMAT_SESSION: set the format too")
             }
             return nil
-        case AZAUDIO_FORMAT_PCM16: kit = .pcm16
-        case AZAUDIO_FORMAT_ULAW: kit = .ulaw
-        case AZAUDIO_FORMAT_ALAW: kit = .alaw
-        default:
+        }
+        guard let kit = WAVInfoABI.formats[format] else {
             throw .invalidArgument("options->\(name)_format is \(format); use AZAUDIO_CALLER_FORMAT_SESSION, "
                 + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }

@@ -6,7 +6,7 @@
 /// -32124 to 32124. Codes 0x7F and 0xFF both decode to 0 ("negative zero" and zero); 0 encodes to 0xFF.
 ///
 /// Both directions work over caller buffers and never allocate.
-public enum MuLaw {
+public enum ULaw {
     /// The 256 decoded values, indexed by code.
     public static let decodeTable: [Int16] = (0..<256).map { decodeComputed(UInt8($0)) }
 
@@ -39,13 +39,13 @@ public enum MuLaw {
     /// Encodes `pcm.count` samples into `codes`, which must hold at least as many bytes.
     @inlinable
     public static func encode(_ pcm: UnsafeBufferPointer<Int16>, into codes: UnsafeMutableBufferPointer<UInt8>) {
-        precondition(codes.count >= pcm.count, "MuLaw.encode: output buffer too small")
+        precondition(codes.count >= pcm.count, "ULaw.encode: output buffer too small")
         for i in 0..<pcm.count { codes[i] = encode(pcm[i]) }
     }
 
     /// Decodes `codes.count` bytes into `pcm`, which must hold at least as many samples.
     public static func decode(_ codes: UnsafeBufferPointer<UInt8>, into pcm: UnsafeMutableBufferPointer<Int16>) {
-        precondition(pcm.count >= codes.count, "MuLaw.decode: output buffer too small")
+        precondition(pcm.count >= codes.count, "ULaw.decode: output buffer too small")
         decodeTable.withUnsafeBufferPointer { table in
             for i in 0..<codes.count { pcm[i] = table[Int(codes[i])] }
         }

@@ -3,7 +3,7 @@ import XCTest
 
 /// The barge-in decision (`BargeInTracker`): what is cancelled, truncated and flushed when the user starts
 /// speaking, and the clamping of the truncation position. Wire audio here is PCM16 24 kHz: 48 bytes per ms.
-final class TelephonyBargeInTests: XCTestCase {
+final class RealtimeBargeInTests: XCTestCase {
     typealias Cut = BargeInDecision.Truncation
 
     /// A tracker with one response running and `receivedMs` of its item's audio received.

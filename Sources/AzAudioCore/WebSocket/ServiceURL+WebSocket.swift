@@ -1,18 +1,12 @@
-/// A `ws://` or `wss://` URL split into what the connection needs: the TCP/TLS target for curl and the
-/// request-target and Host of the Upgrade request.
-public struct WebSocketURL: Sendable, Equatable {
-    /// True for `wss://` (TLS).
-    public let secure: Bool
-    /// Host with an optional `:port`, as written (IPv6 literals keep their brackets).
-    public let authority: String
-    /// Path and query, starting with `/`.
-    public let requestTarget: String
-
-    /// Accepts `ws://`, `wss://` and, for convenience, `http://` / `https://`.
+extension ServiceURL {
+    /// Splits a `ws://` or `wss://` URL typed as text (also `http://` / `https://`) for a WebSocket connection to
+    /// a server that is not an Azure endpoint (the tests' local servers). Sessions never come here: their URL is
+    /// built from the parsed endpoint (`RealtimeProtocol.url`).
     public init(_ text: String) throws(AzError) {
         guard let schemeEnd = text.firstRange(of: "://") else {
             throw .invalidArgument("WebSocket URL '\(Self.redacted(text))' has no scheme")
         }
+        let secure: Bool
         switch text[..<schemeEnd.lowerBound].lowercased() {
         case "wss", "https": secure = true
         case "ws", "http": secure = false
@@ -20,7 +14,7 @@ public struct WebSocketURL: Sendable, Equatable {
         }
         let rest = text[schemeEnd.upperBound...]
         let slash = rest.firstIndex(where: { $0 == "/" || $0 == "?" }) ?? rest.endIndex
-        authority = String(rest[..<slash])
+        let authority = String(rest[..<slash])
         guard !authority.isEmpty, !authority.contains("@"),
             authority.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F })
         else {
@@ -28,23 +22,16 @@ public struct WebSocketURL: Sendable, Equatable {
         }
         var target = String(rest[slash...])
         if let hash = target.firstIndex(of: "#") { target = String(target[..<hash]) }
-        if target.isEmpty || target.hasPrefix("?") { target = "/" + target }
         guard target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw .invalidArgument("WebSocket URL '\(Self.redacted(text))' contains spaces or non-ASCII characters")
         }
-        requestTarget = target
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        self.init(
+            webSocket: true, secure: secure, authority: authority, path: parts.first.map(String.init) ?? "/",
+            query: parts.count == 2 ? String(parts[1]) : nil)
     }
 
-    /// The URL curl connects to: `http(s)://authority/` (curl does only TCP, TLS and proxy CONNECT).
-    public var curlURL: String { "\(secure ? "https" : "http")://\(authority)/" }
-
-    /// The URL without its query (which may carry a key), for messages.
-    public var redactedDescription: String {
-        let path = requestTarget.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"
-        return "\(secure ? "wss" : "ws")://\(authority)\(path)"
-    }
-
-    static func redacted(_ text: String) -> Substring {
+    private static func redacted(_ text: String) -> Substring {
         (text.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "").prefix(200)
     }
 }

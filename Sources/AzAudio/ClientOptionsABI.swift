@@ -3,11 +3,10 @@ import CAzAudio
 import Glibc
 
 /// Turns the C client options into the engine's validated configuration.
-enum ClientOptions {
-    /// The end of the last field of azaudio_client_options in the first release (0.1.0); callers must declare at
-    /// least this much. Frozen: fields appended later are read only when the caller's struct_size covers them.
-    static let minimumSize = MemoryLayout<azaudio_client_options>.offset(of: \azaudio_client_options.log_level)!
-        + MemoryLayout<Int32>.size
+enum ClientOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_client_options"
+    /// 0.1.0 declared the fields up to log_level; fields appended later are read only when struct_size covers them.
+    static let firstReleaseSize = end(of: \azaudio_client_options.log_level)
 
     static var defaults: azaudio_client_options {
         var o = azaudio_client_options()
@@ -18,17 +17,6 @@ enum ClientOptions {
         o.max_retry_wait_ms = 60_000
         o.log_level = AZAUDIO_LOG_WARN
         return o
-    }
-
-    static func read(_ pointer: UnsafePointer<azaudio_client_options>?) throws(AzError) -> azaudio_client_options {
-        guard let pointer else { throw .invalidArgument("options is NULL") }
-        guard let options = readOptions(pointer, defaults: defaults, minimumSize: minimumSize) else {
-            let declared = UnsafeRawPointer(pointer).load(as: UInt32.self)
-            throw .invalidArgument(
-                "options->struct_size is \(declared); it must be at least \(minimumSize): "
-                    + "fill the struct with azaudio_client_options_init()")
-        }
-        return options
     }
 
     static func configuration(_ o: azaudio_client_options) throws(AzError) -> ClientConfiguration {

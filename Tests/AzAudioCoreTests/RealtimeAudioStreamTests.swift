@@ -4,7 +4,7 @@ import XCTest
 
 /// Audio in the caller's format (`AudioStreamConverter`) and the check of the formats the service confirms
 /// (`ConfirmedSession`).
-final class TelephonyFormatTests: XCTestCase {
+final class RealtimeAudioStreamTests: XCTestCase {
     static func sine(rate: Int, ms: Int, frequency: Double = 440) -> [Int16] {
         (0..<(rate * ms / 1000)).map { Int16((12000 * sin(2 * Double.pi * frequency * Double($0) / Double(rate))).rounded()) }
     }
@@ -31,7 +31,7 @@ final class TelephonyFormatTests: XCTestCase {
     let pcm16k = AudioStreamFormat(.pcm16, rate: 16000)
 
     func testMuLaw8kToAG711UlawSessionPassesTheCallersBytesThrough() {
-        let c = AudioStreamConverter(from: ulaw8, to: RealtimeAudioFormat.g711Ulaw.stream)!
+        let c = AudioStreamConverter(from: ulaw8, to: AudioFormat.ulaw.sessionStream)!
         XCTAssertTrue(c.isPassthrough)
         let frame = (0..<160).map { UInt8(truncatingIfNeeded: $0 * 7) }
         frame.withUnsafeBytes { input in
@@ -64,7 +64,7 @@ final class TelephonyFormatTests: XCTestCase {
         // 8 kHz mu-law of a 440 Hz tone, to the session's 24 kHz PCM16: compare with the ideal tone.
         let tone8 = Self.sine(rate: 8000, ms: 400)
         var codes = [UInt8](repeating: 0, count: tone8.count)
-        tone8.withUnsafeBufferPointer { p in codes.withUnsafeMutableBufferPointer { MuLaw.encode(p, into: $0) } }
+        tone8.withUnsafeBufferPointer { p in codes.withUnsafeMutableBufferPointer { ULaw.encode(p, into: $0) } }
         let out = Self.convert(codes, ulaw8, pcm24, chunk: 160)
         let got = out.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
         let ideal = Self.sine(rate: 24000, ms: 400)
@@ -83,7 +83,7 @@ final class TelephonyFormatTests: XCTestCase {
         let codes: [UInt8] = [0xD5, 0x55, 0x2A, 0xAA]
         var out: [UInt8] = []
         codes.withUnsafeBytes { c.convert($0) { out += $0 } }
-        XCTAssertEqual(out, codes.map { MuLaw.encode(ALaw.decodeTable[Int($0)]) })  // decode, then encode
+        XCTAssertEqual(out, codes.map { ULaw.encode(ALaw.decodeTable[Int($0)]) })  // decode, then encode
     }
 
     func testUnsupportedRatesAreRefused() {
@@ -97,7 +97,7 @@ final class TelephonyFormatTests: XCTestCase {
         let json = #"{"type":"session.updated","session":{"type":"realtime","audio":{"input":{"format":{"type":"audio/pcmu"},"#
             + #""turn_detection":{"type":"server_vad","interrupt_response":false}},"output":{"format":{"type":"audio/pcm","rate":24000}}}}}"#
         let c = ConfirmedSession(eventJSON: json)
-        XCTAssertEqual(c.input, .known(.g711Ulaw))
+        XCTAssertEqual(c.input, .known(.ulaw))
         XCTAssertEqual(c.output, .known(.pcm16))
         XCTAssertEqual(c.serverInterrupts, false)
     }
@@ -105,8 +105,8 @@ final class TelephonyFormatTests: XCTestCase {
     func testPreviewShapeFormatsAreRead() {
         let json = #"{"type":"session.updated","session":{"input_audio_format":"g711_alaw","output_audio_format":"g711_ulaw","turn_detection":null}}"#
         let c = ConfirmedSession(eventJSON: json)
-        XCTAssertEqual(c.input, .known(.g711Alaw))
-        XCTAssertEqual(c.output, .known(.g711Ulaw))
+        XCTAssertEqual(c.input, .known(.alaw))
+        XCTAssertEqual(c.output, .known(.ulaw))
         XCTAssertEqual(c.serverInterrupts, false)
         let vad = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"turn_detection":{"type":"server_vad"}}}"#)
         XCTAssertEqual(vad.serverInterrupts, true)  // the service's default
@@ -114,14 +114,14 @@ final class TelephonyFormatTests: XCTestCase {
 
     func testAMismatchIsAnErrorNamingBothFormats() {
         let ga = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"audio":{"input":{"format":{"type":"audio/pcmu"}},"output":{"format":{"type":"audio/pcm","rate":24000}}}}}"#)
-        XCTAssertThrowsError(try ga.check(input: .g711Ulaw, output: .g711Ulaw)) { error in
+        XCTAssertThrowsError(try ga.check(input: .ulaw, output: .ulaw)) { error in
             let e = error as! AzError
             XCTAssertEqual(e.kind, .unsupported)
             XCTAssertTrue(e.message.contains("output audio format pcm16 where g711_ulaw was asked for"), e.message)
         }
-        XCTAssertNoThrow(try ga.check(input: .g711Ulaw, output: .pcm16))
+        XCTAssertNoThrow(try ga.check(input: .ulaw, output: .pcm16))
         let preview = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"input_audio_format":"pcm16","output_audio_format":"g711_alaw"}}"#)
-        XCTAssertThrowsError(try preview.check(input: .g711Ulaw, output: .g711Alaw))
+        XCTAssertThrowsError(try preview.check(input: .ulaw, output: .alaw))
     }
 
     func testAnUnknownFormatOrRateIsAMismatch() {
@@ -136,7 +136,7 @@ final class TelephonyFormatTests: XCTestCase {
         let c = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"instructions":"hi"}}"#)
         XCTAssertEqual(c.input, .absent)
         XCTAssertNil(c.serverInterrupts)
-        XCTAssertNoThrow(try c.check(input: .g711Ulaw, output: .g711Ulaw))
+        XCTAssertNoThrow(try c.check(input: .ulaw, output: .ulaw))
         XCTAssertEqual(ConfirmedSession(eventJSON: "not json"), ConfirmedSession())
     }
 }

@@ -1,0 +1,76 @@
+/* Helpers shared by the realtime C tests (test_realtime.c, test_telephony.c): the client and spoken audio they
+ * share, connecting, and pulling events. Include after rest_support.h. Each test file keeps its own `seen` record
+ * and passes its recorder to the pull helpers. */
+#ifndef AZAUDIO_REALTIME_SUPPORT_H
+#define AZAUDIO_REALTIME_SUPPORT_H
+
+#include "rest_support.h"
+
+#include <stdint.h>
+
+static azaudio_client *client;
+static uint8_t *speech_pcm; /* "what time is it" spoken at 24 kHz, PCM16 */
+static size_t speech_size;
+
+/* Receives each pulled event (the test file's recorder). */
+typedef void (*realtime_recorder)(void *seen, const azaudio_realtime_event *event);
+
+/* Waits up to timeout_ms for the next event (azaudio_realtime_poll_event: no event yet is not an error): 1 and *out
+ * set when one came, 0 when none did, -1 on a failure. */
+static inline int realtime_next(azaudio_realtime_session *session, azaudio_realtime_event **out, int32_t timeout_ms) {
+    if (azaudio_realtime_poll_event(session, out, timeout_ms) != AZAUDIO_OK) return -1;
+    return *out != NULL;
+}
+
+/* Pulls events (waiting at most poll_ms each time) until one of type `until` came (returns 1), or CLOSED came or
+ * the deadline passed (returns 0). */
+static inline int realtime_pull_until(azaudio_realtime_session *session, realtime_recorder record, void *seen,
+                                      int until, double seconds, int32_t poll_ms) {
+    double deadline = now_seconds() + seconds;
+    while (now_seconds() < deadline) {
+        azaudio_realtime_event *e = NULL;
+        int got = realtime_next(session, &e, poll_ms);
+        if (got == 0) continue;
+        if (got < 0) return 0;
+        int t = azaudio_realtime_event_type(e);
+        record(seen, e);
+        azaudio_realtime_event_free(e);
+        if (t == until) return 1;
+        if (t == AZAUDIO_EVENT_CLOSED) return 0;
+    }
+    fprintf(stderr, "  timed out waiting for event %d\n", until);
+    return 0;
+}
+
+static inline azaudio_realtime_session *connect_with(const azaudio_realtime_options *o) {
+    azaudio_realtime_session *s = NULL;
+    if (azaudio_realtime_connect(client, o, &s) != AZAUDIO_OK)
+        fprintf(stderr, "  connect failed: %s\n", azaudio_last_error());
+    return s;
+}
+
+/* Speaks `text` as 24 kHz PCM16 into a buffer (free it with azaudio_free); 0 on failure, with the reason printed. */
+static inline int realtime_speak_pcm(const char *text, uint8_t **pcm, size_t *size) {
+    azaudio_speech_options so;
+    azaudio_speech_options_init(&so);
+    so.deployment = "tts";
+    so.response_format = "pcm";
+    if (azaudio_speak_to_buffer(client, text, &so, pcm, size) == AZAUDIO_OK) return 1;
+    fprintf(stderr, "setup: %s\n", azaudio_last_error());
+    return 0;
+}
+
+/* rest_setup(), the shared client and the spoken question; 0 on failure. */
+static inline int realtime_setup(void) {
+    rest_setup();
+    client = rest_client();
+    return realtime_speak_pcm("What time is it?", &speech_pcm, &speech_size);
+}
+
+static inline void realtime_teardown(void) {
+    azaudio_free(speech_pcm);
+    azaudio_client_destroy(client);
+    rest_teardown();
+}
+
+#endif
