@@ -36,6 +36,7 @@ enum TranscriptionOptions {
         o.temperature = -1
         o.timeout_ms = -1
         o.max_retries = -1
+        o.max_upload_bytes = AudioTextRequest.maxBodyBytes
         return o
     }
 
@@ -65,6 +66,7 @@ enum TranslationOptions {
         o.temperature = -1
         o.timeout_ms = -1
         o.max_retries = -1
+        o.max_upload_bytes = AudioTextRequest.maxBodyBytes
         return o
     }
 
@@ -95,35 +97,52 @@ func readerInput(filename: String, fn: azaudio_read_fn?, user: UnsafeMutableRawP
 func runAudioToText(
     _ task: AudioTextTask, _ function: String, client: OpaquePointer?, out: UnsafeMutablePointer<OpaquePointer?>?,
     input: () throws(AzError) -> AudioInput,
-    options: () throws(AzError) -> (AudioTextOptions, CallSettings, azaudio_text_fn?, UnsafeMutableRawPointer?)
+    options: () throws(AzError) -> AudioTextCallOptions
 ) -> azaudio_result {
     withClient(client, function) { (handle: ClientHandle) throws(AzError) in
         guard let out else { throw .invalidArgument("out_transcript is NULL") }
-        let (engineOptions, settings, onDelta, deltaUser) = try options()
-        let transcript = try handle.client.audioToText(
-            task, input: try input(), options: engineOptions, settings: settings,
-            onDelta: { (delta: String) throws(AzError) in try deliverText(onDelta, deltaUser, delta) })
-        out.pointee = TranscriptHandle(transcript).retainedPointer()
+        let o = try options()
+        o.long.deliverPartial(nil)
+        let long = try o.long.engine()
+        do throws(AzError) {
+            let transcript = try handle.client.audioToTextAnyLength(
+                task, input: try input(), options: o.engine, long: long, settings: o.settings,
+                onDelta: { (delta: String) throws(AzError) in try deliverText(o.onDelta, o.deltaUser, delta) })
+            out.pointee = TranscriptHandle(transcript).retainedPointer()
+        } catch {
+            o.long.deliverPartial(long.partial)
+            throw error
+        }
     }
 }
 
+/// A transcription's or translation's options as the engine takes them.
+struct AudioTextCallOptions {
+    var engine: AudioTextOptions
+    var settings: CallSettings
+    var onDelta: azaudio_text_fn?
+    var deltaUser: UnsafeMutableRawPointer?
+    var long: LongAudioFields
+}
+
 func transcriptionOptions(_ p: UnsafePointer<azaudio_transcription_options>?) throws(AzError)
-    -> (AudioTextOptions, CallSettings, azaudio_text_fn?, UnsafeMutableRawPointer?)
+    -> AudioTextCallOptions
 {
     let o = try readCallerOptions(p, defaults: TranscriptionOptions.defaults, name: "azaudio_transcription_options")
-    return (try TranscriptionOptions.engine(o),
-        try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+    return AudioTextCallOptions(engine: try TranscriptionOptions.engine(o),
+        settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
             progress: o.on_progress, progressUserData: o.progress_user_data),
-        o.on_delta, o.delta_user_data)
+        onDelta: o.on_delta, deltaUser: o.delta_user_data, long: LongAudioFields(o))
 }
 
 func translationOptions(_ p: UnsafePointer<azaudio_translation_options>?) throws(AzError)
-    -> (AudioTextOptions, CallSettings, azaudio_text_fn?, UnsafeMutableRawPointer?)
+    -> AudioTextCallOptions
 {
     let o = try readCallerOptions(p, defaults: TranslationOptions.defaults, name: "azaudio_translation_options")
-    return (try TranslationOptions.engine(o),
-        try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
-            progress: o.on_progress, progressUserData: o.progress_user_data), nil, nil)
+    return AudioTextCallOptions(engine: try TranslationOptions.engine(o),
+        settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+            progress: o.on_progress, progressUserData: o.progress_user_data),
+        onDelta: nil, deltaUser: nil, long: LongAudioFields(o))
 }
 
 func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafePointer<CChar>?) throws(AzError)
