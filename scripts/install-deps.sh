@@ -13,6 +13,7 @@ packages=(
   python3-pip
   valgrind              # memory checks of the C tests
   openssl               # the TLS tests make a throwaway CA
+  libsndfile1-dev       # decoding (WAV/FLAC/MP3/Ogg) and FLAC encoding of audio cut into pieces
   "$@"
 )
 

@@ -5,6 +5,8 @@ import Glibc
 public final class PieceEncoder {
     let reader: SoundFileReader
     private var block = [Float](repeating: 0, count: 1 << 15)
+    /// The reader's frame position; nil: unknown (after the measuring pass, which may stop short of a bad tail).
+    private var position: Int64? = nil
 
     public init(reader: SoundFileReader) { self.reader = reader }
 
@@ -29,7 +31,12 @@ public final class PieceEncoder {
     /// Writes frames `plan.start..<plan.end` to `path`.
     public func write(_ plan: PiecePlan, to path: String, encoding: PieceEncoding) throws(AzError) {
         let writer = try SoundFileWriter(path: path, sampleRate: reader.sampleRate, encoding: encoding)
-        try reader.seek(toFrame: plan.start)
+        // Pieces cut at pauses follow each other: read on instead of seeking, since seeking in compressed formats
+        // (MP3 above all) can land mid-frame and decode a glitch.
+        if position != plan.start {
+            try reader.seek(toFrame: plan.start)
+            position = plan.start
+        }
         var left = plan.frames
         while left > 0 {
             let want = Int(min(Int64(block.count), left))
@@ -41,6 +48,7 @@ public final class PieceEncoder {
                 try writer.write(UnsafeBufferPointer(rebasing: b[0..<n]))
             }
             left -= Int64(n)
+            position = position.map { $0 + Int64(n) }
         }
         try writer.close()
     }

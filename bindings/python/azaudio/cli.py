@@ -13,6 +13,7 @@ import os
 import socket
 import ssl
 import sys
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -20,7 +21,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from . import _native, audio
+from .batch import expand_inputs, transcribe_many
 from .client import DEFAULT_API_VERSION, LOG_DEBUG, LOG_INFO, LOG_WARN, Client
+from .pieces import Pieces
 from .errors import (
     APIError,
     AuthenticationError,
@@ -48,6 +51,7 @@ EXIT_NOT_FOUND = 6  #: the deployment, route or a local input file does not exis
 EXIT_SERVICE = 7  #: the service refused or failed the request (400, 413, 429, 5xx, content filter, unsupported)
 EXIT_UNAVAILABLE = 8  #: the command is not available in this build of libazaudio
 EXIT_LOCAL_IO = 9  #: a local file could not be read or written
+EXIT_PARTIAL = 10  #: a batch finished, but some inputs failed (each is named on stderr)
 EXIT_INTERRUPTED = 130  #: interrupted by Ctrl-C (the running call was cancelled)
 
 EXIT_CODES_HELP = """exit codes:
@@ -61,6 +65,7 @@ EXIT_CODES_HELP = """exit codes:
   7    the service refused or failed the request (400, 413, 429, 5xx, content filter)
   8    not available in this build of libazaudio
   9    a local file could not be read or written
+  10   a batch finished, but some of its inputs failed
   130  interrupted (Ctrl-C cancels the running call)
 
 environment: AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY or AZURE_OPENAI_AD_TOKEN, OPENAI_API_VERSION,
@@ -511,11 +516,118 @@ class _UploadProgress:
             self.open = False
 
 
+class _PiecesProgress:
+    """A progress line on stderr (when it is a terminal) for recordings cut into pieces and for batches: inputs
+    done, pieces, audio minutes done, the rate against real time and the time left."""
+
+    def __init__(self, enabled: bool, inputs: int = 1) -> None:
+        self.enabled = enabled
+        self.inputs = inputs
+        self.finished = 0
+        self.failed = 0
+        self.start = time.monotonic()
+        self.state: dict[str, tuple[int, int, float, float]] = {}
+        self.lock = threading.Lock()
+        self.open = False
+
+    def pieces(self, name: str, done: int, total: int, seconds: float, seconds_total: float) -> None:
+        with self.lock:
+            self.state[name] = (done, total, seconds, seconds_total)
+            self._draw()
+
+    def input_done(self, failed: bool) -> None:
+        with self.lock:
+            self.finished += 1
+            self.failed += 1 if failed else 0
+            self._draw()
+
+    def _draw(self) -> None:
+        if not self.enabled:
+            return
+        done = sum(s[0] for s in self.state.values())
+        total = sum(s[1] for s in self.state.values())
+        seconds = sum(s[2] for s in self.state.values())
+        seconds_total = sum(s[3] for s in self.state.values())
+        elapsed = max(time.monotonic() - self.start, 1e-3)
+        rate = seconds / elapsed
+        eta = f"  ETA {(seconds_total - seconds) / rate / 60:.1f} min" if rate > 0 and seconds_total > seconds else ""
+        files = f"files {self.finished}/{self.inputs}" + (f" ({self.failed} failed)" if self.failed else "") + "  "
+        line = (f"{files if self.inputs > 1 else ''}pieces {done}/{total}  audio {seconds / 60:.1f} of "
+                f"{seconds_total / 60:.1f} min  {rate:.1f}x real time{eta}")
+        sys.stderr.write("\r\x1b[K" + line)
+        sys.stderr.flush()
+        self.open = True
+
+    def __enter__(self) -> "_PiecesProgress":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.open:
+            sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+def _shard(text: Optional[str]) -> tuple[int, int]:
+    if not text:
+        return (0, 1)
+    try:
+        i, n = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise CommandError(f"--shard {text!r}: use I/N, e.g. 0/4", EXIT_USAGE) from None
+    if n < 1 or not 0 <= i < n:
+        raise CommandError(f"--shard {text!r}: use I/N with 0 <= I < N", EXIT_USAGE)
+    return (i, n)
+
+
+def cmd_batch(settings: Settings, args: argparse.Namespace, kind: str) -> int:
+    """Many files or directories into --output-dir, resumable (see azaudio.batch)."""
+    if not args.output_dir:
+        raise CommandError("several inputs or a directory need --output-dir", EXIT_USAGE)
+    if "-" in args.file:
+        raise CommandError("- (stdin) cannot be part of a batch", EXIT_USAGE)
+    deployment = settings.deployment_for(kind)
+    shard = _shard(args.shard)
+    inputs = [p for i, p in enumerate(expand_inputs(args.file)) if i % shard[1] == shard[0]]
+    extra: dict[str, Any] = {"prompt": args.prompt}
+    if kind == "transcribe":
+        extra["language"] = args.language
+    failed = 0
+    results = []
+    with settings.client() as client, _PiecesProgress(sys.stderr.isatty() and not settings.json, len(inputs)) as bar:
+        for r in transcribe_many(client, inputs, output_dir=args.output_dir, deployment=deployment, task=kind,
+                                 jobs=args.jobs, response_format=args.format,
+                                 pieces=Pieces(concurrency=args.pieces, max_upload_bytes=args.max_upload_bytes),
+                                 on_pieces=bar.pieces, **extra):
+            bar.input_done(not r.ok)
+            failed += 0 if r.ok else 1
+            results.append({"input": r.input, "output": r.output, "skipped": r.skipped,
+                            "error": str(r.error) if r.error else None})
+            if not settings.json and r.error is not None:
+                sys.stderr.write(f"\r\x1b[K{r.input}: {r.error}\n")
+    if settings.json:
+        _emit(settings, {"results": results, "failed": failed}, "")
+    else:
+        done = sum(1 for r in results if not r["skipped"] and not r["error"])
+        skipped = sum(1 for r in results if r["skipped"])
+        print(f"{done} done, {skipped} already done, {failed} failed; outputs in {args.output_dir}")
+    return EXIT_OK if failed == 0 else EXIT_PARTIAL
+
+
 def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> int:
     _require_rest(kind)
+    if args.output_dir or len(args.file) > 1 or os.path.isdir(args.file[0]):
+        return cmd_batch(settings, args, kind)
+    args.file = args.file[0]
     deployment = settings.deployment_for(kind)
     filename = os.path.basename(args.file) if args.file != "-" else (args.filename or "audio.wav")
-    with settings.client() as client, _UploadProgress(sys.stderr.isatty() and not settings.json) as progress:
+    terminal = sys.stderr.isatty() and not settings.json
+    with settings.client() as client, _UploadProgress(terminal) as progress, _PiecesProgress(terminal) as bar:
+
+        def on_pieces(done: int, total: int, seconds: float, seconds_total: float) -> None:
+            progress.enabled = False  # a recording cut into pieces: this line replaces the byte count
+            bar.pieces(filename, done, total, seconds, seconds_total)
+
+        pieces = Pieces(concurrency=args.pieces, max_upload_bytes=args.max_upload_bytes, progress=on_pieces)
         if kind == "transcribe" and args.stream:
             stream = client.transcribe_stream(_audio_input(args.file), deployment=deployment, language=args.language,
                                               prompt=args.prompt, response_format=args.format, filename=filename,
@@ -532,10 +644,11 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
             timestamps = [t for t in (args.timestamps or "").split(",") if t]
             result = client.transcribe(_audio_input(args.file), deployment=deployment, language=args.language,
                                        prompt=args.prompt, response_format=args.format, timestamps=timestamps,
-                                       filename=filename, progress=progress)
+                                       filename=filename, progress=progress, pieces=pieces)
         else:
             result = client.translate(_audio_input(args.file), deployment=deployment, prompt=args.prompt,
-                                      response_format=args.format, filename=filename, progress=progress)
+                                      response_format=args.format, filename=filename, progress=progress,
+                                      pieces=pieces)
     _emit(settings, _transcription_json(result), result.text)
     return EXIT_OK
 
@@ -808,6 +921,20 @@ def _global_flags() -> argparse.ArgumentParser:
     return common
 
 
+def _batch_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("long recordings and batches")
+    g.add_argument("--output-dir", metavar="DIR",
+                   help="batch: one result file per input here; a journal beside them lets a restarted run skip "
+                        "finished inputs and send no finished piece again")
+    g.add_argument("--jobs", type=int, default=2, metavar="N", help="batch: inputs at a time (default 2)")
+    g.add_argument("--shard", metavar="I/N", help="batch: take only every N-th input from the I-th (0-based), so N "
+                                                  "machines or jobs share one batch without coordination")
+    g.add_argument("--pieces", type=int, metavar="N",
+                   help="pieces of one long recording sent at once (1-16, default 4)")
+    g.add_argument("--max-upload-bytes", type=int, metavar="B",
+                   help="cut recordings whose upload would be larger (default 26214400, the service's limit)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _global_flags()
     parser = argparse.ArgumentParser(
@@ -830,7 +957,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--realtime-protocol", choices=("ga", "preview"), default="ga",
                    help="the protocol for --realtime-deployment (default ga)")
     p = add("transcribe", "speech to text (default deployment: whisper)")
-    p.add_argument("file", metavar="FILE", help="audio file (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav, webm) or -")
+    p.add_argument("file", metavar="FILE", nargs="+",
+                   help="audio file (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav, webm) or -; several files or "
+                        "directories make a batch (with --output-dir)")
+    _batch_flags(p)
     p.add_argument("--language", help="ISO-639-1 code of the spoken language")
     p.add_argument("--prompt", help="text to guide the style")
     p.add_argument("--format", help="json (default), text, srt, vtt, verbose_json")
@@ -838,7 +968,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stream", action="store_true", help="print text as it arrives (gpt-4o-*-transcribe)")
     p.add_argument("--filename", help="the name (for its extension) of audio read from -")
     p = add("translate", "speech in any language to English text (default deployment: whisper)")
-    p.add_argument("file", metavar="FILE", help="audio file or -")
+    p.add_argument("file", metavar="FILE", nargs="+", help="audio file or -; several files or directories make a "
+                                                           "batch (with --output-dir)")
+    _batch_flags(p)
     p.add_argument("--prompt", help="text in English to guide the style")
     p.add_argument("--format", help="json (default), text, srt, vtt, verbose_json")
     p.add_argument("--filename", help="the name (for its extension) of audio read from -")

@@ -13,6 +13,7 @@ from . import _native as n
 from ._calls import Guard, ThreadErrors, copy_to, finish, run
 from ._owned import Owned
 from .errors import ClosedError, InvalidArgumentError, last_error
+from .pieces import Pieces
 from .results import ChatReply, Transcription, transcription_from_handle
 
 if TYPE_CHECKING:
@@ -344,19 +345,21 @@ class Client(Owned):
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         progress: Optional[ProgressCallback] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         """Transcribe audio (a path, bytes, or a binary file object) with a speech-to-text deployment.
 
         ``response_format``: "json" (default), "text", "srt", "vtt" or "verbose_json" (language, duration, segments,
         words); ``timestamps``: any of "segment", "word" (needs verbose_json). ``filename`` names the format for
         bytes and file objects (default "audio.wav"). ``progress(sent, total)`` follows the upload (see
-        :data:`ProgressCallback`). Ctrl-C cancels the call. Raises an AzAudioError subclass.
+        :data:`ProgressCallback`). Audio over the upload limit is cut into pieces and merged; ``pieces`` tunes
+        that (see :class:`Pieces`). Ctrl-C cancels the call. Raises an AzAudioError subclass.
         """
         return self._transcribe(
             "transcribe", file, deployment=deployment, model=model, language=language, prompt=prompt,
             response_format=response_format, temperature=temperature, timestamps=timestamps,
             include_logprobs=include_logprobs, chunking_strategy=chunking_strategy, filename=filename,
-            timeout=timeout, max_retries=max_retries, on_delta=None, progress=progress,
+            timeout=timeout, max_retries=max_retries, on_delta=None, progress=progress, pieces=pieces,
         )
 
     def transcribe_stream(
@@ -406,13 +409,14 @@ class Client(Owned):
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         progress: Optional[ProgressCallback] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         """Translate speech in any language into English text (whisper deployments); as transcribe()."""
         return self._transcribe(
             "translate", file, deployment=deployment, model=model, language=None, prompt=prompt,
             response_format=response_format, temperature=temperature, timestamps=(), include_logprobs=False,
             chunking_strategy=None, filename=filename, timeout=timeout, max_retries=max_retries, on_delta=None,
-            progress=progress,
+            progress=progress, pieces=pieces,
         )
 
     def _transcribe(
@@ -436,6 +440,7 @@ class Client(Owned):
         guard: Optional[Guard] = None,
         stream: bool = False,
         progress: Optional[ProgressCallback] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         handle = self._live()
         n.require(f"azaudio_{kind}_file")
@@ -475,6 +480,7 @@ class Client(Owned):
                 options.temperature = temperature
             if progress_fn is not None:
                 options.on_progress = progress_fn
+            keep = pieces.apply(options, guard) if pieces is not None else []  # noqa: F841 - alive during the call
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             functions = {
@@ -689,6 +695,7 @@ class Client(Owned):
                 options.on_audio = audio_fn
             if progress_fn is not None:
                 options.on_progress = progress_fn
+            keep = pieces.apply(options, guard) if pieces is not None else []  # noqa: F841 - alive during the call
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             code = n.lib.azaudio_chat_complete(handle, chat_handle, ctypes.byref(options), ctypes.byref(out))
