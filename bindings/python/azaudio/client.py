@@ -480,7 +480,7 @@ class Client(Owned):
                 options.temperature = temperature
             if progress_fn is not None:
                 options.on_progress = progress_fn
-            keep = pieces.apply(options, guard) if pieces is not None else []  # noqa: F841 - alive during the call
+            pieces_keep = pieces.apply(options, guard) if pieces is not None else []  # noqa: F841 - alive
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             functions = {
@@ -695,7 +695,6 @@ class Client(Owned):
                 options.on_audio = audio_fn
             if progress_fn is not None:
                 options.on_progress = progress_fn
-            keep = pieces.apply(options, guard) if pieces is not None else []  # noqa: F841 - alive during the call
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             code = n.lib.azaudio_chat_complete(handle, chat_handle, ctypes.byref(options), ctypes.byref(out))
