@@ -626,6 +626,10 @@ typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total
  * libsndfile cannot decode (MP4, M4A, WebM) fails with AZAUDIO_ERR_PAYLOAD_TOO_LARGE saying how to convert it;
  * one small enough is sent as it is. */
 
+/* The result of a transcription or translation: free it with azaudio_transcript_free(). Its accessors may be
+ * called from any thread; strings they return live as long as the result. */
+typedef struct azaudio_transcript azaudio_transcript;
+
 /* Reports the progress of a transcription or translation cut into pieces: pieces answered (or taken from the
  * journal) out of the total, and seconds of audio they cover out of the whole recording's; called on the thread
  * that made the call, once at the start and after each piece. Must not block. Return 0 to continue; any other value
@@ -687,16 +691,12 @@ typedef struct azaudio_transcription_options {
     void *pieces_progress_user_data;
     /* If not NULL: when a call cut into pieces fails after some pieces were answered, *out_partial receives their
      * merged result (free it with azaudio_transcript_free); otherwise it is set to NULL. */
-    struct azaudio_transcript **out_partial;
+    azaudio_transcript **out_partial;
 } azaudio_transcription_options;
 
 /* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1,
  * max_upload_bytes 26214400) and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
 azaudio_result azaudio_transcription_options_init(azaudio_transcription_options *options);
-
-/* The result of a transcription or translation: free it with azaudio_transcript_free(). Its accessors may be
- * called from any thread; strings they return live as long as the result. */
-typedef struct azaudio_transcript azaudio_transcript;
 
 /* Transcribes an audio file. The file is streamed from disk while uploading (never held whole in memory); its
  * name's extension gives the format. On success stores a new result in *out_transcript.
@@ -735,24 +735,15 @@ typedef struct azaudio_translation_options {
     /* Upload progress (see azaudio_progress_fn), on the calling thread; NULL (default): none. */
     azaudio_progress_fn on_progress;
     void *progress_user_data;
-    /* ---- Audio of any length (see that section) ---- */
-    /* A request whose body would be larger is cut into pieces. Default 26214400 (the service's 25 MB limit);
-     * 0 or negative: never cut (such a request fails with AZAUDIO_ERR_PAYLOAD_TOO_LARGE as before). */
+    /* ---- Audio of any length: as in azaudio_transcription_options ---- */
     int64_t max_upload_bytes;
-    /* The longest piece in seconds; 0 (default): the model's ceiling (1500 s for gpt-4o-transcribe and
-     * gpt-4o-mini-transcribe, none for whisper). Audio longer than this is cut even when it is small. */
     double max_piece_seconds;
-    int32_t max_concurrent_pieces;  /* pieces sent at once, 1 to 16; 0 (default): 4 */
-    int32_t piece_encoding;         /* AZAUDIO_PIECE_FLAC (default) or AZAUDIO_PIECE_WAV */
-    /* A directory (created if missing) where each answered piece's reply is kept, keyed by a hash of the piece's
-     * audio and of these options: a later call with the same audio and options sends only the pieces not there
-     * (resuming after Ctrl-C, a crash or kill -9). NULL (default): none. */
+    int32_t max_concurrent_pieces;
+    int32_t piece_encoding;
     const char *journal_dir;
-    azaudio_pieces_progress_fn on_pieces_progress;  /* NULL (default): none */
+    azaudio_pieces_progress_fn on_pieces_progress;
     void *pieces_progress_user_data;
-    /* If not NULL: when a call cut into pieces fails after some pieces were answered, *out_partial receives their
-     * merged result (free it with azaudio_transcript_free); otherwise it is set to NULL. */
-    struct azaudio_transcript **out_partial;
+    azaudio_transcript **out_partial;
 } azaudio_translation_options;
 
 /* Fills *options with the defaults (as for transcription) and sets struct_size. Errors:

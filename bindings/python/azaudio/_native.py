@@ -250,7 +250,7 @@ class azaudio_transcription_options(_Sized):
         ("journal_dir", c_char_p),
         ("on_pieces_progress", azaudio_pieces_progress_fn),
         ("pieces_progress_user_data", c_void_p),
-        ("out_partial", c_void_p),
+        ("out_partial", POINTER(c_void_p)),
     ]
 
 
@@ -274,7 +274,7 @@ class azaudio_translation_options(_Sized):
         ("journal_dir", c_char_p),
         ("on_pieces_progress", azaudio_pieces_progress_fn),
         ("pieces_progress_user_data", c_void_p),
-        ("out_partial", c_void_p),
+        ("out_partial", POINTER(c_void_p)),
     ]
 
 
@@ -381,6 +381,7 @@ CALLBACKS: dict[str, Any] = {
     "azaudio_audio_fn": azaudio_audio_fn,
     "azaudio_read_fn": azaudio_read_fn,
     "azaudio_progress_fn": azaudio_progress_fn,
+    "azaudio_pieces_progress_fn": azaudio_pieces_progress_fn,
     "azaudio_realtime_event_fn": azaudio_realtime_event_fn,
 }
 
