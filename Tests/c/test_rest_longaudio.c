@@ -324,18 +324,22 @@ TEST(a_large_file_that_cannot_be_decoded_fails_saying_how_to_convert_it) {
     azaudio_client_destroy(c);
 }
 
-TEST(a_translation_over_the_limit_is_cut_too) {
+TEST(a_translation_of_audio_in_memory_over_the_limit_is_cut_too) {
     emulator_reset();
     azaudio_client *c = rest_client();
+    size_t size = 0;
+    unsigned char *audio = read_file(long_wav, &size);
     azaudio_translation_options o;
     azaudio_translation_options_init(&o);
     o.deployment = "whisper";
     o.response_format = "text";
     o.max_upload_bytes = 400000;
     azaudio_transcript *t = NULL;
-    CHECK_RESULT(azaudio_translate_file(c, long_wav, &o, &t), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_translate_memory(c, audio, size, "meeting.wav", &o, &t), AZAUDIO_OK);
     CHECK(emulator_log_count("/audio/translations") >= 4);
+    if (t) CHECK(strlen(azaudio_transcript_text(t)) > 40);
     azaudio_transcript_free(t);
+    free(audio);
     azaudio_client_destroy(c);
 }
 
@@ -359,7 +363,7 @@ int main(void) {
     RUN(a_job_started_again_with_a_journal_sends_no_finished_piece_again);
     RUN(a_small_file_is_sent_whole_as_before);
     RUN(a_large_file_that_cannot_be_decoded_fails_saying_how_to_convert_it);
-    RUN(a_translation_over_the_limit_is_cut_too);
+    RUN(a_translation_of_audio_in_memory_over_the_limit_is_cut_too);
     remove(long_wav);
     remove(long_mp3);
     remove(long_flac);
