@@ -619,6 +619,49 @@ typedef int64_t (*azaudio_read_fn)(uint8_t *buffer, size_t capacity, void *user_
  * and azaudio_chat_options; NULL (the default): no progress calls. */
 typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data);
 
+/* ---- Audio of any length -------------------------------------------------------------------------------------
+ * The service refuses request bodies over 25 MB (and some models refuse long audio). When a transcription or
+ * translation of a file or of memory would exceed max_upload_bytes, or the audio is longer than the piece duration
+ * ceiling, the library cuts it into pieces and the caller still sees one result, as if the service had taken the
+ * whole file:
+ *   - the audio is decoded with libsndfile (WAV of any PCM/float layout, FLAC, MP3, Ogg Vorbis/Opus), streamed
+ *     from the file with bounded memory, mixed down to mono at its own sample rate;
+ *   - an energy detector finds pauses (quieter than the recording's noise floor plus 12 dB for 0.3 s or more);
+ *     each piece ends at the pause nearest below the limit; where there is none, a hard cut overlaps the next
+ *     piece by 1 s and each side keeps the results whose middle lies on its side of the overlap's midpoint;
+ *   - pieces are encoded as 16-bit FLAC (or WAV) into a private temporary directory ($TMPDIR or /tmp) just before
+ *     they are sent, up to max_concurrent_pieces at once on the library's own threads, and deleted when answered;
+ *     a piece's size is budgeted as 16-bit PCM, so every piece fits whatever the audio sounds like;
+ *   - the results are merged: text in order; verbose_json segments and words (and any other members they carry,
+ *     e.g. a diarized speaker) on the whole recording's timeline with ids renumbered; SRT/VTT cues shifted and
+ *     renumbered; usage summed; "duration" the whole recording's;
+ *   - a 429 slows the whole job (Retry-After honoured, concurrency halved, raised again by one after each run of
+ *     successes) instead of failing a piece; other transient failures (5xx, network) are retried per piece up to
+ *     max_retries; a piece that finally fails fails the call with a message naming the piece and its times, and
+ *     the merged result of the pieces that finished is returned through out_partial;
+ *   - cancel_token (or a non-zero return from a progress callback) stops every piece in flight;
+ *   - on_progress (bytes) is called with milliseconds of audio finished and in total instead of bytes, and
+ *     on_pieces_progress with pieces and seconds;
+ *   - streaming (stream = 1) is not used for pieces: on_delta receives the merged text once at the end.
+ * Audio from a read callback is always sent as it is (its length is unknown in advance). A file too large that
+ * libsndfile cannot decode (MP4, M4A, WebM) fails with AZAUDIO_ERR_PAYLOAD_TOO_LARGE saying how to convert it;
+ * one small enough is sent as it is. */
+
+/* The result of a transcription or translation: free it with azaudio_transcript_free(). Its accessors may be
+ * called from any thread; strings they return live as long as the result. */
+typedef struct azaudio_transcript azaudio_transcript;
+
+/* Reports the progress of a transcription or translation cut into pieces: pieces answered (or taken from the
+ * journal) out of the total, and seconds of audio they cover out of the whole recording's; called on the thread
+ * that made the call, once at the start and after each piece. Must not block. Return 0 to continue; any other value
+ * stops every piece and the call returns AZAUDIO_ERR_CANCELLED. */
+typedef int32_t (*azaudio_pieces_progress_fn)(int32_t pieces_done, int32_t pieces_total, double seconds_done,
+                                              double seconds_total, void *user_data);
+
+/* Values of piece_encoding. */
+#define AZAUDIO_PIECE_FLAC 0  /* lossless 16-bit FLAC (about half the size of PCM for speech) */
+#define AZAUDIO_PIECE_WAV  1  /* uncompressed 16-bit PCM in WAV */
+
 /* ---- Speech to text ------------------------------------------------------------------------------------------ */
 
 /* Bits of azaudio_transcription_options.timestamp_granularities (they need response_format "verbose_json"). */
@@ -699,15 +742,29 @@ typedef struct azaudio_transcription_options {
     size_t language_count;
     const char *const *keywords;
     size_t keyword_count;
+    /* ---- Audio of any length (see that section) ---- */
+    /* A request whose body would be larger is cut into pieces. Default 26214400 (the service's 25 MB limit);
+     * 0 or negative: never cut (such a request fails with AZAUDIO_ERR_PAYLOAD_TOO_LARGE as before). */
+    int64_t max_upload_bytes;
+    /* The longest piece in seconds; 0 (default): the model's ceiling (1500 s for gpt-4o-transcribe and
+     * gpt-4o-mini-transcribe, none for whisper). Audio longer than this is cut even when it is small. */
+    double max_piece_seconds;
+    int32_t max_concurrent_pieces;  /* pieces sent at once, 1 to 16; 0 (default): 4 */
+    int32_t piece_encoding;         /* AZAUDIO_PIECE_FLAC (default) or AZAUDIO_PIECE_WAV */
+    /* A directory (created if missing) where each answered piece's reply is kept, keyed by a hash of the piece's
+     * audio and of these options: a later call with the same audio and options sends only the pieces not there
+     * (resuming after Ctrl-C, a crash or kill -9). NULL (default): none. */
+    const char *journal_dir;
+    azaudio_pieces_progress_fn on_pieces_progress;  /* NULL (default): none */
+    void *pieces_progress_user_data;
+    /* If not NULL: when a call cut into pieces fails after some pieces were answered, *out_partial receives their
+     * merged result (free it with azaudio_transcript_free); otherwise it is set to NULL. */
+    azaudio_transcript **out_partial;
 } azaudio_transcription_options;
 
-/* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1) and sets
- * struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+/* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1,
+ * max_upload_bytes 26214400) and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
 azaudio_result azaudio_transcription_options_init(azaudio_transcription_options *options);
-
-/* The result of a transcription or translation: free it with azaudio_transcript_free(). Its accessors may be
- * called from any thread; strings they return live as long as the result. */
-typedef struct azaudio_transcript azaudio_transcript;
 
 /* Transcribes an audio file. The file is streamed from disk while uploading (never held whole in memory); its
  * name's extension gives the format. On success stores a new result in *out_transcript.
@@ -747,9 +804,19 @@ typedef struct azaudio_translation_options {
     /* Upload progress (see azaudio_progress_fn), on the calling thread; NULL (default): none. */
     azaudio_progress_fn on_progress;
     void *progress_user_data;
+    /* ---- Audio of any length: as in azaudio_transcription_options ---- */
+    int64_t max_upload_bytes;
+    double max_piece_seconds;
+    int32_t max_concurrent_pieces;
+    int32_t piece_encoding;
+    const char *journal_dir;
+    azaudio_pieces_progress_fn on_pieces_progress;
+    void *pieces_progress_user_data;
+    azaudio_transcript **out_partial;
 } azaudio_translation_options;
 
-/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+/* Fills *options with the defaults (as for transcription) and sets struct_size. Errors:
+ * AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
 azaudio_result azaudio_translation_options_init(azaudio_translation_options *options);
 
 /* Translate a file, audio in memory, or audio from a callback into English text; as the azaudio_transcribe_*

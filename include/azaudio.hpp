@@ -646,6 +646,9 @@ using read_callback = std::function<std::size_t(mutable_span<std::uint8_t> buffe
 /// unknown), on the calling thread, about every 100 ms plus once at the end (see azaudio_progress_fn). To stop the
 /// call, cancel its CancelToken (or throw: the call stops and the exception is rethrown).
 using progress_callback = std::function<void(std::uint64_t bytes_sent, std::uint64_t bytes_total)>;
+/// Progress of a recording cut into pieces (see "Audio of any length" in azaudio.h); throwing stops the call.
+using pieces_progress_callback =
+    std::function<void(int pieces_done, int pieces_total, double seconds_done, double seconds_total)>;
 
 /// A segment of a verbose_json or diarized_json transcript, or a word (start, end, text) of a verbose_json one.
 struct transcript_segment {
@@ -742,6 +745,19 @@ inline std::int32_t progress_trampoline(std::uint64_t sent, std::uint64_t total,
     } catch (...) {
         ctx->state->capture();
         return 1;  // stops the call
+    }
+}
+
+inline std::int32_t pieces_progress_trampoline(std::int32_t done, std::int32_t total, double seconds,
+                                               double seconds_total, void *user_data) noexcept {
+    auto *ctx = static_cast<callback_context<pieces_progress_callback> *>(user_data);
+    if (ctx->state->exception) return 1;
+    try {
+        (*ctx->fn)(done, total, seconds, seconds_total);
+        return 0;
+    } catch (...) {
+        ctx->state->capture();
+        return 1;  // stops every piece
     }
 }
 
@@ -932,6 +948,16 @@ private:
 /// Bits of transcription_options::timestamp_granularities (they need response_format "verbose_json").
 enum timestamp_granularity : int { timestamp_segment = AZAUDIO_TIMESTAMP_SEGMENT, timestamp_word = AZAUDIO_TIMESTAMP_WORD };
 
+/// Audio of any length (see that section of azaudio.h): when and how a long recording is cut into pieces.
+struct pieces_options {
+    std::optional<std::int64_t> max_upload_bytes;   ///< unset: 26214400; 0: never cut
+    std::optional<double> max_piece_seconds;        ///< unset: the model's ceiling
+    std::optional<int> concurrency;                 ///< 1..16; unset: 4
+    bool wav = false;                               ///< true: pieces as 16-bit WAV instead of FLAC
+    std::optional<std::string> journal_dir;         ///< answered pieces kept here for a resumed call
+    pieces_progress_callback on_progress;
+};
+
 struct transcription_options : call_options {
     std::string deployment;                         ///< required
     std::optional<std::string> model;               ///< for the local checks; unset: the deployment's name
@@ -950,6 +976,7 @@ struct transcription_options : call_options {
     segment_callback on_segment;                    ///< with stream and diarized_json: each completed segment
     std::vector<std::string> languages;             ///< gpt-transcribe: candidate languages (ISO-639-1)
     std::vector<std::string> keywords;              ///< gpt-transcribe: words or phrases that guide recognition
+    pieces_options pieces;                          ///< audio over the upload limit
 };
 
 struct translation_options : call_options {
@@ -959,6 +986,7 @@ struct translation_options : call_options {
     std::optional<std::string> response_format;
     std::optional<double> temperature;
     progress_callback on_progress;                  ///< upload progress
+    pieces_options pieces;                          ///< audio over the upload limit
 };
 
 struct speech_options : call_options {
@@ -1392,6 +1420,8 @@ private:
         o.language_count = languages.size();
         o.keywords = keywords.empty() ? nullptr : keywords.data();
         o.keyword_count = keywords.size();
+        detail::callback_context<pieces_progress_callback> pieces_ctx{&options.pieces.on_progress, &state};
+        apply_pieces(o, options.pieces, pieces_ctx);
         detail::apply_call(o, options);
         azaudio_transcript *out = nullptr;
         detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
@@ -1414,9 +1444,24 @@ private:
             o.on_progress = &detail::progress_trampoline;
             o.progress_user_data = &progress_ctx;
         }
+        detail::callback_context<pieces_progress_callback> pieces_ctx{&options.pieces.on_progress, &state};
+        apply_pieces(o, options.pieces, pieces_ctx);
         azaudio_transcript *out = nullptr;
         detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
         return Transcript(out);
+    }
+
+    template <class O>
+    static void apply_pieces(O &o, const pieces_options &p, detail::callback_context<pieces_progress_callback> &ctx) {
+        if (p.max_upload_bytes) o.max_upload_bytes = *p.max_upload_bytes;
+        if (p.max_piece_seconds) o.max_piece_seconds = *p.max_piece_seconds;
+        if (p.concurrency) o.max_concurrent_pieces = *p.concurrency;
+        o.piece_encoding = p.wav ? AZAUDIO_PIECE_WAV : AZAUDIO_PIECE_FLAC;
+        o.journal_dir = detail::opt_c_str(p.journal_dir);
+        if (p.on_progress) {
+            o.on_pieces_progress = &detail::pieces_progress_trampoline;
+            o.pieces_progress_user_data = &ctx;
+        }
     }
 
     /// Calls c_call(options, out) or, for the callback forms, c_call(options, out, state).

@@ -7,6 +7,7 @@
 #
 #   scripts/bench.sh                full run (median of 5, about 15 minutes on the 2-core machine)
 #   scripts/bench.sh --smoke        one short repetition of each; last line "bench smoke: N passed, N failed"
+#                                   (the long-audio benchmark then uses 30 minutes of audio instead of 2 hours)
 #   scripts/bench.sh --micro        also the audio-kit micro benchmark (resampler, G.711), the cost of
 #                                   realtime caller-format conversion and of an empty pull-mode poll
 #   extra arguments go to bench/harness.py (e.g. --reps 7, --only rt_cpu,rt_density)
@@ -53,4 +54,8 @@ if [ "$micro" = 1 ]; then
     $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/poll_cost.c -o build/bench/poll_cost "${ld[@]}"
     emulator/.venv/bin/azaudio-emulator-run -- build/bench/poll_cost
 fi
+# Issue 14: a long recording cut into pieces against a stand-in service (wall time against sequential pieces,
+# peak RSS, CPU per audio hour). The full run uses a 2-hour recording.
+echo "== long audio: pieces at once against one at a time"
+if [[ " ${args[*]-} " == *" --smoke "* ]]; then bench/longaudio/run.sh 30; else bench/longaudio/run.sh 120; fi
 exec "$venv/bin/python" bench/harness.py "${args[@]}"

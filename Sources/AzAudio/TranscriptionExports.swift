@@ -43,6 +43,7 @@ enum TranscriptionOptionsABI: SizedStructABI {
         o.temperature = -1
         o.timeout_ms = -1
         o.max_retries = -1
+        o.max_upload_bytes = AudioTextRequest.maxBodyBytes
         return o
     }
 
@@ -78,6 +79,7 @@ enum TranslationOptionsABI: SizedStructABI {
         o.temperature = -1
         o.timeout_ms = -1
         o.max_retries = -1
+        o.max_upload_bytes = AudioTextRequest.maxBodyBytes
         return o
     }
 
@@ -113,21 +115,29 @@ func runAudioToText(
     withClient(client, function) { (handle: ClientHandle) throws(AzError) in
         guard let out else { throw .invalidArgument("out_transcript is NULL") }
         let call = try options()
-        let transcript = try handle.client.audioToText(
-            task, input: try input(), options: call.options, settings: call.settings,
-            onDelta: { (delta: String) throws(AzError) in try deliverText(call.onDelta, call.deltaUser, delta) },
-            onSegment: { (segment: TranscriptSegment) throws(AzError) in
-                try deliverSegment(call.onSegment, call.segmentUser, segment)
-            })
-        out.pointee = TranscriptHandle(transcript).retainedPointer()
+        call.long.deliverPartial(nil)
+        let long = try call.long.engine()
+        do throws(AzError) {
+            let transcript = try handle.client.audioToTextAnyLength(
+                task, input: try input(), options: call.options, long: long, settings: call.settings,
+                onDelta: { (delta: String) throws(AzError) in try deliverText(call.onDelta, call.deltaUser, delta) },
+                onSegment: { (segment: TranscriptSegment) throws(AzError) in
+                    try deliverSegment(call.onSegment, call.segmentUser, segment)
+                })
+            out.pointee = TranscriptHandle(transcript).retainedPointer()
+        } catch {
+            call.long.deliverPartial(long.partial)
+            throw error
+        }
     }
 }
 
-/// What a transcribe export needs from the caller's options: the engine's options, the call settings and the
-/// callbacks with their user data.
+/// What a transcribe export needs from the caller's options: the engine's options, the call settings, the
+/// callbacks with their user data and the long-audio fields.
 struct AudioTextCall {
     var options: AudioTextOptions
     var settings: CallSettings
+    var long: LongAudioFields
     var onDelta: azaudio_text_fn? = nil
     var deltaUser: UnsafeMutableRawPointer? = nil
     var onSegment: azaudio_segment_fn? = nil
@@ -140,6 +150,7 @@ func transcriptionOptions(_ p: UnsafePointer<azaudio_transcription_options>?) th
         options: try TranscriptionOptionsABI.engine(o),
         settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
             progress: o.on_progress, progressUserData: o.progress_user_data),
+        long: LongAudioFields(o),
         onDelta: o.on_delta, deltaUser: o.delta_user_data, onSegment: o.on_segment, segmentUser: o.segment_user_data)
 }
 
@@ -148,7 +159,8 @@ func translationOptions(_ p: UnsafePointer<azaudio_translation_options>?) throws
     return AudioTextCall(
         options: try TranslationOptionsABI.engine(o),
         settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
-            progress: o.on_progress, progressUserData: o.progress_user_data))
+            progress: o.on_progress, progressUserData: o.progress_user_data),
+        long: LongAudioFields(o))
 }
 
 func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafePointer<CChar>?) throws(AzError)

@@ -496,6 +496,25 @@ static void speech_streams_in_chunks_to_the_callback() {
     CHECK(buffer.size() > 1000 && std::string(buffer.begin(), buffer.begin() + 4) == "RIFF");
 }
 
+static void pieces_options_cut_a_recording_and_report_progress() {
+    azaudio::Client c = emulator_client();
+    azaudio::transcription_options o;
+    o.deployment = "whisper";
+    o.pieces.concurrency = 17;
+    CHECK_THROWS(c.transcribe_file(speech_wav, o), azaudio::invalid_argument_error, e,
+                 CHECK(contains(e.what(), "max_concurrent_pieces")));
+    o.pieces.concurrency = 2;
+    o.pieces.max_piece_seconds = 1.0;  // the spoken sentence lasts a few seconds: several pieces
+    int last_done = 0, last_total = 0;
+    o.pieces.on_progress = [&](int done, int total, double, double) {
+        last_done = done;
+        last_total = total;
+    };
+    azaudio::Transcript t = c.transcribe_file(speech_wav, o);
+    CHECK(last_total >= 2 && last_done == last_total);
+    CHECK(!t.text().empty());
+}
+
 static void local_checks_and_service_errors_become_typed_exceptions() {
     azaudio::Client c = emulator_client();
     CHECK_THROWS(c.speak("", tts("tts")), azaudio::invalid_argument_error, e, CHECK(e.http_status() == 0));
@@ -958,6 +977,7 @@ int main() {
         RUN(a_webhook_is_verified_and_a_forged_one_throws_auth_error);
         RUN(speech_streams_in_chunks_to_the_callback);
         RUN(local_checks_and_service_errors_become_typed_exceptions);
+        RUN(pieces_options_cut_a_recording_and_report_progress);
         RUN(a_token_provider_authenticates_and_its_exception_reaches_the_caller);
         RUN(a_chat_turn_gets_a_spoken_reply_and_continues);
         RUN(a_streamed_chat_delivers_transcript_and_audio_deltas);

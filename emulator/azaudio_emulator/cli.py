@@ -63,6 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="realtime audio is paced this many times faster than real time (default 1)")
     parser.add_argument("--session-max-seconds", type=_positive, default=1800.0,
                         help="realtime session limit before session_expired (default 1800)")
+    parser.add_argument("--max-audio-seconds", type=_positive, default=None,
+                        help="refuse transcription/translation audio longer than this with 400, as models with a "
+                             "duration ceiling do (default: no ceiling)")
     parser.add_argument("--tls-cert", help="PEM certificate (chain) file: serve https:// and wss://")
     parser.add_argument("--tls-key", help="PEM private key file for --tls-cert")
     return parser
@@ -108,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
         deployments=args.deployments,
         speed=args.speed,
         session_max_seconds=args.session_max_seconds,
+        max_audio_seconds=args.max_audio_seconds,
         tts=TTSEngine(),
         stt=STTEngine(),
         faults=FaultQueue(),

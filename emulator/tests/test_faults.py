@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -177,7 +178,8 @@ def test_request_log_shows_uploaded_files_without_their_bytes(client, speech_wav
                 files={"file": ("a.wav", speech_wav, "audio/wav")}, data={"response_format": "text"})
     fields = client.get("/_emulator/requests").json()["requests"][0]["fields"]
     assert fields == {"response_format": "text",
-                      "file": {"filename": "a.wav", "content_type": "audio/wav", "bytes": len(speech_wav)}}
+                      "file": {"filename": "a.wav", "content_type": "audio/wav", "bytes": len(speech_wav),
+                               "sha256": hashlib.sha256(speech_wav).hexdigest()}}
 
 
 def test_request_log_is_cleared(client):

@@ -83,6 +83,8 @@ AZAUDIO_WAV_SIZE_UNKNOWN = 0xFFFFFFFF
 
 AZAUDIO_TIMESTAMP_SEGMENT = 1
 AZAUDIO_TIMESTAMP_WORD = 2
+AZAUDIO_PIECE_FLAC = 0
+AZAUDIO_PIECE_WAV = 1
 
 AZAUDIO_REALTIME_GA = 0
 AZAUDIO_REALTIME_PREVIEW = 1
@@ -141,6 +143,9 @@ azaudio_audio_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
 azaudio_read_fn = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
 #: typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data);
 azaudio_progress_fn = CFUNCTYPE(c_int32, c_uint64, c_uint64, c_void_p)
+#: typedef int32_t (*azaudio_pieces_progress_fn)(int32_t pieces_done, int32_t pieces_total, double seconds_done,
+#:                                               double seconds_total, void *user_data);
+azaudio_pieces_progress_fn = CFUNCTYPE(c_int32, c_int32, c_int32, c_double, c_double, c_void_p)
 #: typedef void (*azaudio_realtime_event_fn)(azaudio_realtime_session *session,
 #:                                           const azaudio_realtime_event *event, void *user_data);
 azaudio_realtime_event_fn = CFUNCTYPE(None, c_void_p, c_void_p, c_void_p)
@@ -270,6 +275,14 @@ class azaudio_transcription_options(_Sized):
         ("language_count", c_size_t),
         ("keywords", POINTER(c_char_p)),
         ("keyword_count", c_size_t),
+        ("max_upload_bytes", c_int64),
+        ("max_piece_seconds", c_double),
+        ("max_concurrent_pieces", c_int32),
+        ("piece_encoding", c_int32),
+        ("journal_dir", c_char_p),
+        ("on_pieces_progress", azaudio_pieces_progress_fn),
+        ("pieces_progress_user_data", c_void_p),
+        ("out_partial", POINTER(c_void_p)),
     ]
 
 
@@ -299,6 +312,14 @@ class azaudio_translation_options(_Sized):
         ("max_retries", c_int32),
         ("on_progress", azaudio_progress_fn),
         ("progress_user_data", c_void_p),
+        ("max_upload_bytes", c_int64),
+        ("max_piece_seconds", c_double),
+        ("max_concurrent_pieces", c_int32),
+        ("piece_encoding", c_int32),
+        ("journal_dir", c_char_p),
+        ("on_pieces_progress", azaudio_pieces_progress_fn),
+        ("pieces_progress_user_data", c_void_p),
+        ("out_partial", POINTER(c_void_p)),
     ]
 
 
@@ -408,6 +429,7 @@ CALLBACKS: dict[str, Any] = {
     "azaudio_audio_fn": azaudio_audio_fn,
     "azaudio_read_fn": azaudio_read_fn,
     "azaudio_progress_fn": azaudio_progress_fn,
+    "azaudio_pieces_progress_fn": azaudio_pieces_progress_fn,
     "azaudio_realtime_event_fn": azaudio_realtime_event_fn,
     "azaudio_segment_fn": azaudio_segment_fn,
 }

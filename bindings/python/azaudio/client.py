@@ -15,6 +15,7 @@ from ._owned import Owned
 from .errors import ClosedError, InvalidArgumentError, last_error
 from . import _diarize, sip
 from ._diarize import SpeakerClip
+from .pieces import Pieces
 from .results import ChatReply, Segment, Transcription, transcription_from_handle
 
 if TYPE_CHECKING:
@@ -352,6 +353,7 @@ class Client(Owned):
         languages: Sequence[str] = (),
         keywords: Sequence[str] = (),
         on_segment: Optional[Callable[[Segment], object]] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         """Transcribe audio (a path, bytes, or a binary file object) with a speech-to-text deployment.
 
@@ -361,7 +363,8 @@ class Client(Owned):
         "audio.wav"). ``progress(sent, total)`` follows the upload (see :data:`ProgressCallback`).
         ``known_speakers`` maps up to 4 names to 2-10 s reference clips (a path, ``(bytes, filename)`` or WAV
         bytes) for diarized_json; ``languages`` and ``keywords`` guide gpt-transcribe. ``on_segment`` streams the
-        call and receives each diarized :class:`Segment` as it completes. Ctrl-C cancels the call. Raises an
+        call and receives each diarized :class:`Segment` as it completes. Audio over the upload limit is cut into
+        pieces and merged; ``pieces`` tunes that (see :class:`Pieces`). Ctrl-C cancels the call. Raises an
         AzAudioError subclass.
         """
         return self._transcribe(
@@ -371,7 +374,7 @@ class Client(Owned):
             timeout=timeout, max_retries=max_retries, on_delta=None, progress=progress,
             extra={"known_speakers": known_speakers, "languages": languages, "keywords": keywords,
                    "on_segment": on_segment},
-            stream=on_segment is not None,
+            stream=on_segment is not None, pieces=pieces,
         )
 
     def transcribe_stream(
@@ -421,13 +424,14 @@ class Client(Owned):
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         progress: Optional[ProgressCallback] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         """Translate speech in any language into English text (whisper deployments); as transcribe()."""
         return self._transcribe(
             "translate", file, deployment=deployment, model=model, language=None, prompt=prompt,
             response_format=response_format, temperature=temperature, timestamps=(), include_logprobs=False,
             chunking_strategy=None, filename=filename, timeout=timeout, max_retries=max_retries, on_delta=None,
-            progress=progress,
+            progress=progress, pieces=pieces,
         )
 
     def _transcribe(
@@ -452,6 +456,7 @@ class Client(Owned):
         stream: bool = False,
         progress: Optional[ProgressCallback] = None,
         extra: Optional[dict[str, Any]] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         handle = self._live()
         n.require(f"azaudio_{kind}_file")
@@ -495,6 +500,7 @@ class Client(Owned):
                 options.temperature = temperature
             if progress_fn is not None:
                 options.on_progress = progress_fn
+            pieces_keep = pieces.apply(options, guard) if pieces is not None else []  # noqa: F841 - alive
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             functions = {
