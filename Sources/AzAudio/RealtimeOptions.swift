@@ -125,8 +125,8 @@ enum RealtimeOptions {
                 + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
         let hz = rate == 0 ? (kit == .pcm16 ? 24000 : 8000) : Int(rate)
-        guard Resampler.supportedRates.contains(hz) else {
-            throw .invalidArgument("options->\(name)_rate is \(rate); use 8000, 16000, 24000 or 48000 (0: the session rate)")
+        guard Resampler.supports(hz) else {
+            throw .invalidArgument("options->\(name)_rate is \(rate); use 8000 to 192000 Hz (0: the session rate)")
         }
         return AudioStreamFormat(kit, rate: hz)
     }

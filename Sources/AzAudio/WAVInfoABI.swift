@@ -13,8 +13,13 @@ enum WAVInfoABI {
         case AZAUDIO_FORMAT_PCM16: return .pcm16
         case AZAUDIO_FORMAT_ULAW: return .ulaw
         case AZAUDIO_FORMAT_ALAW: return .alaw
+        case AZAUDIO_FORMAT_PCM8: return .pcm8
+        case AZAUDIO_FORMAT_PCM24: return .pcm24
+        case AZAUDIO_FORMAT_PCM32: return .pcm32
+        case AZAUDIO_FORMAT_FLOAT32: return .float32
+        case AZAUDIO_FORMAT_FLOAT64: return .float64
         default:
-            throw AzError(.unsupported, "format \(code) is not one of AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW")
+            throw AzError(.unsupported, "format \(code) is not an AZAUDIO_FORMAT_* code (1 to 8)")
         }
     }
 
@@ -23,6 +28,11 @@ enum WAVInfoABI {
         case .pcm16: return AZAUDIO_FORMAT_PCM16
         case .ulaw: return AZAUDIO_FORMAT_ULAW
         case .alaw: return AZAUDIO_FORMAT_ALAW
+        case .pcm8: return AZAUDIO_FORMAT_PCM8
+        case .pcm24: return AZAUDIO_FORMAT_PCM24
+        case .pcm32: return AZAUDIO_FORMAT_PCM32
+        case .float32: return AZAUDIO_FORMAT_FLOAT32
+        case .float64: return AZAUDIO_FORMAT_FLOAT64
         }
     }
 

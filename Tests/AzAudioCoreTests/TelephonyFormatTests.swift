@@ -86,9 +86,32 @@ final class TelephonyFormatTests: XCTestCase {
         XCTAssertEqual(out, codes.map { MuLaw.encode(ALaw.decodeTable[Int($0)]) })  // decode, then encode
     }
 
-    func testUnsupportedRatesAreRefused() {
-        XCTAssertNil(AudioStreamConverter(from: AudioStreamFormat(.pcm16, rate: 44100), to: pcm24))
-        XCTAssertThrowsError(try AudioStreamFormat(.pcm16, rate: 11025).validate("caller_input"))
+    func testRatesOutside8To192KHzAreRefused() {
+        for bad in [0, -8000, 7999, 192_001, Int.max] {
+            XCTAssertNil(AudioStreamConverter(from: AudioStreamFormat(.pcm16, rate: bad), to: pcm24), "\(bad)")
+            XCTAssertThrowsError(try AudioStreamFormat(.pcm16, rate: bad).validate("caller_input"), "\(bad)")
+        }
+    }
+
+    func testCDAndOtherRatesAreConverted() throws {
+        for rate in [11025, 22050, 44100, 96000, 192_000] {
+            XCTAssertNoThrow(try AudioStreamFormat(.pcm16, rate: rate).validate("caller_input"))
+            let c = try XCTUnwrap(AudioStreamConverter(from: AudioStreamFormat(.pcm16, rate: rate), to: pcm24))
+            // One second in 20 ms chunks (441 samples at 44.1 kHz) gives one second at 24 kHz after the flush.
+            let chunk = [Int16](repeating: 1000, count: rate / 50)
+            var out = 0
+            for _ in 0..<50 { chunk.withUnsafeBytes { c.convert($0) { out += $0.count } } }
+            let rest = [Int16](repeating: 1000, count: rate % 50)
+            rest.withUnsafeBytes { c.convert($0) { out += $0.count } }
+            c.flush { out += $0.count }
+            XCTAssertEqual(out, 24000 * 2, "\(rate) Hz")
+        }
+    }
+
+    func testFormatsThatAreNotStreamableAreRefused() {
+        XCTAssertNil(AudioStreamConverter(from: AudioStreamFormat(.float32, rate: 24000), to: pcm24))
+        XCTAssertNil(AudioStreamConverter(from: pcm24, to: AudioStreamFormat(.pcm24, rate: 24000)))
+        XCTAssertThrowsError(try AudioStreamFormat(.float32, rate: 24000).validate("caller_input"))
     }
 
     // MARK: Confirmed formats

@@ -522,6 +522,20 @@ TEST(pcm_16k_and_48k_input_is_resampled_to_the_session_rate) {
     seen_free(&at48);
 }
 
+TEST(pcm_44100_hz_input_is_resampled_to_the_session_rate) {
+    seen ref, at44;
+    seen_init(&ref);
+    seen_init(&at44);
+    pcm_input_turn(24000, &ref);
+    pcm_input_turn(44100, &at44);
+    CHECK(ref.speech_stopped_ms > 0);
+    CHECK(llabs(at44.speech_started_ms - ref.speech_started_ms) <= 10);
+    CHECK(llabs(at44.speech_stopped_ms - ref.speech_stopped_ms) <= 10);
+    CHECK(at44.input_transcript[0] != '\0');
+    seen_free(&ref);
+    seen_free(&at44);
+}
+
 /* A deterministic reply ("You said: hello there.") in the caller output format. */
 static void reply_in(int32_t format, uint32_t rate, seen *got) {
     azaudio_realtime_options o = options();
@@ -575,9 +589,16 @@ TEST(caller_format_options_are_checked) {
     azaudio_realtime_session *s = NULL;
     azaudio_realtime_options o = options();
     o.caller_input_format = AZAUDIO_FORMAT_PCM16;
-    o.caller_input_rate = 44100;
+    o.caller_input_rate = 192001;
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "caller_input_rate");
+    o.caller_input_rate = 7999;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o.caller_input_rate = 0xFFFFFFFFu;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o = options();
+    o.caller_input_format = AZAUDIO_FORMAT_FLOAT32; /* convert with azaudio_audio_to_mono_pcm16() first */
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     o = options();
     o.caller_output_rate = 48000; /* without a format */
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
@@ -774,6 +795,7 @@ int main(int argc, char **argv) {
     RUN_SELECTED(audio_played_rejects_unknown_items_and_bad_input);
     RUN_SELECTED(mulaw_8k_passes_straight_through_a_g711_ulaw_session);
     RUN_SELECTED(pcm_16k_and_48k_input_is_resampled_to_the_session_rate);
+    RUN_SELECTED(pcm_44100_hz_input_is_resampled_to_the_session_rate);
     RUN_SELECTED(pcm_16k_and_48k_and_mulaw_output_has_the_reply_duration);
     RUN_SELECTED(caller_format_options_are_checked);
     RUN_SELECTED(alaw_8k_into_a_pcm16_session_is_decoded_and_resampled);

@@ -15,8 +15,9 @@ public final class AudioStreamConverter {
     /// The first byte of a PCM16 sample whose second byte has not arrived yet.
     private var carry: UInt8?
 
-    /// Nil unless both rates are supported by the resampler.
+    /// Nil unless both formats are streamable (PCM16, μ-law or A-law) and both rates are supported by the resampler.
     public init?(from: AudioStreamFormat, to: AudioStreamFormat) {
+        guard from.isStreamable, to.isStreamable else { return nil }
         self.from = from
         self.to = to
         if from.rate == to.rate {
@@ -109,6 +110,8 @@ public final class AudioStreamConverter {
                 if from.format == .ulaw { MuLaw.decode(codes, into: out) } else { ALaw.decode(codes, into: out) }
             }
             return n
+        default:
+            preconditionFailure("AudioStreamConverter: \(from) is not streamable (init checks it)")
         }
     }
 
@@ -154,6 +157,8 @@ public final class AudioStreamConverter {
                 Result { () throws(E) in try body(UnsafeRawBufferPointer(rebasing: bytes[0..<count])) }
             }
             return try result.get()
+        default:
+            preconditionFailure("AudioStreamConverter: \(to) is not streamable (init checks it)")
         }
     }
 }

@@ -608,22 +608,12 @@ def _require_realtime() -> None:
 
 
 def _realtime_input(path: str) -> bytes:
-    """The WAV at ``path`` as 24 kHz mono PCM16 (G.711 decoded and resampled with the audio kit)."""
-    wav = audio.read_wav(path)
-    if wav.channels != 1:
-        raise CommandError(f"{path} has {wav.channels} channels; give a mono file", EXIT_CONFIG)
-    pcm: bytes = wav.data
-    if wav.format == audio.FORMAT_ULAW:
-        pcm = audio.ulaw_decode(pcm)
-    elif wav.format == audio.FORMAT_ALAW:
-        pcm = audio.alaw_decode(pcm)
-    if wav.rate != REALTIME_RATE:
-        try:
-            with audio.Resampler(wav.rate, REALTIME_RATE) as resampler:
-                pcm = resampler.process(pcm) + resampler.flush()
-        except UnsupportedError as error:
-            raise CommandError(f"{path}: {error}", EXIT_CONFIG) from None
-    return pcm
+    """The WAV at ``path`` (PCM 8/16/24/32-bit, float, mu-law or A-law; any channels; 8 to 192 kHz) as 24 kHz mono
+    PCM16: channels averaged and resampled by the audio kit."""
+    try:
+        return audio.read_wav_mono(path, rate=REALTIME_RATE).data
+    except UnsupportedError as error:
+        raise CommandError(f"{path}: {error}", EXIT_CONFIG) from None
 
 
 class _Timeline:
@@ -858,7 +848,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-only", action="store_true", help="ask for a text reply (no audio)")
     p = add("realtime", "one spoken turn in a realtime session (default deployment: gpt-realtime): streams --input "
                         "at real-time pace, prints the transcripts, writes the spoken reply to --output")
-    p.add_argument("--input", required=True, help="mono WAV (PCM16, mu-law or A-law; 8, 16, 24 or 48 kHz)")
+    p.add_argument("--input", required=True,
+                   help="WAV (PCM 8/16/24/32-bit, float, mu-law or A-law; any channels; 8 to 192 kHz)")
     p.add_argument("--output", required=True, help="WAV to write the reply to (24 kHz PCM16)")
     p.add_argument("--protocol", choices=("ga", "preview"), default="ga", help="realtime protocol (default ga)")
     p.add_argument("--voice", help="the reply's voice (alloy, ash, ballad, coral, echo, sage, shimmer, verse...)")
