@@ -24,6 +24,12 @@ final class AudioResamplerTests: XCTestCase {
         mutating func next(below n: Int) -> Int { Int(next() % UInt64(n)) }
     }
 
+    /// `x` rounded to `places` decimals, for the figures the tests print.
+    static func r(_ x: Double, _ places: Int = 1) -> Double {
+        let scale = pow(10, Double(places))
+        return (x * scale).rounded() / scale
+    }
+
     static func sine(frequency: Double, rate: Int, seconds: Double, amplitude: Double = 16000) -> [Int16] {
         (0..<Int(Double(rate) * seconds)).map {
             Int16((amplitude * sin(2 * Double.pi * frequency * Double($0) / Double(rate))).rounded())
@@ -78,7 +84,7 @@ final class AudioResamplerTests: XCTestCase {
             let back = Self.resample(up, from: 24000, to: 8000)
             XCTAssertEqual(back.count, 8000)
             let backSNR = Self.snr(back, frequency: frequency, rate: 8000, margin: 800)
-            print("SNR \(frequency) Hz: 8->24 kHz \(upSNR) dB, 8->24->8 kHz \(backSNR) dB")
+            print("SNR \(Self.r(frequency)) Hz: 8->24 kHz \(Self.r(upSNR)) dB, 8->24->8 kHz \(Self.r(backSNR)) dB")
             XCTAssertGreaterThan(upSNR, 88)
             XCTAssertGreaterThan(backSNR, 85)
         }
@@ -90,7 +96,7 @@ final class AudioResamplerTests: XCTestCase {
             let down = Self.resample(input, from: 48000, to: 24000)
             XCTAssertEqual(down.count, 24000)
             let value = Self.snr(down, frequency: frequency, rate: 24000, margin: 2400)
-            print("SNR \(frequency) Hz: 48->24 kHz \(value) dB")
+            print("SNR \(Self.r(frequency)) Hz: 48->24 kHz \(Self.r(value)) dB")
             XCTAssertGreaterThan(value, 90)
         }
     }
@@ -103,7 +109,7 @@ final class AudioResamplerTests: XCTestCase {
                 let out = Self.resample(input, from: inRate, to: outRate)
                 XCTAssertEqual(out.count, (input.count * outRate + inRate - 1) / inRate)
                 let value = Self.snr(out, frequency: frequency, rate: outRate, margin: outRate / 40)
-                print("SNR \(frequency) Hz: \(inRate)->\(outRate) Hz \(value) dB")
+                print("SNR \(Self.r(frequency)) Hz: \(inRate)->\(outRate) Hz \(Self.r(value)) dB")
                 XCTAssertGreaterThan(value, 88, "\(inRate)->\(outRate) at \(frequency) Hz")
             }
         }
@@ -156,7 +162,7 @@ final class AudioResamplerTests: XCTestCase {
             XCTAssertLessThan(ripple, 0.001, "\(inRate)->\(outRate) passband ripple \(ripple) dB")
             XCTAssertLessThan(stop, -90, "\(inRate)->\(outRate) stopband \(stop) dB")
             if inRate == 8000 && outRate == 24000 || inRate == 48000 && outRate == 24000 {
-                print("filter \(inRate)->\(outRate): passband ripple \(ripple) dB, stopband \(stop) dB")
+                print("filter \(inRate)->\(outRate): passband ripple \(Self.r(ripple, 4)) dB, stopband \(Self.r(stop)) dB")
             }
         }
     }
@@ -177,7 +183,7 @@ final class AudioResamplerTests: XCTestCase {
                 stop = max(stop, bank.responseDB(frequency: f, inRate: inRate))
                 f += Double(inRate) / Double(6 * bank.halfTaps)
             }
-            print("filter \(inRate)->\(outRate): passband ripple \(ripple) dB, stopband \(stop) dB")
+            print("filter \(inRate)->\(outRate): passband ripple \(Self.r(ripple, 4)) dB, stopband \(Self.r(stop)) dB")
             XCTAssertLessThan(ripple, 0.001, "\(inRate)->\(outRate) passband ripple \(ripple) dB")
             XCTAssertLessThan(stop, -89.5, "\(inRate)->\(outRate) stopband \(stop) dB")
         }
