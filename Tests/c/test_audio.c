@@ -198,19 +198,24 @@ TEST(resampler_takes_cd_and_other_rates_from_8_to_192_khz) {
     }
 }
 
+/* SNR in dB of x[from..to) against a 1 kHz sine of `amplitude` sampled at `rate`. */
+static double sine_snr(const int16_t *x, int from, int to, double amplitude, double rate) {
+    double signal = 0, noise = 0;
+    for (int i = from; i < to; i++) {
+        double ideal = amplitude * sin(2 * PI * 1000 * i / rate);
+        signal += ideal * ideal;
+        noise += (x[i] - ideal) * (x[i] - ideal);
+    }
+    return 10 * log10(signal / noise);
+}
+
 TEST(resampler_sine_44100_to_24000_hz_snr_over_88_db) {
     enum { N = 44100 };
     static int16_t in[N], out[24000 + 100];
     for (int i = 0; i < N; i++) in[i] = (int16_t)lrint(16000 * sin(2 * PI * 1000 * i / 44100.0));
     size_t n = resample_all(44100, 24000, in, N, 882, out);
     CHECK(n == 24000);
-    double signal = 0, noise = 0;
-    for (int i = 2400; i < 24000 - 2400; i++) {
-        double ideal = 16000 * sin(2 * PI * 1000 * i / 24000.0);
-        signal += ideal * ideal;
-        noise += (out[i] - ideal) * (out[i] - ideal);
-    }
-    double snr = 10 * log10(signal / noise);
+    double snr = sine_snr(out, 2400, 24000 - 2400, 16000, 24000);
     printf("  44.1->24 kHz, 1 kHz sine at -6 dBFS, in 20 ms chunks: SNR %.1f dB\n", snr);
     CHECK(snr > 88);
 }
@@ -222,13 +227,7 @@ TEST(resampler_sine_8_to_24_to_8_khz_snr_over_85_db) {
     size_t n_up = resample_all(8000, 24000, in, N, 160, up);
     size_t n_back = resample_all(24000, 8000, up, n_up, 480, back);
     CHECK(n_up == 3 * N && n_back == N);
-    double signal = 0, noise = 0;
-    for (int i = 800; i < N - 800; i++) {
-        double ideal = 16000 * sin(2 * PI * 1000 * i / 8000.0);
-        signal += ideal * ideal;
-        noise += (back[i] - ideal) * (back[i] - ideal);
-    }
-    double snr = 10 * log10(signal / noise);
+    double snr = sine_snr(back, 800, N - 800, 16000, 8000);
     printf("  8->24->8 kHz, 1 kHz sine at -6 dBFS, in 20 ms chunks: SNR %.1f dB\n", snr);
     CHECK(snr > 85);
 }
@@ -569,14 +568,7 @@ TEST(a_44100_hz_stereo_float_wav_becomes_24_khz_mono_pcm16) {
     CHECK_RESULT(azaudio_audio_buffer_info(mono, &info), AZAUDIO_OK);
     CHECK(info.format == AZAUDIO_FORMAT_PCM16 && info.channels == 1 && info.sample_rate == 24000);
     CHECK(info.frame_count == 24000 && azaudio_audio_buffer_size(mono) == 48000 && info.data_offset == 0);
-    const int16_t *pcm = azaudio_audio_buffer_data(mono);
-    double signal = 0, noise = 0;
-    for (int i = 2400; i < 24000 - 2400; i++) {
-        double ideal = 0.5 * 32768 * sin(2 * PI * 1000 * i / 24000.0);
-        signal += ideal * ideal;
-        noise += (pcm[i] - ideal) * (pcm[i] - ideal);
-    }
-    CHECK(10 * log10(signal / noise) > 80);
+    CHECK(sine_snr(azaudio_audio_buffer_data(mono), 2400, 24000 - 2400, 0.5 * 32768, 24000) > 80);
     azaudio_audio_buffer_destroy(mono);
     mono = NULL;
     CHECK_RESULT(azaudio_audio_buffer_to_mono_pcm16(wav, 0, &mono), AZAUDIO_OK); /* 0: keep 44.1 kHz */
