@@ -292,6 +292,14 @@ static void wav_files_are_written_parsed_and_read_back() {
     azaudio::WavBuffer u = azaudio::WavBuffer::read_file(path);
     CHECK(u.info().format == azaudio::sample_format::ulaw);
     CHECK_THROWS(u.samples(), azaudio::invalid_argument_error, e, (void)e);
+    // A 44.1 kHz stereo float WAV becomes 24 kHz mono PCM16; a rate the resampler refuses throws.
+    azaudio::wav_format stereo_float{azaudio::sample_format::float32, 44100, 2};
+    azaudio::wav_write_file(path, stereo_float, std::vector<float>(2 * 4410, 0.25f));
+    azaudio::WavBuffer mono = azaudio::WavBuffer::read_file(path).to_mono_pcm16(24000);
+    CHECK(mono.info().format == azaudio::sample_format::pcm16 && mono.info().channels == 1);
+    CHECK(mono.info().sample_rate == 24000 && mono.info().frame_count == 2400);
+    CHECK(mono.samples()[1200] == 8192);
+    CHECK_THROWS(u.to_mono_pcm16(200000), azaudio::unsupported_error, e, (void)e);
     std::remove(path.c_str());
 }
 
