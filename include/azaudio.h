@@ -1082,8 +1082,8 @@ typedef struct azaudio_realtime_options {
      *
      * caller_input_format / caller_input_rate: what azaudio_realtime_send_audio() takes. AZAUDIO_FORMAT_PCM16,
      * _ULAW or _ALAW (mono) at any rate from 8000 to 192000 Hz, e.g. 44100 (rate 0: 24000 for PCM16, 8000 for
-     * G.711); other rates and formats fail connect() with AZAUDIO_ERR_INVALID_ARGUMENT. For stereo or float audio,
-     * convert with azaudio_audio_to_mono_pcm16() first.
+     * G.711); other rates and formats fail connect() with AZAUDIO_ERR_INVALID_ARGUMENT. Several channels: see
+     * caller_input_channels below; float or 24-bit audio: convert with azaudio_audio_to_mono_pcm16() first.
      * AZAUDIO_CALLER_FORMAT_SESSION (0, the default): the session's input format, sent as is.
      * Audio already in the session's format and rate (e.g. 8 kHz mu-law to a g711_ulaw session) passes straight
      * through: no decoding, no resampling, no copy beyond the base64 encoding every append needs. Anything else
@@ -1135,6 +1135,16 @@ typedef struct azaudio_realtime_options {
      * The send-queue check (AZAUDIO_ERR_BUSY) applies when held audio is sent: a call refused as busy holds none
      * of its audio. */
     uint32_t input_audio_coalesce_ms;
+
+    /* ---- Appended with "any WAV in": caller channel counts. ---- */
+
+    /* Interleaved channels of the caller's audio when caller_input_format / caller_output_format is set: 0 or 1
+     * mono (the default), 2 stereo, ... up to 32. Input frames are averaged to mono (as
+     * azaudio_audio_to_mono_pcm16() does) before the conversion; a send that ends inside a frame keeps those
+     * bytes for the next send. Output: the converted mono reply is copied to every channel. A count over 32, or a
+     * non-zero count with AZAUDIO_CALLER_FORMAT_SESSION, fails connect() with AZAUDIO_ERR_INVALID_ARGUMENT. */
+    uint32_t caller_input_channels;
+    uint32_t caller_output_channels;
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */

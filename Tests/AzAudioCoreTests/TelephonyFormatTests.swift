@@ -108,6 +108,35 @@ final class TelephonyFormatTests: XCTestCase {
         }
     }
 
+    func testStereoInputIsAveragedAndAPartialFrameWaitsForTheNextChunk() throws {
+        let stereo = AudioStreamFormat(.pcm16, rate: 24000, channels: 2)
+        let c = try XCTUnwrap(AudioStreamConverter(from: stereo, to: pcm24))
+        let frames: [Int16] = [1000, 3000, -200, -400, 7, 9]
+        var out: [UInt8] = []
+        frames.withUnsafeBytes { bytes in
+            c.convert(UnsafeRawBufferPointer(rebasing: bytes[0..<5])) { out += $0 }  // one frame and a byte
+            c.convert(UnsafeRawBufferPointer(rebasing: bytes[5...])) { out += $0 }
+        }
+        let mono = out.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        XCTAssertEqual(mono, [2000, -300, 8])
+        XCTAssertEqual(c.maxOutputBytes(forInput: 8), 4)  // two frames in, two samples out
+    }
+
+    func testMonoReplyIsCopiedToEveryOutputChannel() throws {
+        let c = try XCTUnwrap(AudioStreamConverter(from: ulaw8, to: AudioStreamFormat(.ulaw, rate: 8000, channels: 3)))
+        var out: [UInt8] = []
+        [UInt8]([0x12, 0x34]).withUnsafeBytes { c.convert($0) { out += $0 } }
+        XCTAssertEqual(out, [0x12, 0x12, 0x12, 0x34, 0x34, 0x34])
+        XCTAssertGreaterThanOrEqual(c.maxOutputBytes(forInput: 2), 6)  // a bound, per whole output frame
+        XCTAssertEqual(c.maxOutputBytes(forInput: 2) % 3, 0)
+    }
+
+    func testChannelCountsOutsideOneTo32AreRefused() {
+        XCTAssertThrowsError(try AudioStreamFormat(.pcm16, rate: 24000, channels: 0).validate("caller_input"))
+        XCTAssertThrowsError(try AudioStreamFormat(.pcm16, rate: 24000, channels: 33).validate("caller_input"))
+        XCTAssertNoThrow(try AudioStreamFormat(.pcm16, rate: 44100, channels: 2).validate("caller_input"))
+    }
+
     func testFormatsThatAreNotStreamableAreRefused() {
         XCTAssertNil(AudioStreamConverter(from: AudioStreamFormat(.float32, rate: 24000), to: pcm24))
         XCTAssertNil(AudioStreamConverter(from: pcm24, to: AudioStreamFormat(.pcm24, rate: 24000)))
