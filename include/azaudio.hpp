@@ -1522,12 +1522,16 @@ struct realtime_options {
     std::optional<std::uint32_t> max_event_queue;
     std::optional<std::chrono::milliseconds> connect_timeout;
     /// The audio your side sends / wants back when it differs from the session's (converted by the library;
-    /// 8 kHz mu-law into a ulaw session passes straight through). Unset: the session's own format. Rates: 8000,
-    /// 16000, 24000 or 48000 for pcm16; 8000 for ulaw / alaw; unset: 24000 for pcm16, 8000 for G.711.
+    /// 8 kHz mu-law into a ulaw session passes straight through). Unset: the session's own format. Rates: 8000
+    /// to 192000 (e.g. 44100); unset: 24000 for pcm16, 8000 for G.711.
     std::optional<sample_format> caller_input_format;
     std::optional<std::uint32_t> caller_input_rate;
     std::optional<sample_format> caller_output_format;
     std::optional<std::uint32_t> caller_output_rate;
+    /// Interleaved channels of the caller's audio (0 or 1: mono, up to 32; see
+    /// azaudio_realtime_options.caller_input_channels): input averaged to mono, the reply copied to each channel.
+    std::uint32_t caller_input_channels = 0;
+    std::uint32_t caller_output_channels = 0;
     /// Barge-in at the played position (see azaudio_realtime_options.barge_in and
     /// RealtimeSession::audio_played()).
     bool barge_in = true;
@@ -1708,6 +1712,8 @@ public:
         if (options.caller_output_rate) o.caller_output_rate = *options.caller_output_rate;
         o.barge_in = options.barge_in ? 1 : 0;
         o.input_audio_coalesce_ms = options.input_audio_coalesce_ms;
+        o.caller_input_channels = options.caller_input_channels;
+        o.caller_output_channels = options.caller_output_channels;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

@@ -766,6 +766,10 @@ static void reply_audio_comes_back_in_the_callers_format_and_rate() {
     o.caller_input_rate = 192001;
     o.caller_input_format = azaudio::sample_format::pcm16;
     CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e, (void)e);
+    o.caller_input_rate = 44100;
+    o.caller_input_channels = 33;
+    CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e,
+                 CHECK(std::string(e.what()).find("caller_input_channels") != std::string::npos));
 }
 
 struct event_log {
