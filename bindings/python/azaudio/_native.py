@@ -338,6 +338,8 @@ class azaudio_realtime_options(_Sized):
         ("caller_output_rate", c_uint32),
         ("barge_in", c_int32),
         ("input_audio_coalesce_ms", c_uint32),
+        ("caller_input_channels", c_uint32),
+        ("caller_output_channels", c_uint32),
     ]
 
 
