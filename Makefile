@@ -133,7 +133,7 @@ $(BUILD)/tests/test_cpp: Tests/cpp/test_cpp.cpp include/azaudio.hpp include/azau
 # Built with $(CXX) (g++), checked with clang++ too, run against a fresh emulator like the C tests.
 test-cpp: lib $(BUILD)/tests/test_cpp emulator-venv
 	@clang++ $(CXXFLAGS_TEST) -fsyntax-only Tests/cpp/test_cpp.cpp
-	@scripts/run-c-tests.sh $(BUILD)/tests/test_cpp
+	@TEST_LABEL="C++ tests" scripts/run-c-tests.sh $(BUILD)/tests/test_cpp
 
 $(BUILD)/examples/%_cpp: examples/%.cpp include/azaudio.hpp include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
@@ -193,7 +193,7 @@ demo: deps lib examples emulator-venv
 
 # The demo against the emulator, so that the README's first command cannot rot.
 test-demo: lib examples emulator-venv
-	@env -u AZURE_OPENAI_ENDPOINT -u AZURE_OPENAI_API_KEY scripts/demo.sh
+	@env -u AZURE_OPENAI_ENDPOINT -u AZURE_OPENAI_API_KEY AZAUDIO_DEMO_CHECK=1 scripts/demo.sh
 
 clean:
 	rm -rf $(BUILD) .build

@@ -268,6 +268,14 @@ azaudio_result azaudio_last_error_details(azaudio_error_details *details);
 #define AZAUDIO_FORMAT_PCM16 1  /* signed 16-bit linear PCM, 2 bytes per sample */
 #define AZAUDIO_FORMAT_ULAW  2  /* ITU-T G.711 mu-law, 1 byte per sample */
 #define AZAUDIO_FORMAT_ALAW  3  /* ITU-T G.711 A-law, 1 byte per sample */
+/* Added with "any WAV in": the other encodings of ordinary WAV files. The WAV reader, the WAV writer, the frame
+ * functions and azaudio_audio_to_mono_pcm16() take them; the resampler, the G.711 functions and the realtime
+ * session (input_audio_format, caller_*_format) do not: convert with azaudio_audio_to_mono_pcm16() first. */
+#define AZAUDIO_FORMAT_PCM8    4  /* unsigned 8-bit linear PCM (128 is silence), 1 byte per sample */
+#define AZAUDIO_FORMAT_PCM24   5  /* signed 24-bit linear PCM, 3 bytes little-endian per sample */
+#define AZAUDIO_FORMAT_PCM32   6  /* signed 32-bit linear PCM, 4 bytes little-endian per sample */
+#define AZAUDIO_FORMAT_FLOAT32 7  /* IEEE 754 float, 4 bytes little-endian, full scale -1.0 to 1.0 */
+#define AZAUDIO_FORMAT_FLOAT64 8  /* IEEE 754 double, 8 bytes little-endian, full scale -1.0 to 1.0 */
 
 /* ---- G.711 -------------------------------------------------------------------------------------------------------
  *
@@ -294,16 +302,22 @@ azaudio_result azaudio_g711_alaw_decode(const uint8_t *codes, size_t samples, in
 
 /* ---- Resampler ---------------------------------------------------------------------------------------------------
  *
- * A streaming sample-rate converter for mono PCM16 between any two of 8000, 16000, 24000 and 48000 Hz (equal rates
- * are allowed and copy). It is a polyphase Kaiser-windowed-sinc FIR filter; with `low` the lower of the two rates:
+ * A streaming sample-rate converter for mono PCM16 between any two rates from 8000 to 192000 Hz (equal rates are
+ * allowed and copy; 11025, 22050, 44100, 96000 ... as well as 8000, 16000, 24000 and 48000). It is a rational
+ * polyphase Kaiser-windowed-sinc FIR filter; with `low` the lower of the two rates:
  *  - passband 0 to 0.41 * low (3.28 kHz at 8 kHz, 9.84 kHz at 24 kHz), ripple under 0.001 dB;
  *  - stopband from 0.5 * low (nothing above the lower rate's Nyquist frequency aliases), attenuation >= 90 dB;
  *  - 64 taps per output sample counted at the lower rate (64 at the input rate when upsampling, 64 * in / out
- *    when downsampling); a 1 kHz sine at -6 dBFS comes out of 8 -> 24 -> 8 kHz with 94 dB SNR;
+ *    when downsampling, rounded up to a multiple of 8); a 1 kHz sine at -6 dBFS comes out of 8 -> 24 -> 8 kHz
+ *    with 94 dB SNR, and of 44100 -> 24000 Hz with over 90 dB;
+ *  - when the ratio in lowest terms L/M has a large L (e.g. 8001 -> 48000 Hz) the filter is kept on a grid of 512
+ *    phases per input sample and interpolated linearly between them (error under 1e-5 of full scale), which costs
+ *    twice the multiply-adds; every pair of the rates listed above uses exact phases;
  *  - zero phase: output sample n is the input at time n * in_rate / out_rate, so output lines up with input and a
  *    whole stream of N input samples gives ceil(N * out_rate / in_rate) output samples (after the flush);
- *  - latency: output trails input by 32 samples at the lower rate (4 ms for 8 kHz, 2 ms for 16 kHz, 1.33 ms for
- *    24 kHz), because each output sample needs input from up to 32 low-rate samples after its instant. Those last
+ *  - latency: output trails input by 32 samples at the lower rate, a little more when the ratio is not whole (4 ms
+ *    for 8 kHz, 2 ms for 16 kHz, 1.33 ms for 24 kHz, 0.73 ms for 44.1 kHz), because each output sample needs
+ *    input from up to 32 low-rate samples after its instant. Those last
  *    samples come out of azaudio_resampler_flush().
  * The filter state is kept between calls: feeding a signal in chunks of any sizes gives output identical, bit for
  * bit, to feeding it in one piece, so chunk borders cause no clicks or phase jumps.
@@ -316,7 +330,7 @@ typedef struct azaudio_resampler azaudio_resampler;
 
 /* Creates a resampler from in_rate to out_rate Hz and stores it in *out_resampler. Allocates all its memory here.
  * Errors: AZAUDIO_ERR_INVALID_ARGUMENT if out_resampler is NULL or a rate is 0; AZAUDIO_ERR_UNSUPPORTED if a rate
- * is not 8000, 16000, 24000 or 48000. */
+ * is below 8000 or above 192000. */
 azaudio_result azaudio_resampler_create(uint32_t in_rate, uint32_t out_rate, azaudio_resampler **out_resampler);
 
 /* Frees a resampler. NULL is a no-op. */
@@ -329,7 +343,9 @@ void azaudio_resampler_destroy(azaudio_resampler *resampler);
 size_t azaudio_resampler_max_output(const azaudio_resampler *resampler, size_t in_samples);
 
 /* The latency in output samples (see above): after N input samples, process() has produced exactly
- * ceil(N * out_rate / in_rate) - latency output samples once N is past the latency. 0 for equal rates or NULL. */
+ * ceil(N * out_rate / in_rate) - latency output samples once N is past the latency when out_rate / in_rate is
+ * whole or its inverse is (so for any two of 8000, 16000, 24000 and 48000), and within one sample of it
+ * otherwise. 0 for equal rates or NULL. */
 uint32_t azaudio_resampler_latency_samples(const azaudio_resampler *resampler);
 
 /* Consumes all in_samples samples of `in`, writes the output samples they complete to `out` and stores their
@@ -337,7 +353,7 @@ uint32_t azaudio_resampler_latency_samples(const azaudio_resampler *resampler);
  * enough. If out_capacity is smaller than what this call produces, nothing is consumed or written and the call
  * fails. `in` and `out` must not overlap. Never allocates. `in` may be NULL when in_samples is 0 and `out` when
  * out_capacity is 0. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL resampler, out_written, or buffer with a nonzero
- * count; out_capacity too small, the message gives the size needed). */
+ * count; in_samples over 2^40; out_capacity too small, the message gives the size needed). */
 azaudio_result azaudio_resampler_process(azaudio_resampler *resampler, const int16_t *in, size_t in_samples,
                                          int16_t *out, size_t out_capacity, size_t *out_written);
 
@@ -356,9 +372,13 @@ azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
 /* ---- WAV files ---------------------------------------------------------------------------------------------------
  *
  * Reads and writes RIFF/WAVE files holding 16-bit PCM, 8-bit mu-law or 8-bit A-law samples, any rate and channel
- * count (channels interleaved).
+ * count (channels interleaved); and, since "any WAV in", 8-bit (unsigned), 24-bit and 32-bit PCM and 32-bit and
+ * 64-bit IEEE float (AZAUDIO_FORMAT_PCM8 ... _FLOAT64). azaudio_audio_buffer_to_mono_pcm16() turns any of them
+ * into mono PCM16 at the rate you need (e.g. a 44.1 kHz stereo float WAV into 24 kHz mono for a realtime session).
  *
- * Reading accepts a plain fmt chunk (16 bytes or more) or WAVE_FORMAT_EXTENSIBLE with the standard sub-format,
+ * Reading accepts a plain fmt chunk (16 bytes or more) or WAVE_FORMAT_EXTENSIBLE with the standard PCM, float,
+ * mu-law or A-law sub-format (PCM with fewer valid bits than its container, e.g. 24 in 32, reads as the container:
+ * the valid bits are the high ones),
  * skips other chunks (LIST, fact, JUNK, ... with their pad byte when odd-sized), and allows data before fmt. It
  * tolerates what real writers produce: a RIFF size that disagrees with the file (it is not used), a data size of
  * 0xFFFFFFFF (AZAUDIO_WAV_SIZE_UNKNOWN, written by streaming writers: the data runs to the end of the file), data
@@ -369,8 +389,9 @@ azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
  *    bytes than remain, no fmt or no data chunk, two fmt chunks, a fmt chunk under 16 bytes (40 for EXTENSIBLE),
  *    zero channels, sample rate 0, a block align that disagrees with channels and sample size, more than 4096
  *    chunks before fmt and data;
- *  - AZAUDIO_ERR_UNSUPPORTED: a valid WAV in another format: IEEE float, 8/24/32-bit PCM, ADPCM and other codecs,
- *    RIFX (big-endian) or RF64 files, a non-standard EXTENSIBLE sub-format;
+ *  - AZAUDIO_ERR_UNSUPPORTED: a valid WAV in another format: PCM containers other than 8/16/24/32 bits, float other
+ *    than 32/64 bits, ADPCM and other codecs, RIFX (big-endian) or RF64 files, a non-standard EXTENSIBLE
+ *    sub-format;
  *  - AZAUDIO_ERR_NOT_FOUND: the file or a directory on its path does not exist; AZAUDIO_ERR_IO: it cannot be read
  *    (permissions, a directory, a read error);
  *  - AZAUDIO_ERR_OUT_OF_MEMORY: the samples do not fit in memory; AZAUDIO_ERR_INVALID_ARGUMENT: NULL pointers.
@@ -381,10 +402,11 @@ azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
  * passing one to the library. */
 typedef struct azaudio_wav_info {
     uint32_t struct_size;      /* sizeof(azaudio_wav_info) as the caller compiled it */
-    int32_t format;            /* AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW */
+    int32_t format;            /* AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW (or _PCM8, _PCM24, _PCM32, _FLOAT32, _FLOAT64) */
     uint32_t sample_rate;      /* frames per second, e.g. 8000 */
     uint32_t channels;         /* interleaved channels, at least 1 */
-    uint32_t bits_per_sample;  /* 16 for PCM16, 8 for mu-law and A-law (filled in by the library; ignored on input) */
+    uint32_t bits_per_sample;  /* 16 for PCM16, 8 for mu-law and A-law, the container size for the others (filled in
+                                * by the library; ignored on input) */
     uint32_t block_align;      /* bytes per frame: channels * bits_per_sample / 8 (likewise) */
     uint64_t frame_count;      /* frames in the data chunk (likewise) */
     uint64_t data_offset;      /* byte offset of the first sample in the file or memory image (likewise) */
@@ -435,6 +457,26 @@ size_t azaudio_audio_buffer_size(const azaudio_audio_buffer *buffer);
 /* Frees a buffer and its samples. NULL is a no-op. */
 void azaudio_audio_buffer_destroy(azaudio_audio_buffer *buffer);
 
+/* Converts `frames` frames of interleaved audio in `format` (any AZAUDIO_FORMAT_*) with `channels` channels at
+ * `in` into `frames` mono PCM16 samples at out_pcm: each frame's channels are averaged (a plain down-mix), then
+ * rounded to 16 bits (mono PCM16 is copied unchanged; 24/32-bit PCM is rounded to nearest; floats are clamped to
+ * -1.0..1.0, 1.0 gives 32767, NaN gives 0; G.711 is decoded as azaudio_g711_*_decode()). The buffers must not
+ * overlap. Never allocates, never blocks. `in` and out_pcm may be NULL when frames is 0.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (channels 0 or over 65535, NULL pointers with frames > 0, frames so large
+ * that the input size overflows); AZAUDIO_ERR_UNSUPPORTED (an unknown format). */
+azaudio_result azaudio_audio_to_mono_pcm16(int32_t format, uint32_t channels, const void *in, size_t frames,
+                                           int16_t *out_pcm);
+
+/* Converts a whole buffer (as read by azaudio_wav_read_file() / _memory(), in any format and channel count) into
+ * a new buffer of mono PCM16 at sample_rate Hz, stored in *out_buffer: channels averaged as
+ * azaudio_audio_to_mono_pcm16(), then resampled with the resampler above and flushed, so N input frames give
+ * ceil(N * sample_rate / rate) samples. sample_rate 0 keeps the buffer's rate (no resampling, any rate). The new
+ * buffer's info says AZAUDIO_FORMAT_PCM16, 1 channel, data_offset 0; release it with azaudio_audio_buffer_destroy().
+ * `buffer` is not changed. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers); AZAUDIO_ERR_UNSUPPORTED
+ * (resampling needed and a rate outside 8000..192000); AZAUDIO_ERR_OUT_OF_MEMORY. */
+azaudio_result azaudio_audio_buffer_to_mono_pcm16(const azaudio_audio_buffer *buffer, uint32_t sample_rate,
+                                                  azaudio_audio_buffer **out_buffer);
+
 /* Writes the canonical 44-byte WAV header (RIFF, a 16-byte fmt chunk, the data chunk header) for `info`'s format,
  * sample_rate and channels and `data_size` bytes of samples into `out`, which holds out_capacity bytes. For
  * streaming writers: write the header, append the samples, then either write the header again at offset 0 with the
@@ -483,8 +525,9 @@ azaudio_result azaudio_frame_cursor_create(int32_t format, uint32_t sample_rate,
 /* Gives the next frame: *out_frame points to exactly azaudio_frame_bytes() bytes, *out_size is that size, and
  * *out_timestamp_us (optional, may be NULL) is the frame's start in microseconds from the first frame
  * (k * frame_ms * 1000). A partial last frame is completed with silence (0 for PCM16, 0xFF for mu-law, 0xD5 for
- * A-law) in the cursor's own memory. The frame pointer is valid until the next call on the cursor or its
- * destruction. After the last frame it returns AZAUDIO_OK with *out_frame = NULL and *out_size = 0. Errors:
+ * A-law, 0x80 for 8-bit PCM, zero bytes for the other PCM and float formats) in the cursor's own memory. The
+ * frame pointer is valid until the next call on the cursor or its destruction. After the last frame it returns
+ * AZAUDIO_OK with *out_frame = NULL and *out_size = 0. Errors:
  * AZAUDIO_ERR_INVALID_ARGUMENT (NULL cursor, out_frame or out_size). */
 azaudio_result azaudio_frame_cursor_next(azaudio_frame_cursor *cursor, const void **out_frame, size_t *out_size,
                                          uint64_t *out_timestamp_us);
@@ -1177,12 +1220,14 @@ typedef struct azaudio_realtime_options {
      * output_audio_format stay what goes over the network: 24 kHz PCM16 or 8 kHz G.711).
      *
      * caller_input_format / caller_input_rate: what azaudio_realtime_send_audio() takes. AZAUDIO_FORMAT_PCM16,
-     * _ULAW or _ALAW at 8000, 16000, 24000 or 48000 Hz (rate 0: 24000 for PCM16, 8000 for G.711).
+     * _ULAW or _ALAW (mono) at any rate from 8000 to 192000 Hz, e.g. 44100 (rate 0: 24000 for PCM16, 8000 for
+     * G.711); other rates and formats fail connect() with AZAUDIO_ERR_INVALID_ARGUMENT. Several channels: see
+     * caller_input_channels below; float or 24-bit audio: convert with azaudio_audio_to_mono_pcm16() first.
      * AZAUDIO_CALLER_FORMAT_SESSION (0, the default): the session's input format, sent as is.
      * Audio already in the session's format and rate (e.g. 8 kHz mu-law to a g711_ulaw session) passes straight
      * through: no decoding, no resampling, no copy beyond the base64 encoding every append needs. Anything else
      * is decoded, resampled with the audio kit's streaming resampler (its state kept for the whole session, so
-     * frame borders cause no clicks; output trails input by the resampler latency, 1.33 to 4 ms) and encoded to
+     * frame borders cause no clicks; output trails input by the resampler latency, 0.2 to 4 ms) and encoded to
      * the session's format. azaudio_realtime_commit() first sends the few ms the resampler still holds;
      * azaudio_realtime_clear() drops them.
      *
@@ -1229,6 +1274,16 @@ typedef struct azaudio_realtime_options {
      * The send-queue check (AZAUDIO_ERR_BUSY) applies when held audio is sent: a call refused as busy holds none
      * of its audio. */
     uint32_t input_audio_coalesce_ms;
+
+    /* ---- Appended with "any WAV in": caller channel counts. ---- */
+
+    /* Interleaved channels of the caller's audio when caller_input_format / caller_output_format is set: 0 or 1
+     * mono (the default), 2 stereo, ... up to 32. Input frames are averaged to mono (as
+     * azaudio_audio_to_mono_pcm16() does) before the conversion; a send that ends inside a frame keeps those
+     * bytes for the next send. Output: the converted mono reply is copied to every channel. A count over 32, or a
+     * non-zero count with AZAUDIO_CALLER_FORMAT_SESSION, fails connect() with AZAUDIO_ERR_INVALID_ARGUMENT. */
+    uint32_t caller_input_channels;
+    uint32_t caller_output_channels;
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */

@@ -353,6 +353,12 @@ enum class sample_format : std::int32_t {
     pcm16 = AZAUDIO_FORMAT_PCM16,  ///< signed 16-bit linear PCM
     ulaw = AZAUDIO_FORMAT_ULAW,    ///< G.711 mu-law, 1 byte per sample
     alaw = AZAUDIO_FORMAT_ALAW,    ///< G.711 A-law, 1 byte per sample
+    // The other encodings of ordinary WAV files (read, written, framed and down-mixed; not resampled or streamed).
+    pcm8 = AZAUDIO_FORMAT_PCM8,        ///< unsigned 8-bit PCM (128 is silence)
+    pcm24 = AZAUDIO_FORMAT_PCM24,      ///< signed 24-bit PCM, 3 bytes little-endian
+    pcm32 = AZAUDIO_FORMAT_PCM32,      ///< signed 32-bit PCM
+    float32 = AZAUDIO_FORMAT_FLOAT32,  ///< IEEE float, -1.0 to 1.0
+    float64 = AZAUDIO_FORMAT_FLOAT64,  ///< IEEE double, -1.0 to 1.0
 };
 
 namespace detail {
@@ -398,11 +404,11 @@ inline void alaw_decode(span_view<std::uint8_t> codes, mutable_span<std::int16_t
     detail::g711(&azaudio_g711_alaw_decode, codes, out);
 }
 
-/// A streaming mono PCM16 sample-rate converter between 8000, 16000, 24000 and 48000 Hz (azaudio_resampler: see
-/// azaudio.h for its filter). Chunking does not change the output. Not thread-safe: one thread at a time.
+/// A streaming mono PCM16 sample-rate converter between any two rates from 8000 to 192000 Hz (azaudio_resampler:
+/// see azaudio.h for its filter). Chunking does not change the output. Not thread-safe: one thread at a time.
 class Resampler {
 public:
-    /// Throws unsupported_error for a rate other than 8000, 16000, 24000 or 48000.
+    /// Throws unsupported_error for a rate below 8000 or above 192000 (invalid_argument_error for 0).
     Resampler(std::uint32_t in_rate, std::uint32_t out_rate) {
         azaudio_resampler *r = nullptr;
         detail::check(azaudio_resampler_create(in_rate, out_rate, &r));
@@ -547,6 +553,15 @@ public:
         if (info().format != sample_format::pcm16)
             detail::throw_local(errc::invalid_argument, "WavBuffer::samples(): the file is not PCM16");
         return span_view<std::int16_t>(static_cast<const std::int16_t *>(data()), size() / sizeof(std::int16_t));
+    }
+
+    /// This audio as a new mono PCM16 buffer at sample_rate (0: this buffer's rate): channels averaged, then
+    /// resampled (azaudio_audio_buffer_to_mono_pcm16). Throws unsupported_error when resampling is needed and a
+    /// rate is outside 8000..192000.
+    WavBuffer to_mono_pcm16(std::uint32_t sample_rate = 0) const {
+        azaudio_audio_buffer *b = nullptr;
+        detail::check(azaudio_audio_buffer_to_mono_pcm16(handle_.get(), sample_rate, &b));
+        return WavBuffer(b);
     }
 
     azaudio_audio_buffer *get() const noexcept { return handle_.get(); }
@@ -1651,12 +1666,16 @@ struct realtime_options {
     std::optional<std::uint32_t> max_event_queue;
     std::optional<std::chrono::milliseconds> connect_timeout;
     /// The audio your side sends / wants back when it differs from the session's (converted by the library;
-    /// 8 kHz mu-law into a ulaw session passes straight through). Unset: the session's own format. Rates: 8000,
-    /// 16000, 24000 or 48000 for pcm16; 8000 for ulaw / alaw; unset: 24000 for pcm16, 8000 for G.711.
+    /// 8 kHz mu-law into a ulaw session passes straight through). Unset: the session's own format. Rates: 8000
+    /// to 192000 (e.g. 44100); unset: 24000 for pcm16, 8000 for G.711.
     std::optional<sample_format> caller_input_format;
     std::optional<std::uint32_t> caller_input_rate;
     std::optional<sample_format> caller_output_format;
     std::optional<std::uint32_t> caller_output_rate;
+    /// Interleaved channels of the caller's audio (0 or 1: mono, up to 32; see
+    /// azaudio_realtime_options.caller_input_channels): input averaged to mono, the reply copied to each channel.
+    std::uint32_t caller_input_channels = 0;
+    std::uint32_t caller_output_channels = 0;
     /// Barge-in at the played position (see azaudio_realtime_options.barge_in and
     /// RealtimeSession::audio_played()).
     bool barge_in = true;
@@ -1837,6 +1856,8 @@ public:
         if (options.caller_output_rate) o.caller_output_rate = *options.caller_output_rate;
         o.barge_in = options.barge_in ? 1 : 0;
         o.input_audio_coalesce_ms = options.input_audio_coalesce_ms;
+        o.caller_input_channels = options.caller_input_channels;
+        o.caller_output_channels = options.caller_output_channels;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

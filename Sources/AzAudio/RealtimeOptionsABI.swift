@@ -29,6 +29,8 @@ enum RealtimeOptionsABI: SizedStructABI {
         o.caller_output_rate = 0
         o.barge_in = 1
         o.input_audio_coalesce_ms = 0
+        o.caller_input_channels = 0
+        o.caller_output_channels = 0
         return o
     }
 
@@ -77,8 +79,10 @@ enum RealtimeOptionsABI: SizedStructABI {
         options.maxSendQueueBytes = Int(o.max_send_queue_bytes)
         options.maxEventQueue = Int(o.max_event_queue)
         options.connectTimeoutMs = o.connect_timeout_ms == 0 ? 30_000 : o.connect_timeout_ms
-        options.callerInput = try callerFormat(o.caller_input_format, o.caller_input_rate, "caller_input")
-        options.callerOutput = try callerFormat(o.caller_output_format, o.caller_output_rate, "caller_output")
+        options.callerInput = try callerFormat(o.caller_input_format, o.caller_input_rate, o.caller_input_channels,
+                                               "caller_input")
+        options.callerOutput = try callerFormat(o.caller_output_format, o.caller_output_rate,
+                                                o.caller_output_channels, "caller_output")
         options.bargeIn = try flag(o.barge_in, "barge_in")
         options.inputCoalesceMs = o.input_audio_coalesce_ms
         try options.validate()
@@ -86,33 +90,39 @@ enum RealtimeOptionsABI: SizedStructABI {
     }
 
     private static func format(_ value: Int32, _ name: String) throws(AzError) -> AudioFormat {
-        guard let format = WAVInfoABI.formats[value] else {
+        guard let format = WAVInfoABI.formats[value], format == .pcm16 || format == .ulaw || format == .alaw else {
             throw .invalidArgument(
                 "options->\(name) is \(value); use AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
         return format
     }
 
-    /// A caller-side format: nil for AZAUDIO_CALLER_FORMAT_SESSION; rate 0 is the format's session rate.
-    private static func callerFormat(_ format: Int32, _ rate: UInt32, _ name: String) throws(AzError)
-        -> AudioStreamFormat?
+    /// A caller-side format: nil for AZAUDIO_CALLER_FORMAT_SESSION; rate 0 is the format's session rate, channels
+    /// 0 mono.
+    private static func callerFormat(_ format: Int32, _ rate: UInt32, _ channels: UInt32, _ name: String)
+        throws(AzError) -> AudioStreamFormat?
     {
         if format == AZAUDIO_CALLER_FORMAT_SESSION {
-            guard rate == 0 else {
-                throw .invalidArgument("options->\(name)_rate is \(rate) but \(name)_format is "
+            guard rate == 0, channels == 0 else {
+                let field = rate != 0 ? "rate is \(rate)" : "channels is \(channels)"
+                throw .invalidArgument("options->\(name)_\(field) but \(name)_format is "
                     + "AZAUDIO_CALLER_FORMAT_SESSION: set the format too")
             }
             return nil
         }
-        guard let kit = WAVInfoABI.formats[format] else {
+        guard let kit = WAVInfoABI.formats[format], kit == .pcm16 || kit == .ulaw || kit == .alaw else {
             throw .invalidArgument("options->\(name)_format is \(format); use AZAUDIO_CALLER_FORMAT_SESSION, "
                 + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
         let hz = rate == 0 ? (kit == .pcm16 ? 24000 : 8000) : Int(rate)
-        guard Resampler.supportedRates.contains(hz) else {
-            throw .invalidArgument("options->\(name)_rate is \(rate); use 8000, 16000, 24000 or 48000 (0: the session rate)")
+        guard Resampler.supports(hz) else {
+            throw .invalidArgument("options->\(name)_rate is \(rate); use 8000 to 192000 Hz (0: the session rate)")
         }
-        return AudioStreamFormat(kit, rate: hz)
+        guard channels <= UInt32(AudioStreamFormat.maxChannels) else {
+            throw .invalidArgument("options->\(name)_channels is \(channels); use 0 or 1 (mono) to "
+                + "\(AudioStreamFormat.maxChannels)")
+        }
+        return AudioStreamFormat(kit, rate: hz, channels: max(Int(channels), 1))
     }
 
     private static func flag(_ value: Int32, _ name: String) throws(AzError) -> Bool {

@@ -10,11 +10,13 @@ enum WAVInfoABI: SizedStructABI {
     /// The one mapping from AZAUDIO_FORMAT_* codes to the engine's formats.
     static let formats: [Int32: AudioFormat] = [
         AZAUDIO_FORMAT_PCM16: .pcm16, AZAUDIO_FORMAT_ULAW: .ulaw, AZAUDIO_FORMAT_ALAW: .alaw,
+        AZAUDIO_FORMAT_PCM8: .pcm8, AZAUDIO_FORMAT_PCM24: .pcm24, AZAUDIO_FORMAT_PCM32: .pcm32,
+        AZAUDIO_FORMAT_FLOAT32: .float32, AZAUDIO_FORMAT_FLOAT64: .float64,
     ]
 
     static func format(_ code: Int32) throws(AzError) -> AudioFormat {
         guard let format = formats[code] else {
-            throw AzError(.unsupported, "format \(code) is not one of AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW")
+            throw AzError(.unsupported, "format \(code) is not an AZAUDIO_FORMAT_* code (1 to 8)")
         }
         return format
     }
@@ -24,6 +26,11 @@ enum WAVInfoABI: SizedStructABI {
         case .pcm16: return AZAUDIO_FORMAT_PCM16
         case .ulaw: return AZAUDIO_FORMAT_ULAW
         case .alaw: return AZAUDIO_FORMAT_ALAW
+        case .pcm8: return AZAUDIO_FORMAT_PCM8
+        case .pcm24: return AZAUDIO_FORMAT_PCM24
+        case .pcm32: return AZAUDIO_FORMAT_PCM32
+        case .float32: return AZAUDIO_FORMAT_FLOAT32
+        case .float64: return AZAUDIO_FORMAT_FLOAT64
         }
     }
 

@@ -86,9 +86,61 @@ final class RealtimeAudioStreamTests: XCTestCase {
         XCTAssertEqual(out, codes.map { ULaw.encode(ALaw.decodeTable[Int($0)]) })  // decode, then encode
     }
 
-    func testUnsupportedRatesAreRefused() {
-        XCTAssertNil(AudioStreamConverter(from: AudioStreamFormat(.pcm16, rate: 44100), to: pcm24))
-        XCTAssertThrowsError(try AudioStreamFormat(.pcm16, rate: 11025).validate("caller_input"))
+    func testRatesOutside8To192KHzAreRefused() {
+        for bad in [0, -8000, 7999, 192_001, Int.max] {
+            XCTAssertNil(AudioStreamConverter(from: AudioStreamFormat(.pcm16, rate: bad), to: pcm24), "\(bad)")
+            XCTAssertThrowsError(try AudioStreamFormat(.pcm16, rate: bad).validate("caller_input"), "\(bad)")
+        }
+    }
+
+    func testCDAndOtherRatesAreConverted() throws {
+        for rate in [11025, 22050, 44100, 96000, 192_000] {
+            XCTAssertNoThrow(try AudioStreamFormat(.pcm16, rate: rate).validate("caller_input"))
+            let c = try XCTUnwrap(AudioStreamConverter(from: AudioStreamFormat(.pcm16, rate: rate), to: pcm24))
+            // One second in 20 ms chunks (441 samples at 44.1 kHz) gives one second at 24 kHz after the flush.
+            let chunk = [Int16](repeating: 1000, count: rate / 50)
+            var out = 0
+            for _ in 0..<50 { chunk.withUnsafeBytes { c.convert($0) { out += $0.count } } }
+            let rest = [Int16](repeating: 1000, count: rate % 50)
+            rest.withUnsafeBytes { c.convert($0) { out += $0.count } }
+            c.flush { out += $0.count }
+            XCTAssertEqual(out, 24000 * 2, "\(rate) Hz")
+        }
+    }
+
+    func testStereoInputIsAveragedAndAPartialFrameWaitsForTheNextChunk() throws {
+        let stereo = AudioStreamFormat(.pcm16, rate: 24000, channels: 2)
+        let c = try XCTUnwrap(AudioStreamConverter(from: stereo, to: pcm24))
+        let frames: [Int16] = [1000, 3000, -200, -400, 7, 9]
+        var out: [UInt8] = []
+        frames.withUnsafeBytes { bytes in
+            c.convert(UnsafeRawBufferPointer(rebasing: bytes[0..<5])) { out += $0 }  // one frame and a byte
+            c.convert(UnsafeRawBufferPointer(rebasing: bytes[5...])) { out += $0 }
+        }
+        let mono = out.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
+        XCTAssertEqual(mono, [2000, -300, 8])
+        XCTAssertEqual(c.maxOutputBytes(forInput: 8), 4)  // two frames in, two samples out
+    }
+
+    func testMonoReplyIsCopiedToEveryOutputChannel() throws {
+        let c = try XCTUnwrap(AudioStreamConverter(from: ulaw8, to: AudioStreamFormat(.ulaw, rate: 8000, channels: 3)))
+        var out: [UInt8] = []
+        [UInt8]([0x12, 0x34]).withUnsafeBytes { c.convert($0) { out += $0 } }
+        XCTAssertEqual(out, [0x12, 0x12, 0x12, 0x34, 0x34, 0x34])
+        XCTAssertGreaterThanOrEqual(c.maxOutputBytes(forInput: 2), 6)  // a bound, per whole output frame
+        XCTAssertEqual(c.maxOutputBytes(forInput: 2) % 3, 0)
+    }
+
+    func testChannelCountsOutsideOneTo32AreRefused() {
+        XCTAssertThrowsError(try AudioStreamFormat(.pcm16, rate: 24000, channels: 0).validate("caller_input"))
+        XCTAssertThrowsError(try AudioStreamFormat(.pcm16, rate: 24000, channels: 33).validate("caller_input"))
+        XCTAssertNoThrow(try AudioStreamFormat(.pcm16, rate: 44100, channels: 2).validate("caller_input"))
+    }
+
+    func testFormatsThatAreNotStreamableAreRefused() {
+        XCTAssertNil(AudioStreamConverter(from: AudioStreamFormat(.float32, rate: 24000), to: pcm24))
+        XCTAssertNil(AudioStreamConverter(from: pcm24, to: AudioStreamFormat(.pcm24, rate: 24000)))
+        XCTAssertThrowsError(try AudioStreamFormat(.float32, rate: 24000).validate("caller_input"))
     }
 
     // MARK: Confirmed formats

@@ -253,7 +253,7 @@ final class WebSocketIntegrationTests: XCTestCase {
             do {
                 try connection.send(text: UnsafeRawBufferPointer(chunk))
             } catch {
-                busy = error as? AzError
+                busy = error
                 break
             }
         }

@@ -181,7 +181,8 @@ static void send_frames(azaudio_realtime_session *s, const uint8_t *audio, size_
         size_t n = size - off < frame ? size - off : frame;
         CHECK_RESULT(azaudio_realtime_send_audio(s, audio + off, n), AZAUDIO_OK);
     }
-    uint8_t quiet[1920];
+    uint8_t quiet[8192]; /* the largest frame: 20 ms of 48 kHz stereo PCM16 is 3840 bytes */
+    if (frame > sizeof quiet) frame = sizeof quiet;
     memset(quiet, silence, sizeof quiet);
     for (int i = 0; i < silence_frames; i++) CHECK_RESULT(azaudio_realtime_send_audio(s, quiet, frame), AZAUDIO_OK);
 }
@@ -462,24 +463,31 @@ TEST(mulaw_8k_passes_straight_through_a_g711_ulaw_session) {
     seen_free(&caller);
 }
 
-/* The test speech sent at `rate` Hz PCM16 (converted to the session's 24 kHz by the library). */
-static void pcm_input_turn(uint32_t rate, seen *got) {
+/* The test speech sent at `rate` Hz PCM16 with `channels` channels (each a copy; converted to the session's 24 kHz
+ * mono by the library). */
+static void pcm_input_turn_channels(uint32_t rate, uint32_t channels, seen *got) {
     azaudio_realtime_options o = options();
     o.input_transcription_deployment = "whisper";
     o.caller_input_format = AZAUDIO_FORMAT_PCM16;
     o.caller_input_rate = rate;
+    o.caller_input_channels = channels;
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
     size_t n = 0;
-    int16_t *pcm = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
-    size_t frame = rate / 50 * 2; /* 20 ms */
-    send_frames(s, (const uint8_t *)pcm, n * 2, frame, 0, 60);
+    int16_t *mono = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
+    int16_t *pcm = malloc(n * channels * sizeof *pcm);
+    for (size_t i = 0; i < n * channels; i++) pcm[i] = mono[i / channels];
+    free(mono);
+    size_t frame = rate / 50 * 2 * channels; /* 20 ms */
+    send_frames(s, (const uint8_t *)pcm, n * 2 * channels, frame, 0, 60);
     CHECK(pull_until(s, got, AZAUDIO_EVENT_SPEECH_STOPPED, 10));
     CHECK(pull_until(s, got, AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED, 20));
     free(pcm);
     azaudio_realtime_destroy(s);
 }
+
+static void pcm_input_turn(uint32_t rate, seen *got) { pcm_input_turn_channels(rate, 1, got); }
 
 TEST(pcm_16k_and_48k_input_is_resampled_to_the_session_rate) {
     seen ref, at16, at48;
@@ -501,12 +509,27 @@ TEST(pcm_16k_and_48k_input_is_resampled_to_the_session_rate) {
     seen_free(&at48);
 }
 
+TEST(pcm_44100_hz_stereo_input_is_mixed_and_resampled_to_the_session_rate) {
+    seen ref, at44;
+    seen_init(&ref);
+    seen_init(&at44);
+    pcm_input_turn(24000, &ref);
+    pcm_input_turn_channels(44100, 2, &at44); /* CD audio: 44.1 kHz stereo */
+    CHECK(ref.speech_stopped_ms > 0);
+    CHECK(llabs(at44.speech_started_ms - ref.speech_started_ms) <= 10);
+    CHECK(llabs(at44.speech_stopped_ms - ref.speech_stopped_ms) <= 10);
+    CHECK(at44.input_transcript[0] != '\0');
+    seen_free(&ref);
+    seen_free(&at44);
+}
+
 /* A deterministic reply ("You said: hello there.") in the caller output format. */
-static void reply_in(int32_t format, uint32_t rate, seen *got) {
+static void reply_in_channels(int32_t format, uint32_t rate, uint32_t channels, seen *got) {
     azaudio_realtime_options o = options();
     o.turn_detection = AZAUDIO_TURN_NONE;
     o.caller_output_format = format;
     o.caller_output_rate = rate;
+    o.caller_output_channels = channels;
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
@@ -520,6 +543,26 @@ static double rms_db(const int16_t *x, size_t n) {
     double sum = 0;
     for (size_t i = 0; i < n; i++) sum += (double)x[i] * x[i];
     return n ? 10 * log10(sum / n + 1e-9) : -1000;
+}
+
+static void reply_in(int32_t format, uint32_t rate, seen *got) { reply_in_channels(format, rate, 0, got); }
+
+TEST(output_at_44100_hz_stereo_has_the_reply_duration_on_both_channels) {
+    seen ref, cd;
+    seen_init(&ref);
+    seen_init(&cd);
+    reply_in(AZAUDIO_CALLER_FORMAT_SESSION, 0, &ref);
+    reply_in_channels(AZAUDIO_FORMAT_PCM16, 44100, 2, &cd);
+    size_t n = ref.audio_bytes / 2; /* 24 kHz samples */
+    CHECK(n > 12000);
+    size_t frames = cd.audio_bytes / 4;
+    CHECK(cd.audio_bytes % 4 == 0 && frames == (n * 147 + 79) / 80); /* ceil(N * 44100 / 24000) */
+    const int16_t *pcm = (const int16_t *)cd.audio;
+    int same = 1;
+    for (size_t i = 0; i < frames; i++) same &= pcm[2 * i] == pcm[2 * i + 1];
+    CHECK(same);
+    seen_free(&ref);
+    seen_free(&cd);
 }
 
 TEST(pcm_16k_and_48k_and_mulaw_output_has_the_reply_duration) {
@@ -554,9 +597,27 @@ TEST(caller_format_options_are_checked) {
     azaudio_realtime_session *s = NULL;
     azaudio_realtime_options o = options();
     o.caller_input_format = AZAUDIO_FORMAT_PCM16;
-    o.caller_input_rate = 44100;
+    o.caller_input_rate = 192001;
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "caller_input_rate");
+    o.caller_input_rate = 7999;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o.caller_input_rate = 0xFFFFFFFFu;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o = options();
+    o.caller_input_format = AZAUDIO_FORMAT_FLOAT32; /* convert with azaudio_audio_to_mono_pcm16() first */
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o = options();
+    o.caller_input_format = AZAUDIO_FORMAT_PCM16;
+    o.caller_input_channels = 33;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "caller_input_channels is 33");
+    o.caller_input_channels = 0xFFFFFFFFu;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o = options();
+    o.caller_output_channels = 2; /* without a format */
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "caller_output_format");
     o = options();
     o.caller_output_rate = 48000; /* without a format */
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
@@ -742,7 +803,9 @@ int main(int argc, char **argv) {
     RUN_SELECTED(audio_played_rejects_unknown_items_and_bad_input);
     RUN_SELECTED(mulaw_8k_passes_straight_through_a_g711_ulaw_session);
     RUN_SELECTED(pcm_16k_and_48k_input_is_resampled_to_the_session_rate);
+    RUN_SELECTED(pcm_44100_hz_stereo_input_is_mixed_and_resampled_to_the_session_rate);
     RUN_SELECTED(pcm_16k_and_48k_and_mulaw_output_has_the_reply_duration);
+    RUN_SELECTED(output_at_44100_hz_stereo_has_the_reply_duration_on_both_channels);
     RUN_SELECTED(caller_format_options_are_checked);
     RUN_SELECTED(alaw_8k_into_a_pcm16_session_is_decoded_and_resampled);
     RUN_SELECTED(phone_bridge_example_runs_a_call_with_barge_in);

@@ -254,7 +254,7 @@ static void the_resampler_gives_the_same_output_in_chunks_or_whole() {
 
     azaudio::Resampler moved(std::move(chunked));
     CHECK(moved.get() != nullptr && chunked.get() == nullptr);
-    CHECK_THROWS(azaudio::Resampler(8000, 44100), azaudio::unsupported_error, e,
+    CHECK_THROWS(azaudio::Resampler(8000, 192001), azaudio::unsupported_error, e,
                  CHECK(e.code() == azaudio::errc::unsupported));
     std::array<std::int16_t, 1> tiny{};
     CHECK_THROWS(moved.process(in, tiny), azaudio::invalid_argument_error, e, (void)e);
@@ -292,6 +292,14 @@ static void wav_files_are_written_parsed_and_read_back() {
     azaudio::WavBuffer u = azaudio::WavBuffer::read_file(path);
     CHECK(u.info().format == azaudio::sample_format::ulaw);
     CHECK_THROWS(u.samples(), azaudio::invalid_argument_error, e, (void)e);
+    // A 44.1 kHz stereo float WAV becomes 24 kHz mono PCM16; a rate the resampler refuses throws.
+    azaudio::wav_format stereo_float{azaudio::sample_format::float32, 44100, 2};
+    azaudio::wav_write_file(path, stereo_float, std::vector<float>(2 * 4410, 0.25f));
+    azaudio::WavBuffer mono = azaudio::WavBuffer::read_file(path).to_mono_pcm16(24000);
+    CHECK(mono.info().format == azaudio::sample_format::pcm16 && mono.info().channels == 1);
+    CHECK(mono.info().sample_rate == 24000 && mono.info().frame_count == 2400);
+    CHECK(mono.samples()[1200] == 8192);
+    CHECK_THROWS(u.to_mono_pcm16(200000), azaudio::unsupported_error, e, (void)e);
     std::remove(path.c_str());
 }
 
@@ -841,9 +849,13 @@ static void reply_audio_comes_back_in_the_callers_format_and_rate() {
     CHECK(pull_until(s, got, azaudio::event_type::response_done, 20));
     CHECK(got.audio_bytes > 0 && got.audio_bytes % 2 == 0);
     CHECK_THROWS(s.audio_played("no-such-item", 100), azaudio::invalid_argument_error, e, (void)e);
-    o.caller_input_rate = 44100;
+    o.caller_input_rate = 192001;
     o.caller_input_format = azaudio::sample_format::pcm16;
     CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e, (void)e);
+    o.caller_input_rate = 44100;
+    o.caller_input_channels = 33;
+    CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e,
+                 CHECK(std::string(e.what()).find("caller_input_channels") != std::string::npos));
 }
 
 struct event_log {

@@ -38,6 +38,8 @@ extension AudioFormat {
         case .pcm16: return "pcm16"
         case .ulaw: return "g711_ulaw"
         case .alaw: return "g711_alaw"
+        // Not session formats: RealtimeSessionConfig.validate refuses them before anything is sent.
+        case .pcm8, .pcm24, .pcm32, .float32, .float64: return "pcm16"
         }
     }
 
@@ -47,6 +49,8 @@ extension AudioFormat {
         case .pcm16: return #"{"type":"audio/pcm","rate":24000}"#
         case .ulaw: return #"{"type":"audio/pcmu"}"#
         case .alaw: return #"{"type":"audio/pcma"}"#
+        // Not session formats: RealtimeSessionConfig.validate refuses them before anything is sent.
+        case .pcm8, .pcm24, .pcm32, .float32, .float64: return #"{"type":"audio/pcm","rate":24000}"#
         }
     }
 

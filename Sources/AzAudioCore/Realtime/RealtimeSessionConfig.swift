@@ -33,6 +33,11 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
 
     /// Checks values the service would reject, before anything is sent.
     public func validate(protocol kind: RealtimeProtocol) throws(AzError) {
+        for (name, format) in [("input_audio_format", inputFormat), ("output_audio_format", outputFormat)] {
+            guard format == .pcm16 || format == .ulaw || format == .alaw else {
+                throw .invalidArgument("\(name) must be PCM16, mu-law or A-law: the session speaks no other format")
+            }
+        }
         if let t = temperature {
             guard kind.isPreview else {
                 throw .invalidArgument("temperature is not part of the GA realtime protocol: leave it unset")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from . import _native, audio
 from ._cli_output import CONVERT_HINT, EXIT_CONFIG, EXIT_OK, EXIT_SERVICE, EXIT_UNAVAILABLE, EXIT_UNREACHABLE
 from ._cli_output import CommandError, exit_code_for, plain
-from .errors import AzAudioError, BusyError, ClosedError, UnsupportedError
+from .errors import AzAudioError, BusyError, ClosedError
 
 if TYPE_CHECKING:
     from .cli import Settings
@@ -36,32 +36,17 @@ def require_realtime() -> None:
 
 
 def realtime_input(path: str) -> bytes:
-    """The WAV at ``path`` as 24 kHz mono PCM16 (G.711 decoded and resampled with the audio kit). Anything the
-    library cannot read as a WAV is a local input problem (exit 3) with the command that converts it."""
+    """The WAV at ``path`` (PCM 8/16/24/32-bit, float, mu-law or A-law; any channels; 8 to 192 kHz) as 24 kHz mono
+    PCM16: channels averaged and resampled by the audio kit. Anything the library cannot read as a WAV is a local
+    input problem (exit 3) with the command that converts it."""
     stem = os.path.splitext(os.path.basename(path))[0] or "audio"
     try:
-        wav = audio.read_wav(path)
+        return audio.read_wav_mono(path, rate=REALTIME_RATE).data
     except AzAudioError as error:
         if exit_code_for(error) != EXIT_CONFIG:
             raise
         raise CommandError(f"{path} is not a WAV file the library can read ({plain(str(error))}); "
                            + CONVERT_HINT.format(path=path, stem=stem), EXIT_CONFIG) from None
-    if wav.channels != 1:
-        raise CommandError(f"{path} has {wav.channels} channels; the session takes mono: "
-                           + CONVERT_HINT.format(path=path, stem=stem + "-mono"), EXIT_CONFIG)
-    pcm: bytes = wav.data
-    if wav.format == audio.FORMAT_ULAW:
-        pcm = audio.ulaw_decode(pcm)
-    elif wav.format == audio.FORMAT_ALAW:
-        pcm = audio.alaw_decode(pcm)
-    if wav.rate != REALTIME_RATE:
-        try:
-            with audio.Resampler(wav.rate, REALTIME_RATE) as resampler:
-                pcm = resampler.process(pcm) + resampler.flush()
-        except UnsupportedError as error:
-            raise CommandError(f"{path}: {plain(str(error))}; "
-                               + CONVERT_HINT.format(path=path, stem=stem + "-24k"), EXIT_CONFIG) from None
-    return pcm
 
 
 class _Turn:

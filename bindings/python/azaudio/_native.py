@@ -77,6 +77,11 @@ AZAUDIO_DEFAULT_API_VERSION = "2025-04-01-preview"
 AZAUDIO_FORMAT_PCM16 = 1
 AZAUDIO_FORMAT_ULAW = 2
 AZAUDIO_FORMAT_ALAW = 3
+AZAUDIO_FORMAT_PCM8 = 4
+AZAUDIO_FORMAT_PCM24 = 5
+AZAUDIO_FORMAT_PCM32 = 6
+AZAUDIO_FORMAT_FLOAT32 = 7
+AZAUDIO_FORMAT_FLOAT64 = 8
 
 AZAUDIO_WAV_HEADER_SIZE = 44
 AZAUDIO_WAV_SIZE_UNKNOWN = 0xFFFFFFFF
@@ -399,6 +404,8 @@ class azaudio_realtime_options(_Sized):
         ("caller_output_rate", c_uint32),
         ("barge_in", c_int32),
         ("input_audio_coalesce_ms", c_uint32),
+        ("caller_input_channels", c_uint32),
+        ("caller_output_channels", c_uint32),
     ]
 
 
@@ -485,6 +492,8 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_audio_buffer_data": (c_void_p, (_HANDLE,)),
     "azaudio_audio_buffer_size": (c_size_t, (_HANDLE,)),
     "azaudio_audio_buffer_destroy": (None, (_HANDLE,)),
+    "azaudio_audio_to_mono_pcm16": (_RESULT, (c_int32, c_uint32, c_void_p, c_size_t, _P_INT16)),
+    "azaudio_audio_buffer_to_mono_pcm16": (_RESULT, (_HANDLE, c_uint32, _OUT_HANDLE)),
     "azaudio_wav_header": (_RESULT, (POINTER(azaudio_wav_info), c_uint32, _P_UINT8, c_size_t)),
     "azaudio_wav_write_file": (_RESULT, (c_char_p, POINTER(azaudio_wav_info), c_void_p, c_size_t)),
     # Audio kit: frames and pacing

@@ -415,7 +415,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-only", action="store_true", help="ask for a text reply (no audio)")
     p.add_argument("--model", help="the model the deployment serves, when its name does not say")
     p = add("realtime")
-    p.add_argument("--input", required=True, help="mono WAV (PCM16, mu-law or A-law; 8, 16, 24 or 48 kHz)")
+    p.add_argument("--input", required=True,
+                   help="WAV (PCM 8/16/24/32-bit, float, mu-law or A-law; any channels; 8 to 192 kHz)")
     p.add_argument("--output", required=True, help="WAV to write the reply to (24 kHz PCM16)")
     p.add_argument("--protocol", choices=("ga", "preview"), default="ga", help="realtime protocol (default ga)")
     p.add_argument("--voice", help="the reply's voice (alloy, ash, ballad, coral, echo, sage, shimmer, verse...)")

@@ -803,8 +803,9 @@ class Client(Owned):
         default 30) bounds the wait for the session to be ready.
 
         ``caller_input_format`` / ``caller_input_rate`` and ``caller_output_format`` / ``caller_output_rate``: the
-        audio your side sends and wants back when it differs from the session's ("pcm16" at 8000, 16000, 24000 or
-        48000 Hz, or "g711_ulaw" / "g711_alaw" at 8000); the library converts on the way (8 kHz mu-law into a
+        audio your side sends and wants back when it differs from the session's (mono "pcm16", "g711_ulaw" or
+        "g711_alaw" at any rate from 8000 to 192000 Hz, e.g. 44100; stereo or float audio: convert it with
+        ``audio.to_mono_pcm16()`` or ``audio.read_wav_mono()``); the library converts on the way (8 kHz mu-law into a
         g711_ulaw session passes straight through). ``barge_in`` (default True): when the caller starts speaking
         during a reply, the library truncates the reply at the position reported with ``session.audio_played()``
         and delivers a PLAYBACK_FLUSH event. ``input_audio_coalesce_ms`` (0 to 1000, default 0: every

@@ -49,6 +49,21 @@ def test_a_spoken_turn_prints_the_transcripts_and_writes_the_reply(env: dict[str
     assert elapsed < 30
 
 
+def test_a_44100_hz_stereo_float_wav_is_taken_as_input(env: dict[str, str], question: Path, tmp_path: Path) -> None:
+    import array
+
+    pcm = array.array("h", audio.read_wav_mono(question, rate=44100).data)
+    stereo = array.array("f", (x / 32768 for sample in pcm for x in (sample, sample)))
+    source = tmp_path / "question-44k1-stereo-float.wav"
+    audio.write_wav(source, stereo.tobytes(), rate=44100, channels=2, format=audio.FORMAT_FLOAT32)
+    assert audio.read_wav(source).format_name == "float32"
+    out = tmp_path / "reply.wav"
+    result = run_cli("realtime", "--input", str(source), "--output", str(out), "--speedup", "8", env=env)
+    assert result.returncode == 0, result.stderr
+    assert any(line.startswith("you said: ") for line in result.stdout.decode().splitlines())
+    assert audio.read_wav(out).duration > 0.5
+
+
 def test_json_prints_a_summary_on_the_preview_protocol(env: dict[str, str], question: Path, tmp_path: Path) -> None:
     out = tmp_path / "reply.wav"
     result = run_cli("realtime", "--input", str(question), "--output", str(out), "--speedup", "8", "--json",
@@ -88,7 +103,7 @@ def test_an_8khz_mu_law_input_is_converted_for_the_session(env: dict[str, str], 
 
 @pytest.mark.parametrize("case,code", [
     ("missing input", cli.EXIT_NOT_FOUND),
-    ("stereo input", cli.EXIT_CONFIG),
+    ("input at a rate the resampler refuses", cli.EXIT_CONFIG),
     ("bad speedup", cli.EXIT_CONFIG),
     ("unknown deployment", cli.EXIT_NOT_FOUND),
     ("wrong key", cli.EXIT_AUTH),
@@ -100,9 +115,9 @@ def test_failures_exit_with_the_documented_codes(env: dict[str, str], question: 
     environment = dict(env)
     if case == "missing input":
         args[2] = str(tmp_path / "nope.wav")
-    elif case == "stereo input":
-        args[2] = str(tmp_path / "stereo.wav")
-        audio.write_wav(args[2], bytes(9600), rate=24000, channels=2)
+    elif case == "input at a rate the resampler refuses":
+        args[2] = str(tmp_path / "4khz.wav")
+        audio.write_wav(args[2], bytes(9600), rate=4000, channels=2)
     elif case == "bad speedup":
         args[-1] = "0"
     elif case == "unknown deployment":
