@@ -81,7 +81,7 @@ public func azaudio_chat_add_message(_ chat: OpaquePointer!, _ role: UnsafePoint
     -> azaudio_result
 {
     withChat(chat, "azaudio_chat_add_message") { (c: inout ChatConversation) throws(AzError) in
-        try c.addMessage(role: try requiredString(role, "role"), text: text.map { String(cString: $0) })
+        try c.addMessage(role: try requiredString(role, "role"), text: try optionalUTF8String(text, "text"))
     }
 }
 
@@ -104,7 +104,7 @@ public func azaudio_chat_add_audio(
 @c @implementation
 public func azaudio_chat_add_audio_file(_ chat: OpaquePointer!, _ path: UnsafePointer<CChar>!) -> azaudio_result {
     withChat(chat, "azaudio_chat_add_audio_file") { (c: inout ChatConversation) throws(AzError) in
-        try c.addAudioFile(path: try requiredString(path, "path"))
+        try c.addAudioFile(path: try requiredPath(path, "path"))
     }
 }
 
@@ -159,10 +159,10 @@ public func azaudio_chat_complete(
         guard let outReply else { throw .invalidArgument("out_reply is NULL") }
         let o = try readCallerOptions(options, defaults: ChatOptionsC.defaults, name: "azaudio_chat_options")
         var e = ChatOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
+        e.model = try optionalString(o.model, "options->model")
         e.audioOutput = o.audio_output != 0
-        if let voice = optionalString(o.voice) { e.voice = voice }
-        e.audioFormat = optionalString(o.audio_format)
+        if let voice = try optionalString(o.voice, "options->voice") { e.voice = voice }
+        e.audioFormat = try optionalString(o.audio_format, "options->audio_format")
         e.maxCompletionTokens = o.max_completion_tokens > 0 ? Int(o.max_completion_tokens) : nil
         guard o.max_completion_tokens >= 0 else { throw .invalidArgument("options->max_completion_tokens is negative") }
         e.temperature = o.temperature < 0 ? nil : o.temperature

@@ -73,7 +73,7 @@ public func azaudio_realtime_clear(_ session: OpaquePointer!) -> azaudio_result 
 @c @implementation
 public func azaudio_realtime_create_response(_ session: OpaquePointer!, _ responseJSON: UnsafePointer<CChar>!) -> azaudio_result {
     withSession(session, "azaudio_realtime_create_response") { s throws(AzError) in
-        let overrides = String(optionalCString: responseJSON)
+        let overrides = try optionalUTF8String(responseJSON, "response_json")
         if let overrides {
             guard case .object? = try? JSONParser.parse(overrides) else {
                 throw .invalidArgument("response_json is not a JSON object")
@@ -109,7 +109,7 @@ public func azaudio_realtime_create_text_item(
             throw .invalidArgument("role '\(role)' is not user, assistant or system")
         }
         guard let text else { throw .invalidArgument("text is NULL") }
-        try s.send(json: RealtimeClientEvents.createTextItem(role: role, text: String(cString: text), protocol: s.options.protocolKind))
+        try s.send(json: RealtimeClientEvents.createTextItem(role: role, text: try utf8String(text, "text"), protocol: s.options.protocolKind))
     }
 }
 
@@ -120,7 +120,7 @@ public func azaudio_realtime_send_function_output(
     withSession(session, "azaudio_realtime_send_function_output") { s throws(AzError) in
         let call = try nonEmptyString(callID, "call_id")
         guard let output else { throw .invalidArgument("output is NULL") }
-        try s.send(json: RealtimeClientEvents.functionCallOutput(callID: call, output: String(cString: output)))
+        try s.send(json: RealtimeClientEvents.functionCallOutput(callID: call, output: try utf8String(output, "output")))
     }
 }
 

@@ -41,10 +41,10 @@ enum TranscriptionOptions {
 
     static func engine(_ o: azaudio_transcription_options) throws(AzError) -> AudioTextOptions {
         var e = AudioTextOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
-        e.language = optionalString(o.language)
-        e.prompt = optionalString(o.prompt)
-        e.responseFormat = optionalString(o.response_format)
+        e.model = try optionalString(o.model, "options->model")
+        e.language = try optionalString(o.language, "options->language")
+        e.prompt = try optionalString(o.prompt, "options->prompt")
+        e.responseFormat = try optionalString(o.response_format, "options->response_format")
         e.temperature = o.temperature < 0 ? nil : o.temperature
         guard o.timestamp_granularities & ~(AZAUDIO_TIMESTAMP_SEGMENT | AZAUDIO_TIMESTAMP_WORD) == 0 else {
             throw .invalidArgument("options->timestamp_granularities has unknown bits: use AZAUDIO_TIMESTAMP_*")
@@ -52,7 +52,7 @@ enum TranscriptionOptions {
         e.segmentTimestamps = o.timestamp_granularities & AZAUDIO_TIMESTAMP_SEGMENT != 0
         e.wordTimestamps = o.timestamp_granularities & AZAUDIO_TIMESTAMP_WORD != 0
         e.includeLogprobs = o.include_logprobs != 0
-        e.chunkingStrategy = optionalString(o.chunking_strategy)
+        e.chunkingStrategy = try optionalString(o.chunking_strategy, "options->chunking_strategy")
         e.stream = o.stream != 0
         return e
     }
@@ -70,9 +70,9 @@ enum TranslationOptions {
 
     static func engine(_ o: azaudio_translation_options) throws(AzError) -> AudioTextOptions {
         var e = AudioTextOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
-        e.prompt = optionalString(o.prompt)
-        e.responseFormat = optionalString(o.response_format)
+        e.model = try optionalString(o.model, "options->model")
+        e.prompt = try optionalString(o.prompt, "options->prompt")
+        e.responseFormat = try optionalString(o.response_format, "options->response_format")
         e.temperature = o.temperature < 0 ? nil : o.temperature
         return e
     }
@@ -149,7 +149,7 @@ public func azaudio_transcribe_file(
     _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
     runAudioToText(.transcription, "azaudio_transcribe_file", client: client, out: out,
-        input: { () throws(AzError) in .file(path: try requiredString(path, "path")) },
+        input: { () throws(AzError) in .file(path: try requiredPath(path, "path")) },
         options: { () throws(AzError) in try transcriptionOptions(options) })
 }
 
@@ -191,7 +191,7 @@ public func azaudio_translate_file(
     _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
     runAudioToText(.translation, "azaudio_translate_file", client: client, out: out,
-        input: { () throws(AzError) in .file(path: try requiredString(path, "path")) },
+        input: { () throws(AzError) in .file(path: try requiredPath(path, "path")) },
         options: { () throws(AzError) in try translationOptions(options) })
 }
 
