@@ -5,7 +5,7 @@
 #   make demo                 run the main job against the local emulator (or AZURE_OPENAI_ENDPOINT)
 #   make install PREFIX=DIR   install the library, header, pkg-config file and CMake package
 #   make examples             build the C examples against build/lib
-#   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (make test runs each for FUZZ_SMOKE_SECONDS)
+#   make fuzz [FUZZ_SECONDS=600] run every libFuzzer target, 10 min each (make test: FUZZ_SMOKE_SECONDS each)
 #   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
 
@@ -52,7 +52,7 @@ install: lib
 
 # --- examples ----------------------------------------------------------------------------------------------------
 
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 5
 
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
@@ -127,10 +127,10 @@ test-emulator:
 test-python: lib emulator-venv
 	@$(MAKE) --no-print-directory -C bindings/python test
 
-test-fuzz:
+test-fuzz: lib
 	@scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
-fuzz:
+fuzz: lib
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 bench: lib examples emulator-venv
