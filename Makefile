@@ -6,6 +6,7 @@
 #   make install PREFIX=DIR   install the library, header, pkg-config file and CMake package
 #   make examples             build the C examples against build/lib
 #   make fuzz [FUZZ_SECONDS=600] run every libFuzzer target, 10 min each (make test: FUZZ_SMOKE_SECONDS each)
+#   make sanitize             C tests against an ASan+UBSan library, Swift realtime tests under TSan (make test: short)
 #   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
 
@@ -23,7 +24,7 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck
+        demo abi-baseline clean emulator-venv test-fuzz fuzz test-sanitize sanitize bench test-python test-demo test-cpp test-bench test-memcheck
 
 all: lib
 
@@ -67,7 +68,7 @@ $(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
 # --- tests -------------------------------------------------------------------------------------------------------
 
 test: deps lib
-	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
+	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz test-sanitize \
 		test-demo test-emulator test-python test-bench
 	@echo "make test: all suites passed"
 
@@ -126,6 +127,13 @@ test-emulator:
 
 test-python: lib emulator-venv
 	@$(MAKE) --no-print-directory -C bindings/python test
+
+# Sanitizers: a short run in make test, the full one in make sanitize (see scripts/sanitize.sh).
+test-sanitize: lib emulator-venv
+	@scripts/sanitize.sh --smoke
+
+sanitize: lib emulator-venv
+	@scripts/sanitize.sh
 
 test-fuzz: lib
 	@scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)

@@ -1,7 +1,8 @@
 /* Documented result codes that no other C test provoked (issue 16): CANCELLED from an audio, text and read
  * callback, AUTH from a failing token provider, CONTENT_FILTER from the service, TIMEOUT and PROTOCOL from
  * azaudio_realtime_connect (against a raw local socket that stays silent or answers a bad 101), and
- * OUT_OF_MEMORY / HTTP, which test_audio and test_rest_hostile provoke. Runs against the emulator. */
+ * OUT_OF_MEMORY / HTTP, which test_audio and test_rest_hostile provoke; and a cancel_response that must really
+ * cancel. Runs against the emulator. */
 #define _GNU_SOURCE
 #include "check.h"
 #include "rest_support.h"
@@ -117,6 +118,42 @@ TEST(the_content_filter_is_its_own_result_code) {
     CHECK_STR_CONTAINS(azaudio_last_error(), "filtered");
 }
 
+/* Issue 16: the only test of cancel_response accepted "completed", so a cancel that did nothing passed. The emulator
+ * runs at real-time speed here, so the spoken reply lasts seconds and the cancel lands inside it. */
+static int next_of_type(azaudio_realtime_session *s, int type, char *status, size_t status_size) {
+    double deadline = now_seconds() + 30;
+    while (now_seconds() < deadline) {
+        azaudio_realtime_event *e = NULL;
+        int rc = azaudio_realtime_next_event(s, &e, 500);
+        if (rc == AZAUDIO_ERR_TIMEOUT) continue;
+        if (rc != AZAUDIO_OK) return 0;
+        int t = azaudio_realtime_event_type(e);
+        if (t == type && status) snprintf(status, status_size, "%s", azaudio_realtime_event_status(e));
+        azaudio_realtime_event_free(e);
+        if (t == type) return 1;
+        if (t == AZAUDIO_EVENT_CLOSED) return 0;
+    }
+    return 0;
+}
+
+TEST(cancel_response_cancels_the_running_response) {
+    azaudio_realtime_options o;
+    azaudio_realtime_options_init(&o);
+    o.deployment = "gpt-realtime";
+    o.turn_detection = AZAUDIO_TURN_NONE;
+    azaudio_realtime_session *s = NULL;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_OK);
+    if (!s) return;
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please tell me a long story about the sea."), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    CHECK(next_of_type(s, AZAUDIO_EVENT_AUDIO_DELTA, NULL, 0));
+    CHECK_RESULT(azaudio_realtime_cancel_response(s), AZAUDIO_OK);
+    char status[64] = "";
+    CHECK(next_of_type(s, AZAUDIO_EVENT_RESPONSE_DONE, status, sizeof status));
+    CHECK(strcmp(status, "cancelled") == 0);
+    azaudio_realtime_destroy(s);
+}
+
 /* ---- realtime connect against a raw local socket ------------------------------------------------------------ */
 
 typedef struct {
@@ -208,6 +245,7 @@ int main(void) {
     RUN(a_read_callback_returning_negative_cancels_the_upload);
     RUN(a_token_provider_returning_negative_fails_the_call_with_auth);
     RUN(the_content_filter_is_its_own_result_code);
+    RUN(cancel_response_cancels_the_running_response);
     RUN(a_silent_server_makes_realtime_connect_time_out);
     RUN(a_bad_101_answer_makes_realtime_connect_a_protocol_error);
     azaudio_client_destroy(client);
