@@ -669,7 +669,8 @@ azaudio_result azaudio_transcribe_file(azaudio_client *client, const char *path,
                                        azaudio_transcript **out_transcript);
 
 /* Transcribes `size` bytes of audio in memory. `filename` (e.g. "call.wav") tells the service the format: it needs
- * an accepted extension. The bytes are copied before the upload starts. Otherwise as azaudio_transcribe_file(). */
+ * an accepted extension. The bytes are copied before the upload starts; a size over the service's 25 MB request
+ * limit is AZAUDIO_ERR_PAYLOAD_TOO_LARGE before any copy. Otherwise as azaudio_transcribe_file(). */
 azaudio_result azaudio_transcribe_memory(azaudio_client *client, const uint8_t *data, size_t size,
                                          const char *filename, const azaudio_transcription_options *options,
                                          azaudio_transcript **out_transcript);
@@ -1138,8 +1139,8 @@ azaudio_result azaudio_realtime_connect(azaudio_client *client, const azaudio_re
                                         azaudio_realtime_session **out_session);
 
 /* Queues caller audio (input_audio_buffer.append) in the session's input format, or in caller_input_format /
- * caller_input_rate when set (converted on the way, see azaudio_realtime_options): any number of bytes (PCM16 must
- * be whole samples). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
+ * caller_input_rate when set (converted on the way, see azaudio_realtime_options): 1 byte to 64 MiB per call (PCM16
+ * must be whole samples; a larger size is AZAUDIO_ERR_INVALID_ARGUMENT). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
  * queued, nor taken into the converter: retry or drop it), AZAUDIO_ERR_CLOSED after the session ended. */
 azaudio_result azaudio_realtime_send_audio(azaudio_realtime_session *session, const void *audio, size_t size);
 

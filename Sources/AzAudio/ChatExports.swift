@@ -92,6 +92,7 @@ public func azaudio_chat_add_audio(
     withChat(chat, "azaudio_chat_add_audio") { (c: inout ChatConversation) throws(AzError) in
         guard let data else { throw .invalidArgument("data is NULL") }
         let fmt = try requiredString(format, "format")
+        guard size >= 0 else { throw .invalidArgument("size is too large") }  // a size_t above Int.max
         guard size <= ChatConversation.maxInputAudioBytes else {
             throw AzError(.payloadTooLarge,
                 "the input audio is \(size) bytes; the service accepts at most \(ChatConversation.maxInputAudioBytes) "

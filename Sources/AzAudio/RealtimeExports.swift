@@ -52,10 +52,19 @@ public func azaudio_realtime_connect(
     }
 }
 
+/// The most audio one send_audio call takes: 64 MiB is over 20 minutes of 24 kHz PCM16, far beyond any frame, and
+/// small enough that every size derived from it fits easily.
+private let maxAudioPerCall = 64 << 20
+
 @c @implementation
 public func azaudio_realtime_send_audio(_ session: OpaquePointer!, _ audio: UnsafeRawPointer!, _ size: Int) -> azaudio_result {
     withSession(session, "azaudio_realtime_send_audio") { s throws(AzError) in
         guard let audio else { throw .invalidArgument("audio is NULL") }
+        // A size_t above Int.max arrives negative; a size the encoder's arithmetic (base64, resampling, framing)
+        // could overflow on is refused too, before any of it runs.
+        guard size >= 0, size <= maxAudioPerCall else {
+            throw .invalidArgument("size is \(UInt(bitPattern: size)) bytes; send at most \(maxAudioPerCall) per call")
+        }
         try s.sendAudio(UnsafeRawBufferPointer(start: audio, count: size))
     }
 }

@@ -131,6 +131,13 @@ func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafeP
 {
     let name = try requiredString(filename, "filename")
     guard let data else { throw .invalidArgument("data is NULL") }
+    guard size >= 0 else { throw .invalidArgument("size is too large") }  // a size_t above Int.max
+    // Refused before the copy: audio over the service's whole-body limit can never be sent.
+    guard Int64(size) <= AudioTextRequest.maxBodyBytes else {
+        throw AzError(.payloadTooLarge,
+            "the audio is \(size) bytes, over the service's limit of \(AudioTextRequest.maxBodyBytes) bytes for the "
+                + "whole request (25 MB): split or compress it")
+    }
     return .memory(Array(UnsafeBufferPointer(start: data, count: size)), filename: name)
 }
 

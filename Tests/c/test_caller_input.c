@@ -6,6 +6,7 @@
 #include "azaudio.h"
 #include "check.h"
 #include "rest_support.h"
+#include "trap_support.h"
 
 #include <signal.h>
 #include <sys/stat.h>
@@ -185,6 +186,46 @@ TEST(realtime_refuses_malformed_instructions_text_items_and_events) {
     azaudio_realtime_destroy(s);
 }
 
+/* Issue 16 audit: sizes above INT64_MAX (a negative Int in Swift) trapped in chat_add_audio, transcribe_memory and
+ * realtime send_audio, and a huge size reached arithmetic and allocations sized by it. Nothing is read: each is
+ * refused first. */
+TEST(huge_sizes_are_refused_without_a_trap_or_a_read) {
+    static const uint8_t few[4] = {0};
+    CHECK_NO_TRAP({
+        /* A client of the child's own: threads of the parent's client do not survive fork(). */
+        azaudio_client *c = rest_client();
+        azaudio_chat *chat = NULL;
+        azaudio_chat_create(&chat);
+        CHECK_RESULT(azaudio_chat_add_audio(chat, few, SIZE_MAX, "wav"), AZAUDIO_ERR_INVALID_ARGUMENT);
+        CHECK_RESULT(azaudio_chat_add_audio(chat, few, (size_t)INT64_MAX, "wav"), AZAUDIO_ERR_PAYLOAD_TOO_LARGE);
+        azaudio_chat_destroy(chat);
+        azaudio_transcription_options o;
+        azaudio_transcription_options_init(&o);
+        o.deployment = "whisper";
+        azaudio_transcript *t = NULL;
+        CHECK_RESULT(azaudio_transcribe_memory(c, few, SIZE_MAX, "a.wav", &o, &t), AZAUDIO_ERR_INVALID_ARGUMENT);
+        CHECK_RESULT(azaudio_transcribe_memory(c, few, (size_t)1 << 62, "a.wav", &o, &t),
+                     AZAUDIO_ERR_PAYLOAD_TOO_LARGE);
+        azaudio_translation_options to;
+        azaudio_translation_options_init(&to);
+        to.deployment = "whisper";
+        CHECK_RESULT(azaudio_translate_memory(c, few, SIZE_MAX - 7, "a.wav", &to, &t), AZAUDIO_ERR_INVALID_ARGUMENT);
+        azaudio_realtime_options ro;
+        azaudio_realtime_options_init(&ro);
+        ro.deployment = "gpt-realtime";
+        azaudio_realtime_session *s = NULL;
+        CHECK_RESULT(azaudio_realtime_connect(c, &ro, &s), AZAUDIO_OK);
+        if (s) {
+            CHECK_RESULT(azaudio_realtime_send_audio(s, few, SIZE_MAX - 1), AZAUDIO_ERR_INVALID_ARGUMENT);
+            CHECK_RESULT(azaudio_realtime_send_audio(s, few, (size_t)1 << 62), AZAUDIO_ERR_INVALID_ARGUMENT);
+            CHECK_STR_CONTAINS(azaudio_last_error(), "at most 67108864 per call");
+            CHECK_RESULT(azaudio_realtime_send_audio(s, few, 4), AZAUDIO_OK);
+            azaudio_realtime_destroy(s);
+        }
+        azaudio_client_destroy(c);
+    });
+}
+
 int main(void) {
     rest_setup();
     client = rest_client();
@@ -192,6 +233,7 @@ int main(void) {
     RUN(transcription_refuses_a_malformed_prompt_and_sends_nothing);
     RUN(chat_refuses_malformed_messages);
     RUN(a_streamed_chat_asking_for_wav_audio_is_refused_before_sending);
+    RUN(huge_sizes_are_refused_without_a_trap_or_a_read);
     RUN(a_fifo_named_like_an_audio_file_is_refused_at_once);
     RUN(realtime_refuses_malformed_instructions_text_items_and_events);
     azaudio_client_destroy(client);
