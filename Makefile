@@ -5,10 +5,11 @@
 #   make demo                 run the main job against the local emulator (or AZURE_OPENAI_ENDPOINT)
 #   make install PREFIX=DIR   install the library, header, pkg-config file and CMake package
 #   make examples             build the C examples against build/lib
-#   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (make test runs each for FUZZ_SMOKE_SECONDS)
+#   make fuzz [FUZZ_SECONDS=600] run every libFuzzer target, 10 min each (make test: FUZZ_SMOKE_SECONDS each)
 #   make gateway              build build/bin/azaudio-gateway, the SIP/RTP gateway (gateway/, on libre)
 #   make test-gateway         the gateway end to end with SIPp and a Python caller against the emulator
 #   make bench-gateway        the gateway under concurrent SIPp calls (also part of make bench)
+#   make sanitize             C tests against an ASan+UBSan library, Swift realtime tests under TSan (make test: short)
 #   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make wheel                the Python package as a manylinux wheel (bindings/python/wheelhouse/), libcurl and
 #                             OpenSSL inside: installs and runs with no Swift toolchain and no libcurl headers
@@ -29,8 +30,8 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck \
-        wheel test-wheel lint
+        demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz test-sanitize sanitize bench \
+        test-python test-demo test-cpp test-bench test-memcheck wheel test-wheel lint
 
 all: lib
 
@@ -60,7 +61,7 @@ install: lib gateway
 
 # --- examples ----------------------------------------------------------------------------------------------------
 
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 5
 
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
@@ -95,7 +96,7 @@ test-gateway: gateway emulator-venv
 
 test: deps lib
 	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
-		test-demo test-emulator test-python test-wheel test-bench test-gateway
+		test-sanitize test-demo test-emulator test-python test-wheel test-bench test-gateway
 	@echo "make test: all suites passed"
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
@@ -161,10 +162,17 @@ wheel: lib
 test-wheel: lib emulator-venv
 	@$(MAKE) --no-print-directory -C bindings/python test-wheel
 
-test-fuzz:
+# Sanitizers: a short run in make test, the full one in make sanitize (see scripts/sanitize.sh).
+test-sanitize: lib emulator-venv
+	@scripts/sanitize.sh --smoke
+
+sanitize: lib emulator-venv
+	@scripts/sanitize.sh
+
+test-fuzz: lib
 	@scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
-fuzz:
+fuzz: lib
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
 # Formatters and linters (configuration: .swift-format, .clang-format, ruff.toml); not part of make test yet.

@@ -25,7 +25,11 @@
  *    struct_size is set to the number of bytes written.
  *  - Strings are NUL-terminated UTF-8. Strings the library returns are owned by the library and valid for the
  *    time the comment states; strings the caller passes in are copied before the call returns unless the comment
- *    says otherwise. The library never frees memory it did not allocate.
+ *    says otherwise. The library never frees memory it did not allocate. A string the library sends to the
+ *    service (text, prompts, instructions, messages, option values, JSON) that is not valid UTF-8 (overlong forms,
+ *    surrogates, truncated sequences, stray continuation bytes, 0xC0/0xC1/0xF5..0xFF) is refused with
+ *    AZAUDIO_ERR_INVALID_ARGUMENT and a message naming the field and the byte offset; it is never repaired and
+ *    sent. File paths are passed to the operating system as they are.
  *  - Callbacks receive a void *user_data that the caller supplied next to the callback. Pointers passed to a
  *    callback are valid only during that call. Callbacks must not block for long; they may call any azaudio
  *    function, including ones that close or destroy the object they were called for.
@@ -198,6 +202,17 @@ typedef struct azaudio_client_options {
     azaudio_log_fn log_callback;
     void *log_user_data;
     int32_t log_level;
+
+    /* Stall rules for every REST attempt (appended in 0.2). A call fails with AZAUDIO_ERR_TIMEOUT when no byte
+     * has moved either way for idle_timeout_ms. Default 600000 (10 minutes, openai-python's read timeout: a
+     * transcription of a long file may legitimately think for minutes before its first byte); 0: no idle limit.
+     * timeout_ms still bounds the whole call. */
+    uint32_t idle_timeout_ms;
+    /* Once an answer's body has started, each body_rate_window_ms window must bring at least
+     * min_body_bytes_per_s bytes per second, else AZAUDIO_ERR_TIMEOUT (a body that trickles to dodge the idle
+     * rule). Defaults 64 bytes/s over 60000 ms, far below any real answer; 0 in either turns the rule off. */
+    uint32_t min_body_bytes_per_s;
+    uint32_t body_rate_window_ms;
 } azaudio_client_options;
 
 /* Fills *options with the defaults described above and sets struct_size. Returns AZAUDIO_ERR_INVALID_ARGUMENT if
@@ -219,8 +234,11 @@ azaudio_result azaudio_client_create(const azaudio_client_options *options, azau
  * missing variable is named in the message. */
 azaudio_result azaudio_client_create_from_env(const azaudio_client_options *options, azaudio_client **out_client);
 
-/* Destroys a client: closes its connections and frees it. Calls still running on other threads must have
- * returned first (the caller owns that ordering; cancel them first). NULL is a no-op. */
+/* Destroys the caller's client handle. REST calls still running on other threads must have returned first (the
+ * caller owns that ordering; cancel them first). Realtime sessions created from this client are not closed: each
+ * holds a reference to the client, so its connection, I/O thread and callbacks keep working until
+ * azaudio_realtime_destroy(); the client's idle REST connections, I/O thread and memory are freed when the handle
+ * and the last of its sessions are gone. Using `client` itself after this call is undefined. NULL is a no-op. */
 void azaudio_client_destroy(azaudio_client *client);
 
 /* The normalised endpoint the client uses (scheme, host and any gateway path prefix, no trailing slash), e.g.
@@ -516,8 +534,10 @@ azaudio_result azaudio_frame_bytes(int32_t format, uint32_t sample_rate, uint32_
 typedef struct azaudio_frame_cursor azaudio_frame_cursor;
 
 /* Creates a cursor over the `size` bytes at `data`, in frames of frame_ms (arguments as azaudio_frame_bytes()).
- * The cursor borrows `data`, which must stay valid and unchanged until the cursor is destroyed. Errors: those of
- * azaudio_frame_bytes(), and AZAUDIO_ERR_INVALID_ARGUMENT for NULL out_cursor or NULL data with size > 0. */
+ * The cursor borrows `data`, which must stay valid and unchanged until the cursor is destroyed. When `size` is not
+ * a whole number of frames, the cursor allocates one frame here to pad the last one. Errors: those of
+ * azaudio_frame_bytes(), AZAUDIO_ERR_INVALID_ARGUMENT for NULL out_cursor or NULL data with size > 0, and
+ * AZAUDIO_ERR_OUT_OF_MEMORY when that one-frame allocation fails (a frame of gigabytes over a few bytes). */
 azaudio_result azaudio_frame_cursor_create(int32_t format, uint32_t sample_rate, uint32_t channels,
                                            uint32_t frame_ms, const void *data, size_t size,
                                            azaudio_frame_cursor **out_cursor);
@@ -818,7 +838,8 @@ azaudio_result azaudio_transcribe_file(azaudio_client *client, const char *path,
                                        azaudio_transcript **out_transcript);
 
 /* Transcribes `size` bytes of audio in memory. `filename` (e.g. "call.wav") tells the service the format: it needs
- * an accepted extension. The bytes are copied before the upload starts. Otherwise as azaudio_transcribe_file(). */
+ * an accepted extension. The bytes are copied before the upload starts; a size over the service's 25 MB request
+ * limit is AZAUDIO_ERR_PAYLOAD_TOO_LARGE before any copy. Otherwise as azaudio_transcribe_file(). */
 azaudio_result azaudio_transcribe_memory(azaudio_client *client, const uint8_t *data, size_t size,
                                          const char *filename, const azaudio_transcription_options *options,
                                          azaudio_transcript **out_transcript);
@@ -951,6 +972,11 @@ azaudio_result azaudio_speech_options_init(azaudio_speech_options *options);
 /* Speaks `text` (UTF-8, 1 to 4096 characters) and calls on_audio with each chunk of audio as it arrives off the
  * wire, on the calling thread, so playback can start before the reply is complete. If the call then fails (e.g. the
  * connection breaks), the chunks already delivered were not the whole audio: the result says so.
+ * The answer must be audio: a content type audio/..., application/octet-stream or text/event-stream (audio
+ * deltas), and at least one byte of audio. Anything else (a captive portal's HTML, a JSON body, an empty 200) is
+ * AZAUDIO_ERR_PROTOCOL with the content type and the first bytes in the message, and on_audio never sees it. A 3xx
+ * is never followed (the credential is never sent to another host): AZAUDIO_ERR_HTTP naming the Location's host.
+ * A stalled or trickling answer fails with AZAUDIO_ERR_TIMEOUT (see idle_timeout_ms in the client options).
  * Errors: see the top of this section; AZAUDIO_ERR_CANCELLED when on_audio returned non-zero;
  * AZAUDIO_ERR_INVALID_ARGUMENT for a struct_size not covering `max_retries` (84 bytes on LP64). */
 azaudio_result azaudio_speak(azaudio_client *client, const char *text, const azaudio_speech_options *options,
@@ -1017,7 +1043,8 @@ typedef struct azaudio_chat_options {
     int32_t audio_output;         /* 1 (default): a spoken reply (modalities text+audio); 0: text only */
     const char *voice;            /* NULL: "alloy" */
     /* "wav", "aac", "mp3", "flac", "opus" or "pcm16"; NULL: "wav", or "pcm16" when streaming (streamed audio
-     * needs pcm16: raw 24 kHz 16-bit little-endian mono). */
+     * needs pcm16: raw 24 kHz 16-bit little-endian mono; with stream 1 and audio_output 1, any other format is
+     * refused locally with AZAUDIO_ERR_INVALID_ARGUMENT instead of being sent for the service's 400). */
     const char *audio_format;
     int32_t max_completion_tokens;    /* 0 (default): not sent */
     double temperature;           /* 0..2; negative (default -1): not sent */
@@ -1307,8 +1334,8 @@ azaudio_result azaudio_realtime_connect(azaudio_client *client, const azaudio_re
                                         azaudio_realtime_session **out_session);
 
 /* Queues caller audio (input_audio_buffer.append) in the session's input format, or in caller_input_format /
- * caller_input_rate when set (converted on the way, see azaudio_realtime_options): any number of bytes (PCM16 must
- * be whole samples). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
+ * caller_input_rate when set (converted on the way, see azaudio_realtime_options): 1 byte to 64 MiB per call (PCM16
+ * must be whole samples; a larger size is AZAUDIO_ERR_INVALID_ARGUMENT). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
  * queued, nor taken into the converter: retry or drop it), AZAUDIO_ERR_CLOSED after the session ended. */
 azaudio_result azaudio_realtime_send_audio(azaudio_realtime_session *session, const void *audio, size_t size);
 

@@ -138,10 +138,10 @@ public func azaudio_call_accept(
     withClient(client, "azaudio_call_accept") { (handle: ClientHandle) throws(AzError) in
         let o = try CallAcceptOptionsABI.read(options)
         var accept = CallAcceptOptions()
-        accept.deployment = optionalString(o.deployment)
-        accept.instructions = optionalString(o.instructions)
-        accept.voice = optionalString(o.voice)
-        accept.sessionJSON = optionalString(o.session_json)
+        accept.deployment = try optionalString(o.deployment, "options->deployment")
+        accept.instructions = try optionalString(o.instructions, "options->instructions")
+        accept.voice = try optionalString(o.voice, "options->voice")
+        accept.sessionJSON = try optionalString(o.session_json, "options->session_json")
         let settings = try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries)
         try handle.client.acceptCall(try requiredString(callID, "call_id"), options: accept, settings: settings)
     }

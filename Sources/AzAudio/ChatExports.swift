@@ -84,7 +84,7 @@ public func azaudio_chat_add_message(_ chat: OpaquePointer!, _ role: UnsafePoint
     -> azaudio_result
 {
     withChat(chat, "azaudio_chat_add_message") { (c: inout ChatConversation) throws(AzError) in
-        try c.addMessage(role: try requiredString(role, "role"), text: text.map { String(cString: $0) })
+        try c.addMessage(role: try requiredString(role, "role"), text: try optionalUTF8String(text, "text"))
     }
 }
 
@@ -95,6 +95,7 @@ public func azaudio_chat_add_audio(
     withChat(chat, "azaudio_chat_add_audio") { (c: inout ChatConversation) throws(AzError) in
         guard let data else { throw .invalidArgument("data is NULL") }
         let fmt = try requiredString(format, "format")
+        guard size >= 0 else { throw .invalidArgument("size is too large") }  // a size_t above Int.max
         guard size <= ChatConversation.maxInputAudioBytes else {
             throw AzError(.payloadTooLarge,
                 "the input audio is \(size) bytes; the service accepts at most \(ChatConversation.maxInputAudioBytes) "
@@ -107,7 +108,7 @@ public func azaudio_chat_add_audio(
 @c @implementation
 public func azaudio_chat_add_audio_file(_ chat: OpaquePointer!, _ path: UnsafePointer<CChar>!) -> azaudio_result {
     withChat(chat, "azaudio_chat_add_audio_file") { (c: inout ChatConversation) throws(AzError) in
-        try c.addAudioFile(path: try requiredString(path, "path"))
+        try c.addAudioFile(path: try requiredPath(path, "path"))
     }
 }
 
@@ -162,10 +163,10 @@ public func azaudio_chat_complete(
         guard let outReply else { throw .invalidArgument("out_reply is NULL") }
         let o = try ChatOptionsABI.read(options)
         var e = ChatOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
+        e.model = try optionalString(o.model, "options->model")
         e.audioOutput = o.audio_output != 0
-        if let voice = optionalString(o.voice) { e.voice = voice }
-        e.audioFormat = optionalString(o.audio_format)
+        if let voice = try optionalString(o.voice, "options->voice") { e.voice = voice }
+        e.audioFormat = try optionalString(o.audio_format, "options->audio_format")
         e.maxCompletionTokens = o.max_completion_tokens > 0 ? Int(o.max_completion_tokens) : nil
         guard o.max_completion_tokens >= 0 else { throw .invalidArgument("options->max_completion_tokens is negative") }
         e.temperature = o.temperature < 0 ? nil : o.temperature

@@ -16,6 +16,9 @@ enum ClientOptionsABI: SizedStructABI {
         o.max_retries = 2
         o.max_retry_wait_ms = 60_000
         o.log_level = AZAUDIO_LOG_WARN
+        o.idle_timeout_ms = 600_000
+        o.min_body_bytes_per_s = 64
+        o.body_rate_window_ms = 60_000
         return o
     }
 
@@ -35,6 +38,9 @@ enum ClientOptionsABI: SizedStructABI {
         transport.caFile = String(optionalCString: o.ca_file)
         transport.caPath = String(optionalCString: o.ca_path)
         transport.verifyTLS = o.insecure_skip_tls_verify == 0
+        transport.idleTimeoutMs = o.idle_timeout_ms
+        transport.minBodyBytesPerSecond = o.min_body_bytes_per_s
+        transport.bodyRateWindowMs = o.body_rate_window_ms
         transport.proxy = String(optionalCString: o.proxy)
         if let suffix = String(optionalCString: o.user_agent_suffix), !suffix.isEmpty {
             guard !suffix.isUnsafeHeaderValue else {

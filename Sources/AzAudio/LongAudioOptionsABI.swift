@@ -43,7 +43,7 @@ struct LongAudioFields {
         case AZAUDIO_PIECE_WAV: e.encoding = .wav
         default: throw .invalidArgument("options->piece_encoding is \(encoding); use AZAUDIO_PIECE_FLAC or _WAV")
         }
-        e.journalDirectory = optionalString(journalDir)
+        e.journalDirectory = optionalPath(journalDir)
         if let progress { e.onProgress = PiecesProgressCallback(fn: progress, user: progressUser).handler }
         if outPartial != nil { e.partial = PartialResultSink() }
         return e

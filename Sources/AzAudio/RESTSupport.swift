@@ -34,16 +34,29 @@ struct ProgressCallback: @unchecked Sendable {
     }
 }
 
-/// A required string argument.
+/// A required string argument that goes to the service: UTF-8 checked (see `utf8String`).
 func requiredString(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(AzError) -> String {
+    guard let pointer else { throw .invalidArgument("\(name) is NULL") }
+    return try utf8String(pointer, name)
+}
+
+/// A required path argument: the bytes go to open(2), not to the service, so they are not checked as UTF-8.
+func requiredPath(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(AzError) -> String {
     guard let pointer else { throw .invalidArgument("\(name) is NULL") }
     return String(cString: pointer)
 }
 
-/// An optional string option: NULL and "" both mean unset.
-func optionalString(_ pointer: UnsafePointer<CChar>?) -> String? {
+/// An optional path option (NULL and "" both mean unset): the bytes go to the file system, not to the service, so
+/// they are not checked as UTF-8.
+func optionalPath(_ pointer: UnsafePointer<CChar>?) -> String? {
     guard let pointer, pointer.pointee != 0 else { return nil }
     return String(cString: pointer)
+}
+
+/// An optional string argument that goes to the service (NULL or "" means not set): UTF-8 checked.
+func optionalString(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(AzError) -> String? {
+    guard let pointer, pointer.pointee != 0 else { return nil }
+    return try utf8String(pointer, name)
 }
 
 /// Runs a client call: records a failure for the client and thread, and returns the result code.

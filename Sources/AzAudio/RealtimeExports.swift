@@ -52,10 +52,19 @@ public func azaudio_realtime_connect(
     }
 }
 
+/// The most audio one send_audio call takes: 64 MiB is over 20 minutes of 24 kHz PCM16, far beyond any frame, and
+/// small enough that every size derived from it fits easily.
+private let maxAudioPerCall = 64 << 20
+
 @c @implementation
 public func azaudio_realtime_send_audio(_ session: OpaquePointer!, _ audio: UnsafeRawPointer!, _ size: Int) -> azaudio_result {
     withSession(session, "azaudio_realtime_send_audio") { s throws(AzError) in
         guard let audio else { throw .invalidArgument("audio is NULL") }
+        // A size_t above Int.max arrives negative; a size the encoder's arithmetic (base64, resampling, framing)
+        // could overflow on is refused too, before any of it runs.
+        guard size >= 0, size <= maxAudioPerCall else {
+            throw .invalidArgument("size is \(UInt(bitPattern: size)) bytes; send at most \(maxAudioPerCall) per call")
+        }
         try s.sendAudio(UnsafeRawBufferPointer(start: audio, count: size))
     }
 }
@@ -73,7 +82,7 @@ public func azaudio_realtime_clear(_ session: OpaquePointer!) -> azaudio_result 
 @c @implementation
 public func azaudio_realtime_create_response(_ session: OpaquePointer!, _ responseJSON: UnsafePointer<CChar>!) -> azaudio_result {
     withSession(session, "azaudio_realtime_create_response") { s throws(AzError) in
-        try s.send(json: try RealtimeClientEvents.createResponse(String(optionalCString: responseJSON)))
+        try s.send(json: try RealtimeClientEvents.createResponse(try optionalUTF8String(responseJSON, "response_json")))
     }
 }
 
@@ -99,7 +108,7 @@ public func azaudio_realtime_create_text_item(
         let role = try nonEmptyString(role, "role")
         guard let text else { throw .invalidArgument("text is NULL") }
         try s.send(json: try RealtimeClientEvents.createTextItem(
-            role: role, text: String(cString: text), protocol: s.options.protocolKind))
+            role: role, text: try utf8String(text, "text"), protocol: s.options.protocolKind))
     }
 }
 
@@ -110,7 +119,7 @@ public func azaudio_realtime_send_function_output(
     withSession(session, "azaudio_realtime_send_function_output") { s throws(AzError) in
         let call = try nonEmptyString(callID, "call_id")
         guard let output else { throw .invalidArgument("output is NULL") }
-        try s.send(json: RealtimeClientEvents.functionCallOutput(callID: call, output: String(cString: output)))
+        try s.send(json: RealtimeClientEvents.functionCallOutput(callID: call, output: try utf8String(output, "output")))
     }
 }
 

@@ -35,7 +35,7 @@ enum RealtimeOptionsABI: SizedStructABI {
     }
 
     static func engineOptions(_ o: azaudio_realtime_options) throws(AzError) -> RealtimeSessionOptions {
-        guard let deployment = String(optionalCString: o.deployment) else {
+        guard let deployment = try optionalUTF8String(o.deployment, "options->deployment") else {
             throw .invalidArgument("options->deployment is NULL: name the realtime deployment")
         }
         var options = RealtimeSessionOptions(deployment: deployment)
@@ -43,16 +43,16 @@ enum RealtimeOptionsABI: SizedStructABI {
         case AZAUDIO_REALTIME_GA: options.protocolKind = .ga
         case AZAUDIO_REALTIME_PREVIEW:
             options.protocolKind = .preview(
-                apiVersion: String(optionalCString: o.api_version) ?? RealtimeProtocol.defaultPreviewAPIVersion)
+                apiVersion: try optionalUTF8String(o.api_version, "options->api_version") ?? RealtimeProtocol.defaultPreviewAPIVersion)
         default: throw .invalidArgument("options->protocol is \(o.protocol); use AZAUDIO_REALTIME_GA or _PREVIEW")
         }
         var c = RealtimeSessionConfig()
-        c.instructions = String(optionalCString: o.instructions)
-        c.voice = String(optionalCString: o.voice)
+        c.instructions = try optionalUTF8String(o.instructions, "options->instructions")
+        c.voice = try optionalUTF8String(o.voice, "options->voice")
         c.inputFormat = try format(o.input_audio_format, "input_audio_format")
         c.outputFormat = try format(o.output_audio_format, "output_audio_format")
-        c.transcriptionDeployment = String(optionalCString: o.input_transcription_deployment)
-        c.transcriptionLanguage = String(optionalCString: o.input_transcription_language)
+        c.transcriptionDeployment = try optionalUTF8String(o.input_transcription_deployment, "options->input_transcription_deployment")
+        c.transcriptionLanguage = try optionalUTF8String(o.input_transcription_language, "options->input_transcription_language")
         let create = try flag(o.vad_create_response, "vad_create_response")
         let interrupt = try flag(o.vad_interrupt_response, "vad_interrupt_response")
         switch o.turn_detection {
@@ -64,13 +64,13 @@ enum RealtimeOptionsABI: SizedStructABI {
                 createResponse: create, interruptResponse: interrupt)
         case AZAUDIO_TURN_SEMANTIC_VAD:
             c.turnDetection = .semanticVAD(
-                eagerness: String(optionalCString: o.semantic_vad_eagerness), createResponse: create,
+                eagerness: try optionalUTF8String(o.semantic_vad_eagerness, "options->semantic_vad_eagerness"), createResponse: create,
                 interruptResponse: interrupt)
         case AZAUDIO_TURN_NONE: c.turnDetection = .none
         default: throw .invalidArgument("options->turn_detection is \(o.turn_detection); use an AZAUDIO_TURN_* value")
         }
-        c.toolsJSON = String(optionalCString: o.tools_json)
-        c.toolChoice = String(optionalCString: o.tool_choice)
+        c.toolsJSON = try optionalUTF8String(o.tools_json, "options->tools_json")
+        c.toolChoice = try optionalUTF8String(o.tool_choice, "options->tool_choice")
         c.temperature = o.temperature == 0 ? nil : o.temperature
         guard o.max_output_tokens >= 0 else { throw .invalidArgument("options->max_output_tokens is negative") }
         c.maxOutputTokens = o.max_output_tokens == 0 ? nil : Int(o.max_output_tokens)

@@ -17,12 +17,12 @@ enum SpeechOptionsABI: SizedStructABI {
     static func engine(_ p: UnsafePointer<azaudio_speech_options>?) throws(AzError) -> (SpeechOptions, CallSettings) {
         let o = try read(p)
         var e = SpeechOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
-        if let voice = optionalString(o.voice) { e.voice = voice }
-        e.responseFormat = optionalString(o.response_format)
+        e.model = try optionalString(o.model, "options->model")
+        if let voice = try optionalString(o.voice, "options->voice") { e.voice = voice }
+        e.responseFormat = try optionalString(o.response_format, "options->response_format")
         e.speed = o.speed == 0 ? nil : o.speed
-        e.instructions = optionalString(o.instructions)
-        e.streamFormat = optionalString(o.stream_format)
+        e.instructions = try optionalString(o.instructions, "options->instructions")
+        e.streamFormat = try optionalString(o.stream_format, "options->stream_format")
         return (e, try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries))
     }
 }
@@ -99,7 +99,7 @@ public func azaudio_speak_to_file(
 ) -> azaudio_result {
     withClient(client, "azaudio_speak_to_file") { (handle: ClientHandle) throws(AzError) in
         let input = try requiredString(text, "text")
-        let target = try requiredString(path, "path")
+        let target = try requiredPath(path, "path")
         guard !target.isEmpty else { throw .invalidArgument("path is empty") }
         let (o, settings) = try SpeechOptionsABI.engine(options)
         // Check the request before creating (and truncating) the file.

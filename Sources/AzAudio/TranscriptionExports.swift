@@ -49,10 +49,10 @@ enum TranscriptionOptionsABI: SizedStructABI {
 
     static func engine(_ o: azaudio_transcription_options) throws(AzError) -> AudioTextOptions {
         var e = AudioTextOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
-        e.language = optionalString(o.language)
-        e.prompt = optionalString(o.prompt)
-        e.responseFormat = optionalString(o.response_format)
+        e.model = try optionalString(o.model, "options->model")
+        e.language = try optionalString(o.language, "options->language")
+        e.prompt = try optionalString(o.prompt, "options->prompt")
+        e.responseFormat = try optionalString(o.response_format, "options->response_format")
         e.temperature = o.temperature < 0 ? nil : o.temperature
         guard o.timestamp_granularities & ~(AZAUDIO_TIMESTAMP_SEGMENT | AZAUDIO_TIMESTAMP_WORD) == 0 else {
             throw .invalidArgument("options->timestamp_granularities has unknown bits: use AZAUDIO_TIMESTAMP_*")
@@ -60,7 +60,7 @@ enum TranscriptionOptionsABI: SizedStructABI {
         e.segmentTimestamps = o.timestamp_granularities & AZAUDIO_TIMESTAMP_SEGMENT != 0
         e.wordTimestamps = o.timestamp_granularities & AZAUDIO_TIMESTAMP_WORD != 0
         e.includeLogprobs = o.include_logprobs != 0
-        e.chunkingStrategy = optionalString(o.chunking_strategy)
+        e.chunkingStrategy = try optionalString(o.chunking_strategy, "options->chunking_strategy")
         e.stream = o.stream != 0
         e.knownSpeakers = try knownSpeakers(o.known_speakers, count: o.known_speaker_count)
         e.languages = try stringArray(o.languages, count: o.language_count, name: "options->languages")
@@ -85,9 +85,9 @@ enum TranslationOptionsABI: SizedStructABI {
 
     static func engine(_ o: azaudio_translation_options) throws(AzError) -> AudioTextOptions {
         var e = AudioTextOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
-        e.prompt = optionalString(o.prompt)
-        e.responseFormat = optionalString(o.response_format)
+        e.model = try optionalString(o.model, "options->model")
+        e.prompt = try optionalString(o.prompt, "options->prompt")
+        e.responseFormat = try optionalString(o.response_format, "options->response_format")
         e.temperature = o.temperature < 0 ? nil : o.temperature
         return e
     }
@@ -168,6 +168,13 @@ func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafeP
 {
     let name = try requiredString(filename, "filename")
     guard let data else { throw .invalidArgument("data is NULL") }
+    guard size >= 0 else { throw .invalidArgument("size is too large") }  // a size_t above Int.max
+    // Refused before the copy: audio over the service's whole-body limit can never be sent.
+    guard Int64(size) <= AudioTextRequest.maxBodyBytes else {
+        throw AzError(.payloadTooLarge,
+            "the audio is \(size) bytes, over the service's limit of \(AudioTextRequest.maxBodyBytes) bytes for the "
+                + "whole request (25 MB): split or compress it")
+    }
     return .memory(Array(UnsafeBufferPointer(start: data, count: size)), filename: name)
 }
 
@@ -186,7 +193,7 @@ public func azaudio_transcribe_file(
     _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
     runAudioToText(.transcription, "azaudio_transcribe_file", client: client, out: out,
-        input: { () throws(AzError) in .file(path: try requiredString(path, "path")) },
+        input: { () throws(AzError) in .file(path: try requiredPath(path, "path")) },
         options: { () throws(AzError) in try transcriptionOptions(options) })
 }
 
@@ -228,7 +235,7 @@ public func azaudio_translate_file(
     _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
     runAudioToText(.translation, "azaudio_translate_file", client: client, out: out,
-        input: { () throws(AzError) in .file(path: try requiredString(path, "path")) },
+        input: { () throws(AzError) in .file(path: try requiredPath(path, "path")) },
         options: { () throws(AzError) in try translationOptions(options) })
 }
 

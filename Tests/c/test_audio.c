@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "azaudio.h"
 #include "check.h"
+#include "trap_support.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -16,14 +17,16 @@ static char tmpdir[64];
 
 /* Counts the library's allocations while `counting` is set: this definition of malloc/calloc/realloc interposes on
  * glibc's for the whole process, libazaudio.so included, and forwards to glibc's own. */
+static volatile int counting;
+static volatile size_t allocations;
+#ifndef AZAUDIO_TEST_SANITIZED /* under ASan the sanitizer owns malloc: the count is skipped (scripts/sanitize.sh) */
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
-static volatile int counting;
-static volatile size_t allocations;
 void *malloc(size_t n) { if (counting) allocations++; return __libc_malloc(n); }
 void *calloc(size_t n, size_t m) { if (counting) allocations++; return __libc_calloc(n, m); }
 void *realloc(void *p, size_t n) { if (counting) allocations++; return __libc_realloc(p, n); }
+#endif
 
 static const char *tmp_path(const char *name) {
     static char path[256];
@@ -673,6 +676,57 @@ TEST(frame_cursor_create_rejects_bad_arguments) {
     azaudio_frame_cursor_destroy(c);
 }
 
+/* Issue 16: max_output with a count near INT64_MAX trapped (SIGILL) on an overflow in the engine's arithmetic. */
+TEST(resampler_max_output_saturates_for_huge_counts_without_a_trap) {
+    static const uint32_t rates[] = {8000, 16000, 24000, 48000};
+    static const size_t counts[] = {(size_t)INT64_MAX,      (size_t)INT64_MAX - 1,  (size_t)INT64_MAX - 31,
+                                    (size_t)INT64_MAX - 32, (size_t)INT64_MAX - 64, (size_t)INT64_MAX / 2,
+                                    (size_t)INT64_MAX / 3,  (size_t)INT64_MAX / 6,  (size_t)INT64_MAX / 48,
+                                    (size_t)1 << 62,        ((size_t)1 << 62) + 7,  SIZE_MAX,
+                                    SIZE_MAX - 1,           (size_t)INT64_MAX + 1};
+    CHECK_NO_TRAP({
+        for (size_t i = 0; i < 4; i++)
+            for (size_t j = 0; j < 4; j++) {
+                azaudio_resampler *r = NULL;
+                if (azaudio_resampler_create(rates[i], rates[j], &r) != AZAUDIO_OK) { CHECK(0); continue; }
+                for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+                    size_t n = counts[k], m = azaudio_resampler_max_output(r, n);
+                    /* Never below the exact need (saturating at SIZE_MAX/INT64_MAX is enough: no buffer is that big). */
+                    double need = (double)n * rates[j] / rates[i];
+                    if ((double)m < need && m < (size_t)INT64_MAX) {
+                        fprintf(stderr, "    %u -> %u Hz, n %zu: max_output %zu\n", rates[i], rates[j], n, m);
+                        CHECK(0);
+                    }
+                }
+                azaudio_resampler_destroy(r);
+            }
+    });
+}
+
+/* Issue 16: a frame the header allows (1 MHz, 1024 channels, 60 s of PCM16: 122.88 GB) over 2 bytes of audio
+ * aborted the process ("failed to allocate") instead of returning a result. */
+TEST(frame_cursor_with_a_frame_too_large_to_allocate_returns_out_of_memory) {
+    uint8_t audio[2] = {1, 2};
+    CHECK_NO_TRAP({
+        azaudio_frame_cursor *c = NULL;
+        int rc = azaudio_frame_cursor_create(AZAUDIO_FORMAT_PCM16, 1000000, 1024, 60000, audio, 2, &c);
+        CHECK(rc == AZAUDIO_ERR_OUT_OF_MEMORY);
+        CHECK(c == NULL);
+        if (rc == AZAUDIO_ERR_OUT_OF_MEMORY) CHECK_STR_CONTAINS(azaudio_last_error(), "122880000000-byte frame");
+        /* No partial frame, nothing to pad: nothing is allocated, so the same frame over no audio is fine. */
+        CHECK_RESULT(azaudio_frame_cursor_create(AZAUDIO_FORMAT_PCM16, 1000000, 1024, 60000, NULL, 0, &c),
+                     AZAUDIO_OK);
+        CHECK(azaudio_frame_cursor_count(c) == 0);
+        azaudio_frame_cursor_destroy(c);
+        /* The largest size_t-as-Int audio counts its frames without overflowing. */
+        c = NULL;
+        CHECK_RESULT(azaudio_frame_cursor_create(AZAUDIO_FORMAT_ULAW, 8000, 1, 20, audio, (size_t)INT64_MAX - 1, &c),
+                     AZAUDIO_OK);
+        CHECK(azaudio_frame_cursor_count(c) == ((size_t)INT64_MAX - 1) / 160 + 1);
+        azaudio_frame_cursor_destroy(c);
+    });
+}
+
 TEST(pacing_sleeps_until_absolute_deadlines) {
     uint64_t start = azaudio_monotonic_us();
     for (uint64_t k = 1; k <= 5; k++) CHECK_RESULT(azaudio_sleep_until_us(start + k * 20000), AZAUDIO_OK);
@@ -713,6 +767,8 @@ int main(void) {
     RUN(frame_bytes_for_common_layouts_and_errors);
     RUN(frame_cursor_cuts_pads_and_times_frames);
     RUN(frame_cursor_create_rejects_bad_arguments);
+    RUN(resampler_max_output_saturates_for_huge_counts_without_a_trap);
+    RUN(frame_cursor_with_a_frame_too_large_to_allocate_returns_out_of_memory);
     RUN(pacing_sleeps_until_absolute_deadlines);
     rmdir(tmpdir);
     return check_summary();

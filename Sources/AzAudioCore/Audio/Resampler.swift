@@ -121,8 +121,11 @@ public final class Resampler {
     /// An upper bound on `outputCount(forInput:)` and on what `flush` writes after it, valid in any state:
     /// `ceil((inputCount + halfTaps) * outRate / inRate)`.
     public func maxOutput(forInput inputCount: Int) -> Int {
-        let (product, overflow) = (inputCount + halfTaps).multipliedReportingOverflow(by: up)
-        if overflow || inputCount > Int.max - halfTaps { return Int.max }
+        // Checked in this order so that no step can overflow (a trap would kill the caller's process).
+        guard inputCount >= 0 else { return 0 }
+        let (sum, sumOverflow) = inputCount.addingReportingOverflow(halfTaps)
+        let (product, overflow) = sum.multipliedReportingOverflow(by: up)
+        if sumOverflow || overflow || product > Int.max - down { return Int.max }
         return (product + down - 1) / down
     }
 

@@ -68,6 +68,9 @@ public final class HTTPTransport: @unchecked Sendable {
         do throws(AzError) { easy = try checkout() } catch { return .failed(error, retryable: false, bodyDelivered: false) }
         let transfer = HTTPTransfer(
             easy: easy, body: request.body, handler: handler, cancel: cancel, progress: progress)
+        transfer.stall = StallWatch(
+            idleTimeoutMs: settings.idleTimeoutMs, minBodyBytesPerSecond: settings.minBodyBytesPerSecond,
+            bodyRateWindowMs: settings.bodyRateWindowMs, now: monotonicSeconds())
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -110,7 +113,10 @@ public final class HTTPTransport: @unchecked Sendable {
         set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
         set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
+        // TCP keepalive: a peer that vanished (NAT timeout, cable pulled) is noticed by the kernel too.
         set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPIDLE, TCPKeepalive.idleSeconds))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPINTVL, TCPKeepalive.intervalSeconds))
         set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeoutMs)))
         set(ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeoutMs)))
         set(ccurl_setopt_string(easy, CURLOPT_USERAGENT, settings.userAgent))

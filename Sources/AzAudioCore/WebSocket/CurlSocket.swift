@@ -39,6 +39,8 @@ public final class CurlSocket {
         set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
         set(ccurl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1))
         set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPIDLE, TCPKeepalive.idleSeconds))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPINTVL, TCPKeepalive.intervalSeconds))
         set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(timeoutMs, 1))))
         set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.verifyTLS ? 1 : 0))
         set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.verifyTLS ? 2 : 0))

@@ -187,6 +187,9 @@ class azaudio_client_options(_Sized):
         ("log_callback", azaudio_log_fn),
         ("log_user_data", c_void_p),
         ("log_level", c_int32),
+        ("idle_timeout_ms", c_uint32),
+        ("min_body_bytes_per_s", c_uint32),
+        ("body_rate_window_ms", c_uint32),
     ]
 
 
