@@ -969,6 +969,14 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
                                                            item_id, audio_ms: where the item's audio now ends
                                                            (0: nothing was played, nothing truncated). Made by
                                                            the library; name "playback_flush" */
+#define AZAUDIO_EVENT_RECONNECTING                  34  /* the connection was lost and the library opens a new
+                                                           session (options.reconnect_max_attempts): close_code and
+                                                           text: why it ended. Name "reconnecting" */
+#define AZAUDIO_EVENT_RECONNECTED                   35  /* a new session continues the call; text: its session
+                                                           id, audio_ms: how long the call had no session; JSON has
+                                                           attempts, outage_ms, replayed_items. Name "reconnected" */
+#define AZAUDIO_EVENT_RESPONSE_INTERRUPTED          36  /* response_id: the response the lost connection cut off
+                                                           (it did not finish). Name "response_interrupted" */
 
 /* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
  * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
@@ -1090,6 +1098,46 @@ typedef struct azaudio_realtime_options {
      * The send-queue check (AZAUDIO_ERR_BUSY) applies when held audio is sent: a call refused as busy holds none
      * of its audio. */
     uint32_t input_audio_coalesce_ms;
+
+    /* ---- Appended after input_audio_coalesce_ms: calls that last (liveness, reconnect). ---- */
+
+    /* Liveness. keepalive_ms (default 15000; 0: never): when nothing has arrived from the service for that long,
+     * the library sends a WebSocket ping (the service answers with a pong, which counts as traffic).
+     * liveness_timeout_ms (default 30000; 0: never; else at least 100): when nothing at all has arrived for that
+     * long, the connection is taken for dead (a half-open connection, a peer that vanished) and ends as a close
+     * without handshake (code 1006) with a timeout reason: a reconnect follows if enabled, else
+     * AZAUDIO_EVENT_CLOSED. Checked on the I/O thread every quarter of the shorter period (20 ms to 1 s). */
+    uint32_t keepalive_ms;
+    uint32_t liveness_timeout_ms;
+
+    /* Reconnect. reconnect_max_attempts (default 0: off; the session closes when its connection is lost): when
+     * the connection ends without a close handshake (1006: network error, reset, liveness failure), with 1011,
+     * 1012, 1013, or 1001 (the session reached its time limit or the service is going away), the library opens a
+     * new session with the same options, at most this many attempts per outage, within reconnect_max_total_ms
+     * (default 60000) in all. Before attempt n it waits reconnect_backoff_ms (default 250) doubled n-1 times, up
+     * to 8 s, times a random 50-100 %, and at least the Retry-After of a refused (429) handshake. Not retried: a
+     * close the app asked for, 1000 from the service, a protocol violation, 401/403 and settings the service
+     * rejects (then AZAUDIO_EVENT_CLOSED with that reason).
+     * Events: AZAUDIO_EVENT_RESPONSE_INTERRUPTED (when a response was running: it did not finish; ask for it
+     * again with azaudio_realtime_create_response() if wanted), then AZAUDIO_EVENT_RECONNECTING; once the new
+     * session is ready, the library replays the conversation into it (see history_max_items) and sends the audio
+     * and events the app handed over meanwhile, in order, then delivers AZAUDIO_EVENT_RECONNECTED. The new
+     * session's own session.created / session.updated are not delivered; the replayed items' created events are.
+     * While reconnecting, azaudio_realtime_send_audio() and the other send calls hold what they are given (up to
+     * max_send_queue_bytes of audio, then AZAUDIO_ERR_BUSY) instead of failing. Audio already handed to the old
+     * connection but not yet read by the service when it was lost is lost with it. If every attempt fails, the
+     * held input is dropped and AZAUDIO_EVENT_CLOSED carries the last reason. */
+    uint32_t reconnect_max_attempts;
+    uint32_t reconnect_max_total_ms;
+    uint32_t reconnect_backoff_ms;
+
+    /* The conversation the library keeps for a reconnect's replay, oldest dropped first beyond either bound:
+     * user turns (their input transcription, or their text), assistant turns (transcript or text, cut where a
+     * barge-in truncated their audio), text items the app created, function calls with their arguments and their
+     * outputs; deleted items are dropped. Replayed as text items with conversation.item.create (original item ids,
+     * each after the previous one), without response.create. Defaults 200 items, 32000 characters. */
+    uint32_t history_max_items;
+    uint32_t history_max_chars;
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */

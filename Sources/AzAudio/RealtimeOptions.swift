@@ -28,6 +28,13 @@ enum RealtimeOptions {
         o.caller_output_rate = 0
         o.barge_in = 1
         o.input_audio_coalesce_ms = 0
+        o.keepalive_ms = 15_000
+        o.liveness_timeout_ms = 30_000
+        o.reconnect_max_attempts = 0
+        o.reconnect_max_total_ms = 60_000
+        o.reconnect_backoff_ms = 250
+        o.history_max_items = 200
+        o.history_max_chars = 32_000
         return o
     }
 
@@ -90,6 +97,13 @@ enum RealtimeOptions {
         options.callerOutput = try callerFormat(o.caller_output_format, o.caller_output_rate, "caller_output")
         options.bargeIn = try flag(o.barge_in, "barge_in")
         options.inputCoalesceMs = o.input_audio_coalesce_ms
+        options.keepaliveMs = o.keepalive_ms
+        options.livenessTimeoutMs = o.liveness_timeout_ms
+        options.reconnectMaxAttempts = o.reconnect_max_attempts
+        options.reconnectMaxTotalMs = o.reconnect_max_total_ms
+        options.reconnectBackoffMs = o.reconnect_backoff_ms
+        options.historyMaxItems = Int(o.history_max_items)
+        options.historyMaxCharacters = Int(o.history_max_chars)
         try options.validate()
         return options
     }

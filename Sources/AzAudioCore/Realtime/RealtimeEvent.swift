@@ -37,6 +37,13 @@ public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
     case closed = 32
     /// The host should drop the audio it has queued for playback (barge-in). Made by the library.
     case playbackFlush = 33
+    /// The connection failed and the library is opening a new session to continue the call. Made by the library.
+    case reconnecting = 34
+    /// A new session continues the call: the conversation was replayed and held caller audio sent. Made by the
+    /// library.
+    case reconnected = 35
+    /// A response was cut off by a lost connection; the app decides whether to ask again. Made by the library.
+    case responseInterrupted = 36
 
     /// Wire event types of both protocols.
     static let byWireType: [String: RealtimeEventKind] = [

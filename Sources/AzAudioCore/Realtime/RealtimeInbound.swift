@@ -14,6 +14,8 @@ final class RealtimeInbound: @unchecked Sendable {
         var bargeInCount = 0
         /// Function names by item id and call id (preview events omit the name where GA has it).
         var functionNames: [String: String] = [:]
+        /// The conversation so far, for a replay into a new session.
+        var mirror: ConversationMirror
     }
 
     /// What to do with one received event.
@@ -46,7 +48,8 @@ final class RealtimeInbound: @unchecked Sendable {
         case .none: interrupts = false
         }
         let playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.bytesPerMillisecond, serverInterrupts: interrupts)
-        state = Locked(State(playback: playback, wireOutput: options.config.outputFormat))
+        state = Locked(State(playback: playback, wireOutput: options.config.outputFormat,
+            mirror: ConversationMirror(maxItems: options.historyMaxItems, maxCharacters: options.historyMaxCharacters)))
     }
 
     // MARK: Loop thread
@@ -176,7 +179,46 @@ final class RealtimeInbound: @unchecked Sendable {
         default:
             break
         }
+        mirror(event, state: &state)
     }
+
+    /// Feeds the conversation mirror.
+    private static func mirror(_ event: RealtimeEvent, state: inout State) {
+        switch event.kind {
+        case .itemCreated, .itemDone, .outputItemDone:
+            if let item = (try? JSONParser.parse(event.json))?["item"] { state.mirror.itemReported(item) }
+        case .inputTranscriptionCompleted, .audioTranscriptDone, .textDone:
+            if !event.text.isEmpty { state.mirror.textKnown(itemID: event.itemID, text: event.text) }
+        case .itemTruncated:
+            state.mirror.truncated(itemID: event.itemID, audioEndMs: Int(event.audioMs),
+                receivedMs: state.playback.receivedMs(itemID: event.itemID))
+        case .itemDeleted:
+            state.mirror.deleted(itemID: event.itemID)
+        default:
+            break
+        }
+    }
+
+    // MARK: Continuity
+
+    /// The replay of the conversation for a new session, and the response the lost connection cut off (which
+    /// is forgotten: the new session has none running).
+    func takeReplay() -> (events: [String], interruptedResponse: String?) {
+        state.withLock { state in
+            let running = state.playback.currentResponseID
+            if let running { state.playback.responseDone(running) }
+            state.mirror.settleTruncations()
+            return (state.mirror.replayEvents(protocol: options.protocolKind), running)
+        }
+    }
+
+    /// The response running now (the lost connection cut it off), without changing anything.
+    func takeReplayPeek() -> (events: Int, interruptedResponse: String?) {
+        state.withLock { ($0.mirror.items.count, $0.playback.currentResponseID) }
+    }
+
+    /// A copy of the mirror (tests, diagnostics).
+    var mirror: ConversationMirror { state.withLock { $0.mirror } }
 
     /// Follows the formats and turn detection a session.updated confirms. During setup, fails if the formats are
     /// not the ones asked for. Succeeds with the new input format when it changed.

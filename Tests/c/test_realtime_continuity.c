@@ -1,0 +1,255 @@
+/* Realtime calls that last, against the local emulator: liveness (keepalive pings, a half-open peer), reconnect
+ * after a reset mid-turn with the conversation replayed and held caller audio delivered once, giving up.
+ * emulator-options: --speed 20 */
+#define _DEFAULT_SOURCE
+#include "azaudio.h"
+#include "check.h"
+#include "rest_support.h"
+
+#include <stdint.h>
+
+static azaudio_client *client;
+
+typedef struct {
+    int count[48];
+    int close_code;
+    char close_reason[512];
+    char interrupted[128];
+    char new_session[128];
+} seen;
+
+/* Pulls events until one of type `until` (or CLOSED) arrived; returns 1 if `until` came. */
+static int pull_until(azaudio_realtime_session *session, seen *s, int until, double seconds) {
+    double deadline = now_seconds() + seconds;
+    while (now_seconds() < deadline) {
+        azaudio_realtime_event *e = NULL;
+        azaudio_result rc = azaudio_realtime_next_event(session, &e, 100);
+        if (rc == AZAUDIO_ERR_TIMEOUT) continue;
+        if (rc != AZAUDIO_OK) return 0;
+        int t = azaudio_realtime_event_type(e);
+        if (t >= 0 && t < 48) s->count[t]++;
+        if (t == AZAUDIO_EVENT_CLOSED) {
+            s->close_code = azaudio_realtime_event_close_code(e);
+            snprintf(s->close_reason, sizeof s->close_reason, "%s", azaudio_realtime_event_text(e));
+        }
+        if (t == AZAUDIO_EVENT_RESPONSE_INTERRUPTED)
+            snprintf(s->interrupted, sizeof s->interrupted, "%s", azaudio_realtime_event_response_id(e));
+        if (t == AZAUDIO_EVENT_RECONNECTED)
+            snprintf(s->new_session, sizeof s->new_session, "%s", azaudio_realtime_event_text(e));
+        azaudio_realtime_event_free(e);
+        if (t == until) return 1;
+        if (t == AZAUDIO_EVENT_CLOSED) return 0;
+    }
+    fprintf(stderr, "  timed out waiting for event %d\n", until);
+    return 0;
+}
+
+static azaudio_realtime_options manual_options(void) {
+    azaudio_realtime_options o;
+    azaudio_realtime_options_init(&o);
+    o.deployment = "gpt-realtime";
+    o.turn_detection = AZAUDIO_TURN_NONE; /* the test decides when turns happen */
+    return o;
+}
+
+static azaudio_realtime_session *connect_with(const azaudio_realtime_options *o) {
+    azaudio_realtime_session *s = NULL;
+    if (azaudio_realtime_connect(client, o, &s) != AZAUDIO_OK) fprintf(stderr, "  connect: %s\n", azaudio_last_error());
+    return s;
+}
+
+/* Sends `frames` 20 ms frames of quiet PCM16 (24 kHz: 960 bytes each). */
+static void send_frames(azaudio_realtime_session *s, int frames) {
+    uint8_t frame[960];
+    memset(frame, 0, sizeof frame);
+    for (int i = 0; i < frames; i++) CHECK_RESULT(azaudio_realtime_send_audio(s, frame, sizeof frame), AZAUDIO_OK);
+}
+
+/* The emulator's view of its realtime sessions (free it). */
+static char *emulator_sessions(void) { return emulator_call("GET", "/_emulator/realtime/sessions", NULL); }
+
+/* The text of session `index` (0-based) in the sessions view, in `out`; 0 if there is none. */
+static int session_text(const char *view, int index, char *out, size_t size) {
+    const char *p = view;
+    for (int i = 0; i <= index; i++) {
+        p = p ? strstr(p + (i ? 1 : 0), "\"session_id\"") : NULL;
+        if (!p) return 0;
+    }
+    const char *end = strstr(p + 1, "\"session_id\"");
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n >= size) n = size - 1;
+    memcpy(out, p, n);
+    out[n] = 0;
+    return 1;
+}
+
+/* A number after `"key": ` in `text`, or -1. */
+static long json_number(const char *text, const char *key) {
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\": ", key);
+    const char *p = strstr(text, quoted);
+    return p ? strtol(p + strlen(quoted), NULL, 10) : -1;
+}
+
+TEST(keepalive_pings_keep_a_quiet_session_alive) {
+    azaudio_realtime_options o = manual_options();
+    o.keepalive_ms = 100;
+    o.liveness_timeout_ms = 600;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK(!pull_until(s, &got, AZAUDIO_EVENT_CLOSED, 2.0)); /* 2 s of silence from both sides */
+    CHECK(got.count[AZAUDIO_EVENT_CLOSED] == 0);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "still there?"), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
+    azaudio_realtime_destroy(s);
+}
+
+TEST(liveness_ends_a_half_open_connection_with_1006_and_a_timeout_reason) {
+    emulator_reset();
+    emulator_fault("{\"kind\":\"half_open\",\"after_events\":2}"); /* after session.created and session.updated */
+    azaudio_realtime_options o = manual_options();
+    o.keepalive_ms = 100;
+    o.liveness_timeout_ms = 500;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    seen got;
+    memset(&got, 0, sizeof got);
+    double started = now_seconds();
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_CLOSED, 15));
+    CHECK(got.close_code == 1006);
+    CHECK_STR_CONTAINS(got.close_reason, "liveness_timeout_ms");
+    CHECK(now_seconds() - started >= 0.4); /* not before the timeout */
+    azaudio_realtime_destroy(s);
+    emulator_reset();
+}
+
+/* The call: a conversation with a text turn and a function call with its output, caller audio, then a response
+ * whose connection is reset at its first audio delta. The library reconnects, replays the conversation into the
+ * new session, delivers the audio sent during the outage to it, and the call goes on. */
+static void reset_mid_turn_reconnects(int check_audio_counts) {
+    emulator_reset();
+    emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":1}");
+    azaudio_realtime_options o = manual_options();
+    o.reconnect_max_attempts = 3;
+    o.reconnect_backoff_ms = 50;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "What is the weather in Oslo?"), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
+    CHECK_RESULT(azaudio_realtime_send_event_json(s,
+        "{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call\",\"call_id\":\"call_oslo\","
+        "\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}"), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
+    CHECK_RESULT(azaudio_realtime_send_function_output(s, "call_oslo", "{\"sky\":\"rain\"}"), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
+    send_frames(s, 50); /* read by the first session before the response below */
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_RECONNECTING, 15));
+    CHECK(got.interrupted[0] != 0); /* the response the reset cut off */
+    CHECK(got.count[AZAUDIO_EVENT_RESPONSE_INTERRUPTED] == 1);
+    send_frames(s, 50); /* held during the outage, delivered to the new session */
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_RECONNECTED, 15));
+    CHECK(strncmp(got.new_session, "sess", 4) == 0);
+    send_frames(s, 25);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "And tomorrow?"), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 20));
+    CHECK(got.count[AZAUDIO_EVENT_CLOSED] == 0);
+
+    char *view = emulator_sessions();
+    CHECK(view != NULL);
+    static char first[16384], second[16384];
+    CHECK(view && session_text(view, 0, first, sizeof first));
+    CHECK(view && session_text(view, 1, second, sizeof second));
+    CHECK(view && !session_text(view, 2, first + 0, 1)); /* exactly two sessions */
+    /* The replay: the earlier turns in order, with the function call and its output, each after the previous. */
+    CHECK_STR_CONTAINS(second, "\"text\": \"What is the weather in Oslo?\"");
+    CHECK_STR_CONTAINS(second, "\"type\": \"function_call\"");
+    CHECK_STR_CONTAINS(second, "\"name\": \"get_weather\"");
+    CHECK_STR_CONTAINS(second, "\"output\": \"{\\\"sky\\\":\\\"rain\\\"}\"");
+    const char *q = strstr(second, "What is the weather"), *call = strstr(second, "\"function_call\""),
+               *out = strstr(second, "\"function_call_output\""), *next = strstr(second, "And tomorrow?");
+    CHECK(q && call && out && next && q < call && call < out && out < next);
+    CHECK(strstr(second, "\"previous_item_id\": \"item") != NULL);
+    if (check_audio_counts) {
+        /* Every caller frame reached exactly one session: 50 before the reset, 75 after it. */
+        CHECK(json_number(first, "audio_bytes") == 50 * 960);
+        CHECK(json_number(second, "audio_bytes") == 75 * 960);
+    }
+    free(view);
+    azaudio_realtime_destroy(s);
+    emulator_reset();
+}
+
+TEST(a_reset_mid_turn_reconnects_replays_the_conversation_and_delivers_held_audio_once) {
+    reset_mid_turn_reconnects(1);
+}
+
+TEST(a_drop_the_service_keeps_refusing_ends_with_closed_after_the_attempts) {
+    emulator_reset();
+    /* Closed with 1011 after its fourth event (session.created, .updated, the item's two), and every handshake
+     * after it refused. */
+    emulator_fault("{\"kind\":\"ws_close\",\"code\":1011,\"reason\":\"upstream failed\",\"after_events\":4}");
+    azaudio_realtime_options o = manual_options();
+    o.reconnect_max_attempts = 2;
+    o.reconnect_backoff_ms = 20;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    emulator_fault("{\"kind\":\"handshake_status\",\"status\":503,\"count\":5}");
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "hello"), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_CLOSED, 20));
+    CHECK(got.count[AZAUDIO_EVENT_RECONNECTING] == 1);
+    CHECK(got.count[AZAUDIO_EVENT_RECONNECTED] == 0);
+    CHECK(got.close_code == 1011);
+    CHECK_STR_CONTAINS(got.close_reason, "2 attempts");
+    CHECK_RESULT(azaudio_realtime_send_audio(s, "\0\0", 2), AZAUDIO_ERR_CLOSED);
+    azaudio_realtime_destroy(s);
+    emulator_reset();
+}
+
+TEST(reconnect_is_off_by_default_and_a_drop_closes_the_session) {
+    emulator_reset();
+    emulator_fault("{\"kind\":\"tcp_reset\",\"after_events\":2}");
+    azaudio_realtime_options o = manual_options();
+    CHECK(o.reconnect_max_attempts == 0 && o.keepalive_ms == 15000 && o.liveness_timeout_ms == 30000);
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_CLOSED, 10));
+    CHECK(got.close_code == 1006);
+    CHECK(got.count[AZAUDIO_EVENT_RECONNECTING] == 0);
+    azaudio_realtime_destroy(s);
+    emulator_reset();
+}
+
+/* RUN, unless a test name was given on the command line and this is not it. */
+#define RUN_SELECTED(name)                                   \
+    do {                                                     \
+        if (!only || strcmp(only, #name) == 0) RUN(name);    \
+    } while (0)
+
+int main(int argc, char **argv) {
+    const char *only = argc > 1 ? argv[1] : NULL;
+    rest_setup();
+    client = rest_client();
+    RUN_SELECTED(keepalive_pings_keep_a_quiet_session_alive);
+    RUN_SELECTED(liveness_ends_a_half_open_connection_with_1006_and_a_timeout_reason);
+    RUN_SELECTED(a_reset_mid_turn_reconnects_replays_the_conversation_and_delivers_held_audio_once);
+    RUN_SELECTED(a_drop_the_service_keeps_refusing_ends_with_closed_after_the_attempts);
+    RUN_SELECTED(reconnect_is_off_by_default_and_a_drop_closes_the_session);
+    azaudio_client_destroy(client);
+    rest_teardown();
+    return check_summary();
+}
