@@ -1390,6 +1390,9 @@ enum class event_type : std::int32_t {
     conversation_created = AZAUDIO_EVENT_CONVERSATION_CREATED,
     closed = AZAUDIO_EVENT_CLOSED,  ///< always the last event
     playback_flush = AZAUDIO_EVENT_PLAYBACK_FLUSH,
+    reconnecting = AZAUDIO_EVENT_RECONNECTING,                  ///< the connection was lost; a new session opens
+    reconnected = AZAUDIO_EVENT_RECONNECTED,                    ///< a new session continues the call
+    response_interrupted = AZAUDIO_EVENT_RESPONSE_INTERRUPTED,  ///< a lost connection cut this response off
 };
 
 class RealtimeSessionRef;
@@ -1520,6 +1523,15 @@ struct realtime_options {
     /// send_audio() at once; N > 0 holds input audio until at least N ms wait, then sends them as one append.
     /// Values above 1000 make connect() throw invalid_argument_error.
     std::uint32_t input_audio_coalesce_ms = 0;
+    /// Calls that last (see azaudio_realtime_options in azaudio.h; unset: the library's default): liveness pings
+    /// and timeout, reconnect attempts / total time / first backoff, the conversation kept for the replay.
+    std::optional<std::uint32_t> keepalive_ms;
+    std::optional<std::uint32_t> liveness_timeout_ms;
+    std::optional<std::uint32_t> reconnect_max_attempts;
+    std::optional<std::uint32_t> reconnect_max_total_ms;
+    std::optional<std::uint32_t> reconnect_backoff_ms;
+    std::optional<std::uint32_t> history_max_items;
+    std::optional<std::uint32_t> history_max_chars;
 };
 
 namespace detail {
@@ -1693,6 +1705,13 @@ public:
         if (options.caller_output_rate) o.caller_output_rate = *options.caller_output_rate;
         o.barge_in = options.barge_in ? 1 : 0;
         o.input_audio_coalesce_ms = options.input_audio_coalesce_ms;
+        if (options.keepalive_ms) o.keepalive_ms = *options.keepalive_ms;
+        if (options.liveness_timeout_ms) o.liveness_timeout_ms = *options.liveness_timeout_ms;
+        if (options.reconnect_max_attempts) o.reconnect_max_attempts = *options.reconnect_max_attempts;
+        if (options.reconnect_max_total_ms) o.reconnect_max_total_ms = *options.reconnect_max_total_ms;
+        if (options.reconnect_backoff_ms) o.reconnect_backoff_ms = *options.reconnect_backoff_ms;
+        if (options.history_max_items) o.history_max_items = *options.history_max_items;
+        if (options.history_max_chars) o.history_max_chars = *options.history_max_chars;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

@@ -125,6 +125,9 @@ AZAUDIO_EVENT_ERROR = 30
 AZAUDIO_EVENT_CONVERSATION_CREATED = 31
 AZAUDIO_EVENT_CLOSED = 32
 AZAUDIO_EVENT_PLAYBACK_FLUSH = 33
+AZAUDIO_EVENT_RECONNECTING = 34
+AZAUDIO_EVENT_RECONNECTED = 35
+AZAUDIO_EVENT_RESPONSE_INTERRUPTED = 36
 AZAUDIO_CALLER_FORMAT_SESSION = 0
 
 # ---- callback types -----------------------------------------------------------------------------------------------
@@ -333,6 +336,13 @@ class azaudio_realtime_options(_Sized):
         ("caller_output_rate", c_uint32),
         ("barge_in", c_int32),
         ("input_audio_coalesce_ms", c_uint32),
+        ("keepalive_ms", c_uint32),
+        ("liveness_timeout_ms", c_uint32),
+        ("reconnect_max_attempts", c_uint32),
+        ("reconnect_max_total_ms", c_uint32),
+        ("reconnect_backoff_ms", c_uint32),
+        ("history_max_items", c_uint32),
+        ("history_max_chars", c_uint32),
     ]
 
 

@@ -48,6 +48,7 @@ EXIT_NOT_FOUND = 6  #: the deployment, route or a local input file does not exis
 EXIT_SERVICE = 7  #: the service refused or failed the request (400, 413, 429, 5xx, content filter, unsupported)
 EXIT_UNAVAILABLE = 8  #: the command is not available in this build of libazaudio
 EXIT_LOCAL_IO = 9  #: a local file could not be read or written
+EXIT_CALL_DROPPED = 10  #: realtime: the connection was lost before all of the call's input was sent
 EXIT_INTERRUPTED = 130  #: interrupted by Ctrl-C (the running call was cancelled)
 
 EXIT_CODES_HELP = """exit codes:
@@ -61,6 +62,8 @@ EXIT_CODES_HELP = """exit codes:
   7    the service refused or failed the request (400, 413, 429, 5xx, content filter)
   8    not available in this build of libazaudio
   9    a local file could not be read or written
+  10   realtime: the connection was lost (reset, network, no sign of life) before all of the call's input
+       was sent, and no reconnect took over (a close by the service gives 7)
   130  interrupted (Ctrl-C cancels the running call)
 
 environment: AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY or AZURE_OPENAI_AD_TOKEN, OPENAI_API_VERSION,
@@ -672,6 +675,8 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
                                "input": args.input, "output": args.output}
     state: dict[str, Any] = {"done": None, "closed": None, "speech_end": None, "first_audio": None,
                              "midline": False}
+    reconnects: list[dict[str, Any]] = []
+    interrupted: list[str] = []
 
     def handle(event: RealtimeEvent) -> None:
         kind = event.type
@@ -710,14 +715,28 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
         elif kind == EventType.CLOSED:
             state["closed"] = event
             timeline(f"session closed ({event.close_code} {event.text})".rstrip())
+        elif kind == EventType.RESPONSE_INTERRUPTED:
+            interrupted.append(event.response_id)
+            timeline(f"response {event.response_id} interrupted by the lost connection")
+        elif kind == EventType.RECONNECTING:
+            reconnects.append({"lost": f"{event.close_code} {event.text}".rstrip()})
+            timeline(f"connection lost ({event.close_code} {event.text}); reconnecting".replace(" )", ")"))
+        elif kind == EventType.RECONNECTED:
+            details = event.json or {}
+            if reconnects:
+                reconnects[-1].update({"session_id": event.text, "outage_ms": details.get("outage_ms"),
+                                       "replayed_items": details.get("replayed_items")})
+            timeline(f"reconnected: session {event.text} after {details.get('outage_ms')} ms, "
+                     f"{details.get('replayed_items')} items replayed")
 
     with settings.client() as client:
         started = time.monotonic()
         session = client.realtime(
             deployment=summary["deployment"], protocol=args.protocol, voice=args.voice,
             instructions=args.instructions, transcription_deployment=args.transcription_deployment or None,
-            turn_detection="server_vad",
+            turn_detection="server_vad", reconnect_max_attempts=args.reconnect,
         )
+        input_sent = False
         with session:
             summary["connect_ms"] = round((time.monotonic() - started) * 1000, 1)
             timeline(f"session ready in {summary['connect_ms']:.0f} ms ({args.protocol} protocol)")
@@ -739,6 +758,8 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
                         handle(event)
                     if state["closed"] is not None:
                         break
+                else:
+                    input_sent = state["closed"] is None
             summary["frames_dropped"] = dropped
             timeline("input sent")
             deadline = time.monotonic() + REALTIME_REPLY_WAIT
@@ -758,10 +779,18 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
         "reply_bytes": len(reply), "reply_seconds": round(len(reply) / (REALTIME_RATE * 2), 3),
         "usage": done.usage if done is not None else None, "errors": errors,
         "close_code": closed.close_code if closed is not None else None,
+        "reconnects": reconnects, "interrupted_responses": interrupted, "input_sent": input_sent,
     })
     if state["speech_end"] is not None and state["first_audio"] is not None \
             and state["first_audio"] > state["speech_end"]:
         summary["first_audio_after_speech_ms"] = round((state["first_audio"] - state["speech_end"]) * 1000, 1)
+    if not input_sent:
+        reason = f" ({closed.close_code} {closed.text})".rstrip() if closed is not None else ""
+        after = f" after {len(reconnects)} reconnect(s)" if reconnects else ""
+        if closed is None or closed.close_code == 1006:
+            raise CommandError(f"the connection was lost before the call's input was sent{reason}{after}",
+                               EXIT_CALL_DROPPED)
+        raise CommandError(f"the session closed before a reply{reason}{after}", EXIT_SERVICE)
     if done is None:
         if closed is not None:
             raise CommandError(f"the session closed before a reply ({closed.close_code} {closed.text})".rstrip(),
@@ -868,6 +897,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the deployment that transcribes your speech (default whisper; '' turns it off)")
     p.add_argument("--speedup", type=float, default=1.0,
                    help="send the input N times faster than real time (default 1)")
+    p.add_argument("--reconnect", type=int, default=0, metavar="N",
+                   help="reconnect up to N times after a lost connection, replaying the conversation (default 0: "
+                        "off). A call whose connection is lost before its input was sent exits with 10")
     return parser
 
 

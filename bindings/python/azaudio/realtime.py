@@ -94,6 +94,9 @@ class EventType(enum.IntEnum):
     CONVERSATION_CREATED = n.AZAUDIO_EVENT_CONVERSATION_CREATED
     CLOSED = n.AZAUDIO_EVENT_CLOSED
     PLAYBACK_FLUSH = n.AZAUDIO_EVENT_PLAYBACK_FLUSH
+    RECONNECTING = n.AZAUDIO_EVENT_RECONNECTING
+    RECONNECTED = n.AZAUDIO_EVENT_RECONNECTED
+    RESPONSE_INTERRUPTED = n.AZAUDIO_EVENT_RESPONSE_INTERRUPTED
 
     @classmethod
     def _missing_(cls, value: object) -> Optional["EventType"]:
@@ -245,6 +248,11 @@ def _json_object(value: Union[Mapping[str, Any], Sequence[Any], str, None]) -> O
     return n.encode(text)
 
 
+#: Call-continuity options (azaudio_realtime_options fields of the same names); None keeps the library's default.
+_CONTINUITY_OPTIONS = ("keepalive_ms", "liveness_timeout_ms", "reconnect_max_attempts", "reconnect_max_total_ms",
+                       "reconnect_backoff_ms", "history_max_items", "history_max_chars")
+
+
 class _Options:
     """Builds azaudio_realtime_options from keyword arguments and keeps the strings it points to alive."""
 
@@ -300,6 +308,9 @@ class _Options:
                 setattr(o, f"caller_{side}_rate", self._int(rate, f"caller_{side}_rate", 0, 2**32 - 1))
         o.barge_in = 1 if kw["barge_in"] else 0
         o.input_audio_coalesce_ms = self._int(kw["input_audio_coalesce_ms"], "input_audio_coalesce_ms", 0, 2**32 - 1)
+        for name in _CONTINUITY_OPTIONS:
+            if kw.get(name) is not None:
+                setattr(o, name, self._int(kw[name], name, 0, 2**32 - 1))
 
     def _keep_bytes(self, value: Optional[bytes]) -> Optional[bytes]:
         self._keep.append(value)

@@ -218,3 +218,42 @@ def test_the_readmes_realtime_example_type_checks(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "example.py"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _fault(realtime_emulator: Emulator, method: str, body: "dict[str, object] | None" = None) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(realtime_emulator.endpoint + "/_emulator/faults", method=method,
+                                     data=json.dumps(body).encode() if body else None,
+                                     headers={"content-type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def test_a_connection_lost_mid_input_exits_10_never_0(env: dict[str, str], question: Path, tmp_path: Path,
+                                                      realtime_emulator: Emulator) -> None:
+    # Reset after the first reply audio: part of a reply may have arrived, but the input was not all sent.
+    _fault(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 4})
+    try:
+        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
+                         env=env)
+    finally:
+        _fault(realtime_emulator, "DELETE")
+    assert result.returncode == cli.EXIT_CALL_DROPPED, result.stderr
+    assert b"lost before the call's input was sent" in result.stderr
+    assert not (tmp_path / "r.wav").exists()
+
+
+def test_with_reconnect_a_reset_call_goes_on_and_the_summary_shows_the_reconnect(
+        env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator) -> None:
+    _fault(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 3})
+    try:
+        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
+                         "--reconnect", "3", "--json", env=env)
+    finally:
+        _fault(realtime_emulator, "DELETE")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["input_sent"] is True and summary["status"] == "completed"
+    assert len(summary["reconnects"]) == 1
+    assert summary["reconnects"][0]["session_id"].startswith("sess")
+    assert summary["reconnects"][0]["outage_ms"] >= 0
