@@ -977,6 +977,10 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
                                                            attempts, outage_ms, replayed_items. Name "reconnected" */
 #define AZAUDIO_EVENT_RESPONSE_INTERRUPTED          36  /* response_id: the response the lost connection cut off
                                                            (it did not finish). Name "response_interrupted" */
+#define AZAUDIO_EVENT_RENEWING                      37  /* the session moves to a new one before its time limit
+                                                           (options.renewal_margin_ms). Name "renewing" */
+#define AZAUDIO_EVENT_RENEWED                       38  /* the new session took over: text: its id, audio_ms: how
+                                                           long caller input was held. Name "renewed" */
 
 /* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
  * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
@@ -1138,6 +1142,21 @@ typedef struct azaudio_realtime_options {
      * each after the previous one), without response.create. Defaults 200 items, 32000 characters. */
     uint32_t history_max_items;
     uint32_t history_max_chars;
+
+    /* Renewal before the service's session time limit (with reconnect_max_attempts > 0). The limit is
+     * session.created's expires_at, else session_max_ms after the session opened (default 1800000: Azure
+     * documents 60 min, sessions were seen to end at 30 min; 0: unknown, no renewal). renewal_margin_ms (default
+     * 120000; 0: off) before the limit, at the first turn boundary (no response running, the caller not
+     * speaking), and at the latest 1 s before the limit, the library moves the call to a new session:
+     * AZAUDIO_EVENT_RENEWING; from then on the caller's audio and events are held; the old session's connection
+     * closes with a handshake after everything queued on it was written (the service reads it all); the new
+     * session opens with the same options, gets the conversation replayed (as for a reconnect), then the held
+     * input, in order; AZAUDIO_EVENT_RENEWED (text: the new session id, audio_ms: how long input was held).
+     * No caller frame is lost or sent twice. Events of the old session that arrive after RENEWING are not
+     * delivered. The switch is break-before-make: for its duration (a WebSocket handshake and the session setup)
+     * the caller's audio waits. If the new session cannot be opened, reconnect rules apply. */
+    uint32_t renewal_margin_ms;
+    uint32_t session_max_ms;
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */

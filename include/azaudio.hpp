@@ -1393,6 +1393,8 @@ enum class event_type : std::int32_t {
     reconnecting = AZAUDIO_EVENT_RECONNECTING,                  ///< the connection was lost; a new session opens
     reconnected = AZAUDIO_EVENT_RECONNECTED,                    ///< a new session continues the call
     response_interrupted = AZAUDIO_EVENT_RESPONSE_INTERRUPTED,  ///< a lost connection cut this response off
+    renewing = AZAUDIO_EVENT_RENEWING,                          ///< moving to a new session before the time limit
+    renewed = AZAUDIO_EVENT_RENEWED,                            ///< the new session took over
 };
 
 class RealtimeSessionRef;
@@ -1532,6 +1534,9 @@ struct realtime_options {
     std::optional<std::uint32_t> reconnect_backoff_ms;
     std::optional<std::uint32_t> history_max_items;
     std::optional<std::uint32_t> history_max_chars;
+    /// Renewal before the session's time limit (see azaudio_realtime_options.renewal_margin_ms, session_max_ms).
+    std::optional<std::uint32_t> renewal_margin_ms;
+    std::optional<std::uint32_t> session_max_ms;
 };
 
 namespace detail {
@@ -1712,6 +1717,8 @@ public:
         if (options.reconnect_backoff_ms) o.reconnect_backoff_ms = *options.reconnect_backoff_ms;
         if (options.history_max_items) o.history_max_items = *options.history_max_items;
         if (options.history_max_chars) o.history_max_chars = *options.history_max_chars;
+        if (options.renewal_margin_ms) o.renewal_margin_ms = *options.renewal_margin_ms;
+        if (options.session_max_ms) o.session_max_ms = *options.session_max_ms;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

@@ -35,6 +35,8 @@ enum RealtimeOptions {
         o.reconnect_backoff_ms = 250
         o.history_max_items = 200
         o.history_max_chars = 32_000
+        o.renewal_margin_ms = 120_000
+        o.session_max_ms = 1_800_000
         return o
     }
 
@@ -104,6 +106,8 @@ enum RealtimeOptions {
         options.reconnectBackoffMs = o.reconnect_backoff_ms
         options.historyMaxItems = Int(o.history_max_items)
         options.historyMaxCharacters = Int(o.history_max_chars)
+        options.renewalMarginMs = o.renewal_margin_ms
+        options.sessionMaxMs = o.session_max_ms
         try options.validate()
         return options
     }

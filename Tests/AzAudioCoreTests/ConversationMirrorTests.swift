@@ -110,3 +110,39 @@ final class ReconnectPolicyTests: XCTestCase {
         XCTAssertEqual(ReconnectPolicy.backoffMs(attempt: 1, baseMs: 250, jitter: 0, retryAfterSeconds: 2), 2000)
     }
 }
+
+final class RenewalPlanTests: XCTestCase {
+    func testTheCapComesFromExpiresAtElseTheFallback() {
+        var plan = RenewalPlan(marginMs: 120_000, fallbackMaxMs: 1_800_000)
+        plan.sessionCreated(expiresAt: 1_000_600, wallNow: 1_000_000, nowMs: 5_000)
+        XCTAssertEqual(plan.capAtMs, 605_000)
+        plan.sessionCreated(expiresAt: nil, wallNow: 1_000_000, nowMs: 5_000)
+        XCTAssertEqual(plan.capAtMs, 1_805_000)
+        plan.sessionCreated(expiresAt: 999_999, wallNow: 1_000_000, nowMs: 5_000)  // already past: the fallback
+        XCTAssertEqual(plan.capAtMs, 1_805_000)
+    }
+
+    func testDueAtTheMarginOnlyAtATurnBoundaryAndAlwaysJustBeforeTheCap() {
+        var plan = RenewalPlan(marginMs: 120_000, fallbackMaxMs: 0)
+        plan.sessionCreated(expiresAt: 1_000_600, wallNow: 1_000_000, nowMs: 0)  // cap at 600 000
+        XCTAssertFalse(plan.isDue(nowMs: 479_999, responseRunning: false))
+        XCTAssertTrue(plan.isDue(nowMs: 480_000, responseRunning: false))
+        XCTAssertFalse(plan.isDue(nowMs: 480_000, responseRunning: true))
+        plan.speech(started: true)
+        XCTAssertFalse(plan.isDue(nowMs: 500_000, responseRunning: false))
+        XCTAssertTrue(plan.isDue(nowMs: 599_000, responseRunning: true))  // the cap itself: whatever goes on
+        plan.speech(started: false)
+        XCTAssertTrue(plan.isDue(nowMs: 500_000, responseRunning: false))
+        plan.renewing()
+        XCTAssertFalse(plan.isDue(nowMs: 599_500, responseRunning: false))  // once per session
+    }
+
+    func testOffWithoutAMarginOrAKnownCap() {
+        var off = RenewalPlan(marginMs: 0, fallbackMaxMs: 1000)
+        off.sessionCreated(expiresAt: nil, wallNow: 0, nowMs: 0)
+        XCTAssertFalse(off.isDue(nowMs: 10_000, responseRunning: false))
+        var unknown = RenewalPlan(marginMs: 1000, fallbackMaxMs: 0)
+        unknown.sessionCreated(expiresAt: nil, wallNow: 0, nowMs: 0)
+        XCTAssertFalse(unknown.isDue(nowMs: 10_000_000, responseRunning: false))
+    }
+}

@@ -6,6 +6,7 @@
 #include "check.h"
 #include "rest_support.h"
 
+#include <pthread.h>
 #include <stdint.h>
 
 static azaudio_client *client;
@@ -234,6 +235,133 @@ TEST(reconnect_is_off_by_default_and_a_drop_closes_the_session) {
     emulator_reset();
 }
 
+/* Callback mode: counts per event type, under a lock. */
+typedef struct {
+    pthread_mutex_t lock;
+    int count[48];
+} tally;
+
+static void count_event(azaudio_realtime_session *session, const azaudio_realtime_event *e, void *user) {
+    (void)session;
+    tally *t = user;
+    int type = azaudio_realtime_event_type(e);
+    pthread_mutex_lock(&t->lock);
+    if (type >= 0 && type < 48) t->count[type]++;
+    pthread_mutex_unlock(&t->lock);
+}
+
+static int tally_of(tally *t, int type) {
+    pthread_mutex_lock(&t->lock);
+    int n = t->count[type];
+    pthread_mutex_unlock(&t->lock);
+    return n;
+}
+
+static int wait_tally(tally *t, int type, int at_least, double seconds) {
+    double deadline = now_seconds() + seconds;
+    while (now_seconds() < deadline) {
+        if (tally_of(t, type) >= at_least) return 1;
+        usleep(20000);
+    }
+    fprintf(stderr, "  timed out waiting for %d events of type %d (have %d)\n", at_least, type, tally_of(t, type));
+    return 0;
+}
+
+TEST(callback_mode_survives_three_session_expiries_with_the_conversation_replayed_each_time) {
+    emulator_reset();
+    /* Each of the first three sessions expires (error session_expired, then close 1001) 0.4 s after it opened. */
+    emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":0.4,\"count\":3}");
+    tally t;
+    memset(&t, 0, sizeof t);
+    pthread_mutex_init(&t.lock, NULL);
+    azaudio_realtime_options o = manual_options();
+    o.reconnect_max_attempts = 3;
+    o.reconnect_backoff_ms = 20;
+    o.event_callback = count_event;
+    o.event_user_data = &t;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Remember the number forty-two."), AZAUDIO_OK);
+    CHECK(wait_tally(&t, AZAUDIO_EVENT_RECONNECTED, 3, 20));
+    send_frames(s, 10);
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    CHECK(wait_tally(&t, AZAUDIO_EVENT_RESPONSE_DONE, 1, 20));
+    CHECK(tally_of(&t, AZAUDIO_EVENT_RECONNECTING) == 3);
+    CHECK(tally_of(&t, AZAUDIO_EVENT_CLOSED) == 0);
+    CHECK(tally_of(&t, AZAUDIO_EVENT_SESSION_CREATED) == 1); /* the new sessions' setup is not delivered */
+    char *view = emulator_sessions();
+    static char last[16384];
+    CHECK(view && session_text(view, 3, last, sizeof last));
+    CHECK(view && !session_text(view, 4, last + 0, 1));
+    CHECK_STR_CONTAINS(last, "Remember the number forty-two.");
+    CHECK(json_number(last, "audio_bytes") == 10 * 960);
+    free(view);
+    azaudio_realtime_destroy(s);
+    pthread_mutex_destroy(&t.lock);
+    emulator_reset();
+}
+
+/* A call across six renewals (each of the first six sessions says it expires 5 s after it opened, the library
+ * renews 4.5 s before that), with caller audio flowing the whole time: every frame reaches exactly one session,
+ * the conversation (a text turn, a function call and its output) reaches the last one, and the call goes on. */
+TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
+    emulator_reset();
+    emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":5,\"count\":6}");
+    azaudio_realtime_options o = manual_options();
+    o.reconnect_max_attempts = 3;
+    o.reconnect_backoff_ms = 20;
+    o.renewal_margin_ms = 4500;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "My account number is 7781."), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_send_event_json(s,
+        "{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call\",\"call_id\":\"call_acct\","
+        "\"name\":\"lookup_account\",\"arguments\":\"{\\\"id\\\":7781}\"}}"), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_send_function_output(s, "call_acct", "{\"balance\":12}"), AZAUDIO_OK);
+    int frames = 0;
+    double deadline = now_seconds() + 60;
+    while (got.count[AZAUDIO_EVENT_RENEWED] < 6 && !got.count[AZAUDIO_EVENT_CLOSED] && now_seconds() < deadline) {
+        send_frames(s, 2);
+        frames += 2;
+        azaudio_realtime_event *e = NULL;
+        while (azaudio_realtime_next_event(s, &e, 20) == AZAUDIO_OK) {
+            int t = azaudio_realtime_event_type(e);
+            if (t >= 0 && t < 48) got.count[t]++;
+            azaudio_realtime_event_free(e);
+        }
+    }
+    CHECK(got.count[AZAUDIO_EVENT_RENEWED] == 6);
+    CHECK(got.count[AZAUDIO_EVENT_RENEWING] == 6);
+    CHECK(got.count[AZAUDIO_EVENT_RECONNECTING] == 0);
+    CHECK(got.count[AZAUDIO_EVENT_ERROR] == 0); /* no session reached its limit */
+    send_frames(s, 10);
+    frames += 10;
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 20));
+
+    char *view = emulator_sessions();
+    static char one[16384];
+    long total = 0;
+    int sessions = 0;
+    while (view && session_text(view, sessions, one, sizeof one)) {
+        total += json_number(one, "audio_bytes");
+        sessions++;
+    }
+    CHECK(sessions == 7);
+    CHECK(total == (long)frames * 960); /* every frame in exactly one session */
+    CHECK(view && session_text(view, 6, one, sizeof one));
+    CHECK_STR_CONTAINS(one, "My account number is 7781.");
+    CHECK_STR_CONTAINS(one, "\"name\": \"lookup_account\"");
+    CHECK_STR_CONTAINS(one, "\"output\": \"{\\\"balance\\\":12}\"");
+    free(view);
+    azaudio_realtime_destroy(s);
+    emulator_reset();
+}
+
 /* RUN, unless a test name was given on the command line and this is not it. */
 #define RUN_SELECTED(name)                                   \
     do {                                                     \
@@ -247,6 +375,8 @@ int main(int argc, char **argv) {
     RUN_SELECTED(keepalive_pings_keep_a_quiet_session_alive);
     RUN_SELECTED(liveness_ends_a_half_open_connection_with_1006_and_a_timeout_reason);
     RUN_SELECTED(a_reset_mid_turn_reconnects_replays_the_conversation_and_delivers_held_audio_once);
+    RUN_SELECTED(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation);
+    RUN_SELECTED(callback_mode_survives_three_session_expiries_with_the_conversation_replayed_each_time);
     RUN_SELECTED(a_drop_the_service_keeps_refusing_ends_with_closed_after_the_attempts);
     RUN_SELECTED(reconnect_is_off_by_default_and_a_drop_closes_the_session);
     azaudio_client_destroy(client);

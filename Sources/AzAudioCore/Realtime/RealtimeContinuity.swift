@@ -115,6 +115,8 @@ final class RealtimeLiveness: EventLoopTicker, @unchecked Sendable {
     private let logger: Logger
     // Loop thread only.
     private var lastPingMs: UInt64 = 0
+    /// Runs on every tick (the session's renewal check); set before the ticker is added.
+    var onTick: (() -> Void)?
 
     init(link: RealtimeLink, options: RealtimeSessionOptions, logger: Logger) {
         self.link = link
@@ -128,12 +130,13 @@ final class RealtimeLiveness: EventLoopTicker, @unchecked Sendable {
     /// How often to look: a quarter of the shorter period, 20 ms to 1 s.
     var intervalMs: UInt32 {
         let periods = [keepaliveMs, timeoutMs].filter { $0 > 0 }
-        let shortest: UInt64 = periods.min() ?? 1000
+        let shortest: UInt64 = periods.min() ?? 400
         return UInt32(min(1000, max(20, shortest / 4)))
     }
 
     func tick() {
-        guard let connection = link.connection else { return }
+        onTick?()
+        guard isActive, let connection = link.connection else { return }
         let now = Monotonic.now()
         let quiet = now &- connection.lastReceivedMs
         if timeoutMs > 0, quiet >= timeoutMs {

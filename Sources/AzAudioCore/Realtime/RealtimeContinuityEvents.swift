@@ -30,4 +30,24 @@ extension RealtimeEvent {
         e.isLocal = true
         return e
     }
+
+    /// Renewal before the cap starts: the current session (`sessionID`) closes at this turn boundary.
+    static func renewing(reason: String) -> RealtimeEvent {
+        var e = RealtimeEvent(kind: .renewing, type: "renewing",
+            json: #"{"type":"renewing","reason":"# + JSONWriter.quote(reason) + "}")
+        e.text = reason
+        e.isLocal = true
+        return e
+    }
+
+    /// The new session (`sessionID`) took over; caller audio waited `switchMs` ms.
+    static func renewed(sessionID: String, switchMs: Int, replayedItems: Int) -> RealtimeEvent {
+        var e = RealtimeEvent(kind: .renewed, type: "renewed",
+            json: #"{"type":"renewed","session_id":"# + JSONWriter.quote(sessionID)
+                + #","switch_ms":\#(switchMs),"replayed_items":\#(replayedItems)}"#)
+        e.text = sessionID
+        e.audioMs = Int64(switchMs)
+        e.isLocal = true
+        return e
+    }
 }

@@ -44,6 +44,10 @@ public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
     case reconnected = 35
     /// A response was cut off by a lost connection; the app decides whether to ask again. Made by the library.
     case responseInterrupted = 36
+    /// The session is moved to a new one before the service's cap (renewal). Made by the library.
+    case renewing = 37
+    /// The new session took over after a renewal. Made by the library.
+    case renewed = 38
 
     /// Wire event types of both protocols.
     static let byWireType: [String: RealtimeEventKind] = [

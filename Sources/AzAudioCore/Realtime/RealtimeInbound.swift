@@ -16,6 +16,8 @@ final class RealtimeInbound: @unchecked Sendable {
         var functionNames: [String: String] = [:]
         /// The conversation so far, for a replay into a new session.
         var mirror: ConversationMirror
+        /// When to renew the session before its cap.
+        var renewal: RenewalPlan
     }
 
     /// What to do with one received event.
@@ -49,7 +51,9 @@ final class RealtimeInbound: @unchecked Sendable {
         }
         let playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.bytesPerMillisecond, serverInterrupts: interrupts)
         state = Locked(State(playback: playback, wireOutput: options.config.outputFormat,
-            mirror: ConversationMirror(maxItems: options.historyMaxItems, maxCharacters: options.historyMaxCharacters)))
+            mirror: ConversationMirror(maxItems: options.historyMaxItems, maxCharacters: options.historyMaxCharacters),
+            renewal: RenewalPlan(marginMs: options.reconnectMaxAttempts > 0 ? UInt64(options.renewalMarginMs) : 0,
+                fallbackMaxMs: UInt64(options.sessionMaxMs))))
     }
 
     // MARK: Loop thread
@@ -180,6 +184,14 @@ final class RealtimeInbound: @unchecked Sendable {
             break
         }
         mirror(event, state: &state)
+        switch event.kind {
+        case .sessionCreated:
+            let expiresAt = (try? JSONParser.parse(event.json))?["session"]?["expires_at"]?.doubleValue
+            state.renewal.sessionCreated(expiresAt: expiresAt, wallNow: RenewalPlan.wallNow, nowMs: Monotonic.now())
+        case .speechStarted: state.renewal.speech(started: true)
+        case .speechStopped: state.renewal.speech(started: false)
+        default: break
+        }
     }
 
     /// Feeds the conversation mirror.
@@ -215,6 +227,17 @@ final class RealtimeInbound: @unchecked Sendable {
     /// The response running now (the lost connection cut it off), without changing anything.
     func takeReplayPeek() -> (events: Int, interruptedResponse: String?) {
         state.withLock { ($0.mirror.items.count, $0.playback.currentResponseID) }
+    }
+
+    /// Loop thread: true (once per session) when the session should be renewed now.
+    func renewalDue() -> Bool {
+        state.withLock { state in
+            guard state.renewal.isDue(nowMs: Monotonic.now(), responseRunning: state.playback.isResponseRunning) else {
+                return false
+            }
+            state.renewal.renewing()
+            return true
+        }
     }
 
     /// A copy of the mirror (tests, diagnostics).

@@ -22,6 +22,7 @@ final class RealtimeReconnector: @unchecked Sendable {
         var attempts = 0
         var lastReason: String
         var lastCode: Int
+        var renewal = false
     }
 
     /// The outage under way, if any.
@@ -64,6 +65,33 @@ final class RealtimeReconnector: @unchecked Sendable {
         return true
     }
 
+    /// Loop thread: renewal before the cap, at a turn boundary. The caller's input is held from now on (under the
+    /// sender's lock, so no send is under way on the old connection), the old connection closes with a handshake
+    /// (everything queued on it goes out first), and its end starts the new session (`renewalClosed`).
+    func renew() {
+        let old = sender.exclusively {
+            link.state.withLock { (state) -> WebSocketConnection? in
+                guard state.setup.phase.isReady, !state.closing, let connection = state.connection else { return nil }
+                state.setup = .resuming()
+                state.holdsInput = true
+                state.renewing = true
+                return connection
+            }
+        }
+        guard let old else { return }
+        outage.withLock {
+            $0 = Outage(startedMs: Monotonic.now(), lastReason: "renewal before the session cap", lastCode: 1000, renewal: true)
+        }
+        logger.log(.info, "realtime: renewing the session before its cap")
+        delivery.deliver(.renewing(reason: "the session nears its time limit"))
+        old.close(code: .normalClosure, reason: "renewing the session")
+    }
+
+    /// Loop thread: the renewed session's old connection ended; the new one opens.
+    func renewalClosed(delegate: WebSocketConnectionDelegate) {
+        startAttempts(delegate: delegate)
+    }
+
     /// Loop thread: the new session confirmed its configuration. Replays and releases the held input.
     func resumed(on connection: WebSocketConnection, sessionID: String) {
         let replay = inbound.takeReplay()
@@ -74,6 +102,11 @@ final class RealtimeReconnector: @unchecked Sendable {
                 return outage
             }
             let outageMs = finished.map { Int(Monotonic.now() &- $0.startedMs) } ?? 0
+            if finished?.renewal == true {
+                logger.log(.info, "realtime: renewed (session \(sessionID), \(replayed) items replayed, input held \(outageMs) ms)")
+                delivery.deliver(.renewed(sessionID: sessionID, switchMs: outageMs, replayedItems: replayed))
+                return
+            }
             logger.log(.info, "realtime: reconnected (session \(sessionID), \(replayed) items replayed, \(outageMs) ms without a session)")
             delivery.deliver(.reconnected(sessionID: sessionID, attempts: finished?.attempts ?? 1, outageMs: outageMs,
                 replayedItems: replayed))

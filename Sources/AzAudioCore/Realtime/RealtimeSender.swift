@@ -141,6 +141,9 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         }
     }
 
+    /// Runs `body` under the sender's lock: no send is under way on any connection meanwhile.
+    func exclusively<T>(_ body: () -> T) -> T { state.withLock { _ in body() } }
+
     /// The reconnect gave up: held input is dropped.
     func dropHeld() {
         state.withLock { state in

@@ -74,7 +74,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
             loop.addTicker(session.sender, intervalMs: max(5, options.inputCoalesceMs / 2))
         }
-        if session.liveness.isActive { loop.addTicker(session.liveness, intervalMs: session.liveness.intervalMs) }
+        session.liveness.onTick = { [weak session] in session?.renewIfDue() }
+        if session.liveness.isActive || options.reconnectMaxAttempts > 0 {
+            loop.addTicker(session.liveness, intervalMs: session.liveness.intervalMs)
+        }
         return session
     }
 
@@ -195,10 +198,22 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         logger.log(.info, "realtime: connection closed (\(info.code.rawValue)\(reason.isEmpty ? "" : ": " + reason))")
         var wasReady = false
         var stale = false
+        var renewed = false
         link.update { state in
+            if state.renewing, state.connection === connection {
+                // The renewal closed it on purpose: the new session opens now.
+                state.renewing = false
+                state.connection = nil
+                renewed = true
+                return
+            }
             // A reconnect attempt that was given up on (its successor may already be on the link).
             stale = state.setup.resuming && state.connection !== connection && state.connection != nil
             if !stale { wasReady = state.setup.connectionEnded(info) }
+        }
+        if renewed {
+            reconnector?.renewalClosed(delegate: self)
+            return
         }
         guard !stale else { return }
         if wasReady, reconnector?.connectionLost(info, reason: reason, delegate: self) == true { return }
@@ -229,6 +244,12 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         } catch {
             link.update { $0.setup.fail(error) }
         }
+    }
+
+    /// Loop thread (the liveness ticker): starts a renewal when the plan says it is due.
+    private func renewIfDue() {
+        guard let reconnector, inbound.renewalDue() else { return }
+        reconnector.renew()
     }
 
     private func stopTicking() {

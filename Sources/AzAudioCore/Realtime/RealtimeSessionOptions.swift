@@ -29,6 +29,11 @@ public struct RealtimeSessionOptions: Sendable {
     public var reconnectMaxTotalMs: UInt32 = 60_000
     /// Reconnect: the first wait; doubled per attempt (up to 8 s) with jitter (50-100 %).
     public var reconnectBackoffMs: UInt32 = 250
+    /// Renewal before the service's session cap (needs `reconnectMaxAttempts` > 0): this long before the cap, at
+    /// the first turn boundary, the session moves to a new one (0: off).
+    public var renewalMarginMs: UInt32 = 120_000
+    /// The cap when session.created has no `expires_at` (0: none known, no renewal).
+    public var sessionMaxMs: UInt32 = 1_800_000
     /// The conversation mirror's budget (items and characters), see `ConversationMirror`.
     public var historyMaxItems = 200
     public var historyMaxCharacters = 32_000

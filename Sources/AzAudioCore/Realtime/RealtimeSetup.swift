@@ -141,6 +141,8 @@ final class RealtimeLink: @unchecked Sendable {
         var holdsInput = false
         /// `close()` was called: no reconnect.
         var closing = false
+        /// A renewal closes `connection` on purpose: its end starts the new session.
+        var renewing = false
 
         /// The connection while the session is ready, else nil.
         var readyConnection: WebSocketConnection? { setup.phase.isReady ? connection : nil }

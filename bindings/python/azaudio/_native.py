@@ -128,6 +128,8 @@ AZAUDIO_EVENT_PLAYBACK_FLUSH = 33
 AZAUDIO_EVENT_RECONNECTING = 34
 AZAUDIO_EVENT_RECONNECTED = 35
 AZAUDIO_EVENT_RESPONSE_INTERRUPTED = 36
+AZAUDIO_EVENT_RENEWING = 37
+AZAUDIO_EVENT_RENEWED = 38
 AZAUDIO_CALLER_FORMAT_SESSION = 0
 
 # ---- callback types -----------------------------------------------------------------------------------------------
@@ -343,6 +345,8 @@ class azaudio_realtime_options(_Sized):
         ("reconnect_backoff_ms", c_uint32),
         ("history_max_items", c_uint32),
         ("history_max_chars", c_uint32),
+        ("renewal_margin_ms", c_uint32),
+        ("session_max_ms", c_uint32),
     ]
 
 

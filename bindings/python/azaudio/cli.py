@@ -676,6 +676,7 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
     state: dict[str, Any] = {"done": None, "closed": None, "speech_end": None, "first_audio": None,
                              "midline": False}
     reconnects: list[dict[str, Any]] = []
+    renewals: list[dict[str, Any]] = []
     interrupted: list[str] = []
 
     def handle(event: RealtimeEvent) -> None:
@@ -721,6 +722,11 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
         elif kind == EventType.RECONNECTING:
             reconnects.append({"lost": f"{event.close_code} {event.text}".rstrip()})
             timeline(f"connection lost ({event.close_code} {event.text}); reconnecting".replace(" )", ")"))
+        elif kind == EventType.RENEWING:
+            timeline("renewing the session before its time limit")
+        elif kind == EventType.RENEWED:
+            renewals.append({"session_id": event.text, "switch_ms": event.audio_ms})
+            timeline(f"renewed: session {event.text}, input held {event.audio_ms} ms")
         elif kind == EventType.RECONNECTED:
             details = event.json or {}
             if reconnects:
@@ -779,7 +785,8 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
         "reply_bytes": len(reply), "reply_seconds": round(len(reply) / (REALTIME_RATE * 2), 3),
         "usage": done.usage if done is not None else None, "errors": errors,
         "close_code": closed.close_code if closed is not None else None,
-        "reconnects": reconnects, "interrupted_responses": interrupted, "input_sent": input_sent,
+        "reconnects": reconnects, "renewals": renewals, "interrupted_responses": interrupted,
+        "input_sent": input_sent,
     })
     if state["speech_end"] is not None and state["first_audio"] is not None \
             and state["first_audio"] > state["speech_end"]:

@@ -745,6 +745,8 @@ class Client(Owned):
         reconnect_backoff_ms: Optional[int] = None,
         history_max_items: Optional[int] = None,
         history_max_chars: Optional[int] = None,
+        renewal_margin_ms: Optional[int] = None,
+        session_max_ms: Optional[int] = None,
     ) -> "RealtimeSession":
         """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
 
@@ -777,7 +779,9 @@ class Client(Owned):
         nothing that long for dead. ``reconnect_max_attempts`` (0: off) reconnects after a lost connection within
         ``reconnect_max_total_ms`` (60000), waiting ``reconnect_backoff_ms`` (250) doubled per attempt with jitter,
         replays the conversation (``history_max_items`` 200, ``history_max_chars`` 32000) and sends the audio given
-        meanwhile; RESPONSE_INTERRUPTED, RECONNECTING and RECONNECTED events tell the app.
+        meanwhile; RESPONSE_INTERRUPTED, RECONNECTING and RECONNECTED events tell the app. With reconnect on, the
+        session is also renewed ``renewal_margin_ms`` (120000) before its time limit (``expires_at``, else
+        ``session_max_ms``, 1800000) at a turn boundary: RENEWING, then RENEWED once the new session took over.
 
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
@@ -802,6 +806,7 @@ class Client(Owned):
             liveness_timeout_ms=liveness_timeout_ms, reconnect_max_attempts=reconnect_max_attempts,
             reconnect_max_total_ms=reconnect_max_total_ms, reconnect_backoff_ms=reconnect_backoff_ms,
             history_max_items=history_max_items, history_max_chars=history_max_chars,
+            renewal_margin_ms=renewal_margin_ms, session_max_ms=session_max_ms,
         )
         return RealtimeSession(self, options, on_event)
 

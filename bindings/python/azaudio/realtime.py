@@ -97,6 +97,8 @@ class EventType(enum.IntEnum):
     RECONNECTING = n.AZAUDIO_EVENT_RECONNECTING
     RECONNECTED = n.AZAUDIO_EVENT_RECONNECTED
     RESPONSE_INTERRUPTED = n.AZAUDIO_EVENT_RESPONSE_INTERRUPTED
+    RENEWING = n.AZAUDIO_EVENT_RENEWING
+    RENEWED = n.AZAUDIO_EVENT_RENEWED
 
     @classmethod
     def _missing_(cls, value: object) -> Optional["EventType"]:
@@ -250,7 +252,8 @@ def _json_object(value: Union[Mapping[str, Any], Sequence[Any], str, None]) -> O
 
 #: Call-continuity options (azaudio_realtime_options fields of the same names); None keeps the library's default.
 _CONTINUITY_OPTIONS = ("keepalive_ms", "liveness_timeout_ms", "reconnect_max_attempts", "reconnect_max_total_ms",
-                       "reconnect_backoff_ms", "history_max_items", "history_max_chars")
+                       "reconnect_backoff_ms", "history_max_items", "history_max_chars", "renewal_margin_ms",
+                       "session_max_ms")
 
 
 class _Options:
