@@ -362,6 +362,53 @@ TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
     emulator_reset();
 }
 
+/* A reply cut by truncation (as barge-in does) is replayed cut into the renewed session. */
+TEST(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated) {
+    emulator_reset();
+    emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":8,\"count\":1}");
+    azaudio_realtime_options o = manual_options();
+    o.reconnect_max_attempts = 3;
+    o.reconnect_backoff_ms = 20;
+    o.renewal_margin_ms = 3000; /* due about 5 s after the session opened */
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please read me the long list of opening hours."), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    char item[128] = "", transcript[1024] = "";
+    int done = 0;
+    double deadline = now_seconds() + 20;
+    while (!done && now_seconds() < deadline) {
+        azaudio_realtime_event *e = NULL;
+        if (azaudio_realtime_next_event(s, &e, 100) != AZAUDIO_OK) continue;
+        int t = azaudio_realtime_event_type(e);
+        if (t == AZAUDIO_EVENT_AUDIO_DELTA) snprintf(item, sizeof item, "%s", azaudio_realtime_event_item_id(e));
+        if (t == AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE)
+            snprintf(transcript, sizeof transcript, "%s", azaudio_realtime_event_text(e));
+        done = t == AZAUDIO_EVENT_RESPONSE_DONE;
+        azaudio_realtime_event_free(e);
+    }
+    CHECK(done && item[0] && strlen(transcript) > 20);
+    CHECK_RESULT(azaudio_realtime_truncate(s, item, 0, 200), AZAUDIO_OK); /* the caller heard 200 ms of it */
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_TRUNCATED, 10));
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_RENEWED, 20));
+    char *view = emulator_sessions();
+    static char second[16384];
+    CHECK(view && session_text(view, 1, second, sizeof second));
+    /* The assistant turn is replayed as text, cut: its start is there, its full transcript is not. */
+    char start[32];
+    snprintf(start, sizeof start, "\"text\": \"%.3s", transcript);
+    CHECK_STR_CONTAINS(second, "\"role\": \"assistant\"");
+    CHECK_STR_CONTAINS(second, start);
+    CHECK(strstr(second, transcript) == NULL);
+    CHECK_STR_CONTAINS(second, "opening hours");
+    free(view);
+    azaudio_realtime_destroy(s);
+    emulator_reset();
+}
+
 /* RUN, unless a test name was given on the command line and this is not it. */
 #define RUN_SELECTED(name)                                   \
     do {                                                     \
@@ -376,6 +423,7 @@ int main(int argc, char **argv) {
     RUN_SELECTED(liveness_ends_a_half_open_connection_with_1006_and_a_timeout_reason);
     RUN_SELECTED(a_reset_mid_turn_reconnects_replays_the_conversation_and_delivers_held_audio_once);
     RUN_SELECTED(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation);
+    RUN_SELECTED(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated);
     RUN_SELECTED(callback_mode_survives_three_session_expiries_with_the_conversation_replayed_each_time);
     RUN_SELECTED(a_drop_the_service_keeps_refusing_ends_with_closed_after_the_attempts);
     RUN_SELECTED(reconnect_is_off_by_default_and_a_drop_closes_the_session);
