@@ -4,6 +4,7 @@
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
+#include "realtime_support.h"
 #include "rest_support.h"
 
 #include <pthread.h>
@@ -22,11 +23,8 @@ typedef struct {
 /* Pulls events until one of type `until` (or CLOSED) arrived; returns 1 if `until` came. */
 static int pull_until(azaudio_realtime_session *session, seen *s, int until, double seconds) {
     double deadline = now_seconds() + seconds;
-    while (now_seconds() < deadline) {
-        azaudio_realtime_event *e = NULL;
-        azaudio_result rc = azaudio_realtime_next_event(session, &e, 100);
-        if (rc == AZAUDIO_ERR_TIMEOUT) continue;
-        if (rc != AZAUDIO_OK) return 0;
+    azaudio_realtime_event *e = NULL;
+    while (realtime_next_before(session, deadline, &e)) {
         int t = azaudio_realtime_event_type(e);
         if (t >= 0 && t < 48) s->count[t]++;
         if (t == AZAUDIO_EVENT_CLOSED) {
@@ -50,6 +48,15 @@ static azaudio_realtime_options manual_options(void) {
     azaudio_realtime_options_init(&o);
     o.deployment = "gpt-realtime";
     o.turn_detection = AZAUDIO_TURN_NONE; /* the test decides when turns happen */
+    return o;
+}
+
+/* Reconnect on, short backoff, renewal `margin_ms` before the session's limit. */
+static azaudio_realtime_options renewing_options(uint32_t margin_ms) {
+    azaudio_realtime_options o = manual_options();
+    o.reconnect_max_attempts = 3;
+    o.reconnect_backoff_ms = 20;
+    o.renewal_margin_ms = margin_ms;
     return o;
 }
 
@@ -308,10 +315,7 @@ TEST(callback_mode_survives_three_session_expiries_with_the_conversation_replaye
 TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
     emulator_reset();
     emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":5,\"count\":6}");
-    azaudio_realtime_options o = manual_options();
-    o.reconnect_max_attempts = 3;
-    o.reconnect_backoff_ms = 20;
-    o.renewal_margin_ms = 4500;
+    azaudio_realtime_options o = renewing_options(4500);
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
@@ -366,10 +370,7 @@ TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
 TEST(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated) {
     emulator_reset();
     emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":8,\"count\":1}");
-    azaudio_realtime_options o = manual_options();
-    o.reconnect_max_attempts = 3;
-    o.reconnect_backoff_ms = 20;
-    o.renewal_margin_ms = 3000; /* due about 5 s after the session opened */
+    azaudio_realtime_options o = renewing_options(3000); /* due about 5 s after the session opened */
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
@@ -378,9 +379,8 @@ TEST(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated) {
     char item[128] = "", transcript[1024] = "";
     int done = 0;
     double deadline = now_seconds() + 20;
-    while (!done && now_seconds() < deadline) {
-        azaudio_realtime_event *e = NULL;
-        if (azaudio_realtime_next_event(s, &e, 100) != AZAUDIO_OK) continue;
+    azaudio_realtime_event *e = NULL;
+    while (!done && realtime_next_before(s, deadline, &e)) {
         int t = azaudio_realtime_event_type(e);
         if (t == AZAUDIO_EVENT_AUDIO_DELTA) snprintf(item, sizeof item, "%s", azaudio_realtime_event_item_id(e));
         if (t == AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE)
