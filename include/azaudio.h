@@ -1279,6 +1279,25 @@ int32_t azaudio_realtime_event_close_code(const azaudio_realtime_event *event);
 /* Frees an event taken with azaudio_realtime_next_event(). NULL is a no-op. Never call it on a callback's event. */
 void azaudio_realtime_event_free(azaudio_realtime_event *event);
 
+/* ---- Appended: per-turn latency (AZURE-AUDIO-2026.md section 7). ----
+ *
+ * After each response's RESPONSE_DONE the library delivers AZAUDIO_EVENT_TURN_LATENCY (name "turn_latency";
+ * response_id; audio_ms: the end of the caller's speech, or the response's start when there was no speech end,
+ * to its first reply audio). Its JSON holds the figures, in ms on one monotonic clock, -1 where a step did not
+ * happen: speech_end_to_created_ms (speech_stopped arrived -> response.created), speech_end_to_first_audio_ms,
+ * created_to_first_audio_ms, speech_end_to_first_played_ms (to the first azaudio_realtime_audio_played() report
+ * above 0 for the reply's audio: what the host made audible), handshake_ms (the WebSocket upgrade) and
+ * session_ready_ms (connect to session.updated), and "session": {count, median_first_audio_ms,
+ * p95_first_audio_ms} so far. Not measured: the first audible sample of the decoded reply (a level gate). */
+#define AZAUDIO_EVENT_TURN_LATENCY                  39
+
+/* The session's first-audio latency so far (speech end, else response start, to the first reply audio, per
+ * response with audio): how many responses (*count), their median and 95th percentile (nearest rank) in ms; -1
+ * for both when there are none. Any thread. Any output pointer may be NULL. AZAUDIO_ERR_INVALID_ARGUMENT if
+ * session is NULL. */
+azaudio_result azaudio_realtime_latency_summary(azaudio_realtime_session *session, uint32_t *count,
+                                                int32_t *median_ms, int32_t *p95_ms);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1395,6 +1395,7 @@ enum class event_type : std::int32_t {
     response_interrupted = AZAUDIO_EVENT_RESPONSE_INTERRUPTED,  ///< a lost connection cut this response off
     renewing = AZAUDIO_EVENT_RENEWING,                          ///< moving to a new session before the time limit
     renewed = AZAUDIO_EVENT_RENEWED,                            ///< the new session took over
+    turn_latency = AZAUDIO_EVENT_TURN_LATENCY,                  ///< a response's latency figures (JSON)
 };
 
 class RealtimeSessionRef;

@@ -146,3 +146,29 @@ final class RenewalPlanTests: XCTestCase {
         XCTAssertFalse(unknown.isDue(nowMs: 10_000_000, responseRunning: false))
     }
 }
+
+final class TurnLatencyTests: XCTestCase {
+    func testFiguresFollowTheTurnOnOneClockAndTheSummaryRanksThem() {
+        var latency = TurnLatency()
+        latency.speechStopped(atMs: 1000)
+        latency.responseCreated("r1", atMs: 1200)
+        latency.audioReceived(itemID: "i1", responseID: "r1", atMs: 1500)
+        latency.audioReceived(itemID: "i1", responseID: "r1", atMs: 1600)
+        latency.played(itemID: "other", atMs: 1650)  // not this reply's audio
+        latency.played(itemID: "i1", atMs: 1700)
+        let figures = latency.responseDone("r1")
+        XCTAssertEqual(figures, TurnLatency.Figures(responseID: "r1", speechEndToCreatedMs: 200,
+            speechEndToFirstAudioMs: 500, createdToFirstAudioMs: 300, speechEndToFirstPlayedMs: 700))
+        // A text turn: no speech end; first audio counts from the response's start.
+        latency.responseCreated("r2", atMs: 5000)
+        latency.audioReceived(itemID: "i2", responseID: "r2", atMs: 5100)
+        XCTAssertEqual(latency.responseDone("r2")?.speechEndToFirstAudioMs, -1)
+        latency.responseCreated("r3", atMs: 6000)  // no audio at all: not in the summary
+        XCTAssertEqual(latency.responseDone("r3")?.createdToFirstAudioMs, -1)
+        XCTAssertNil(latency.responseDone("r9"))
+        let summary = latency.summary
+        XCTAssertEqual(summary.count, 2)
+        XCTAssertEqual(summary.medianMs, 100)
+        XCTAssertEqual(summary.p95Ms, 500)
+    }
+}

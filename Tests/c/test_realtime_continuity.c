@@ -409,6 +409,51 @@ TEST(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated) {
     emulator_reset();
 }
 
+TEST(each_response_is_followed_by_its_latency_figures_and_the_summary_counts_it) {
+    emulator_reset();
+    azaudio_realtime_options o = manual_options();
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    if (!s) return;
+    uint32_t count = 99;
+    int32_t median = 0, p95 = 0;
+    CHECK_RESULT(azaudio_realtime_latency_summary(s, &count, &median, &p95), AZAUDIO_OK);
+    CHECK(count == 0 && median == -1 && p95 == -1);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "hello"), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    int after_done = 0, done = 0;
+    char json[2048] = "";
+    int64_t first_audio = -2;
+    double deadline = now_seconds() + 20;
+    azaudio_realtime_event *e = NULL;
+    while (!after_done && realtime_next_before(s, deadline, &e)) {
+        int t = azaudio_realtime_event_type(e);
+        if (t == AZAUDIO_EVENT_AUDIO_DELTA && !done) {
+            CHECK_RESULT(azaudio_realtime_audio_played(s, azaudio_realtime_event_item_id(e), 20), AZAUDIO_OK);
+        }
+        if (t == AZAUDIO_EVENT_TURN_LATENCY) {
+            CHECK(done); /* right after its response.done */
+            CHECK(strcmp(azaudio_realtime_event_name(e), "turn_latency") == 0);
+            snprintf(json, sizeof json, "%s", azaudio_realtime_event_json(e));
+            first_audio = azaudio_realtime_event_audio_ms(e);
+            after_done = 1;
+        }
+        done |= t == AZAUDIO_EVENT_RESPONSE_DONE;
+        azaudio_realtime_event_free(e);
+    }
+    CHECK(after_done);
+    CHECK(first_audio >= 0);
+    CHECK_STR_CONTAINS(json, "\"speech_end_to_created_ms\":-1"); /* a text turn: no speech end */
+    CHECK_STR_CONTAINS(json, "\"created_to_first_audio_ms\":");
+    CHECK_STR_CONTAINS(json, "\"handshake_ms\":");
+    CHECK(strstr(json, "\"handshake_ms\":-1") == NULL && strstr(json, "\"session_ready_ms\":-1") == NULL);
+    CHECK_STR_CONTAINS(json, "\"session\":{\"count\":1,");
+    CHECK_RESULT(azaudio_realtime_latency_summary(s, &count, &median, &p95), AZAUDIO_OK);
+    CHECK(count == 1 && median == (int32_t)first_audio && p95 == median);
+    CHECK_RESULT(azaudio_realtime_latency_summary(NULL, &count, NULL, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
+    azaudio_realtime_destroy(s);
+}
+
 /* RUN, unless a test name was given on the command line and this is not it. */
 #define RUN_SELECTED(name)                                   \
     do {                                                     \
@@ -425,6 +470,7 @@ int main(int argc, char **argv) {
     RUN_SELECTED(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation);
     RUN_SELECTED(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated);
     RUN_SELECTED(callback_mode_survives_three_session_expiries_with_the_conversation_replayed_each_time);
+    RUN_SELECTED(each_response_is_followed_by_its_latency_figures_and_the_summary_counts_it);
     RUN_SELECTED(a_drop_the_service_keeps_refusing_ends_with_closed_after_the_attempts);
     RUN_SELECTED(reconnect_is_off_by_default_and_a_drop_closes_the_session);
     azaudio_client_destroy(client);

@@ -48,6 +48,8 @@ public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
     case renewing = 37
     /// The new session took over after a renewal. Made by the library.
     case renewed = 38
+    /// A response's latency figures, right after its response.done. Made by the library.
+    case turnLatency = 39
 
     /// Wire event types of both protocols.
     static let byWireType: [String: RealtimeEventKind] = [

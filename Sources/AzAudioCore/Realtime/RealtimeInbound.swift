@@ -18,6 +18,11 @@ final class RealtimeInbound: @unchecked Sendable {
         var mirror: ConversationMirror
         /// When to renew the session before its cap.
         var renewal: RenewalPlan
+        /// Per-turn latency figures.
+        var latency = TurnLatency()
+        /// Connect timing (ms): the WebSocket handshake, and connect to session ready.
+        var handshakeMs = -1
+        var readyMs = -1
     }
 
     /// What to do with one received event.
@@ -27,7 +32,8 @@ final class RealtimeInbound: @unchecked Sendable {
         /// The session.updated of the setup confirmed other formats than asked for: the setup fails.
         case setupFailed(AzError)
         /// Deliver the event; when `reaction` is not empty or the event's audio is converted, through `events`.
-        case deliver(BargeInReaction)
+        /// `after`: a library event to deliver right after it (turn latency).
+        case deliver(BargeInReaction, after: RealtimeEvent?)
     }
 
     /// Event ids of the library's barge-in events start with this.
@@ -85,9 +91,25 @@ final class RealtimeInbound: @unchecked Sendable {
             {
                 return .drop  // our barge-in cancel crossed the response's end: nothing was left to cancel
             }
-            return .deliver(reaction)
+            var after: RealtimeEvent?
+            if event.kind == .responseDone, let figures = state.latency.responseDone(event.responseID) {
+                after = .turnLatency(figures, handshakeMs: state.handshakeMs, readyMs: state.readyMs,
+                    summary: state.latency.summary)
+            }
+            return .deliver(reaction, after: after)
         }
     }
+
+    /// Connect timing, for the latency events.
+    func connected(handshakeMs: Int, readyMs: Int) {
+        state.withLock {
+            $0.handshakeMs = handshakeMs
+            $0.readyMs = readyMs
+        }
+    }
+
+    /// Count, median and p95 of speech end (or response start) to first reply audio over the session.
+    var latencySummary: (count: Int, medianMs: Int, p95Ms: Int) { state.withLock { $0.latency.summary } }
 
     /// True when `events(for:)` may change `event` (reply audio while the caller asked for another output format).
     func convertsOutput(_ event: RealtimeEvent) -> Bool {
@@ -150,7 +172,11 @@ final class RealtimeInbound: @unchecked Sendable {
     /// See `RealtimeSession.audioPlayed`.
     func audioPlayed(itemID: String, ms: Int) throws(AzError) {
         guard ms >= 0 else { throw .invalidArgument("played ms is negative") }
-        guard state.withLock({ $0.playback.played(itemID: itemID, ms: ms) }) else {
+        let known = state.withLock { (state) -> Bool in
+            if ms > 0 { state.latency.played(itemID: itemID, atMs: Monotonic.now()) }
+            return state.playback.played(itemID: itemID, ms: ms)
+        }
+        guard known else {
             throw .invalidArgument("no audio of item '\(itemID)' was received: give the item_id of its audio events")
         }
     }
@@ -189,7 +215,11 @@ final class RealtimeInbound: @unchecked Sendable {
             let expiresAt = (try? JSONParser.parse(event.json))?["session"]?["expires_at"]?.doubleValue
             state.renewal.sessionCreated(expiresAt: expiresAt, wallNow: RenewalPlan.wallNow, nowMs: Monotonic.now())
         case .speechStarted: state.renewal.speech(started: true)
-        case .speechStopped: state.renewal.speech(started: false)
+        case .speechStopped:
+            state.renewal.speech(started: false)
+            state.latency.speechStopped(atMs: Monotonic.now())
+        case .responseCreated: state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
+        case .audioDelta: state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: Monotonic.now())
         default: break
         }
     }

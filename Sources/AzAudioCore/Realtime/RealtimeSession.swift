@@ -65,10 +65,13 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         session.reconnector = RealtimeReconnector(options: options, dialer: dialer, link: session.link,
             sender: session.sender, inbound: session.inbound, delivery: session.delivery, logger: session.logger)
         let deadline = monotonicSeconds() + Double(options.connectTimeoutMs) / 1000
+        let dialStarted = Monotonic.now()
         let connection = try dialer.dial(delegate: session)
+        let handshakeMs = Int(Monotonic.now() - dialStarted)
         session.link.state.withLock { $0.connection = connection }
         session.logger.log(.info, "realtime: connected to \(dialer.url.redactedDescription), waiting for the session")
         try session.link.waitUntilReady(deadline: deadline, connectTimeoutMs: options.connectTimeoutMs)
+        session.inbound.connected(handshakeMs: handshakeMs, readyMs: Int(Monotonic.now() - dialStarted))
         session.tickLoop.withLock { $0 = loop }
         if session.sender.coalesces {
             // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
@@ -149,6 +152,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     /// closed event was taken, `.invalidState` in callback mode.
     public func nextEvent(timeoutMs: Int) throws(AzError) -> RealtimeEvent? { try delivery.nextEvent(timeoutMs: timeoutMs) }
 
+    /// Speech end (or response start) to first reply audio over the session so far: count, median, p95 (ms;
+    /// -1 without any).
+    public var latencySummary: (count: Int, medianMs: Int, p95Ms: Int) { inbound.latencySummary }
+
     /// Events waiting in pull mode.
     public var queuedEventCount: Int { delivery.queuedEventCount }
 
@@ -161,6 +168,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         let verdict = inbound.receive(&event, phase: phase, wireInput: wireInput, confirmedInput: &confirmedInput)
         if let confirmedInput { link.state.withLock { $0.wireInput = confirmedInput } }
         let reaction: BargeInReaction
+        var extra: RealtimeEvent?
         switch verdict {
         case .drop:
             return
@@ -168,15 +176,17 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             // Only during setup: the session is not opened (connect closes it).
             link.update { $0.setup.fail(error) }
             return
-        case .deliver(let made):
+        case .deliver(let made, let after):
             reaction = made
+            extra = after
         }
-        if phase.isReady, reaction.isEmpty, !inbound.convertsOutput(event) {
+        if phase.isReady, reaction.isEmpty, extra == nil, !inbound.convertsOutput(event) {
             // The common case (every audio delta of a ready session): one event, delivered as it is.
             delivery.deliver(event)
             return
         }
-        let events = inbound.events(for: event, reaction: reaction, connection: connection)
+        var events = inbound.events(for: event, reaction: reaction, connection: connection)
+        if let extra { events.append(extra) }
         switch link.state.withLock({ $0.setup.admit(events, trigger: event) }) {
         case .deliver(let now):
             delivery.deliver(now)

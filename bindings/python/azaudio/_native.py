@@ -130,6 +130,7 @@ AZAUDIO_EVENT_RECONNECTED = 35
 AZAUDIO_EVENT_RESPONSE_INTERRUPTED = 36
 AZAUDIO_EVENT_RENEWING = 37
 AZAUDIO_EVENT_RENEWED = 38
+AZAUDIO_EVENT_TURN_LATENCY = 39
 AZAUDIO_CALLER_FORMAT_SESSION = 0
 
 # ---- callback types -----------------------------------------------------------------------------------------------
@@ -555,6 +556,8 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_audio_ms": (c_int64, (_HANDLE,)),
     "azaudio_realtime_event_close_code": (c_int32, (_HANDLE,)),
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
+    "azaudio_realtime_latency_summary": (
+        _RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.

@@ -677,6 +677,7 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
                              "midline": False}
     reconnects: list[dict[str, Any]] = []
     renewals: list[dict[str, Any]] = []
+    latency: list[dict[str, Any]] = []
     interrupted: list[str] = []
 
     def handle(event: RealtimeEvent) -> None:
@@ -722,6 +723,11 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
         elif kind == EventType.RECONNECTING:
             reconnects.append({"lost": f"{event.close_code} {event.text}".rstrip()})
             timeline(f"connection lost ({event.close_code} {event.text}); reconnecting".replace(" )", ")"))
+        elif kind == EventType.TURN_LATENCY:
+            figures = event.json or {}
+            latency.append({k: v for k, v in figures.items() if k not in ("type", "session")})
+            timeline(f"latency: first audio {figures.get('speech_end_to_first_audio_ms')} ms after speech end, "
+                     f"{figures.get('created_to_first_audio_ms')} ms after response start")
         elif kind == EventType.RENEWING:
             timeline("renewing the session before its time limit")
         elif kind == EventType.RENEWED:
@@ -774,6 +780,11 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
                     handle(event)
                     if state["done"] is not None:
                         break
+            if state["done"] is not None and not session.closed:
+                for event in session.events(timeout=1.0):  # its latency figures follow response.done
+                    handle(event)
+                    if event.type == EventType.TURN_LATENCY:
+                        break
     if show_text and state["midline"]:
         print()
     timeline.release()
@@ -786,7 +797,7 @@ def cmd_realtime(settings: Settings, args: argparse.Namespace) -> int:
         "usage": done.usage if done is not None else None, "errors": errors,
         "close_code": closed.close_code if closed is not None else None,
         "reconnects": reconnects, "renewals": renewals, "interrupted_responses": interrupted,
-        "input_sent": input_sent,
+        "input_sent": input_sent, "latency": latency,
     })
     if state["speech_end"] is not None and state["first_audio"] is not None \
             and state["first_audio"] > state["speech_end"]:

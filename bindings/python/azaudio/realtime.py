@@ -99,6 +99,7 @@ class EventType(enum.IntEnum):
     RESPONSE_INTERRUPTED = n.AZAUDIO_EVENT_RESPONSE_INTERRUPTED
     RENEWING = n.AZAUDIO_EVENT_RENEWING
     RENEWED = n.AZAUDIO_EVENT_RENEWED
+    TURN_LATENCY = n.AZAUDIO_EVENT_TURN_LATENCY
 
     @classmethod
     def _missing_(cls, value: object) -> Optional["EventType"]:
@@ -590,6 +591,15 @@ class RealtimeSession:
         return self._closed_event.is_set()
 
     # ---- lifetime -----------------------------------------------------------------------------------------------
+
+    def latency_summary(self) -> tuple[int, Optional[int], Optional[int]]:
+        """First-audio latency over the session so far (azaudio_realtime_latency_summary): (responses with
+        audio, median ms, p95 ms); None for the figures before any."""
+        n.require("azaudio_realtime_latency_summary")
+        count, median, p95 = ctypes.c_uint32(), ctypes.c_int32(), ctypes.c_int32()
+        self._check(n.lib.azaudio_realtime_latency_summary(self._live(), ctypes.byref(count), ctypes.byref(median),
+                                                           ctypes.byref(p95)))
+        return count.value, (median.value if median.value >= 0 else None), (p95.value if p95.value >= 0 else None)
 
     def close(self) -> None:
         """Start closing the session (WebSocket close 1000) and return at once; a CLOSED event follows, which ends
