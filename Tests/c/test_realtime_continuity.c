@@ -136,11 +136,11 @@ TEST(liveness_ends_a_half_open_connection_with_1006_and_a_timeout_reason) {
 }
 
 /* The call: a conversation with a text turn and a function call with its output, caller audio, then a response
- * whose connection is reset at its first audio delta. The library reconnects, replays the conversation into the
+ * whose connection is reset at its third audio delta (mid-turn). The library reconnects, replays the conversation into the
  * new session, delivers the audio sent during the outage to it, and the call goes on. */
 static void reset_mid_turn_reconnects(int check_audio_counts) {
     emulator_reset();
-    emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":1}");
+    emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":3}");
     azaudio_realtime_options o = manual_options();
     o.reconnect_max_attempts = 3;
     o.reconnect_backoff_ms = 50;
@@ -227,7 +227,9 @@ TEST(a_drop_the_service_keeps_refusing_ends_with_closed_after_the_attempts) {
 
 TEST(reconnect_is_off_by_default_and_a_drop_closes_the_session) {
     emulator_reset();
-    emulator_fault("{\"kind\":\"tcp_reset\",\"after_events\":2}");
+    /* Reset after the fourth event (session.created, .updated, then the item's two): a reset may discard what the
+     * kernel had not sent yet, so it comes after setup. */
+    emulator_fault("{\"kind\":\"tcp_reset\",\"after_events\":4}");
     azaudio_realtime_options o = manual_options();
     CHECK(o.reconnect_max_attempts == 0 && o.keepalive_ms == 15000 && o.liveness_timeout_ms == 30000);
     azaudio_realtime_session *s = connect_with(&o);
@@ -235,6 +237,7 @@ TEST(reconnect_is_off_by_default_and_a_drop_closes_the_session) {
     if (!s) return;
     seen got;
     memset(&got, 0, sizeof got);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "hello"), AZAUDIO_OK);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_CLOSED, 10));
     CHECK(got.close_code == 1006);
     CHECK(got.count[AZAUDIO_EVENT_RECONNECTING] == 0);
@@ -284,6 +287,7 @@ TEST(callback_mode_survives_three_session_expiries_with_the_conversation_replaye
     azaudio_realtime_options o = manual_options();
     o.reconnect_max_attempts = 3;
     o.reconnect_backoff_ms = 20;
+    o.renewal_margin_ms = 0; /* no renewal before the limit: each session reaches it */
     o.event_callback = count_event;
     o.event_user_data = &t;
     azaudio_realtime_session *s = connect_with(&o);
