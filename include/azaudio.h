@@ -1178,6 +1178,18 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
                                                            item_id, audio_ms: where the item's audio now ends
                                                            (0: nothing was played, nothing truncated). Made by
                                                            the library; name "playback_flush" */
+#define AZAUDIO_EVENT_RECONNECTING                  34  /* the connection was lost and the library opens a new
+                                                           session (options.reconnect_max_attempts): close_code and
+                                                           text: why it ended. Name "reconnecting" */
+#define AZAUDIO_EVENT_RECONNECTED                   35  /* a new session continues the call; text: its session
+                                                           id, audio_ms: how long the call had no session; JSON has
+                                                           attempts, outage_ms, replayed_items. Name "reconnected" */
+#define AZAUDIO_EVENT_RESPONSE_INTERRUPTED          36  /* response_id: the response the lost connection cut off
+                                                           (it did not finish). Name "response_interrupted" */
+#define AZAUDIO_EVENT_RENEWING                      37  /* the session moves to a new one before its time limit
+                                                           (options.renewal_margin_ms). Name "renewing" */
+#define AZAUDIO_EVENT_RENEWED                       38  /* the new session took over: text: its id, audio_ms: how
+                                                           long caller input was held. Name "renewed" */
 
 /* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
  * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
@@ -1311,6 +1323,60 @@ typedef struct azaudio_realtime_options {
      * non-zero count with AZAUDIO_CALLER_FORMAT_SESSION, fails connect() with AZAUDIO_ERR_INVALID_ARGUMENT. */
     uint32_t caller_input_channels;
     uint32_t caller_output_channels;
+    /* ---- Appended after input_audio_coalesce_ms: calls that last (liveness, reconnect). ---- */
+
+    /* Liveness. keepalive_ms (default 15000; 0: never): when nothing has arrived from the service for that long,
+     * the library sends a WebSocket ping (the service answers with a pong, which counts as traffic).
+     * liveness_timeout_ms (default 30000; 0: never; else at least 100): when nothing at all has arrived for that
+     * long, the connection is taken for dead (a half-open connection, a peer that vanished) and ends as a close
+     * without handshake (code 1006) with a timeout reason: a reconnect follows if enabled, else
+     * AZAUDIO_EVENT_CLOSED. Checked on the I/O thread every quarter of the shorter period (20 ms to 1 s). */
+    uint32_t keepalive_ms;
+    uint32_t liveness_timeout_ms;
+
+    /* Reconnect. reconnect_max_attempts (default 0: off; the session closes when its connection is lost): when
+     * the connection ends without a close handshake (1006: network error, reset, liveness failure), with 1011,
+     * 1012, 1013, or 1001 (the session reached its time limit or the service is going away), the library opens a
+     * new session with the same options, at most this many attempts per outage, within reconnect_max_total_ms
+     * (default 60000) in all. Before attempt n it waits reconnect_backoff_ms (default 250) doubled n-1 times, up
+     * to 8 s, times a random 50-100 %, and at least the Retry-After of a refused (429) handshake. Not retried: a
+     * close the app asked for, 1000 from the service, a protocol violation, 401/403 and settings the service
+     * rejects (then AZAUDIO_EVENT_CLOSED with that reason).
+     * Events: AZAUDIO_EVENT_RESPONSE_INTERRUPTED (when a response was running: it did not finish; ask for it
+     * again with azaudio_realtime_create_response() if wanted), then AZAUDIO_EVENT_RECONNECTING; once the new
+     * session is ready, the library replays the conversation into it (see history_max_items) and sends the audio
+     * and events the app handed over meanwhile, in order, then delivers AZAUDIO_EVENT_RECONNECTED. The new
+     * session's own session.created / session.updated are not delivered; the replayed items' created events are.
+     * While reconnecting, azaudio_realtime_send_audio() and the other send calls hold what they are given (up to
+     * max_send_queue_bytes of audio, then AZAUDIO_ERR_BUSY) instead of failing. Audio already handed to the old
+     * connection but not yet read by the service when it was lost is lost with it. If every attempt fails, the
+     * held input is dropped and AZAUDIO_EVENT_CLOSED carries the last reason. */
+    uint32_t reconnect_max_attempts;
+    uint32_t reconnect_max_total_ms;
+    uint32_t reconnect_backoff_ms;
+
+    /* The conversation the library keeps for a reconnect's replay, oldest dropped first beyond either bound:
+     * user turns (their input transcription, or their text), assistant turns (transcript or text, cut where a
+     * barge-in truncated their audio), text items the app created, function calls with their arguments and their
+     * outputs; deleted items are dropped. Replayed as text items with conversation.item.create (original item ids,
+     * each after the previous one), without response.create. Defaults 200 items, 32000 characters. */
+    uint32_t history_max_items;
+    uint32_t history_max_chars;
+
+    /* Renewal before the service's session time limit (with reconnect_max_attempts > 0). The limit is
+     * session.created's expires_at, else session_max_ms after the session opened (default 1800000: Azure
+     * documents 60 min, sessions were seen to end at 30 min; 0: unknown, no renewal). renewal_margin_ms (default
+     * 120000; 0: off) before the limit, at the first turn boundary (no response running, the caller not
+     * speaking), and at the latest 1 s before the limit, the library moves the call to a new session:
+     * AZAUDIO_EVENT_RENEWING; from then on the caller's audio and events are held; the old session's connection
+     * closes with a handshake after everything queued on it was written (the service reads it all); the new
+     * session opens with the same options, gets the conversation replayed (as for a reconnect), then the held
+     * input, in order; AZAUDIO_EVENT_RENEWED (text: the new session id, audio_ms: how long input was held).
+     * No caller frame is lost or sent twice. Events of the old session that arrive after RENEWING are not
+     * delivered. The switch is break-before-make: for its duration (a WebSocket handshake and the session setup)
+     * the caller's audio waits. If the new session cannot be opened, reconnect rules apply. */
+    uint32_t renewal_margin_ms;
+    uint32_t session_max_ms;
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */
@@ -1571,6 +1637,24 @@ azaudio_result azaudio_call_refer(azaudio_client *client, const char *call_id, c
 
 /* Ends the call. Errors: as azaudio_call_accept(). */
 azaudio_result azaudio_call_hangup(azaudio_client *client, const char *call_id);
+/* ---- Appended: per-turn latency (AZURE-AUDIO-2026.md section 7). ----
+ *
+ * After each response's RESPONSE_DONE the library delivers AZAUDIO_EVENT_TURN_LATENCY (name "turn_latency";
+ * response_id; audio_ms: the end of the caller's speech, or the response's start when there was no speech end,
+ * to its first reply audio). Its JSON holds the figures, in ms on one monotonic clock, -1 where a step did not
+ * happen: speech_end_to_created_ms (speech_stopped arrived -> response.created), speech_end_to_first_audio_ms,
+ * created_to_first_audio_ms, speech_end_to_first_played_ms (to the first azaudio_realtime_audio_played() report
+ * above 0 for the reply's audio: what the host made audible), handshake_ms (the WebSocket upgrade) and
+ * session_ready_ms (connect to session.updated), and "session": {count, median_first_audio_ms,
+ * p95_first_audio_ms} so far. Not measured: the first audible sample of the decoded reply (a level gate). */
+#define AZAUDIO_EVENT_TURN_LATENCY                  39
+
+/* The session's first-audio latency so far (speech end, else response start, to the first reply audio, per
+ * response with audio): how many responses (*count), their median and 95th percentile (nearest rank) in ms; -1
+ * for both when there are none. Any thread. Any output pointer may be NULL. AZAUDIO_ERR_INVALID_ARGUMENT if
+ * session is NULL. */
+azaudio_result azaudio_realtime_latency_summary(azaudio_realtime_session *session, uint32_t *count,
+                                                int32_t *median_ms, int32_t *p95_ms);
 
 #ifdef __cplusplus
 }

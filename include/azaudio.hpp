@@ -1549,6 +1549,12 @@ enum class event_type : std::int32_t {
     conversation_created = AZAUDIO_EVENT_CONVERSATION_CREATED,
     closed = AZAUDIO_EVENT_CLOSED,  ///< always the last event
     playback_flush = AZAUDIO_EVENT_PLAYBACK_FLUSH,
+    reconnecting = AZAUDIO_EVENT_RECONNECTING,                  ///< the connection was lost; a new session opens
+    reconnected = AZAUDIO_EVENT_RECONNECTED,                    ///< a new session continues the call
+    response_interrupted = AZAUDIO_EVENT_RESPONSE_INTERRUPTED,  ///< a lost connection cut this response off
+    renewing = AZAUDIO_EVENT_RENEWING,                          ///< moving to a new session before the time limit
+    renewed = AZAUDIO_EVENT_RENEWED,                            ///< the new session took over
+    turn_latency = AZAUDIO_EVENT_TURN_LATENCY,                  ///< a response's latency figures (JSON)
 };
 
 class RealtimeSessionRef;
@@ -1683,6 +1689,18 @@ struct realtime_options {
     /// send_audio() at once; N > 0 holds input audio until at least N ms wait, then sends them as one append.
     /// Values above 1000 make connect() throw invalid_argument_error.
     std::uint32_t input_audio_coalesce_ms = 0;
+    /// Calls that last (see azaudio_realtime_options in azaudio.h; unset: the library's default): liveness pings
+    /// and timeout, reconnect attempts / total time / first backoff, the conversation kept for the replay.
+    std::optional<std::uint32_t> keepalive_ms;
+    std::optional<std::uint32_t> liveness_timeout_ms;
+    std::optional<std::uint32_t> reconnect_max_attempts;
+    std::optional<std::uint32_t> reconnect_max_total_ms;
+    std::optional<std::uint32_t> reconnect_backoff_ms;
+    std::optional<std::uint32_t> history_max_items;
+    std::optional<std::uint32_t> history_max_chars;
+    /// Renewal before the session's time limit (see azaudio_realtime_options.renewal_margin_ms, session_max_ms).
+    std::optional<std::uint32_t> renewal_margin_ms;
+    std::optional<std::uint32_t> session_max_ms;
 };
 
 namespace detail {
@@ -1858,6 +1876,15 @@ public:
         o.input_audio_coalesce_ms = options.input_audio_coalesce_ms;
         o.caller_input_channels = options.caller_input_channels;
         o.caller_output_channels = options.caller_output_channels;
+        if (options.keepalive_ms) o.keepalive_ms = *options.keepalive_ms;
+        if (options.liveness_timeout_ms) o.liveness_timeout_ms = *options.liveness_timeout_ms;
+        if (options.reconnect_max_attempts) o.reconnect_max_attempts = *options.reconnect_max_attempts;
+        if (options.reconnect_max_total_ms) o.reconnect_max_total_ms = *options.reconnect_max_total_ms;
+        if (options.reconnect_backoff_ms) o.reconnect_backoff_ms = *options.reconnect_backoff_ms;
+        if (options.history_max_items) o.history_max_items = *options.history_max_items;
+        if (options.history_max_chars) o.history_max_chars = *options.history_max_chars;
+        if (options.renewal_margin_ms) o.renewal_margin_ms = *options.renewal_margin_ms;
+        if (options.session_max_ms) o.session_max_ms = *options.session_max_ms;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

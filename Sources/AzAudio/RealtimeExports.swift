@@ -214,3 +214,16 @@ public func azaudio_realtime_destroy(_ session: OpaquePointer!) {
     }
     handle.release()
 }
+
+@c @implementation
+public func azaudio_realtime_latency_summary(
+    _ session: OpaquePointer!, _ count: UnsafeMutablePointer<UInt32>!, _ medianMs: UnsafeMutablePointer<Int32>!,
+    _ p95Ms: UnsafeMutablePointer<Int32>!
+) -> azaudio_result {
+    withSession(session, "azaudio_realtime_latency_summary") { s in
+        let summary = s.latencySummary
+        count?.pointee = UInt32(clamping: summary.count)
+        medianMs?.pointee = Int32(clamping: summary.medianMs)
+        p95Ms?.pointee = Int32(clamping: summary.p95Ms)
+    }
+}

@@ -31,6 +31,15 @@ enum RealtimeOptionsABI: SizedStructABI {
         o.input_audio_coalesce_ms = 0
         o.caller_input_channels = 0
         o.caller_output_channels = 0
+        o.keepalive_ms = 15_000
+        o.liveness_timeout_ms = 30_000
+        o.reconnect_max_attempts = 0
+        o.reconnect_max_total_ms = 60_000
+        o.reconnect_backoff_ms = 250
+        o.history_max_items = 200
+        o.history_max_chars = 32_000
+        o.renewal_margin_ms = 120_000
+        o.session_max_ms = 1_800_000
         return o
     }
 
@@ -85,6 +94,15 @@ enum RealtimeOptionsABI: SizedStructABI {
                                                 o.caller_output_channels, "caller_output")
         options.bargeIn = try flag(o.barge_in, "barge_in")
         options.inputCoalesceMs = o.input_audio_coalesce_ms
+        options.keepaliveMs = o.keepalive_ms
+        options.livenessTimeoutMs = o.liveness_timeout_ms
+        options.reconnectMaxAttempts = o.reconnect_max_attempts
+        options.reconnectMaxTotalMs = o.reconnect_max_total_ms
+        options.reconnectBackoffMs = o.reconnect_backoff_ms
+        options.historyMaxItems = Int(o.history_max_items)
+        options.historyMaxCharacters = Int(o.history_max_chars)
+        options.renewalMarginMs = o.renewal_margin_ms
+        options.sessionMaxMs = o.session_max_ms
         try options.validate()
         return options
     }

@@ -129,6 +129,20 @@ static void realtime_options_default_to_no_input_coalescing() {
     o.input_audio_coalesce_ms = 60;
     CHECK(o.input_audio_coalesce_ms == 60);
 }
+
+// The continuity options stay unset (the library's defaults apply) unless the caller sets them.
+static void realtime_continuity_options_keep_the_librarys_defaults_unless_set() {
+    azaudio::realtime_options o;
+    CHECK(!o.keepalive_ms && !o.liveness_timeout_ms && !o.reconnect_max_attempts && !o.history_max_items);
+    azaudio_realtime_options c;
+    CHECK(azaudio_realtime_options_init(&c) == AZAUDIO_OK);
+    CHECK(c.keepalive_ms == 15000 && c.liveness_timeout_ms == 30000 && c.reconnect_max_attempts == 0);
+    CHECK(c.reconnect_max_total_ms == 60000 && c.reconnect_backoff_ms == 250);
+    CHECK(c.history_max_items == 200 && c.history_max_chars == 32000);
+    CHECK(static_cast<int>(azaudio::event_type::reconnected) == AZAUDIO_EVENT_RECONNECTED);
+    o.reconnect_max_attempts = 5;
+    CHECK(*o.reconnect_max_attempts == 5);
+}
 #endif
 
 static void a_client_is_built_from_options_and_moves() {
@@ -964,6 +978,7 @@ int main() {
     RUN(the_owning_types_are_move_only_and_nothrow_movable);
 #ifdef AZAUDIO_EVENT_CLOSED
     RUN(realtime_options_default_to_no_input_coalescing);
+    RUN(realtime_continuity_options_keep_the_librarys_defaults_unless_set);
 #endif
     RUN(a_client_is_built_from_options_and_moves);
     RUN(bad_client_options_throw_invalid_argument_with_the_librarys_message);

@@ -48,6 +48,8 @@ KINDS: dict[str, dict[str, tuple[type, ...]]] = {
         "retry_after": _NUMBER,
         "retry_after_ms": _NUMBER,
     },
+    "tcp_reset": {"after_events": (int,), "after_audio_deltas": (int,)},
+    "half_open": {"after_events": (int,)},
 }
 
 _RESERVED = {"kind", "match", "count"}

@@ -80,4 +80,9 @@ public struct ConfirmedSession: Sendable, Equatable {
             }
         }
     }
+
+    /// The session id a session.created / session.updated event names ("" when absent).
+    public static func sessionID(eventJSON: String) -> String {
+        (try? JSONParser.parse(eventJSON))?["session"]?["id"]?.stringValue ?? ""
+    }
 }

@@ -37,6 +37,19 @@ public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
     case closed = 32
     /// The host should drop the audio it has queued for playback (barge-in). Made by the library.
     case playbackFlush = 33
+    /// The connection failed and the library is opening a new session to continue the call. Made by the library.
+    case reconnecting = 34
+    /// A new session continues the call: the conversation was replayed and held caller audio sent. Made by the
+    /// library.
+    case reconnected = 35
+    /// A response was cut off by a lost connection; the app decides whether to ask again. Made by the library.
+    case responseInterrupted = 36
+    /// The session is moved to a new one before the service's cap (renewal). Made by the library.
+    case renewing = 37
+    /// The new session took over after a renewal. Made by the library.
+    case renewed = 38
+    /// A response's latency figures, right after its response.done. Made by the library.
+    case turnLatency = 39
 
     /// Wire event types of both protocols.
     static let byWireType: [String: RealtimeEventKind] = [

@@ -69,6 +69,8 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     var localCloseCode = WebSocketCloseCode.normalClosure
     var needsFlush = false
     var finished = false
+    /// When bytes last arrived (monotonic ms; the start at first): liveness checks read it.
+    public internal(set) var lastReceivedMs = Monotonic.now()
 
     /// Wraps an upgraded socket. Call `start` to hand it to the loop.
     public init(

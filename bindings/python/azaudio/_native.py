@@ -132,6 +132,12 @@ AZAUDIO_EVENT_ERROR = 30
 AZAUDIO_EVENT_CONVERSATION_CREATED = 31
 AZAUDIO_EVENT_CLOSED = 32
 AZAUDIO_EVENT_PLAYBACK_FLUSH = 33
+AZAUDIO_EVENT_RECONNECTING = 34
+AZAUDIO_EVENT_RECONNECTED = 35
+AZAUDIO_EVENT_RESPONSE_INTERRUPTED = 36
+AZAUDIO_EVENT_RENEWING = 37
+AZAUDIO_EVENT_RENEWED = 38
+AZAUDIO_EVENT_TURN_LATENCY = 39
 AZAUDIO_CALLER_FORMAT_SESSION = 0
 
 # ---- callback types -----------------------------------------------------------------------------------------------
@@ -409,6 +415,15 @@ class azaudio_realtime_options(_Sized):
         ("input_audio_coalesce_ms", c_uint32),
         ("caller_input_channels", c_uint32),
         ("caller_output_channels", c_uint32),
+        ("keepalive_ms", c_uint32),
+        ("liveness_timeout_ms", c_uint32),
+        ("reconnect_max_attempts", c_uint32),
+        ("reconnect_max_total_ms", c_uint32),
+        ("reconnect_backoff_ms", c_uint32),
+        ("history_max_items", c_uint32),
+        ("history_max_chars", c_uint32),
+        ("renewal_margin_ms", c_uint32),
+        ("session_max_ms", c_uint32),
     ]
 
 
@@ -643,6 +658,8 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_close_code": (c_int32, (_HANDLE,)),
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
+    "azaudio_realtime_latency_summary": (
+        _RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.

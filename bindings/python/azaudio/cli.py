@@ -426,6 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the deployment that transcribes your speech (default whisper; '' turns it off)")
     p.add_argument("--speedup", type=float, default=1.0,
                    help="send the input N times faster than real time (default 1)")
+    p.add_argument("--reconnect", type=int, default=0, metavar="N",
+                   help="reconnect up to N times after a lost connection, replaying the conversation (default 0: "
+                        "off). A call whose connection is lost before its input was sent exits with 10")
     return parser
 
 

@@ -785,6 +785,15 @@ class Client(Owned):
         caller_output_rate: Optional[int] = None,
         barge_in: bool = True,
         input_audio_coalesce_ms: int = 0,
+        keepalive_ms: Optional[int] = None,
+        liveness_timeout_ms: Optional[int] = None,
+        reconnect_max_attempts: Optional[int] = None,
+        reconnect_max_total_ms: Optional[int] = None,
+        reconnect_backoff_ms: Optional[int] = None,
+        history_max_items: Optional[int] = None,
+        history_max_chars: Optional[int] = None,
+        renewal_margin_ms: Optional[int] = None,
+        session_max_ms: Optional[int] = None,
     ) -> "RealtimeSession":
         """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
 
@@ -813,6 +822,15 @@ class Client(Owned):
         waiting and sends them as one append, which costs less CPU per session-second at the price of up to that
         much more input latency (see azaudio_realtime_options.input_audio_coalesce_ms in azaudio.h).
 
+        Calls that last (None: the library's default; see azaudio_realtime_options in azaudio.h):
+        ``keepalive_ms`` (15000) pings a quiet connection, ``liveness_timeout_ms`` (30000) takes one that sent
+        nothing that long for dead. ``reconnect_max_attempts`` (0: off) reconnects after a lost connection within
+        ``reconnect_max_total_ms`` (60000), waiting ``reconnect_backoff_ms`` (250) doubled per attempt with jitter,
+        replays the conversation (``history_max_items`` 200, ``history_max_chars`` 32000) and sends the audio given
+        meanwhile; RESPONSE_INTERRUPTED, RECONNECTING and RECONNECTED events tell the app. With reconnect on, the
+        session is also renewed ``renewal_margin_ms`` (120000) before its time limit (``expires_at``, else
+        ``session_max_ms``, 1800000) at a turn boundary: RENEWING, then RENEWED once the new session took over.
+
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
         NetworkError, TLSError, TimeoutError, ProtocolError."""
@@ -832,7 +850,11 @@ class Client(Owned):
             connect_timeout=connect_timeout, caller_input_format=caller_input_format,
             caller_input_rate=caller_input_rate, caller_output_format=caller_output_format,
             caller_output_rate=caller_output_rate, barge_in=barge_in,
-            input_audio_coalesce_ms=input_audio_coalesce_ms,
+            input_audio_coalesce_ms=input_audio_coalesce_ms, keepalive_ms=keepalive_ms,
+            liveness_timeout_ms=liveness_timeout_ms, reconnect_max_attempts=reconnect_max_attempts,
+            reconnect_max_total_ms=reconnect_max_total_ms, reconnect_backoff_ms=reconnect_backoff_ms,
+            history_max_items=history_max_items, history_max_chars=history_max_chars,
+            renewal_margin_ms=renewal_margin_ms, session_max_ms=session_max_ms,
         )
         return RealtimeSession(self, options, on_event)
 

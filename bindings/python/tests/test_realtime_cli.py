@@ -231,3 +231,71 @@ def test_the_readmes_realtime_example_type_checks(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "example.py"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _fault(realtime_emulator: Emulator, method: str, body: "dict[str, object] | None" = None) -> None:
+    import urllib.request
+
+    request = urllib.request.Request(realtime_emulator.endpoint + "/_emulator/faults", method=method,
+                                     data=json.dumps(body).encode() if body else None,
+                                     headers={"content-type": "application/json"})
+    urllib.request.urlopen(request, timeout=10).close()
+
+
+def test_a_connection_lost_mid_input_exits_10_never_0(env: dict[str, str], question: Path, tmp_path: Path,
+                                                      realtime_emulator: Emulator) -> None:
+    # Reset after the first reply audio: part of a reply may have arrived, but the input was not all sent.
+    _fault(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 4})
+    try:
+        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
+                         env=env)
+    finally:
+        _fault(realtime_emulator, "DELETE")
+    assert result.returncode == cli.EXIT_CALL_DROPPED, result.stderr
+    assert b"lost before the call's input was sent" in result.stderr
+    assert not (tmp_path / "r.wav").exists()
+
+
+def test_with_reconnect_a_reset_call_goes_on_and_the_summary_shows_the_reconnect(
+        env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator) -> None:
+    _fault(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 3})
+    try:
+        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
+                         "--reconnect", "3", "--json", env=env)
+    finally:
+        _fault(realtime_emulator, "DELETE")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["input_sent"] is True and summary["status"] == "completed"
+    assert len(summary["reconnects"]) == 1
+    assert summary["reconnects"][0]["session_id"].startswith("sess")
+    assert summary["reconnects"][0]["outage_ms"] >= 0
+
+
+def test_json_reports_the_turns_latency_figures(env: dict[str, str], question: Path, tmp_path: Path) -> None:
+    result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
+                     "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    latency = json.loads(result.stdout)["latency"]
+    assert len(latency) == 1
+    turn = latency[0]
+    assert turn["speech_end_to_first_audio_ms"] >= turn["speech_end_to_created_ms"] >= 0
+    assert turn["created_to_first_audio_ms"] >= 0 and turn["handshake_ms"] > 0 and turn["session_ready_ms"] > 0
+
+
+def test_the_python_session_reads_the_latency_summary(realtime_emulator: Emulator) -> None:
+    from azaudio.realtime import EventType
+
+    with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as client:
+        with client.realtime(deployment="gpt-realtime", turn_detection=None, text_only=False) as session:
+            assert session.latency_summary() == (0, None, None)
+            session.create_text_item("user", "hello")
+            session.create_response()
+            kinds: list[EventType] = []
+            for event in session.events(timeout=20):
+                kinds.append(event.type)
+                if event.type == EventType.TURN_LATENCY:
+                    break
+            assert kinds[-2:] == [EventType.RESPONSE_DONE, EventType.TURN_LATENCY]
+            count, median, p95 = session.latency_summary()
+            assert count == 1 and median is not None and median == p95
