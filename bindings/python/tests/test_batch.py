@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 import azaudio
+from azaudio import cli
 from azaudio.batch import expand_inputs
 
 from conftest import Emulator, run_cli
@@ -124,3 +125,38 @@ def test_the_cli_transcribes_a_directory_into_an_output_dir(emulator: Emulator, 
                     "1/2", env=env)
     assert again.returncode == 0
     assert b"0 done, 2 already done, 0 failed" in again.stdout
+
+
+def test_a_cli_batch_with_a_failed_input_exits_10_and_names_it(emulator: Emulator, recordings: Path,
+                                                               tmp_path: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    # shard 0/2 of broken, talk0, talk1, talk2: broken.wav and talk1.wav
+    done = run_cli("transcribe", str(recordings), "--output-dir", str(tmp_path), "--format", "text", "--shard", "0/2",
+                   "--max-upload-bytes", str(LIMIT), "--json", env=env, timeout=600)
+    assert done.returncode == cli.EXIT_PARTIAL == 10, done.stderr.decode()
+    report = json.loads(done.stdout)
+    assert report["failed"] == 1
+    failed = [r for r in report["results"] if r["error"]]
+    assert [Path(r["input"]).name for r in failed] == ["broken.wav"]
+    assert not failed[0]["error"].startswith("azaudio_")  # the message in user words, without C names
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) == ["talk1.txt"]
+    plain = run_cli("transcribe", str(recordings / "broken.wav"), str(recordings / "talk1.wav"), "--output-dir",
+                    str(tmp_path), "--format", "text", env=env)
+    assert plain.returncode == cli.EXIT_PARTIAL
+    assert b"broken.wav: " in plain.stderr and b"0 done, 1 already done, 1 failed" in plain.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--shard", "2/2", "--output-dir", "out"), b"0 <= I < N"),
+    (("--shard", "half", "--output-dir", "out"), b"use I/N"),
+    ((), b"need --output-dir"),
+    (("-", "--output-dir", "out"), b"stdin"),
+])
+def test_cli_batch_usage_mistakes_exit_2_before_sending(emulator: Emulator, recordings: Path,
+                                                       args: tuple[str, ...], message: bytes) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    _clear(emulator)
+    result = run_cli("transcribe", str(recordings), *args, env=env)
+    assert result.returncode == cli.EXIT_USAGE, result.stderr.decode()
+    assert message in result.stderr
+    assert _requests(emulator) == []
