@@ -194,10 +194,14 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
             progress.enabled = False  # a recording cut into pieces: this line replaces the byte count
             bar.pieces(filename, done, total, seconds, seconds_total)
 
-        pieces = pieces_for(args, on_pieces)
+        # Streamed lines go to stdout as they come: no progress line between them.
+        pieces = pieces_for(args, None if kind == "transcribe" and args.stream else on_pieces)
         if kind == "transcribe" and args.format == "diarized_json":
-            return _cmd_diarize(settings, args, client, deployment, filename, progress)
+            return _cmd_diarize(settings, args, client, deployment, filename, progress, pieces)
         if kind == "transcribe" and args.stream:
+            if args.pieces is not None or args.max_upload_bytes is not None:
+                raise CommandError("--pieces and --max-upload-bytes do not apply to --stream (text as it arrives); "
+                                   "drop --stream to cut a long recording into pieces", EXIT_USAGE)
             stream = client.transcribe_stream(_audio_input(args.file), deployment=deployment, model=args.model,
                                               language=args.language, prompt=args.prompt,
                                               response_format=args.format, filename=filename, progress=progress)
@@ -241,16 +245,17 @@ def _segment_line(segment: Any) -> str:
 
 
 def _cmd_diarize(settings: Settings, args: argparse.Namespace, client: Any, deployment: str, filename: str,
-                 progress: Any) -> int:
+                 progress: Any, pieces: Any) -> int:
     """``--format diarized_json``: speaker-labelled lines (as they complete with --stream), or the JSON."""
     def show(segment: Any) -> None:
         if not settings.json:
             print(_segment_line(segment), flush=True)
 
     result = client.transcribe(_audio_input(args.file), deployment=deployment, model=args.model,
-                               language=args.language, prompt=args.prompt, response_format="diarized_json", filename=filename,
-                               progress=progress, known_speakers=_speakers(args.speaker or []),
-                               chunking_strategy=args.chunking, on_segment=show if args.stream else None)
+                               language=args.language, prompt=args.prompt, response_format="diarized_json",
+                               filename=filename, progress=progress, known_speakers=_speakers(args.speaker or []),
+                               chunking_strategy=args.chunking, on_segment=show if args.stream else None,
+                               pieces=pieces)
     if settings.json:
         _emit(settings, _transcription_json(result), "")
     elif not args.stream:

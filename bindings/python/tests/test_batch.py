@@ -15,7 +15,7 @@ import azaudio
 from azaudio import cli
 from azaudio.batch import expand_inputs
 
-from conftest import Emulator, run_cli
+from conftest import Emulator, run_cli, run_cli_in_terminal
 
 pytestmark = pytest.mark.usefixtures("rest")
 
@@ -24,8 +24,8 @@ LIMIT = 400_000
 PHRASES = ["one two three four five", "the quick brown fox", "six seven eight nine ten"]
 
 
-def _requests(emulator: Emulator) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(emulator.endpoint + "/_emulator/requests?path=audio/transcriptions", timeout=10) as r:
+def _requests(emulator: Emulator, path: str = "audio/transcriptions") -> list[dict[str, Any]]:
+    with urllib.request.urlopen(emulator.endpoint + "/_emulator/requests?path=" + path, timeout=10) as r:
         return json.loads(r.read())["requests"]
 
 
@@ -160,3 +160,37 @@ def test_cli_batch_usage_mistakes_exit_2_before_sending(emulator: Emulator, reco
     assert result.returncode == cli.EXIT_USAGE, result.stderr.decode()
     assert message in result.stderr
     assert _requests(emulator) == []
+
+
+def test_one_long_recording_on_a_terminal_shows_the_pieces_line_instead_of_the_byte_count(
+    emulator: Emulator, recordings: Path
+) -> None:
+    shown = run_cli_in_terminal(emulator, "transcribe", str(recordings / "talk0.wav"), "--max-upload-bytes",
+                                str(LIMIT), "--pieces", "1", "--format", "text")
+    lines = shown.replace("\r", "\n").splitlines()
+    final = [line for line in lines if "pieces " in line][-1]
+    done, total = final.split("pieces ")[1].split()[0].split("/")
+    assert int(total) >= 2 and done == total, shown
+    assert "audio 0.2 of 0.2 min" in final and "x real time" in final, shown
+    assert not any(line.strip().startswith("uploading") for line in lines), shown
+    assert "one two three four five" in shown  # the first piece's words, after the line ended
+
+
+def test_one_long_recording_without_a_terminal_prints_only_the_whole_text(emulator: Emulator,
+                                                                          recordings: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    _clear(emulator)
+    result = run_cli("translate", str(recordings / "talk1.wav"), "--max-upload-bytes", str(LIMIT), "--format",
+                     "text", env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    assert "one two three four five" in result.stdout.decode()  # talk1 ends with it: the last piece is merged in
+    assert len(_requests(emulator, "audio/translations")) >= 2  # --max-upload-bytes cut it into pieces
+
+
+def test_cli_stream_refuses_the_pieces_flags_instead_of_ignoring_them(emulator: Emulator, recordings: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    result = run_cli("transcribe", str(recordings / "talk0.wav"), "--stream", "--deployment", "gpt-4o-transcribe",
+                     "--max-upload-bytes", str(LIMIT), env=env)
+    assert result.returncode == cli.EXIT_USAGE
+    assert b"do not apply to --stream" in result.stderr
