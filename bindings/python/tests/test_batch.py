@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 
 import azaudio
+from azaudio import cli
 from azaudio.batch import expand_inputs
 
-from conftest import Emulator, run_cli
+from conftest import Emulator, run_cli, run_cli_in_terminal
 
 pytestmark = pytest.mark.usefixtures("rest")
 
@@ -23,8 +24,8 @@ LIMIT = 400_000
 PHRASES = ["one two three four five", "the quick brown fox", "six seven eight nine ten"]
 
 
-def _requests(emulator: Emulator) -> list[dict[str, Any]]:
-    with urllib.request.urlopen(emulator.endpoint + "/_emulator/requests?path=audio/transcriptions", timeout=10) as r:
+def _requests(emulator: Emulator, path: str = "audio/transcriptions") -> list[dict[str, Any]]:
+    with urllib.request.urlopen(emulator.endpoint + "/_emulator/requests?path=" + path, timeout=10) as r:
         return json.loads(r.read())["requests"]
 
 
@@ -124,3 +125,72 @@ def test_the_cli_transcribes_a_directory_into_an_output_dir(emulator: Emulator, 
                     "1/2", env=env)
     assert again.returncode == 0
     assert b"0 done, 2 already done, 0 failed" in again.stdout
+
+
+def test_a_cli_batch_with_a_failed_input_exits_10_and_names_it(emulator: Emulator, recordings: Path,
+                                                               tmp_path: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    # shard 0/2 of broken, talk0, talk1, talk2: broken.wav and talk1.wav
+    done = run_cli("transcribe", str(recordings), "--output-dir", str(tmp_path), "--format", "text", "--shard", "0/2",
+                   "--max-upload-bytes", str(LIMIT), "--json", env=env, timeout=600)
+    assert done.returncode == cli.EXIT_PARTIAL == 10, done.stderr.decode()
+    report = json.loads(done.stdout)
+    assert report["failed"] == 1
+    failed = [r for r in report["results"] if r["error"]]
+    assert [Path(r["input"]).name for r in failed] == ["broken.wav"]
+    assert not failed[0]["error"].startswith("azaudio_")  # the message in user words, without C names
+    assert sorted(p.name for p in tmp_path.glob("*.txt")) == ["talk1.txt"]
+    plain = run_cli("transcribe", str(recordings / "broken.wav"), str(recordings / "talk1.wav"), "--output-dir",
+                    str(tmp_path), "--format", "text", env=env)
+    assert plain.returncode == cli.EXIT_PARTIAL
+    assert b"broken.wav: " in plain.stderr and b"0 done, 1 already done, 1 failed" in plain.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (("--shard", "2/2", "--output-dir", "out"), b"0 <= I < N"),
+    (("--shard", "half", "--output-dir", "out"), b"use I/N"),
+    ((), b"need --output-dir"),
+    (("-", "--output-dir", "out"), b"stdin"),
+])
+def test_cli_batch_usage_mistakes_exit_2_before_sending(emulator: Emulator, recordings: Path,
+                                                       args: tuple[str, ...], message: bytes) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    _clear(emulator)
+    result = run_cli("transcribe", str(recordings), *args, env=env)
+    assert result.returncode == cli.EXIT_USAGE, result.stderr.decode()
+    assert message in result.stderr
+    assert _requests(emulator) == []
+
+
+def test_one_long_recording_on_a_terminal_shows_the_pieces_line_instead_of_the_byte_count(
+    emulator: Emulator, recordings: Path
+) -> None:
+    shown = run_cli_in_terminal(emulator, "transcribe", str(recordings / "talk0.wav"), "--max-upload-bytes",
+                                str(LIMIT), "--pieces", "1", "--format", "text")
+    lines = shown.replace("\r", "\n").splitlines()
+    final = [line for line in lines if "pieces " in line][-1]
+    done, total = final.split("pieces ")[1].split()[0].split("/")
+    assert int(total) >= 2 and done == total, shown
+    assert "audio 0.2 of 0.2 min" in final and "x real time" in final, shown
+    assert not any(line.strip().startswith("uploading") for line in lines), shown
+    assert "one two three four five" in shown  # the first piece's words, after the line ended
+
+
+def test_one_long_recording_without_a_terminal_prints_only_the_whole_text(emulator: Emulator,
+                                                                          recordings: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    _clear(emulator)
+    result = run_cli("translate", str(recordings / "talk1.wav"), "--max-upload-bytes", str(LIMIT), "--format",
+                     "text", env=env)
+    assert result.returncode == 0, result.stderr.decode()
+    assert result.stderr == b""
+    assert "one two three four five" in result.stdout.decode()  # talk1 ends with it: the last piece is merged in
+    assert len(_requests(emulator, "audio/translations")) >= 2  # --max-upload-bytes cut it into pieces
+
+
+def test_cli_stream_refuses_the_pieces_flags_instead_of_ignoring_them(emulator: Emulator, recordings: Path) -> None:
+    env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    result = run_cli("transcribe", str(recordings / "talk0.wav"), "--stream", "--deployment", "gpt-4o-transcribe",
+                     "--max-upload-bytes", str(LIMIT), env=env)
+    assert result.returncode == cli.EXIT_USAGE
+    assert b"do not apply to --stream" in result.stderr
