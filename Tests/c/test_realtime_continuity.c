@@ -59,12 +59,6 @@ static azaudio_realtime_options renewing_options(uint32_t margin_ms) {
     return o;
 }
 
-static azaudio_realtime_session *connect_with(const azaudio_realtime_options *o) {
-    azaudio_realtime_session *s = NULL;
-    if (azaudio_realtime_connect(client, o, &s) != AZAUDIO_OK) fprintf(stderr, "  connect: %s\n", azaudio_last_error());
-    return s;
-}
-
 /* Sends `frames` 20 ms frames of quiet PCM16 (24 kHz: 960 bytes each). */
 static void send_frames(azaudio_realtime_session *s, int frames) {
     uint8_t frame[960];
