@@ -264,6 +264,7 @@ def test_with_reconnect_a_reset_call_goes_on_and_the_summary_shows_the_reconnect
     assert len(summary["reconnects"]) == 1
     assert summary["reconnects"][0]["session_id"].startswith("sess")
     assert summary["reconnects"][0]["outage_ms"] >= 0
+    assert summary["reconnects"][0]["lost"].split()[0].isdigit()  # the lost connection's close code, then why
 
 
 def test_json_reports_the_turns_latency_figures(env: dict[str, str], question: Path, tmp_path: Path) -> None:
