@@ -199,7 +199,7 @@ def cmd_realtime(settings: "Settings", args: argparse.Namespace) -> int:
                 else:
                     input_sent = turn.closed is None
             summary["frames_dropped"] = dropped
-            turn.mark("input sent")
+            turn.mark("input sent" if input_sent else "input stopped: the session ended")
             deadline = time.monotonic() + REALTIME_REPLY_WAIT
             while turn.done is None and not session.closed and time.monotonic() < deadline:
                 for event in session.events(timeout=min(0.2, max(0.0, deadline - time.monotonic()))):
