@@ -21,6 +21,7 @@ from ._cli_doctor import doctor
 from ._cli_output import (
     CONVERT_HINT,
     EXIT_AUTH,
+    EXIT_CALL_DROPPED,
     EXIT_CODES_HELP,
     EXIT_CONFIG,
     EXIT_FAILED,
@@ -47,7 +48,7 @@ from .errors import AzAudioError, InvalidArgumentError
 
 __all__ = ["main", "build_parser", "exit_code_for", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_CONFIG",
            "EXIT_UNREACHABLE", "EXIT_AUTH", "EXIT_NOT_FOUND", "EXIT_SERVICE", "EXIT_UNAVAILABLE", "EXIT_LOCAL_IO",
-           "EXIT_PARTIAL", "EXIT_INTERRUPTED", "EXIT_CODES_HELP"]
+           "EXIT_PARTIAL", "EXIT_CALL_DROPPED", "EXIT_INTERRUPTED", "EXIT_CODES_HELP"]
 
 _UploadProgress = UploadProgress  # the name earlier versions used
 
@@ -451,7 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="send the input N times faster than real time (default 1)")
     p.add_argument("--reconnect", type=int, default=0, metavar="N",
                    help="reconnect up to N times after a lost connection, replaying the conversation (default 0: "
-                        "off). A call whose connection is lost before its input was sent exits with 10")
+                        "off). A call whose connection is lost before its input was sent exits with 11")
     return parser
 
 

@@ -60,7 +60,7 @@ def test_a_44100_hz_stereo_float_wav_is_taken_as_input(env: dict[str, str], ques
     out = tmp_path / "reply.wav"
     result = run_cli("realtime", "--input", str(source), "--output", str(out), "--speedup", "8", env=env)
     assert result.returncode == 0, result.stderr
-    assert any(line.startswith("you said: ") for line in result.stdout.decode().splitlines())
+    assert any(line.startswith("you: ") for line in result.stdout.decode().splitlines())
     assert audio.read_wav(out).duration > 0.5
 
 
@@ -105,6 +105,7 @@ def test_an_8khz_mu_law_input_is_converted_for_the_session(env: dict[str, str], 
     ("missing input", cli.EXIT_NOT_FOUND),
     ("input at a rate the resampler refuses", cli.EXIT_CONFIG),
     ("bad speedup", cli.EXIT_CONFIG),
+    ("negative reconnect", cli.EXIT_CONFIG),
     ("unknown deployment", cli.EXIT_NOT_FOUND),
     ("wrong key", cli.EXIT_AUTH),
     ("closed port", cli.EXIT_UNREACHABLE),
@@ -120,6 +121,8 @@ def test_failures_exit_with_the_documented_codes(env: dict[str, str], question: 
         audio.write_wav(args[2], bytes(9600), rate=4000, channels=2)
     elif case == "bad speedup":
         args[-1] = "0"
+    elif case == "negative reconnect":
+        args += ["--reconnect", "-1"]
     elif case == "unknown deployment":
         args += ["--deployment", "no-such-deployment"]
     elif case == "wrong key":
@@ -233,43 +236,35 @@ def test_the_readmes_realtime_example_type_checks(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def _fault(realtime_emulator: Emulator, method: str, body: "dict[str, object] | None" = None) -> None:
-    import urllib.request
-
-    request = urllib.request.Request(realtime_emulator.endpoint + "/_emulator/faults", method=method,
-                                     data=json.dumps(body).encode() if body else None,
-                                     headers={"content-type": "application/json"})
-    urllib.request.urlopen(request, timeout=10).close()
-
-
-def test_a_connection_lost_mid_input_exits_10_never_0(env: dict[str, str], question: Path, tmp_path: Path,
+def test_a_connection_lost_mid_input_exits_11_never_0(env: dict[str, str], question: Path, tmp_path: Path,
                                                       realtime_emulator: Emulator) -> None:
     # Reset after the first reply audio: part of a reply may have arrived, but the input was not all sent.
-    _fault(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 4})
+    emulator_faults(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 4})
     try:
         result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
                          env=env)
     finally:
-        _fault(realtime_emulator, "DELETE")
-    assert result.returncode == cli.EXIT_CALL_DROPPED, result.stderr
+        emulator_faults(realtime_emulator, "DELETE")
+    assert result.returncode == cli.EXIT_CALL_DROPPED == 11, result.stderr
     assert b"lost before the call's input was sent" in result.stderr
     assert not (tmp_path / "r.wav").exists()
 
 
 def test_with_reconnect_a_reset_call_goes_on_and_the_summary_shows_the_reconnect(
         env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator) -> None:
-    _fault(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 3})
+    emulator_faults(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 3})
     try:
         result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
                          "--reconnect", "3", "--json", env=env)
     finally:
-        _fault(realtime_emulator, "DELETE")
+        emulator_faults(realtime_emulator, "DELETE")
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["input_sent"] is True and summary["status"] == "completed"
     assert len(summary["reconnects"]) == 1
     assert summary["reconnects"][0]["session_id"].startswith("sess")
     assert summary["reconnects"][0]["outage_ms"] >= 0
+    assert summary["reconnects"][0]["lost"].split()[0].isdigit()  # the lost connection's close code, then why
 
 
 def test_json_reports_the_turns_latency_figures(env: dict[str, str], question: Path, tmp_path: Path) -> None:
