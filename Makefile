@@ -5,14 +5,16 @@
 #   make demo                 run the main job against the local emulator (or AZURE_OPENAI_ENDPOINT)
 #   make install PREFIX=DIR   install the library, header, pkg-config file and CMake package
 #   make examples             build the C examples against build/lib
-#   make fuzz [FUZZ_SECONDS=60]  run every libFuzzer target (make test runs each for FUZZ_SMOKE_SECONDS)
+#   make fuzz [FUZZ_SECONDS=600] run every libFuzzer target, 10 min each (make test: FUZZ_SMOKE_SECONDS each)
 #   make gateway              build build/bin/azaudio-gateway, the SIP/RTP gateway (gateway/, on libre)
 #   make test-gateway         the gateway end to end with SIPp and a Python caller against the emulator
 #   make bench-gateway        the gateway under concurrent SIPp calls (also part of make bench)
+#   make sanitize             C tests against an ASan+UBSan library, Swift realtime tests under TSan (make test: short)
 #   make bench                run the benchmarks and print their numbers (not part of make test)
 #   make wheel                the Python package as a manylinux wheel (bindings/python/wheelhouse/), libcurl and
 #                             OpenSSL inside: installs and runs with no Swift toolchain and no libcurl headers
 #   make abi-baseline         record the current ABI as the baseline (only for a deliberate major version)
+#   make lint                 report what swift format, clang-format and ruff would change (LINT_FIX=1 applies it)
 
 VERSION      := 0.1.0
 SOVERSION    := 0
@@ -28,8 +30,8 @@ CFLAGS_TEST  := -std=c99 -Wall -Wextra -Werror -O1 -g -Iinclude
 LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
-        demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz bench test-python test-demo test-cpp test-bench test-memcheck \
-        wheel test-wheel
+        demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz test-sanitize sanitize bench \
+        test-python test-demo test-cpp test-bench test-memcheck wheel test-wheel lint
 
 all: lib
 
@@ -59,7 +61,7 @@ install: lib gateway
 
 # --- examples ----------------------------------------------------------------------------------------------------
 
-FUZZ_SECONDS ?= 60
+FUZZ_SECONDS ?= 600
 FUZZ_SMOKE_SECONDS ?= 5
 
 EXAMPLES := $(patsubst examples/%.c,$(BUILD)/examples/%,$(wildcard examples/*.c))
@@ -67,7 +69,7 @@ CXX_EXAMPLES := $(patsubst examples/%.cpp,$(BUILD)/examples/%_cpp,$(wildcard exa
 
 examples: lib $(EXAMPLES) $(CXX_EXAMPLES)
 
-$(BUILD)/examples/%: examples/%.c include/azaudio.h $(LIB_REAL)
+$(BUILD)/examples/%: examples/%.c $(wildcard examples/*.h) include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) -std=c99 -Wall -Wextra -O2 -Iinclude $< -o $@ $(LDFLAGS_TEST) -lm
 
@@ -94,7 +96,7 @@ test-gateway: gateway emulator-venv
 
 test: deps lib
 	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
-		test-demo test-emulator test-python test-wheel test-bench test-gateway
+		test-sanitize test-demo test-emulator test-python test-wheel test-bench test-gateway
 	@echo "make test: all suites passed"
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
@@ -106,7 +108,7 @@ test-header:
 
 C_TESTS := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 
-$(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h include/azaudio.h $(LIB_REAL)
+$(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h $(wildcard Tests/c/*_support.h) include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lpthread -lm
 
@@ -132,7 +134,7 @@ $(BUILD)/tests/test_cpp: Tests/cpp/test_cpp.cpp include/azaudio.hpp include/azau
 # Built with $(CXX) (g++), checked with clang++ too, run against a fresh emulator like the C tests.
 test-cpp: lib $(BUILD)/tests/test_cpp emulator-venv
 	@clang++ $(CXXFLAGS_TEST) -fsyntax-only Tests/cpp/test_cpp.cpp
-	@scripts/run-c-tests.sh $(BUILD)/tests/test_cpp
+	@TEST_LABEL="C++ tests" scripts/run-c-tests.sh $(BUILD)/tests/test_cpp
 
 $(BUILD)/examples/%_cpp: examples/%.cpp include/azaudio.hpp include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
@@ -160,11 +162,22 @@ wheel: lib
 test-wheel: lib emulator-venv
 	@$(MAKE) --no-print-directory -C bindings/python test-wheel
 
-test-fuzz:
+# Sanitizers: a short run in make test, the full one in make sanitize (see scripts/sanitize.sh).
+test-sanitize: lib emulator-venv
+	@scripts/sanitize.sh --smoke
+
+sanitize: lib emulator-venv
+	@scripts/sanitize.sh
+
+test-fuzz: lib
 	@scripts/fuzz.sh $(FUZZ_SMOKE_SECONDS)
 
-fuzz:
+fuzz: lib
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# Formatters and linters (configuration: .swift-format, .clang-format, ruff.toml); not part of make test yet.
+lint:
+	@scripts/lint.sh
 
 bench: lib examples emulator-venv bench-gateway
 	@scripts/bench.sh
@@ -188,7 +201,7 @@ demo: deps lib examples emulator-venv
 
 # The demo against the emulator, so that the README's first command cannot rot.
 test-demo: lib examples emulator-venv
-	@env -u AZURE_OPENAI_ENDPOINT -u AZURE_OPENAI_API_KEY scripts/demo.sh
+	@env -u AZURE_OPENAI_ENDPOINT -u AZURE_OPENAI_API_KEY AZAUDIO_DEMO_CHECK=1 scripts/demo.sh
 
 clean:
 	rm -rf $(BUILD) .build

@@ -22,12 +22,16 @@ let package = Package(
             path: "Sources/CCrypto",
             linkerSettings: [.linkedLibrary("crypto")]
         ),
+        // The Linux calls Swift's Glibc module lacks (eventfd, epoll for the event loop) and thread naming.
+        .target(name: "CLinux", path: "Sources/CLinux"),
+        // libsndfile (Debian's libsndfile1-dev): decodes WAV/FLAC/MP3/Ogg and encodes the FLAC pieces of long audio.
+        .systemLibrary(name: "CSndFile", path: "Sources/CSndFile", pkgConfig: "sndfile"),
         // Imports the public header include/azaudio.h into Swift, so `@c @implementation` checks every export.
         .systemLibrary(name: "CAzAudio", path: "Sources/CAzAudio"),
         // The engine: pure Swift, no C ABI concerns.
         .target(
             name: "AzAudioCore",
-            dependencies: ["CCurl", "CCrypto"]
+            dependencies: ["CCurl", "CCrypto", "CLinux", "CSndFile"]
         ),
         // The C ABI layer only.
         .target(

@@ -304,6 +304,10 @@ def main() -> int:
         if any(want(x) for x in ("rt_cpu", "rt_floor", "rt_coalesce", "rt_mem", "rt_density", "rt_target")):
             rt = Realtime(servers, results)
             rcs = [c for c in (C, PYB, OAI) if rt.available[c]]
+            # A contender whose probe failed is a failed check, not a silently shorter table (issue 16).
+            for c in (C, PYB, OAI):
+                if not rt.available[c]:
+                    checks.append((f"realtime probe {c}", False))
             for name, (n, secs) in (("rt_cpu", cfg["rt_cpu"]), ("rt_mem", cfg["rt_mem"])):
                 if not want(name):
                     continue

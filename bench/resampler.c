@@ -91,6 +91,11 @@ int main(void) {
     bench_resampler(16000, 24000, seconds);
     bench_resampler(8000, 48000, seconds);
     bench_resampler(48000, 8000, seconds);
+    /* Rates beyond the classic four: CD audio, and a ratio too fine for exact phases (interpolated). */
+    bench_resampler(44100, 24000, seconds);
+    bench_resampler(24000, 44100, seconds);
+    bench_resampler(44100, 16000, seconds);
+    bench_resampler(8001, 48000, seconds);
     bench_g711();
     return 0;
 }

@@ -15,6 +15,7 @@
  * reply where the player stopped hearing it. Exit status: 0 on success, 1 on failure. */
 #define _DEFAULT_SOURCE
 #include <azaudio.h>
+#include "example_clock.h"
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -139,26 +140,10 @@ static int16_t *load_mic(const char *path, size_t *out_samples) {
     return out;
 }
 
-static double parse_speedup(int *argc, char **argv) {
-    double speedup = getenv("AZAUDIO_SPEEDUP") ? atof(getenv("AZAUDIO_SPEEDUP")) : 1.0;
-    int out = 1;
-    for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--speedup") == 0 && i + 1 < *argc) speedup = atof(argv[++i]);
-        else argv[out++] = argv[i];
-    }
-    *argc = out;
-    return speedup > 0 ? speedup : 1.0;
-}
-
 int main(int argc, char **argv) {
     double speedup = parse_speedup(&argc, argv);
     if (argc < 3) {
         fprintf(stderr, "usage: %s mic.wav speaker.wav [DEPLOYMENT] [--speedup N]\n", argv[0]);
-        return 1;
-    }
-    const char *endpoint = getenv("AZURE_OPENAI_ENDPOINT"), *key = getenv("AZURE_OPENAI_API_KEY");
-    if (!endpoint || !key) {
-        fprintf(stderr, "game_voice: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY\n");
         return 1;
     }
     size_t mic_samples = 0;
@@ -168,13 +153,10 @@ int main(int argc, char **argv) {
     voice v;
     memset(&v, 0, sizeof v);
     pthread_mutex_init(&v.lock, NULL);
-    azaudio_client_options co;
-    azaudio_client_options_init(&co);
-    co.endpoint = endpoint;
-    co.api_key = key;
+    /* AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN): the message names a missing one. */
     azaudio_client *client = NULL;
     azaudio_realtime_session *session = NULL;
-    if (azaudio_client_create(&co, &client) != AZAUDIO_OK) {
+    if (azaudio_client_create_from_env(NULL, &client) != AZAUDIO_OK) {
         fprintf(stderr, "game_voice: client: %s\n", azaudio_last_error());
         free(mic);
         return 1;

@@ -16,6 +16,7 @@
  * cancels/truncates the reply at that played position and sends PLAYBACK_FLUSH: the bridge drops what it had
  * queued, so the caller stops hearing the agent at once. Exit status: 0 on success, 1 on failure. */
 #include <azaudio.h>
+#include "example_clock.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,38 +183,19 @@ static int close_reply(FILE *f, uint32_t data_size) {
 
 /* ---- the call ---------------------------------------------------------------------------------------------------- */
 
-static double parse_speedup(int *argc, char **argv) {
-    double speedup = getenv("AZAUDIO_SPEEDUP") ? atof(getenv("AZAUDIO_SPEEDUP")) : 1.0;
-    int out = 1;
-    for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--speedup") == 0 && i + 1 < *argc) speedup = atof(argv[++i]);
-        else argv[out++] = argv[i];
-    }
-    *argc = out;
-    return speedup > 0 ? speedup : 1.0;
-}
-
 int main(int argc, char **argv) {
     double speedup = parse_speedup(&argc, argv);
     if (argc < 3) {
         fprintf(stderr, "usage: %s caller.wav reply.wav [DEPLOYMENT] [--speedup N]\n", argv[0]);
         return 1;
     }
-    const char *endpoint = getenv("AZURE_OPENAI_ENDPOINT"), *key = getenv("AZURE_OPENAI_API_KEY");
-    if (!endpoint || !key) {
-        fprintf(stderr, "phone_bridge: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY\n");
-        return 1;
-    }
     uint8_t *caller = NULL;
     size_t caller_size = 0;
     if (!load_caller(argv[1], &caller, &caller_size)) return 1;
 
-    azaudio_client_options co;
-    azaudio_client_options_init(&co);
-    co.endpoint = endpoint;
-    co.api_key = key;
+    /* AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN): the message names a missing one. */
     azaudio_client *client = NULL;
-    if (azaudio_client_create(&co, &client) != AZAUDIO_OK) {
+    if (azaudio_client_create_from_env(NULL, &client) != AZAUDIO_OK) {
         fail("client");
         free(caller);
         return 1;

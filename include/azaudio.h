@@ -17,9 +17,19 @@
  *  - Options are structs whose first field is struct_size. Always fill one with its azaudio_X_options_init()
  *    function, then change the fields you need: the library reads only the first struct_size bytes, so a program
  *    built against an older header keeps working with a newer library. New fields are only ever appended.
+ *    One rule holds for every struct with a struct_size, passed in or filled in: struct_size must be at least the
+ *    struct's size in its first release (0.1.0; each function names the last field that covers), else the call
+ *    fails with AZAUDIO_ERR_INVALID_ARGUMENT and changes nothing. A struct passed in is read up to
+ *    min(struct_size, the library's sizeof): the fields past an older caller's struct_size take their defaults, a
+ *    newer caller's extra fields are ignored. A struct filled in is written up to the same bound only, and its
+ *    struct_size is set to the number of bytes written.
  *  - Strings are NUL-terminated UTF-8. Strings the library returns are owned by the library and valid for the
  *    time the comment states; strings the caller passes in are copied before the call returns unless the comment
- *    says otherwise. The library never frees memory it did not allocate.
+ *    says otherwise. The library never frees memory it did not allocate. A string the library sends to the
+ *    service (text, prompts, instructions, messages, option values, JSON) that is not valid UTF-8 (overlong forms,
+ *    surrogates, truncated sequences, stray continuation bytes, 0xC0/0xC1/0xF5..0xFF) is refused with
+ *    AZAUDIO_ERR_INVALID_ARGUMENT and a message naming the field and the byte offset; it is never repaired and
+ *    sent. File paths are passed to the operating system as they are.
  *  - Callbacks receive a void *user_data that the caller supplied next to the callback. Pointers passed to a
  *    callback are valid only during that call. Callbacks must not block for long; they may call any azaudio
  *    function, including ones that close or destroy the object they were called for.
@@ -192,6 +202,17 @@ typedef struct azaudio_client_options {
     azaudio_log_fn log_callback;
     void *log_user_data;
     int32_t log_level;
+
+    /* Stall rules for every REST attempt (appended in 0.2). A call fails with AZAUDIO_ERR_TIMEOUT when no byte
+     * has moved either way for idle_timeout_ms. Default 600000 (10 minutes, openai-python's read timeout: a
+     * transcription of a long file may legitimately think for minutes before its first byte); 0: no idle limit.
+     * timeout_ms still bounds the whole call. */
+    uint32_t idle_timeout_ms;
+    /* Once an answer's body has started, each body_rate_window_ms window must bring at least
+     * min_body_bytes_per_s bytes per second, else AZAUDIO_ERR_TIMEOUT (a body that trickles to dodge the idle
+     * rule). Defaults 64 bytes/s over 60000 ms, far below any real answer; 0 in either turns the rule off. */
+    uint32_t min_body_bytes_per_s;
+    uint32_t body_rate_window_ms;
 } azaudio_client_options;
 
 /* Fills *options with the defaults described above and sets struct_size. Returns AZAUDIO_ERR_INVALID_ARGUMENT if
@@ -200,8 +221,8 @@ azaudio_result azaudio_client_options_init(azaudio_client_options *options);
 
 /* Creates a client. Validates and normalises the endpoint, checks that exactly one credential is given, and
  * prepares the connection cache; no network traffic happens yet. On success stores the client in *out_client.
- * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, struct_size 0 or smaller than the fields up to
- * `endpoint`, missing or malformed endpoint, missing or conflicting credentials, bad api_version or option
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, a struct_size not covering the fields up to `log_level`
+ * (132 bytes on LP64), missing or malformed endpoint, missing or conflicting credentials, bad api_version or option
  * values), AZAUDIO_ERR_OUT_OF_MEMORY. The message is in azaudio_last_error(). */
 azaudio_result azaudio_client_create(const azaudio_client_options *options, azaudio_client **out_client);
 
@@ -213,8 +234,11 @@ azaudio_result azaudio_client_create(const azaudio_client_options *options, azau
  * missing variable is named in the message. */
 azaudio_result azaudio_client_create_from_env(const azaudio_client_options *options, azaudio_client **out_client);
 
-/* Destroys a client: closes its connections and frees it. Calls still running on other threads must have
- * returned first (the caller owns that ordering; cancel them first). NULL is a no-op. */
+/* Destroys the caller's client handle. REST calls still running on other threads must have returned first (the
+ * caller owns that ordering; cancel them first). Realtime sessions created from this client are not closed: each
+ * holds a reference to the client, so its connection, I/O thread and callbacks keep working until
+ * azaudio_realtime_destroy(); the client's idle REST connections, I/O thread and memory are freed when the handle
+ * and the last of its sessions are gone. Using `client` itself after this call is undefined. NULL is a no-op. */
 void azaudio_client_destroy(azaudio_client *client);
 
 /* The normalised endpoint the client uses (scheme, host and any gateway path prefix, no trailing slash), e.g.
@@ -234,10 +258,20 @@ typedef struct azaudio_error_details {
 } azaudio_error_details;
 
 /* Fills *details with the last failure of a call made with `client` on the calling thread, so that threads sharing
- * a client do not see each other's errors. The strings stay valid until the next call with this client on this
- * thread, or until the client is destroyed; never free them. Returns AZAUDIO_ERR_INVALID_ARGUMENT if client or
- * details is NULL or details->struct_size is 0. */
+ * a client do not see each other's errors: a thin alias of azaudio_last_error_details() that reports the thread's
+ * last failure of a client call when that call went through `client` (AZAUDIO_OK and "" otherwise: no call with a
+ * client failed on this thread yet, or the latest one that did used another client). The strings stay valid until
+ * the next failing azaudio call on this thread; never free them. Returns AZAUDIO_ERR_INVALID_ARGUMENT if client or
+ * details is NULL or details->struct_size does not cover `retry_after_seconds` (56 bytes on LP64); only
+ * struct_size bytes are written. */
 azaudio_result azaudio_client_last_error(const azaudio_client *client, azaudio_error_details *details);
+
+/* Fills *details with the last failure of any azaudio call made on the calling thread (with or without a client):
+ * the same record azaudio_last_error() gives the message of, with every detail. AZAUDIO_OK and "" when none failed
+ * yet. The strings stay valid until the next failing azaudio call on this thread; never free them. Returns
+ * AZAUDIO_ERR_INVALID_ARGUMENT (itself then the thread's last failure) if details is NULL or details->struct_size
+ * does not cover `retry_after_seconds` (56 bytes on LP64); only struct_size bytes are written. */
+azaudio_result azaudio_last_error_details(azaudio_error_details *details);
 
 /* ================================================================================================================
  * Audio kit: G.711, resampling, WAV (no client needed)
@@ -252,6 +286,14 @@ azaudio_result azaudio_client_last_error(const azaudio_client *client, azaudio_e
 #define AZAUDIO_FORMAT_PCM16 1  /* signed 16-bit linear PCM, 2 bytes per sample */
 #define AZAUDIO_FORMAT_ULAW  2  /* ITU-T G.711 mu-law, 1 byte per sample */
 #define AZAUDIO_FORMAT_ALAW  3  /* ITU-T G.711 A-law, 1 byte per sample */
+/* Added with "any WAV in": the other encodings of ordinary WAV files. The WAV reader, the WAV writer, the frame
+ * functions and azaudio_audio_to_mono_pcm16() take them; the resampler, the G.711 functions and the realtime
+ * session (input_audio_format, caller_*_format) do not: convert with azaudio_audio_to_mono_pcm16() first. */
+#define AZAUDIO_FORMAT_PCM8    4  /* unsigned 8-bit linear PCM (128 is silence), 1 byte per sample */
+#define AZAUDIO_FORMAT_PCM24   5  /* signed 24-bit linear PCM, 3 bytes little-endian per sample */
+#define AZAUDIO_FORMAT_PCM32   6  /* signed 32-bit linear PCM, 4 bytes little-endian per sample */
+#define AZAUDIO_FORMAT_FLOAT32 7  /* IEEE 754 float, 4 bytes little-endian, full scale -1.0 to 1.0 */
+#define AZAUDIO_FORMAT_FLOAT64 8  /* IEEE 754 double, 8 bytes little-endian, full scale -1.0 to 1.0 */
 
 /* ---- G.711 -------------------------------------------------------------------------------------------------------
  *
@@ -278,16 +320,22 @@ azaudio_result azaudio_g711_alaw_decode(const uint8_t *codes, size_t samples, in
 
 /* ---- Resampler ---------------------------------------------------------------------------------------------------
  *
- * A streaming sample-rate converter for mono PCM16 between any two of 8000, 16000, 24000 and 48000 Hz (equal rates
- * are allowed and copy). It is a polyphase Kaiser-windowed-sinc FIR filter; with `low` the lower of the two rates:
+ * A streaming sample-rate converter for mono PCM16 between any two rates from 8000 to 192000 Hz (equal rates are
+ * allowed and copy; 11025, 22050, 44100, 96000 ... as well as 8000, 16000, 24000 and 48000). It is a rational
+ * polyphase Kaiser-windowed-sinc FIR filter; with `low` the lower of the two rates:
  *  - passband 0 to 0.41 * low (3.28 kHz at 8 kHz, 9.84 kHz at 24 kHz), ripple under 0.001 dB;
  *  - stopband from 0.5 * low (nothing above the lower rate's Nyquist frequency aliases), attenuation >= 90 dB;
  *  - 64 taps per output sample counted at the lower rate (64 at the input rate when upsampling, 64 * in / out
- *    when downsampling); a 1 kHz sine at -6 dBFS comes out of 8 -> 24 -> 8 kHz with 94 dB SNR;
+ *    when downsampling, rounded up to a multiple of 8); a 1 kHz sine at -6 dBFS comes out of 8 -> 24 -> 8 kHz
+ *    with 94 dB SNR, and of 44100 -> 24000 Hz with over 90 dB;
+ *  - when the ratio in lowest terms L/M has a large L (e.g. 8001 -> 48000 Hz) the filter is kept on a grid of 512
+ *    phases per input sample and interpolated linearly between them (error under 1e-5 of full scale), which costs
+ *    twice the multiply-adds; every pair of the rates listed above uses exact phases;
  *  - zero phase: output sample n is the input at time n * in_rate / out_rate, so output lines up with input and a
  *    whole stream of N input samples gives ceil(N * out_rate / in_rate) output samples (after the flush);
- *  - latency: output trails input by 32 samples at the lower rate (4 ms for 8 kHz, 2 ms for 16 kHz, 1.33 ms for
- *    24 kHz), because each output sample needs input from up to 32 low-rate samples after its instant. Those last
+ *  - latency: output trails input by 32 samples at the lower rate, a little more when the ratio is not whole (4 ms
+ *    for 8 kHz, 2 ms for 16 kHz, 1.33 ms for 24 kHz, 0.73 ms for 44.1 kHz), because each output sample needs
+ *    input from up to 32 low-rate samples after its instant. Those last
  *    samples come out of azaudio_resampler_flush().
  * The filter state is kept between calls: feeding a signal in chunks of any sizes gives output identical, bit for
  * bit, to feeding it in one piece, so chunk borders cause no clicks or phase jumps.
@@ -300,7 +348,7 @@ typedef struct azaudio_resampler azaudio_resampler;
 
 /* Creates a resampler from in_rate to out_rate Hz and stores it in *out_resampler. Allocates all its memory here.
  * Errors: AZAUDIO_ERR_INVALID_ARGUMENT if out_resampler is NULL or a rate is 0; AZAUDIO_ERR_UNSUPPORTED if a rate
- * is not 8000, 16000, 24000 or 48000. */
+ * is below 8000 or above 192000. */
 azaudio_result azaudio_resampler_create(uint32_t in_rate, uint32_t out_rate, azaudio_resampler **out_resampler);
 
 /* Frees a resampler. NULL is a no-op. */
@@ -313,7 +361,9 @@ void azaudio_resampler_destroy(azaudio_resampler *resampler);
 size_t azaudio_resampler_max_output(const azaudio_resampler *resampler, size_t in_samples);
 
 /* The latency in output samples (see above): after N input samples, process() has produced exactly
- * ceil(N * out_rate / in_rate) - latency output samples once N is past the latency. 0 for equal rates or NULL. */
+ * ceil(N * out_rate / in_rate) - latency output samples once N is past the latency when out_rate / in_rate is
+ * whole or its inverse is (so for any two of 8000, 16000, 24000 and 48000), and within one sample of it
+ * otherwise. 0 for equal rates or NULL. */
 uint32_t azaudio_resampler_latency_samples(const azaudio_resampler *resampler);
 
 /* Consumes all in_samples samples of `in`, writes the output samples they complete to `out` and stores their
@@ -321,7 +371,7 @@ uint32_t azaudio_resampler_latency_samples(const azaudio_resampler *resampler);
  * enough. If out_capacity is smaller than what this call produces, nothing is consumed or written and the call
  * fails. `in` and `out` must not overlap. Never allocates. `in` may be NULL when in_samples is 0 and `out` when
  * out_capacity is 0. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL resampler, out_written, or buffer with a nonzero
- * count; out_capacity too small, the message gives the size needed). */
+ * count; in_samples over 2^40; out_capacity too small, the message gives the size needed). */
 azaudio_result azaudio_resampler_process(azaudio_resampler *resampler, const int16_t *in, size_t in_samples,
                                          int16_t *out, size_t out_capacity, size_t *out_written);
 
@@ -340,9 +390,13 @@ azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
 /* ---- WAV files ---------------------------------------------------------------------------------------------------
  *
  * Reads and writes RIFF/WAVE files holding 16-bit PCM, 8-bit mu-law or 8-bit A-law samples, any rate and channel
- * count (channels interleaved).
+ * count (channels interleaved); and, since "any WAV in", 8-bit (unsigned), 24-bit and 32-bit PCM and 32-bit and
+ * 64-bit IEEE float (AZAUDIO_FORMAT_PCM8 ... _FLOAT64). azaudio_audio_buffer_to_mono_pcm16() turns any of them
+ * into mono PCM16 at the rate you need (e.g. a 44.1 kHz stereo float WAV into 24 kHz mono for a realtime session).
  *
- * Reading accepts a plain fmt chunk (16 bytes or more) or WAVE_FORMAT_EXTENSIBLE with the standard sub-format,
+ * Reading accepts a plain fmt chunk (16 bytes or more) or WAVE_FORMAT_EXTENSIBLE with the standard PCM, float,
+ * mu-law or A-law sub-format (PCM with fewer valid bits than its container, e.g. 24 in 32, reads as the container:
+ * the valid bits are the high ones),
  * skips other chunks (LIST, fact, JUNK, ... with their pad byte when odd-sized), and allows data before fmt. It
  * tolerates what real writers produce: a RIFF size that disagrees with the file (it is not used), a data size of
  * 0xFFFFFFFF (AZAUDIO_WAV_SIZE_UNKNOWN, written by streaming writers: the data runs to the end of the file), data
@@ -353,8 +407,9 @@ azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
  *    bytes than remain, no fmt or no data chunk, two fmt chunks, a fmt chunk under 16 bytes (40 for EXTENSIBLE),
  *    zero channels, sample rate 0, a block align that disagrees with channels and sample size, more than 4096
  *    chunks before fmt and data;
- *  - AZAUDIO_ERR_UNSUPPORTED: a valid WAV in another format: IEEE float, 8/24/32-bit PCM, ADPCM and other codecs,
- *    RIFX (big-endian) or RF64 files, a non-standard EXTENSIBLE sub-format;
+ *  - AZAUDIO_ERR_UNSUPPORTED: a valid WAV in another format: PCM containers other than 8/16/24/32 bits, float other
+ *    than 32/64 bits, ADPCM and other codecs, RIFX (big-endian) or RF64 files, a non-standard EXTENSIBLE
+ *    sub-format;
  *  - AZAUDIO_ERR_NOT_FOUND: the file or a directory on its path does not exist; AZAUDIO_ERR_IO: it cannot be read
  *    (permissions, a directory, a read error);
  *  - AZAUDIO_ERR_OUT_OF_MEMORY: the samples do not fit in memory; AZAUDIO_ERR_INVALID_ARGUMENT: NULL pointers.
@@ -365,10 +420,11 @@ azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
  * passing one to the library. */
 typedef struct azaudio_wav_info {
     uint32_t struct_size;      /* sizeof(azaudio_wav_info) as the caller compiled it */
-    int32_t format;            /* AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW */
+    int32_t format;            /* AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW (or _PCM8, _PCM24, _PCM32, _FLOAT32, _FLOAT64) */
     uint32_t sample_rate;      /* frames per second, e.g. 8000 */
     uint32_t channels;         /* interleaved channels, at least 1 */
-    uint32_t bits_per_sample;  /* 16 for PCM16, 8 for mu-law and A-law (filled in by the library; ignored on input) */
+    uint32_t bits_per_sample;  /* 16 for PCM16, 8 for mu-law and A-law, the container size for the others (filled in
+                                * by the library; ignored on input) */
     uint32_t block_align;      /* bytes per frame: channels * bits_per_sample / 8 (likewise) */
     uint64_t frame_count;      /* frames in the data chunk (likewise) */
     uint64_t data_offset;      /* byte offset of the first sample in the file or memory image (likewise) */
@@ -387,7 +443,8 @@ azaudio_result azaudio_wav_info_init(azaudio_wav_info *info);
 /* Parses the WAV image of `size` bytes at `data` without copying anything: on success fills *info; the samples
  * are then the info->data_size bytes at (const uint8_t *)data + info->data_offset. info->struct_size must be set;
  * the library writes only that many bytes of *info. Errors: as listed above for reading; also
- * AZAUDIO_ERR_INVALID_ARGUMENT for a NULL info or data with size > 0, or a struct_size below 48. */
+ * AZAUDIO_ERR_INVALID_ARGUMENT for a NULL info or data with size > 0, or a struct_size below 48 (through
+ * `data_size`). */
 azaudio_result azaudio_wav_parse(const void *data, size_t size, azaudio_wav_info *info);
 
 /* Samples read from a WAV file or image, owned by the library: read them through the accessors and release the
@@ -404,7 +461,7 @@ azaudio_result azaudio_wav_read_memory(const void *data, size_t size, azaudio_au
 
 /* Fills *info with the buffer's format (data_offset is where the samples were in the source). info->struct_size
  * must be set; the library writes only that many bytes. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers,
- * struct_size below 48). */
+ * struct_size below 48, through `data_size`). */
 azaudio_result azaudio_audio_buffer_info(const azaudio_audio_buffer *buffer, azaudio_wav_info *info);
 
 /* The samples, as stored in the file: interleaved, little-endian for PCM16 (so an int16_t array on little-endian
@@ -418,6 +475,26 @@ size_t azaudio_audio_buffer_size(const azaudio_audio_buffer *buffer);
 /* Frees a buffer and its samples. NULL is a no-op. */
 void azaudio_audio_buffer_destroy(azaudio_audio_buffer *buffer);
 
+/* Converts `frames` frames of interleaved audio in `format` (any AZAUDIO_FORMAT_*) with `channels` channels at
+ * `in` into `frames` mono PCM16 samples at out_pcm: each frame's channels are averaged (a plain down-mix), then
+ * rounded to 16 bits (mono PCM16 is copied unchanged; 24/32-bit PCM is rounded to nearest; floats are clamped to
+ * -1.0..1.0, 1.0 gives 32767, NaN gives 0; G.711 is decoded as azaudio_g711_*_decode()). The buffers must not
+ * overlap. Never allocates, never blocks. `in` and out_pcm may be NULL when frames is 0.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (channels 0 or over 65535, NULL pointers with frames > 0, frames so large
+ * that the input size overflows); AZAUDIO_ERR_UNSUPPORTED (an unknown format). */
+azaudio_result azaudio_audio_to_mono_pcm16(int32_t format, uint32_t channels, const void *in, size_t frames,
+                                           int16_t *out_pcm);
+
+/* Converts a whole buffer (as read by azaudio_wav_read_file() / _memory(), in any format and channel count) into
+ * a new buffer of mono PCM16 at sample_rate Hz, stored in *out_buffer: channels averaged as
+ * azaudio_audio_to_mono_pcm16(), then resampled with the resampler above and flushed, so N input frames give
+ * ceil(N * sample_rate / rate) samples. sample_rate 0 keeps the buffer's rate (no resampling, any rate). The new
+ * buffer's info says AZAUDIO_FORMAT_PCM16, 1 channel, data_offset 0; release it with azaudio_audio_buffer_destroy().
+ * `buffer` is not changed. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers); AZAUDIO_ERR_UNSUPPORTED
+ * (resampling needed and a rate outside 8000..192000); AZAUDIO_ERR_OUT_OF_MEMORY. */
+azaudio_result azaudio_audio_buffer_to_mono_pcm16(const azaudio_audio_buffer *buffer, uint32_t sample_rate,
+                                                  azaudio_audio_buffer **out_buffer);
+
 /* Writes the canonical 44-byte WAV header (RIFF, a 16-byte fmt chunk, the data chunk header) for `info`'s format,
  * sample_rate and channels and `data_size` bytes of samples into `out`, which holds out_capacity bytes. For
  * streaming writers: write the header, append the samples, then either write the header again at offset 0 with the
@@ -425,7 +502,7 @@ void azaudio_audio_buffer_destroy(azaudio_audio_buffer *buffer);
  * files to the end; SoX too, with a warning). Odd data sizes need one pad byte (0) after the data. The same
  * 44-byte layout is used for mu-law and A-law (ffmpeg, SoX and this library read it). Only info's struct_size,
  * format, sample_rate and channels are read.
- * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, out_capacity < 44, a struct_size below 16, channels 0 or
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, out_capacity < 44, a struct_size below 48, channels 0 or
  * over 1024, sample_rate 0, data_size not a whole number of frames or over 0xFFFFFFFF - 37 unless
  * AZAUDIO_WAV_SIZE_UNKNOWN); AZAUDIO_ERR_UNSUPPORTED (an unknown format). */
 azaudio_result azaudio_wav_header(const azaudio_wav_info *info, uint32_t data_size, uint8_t *out,
@@ -457,8 +534,10 @@ azaudio_result azaudio_frame_bytes(int32_t format, uint32_t sample_rate, uint32_
 typedef struct azaudio_frame_cursor azaudio_frame_cursor;
 
 /* Creates a cursor over the `size` bytes at `data`, in frames of frame_ms (arguments as azaudio_frame_bytes()).
- * The cursor borrows `data`, which must stay valid and unchanged until the cursor is destroyed. Errors: those of
- * azaudio_frame_bytes(), and AZAUDIO_ERR_INVALID_ARGUMENT for NULL out_cursor or NULL data with size > 0. */
+ * The cursor borrows `data`, which must stay valid and unchanged until the cursor is destroyed. When `size` is not
+ * a whole number of frames, the cursor allocates one frame here to pad the last one. Errors: those of
+ * azaudio_frame_bytes(), AZAUDIO_ERR_INVALID_ARGUMENT for NULL out_cursor or NULL data with size > 0, and
+ * AZAUDIO_ERR_OUT_OF_MEMORY when that one-frame allocation fails (a frame of gigabytes over a few bytes). */
 azaudio_result azaudio_frame_cursor_create(int32_t format, uint32_t sample_rate, uint32_t channels,
                                            uint32_t frame_ms, const void *data, size_t size,
                                            azaudio_frame_cursor **out_cursor);
@@ -466,8 +545,9 @@ azaudio_result azaudio_frame_cursor_create(int32_t format, uint32_t sample_rate,
 /* Gives the next frame: *out_frame points to exactly azaudio_frame_bytes() bytes, *out_size is that size, and
  * *out_timestamp_us (optional, may be NULL) is the frame's start in microseconds from the first frame
  * (k * frame_ms * 1000). A partial last frame is completed with silence (0 for PCM16, 0xFF for mu-law, 0xD5 for
- * A-law) in the cursor's own memory. The frame pointer is valid until the next call on the cursor or its
- * destruction. After the last frame it returns AZAUDIO_OK with *out_frame = NULL and *out_size = 0. Errors:
+ * A-law, 0x80 for 8-bit PCM, zero bytes for the other PCM and float formats) in the cursor's own memory. The
+ * frame pointer is valid until the next call on the cursor or its destruction. After the last frame it returns
+ * AZAUDIO_OK with *out_frame = NULL and *out_size = 0. Errors:
  * AZAUDIO_ERR_INVALID_ARGUMENT (NULL cursor, out_frame or out_size). */
 azaudio_result azaudio_frame_cursor_next(azaudio_frame_cursor *cursor, const void **out_frame, size_t *out_size,
                                          uint64_t *out_timestamp_us);
@@ -602,6 +682,49 @@ typedef int64_t (*azaudio_read_fn)(uint8_t *buffer, size_t capacity, void *user_
  * and azaudio_chat_options; NULL (the default): no progress calls. */
 typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data);
 
+/* ---- Audio of any length -------------------------------------------------------------------------------------
+ * The service refuses request bodies over 25 MB (and some models refuse long audio). When a transcription or
+ * translation of a file or of memory would exceed max_upload_bytes, or the audio is longer than the piece duration
+ * ceiling, the library cuts it into pieces and the caller still sees one result, as if the service had taken the
+ * whole file:
+ *   - the audio is decoded with libsndfile (WAV of any PCM/float layout, FLAC, MP3, Ogg Vorbis/Opus), streamed
+ *     from the file with bounded memory, mixed down to mono at its own sample rate;
+ *   - an energy detector finds pauses (quieter than the recording's noise floor plus 12 dB for 0.3 s or more);
+ *     each piece ends at the pause nearest below the limit; where there is none, a hard cut overlaps the next
+ *     piece by 1 s and each side keeps the results whose middle lies on its side of the overlap's midpoint;
+ *   - pieces are encoded as 16-bit FLAC (or WAV) into a private temporary directory ($TMPDIR or /tmp) just before
+ *     they are sent, up to max_concurrent_pieces at once on the library's own threads, and deleted when answered;
+ *     a piece's size is budgeted as 16-bit PCM, so every piece fits whatever the audio sounds like;
+ *   - the results are merged: text in order; verbose_json segments and words (and any other members they carry,
+ *     e.g. a diarized speaker) on the whole recording's timeline with ids renumbered; SRT/VTT cues shifted and
+ *     renumbered; usage summed; "duration" the whole recording's;
+ *   - a 429 slows the whole job (Retry-After honoured, concurrency halved, raised again by one after each run of
+ *     successes) instead of failing a piece; other transient failures (5xx, network) are retried per piece up to
+ *     max_retries; a piece that finally fails fails the call with a message naming the piece and its times, and
+ *     the merged result of the pieces that finished is returned through out_partial;
+ *   - cancel_token (or a non-zero return from a progress callback) stops every piece in flight;
+ *   - on_progress (bytes) is called with milliseconds of audio finished and in total instead of bytes, and
+ *     on_pieces_progress with pieces and seconds;
+ *   - streaming (stream = 1) is not used for pieces: on_delta receives the merged text once at the end.
+ * Audio from a read callback is always sent as it is (its length is unknown in advance). A file too large that
+ * libsndfile cannot decode (MP4, M4A, WebM) fails with AZAUDIO_ERR_PAYLOAD_TOO_LARGE saying how to convert it;
+ * one small enough is sent as it is. */
+
+/* The result of a transcription or translation: free it with azaudio_transcript_free(). Its accessors may be
+ * called from any thread; strings they return live as long as the result. */
+typedef struct azaudio_transcript azaudio_transcript;
+
+/* Reports the progress of a transcription or translation cut into pieces: pieces answered (or taken from the
+ * journal) out of the total, and seconds of audio they cover out of the whole recording's; called on the thread
+ * that made the call, once at the start and after each piece. Must not block. Return 0 to continue; any other value
+ * stops every piece and the call returns AZAUDIO_ERR_CANCELLED. */
+typedef int32_t (*azaudio_pieces_progress_fn)(int32_t pieces_done, int32_t pieces_total, double seconds_done,
+                                              double seconds_total, void *user_data);
+
+/* Values of piece_encoding. */
+#define AZAUDIO_PIECE_FLAC 0  /* lossless 16-bit FLAC (about half the size of PCM for speech) */
+#define AZAUDIO_PIECE_WAV  1  /* uncompressed 16-bit PCM in WAV */
+
 /* ---- Speech to text ------------------------------------------------------------------------------------------ */
 
 /* Bits of azaudio_transcription_options.timestamp_granularities (they need response_format "verbose_json"). */
@@ -682,25 +805,41 @@ typedef struct azaudio_transcription_options {
     size_t language_count;
     const char *const *keywords;
     size_t keyword_count;
+    /* ---- Audio of any length (see that section) ---- */
+    /* A request whose body would be larger is cut into pieces. Default 26214400 (the service's 25 MB limit);
+     * 0 or negative: never cut (such a request fails with AZAUDIO_ERR_PAYLOAD_TOO_LARGE as before). */
+    int64_t max_upload_bytes;
+    /* The longest piece in seconds; 0 (default): the model's ceiling (1500 s for gpt-4o-transcribe and
+     * gpt-4o-mini-transcribe, none for whisper). Audio longer than this is cut even when it is small. */
+    double max_piece_seconds;
+    int32_t max_concurrent_pieces;  /* pieces sent at once, 1 to 16; 0 (default): 4 */
+    int32_t piece_encoding;         /* AZAUDIO_PIECE_FLAC (default) or AZAUDIO_PIECE_WAV */
+    /* A directory (created if missing) where each answered piece's reply is kept, keyed by a hash of the piece's
+     * audio and of these options: a later call with the same audio and options sends only the pieces not there
+     * (resuming after Ctrl-C, a crash or kill -9). NULL (default): none. */
+    const char *journal_dir;
+    azaudio_pieces_progress_fn on_pieces_progress;  /* NULL (default): none */
+    void *pieces_progress_user_data;
+    /* If not NULL: when a call cut into pieces fails after some pieces were answered, *out_partial receives their
+     * merged result (free it with azaudio_transcript_free); otherwise it is set to NULL. */
+    azaudio_transcript **out_partial;
 } azaudio_transcription_options;
 
-/* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1) and sets
- * struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+/* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1,
+ * max_upload_bytes 26214400) and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
 azaudio_result azaudio_transcription_options_init(azaudio_transcription_options *options);
-
-/* The result of a transcription or translation: free it with azaudio_transcript_free(). Its accessors may be
- * called from any thread; strings they return live as long as the result. */
-typedef struct azaudio_transcript azaudio_transcript;
 
 /* Transcribes an audio file. The file is streamed from disk while uploading (never held whole in memory); its
  * name's extension gives the format. On success stores a new result in *out_transcript.
- * Errors: see the top of this section; AZAUDIO_ERR_INVALID_ARGUMENT for NULL pointers or a bad struct_size. */
+ * Errors: see the top of this section; AZAUDIO_ERR_INVALID_ARGUMENT for NULL pointers or a struct_size not
+ * covering `progress_user_data` (136 bytes on LP64). */
 azaudio_result azaudio_transcribe_file(azaudio_client *client, const char *path,
                                        const azaudio_transcription_options *options,
                                        azaudio_transcript **out_transcript);
 
 /* Transcribes `size` bytes of audio in memory. `filename` (e.g. "call.wav") tells the service the format: it needs
- * an accepted extension. The bytes are copied before the upload starts. Otherwise as azaudio_transcribe_file(). */
+ * an accepted extension. The bytes are copied before the upload starts; a size over the service's 25 MB request
+ * limit is AZAUDIO_ERR_PAYLOAD_TOO_LARGE before any copy. Otherwise as azaudio_transcribe_file(). */
 azaudio_result azaudio_transcribe_memory(azaudio_client *client, const uint8_t *data, size_t size,
                                          const char *filename, const azaudio_transcription_options *options,
                                          azaudio_transcript **out_transcript);
@@ -729,13 +868,23 @@ typedef struct azaudio_translation_options {
     /* Upload progress (see azaudio_progress_fn), on the calling thread; NULL (default): none. */
     azaudio_progress_fn on_progress;
     void *progress_user_data;
+    /* ---- Audio of any length: as in azaudio_transcription_options ---- */
+    int64_t max_upload_bytes;
+    double max_piece_seconds;
+    int32_t max_concurrent_pieces;
+    int32_t piece_encoding;
+    const char *journal_dir;
+    azaudio_pieces_progress_fn on_pieces_progress;
+    void *pieces_progress_user_data;
+    azaudio_transcript **out_partial;
 } azaudio_translation_options;
 
-/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+/* Fills *options with the defaults (as for transcription) and sets struct_size. Errors:
+ * AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
 azaudio_result azaudio_translation_options_init(azaudio_translation_options *options);
 
 /* Translate a file, audio in memory, or audio from a callback into English text; as the azaudio_transcribe_*
- * functions. */
+ * functions (options->struct_size must cover `progress_user_data`: 88 bytes on LP64). */
 azaudio_result azaudio_translate_file(azaudio_client *client, const char *path,
                                       const azaudio_translation_options *options,
                                       azaudio_transcript **out_transcript);
@@ -780,8 +929,9 @@ azaudio_result azaudio_transcript_word(const azaudio_transcript *transcript, siz
 /* How many token logprobs the reply carried (include_logprobs), or 0. */
 size_t azaudio_transcript_logprob_count(const azaudio_transcript *transcript);
 
-/* Fills *usage (set usage->struct_size first) with the reply's usage; type "" when it reported none.
- * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, struct_size 0). */
+/* Fills *usage (set usage->struct_size first) with the reply's usage; type "" when it reported none. Writes only
+ * struct_size bytes. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, a struct_size below 48, through
+ * `seconds`). */
 azaudio_result azaudio_transcript_usage(const azaudio_transcript *transcript, azaudio_usage *usage);
 
 /* The reply's HTTP status (e.g. 200), or 0 if transcript is NULL. */
@@ -822,7 +972,13 @@ azaudio_result azaudio_speech_options_init(azaudio_speech_options *options);
 /* Speaks `text` (UTF-8, 1 to 4096 characters) and calls on_audio with each chunk of audio as it arrives off the
  * wire, on the calling thread, so playback can start before the reply is complete. If the call then fails (e.g. the
  * connection breaks), the chunks already delivered were not the whole audio: the result says so.
- * Errors: see the top of this section; AZAUDIO_ERR_CANCELLED when on_audio returned non-zero. */
+ * The answer must be audio: a content type audio/..., application/octet-stream or text/event-stream (audio
+ * deltas), and at least one byte of audio. Anything else (a captive portal's HTML, a JSON body, an empty 200) is
+ * AZAUDIO_ERR_PROTOCOL with the content type and the first bytes in the message, and on_audio never sees it. A 3xx
+ * is never followed (the credential is never sent to another host): AZAUDIO_ERR_HTTP naming the Location's host.
+ * A stalled or trickling answer fails with AZAUDIO_ERR_TIMEOUT (see idle_timeout_ms in the client options).
+ * Errors: see the top of this section; AZAUDIO_ERR_CANCELLED when on_audio returned non-zero;
+ * AZAUDIO_ERR_INVALID_ARGUMENT for a struct_size not covering `max_retries` (84 bytes on LP64). */
 azaudio_result azaudio_speak(azaudio_client *client, const char *text, const azaudio_speech_options *options,
                              azaudio_audio_fn on_audio, void *user_data);
 
@@ -887,7 +1043,8 @@ typedef struct azaudio_chat_options {
     int32_t audio_output;         /* 1 (default): a spoken reply (modalities text+audio); 0: text only */
     const char *voice;            /* NULL: "alloy" */
     /* "wav", "aac", "mp3", "flac", "opus" or "pcm16"; NULL: "wav", or "pcm16" when streaming (streamed audio
-     * needs pcm16: raw 24 kHz 16-bit little-endian mono). */
+     * needs pcm16: raw 24 kHz 16-bit little-endian mono; with stream 1 and audio_output 1, any other format is
+     * refused locally with AZAUDIO_ERR_INVALID_ARGUMENT instead of being sent for the service's 400). */
     const char *audio_format;
     int32_t max_completion_tokens;    /* 0 (default): not sent */
     double temperature;           /* 0..2; negative (default -1): not sent */
@@ -913,7 +1070,8 @@ azaudio_result azaudio_chat_options_init(azaudio_chat_options *options);
 
 /* Sends the conversation and stores the reply in *out_reply. The conversation is not changed (add the reply
  * with azaudio_chat_add_reply() to continue it). Errors: see the top of this section; AZAUDIO_ERR_INVALID_ARGUMENT
- * for an empty conversation; AZAUDIO_ERR_CANCELLED when a callback returned non-zero. */
+ * for an empty conversation or a struct_size not covering `progress_user_data` (160 bytes on LP64);
+ * AZAUDIO_ERR_CANCELLED when a callback returned non-zero. */
 azaudio_result azaudio_chat_complete(azaudio_client *client, const azaudio_chat *chat,
                                      const azaudio_chat_options *options, azaudio_chat_reply **out_reply);
 
@@ -936,8 +1094,8 @@ int64_t azaudio_chat_reply_audio_expires_at(const azaudio_chat_reply *reply);
 /* The finish reason ("stop", "length", "content_filter", ...), or "". NULL if reply is NULL. */
 const char *azaudio_chat_reply_finish_reason(const azaudio_chat_reply *reply);
 
-/* Fills *usage (set usage->struct_size first); type "" when the reply carried none. Errors:
- * AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, struct_size 0). */
+/* Fills *usage (set usage->struct_size first); type "" when the reply carried none. Writes only struct_size bytes.
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, a struct_size below 48, through `seconds`). */
 azaudio_result azaudio_chat_reply_usage(const azaudio_chat_reply *reply, azaudio_usage *usage);
 
 /* The reply body as received, NUL-terminated (non-streamed replies; "" for streamed ones); its length is stored in
@@ -1020,17 +1178,18 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
                                                            item_id, audio_ms: where the item's audio now ends
                                                            (0: nothing was played, nothing truncated). Made by
                                                            the library; name "playback_flush" */
-/* Appended for the 2026 service (session kinds, see azaudio_realtime_options.session_kind): */
-#define AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT   34  /* text, speaker (azaudio_realtime_event_speaker()),
-                                                           start/end (azaudio_realtime_event_segment_times());
-                                                           diarizing transcription models */
-#define AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA  35  /* text: part of what the speaker said */
-#define AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA 36  /* text: part of the translation */
-#define AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA       37  /* audio: translated speech as the service sent it
-                                                           (PCM16; rate and channels from
-                                                           azaudio_realtime_event_audio_format(); caller_output
-                                                           conversion does not apply); audio_ms: elapsed_ms */
-#define AZAUDIO_EVENT_SESSION_CLOSED                38  /* the service ended a translation session (session.closed) */
+#define AZAUDIO_EVENT_RECONNECTING                  34  /* the connection was lost and the library opens a new
+                                                           session (options.reconnect_max_attempts): close_code and
+                                                           text: why it ended. Name "reconnecting" */
+#define AZAUDIO_EVENT_RECONNECTED                   35  /* a new session continues the call; text: its session
+                                                           id, audio_ms: how long the call had no session; JSON has
+                                                           attempts, outage_ms, replayed_items. Name "reconnected" */
+#define AZAUDIO_EVENT_RESPONSE_INTERRUPTED          36  /* response_id: the response the lost connection cut off
+                                                           (it did not finish). Name "response_interrupted" */
+#define AZAUDIO_EVENT_RENEWING                      37  /* the session moves to a new one before its time limit
+                                                           (options.renewal_margin_ms). Name "renewing" */
+#define AZAUDIO_EVENT_RENEWED                       38  /* the new session took over: text: its id, audio_ms: how
+                                                           long caller input was held. Name "renewed" */
 
 /* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
  * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
@@ -1100,12 +1259,14 @@ typedef struct azaudio_realtime_options {
      * output_audio_format stay what goes over the network: 24 kHz PCM16 or 8 kHz G.711).
      *
      * caller_input_format / caller_input_rate: what azaudio_realtime_send_audio() takes. AZAUDIO_FORMAT_PCM16,
-     * _ULAW or _ALAW at 8000, 16000, 24000 or 48000 Hz (rate 0: 24000 for PCM16, 8000 for G.711).
+     * _ULAW or _ALAW (mono) at any rate from 8000 to 192000 Hz, e.g. 44100 (rate 0: 24000 for PCM16, 8000 for
+     * G.711); other rates and formats fail connect() with AZAUDIO_ERR_INVALID_ARGUMENT. Several channels: see
+     * caller_input_channels below; float or 24-bit audio: convert with azaudio_audio_to_mono_pcm16() first.
      * AZAUDIO_CALLER_FORMAT_SESSION (0, the default): the session's input format, sent as is.
      * Audio already in the session's format and rate (e.g. 8 kHz mu-law to a g711_ulaw session) passes straight
      * through: no decoding, no resampling, no copy beyond the base64 encoding every append needs. Anything else
      * is decoded, resampled with the audio kit's streaming resampler (its state kept for the whole session, so
-     * frame borders cause no clicks; output trails input by the resampler latency, 1.33 to 4 ms) and encoded to
+     * frame borders cause no clicks; output trails input by the resampler latency, 0.2 to 4 ms) and encoded to
      * the session's format. azaudio_realtime_commit() first sends the few ms the resampler still holds;
      * azaudio_realtime_clear() drops them.
      *
@@ -1153,7 +1314,71 @@ typedef struct azaudio_realtime_options {
      * of its audio. */
     uint32_t input_audio_coalesce_ms;
 
-    /* ---- Appended for the 2026 service: session kinds (transcription-only, translation). ---- */
+    /* ---- Appended with "any WAV in": caller channel counts. ---- */
+
+    /* Interleaved channels of the caller's audio when caller_input_format / caller_output_format is set: 0 or 1
+     * mono (the default), 2 stereo, ... up to 32. Input frames are averaged to mono (as
+     * azaudio_audio_to_mono_pcm16() does) before the conversion; a send that ends inside a frame keeps those
+     * bytes for the next send. Output: the converted mono reply is copied to every channel. A count over 32, or a
+     * non-zero count with AZAUDIO_CALLER_FORMAT_SESSION, fails connect() with AZAUDIO_ERR_INVALID_ARGUMENT. */
+    uint32_t caller_input_channels;
+    uint32_t caller_output_channels;
+    /* ---- Appended after input_audio_coalesce_ms: calls that last (liveness, reconnect). ---- */
+
+    /* Liveness. keepalive_ms (default 15000; 0: never): when nothing has arrived from the service for that long,
+     * the library sends a WebSocket ping (the service answers with a pong, which counts as traffic).
+     * liveness_timeout_ms (default 30000; 0: never; else at least 100): when nothing at all has arrived for that
+     * long, the connection is taken for dead (a half-open connection, a peer that vanished) and ends as a close
+     * without handshake (code 1006) with a timeout reason: a reconnect follows if enabled, else
+     * AZAUDIO_EVENT_CLOSED. Checked on the I/O thread every quarter of the shorter period (20 ms to 1 s). */
+    uint32_t keepalive_ms;
+    uint32_t liveness_timeout_ms;
+
+    /* Reconnect. reconnect_max_attempts (default 0: off; the session closes when its connection is lost): when
+     * the connection ends without a close handshake (1006: network error, reset, liveness failure), with 1011,
+     * 1012, 1013, or 1001 (the session reached its time limit or the service is going away), the library opens a
+     * new session with the same options, at most this many attempts per outage, within reconnect_max_total_ms
+     * (default 60000) in all. Before attempt n it waits reconnect_backoff_ms (default 250) doubled n-1 times, up
+     * to 8 s, times a random 50-100 %, and at least the Retry-After of a refused (429) handshake. Not retried: a
+     * close the app asked for, 1000 from the service, a protocol violation, 401/403 and settings the service
+     * rejects (then AZAUDIO_EVENT_CLOSED with that reason).
+     * Events: AZAUDIO_EVENT_RESPONSE_INTERRUPTED (when a response was running: it did not finish; ask for it
+     * again with azaudio_realtime_create_response() if wanted), then AZAUDIO_EVENT_RECONNECTING; once the new
+     * session is ready, the library replays the conversation into it (see history_max_items) and sends the audio
+     * and events the app handed over meanwhile, in order, then delivers AZAUDIO_EVENT_RECONNECTED. The new
+     * session's own session.created / session.updated are not delivered; the replayed items' created events are.
+     * While reconnecting, azaudio_realtime_send_audio() and the other send calls hold what they are given (up to
+     * max_send_queue_bytes of audio, then AZAUDIO_ERR_BUSY) instead of failing. Audio already handed to the old
+     * connection but not yet read by the service when it was lost is lost with it. If every attempt fails, the
+     * held input is dropped and AZAUDIO_EVENT_CLOSED carries the last reason. */
+    uint32_t reconnect_max_attempts;
+    uint32_t reconnect_max_total_ms;
+    uint32_t reconnect_backoff_ms;
+
+    /* The conversation the library keeps for a reconnect's replay, oldest dropped first beyond either bound:
+     * user turns (their input transcription, or their text), assistant turns (transcript or text, cut where a
+     * barge-in truncated their audio), text items the app created, function calls with their arguments and their
+     * outputs; deleted items are dropped. Replayed as text items with conversation.item.create (original item ids,
+     * each after the previous one), without response.create. Defaults 200 items, 32000 characters. */
+    uint32_t history_max_items;
+    uint32_t history_max_chars;
+
+    /* Renewal before the service's session time limit (with reconnect_max_attempts > 0). The limit is
+     * session.created's expires_at, else session_max_ms after the session opened (default 1800000: Azure
+     * documents 60 min, sessions were seen to end at 30 min; 0: unknown, no renewal). renewal_margin_ms (default
+     * 120000; 0: off) before the limit, at the first turn boundary (no response running, the caller not
+     * speaking), and at the latest 1 s before the limit, the library moves the call to a new session:
+     * AZAUDIO_EVENT_RENEWING; from then on the caller's audio and events are held; the old session's connection
+     * closes with a handshake after everything queued on it was written (the service reads it all); the new
+     * session opens with the same options, gets the conversation replayed (as for a reconnect), then the held
+     * input, in order; AZAUDIO_EVENT_RENEWED (text: the new session id, audio_ms: how long input was held).
+     * No caller frame is lost or sent twice. Events of the old session that arrive after RENEWING are not
+     * delivered. The switch is break-before-make: for its duration (a WebSocket handshake and the session setup)
+     * the caller's audio waits. If the new session cannot be opened, reconnect rules apply. */
+    uint32_t renewal_margin_ms;
+    uint32_t session_max_ms;
+
+    /* ---- Appended after session_max_ms: session kinds (transcription-only, translation). ---- */
 
     /* AZAUDIO_SESSION_CONVERSATION (0, the default), AZAUDIO_SESSION_TRANSCRIPTION or AZAUDIO_SESSION_TRANSLATION.
      *
@@ -1177,7 +1402,10 @@ typedef struct azaudio_realtime_options {
      * session.close: the service delivers what is left, SESSION_CLOSED, then closes (CLOSED follows).
      * azaudio_realtime_commit() / _clear() are AZAUDIO_ERR_INVALID_STATE.
      *
-     * Every kind shares sending, caller formats, coalescing, callback and pull delivery. */
+     * Every kind shares sending, caller formats, coalescing, callback and pull delivery, keepalive and liveness.
+     * Reconnect and renewal replay a conversation, so they are for conversation sessions only: with another kind
+     * reconnect_max_attempts must stay 0 (else connect() fails with AZAUDIO_ERR_INVALID_ARGUMENT), and a lost
+     * connection ends the session with AZAUDIO_EVENT_CLOSED. */
     int32_t session_kind;
     /* Transcription: a prompt guiding the transcription; NULL: none. */
     const char *transcription_prompt;
@@ -1215,7 +1443,8 @@ azaudio_result azaudio_realtime_options_init(azaudio_realtime_options *options);
  * to WebSocket, waits for session.created, sends session.update with the options and waits for session.updated.
  * Blocks the calling thread until the session is ready, then events start flowing (the session.created and
  * session.updated events are delivered first). Errors: AZAUDIO_ERR_INVALID_ARGUMENT (bad options, checked
- * before connecting), AZAUDIO_ERR_AUTH / _NOT_FOUND / _RATE_LIMITED / _HTTP (the handshake's HTTP status and
+ * before connecting; a struct_size not covering `connect_timeout_ms`, 172 bytes on LP64: the fields after it take
+ * their defaults for a program built before they were added), AZAUDIO_ERR_AUTH / _NOT_FOUND / _RATE_LIMITED / _HTTP (the handshake's HTTP status and
  * Azure error; see azaudio_client_last_error()), AZAUDIO_ERR_BAD_REQUEST (the service rejected the session
  * settings), AZAUDIO_ERR_NETWORK, _TLS, _TIMEOUT, _PROTOCOL.
  * AZAUDIO_ERR_UNSUPPORTED: the audio formats the service confirmed in session.updated (read from either protocol's
@@ -1225,8 +1454,8 @@ azaudio_result azaudio_realtime_connect(azaudio_client *client, const azaudio_re
                                         azaudio_realtime_session **out_session);
 
 /* Queues caller audio (input_audio_buffer.append) in the session's input format, or in caller_input_format /
- * caller_input_rate when set (converted on the way, see azaudio_realtime_options): any number of bytes (PCM16 must
- * be whole samples). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
+ * caller_input_rate when set (converted on the way, see azaudio_realtime_options): 1 byte to 64 MiB per call (PCM16
+ * must be whole samples; a larger size is AZAUDIO_ERR_INVALID_ARGUMENT). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
  * queued, nor taken into the converter: retry or drop it), AZAUDIO_ERR_CLOSED after the session ended. */
 azaudio_result azaudio_realtime_send_audio(azaudio_realtime_session *session, const void *audio, size_t size);
 
@@ -1277,7 +1506,8 @@ azaudio_result azaudio_realtime_send_event_json(azaudio_realtime_session *sessio
 
 /* Pull mode: waits up to timeout_ms (0: do not wait; -1: forever) for the next event and stores it in *out_event;
  * free it with azaudio_realtime_event_free(). AZAUDIO_ERR_TIMEOUT if none came in time, AZAUDIO_ERR_CLOSED once
- * the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE if the session delivers events to a callback. */
+ * the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE if the session delivers events to a callback. A loop that
+ * polls (every frame) should call azaudio_realtime_poll_event() instead: no event yet is a success there. */
 azaudio_result azaudio_realtime_next_event(azaudio_realtime_session *session, azaudio_realtime_event **out_event,
                                            int32_t timeout_ms);
 
@@ -1325,12 +1555,23 @@ int32_t azaudio_realtime_event_close_code(const azaudio_realtime_event *event);
 /* Frees an event taken with azaudio_realtime_next_event(). NULL is a no-op. Never call it on a callback's event. */
 void azaudio_realtime_event_free(azaudio_realtime_event *event);
 
+/* Pull mode for a loop that polls (a game's frame, a telephony tick): as azaudio_realtime_next_event(), but an empty
+ * wait is a normal outcome, not a failure: AZAUDIO_OK with *out_event set to NULL when no event came within
+ * timeout_ms (0: do not wait; -1: forever), or to the event (free it with azaudio_realtime_event_free()). No error is
+ * recorded for an empty poll (azaudio_last_error() keeps its previous message) and nothing is allocated, so calling
+ * it every frame costs a lock and a look at the queue. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL session or
+ * out_event, timeout_ms below -1), AZAUDIO_ERR_CLOSED once the CLOSED event was taken, AZAUDIO_ERR_INVALID_STATE
+ * (a session that never connected, or one that delivers events to a callback). */
+azaudio_result azaudio_realtime_poll_event(azaudio_realtime_session *session, azaudio_realtime_event **out_event,
+                                           int32_t timeout_ms);
+
 /* ---- Pull mode from an event loop ----------------------------------------------------------------------------
  *
  * An event loop (asyncio, libuv, GLib, your own epoll) need not park a thread in azaudio_realtime_next_event():
  * it watches the session's readiness descriptor, and when it is readable takes events with
- * azaudio_realtime_next_event(session, &event, 0) until that returns AZAUDIO_ERR_TIMEOUT (nothing more waits) or
- * AZAUDIO_ERR_CLOSED. */
+ * azaudio_realtime_poll_event(session, &event, 0) until that gives no event (nothing more waits) or returns
+ * AZAUDIO_ERR_CLOSED (azaudio_realtime_next_event() with timeout 0 works too, reporting "nothing more" as
+ * AZAUDIO_ERR_TIMEOUT). */
 
 /* Stores in *out_fd the session's readiness descriptor (Linux eventfd): readable exactly while at least one event
  * waits in the pull queue, not readable once a take has emptied it. Level-triggered: it stays readable until the
@@ -1342,20 +1583,6 @@ void azaudio_realtime_event_free(azaudio_realtime_event *event);
  * NULL), AZAUDIO_ERR_INVALID_STATE (the session delivers events to a callback, or never connected),
  * AZAUDIO_ERR_IO (no descriptor could be made, e.g. the process has no file descriptors left). */
 azaudio_result azaudio_realtime_event_fd(azaudio_realtime_session *session, int32_t *out_fd);
-/* ---- Event accessors appended for the 2026 service ------------------------------------------------------- */
-
-/* INPUT_TRANSCRIPTION_SEGMENT: the speaker label ("A", a known speaker's name); "" when none or another event.
- * Valid as long as the event; NULL if event is NULL. */
-const char *azaudio_realtime_event_speaker(const azaudio_realtime_event *event);
-
-/* INPUT_TRANSCRIPTION_SEGMENT: stores the segment's start and end (seconds of the input) in *start / *end (either
- * may be NULL). Returns 1 when the event carries them, 0 otherwise (then both are set to -1). */
-int32_t azaudio_realtime_event_segment_times(const azaudio_realtime_event *event, double *start, double *end);
-
-/* TRANSLATION_AUDIO_DELTA: stores the audio's sample rate (Hz) and channels (either may be NULL); returns 1, or 0
- * for other events (both set to 0). The samples are 16-bit signed little-endian. */
-int32_t azaudio_realtime_event_audio_format(const azaudio_realtime_event *event, int32_t *sample_rate,
-                                            int32_t *channels);
 
 /* ================================================================================================================
  * Diarized transcripts (appended for the 2026 service)
@@ -1464,6 +1691,50 @@ azaudio_result azaudio_call_refer(azaudio_client *client, const char *call_id, c
 
 /* Ends the call. Errors: as azaudio_call_accept(). */
 azaudio_result azaudio_call_hangup(azaudio_client *client, const char *call_id);
+/* ---- Appended: per-turn latency (AZURE-AUDIO-2026.md section 7). ----
+ *
+ * After each response's RESPONSE_DONE the library delivers AZAUDIO_EVENT_TURN_LATENCY (name "turn_latency";
+ * response_id; audio_ms: the end of the caller's speech, or the response's start when there was no speech end,
+ * to its first reply audio). Its JSON holds the figures, in ms on one monotonic clock, -1 where a step did not
+ * happen: speech_end_to_created_ms (speech_stopped arrived -> response.created), speech_end_to_first_audio_ms,
+ * created_to_first_audio_ms, speech_end_to_first_played_ms (to the first azaudio_realtime_audio_played() report
+ * above 0 for the reply's audio: what the host made audible), handshake_ms (the WebSocket upgrade) and
+ * session_ready_ms (connect to session.updated), and "session": {count, median_first_audio_ms,
+ * p95_first_audio_ms} so far. Not measured: the first audible sample of the decoded reply (a level gate). */
+#define AZAUDIO_EVENT_TURN_LATENCY                  39
+
+/* The session's first-audio latency so far (speech end, else response start, to the first reply audio, per
+ * response with audio): how many responses (*count), their median and 95th percentile (nearest rank) in ms; -1
+ * for both when there are none. Any thread. Any output pointer may be NULL. AZAUDIO_ERR_INVALID_ARGUMENT if
+ * session is NULL. */
+azaudio_result azaudio_realtime_latency_summary(azaudio_realtime_session *session, uint32_t *count,
+                                                int32_t *median_ms, int32_t *p95_ms);
+
+/* ---- Appended: session kinds (transcription-only, translation; azaudio_realtime_options.session_kind). ----
+ * Their events and accessors. */
+#define AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT   40  /* text, speaker (azaudio_realtime_event_speaker()),
+                                                           start/end (azaudio_realtime_event_segment_times());
+                                                           diarizing transcription models */
+#define AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA  41  /* text: part of what the speaker said */
+#define AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA 42  /* text: part of the translation */
+#define AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA       43  /* audio: translated speech as the service sent it
+                                                           (PCM16; rate and channels from
+                                                           azaudio_realtime_event_audio_format(); caller_output
+                                                           conversion does not apply); audio_ms: elapsed_ms */
+#define AZAUDIO_EVENT_SESSION_CLOSED                44  /* the service ended a translation session (session.closed) */
+
+/* INPUT_TRANSCRIPTION_SEGMENT: the speaker label ("A", a known speaker's name); "" when none or another event.
+ * Valid as long as the event; NULL if event is NULL. */
+const char *azaudio_realtime_event_speaker(const azaudio_realtime_event *event);
+
+/* INPUT_TRANSCRIPTION_SEGMENT: stores the segment's start and end (seconds of the input) in *start / *end (either
+ * may be NULL). Returns 1 when the event carries them, 0 otherwise (then both are set to -1). */
+int32_t azaudio_realtime_event_segment_times(const azaudio_realtime_event *event, double *start, double *end);
+
+/* TRANSLATION_AUDIO_DELTA: stores the audio's sample rate (Hz) and channels (either may be NULL); returns 1, or 0
+ * for other events (both set to 0). The samples are 16-bit signed little-endian. */
+int32_t azaudio_realtime_event_audio_format(const azaudio_realtime_event *event, int32_t *sample_rate,
+                                            int32_t *channels);
 
 #ifdef __cplusplus
 }

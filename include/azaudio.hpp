@@ -353,6 +353,12 @@ enum class sample_format : std::int32_t {
     pcm16 = AZAUDIO_FORMAT_PCM16,  ///< signed 16-bit linear PCM
     ulaw = AZAUDIO_FORMAT_ULAW,    ///< G.711 mu-law, 1 byte per sample
     alaw = AZAUDIO_FORMAT_ALAW,    ///< G.711 A-law, 1 byte per sample
+    // The other encodings of ordinary WAV files (read, written, framed and down-mixed; not resampled or streamed).
+    pcm8 = AZAUDIO_FORMAT_PCM8,        ///< unsigned 8-bit PCM (128 is silence)
+    pcm24 = AZAUDIO_FORMAT_PCM24,      ///< signed 24-bit PCM, 3 bytes little-endian
+    pcm32 = AZAUDIO_FORMAT_PCM32,      ///< signed 32-bit PCM
+    float32 = AZAUDIO_FORMAT_FLOAT32,  ///< IEEE float, -1.0 to 1.0
+    float64 = AZAUDIO_FORMAT_FLOAT64,  ///< IEEE double, -1.0 to 1.0
 };
 
 namespace detail {
@@ -398,11 +404,11 @@ inline void alaw_decode(span_view<std::uint8_t> codes, mutable_span<std::int16_t
     detail::g711(&azaudio_g711_alaw_decode, codes, out);
 }
 
-/// A streaming mono PCM16 sample-rate converter between 8000, 16000, 24000 and 48000 Hz (azaudio_resampler: see
-/// azaudio.h for its filter). Chunking does not change the output. Not thread-safe: one thread at a time.
+/// A streaming mono PCM16 sample-rate converter between any two rates from 8000 to 192000 Hz (azaudio_resampler:
+/// see azaudio.h for its filter). Chunking does not change the output. Not thread-safe: one thread at a time.
 class Resampler {
 public:
-    /// Throws unsupported_error for a rate other than 8000, 16000, 24000 or 48000.
+    /// Throws unsupported_error for a rate below 8000 or above 192000 (invalid_argument_error for 0).
     Resampler(std::uint32_t in_rate, std::uint32_t out_rate) {
         azaudio_resampler *r = nullptr;
         detail::check(azaudio_resampler_create(in_rate, out_rate, &r));
@@ -549,6 +555,15 @@ public:
         return span_view<std::int16_t>(static_cast<const std::int16_t *>(data()), size() / sizeof(std::int16_t));
     }
 
+    /// This audio as a new mono PCM16 buffer at sample_rate (0: this buffer's rate): channels averaged, then
+    /// resampled (azaudio_audio_buffer_to_mono_pcm16). Throws unsupported_error when resampling is needed and a
+    /// rate is outside 8000..192000.
+    WavBuffer to_mono_pcm16(std::uint32_t sample_rate = 0) const {
+        azaudio_audio_buffer *b = nullptr;
+        detail::check(azaudio_audio_buffer_to_mono_pcm16(handle_.get(), sample_rate, &b));
+        return WavBuffer(b);
+    }
+
     azaudio_audio_buffer *get() const noexcept { return handle_.get(); }
 
 private:
@@ -646,6 +661,9 @@ using read_callback = std::function<std::size_t(mutable_span<std::uint8_t> buffe
 /// unknown), on the calling thread, about every 100 ms plus once at the end (see azaudio_progress_fn). To stop the
 /// call, cancel its CancelToken (or throw: the call stops and the exception is rethrown).
 using progress_callback = std::function<void(std::uint64_t bytes_sent, std::uint64_t bytes_total)>;
+/// Progress of a recording cut into pieces (see "Audio of any length" in azaudio.h); throwing stops the call.
+using pieces_progress_callback =
+    std::function<void(int pieces_done, int pieces_total, double seconds_done, double seconds_total)>;
 
 /// A segment of a verbose_json or diarized_json transcript, or a word (start, end, text) of a verbose_json one.
 struct transcript_segment {
@@ -742,6 +760,19 @@ inline std::int32_t progress_trampoline(std::uint64_t sent, std::uint64_t total,
     } catch (...) {
         ctx->state->capture();
         return 1;  // stops the call
+    }
+}
+
+inline std::int32_t pieces_progress_trampoline(std::int32_t done, std::int32_t total, double seconds,
+                                               double seconds_total, void *user_data) noexcept {
+    auto *ctx = static_cast<callback_context<pieces_progress_callback> *>(user_data);
+    if (ctx->state->exception) return 1;
+    try {
+        (*ctx->fn)(done, total, seconds, seconds_total);
+        return 0;
+    } catch (...) {
+        ctx->state->capture();
+        return 1;  // stops every piece
     }
 }
 
@@ -932,6 +963,16 @@ private:
 /// Bits of transcription_options::timestamp_granularities (they need response_format "verbose_json").
 enum timestamp_granularity : int { timestamp_segment = AZAUDIO_TIMESTAMP_SEGMENT, timestamp_word = AZAUDIO_TIMESTAMP_WORD };
 
+/// Audio of any length (see that section of azaudio.h): when and how a long recording is cut into pieces.
+struct pieces_options {
+    std::optional<std::int64_t> max_upload_bytes;   ///< unset: 26214400; 0: never cut
+    std::optional<double> max_piece_seconds;        ///< unset: the model's ceiling
+    std::optional<int> concurrency;                 ///< 1..16; unset: 4
+    bool wav = false;                               ///< true: pieces as 16-bit WAV instead of FLAC
+    std::optional<std::string> journal_dir;         ///< answered pieces kept here for a resumed call
+    pieces_progress_callback on_progress;
+};
+
 struct transcription_options : call_options {
     std::string deployment;                         ///< required
     std::optional<std::string> model;               ///< for the local checks; unset: the deployment's name
@@ -950,6 +991,7 @@ struct transcription_options : call_options {
     segment_callback on_segment;                    ///< with stream and diarized_json: each completed segment
     std::vector<std::string> languages;             ///< gpt-transcribe: candidate languages (ISO-639-1)
     std::vector<std::string> keywords;              ///< gpt-transcribe: words or phrases that guide recognition
+    pieces_options pieces;                          ///< audio over the upload limit
 };
 
 struct translation_options : call_options {
@@ -959,6 +1001,7 @@ struct translation_options : call_options {
     std::optional<std::string> response_format;
     std::optional<double> temperature;
     progress_callback on_progress;                  ///< upload progress
+    pieces_options pieces;                          ///< audio over the upload limit
 };
 
 struct speech_options : call_options {
@@ -1392,6 +1435,8 @@ private:
         o.language_count = languages.size();
         o.keywords = keywords.empty() ? nullptr : keywords.data();
         o.keyword_count = keywords.size();
+        detail::callback_context<pieces_progress_callback> pieces_ctx{&options.pieces.on_progress, &state};
+        apply_pieces(o, options.pieces, pieces_ctx);
         detail::apply_call(o, options);
         azaudio_transcript *out = nullptr;
         detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
@@ -1414,9 +1459,24 @@ private:
             o.on_progress = &detail::progress_trampoline;
             o.progress_user_data = &progress_ctx;
         }
+        detail::callback_context<pieces_progress_callback> pieces_ctx{&options.pieces.on_progress, &state};
+        apply_pieces(o, options.pieces, pieces_ctx);
         azaudio_transcript *out = nullptr;
         detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
         return Transcript(out);
+    }
+
+    template <class O>
+    static void apply_pieces(O &o, const pieces_options &p, detail::callback_context<pieces_progress_callback> &ctx) {
+        if (p.max_upload_bytes) o.max_upload_bytes = *p.max_upload_bytes;
+        if (p.max_piece_seconds) o.max_piece_seconds = *p.max_piece_seconds;
+        if (p.concurrency) o.max_concurrent_pieces = *p.concurrency;
+        o.piece_encoding = p.wav ? AZAUDIO_PIECE_WAV : AZAUDIO_PIECE_FLAC;
+        o.journal_dir = detail::opt_c_str(p.journal_dir);
+        if (p.on_progress) {
+            o.on_pieces_progress = &detail::pieces_progress_trampoline;
+            o.pieces_progress_user_data = &ctx;
+        }
     }
 
     /// Calls c_call(options, out) or, for the callback forms, c_call(options, out, state).
@@ -1489,6 +1549,12 @@ enum class event_type : std::int32_t {
     conversation_created = AZAUDIO_EVENT_CONVERSATION_CREATED,
     closed = AZAUDIO_EVENT_CLOSED,  ///< always the last event
     playback_flush = AZAUDIO_EVENT_PLAYBACK_FLUSH,
+    reconnecting = AZAUDIO_EVENT_RECONNECTING,                  ///< the connection was lost; a new session opens
+    reconnected = AZAUDIO_EVENT_RECONNECTED,                    ///< a new session continues the call
+    response_interrupted = AZAUDIO_EVENT_RESPONSE_INTERRUPTED,  ///< a lost connection cut this response off
+    renewing = AZAUDIO_EVENT_RENEWING,                          ///< moving to a new session before the time limit
+    renewed = AZAUDIO_EVENT_RENEWED,                            ///< the new session took over
+    turn_latency = AZAUDIO_EVENT_TURN_LATENCY,                  ///< a response's latency figures (JSON)
     input_transcription_segment = AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT,  ///< speaker(), segment_times()
     translation_input_transcript_delta = AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA,
     translation_output_transcript_delta = AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA,
@@ -1652,12 +1718,16 @@ struct realtime_options {
     std::optional<std::uint32_t> max_event_queue;
     std::optional<std::chrono::milliseconds> connect_timeout;
     /// The audio your side sends / wants back when it differs from the session's (converted by the library;
-    /// 8 kHz mu-law into a ulaw session passes straight through). Unset: the session's own format. Rates: 8000,
-    /// 16000, 24000 or 48000 for pcm16; 8000 for ulaw / alaw; unset: 24000 for pcm16, 8000 for G.711.
+    /// 8 kHz mu-law into a ulaw session passes straight through). Unset: the session's own format. Rates: 8000
+    /// to 192000 (e.g. 44100); unset: 24000 for pcm16, 8000 for G.711.
     std::optional<sample_format> caller_input_format;
     std::optional<std::uint32_t> caller_input_rate;
     std::optional<sample_format> caller_output_format;
     std::optional<std::uint32_t> caller_output_rate;
+    /// Interleaved channels of the caller's audio (0 or 1: mono, up to 32; see
+    /// azaudio_realtime_options.caller_input_channels): input averaged to mono, the reply copied to each channel.
+    std::uint32_t caller_input_channels = 0;
+    std::uint32_t caller_output_channels = 0;
     /// Barge-in at the played position (see azaudio_realtime_options.barge_in and
     /// RealtimeSession::audio_played()).
     bool barge_in = true;
@@ -1665,6 +1735,18 @@ struct realtime_options {
     /// send_audio() at once; N > 0 holds input audio until at least N ms wait, then sends them as one append.
     /// Values above 1000 make connect() throw invalid_argument_error.
     std::uint32_t input_audio_coalesce_ms = 0;
+    /// Calls that last (see azaudio_realtime_options in azaudio.h; unset: the library's default): liveness pings
+    /// and timeout, reconnect attempts / total time / first backoff, the conversation kept for the replay.
+    std::optional<std::uint32_t> keepalive_ms;
+    std::optional<std::uint32_t> liveness_timeout_ms;
+    std::optional<std::uint32_t> reconnect_max_attempts;
+    std::optional<std::uint32_t> reconnect_max_total_ms;
+    std::optional<std::uint32_t> reconnect_backoff_ms;
+    std::optional<std::uint32_t> history_max_items;
+    std::optional<std::uint32_t> history_max_chars;
+    /// Renewal before the session's time limit (see azaudio_realtime_options.renewal_margin_ms, session_max_ms).
+    std::optional<std::uint32_t> renewal_margin_ms;
+    std::optional<std::uint32_t> session_max_ms;
     /// Conversation (default), transcription-only or translation (see azaudio_realtime_options.session_kind):
     /// for transcription `deployment` transcribes and input_transcription_language is its language; for
     /// translation `deployment` is gpt-realtime-translate and translation_language is required.
@@ -1848,6 +1930,17 @@ public:
         if (options.caller_output_rate) o.caller_output_rate = *options.caller_output_rate;
         o.barge_in = options.barge_in ? 1 : 0;
         o.input_audio_coalesce_ms = options.input_audio_coalesce_ms;
+        o.caller_input_channels = options.caller_input_channels;
+        o.caller_output_channels = options.caller_output_channels;
+        if (options.keepalive_ms) o.keepalive_ms = *options.keepalive_ms;
+        if (options.liveness_timeout_ms) o.liveness_timeout_ms = *options.liveness_timeout_ms;
+        if (options.reconnect_max_attempts) o.reconnect_max_attempts = *options.reconnect_max_attempts;
+        if (options.reconnect_max_total_ms) o.reconnect_max_total_ms = *options.reconnect_max_total_ms;
+        if (options.reconnect_backoff_ms) o.reconnect_backoff_ms = *options.reconnect_backoff_ms;
+        if (options.history_max_items) o.history_max_items = *options.history_max_items;
+        if (options.history_max_chars) o.history_max_chars = *options.history_max_chars;
+        if (options.renewal_margin_ms) o.renewal_margin_ms = *options.renewal_margin_ms;
+        if (options.session_max_ms) o.session_max_ms = *options.session_max_ms;
         o.session_kind = static_cast<std::int32_t>(options.kind);
         o.transcription_prompt = detail::opt_c_str(options.transcription_prompt);
         o.transcription_delay = detail::opt_c_str(options.transcription_delay);

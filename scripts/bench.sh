@@ -2,13 +2,14 @@
 # make bench: builds the benchmark programs and the bench virtualenv, then runs every benchmark (bench/harness.py):
 # realtime CPU, density, memory, the issue-5 200-session run and its bare-C-loop floor (bench/realtime/bare_loop.c)
 # against bench/realtime_server; upload, TTS first byte, small calls and start-up against the emulator; libazaudio
-# from C and from Python against the openai SDK and curl.
+# from C and from Python against the openai SDK and curl; resource growth under abuse (bench/abuse/abuse.c).
 # Writes bench/results/latest.{json,md,png}.
 #
 #   scripts/bench.sh                full run (median of 5, about 15 minutes on the 2-core machine)
 #   scripts/bench.sh --smoke        one short repetition of each; last line "bench smoke: N passed, N failed"
-#   scripts/bench.sh --micro        also the audio-kit micro benchmark (resampler, G.711) and the cost of
-#                                   realtime caller-format conversion
+#                                   (the long-audio benchmark then uses 30 minutes of audio instead of 2 hours)
+#   scripts/bench.sh --micro        also the audio-kit micro benchmark (resampler, G.711), the cost of
+#                                   realtime caller-format conversion and of an empty pull-mode poll
 #   extra arguments go to bench/harness.py (e.g. --reps 7, --only rt_cpu,rt_density)
 # Expects build/lib (make lib; the Makefile's bench target builds it) and the emulator venv (make emulator-venv).
 set -euo pipefail
@@ -30,6 +31,7 @@ $cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/bench_realtime.c
 $cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime/bare_loop.c -o build/bench/bare_loop -lcurl -lpthread
 $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/rest/bench_rest.c -o build/bench/bench_rest "${ld[@]}"
 $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/startup/startup.c -o build/bench/startup "${ld[@]}"
+$cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/abuse/abuse.c -o build/bench/abuse "${ld[@]}" -lpthread
 
 # The bench virtualenv: the openai SDK (same version as the emulator's tests use), websockets for its realtime
 # client, matplotlib for the chart. The azaudio binding is used from bindings/python with this tree's library.
@@ -49,5 +51,26 @@ if [ "$micro" = 1 ]; then
     $cc -std=c99 -O2 -Wall -Wextra -Iinclude bench/telephony/session_conversion.c -o build/bench/session_conversion \
         "${ld[@]}" -lm
     emulator/.venv/bin/azaudio-emulator-run --speed 50 -- build/bench/session_conversion
+    echo "== realtime pull mode: cost of an empty poll (poll_event) against the TIMEOUT route (next_event)"
+    $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/poll_cost.c -o build/bench/poll_cost "${ld[@]}"
+    emulator/.venv/bin/azaudio-emulator-run -- build/bench/poll_cost
 fi
+# Issue 14: a long recording cut into pieces against a stand-in service (wall time against sequential pieces,
+# peak RSS, CPU per audio hour). The full run uses a 2-hour recording.
+echo "== long audio: pieces at once against one at a time"
+if [[ " ${args[*]-} " == *" --smoke "* ]]; then bench/longaudio/run.sh 30; else bench/longaudio/run.sh 120; fi
+
+# Resource limits under abuse (issue 16): 10,000 sessions, 1,000 clients, cancel tokens across threads, against the
+# C echo server; RSS and fd growth after the warm-up tenth (the smoke run does a tenth of it).
+echo "== abuse: sessions, clients and cancel tokens in loops (RSS and fd growth)"
+counts=(10000 1000 100000)
+for a in "${args[@]}"; do [ "$a" = --smoke ] && counts=(1000 100 10000); done
+exec 3< <(sleep 3600)
+build/bench/rt_echo_server --port 0 <&3 > build/bench/abuse-server.log &
+server=$!
+for _ in $(seq 100); do grep -q listening build/bench/abuse-server.log && break; sleep 0.1; done
+endpoint=$(sed -n 's/^listening on //p' build/bench/abuse-server.log)
+build/bench/abuse "$endpoint" "${counts[@]}" | tee build/bench/abuse.log
+kill "$server" 2>/dev/null || true
+exec 3<&-
 exec "$venv/bin/python" bench/harness.py "${args[@]}"

@@ -29,6 +29,16 @@ else
   bad "an example builds with pkg-config against the installed tree and runs"
 fi
 
+# The README's lines for a PREFIX nobody searches: PKG_CONFIG_PATH, and an rpath instead of LD_LIBRARY_PATH.
+if cc -std=c99 -Wall -Wextra -Werror examples/hello.c $(pkg-config --cflags --libs azaudio) \
+     -Wl,-rpath,"$(pkg-config --variable=libdir azaudio)" -o "$tmp/hello-rpath" \
+   && out=$(env -u LD_LIBRARY_PATH "$tmp/hello-rpath" http://127.0.0.1:9/openai) \
+   && grep -q "endpoint: http://127.0.0.1:9" <<< "$out"; then
+  ok "an example built with the README's PKG_CONFIG_PATH and rpath lines runs without LD_LIBRARY_PATH"
+else
+  bad "an example built with the README's PKG_CONFIG_PATH and rpath lines runs without LD_LIBRARY_PATH"
+fi
+
 # CMake
 if cmake -S examples -B "$tmp/cmake-build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/cmake.log" 2>&1 \
    && cmake --build "$tmp/cmake-build" --target hello >> "$tmp/cmake.log" 2>&1 \

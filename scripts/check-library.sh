@@ -9,6 +9,13 @@ soname=$(readelf -d "$lib" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 if readelf -d "$lib" | grep NEEDED | grep -q libswift; then
   fail "the Swift runtime is linked dynamically: $(readelf -d "$lib" | grep NEEDED | grep libswift | tr -s ' ')"
 fi
+# Every NEEDED library must be one we chose: the C/C++ runtime (the statically linked Swift runtime needs
+# libstdc++ and libgcc_s), libcurl (the transport) and libsndfile (decoding and FLAC encoding of long audio: a
+# maintained, fuzzed library packaged everywhere, instead of hand-written codecs) and libcrypto (OpenSSL's
+# HMAC-SHA256 and constant-time compare for webhook signatures; libcurl loads the same libcrypto already).
+allowed='^(libc\.so\.6|libm\.so\.6|ld-linux-x86-64\.so\.2|ld-linux-aarch64\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libcurl\.so\.4|libsndfile\.so\.1|libcrypto\.so\.3)$'
+unexpected=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -Ev "$allowed" || true)
+[ -z "$unexpected" ] || fail "unexpected NEEDED libraries: $(echo $unexpected)"
 # Global (upper-case type) dynamic symbols defined by the library must all be azaudio_*.
 others=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[A-Z]$/ && $3 !~ /^azaudio_/ && $3 !~ /^(_edata|_end|__bss_start)$/ {print $3}')
 [ -z "$others" ] || fail "symbols other than azaudio_* are exported: $(echo $others | head -c 300)"

@@ -12,7 +12,8 @@
 #   AZAUDIO_DEMO_LIVE_TRANSCRIBE_DEPLOYMENT  (default gpt-4o-transcribe; the live captions step)
 # (the realtime turn transcribes your speech with AZAUDIO_TRANSCRIBE_DEPLOYMENT, default whisper)
 # Otherwise the local emulator is started on a free port ($EMULATOR, default emulator/.venv/bin/azaudio-emulator)
-# and stopped at the end.
+# and stopped at the end. The audio files it makes are kept in $AZAUDIO_DEMO_OUT (default build/demo), and the
+# demo prints where.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,6 +26,7 @@ CHAT=${AZAUDIO_DEMO_CHAT_DEPLOYMENT:-gpt-4o-mini-audio-preview}
 REALTIME=${AZAUDIO_DEMO_REALTIME_DEPLOYMENT:-gpt-realtime}
 LIVE=${AZAUDIO_DEMO_LIVE_TRANSCRIBE_DEPLOYMENT:-gpt-4o-transcribe}
 SENTENCE=${AZAUDIO_DEMO_SENTENCE:-"The quick brown fox jumps over the lazy dog."}
+OUT=${AZAUDIO_DEMO_OUT:-$ROOT/build/demo}
 
 for example in speak transcribe translate chat_audio realtime live_captions; do
     if [ ! -x "$DEMO_BIN/$example" ]; then
@@ -33,6 +35,7 @@ for example in speak transcribe translate chat_audio realtime live_captions; do
     fi
 done
 
+mkdir -p "$OUT"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/azaudio-demo.XXXXXX")
 EMULATOR_PID=
 cleanup() {
@@ -66,7 +69,8 @@ else
     AZURE_OPENAI_ENDPOINT=$(sed -n 's/.*listening on \(http[^ ]*\).*/\1/p' "$WORK/emulator.log" | head -n 1)
     AZURE_OPENAI_API_KEY=${AZAUDIO_EMULATOR_KEY:-emulator-key}
     export AZURE_OPENAI_ENDPOINT AZURE_OPENAI_API_KEY
-    echo "demo: local emulator at $AZURE_OPENAI_ENDPOINT"
+    echo "demo: local emulator at $AZURE_OPENAI_ENDPOINT (its recognition is approximate: pocketsphinx hears the"
+    echo "      emulator's flite speech nearly, not exactly, word for word; the Azure service is far more accurate)"
 fi
 
 now_ms() { date +%s%3N; }
@@ -87,13 +91,29 @@ step() {
     if [ "$result" = FAILED ]; then sed 's/^/   /' "$WORK/err"; fi
 }
 
-step "speak: \"$SENTENCE\" -> speech.wav" "$DEMO_BIN/speak" "$SENTENCE" "$WORK/speech.wav" "$TTS"
-step "transcribe speech.wav" "$DEMO_BIN/transcribe" "$WORK/speech.wav" "$STT"
-step "translate speech.wav to English" "$DEMO_BIN/translate" "$WORK/speech.wav" "$TRANSLATE"
-step "audio chat turn with speech.wav" "$DEMO_BIN/chat_audio" "$WORK/speech.wav" "$WORK/reply.wav" "$CHAT"
+step "speak: \"$SENTENCE\" -> speech.wav" "$DEMO_BIN/speak" "$SENTENCE" "$OUT/speech.wav" "$TTS"
+step "transcribe speech.wav" "$DEMO_BIN/transcribe" "$OUT/speech.wav" "$STT"
+cp "$WORK/out" "$OUT/transcript.txt"
+step "translate speech.wav to English" "$DEMO_BIN/translate" "$OUT/speech.wav" "$TRANSLATE"
+step "audio chat turn with speech.wav" "$DEMO_BIN/chat_audio" "$OUT/speech.wav" "$OUT/reply.wav" "$CHAT"
 step "realtime voice turn: speech.wav streamed at real-time pace" \
-    "$DEMO_BIN/realtime" "$WORK/speech.wav" "$WORK/realtime-reply.wav" "$REALTIME"
-step "live captions: speech.wav in a transcription session" "$DEMO_BIN/live_captions" "$WORK/speech.wav" "$LIVE"
+    "$DEMO_BIN/realtime" "$OUT/speech.wav" "$OUT/realtime-reply.wav" "$REALTIME"
+step "live captions: speech.wav in a transcription session" "$DEMO_BIN/live_captions" "$OUT/speech.wav" "$LIVE"
 echo
+# AZAUDIO_DEMO_CHECK=1 (make test-demo): the transcript must give back the sentence's words, all but one in order.
+if [ "${AZAUDIO_DEMO_CHECK:-0}" = 1 ]; then
+    words() { tr 'A-Z' 'a-z' | tr -c 'a-z\n' ' ' | tr -s ' ' '\n' | sed '/^$/d'; }
+    printf '%s\n' "$SENTENCE" | words > "$WORK/said"
+    words < "$OUT/transcript.txt" > "$WORK/heard"
+    total=$(wc -l < "$WORK/said")
+    same=$(paste -d ' ' "$WORK/said" "$WORK/heard" | awk '$1 == $2' | wc -l)
+    if [ "$same" -lt $((total - 1)) ]; then
+        echo "demo: the transcript matches $same of the sentence's $total words (need $((total - 1)))" >&2
+        STATUS=1
+    else
+        echo "demo: the transcript matches $same of the sentence's $total words"
+    fi
+fi
+echo "demo: the audio is kept in $OUT (speech.wav, reply.wav, realtime-reply.wav): play it with e.g. aplay or ffplay"
 [ $STATUS -eq 0 ] && echo "demo: all steps succeeded" || echo "demo: some steps failed" >&2
 exit $STATUS

@@ -1,28 +1,39 @@
 #!/usr/bin/env bash
 # Builds and runs the libFuzzer targets under fuzz/NAME/ (main.swift + a `sources` file naming the engine sources
-# it needs), each for SECONDS seconds (default 60). Seeds come from fuzz/NAME/corpus; new inputs go to .build/.
+# it needs, or main.c: a C target over the exported ABI), each for SECONDS seconds (default 60). Seeds come from fuzz/NAME/corpus; new inputs go to .build/.
 #   scripts/fuzz.sh [SECONDS] [NAME...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}; shift || true
 names=("$@")
 if [ ${#names[@]} -eq 0 ]; then
-  for d in fuzz/*/main.swift; do names+=("$(basename "$(dirname "$d")")"); done
+  for d in fuzz/*/main.swift fuzz/*/main.c; do names+=("$(basename "$(dirname "$d")")"); done
 fi
 mkdir -p .build/fuzz
 pass=0; failn=0
 for name in "${names[@]}"; do
   dir=fuzz/$name
   bin=.build/fuzz/$name
+  if [ -f "$dir/main.c" ]; then
+    # A C target over the exported ABI: instrumented harness, release library (build it first: make lib). Swift
+    # traps in the library are deadly signals to libFuzzer; ASan intercepts the library's malloc too.
+    if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude "$dir/main.c" \
+         -Lbuild/lib -lazaudio -Wl,-rpath,"$PWD/build/lib" -o "$bin" 2> .build/fuzz/$name.build.log; then
+      grep -v 'Cannot export local symbol' .build/fuzz/$name.build.log | tail -20
+      echo "not ok - fuzz target $name builds"; failn=$((failn+1)); continue
+    fi
   # shellcheck disable=SC2046
-  if ! swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${name//-/_}" \
+  elif ! swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${name//-/_}" \
        "$dir/main.swift" $(cat "$dir/sources") -lcurl -o "$bin" 2> .build/fuzz/$name.build.log; then
     grep -v 'Cannot export local symbol' .build/fuzz/$name.build.log | tail -20
     echo "not ok - fuzz target $name builds"; failn=$((failn+1)); continue
   fi
   mkdir -p ".build/fuzz/$name-corpus"
   seeds=(); [ -d "$dir/corpus" ] && seeds=("$dir/corpus")
-  if "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -artifact_prefix=".build/fuzz/$name-" \
+  # Huge allocations the ABI harness provokes on purpose must come back NULL (the library then answers
+  # AZAUDIO_ERR_OUT_OF_MEMORY) instead of tripping libFuzzer's malloc limit.
+  if ASAN_OPTIONS=allocator_may_return_null=1 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+       -malloc_limit_mb=1000000 -artifact_prefix=".build/fuzz/$name-" \
        ".build/fuzz/$name-corpus" "${seeds[@]}" \
        > ".build/fuzz/$name.log" 2>&1; then
     runs=$(grep -oE 'Done [0-9]+ runs' ".build/fuzz/$name.log" | tail -1)

@@ -18,6 +18,7 @@ packages=(
   kamailio              # the gateway's scale-out test (dispatcher in front of two instances)
   baresip-core          # a real user agent calling the gateway in its tests
   iproute2              # the baresip test's network namespace
+  libsndfile1-dev       # decoding (WAV/FLAC/MP3/Ogg) and FLAC encoding of audio cut into pieces
   "$@"
 )
 

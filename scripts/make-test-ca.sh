@@ -3,7 +3,11 @@
 # signed for 127.0.0.1/localhost, plus an unrelated CA that must not be trusted for that server.
 set -euo pipefail
 dir=${1:-build/tls}
-[ -s "$dir/server.pem" ] && [ -s "$dir/other-ca.pem" ] && exit 0
+# Reused only while every certificate stays valid for at least another day (issue 16: cached certificates aged
+# out after 30 days and the TLS tests then failed for no reason of their own).
+fresh() { [ -s "$1" ] && openssl x509 -checkend 86400 -noout -in "$1" >/dev/null 2>&1; }
+fresh "$dir/server.pem" && fresh "$dir/ca.pem" && fresh "$dir/other-ca.pem" && exit 0
+rm -f "$dir"/*.pem "$dir"/*.key
 mkdir -p "$dir"
 cd "$dir"
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=libazaudio test CA" \

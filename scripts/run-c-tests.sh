@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs the C test programs, each against a fresh local emulator (the runner sets AZURE_OPENAI_ENDPOINT and
-# AZURE_OPENAI_API_KEY for it), and prints the totals.
+# AZURE_OPENAI_API_KEY for it), and prints the totals, labelled $TEST_LABEL (default "C tests").
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runner=emulator/.venv/bin/azaudio-emulator-run
@@ -20,5 +20,5 @@ for t in "$@"; do
   fi
   if [ $rc -ne 0 ] || [ -z "$line" ]; then broken+=("$t (exit $rc)"); fi
 done
-echo "C tests: $passed passed, $failed failed"
+echo "${TEST_LABEL:-C tests}: $passed passed, $failed failed"
 if [ ${#broken[@]} -gt 0 ]; then echo "failing programs: ${broken[*]}" >&2; exit 1; fi

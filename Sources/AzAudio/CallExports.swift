@@ -108,7 +108,11 @@ public func azaudio_incoming_call_free(_ call: OpaquePointer!) {
     Unmanaged<IncomingCallHandle>.fromOpaque(UnsafeRawPointer(call)).release()
 }
 
-enum CallAcceptOptionsABI {
+enum CallAcceptOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_call_accept_options"
+    /// New in 0.2.0: its first release is its whole size.
+    static let firstReleaseSize = end(of: \azaudio_call_accept_options.max_retries)
+
     static var defaults: azaudio_call_accept_options {
         var o = azaudio_call_accept_options()
         o.struct_size = UInt32(MemoryLayout<azaudio_call_accept_options>.size)
@@ -132,13 +136,12 @@ public func azaudio_call_accept(
     _ client: OpaquePointer!, _ callID: UnsafePointer<CChar>!, _ options: UnsafePointer<azaudio_call_accept_options>!
 ) -> azaudio_result {
     withClient(client, "azaudio_call_accept") { (handle: ClientHandle) throws(AzError) in
-        let o = try readCallerOptions(options, defaults: CallAcceptOptionsABI.defaults,
-            name: "azaudio_call_accept_options")
+        let o = try CallAcceptOptionsABI.read(options)
         var accept = CallAcceptOptions()
-        accept.deployment = optionalString(o.deployment)
-        accept.instructions = optionalString(o.instructions)
-        accept.voice = optionalString(o.voice)
-        accept.sessionJSON = optionalString(o.session_json)
+        accept.deployment = try optionalString(o.deployment, "options->deployment")
+        accept.instructions = try optionalString(o.instructions, "options->instructions")
+        accept.voice = try optionalString(o.voice, "options->voice")
+        accept.sessionJSON = try optionalString(o.session_json, "options->session_json")
         let settings = try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries)
         try handle.client.acceptCall(try requiredString(callID, "call_id"), options: accept, settings: settings)
     }

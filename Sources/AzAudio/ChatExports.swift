@@ -38,7 +38,10 @@ final class ChatReplyHandle {
     }
 }
 
-enum ChatOptionsC {
+enum ChatOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_chat_options"
+    static let firstReleaseSize = end(of: \azaudio_chat_options.progress_user_data)
+
     static var defaults: azaudio_chat_options {
         var o = azaudio_chat_options()
         o.struct_size = UInt32(MemoryLayout<azaudio_chat_options>.size)
@@ -81,7 +84,7 @@ public func azaudio_chat_add_message(_ chat: OpaquePointer!, _ role: UnsafePoint
     -> azaudio_result
 {
     withChat(chat, "azaudio_chat_add_message") { (c: inout ChatConversation) throws(AzError) in
-        try c.addMessage(role: try requiredString(role, "role"), text: text.map { String(cString: $0) })
+        try c.addMessage(role: try requiredString(role, "role"), text: try optionalUTF8String(text, "text"))
     }
 }
 
@@ -92,6 +95,7 @@ public func azaudio_chat_add_audio(
     withChat(chat, "azaudio_chat_add_audio") { (c: inout ChatConversation) throws(AzError) in
         guard let data else { throw .invalidArgument("data is NULL") }
         let fmt = try requiredString(format, "format")
+        guard size >= 0 else { throw .invalidArgument("size is too large") }  // a size_t above Int.max
         guard size <= ChatConversation.maxInputAudioBytes else {
             throw AzError(.payloadTooLarge,
                 "the input audio is \(size) bytes; the service accepts at most \(ChatConversation.maxInputAudioBytes) "
@@ -104,7 +108,7 @@ public func azaudio_chat_add_audio(
 @c @implementation
 public func azaudio_chat_add_audio_file(_ chat: OpaquePointer!, _ path: UnsafePointer<CChar>!) -> azaudio_result {
     withChat(chat, "azaudio_chat_add_audio_file") { (c: inout ChatConversation) throws(AzError) in
-        try c.addAudioFile(path: try requiredString(path, "path"))
+        try c.addAudioFile(path: try requiredPath(path, "path"))
     }
 }
 
@@ -145,7 +149,7 @@ public func azaudio_chat_clear(_ chat: OpaquePointer!) {
 @c @implementation
 public func azaudio_chat_options_init(_ options: UnsafeMutablePointer<azaudio_chat_options>!) -> azaudio_result {
     guard let options else { return fail(.invalidArgument, "azaudio_chat_options_init: options is NULL") }
-    options.pointee = ChatOptionsC.defaults
+    options.pointee = ChatOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -157,12 +161,12 @@ public func azaudio_chat_complete(
     withClient(client, "azaudio_chat_complete") { (handle: ClientHandle) throws(AzError) in
         guard let chat else { throw .invalidArgument("chat is NULL") }
         guard let outReply else { throw .invalidArgument("out_reply is NULL") }
-        let o = try readCallerOptions(options, defaults: ChatOptionsC.defaults, name: "azaudio_chat_options")
+        let o = try ChatOptionsABI.read(options)
         var e = ChatOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
+        e.model = try optionalString(o.model, "options->model")
         e.audioOutput = o.audio_output != 0
-        if let voice = optionalString(o.voice) { e.voice = voice }
-        e.audioFormat = optionalString(o.audio_format)
+        if let voice = try optionalString(o.voice, "options->voice") { e.voice = voice }
+        e.audioFormat = try optionalString(o.audio_format, "options->audio_format")
         e.maxCompletionTokens = o.max_completion_tokens > 0 ? Int(o.max_completion_tokens) : nil
         guard o.max_completion_tokens >= 0 else { throw .invalidArgument("options->max_completion_tokens is negative") }
         e.temperature = o.temperature < 0 ? nil : o.temperature
@@ -236,7 +240,7 @@ public func azaudio_chat_reply_usage(_ r: OpaquePointer!, _ usage: UnsafeMutable
     -> azaudio_result
 {
     guard let r else { return fail(.invalidArgument, "azaudio_chat_reply_usage: reply is NULL") }
-    return fillUsage(ChatReplyHandle.from(r).reply.usage, into: usage, function: "azaudio_chat_reply_usage")
+    return UsageABI.fill(ChatReplyHandle.from(r).reply.usage, into: usage, function: "azaudio_chat_reply_usage")
 }
 
 @c @implementation

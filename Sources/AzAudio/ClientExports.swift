@@ -5,7 +5,7 @@ import Glibc
 @c @implementation
 public func azaudio_client_options_init(_ options: UnsafeMutablePointer<azaudio_client_options>!) -> azaudio_result {
     guard let options else { return fail(.invalidArgument, "azaudio_client_options_init: options is NULL") }
-    options.pointee = ClientOptions.defaults
+    options.pointee = ClientOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -15,7 +15,7 @@ public func azaudio_client_create(
 ) -> azaudio_result {
     guard let outClient else { return fail(.invalidArgument, "azaudio_client_create: out_client is NULL") }
     do throws(AzError) {
-        let configuration = try ClientOptions.configuration(try ClientOptions.read(options))
+        let configuration = try ClientOptionsABI.configuration(try ClientOptionsABI.read(options))
         let client = try ServiceClient(configuration: configuration)
         outClient.pointee = ClientHandle(client: client).retainedPointer()
         return AZAUDIO_OK
@@ -30,7 +30,7 @@ public func azaudio_client_create_from_env(
 ) -> azaudio_result {
     guard let outClient else { return fail(.invalidArgument, "azaudio_client_create_from_env: out_client is NULL") }
     do throws(AzError) {
-        var o = options == nil ? ClientOptions.defaults : try ClientOptions.read(options)
+        var o = options == nil ? ClientOptionsABI.defaults : try ClientOptionsABI.read(options)
         guard o.endpoint == nil, o.api_key == nil, o.bearer_token == nil, o.token_provider == nil else {
             throw AzError.invalidArgument(
                 "options must not set endpoint or credentials: they come from the environment")
@@ -52,7 +52,7 @@ public func azaudio_client_create_from_env(
             o.api_key = keyText.map { UnsafePointer($0.pointer) }
             o.bearer_token = tokenText.map { UnsafePointer($0.pointer) }
             if let versionText { o.api_version = UnsafePointer(versionText.pointer) }
-            let configuration = try ClientOptions.configuration(o)
+            let configuration = try ClientOptionsABI.configuration(o)
             let client = try ServiceClient(configuration: configuration)
             outClient.pointee = ClientHandle(client: client).retainedPointer()
             return AZAUDIO_OK
@@ -79,31 +79,7 @@ public func azaudio_client_last_error(
     _ client: OpaquePointer!, _ details: UnsafeMutablePointer<azaudio_error_details>!
 ) -> azaudio_result {
     guard let client else { return fail(.invalidArgument, "azaudio_client_last_error: client is NULL") }
-    guard let details else { return fail(.invalidArgument, "azaudio_client_last_error: details is NULL") }
-    let declared = Int(details.pointee.struct_size)
-    guard declared >= MemoryLayout<azaudio_error_details>.size else {
-        return fail(.invalidArgument,
-            "azaudio_client_last_error: details->struct_size is \(declared); set it to sizeof(azaudio_error_details)")
-    }
-    var out = azaudio_error_details()
-    out.struct_size = UInt32(MemoryLayout<azaudio_error_details>.size)
-    if let record = ClientHandle.from(client).lastError {
-        out.result = record.result
-        out.http_status = record.httpStatus
-        out.message = UnsafePointer(record.message.pointer)
-        out.service_code = UnsafePointer(record.serviceCode.pointer)
-        out.request_id = UnsafePointer(record.requestID.pointer)
-        out.raw_body = UnsafePointer(record.rawBody.pointer)
-        out.retry_after_seconds = record.retryAfterSeconds
-    } else {
-        out.result = AZAUDIO_OK
-        out.message = StaticCString.empty
-        out.service_code = StaticCString.empty
-        out.request_id = StaticCString.empty
-        out.raw_body = StaticCString.empty
-    }
-    details.pointee = out
-    return AZAUDIO_OK
+    return ErrorDetailsABI.fill(ClientHandle.from(client).lastError, into: details, function: "azaudio_client_last_error")
 }
 
 /// The environment variables openai-python's AzureOpenAI reads.

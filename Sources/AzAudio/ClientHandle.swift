@@ -2,16 +2,11 @@ import AzAudioCore
 import CAzAudio
 import Glibc
 
-/// What an `azaudio_client *` points to: the engine's client plus the C-facing state (per-thread error details,
-/// the endpoint as a C string).
+/// What an `azaudio_client *` points to: the engine's client plus the endpoint as a C string. Failures of calls
+/// made through it are recorded per thread (`ThreadError`), never in the handle.
 final class ClientHandle {
     let client: ServiceClient
     let endpointText: OwnedCString
-    /// Last failure per calling thread, so threads sharing a client never see each other's errors.
-    private let errors = Locked<[pthread_t: ErrorRecord]>([:])
-    /// Entries kept at most; threads that ended leave theirs behind, so the oldest is dropped past this.
-    private static let maxThreads = 256
-    private let order = Locked<[pthread_t]>([])
 
     init(client: ServiceClient) {
         self.client = client
@@ -24,22 +19,8 @@ final class ClientHandle {
 
     func retainedPointer() -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
 
-    /// Records `error` for this thread (and as the thread's global last error) and returns its code.
-    func fail(_ error: AzError) -> azaudio_result {
-        let record = ErrorRecord(error)
-        ThreadError.set(record)
-        let me = pthread_self()
-        errors.withLock { map in
-            if map[me] == nil {
-                order.withLock { list in
-                    list.append(me)
-                    if list.count > Self.maxThreads { map[list.removeFirst()] = nil }
-                }
-            }
-            map[me] = record
-        }
-        return record.result
-    }
+    /// Records `error` for this thread as a failure of a call made through this client and returns its code.
+    func fail(_ error: AzError) -> azaudio_result { AzAudio.fail(error, client: self) }
 
-    var lastError: ErrorRecord? { errors.withLock { $0[pthread_self()] } }
+    var lastError: ErrorRecord? { ThreadError.last(for: self) }
 }

@@ -38,7 +38,7 @@ public func azaudio_frame_cursor_create(
         guard size >= 0 else { throw .invalidArgument("size is too large") }
         guard data != nil || size == 0 else { throw .invalidArgument("data is NULL") }
         let audio = UnsafeRawBufferPointer(start: size == 0 ? nil : data, count: size)
-        let c = FrameCursor(layout: try layout(format, sampleRate, channels, frameMs), audio: audio)
+        let c = try FrameCursor(layout: try layout(format, sampleRate, channels, frameMs), audio: audio)
         outCursor.pointee = OpaquePointer(Unmanaged.passRetained(c).toOpaque())
         return AZAUDIO_OK
     } catch {

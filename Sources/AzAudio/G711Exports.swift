@@ -22,14 +22,14 @@ private func convert<In, Out>(
 public func azaudio_g711_ulaw_encode(
     _ pcm: UnsafePointer<Int16>!, _ samples: Int, _ outCodes: UnsafeMutablePointer<UInt8>!
 ) -> azaudio_result {
-    convert("azaudio_g711_ulaw_encode", "pcm", "out_codes", pcm, samples, outCodes) { MuLaw.encode($0, into: $1) }
+    convert("azaudio_g711_ulaw_encode", "pcm", "out_codes", pcm, samples, outCodes) { ULaw.encode($0, into: $1) }
 }
 
 @c @implementation
 public func azaudio_g711_ulaw_decode(
     _ codes: UnsafePointer<UInt8>!, _ samples: Int, _ outPCM: UnsafeMutablePointer<Int16>!
 ) -> azaudio_result {
-    convert("azaudio_g711_ulaw_decode", "codes", "out_pcm", codes, samples, outPCM) { MuLaw.decode($0, into: $1) }
+    convert("azaudio_g711_ulaw_decode", "codes", "out_pcm", codes, samples, outPCM) { ULaw.decode($0, into: $1) }
 }
 
 @c @implementation

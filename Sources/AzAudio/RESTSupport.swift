@@ -2,15 +2,6 @@ import AzAudioCore
 import CAzAudio
 import Glibc
 
-/// What an `azaudio_cancel_token *` points to.
-final class CancelTokenHandle {
-    let token = CancellationToken()
-
-    static func from(_ pointer: OpaquePointer) -> CancelTokenHandle {
-        Unmanaged<CancelTokenHandle>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
-    }
-}
-
 /// The per-call fields every REST options struct carries, turned into the engine's settings; the upload progress
 /// callback for the calls that upload audio.
 func callSettings(
@@ -43,25 +34,29 @@ struct ProgressCallback: @unchecked Sendable {
     }
 }
 
-/// Reads a caller's options struct, or says what is wrong with it.
-func readCallerOptions<T>(_ pointer: UnsafePointer<T>?, defaults: T, name: String) throws(AzError) -> T {
-    guard let pointer else { throw .invalidArgument("options is NULL: fill them with \(name)_init()") }
-    guard let options = readOptions(pointer, defaults: defaults, minimumSize: 8) else {
-        throw .invalidArgument("options->struct_size is too small: fill the options with \(name)_init()")
-    }
-    return options
+/// A required string argument that goes to the service: UTF-8 checked (see `utf8String`).
+func requiredString(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(AzError) -> String {
+    guard let pointer else { throw .invalidArgument("\(name) is NULL") }
+    return try utf8String(pointer, name)
 }
 
-/// A required string argument.
-func requiredString(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(AzError) -> String {
+/// A required path argument: the bytes go to open(2), not to the service, so they are not checked as UTF-8.
+func requiredPath(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(AzError) -> String {
     guard let pointer else { throw .invalidArgument("\(name) is NULL") }
     return String(cString: pointer)
 }
 
-/// An optional string option: NULL and "" both mean unset.
-func optionalString(_ pointer: UnsafePointer<CChar>?) -> String? {
+/// An optional path option (NULL and "" both mean unset): the bytes go to the file system, not to the service, so
+/// they are not checked as UTF-8.
+func optionalPath(_ pointer: UnsafePointer<CChar>?) -> String? {
     guard let pointer, pointer.pointee != 0 else { return nil }
     return String(cString: pointer)
+}
+
+/// An optional string argument that goes to the service (NULL or "" means not set): UTF-8 checked.
+func optionalString(_ pointer: UnsafePointer<CChar>?, _ name: String) throws(AzError) -> String? {
+    guard let pointer, pointer.pointee != 0 else { return nil }
+    return try utf8String(pointer, name)
 }
 
 /// Runs a client call: records a failure for the client and thread, and returns the result code.
@@ -78,24 +73,36 @@ func withClient(
     }
 }
 
-/// Fills a caller's azaudio_usage, respecting its struct_size.
-func fillUsage(_ usage: Usage?, into pointer: UnsafeMutablePointer<azaudio_usage>?, function: String) -> azaudio_result {
-    guard let pointer else { return fail(.invalidArgument, "\(function): usage is NULL") }
-    let declared = Int(pointer.pointee.struct_size)
-    guard declared >= MemoryLayout<UInt32>.size * 2 else {
-        return fail(.invalidArgument, "\(function): usage->struct_size is \(declared); set it to sizeof(azaudio_usage)")
+/// Fills a caller's azaudio_usage under the sized-struct rule.
+enum UsageABI: SizedStructABI {
+    static let typeName = "azaudio_usage"
+    static let firstReleaseSize = end(of: \azaudio_usage.seconds)
+    static let remedy = "set it to sizeof(azaudio_usage)"
+
+    static var defaults: azaudio_usage {
+        var out = azaudio_usage()
+        out.struct_size = UInt32(MemoryLayout<azaudio_usage>.size)
+        out.type = StaticCString.empty
+        out.input_tokens = -1
+        out.output_tokens = -1
+        out.total_tokens = -1
+        out.seconds = -1
+        return out
     }
-    var out = azaudio_usage()
-    out.struct_size = UInt32(min(declared, MemoryLayout<azaudio_usage>.size))
-    out.type = UsageTypeText.pointer(usage?.type ?? "")
-    out.input_tokens = usage?.inputTokens ?? -1
-    out.output_tokens = usage?.outputTokens ?? -1
-    out.total_tokens = usage?.totalTokens ?? -1
-    out.seconds = usage?.seconds ?? -1
-    withUnsafeBytes(of: &out) { src in
-        UnsafeMutableRawPointer(pointer).copyMemory(from: src.baseAddress!, byteCount: min(declared, src.count))
+
+    static func fill(_ usage: Usage?, into pointer: UnsafeMutablePointer<azaudio_usage>?, function: String)
+        -> azaudio_result
+    {
+        var out = defaults
+        if let usage {
+            out.type = UsageTypeText.pointer(usage.type)
+            out.input_tokens = usage.inputTokens
+            out.output_tokens = usage.outputTokens
+            out.total_tokens = usage.totalTokens
+            out.seconds = usage.seconds
+        }
+        return fill(out, into: pointer, argument: "usage", function: function)
     }
-    return AZAUDIO_OK
 }
 
 /// Static C strings for usage types.
@@ -149,35 +156,4 @@ final class OwnedBytes {
 @c @implementation
 public func azaudio_free(_ pointer: UnsafeMutableRawPointer!) {
     free(pointer)
-}
-
-@c @implementation
-public func azaudio_cancel_token_create(_ outToken: UnsafeMutablePointer<OpaquePointer?>!) -> azaudio_result {
-    guard let outToken else { return fail(.invalidArgument, "azaudio_cancel_token_create: out_token is NULL") }
-    outToken.pointee = OpaquePointer(Unmanaged.passRetained(CancelTokenHandle()).toOpaque())
-    return AZAUDIO_OK
-}
-
-@c @implementation
-public func azaudio_cancel_token_cancel(_ token: OpaquePointer!) {
-    guard let token else { return }
-    CancelTokenHandle.from(token).token.cancel()
-}
-
-@c @implementation
-public func azaudio_cancel_token_reset(_ token: OpaquePointer!) {
-    guard let token else { return }
-    CancelTokenHandle.from(token).token.reset()
-}
-
-@c @implementation
-public func azaudio_cancel_token_is_cancelled(_ token: OpaquePointer!) -> Int32 {
-    guard let token else { return 0 }
-    return CancelTokenHandle.from(token).token.isCancelled ? 1 : 0
-}
-
-@c @implementation
-public func azaudio_cancel_token_destroy(_ token: OpaquePointer!) {
-    guard let token else { return }
-    Unmanaged<CancelTokenHandle>.fromOpaque(UnsafeRawPointer(token)).release()
 }

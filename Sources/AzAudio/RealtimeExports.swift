@@ -26,7 +26,7 @@ private func nonEmptyString(_ pointer: UnsafePointer<CChar>?, _ name: String) th
 @c @implementation
 public func azaudio_realtime_options_init(_ options: UnsafeMutablePointer<azaudio_realtime_options>!) -> azaudio_result {
     guard let options else { return fail(.invalidArgument, "azaudio_realtime_options_init: options is NULL") }
-    options.pointee = RealtimeOptions.defaults
+    options.pointee = RealtimeOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -41,8 +41,8 @@ public func azaudio_realtime_connect(
         return clientHandle.fail(AzError(.invalidArgument, "azaudio_realtime_connect: out_session is NULL"))
     }
     do throws(AzError) {
-        let raw = try RealtimeOptions.read(options)
-        let engineOptions = try RealtimeOptions.engineOptions(raw)
+        let raw = try RealtimeOptionsABI.read(options)
+        let engineOptions = try RealtimeOptionsABI.engineOptions(raw)
         let handle = RealtimeSessionHandle(client: clientHandle)
         try handle.connect(options: engineOptions, callback: raw.event_callback, userData: raw.event_user_data)
         outSession.pointee = OpaquePointer(Unmanaged.passRetained(handle).toOpaque())
@@ -52,10 +52,19 @@ public func azaudio_realtime_connect(
     }
 }
 
+/// The most audio one send_audio call takes: 64 MiB is over 20 minutes of 24 kHz PCM16, far beyond any frame, and
+/// small enough that every size derived from it fits easily.
+private let maxAudioPerCall = 64 << 20
+
 @c @implementation
 public func azaudio_realtime_send_audio(_ session: OpaquePointer!, _ audio: UnsafeRawPointer!, _ size: Int) -> azaudio_result {
     withSession(session, "azaudio_realtime_send_audio") { s throws(AzError) in
         guard let audio else { throw .invalidArgument("audio is NULL") }
+        // A size_t above Int.max arrives negative; a size the encoder's arithmetic (base64, resampling, framing)
+        // could overflow on is refused too, before any of it runs.
+        guard size >= 0, size <= maxAudioPerCall else {
+            throw .invalidArgument("size is \(UInt(bitPattern: size)) bytes; send at most \(maxAudioPerCall) per call")
+        }
         try s.sendAudio(UnsafeRawBufferPointer(start: audio, count: size))
     }
 }
@@ -73,13 +82,7 @@ public func azaudio_realtime_clear(_ session: OpaquePointer!) -> azaudio_result 
 @c @implementation
 public func azaudio_realtime_create_response(_ session: OpaquePointer!, _ responseJSON: UnsafePointer<CChar>!) -> azaudio_result {
     withSession(session, "azaudio_realtime_create_response") { s throws(AzError) in
-        let overrides = String(optionalCString: responseJSON)
-        if let overrides {
-            guard case .object? = try? JSONParser.parse(overrides) else {
-                throw .invalidArgument("response_json is not a JSON object")
-            }
-        }
-        try s.send(json: RealtimeClientEvents.createResponse(overrides))
+        try s.send(json: try RealtimeClientEvents.createResponse(try optionalUTF8String(responseJSON, "response_json")))
     }
 }
 
@@ -93,9 +96,7 @@ public func azaudio_realtime_cancel_response(_ session: OpaquePointer!) -> azaud
 @c @implementation
 public func azaudio_realtime_update_session(_ session: OpaquePointer!, _ sessionJSON: UnsafePointer<CChar>!) -> azaudio_result {
     withSession(session, "azaudio_realtime_update_session") { s throws(AzError) in
-        let text = try nonEmptyString(sessionJSON, "session_json")
-        guard case .object? = try? JSONParser.parse(text) else { throw .invalidArgument("session_json is not a JSON object") }
-        try s.send(json: #"{"type":"session.update","session":"# + text + "}")
+        try s.send(json: try RealtimeClientEvents.updateSession(try nonEmptyString(sessionJSON, "session_json")))
     }
 }
 
@@ -105,11 +106,9 @@ public func azaudio_realtime_create_text_item(
 ) -> azaudio_result {
     withSession(session, "azaudio_realtime_create_text_item") { s throws(AzError) in
         let role = try nonEmptyString(role, "role")
-        guard ["user", "assistant", "system"].contains(role) else {
-            throw .invalidArgument("role '\(role)' is not user, assistant or system")
-        }
         guard let text else { throw .invalidArgument("text is NULL") }
-        try s.send(json: RealtimeClientEvents.createTextItem(role: role, text: String(cString: text), protocol: s.options.protocolKind))
+        try s.send(json: try RealtimeClientEvents.createTextItem(
+            role: role, text: try utf8String(text, "text"), protocol: s.options.protocolKind))
     }
 }
 
@@ -120,7 +119,7 @@ public func azaudio_realtime_send_function_output(
     withSession(session, "azaudio_realtime_send_function_output") { s throws(AzError) in
         let call = try nonEmptyString(callID, "call_id")
         guard let output else { throw .invalidArgument("output is NULL") }
-        try s.send(json: RealtimeClientEvents.functionCallOutput(callID: call, output: String(cString: output)))
+        try s.send(json: RealtimeClientEvents.functionCallOutput(callID: call, output: try utf8String(output, "output")))
     }
 }
 
@@ -158,17 +157,37 @@ public func azaudio_realtime_send_event_json(_ session: OpaquePointer!, _ eventJ
     }
 }
 
+/// Pull mode: the next event within timeout_ms into *out_event. No event in time is AZAUDIO_ERR_TIMEOUT for
+/// azaudio_realtime_next_event (out_event untouched) and a success with NULL for azaudio_realtime_poll_event
+/// (nothing recorded, nothing allocated).
+private func pullEvent(
+    _ s: RealtimeSession, _ outEvent: UnsafeMutablePointer<OpaquePointer?>?, _ timeoutMs: Int32, emptyIsTimeout: Bool
+) throws(AzError) {
+    guard let outEvent else { throw .invalidArgument("out_event is NULL") }
+    guard timeoutMs >= -1 else { throw .invalidArgument("timeout_ms is \(timeoutMs); use -1, 0 or a positive value") }
+    guard let event = try s.nextEvent(timeoutMs: Int(timeoutMs)) else {
+        if emptyIsTimeout { throw AzError(.timeout, "no event within \(timeoutMs) ms") }
+        outEvent.pointee = nil
+        return
+    }
+    outEvent.pointee = OpaquePointer(Unmanaged.passRetained(RealtimeEventBox(event)).toOpaque())
+}
+
 @c @implementation
 public func azaudio_realtime_next_event(
     _ session: OpaquePointer!, _ outEvent: UnsafeMutablePointer<OpaquePointer?>!, _ timeoutMs: Int32
 ) -> azaudio_result {
     withSession(session, "azaudio_realtime_next_event") { s throws(AzError) in
-        guard let outEvent else { throw .invalidArgument("out_event is NULL") }
-        guard timeoutMs >= -1 else { throw .invalidArgument("timeout_ms is \(timeoutMs); use -1, 0 or a positive value") }
-        guard let event = try s.nextEvent(timeoutMs: Int(timeoutMs)) else {
-            throw AzError(.timeout, "no event within \(timeoutMs) ms")
-        }
-        outEvent.pointee = OpaquePointer(Unmanaged.passRetained(RealtimeEventBox(event)).toOpaque())
+        try pullEvent(s, outEvent, timeoutMs, emptyIsTimeout: true)
+    }
+}
+
+@c @implementation
+public func azaudio_realtime_poll_event(
+    _ session: OpaquePointer!, _ outEvent: UnsafeMutablePointer<OpaquePointer?>!, _ timeoutMs: Int32
+) -> azaudio_result {
+    withSession(session, "azaudio_realtime_poll_event") { s throws(AzError) in
+        try pullEvent(s, outEvent, timeoutMs, emptyIsTimeout: false)
     }
 }
 
@@ -194,4 +213,17 @@ public func azaudio_realtime_destroy(_ session: OpaquePointer!) {
         engine.close()
     }
     handle.release()
+}
+
+@c @implementation
+public func azaudio_realtime_latency_summary(
+    _ session: OpaquePointer!, _ count: UnsafeMutablePointer<UInt32>!, _ medianMs: UnsafeMutablePointer<Int32>!,
+    _ p95Ms: UnsafeMutablePointer<Int32>!
+) -> azaudio_result {
+    withSession(session, "azaudio_realtime_latency_summary") { s in
+        let summary = s.latencySummary
+        count?.pointee = UInt32(clamping: summary.count)
+        medianMs?.pointee = Int32(clamping: summary.medianMs)
+        p95Ms?.pointee = Int32(clamping: summary.p95Ms)
+    }
 }

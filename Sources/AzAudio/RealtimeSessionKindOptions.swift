@@ -13,9 +13,9 @@ enum RealtimeSessionKindOptions {
             return .conversation
         case AZAUDIO_SESSION_TRANSCRIPTION:
             var t = TranscriptionSessionConfig(deployment: deployment)
-            t.language = String(optionalCString: o.input_transcription_language)
-            t.prompt = String(optionalCString: o.transcription_prompt)
-            t.delay = String(optionalCString: o.transcription_delay)
+            t.language = try optionalUTF8String(o.input_transcription_language, "options->input_transcription_language")
+            t.prompt = try optionalUTF8String(o.transcription_prompt, "options->transcription_prompt")
+            t.delay = try optionalUTF8String(o.transcription_delay, "options->transcription_delay")
             t.noiseReduction = noise
             t.turnDetection = turnDetection
             guard o.transcription_logprobs == 0 || o.transcription_logprobs == 1 else {
@@ -24,13 +24,13 @@ enum RealtimeSessionKindOptions {
             t.includeLogprobs = o.transcription_logprobs == 1
             return .transcription(t)
         case AZAUDIO_SESSION_TRANSLATION:
-            guard let language = String(optionalCString: o.translation_language) else {
+            guard let language = try optionalUTF8String(o.translation_language, "options->translation_language") else {
                 throw .invalidArgument("options->translation_language is NULL: name the language to translate into")
             }
             var t = TranslationSessionConfig(targetLanguage: language)
-            t.transcriptionDeployment = String(optionalCString: o.input_transcription_deployment)
+            t.transcriptionDeployment = try optionalUTF8String(o.input_transcription_deployment, "options->input_transcription_deployment")
             t.noiseReduction = noise
-            if let path = String(optionalCString: o.translation_path) { t.path = path }
+            if let path = try optionalUTF8String(o.translation_path, "options->translation_path") { t.path = path }
             return .translation(t)
         default:
             throw .invalidArgument("options->session_kind is \(o.session_kind); use an AZAUDIO_SESSION_* value")

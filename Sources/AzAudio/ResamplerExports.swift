@@ -17,7 +17,7 @@ public func azaudio_resampler_create(
     }
     guard let r = Resampler(inRate: Int(inRate), outRate: Int(outRate)) else {
         return fail(.unsupported,
-            "azaudio_resampler_create: \(inRate) -> \(outRate) Hz is not supported; rates must be 8000, 16000, 24000 or 48000")
+            "azaudio_resampler_create: \(inRate) -> \(outRate) Hz is not supported; rates must be 8000 to 192000 Hz")
     }
     outResampler.pointee = OpaquePointer(Unmanaged.passRetained(r).toOpaque())
     return AZAUDIO_OK
@@ -52,7 +52,7 @@ public func azaudio_resampler_process(
     guard let outWritten else { return fail(.invalidArgument, "\(name): out_written is NULL") }
     guard input != nil || inSamples == 0 else { return fail(.invalidArgument, "\(name): in is NULL") }
     guard output != nil || outCapacity == 0 else { return fail(.invalidArgument, "\(name): out is NULL") }
-    guard inSamples >= 0, inSamples <= Int.max / 64 else {
+    guard inSamples >= 0, inSamples <= Resampler.maxInputPerCall else {
         return fail(.invalidArgument, "\(name): in_samples is too large")
     }
     let outCapacity = outCapacity < 0 ? Int.max : outCapacity  // size_t above Int.max

@@ -43,20 +43,15 @@ func stringArray(_ p: UnsafePointer<UnsafePointer<CChar>?>?, count: Int, name: S
     return out
 }
 
-/// Writes a segment into the caller's struct, at most its declared size.
-private func writeSegment(
-    _ out: UnsafeMutablePointer<azaudio_segment>, declared: Int, id: UnsafePointer<CChar>,
-    speaker: UnsafePointer<CChar>, text: UnsafePointer<CChar>, segment: TranscriptSegment
-) {
-    var value = azaudio_segment()
-    value.struct_size = UInt32(min(declared, MemoryLayout<azaudio_segment>.size))
-    value.id = id
-    value.speaker = speaker
-    value.start = segment.start
-    value.end = segment.end
-    value.text = text
-    withUnsafeBytes(of: &value) { src in
-        UnsafeMutableRawPointer(out).copyMemory(from: src.baseAddress!, byteCount: min(declared, src.count))
+/// azaudio_segment follows the sized-struct rule; new in 0.2.0, so its first release is its whole size.
+enum SegmentABI: SizedStructABI {
+    static let typeName = "azaudio_segment"
+    static let firstReleaseSize = end(of: \azaudio_segment.text)
+    static let remedy = "set it to sizeof(azaudio_segment)"
+    static var defaults: azaudio_segment {
+        var s = azaudio_segment()
+        s.struct_size = UInt32(MemoryLayout<azaudio_segment>.size)
+        return s
     }
 }
 
@@ -68,9 +63,12 @@ func deliverSegment(_ fn: azaudio_segment_fn?, _ user: UnsafeMutableRawPointer?,
     let id = OwnedCString(segment.segmentID)
     let speaker = OwnedCString(segment.speaker ?? "")
     let text = OwnedCString(segment.text)
-    var value = azaudio_segment()
-    writeSegment(&value, declared: MemoryLayout<azaudio_segment>.size, id: UnsafePointer(id.pointer),
-        speaker: UnsafePointer(speaker.pointer), text: UnsafePointer(text.pointer), segment: segment)
+    var value = SegmentABI.defaults
+    value.id = UnsafePointer(id.pointer)
+    value.speaker = UnsafePointer(speaker.pointer)
+    value.start = segment.start
+    value.end = segment.end
+    value.text = UnsafePointer(text.pointer)
     let rc = withExtendedLifetime((id, speaker, text)) { fn(&value, user) }
     if rc != 0 { throw AzError(.cancelled, "the segment callback returned \(rc): the call was stopped") }
 }
@@ -90,18 +88,22 @@ public func azaudio_transcript_segment_info(
     let function = "azaudio_transcript_segment_info"
     guard let t else { return fail(.invalidArgument, "\(function): transcript is NULL") }
     guard let out else { return fail(.invalidArgument, "\(function): out_segment is NULL") }
-    let declared = Int(out.pointee.struct_size)
-    guard declared >= MemoryLayout<azaudio_segment>.offset(of: \.speaker)! else {
-        return fail(.invalidArgument, "\(function): out_segment->struct_size is \(declared); "
-            + "set it to sizeof(azaudio_segment)")
+    do throws(AzError) {
+        try SegmentABI.checkOutput(out, argument: "out_segment")
+    } catch {
+        return fail(.invalidArgument, "\(function): \(error.message)")
     }
     let h = TranscriptHandle.from(t)
     guard index >= 0, index < h.transcript.segments.count else {
         return fail(.invalidArgument,
             "\(function): index \(index) is out of range (\(h.transcript.segments.count) segments)")
     }
-    writeSegment(out, declared: declared, id: UnsafePointer(h.segmentIDs[index].pointer),
-        speaker: UnsafePointer(h.segmentSpeakers[index].pointer),
-        text: UnsafePointer(h.segmentTexts[index].pointer), segment: h.transcript.segments[index])
-    return AZAUDIO_OK
+    let segment = h.transcript.segments[index]
+    var value = SegmentABI.defaults
+    value.id = UnsafePointer(h.segmentIDs[index].pointer)
+    value.speaker = UnsafePointer(h.segmentSpeakers[index].pointer)
+    value.start = segment.start
+    value.end = segment.end
+    value.text = UnsafePointer(h.segmentTexts[index].pointer)
+    return SegmentABI.fill(value, into: out, argument: "out_segment", function: function)
 }

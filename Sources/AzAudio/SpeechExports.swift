@@ -2,7 +2,10 @@ import AzAudioCore
 import CAzAudio
 import Glibc
 
-enum SpeechOptionsC {
+enum SpeechOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_speech_options"
+    static let firstReleaseSize = end(of: \azaudio_speech_options.max_retries)
+
     static var defaults: azaudio_speech_options {
         var o = azaudio_speech_options()
         o.struct_size = UInt32(MemoryLayout<azaudio_speech_options>.size)
@@ -11,15 +14,15 @@ enum SpeechOptionsC {
         return o
     }
 
-    static func read(_ p: UnsafePointer<azaudio_speech_options>?) throws(AzError) -> (SpeechOptions, CallSettings) {
-        let o = try readCallerOptions(p, defaults: defaults, name: "azaudio_speech_options")
+    static func engine(_ p: UnsafePointer<azaudio_speech_options>?) throws(AzError) -> (SpeechOptions, CallSettings) {
+        let o = try read(p)
         var e = SpeechOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
-        if let voice = optionalString(o.voice) { e.voice = voice }
-        e.responseFormat = optionalString(o.response_format)
+        e.model = try optionalString(o.model, "options->model")
+        if let voice = try optionalString(o.voice, "options->voice") { e.voice = voice }
+        e.responseFormat = try optionalString(o.response_format, "options->response_format")
         e.speed = o.speed == 0 ? nil : o.speed
-        e.instructions = optionalString(o.instructions)
-        e.streamFormat = optionalString(o.stream_format)
+        e.instructions = try optionalString(o.instructions, "options->instructions")
+        e.streamFormat = try optionalString(o.stream_format, "options->stream_format")
         return (e, try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries))
     }
 }
@@ -70,7 +73,7 @@ final class AudioFileWriter {
 @c @implementation
 public func azaudio_speech_options_init(_ options: UnsafeMutablePointer<azaudio_speech_options>!) -> azaudio_result {
     guard let options else { return fail(.invalidArgument, "azaudio_speech_options_init: options is NULL") }
-    options.pointee = SpeechOptionsC.defaults
+    options.pointee = SpeechOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -82,7 +85,7 @@ public func azaudio_speak(
     withClient(client, "azaudio_speak") { (handle: ClientHandle) throws(AzError) in
         let input = try requiredString(text, "text")
         guard let onAudio else { throw .invalidArgument("on_audio is NULL") }
-        let (o, settings) = try SpeechOptionsC.read(options)
+        let (o, settings) = try SpeechOptionsABI.engine(options)
         _ = try handle.client.speak(text: input, options: o, settings: settings) {
             (bytes: UnsafeRawBufferPointer) throws(AzError) in try deliverAudio(onAudio, userData, bytes)
         }
@@ -96,9 +99,9 @@ public func azaudio_speak_to_file(
 ) -> azaudio_result {
     withClient(client, "azaudio_speak_to_file") { (handle: ClientHandle) throws(AzError) in
         let input = try requiredString(text, "text")
-        let target = try requiredString(path, "path")
+        let target = try requiredPath(path, "path")
         guard !target.isEmpty else { throw .invalidArgument("path is empty") }
-        let (o, settings) = try SpeechOptionsC.read(options)
+        let (o, settings) = try SpeechOptionsABI.engine(options)
         // Check the request before creating (and truncating) the file.
         _ = try SpeechRequest.body(text: input, options: o, family: handle.client.configuration.family)
         let writer = try AudioFileWriter(path: target)
@@ -117,7 +120,7 @@ public func azaudio_speak_to_buffer(
     withClient(client, "azaudio_speak_to_buffer") { (handle: ClientHandle) throws(AzError) in
         let input = try requiredString(text, "text")
         guard let outData, let outSize else { throw .invalidArgument("out_data or out_size is NULL") }
-        let (o, settings) = try SpeechOptionsC.read(options)
+        let (o, settings) = try SpeechOptionsABI.engine(options)
         var audio: [UInt8] = []
         _ = try handle.client.speak(text: input, options: o, settings: settings) {
             (bytes: UnsafeRawBufferPointer) throws(AzError) in audio.append(contentsOf: bytes)

@@ -33,22 +33,26 @@ final class TranscriptHandle {
     func retainedPointer() -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(self).toOpaque()) }
 }
 
-enum TranscriptionOptions {
+enum TranscriptionOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_transcription_options"
+    static let firstReleaseSize = end(of: \azaudio_transcription_options.progress_user_data)
+
     static var defaults: azaudio_transcription_options {
         var o = azaudio_transcription_options()
         o.struct_size = UInt32(MemoryLayout<azaudio_transcription_options>.size)
         o.temperature = -1
         o.timeout_ms = -1
         o.max_retries = -1
+        o.max_upload_bytes = AudioTextRequest.maxBodyBytes
         return o
     }
 
     static func engine(_ o: azaudio_transcription_options) throws(AzError) -> AudioTextOptions {
         var e = AudioTextOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
-        e.language = optionalString(o.language)
-        e.prompt = optionalString(o.prompt)
-        e.responseFormat = optionalString(o.response_format)
+        e.model = try optionalString(o.model, "options->model")
+        e.language = try optionalString(o.language, "options->language")
+        e.prompt = try optionalString(o.prompt, "options->prompt")
+        e.responseFormat = try optionalString(o.response_format, "options->response_format")
         e.temperature = o.temperature < 0 ? nil : o.temperature
         guard o.timestamp_granularities & ~(AZAUDIO_TIMESTAMP_SEGMENT | AZAUDIO_TIMESTAMP_WORD) == 0 else {
             throw .invalidArgument("options->timestamp_granularities has unknown bits: use AZAUDIO_TIMESTAMP_*")
@@ -56,7 +60,7 @@ enum TranscriptionOptions {
         e.segmentTimestamps = o.timestamp_granularities & AZAUDIO_TIMESTAMP_SEGMENT != 0
         e.wordTimestamps = o.timestamp_granularities & AZAUDIO_TIMESTAMP_WORD != 0
         e.includeLogprobs = o.include_logprobs != 0
-        e.chunkingStrategy = optionalString(o.chunking_strategy)
+        e.chunkingStrategy = try optionalString(o.chunking_strategy, "options->chunking_strategy")
         e.stream = o.stream != 0
         e.knownSpeakers = try knownSpeakers(o.known_speakers, count: o.known_speaker_count)
         e.languages = try stringArray(o.languages, count: o.language_count, name: "options->languages")
@@ -65,21 +69,25 @@ enum TranscriptionOptions {
     }
 }
 
-enum TranslationOptions {
+enum TranslationOptionsABI: SizedStructABI {
+    static let typeName = "azaudio_translation_options"
+    static let firstReleaseSize = end(of: \azaudio_translation_options.progress_user_data)
+
     static var defaults: azaudio_translation_options {
         var o = azaudio_translation_options()
         o.struct_size = UInt32(MemoryLayout<azaudio_translation_options>.size)
         o.temperature = -1
         o.timeout_ms = -1
         o.max_retries = -1
+        o.max_upload_bytes = AudioTextRequest.maxBodyBytes
         return o
     }
 
     static func engine(_ o: azaudio_translation_options) throws(AzError) -> AudioTextOptions {
         var e = AudioTextOptions(deployment: try requiredString(o.deployment, "options->deployment"))
-        e.model = optionalString(o.model)
-        e.prompt = optionalString(o.prompt)
-        e.responseFormat = optionalString(o.response_format)
+        e.model = try optionalString(o.model, "options->model")
+        e.prompt = try optionalString(o.prompt, "options->prompt")
+        e.responseFormat = try optionalString(o.response_format, "options->response_format")
         e.temperature = o.temperature < 0 ? nil : o.temperature
         return e
     }
@@ -107,21 +115,29 @@ func runAudioToText(
     withClient(client, function) { (handle: ClientHandle) throws(AzError) in
         guard let out else { throw .invalidArgument("out_transcript is NULL") }
         let call = try options()
-        let transcript = try handle.client.audioToText(
-            task, input: try input(), options: call.options, settings: call.settings,
-            onDelta: { (delta: String) throws(AzError) in try deliverText(call.onDelta, call.deltaUser, delta) },
-            onSegment: { (segment: TranscriptSegment) throws(AzError) in
-                try deliverSegment(call.onSegment, call.segmentUser, segment)
-            })
-        out.pointee = TranscriptHandle(transcript).retainedPointer()
+        call.long.deliverPartial(nil)
+        let long = try call.long.engine()
+        do throws(AzError) {
+            let transcript = try handle.client.audioToTextAnyLength(
+                task, input: try input(), options: call.options, long: long, settings: call.settings,
+                onDelta: { (delta: String) throws(AzError) in try deliverText(call.onDelta, call.deltaUser, delta) },
+                onSegment: { (segment: TranscriptSegment) throws(AzError) in
+                    try deliverSegment(call.onSegment, call.segmentUser, segment)
+                })
+            out.pointee = TranscriptHandle(transcript).retainedPointer()
+        } catch {
+            call.long.deliverPartial(long.partial)
+            throw error
+        }
     }
 }
 
-/// What a transcribe export needs from the caller's options: the engine's options, the call settings and the
-/// callbacks with their user data.
+/// What a transcribe export needs from the caller's options: the engine's options, the call settings, the
+/// callbacks with their user data and the long-audio fields.
 struct AudioTextCall {
     var options: AudioTextOptions
     var settings: CallSettings
+    var long: LongAudioFields
     var onDelta: azaudio_text_fn? = nil
     var deltaUser: UnsafeMutableRawPointer? = nil
     var onSegment: azaudio_segment_fn? = nil
@@ -129,20 +145,22 @@ struct AudioTextCall {
 }
 
 func transcriptionOptions(_ p: UnsafePointer<azaudio_transcription_options>?) throws(AzError) -> AudioTextCall {
-    let o = try readCallerOptions(p, defaults: TranscriptionOptions.defaults, name: "azaudio_transcription_options")
+    let o = try TranscriptionOptionsABI.read(p)
     return AudioTextCall(
-        options: try TranscriptionOptions.engine(o),
+        options: try TranscriptionOptionsABI.engine(o),
         settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
             progress: o.on_progress, progressUserData: o.progress_user_data),
+        long: LongAudioFields(o),
         onDelta: o.on_delta, deltaUser: o.delta_user_data, onSegment: o.on_segment, segmentUser: o.segment_user_data)
 }
 
 func translationOptions(_ p: UnsafePointer<azaudio_translation_options>?) throws(AzError) -> AudioTextCall {
-    let o = try readCallerOptions(p, defaults: TranslationOptions.defaults, name: "azaudio_translation_options")
+    let o = try TranslationOptionsABI.read(p)
     return AudioTextCall(
-        options: try TranslationOptions.engine(o),
+        options: try TranslationOptionsABI.engine(o),
         settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
-            progress: o.on_progress, progressUserData: o.progress_user_data))
+            progress: o.on_progress, progressUserData: o.progress_user_data),
+        long: LongAudioFields(o))
 }
 
 func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafePointer<CChar>?) throws(AzError)
@@ -150,6 +168,13 @@ func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafeP
 {
     let name = try requiredString(filename, "filename")
     guard let data else { throw .invalidArgument("data is NULL") }
+    guard size >= 0 else { throw .invalidArgument("size is too large") }  // a size_t above Int.max
+    // Refused before the copy: audio over the service's whole-body limit can never be sent.
+    guard Int64(size) <= AudioTextRequest.maxBodyBytes else {
+        throw AzError(.payloadTooLarge,
+            "the audio is \(size) bytes, over the service's limit of \(AudioTextRequest.maxBodyBytes) bytes for the "
+                + "whole request (25 MB): split or compress it")
+    }
     return .memory(Array(UnsafeBufferPointer(start: data, count: size)), filename: name)
 }
 
@@ -158,7 +183,7 @@ public func azaudio_transcription_options_init(_ options: UnsafeMutablePointer<a
     -> azaudio_result
 {
     guard let options else { return fail(.invalidArgument, "azaudio_transcription_options_init: options is NULL") }
-    options.pointee = TranscriptionOptions.defaults
+    options.pointee = TranscriptionOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -168,7 +193,7 @@ public func azaudio_transcribe_file(
     _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
     runAudioToText(.transcription, "azaudio_transcribe_file", client: client, out: out,
-        input: { () throws(AzError) in .file(path: try requiredString(path, "path")) },
+        input: { () throws(AzError) in .file(path: try requiredPath(path, "path")) },
         options: { () throws(AzError) in try transcriptionOptions(options) })
 }
 
@@ -200,7 +225,7 @@ public func azaudio_translation_options_init(_ options: UnsafeMutablePointer<aza
     -> azaudio_result
 {
     guard let options else { return fail(.invalidArgument, "azaudio_translation_options_init: options is NULL") }
-    options.pointee = TranslationOptions.defaults
+    options.pointee = TranslationOptionsABI.defaults
     return AZAUDIO_OK
 }
 
@@ -210,7 +235,7 @@ public func azaudio_translate_file(
     _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
     runAudioToText(.translation, "azaudio_translate_file", client: client, out: out,
-        input: { () throws(AzError) in .file(path: try requiredString(path, "path")) },
+        input: { () throws(AzError) in .file(path: try requiredPath(path, "path")) },
         options: { () throws(AzError) in try translationOptions(options) })
 }
 
@@ -322,7 +347,7 @@ public func azaudio_transcript_usage(_ t: OpaquePointer!, _ usage: UnsafeMutable
     -> azaudio_result
 {
     guard let t else { return fail(.invalidArgument, "azaudio_transcript_usage: transcript is NULL") }
-    return fillUsage(TranscriptHandle.from(t).transcript.usage, into: usage, function: "azaudio_transcript_usage")
+    return UsageABI.fill(TranscriptHandle.from(t).transcript.usage, into: usage, function: "azaudio_transcript_usage")
 }
 
 @c @implementation

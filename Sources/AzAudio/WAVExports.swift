@@ -29,7 +29,7 @@ public func azaudio_wav_parse(
         guard let info else { throw .invalidArgument("info is NULL") }
         try WAVInfoABI.checkOutput(info)
         let bytes = try callerBytes(data, size, "data")
-        WAVInfoABI.write(try WAVParser.parse(MemoryByteSource(bytes)), to: info)
+        try WAVInfoABI.write(try WAVParser.parse(MemoryByteSource(bytes)), to: info)
         return AZAUDIO_OK
     } catch {
         return fail(prefixed(error, "azaudio_wav_parse"))
@@ -73,7 +73,7 @@ public func azaudio_audio_buffer_info(
         guard let buffer else { throw .invalidArgument("buffer is NULL") }
         guard let info else { throw .invalidArgument("info is NULL") }
         try WAVInfoABI.checkOutput(info)
-        WAVInfoABI.write(audioBuffer(buffer).info, to: info)
+        try WAVInfoABI.write(audioBuffer(buffer).info, to: info)
         return AZAUDIO_OK
     } catch {
         return fail(prefixed(error, "azaudio_audio_buffer_info"))

@@ -2,20 +2,23 @@ import AzAudioCore
 import CAzAudio
 
 /// Conversions between the engine's audio types and `azaudio_wav_info` / `AZAUDIO_FORMAT_*`.
-enum WAVInfoABI {
-    /// The size of azaudio_wav_info in its first release: callers receiving one must declare at least this much.
-    static let firstReleaseSize = 48
-    /// Callers passing one in must declare at least the fields read: struct_size, format, sample_rate, channels.
-    static let minimumInputSize = 16
+enum WAVInfoABI: SizedStructABI {
+    static let typeName = "azaudio_wav_info"
+    /// 0.1.0 declared every field up to data_size (48 bytes), for the structs passed in and those filled alike.
+    static let firstReleaseSize = end(of: \azaudio_wav_info.data_size)
+
+    /// The one mapping from AZAUDIO_FORMAT_* codes to the engine's formats.
+    static let formats: [Int32: AudioFormat] = [
+        AZAUDIO_FORMAT_PCM16: .pcm16, AZAUDIO_FORMAT_ULAW: .ulaw, AZAUDIO_FORMAT_ALAW: .alaw,
+        AZAUDIO_FORMAT_PCM8: .pcm8, AZAUDIO_FORMAT_PCM24: .pcm24, AZAUDIO_FORMAT_PCM32: .pcm32,
+        AZAUDIO_FORMAT_FLOAT32: .float32, AZAUDIO_FORMAT_FLOAT64: .float64,
+    ]
 
     static func format(_ code: Int32) throws(AzError) -> AudioFormat {
-        switch code {
-        case AZAUDIO_FORMAT_PCM16: return .pcm16
-        case AZAUDIO_FORMAT_ULAW: return .ulaw
-        case AZAUDIO_FORMAT_ALAW: return .alaw
-        default:
-            throw AzError(.unsupported, "format \(code) is not one of AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW")
+        guard let format = formats[code] else {
+            throw AzError(.unsupported, "format \(code) is not an AZAUDIO_FORMAT_* code (1 to 8)")
         }
+        return format
     }
 
     static func code(_ format: AudioFormat) -> Int32 {
@@ -23,6 +26,11 @@ enum WAVInfoABI {
         case .pcm16: return AZAUDIO_FORMAT_PCM16
         case .ulaw: return AZAUDIO_FORMAT_ULAW
         case .alaw: return AZAUDIO_FORMAT_ALAW
+        case .pcm8: return AZAUDIO_FORMAT_PCM8
+        case .pcm24: return AZAUDIO_FORMAT_PCM24
+        case .pcm32: return AZAUDIO_FORMAT_PCM32
+        case .float32: return AZAUDIO_FORMAT_FLOAT32
+        case .float64: return AZAUDIO_FORMAT_FLOAT64
         }
     }
 
@@ -39,10 +47,7 @@ enum WAVInfoABI {
 
     /// Reads the fields a writer uses from the caller's struct.
     static func read(_ pointer: UnsafePointer<azaudio_wav_info>) throws(AzError) -> WAVInfo {
-        guard let c = readOptions(pointer, defaults: defaults, minimumSize: minimumInputSize) else {
-            throw .invalidArgument("info->struct_size is \(UnsafeRawPointer(pointer).load(as: UInt32.self)); "
-                + "fill the struct with azaudio_wav_info_init()")
-        }
+        let c = try read(pointer, argument: "info")
         let info = WAVInfo(format: try format(c.format), sampleRate: Int(c.sample_rate), channels: Int(c.channels))
         try WAVHeader.validate(info)
         return info
@@ -50,17 +55,12 @@ enum WAVInfoABI {
 
     /// Checks that the caller's struct is large enough to receive an info.
     static func checkOutput(_ pointer: UnsafeMutablePointer<azaudio_wav_info>) throws(AzError) {
-        let declared = Int(pointer.pointee.struct_size)
-        guard declared >= firstReleaseSize else {
-            throw .invalidArgument("info->struct_size is \(declared); set it to sizeof(azaudio_wav_info)")
-        }
+        try checkOutput(pointer, argument: "info")
     }
 
-    /// Writes `info` into the caller's struct, no more than its struct_size bytes (checked by `checkOutput`).
-    static func write(_ info: WAVInfo, to pointer: UnsafeMutablePointer<azaudio_wav_info>) {
+    /// Writes `info` into the caller's struct, no more than its struct_size bytes.
+    static func write(_ info: WAVInfo, to pointer: UnsafeMutablePointer<azaudio_wav_info>) throws(AzError) {
         var c = azaudio_wav_info()
-        let declared = Int(pointer.pointee.struct_size)
-        c.struct_size = UInt32(min(declared, MemoryLayout<azaudio_wav_info>.size))
         c.format = code(info.format)
         c.sample_rate = UInt32(info.sampleRate)
         c.channels = UInt32(info.channels)
@@ -69,9 +69,6 @@ enum WAVInfoABI {
         c.frame_count = UInt64(info.frameCount)
         c.data_offset = UInt64(info.dataOffset)
         c.data_size = UInt64(info.dataSize)
-        let count = Int(c.struct_size)
-        withUnsafeBytes(of: &c) { source in
-            UnsafeMutableRawPointer(pointer).copyMemory(from: source.baseAddress!, byteCount: count)
-        }
+        try write(c, to: pointer, argument: "info")
     }
 }

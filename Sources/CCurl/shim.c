@@ -61,10 +61,3 @@ void ccurl_share_destroy(ccurl_share *s) {
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&s->locks[i]);
     free(s);
 }
-
-void ccurl_set_thread_name(const char *name) {
-    char short_name[16];
-    strncpy(short_name, name, 15);
-    short_name[15] = 0;
-    pthread_setname_np(pthread_self(), short_name);
-}

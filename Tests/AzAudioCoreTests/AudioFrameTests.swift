@@ -21,7 +21,7 @@ final class AudioFrameTests: XCTestCase {
         let layout = try FrameLayout(format: .ulaw, sampleRate: 8000, milliseconds: 20)
         let audio: [UInt8] = (0..<400).map { UInt8($0 % 200) }
         try audio.withUnsafeBytes { raw in
-            let cursor = FrameCursor(layout: layout, audio: raw)
+            let cursor = try FrameCursor(layout: layout, audio: raw)
             XCTAssertEqual(cursor.frameCount, 3)
             var frames: [([UInt8], Int)] = []
             while let (frame, timestamp) = cursor.next() { frames.append((Array(frame), timestamp)) }
@@ -37,7 +37,7 @@ final class AudioFrameTests: XCTestCase {
     }
 
     func testEmptyAudioHasNoFrames() throws {
-        let cursor = FrameCursor(layout: try FrameLayout(format: .pcm16, sampleRate: 8000, milliseconds: 20),
+        let cursor = try FrameCursor(layout: try FrameLayout(format: .pcm16, sampleRate: 8000, milliseconds: 20),
                                  audio: UnsafeRawBufferPointer(start: nil, count: 0))
         XCTAssertEqual(cursor.frameCount, 0)
         XCTAssertNil(cursor.next())

@@ -76,8 +76,8 @@ final class AudioG711Tests: XCTestCase {
 
     func testMuLawDecodesEveryCodeToTheReferenceValue() {
         for code in 0..<256 {
-            XCTAssertEqual(MuLaw.decodeTable[code], Self.ulawReference[code], "code 0x\(String(code, radix: 16))")
-            XCTAssertEqual(MuLaw.decodeComputed(UInt8(code)), Self.ulawReference[code])
+            XCTAssertEqual(ULaw.decodeTable[code], Self.ulawReference[code], "code 0x\(String(code, radix: 16))")
+            XCTAssertEqual(ULaw.decodeComputed(UInt8(code)), Self.ulawReference[code])
         }
     }
 
@@ -90,7 +90,7 @@ final class AudioG711Tests: XCTestCase {
 
     func testMuLawEncodeOfEveryDecodedCodeGivesTheCodeBackExceptNegativeZero() {
         for code in 0..<256 {
-            let back = MuLaw.encode(MuLaw.decodeTable[code])
+            let back = ULaw.encode(ULaw.decodeTable[code])
             if code == 0x7F {
                 // 0x7F ("negative zero") and 0xFF both decode to 0, and 0 encodes to 0xFF.
                 XCTAssertEqual(back, 0xFF)
@@ -109,8 +109,8 @@ final class AudioG711Tests: XCTestCase {
     func testMuLawEncodeMatchesTheITUReferenceForEveryInput() {
         for x in Int(Int16.min)...Int(Int16.max) {
             let sample = Int16(x)
-            if MuLaw.encode(sample) != Self.g191UlawCompress(sample) {
-                XCTFail("mu-law encode(\(x)) = 0x\(String(MuLaw.encode(sample), radix: 16)), reference 0x\(String(Self.g191UlawCompress(sample), radix: 16))")
+            if ULaw.encode(sample) != Self.g191UlawCompress(sample) {
+                XCTFail("mu-law encode(\(x)) = 0x\(String(ULaw.encode(sample), radix: 16)), reference 0x\(String(Self.g191UlawCompress(sample), radix: 16))")
                 return
             }
         }
@@ -131,7 +131,7 @@ final class AudioG711Tests: XCTestCase {
             (0, 0xFF), (1, 0xFF), (-1, 0x7F), (2, 0xFF), (4, 0xFE), (-5, 0x7E), (1000, 0xCE), (-1000, 0x4E),
             (8031, 0xA0), (32124, 0x80), (32767, 0x80), (-32768, 0x00), (-32124, 0x00),
         ]
-        for (pcm, code) in points { XCTAssertEqual(MuLaw.encode(pcm), code, "encode(\(pcm))") }
+        for (pcm, code) in points { XCTAssertEqual(ULaw.encode(pcm), code, "encode(\(pcm))") }
     }
 
     func testALawKnownPoints() {
@@ -145,7 +145,7 @@ final class AudioG711Tests: XCTestCase {
     func testEncodingIsSymmetricInOnesComplement() {
         for x in stride(from: 0, through: 32767, by: 7) {
             let p = Int16(x)
-            XCTAssertEqual(MuLaw.encode(p) ^ 0x80, MuLaw.encode(~p))
+            XCTAssertEqual(ULaw.encode(p) ^ 0x80, ULaw.encode(~p))
             XCTAssertEqual(ALaw.encode(p) ^ 0x80, ALaw.encode(~p))
         }
     }
@@ -155,14 +155,14 @@ final class AudioG711Tests: XCTestCase {
         var ulaw = [UInt8](repeating: 0, count: pcm.count)
         var alaw = [UInt8](repeating: 0, count: pcm.count)
         pcm.withUnsafeBufferPointer { p in
-            ulaw.withUnsafeMutableBufferPointer { MuLaw.encode(p, into: $0) }
+            ulaw.withUnsafeMutableBufferPointer { ULaw.encode(p, into: $0) }
             alaw.withUnsafeMutableBufferPointer { ALaw.encode(p, into: $0) }
         }
-        XCTAssertEqual(ulaw, pcm.map(MuLaw.encode))
+        XCTAssertEqual(ulaw, pcm.map(ULaw.encode))
         XCTAssertEqual(alaw, pcm.map(ALaw.encode))
         var back = [Int16](repeating: 0, count: pcm.count)
-        ulaw.withUnsafeBufferPointer { u in back.withUnsafeMutableBufferPointer { MuLaw.decode(u, into: $0) } }
-        XCTAssertEqual(back, ulaw.map { MuLaw.decodeTable[Int($0)] })
+        ulaw.withUnsafeBufferPointer { u in back.withUnsafeMutableBufferPointer { ULaw.decode(u, into: $0) } }
+        XCTAssertEqual(back, ulaw.map { ULaw.decodeTable[Int($0)] })
         alaw.withUnsafeBufferPointer { a in back.withUnsafeMutableBufferPointer { ALaw.decode(a, into: $0) } }
         XCTAssertEqual(back, alaw.map { ALaw.decodeTable[Int($0)] })
     }

@@ -174,9 +174,11 @@ final class AudioWAVTests: XCTestCase {
 
     func testUnsupportedFormatsAreReportedAsUnsupported() {
         let data = Self.chunk("data", Self.samples)
-        assertRejected(Self.riff(Self.chunk("fmt ", Self.fmtBody(bits: 8)) + data), .unsupported, "8-bit PCM")
-        assertRejected(Self.riff(Self.chunk("fmt ", Self.fmtBody(bits: 24)) + data), .unsupported, "24-bit PCM")
-        assertRejected(Self.riff(Self.chunk("fmt ", Self.fmtBody(tag: 3, bits: 32)) + data), .unsupported, "float")
+        assertRejected(Self.riff(Self.chunk("fmt ", Self.fmtBody(bits: 12, blockAlign: 2)) + data), .unsupported,
+                       "12-bit PCM")
+        assertRejected(Self.riff(Self.chunk("fmt ", Self.fmtBody(bits: 20, blockAlign: 4)) + data), .unsupported,
+                       "20-bit PCM")
+        assertRejected(Self.riff(Self.chunk("fmt ", Self.fmtBody(tag: 3, bits: 16)) + data), .unsupported, "float")
         assertRejected(Self.riff(Self.chunk("fmt ", Self.fmtBody(tag: 0x11, bits: 4, blockAlign: 256)) + data),
                        .unsupported, "0x11")
         assertRejected(Self.riff(Self.chunk("fmt ", Self.extensibleBody(subTag: 1, guidTail: [UInt8](repeating: 7, count: 14)))
@@ -184,6 +186,33 @@ final class AudioWAVTests: XCTestCase {
         var rf64 = Self.plain
         rf64.replaceSubrange(0..<4, with: Array("RF64".utf8))
         assertRejected(rf64, .unsupported, "RF64")
+    }
+
+    func testEveryPCMAndFloatWidthParses() throws {
+        let cases: [(UInt16, UInt16, AudioFormat)] = [(1, 8, .pcm8), (1, 16, .pcm16), (1, 24, .pcm24), (1, 32, .pcm32),
+                                                     (3, 32, .float32), (3, 64, .float64)]
+        for (tag, bits, format) in cases {
+            let info = try Self.parse(Self.riff(Self.chunk("fmt ", Self.fmtBody(tag: tag, channels: 2, rate: 44100, bits: bits))
+                + Self.chunk("data", Self.samples)))
+            XCTAssertEqual(info.format, format)
+            XCTAssertEqual(info.channels, 2)
+            XCTAssertEqual(info.sampleRate, 44100)
+            XCTAssertEqual(info.bitsPerSample, Int(bits))
+            XCTAssertEqual(info.frameCount, 64 / (2 * Int(bits) / 8), "\(format.name)")  // 24-bit: a partial frame dropped
+        }
+    }
+
+    func testExtensibleFloatAnd24In32PCMParse() throws {
+        let float = try Self.parse(Self.riff(Self.chunk("fmt ", Self.extensibleBody(subTag: 3, channels: 2, bits: 32))
+            + Self.chunk("data", Self.samples)))
+        XCTAssertEqual(float.format, .float32)
+        var body = Self.extensibleBody(subTag: 1, bits: 32)
+        body.replaceSubrange(18..<20, with: Self.le16(24))  // wValidBitsPerSample: 24 in a 32-bit container
+        let pcm = try Self.parse(Self.riff(Self.chunk("fmt ", body) + Self.chunk("data", Self.samples)))
+        XCTAssertEqual(pcm.format, .pcm32)
+        var bad = Self.extensibleBody(subTag: 3, bits: 32)
+        bad.replaceSubrange(18..<20, with: Self.le16(24))
+        assertRejected(Self.riff(Self.chunk("fmt ", bad) + Self.chunk("data", Self.samples)), .unsupported, "valid bits")
     }
 
     func testTooManyChunksAreRejected() {

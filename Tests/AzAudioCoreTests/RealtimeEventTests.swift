@@ -129,6 +129,23 @@ final class RealtimeClientEventTests: XCTestCase {
         XCTAssertEqual(try parse(RealtimeClientEvents.cancelResponse(nil))["type"]?.stringValue, "response.cancel")
         XCTAssertEqual(try parse(RealtimeClientEvents.deleteItem("x"))["item_id"]?.stringValue, "x")
     }
+
+    func testCallerSettingsMustBeAJSONObjectAndRolesAKnownOne() throws {
+        let update = try parse(RealtimeClientEvents.updateSession(#"{"voice":"alloy"}"#))
+        XCTAssertEqual(update["type"]?.stringValue, "session.update")
+        XCTAssertEqual(update["session"]?["voice"]?.stringValue, "alloy")
+        for bad in ["[1]", "\"voice\"", "{", ""] {
+            XCTAssertThrowsError(try RealtimeClientEvents.updateSession(bad)) { error in
+                XCTAssertEqual((error as? AzError)?.message, "session_json is not a JSON object")
+            }
+            XCTAssertThrowsError(try RealtimeClientEvents.createResponse(bad)) { error in
+                XCTAssertEqual((error as? AzError)?.message, "response_json is not a JSON object")
+            }
+        }
+        XCTAssertThrowsError(try RealtimeClientEvents.createTextItem(role: "robot", text: "hi", protocol: .ga)) { error in
+            XCTAssertEqual((error as? AzError)?.message, "role 'robot' is not user, assistant or system")
+        }
+    }
 }
 
 final class RealtimeSessionConfigTests: XCTestCase {
@@ -136,8 +153,8 @@ final class RealtimeSessionConfigTests: XCTestCase {
         var c = RealtimeSessionConfig()
         c.instructions = "Be brief."
         c.voice = "alloy"
-        c.inputFormat = .g711Ulaw
-        c.outputFormat = .g711Alaw
+        c.inputFormat = .ulaw
+        c.outputFormat = .alaw
         c.transcriptionDeployment = "whisper"
         c.temperature = 0.8
         c.maxOutputTokens = 200
@@ -193,12 +210,12 @@ final class RealtimeSessionConfigTests: XCTestCase {
 
     func testURLsForBothProtocols() throws {
         let endpoint = try ServiceEndpoint.parse("https://n.openai.azure.com/openai")
-        XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: endpoint, deployment: "gpt-realtime"),
+        XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: endpoint, deployment: "gpt-realtime").text,
             "wss://n.openai.azure.com/openai/v1/realtime?model=gpt-realtime")
-        XCTAssertEqual(RealtimeProtocol.preview(apiVersion: "2025-04-01-preview").url(endpoint: endpoint, deployment: "rt"),
+        XCTAssertEqual(RealtimeProtocol.preview(apiVersion: "2025-04-01-preview").url(endpoint: endpoint, deployment: "rt").text,
             "wss://n.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=rt")
         let local = try ServiceEndpoint.parse("http://127.0.0.1:9000")
-        XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: local, deployment: "x"), "ws://127.0.0.1:9000/openai/v1/realtime?model=x")
+        XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: local, deployment: "x").text, "ws://127.0.0.1:9000/openai/v1/realtime?model=x")
     }
 }
 

@@ -33,7 +33,7 @@ final class ServiceEndpointTests: XCTestCase {
     func testRealtimeURLBecomesHTTPSRoot() throws {
         let e = try ServiceEndpoint.parse("wss://name.openai.azure.com/openai/realtime?api-version=x&deployment=d")
         XCTAssertEqual(e.root, "https://name.openai.azure.com")
-        XCTAssertEqual(e.webSocketRoot, "wss://name.openai.azure.com")
+        XCTAssertEqual(e.url(path: "/openai", webSocket: true).text, "wss://name.openai.azure.com/openai")
     }
 
     func testGatewayPrefixIsKept() throws {
@@ -43,7 +43,7 @@ final class ServiceEndpointTests: XCTestCase {
 
     func testEmulatorAndIPv6Endpoints() throws {
         XCTAssertEqual(try ServiceEndpoint.parse("http://127.0.0.1:8080").root, "http://127.0.0.1:8080")
-        XCTAssertEqual(try ServiceEndpoint.parse("http://127.0.0.1:8080").webSocketRoot, "ws://127.0.0.1:8080")
+        XCTAssertEqual(try ServiceEndpoint.parse("http://127.0.0.1:8080").url(path: "/x", webSocket: true).text, "ws://127.0.0.1:8080/x")
         XCTAssertEqual(try ServiceEndpoint.parse("http://[::1]:9000/").root, "http://[::1]:9000")
     }
 
@@ -67,21 +67,36 @@ final class ServiceEndpointTests: XCTestCase {
 final class APIFamilyTests: XCTestCase {
     let root = try! ServiceEndpoint.parse("https://n.openai.azure.com")
 
+    func testOneURLValueCarriesTheGatewayPrefixAndARedactedForm() throws {
+        let gateway = try ServiceEndpoint.parse("https://gw.example.com/team/openai/deployments/x?api-version=2024-10-21")
+        let rest = APIFamily.deployments(apiVersion: "2024-10-21").url(
+            endpoint: gateway, deployment: "my model", operation: "audio/speech")
+        XCTAssertEqual(rest.text, "https://gw.example.com/team/openai/deployments/my%20model/audio/speech?api-version=2024-10-21")
+        XCTAssertEqual(rest.redacted, "https://gw.example.com/team/openai/deployments/my%20model/audio/speech")
+        XCTAssertEqual(rest.requestTarget, "/team/openai/deployments/my%20model/audio/speech?api-version=2024-10-21")
+        let socket = RealtimeProtocol.ga.url(endpoint: gateway, deployment: "rt")
+        XCTAssertEqual(socket.text, "wss://gw.example.com/team/openai/v1/realtime?model=rt")
+        XCTAssertEqual(socket.curlURL, "https://gw.example.com/")
+        XCTAssertEqual(socket.authority, "gw.example.com")
+        XCTAssertEqual(socket.requestTarget, "/team/openai/v1/realtime?model=rt")
+        XCTAssertEqual(socket.redacted, "wss://gw.example.com/team/openai/v1/realtime")
+    }
+
     func testDefaultIsDeploymentFamilyWithNewestDatedVersion() throws {
         let family = try APIFamily.select(apiVersion: nil, endpoint: root)
         XCTAssertEqual(family, .deployments(apiVersion: "2025-04-01-preview"))
-        XCTAssertEqual(family.url(root: root.root, deployment: "whisper", operation: "audio/transcriptions"),
+        XCTAssertEqual(family.url(endpoint: root, deployment: "whisper", operation: "audio/transcriptions").text,
             "https://n.openai.azure.com/openai/deployments/whisper/audio/transcriptions?api-version=2025-04-01-preview")
         XCTAssertFalse(family.sendsModelInBody)
     }
 
     func testV1AndPreviewSelectTheV1Family() throws {
         let v1 = try APIFamily.select(apiVersion: "v1", endpoint: root)
-        XCTAssertEqual(v1.url(root: root.root, deployment: "tts", operation: "audio/speech"),
+        XCTAssertEqual(v1.url(endpoint: root, deployment: "tts", operation: "audio/speech").text,
             "https://n.openai.azure.com/openai/v1/audio/speech")
         XCTAssertTrue(v1.sendsModelInBody)
         let preview = try APIFamily.select(apiVersion: "preview", endpoint: root)
-        XCTAssertEqual(preview.url(root: root.root, deployment: "tts", operation: "audio/speech"),
+        XCTAssertEqual(preview.url(endpoint: root, deployment: "tts", operation: "audio/speech").text,
             "https://n.openai.azure.com/openai/v1/audio/speech?api-version=preview")
     }
 

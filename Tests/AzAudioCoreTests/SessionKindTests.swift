@@ -16,7 +16,7 @@ final class SessionKindTests: XCTestCase {
         t.noiseReduction = .farField
         t.turnDetection = .none
         t.includeLogprobs = true
-        let update = try JSONParser.parse(t.updateEvent(inputFormat: .g711Ulaw))
+        let update = try JSONParser.parse(t.updateEvent(inputFormat: .ulaw))
         let session = update["session"]
         XCTAssertEqual(session?["type"]?.stringValue, "transcription")
         let input = session?["audio"]?["input"]
@@ -59,13 +59,42 @@ final class SessionKindTests: XCTestCase {
         var tr = TranslationSessionConfig(targetLanguage: "fr")
         tr.transcriptionDeployment = "stt"
         let endpoint = try ServiceEndpoint.parse("https://res.openai.azure.com")
-        XCTAssertEqual(tr.url(endpoint: endpoint, deployment: "tr 1"),
+        XCTAssertEqual(tr.url(endpoint: endpoint, deployment: "tr 1").text,
             "wss://res.openai.azure.com/openai/v1/realtime/translations?model=tr%201")
         tr.path = "/openai/realtime/translations"
-        XCTAssertEqual(tr.url(endpoint: endpoint, deployment: "t"), "wss://res.openai.azure.com/openai/realtime/translations?model=t")
+        XCTAssertEqual(tr.url(endpoint: endpoint, deployment: "t").text, "wss://res.openai.azure.com/openai/realtime/translations?model=t")
         let update = try JSONParser.parse(tr.updateEvent())
         XCTAssertEqual(update["session"]?["audio"]?["output"]?["language"]?.stringValue, "fr")
         XCTAssertEqual(update["session"]?["audio"]?["input"]?["transcription"]?["model"]?.stringValue, "stt")
+    }
+
+    func testEachKindDialsItsOwnURLWithAGatewayPrefix() throws {
+        let endpoint = try ServiceEndpoint.parse("https://gw.example/team-a")
+        var options = RealtimeSessionOptions(deployment: "d 1")
+        XCTAssertEqual(options.kind.url(options, endpoint: endpoint).text,
+            "wss://gw.example/team-a/openai/v1/realtime?model=d%201")
+        options.kind = .transcription(TranscriptionSessionConfig(deployment: "d 1"))
+        XCTAssertEqual(options.kind.url(options, endpoint: endpoint).text,
+            "wss://gw.example/team-a/openai/v1/realtime?intent=transcription")
+        options.kind = .translation(TranslationSessionConfig(targetLanguage: "es"))
+        XCTAssertEqual(options.kind.url(options, endpoint: endpoint).text,
+            "wss://gw.example/team-a/openai/v1/realtime/translations?model=d%201")
+    }
+
+    func testReconnectIsRefusedForTranscriptionAndTranslationButNotForAConversation() throws {
+        var options = RealtimeSessionOptions(deployment: "d")
+        options.reconnectMaxAttempts = 2
+        XCTAssertNoThrow(try options.validate())
+        for kind in [RealtimeSessionKind.transcription(TranscriptionSessionConfig(deployment: "d")),
+                     .translation(TranslationSessionConfig(targetLanguage: "es"))] {
+            options.kind = kind
+            XCTAssertThrowsError(try options.validate()) { error in
+                XCTAssertTrue((error as? AzError)?.message.contains("reconnect_max_attempts") == true, "\(error)")
+            }
+            options.reconnectMaxAttempts = 0
+            XCTAssertNoThrow(try options.validate())
+            options.reconnectMaxAttempts = 2
+        }
     }
 
     func testSegmentAndTranslationEventsAreTyped() throws {

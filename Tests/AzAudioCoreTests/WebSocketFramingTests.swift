@@ -266,9 +266,9 @@ final class WebSocketFramingTests: XCTestCase {
     // MARK: Handshake
 
     func testHandshakeRequestHasTheRequiredHeaders() throws {
-        let url = try WebSocketURL("wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime")
+        let url = try ServiceURL("wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime")
         XCTAssertEqual(url.curlURL, "https://example.openai.azure.com/")
-        XCTAssertEqual(url.redactedDescription, "wss://example.openai.azure.com/openai/v1/realtime")
+        XCTAssertEqual(url.redacted, "wss://example.openai.azure.com/openai/v1/realtime")
         let hs = try WebSocketHandshake(url: url, headers: [("api-key", "k")], userAgent: "libazaudio/0.1.0", key: "dGhlIHNhbXBsZSBub25jZQ==")
         let text = String(decoding: hs.requestBytes, as: UTF8.self)
         XCTAssertEqual(text, "GET /openai/v1/realtime?model=gpt-realtime HTTP/1.1\r\nHost: example.openai.azure.com\r\n"
@@ -280,7 +280,7 @@ final class WebSocketFramingTests: XCTestCase {
     }
 
     func testHandshakeResponseIsParsedAndVerified() throws {
-        let url = try WebSocketURL("ws://127.0.0.1:8080")
+        let url = try ServiceURL("ws://127.0.0.1:8080")
         XCTAssertEqual(url.requestTarget, "/")
         let hs = try WebSocketHandshake(url: url, headers: [], userAgent: "", key: "dGhlIHNhbXBsZSBub25jZQ==")
         let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"

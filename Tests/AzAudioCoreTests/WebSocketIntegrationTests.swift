@@ -51,8 +51,8 @@ final class WebSocketTestServer {
         self.port = port
     }
 
-    func url(_ path: String, secure: Bool = false, host: String = "127.0.0.1") throws -> WebSocketURL {
-        try WebSocketURL("\(secure ? "wss" : "ws")://\(host):\(port)\(path)")
+    func url(_ path: String, secure: Bool = false, host: String = "127.0.0.1") throws -> ServiceURL {
+        try ServiceURL("\(secure ? "wss" : "ws")://\(host):\(port)\(path)")
     }
 
     func stop() {
@@ -199,7 +199,7 @@ final class WebSocketIntegrationTests: XCTestCase {
 
     func testConnectionRefusedIsANetworkError() throws {
         XCTAssertThrowsError(try WebSocketConnection.connect(
-            url: WebSocketURL("ws://127.0.0.1:1/echo"), headers: [], settings: settings, loop: loop,
+            url: ServiceURL("ws://127.0.0.1:1/echo"), headers: [], settings: settings, loop: loop,
             delegate: RecordingDelegate())) { XCTAssertEqual(($0 as? AzError)?.kind, .network) }
     }
 
@@ -253,7 +253,7 @@ final class WebSocketIntegrationTests: XCTestCase {
             do {
                 try connection.send(text: UnsafeRawBufferPointer(chunk))
             } catch {
-                busy = error as? AzError
+                busy = error
                 break
             }
         }

@@ -1,32 +1,87 @@
-/* Shared by the realtime C tests: pulling events into a test's own record until one type arrives. */
+/* Helpers shared by the realtime C tests (test_realtime.c, test_telephony.c): the client and spoken audio they
+ * share, connecting, and pulling events. Include after rest_support.h. Each test file keeps its own `seen` record
+ * and passes its recorder to the pull helpers. */
 #ifndef AZAUDIO_REALTIME_SUPPORT_H
 #define AZAUDIO_REALTIME_SUPPORT_H
 
-#include "azaudio.h"
 #include "rest_support.h"
 
-#include <stdio.h>
+#include <stdint.h>
 
-/* Records one event into a test's own summary (`user`). */
-typedef void (*realtime_record_fn)(void *user, const azaudio_realtime_event *event);
+static azaudio_client *client;
+static uint8_t *speech_pcm; /* "what time is it" spoken at 24 kHz, PCM16 */
+static size_t speech_size;
 
-/* Pulls events, passing each to `record`, until one of type `until` came (returns 1), or CLOSED came or `seconds`
- * passed (returns 0; the timeout is reported on stderr). */
-static inline int realtime_pull_until(azaudio_realtime_session *session, realtime_record_fn record, void *user,
-                                      int until, double seconds) {
+/* Receives each pulled event (the test file's recorder). */
+typedef void (*realtime_recorder)(void *seen, const azaudio_realtime_event *event);
+
+/* Waits up to timeout_ms for the next event (azaudio_realtime_poll_event: no event yet is not an error): 1 and *out
+ * set when one came, 0 when none did, -1 on a failure. */
+static inline int realtime_next(azaudio_realtime_session *session, azaudio_realtime_event **out, int32_t timeout_ms) {
+    if (azaudio_realtime_poll_event(session, out, timeout_ms) != AZAUDIO_OK) return -1;
+    return *out != NULL;
+}
+
+/* Pulls events (waiting at most poll_ms each time) until one of type `until` came (returns 1), or CLOSED came or
+ * the deadline passed (returns 0). */
+static inline int realtime_pull_until(azaudio_realtime_session *session, realtime_recorder record, void *seen,
+                                      int until, double seconds, int32_t poll_ms) {
     double deadline = now_seconds() + seconds;
     while (now_seconds() < deadline) {
         azaudio_realtime_event *e = NULL;
-        azaudio_result rc = azaudio_realtime_next_event(session, &e, 100);
-        if (rc == AZAUDIO_ERR_TIMEOUT) continue;
-        if (rc != AZAUDIO_OK) return 0;
+        int got = realtime_next(session, &e, poll_ms);
+        if (got == 0) continue;
+        if (got < 0) return 0;
         int t = azaudio_realtime_event_type(e);
-        record(user, e);
+        record(seen, e);
         azaudio_realtime_event_free(e);
         if (t == until) return 1;
         if (t == AZAUDIO_EVENT_CLOSED) return 0;
     }
     fprintf(stderr, "  timed out waiting for event %d\n", until);
+    return 0;
+}
+
+static inline azaudio_realtime_session *connect_with(const azaudio_realtime_options *o) {
+    azaudio_realtime_session *s = NULL;
+    if (azaudio_realtime_connect(client, o, &s) != AZAUDIO_OK)
+        fprintf(stderr, "  connect failed: %s\n", azaudio_last_error());
+    return s;
+}
+
+/* Speaks `text` as 24 kHz PCM16 into a buffer (free it with azaudio_free); 0 on failure, with the reason printed. */
+static inline int realtime_speak_pcm(const char *text, uint8_t **pcm, size_t *size) {
+    azaudio_speech_options so;
+    azaudio_speech_options_init(&so);
+    so.deployment = "tts";
+    so.response_format = "pcm";
+    if (azaudio_speak_to_buffer(client, text, &so, pcm, size) == AZAUDIO_OK) return 1;
+    fprintf(stderr, "setup: %s\n", azaudio_last_error());
+    return 0;
+}
+
+/* rest_setup(), the shared client and the spoken question; 0 on failure. */
+static inline int realtime_setup(void) {
+    rest_setup();
+    client = rest_client();
+    return realtime_speak_pcm("What time is it?", &speech_pcm, &speech_size);
+}
+
+static inline void realtime_teardown(void) {
+    azaudio_free(speech_pcm);
+    azaudio_client_destroy(client);
+    rest_teardown();
+}
+
+/* The session's next event, waiting until `deadline` (now_seconds() time) at the most. Returns 1 with *out set
+ * (free it), 0 once the deadline passed or the session has no more events. */
+static inline int realtime_next_before(azaudio_realtime_session *session, double deadline,
+                                       azaudio_realtime_event **out) {
+    while (now_seconds() < deadline) {
+        azaudio_result rc = azaudio_realtime_next_event(session, out, 100);
+        if (rc == AZAUDIO_OK) return 1;
+        if (rc != AZAUDIO_ERR_TIMEOUT) return 0;
+    }
     return 0;
 }
 

@@ -65,10 +65,17 @@ static char *emulator_call(const char *method, const char *path, const char *jso
     return body.data;
 }
 
-/* Queues a fault, e.g. "{\"kind\":\"status\",\"status\":429,\"retry_after_ms\":100}". */
+/* Queues a fault, e.g. "{\"kind\":\"status\",\"status\":429,\"retry_after_ms\":100}". A fault that cannot be
+ * armed fails the running test (issue 16: callers ignored the result, so a test could pass with no fault applied). */
 static inline int emulator_fault(const char *json) {
     char *body = emulator_call("POST", "/_emulator/faults", json);
     free(body);
+#ifdef AZAUDIO_CHECK_H
+    if (!body) {
+        fprintf(stderr, "  FAIL in %s: the emulator refused the fault %s\n", check_current, json);
+        check_current_failed = 1;
+    }
+#endif
     return body != NULL;
 }
 

@@ -5,6 +5,7 @@
 #define _POSIX_C_SOURCE 200809L
 #include "azaudio.h"
 #include "check.h"
+#include "trap_support.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -16,14 +17,16 @@ static char tmpdir[64];
 
 /* Counts the library's allocations while `counting` is set: this definition of malloc/calloc/realloc interposes on
  * glibc's for the whole process, libazaudio.so included, and forwards to glibc's own. */
+static volatile int counting;
+static volatile size_t allocations;
+#ifndef AZAUDIO_TEST_SANITIZED /* under ASan the sanitizer owns malloc: the count is skipped (scripts/sanitize.sh) */
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
-static volatile int counting;
-static volatile size_t allocations;
 void *malloc(size_t n) { if (counting) allocations++; return __libc_malloc(n); }
 void *calloc(size_t n, size_t m) { if (counting) allocations++; return __libc_calloc(n, m); }
 void *realloc(void *p, size_t n) { if (counting) allocations++; return __libc_realloc(p, n); }
+#endif
 
 static const char *tmp_path(const char *name) {
     static char path[256];
@@ -101,8 +104,10 @@ TEST(resampler_create_validates_rates) {
     CHECK_STR_CONTAINS(azaudio_last_error(), "out_resampler is NULL");
     CHECK_RESULT(azaudio_resampler_create(0, 24000, &r), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_RESULT(azaudio_resampler_create(8000, 0, &r), AZAUDIO_ERR_INVALID_ARGUMENT);
-    CHECK_RESULT(azaudio_resampler_create(44100, 48000, &r), AZAUDIO_ERR_UNSUPPORTED);
-    CHECK_STR_CONTAINS(azaudio_last_error(), "44100 -> 48000 Hz is not supported");
+    CHECK_RESULT(azaudio_resampler_create(7999, 48000, &r), AZAUDIO_ERR_UNSUPPORTED);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "7999 -> 48000 Hz is not supported");
+    CHECK_RESULT(azaudio_resampler_create(8000, 192001, &r), AZAUDIO_ERR_UNSUPPORTED);
+    CHECK_RESULT(azaudio_resampler_create(0xFFFFFFFFu, 8000, &r), AZAUDIO_ERR_UNSUPPORTED);
     CHECK(r == NULL);
     CHECK_RESULT(azaudio_resampler_create(16000, 16000, &r), AZAUDIO_OK);
     CHECK(azaudio_resampler_latency_samples(r) == 0);
@@ -179,6 +184,45 @@ TEST(resampler_random_chunks_give_identical_output) {
     }
 }
 
+TEST(resampler_takes_cd_and_other_rates_from_8_to_192_khz) {
+    enum { N = 44100 };
+    static int16_t in[N], whole[N * 5], chunked[N * 5];
+    static const uint32_t pairs[][2] = {{44100, 24000}, {24000, 44100}, {22050, 48000}, {11025, 8000},
+                                        {192000, 8000}, {8000, 192000}, {8001, 48000}};
+    for (int i = 0; i < N; i++) in[i] = (int16_t)(12000 * sin(i * 0.05) + (int)(rng() % 2001) - 1000);
+    for (size_t p = 0; p < sizeof pairs / sizeof pairs[0]; p++) {
+        uint32_t a = pairs[p][0], b = pairs[p][1];
+        size_t n = (size_t)a / 4 < N ? (size_t)a / 4 : N; /* a quarter of a second */
+        size_t n1 = resample_all(a, b, in, n, n, whole);
+        size_t n2 = resample_all(a, b, in, n, 0, chunked);
+        CHECK(n1 == (n * b + a - 1) / a);
+        CHECK(n1 == n2);
+        CHECK(memcmp(whole, chunked, n1 * sizeof whole[0]) == 0);
+    }
+}
+
+/* SNR in dB of x[from..to) against a 1 kHz sine of `amplitude` sampled at `rate`. */
+static double sine_snr(const int16_t *x, int from, int to, double amplitude, double rate) {
+    double signal = 0, noise = 0;
+    for (int i = from; i < to; i++) {
+        double ideal = amplitude * sin(2 * PI * 1000 * i / rate);
+        signal += ideal * ideal;
+        noise += (x[i] - ideal) * (x[i] - ideal);
+    }
+    return 10 * log10(signal / noise);
+}
+
+TEST(resampler_sine_44100_to_24000_hz_snr_over_88_db) {
+    enum { N = 44100 };
+    static int16_t in[N], out[24000 + 100];
+    for (int i = 0; i < N; i++) in[i] = (int16_t)lrint(16000 * sin(2 * PI * 1000 * i / 44100.0));
+    size_t n = resample_all(44100, 24000, in, N, 882, out);
+    CHECK(n == 24000);
+    double snr = sine_snr(out, 2400, 24000 - 2400, 16000, 24000);
+    printf("  44.1->24 kHz, 1 kHz sine at -6 dBFS, in 20 ms chunks: SNR %.1f dB\n", snr);
+    CHECK(snr > 88);
+}
+
 TEST(resampler_sine_8_to_24_to_8_khz_snr_over_85_db) {
     enum { N = 8000 };
     static int16_t in[N], up[3 * N + 100], back[N + 100];
@@ -186,13 +230,7 @@ TEST(resampler_sine_8_to_24_to_8_khz_snr_over_85_db) {
     size_t n_up = resample_all(8000, 24000, in, N, 160, up);
     size_t n_back = resample_all(24000, 8000, up, n_up, 480, back);
     CHECK(n_up == 3 * N && n_back == N);
-    double signal = 0, noise = 0;
-    for (int i = 800; i < N - 800; i++) {
-        double ideal = 16000 * sin(2 * PI * 1000 * i / 8000.0);
-        signal += ideal * ideal;
-        noise += (back[i] - ideal) * (back[i] - ideal);
-    }
-    double snr = 10 * log10(signal / noise);
+    double snr = sine_snr(back, 800, N - 800, 16000, 8000);
     printf("  8->24->8 kHz, 1 kHz sine at -6 dBFS, in 20 ms chunks: SNR %.1f dB\n", snr);
     CHECK(snr > 85);
 }
@@ -447,9 +485,9 @@ TEST(malformed_wavs_are_rejected_with_clear_errors) {
     CHECK_RESULT(azaudio_wav_read_memory(bad, sizeof bad, &buffer), AZAUDIO_ERR_PROTOCOL);
     CHECK_STR_CONTAINS(azaudio_last_error(), "0 channels");
     memcpy(bad, good, sizeof good);
-    bad[20] = 3; bad[34] = 32; bad[32] = 4; /* IEEE float */
+    bad[20] = 3; /* 16-bit IEEE float (half precision) */
     CHECK_RESULT(azaudio_wav_read_memory(bad, sizeof bad, &buffer), AZAUDIO_ERR_UNSUPPORTED);
-    CHECK_STR_CONTAINS(azaudio_last_error(), "IEEE float");
+    CHECK_STR_CONTAINS(azaudio_last_error(), "16-bit IEEE float is not supported");
     memcpy(bad, good, sizeof good);
     memcpy(bad, "RIFX", 4);
     CHECK_RESULT(azaudio_wav_read_memory(bad, sizeof bad, &buffer), AZAUDIO_ERR_UNSUPPORTED);
@@ -471,6 +509,103 @@ TEST(malformed_wavs_are_rejected_with_clear_errors) {
 
 /* ---- Frames and pacing ------------------------------------------------------------------------------------- */
 
+/* ---- Any WAV in: other encodings, down-mix, conversion --------------------------------------------------- */
+
+static void le16(uint8_t *p, uint16_t v) { p[0] = v & 0xFF; p[1] = v >> 8; }
+
+/* A WAV image in `out` (44-byte header) of `frames` frames of a 1 kHz sine at half scale on every channel. */
+static size_t sine_wav(uint8_t *out, uint16_t tag, uint16_t bits, uint32_t rate, uint16_t channels, size_t frames) {
+    size_t width = bits / 8, size = frames * channels * width;
+    memcpy(out, "RIFF", 4); le32(out + 4, (uint32_t)(36 + size)); memcpy(out + 8, "WAVEfmt ", 8);
+    le32(out + 16, 16); le16(out + 20, tag); le16(out + 22, channels); le32(out + 24, rate);
+    le32(out + 28, (uint32_t)(rate * channels * width)); le16(out + 32, (uint16_t)(channels * width));
+    le16(out + 34, bits); memcpy(out + 36, "data", 4); le32(out + 40, (uint32_t)size);
+    uint8_t *p = out + 44;
+    for (size_t i = 0; i < frames; i++) {
+        double x = 0.5 * sin(2 * PI * 1000 * (double)i / rate);
+        for (int c = 0; c < channels; c++) {
+            if (tag == 3 && bits == 32) { float f = (float)x; memcpy(p, &f, 4); }
+            else if (tag == 3) memcpy(p, &x, 8);
+            else if (bits == 24) { int32_t v = (int32_t)lrint(x * 8388607); p[0] = v & 0xFF; p[1] = (v >> 8) & 0xFF; p[2] = (v >> 16) & 0xFF; }
+            else if (bits == 32) { int32_t v = (int32_t)lrint(x * 2147483647.0); memcpy(p, &v, 4); }
+            else if (bits == 8) p[0] = (uint8_t)(128 + lrint(x * 127));
+            else { int16_t v = (int16_t)lrint(x * 32767); memcpy(p, &v, 2); }
+            p += width;
+        }
+    }
+    return 44 + size;
+}
+
+TEST(wav_reader_takes_8_24_32_bit_pcm_and_float) {
+    static uint8_t image[44 + 4410 * 2 * 8];
+    static const struct { uint16_t tag, bits; int32_t format; } cases[] = {
+        {1, 8, AZAUDIO_FORMAT_PCM8}, {1, 16, AZAUDIO_FORMAT_PCM16}, {1, 24, AZAUDIO_FORMAT_PCM24},
+        {1, 32, AZAUDIO_FORMAT_PCM32}, {3, 32, AZAUDIO_FORMAT_FLOAT32}, {3, 64, AZAUDIO_FORMAT_FLOAT64}};
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        size_t size = sine_wav(image, cases[k].tag, cases[k].bits, 44100, 2, 4410);
+        azaudio_wav_info info;
+        azaudio_wav_info_init(&info);
+        CHECK_RESULT(azaudio_wav_parse(image, size, &info), AZAUDIO_OK);
+        CHECK(info.format == cases[k].format);
+        CHECK(info.bits_per_sample == cases[k].bits && info.channels == 2 && info.frame_count == 4410);
+        /* Down-mixed to mono PCM16, every width gives the same sine within the coarsest one's rounding. */
+        static int16_t mono[4410];
+        CHECK_RESULT(azaudio_audio_to_mono_pcm16(info.format, 2, image + 44, 4410, mono), AZAUDIO_OK);
+        int worst = 0;
+        for (int i = 0; i < 4410; i++) {
+            int ideal = (int)lrint(0.5 * 32768 * sin(2 * PI * 1000 * i / 44100.0));
+            if (abs(mono[i] - ideal) > worst) worst = abs(mono[i] - ideal);
+        }
+        CHECK(worst <= (cases[k].bits == 8 ? 260 : 2));
+    }
+}
+
+TEST(a_44100_hz_stereo_float_wav_becomes_24_khz_mono_pcm16) {
+    static uint8_t image[44 + 44100 * 2 * 4];
+    size_t size = sine_wav(image, 3, 32, 44100, 2, 44100);
+    azaudio_audio_buffer *wav = NULL, *mono = NULL;
+    CHECK_RESULT(azaudio_wav_read_memory(image, size, &wav), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_audio_buffer_to_mono_pcm16(wav, 24000, &mono), AZAUDIO_OK);
+    azaudio_wav_info info;
+    azaudio_wav_info_init(&info);
+    CHECK_RESULT(azaudio_audio_buffer_info(mono, &info), AZAUDIO_OK);
+    CHECK(info.format == AZAUDIO_FORMAT_PCM16 && info.channels == 1 && info.sample_rate == 24000);
+    CHECK(info.frame_count == 24000 && azaudio_audio_buffer_size(mono) == 48000 && info.data_offset == 0);
+    CHECK(sine_snr(azaudio_audio_buffer_data(mono), 2400, 24000 - 2400, 0.5 * 32768, 24000) > 80);
+    azaudio_audio_buffer_destroy(mono);
+    mono = NULL;
+    CHECK_RESULT(azaudio_audio_buffer_to_mono_pcm16(wav, 0, &mono), AZAUDIO_OK); /* 0: keep 44.1 kHz */
+    CHECK(azaudio_audio_buffer_size(mono) == 44100 * 2);
+    azaudio_audio_buffer_destroy(mono);
+    azaudio_audio_buffer_destroy(wav);
+}
+
+TEST(downmix_and_conversion_reject_bad_values_with_codes) {
+    int16_t out[4];
+    uint8_t in[16] = {0};
+    azaudio_audio_buffer *wav = NULL, *mono = NULL;
+    CHECK_RESULT(azaudio_audio_to_mono_pcm16(AZAUDIO_FORMAT_PCM16, 0, in, 1, out), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "channels is 0");
+    CHECK_RESULT(azaudio_audio_to_mono_pcm16(AZAUDIO_FORMAT_PCM16, 70000, in, 1, out), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(azaudio_audio_to_mono_pcm16(99, 1, in, 1, out), AZAUDIO_ERR_UNSUPPORTED);
+    CHECK_RESULT(azaudio_audio_to_mono_pcm16(-1, 1, in, 1, out), AZAUDIO_ERR_UNSUPPORTED);
+    CHECK_RESULT(azaudio_audio_to_mono_pcm16(AZAUDIO_FORMAT_FLOAT64, 1, NULL, 1, out), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(azaudio_audio_to_mono_pcm16(AZAUDIO_FORMAT_FLOAT64, 1, in, 1, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(azaudio_audio_to_mono_pcm16(AZAUDIO_FORMAT_FLOAT64, 65535, in, (size_t)-1 / 2, out),
+                 AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(azaudio_audio_to_mono_pcm16(AZAUDIO_FORMAT_FLOAT64, 2, NULL, 0, NULL), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_audio_buffer_to_mono_pcm16(NULL, 24000, &mono), AZAUDIO_ERR_INVALID_ARGUMENT);
+    static uint8_t image[44 + 700 * 2];
+    size_t size = sine_wav(image, 1, 16, 7000, 1, 700); /* 7 kHz: below the resampler's range */
+    CHECK_RESULT(azaudio_wav_read_memory(image, size, &wav), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_audio_buffer_to_mono_pcm16(wav, 24000, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(azaudio_audio_buffer_to_mono_pcm16(wav, 24000, &mono), AZAUDIO_ERR_UNSUPPORTED);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "7000 Hz");
+    CHECK_RESULT(azaudio_audio_buffer_to_mono_pcm16(wav, 0xFFFFFFFFu, &mono), AZAUDIO_ERR_UNSUPPORTED);
+    CHECK(mono == NULL);
+    azaudio_audio_buffer_destroy(wav);
+}
+
 TEST(frame_bytes_for_common_layouts_and_errors) {
     size_t bytes = 0;
     CHECK_RESULT(azaudio_frame_bytes(AZAUDIO_FORMAT_ULAW, 8000, 1, 20, &bytes), AZAUDIO_OK);
@@ -485,6 +620,11 @@ TEST(frame_bytes_for_common_layouts_and_errors) {
     CHECK_RESULT(azaudio_frame_bytes(AZAUDIO_FORMAT_PCM16, 8000, 0, 20, &bytes), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_RESULT(azaudio_frame_bytes(AZAUDIO_FORMAT_PCM16, 8000, 1, 0, &bytes), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_RESULT(azaudio_frame_bytes(99, 8000, 1, 20, &bytes), AZAUDIO_ERR_UNSUPPORTED);
+    CHECK_RESULT(azaudio_frame_bytes(AZAUDIO_FORMAT_PCM24, 44100, 2, 10, &bytes), AZAUDIO_OK);
+    CHECK(bytes == 441 * 2 * 3);
+    CHECK_RESULT(azaudio_frame_bytes(AZAUDIO_FORMAT_FLOAT64, 48000, 1, 10, &bytes), AZAUDIO_OK);
+    CHECK(bytes == 480 * 8);
+    CHECK_RESULT(azaudio_frame_bytes(AZAUDIO_FORMAT_PCM16, 48000, 2, 10, &bytes), AZAUDIO_OK);
     CHECK_RESULT(azaudio_frame_bytes(AZAUDIO_FORMAT_PCM16, 8000, 1, 20, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK(bytes == 1920);
 }
@@ -536,6 +676,57 @@ TEST(frame_cursor_create_rejects_bad_arguments) {
     azaudio_frame_cursor_destroy(c);
 }
 
+/* Issue 16: max_output with a count near INT64_MAX trapped (SIGILL) on an overflow in the engine's arithmetic. */
+TEST(resampler_max_output_saturates_for_huge_counts_without_a_trap) {
+    static const uint32_t rates[] = {8000, 16000, 24000, 48000};
+    static const size_t counts[] = {(size_t)INT64_MAX,      (size_t)INT64_MAX - 1,  (size_t)INT64_MAX - 31,
+                                    (size_t)INT64_MAX - 32, (size_t)INT64_MAX - 64, (size_t)INT64_MAX / 2,
+                                    (size_t)INT64_MAX / 3,  (size_t)INT64_MAX / 6,  (size_t)INT64_MAX / 48,
+                                    (size_t)1 << 62,        ((size_t)1 << 62) + 7,  SIZE_MAX,
+                                    SIZE_MAX - 1,           (size_t)INT64_MAX + 1};
+    CHECK_NO_TRAP({
+        for (size_t i = 0; i < 4; i++)
+            for (size_t j = 0; j < 4; j++) {
+                azaudio_resampler *r = NULL;
+                if (azaudio_resampler_create(rates[i], rates[j], &r) != AZAUDIO_OK) { CHECK(0); continue; }
+                for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
+                    size_t n = counts[k], m = azaudio_resampler_max_output(r, n);
+                    /* Never below the exact need (saturating at SIZE_MAX/INT64_MAX is enough: no buffer is that big). */
+                    double need = (double)n * rates[j] / rates[i];
+                    if ((double)m < need && m < (size_t)INT64_MAX) {
+                        fprintf(stderr, "    %u -> %u Hz, n %zu: max_output %zu\n", rates[i], rates[j], n, m);
+                        CHECK(0);
+                    }
+                }
+                azaudio_resampler_destroy(r);
+            }
+    });
+}
+
+/* Issue 16: a frame the header allows (1 MHz, 1024 channels, 60 s of PCM16: 122.88 GB) over 2 bytes of audio
+ * aborted the process ("failed to allocate") instead of returning a result. */
+TEST(frame_cursor_with_a_frame_too_large_to_allocate_returns_out_of_memory) {
+    uint8_t audio[2] = {1, 2};
+    CHECK_NO_TRAP({
+        azaudio_frame_cursor *c = NULL;
+        int rc = azaudio_frame_cursor_create(AZAUDIO_FORMAT_PCM16, 1000000, 1024, 60000, audio, 2, &c);
+        CHECK(rc == AZAUDIO_ERR_OUT_OF_MEMORY);
+        CHECK(c == NULL);
+        if (rc == AZAUDIO_ERR_OUT_OF_MEMORY) CHECK_STR_CONTAINS(azaudio_last_error(), "122880000000-byte frame");
+        /* No partial frame, nothing to pad: nothing is allocated, so the same frame over no audio is fine. */
+        CHECK_RESULT(azaudio_frame_cursor_create(AZAUDIO_FORMAT_PCM16, 1000000, 1024, 60000, NULL, 0, &c),
+                     AZAUDIO_OK);
+        CHECK(azaudio_frame_cursor_count(c) == 0);
+        azaudio_frame_cursor_destroy(c);
+        /* The largest size_t-as-Int audio counts its frames without overflowing. */
+        c = NULL;
+        CHECK_RESULT(azaudio_frame_cursor_create(AZAUDIO_FORMAT_ULAW, 8000, 1, 20, audio, (size_t)INT64_MAX - 1, &c),
+                     AZAUDIO_OK);
+        CHECK(azaudio_frame_cursor_count(c) == ((size_t)INT64_MAX - 1) / 160 + 1);
+        azaudio_frame_cursor_destroy(c);
+    });
+}
+
 TEST(pacing_sleeps_until_absolute_deadlines) {
     uint64_t start = azaudio_monotonic_us();
     for (uint64_t k = 1; k <= 5; k++) CHECK_RESULT(azaudio_sleep_until_us(start + k * 20000), AZAUDIO_OK);
@@ -557,6 +748,8 @@ int main(void) {
     RUN(resampler_latency_is_32_samples_at_the_lower_rate);
     RUN(resampler_max_output_matches_the_documented_example);
     RUN(resampler_random_chunks_give_identical_output);
+    RUN(resampler_takes_cd_and_other_rates_from_8_to_192_khz);
+    RUN(resampler_sine_44100_to_24000_hz_snr_over_88_db);
     RUN(resampler_sine_8_to_24_to_8_khz_snr_over_85_db);
     RUN(resampler_process_rejects_bad_arguments_and_consumes_nothing);
     RUN(hot_path_never_allocates);
@@ -568,9 +761,14 @@ int main(void) {
     RUN(wav_reading_rejects_bad_arguments);
     RUN(wav_file_errors_are_reported);
     RUN(malformed_wavs_are_rejected_with_clear_errors);
+    RUN(wav_reader_takes_8_24_32_bit_pcm_and_float);
+    RUN(a_44100_hz_stereo_float_wav_becomes_24_khz_mono_pcm16);
+    RUN(downmix_and_conversion_reject_bad_values_with_codes);
     RUN(frame_bytes_for_common_layouts_and_errors);
     RUN(frame_cursor_cuts_pads_and_times_frames);
     RUN(frame_cursor_create_rejects_bad_arguments);
+    RUN(resampler_max_output_saturates_for_huge_counts_without_a_trap);
+    RUN(frame_cursor_with_a_frame_too_large_to_allocate_returns_out_of_memory);
     RUN(pacing_sleeps_until_absolute_deadlines);
     rmdir(tmpdir);
     return check_summary();

@@ -4,14 +4,10 @@
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
-#include "rest_support.h"
+#include "realtime_support.h"
 
 #include <pthread.h>
 #include <stdint.h>
-
-static azaudio_client *client;
-static uint8_t *speech_pcm; /* "what time is it" spoken at 24 kHz, PCM16 */
-static size_t speech_size;
 
 /* What a session delivered, gathered from either delivery mode. */
 typedef struct {
@@ -29,7 +25,8 @@ typedef struct {
     int closed;
 } seen;
 
-static void record(seen *s, const azaudio_realtime_event *e) {
+static void record(void *seen_, const azaudio_realtime_event *e) {
+    seen *s = seen_;
     int t = azaudio_realtime_event_type(e);
     if (t >= 0 && t < 40) s->count[t]++;
     size_t n = 0;
@@ -68,20 +65,7 @@ static void record(seen *s, const azaudio_realtime_event *e) {
 
 /* Pulls events until one of type `until` (or CLOSED) arrived; returns 1 if `until` came. */
 static int pull_until(azaudio_realtime_session *session, seen *s, int until, double seconds) {
-    double deadline = now_seconds() + seconds;
-    while (now_seconds() < deadline) {
-        azaudio_realtime_event *e = NULL;
-        azaudio_result rc = azaudio_realtime_next_event(session, &e, 200);
-        if (rc == AZAUDIO_ERR_TIMEOUT) continue;
-        if (rc != AZAUDIO_OK) return 0;
-        int t = azaudio_realtime_event_type(e);
-        record(s, e);
-        azaudio_realtime_event_free(e);
-        if (t == until) return 1;
-        if (t == AZAUDIO_EVENT_CLOSED) return 0;
-    }
-    fprintf(stderr, "  timed out waiting for event %d\n", until);
-    return 0;
+    return realtime_pull_until(session, record, s, until, seconds, 200);
 }
 
 static azaudio_realtime_options options_for(int protocol) {
@@ -90,13 +74,6 @@ static azaudio_realtime_options options_for(int protocol) {
     o.deployment = "gpt-realtime";
     o.protocol = protocol;
     return o;
-}
-
-static azaudio_realtime_session *connect_with(const azaudio_realtime_options *o) {
-    azaudio_realtime_session *s = NULL;
-    azaudio_result rc = azaudio_realtime_connect(client, o, &s);
-    if (rc != AZAUDIO_OK) fprintf(stderr, "  connect failed: %s\n", azaudio_last_error());
-    return s;
 }
 
 /* Converts the 24 kHz test speech to 8 kHz G.711 of the given format. */
@@ -457,6 +434,60 @@ TEST(bad_input_gets_invalid_argument_and_a_message) {
     azaudio_realtime_destroy(s);
 }
 
+static void ignore_event(azaudio_realtime_session *session, const azaudio_realtime_event *e, void *user) {
+    (void)session, (void)e, (void)user;
+}
+
+TEST(an_empty_poll_is_ok_with_no_event_and_leaves_the_last_error_alone) {
+    azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
+    azaudio_realtime_session *s = connect_with(&o);
+    if (!s) {
+        CHECK(0);
+        return;
+    }
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_SESSION_UPDATED, 10));
+    /* A failure of another call, then empty polls: its message stays, each poll is OK with no event. */
+    CHECK_RESULT(azaudio_wav_parse(NULL, 44, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
+    char before[256];
+    snprintf(before, sizeof before, "%s", azaudio_last_error());
+    for (int i = 0; i < 1000; i++) {
+        azaudio_realtime_event *e = (azaudio_realtime_event *)&got; /* not NULL: the call must clear it */
+        CHECK_RESULT(azaudio_realtime_poll_event(s, &e, 0), AZAUDIO_OK);
+        CHECK(e == NULL);
+        if (e != NULL) break;
+    }
+    azaudio_realtime_event *e = NULL;
+    CHECK_RESULT(azaudio_realtime_poll_event(s, &e, 20), AZAUDIO_OK);
+    CHECK(e == NULL);
+    CHECK(strcmp(azaudio_last_error(), before) == 0);
+    /* The existing function keeps its behaviour for old callers. */
+    CHECK_RESULT(azaudio_realtime_next_event(s, &e, 0), AZAUDIO_ERR_TIMEOUT);
+    CHECK_RESULT(azaudio_realtime_poll_event(s, NULL, 0), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(azaudio_realtime_poll_event(s, &e, -2), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(azaudio_realtime_poll_event(NULL, &e, 0), AZAUDIO_ERR_INVALID_ARGUMENT);
+    /* An event that is there is returned; after the CLOSED event, CLOSED. */
+    azaudio_realtime_close(s);
+    int closed = 0;
+    double deadline = now_seconds() + 10;
+    while (!closed && now_seconds() < deadline) {
+        e = NULL;
+        CHECK_RESULT(azaudio_realtime_poll_event(s, &e, 100), AZAUDIO_OK);
+        if (e) closed = azaudio_realtime_event_type(e) == AZAUDIO_EVENT_CLOSED;
+        azaudio_realtime_event_free(e);
+    }
+    CHECK(closed);
+    CHECK_RESULT(azaudio_realtime_poll_event(s, &e, 0), AZAUDIO_ERR_CLOSED);
+    azaudio_realtime_destroy(s);
+    /* A session that delivers to a callback has nothing to poll. */
+    o.event_callback = ignore_event;
+    s = connect_with(&o);
+    CHECK(s != NULL);
+    if (s) CHECK_RESULT(azaudio_realtime_poll_event(s, &e, 0), AZAUDIO_ERR_INVALID_STATE);
+    azaudio_realtime_destroy(s);
+}
+
 TEST(the_send_queue_is_bounded) {
     azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
     o.max_send_queue_bytes = 8192;
@@ -687,16 +718,7 @@ TEST(clear_drops_held_audio_and_close_sends_it) {
 }
 
 int main(void) {
-    rest_setup();
-    client = rest_client();
-    azaudio_speech_options so;
-    azaudio_speech_options_init(&so);
-    so.deployment = "tts";
-    so.response_format = "pcm";
-    if (azaudio_speak_to_buffer(client, "What time is it?", &so, &speech_pcm, &speech_size) != AZAUDIO_OK) {
-        fprintf(stderr, "setup: %s\n", azaudio_last_error());
-        return 2;
-    }
+    if (!realtime_setup()) return 2;
     RUN(ga_voice_turn_in_pcm16_with_server_vad);
     RUN(ga_voice_turn_in_ulaw_with_semantic_vad);
     RUN(ga_voice_turn_in_alaw_with_manual_commit);
@@ -714,6 +736,7 @@ int main(void) {
     RUN(refused_handshakes_fail_connect_with_the_http_status);
     RUN(rejected_session_settings_fail_connect_with_the_service_message);
     RUN(bad_input_gets_invalid_argument_and_a_message);
+    RUN(an_empty_poll_is_ok_with_no_event_and_leaves_the_last_error_alone);
     RUN(the_send_queue_is_bounded);
     RUN(a_slow_puller_loses_nothing_when_the_event_queue_is_full);
     RUN(send_audio_from_several_threads_at_once);
@@ -722,8 +745,6 @@ int main(void) {
     RUN(coalesced_input_sends_fewer_appends_and_the_service_hears_the_same);
     RUN(held_audio_goes_out_when_the_caller_stops_sending);
     RUN(clear_drops_held_audio_and_close_sends_it);
-    azaudio_free(speech_pcm);
-    azaudio_client_destroy(client);
-    rest_teardown();
+    realtime_teardown();
     return check_summary();
 }

@@ -6,13 +6,8 @@
 #include "azaudio.h"
 #include "check.h"
 #include "realtime_support.h"
-#include "rest_support.h"
 
 #include <string.h>
-
-static azaudio_client *client;
-static uint8_t *speech_pcm; /* "what time is it" spoken at 24 kHz, PCM16 */
-static size_t speech_size;
 
 typedef struct {
     int count[64];
@@ -69,7 +64,7 @@ static void record(seen *s, const azaudio_realtime_event *e) {
 static void record_into(void *user, const azaudio_realtime_event *e) { record((seen *)user, e); }
 
 static int pull_until(azaudio_realtime_session *session, seen *s, int until, double seconds) {
-    return realtime_pull_until(session, record_into, s, until, seconds);
+    return realtime_pull_until(session, record_into, s, until, seconds, 100);
 }
 
 /* Speech then 1.5 s of silence, in 200 ms chunks. */
@@ -216,6 +211,10 @@ TEST(bad_session_kind_options_are_refused_before_connecting) {
     o.session_kind = 7;
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "session_kind");
+    o = transcription_options("gpt-4o-transcribe");
+    o.reconnect_max_attempts = 3; /* reconnect replays a conversation: a transcription session has none */
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "reconnect_max_attempts");
     azaudio_realtime_options_init(&o);
     o.session_kind = AZAUDIO_SESSION_TRANSLATION;
     o.deployment = "gpt-realtime-translate";
@@ -255,24 +254,13 @@ TEST(a_redirect_that_drops_openai_is_named_in_the_error_not_left_as_a_bare_statu
 }
 
 int main(void) {
-    rest_setup();
-    client = rest_client();
-    azaudio_speech_options so;
-    azaudio_speech_options_init(&so);
-    so.deployment = "tts";
-    so.response_format = "pcm";
-    if (azaudio_speak_to_buffer(client, "What time is it?", &so, &speech_pcm, &speech_size) != AZAUDIO_OK) {
-        fprintf(stderr, "setup: %s\n", azaudio_last_error());
-        return 2;
-    }
+    if (!realtime_setup()) return 2;
     RUN(a_transcription_session_streams_deltas_then_the_completed_line);
     RUN(a_diarizing_transcription_session_delivers_segments_with_a_speaker_to_a_callback);
     RUN(a_translation_session_delivers_both_transcripts_and_translated_audio_then_closes);
     RUN(bad_session_kind_options_are_refused_before_connecting);
     RUN(a_transcription_session_refused_by_the_service_fails_connect_with_its_message);
     RUN(a_redirect_that_drops_openai_is_named_in_the_error_not_left_as_a_bare_status);
-    azaudio_free(speech_pcm);
-    azaudio_client_destroy(client);
-    rest_teardown();
+    realtime_teardown();
     return check_summary();
 }

@@ -74,6 +74,39 @@ TEST(a_later_turn_refers_to_the_reply_audio_by_id) {
     azaudio_client_destroy(c);
 }
 
+/* Issue 16: azaudio_chat_add_assistant_audio() had no success-path test. The id goes out as the assistant message's
+ * audio reference and the service accepts it. */
+TEST(an_assistant_message_added_by_audio_id_is_sent_as_that_reference) {
+    emulator_reset();
+    azaudio_client *c = rest_client();
+    azaudio_chat *chat = spoken_question();
+    azaudio_chat_options o = chat_options("gpt-4o-mini-audio-preview");
+    azaudio_chat_reply *r = NULL;
+    CHECK_RESULT(azaudio_chat_complete(c, chat, &o, &r), AZAUDIO_OK);
+    if (!r) return;
+    const char *id = azaudio_chat_reply_audio_id(r);
+    CHECK(strlen(id) > 0);
+    azaudio_chat *next = NULL;
+    azaudio_chat_create(&next);
+    CHECK_RESULT(azaudio_chat_add_message(next, "user", "What did you say before?"), AZAUDIO_OK);
+    size_t before = azaudio_chat_message_count(next);
+    CHECK_RESULT(azaudio_chat_add_assistant_audio(next, id), AZAUDIO_OK);
+    CHECK(azaudio_chat_message_count(next) == before + 1);
+    CHECK_RESULT(azaudio_chat_add_message(next, "user", "Again, in text."), AZAUDIO_OK);
+    o.audio_output = 0;
+    emulator_reset();
+    azaudio_chat_reply *r2 = NULL;
+    CHECK_RESULT(azaudio_chat_complete(c, next, &o, &r2), AZAUDIO_OK);
+    char quoted[160];
+    snprintf(quoted, sizeof quoted, "\"%s\"", id);
+    CHECK(emulator_log_count(quoted) >= 1); /* the reference reached the service */
+    azaudio_chat_reply_free(r2);
+    azaudio_chat_reply_free(r);
+    azaudio_chat_destroy(next);
+    azaudio_chat_destroy(chat);
+    azaudio_client_destroy(c);
+}
+
 typedef struct {
     char transcript[4096];
     int transcript_deltas;
@@ -203,6 +236,7 @@ int main(void) {
     rest_setup();
     RUN(a_spoken_question_gets_a_spoken_reply);
     RUN(a_later_turn_refers_to_the_reply_audio_by_id);
+    RUN(an_assistant_message_added_by_audio_id_is_sent_as_that_reference);
     RUN(a_streamed_reply_delivers_audio_and_transcript_deltas);
     RUN(the_v1_family_chats_too);
     RUN(building_a_conversation_checks_its_input);

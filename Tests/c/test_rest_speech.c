@@ -202,10 +202,29 @@ TEST(service_errors_carry_status_code_and_request_id) {
     azaudio_client_destroy(c);
 }
 
-TEST(a_callback_returning_non_zero_stops_the_call) {
+TEST(a_null_audio_callback_is_an_invalid_argument) {
     azaudio_client *c = rest_client();
     azaudio_speech_options o = tts("tts");
     CHECK_RESULT(azaudio_speak(c, sentence, &o, (azaudio_audio_fn)NULL, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
+    azaudio_client_destroy(c);
+}
+
+static int32_t stop_after_first(const uint8_t *data, size_t size, void *user) {
+    (void)data;
+    (void)size;
+    ++*(int *)user;
+    return 1;
+}
+
+/* Issue 16: the test of this name used to pass a NULL callback, so a non-zero return was never checked in C. */
+TEST(a_callback_returning_non_zero_stops_the_call) {
+    azaudio_client *c = rest_client();
+    azaudio_speech_options o = tts("tts");
+    o.response_format = "pcm";
+    int calls = 0;
+    CHECK_RESULT(azaudio_speak(c, sentence, &o, stop_after_first, &calls), AZAUDIO_ERR_CANCELLED);
+    CHECK(calls == 1);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "returned 1");
     azaudio_client_destroy(c);
 }
 
@@ -264,6 +283,7 @@ int main(void) {
     RUN(a_connection_cut_mid_audio_is_a_network_error_and_nothing_is_kept);
     RUN(a_truncated_sse_stream_is_a_network_error);
     RUN(service_errors_carry_status_code_and_request_id);
+    RUN(a_null_audio_callback_is_an_invalid_argument);
     RUN(a_callback_returning_non_zero_stops_the_call);
     RUN(cancelling_mid_download_stops_the_audio_promptly);
     rest_teardown();

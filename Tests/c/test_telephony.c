@@ -5,7 +5,7 @@
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
-#include "rest_support.h"
+#include "realtime_support.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -16,9 +16,6 @@
 #define SPEED 4           /* the emulator's --speed above */
 #define EXAMPLE_SPEEDUP 2 /* the examples' clock: slow enough for the emulator's recognition to keep up */
 
-static azaudio_client *client;
-static uint8_t *speech_pcm; /* "what time is it" spoken at 24 kHz, PCM16 */
-static size_t speech_size;
 static uint8_t *question_pcm; /* a longer question (a longer reply to talk over), 24 kHz PCM16 */
 static size_t question_size;
 
@@ -51,7 +48,8 @@ typedef struct {
     int closed;
 } seen;
 
-static void record(seen *s, const azaudio_realtime_event *e) {
+static void record(void *seen_, const azaudio_realtime_event *e) {
+    seen *s = seen_;
     int t = azaudio_realtime_event_type(e);
     if (t >= 0 && t < 40) s->count[t]++;
     if (s->n < 512) s->order[s->n++] = t;
@@ -119,20 +117,7 @@ static void seen_free(seen *s) { free(s->audio); }
 
 /* Pulls events until one of type `until` came (returns 1) or CLOSED / the deadline (returns 0). */
 static int pull_until(azaudio_realtime_session *session, seen *s, int until, double seconds) {
-    double deadline = now_seconds() + seconds;
-    while (now_seconds() < deadline) {
-        azaudio_realtime_event *e = NULL;
-        azaudio_result rc = azaudio_realtime_next_event(session, &e, 100);
-        if (rc == AZAUDIO_ERR_TIMEOUT) continue;
-        if (rc != AZAUDIO_OK) return 0;
-        int t = azaudio_realtime_event_type(e);
-        record(s, e);
-        azaudio_realtime_event_free(e);
-        if (t == until) return 1;
-        if (t == AZAUDIO_EVENT_CLOSED) return 0;
-    }
-    fprintf(stderr, "  timed out waiting for event %d\n", until);
-    return 0;
+    return realtime_pull_until(session, record, s, until, seconds, 100);
 }
 
 /* Pulls events until `ms` of PCM16 24 kHz reply audio arrived. */
@@ -149,7 +134,7 @@ static void pull_for(azaudio_realtime_session *session, seen *s, double seconds)
     double deadline = now_seconds() + seconds;
     while (now_seconds() < deadline) {
         azaudio_realtime_event *e = NULL;
-        if (azaudio_realtime_next_event(session, &e, 50) != AZAUDIO_OK) continue;
+        if (realtime_next(session, &e, 50) != 1) continue;
         record(s, e);
         azaudio_realtime_event_free(e);
     }
@@ -160,12 +145,6 @@ static azaudio_realtime_options options(void) {
     azaudio_realtime_options_init(&o);
     o.deployment = "gpt-realtime";
     return o;
-}
-
-static azaudio_realtime_session *connect_with(const azaudio_realtime_options *o) {
-    azaudio_realtime_session *s = NULL;
-    if (azaudio_realtime_connect(client, o, &s) != AZAUDIO_OK) fprintf(stderr, "  connect failed: %s\n", azaudio_last_error());
-    return s;
 }
 
 /* ---- audio helpers --------------------------------------------------------------------------------------------- */
@@ -202,7 +181,8 @@ static void send_frames(azaudio_realtime_session *s, const uint8_t *audio, size_
         size_t n = size - off < frame ? size - off : frame;
         CHECK_RESULT(azaudio_realtime_send_audio(s, audio + off, n), AZAUDIO_OK);
     }
-    uint8_t quiet[1920];
+    uint8_t quiet[8192]; /* the largest frame: 20 ms of 48 kHz stereo PCM16 is 3840 bytes */
+    if (frame > sizeof quiet) frame = sizeof quiet;
     memset(quiet, silence, sizeof quiet);
     for (int i = 0; i < silence_frames; i++) CHECK_RESULT(azaudio_realtime_send_audio(s, quiet, frame), AZAUDIO_OK);
 }
@@ -483,24 +463,31 @@ TEST(mulaw_8k_passes_straight_through_a_g711_ulaw_session) {
     seen_free(&caller);
 }
 
-/* The test speech sent at `rate` Hz PCM16 (converted to the session's 24 kHz by the library). */
-static void pcm_input_turn(uint32_t rate, seen *got) {
+/* The test speech sent at `rate` Hz PCM16 with `channels` channels (each a copy; converted to the session's 24 kHz
+ * mono by the library). */
+static void pcm_input_turn_channels(uint32_t rate, uint32_t channels, seen *got) {
     azaudio_realtime_options o = options();
     o.input_transcription_deployment = "whisper";
     o.caller_input_format = AZAUDIO_FORMAT_PCM16;
     o.caller_input_rate = rate;
+    o.caller_input_channels = channels;
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
     size_t n = 0;
-    int16_t *pcm = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
-    size_t frame = rate / 50 * 2; /* 20 ms */
-    send_frames(s, (const uint8_t *)pcm, n * 2, frame, 0, 60);
+    int16_t *mono = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
+    int16_t *pcm = malloc(n * channels * sizeof *pcm);
+    for (size_t i = 0; i < n * channels; i++) pcm[i] = mono[i / channels];
+    free(mono);
+    size_t frame = rate / 50 * 2 * channels; /* 20 ms */
+    send_frames(s, (const uint8_t *)pcm, n * 2 * channels, frame, 0, 60);
     CHECK(pull_until(s, got, AZAUDIO_EVENT_SPEECH_STOPPED, 10));
     CHECK(pull_until(s, got, AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED, 20));
     free(pcm);
     azaudio_realtime_destroy(s);
 }
+
+static void pcm_input_turn(uint32_t rate, seen *got) { pcm_input_turn_channels(rate, 1, got); }
 
 TEST(pcm_16k_and_48k_input_is_resampled_to_the_session_rate) {
     seen ref, at16, at48;
@@ -522,12 +509,27 @@ TEST(pcm_16k_and_48k_input_is_resampled_to_the_session_rate) {
     seen_free(&at48);
 }
 
+TEST(pcm_44100_hz_stereo_input_is_mixed_and_resampled_to_the_session_rate) {
+    seen ref, at44;
+    seen_init(&ref);
+    seen_init(&at44);
+    pcm_input_turn(24000, &ref);
+    pcm_input_turn_channels(44100, 2, &at44); /* CD audio: 44.1 kHz stereo */
+    CHECK(ref.speech_stopped_ms > 0);
+    CHECK(llabs(at44.speech_started_ms - ref.speech_started_ms) <= 10);
+    CHECK(llabs(at44.speech_stopped_ms - ref.speech_stopped_ms) <= 10);
+    CHECK(at44.input_transcript[0] != '\0');
+    seen_free(&ref);
+    seen_free(&at44);
+}
+
 /* A deterministic reply ("You said: hello there.") in the caller output format. */
-static void reply_in(int32_t format, uint32_t rate, seen *got) {
+static void reply_in_channels(int32_t format, uint32_t rate, uint32_t channels, seen *got) {
     azaudio_realtime_options o = options();
     o.turn_detection = AZAUDIO_TURN_NONE;
     o.caller_output_format = format;
     o.caller_output_rate = rate;
+    o.caller_output_channels = channels;
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
@@ -541,6 +543,26 @@ static double rms_db(const int16_t *x, size_t n) {
     double sum = 0;
     for (size_t i = 0; i < n; i++) sum += (double)x[i] * x[i];
     return n ? 10 * log10(sum / n + 1e-9) : -1000;
+}
+
+static void reply_in(int32_t format, uint32_t rate, seen *got) { reply_in_channels(format, rate, 0, got); }
+
+TEST(output_at_44100_hz_stereo_has_the_reply_duration_on_both_channels) {
+    seen ref, cd;
+    seen_init(&ref);
+    seen_init(&cd);
+    reply_in(AZAUDIO_CALLER_FORMAT_SESSION, 0, &ref);
+    reply_in_channels(AZAUDIO_FORMAT_PCM16, 44100, 2, &cd);
+    size_t n = ref.audio_bytes / 2; /* 24 kHz samples */
+    CHECK(n > 12000);
+    size_t frames = cd.audio_bytes / 4;
+    CHECK(cd.audio_bytes % 4 == 0 && frames == (n * 147 + 79) / 80); /* ceil(N * 44100 / 24000) */
+    const int16_t *pcm = (const int16_t *)cd.audio;
+    int same = 1;
+    for (size_t i = 0; i < frames; i++) same &= pcm[2 * i] == pcm[2 * i + 1];
+    CHECK(same);
+    seen_free(&ref);
+    seen_free(&cd);
 }
 
 TEST(pcm_16k_and_48k_and_mulaw_output_has_the_reply_duration) {
@@ -575,9 +597,27 @@ TEST(caller_format_options_are_checked) {
     azaudio_realtime_session *s = NULL;
     azaudio_realtime_options o = options();
     o.caller_input_format = AZAUDIO_FORMAT_PCM16;
-    o.caller_input_rate = 44100;
+    o.caller_input_rate = 192001;
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "caller_input_rate");
+    o.caller_input_rate = 7999;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o.caller_input_rate = 0xFFFFFFFFu;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o = options();
+    o.caller_input_format = AZAUDIO_FORMAT_FLOAT32; /* convert with azaudio_audio_to_mono_pcm16() first */
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o = options();
+    o.caller_input_format = AZAUDIO_FORMAT_PCM16;
+    o.caller_input_channels = 33;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "caller_input_channels is 33");
+    o.caller_input_channels = 0xFFFFFFFFu;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    o = options();
+    o.caller_output_channels = 2; /* without a format */
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "caller_output_format");
     o = options();
     o.caller_output_rate = 48000; /* without a format */
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
@@ -749,21 +789,10 @@ TEST(game_voice_example_runs_48k_in_and_out) {
 
 int main(int argc, char **argv) {
     const char *only = argc > 1 ? argv[1] : NULL; /* run one test by name */
-    rest_setup();
-    client = rest_client();
-    azaudio_speech_options so;
-    azaudio_speech_options_init(&so);
-    so.deployment = "tts";
-    so.response_format = "pcm";
-    if (azaudio_speak_to_buffer(client, "What time is it?", &so, &speech_pcm, &speech_size) != AZAUDIO_OK) {
-        fprintf(stderr, "setup: %s\n", azaudio_last_error());
+    if (!realtime_setup()) return 2;
+    if (!realtime_speak_pcm("Please tell me about the weather in Oslo tomorrow morning and whether I will need an "
+                            "umbrella.", &question_pcm, &question_size))
         return 2;
-    }
-    if (azaudio_speak_to_buffer(client, "Please tell me about the weather in Oslo tomorrow morning and whether I "
-                                "will need an umbrella.", &so, &question_pcm, &question_size) != AZAUDIO_OK) {
-        fprintf(stderr, "setup: %s\n", azaudio_last_error());
-        return 2;
-    }
     RUN_SELECTED(barge_in_truncates_at_the_played_position);
     RUN_SELECTED(barge_in_clamps_the_position_to_the_audio_received);
     RUN_SELECTED(barge_in_sends_no_truncate_when_nothing_was_played);
@@ -774,14 +803,14 @@ int main(int argc, char **argv) {
     RUN_SELECTED(audio_played_rejects_unknown_items_and_bad_input);
     RUN_SELECTED(mulaw_8k_passes_straight_through_a_g711_ulaw_session);
     RUN_SELECTED(pcm_16k_and_48k_input_is_resampled_to_the_session_rate);
+    RUN_SELECTED(pcm_44100_hz_stereo_input_is_mixed_and_resampled_to_the_session_rate);
     RUN_SELECTED(pcm_16k_and_48k_and_mulaw_output_has_the_reply_duration);
+    RUN_SELECTED(output_at_44100_hz_stereo_has_the_reply_duration_on_both_channels);
     RUN_SELECTED(caller_format_options_are_checked);
     RUN_SELECTED(alaw_8k_into_a_pcm16_session_is_decoded_and_resampled);
     RUN_SELECTED(phone_bridge_example_runs_a_call_with_barge_in);
     RUN_SELECTED(game_voice_example_runs_48k_in_and_out);
-    azaudio_free(speech_pcm);
     azaudio_free(question_pcm);
-    azaudio_client_destroy(client);
-    rest_teardown();
+    realtime_teardown();
     return check_summary();
 }

@@ -129,6 +129,20 @@ static void realtime_options_default_to_no_input_coalescing() {
     o.input_audio_coalesce_ms = 60;
     CHECK(o.input_audio_coalesce_ms == 60);
 }
+
+// The continuity options stay unset (the library's defaults apply) unless the caller sets them.
+static void realtime_continuity_options_keep_the_librarys_defaults_unless_set() {
+    azaudio::realtime_options o;
+    CHECK(!o.keepalive_ms && !o.liveness_timeout_ms && !o.reconnect_max_attempts && !o.history_max_items);
+    azaudio_realtime_options c;
+    CHECK(azaudio_realtime_options_init(&c) == AZAUDIO_OK);
+    CHECK(c.keepalive_ms == 15000 && c.liveness_timeout_ms == 30000 && c.reconnect_max_attempts == 0);
+    CHECK(c.reconnect_max_total_ms == 60000 && c.reconnect_backoff_ms == 250);
+    CHECK(c.history_max_items == 200 && c.history_max_chars == 32000);
+    CHECK(static_cast<int>(azaudio::event_type::reconnected) == AZAUDIO_EVENT_RECONNECTED);
+    o.reconnect_max_attempts = 5;
+    CHECK(*o.reconnect_max_attempts == 5);
+}
 #endif
 
 static void a_client_is_built_from_options_and_moves() {
@@ -254,7 +268,7 @@ static void the_resampler_gives_the_same_output_in_chunks_or_whole() {
 
     azaudio::Resampler moved(std::move(chunked));
     CHECK(moved.get() != nullptr && chunked.get() == nullptr);
-    CHECK_THROWS(azaudio::Resampler(8000, 44100), azaudio::unsupported_error, e,
+    CHECK_THROWS(azaudio::Resampler(8000, 192001), azaudio::unsupported_error, e,
                  CHECK(e.code() == azaudio::errc::unsupported));
     std::array<std::int16_t, 1> tiny{};
     CHECK_THROWS(moved.process(in, tiny), azaudio::invalid_argument_error, e, (void)e);
@@ -292,6 +306,14 @@ static void wav_files_are_written_parsed_and_read_back() {
     azaudio::WavBuffer u = azaudio::WavBuffer::read_file(path);
     CHECK(u.info().format == azaudio::sample_format::ulaw);
     CHECK_THROWS(u.samples(), azaudio::invalid_argument_error, e, (void)e);
+    // A 44.1 kHz stereo float WAV becomes 24 kHz mono PCM16; a rate the resampler refuses throws.
+    azaudio::wav_format stereo_float{azaudio::sample_format::float32, 44100, 2};
+    azaudio::wav_write_file(path, stereo_float, std::vector<float>(2 * 4410, 0.25f));
+    azaudio::WavBuffer mono = azaudio::WavBuffer::read_file(path).to_mono_pcm16(24000);
+    CHECK(mono.info().format == azaudio::sample_format::pcm16 && mono.info().channels == 1);
+    CHECK(mono.info().sample_rate == 24000 && mono.info().frame_count == 2400);
+    CHECK(mono.samples()[1200] == 8192);
+    CHECK_THROWS(u.to_mono_pcm16(200000), azaudio::unsupported_error, e, (void)e);
     std::remove(path.c_str());
 }
 
@@ -494,6 +516,25 @@ static void speech_streams_in_chunks_to_the_callback() {
     CHECK(audio.size() > 1000 && std::string(audio.begin(), audio.begin() + 4) == "RIFF");
     std::vector<std::uint8_t> buffer = c.speak(sentence, o);
     CHECK(buffer.size() > 1000 && std::string(buffer.begin(), buffer.begin() + 4) == "RIFF");
+}
+
+static void pieces_options_cut_a_recording_and_report_progress() {
+    azaudio::Client c = emulator_client();
+    azaudio::transcription_options o;
+    o.deployment = "whisper";
+    o.pieces.concurrency = 17;
+    CHECK_THROWS(c.transcribe_file(speech_wav, o), azaudio::invalid_argument_error, e,
+                 CHECK(contains(e.what(), "max_concurrent_pieces")));
+    o.pieces.concurrency = 2;
+    o.pieces.max_piece_seconds = 1.0;  // the spoken sentence lasts a few seconds: several pieces
+    int last_done = 0, last_total = 0;
+    o.pieces.on_progress = [&](int done, int total, double, double) {
+        last_done = done;
+        last_total = total;
+    };
+    azaudio::Transcript t = c.transcribe_file(speech_wav, o);
+    CHECK(last_total >= 2 && last_done == last_total);
+    CHECK(!t.text().empty());
 }
 
 static void local_checks_and_service_errors_become_typed_exceptions() {
@@ -822,9 +863,13 @@ static void reply_audio_comes_back_in_the_callers_format_and_rate() {
     CHECK(pull_until(s, got, azaudio::event_type::response_done, 20));
     CHECK(got.audio_bytes > 0 && got.audio_bytes % 2 == 0);
     CHECK_THROWS(s.audio_played("no-such-item", 100), azaudio::invalid_argument_error, e, (void)e);
-    o.caller_input_rate = 44100;
+    o.caller_input_rate = 192001;
     o.caller_input_format = azaudio::sample_format::pcm16;
     CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e, (void)e);
+    o.caller_input_rate = 44100;
+    o.caller_input_channels = 33;
+    CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e,
+                 CHECK(std::string(e.what()).find("caller_input_channels") != std::string::npos));
 }
 
 struct event_log {
@@ -985,6 +1030,7 @@ int main() {
     RUN(the_owning_types_are_move_only_and_nothrow_movable);
 #ifdef AZAUDIO_EVENT_CLOSED
     RUN(realtime_options_default_to_no_input_coalescing);
+    RUN(realtime_continuity_options_keep_the_librarys_defaults_unless_set);
 #endif
     RUN(a_client_is_built_from_options_and_moves);
     RUN(bad_client_options_throw_invalid_argument_with_the_librarys_message);
@@ -1010,6 +1056,7 @@ int main() {
         RUN(a_webhook_is_verified_and_a_forged_one_throws_auth_error);
         RUN(speech_streams_in_chunks_to_the_callback);
         RUN(local_checks_and_service_errors_become_typed_exceptions);
+        RUN(pieces_options_cut_a_recording_and_report_progress);
         RUN(a_token_provider_authenticates_and_its_exception_reaches_the_caller);
         RUN(a_chat_turn_gets_a_spoken_reply_and_continues);
         RUN(a_streamed_chat_delivers_transcript_and_audio_deltas);

@@ -2,8 +2,8 @@
 
 It speaks the Azure OpenAI audio REST protocol (transcriptions, translations,
 speech, audio chat completions) and the realtime WebSocket protocol, with real
-speech synthesis (espeak-ng), real recognition (pocketsphinx) and fault
-injection through a control API under ``/_emulator/``.
+speech synthesis (flite; espeak-ng as fallback), real (approximate) recognition
+(pocketsphinx) and fault injection through a control API under ``/_emulator/``.
 """
 
 __version__ = "0.1.0"

@@ -88,6 +88,16 @@ async def _run(request: web.Request, handler: Handler, ctx: EmulatorContext) -> 
     if fault:
         note_fault(request, "status")
         return _status_fault_response(fault)
+    fault = ctx.faults.take("fake_answer", request.path)
+    if fault:
+        note_fault(request, "fake_answer")
+        return web.Response(status=fault.get("status", 200), body=fault.get("body", "").encode(),
+                            headers={"Content-Type": fault.get("content_type", "text/html; charset=utf-8")})
+    fault = ctx.faults.take("redirect", request.path)
+    if fault:
+        note_fault(request, "redirect")
+        return web.Response(status=fault.get("status", 302),
+                            headers={"Location": fault.get("location", "https://login.example.net/portal")})
     fault = ctx.faults.take("delay_first_byte", request.path)
     if fault:
         note_fault(request, "delay_first_byte")

@@ -2,7 +2,9 @@
 
 ``azaudio-emulator`` serves until interrupted, after printing exactly one line
 on stdout: ``azaudio-emulator listening on http://HOST:PORT`` (``https`` with
-``--tls-cert``). ``azaudio-emulator-run [options] -- CMD ARGS...`` starts one
+``--tls-cert``), then on stderr the variables a client needs (``export
+AZURE_OPENAI_ENDPOINT=... AZURE_OPENAI_API_KEY=...``) and the speech engine in
+use. ``-v`` also logs each request on stderr. ``azaudio-emulator-run [options] -- CMD ARGS...`` starts one
 on a free port, runs CMD with ``AZURE_OPENAI_ENDPOINT`` and
 ``AZURE_OPENAI_API_KEY`` set, stops it, and exits with CMD's status.
 """
@@ -27,6 +29,7 @@ from .faults import FaultQueue
 from .models import DEFAULT_DEPLOYMENTS, parse_deployments
 from .requestlog import RequestLog
 from .stt import STTEngine
+from . import tts
 from .tts import TTSEngine
 
 DEFAULT_API_KEY = "emulator-key"
@@ -63,8 +66,13 @@ def build_parser() -> argparse.ArgumentParser:
                         help="realtime audio is paced this many times faster than real time (default 1)")
     parser.add_argument("--session-max-seconds", type=_positive, default=1800.0,
                         help="realtime session limit before session_expired (default 1800)")
+    parser.add_argument("--max-audio-seconds", type=_positive, default=None,
+                        help="refuse transcription/translation audio longer than this with 400, as models with a "
+                             "duration ceiling do (default: no ceiling)")
     parser.add_argument("--tls-cert", help="PEM certificate (chain) file: serve https:// and wss://")
     parser.add_argument("--tls-key", help="PEM private key file for --tls-cert")
+    parser.add_argument("-v", "--verbose", action="store_true",
+                        help="log each request on stderr: method, path, status (credentials never shown)")
     return parser
 
 
@@ -76,6 +84,14 @@ def _ssl_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
     return context
 
 
+def _start_hint(endpoint: str, api_key: str) -> str:
+    """What a client exports to use this emulator (the default key is shown; a chosen one is not)."""
+    key = api_key if api_key == DEFAULT_API_KEY else "<your --api-key>"
+    return (f"azaudio-emulator: export AZURE_OPENAI_ENDPOINT={endpoint} AZURE_OPENAI_API_KEY={key}\n"
+            f"azaudio-emulator: speech by {tts.engine_name()}, recognition by pocketsphinx (approximate: "
+            "expect near, not exact, transcripts)")
+
+
 async def _serve(ctx: EmulatorContext, host: str, port: int, tls: ssl.SSLContext | None) -> None:
     runner = web.AppRunner(create_app(ctx), access_log=None)
     await runner.setup()
@@ -83,7 +99,9 @@ async def _serve(ctx: EmulatorContext, host: str, port: int, tls: ssl.SSLContext
     await site.start()
     bound_host, bound_port = runner.addresses[0][:2]
     shown = f"[{bound_host}]" if ":" in bound_host else bound_host
-    print(f"azaudio-emulator listening on {'https' if tls else 'http'}://{shown}:{bound_port}", flush=True)
+    endpoint = f"{'https' if tls else 'http'}://{shown}:{bound_port}"
+    print(f"azaudio-emulator listening on {endpoint}", flush=True)
+    print(_start_hint(endpoint, ctx.api_key), file=sys.stderr, flush=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -108,10 +126,11 @@ def main(argv: list[str] | None = None) -> int:
         deployments=args.deployments,
         speed=args.speed,
         session_max_seconds=args.session_max_seconds,
+        max_audio_seconds=args.max_audio_seconds,
         tts=TTSEngine(),
         stt=STTEngine(),
         faults=FaultQueue(),
-        log=RequestLog(),
+        log=RequestLog(verbose=args.verbose),
     )
     try:
         asyncio.run(_serve(ctx, args.host, args.port, tls))

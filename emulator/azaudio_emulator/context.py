@@ -36,6 +36,8 @@ class EmulatorContext:
     stt: "STTEngine"
     faults: "FaultQueue"
     log: "RequestLog"
+    #: Transcription and translation audio longer than this gets 400; None: no ceiling.
+    max_audio_seconds: float | None = None
 
     def check_auth(self, request: web.Request) -> web.Response | None:
         """Return None when `request` carries the accepted key, else Azure's 401.

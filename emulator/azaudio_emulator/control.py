@@ -8,6 +8,8 @@
     DELETE /_emulator/requests   clear the log
     POST   /_emulator/calls      ring a SIP call: a signed webhook to a loopback URL (see sip_calls)
     GET    /_emulator/calls/ID   a call's state and the actions taken on it
+    GET    /_emulator/realtime/sessions  per realtime session: id, items the client created (text, ids,
+                                         previous_item_id), input audio bytes and appends, close
 """
 
 from __future__ import annotations
@@ -60,6 +62,25 @@ async def clear_requests(request: web.Request) -> web.Response:
     return web.Response(status=204)
 
 
+async def realtime_sessions(request: web.Request) -> web.Response:
+    """Each realtime session, oldest first: what the client put into it (items, input audio)."""
+    sessions = []
+    for entry in context(request).log.entries("realtime"):
+        if entry.get("kind") != "realtime" or entry.get("status") != 101:
+            continue
+        received = entry.get("input", {})
+        sessions.append({
+            "session_id": received.get("session_id"),
+            "path": entry.get("path"),
+            "items": entry.get("items", []),
+            "audio_bytes": received.get("audio_bytes", 0),
+            "appends": received.get("appends", 0),
+            "client_events": len(entry.get("client_events", [])),
+            "close": entry.get("close", {}),
+        })
+    return web.json_response({"sessions": sessions})
+
+
 def add_control_routes(app: web.Application) -> None:
     """Register the control API."""
     app.router.add_get("/_emulator/health", health)
@@ -68,3 +89,4 @@ def add_control_routes(app: web.Application) -> None:
     app.router.add_delete("/_emulator/faults", clear_faults)
     app.router.add_get("/_emulator/requests", list_requests)
     app.router.add_delete("/_emulator/requests", clear_requests)
+    app.router.add_get("/_emulator/realtime/sessions", realtime_sessions)

@@ -16,7 +16,7 @@ from typing import Any
 _NUMBER = (int, float)
 
 #: Every kind, with its parameters and their JSON types. REST handlers apply
-#: the first five; the realtime handler applies the rest.
+#: the first five and the four hostile-server kinds; the realtime handler applies the rest.
 KINDS: dict[str, dict[str, tuple[type, ...]]] = {
     "status": {
         "status": (int,),
@@ -27,6 +27,13 @@ KINDS: dict[str, dict[str, tuple[type, ...]]] = {
         "message": (str,),
     },
     "delay_first_byte": {"seconds": _NUMBER},
+    # A hostile or broken server (issue 18): the body stops after `after_bytes` (the head is sent) and the
+    # connection stays open for `seconds`; the body dribbles out `chunk_bytes` every `interval_seconds`; a 200
+    # (or `status`) that is not what was asked for; a redirect to another host.
+    "stall_body": {"after_bytes": (int,), "seconds": _NUMBER},
+    "trickle_body": {"chunk_bytes": (int,), "interval_seconds": _NUMBER},
+    "fake_answer": {"status": (int,), "content_type": (str,), "body": (str,)},
+    "redirect": {"status": (int,), "location": (str,)},
     "cut_mid_body": {},
     "truncate_sse": {},
     "malformed_json": {},
@@ -42,6 +49,8 @@ KINDS: dict[str, dict[str, tuple[type, ...]]] = {
         "retry_after_ms": _NUMBER,
         "location": (str,),
     },
+    "tcp_reset": {"after_events": (int,), "after_audio_deltas": (int,)},
+    "half_open": {"after_events": (int,)},
 }
 
 _RESERVED = {"kind", "match", "count"}

@@ -8,6 +8,7 @@ strings (base64 audio) are summarised by `summarise`.
 from __future__ import annotations
 
 import itertools
+import sys
 import threading
 import time
 from collections import deque
@@ -44,10 +45,23 @@ def summarise(value: Any, depth: int = 0) -> Any:
     return value
 
 
+def log_line(entry: dict[str, Any]) -> str:
+    """One line for ``-v``: ``azaudio-emulator: #SEQ METHOD PATH?api-version=... -> STATUS`` plus the faults
+    applied. Built from the redacted entry, so no credential can appear."""
+    query = entry.get("query") or {}
+    version = f"?api-version={query['api-version']}" if "api-version" in query else ""
+    faults = entry.get("faults") or []
+    extra = f" (faults: {', '.join(str(f) for f in faults)})" if faults else ""
+    method = entry.get("method", "GET")
+    path = entry.get("path", "?")
+    return f"azaudio-emulator: #{entry.get('seq')} {method} {path}{version} -> {entry.get('status')}{extra}"
+
+
 class RequestLog:
     """A bounded, thread-safe list of what the emulator received."""
 
-    def __init__(self, limit: int = 1000) -> None:
+    def __init__(self, limit: int = 1000, verbose: bool = False) -> None:
+        self._verbose = verbose
         self._lock = threading.Lock()
         self._entries: deque[dict[str, Any]] = deque(maxlen=limit)
         self._ids = itertools.count(1)
@@ -64,6 +78,8 @@ class RequestLog:
         with self._lock:
             entry["seq"] = next(self._ids)
             self._entries.append(entry)
+        if self._verbose:
+            print(log_line(entry), file=sys.stderr, flush=True)
 
     def entries(self, path_contains: str = "") -> list[dict[str, Any]]:
         """Entries in arrival order, optionally only those whose path contains a string."""

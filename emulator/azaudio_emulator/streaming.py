@@ -8,6 +8,7 @@ Both apply the body faults at the moment they can happen: ``cut_mid_body``
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -49,6 +50,7 @@ class BodyStream:
         self.response = web.StreamResponse(headers={"Content-Type": content_type})
         self.response.enable_chunked_encoding()
         self._started = False
+        self._trickle: dict[str, Any] | None = None
 
     async def write(self, data: bytes) -> None:
         """Send `data` as the next chunk (the first call sends the headers)."""
@@ -58,6 +60,21 @@ class BodyStream:
             if self.ctx.faults.take("cut_mid_body", self.request.path):
                 await cut(self.request, self.response, data)
                 raise ConnectionCut(self.response)
+            stall = self.ctx.faults.take("stall_body", self.request.path)
+            if stall:
+                note_fault(self.request, "stall_body")
+                await self.response.write(data[: stall.get("after_bytes", 1)])
+                await asyncio.sleep(stall.get("seconds", 3600))
+                raise ConnectionCut(self.response)
+            self._trickle = self.ctx.faults.take("trickle_body", self.request.path)
+            if self._trickle:
+                note_fault(self.request, "trickle_body")
+        if self._trickle:
+            step = max(1, self._trickle.get("chunk_bytes", 1))
+            for i in range(0, len(data), step):
+                await self.response.write(data[i : i + step])
+                await asyncio.sleep(self._trickle.get("interval_seconds", 1))
+            return
         await self.response.write(data)
 
     async def finish(self) -> web.StreamResponse:

@@ -37,6 +37,44 @@ def test_default_key_is_emulator_key():
         assert httpx.post(url, json={**SPEECH, "model": "tts"}, headers={"api-key": "emulator-key"}).status_code == 200
 
 
+def test_the_start_lines_say_what_to_export_and_which_speech_engine_runs():
+    with EmulatorProcess() as emulator:
+        httpx.get(emulator.base_url + "/_emulator/health")
+        lines = emulator.errors().splitlines()
+    assert (f"azaudio-emulator: export AZURE_OPENAI_ENDPOINT={emulator.base_url} "
+            "AZURE_OPENAI_API_KEY=emulator-key") in lines
+    assert any(line.startswith("azaudio-emulator: speech by flite") for line in lines)
+    assert any("approximate" in line for line in lines)
+
+
+def test_a_chosen_key_is_not_printed_in_the_start_lines():
+    with EmulatorProcess("--api-key", "s3cret") as emulator:
+        httpx.get(emulator.base_url + "/_emulator/health")
+        text = emulator.errors()
+    assert "s3cret" not in text
+    assert "AZURE_OPENAI_API_KEY=<your --api-key>" in text
+
+
+def test_verbose_logs_each_request_without_credentials():
+    with EmulatorProcess("-v", "--api-key", "s3cret") as emulator:
+        url = emulator.base_url + "/openai/deployments/tts/audio/speech?api-version=2025-04-01-preview"
+        assert httpx.post(url, json=SPEECH, headers={"api-key": "s3cret"}).status_code == 200
+        assert httpx.post(url, json=SPEECH, headers={"api-key": "wrong"}).status_code == 401
+        text = emulator.errors()
+    lines = [line for line in text.splitlines() if "/audio/speech" in line]
+    assert len(lines) == 2, text
+    assert lines[0].endswith("POST /openai/deployments/tts/audio/speech?api-version=2025-04-01-preview -> 200")
+    assert lines[1].endswith("-> 401")
+    assert "s3cret" not in text and "wrong" not in text
+
+
+def test_without_verbose_requests_are_not_logged():
+    with EmulatorProcess() as emulator:
+        url = emulator.base_url + "/openai/v1/audio/speech"
+        httpx.post(url, json={**SPEECH, "model": "tts"}, headers={"api-key": "emulator-key"})
+        assert "/audio/speech" not in emulator.errors()
+
+
 def test_malformed_deployments_are_a_usage_error():
     result = subprocess.run([COMMAND, "--deployments", "x=not-a-model"], capture_output=True, text=True)
     assert result.returncode == 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import time
 
@@ -73,6 +74,41 @@ def test_cut_mid_body_drops_a_streamed_audio_answer_part_way(client):
     queue(client, kind="cut_mid_body")
     with pytest.raises(httpx.RemoteProtocolError):
         client.post(SPEECH_URL, json=SPEECH)
+
+
+def test_stall_body_sends_the_head_and_first_bytes_then_nothing(client):
+    queue(client, kind="stall_body", after_bytes=3, seconds=30)
+    got = b""
+    with pytest.raises(httpx.ReadTimeout):
+        with client.stream("POST", SPEECH_URL, json=SPEECH, timeout=httpx.Timeout(10.0, read=1.0)) as response:
+            assert response.status_code == 200
+            for chunk in response.iter_raw():
+                got += chunk
+    assert len(got) == 3
+
+
+def test_trickle_body_sends_the_body_in_small_pieces(client):
+    queue(client, kind="trickle_body", chunk_bytes=200, interval_seconds=0.01)
+    started = time.monotonic()
+    with client.stream("POST", SPEECH_URL, json=SPEECH) as response:
+        sizes = [len(c) for c in response.iter_raw()]
+    assert response.status_code == 200 and sum(sizes) > 400
+    assert max(sizes) <= 400 and len(sizes) >= 2 and time.monotonic() - started >= 0.02
+
+
+@pytest.mark.parametrize("content_type, body", [("text/html; charset=utf-8", "<html>Sign in</html>"),
+                                                ("application/json", '{"ok": true}'), ("audio/mpeg", "")])
+def test_fake_answer_replaces_the_answer(client, content_type, body):
+    queue(client, kind="fake_answer", content_type=content_type, body=body)
+    response = client.post(SPEECH_URL, json=SPEECH)
+    assert response.status_code == 200 and response.text == body
+    assert response.headers["content-type"] == content_type
+
+
+def test_redirect_answers_302_with_a_location(client):
+    queue(client, kind="redirect", location="https://elsewhere.example.org/x")
+    response = client.post(SPEECH_URL, json=SPEECH, follow_redirects=False)
+    assert response.status_code == 302 and response.headers["location"] == "https://elsewhere.example.org/x"
 
 
 def test_truncate_sse_ends_a_chat_stream_without_its_final_events(client):
@@ -177,7 +213,8 @@ def test_request_log_shows_uploaded_files_without_their_bytes(client, speech_wav
                 files={"file": ("a.wav", speech_wav, "audio/wav")}, data={"response_format": "text"})
     fields = client.get("/_emulator/requests").json()["requests"][0]["fields"]
     assert fields == {"response_format": "text",
-                      "file": {"filename": "a.wav", "content_type": "audio/wav", "bytes": len(speech_wav)}}
+                      "file": {"filename": "a.wav", "content_type": "audio/wav", "bytes": len(speech_wav),
+                               "sha256": hashlib.sha256(speech_wav).hexdigest()}}
 
 
 def test_request_log_is_cleared(client):

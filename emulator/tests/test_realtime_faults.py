@@ -177,3 +177,91 @@ def test_a_client_that_vanishes_mid_response_does_not_break_the_server():
                 return (await rt.next())["type"]
 
     assert run(body()) == "input_audio_buffer.cleared"
+
+
+def test_tcp_reset_drops_the_connection_without_a_close_frame():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="tcp_reset", after_events=1)
+            frames = []
+            async with aiohttp.ClientSession() as http:
+                async with http.ws_connect(base + realtime_path("ga"), headers={"api-key": KEY}) as ws:
+                    while True:
+                        msg = await ws.receive(timeout=5)
+                        if msg.type != aiohttp.WSMsgType.TEXT:
+                            return frames, msg.type, ws.close_code
+
+    frames, kind, code = run(body())
+    # A reset may discard what the kernel had not sent yet: at most the first event arrives, nothing after it.
+    assert [json.loads(f)["type"] for f in frames] in ([], ["session.created"])
+    assert kind in (aiohttp.WSMsgType.CLOSED, aiohttp.WSMsgType.ERROR)  # no CLOSE frame from the server
+    assert code != 1000
+
+
+def test_tcp_reset_after_audio_deltas_cuts_a_response_mid_turn():
+    async def body():
+        async with served(make_ctx(speed=2.0)) as base:
+            await queue(base, kind="tcp_reset", after_audio_deltas=1)
+            async with connect(base, "ga") as rt:
+                await rt.send("response.create")
+                seen = []
+                while True:
+                    msg = await rt.ws.receive(timeout=5)
+                    if msg.type != aiohttp.WSMsgType.TEXT:
+                        return seen, msg.type
+                    seen.append(json.loads(msg.data)["type"])
+
+    seen, kind = run(body())
+    assert seen.count("response.output_audio.delta") <= 1 and "response.done" not in seen
+    assert "response.created" in seen
+    assert kind != aiohttp.WSMsgType.CLOSE
+
+
+def test_half_open_stops_reading_writing_and_answering_pings_without_closing():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="half_open", after_events=1)
+            async with aiohttp.ClientSession() as http:
+                async with http.ws_connect(base + realtime_path("ga"), headers={"api-key": KEY}, autoping=False) as ws:
+                    first = await ws.receive(timeout=5)
+                    await ws.ping(b"anyone")
+                    await ws.send_str(json.dumps({"type": "response.create"}))
+                    try:
+                        late = await ws.receive(timeout=1.0)
+                    except asyncio.TimeoutError:
+                        late = None
+                    return json.loads(first.data)["type"], late, ws.closed
+
+    first, late, closed = run(body())
+    assert first == "session.created"
+    assert late is None  # no pong, no event, no close
+    assert not closed
+
+
+def test_the_control_api_shows_the_items_and_audio_each_session_received():
+    async def body():
+        async with served(make_ctx()) as base:
+            async with connect(base, "ga") as rt:
+                await rt.send("conversation.item.create", item={
+                    "id": "item_a", "type": "message", "role": "user",
+                    "content": [{"type": "input_text", "text": "hello there"}]})
+                await rt.send("conversation.item.create", previous_item_id="item_a", item={
+                    "id": "item_b", "type": "function_call", "call_id": "call_1", "name": "lookup", "arguments": "{}"})
+                await rt.send("conversation.item.create", previous_item_id="item_b", item={
+                    "id": "item_c", "type": "function_call_output", "call_id": "call_1", "output": "{\"ok\":true}"})
+                await rt.send("input_audio_buffer.append", audio="AAAAAA==")
+                seen = [e["type"] for e in await rt.quiet(0.5)]
+                assert seen.count("conversation.item.done") == 3, rt.received
+            async with aiohttp.ClientSession() as http:
+                async with http.get(base + "/_emulator/realtime/sessions") as r:
+                    return await r.json()
+
+    sessions = run(body())["sessions"]
+    assert len(sessions) == 1
+    session = sessions[0]
+    assert session["session_id"].startswith("sess")
+    assert [i["id"] for i in session["items"]] == ["item_a", "item_b", "item_c"]
+    assert session["items"][0]["text"] == "hello there"
+    assert session["items"][1]["previous_item_id"] == "item_a" and session["items"][1]["name"] == "lookup"
+    assert session["items"][2]["call_id"] == "call_1" and session["items"][2]["output"] == '{"ok":true}'
+    assert session["audio_bytes"] == 4 and session["appends"] == 1

@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 
+from azaudio_emulator import tts
 from conftest import deployment_url
 from helpers import decoded_seconds, probe, sse_events
 
@@ -128,13 +129,38 @@ def test_spoken_output_is_recognised_by_the_transcription_route(client):
     assert response.json()["text"].strip()
 
 
+@pytest.mark.skipif(tts.engine_name() != "flite", reason="flite is not installed")
+@pytest.mark.parametrize("voice", ["alloy", "echo", "ballad", "verse"])  # one of each flite voice
+def test_every_flite_voice_round_trips_the_demo_sentence_closely(client, voice):
+    audio = speak(client, voice=voice, response_format="wav").content
+    response = client.post(deployment_url("whisper", "audio/transcriptions"),
+                           files={"file": ("speech.wav", audio, "audio/wav")})
+    heard = response.json()["text"].lower().split()
+    said = TEXT.lower().rstrip(".").split()
+    # pocketsphinx may hear "jumped" for "jumps": allow one word in nine to differ.
+    assert sum(a == b for a, b in zip(heard, said)) >= len(said) - 1, heard
+
+
+def test_every_service_voice_has_a_flite_and_an_espeak_voice():
+    assert set(tts.FLITE_VOICES) == set(tts.ESPEAK_VOICES) == set(tts.VOICES)
+
+
+def test_without_flite_espeak_ng_speaks(monkeypatch):
+    monkeypatch.setattr(tts.shutil, "which", lambda name: None if name == "flite" else "/usr/bin/" + name)
+    assert tts.engine_name() == "espeak-ng"
+    pcm = tts.TTSEngine().synthesize_pcm16("hello there", "alloy")
+    assert len(pcm) > 24000  # over half a second of speech
+    assert pcm != tts._synthesize("hello there", "alloy", 1.0, "flite")
+
+
 def test_blank_input_gives_a_short_silence(client):
     pcm = speak(client, input=" ", response_format="pcm").content
     assert pcm and not any(pcm)
 
 
 def test_client_leaving_mid_stream_is_logged_as_disconnected(emulator, client):
-    with httpx.Client(base_url=emulator.base_url, headers={"api-key": emulator.ctx.api_key}) as c:
+    # 800 words take flite a few seconds of CPU before the first byte: wait as long as the client fixture does.
+    with httpx.Client(base_url=emulator.base_url, headers={"api-key": emulator.ctx.api_key}, timeout=60) as c:
         with c.stream("POST", URL, json={"input": "word " * 800, "voice": "alloy", "response_format": "mp3"}) as r:
             next(r.iter_raw())
     for _ in range(50):

@@ -144,3 +144,14 @@ def test_silence_transcribes_to_empty_text(client):
     body = transcribe(client, silence, response_format="verbose_json").json()
     assert body["text"] == ""
     assert body["segments"] == []
+
+
+def test_audio_over_the_configured_duration_ceiling_is_refused(emulator, client, speech_wav):
+    emulator.ctx.max_audio_seconds = 0.5
+    try:
+        response = transcribe(client, speech_wav)
+    finally:
+        emulator.ctx.max_audio_seconds = None
+    assert response.status_code == 400
+    assert "maximum for this model" in response.json()["error"]["message"]
+    assert transcribe(client, speech_wav).status_code == 200

@@ -28,6 +28,13 @@ public final class AudioBuffer {
         self.storage = memory
     }
 
+    /// Takes ownership of `bytes` (malloc'ed, `info.dataSize` long, at least 1 byte allocated): freed on release.
+    init(info: WAVInfo, malloced storage: UnsafeMutableRawPointer) {
+        self.info = info
+        self.storage = storage
+        bytes = UnsafeMutableRawBufferPointer(start: storage, count: info.dataSize)
+    }
+
     /// Reads the WAV file at `path`. Errors: `.notFound`, `.io`, and those of `init(wav:)`.
     public convenience init(wavFile path: String) throws(AzError) {
         try self.init(wav: try FileByteSource(path: path))

@@ -10,7 +10,9 @@ public final class FileByteSource: ByteSource {
     /// file.
     public init(path: String) throws(AzError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO (or a device) for reading must not wait for a writer; the regular-file check
+        // below then refuses it. Reads of a regular file ignore the flag.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw Self.error(errno, "cannot open \(path)") }
         var st = stat()
         guard fstat(fd, &st) == 0 else {

@@ -1,6 +1,6 @@
-/// A streaming sample-rate converter for mono PCM16 between any two of 8, 16, 24 and 48 kHz.
+/// A streaming sample-rate converter for mono PCM16 between any two rates from 8 kHz to 192 kHz.
 ///
-/// It is a polyphase windowed-sinc FIR (see `PolyphaseFilterBank` for the design numbers). The output is
+/// It is a rational polyphase windowed-sinc FIR (see `PolyphaseFilterBank` for the design numbers). The output is
 /// time-aligned with the input (the filter is zero-phase): output sample `n` is the input signal evaluated at
 /// input time `n * inRate / outRate`, and a whole stream of `N` input samples gives `ceil(N * outRate / inRate)`
 /// output samples once `flush` has drained it.
@@ -9,14 +9,19 @@
 /// input samples with the same arithmetic whatever the chunking, so feeding a signal in chunks of any sizes gives
 /// output identical, bit for bit, to feeding it in one piece. An output sample needs `halfTaps` input samples
 /// after its instant, so the output trails the input by `latency` output samples (32 samples at the lower of the
-/// two rates: 4 ms for 8 kHz, 2 ms for 16 kHz, 1.33 ms for 24 kHz); `flush` supplies the missing future as
-/// silence and emits that tail.
+/// two rates, a little more when the ratio is not whole: 4 ms for 8 kHz, 2 ms for 16 kHz, 1.33 ms for 24 kHz);
+/// `flush` supplies the missing future as silence and emits that tail.
 ///
 /// `process` and `flush` never allocate: the history buffer is allocated once by `init`. A resampler is not
 /// thread-safe; use it from one thread at a time.
 public final class Resampler {
-    /// The rates the resampler accepts.
-    public static let supportedRates = [8000, 16000, 24000, 48000]
+    /// The rates the resampler accepts, in Hz.
+    public static let supportedRange = 8000...192_000
+    /// The rates of the first release, whose quality figures the documentation quotes.
+    public static let classicRates = [8000, 16000, 24000, 48000]
+
+    /// Whether `rate` is in `supportedRange`.
+    public static func supports(_ rate: Int) -> Bool { supportedRange.contains(rate) }
 
     public let inRate: Int
     public let outRate: Int
@@ -27,6 +32,9 @@ public final class Resampler {
     private let down: Int
     private let halfTaps: Int
     private let taps: Int
+    /// Branches per input sample; with `interpolated`, outputs blend the two branches around their instant.
+    private let phases: Int
+    private let interpolated: Bool
     private let coefficients: UnsafeMutablePointer<Float>
     /// Input history and look-ahead, as Float. `history[0]` is the oldest sample still needed.
     private let history: UnsafeMutablePointer<Float>
@@ -41,12 +49,16 @@ public final class Resampler {
     public private(set) var consumed = 0
     public private(set) var produced = 0
 
+    /// The most input samples one `process` call takes (about 2^40): keeps every count computed from it, times
+    /// the upsampling factor, far from overflow.
+    public static let maxInputPerCall = 1 << 40
+
     /// Input samples converted per block: bounds the history buffer.
     static let block = 2048
 
-    /// Creates a resampler, or returns nil unless both rates are among `supportedRates`.
+    /// Creates a resampler, or returns nil unless both rates are in `supportedRange`.
     public init?(inRate: Int, outRate: Int) {
-        guard Self.supportedRates.contains(inRate), Self.supportedRates.contains(outRate) else { return nil }
+        guard Self.supports(inRate), Self.supports(outRate) else { return nil }
         scratch = .allocate(capacity: 1)
         self.inRate = inRate
         self.outRate = outRate
@@ -55,6 +67,8 @@ public final class Resampler {
             down = 1
             halfTaps = 0
             taps = 0
+            phases = 1
+            interpolated = false
             latency = 0
             coefficients = .allocate(capacity: 1)
         } else {
@@ -63,6 +77,8 @@ public final class Resampler {
             down = bank.down
             halfTaps = bank.halfTaps
             taps = 2 * bank.halfTaps
+            phases = bank.phases
+            interpolated = bank.isInterpolated
             latency = bank.halfTaps * bank.up / bank.down
             let storage = UnsafeMutablePointer<Float>.allocate(capacity: bank.coefficients.count)
             bank.coefficients.withUnsafeBufferPointer { source in
@@ -105,8 +121,11 @@ public final class Resampler {
     /// An upper bound on `outputCount(forInput:)` and on what `flush` writes after it, valid in any state:
     /// `ceil((inputCount + halfTaps) * outRate / inRate)`.
     public func maxOutput(forInput inputCount: Int) -> Int {
-        let (product, overflow) = (inputCount + halfTaps).multipliedReportingOverflow(by: up)
-        if overflow || inputCount > Int.max - halfTaps { return Int.max }
+        // Checked in this order so that no step can overflow (a trap would kill the caller's process).
+        guard inputCount >= 0 else { return 0 }
+        let (sum, sumOverflow) = inputCount.addingReportingOverflow(halfTaps)
+        let (product, overflow) = sum.multipliedReportingOverflow(by: up)
+        if sumOverflow || overflow || product > Int.max - down { return Int.max }
         return (product + down - 1) / down
     }
 
@@ -167,7 +186,19 @@ public final class Resampler {
             let i0 = time / up
             if i0 + halfTaps >= count { break }
             let phase = time - i0 * up
-            let y = Self.dot(history + (i0 - halfTaps + 1), coefficients + phase * taps, taps)
+            let y: Float
+            if interpolated {
+                // The instant lies `phase / up` of a sample after i0: between grid branches b and b + 1.
+                let position = phase * phases
+                let b = position / up
+                let fraction = Float(position - b * up) / Float(up)
+                let start = history + (i0 - halfTaps + 1)
+                let a = Self.dot(start, coefficients + b * taps, taps)
+                let c = Self.dot(start, coefficients + (b + 1) * taps, taps)
+                y = a + fraction * (c - a)
+            } else {
+                y = Self.dot(history + (i0 - halfTaps + 1), coefficients + phase * taps, taps)
+            }
             let r = y.rounded()
             out[n] = r >= 32767 ? 32767 : (r <= -32768 ? -32768 : Int16(r))
             n += 1

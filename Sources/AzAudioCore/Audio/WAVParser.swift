@@ -1,8 +1,10 @@
 /// Reads the header of a RIFF/WAVE file: finds its `fmt ` and `data` chunks and validates them, without ever
 /// trusting a declared size beyond the bytes really there.
 ///
-/// Accepted: 16-bit PCM, 8-bit μ-law and 8-bit A-law, any sample rate and channel count, in a plain `fmt ` chunk
-/// (16 bytes or longer) or a WAVE_FORMAT_EXTENSIBLE one with the standard sub-format GUID. Chunks other than
+/// Accepted: 8 (unsigned), 16, 24 and 32-bit PCM, 32 and 64-bit IEEE float, 8-bit μ-law and 8-bit A-law, any
+/// sample rate and channel count, in a plain `fmt ` chunk (16 bytes or longer) or a WAVE_FORMAT_EXTENSIBLE one with
+/// the standard sub-format GUID (PCM with fewer valid bits than its container, e.g. 24 in 32, reads as the
+/// container: the valid bits are the high ones). Chunks other than
 /// `fmt ` and `data` (LIST, fact, cue, id3 ...) are skipped, with the pad byte that follows an odd-sized chunk,
 /// and `data` may come before `fmt `. Scanning stops once both are found, so anything after them is ignored.
 ///
@@ -14,7 +16,7 @@
 /// declares more bytes than remain, a missing `fmt ` or `data` chunk, a second `fmt ` chunk, a `fmt ` chunk under
 /// 16 bytes, zero channels, a zero sample rate, a block align that disagrees with channels and sample size, and
 /// more than `maxChunks` chunks. Rejected with `.unsupported`: RIFX (big-endian) and RF64 files, formats other
-/// than the three above (IEEE float, 8/24/32-bit PCM, ADPCM, ...).
+/// than the above (12 or 20-bit PCM containers, 16-bit float, ADPCM, ...).
 public enum WAVParser {
     /// The most chunks examined before giving up on a file.
     public static let maxChunks = 4096
@@ -102,26 +104,23 @@ public enum WAVParser {
             guard Array(b[26..<40]) == guidTail else {
                 throw AzError(.unsupported, "WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID is not supported")
             }
-            guard validBits == 0 || validBits == bits else {
+            tag = u16(b, 24)
+            // Fewer valid bits than the container (e.g. 20 or 24 in 32) are the high bits: read as the container.
+            guard validBits <= bits, tag == 1 || validBits == 0 || validBits == bits else {
                 throw AzError(.unsupported, "\(validBits) valid bits in \(bits)-bit samples are not supported")
             }
-            tag = u16(b, 24)
         }
-        let format: AudioFormat
-        switch tag {
-        case 1:
-            guard bits == 16 else {
-                throw AzError(.unsupported, "\(bits)-bit PCM is not supported: only 16-bit PCM, mu-law and A-law are")
+        guard let format = AudioFormat(wavFormatTag: tag, bitsPerSample: bits) else {
+            switch tag {
+            case 1:
+                throw AzError(.unsupported, "\(bits)-bit PCM is not supported: PCM must be 8, 16, 24 or 32-bit")
+            case 3:
+                throw AzError(.unsupported, "\(bits)-bit IEEE float is not supported: float must be 32 or 64-bit")
+            case 6, 7:
+                throw malformed("\(tag == 6 ? "A-law" : "mu-law") with \(bits) bits per sample; it must be 8")
+            default:
+                throw AzError(.unsupported, "WAV format tag 0x\(String(tag, radix: 16)) is not supported: " + supported)
             }
-            format = .pcm16
-        case 6, 7:
-            format = tag == 6 ? .alaw : .ulaw
-            guard bits == 8 else { throw malformed("\(format.name) with \(bits) bits per sample; it must be 8") }
-        case 3:
-            throw AzError(.unsupported, "IEEE float WAV is not supported: only 16-bit PCM, mu-law and A-law are")
-        default:
-            throw AzError(.unsupported,
-                "WAV format tag 0x\(String(tag, radix: 16)) is not supported: only 16-bit PCM, mu-law and A-law are")
         }
         let info = WAVInfo(format: format, sampleRate: Int(rate), channels: channels)
         guard blockAlign == info.blockAlign else {
@@ -130,6 +129,9 @@ public enum WAVParser {
         }
         return info
     }
+
+    /// What the reader takes, for messages.
+    static let supported = "PCM (8, 16, 24, 32-bit), IEEE float (32, 64-bit), mu-law and A-law are"
 
     static func malformed(_ message: String) -> AzError { AzError(.protocolViolation, "malformed WAV: \(message)") }
 

@@ -49,9 +49,9 @@ public struct CallAcceptOptions: Sendable {
 
 extension ServiceClient {
     /// The URL of a call action.
-    public func callURL(callID: String, action: CallAction) -> String {
-        "\(configuration.endpoint.root)/openai/v1/realtime/calls/"
-            + "\(APIFamily.percentEncodePathSegment(callID))/\(action.rawValue)"
+    public func callURL(callID: String, action: CallAction) -> ServiceURL {
+        configuration.endpoint.url(
+            path: "/openai/v1/realtime/calls/\(APIFamily.percentEncodePathSegment(callID))/\(action.rawValue)")
     }
 
     /// Sends one call action and returns the HTTP status (200). `body` nil sends none.

@@ -52,13 +52,14 @@ public enum APIFamily: Sendable, Equatable {
     }
 
     /// The URL of a REST operation (e.g. "audio/transcriptions", "chat/completions") on a deployment.
-    public func url(root: String, deployment: String, operation: String) -> String {
+    public func url(endpoint: ServiceEndpoint, deployment: String, operation: String) -> ServiceURL {
         switch self {
         case .deployments(let version):
-            return "\(root)/openai/deployments/\(Self.percentEncodePathSegment(deployment))/\(operation)"
-                + "?api-version=\(version)"
+            return endpoint.url(
+                path: "/openai/deployments/\(Self.percentEncodePathSegment(deployment))/\(operation)",
+                query: "api-version=\(version)")
         case .v1(let version):
-            return "\(root)/openai/v1/\(operation)" + (version.map { "?api-version=\($0)" } ?? "")
+            return endpoint.url(path: "/openai/v1/\(operation)", query: version.map { "api-version=\($0)" })
         }
     }
 

@@ -42,6 +42,10 @@ public struct TransportSettings: Sendable, Equatable {
     /// nil: libcurl's defaults (environment); "": no proxy.
     public var proxy: String? = nil
     public var userAgent: String = "libazaudio/\(LibraryVersion.string)"
+    /// The stall rules of every REST attempt (see `StallWatch`).
+    public var idleTimeoutMs: UInt32 = 600_000
+    public var minBodyBytesPerSecond: UInt32 = 64
+    public var bodyRateWindowMs: UInt32 = 60_000
 
     public init() {}
 }

@@ -51,8 +51,8 @@ public final class ServiceClient: Sendable {
     }
 
     /// The URL of `operation` on `deployment` in the client's URL family.
-    public func url(deployment: String, operation: String) -> String {
-        configuration.family.url(root: configuration.endpoint.root, deployment: deployment, operation: operation)
+    public func url(deployment: String, operation: String) -> ServiceURL {
+        configuration.family.url(endpoint: configuration.endpoint, deployment: deployment, operation: operation)
     }
 
     /// Sends `request` until it succeeds or fails for good, and returns the successful response's head; the body
@@ -65,7 +65,7 @@ public final class ServiceClient: Sendable {
         let timeoutMs = settings.timeoutMs ?? configuration.timeoutMs
         let deadline = timeoutMs == 0 ? nil : monotonicSeconds() + Double(timeoutMs) / 1000
         let logger = configuration.logger
-        let target = HTTPTransport.redactedTarget(request.url)
+        let target = request.url.redacted
         var retriesDone = 0
         var refreshToken = false
         var refreshedOnce = false

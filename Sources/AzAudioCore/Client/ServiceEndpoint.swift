@@ -19,9 +19,6 @@ public struct ServiceEndpoint: Sendable, Equatable {
     /// `scheme://authority/prefix`, never ending in a slash.
     public var root: String { "\(scheme)://\(authority)\(pathPrefix)" }
 
-    /// The WebSocket form of `root` (`wss://` or `ws://`).
-    public var webSocketRoot: String { "\(scheme == "https" ? "wss" : "ws")://\(authority)\(pathPrefix)" }
-
     public static func parse(_ input: String) throws(AzError) -> ServiceEndpoint {
         let text = input.trimmingASCIIWhitespace()
         guard !text.isEmpty else { throw .invalidArgument("endpoint is empty") }

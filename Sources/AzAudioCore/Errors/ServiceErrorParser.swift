@@ -8,6 +8,7 @@ public enum ServiceErrorParser {
     public static let maxRawBody = 64 * 1024
 
     public static func error(status: Int, headers: HTTPHeaders, body: [UInt8]) -> AzError {
+        if (300..<400).contains(status) { return redirect(status: status, headers: headers) }
         let raw = String(decoding: body.prefix(maxRawBody), as: UTF8.self)
         var code = ""
         var message = ""
@@ -62,5 +63,29 @@ public enum ServiceErrorParser {
         case 504: return "gateway timeout"
         default: return "request failed"
         }
+    }
+
+    /// A 3xx: never followed (the key or token would go to whatever host the Location names), reported with that
+    /// host so the caller can see where it pointed (a captive portal, a proxy's login page, a wrong endpoint).
+    static func redirect(status: Int, headers: HTTPHeaders) -> AzError {
+        let location = headers["location"] ?? ""
+        let host = locationHost(location)
+        var text = "HTTP \(status): the server redirected the call to "
+            + (!host.isEmpty ? "host '\(host)'"
+                : location.isEmpty ? "nowhere (no Location header)" : "another path on the endpoint's host")
+            + "; redirects are never followed, so the credential was not sent there. Check the endpoint (a captive "
+            + "portal or proxy login page answers like this)"
+        let requestID = headers.requestID
+        if !requestID.isEmpty { text += " (apim-request-id: \(requestID))" }
+        return AzError(.http, text, httpStatus: status, requestID: requestID)
+    }
+
+    /// The host (and port) of a Location header value; "" for a relative one. Never the path or query.
+    static func locationHost(_ location: String) -> String {
+        guard let scheme = location.firstRange(of: "://") else { return "" }
+        let rest = location[scheme.upperBound...]
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        return String(host.prefix(200))
     }
 }

@@ -1,4 +1,4 @@
-import CCurl
+import CLinux
 import Glibc
 
 /// One I/O thread that multiplexes many sockets with epoll (level-triggered) and wakes through an eventfd.

@@ -1,4 +1,4 @@
-import CCurl
+import CLinux
 import Glibc
 
 /// Starts a joinable pthread running a Swift closure (the engine has no Foundation `Thread`).
@@ -13,7 +13,7 @@ struct PosixThread {
     static func start(name: String, _ body: @escaping () -> Void) -> PosixThread? {
         let box = Unmanaged.passRetained(Box({
             // Name the thread for debuggers and top (15 characters at most).
-            ccurl_set_thread_name(name)
+            clinux_set_thread_name(name)
             body()
         })).toOpaque()
         var handle = pthread_t()

@@ -11,7 +11,9 @@ public final class AudioFile: @unchecked Sendable {
 
     public init(path: String) throws(AzError) {
         guard !path.isEmpty else { throw .invalidArgument("the file path is empty") }
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a FIFO (or a device) for reading must not wait for a writer; the regular-file check
+        // below then refuses it. Reads of a regular file ignore the flag.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         if fd < 0 {
             let code = errno
             let reason = String(cString: strerror(code))

@@ -35,6 +35,11 @@ public enum ChatRequest {
                         + audioFormats.joined(separator: ", "))
             }
             guard !o.voice.isEmpty else { throw .invalidArgument("voice is empty") }
+            // The service streams audio only as pcm16 and answers any other streamed format with a 400.
+            guard !o.stream || o.effectiveAudioFormat == "pcm16" else {
+                throw .invalidArgument("audio format '\(o.effectiveAudioFormat)' cannot be streamed: "
+                    + "streamed chat audio is pcm16 (leave audio_format unset or set \"pcm16\", or turn stream off)")
+            }
         }
         if let t = o.temperature, !(t >= 0 && t <= 2) { throw .invalidArgument("temperature is \(t); use 0 to 2") }
         if let m = o.maxCompletionTokens, m < 1 { throw .invalidArgument("max_completion_tokens must be positive") }

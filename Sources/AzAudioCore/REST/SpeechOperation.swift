@@ -47,12 +47,20 @@ extension ServiceClient {
             default: break
             }
         }
+        var contentType = ""
+        var notAudio = false
         let handler = ResponseHandler(
             onHead: { (head: HTTPResponseHead) throws(AzError) in
                 isEventStream = ResponseBody.isEventStream(head)
                 requestID = head.headers.requestID
+                contentType = head.headers["content-type"] ?? ""
+                notAudio = !SpeechAnswer.isAudio(contentType: contentType)
             },
             onBody: { (bytes: UnsafeRawBufferPointer) throws(AzError) in
+                if notAudio {
+                    // A captive portal's HTML or a JSON body: never handed to the caller as audio.
+                    throw SpeechAnswer.notAudio(contentType: contentType, firstBytes: bytes, requestID: requestID)
+                }
                 if isEventStream {
                     try parser.feed(bytes, onEvent: deliver)
                 } else {
@@ -61,6 +69,15 @@ extension ServiceClient {
                 }
             })
         let head = try execute(request, settings: settings, handler: handler)
+        if notAudio {
+            throw SpeechAnswer.notAudio(contentType: contentType, firstBytes: UnsafeRawBufferPointer(start: nil, count: 0),
+                                        requestID: requestID)
+        }
+        if result.bytes == 0 && (!isEventStream || sawDone) {
+            throw AzError(.protocolViolation,
+                "the speech answer (HTTP \(head.status), content type '\(contentType)') carried no audio",
+                httpStatus: head.status, requestID: head.headers.requestID)
+        }
         if isEventStream && !sawDone {
             throw AzError(.network,
                 "the speech stream ended before speech.audio.done: the audio is incomplete "
@@ -71,5 +88,26 @@ extension ServiceClient {
         result.requestID = head.headers.requestID
         result.contentType = head.headers["content-type"] ?? ""
         return result
+    }
+}
+
+/// What a speech answer must be: audio (any `audio/*` type, or `application/octet-stream` for raw PCM) or an
+/// event stream of audio deltas. Anything else is reported with its content type and first bytes.
+enum SpeechAnswer {
+    static func isAudio(contentType: String) -> Bool {
+        let type = contentType.lowercased().split(separator: ";").first.map {
+            String($0).trimmingASCIIWhitespace()
+        } ?? ""
+        return type.hasPrefix("audio/") || type == "text/event-stream" || type == "application/octet-stream"
+    }
+
+    static func notAudio(contentType: String, firstBytes: UnsafeRawBufferPointer, requestID: String) -> AzError {
+        let shown = String(decoding: firstBytes.prefix(80), as: UTF8.self)
+            .map { $0.isASCII && ($0.asciiValue! < 32 || $0.asciiValue! == 127) ? " " : $0 }
+        let excerpt = firstBytes.isEmpty ? "an empty body" : "a body starting '\(String(shown))'"
+        return AzError(.protocolViolation,
+            "the speech answer is not audio: content type '\(contentType.isEmpty ? "(none)" : contentType)' with "
+                + excerpt + " (a captive portal, proxy or wrong endpoint?)",
+            httpStatus: 200, requestID: requestID)
     }
 }

@@ -70,8 +70,8 @@ enum AudioDeltaScanner {
         if s.equals(type, "response.output_audio.delta") { name = "response.output_audio.delta" }
         else if s.equals(type, "response.audio.delta") { name = "response.audio.delta" }
         else { return nil }
-        guard let audio = AudioBytes.decodingBase64(UnsafeRawBufferPointer(rebasing: bytes[delta])) else { return nil }
-        var e = RealtimeEvent(kind: .audioDelta, type: name, jsonBytes: AudioBytes.copying(bytes))
+        guard let audio = ByteBlock.decodingBase64(UnsafeRawBufferPointer(rebasing: bytes[delta])) else { return nil }
+        var e = RealtimeEvent(kind: .audioDelta, type: name, jsonBytes: ByteBlock.copying(bytes))
         e.audio = audio
         e.eventID = s.string(eventID)
         e.itemID = s.string(itemID)

@@ -1,8 +1,10 @@
-/// Converts a mono audio stream from one `AudioStreamFormat` to another, chunk by chunk: G.711 decode, the
-/// streaming resampler, G.711 encode, with the resampler's state kept between chunks so chunk borders cause no
-/// clicks. Equal formats pass straight through (the caller's bytes, no copy).
+/// Converts an audio stream from one `AudioStreamFormat` to another, chunk by chunk: G.711 decode (and down-mix of
+/// several channels to mono), the streaming resampler, G.711 encode (and the mono stream copied to every output
+/// channel), with the resampler's state kept between chunks so chunk borders cause no clicks. Equal formats pass
+/// straight through (the caller's bytes, no copy).
 ///
-/// PCM16 input may split a sample across chunks (network deltas can): the odd byte is kept for the next chunk.
+/// PCM16 input may split a sample across chunks (network deltas can): the odd byte is kept for the next chunk;
+/// likewise a partial frame of several channels.
 /// Scratch buffers grow to the largest chunk seen and are reused, so a steady stream of equal frames allocates
 /// nothing after the first. Not thread-safe: the owner serialises calls.
 public final class AudioStreamConverter {
@@ -14,9 +16,15 @@ public final class AudioStreamConverter {
     private var encoded: [UInt8] = []
     /// The first byte of a PCM16 sample whose second byte has not arrived yet.
     private var carry: UInt8?
+    /// Several input channels: the bytes of a frame not complete yet, then the chunk appended (scratch).
+    private var partial: [UInt8] = []
+    private var staging: [UInt8] = []
+    /// Several output channels: the encoded mono stream copied to each.
+    private var spread: [UInt8] = []
 
-    /// Nil unless both rates are supported by the resampler.
+    /// Nil unless both formats are streamable (PCM16, μ-law or A-law) and both rates are supported by the resampler.
     public init?(from: AudioStreamFormat, to: AudioStreamFormat) {
+        guard from.isStreamable, to.isStreamable else { return nil }
         self.from = from
         self.to = to
         if from.rate == to.rate {
@@ -36,9 +44,9 @@ public final class AudioStreamConverter {
     /// The most output bytes `convert` can give for `count` input bytes in the current state.
     public func maxOutputBytes(forInput count: Int) -> Int {
         if isPassthrough { return count }
-        let samples = (count + 1) / from.format.bytesPerSample
+        let samples = (count + partial.count + 1) / from.bytesPerFrame
         let out = resampler?.maxOutput(forInput: samples) ?? samples
-        return out * to.format.bytesPerSample
+        return out * to.bytesPerFrame
     }
 
     /// Converts `input` and calls `body` with the output bytes (possibly empty: the resampler may hold a short
@@ -58,6 +66,7 @@ public final class AudioStreamConverter {
     /// starts a new stream. A dangling PCM16 byte is dropped.
     public func flush<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
         carry = nil
+        partial.removeAll(keepingCapacity: true)
         guard let resampler else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
         let pending = resampler.pendingCount
         if resampled.count < pending { resampled = [Int16](repeating: 0, count: pending) }
@@ -68,6 +77,7 @@ public final class AudioStreamConverter {
     /// Drops held-back samples without output: the next chunk starts a new stream.
     public func reset() {
         carry = nil
+        partial.removeAll(keepingCapacity: true)
         resampler?.reset()
     }
 
@@ -75,6 +85,7 @@ public final class AudioStreamConverter {
 
     /// Decodes `input` (and a carried byte) into `decoded`; returns the sample count.
     private func decode(_ input: UnsafeRawBufferPointer) -> Int {
+        if from.channels > 1 { return downmix(input) }
         switch from.format {
         case .pcm16:
             let total = input.count + (carry == nil ? 0 : 1)
@@ -106,10 +117,32 @@ public final class AudioStreamConverter {
             if decoded.count < n { decoded = [Int16](repeating: 0, count: n) }
             decoded.withUnsafeMutableBufferPointer { out in
                 let codes = input.assumingMemoryBound(to: UInt8.self)
-                if from.format == .ulaw { MuLaw.decode(codes, into: out) } else { ALaw.decode(codes, into: out) }
+                if from.format == .ulaw { ULaw.decode(codes, into: out) } else { ALaw.decode(codes, into: out) }
             }
             return n
+        default:
+            preconditionFailure("AudioStreamConverter: \(from) is not streamable (init checks it)")
         }
+    }
+
+    /// Decodes and averages whole frames of several channels (the held partial frame first) into `decoded`;
+    /// keeps what is left of a frame for the next chunk. Returns the sample count.
+    private func downmix(_ input: UnsafeRawBufferPointer) -> Int {
+        staging.removeAll(keepingCapacity: true)
+        staging.append(contentsOf: partial)
+        staging.append(contentsOf: input)
+        let frames = staging.count / from.bytesPerFrame
+        if decoded.count < frames { decoded = [Int16](repeating: 0, count: frames) }
+        let (format, channels) = (from.format, from.channels)
+        staging.withUnsafeBytes { bytes in
+            decoded.withUnsafeMutableBufferPointer { out in
+                Downmix.toMonoPCM16(bytes, format: format, channels: channels,
+                                    into: UnsafeMutableBufferPointer(rebasing: out[0..<frames]))
+            }
+        }
+        partial.removeAll(keepingCapacity: true)
+        partial.append(contentsOf: staging[(frames * from.bytesPerFrame)...])
+        return frames
     }
 
     /// Resamples the first `count` decoded samples into `resampled` (or leaves them in place without a
@@ -135,6 +168,30 @@ public final class AudioStreamConverter {
 
     /// Encodes the first `count` resampled samples into the target format and calls `body` with the bytes.
     private func encode<R, E: Error>(_ count: Int, _ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
+        guard to.channels > 1 else { return try encodeMono(count, body) }
+        let channels = to.channels
+        return try encodeMono(count) { (mono: UnsafeRawBufferPointer) throws(E) -> R in
+            let width = to.format.bytesPerSample
+            let size = mono.count * channels
+            if spread.count < size { spread = [UInt8](repeating: 0, count: size) }
+            spread.withUnsafeMutableBytes { out in
+                for i in 0..<(mono.count / width) {
+                    for c in 0..<channels {
+                        for k in 0..<width { out[(i * channels + c) * width + k] = mono[i * width + k] }
+                    }
+                }
+            }
+            let result = spread.withUnsafeBytes { bytes in
+                Result { () throws(E) in try body(UnsafeRawBufferPointer(rebasing: bytes[0..<size])) }
+            }
+            return try result.get()
+        }
+    }
+
+    /// Encodes the first `count` resampled samples into the target format, one channel, and calls `body`.
+    private func encodeMono<R, E: Error>(_ count: Int, _ body: (UnsafeRawBufferPointer) throws(E) -> R)
+        throws(E) -> R
+    {
         switch to.format {
         case .pcm16:
             let result = resampled.withUnsafeBytes { bytes in
@@ -147,13 +204,15 @@ public final class AudioStreamConverter {
             resampled.withUnsafeBufferPointer { pcm in
                 encoded.withUnsafeMutableBufferPointer { codes in
                     let input = UnsafeBufferPointer(rebasing: pcm[0..<count])
-                    if format == .ulaw { MuLaw.encode(input, into: codes) } else { ALaw.encode(input, into: codes) }
+                    if format == .ulaw { ULaw.encode(input, into: codes) } else { ALaw.encode(input, into: codes) }
                 }
             }
             let result = encoded.withUnsafeBytes { bytes in
                 Result { () throws(E) in try body(UnsafeRawBufferPointer(rebasing: bytes[0..<count])) }
             }
             return try result.get()
+        default:
+            preconditionFailure("AudioStreamConverter: \(to) is not streamable (init checks it)")
         }
     }
 }

@@ -142,6 +142,9 @@ public struct BargeInTracker: Sendable {
 
     public var isResponseRunning: Bool { runningResponse != nil }
 
+    /// The response running now, if any.
+    public var currentResponseID: String? { runningResponse }
+
     // MARK: Barge-in
 
     /// The user started speaking: decides what to send and whether to flush, and marks the item and response

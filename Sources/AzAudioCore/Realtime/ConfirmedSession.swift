@@ -9,7 +9,7 @@ public struct ConfirmedSession: Sendable, Equatable {
     /// A format field as confirmed: absent (the event did not say), one we know, or something else (its text).
     public enum Format: Sendable, Equatable {
         case absent
-        case known(RealtimeAudioFormat)
+        case known(AudioFormat)
         case unknown(String)
     }
 
@@ -42,7 +42,7 @@ public struct ConfirmedSession: Sendable, Equatable {
 
     private static func format(_ wire: JSONValue?) -> Format {
         guard let wire, !wire.isNull else { return .absent }
-        if let known = RealtimeAudioFormat(wire: wire) {
+        if let known = AudioFormat(wire: wire) {
             // GA PCM names its rate; the realtime API's PCM is 24 kHz, anything else is not what we decode.
             if known == .pcm16, let rate = wire["rate"]?.intValue, rate != 24000 {
                 return .unknown("audio/pcm at \(rate) Hz")
@@ -62,7 +62,7 @@ public struct ConfirmedSession: Sendable, Equatable {
 
     /// Checks the confirmed formats against the ones asked for. Throws `.unsupported` naming both on a mismatch
     /// (the audio would be decoded as the wrong format: noise). A format the event does not state is not checked.
-    public func check(input asked: RealtimeAudioFormat, output askedOutput: RealtimeAudioFormat) throws(AzError) {
+    public func check(input asked: AudioFormat, output askedOutput: AudioFormat) throws(AzError) {
         for (direction, confirmed, wanted) in [("input", input, asked), ("output", output, askedOutput)] {
             switch confirmed {
             case .absent:
@@ -79,5 +79,10 @@ public struct ConfirmedSession: Sendable, Equatable {
                         + "for (session.updated), which this library does not decode: the session was not opened")
             }
         }
+    }
+
+    /// The session id a session.created / session.updated event names ("" when absent).
+    public static func sessionID(eventJSON: String) -> String {
+        (try? JSONParser.parse(eventJSON))?["session"]?["id"]?.stringValue ?? ""
     }
 }

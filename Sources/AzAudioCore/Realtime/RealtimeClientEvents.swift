@@ -26,9 +26,23 @@ public enum RealtimeClientEvents {
     public static let clear = #"{"type":"input_audio_buffer.clear"}"#
 
     /// `response.create`, with optional per-response settings as a JSON object.
-    public static func createResponse(_ responseJSON: String?) -> String {
+    public static func createResponse(_ responseJSON: String?) throws(AzError) -> String {
         guard let responseJSON else { return #"{"type":"response.create"}"# }
+        try requireObject(responseJSON, "response_json")
         return #"{"type":"response.create","response":"# + responseJSON + "}"
+    }
+
+    /// `session.update` with the caller's session settings (a JSON object), sent as given.
+    public static func updateSession(_ sessionJSON: String) throws(AzError) -> String {
+        try requireObject(sessionJSON, "session_json")
+        return #"{"type":"session.update","session":"# + sessionJSON + "}"
+    }
+
+    /// The roles a text item may have.
+    public static let textItemRoles = ["user", "assistant", "system"]
+
+    private static func requireObject(_ json: String, _ name: String) throws(AzError) {
+        guard case .object? = try? JSONParser.parse(json) else { throw .invalidArgument("\(name) is not a JSON object") }
     }
 
     public static func cancelResponse(_ responseID: String?, eventID: String? = nil) -> String {
@@ -40,7 +54,12 @@ public enum RealtimeClientEvents {
 
     /// `conversation.item.create` with a text message. `role` is user, assistant or system; GA and preview both
     /// take `input_text` for user/system and `text` (preview) / `output_text` (GA) for assistant.
-    public static func createTextItem(role: String, text: String, protocol kind: RealtimeProtocol) -> String {
+    public static func createTextItem(role: String, text: String, protocol kind: RealtimeProtocol) throws(AzError)
+        -> String
+    {
+        guard textItemRoles.contains(role) else {
+            throw .invalidArgument("role '\(role)' is not user, assistant or system")
+        }
         let partType = role == "assistant" ? (kind.isPreview ? "text" : "output_text") : "input_text"
         return #"{"type":"conversation.item.create","item":{"type":"message","role":"# + JSONWriter.quote(role)
             + #","content":[{"type":"# + JSONWriter.quote(partType) + #","text":"# + JSONWriter.quote(text) + "}]}}"

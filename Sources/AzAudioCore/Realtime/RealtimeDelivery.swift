@@ -88,12 +88,22 @@ final class RealtimeDelivery: @unchecked Sendable {
         guard pullMode else {
             throw AzError(.invalidState, "this session delivers events to its callback; next_event is for sessions without one")
         }
-        let deadline = timeoutMs < 0 ? nil : monotonicSeconds() + Double(timeoutMs) / 1000
-        let taken = pull.wait(deadline: deadline) { (state, timedOut) -> RealtimePullQueue.Taken? in
-            let taken = state.queue.take()
-            if case .empty = taken, !timedOut { return nil }
-            if state.queue.isEmpty { state.readiness?.clear() }
-            return taken
+        let taken: RealtimePullQueue.Taken?
+        if timeoutMs == 0 {
+            // A poll (a game loop's frame): one look under the lock, no clock read, no wait.
+            taken = pull.withLock { (state) -> RealtimePullQueue.Taken? in
+                let taken = state.queue.take()
+                if state.queue.isEmpty { state.readiness?.clear() }
+                return taken
+            }
+        } else {
+            let deadline = timeoutMs < 0 ? nil : monotonicSeconds() + Double(timeoutMs) / 1000
+            taken = pull.wait(deadline: deadline) { (state, timedOut) -> RealtimePullQueue.Taken? in
+                let taken = state.queue.take()
+                if case .empty = taken, !timedOut { return nil }
+                if state.queue.isEmpty { state.readiness?.clear() }
+                return taken
+            }
         }
         switch taken {
         case .event(let event, let resume)?:

@@ -37,12 +37,25 @@ public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
     case closed = 32
     /// The host should drop the audio it has queued for playback (barge-in). Made by the library.
     case playbackFlush = 33
+    /// The connection failed and the library is opening a new session to continue the call. Made by the library.
+    case reconnecting = 34
+    /// A new session continues the call: the conversation was replayed and held caller audio sent. Made by the
+    /// library.
+    case reconnected = 35
+    /// A response was cut off by a lost connection; the app decides whether to ask again. Made by the library.
+    case responseInterrupted = 36
+    /// The session is moved to a new one before the service's cap (renewal). Made by the library.
+    case renewing = 37
+    /// The new session took over after a renewal. Made by the library.
+    case renewed = 38
+    /// A response's latency figures, right after its response.done. Made by the library.
+    case turnLatency = 39
     // Session kinds (see SessionKindEvents.swift).
-    case inputTranscriptionSegment = 34
-    case translationInputTranscriptDelta = 35
-    case translationOutputTranscriptDelta = 36
-    case translationAudioDelta = 37
-    case sessionClosed = 38
+    case inputTranscriptionSegment = 40
+    case translationInputTranscriptDelta = 41
+    case translationOutputTranscriptDelta = 42
+    case translationAudioDelta = 43
+    case sessionClosed = 44
 
     /// Wire event types of both protocols.
     static let byWireType: [String: RealtimeEventKind] = [
@@ -87,7 +100,7 @@ public struct RealtimeEvent: Sendable {
         }
     }
     private var jsonText: String?
-    private var jsonBytes: AudioBytes?
+    private var jsonBytes: ByteBlock?
     public var eventID = ""
     public var itemID = ""
     public var previousItemID = ""
@@ -96,7 +109,7 @@ public struct RealtimeEvent: Sendable {
     /// close message.
     public var text = ""
     /// Decoded audio bytes of an audio delta, in the session's output format.
-    public var audio: AudioBytes = .empty
+    public var audio: ByteBlock = .empty
     public var callID = ""
     /// A function call's name.
     public var name = ""
@@ -119,7 +132,7 @@ public struct RealtimeEvent: Sendable {
     public var extras: RealtimeEventExtras?
 
     /// An event whose JSON stays as the received bytes until `json` is read.
-    init(kind: RealtimeEventKind, type: String, jsonBytes: AudioBytes) {
+    init(kind: RealtimeEventKind, type: String, jsonBytes: ByteBlock) {
         self.kind = kind
         self.type = type
         self.jsonBytes = jsonBytes
@@ -175,7 +188,7 @@ extension RealtimeEvent {
 
     /// A library-made audio delta carrying the converted audio the resampler still held when the item's audio
     /// ended (sent just before the audio done event).
-    static func audioTail(of done: RealtimeEvent, audio: AudioBytes, protocol kind: RealtimeProtocol) -> RealtimeEvent {
+    static func audioTail(of done: RealtimeEvent, audio: ByteBlock, protocol kind: RealtimeProtocol) -> RealtimeEvent {
         let type = kind.isPreview ? "response.audio.delta" : "response.output_audio.delta"
         var e = RealtimeEvent(kind: .audioDelta, type: type,
             json: #"{"type":"# + JSONWriter.quote(type) + #","item_id":"# + JSONWriter.quote(done.itemID)

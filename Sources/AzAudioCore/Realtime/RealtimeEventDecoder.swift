@@ -18,11 +18,11 @@ public enum RealtimeEventDecoder {
     }
 
     /// The decoded base64 `delta` of an audio event.
-    static func audioDelta(_ value: JSONValue, type: String) throws(AzError) -> AudioBytes {
+    static func audioDelta(_ value: JSONValue, type: String) throws(AzError) -> ByteBlock {
         guard var delta = value["delta"]?.stringValue else {
             throw AzError(.protocolViolation, "\(type) has no \"delta\"")
         }
-        guard let audio = delta.withUTF8({ AudioBytes.decodingBase64(UnsafeRawBufferPointer($0)) }) else {
+        guard let audio = delta.withUTF8({ ByteBlock.decodingBase64(UnsafeRawBufferPointer($0)) }) else {
             throw AzError(.protocolViolation, "\(type) carries audio that is not valid base64")
         }
         return audio

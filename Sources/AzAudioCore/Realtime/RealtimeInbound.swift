@@ -9,11 +9,20 @@ final class RealtimeInbound: @unchecked Sendable {
         /// Reply audio received and played per item, the running response: truncation clamping and barge-in.
         var playback: BargeInTracker
         /// The session's output format as the service confirmed it (initially as asked).
-        var wireOutput: RealtimeAudioFormat
+        var wireOutput: AudioFormat
         /// Numbers the event ids of the library's own barge-in events.
         var bargeInCount = 0
         /// Function names by item id and call id (preview events omit the name where GA has it).
         var functionNames: [String: String] = [:]
+        /// The conversation so far, for a replay into a new session.
+        var mirror: ConversationMirror
+        /// When to renew the session before its cap.
+        var renewal: RenewalPlan
+        /// Per-turn latency figures.
+        var latency = TurnLatency()
+        /// Connect timing (ms): the WebSocket handshake, and connect to session ready.
+        var handshakeMs = -1
+        var readyMs = -1
     }
 
     /// What to do with one received event.
@@ -23,7 +32,8 @@ final class RealtimeInbound: @unchecked Sendable {
         /// The session.updated of the setup confirmed other formats than asked for: the setup fails.
         case setupFailed(AzError)
         /// Deliver the event; when `reaction` is not empty or the event's audio is converted, through `events`.
-        case deliver(BargeInReaction)
+        /// `after`: a library event to deliver right after it (turn latency).
+        case deliver(BargeInReaction, after: RealtimeEvent?)
     }
 
     /// Event ids of the library's barge-in events start with this.
@@ -45,16 +55,19 @@ final class RealtimeInbound: @unchecked Sendable {
         case .serverVAD(_, _, _, _, let interrupt), .semanticVAD(_, _, let interrupt): interrupts = interrupt
         case .none: interrupts = false
         }
-        let playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.bytesPerMillisecond, serverInterrupts: interrupts)
-        state = Locked(State(playback: playback, wireOutput: options.config.outputFormat))
+        let playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.sessionStream.bytesPerMillisecond, serverInterrupts: interrupts)
+        state = Locked(State(playback: playback, wireOutput: options.config.outputFormat,
+            mirror: ConversationMirror(maxItems: options.historyMaxItems, maxCharacters: options.historyMaxCharacters),
+            renewal: RenewalPlan(marginMs: options.reconnectMaxAttempts > 0 ? UInt64(options.renewalMarginMs) : 0,
+                fallbackMaxMs: UInt64(options.sessionMaxMs))))
     }
 
     // MARK: Loop thread
 
     /// Bookkeeping for one event, and what to do with it. `phase` is the session's phase as the event arrived;
     /// `confirmedInput` receives the input format a session.updated confirmed when it differs from `wireInput`.
-    func receive(_ event: inout RealtimeEvent, phase: RealtimeSessionPhase, wireInput: RealtimeAudioFormat,
-        confirmedInput: inout RealtimeAudioFormat?) -> Verdict
+    func receive(_ event: inout RealtimeEvent, phase: RealtimeSessionPhase, wireInput: AudioFormat,
+        confirmedInput: inout AudioFormat?) -> Verdict
     {
         state.withLock { state in
             Self.track(&event, state: &state)
@@ -78,9 +91,25 @@ final class RealtimeInbound: @unchecked Sendable {
             {
                 return .drop  // our barge-in cancel crossed the response's end: nothing was left to cancel
             }
-            return .deliver(reaction)
+            var after: RealtimeEvent?
+            if event.kind == .responseDone, let figures = state.latency.responseDone(event.responseID) {
+                after = .turnLatency(figures, handshakeMs: state.handshakeMs, readyMs: state.readyMs,
+                    summary: state.latency.summary)
+            }
+            return .deliver(reaction, after: after)
         }
     }
+
+    /// Connect timing, for the latency events.
+    func connected(handshakeMs: Int, readyMs: Int) {
+        state.withLock {
+            $0.handshakeMs = handshakeMs
+            $0.readyMs = readyMs
+        }
+    }
+
+    /// Count, median and p95 of speech end (or response start) to first reply audio over the session.
+    var latencySummary: (count: Int, medianMs: Int, p95Ms: Int) { state.withLock { $0.latency.summary } }
 
     /// True when `events(for:)` may change `event` (reply audio while the caller asked for another output format).
     func convertsOutput(_ event: RealtimeEvent) -> Bool {
@@ -98,7 +127,7 @@ final class RealtimeInbound: @unchecked Sendable {
         guard let caller = options.callerOutput, event.kind == .audioDelta || event.kind == .audioDone else {
             return [event]
         }
-        let wire = state.withLock { $0.wireOutput.stream }
+        let wire = state.withLock { $0.wireOutput.sessionStream }
         guard caller != wire else { return [event] }
         if outputConverter == nil || outputConverter?.from != wire || outputConverter?.to != caller {
             outputConverter = AudioStreamConverter(from: wire, to: caller)
@@ -111,15 +140,15 @@ final class RealtimeInbound: @unchecked Sendable {
                 converter.reset()
                 outputItem = event.itemID
             }
-            event.audio = converter.convert(event.audio.buffer) { (bytes: UnsafeRawBufferPointer) -> AudioBytes in
-                AudioBytes.copying(bytes)
+            event.audio = converter.convert(event.audio.buffer) { (bytes: UnsafeRawBufferPointer) -> ByteBlock in
+                ByteBlock.copying(bytes)
             }
             return [event]
         }
         // Audio done: emit the held-back tail of this item's stream.
         guard outputItem == event.itemID else { return [event] }
         outputItem = nil
-        let tail = converter.flush { (bytes: UnsafeRawBufferPointer) -> AudioBytes in AudioBytes.copying(bytes) }
+        let tail = converter.flush { (bytes: UnsafeRawBufferPointer) -> ByteBlock in ByteBlock.copying(bytes) }
         guard tail.count > 0 else { return [event] }
         return [.audioTail(of: event, audio: tail, protocol: options.protocolKind), event]
     }
@@ -143,7 +172,11 @@ final class RealtimeInbound: @unchecked Sendable {
     /// See `RealtimeSession.audioPlayed`.
     func audioPlayed(itemID: String, ms: Int) throws(AzError) {
         guard ms >= 0 else { throw .invalidArgument("played ms is negative") }
-        guard state.withLock({ $0.playback.played(itemID: itemID, ms: ms) }) else {
+        let known = state.withLock { (state) -> Bool in
+            if ms > 0 { state.latency.played(itemID: itemID, atMs: Monotonic.now()) }
+            return state.playback.played(itemID: itemID, ms: ms)
+        }
+        guard known else {
             throw .invalidArgument("no audio of item '\(itemID)' was received: give the item_id of its audio events")
         }
     }
@@ -176,12 +209,74 @@ final class RealtimeInbound: @unchecked Sendable {
         default:
             break
         }
+        mirror(event, state: &state)
+        switch event.kind {
+        case .sessionCreated:
+            let expiresAt = (try? JSONParser.parse(event.json))?["session"]?["expires_at"]?.doubleValue
+            state.renewal.sessionCreated(expiresAt: expiresAt, wallNow: RenewalPlan.wallNow, nowMs: Monotonic.now())
+        case .speechStarted: state.renewal.speech(started: true)
+        case .speechStopped:
+            state.renewal.speech(started: false)
+            state.latency.speechStopped(atMs: Monotonic.now())
+        case .responseCreated: state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
+        case .audioDelta: state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: Monotonic.now())
+        default: break
+        }
     }
+
+    /// Feeds the conversation mirror.
+    private static func mirror(_ event: RealtimeEvent, state: inout State) {
+        switch event.kind {
+        case .itemCreated, .itemDone, .outputItemDone:
+            if let item = (try? JSONParser.parse(event.json))?["item"] { state.mirror.itemReported(item) }
+        case .inputTranscriptionCompleted, .audioTranscriptDone, .textDone:
+            if !event.text.isEmpty { state.mirror.textKnown(itemID: event.itemID, text: event.text) }
+        case .itemTruncated:
+            state.mirror.truncated(itemID: event.itemID, audioEndMs: Int(event.audioMs),
+                receivedMs: state.playback.receivedMs(itemID: event.itemID))
+        case .itemDeleted:
+            state.mirror.deleted(itemID: event.itemID)
+        default:
+            break
+        }
+    }
+
+    // MARK: Continuity
+
+    /// The replay of the conversation for a new session, and the response the lost connection cut off (which
+    /// is forgotten: the new session has none running).
+    func takeReplay() -> (events: [String], interruptedResponse: String?) {
+        state.withLock { state in
+            let running = state.playback.currentResponseID
+            if let running { state.playback.responseDone(running) }
+            state.mirror.settleTruncations()
+            return (state.mirror.replayEvents(protocol: options.protocolKind), running)
+        }
+    }
+
+    /// The response running now (the lost connection cut it off), without changing anything.
+    func takeReplayPeek() -> (events: Int, interruptedResponse: String?) {
+        state.withLock { ($0.mirror.items.count, $0.playback.currentResponseID) }
+    }
+
+    /// Loop thread: true (once per session) when the session should be renewed now.
+    func renewalDue() -> Bool {
+        state.withLock { state in
+            guard state.renewal.isDue(nowMs: Monotonic.now(), responseRunning: state.playback.isResponseRunning) else {
+                return false
+            }
+            state.renewal.renewing()
+            return true
+        }
+    }
+
+    /// A copy of the mirror (tests, diagnostics).
+    var mirror: ConversationMirror { state.withLock { $0.mirror } }
 
     /// Follows the formats and turn detection a session.updated confirms. During setup, fails if the formats are
     /// not the ones asked for. Succeeds with the new input format when it changed.
-    private func follow(_ confirmed: ConfirmedSession, duringSetup: Bool, wireInput: RealtimeAudioFormat,
-        state: inout State) -> Result<RealtimeAudioFormat?, AzError>
+    private func follow(_ confirmed: ConfirmedSession, duringSetup: Bool, wireInput: AudioFormat,
+        state: inout State) -> Result<AudioFormat?, AzError>
     {
         if duringSetup {
             do throws(AzError) {
@@ -194,7 +289,7 @@ final class RealtimeInbound: @unchecked Sendable {
                 logger.log(.warn, "realtime: session.updated does not state the audio formats; assuming the ones asked for")
             }
         }
-        var newInput: RealtimeAudioFormat?
+        var newInput: AudioFormat?
         if case .known(let format) = confirmed.input, format != wireInput {
             logger.log(.info, "realtime: the session's input audio is now \(format.previewName)")
             newInput = format
@@ -202,7 +297,7 @@ final class RealtimeInbound: @unchecked Sendable {
         if case .known(let format) = confirmed.output, format != state.wireOutput {
             logger.log(.info, "realtime: the session's output audio is now \(format.previewName)")
             state.wireOutput = format
-            state.playback.wireBytesPerMs = format.bytesPerMillisecond
+            state.playback.wireBytesPerMs = format.sessionStream.bytesPerMillisecond
         }
         if let interrupts = confirmed.serverInterrupts { state.playback.serverInterrupts = interrupts }
         return .success(newInput)

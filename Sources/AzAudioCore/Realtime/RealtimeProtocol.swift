@@ -12,13 +12,14 @@ public enum RealtimeProtocol: Sendable, Equatable {
     public static let defaultPreviewAPIVersion = "2025-04-01-preview"
 
     /// The WebSocket URL for a deployment on an endpoint.
-    public func url(endpoint: ServiceEndpoint, deployment: String) -> String {
+    public func url(endpoint: ServiceEndpoint, deployment: String) -> ServiceURL {
         let name = APIFamily.percentEncodePathSegment(deployment)
         switch self {
         case .ga:
-            return "\(endpoint.webSocketRoot)/openai/v1/realtime?model=\(name)"
+            return endpoint.url(path: "/openai/v1/realtime", query: "model=\(name)", webSocket: true)
         case .preview(let version):
-            return "\(endpoint.webSocketRoot)/openai/realtime?api-version=\(version)&deployment=\(name)"
+            return endpoint.url(
+                path: "/openai/realtime", query: "api-version=\(version)&deployment=\(name)", webSocket: true)
         }
     }
 
@@ -28,21 +29,17 @@ public enum RealtimeProtocol: Sendable, Equatable {
     }
 }
 
-/// An audio format a realtime session sends or receives.
-public enum RealtimeAudioFormat: Sendable, CaseIterable {
-    /// 24 kHz, 16-bit signed little-endian, mono.
-    case pcm16
-    /// G.711 mu-law, 8 kHz.
-    case g711Ulaw
-    /// G.711 A-law, 8 kHz.
-    case g711Alaw
-
+/// The audio formats a realtime session sends or receives are the kit's `AudioFormat`s at the session's rate:
+/// PCM16 at 24 kHz, G.711 mu-law and A-law at 8 kHz.
+extension AudioFormat {
     /// The preview protocol's name.
     public var previewName: String {
         switch self {
         case .pcm16: return "pcm16"
-        case .g711Ulaw: return "g711_ulaw"
-        case .g711Alaw: return "g711_alaw"
+        case .ulaw: return "g711_ulaw"
+        case .alaw: return "g711_alaw"
+        // Not session formats: RealtimeSessionConfig.validate refuses them before anything is sent.
+        case .pcm8, .pcm24, .pcm32, .float32, .float64: return "pcm16"
         }
     }
 
@@ -50,16 +47,10 @@ public enum RealtimeAudioFormat: Sendable, CaseIterable {
     public var gaFormatJSON: String {
         switch self {
         case .pcm16: return #"{"type":"audio/pcm","rate":24000}"#
-        case .g711Ulaw: return #"{"type":"audio/pcmu"}"#
-        case .g711Alaw: return #"{"type":"audio/pcma"}"#
-        }
-    }
-
-    /// Bytes of audio per millisecond.
-    public var bytesPerMillisecond: Int {
-        switch self {
-        case .pcm16: return 48
-        case .g711Ulaw, .g711Alaw: return 8
+        case .ulaw: return #"{"type":"audio/pcmu"}"#
+        case .alaw: return #"{"type":"audio/pcma"}"#
+        // Not session formats: RealtimeSessionConfig.validate refuses them before anything is sent.
+        case .pcm8, .pcm24, .pcm32, .float32, .float64: return #"{"type":"audio/pcm","rate":24000}"#
         }
     }
 
@@ -69,8 +60,8 @@ public enum RealtimeAudioFormat: Sendable, CaseIterable {
         let name = wire.stringValue ?? wire["type"]?.stringValue
         switch name {
         case "pcm16", "audio/pcm": self = .pcm16
-        case "g711_ulaw", "audio/pcmu": self = .g711Ulaw
-        case "g711_alaw", "audio/pcma": self = .g711Alaw
+        case "g711_ulaw", "audio/pcmu": self = .ulaw
+        case "g711_alaw", "audio/pcma": self = .alaw
         default: return nil
         }
     }

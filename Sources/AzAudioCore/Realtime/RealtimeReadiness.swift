@@ -1,4 +1,4 @@
-import CCurl
+import CLinux
 import Glibc
 
 /// Pull mode's readiness file descriptor: an eventfd that is readable exactly while events wait to be taken, so an

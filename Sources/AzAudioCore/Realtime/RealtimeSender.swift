@@ -15,6 +15,15 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         var coalescer: InputCoalescer?
         /// The append event's name: input_audio_buffer.append, or session.input_audio_buffer.append (translation).
         var translation = false
+        /// During a reconnect: what the caller sent, in order (wire-format audio and client events), for the new
+        /// session; bounded by `maxSendQueueBytes`.
+        var heldForSwitch: [Outgoing] = []
+        var heldForSwitchBytes = 0
+    }
+
+    enum Outgoing {
+        case audio([UInt8])
+        case text(String)
     }
 
     private let options: RealtimeSessionOptions
@@ -38,14 +47,19 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     /// See `RealtimeSession.sendAudio`.
     func sendAudio(_ audio: UnsafeRawBufferPointer) throws(AzError) {
         guard !audio.isEmpty else { throw .invalidArgument("audio is empty") }
-        let (wireFormat, live) = link.state.withLock { ($0.wireInput, $0.readyConnection) }  // once per call
-        let wire = wireFormat.stream
-        let caller = options.callerInput ?? wire
-        if caller.format == .pcm16, audio.count % 2 != 0 {
-            throw .invalidArgument("PCM16 audio must be whole 16-bit samples (got \(audio.count) bytes)")
-        }
-        guard let connection = live else { throw RealtimeLink.closedError }
         try state.withLock { (state) throws(AzError) in
+            // The link under the sender's lock: a reconnect releases held audio under it, so none overtakes it.
+            let (wireFormat, live, holds) = link.state.withLock { ($0.wireInput, $0.readyConnection, $0.holdsInput) }
+            let wire = wireFormat.sessionStream
+            let caller = options.callerInput ?? wire
+            if caller.format == .pcm16, audio.count % 2 != 0 {
+                throw .invalidArgument("PCM16 audio must be whole 16-bit samples (got \(audio.count) bytes)")
+            }
+            guard let connection = live else {
+                guard holds else { throw RealtimeLink.closedError }
+                try holdForSwitch(audio, caller: caller, wire: wire, state: &state)
+                return
+            }
             guard caller != wire else {
                 try Self.queueAppend(audio, wire: wire, on: connection, state: &state)
                 return
@@ -65,10 +79,89 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         }
     }
 
+    /// During a reconnect: keeps the caller's audio (converted to wire format) for the new session.
+    private func holdForSwitch(_ audio: UnsafeRawBufferPointer, caller: AudioStreamFormat, wire: AudioStreamFormat,
+        state: inout State) throws(AzError)
+    {
+        var bytes: [UInt8] = []
+        if caller == wire {
+            bytes = Array(audio)
+        } else {
+            let converter = try Self.inputConverter(from: caller, to: wire, state: &state)
+            converter.convert(audio) { (converted: UnsafeRawBufferPointer) in bytes.append(contentsOf: converted) }
+        }
+        guard state.heldForSwitchBytes + bytes.count <= options.maxSendQueueBytes else {
+            throw AzError(.busy, "reconnecting: \(state.heldForSwitchBytes) bytes of audio wait for the new session "
+                + "(limit \(options.maxSendQueueBytes))")
+        }
+        state.heldForSwitchBytes += bytes.count
+        state.heldForSwitch.append(.audio(bytes))
+    }
+
+    /// A client event: the connection to send it on now, or nil when it was held for the new session during a
+    /// reconnect. Throws `.closed` otherwise.
+    private func connectionOrHold(_ json: String, state: inout State) throws(AzError) -> WebSocketConnection? {
+        let (live, holds) = link.state.withLock { ($0.readyConnection, $0.holdsInput) }
+        if let live { return live }
+        guard holds else { throw RealtimeLink.closedError }
+        state.heldForSwitch.append(.text(json))
+        return nil
+    }
+
+    /// Reconnect, on the loop thread once the new session confirmed its configuration: sends `first` (the
+    /// conversation replay), then what the caller sent meanwhile, in order, and marks the session ready, all under
+    /// the sender's lock, so nothing the caller sends overtakes it. Returns how many replay events went out.
+    func release(on connection: WebSocketConnection, first: [String]) -> Result<Int, AzError> {
+        state.withLock { state in
+            var sent = 0
+            do throws(AzError) {
+                for json in first {
+                    try connection.send(text: json)
+                    sent += 1
+                }
+                try Self.flushHeld(on: connection, state: &state)  // coalesced before the loss: older
+                for outgoing in state.heldForSwitch {
+                    switch outgoing {
+                    case .audio(let bytes):
+                        let result = bytes.withUnsafeBytes { raw in
+                            Result { () throws(AzError) in
+                                try Self.sendAppend(raw, on: connection, translation: state.translation)
+                            }
+                        }
+                        try result.get()
+                    case .text(let json):
+                        try connection.send(text: json)
+                    }
+                }
+            } catch {
+                return .failure(error)
+            }
+            state.heldForSwitch = []
+            state.heldForSwitchBytes = 0
+            link.update {
+                $0.setup.becomeReady()
+                $0.holdsInput = false
+            }
+            return .success(sent)
+        }
+    }
+
+    /// Runs `body` under the sender's lock: no send is under way on any connection meanwhile.
+    func exclusively<T>(_ body: () -> T) -> T { state.withLock { _ in body() } }
+
+    /// The reconnect gave up: held input is dropped.
+    func dropHeld() {
+        state.withLock { state in
+            state.heldForSwitch = []
+            state.heldForSwitchBytes = 0
+            state.coalescer?.clear()
+        }
+    }
+
     /// input_audio_buffer.commit, after the audio the input resampler still holds back and the held audio.
     func commit() throws(AzError) {
-        let connection = try link.readyConnection()
         try state.withLock { (state) throws(AzError) in
+            guard let connection = try connectionOrHold(RealtimeClientEvents.commit, state: &state) else { return }
             if let converter = state.inputConverter {
                 try converter.flush { (tail: UnsafeRawBufferPointer) throws(AzError) in
                     if !tail.isEmpty { try Self.queueAppend(tail, wire: converter.to, on: connection, state: &state) }
@@ -91,8 +184,8 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
 
     /// A client event, after the held audio.
     func send(json: String) throws(AzError) {
-        let connection = try link.readyConnection()
         try state.withLock { (state) throws(AzError) in
+            guard let connection = try connectionOrHold(json, state: &state) else { return }
             try Self.flushHeld(on: connection, state: &state)
             try connection.send(text: json)
         }
@@ -164,9 +257,9 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         held.clear()
     }
 
-    /// One input_audio_buffer.append of wire-format audio.
+    /// One input_audio_buffer.append (session.input_audio_buffer.append for translation) of wire-format audio.
     private static func sendAppend(_ audio: UnsafeRawBufferPointer, on connection: WebSocketConnection,
-        translation: Bool = false) throws(AzError)
+        translation: Bool) throws(AzError)
     {
         let head = translation ? TranslationSessionConfig.appendHead : RealtimeClientEvents.appendHead
         try connection.send(textCount: RealtimeClientEvents.appendAudioCount(audio.count, head: head)) { out in

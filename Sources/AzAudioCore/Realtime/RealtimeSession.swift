@@ -33,8 +33,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     private let sender: RealtimeSender
     private let inbound: RealtimeInbound
     private let delivery: RealtimeDelivery
-    /// The loop whose ticker sends held audio (coalescing only; set once connected).
+    /// The loop whose tickers send held audio and check liveness (set once connected).
     private let tickLoop = Locked<EventLoop?>(nil)
+    private let liveness: RealtimeLiveness
+    /// Set once connected (its dialer needs the client).
+    private var reconnector: RealtimeReconnector?
 
     private init(options: RealtimeSessionOptions, handler: Handler?, logger: Logger) {
         self.options = options
@@ -43,6 +46,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         self.link = link
         sender = RealtimeSender(options: options, link: link, logger: logger)
         inbound = RealtimeInbound(options: options, logger: logger)
+        liveness = RealtimeLiveness(link: link, options: options, logger: logger)
         delivery = RealtimeDelivery(handler: handler, maxEventQueue: options.maxEventQueue, logger: logger) {
             [unowned link] in link.connection
         }
@@ -56,41 +60,35 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         client: ServiceClient, loop: EventLoop, options: RealtimeSessionOptions, handler: Handler?
     ) throws(AzError) -> RealtimeSession {
         try options.validate()
-        let configuration = client.configuration
-        let url = try WebSocketURL(options.kind.url(options, endpoint: configuration.endpoint))
-        var limits = WebSocketLimits()
-        limits.maxQueuedBytes = options.maxSendQueueBytes
-        var settings = configuration.transport
-        settings.connectTimeoutMs = min(settings.connectTimeoutMs, options.connectTimeoutMs)
-        let session = RealtimeSession(options: options, handler: handler, logger: configuration.logger)
+        let dialer = try RealtimeDialer(client: client, loop: loop, options: options)
+        let session = RealtimeSession(options: options, handler: handler, logger: dialer.configuration.logger)
+        session.reconnector = RealtimeReconnector(options: options, dialer: dialer, link: session.link,
+            sender: session.sender, inbound: session.inbound, delivery: session.delivery, logger: session.logger)
         let deadline = monotonicSeconds() + Double(options.connectTimeoutMs) / 1000
-        var refresh = false
-        while true {
-            let auth = try configuration.credential.header(refresh: refresh)
-            do throws(AzError) {
-                let connection = try WebSocketConnection.connect(
-                    url: url, headers: [(name: auth.name, value: auth.value)], settings: settings, loop: loop,
-                    delegate: session, limits: limits, logger: configuration.logger)
-                session.link.state.withLock { $0.connection = connection }
-                break
-            } catch {
-                if error.httpStatus == 401, configuration.credential.canRefresh, !refresh {
-                    refresh = true
-                    continue
-                }
-                throw options.protocolKind.suggestingGA(error)
-            }
+        let dialStarted = Monotonic.now()
+        let connection: WebSocketConnection
+        do throws(AzError) {
+            connection = try dialer.dial(delegate: session)
+        } catch {
+            throw options.protocolKind.suggestingGA(error)
         }
-        configuration.logger.log(.info, "realtime: connected to \(url.redactedDescription), waiting for the session")
+        let handshakeMs = Int(Monotonic.now() - dialStarted)
+        session.link.state.withLock { $0.connection = connection }
+        session.logger.log(.info, "realtime: connected to \(dialer.url.redacted), waiting for the session")
         do throws(AzError) {
             try session.link.waitUntilReady(deadline: deadline, connectTimeoutMs: options.connectTimeoutMs)
         } catch {
             throw options.protocolKind.suggestingGA(error)
         }
+        session.inbound.connected(handshakeMs: handshakeMs, readyMs: Int(Monotonic.now() - dialStarted))
+        session.tickLoop.withLock { $0 = loop }
         if session.sender.coalesces {
             // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
-            session.tickLoop.withLock { $0 = loop }
             loop.addTicker(session.sender, intervalMs: max(5, options.inputCoalesceMs / 2))
+        }
+        session.liveness.onTick = { [weak session] in session?.renewIfDue() }
+        if session.liveness.isActive || options.reconnectMaxAttempts > 0 {
+            loop.addTicker(session.liveness, intervalMs: session.liveness.intervalMs)
         }
         return session
     }
@@ -150,7 +148,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     /// Starts the close handshake; a `closed` event follows.
     public func close() {
-        let (connection, ready) = link.state.withLock { ($0.connection, $0.readyConnection) }
+        let (connection, ready) = link.state.withLock { (state) in
+            state.closing = true
+            return (state.connection, state.readyConnection)
+        }
         if let ready { sender.flushBeforeClose(on: ready) }
         stopTicking()
         // A translation session ends with session.close: the service sends what is left, session.closed, and closes.
@@ -168,6 +169,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     /// closed event was taken, `.invalidState` in callback mode.
     public func nextEvent(timeoutMs: Int) throws(AzError) -> RealtimeEvent? { try delivery.nextEvent(timeoutMs: timeoutMs) }
 
+    /// Speech end (or response start) to first reply audio over the session so far: count, median, p95 (ms;
+    /// -1 without any).
+    public var latencySummary: (count: Int, medianMs: Int, p95Ms: Int) { inbound.latencySummary }
+
     /// Events waiting in pull mode.
     public var queuedEventCount: Int { delivery.queuedEventCount }
 
@@ -180,10 +185,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     public func webSocket(_ connection: WebSocketConnection, didReceiveText text: UnsafeRawBufferPointer) {
         var event = Self.decode(text, logger: logger)
         let (phase, wireInput) = link.state.withLock { ($0.setup.phase, $0.wireInput) }
-        var confirmedInput: RealtimeAudioFormat?
+        var confirmedInput: AudioFormat?
         let verdict = inbound.receive(&event, phase: phase, wireInput: wireInput, confirmedInput: &confirmedInput)
         if let confirmedInput { link.state.withLock { $0.wireInput = confirmedInput } }
         let reaction: BargeInReaction
+        var extra: RealtimeEvent?
         switch verdict {
         case .drop:
             return
@@ -191,20 +197,24 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             // Only during setup: the session is not opened (connect closes it).
             link.update { $0.setup.fail(error) }
             return
-        case .deliver(let made):
+        case .deliver(let made, let after):
             reaction = made
+            extra = after
         }
-        if phase.isReady, reaction.isEmpty, !inbound.convertsOutput(event) {
+        if phase.isReady, reaction.isEmpty, extra == nil, !inbound.convertsOutput(event) {
             // The common case (every audio delta of a ready session): one event, delivered as it is.
             delivery.deliver(event)
             return
         }
-        let events = inbound.events(for: event, reaction: reaction, connection: connection)
+        var events = inbound.events(for: event, reaction: reaction, connection: connection)
+        if let extra { events.append(extra) }
         switch link.state.withLock({ $0.setup.admit(events, trigger: event) }) {
         case .deliver(let now):
             delivery.deliver(now)
         case .sendConfiguration:
             sendSessionUpdate(connection)
+        case .resumed(let sessionID):
+            reconnector?.resumed(on: connection, sessionID: sessionID)
         case .becameReady(let early):
             delivery.deliver(early)
             link.state.broadcast()
@@ -216,11 +226,32 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     public func webSocket(_ connection: WebSocketConnection, didClose info: WebSocketCloseInfo) {
         var reason = info.reason
         if reason.isEmpty, let error = info.error { reason = error.message }
-        stopTicking()
-        logger.log(.info, "realtime: session closed (\(info.code.rawValue)\(reason.isEmpty ? "" : ": " + reason))")
+        logger.log(.info, "realtime: connection closed (\(info.code.rawValue)\(reason.isEmpty ? "" : ": " + reason))")
         var wasReady = false
-        link.update { wasReady = $0.setup.connectionEnded(info) }
-        if wasReady { delivery.deliver(.closed(code: Int(info.code.rawValue), reason: reason)) }
+        var stale = false
+        var renewed = false
+        link.update { state in
+            if state.renewing, state.connection === connection {
+                // The renewal closed it on purpose: the new session opens now.
+                state.renewing = false
+                state.connection = nil
+                renewed = true
+                return
+            }
+            // A reconnect attempt that was given up on (its successor may already be on the link).
+            stale = state.setup.resuming && state.connection !== connection && state.connection != nil
+            if !stale { wasReady = state.setup.connectionEnded(info) }
+        }
+        if renewed {
+            reconnector?.renewalClosed(delegate: self)
+            return
+        }
+        guard !stale else { return }
+        if wasReady, reconnector?.connectionLost(info, reason: reason, delegate: self) == true { return }
+        if wasReady {
+            stopTicking()
+            delivery.deliver(.closed(code: Int(info.code.rawValue), reason: reason))
+        }
     }
 
     // MARK: Internals
@@ -246,7 +277,15 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         }
     }
 
+    /// Loop thread (the liveness ticker): starts a renewal when the plan says it is due.
+    private func renewIfDue() {
+        guard let reconnector, inbound.renewalDue() else { return }
+        reconnector.renew()
+    }
+
     private func stopTicking() {
-        if let loop = tickLoop.withLock({ $0 }) { loop.removeTicker(sender) }
+        guard let loop = tickLoop.withLock({ $0 }) else { return }
+        loop.removeTicker(sender)
+        loop.removeTicker(liveness)
     }
 }

@@ -12,8 +12,8 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
 
     public var instructions: String?
     public var voice: String?
-    public var inputFormat: RealtimeAudioFormat = .pcm16
-    public var outputFormat: RealtimeAudioFormat = .pcm16
+    public var inputFormat: AudioFormat = .pcm16
+    public var outputFormat: AudioFormat = .pcm16
     /// The deployment (on Azure, not a model name) that transcribes the caller's audio; nil: no transcription.
     public var transcriptionDeployment: String?
     public var transcriptionLanguage: String?
@@ -33,6 +33,11 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
 
     /// Checks values the service would reject, before anything is sent.
     public func validate(protocol kind: RealtimeProtocol) throws(AzError) {
+        for (name, format) in [("input_audio_format", inputFormat), ("output_audio_format", outputFormat)] {
+            guard format == .pcm16 || format == .ulaw || format == .alaw else {
+                throw .invalidArgument("\(name) must be PCM16, mu-law or A-law: the session speaks no other format")
+            }
+        }
         if let t = temperature {
             guard kind.isPreview else {
                 throw .invalidArgument("temperature is not part of the GA realtime protocol: leave it unset")

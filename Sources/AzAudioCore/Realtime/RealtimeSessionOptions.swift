@@ -21,6 +21,24 @@ public struct RealtimeSessionOptions: Sendable {
     /// Input coalescing: hold input audio until this many ms wait, then send them as one append (0: off; see
     /// `InputCoalescer`).
     public var inputCoalesceMs: UInt32 = 0
+    /// Liveness: a WebSocket ping when nothing arrived for this many ms (0: no pings).
+    public var keepaliveMs: UInt32 = 15_000
+    /// Liveness: the connection is taken for dead when nothing at all arrived for this many ms (0: never).
+    public var livenessTimeoutMs: UInt32 = 30_000
+    /// Reconnect after a lost connection: at most this many attempts per outage (0: off, the session closes).
+    public var reconnectMaxAttempts: UInt32 = 0
+    /// Reconnect: give up when an outage lasted this long.
+    public var reconnectMaxTotalMs: UInt32 = 60_000
+    /// Reconnect: the first wait; doubled per attempt (up to 8 s) with jitter (50-100 %).
+    public var reconnectBackoffMs: UInt32 = 250
+    /// Renewal before the service's session cap (needs `reconnectMaxAttempts` > 0): this long before the cap, at
+    /// the first turn boundary, the session moves to a new one (0: off).
+    public var renewalMarginMs: UInt32 = 120_000
+    /// The cap when session.created has no `expires_at` (0: none known, no renewal).
+    public var sessionMaxMs: UInt32 = 1_800_000
+    /// The conversation mirror's budget (items and characters), see `ConversationMirror`.
+    public var historyMaxItems = 200
+    public var historyMaxCharacters = 32_000
     /// The most `inputCoalesceMs` accepts.
     public static let maxInputCoalesceMs: UInt32 = 1000
 
@@ -35,6 +53,12 @@ public struct RealtimeSessionOptions: Sendable {
         }
         guard inputCoalesceMs <= Self.maxInputCoalesceMs else {
             throw .invalidArgument("input_audio_coalesce_ms is \(inputCoalesceMs); it must be 0..\(Self.maxInputCoalesceMs)")
+        }
+        guard livenessTimeoutMs == 0 || livenessTimeoutMs >= 100 else {
+            throw .invalidArgument("liveness_timeout_ms is \(livenessTimeoutMs); it must be 0 (off) or at least 100")
+        }
+        guard historyMaxItems >= 1, historyMaxCharacters >= 1 else {
+            throw .invalidArgument("history_max_items and history_max_chars must be at least 1")
         }
         try config.validate(protocol: protocolKind)
         try kind.validate(self)

@@ -5,6 +5,9 @@ enum RealtimeSessionPhase {
     /// The session configuration is sent; waiting for the service to confirm it (session.updated).
     case awaitingUpdated
     case ready
+    /// Reconnecting: the new session confirmed its configuration; the conversation replay and the held caller
+    /// audio go out before anything else (`RealtimeSender.release`).
+    case replaying
     case failed(AzError)
     case closed
 
@@ -23,9 +26,17 @@ struct RealtimeSetup {
         case sendConfiguration
         /// The service confirmed the configuration: deliver the events held so far, then tell the waiter.
         case becameReady([RealtimeEvent])
+        /// A reconnect's new session confirmed the configuration (`resuming`): replay, then release the sender.
+        case resumed(sessionID: String)
         /// Nothing to deliver (held, or the session is over).
         case none
     }
+
+    /// A reconnect's setup: its setup events are not delivered (the app gets a reconnected event instead) and
+    /// the session becomes `.replaying`, not `.ready`.
+    var resuming = false
+    /// The id of the session (from session.created).
+    private(set) var sessionID = ""
 
     var createdKind = RealtimeEventKind.sessionCreated
     var updatedKind = RealtimeEventKind.sessionUpdated
@@ -38,16 +49,21 @@ struct RealtimeSetup {
         switch phase {
         case .ready:
             return .deliver(events)
-        case .failed, .closed:
+        case .failed, .closed, .replaying:
             return .none
         case .awaitingCreated:
-            early += events
+            if !resuming { early += events }
             if trigger.kind == createdKind {
+                sessionID = ConfirmedSession.sessionID(eventJSON: trigger.json)
                 phase = .awaitingUpdated
                 return .sendConfiguration
             }
         case .awaitingUpdated:
-            early += events
+            if !resuming { early += events }
+            if trigger.kind == updatedKind, resuming {
+                phase = .replaying
+                return .resumed(sessionID: sessionID)
+            }
             if trigger.kind == updatedKind {
                 phase = .ready
                 defer { early = [] }
@@ -80,9 +96,24 @@ struct RealtimeSetup {
                 ?? "the server closed the connection (\(info.code.rawValue)\(reason.isEmpty ? "" : ": " + reason))"
             phase = .failed(AzError(info.error?.kind ?? .closed, message + " before the session was ready"))
             return false
+        case .replaying:
+            phase = .failed(AzError(info.error?.kind ?? .closed, "the connection ended while the conversation was replayed"))
+            return false
         case .failed, .closed:
             return false
         }
+    }
+
+    /// The reconnect's replay is sent: the session is ready again.
+    mutating func becomeReady() {
+        if case .replaying = phase { phase = .ready }
+    }
+
+    /// A new setup for a reconnect.
+    static func resuming() -> RealtimeSetup {
+        var setup = RealtimeSetup()
+        setup.resuming = true
+        return setup
     }
 
     /// The connect deadline passed before the session was ready.
@@ -105,7 +136,13 @@ final class RealtimeLink: @unchecked Sendable {
         var setup = RealtimeSetup()
         var connection: WebSocketConnection?
         /// The session's input format as the service confirmed it (initially as asked).
-        var wireInput: RealtimeAudioFormat
+        var wireInput: AudioFormat
+        /// A reconnect is under way: caller audio and events are held, not refused.
+        var holdsInput = false
+        /// `close()` was called: no reconnect.
+        var closing = false
+        /// A renewal closes `connection` on purpose: its end starts the new session.
+        var renewing = false
 
         /// The connection while the session is ready, else nil.
         var readyConnection: WebSocketConnection? { setup.phase.isReady ? connection : nil }
@@ -113,7 +150,7 @@ final class RealtimeLink: @unchecked Sendable {
 
     let state: ConditionLocked<State>
 
-    init(wireInput: RealtimeAudioFormat) {
+    init(wireInput: AudioFormat) {
         state = ConditionLocked(State(wireInput: wireInput))
     }
 
@@ -143,7 +180,7 @@ final class RealtimeLink: @unchecked Sendable {
             case .ready: return .success(())
             case .failed(let error): return .failure(error)
             case .closed: return .failure(AzError(.closed, "the server closed the connection before the session was ready"))
-            case .awaitingCreated, .awaitingUpdated: return nil
+            case .awaitingCreated, .awaitingUpdated, .replaying: return nil
             }
         }
         guard let outcome else { return }  // (not reached: a timeout fails the setup)

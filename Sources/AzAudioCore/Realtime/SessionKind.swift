@@ -26,6 +26,12 @@ public enum RealtimeSessionKind: Sendable, Equatable {
 
     /// Checks what only this kind needs (the shared options are checked by `RealtimeSessionOptions.validate`).
     func validate(_ options: RealtimeSessionOptions) throws(AzError) {
+        if case .conversation = self { return }
+        // Reconnect and renewal replay a conversation: a transcription or translation session has none.
+        guard options.reconnectMaxAttempts == 0 else {
+            throw .invalidArgument("reconnect_max_attempts is \(options.reconnectMaxAttempts); reconnect and renewal "
+                + "are for conversation sessions only: leave it 0 in a \(name) session")
+        }
         switch self {
         case .conversation:
             return
@@ -47,10 +53,11 @@ public enum RealtimeSessionKind: Sendable, Equatable {
     }
 
     /// The WebSocket URL.
-    func url(_ options: RealtimeSessionOptions, endpoint: ServiceEndpoint) -> String {
+    func url(_ options: RealtimeSessionOptions, endpoint: ServiceEndpoint) -> ServiceURL {
         switch self {
         case .conversation: return options.protocolKind.url(endpoint: endpoint, deployment: options.deployment)
-        case .transcription: return "\(endpoint.webSocketRoot)/openai/v1/realtime?intent=transcription"
+        case .transcription:
+            return endpoint.url(path: "/openai/v1/realtime", query: "intent=transcription", webSocket: true)
         case .translation(let t): return t.url(endpoint: endpoint, deployment: options.deployment)
         }
     }

@@ -54,7 +54,7 @@ public struct TranscriptionSessionConfig: Sendable, Equatable {
     }
 
     /// The session.update event, with input audio in `format`.
-    public func updateEvent(inputFormat format: RealtimeAudioFormat) -> String {
+    public func updateEvent(inputFormat format: AudioFormat) -> String {
         var t = [#""model":"# + JSONWriter.quote(deployment)]
         if let language { t.append(#""language":"# + JSONWriter.quote(language)) }
         if let prompt { t.append(#""prompt":"# + JSONWriter.quote(prompt)) }

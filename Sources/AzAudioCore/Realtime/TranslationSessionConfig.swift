@@ -28,8 +28,8 @@ public struct TranslationSessionConfig: Sendable, Equatable {
         }
     }
 
-    public func url(endpoint: ServiceEndpoint, deployment: String) -> String {
-        "\(endpoint.webSocketRoot)\(path)?model=\(APIFamily.percentEncodePathSegment(deployment))"
+    public func url(endpoint: ServiceEndpoint, deployment: String) -> ServiceURL {
+        endpoint.url(path: path, query: "model=\(APIFamily.percentEncodePathSegment(deployment))", webSocket: true)
     }
 
     public func updateEvent() -> String {

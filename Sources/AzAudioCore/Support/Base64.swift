@@ -147,7 +147,7 @@ public enum Base64 {
         let start = out.count
         let length = encodedLength(bytes.count)
         out.append(contentsOf: repeatElement(0, count: length))
-        out.withUnsafeMutableBytes { buffer in
+        _ = out.withUnsafeMutableBytes { buffer in
             encode(bytes, into: UnsafeMutableRawBufferPointer(rebasing: buffer[start...]))
         }
     }

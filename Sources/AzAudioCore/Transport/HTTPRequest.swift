@@ -1,12 +1,12 @@
 /// One HTTP request as the transport sends it.
 public struct HTTPRequest: Sendable {
     public var method: String
-    public var url: String
+    public var url: ServiceURL
     /// Extra headers (authentication is added per attempt by the client).
     public var headers: [(String, String)]
     public var body: RequestBody
 
-    public init(method: String, url: String, headers: [(String, String)] = [], body: RequestBody = .none) {
+    public init(method: String, url: ServiceURL, headers: [(String, String)] = [], body: RequestBody = .none) {
         self.method = method
         self.url = url
         self.headers = headers

@@ -8,6 +8,8 @@ final class HTTPTransfer {
     let cancel: CancellationToken?
     /// Reports upload progress to the caller, if it asked for it.
     var progress: UploadProgressThrottle?
+    /// The idle and body-rate rules, fed by every progress tick.
+    var stall: StallWatch?
 
     /// Bytes of an in-memory body already handed to curl.
     var bodyOffset = 0
@@ -35,7 +37,9 @@ final class HTTPTransfer {
         self.progress = progress.map { UploadProgressThrottle(handler: $0, now: monotonicSeconds()) }
     }
 
-    var isErrorStatus: Bool { status >= 400 }
+    /// 4xx/5xx, and 3xx too: redirects are never followed (the key must not go to another host), so their body is
+    /// collected for the message instead of reaching the handler.
+    var isErrorStatus: Bool { status >= 300 }
 
     var head: HTTPResponseHead { HTTPResponseHead(status: status, headers: headers) }
 
@@ -106,8 +110,12 @@ final class HTTPTransfer {
     }
 
     /// One of curl's progress ticks. Returns false to abort the transfer.
-    func onProgress(uploaded: Int64, uploadTotal: Int64) -> Bool {
+    func onProgress(uploaded: Int64, uploadTotal: Int64, downloaded: Int64) -> Bool {
         if cancel?.isCancelled == true { return false }
+        if let error = stall?.observe(now: monotonicSeconds(), uploaded: uploaded, downloaded: downloaded) {
+            callbackError = error
+            return false
+        }
         guard progress != nil else { return true }
         do throws(AzError) {
             try progress?.observe(
@@ -153,7 +161,8 @@ let curlReadCallback: ccurl_data_fn = { data, size, count, user in
     return n
 }
 
-let curlProgressCallback: ccurl_xferinfo_fn = { user, _, _, uploadTotal, uploaded in
+let curlProgressCallback: ccurl_xferinfo_fn = { user, _, downloaded, uploadTotal, uploaded in
     let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user!).takeUnretainedValue()
-    return transfer.onProgress(uploaded: Int64(uploaded), uploadTotal: Int64(uploadTotal)) ? 0 : 1
+    return transfer.onProgress(uploaded: Int64(uploaded), uploadTotal: Int64(uploadTotal),
+                               downloaded: Int64(downloaded)) ? 0 : 1
 }

@@ -68,6 +68,9 @@ public final class HTTPTransport: @unchecked Sendable {
         do throws(AzError) { easy = try checkout() } catch { return .failed(error, retryable: false, bodyDelivered: false) }
         let transfer = HTTPTransfer(
             easy: easy, body: request.body, handler: handler, cancel: cancel, progress: progress)
+        transfer.stall = StallWatch(
+            idleTimeoutMs: settings.idleTimeoutMs, minBodyBytesPerSecond: settings.minBodyBytesPerSecond,
+            bodyRateWindowMs: settings.bodyRateWindowMs, now: monotonicSeconds())
         var headerList: UnsafeMutablePointer<curl_slist>? = nil
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -104,13 +107,16 @@ public final class HTTPTransport: @unchecked Sendable {
         var failure: CURLcode? = nil
         func set(_ rc: CURLcode) { if rc != CURLE_OK && failure == nil { failure = rc } }
         set(ccurl_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer))
-        set(ccurl_setopt_string(easy, CURLOPT_URL, request.url))
+        set(ccurl_setopt_string(easy, CURLOPT_URL, request.url.text))
         set(ccurl_setopt_share(easy, ccurl_share_handle(share)))
         set(ccurl_setopt_long(easy, CURLOPT_NOSIGNAL, 1))
         set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
         set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
+        // TCP keepalive: a peer that vanished (NAT timeout, cable pulled) is noticed by the kernel too.
         set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPIDLE, TCPKeepalive.idleSeconds))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPINTVL, TCPKeepalive.intervalSeconds))
         set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeoutMs)))
         set(ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeoutMs)))
         set(ccurl_setopt_string(easy, CURLOPT_USERAGENT, settings.userAgent))
@@ -167,7 +173,7 @@ public final class HTTPTransport: @unchecked Sendable {
     }
 
     private func outcome(
-        of code: CURLcode, transfer: HTTPTransfer, errorBuffer: UnsafeMutablePointer<CChar>, url: String
+        of code: CURLcode, transfer: HTTPTransfer, errorBuffer: UnsafeMutablePointer<CChar>, url: ServiceURL
     ) -> TransferOutcome {
         if code == CURLE_OK {
             if transfer.isErrorStatus { return .httpError(transfer.head, body: transfer.errorBody) }
@@ -187,16 +193,10 @@ public final class HTTPTransport: @unchecked Sendable {
         }
         let detail = String(cString: errorBuffer)
         var message = "\(CurlRuntime.describe(code))" + (detail.isEmpty ? "" : ": \(detail)")
-        message += " (\(Self.redactedTarget(url)))"
+        message += " (\(url.redacted))"
         if transfer.bodyDelivered { message += "; the response was cut off after part of its body was delivered" }
         let error = AzError(CurlRuntime.kind(of: code), message, httpStatus: transfer.status,
             requestID: transfer.headers.requestID)
         return .failed(error, retryable: CurlRuntime.isRetryable(code), bodyDelivered: transfer.bodyDelivered)
-    }
-
-    /// The scheme, host and path of a URL, for messages (no query: it could carry a key).
-    static func redactedTarget(_ url: String) -> String {
-        guard let q = url.firstIndex(of: "?") else { return url }
-        return String(url[..<q])
     }
 }

@@ -23,7 +23,7 @@ public final class CurlSocket {
     public let isTLS: Bool
 
     /// Connects with curl, blocking up to `timeoutMs`. Throws a `.network`, `.tls` or `.timeout` error.
-    public init(url: WebSocketURL, settings: TransportSettings, timeoutMs: UInt32) throws(AzError) {
+    public init(url: ServiceURL, settings: TransportSettings, timeoutMs: UInt32) throws(AzError) {
         try CurlRuntime.ensure()
         guard let easy = curl_easy_init() else { throw AzError(.outOfMemory, "could not create a curl handle") }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
@@ -39,6 +39,8 @@ public final class CurlSocket {
         set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
         set(ccurl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1))
         set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPIDLE, TCPKeepalive.idleSeconds))
+        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPINTVL, TCPKeepalive.intervalSeconds))
         set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(timeoutMs, 1))))
         set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.verifyTLS ? 1 : 0))
         set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.verifyTLS ? 2 : 0))
@@ -55,12 +57,12 @@ public final class CurlSocket {
             curl_easy_cleanup(easy)
             throw AzError(
                 CurlRuntime.kind(of: failure),
-                "\(CurlRuntime.describe(failure))\(detail.isEmpty ? "" : ": \(detail)") (\(url.redactedDescription))")
+                "\(CurlRuntime.describe(failure))\(detail.isEmpty ? "" : ": \(detail)") (\(url.redacted))")
         }
         var socket: curl_socket_t = -1
         guard ccurl_getinfo_socket(easy, &socket) == CURLE_OK, socket >= 0 else {
             curl_easy_cleanup(easy)
-            throw AzError(.network, "curl connected but gave no socket (\(url.redactedDescription))")
+            throw AzError(.network, "curl connected but gave no socket (\(url.redacted))")
         }
         self.easy = easy
         self.fd = socket

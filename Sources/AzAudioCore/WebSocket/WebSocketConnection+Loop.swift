@@ -1,4 +1,5 @@
 import CCurl
+import CLinux
 import Glibc
 
 /// The loop thread's half of `WebSocketConnection`: readiness, reading and decoding, answering pings, the close
@@ -87,6 +88,12 @@ extension WebSocketConnection {
             deliver: deliver)
     }
 
+    /// Ends the connection at once with `error` (no close handshake: the peer is taken for dead, e.g. nothing
+    /// arrived for the liveness timeout). `didClose` reports code 1006 and the error. Loop thread only.
+    public func fail(_ error: AzError) {
+        teardown(WebSocketCloseInfo(code: .abnormalClosure, reason: "", error: error, initiatedLocally: true))
+    }
+
     /// Reads until the socket has nothing more (or the connection ends), decoding as it goes.
     private func readAvailable() {
         let buffer = loop.readBuffer
@@ -110,6 +117,7 @@ extension WebSocketConnection {
                     initiatedLocally: false))
                 return
             case .done(let n):
+                lastReceivedMs = Monotonic.now()
                 process(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
                 if finished || ending != nil || readPaused { return }
                 // Plain TCP: a short read emptied the kernel buffer (epoll is level-triggered, so anything newer

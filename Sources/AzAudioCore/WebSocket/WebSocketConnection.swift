@@ -69,6 +69,8 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     var localCloseCode = WebSocketCloseCode.normalClosure
     var needsFlush = false
     var finished = false
+    /// When bytes last arrived (monotonic ms; the start at first): liveness checks read it.
+    public internal(set) var lastReceivedMs = Monotonic.now()
 
     /// Wraps an upgraded socket. Call `start` to hand it to the loop.
     public init(
@@ -100,14 +102,14 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     /// Connects, upgrades (blocking the calling thread, bounded by `settings.connectTimeoutMs`) and starts the
     /// connection on `loop`. Throws as `WebSocketConnector.connect` does, or `.closed` when the loop has stopped.
     public static func connect(
-        url: WebSocketURL, headers: [(name: String, value: String)], settings: TransportSettings, loop: EventLoop,
+        url: ServiceURL, headers: [(name: String, value: String)], settings: TransportSettings, loop: EventLoop,
         delegate: WebSocketConnectionDelegate, limits: WebSocketLimits = WebSocketLimits(), logger: Logger = .disabled
     ) throws(AzError) -> WebSocketConnection {
         let upgraded = try WebSocketConnector.connect(
             url: url, headers: headers, settings: settings, limits: limits, logger: logger)
         let connection = WebSocketConnection(
             upgraded: upgraded, loop: loop, delegate: delegate, limits: limits, logger: logger,
-            label: url.redactedDescription)
+            label: url.redacted)
         try connection.start()
         return connection
     }

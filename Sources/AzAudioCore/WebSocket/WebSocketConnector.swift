@@ -20,13 +20,13 @@ public enum WebSocketConnector {
     /// `ServiceErrorParser.maxRawBody`). Network and TLS failures throw `.network` / `.tls`, an expired time
     /// `.timeout`, a bad 101 answer `.protocolViolation`.
     public static func connect(
-        url: WebSocketURL, headers: [(name: String, value: String)], settings: TransportSettings,
+        url: ServiceURL, headers: [(name: String, value: String)], settings: TransportSettings,
         limits: WebSocketLimits = WebSocketLimits(), logger: Logger = .disabled
     ) throws(AzError) -> Upgraded {
         let deadline = Monotonic.now() + UInt64(max(settings.connectTimeoutMs, 1))
         let handshake = try WebSocketHandshake(url: url, headers: headers, userAgent: settings.userAgent)
         let socket = try CurlSocket(url: url, settings: settings, timeoutMs: settings.connectTimeoutMs)
-        logger.log(.debug, "websocket: connected to \(url.redactedDescription), sending the upgrade request")
+        logger.log(.debug, "websocket: connected to \(url.redacted), sending the upgrade request")
         try sendAll(handshake.requestBytes, on: socket, deadline: deadline, url: url)
 
         // Read the head.
@@ -40,7 +40,7 @@ public enum WebSocketConnector {
             case .incomplete: continue
             case .invalid(let why):
                 socket.close()
-                throw AzError(.protocolViolation, "\(why) (\(url.redactedDescription))")
+                throw AzError(.protocolViolation, "\(why) (\(url.redacted))")
             case .complete(let head): response = head
             }
             break
@@ -51,7 +51,7 @@ public enum WebSocketConnector {
                 socket.close()
                 throw error
             }
-            logger.log(.debug, "websocket: upgraded \(url.redactedDescription)")
+            logger.log(.debug, "websocket: upgraded \(url.redacted)")
             return Upgraded(socket: socket, response: response, leftover: rest)
         }
 
@@ -70,16 +70,16 @@ public enum WebSocketConnector {
         socket.close()
         if body.count > limit { body.removeLast(body.count - limit) }
         var error = ServiceErrorParser.error(status: response.status, headers: response.headers, body: body)
-        error.message += " (WebSocket upgrade of \(url.redactedDescription))"
+        error.message += " (WebSocket upgrade of \(url.redacted))"
         if let hint = WebSocketRedirectHint.describe(
-            status: response.status, location: response.headers["location"], requestPath: url.redactedDescription)
+            status: response.status, location: response.headers["location"], requestPath: url.redacted)
         {
             error.message = hint + " (" + error.message + ")"
         }
         throw error
     }
 
-    private static func sendAll(_ bytes: [UInt8], on socket: CurlSocket, deadline: UInt64, url: WebSocketURL) throws(AzError) {
+    private static func sendAll(_ bytes: [UInt8], on socket: CurlSocket, deadline: UInt64, url: ServiceURL) throws(AzError) {
         var offset = 0
         while offset < bytes.count {
             let result = bytes.withUnsafeBytes { socket.send(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
@@ -88,11 +88,11 @@ public enum WebSocketConnector {
             case .wouldBlock:
                 guard let left = remaining(deadline), socket.wait(for: Int16(POLLOUT), timeoutMs: left) else {
                     socket.close()
-                    throw AzError(.timeout, "timed out sending the WebSocket upgrade request (\(url.redactedDescription))")
+                    throw AzError(.timeout, "timed out sending the WebSocket upgrade request (\(url.redacted))")
                 }
             case .failed(let code):
                 socket.close()
-                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while sending the WebSocket upgrade request (\(url.redactedDescription))")
+                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while sending the WebSocket upgrade request (\(url.redacted))")
             }
         }
     }
@@ -100,25 +100,25 @@ public enum WebSocketConnector {
     /// Appends at least one byte to `out`, waiting up to the deadline. Throws on EOF, error or timeout.
     private static func receiveSome(
         into chunk: inout [UInt8], appendingTo out: inout [UInt8], on socket: CurlSocket, deadline: UInt64,
-        url: WebSocketURL, what: String
+        url: ServiceURL, what: String
     ) throws(AzError) {
         while true {
             let result = chunk.withUnsafeMutableBytes { socket.receive(into: $0) }
             switch result {
             case .done(0):
                 socket.close()
-                throw AzError(.network, "the server closed the connection before \(what) was complete (\(url.redactedDescription))")
+                throw AzError(.network, "the server closed the connection before \(what) was complete (\(url.redacted))")
             case .done(let n):
                 out.append(contentsOf: chunk[0..<n])
                 return
             case .wouldBlock:
                 guard let left = remaining(deadline), socket.wait(for: Int16(POLLIN), timeoutMs: left) else {
                     socket.close()
-                    throw AzError(.timeout, "timed out waiting for \(what) (\(url.redactedDescription))")
+                    throw AzError(.timeout, "timed out waiting for \(what) (\(url.redacted))")
                 }
             case .failed(let code):
                 socket.close()
-                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while reading \(what) (\(url.redactedDescription))")
+                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while reading \(what) (\(url.redacted))")
             }
         }
     }

@@ -12,7 +12,7 @@ public struct WebSocketHandshake: Sendable {
     /// Builds the Upgrade request for `url`. `headers` are added as given (e.g. `api-key`, `Authorization`);
     /// names and values must not contain line breaks. `key` is for tests; nil draws 16 random bytes.
     public init(
-        url: WebSocketURL, headers: [(name: String, value: String)], userAgent: String, key: String? = nil
+        url: ServiceURL, headers: [(name: String, value: String)], userAgent: String, key: String? = nil
     ) throws(AzError) {
         var random = SystemRandomNumberGenerator()
         self.key = key ?? Base64.encode((0..<16).map { _ in UInt8.random(in: 0...255, using: &random) })

@@ -3,9 +3,6 @@
 #define CCURL_H
 #include <curl/curl.h>
 #include <stddef.h>
-/* The WebSocket event loop's wakeups: eventfd is not in Swift's Glibc module. */
-#include <sys/eventfd.h>
-#include <sys/epoll.h>
 
 typedef size_t (*ccurl_data_fn)(char *data, size_t size, size_t nmemb, void *user);
 typedef int (*ccurl_xferinfo_fn)(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
@@ -29,9 +26,6 @@ typedef struct ccurl_share ccurl_share;
 ccurl_share *ccurl_share_create(void);
 CURLSH *ccurl_share_handle(ccurl_share *share);
 void ccurl_share_destroy(ccurl_share *share);
-
-/* Names the calling thread (at most 15 characters are kept), for debuggers and top. */
-void ccurl_set_thread_name(const char *name);
 
 CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption opt, long value);
 

@@ -15,6 +15,7 @@ with the ``AZAUDIO_LIBRARY`` environment variable.
 from __future__ import annotations
 
 from . import _native, audio
+from .batch import BatchResult, transcribe_many
 from .client import (
     DEFAULT_API_VERSION,
     LOG_DEBUG,
@@ -50,6 +51,7 @@ from .errors import (
     UnsupportedError,
     error_class,
 )
+from .pieces import Pieces
 from .realtime import EventType, RealtimeEvent, RealtimeSession
 from .results import ChatReply, Segment, Transcription, Usage, Word
 from .sip import IncomingCall, verify_webhook
@@ -94,6 +96,9 @@ def has_feature(name: str) -> bool:
 
 __all__ = [
     "audio",
+    "Pieces",
+    "BatchResult",
+    "transcribe_many",
     "Client",
     "Chat",
     "ChatReply",

@@ -35,6 +35,8 @@ EXIT_NOT_FOUND = 6  #: the deployment, route or a local input file does not exis
 EXIT_SERVICE = 7  #: the service refused or failed the request (400, 413, 429, 5xx, content filter)
 EXIT_UNAVAILABLE = 8  #: the command is not available in this build of libazaudio
 EXIT_LOCAL_IO = 9  #: a local file could not be read or written
+EXIT_PARTIAL = 10  #: a batch finished, but some inputs failed (each is named on stderr)
+EXIT_CALL_DROPPED = 11  #: realtime: the connection was lost before all of the call's input was sent
 EXIT_INTERRUPTED = 130  #: interrupted by Ctrl-C (the running call was cancelled)
 
 EXIT_CODES_HELP = """exit codes:
@@ -48,6 +50,9 @@ EXIT_CODES_HELP = """exit codes:
   7    the service refused or failed the request (400, 413, 429, 5xx, content filter)
   8    not available in this build of libazaudio
   9    a local file could not be read or written
+  10   a batch finished, but some of its inputs failed
+  11   realtime: the connection was lost (reset, network, no sign of life) before all of the call's input
+       was sent, and no reconnect took over (a close by the service gives 7)
   130  interrupted (Ctrl-C cancels the running call)
 
 environment: AZURE_OPENAI_ENDPOINT, AZURE_OPENAI_API_KEY or AZURE_OPENAI_AD_TOKEN, OPENAI_API_VERSION (read by

@@ -14,9 +14,10 @@ import time
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _native, audio
-from ._cli_output import CONVERT_HINT, EXIT_CONFIG, EXIT_OK, EXIT_SERVICE, EXIT_UNAVAILABLE, EXIT_UNREACHABLE
+from ._cli_output import CONVERT_HINT, EXIT_CALL_DROPPED, EXIT_CONFIG, EXIT_OK, EXIT_SERVICE, EXIT_UNAVAILABLE
+from ._cli_output import EXIT_UNREACHABLE
 from ._cli_output import CommandError, exit_code_for, plain
-from .errors import AzAudioError, BusyError, ClosedError, UnsupportedError
+from .errors import AzAudioError, BusyError, ClosedError
 
 if TYPE_CHECKING:
     from .cli import Settings
@@ -36,32 +37,17 @@ def require_realtime() -> None:
 
 
 def realtime_input(path: str) -> bytes:
-    """The WAV at ``path`` as 24 kHz mono PCM16 (G.711 decoded and resampled with the audio kit). Anything the
-    library cannot read as a WAV is a local input problem (exit 3) with the command that converts it."""
+    """The WAV at ``path`` (PCM 8/16/24/32-bit, float, mu-law or A-law; any channels; 8 to 192 kHz) as 24 kHz mono
+    PCM16: channels averaged and resampled by the audio kit. Anything the library cannot read as a WAV is a local
+    input problem (exit 3) with the command that converts it."""
     stem = os.path.splitext(os.path.basename(path))[0] or "audio"
     try:
-        wav = audio.read_wav(path)
+        return audio.read_wav_mono(path, rate=REALTIME_RATE).data
     except AzAudioError as error:
         if exit_code_for(error) != EXIT_CONFIG:
             raise
         raise CommandError(f"{path} is not a WAV file the library can read ({plain(str(error))}); "
                            + CONVERT_HINT.format(path=path, stem=stem), EXIT_CONFIG) from None
-    if wav.channels != 1:
-        raise CommandError(f"{path} has {wav.channels} channels; the session takes mono: "
-                           + CONVERT_HINT.format(path=path, stem=stem + "-mono"), EXIT_CONFIG)
-    pcm: bytes = wav.data
-    if wav.format == audio.FORMAT_ULAW:
-        pcm = audio.ulaw_decode(pcm)
-    elif wav.format == audio.FORMAT_ALAW:
-        pcm = audio.alaw_decode(pcm)
-    if wav.rate != REALTIME_RATE:
-        try:
-            with audio.Resampler(wav.rate, REALTIME_RATE) as resampler:
-                pcm = resampler.process(pcm) + resampler.flush()
-        except UnsupportedError as error:
-            raise CommandError(f"{path}: {plain(str(error))}; "
-                               + CONVERT_HINT.format(path=path, stem=stem + "-24k"), EXIT_CONFIG) from None
-    return pcm
 
 
 class _Turn:
@@ -80,6 +66,10 @@ class _Turn:
         self.closed: Optional["RealtimeEvent"] = None
         self.speech_end: Optional[float] = None
         self.first_audio: Optional[float] = None
+        self.reconnects: list[dict[str, Any]] = []
+        self.renewals: list[dict[str, Any]] = []
+        self.latency: list[dict[str, Any]] = []
+        self.interrupted: list[str] = []
 
     def mark(self, text: str) -> None:
         if self.timeline:
@@ -128,14 +118,50 @@ class _Turn:
         elif kind == EventType.CLOSED:
             self.closed = event
             self.mark(f"session closed ({event.close_code} {event.text})".rstrip())
+        else:
+            self._continuity(event)
+
+    def _continuity(self, event: "RealtimeEvent") -> None:
+        """The events of a call that outlives its connection or session (--reconnect, renewal) and its latency."""
+        from .realtime import EventType
+
+        kind = event.type
+        if kind == EventType.RESPONSE_INTERRUPTED:
+            self.interrupted.append(event.response_id)
+            self.mark(f"response {event.response_id} interrupted by the lost connection")
+        elif kind == EventType.RECONNECTING:
+            why = " ".join(str(part) for part in (event.close_code, event.text) if part not in (None, ""))
+            self.reconnects.append({"lost": why})
+            self.mark(f"connection lost ({why}); reconnecting" if why else "connection lost; reconnecting")
+        elif kind == EventType.RECONNECTED:
+            details = event.json or {}
+            if self.reconnects:
+                self.reconnects[-1].update({"session_id": event.text, "outage_ms": details.get("outage_ms"),
+                                            "replayed_items": details.get("replayed_items")})
+            self.mark(f"reconnected: session {event.text} after {details.get('outage_ms')} ms, "
+                      f"{details.get('replayed_items')} items replayed")
+        elif kind == EventType.RENEWING:
+            self.mark("renewing the session before its time limit")
+        elif kind == EventType.RENEWED:
+            self.renewals.append({"session_id": event.text, "switch_ms": event.audio_ms})
+            self.mark(f"renewed: session {event.text}, input held {event.audio_ms} ms")
+        elif kind == EventType.TURN_LATENCY:
+            figures = event.json or {}
+            self.latency.append({k: v for k, v in figures.items() if k not in ("type", "session")})
+            self.mark(f"latency: first audio {figures.get('speech_end_to_first_audio_ms')} ms after speech end, "
+                      f"{figures.get('created_to_first_audio_ms')} ms after response start")
 
 
 def cmd_realtime(settings: "Settings", args: argparse.Namespace) -> int:
     """Stream a WAV file into a session at real-time pace (20 ms frames), print what was heard and answered, write
     the spoken reply to a WAV file."""
     require_realtime()
+    from .realtime import EventType
     if args.speedup <= 0:
         raise CommandError(f"--speedup is {args.speedup}; it must be > 0 (1 is real time)", EXIT_CONFIG)
+    if args.reconnect < 0:
+        raise CommandError(f"--reconnect is {args.reconnect}; it must be >= 0 (0 turns reconnecting off)",
+                           EXIT_CONFIG)
     pcm = realtime_input(args.input)
     pcm += bytes(REALTIME_RATE * 2 * REALTIME_TRAILING_SILENCE_MS // 1000)
     turn = _Turn(settings, sys.stderr.isatty() and not settings.json)
@@ -146,8 +172,9 @@ def cmd_realtime(settings: "Settings", args: argparse.Namespace) -> int:
         session = client.realtime(
             deployment=summary["deployment"], protocol=args.protocol, voice=args.voice,
             instructions=args.instructions, transcription_deployment=args.transcription_deployment or None,
-            turn_detection="server_vad",
+            turn_detection="server_vad", reconnect_max_attempts=args.reconnect,
         )
+        input_sent = False
         with session:
             summary["connect_ms"] = round((time.monotonic() - started) * 1000, 1)
             turn.mark(f"session ready in {summary['connect_ms']:.0f} ms ({args.protocol} protocol)")
@@ -169,14 +196,22 @@ def cmd_realtime(settings: "Settings", args: argparse.Namespace) -> int:
                         turn(event)
                     if turn.closed is not None:
                         break
+                else:
+                    input_sent = turn.closed is None
             summary["frames_dropped"] = dropped
-            turn.mark("input sent")
+            turn.mark("input sent" if input_sent else "input stopped: the session ended")
             deadline = time.monotonic() + REALTIME_REPLY_WAIT
             while turn.done is None and not session.closed and time.monotonic() < deadline:
                 for event in session.events(timeout=min(0.2, max(0.0, deadline - time.monotonic()))):
                     turn(event)
                     if turn.done is not None:
                         break
+            if turn.done is not None and not session.closed:
+                for event in session.events(timeout=1.0):  # the turn's latency figures follow response.done
+                    turn(event)
+                    if event.type == EventType.TURN_LATENCY:
+                        break
+    summary["input_sent"] = input_sent
     return _finish(settings, args, turn, summary)
 
 
@@ -188,9 +223,19 @@ def _finish(settings: "Settings", args: argparse.Namespace, turn: _Turn, summary
         "reply_bytes": len(turn.reply), "reply_seconds": round(len(turn.reply) / (REALTIME_RATE * 2), 3),
         "usage": done.usage if done is not None else None, "errors": turn.errors,
         "close_code": closed.close_code if closed is not None else None,
+        "reconnects": turn.reconnects, "renewals": turn.renewals, "interrupted_responses": turn.interrupted,
+        "latency": turn.latency,
     })
     if turn.speech_end is not None and turn.first_audio is not None and turn.first_audio > turn.speech_end:
         summary["first_audio_after_speech_ms"] = round((turn.first_audio - turn.speech_end) * 1000, 1)
+    if not summary["input_sent"]:
+        reason = f" ({closed.close_code} {closed.text})".rstrip() if closed is not None else ""
+        after = f" after {len(turn.reconnects)} reconnect(s)" if turn.reconnects else ""
+        if closed is None or closed.close_code == 1006:
+            raise CommandError(f"the connection was lost before the call's input was sent{reason}{after}",
+                               EXIT_CALL_DROPPED)
+        raise CommandError(f"the service closed the session before the call's input was sent{reason}{after}; try "
+                           f"again, or `azaudio doctor --realtime-deployment {summary['deployment']}`", EXIT_SERVICE)
     if done is None:
         if closed is not None:
             raise CommandError(f"the service closed the session before a reply ({closed.close_code} "

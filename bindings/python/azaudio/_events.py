@@ -71,6 +71,12 @@ class EventType(enum.IntEnum):
     CONVERSATION_CREATED = n.AZAUDIO_EVENT_CONVERSATION_CREATED
     CLOSED = n.AZAUDIO_EVENT_CLOSED
     PLAYBACK_FLUSH = n.AZAUDIO_EVENT_PLAYBACK_FLUSH
+    RECONNECTING = n.AZAUDIO_EVENT_RECONNECTING
+    RECONNECTED = n.AZAUDIO_EVENT_RECONNECTED
+    RESPONSE_INTERRUPTED = n.AZAUDIO_EVENT_RESPONSE_INTERRUPTED
+    RENEWING = n.AZAUDIO_EVENT_RENEWING
+    RENEWED = n.AZAUDIO_EVENT_RENEWED
+    TURN_LATENCY = n.AZAUDIO_EVENT_TURN_LATENCY
     INPUT_TRANSCRIPTION_SEGMENT = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT
     TRANSLATION_INPUT_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA
     TRANSLATION_OUTPUT_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA
@@ -121,7 +127,7 @@ def _read_audio_ms(event: int) -> Optional[int]:
 
 
 def _read_close_code(event: int) -> Optional[int]:
-    if int(_C.azaudio_realtime_event_type(event)) != n.AZAUDIO_EVENT_CLOSED:
+    if int(_C.azaudio_realtime_event_type(event)) not in (n.AZAUDIO_EVENT_CLOSED, n.AZAUDIO_EVENT_RECONNECTING):
         return None
     return int(_C.azaudio_realtime_event_close_code(event))
 
@@ -204,7 +210,8 @@ class RealtimeEvent:
     - ``item_id``, ``response_id``; ``call_id`` and ``function_name`` (FUNCTION_CALL); ``status`` (RESPONSE_DONE:
       completed, cancelled, failed or incomplete); ``error_code`` (ERROR, INPUT_TRANSCRIPTION_FAILED);
     - ``audio_ms``: SPEECH_STARTED / SPEECH_STOPPED / ITEM_TRUNCATED position in ms; ``close_code``: CLOSED's
-      WebSocket close code (1000 normal, 1001 going away / session expired, 1006 connection lost...);
+      WebSocket close code (1000 normal, 1001 going away / session expired, 1006 connection lost...), and
+      RECONNECTING's (why the lost connection ended);
     - ``usage`` (RESPONSE_DONE, parsed), ``json`` (the whole event as received, parsed), ``json_text`` (its text)
       and ``json_bytes`` (its bytes): the event's JSON is only copied when one of these is asked for.
 
@@ -229,7 +236,8 @@ class RealtimeEvent:
                         "ERROR, INPUT_TRANSCRIPTION_FAILED: the service's error code.")
     audio_ms: "_Field[Optional[int]]" = _Field(_read_audio_ms, None, "A position in ms (speech started/stopped, "
                                                                       "item truncated), or None.")
-    close_code: "_Field[Optional[int]]" = _Field(_read_close_code, None, "CLOSED: the WebSocket close code.")
+    close_code: "_Field[Optional[int]]" = _Field(_read_close_code, None,
+                                                 "CLOSED, RECONNECTING: the WebSocket close code.")
     usage_json = _Field(_string(_C.azaudio_realtime_event_usage_json), "", "RESPONSE_DONE: the usage as JSON.")
     speaker = _Field(_read_speaker, "", "INPUT_TRANSCRIPTION_SEGMENT: the speaker label (\"\" when none).")
     segment_times: "_Field[Optional[tuple[float, float]]]" = _Field(

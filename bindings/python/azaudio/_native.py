@@ -77,12 +77,19 @@ AZAUDIO_DEFAULT_API_VERSION = "2025-04-01-preview"
 AZAUDIO_FORMAT_PCM16 = 1
 AZAUDIO_FORMAT_ULAW = 2
 AZAUDIO_FORMAT_ALAW = 3
+AZAUDIO_FORMAT_PCM8 = 4
+AZAUDIO_FORMAT_PCM24 = 5
+AZAUDIO_FORMAT_PCM32 = 6
+AZAUDIO_FORMAT_FLOAT32 = 7
+AZAUDIO_FORMAT_FLOAT64 = 8
 
 AZAUDIO_WAV_HEADER_SIZE = 44
 AZAUDIO_WAV_SIZE_UNKNOWN = 0xFFFFFFFF
 
 AZAUDIO_TIMESTAMP_SEGMENT = 1
 AZAUDIO_TIMESTAMP_WORD = 2
+AZAUDIO_PIECE_FLAC = 0
+AZAUDIO_PIECE_WAV = 1
 
 AZAUDIO_REALTIME_GA = 0
 AZAUDIO_REALTIME_PREVIEW = 1
@@ -125,11 +132,17 @@ AZAUDIO_EVENT_ERROR = 30
 AZAUDIO_EVENT_CONVERSATION_CREATED = 31
 AZAUDIO_EVENT_CLOSED = 32
 AZAUDIO_EVENT_PLAYBACK_FLUSH = 33
-AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT = 34
-AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA = 35
-AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA = 36
-AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA = 37
-AZAUDIO_EVENT_SESSION_CLOSED = 38
+AZAUDIO_EVENT_RECONNECTING = 34
+AZAUDIO_EVENT_RECONNECTED = 35
+AZAUDIO_EVENT_RESPONSE_INTERRUPTED = 36
+AZAUDIO_EVENT_RENEWING = 37
+AZAUDIO_EVENT_RENEWED = 38
+AZAUDIO_EVENT_TURN_LATENCY = 39
+AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT = 40
+AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA = 41
+AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA = 42
+AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA = 43
+AZAUDIO_EVENT_SESSION_CLOSED = 44
 AZAUDIO_SESSION_CONVERSATION = 0
 AZAUDIO_SESSION_TRANSCRIPTION = 1
 AZAUDIO_SESSION_TRANSLATION = 2
@@ -153,6 +166,9 @@ azaudio_audio_fn = CFUNCTYPE(c_int32, c_void_p, c_size_t, c_void_p)
 azaudio_read_fn = CFUNCTYPE(c_int64, c_void_p, c_size_t, c_void_p)
 #: typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total, void *user_data);
 azaudio_progress_fn = CFUNCTYPE(c_int32, c_uint64, c_uint64, c_void_p)
+#: typedef int32_t (*azaudio_pieces_progress_fn)(int32_t pieces_done, int32_t pieces_total, double seconds_done,
+#:                                               double seconds_total, void *user_data);
+azaudio_pieces_progress_fn = CFUNCTYPE(c_int32, c_int32, c_int32, c_double, c_double, c_void_p)
 #: typedef void (*azaudio_realtime_event_fn)(azaudio_realtime_session *session,
 #:                                           const azaudio_realtime_event *event, void *user_data);
 azaudio_realtime_event_fn = CFUNCTYPE(None, c_void_p, c_void_p, c_void_p)
@@ -189,6 +205,9 @@ class azaudio_client_options(_Sized):
         ("log_callback", azaudio_log_fn),
         ("log_user_data", c_void_p),
         ("log_level", c_int32),
+        ("idle_timeout_ms", c_uint32),
+        ("min_body_bytes_per_s", c_uint32),
+        ("body_rate_window_ms", c_uint32),
     ]
 
 
@@ -282,6 +301,14 @@ class azaudio_transcription_options(_Sized):
         ("language_count", c_size_t),
         ("keywords", POINTER(c_char_p)),
         ("keyword_count", c_size_t),
+        ("max_upload_bytes", c_int64),
+        ("max_piece_seconds", c_double),
+        ("max_concurrent_pieces", c_int32),
+        ("piece_encoding", c_int32),
+        ("journal_dir", c_char_p),
+        ("on_pieces_progress", azaudio_pieces_progress_fn),
+        ("pieces_progress_user_data", c_void_p),
+        ("out_partial", POINTER(c_void_p)),
     ]
 
 
@@ -311,6 +338,14 @@ class azaudio_translation_options(_Sized):
         ("max_retries", c_int32),
         ("on_progress", azaudio_progress_fn),
         ("progress_user_data", c_void_p),
+        ("max_upload_bytes", c_int64),
+        ("max_piece_seconds", c_double),
+        ("max_concurrent_pieces", c_int32),
+        ("piece_encoding", c_int32),
+        ("journal_dir", c_char_p),
+        ("on_pieces_progress", azaudio_pieces_progress_fn),
+        ("pieces_progress_user_data", c_void_p),
+        ("out_partial", POINTER(c_void_p)),
     ]
 
 
@@ -390,6 +425,17 @@ class azaudio_realtime_options(_Sized):
         ("caller_output_rate", c_uint32),
         ("barge_in", c_int32),
         ("input_audio_coalesce_ms", c_uint32),
+        ("caller_input_channels", c_uint32),
+        ("caller_output_channels", c_uint32),
+        ("keepalive_ms", c_uint32),
+        ("liveness_timeout_ms", c_uint32),
+        ("reconnect_max_attempts", c_uint32),
+        ("reconnect_max_total_ms", c_uint32),
+        ("reconnect_backoff_ms", c_uint32),
+        ("history_max_items", c_uint32),
+        ("history_max_chars", c_uint32),
+        ("renewal_margin_ms", c_uint32),
+        ("session_max_ms", c_uint32),
         ("session_kind", c_int32),
         ("transcription_prompt", c_char_p),
         ("transcription_delay", c_char_p),
@@ -427,6 +473,7 @@ CALLBACKS: dict[str, Any] = {
     "azaudio_audio_fn": azaudio_audio_fn,
     "azaudio_read_fn": azaudio_read_fn,
     "azaudio_progress_fn": azaudio_progress_fn,
+    "azaudio_pieces_progress_fn": azaudio_pieces_progress_fn,
     "azaudio_realtime_event_fn": azaudio_realtime_event_fn,
     "azaudio_segment_fn": azaudio_segment_fn,
 }
@@ -459,6 +506,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_client_destroy": (None, (_HANDLE,)),
     "azaudio_client_endpoint": (c_char_p, (_HANDLE,)),
     "azaudio_client_last_error": (_RESULT, (_HANDLE, POINTER(azaudio_error_details))),
+    "azaudio_last_error_details": (_RESULT, (POINTER(azaudio_error_details),)),
     # Audio kit: G.711
     "azaudio_g711_ulaw_encode": (_RESULT, (_P_INT16, c_size_t, _P_UINT8)),
     "azaudio_g711_ulaw_decode": (_RESULT, (_P_UINT8, c_size_t, _P_INT16)),
@@ -481,6 +529,8 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_audio_buffer_data": (c_void_p, (_HANDLE,)),
     "azaudio_audio_buffer_size": (c_size_t, (_HANDLE,)),
     "azaudio_audio_buffer_destroy": (None, (_HANDLE,)),
+    "azaudio_audio_to_mono_pcm16": (_RESULT, (c_int32, c_uint32, c_void_p, c_size_t, _P_INT16)),
+    "azaudio_audio_buffer_to_mono_pcm16": (_RESULT, (_HANDLE, c_uint32, _OUT_HANDLE)),
     "azaudio_wav_header": (_RESULT, (POINTER(azaudio_wav_info), c_uint32, _P_UINT8, c_size_t)),
     "azaudio_wav_write_file": (_RESULT, (c_char_p, POINTER(azaudio_wav_info), c_void_p, c_size_t)),
     # Audio kit: frames and pacing
@@ -608,6 +658,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_delete_item": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_realtime_send_event_json": (_RESULT, (_HANDLE, c_char_p)),
     "azaudio_realtime_next_event": (_RESULT, (_HANDLE, _OUT_HANDLE, c_int32)),
+    "azaudio_realtime_poll_event": (_RESULT, (_HANDLE, _OUT_HANDLE, c_int32)),
     "azaudio_realtime_close": (_RESULT, (_HANDLE,)),
     "azaudio_realtime_destroy": (None, (_HANDLE,)),
     "azaudio_realtime_event_type": (c_int32, (_HANDLE,)),
@@ -629,6 +680,8 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_audio_format": (c_int32, (_HANDLE, POINTER(c_int32), POINTER(c_int32))),
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
+    "azaudio_realtime_latency_summary": (
+        _RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.

@@ -2,7 +2,8 @@
 
 Python 3.13 removed ``audioop``; this module covers its telephony uses (``lin2ulaw``, ``ulaw2lin``, ``lin2alaw``,
 ``alaw2lin``, ``ratecv``) with the library's bit-exact G.711 and its band-limited resampler, plus what ``wave``
-does not read (mu-law and A-law WAVs, WAVE_FORMAT_EXTENSIBLE, streaming files of unknown size).
+does not read (mu-law, A-law and float WAVs, 24-bit and 32-bit PCM, WAVE_FORMAT_EXTENSIBLE, streaming files of
+unknown size). :func:`read_wav_mono` turns any of them into mono PCM16 at the rate you need.
 
 PCM16 audio is ``bytes`` of signed 16-bit little-endian samples (or, when numpy is installed, an ``int16`` array:
 functions given an array return an array). G.711 audio is ``bytes`` of one code per sample (or a ``uint8`` array).
@@ -16,6 +17,7 @@ Example::
     with audio.Resampler(8000, 24000) as r:
         pcm24 = r.process(pcm) + r.flush()                   # -> 24 kHz for the realtime API
     audio.write_wav("call-24k.wav", pcm24, rate=24000)
+    music = audio.read_wav_mono("song.wav", rate=24000)      # 44.1 kHz stereo float -> 24 kHz mono PCM16
 """
 
 from __future__ import annotations
@@ -35,6 +37,11 @@ __all__ = [
     "FORMAT_PCM16",
     "FORMAT_ULAW",
     "FORMAT_ALAW",
+    "FORMAT_PCM8",
+    "FORMAT_PCM24",
+    "FORMAT_PCM32",
+    "FORMAT_FLOAT32",
+    "FORMAT_FLOAT64",
     "WAV_HEADER_SIZE",
     "WAV_SIZE_UNKNOWN",
     "ulaw_encode",
@@ -45,6 +52,8 @@ __all__ = [
     "WavInfo",
     "Wav",
     "read_wav",
+    "read_wav_mono",
+    "to_mono_pcm16",
     "parse_wav",
     "write_wav",
     "wav_header",
@@ -60,10 +69,24 @@ __all__ = [
 FORMAT_PCM16 = n.AZAUDIO_FORMAT_PCM16
 FORMAT_ULAW = n.AZAUDIO_FORMAT_ULAW
 FORMAT_ALAW = n.AZAUDIO_FORMAT_ALAW
+FORMAT_PCM8 = n.AZAUDIO_FORMAT_PCM8  # unsigned 8-bit PCM (128 is silence)
+FORMAT_PCM24 = n.AZAUDIO_FORMAT_PCM24  # signed 24-bit PCM, 3 bytes little-endian
+FORMAT_PCM32 = n.AZAUDIO_FORMAT_PCM32  # signed 32-bit PCM
+FORMAT_FLOAT32 = n.AZAUDIO_FORMAT_FLOAT32  # IEEE float, -1.0 to 1.0
+FORMAT_FLOAT64 = n.AZAUDIO_FORMAT_FLOAT64  # IEEE double, -1.0 to 1.0
 WAV_HEADER_SIZE = n.AZAUDIO_WAV_HEADER_SIZE
 WAV_SIZE_UNKNOWN = n.AZAUDIO_WAV_SIZE_UNKNOWN
 
-_FORMAT_NAMES = {FORMAT_PCM16: "pcm16", FORMAT_ULAW: "ulaw", FORMAT_ALAW: "alaw"}
+_FORMAT_NAMES = {FORMAT_PCM16: "pcm16", FORMAT_ULAW: "ulaw", FORMAT_ALAW: "alaw", FORMAT_PCM8: "pcm8",
+                 FORMAT_PCM24: "pcm24", FORMAT_PCM32: "pcm32", FORMAT_FLOAT32: "float32", FORMAT_FLOAT64: "float64"}
+
+#: The numpy dtype of one sample of each format (24-bit PCM has none: its samples are 3 raw bytes).
+_DTYPES = {FORMAT_PCM16: "<i2", FORMAT_PCM32: "<i4", FORMAT_FLOAT32: "<f4", FORMAT_FLOAT64: "<f8"}
+
+
+def _dtype(format: int) -> str:
+    """The dtype a numpy array given as samples of ``format`` is converted to (bytes for the byte formats)."""
+    return _DTYPES.get(format, "uint8")
 
 #: bytes, bytearray, memoryview, or a numpy array.
 Buffer = Union[bytes, bytearray, memoryview, Any]
@@ -192,7 +215,7 @@ def alaw_decode(codes: Buffer) -> Any:
 
 
 class Resampler(Owned):
-    """A streaming converter of mono PCM16 between 8000, 16000, 24000 and 48000 Hz (azaudio_resampler).
+    """A streaming converter of mono PCM16 between any two rates from 8000 to 192000 Hz (azaudio_resampler).
 
     Feed chunks of any size to :meth:`process`; the output is identical to converting the whole signal at once.
     Output trails input by :attr:`latency` samples; :meth:`flush` at the end of the stream returns them and readies
@@ -257,7 +280,8 @@ class Resampler(Owned):
 
 @dataclass(frozen=True)
 class WavInfo:
-    """A WAV file's format and where its samples are: ``format`` is FORMAT_PCM16, FORMAT_ULAW or FORMAT_ALAW."""
+    """A WAV file's format and where its samples are: ``format`` is FORMAT_PCM16, FORMAT_ULAW, FORMAT_ALAW,
+    FORMAT_PCM8, FORMAT_PCM24, FORMAT_PCM32, FORMAT_FLOAT32 or FORMAT_FLOAT64."""
 
     format: int
     rate: int
@@ -270,7 +294,7 @@ class WavInfo:
 
     @property
     def format_name(self) -> str:
-        """"pcm16", "ulaw" or "alaw"."""
+        """"pcm16", "ulaw", "alaw", "pcm8", "pcm24", "pcm32", "float32" or "float64"."""
         return _FORMAT_NAMES.get(self.format, str(self.format))
 
     @property
@@ -290,16 +314,20 @@ class WavInfo:
 @dataclass(frozen=True)
 class Wav(WavInfo):
     """A WAV file read whole: its format (see :class:`WavInfo`) and ``data``, the interleaved samples as stored
-    (little-endian PCM16, or G.711 codes)."""
+    (little-endian PCM or float, or G.711 codes)."""
 
     data: bytes = b""
 
     def samples(self) -> Any:
-        """The samples as a numpy array (int16 for PCM16, uint8 codes for G.711), shaped (frames,) for mono and
-        (frames, channels) otherwise. Needs numpy."""
+        """The samples as a numpy array (int16 for PCM16, int32 for 24/32-bit PCM, float32/float64 for float,
+        uint8 for 8-bit PCM and G.711 codes), shaped (frames,) for mono and (frames, channels) otherwise. Needs
+        numpy."""
         np: Any = importlib.import_module("numpy")  # optional dependency
-        dtype = np.dtype("<i2") if self.format == FORMAT_PCM16 else np.uint8
-        array = np.frombuffer(self.data, dtype=dtype)
+        if self.format == FORMAT_PCM24:
+            raw = np.frombuffer(self.data, dtype=np.uint8).reshape(-1, 3).astype(np.int32)
+            array = (raw[:, 0] << 8 | raw[:, 1] << 16 | raw[:, 2] << 24) >> 8
+        else:
+            array = np.frombuffer(self.data, dtype=np.dtype(_dtype(self.format)))
         return array if self.channels == 1 else array.reshape(-1, self.channels)
 
     def write(self, path: Union[str, "os.PathLike[str]"]) -> None:
@@ -316,17 +344,19 @@ def _wav_info_struct(format: int, rate: int, channels: int) -> Any:
     return info
 
 
-def read_wav(source: Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]) -> Wav:
-    """Read a WAV file (a path) or a WAV image (bytes): 16-bit PCM, mu-law or A-law, any rate and channels.
-
-    Raises ProtocolError for a malformed file, UnsupportedError for another encoding (float, 24-bit, ADPCM...),
-    NotFoundError / FileIOError when the file cannot be found or read; the message says what was wrong."""
+def _open_wav(source: Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]) -> int:
+    """An azaudio_audio_buffer handle for a WAV file (a path) or image (bytes); the caller destroys it."""
     handle = ctypes.c_void_p()
     if isinstance(source, (str, os.PathLike)):
         check(n.lib.azaudio_wav_read_file(n.encode_path(source), ctypes.byref(handle)))
     else:
         view = _Input(source)
         check(n.lib.azaudio_wav_read_memory(view.address, view.size, ctypes.byref(handle)))
+    return int(handle.value or 0)
+
+
+def _wav_from_buffer(handle: int) -> Wav:
+    """A :class:`Wav` copied out of an azaudio_audio_buffer, which is destroyed."""
     try:
         info = n.azaudio_wav_info()
         check(n.lib.azaudio_audio_buffer_info(handle, ctypes.byref(info)))
@@ -336,6 +366,47 @@ def read_wav(source: Union[str, "os.PathLike[str]", bytes, bytearray, memoryview
         return Wav(**{**base.__dict__, "data": data})
     finally:
         n.lib.azaudio_audio_buffer_destroy(handle)
+
+
+def read_wav(source: Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]) -> Wav:
+    """Read a WAV file (a path) or a WAV image (bytes): PCM (8, 16, 24, 32-bit), IEEE float (32, 64-bit), mu-law
+    or A-law, plain or WAVE_FORMAT_EXTENSIBLE, any rate and channels; ``data`` holds the samples as stored.
+
+    Raises ProtocolError for a malformed file, UnsupportedError for another encoding (ADPCM, 12-bit PCM...),
+    NotFoundError / FileIOError when the file cannot be found or read; the message says what was wrong."""
+    return _wav_from_buffer(_open_wav(source))
+
+
+def read_wav_mono(source: Union[str, "os.PathLike[str]", bytes, bytearray, memoryview], *,
+                  rate: Optional[int] = None) -> Wav:
+    """Read any WAV the library reads (see read_wav()) as mono PCM16 at ``rate`` Hz (None: the file's own rate):
+    channels averaged, then resampled by the library (azaudio_audio_buffer_to_mono_pcm16). Raises as read_wav(),
+    and UnsupportedError when resampling is needed and a rate is outside 8000..192000 Hz."""
+    if rate is not None and not 0 < rate <= 0xFFFFFFFF:
+        raise InvalidArgumentError(n.AZAUDIO_ERR_INVALID_ARGUMENT, f"rate {rate} is out of range")
+    n.require("azaudio_audio_buffer_to_mono_pcm16")
+    handle = _open_wav(source)
+    mono = ctypes.c_void_p()
+    try:
+        check(n.lib.azaudio_audio_buffer_to_mono_pcm16(handle, rate or 0, ctypes.byref(mono)))
+    finally:
+        n.lib.azaudio_audio_buffer_destroy(handle)
+    return _wav_from_buffer(int(mono.value or 0))
+
+
+def to_mono_pcm16(data: Buffer, *, format: int, channels: int = 1) -> Any:
+    """Interleaved samples of any format and channel count -> mono PCM16, channels averaged
+    (azaudio_audio_to_mono_pcm16): bytes, or an int16 array when ``data`` is a numpy array. A partial last frame
+    is left out."""
+    n.require("azaudio_audio_to_mono_pcm16")
+    if not 0 < channels <= 65535:
+        raise InvalidArgumentError(n.AZAUDIO_ERR_INVALID_ARGUMENT, f"channels is {channels}; use 1 to 65535")
+    width = {FORMAT_PCM16: 2, FORMAT_PCM24: 3, FORMAT_PCM32: 4, FORMAT_FLOAT32: 4, FORMAT_FLOAT64: 8}.get(format, 1)
+    source = _Input(data, _dtype(format))
+    frames = source.size // (width * channels)
+    out = _Output(frames, "int16", _is_array(data))
+    check(n.lib.azaudio_audio_to_mono_pcm16(format, channels, source.address, frames, out.as_(_P_INT16)))
+    return out.result()
 
 
 def parse_wav(data: Union[bytes, bytearray, memoryview]) -> WavInfo:
@@ -360,7 +431,7 @@ def wav_header(*, rate: int, data_size: int, channels: int = 1, format: int = FO
 
 def wav_bytes(data: Buffer, *, rate: int, channels: int = 1, format: int = FORMAT_PCM16) -> bytes:
     """A whole WAV image: wav_header() followed by the samples (and the pad byte odd sizes need)."""
-    view = _Input(data, "int16" if format == FORMAT_PCM16 else "uint8")
+    view = _Input(data, _dtype(format))
     samples = ctypes.string_at(view.address, view.size) if view.address else b""
     header = wav_header(rate=rate, data_size=view.size, channels=channels, format=format)
     return header + samples + (b"\0" if view.size % 2 else b"")
@@ -377,7 +448,7 @@ def write_wav(
     """Create or replace a WAV file holding ``data`` (interleaved samples; little-endian PCM16 or G.711 codes).
     Raises InvalidArgumentError (e.g. data that is not a whole number of frames), NotFoundError (a directory on
     the path does not exist) or FileIOError."""
-    view = _Input(data, "int16" if format == FORMAT_PCM16 else "uint8")
+    view = _Input(data, _dtype(format))
     info = _wav_info_struct(format, rate, channels)
     check(n.lib.azaudio_wav_write_file(n.encode_path(path), ctypes.byref(info), view.address, view.size))
 
@@ -405,7 +476,7 @@ class FrameCursor(Owned):
     Iterate over it for :class:`Frame` objects; ``len()`` is the number of frames. Not thread-safe."""
 
     def __init__(self, data: Buffer, *, format: int, rate: int, channels: int = 1, frame_ms: int = 20) -> None:
-        self._view = _Input(data, "int16" if format == FORMAT_PCM16 else "uint8")
+        self._view = _Input(data, _dtype(format))
         handle = ctypes.c_void_p()
         check(n.lib.azaudio_frame_cursor_create(format, rate, channels, frame_ms, self._view.address,
                                                 self._view.size, ctypes.byref(handle)))

@@ -16,10 +16,12 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional, Sequence
 
 from . import _native
+from ._cli_batch import PiecesProgress, add_batch_flags, cmd_batch, is_batch, pieces_for
 from ._cli_doctor import doctor
 from ._cli_output import (
     CONVERT_HINT,
     EXIT_AUTH,
+    EXIT_CALL_DROPPED,
     EXIT_CODES_HELP,
     EXIT_CONFIG,
     EXIT_FAILED,
@@ -27,6 +29,7 @@ from ._cli_output import (
     EXIT_LOCAL_IO,
     EXIT_NOT_FOUND,
     EXIT_OK,
+    EXIT_PARTIAL,
     EXIT_SERVICE,
     EXIT_UNAVAILABLE,
     EXIT_UNREACHABLE,
@@ -47,7 +50,7 @@ from .errors import AzAudioError, InvalidArgumentError
 
 __all__ = ["main", "build_parser", "exit_code_for", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_CONFIG",
            "EXIT_UNREACHABLE", "EXIT_AUTH", "EXIT_NOT_FOUND", "EXIT_SERVICE", "EXIT_UNAVAILABLE", "EXIT_LOCAL_IO",
-           "EXIT_INTERRUPTED", "EXIT_CODES_HELP"]
+           "EXIT_PARTIAL", "EXIT_CALL_DROPPED", "EXIT_INTERRUPTED", "EXIT_CODES_HELP"]
 
 _UploadProgress = UploadProgress  # the name earlier versions used
 
@@ -184,12 +187,26 @@ def _audio_input(path: str) -> Any:
 
 def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> int:
     _require_rest(kind)
+    if is_batch(args):
+        return cmd_batch(settings, args, kind)
+    args.file = args.file[0]
     deployment = settings.deployment_for(kind)
     filename = os.path.basename(args.file) if args.file != "-" else (args.filename or "audio.wav")
-    with settings.client() as client, UploadProgress(_terminal(settings)) as progress:
+    terminal = _terminal(settings)
+    with settings.client() as client, UploadProgress(terminal) as progress, PiecesProgress(terminal) as bar:
+
+        def on_pieces(done: int, total: int, seconds: float, seconds_total: float) -> None:
+            progress.enabled = False  # a recording cut into pieces: this line replaces the byte count
+            bar.pieces(filename, done, total, seconds, seconds_total)
+
+        # Streamed lines go to stdout as they come: no progress line between them.
+        pieces = pieces_for(args, None if kind == "transcribe" and args.stream else on_pieces)
         if kind == "transcribe" and args.format == "diarized_json":
-            return _cmd_diarize(settings, args, client, deployment, filename, progress)
+            return _cmd_diarize(settings, args, client, deployment, filename, progress, pieces)
         if kind == "transcribe" and args.stream:
+            if args.pieces is not None or args.max_upload_bytes is not None:
+                raise CommandError("--pieces and --max-upload-bytes do not apply to --stream (text as it arrives); "
+                                   "drop --stream to cut a long recording into pieces", EXIT_USAGE)
             stream = client.transcribe_stream(_audio_input(args.file), deployment=deployment, model=args.model,
                                               language=args.language, prompt=args.prompt,
                                               response_format=args.format, filename=filename, progress=progress)
@@ -206,11 +223,11 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
             timestamps = [t for t in (args.timestamps or "").split(",") if t]
             result = client.transcribe(_audio_input(args.file), deployment=deployment, model=args.model,
                                        language=args.language, prompt=args.prompt, response_format=args.format,
-                                       timestamps=timestamps, filename=filename, progress=progress)
+                                       timestamps=timestamps, filename=filename, progress=progress, pieces=pieces)
         else:
             result = client.translate(_audio_input(args.file), deployment=deployment, model=args.model,
                                       prompt=args.prompt, response_format=args.format, filename=filename,
-                                      progress=progress)
+                                      progress=progress, pieces=pieces)
     _emit(settings, _transcription_json(result), result.text)
     return EXIT_OK
 
@@ -233,16 +250,17 @@ def _segment_line(segment: Any) -> str:
 
 
 def _cmd_diarize(settings: Settings, args: argparse.Namespace, client: Any, deployment: str, filename: str,
-                 progress: Any) -> int:
+                 progress: Any, pieces: Any) -> int:
     """``--format diarized_json``: speaker-labelled lines (as they complete with --stream), or the JSON."""
     def show(segment: Any) -> None:
         if not settings.json:
             print(_segment_line(segment), flush=True)
 
     result = client.transcribe(_audio_input(args.file), deployment=deployment, model=args.model,
-                               language=args.language, prompt=args.prompt, response_format="diarized_json", filename=filename,
-                               progress=progress, known_speakers=_speakers(args.speaker or []),
-                               chunking_strategy=args.chunking, on_segment=show if args.stream else None)
+                               language=args.language, prompt=args.prompt, response_format="diarized_json",
+                               filename=filename, progress=progress, known_speakers=_speakers(args.speaker or []),
+                               chunking_strategy=args.chunking, on_segment=show if args.stream else None,
+                               pieces=pieces)
     if settings.json:
         _emit(settings, _transcription_json(result), "")
     elif not args.stream:
@@ -321,7 +339,8 @@ COMMANDS = {
                ["azaudio doctor", "azaudio doctor --deployment whisper --realtime-deployment gpt-realtime"]),
     "transcribe": ("speech to text (default deployment: whisper)",
                    ["azaudio transcribe meeting.mp3", "azaudio transcribe --stream --deployment gpt-4o-transcribe "
-                                                      "call.wav"]),
+                                                      "call.wav",
+                    "azaudio transcribe recordings/ --output-dir out/ --jobs 4 --shard 0/2"]),
     "translate": ("speech in any language to English text (default deployment: whisper)",
                   ["azaudio translate interview-fr.mp3", "azaudio translate --format srt talk.wav > talk.srt"]),
     "speak": ("text to speech (default deployment: tts)",
@@ -390,7 +409,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--realtime-protocol", choices=("ga", "preview"), default="ga",
                    help="the protocol for --realtime-deployment (default ga)")
     p = add("transcribe")
-    p.add_argument("file", metavar="FILE", help="audio file (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav, webm) or -")
+    p.add_argument("file", metavar="FILE", nargs="+",
+                   help="audio file (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav, webm) or -; several files or "
+                        "directories make a batch (with --output-dir)")
+    add_batch_flags(p)
     p.add_argument("--language", help="ISO-639-1 code of the spoken language")
     p.add_argument("--prompt", help="text to guide the style")
     p.add_argument("--format", help="json (default), text, srt, vtt, verbose_json, diarized_json (speaker-labelled "
@@ -404,7 +426,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--filename", help="the name (for its extension) of audio read from -")
     p.add_argument("--model", help="the model the deployment serves, when its name does not say")
     p = add("translate")
-    p.add_argument("file", metavar="FILE", help="audio file or -")
+    p.add_argument("file", metavar="FILE", nargs="+", help="audio file or -; several files or directories make a "
+                                                           "batch (with --output-dir)")
+    add_batch_flags(p)
     p.add_argument("--prompt", help="text in English to guide the style")
     p.add_argument("--format", help="json (default), text, srt, vtt, verbose_json")
     p.add_argument("--filename", help="the name (for its extension) of audio read from -")
@@ -426,7 +450,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-only", action="store_true", help="ask for a text reply (no audio)")
     p.add_argument("--model", help="the model the deployment serves, when its name does not say")
     p = add("realtime")
-    p.add_argument("--input", required=True, help="mono WAV (PCM16, mu-law or A-law; 8, 16, 24 or 48 kHz)")
+    p.add_argument("--input", required=True,
+                   help="WAV (PCM 8/16/24/32-bit, float, mu-law or A-law; any channels; 8 to 192 kHz)")
     p.add_argument("--output", required=True, help="WAV to write the reply to (24 kHz PCM16)")
     p.add_argument("--protocol", choices=("ga", "preview"), default="ga", help="realtime protocol (default ga)")
     p.add_argument("--voice", help="the reply's voice (alloy, ash, ballad, coral, echo, sage, shimmer, verse...)")
@@ -436,6 +461,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the deployment that transcribes your speech (default whisper; '' turns it off)")
     p.add_argument("--speedup", type=float, default=1.0,
                    help="send the input N times faster than real time (default 1)")
+    p.add_argument("--reconnect", type=int, default=0, metavar="N",
+                   help="reconnect up to N times after a lost connection, replaying the conversation (default 0: "
+                        "off). A call whose connection is lost before its input was sent exits with 11")
     add_live_commands(add)
     return parser
 
@@ -472,7 +500,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except AzAudioError as error:
         code = exit_code_for(error)
         message = explain(error)
-        if code == EXIT_CONFIG and getattr(args, "file", None) and "extension" in message:
+        if code == EXIT_CONFIG and isinstance(getattr(args, "file", None), str) and "extension" in message:
             path = args.file
             message += "; " + CONVERT_HINT.format(path=path, stem=os.path.splitext(os.path.basename(path))[0])
         return _fail(settings, message, code, error_data(error))

@@ -15,6 +15,7 @@ from ._owned import Owned
 from .errors import ClosedError, InvalidArgumentError, last_error
 from . import _diarize, sip
 from ._diarize import SpeakerClip
+from .pieces import Pieces
 from .results import ChatReply, Segment, Transcription, transcription_from_handle
 
 if TYPE_CHECKING:
@@ -353,6 +354,7 @@ class Client(Owned):
         languages: Sequence[str] = (),
         keywords: Sequence[str] = (),
         on_segment: Optional[Callable[[Segment], object]] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         """Transcribe audio (a path, bytes, or a binary file object) with a speech-to-text deployment.
 
@@ -362,7 +364,8 @@ class Client(Owned):
         "audio.wav"). ``progress(sent, total)`` follows the upload (see :data:`ProgressCallback`).
         ``known_speakers`` maps up to 4 names to 2-10 s reference clips (a path, ``(bytes, filename)`` or WAV
         bytes) for diarized_json; ``languages`` and ``keywords`` guide gpt-transcribe. ``on_segment`` streams the
-        call and receives each diarized :class:`Segment` as it completes. Ctrl-C cancels the call. Raises an
+        call and receives each diarized :class:`Segment` as it completes. Audio over the upload limit is cut into
+        pieces and merged; ``pieces`` tunes that (see :class:`Pieces`). Ctrl-C cancels the call. Raises an
         AzAudioError subclass.
         """
         return self._transcribe(
@@ -372,7 +375,7 @@ class Client(Owned):
             timeout=timeout, max_retries=max_retries, on_delta=None, progress=progress,
             extra={"known_speakers": known_speakers, "languages": languages, "keywords": keywords,
                    "on_segment": on_segment},
-            stream=on_segment is not None,
+            stream=on_segment is not None, pieces=pieces,
         )
 
     def transcribe_stream(
@@ -422,13 +425,14 @@ class Client(Owned):
         timeout: Optional[float] = None,
         max_retries: Optional[int] = None,
         progress: Optional[ProgressCallback] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         """Translate speech in any language into English text (whisper deployments); as transcribe()."""
         return self._transcribe(
             "translate", file, deployment=deployment, model=model, language=None, prompt=prompt,
             response_format=response_format, temperature=temperature, timestamps=(), include_logprobs=False,
             chunking_strategy=None, filename=filename, timeout=timeout, max_retries=max_retries, on_delta=None,
-            progress=progress,
+            progress=progress, pieces=pieces,
         )
 
     def _transcribe(
@@ -453,6 +457,7 @@ class Client(Owned):
         stream: bool = False,
         progress: Optional[ProgressCallback] = None,
         extra: Optional[dict[str, Any]] = None,
+        pieces: Optional[Pieces] = None,
     ) -> Transcription:
         handle = self._live()
         n.require(f"azaudio_{kind}_file")
@@ -496,6 +501,7 @@ class Client(Owned):
                 options.temperature = temperature
             if progress_fn is not None:
                 options.on_progress = progress_fn
+            pieces_keep = pieces.apply(options, guard) if pieces is not None else []  # noqa: F841 - alive
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             functions = {
@@ -780,6 +786,15 @@ class Client(Owned):
         caller_output_rate: Optional[int] = None,
         barge_in: bool = True,
         input_audio_coalesce_ms: int = 0,
+        keepalive_ms: Optional[int] = None,
+        liveness_timeout_ms: Optional[int] = None,
+        reconnect_max_attempts: Optional[int] = None,
+        reconnect_max_total_ms: Optional[int] = None,
+        reconnect_backoff_ms: Optional[int] = None,
+        history_max_items: Optional[int] = None,
+        history_max_chars: Optional[int] = None,
+        renewal_margin_ms: Optional[int] = None,
+        session_max_ms: Optional[int] = None,
         session: Optional["SessionKind"] = None,
     ) -> "RealtimeSession":
         """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
@@ -799,14 +814,24 @@ class Client(Owned):
         default 30) bounds the wait for the session to be ready.
 
         ``caller_input_format`` / ``caller_input_rate`` and ``caller_output_format`` / ``caller_output_rate``: the
-        audio your side sends and wants back when it differs from the session's ("pcm16" at 8000, 16000, 24000 or
-        48000 Hz, or "g711_ulaw" / "g711_alaw" at 8000); the library converts on the way (8 kHz mu-law into a
+        audio your side sends and wants back when it differs from the session's (mono "pcm16", "g711_ulaw" or
+        "g711_alaw" at any rate from 8000 to 192000 Hz, e.g. 44100; stereo or float audio: convert it with
+        ``audio.to_mono_pcm16()`` or ``audio.read_wav_mono()``); the library converts on the way (8 kHz mu-law into a
         g711_ulaw session passes straight through). ``barge_in`` (default True): when the caller starts speaking
         during a reply, the library truncates the reply at the position reported with ``session.audio_played()``
         and delivers a PLAYBACK_FLUSH event. ``input_audio_coalesce_ms`` (0 to 1000, default 0: every
         ``send_audio()`` goes out at once): the library holds your input audio until at least that many ms are
         waiting and sends them as one append, which costs less CPU per session-second at the price of up to that
         much more input latency (see azaudio_realtime_options.input_audio_coalesce_ms in azaudio.h).
+
+        Calls that last (None: the library's default; see azaudio_realtime_options in azaudio.h):
+        ``keepalive_ms`` (15000) pings a quiet connection, ``liveness_timeout_ms`` (30000) takes one that sent
+        nothing that long for dead. ``reconnect_max_attempts`` (0: off) reconnects after a lost connection within
+        ``reconnect_max_total_ms`` (60000), waiting ``reconnect_backoff_ms`` (250) doubled per attempt with jitter,
+        replays the conversation (``history_max_items`` 200, ``history_max_chars`` 32000) and sends the audio given
+        meanwhile; RESPONSE_INTERRUPTED, RECONNECTING and RECONNECTED events tell the app. With reconnect on, the
+        session is also renewed ``renewal_margin_ms`` (120000) before its time limit (``expires_at``, else
+        ``session_max_ms``, 1800000) at a turn boundary: RENEWING, then RENEWED once the new session took over.
 
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
@@ -827,7 +852,12 @@ class Client(Owned):
             connect_timeout=connect_timeout, caller_input_format=caller_input_format,
             caller_input_rate=caller_input_rate, caller_output_format=caller_output_format,
             caller_output_rate=caller_output_rate, barge_in=barge_in,
-            input_audio_coalesce_ms=input_audio_coalesce_ms, session=session,
+            input_audio_coalesce_ms=input_audio_coalesce_ms, keepalive_ms=keepalive_ms,
+            liveness_timeout_ms=liveness_timeout_ms, reconnect_max_attempts=reconnect_max_attempts,
+            reconnect_max_total_ms=reconnect_max_total_ms, reconnect_backoff_ms=reconnect_backoff_ms,
+            history_max_items=history_max_items, history_max_chars=history_max_chars,
+            renewal_margin_ms=renewal_margin_ms, session_max_ms=session_max_ms,
+            session=session,
         )
         return RealtimeSession(self, options, on_event)
 

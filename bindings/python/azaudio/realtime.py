@@ -119,6 +119,12 @@ def _json_object(value: Union[Mapping[str, Any], Sequence[Any], str, None]) -> O
     return n.encode(text)
 
 
+#: Call-continuity options (azaudio_realtime_options fields of the same names); None keeps the library's default.
+_CONTINUITY_OPTIONS = ("keepalive_ms", "liveness_timeout_ms", "reconnect_max_attempts", "reconnect_max_total_ms",
+                       "reconnect_backoff_ms", "history_max_items", "history_max_chars", "renewal_margin_ms",
+                       "session_max_ms")
+
+
 class _Options:
     """Builds azaudio_realtime_options from keyword arguments and keeps the strings it points to alive."""
 
@@ -174,6 +180,9 @@ class _Options:
                 setattr(o, f"caller_{side}_rate", self._int(rate, f"caller_{side}_rate", 0, 2**32 - 1))
         o.barge_in = 1 if kw["barge_in"] else 0
         o.input_audio_coalesce_ms = self._int(kw["input_audio_coalesce_ms"], "input_audio_coalesce_ms", 0, 2**32 - 1)
+        for name in _CONTINUITY_OPTIONS:
+            if kw.get(name) is not None:
+                setattr(o, name, self._int(kw[name], name, 0, 2**32 - 1))
         kind = kw.get("session")
         if kind is not None:  # a transcription or translation session (azaudio._session_kinds)
             kind.apply(o, self._string)
@@ -458,6 +467,15 @@ class RealtimeSession:
         return self._closed_event.is_set()
 
     # ---- lifetime -----------------------------------------------------------------------------------------------
+
+    def latency_summary(self) -> tuple[int, Optional[int], Optional[int]]:
+        """First-audio latency over the session so far (azaudio_realtime_latency_summary): (responses with
+        audio, median ms, p95 ms); None for the figures before any."""
+        n.require("azaudio_realtime_latency_summary")
+        count, median, p95 = ctypes.c_uint32(), ctypes.c_int32(), ctypes.c_int32()
+        self._check(n.lib.azaudio_realtime_latency_summary(self._live(), ctypes.byref(count), ctypes.byref(median),
+                                                           ctypes.byref(p95)))
+        return count.value, (median.value if median.value >= 0 else None), (p95.value if p95.value >= 0 else None)
 
     def close(self) -> None:
         """Start closing the session (WebSocket close 1000) and return at once; a CLOSED event follows, which ends

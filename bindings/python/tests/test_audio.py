@@ -126,9 +126,17 @@ def test_reset_drops_held_back_input() -> None:
         assert resampler.flush() == b""
 
 
-def test_an_unsupported_rate_raises_unsupported() -> None:
-    with pytest.raises(azaudio.UnsupportedError, match="44100"):
-        audio.Resampler(44100, 8000)
+def test_a_rate_outside_8_to_192_khz_raises_unsupported() -> None:
+    with pytest.raises(azaudio.UnsupportedError, match="192001"):
+        audio.Resampler(192001, 8000)
+    with pytest.raises(azaudio.UnsupportedError, match="7999"):
+        audio.Resampler(8000, 7999)
+
+
+def test_cd_rate_audio_is_resampled_to_the_exact_length() -> None:
+    with audio.Resampler(44100, 24000) as resampler:
+        out = resampler.process(bytes(2 * 44100)) + resampler.flush()
+    assert len(out) == 2 * 24000
 
 
 def test_a_zero_rate_raises_invalid_argument() -> None:
@@ -199,13 +207,45 @@ def test_a_malformed_wav_raises_protocol_with_the_librarys_reason() -> None:
         audio.read_wav(b"RIFF\x00\x00")
 
 
-def test_a_float_wav_raises_unsupported() -> None:
+def test_a_half_precision_float_wav_raises_unsupported() -> None:
     header = bytearray(audio.wav_header(rate=8000, data_size=8))
-    header[20:22] = (3).to_bytes(2, "little")  # WAVE_FORMAT_IEEE_FLOAT
-    header[34:36] = (32).to_bytes(2, "little")
-    header[32:34] = (4).to_bytes(2, "little")
-    with pytest.raises(azaudio.UnsupportedError):
+    header[20:22] = (3).to_bytes(2, "little")  # WAVE_FORMAT_IEEE_FLOAT, 16 bits
+    with pytest.raises(azaudio.UnsupportedError, match="16-bit IEEE float"):
         audio.read_wav(bytes(header) + bytes(8))
+
+
+def test_float_and_24_bit_wavs_are_read_as_stored() -> None:
+    floats = struct.pack("<4f", 0.5, -0.5, 1.0, 0.0)
+    wav = audio.read_wav(audio.wav_bytes(floats, rate=44100, channels=2, format=audio.FORMAT_FLOAT32))
+    assert (wav.format_name, wav.channels, wav.frames, wav.bits_per_sample) == ("float32", 2, 2, 32)
+    assert wav.data == floats
+    pcm24 = bytes([0x00, 0x00, 0x40, 0x00, 0x00, 0xC0])  # +0.5 and -0.5 of full scale
+    wav24 = audio.read_wav(audio.wav_bytes(pcm24, rate=96000, format=audio.FORMAT_PCM24))
+    assert (wav24.format_name, wav24.frames) == ("pcm24", 2)
+
+
+def test_any_wav_becomes_mono_pcm16_at_the_asked_rate() -> None:
+    floats = struct.pack("<2f", 0.5, 0.25) * 4410  # 0.1 s of 44.1 kHz stereo: left 0.5, right 0.25
+    image = audio.wav_bytes(floats, rate=44100, channels=2, format=audio.FORMAT_FLOAT32)
+    same_rate = audio.read_wav_mono(image)
+    assert (same_rate.format_name, same_rate.rate, same_rate.channels, same_rate.frames) == ("pcm16", 44100, 1, 4410)
+    assert set(struct.unpack(f"<{same_rate.frames}h", same_rate.data)) == {12288}  # (0.5 + 0.25) / 2 of 32768
+    at24 = audio.read_wav_mono(image, rate=24000)
+    assert (at24.rate, at24.frames) == (24000, 2400)
+    with pytest.raises(azaudio.UnsupportedError, match="4000 Hz"):
+        audio.read_wav_mono(audio.wav_bytes(bytes(800), rate=4000), rate=24000)
+    with pytest.raises(azaudio.InvalidArgumentError):
+        audio.read_wav_mono(image, rate=-1)
+
+
+def test_to_mono_pcm16_averages_channels_of_any_format() -> None:
+    assert audio.to_mono_pcm16(struct.pack("<4h", 100, 300, -5, -7), format=audio.FORMAT_PCM16, channels=2) == \
+        struct.pack("<2h", 200, -6)
+    assert audio.to_mono_pcm16(bytes([0x80, 0xFF]), format=audio.FORMAT_PCM8) == struct.pack("<2h", 0, 32512)
+    with pytest.raises(azaudio.InvalidArgumentError):
+        audio.to_mono_pcm16(b"\0\0", format=audio.FORMAT_PCM16, channels=0)
+    with pytest.raises(azaudio.UnsupportedError):
+        audio.to_mono_pcm16(b"\0\0", format=99)
 
 
 def test_a_missing_wav_file_raises_not_found(tmp_path: Path) -> None:

@@ -538,7 +538,7 @@ def test_an_unknown_caller_format_is_rejected_before_connecting(rt: azaudio.Clie
     with pytest.raises(azaudio.InvalidArgumentError):
         rt.realtime(deployment="gpt-realtime", caller_input_format="mp3")
     with pytest.raises(azaudio.InvalidArgumentError):
-        rt.realtime(deployment="gpt-realtime", caller_input_format="pcm16", caller_input_rate=44100)
+        rt.realtime(deployment="gpt-realtime", caller_input_format="pcm16", caller_input_rate=192001)
 
 
 # ---- options reach the C struct (no server: the session is never made) ---------------------------------------------

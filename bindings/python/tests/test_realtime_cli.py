@@ -49,6 +49,21 @@ def test_a_spoken_turn_prints_the_transcripts_and_writes_the_reply(env: dict[str
     assert elapsed < 30
 
 
+def test_a_44100_hz_stereo_float_wav_is_taken_as_input(env: dict[str, str], question: Path, tmp_path: Path) -> None:
+    import array
+
+    pcm = array.array("h", audio.read_wav_mono(question, rate=44100).data)
+    stereo = array.array("f", (x / 32768 for sample in pcm for x in (sample, sample)))
+    source = tmp_path / "question-44k1-stereo-float.wav"
+    audio.write_wav(source, stereo.tobytes(), rate=44100, channels=2, format=audio.FORMAT_FLOAT32)
+    assert audio.read_wav(source).format_name == "float32"
+    out = tmp_path / "reply.wav"
+    result = run_cli("realtime", "--input", str(source), "--output", str(out), "--speedup", "8", env=env)
+    assert result.returncode == 0, result.stderr
+    assert any(line.startswith("you: ") for line in result.stdout.decode().splitlines())
+    assert audio.read_wav(out).duration > 0.5
+
+
 def test_json_prints_a_summary_on_the_preview_protocol(env: dict[str, str], question: Path, tmp_path: Path) -> None:
     out = tmp_path / "reply.wav"
     result = run_cli("realtime", "--input", str(question), "--output", str(out), "--speedup", "8", "--json",
@@ -88,8 +103,9 @@ def test_an_8khz_mu_law_input_is_converted_for_the_session(env: dict[str, str], 
 
 @pytest.mark.parametrize("case,code", [
     ("missing input", cli.EXIT_NOT_FOUND),
-    ("stereo input", cli.EXIT_CONFIG),
+    ("input at a rate the resampler refuses", cli.EXIT_CONFIG),
     ("bad speedup", cli.EXIT_CONFIG),
+    ("negative reconnect", cli.EXIT_CONFIG),
     ("unknown deployment", cli.EXIT_NOT_FOUND),
     ("wrong key", cli.EXIT_AUTH),
     ("closed port", cli.EXIT_UNREACHABLE),
@@ -100,11 +116,13 @@ def test_failures_exit_with_the_documented_codes(env: dict[str, str], question: 
     environment = dict(env)
     if case == "missing input":
         args[2] = str(tmp_path / "nope.wav")
-    elif case == "stereo input":
-        args[2] = str(tmp_path / "stereo.wav")
-        audio.write_wav(args[2], bytes(9600), rate=24000, channels=2)
+    elif case == "input at a rate the resampler refuses":
+        args[2] = str(tmp_path / "4khz.wav")
+        audio.write_wav(args[2], bytes(9600), rate=4000, channels=2)
     elif case == "bad speedup":
         args[-1] = "0"
+    elif case == "negative reconnect":
+        args += ["--reconnect", "-1"]
     elif case == "unknown deployment":
         args += ["--deployment", "no-such-deployment"]
     elif case == "wrong key":
@@ -216,3 +234,63 @@ def test_the_readmes_realtime_example_type_checks(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "example.py"],
                             cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_connection_lost_mid_input_exits_11_never_0(env: dict[str, str], question: Path, tmp_path: Path,
+                                                      realtime_emulator: Emulator) -> None:
+    # Reset after the first reply audio: part of a reply may have arrived, but the input was not all sent.
+    emulator_faults(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 4})
+    try:
+        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
+                         env=env)
+    finally:
+        emulator_faults(realtime_emulator, "DELETE")
+    assert result.returncode == cli.EXIT_CALL_DROPPED == 11, result.stderr
+    assert b"lost before the call's input was sent" in result.stderr
+    assert not (tmp_path / "r.wav").exists()
+
+
+def test_with_reconnect_a_reset_call_goes_on_and_the_summary_shows_the_reconnect(
+        env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator) -> None:
+    emulator_faults(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 3})
+    try:
+        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
+                         "--reconnect", "3", "--json", env=env)
+    finally:
+        emulator_faults(realtime_emulator, "DELETE")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["input_sent"] is True and summary["status"] == "completed"
+    assert len(summary["reconnects"]) == 1
+    assert summary["reconnects"][0]["session_id"].startswith("sess")
+    assert summary["reconnects"][0]["outage_ms"] >= 0
+    assert summary["reconnects"][0]["lost"].split()[0].isdigit()  # the lost connection's close code, then why
+
+
+def test_json_reports_the_turns_latency_figures(env: dict[str, str], question: Path, tmp_path: Path) -> None:
+    result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
+                     "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    latency = json.loads(result.stdout)["latency"]
+    assert len(latency) == 1
+    turn = latency[0]
+    assert turn["speech_end_to_first_audio_ms"] >= turn["speech_end_to_created_ms"] >= 0
+    assert turn["created_to_first_audio_ms"] >= 0 and turn["handshake_ms"] > 0 and turn["session_ready_ms"] > 0
+
+
+def test_the_python_session_reads_the_latency_summary(realtime_emulator: Emulator) -> None:
+    from azaudio.realtime import EventType
+
+    with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as client:
+        with client.realtime(deployment="gpt-realtime", turn_detection=None, text_only=False) as session:
+            assert session.latency_summary() == (0, None, None)
+            session.create_text_item("user", "hello")
+            session.create_response()
+            kinds: list[EventType] = []
+            for event in session.events(timeout=20):
+                kinds.append(event.type)
+                if event.type == EventType.TURN_LATENCY:
+                    break
+            assert kinds[-2:] == [EventType.RESPONSE_DONE, EventType.TURN_LATENCY]
+            count, median, p95 = session.latency_summary()
+            assert count == 1 and median is not None and median == p95

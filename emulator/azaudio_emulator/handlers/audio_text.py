@@ -26,9 +26,14 @@ def _model_field(form: Form) -> str | None:
 
 async def _recognise(request: web.Request, req: AudioTextRequest) -> Recognition:
     try:
-        return await blocking(context(request).stt.recognise_file, req.file.data, req.extension)
+        recognition = await blocking(context(request).stt.recognise_file, req.file.data, req.extension)
     except AudioDecodeError:
         raise invalid("Audio file might be corrupted or unsupported", "file") from None
+    ceiling = context(request).max_audio_seconds
+    if ceiling is not None and recognition.duration > ceiling:
+        raise invalid(f"Audio duration {recognition.duration:.1f} seconds is longer than {ceiling:g} seconds, "
+                      "which is the maximum for this model.", "file")
+    return recognition
 
 
 def _render(req: AudioTextRequest, recognition: Recognition, task: str, language: str,

@@ -19,7 +19,6 @@ windowed-sinc FIR at 3.4 kHz) and decimated 3:1 before encoding.
 from __future__ import annotations
 
 import math
-import sys
 from array import array
 from dataclasses import dataclass
 
@@ -65,24 +64,9 @@ def format_from_ga(obj: dict) -> str:
     return GA_FORMAT_NAMES[obj["type"]]
 
 
-def _to_array(pcm: bytes) -> array:
-    samples = array("h")
-    samples.frombytes(pcm[: len(pcm) - (len(pcm) % 2)])
-    if sys.byteorder == "big":  # pragma: no cover
-        samples.byteswap()
-    return samples
-
-
-def _to_bytes(samples: array) -> bytes:
-    if sys.byteorder == "big":  # pragma: no cover
-        samples = array("h", samples)
-        samples.byteswap()
-    return samples.tobytes()
-
-
 def upsample_3x(pcm8k: bytes) -> bytes:
     """8 kHz -> 24 kHz by linear interpolation (two new samples between each pair)."""
-    src = _to_array(pcm8k)
+    src = g711.pcm16_samples(pcm8k)
     if not src:
         return b""
     out = array("h", bytes(2 * 3 * len(src)))
@@ -93,7 +77,7 @@ def upsample_3x(pcm8k: bytes) -> bytes:
         out[j] = a
         out[j + 1] = (2 * a + b) // 3
         out[j + 2] = (a + 2 * b) // 3
-    return _to_bytes(out)
+    return g711.pcm16_bytes(out)
 
 
 def _lowpass_taps(count: int = 15, cutoff_hz: float = 3400.0, rate: int = ENGINE_RATE) -> list[float]:
@@ -115,7 +99,7 @@ _TAPS = _lowpass_taps()
 
 def downsample_3x(pcm24k: bytes) -> bytes:
     """24 kHz -> 8 kHz: low-pass FIR, then keep every third sample."""
-    src = _to_array(pcm24k)
+    src = g711.pcm16_samples(pcm24k)
     n = len(src)
     half = len(_TAPS) // 2
     out = array("h")
@@ -128,7 +112,7 @@ def downsample_3x(pcm24k: bytes) -> bytes:
                 acc += tap * src[idx]
         value = int(round(acc))
         out.append(32767 if value > 32767 else (-32768 if value < -32768 else value))
-    return _to_bytes(out)
+    return g711.pcm16_bytes(out)
 
 
 def decode_input(fmt: str, data: bytes) -> bytes:
@@ -164,7 +148,7 @@ def pcm_bytes_for_ms(ms: float) -> int:
 
 def rms_dbfs(pcm24k: bytes) -> float:
     """RMS level of a PCM buffer in dBFS (-inf for silence)."""
-    samples = _to_array(pcm24k)
+    samples = g711.pcm16_samples(pcm24k)
     if not samples:
         return float("-inf")
     power = sum(s * s for s in samples) / len(samples)

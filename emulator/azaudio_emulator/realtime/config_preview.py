@@ -126,10 +126,7 @@ def default_session(session_id: str, model: str, max_seconds: float) -> dict:
 
 def validate_update(update: Any) -> None:
     """Raise RealtimeError for the first problem in a ``session.update``'s ``session``."""
-    try:
-        SESSION.check(update, "session")
-    except SchemaError as exc:
-        raise RealtimeError.from_schema(exc) from None
+    RealtimeError.check(SESSION, update, "session")
 
 
 def apply_update(session: dict, update: dict) -> dict:
@@ -163,10 +160,7 @@ def settings(session: dict) -> SessionSettings:
 
 def validate_response_params(params: Any) -> None:
     """Raise RealtimeError for the first problem in ``response.create``'s ``response``."""
-    try:
-        RESPONSE_PARAMS.check(params, "response")
-    except SchemaError as exc:
-        raise RealtimeError.from_schema(exc) from None
+    RealtimeError.check(RESPONSE_PARAMS, params, "response")
 
 
 def response_overrides(base: SessionSettings, params: dict) -> SessionSettings:

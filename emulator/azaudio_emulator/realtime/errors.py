@@ -35,6 +35,14 @@ class RealtimeError(Exception):
         """Wrap a validation failure."""
         return cls(exc.code, exc.message, exc.param)
 
+    @classmethod
+    def check(cls, schema: Any, value: Any, name: str) -> None:
+        """Validate ``value`` against ``schema``; raise the first problem as a RealtimeError."""
+        try:
+            schema.check(value, name)
+        except SchemaError as exc:
+            raise cls.from_schema(exc) from None
+
     def payload(self, client_event_id: Any) -> dict:
         """The ``error`` object of the event (``event_id`` echoes the client's)."""
         return {

@@ -21,6 +21,12 @@ kind                   effect (parameters, defaults)
                        server events
 ``slow_read``          the server stops reading client frames for ``seconds``
                        (2.0) right after ``session.created``
+``tcp_reset``          the TCP connection is reset (RST, no close frame) after
+                       ``after_events`` (0) server events, or after
+                       ``after_audio_deltas`` reply audio deltas (mid-turn)
+``half_open``          after ``after_events`` (1) server events the server
+                       stops reading and writing (no pong either) and never
+                       closes: a dead peer behind a live TCP connection
 =====================  =======================================================
 """
 
@@ -68,6 +74,9 @@ class SessionFaults:
     expire_after: float | None = None
     malformed_after_events: int | None = None
     slow_read_seconds: float = 0.0
+    reset_after_events: int | None = None
+    reset_after_audio_deltas: int | None = None
+    half_open_after_events: int | None = None
 
     @classmethod
     def take(cls, faults: Any, path: str) -> "SessionFaults":
@@ -87,6 +96,15 @@ class SessionFaults:
         slow = faults.take("slow_read", path)
         if slow is not None:
             taken.slow_read_seconds = _number(slow, "seconds", 2.0)
+        reset = faults.take("tcp_reset", path)
+        if reset is not None:
+            if "after_audio_deltas" in reset:
+                taken.reset_after_audio_deltas = int(_number(reset, "after_audio_deltas", 1))
+            else:
+                taken.reset_after_events = int(_number(reset, "after_events", 0))
+        half_open = faults.take("half_open", path)
+        if half_open is not None:
+            taken.half_open_after_events = int(_number(half_open, "after_events", 1))
         return taken
 
 

@@ -116,7 +116,8 @@ def _encode_table(law: str) -> bytes:
     return table  # type: ignore[return-value]
 
 
-def _samples(pcm16le: bytes) -> array:
+def pcm16_samples(pcm16le: bytes) -> array:
+    """16-bit little-endian PCM as an array of samples (an odd last byte is dropped)."""
     samples = array("h")
     samples.frombytes(pcm16le[: len(pcm16le) - (len(pcm16le) % 2)])
     if sys.byteorder == "big":  # pragma: no cover - little-endian hosts only in practice
@@ -124,7 +125,8 @@ def _samples(pcm16le: bytes) -> array:
     return samples
 
 
-def _pcm_bytes(samples: array) -> bytes:
+def pcm16_bytes(samples: array) -> bytes:
+    """An array of samples as 16-bit little-endian PCM."""
     if sys.byteorder == "big":  # pragma: no cover
         samples = array("h", samples)
         samples.byteswap()
@@ -135,11 +137,11 @@ def encode(pcm16le: bytes, law: str) -> bytes:
     """Encode signed 16-bit little-endian PCM to G.711 (`law` is "ulaw" or "alaw")."""
     table = _encode_table(law)
     unsigned = array("H")
-    unsigned.frombytes(_samples(pcm16le).tobytes())
+    unsigned.frombytes(pcm16_samples(pcm16le).tobytes())
     return bytes(map(table.__getitem__, unsigned))
 
 
 def decode(data: bytes, law: str) -> bytes:
     """Decode G.711 bytes (`law` is "ulaw" or "alaw") to signed 16-bit little-endian PCM."""
     table = _decode_table(law)
-    return _pcm_bytes(array("h", map(table.__getitem__, data)))
+    return pcm16_bytes(array("h", map(table.__getitem__, data)))

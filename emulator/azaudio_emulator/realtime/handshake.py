@@ -116,6 +116,8 @@ class RealtimeRoutes:
             "status": status,
             "client_events": [],
             "close": {},
+            "items": [],
+            "input": {"audio_bytes": 0, "appends": 0},
         }
 
     async def _serve(self, request: web.Request, protocol: Protocol) -> web.StreamResponse:
@@ -145,6 +147,8 @@ class RealtimeRoutes:
                 entry["close"].setdefault("code", ws.close_code)
             return ws
         session = RealtimeSession(ctx, ws, protocol, deployment, model, faults, entry)
+        session.transport = request.transport
+        entry["input"]["session_id"] = session.session_obj.get("id")
         try:
             await session.run()
         except Exception:  # noqa: BLE001 - log, then close below

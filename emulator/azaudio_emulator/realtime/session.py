@@ -37,6 +37,8 @@ import base64
 import binascii
 import json
 import logging
+import socket
+import struct
 from typing import Any, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
@@ -98,7 +100,14 @@ class RealtimeSession:
         self.speech_item_id: str | None = None
         self.speech_start_ms = 0
         self.events_sent = 0
+        self.audio_deltas_sent = 0
         self.closed = False
+        #: Set by the handshake: the connection's transport (for the tcp_reset fault).
+        self.transport: Any = None
+        #: The half_open fault struck: nothing is read or written any more, and nothing is closed.
+        self.half_open = False
+        log_entry.setdefault("items", [])
+        log_entry.setdefault("input", {"audio_bytes": 0, "appends": 0})
         self._send_lock = asyncio.Lock()
         self._tasks: set[asyncio.Task] = set()
         self._requests_remaining = 1000
@@ -156,6 +165,8 @@ class RealtimeSession:
                 self.closed = True
                 return
             self.events_sent += 1
+            if name == "response.audio.delta":
+                self.audio_deltas_sent += 1
         await self._after_send()
 
     async def _send_raw(self, text: str) -> None:
@@ -171,10 +182,38 @@ class RealtimeSession:
         if faults.malformed_after_events is not None and self.events_sent >= faults.malformed_after_events:
             faults.malformed_after_events = None
             await self._send_raw(MALFORMED_FRAME)
+        if faults.reset_after_events is not None and self.events_sent >= faults.reset_after_events:
+            faults.reset_after_events = None
+            self.reset()
+        if faults.reset_after_audio_deltas is not None and self.audio_deltas_sent >= faults.reset_after_audio_deltas:
+            faults.reset_after_audio_deltas = None
+            self.reset()
+        if faults.half_open_after_events is not None and self.events_sent >= faults.half_open_after_events:
+            faults.half_open_after_events = None
+            self.half_open = True
+            self.closed = True  # nothing more is sent; the read loop stops reading (see run)
+            self.log_entry.setdefault("close", {})["fault"] = "half_open"
         if faults.close_code is not None and self.events_sent >= faults.close_after_events:
             code, reason = faults.close_code, faults.close_reason
             faults.close_code = None
             await self.close(code, reason)
+
+    def reset(self) -> None:
+        """Reset the TCP connection (RST, no close frame): the tcp_reset fault."""
+        if self.closed:
+            return
+        self.closed = True
+        self.log_entry.setdefault("close", {})["fault"] = "tcp_reset"
+        transport = self.transport
+        if transport is None:
+            return
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            try:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            except OSError:
+                pass
+        transport.abort()
 
     async def close(self, code: int, reason: str) -> None:
         """Close the WebSocket with `code` (idempotent)."""
@@ -206,6 +245,8 @@ class RealtimeSession:
                 await asyncio.sleep(self.faults.slow_read_seconds)
             while not self.closed:
                 msg = await self.ws.receive()
+                if self.half_open:
+                    break
                 if msg.type == WSMsgType.TEXT:
                     await self.handle_text(msg.data)
                 elif msg.type == WSMsgType.BINARY:
@@ -216,6 +257,8 @@ class RealtimeSession:
                     )
                 else:  # CLOSE, CLOSING, CLOSED, ERROR
                     break
+            while self.half_open and self.transport is not None and not self.transport.is_closing():
+                await asyncio.sleep(0.1)  # a dead peer: hold the connection open until the client gives up
         finally:
             self.closed = True
             expiry.cancel()
@@ -367,6 +410,8 @@ class RealtimeSession:
             pcm = raw[:even]
         else:
             pcm = audio.decode_input(fmt, raw)
+        self.log_entry["input"]["audio_bytes"] += len(raw)
+        self.log_entry["input"]["appends"] += 1
         self.buffer.extend(pcm)
         self.total_samples += len(pcm) // 2
         if self.vad is not None:
@@ -466,6 +511,7 @@ class RealtimeSession:
         self._check_item_schema(raw, "item")
         item = item_from_client(raw, self.protocol, self.conversation, self.settings.input_format)
         previous = self.conversation.insert(item, event.get("previous_item_id"))
+        self.log_entry["items"].append(_item_summary(raw, event.get("previous_item_id")))
         await self.emit("conversation.item.created", previous_item_id=previous, item=self.render(item))
         await self.emit("conversation.item.done", previous_item_id=previous, item=self.render(item))
         if item.audio_part_index() is not None and item.role == "user":
@@ -538,3 +584,15 @@ class RealtimeSession:
                 message = f"Cancellation failed: no active response found with id '{wanted}'."
             raise RealtimeError("response_cancel_not_active", message, "response_id" if wanted else None)
         active.cancel("client_cancelled")
+
+
+def _item_summary(raw: dict, previous_item_id: Any) -> dict:
+    """What the control API shows of an item a client created (its text, not its audio)."""
+    summary: dict[str, Any] = {"id": raw.get("id"), "type": raw.get("type"), "previous_item_id": previous_item_id}
+    for key in ("role", "call_id", "name", "arguments", "output"):
+        if key in raw:
+            summary[key] = raw[key]
+    texts = [part.get("text") or part.get("transcript") for part in raw.get("content") or [] if isinstance(part, dict)]
+    if any(texts):
+        summary["text"] = " ".join(t for t in texts if t)
+    return summary
