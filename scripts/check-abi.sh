@@ -51,7 +51,9 @@ fi
 
 # Self-test on the baseline's own header shape: the check must pass additions and catch breaks.
 mkdir -p "$tmp/grow" "$tmp/reorder" "$tmp/remove"
-sed 's|^    int32_t log_level;|    int32_t log_level;\n    int32_t appended_field;|' include/azaudio.h > "$tmp/grow/azaudio.h"
+# (before the struct's closing line: fields were appended after log_level since the baseline)
+sed 's|^} azaudio_client_options;|    int32_t appended_field;\n} azaudio_client_options;|' include/azaudio.h > "$tmp/grow/azaudio.h"
+grep -q '^    int32_t appended_field;' "$tmp/grow/azaudio.h" || bad "the self-test found the end of azaudio_client_options"
 sed -i 's|^const char \*azaudio_version_string(void);|const char *azaudio_version_string(void);\nint azaudio_added_function(int x);|' "$tmp/grow/azaudio.h"
 abi_of "$tmp/grow" "$tmp/grow.abi"
 if compare "$tmp/current.abi" "$tmp/grow.abi" > "$tmp/r1"; then ok "the check passes an appended struct field and a new function"; else cat "$tmp/r1"; bad "the check passes an appended struct field and a new function"; fi
