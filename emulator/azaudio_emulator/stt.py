@@ -47,12 +47,14 @@ class STTEngine:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._decoder = None
+        self._initial_cmn: str | None = None
 
     def _get_decoder(self):
         if self._decoder is None:
             from pocketsphinx import Decoder  # imported lazily: loading the model takes time
 
             self._decoder = Decoder(samprate=RATE, loglevel="FATAL")
+            self._initial_cmn = self._decoder.get_cmn()
         return self._decoder
 
     def recognise(self, pcm: bytes, rate: int = RATE) -> Recognition:
@@ -63,6 +65,11 @@ class STTEngine:
             return Recognition((), duration)
         with self._lock:
             decoder = self._get_decoder()
+            # The front end adapts to every utterance decoded (noise estimate, live cepstral mean): start each one
+            # afresh, so the same audio always gives the same words whatever was recognised before.
+            decoder.reinit_feat()
+            if self._initial_cmn is not None:
+                decoder.set_cmn(self._initial_cmn)
             decoder.start_utt()
             decoder.process_raw(pcm, full_utt=True)
             decoder.end_utt()
