@@ -67,12 +67,14 @@ final class LongAudioJob {
         var running: [Int: PosixThread] = [:]
         let maxRetries = settings.maxRetries ?? client.configuration.retry.maxRetries
 
-        func owned(_ p: PiecePlan) -> Double {
-            Double((p.index == plans.count - 1 ? totalFrames : p.keepUntil) - p.keepFrom) / rate
+        func owned(_ p: PiecePlan) -> Int64 {
+            (p.index == plans.count - 1 ? totalFrames : p.keepUntil) - p.keepFrom
         }
         func report() throws(AzError) {
             let done = plans.filter { results[$0.index] != nil }
-            let seconds = done.reduce(0) { $0 + owned($1) }
+            // Frames summed, then divided once: when every piece is done, secondsDone equals secondsTotal exactly
+            // (a sum of per-piece seconds could end a rounding error above it, e.g. 15.000000000000002 of 15).
+            let seconds = Double(done.reduce(Int64(0)) { $0 + owned($1) }) / rate
             try long.onProgress?(LongAudioProgress(piecesDone: done.count, piecesTotal: plans.count,
                 secondsDone: seconds, secondsTotal: totalSeconds, concurrency: governor.limit))
             try settings.onUploadProgress?(UploadProgress(sent: UInt64(seconds * 1000), total: UInt64(totalSeconds * 1000)))
