@@ -15,7 +15,7 @@ RATE = 8000
 
 def speech_ulaw(text: str, lead_ms: int = 300, tail_ms: int = 1200) -> bytes:
     """`text` spoken at 8 kHz mu-law, with silence before and after (so the service's VAD sees the turn end)."""
-    pcm24 = tts._synthesize(text, "alloy", 1.0)  # noqa: SLF001 - the emulator's synthesiser, as its TTS route uses it
+    pcm24 = tts.TTSEngine().synthesize_pcm16(text, "alloy", 1.0)  # the emulator's synthesiser, as its TTS route uses it
     ulaw = rt_audio.encode_output("g711_ulaw", pcm24)
     return b"\xff" * (lead_ms * 8) + ulaw + b"\xff" * (tail_ms * 8)
 
