@@ -13,7 +13,9 @@ public func azaudio_audio_to_mono_pcm16(
         guard channels > 0, channels <= 65535 else {
             throw .invalidArgument("channels is \(channels); use 1 to 65535")
         }
-        guard frames >= 0, frames <= Int.max / (Int(channels) * 8) else { throw .invalidArgument("frames is too large") }
+        guard frames >= 0, frames <= Int.max / (Int(channels) * 8) else {
+            throw .invalidArgument("frames is \(UInt(bitPattern: frames)): the input size would overflow")
+        }
         guard frames == 0 || (input != nil && outPCM != nil) else {
             throw .invalidArgument(input == nil ? "in is NULL" : "out_pcm is NULL")
         }

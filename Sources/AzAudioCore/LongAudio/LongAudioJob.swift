@@ -39,7 +39,7 @@ final class LongAudioJob {
                 + "second at \(sampleRate) Hz")
         }
         var maxFrames = (long.maxUploadBytes - overhead) / 2
-        if let ceiling { maxFrames = min(maxFrames, Int64(ceiling * Double(sampleRate))) }
+        if let ceiling { maxFrames = min(maxFrames, (ceiling * Double(sampleRate)).saturatingInt64(.down)) }
         guard maxFrames >= Int64(sampleRate) else { throw .invalidArgument("the piece duration ceiling is under 1 s") }
         let planner = CutPlanner(maxFrames: maxFrames, overlapFrames: Int64(long.overlapSeconds * Double(sampleRate)),
             minFrames: maxFrames / 5)
@@ -212,7 +212,7 @@ final class LongAudioJob {
     }
 
     static func clock(_ seconds: Double) -> String {
-        let s = Int(seconds.rounded())
+        let s = Int(max(0, seconds.saturatingInt64()))
         let m = s / 60 % 60, h = s / 3600
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         return (h > 0 ? "\(h):" : "") + "\(two(m)):\(two(s % 60))"

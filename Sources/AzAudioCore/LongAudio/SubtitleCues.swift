@@ -38,7 +38,7 @@ public enum SubtitleCues {
     }
 
     static func timestamp(_ seconds: Double, separator: Character) -> String {
-        let millis = Int64((max(0, seconds) * 1000).rounded())
+        let millis = max(0, (seconds * 1000).saturatingInt64())
         let h = millis / 3_600_000, m = millis / 60_000 % 60, s = millis / 1000 % 60, ms = millis % 1000
         func two(_ v: Int64) -> String { v < 10 ? "0\(v)" : "\(v)" }
         let three = ms < 10 ? "00\(ms)" : ms < 100 ? "0\(ms)" : "\(ms)"

@@ -83,7 +83,7 @@ public struct KnownSpeaker: Sendable {
     }
 
     static func formatSeconds(_ s: Double) -> String {
-        let tenths = Int((s * 10).rounded())
+        let tenths = Int((s * 10).saturatingInt64())
         return "\(tenths / 10).\(tenths % 10)"
     }
 }

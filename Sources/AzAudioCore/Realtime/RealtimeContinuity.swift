@@ -72,7 +72,7 @@ enum ReconnectPolicy {
     static func backoffMs(attempt: Int, baseMs: UInt32, jitter: Double, retryAfterSeconds: Double) -> UInt64 {
         let doubled = min(8000.0, Double(baseMs) * Double(1 << min(max(attempt - 1, 0), 16)))
         let waited = doubled * (0.5 + 0.5 * min(max(jitter, 0), 1))
-        return UInt64(max(waited, retryAfterSeconds * 1000))
+        return UInt64(max(waited, retryAfterSeconds * 1000).saturatingInt64(.up))
     }
 }
 
