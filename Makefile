@@ -95,7 +95,7 @@ test-gateway: gateway emulator-venv
 # --- tests -------------------------------------------------------------------------------------------------------
 
 test: deps lib
-	@$(MAKE) --no-print-directory test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
+	@$(MAKE) --no-print-directory lint test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
 		test-sanitize test-demo test-emulator test-python test-wheel test-bench test-gateway
 	@echo "make test: all suites passed"
 
@@ -175,7 +175,7 @@ test-fuzz: lib
 fuzz: lib
 	@scripts/fuzz.sh $(FUZZ_SECONDS)
 
-# Formatters and linters (configuration: .swift-format, .clang-format, ruff.toml); not part of make test yet.
+# Formatters and linters (configuration: .swift-format, .clang-format, ruff.toml); the first step of make test.
 lint:
 	@scripts/lint.sh
 

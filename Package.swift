@@ -7,7 +7,7 @@ import PackageDescription
 let package = Package(
     name: "azaudio",
     products: [
-        .library(name: "azaudio", type: .dynamic, targets: ["AzAudio"]),
+        .library(name: "azaudio", type: .dynamic, targets: ["AzAudio"])
     ],
     targets: [
         // libcurl plus a tiny shim: typed wrappers for curl's variadic functions and the share-handle locks.
@@ -42,7 +42,7 @@ let package = Package(
                     "-static-stdlib",
                     "-Xlinker", "--version-script=abi/exports.map",
                     "-Xlinker", "-soname=libazaudio.so.0",
-                ]),
+                ])
             ]
         ),
         .testTarget(name: "AzAudioCoreTests", dependencies: ["AzAudioCore"]),

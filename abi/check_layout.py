@@ -6,6 +6,7 @@ members may only come after the baseline's last member (options structs grow at 
 "inserted at end" suppression also lets reorders through, hence this check beside it.
 Prints one line per violation; exits 1 if there is any.
 """
+
 import sys
 import xml.etree.ElementTree as ET
 
@@ -56,7 +57,7 @@ def main(baseline_path, current_path):
                 got = now[i] if i < len(now) else "nothing"
                 problems.append(f"struct {name}: member {i} was {member}, is now {got}")
         last_offset = members[-1][1] if members else -1
-        for extra in now[len(members):]:
+        for extra in now[len(members) :]:
             if extra[1] <= last_offset:
                 problems.append(f"struct {name}: new member {extra[0]} is not after the old end")
     for p in problems:

@@ -67,13 +67,21 @@ def py_env() -> dict:
 def run_measured(cmd: list, env: Optional[dict] = None, timeout: float = 600, stdin=None) -> dict:
     """Runs a process; returns its stdout, return code, wall ms and peak RSS (KiB, from wait4)."""
     t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, stdin=stdin or subprocess.DEVNULL)
+    p = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, stdin=stdin or subprocess.DEVNULL
+    )
     try:
         out, err = p.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         p.kill()
         out, err = p.communicate()
-        return {"rc": -9, "stdout": out.decode(), "stderr": err.decode()[-2000:], "wall_ms": timeout * 1e3, "maxrss_kib": 0}
+        return {
+            "rc": -9,
+            "stdout": out.decode(),
+            "stderr": err.decode()[-2000:],
+            "wall_ms": timeout * 1e3,
+            "maxrss_kib": 0,
+        }
     wall = (time.perf_counter() - t0) * 1e3
     # communicate() already reaped the child; peak RSS comes from RUSAGE_CHILDREN deltas is not per child, so the
     # programs report their own where it matters. Keep wall time and output here.
@@ -89,8 +97,13 @@ def run_wait4(cmd: list, env: Optional[dict] = None) -> dict:
     _, status, ru = os.wait4(p.pid, 0)
     p.returncode = os.waitstatus_to_exitcode(status)
     wall = (time.perf_counter() - t0) * 1e3
-    return {"rc": p.returncode, "stdout": out.decode(), "stderr": err.decode()[-2000:], "wall_ms": wall,
-            "maxrss_kib": ru.ru_maxrss}
+    return {
+        "rc": p.returncode,
+        "stdout": out.decode(),
+        "stderr": err.decode()[-2000:],
+        "wall_ms": wall,
+        "maxrss_kib": ru.ru_maxrss,
+    }
 
 
 def last_json(text: str) -> Optional[dict]:
@@ -108,23 +121,31 @@ def summary(values: list) -> Optional[dict]:
     values = [v for v in values if isinstance(v, (int, float))]
     if not values:
         return None
-    return {"median": statistics.median(values), "min": min(values), "max": max(values), "n": len(values),
-            "values": values}
+    return {
+        "median": statistics.median(values),
+        "min": min(values),
+        "max": max(values),
+        "n": len(values),
+        "values": values,
+    }
 
 
 # ---- servers -----------------------------------------------------------------------------------------------------
 
+
 class Servers:
     def __init__(self) -> None:
-        self.emu = subprocess.Popen([str(EMULATOR), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    text=True)
+        self.emu = subprocess.Popen(
+            [str(EMULATOR), "--port", "0"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         line = self.emu.stdout.readline()
         m = re.search(r"listening on (http\S+)", line)
         if not m:
             raise SystemExit(f"bench: the emulator did not start: {line}")
         self.emu_url = m.group(1)
-        self.rt = subprocess.Popen([str(BIN / "rt_echo_server")], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                   text=True)
+        self.rt = subprocess.Popen(
+            [str(BIN / "rt_echo_server")], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+        )
         m = re.search(r"listening on (http\S+)", self.rt.stdout.readline())
         if not m:
             raise SystemExit("bench: rt_echo_server did not start")
@@ -152,6 +173,7 @@ class Servers:
 
 # ---- realtime ----------------------------------------------------------------------------------------------------
 
+
 class Realtime:
     def __init__(self, servers: Servers, results: dict) -> None:
         self.s = servers
@@ -159,8 +181,16 @@ class Realtime:
         self.available = {C: True, OAI: True, PYB: self._probe_python()}
 
     def _cmd(self, who: str, n: int, seconds: float) -> tuple[list, Optional[dict]]:
-        common = ["--url", self.s.rt_url, "--sessions", str(n), "--seconds", str(seconds),
-                  "--server-pid", str(self.s.rt.pid)]
+        common = [
+            "--url",
+            self.s.rt_url,
+            "--sessions",
+            str(n),
+            "--seconds",
+            str(seconds),
+            "--server-pid",
+            str(self.s.rt.pid),
+        ]
         if who == C:
             return [str(BIN / "bench_realtime")] + common, None
         if who in BARE_MODES:
@@ -189,8 +219,12 @@ class Realtime:
 
     @staticmethod
     def sustained(j: dict, p99_limit: float = 50.0) -> bool:
-        return (j.get("rc") == 0 and j.get("frames_lost") == 0 and j.get("error_events", 1) == 0
-                and 0 <= j.get("lat_server_ms", {}).get("p99", 1e9) <= p99_limit)
+        return (
+            j.get("rc") == 0
+            and j.get("frames_lost") == 0
+            and j.get("error_events", 1) == 0
+            and 0 <= j.get("lat_server_ms", {}).get("p99", 1e9) <= p99_limit
+        )
 
 
 def alternate(contenders: list, reps: int, body: Callable[[str, int], Any]) -> None:
@@ -200,18 +234,29 @@ def alternate(contenders: list, reps: int, body: Callable[[str, int], Any]) -> N
             body(who, rep)
 
 
-def density_search(rt: Realtime, who: str, start: int, cap: int, seconds: float, bisect_steps: int,
-                   probes: list) -> int:
+def density_search(
+    rt: Realtime, who: str, start: int, cap: int, seconds: float, bisect_steps: int, probes: list
+) -> int:
     """Doubles from `start` while the level is sustained, then bisects between the last pass and the first fail."""
     good, bad, n = 0, None, start
     while n <= cap:
         j = rt.run(who, n, seconds)
         ok = Realtime.sustained(j)
-        probes.append({"sessions": n, "sustained": ok, "frames_lost": j.get("frames_lost"),
-                       "p99_ms": j.get("lat_server_ms", {}).get("p99"), "cpu_ms_per_session_s":
-                       j.get("cpu_ms_per_session_s"), "load": j.get("load"), "error": j.get("error")})
-        log(f"  density {who}: {n} sessions -> {'sustained' if ok else 'not sustained'} "
-            f"(lost {j.get('frames_lost')}, p99 {j.get('lat_server_ms', {}).get('p99')} ms)")
+        probes.append(
+            {
+                "sessions": n,
+                "sustained": ok,
+                "frames_lost": j.get("frames_lost"),
+                "p99_ms": j.get("lat_server_ms", {}).get("p99"),
+                "cpu_ms_per_session_s": j.get("cpu_ms_per_session_s"),
+                "load": j.get("load"),
+                "error": j.get("error"),
+            }
+        )
+        log(
+            f"  density {who}: {n} sessions -> {'sustained' if ok else 'not sustained'} "
+            f"(lost {j.get('frames_lost')}, p99 {j.get('lat_server_ms', {}).get('p99')} ms)"
+        )
         if not ok:
             bad = n
             break
@@ -225,8 +270,15 @@ def density_search(rt: Realtime, who: str, start: int, cap: int, seconds: float,
         mid = (good + bad) // 2
         j = rt.run(who, mid, seconds)
         ok = Realtime.sustained(j)
-        probes.append({"sessions": mid, "sustained": ok, "frames_lost": j.get("frames_lost"),
-                       "p99_ms": j.get("lat_server_ms", {}).get("p99"), "load": j.get("load")})
+        probes.append(
+            {
+                "sessions": mid,
+                "sustained": ok,
+                "frames_lost": j.get("frames_lost"),
+                "p99_ms": j.get("lat_server_ms", {}).get("p99"),
+                "load": j.get("load"),
+            }
+        )
         log(f"  density {who}: {mid} sessions -> {'sustained' if ok else 'not sustained'}")
         if ok:
             good = mid
@@ -237,23 +289,38 @@ def density_search(rt: Realtime, who: str, start: int, cap: int, seconds: float,
 
 # ---- the benchmarks ----------------------------------------------------------------------------------------------
 
+
 def make_inputs(work: Path, big_mib: int) -> dict:
     import struct
+
     work.mkdir(parents=True, exist_ok=True)
     tiny = work / "tiny.wav"  # 0.1 s of 16 kHz silence: recognition stays cheap
     data = bytes(3200)
-    tiny.write_bytes(b"RIFF" + struct.pack("<I", 36 + len(data)) + b"WAVEfmt "
-                     + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16) + b"data" + struct.pack("<I", len(data)) + data)
+    tiny.write_bytes(
+        b"RIFF"
+        + struct.pack("<I", 36 + len(data))
+        + b"WAVEfmt "
+        + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16)
+        + b"data"
+        + struct.pack("<I", len(data))
+        + data
+    )
     big = work / f"big{big_mib}.wav"  # header declares 2 s; the rest is trailing data the service still receives
     if not big.exists():
         total, declared = big_mib * 1024 * 1024, 64000
         block = bytes(i * 7 & 0x03 for i in range(65536))
         with open(big, "wb") as f:
-            f.write(b"RIFF" + struct.pack("<I", 36 + declared) + b"WAVEfmt "
-                    + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16) + b"data" + struct.pack("<I", declared))
+            f.write(
+                b"RIFF"
+                + struct.pack("<I", 36 + declared)
+                + b"WAVEfmt "
+                + struct.pack("<IHHIIHH", 16, 1, 1, 16000, 32000, 2, 16)
+                + b"data"
+                + struct.pack("<I", declared)
+            )
             left = total - 44
             while left > 0:
-                f.write(block[:min(left, len(block))])
+                f.write(block[: min(left, len(block))])
                 left -= len(block)
     return {"tiny": str(tiny), "big": str(big)}
 
@@ -263,42 +330,78 @@ def main() -> int:
     ap.add_argument("--smoke", action="store_true")
     ap.add_argument("--reps", type=int, default=None)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
-    ap.add_argument("--merge", action="store_true", help="with --only: replace just those benchmarks in the existing "
-                                                         "latest.json and rewrite latest.md/png and the BENCHMARKS.md table")
-    ap.add_argument("--only", default="", help="comma-separated subset: rt_cpu,rt_floor,rt_coalesce,rt_mem,rt_density,"
-                                                "rt_target,upload,ttfb,small,startup")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="with --only: replace just those benchmarks in the existing "
+        "latest.json and rewrite latest.md/png and the BENCHMARKS.md table",
+    )
+    ap.add_argument(
+        "--only",
+        default="",
+        help="comma-separated subset: rt_cpu,rt_floor,rt_coalesce,rt_mem,rt_density,"
+        "rt_target,upload,ttfb,small,startup",
+    )
     a = ap.parse_args()
     smoke = a.smoke
     reps = a.reps or (1 if smoke else 5)
     only = set(filter(None, a.only.split(",")))
-    want = (lambda name: not only or name in only)
+
+    def want(name: str) -> bool:
+        return not only or name in only
+
     cfg = {
         "reps": reps,
         "rt_cpu": (4, 1.0) if smoke else (20, 8.0),
         "rt_mem": (10, 1.0) if smoke else (100, 3.0),
         "rt_density_seconds": 1.0 if smoke else 6.0,
-        "rt_density": ({C: (20, 20), PYB: (4, 4), OAI: (4, 4)} if smoke
-                       else {C: (200, 1600), PYB: (50, 1600), OAI: (10, 640)}),
+        "rt_density": (
+            {C: (20, 20), PYB: (4, 4), OAI: (4, 4)} if smoke else {C: (200, 1600), PYB: (50, 1600), OAI: (10, 640)}
+        ),
         "rt_target": (20, 2.0) if smoke else (200, 30.0),
         "rt_coalesce": [(4, 1.0)] if smoke else [(20, 8.0), (200, 8.0)],
         "upload_mib": 4 if smoke else 24,
         "small_calls": 5 if smoke else 200,
     }
     started = time.time()
-    results: dict = {"smoke": smoke, "config": {k: (v if not isinstance(v, dict) else {kk: list(vv) for kk, vv in v.items()})
-                                                for k, v in cfg.items()},
-                     "uptime_start": uptime(), "nproc": os.cpu_count(), "started": time.strftime("%Y-%m-%d %H:%M:%S"),
-                     "library": str(LIB), "benchmarks": {}}
+    results: dict = {
+        "smoke": smoke,
+        "config": {
+            k: (v if not isinstance(v, dict) else {kk: list(vv) for kk, vv in v.items()}) for k, v in cfg.items()
+        },
+        "uptime_start": uptime(),
+        "nproc": os.cpu_count(),
+        "started": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "library": str(LIB),
+        "benchmarks": {},
+    }
     checks: list[tuple[str, bool]] = []
     log(f"bench: {'smoke' if smoke else 'full'} run, {reps} repetition(s); {results['uptime_start']}")
     servers = Servers()
     B = results["benchmarks"]
     work = ROOT / "build" / "bench" / "inputs"
     inputs = make_inputs(work, cfg["upload_mib"])
-    env = dict(os.environ, AZURE_OPENAI_ENDPOINT=servers.emu_url, AZURE_OPENAI_API_KEY="emulator-key",
-               OPENAI_API_VERSION=VERSION, BENCH_SMALL_FILE=inputs["tiny"], no_proxy="*")
-    penv = dict(py_env(), **{k: env[k] for k in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "OPENAI_API_VERSION",
-                                                 "BENCH_SMALL_FILE", "no_proxy")})
+    env = dict(
+        os.environ,
+        AZURE_OPENAI_ENDPOINT=servers.emu_url,
+        AZURE_OPENAI_API_KEY="emulator-key",
+        OPENAI_API_VERSION=VERSION,
+        BENCH_SMALL_FILE=inputs["tiny"],
+        no_proxy="*",
+    )
+    penv = dict(
+        py_env(),
+        **{
+            k: env[k]
+            for k in (
+                "AZURE_OPENAI_ENDPOINT",
+                "AZURE_OPENAI_API_KEY",
+                "OPENAI_API_VERSION",
+                "BENCH_SMALL_FILE",
+                "no_proxy",
+            )
+        },
+    )
     try:
         # ---- realtime ------------------------------------------------------------------------------------------
         if any(want(x) for x in ("rt_cpu", "rt_floor", "rt_coalesce", "rt_mem", "rt_density", "rt_target")):
@@ -314,13 +417,15 @@ def main() -> int:
                 log(f"{name}: {n} sessions x {secs} s, {reps} repetition(s), contenders alternated")
                 runs: dict = {c: [] for c in rcs}
 
-                def body(who: str, rep: int) -> None:
+                def body(who: str, rep: int, runs: dict = runs, n: int = n, secs: float = secs) -> None:
                     j = rt.run(who, n, secs)
                     runs[who].append(j)
-                    log(f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s, rss "
+                    log(
+                        f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s, rss "
                         f"{j.get('rss_per_session_kb')} KiB/session, lost {j.get('frames_lost')}, p99 "
                         f"{j.get('lat_server_ms', {}).get('p99')} ms, server {j.get('server_cpu_ms_per_session_s')} "
-                        f"ms/session-s, load {j.get('load')}")
+                        f"ms/session-s, load {j.get('load')}"
+                    )
 
                 alternate(rcs, reps, body)
                 entry = {"sessions": n, "seconds": secs, "runs": runs, "contenders": {}}
@@ -345,18 +450,25 @@ def main() -> int:
                 # receive shapes), alternated with libazaudio C so all three see the same machine state.
                 n, secs = cfg["rt_cpu"]
                 who_floor = [BARE_RECV, BARE_EPOLL, C]
-                log(f"rt_floor: bare C loop (recv per send, epoll reader) and libazaudio C, {n} sessions x {secs} s, "
-                    f"{reps} repetition(s), alternated")
+                log(
+                    f"rt_floor: bare C loop (recv per send, epoll reader) and libazaudio C, {n} sessions x {secs} s, "
+                    f"{reps} repetition(s), alternated"
+                )
                 runs = {w: [] for w in who_floor}
 
                 def floor_body(who: str, rep: int) -> None:
                     j = rt.run(who, n, secs)
                     runs[who].append(j)
-                    extra = (f", recv {j.get('recv_calls')} ({j.get('recv_eagain')} EAGAIN), sends {j.get('send_calls')}"
-                             if who in BARE_MODES else "")
-                    log(f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s (user "
+                    extra = (
+                        f", recv {j.get('recv_calls')} ({j.get('recv_eagain')} EAGAIN), sends {j.get('send_calls')}"
+                        if who in BARE_MODES
+                        else ""
+                    )
+                    log(
+                        f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s (user "
                         f"{j.get('cpu_user_ms')} sys {j.get('cpu_sys_ms')} ms), lost {j.get('frames_lost')}{extra}, "
-                        f"server {j.get('server_cpu_ms_per_session_s')} ms/session-s, load {j.get('load')}")
+                        f"server {j.get('server_cpu_ms_per_session_s')} ms/session-s, load {j.get('load')}"
+                    )
 
                 alternate(who_floor, reps, floor_body)
                 entry = {"sessions": n, "seconds": secs, "runs": runs, "contenders": {}}
@@ -369,23 +481,28 @@ def main() -> int:
                     }
                     if who in BARE_MODES:
                         entry["contenders"][who]["recv_eagain_share"] = summary(
-                            [r["recv_eagain"] / r["recv_calls"] for r in rs if r.get("recv_calls")])
+                            [r["recv_eagain"] / r["recv_calls"] for r in rs if r.get("recv_calls")]
+                        )
                     checks.append((f"rt_floor {who}", all(r.get("rc") == 0 and r.get("frames_lost") == 0 for r in rs)))
                 B["rt_floor"] = entry
             if want("rt_coalesce"):
                 # The library with and without input coalescing, alternated, at each session count.
                 entries = []
                 for n, secs in cfg["rt_coalesce"]:
-                    log(f"rt_coalesce: libazaudio C with input_audio_coalesce_ms 0 and {COALESCE_MS}, {n} sessions x "
-                        f"{secs} s, {reps} repetition(s), alternated")
+                    log(
+                        f"rt_coalesce: libazaudio C with input_audio_coalesce_ms 0 and {COALESCE_MS}, {n} sessions x "
+                        f"{secs} s, {reps} repetition(s), alternated"
+                    )
                     runs = {w: [] for w in (C, C_COALESCED)}
 
-                    def coalesce_body(who: str, rep: int, n: int = n, secs: float = secs) -> None:
+                    def coalesce_body(who: str, rep: int, runs: dict = runs, n: int = n, secs: float = secs) -> None:
                         j = rt.run(who, n, secs)
                         runs[who].append(j)
-                        log(f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s, lost "
+                        log(
+                            f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s, lost "
                             f"{j.get('frames_lost')}, rtt median {j.get('lat_rtt_ms', {}).get('median')} ms, server "
-                            f"{j.get('server_cpu_ms_per_session_s')} ms/session-s, load {j.get('load')}")
+                            f"{j.get('server_cpu_ms_per_session_s')} ms/session-s, load {j.get('load')}"
+                        )
 
                     alternate([C, C_COALESCED], reps, coalesce_body)
                     entry = {"sessions": n, "seconds": secs, "coalesce_ms": COALESCE_MS, "runs": runs, "contenders": {}}
@@ -397,8 +514,9 @@ def main() -> int:
                             "server_cpu_ms_per_session_s": summary([r.get("server_cpu_ms_per_session_s") for r in rs]),
                             "frames_lost": sum(r.get("frames_lost", 1) or 0 for r in rs),
                         }
-                        checks.append((f"rt_coalesce {n} {who}",
-                                       all(r.get("rc") == 0 and r.get("frames_lost") == 0 for r in rs)))
+                        checks.append(
+                            (f"rt_coalesce {n} {who}", all(r.get("rc") == 0 and r.get("frames_lost") == 0 for r in rs))
+                        )
                     entries.append(entry)
                 B["rt_coalesce"] = entries
             if want("rt_density"):
@@ -418,8 +536,10 @@ def main() -> int:
                 n, secs = cfg["rt_target"]
                 log(f"rt_target (issue 5): libazaudio C, {n} sessions x {secs} s")
                 j = rt.run(C, n, secs)
-                log(f"  lost {j.get('frames_lost')}, cpu {j.get('cpu_ms_per_session_s')} ms/session-s, p99 "
-                    f"{j.get('lat_server_ms', {}).get('p99')} ms, rss {j.get('rss_per_session_kb')} KiB/session")
+                log(
+                    f"  lost {j.get('frames_lost')}, cpu {j.get('cpu_ms_per_session_s')} ms/session-s, p99 "
+                    f"{j.get('lat_server_ms', {}).get('p99')} ms, rss {j.get('rss_per_session_kb')} KiB/session"
+                )
                 B["rt_target"] = j
                 checks.append(("rt_target", j.get("rc") == 0 and j.get("frames_lost") == 0))
 
@@ -452,12 +572,30 @@ def main() -> int:
                     d = kv(r["stdout"])
                     res = {"ms": d.get("lib_upload_ms"), "rss_growth_kib": d.get("lib_peak_rss_above_baseline_kib")}
                 elif who in (PYB, OAI):
-                    r = run_wait4(pyrest + ["--impl", "azaudio" if who == PYB else "openai", "upload", inputs["big"]], penv)
+                    r = run_wait4(
+                        pyrest + ["--impl", "azaudio" if who == PYB else "openai", "upload", inputs["big"]], penv
+                    )
                     j = last_json(r["stdout"]) or {}
                     res = {"ms": j.get("ms"), "rss_growth_kib": j.get("peak_rss_growth_kib")}
                 else:
-                    r = run_wait4([curl, "-s", "-o", "/dev/null", "-w", "%{time_total}", "-H", "api-key: emulator-key",
-                                   "-F", f"file=@{inputs['big']}", "-F", "response_format=text", url_stt], env)
+                    r = run_wait4(
+                        [
+                            curl,
+                            "-s",
+                            "-o",
+                            "/dev/null",
+                            "-w",
+                            "%{time_total}",
+                            "-H",
+                            "api-key: emulator-key",
+                            "-F",
+                            f"file=@{inputs['big']}",
+                            "-F",
+                            "response_format=text",
+                            url_stt,
+                        ],
+                        env,
+                    )
                     res = {"ms": float(r["stdout"]) * 1e3 if r["rc"] == 0 else None, "rss_growth_kib": None}
                 res.update(rc=r["rc"], peak_rss_kib=r["maxrss_kib"], load=loadavg())
                 if r["rc"] != 0:
@@ -466,9 +604,18 @@ def main() -> int:
                 log(f"  {who}: {res['ms']} ms, growth {res['rss_growth_kib']} KiB, peak {res['peak_rss_kib']} KiB")
 
             alternate(rest_contenders, reps, up)
-            B["upload"] = {"mib": cfg["upload_mib"], "runs": runs, "contenders": {
-                c: {"ms": summary([r["ms"] for r in runs[c]]), "rss_growth_kib": summary([r["rss_growth_kib"] for r in runs[c]]),
-                    "peak_rss_kib": summary([r["peak_rss_kib"] for r in runs[c]])} for c in rest_contenders}}
+            B["upload"] = {
+                "mib": cfg["upload_mib"],
+                "runs": runs,
+                "contenders": {
+                    c: {
+                        "ms": summary([r["ms"] for r in runs[c]]),
+                        "rss_growth_kib": summary([r["rss_growth_kib"] for r in runs[c]]),
+                        "peak_rss_kib": summary([r["peak_rss_kib"] for r in runs[c]]),
+                    }
+                    for c in rest_contenders
+                },
+            }
             for c in rest_contenders:
                 checks.append((f"upload {c}", all(r["rc"] == 0 and r["ms"] for r in runs[c])))
 
@@ -487,19 +634,45 @@ def main() -> int:
                     j = last_json(r["stdout"]) or {}
                     res = {"ms": j.get("ttfb_ms"), "total_ms": j.get("total_ms")}
                 else:
-                    r = run_measured([curl, "-s", "-o", "/dev/null", "-w", "%{time_starttransfer} %{time_total}", "-H",
-                                      "api-key: emulator-key", "-H", "Content-Type: application/json", "-d", body_json,
-                                      url_tts], env)
+                    r = run_measured(
+                        [
+                            curl,
+                            "-s",
+                            "-o",
+                            "/dev/null",
+                            "-w",
+                            "%{time_starttransfer} %{time_total}",
+                            "-H",
+                            "api-key: emulator-key",
+                            "-H",
+                            "Content-Type: application/json",
+                            "-d",
+                            body_json,
+                            url_tts,
+                        ],
+                        env,
+                    )
                     parts = r["stdout"].split()
-                    res = {"ms": float(parts[0]) * 1e3, "total_ms": float(parts[1]) * 1e3} if r["rc"] == 0 else {"ms": None}
+                    res = (
+                        {"ms": float(parts[0]) * 1e3, "total_ms": float(parts[1]) * 1e3}
+                        if r["rc"] == 0
+                        else {"ms": None}
+                    )
                 res.update(rc=r["rc"], load=loadavg())
                 runs[who].append(res)
                 log(f"  {who}: first chunk {res.get('ms')} ms, total {res.get('total_ms')} ms")
 
             alternate(rest_contenders, reps, tt)
-            B["ttfb"] = {"runs": runs, "contenders": {c: {"ms": summary([r["ms"] for r in runs[c]]),
-                                                          "total_ms": summary([r.get("total_ms") for r in runs[c]])}
-                                                      for c in rest_contenders}}
+            B["ttfb"] = {
+                "runs": runs,
+                "contenders": {
+                    c: {
+                        "ms": summary([r["ms"] for r in runs[c]]),
+                        "total_ms": summary([r.get("total_ms") for r in runs[c]]),
+                    }
+                    for c in rest_contenders
+                },
+            }
             for c in rest_contenders:
                 checks.append((f"ttfb {c}", all(r["rc"] == 0 and r["ms"] for r in runs[c])))
 
@@ -514,22 +687,41 @@ def main() -> int:
                     ms = kv(r["stdout"]).get("lib_many_total_ms")
                     rc = r["rc"]
                 elif who in (PYB, OAI):
-                    r = run_measured(pyrest + ["--impl", "azaudio" if who == PYB else "openai", "many", inputs["tiny"],
-                                               str(count)], penv)
+                    r = run_measured(
+                        pyrest + ["--impl", "azaudio" if who == PYB else "openai", "many", inputs["tiny"], str(count)],
+                        penv,
+                    )
                     ms = (last_json(r["stdout"]) or {}).get("ms")
                     rc = r["rc"]
                 else:
                     rc, t0 = 0, time.perf_counter()
                     for _ in range(count):
-                        rc |= subprocess.run([curl, "-s", "-o", "/dev/null", "-f", "-H", "api-key: emulator-key", "-F",
-                                              f"file=@{inputs['tiny']}", "-F", "response_format=text", url_stt]).returncode
+                        rc |= subprocess.run(
+                            [
+                                curl,
+                                "-s",
+                                "-o",
+                                "/dev/null",
+                                "-f",
+                                "-H",
+                                "api-key: emulator-key",
+                                "-F",
+                                f"file=@{inputs['tiny']}",
+                                "-F",
+                                "response_format=text",
+                                url_stt,
+                            ]
+                        ).returncode
                     ms = (time.perf_counter() - t0) * 1e3
                 runs[who].append({"ms": ms, "rc": rc, "load": loadavg()})
                 log(f"  {who}: {ms} ms")
 
             alternate(rest_contenders, reps, sm)
-            B["small"] = {"count": count, "runs": runs,
-                          "contenders": {c: {"ms": summary([r["ms"] for r in runs[c]])} for c in rest_contenders}}
+            B["small"] = {
+                "count": count,
+                "runs": runs,
+                "contenders": {c: {"ms": summary([r["ms"] for r in runs[c]])} for c in rest_contenders},
+            }
             for c in rest_contenders:
                 checks.append((f"small {c}", all(r["rc"] == 0 and r["ms"] for r in runs[c])))
 
@@ -539,27 +731,55 @@ def main() -> int:
             runs = {c: [] for c in st_contenders}
             cmds = {
                 C: ([str(BIN / "startup")], env),
-                PYB: ([PY, "-c", "import os, azaudio; azaudio.Client(os.environ['AZURE_OPENAI_ENDPOINT'], "
-                             "api_key=os.environ['AZURE_OPENAI_API_KEY']).close()"], penv),
-                OAI: ([PY, "-c", "import os, openai; openai.AzureOpenAI(api_key=os.environ['AZURE_OPENAI_API_KEY'], "
-                             "api_version=os.environ['OPENAI_API_VERSION'], "
-                             "azure_endpoint=os.environ['AZURE_OPENAI_ENDPOINT'])"], penv),
+                PYB: (
+                    [
+                        PY,
+                        "-c",
+                        "import os, azaudio; azaudio.Client(os.environ['AZURE_OPENAI_ENDPOINT'], "
+                        "api_key=os.environ['AZURE_OPENAI_API_KEY']).close()",
+                    ],
+                    penv,
+                ),
+                OAI: (
+                    [
+                        PY,
+                        "-c",
+                        "import os, openai; openai.AzureOpenAI(api_key=os.environ['AZURE_OPENAI_API_KEY'], "
+                        "api_version=os.environ['OPENAI_API_VERSION'], "
+                        "azure_endpoint=os.environ['AZURE_OPENAI_ENDPOINT'])",
+                    ],
+                    penv,
+                ),
             }
             for who in st_contenders:  # warm the page cache once
                 run_measured(*cmds[who])
 
             def su(who: str, rep: int) -> None:
                 r = run_wait4(*cmds[who])
-                runs[who].append({"ms": r["wall_ms"] if r["rc"] == 0 else None, "rc": r["rc"],
-                                  "peak_rss_kib": r["maxrss_kib"], "load": loadavg()})
+                runs[who].append(
+                    {
+                        "ms": r["wall_ms"] if r["rc"] == 0 else None,
+                        "rc": r["rc"],
+                        "peak_rss_kib": r["maxrss_kib"],
+                        "load": loadavg(),
+                    }
+                )
 
             alternate(st_contenders, reps if smoke else reps * 2, su)
-            B["startup"] = {"runs": runs, "contenders": {c: {"ms": summary([r["ms"] for r in runs[c]]),
-                                                             "peak_rss_kib": summary([r["peak_rss_kib"] for r in runs[c]])}
-                                                         for c in st_contenders}}
+            B["startup"] = {
+                "runs": runs,
+                "contenders": {
+                    c: {
+                        "ms": summary([r["ms"] for r in runs[c]]),
+                        "peak_rss_kib": summary([r["peak_rss_kib"] for r in runs[c]]),
+                    }
+                    for c in st_contenders
+                },
+            }
             for c in st_contenders:
                 checks.append((f"startup {c}", all(r["rc"] == 0 for r in runs[c])))
-                log(f"  {c}: {B['startup']['contenders'][c]['ms']['median'] if B['startup']['contenders'][c]['ms'] else None} ms")
+                ms = B["startup"]["contenders"][c]["ms"]
+                log(f"  {c}: {ms['median'] if ms else None} ms")
     finally:
         results["rt_server_total"] = servers.stop()
     results["uptime_end"] = uptime()
@@ -573,13 +793,20 @@ def main() -> int:
     if a.merge and not smoke and (out / "latest.json").exists():
         old = json.loads((out / "latest.json").read_text())
         old["benchmarks"].update(results["benchmarks"])
-        old.setdefault("merged", []).append({"only": a.only, "started": results["started"],
-                                             "uptime_start": results["uptime_start"], "uptime_end": results["uptime_end"],
-                                             "elapsed_s": results["elapsed_s"]})
+        old.setdefault("merged", []).append(
+            {
+                "only": a.only,
+                "started": results["started"],
+                "uptime_start": results["uptime_start"],
+                "uptime_end": results["uptime_end"],
+                "elapsed_s": results["elapsed_s"],
+            }
+        )
         old["checks"] = [c for c in old.get("checks", []) if c["name"].split()[0] not in only] + results["checks"]
         results = old
         only = set()
     import report
+
     table = report.markdown(results)
     (out / f"{prefix}.json").write_text(json.dumps(results, indent=1))
     (out / f"{prefix}.md").write_text(table)

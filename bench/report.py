@@ -87,47 +87,91 @@ def rows(r: dict) -> list[list[str]]:
         rt = f"C/openai {_fmt(ratio)} (1/{_fmt(1 / ratio) if ratio else '-'})"
         if rpy:
             rt += f"; Python/openai {_fmt(rpy)} (1/{_fmt(1 / rpy)})"
-        row(f"realtime CPU ({b['sessions']} sessions x {b['seconds']:g} s)", "process CPU ms per session-second",
-            cells, "<= 1/20 of openai-python's", rt, None if ratio is None else ratio <= 0.05)
-        row("realtime CPU, absolute (issue 5)", "same, libazaudio C", [_cell(_get(b, C, k)), "", "", ""],
-            "<= 0.5 ms", f"{_fmt(rc)} ms", None if rc is None else rc <= 0.5)
+        row(
+            f"realtime CPU ({b['sessions']} sessions x {b['seconds']:g} s)",
+            "process CPU ms per session-second",
+            cells,
+            "<= 1/20 of openai-python's",
+            rt,
+            None if ratio is None else ratio <= 0.05,
+        )
+        row(
+            "realtime CPU, absolute (issue 5)",
+            "same, libazaudio C",
+            [_cell(_get(b, C, k)), "", "", ""],
+            "<= 0.5 ms",
+            f"{_fmt(rc)} ms",
+            None if rc is None else rc <= 0.5,
+        )
         rpc = _ratio(rp, rc)
-        row("realtime CPU, Python binding (issue 15)", "same, libazaudio Python vs C",
-            ["", _cell(_get(b, PYB, k)), "", ""], "<= 1.5x libazaudio C's", f"Python/C {_fmt(rpc)}",
-            None if rpc is None else rpc <= 1.5)
+        row(
+            "realtime CPU, Python binding (issue 15)",
+            "same, libazaudio Python vs C",
+            ["", _cell(_get(b, PYB, k)), "", ""],
+            "<= 1.5x libazaudio C's",
+            f"Python/C {_fmt(rpc)}",
+            None if rpc is None else rpc <= 1.5,
+        )
         srv = [_cell(_get(b, w, "server_cpu_ms_per_session_s")) for w in (C, PYB, OAI)] + [""]
-        row("  echo server's own CPU in those runs", "server CPU ms per session-second (10 ms ticks)", srv,
-            "below the client's", "", _server_below_client(_med(_get(b, C, "server_cpu_ms_per_session_s")), rc))
+        row(
+            "  echo server's own CPU in those runs",
+            "server CPU ms per session-second (10 ms ticks)",
+            srv,
+            "below the client's",
+            "",
+            _server_below_client(_med(_get(b, C, "server_cpu_ms_per_session_s")), rc),
+        )
     if "rt_floor" in B:
         # A calibration, not a contender: its values sit in the libazaudio C column, and the ratio column compares
         # the library measured in the same alternation with each floor.
         b = B["rt_floor"]
         k = "cpu_ms_per_session_s"
         lib = _med(_get(b, C, k))
-        for i, (who, metric) in enumerate((
-                (BARE_RECV, "CPU ms per session-second of a bare C loop without libazaudio (libcurl CONNECT_ONLY, "
-                            "frames and masks only): one recv attempt per send"),
-                (BARE_EPOLL, "same loop, an epoll thread reading what is there (the library's shape)"))):
+        for i, (who, metric) in enumerate(
+            (
+                (
+                    BARE_RECV,
+                    "CPU ms per session-second of a bare C loop without libazaudio (libcurl CONNECT_ONLY, "
+                    "frames and masks only): one recv attempt per send",
+                ),
+                (BARE_EPOLL, "same loop, an epoll thread reading what is there (the library's shape)"),
+            )
+        ):
             floor = _med(_get(b, who, k))
             ratio = _ratio(lib, floor)
-            row(f"bare C loop (floor, issue 5 calibration; {b['sessions']} sessions x {b['seconds']:g} s)" if i == 0
-                else "", metric, [_cell(_get(b, who, k)), "", "", ""],
+            row(
+                f"bare C loop (floor, issue 5 calibration; {b['sessions']} sessions x {b['seconds']:g} s)"
+                if i == 0
+                else "",
+                metric,
+                [_cell(_get(b, who, k)), "", "", ""],
                 "report (issue 5 quoted 0.73 ms on its machine)",
-                f"libazaudio C / this floor {_fmt(ratio)}", None if floor is None else True)
-        row("", "libazaudio C in the same alternation", [_cell(_get(b, C, k)), "", "", ""], "<= 0.5 ms (issue 5)",
-            f"{_fmt(lib)} ms", None if lib is None else lib <= 0.5)
+                f"libazaudio C / this floor {_fmt(ratio)}",
+                None if floor is None else True,
+            )
+        row(
+            "",
+            "libazaudio C in the same alternation",
+            [_cell(_get(b, C, k)), "", "", ""],
+            "<= 0.5 ms (issue 5)",
+            f"{_fmt(lib)} ms",
+            None if lib is None else lib <= 0.5,
+        )
     if "rt_coalesce" in B:
         # The library's input coalescing (input_audio_coalesce_ms): same load, appends of 60 ms instead of 20 ms.
         for b in B["rt_coalesce"]:
             k = "cpu_ms_per_session_s"
             plain, held = _med(_get(b, C, k)), _med(_get(b, C_COALESCED, k))
             ms = b.get("coalesce_ms")
-            row(f"realtime CPU with input coalescing ({b['sessions']} sessions x {b['seconds']:g} s)",
+            row(
+                f"realtime CPU with input coalescing ({b['sessions']} sessions x {b['seconds']:g} s)",
                 f"CPU ms per session-second, libazaudio C: input_audio_coalesce_ms 0 -> {ms}",
-                [f"{_cell(_get(b, C, k))} -> {_cell(_get(b, C_COALESCED, k))}", "", "", ""], "<= 0.5 ms (issue 5)",
+                [f"{_cell(_get(b, C, k))} -> {_cell(_get(b, C_COALESCED, k))}", "", "", ""],
+                "<= 0.5 ms (issue 5)",
                 f"{_fmt(held)} ms ({_fmt(_ratio(held, plain))} of the default); client send -> echo median "
                 f"{_fmt(_med(_get(b, C, 'rtt_median_ms')))} -> {_fmt(_med(_get(b, C_COALESCED, 'rtt_median_ms')))} ms",
-                None if held is None else held <= 0.5)
+                None if held is None else held <= 0.5,
+            )
     if "rt_density" in B:
         b = B["rt_density"]
         cells = []
@@ -140,35 +184,73 @@ def rows(r: dict) -> list[list[str]]:
             vals[w] = c["sessions"]
             cells.append((">= " if c.get("capped") else "") + str(c["sessions"]))
         ratio = _ratio(vals.get(C), vals.get(OAI))
-        row(f"realtime density ({b['seconds']:g} s probes)", "most sessions with 0 frames lost and p99 <= 50 ms",
-            cells + ["no realtime"], ">= 10x openai-python's", f"C/openai {_fmt(ratio)}x",
-            None if ratio is None else ratio >= 10)
+        row(
+            f"realtime density ({b['seconds']:g} s probes)",
+            "most sessions with 0 frames lost and p99 <= 50 ms",
+            cells + ["no realtime"],
+            ">= 10x openai-python's",
+            f"C/openai {_fmt(ratio)}x",
+            None if ratio is None else ratio >= 10,
+        )
     if "rt_mem" in B:
         b = B["rt_mem"]
         k = "rss_per_session_kb"
         cells = [_cell(_get(b, w, k)) for w in (C, PYB, OAI)] + ["no realtime"]
         rc, ro = _med(_get(b, C, k)), _med(_get(b, OAI, k))
         ratio = _ratio(rc, ro)
-        row(f"realtime memory ({b['sessions']} sessions)", "RSS KiB per session", cells, "<= 1/10 of openai-python's",
-            f"C/openai {_fmt(ratio)} (1/{_fmt(1 / ratio) if ratio else '-'})", None if ratio is None else ratio <= 0.1)
+        row(
+            f"realtime memory ({b['sessions']} sessions)",
+            "RSS KiB per session",
+            cells,
+            "<= 1/10 of openai-python's",
+            f"C/openai {_fmt(ratio)} (1/{_fmt(1 / ratio) if ratio else '-'})",
+            None if ratio is None else ratio <= 0.1,
+        )
     if "rt_target" in B:
         j = B["rt_target"]
         n, secs = j.get("sessions"), j.get("seconds")
         lat = j.get("lat_server_ms", {})
-        row(f"realtime {n} sessions x {_fmt(secs)} s (issue 5)", "frames lost (of sent)",
-            [f"{j.get('frames_lost')} of {j.get('frames_sent')}", "", "", ""], "0",
-            "", None if j.get("frames_lost") is None else j.get("frames_lost") == 0)
-        row("", "latency server send -> callback, median / p99 ms", [f"{_fmt(lat.get('median'))} / {_fmt(lat.get('p99'))}",
-                                                                      "", "", ""], "report (p99 <= 50 for density)",
-            "", None if lat.get("p99") is None else lat.get("p99") <= 50)
-        row("", "RSS KiB per session", [_fmt(j.get("rss_per_session_kb")), "", "", ""], "<= 256 KiB", "",
-            None if j.get("rss_per_session_kb") is None else j["rss_per_session_kb"] <= 256)
+        row(
+            f"realtime {n} sessions x {_fmt(secs)} s (issue 5)",
+            "frames lost (of sent)",
+            [f"{j.get('frames_lost')} of {j.get('frames_sent')}", "", "", ""],
+            "0",
+            "",
+            None if j.get("frames_lost") is None else j.get("frames_lost") == 0,
+        )
+        row(
+            "",
+            "latency server send -> callback, median / p99 ms",
+            [f"{_fmt(lat.get('median'))} / {_fmt(lat.get('p99'))}", "", "", ""],
+            "report (p99 <= 50 for density)",
+            "",
+            None if lat.get("p99") is None else lat.get("p99") <= 50,
+        )
+        row(
+            "",
+            "RSS KiB per session",
+            [_fmt(j.get("rss_per_session_kb")), "", "", ""],
+            "<= 256 KiB",
+            "",
+            None if j.get("rss_per_session_kb") is None else j["rss_per_session_kb"] <= 256,
+        )
         cm = j.get("connect_ms", {})
-        row("", "connect() -> ready, median / p99 ms", [f"{_fmt(cm.get('median'))} / {_fmt(cm.get('p99'))}", "", "", ""],
-            "report", "", REPORT_ONLY if cm else None)
-        row("", "CPU ms per session-second: library / echo server",
+        row(
+            "",
+            "connect() -> ready, median / p99 ms",
+            [f"{_fmt(cm.get('median'))} / {_fmt(cm.get('p99'))}", "", "", ""],
+            "report",
+            "",
+            REPORT_ONLY if cm else None,
+        )
+        row(
+            "",
+            "CPU ms per session-second: library / echo server",
             [f"{_fmt(j.get('cpu_ms_per_session_s'))} / {_fmt(j.get('server_cpu_ms_per_session_s'))}", "", "", ""],
-            "<= 0.5 ms (library)", "", None if j.get("cpu_ms_per_session_s") is None else j["cpu_ms_per_session_s"] <= 0.5)
+            "<= 0.5 ms (library)",
+            "",
+            None if j.get("cpu_ms_per_session_s") is None else j["cpu_ms_per_session_s"] <= 0.5,
+        )
     if "upload" in B:
         b = B["upload"]
         cells = [_cell(_get(b, w, "ms")) for w in (C, PYB, OAI, CURL)]
@@ -177,11 +259,26 @@ def rows(r: dict) -> list[list[str]]:
         rt = f"C/curl {_fmt(ratio)}"
         if rp:
             rt += f"; Python/curl {_fmt(_ratio(rp, rcu))}"
-        row(f"upload ({b['mib']} MiB WAV)", "wall ms", cells, "<= 1.15x curl", rt, None if ratio is None else ratio <= 1.15)
-        cells = [_cell(_get(b, w, "rss_growth_kib")) for w in (C, PYB, OAI)] + [_cell(_get(b, CURL, "peak_rss_kib")) + " (peak)"]
+        row(
+            f"upload ({b['mib']} MiB WAV)",
+            "wall ms",
+            cells,
+            "<= 1.15x curl",
+            rt,
+            None if ratio is None else ratio <= 1.15,
+        )
+        cells = [_cell(_get(b, w, "rss_growth_kib")) for w in (C, PYB, OAI)] + [
+            _cell(_get(b, CURL, "peak_rss_kib")) + " (peak)"
+        ]
         g = _med(_get(b, C, "rss_growth_kib"))
-        row("", "peak RSS growth KiB during the call", cells, "<= 4096 KiB", f"C {_fmt(g)} KiB",
-            None if g is None else g <= 4096)
+        row(
+            "",
+            "peak RSS growth KiB during the call",
+            cells,
+            "<= 4096 KiB",
+            f"C {_fmt(g)} KiB",
+            None if g is None else g <= 4096,
+        )
     if "ttfb" in B:
         b = B["ttfb"]
         cells = [_cell(_get(b, w, "ms")) for w in (C, PYB, OAI, CURL)]
@@ -190,9 +287,14 @@ def rows(r: dict) -> list[list[str]]:
         if None not in (rc, ro, rcu):
             ok = rc <= ro and rc <= 1.1 * rcu + 1
         limit = 1.1 * rcu + 1 if rcu is not None else None
-        row("TTS first byte (streamed pcm)", "ms to the first audio chunk", cells,
-            "<= openai-python's and <= 1.1x curl + 1 ms", f"C/openai {_fmt(_ratio(rc, ro))}; C {_fmt(rc)} vs limit "
-            f"{_fmt(limit)} ms", ok)
+        row(
+            "TTS first byte (streamed pcm)",
+            "ms to the first audio chunk",
+            cells,
+            "<= openai-python's and <= 1.1x curl + 1 ms",
+            f"C/openai {_fmt(_ratio(rc, ro))}; C {_fmt(rc)} vs limit {_fmt(limit)} ms",
+            ok,
+        )
     if "small" in B:
         b = B["small"]
         cells = [_cell(_get(b, w, "ms")) for w in (C, PYB, OAI, CURL)]
@@ -201,14 +303,26 @@ def rows(r: dict) -> list[list[str]]:
         rt = f"C/openai {_fmt(ratio)}"
         if rp:
             rt += f"; Python/openai {_fmt(_ratio(rp, ro))}"
-        row(f"small calls ({b['count']} sequential transcriptions)", "total ms", cells, "<= openai-python's total", rt,
-            None if ratio is None else ratio <= 1)
+        row(
+            f"small calls ({b['count']} sequential transcriptions)",
+            "total ms",
+            cells,
+            "<= openai-python's total",
+            rt,
+            None if ratio is None else ratio <= 1,
+        )
     if "startup" in B:
         b = B["startup"]
         cells = [_cell(_get(b, w, "ms")) for w in (C, PYB, OAI)] + ["-"]
         rc, ro = _med(_get(b, C, "ms")), _med(_get(b, OAI, "ms"))
-        row("start-up", "process wall ms: load + create a client", cells, "report both",
-            f"C/openai {_fmt(_ratio(rc, ro))}", REPORT_ONLY if rc is not None and ro is not None else None)
+        row(
+            "start-up",
+            "process wall ms: load + create a client",
+            cells,
+            "report both",
+            f"C/openai {_fmt(_ratio(rc, ro))}",
+            REPORT_ONLY if rc is not None and ro is not None else None,
+        )
     return out
 
 
@@ -216,7 +330,8 @@ def markdown(r: dict) -> str:
     head = ["benchmark", "metric", C, PYB, OAI, CURL, "goal (libazaudio)", "measured ratio", "met"]
     lines = [
         f"Run {r.get('started')} ({'smoke' if r.get('smoke') else 'full'}), {r.get('nproc')} CPUs, "
-        f"{r.get('elapsed_s', 0):.0f} s. Values: median (min-max) of {r['config']['reps']} runs, contenders alternated.",
+        f"{r.get('elapsed_s', 0):.0f} s. Values: median (min-max) of {r['config']['reps']} runs, "
+        "contenders alternated.",
         "",
         f"Load at start: `{r.get('uptime_start')}`; at end: `{r.get('uptime_end')}`.",
         "",
@@ -229,24 +344,30 @@ def markdown(r: dict) -> str:
         lines += ["", f"Re-run and merged {m['started']}: {m['only']} (load at start: `{m['uptime_start']}`)."]
     srv = r.get("rt_server_total")
     if srv:
-        lines += ["", f"Echo server over the whole run: {srv.get('cpu_ms')} ms CPU, {srv.get('connections')} connections, "
-                      f"{srv.get('deltas')} deltas, peak RSS {srv.get('max_rss_kb')} KiB."]
+        lines += [
+            "",
+            f"Echo server over the whole run: {srv.get('cpu_ms')} ms CPU, {srv.get('connections')} connections, "
+            f"{srv.get('deltas')} deltas, peak RSS {srv.get('max_rss_kb')} KiB.",
+        ]
     return "\n".join(lines) + "\n"
 
 
 def chart(r: dict, path) -> None:
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     B = r["benchmarks"]
     panels = []
-    spec = [("rt_cpu", "cpu_ms_per_session_s", "realtime CPU\nms per session-second (log)", (C, PYB, OAI), True),
-            ("rt_mem", "rss_per_session_kb", "realtime memory\nKiB RSS per session (log)", (C, PYB, OAI), True),
-            ("upload", "ms", "upload 24 MiB\nwall ms", (C, PYB, OAI, CURL), False),
-            ("ttfb", "ms", "TTS first byte\nms", (C, PYB, OAI, CURL), False),
-            ("small", "ms", "small calls\ntotal ms", (C, PYB, OAI, CURL), False),
-            ("startup", "ms", "start-up\nprocess ms (log)", (C, PYB, OAI), True)]
+    spec = [
+        ("rt_cpu", "cpu_ms_per_session_s", "realtime CPU\nms per session-second (log)", (C, PYB, OAI), True),
+        ("rt_mem", "rss_per_session_kb", "realtime memory\nKiB RSS per session (log)", (C, PYB, OAI), True),
+        ("upload", "ms", "upload 24 MiB\nwall ms", (C, PYB, OAI, CURL), False),
+        ("ttfb", "ms", "TTS first byte\nms", (C, PYB, OAI, CURL), False),
+        ("small", "ms", "small calls\ntotal ms", (C, PYB, OAI, CURL), False),
+        ("startup", "ms", "start-up\nprocess ms (log)", (C, PYB, OAI), True),
+    ]
     for key, field, title, who, logy in spec:
         if key in B:
             panels.append((key, field, title, who, logy))
@@ -271,8 +392,13 @@ def chart(r: dict, path) -> None:
             meds.append(s["median"])
             lo.append(s["median"] - s["min"])
             hi.append(s["max"] - s["median"])
-        ax.bar(names, meds, yerr=[lo, hi], capsize=4, color=[colors.get(w, "#999") for w in who
-                                                             if isinstance(_get(B[key], w, field), dict)])
+        ax.bar(
+            names,
+            meds,
+            yerr=[lo, hi],
+            capsize=4,
+            color=[colors.get(w, "#999") for w in who if isinstance(_get(B[key], w, field), dict)],
+        )
         ax.set_title(title, fontsize=9)
         if logy and meds and min(meds) > 0:
             ax.set_yscale("log")
@@ -299,8 +425,11 @@ def chart(r: dict, path) -> None:
     while i < rows_ * cols:
         axes[i // cols][i % cols].axis("off")
         i += 1
-    fig.suptitle(f"libazaudio vs openai-python vs curl ({'smoke' if r.get('smoke') else 'median of ' + str(r['config']['reps'])}"
-                 f", {r.get('started')}; error bars: min-max)", fontsize=10)
+    fig.suptitle(
+        f"libazaudio vs openai-python vs curl ({'smoke' if r.get('smoke') else 'median of ' + str(r['config']['reps'])}"
+        f", {r.get('started')}; error bars: min-max)",
+        fontsize=10,
+    )
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)

@@ -42,8 +42,8 @@ static void bench_resampler(uint32_t in_rate, uint32_t out_rate, double audio_se
     }
     azaudio_resampler_flush(r, out, cap, &written);
     double cpu = cpu_seconds() - start;
-    printf("resample %5u -> %5u Hz: %7.3f ms CPU per second of audio (%6.0fx real time), %zu samples out\n",
-           in_rate, out_rate, cpu * 1000 / audio_seconds, audio_seconds / cpu, total + written);
+    printf("resample %5u -> %5u Hz: %7.3f ms CPU per second of audio (%6.0fx real time), %zu samples out\n", in_rate,
+           out_rate, cpu * 1000 / audio_seconds, audio_seconds / cpu, total + written);
     free(in);
     free(out);
     azaudio_resampler_destroy(r);
@@ -57,26 +57,38 @@ static void bench_g711(void) {
     double t, enc_u, dec_u, enc_a, dec_a;
     unsigned sink = 0;
     t = cpu_seconds();
-    for (int p = 0; p < passes; p++) { azaudio_g711_ulaw_encode(pcm, N, codes); sink += codes[p]; }
+    for (int p = 0; p < passes; p++) {
+        azaudio_g711_ulaw_encode(pcm, N, codes);
+        sink += codes[p];
+    }
     enc_u = cpu_seconds() - t;
     t = cpu_seconds();
-    for (int p = 0; p < passes; p++) { azaudio_g711_ulaw_decode(codes, N, pcm); sink += (unsigned)pcm[p]; }
+    for (int p = 0; p < passes; p++) {
+        azaudio_g711_ulaw_decode(codes, N, pcm);
+        sink += (unsigned)pcm[p];
+    }
     dec_u = cpu_seconds() - t;
     t = cpu_seconds();
-    for (int p = 0; p < passes; p++) { azaudio_g711_alaw_encode(pcm, N, codes); sink += codes[p]; }
+    for (int p = 0; p < passes; p++) {
+        azaudio_g711_alaw_encode(pcm, N, codes);
+        sink += codes[p];
+    }
     enc_a = cpu_seconds() - t;
     t = cpu_seconds();
-    for (int p = 0; p < passes; p++) { azaudio_g711_alaw_decode(codes, N, pcm); sink += (unsigned)pcm[p]; }
+    for (int p = 0; p < passes; p++) {
+        azaudio_g711_alaw_decode(codes, N, pcm);
+        sink += (unsigned)pcm[p];
+    }
     dec_a = cpu_seconds() - t;
     double samples = (double)N * passes;
-    printf("G.711 mu-law encode: %7.1f Msamples/s (%.4f ms CPU per second of 8 kHz audio)\n",
-           samples / enc_u / 1e6, enc_u * 1000 / (samples / 8000));
-    printf("G.711 mu-law decode: %7.1f Msamples/s (%.4f ms CPU per second of 8 kHz audio)\n",
-           samples / dec_u / 1e6, dec_u * 1000 / (samples / 8000));
-    printf("G.711 A-law  encode: %7.1f Msamples/s (%.4f ms CPU per second of 8 kHz audio)\n",
-           samples / enc_a / 1e6, enc_a * 1000 / (samples / 8000));
-    printf("G.711 A-law  decode: %7.1f Msamples/s (%.4f ms CPU per second of 8 kHz audio)\n",
-           samples / dec_a / 1e6, dec_a * 1000 / (samples / 8000));
+    printf("G.711 mu-law encode: %7.1f Msamples/s (%.4f ms CPU per second of 8 kHz audio)\n", samples / enc_u / 1e6,
+           enc_u * 1000 / (samples / 8000));
+    printf("G.711 mu-law decode: %7.1f Msamples/s (%.4f ms CPU per second of 8 kHz audio)\n", samples / dec_u / 1e6,
+           dec_u * 1000 / (samples / 8000));
+    printf("G.711 A-law  encode: %7.1f Msamples/s (%.4f ms CPU per second of 8 kHz audio)\n", samples / enc_a / 1e6,
+           enc_a * 1000 / (samples / 8000));
+    printf("G.711 A-law  decode: %7.1f Msamples/s (%.4f ms CPU per second of 8 kHz audio)\n", samples / dec_a / 1e6,
+           dec_a * 1000 / (samples / 8000));
     if (sink == 0xFFFFFFFF) printf("\n");
     free(pcm);
     free(codes);

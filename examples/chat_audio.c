@@ -17,15 +17,30 @@ static int32_t on_transcript(const char *text, size_t length, void *user_data) {
     return 0;
 }
 
-static void put32(FILE *f, uint32_t v) { uint8_t b[4] = {v, v >> 8, v >> 16, v >> 24}; fwrite(b, 1, 4, f); }
-static void put16(FILE *f, uint16_t v) { uint8_t b[2] = {v, v >> 8}; fwrite(b, 1, 2, f); }
+static void put32(FILE *f, uint32_t v) {
+    uint8_t b[4] = {v, v >> 8, v >> 16, v >> 24};
+    fwrite(b, 1, 4, f);
+}
+static void put16(FILE *f, uint16_t v) {
+    uint8_t b[2] = {v, v >> 8};
+    fwrite(b, 1, 2, f);
+}
 
 static int write_wav(const char *path, const uint8_t *pcm, size_t size) {
     FILE *f = fopen(path, "wb");
     if (!f) return -1;
-    fwrite("RIFF", 1, 4, f); put32(f, (uint32_t)(36 + size)); fwrite("WAVEfmt ", 1, 8, f);
-    put32(f, 16); put16(f, 1); put16(f, 1); put32(f, 24000); put32(f, 48000); put16(f, 2); put16(f, 16);
-    fwrite("data", 1, 4, f); put32(f, (uint32_t)size);
+    fwrite("RIFF", 1, 4, f);
+    put32(f, (uint32_t)(36 + size));
+    fwrite("WAVEfmt ", 1, 8, f);
+    put32(f, 16);
+    put16(f, 1);
+    put16(f, 1);
+    put32(f, 24000);
+    put32(f, 48000);
+    put16(f, 2);
+    put16(f, 16);
+    fwrite("data", 1, 4, f);
+    put32(f, (uint32_t)size);
     fwrite(pcm, 1, size, f);
     return fclose(f);
 }

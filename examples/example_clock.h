@@ -11,8 +11,10 @@ static double parse_speedup(int *argc, char **argv) {
     double speedup = getenv("AZAUDIO_SPEEDUP") ? atof(getenv("AZAUDIO_SPEEDUP")) : 1.0;
     int out = 1;
     for (int i = 1; i < *argc; i++) {
-        if (strcmp(argv[i], "--speedup") == 0 && i + 1 < *argc) speedup = atof(argv[++i]);
-        else argv[out++] = argv[i];
+        if (strcmp(argv[i], "--speedup") == 0 && i + 1 < *argc)
+            speedup = atof(argv[++i]);
+        else
+            argv[out++] = argv[i];
     }
     *argc = out;
     return speedup > 0 ? speedup : 1.0;

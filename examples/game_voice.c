@@ -21,10 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RATE 48000
-#define TICK_MS 10
+#define RATE         48000
+#define TICK_MS      10
 #define TICK_SAMPLES (RATE / 1000 * TICK_MS) /* 480 */
-#define MAX_MS 120000
+#define MAX_MS       120000
 #define QUIET_END_MS 1500
 
 /* Shared between the I/O thread (callback) and the game loop. */
@@ -32,7 +32,7 @@ typedef struct {
     pthread_mutex_t lock;
     int16_t *queue; /* reply samples waiting to be played */
     size_t queued, capacity;
-    char item[64];      /* the reply item the queue's audio belongs to */
+    char item[64]; /* the reply item the queue's audio belongs to */
     int responding, replies, barge_ins, errors, closed;
     size_t reply_samples;
     char log[8192]; /* lines for the game loop to print */
@@ -67,7 +67,8 @@ static void on_event(azaudio_realtime_session *session, const azaudio_realtime_e
         break;
     }
     case AZAUDIO_EVENT_PLAYBACK_FLUSH:
-        snprintf(line, sizeof line, "barge-in: the player interrupted; reply cut at %lld ms, %zu ms of queued audio dropped",
+        snprintf(line, sizeof line,
+                 "barge-in: the player interrupted; reply cut at %lld ms, %zu ms of queued audio dropped",
                  (long long)azaudio_realtime_event_audio_ms(e), v->queued / (RATE / 1000));
         say(v, line);
         v->queued = 0;
@@ -90,7 +91,8 @@ static void on_event(azaudio_realtime_session *session, const azaudio_realtime_e
         say(v, line);
         break;
     case AZAUDIO_EVENT_ERROR:
-        snprintf(line, sizeof line, "error %s: %s", azaudio_realtime_event_error_code(e), azaudio_realtime_event_text(e));
+        snprintf(line, sizeof line, "error %s: %s", azaudio_realtime_event_error_code(e),
+                 azaudio_realtime_event_text(e));
         say(v, line);
         v->errors++;
         break;
@@ -123,9 +125,12 @@ static int16_t *load_mic(const char *path, size_t *out_samples) {
     } else {
         const void *data = azaudio_audio_buffer_data(wav);
         pcm = malloc(n * sizeof *pcm + 2);
-        if (info.format == AZAUDIO_FORMAT_PCM16) memcpy(pcm, data, n * 2);
-        else if (info.format == AZAUDIO_FORMAT_ULAW) azaudio_g711_ulaw_decode(data, n, pcm);
-        else azaudio_g711_alaw_decode(data, n, pcm);
+        if (info.format == AZAUDIO_FORMAT_PCM16)
+            memcpy(pcm, data, n * 2);
+        else if (info.format == AZAUDIO_FORMAT_ULAW)
+            azaudio_g711_ulaw_decode(data, n, pcm);
+        else
+            azaudio_g711_alaw_decode(data, n, pcm);
         size_t cap = azaudio_resampler_max_output(r, n) + azaudio_resampler_max_output(r, 0);
         out = malloc(cap * sizeof *out + 2);
         size_t done = 0, tail = 0;
@@ -178,7 +183,8 @@ int main(int argc, char **argv) {
         return 1;
     }
     printf("connected: %s, game audio 48 kHz PCM16 in and out, session 24 kHz PCM16 (resampled by the library), "
-           "%.3gx real time\n", o.deployment, speedup);
+           "%.3gx real time\n",
+           o.deployment, speedup);
 
     FILE *speaker = fopen(argv[2], "wb");
     azaudio_wav_info info;

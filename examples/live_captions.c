@@ -23,7 +23,7 @@
 
 typedef struct {
     int tty;
-    int completed;  /* lines finished */
+    int completed; /* lines finished */
     char speaker[64];
 } captions;
 
@@ -39,15 +39,18 @@ static void on_event(azaudio_realtime_session *session, const azaudio_realtime_e
         break;
     case AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED:
         if (c->tty) fprintf(stderr, "\r\033[K");
-        if (c->speaker[0]) printf("[%s] %s\n", c->speaker, azaudio_realtime_event_text(e));
-        else printf("%s\n", azaudio_realtime_event_text(e));
+        if (c->speaker[0])
+            printf("[%s] %s\n", c->speaker, azaudio_realtime_event_text(e));
+        else
+            printf("%s\n", azaudio_realtime_event_text(e));
         fflush(stdout);
         c->speaker[0] = '\0';
         __atomic_add_fetch(&c->completed, 1, __ATOMIC_SEQ_CST);
         break;
     case AZAUDIO_EVENT_ERROR:
     case AZAUDIO_EVENT_INPUT_TRANSCRIPTION_FAILED:
-        fprintf(stderr, "service error (%s): %s\n", azaudio_realtime_event_error_code(e), azaudio_realtime_event_text(e));
+        fprintf(stderr, "service error (%s): %s\n", azaudio_realtime_event_error_code(e),
+                azaudio_realtime_event_text(e));
         break;
     default:
         break;
@@ -136,7 +139,7 @@ int main(int argc, char **argv) {
     memset(buffer, format == AZAUDIO_FORMAT_PCM16 ? 0 : (format == AZAUDIO_FORMAT_ULAW ? 0xFF : 0xD5), frame);
     for (int i = 0; i < 15 && !failed; i++) azaudio_realtime_send_audio(session, buffer, frame);
     int before = -1;
-    for (int waited = 0; waited < 300; waited++) {  /* up to 30 s; done once nothing new came for 2 s */
+    for (int waited = 0; waited < 300; waited++) { /* up to 30 s; done once nothing new came for 2 s */
         int now = __atomic_load_n(&c.completed, __ATOMIC_SEQ_CST);
         if (now > 0 && now == before && waited % 20 == 0) break;
         if (waited % 20 == 0) before = now;

@@ -21,11 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RATE 8000
-#define FRAME_MS 20
-#define FRAME_BYTES 160      /* 20 ms of 8 kHz mu-law */
-#define MAX_CALL_MS 120000   /* give up after two minutes of call time */
-#define HANGUP_AFTER_MS 1500 /* after the caller's audio ends and the agent went quiet */
+#define RATE            8000
+#define FRAME_MS        20
+#define FRAME_BYTES     160    /* 20 ms of 8 kHz mu-law */
+#define MAX_CALL_MS     120000 /* give up after two minutes of call time */
+#define HANGUP_AFTER_MS 1500   /* after the caller's audio ends and the agent went quiet */
 
 /* ---- the playout queue: reply audio waiting to be played, tagged with its item ----------------------------------- */
 
@@ -39,7 +39,7 @@ typedef struct chunk {
 typedef struct {
     chunk *head, *tail;
     size_t queued;
-    char playing[64];  /* the item being played */
+    char playing[64];   /* the item being played */
     uint32_t played_ms; /* of that item */
 } playout;
 
@@ -51,8 +51,10 @@ static int queue_audio(playout *p, const char *item, const uint8_t *data, size_t
     c->size = size;
     c->offset = 0;
     memcpy(c->data, data, size);
-    if (p->tail) p->tail->next = c;
-    else p->head = c;
+    if (p->tail)
+        p->tail->next = c;
+    else
+        p->head = c;
     p->tail = c;
     p->queued += size;
     return 1;
@@ -125,9 +127,12 @@ static int load_caller(const char *path, uint8_t **out, size_t *out_size) {
     } else {
         /* Transcode: decode G.711 if needed, resample to 8 kHz, encode mu-law. */
         int16_t *pcm = malloc(samples * sizeof *pcm + 2);
-        if (info.format == AZAUDIO_FORMAT_PCM16) memcpy(pcm, data, samples * sizeof *pcm);
-        else if (info.format == AZAUDIO_FORMAT_ULAW) azaudio_g711_ulaw_decode(data, samples, pcm);
-        else azaudio_g711_alaw_decode(data, samples, pcm);
+        if (info.format == AZAUDIO_FORMAT_PCM16)
+            memcpy(pcm, data, samples * sizeof *pcm);
+        else if (info.format == AZAUDIO_FORMAT_ULAW)
+            azaudio_g711_ulaw_decode(data, samples, pcm);
+        else
+            azaudio_g711_alaw_decode(data, samples, pcm);
         azaudio_resampler *r = NULL;
         if (azaudio_resampler_create(info.sample_rate, RATE, &r) != AZAUDIO_OK) {
             ok = fail("the caller WAV's rate");
@@ -220,8 +225,8 @@ int main(int argc, char **argv) {
 
     FILE *reply = open_reply(argv[2]);
     azaudio_frame_cursor *cursor = NULL;
-    if (!reply ||
-        azaudio_frame_cursor_create(AZAUDIO_FORMAT_ULAW, RATE, 1, FRAME_MS, caller, caller_size, &cursor) != AZAUDIO_OK) {
+    if (!reply || azaudio_frame_cursor_create(AZAUDIO_FORMAT_ULAW, RATE, 1, FRAME_MS, caller, caller_size, &cursor) !=
+                      AZAUDIO_OK) {
         if (reply) fclose(reply);
         azaudio_realtime_destroy(session);
         azaudio_client_destroy(client);
@@ -246,7 +251,8 @@ int main(int argc, char **argv) {
         azaudio_frame_cursor_next(cursor, &in, &in_size, NULL);
         if (!in) in = silence;
         azaudio_result rc = azaudio_realtime_send_audio(session, in, FRAME_BYTES);
-        if (rc == AZAUDIO_ERR_BUSY) fprintf(stderr, "[%6llu ms] send queue full: frame dropped\n", (unsigned long long)call_ms);
+        if (rc == AZAUDIO_ERR_BUSY)
+            fprintf(stderr, "[%6llu ms] send queue full: frame dropped\n", (unsigned long long)call_ms);
         else if (rc != AZAUDIO_OK) {
             failed = !fail("send");
             break;
@@ -272,10 +278,12 @@ int main(int argc, char **argv) {
                 long long at = (long long)azaudio_realtime_event_audio_ms(e);
                 if (at > 0)
                     printf("[%6llu ms] barge-in: agent cut at %lld ms of its reply (what the caller heard), %zu ms of "
-                           "queued reply dropped\n", (unsigned long long)call_ms, at, dropped / 8);
+                           "queued reply dropped\n",
+                           (unsigned long long)call_ms, at, dropped / 8);
                 else
                     printf("[%6llu ms] barge-in before any reply was heard: %zu ms of queued reply dropped, no "
-                           "truncate\n", (unsigned long long)call_ms, dropped / 8);
+                           "truncate\n",
+                           (unsigned long long)call_ms, dropped / 8);
                 break;
             }
             case AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED:

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define RATE 24000
+#define RATE     24000
 #define FRAME_MS 20
 
 typedef struct {
@@ -58,9 +58,12 @@ static int load_input(const char *path, bytes *out) {
     size_t samples = (size_t)info.frame_count;
     int16_t *pcm = malloc(samples * sizeof *pcm + 1);
     const void *data = azaudio_audio_buffer_data(wav);
-    if (info.format == AZAUDIO_FORMAT_ULAW) azaudio_g711_ulaw_decode(data, samples, pcm);
-    else if (info.format == AZAUDIO_FORMAT_ALAW) azaudio_g711_alaw_decode(data, samples, pcm);
-    else memcpy(pcm, data, samples * sizeof *pcm);
+    if (info.format == AZAUDIO_FORMAT_ULAW)
+        azaudio_g711_ulaw_decode(data, samples, pcm);
+    else if (info.format == AZAUDIO_FORMAT_ALAW)
+        azaudio_g711_alaw_decode(data, samples, pcm);
+    else
+        memcpy(pcm, data, samples * sizeof *pcm);
     azaudio_audio_buffer_destroy(wav);
 
     int rc = 0;
@@ -132,7 +135,8 @@ static int drain(azaudio_realtime_session *session, turn *t, int32_t wait_ms) {
             if (strcmp(azaudio_realtime_event_status(e), "completed") != 0) t->failed = 1;
             break;
         case AZAUDIO_EVENT_ERROR:
-            fprintf(stderr, "service error %s: %s\n", azaudio_realtime_event_error_code(e), azaudio_realtime_event_text(e));
+            fprintf(stderr, "service error %s: %s\n", azaudio_realtime_event_error_code(e),
+                    azaudio_realtime_event_text(e));
             break;
         case AZAUDIO_EVENT_CLOSED:
             printf("session closed (%d %s)\n", azaudio_realtime_event_close_code(e), azaudio_realtime_event_text(e));
@@ -197,8 +201,10 @@ int main(int argc, char **argv) {
         if (!frame) break;
         azaudio_sleep_until_us(begin + (uint64_t)(at_us / speedup));
         azaudio_result rc = azaudio_realtime_send_audio(session, frame, size);
-        if (rc == AZAUDIO_ERR_BUSY) fprintf(stderr, "send queue full: a frame was dropped\n");
-        else if (rc != AZAUDIO_OK) return fail("send_audio");
+        if (rc == AZAUDIO_ERR_BUSY)
+            fprintf(stderr, "send queue full: a frame was dropped\n");
+        else if (rc != AZAUDIO_OK)
+            return fail("send_audio");
         if (!(open = drain(session, &t, 0))) break;
     }
     azaudio_frame_cursor_destroy(cursor);

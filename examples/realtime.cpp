@@ -40,7 +40,7 @@ int main(int argc, char **argv) {
             }
         } else {
             if (info.sample_rate != 8000) throw std::runtime_error("G.711 input must be 8 kHz");
-            options.input_audio_format = info.format;  // sent as it is
+            options.input_audio_format = info.format; // sent as it is
             rate = 8000;
         }
 
@@ -63,16 +63,17 @@ int main(int argc, char **argv) {
                     azaudio::sleep_until_us(start + at);
                     session.send_audio(frame->data);
                 }
-                const std::uint8_t silent = options.input_audio_format == azaudio::sample_format::pcm16 ? 0x00
+                const std::uint8_t silent = options.input_audio_format == azaudio::sample_format::pcm16  ? 0x00
                                             : options.input_audio_format == azaudio::sample_format::ulaw ? 0xFF
                                                                                                          : 0xD5;
-                std::vector<std::uint8_t> silence(azaudio::frame_bytes(options.input_audio_format, rate, 1, 20), silent);
+                std::vector<std::uint8_t> silence(azaudio::frame_bytes(options.input_audio_format, rate, 1, 20),
+                                                  silent);
                 for (int i = 1; i <= 50 && !stop; i++) {
                     azaudio::sleep_until_us(start + at + 20000u * static_cast<std::uint64_t>(i));
                     session.send_audio(silence);
                 }
             } catch (const azaudio::error &e) {
-                if (!stop) std::cerr << "\nsending failed: " << e.what() << "\n";  // e.g. the session closed
+                if (!stop) std::cerr << "\nsending failed: " << e.what() << "\n"; // e.g. the session closed
             }
         });
 
@@ -112,7 +113,7 @@ int main(int argc, char **argv) {
         stop = true;
         sender.join();
 
-        azaudio::wav_format out;  // the session's output: PCM16, 24 kHz, mono
+        azaudio::wav_format out; // the session's output: PCM16, 24 kHz, mono
         azaudio::wav_write_file(argv[2], out, reply);
         std::cout << "reply: " << reply.size() / 48 << " ms of audio in " << argv[2] << "\n";
         return reply.empty() ? 1 : 0;

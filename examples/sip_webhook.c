@@ -106,7 +106,7 @@ static void handle(azaudio_client *client, const char *secret, const char *deplo
         reply(fd, "200 OK");
         return;
     }
-    reply(fd, "200 OK");  /* answer the webhook first: the call is answered with its own requests */
+    reply(fd, "200 OK"); /* answer the webhook first: the call is answered with its own requests */
     const char *call_id = azaudio_incoming_call_id(call);
     const char *from = azaudio_incoming_call_sip_header_value(call, "From");
     printf("call %s from %s\n", call_id, from ? from : "(unknown)");

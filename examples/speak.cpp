@@ -29,7 +29,7 @@ int main(int argc, char **argv) {
         std::size_t bytes = 0, chunks = 0;
         client.speak(argv[1], options, [&](azaudio::byte_view chunk) {
             file.write(reinterpret_cast<const char *>(chunk.data()), static_cast<std::streamsize>(chunk.size()));
-            if (!file) throw std::runtime_error("writing " + path + " failed");  // stops the call; rethrown below
+            if (!file) throw std::runtime_error("writing " + path + " failed"); // stops the call; rethrown below
             bytes += chunk.size();
             chunks++;
         });

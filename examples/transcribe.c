@@ -30,7 +30,7 @@ int main(int argc, char **argv) {
     options.deployment = argc > 2 ? argv[2] : "whisper";
     options.response_format = argc > 3 ? argv[3] : NULL;
     if (strstr(options.deployment, "4o") && (!options.response_format || !strcmp(options.response_format, "json") ||
-                                            !strcmp(options.response_format, "text"))) {
+                                             !strcmp(options.response_format, "text"))) {
         options.stream = 1;
         options.on_delta = on_delta;
     }

@@ -19,6 +19,7 @@ packages=(
   baresip-core          # a real user agent calling the gateway in its tests
   iproute2              # the baresip test's network namespace
   libsndfile1-dev       # decoding (WAV/FLAC/MP3/Ogg) and FLAC encoding of audio cut into pieces
+  clang-format          # make lint (the first step of make test): C and C++ formatting
   "$@"
 )
 

@@ -29,8 +29,9 @@ extension String {
 /// the field's name and the byte offset, never rewritten to U+FFFD and sent (the service would then speak or answer
 /// text the caller never wrote). The check is the standard library's strict UTF-8 parser.
 func utf8String(_ pointer: UnsafePointer<CChar>, _ field: String) throws(AzError) -> String {
-    let bytes = UnsafeBufferPointer(start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self),
-                                    count: strlen(pointer))
+    let bytes = UnsafeBufferPointer(
+        start: UnsafeRawPointer(pointer).assumingMemoryBound(to: UInt8.self),
+        count: strlen(pointer))
     var parser = Unicode.UTF8.ForwardParser()
     var iterator = bytes.makeIterator()
     var offset = 0
@@ -40,7 +41,8 @@ func utf8String(_ pointer: UnsafePointer<CChar>, _ field: String) throws(AzError
         case .emptyInput: return String(decoding: bytes, as: UTF8.self)
         case .error:
             let shown = bytes[offset..<min(offset + 4, bytes.count)].map { String($0, radix: 16, uppercase: true) }
-            throw .invalidArgument("\(field) is not valid UTF-8: byte offset \(offset) (0x\(shown.joined(separator: " 0x")))")
+            throw .invalidArgument(
+                "\(field) is not valid UTF-8: byte offset \(offset) (0x\(shown.joined(separator: " 0x")))")
         }
     }
 }

@@ -83,7 +83,8 @@ public func azaudio_incoming_call_sip_header(
     guard let call else { return fail(.invalidArgument, "azaudio_incoming_call_sip_header: call is NULL") }
     let h = IncomingCallHandle.from(call)
     guard index >= 0, index < h.names.count else {
-        return fail(.invalidArgument,
+        return fail(
+            .invalidArgument,
             "azaudio_incoming_call_sip_header: index \(index) is out of range (\(h.names.count) headers)")
     }
     name?.pointee = UnsafePointer(h.names[index].pointer)
@@ -92,7 +93,9 @@ public func azaudio_incoming_call_sip_header(
 }
 
 @c @implementation
-public func azaudio_incoming_call_sip_header_value(_ call: OpaquePointer!, _ name: UnsafePointer<CChar>!)
+public func azaudio_incoming_call_sip_header_value(
+    _ call: OpaquePointer!, _ name: UnsafePointer<CChar>!
+)
     -> UnsafePointer<CChar>!
 {
     guard let call, let name else { return nil }
@@ -123,7 +126,9 @@ enum CallAcceptOptionsABI: SizedStructABI {
 }
 
 @c @implementation
-public func azaudio_call_accept_options_init(_ options: UnsafeMutablePointer<azaudio_call_accept_options>!)
+public func azaudio_call_accept_options_init(
+    _ options: UnsafeMutablePointer<azaudio_call_accept_options>!
+)
     -> azaudio_result
 {
     guard let options else { return fail(.invalidArgument, "azaudio_call_accept_options_init: options is NULL") }
@@ -148,7 +153,9 @@ public func azaudio_call_accept(
 }
 
 @c @implementation
-public func azaudio_call_reject(_ client: OpaquePointer!, _ callID: UnsafePointer<CChar>!, _ status: Int32)
+public func azaudio_call_reject(
+    _ client: OpaquePointer!, _ callID: UnsafePointer<CChar>!, _ status: Int32
+)
     -> azaudio_result
 {
     withClient(client, "azaudio_call_reject") { (handle: ClientHandle) throws(AzError) in

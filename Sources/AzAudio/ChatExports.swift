@@ -54,7 +54,9 @@ enum ChatOptionsABI: SizedStructABI {
 }
 
 /// Runs a chat-building call: records failures for the thread.
-func withChat(_ chat: OpaquePointer?, _ function: String, _ body: (inout ChatConversation) throws(AzError) -> Void)
+func withChat(
+    _ chat: OpaquePointer?, _ function: String, _ body: (inout ChatConversation) throws(AzError) -> Void
+)
     -> azaudio_result
 {
     guard let chat else { return fail(.invalidArgument, "\(function): chat is NULL") }
@@ -80,7 +82,9 @@ public func azaudio_chat_destroy(_ chat: OpaquePointer!) {
 }
 
 @c @implementation
-public func azaudio_chat_add_message(_ chat: OpaquePointer!, _ role: UnsafePointer<CChar>!, _ text: UnsafePointer<CChar>!)
+public func azaudio_chat_add_message(
+    _ chat: OpaquePointer!, _ role: UnsafePointer<CChar>!, _ text: UnsafePointer<CChar>!
+)
     -> azaudio_result
 {
     withChat(chat, "azaudio_chat_add_message") { (c: inout ChatConversation) throws(AzError) in
@@ -97,7 +101,8 @@ public func azaudio_chat_add_audio(
         let fmt = try requiredString(format, "format")
         guard size >= 0 else { throw .invalidArgument("size is too large") }  // a size_t above Int.max
         guard size <= ChatConversation.maxInputAudioBytes else {
-            throw AzError(.payloadTooLarge,
+            throw AzError(
+                .payloadTooLarge,
                 "the input audio is \(size) bytes; the service accepts at most \(ChatConversation.maxInputAudioBytes) "
                     + "(20 MB) per audio part")
         }
@@ -113,7 +118,9 @@ public func azaudio_chat_add_audio_file(_ chat: OpaquePointer!, _ path: UnsafePo
 }
 
 @c @implementation
-public func azaudio_chat_add_assistant_audio(_ chat: OpaquePointer!, _ audioID: UnsafePointer<CChar>!)
+public func azaudio_chat_add_assistant_audio(
+    _ chat: OpaquePointer!, _ audioID: UnsafePointer<CChar>!
+)
     -> azaudio_result
 {
     withChat(chat, "azaudio_chat_add_assistant_audio") { (c: inout ChatConversation) throws(AzError) in
@@ -171,7 +178,8 @@ public func azaudio_chat_complete(
         guard o.max_completion_tokens >= 0 else { throw .invalidArgument("options->max_completion_tokens is negative") }
         e.temperature = o.temperature < 0 ? nil : o.temperature
         e.stream = o.stream != 0
-        let settings = try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+        let settings = try callSettings(
+            cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
             progress: o.on_progress, progressUserData: o.progress_user_data)
         var accumulator = ChatStreamAccumulator()
         if let fn = o.on_text {
@@ -205,7 +213,9 @@ public func azaudio_chat_reply_transcript(_ r: OpaquePointer!) -> UnsafePointer<
 }
 
 @c @implementation
-public func azaudio_chat_reply_audio(_ r: OpaquePointer!, _ outSize: UnsafeMutablePointer<Int>!)
+public func azaudio_chat_reply_audio(
+    _ r: OpaquePointer!, _ outSize: UnsafeMutablePointer<Int>!
+)
     -> UnsafePointer<UInt8>!
 {
     guard let r else {
@@ -236,7 +246,9 @@ public func azaudio_chat_reply_finish_reason(_ r: OpaquePointer!) -> UnsafePoint
 }
 
 @c @implementation
-public func azaudio_chat_reply_usage(_ r: OpaquePointer!, _ usage: UnsafeMutablePointer<azaudio_usage>!)
+public func azaudio_chat_reply_usage(
+    _ r: OpaquePointer!, _ usage: UnsafeMutablePointer<azaudio_usage>!
+)
     -> azaudio_result
 {
     guard let r else { return fail(.invalidArgument, "azaudio_chat_reply_usage: reply is NULL") }
@@ -244,7 +256,9 @@ public func azaudio_chat_reply_usage(_ r: OpaquePointer!, _ usage: UnsafeMutable
 }
 
 @c @implementation
-public func azaudio_chat_reply_raw_body(_ r: OpaquePointer!, _ outSize: UnsafeMutablePointer<Int>!)
+public func azaudio_chat_reply_raw_body(
+    _ r: OpaquePointer!, _ outSize: UnsafeMutablePointer<Int>!
+)
     -> UnsafePointer<CChar>!
 {
     guard let r else { return nil }

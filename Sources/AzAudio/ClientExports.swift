@@ -79,7 +79,8 @@ public func azaudio_client_last_error(
     _ client: OpaquePointer!, _ details: UnsafeMutablePointer<azaudio_error_details>!
 ) -> azaudio_result {
     guard let client else { return fail(.invalidArgument, "azaudio_client_last_error: client is NULL") }
-    return ErrorDetailsABI.fill(ClientHandle.from(client).lastError, into: details, function: "azaudio_client_last_error")
+    return ErrorDetailsABI.fill(
+        ClientHandle.from(client).lastError, into: details, function: "azaudio_client_last_error")
 }
 
 /// The environment variables openai-python's AzureOpenAI reads.

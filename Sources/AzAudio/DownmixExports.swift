@@ -20,9 +20,10 @@ public func azaudio_audio_to_mono_pcm16(
             throw .invalidArgument(input == nil ? "in is NULL" : "out_pcm is NULL")
         }
         guard frames > 0 else { return AZAUDIO_OK }
-        Downmix.toMonoPCM16(UnsafeRawBufferPointer(start: input, count: frames * Int(channels) * kit.bytesPerSample),
-                            format: kit, channels: Int(channels),
-                            into: UnsafeMutableBufferPointer(start: outPCM, count: frames))
+        Downmix.toMonoPCM16(
+            UnsafeRawBufferPointer(start: input, count: frames * Int(channels) * kit.bytesPerSample),
+            format: kit, channels: Int(channels),
+            into: UnsafeMutableBufferPointer(start: outPCM, count: frames))
         return AZAUDIO_OK
     } catch {
         return fail(prefixed(error, "azaudio_audio_to_mono_pcm16"))

@@ -105,9 +105,10 @@ enum ErrorDetailsABI: SizedStructABI {
     }
 
     /// Fills the caller's details with `record` (AZAUDIO_OK and empty strings when nil).
-    static func fill(_ record: ErrorRecord?, into pointer: UnsafeMutablePointer<azaudio_error_details>?,
-        function: String) -> azaudio_result
-    {
+    static func fill(
+        _ record: ErrorRecord?, into pointer: UnsafeMutablePointer<azaudio_error_details>?,
+        function: String
+    ) -> azaudio_result {
         var out = defaults
         if let record {
             out.result = record.result

@@ -11,8 +11,9 @@ private func cursor(_ pointer: OpaquePointer) -> FrameCursor {
 private func layout(
     _ format: Int32, _ sampleRate: UInt32, _ channels: UInt32, _ frameMs: UInt32
 ) throws(AzError) -> FrameLayout {
-    try FrameLayout(format: try WAVInfoABI.format(format), sampleRate: Int(sampleRate), channels: Int(channels),
-                    milliseconds: Int(frameMs))
+    try FrameLayout(
+        format: try WAVInfoABI.format(format), sampleRate: Int(sampleRate), channels: Int(channels),
+        milliseconds: Int(frameMs))
 }
 
 @c @implementation

@@ -63,9 +63,12 @@ struct PiecesProgressCallback: @unchecked Sendable {
 
     var handler: @Sendable (LongAudioProgress) throws(AzError) -> Void {
         { (p: LongAudioProgress) throws(AzError) in
-            let rc = fn(Int32(clamping: p.piecesDone), Int32(clamping: p.piecesTotal), p.secondsDone, p.secondsTotal,
+            let rc = fn(
+                Int32(clamping: p.piecesDone), Int32(clamping: p.piecesTotal), p.secondsDone, p.secondsTotal,
                 user)
-            if rc != 0 { throw AzError(.cancelled, "the pieces progress callback returned \(rc): the call was stopped") }
+            if rc != 0 {
+                throw AzError(.cancelled, "the pieces progress callback returned \(rc): the call was stopped")
+            }
         }
     }
 }

@@ -90,7 +90,9 @@ enum UsageABI: SizedStructABI {
         return out
     }
 
-    static func fill(_ usage: Usage?, into pointer: UnsafeMutablePointer<azaudio_usage>?, function: String)
+    static func fill(
+        _ usage: Usage?, into pointer: UnsafeMutablePointer<azaudio_usage>?, function: String
+    )
         -> azaudio_result
     {
         var out = defaults
@@ -126,7 +128,9 @@ func deliverText(_ fn: azaudio_text_fn?, _ user: UnsafeMutableRawPointer?, _ tex
 }
 
 /// Calls a C audio callback; a non-zero return stops the call.
-func deliverAudio(_ fn: azaudio_audio_fn, _ user: UnsafeMutableRawPointer?, _ bytes: UnsafeRawBufferPointer)
+func deliverAudio(
+    _ fn: azaudio_audio_fn, _ user: UnsafeMutableRawPointer?, _ bytes: UnsafeRawBufferPointer
+)
     throws(AzError)
 {
     guard !bytes.isEmpty else { return }

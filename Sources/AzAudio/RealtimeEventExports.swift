@@ -22,7 +22,9 @@ public func azaudio_realtime_event_json(_ event: OpaquePointer!) -> UnsafePointe
 public func azaudio_realtime_event_text(_ event: OpaquePointer!) -> UnsafePointer<CChar>! { field(event, .text) }
 
 @c @implementation
-public func azaudio_realtime_event_audio(_ event: OpaquePointer!, _ size: UnsafeMutablePointer<Int>!) -> UnsafePointer<UInt8>! {
+public func azaudio_realtime_event_audio(
+    _ event: OpaquePointer!, _ size: UnsafeMutablePointer<Int>!
+) -> UnsafePointer<UInt8>! {
     guard let event else {
         size?.pointee = 0
         return nil

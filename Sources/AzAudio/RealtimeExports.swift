@@ -24,7 +24,8 @@ private func nonEmptyString(_ pointer: UnsafePointer<CChar>?, _ name: String) th
 }
 
 @c @implementation
-public func azaudio_realtime_options_init(_ options: UnsafeMutablePointer<azaudio_realtime_options>!) -> azaudio_result {
+public func azaudio_realtime_options_init(_ options: UnsafeMutablePointer<azaudio_realtime_options>!) -> azaudio_result
+{
     guard let options else { return fail(.invalidArgument, "azaudio_realtime_options_init: options is NULL") }
     options.pointee = RealtimeOptionsABI.defaults
     return AZAUDIO_OK
@@ -57,7 +58,9 @@ public func azaudio_realtime_connect(
 private let maxAudioPerCall = 64 << 20
 
 @c @implementation
-public func azaudio_realtime_send_audio(_ session: OpaquePointer!, _ audio: UnsafeRawPointer!, _ size: Int) -> azaudio_result {
+public func azaudio_realtime_send_audio(
+    _ session: OpaquePointer!, _ audio: UnsafeRawPointer!, _ size: Int
+) -> azaudio_result {
     withSession(session, "azaudio_realtime_send_audio") { s throws(AzError) in
         guard let audio else { throw .invalidArgument("audio is NULL") }
         // A size_t above Int.max arrives negative; a size the encoder's arithmetic (base64, resampling, framing)
@@ -80,7 +83,9 @@ public func azaudio_realtime_clear(_ session: OpaquePointer!) -> azaudio_result 
 }
 
 @c @implementation
-public func azaudio_realtime_create_response(_ session: OpaquePointer!, _ responseJSON: UnsafePointer<CChar>!) -> azaudio_result {
+public func azaudio_realtime_create_response(
+    _ session: OpaquePointer!, _ responseJSON: UnsafePointer<CChar>!
+) -> azaudio_result {
     withSession(session, "azaudio_realtime_create_response") { s throws(AzError) in
         try s.send(json: try RealtimeClientEvents.createResponse(try optionalUTF8String(responseJSON, "response_json")))
     }
@@ -94,7 +99,9 @@ public func azaudio_realtime_cancel_response(_ session: OpaquePointer!) -> azaud
 }
 
 @c @implementation
-public func azaudio_realtime_update_session(_ session: OpaquePointer!, _ sessionJSON: UnsafePointer<CChar>!) -> azaudio_result {
+public func azaudio_realtime_update_session(
+    _ session: OpaquePointer!, _ sessionJSON: UnsafePointer<CChar>!
+) -> azaudio_result {
     withSession(session, "azaudio_realtime_update_session") { s throws(AzError) in
         try s.send(json: try RealtimeClientEvents.updateSession(try nonEmptyString(sessionJSON, "session_json")))
     }
@@ -107,8 +114,9 @@ public func azaudio_realtime_create_text_item(
     withSession(session, "azaudio_realtime_create_text_item") { s throws(AzError) in
         let role = try nonEmptyString(role, "role")
         guard let text else { throw .invalidArgument("text is NULL") }
-        try s.send(json: try RealtimeClientEvents.createTextItem(
-            role: role, text: try utf8String(text, "text"), protocol: s.options.protocolKind))
+        try s.send(
+            json: try RealtimeClientEvents.createTextItem(
+                role: role, text: try utf8String(text, "text"), protocol: s.options.protocolKind))
     }
 }
 
@@ -119,7 +127,8 @@ public func azaudio_realtime_send_function_output(
     withSession(session, "azaudio_realtime_send_function_output") { s throws(AzError) in
         let call = try nonEmptyString(callID, "call_id")
         guard let output else { throw .invalidArgument("output is NULL") }
-        try s.send(json: RealtimeClientEvents.functionCallOutput(callID: call, output: try utf8String(output, "output")))
+        try s.send(
+            json: RealtimeClientEvents.functionCallOutput(callID: call, output: try utf8String(output, "output")))
     }
 }
 
@@ -151,7 +160,9 @@ public func azaudio_realtime_delete_item(_ session: OpaquePointer!, _ itemID: Un
 }
 
 @c @implementation
-public func azaudio_realtime_send_event_json(_ session: OpaquePointer!, _ eventJSON: UnsafePointer<CChar>!) -> azaudio_result {
+public func azaudio_realtime_send_event_json(
+    _ session: OpaquePointer!, _ eventJSON: UnsafePointer<CChar>!
+) -> azaudio_result {
     withSession(session, "azaudio_realtime_send_event_json") { s throws(AzError) in
         try s.sendChecked(json: try nonEmptyString(eventJSON, "event_json"))
     }
@@ -192,7 +203,9 @@ public func azaudio_realtime_poll_event(
 }
 
 @c @implementation
-public func azaudio_realtime_event_fd(_ session: OpaquePointer!, _ outFD: UnsafeMutablePointer<Int32>!) -> azaudio_result {
+public func azaudio_realtime_event_fd(
+    _ session: OpaquePointer!, _ outFD: UnsafeMutablePointer<Int32>!
+) -> azaudio_result {
     withSession(session, "azaudio_realtime_event_fd") { s throws(AzError) in
         guard let outFD else { throw .invalidArgument("out_fd is NULL") }
         outFD.pointee = try s.eventFD()

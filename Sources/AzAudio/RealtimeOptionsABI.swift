@@ -52,7 +52,8 @@ enum RealtimeOptionsABI: SizedStructABI {
         case AZAUDIO_REALTIME_GA: options.protocolKind = .ga
         case AZAUDIO_REALTIME_PREVIEW:
             options.protocolKind = .preview(
-                apiVersion: try optionalUTF8String(o.api_version, "options->api_version") ?? RealtimeProtocol.defaultPreviewAPIVersion)
+                apiVersion: try optionalUTF8String(o.api_version, "options->api_version")
+                    ?? RealtimeProtocol.defaultPreviewAPIVersion)
         default: throw .invalidArgument("options->protocol is \(o.protocol); use AZAUDIO_REALTIME_GA or _PREVIEW")
         }
         var c = RealtimeSessionConfig()
@@ -60,8 +61,10 @@ enum RealtimeOptionsABI: SizedStructABI {
         c.voice = try optionalUTF8String(o.voice, "options->voice")
         c.inputFormat = try format(o.input_audio_format, "input_audio_format")
         c.outputFormat = try format(o.output_audio_format, "output_audio_format")
-        c.transcriptionDeployment = try optionalUTF8String(o.input_transcription_deployment, "options->input_transcription_deployment")
-        c.transcriptionLanguage = try optionalUTF8String(o.input_transcription_language, "options->input_transcription_language")
+        c.transcriptionDeployment = try optionalUTF8String(
+            o.input_transcription_deployment, "options->input_transcription_deployment")
+        c.transcriptionLanguage = try optionalUTF8String(
+            o.input_transcription_language, "options->input_transcription_language")
         let create = try flag(o.vad_create_response, "vad_create_response")
         let interrupt = try flag(o.vad_interrupt_response, "vad_interrupt_response")
         switch o.turn_detection {
@@ -73,7 +76,8 @@ enum RealtimeOptionsABI: SizedStructABI {
                 createResponse: create, interruptResponse: interrupt)
         case AZAUDIO_TURN_SEMANTIC_VAD:
             c.turnDetection = .semanticVAD(
-                eagerness: try optionalUTF8String(o.semantic_vad_eagerness, "options->semantic_vad_eagerness"), createResponse: create,
+                eagerness: try optionalUTF8String(o.semantic_vad_eagerness, "options->semantic_vad_eagerness"),
+                createResponse: create,
                 interruptResponse: interrupt)
         case AZAUDIO_TURN_NONE: c.turnDetection = .none
         default: throw .invalidArgument("options->turn_detection is \(o.turn_detection); use an AZAUDIO_TURN_* value")
@@ -88,10 +92,12 @@ enum RealtimeOptionsABI: SizedStructABI {
         options.maxSendQueueBytes = Int(o.max_send_queue_bytes)
         options.maxEventQueue = Int(o.max_event_queue)
         options.connectTimeoutMs = o.connect_timeout_ms == 0 ? 30_000 : o.connect_timeout_ms
-        options.callerInput = try callerFormat(o.caller_input_format, o.caller_input_rate, o.caller_input_channels,
-                                               "caller_input")
-        options.callerOutput = try callerFormat(o.caller_output_format, o.caller_output_rate,
-                                                o.caller_output_channels, "caller_output")
+        options.callerInput = try callerFormat(
+            o.caller_input_format, o.caller_input_rate, o.caller_input_channels,
+            "caller_input")
+        options.callerOutput = try callerFormat(
+            o.caller_output_format, o.caller_output_rate,
+            o.caller_output_channels, "caller_output")
         options.bargeIn = try flag(o.barge_in, "barge_in")
         options.inputCoalesceMs = o.input_audio_coalesce_ms
         options.keepaliveMs = o.keepalive_ms
@@ -119,28 +125,33 @@ enum RealtimeOptionsABI: SizedStructABI {
 
     /// A caller-side format: nil for AZAUDIO_CALLER_FORMAT_SESSION; rate 0 is the format's session rate, channels
     /// 0 mono.
-    private static func callerFormat(_ format: Int32, _ rate: UInt32, _ channels: UInt32, _ name: String)
+    private static func callerFormat(
+        _ format: Int32, _ rate: UInt32, _ channels: UInt32, _ name: String
+    )
         throws(AzError) -> AudioStreamFormat?
     {
         if format == AZAUDIO_CALLER_FORMAT_SESSION {
             guard rate == 0, channels == 0 else {
                 let field = rate != 0 ? "rate is \(rate)" : "channels is \(channels)"
-                throw .invalidArgument("options->\(name)_\(field) but \(name)_format is "
-                    + "AZAUDIO_CALLER_FORMAT_SESSION: set the format too")
+                throw .invalidArgument(
+                    "options->\(name)_\(field) but \(name)_format is "
+                        + "AZAUDIO_CALLER_FORMAT_SESSION: set the format too")
             }
             return nil
         }
         guard let kit = WAVInfoABI.formats[format], kit == .pcm16 || kit == .ulaw || kit == .alaw else {
-            throw .invalidArgument("options->\(name)_format is \(format); use AZAUDIO_CALLER_FORMAT_SESSION, "
-                + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
+            throw .invalidArgument(
+                "options->\(name)_format is \(format); use AZAUDIO_CALLER_FORMAT_SESSION, "
+                    + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
         let hz = rate == 0 ? (kit == .pcm16 ? 24000 : 8000) : Int(rate)
         guard Resampler.supports(hz) else {
             throw .invalidArgument("options->\(name)_rate is \(rate); use 8000 to 192000 Hz (0: the session rate)")
         }
         guard channels <= UInt32(AudioStreamFormat.maxChannels) else {
-            throw .invalidArgument("options->\(name)_channels is \(channels); use 0 or 1 (mono) to "
-                + "\(AudioStreamFormat.maxChannels)")
+            throw .invalidArgument(
+                "options->\(name)_channels is \(channels); use 0 or 1 (mono) to "
+                    + "\(AudioStreamFormat.maxChannels)")
         }
         return AudioStreamFormat(kit, rate: hz, channels: max(Int(channels), 1))
     }

@@ -17,7 +17,9 @@ final class RealtimeSessionHandle {
 
     /// Connects. The handler, if any, calls the C callback with this handle's address (not retained: `destroy`
     /// detaches the handler before the handle goes away).
-    func connect(options: RealtimeSessionOptions, callback: azaudio_realtime_event_fn?, userData: UnsafeMutableRawPointer?)
+    func connect(
+        options: RealtimeSessionOptions, callback: azaudio_realtime_event_fn?, userData: UnsafeMutableRawPointer?
+    )
         throws(AzError)
     {
         var handler: RealtimeSession.Handler? = nil

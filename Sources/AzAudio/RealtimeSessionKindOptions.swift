@@ -4,9 +4,10 @@ import CAzAudio
 /// The session-kind fields of the C realtime options (appended for the 2026 service).
 enum RealtimeSessionKindOptions {
     /// `turnDetection`: read from the shared turn_detection / vad_* fields.
-    static func kind(_ o: azaudio_realtime_options, deployment: String,
-        turnDetection: RealtimeSessionConfig.TurnDetection) throws(AzError) -> RealtimeSessionKind
-    {
+    static func kind(
+        _ o: azaudio_realtime_options, deployment: String,
+        turnDetection: RealtimeSessionConfig.TurnDetection
+    ) throws(AzError) -> RealtimeSessionKind {
         let noise = try noiseReduction(o.noise_reduction)
         switch o.session_kind {
         case AZAUDIO_SESSION_CONVERSATION:
@@ -28,7 +29,8 @@ enum RealtimeSessionKindOptions {
                 throw .invalidArgument("options->translation_language is NULL: name the language to translate into")
             }
             var t = TranslationSessionConfig(targetLanguage: language)
-            t.transcriptionDeployment = try optionalUTF8String(o.input_transcription_deployment, "options->input_transcription_deployment")
+            t.transcriptionDeployment = try optionalUTF8String(
+                o.input_transcription_deployment, "options->input_transcription_deployment")
             t.noiseReduction = noise
             if let path = try optionalUTF8String(o.translation_path, "options->translation_path") { t.path = path }
             return .translation(t)

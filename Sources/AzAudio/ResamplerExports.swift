@@ -13,10 +13,13 @@ public func azaudio_resampler_create(
 ) -> azaudio_result {
     guard let outResampler else { return fail(.invalidArgument, "azaudio_resampler_create: out_resampler is NULL") }
     guard inRate > 0, outRate > 0 else {
-        return fail(.invalidArgument, "azaudio_resampler_create: rates must be positive (in_rate \(inRate), out_rate \(outRate))")
+        return fail(
+            .invalidArgument,
+            "azaudio_resampler_create: rates must be positive (in_rate \(inRate), out_rate \(outRate))")
     }
     guard let r = Resampler(inRate: Int(inRate), outRate: Int(outRate)) else {
-        return fail(.unsupported,
+        return fail(
+            .unsupported,
             "azaudio_resampler_create: \(inRate) -> \(outRate) Hz is not supported; rates must be 8000 to 192000 Hz")
     }
     outResampler.pointee = OpaquePointer(Unmanaged.passRetained(r).toOpaque())
@@ -59,12 +62,14 @@ public func azaudio_resampler_process(
     let engine = resampler(r)
     let needed = engine.outputCount(forInput: inSamples)
     guard outCapacity >= needed else {
-        return fail(.invalidArgument,
+        return fail(
+            .invalidArgument,
             "\(name): out_capacity is \(outCapacity) but this call produces \(needed) samples; "
                 + "size out with azaudio_resampler_max_output()")
     }
-    outWritten.pointee = engine.process(UnsafeBufferPointer(start: input, count: inSamples),
-                                        into: UnsafeMutableBufferPointer(start: output, count: outCapacity))
+    outWritten.pointee = engine.process(
+        UnsafeBufferPointer(start: input, count: inSamples),
+        into: UnsafeMutableBufferPointer(start: output, count: outCapacity))
     return AZAUDIO_OK
 }
 
@@ -81,7 +86,8 @@ public func azaudio_resampler_flush(
     let engine = resampler(r)
     let needed = engine.pendingCount
     guard outCapacity >= needed else {
-        return fail(.invalidArgument,
+        return fail(
+            .invalidArgument,
             "\(name): out_capacity is \(outCapacity) but \(needed) samples are pending; "
                 + "size out with azaudio_resampler_max_output(r, 0)")
     }

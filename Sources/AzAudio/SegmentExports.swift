@@ -21,8 +21,10 @@ func knownSpeakers(_ p: UnsafePointer<azaudio_known_speaker>?, count: Int) throw
             speakers.append(KnownSpeaker(name: name, clip: .file(path: String(cString: path))))
         case (nil, let data?):
             let filename = try requiredString(s.filename, "\(label).filename (it names the clip's format)")
-            speakers.append(KnownSpeaker(
-                name: name, clip: .memory(Array(UnsafeBufferPointer(start: data, count: s.size)), filename: filename)))
+            speakers.append(
+                KnownSpeaker(
+                    name: name,
+                    clip: .memory(Array(UnsafeBufferPointer(start: data, count: s.size)), filename: filename)))
         case (nil, nil): throw .invalidArgument("\(label) has neither a path nor data")
         case (_?, _?): throw .invalidArgument("\(label) has both a path and data: give one")
         }
@@ -56,7 +58,9 @@ enum SegmentABI: SizedStructABI {
 }
 
 /// Calls the caller's segment callback; a non-zero return stops the call.
-func deliverSegment(_ fn: azaudio_segment_fn?, _ user: UnsafeMutableRawPointer?, _ segment: TranscriptSegment)
+func deliverSegment(
+    _ fn: azaudio_segment_fn?, _ user: UnsafeMutableRawPointer?, _ segment: TranscriptSegment
+)
     throws(AzError)
 {
     guard let fn else { return }
@@ -95,7 +99,8 @@ public func azaudio_transcript_segment_info(
     }
     let h = TranscriptHandle.from(t)
     guard index >= 0, index < h.transcript.segments.count else {
-        return fail(.invalidArgument,
+        return fail(
+            .invalidArgument,
             "\(function): index \(index) is out of range (\(h.transcript.segments.count) segments)")
     }
     let segment = h.transcript.segments[index]

@@ -59,7 +59,9 @@ extension SizedStructABI {
 
     /// Writes `value` into a caller's struct as an export's whole answer: AZAUDIO_OK, or the failure recorded with
     /// the function's name.
-    static func fill(_ value: CStruct, into pointer: UnsafeMutablePointer<CStruct>?, argument: String, function: String)
+    static func fill(
+        _ value: CStruct, into pointer: UnsafeMutablePointer<CStruct>?, argument: String, function: String
+    )
         -> azaudio_result
     {
         do throws(AzError) {

@@ -148,7 +148,8 @@ func transcriptionOptions(_ p: UnsafePointer<azaudio_transcription_options>?) th
     let o = try TranscriptionOptionsABI.read(p)
     return AudioTextCall(
         options: try TranscriptionOptionsABI.engine(o),
-        settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+        settings: try callSettings(
+            cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
             progress: o.on_progress, progressUserData: o.progress_user_data),
         long: LongAudioFields(o),
         onDelta: o.on_delta, deltaUser: o.delta_user_data, onSegment: o.on_segment, segmentUser: o.segment_user_data)
@@ -158,12 +159,15 @@ func translationOptions(_ p: UnsafePointer<azaudio_translation_options>?) throws
     let o = try TranslationOptionsABI.read(p)
     return AudioTextCall(
         options: try TranslationOptionsABI.engine(o),
-        settings: try callSettings(cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
+        settings: try callSettings(
+            cancel: o.cancel_token, timeoutMs: o.timeout_ms, maxRetries: o.max_retries,
             progress: o.on_progress, progressUserData: o.progress_user_data),
         long: LongAudioFields(o))
 }
 
-func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafePointer<CChar>?) throws(AzError)
+func memoryInput(
+    _ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafePointer<CChar>?
+) throws(AzError)
     -> AudioInput
 {
     let name = try requiredString(filename, "filename")
@@ -171,7 +175,8 @@ func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafeP
     guard size >= 0 else { throw .invalidArgument("size is too large") }  // a size_t above Int.max
     // Refused before the copy: audio over the service's whole-body limit can never be sent.
     guard Int64(size) <= AudioTextRequest.maxBodyBytes else {
-        throw AzError(.payloadTooLarge,
+        throw AzError(
+            .payloadTooLarge,
             "the audio is \(size) bytes, over the service's limit of \(AudioTextRequest.maxBodyBytes) bytes for the "
                 + "whole request (25 MB): split or compress it")
     }
@@ -179,7 +184,9 @@ func memoryInput(_ data: UnsafePointer<UInt8>?, _ size: Int, _ filename: UnsafeP
 }
 
 @c @implementation
-public func azaudio_transcription_options_init(_ options: UnsafeMutablePointer<azaudio_transcription_options>!)
+public func azaudio_transcription_options_init(
+    _ options: UnsafeMutablePointer<azaudio_transcription_options>!
+)
     -> azaudio_result
 {
     guard let options else { return fail(.invalidArgument, "azaudio_transcription_options_init: options is NULL") }
@@ -192,7 +199,8 @@ public func azaudio_transcribe_file(
     _ client: OpaquePointer!, _ path: UnsafePointer<CChar>!, _ options: UnsafePointer<azaudio_transcription_options>!,
     _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
-    runAudioToText(.transcription, "azaudio_transcribe_file", client: client, out: out,
+    runAudioToText(
+        .transcription, "azaudio_transcribe_file", client: client, out: out,
         input: { () throws(AzError) in .file(path: try requiredPath(path, "path")) },
         options: { () throws(AzError) in try transcriptionOptions(options) })
 }
@@ -202,7 +210,8 @@ public func azaudio_transcribe_memory(
     _ client: OpaquePointer!, _ data: UnsafePointer<UInt8>!, _ size: Int, _ filename: UnsafePointer<CChar>!,
     _ options: UnsafePointer<azaudio_transcription_options>!, _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
-    runAudioToText(.transcription, "azaudio_transcribe_memory", client: client, out: out,
+    runAudioToText(
+        .transcription, "azaudio_transcribe_memory", client: client, out: out,
         input: { () throws(AzError) in try memoryInput(data, size, filename) },
         options: { () throws(AzError) in try transcriptionOptions(options) })
 }
@@ -213,7 +222,8 @@ public func azaudio_transcribe_callback(
     _ options: UnsafePointer<azaudio_transcription_options>!, _ out: UnsafeMutablePointer<OpaquePointer?>!,
     _ read: azaudio_read_fn!, _ readUserData: UnsafeMutableRawPointer!
 ) -> azaudio_result {
-    runAudioToText(.transcription, "azaudio_transcribe_callback", client: client, out: out,
+    runAudioToText(
+        .transcription, "azaudio_transcribe_callback", client: client, out: out,
         input: { () throws(AzError) in
             try readerInput(filename: try requiredString(filename, "filename"), fn: read, user: readUserData)
         },
@@ -221,7 +231,9 @@ public func azaudio_transcribe_callback(
 }
 
 @c @implementation
-public func azaudio_translation_options_init(_ options: UnsafeMutablePointer<azaudio_translation_options>!)
+public func azaudio_translation_options_init(
+    _ options: UnsafeMutablePointer<azaudio_translation_options>!
+)
     -> azaudio_result
 {
     guard let options else { return fail(.invalidArgument, "azaudio_translation_options_init: options is NULL") }
@@ -234,7 +246,8 @@ public func azaudio_translate_file(
     _ client: OpaquePointer!, _ path: UnsafePointer<CChar>!, _ options: UnsafePointer<azaudio_translation_options>!,
     _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
-    runAudioToText(.translation, "azaudio_translate_file", client: client, out: out,
+    runAudioToText(
+        .translation, "azaudio_translate_file", client: client, out: out,
         input: { () throws(AzError) in .file(path: try requiredPath(path, "path")) },
         options: { () throws(AzError) in try translationOptions(options) })
 }
@@ -244,7 +257,8 @@ public func azaudio_translate_memory(
     _ client: OpaquePointer!, _ data: UnsafePointer<UInt8>!, _ size: Int, _ filename: UnsafePointer<CChar>!,
     _ options: UnsafePointer<azaudio_translation_options>!, _ out: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
-    runAudioToText(.translation, "azaudio_translate_memory", client: client, out: out,
+    runAudioToText(
+        .translation, "azaudio_translate_memory", client: client, out: out,
         input: { () throws(AzError) in try memoryInput(data, size, filename) },
         options: { () throws(AzError) in try translationOptions(options) })
 }
@@ -255,7 +269,8 @@ public func azaudio_translate_callback(
     _ options: UnsafePointer<azaudio_translation_options>!, _ out: UnsafeMutablePointer<OpaquePointer?>!,
     _ read: azaudio_read_fn!, _ readUserData: UnsafeMutableRawPointer!
 ) -> azaudio_result {
-    runAudioToText(.translation, "azaudio_translate_callback", client: client, out: out,
+    runAudioToText(
+        .translation, "azaudio_translate_callback", client: client, out: out,
         input: { () throws(AzError) in
             try readerInput(filename: try requiredString(filename, "filename"), fn: read, user: readUserData)
         },
@@ -269,7 +284,9 @@ public func azaudio_transcript_text(_ t: OpaquePointer!) -> UnsafePointer<CChar>
 }
 
 @c @implementation
-public func azaudio_transcript_raw_body(_ t: OpaquePointer!, _ outSize: UnsafeMutablePointer<Int>!)
+public func azaudio_transcript_raw_body(
+    _ t: OpaquePointer!, _ outSize: UnsafeMutablePointer<Int>!
+)
     -> UnsafePointer<CChar>!
 {
     guard let t else { return nil }
@@ -304,7 +321,8 @@ public func azaudio_transcript_segment(
     guard let t else { return fail(.invalidArgument, "azaudio_transcript_segment: transcript is NULL") }
     let h = TranscriptHandle.from(t)
     guard index >= 0, index < h.transcript.segments.count else {
-        return fail(.invalidArgument,
+        return fail(
+            .invalidArgument,
             "azaudio_transcript_segment: index \(index) is out of range (\(h.transcript.segments.count) segments)")
     }
     start?.pointee = h.transcript.segments[index].start
@@ -327,7 +345,8 @@ public func azaudio_transcript_word(
     guard let t else { return fail(.invalidArgument, "azaudio_transcript_word: transcript is NULL") }
     let h = TranscriptHandle.from(t)
     guard index >= 0, index < h.transcript.words.count else {
-        return fail(.invalidArgument,
+        return fail(
+            .invalidArgument,
             "azaudio_transcript_word: index \(index) is out of range (\(h.transcript.words.count) words)")
     }
     start?.pointee = h.transcript.words[index].start
@@ -343,7 +362,9 @@ public func azaudio_transcript_logprob_count(_ t: OpaquePointer!) -> Int {
 }
 
 @c @implementation
-public func azaudio_transcript_usage(_ t: OpaquePointer!, _ usage: UnsafeMutablePointer<azaudio_usage>!)
+public func azaudio_transcript_usage(
+    _ t: OpaquePointer!, _ usage: UnsafeMutablePointer<azaudio_usage>!
+)
     -> azaudio_result
 {
     guard let t else { return fail(.invalidArgument, "azaudio_transcript_usage: transcript is NULL") }

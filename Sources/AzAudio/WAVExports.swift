@@ -8,7 +8,9 @@ private func audioBuffer(_ pointer: OpaquePointer) -> AudioBuffer {
 }
 
 /// The caller's bytes, checked: NULL is allowed only for an empty buffer; sizes above Int.max are refused.
-private func callerBytes(_ data: UnsafeRawPointer?, _ size: Int, _ name: String) throws(AzError) -> UnsafeRawBufferPointer {
+private func callerBytes(
+    _ data: UnsafeRawPointer?, _ size: Int, _ name: String
+) throws(AzError) -> UnsafeRawBufferPointer {
     guard size >= 0 else { throw .invalidArgument("size is too large") }
     guard data != nil || size == 0 else { throw .invalidArgument("\(name) is NULL") }
     return UnsafeRawBufferPointer(start: size == 0 ? nil : data, count: size)
@@ -107,10 +109,12 @@ public func azaudio_wav_header(
         guard let info else { throw .invalidArgument("info is NULL") }
         guard let out else { throw .invalidArgument("out is NULL") }
         guard outCapacity < 0 || outCapacity >= WAVHeader.size else {
-            throw .invalidArgument("out_capacity is \(outCapacity); the header needs AZAUDIO_WAV_HEADER_SIZE (44) bytes")
+            throw .invalidArgument(
+                "out_capacity is \(outCapacity); the header needs AZAUDIO_WAV_HEADER_SIZE (44) bytes")
         }
-        try WAVHeader.write(try WAVInfoABI.read(info), dataSize: Int(dataSize),
-                            into: UnsafeMutableRawBufferPointer(start: out, count: WAVHeader.size))
+        try WAVHeader.write(
+            try WAVInfoABI.read(info), dataSize: Int(dataSize),
+            into: UnsafeMutableRawBufferPointer(start: out, count: WAVHeader.size))
         return AZAUDIO_OK
     } catch {
         return fail(prefixed(error, "azaudio_wav_header"))

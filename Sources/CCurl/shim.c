@@ -8,7 +8,9 @@ CURLcode ccurl_setopt_long(CURL *h, CURLoption opt, long value) { return curl_ea
 CURLcode ccurl_setopt_off(CURL *h, CURLoption opt, curl_off_t value) { return curl_easy_setopt(h, opt, value); }
 CURLcode ccurl_setopt_string(CURL *h, CURLoption opt, const char *value) { return curl_easy_setopt(h, opt, value); }
 CURLcode ccurl_setopt_pointer(CURL *h, CURLoption opt, void *value) { return curl_easy_setopt(h, opt, value); }
-CURLcode ccurl_setopt_slist(CURL *h, CURLoption opt, struct curl_slist *value) { return curl_easy_setopt(h, opt, value); }
+CURLcode ccurl_setopt_slist(CURL *h, CURLoption opt, struct curl_slist *value) {
+    return curl_easy_setopt(h, opt, value);
+}
 CURLcode ccurl_setopt_share(CURL *h, CURLSH *share) { return curl_easy_setopt(h, CURLOPT_SHARE, share); }
 CURLcode ccurl_setopt_data_fn(CURL *h, CURLoption opt, ccurl_data_fn fn) { return curl_easy_setopt(h, opt, fn); }
 CURLcode ccurl_setopt_xferinfo_fn(CURL *h, ccurl_xferinfo_fn fn) {
@@ -30,7 +32,8 @@ struct ccurl_share {
 };
 
 static void share_lock(CURL *h, curl_lock_data data, curl_lock_access access, void *user) {
-    (void)h; (void)access;
+    (void)h;
+    (void)access;
     pthread_mutex_lock(&((struct ccurl_share *)user)->locks[data]);
 }
 static void share_unlock(CURL *h, curl_lock_data data, void *user) {
@@ -42,7 +45,10 @@ ccurl_share *ccurl_share_create(void) {
     struct ccurl_share *s = calloc(1, sizeof *s);
     if (!s) return NULL;
     s->handle = curl_share_init();
-    if (!s->handle) { free(s); return NULL; }
+    if (!s->handle) {
+        free(s);
+        return NULL;
+    }
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_init(&s->locks[i], NULL);
     curl_share_setopt(s->handle, CURLSHOPT_LOCKFUNC, share_lock);
     curl_share_setopt(s->handle, CURLSHOPT_UNLOCKFUNC, share_unlock);

@@ -8,7 +8,9 @@ final class AudioDownmixTests: XCTestCase {
         let frames = Downmix.frames(inBytes: bytes.count, format: format, channels: channels)
         var out = [Int16](repeating: 0, count: frames)
         bytes.withUnsafeBytes { raw in
-            out.withUnsafeMutableBufferPointer { Downmix.toMonoPCM16(raw, format: format, channels: channels, into: $0) }
+            out.withUnsafeMutableBufferPointer {
+                Downmix.toMonoPCM16(raw, format: format, channels: channels, into: $0)
+            }
         }
         return out
     }
@@ -26,10 +28,12 @@ final class AudioDownmixTests: XCTestCase {
         XCTAssertEqual(Self.mono([0x80, 0xFF, 0x00, 0xC0], .pcm8), [0, 32512, -32768, 16384])
         let pcm24: [UInt8] = [0x00, 0x00, 0x00, 0xFF, 0xFF, 0x7F, 0x00, 0x00, 0x80, 0x80, 0x00, 0x00, 0x7F, 0x00, 0x00]
         XCTAssertEqual(Self.mono(pcm24, .pcm24), [0, 32767, -32768, 1, 0])  // 0x000080 rounds up, 0x00007F down
-        XCTAssertEqual(Self.mono(Self.le([Int32(0), Int32.max, Int32.min, 0x0001_8000]), .pcm32), [0, 32767, -32768, 2])
+        XCTAssertEqual(
+            Self.mono(Self.le([Int32(0), Int32.max, Int32.min, 0x0001_8000]), .pcm32), [0, 32767, -32768, 2])
         let floats: [Float] = [0, 1, -1, 0.5, 2, -7, .nan, .infinity]
-        XCTAssertEqual(Self.mono(Self.le(floats.map { $0.bitPattern }), .float32),
-                       [0, 32767, -32768, 16384, 32767, -32768, 0, 32767])
+        XCTAssertEqual(
+            Self.mono(Self.le(floats.map { $0.bitPattern }), .float32),
+            [0, 32767, -32768, 16384, 32767, -32768, 0, 32767])
         XCTAssertEqual(Self.mono(Self.le([0.25, -0.25].map { (x: Double) in x.bitPattern }), .float64), [8192, -8192])
         XCTAssertEqual(Self.mono([0xFF, 0x00], .ulaw), [ULaw.decodeTable[0xFF], ULaw.decodeTable[0]])
         XCTAssertEqual(Self.mono([0xD5], .alaw), [ALaw.decodeTable[0xD5]])
@@ -75,7 +79,8 @@ final class AudioDownmixTests: XCTestCase {
         let source = try Self.buffer(Self.wav(.float32, rate: 44100, channels: 2, frames: 44100))
         XCTAssertEqual(source.info.format, .float32)
         let mono = try source.monoPCM16(sampleRate: 24000)
-        XCTAssertEqual(mono.info, WAVInfo(format: .pcm16, sampleRate: 24000, channels: 1, dataOffset: 0, dataSize: 48000))
+        XCTAssertEqual(
+            mono.info, WAVInfo(format: .pcm16, sampleRate: 24000, channels: 1, dataOffset: 0, dataSize: 48000))
         let pcm = mono.bytes.bindMemory(to: Int16.self)
         // The 1 kHz sine at half scale, away from the edges.
         var error = 0.0

@@ -6,7 +6,8 @@ final class AudioFrameTests: XCTestCase {
     func testTwentyMillisecondFrameSizes() throws {
         XCTAssertEqual(try FrameLayout(format: .ulaw, sampleRate: 8000, milliseconds: 20).bytesPerFrame, 160)
         XCTAssertEqual(try FrameLayout(format: .pcm16, sampleRate: 24000, milliseconds: 20).bytesPerFrame, 960)
-        XCTAssertEqual(try FrameLayout(format: .pcm16, sampleRate: 48000, channels: 2, milliseconds: 10).bytesPerFrame, 1920)
+        XCTAssertEqual(
+            try FrameLayout(format: .pcm16, sampleRate: 48000, channels: 2, milliseconds: 10).bytesPerFrame, 1920)
         XCTAssertEqual(try FrameLayout(format: .alaw, sampleRate: 16000, milliseconds: 30).samplesPerFrame, 480)
     }
 
@@ -37,8 +38,9 @@ final class AudioFrameTests: XCTestCase {
     }
 
     func testEmptyAudioHasNoFrames() throws {
-        let cursor = try FrameCursor(layout: try FrameLayout(format: .pcm16, sampleRate: 8000, milliseconds: 20),
-                                 audio: UnsafeRawBufferPointer(start: nil, count: 0))
+        let cursor = try FrameCursor(
+            layout: try FrameLayout(format: .pcm16, sampleRate: 8000, milliseconds: 20),
+            audio: UnsafeRawBufferPointer(start: nil, count: 0))
         XCTAssertEqual(cursor.frameCount, 0)
         XCTAssertNil(cursor.next())
     }

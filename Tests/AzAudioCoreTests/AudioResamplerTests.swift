@@ -8,8 +8,10 @@ final class AudioResamplerTests: XCTestCase {
     static var pairs: [(Int, Int)] { rates.flatMap { a in rates.filter { $0 != a }.map { (a, $0) } } }
     /// Pairs beyond the first release's four rates: CD and WAV rates both ways, the range's ends, and 8001 -> 48000
     /// Hz, whose ratio 16000/2667 is too fine for exact phases (the interpolated bank).
-    static let otherPairs = [(44100, 24000), (24000, 44100), (48000, 44100), (22050, 16000), (11025, 8000),
-                             (96000, 24000), (8000, 192_000), (192_000, 8000), (44100, 16000), (8001, 48000)]
+    static let otherPairs = [
+        (44100, 24000), (24000, 44100), (48000, 44100), (22050, 16000), (11025, 8000),
+        (96000, 24000), (8000, 192_000), (192_000, 8000), (44100, 16000), (8001, 48000),
+    ]
 
     /// A deterministic generator (SplitMix64), so failures reproduce.
     struct SplitMix {
@@ -123,7 +125,8 @@ final class AudioResamplerTests: XCTestCase {
                 let bank = PolyphaseFilterBank(inRate: a, outRate: b)
                 XCTAssertFalse(bank.isInterpolated, "\(a)->\(b)")
                 XCTAssertEqual(bank.halfTaps % 4, 0)
-                XCTAssertGreaterThanOrEqual(bank.halfTaps * min(a, b), 32 * a, "\(a)->\(b): shorter than 32 low-rate samples")
+                XCTAssertGreaterThanOrEqual(
+                    bank.halfTaps * min(a, b), 32 * a, "\(a)->\(b): shorter than 32 low-rate samples")
             }
         }
     }
@@ -162,7 +165,9 @@ final class AudioResamplerTests: XCTestCase {
             XCTAssertLessThan(ripple, 0.001, "\(inRate)->\(outRate) passband ripple \(ripple) dB")
             XCTAssertLessThan(stop, -90, "\(inRate)->\(outRate) stopband \(stop) dB")
             if inRate == 8000 && outRate == 24000 || inRate == 48000 && outRate == 24000 {
-                print("filter \(inRate)->\(outRate): passband ripple \(Self.r(ripple, 4)) dB, stopband \(Self.r(stop)) dB")
+                print(
+                    "filter \(inRate)->\(outRate): passband ripple \(Self.r(ripple, 4)) dB, stopband \(Self.r(stop)) dB"
+                )
             }
         }
     }
@@ -219,7 +224,9 @@ final class AudioResamplerTests: XCTestCase {
             let n = inRate / 5
             let input = [Int16](repeating: 1, count: n)
             var out = [Int16](repeating: 0, count: r.maxOutput(forInput: n))
-            let written = input.withUnsafeBufferPointer { p in out.withUnsafeMutableBufferPointer { r.process(p, into: $0) } }
+            let written = input.withUnsafeBufferPointer { p in
+                out.withUnsafeMutableBufferPointer { r.process(p, into: $0) }
+            }
             XCTAssertEqual(written, n * outRate / inRate - r.latency, "\(inRate)->\(outRate)")
             XCTAssertEqual(r.pendingCount, r.latency)
         }
@@ -235,7 +242,9 @@ final class AudioResamplerTests: XCTestCase {
             let n = inRate / 5 + 7
             let input = [Int16](repeating: 1, count: n)
             var out = [Int16](repeating: 0, count: r.maxOutput(forInput: n))
-            let written = input.withUnsafeBufferPointer { p in out.withUnsafeMutableBufferPointer { r.process(p, into: $0) } }
+            let written = input.withUnsafeBufferPointer { p in
+                out.withUnsafeMutableBufferPointer { r.process(p, into: $0) }
+            }
             let documented = (n * outRate + inRate - 1) / inRate - r.latency
             XCTAssertLessThanOrEqual(abs(written - documented), 1, "\(inRate)->\(outRate)")
         }
@@ -298,7 +307,9 @@ final class AudioResamplerTests: XCTestCase {
     func testAClassicPairGivesTheFirstReleasesOutputBitForBit() {
         // FNV-1a of 8 -> 24 kHz output of a fixed signal, as the first release computed it: the any-rate
         // generalisation must not change the filters of the four classic rates.
-        let input: [Int16] = (0..<4000).map { Int16((12000 * sin(Double($0) * 0.0123 * Double(1 + $0 % 7))).rounded(.towardZero)) }
+        let input: [Int16] = (0..<4000).map {
+            Int16((12000 * sin(Double($0) * 0.0123 * Double(1 + $0 % 7))).rounded(.towardZero))
+        }
         let out = Self.resample(input, from: 8000, to: 24000)
         var h: UInt64 = 1_469_598_103_934_665_603
         for v in out { h = (h ^ UInt64(UInt16(bitPattern: v))) &* 1_099_511_628_211 }

@@ -9,9 +9,15 @@ final class ConversationMirrorTests: XCTestCase {
         var m = ConversationMirror()
         m.itemReported(item(#"{"id":"u1","type":"message","role":"user","content":[{"type":"input_audio"}]}"#))
         m.textKnown(itemID: "u1", text: "What is the weather in Oslo?")
-        m.itemReported(item(#"{"id":"f1","type":"function_call","call_id":"c1","name":"weather","arguments":"{\"city\":\"Oslo\"}"}"#))
+        m.itemReported(
+            item(
+                #"{"id":"f1","type":"function_call","call_id":"c1","name":"weather","arguments":"{\"city\":\"Oslo\"}"}"#
+            ))
         m.itemReported(item(#"{"id":"o1","type":"function_call_output","call_id":"c1","output":"rain"}"#))
-        m.itemReported(item(#"{"id":"a1","type":"message","role":"assistant","content":[{"type":"output_audio","transcript":"It will rain all day in Oslo."}]}"#))
+        m.itemReported(
+            item(
+                #"{"id":"a1","type":"message","role":"assistant","content":[{"type":"output_audio","transcript":"It will rain all day in Oslo."}]}"#
+            ))
         return m
     }
 
@@ -42,7 +48,8 @@ final class ConversationMirrorTests: XCTestCase {
         XCTAssertEqual(parsed[3]["item"]?["role"]?.stringValue, "assistant")
         XCTAssertEqual(parsed[1]["item"]?["arguments"]?.stringValue, #"{"city":"Oslo"}"#)
         XCTAssertFalse(events.contains { $0.contains("response.create") })
-        let preview = try JSONParser.parse(conversation().replayEvents(protocol: .preview(apiVersion: "2025-04-01-preview"))[3])
+        let preview = try JSONParser.parse(
+            conversation().replayEvents(protocol: .preview(apiVersion: "2025-04-01-preview"))[3])
         XCTAssertEqual(preview["item"]?["content"]?[0]?["type"]?.stringValue, "text")
     }
 
@@ -66,7 +73,10 @@ final class ConversationMirrorTests: XCTestCase {
     func testTheBudgetDropsTheOldestItems() {
         var m = ConversationMirror(maxItems: 3, maxCharacters: 20)
         for i in 0..<5 {
-            m.itemReported(item(#"{"id":"t\#(i)","type":"message","role":"user","content":[{"type":"input_text","text":"abcdefgh"}]}"#))
+            m.itemReported(
+                item(
+                    #"{"id":"t\#(i)","type":"message","role":"user","content":[{"type":"input_text","text":"abcdefgh"}]}"#
+                ))
         }
         XCTAssertEqual(m.items.map(\.id), ["t3", "t4"])  // 3 items would be 24 characters
     }
@@ -86,12 +96,16 @@ final class ReconnectPolicyTests: XCTestCase {
 
     func testNetworkFailuresAndServiceRestartsAreRetriedDeliberateClosesAreNot() {
         XCTAssertTrue(ReconnectPolicy.mayReconnect(after: info(1006, error: AzError(.network, "reset"))))
-        XCTAssertTrue(ReconnectPolicy.mayReconnect(after: info(1006, error: AzError(.timeout, "liveness"), local: true)))
+        XCTAssertTrue(
+            ReconnectPolicy.mayReconnect(after: info(1006, error: AzError(.timeout, "liveness"), local: true)))
         XCTAssertTrue(ReconnectPolicy.mayReconnect(after: info(1011)))
         XCTAssertTrue(ReconnectPolicy.mayReconnect(after: info(1001)))
         XCTAssertFalse(ReconnectPolicy.mayReconnect(after: info(1000)))
-        XCTAssertFalse(ReconnectPolicy.mayReconnect(after: info(1002, error: AzError(.protocolViolation, "bad frame"), local: true)))
-        XCTAssertFalse(ReconnectPolicy.mayReconnect(after: info(1001, error: AzError(.closed, "loop shut down"), local: true)))
+        XCTAssertFalse(
+            ReconnectPolicy.mayReconnect(
+                after: info(1002, error: AzError(.protocolViolation, "bad frame"), local: true)))
+        XCTAssertFalse(
+            ReconnectPolicy.mayReconnect(after: info(1001, error: AzError(.closed, "loop shut down"), local: true)))
     }
 
     func testAuthFailuresAndRejectedSettingsEndTheAttempts() {
@@ -157,8 +171,11 @@ final class TurnLatencyTests: XCTestCase {
         latency.played(itemID: "other", atMs: 1650)  // not this reply's audio
         latency.played(itemID: "i1", atMs: 1700)
         let figures = latency.responseDone("r1")
-        XCTAssertEqual(figures, TurnLatency.Figures(responseID: "r1", speechEndToCreatedMs: 200,
-            speechEndToFirstAudioMs: 500, createdToFirstAudioMs: 300, speechEndToFirstPlayedMs: 700))
+        XCTAssertEqual(
+            figures,
+            TurnLatency.Figures(
+                responseID: "r1", speechEndToCreatedMs: 200,
+                speechEndToFirstAudioMs: 500, createdToFirstAudioMs: 300, speechEndToFirstPlayedMs: 700))
         // A text turn: no speech end; first audio counts from the response's start.
         latency.responseCreated("r2", atMs: 5000)
         latency.audioReceived(itemID: "i2", responseID: "r2", atMs: 5100)

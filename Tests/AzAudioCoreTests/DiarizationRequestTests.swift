@@ -11,14 +11,16 @@ final class DiarizationRequestTests: XCTestCase {
         let dataSize = Int(seconds * 16_000) * 2
         var bytes = [UInt8](repeating: 0, count: WAVHeader.size + dataSize)
         try bytes.withUnsafeMutableBytes { raw in
-            try WAVHeader.write(WAVInfo(format: .pcm16, sampleRate: 16_000, channels: 1), dataSize: dataSize,
+            try WAVHeader.write(
+                WAVInfo(format: .pcm16, sampleRate: 16_000, channels: 1), dataSize: dataSize,
                 into: raw)
         }
         return bytes
     }
 
     private func prepare(_ o: AudioTextOptions) throws -> PreparedAudioTextRequest {
-        try AudioTextRequest.prepare(.transcription, input: .memory([1, 2, 3], filename: "talk.wav"), options: o,
+        try AudioTextRequest.prepare(
+            .transcription, input: .memory([1, 2, 3], filename: "talk.wav"), options: o,
             family: family)
     }
 
@@ -128,7 +130,8 @@ final class DiarizationRequestTests: XCTestCase {
     }
 
     func testADiarizedAnswerKeepsSpeakersAndStringIDs() throws {
-        let json = #"{"task":"transcribe","duration":4.5,"text":"hi there","segments":[{"type":"transcript.text.segment","id":"seg_001","start":0.1,"end":1.2,"text":"hi","speaker":"agent"},{"type":"transcript.text.segment","id":"seg_002","start":2,"end":3,"text":"there","speaker":"B"}]}"#
+        let json =
+            #"{"task":"transcribe","duration":4.5,"text":"hi there","segments":[{"type":"transcript.text.segment","id":"seg_001","start":0.1,"end":1.2,"text":"hi","speaker":"agent"},{"type":"transcript.text.segment","id":"seg_002","start":2,"end":3,"text":"there","speaker":"B"}]}"#
         let t = try TranscriptParser.parse(Array(json.utf8), format: .diarizedJSON)
         XCTAssertEqual(t.segments.map(\.speaker), ["agent", "B"])
         XCTAssertEqual(t.segments.map(\.segmentID), ["seg_001", "seg_002"])

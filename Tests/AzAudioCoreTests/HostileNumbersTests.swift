@@ -14,8 +14,9 @@ final class HostileNumbersTests: XCTestCase {
     }
 
     func testAHugeRetryAfterOnAReconnectGivesALongWaitNotACrash() {
-        XCTAssertEqual(ReconnectPolicy.backoffMs(attempt: 1, baseMs: 250, jitter: 1, retryAfterSeconds: 1e300),
-                       UInt64(Int64.max))
+        XCTAssertEqual(
+            ReconnectPolicy.backoffMs(attempt: 1, baseMs: 250, jitter: 1, retryAfterSeconds: 1e300),
+            UInt64(Int64.max))
     }
 
     func testSubtitleTimestampsOfHostileSegmentTimesAreClamped() {

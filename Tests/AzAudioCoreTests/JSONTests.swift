@@ -4,7 +4,8 @@ import XCTest
 
 final class JSONTests: XCTestCase {
     func testParsesEveryValueKind() throws {
-        let v = try JSONParser.parse(#" {"a":[1,-2.5e2,true,false,null],"s":"x\"\\\/\b\f\n\r\tA\u00e9\ud83d\ude00","o":{}} "#)
+        let v = try JSONParser.parse(
+            #" {"a":[1,-2.5e2,true,false,null],"s":"x\"\\\/\b\f\n\r\tA\u00e9\ud83d\ude00","o":{}} "#)
         XCTAssertEqual(v["a"]?[0]?.intValue, 1)
         XCTAssertEqual(v["a"]?[1]?.doubleValue, -250)
         XCTAssertEqual(v["a"]?[2]?.boolValue, true)
@@ -14,8 +15,10 @@ final class JSONTests: XCTestCase {
     }
 
     func testRejectsMalformedInput() {
-        let bad = ["", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"\\x\"", "\"\\ud800\"", "\"a\u{1}\"",
-                   "[1] x", "{\"a\":1,}", "nul", "\"\\u12G4\"", "\"unterminated"]
+        let bad = [
+            "", "{", "[1,]", "{\"a\" 1}", "01", "1.", "-", "tru", "\"\\x\"", "\"\\ud800\"", "\"a\u{1}\"",
+            "[1] x", "{\"a\":1,}", "nul", "\"\\u12G4\"", "\"unterminated",
+        ]
         for text in bad { XCTAssertThrowsError(try JSONParser.parse(text), text) }
         XCTAssertThrowsError(try JSONParser.parse([0x22, 0xFF, 0x22]))  // invalid UTF-8
     }
@@ -28,8 +31,10 @@ final class JSONTests: XCTestCase {
     }
 
     func testWriterEscapesAndRoundTrips() throws {
-        let value = JSONValue.object(["t": .string("a\"b\\c\n\u{1}é"), "n": .number(3), "f": .number(0.5),
-            "l": .array([.bool(true), .null])])
+        let value = JSONValue.object([
+            "t": .string("a\"b\\c\n\u{1}é"), "n": .number(3), "f": .number(0.5),
+            "l": .array([.bool(true), .null]),
+        ])
         let text = JSONWriter.serialize(value)
         XCTAssertEqual(text, #"{"f":0.5,"l":[true,null],"n":3,"t":"a\"b\\c\n\u0001é"}"#)
         XCTAssertEqual(try JSONParser.parse(text), value)

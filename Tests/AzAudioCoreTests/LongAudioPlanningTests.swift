@@ -5,7 +5,8 @@ import XCTest
 final class LongAudioPlanningTests: XCTestCase {
     func testShortAudioIsOnePiece() {
         let planner = CutPlanner(maxFrames: 1000, overlapFrames: 10, minFrames: 200)
-        XCTAssertEqual(planner.plan(totalFrames: 1000, pauses: []),
+        XCTAssertEqual(
+            planner.plan(totalFrames: 1000, pauses: []),
             [PiecePlan(index: 0, start: 0, end: 1000, keepFrom: 0, keepUntil: 1000)])
     }
 
@@ -55,7 +56,8 @@ final class LongAudioPlanningTests: XCTestCase {
         func tone(_ seconds: Double) {
             for i in 0..<Int(seconds * Double(rate)) { samples.append(0.3 * Float(sin(Double(i) * 0.2))) }
         }
-        tone(1); samples += [Float](repeating: 0, count: rate / 2); tone(1); samples += [Float](repeating: 0, count: 800); tone(1)
+        tone(1); samples += [Float](repeating: 0, count: rate / 2); tone(1);
+        samples += [Float](repeating: 0, count: 800); tone(1)
         var profile = EnergyProfile(sampleRate: rate)
         samples.withUnsafeBufferPointer { profile.add($0) }
         profile.finish()

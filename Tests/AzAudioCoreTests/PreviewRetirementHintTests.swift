@@ -16,7 +16,8 @@ final class PreviewRetirementHintTests: XCTestCase {
         let refused = AzError(.notFound, "Resource not found", httpStatus: 404)
         XCTAssertEqual(RealtimeProtocol.ga.suggestingGA(refused).message, "Resource not found")
         let local = AzError(.network, "connection refused")
-        XCTAssertEqual(RealtimeProtocol.preview(apiVersion: "2025-04-01-preview").suggestingGA(local).message,
+        XCTAssertEqual(
+            RealtimeProtocol.preview(apiVersion: "2025-04-01-preview").suggestingGA(local).message,
             "connection refused")
     }
 }

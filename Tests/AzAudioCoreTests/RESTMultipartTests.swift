@@ -27,7 +27,8 @@ final class RESTMultipartTests: XCTestCase {
         form.addField("model", "whisper")
         form.addFile("file", filename: "a.wav", contentType: "audio/wav", content: .memory([1, 2, 3]))
         let body = form.build()
-        let expected = "--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper\r\n"
+        let expected =
+            "--B\r\nContent-Disposition: form-data; name=\"model\"\r\n\r\nwhisper\r\n"
             + "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.wav\"\r\nContent-Type: audio/wav\r\n\r\n"
             + "\u{1}\u{2}\u{3}\r\n--B--\r\n"
         let bytes = try drain(body)
@@ -64,11 +65,13 @@ final class RESTMultipartTests: XCTestCase {
     func testAReaderPartHasNoLengthEnforcesTheLimitAndCannotRewindOnceRead() throws {
         var produced = 0
         var form = MultipartFormBuilder()
-        form.addFile("file", filename: "x.wav", contentType: "audio/wav", content: .reader { buffer in
-            let n = min(buffer.count, 1000)
-            produced += n
-            return n
-        })
+        form.addFile(
+            "file", filename: "x.wav", contentType: "audio/wav",
+            content: .reader { buffer in
+                let n = min(buffer.count, 1000)
+                produced += n
+                return n
+            })
         let body = form.build(limit: 5000)
         XCTAssertNil(body.length)
         XCTAssertTrue(body.rewind())
@@ -86,27 +89,38 @@ final class RESTMultipartTests: XCTestCase {
     func testTheRequestChecksExtensionsFilesAndTheBodyLimit() throws {
         let options = AudioTextOptions(deployment: "whisper")
         let family = APIFamily.deployments(apiVersion: "2025-04-01-preview")
-        XCTAssertThrowsError(try AudioTextRequest.prepare(.transcription, input: .memory([1], filename: "a.txt"),
-            options: options, family: family)) { XCTAssertEqual(($0 as? AzError)?.kind, .unsupported) }
-        XCTAssertThrowsError(try AudioTextRequest.prepare(.transcription, input: .file(path: "/nonexistent/a.wav"),
-            options: options, family: family)) { XCTAssertEqual(($0 as? AzError)?.kind, .notFound) }
+        XCTAssertThrowsError(
+            try AudioTextRequest.prepare(
+                .transcription, input: .memory([1], filename: "a.txt"),
+                options: options, family: family)
+        ) { XCTAssertEqual(($0 as? AzError)?.kind, .unsupported) }
+        XCTAssertThrowsError(
+            try AudioTextRequest.prepare(
+                .transcription, input: .file(path: "/nonexistent/a.wav"),
+                options: options, family: family)
+        ) { XCTAssertEqual(($0 as? AzError)?.kind, .notFound) }
         let path = "/tmp/azaudio-mp-\(getpid())-big.mp3"
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
         ftruncate(fd, off_t(AudioTextRequest.maxBodyBytes))
         close(fd)
         defer { unlink(path) }
-        XCTAssertThrowsError(try AudioTextRequest.prepare(.transcription, input: .file(path: path),
-            options: options, family: family)) { XCTAssertEqual(($0 as? AzError)?.kind, .payloadTooLarge) }
+        XCTAssertThrowsError(
+            try AudioTextRequest.prepare(
+                .transcription, input: .file(path: path),
+                options: options, family: family)
+        ) { XCTAssertEqual(($0 as? AzError)?.kind, .payloadTooLarge) }
         // Just under the limit, body included, passes.
         ftruncate(open(path, O_WRONLY), off_t(AudioTextRequest.maxBodyBytes - 400))
-        let prepared = try AudioTextRequest.prepare(.transcription, input: .file(path: path), options: options,
+        let prepared = try AudioTextRequest.prepare(
+            .transcription, input: .file(path: path), options: options,
             family: family)
         XCTAssertLessThanOrEqual(prepared.body.length!, AudioTextRequest.maxBodyBytes)
         XCTAssertEqual(AudioFileType.uploadContentTypes["mp3"], "audio/mpeg")
     }
 
     func testTheV1FamilySendsTheModelField() throws {
-        let prepared = try AudioTextRequest.prepare(.transcription, input: .memory([1, 2], filename: "a.flac"),
+        let prepared = try AudioTextRequest.prepare(
+            .transcription, input: .memory([1, 2], filename: "a.flac"),
             options: AudioTextOptions(deployment: "my-whisper"), family: .v1(apiVersion: nil))
         let text = String(decoding: try drain(prepared.body), as: UTF8.self)
         XCTAssertTrue(text.contains("name=\"model\"\r\n\r\nmy-whisper\r\n"))

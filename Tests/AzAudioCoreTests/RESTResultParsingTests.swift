@@ -4,7 +4,8 @@ import XCTest
 /// Transcripts, chat replies and stream chunks as the service sends them.
 final class RESTResultParsingTests: XCTestCase {
     func testVerboseJSONGivesLanguageDurationSegmentsWordsAndUsage() throws {
-        let body = Array("""
+        let body = Array(
+            """
             {"task":"transcribe","language":"english","duration":2.5,"text":"Hello there.",
              "segments":[{"id":0,"seek":0,"start":0.0,"end":1.2,"text":" Hello","tokens":[1],"temperature":0,
                           "avg_logprob":-0.2,"compression_ratio":1,"no_speech_prob":0.01},
@@ -25,10 +26,12 @@ final class RESTResultParsingTests: XCTestCase {
     }
 
     func testJSONWithTokenUsageAndLogprobs() throws {
-        let t = try TranscriptParser.parse(Array("""
-            {"text":"hi","logprobs":[{"token":"hi","logprob":-0.1,"bytes":[104,105]}],
-             "usage":{"type":"tokens","input_tokens":10,"output_tokens":2,"total_tokens":12}}
-            """.utf8), format: .json)
+        let t = try TranscriptParser.parse(
+            Array(
+                """
+                {"text":"hi","logprobs":[{"token":"hi","logprob":-0.1,"bytes":[104,105]}],
+                 "usage":{"type":"tokens","input_tokens":10,"output_tokens":2,"total_tokens":12}}
+                """.utf8), format: .json)
         XCTAssertEqual(t.logprobCount, 1)
         XCTAssertEqual(t.usage?.totalTokens, 12)
         XCTAssertNil(t.duration)
@@ -47,11 +50,13 @@ final class RESTResultParsingTests: XCTestCase {
     }
 
     func testAChatReplyDecodesItsAudio() throws {
-        let reply = try ChatReplyParser.parse(Array("""
-            {"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":null,
-              "audio":{"id":"audio_1","expires_at":1700000000,"data":"UklGRg==","transcript":"Hi!"}}}],
-             "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}
-            """.utf8))
+        let reply = try ChatReplyParser.parse(
+            Array(
+                """
+                {"choices":[{"index":0,"finish_reason":"stop","message":{"role":"assistant","content":null,
+                  "audio":{"id":"audio_1","expires_at":1700000000,"data":"UklGRg==","transcript":"Hi!"}}}],
+                 "usage":{"prompt_tokens":5,"completion_tokens":7,"total_tokens":12}}
+                """.utf8))
         XCTAssertEqual(reply.audio, Array("RIFF".utf8))
         XCTAssertEqual(reply.audioID, "audio_1")
         XCTAssertEqual(reply.audioExpiresAt, 1_700_000_000)
@@ -83,8 +88,10 @@ final class RESTResultParsingTests: XCTestCase {
 
     func testAnErrorEventMidStreamBecomesTheServiceError() {
         var accumulator = ChatStreamAccumulator()
-        XCTAssertThrowsError(try accumulator.consume(
-            event: SSEEvent(data: "{\"error\":{\"code\":\"content_filter\",\"message\":\"blocked\"}}"), requestID: "r1")
+        XCTAssertThrowsError(
+            try accumulator.consume(
+                event: SSEEvent(data: "{\"error\":{\"code\":\"content_filter\",\"message\":\"blocked\"}}"),
+                requestID: "r1")
         ) {
             XCTAssertEqual(($0 as? AzError)?.kind, .contentFilter)
             XCTAssertEqual(($0 as? AzError)?.requestID, "r1")
@@ -102,7 +109,8 @@ final class RESTResultParsingTests: XCTestCase {
     func testSpeechAndChatBodies() throws {
         var o = SpeechOptions(deployment: "tts")
         o.speed = 1.5
-        let speech = String(decoding: try SpeechRequest.body(text: "hi \"you\"", options: o, family: .v1(apiVersion: nil)),
+        let speech = String(
+            decoding: try SpeechRequest.body(text: "hi \"you\"", options: o, family: .v1(apiVersion: nil)),
             as: UTF8.self)
         XCTAssertEqual(try JSONParser.parse(speech)["model"]?.stringValue, "tts")
         XCTAssertEqual(try JSONParser.parse(speech)["input"]?.stringValue, "hi \"you\"")
@@ -110,8 +118,10 @@ final class RESTResultParsingTests: XCTestCase {
         try conversation.addMessage(role: "user", text: "listen")
         try conversation.addAudio([1, 2, 3], format: "wav")
         try conversation.addAssistantAudio(id: "audio_9")
-        let chat = try JSONParser.parse(try ChatRequest.body(conversation, options: ChatOptions(deployment: "x"),
-            family: .deployments(apiVersion: "2025-04-01-preview")))
+        let chat = try JSONParser.parse(
+            try ChatRequest.body(
+                conversation, options: ChatOptions(deployment: "x"),
+                family: .deployments(apiVersion: "2025-04-01-preview")))
         XCTAssertEqual(chat["messages"]?[0]?["content"]?[1]?["input_audio"]?["data"]?.stringValue, "AQID")
         XCTAssertEqual(chat["messages"]?[1]?["audio"]?["id"]?.stringValue, "audio_9")
         XCTAssertEqual(chat["audio"]?["format"]?.stringValue, "wav")

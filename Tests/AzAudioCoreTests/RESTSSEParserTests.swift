@@ -16,7 +16,8 @@ final class RESTSSEParserTests: XCTestCase {
         return events
     }
 
-    private let stream = ": keep-alive comment\r\n"
+    private let stream =
+        ": keep-alive comment\r\n"
         + "event: transcript.text.delta\r\ndata: {\"delta\":\"Hel\"}\r\n\r\n"
         + "data: line one\ndata: line two\n\n"
         + "id: 7\rdata: cr only\r\r"
@@ -26,13 +27,15 @@ final class RESTSSEParserTests: XCTestCase {
 
     func testEveryChunkingGivesTheSameEvents() throws {
         let whole = try parse(stream, chunk: stream.utf8.count)
-        XCTAssertEqual(whole, [
-            SSEEvent(name: "transcript.text.delta", data: "{\"delta\":\"Hel\"}"),
-            SSEEvent(data: "line one\nline two"),
-            SSEEvent(data: "cr only", id: "7"),
-            SSEEvent(data: "no-space", id: "7"),
-            SSEEvent(data: "[DONE]", id: "7"),
-        ])
+        XCTAssertEqual(
+            whole,
+            [
+                SSEEvent(name: "transcript.text.delta", data: "{\"delta\":\"Hel\"}"),
+                SSEEvent(data: "line one\nline two"),
+                SSEEvent(data: "cr only", id: "7"),
+                SSEEvent(data: "no-space", id: "7"),
+                SSEEvent(data: "[DONE]", id: "7"),
+            ])
         XCTAssertTrue(whole.last!.isDoneSentinel)
         for chunk in 1...12 { XCTAssertEqual(try parse(stream, chunk: chunk), whole, "chunk size \(chunk)") }
     }

@@ -6,7 +6,9 @@ import XCTest
 /// (`ConfirmedSession`).
 final class RealtimeAudioStreamTests: XCTestCase {
     static func sine(rate: Int, ms: Int, frequency: Double = 440) -> [Int16] {
-        (0..<(rate * ms / 1000)).map { Int16((12000 * sin(2 * Double.pi * frequency * Double($0) / Double(rate))).rounded()) }
+        (0..<(rate * ms / 1000)).map {
+            Int16((12000 * sin(2 * Double.pi * frequency * Double($0) / Double(rate))).rounded())
+        }
     }
 
     static func bytes(_ samples: [Int16]) -> [UInt8] { samples.withUnsafeBytes { Array($0) } }
@@ -146,7 +148,8 @@ final class RealtimeAudioStreamTests: XCTestCase {
     // MARK: Confirmed formats
 
     func testGAShapeFormatsAreRead() {
-        let json = #"{"type":"session.updated","session":{"type":"realtime","audio":{"input":{"format":{"type":"audio/pcmu"},"#
+        let json =
+            #"{"type":"session.updated","session":{"type":"realtime","audio":{"input":{"format":{"type":"audio/pcmu"},"#
             + #""turn_detection":{"type":"server_vad","interrupt_response":false}},"output":{"format":{"type":"audio/pcm","rate":24000}}}}}"#
         let c = ConfirmedSession(eventJSON: json)
         XCTAssertEqual(c.input, .known(.ulaw))
@@ -155,29 +158,40 @@ final class RealtimeAudioStreamTests: XCTestCase {
     }
 
     func testPreviewShapeFormatsAreRead() {
-        let json = #"{"type":"session.updated","session":{"input_audio_format":"g711_alaw","output_audio_format":"g711_ulaw","turn_detection":null}}"#
+        let json =
+            #"{"type":"session.updated","session":{"input_audio_format":"g711_alaw","output_audio_format":"g711_ulaw","turn_detection":null}}"#
         let c = ConfirmedSession(eventJSON: json)
         XCTAssertEqual(c.input, .known(.alaw))
         XCTAssertEqual(c.output, .known(.ulaw))
         XCTAssertEqual(c.serverInterrupts, false)
-        let vad = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"turn_detection":{"type":"server_vad"}}}"#)
+        let vad = ConfirmedSession(
+            eventJSON: #"{"type":"session.updated","session":{"turn_detection":{"type":"server_vad"}}}"#)
         XCTAssertEqual(vad.serverInterrupts, true)  // the service's default
     }
 
     func testAMismatchIsAnErrorNamingBothFormats() {
-        let ga = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"audio":{"input":{"format":{"type":"audio/pcmu"}},"output":{"format":{"type":"audio/pcm","rate":24000}}}}}"#)
+        let ga = ConfirmedSession(
+            eventJSON:
+                #"{"type":"session.updated","session":{"audio":{"input":{"format":{"type":"audio/pcmu"}},"output":{"format":{"type":"audio/pcm","rate":24000}}}}}"#
+        )
         XCTAssertThrowsError(try ga.check(input: .ulaw, output: .ulaw)) { error in
             let e = error as! AzError
             XCTAssertEqual(e.kind, .unsupported)
             XCTAssertTrue(e.message.contains("output audio format pcm16 where g711_ulaw was asked for"), e.message)
         }
         XCTAssertNoThrow(try ga.check(input: .ulaw, output: .pcm16))
-        let preview = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"input_audio_format":"pcm16","output_audio_format":"g711_alaw"}}"#)
+        let preview = ConfirmedSession(
+            eventJSON:
+                #"{"type":"session.updated","session":{"input_audio_format":"pcm16","output_audio_format":"g711_alaw"}}"#
+        )
         XCTAssertThrowsError(try preview.check(input: .ulaw, output: .alaw))
     }
 
     func testAnUnknownFormatOrRateIsAMismatch() {
-        let rate = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"audio":{"output":{"format":{"type":"audio/pcm","rate":16000}}}}}"#)
+        let rate = ConfirmedSession(
+            eventJSON:
+                #"{"type":"session.updated","session":{"audio":{"output":{"format":{"type":"audio/pcm","rate":16000}}}}}"#
+        )
         XCTAssertEqual(rate.output, .unknown("audio/pcm at 16000 Hz"))
         XCTAssertThrowsError(try rate.check(input: .pcm16, output: .pcm16))
         let opus = ConfirmedSession(eventJSON: #"{"type":"session.updated","session":{"output_audio_format":"opus"}}"#)

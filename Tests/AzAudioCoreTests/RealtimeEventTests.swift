@@ -26,7 +26,9 @@ final class RealtimeEventDecoderTests: XCTestCase {
     }
 
     func testAudioDeltaIsDecodedFromBase64() throws {
-        let e = try decode(#"{"type":"response.output_audio.delta","event_id":"ev1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":"AAECAwQF"}"#)
+        let e = try decode(
+            #"{"type":"response.output_audio.delta","event_id":"ev1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":"AAECAwQF"}"#
+        )
         XCTAssertEqual(e.audio.bytes, [0, 1, 2, 3, 4, 5])
         XCTAssertEqual(e.itemID, "i1")
         XCTAssertEqual(e.responseID, "r1")
@@ -44,7 +46,10 @@ final class RealtimeEventDecoderTests: XCTestCase {
         XCTAssertEqual(try decode(#"{"type":"response.output_audio_transcript.delta","delta":"Hel"}"#).text, "Hel")
         XCTAssertEqual(try decode(#"{"type":"response.audio_transcript.done","transcript":"Hello."}"#).text, "Hello.")
         XCTAssertEqual(try decode(#"{"type":"response.output_text.done","text":"Hi"}"#).text, "Hi")
-        XCTAssertEqual(try decode(#"{"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","transcript":"what time is it"}"#).text,
+        XCTAssertEqual(
+            try decode(
+                #"{"type":"conversation.item.input_audio_transcription.completed","item_id":"u1","transcript":"what time is it"}"#
+            ).text,
             "what time is it")
     }
 
@@ -53,32 +58,45 @@ final class RealtimeEventDecoderTests: XCTestCase {
         XCTAssertEqual(started.kind, .speechStarted)
         XCTAssertEqual(started.audioMs, 1200)
         XCTAssertEqual(started.itemID, "u2")
-        XCTAssertEqual(try decode(#"{"type":"input_audio_buffer.speech_stopped","audio_end_ms":2500,"item_id":"u2"}"#).audioMs, 2500)
+        XCTAssertEqual(
+            try decode(#"{"type":"input_audio_buffer.speech_stopped","audio_end_ms":2500,"item_id":"u2"}"#).audioMs,
+            2500)
     }
 
     func testResponseDoneHasStatusUsageAndFailureReason() throws {
-        let done = try decode(#"{"type":"response.done","response":{"id":"r9","status":"completed","usage":{"total_tokens":42}}}"#)
+        let done = try decode(
+            #"{"type":"response.done","response":{"id":"r9","status":"completed","usage":{"total_tokens":42}}}"#)
         XCTAssertEqual(done.kind, .responseDone)
         XCTAssertEqual(done.responseID, "r9")
         XCTAssertEqual(done.status, "completed")
         XCTAssertEqual(done.usageJSON, #"{"total_tokens":42}"#)
-        let failed = try decode(#"{"type":"response.done","response":{"id":"r","status":"failed","status_details":{"type":"failed","error":{"type":"server_error","code":"x","message":"boom"}}}}"#)
+        let failed = try decode(
+            #"{"type":"response.done","response":{"id":"r","status":"failed","status_details":{"type":"failed","error":{"type":"server_error","code":"x","message":"boom"}}}}"#
+        )
         XCTAssertEqual(failed.status, "failed")
         XCTAssertEqual(failed.text, "boom")
-        let cancelled = try decode(#"{"type":"response.done","response":{"id":"r","status":"cancelled","status_details":{"type":"cancelled","reason":"turn_detected"}}}"#)
+        let cancelled = try decode(
+            #"{"type":"response.done","response":{"id":"r","status":"cancelled","status_details":{"type":"cancelled","reason":"turn_detected"}}}"#
+        )
         XCTAssertEqual(cancelled.text, "turn_detected")
     }
 
     func testFunctionCallAndErrorEvents() throws {
-        let call = try decode(#"{"type":"response.function_call_arguments.done","call_id":"c1","name":"get_weather","item_id":"f1","arguments":"{\"city\":\"Oslo\"}"}"#)
+        let call = try decode(
+            #"{"type":"response.function_call_arguments.done","call_id":"c1","name":"get_weather","item_id":"f1","arguments":"{\"city\":\"Oslo\"}"}"#
+        )
         XCTAssertEqual(call.kind, .functionCall)
         XCTAssertEqual(call.callID, "c1")
         XCTAssertEqual(call.name, "get_weather")
         XCTAssertEqual(call.text, #"{"city":"Oslo"}"#)
-        let added = try decode(#"{"type":"response.output_item.added","item":{"id":"f1","type":"function_call","call_id":"c1","name":"get_weather"}}"#)
+        let added = try decode(
+            #"{"type":"response.output_item.added","item":{"id":"f1","type":"function_call","call_id":"c1","name":"get_weather"}}"#
+        )
         XCTAssertEqual(added.itemID, "f1")
         XCTAssertEqual(added.name, "get_weather")
-        let error = try decode(#"{"type":"error","error":{"type":"invalid_request_error","code":"session_expired","message":"Your session hit the maximum duration","event_id":"client-7"}}"#)
+        let error = try decode(
+            #"{"type":"error","error":{"type":"invalid_request_error","code":"session_expired","message":"Your session hit the maximum duration","event_id":"client-7"}}"#
+        )
         XCTAssertEqual(error.kind, .error)
         XCTAssertEqual(error.errorCode, "session_expired")
         XCTAssertEqual(error.text, "Your session hit the maximum duration")
@@ -125,7 +143,9 @@ final class RealtimeClientEventTests: XCTestCase {
         XCTAssertEqual(output["item"]?["output"]?.stringValue, #"{"t":21}"#)
         let truncate = try parse(RealtimeClientEvents.truncate(itemID: "i", contentIndex: 0, audioEndMs: 1500))
         XCTAssertEqual(truncate["audio_end_ms"]?.intValue, 1500)
-        XCTAssertEqual(try parse(RealtimeClientEvents.createResponse(#"{"modalities":["text"]}"#))["response"]?["modalities"]?[0]?.stringValue, "text")
+        XCTAssertEqual(
+            try parse(RealtimeClientEvents.createResponse(#"{"modalities":["text"]}"#))["response"]?["modalities"]?[0]?
+                .stringValue, "text")
         XCTAssertEqual(try parse(RealtimeClientEvents.cancelResponse(nil))["type"]?.stringValue, "response.cancel")
         XCTAssertEqual(try parse(RealtimeClientEvents.deleteItem("x"))["item_id"]?.stringValue, "x")
     }
@@ -142,7 +162,8 @@ final class RealtimeClientEventTests: XCTestCase {
                 XCTAssertEqual((error as? AzError)?.message, "response_json is not a JSON object")
             }
         }
-        XCTAssertThrowsError(try RealtimeClientEvents.createTextItem(role: "robot", text: "hi", protocol: .ga)) { error in
+        XCTAssertThrowsError(try RealtimeClientEvents.createTextItem(role: "robot", text: "hi", protocol: .ga)) {
+            error in
             XCTAssertEqual((error as? AzError)?.message, "role 'robot' is not user, assistant or system")
         }
     }
@@ -204,18 +225,23 @@ final class RealtimeSessionConfigTests: XCTestCase {
         c = RealtimeSessionConfig()
         c.turnDetection = .semanticVAD(eagerness: "extreme", createResponse: true, interruptResponse: true)
         XCTAssertThrowsError(try c.validate(protocol: .ga))
-        c.turnDetection = .serverVAD(threshold: 1.5, prefixPaddingMs: nil, silenceDurationMs: nil, createResponse: true, interruptResponse: true)
+        c.turnDetection = .serverVAD(
+            threshold: 1.5, prefixPaddingMs: nil, silenceDurationMs: nil, createResponse: true, interruptResponse: true)
         XCTAssertThrowsError(try c.validate(protocol: .ga))
     }
 
     func testURLsForBothProtocols() throws {
         let endpoint = try ServiceEndpoint.parse("https://n.openai.azure.com/openai")
-        XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: endpoint, deployment: "gpt-realtime").text,
+        XCTAssertEqual(
+            RealtimeProtocol.ga.url(endpoint: endpoint, deployment: "gpt-realtime").text,
             "wss://n.openai.azure.com/openai/v1/realtime?model=gpt-realtime")
-        XCTAssertEqual(RealtimeProtocol.preview(apiVersion: "2025-04-01-preview").url(endpoint: endpoint, deployment: "rt").text,
+        XCTAssertEqual(
+            RealtimeProtocol.preview(apiVersion: "2025-04-01-preview").url(endpoint: endpoint, deployment: "rt").text,
             "wss://n.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=rt")
         let local = try ServiceEndpoint.parse("http://127.0.0.1:9000")
-        XCTAssertEqual(RealtimeProtocol.ga.url(endpoint: local, deployment: "x").text, "ws://127.0.0.1:9000/openai/v1/realtime?model=x")
+        XCTAssertEqual(
+            RealtimeProtocol.ga.url(endpoint: local, deployment: "x").text,
+            "ws://127.0.0.1:9000/openai/v1/realtime?model=x")
     }
 }
 
@@ -286,7 +312,9 @@ final class AudioDeltaFastPathTests: XCTestCase {
     }
 
     func testRandomMutationsNeverMakeThePathsDisagree() {
-        let base = Array(#"{"type":"response.output_audio.delta","event_id":"e1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":"AAECAwQFBgc="}"#.utf8)
+        let base = Array(
+            #"{"type":"response.output_audio.delta","event_id":"e1","response_id":"r1","item_id":"i1","output_index":0,"content_index":0,"delta":"AAECAwQFBgc="}"#
+                .utf8)
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<5000 {
             var mutated = base

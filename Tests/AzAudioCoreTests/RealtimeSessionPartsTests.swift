@@ -11,11 +11,15 @@ final class RealtimeSetupTests: XCTestCase {
     func testEventsBeforeTheSessionIsReadyAreHeldAndDeliveredInOrderOnceConfirmed() {
         var setup = RealtimeSetup()
         let created = event(.sessionCreated, "session.created")
-        guard case .sendConfiguration = setup.admit([created], trigger: created) else { return XCTFail("no update sent") }
+        guard case .sendConfiguration = setup.admit([created], trigger: created) else {
+            return XCTFail("no update sent")
+        }
         let limits = event(.rateLimitsUpdated, "rate_limits.updated")
         guard case .none = setup.admit([limits], trigger: limits) else { return XCTFail("delivered before ready") }
         let updated = event(.sessionUpdated, "session.updated")
-        guard case .becameReady(let early) = setup.admit([updated], trigger: updated) else { return XCTFail("not ready") }
+        guard case .becameReady(let early) = setup.admit([updated], trigger: updated) else {
+            return XCTFail("not ready")
+        }
         XCTAssertEqual(early.map(\.type), ["session.created", "rate_limits.updated", "session.updated"])
         XCTAssertTrue(setup.phase.isReady)
         let delta = event(.audioDelta, "response.output_audio.delta")

@@ -4,8 +4,10 @@ import XCTest
 @testable import AzAudioCore
 
 final class ServiceClientTests: XCTestCase {
-    func client(_ server: ScriptedHTTPServer, credential: Credential = .apiKey("test-key"), maxRetries: Int = 2,
-                timeoutMs: UInt32 = 0) throws -> ServiceClient {
+    func client(
+        _ server: ScriptedHTTPServer, credential: Credential = .apiKey("test-key"), maxRetries: Int = 2,
+        timeoutMs: UInt32 = 0
+    ) throws -> ServiceClient {
         let configuration = try ClientConfiguration(
             endpoint: server.url, credential: credential,
             retry: RetryPolicy(maxRetries: maxRetries, maxServerWait: 5, baseDelay: 0.01, maxBackoff: 0.05),
@@ -16,14 +18,17 @@ final class ServiceClientTests: XCTestCase {
     func post(_ client: ServiceClient, settings: CallSettings = CallSettings()) throws -> (HTTPResponseHead, [UInt8]) {
         var body: [UInt8] = []
         let handler = ResponseHandler(onBody: { chunk in body.append(contentsOf: chunk) })
-        let request = HTTPRequest(method: "POST", url: client.url(deployment: "whisper", operation: "audio/transcriptions"),
+        let request = HTTPRequest(
+            method: "POST", url: client.url(deployment: "whisper", operation: "audio/transcriptions"),
             headers: [("Content-Type", "application/json")], body: .bytes(Array("{}".utf8)))
         let head = try client.execute(request, settings: settings, handler: handler)
         return (head, body)
     }
 
     func testSuccessDeliversBodyAndSendsKeyAndPath() throws {
-        let server = try ScriptedHTTPServer([.response(status: 200, headers: [("apim-request-id", "r1")], body: Array("hello".utf8))])
+        let server = try ScriptedHTTPServer([
+            .response(status: 200, headers: [("apim-request-id", "r1")], body: Array("hello".utf8))
+        ])
         defer { server.stop() }
         let (head, body) = try post(try client(server))
         XCTAssertEqual(head.status, 200)
@@ -38,7 +43,8 @@ final class ServiceClientTests: XCTestCase {
 
     func testRateLimitIsRetriedAfterTheRequestedWaitThenSucceeds() throws {
         let server = try ScriptedHTTPServer([
-            .response(status: 429, headers: [("retry-after-ms", "300"), ("retry-after", "30")],
+            .response(
+                status: 429, headers: [("retry-after-ms", "300"), ("retry-after", "30")],
                 body: Array(#"{"error":{"code":"429","message":"slow down"}}"#.utf8)),
             .response(status: 200, body: Array("ok".utf8)),
         ])
@@ -75,8 +81,11 @@ final class ServiceClientTests: XCTestCase {
     }
 
     func testClientErrorsAreNotRetried() throws {
-        let server = try ScriptedHTTPServer([.response(status: 404, headers: [("apim-request-id", "q")],
-            body: Array(#"{"error":{"code":"DeploymentNotFound","message":"no such deployment"}}"#.utf8))])
+        let server = try ScriptedHTTPServer([
+            .response(
+                status: 404, headers: [("apim-request-id", "q")],
+                body: Array(#"{"error":{"code":"DeploymentNotFound","message":"no such deployment"}}"#.utf8))
+        ])
         defer { server.stop() }
         XCTAssertThrowsError(try post(try client(server))) { error in
             let e = error as! AzError
@@ -98,12 +107,15 @@ final class ServiceClientTests: XCTestCase {
         let (head, _) = try post(try client(server, credential: credential))
         XCTAssertEqual(head.status, 200)
         XCTAssertEqual(calls.withLock { $0 }, [false, true])
-        XCTAssertEqual(server.requests.map { $0.headers["authorization"] }, ["Bearer stale-token", "Bearer fresh-token"])
+        XCTAssertEqual(
+            server.requests.map { $0.headers["authorization"] }, ["Bearer stale-token", "Bearer fresh-token"])
     }
 
     func testACutConnectionMidBodyIsANetworkErrorAndIsNotRetried() throws {
-        let server = try ScriptedHTTPServer([.cutMidBody(declaredLength: 1000, sent: Array("partial".utf8)),
-                                             .response(status: 200)])
+        let server = try ScriptedHTTPServer([
+            .cutMidBody(declaredLength: 1000, sent: Array("partial".utf8)),
+            .response(status: 200),
+        ])
         defer { server.stop() }
         XCTAssertThrowsError(try post(try client(server))) { error in
             let e = error as! AzError
@@ -125,7 +137,8 @@ final class ServiceClientTests: XCTestCase {
         let server = try ScriptedHTTPServer([])
         let url = server.url
         server.stop()
-        let configuration = try ClientConfiguration(endpoint: url, credential: .apiKey("k"),
+        let configuration = try ClientConfiguration(
+            endpoint: url, credential: .apiKey("k"),
             retry: RetryPolicy(maxRetries: 1, baseDelay: 0.01))
         XCTAssertThrowsError(try post(try ServiceClient(configuration: configuration))) { error in
             XCTAssertEqual((error as! AzError).kind, .network)
@@ -174,8 +187,10 @@ final class ServiceClientTests: XCTestCase {
     }
 
     func testLogLinesDescribeRequestsAndNeverContainTheKey() throws {
-        let server = try ScriptedHTTPServer([.response(status: 503, headers: [("retry-after-ms", "10")]),
-                                             .response(status: 200, headers: [("apim-request-id", "rid-9")])])
+        let server = try ScriptedHTTPServer([
+            .response(status: 503, headers: [("retry-after-ms", "10")]),
+            .response(status: 200, headers: [("apim-request-id", "rid-9")]),
+        ])
         defer { server.stop() }
         let lines = Locked<[String]>([])
         let configuration = try ClientConfiguration(

@@ -11,8 +11,10 @@ final class ServiceEndpointTests: XCTestCase {
     }
 
     func testOpenAISuffixAndTrailingSlashesAreDropped() throws {
-        for input in ["https://name.openai.azure.com/", "https://name.openai.azure.com/openai",
-                      "https://name.openai.azure.com/openai//", "HTTPS://Name.OpenAI.Azure.com/openai/"] {
+        for input in [
+            "https://name.openai.azure.com/", "https://name.openai.azure.com/openai",
+            "https://name.openai.azure.com/openai//", "HTTPS://Name.OpenAI.Azure.com/openai/",
+        ] {
             XCTAssertEqual(try ServiceEndpoint.parse(input).root, "https://name.openai.azure.com", input)
         }
     }
@@ -37,13 +39,16 @@ final class ServiceEndpointTests: XCTestCase {
     }
 
     func testGatewayPrefixIsKept() throws {
-        XCTAssertEqual(try ServiceEndpoint.parse("https://gw.example.com/a/b/openai/v1").root, "https://gw.example.com/a/b")
+        XCTAssertEqual(
+            try ServiceEndpoint.parse("https://gw.example.com/a/b/openai/v1").root, "https://gw.example.com/a/b")
         XCTAssertEqual(try ServiceEndpoint.parse("https://gw.example.com/a/b/").root, "https://gw.example.com/a/b")
     }
 
     func testEmulatorAndIPv6Endpoints() throws {
         XCTAssertEqual(try ServiceEndpoint.parse("http://127.0.0.1:8080").root, "http://127.0.0.1:8080")
-        XCTAssertEqual(try ServiceEndpoint.parse("http://127.0.0.1:8080").url(path: "/x", webSocket: true).text, "ws://127.0.0.1:8080/x")
+        XCTAssertEqual(
+            try ServiceEndpoint.parse("http://127.0.0.1:8080").url(path: "/x", webSocket: true).text,
+            "ws://127.0.0.1:8080/x")
         XCTAssertEqual(try ServiceEndpoint.parse("http://[::1]:9000/").root, "http://[::1]:9000")
     }
 
@@ -68,10 +73,12 @@ final class APIFamilyTests: XCTestCase {
     let root = try! ServiceEndpoint.parse("https://n.openai.azure.com")
 
     func testOneURLValueCarriesTheGatewayPrefixAndARedactedForm() throws {
-        let gateway = try ServiceEndpoint.parse("https://gw.example.com/team/openai/deployments/x?api-version=2024-10-21")
+        let gateway = try ServiceEndpoint.parse(
+            "https://gw.example.com/team/openai/deployments/x?api-version=2024-10-21")
         let rest = APIFamily.deployments(apiVersion: "2024-10-21").url(
             endpoint: gateway, deployment: "my model", operation: "audio/speech")
-        XCTAssertEqual(rest.text, "https://gw.example.com/team/openai/deployments/my%20model/audio/speech?api-version=2024-10-21")
+        XCTAssertEqual(
+            rest.text, "https://gw.example.com/team/openai/deployments/my%20model/audio/speech?api-version=2024-10-21")
         XCTAssertEqual(rest.redacted, "https://gw.example.com/team/openai/deployments/my%20model/audio/speech")
         XCTAssertEqual(rest.requestTarget, "/team/openai/deployments/my%20model/audio/speech?api-version=2024-10-21")
         let socket = RealtimeProtocol.ga.url(endpoint: gateway, deployment: "rt")
@@ -85,18 +92,21 @@ final class APIFamilyTests: XCTestCase {
     func testDefaultIsDeploymentFamilyWithNewestDatedVersion() throws {
         let family = try APIFamily.select(apiVersion: nil, endpoint: root)
         XCTAssertEqual(family, .deployments(apiVersion: "2025-04-01-preview"))
-        XCTAssertEqual(family.url(endpoint: root, deployment: "whisper", operation: "audio/transcriptions").text,
+        XCTAssertEqual(
+            family.url(endpoint: root, deployment: "whisper", operation: "audio/transcriptions").text,
             "https://n.openai.azure.com/openai/deployments/whisper/audio/transcriptions?api-version=2025-04-01-preview")
         XCTAssertFalse(family.sendsModelInBody)
     }
 
     func testV1AndPreviewSelectTheV1Family() throws {
         let v1 = try APIFamily.select(apiVersion: "v1", endpoint: root)
-        XCTAssertEqual(v1.url(endpoint: root, deployment: "tts", operation: "audio/speech").text,
+        XCTAssertEqual(
+            v1.url(endpoint: root, deployment: "tts", operation: "audio/speech").text,
             "https://n.openai.azure.com/openai/v1/audio/speech")
         XCTAssertTrue(v1.sendsModelInBody)
         let preview = try APIFamily.select(apiVersion: "preview", endpoint: root)
-        XCTAssertEqual(preview.url(endpoint: root, deployment: "tts", operation: "audio/speech").text,
+        XCTAssertEqual(
+            preview.url(endpoint: root, deployment: "tts", operation: "audio/speech").text,
             "https://n.openai.azure.com/openai/v1/audio/speech?api-version=preview")
     }
 
@@ -107,9 +117,11 @@ final class APIFamilyTests: XCTestCase {
     }
 
     func testPastedAPIVersionIsAdoptedWhenNoneIsGiven() throws {
-        let pasted = try ServiceEndpoint.parse("https://n.openai.azure.com/openai/deployments/x/chat?api-version=2024-10-21")
+        let pasted = try ServiceEndpoint.parse(
+            "https://n.openai.azure.com/openai/deployments/x/chat?api-version=2024-10-21")
         XCTAssertEqual(try APIFamily.select(apiVersion: nil, endpoint: pasted), .deployments(apiVersion: "2024-10-21"))
-        XCTAssertEqual(try APIFamily.select(apiVersion: "2025-01-01-preview", endpoint: pasted),
+        XCTAssertEqual(
+            try APIFamily.select(apiVersion: "2025-01-01-preview", endpoint: pasted),
             .deployments(apiVersion: "2025-01-01-preview"))
     }
 

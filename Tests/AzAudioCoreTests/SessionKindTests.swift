@@ -59,10 +59,13 @@ final class SessionKindTests: XCTestCase {
         var tr = TranslationSessionConfig(targetLanguage: "fr")
         tr.transcriptionDeployment = "stt"
         let endpoint = try ServiceEndpoint.parse("https://res.openai.azure.com")
-        XCTAssertEqual(tr.url(endpoint: endpoint, deployment: "tr 1").text,
+        XCTAssertEqual(
+            tr.url(endpoint: endpoint, deployment: "tr 1").text,
             "wss://res.openai.azure.com/openai/v1/realtime/translations?model=tr%201")
         tr.path = "/openai/realtime/translations"
-        XCTAssertEqual(tr.url(endpoint: endpoint, deployment: "t").text, "wss://res.openai.azure.com/openai/realtime/translations?model=t")
+        XCTAssertEqual(
+            tr.url(endpoint: endpoint, deployment: "t").text,
+            "wss://res.openai.azure.com/openai/realtime/translations?model=t")
         let update = try JSONParser.parse(tr.updateEvent())
         XCTAssertEqual(update["session"]?["audio"]?["output"]?["language"]?.stringValue, "fr")
         XCTAssertEqual(update["session"]?["audio"]?["input"]?["transcription"]?["model"]?.stringValue, "stt")
@@ -71,13 +74,16 @@ final class SessionKindTests: XCTestCase {
     func testEachKindDialsItsOwnURLWithAGatewayPrefix() throws {
         let endpoint = try ServiceEndpoint.parse("https://gw.example/team-a")
         var options = RealtimeSessionOptions(deployment: "d 1")
-        XCTAssertEqual(options.kind.url(options, endpoint: endpoint).text,
+        XCTAssertEqual(
+            options.kind.url(options, endpoint: endpoint).text,
             "wss://gw.example/team-a/openai/v1/realtime?model=d%201")
         options.kind = .transcription(TranscriptionSessionConfig(deployment: "d 1"))
-        XCTAssertEqual(options.kind.url(options, endpoint: endpoint).text,
+        XCTAssertEqual(
+            options.kind.url(options, endpoint: endpoint).text,
             "wss://gw.example/team-a/openai/v1/realtime?intent=transcription")
         options.kind = .translation(TranslationSessionConfig(targetLanguage: "es"))
-        XCTAssertEqual(options.kind.url(options, endpoint: endpoint).text,
+        XCTAssertEqual(
+            options.kind.url(options, endpoint: endpoint).text,
             "wss://gw.example/team-a/openai/v1/realtime/translations?model=d%201")
     }
 
@@ -85,8 +91,10 @@ final class SessionKindTests: XCTestCase {
         var options = RealtimeSessionOptions(deployment: "d")
         options.reconnectMaxAttempts = 2
         XCTAssertNoThrow(try options.validate())
-        for kind in [RealtimeSessionKind.transcription(TranscriptionSessionConfig(deployment: "d")),
-                     .translation(TranslationSessionConfig(targetLanguage: "es"))] {
+        for kind in [
+            RealtimeSessionKind.transcription(TranscriptionSessionConfig(deployment: "d")),
+            .translation(TranslationSessionConfig(targetLanguage: "es")),
+        ] {
             options.kind = kind
             XCTAssertThrowsError(try options.validate()) { error in
                 XCTAssertTrue((error as? AzError)?.message.contains("reconnect_max_attempts") == true, "\(error)")
@@ -98,32 +106,40 @@ final class SessionKindTests: XCTestCase {
     }
 
     func testSegmentAndTranslationEventsAreTyped() throws {
-        let seg = try decode(#"{"type":"conversation.item.input_audio_transcription.segment","item_id":"i","content_index":0,"id":"s1","speaker":"B","start":1.25,"end":2.5,"text":"hello"}"#)
+        let seg = try decode(
+            #"{"type":"conversation.item.input_audio_transcription.segment","item_id":"i","content_index":0,"id":"s1","speaker":"B","start":1.25,"end":2.5,"text":"hello"}"#
+        )
         XCTAssertEqual(seg.kind, .inputTranscriptionSegment)
         XCTAssertEqual(seg.text, "hello")
         XCTAssertEqual(seg.extras?.speaker, "B")
         XCTAssertEqual(seg.extras?.start, 1.25)
         XCTAssertEqual(seg.extras?.end, 2.5)
-        let audio = try decode(#"{"type":"session.output_audio.delta","delta":"AAECAw==","sample_rate":24000,"channels":1,"format":"pcm16","elapsed_ms":400}"#)
+        let audio = try decode(
+            #"{"type":"session.output_audio.delta","delta":"AAECAw==","sample_rate":24000,"channels":1,"format":"pcm16","elapsed_ms":400}"#
+        )
         XCTAssertEqual(audio.kind, .translationAudioDelta)
         XCTAssertEqual(audio.audio.bytes, [0, 1, 2, 3])
         XCTAssertEqual(audio.audioMs, 400)
         XCTAssertEqual(audio.extras?.sampleRate, 24000)
-        XCTAssertEqual(try decode(#"{"type":"session.input_transcript.delta","delta":"hi"}"#).kind, .translationInputTranscriptDelta)
+        XCTAssertEqual(
+            try decode(#"{"type":"session.input_transcript.delta","delta":"hi"}"#).kind,
+            .translationInputTranscriptDelta)
         XCTAssertEqual(try decode(#"{"type":"session.output_transcript.delta","delta":"hola"}"#).text, "hola")
         XCTAssertEqual(try decode(#"{"type":"session.closed"}"#).kind, .sessionClosed)
         XCTAssertThrowsError(try decode(#"{"type":"session.output_audio.delta","delta":"!!"}"#))
     }
 
     func testARedirectThatDropsOpenAIIsNamed() {
-        let hint = WebSocketRedirectHint.describe(status: 307,
+        let hint = WebSocketRedirectHint.describe(
+            status: 307,
             location: "https://res.openai.azure.com/v1/realtime?intent=transcription",
             requestPath: "wss://res.openai.azure.com/openai/v1/realtime")
         XCTAssertNotNil(hint)
         XCTAssertTrue(hint!.contains("drops the /openai prefix"), hint!)
         XCTAssertTrue(hint!.contains("/v1/realtime"))
         XCTAssertFalse(hint!.contains("intent="))  // no query echoed
-        let other = WebSocketRedirectHint.describe(status: 302, location: "/openai/v2/realtime",
+        let other = WebSocketRedirectHint.describe(
+            status: 302, location: "/openai/v2/realtime",
             requestPath: "wss://h/openai/v1/realtime")
         XCTAssertEqual(other?.contains("drops"), false)
         XCTAssertNil(WebSocketRedirectHint.describe(status: 404, location: nil, requestPath: "/openai/v1/realtime"))

@@ -6,9 +6,9 @@ import XCTest
 final class StallWatchTests: XCTestCase {
     func testIdleFailsOnlyAfterTheLimitWithNothingMovingEitherWay() {
         var w = StallWatch(idleTimeoutMs: 2000, minBodyBytesPerSecond: 0, bodyRateWindowMs: 0, now: 0)
-        XCTAssertNil(w.observe(now: 1.0, uploaded: 100, downloaded: 0))   // upload moving
-        XCTAssertNil(w.observe(now: 2.9, uploaded: 100, downloaded: 0))   // 1.9 s quiet
-        XCTAssertNil(w.observe(now: 3.5, uploaded: 100, downloaded: 5))   // a byte in: the clock restarts
+        XCTAssertNil(w.observe(now: 1.0, uploaded: 100, downloaded: 0))  // upload moving
+        XCTAssertNil(w.observe(now: 2.9, uploaded: 100, downloaded: 0))  // 1.9 s quiet
+        XCTAssertNil(w.observe(now: 3.5, uploaded: 100, downloaded: 5))  // a byte in: the clock restarts
         let e = w.observe(now: 5.5, uploaded: 100, downloaded: 5)
         XCTAssertEqual(e?.kind, .timeout)
         XCTAssertTrue(e?.message.contains("idle_timeout_ms") == true)
@@ -24,9 +24,9 @@ final class StallWatchTests: XCTestCase {
 
     func testATrickledBodyFailsAtTheEndOfAWindowBelowTheRate() {
         var w = StallWatch(idleTimeoutMs: 0, minBodyBytesPerSecond: 100, bodyRateWindowMs: 10_000, now: 0)
-        XCTAssertNil(w.observe(now: 1, uploaded: 0, downloaded: 10))      // the body starts: the window opens
+        XCTAssertNil(w.observe(now: 1, uploaded: 0, downloaded: 10))  // the body starts: the window opens
         XCTAssertNil(w.observe(now: 6, uploaded: 0, downloaded: 500))
-        let e = w.observe(now: 11, uploaded: 0, downloaded: 900)           // 890 bytes in 10 s < 1000
+        let e = w.observe(now: 11, uploaded: 0, downloaded: 900)  // 890 bytes in 10 s < 1000
         XCTAssertEqual(e?.kind, .timeout)
         XCTAssertTrue(e?.message.contains("trickled") == true)
     }
@@ -55,12 +55,15 @@ final class StallWatchTests: XCTestCase {
         XCTAssertEqual(e.httpStatus, 302)
         XCTAssertTrue(e.message.contains("host 'portal.example.net:8443'"), e.message)
         XCTAssertFalse(e.message.contains("key=x") || e.message.contains("pw@"), e.message)
-        XCTAssertTrue(ServiceErrorParser.error(status: 301, headers: HTTPHeaders([("Location", "/elsewhere")]), body: [])
-            .message.contains("another path on the endpoint's host"))
+        XCTAssertTrue(
+            ServiceErrorParser.error(status: 301, headers: HTTPHeaders([("Location", "/elsewhere")]), body: [])
+                .message.contains("another path on the endpoint's host"))
     }
 
     func testSpeechAnswersMustBeAudio() {
-        for ok in ["audio/mpeg", "audio/wav", "Audio/PCM", "text/event-stream; charset=utf-8", "application/octet-stream"] {
+        for ok in [
+            "audio/mpeg", "audio/wav", "Audio/PCM", "text/event-stream; charset=utf-8", "application/octet-stream",
+        ] {
             XCTAssertTrue(SpeechAnswer.isAudio(contentType: ok), ok)
         }
         for bad in ["", "text/html; charset=utf-8", "application/json", "text/plain", "image/png"] {

@@ -59,7 +59,8 @@ final class UploadProgressThrottleTests: XCTestCase {
 
     func testAThrowingHandlerPassesItsErrorOn() {
         var t = UploadProgressThrottle(
-            handler: { (_: UploadProgress) throws(AzError) in throw AzError(.cancelled, "stop") }, interval: 0.1, now: 0)
+            handler: { (_: UploadProgress) throws(AzError) in throw AzError(.cancelled, "stop") }, interval: 0.1, now: 0
+        )
         XCTAssertThrowsError(try t.observe(sent: 1, total: 1, now: 0)) { error in
             XCTAssertEqual((error as! AzError).kind, .cancelled)
         }
@@ -75,9 +76,11 @@ final class UploadProgressTransportTests: XCTestCase {
     }
 
     func post(_ client: ServiceClient, body: [UInt8], progress: @escaping UploadProgressHandler) throws -> Int {
-        let request = HTTPRequest(method: "POST", url: client.url(deployment: "whisper", operation: "audio/transcriptions"),
+        let request = HTTPRequest(
+            method: "POST", url: client.url(deployment: "whisper", operation: "audio/transcriptions"),
             headers: [("Content-Type", "application/octet-stream")], body: .bytes(body))
-        let head = try client.execute(request, settings: CallSettings(onUploadProgress: progress),
+        let head = try client.execute(
+            request, settings: CallSettings(onUploadProgress: progress),
             handler: ResponseHandler(onBody: { _ in }))
         return head.status
     }
@@ -100,16 +103,22 @@ final class UploadProgressTransportTests: XCTestCase {
         let reports = Locked<[UploadProgress]>([])
         let body = [UInt8](repeating: 1, count: 1000)
         XCTAssertEqual(try post(try client(server), body: body) { p in reports.withLock { $0.append(p) } }, 200)
-        XCTAssertEqual(reports.withLock { $0 }, [UploadProgress(sent: 1000, total: 1000),
-                                                 UploadProgress(sent: 1000, total: 1000)])
+        XCTAssertEqual(
+            reports.withLock { $0 },
+            [
+                UploadProgress(sent: 1000, total: 1000),
+                UploadProgress(sent: 1000, total: 1000),
+            ])
     }
 
     func testAHandlerThatThrowsStopsTheCallWithoutARetry() throws {
         let server = try ScriptedHTTPServer([.response(status: 200), .response(status: 200)])
         defer { server.stop() }
-        XCTAssertThrowsError(try post(try client(server), body: [1, 2, 3]) { (_: UploadProgress) throws(AzError) in
-            throw AzError(.cancelled, "stopped by the test")
-        }) { error in
+        XCTAssertThrowsError(
+            try post(try client(server), body: [1, 2, 3]) { (_: UploadProgress) throws(AzError) in
+                throw AzError(.cancelled, "stopped by the test")
+            }
+        ) { error in
             XCTAssertEqual((error as! AzError).kind, .cancelled)
             XCTAssertEqual((error as! AzError).message, "stopped by the test")
         }

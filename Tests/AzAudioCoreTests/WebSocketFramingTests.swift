@@ -1,5 +1,5 @@
-import XCTest
 import AzAudioCore
+import XCTest
 
 /// What the decoder delivered, copied out of the callback.
 enum Decoded: Equatable {
@@ -36,7 +36,9 @@ func decodeChunked(
         defer { pointer.deallocate() }
         pointer.copyBytes(from: chunk)
         do {
-            try decoder.decode(UnsafeRawBufferPointer(pointer)) { events.append(Decoded($0)); return true }
+            try decoder.decode(UnsafeRawBufferPointer(pointer)) {
+                events.append(Decoded($0)); return true
+            }
         } catch {
             return (events, error)
         }
@@ -50,7 +52,8 @@ final class WebSocketFramingTests: XCTestCase {
     /// RFC 6455 section 5.7's masking key 37 fa 21 3d, in wire order in memory.
     let rfcKey = UInt32(littleEndian: 0x3d21_fa37)
 
-    private func encode(_ opcode: WebSocketOpcode, _ payload: [UInt8], fin: Bool = true, key: UInt32? = nil) -> [UInt8] {
+    private func encode(_ opcode: WebSocketOpcode, _ payload: [UInt8], fin: Bool = true, key: UInt32? = nil) -> [UInt8]
+    {
         var encoder = WebSocketFrameEncoder()
         let buffer = ByteBuffer(capacity: 16)
         payload.withUnsafeBytes { _ = encoder.encode(opcode, fin: fin, payload: $0, into: buffer, maskKey: key) }
@@ -74,11 +77,13 @@ final class WebSocketFramingTests: XCTestCase {
     // MARK: RFC 6455 section 5.7 examples
 
     func testEncoderProducesRFCMaskedHello() {
-        XCTAssertEqual(encode(.text, hello, key: rfcKey), [0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58])
+        XCTAssertEqual(
+            encode(.text, hello, key: rfcKey), [0x81, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58])
     }
 
     func testEncoderProducesRFCMaskedPong() {
-        XCTAssertEqual(encode(.pong, hello, key: rfcKey), [0x8a, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58])
+        XCTAssertEqual(
+            encode(.pong, hello, key: rfcKey), [0x8a, 0x85, 0x37, 0xfa, 0x21, 0x3d, 0x7f, 0x9f, 0x4d, 0x51, 0x58])
     }
 
     func testEncoderUsesExtendedLengthsFor256AndSixtyFourKiB() {
@@ -145,7 +150,8 @@ final class WebSocketFramingTests: XCTestCase {
             if i % 3 == 0 && bytes.count > 4 {
                 // Three fragments with a ping between the first two.
                 let a = Array(bytes[0..<2]), b = Array(bytes[2..<4]), c = Array(bytes[4...])
-                stream += serverFrame(0x01, a) + serverFrame(0x89, [UInt8(i)]) + serverFrame(0x00, b) + serverFrame(0x80, c)
+                stream +=
+                    serverFrame(0x01, a) + serverFrame(0x89, [UInt8(i)]) + serverFrame(0x00, b) + serverFrame(0x80, c)
                 expected += [.ping([UInt8(i)]), .text(text)]
             } else {
                 stream += serverFrame(0x81, bytes)
@@ -172,7 +178,10 @@ final class WebSocketFramingTests: XCTestCase {
 
     // MARK: Protocol errors
 
-    private func assertError(_ bytes: [UInt8], _ expected: WebSocketProtocolError, code: UInt16, limits: WebSocketLimits = WebSocketLimits(), file: StaticString = #filePath, line: UInt = #line) {
+    private func assertError(
+        _ bytes: [UInt8], _ expected: WebSocketProtocolError, code: UInt16, limits: WebSocketLimits = WebSocketLimits(),
+        file: StaticString = #filePath, line: UInt = #line
+    ) {
         for chunks in [[Int.max], [1]] {
             let r = decodeChunked(bytes, chunks: chunks, limits: limits)
             XCTAssertEqual(r.error, expected, "chunks \(chunks)", file: file, line: line)
@@ -185,7 +194,9 @@ final class WebSocketFramingTests: XCTestCase {
     }
 
     func testUnknownOpcodesAreRejected() {
-        for op: UInt8 in [3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF] { assertError([0x80 | op, 0x00], .unknownOpcode(op), code: 1002) }
+        for op: UInt8 in [3, 4, 5, 6, 7, 0xB, 0xC, 0xD, 0xE, 0xF] {
+            assertError([0x80 | op, 0x00], .unknownOpcode(op), code: 1002)
+        }
     }
 
     func testMaskedServerFramesAreRejected() {
@@ -218,7 +229,8 @@ final class WebSocketFramingTests: XCTestCase {
         limits.maxMessageSize = 150
         assertError([0x82, 101] + [UInt8](repeating: 0, count: 101), .frameTooLarge(101), code: 1009, limits: limits)
         assertError([0x82, 127, 0, 0, 0, 1, 0, 0, 0, 0], .frameTooLarge(1 << 32), code: 1009, limits: limits)
-        let fragments = [0x02, 100] + [UInt8](repeating: 0, count: 100) + [0x80, 60] + [UInt8](repeating: 0, count: 60)
+        let fragments =
+            [0x02, 100] + [UInt8](repeating: 0, count: 100) + [0x80, 60] + [UInt8](repeating: 0, count: 60)
         assertError(fragments, .messageTooLarge(160), code: 1009, limits: limits)
     }
 
@@ -237,7 +249,8 @@ final class WebSocketFramingTests: XCTestCase {
         }
         assertError([0x88, 0x04, 0x03, 0xE8, 0xC3, 0x28], .invalidUTF8, code: 1007)
         for code: UInt16 in [1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 4999] {
-            XCTAssertEqual(decodeChunked([0x88, 0x02, UInt8(code >> 8), UInt8(code & 0xFF)]).events, [.close(code, "")])
+            XCTAssertEqual(
+                decodeChunked([0x88, 0x02, UInt8(code >> 8), UInt8(code & 0xFF)]).events, [.close(code, "")])
         }
     }
 
@@ -250,7 +263,10 @@ final class WebSocketFramingTests: XCTestCase {
         good.copyBytes(from: [0x81, 0x01, 0x41])
         XCTAssertThrowsError(try decoder.decode(UnsafeRawBufferPointer(bad)) { _ in true })
         var delivered = 0
-        XCTAssertThrowsError(try decoder.decode(UnsafeRawBufferPointer(good)) { _ in delivered += 1; return true })
+        XCTAssertThrowsError(
+            try decoder.decode(UnsafeRawBufferPointer(good)) { _ in
+                delivered += 1; return true
+            })
         XCTAssertEqual(delivered, 0)
     }
 
@@ -269,11 +285,14 @@ final class WebSocketFramingTests: XCTestCase {
         let url = try ServiceURL("wss://example.openai.azure.com/openai/v1/realtime?model=gpt-realtime")
         XCTAssertEqual(url.curlURL, "https://example.openai.azure.com/")
         XCTAssertEqual(url.redacted, "wss://example.openai.azure.com/openai/v1/realtime")
-        let hs = try WebSocketHandshake(url: url, headers: [("api-key", "k")], userAgent: "libazaudio/0.1.0", key: "dGhlIHNhbXBsZSBub25jZQ==")
+        let hs = try WebSocketHandshake(
+            url: url, headers: [("api-key", "k")], userAgent: "libazaudio/0.1.0", key: "dGhlIHNhbXBsZSBub25jZQ==")
         let text = String(decoding: hs.requestBytes, as: UTF8.self)
-        XCTAssertEqual(text, "GET /openai/v1/realtime?model=gpt-realtime HTTP/1.1\r\nHost: example.openai.azure.com\r\n"
-            + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
-            + "Sec-WebSocket-Version: 13\r\nUser-Agent: libazaudio/0.1.0\r\napi-key: k\r\n\r\n")
+        XCTAssertEqual(
+            text,
+            "GET /openai/v1/realtime?model=gpt-realtime HTTP/1.1\r\nHost: example.openai.azure.com\r\n"
+                + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                + "Sec-WebSocket-Version: 13\r\nUser-Agent: libazaudio/0.1.0\r\napi-key: k\r\n\r\n")
         let random = try WebSocketHandshake(url: url, headers: [], userAgent: "")
         XCTAssertEqual(Base64.decode(random.key)?.count, 16)
         XCTAssertThrowsError(try WebSocketHandshake(url: url, headers: [("x", "a\r\nb: c")], userAgent: ""))
@@ -283,11 +302,18 @@ final class WebSocketFramingTests: XCTestCase {
         let url = try ServiceURL("ws://127.0.0.1:8080")
         XCTAssertEqual(url.requestTarget, "/")
         let hs = try WebSocketHandshake(url: url, headers: [], userAgent: "", key: "dGhlIHNhbXBsZSBub25jZQ==")
-        let head = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+        let head =
+            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n"
         let bytes = Array(head.utf8) + [0x81, 0x00]
-        XCTAssertEqual(Array(head.utf8).prefix(20).withUnsafeBytes { WebSocketHandshakeResponse.parse($0, maxHeadBytes: 1000) }, .incomplete)
-        guard case .complete(let response) = bytes.withUnsafeBytes({ WebSocketHandshakeResponse.parse($0, maxHeadBytes: 1000) }) else {
+        XCTAssertEqual(
+            Array(head.utf8).prefix(20).withUnsafeBytes { WebSocketHandshakeResponse.parse($0, maxHeadBytes: 1000) },
+            .incomplete)
+        guard
+            case .complete(let response) = bytes.withUnsafeBytes({
+                WebSocketHandshakeResponse.parse($0, maxHeadBytes: 1000)
+            })
+        else {
             return XCTFail("not parsed")
         }
         XCTAssertEqual(response.status, 101)
@@ -299,9 +325,13 @@ final class WebSocketFramingTests: XCTestCase {
         var ext = response
         ext.headers["Sec-WebSocket-Extensions"] = "permessage-deflate"
         XCTAssertThrowsError(try hs.verify(ext))
-        XCTAssertEqual(bytes.withUnsafeBytes { WebSocketHandshakeResponse.parse($0, maxHeadBytes: 50) },
+        XCTAssertEqual(
+            bytes.withUnsafeBytes { WebSocketHandshakeResponse.parse($0, maxHeadBytes: 50) },
             .invalid("the handshake response head exceeds 50 bytes"))
-        if case .invalid = Array("SSH-2.0-OpenSSH\r\n\r\n".utf8).withUnsafeBytes({ WebSocketHandshakeResponse.parse($0, maxHeadBytes: 1000) }) {} else {
+        if case .invalid = Array("SSH-2.0-OpenSSH\r\n\r\n".utf8).withUnsafeBytes({
+            WebSocketHandshakeResponse.parse($0, maxHeadBytes: 1000)
+        }) {
+        } else {
             XCTFail("a non-HTTP answer must be invalid")
         }
     }

@@ -27,12 +27,14 @@ final class WebSocketTestServer {
             check.waitUntilExit()
             if check.terminationStatus == 0 { return candidate }
         }
-        throw XCTSkip("python with the 'websockets' package not found (set AZAUDIO_WSTEST_PYTHON or create .venv-wstest)")
+        throw XCTSkip(
+            "python with the 'websockets' package not found (set AZAUDIO_WSTEST_PYTHON or create .venv-wstest)")
     }
 
     init(tls: (cert: String, key: String)? = nil) throws {
         process.executableURL = URL(fileURLWithPath: try Self.python())
-        process.arguments = [Self.root.appendingPathComponent("bench/websocket/ws_test_server.py").path]
+        process.arguments =
+            [Self.root.appendingPathComponent("bench/websocket/ws_test_server.py").path]
             + (tls.map { [$0.cert, $0.key] } ?? [])
         let stdout = Pipe()
         process.standardInput = stdin
@@ -192,15 +194,18 @@ final class WebSocketIntegrationTests: XCTestCase {
             XCTAssertEqual(error?.httpStatus, 401)
             XCTAssertEqual(error?.requestID, "req-123")
             XCTAssertEqual(error?.serviceCode, "401")
-            XCTAssertTrue(error?.message.contains("Access denied due to invalid subscription key.") == true, error?.message ?? "")
+            XCTAssertTrue(
+                error?.message.contains("Access denied due to invalid subscription key.") == true, error?.message ?? "")
             XCTAssertTrue(error?.rawBody.contains("\"error\"") == true)
         }
     }
 
     func testConnectionRefusedIsANetworkError() throws {
-        XCTAssertThrowsError(try WebSocketConnection.connect(
-            url: ServiceURL("ws://127.0.0.1:1/echo"), headers: [], settings: settings, loop: loop,
-            delegate: RecordingDelegate())) { XCTAssertEqual(($0 as? AzError)?.kind, .network) }
+        XCTAssertThrowsError(
+            try WebSocketConnection.connect(
+                url: ServiceURL("ws://127.0.0.1:1/echo"), headers: [], settings: settings, loop: loop,
+                delegate: RecordingDelegate())
+        ) { XCTAssertEqual(($0 as? AzError)?.kind, .network) }
     }
 
     func testCloseFromInsideTheDeliveryCallback() throws {
@@ -214,7 +219,8 @@ final class WebSocketIntegrationTests: XCTestCase {
         // after the callback ran (the close came from it), never before.
         for i in 0..<5 {
             do { try connection.send(text: "m\(i)") } catch {
-                XCTAssertTrue(delegate.wait(seconds: 0) { $0.texts.count == 1 }, "a send failed before the callback closed it")
+                XCTAssertTrue(
+                    delegate.wait(seconds: 0) { $0.texts.count == 1 }, "a send failed before the callback closed it")
                 break
             }
         }
@@ -272,7 +278,9 @@ final class WebSocketIntegrationTests: XCTestCase {
         // The loop tears down without delivering anything more; new connections are refused.
         var refused = false
         for _ in 0..<50 where !refused {
-            do { _ = try connect("/echo", RecordingDelegate()) } catch { refused = (error as? AzError)?.kind == .closed }
+            do { _ = try connect("/echo", RecordingDelegate()) } catch {
+                refused = (error as? AzError)?.kind == .closed
+            }
         }
         XCTAssertTrue(refused)
         XCTAssertFalse(connection.isOpen)
@@ -288,7 +296,9 @@ final class WebSocketIntegrationTests: XCTestCase {
         XCTAssertEqual(delegate.closes.count, 1)
         XCTAssertEqual(delegate.closes.first?.error?.kind, .closed)
         XCTAssertThrowsError(try connection.send(text: "y"))
-        XCTAssertThrowsError(try connect("/echo", RecordingDelegate())) { XCTAssertEqual(($0 as? AzError)?.kind, .closed) }
+        XCTAssertThrowsError(try connect("/echo", RecordingDelegate())) {
+            XCTAssertEqual(($0 as? AzError)?.kind, .closed)
+        }
     }
 }
 
@@ -318,7 +328,8 @@ final class WebSocketTLSTests: XCTestCase {
         try openssl.run()
         openssl.waitUntilExit()
         guard openssl.terminationStatus == 0 else { throw XCTSkip("openssl could not make a test CA") }
-        server = try WebSocketTestServer(tls: (dir.appendingPathComponent("server.pem").path, dir.appendingPathComponent("server.key").path))
+        server = try WebSocketTestServer(
+            tls: (dir.appendingPathComponent("server.pem").path, dir.appendingPathComponent("server.key").path))
         loop = try EventLoop()
     }
 
@@ -346,8 +357,10 @@ final class WebSocketTLSTests: XCTestCase {
     }
 
     func testUnknownCAFailsWithATLSError() throws {
-        XCTAssertThrowsError(try WebSocketConnection.connect(
-            url: server.url("/echo", secure: true), headers: [], settings: TransportSettings(), loop: loop,
-            delegate: RecordingDelegate())) { XCTAssertEqual(($0 as? AzError)?.kind, .tls, "\($0)") }
+        XCTAssertThrowsError(
+            try WebSocketConnection.connect(
+                url: server.url("/echo", secure: true), headers: [], settings: TransportSettings(), loop: loop,
+                delegate: RecordingDelegate())
+        ) { XCTAssertEqual(($0 as? AzError)?.kind, .tls, "\($0)") }
     }
 }

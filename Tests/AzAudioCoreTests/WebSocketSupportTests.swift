@@ -1,5 +1,5 @@
-import XCTest
 import AzAudioCore
+import XCTest
 
 final class WebSocketSupportTests: XCTestCase {
     private func hex(_ bytes: [UInt8]) -> String { bytes.map { String(format: "%02x", $0) }.joined() }
@@ -10,7 +10,8 @@ final class WebSocketSupportTests: XCTestCase {
         XCTAssertEqual(
             hex(SHA1.hash(Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))),
             "84983e441c3bd26ebaae4aa1f95129e5e54670f1")
-        XCTAssertEqual(hex(SHA1.hash([UInt8](repeating: 0x61, count: 1_000_000))), "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
+        XCTAssertEqual(
+            hex(SHA1.hash([UInt8](repeating: 0x61, count: 1_000_000))), "34aa973cd4c4daa4f61eeb2bdbad27316534016f")
         var sha = SHA1()
         for _ in 0..<10 { sha.update(Array("0123456701234567012345670123456701234567012345670123456701234567".utf8)) }
         XCTAssertEqual(hex(sha.finalize()), "dea356a2cddd90c7a7ecedc5ebb563934f460452")
@@ -19,7 +20,10 @@ final class WebSocketSupportTests: XCTestCase {
 
     // RFC 4648 section 10.
     func testBase64EncodesRFC4648Vectors() {
-        let vectors = ["": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=", "foobar": "Zm9vYmFy"]
+        let vectors = [
+            "": "", "f": "Zg==", "fo": "Zm8=", "foo": "Zm9v", "foob": "Zm9vYg==", "fooba": "Zm9vYmE=",
+            "foobar": "Zm9vYmFy",
+        ]
         for (plain, encoded) in vectors {
             XCTAssertEqual(Base64.encode(Array(plain.utf8)), encoded)
             XCTAssertEqual(Base64.decode(encoded), Array(plain.utf8), encoded)
@@ -48,7 +52,10 @@ final class WebSocketSupportTests: XCTestCase {
     }
 
     func testBase64DecodeRejectsInvalidInput() {
-        for bad in ["Zg", "Zg=", "Z===", "====", "Zm9v!A==", "Zm 9", "Zm9v\n", "Zh==", "Zm9=", "Zg==Zg==", "=Zg=", "Zm9vYmFy=", "Zm-_"] {
+        for bad in [
+            "Zg", "Zg=", "Z===", "====", "Zm9v!A==", "Zm 9", "Zm9v\n", "Zh==", "Zm9=", "Zg==Zg==", "=Zg=", "Zm9vYmFy=",
+            "Zm-_",
+        ] {
             XCTAssertNil(Base64.decode(bad), bad)
         }
     }
@@ -66,7 +73,8 @@ final class WebSocketSupportTests: XCTestCase {
         XCTAssertTrue(valid([0xED, 0x9F, 0xBF]))  // U+D7FF
         for bad: [UInt8] in [
             [0x80], [0xC0, 0x80], [0xC1, 0xBF], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF0, 0x80, 0x80, 0x80],
-            [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xCE], [0xE2, 0x82], Array("abcdefgh".utf8) + [0xC3],
+            [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFF], [0xCE], [0xE2, 0x82],
+            Array("abcdefgh".utf8) + [0xC3],
         ] {
             XCTAssertFalse(valid(bad), "\(bad)")
         }

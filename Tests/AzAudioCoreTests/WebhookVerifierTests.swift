@@ -32,8 +32,12 @@ final class WebhookVerifierTests: XCTestCase {
     }
 
     func testATamperedBodyAnotherIDAnOldOrFutureTimestampAreAuthErrors() {
-        XCTAssertEqual(kind { try self.verify(Array(#"{"test": 2432232315}"#.utf8), signature: self.signature, now: 1_614_265_330) }, .auth)
-        XCTAssertEqual(kind { try self.verify(self.body, signature: self.signature, now: 1_614_265_330, id: "msg_x") }, .auth)
+        XCTAssertEqual(
+            kind {
+                try self.verify(Array(#"{"test": 2432232315}"#.utf8), signature: self.signature, now: 1_614_265_330)
+            }, .auth)
+        XCTAssertEqual(
+            kind { try self.verify(self.body, signature: self.signature, now: 1_614_265_330, id: "msg_x") }, .auth)
         XCTAssertEqual(kind { try self.verify(self.body, signature: self.signature, now: 1_614_265_631) }, .auth)
         XCTAssertEqual(kind { try self.verify(self.body, signature: self.signature, now: 1_614_265_029) }, .auth)
         XCTAssertEqual(kind { try self.verify(self.body, signature: "v1,not-base64!", now: 1_614_265_330) }, .auth)
@@ -46,7 +50,8 @@ final class WebhookVerifierTests: XCTestCase {
     }
 
     func testAnIncomingCallEventIsRead() throws {
-        let json = #"{"object":"event","id":"evt_1","type":"realtime.call.incoming","created_at":1700000000,"data":{"call_id":"rtc_abc","sip_headers":[{"name":"From","value":"<sip:+1@x>"},{"name":"To","value":"<sip:+2@y>"}]}}"#
+        let json =
+            #"{"object":"event","id":"evt_1","type":"realtime.call.incoming","created_at":1700000000,"data":{"call_id":"rtc_abc","sip_headers":[{"name":"From","value":"<sip:+1@x>"},{"name":"To","value":"<sip:+2@y>"}]}}"#
         let call = try IncomingCall.parse(Array(json.utf8))
         XCTAssertEqual(call.callID, "rtc_abc")
         XCTAssertEqual(call.header("from"), "<sip:+1@x>")

@@ -23,9 +23,18 @@ static volatile size_t allocations;
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
-void *malloc(size_t n) { if (counting) allocations++; return __libc_malloc(n); }
-void *calloc(size_t n, size_t m) { if (counting) allocations++; return __libc_calloc(n, m); }
-void *realloc(void *p, size_t n) { if (counting) allocations++; return __libc_realloc(p, n); }
+void *malloc(size_t n) {
+    if (counting) allocations++;
+    return __libc_malloc(n);
+}
+void *calloc(size_t n, size_t m) {
+    if (counting) allocations++;
+    return __libc_calloc(n, m);
+}
+void *realloc(void *p, size_t n) {
+    if (counting) allocations++;
+    return __libc_realloc(p, n);
+}
 #endif
 
 static const char *tmp_path(const char *name) {
@@ -118,7 +127,7 @@ TEST(resampler_create_validates_rates) {
 }
 
 TEST(resampler_latency_is_32_samples_at_the_lower_rate) {
-    static const uint32_t pairs[][3] = {{8000, 24000, 96}, {24000, 8000, 32}, {48000, 24000, 32},
+    static const uint32_t pairs[][3] = {{8000, 24000, 96},  {24000, 8000, 32},  {48000, 24000, 32},
                                         {24000, 48000, 64}, {16000, 24000, 48}, {8000, 48000, 192}};
     for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
         azaudio_resampler *r = NULL;
@@ -157,7 +166,8 @@ static size_t resample_all(uint32_t in_rate, uint32_t out_rate, const int16_t *i
         size_t size = chunk ? chunk : rng() % 500;
         if (size > n - pos) size = n - pos;
         if (azaudio_resampler_process(r, in + pos, size, out + total, azaudio_resampler_max_output(r, size),
-                                      &written) != AZAUDIO_OK) break;
+                                      &written) != AZAUDIO_OK)
+            break;
         total += written;
         pos += size;
     }
@@ -314,7 +324,12 @@ TEST(hot_path_never_allocates) {
 
 /* ---- WAV --------------------------------------------------------------------------------------------------- */
 
-static void le32(uint8_t *p, uint32_t v) { p[0] = v & 0xFF; p[1] = (v >> 8) & 0xFF; p[2] = (v >> 16) & 0xFF; p[3] = v >> 24; }
+static void le32(uint8_t *p, uint32_t v) {
+    p[0] = v & 0xFF;
+    p[1] = (v >> 8) & 0xFF;
+    p[2] = (v >> 16) & 0xFF;
+    p[3] = v >> 24;
+}
 
 TEST(wav_info_init_sets_defaults) {
     azaudio_wav_info info;
@@ -511,25 +526,49 @@ TEST(malformed_wavs_are_rejected_with_clear_errors) {
 
 /* ---- Any WAV in: other encodings, down-mix, conversion --------------------------------------------------- */
 
-static void le16(uint8_t *p, uint16_t v) { p[0] = v & 0xFF; p[1] = v >> 8; }
+static void le16(uint8_t *p, uint16_t v) {
+    p[0] = v & 0xFF;
+    p[1] = v >> 8;
+}
 
 /* A WAV image in `out` (44-byte header) of `frames` frames of a 1 kHz sine at half scale on every channel. */
 static size_t sine_wav(uint8_t *out, uint16_t tag, uint16_t bits, uint32_t rate, uint16_t channels, size_t frames) {
     size_t width = bits / 8, size = frames * channels * width;
-    memcpy(out, "RIFF", 4); le32(out + 4, (uint32_t)(36 + size)); memcpy(out + 8, "WAVEfmt ", 8);
-    le32(out + 16, 16); le16(out + 20, tag); le16(out + 22, channels); le32(out + 24, rate);
-    le32(out + 28, (uint32_t)(rate * channels * width)); le16(out + 32, (uint16_t)(channels * width));
-    le16(out + 34, bits); memcpy(out + 36, "data", 4); le32(out + 40, (uint32_t)size);
+    memcpy(out, "RIFF", 4);
+    le32(out + 4, (uint32_t)(36 + size));
+    memcpy(out + 8, "WAVEfmt ", 8);
+    le32(out + 16, 16);
+    le16(out + 20, tag);
+    le16(out + 22, channels);
+    le32(out + 24, rate);
+    le32(out + 28, (uint32_t)(rate * channels * width));
+    le16(out + 32, (uint16_t)(channels * width));
+    le16(out + 34, bits);
+    memcpy(out + 36, "data", 4);
+    le32(out + 40, (uint32_t)size);
     uint8_t *p = out + 44;
     for (size_t i = 0; i < frames; i++) {
         double x = 0.5 * sin(2 * PI * 1000 * (double)i / rate);
         for (int c = 0; c < channels; c++) {
-            if (tag == 3 && bits == 32) { float f = (float)x; memcpy(p, &f, 4); }
-            else if (tag == 3) memcpy(p, &x, 8);
-            else if (bits == 24) { int32_t v = (int32_t)lrint(x * 8388607); p[0] = v & 0xFF; p[1] = (v >> 8) & 0xFF; p[2] = (v >> 16) & 0xFF; }
-            else if (bits == 32) { int32_t v = (int32_t)lrint(x * 2147483647.0); memcpy(p, &v, 4); }
-            else if (bits == 8) p[0] = (uint8_t)(128 + lrint(x * 127));
-            else { int16_t v = (int16_t)lrint(x * 32767); memcpy(p, &v, 2); }
+            if (tag == 3 && bits == 32) {
+                float f = (float)x;
+                memcpy(p, &f, 4);
+            } else if (tag == 3)
+                memcpy(p, &x, 8);
+            else if (bits == 24) {
+                int32_t v = (int32_t)lrint(x * 8388607);
+                p[0] = v & 0xFF;
+                p[1] = (v >> 8) & 0xFF;
+                p[2] = (v >> 16) & 0xFF;
+            } else if (bits == 32) {
+                int32_t v = (int32_t)lrint(x * 2147483647.0);
+                memcpy(p, &v, 4);
+            } else if (bits == 8)
+                p[0] = (uint8_t)(128 + lrint(x * 127));
+            else {
+                int16_t v = (int16_t)lrint(x * 32767);
+                memcpy(p, &v, 2);
+            }
             p += width;
         }
     }
@@ -538,9 +577,11 @@ static size_t sine_wav(uint8_t *out, uint16_t tag, uint16_t bits, uint32_t rate,
 
 TEST(wav_reader_takes_8_24_32_bit_pcm_and_float) {
     static uint8_t image[44 + 4410 * 2 * 8];
-    static const struct { uint16_t tag, bits; int32_t format; } cases[] = {
-        {1, 8, AZAUDIO_FORMAT_PCM8}, {1, 16, AZAUDIO_FORMAT_PCM16}, {1, 24, AZAUDIO_FORMAT_PCM24},
-        {1, 32, AZAUDIO_FORMAT_PCM32}, {3, 32, AZAUDIO_FORMAT_FLOAT32}, {3, 64, AZAUDIO_FORMAT_FLOAT64}};
+    static const struct {
+        uint16_t tag, bits;
+        int32_t format;
+    } cases[] = {{1, 8, AZAUDIO_FORMAT_PCM8},   {1, 16, AZAUDIO_FORMAT_PCM16},   {1, 24, AZAUDIO_FORMAT_PCM24},
+                 {1, 32, AZAUDIO_FORMAT_PCM32}, {3, 32, AZAUDIO_FORMAT_FLOAT32}, {3, 64, AZAUDIO_FORMAT_FLOAT64}};
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
         size_t size = sine_wav(image, cases[k].tag, cases[k].bits, 44100, 2, 4410);
         azaudio_wav_info info;
@@ -688,10 +729,14 @@ TEST(resampler_max_output_saturates_for_huge_counts_without_a_trap) {
         for (size_t i = 0; i < 4; i++)
             for (size_t j = 0; j < 4; j++) {
                 azaudio_resampler *r = NULL;
-                if (azaudio_resampler_create(rates[i], rates[j], &r) != AZAUDIO_OK) { CHECK(0); continue; }
+                if (azaudio_resampler_create(rates[i], rates[j], &r) != AZAUDIO_OK) {
+                    CHECK(0);
+                    continue;
+                }
                 for (size_t k = 0; k < sizeof counts / sizeof counts[0]; k++) {
                     size_t n = counts[k], m = azaudio_resampler_max_output(r, n);
-                    /* Never below the exact need (saturating at SIZE_MAX/INT64_MAX is enough: no buffer is that big). */
+                    /* Never below the exact need (saturating at SIZE_MAX/INT64_MAX is enough: no buffer is that big).
+                     */
                     double need = (double)n * rates[j] / rates[i];
                     if ((double)m < need && m < (size_t)INT64_MAX) {
                         fprintf(stderr, "    %u -> %u Hz, n %zu: max_output %zu\n", rates[i], rates[j], n, m);
@@ -714,8 +759,7 @@ TEST(frame_cursor_with_a_frame_too_large_to_allocate_returns_out_of_memory) {
         CHECK(c == NULL);
         if (rc == AZAUDIO_ERR_OUT_OF_MEMORY) CHECK_STR_CONTAINS(azaudio_last_error(), "122880000000-byte frame");
         /* No partial frame, nothing to pad: nothing is allocated, so the same frame over no audio is fine. */
-        CHECK_RESULT(azaudio_frame_cursor_create(AZAUDIO_FORMAT_PCM16, 1000000, 1024, 60000, NULL, 0, &c),
-                     AZAUDIO_OK);
+        CHECK_RESULT(azaudio_frame_cursor_create(AZAUDIO_FORMAT_PCM16, 1000000, 1024, 60000, NULL, 0, &c), AZAUDIO_OK);
         CHECK(azaudio_frame_cursor_count(c) == 0);
         azaudio_frame_cursor_destroy(c);
         /* The largest size_t-as-Int audio counts its frames without overflowing. */
@@ -731,14 +775,17 @@ TEST(pacing_sleeps_until_absolute_deadlines) {
     uint64_t start = azaudio_monotonic_us();
     for (uint64_t k = 1; k <= 5; k++) CHECK_RESULT(azaudio_sleep_until_us(start + k * 20000), AZAUDIO_OK);
     uint64_t elapsed = azaudio_monotonic_us() - start;
-    CHECK(elapsed >= 100000);    /* never early */
-    CHECK(elapsed < 2000000);    /* and not stuck (a loaded machine may be late; no tighter bound in a test) */
+    CHECK(elapsed >= 100000); /* never early */
+    CHECK(elapsed < 2000000); /* and not stuck (a loaded machine may be late; no tighter bound in a test) */
     CHECK_RESULT(azaudio_sleep_until_us(0), AZAUDIO_OK);
 }
 
 int main(void) {
     strcpy(tmpdir, "/tmp/azaudio-test-audio-XXXXXX");
-    if (!mkdtemp(tmpdir)) { perror("mkdtemp"); return 2; }
+    if (!mkdtemp(tmpdir)) {
+        perror("mkdtemp");
+        return 2;
+    }
     RUN(ulaw_decodes_reference_values);
     RUN(alaw_decodes_reference_values);
     RUN(g711_all_codes_round_trip);

@@ -15,13 +15,13 @@ static azaudio_client *client;
 
 /* Malformed UTF-8, each after 3 good bytes ("ab" + "é" is 4 bytes: the bad byte is at offset 4). */
 static const char *const bad_utf8[] = {
-    "ab\xc3\xa9\xff\xfe",               /* bytes that never occur in UTF-8 */
-    "ab\xc3\xa9\xe2\x82",               /* truncated 3-byte sequence at the end */
-    "ab\xc3\xa9\xc0\xaf",               /* overlong '/' */
-    "ab\xc3\xa9\xe0\x80\xaf",           /* overlong 3-byte '/' */
-    "ab\xc3\xa9\xed\xa0\x80",           /* UTF-16 surrogate U+D800 */
-    "ab\xc3\xa9\x80x",                  /* lone continuation byte */
-    "ab\xc3\xa9\xf4\x90\x80\x80",       /* above U+10FFFF */
+    "ab\xc3\xa9\xff\xfe",         /* bytes that never occur in UTF-8 */
+    "ab\xc3\xa9\xe2\x82",         /* truncated 3-byte sequence at the end */
+    "ab\xc3\xa9\xc0\xaf",         /* overlong '/' */
+    "ab\xc3\xa9\xe0\x80\xaf",     /* overlong 3-byte '/' */
+    "ab\xc3\xa9\xed\xa0\x80",     /* UTF-16 surrogate U+D800 */
+    "ab\xc3\xa9\x80x",            /* lone continuation byte */
+    "ab\xc3\xa9\xf4\x90\x80\x80", /* above U+10FFFF */
 };
 #define BAD_COUNT (sizeof bad_utf8 / sizeof bad_utf8[0])
 
@@ -54,7 +54,10 @@ TEST(speech_refuses_malformed_utf8_in_the_input_and_the_instructions) {
     o.deployment = "tts";
     uint8_t *audio = NULL;
     size_t size = 0;
-    CHECK_RESULT(azaudio_speak_to_buffer(client, "Gr\xc3\xbc\xc3\x9f" "e \xf0\x9f\x8e\xb5", &o, &audio, &size),
+    CHECK_RESULT(azaudio_speak_to_buffer(client,
+                                         "Gr\xc3\xbc\xc3\x9f"
+                                         "e \xf0\x9f\x8e\xb5",
+                                         &o, &audio, &size),
                  AZAUDIO_OK);
     azaudio_free(audio);
     CHECK(emulator_request_count() == 1);
@@ -117,7 +120,8 @@ TEST(a_streamed_chat_asking_for_wav_audio_is_refused_before_sending) {
 static void on_alarm(int sig) {
     (void)sig;
     static const char msg[] = "  FAIL: opening a FIFO blocked (no writer): the library waits on it\n";
-    if (write(2, msg, sizeof msg - 1) < 0) {}
+    if (write(2, msg, sizeof msg - 1) < 0) {
+    }
     _exit(1);
 }
 

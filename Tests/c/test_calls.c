@@ -114,12 +114,14 @@ TEST(the_standard_webhooks_test_vector_verifies) {
     const char *body = "{\"test\": 2432232314}";
     const char *secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const char *sig = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
-    CHECK_RESULT(azaudio_webhook_verify(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body,
-                                        strlen(body), 1614265330 + 10, 0), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_webhook_verify(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body, strlen(body),
+                                        1614265330 + 10, 0),
+                 AZAUDIO_OK);
     /* Several signatures (a secret rotation): any v1 entry may match. */
     CHECK_RESULT(azaudio_webhook_verify(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330",
                                         "v1,AAAA v2,xyz v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=", body,
-                                        strlen(body), 1614265330, 0), AZAUDIO_OK);
+                                        strlen(body), 1614265330, 0),
+                 AZAUDIO_OK);
 }
 
 TEST(a_wrong_signature_an_old_timestamp_and_a_tampered_body_are_refused) {
@@ -128,10 +130,12 @@ TEST(a_wrong_signature_an_old_timestamp_and_a_tampered_body_are_refused) {
     const char *id = "msg_p5jXN8AQM9LWM0D4loKWxJek";
     const char *sig = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
     CHECK_RESULT(azaudio_webhook_verify(secret, id, "1614265330", "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OF=",
-                                        body, strlen(body), 1614265330, 0), AZAUDIO_ERR_AUTH);
+                                        body, strlen(body), 1614265330, 0),
+                 AZAUDIO_ERR_AUTH);
     CHECK_STR_CONTAINS(azaudio_last_error(), "does not match");
     CHECK_RESULT(azaudio_webhook_verify(secret, id, "1614265330", "v1,AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
-                                        body, strlen(body), 1614265330, 0), AZAUDIO_ERR_AUTH);
+                                        body, strlen(body), 1614265330, 0),
+                 AZAUDIO_ERR_AUTH);
     CHECK_RESULT(azaudio_webhook_verify(secret, id, "1614265330", sig, body, strlen(body), 1614265330 + 301, 0),
                  AZAUDIO_ERR_AUTH);
     CHECK_STR_CONTAINS(azaudio_last_error(), "301 s old");
@@ -144,8 +148,9 @@ TEST(a_wrong_signature_an_old_timestamp_and_a_tampered_body_are_refused) {
                  AZAUDIO_ERR_AUTH);
     CHECK_RESULT(azaudio_webhook_verify(secret, "msg_other", "1614265330", sig, body, strlen(body), 1614265330, 0),
                  AZAUDIO_ERR_AUTH);
-    CHECK_RESULT(azaudio_webhook_verify("whsec_b3RoZXItc2VjcmV0", id, "1614265330", sig, body, strlen(body),
-                                        1614265330, 0), AZAUDIO_ERR_AUTH);
+    CHECK_RESULT(
+        azaudio_webhook_verify("whsec_b3RoZXItc2VjcmV0", id, "1614265330", sig, body, strlen(body), 1614265330, 0),
+        AZAUDIO_ERR_AUTH);
 }
 
 TEST(malformed_inputs_are_invalid_arguments) {

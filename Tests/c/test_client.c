@@ -23,7 +23,8 @@ static void check_normalises(const char *endpoint, const char *expected) {
     CHECK_RESULT(create_with(endpoint, NULL, &c), AZAUDIO_OK);
     if (c) {
         if (strcmp(azaudio_client_endpoint(c), expected) != 0) {
-            fprintf(stderr, "  '%s' normalised to '%s', expected '%s'\n", endpoint, azaudio_client_endpoint(c), expected);
+            fprintf(stderr, "  '%s' normalised to '%s', expected '%s'\n", endpoint, azaudio_client_endpoint(c),
+                    expected);
             CHECK(0);
         }
         azaudio_client_destroy(c);
@@ -40,7 +41,8 @@ static void check_rejected(const char *endpoint, const char *message_part) {
 TEST(version_matches_header) {
     CHECK(azaudio_version_number() == AZAUDIO_VERSION_NUMBER);
     CHECK(strcmp(azaudio_version_string(), AZAUDIO_VERSION_STRING) == 0);
-    CHECK(AZAUDIO_VERSION_NUMBER == AZAUDIO_VERSION_MAJOR * 1000000 + AZAUDIO_VERSION_MINOR * 1000 + AZAUDIO_VERSION_PATCH);
+    CHECK(AZAUDIO_VERSION_NUMBER ==
+          AZAUDIO_VERSION_MAJOR * 1000000 + AZAUDIO_VERSION_MINOR * 1000 + AZAUDIO_VERSION_PATCH);
 }
 
 TEST(every_result_code_has_text_and_unknown_codes_say_so) {
@@ -97,7 +99,10 @@ TEST(create_rejects_struct_size_zero_or_too_small) {
 
 TEST(create_accepts_a_larger_struct_from_a_newer_header) {
     /* A caller compiled against a future header passes a bigger struct: the library reads what it knows. */
-    struct { azaudio_client_options known; char future[64]; } bigger;
+    struct {
+        azaudio_client_options known;
+        char future[64];
+    } bigger;
     memset(&bigger, 0, sizeof bigger);
     azaudio_client_options_init(&bigger.known);
     bigger.known.struct_size = sizeof bigger;
@@ -151,10 +156,12 @@ TEST(create_normalises_every_pasted_endpoint_form) {
     check_normalises("https://name.openai.azure.com/openai", "https://name.openai.azure.com");
     check_normalises("https://name.openai.azure.com/openai/", "https://name.openai.azure.com");
     check_normalises("  https://NAME.openai.azure.com/openai/v1/  ", "https://name.openai.azure.com");
-    check_normalises("https://name.openai.azure.com/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21",
-                     "https://name.openai.azure.com");
-    check_normalises("wss://name.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-realtime",
-                     "https://name.openai.azure.com");
+    check_normalises(
+        "https://name.openai.azure.com/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21",
+        "https://name.openai.azure.com");
+    check_normalises(
+        "wss://name.openai.azure.com/openai/realtime?api-version=2025-04-01-preview&deployment=gpt-realtime",
+        "https://name.openai.azure.com");
     check_normalises("http://127.0.0.1:8080", "http://127.0.0.1:8080");
     check_normalises("http://[::1]:8080/openai", "http://[::1]:8080");
     check_normalises("https://gateway.example.com/team-a/openai", "https://gateway.example.com/team-a");
@@ -267,8 +274,14 @@ TEST(create_from_env_reads_the_azure_openai_variables) {
 
     unsetenv("AZURE_OPENAI_AD_TOKEN");
     unsetenv("OPENAI_API_VERSION");
-    if (saved_endpoint) setenv("AZURE_OPENAI_ENDPOINT", saved_endpoint, 1); else unsetenv("AZURE_OPENAI_ENDPOINT");
-    if (saved_key) setenv("AZURE_OPENAI_API_KEY", saved_key, 1); else unsetenv("AZURE_OPENAI_API_KEY");
+    if (saved_endpoint)
+        setenv("AZURE_OPENAI_ENDPOINT", saved_endpoint, 1);
+    else
+        unsetenv("AZURE_OPENAI_ENDPOINT");
+    if (saved_key)
+        setenv("AZURE_OPENAI_API_KEY", saved_key, 1);
+    else
+        unsetenv("AZURE_OPENAI_API_KEY");
     free(saved_endpoint);
     free(saved_key);
 }

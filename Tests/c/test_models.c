@@ -62,7 +62,7 @@ TEST(an_unknown_deployment_name_is_sent_for_the_service_to_judge) {
     azaudio_client *c = rest_client();
     azaudio_transcription_options t;
     azaudio_transcription_options_init(&t);
-    t.deployment = "contoso-realtime-2-eu";  /* contains a model's name but is not one */
+    t.deployment = "contoso-realtime-2-eu"; /* contains a model's name but is not one */
     azaudio_transcript *out = NULL;
     CHECK_RESULT(azaudio_transcribe_file(c, rest_speech_wav, &t, &out), AZAUDIO_ERR_NOT_FOUND);
     CHECK(emulator_request_count() == 1);

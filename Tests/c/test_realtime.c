@@ -89,8 +89,10 @@ static uint8_t *speech_as_g711(int format, size_t *out_size) {
     n += tail;
     azaudio_resampler_destroy(r);
     uint8_t *codes = malloc(n);
-    if (format == AZAUDIO_FORMAT_ULAW) azaudio_g711_ulaw_encode(pcm8, n, codes);
-    else azaudio_g711_alaw_encode(pcm8, n, codes);
+    if (format == AZAUDIO_FORMAT_ULAW)
+        azaudio_g711_ulaw_encode(pcm8, n, codes);
+    else
+        azaudio_g711_alaw_encode(pcm8, n, codes);
     free(pcm8);
     *out_size = n;
     return codes;
@@ -147,12 +149,24 @@ static void voice_turn(int protocol, int format, int turn_detection) {
     azaudio_realtime_destroy(s);
 }
 
-TEST(ga_voice_turn_in_pcm16_with_server_vad) { voice_turn(AZAUDIO_REALTIME_GA, AZAUDIO_FORMAT_PCM16, AZAUDIO_TURN_SERVER_VAD); }
-TEST(ga_voice_turn_in_ulaw_with_semantic_vad) { voice_turn(AZAUDIO_REALTIME_GA, AZAUDIO_FORMAT_ULAW, AZAUDIO_TURN_SEMANTIC_VAD); }
-TEST(ga_voice_turn_in_alaw_with_manual_commit) { voice_turn(AZAUDIO_REALTIME_GA, AZAUDIO_FORMAT_ALAW, AZAUDIO_TURN_NONE); }
-TEST(preview_voice_turn_in_pcm16_with_manual_commit) { voice_turn(AZAUDIO_REALTIME_PREVIEW, AZAUDIO_FORMAT_PCM16, AZAUDIO_TURN_NONE); }
-TEST(preview_voice_turn_in_ulaw_with_server_vad) { voice_turn(AZAUDIO_REALTIME_PREVIEW, AZAUDIO_FORMAT_ULAW, AZAUDIO_TURN_SERVER_VAD); }
-TEST(preview_voice_turn_in_alaw_with_semantic_vad) { voice_turn(AZAUDIO_REALTIME_PREVIEW, AZAUDIO_FORMAT_ALAW, AZAUDIO_TURN_SEMANTIC_VAD); }
+TEST(ga_voice_turn_in_pcm16_with_server_vad) {
+    voice_turn(AZAUDIO_REALTIME_GA, AZAUDIO_FORMAT_PCM16, AZAUDIO_TURN_SERVER_VAD);
+}
+TEST(ga_voice_turn_in_ulaw_with_semantic_vad) {
+    voice_turn(AZAUDIO_REALTIME_GA, AZAUDIO_FORMAT_ULAW, AZAUDIO_TURN_SEMANTIC_VAD);
+}
+TEST(ga_voice_turn_in_alaw_with_manual_commit) {
+    voice_turn(AZAUDIO_REALTIME_GA, AZAUDIO_FORMAT_ALAW, AZAUDIO_TURN_NONE);
+}
+TEST(preview_voice_turn_in_pcm16_with_manual_commit) {
+    voice_turn(AZAUDIO_REALTIME_PREVIEW, AZAUDIO_FORMAT_PCM16, AZAUDIO_TURN_NONE);
+}
+TEST(preview_voice_turn_in_ulaw_with_server_vad) {
+    voice_turn(AZAUDIO_REALTIME_PREVIEW, AZAUDIO_FORMAT_ULAW, AZAUDIO_TURN_SERVER_VAD);
+}
+TEST(preview_voice_turn_in_alaw_with_semantic_vad) {
+    voice_turn(AZAUDIO_REALTIME_PREVIEW, AZAUDIO_FORMAT_ALAW, AZAUDIO_TURN_SEMANTIC_VAD);
+}
 
 TEST(text_turn_reports_the_reply_text_only) {
     azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
@@ -499,8 +513,10 @@ TEST(the_send_queue_is_bounded) {
     int busy = 0;
     for (int i = 0; i < 200 && !busy; i++) {
         azaudio_result rc = azaudio_realtime_send_audio(s, second, sizeof second);
-        if (rc == AZAUDIO_ERR_BUSY) busy = 1;
-        else CHECK_RESULT(rc, AZAUDIO_OK);
+        if (rc == AZAUDIO_ERR_BUSY)
+            busy = 1;
+        else
+            CHECK_RESULT(rc, AZAUDIO_OK);
     }
     CHECK(busy);
     CHECK_STR_CONTAINS(azaudio_last_error(), "send queue is full");
@@ -604,7 +620,8 @@ TEST(fifty_sessions_at_once_on_one_io_thread) {
     }
     int done = 0;
     for (int i = 0; i < N; i++) {
-        if (s[i] && pull_until(s[i], &got[i], AZAUDIO_EVENT_RESPONSE_DONE, 30) && strcmp(got[i].status, "completed") == 0)
+        if (s[i] && pull_until(s[i], &got[i], AZAUDIO_EVENT_RESPONSE_DONE, 30) &&
+            strcmp(got[i].status, "completed") == 0)
             done++;
     }
     CHECK(done == N);

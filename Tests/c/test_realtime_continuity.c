@@ -10,7 +10,6 @@
 #include <pthread.h>
 #include <stdint.h>
 
-
 typedef struct {
     int count[48];
     int close_code;
@@ -129,8 +128,8 @@ TEST(liveness_ends_a_half_open_connection_with_1006_and_a_timeout_reason) {
 }
 
 /* The call: a conversation with a text turn and a function call with its output, caller audio, then a response
- * whose connection is reset at its third audio delta (mid-turn). The library reconnects, replays the conversation into the
- * new session, delivers the audio sent during the outage to it, and the call goes on. */
+ * whose connection is reset at its third audio delta (mid-turn). The library reconnects, replays the conversation into
+ * the new session, delivers the audio sent during the outage to it, and the call goes on. */
 static void reset_mid_turn_reconnects(int check_audio_counts) {
     emulator_reset();
     emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":3}");
@@ -144,9 +143,11 @@ static void reset_mid_turn_reconnects(int check_audio_counts) {
     memset(&got, 0, sizeof got);
     CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "What is the weather in Oslo?"), AZAUDIO_OK);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
-    CHECK_RESULT(azaudio_realtime_send_event_json(s,
-        "{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call\",\"call_id\":\"call_oslo\","
-        "\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}"), AZAUDIO_OK);
+    CHECK_RESULT(
+        azaudio_realtime_send_event_json(
+            s, "{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call\",\"call_id\":\"call_oslo\","
+               "\"name\":\"get_weather\",\"arguments\":\"{\\\"city\\\":\\\"Oslo\\\"}\"}}"),
+        AZAUDIO_OK);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
     CHECK_RESULT(azaudio_realtime_send_function_output(s, "call_oslo", "{\"sky\":\"rain\"}"), AZAUDIO_OK);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
@@ -319,9 +320,11 @@ TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
     seen got;
     memset(&got, 0, sizeof got);
     CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "My account number is 7781."), AZAUDIO_OK);
-    CHECK_RESULT(azaudio_realtime_send_event_json(s,
-        "{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call\",\"call_id\":\"call_acct\","
-        "\"name\":\"lookup_account\",\"arguments\":\"{\\\"id\\\":7781}\"}}"), AZAUDIO_OK);
+    CHECK_RESULT(
+        azaudio_realtime_send_event_json(
+            s, "{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call\",\"call_id\":\"call_acct\","
+               "\"name\":\"lookup_account\",\"arguments\":\"{\\\"id\\\":7781}\"}}"),
+        AZAUDIO_OK);
     CHECK_RESULT(azaudio_realtime_send_function_output(s, "call_acct", "{\"balance\":12}"), AZAUDIO_OK);
     int frames = 0;
     double deadline = now_seconds() + 60;
@@ -371,7 +374,8 @@ TEST(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated) {
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
-    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please read me the long list of opening hours."), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please read me the long list of opening hours."),
+                 AZAUDIO_OK);
     CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
     char item[128] = "", transcript[1024] = "";
     int done = 0;
@@ -452,9 +456,9 @@ TEST(each_response_is_followed_by_its_latency_figures_and_the_summary_counts_it)
 }
 
 /* RUN, unless a test name was given on the command line and this is not it. */
-#define RUN_SELECTED(name)                                   \
-    do {                                                     \
-        if (!only || strcmp(only, #name) == 0) RUN(name);    \
+#define RUN_SELECTED(name)                                                                                             \
+    do {                                                                                                               \
+        if (!only || strcmp(only, #name) == 0) RUN(name);                                                              \
     } while (0)
 
 int main(int argc, char **argv) {

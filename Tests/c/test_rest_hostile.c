@@ -64,8 +64,8 @@ TEST(an_answer_that_stops_mid_body_fails_with_timeout_after_the_idle_limit) {
     CHECK_RESULT(azaudio_speak(c, sentence, &o, on_audio, &s), AZAUDIO_ERR_TIMEOUT);
     double took = now_seconds() - t0;
     CHECK_STR_CONTAINS(azaudio_last_error(), "idle_timeout_ms");
-    CHECK(took >= 1.4);  /* never before the limit */
-    CHECK(took < 30);    /* and long before the stalled server gives up (60 s) */
+    CHECK(took >= 1.4); /* never before the limit */
+    CHECK(took < 30);   /* and long before the stalled server gives up (60 s) */
     CHECK(s.bytes == 10);
     azaudio_client_destroy(c);
 }
@@ -87,7 +87,8 @@ TEST(a_trickled_body_fails_with_timeout_under_the_minimum_rate) {
     emulator_reset();
     /* The idle rule alone would never fire: a byte arrives every 0.2 s. */
     azaudio_client *c = client_with_stall_rules(5000, 1000, 2000);
-    CHECK(emulator_fault("{\"kind\":\"trickle_body\",\"match\":\"speech\",\"chunk_bytes\":8,\"interval_seconds\":0.2}"));
+    CHECK(
+        emulator_fault("{\"kind\":\"trickle_body\",\"match\":\"speech\",\"chunk_bytes\":8,\"interval_seconds\":0.2}"));
     azaudio_speech_options o = tts();
     const char *path = "/tmp/azaudio-hostile-trickle.wav";
     remove(path);
@@ -99,7 +100,8 @@ TEST(a_trickled_body_fails_with_timeout_under_the_minimum_rate) {
     /* The same client with the rule off takes the trickle (a slow but moving answer is not an idle one). */
     azaudio_client_destroy(c);
     c = client_with_stall_rules(5000, 0, 0);
-    CHECK(emulator_fault("{\"kind\":\"trickle_body\",\"match\":\"speech\",\"chunk_bytes\":4096,\"interval_seconds\":0.05}"));
+    CHECK(emulator_fault(
+        "{\"kind\":\"trickle_body\",\"match\":\"speech\",\"chunk_bytes\":4096,\"interval_seconds\":0.05}"));
     CHECK_RESULT(azaudio_speak_to_file(c, sentence, path, &o), AZAUDIO_OK);
     remove(path);
     azaudio_client_destroy(c);

@@ -10,13 +10,12 @@
 #include <math.h>
 #include <stdint.h>
 
-#define RATE 24000
+#define RATE    24000
 #define PHRASES 6
 /* The phrases, their voices and where each is placed in the recording (seconds). */
 static const char *phrase_text[PHRASES] = {
-    "The quick brown fox jumps over the lazy dog.", "One two three four five.",
-    "Hello world, this is a test.", "Please call me back tomorrow morning.",
-    "The weather is nice today.", "Six seven eight nine ten.",
+    "The quick brown fox jumps over the lazy dog.", "One two three four five.",   "Hello world, this is a test.",
+    "Please call me back tomorrow morning.",        "The weather is nice today.", "Six seven eight nine ten.",
 };
 static const char *phrase_voice[PHRASES] = {"alloy", "echo", "alloy", "echo", "alloy", "echo"};
 static const double phrase_at[PHRASES] = {0.8, 6.6, 13.0, 18.7, 25.0, 30.6};
@@ -52,9 +51,18 @@ static void write_wav(const char *path, const int16_t *samples, size_t count) {
     FILE *f = fopen(path, "wb");
     uint32_t data = (uint32_t)(count * 2), riff = data + 36, rate = RATE, byte_rate = RATE * 2, fmt_len = 16;
     uint16_t pcm = 1, channels = 1, align = 2, bits = 16;
-    fwrite("RIFF", 1, 4, f); fwrite(&riff, 4, 1, f); fwrite("WAVEfmt ", 1, 8, f); fwrite(&fmt_len, 4, 1, f);
-    fwrite(&pcm, 2, 1, f); fwrite(&channels, 2, 1, f); fwrite(&rate, 4, 1, f); fwrite(&byte_rate, 4, 1, f);
-    fwrite(&align, 2, 1, f); fwrite(&bits, 2, 1, f); fwrite("data", 1, 4, f); fwrite(&data, 4, 1, f);
+    fwrite("RIFF", 1, 4, f);
+    fwrite(&riff, 4, 1, f);
+    fwrite("WAVEfmt ", 1, 8, f);
+    fwrite(&fmt_len, 4, 1, f);
+    fwrite(&pcm, 2, 1, f);
+    fwrite(&channels, 2, 1, f);
+    fwrite(&rate, 4, 1, f);
+    fwrite(&byte_rate, 4, 1, f);
+    fwrite(&align, 2, 1, f);
+    fwrite(&bits, 2, 1, f);
+    fwrite("data", 1, 4, f);
+    fwrite(&data, 4, 1, f);
     fwrite(samples, 2, count, f);
     fclose(f);
 }
@@ -66,7 +74,7 @@ static void make_recording(void) {
     size_t total = (size_t)(total_seconds * RATE);
     int16_t *mix = calloc(total, sizeof *mix);
     srand(7);
-    for (size_t i = 0; i < total; i++) mix[i] = (int16_t)(rand() % 21 - 10);  /* a quiet line, not silence */
+    for (size_t i = 0; i < total; i++) mix[i] = (int16_t)(rand() % 21 - 10); /* a quiet line, not silence */
     for (int p = 0; p < PHRASES; p++) {
         char clip[128];
         snprintf(clip, sizeof clip, "/tmp/azaudio_longaudio_clip_%ld_%d.wav", (long)getpid(), p);
@@ -83,7 +91,10 @@ static void make_recording(void) {
         int rate = 0;
         int16_t *s = wav_samples(clip, &n, &rate);
         remove(clip);
-        if (!s || rate != RATE) { fprintf(stderr, "setup: the TTS WAV is not %d Hz\n", RATE); exit(2); }
+        if (!s || rate != RATE) {
+            fprintf(stderr, "setup: the TTS WAV is not %d Hz\n", RATE);
+            exit(2);
+        }
         size_t at = (size_t)(phrase_at[p] * RATE), first = n;
         for (size_t i = 0; i < n; i++) {
             if (first == n && abs(s[i]) > 1000) first = i;
@@ -102,13 +113,11 @@ static azaudio_transcription_options long_options(const char *format) {
     azaudio_transcription_options_init(&o);
     o.deployment = "whisper";
     o.response_format = format;
-    o.max_upload_bytes = 400000;  /* 8 s of 24 kHz 16-bit audio per piece at most */
+    o.max_upload_bytes = 400000; /* 8 s of 24 kHz 16-bit audio per piece at most */
     return o;
 }
 
-static int transcription_requests(void) {
-    return emulator_log_count("/audio/transcriptions");
-}
+static int transcription_requests(void) { return emulator_log_count("/audio/transcriptions"); }
 
 /* Parses "HH:MM:SS,mmm --> " starts of an SRT body into starts[]; returns how many. */
 static int srt_starts(const char *srt, double *starts, int max) {
@@ -130,8 +139,8 @@ static void check_phrases_in_srt(const char *srt) {
     for (int p = 0; p < PHRASES; p++) {
         int found = 0;
         for (int i = 0; i < n; i++) found |= fabs(starts[i] - speech_onset[p]) <= 0.5;
-        if (!found) fprintf(stderr, "  phrase %d (true onset %.2f s) has no cue within 0.5 s\n%s\n", p,
-                            speech_onset[p], srt);
+        if (!found)
+            fprintf(stderr, "  phrase %d (true onset %.2f s) has no cue within 0.5 s\n%s\n", p, speech_onset[p], srt);
         CHECK(found);
     }
     char numbered[16];
@@ -211,7 +220,7 @@ TEST(mp3_and_flac_recordings_are_decoded_and_cut) {
     for (int i = 0; i < 2; i++) {
         emulator_reset();
         azaudio_transcription_options o = long_options("text");
-        o.max_piece_seconds = 8;  /* the compressed files may be under the byte limit: the duration ceiling cuts */
+        o.max_piece_seconds = 8; /* the compressed files may be under the byte limit: the duration ceiling cuts */
         azaudio_transcript *t = NULL;
         CHECK_RESULT(azaudio_transcribe_file(c, inputs[i], &o, &t), AZAUDIO_OK);
         int pieces = transcription_requests();
@@ -230,7 +239,7 @@ TEST(a_429_storm_slows_the_job_and_loses_nothing) {
     azaudio_transcript *stormy = NULL;
     CHECK(emulator_fault("{\"kind\":\"status\",\"status\":429,\"count\":8,\"retry_after\":0.3,"
                          "\"match\":\"audio/transcriptions\"}"));
-    o.max_retries = 0;  /* 429s are the job's business, not a per-piece retry */
+    o.max_retries = 0; /* 429s are the job's business, not a per-piece retry */
     CHECK_RESULT(azaudio_transcribe_file(c, long_wav, &o, &stormy), AZAUDIO_OK);
     CHECK(transcription_requests() >= 8 + 4);
     if (stormy) check_phrases_in_srt(azaudio_transcript_text(stormy));
@@ -354,7 +363,10 @@ int main(void) {
     char cmd[1024];
     snprintf(cmd, sizeof cmd, "ffmpeg -loglevel error -y -i %s -b:a 48k %s && ffmpeg -loglevel error -y -i %s %s",
              long_wav, long_mp3, long_wav, long_flac);
-    if (system(cmd) != 0) { fprintf(stderr, "setup: ffmpeg failed\n"); return 2; }
+    if (system(cmd) != 0) {
+        fprintf(stderr, "setup: ffmpeg failed\n");
+        return 2;
+    }
     RUN(recording_over_the_limit_is_sent_in_pieces_and_the_merged_srt_has_every_phrase_in_time);
     RUN(merged_verbose_json_has_words_on_the_whole_timeline);
     RUN(mp3_and_flac_recordings_are_decoded_and_cut);

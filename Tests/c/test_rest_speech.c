@@ -60,7 +60,7 @@ TEST(sse_deltas_are_decoded_before_the_callback) {
     audio_sink s = {0};
     CHECK_RESULT(azaudio_speak(c, sentence, &o, on_audio, &s), AZAUDIO_OK);
     CHECK(s.bytes > 1000);
-    CHECK(s.bytes % 2 == 0);                          /* 16-bit samples, not base64 text */
+    CHECK(s.bytes % 2 == 0); /* 16-bit samples, not base64 text */
     CHECK(memcmp(s.head, "{", 1) != 0 && memcmp(s.head, "data", 4) != 0);
     azaudio_client_destroy(c);
 }

@@ -226,8 +226,8 @@ TEST(the_v1_family_sends_the_model_in_the_body) {
 
 /* ---- local checks: nothing is sent ---- */
 
-static void expect_local(azaudio_client *c, const char *path, azaudio_transcription_options *o,
-                         azaudio_result expected, const char *words) {
+static void expect_local(azaudio_client *c, const char *path, azaudio_transcription_options *o, azaudio_result expected,
+                         const char *words) {
     emulator_reset();
     azaudio_transcript *t = NULL;
     CHECK_RESULT(azaudio_transcribe_file(c, path, o, &t), expected);
@@ -540,7 +540,7 @@ typedef struct {
     int decreased;                /* a count went down within one attempt */
     int finals;                   /* calls with bytes_sent == bytes_total */
     double first_at, last_at, min_gap;
-    int stop_after;               /* return non-zero on this call (0: never) */
+    int stop_after; /* return non-zero on this call (0: never) */
     int calls_after_stop;
 } progress_log;
 
@@ -557,8 +557,10 @@ static int32_t on_progress(uint64_t sent, uint64_t total, void *user) {
         p->first_sent = sent;
         p->first_at = now;
     }
-    if (sent == total && total > 0) p->finals++;
-    else if (total != 0) p->totals_seen_nonzero = total;
+    if (sent == total && total > 0)
+        p->finals++;
+    else if (total != 0)
+        p->totals_seen_nonzero = total;
     p->calls++;
     p->last_sent = sent;
     p->last_total = total;

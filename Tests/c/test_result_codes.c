@@ -144,7 +144,8 @@ TEST(cancel_response_cancels_the_running_response) {
     azaudio_realtime_session *s = NULL;
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_OK);
     if (!s) return;
-    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please tell me a long story about the sea."), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please tell me a long story about the sea."),
+                 AZAUDIO_OK);
     CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
     CHECK(next_of_type(s, AZAUDIO_EVENT_AUDIO_DELTA, NULL, 0));
     CHECK_RESULT(azaudio_realtime_cancel_response(s), AZAUDIO_OK);
@@ -169,7 +170,8 @@ static void *serve_once(void *arg) {
     char buffer[4096];
     ssize_t n = recv(fd, buffer, sizeof buffer, 0);
     (void)n;
-    if (s->answer && send(fd, s->answer, strlen(s->answer), 0) < 0) {}
+    if (s->answer && send(fd, s->answer, strlen(s->answer), 0) < 0) {
+    }
     while (!s->done) usleep(10000);
     close(fd);
     return NULL;
@@ -230,10 +232,11 @@ TEST(a_silent_server_makes_realtime_connect_time_out) {
 }
 
 TEST(a_bad_101_answer_makes_realtime_connect_a_protocol_error) {
-    CHECK_RESULT(realtime_connect_to_raw("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
-                                         "Connection: Upgrade\r\nSec-WebSocket-Accept: bm90IHRoZSByaWdodCBrZXk=\r\n\r\n",
-                                         5000),
-                 AZAUDIO_ERR_PROTOCOL);
+    CHECK_RESULT(
+        realtime_connect_to_raw("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n"
+                                "Connection: Upgrade\r\nSec-WebSocket-Accept: bm90IHRoZSByaWdodCBrZXk=\r\n\r\n",
+                                5000),
+        AZAUDIO_ERR_PROTOCOL);
     CHECK_STR_CONTAINS(azaudio_last_error(), "Sec-WebSocket-Accept");
 }
 

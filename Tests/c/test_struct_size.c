@@ -112,7 +112,11 @@ TEST(wav_info_passed_in_below_its_first_release_size_is_refused) {
 }
 
 /* A struct from a newer header: the library's struct, then bytes it does not know. */
-#define NEWER(T) struct { T known; unsigned char future[16]; }
+#define NEWER(T)                                                                                                       \
+    struct {                                                                                                           \
+        T known;                                                                                                       \
+        unsigned char future[16];                                                                                      \
+    }
 
 static int untouched(const unsigned char *future, size_t n) {
     for (size_t i = 0; i < n; i++)

@@ -13,7 +13,7 @@
 #include <stdint.h>
 #include <sys/wait.h>
 
-#define SPEED 4           /* the emulator's --speed above */
+#define SPEED           4 /* the emulator's --speed above */
 #define EXAMPLE_SPEEDUP 2 /* the examples' clock: slow enough for the emulator's recognition to keep up */
 
 static uint8_t *question_pcm; /* a longer question (a longer reply to talk over), 24 kHz PCM16 */
@@ -782,16 +782,17 @@ TEST(game_voice_example_runs_48k_in_and_out) {
 }
 
 /* RUN, unless a test name was given on the command line and this is not it. */
-#define RUN_SELECTED(name)                                   \
-    do {                                                     \
-        if (!only || strcmp(only, #name) == 0) RUN(name);    \
+#define RUN_SELECTED(name)                                                                                             \
+    do {                                                                                                               \
+        if (!only || strcmp(only, #name) == 0) RUN(name);                                                              \
     } while (0)
 
 int main(int argc, char **argv) {
     const char *only = argc > 1 ? argv[1] : NULL; /* run one test by name */
     if (!realtime_setup()) return 2;
     if (!realtime_speak_pcm("Please tell me about the weather in Oslo tomorrow morning and whether I will need an "
-                            "umbrella.", &question_pcm, &question_size))
+                            "umbrella.",
+                            &question_pcm, &question_size))
         return 2;
     RUN_SELECTED(barge_in_truncates_at_the_played_position);
     RUN_SELECTED(barge_in_clamps_the_position_to_the_audio_received);

@@ -23,33 +23,32 @@ static int tests_passed, tests_failed;
 static bool current_failed;
 static const char *current_test;
 
-#define CHECK(cond)                                                                                         \
-    do {                                                                                                    \
-        if (!(cond)) {                                                                                      \
-            std::fprintf(stderr, "  FAIL %s:%d in %s: %s\n", __FILE__, __LINE__, current_test, #cond);      \
-            current_failed = true;                                                                          \
-        }                                                                                                   \
+#define CHECK(cond)                                                                                                    \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            std::fprintf(stderr, "  FAIL %s:%d in %s: %s\n", __FILE__, __LINE__, current_test, #cond);                 \
+            current_failed = true;                                                                                     \
+        }                                                                                                              \
     } while (0)
 
 // Checks that `expr` throws `type` (or a subclass); `e` names the caught exception in `then`.
-#define CHECK_THROWS(expr, type, e, then)                                                                   \
-    do {                                                                                                    \
-        try {                                                                                               \
-            (void)(expr);                                                                                   \
-            std::fprintf(stderr, "  FAIL %s:%d in %s: %s did not throw %s\n", __FILE__, __LINE__,           \
-                         current_test, #expr, #type);                                                       \
-            current_failed = true;                                                                          \
-        } catch (const type &e) {                                                                           \
-            then;                                                                                           \
-        } catch (const std::exception &other_) {                                                            \
-            std::fprintf(stderr, "  FAIL %s:%d in %s: %s threw another exception: %s\n", __FILE__, __LINE__, \
-                         current_test, #expr, other_.what());                                               \
-            current_failed = true;                                                                          \
-        }                                                                                                   \
+#define CHECK_THROWS(expr, type, e, then)                                                                              \
+    do {                                                                                                               \
+        try {                                                                                                          \
+            (void)(expr);                                                                                              \
+            std::fprintf(stderr, "  FAIL %s:%d in %s: %s did not throw %s\n", __FILE__, __LINE__, current_test, #expr, \
+                         #type);                                                                                       \
+            current_failed = true;                                                                                     \
+        } catch (const type &e) {                                                                                      \
+            then;                                                                                                      \
+        } catch (const std::exception &other_) {                                                                       \
+            std::fprintf(stderr, "  FAIL %s:%d in %s: %s threw another exception: %s\n", __FILE__, __LINE__,           \
+                         current_test, #expr, other_.what());                                                          \
+            current_failed = true;                                                                                     \
+        }                                                                                                              \
     } while (0)
 
-template <class F>
-static void run(const char *name, F &&test) {
+template <class F> static void run(const char *name, F &&test) {
     current_test = name;
     current_failed = false;
     try {
@@ -157,7 +156,7 @@ static void a_client_is_built_from_options_and_moves() {
     CHECK(b.endpoint() == "https://example.openai.azure.com");
     o.endpoint = "http://127.0.0.1:9";
     azaudio::Client c(o);
-    c = std::move(b);  // the client c held is destroyed
+    c = std::move(b); // the client c held is destroyed
     CHECK(c.endpoint() == "https://example.openai.azure.com");
 }
 
@@ -170,7 +169,7 @@ static void bad_client_options_throw_invalid_argument_with_the_librarys_message(
         CHECK(e.http_status() == 0);
     });
     o.api_key = "key";
-    o.bearer_token = "token";  // two credentials
+    o.bearer_token = "token"; // two credentials
     CHECK_THROWS(azaudio::Client(o), azaudio::error, e, CHECK(e.code() == azaudio::errc::invalid_argument));
     o.bearer_token.reset();
     o.endpoint = "not a url";
@@ -233,7 +232,7 @@ static void g711_round_trips_through_the_c_codecs() {
     CHECK(back.size() == 160);
     int worst = 0;
     for (std::size_t i = 0; i < pcm.size(); i++) worst = std::max(worst, std::abs(pcm[i] - back[i]));
-    CHECK(worst < 600);  // mu-law keeps about 14 bits
+    CHECK(worst < 600); // mu-law keeps about 14 bits
     CHECK(azaudio::ulaw_encode(back) == u);
     CHECK(azaudio::alaw_encode(azaudio::alaw_decode(a)) == a);
     std::int16_t zero = 0;
@@ -247,7 +246,7 @@ static void g711_round_trips_through_the_c_codecs() {
 }
 
 static void the_resampler_gives_the_same_output_in_chunks_or_whole() {
-    std::vector<std::int16_t> in = sine(8000, 440, 8000);  // 1 s at 8 kHz
+    std::vector<std::int16_t> in = sine(8000, 440, 8000); // 1 s at 8 kHz
     azaudio::Resampler whole(8000, 24000);
     std::vector<std::int16_t> a = whole.process(in);
     std::vector<std::int16_t> tail = whole.flush();
@@ -277,7 +276,7 @@ static void the_resampler_gives_the_same_output_in_chunks_or_whole() {
 static void wav_files_are_written_parsed_and_read_back() {
     std::string path = "/tmp/azaudio_cpp_test_" + std::to_string(getpid()) + ".wav";
     std::vector<std::int16_t> pcm = sine(4800, 300, 24000);
-    azaudio::wav_format f;  // PCM16, 24 kHz, mono
+    azaudio::wav_format f; // PCM16, 24 kHz, mono
     azaudio::wav_write_file(path, f, pcm);
 
     azaudio::WavBuffer wav = azaudio::WavBuffer::read_file(path);
@@ -320,9 +319,9 @@ static void wav_files_are_written_parsed_and_read_back() {
 static void frames_are_cut_and_timestamped() {
     CHECK(azaudio::frame_bytes(azaudio::sample_format::ulaw, 8000, 1, 20) == 160);
     CHECK(azaudio::frame_bytes(azaudio::sample_format::pcm16, 24000, 1, 20) == 960);
-    CHECK_THROWS(azaudio::frame_bytes(azaudio::sample_format::pcm16, 11025, 1, 20), azaudio::invalid_argument_error,
-                 e, (void)e);
-    std::vector<std::uint8_t> audio(400, 0x11);  // 2.5 frames of 8 kHz mu-law
+    CHECK_THROWS(azaudio::frame_bytes(azaudio::sample_format::pcm16, 11025, 1, 20), azaudio::invalid_argument_error, e,
+                 (void)e);
+    std::vector<std::uint8_t> audio(400, 0x11); // 2.5 frames of 8 kHz mu-law
     azaudio::FrameCursor cursor(azaudio::sample_format::ulaw, 8000, 1, 20, audio);
     CHECK(cursor.count() == 3);
     std::vector<std::uint64_t> stamps;
@@ -333,7 +332,7 @@ static void frames_are_cut_and_timestamped() {
         last = frame;
     }
     CHECK((stamps == std::vector<std::uint64_t>{0, 20000, 40000}));
-    CHECK(last && last->data[159] == 0xFF);  // a partial last frame is completed with mu-law silence
+    CHECK(last && last->data[159] == 0xFF); // a partial last frame is completed with mu-law silence
     cursor.rewind();
     CHECK(cursor.next()->timestamp_us == 0);
     std::uint64_t t = azaudio::monotonic_us();
@@ -353,7 +352,7 @@ static void byte_views_cover_the_bytes_of_any_contiguous_range() {
 
 // ---- against the emulator -------------------------------------------------------------------------------------
 
-static std::string speech_wav;  // a spoken test sentence, made by setup
+static std::string speech_wav; // a spoken test sentence, made by setup
 
 static azaudio::Client emulator_client() {
     azaudio::client_options o;
@@ -467,12 +466,12 @@ static void a_webhook_is_verified_and_a_forged_one_throws_auth_error() {
     const char *secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
     const char *sig = "v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=";
     azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body, 1614265330);
-    CHECK_THROWS(azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body + " ",
-                                         1614265330),
-                 azaudio::auth_error, e, CHECK(contains(e.what(), "does not match")));
-    CHECK_THROWS(azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body,
-                                         1614265330 + 301),
-                 azaudio::auth_error, e, CHECK(contains(e.what(), "old")));
+    CHECK_THROWS(
+        azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body + " ", 1614265330),
+        azaudio::auth_error, e, CHECK(contains(e.what(), "does not match")));
+    CHECK_THROWS(
+        azaudio::verify_webhook(secret, "msg_p5jXN8AQM9LWM0D4loKWxJek", "1614265330", sig, body, 1614265330 + 301),
+        azaudio::auth_error, e, CHECK(contains(e.what(), "old")));
     const std::string event = "{\"type\":\"realtime.call.incoming\",\"id\":\"evt_1\",\"data\":{\"call_id\":"
                               "\"rtc_1\",\"sip_headers\":[{\"name\":\"From\",\"value\":\"<sip:a@b>\"}]}}";
     azaudio::IncomingCall call = azaudio::IncomingCall::parse(event);
@@ -526,7 +525,7 @@ static void pieces_options_cut_a_recording_and_report_progress() {
     CHECK_THROWS(c.transcribe_file(speech_wav, o), azaudio::invalid_argument_error, e,
                  CHECK(contains(e.what(), "max_concurrent_pieces")));
     o.pieces.concurrency = 2;
-    o.pieces.max_piece_seconds = 1.0;  // the spoken sentence lasts a few seconds: several pieces
+    o.pieces.max_piece_seconds = 1.0; // the spoken sentence lasts a few seconds: several pieces
     int last_done = 0, last_total = 0;
     o.pieces.on_progress = [&](int done, int total, double, double) {
         last_done = done;
@@ -545,8 +544,7 @@ static void local_checks_and_service_errors_become_typed_exceptions() {
     CHECK_THROWS(c.speak("hi", fast), azaudio::invalid_argument_error, e, (void)e);
     azaudio::transcription_options t;
     t.deployment = "whisper";
-    CHECK_THROWS(c.transcribe_file("/nonexistent/a.wav", t), azaudio::not_found_error, e,
-                 CHECK(e.http_status() == 0));
+    CHECK_THROWS(c.transcribe_file("/nonexistent/a.wav", t), azaudio::not_found_error, e, CHECK(e.http_status() == 0));
     CHECK_THROWS(c.transcribe_file(speech_wav + ".txt", t), azaudio::error, e,
                  CHECK(e.code() == azaudio::errc::unsupported || e.code() == azaudio::errc::not_found));
     // The service's 404 carries its status, code and request id.
@@ -710,7 +708,7 @@ static void an_exception_from_a_callback_is_rethrown_in_the_caller_and_the_libra
                              if (++calls == 2) throw boom(calls);
                          }),
                  boom, e, CHECK(e.chunk == 2));
-    CHECK(calls == 2);  // the call stopped at the throw: no chunk after it
+    CHECK(calls == 2); // the call stopped at the throw: no chunk after it
     CHECK(seconds_since(started) < 5);
 
     // The same in a streamed transcription, a streamed chat and a read callback.
@@ -724,7 +722,7 @@ static void an_exception_from_a_callback_is_rethrown_in_the_caller_and_the_libra
     azaudio::chat_options co;
     co.deployment = "gpt-4o-mini-audio-preview";
     co.stream = true;
-    co.on_audio = [](azaudio::byte_view) { throw 42; };  // not even a std::exception
+    co.on_audio = [](azaudio::byte_view) { throw 42; }; // not even a std::exception
     bool caught_int = false;
     try {
         c.chat(chat, co);
@@ -734,9 +732,9 @@ static void an_exception_from_a_callback_is_rethrown_in_the_caller_and_the_libra
     CHECK(caught_int);
     azaudio::transcription_options plain;
     plain.deployment = "whisper";
-    CHECK_THROWS(c.transcribe([](azaudio::mutable_span<std::uint8_t>) -> std::size_t { throw boom(7); },
-                              "live.wav", plain),
-                 boom, e, CHECK(e.chunk == 7));
+    CHECK_THROWS(
+        c.transcribe([](azaudio::mutable_span<std::uint8_t>) -> std::size_t { throw boom(7); }, "live.wav", plain),
+        boom, e, CHECK(e.chunk == 7));
 
     // The library is unharmed: the same client works, on this thread and another.
     CHECK(!c.transcribe_file(speech_wav, plain).text().empty());
@@ -774,7 +772,7 @@ struct pulled {
     std::map<azaudio::event_type, int> count;
     std::string transcript, heard, status;
     std::size_t audio_bytes = 0;
-    std::optional<azaudio::RealtimeEvent> first;  // kept, to read after later events
+    std::optional<azaudio::RealtimeEvent> first; // kept, to read after later events
 };
 
 static bool pull_until(azaudio::RealtimeSession &s, pulled &got, azaudio::event_type until, double seconds) {
@@ -787,12 +785,21 @@ static bool pull_until(azaudio::RealtimeSession &s, pulled &got, azaudio::event_
         }
         got.count[e->type()]++;
         switch (e->type()) {
-        case azaudio::event_type::audio_delta: got.audio_bytes += e->audio().size(); break;
+        case azaudio::event_type::audio_delta:
+            got.audio_bytes += e->audio().size();
+            break;
         case azaudio::event_type::audio_transcript_delta:
-        case azaudio::event_type::text_delta: got.transcript += e->text(); break;
-        case azaudio::event_type::input_transcription_completed: got.heard = e->text(); break;
-        case azaudio::event_type::response_done: got.status = e->status(); break;
-        default: break;
+        case azaudio::event_type::text_delta:
+            got.transcript += e->text();
+            break;
+        case azaudio::event_type::input_transcription_completed:
+            got.heard = e->text();
+            break;
+        case azaudio::event_type::response_done:
+            got.status = e->status();
+            break;
+        default:
+            break;
         }
         azaudio::event_type t = e->type();
         if (!got.first) got.first = std::move(e);
@@ -807,8 +814,9 @@ static void a_voice_turn_is_pulled_event_by_event() {
     o.input_transcription_deployment = "whisper";
     azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
     std::vector<std::int16_t> speech = speech_24k();
-    for (std::size_t off = 0; off < speech.size(); off += 480)  // 20 ms frames, as fast as the queue takes them
-        s.send_audio(azaudio::span_view<std::int16_t>(speech.data() + off, std::min<std::size_t>(480, speech.size() - off)));
+    for (std::size_t off = 0; off < speech.size(); off += 480) // 20 ms frames, as fast as the queue takes them
+        s.send_audio(
+            azaudio::span_view<std::int16_t>(speech.data() + off, std::min<std::size_t>(480, speech.size() - off)));
     std::vector<std::int16_t> silence(480);
     for (int i = 0; i < 75; i++) CHECK(s.try_send_audio(silence));
     pulled got;
@@ -828,7 +836,7 @@ static void a_voice_turn_is_pulled_event_by_event() {
     CHECK(rest.count[azaudio::event_type::closed] == 1);
     CHECK(s.closed());
     CHECK(!s.next_event(std::chrono::milliseconds(0)));
-    CHECK(!s.next_event());  // no wait once closed
+    CHECK(!s.next_event()); // no wait once closed
     CHECK_THROWS(s.commit(), azaudio::closed_error, e, (void)e);
 }
 
@@ -936,10 +944,10 @@ static void an_exception_from_the_event_callback_closes_the_session_and_is_rethr
     azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
     s.create_text_item("user", "good evening");
     s.create_response();
-    CHECK(log.wait_closed(20));  // the wrapper closed the session
-    CHECK(log.count(azaudio::event_type::audio_delta) == 0);  // nothing reached the callback after the throw
+    CHECK(log.wait_closed(20));                              // the wrapper closed the session
+    CHECK(log.count(azaudio::event_type::audio_delta) == 0); // nothing reached the callback after the throw
     CHECK(log.count(azaudio::event_type::closed) == 1);
-    CHECK_THROWS(s.commit(), boom, e, CHECK(e.chunk == 99));  // rethrown once, on this thread
+    CHECK_THROWS(s.commit(), boom, e, CHECK(e.chunk == 99)); // rethrown once, on this thread
     CHECK_THROWS(s.commit(), azaudio::closed_error, e, (void)e);
 
     // The library is unharmed: the client opens another session, pulled this time.
@@ -997,7 +1005,7 @@ static void a_diarizing_transcription_session_gives_segments_and_a_translation_s
         }
         if (e->type() == azaudio::event_type::input_transcription_completed) line = std::string(e->text());
     }
-    CHECK(contains(line, "fox"));  // "The quick brown fox jumps over the lazy dog."
+    CHECK(contains(line, "fox")); // "The quick brown fox jumps over the lazy dog."
     CHECK(!speaker.empty());
     CHECK(times && times->end > times->start);
 

@@ -55,8 +55,12 @@ def main() -> int:
     gw = gwlib.Gateway(host="127.0.0.2")
     failures = []
     try:
-        out = subprocess.run(["baresip", "-4", "-f", work, "-n", "v0", "-e", f"/dial sip:agent@127.0.0.2:{gw.sip_port}",
-                              "-t", "14"], capture_output=True, text=True, timeout=60)
+        out = subprocess.run(
+            ["baresip", "-4", "-f", work, "-n", "v0", "-e", f"/dial sip:agent@127.0.0.2:{gw.sip_port}", "-t", "14"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         ended = gw.wait_for(r"event=ended reason=(\S+) .*rtp_in=(\d+) .*rtp_foreign=(\d+)", 20)
         answered = gw.wait_for(r"event=answered .*remote=(\S+)", 1)
         said = gw.events("agent_said")

@@ -42,15 +42,32 @@ def free_port(kind: int = socket.SOCK_DGRAM) -> int:
 class Gateway:
     """azaudio-gateway on a free SIP port, its stdout collected line by line."""
 
-    def __init__(self, *extra: str, wrapper: list[str] | None = None, rtp_base: int | None = None,
-                 env: dict | None = None, host: str = HOST):
+    def __init__(
+        self,
+        *extra: str,
+        wrapper: list[str] | None = None,
+        rtp_base: int | None = None,
+        env: dict | None = None,
+        host: str = HOST,
+    ):
         self.sip_port = free_port()
         self.http_port = free_port()
         base = rtp_base or random.randrange(30000, 60000, 200)
-        args = [GATEWAY, "--sip-listen", f"{host}:{self.sip_port}", "--deployment", "gpt-realtime",
-                "--rtp-ports", f"{base}-{base + 199}", "--http-listen", f"{HOST}:{self.http_port}", *extra]
-        self.proc = subprocess.Popen((wrapper or []) + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, env=env)
+        args = [
+            GATEWAY,
+            "--sip-listen",
+            f"{host}:{self.sip_port}",
+            "--deployment",
+            "gpt-realtime",
+            "--rtp-ports",
+            f"{base}-{base + 199}",
+            "--http-listen",
+            f"{HOST}:{self.http_port}",
+            *extra,
+        ]
+        self.proc = subprocess.Popen(
+            (wrapper or []) + args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env
+        )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -182,10 +199,12 @@ class SipCaller:
 
     def _headers(self, method: str, cseq: int, branch: str) -> str:
         to = f"<sip:agent@{HOST}:{self.gw[1]}>" + (f";tag={self.to_tag}" if self.to_tag else "")
-        return (f"Via: SIP/2.0/UDP {HOST}:{self.port};branch=z9hG4bK{branch};rport\r\n"
-                f"From: <sip:caller@{HOST}:{self.port}>;tag={self.tag}\r\nTo: {to}\r\n"
-                f"Call-ID: {self.callid}\r\nCSeq: {cseq} {method}\r\nContact: <sip:caller@{HOST}:{self.port}>\r\n"
-                f"Max-Forwards: 70\r\n")
+        return (
+            f"Via: SIP/2.0/UDP {HOST}:{self.port};branch=z9hG4bK{branch};rport\r\n"
+            f"From: <sip:caller@{HOST}:{self.port}>;tag={self.tag}\r\nTo: {to}\r\n"
+            f"Call-ID: {self.callid}\r\nCSeq: {cseq} {method}\r\nContact: <sip:caller@{HOST}:{self.port}>\r\n"
+            f"Max-Forwards: 70\r\n"
+        )
 
     def _recv(self, timeout: float) -> tuple[int, dict, str] | None:
         deadline = time.monotonic() + timeout
@@ -211,19 +230,23 @@ class SipCaller:
     def _answer_request(self, lines: list[str], src: tuple) -> None:
         """A request from the gateway (its BYE): 200 OK with the request's own headers."""
         keep = [ln for ln in lines[1:] if ln.split(":")[0].strip().lower() in ("via", "from", "to", "call-id", "cseq")]
-        self.sock.sendto(("SIP/2.0 200 OK\r\n" + "\r\n".join(keep) + "\r\nContent-Length: 0\r\n\r\n").encode(),
-                         src)
+        self.sock.sendto(("SIP/2.0 200 OK\r\n" + "\r\n".join(keep) + "\r\nContent-Length: 0\r\n\r\n").encode(), src)
         self.requests.append(lines)
 
     def send_invite(self, direction: str = "sendrecv", cseq: int = 1) -> None:
         """Sends an INVITE (a re-INVITE in the dialog when cseq > 1) with an offer in `direction`."""
         self.cseq = cseq
-        sdp = (f"v=0\r\no=caller 1 {cseq} IN IP4 {HOST}\r\ns=-\r\nc=IN IP4 {HOST}\r\nt=0 0\r\n"
-               f"m=audio {self.rtp_port} RTP/AVP {self.codecs}\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
-               f"a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na={direction}\r\n")
+        sdp = (
+            f"v=0\r\no=caller 1 {cseq} IN IP4 {HOST}\r\ns=-\r\nc=IN IP4 {HOST}\r\nt=0 0\r\n"
+            f"m=audio {self.rtp_port} RTP/AVP {self.codecs}\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
+            f"a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na={direction}\r\n"
+        )
         self.branch = uuid.uuid4().hex[:12]
-        msg = (f"INVITE {self.ruri} SIP/2.0\r\n" + self._headers("INVITE", cseq, self.branch)
-               + f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}")
+        msg = (
+            f"INVITE {self.ruri} SIP/2.0\r\n"
+            + self._headers("INVITE", cseq, self.branch)
+            + f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}"
+        )
         self.sock.sendto(msg.encode(), self.target)
 
     def final(self, timeout: float = 20.0, provisional: list | None = None) -> tuple[int, dict, str]:
@@ -257,9 +280,11 @@ class SipCaller:
 
     def cancel(self) -> int:
         """CANCEL of the pending INVITE; returns the CANCEL's own answer."""
-        msg = (f"CANCEL sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n"
-               + self._headers("CANCEL", self.cseq, self.branch).replace(f";tag={self.to_tag}", "")
-               + "Content-Length: 0\r\n\r\n")
+        msg = (
+            f"CANCEL sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n"
+            + self._headers("CANCEL", self.cseq, self.branch).replace(f";tag={self.to_tag}", "")
+            + "Content-Length: 0\r\n\r\n"
+        )
         self.sock.sendto(msg.encode(), self.gw)
         while True:
             got = self._recv(10)
@@ -276,8 +301,11 @@ class SipCaller:
 
     def bye(self) -> int:
         self.cseq += 1
-        msg = (f"BYE {self.ruri} SIP/2.0\r\n" + self._headers("BYE", self.cseq, uuid.uuid4().hex[:12])
-               + "Content-Length: 0\r\n\r\n")
+        msg = (
+            f"BYE {self.ruri} SIP/2.0\r\n"
+            + self._headers("BYE", self.cseq, uuid.uuid4().hex[:12])
+            + "Content-Length: 0\r\n\r\n"
+        )
         self.sock.sendto(msg.encode(), self.target)
         got = self._recv(10)
         return got[0] if got else 0
@@ -304,15 +332,23 @@ class RtpStream:
         self.ssrc, self.seq, self.ts = rnd.getrandbits(32), rnd.getrandbits(16), rnd.getrandbits(32)
 
 
-def send_rtp(dst_port: int, ulaw: bytes, src_sock: socket.socket | None = None, loss: float = 0.0,
-             reorder: float = 0.0, seed: int = 7, pt: int = 0, stream: RtpStream | None = None) -> socket.socket:
+def send_rtp(
+    dst_port: int,
+    ulaw: bytes,
+    src_sock: socket.socket | None = None,
+    loss: float = 0.0,
+    reorder: float = 0.0,
+    seed: int = 7,
+    pt: int = 0,
+    stream: RtpStream | None = None,
+) -> socket.socket:
     """Sends mu-law audio as 20 ms RTP packets at real-time pace, dropping `loss` of them and swapping `reorder`
     of neighbouring pairs (the second goes first). `stream` continues an earlier call's numbering."""
     rnd = random.Random(seed)
     sock = src_sock or socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     stream = stream or RtpStream(seed)
     ssrc, seq0, ts0 = stream.ssrc, stream.seq, stream.ts
-    frames = [ulaw[i:i + 160].ljust(160, b"\xff") for i in range(0, len(ulaw), 160)]
+    frames = [ulaw[i : i + 160].ljust(160, b"\xff") for i in range(0, len(ulaw), 160)]
     stream.seq, stream.ts = (seq0 + len(frames)) & 0xFFFF, (ts0 + 160 * len(frames)) & 0xFFFFFFFF
     start = time.monotonic()
     held = None
@@ -335,8 +371,16 @@ def send_rtp(dst_port: int, ulaw: bytes, src_sock: socket.socket | None = None, 
     return sock
 
 
-def sipp(scenario: str, gw_port: int, subst: dict, keys: dict | None = None, calls: int = 1, rate: float = 10,
-         timeout: float = 120, workdir: str = "/tmp") -> tuple[int, str]:
+def sipp(
+    scenario: str,
+    gw_port: int,
+    subst: dict,
+    keys: dict | None = None,
+    calls: int = 1,
+    rate: float = 10,
+    timeout: float = 120,
+    workdir: str = "/tmp",
+) -> tuple[int, str]:
     """Runs SIPp with a scenario from Tests/gateway/sipp (@NAME@ placeholders replaced from `subst`)."""
     with open(os.path.join(SIPP_DIR, scenario)) as f:
         text = f.read()
@@ -345,13 +389,34 @@ def sipp(scenario: str, gw_port: int, subst: dict, keys: dict | None = None, cal
     path = os.path.join(workdir, f"{uuid.uuid4().hex[:8]}-{scenario}")
     with open(path, "w") as f:
         f.write(text)
-    args = ["sipp", f"{HOST}:{gw_port}", "-sf", path, "-m", str(calls), "-r", str(rate), "-i", HOST,
-            "-p", str(free_port()), "-mi", HOST, "-mp", str(free_port()), "-nostdin", "-trace_err",
-            "-timeout", f"{int(timeout)}s", "-timeout_error"]
+    args = [
+        "sipp",
+        f"{HOST}:{gw_port}",
+        "-sf",
+        path,
+        "-m",
+        str(calls),
+        "-r",
+        str(rate),
+        "-i",
+        HOST,
+        "-p",
+        str(free_port()),
+        "-mi",
+        HOST,
+        "-mp",
+        str(free_port()),
+        "-nostdin",
+        "-trace_err",
+        "-timeout",
+        f"{int(timeout)}s",
+        "-timeout_error",
+    ]
     for k, v in (keys or {}).items():
         args += ["-key", k, str(v)]
-    proc = subprocess.run(args, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=timeout + 30)
+    proc = subprocess.run(
+        args, cwd=workdir, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout + 30
+    )
     errors = ""
     for name in os.listdir(workdir):
         if name.endswith("_errors.log"):
@@ -377,8 +442,9 @@ class Emulator:
 
     def __init__(self, *options: str) -> None:
         exe = os.path.join(ROOT, "emulator", ".venv", "bin", "azaudio-emulator")
-        self.proc = subprocess.Popen([exe, "--port", "0", *options], stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True)
+        self.proc = subprocess.Popen(
+            [exe, "--port", "0", *options], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
         self.url = ""
         for line in self.proc.stdout:
             m = re.search(r"listening on (http://\S+)", line)
@@ -401,8 +467,9 @@ class Emulator:
 def emulator(path: str, method: str = "GET", body: dict | None = None):
     base = os.environ["AZURE_OPENAI_ENDPOINT"].rstrip("/")
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(base + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"} if data else {})
+    req = urllib.request.Request(
+        base + path, data=data, method=method, headers={"Content-Type": "application/json"} if data else {}
+    )
     with urllib.request.urlopen(req, timeout=10) as r:
         raw = r.read()
         return json.loads(raw) if raw else None
@@ -421,6 +488,7 @@ def run_tests(namespace: dict) -> int:
     """Runs the test_* functions of a module (GW_TEST_ONLY=substring: only the matching ones) and prints
     "N passed, M failed" like the C tests."""
     import traceback
+
     only = os.environ.get("GW_TEST_ONLY", "")
     tests = [(n, f) for n, f in namespace.items() if n.startswith("test_") and only in n]
     passed = failed = 0

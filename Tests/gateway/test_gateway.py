@@ -38,7 +38,7 @@ def heard_words(agent_said_line: str) -> int:
 
 def reply_pace_ok(packets: list) -> tuple[bool, str]:
     """Consecutive sequence numbers and timestamps (+1, +160) and a timestamp clock that keeps up with arrival."""
-    for a, b in zip(packets, packets[1:]):
+    for a, b in zip(packets, packets[1:], strict=False):
         if (b[1] - a[1]) & 0xFFFF != 1 or (b[2] - a[2]) & 0xFFFFFFFF != 160:
             return False, f"seq {a[1]}->{b[1]} ts {a[2]}->{b[2]}"
     span_media = (packets[-1][2] - packets[0][2]) / 8000
@@ -55,16 +55,22 @@ def test_sipp_call_speech_digit_and_bye_reach_the_model_and_the_reply_comes_back
     rec = gwlib.RtpRecorder()
     try:
         before = len(gwlib.realtime_sessions())
-        rc, out = gwlib.sipp("call.xml", gw.sip_port,
-                             {"CALLER_WAV": wav, "DTMF_PCAP": DTMF_1, "SPEECH_MS": wav_ms + 1000, "HOLD_MS": 12000},
-                             keys={"capture_port": rec.port}, workdir=WORK)
+        rc, out = gwlib.sipp(
+            "call.xml",
+            gw.sip_port,
+            {"CALLER_WAV": wav, "DTMF_PCAP": DTMF_1, "SPEECH_MS": wav_ms + 1000, "HOLD_MS": 12000},
+            keys={"capture_port": rec.port},
+            workdir=WORK,
+        )
         check(rc == 0, f"SIPp call failed ({rc}): {out}")
         check(gw.wait_for(r"event=ended reason=caller_bye", 30) is not None, "no ended line for the caller's BYE")
         sessions = gwlib.realtime_sessions()[before:]
         check(len(sessions) == 1, f"one realtime session expected, got {len(sessions)}")
         events = collections.Counter(sessions[0].get("client_events", []))
-        check(events["input_audio_buffer.append"] >= (wav_ms // 20) * 0.8,
-              f"caller audio: {events['input_audio_buffer.append']} appends for {wav_ms} ms")
+        check(
+            events["input_audio_buffer.append"] >= (wav_ms // 20) * 0.8,
+            f"caller audio: {events['input_audio_buffer.append']} appends for {wav_ms} ms",
+        )
         check(events["conversation.item.create"] >= 1, "the digit's item never reached the session")
         said = gw.events("agent_said")
         # The emulated model answers "You said: WORDS." with what its recogniser heard (which at 8 kHz is not
@@ -101,8 +107,7 @@ def test_invites_past_max_calls_get_486_and_the_running_call_is_unharmed() -> No
     try:
         status, _ = caller.invite()
         check(status == 200, f"first call: {status}")
-        rc, out = gwlib.sipp("reject.xml", gw.sip_port, {"CODECS": "0", "STATUS": 486}, calls=5, rate=20,
-                             workdir=WORK)
+        rc, out = gwlib.sipp("reject.xml", gw.sip_port, {"CODECS": "0", "STATUS": 486}, calls=5, rate=20, workdir=WORK)
         check(rc == 0, f"flood past --max-calls: {out}")
         check(gw.status()["rejected_busy"] == 5, f"rejected_busy: {gw.status()}")
         check(caller.bye() == 200, "BYE of the running call")
@@ -129,16 +134,23 @@ def test_malformed_sip_and_foreign_rtp_are_ignored_and_the_gateway_keeps_serving
     gw = gwlib.Gateway()
     s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
-        junk = [b"", b"\x00\xff" * 700, b"INVITE\r\n\r\n", b"INVITE sip:x SIP/2.0\r\nVia: garbage\r\n\r\n",
-                b"SIP/2.0 200 OK\r\nCSeq: x\r\n\r\n",
-                b"INVITE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 99999\r\n\r\nv=0"]
+        junk = [
+            b"",
+            b"\x00\xff" * 700,
+            b"INVITE\r\n\r\n",
+            b"INVITE sip:x SIP/2.0\r\nVia: garbage\r\n\r\n",
+            b"SIP/2.0 200 OK\r\nCSeq: x\r\n\r\n",
+            b"INVITE sip:a@127.0.0.1 SIP/2.0\r\nContent-Length: 99999\r\n\r\nv=0",
+        ]
         for j in junk:
             s.sendto(j, ("127.0.0.1", gw.sip_port))
         # OPTIONS still answered (what a load balancer probes).
-        opts = (f"OPTIONS sip:agent@127.0.0.1:{gw.sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:"
-                f"{s.getsockname()[1]};branch=z9hG4bKopt1\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\n"
-                f"To: <sip:agent@127.0.0.1>\r\nCall-ID: opt1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
-                f"Content-Length: 0\r\n\r\n")
+        opts = (
+            f"OPTIONS sip:agent@127.0.0.1:{gw.sip_port} SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:"
+            f"{s.getsockname()[1]};branch=z9hG4bKopt1\r\nFrom: <sip:t@127.0.0.1>;tag=1\r\n"
+            f"To: <sip:agent@127.0.0.1>\r\nCall-ID: opt1\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\n"
+            f"Content-Length: 0\r\n\r\n"
+        )
         s.settimeout(5)
         s.sendto(opts.encode(), ("127.0.0.1", gw.sip_port))
         answer = s.recv(65535).decode(errors="replace")
@@ -212,7 +224,9 @@ def test_hold_by_reinvite_stops_the_outgoing_rtp_and_resume_restarts_it() -> Non
         time.sleep(0.6)
         check(len(rec.packets) > held + 5, "RTP did not resume")
         seqs = [p[1] for p in rec.packets]
-        check(all((b - a) & 0xFFFF == 1 for a, b in zip(seqs, seqs[1:])), "sequence numbers not consecutive")
+        check(
+            all((b - a) & 0xFFFF == 1 for a, b in zip(seqs, seqs[1:], strict=False)), "sequence numbers not consecutive"
+        )
         check(caller.bye() == 200, "BYE")
 
 
@@ -222,13 +236,18 @@ def test_a_call_outlives_its_expired_session_and_the_new_session_knows_the_conve
         with gwlib.answered_call(env=emu.env()) as (gw, rec, caller):
             stream = gwlib.RtpStream(5)
             gwlib.send_digit(caller.remote_rtp, rec.sock, 1, stream)
-            check(gw.wait_for(r'agent_said text="You said: The caller pressed 1', 30) is not None,
-                  "no reply to digit 1")
-            check(gw.wait_for(r"event=session_resumed resume=1 history_bytes=[1-9]", 15) is not None,
-                  "no new session after the first expired")
+            check(
+                gw.wait_for(r'agent_said text="You said: The caller pressed 1', 30) is not None, "no reply to digit 1"
+            )
+            check(
+                gw.wait_for(r"event=session_resumed resume=1 history_bytes=[1-9]", 15) is not None,
+                "no new session after the first expired",
+            )
             gwlib.send_digit(caller.remote_rtp, rec.sock, 2, stream)
-            check(gw.wait_for(r'agent_said text="You said: The caller pressed 2', 30) is not None,
-                  "the new session did not answer")
+            check(
+                gw.wait_for(r'agent_said text="You said: The caller pressed 2', 30) is not None,
+                "the new session did not answer",
+            )
             sessions = emu.sessions()
             check(len(sessions) >= 2, f"{len(sessions)} sessions")
             second = collections.Counter(sessions[1].get("client_events", []))
@@ -255,13 +274,15 @@ def test_barge_in_stops_the_reply_on_the_wire() -> None:
     with gwlib.answered_call() as (gw, rec, caller):
         question = audio_tools.speech_ulaw(
             "tell me a long story about the sea and the ships and the wind and the harbour lights at night",
-            tail_ms=1500)
+            tail_ms=1500,
+        )
         stream = gwlib.RtpStream()
         gwlib.send_rtp(caller.remote_rtp, question, src_sock=rec.sock, stream=stream)
         check(gw.wait_for(r"event=turn ", 90) is not None, "no reply started")
         time.sleep(1.0)  # the caller hears some of the reply, then talks over it
-        gwlib.send_rtp(caller.remote_rtp, audio_tools.speech_ulaw("stop please", tail_ms=800), src_sock=rec.sock,
-                       stream=stream)
+        gwlib.send_rtp(
+            caller.remote_rtp, audio_tools.speech_ulaw("stop please", tail_ms=800), src_sock=rec.sock, stream=stream
+        )
         m = gw.wait_for(r"event=barge_in item=\S+ cut_at_ms=(\d+)", 10)
         check(m is not None, "no barge-in")
         check(int(m.group(1)) > 0, "the reply was cut at 0 ms although it had been playing")

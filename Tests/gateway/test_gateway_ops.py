@@ -20,12 +20,23 @@ WORK = tempfile.mkdtemp(prefix="azaudio-gw-test.")
 
 
 def tools_file(*names: str) -> str:
-    tools = [{"type": "function", "name": n, "description": f"{n} the call",
-              "parameters": {"type": "object", "properties": {"target": {"type": "string"}},
-                             "required": ["target"] if n == "transfer" else []}} for n in names]
+    tools = [
+        {
+            "type": "function",
+            "name": n,
+            "description": f"{n} the call",
+            "parameters": {
+                "type": "object",
+                "properties": {"target": {"type": "string"}},
+                "required": ["target"] if n == "transfer" else [],
+            },
+        }
+        for n in names
+    ]
     path = os.path.join(WORK, "-".join(names) + ".json")
     with open(path, "w") as f:
         import json
+
         json.dump(tools, f)
     return path
 
@@ -52,17 +63,23 @@ def test_the_transfer_tool_sends_refer_with_the_target_then_hangs_up() -> None:
 
 def test_register_answers_the_registrars_digest_challenge() -> None:
     import hashlib
+
     registrar = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     registrar.bind(("127.0.0.1", 0))
     registrar.settimeout(10)
     port = registrar.getsockname()[1]
     gw = gwlib.Gateway("--register", f"sip:127.0.0.1:{port}", "--user", "alice", "--password", "secret")
     try:
+
         def answer(req: str, src: tuple, status: str, extra: str = "") -> None:
             names = ("via", "from", "to", "call-id", "cseq")
             keep = [ln for ln in req.split("\r\n")[1:] if ln.split(":")[0].lower() in names]
-            registrar.sendto(("SIP/2.0 " + status + "\r\n" + "\r\n".join(keep) + "\r\n" + extra
-                              + "Content-Length: 0\r\n\r\n").encode(), src)
+            registrar.sendto(
+                (
+                    "SIP/2.0 " + status + "\r\n" + "\r\n".join(keep) + "\r\n" + extra + "Content-Length: 0\r\n\r\n"
+                ).encode(),
+                src,
+            )
 
         data, src = registrar.recvfrom(65535)
         first = data.decode()
@@ -92,8 +109,14 @@ def test_a_call_and_a_refusal_under_valgrind_show_no_memory_errors_or_leaks() ->
     if not libdir:
         print("     (skipped: GW_VALGRIND_LIBDIR unset; scripts/test-gateway.sh sets it)")
         return
-    wrapper = ["valgrind", "--quiet", "--leak-check=full", "--show-possibly-lost=no",
-               "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99"]
+    wrapper = [
+        "valgrind",
+        "--quiet",
+        "--leak-check=full",
+        "--show-possibly-lost=no",
+        "--errors-for-leak-kinds=definite,indirect",
+        "--error-exitcode=99",
+    ]
     gw = gwlib.Gateway(wrapper=wrapper, env=dict(os.environ, LD_LIBRARY_PATH=libdir))
     rec = gwlib.RtpRecorder()
     caller = gwlib.SipCaller(gw.sip_port, rec.port)
@@ -116,6 +139,7 @@ def test_a_call_and_a_refusal_under_valgrind_show_no_memory_errors_or_leaks() ->
 def test_kamailio_spreads_calls_over_two_gateways_and_moves_to_the_other_when_one_stops() -> None:
     import shutil
     import subprocess
+
     if not shutil.which("kamailio"):
         print("     (skipped: kamailio is not installed)")
         return
@@ -127,9 +151,31 @@ def test_kamailio_spreads_calls_over_two_gateways_and_moves_to_the_other_when_on
     kport = gwlib.free_port()
     cfg = os.path.join(gwlib.ROOT, "gateway", "kamailio", "kamailio.cfg")
     klog = open(os.path.join(rundir, "kamailio.log"), "w")
-    kam = subprocess.Popen(["kamailio", "-f", cfg, "-DD", "-E", "-l", f"udp:127.0.0.1:{kport}", "-w", rundir,
-                            "-m", "32", "-M", "4", "-A", f'DISPATCHER_LIST="{listing}"', "-A", f'RUNDIR="{rundir}"',
-                            "-A", "DS_PING_S=1"], stdout=klog, stderr=subprocess.STDOUT)
+    kam = subprocess.Popen(
+        [
+            "kamailio",
+            "-f",
+            cfg,
+            "-DD",
+            "-E",
+            "-l",
+            f"udp:127.0.0.1:{kport}",
+            "-w",
+            rundir,
+            "-m",
+            "32",
+            "-M",
+            "4",
+            "-A",
+            f'DISPATCHER_LIST="{listing}"',
+            "-A",
+            f'RUNDIR="{rundir}"',
+            "-A",
+            "DS_PING_S=1",
+        ],
+        stdout=klog,
+        stderr=subprocess.STDOUT,
+    )
     rtp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     rtp.bind(("127.0.0.1", 0))
 
@@ -146,8 +192,14 @@ def test_kamailio_spreads_calls_over_two_gateways_and_moves_to_the_other_when_on
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:  # Kamailio up: it answers OPTIONS itself
             probe = gwlib.SipCaller(kport, 9)
-            probe.sock.sendto((f"OPTIONS sip:127.0.0.1:{kport} SIP/2.0\r\n" + probe._headers("OPTIONS", 1, "opt")
-                               + "Content-Length: 0\r\n\r\n").encode(), ("127.0.0.1", kport))  # noqa: SLF001
+            probe.sock.sendto(
+                (
+                    f"OPTIONS sip:127.0.0.1:{kport} SIP/2.0\r\n"
+                    + probe._headers("OPTIONS", 1, "opt")
+                    + "Content-Length: 0\r\n\r\n"
+                ).encode(),
+                ("127.0.0.1", kport),
+            )  # noqa: SLF001
             up = probe._recv(0.5)  # noqa: SLF001
             probe.close()
             if up:
@@ -170,17 +222,26 @@ def test_kamailio_spreads_calls_over_two_gateways_and_moves_to_the_other_when_on
 
 def test_bad_command_lines_exit_with_a_message() -> None:
     import subprocess
-    cases = [([], 2, "--sip-listen"), (["--sip-listen", "127.0.0.1"], 2, "HOST:PORT"),
-             (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--max-calls", "0"], 2, "--max-calls"),
-             (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--tools", "/nonexistent.json"], 1, "--tools"),
-             (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--bogus", "1"], 2, "--bogus")]
+
+    cases = [
+        ([], 2, "--sip-listen"),
+        (["--sip-listen", "127.0.0.1"], 2, "HOST:PORT"),
+        (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--max-calls", "0"], 2, "--max-calls"),
+        (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--tools", "/nonexistent.json"], 1, "--tools"),
+        (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--bogus", "1"], 2, "--bogus"),
+    ]
     for args, code, word in cases:
         p = subprocess.run([gwlib.GATEWAY, *args], capture_output=True, text=True, timeout=10)
         check(p.returncode == code, f"{args}: exit {p.returncode}, expected {code}")
         check(word in p.stderr, f"{args}: message does not name {word}: {p.stderr}")
     env = {k: v for k, v in os.environ.items() if not k.startswith("AZURE_OPENAI")}
-    p = subprocess.run([gwlib.GATEWAY, "--sip-listen", "127.0.0.1:5060", "--deployment", "x"], env=env,
-                       capture_output=True, text=True, timeout=10)
+    p = subprocess.run(
+        [gwlib.GATEWAY, "--sip-listen", "127.0.0.1:5060", "--deployment", "x"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=10,
+    )
     check(p.returncode == 1 and "AZURE_OPENAI_ENDPOINT" in p.stderr, f"no endpoint: {p.returncode} {p.stderr}")
 
 

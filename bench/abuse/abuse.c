@@ -76,7 +76,10 @@ static int sessions_phase(const char *endpoint, long count, phase *p) {
         }
         azaudio_realtime_send_audio(s, frame, sizeof frame);
         azaudio_realtime_destroy(s);
-        if (i + 1 == count / 10) { p->rss_warm = rss_kb(); p->fd_warm = open_fds(); }
+        if (i + 1 == count / 10) {
+            p->rss_warm = rss_kb();
+            p->fd_warm = open_fds();
+        }
     }
     p->seconds = now() - t0;
     p->rss_end = rss_kb();
@@ -99,7 +102,10 @@ static int clients_phase(const char *endpoint, long count, phase *p) {
             if (azaudio_realtime_connect(c, &o, &s) == AZAUDIO_OK) azaudio_realtime_destroy(s);
         }
         azaudio_client_destroy(c);
-        if (i + 1 == count / 10) { p->rss_warm = rss_kb(); p->fd_warm = open_fds(); }
+        if (i + 1 == count / 10) {
+            p->rss_warm = rss_kb();
+            p->fd_warm = open_fds();
+        }
     }
     p->seconds = now() - t0;
     p->rss_end = rss_kb();
@@ -120,7 +126,10 @@ static void *token_thread(void *arg) {
             azaudio_cancel_token_cancel(own);
             azaudio_cancel_token_destroy(own);
         }
-        if (i & 1) azaudio_cancel_token_cancel(w->shared); else azaudio_cancel_token_reset(w->shared);
+        if (i & 1)
+            azaudio_cancel_token_cancel(w->shared);
+        else
+            azaudio_cancel_token_reset(w->shared);
     }
     return NULL;
 }
@@ -163,8 +172,7 @@ int main(int argc, char **argv) {
     printf("{\"sessions\":%ld,\"session_rss_growth_kb\":%ld,\"session_fd_growth\":%d,\"session_seconds\":%.1f,"
            "\"clients\":%ld,\"client_rss_growth_kb\":%ld,\"client_fd_growth\":%d,"
            "\"token_ops\":%ld,\"token_rss_growth_kb\":%ld,\"ok\":%s}\n",
-           sessions, ps.rss_end - ps.rss_warm, ps.fd_end - ps.fd_warm, ps.seconds, clients,
-           pc.rss_end - pc.rss_warm, pc.fd_end - pc.fd_warm, rounds * 4, pt.rss_end - pt.rss_warm,
-           ok ? "true" : "false");
+           sessions, ps.rss_end - ps.rss_warm, ps.fd_end - ps.fd_warm, ps.seconds, clients, pc.rss_end - pc.rss_warm,
+           pc.fd_end - pc.fd_warm, rounds * 4, pt.rss_end - pt.rss_warm, ok ? "true" : "false");
     return ok ? 0 : 1;
 }

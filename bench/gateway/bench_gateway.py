@@ -41,11 +41,15 @@ def rss_bytes(pid: int) -> int:
 
 def tone_wav(path: str, seconds: float) -> None:
     import math
+
     sys.path.insert(0, os.path.join(ROOT, "emulator"))
     from azaudio_emulator.realtime import g711
-    pcm = b"".join(struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * i / 8000)))
-                   for i in range(int(8000 * seconds)))
+
+    pcm = b"".join(
+        struct.pack("<h", int(6000 * math.sin(2 * math.pi * 440 * i / 8000))) for i in range(int(8000 * seconds))
+    )
     import audio_tools
+
     audio_tools.write_ulaw_wav(path, g711.encode(pcm, "ulaw"))
 
 
@@ -79,11 +83,27 @@ def run(n: int, seconds: float, echo_url: str, work: str) -> dict:
     cap.setblocking(False)
     rss0 = rss_bytes(pid)
     import threading
+
     result: dict = {}
-    sipp = threading.Thread(target=lambda: result.update(sipp=gwlib.sipp(
-        "call.xml", gw.sip_port, {"CALLER_WAV": wav, "DTMF_PCAP": "/usr/share/sip-tester/dtmf_2833_1.pcap",
-                                  "SPEECH_MS": int(seconds * 1000), "HOLD_MS": 200},
-        keys={"capture_port": cap.getsockname()[1]}, calls=n, rate=max(n, 10), timeout=seconds + 60, workdir=work)))
+    sipp = threading.Thread(
+        target=lambda: result.update(
+            sipp=gwlib.sipp(
+                "call.xml",
+                gw.sip_port,
+                {
+                    "CALLER_WAV": wav,
+                    "DTMF_PCAP": "/usr/share/sip-tester/dtmf_2833_1.pcap",
+                    "SPEECH_MS": int(seconds * 1000),
+                    "HOLD_MS": 200,
+                },
+                keys={"capture_port": cap.getsockname()[1]},
+                calls=n,
+                rate=max(n, 10),
+                timeout=seconds + 60,
+                workdir=work,
+            )
+        )
+    )
     sipp.start()
     # The measurement window: from when all calls are up to just before they end.
     deadline = time.monotonic() + 30
@@ -100,7 +120,7 @@ def run(n: int, seconds: float, echo_url: str, work: str) -> dict:
     status = gw.status()
     gw.stop()
     cap.close()
-    gaps = sorted(b - a for times in per.values() for a, b in zip(times, times[1:]))
+    gaps = sorted(b - a for times in per.values() for a, b in zip(times, times[1:], strict=False))
     dropped = status["rtp_dropped_busy"]
     for line in gw.events("ended"):
         for key in ("jb_overflow", "jb_late"):
@@ -110,11 +130,20 @@ def run(n: int, seconds: float, echo_url: str, work: str) -> dict:
     def pct(p: float) -> float:
         return 1000 * gaps[min(len(gaps) - 1, int(p * len(gaps)))] if gaps else float("nan")
 
-    return {"calls": n, "answered": status["calls_answered"], "streams_seen": len(per), "dropped": dropped,
-            "rtp_in": status["rtp_in"], "rtp_out": status["rtp_out"], "gap_p50_ms": pct(0.5),
-            "gap_p99_ms": pct(0.99), "gap_max_ms": 1000 * gaps[-1] if gaps else float("nan"),
-            "cpu_ms_per_call_s": 1000 * (c1 - c0) / (n * (t1 - t0)), "rss_kib_per_call": (rss1 - rss0) / 1024 / n,
-            "sipp_rc": result.get("sipp", (None,))[0]}
+    return {
+        "calls": n,
+        "answered": status["calls_answered"],
+        "streams_seen": len(per),
+        "dropped": dropped,
+        "rtp_in": status["rtp_in"],
+        "rtp_out": status["rtp_out"],
+        "gap_p50_ms": pct(0.5),
+        "gap_p99_ms": pct(0.99),
+        "gap_max_ms": 1000 * gaps[-1] if gaps else float("nan"),
+        "cpu_ms_per_call_s": 1000 * (c1 - c0) / (n * (t1 - t0)),
+        "rss_kib_per_call": (rss1 - rss0) / 1024 / n,
+        "sipp_rc": result.get("sipp", (None,))[0],
+    }
 
 
 def added_delay(echo_url: str, bursts: int) -> list[float]:
@@ -170,25 +199,44 @@ def main() -> int:
     os.makedirs(work, exist_ok=True)
     server = os.path.join(ROOT, "build", "bench", "rt_echo_server_gw")
     os.makedirs(os.path.dirname(server), exist_ok=True)  # rebuilt every run: small, and it must have --g711
-    subprocess.run(["cc", "-std=c11", "-O2", os.path.join(ROOT, "bench", "realtime_server", "rt_echo_server.c"),
-                    "-o", server, "-lcrypto"], check=True)
+    subprocess.run(
+        [
+            "cc",
+            "-std=c11",
+            "-O2",
+            os.path.join(ROOT, "bench", "realtime_server", "rt_echo_server.c"),
+            "-o",
+            server,
+            "-lcrypto",
+        ],
+        check=True,
+    )
     port = gwlib.free_port()
-    echo = subprocess.Popen([server, "--port", str(port), "--host", "127.0.0.1", "--g711"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, text=True)
+    echo = subprocess.Popen(
+        [server, "--port", str(port), "--host", "127.0.0.1", "--g711"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     echo.stdout.readline()
     failed = 0
     try:
         print("calls answered streams dropped  gap p50/p99/max ms   CPU ms per call-s  RSS KiB per call")
         for n in [int(x) for x in args.calls.split(",")]:
             r = run(n, args.seconds, f"http://127.0.0.1:{port}", work)
-            print(f"{r['calls']:5d} {r['answered']:8d} {r['streams_seen']:7d} {r['dropped']:7d}  "
-                  f"{r['gap_p50_ms']:5.1f} / {r['gap_p99_ms']:5.1f} / {r['gap_max_ms']:5.1f}   "
-                  f"{r['cpu_ms_per_call_s']:8.2f}            {r['rss_kib_per_call']:8.1f}", flush=True)
+            print(
+                f"{r['calls']:5d} {r['answered']:8d} {r['streams_seen']:7d} {r['dropped']:7d}  "
+                f"{r['gap_p50_ms']:5.1f} / {r['gap_p99_ms']:5.1f} / {r['gap_max_ms']:5.1f}   "
+                f"{r['cpu_ms_per_call_s']:8.2f}            {r['rss_kib_per_call']:8.1f}",
+                flush=True,
+            )
             failed += r["answered"] != n or r["sipp_rc"] != 0
         d = sorted(added_delay(f"http://127.0.0.1:{port}", 4 if args.smoke else 20))
         if d:
-            print(f"added delay, caller -> gateway -> session -> gateway -> caller: median {d[len(d) // 2]:.1f} ms, "
-                  f"max {d[-1]:.1f} ms ({len(d)} bursts; target <= 60 ms)")
+            print(
+                f"added delay, caller -> gateway -> session -> gateway -> caller: median {d[len(d) // 2]:.1f} ms, "
+                f"max {d[-1]:.1f} ms ({len(d)} bursts; target <= 60 ms)"
+            )
         else:
             print("added delay: no burst came back")
             failed += 1

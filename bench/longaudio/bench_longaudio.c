@@ -35,9 +35,18 @@ static void write_recording(const char *path, double minutes) {
     uint32_t frames = (uint32_t)(minutes * 60 * RATE), data = frames * 2, riff = data + 36, rate = RATE;
     uint32_t byte_rate = RATE * 2, fmt_len = 16;
     uint16_t pcm = 1, channels = 1, align = 2, bits = 16;
-    fwrite("RIFF", 1, 4, f); fwrite(&riff, 4, 1, f); fwrite("WAVEfmt ", 1, 8, f); fwrite(&fmt_len, 4, 1, f);
-    fwrite(&pcm, 2, 1, f); fwrite(&channels, 2, 1, f); fwrite(&rate, 4, 1, f); fwrite(&byte_rate, 4, 1, f);
-    fwrite(&align, 2, 1, f); fwrite(&bits, 2, 1, f); fwrite("data", 1, 4, f); fwrite(&data, 4, 1, f);
+    fwrite("RIFF", 1, 4, f);
+    fwrite(&riff, 4, 1, f);
+    fwrite("WAVEfmt ", 1, 8, f);
+    fwrite(&fmt_len, 4, 1, f);
+    fwrite(&pcm, 2, 1, f);
+    fwrite(&channels, 2, 1, f);
+    fwrite(&rate, 4, 1, f);
+    fwrite(&byte_rate, 4, 1, f);
+    fwrite(&align, 2, 1, f);
+    fwrite(&bits, 2, 1, f);
+    fwrite("data", 1, 4, f);
+    fwrite(&data, 4, 1, f);
     int16_t block[RATE];
     srand(3);
     for (uint32_t at = 0; at < frames;) {
@@ -73,7 +82,10 @@ static double run(azaudio_client *c, const char *path, int concurrency, int *pie
 }
 
 int main(int argc, char **argv) {
-    if (argc != 3) { fprintf(stderr, "usage: bench_longaudio ENDPOINT MINUTES\n"); return 2; }
+    if (argc != 3) {
+        fprintf(stderr, "usage: bench_longaudio ENDPOINT MINUTES\n");
+        return 2;
+    }
     double minutes = atof(argv[2]);
     char path[128];
     snprintf(path, sizeof path, "/tmp/azaudio_bench_long_%ld.wav", (long)getpid());
@@ -83,7 +95,10 @@ int main(int argc, char **argv) {
     co.endpoint = argv[1];
     co.api_key = "bench";
     azaudio_client *c = NULL;
-    if (azaudio_client_create(&co, &c) != AZAUDIO_OK) { fprintf(stderr, "%s\n", azaudio_last_error()); return 1; }
+    if (azaudio_client_create(&co, &c) != AZAUDIO_OK) {
+        fprintf(stderr, "%s\n", azaudio_last_error());
+        return 1;
+    }
     int pieces4 = 0, pieces1 = 0;
     double cpu0 = cpu_seconds();
     double wall4 = run(c, path, 4, &pieces4);

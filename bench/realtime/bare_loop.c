@@ -51,7 +51,7 @@
 #include "bench_clock.h"
 
 #define FRAME_BYTES 960 /* 20 ms of 24 kHz mono PCM16 */
-#define FRAME_NS 20000000LL
+#define FRAME_NS    20000000LL
 #ifndef RECV_BYTES
 #define RECV_BYTES 65536 /* per receive call, as the loop; -DRECV_BYTES=200 tests split frames */
 #endif
@@ -136,7 +136,8 @@ static void mask_payload(uint8_t *p, size_t len, const uint8_t key[4]) {
 static size_t text_frame(uint8_t *out, const void *payload, size_t len) {
     size_t h = 2;
     out[0] = 0x81;
-    if (len < 126) out[1] = (uint8_t)(0x80 | len);
+    if (len < 126)
+        out[1] = (uint8_t)(0x80 | len);
     else {
         out[1] = 0x80 | 126;
         out[2] = (uint8_t)(len >> 8);
@@ -200,7 +201,8 @@ static void scan(session *s, const uint8_t *p, size_t n) {
             size_t need = 2 + (l7 == 126 ? 2 : l7 == 127 ? 8 : 0) + (s->hdr[1] & 0x80 ? 4 : 0);
             if (s->hdr_have < need) continue;
             uint64_t len = l7;
-            if (l7 == 126) len = (uint64_t)s->hdr[2] << 8 | s->hdr[3];
+            if (l7 == 126)
+                len = (uint64_t)s->hdr[2] << 8 | s->hdr[3];
             else if (l7 == 127) {
                 len = 0;
                 for (int i = 0; i < 8; i++) len = len << 8 | s->hdr[2 + i];
@@ -357,8 +359,10 @@ static void recv_once(session *s, uint8_t *buf, uint64_t *calls, uint64_t *eagai
     size_t n = 0;
     CURLcode rc = curl_easy_recv(s->curl, buf, RECV_BYTES, &n);
     (*calls)++;
-    if (rc == CURLE_AGAIN) (*eagain)++;
-    else if (rc != CURLE_OK || n == 0) s->dead = 1;
+    if (rc == CURLE_AGAIN)
+        (*eagain)++;
+    else if (rc != CURLE_OK || n == 0)
+        s->dead = 1;
     else {
         *bytes += n;
         scan(s, buf, n);
@@ -437,15 +441,23 @@ int main(int argc, char **argv) {
     int n = 10, groups = 4, server_pid = 0;
     double seconds = 10;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--url") && i + 1 < argc) url = argv[++i];
-        else if (!strcmp(argv[i], "--sessions") && i + 1 < argc) n = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--groups") && i + 1 < argc) groups = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--mode") && i + 1 < argc) mode = argv[++i];
-        else if (!strcmp(argv[i], "--server-pid") && i + 1 < argc) server_pid = atoi(argv[++i]);
+        if (!strcmp(argv[i], "--url") && i + 1 < argc)
+            url = argv[++i];
+        else if (!strcmp(argv[i], "--sessions") && i + 1 < argc)
+            n = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+            seconds = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--groups") && i + 1 < argc)
+            groups = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--mode") && i + 1 < argc)
+            mode = argv[++i];
+        else if (!strcmp(argv[i], "--server-pid") && i + 1 < argc)
+            server_pid = atoi(argv[++i]);
         else {
-            fprintf(stderr, "usage: %s --url URL [--sessions N] [--seconds T] [--groups G] [--mode recv|epoll] "
-                            "[--server-pid PID]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s --url URL [--sessions N] [--seconds T] [--groups G] [--mode recv|epoll] "
+                    "[--server-pid PID]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -476,7 +488,8 @@ int main(int argc, char **argv) {
     }
     if (connected < n) {
         printf("{\"contender\":\"bare-c-loop\",\"mode\":\"%s\",\"sessions\":%d,\"connected\":%d,"
-               "\"error\":\"connect failed\"}\n", mode, n, connected);
+               "\"error\":\"connect failed\"}\n",
+               mode, n, connected);
         return 1;
     }
 

@@ -36,7 +36,7 @@
 #include "bench_clock.h"
 
 #define FRAME_BYTES 960 /* 20 ms of 24 kHz mono PCM16 */
-#define FRAME_NS 20000000LL
+#define FRAME_NS    20000000LL
 
 typedef struct {
     azaudio_realtime_session *session;
@@ -111,8 +111,7 @@ static void on_event(azaudio_realtime_session *s, const azaudio_realtime_event *
     } else if (type == AZAUDIO_EVENT_ERROR) {
         st->errors++;
         if (st->errors <= 3)
-            fprintf(stderr, "bench_realtime: session %u: error event: %s\n", st->index,
-                    azaudio_realtime_event_json(e));
+            fprintf(stderr, "bench_realtime: session %u: error event: %s\n", st->index, azaudio_realtime_event_json(e));
     } else if (type == AZAUDIO_EVENT_CLOSED) {
         st->closed = 1;
         atomic_fetch_add(&sessions_closed, 1);
@@ -140,8 +139,10 @@ static void *pacer(void *arg) {
                 memcpy(frame, &st->index, 4);
                 memcpy(frame + 4, &seq, 4);
                 memcpy(frame + 8, &now, 8);
-                if (azaudio_realtime_send_audio(st->session, frame, FRAME_BYTES) == AZAUDIO_OK) st->sent++;
-                else st->send_errors++;
+                if (azaudio_realtime_send_audio(st->session, frame, FRAME_BYTES) == AZAUDIO_OK)
+                    st->sent++;
+                else
+                    st->send_errors++;
             }
         }
     }
@@ -164,17 +165,27 @@ int main(int argc, char **argv) {
     int n = 10, groups = 4, server_pid = 0;
     double seconds = 10;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--url") && i + 1 < argc) url = argv[++i];
-        else if (!strcmp(argv[i], "--sessions") && i + 1 < argc) n = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--seconds") && i + 1 < argc) seconds = atof(argv[++i]);
-        else if (!strcmp(argv[i], "--groups") && i + 1 < argc) groups = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--lat-every") && i + 1 < argc) lat_every = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--coalesce-ms") && i + 1 < argc) coalesce_ms = (unsigned)atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--server-pid") && i + 1 < argc) server_pid = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--label") && i + 1 < argc) label = argv[++i];
+        if (!strcmp(argv[i], "--url") && i + 1 < argc)
+            url = argv[++i];
+        else if (!strcmp(argv[i], "--sessions") && i + 1 < argc)
+            n = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--seconds") && i + 1 < argc)
+            seconds = atof(argv[++i]);
+        else if (!strcmp(argv[i], "--groups") && i + 1 < argc)
+            groups = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--lat-every") && i + 1 < argc)
+            lat_every = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--coalesce-ms") && i + 1 < argc)
+            coalesce_ms = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--server-pid") && i + 1 < argc)
+            server_pid = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--label") && i + 1 < argc)
+            label = argv[++i];
         else {
-            fprintf(stderr, "usage: %s --url URL [--sessions N] [--seconds T] [--groups G] [--lat-every K] "
-                            "[--coalesce-ms MS] [--server-pid PID] [--label TEXT]\n", argv[0]);
+            fprintf(stderr,
+                    "usage: %s --url URL [--sessions N] [--seconds T] [--groups G] [--lat-every K] "
+                    "[--coalesce-ms MS] [--server-pid PID] [--label TEXT]\n",
+                    argv[0]);
             return 2;
         }
     }
@@ -315,14 +326,13 @@ int main(int argc, char **argv) {
            "\"rss_before_kb\":%ld,\"rss_after_kb\":%ld,\"rss_per_session_kb\":%.1f,"
            "\"connect_ms\":{\"median\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
            "\"server_cpu_ms\":%.1f,\"server_cpu_ms_per_session_s\":%.4f,\"coalesce_ms\":%u}\n",
-           label, n, (double)frames / 50.0, session_seconds, window_s, cpu1 - cpu0,
-           (cpu1 - cpu0) / session_seconds, cpu_connect, (long long)(frames * n), (long long)sent_total,
-           (long long)send_errors, (long long)received_total, (long long)lost, (unsigned long long)reordered,
-           (unsigned long long)foreign, (unsigned long long)errors, ns_total, pct(server, ns_total, 0.5),
-           pct(server, ns_total, 0.99), ns_total ? server[ns_total - 1] : -1.0, nr_total, pct(rtt, nr_total, 0.5),
-           pct(rtt, nr_total, 0.99), nr_total ? rtt[nr_total - 1] : -1.0, rss0, rss1,
-           (double)(rss1 - rss0) / n, pct(connect_ms, (size_t)n, 0.5), pct(connect_ms, (size_t)n, 0.99),
-           connect_ms[n - 1], server_pid ? srv1 - srv0 : -1.0,
+           label, n, (double)frames / 50.0, session_seconds, window_s, cpu1 - cpu0, (cpu1 - cpu0) / session_seconds,
+           cpu_connect, (long long)(frames * n), (long long)sent_total, (long long)send_errors,
+           (long long)received_total, (long long)lost, (unsigned long long)reordered, (unsigned long long)foreign,
+           (unsigned long long)errors, ns_total, pct(server, ns_total, 0.5), pct(server, ns_total, 0.99),
+           ns_total ? server[ns_total - 1] : -1.0, nr_total, pct(rtt, nr_total, 0.5), pct(rtt, nr_total, 0.99),
+           nr_total ? rtt[nr_total - 1] : -1.0, rss0, rss1, (double)(rss1 - rss0) / n, pct(connect_ms, (size_t)n, 0.5),
+           pct(connect_ms, (size_t)n, 0.99), connect_ms[n - 1], server_pid ? srv1 - srv0 : -1.0,
            server_pid ? (srv1 - srv0) / session_seconds : -1.0, coalesce_ms);
     return lost == 0 ? 0 : 3;
 }

@@ -22,7 +22,8 @@ int main(int argc, char **argv) {
     azaudio_realtime_options_init(&o);
     o.deployment = "gpt-realtime";
     o.turn_detection = AZAUDIO_TURN_NONE;
-    if (azaudio_client_create_from_env(NULL, &client) != AZAUDIO_OK || azaudio_realtime_connect(client, &o, &s) != AZAUDIO_OK) {
+    if (azaudio_client_create_from_env(NULL, &client) != AZAUDIO_OK ||
+        azaudio_realtime_connect(client, &o, &s) != AZAUDIO_OK) {
         fprintf(stderr, "poll_cost: %s\n", azaudio_last_error());
         return 1;
     }

@@ -90,8 +90,16 @@ def frame_for(state: State, seq: int, template: bytearray) -> bytes:
     return bytes(template)
 
 
-def report(args: argparse.Namespace, label: str, states: list[State], frames: int, window: tuple, rss: tuple,
-           connect_ms: list[float], cpu_connect: float) -> int:
+def report(
+    args: argparse.Namespace,
+    label: str,
+    states: list[State],
+    frames: int,
+    window: tuple,
+    rss: tuple,
+    connect_ms: list[float],
+    cpu_connect: float,
+) -> int:
     (w0, w1, c0, c1, s0, s1) = window
     n = len(states)
     sent = sum(s.sent for s in states)
@@ -103,16 +111,32 @@ def report(args: argparse.Namespace, label: str, states: list[State], frames: in
     session_seconds = n * frames / 50.0
     lost = sent - received + send_errors
     out = {
-        "contender": label, "sessions": n, "seconds": frames / 50.0, "session_seconds": session_seconds,
-        "window_s": w1 - w0, "cpu_ms": c1 - c0, "cpu_ms_per_session_s": (c1 - c0) / session_seconds,
-        "cpu_connect_ms": cpu_connect, "frames_planned": frames * n, "frames_sent": sent,
-        "send_errors": send_errors, "frames_echoed": received, "frames_lost": lost,
-        "reordered": sum(s.reordered for s in states), "foreign": sum(s.foreign for s in states),
+        "contender": label,
+        "sessions": n,
+        "seconds": frames / 50.0,
+        "session_seconds": session_seconds,
+        "window_s": w1 - w0,
+        "cpu_ms": c1 - c0,
+        "cpu_ms_per_session_s": (c1 - c0) / session_seconds,
+        "cpu_connect_ms": cpu_connect,
+        "frames_planned": frames * n,
+        "frames_sent": sent,
+        "send_errors": send_errors,
+        "frames_echoed": received,
+        "frames_lost": lost,
+        "reordered": sum(s.reordered for s in states),
+        "foreign": sum(s.foreign for s in states),
         "error_events": sum(s.errors for s in states),
-        "lat_server_ms": {"n": len(server), "median": pct(server, 0.5), "p99": pct(server, 0.99),
-                          "max": server[-1] if server else -1},
+        "lat_server_ms": {
+            "n": len(server),
+            "median": pct(server, 0.5),
+            "p99": pct(server, 0.99),
+            "max": server[-1] if server else -1,
+        },
         "lat_rtt_ms": {"n": len(rtt), "median": pct(rtt, 0.5), "p99": pct(rtt, 0.99), "max": rtt[-1] if rtt else -1},
-        "rss_before_kb": rss[0], "rss_after_kb": rss[1], "rss_per_session_kb": (rss[1] - rss[0]) / n,
+        "rss_before_kb": rss[0],
+        "rss_after_kb": rss[1],
+        "rss_per_session_kb": (rss[1] - rss[0]) / n,
         "connect_ms": {"median": pct(connect_ms, 0.5), "p99": pct(connect_ms, 0.99), "max": connect_ms[-1]},
         "server_cpu_ms": (s1 - s0) if args.server_pid else -1,
         "server_cpu_ms_per_session_s": (s1 - s0) / session_seconds if args.server_pid else -1,
@@ -123,12 +147,16 @@ def report(args: argparse.Namespace, label: str, states: list[State], frames: in
 
 # ---- openai SDK ------------------------------------------------------------------------------------------------
 
+
 async def run_openai(args: argparse.Namespace) -> int:
     import openai
 
     base = args.url.rstrip("/")
-    client = openai.AsyncOpenAI(api_key="bench-key", base_url=base + "/openai/v1",
-                                websocket_base_url=base.replace("http://", "ws://") + "/openai/v1")
+    client = openai.AsyncOpenAI(
+        api_key="bench-key",
+        base_url=base + "/openai/v1",
+        websocket_base_url=base.replace("http://", "ws://") + "/openai/v1",
+    )
     n, frames = args.sessions, int(args.seconds * 50 + 0.5)
     states = [State(i) for i in range(n)]
     managers, conns, connect_ms = [], [], []
@@ -139,7 +167,7 @@ async def run_openai(args: argparse.Namespace) -> int:
             pass
     rss0 = rss_kb()
     cc0 = cpu_ms()
-    for i in range(n):
+    for _ in range(n):
         t0 = time.monotonic_ns()
         manager = client.realtime.connect(model="gpt-realtime")
         conn = await manager.__aenter__()
@@ -164,7 +192,7 @@ async def run_openai(args: argparse.Namespace) -> int:
         except Exception:  # the connection closed at the end
             pass
 
-    receivers = [asyncio.create_task(receive(c, s)) for c, s in zip(conns, states)]
+    receivers = [asyncio.create_task(receive(c, s)) for c, s in zip(conns, states, strict=False)]
     groups = max(1, min(args.groups, n))
     template = bytearray((i * 37) & 0xFF for i in range(FRAME_BYTES))
     s0 = proc_cpu_ms(args.server_pid)
@@ -180,7 +208,8 @@ async def run_openai(args: argparse.Namespace) -> int:
                 st = states[i]
                 try:
                     await conns[i].input_audio_buffer.append(
-                        audio=base64.b64encode(frame_for(st, f, template)).decode("ascii"))
+                        audio=base64.b64encode(frame_for(st, f, template)).decode("ascii")
+                    )
                     st.sent += 1
                 except Exception:
                     st.send_errors += 1
@@ -197,18 +226,27 @@ async def run_openai(args: argparse.Namespace) -> int:
         await m.__aexit__(None, None, None)
     for r in receivers:
         r.cancel()
-    return report(args, "openai-python", states, frames, (w0, w1, c0, c1, s0, s1), (rss0, rss1), connect_ms,
-                  cpu_connect)
+    return report(
+        args, "openai-python", states, frames, (w0, w1, c0, c1, s0, s1), (rss0, rss1), connect_ms, cpu_connect
+    )
 
 
 # ---- azaudio Python binding ------------------------------------------------------------------------------------
+
 
 def run_azaudio(args: argparse.Namespace) -> int:
     import azaudio
 
     if not azaudio.has_feature("realtime") or not hasattr(azaudio.Client, "realtime"):
-        print(json.dumps({"contender": "libazaudio-python", "available": False,
-                          "reason": "the Python binding has no realtime API in this tree"}))
+        print(
+            json.dumps(
+                {
+                    "contender": "libazaudio-python",
+                    "available": False,
+                    "reason": "the Python binding has no realtime API in this tree",
+                }
+            )
+        )
         return 4
     client = azaudio.Client(args.url, api_key="bench-key", proxy="")
     n, frames = args.sessions, int(args.seconds * 50 + 0.5)
@@ -225,13 +263,14 @@ def run_azaudio(args: argparse.Namespace) -> int:
                 ts = None
                 if k >= 0:
                     e = k + 8
-                    while raw[e:e + 1].isdigit():
+                    while raw[e : e + 1].isdigit():
                         e += 1
-                    ts = int(raw[k + 8:e])
+                    ts = int(raw[k + 8 : e])
                 with lock:
                     state.on_audio(event.audio, ts)
             elif event.type == error_type:
                 state.errors += 1
+
         return on_event
 
     sessions, connect_ms = [], []
@@ -273,8 +312,9 @@ def run_azaudio(args: argparse.Namespace) -> int:
     for s in sessions:
         s.destroy()
     client.close()
-    return report(args, "libazaudio-python", states, frames, (w0, w1, c0, c1, s0, s1), (rss0, rss1), connect_ms,
-                  cpu_connect)
+    return report(
+        args, "libazaudio-python", states, frames, (w0, w1, c0, c1, s0, s1), (rss0, rss1), connect_ms, cpu_connect
+    )
 
 
 def main() -> int:

@@ -101,8 +101,10 @@ static void report(FILE *f, const char *what) {
 }
 
 static void on_signal(int sig) {
-    if (sig == SIGUSR1) report_flag = 1;
-    else stop_flag = 1;
+    if (sig == SIGUSR1)
+        report_flag = 1;
+    else
+        stop_flag = 1;
 }
 
 static void conn_free(conn *c) {
@@ -152,7 +154,8 @@ static void text_commit(conn *c, size_t len) {
     size_t h = len < 126 ? 2 : len < 65536 ? 4 : 10;
     if (h != 10) memmove(base + h, payload, len);
     base[0] = 0x81;
-    if (h == 2) base[1] = (uint8_t)len;
+    if (h == 2)
+        base[1] = (uint8_t)len;
     else if (h == 4) {
         base[1] = 126;
         base[2] = (uint8_t)(len >> 8);
@@ -174,8 +177,7 @@ static const char *session_format = "{\"type\":\"audio/pcm\",\"rate\":24000}";
 
 static int send_session_event(conn *c, const char *type) {
     char session[1024], event[1400];
-    snprintf(session, sizeof session, SESSION_JSON, (unsigned long long)c->session_id, session_format,
-             session_format);
+    snprintf(session, sizeof session, SESSION_JSON, (unsigned long long)c->session_id, session_format, session_format);
     int n = snprintf(event, sizeof event, "{\"type\":\"%s\",\"event_id\":\"event_s%llu\",\"session\":%s}", type,
                      (unsigned long long)c->session_id, session);
     return frame_out(c, 1, event, (size_t)n);
@@ -261,7 +263,8 @@ static int handshake(conn *c) {
     }
     if (!key || key_len > 64) {
         static const char bad[] = "HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n";
-        if (write(c->fd, bad, sizeof bad - 1) < 0) { /* dropped anyway */ }
+        if (write(c->fd, bad, sizeof bad - 1) < 0) { /* dropped anyway */
+        }
         return -1;
     }
     char joined[128];
@@ -407,9 +410,12 @@ int main(int argc, char **argv) {
     const char *host = "127.0.0.1";
     int port = 0;
     for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "--port") && i + 1 < argc) port = atoi(argv[++i]);
-        else if (!strcmp(argv[i], "--host") && i + 1 < argc) host = argv[++i];
-        else if (!strcmp(argv[i], "--g711")) session_format = "{\"type\":\"audio/pcmu\"}";
+        if (!strcmp(argv[i], "--port") && i + 1 < argc)
+            port = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--host") && i + 1 < argc)
+            host = argv[++i];
+        else if (!strcmp(argv[i], "--g711"))
+            session_format = "{\"type\":\"audio/pcmu\"}";
         else {
             fprintf(stderr, "usage: %s [--port N] [--host ADDR] [--g711]\n", argv[0]);
             return 2;
@@ -482,8 +488,10 @@ int main(int argc, char **argv) {
             } else {
                 conn *c = conns[fd];
                 if (!c) continue;
-                if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) on_readable(c);
-                else if ((events[i].events & EPOLLOUT) && flush_out(c) < 0) conn_free(c);
+                if (events[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR))
+                    on_readable(c);
+                else if ((events[i].events & EPOLLOUT) && flush_out(c) < 0)
+                    conn_free(c);
                 if (conns[fd] && (events[i].events & EPOLLOUT) && (events[i].events & EPOLLIN)) {
                     if (flush_out(conns[fd]) < 0) conn_free(conns[fd]);
                 }

@@ -33,16 +33,20 @@ class OpenAIImpl:
     def __init__(self) -> None:
         import openai
 
-        self.client = openai.AzureOpenAI(api_key=os.environ["AZURE_OPENAI_API_KEY"], api_version=VERSION,
-                                         azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"])
+        self.client = openai.AzureOpenAI(
+            api_key=os.environ["AZURE_OPENAI_API_KEY"],
+            api_version=VERSION,
+            azure_endpoint=os.environ["AZURE_OPENAI_ENDPOINT"],
+        )
 
     def transcribe(self, path: str) -> None:
         with open(path, "rb") as f:
             self.client.audio.transcriptions.create(model=STT, file=f, response_format="text")
 
     def speak_stream(self, text: str):
-        with self.client.audio.speech.with_streaming_response.create(model=TTS, voice="alloy", input=text,
-                                                                     response_format="pcm") as r:
+        with self.client.audio.speech.with_streaming_response.create(
+            model=TTS, voice="alloy", input=text, response_format="pcm"
+        ) as r:
             yield from r.iter_bytes()
 
 
@@ -50,8 +54,9 @@ class AzAudioImpl:
     def __init__(self) -> None:
         import azaudio
 
-        self.client = azaudio.Client(os.environ["AZURE_OPENAI_ENDPOINT"], api_key=os.environ["AZURE_OPENAI_API_KEY"],
-                                     api_version=VERSION)
+        self.client = azaudio.Client(
+            os.environ["AZURE_OPENAI_ENDPOINT"], api_key=os.environ["AZURE_OPENAI_API_KEY"], api_version=VERSION
+        )
 
     def transcribe(self, path: str) -> None:
         self.client.transcribe(path, deployment=STT, response_format="text")
@@ -80,7 +85,7 @@ def main() -> int:
         out["peak_rss_growth_kib"] = status_kib("VmHWM:") - baseline
         out["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     elif a.mode == "ttfb":
-        for chunk in impl.speak_stream(a.arg):  # warm-up
+        for _chunk in impl.speak_stream(a.arg):  # warm-up
             pass
         t0 = time.perf_counter()
         first = None

@@ -61,8 +61,10 @@ func fmt(_ value: Double, _ digits: Int) -> String {
 func usage() -> (user: Double, system: Double, switches: Int) {
     var u = rusage()
     getrusage(RUSAGE_SELF.rawValue, &u)
-    return (Double(u.ru_utime.tv_sec) * 1000 + Double(u.ru_utime.tv_usec) / 1000,
-            Double(u.ru_stime.tv_sec) * 1000 + Double(u.ru_stime.tv_usec) / 1000, u.ru_nvcsw)
+    return (
+        Double(u.ru_utime.tv_sec) * 1000 + Double(u.ru_utime.tv_usec) / 1000,
+        Double(u.ru_stime.tv_sec) * 1000 + Double(u.ru_stime.tv_usec) / 1000, u.ru_nvcsw
+    )
 }
 
 /// Resident set size in KiB, from /proc/self/statm.
@@ -93,7 +95,8 @@ func benchBase64() {
         let input = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 16)
         for i in 0..<size { input[i] = UInt8(truncatingIfNeeded: i &* 2654435761 >> 7) }
         let text = UnsafeMutableRawBufferPointer.allocate(byteCount: Base64.encodedLength(size), alignment: 16)
-        let output = UnsafeMutableRawBufferPointer.allocate(byteCount: Base64.maxDecodedLength(text.count) + 4, alignment: 16)
+        let output = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: Base64.maxDecodedLength(text.count) + 4, alignment: 16)
         let iterations = max(1, 512 * 1024 * 1024 / size)
         var t0 = nowNs()
         for _ in 0..<iterations { Base64.encode(UnsafeRawBufferPointer(input), into: text) }
@@ -104,7 +107,9 @@ func benchBase64() {
         let decodeNs = Double(nowNs() - t0)
         precondition(total == iterations * size && memcmp(input.baseAddress!, output.baseAddress!, size) == 0)
         let bytes = Double(iterations * size)
-        print("base64 \(size)-byte buffers: encode \(Int(bytes / encodeNs * 1000)) MB/s of input, decode \(Int(bytes / decodeNs * 1000)) MB/s of output")
+        print(
+            "base64 \(size)-byte buffers: encode \(Int(bytes / encodeNs * 1000)) MB/s of input, decode \(Int(bytes / decodeNs * 1000)) MB/s of output"
+        )
     }
 }
 
@@ -130,8 +135,9 @@ struct WSBench {
         let rssBefore = rssKiB()
         let connectStart = nowNs()
         for _ in 0..<n {
-            connections.append(try WebSocketConnection.connect(
-                url: url, headers: [("api-key", "bench")], settings: settings, loop: loop, delegate: counter))
+            connections.append(
+                try WebSocketConnection.connect(
+                    url: url, headers: [("api-key", "bench")], settings: settings, loop: loop, delegate: counter))
         }
         let connectMs = Double(nowNs() - connectStart) / 1e6 / Double(n)
 
@@ -140,11 +146,14 @@ struct WSBench {
         for i in 0..<960 { pcm[i] = UInt8(truncatingIfNeeded: i &* 31) }
         let prefix = Array("{\"type\":\"input_audio_buffer.append\",\"audio\":\"".utf8)
         let suffix = Array("\"}".utf8)
-        let message = UnsafeMutableRawBufferPointer.allocate(byteCount: prefix.count + Base64.encodedLength(960) + suffix.count, alignment: 16)
+        let message = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: prefix.count + Base64.encodedLength(960) + suffix.count, alignment: 16)
         prefix.withUnsafeBytes { message.baseAddress!.copyMemory(from: $0.baseAddress!, byteCount: prefix.count) }
         let audioStart = prefix.count
         let audioEnd = audioStart + Base64.encodedLength(960)
-        suffix.withUnsafeBytes { (message.baseAddress! + audioEnd).copyMemory(from: $0.baseAddress!, byteCount: suffix.count) }
+        suffix.withUnsafeBytes {
+            (message.baseAddress! + audioEnd).copyMemory(from: $0.baseAddress!, byteCount: suffix.count)
+        }
 
         let warmupFrames = 100  // 2 s
         let measuredFrames = Int(seconds * 50)
@@ -159,7 +168,9 @@ struct WSBench {
                 wallStart = nowNs()
             }
             for connection in connections {
-                Base64.encode(UnsafeRawBufferPointer(pcm), into: UnsafeMutableRawBufferPointer(rebasing: message[audioStart..<audioEnd]))
+                Base64.encode(
+                    UnsafeRawBufferPointer(pcm),
+                    into: UnsafeMutableRawBufferPointer(rebasing: message[audioStart..<audioEnd]))
                 do {
                     try connection.send(text: UnsafeRawBufferPointer(message))
                     sent += 1
@@ -181,11 +192,21 @@ struct WSBench {
         let user = cpuEnd.user - cpuStart.user
         let system = cpuEnd.system - cpuStart.system
         let perSessionSecond = (user + system) / (Double(n) * wall)
-        print("\(url.secure ? "wss" : "ws"), batching window \(window) us; connections \(n), measured \(fmt(wall, 1)) s, message \(message.count) bytes each way every 20 ms")
-        print("sent \(sent), echoed back \(counter.received), lost \(sent - counter.received), busy \(busy), audio decoded \(counter.decodedBytes) bytes")
-        print("RSS: \(rssBefore) KiB before connecting, \(rssAfter) KiB at the end of the run: \((rssAfter - rssBefore) / n) KiB per connection")
+        print(
+            "\(url.secure ? "wss" : "ws"), batching window \(window) us; connections \(n), measured \(fmt(wall, 1)) s, message \(message.count) bytes each way every 20 ms"
+        )
+        print(
+            "sent \(sent), echoed back \(counter.received), lost \(sent - counter.received), busy \(busy), audio decoded \(counter.decodedBytes) bytes"
+        )
+        print(
+            "RSS: \(rssBefore) KiB before connecting, \(rssAfter) KiB at the end of the run: \((rssAfter - rssBefore) / n) KiB per connection"
+        )
         print("connect+handshake: \(fmt(connectMs, 2)) ms per connection (sequential)")
-        print("thread wakeups (voluntary context switches): \(Int(Double(cpuEnd.switches - cpuStart.switches) / wall)) per second")
-        print("CPU: user \(fmt(user, 0)) ms + system \(fmt(system, 0)) ms -> \(fmt(perSessionSecond, 3)) ms CPU per connection-second")
+        print(
+            "thread wakeups (voluntary context switches): \(Int(Double(cpuEnd.switches - cpuStart.switches) / wall)) per second"
+        )
+        print(
+            "CPU: user \(fmt(user, 0)) ms + system \(fmt(system, 0)) ms -> \(fmt(perSessionSecond, 3)) ms CPU per connection-second"
+        )
     }
 }

@@ -12,6 +12,7 @@ Paths:
   /stall      never reads (so the client's writes back up)
   /refuse     answers the upgrade with 401 and an Azure-style JSON error body
 """
+
 import asyncio
 import http
 import json
@@ -63,8 +64,18 @@ async def main():
     if len(sys.argv) >= 3:
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.load_cert_chain(sys.argv[1], sys.argv[2])
-    async with serve(handler, "127.0.0.1", 0, ssl=context, process_request=process_request, max_size=None,
-                     compression=None, ping_interval=None, max_queue=16, close_timeout=1) as server:
+    async with serve(
+        handler,
+        "127.0.0.1",
+        0,
+        ssl=context,
+        process_request=process_request,
+        max_size=None,
+        compression=None,
+        ping_interval=None,
+        max_queue=16,
+        close_timeout=1,
+    ) as server:
         print(server.sockets[0].getsockname()[1], flush=True)
         loop = asyncio.get_running_loop()
         stdin_closed = loop.run_in_executor(None, sys.stdin.read)

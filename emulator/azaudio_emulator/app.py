@@ -43,7 +43,7 @@ _OPERATIONS: dict[str, Handler] = {
 
 _DEFAULT_FAULT_MESSAGES = {
     429: "Requests to the Azure OpenAI API have exceeded the call rate limit of your current pricing tier. "
-         "Please retry after the time given in the retry-after header.",
+    "Please retry after the time given in the retry-after header.",
     500: "The server had an error while processing your request. Sorry about that!",
     503: "The service is temporarily unable to process your request. Please try again later.",
 }
@@ -53,8 +53,11 @@ def _status_fault_response(fault: dict[str, Any]) -> web.Response:
     """The answer for a queued ``status`` fault, with the retry headers asked for."""
     status = fault.get("status", 429)
     headers = {}
-    for param, header in (("retry_after", "retry-after"), ("retry_after_ms", "retry-after-ms"),
-                          ("x_ms_retry_after_ms", "x-ms-retry-after-ms")):
+    for param, header in (
+        ("retry_after", "retry-after"),
+        ("retry_after_ms", "retry-after-ms"),
+        ("x_ms_retry_after_ms", "x-ms-retry-after-ms"),
+    ):
         if param in fault:
             headers[header] = f"{fault[param]:g}"
     try:
@@ -91,13 +94,18 @@ async def _run(request: web.Request, handler: Handler, ctx: EmulatorContext) -> 
     fault = ctx.faults.take("fake_answer", request.path)
     if fault:
         note_fault(request, "fake_answer")
-        return web.Response(status=fault.get("status", 200), body=fault.get("body", "").encode(),
-                            headers={"Content-Type": fault.get("content_type", "text/html; charset=utf-8")})
+        return web.Response(
+            status=fault.get("status", 200),
+            body=fault.get("body", "").encode(),
+            headers={"Content-Type": fault.get("content_type", "text/html; charset=utf-8")},
+        )
     fault = ctx.faults.take("redirect", request.path)
     if fault:
         note_fault(request, "redirect")
-        return web.Response(status=fault.get("status", 302),
-                            headers={"Location": fault.get("location", "https://login.example.net/portal")})
+        return web.Response(
+            status=fault.get("status", 302),
+            headers={"Location": fault.get("location", "https://login.example.net/portal")},
+        )
     fault = ctx.faults.take("delay_first_byte", request.path)
     if fault:
         note_fault(request, "delay_first_byte")
@@ -141,8 +149,9 @@ async def azure_pipeline(request: web.Request, handler: Handler) -> web.StreamRe
         # send, whereas an exception from here would be logged as an error.
         return web.Response(status=499)
     finally:
-        ctx.log.record({**entry, **request.get(LOG_EXTRA, {}), "status": status,
-                        "faults": request.get(FAULTS_APPLIED, [])})
+        ctx.log.record(
+            {**entry, **request.get(LOG_EXTRA, {}), "status": status, "faults": request.get(FAULTS_APPLIED, [])}
+        )
 
 
 async def _not_found(request: web.Request) -> web.Response:

@@ -57,8 +57,19 @@ def wav_header(data_bytes: int, rate: int = OUTPUT_RATE) -> bytes:
     """A 44-byte RIFF/WAVE header for mono pcm16 with exact sizes."""
     return struct.pack(
         "<4sI4s4sIHHIIHH4sI",
-        b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16, 1, 1,
-        rate, rate * 2, 2, 16, b"data", data_bytes,
+        b"RIFF",
+        36 + data_bytes,
+        b"WAVE",
+        b"fmt ",
+        16,
+        1,
+        1,
+        rate,
+        rate * 2,
+        2,
+        16,
+        b"data",
+        data_bytes,
     )
 
 
@@ -90,8 +101,21 @@ def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
     if from_rate == to_rate or not pcm:
         return pcm
     result = subprocess.run(
-        _ffmpeg("-f", "s16le", "-ar", str(from_rate), "-ac", "1", "-i", "pipe:0",
-                "-ar", str(to_rate), "-f", "s16le", "pipe:1"),
+        _ffmpeg(
+            "-f",
+            "s16le",
+            "-ar",
+            str(from_rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            "-ar",
+            str(to_rate),
+            "-f",
+            "s16le",
+            "pipe:1",
+        ),
         input=pcm,
         capture_output=True,
         check=True,
@@ -100,7 +124,7 @@ def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
 
 
 def _slices(data: bytes, size: int = CHUNK_BYTES) -> list[bytes]:
-    return [data[i:i + size] for i in range(0, len(data), size)] or [b""]
+    return [data[i : i + size] for i in range(0, len(data), size)] or [b""]
 
 
 async def encode_stream(pcm: bytes, fmt: str) -> AsyncIterator[bytes]:

@@ -17,9 +17,7 @@ UNAUTHORIZED_MESSAGE = (
 )
 
 #: Header names whose values are credentials and never logged or echoed.
-SECRET_HEADERS = frozenset(
-    {"api-key", "authorization", "proxy-authorization", "cookie", "ocp-apim-subscription-key"}
-)
+SECRET_HEADERS = frozenset({"api-key", "authorization", "proxy-authorization", "cookie", "ocp-apim-subscription-key"})
 
 
 def is_realtime_path(path: str) -> bool:

@@ -45,8 +45,12 @@ class Form:
         """What the request log shows: fields, and files without their bytes."""
         summary: dict[str, Any] = {k: v[0] if len(v) == 1 else v for k, v in self.fields.items()}
         for name, f in self.files.items():
-            summary[name] = {"filename": f.filename, "content_type": f.content_type, "bytes": len(f.data),
-                             "sha256": hashlib.sha256(f.data).hexdigest()}
+            summary[name] = {
+                "filename": f.filename,
+                "content_type": f.content_type,
+                "bytes": len(f.data),
+                "sha256": hashlib.sha256(f.data).hexdigest(),
+            }
         return summary
 
 

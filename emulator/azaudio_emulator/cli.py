@@ -23,13 +23,13 @@ import sys
 
 from aiohttp import web
 
+from . import tts
 from .app import create_app
 from .context import EmulatorContext
 from .faults import FaultQueue
 from .models import DEFAULT_DEPLOYMENTS, parse_deployments
 from .requestlog import RequestLog
 from .stt import STTEngine
-from . import tts
 from .tts import TTSEngine
 
 DEFAULT_API_KEY = "emulator-key"
@@ -60,19 +60,39 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8080, help="port to bind; 0 picks a free one (default 8080)")
     parser.add_argument("--api-key", default=DEFAULT_API_KEY, help="the accepted key (default emulator-key)")
-    parser.add_argument("--deployments", type=_deployments, default=dict(DEFAULT_DEPLOYMENTS),
-                        help="name=model pairs separated by commas (default: one per model, named after it)")
-    parser.add_argument("--speed", type=_positive, default=1.0,
-                        help="realtime audio is paced this many times faster than real time (default 1)")
-    parser.add_argument("--session-max-seconds", type=_positive, default=1800.0,
-                        help="realtime session limit before session_expired (default 1800)")
-    parser.add_argument("--max-audio-seconds", type=_positive, default=None,
-                        help="refuse transcription/translation audio longer than this with 400, as models with a "
-                             "duration ceiling do (default: no ceiling)")
+    parser.add_argument(
+        "--deployments",
+        type=_deployments,
+        default=dict(DEFAULT_DEPLOYMENTS),
+        help="name=model pairs separated by commas (default: one per model, named after it)",
+    )
+    parser.add_argument(
+        "--speed",
+        type=_positive,
+        default=1.0,
+        help="realtime audio is paced this many times faster than real time (default 1)",
+    )
+    parser.add_argument(
+        "--session-max-seconds",
+        type=_positive,
+        default=1800.0,
+        help="realtime session limit before session_expired (default 1800)",
+    )
+    parser.add_argument(
+        "--max-audio-seconds",
+        type=_positive,
+        default=None,
+        help="refuse transcription/translation audio longer than this with 400, as models with a "
+        "duration ceiling do (default: no ceiling)",
+    )
     parser.add_argument("--tls-cert", help="PEM certificate (chain) file: serve https:// and wss://")
     parser.add_argument("--tls-key", help="PEM private key file for --tls-cert")
-    parser.add_argument("-v", "--verbose", action="store_true",
-                        help="log each request on stderr: method, path, status (credentials never shown)")
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="log each request on stderr: method, path, status (credentials never shown)",
+    )
     return parser
 
 
@@ -87,9 +107,11 @@ def _ssl_context(cert: str | None, key: str | None) -> ssl.SSLContext | None:
 def _start_hint(endpoint: str, api_key: str) -> str:
     """What a client exports to use this emulator (the default key is shown; a chosen one is not)."""
     key = api_key if api_key == DEFAULT_API_KEY else "<your --api-key>"
-    return (f"azaudio-emulator: export AZURE_OPENAI_ENDPOINT={endpoint} AZURE_OPENAI_API_KEY={key}\n"
-            f"azaudio-emulator: speech by {tts.engine_name()}, recognition by pocketsphinx (approximate: "
-            "expect near, not exact, transcripts)")
+    return (
+        f"azaudio-emulator: export AZURE_OPENAI_ENDPOINT={endpoint} AZURE_OPENAI_API_KEY={key}\n"
+        f"azaudio-emulator: speech by {tts.engine_name()}, recognition by pocketsphinx (approximate: "
+        "expect near, not exact, transcripts)"
+    )
 
 
 async def _serve(ctx: EmulatorContext, host: str, port: int, tls: ssl.SSLContext | None) -> None:
@@ -147,11 +169,12 @@ def run_main(argv: list[str] | None = None) -> int:
         print("usage: azaudio-emulator-run [emulator options] -- CMD [ARGS...]", file=sys.stderr)
         return 2
     split = argv.index("--")
-    options, command = argv[:split], argv[split + 1:]
+    options, command = argv[:split], argv[split + 1 :]
     args = build_parser().parse_args(["--port", "0", *options])
     emulator = subprocess.Popen(
         [sys.executable, "-m", "azaudio_emulator", "--port", "0", *options],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         match = _LISTENING.match(emulator.stdout.readline().strip())

@@ -1,15 +1,15 @@
 """The control API under ``/_emulator/`` (never under the Azure routes).
 
-    GET    /_emulator/health     {"status": "ok", "version": ...}
-    POST   /_emulator/faults     queue a fault (JSON: kind, match, count, params)
-    GET    /_emulator/faults     the faults still queued
-    DELETE /_emulator/faults     clear the queue
-    GET    /_emulator/requests   what was received (?path=<substring> filters)
-    DELETE /_emulator/requests   clear the log
-    POST   /_emulator/calls      ring a SIP call: a signed webhook to a loopback URL (see sip_calls)
-    GET    /_emulator/calls/ID   a call's state and the actions taken on it
-    GET    /_emulator/realtime/sessions  per realtime session: id, items the client created (text, ids,
-                                         previous_item_id), input audio bytes and appends, close
+GET    /_emulator/health     {"status": "ok", "version": ...}
+POST   /_emulator/faults     queue a fault (JSON: kind, match, count, params)
+GET    /_emulator/faults     the faults still queued
+DELETE /_emulator/faults     clear the queue
+GET    /_emulator/requests   what was received (?path=<substring> filters)
+DELETE /_emulator/requests   clear the log
+POST   /_emulator/calls      ring a SIP call: a signed webhook to a loopback URL (see sip_calls)
+GET    /_emulator/calls/ID   a call's state and the actions taken on it
+GET    /_emulator/realtime/sessions  per realtime session: id, items the client created (text, ids,
+                                     previous_item_id), input audio bytes and appends, close
 """
 
 from __future__ import annotations
@@ -69,15 +69,17 @@ async def realtime_sessions(request: web.Request) -> web.Response:
         if entry.get("kind") != "realtime" or entry.get("status") != 101:
             continue
         received = entry.get("input", {})
-        sessions.append({
-            "session_id": received.get("session_id"),
-            "path": entry.get("path"),
-            "items": entry.get("items", []),
-            "audio_bytes": received.get("audio_bytes", 0),
-            "appends": received.get("appends", 0),
-            "client_events": len(entry.get("client_events", [])),
-            "close": entry.get("close", {}),
-        })
+        sessions.append(
+            {
+                "session_id": received.get("session_id"),
+                "path": entry.get("path"),
+                "items": entry.get("items", []),
+                "audio_bytes": received.get("audio_bytes", 0),
+                "appends": received.get("appends", 0),
+                "client_events": len(entry.get("client_events", [])),
+                "close": entry.get("close", {}),
+            }
+        )
     return web.json_response({"sessions": sessions})
 
 

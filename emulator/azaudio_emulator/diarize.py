@@ -25,10 +25,10 @@ from .stt import Recognition, Word
 RATE = 16_000
 _DECIMATE = 4
 _LOW_RATE = RATE // _DECIMATE
-_FRAME = 160            # 40 ms at 4 kHz
-_HOP = 80               # 20 ms
+_FRAME = 160  # 40 ms at 4 kHz
+_HOP = 80  # 20 ms
 _MIN_F0, _MAX_F0 = 60.0, 400.0
-_VOICED = 0.45          # normalised autocorrelation a voiced frame reaches
+_VOICED = 0.45  # normalised autocorrelation a voiced frame reaches
 
 #: Segments break at a pause this long (seconds) ...
 PAUSE = 0.6
@@ -50,23 +50,28 @@ def _low_band(pcm: bytes) -> array:
 
 def _frame_f0(x: array, start: int) -> float | None:
     """The fundamental frequency of the frame at `start`, or None when it is not voiced."""
-    frame = x[start:start + _FRAME]
+    frame = x[start : start + _FRAME]
     mean = sum(frame) / len(frame)
     frame = [v - mean for v in frame]
     energy = sum(map(operator.mul, frame, frame))
-    if energy < len(frame) * 200.0 ** 2:  # quieter than about -44 dBFS: silence or breath
+    if energy < len(frame) * 200.0**2:  # quieter than about -44 dBFS: silence or breath
         return None
     min_lag = int(_LOW_RATE / _MAX_F0)
     max_lag = min(int(_LOW_RATE / _MIN_F0), len(frame) - 20)
-    scores = [sum(map(operator.mul, frame, frame[lag:])) / energy * len(frame) / (len(frame) - lag)
-              for lag in range(min_lag, max_lag + 1)]
+    scores = [
+        sum(map(operator.mul, frame, frame[lag:])) / energy * len(frame) / (len(frame) - lag)
+        for lag in range(min_lag, max_lag + 1)
+    ]
     best = max(scores)
     if best < _VOICED:
         return None
     # The first peak that nearly reaches the best: avoids reading a double period (an octave too low).
     for i, score in enumerate(scores):
-        if score >= 0.9 * best and (i == 0 or score >= scores[i - 1]) and (
-                i + 1 == len(scores) or score >= scores[i + 1]):
+        if (
+            score >= 0.9 * best
+            and (i == 0 or score >= scores[i - 1])
+            and (i + 1 == len(scores) or score >= scores[i + 1])
+        ):
             return _LOW_RATE / (min_lag + i)
     return _LOW_RATE / (min_lag + scores.index(best))
 
@@ -123,8 +128,11 @@ def _cut(track: PitchTrack, words: tuple[Word, ...]) -> list[Segment]:
     pitches: list[float] = []
     for word in words:
         f0 = track.pitch(word.start, word.end)
-        if segments and word.start - segments[-1].end < PAUSE and not (
-                f0 and pitches and _ratio(f0, statistics.median(pitches)) > PITCH_JUMP):
+        if (
+            segments
+            and word.start - segments[-1].end < PAUSE
+            and not (f0 and pitches and _ratio(f0, statistics.median(pitches)) > PITCH_JUMP)
+        ):
             segments[-1].words.append(word)
         else:
             segments.append(Segment([word]))

@@ -63,8 +63,6 @@ async def open_request(
         if model is None:
             raise errors.invalid("Missing required parameter: 'model'.", "model", "missing_required_parameter")
         if not isinstance(model, str):
-            raise errors.invalid(
-                "Invalid type for 'model': expected a string.", "model", "invalid_type"
-            )
+            raise errors.invalid("Invalid type for 'model': expected a string.", "model", "invalid_type")
         target = resolve(ctx, model, operation, api_version, v1)
     return target, body

@@ -107,8 +107,13 @@ async def create_call(request: web.Request) -> web.Response:
     ]
     call = Call("rtc_" + secrets.token_hex(12), headers)
     request.app[CALLS][call.call_id] = call
-    event = {"object": "event", "id": "evt_" + secrets.token_hex(10), "type": "realtime.call.incoming",
-             "created_at": int(time.time()), "data": {"call_id": call.call_id, "sip_headers": headers}}
+    event = {
+        "object": "event",
+        "id": "evt_" + secrets.token_hex(10),
+        "type": "realtime.call.incoming",
+        "created_at": int(time.time()),
+        "data": {"call_id": call.call_id, "sip_headers": headers},
+    }
     body = json.dumps(event).encode()
     timestamp = str(int(time.time()) - int(spec.get("age_seconds", 0)))
     signature = sign(secret, event["id"], timestamp, body)
@@ -116,10 +121,16 @@ async def create_call(request: web.Request) -> web.Response:
         body = body.replace(b"realtime.call.incoming", b"realtime.call.incomin\\u0067")
     try:
         async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=30)) as session:
-            async with session.post(url, data=body, headers={
-                "content-type": "application/json", "webhook-id": event["id"],
-                "webhook-timestamp": timestamp, "webhook-signature": signature,
-            }) as reply:
+            async with session.post(
+                url,
+                data=body,
+                headers={
+                    "content-type": "application/json",
+                    "webhook-id": event["id"],
+                    "webhook-timestamp": timestamp,
+                    "webhook-signature": signature,
+                },
+            ) as reply:
                 status = reply.status
     except (aiohttp.ClientError, TimeoutError) as exc:
         return web.json_response({"call_id": call.call_id, "webhook_status": 0, "error": str(exc)}, status=502)
@@ -137,8 +148,7 @@ async def get_call(request: web.Request) -> web.Response:
 def _call(request: web.Request) -> Call:
     call = request.app[CALLS].get(request.match_info["call_id"])
     if call is None:
-        raise ApiError(404, "call_not_found", f"No call found with id '{request.match_info['call_id']}'.",
-                       "call_id")
+        raise ApiError(404, "call_not_found", f"No call found with id '{request.match_info['call_id']}'.", "call_id")
     return call
 
 

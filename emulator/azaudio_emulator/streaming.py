@@ -16,7 +16,6 @@ from aiohttp import web
 
 from .context import EmulatorContext
 
-
 FAULTS_APPLIED = web.RequestKey("faults_applied", list)
 
 

@@ -30,18 +30,20 @@ def segments(recognition: Recognition, temperature: float) -> list[dict[str, Any
     for i, group in enumerate(_group(recognition.words)):
         text = " " + " ".join(w.word for w in group)
         raw = text.encode()
-        result.append({
-            "id": i,
-            "seek": 0,
-            "start": round(group[0].start, 2),
-            "end": round(group[-1].end, 2),
-            "text": text,
-            "tokens": [zlib.crc32(w.word.encode()) % 50_000 for w in group],
-            "temperature": temperature,
-            "avg_logprob": round(sum(math.log(max(w.probability, 1e-6)) for w in group) / len(group), 4),
-            "compression_ratio": round(len(raw) / len(zlib.compress(raw)), 4),
-            "no_speech_prob": 0.0,
-        })
+        result.append(
+            {
+                "id": i,
+                "seek": 0,
+                "start": round(group[0].start, 2),
+                "end": round(group[-1].end, 2),
+                "text": text,
+                "tokens": [zlib.crc32(w.word.encode()) % 50_000 for w in group],
+                "temperature": temperature,
+                "avg_logprob": round(sum(math.log(max(w.probability, 1e-6)) for w in group) / len(group), 4),
+                "compression_ratio": round(len(raw) / len(zlib.compress(raw)), 4),
+                "no_speech_prob": 0.0,
+            }
+        )
     return result
 
 
@@ -69,14 +71,18 @@ def srt(segs: list[dict[str, Any]]) -> str:
 
 def vtt(segs: list[dict[str, Any]]) -> str:
     """WebVTT subtitles."""
-    blocks = [
-        f"{_timestamp(s['start'], '.')} --> {_timestamp(s['end'], '.')}\n{s['text'].strip()}\n" for s in segs
-    ]
+    blocks = [f"{_timestamp(s['start'], '.')} --> {_timestamp(s['end'], '.')}\n{s['text'].strip()}\n" for s in segs]
     return "WEBVTT\n\n" + "\n".join(blocks)
 
 
-def verbose(recognition: Recognition, task: str, language: str, temperature: float,
-            granularities: tuple[str, ...], usage: dict[str, Any] | None) -> dict[str, Any]:
+def verbose(
+    recognition: Recognition,
+    task: str,
+    language: str,
+    temperature: float,
+    granularities: tuple[str, ...],
+    usage: dict[str, Any] | None,
+) -> dict[str, Any]:
     """``CreateTranscriptionResponseVerboseJson`` / ``CreateTranslationResponseVerboseJson``."""
     body: dict[str, Any] = {
         "task": task,

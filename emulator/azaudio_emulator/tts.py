@@ -65,7 +65,7 @@ _MIN_STRETCH, _MAX_STRETCH = 0.5, 2.5
 
 
 def engine_name() -> str:
-    """"flite" when the flite command is installed, else "espeak-ng" (checked on each call: cheap)."""
+    """ "flite" when the flite command is installed, else "espeak-ng" (checked on each call: cheap)."""
     return "flite" if shutil.which("flite") else "espeak-ng"
 
 
@@ -111,8 +111,23 @@ def _synthesizer(text: str, voice: str, speed: float, engine: str) -> tuple[list
         name, pitch = FLITE_VOICES[voice]
         stretch, tempo = _flite_rates(speed)
         # -t takes the next argument as the text, whatever it starts with.
-        return (["flite", "-voice", name, "--setf", f"duration_stretch={stretch:.4f}",
-                 "--setf", f"int_f0_target_mean={pitch}", "-t", text, "-o", "/dev/stdout"], None, tempo)
+        return (
+            [
+                "flite",
+                "-voice",
+                name,
+                "--setf",
+                f"duration_stretch={stretch:.4f}",
+                "--setf",
+                f"int_f0_target_mean={pitch}",
+                "-t",
+                text,
+                "-o",
+                "/dev/stdout",
+            ],
+            None,
+            tempo,
+        )
     name, pitch = ESPEAK_VOICES[voice]
     wpm, tempo = _espeak_rates(speed)
     return (["espeak-ng", "-v", name, "-p", str(pitch), "-s", str(wpm), "--stdout"], text.encode(), tempo)
@@ -125,13 +140,31 @@ def _synthesize(text: str, voice: str, speed: float, engine: str) -> bytes:
         return _SILENCE
     command, stdin_text, tempo = _synthesizer(text, voice, speed, engine)
     synth = subprocess.Popen(
-        command, stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        command,
+        stdin=subprocess.PIPE if stdin_text is not None else subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     ffmpeg = subprocess.Popen(
-        ["ffmpeg", "-hide_banner", "-loglevel", "error", "-nostdin", "-i", "pipe:0",
-         "-af", f"atempo={tempo:.4f},aresample={OUTPUT_RATE}", "-ac", "1", "-f", "s16le", "pipe:1"],
-        stdin=synth.stdout, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        [
+            "ffmpeg",
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-nostdin",
+            "-i",
+            "pipe:0",
+            "-af",
+            f"atempo={tempo:.4f},aresample={OUTPUT_RATE}",
+            "-ac",
+            "1",
+            "-f",
+            "s16le",
+            "pipe:1",
+        ],
+        stdin=synth.stdout,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
     )
     assert synth.stdout is not None
     synth.stdout.close()

@@ -10,7 +10,6 @@ from collections.abc import Iterator
 import httpx
 import pytest
 from aiohttp import web
-
 from azaudio_emulator.app import create_app
 from azaudio_emulator.context import EmulatorContext
 from azaudio_emulator.faults import FaultQueue
@@ -18,7 +17,6 @@ from azaudio_emulator.models import DEFAULT_DEPLOYMENTS
 from azaudio_emulator.requestlog import RequestLog
 from azaudio_emulator.stt import STTEngine
 from azaudio_emulator.tts import TTSEngine
-
 from helpers import API_KEY, spoken
 
 API_VERSION = "2025-04-01-preview"

@@ -18,8 +18,9 @@ class EmulatorProcess:
 
     def __init__(self, *args: str) -> None:
         self.stderr = tempfile.TemporaryFile(mode="w+")
-        self.process = subprocess.Popen([COMMAND, "--port", "0", *args], stdout=subprocess.PIPE,
-                                        stderr=self.stderr, text=True)
+        self.process = subprocess.Popen(
+            [COMMAND, "--port", "0", *args], stdout=subprocess.PIPE, stderr=self.stderr, text=True
+        )
         self.first_line = self.process.stdout.readline().rstrip("\n")
         match = LISTENING.match(self.first_line)
         if match is None:

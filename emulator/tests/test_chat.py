@@ -16,9 +16,16 @@ def audio_part(wav: bytes) -> dict:
 
 
 def test_text_reply_echoes_the_last_user_text(client):
-    body = client.post(URL, json={"messages": [{"role": "user", "content": "first"},
-                                               {"role": "assistant", "content": "ok"},
-                                               {"role": "user", "content": "hello there"}]}).json()
+    body = client.post(
+        URL,
+        json={
+            "messages": [
+                {"role": "user", "content": "first"},
+                {"role": "assistant", "content": "ok"},
+                {"role": "user", "content": "hello there"},
+            ]
+        },
+    ).json()
     message = body["choices"][0]["message"]
     assert message == {"role": "assistant", "content": "You said: hello there.", "refusal": None}
     assert body["object"] == "chat.completion"
@@ -39,8 +46,14 @@ def test_nothing_heard_gives_the_documented_reply(client):
 
 
 def test_audio_modality_returns_spoken_reply_with_id_expiry_and_transcript(client):
-    body = client.post(URL, json={"modalities": ["text", "audio"], "audio": {"voice": "alloy", "format": "wav"},
-                                  "messages": [{"role": "user", "content": "hello there"}]}).json()
+    body = client.post(
+        URL,
+        json={
+            "modalities": ["text", "audio"],
+            "audio": {"voice": "alloy", "format": "wav"},
+            "messages": [{"role": "user", "content": "hello there"}],
+        },
+    ).json()
     message = body["choices"][0]["message"]
     audio = message["audio"]
     assert message["content"] is None
@@ -54,32 +67,61 @@ def test_audio_modality_returns_spoken_reply_with_id_expiry_and_transcript(clien
 def test_each_audio_output_format_is_decodable(client):
     expected = {"mp3": "mp3", "flac": "flac", "opus": "ogg", "aac": "aac", "wav": "wav"}
     for fmt, container in expected.items():
-        body = client.post(URL, json={"modalities": ["text", "audio"], "audio": {"voice": "echo", "format": fmt},
-                                      "messages": [{"role": "user", "content": "hi"}]}).json()
+        body = client.post(
+            URL,
+            json={
+                "modalities": ["text", "audio"],
+                "audio": {"voice": "echo", "format": fmt},
+                "messages": [{"role": "user", "content": "hi"}],
+            },
+        ).json()
         assert probe(base64.b64decode(body["choices"][0]["message"]["audio"]["data"]))["format"] == container, fmt
 
 
 def test_pcm16_output_is_raw_samples(client):
-    body = client.post(URL, json={"modalities": ["text", "audio"], "audio": {"voice": "echo", "format": "pcm16"},
-                                  "messages": [{"role": "user", "content": "hi"}]}).json()
+    body = client.post(
+        URL,
+        json={
+            "modalities": ["text", "audio"],
+            "audio": {"voice": "echo", "format": "pcm16"},
+            "messages": [{"role": "user", "content": "hi"}],
+        },
+    ).json()
     data = base64.b64decode(body["choices"][0]["message"]["audio"]["data"])
     assert len(data) % 2 == 0 and not data.startswith(b"RIFF")
 
 
 def test_assistant_audio_reference_by_id_is_accepted(client):
-    first = client.post(URL, json={"modalities": ["text", "audio"], "audio": {"voice": "alloy", "format": "mp3"},
-                                   "messages": [{"role": "user", "content": "hi"}]}).json()
+    first = client.post(
+        URL,
+        json={
+            "modalities": ["text", "audio"],
+            "audio": {"voice": "alloy", "format": "mp3"},
+            "messages": [{"role": "user", "content": "hi"}],
+        },
+    ).json()
     audio_id = first["choices"][0]["message"]["audio"]["id"]
-    response = client.post(URL, json={"messages": [{"role": "user", "content": "hi"},
-                                                   {"role": "assistant", "audio": {"id": audio_id}},
-                                                   {"role": "user", "content": "again"}]})
+    response = client.post(
+        URL,
+        json={
+            "messages": [
+                {"role": "user", "content": "hi"},
+                {"role": "assistant", "audio": {"id": audio_id}},
+                {"role": "user", "content": "again"},
+            ]
+        },
+    )
     assert response.status_code == 200
     assert response.json()["choices"][0]["message"]["content"] == "You said: again."
 
 
 def test_unknown_assistant_audio_reference_is_400(client):
-    response = client.post(URL, json={"messages": [{"role": "assistant", "audio": {"id": "audio_unknown"}},
-                                                   {"role": "user", "content": "again"}]})
+    response = client.post(
+        URL,
+        json={
+            "messages": [{"role": "assistant", "audio": {"id": "audio_unknown"}}, {"role": "user", "content": "again"}]
+        },
+    )
     assert response.status_code == 400
     assert "audio_unknown" in response.json()["error"]["message"]
 
@@ -98,9 +140,16 @@ def test_text_stream_sends_preamble_role_content_deltas_finish_and_done(client):
 
 
 def test_audio_stream_sends_transcript_and_pcm16_data_deltas(client):
-    response = client.post(URL, json={"stream": True, "stream_options": {"include_usage": True},
-                                      "modalities": ["text", "audio"], "audio": {"voice": "alloy", "format": "pcm16"},
-                                      "messages": [{"role": "user", "content": "hello there"}]})
+    response = client.post(
+        URL,
+        json={
+            "stream": True,
+            "stream_options": {"include_usage": True},
+            "modalities": ["text", "audio"],
+            "audio": {"voice": "alloy", "format": "pcm16"},
+            "messages": [{"role": "user", "content": "hello there"}],
+        },
+    )
     events = sse_events(response.text)
     assert events[-1] == "[DONE]"
     usage_chunk = events[-2]
@@ -114,7 +163,9 @@ def test_audio_stream_sends_transcript_and_pcm16_data_deltas(client):
 
 
 def test_v1_chat_takes_model_from_the_body(client):
-    response = client.post("/openai/v1/chat/completions",
-                           json={"model": "gpt-4o-mini-audio-preview", "messages": [{"role": "user", "content": "x"}]})
+    response = client.post(
+        "/openai/v1/chat/completions",
+        json={"model": "gpt-4o-mini-audio-preview", "messages": [{"role": "user", "content": "x"}]},
+    )
     assert response.status_code == 200
     assert response.json()["model"] == "gpt-4o-mini-audio-preview"

@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import httpx
-
 from emulator_process import COMMAND, EmulatorProcess
 
 RUN_COMMAND = str(Path(sys.executable).parent / "azaudio-emulator-run")
@@ -41,8 +40,9 @@ def test_the_start_lines_say_what_to_export_and_which_speech_engine_runs():
     with EmulatorProcess() as emulator:
         httpx.get(emulator.base_url + "/_emulator/health")
         lines = emulator.errors().splitlines()
-    assert (f"azaudio-emulator: export AZURE_OPENAI_ENDPOINT={emulator.base_url} "
-            "AZURE_OPENAI_API_KEY=emulator-key") in lines
+    assert (
+        f"azaudio-emulator: export AZURE_OPENAI_ENDPOINT={emulator.base_url} AZURE_OPENAI_API_KEY=emulator-key"
+    ) in lines
     assert any(line.startswith("azaudio-emulator: speech by flite") for line in lines)
     assert any("approximate" in line for line in lines)
 
@@ -87,13 +87,16 @@ def test_tls_cert_without_key_is_a_usage_error():
 
 
 def test_run_wrapper_sets_endpoint_and_key_and_returns_the_commands_status():
-    script = ("import os, sys, urllib.request;"
-              "url = os.environ['AZURE_OPENAI_ENDPOINT'] + '/_emulator/health';"
-              "assert os.environ['AZURE_OPENAI_API_KEY'] == 'k';"
-              "assert urllib.request.urlopen(url).status == 200;"
-              "sys.exit(7)")
-    result = subprocess.run([RUN_COMMAND, "--api-key", "k", "--", sys.executable, "-c", script],
-                            capture_output=True, text=True, timeout=60)
+    script = (
+        "import os, sys, urllib.request;"
+        "url = os.environ['AZURE_OPENAI_ENDPOINT'] + '/_emulator/health';"
+        "assert os.environ['AZURE_OPENAI_API_KEY'] == 'k';"
+        "assert urllib.request.urlopen(url).status == 200;"
+        "sys.exit(7)"
+    )
+    result = subprocess.run(
+        [RUN_COMMAND, "--api-key", "k", "--", sys.executable, "-c", script], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 7, result.stderr
 
 

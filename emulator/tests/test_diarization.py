@@ -8,11 +8,9 @@ import functools
 
 import httpx
 import pytest
-
 from azaudio_emulator import audio
 from azaudio_emulator.models import lookup_model
 from azaudio_emulator.tts import TTSEngine
-
 from conftest import deployment_url
 from helpers import API_KEY, sse_events
 
@@ -33,8 +31,11 @@ def _wav(*parts: bytes) -> bytes:
 @pytest.fixture(scope="module")
 def dialogue() -> bytes:
     """A low voice (onyx), a high voice (shimmer), then the low voice again, a second apart."""
-    return _wav(_voice("hello there how are you today", "onyx"), _voice("i am fine thank you", "shimmer"),
-                _voice("good to hear that", "onyx"))
+    return _wav(
+        _voice("hello there how are you today", "onyx"),
+        _voice("i am fine thank you", "shimmer"),
+        _voice("good to hear that", "onyx"),
+    )
 
 
 def _data_url(wav: bytes) -> str:
@@ -42,8 +43,9 @@ def _data_url(wav: bytes) -> str:
 
 
 def transcribe(client, wav, deployment=DIARIZE, **fields):
-    return client.post(deployment_url(deployment, "audio/transcriptions"),
-                       files={"file": ("talk.wav", wav, "audio/wav")}, data=fields)
+    return client.post(
+        deployment_url(deployment, "audio/transcriptions"), files={"file": ("talk.wav", wav, "audio/wav")}, data=fields
+    )
 
 
 @pytest.fixture(scope="module")
@@ -80,16 +82,26 @@ def test_one_voice_is_one_speaker(client):
 def test_known_speakers_label_their_segments_by_name(client, dialogue):
     agent = _wav(_voice("this is the agent speaking to you now", "shimmer"))
     customer = _wav(_voice("this is the customer calling about my order", "onyx"))
-    body = transcribe(client, dialogue, response_format="diarized_json",
-                      **{"known_speaker_names[]": ["agent", "customer"],
-                         "known_speaker_references[]": [_data_url(agent), _data_url(customer)]}).json()
+    body = transcribe(
+        client,
+        dialogue,
+        response_format="diarized_json",
+        **{
+            "known_speaker_names[]": ["agent", "customer"],
+            "known_speaker_references[]": [_data_url(agent), _data_url(customer)],
+        },
+    ).json()
     assert [s["speaker"] for s in body["segments"]] == ["customer", "agent", "customer"]
 
 
 def test_a_reference_clip_under_two_seconds_is_refused(client, dialogue):
     short = _wav(_voice("hi", "onyx")[: audio.OUTPUT_RATE])
-    response = transcribe(client, dialogue, response_format="diarized_json",
-                          **{"known_speaker_names[]": "agent", "known_speaker_references[]": _data_url(short)})
+    response = transcribe(
+        client,
+        dialogue,
+        response_format="diarized_json",
+        **{"known_speaker_names[]": "agent", "known_speaker_references[]": _data_url(short)},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["param"] == "known_speaker_references[0]"
     assert "between 2 and 10 seconds" in response.json()["error"]["message"]
@@ -97,8 +109,12 @@ def test_a_reference_clip_under_two_seconds_is_refused(client, dialogue):
 
 def test_more_than_four_known_speakers_are_refused(client, dialogue):
     clip = _data_url(_wav(_voice("this is the agent speaking to you now", "shimmer")))
-    response = transcribe(client, dialogue, response_format="diarized_json",
-                          **{"known_speaker_names[]": list("abcde"), "known_speaker_references[]": [clip] * 5})
+    response = transcribe(
+        client,
+        dialogue,
+        response_format="diarized_json",
+        **{"known_speaker_names[]": list("abcde"), "known_speaker_references[]": [clip] * 5},
+    )
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "array_above_max_length"
 
@@ -109,12 +125,15 @@ def test_names_without_references_are_refused(client, dialogue):
     assert response.json()["error"]["param"] == "known_speaker_references"
 
 
-@pytest.mark.parametrize("fields, param", [
-    ({"prompt": "hello"}, "prompt"),
-    ({"response_format": "verbose_json"}, "response_format"),
-    ({"timestamp_granularities[]": "segment"}, "timestamp_granularities[]"),
-    ({"include[]": "logprobs"}, "include[]"),
-])
+@pytest.mark.parametrize(
+    "fields, param",
+    [
+        ({"prompt": "hello"}, "prompt"),
+        ({"response_format": "verbose_json"}, "response_format"),
+        ({"timestamp_granularities[]": "segment"}, "timestamp_granularities[]"),
+        ({"include[]": "logprobs"}, "include[]"),
+    ],
+)
 def test_diarize_refuses_what_the_model_does_not_take(client, dialogue, fields, param):
     response = transcribe(client, dialogue, **fields)
     assert response.status_code == 400
@@ -150,8 +169,9 @@ def test_streamed_diarization_sends_deltas_with_segment_ids_then_segments_then_d
 
 
 def test_gpt_transcribe_takes_languages_and_keywords(client, speech_wav):
-    response = transcribe(client, speech_wav, deployment="gpt-transcribe",
-                          **{"languages[]": ["en", "de"], "keywords[]": "three"})
+    response = transcribe(
+        client, speech_wav, deployment="gpt-transcribe", **{"languages[]": ["en", "de"], "keywords[]": "three"}
+    )
     assert response.status_code == 200 and response.json()["text"]
 
 
@@ -160,20 +180,23 @@ def test_languages_are_refused_by_other_models(client, dialogue):
     assert response.status_code == 400 and response.json()["error"]["param"] == "languages[]"
 
 
-@pytest.mark.parametrize("name, model, family", [
-    ("gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-mini-transcribe", "gpt-4o-transcribe"),
-    ("gpt-4o-mini-tts-2025-12-15", "gpt-4o-mini-tts", "gpt-4o-mini-tts"),
-    ("gpt-4o-transcribe-diarize", "gpt-4o-transcribe-diarize", "gpt-4o-transcribe-diarize"),
-    ("gpt-transcribe", "gpt-transcribe", "gpt-transcribe"),
-    ("gpt-audio", "gpt-audio", "audio-chat"),
-    ("gpt-audio-mini", "gpt-audio-mini", "audio-chat"),
-    ("gpt-realtime-mini-2025-12-15", "gpt-realtime-mini", "realtime"),
-    ("gpt-realtime-1.5", "gpt-realtime-1.5", "realtime"),
-    ("gpt-realtime-2", "gpt-realtime-2", "realtime"),
-    ("gpt-realtime-whisper", "gpt-realtime-whisper", "realtime-transcribe"),
-    ("gpt-live-transcribe", "gpt-live-transcribe", "realtime-transcribe"),
-    ("gpt-realtime-translate", "gpt-realtime-translate", "realtime-translate"),
-])
+@pytest.mark.parametrize(
+    "name, model, family",
+    [
+        ("gpt-4o-mini-transcribe-2025-12-15", "gpt-4o-mini-transcribe", "gpt-4o-transcribe"),
+        ("gpt-4o-mini-tts-2025-12-15", "gpt-4o-mini-tts", "gpt-4o-mini-tts"),
+        ("gpt-4o-transcribe-diarize", "gpt-4o-transcribe-diarize", "gpt-4o-transcribe-diarize"),
+        ("gpt-transcribe", "gpt-transcribe", "gpt-transcribe"),
+        ("gpt-audio", "gpt-audio", "audio-chat"),
+        ("gpt-audio-mini", "gpt-audio-mini", "audio-chat"),
+        ("gpt-realtime-mini-2025-12-15", "gpt-realtime-mini", "realtime"),
+        ("gpt-realtime-1.5", "gpt-realtime-1.5", "realtime"),
+        ("gpt-realtime-2", "gpt-realtime-2", "realtime"),
+        ("gpt-realtime-whisper", "gpt-realtime-whisper", "realtime-transcribe"),
+        ("gpt-live-transcribe", "gpt-live-transcribe", "realtime-transcribe"),
+        ("gpt-realtime-translate", "gpt-realtime-translate", "realtime-translate"),
+    ],
+)
 def test_the_2026_models_are_in_the_catalogue(name, model, family):
     info = lookup_model(name)
     assert info is not None and (info.name, info.family) == (model, family)

@@ -8,7 +8,6 @@ import time
 
 import httpx
 import pytest
-
 from conftest import deployment_url
 from helpers import API_KEY, sse_events
 
@@ -96,8 +95,10 @@ def test_trickle_body_sends_the_body_in_small_pieces(client):
     assert max(sizes) <= 400 and len(sizes) >= 2 and time.monotonic() - started >= 0.02
 
 
-@pytest.mark.parametrize("content_type, body", [("text/html; charset=utf-8", "<html>Sign in</html>"),
-                                                ("application/json", '{"ok": true}'), ("audio/mpeg", "")])
+@pytest.mark.parametrize(
+    "content_type, body",
+    [("text/html; charset=utf-8", "<html>Sign in</html>"), ("application/json", '{"ok": true}'), ("audio/mpeg", "")],
+)
 def test_fake_answer_replaces_the_answer(client, content_type, body):
     queue(client, kind="fake_answer", content_type=content_type, body=body)
     response = client.post(SPEECH_URL, json=SPEECH)
@@ -120,8 +121,11 @@ def test_truncate_sse_ends_a_chat_stream_without_its_final_events(client):
 
 def test_truncate_sse_ends_a_transcription_stream_before_done(client, speech_wav):
     queue(client, kind="truncate_sse")
-    response = client.post(deployment_url("gpt-4o-transcribe", "audio/transcriptions"),
-                           files={"file": ("a.wav", speech_wav, "audio/wav")}, data={"stream": "true"})
+    response = client.post(
+        deployment_url("gpt-4o-transcribe", "audio/transcriptions"),
+        files={"file": ("a.wav", speech_wav, "audio/wav")},
+        data={"stream": "true"},
+    )
     assert all(e["type"] == "transcript.text.delta" for e in sse_events(response.text))
 
 
@@ -155,17 +159,20 @@ def test_realtime_fault_kinds_are_accepted_for_the_realtime_side(client):
     assert len(client.get("/_emulator/faults").json()["faults"]) == 3
 
 
-@pytest.mark.parametrize("fault", [
-    {"kind": "explode"},
-    {"kind": "status", "count": 0},
-    {"kind": "status", "match": 5},
-    {"kind": "status", "status": 99},
-    {"kind": "status", "status": "429"},
-    {"kind": "delay_first_byte", "seconds": -1},
-    {"kind": "delay_first_byte", "seconds": float("nan")},
-    {"kind": "cut_mid_body", "bytes": 10},
-    [],
-])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        {"kind": "explode"},
+        {"kind": "status", "count": 0},
+        {"kind": "status", "match": 5},
+        {"kind": "status", "status": 99},
+        {"kind": "status", "status": "429"},
+        {"kind": "delay_first_byte", "seconds": -1},
+        {"kind": "delay_first_byte", "seconds": float("nan")},
+        {"kind": "cut_mid_body", "bytes": 10},
+        [],
+    ],
+)
 def test_malformed_fault_is_rejected_with_400(client, fault):
     response = client.post("/_emulator/faults", content=json.dumps(fault), headers={"Content-Type": "application/json"})
     assert response.status_code == 400
@@ -173,7 +180,9 @@ def test_malformed_fault_is_rejected_with_400(client, fault):
 
 
 def test_non_json_fault_body_is_rejected_with_400(client):
-    assert client.post("/_emulator/faults", content=b"{", headers={"Content-Type": "application/json"}).status_code == 400
+    assert (
+        client.post("/_emulator/faults", content=b"{", headers={"Content-Type": "application/json"}).status_code == 400
+    )
 
 
 def test_request_log_records_route_fields_status_and_applied_faults(client):
@@ -194,27 +203,44 @@ def test_request_log_never_holds_keys(emulator, client):
     httpx.post(emulator.base_url + SPEECH_URL + "&api-key=" + API_KEY, json=SPEECH, headers={"api-key": API_KEY})
     log = client.get("/_emulator/requests").text
     assert API_KEY not in log
-    assert "api-key" not in {k.lower() for e in client.get("/_emulator/requests").json()["requests"]
-                             for k in e["headers"]}
+    assert "api-key" not in {
+        k.lower() for e in client.get("/_emulator/requests").json()["requests"] for k in e["headers"]
+    }
 
 
 def test_request_log_summarises_large_fields(client, speech_wav):
     import base64
+
     audio = base64.b64encode(speech_wav).decode()
-    client.post(CHAT_URL, json={"messages": [{"role": "user", "content": [
-        {"type": "input_audio", "input_audio": {"data": audio, "format": "wav"}}]}]})
+    client.post(
+        CHAT_URL,
+        json={
+            "messages": [
+                {"role": "user", "content": [{"type": "input_audio", "input_audio": {"data": audio, "format": "wav"}}]}
+            ]
+        },
+    )
     entry = client.get("/_emulator/requests").json()["requests"][0]
     part = entry["fields"]["messages"][0]["content"][0]["input_audio"]
     assert part["data"] == f"<{len(audio)} characters>"
 
 
 def test_request_log_shows_uploaded_files_without_their_bytes(client, speech_wav):
-    client.post(deployment_url("whisper", "audio/transcriptions"),
-                files={"file": ("a.wav", speech_wav, "audio/wav")}, data={"response_format": "text"})
+    client.post(
+        deployment_url("whisper", "audio/transcriptions"),
+        files={"file": ("a.wav", speech_wav, "audio/wav")},
+        data={"response_format": "text"},
+    )
     fields = client.get("/_emulator/requests").json()["requests"][0]["fields"]
-    assert fields == {"response_format": "text",
-                      "file": {"filename": "a.wav", "content_type": "audio/wav", "bytes": len(speech_wav),
-                               "sha256": hashlib.sha256(speech_wav).hexdigest()}}
+    assert fields == {
+        "response_format": "text",
+        "file": {
+            "filename": "a.wav",
+            "content_type": "audio/wav",
+            "bytes": len(speech_wav),
+            "sha256": hashlib.sha256(speech_wav).hexdigest(),
+        },
+    }
 
 
 def test_request_log_is_cleared(client):

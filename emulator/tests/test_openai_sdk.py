@@ -8,10 +8,9 @@ import base64
 
 import openai
 import pytest
-from openai import AzureOpenAI, OpenAI
-
 from conftest import API_VERSION
 from helpers import API_KEY, probe
+from openai import AzureOpenAI, OpenAI
 
 
 @pytest.fixture
@@ -29,9 +28,12 @@ def test_sdk_transcription_json(azure, speech_wav):
 
 
 def test_sdk_transcription_verbose_json_with_word_timestamps(azure, speech_wav):
-    result = azure.audio.transcriptions.create(model="whisper", file=wav_file(speech_wav),
-                                               response_format="verbose_json",
-                                               timestamp_granularities=["word", "segment"])
+    result = azure.audio.transcriptions.create(
+        model="whisper",
+        file=wav_file(speech_wav),
+        response_format="verbose_json",
+        timestamp_granularities=["word", "segment"],
+    )
     assert result.words and result.segments
     assert result.duration > 0
 
@@ -49,8 +51,9 @@ def test_sdk_transcription_streaming(azure, speech_wav):
 
 
 def test_sdk_transcription_streaming_with_logprobs(azure, speech_wav):
-    stream = azure.audio.transcriptions.create(model="gpt-4o-mini-transcribe", file=wav_file(speech_wav),
-                                               stream=True, include=["logprobs"])
+    stream = azure.audio.transcriptions.create(
+        model="gpt-4o-mini-transcribe", file=wav_file(speech_wav), stream=True, include=["logprobs"]
+    )
     events = list(stream)
     assert events[-1].logprobs
 
@@ -68,15 +71,16 @@ def test_sdk_speech(azure):
 
 def test_sdk_speech_with_streaming_response(azure):
     with azure.audio.speech.with_streaming_response.create(
-            model="gpt-4o-mini-tts", voice="coral", input="Streaming speech.", response_format="wav") as response:
+        model="gpt-4o-mini-tts", voice="coral", input="Streaming speech.", response_format="wav"
+    ) as response:
         audio = b"".join(response.iter_bytes(4096))
     assert probe(audio)["format"] == "wav"
 
 
 def test_sdk_speech_sse_stream_format(azure):
     with azure.audio.speech.with_streaming_response.create(
-            model="gpt-4o-mini-tts", voice="coral", input="Events.", response_format="pcm",
-            stream_format="sse") as response:
+        model="gpt-4o-mini-tts", voice="coral", input="Events.", response_format="pcm", stream_format="sse"
+    ) as response:
         body = response.read().decode()
     assert "speech.audio.done" in body
 
@@ -86,27 +90,42 @@ def test_sdk_chat_with_audio_in_and_out(azure, speech_wav):
         model="gpt-4o-audio-preview",
         modalities=["text", "audio"],
         audio={"voice": "alloy", "format": "wav"},
-        messages=[{"role": "user", "content": [
-            {"type": "text", "text": "Listen:"},
-            {"type": "input_audio", "input_audio": {"data": base64.b64encode(speech_wav).decode(), "format": "wav"}},
-        ]}],
+        messages=[
+            {
+                "role": "user",
+                "content": [
+                    {"type": "text", "text": "Listen:"},
+                    {
+                        "type": "input_audio",
+                        "input_audio": {"data": base64.b64encode(speech_wav).decode(), "format": "wav"},
+                    },
+                ],
+            }
+        ],
     )
     audio = completion.choices[0].message.audio
     assert audio.transcript.startswith("You said: Listen:")
     assert probe(base64.b64decode(audio.data))["format"] == "wav"
     follow_up = azure.chat.completions.create(
         model="gpt-4o-audio-preview",
-        messages=[{"role": "user", "content": "hi"}, {"role": "assistant", "audio": {"id": audio.id}},
-                  {"role": "user", "content": "bye"}],
+        messages=[
+            {"role": "user", "content": "hi"},
+            {"role": "assistant", "audio": {"id": audio.id}},
+            {"role": "user", "content": "bye"},
+        ],
     )
     assert follow_up.choices[0].message.content == "You said: bye."
 
 
 def test_sdk_chat_streaming_with_audio(azure):
     stream = azure.chat.completions.create(
-        model="gpt-4o-mini-audio-preview", modalities=["text", "audio"], audio={"voice": "echo", "format": "pcm16"},
-        messages=[{"role": "user", "content": "stream please"}], stream=True,
-        stream_options={"include_usage": True})
+        model="gpt-4o-mini-audio-preview",
+        modalities=["text", "audio"],
+        audio={"voice": "echo", "format": "pcm16"},
+        messages=[{"role": "user", "content": "stream please"}],
+        stream=True,
+        stream_options={"include_usage": True},
+    )
     transcript, pcm, usage = "", b"", None
     for chunk in stream:
         usage = chunk.usage or usage

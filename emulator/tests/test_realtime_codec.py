@@ -6,10 +6,8 @@ import math
 import struct
 
 import pytest
-
 from azaudio_emulator.realtime import audio, g711
 from azaudio_emulator.realtime.vad import EnergyVad, VadSettings
-
 from test_realtime_harness import silence, tone
 
 ALL_SAMPLES = struct.pack("<65536h", *range(-32768, 32768))
@@ -36,7 +34,7 @@ def test_alaw_known_codes_match_the_standard():
 @pytest.mark.parametrize("law", ["ulaw", "alaw"])
 def test_g711_round_trip_error_stays_within_one_quantisation_step(law):
     decoded = struct.unpack("<65536h", g711.decode(g711.encode(ALL_SAMPLES, law), law))
-    for original, back in zip(range(-32768, 32768, 7), decoded[::7]):
+    for original, back in zip(range(-32768, 32768, 7), decoded[::7], strict=False):
         # the step is at most 1/16 of the segment's top (mu-law 1024, A-law 1024 at full scale)
         assert abs(original - back) <= max(16, abs(original) // 15), (law, original, back)
 
@@ -99,5 +97,4 @@ def test_rms_of_a_full_scale_sine_is_minus_3_dbfs():
 def test_vad_padding_never_reaches_back_into_the_previous_utterance():
     vad = EnergyVad(VadSettings(prefix_padding_ms=300, silence_duration_ms=200))
     events = vad.feed(tone(300) + silence(250) + tone(300) + silence(300), buffer_start_ms=0)
-    assert [(e.kind, e.ms) for e in events] == [("started", 0), ("stopped", 500), ("started", 500),
-                                                ("stopped", 1050)]
+    assert [(e.kind, e.ms) for e in events] == [("started", 0), ("stopped", 500), ("started", 500), ("stopped", 1050)]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from test_realtime_harness import (
     FakeSTT,
     b64,
@@ -46,9 +45,16 @@ def test_items_can_be_created_retrieved_and_deleted(protocol):
             async with connect(base, protocol) as rt:
                 await rt.send("conversation.item.create", item={"id": "msg_1", **user_text("one")})
                 first = await rt.next()
-                await rt.send("conversation.item.create", previous_item_id="root", item={
-                    "id": "sys_1", "type": "message", "role": "system",
-                    "content": [{"type": "input_text", "text": "be nice"}]})
+                await rt.send(
+                    "conversation.item.create",
+                    previous_item_id="root",
+                    item={
+                        "id": "sys_1",
+                        "type": "message",
+                        "role": "system",
+                        "content": [{"type": "input_text", "text": "be nice"}],
+                    },
+                )
                 second = await rt.next()
                 await rt.send("conversation.item.retrieve", item_id="msg_1")
                 retrieved = await rt.expect("conversation.item.retrieved")
@@ -61,8 +67,14 @@ def test_items_can_be_created_retrieved_and_deleted(protocol):
     first, second, retrieved, deleted, gone = run(body())
     assert first["type"] == names(protocol)["item_created"]
     assert first["previous_item_id"] is None
-    assert first["item"] == {"id": "msg_1", "object": "realtime.item", "type": "message", "status": "completed",
-                             "role": "user", "content": [{"type": "input_text", "text": "one"}]}
+    assert first["item"] == {
+        "id": "msg_1",
+        "object": "realtime.item",
+        "type": "message",
+        "status": "completed",
+        "role": "user",
+        "content": [{"type": "input_text", "text": "one"}],
+    }
     assert second["previous_item_id"] is None  # inserted at the root
     assert retrieved["item"]["id"] == "msg_1"
     assert deleted["item_id"] == "msg_1"
@@ -73,22 +85,50 @@ ITEM_ERRORS = [
     ("preview", {"role": "user", "content": []}, "missing_required_parameter", "item.type"),
     ("preview", {"type": "message", "content": []}, "missing_required_parameter", "item.role"),
     ("preview", {"type": "message", "role": "robot", "content": []}, "invalid_value", "item.role"),
-    ("preview", {"type": "message", "role": "system", "content": [{"type": "input_audio", "audio": ""}]},
-     "invalid_value", "item.content[0].type"),
-    ("preview", {"type": "message", "role": "assistant", "content": [{"type": "audio", "transcript": "x"}]},
-     "invalid_value", "item.content[0].type"),
-    ("preview", {"type": "message", "role": "user", "content": [{"type": "input_audio", "audio": "***"}]},
-     "invalid_value", "item.content[0].audio"),
-    ("preview", {"type": "message", "role": "user", "content": [{"type": "input_text", "txt": "x"}]},
-     "unknown_parameter", "item.content[0].txt"),
-    ("preview", {"type": "function_call_output", "call_id": "call_nope", "output": "{}"},
-     "invalid_value", "item.call_id"),
+    (
+        "preview",
+        {"type": "message", "role": "system", "content": [{"type": "input_audio", "audio": ""}]},
+        "invalid_value",
+        "item.content[0].type",
+    ),
+    (
+        "preview",
+        {"type": "message", "role": "assistant", "content": [{"type": "audio", "transcript": "x"}]},
+        "invalid_value",
+        "item.content[0].type",
+    ),
+    (
+        "preview",
+        {"type": "message", "role": "user", "content": [{"type": "input_audio", "audio": "***"}]},
+        "invalid_value",
+        "item.content[0].audio",
+    ),
+    (
+        "preview",
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "txt": "x"}]},
+        "unknown_parameter",
+        "item.content[0].txt",
+    ),
+    (
+        "preview",
+        {"type": "function_call_output", "call_id": "call_nope", "output": "{}"},
+        "invalid_value",
+        "item.call_id",
+    ),
     ("preview", {"type": "function_call_output", "output": "{}"}, "missing_required_parameter", "item.call_id"),
-    ("ga", {"type": "message", "role": "assistant", "content": [{"type": "text", "text": "x"}]},
-     "invalid_value", "item.content[0].type"),
+    (
+        "ga",
+        {"type": "message", "role": "assistant", "content": [{"type": "text", "text": "x"}]},
+        "invalid_value",
+        "item.content[0].type",
+    ),
     ("ga", {"type": "function_call", "name": "f"}, "missing_required_parameter", "item.arguments"),
-    ("ga", {"type": "message", "role": "user", "content": [{"type": "input_text", "text": 5}]},
-     "invalid_type", "item.content[0].text"),
+    (
+        "ga",
+        {"type": "message", "role": "user", "content": [{"type": "input_text", "text": 5}]},
+        "invalid_type",
+        "item.content[0].text",
+    ),
 ]
 
 
@@ -132,8 +172,14 @@ def test_a_user_audio_item_is_heard_and_answered():
     async def body():
         async with served(make_ctx(stt=FakeSTT("good evening"))) as base:
             async with connect(base, "preview") as rt:
-                await rt.send("conversation.item.create", item={
-                    "type": "message", "role": "user", "content": [{"type": "input_audio", "audio": b64(tone(300))}]})
+                await rt.send(
+                    "conversation.item.create",
+                    item={
+                        "type": "message",
+                        "role": "user",
+                        "content": [{"type": "input_audio", "audio": b64(tone(300))}],
+                    },
+                )
                 await rt.send("response.create", response={"modalities": ["text"]})
                 return await rt.expect("response.text.done")
 
@@ -230,8 +276,16 @@ def test_interrupt_response_false_lets_the_response_finish():
     async def body():
         async with served(make_ctx(speed=3.0)) as base:
             async with connect(base, "preview") as rt:
-                await rt.send("session.update", session={"turn_detection": {
-                    "type": "server_vad", "silence_duration_ms": 200, "interrupt_response": False}})
+                await rt.send(
+                    "session.update",
+                    session={
+                        "turn_detection": {
+                            "type": "server_vad",
+                            "silence_duration_ms": 200,
+                            "interrupt_response": False,
+                        }
+                    },
+                )
                 await rt.expect("session.updated")
                 await rt.append(tone(300) + silence(300))
                 await rt.expect("response.audio.delta")
@@ -247,8 +301,10 @@ def test_max_output_tokens_cuts_the_reply_and_ends_incomplete():
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, "ga") as rt:
-                await rt.send("session.update", session={"type": "realtime", "max_output_tokens": 3,
-                                                         "output_modalities": ["text"]})
+                await rt.send(
+                    "session.update",
+                    session={"type": "realtime", "max_output_tokens": 3, "output_modalities": ["text"]},
+                )
                 await rt.expect("session.updated")
                 return await answered(rt, "one two three four")
 
@@ -262,9 +318,15 @@ def test_an_out_of_band_response_adds_nothing_to_the_conversation():
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, "preview") as rt:
-                await rt.send("response.create", response={
-                    "conversation": "none", "modalities": ["text"], "metadata": {"topic": "x"},
-                    "input": [user_text("side question")]})
+                await rt.send(
+                    "response.create",
+                    response={
+                        "conversation": "none",
+                        "modalities": ["text"],
+                        "metadata": {"topic": "x"},
+                        "input": [user_text("side question")],
+                    },
+                )
                 events = await rt.until("response.done")
                 return events
 
@@ -326,8 +388,7 @@ def test_truncating_beyond_the_audio_sent_is_an_error_naming_both_durations():
         async with served(make_ctx()) as base:
             async with connect(base, "preview") as rt:
                 item_id, _ = await completed_reply(rt, "preview")
-                sent = await rt.send("conversation.item.truncate", item_id=item_id, content_index=0,
-                                     audio_end_ms=5000)
+                sent = await rt.send("conversation.item.truncate", item_id=item_id, content_index=0, audio_end_ms=5000)
                 return sent, await rt.next()
 
     sent, event = run(body())
@@ -343,8 +404,9 @@ def test_truncating_a_streaming_response_counts_only_the_audio_sent_so_far():
                 await rt.send("conversation.item.create", item=user_text("a b c d e f g h"))
                 await rt.send("response.create")
                 delta = await rt.expect("response.output_audio.delta")
-                await rt.send("conversation.item.truncate", item_id=delta["item_id"], content_index=0,
-                              audio_end_ms=1500)
+                await rt.send(
+                    "conversation.item.truncate", item_id=delta["item_id"], content_index=0, audio_end_ms=1500
+                )
                 while True:
                     event = await rt.next()
                     if event["type"] in ("error", "conversation.item.truncated"):
@@ -362,17 +424,25 @@ TRUNCATE_ERRORS = [
 ]
 
 
-@pytest.mark.parametrize("target,content_index,audio_end_ms,message", TRUNCATE_ERRORS,
-                         ids=[e[0] for e in TRUNCATE_ERRORS])
+@pytest.mark.parametrize(
+    "target,content_index,audio_end_ms,message", TRUNCATE_ERRORS, ids=[e[0] for e in TRUNCATE_ERRORS]
+)
 def test_truncate_refuses_items_that_are_not_assistant_audio(target, content_index, audio_end_ms, message):
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, "preview") as rt:
                 events = await answered(rt, "hi")
-                ids = {"user": next(e for e in events if e["type"] == "conversation.item.created")["item"]["id"],
-                       "assistant": events[-1]["response"]["output"][0]["id"], "missing": "item_missing"}
-                await rt.send("conversation.item.truncate", item_id=ids[target], content_index=content_index,
-                              audio_end_ms=audio_end_ms)
+                ids = {
+                    "user": next(e for e in events if e["type"] == "conversation.item.created")["item"]["id"],
+                    "assistant": events[-1]["response"]["output"][0]["id"],
+                    "missing": "item_missing",
+                }
+                await rt.send(
+                    "conversation.item.truncate",
+                    item_id=ids[target],
+                    content_index=content_index,
+                    audio_end_ms=audio_end_ms,
+                )
                 return await rt.expect("error")
 
     assert message in run(body())["error"]["message"]
@@ -384,8 +454,11 @@ WEATHER_TOOL = {
     "type": "function",
     "name": "get_weather",
     "description": "Get the weather for a city.",
-    "parameters": {"type": "object", "properties": {"city": {"type": "string"}, "units": {
-        "type": "string", "enum": ["celsius", "fahrenheit"]}}, "required": ["city", "units"]},
+    "parameters": {
+        "type": "object",
+        "properties": {"city": {"type": "string"}, "units": {"type": "string", "enum": ["celsius", "fahrenheit"]}},
+        "required": ["city", "units"],
+    },
 }
 
 
@@ -394,14 +467,17 @@ def test_a_tool_mentioned_by_the_user_is_called_and_its_output_is_spoken(protoco
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, protocol) as rt:
-                await rt.send("session.update", session=session_update(protocol, tools=[WEATHER_TOOL],
-                                                                       tool_choice="auto"))
+                await rt.send(
+                    "session.update", session=session_update(protocol, tools=[WEATHER_TOOL], tool_choice="auto")
+                )
                 await rt.expect("session.updated")
                 call_events = await answered(rt, "Could you get weather for Paris?")
                 done = call_events[-1]["response"]
                 call = done["output"][0]
-                await rt.send("conversation.item.create", item={
-                    "type": "function_call_output", "call_id": call["call_id"], "output": '{"temp": 21}'})
+                await rt.send(
+                    "conversation.item.create",
+                    item={"type": "function_call_output", "call_id": call["call_id"], "output": '{"temp": 21}'},
+                )
                 await rt.expect(names(protocol)["item_created"])
                 await rt.send("response.create")
                 reply_events = await rt.until("response.done")
@@ -418,8 +494,12 @@ def test_a_tool_mentioned_by_the_user_is_called_and_its_output_is_spoken(protoco
     assert {d["call_id"] for d in deltas} == {args_done["call_id"]}
     call = call_events[-1]["response"]["output"][0]
     assert call["type"] == "function_call"
-    assert (call["name"], call["arguments"], call["call_id"], call["status"]) == \
-        ("get_weather", expected_args, args_done["call_id"], "completed")
+    assert (call["name"], call["arguments"], call["call_id"], call["status"]) == (
+        "get_weather",
+        expected_args,
+        args_done["call_id"],
+        "completed",
+    )
     transcript = next(e for e in reply_events if e["type"] == names(protocol)["transcript_done"])["transcript"]
     assert transcript == 'The function get_weather returned: {"temp": 21}.'
 
@@ -428,8 +508,10 @@ def test_tools_are_not_called_when_not_mentioned_or_when_tool_choice_is_none():
     async def body(tool_choice, text):
         async with served(make_ctx()) as base:
             async with connect(base, "preview") as rt:
-                await rt.send("session.update", session={"tools": [WEATHER_TOOL], "tool_choice": tool_choice,
-                                                         "modalities": ["text"]})
+                await rt.send(
+                    "session.update",
+                    session={"tools": [WEATHER_TOOL], "tool_choice": tool_choice, "modalities": ["text"]},
+                )
                 await rt.expect("session.updated")
                 return (await answered(rt, text))[-1]["response"]["output"][0]["type"]
 
@@ -443,9 +525,14 @@ def test_a_spoken_request_triggers_the_tool_through_what_was_heard():
     async def body():
         async with served(make_ctx(stt=FakeSTT("please get weather in oslo"))) as base:
             async with connect(base, "ga") as rt:
-                await rt.send("session.update", session=session_update(
-                    "ga", tools=[{"type": "function", "name": "get_weather"}],
-                    turn_detection={"type": "server_vad", "silence_duration_ms": 200}))
+                await rt.send(
+                    "session.update",
+                    session=session_update(
+                        "ga",
+                        tools=[{"type": "function", "name": "get_weather"}],
+                        turn_detection={"type": "server_vad", "silence_duration_ms": 200},
+                    ),
+                )
                 await rt.expect("session.updated")
                 await rt.append(tone(300) + silence(300))
                 return await rt.expect("response.function_call_arguments.done")

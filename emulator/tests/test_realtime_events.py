@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from test_realtime_harness import connect, make_ctx, run, served
 
 
@@ -41,14 +40,28 @@ CASES = [
     ('{"type": "input_audio_buffer.append", "event_id": "e6", "audio": "%%%"}', "invalid_value", "audio", "e6"),
     ('{"type": "input_audio_buffer.commit", "event_id": "e7", "force": true}', "unknown_parameter", "force", "e7"),
     ('{"type": "conversation.item.retrieve", "event_id": "e8"}', "missing_required_parameter", "item_id", "e8"),
-    ('{"type": "conversation.item.truncate", "event_id": "e9", "item_id": "x", "content_index": 0,'
-     ' "audio_end_ms": "10"}', "invalid_type", "audio_end_ms", "e9"),
-    ('{"type": "conversation.item.truncate", "event_id": "e10", "item_id": "x", "content_index": 0,'
-     ' "audio_end_ms": -1}', "integer_below_min_value", "audio_end_ms", "e10"),
+    (
+        '{"type": "conversation.item.truncate", "event_id": "e9", "item_id": "x", "content_index": 0,'
+        ' "audio_end_ms": "10"}',
+        "invalid_type",
+        "audio_end_ms",
+        "e9",
+    ),
+    (
+        '{"type": "conversation.item.truncate", "event_id": "e10", "item_id": "x", "content_index": 0,'
+        ' "audio_end_ms": -1}',
+        "integer_below_min_value",
+        "audio_end_ms",
+        "e10",
+    ),
     ('{"type": "session.update", "event_id": "e11"}', "missing_required_parameter", "session", "e11"),
     ('{"type": "conversation.item.create", "event_id": "e12", "item": []}', "invalid_type", "item", "e12"),
-    ('{"type": "response.create", "event_id": "e13", "response": {"modalities": "text"}}', "invalid_type",
-     "response.modalities", "e13"),
+    (
+        '{"type": "response.create", "event_id": "e13", "response": {"modalities": "text"}}',
+        "invalid_type",
+        "response.modalities",
+        "e13",
+    ),
     ('{"type": "output_audio_buffer.clear", "event_id": "e14"}', "invalid_value", "type", "e14"),
     ('{"type": "input_audio_buffer.clear", "event_id": 42}', "invalid_type", "event_id", 42),
 ]
@@ -104,8 +117,10 @@ WRONG_VALUES = [None, True, 0, -1, 1.5, "", "x" * 600, [], [1], {}, {"type": Non
 SAMPLES = {
     "session.update": {"session": {"turn_detection": {"type": "server_vad"}, "tools": [], "audio": {}}},
     "input_audio_buffer.append": {"audio": "AAAA"},
-    "conversation.item.create": {"previous_item_id": None, "item": {"type": "message", "role": "user",
-                                                                   "content": [{"type": "input_text", "text": "a"}]}},
+    "conversation.item.create": {
+        "previous_item_id": None,
+        "item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "a"}]},
+    },
     "conversation.item.retrieve": {"item_id": "x"},
     "conversation.item.truncate": {"item_id": "x", "content_index": 0, "audio_end_ms": 1},
     "conversation.item.delete": {"item_id": "x"},
@@ -126,7 +141,7 @@ def _mutations(sample, depth=0):
     elif isinstance(sample, list):
         for index, value in enumerate(sample):
             for inner in _mutations(value, depth + 1):
-                yield [*sample[:index], inner, *sample[index + 1:]]
+                yield [*sample[:index], inner, *sample[index + 1 :]]
 
 
 @pytest.mark.parametrize("protocol", ["preview", "ga"])
@@ -134,8 +149,12 @@ def test_mistyped_values_anywhere_in_any_event_never_crash_the_session(protocol)
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, protocol) as rt:
-                await rt.send("session.update", session={"turn_detection": None} if protocol == "preview" else
-                              {"type": "realtime", "audio": {"input": {"turn_detection": None}}})
+                await rt.send(
+                    "session.update",
+                    session={"turn_detection": None}
+                    if protocol == "preview"
+                    else {"type": "realtime", "audio": {"input": {"turn_detection": None}}},
+                )
                 await rt.expect("session.updated")
                 sent = 0
                 for kind, sample in SAMPLES.items():

@@ -7,7 +7,6 @@ import json
 import time
 
 import aiohttp
-
 from test_realtime_harness import KEY, connect, make_ctx, realtime_path, run, served
 
 
@@ -242,13 +241,31 @@ def test_the_control_api_shows_the_items_and_audio_each_session_received():
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, "ga") as rt:
-                await rt.send("conversation.item.create", item={
-                    "id": "item_a", "type": "message", "role": "user",
-                    "content": [{"type": "input_text", "text": "hello there"}]})
-                await rt.send("conversation.item.create", previous_item_id="item_a", item={
-                    "id": "item_b", "type": "function_call", "call_id": "call_1", "name": "lookup", "arguments": "{}"})
-                await rt.send("conversation.item.create", previous_item_id="item_b", item={
-                    "id": "item_c", "type": "function_call_output", "call_id": "call_1", "output": "{\"ok\":true}"})
+                await rt.send(
+                    "conversation.item.create",
+                    item={
+                        "id": "item_a",
+                        "type": "message",
+                        "role": "user",
+                        "content": [{"type": "input_text", "text": "hello there"}],
+                    },
+                )
+                await rt.send(
+                    "conversation.item.create",
+                    previous_item_id="item_a",
+                    item={
+                        "id": "item_b",
+                        "type": "function_call",
+                        "call_id": "call_1",
+                        "name": "lookup",
+                        "arguments": "{}",
+                    },
+                )
+                await rt.send(
+                    "conversation.item.create",
+                    previous_item_id="item_b",
+                    item={"id": "item_c", "type": "function_call_output", "call_id": "call_1", "output": '{"ok":true}'},
+                )
                 await rt.send("input_audio_buffer.append", audio="AAAAAA==")
                 seen = [e["type"] for e in await rt.quiet(0.5)]
                 assert seen.count("conversation.item.done") == 3, rt.received

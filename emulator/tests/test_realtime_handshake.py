@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import aiohttp
 import pytest
-
 from test_realtime_harness import KEY, PREVIEW_VERSION, connect, make_ctx, realtime_path, run, served
 
 
 async def _get(base: str, path: str, headers: dict | None = None, upgrade: bool = True) -> tuple[int, dict, dict]:
     """The HTTP answer to a realtime handshake that is expected to be refused (one request)."""
-    upgrade_headers = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
-                       "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="} if upgrade else {}
+    upgrade_headers = (
+        {
+            "Connection": "Upgrade",
+            "Upgrade": "websocket",
+            "Sec-WebSocket-Version": "13",
+            "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ==",
+        }
+        if upgrade
+        else {}
+    )
     async with aiohttp.ClientSession() as http:
         async with http.get(base + path, headers={**(headers or {}), **upgrade_headers}, allow_redirects=False) as r:
             assert r.status != 101, "the handshake was accepted"
@@ -64,15 +71,17 @@ def test_a_missing_api_version_on_the_preview_route_is_resource_not_found():
 
 
 def test_an_unknown_api_version_is_refused():
-    status, body, _ = refused("/openai/realtime?api-version=2019-01-01&deployment=gpt-4o-realtime-preview",
-                              headers={"api-key": KEY})
+    status, body, _ = refused(
+        "/openai/realtime?api-version=2019-01-01&deployment=gpt-4o-realtime-preview", headers={"api-key": KEY}
+    )
     assert status == 400
     assert body["error"]["message"] == "API version not supported"
 
 
 def test_an_api_version_older_than_realtime_is_refused():
-    status, body, _ = refused("/openai/realtime?api-version=2024-06-01&deployment=gpt-4o-realtime-preview",
-                              headers={"api-key": KEY})
+    status, body, _ = refused(
+        "/openai/realtime?api-version=2024-06-01&deployment=gpt-4o-realtime-preview", headers={"api-key": KEY}
+    )
     assert status == 400
     assert "2024-10-01-preview" in body["error"]["message"]
 
@@ -182,8 +191,9 @@ def test_the_realtime_subprotocol_is_selected_when_offered():
     async def body():
         async with served(make_ctx()) as base:
             async with aiohttp.ClientSession() as http:
-                async with http.ws_connect(base + realtime_path("ga"), headers={"api-key": KEY},
-                                           protocols=("realtime",)) as ws:
+                async with http.ws_connect(
+                    base + realtime_path("ga"), headers={"api-key": KEY}, protocols=("realtime",)
+                ) as ws:
                     return ws.protocol
 
     assert run(body()) == "realtime"

@@ -26,7 +26,6 @@ from typing import Any, AsyncIterator
 
 import aiohttp
 from aiohttp import web
-
 from azaudio_emulator.app import create_app
 from azaudio_emulator.context import EmulatorContext
 from azaudio_emulator.faults import FaultQueue
@@ -97,8 +96,9 @@ def make_ctx(**overrides: Any) -> EmulatorContext:
     """A context with fake engines, speed 1000 and every default deployment (plus a few)."""
     fields: dict[str, Any] = {
         "api_key": KEY,
-        "deployments": dict(DEFAULT_DEPLOYMENTS, **{"my-realtime": "gpt-4o-mini-realtime-preview",
-                                                     "my-whisper": "whisper-1"}),
+        "deployments": dict(
+            DEFAULT_DEPLOYMENTS, **{"my-realtime": "gpt-4o-mini-realtime-preview", "my-whisper": "whisper-1"}
+        ),
         "speed": 1000.0,
         "session_max_seconds": 60.0,
         "tts": FakeTTS(),
@@ -193,14 +193,20 @@ class RealtimeClient:
 
 
 @contextlib.asynccontextmanager
-async def connect(base: str, protocol: str = "preview", deployment: str | None = None,
-                  headers: dict | None = None, path: str | None = None,
-                  skip_greeting: bool = True) -> AsyncIterator[RealtimeClient]:
+async def connect(
+    base: str,
+    protocol: str = "preview",
+    deployment: str | None = None,
+    headers: dict | None = None,
+    path: str | None = None,
+    skip_greeting: bool = True,
+) -> AsyncIterator[RealtimeClient]:
     """Open a realtime session; by default consumes session.created (and conversation.created)."""
     url = base + (path or realtime_path(protocol, deployment))
     async with aiohttp.ClientSession() as http:
-        async with http.ws_connect(url, headers=headers if headers is not None else {"api-key": KEY},
-                                   max_msg_size=0) as ws:
+        async with http.ws_connect(
+            url, headers=headers if headers is not None else {"api-key": KEY}, max_msg_size=0
+        ) as ws:
             client = RealtimeClient(ws, protocol)
             if skip_greeting:
                 await client.expect("session.created")
@@ -243,12 +249,24 @@ def names(protocol: str) -> dict[str, str]:
     return GA_NAMES if protocol == "ga" else PREVIEW_NAMES
 
 
-def session_update(protocol: str, *, input_format: str | None = None, output_format: str | None = None,
-                   turn_detection: Any = "keep", transcription: Any = "keep", text_only: bool = False,
-                   voice: str | None = None, tools: list | None = None, tool_choice: Any = None) -> dict:
+def session_update(
+    protocol: str,
+    *,
+    input_format: str | None = None,
+    output_format: str | None = None,
+    turn_detection: Any = "keep",
+    transcription: Any = "keep",
+    text_only: bool = False,
+    voice: str | None = None,
+    tools: list | None = None,
+    tool_choice: Any = None,
+) -> dict:
     """A session.update ``session`` object in the protocol's shape."""
-    ga_formats = {"pcm16": {"type": "audio/pcm", "rate": 24000}, "g711_ulaw": {"type": "audio/pcmu"},
-                  "g711_alaw": {"type": "audio/pcma"}}
+    ga_formats = {
+        "pcm16": {"type": "audio/pcm", "rate": 24000},
+        "g711_ulaw": {"type": "audio/pcmu"},
+        "g711_alaw": {"type": "audio/pcma"},
+    }
     if protocol == "ga":
         session: dict[str, Any] = {"type": "realtime"}
         audio_in: dict[str, Any] = {}

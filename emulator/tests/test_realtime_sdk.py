@@ -23,9 +23,7 @@ import base64
 import subprocess
 
 import pytest
-
 from helpers import API_KEY
-
 from test_realtime_harness import RealtimeClient, names
 
 openai = pytest.importorskip("openai")
@@ -58,15 +56,17 @@ def azure_client(emulator) -> "openai.AzureOpenAI":
 def text_turn(connection, text: str) -> tuple[list, str]:
     """Send a user text item and response.create; collect events to response.done."""
     connection.conversation.item.create(
-        item={"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]})
+        item={"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+    )
     connection.response.create()
     events = []
     for event in connection:
         events.append(event)
         if event.type == "response.done":
             break
-    return events, "".join(getattr(e, "delta", "") or "" for e in events
-                           if e.type in ("response.text.delta", "response.output_text.delta"))
+    return events, "".join(
+        getattr(e, "delta", "") or "" for e in events if e.type in ("response.text.delta", "response.output_text.delta")
+    )
 
 
 def test_azure_openai_beta_realtime_runs_a_text_turn_on_the_preview_protocol(fast_emulator):
@@ -83,8 +83,11 @@ def test_azure_openai_beta_realtime_runs_a_text_turn_on_the_preview_protocol(fas
 
 def test_openai_sdk_realtime_runs_a_text_turn_on_the_azure_v1_ga_route(fast_emulator):
     base = fast_emulator.base_url
-    client = openai.OpenAI(api_key=API_KEY, base_url=base + "/openai/v1",
-                           websocket_base_url=base.replace("http://", "ws://") + "/openai/v1")
+    client = openai.OpenAI(
+        api_key=API_KEY,
+        base_url=base + "/openai/v1",
+        websocket_base_url=base.replace("http://", "ws://") + "/openai/v1",
+    )
     with client.realtime.connect(model="gpt-realtime") as connection:
         connection.session.update(session={"type": "realtime", "output_modalities": ["text"]})
         created = connection.recv()
@@ -99,8 +102,11 @@ def test_openai_sdk_realtime_runs_a_text_turn_on_the_azure_v1_ga_route(fast_emul
 
 def test_openai_sdk_ga_realtime_speaks_pcm_audio_deltas(fast_emulator):
     base = fast_emulator.base_url
-    client = openai.OpenAI(api_key=API_KEY, base_url=base + "/openai/v1",
-                           websocket_base_url=base.replace("http://", "ws://") + "/openai/v1")
+    client = openai.OpenAI(
+        api_key=API_KEY,
+        base_url=base + "/openai/v1",
+        websocket_base_url=base.replace("http://", "ws://") + "/openai/v1",
+    )
     with client.realtime.connect(model="gpt-realtime") as connection:
         connection.session.update(session={"type": "realtime", "audio": {"output": {"voice": "marin"}}})
         events, _ = text_turn(connection, "testing audio")
@@ -132,10 +138,15 @@ def test_azure_openai_ga_client_code_without_ga_session_fields_completes_a_turn(
 
 def spoken_pcm24(text: str) -> bytes:
     """espeak-ng speech as raw 24 kHz s16le mono (made without the emulator's code)."""
-    wav = subprocess.run(["espeak-ng", "-v", "en-us", "-s", "140", "--stdout", text],
-                         capture_output=True, check=True).stdout
-    return subprocess.run(["ffmpeg", "-loglevel", "error", "-i", "pipe:0", "-ar", "24000", "-ac", "1",
-                           "-f", "s16le", "pipe:1"], input=wav, capture_output=True, check=True).stdout
+    wav = subprocess.run(
+        ["espeak-ng", "-v", "en-us", "-s", "140", "--stdout", text], capture_output=True, check=True
+    ).stdout
+    return subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", "pipe:0", "-ar", "24000", "-ac", "1", "-f", "s16le", "pipe:1"],
+        input=wav,
+        capture_output=True,
+        check=True,
+    ).stdout
 
 
 @pytest.mark.parametrize("protocol", ["preview", "ga"])
@@ -144,8 +155,11 @@ def test_real_speech_is_detected_transcribed_and_answered_with_real_speech(fast_
 
     speech = bytes(2 * 24000 // 4) + spoken_pcm24("hello world") + bytes(2 * 24000)
     base = fast_emulator.base_url
-    path = ("/openai/v1/realtime?model=gpt-realtime" if protocol == "ga"
-            else f"/openai/realtime?api-version={API_VERSION}&deployment=gpt-4o-realtime-preview")
+    path = (
+        "/openai/v1/realtime?model=gpt-realtime"
+        if protocol == "ga"
+        else f"/openai/realtime?api-version={API_VERSION}&deployment=gpt-4o-realtime-preview"
+    )
     transcription = {"model": "gpt-4o-transcribe"}
 
     async def body():
@@ -154,10 +168,11 @@ def test_real_speech_is_detected_transcribed_and_answered_with_real_speech(fast_
                 rt = RealtimeClient(ws, protocol)
                 await rt.expect("session.created")
                 td = {"type": "server_vad", "silence_duration_ms": 500}
-                session = ({"type": "realtime", "audio": {"input": {"transcription": transcription,
-                                                                    "turn_detection": td}}}
-                           if protocol == "ga" else {"input_audio_transcription": transcription,
-                                                     "turn_detection": td})
+                session = (
+                    {"type": "realtime", "audio": {"input": {"transcription": transcription, "turn_detection": td}}}
+                    if protocol == "ga"
+                    else {"input_audio_transcription": transcription, "turn_detection": td}
+                )
                 await rt.send("session.update", session=session)
                 await rt.expect("session.updated")
                 await rt.append(speech)

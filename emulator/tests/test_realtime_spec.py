@@ -9,7 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from azaudio_emulator.realtime import client_events, config_ga, config_preview, item_schemas
 from azaudio_emulator.realtime.config import GA_VOICES, PREVIEW_VOICES
 from azaudio_emulator.realtime.protocol import (
@@ -19,7 +18,6 @@ from azaudio_emulator.realtime.protocol import (
     sends_event,
     wire_event_name,
 )
-
 from test_realtime_harness import (
     b64,
     connect,
@@ -101,7 +99,7 @@ def test_the_ga_response_params_have_exactly_the_specs_fields(ga_spec):
 
 
 def test_client_event_envelopes_match_both_specs(preview_spec, ga_spec):
-    for spec, prefix in ((preview_spec, "RealtimeClientEvent"), (ga_spec, "RealtimeClientEvent")):
+    for spec, _prefix in ((preview_spec, "RealtimeClientEvent"), (ga_spec, "RealtimeClientEvent")):
         declared = {}
         for ref in spec["RealtimeClientEvent"]["anyOf"]:
             schema = spec[ref["$ref"].rsplit("/", 1)[1]]
@@ -133,20 +131,30 @@ async def _many_events(protocol: str) -> list[dict]:
     tool = {"type": "function", "name": "lookup"}
     async with served(make_ctx()) as base:
         async with connect(base, protocol, skip_greeting=False) as rt:
-            await rt.send("session.update", session=session_update(
-                protocol, transcription={"model": "gpt-4o-transcribe"}, tools=[tool],
-                turn_detection={"type": "server_vad", "silence_duration_ms": 200}))
+            await rt.send(
+                "session.update",
+                session=session_update(
+                    protocol,
+                    transcription={"model": "gpt-4o-transcribe"},
+                    tools=[tool],
+                    turn_detection={"type": "server_vad", "silence_duration_ms": 200},
+                ),
+            )
             await rt.append(tone(300) + silence(300))
             await rt.until("rate_limits.updated")
-            await rt.send("conversation.item.create", item={
-                "type": "message", "role": "user", "content": [{"type": "input_text", "text": "please lookup"}]})
+            await rt.send(
+                "conversation.item.create",
+                item={"type": "message", "role": "user", "content": [{"type": "input_text", "text": "please lookup"}]},
+            )
             await rt.send("response.create")
             events = await rt.until("response.done")
             call_id = events[-1]["response"]["output"][0]["call_id"]
-            await rt.send("conversation.item.create", item={"type": "function_call_output", "call_id": call_id,
-                                                            "output": "ok"})
-            await rt.send("response.create", response={
-                "output_modalities" if protocol == "ga" else "modalities": ["text"]})
+            await rt.send(
+                "conversation.item.create", item={"type": "function_call_output", "call_id": call_id, "output": "ok"}
+            )
+            await rt.send(
+                "response.create", response={"output_modalities" if protocol == "ga" else "modalities": ["text"]}
+            )
             await rt.until("response.done")
             await rt.send("response.create")
             done = (await rt.until("response.done"))[-1]

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import pytest
-
 from test_realtime_harness import connect, make_ctx, run, served, silence, tone
 
 PATH = "/openai/v1/realtime?intent=transcription"
 
 
 def config(model: str = "whisper", turn_detection: object = "default", **transcription: object) -> dict:
-    audio_input: dict = {"format": {"type": "audio/pcm", "rate": 24000},
-                         "transcription": {"model": model, **transcription}}
+    audio_input: dict = {
+        "format": {"type": "audio/pcm", "rate": 24000},
+        "transcription": {"model": model, **transcription},
+    }
     if turn_detection != "default":
         audio_input["turn_detection"] = turn_detection
     return {"type": "transcription", "audio": {"input": audio_input}}
@@ -23,8 +24,9 @@ def test_a_transcription_session_transcribes_each_utterance():
             async with connect(base, "ga", path=PATH, skip_greeting=False) as rt:
                 created = await rt.expect("session.created")
                 assert created["session"]["type"] == "transcription"
-                await rt.send("session.update", session=config(turn_detection={
-                    "type": "server_vad", "silence_duration_ms": 300}))
+                await rt.send(
+                    "session.update", session=config(turn_detection={"type": "server_vad", "silence_duration_ms": 300})
+                )
                 updated = await rt.expect("session.updated")
                 assert updated["session"]["audio"]["input"]["transcription"]["model"] == "whisper"
                 await rt.append(silence(300) + tone(600) + silence(700))
@@ -52,18 +54,25 @@ def test_manual_commit_without_turn_detection():
     run(body())
 
 
-@pytest.mark.parametrize("session, param", [
-    ({"type": "realtime"}, "session.type"),
-    (config(model="gpt-realtime"), "session.audio.input.transcription.model"),
-    (config(model="nope"), "session.audio.input.transcription.model"),
-    (config(delay="low"), "session.audio.input.transcription.delay"),
-    (config(model="gpt-realtime-whisper", turn_detection=None, delay="soon"),
-     "session.audio.input.transcription.delay"),
-    (config(model="gpt-realtime-whisper"), "session.audio.input.turn_detection"),
-    ({**config(), "include": ["logprobs"]}, "session.include"),
-    ({"type": "transcription", "audio": {"input": {"noise_reduction": {"type": "studio"}}}},
-     "session.audio.input.noise_reduction.type"),
-])
+@pytest.mark.parametrize(
+    "session, param",
+    [
+        ({"type": "realtime"}, "session.type"),
+        (config(model="gpt-realtime"), "session.audio.input.transcription.model"),
+        (config(model="nope"), "session.audio.input.transcription.model"),
+        (config(delay="low"), "session.audio.input.transcription.delay"),
+        (
+            config(model="gpt-realtime-whisper", turn_detection=None, delay="soon"),
+            "session.audio.input.transcription.delay",
+        ),
+        (config(model="gpt-realtime-whisper"), "session.audio.input.turn_detection"),
+        ({**config(), "include": ["logprobs"]}, "session.include"),
+        (
+            {"type": "transcription", "audio": {"input": {"noise_reduction": {"type": "studio"}}}},
+            "session.audio.input.noise_reduction.type",
+        ),
+    ],
+)
 def test_bad_transcription_settings_are_errors_naming_the_field(session, param):
     async def body() -> None:
         async with served(make_ctx()) as base:
@@ -79,9 +88,13 @@ def test_gpt_realtime_whisper_takes_a_delay_and_no_turn_detection():
     async def body() -> None:
         async with served(make_ctx()) as base:
             async with connect(base, "ga", path=PATH) as rt:
-                await rt.send("session.update", session={
-                    **config(model="gpt-realtime-whisper", turn_detection=None, delay="low"),
-                    "include": ["item.input_audio_transcription.logprobs"]})
+                await rt.send(
+                    "session.update",
+                    session={
+                        **config(model="gpt-realtime-whisper", turn_detection=None, delay="low"),
+                        "include": ["item.input_audio_transcription.logprobs"],
+                    },
+                )
                 updated = await rt.expect("session.updated")
                 assert updated["session"]["audio"]["input"]["turn_detection"] is None
                 assert updated["session"]["audio"]["input"]["noise_reduction"] is None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import aiohttp
-
 from test_realtime_harness import KEY, FakeSTT, b64, make_ctx, run, served, silence, tone, unb64
 
 PATH = "/openai/v1/realtime/translations?model=gpt-realtime-translate"
@@ -30,22 +29,30 @@ def test_speech_comes_back_as_marked_transcripts_and_audio():
                 created = (await _events_until(ws, "session.created"))[-1]
                 assert created["session"]["type"] == "translation"
                 assert created["session"]["model"] == "gpt-realtime-translate"
-                await _send(ws, "session.update", session={"audio": {
-                    "output": {"language": "es"}, "input": {"transcription": {"model": "whisper"},
-                                                           "noise_reduction": {"type": "near_field"}}}})
+                await _send(
+                    ws,
+                    "session.update",
+                    session={
+                        "audio": {
+                            "output": {"language": "es"},
+                            "input": {"transcription": {"model": "whisper"}, "noise_reduction": {"type": "near_field"}},
+                        }
+                    },
+                )
                 updated = (await _events_until(ws, "session.updated"))[-1]
                 assert updated["session"]["audio"]["output"]["language"] == "es"
                 pcm = silence(200) + tone(600) + silence(800)
                 for offset in range(0, len(pcm), 9600):  # 200 ms chunks
-                    await _send(ws, "session.input_audio_buffer.append", audio=b64(pcm[offset:offset + 9600]))
+                    await _send(ws, "session.input_audio_buffer.append", audio=b64(pcm[offset : offset + 9600]))
                 await _send(ws, "session.close")
                 events = await _events_until(ws, "session.closed")
                 heard = "".join(e["delta"] for e in events if e["type"] == "session.input_transcript.delta")
                 said = "".join(e["delta"] for e in events if e["type"] == "session.output_transcript.delta")
                 audio = [e for e in events if e["type"] == "session.output_audio.delta"]
                 assert heard == "hello there" and said == "[es] hello there"
-                assert audio and all((a["sample_rate"], a["channels"], a["format"]) == (24000, 1, "pcm16")
-                                     for a in audio)
+                assert audio and all(
+                    (a["sample_rate"], a["channels"], a["format"]) == (24000, 1, "pcm16") for a in audio
+                )
                 assert sum(len(unb64(a["delta"])) for a in audio) > 0
                 assert all(isinstance(a["elapsed_ms"], int) for a in audio)
 
@@ -73,8 +80,9 @@ def test_the_route_needs_a_translation_deployment_and_the_key():
     async def body() -> None:
         async with served(make_ctx()) as base:
             async with aiohttp.ClientSession() as http:
-                async with http.get(base + "/openai/v1/realtime/translations?model=gpt-realtime",
-                                    headers={"api-key": KEY}) as reply:
+                async with http.get(
+                    base + "/openai/v1/realtime/translations?model=gpt-realtime", headers={"api-key": KEY}
+                ) as reply:
                     assert reply.status == 400
                 async with http.get(base + PATH) as reply:
                     assert reply.status == 401

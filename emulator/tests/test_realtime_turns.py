@@ -4,9 +4,7 @@ plus the input buffer rules, transcription and text-only responses."""
 from __future__ import annotations
 
 import pytest
-
 from azaudio_emulator.realtime import audio, g711
-
 from test_realtime_harness import (
     FakeSTT,
     b64,
@@ -56,9 +54,16 @@ async def until_all(rt, wanted: set[str], timeout: float = 10.0) -> list[dict]:
 async def voice_turn(protocol: str, fmt: str, mode: str) -> list[dict]:
     async with served(make_ctx()) as base:
         async with connect(base, protocol) as rt:
-            await rt.send("session.update", session=session_update(
-                protocol, input_format=fmt, output_format=fmt, turn_detection=TURN_DETECTION[mode],
-                transcription={"model": "gpt-4o-transcribe"}))
+            await rt.send(
+                "session.update",
+                session=session_update(
+                    protocol,
+                    input_format=fmt,
+                    output_format=fmt,
+                    turn_detection=TURN_DETECTION[mode],
+                    transcription={"model": "gpt-4o-transcribe"},
+                ),
+            )
             await rt.expect("session.updated")
             rate, width = (24000, 2) if fmt == "pcm16" else (8000, 1)
             await rt.append(utterance(fmt), chunk_ms=100, rate=rate, width=width)
@@ -66,8 +71,7 @@ async def voice_turn(protocol: str, fmt: str, mode: str) -> list[dict]:
                 await rt.send("input_audio_buffer.commit")
                 await rt.expect("input_audio_buffer.committed")
                 await rt.send("response.create")
-            return await until_all(rt, {"rate_limits.updated",
-                                        "conversation.item.input_audio_transcription.completed"})
+            return await until_all(rt, {"rate_limits.updated", "conversation.item.input_audio_transcription.completed"})
 
 
 @pytest.mark.parametrize("mode", MODES)
@@ -94,9 +98,16 @@ def test_a_full_voice_turn_is_heard_transcribed_and_answered_in_the_sessions_for
     assert ("usage" in completed) == (protocol == "ga")
 
     order = [k for k in kinds if k.startswith("response.") and not k.endswith(".delta")]
-    assert order == ["response.created", "response.output_item.added", "response.content_part.added",
-                     n["audio_done"], n["transcript_done"], "response.content_part.done",
-                     "response.output_item.done", "response.done"]
+    assert order == [
+        "response.created",
+        "response.output_item.added",
+        "response.content_part.added",
+        n["audio_done"],
+        n["transcript_done"],
+        "response.content_part.done",
+        "response.output_item.done",
+        "response.done",
+    ]
     assert kinds[-1] == "rate_limits.updated" or "rate_limits.updated" in kinds
     wire = b"".join(unb64(e["delta"]) for e in events if e["type"] == n["audio_delta"])
     assert len(wire) == REPLY_MS * audio.FORMATS[fmt].bytes_per_ms
@@ -123,8 +134,14 @@ def test_a_text_only_session_answers_with_text_deltas_and_no_audio(protocol):
             async with connect(base, protocol) as rt:
                 await rt.send("session.update", session=session_update(protocol, text_only=True))
                 await rt.expect("session.updated")
-                await rt.send("conversation.item.create", item={
-                    "type": "message", "role": "user", "content": [{"type": "input_text", "text": "Good morning!"}]})
+                await rt.send(
+                    "conversation.item.create",
+                    item={
+                        "type": "message",
+                        "role": "user",
+                        "content": [{"type": "input_text", "text": "Good morning!"}],
+                    },
+                )
                 await rt.send("response.create")
                 return await rt.until("rate_limits.updated")
 
@@ -136,8 +153,9 @@ def test_a_text_only_session_answers_with_text_deltas_and_no_audio(protocol):
     part = next(e for e in events if e["type"] == "response.content_part.added")["part"]
     assert part == {"type": "text", "text": ""}
     done = next(e for e in events if e["type"] == "response.done")["response"]
-    assert done["output"][0]["content"] == [{"type": "output_text" if protocol == "ga" else "text",
-                                             "text": "You said: Good morning."}]
+    assert done["output"][0]["content"] == [
+        {"type": "output_text" if protocol == "ga" else "text", "text": "You said: Good morning."}
+    ]
 
 
 def test_response_create_can_ask_for_text_only_for_one_response():
@@ -149,16 +167,19 @@ def test_response_create_can_ask_for_text_only_for_one_response():
 
     events = run(body())
     assert "response.output_text.delta" in types(events)
-    assert events[-1]["response"]["output"][0]["content"][0]["text"] == \
-        "Hello from the Azure OpenAI audio emulator."
+    assert events[-1]["response"]["output"][0]["content"][0]["text"] == "Hello from the Azure OpenAI audio emulator."
 
 
 def test_server_vad_honours_create_response_false():
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, "preview") as rt:
-                await rt.send("session.update", session={"turn_detection": {
-                    "type": "server_vad", "silence_duration_ms": 200, "create_response": False}})
+                await rt.send(
+                    "session.update",
+                    session={
+                        "turn_detection": {"type": "server_vad", "silence_duration_ms": 200, "create_response": False}
+                    },
+                )
                 await rt.expect("session.updated")
                 await rt.append(tone(400) + silence(400))
                 events = await rt.until("conversation.item.created")
@@ -173,8 +194,9 @@ def test_server_vad_threshold_decides_whether_quiet_audio_is_speech():
     async def body(threshold):
         async with served(make_ctx()) as base:
             async with connect(base, "preview") as rt:
-                await rt.send("session.update", session={"turn_detection": {"type": "server_vad",
-                                                                            "threshold": threshold}})
+                await rt.send(
+                    "session.update", session={"turn_detection": {"type": "server_vad", "threshold": threshold}}
+                )
                 await rt.expect("session.updated")
                 await rt.append(tone(400, amplitude=300) + silence(700))  # about -43 dBFS
                 return types(await rt.quiet(0.3))
@@ -187,8 +209,9 @@ def test_committing_less_than_100ms_is_an_error_that_echoes_the_event_id():
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, "ga") as rt:
-                await rt.send("session.update", session={"type": "realtime",
-                                                         "audio": {"input": {"turn_detection": None}}})
+                await rt.send(
+                    "session.update", session={"type": "realtime", "audio": {"input": {"turn_detection": None}}}
+                )
                 await rt.expect("session.updated")
                 await rt.send("input_audio_buffer.append", audio=b64(silence(50)))
                 sent = await rt.send("input_audio_buffer.commit")
@@ -236,8 +259,10 @@ def test_transcription_with_a_model_that_is_not_a_deployment_fails_like_azure():
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, "preview") as rt:
-                await rt.send("session.update", session={"turn_detection": None,
-                                                         "input_audio_transcription": {"model": "whisper-1"}})
+                await rt.send(
+                    "session.update",
+                    session={"turn_detection": None, "input_audio_transcription": {"model": "whisper-1"}},
+                )
                 await rt.expect("session.updated")
                 await rt.send("input_audio_buffer.append", audio=b64(tone(300)))
                 await rt.send("input_audio_buffer.commit")
@@ -255,8 +280,10 @@ def test_whisper_transcription_sends_only_the_completed_event():
     async def body():
         async with served(make_ctx()) as base:
             async with connect(base, "preview") as rt:
-                await rt.send("session.update", session={"turn_detection": None,
-                                                         "input_audio_transcription": {"model": "my-whisper"}})
+                await rt.send(
+                    "session.update",
+                    session={"turn_detection": None, "input_audio_transcription": {"model": "my-whisper"}},
+                )
                 await rt.expect("session.updated")
                 await rt.send("input_audio_buffer.append", audio=b64(tone(300)))
                 await rt.send("input_audio_buffer.commit")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import httpx
 import pytest
-
 from conftest import API_VERSION, deployment_url
 from helpers import API_KEY
 
@@ -16,8 +15,11 @@ def test_api_key_header_is_accepted(client):
 
 
 def test_bearer_token_is_accepted(emulator):
-    response = httpx.post(emulator.base_url + deployment_url("tts", "audio/speech"), json=SPEECH,
-                          headers={"Authorization": f"Bearer {API_KEY}"})
+    response = httpx.post(
+        emulator.base_url + deployment_url("tts", "audio/speech"),
+        json=SPEECH,
+        headers={"Authorization": f"Bearer {API_KEY}"},
+    )
     assert response.status_code == 200
 
 
@@ -54,19 +56,24 @@ def test_unknown_api_version_is_400_api_version_not_supported(client):
 
 
 def test_api_version_older_than_the_model_is_400(client):
-    response = client.post("/openai/deployments/gpt-4o-audio-preview/chat/completions?api-version=2024-10-21",
-                           json={"messages": [{"role": "user", "content": "hi"}]})
+    response = client.post(
+        "/openai/deployments/gpt-4o-audio-preview/chat/completions?api-version=2024-10-21",
+        json={"messages": [{"role": "user", "content": "hi"}]},
+    )
     assert response.status_code == 400
     assert "enabled only for api versions 2025-01-01-preview and later" in response.json()["error"]["message"]
 
 
-@pytest.mark.parametrize("deployment,operation", [
-    ("tts", "audio/transcriptions"),
-    ("gpt-4o-transcribe", "audio/translations"),
-    ("whisper", "audio/speech"),
-    ("tts", "chat/completions"),
-    ("gpt-realtime", "audio/speech"),
-])
+@pytest.mark.parametrize(
+    "deployment,operation",
+    [
+        ("tts", "audio/transcriptions"),
+        ("gpt-4o-transcribe", "audio/translations"),
+        ("whisper", "audio/speech"),
+        ("tts", "chat/completions"),
+        ("gpt-realtime", "audio/speech"),
+    ],
+)
 def test_model_used_on_the_wrong_route_is_400_operation_not_supported(client, deployment, operation):
     response = client.post(deployment_url(deployment, operation), json=SPEECH)
     assert response.status_code == 400
@@ -80,7 +87,9 @@ def test_v1_route_takes_the_deployment_from_the_model_field(client):
 
 
 def test_v1_route_accepts_api_version_preview(client):
-    assert client.post("/openai/v1/audio/speech?api-version=preview", json={**SPEECH, "model": "tts"}).status_code == 200
+    assert (
+        client.post("/openai/v1/audio/speech?api-version=preview", json={**SPEECH, "model": "tts"}).status_code == 200
+    )
 
 
 def test_v1_route_rejects_a_dated_api_version(client):

@@ -86,8 +86,13 @@ def test_only_loopback_webhook_urls_are_accepted(client):
 
 def test_accept_refer_hangup_walks_the_call_through_its_states(client, receiver):
     call_id = _ring(client, receiver[0])
-    assert client.post(f"{CALLS}/{call_id}/accept", json={
-        "type": "realtime", "model": "gpt-realtime", "instructions": "Greet the caller."}).status_code == 200
+    assert (
+        client.post(
+            f"{CALLS}/{call_id}/accept",
+            json={"type": "realtime", "model": "gpt-realtime", "instructions": "Greet the caller."},
+        ).status_code
+        == 200
+    )
     assert client.post(f"{CALLS}/{call_id}/refer", json={"target_uri": "tel:+14155550123"}).status_code == 200
     assert client.post(f"{CALLS}/{call_id}/hangup").status_code == 200
     state = client.get(f"/_emulator/calls/{call_id}").json()
@@ -104,15 +109,18 @@ def test_reject_sends_the_status_code_or_603(client, receiver):
     assert client.get(f"/_emulator/calls/{second}").json()["actions"] == [{"action": "reject", "status_code": 603}]
 
 
-@pytest.mark.parametrize("action, body, param", [
-    ("accept", {"type": "transcription", "model": "gpt-realtime"}, "type"),
-    ("accept", {"type": "realtime"}, "model"),
-    ("accept", {"type": "realtime", "model": "whisper"}, "model"),
-    ("reject", {"status_code": 200}, "status_code"),
-    ("reject", {"status_code": 486, "reason": "busy"}, "reason"),
-    ("refer", {"target_uri": "https://example.com"}, "target_uri"),
-    ("refer", {}, "target_uri"),
-])
+@pytest.mark.parametrize(
+    "action, body, param",
+    [
+        ("accept", {"type": "transcription", "model": "gpt-realtime"}, "type"),
+        ("accept", {"type": "realtime"}, "model"),
+        ("accept", {"type": "realtime", "model": "whisper"}, "model"),
+        ("reject", {"status_code": 200}, "status_code"),
+        ("reject", {"status_code": 486, "reason": "busy"}, "reason"),
+        ("refer", {"target_uri": "https://example.com"}, "target_uri"),
+        ("refer", {}, "target_uri"),
+    ],
+)
 def test_bad_bodies_are_400_naming_the_field(client, receiver, action, body, param):
     call_id = _ring(client, receiver[0])
     if action == "refer":

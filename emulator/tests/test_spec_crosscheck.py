@@ -13,7 +13,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from azaudio_emulator.audio import INPUT_EXTENSIONS, SPEECH_FORMATS
 from azaudio_emulator.validation import chat, diarization, speech, transcription
 from conftest import deployment_url
@@ -100,9 +99,11 @@ def test_accepted_upload_extensions_are_the_ones_the_spec_lists(openai_schemas):
 
 
 def test_segment_and_word_objects_have_the_spec_keys(openai_schemas, client, speech_wav):
-    body = client.post(deployment_url("whisper", "audio/transcriptions"),
-                       files={"file": ("a.wav", speech_wav, "audio/wav")},
-                       data={"response_format": "verbose_json", "timestamp_granularities[]": ["word", "segment"]}).json()
+    body = client.post(
+        deployment_url("whisper", "audio/transcriptions"),
+        files={"file": ("a.wav", speech_wav, "audio/wav")},
+        data={"response_format": "verbose_json", "timestamp_granularities[]": ["word", "segment"]},
+    ).json()
     assert set(body["segments"][0]) == set(openai_schemas["TranscriptionSegment"]["required"])
     assert set(body["words"][0]) == set(openai_schemas["TranscriptionWord"]["required"])
     assert set(openai_schemas["CreateTranscriptionResponseVerboseJson"]["required"]) <= set(body)
@@ -114,15 +115,19 @@ def test_known_speaker_limits_match_the_spec(openai_schemas):
     assert props["known_speaker_references"]["maxItems"] == diarization.MAX_SPEAKERS
     assert "between 2 and 10 seconds" in props["known_speaker_references"]["description"]
     assert (diarization.MIN_CLIP_SECONDS, diarization.MAX_CLIP_SECONDS) == (2, 10)
-    assert re.search(r"supported formats\s+are `json`, `text`, and `diarized_json`",
-                     openai_schemas["AudioResponseFormat"]["description"])
+    assert re.search(
+        r"supported formats\s+are `json`, `text`, and `diarized_json`",
+        openai_schemas["AudioResponseFormat"]["description"],
+    )
     assert set(diarization.DIARIZE_FORMATS) == {"json", "text", "diarized_json"}
 
 
 def test_diarized_segments_have_the_spec_keys(openai_schemas, client, speech_wav):
-    body = client.post(deployment_url("gpt-4o-transcribe-diarize", "audio/transcriptions"),
-                       files={"file": ("a.wav", speech_wav, "audio/wav")},
-                       data={"response_format": "diarized_json"}).json()
+    body = client.post(
+        deployment_url("gpt-4o-transcribe-diarize", "audio/transcriptions"),
+        files={"file": ("a.wav", speech_wav, "audio/wav")},
+        data={"response_format": "diarized_json"},
+    ).json()
     assert set(openai_schemas["CreateTranscriptionResponseDiarizedJson"]["required"]) <= set(body)
     assert set(body["segments"][0]) == set(openai_schemas["TranscriptionDiarizedSegment"]["required"])
     assert set(body["segments"][0]) == set(openai_schemas["TranscriptTextSegmentEvent"]["required"])
@@ -131,8 +136,11 @@ def test_diarized_segments_have_the_spec_keys(openai_schemas, client, speech_wav
 def test_call_request_bodies_match_the_spec(openai_schemas):
     refer = openai_schemas["RealtimeCallReferRequest"]
     reject = openai_schemas["RealtimeCallRejectRequest"]
-    assert (set(refer["properties"]), refer["required"], refer["additionalProperties"]) == ({"target_uri"},
-                                                                                           ["target_uri"], False)
+    assert (set(refer["properties"]), refer["required"], refer["additionalProperties"]) == (
+        {"target_uri"},
+        ["target_uri"],
+        False,
+    )
     assert (set(reject["properties"]), reject["additionalProperties"]) == ({"status_code"}, False)
     assert "603" in reject["properties"]["status_code"]["description"]
     incoming = openai_schemas["WebhookRealtimeCallIncoming"]
@@ -155,10 +163,17 @@ def test_chat_audio_enums_match_the_spec(openai_schemas):
 
 
 def test_chat_response_audio_has_the_spec_keys(openai_schemas, client):
-    body = client.post(deployment_url("gpt-4o-audio-preview", "chat/completions"),
-                       json={"modalities": ["text", "audio"], "audio": {"voice": "alloy", "format": "mp3"},
-                             "messages": [{"role": "user", "content": "hi"}]}).json()
+    body = client.post(
+        deployment_url("gpt-4o-audio-preview", "chat/completions"),
+        json={
+            "modalities": ["text", "audio"],
+            "audio": {"voice": "alloy", "format": "mp3"},
+            "messages": [{"role": "user", "content": "hi"}],
+        },
+    ).json()
     message_schema = openai_schemas["ChatCompletionResponseMessage"]
-    assert set(body["choices"][0]["message"]["audio"]) == set(message_schema["properties"]["audio"]["anyOf"][0]["required"])
+    assert set(body["choices"][0]["message"]["audio"]) == set(
+        message_schema["properties"]["audio"]["anyOf"][0]["required"]
+    )
     assert set(message_schema["required"]) <= set(body["choices"][0]["message"])
     assert set(openai_schemas["CompletionUsage"]["required"]) <= set(body["usage"])

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from conftest import deployment_url
-from helpers import sse_events, spoken
+from helpers import spoken, sse_events
 
 URL = deployment_url("whisper", "audio/transcriptions")
 
@@ -56,15 +55,28 @@ def test_verbose_json_has_task_language_duration_and_segments_by_default(client,
     assert body["duration"] > 0.5
     assert "words" not in body
     segment = body["segments"][0]
-    assert set(segment) == {"id", "seek", "start", "end", "text", "tokens", "temperature", "avg_logprob",
-                            "compression_ratio", "no_speech_prob"}
+    assert set(segment) == {
+        "id",
+        "seek",
+        "start",
+        "end",
+        "text",
+        "tokens",
+        "temperature",
+        "avg_logprob",
+        "compression_ratio",
+        "no_speech_prob",
+    }
     assert segment["start"] < segment["end"] <= body["duration"] + 0.05
     assert body["usage"] == {"type": "duration", "seconds": pytest.approx(body["duration"], abs=1)}
 
 
 def test_verbose_json_word_granularity_gives_ordered_word_timestamps(client, speech_wav):
-    response = client.post(URL, files={"file": ("speech.wav", speech_wav, "audio/wav")},
-                           data={"response_format": "verbose_json", "timestamp_granularities[]": "word"})
+    response = client.post(
+        URL,
+        files={"file": ("speech.wav", speech_wav, "audio/wav")},
+        data={"response_format": "verbose_json", "timestamp_granularities[]": "word"},
+    )
     body = response.json()
     assert "segments" not in body
     starts = [w["start"] for w in body["words"]]
@@ -74,9 +86,11 @@ def test_verbose_json_word_granularity_gives_ordered_word_timestamps(client, spe
 
 
 def test_verbose_json_with_both_granularities_has_words_and_segments(client, speech_wav):
-    response = client.post(URL, files={"file": ("speech.wav", speech_wav, "audio/wav")},
-                           data={"response_format": "verbose_json",
-                                 "timestamp_granularities[]": ["word", "segment"]})
+    response = client.post(
+        URL,
+        files={"file": ("speech.wav", speech_wav, "audio/wav")},
+        data={"response_format": "verbose_json", "timestamp_granularities[]": ["word", "segment"]},
+    )
     body = response.json()
     assert body["words"] and body["segments"]
 
@@ -94,9 +108,11 @@ def test_gpt4o_transcribe_json_has_token_usage(client, speech_wav):
 
 
 def test_gpt4o_transcribe_logprobs_are_included_when_asked(client, speech_wav):
-    body = client.post(deployment_url("gpt-4o-mini-transcribe", "audio/transcriptions"),
-                       files={"file": ("speech.wav", speech_wav, "audio/wav")},
-                       data={"include[]": "logprobs"}).json()
+    body = client.post(
+        deployment_url("gpt-4o-mini-transcribe", "audio/transcriptions"),
+        files={"file": ("speech.wav", speech_wav, "audio/wav")},
+        data={"include[]": "logprobs"},
+    ).json()
     assert body["logprobs"]
     assert {"token", "logprob", "bytes"} == set(body["logprobs"][0])
 
@@ -119,16 +135,23 @@ def test_whisper_ignores_stream_true(client, speech_wav):
 
 
 def test_v1_transcription_takes_model_from_the_form(client, speech_wav):
-    response = client.post("/openai/v1/audio/transcriptions", files={"file": ("speech.wav", speech_wav, "audio/wav")},
-                           data={"model": "whisper"})
+    response = client.post(
+        "/openai/v1/audio/transcriptions",
+        files={"file": ("speech.wav", speech_wav, "audio/wav")},
+        data={"model": "whisper"},
+    )
     assert response.status_code == 200
     assert response.json()["text"]
 
 
 def test_chunking_strategy_auto_and_server_vad_are_accepted(client, speech_wav):
     assert transcribe(client, speech_wav, deployment="gpt-4o-transcribe", chunking_strategy="auto").status_code == 200
-    response = transcribe(client, speech_wav, deployment="gpt-4o-transcribe",
-                          **{"chunking_strategy[type]": "server_vad", "chunking_strategy[threshold]": "0.4"})
+    response = transcribe(
+        client,
+        speech_wav,
+        deployment="gpt-4o-transcribe",
+        **{"chunking_strategy[type]": "server_vad", "chunking_strategy[threshold]": "0.4"},
+    )
     assert response.status_code == 200
 
 

@@ -6,8 +6,9 @@ from conftest import deployment_url
 
 
 def translate(client, audio, **fields):
-    return client.post(deployment_url("whisper", "audio/translations"),
-                       files={"file": ("speech.wav", audio, "audio/wav")}, data=fields)
+    return client.post(
+        deployment_url("whisper", "audio/translations"), files={"file": ("speech.wav", audio, "audio/wav")}, data=fields
+    )
 
 
 def test_json_translation_returns_english_text(client, speech_wav):
@@ -31,6 +32,9 @@ def test_text_srt_and_vtt_translations_are_plain_text(client, speech_wav):
 
 
 def test_v1_translation_takes_model_from_the_form(client, speech_wav):
-    response = client.post("/openai/v1/audio/translations", files={"file": ("speech.mp3", speech_wav, "audio/mpeg")},
-                           data={"model": "my-whisper", "prompt": "Numbers."})
+    response = client.post(
+        "/openai/v1/audio/translations",
+        files={"file": ("speech.mp3", speech_wav, "audio/mpeg")},
+        data={"model": "my-whisper", "prompt": "Numbers."},
+    )
     assert response.status_code == 200

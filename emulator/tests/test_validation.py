@@ -6,7 +6,6 @@ import base64
 import json
 
 import pytest
-
 from conftest import deployment_url
 
 WAV = None  # filled by the module fixture below
@@ -42,8 +41,9 @@ def speech(client, deployment="gpt-4o-mini-tts", **fields):
 
 def chat(client, **fields):
     body = {"messages": [{"role": "user", "content": "hi"}], **fields}
-    return client.post(deployment_url("gpt-4o-audio-preview", "chat/completions"),
-                       json={k: v for k, v in body.items() if v is not ...})
+    return client.post(
+        deployment_url("gpt-4o-audio-preview", "chat/completions"), json={k: v for k, v in body.items() if v is not ...}
+    )
 
 
 def assert_invalid(response, param, code):
@@ -68,23 +68,43 @@ TRANSCRIPTION_CASES = {
     "temperature above 1": (dict(fields={"temperature": "1.5"}), "temperature", "decimal_above_max_value"),
     "temperature below 0": (dict(fields={"temperature": "-0.1"}), "temperature", "decimal_below_min_value"),
     "language not ISO-639-1": (dict(fields={"language": "english"}), "language", "invalid_value"),
-    "granularity not in the enum": (dict(fields={"response_format": "verbose_json",
-                                                 "timestamp_granularities[]": "char"}),
-                                    "timestamp_granularities[]", "invalid_value"),
-    "granularities without verbose_json": (dict(fields={"timestamp_granularities[]": "word"}),
-                                           "timestamp_granularities[]", "unsupported_value"),
+    "granularity not in the enum": (
+        dict(fields={"response_format": "verbose_json", "timestamp_granularities[]": "char"}),
+        "timestamp_granularities[]",
+        "invalid_value",
+    ),
+    "granularities without verbose_json": (
+        dict(fields={"timestamp_granularities[]": "word"}),
+        "timestamp_granularities[]",
+        "unsupported_value",
+    ),
     "logprobs with whisper": (dict(fields={"include[]": "logprobs"}), "include[]", "unsupported_value"),
     "stream not a boolean": (dict(fields={"stream": "maybe"}), "stream", "invalid_type"),
-    "chunking_strategy not auto nor an object": (dict(fields={"chunking_strategy": "sometimes"}),
-                                                 "chunking_strategy", "invalid_value"),
-    "chunking_strategy type not server_vad": (dict(fields={"chunking_strategy[type]": "client_vad"}),
-                                              "chunking_strategy.type", "invalid_value"),
-    "chunking_strategy threshold above 1": (dict(fields={"chunking_strategy": json.dumps(
-        {"type": "server_vad", "threshold": 2})}), "chunking_strategy.threshold", "decimal_above_max_value"),
-    "chunking_strategy without type": (dict(fields={"chunking_strategy": json.dumps({"threshold": 0.5})}),
-                                       "chunking_strategy.type", "missing_required_parameter"),
-    "chunking_strategy unknown key": (dict(fields={"chunking_strategy": json.dumps(
-        {"type": "server_vad", "eagerness": "low"})}), "chunking_strategy.eagerness", "unknown_parameter"),
+    "chunking_strategy not auto nor an object": (
+        dict(fields={"chunking_strategy": "sometimes"}),
+        "chunking_strategy",
+        "invalid_value",
+    ),
+    "chunking_strategy type not server_vad": (
+        dict(fields={"chunking_strategy[type]": "client_vad"}),
+        "chunking_strategy.type",
+        "invalid_value",
+    ),
+    "chunking_strategy threshold above 1": (
+        dict(fields={"chunking_strategy": json.dumps({"type": "server_vad", "threshold": 2})}),
+        "chunking_strategy.threshold",
+        "decimal_above_max_value",
+    ),
+    "chunking_strategy without type": (
+        dict(fields={"chunking_strategy": json.dumps({"threshold": 0.5})}),
+        "chunking_strategy.type",
+        "missing_required_parameter",
+    ),
+    "chunking_strategy unknown key": (
+        dict(fields={"chunking_strategy": json.dumps({"type": "server_vad", "eagerness": "low"})}),
+        "chunking_strategy.eagerness",
+        "unknown_parameter",
+    ),
     "missing file": (dict(fields={"response_format": "json"}, file=None), "file", "missing_required_parameter"),
     "file name without extension": (dict(file=("speech", "audio/wav")), "file", "invalid_value"),
     "file name with an unsupported extension": (dict(file=("speech.txt", "text/plain")), "file", "invalid_value"),
@@ -109,8 +129,9 @@ GPT4O_CASES = {
 @pytest.mark.parametrize("case", sorted(GPT4O_CASES))
 def test_gpt4o_transcribe_rejects(client, case):
     fields, param = GPT4O_CASES[case]
-    assert_invalid(transcription(client, deployment="gpt-4o-mini-transcribe", fields=fields),
-                   param, "unsupported_value")
+    assert_invalid(
+        transcription(client, deployment="gpt-4o-mini-transcribe", fields=fields), param, "unsupported_value"
+    )
 
 
 def test_invalid_file_format_message_lists_the_supported_formats(client):
@@ -125,8 +146,10 @@ def test_file_sent_as_a_plain_field_is_an_invalid_file_format(client):
 
 
 def test_undecodable_audio_is_rejected_as_corrupted(client):
-    response = client.post(deployment_url("whisper", "audio/transcriptions"),
-                           files={"file": ("speech.wav", b"not audio at all", "audio/wav")})
+    response = client.post(
+        deployment_url("whisper", "audio/transcriptions"),
+        files={"file": ("speech.wav", b"not audio at all", "audio/wav")},
+    )
     assert_invalid(response, "file", "invalid_value")
     assert "corrupted" in response.json()["error"]["message"]
 
@@ -138,8 +161,11 @@ def test_transcription_needs_a_multipart_body(client):
 
 
 def test_garbled_multipart_body_is_rejected(client):
-    response = client.post(deployment_url("whisper", "audio/transcriptions"), content=b"--x\r\ngarbage",
-                           headers={"Content-Type": "multipart/form-data; boundary=x"})
+    response = client.post(
+        deployment_url("whisper", "audio/transcriptions"),
+        content=b"--x\r\ngarbage",
+        headers={"Content-Type": "multipart/form-data; boundary=x"},
+    )
     assert response.status_code == 400
 
 
@@ -147,8 +173,11 @@ def test_garbled_multipart_body_is_rejected(client):
 
 TRANSLATION_CASES = {
     "language (transcription only)": ({"language": "en"}, "language", "unknown_parameter"),
-    "timestamp granularities (transcription only)": ({"timestamp_granularities[]": "word"},
-                                                     "timestamp_granularities[]", "unknown_parameter"),
+    "timestamp granularities (transcription only)": (
+        {"timestamp_granularities[]": "word"},
+        "timestamp_granularities[]",
+        "unknown_parameter",
+    ),
     "stream (transcription only)": ({"stream": "true"}, "stream", "unknown_parameter"),
     "response_format not in the enum": ({"response_format": "diarized_json"}, "response_format", "invalid_value"),
     "temperature above 1": ({"temperature": "2"}, "temperature", "decimal_above_max_value"),
@@ -197,11 +226,14 @@ def test_exactly_4096_characters_of_input_are_accepted(client):
     assert speech(client, input="a " * 2048, response_format="pcm").status_code == 200
 
 
-@pytest.mark.parametrize("body,content_type", [
-    (b"{not json", "application/json"),
-    (b"[1, 2]", "application/json"),
-    (b"input=hello", "text/plain"),
-])
+@pytest.mark.parametrize(
+    "body,content_type",
+    [
+        (b"{not json", "application/json"),
+        (b"[1, 2]", "application/json"),
+        (b"input=hello", "text/plain"),
+    ],
+)
 def test_speech_body_that_is_not_a_json_object_is_rejected(client, body, content_type):
     response = client.post(deployment_url("tts", "audio/speech"), content=body, headers={"Content-Type": content_type})
     assert response.status_code == 400
@@ -216,40 +248,73 @@ CHAT_CASES = {
     "messages not an array": (dict(messages="hi"), "messages", "invalid_type"),
     "message without role": (dict(messages=[{"content": "hi"}]), "messages[0].role", "missing_required_parameter"),
     "role not in the enum": (dict(messages=[{"role": "robot", "content": "hi"}]), "messages[0].role", "invalid_value"),
-    "unknown message field": (dict(messages=[{"role": "user", "content": "hi", "mood": "x"}]),
-                              "messages[0].mood", "unknown_parameter"),
-    "user message without content": (dict(messages=[{"role": "user"}]), "messages[0].content",
-                                     "missing_required_parameter"),
-    "tool message without tool_call_id": (dict(messages=[{"role": "tool", "content": "x"}]),
-                                          "messages[0].tool_call_id", "missing_required_parameter"),
-    "content part type not in the enum": (dict(messages=[{"role": "user", "content": [{"type": "video"}]}]),
-                                          "messages[0].content[0].type", "invalid_value"),
-    "image part (not for audio models)": (dict(messages=[{"role": "user", "content": [
-        {"type": "image_url", "image_url": {"url": "https://x/y.png"}}]}]), "messages[0].content[0].type",
-        "invalid_value"),
-    "input_audio format not in the enum": (dict(messages=audio_message("AAAA", "ogg")),
-                                           "messages[0].content[0].input_audio.format", "invalid_value"),
-    "input_audio data not base64": (dict(messages=audio_message("%%%")),
-                                    "messages[0].content[0].input_audio.data", "invalid_value"),
-    "input_audio undecodable": (dict(messages=audio_message(base64.b64encode(b"noise").decode())),
-                                "messages", "invalid_value"),
+    "unknown message field": (
+        dict(messages=[{"role": "user", "content": "hi", "mood": "x"}]),
+        "messages[0].mood",
+        "unknown_parameter",
+    ),
+    "user message without content": (
+        dict(messages=[{"role": "user"}]),
+        "messages[0].content",
+        "missing_required_parameter",
+    ),
+    "tool message without tool_call_id": (
+        dict(messages=[{"role": "tool", "content": "x"}]),
+        "messages[0].tool_call_id",
+        "missing_required_parameter",
+    ),
+    "content part type not in the enum": (
+        dict(messages=[{"role": "user", "content": [{"type": "video"}]}]),
+        "messages[0].content[0].type",
+        "invalid_value",
+    ),
+    "image part (not for audio models)": (
+        dict(messages=[{"role": "user", "content": [{"type": "image_url", "image_url": {"url": "https://x/y.png"}}]}]),
+        "messages[0].content[0].type",
+        "invalid_value",
+    ),
+    "input_audio format not in the enum": (
+        dict(messages=audio_message("AAAA", "ogg")),
+        "messages[0].content[0].input_audio.format",
+        "invalid_value",
+    ),
+    "input_audio data not base64": (
+        dict(messages=audio_message("%%%")),
+        "messages[0].content[0].input_audio.data",
+        "invalid_value",
+    ),
+    "input_audio undecodable": (
+        dict(messages=audio_message(base64.b64encode(b"noise").decode())),
+        "messages",
+        "invalid_value",
+    ),
     "temperature above 2": (dict(temperature=3), "temperature", "decimal_above_max_value"),
     "top_p above 1": (dict(top_p=2), "top_p", "decimal_above_max_value"),
     "n below 1": (dict(n=0), "n", "integer_below_min_value"),
     "stream not a boolean": (dict(stream="yes"), "stream", "invalid_type"),
-    "stream_options without stream": (dict(stream_options={"include_usage": True}), "stream_options",
-                                      "invalid_value"),
+    "stream_options without stream": (dict(stream_options={"include_usage": True}), "stream_options", "invalid_value"),
     "modality not in the enum": (dict(modalities=["video"]), "modalities[0]", "invalid_value"),
     "audio modality without audio": (dict(modalities=["text", "audio"]), "audio", "missing_required_parameter"),
-    "audio without voice": (dict(modalities=["text", "audio"], audio={"format": "wav"}), "audio.voice",
-                            "missing_required_parameter"),
-    "audio format not in the enum": (dict(modalities=["text", "audio"], audio={"voice": "alloy", "format": "ogg"}),
-                                     "audio.format", "invalid_value"),
-    "audio voice not in the enum": (dict(modalities=["text", "audio"], audio={"voice": "bob", "format": "wav"}),
-                                    "audio.voice", "invalid_value"),
-    "streamed audio not pcm16": (dict(stream=True, modalities=["text", "audio"],
-                                      audio={"voice": "alloy", "format": "mp3"}), "audio.format",
-                                 "unsupported_value"),
+    "audio without voice": (
+        dict(modalities=["text", "audio"], audio={"format": "wav"}),
+        "audio.voice",
+        "missing_required_parameter",
+    ),
+    "audio format not in the enum": (
+        dict(modalities=["text", "audio"], audio={"voice": "alloy", "format": "ogg"}),
+        "audio.format",
+        "invalid_value",
+    ),
+    "audio voice not in the enum": (
+        dict(modalities=["text", "audio"], audio={"voice": "bob", "format": "wav"}),
+        "audio.voice",
+        "invalid_value",
+    ),
+    "streamed audio not pcm16": (
+        dict(stream=True, modalities=["text", "audio"], audio={"voice": "alloy", "format": "mp3"}),
+        "audio.format",
+        "unsupported_value",
+    ),
     "unknown field": (dict(functionality="x"), "functionality", "unknown_parameter"),
 }
 
@@ -262,28 +327,38 @@ def test_chat_rejects(client, case):
 
 def test_input_audio_over_20_mb_is_rejected(client):
     big = "A" * (21 * 1024 * 1024 // 3 * 4)
-    assert_invalid(chat(client, messages=audio_message(big)), "messages[0].content[0].input_audio.data",
-                   "invalid_value")
+    assert_invalid(
+        chat(client, messages=audio_message(big)), "messages[0].content[0].input_audio.data", "invalid_value"
+    )
 
 
 # --- hostile input ------------------------------------------------------------------------------------------------
 
+
 def test_deeply_nested_json_is_a_400_not_a_crash(client):
-    response = client.post(deployment_url("gpt-4o-audio-preview", "chat/completions"),
-                           content=b"[" * 100_000 + b"]" * 100_000, headers={"Content-Type": "application/json"})
+    response = client.post(
+        deployment_url("gpt-4o-audio-preview", "chat/completions"),
+        content=b"[" * 100_000 + b"]" * 100_000,
+        headers={"Content-Type": "application/json"},
+    )
     assert response.status_code == 400
 
 
 def test_body_with_a_broken_content_encoding_is_a_400(client):
-    response = client.post(deployment_url("tts", "audio/speech"), content=b"not gzip",
-                           headers={"Content-Type": "application/json", "Content-Encoding": "gzip"})
+    response = client.post(
+        deployment_url("tts", "audio/speech"),
+        content=b"not gzip",
+        headers={"Content-Type": "application/json", "Content-Encoding": "gzip"},
+    )
     assert response.status_code == 400
     assert response.headers["connection"] == "close"
 
 
 def test_text_field_sent_as_a_file_is_an_invalid_type(client):
-    response = client.post(deployment_url("whisper", "audio/transcriptions"),
-                           files={"file": ("a.wav", WAV, "audio/wav"), "prompt": ("p.txt", b"x", "text/plain")})
+    response = client.post(
+        deployment_url("whisper", "audio/transcriptions"),
+        files={"file": ("a.wav", WAV, "audio/wav"), "prompt": ("p.txt", b"x", "text/plain")},
+    )
     assert_invalid(response, "prompt", "invalid_type")
 
 

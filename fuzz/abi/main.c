@@ -27,14 +27,22 @@ static uint64_t take(input *in, size_t bytes) {
 /* Integers that hit edges often: small values, powers of two +- 1, the type's extremes. */
 static uint64_t edgy(input *in) {
     switch (take(in, 1) % 8) {
-    case 0: return take(in, 1);
-    case 1: return (uint64_t)1 << (take(in, 1) % 64);
-    case 2: return ((uint64_t)1 << (take(in, 1) % 64)) - 1;
-    case 3: return UINT64_MAX - take(in, 1);
-    case 4: return (uint64_t)INT64_MAX - take(in, 1);
-    case 5: return (uint64_t)UINT32_MAX - take(in, 1);
-    case 6: return (uint64_t)INT32_MAX + take(in, 1) - 128;
-    default: return take(in, 8);
+    case 0:
+        return take(in, 1);
+    case 1:
+        return (uint64_t)1 << (take(in, 1) % 64);
+    case 2:
+        return ((uint64_t)1 << (take(in, 1) % 64)) - 1;
+    case 3:
+        return UINT64_MAX - take(in, 1);
+    case 4:
+        return (uint64_t)INT64_MAX - take(in, 1);
+    case 5:
+        return (uint64_t)UINT32_MAX - take(in, 1);
+    case 6:
+        return (uint64_t)INT32_MAX + take(in, 1) - 128;
+    default:
+        return take(in, 8);
     }
 }
 
@@ -127,7 +135,10 @@ static void fuzz_wav(input *in) {
         (void)azaudio_audio_buffer_info(b, &got);
         const uint8_t *data = azaudio_audio_buffer_data(b);
         size_t n = azaudio_audio_buffer_size(b);
-        if (n) { volatile uint8_t last = data[n - 1]; (void)last; }
+        if (n) {
+            volatile uint8_t last = data[n - 1];
+            (void)last;
+        }
         azaudio_audio_buffer_destroy(b);
     }
     azaudio_wav_info w;
@@ -229,13 +240,27 @@ static void fuzz_misc(input *in) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     input in = {data, size};
     switch (take(&in, 1) % 7) {
-    case 0: fuzz_resampler(&in); break;
-    case 1: fuzz_frames(&in); break;
-    case 2: fuzz_wav(&in); break;
-    case 3: fuzz_g711(&in); break;
-    case 4: fuzz_client_and_options(&in); break;
-    case 5: fuzz_chat(&in); break;
-    default: fuzz_misc(&in); break;
+    case 0:
+        fuzz_resampler(&in);
+        break;
+    case 1:
+        fuzz_frames(&in);
+        break;
+    case 2:
+        fuzz_wav(&in);
+        break;
+    case 3:
+        fuzz_g711(&in);
+        break;
+    case 4:
+        fuzz_client_and_options(&in);
+        break;
+    case 5:
+        fuzz_chat(&in);
+        break;
+    default:
+        fuzz_misc(&in);
+        break;
     }
     return 0;
 }

@@ -16,9 +16,13 @@ public func fuzzRealtimeEventDecoder(_ data: UnsafePointer<UInt8>, _ size: Int) 
     }
     // The fast path reads only valid UTF-8 in practice (the WebSocket layer checks text frames first).
     guard String(validating: bytes, as: UTF8.self) != nil, let fast = AudioDeltaScanner.scan(bytes) else { return 0 }
-    guard let full = try? RealtimeEventDecoder.decodeFully(bytes) else { preconditionFailure("fast path took an invalid event") }
-    precondition(fast.kind == full.kind && fast.type == full.type && fast.itemID == full.itemID
-        && fast.responseID == full.responseID && fast.eventID == full.eventID && fast.outputIndex == full.outputIndex
-        && fast.contentIndex == full.contentIndex && fast.audio.bytes == full.audio.bytes && fast.json == full.json)
+    guard let full = try? RealtimeEventDecoder.decodeFully(bytes) else {
+        preconditionFailure("fast path took an invalid event")
+    }
+    precondition(
+        fast.kind == full.kind && fast.type == full.type && fast.itemID == full.itemID
+            && fast.responseID == full.responseID && fast.eventID == full.eventID
+            && fast.outputIndex == full.outputIndex
+            && fast.contentIndex == full.contentIndex && fast.audio.bytes == full.audio.bytes && fast.json == full.json)
     return 0
 }

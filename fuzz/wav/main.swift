@@ -23,19 +23,24 @@ public func fuzzWAV(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     // A header written for the info parses back to the same format.
     let header = UnsafeMutableRawBufferPointer.allocate(byteCount: WAVHeader.size + info.dataSize, alignment: 8)
     defer { header.deallocate() }
-    if info.dataSize <= WAVHeader.maxDataSize, (try? WAVHeader.write(info, dataSize: info.dataSize, into: header)) != nil {
+    if info.dataSize <= WAVHeader.maxDataSize,
+        (try? WAVHeader.write(info, dataSize: info.dataSize, into: header)) != nil
+    {
         header.baseAddress!.advanced(by: WAVHeader.size).copyMemory(from: buffer.storage, byteCount: info.dataSize)
         let again = try? WAVParser.parse(MemoryByteSource(UnsafeRawBufferPointer(header)))
-        precondition(again?.format == info.format && again?.channels == info.channels
-            && again?.sampleRate == info.sampleRate && again?.dataSize == info.dataSize, "header round trip differs")
+        precondition(
+            again?.format == info.format && again?.channels == info.channels
+                && again?.sampleRate == info.sampleRate && again?.dataSize == info.dataSize, "header round trip differs"
+        )
     }
     // Down-mixed and resampled to 24 kHz mono, the audio gives ceil(N * 24000 / rate) samples, or the rate is
     // refused with an error (never a trap). Short files only: each new rate designs a filter.
     if info.frameCount <= 4096 {
         if let mono = try? buffer.monoPCM16(sampleRate: 24000) {
             precondition(mono.info.format == .pcm16 && mono.info.channels == 1 && mono.info.sampleRate == 24000)
-            precondition(mono.info.frameCount == (info.frameCount * 24000 + info.sampleRate - 1) / info.sampleRate,
-                         "wrong sample count after resampling")
+            precondition(
+                mono.info.frameCount == (info.frameCount * 24000 + info.sampleRate - 1) / info.sampleRate,
+                "wrong sample count after resampling")
         } else {
             precondition(!Resampler.supports(info.sampleRate), "a supported rate was refused")
         }

@@ -13,7 +13,9 @@ enum Event: Equatable {
     case text([UInt8]), binary([UInt8]), ping([UInt8]), pong([UInt8]), close(UInt16?, [UInt8])
 }
 
-func decodeAll(_ data: UnsafeRawBufferPointer, chunk: Int, limits: WebSocketLimits) -> ([Event], WebSocketProtocolError?) {
+func decodeAll(
+    _ data: UnsafeRawBufferPointer, chunk: Int, limits: WebSocketLimits
+) -> ([Event], WebSocketProtocolError?) {
     var decoder = WebSocketFrameDecoder(limits: limits)
     var events: [Event] = []
     var offset = 0

@@ -10,16 +10,20 @@ extension AudioBuffer {
         let outRate = sampleRate == 0 ? info.sampleRate : sampleRate
         let frames = info.frameCount
         let mixed = try Self.allocate(samples: frames)
-        Downmix.toMonoPCM16(UnsafeRawBufferPointer(bytes), format: info.format, channels: info.channels,
-                            into: UnsafeMutableBufferPointer(start: mixed.assumingMemoryBound(to: Int16.self), count: frames))
+        Downmix.toMonoPCM16(
+            UnsafeRawBufferPointer(bytes), format: info.format, channels: info.channels,
+            into: UnsafeMutableBufferPointer(start: mixed.assumingMemoryBound(to: Int16.self), count: frames))
         if outRate == info.sampleRate {
-            return AudioBuffer(info: WAVInfo(format: .pcm16, sampleRate: outRate, channels: 1, dataSize: frames * 2),
-                               malloced: mixed)
+            return AudioBuffer(
+                info: WAVInfo(format: .pcm16, sampleRate: outRate, channels: 1, dataSize: frames * 2),
+                malloced: mixed)
         }
         defer { free(mixed) }
         guard let resampler = Resampler(inRate: info.sampleRate, outRate: outRate) else {
-            throw AzError(.unsupported, "cannot resample \(info.sampleRate) Hz to \(outRate) Hz: the resampler takes "
-                + "\(Resampler.supportedRange.lowerBound) to \(Resampler.supportedRange.upperBound) Hz")
+            throw AzError(
+                .unsupported,
+                "cannot resample \(info.sampleRate) Hz to \(outRate) Hz: the resampler takes "
+                    + "\(Resampler.supportedRange.lowerBound) to \(Resampler.supportedRange.upperBound) Hz")
         }
         let capacity = resampler.maxOutput(forInput: frames)
         let out = try Self.allocate(samples: capacity)
@@ -27,8 +31,9 @@ extension AudioBuffer {
         var written = resampler.process(
             UnsafeBufferPointer(start: mixed.assumingMemoryBound(to: Int16.self), count: frames), into: output)
         written += resampler.flush(into: UnsafeMutableBufferPointer(rebasing: output[written...]))
-        return AudioBuffer(info: WAVInfo(format: .pcm16, sampleRate: outRate, channels: 1, dataSize: written * 2),
-                           malloced: out)
+        return AudioBuffer(
+            info: WAVInfo(format: .pcm16, sampleRate: outRate, channels: 1, dataSize: written * 2),
+            malloced: out)
     }
 
     /// malloc'ed room for `samples` Int16 samples (at least one byte).

@@ -13,11 +13,14 @@ public enum Downmix {
     }
 
     /// Converts the first `output.count` frames of `input` (which must hold that many) to mono PCM16 in `output`.
-    public static func toMonoPCM16(_ input: UnsafeRawBufferPointer, format: AudioFormat, channels: Int,
-                                   into output: UnsafeMutableBufferPointer<Int16>) {
+    public static func toMonoPCM16(
+        _ input: UnsafeRawBufferPointer, format: AudioFormat, channels: Int,
+        into output: UnsafeMutableBufferPointer<Int16>
+    ) {
         let frames = output.count
-        precondition(channels > 0 && input.count >= frames * channels * format.bytesPerSample,
-                     "Downmix.toMonoPCM16: input too small")
+        precondition(
+            channels > 0 && input.count >= frames * channels * format.bytesPerSample,
+            "Downmix.toMonoPCM16: input too small")
         guard frames > 0, let base = input.baseAddress else { return }
         if format == .pcm16 && channels == 1 {
             UnsafeMutableRawPointer(output.baseAddress!).copyMemory(from: base, byteCount: frames * 2)

@@ -26,7 +26,8 @@ public final class FrameCursor {
         } else if let memory = malloc(layout.bytesPerFrame) {
             padded = UnsafeMutableRawBufferPointer(start: memory, count: layout.bytesPerFrame)
         } else {
-            throw AzError(.outOfMemory,
+            throw AzError(
+                .outOfMemory,
                 "cannot allocate one \(layout.bytesPerFrame)-byte frame to pad the last partial frame")
         }
     }

@@ -53,8 +53,9 @@ public struct PolyphaseFilterBank: Sendable {
 
     /// Designs the filter for `inRate` to `outRate`, both positive, different and at most 1 000 000.
     public init(inRate: Int, outRate: Int) {
-        precondition(inRate > 0 && outRate > 0 && inRate != outRate && max(inRate, outRate) <= 1_000_000,
-                     "PolyphaseFilterBank: bad rates")
+        precondition(
+            inRate > 0 && outRate > 0 && inRate != outRate && max(inRate, outRate) <= 1_000_000,
+            "PolyphaseFilterBank: bad rates")
         let g = Self.gcd(inRate, outRate)
         up = outRate / g
         down = inRate / g

@@ -228,14 +228,17 @@ public final class Resampler {
         var acc1 = SIMD8<Float>()
         var k = 0
         while k + 16 <= n {
-            acc0 += ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
+            acc0 +=
+                ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
                 * rb.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
-            acc1 += ra.loadUnaligned(fromByteOffset: k * 4 + stride, as: SIMD8<Float>.self)
+            acc1 +=
+                ra.loadUnaligned(fromByteOffset: k * 4 + stride, as: SIMD8<Float>.self)
                 * rb.loadUnaligned(fromByteOffset: k * 4 + stride, as: SIMD8<Float>.self)
             k += 16
         }
         while k + 8 <= n {
-            acc0 += ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
+            acc0 +=
+                ra.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
                 * rb.loadUnaligned(fromByteOffset: k * 4, as: SIMD8<Float>.self)
             k += 8
         }

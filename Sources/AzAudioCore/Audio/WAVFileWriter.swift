@@ -18,7 +18,8 @@ public enum WAVFileWriter {
             try writeAll(fd, samples, path)
             if samples.count & 1 == 1 {
                 let pad: [UInt8] = [0]
-                try pad.withUnsafeBytes { bytes in Result { () throws(AzError) in try writeAll(fd, bytes, path) } }.get()
+                try pad.withUnsafeBytes { bytes in Result { () throws(AzError) in try writeAll(fd, bytes, path) } }
+                    .get()
             }
         }
         if case .failure(let error) = body {

@@ -38,7 +38,9 @@ public enum WAVHeader {
         let riffSize = unknown ? UInt32.max : UInt32(36 + dataSize + (dataSize & 1))
         var i = 0
         func put(_ text: String) { for c in text.utf8 { out[i] = c; i += 1 } }
-        func put32(_ v: UInt32) { for s in stride(from: 0, to: 32, by: 8) { out[i] = UInt8(truncatingIfNeeded: v >> UInt32(s)); i += 1 } }
+        func put32(_ v: UInt32) {
+            for s in stride(from: 0, to: 32, by: 8) { out[i] = UInt8(truncatingIfNeeded: v >> UInt32(s)); i += 1 }
+        }
         func put16(_ v: UInt16) { out[i] = UInt8(v & 0xFF); out[i + 1] = UInt8(v >> 8); i += 2 }
         put("RIFF")
         put32(riffSize)

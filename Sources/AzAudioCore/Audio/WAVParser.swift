@@ -48,9 +48,11 @@ public enum WAVParser {
         while !(format.found && data != nil) {
             guard position + 8 <= length else {
                 let missing = format.found ? "data" : "fmt "
-                throw malformed(position >= length
-                    ? "no '\(missing)' chunk before the end of the file"
-                    : "truncated: \(length - position) stray bytes where a chunk header was expected, and no '\(missing)' chunk")
+                throw malformed(
+                    position >= length
+                        ? "no '\(missing)' chunk before the end of the file"
+                        : "truncated: \(length - position) stray bytes where a chunk header was expected, and no '\(missing)' chunk"
+                )
             }
             chunks += 1
             guard chunks <= maxChunks else { throw malformed("more than \(maxChunks) chunks before 'fmt ' and 'data'") }
@@ -63,8 +65,9 @@ public enum WAVParser {
             if id == "data" && declared == unknownSize {
                 size = remaining
             } else if size > remaining {
-                throw malformed("the '\(id)' chunk at offset \(position) declares \(declared) bytes but only "
-                    + "\(remaining) follow: the file is truncated or the size is wrong")
+                throw malformed(
+                    "the '\(id)' chunk at offset \(position) declares \(declared) bytes but only "
+                        + "\(remaining) follow: the file is truncated or the size is wrong")
             }
             switch id {
             case "fmt ":
@@ -100,9 +103,12 @@ public enum WAVParser {
                 throw malformed("a WAVE_FORMAT_EXTENSIBLE 'fmt ' chunk must be at least 40 bytes; this one is \(size)")
             }
             let validBits = Int(u16(b, 18))
-            let guidTail: [UInt8] = [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71]
+            let guidTail: [UInt8] = [
+                0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71,
+            ]
             guard Array(b[26..<40]) == guidTail else {
-                throw AzError(.unsupported, "WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID is not supported")
+                throw AzError(
+                    .unsupported, "WAVE_FORMAT_EXTENSIBLE with a non-standard sub-format GUID is not supported")
             }
             tag = u16(b, 24)
             // Fewer valid bits than the container (e.g. 20 or 24 in 32) are the high bits: read as the container.
@@ -124,8 +130,9 @@ public enum WAVParser {
         }
         let info = WAVInfo(format: format, sampleRate: Int(rate), channels: channels)
         guard blockAlign == info.blockAlign else {
-            throw malformed("the 'fmt ' chunk says a block align of \(blockAlign) bytes, but \(channels) channel(s) "
-                + "of \(bits)-bit samples take \(info.blockAlign)")
+            throw malformed(
+                "the 'fmt ' chunk says a block align of \(blockAlign) bytes, but \(channels) channel(s) "
+                    + "of \(bits)-bit samples take \(info.blockAlign)")
         }
         return info
     }

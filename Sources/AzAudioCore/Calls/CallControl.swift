@@ -39,9 +39,11 @@ public struct CallAcceptOptions: Sendable {
         if let instructions, !instructions.isEmpty { members["instructions"] = .string(instructions) }
         if let voice, !voice.isEmpty {
             let isCustom = voice.hasPrefix("voice_")
-            members["audio"] = .object(["output": .object([
-                "voice": isCustom ? .object(["id": .string(voice)]) : .string(voice),
-            ])])
+            members["audio"] = .object([
+                "output": .object([
+                    "voice": isCustom ? .object(["id": .string(voice)]) : .string(voice)
+                ])
+            ])
         }
         return Array(JSONWriter.serialize(.object(members)).utf8)
     }
@@ -65,18 +67,23 @@ extension ServiceClient {
             method: "POST", url: callURL(callID: callID, action: action),
             headers: body == nil ? [] : [("Content-Type", "application/json")], body: .bytes(body ?? []))
         let reader = ResponseBody()
-        let head = try execute(request, settings: settings, handler: reader.handler { (_: SSEEvent) throws(AzError) in })
+        let head = try execute(
+            request, settings: settings, handler: reader.handler { (_: SSEEvent) throws(AzError) in })
         return head.status
     }
 
-    public func acceptCall(_ callID: String, options: CallAcceptOptions, settings: CallSettings = CallSettings())
+    public func acceptCall(
+        _ callID: String, options: CallAcceptOptions, settings: CallSettings = CallSettings()
+    )
         throws(AzError)
     {
         try callAction(.accept, callID: callID, body: try options.body(), settings: settings)
     }
 
     /// Rejects with a SIP status (e.g. 486 Busy Here, 603 Decline); 0 lets the service choose (603).
-    public func rejectCall(_ callID: String, statusCode: Int, settings: CallSettings = CallSettings())
+    public func rejectCall(
+        _ callID: String, statusCode: Int, settings: CallSettings = CallSettings()
+    )
         throws(AzError)
     {
         guard statusCode == 0 || (400...699).contains(statusCode) else {
@@ -87,7 +94,9 @@ extension ServiceClient {
     }
 
     /// Transfers the call with SIP REFER to `targetURI` (`tel:+14155550123`, `sip:agent@example.com`).
-    public func referCall(_ callID: String, targetURI: String, settings: CallSettings = CallSettings())
+    public func referCall(
+        _ callID: String, targetURI: String, settings: CallSettings = CallSettings()
+    )
         throws(AzError)
     {
         let lower = targetURI.lowercased()

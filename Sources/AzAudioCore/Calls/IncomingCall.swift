@@ -29,7 +29,8 @@ public struct IncomingCall: Sendable, Equatable {
         }
         let type = json["type"]?.stringValue ?? ""
         guard type == "realtime.call.incoming" else {
-            throw AzError(.protocolViolation,
+            throw AzError(
+                .protocolViolation,
                 "the webhook is '\(type.prefix(60))', not realtime.call.incoming")
         }
         guard let data = json["data"], let callID = data["call_id"]?.stringValue, !callID.isEmpty else {

@@ -34,7 +34,8 @@ public struct WebhookVerifier: Sendable {
         }
         let (age, overflow) = now.subtractingReportingOverflow(sent)
         guard !overflow, age.magnitude <= UInt64(max(toleranceSeconds, 0)) else {
-            throw AzError(.auth,
+            throw AzError(
+                .auth,
                 "the webhook's timestamp is \(overflow ? "far" : "\(age.magnitude) s") \(age >= 0 ? "old" : "ahead"); "
                     + "more than \(toleranceSeconds) s away from now it is refused (a replay, or a wrong clock)")
         }
@@ -51,8 +52,10 @@ public struct WebhookVerifier: Sendable {
             }
             if equal { return }
         }
-        throw AzError(.auth, "the webhook signature does not match: the body was changed or the secret is not "
-            + "this webhook's")
+        throw AzError(
+            .auth,
+            "the webhook signature does not match: the body was changed or the secret is not "
+                + "this webhook's")
     }
 
     /// The `v1,<base64>` signature of a delivery (what a sender puts in webhook-signature).

@@ -86,14 +86,18 @@ public final class ServiceClient: Sendable {
             var headers = HTTPHeaders()
             switch outcome {
             case .response(let head):
-                logger.log(.debug, "\(request.method) \(target) -> \(head.status) in \(elapsed) ms"
-                    + Self.requestIDSuffix(head.headers))
+                logger.log(
+                    .debug,
+                    "\(request.method) \(target) -> \(head.status) in \(elapsed) ms"
+                        + Self.requestIDSuffix(head.headers))
                 return head
             case .httpError(let head, let body):
                 failure = ServiceErrorParser.error(status: head.status, headers: head.headers, body: body)
                 headers = head.headers
-                logger.log(.info, "\(request.method) \(target) -> \(head.status) in \(elapsed) ms"
-                    + Self.requestIDSuffix(head.headers))
+                logger.log(
+                    .info,
+                    "\(request.method) \(target) -> \(head.status) in \(elapsed) ms"
+                        + Self.requestIDSuffix(head.headers))
                 if head.status == 401 && configuration.credential.canRefresh && !refreshedOnce {
                     guard Self.rewind(request.body) else { throw failure }
                     refreshToken = true
@@ -114,7 +118,8 @@ public final class ServiceClient: Sendable {
                 throw retriesDone == 0 ? failure : Self.annotate(failure, attempts: retriesDone + 1)
             case .waitTooLong(let seconds):
                 var error = failure
-                error.message += "; the service asked to wait \(Self.seconds(seconds)) before retrying, more than "
+                error.message +=
+                    "; the service asked to wait \(Self.seconds(seconds)) before retrying, more than "
                     + "max_retry_wait_ms allows (\(Self.seconds(policy.maxServerWait))), so no retry was made"
                 throw error
             case .retry(let wait):
@@ -124,8 +129,10 @@ public final class ServiceClient: Sendable {
                     throw error
                 }
                 guard Self.rewind(request.body) else { throw failure }
-                logger.log(.warn, "retrying \(request.method) \(target) in \(Self.seconds(wait)) "
-                    + "(retry \(retriesDone + 1) of \(policy.maxRetries)): \(failure.message)")
+                logger.log(
+                    .warn,
+                    "retrying \(request.method) \(target) in \(Self.seconds(wait)) "
+                        + "(retry \(retriesDone + 1) of \(policy.maxRetries)): \(failure.message)")
                 if let cancel = settings.cancel {
                     if !cancel.sleep(seconds: wait) { throw AzError(.cancelled, "the call was cancelled") }
                 } else {

@@ -38,7 +38,8 @@ public struct ServiceEndpoint: Sendable, Equatable {
             throw .invalidArgument("endpoint scheme '\(other)' is not supported: use https:// (or http:// locally)")
         }
         let rest = text[schemeEnd.upperBound...]
-        let authorityEnd = rest.firstIndex(where: { (c: Character) -> Bool in c == "/" || c == "?" || c == "#" }) ?? rest.endIndex
+        let authorityEnd =
+            rest.firstIndex(where: { (c: Character) -> Bool in c == "/" || c == "?" || c == "#" }) ?? rest.endIndex
         let authority = String(rest[..<authorityEnd]).lowercased()
         try validateAuthority(authority, endpoint: text)
 
@@ -82,7 +83,9 @@ public struct ServiceEndpoint: Sendable, Equatable {
                 throw .invalidArgument("endpoint host '\(authority)' has an unterminated IPv6 literal")
             }
             let after = host[host.index(after: close)...]
-            if after.hasPrefix(":") { port = after.dropFirst() } else if !after.isEmpty {
+            if after.hasPrefix(":") {
+                port = after.dropFirst()
+            } else if !after.isEmpty {
                 throw .invalidArgument("endpoint host '\(authority)' is malformed")
             }
             host = host[...close]

@@ -70,8 +70,10 @@ public enum ServiceErrorParser {
     static func redirect(status: Int, headers: HTTPHeaders) -> AzError {
         let location = headers["location"] ?? ""
         let host = locationHost(location)
-        var text = "HTTP \(status): the server redirected the call to "
-            + (!host.isEmpty ? "host '\(host)'"
+        var text =
+            "HTTP \(status): the server redirected the call to "
+            + (!host.isEmpty
+                ? "host '\(host)'"
                 : location.isEmpty ? "nowhere (no Location header)" : "another path on the endpoint's host")
             + "; redirects are never followed, so the credential was not sent there. Check the endpoint (a captive "
             + "portal or proxy login page answers like this)"

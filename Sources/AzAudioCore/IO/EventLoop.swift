@@ -58,7 +58,9 @@ public final class EventLoop: @unchecked Sendable {
     /// looks again, so one wakeup collects the messages of many connections instead of waking once per message
     /// (a thread wakeup costs ~36 us of CPU on this project's VMs, far more than the reads it serves). Each message
     /// waits at most that long longer; 0 turns batching off.
-    public init(name: String = "azaudio-io", readBufferSize: Int = 64 * 1024, batchingWindowUs: UInt32 = 0) throws(AzError) {
+    public init(
+        name: String = "azaudio-io", readBufferSize: Int = 64 * 1024, batchingWindowUs: UInt32 = 0
+    ) throws(AzError) {
         self.batchingWindowUs = batchingWindowUs
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)

@@ -11,17 +11,21 @@ struct PosixThread {
     }
 
     static func start(name: String, _ body: @escaping () -> Void) -> PosixThread? {
-        let box = Unmanaged.passRetained(Box({
-            // Name the thread for debuggers and top (15 characters at most).
-            clinux_set_thread_name(name)
-            body()
-        })).toOpaque()
+        let box = Unmanaged.passRetained(
+            Box({
+                // Name the thread for debuggers and top (15 characters at most).
+                clinux_set_thread_name(name)
+                body()
+            })
+        ).toOpaque()
         var handle = pthread_t()
-        let rc = pthread_create(&handle, nil, { raw in
-            let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
-            box.body()
-            return nil
-        }, box)
+        let rc = pthread_create(
+            &handle, nil,
+            { raw in
+                let box = Unmanaged<Box>.fromOpaque(raw!).takeRetainedValue()
+                box.body()
+                return nil
+            }, box)
         guard rc == 0 else {
             Unmanaged<Box>.fromOpaque(box).release()
             return nil

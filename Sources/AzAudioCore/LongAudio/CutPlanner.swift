@@ -46,19 +46,24 @@ public struct CutPlanner: Sendable {
             }
             if let pause = best {
                 let cut = pause.middle
-                pieces.append(PiecePlan(index: pieces.count, start: start, end: cut, keepFrom: keepFrom, keepUntil: cut))
+                pieces.append(
+                    PiecePlan(index: pieces.count, start: start, end: cut, keepFrom: keepFrom, keepUntil: cut))
                 start = cut
                 keepFrom = cut
             } else {
                 let boundary = limit - overlapFrames / 2
-                pieces.append(PiecePlan(index: pieces.count, start: start, end: limit, keepFrom: keepFrom,
-                    keepUntil: boundary))
+                pieces.append(
+                    PiecePlan(
+                        index: pieces.count, start: start, end: limit, keepFrom: keepFrom,
+                        keepUntil: boundary))
                 start = limit - overlapFrames
                 keepFrom = boundary
             }
         }
-        pieces.append(PiecePlan(index: pieces.count, start: start, end: totalFrames, keepFrom: keepFrom,
-            keepUntil: totalFrames))
+        pieces.append(
+            PiecePlan(
+                index: pieces.count, start: start, end: totalFrames, keepFrom: keepFrom,
+                keepUntil: totalFrames))
         return pieces
     }
 }

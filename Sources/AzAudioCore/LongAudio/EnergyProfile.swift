@@ -65,7 +65,8 @@ public struct PauseDetector: Sendable {
         let sorted = levels.sorted()
         let floor = sorted[sorted.count / 10]
         let threshold = max(floor + marginDB, absoluteQuietDB)
-        let minimumWindows = max(1, Int((minimumSeconds * Double(profile.sampleRate) / Double(profile.windowFrames)).rounded(.up)))
+        let minimumWindows = max(
+            1, Int((minimumSeconds * Double(profile.sampleRate) / Double(profile.windowFrames)).rounded(.up)))
         var result: [Pause] = []
         var runStart: Int? = nil
         for i in 0...levels.count {

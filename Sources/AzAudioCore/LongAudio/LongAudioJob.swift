@@ -13,9 +13,10 @@ final class LongAudioJob {
     private let jobToken = CancellationToken()
     private let events = Locked<[(Int, Result<Transcript, AzError>)]>([])
 
-    init(client: ServiceClient, task: AudioTextTask, options: AudioTextOptions, long: LongAudioOptions,
-        settings: CallSettings, reader: SoundFileReader, format: TranscriptFormat, ceiling: Double?)
-    {
+    init(
+        client: ServiceClient, task: AudioTextTask, options: AudioTextOptions, long: LongAudioOptions,
+        settings: CallSettings, reader: SoundFileReader, format: TranscriptFormat, ceiling: Double?
+    ) {
         self.client = client
         self.task = task
         var pieceOptions = options
@@ -29,19 +30,22 @@ final class LongAudioJob {
     }
 
     /// The pieces for this recording (pure planning over the measured loudness).
-    static func plan(profile: EnergyProfile, totalFrames: Int64, sampleRate: Int, long: LongAudioOptions,
-        ceiling: Double?) throws(AzError) -> [PiecePlan]
-    {
+    static func plan(
+        profile: EnergyProfile, totalFrames: Int64, sampleRate: Int, long: LongAudioOptions,
+        ceiling: Double?
+    ) throws(AzError) -> [PiecePlan] {
         // Budget by the PCM size, which FLAC never exceeds: every piece fits whatever the audio sounds like.
         let overhead: Int64 = 8192
         guard long.maxUploadBytes > overhead + 2 * Int64(sampleRate) else {
-            throw .invalidArgument("max_upload_bytes \(long.maxUploadBytes) is too small for a piece of at least one "
-                + "second at \(sampleRate) Hz")
+            throw .invalidArgument(
+                "max_upload_bytes \(long.maxUploadBytes) is too small for a piece of at least one "
+                    + "second at \(sampleRate) Hz")
         }
         var maxFrames = (long.maxUploadBytes - overhead) / 2
         if let ceiling { maxFrames = min(maxFrames, (ceiling * Double(sampleRate)).saturatingInt64(.down)) }
         guard maxFrames >= Int64(sampleRate) else { throw .invalidArgument("the piece duration ceiling is under 1 s") }
-        let planner = CutPlanner(maxFrames: maxFrames, overlapFrames: Int64(long.overlapSeconds * Double(sampleRate)),
+        let planner = CutPlanner(
+            maxFrames: maxFrames, overlapFrames: Int64(long.overlapSeconds * Double(sampleRate)),
             minFrames: maxFrames / 5)
         return planner.plan(totalFrames: totalFrames, pauses: PauseDetector().pauses(in: profile))
     }
@@ -51,7 +55,8 @@ final class LongAudioJob {
         let (profile, totalFrames) = try encoder.measure(cancel: settings.cancel)
         guard totalFrames > 0 else { throw AzError(.invalidArgument, "the audio has no samples") }
         let rate = Double(reader.sampleRate)
-        let plans = try Self.plan(profile: profile, totalFrames: totalFrames, sampleRate: reader.sampleRate,
+        let plans = try Self.plan(
+            profile: profile, totalFrames: totalFrames, sampleRate: reader.sampleRate,
             long: long, ceiling: ceiling)
         let journal = try long.journalDirectory.map { (d: String) throws(AzError) in try PieceJournal(directory: d) }
         let directory = try PieceDirectory()
@@ -75,9 +80,12 @@ final class LongAudioJob {
             // Frames summed, then divided once: when every piece is done, secondsDone equals secondsTotal exactly
             // (a sum of per-piece seconds could end a rounding error above it, e.g. 15.000000000000002 of 15).
             let seconds = Double(done.reduce(Int64(0)) { $0 + owned($1) }) / rate
-            try long.onProgress?(LongAudioProgress(piecesDone: done.count, piecesTotal: plans.count,
-                secondsDone: seconds, secondsTotal: totalSeconds, concurrency: governor.limit))
-            try settings.onUploadProgress?(UploadProgress(sent: UInt64(seconds * 1000), total: UInt64(totalSeconds * 1000)))
+            try long.onProgress?(
+                LongAudioProgress(
+                    piecesDone: done.count, piecesTotal: plans.count,
+                    secondsDone: seconds, secondsTotal: totalSeconds, concurrency: governor.limit))
+            try settings.onUploadProgress?(
+                UploadProgress(sent: UInt64(seconds * 1000), total: UInt64(totalSeconds * 1000)))
         }
         func stopAll() {
             jobToken.cancel()
@@ -86,7 +94,9 @@ final class LongAudioJob {
         }
         func fail(_ error: AzError) -> AzError {
             stopAll()
-            let finished = plans.compactMap { p in results[p.index].map { self.pieceResult(p, $0, last: plans.count - 1) } }
+            let finished = plans.compactMap { p in
+                results[p.index].map { self.pieceResult(p, $0, last: plans.count - 1) }
+            }
             if !finished.isEmpty, let sink = long.partial {
                 sink.transcript = try? TranscriptMerger.merge(finished, format: format, totalSeconds: totalSeconds)
             }
@@ -116,7 +126,8 @@ final class LongAudioJob {
                     case .failure(let error):
                         let now = monotonicSeconds()
                         if error.httpStatus == 429 || error.kind == .rateLimited {
-                            governor.rateLimited(retryAfter: error.retryAfterSeconds > 0 ? error.retryAfterSeconds : nil,
+                            governor.rateLimited(
+                                retryAfter: error.retryAfterSeconds > 0 ? error.retryAfterSeconds : nil,
                                 now: now, random: Double.random(in: 0..<1))
                             guard governor.consecutiveRateLimits <= 64 else {
                                 throw Self.pieceError(error, describe(plans[index]), "the service kept answering 429")
@@ -124,8 +135,10 @@ final class LongAudioJob {
                             pending.insert(index, at: 0)
                         } else if Self.isTransient(error) && attempts[index] < maxRetries {
                             attempts[index] += 1
-                            notBefore[index] = now + client.configuration.retry.backoff(
-                                retriesDone: attempts[index] - 1, random: { Double.random(in: 0..<1) })
+                            notBefore[index] =
+                                now
+                                + client.configuration.retry.backoff(
+                                    retriesDone: attempts[index] - 1, random: { Double.random(in: 0..<1) })
                             pending.insert(index, at: 0)
                         } else {
                             throw Self.pieceError(error, describe(plans[index]), nil)
@@ -146,7 +159,9 @@ final class LongAudioJob {
                         if let journal {
                             let key = try PieceJournal.key(pieceFile: try AudioFile(path: path), request: requestKey())
                             keys[index] = key
-                            if let reply = journal.lookup(key), let t = try? TranscriptParser.parse(reply, format: format) {
+                            if let reply = journal.lookup(key),
+                                let t = try? TranscriptParser.parse(reply, format: format)
+                            {
                                 results[index] = t
                                 directory.remove(path)
                                 encoded[index] = nil
@@ -171,32 +186,41 @@ final class LongAudioJob {
 
     private func pieceResult(_ p: PiecePlan, _ t: Transcript, last: Int) -> PieceResult {
         let rate = Double(reader.sampleRate)
-        return PieceResult(plan: p, offset: Double(p.start) / rate, keepFrom: Double(p.keepFrom) / rate,
+        return PieceResult(
+            plan: p, offset: Double(p.start) / rate, keepFrom: Double(p.keepFrom) / rate,
             keepUntil: p.index == last ? nil : Double(p.keepUntil) / rate, transcript: t)
     }
 
     private func start(_ index: Int, path: String) throws(AzError) -> PosixThread {
         let pieceSettings = CallSettings(timeoutMs: settings.timeoutMs, maxRetries: 0, cancel: jobToken)
         let client = self.client, task = self.task, options = self.options, events = self.events
-        guard let thread = PosixThread.start(name: "azaudio-piece", {
-            let outcome: Result<Transcript, AzError>
-            do throws(AzError) {
-                outcome = .success(try client.audioToText(task, input: .file(path: path), options: options,
-                    settings: pieceSettings))
-            } catch {
-                outcome = .failure(error)
-            }
-            events.withLock { $0.append((index, outcome)) }
-        }) else { throw AzError(.outOfMemory, "cannot start a thread for an audio piece") }
+        guard
+            let thread = PosixThread.start(
+                name: "azaudio-piece",
+                {
+                    let outcome: Result<Transcript, AzError>
+                    do throws(AzError) {
+                        outcome = .success(
+                            try client.audioToText(
+                                task, input: .file(path: path), options: options,
+                                settings: pieceSettings))
+                    } catch {
+                        outcome = .failure(error)
+                    }
+                    events.withLock { $0.append((index, outcome)) }
+                })
+        else { throw AzError(.outOfMemory, "cannot start a thread for an audio piece") }
         return thread
     }
 
     /// What a piece's reply depends on besides its audio.
     private func requestKey() -> String {
         let o = options
-        return [task.operation, o.deployment, o.model ?? "", o.language ?? "", o.prompt ?? "", format.rawValue,
+        return [
+            task.operation, o.deployment, o.model ?? "", o.language ?? "", o.prompt ?? "", format.rawValue,
             o.temperature.map { "\($0)" } ?? "", "\(o.wordTimestamps)", "\(o.segmentTimestamps)",
-            "\(o.includeLogprobs)", o.chunkingStrategy ?? ""].joined(separator: "\u{1}")
+            "\(o.includeLogprobs)", o.chunkingStrategy ?? "",
+        ].joined(separator: "\u{1}")
     }
 
     static func isTransient(_ error: AzError) -> Bool {
@@ -206,7 +230,8 @@ final class LongAudioJob {
 
     static func pieceError(_ error: AzError, _ piece: String, _ why: String?) -> AzError {
         var e = error
-        e.message = "\(piece) failed: " + (why.map { $0 + "; " } ?? "") + error.message
+        e.message =
+            "\(piece) failed: " + (why.map { $0 + "; " } ?? "") + error.message
             + " (the pieces that finished are in the partial result)"
         return e
     }

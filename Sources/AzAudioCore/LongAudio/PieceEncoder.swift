@@ -17,7 +17,8 @@ public final class PieceEncoder {
         try reader.seek(toFrame: 0)
         while true {
             if cancel?.isCancelled == true { throw AzError(.cancelled, "the call was cancelled") }
-            let n = try block.withUnsafeMutableBufferPointer { (b: inout UnsafeMutableBufferPointer<Float>) throws(AzError) -> Int in
+            let n = try block.withUnsafeMutableBufferPointer {
+                (b: inout UnsafeMutableBufferPointer<Float>) throws(AzError) -> Int in
                 try reader.readMono(into: b)
             }
             if n == 0 { break }
@@ -40,7 +41,8 @@ public final class PieceEncoder {
         var left = plan.frames
         while left > 0 {
             let want = Int(min(Int64(block.count), left))
-            let n = try block.withUnsafeMutableBufferPointer { (b: inout UnsafeMutableBufferPointer<Float>) throws(AzError) -> Int in
+            let n = try block.withUnsafeMutableBufferPointer {
+                (b: inout UnsafeMutableBufferPointer<Float>) throws(AzError) -> Int in
                 try reader.readMono(into: UnsafeMutableBufferPointer(rebasing: b[0..<want]))
             }
             if n == 0 { break }
@@ -62,8 +64,10 @@ final class PieceDirectory {
         let base = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
         var template = Array((base + "/azaudio-pieces-XXXXXX").utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw AzError(.io, "cannot create a directory for the audio pieces in '\(base)': "
-                + String(cString: strerror(errno)))
+            throw AzError(
+                .io,
+                "cannot create a directory for the audio pieces in '\(base)': "
+                    + String(cString: strerror(errno)))
         }
         path = String(decoding: template.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
@@ -75,7 +79,9 @@ final class PieceDirectory {
     deinit {
         if let dir = opendir(path) {
             while let entry = readdir(dir) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.bindMemory(to: CChar.self).baseAddress!) }
+                let name = withUnsafeBytes(of: entry.pointee.d_name) {
+                    String(cString: $0.bindMemory(to: CChar.self).baseAddress!)
+                }
                 if name != "." && name != ".." { unlink(path + "/" + name) }
             }
             closedir(dir)

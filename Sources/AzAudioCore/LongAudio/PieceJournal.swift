@@ -9,7 +9,8 @@ public struct PieceJournal: Sendable {
 
     public init(directory: String) throws(AzError) {
         if mkdir(directory, 0o700) != 0 && errno != EEXIST {
-            throw AzError(.io, "cannot create the journal directory '\(directory)': \(String(cString: strerror(errno)))")
+            throw AzError(
+                .io, "cannot create the journal directory '\(directory)': \(String(cString: strerror(errno)))")
         }
         self.directory = directory
     }

@@ -33,7 +33,8 @@ extension ServiceClient {
                 task, input: input, options: options, settings: settings, onDelta: onDelta, onSegment: onSegment)
         }
         // Check the options before decoding anything (the same checks a single request makes).
-        _ = try AudioTextRequest.prepare(task, input: .memory([0], filename: "check.wav"), options: options,
+        _ = try AudioTextRequest.prepare(
+            task, input: .memory([0], filename: "check.wav"), options: options,
             family: configuration.family)
         let reader: SoundFileReader
         do throws(AzError) {
@@ -46,9 +47,10 @@ extension ServiceClient {
             guard tooBig else {
                 // Not decodable here but small enough: the service may still read it.
                 return try audioToText(
-                task, input: input, options: options, settings: settings, onDelta: onDelta, onSegment: onSegment)
+                    task, input: input, options: options, settings: settings, onDelta: onDelta, onSegment: onSegment)
             }
-            throw AzError(.payloadTooLarge,
+            throw AzError(
+                .payloadTooLarge,
                 "'\(AudioFileType.baseName(name).prefix(200))' is \(size) bytes, over the upload limit of "
                     + "\(long.maxUploadBytes), and cannot be cut into pieces because it cannot be decoded here "
                     + "(\(error.message)); convert it to WAV, FLAC, MP3 or Ogg (e.g. ffmpeg -i IN -ac 1 -ar 16000 "
@@ -59,7 +61,8 @@ extension ServiceClient {
                 task, input: input, options: options, settings: settings, onDelta: onDelta, onSegment: onSegment)
         }
         let format = try TranscriptFormat.parse(options.responseFormat)
-        let job = LongAudioJob(client: self, task: task, options: options, long: long, settings: settings,
+        let job = LongAudioJob(
+            client: self, task: task, options: options, long: long, settings: settings,
             reader: reader, format: format, ceiling: ceiling)
         let transcript = try job.run()
         if onDelta != nil, !transcript.text.isEmpty { try onDelta?(transcript.text) }

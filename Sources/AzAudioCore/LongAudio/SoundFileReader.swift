@@ -22,7 +22,8 @@ public final class SoundFileReader {
         memory = nil
         handle = sf_open(path, Int32(SFM_READ), &info)
         guard let handle else {
-            throw AzError(.unsupported,
+            throw AzError(
+                .unsupported,
                 "the audio file '\(AudioFileType.baseName(path).prefix(200))' cannot be decoded: "
                     + Self.lastError(nil))
         }
@@ -72,7 +73,9 @@ public final class SoundFileReader {
         }
         let need = output.count * channels
         if interleaved.count < need { interleaved = [Float](repeating: 0, count: need) }
-        let n = interleaved.withUnsafeMutableBufferPointer { sf_readf_float(handle, $0.baseAddress, sf_count_t(output.count)) }
+        let n = interleaved.withUnsafeMutableBufferPointer {
+            sf_readf_float(handle, $0.baseAddress, sf_count_t(output.count))
+        }
         if n < 0 { throw AzError(.io, "decoding the audio failed: " + Self.lastError(handle)) }
         let scale = 1 / Float(channels)
         for i in 0..<Int(n) {
@@ -83,12 +86,15 @@ public final class SoundFileReader {
         return Int(n)
     }
 
-    private static func check(_ info: SF_INFO, handle: OpaquePointer, name: String) throws(AzError)
+    private static func check(
+        _ info: SF_INFO, handle: OpaquePointer, name: String
+    ) throws(AzError)
         -> (Int, Int, Int64)
     {
         guard info.samplerate > 0, info.channels > 0, info.channels <= 256, info.frames >= 0 else {
             sf_close(handle)
-            throw AzError(.unsupported,
+            throw AzError(
+                .unsupported,
                 "the audio '\(AudioFileType.baseName(name).prefix(200))' has an unusable header "
                     + "(\(info.samplerate) Hz, \(info.channels) channels)")
         }

@@ -26,7 +26,9 @@ public struct PieceResult: Sendable {
 /// order; segments, words and cues on the whole recording's timeline; ids and cue numbers renumbered; usage
 /// summed. Generic over segment members: any member a segment has (e.g. a diarized `speaker`) is kept as is.
 public enum TranscriptMerger {
-    public static func merge(_ pieces: [PieceResult], format: TranscriptFormat, totalSeconds: Double)
+    public static func merge(
+        _ pieces: [PieceResult], format: TranscriptFormat, totalSeconds: Double
+    )
         throws(AzError) -> Transcript
     {
         let ordered = pieces.sorted { $0.plan.index < $1.plan.index }
@@ -77,7 +79,9 @@ public enum TranscriptMerger {
                 sawSegments = true
                 for s in list {
                     guard let shifted = shift(s, by: p.offset) else { continue }
-                    if !timed || p.keeps(start: shifted["start"]?.doubleValue ?? 0, end: shifted["end"]?.doubleValue ?? 0) {
+                    if !timed
+                        || p.keeps(start: shifted["start"]?.doubleValue ?? 0, end: shifted["end"]?.doubleValue ?? 0)
+                    {
                         segments.append(shifted)
                     }
                 }
@@ -97,14 +101,17 @@ public enum TranscriptMerger {
             }
             if let u = json["usage"]?.objectValue { usage = add(usage, u) }
         }
-        merged["text"] = .string(timed && sawSegments ? joinText(segments.map { $0["text"]?.stringValue ?? "" })
-            : joinText(texts))
+        merged["text"] = .string(
+            timed && sawSegments
+                ? joinText(segments.map { $0["text"]?.stringValue ?? "" })
+                : joinText(texts))
         if sawSegments {
-            merged["segments"] = .array(segments.enumerated().map { i, s in
-                guard case .object(var o) = s else { return s }
-                if o["id"] != nil { o["id"] = .number(Double(i)) }
-                return .object(o)
-            })
+            merged["segments"] = .array(
+                segments.enumerated().map { i, s in
+                    guard case .object(var o) = s else { return s }
+                    if o["id"] != nil { o["id"] = .number(Double(i)) }
+                    return .object(o)
+                })
         }
         if sawWords { merged["words"] = .array(words) }
         if sawLogprobs { merged["logprobs"] = .array(logprobs) }

@@ -29,12 +29,14 @@ public enum AudioFileType {
     /// The content type for uploading `filename`, or `.unsupported` naming the accepted extensions.
     public static func uploadContentType(forFilename filename: String) throws(AzError) -> String {
         guard let ext = fileExtension(filename) else {
-            throw AzError(.unsupported,
+            throw AzError(
+                .unsupported,
                 "'\(filename.prefix(200))' has no file extension: the service identifies the audio format by it; "
                     + "use one of \(acceptedList)")
         }
         guard let type = uploadContentTypes[ext] else {
-            throw AzError(.unsupported,
+            throw AzError(
+                .unsupported,
                 "'\(filename.prefix(200))' has the extension '.\(ext.prefix(20))', which the service does not accept; "
                     + "use one of \(acceptedList)")
         }
@@ -47,8 +49,10 @@ public enum AudioFileType {
         case "wav": return "wav"
         case "mp3": return "mp3"
         case let other:
-            throw AzError(.unsupported,
-                "'\(filename.prefix(200))' " + (other.map { "has the extension '.\($0.prefix(20))'" } ?? "has no extension")
+            throw AzError(
+                .unsupported,
+                "'\(filename.prefix(200))' "
+                    + (other.map { "has the extension '.\($0.prefix(20))'" } ?? "has no extension")
                     + ": chat input audio must be wav or mp3")
         }
     }

@@ -12,7 +12,8 @@ extension ServiceClient {
         let prepared = try AudioTextRequest.prepare(task, input: input, options: options, family: configuration.family)
         var headers = [("Content-Type", prepared.body.contentType)]
         if prepared.body.length == nil { headers.append(("Transfer-Encoding", "chunked")) }
-        headers.append(("Accept", prepared.stream ? "text/event-stream, application/json" : "application/json, text/plain"))
+        headers.append(
+            ("Accept", prepared.stream ? "text/event-stream, application/json" : "application/json, text/plain"))
         let request = HTTPRequest(
             method: "POST", url: url(deployment: options.deployment, operation: task.operation), headers: headers,
             body: .stream(prepared.body))
@@ -32,7 +33,8 @@ extension ServiceClient {
                 if !delta.isEmpty { try onDelta?(delta) }
             case "transcript.text.segment":
                 guard let segment = TranscriptSegment.parse(json, index: segments.count) else {
-                    throw AzError(.protocolViolation, "a transcript.text.segment event has no numeric start and end",
+                    throw AzError(
+                        .protocolViolation, "a transcript.text.segment event has no numeric start and end",
                         requestID: requestID)
                 }
                 segments.append(segment)
@@ -49,7 +51,8 @@ extension ServiceClient {
         var transcript: Transcript
         if reader.isEventStream {
             guard let finished = done else {
-                throw AzError(.network,
+                throw AzError(
+                    .network,
                     "the transcription stream ended before transcript.text.done: the reply is incomplete"
                         + (deltas.isEmpty ? "" : " (\(deltas.utf8.count) bytes of text had arrived)"),
                     httpStatus: head.status, requestID: head.headers.requestID)

@@ -108,14 +108,17 @@ public enum AudioTextRequest {
         form.addFile("file", filename: filename, contentType: contentType, content: content)
         let body = form.build(limit: maxBodyBytes)
         if let length = body.length, length > maxBodyBytes {
-            throw AzError(.payloadTooLarge,
+            throw AzError(
+                .payloadTooLarge,
                 "the request body would be \(length) bytes, over the service's limit of \(maxBodyBytes) bytes "
                     + "(25 MB): split or compress the audio (e.g. to mp3 or a lower sample rate)")
         }
         return PreparedAudioTextRequest(body: body, format: format, stream: o.stream, model: model)
     }
 
-    private static func checkGeneral(_ task: AudioTextTask, _ o: AudioTextOptions, format: TranscriptFormat)
+    private static func checkGeneral(
+        _ task: AudioTextTask, _ o: AudioTextOptions, format: TranscriptFormat
+    )
         throws(AzError)
     {
         if let t = o.temperature, !(t >= 0 && t <= 1) {
@@ -152,7 +155,9 @@ public enum AudioTextRequest {
     }
 
     /// Known speakers, languages and keywords: counts, names and emptiness (clips are checked when encoded).
-    private static func checkLists(_ task: AudioTextTask, _ o: AudioTextOptions, format: TranscriptFormat)
+    private static func checkLists(
+        _ task: AudioTextTask, _ o: AudioTextOptions, format: TranscriptFormat
+    )
         throws(AzError)
     {
         if task == .translation && !(o.knownSpeakers.isEmpty && o.languages.isEmpty && o.keywords.isEmpty) {
@@ -192,32 +197,44 @@ public enum AudioTextRequest {
     ) throws(AzError) {
         let can = task == .transcription ? model.family.canTranscribe : model.family.canTranslate
         guard can else {
-            throw AzError(.unsupported,
+            throw AzError(
+                .unsupported,
                 "\(model.origin) does not do \(task.noun)"
                     + (task == .translation ? ": only whisper translates" : "")
                     + "; if the deployment serves another model, name it in options.model")
         }
         if format == .diarizedJSON && model.family != .diarize {
-            throw AzError(.unsupported, "\(model.origin) does not answer diarized_json "
-                + "(only gpt-4o-transcribe-diarize labels speakers)")
+            throw AzError(
+                .unsupported,
+                "\(model.origin) does not answer diarized_json "
+                    + "(only gpt-4o-transcribe-diarize labels speakers)")
         }
         if !o.knownSpeakers.isEmpty && model.family != .diarize {
-            throw AzError(.unsupported, "\(model.origin) does not take known speakers "
-                + "(only gpt-4o-transcribe-diarize does)")
+            throw AzError(
+                .unsupported,
+                "\(model.origin) does not take known speakers "
+                    + "(only gpt-4o-transcribe-diarize does)")
         }
         if (!o.languages.isEmpty || !o.keywords.isEmpty) && model.family != .gptTranscribe {
-            throw AzError(.unsupported, "\(model.origin) does not take languages or keywords "
-                + "(only gpt-transcribe does)")
+            throw AzError(
+                .unsupported,
+                "\(model.origin) does not take languages or keywords "
+                    + "(only gpt-transcribe does)")
         }
         switch model.family {
         case .diarize:
             if o.wordTimestamps || o.segmentTimestamps {
-                throw AzError(.unsupported, "\(model.origin) does not take timestamp granularities: "
-                    + "diarized_json segments carry start and end")
+                throw AzError(
+                    .unsupported,
+                    "\(model.origin) does not take timestamp granularities: "
+                        + "diarized_json segments carry start and end")
             }
             if ![.json, .text, .diarizedJSON].contains(format) {
-                throw AzError(.unsupported, "\(model.origin) answers json, text or diarized_json, not \(format.rawValue)"
-                    + (format == .verboseJSON ? ": use diarized_json for segments with timestamps and speakers" : ""))
+                throw AzError(
+                    .unsupported,
+                    "\(model.origin) answers json, text or diarized_json, not \(format.rawValue)"
+                        + (format == .verboseJSON
+                            ? ": use diarized_json for segments with timestamps and speakers" : ""))
             }
             if let prompt = o.prompt, !prompt.isEmpty {
                 throw AzError(.unsupported, "\(model.origin) does not take a prompt")
@@ -227,7 +244,8 @@ public enum AudioTextRequest {
             }
         case .gpt4oTranscribe, .gptTranscribe:
             if format != .json && format != .text {
-                throw AzError(.unsupported,
+                throw AzError(
+                    .unsupported,
                     "\(model.origin) supports response_format json and text only, not \(format.rawValue)")
             }
             if o.wordTimestamps || o.segmentTimestamps {
@@ -235,12 +253,16 @@ public enum AudioTextRequest {
             }
         case .whisper:
             if o.includeLogprobs {
-                throw AzError(.unsupported, "\(model.origin) does not support include logprobs "
-                    + "(only gpt-4o-transcribe and gpt-4o-mini-transcribe do)")
+                throw AzError(
+                    .unsupported,
+                    "\(model.origin) does not support include logprobs "
+                        + "(only gpt-4o-transcribe and gpt-4o-mini-transcribe do)")
             }
             if o.stream {
-                throw AzError(.unsupported, "\(model.origin) does not stream transcriptions "
-                    + "(only gpt-4o-transcribe and gpt-4o-mini-transcribe do)")
+                throw AzError(
+                    .unsupported,
+                    "\(model.origin) does not stream transcriptions "
+                        + "(only gpt-4o-transcribe and gpt-4o-mini-transcribe do)")
             }
         default: break
         }

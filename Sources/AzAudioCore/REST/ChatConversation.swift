@@ -46,7 +46,8 @@ public struct ChatConversation: Sendable, Equatable {
         }
         guard !bytes.isEmpty else { throw .invalidArgument("the input audio is empty") }
         guard bytes.count <= Self.maxInputAudioBytes else {
-            throw AzError(.payloadTooLarge,
+            throw AzError(
+                .payloadTooLarge,
                 "the input audio is \(bytes.count) bytes; the service accepts at most \(Self.maxInputAudioBytes) "
                     + "(20 MB) per audio part")
         }
@@ -61,7 +62,8 @@ public struct ChatConversation: Sendable, Equatable {
         let format = try AudioFileType.chatInputFormat(forFilename: path)
         let file = try AudioFile(path: path)
         guard file.size <= Int64(Self.maxInputAudioBytes) else {
-            throw AzError(.payloadTooLarge,
+            throw AzError(
+                .payloadTooLarge,
                 "the audio file '\(path)' is \(file.size) bytes; the service accepts at most "
                     + "\(Self.maxInputAudioBytes) (20 MB) per audio part")
         }

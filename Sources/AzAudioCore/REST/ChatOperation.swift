@@ -20,7 +20,8 @@ extension ServiceClient {
         var reply: ChatReply
         if reader.isEventStream {
             guard accumulator.isComplete else {
-                throw AzError(.network,
+                throw AzError(
+                    .network,
                     "the chat stream ended before it was complete (no finish_reason and no [DONE]): the reply is "
                         + "incomplete", httpStatus: head.status, requestID: head.headers.requestID)
             }

@@ -21,7 +21,9 @@ public struct ChatOptions: Sendable {
 public enum ChatRequest {
     public static let audioFormats = ["wav", "aac", "mp3", "flac", "opus", "pcm16"]
 
-    public static func body(_ conversation: ChatConversation, options o: ChatOptions, family: APIFamily)
+    public static func body(
+        _ conversation: ChatConversation, options o: ChatOptions, family: APIFamily
+    )
         throws(AzError) -> [UInt8]
     {
         guard !o.deployment.isEmpty else { throw .invalidArgument("deployment is empty: give the chat deployment") }
@@ -37,8 +39,10 @@ public enum ChatRequest {
             guard !o.voice.isEmpty else { throw .invalidArgument("voice is empty") }
             // The service streams audio only as pcm16 and answers any other streamed format with a 400.
             guard !o.stream || o.effectiveAudioFormat == "pcm16" else {
-                throw .invalidArgument("audio format '\(o.effectiveAudioFormat)' cannot be streamed: "
-                    + "streamed chat audio is pcm16 (leave audio_format unset or set \"pcm16\", or turn stream off)")
+                throw .invalidArgument(
+                    "audio format '\(o.effectiveAudioFormat)' cannot be streamed: "
+                        + "streamed chat audio is pcm16 (leave audio_format unset or set \"pcm16\", or turn stream off)"
+                )
             }
         }
         if let t = o.temperature, !(t >= 0 && t <= 2) { throw .invalidArgument("temperature is \(t); use 0 to 2") }
@@ -48,9 +52,11 @@ public enum ChatRequest {
                 m.audioID != nil || m.parts.contains { if case .inputAudio = $0 { return true } else { return false } }
             }
             if o.audioOutput || hasAudio {
-                throw AzError(.unsupported,
+                throw AzError(
+                    .unsupported,
                     "\(model.origin) does not do audio chat completions (gpt-4o-audio-preview and "
-                        + "gpt-4o-mini-audio-preview do); if the deployment serves another model, name it in options.model")
+                        + "gpt-4o-mini-audio-preview do); if the deployment serves another model, name it in options.model"
+                )
             }
         }
         var out: [UInt8] = []
@@ -64,7 +70,8 @@ public enum ChatRequest {
             if let id = message.audioID {
                 put(",\"audio\":{\"id\":\(JSONWriter.quote(id))}")
             }
-            let onlyText = message.parts.count == 1 && { if case .text = message.parts[0] { return true } else { return false } }()
+            let onlyText =
+                message.parts.count == 1 && { if case .text = message.parts[0] { return true } else { return false } }()
             if onlyText, case .text(let text) = message.parts[0] {
                 put(",\"content\":\(JSONWriter.quote(text))")
             } else if !message.parts.isEmpty {
@@ -89,7 +96,9 @@ public enum ChatRequest {
         put("]")
         if o.audioOutput {
             put(",\"modalities\":[\"text\",\"audio\"]")
-            put(",\"audio\":{\"voice\":\(JSONWriter.quote(o.voice)),\"format\":\(JSONWriter.quote(o.effectiveAudioFormat))}")
+            put(
+                ",\"audio\":{\"voice\":\(JSONWriter.quote(o.voice)),\"format\":\(JSONWriter.quote(o.effectiveAudioFormat))}"
+            )
         } else {
             put(",\"modalities\":[\"text\"]")
         }

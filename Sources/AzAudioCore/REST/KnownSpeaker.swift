@@ -39,8 +39,9 @@ public struct KnownSpeaker: Sendable {
             _ = try AudioFileType.uploadContentType(forFilename: filename)
             let file = try AudioFile(path: path)
             guard file.size <= Int64(Self.maxClipBytes) else {
-                throw .invalidArgument("\(label): the reference clip '\(path.prefix(200))' is \(file.size) bytes; "
-                    + "a 2-10 s clip is far smaller")
+                throw .invalidArgument(
+                    "\(label): the reference clip '\(path.prefix(200))' is \(file.size) bytes; "
+                        + "a 2-10 s clip is far smaller")
             }
             bytes = try file.readAll()
         case .memory(let data, let name):
@@ -69,7 +70,8 @@ public struct KnownSpeaker: Sendable {
         switch parsed {
         case .success(let value): info = value
         case .failure(let error):
-            throw AzError(.invalidArgument, "\(label): the reference clip is not a readable WAV file (\(error.message))")
+            throw AzError(
+                .invalidArgument, "\(label): the reference clip is not a readable WAV file (\(error.message))")
         }
         guard info.sampleRate > 0, info.blockAlign > 0 else {
             throw .invalidArgument("\(label): the reference clip's WAV header gives no sample rate")

@@ -78,7 +78,8 @@ public final class MultipartFormBody: BodyStream, @unchecked Sendable {
                 fromReader = true
                 n = try read(room)
                 guard n >= 0, n <= room.count else {
-                    throw AzError(.invalidArgument, "the audio read callback returned \(n) for a \(room.count)-byte buffer")
+                    throw AzError(
+                        .invalidArgument, "the audio read callback returned \(n) for a \(room.count)-byte buffer")
                 }
                 finished = n == 0
             }
@@ -95,7 +96,8 @@ public final class MultipartFormBody: BodyStream, @unchecked Sendable {
         }
         produced += Int64(written)
         if let limit, length == nil, produced > limit {
-            throw AzError(.payloadTooLarge,
+            throw AzError(
+                .payloadTooLarge,
                 "the request body grew past \(limit) bytes, the service's limit; the upload was stopped")
         }
         return written
@@ -159,9 +161,12 @@ public struct MultipartFormBuilder {
         pending += Array("\r\n".utf8)
     }
 
-    public mutating func addFile(_ name: String, filename: String, contentType: String, content: MultipartFormBody.FileContent) {
-        pending += Array(("--\(boundary)\r\nContent-Disposition: form-data; name=\(Self.quoted(name)); "
-            + "filename=\(Self.quoted(filename))\r\nContent-Type: \(contentType)\r\n\r\n").utf8)
+    public mutating func addFile(
+        _ name: String, filename: String, contentType: String, content: MultipartFormBody.FileContent
+    ) {
+        pending += Array(
+            ("--\(boundary)\r\nContent-Disposition: form-data; name=\(Self.quoted(name)); "
+                + "filename=\(Self.quoted(filename))\r\nContent-Type: \(contentType)\r\n\r\n").utf8)
         pieces.append(.bytes(pending))
         pending = []
         pieces.append(.content(content))

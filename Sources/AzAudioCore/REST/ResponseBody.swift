@@ -38,14 +38,16 @@ final class ResponseBody {
         do throws(JSONParseError) {
             json = try JSONParser.parse(event.data)
         } catch {
-            throw AzError(.protocolViolation,
+            throw AzError(
+                .protocolViolation,
                 "an event of the stream is not valid JSON (\(error)): \(event.data.prefix(120))", requestID: requestID)
         }
         if let error = json["error"], error.objectValue != nil || event.name == "error" {
             let code = error["code"]?.stringOrNumberText ?? error["type"]?.stringValue ?? ""
             let message = error["message"]?.stringValue ?? event.data
             let kind: ErrorKind = code == "content_filter" ? .contentFilter : .server
-            throw AzError(kind,
+            throw AzError(
+                kind,
                 "the service reported an error mid-stream" + (code.isEmpty ? "" : " (\(code))") + ": \(message)"
                     + (requestID.isEmpty ? "" : " (apim-request-id: \(requestID))"),
                 httpStatus: 200, serviceCode: code, requestID: requestID, rawBody: event.data)

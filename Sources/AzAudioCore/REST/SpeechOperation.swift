@@ -34,7 +34,8 @@ extension ServiceClient {
             switch json["type"]?.stringValue ?? event.name {
             case "speech.audio.delta":
                 guard let encoded = json["audio"]?.stringValue, let audio = Base64.decode(encoded) else {
-                    throw AzError(.protocolViolation, "a speech.audio.delta event carries no valid base64 audio",
+                    throw AzError(
+                        .protocolViolation, "a speech.audio.delta event carries no valid base64 audio",
                         requestID: requestID)
                 }
                 if !audio.isEmpty {
@@ -70,16 +71,19 @@ extension ServiceClient {
             })
         let head = try execute(request, settings: settings, handler: handler)
         if notAudio {
-            throw SpeechAnswer.notAudio(contentType: contentType, firstBytes: UnsafeRawBufferPointer(start: nil, count: 0),
-                                        requestID: requestID)
+            throw SpeechAnswer.notAudio(
+                contentType: contentType, firstBytes: UnsafeRawBufferPointer(start: nil, count: 0),
+                requestID: requestID)
         }
         if result.bytes == 0 && (!isEventStream || sawDone) {
-            throw AzError(.protocolViolation,
+            throw AzError(
+                .protocolViolation,
                 "the speech answer (HTTP \(head.status), content type '\(contentType)') carried no audio",
                 httpStatus: head.status, requestID: head.headers.requestID)
         }
         if isEventStream && !sawDone {
-            throw AzError(.network,
+            throw AzError(
+                .network,
                 "the speech stream ended before speech.audio.done: the audio is incomplete "
                     + "(\(result.bytes) bytes had been delivered)",
                 httpStatus: head.status, requestID: head.headers.requestID)
@@ -95,9 +99,10 @@ extension ServiceClient {
 /// event stream of audio deltas. Anything else is reported with its content type and first bytes.
 enum SpeechAnswer {
     static func isAudio(contentType: String) -> Bool {
-        let type = contentType.lowercased().split(separator: ";").first.map {
-            String($0).trimmingASCIIWhitespace()
-        } ?? ""
+        let type =
+            contentType.lowercased().split(separator: ";").first.map {
+                String($0).trimmingASCIIWhitespace()
+            } ?? ""
         return type.hasPrefix("audio/") || type == "text/event-stream" || type == "application/octet-stream"
     }
 
@@ -105,7 +110,8 @@ enum SpeechAnswer {
         let shown = String(decoding: firstBytes.prefix(80), as: UTF8.self)
             .map { $0.isASCII && ($0.asciiValue! < 32 || $0.asciiValue! == 127) ? " " : $0 }
         let excerpt = firstBytes.isEmpty ? "an empty body" : "a body starting '\(String(shown))'"
-        return AzError(.protocolViolation,
+        return AzError(
+            .protocolViolation,
             "the speech answer is not audio: content type '\(contentType.isEmpty ? "(none)" : contentType)' with "
                 + excerpt + " (a captive portal, proxy or wrong endpoint?)",
             httpStatus: 200, requestID: requestID)

@@ -28,7 +28,8 @@ public enum SpeechRequest {
         }
         let count = text.unicodeScalars.count
         guard count <= maxInputCharacters else {
-            throw AzError(.payloadTooLarge,
+            throw AzError(
+                .payloadTooLarge,
                 "the text to speak is \(count) characters; the service accepts at most \(maxInputCharacters): "
                     + "split it and speak the parts one after another")
         }
@@ -41,7 +42,8 @@ public enum SpeechRequest {
             throw .invalidArgument("speed is \(speed); it must be from 0.25 to 4.0")
         }
         if let instructions = o.instructions, instructions.unicodeScalars.count > maxInputCharacters {
-            throw AzError(.payloadTooLarge,
+            throw AzError(
+                .payloadTooLarge,
                 "instructions are \(instructions.unicodeScalars.count) characters; at most \(maxInputCharacters)")
         }
         if let streamFormat = o.streamFormat, streamFormat != "audio" && streamFormat != "sse" {
@@ -49,17 +51,20 @@ public enum SpeechRequest {
         }
         if let model = ModelCatalog.resolve(model: o.model, deployment: o.deployment) {
             guard model.family.canSpeak else {
-                throw AzError(.unsupported,
+                throw AzError(
+                    .unsupported,
                     "\(model.origin) does not do text to speech; if the deployment serves another model, name it "
                         + "in options.model")
             }
             if model.family == .tts {
                 if let instructions = o.instructions, !instructions.isEmpty {
-                    throw AzError(.unsupported,
+                    throw AzError(
+                        .unsupported,
                         "\(model.origin) does not support instructions (gpt-4o-mini-tts does)")
                 }
                 if o.streamFormat == "sse" {
-                    throw AzError(.unsupported,
+                    throw AzError(
+                        .unsupported,
                         "\(model.origin) does not support stream_format sse (gpt-4o-mini-tts does)")
                 }
             }

@@ -107,7 +107,8 @@ public enum TranscriptParser {
         }
         transcript.text = text
         transcript.language = json["language"]?.stringValue
-        transcript.duration = json["duration"]?.doubleValue
+        transcript.duration =
+            json["duration"]?.doubleValue
             ?? json["duration"]?.stringValue.flatMap { Double($0) }
         transcript.usage = Usage(json: json["usage"])
         transcript.logprobCount = json["logprobs"]?.arrayValue?.count ?? 0

@@ -5,7 +5,8 @@ extension Array where Element == UInt8 {
         return try result.get()
     }
 
-    mutating func withMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws(AzError) -> R) throws(AzError) -> R {
+    mutating func withMutableBytes<R>(_ body: (UnsafeMutableRawBufferPointer) throws(AzError) -> R) throws(AzError) -> R
+    {
         let result: Result<R, AzError> = withUnsafeMutableBytes { b in Result { () throws(AzError) in try body(b) } }
         return try result.get()
     }

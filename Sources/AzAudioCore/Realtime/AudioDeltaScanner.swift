@@ -35,11 +35,17 @@ enum AudioDeltaScanner {
                 guard isString, !(isDelta && delta != nil),
                     let value = isDelta ? s.base64String() : s.plainString()
                 else { return nil }
-                if s.equals(key, "type") { type = value }
-                else if s.equals(key, "delta") { delta = value }
-                else if s.equals(key, "item_id") { itemID = value }
-                else if s.equals(key, "event_id") { eventID = value }
-                else { responseID = value }
+                if s.equals(key, "type") {
+                    type = value
+                } else if s.equals(key, "delta") {
+                    delta = value
+                } else if s.equals(key, "item_id") {
+                    itemID = value
+                } else if s.equals(key, "event_id") {
+                    eventID = value
+                } else {
+                    responseID = value
+                }
             } else if s.equals(key, "output_index") || s.equals(key, "content_index") {
                 guard let number = s.smallInteger() else { return nil }
                 if s.equals(key, "output_index") { outputIndex = number } else { contentIndex = number }
@@ -67,9 +73,13 @@ enum AudioDeltaScanner {
     ) -> RealtimeEvent? {
         guard let type, let delta else { return nil }
         let name: String
-        if s.equals(type, "response.output_audio.delta") { name = "response.output_audio.delta" }
-        else if s.equals(type, "response.audio.delta") { name = "response.audio.delta" }
-        else { return nil }
+        if s.equals(type, "response.output_audio.delta") {
+            name = "response.output_audio.delta"
+        } else if s.equals(type, "response.audio.delta") {
+            name = "response.audio.delta"
+        } else {
+            return nil
+        }
         guard let audio = ByteBlock.decodingBase64(UnsafeRawBufferPointer(rebasing: bytes[delta])) else { return nil }
         var e = RealtimeEvent(kind: .audioDelta, type: name, jsonBytes: ByteBlock.copying(bytes))
         e.audio = audio
@@ -134,8 +144,9 @@ enum AudioDeltaScanner {
                 index += 1
             }
             guard digits > 0, digits <= 9, !(digits > 1 && bytes[index - digits] == 0x30) else { return nil }
-            if index < bytes.count, bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e")
-                || bytes[index] == UInt8(ascii: "E")
+            if index < bytes.count,
+                bytes[index] == UInt8(ascii: ".") || bytes[index] == UInt8(ascii: "e")
+                    || bytes[index] == UInt8(ascii: "E")
             {
                 return nil
             }

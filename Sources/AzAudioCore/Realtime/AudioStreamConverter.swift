@@ -51,7 +51,9 @@ public final class AudioStreamConverter {
 
     /// Converts `input` and calls `body` with the output bytes (possibly empty: the resampler may hold a short
     /// chunk back). The bytes are valid only during the call.
-    public func convert<R, E: Error>(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(E) -> R)
+    public func convert<R, E: Error>(
+        _ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) throws(E) -> R
+    )
         throws(E) -> R
     {
         if isPassthrough && carry == nil && (from.format != .pcm16 || input.count % 2 == 0) {
@@ -136,8 +138,9 @@ public final class AudioStreamConverter {
         let (format, channels) = (from.format, from.channels)
         staging.withUnsafeBytes { bytes in
             decoded.withUnsafeMutableBufferPointer { out in
-                Downmix.toMonoPCM16(bytes, format: format, channels: channels,
-                                    into: UnsafeMutableBufferPointer(rebasing: out[0..<frames]))
+                Downmix.toMonoPCM16(
+                    bytes, format: format, channels: channels,
+                    into: UnsafeMutableBufferPointer(rebasing: out[0..<frames]))
             }
         }
         partial.removeAll(keepingCapacity: true)
@@ -158,7 +161,9 @@ public final class AudioStreamConverter {
             return count
         }
         let need = resampler.outputCount(forInput: count)
-        if resampled.count < need { resampled = [Int16](repeating: 0, count: max(need, resampler.maxOutput(forInput: count))) }
+        if resampled.count < need {
+            resampled = [Int16](repeating: 0, count: max(need, resampler.maxOutput(forInput: count)))
+        }
         return decoded.withUnsafeBufferPointer { input in
             resampled.withUnsafeMutableBufferPointer { out in
                 resampler.process(UnsafeBufferPointer(rebasing: input[0..<count]), into: out)
@@ -189,7 +194,9 @@ public final class AudioStreamConverter {
     }
 
     /// Encodes the first `count` resampled samples into the target format, one channel, and calls `body`.
-    private func encodeMono<R, E: Error>(_ count: Int, _ body: (UnsafeRawBufferPointer) throws(E) -> R)
+    private func encodeMono<R, E: Error>(
+        _ count: Int, _ body: (UnsafeRawBufferPointer) throws(E) -> R
+    )
         throws(E) -> R
     {
         switch to.format {

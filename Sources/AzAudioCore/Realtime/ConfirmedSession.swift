@@ -70,11 +70,13 @@ public struct ConfirmedSession: Sendable, Equatable {
             case .known(let got) where got == wanted:
                 continue
             case .known(let got):
-                throw AzError(.unsupported,
+                throw AzError(
+                    .unsupported,
                     "the service confirmed \(direction) audio format \(got.previewName) where \(wanted.previewName) "
                         + "was asked for (session.updated): the audio would be misread, so the session was not opened")
             case .unknown(let text):
-                throw AzError(.unsupported,
+                throw AzError(
+                    .unsupported,
                     "the service confirmed \(direction) audio format \(text) where \(wanted.previewName) was asked "
                         + "for (session.updated), which this library does not decode: the session was not opened")
             }

@@ -57,16 +57,19 @@ public struct ConversationMirror: Sendable, Equatable {
             guard let role = item["role"]?.stringValue.flatMap(Role.init(rawValue:)) else { return }
             entry = .message(role: role, text: Self.messageText(item["content"]))
         case "function_call":
-            entry = .functionCall(callID: item["call_id"]?.stringValue ?? "", name: item["name"]?.stringValue ?? "",
+            entry = .functionCall(
+                callID: item["call_id"]?.stringValue ?? "", name: item["name"]?.stringValue ?? "",
                 arguments: item["arguments"]?.stringValue ?? "")
         case "function_call_output":
-            entry = .functionOutput(callID: item["call_id"]?.stringValue ?? "", output: item["output"]?.stringValue ?? "")
+            entry = .functionOutput(
+                callID: item["call_id"]?.stringValue ?? "", output: item["output"]?.stringValue ?? "")
         default:
             return
         }
         if let index = items.firstIndex(where: { $0.id == id }) {
             // A later report fills in what an earlier one lacked; it never erases text already known.
-            if case .message(let role, let text) = entry, text.isEmpty, case .message(_, let known) = items[index].entry {
+            if case .message(let role, let text) = entry, text.isEmpty, case .message(_, let known) = items[index].entry
+            {
                 items[index].entry = .message(role: role, text: known)
             } else {
                 items[index].entry = entry
@@ -115,7 +118,8 @@ public struct ConversationMirror: Sendable, Equatable {
         var previous: String?
         for item in items {
             if case .message = item.entry, Self.text(of: item).isEmpty { continue }  // nothing to carry over
-            var json = #"{"type":"conversation.item.create","event_id":"# + JSONWriter.quote("azaudio_replay_" + item.id)
+            var json =
+                #"{"type":"conversation.item.create","event_id":"# + JSONWriter.quote("azaudio_replay_" + item.id)
             if let previous { json += #","previous_item_id":"# + JSONWriter.quote(previous) }
             json += #","item":"# + Self.itemJSON(item, protocol: kind) + "}"
             events.append(json)
@@ -152,8 +156,11 @@ public struct ConversationMirror: Sendable, Equatable {
         guard let parts = content?.arrayValue else { return "" }
         var texts: [String] = []
         for part in parts {
-            if let text = part["text"]?.stringValue, !text.isEmpty { texts.append(text) }
-            else if let transcript = part["transcript"]?.stringValue, !transcript.isEmpty { texts.append(transcript) }
+            if let text = part["text"]?.stringValue, !text.isEmpty {
+                texts.append(text)
+            } else if let transcript = part["transcript"]?.stringValue, !transcript.isEmpty {
+                texts.append(transcript)
+            }
         }
         return texts.joined(separator: " ")
     }

@@ -8,7 +8,8 @@ extension RealtimeProtocol {
             return error
         }
         var hinted = error
-        hinted.message += " (this was the preview realtime protocol, api-version \(version), which Azure retired "
+        hinted.message +=
+            " (this was the preview realtime protocol, api-version \(version), which Azure retired "
             + "in 2026: use the GA protocol, /openai/v1/realtime?model=DEPLOYMENT, the default)"
         return hinted
     }

@@ -11,15 +11,17 @@ public enum RealtimeClientEvents {
     }
 
     /// Writes the event into `out`, which holds exactly `appendAudioCount(audio.count)` bytes.
-    public static func writeAppendAudio(_ audio: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer,
-        head appendHead: StaticString = appendHead)
-    {
+    public static func writeAppendAudio(
+        _ audio: UnsafeRawBufferPointer, into out: UnsafeMutableRawBufferPointer,
+        head appendHead: StaticString = appendHead
+    ) {
         let head = appendHead.utf8CodeUnitCount
         let encoded = Base64.encodedLength(audio.count)
         precondition(out.count == appendAudioCount(audio.count, head: appendHead))
         out.baseAddress!.copyMemory(from: appendHead.utf8Start, byteCount: head)
         Base64.encode(audio, into: UnsafeMutableRawBufferPointer(rebasing: out[head..<(head + encoded)]))
-        (out.baseAddress! + head + encoded).copyMemory(from: appendTail.utf8Start, byteCount: appendTail.utf8CodeUnitCount)
+        (out.baseAddress! + head + encoded).copyMemory(
+            from: appendTail.utf8Start, byteCount: appendTail.utf8CodeUnitCount)
     }
 
     public static let commit = #"{"type":"input_audio_buffer.commit"}"#
@@ -42,7 +44,9 @@ public enum RealtimeClientEvents {
     public static let textItemRoles = ["user", "assistant", "system"]
 
     private static func requireObject(_ json: String, _ name: String) throws(AzError) {
-        guard case .object? = try? JSONParser.parse(json) else { throw .invalidArgument("\(name) is not a JSON object") }
+        guard case .object? = try? JSONParser.parse(json) else {
+            throw .invalidArgument("\(name) is not a JSON object")
+        }
     }
 
     public static func cancelResponse(_ responseID: String?, eventID: String? = nil) -> String {
@@ -54,7 +58,9 @@ public enum RealtimeClientEvents {
 
     /// `conversation.item.create` with a text message. `role` is user, assistant or system; GA and preview both
     /// take `input_text` for user/system and `text` (preview) / `output_text` (GA) for assistant.
-    public static func createTextItem(role: String, text: String, protocol kind: RealtimeProtocol) throws(AzError)
+    public static func createTextItem(
+        role: String, text: String, protocol kind: RealtimeProtocol
+    ) throws(AzError)
         -> String
     {
         guard textItemRoles.contains(role) else {

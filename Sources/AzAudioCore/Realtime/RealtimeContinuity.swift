@@ -140,7 +140,10 @@ final class RealtimeLiveness: EventLoopTicker, @unchecked Sendable {
         let now = Monotonic.now()
         let quiet = now &- connection.lastReceivedMs
         if timeoutMs > 0, quiet >= timeoutMs {
-            logger.log(.warn, "realtime: nothing arrived for \(quiet) ms (liveness_timeout_ms \(timeoutMs)): the connection is taken for dead")
+            logger.log(
+                .warn,
+                "realtime: nothing arrived for \(quiet) ms (liveness_timeout_ms \(timeoutMs)): the connection is taken for dead"
+            )
             connection.fail(AzError(.timeout, "nothing arrived for \(quiet) ms (liveness_timeout_ms \(timeoutMs))"))
             return
         }

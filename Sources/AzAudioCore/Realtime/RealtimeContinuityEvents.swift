@@ -2,8 +2,10 @@
 extension RealtimeEvent {
     /// Reconnect attempt `attempt` starts after the connection ended with `code` for `reason`.
     static func reconnecting(attempt: Int, code: Int, reason: String) -> RealtimeEvent {
-        var e = RealtimeEvent(kind: .reconnecting, type: "reconnecting",
-            json: #"{"type":"reconnecting","attempt":\#(attempt),"code":\#(code),"reason":"# + JSONWriter.quote(reason) + "}")
+        var e = RealtimeEvent(
+            kind: .reconnecting, type: "reconnecting",
+            json: #"{"type":"reconnecting","attempt":\#(attempt),"code":\#(code),"reason":"# + JSONWriter.quote(reason)
+                + "}")
         e.closeCode = code
         e.text = reason
         e.isLocal = true
@@ -13,7 +15,8 @@ extension RealtimeEvent {
     /// A new session (`sessionID`) continues the call after `attempts` attempts and `outageMs` without one;
     /// `replayedItems` items of the conversation were replayed into it.
     static func reconnected(sessionID: String, attempts: Int, outageMs: Int, replayedItems: Int) -> RealtimeEvent {
-        var e = RealtimeEvent(kind: .reconnected, type: "reconnected",
+        var e = RealtimeEvent(
+            kind: .reconnected, type: "reconnected",
             json: #"{"type":"reconnected","session_id":"# + JSONWriter.quote(sessionID)
                 + #","attempts":\#(attempts),"outage_ms":\#(outageMs),"replayed_items":\#(replayedItems)}"#)
         e.text = sessionID
@@ -24,7 +27,8 @@ extension RealtimeEvent {
 
     /// The response `responseID` was running when the connection was lost: it did not finish.
     static func responseInterrupted(responseID: String) -> RealtimeEvent {
-        var e = RealtimeEvent(kind: .responseInterrupted, type: "response_interrupted",
+        var e = RealtimeEvent(
+            kind: .responseInterrupted, type: "response_interrupted",
             json: #"{"type":"response_interrupted","response_id":"# + JSONWriter.quote(responseID) + "}")
         e.responseID = responseID
         e.isLocal = true
@@ -33,7 +37,8 @@ extension RealtimeEvent {
 
     /// Renewal before the cap starts: the current session (`sessionID`) closes at this turn boundary.
     static func renewing(reason: String) -> RealtimeEvent {
-        var e = RealtimeEvent(kind: .renewing, type: "renewing",
+        var e = RealtimeEvent(
+            kind: .renewing, type: "renewing",
             json: #"{"type":"renewing","reason":"# + JSONWriter.quote(reason) + "}")
         e.text = reason
         e.isLocal = true
@@ -42,7 +47,8 @@ extension RealtimeEvent {
 
     /// The new session (`sessionID`) took over; caller audio waited `switchMs` ms.
     static func renewed(sessionID: String, switchMs: Int, replayedItems: Int) -> RealtimeEvent {
-        var e = RealtimeEvent(kind: .renewed, type: "renewed",
+        var e = RealtimeEvent(
+            kind: .renewed, type: "renewed",
             json: #"{"type":"renewed","session_id":"# + JSONWriter.quote(sessionID)
                 + #","switch_ms":\#(switchMs),"replayed_items":\#(replayedItems)}"#)
         e.text = sessionID

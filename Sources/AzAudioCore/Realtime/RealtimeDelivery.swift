@@ -49,16 +49,19 @@ final class RealtimeDelivery: @unchecked Sendable {
             }
             pull.broadcast()
             if pushed.pauseReading {
-                logger.log(.debug, "realtime: \(pull.withLock { $0.queue.limit }) events wait to be taken; reading paused")
+                logger.log(
+                    .debug, "realtime: \(pull.withLock { $0.queue.limit }) events wait to be taken; reading paused")
                 connection()?.pauseReading()
             }
             return
         }
         let me = pthread_self()
-        guard let handler = callback.withLock({ (state) -> Handler? in
-            if state.handler != nil { state.running = me }
-            return state.handler
-        }) else { return }
+        guard
+            let handler = callback.withLock({ (state) -> Handler? in
+                if state.handler != nil { state.running = me }
+                return state.handler
+            })
+        else { return }
         handler(event)
         let wake = callback.withLock { (state) -> Bool in
             state.running = nil
@@ -86,7 +89,8 @@ final class RealtimeDelivery: @unchecked Sendable {
     /// closed event was taken, `.invalidState` in callback mode.
     func nextEvent(timeoutMs: Int) throws(AzError) -> RealtimeEvent? {
         guard pullMode else {
-            throw AzError(.invalidState, "this session delivers events to its callback; next_event is for sessions without one")
+            throw AzError(
+                .invalidState, "this session delivers events to its callback; next_event is for sessions without one")
         }
         let taken: RealtimePullQueue.Taken?
         if timeoutMs == 0 {
@@ -126,7 +130,9 @@ final class RealtimeDelivery: @unchecked Sendable {
     /// events already wait. Throws `.invalidState` in callback mode, `.io` if no descriptor can be made.
     func eventFD() throws(AzError) -> Int32 {
         guard pullMode else {
-            throw AzError(.invalidState, "this session delivers events to its callback; the event descriptor is for sessions without one")
+            throw AzError(
+                .invalidState,
+                "this session delivers events to its callback; the event descriptor is for sessions without one")
         }
         return try pull.withLock { (state) throws(AzError) -> Int32 in
             if let readiness = state.readiness { return readiness.fd }

@@ -146,7 +146,8 @@ public struct RealtimeEvent: Sendable {
 
     /// A library-made `closed` event.
     public static func closed(code: Int, reason: String) -> RealtimeEvent {
-        var e = RealtimeEvent(kind: .closed, type: "",
+        var e = RealtimeEvent(
+            kind: .closed, type: "",
             json: #"{"type":"closed","code":\#(code),"reason":"# + JSONWriter.quote(reason) + "}")
         e.closeCode = code
         e.text = reason
@@ -156,7 +157,8 @@ public struct RealtimeEvent: Sendable {
 
     /// A library-made `error` event for a local failure (e.g. a malformed server event).
     public static func localError(code: String, message: String) -> RealtimeEvent {
-        var e = RealtimeEvent(kind: .error, type: "error",
+        var e = RealtimeEvent(
+            kind: .error, type: "error",
             json: #"{"type":"error","error":{"type":"client_error","code":"# + JSONWriter.quote(code)
                 + #","message":"# + JSONWriter.quote(message) + "}}")
         e.errorType = "client_error"
@@ -173,9 +175,12 @@ extension RealtimeEvent {
 
     /// A library-made `playbackFlush`: drop the queued playback of `itemID`, whose audio now ends at `audioMs`
     /// (the truncation position; 0 when nothing was played and so nothing truncated).
-    public static func playbackFlush(itemID: String, responseID: String, audioMs: Int, truncated: Bool,
-                                     cancelled: Bool) -> RealtimeEvent {
-        var e = RealtimeEvent(kind: .playbackFlush, type: playbackFlushName,
+    public static func playbackFlush(
+        itemID: String, responseID: String, audioMs: Int, truncated: Bool,
+        cancelled: Bool
+    ) -> RealtimeEvent {
+        var e = RealtimeEvent(
+            kind: .playbackFlush, type: playbackFlushName,
             json: #"{"type":"playback_flush","item_id":"# + JSONWriter.quote(itemID) + #","response_id":"#
                 + JSONWriter.quote(responseID) + #","audio_end_ms":\#(audioMs),"truncated":\#(truncated),"#
                 + #""response_cancelled":\#(cancelled)}"#)
@@ -190,7 +195,8 @@ extension RealtimeEvent {
     /// ended (sent just before the audio done event).
     static func audioTail(of done: RealtimeEvent, audio: ByteBlock, protocol kind: RealtimeProtocol) -> RealtimeEvent {
         let type = kind.isPreview ? "response.audio.delta" : "response.output_audio.delta"
-        var e = RealtimeEvent(kind: .audioDelta, type: type,
+        var e = RealtimeEvent(
+            kind: .audioDelta, type: type,
             json: #"{"type":"# + JSONWriter.quote(type) + #","item_id":"# + JSONWriter.quote(done.itemID)
                 + #","response_id":"# + JSONWriter.quote(done.responseID) + #","library":"resampler_tail"}"#)
         e.itemID = done.itemID
@@ -202,4 +208,3 @@ extension RealtimeEvent {
         return e
     }
 }
-

@@ -32,7 +32,9 @@ public enum RealtimeEventDecoder {
         guard case .object = value, let type = value["type"]?.stringValue, !type.isEmpty else {
             throw AzError(.protocolViolation, "the server sent an event without a \"type\"")
         }
-        var e = RealtimeEvent(kind: RealtimeEventKind.byWireType[type] ?? RealtimeEventKind.sessionKindWireTypes[type] ?? .other, type: type, json: json)
+        var e = RealtimeEvent(
+            kind: RealtimeEventKind.byWireType[type] ?? RealtimeEventKind.sessionKindWireTypes[type] ?? .other,
+            type: type, json: json)
         e.eventID = value["event_id"]?.stringValue ?? ""
         e.itemID = value["item_id"]?.stringValue ?? ""
         e.previousItemID = value["previous_item_id"]?.stringValue ?? ""

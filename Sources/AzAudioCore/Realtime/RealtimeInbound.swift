@@ -55,24 +55,31 @@ final class RealtimeInbound: @unchecked Sendable {
         case .serverVAD(_, _, _, _, let interrupt), .semanticVAD(_, _, let interrupt): interrupts = interrupt
         case .none: interrupts = false
         }
-        let playback = BargeInTracker(wireBytesPerMs: options.config.outputFormat.sessionStream.bytesPerMillisecond, serverInterrupts: interrupts)
-        state = Locked(State(playback: playback, wireOutput: options.config.outputFormat,
-            mirror: ConversationMirror(maxItems: options.historyMaxItems, maxCharacters: options.historyMaxCharacters),
-            renewal: RenewalPlan(marginMs: options.reconnectMaxAttempts > 0 ? UInt64(options.renewalMarginMs) : 0,
-                fallbackMaxMs: UInt64(options.sessionMaxMs))))
+        let playback = BargeInTracker(
+            wireBytesPerMs: options.config.outputFormat.sessionStream.bytesPerMillisecond, serverInterrupts: interrupts)
+        state = Locked(
+            State(
+                playback: playback, wireOutput: options.config.outputFormat,
+                mirror: ConversationMirror(
+                    maxItems: options.historyMaxItems, maxCharacters: options.historyMaxCharacters),
+                renewal: RenewalPlan(
+                    marginMs: options.reconnectMaxAttempts > 0 ? UInt64(options.renewalMarginMs) : 0,
+                    fallbackMaxMs: UInt64(options.sessionMaxMs))))
     }
 
     // MARK: Loop thread
 
     /// Bookkeeping for one event, and what to do with it. `phase` is the session's phase as the event arrived;
     /// `confirmedInput` receives the input format a session.updated confirmed when it differs from `wireInput`.
-    func receive(_ event: inout RealtimeEvent, phase: RealtimeSessionPhase, wireInput: AudioFormat,
-        confirmedInput: inout AudioFormat?) -> Verdict
-    {
+    func receive(
+        _ event: inout RealtimeEvent, phase: RealtimeSessionPhase, wireInput: AudioFormat,
+        confirmedInput: inout AudioFormat?
+    ) -> Verdict {
         state.withLock { state in
             Self.track(&event, state: &state)
             if event.kind == .sessionUpdated {
-                let followed = follow(ConfirmedSession(eventJSON: event.json), duringSetup: phase.isAwaitingUpdated,
+                let followed = follow(
+                    ConfirmedSession(eventJSON: event.json), duringSetup: phase.isAwaitingUpdated,
                     wireInput: wireInput, state: &state)
                 switch followed {
                 case .failure(let error): return .setupFailed(error)
@@ -83,7 +90,8 @@ final class RealtimeInbound: @unchecked Sendable {
             if phase.isReady, event.kind == .speechStarted, options.bargeIn {
                 reaction = bargeIn(after: event, state: &state)
             }
-            if event.kind == .audioDelta, state.playback.shouldDrop(itemID: event.itemID, responseID: event.responseID) {
+            if event.kind == .audioDelta, state.playback.shouldDrop(itemID: event.itemID, responseID: event.responseID)
+            {
                 return .drop  // in flight when the item was cut: the host already flushed it
             }
             if event.kind == .error, event.errorCode == "response_cancel_not_active",
@@ -93,7 +101,8 @@ final class RealtimeInbound: @unchecked Sendable {
             }
             var after: RealtimeEvent?
             if event.kind == .responseDone, let figures = state.latency.responseDone(event.responseID) {
-                after = .turnLatency(figures, handshakeMs: state.handshakeMs, readyMs: state.readyMs,
+                after = .turnLatency(
+                    figures, handshakeMs: state.handshakeMs, readyMs: state.readyMs,
                     summary: state.latency.summary)
             }
             return .deliver(reaction, after: after)
@@ -119,7 +128,8 @@ final class RealtimeInbound: @unchecked Sendable {
     /// The events to deliver for `event`: its audio converted to the caller's output format (preceded at an
     /// item's audio end by a delta with what the resampler still held), then the barge-in's flush, with the
     /// barge-in's client events sent (non-blocking).
-    func events(for event: RealtimeEvent, reaction: BargeInReaction, connection: WebSocketConnection) -> [RealtimeEvent] {
+    func events(for event: RealtimeEvent, reaction: BargeInReaction, connection: WebSocketConnection) -> [RealtimeEvent]
+    {
         convertOutput(event) + reaction.events(connection: connection, logger: logger)
     }
 
@@ -189,7 +199,8 @@ final class RealtimeInbound: @unchecked Sendable {
     private static func track(_ event: inout RealtimeEvent, state: inout State) {
         switch event.kind {
         case .audioDelta:
-            state.playback.audioReceived(itemID: event.itemID, responseID: event.responseID,
+            state.playback.audioReceived(
+                itemID: event.itemID, responseID: event.responseID,
                 contentIndex: event.contentIndex, bytes: event.audio.count)
         case .responseCreated:
             state.playback.responseCreated(event.responseID)
@@ -219,7 +230,8 @@ final class RealtimeInbound: @unchecked Sendable {
             state.renewal.speech(started: false)
             state.latency.speechStopped(atMs: Monotonic.now())
         case .responseCreated: state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
-        case .audioDelta: state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: Monotonic.now())
+        case .audioDelta:
+            state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: Monotonic.now())
         default: break
         }
     }
@@ -232,7 +244,8 @@ final class RealtimeInbound: @unchecked Sendable {
         case .inputTranscriptionCompleted, .audioTranscriptDone, .textDone:
             if !event.text.isEmpty { state.mirror.textKnown(itemID: event.itemID, text: event.text) }
         case .itemTruncated:
-            state.mirror.truncated(itemID: event.itemID, audioEndMs: Int(event.audioMs),
+            state.mirror.truncated(
+                itemID: event.itemID, audioEndMs: Int(event.audioMs),
                 receivedMs: state.playback.receivedMs(itemID: event.itemID))
         case .itemDeleted:
             state.mirror.deleted(itemID: event.itemID)
@@ -275,9 +288,10 @@ final class RealtimeInbound: @unchecked Sendable {
 
     /// Follows the formats and turn detection a session.updated confirms. During setup, fails if the formats are
     /// not the ones asked for. Succeeds with the new input format when it changed.
-    private func follow(_ confirmed: ConfirmedSession, duringSetup: Bool, wireInput: AudioFormat,
-        state: inout State) -> Result<AudioFormat?, AzError>
-    {
+    private func follow(
+        _ confirmed: ConfirmedSession, duringSetup: Bool, wireInput: AudioFormat,
+        state: inout State
+    ) -> Result<AudioFormat?, AzError> {
         if duringSetup {
             do throws(AzError) {
                 try confirmed.check(input: options.config.inputFormat, output: options.config.outputFormat)
@@ -286,7 +300,8 @@ final class RealtimeInbound: @unchecked Sendable {
                 return .failure(error)
             }
             if case .absent = confirmed.output, options.kind.isConversation {  // (other kinds have no output format)
-                logger.log(.warn, "realtime: session.updated does not state the audio formats; assuming the ones asked for")
+                logger.log(
+                    .warn, "realtime: session.updated does not state the audio formats; assuming the ones asked for")
             }
         }
         var newInput: AudioFormat?
@@ -314,21 +329,27 @@ final class RealtimeInbound: @unchecked Sendable {
             reaction.outgoing.append(RealtimeClientEvents.cancelResponse(id, eventID: tag + "_cancel"))
         }
         if let cut = decision.truncate {
-            reaction.outgoing.append(RealtimeClientEvents.truncate(
-                itemID: cut.itemID, contentIndex: cut.contentIndex, audioEndMs: cut.audioEndMs, eventID: tag + "_truncate"))
+            reaction.outgoing.append(
+                RealtimeClientEvents.truncate(
+                    itemID: cut.itemID, contentIndex: cut.contentIndex, audioEndMs: cut.audioEndMs,
+                    eventID: tag + "_truncate"))
         }
         if let flush = decision.flush {
-            reaction.flush = .playbackFlush(itemID: flush.itemID, responseID: decision.cancelResponseID ?? "",
-                audioMs: flush.audioEndMs, truncated: decision.truncate != nil, cancelled: decision.cancelResponseID != nil)
+            reaction.flush = .playbackFlush(
+                itemID: flush.itemID, responseID: decision.cancelResponseID ?? "",
+                audioMs: flush.audioEndMs, truncated: decision.truncate != nil,
+                cancelled: decision.cancelResponseID != nil)
             if outputItem == flush.itemID {
                 outputConverter?.reset()
                 outputItem = nil
             }
         }
-        logger.log(.info, "realtime: barge-in at \(event.audioMs) ms of input: "
-            + (decision.flush.map { "flush item \($0.itemID) at \($0.audioEndMs) ms played" } ?? "no audio to flush")
-            + (decision.truncate == nil ? ", no truncate" : ", truncate sent")
-            + (decision.cancelResponseID == nil ? "" : ", response cancelled"))
+        logger.log(
+            .info,
+            "realtime: barge-in at \(event.audioMs) ms of input: "
+                + (decision.flush.map { "flush item \($0.itemID) at \($0.audioEndMs) ms played" } ?? "no audio to flush")
+                + (decision.truncate == nil ? ", no truncate" : ", truncate sent")
+                + (decision.cancelResponseID == nil ? "" : ", response cancelled"))
         return reaction
     }
 }
@@ -350,7 +371,8 @@ struct BargeInReaction {
                 try connection.send(text: json)
             } catch {
                 logger.log(.warn, "realtime: barge-in could not send its event: \(error.message)")
-                made.append(.localError(code: "barge_in_failed", message: "barge-in could not send \(json): \(error.message)"))
+                made.append(
+                    .localError(code: "barge_in_failed", message: "barge-in could not send \(json): \(error.message)"))
             }
         }
         return made

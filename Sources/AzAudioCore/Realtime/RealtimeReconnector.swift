@@ -28,9 +28,10 @@ final class RealtimeReconnector: @unchecked Sendable {
     /// The outage under way, if any.
     private let outage = Locked<Outage?>(nil)
 
-    init(options: RealtimeSessionOptions, dialer: RealtimeDialer, link: RealtimeLink, sender: RealtimeSender,
-        inbound: RealtimeInbound, delivery: RealtimeDelivery, logger: Logger)
-    {
+    init(
+        options: RealtimeSessionOptions, dialer: RealtimeDialer, link: RealtimeLink, sender: RealtimeSender,
+        inbound: RealtimeInbound, delivery: RealtimeDelivery, logger: Logger
+    ) {
         self.options = options
         self.dialer = dialer
         self.link = link
@@ -80,7 +81,8 @@ final class RealtimeReconnector: @unchecked Sendable {
         }
         guard let old else { return }
         outage.withLock {
-            $0 = Outage(startedMs: Monotonic.now(), lastReason: "renewal before the session cap", lastCode: 1000, renewal: true)
+            $0 = Outage(
+                startedMs: Monotonic.now(), lastReason: "renewal before the session cap", lastCode: 1000, renewal: true)
         }
         logger.log(.info, "realtime: renewing the session before its cap")
         delivery.deliver(.renewing(reason: "the session nears its time limit"))
@@ -103,13 +105,20 @@ final class RealtimeReconnector: @unchecked Sendable {
             }
             let outageMs = finished.map { Int(Monotonic.now() &- $0.startedMs) } ?? 0
             if finished?.renewal == true {
-                logger.log(.info, "realtime: renewed (session \(sessionID), \(replayed) items replayed, input held \(outageMs) ms)")
+                logger.log(
+                    .info,
+                    "realtime: renewed (session \(sessionID), \(replayed) items replayed, input held \(outageMs) ms)")
                 delivery.deliver(.renewed(sessionID: sessionID, switchMs: outageMs, replayedItems: replayed))
                 return
             }
-            logger.log(.info, "realtime: reconnected (session \(sessionID), \(replayed) items replayed, \(outageMs) ms without a session)")
-            delivery.deliver(.reconnected(sessionID: sessionID, attempts: finished?.attempts ?? 1, outageMs: outageMs,
-                replayedItems: replayed))
+            logger.log(
+                .info,
+                "realtime: reconnected (session \(sessionID), \(replayed) items replayed, \(outageMs) ms without a session)"
+            )
+            delivery.deliver(
+                .reconnected(
+                    sessionID: sessionID, attempts: finished?.attempts ?? 1, outageMs: outageMs,
+                    replayedItems: replayed))
         case .failure(let error):
             logger.log(.warn, "realtime: the replay into the new session failed: \(error.message)")
             connection.fail(error)
@@ -135,12 +144,19 @@ final class RealtimeReconnector: @unchecked Sendable {
             outage.withLock { $0?.attempts = attemptNumber }
             let elapsed = Monotonic.now() &- current.startedMs
             if attemptNumber > Int(options.reconnectMaxAttempts) || elapsed >= UInt64(options.reconnectMaxTotalMs) {
-                return giveUp(reason: "no new session after \(attemptNumber - 1) attempts in \(elapsed) ms; last: \(current.lastReason)")
+                return giveUp(
+                    reason:
+                        "no new session after \(attemptNumber - 1) attempts in \(elapsed) ms; last: \(current.lastReason)"
+                )
             }
-            let waitMs = ReconnectPolicy.backoffMs(attempt: attemptNumber, baseMs: options.reconnectBackoffMs,
+            let waitMs = ReconnectPolicy.backoffMs(
+                attempt: attemptNumber, baseMs: options.reconnectBackoffMs,
                 jitter: Double.random(in: 0..<1), retryAfterSeconds: retryAfter)
-            sleepMs(min(waitMs, UInt64(options.reconnectMaxTotalMs) &- min(elapsed, UInt64(options.reconnectMaxTotalMs))))
-            if link.state.withLock({ $0.closing }) { return giveUp(reason: "the session was closed while reconnecting") }
+            sleepMs(
+                min(waitMs, UInt64(options.reconnectMaxTotalMs) &- min(elapsed, UInt64(options.reconnectMaxTotalMs))))
+            if link.state.withLock({ $0.closing }) {
+                return giveUp(reason: "the session was closed while reconnecting")
+            }
             link.update { $0.setup = .resuming() }
             do throws(AzError) {
                 let connection = try dialer.dial(delegate: delegate)

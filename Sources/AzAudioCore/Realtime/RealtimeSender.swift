@@ -71,7 +71,8 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
                 payloadCount: 64 + Base64.encodedLength(held + converter.maxOutputBytes(forInput: audio.count)))
             let queued = connection.queuedBytes
             if queued > 0 && queued + bound > options.maxSendQueueBytes {
-                throw AzError(.busy, "the send queue is full (\(queued) bytes waiting, limit \(options.maxSendQueueBytes))")
+                throw AzError(
+                    .busy, "the send queue is full (\(queued) bytes waiting, limit \(options.maxSendQueueBytes))")
             }
             try converter.convert(audio) { (converted: UnsafeRawBufferPointer) throws(AzError) in
                 if !converted.isEmpty { try Self.queueAppend(converted, wire: wire, on: connection, state: &state) }
@@ -80,9 +81,10 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     }
 
     /// During a reconnect: keeps the caller's audio (converted to wire format) for the new session.
-    private func holdForSwitch(_ audio: UnsafeRawBufferPointer, caller: AudioStreamFormat, wire: AudioStreamFormat,
-        state: inout State) throws(AzError)
-    {
+    private func holdForSwitch(
+        _ audio: UnsafeRawBufferPointer, caller: AudioStreamFormat, wire: AudioStreamFormat,
+        state: inout State
+    ) throws(AzError) {
         var bytes: [UInt8] = []
         if caller == wire {
             bytes = Array(audio)
@@ -91,8 +93,10 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
             converter.convert(audio) { (converted: UnsafeRawBufferPointer) in bytes.append(contentsOf: converted) }
         }
         guard state.heldForSwitchBytes + bytes.count <= options.maxSendQueueBytes else {
-            throw AzError(.busy, "reconnecting: \(state.heldForSwitchBytes) bytes of audio wait for the new session "
-                + "(limit \(options.maxSendQueueBytes))")
+            throw AzError(
+                .busy,
+                "reconnecting: \(state.heldForSwitchBytes) bytes of audio wait for the new session "
+                    + "(limit \(options.maxSendQueueBytes))")
         }
         state.heldForSwitchBytes += bytes.count
         state.heldForSwitch.append(.audio(bytes))
@@ -220,7 +224,9 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     private static func queueAppend(
         _ audio: UnsafeRawBufferPointer, wire: AudioStreamFormat, on connection: WebSocketConnection, state: inout State
     ) throws(AzError) {
-        guard var held = state.coalescer else { return try sendAppend(audio, on: connection, translation: state.translation) }
+        guard var held = state.coalescer else {
+            return try sendAppend(audio, on: connection, translation: state.translation)
+        }
         state.coalescer = nil  // (moved out while it changes, so the array is not copied)
         defer { state.coalescer = held }
         let bytesPerMs = wire.bytesPerMillisecond
@@ -241,7 +247,9 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     }
 
     /// One append of everything `held` holds.
-    private static func sendHeld(_ held: InputCoalescer, on connection: WebSocketConnection, translation: Bool) throws(AzError) {
+    private static func sendHeld(
+        _ held: InputCoalescer, on connection: WebSocketConnection, translation: Bool
+    ) throws(AzError) {
         let result = held.held.withUnsafeBytes { bytes in
             Result { () throws(AzError) in try sendAppend(bytes, on: connection, translation: translation) }
         }
@@ -258,9 +266,10 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     }
 
     /// One input_audio_buffer.append (session.input_audio_buffer.append for translation) of wire-format audio.
-    private static func sendAppend(_ audio: UnsafeRawBufferPointer, on connection: WebSocketConnection,
-        translation: Bool) throws(AzError)
-    {
+    private static func sendAppend(
+        _ audio: UnsafeRawBufferPointer, on connection: WebSocketConnection,
+        translation: Bool
+    ) throws(AzError) {
         let head = translation ? TranslationSessionConfig.appendHead : RealtimeClientEvents.appendHead
         try connection.send(textCount: RealtimeClientEvents.appendAudioCount(audio.count, head: head)) { out in
             RealtimeClientEvents.writeAppendAudio(audio, into: out, head: head)
@@ -268,7 +277,9 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     }
 
     /// The converter from the caller's input format to the current wire format.
-    private static func inputConverter(from caller: AudioStreamFormat, to wire: AudioStreamFormat, state: inout State)
+    private static func inputConverter(
+        from caller: AudioStreamFormat, to wire: AudioStreamFormat, state: inout State
+    )
         throws(AzError) -> AudioStreamConverter
     {
         if let existing = state.inputConverter, existing.from == caller, existing.to == wire { return existing }

@@ -62,7 +62,8 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         try options.validate()
         let dialer = try RealtimeDialer(client: client, loop: loop, options: options)
         let session = RealtimeSession(options: options, handler: handler, logger: dialer.configuration.logger)
-        session.reconnector = RealtimeReconnector(options: options, dialer: dialer, link: session.link,
+        session.reconnector = RealtimeReconnector(
+            options: options, dialer: dialer, link: session.link,
             sender: session.sender, inbound: session.inbound, delivery: session.delivery, logger: session.logger)
         let deadline = monotonicSeconds() + Double(options.connectTimeoutMs) / 1000
         let dialStarted = Monotonic.now()
@@ -104,13 +105,17 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     /// input_audio_buffer.commit, after the audio the input resampler still holds back (its last few ms).
     public func commit() throws(AzError) {
-        if options.kind.isTranslation { throw AzError(.invalidState, "a translation session has no input buffer to commit") }
+        if options.kind.isTranslation {
+            throw AzError(.invalidState, "a translation session has no input buffer to commit")
+        }
         try sender.commit()
     }
 
     /// input_audio_buffer.clear; the input resampler's held-back audio is dropped too.
     public func clear() throws(AzError) {
-        if options.kind.isTranslation { throw AzError(.invalidState, "a translation session has no input buffer to clear") }
+        if options.kind.isTranslation {
+            throw AzError(.invalidState, "a translation session has no input buffer to clear")
+        }
         try sender.clear()
     }
 
@@ -155,7 +160,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         if let ready { sender.flushBeforeClose(on: ready) }
         stopTicking()
         // A translation session ends with session.close: the service sends what is left, session.closed, and closes.
-        if options.kind.isTranslation, let ready, (try? ready.send(text: TranslationSessionConfig.close)) != nil { return }
+        if options.kind.isTranslation, let ready, (try? ready.send(text: TranslationSessionConfig.close)) != nil {
+            return
+        }
         connection?.close(code: .normalClosure, reason: "")
     }
 
@@ -167,7 +174,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     /// The next event, waiting up to `timeoutMs` (negative: forever). nil on timeout. Throws `.closed` once the
     /// closed event was taken, `.invalidState` in callback mode.
-    public func nextEvent(timeoutMs: Int) throws(AzError) -> RealtimeEvent? { try delivery.nextEvent(timeoutMs: timeoutMs) }
+    public func nextEvent(timeoutMs: Int) throws(AzError) -> RealtimeEvent? {
+        try delivery.nextEvent(timeoutMs: timeoutMs)
+    }
 
     /// Speech end (or response start) to first reply audio over the session so far: count, median, p95 (ms;
     /// -1 without any).
@@ -262,8 +271,10 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         } catch {
             logger.log(.warn, "realtime: \(error.message)")
             var event = RealtimeEvent.localError(code: "malformed_server_event", message: error.message)
-            event.json = #"{"type":"error","error":{"type":"client_error","code":"malformed_server_event","message":"#
-                + JSONWriter.quote(error.message) + #","raw":"# + JSONWriter.quote(String(decoding: text.prefix(4096), as: UTF8.self)) + "}}"
+            event.json =
+                #"{"type":"error","error":{"type":"client_error","code":"malformed_server_event","message":"#
+                + JSONWriter.quote(error.message) + #","raw":"#
+                + JSONWriter.quote(String(decoding: text.prefix(4096), as: UTF8.self)) + "}}"
             return event
         }
     }

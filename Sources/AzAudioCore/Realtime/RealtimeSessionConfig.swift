@@ -2,7 +2,8 @@
 public struct RealtimeSessionConfig: Sendable, Equatable {
     public enum TurnDetection: Sendable, Equatable {
         /// Voice activity detection by the server. nil fields are left to the service's defaults.
-        case serverVAD(threshold: Double?, prefixPaddingMs: Int?, silenceDurationMs: Int?, createResponse: Bool,
+        case serverVAD(
+            threshold: Double?, prefixPaddingMs: Int?, silenceDurationMs: Int?, createResponse: Bool,
             interruptResponse: Bool)
         /// Turn ends when the model judges the user finished; eagerness "low", "medium", "high" or "auto".
         case semanticVAD(eagerness: String?, createResponse: Bool, interruptResponse: Bool)
@@ -54,7 +55,9 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
             if let prefix, prefix < 0 { throw .invalidArgument("vad_prefix_padding_ms must not be negative") }
             if let silence, silence < 0 { throw .invalidArgument("vad_silence_duration_ms must not be negative") }
         }
-        if case .semanticVAD(let eagerness?, _, _) = turnDetection, !["low", "medium", "high", "auto"].contains(eagerness) {
+        if case .semanticVAD(let eagerness?, _, _) = turnDetection,
+            !["low", "medium", "high", "auto"].contains(eagerness)
+        {
             throw .invalidArgument("semantic VAD eagerness '\(eagerness)' is not low, medium, high or auto")
         }
         if let tools = toolsJSON {
@@ -94,8 +97,9 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
             input.append(#""turn_detection":"# + turnDetectionJSON())
             var output = [#""format":"# + outputFormat.gaFormatJSON]
             if let voice { output.append(#""voice":"# + JSONWriter.quote(voice)) }
-            s.append(#""audio":{"input":{"# + input.joined(separator: ",") + #"},"output":{"#
-                + output.joined(separator: ",") + "}}")
+            s.append(
+                #""audio":{"input":{"# + input.joined(separator: ",") + #"},"output":{"#
+                    + output.joined(separator: ",") + "}}")
             s.append(#""max_output_tokens":"# + tokens)
         }
         return #"{"type":"session.update","session":{"# + s.joined(separator: ",") + "}}"

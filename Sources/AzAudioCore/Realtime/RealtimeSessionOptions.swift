@@ -52,7 +52,8 @@ public struct RealtimeSessionOptions: Sendable {
             throw .invalidArgument("api_version '\(version)' is not a dated version such as 2025-04-01-preview")
         }
         guard inputCoalesceMs <= Self.maxInputCoalesceMs else {
-            throw .invalidArgument("input_audio_coalesce_ms is \(inputCoalesceMs); it must be 0..\(Self.maxInputCoalesceMs)")
+            throw .invalidArgument(
+                "input_audio_coalesce_ms is \(inputCoalesceMs); it must be 0..\(Self.maxInputCoalesceMs)")
         }
         guard livenessTimeoutMs == 0 || livenessTimeoutMs >= 100 else {
             throw .invalidArgument("liveness_timeout_ms is \(livenessTimeoutMs); it must be 0 (off) or at least 100")

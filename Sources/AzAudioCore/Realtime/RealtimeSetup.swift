@@ -92,12 +92,14 @@ struct RealtimeSetup {
         case .awaitingCreated, .awaitingUpdated:
             var reason = info.reason
             if reason.isEmpty, let error = info.error { reason = error.message }
-            let message = info.error?.message
+            let message =
+                info.error?.message
                 ?? "the server closed the connection (\(info.code.rawValue)\(reason.isEmpty ? "" : ": " + reason))"
             phase = .failed(AzError(info.error?.kind ?? .closed, message + " before the session was ready"))
             return false
         case .replaying:
-            phase = .failed(AzError(info.error?.kind ?? .closed, "the connection ended while the conversation was replayed"))
+            phase = .failed(
+                AzError(info.error?.kind ?? .closed, "the connection ended while the conversation was replayed"))
             return false
         case .failed, .closed:
             return false
@@ -179,7 +181,8 @@ final class RealtimeLink: @unchecked Sendable {
             switch state.setup.phase {
             case .ready: return .success(())
             case .failed(let error): return .failure(error)
-            case .closed: return .failure(AzError(.closed, "the server closed the connection before the session was ready"))
+            case .closed:
+                return .failure(AzError(.closed, "the server closed the connection before the session was ready"))
             case .awaitingCreated, .awaitingUpdated, .replaying: return nil
             }
         }

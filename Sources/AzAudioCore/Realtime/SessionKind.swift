@@ -29,24 +29,28 @@ public enum RealtimeSessionKind: Sendable, Equatable {
         if case .conversation = self { return }
         // Reconnect and renewal replay a conversation: a transcription or translation session has none.
         guard options.reconnectMaxAttempts == 0 else {
-            throw .invalidArgument("reconnect_max_attempts is \(options.reconnectMaxAttempts); reconnect and renewal "
-                + "are for conversation sessions only: leave it 0 in a \(name) session")
+            throw .invalidArgument(
+                "reconnect_max_attempts is \(options.reconnectMaxAttempts); reconnect and renewal "
+                    + "are for conversation sessions only: leave it 0 in a \(name) session")
         }
         switch self {
         case .conversation:
             return
         case .transcription(let t):
             guard !options.protocolKind.isPreview else {
-                throw .invalidArgument("transcription sessions exist only in the GA realtime protocol: use AZAUDIO_REALTIME_GA")
+                throw .invalidArgument(
+                    "transcription sessions exist only in the GA realtime protocol: use AZAUDIO_REALTIME_GA")
             }
             try t.validate()
         case .translation(let t):
             guard !options.protocolKind.isPreview else {
-                throw .invalidArgument("translation sessions exist only in the GA realtime protocol: use AZAUDIO_REALTIME_GA")
+                throw .invalidArgument(
+                    "translation sessions exist only in the GA realtime protocol: use AZAUDIO_REALTIME_GA")
             }
             guard options.config.inputFormat == .pcm16 else {
-                throw .invalidArgument("a translation session takes 24 kHz PCM16 input: leave input_audio_format at PCM16 "
-                    + "(caller_input_format converts other audio)")
+                throw .invalidArgument(
+                    "a translation session takes 24 kHz PCM16 input: leave input_audio_format at PCM16 "
+                        + "(caller_input_format converts other audio)")
             }
             try t.validate()
         }

@@ -31,8 +31,10 @@ public final class RealtimeEventExtras: Sendable {
     public let channels: Int
     public let format: String
 
-    public init(speaker: String = "", start: Double = -1, end: Double = -1, sampleRate: Int = 0, channels: Int = 0,
-                format: String = "") {
+    public init(
+        speaker: String = "", start: Double = -1, end: Double = -1, sampleRate: Int = 0, channels: Int = 0,
+        format: String = ""
+    ) {
         self.speaker = speaker
         self.start = start
         self.end = end
@@ -48,14 +50,16 @@ extension RealtimeEventDecoder {
         switch e.kind {
         case .inputTranscriptionSegment:
             e.text = value["text"]?.stringValue ?? ""
-            e.extras = RealtimeEventExtras(speaker: value["speaker"]?.stringValue ?? "",
+            e.extras = RealtimeEventExtras(
+                speaker: value["speaker"]?.stringValue ?? "",
                 start: value["start"]?.doubleValue ?? -1, end: value["end"]?.doubleValue ?? -1)
         case .translationInputTranscriptDelta, .translationOutputTranscriptDelta:
             e.text = value["delta"]?.stringValue ?? ""
         case .translationAudioDelta:
             e.audio = try audioDelta(value, type: e.type)
             e.audioMs = Int64(value["elapsed_ms"]?.intValue ?? -1)
-            e.extras = RealtimeEventExtras(sampleRate: value["sample_rate"]?.intValue ?? 24000,
+            e.extras = RealtimeEventExtras(
+                sampleRate: value["sample_rate"]?.intValue ?? 24000,
                 channels: value["channels"]?.intValue ?? 1, format: value["format"]?.stringValue ?? "pcm16")
         default:
             break

@@ -43,10 +43,12 @@ public struct TranscriptionSessionConfig: Sendable, Equatable {
     public func validate() throws(AzError) {
         guard !deployment.isEmpty else { throw .invalidArgument("the transcription deployment is empty") }
         if let language, language.isEmpty || language.count > 8 || !language.allSatisfy({ $0.isLetter || $0 == "-" }) {
-            throw .invalidArgument("transcription language '\(language.prefix(40))' is not a language code such as \"en\"")
+            throw .invalidArgument(
+                "transcription language '\(language.prefix(40))' is not a language code such as \"en\"")
         }
         if let delay, !Self.delays.contains(delay) {
-            throw .invalidArgument("transcription_delay '\(delay.prefix(40))' is not one of minimal, low, medium, high, xhigh")
+            throw .invalidArgument(
+                "transcription_delay '\(delay.prefix(40))' is not one of minimal, low, medium, high, xhigh")
         }
         var probe = RealtimeSessionConfig()
         probe.turnDetection = turnDetection

@@ -20,11 +20,14 @@ public struct TranslationSessionConfig: Sendable, Equatable {
         guard !lang.isEmpty, lang.count <= 8, lang.allSatisfy({ $0.isLetter || $0 == "-" }) else {
             throw .invalidArgument("translation_language '\(lang.prefix(40))' is not a language code such as \"es\"")
         }
-        if let t = transcriptionDeployment, t.isEmpty { throw .invalidArgument("the transcription deployment is empty") }
+        if let t = transcriptionDeployment, t.isEmpty {
+            throw .invalidArgument("the transcription deployment is empty")
+        }
         guard path.hasPrefix("/"), !path.contains("?"), !path.contains("#"),
             !path.utf8.contains(where: { $0 <= 0x20 || $0 >= 0x7F })
         else {
-            throw .invalidArgument("translation_path '\(path.prefix(80))' is not a URL path such as \(Self.defaultPath)")
+            throw .invalidArgument(
+                "translation_path '\(path.prefix(80))' is not a URL path such as \(Self.defaultPath)")
         }
     }
 

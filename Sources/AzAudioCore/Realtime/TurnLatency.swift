@@ -53,11 +53,13 @@ struct TurnLatency: Sendable {
             guard let from, let to, to >= from else { return -1 }
             return Int(to - from)
         }
-        let figures = Figures(responseID: r.responseID, speechEndToCreatedMs: span(r.speechEndMs, r.createdMs),
+        let figures = Figures(
+            responseID: r.responseID, speechEndToCreatedMs: span(r.speechEndMs, r.createdMs),
             speechEndToFirstAudioMs: span(r.speechEndMs, r.firstAudioMs),
             createdToFirstAudioMs: span(r.createdMs, r.firstAudioMs),
             speechEndToFirstPlayedMs: span(r.speechEndMs, r.firstPlayedMs))
-        let first = figures.speechEndToFirstAudioMs >= 0 ? figures.speechEndToFirstAudioMs : figures.createdToFirstAudioMs
+        let first =
+            figures.speechEndToFirstAudioMs >= 0 ? figures.speechEndToFirstAudioMs : figures.createdToFirstAudioMs
         if first >= 0 { firstAudioMs.append(first) }
         return figures
     }
@@ -66,17 +68,22 @@ struct TurnLatency: Sendable {
     var summary: (count: Int, medianMs: Int, p95Ms: Int) {
         guard !firstAudioMs.isEmpty else { return (0, -1, -1) }
         let sorted = firstAudioMs.sorted()
-        func rank(_ p: Double) -> Int { sorted[max(0, min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1))] }
+        func rank(_ p: Double) -> Int {
+            sorted[max(0, min(sorted.count - 1, Int((p * Double(sorted.count)).rounded(.up)) - 1))]
+        }
         return (sorted.count, rank(0.5), rank(0.95))
     }
 }
 
 extension RealtimeEvent {
     /// A library-made turn latency event, after the response's response.done.
-    static func turnLatency(_ f: TurnLatency.Figures, handshakeMs: Int, readyMs: Int, summary: (count: Int, medianMs: Int, p95Ms: Int))
+    static func turnLatency(
+        _ f: TurnLatency.Figures, handshakeMs: Int, readyMs: Int, summary: (count: Int, medianMs: Int, p95Ms: Int)
+    )
         -> RealtimeEvent
     {
-        var e = RealtimeEvent(kind: .turnLatency, type: "turn_latency",
+        var e = RealtimeEvent(
+            kind: .turnLatency, type: "turn_latency",
             json: #"{"type":"turn_latency","response_id":"# + JSONWriter.quote(f.responseID)
                 + #","speech_end_to_created_ms":\#(f.speechEndToCreatedMs),"#
                 + #""speech_end_to_first_audio_ms":\#(f.speechEndToFirstAudioMs),"#

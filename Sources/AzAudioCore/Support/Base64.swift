@@ -34,7 +34,8 @@ public enum Base64 {
             while i + 12 <= count {
                 for k in 0..<4 {
                     let p = src + i + 3 * k
-                    let triple = UInt32(p.load(as: UInt8.self)) << 16 | UInt32(p.load(fromByteOffset: 1, as: UInt8.self)) << 8
+                    let triple =
+                        UInt32(p.load(as: UInt8.self)) << 16 | UInt32(p.load(fromByteOffset: 1, as: UInt8.self)) << 8
                         | UInt32(p.load(fromByteOffset: 2, as: UInt8.self))
                     let hi = pairs[Int(triple >> 12)]
                     let lo = pairs[Int(triple & 0xFFF)]
@@ -45,7 +46,8 @@ public enum Base64 {
             }
             while i + 3 <= count {
                 let p = src + i
-                let triple = UInt32(p.load(as: UInt8.self)) << 16 | UInt32(p.load(fromByteOffset: 1, as: UInt8.self)) << 8
+                let triple =
+                    UInt32(p.load(as: UInt8.self)) << 16 | UInt32(p.load(fromByteOffset: 1, as: UInt8.self)) << 8
                     | UInt32(p.load(fromByteOffset: 2, as: UInt8.self))
                 let hi = pairs[Int(triple >> 12)]
                 let lo = pairs[Int(triple & 0xFFF)]
@@ -62,7 +64,8 @@ public enum Base64 {
                 let lo = pairs[Int(triple & 0xFFF)]
                 dst.storeBytes(of: UInt8(truncatingIfNeeded: hi), toByteOffset: o, as: UInt8.self)
                 dst.storeBytes(of: UInt8(truncatingIfNeeded: hi >> 8), toByteOffset: o + 1, as: UInt8.self)
-                dst.storeBytes(of: rest == 2 ? UInt8(truncatingIfNeeded: lo) : 0x3D, toByteOffset: o + 2, as: UInt8.self)
+                dst.storeBytes(
+                    of: rest == 2 ? UInt8(truncatingIfNeeded: lo) : 0x3D, toByteOffset: o + 2, as: UInt8.self)
                 dst.storeBytes(of: 0x3D, toByteOffset: o + 3, as: UInt8.self)
                 o += 4
             }
@@ -97,7 +100,8 @@ public enum Base64 {
             var q = 0
             while q < fastQuanta {
                 let word = (src + i).loadUnaligned(as: UInt32.self)
-                let value = d0[Int(word & 0xFF)] | d1[Int((word >> 8) & 0xFF)] | d2[Int((word >> 16) & 0xFF)]
+                let value =
+                    d0[Int(word & 0xFF)] | d1[Int((word >> 8) & 0xFF)] | d2[Int((word >> 16) & 0xFF)]
                     | d3[Int(word >> 24)]
                 bad |= value
                 // value holds the 3 bytes big-endian in bits 23..0; store them in order with one 4-byte write.
@@ -109,7 +113,8 @@ public enum Base64 {
             }
             while q < fullQuanta {
                 let word = (src + i).loadUnaligned(as: UInt32.self)
-                let value = d0[Int(word & 0xFF)] | d1[Int((word >> 8) & 0xFF)] | d2[Int((word >> 16) & 0xFF)]
+                let value =
+                    d0[Int(word & 0xFF)] | d1[Int((word >> 8) & 0xFF)] | d2[Int((word >> 16) & 0xFF)]
                     | d3[Int(word >> 24)]
                 bad |= value
                 dst.storeBytes(of: UInt8(truncatingIfNeeded: value >> 16), toByteOffset: o, as: UInt8.self)

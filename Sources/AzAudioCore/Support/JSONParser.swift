@@ -14,7 +14,9 @@ public enum JSONParser {
 
     public static func parse(_ text: String) throws(JSONParseError) -> JSONValue {
         var copy = text
-        let result = copy.withUTF8 { buffer in Result { () throws(JSONParseError) in try parse(UnsafeRawBufferPointer(buffer)) } }
+        let result = copy.withUTF8 { buffer in
+            Result { () throws(JSONParseError) in try parse(UnsafeRawBufferPointer(buffer)) }
+        }
         return try result.get()
     }
 

@@ -3,7 +3,9 @@
 /// SHA-1 is broken for collision resistance; RFC 6455 uses it only to prove that the server understood the
 /// WebSocket handshake, which is all it is used for here. Never use it for anything that needs security.
 public struct SHA1 {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32) = (0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0)
+    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32) = (
+        0x6745_2301, 0xEFCD_AB89, 0x98BA_DCFE, 0x1032_5476, 0xC3D2_E1F0
+    )
     private var block = [UInt8](repeating: 0, count: 64)
     private var blockCount = 0
     private var totalBytes: UInt64 = 0
@@ -28,7 +30,9 @@ public struct SHA1 {
         let bitLength = totalBytes &* 8
         update(CollectionOfOne(0x80))
         while blockCount != 56 { update(CollectionOfOne(0)) }
-        for shift in stride(from: 56, through: 0, by: -8) { update(CollectionOfOne(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))) }
+        for shift in stride(from: 56, through: 0, by: -8) {
+            update(CollectionOfOne(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))))
+        }
         var digest: [UInt8] = []
         digest.reserveCapacity(20)
         for word in [state.0, state.1, state.2, state.3, state.4] {
@@ -50,7 +54,8 @@ public struct SHA1 {
     private mutating func compress() {
         var w = [UInt32](repeating: 0, count: 80)
         for t in 0..<16 {
-            w[t] = UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8
+            w[t] =
+                UInt32(block[4 * t]) << 24 | UInt32(block[4 * t + 1]) << 16 | UInt32(block[4 * t + 2]) << 8
                 | UInt32(block[4 * t + 3])
         }
         for t in 16..<80 { w[t] = rotl(w[t - 3] ^ w[t - 8] ^ w[t - 14] ^ w[t - 16], 1) }

@@ -163,6 +163,7 @@ let curlReadCallback: ccurl_data_fn = { data, size, count, user in
 
 let curlProgressCallback: ccurl_xferinfo_fn = { user, _, downloaded, uploadTotal, uploaded in
     let transfer = Unmanaged<HTTPTransfer>.fromOpaque(user!).takeUnretainedValue()
-    return transfer.onProgress(uploaded: Int64(uploaded), uploadTotal: Int64(uploadTotal),
-                               downloaded: Int64(downloaded)) ? 0 : 1
+    return transfer.onProgress(
+        uploaded: Int64(uploaded), uploadTotal: Int64(uploadTotal),
+        downloaded: Int64(downloaded)) ? 0 : 1
 }

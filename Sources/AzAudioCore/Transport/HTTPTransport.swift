@@ -65,7 +65,9 @@ public final class HTTPTransport: @unchecked Sendable {
         progress: UploadProgressHandler? = nil
     ) -> TransferOutcome {
         let easy: UnsafeMutableRawPointer
-        do throws(AzError) { easy = try checkout() } catch { return .failed(error, retryable: false, bodyDelivered: false) }
+        do throws(AzError) { easy = try checkout() } catch {
+            return .failed(error, retryable: false, bodyDelivered: false)
+        }
         let transfer = HTTPTransfer(
             easy: easy, body: request.body, handler: handler, cancel: cancel, progress: progress)
         transfer.stall = StallWatch(
@@ -188,14 +190,16 @@ public final class HTTPTransport: @unchecked Sendable {
             return .failed(callbackError, retryable: false, bodyDelivered: transfer.bodyDelivered)
         }
         if code == CURLE_ABORTED_BY_CALLBACK || transfer.cancel?.isCancelled == true {
-            return .failed(AzError(.cancelled, "the call was cancelled"), retryable: false,
+            return .failed(
+                AzError(.cancelled, "the call was cancelled"), retryable: false,
                 bodyDelivered: transfer.bodyDelivered)
         }
         let detail = String(cString: errorBuffer)
         var message = "\(CurlRuntime.describe(code))" + (detail.isEmpty ? "" : ": \(detail)")
         message += " (\(url.redacted))"
         if transfer.bodyDelivered { message += "; the response was cut off after part of its body was delivered" }
-        let error = AzError(CurlRuntime.kind(of: code), message, httpStatus: transfer.status,
+        let error = AzError(
+            CurlRuntime.kind(of: code), message, httpStatus: transfer.status,
             requestID: transfer.headers.requestID)
         return .failed(error, retryable: CurlRuntime.isRetryable(code), bodyDelivered: transfer.bodyDelivered)
     }

@@ -35,7 +35,8 @@ public struct StallWatch: Sendable {
             lastMoved = now
         }
         if idleTimeoutMs > 0, now - lastMoved >= Double(idleTimeoutMs) / 1000 {
-            return AzError(.timeout,
+            return AzError(
+                .timeout,
                 "no byte was sent or received for \(idleTimeoutMs) ms (idle_timeout_ms): the server stalled "
                     + "(\(downloaded) bytes of the answer had arrived)")
         }
@@ -50,7 +51,8 @@ public struct StallWatch: Sendable {
         let moved = downloaded - windowBytes
         let needed = Int64((Double(minBodyBytesPerSecond) * window).rounded(.up))
         if moved < needed {
-            return AzError(.timeout,
+            return AzError(
+                .timeout,
                 "the answer's body trickled in at \(moved) bytes in \(bodyRateWindowMs) ms, below the minimum of "
                     + "\(minBodyBytesPerSecond) bytes/s (min_body_bytes_per_s over body_rate_window_ms)")
         }

@@ -28,9 +28,11 @@ extension WebSocketConnection {
         }
         if token == nil {
             guard let token = loop.register(self, fd: socket.fd, events: EPOLLIN.rawValue) else {
-                teardown(WebSocketCloseInfo(
-                    code: .abnormalClosure, reason: "", error: AzError(.io, "could not watch the socket (errno \(errno))"),
-                    initiatedLocally: true))
+                teardown(
+                    WebSocketCloseInfo(
+                        code: .abnormalClosure, reason: "",
+                        error: AzError(.io, "could not watch the socket (errno \(errno))"),
+                        initiatedLocally: true))
                 return
             }
             self.token = token
@@ -63,10 +65,12 @@ extension WebSocketConnection {
         if let ending {
             teardown(ending)
         } else {
-            teardown(WebSocketCloseInfo(
-                code: localCloseCode, reason: "",
-                error: AzError(.timeout, "the server did not answer the close handshake within \(limits.closeTimeoutMs) ms"),
-                initiatedLocally: true))
+            teardown(
+                WebSocketCloseInfo(
+                    code: localCloseCode, reason: "",
+                    error: AzError(
+                        .timeout, "the server did not answer the close handshake within \(limits.closeTimeoutMs) ms"),
+                    initiatedLocally: true))
         }
     }
 
@@ -105,16 +109,20 @@ extension WebSocketConnection {
             case .wouldBlock:
                 return
             case .failed(let code):
-                teardown(WebSocketCloseInfo(
-                    code: .abnormalClosure, reason: "",
-                    error: AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) on \(label)"),
-                    initiatedLocally: false))
+                teardown(
+                    WebSocketCloseInfo(
+                        code: .abnormalClosure, reason: "",
+                        error: AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) on \(label)"),
+                        initiatedLocally: false))
                 return
             case .done(0):
-                teardown(ending ?? WebSocketCloseInfo(
-                    code: .abnormalClosure, reason: "",
-                    error: AzError(.network, "the server closed the connection without a close handshake (\(label))"),
-                    initiatedLocally: false))
+                teardown(
+                    ending
+                        ?? WebSocketCloseInfo(
+                            code: .abnormalClosure, reason: "",
+                            error: AzError(
+                                .network, "the server closed the connection without a close handshake (\(label))"),
+                            initiatedLocally: false))
                 return
             case .done(let n):
                 lastReceivedMs = Monotonic.now()
@@ -148,7 +156,9 @@ extension WebSocketConnection {
         }
         if ending != nil {
             flush()
-            if !finished, let token { loop.setDeadline(token: token, atMs: Monotonic.now() + UInt64(limits.closeTimeoutMs)) }
+            if !finished, let token {
+                loop.setDeadline(token: token, atMs: Monotonic.now() + UInt64(limits.closeTimeoutMs))
+            }
         }
     }
 
@@ -217,10 +227,11 @@ extension WebSocketConnection {
                 syncWritingCount()
                 return
             case .failed(let code):
-                teardown(WebSocketCloseInfo(
-                    code: .abnormalClosure, reason: "",
-                    error: AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) on \(label)"),
-                    initiatedLocally: false))
+                teardown(
+                    WebSocketCloseInfo(
+                        code: .abnormalClosure, reason: "",
+                        error: AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) on \(label)"),
+                        initiatedLocally: false))
                 return
             }
         }

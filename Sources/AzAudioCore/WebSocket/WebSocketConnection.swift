@@ -172,7 +172,9 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     public func send(binary: UnsafeRawBufferPointer) throws(AzError) { try send(.binary, binary) }
 
     /// Queues a ping (at most 125 bytes of payload).
-    public func sendPing(_ payload: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)) throws(AzError) {
+    public func sendPing(
+        _ payload: UnsafeRawBufferPointer = UnsafeRawBufferPointer(start: nil, count: 0)
+    ) throws(AzError) {
         guard payload.count <= 125 else { throw .invalidArgument("a ping carries at most 125 bytes") }
         try send(.ping, payload)
     }

@@ -34,8 +34,12 @@ public enum WebSocketConnector {
         var chunk = [UInt8](repeating: 0, count: 4096)
         var response: WebSocketHandshakeResponse
         while true {
-            try receiveSome(into: &chunk, appendingTo: &received, on: socket, deadline: deadline, url: url, what: "the handshake response")
-            let parsed = received.withUnsafeBytes { WebSocketHandshakeResponse.parse($0, maxHeadBytes: limits.maxHandshakeHeadBytes) }
+            try receiveSome(
+                into: &chunk, appendingTo: &received, on: socket, deadline: deadline, url: url,
+                what: "the handshake response")
+            let parsed = received.withUnsafeBytes {
+                WebSocketHandshakeResponse.parse($0, maxHeadBytes: limits.maxHandshakeHeadBytes)
+            }
             switch parsed {
             case .incomplete: continue
             case .invalid(let why):
@@ -62,7 +66,8 @@ public enum WebSocketConnector {
         let wanted = min(declared ?? limit, limit)
         while body.count < wanted {
             do throws(AzError) {
-                try receiveSome(into: &chunk, appendingTo: &body, on: socket, deadline: deadline, url: url, what: "the error body")
+                try receiveSome(
+                    into: &chunk, appendingTo: &body, on: socket, deadline: deadline, url: url, what: "the error body")
             } catch {
                 break  // Keep what arrived: the status alone is worth reporting.
             }
@@ -79,7 +84,9 @@ public enum WebSocketConnector {
         throw error
     }
 
-    private static func sendAll(_ bytes: [UInt8], on socket: CurlSocket, deadline: UInt64, url: ServiceURL) throws(AzError) {
+    private static func sendAll(
+        _ bytes: [UInt8], on socket: CurlSocket, deadline: UInt64, url: ServiceURL
+    ) throws(AzError) {
         var offset = 0
         while offset < bytes.count {
             let result = bytes.withUnsafeBytes { socket.send(UnsafeRawBufferPointer(rebasing: $0[offset...])) }
@@ -92,7 +99,9 @@ public enum WebSocketConnector {
                 }
             case .failed(let code):
                 socket.close()
-                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while sending the WebSocket upgrade request (\(url.redacted))")
+                throw AzError(
+                    CurlRuntime.kind(of: code),
+                    "\(CurlRuntime.describe(code)) while sending the WebSocket upgrade request (\(url.redacted))")
             }
         }
     }
@@ -107,7 +116,8 @@ public enum WebSocketConnector {
             switch result {
             case .done(0):
                 socket.close()
-                throw AzError(.network, "the server closed the connection before \(what) was complete (\(url.redacted))")
+                throw AzError(
+                    .network, "the server closed the connection before \(what) was complete (\(url.redacted))")
             case .done(let n):
                 out.append(contentsOf: chunk[0..<n])
                 return
@@ -118,7 +128,8 @@ public enum WebSocketConnector {
                 }
             case .failed(let code):
                 socket.close()
-                throw AzError(CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while reading \(what) (\(url.redacted))")
+                throw AzError(
+                    CurlRuntime.kind(of: code), "\(CurlRuntime.describe(code)) while reading \(what) (\(url.redacted))")
             }
         }
     }

@@ -68,7 +68,9 @@ public struct WebSocketFrameDecoder {
                 // Gather the header: parse straight from the chunk when it is all there, else via the scratch.
                 let available = end - i
                 var header: WebSocketFrameHeader
-                if collected == 0, available >= 2, available >= Self.headerLength(second: base.load(fromByteOffset: i + 1, as: UInt8.self)) {
+                if collected == 0, available >= 2,
+                    available >= Self.headerLength(second: base.load(fromByteOffset: i + 1, as: UInt8.self))
+                {
                     let raw = UnsafeRawBufferPointer(start: base + i, count: available)
                     let parsed = try parseHeader(raw)
                     header = parsed.header

@@ -43,7 +43,9 @@ public struct WebSocketHandshake: Sendable {
     /// Checks a 101 answer: Upgrade, Connection, Accept, and no extension or subprotocol we did not ask for.
     public func verify(_ response: WebSocketHandshakeResponse) throws(AzError) {
         guard response.status == 101 else {
-            throw AzError(.protocolViolation, "the server answered HTTP \(response.status) instead of 101", httpStatus: response.status)
+            throw AzError(
+                .protocolViolation, "the server answered HTTP \(response.status) instead of 101",
+                httpStatus: response.status)
         }
         guard response.headers["upgrade"]?.lowercased() == "websocket" else {
             throw AzError(.protocolViolation, "the server's 101 answer lacks 'Upgrade: websocket'", httpStatus: 101)
@@ -53,13 +55,18 @@ public struct WebSocketHandshake: Sendable {
             throw AzError(.protocolViolation, "the server's 101 answer lacks 'Connection: Upgrade'", httpStatus: 101)
         }
         guard response.headers["sec-websocket-accept"] == Self.acceptValue(for: key) else {
-            throw AzError(.protocolViolation, "the server's Sec-WebSocket-Accept does not match the key sent", httpStatus: 101)
+            throw AzError(
+                .protocolViolation, "the server's Sec-WebSocket-Accept does not match the key sent", httpStatus: 101)
         }
         if let extensions = response.headers["sec-websocket-extensions"], !extensions.isEmpty {
-            throw AzError(.protocolViolation, "the server chose the extension '\(extensions.prefix(80))' that was not offered", httpStatus: 101)
+            throw AzError(
+                .protocolViolation, "the server chose the extension '\(extensions.prefix(80))' that was not offered",
+                httpStatus: 101)
         }
         if let proto = response.headers["sec-websocket-protocol"], !proto.isEmpty {
-            throw AzError(.protocolViolation, "the server chose the subprotocol '\(proto.prefix(80))' that was not offered", httpStatus: 101)
+            throw AzError(
+                .protocolViolation, "the server chose the subprotocol '\(proto.prefix(80))' that was not offered",
+                httpStatus: 101)
         }
     }
 }

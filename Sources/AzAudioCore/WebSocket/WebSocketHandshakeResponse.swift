@@ -32,9 +32,12 @@ public struct WebSocketHandshakeResponse: Sendable, Equatable {
             }
         }
         guard end >= 0 else {
-            return bytes.count > maxHeadBytes ? .invalid("the handshake response head exceeds \(maxHeadBytes) bytes") : .incomplete
+            return bytes.count > maxHeadBytes
+                ? .invalid("the handshake response head exceeds \(maxHeadBytes) bytes") : .incomplete
         }
-        guard end + 4 <= maxHeadBytes else { return .invalid("the handshake response head exceeds \(maxHeadBytes) bytes") }
+        guard end + 4 <= maxHeadBytes else {
+            return .invalid("the handshake response head exceeds \(maxHeadBytes) bytes")
+        }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[0..<end]), as: UTF8.self)
         var lines = text.split(separator: "\r\n", omittingEmptySubsequences: false)
         guard !lines.isEmpty else { return .invalid("empty handshake response") }
@@ -48,7 +51,8 @@ public struct WebSocketHandshakeResponse: Sendable, Equatable {
             guard line.contains(":") else { return .invalid("malformed header line in the handshake response") }
             headers.addRawLine(String(line))
         }
-        return .complete(WebSocketHandshakeResponse(
-            status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, headLength: end + 4))
+        return .complete(
+            WebSocketHandshakeResponse(
+                status: status, reason: parts.count > 2 ? String(parts[2]) : "", headers: headers, headLength: end + 4))
     }
 }

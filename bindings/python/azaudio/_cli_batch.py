@@ -55,8 +55,10 @@ class PiecesProgress:
         rate = seconds / elapsed
         eta = f"  ETA {(seconds_total - seconds) / rate / 60:.1f} min" if rate > 0 and seconds_total > seconds else ""
         files = f"files {self.finished}/{self.inputs}" + (f" ({self.failed} failed)" if self.failed else "") + "  "
-        return (f"{files if self.inputs > 1 else ''}pieces {done}/{total}  audio {seconds / 60:.1f} of "
-                f"{seconds_total / 60:.1f} min  {rate:.1f}x real time{eta}")
+        return (
+            f"{files if self.inputs > 1 else ''}pieces {done}/{total}  audio {seconds / 60:.1f} of "
+            f"{seconds_total / 60:.1f} min  {rate:.1f}x real time{eta}"
+        )
 
     def _draw(self) -> None:
         if not self.enabled:
@@ -77,16 +79,28 @@ class PiecesProgress:
 
 def add_batch_flags(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("long recordings and batches")
-    g.add_argument("--output-dir", metavar="DIR",
-                   help="batch: one result file per input here; a journal beside them lets a restarted run skip "
-                        "finished inputs and send no finished piece again")
+    g.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        help="batch: one result file per input here; a journal beside them lets a restarted run skip "
+        "finished inputs and send no finished piece again",
+    )
     g.add_argument("--jobs", type=int, default=2, metavar="N", help="batch: inputs at a time (default 2)")
-    g.add_argument("--shard", metavar="I/N", help="batch: take only every N-th input from the I-th (0-based), so N "
-                                                  "machines or jobs share one batch without coordination")
-    g.add_argument("--pieces", type=int, metavar="N",
-                   help="pieces of one long recording sent at once (1-16, default 4)")
-    g.add_argument("--max-upload-bytes", type=int, metavar="B",
-                   help="cut recordings whose upload would be larger (default 26214400, the service's limit)")
+    g.add_argument(
+        "--shard",
+        metavar="I/N",
+        help="batch: take only every N-th input from the I-th (0-based), so N "
+        "machines or jobs share one batch without coordination",
+    )
+    g.add_argument(
+        "--pieces", type=int, metavar="N", help="pieces of one long recording sent at once (1-16, default 4)"
+    )
+    g.add_argument(
+        "--max-upload-bytes",
+        type=int,
+        metavar="B",
+        help="cut recordings whose upload would be larger (default 26214400, the service's limit)",
+    )
 
 
 def is_batch(args: argparse.Namespace) -> bool:
@@ -120,8 +134,9 @@ def cmd_batch(settings: "Settings", args: argparse.Namespace, kind: str) -> int:
     if "-" in args.file:
         raise CommandError("- (stdin) cannot be part of a batch", EXIT_USAGE)
     if kind == "transcribe" and (args.stream or args.format == "diarized_json"):
-        raise CommandError("a batch writes whole results: --stream and --format diarized_json take one file",
-                           EXIT_USAGE)
+        raise CommandError(
+            "a batch writes whole results: --stream and --format diarized_json take one file", EXIT_USAGE
+        )
     deployment = settings.deployment_for(kind)
     index, count = parse_shard(args.shard)
     inputs = [p for i, p in enumerate(expand_inputs(args.file)) if i % count == index]
@@ -132,9 +147,18 @@ def cmd_batch(settings: "Settings", args: argparse.Namespace, kind: str) -> int:
     results: list[dict[str, Any]] = []
     terminal = sys.stderr.isatty() and not settings.json
     with settings.client() as client, PiecesProgress(terminal, len(inputs)) as bar:
-        for r in transcribe_many(client, inputs, output_dir=args.output_dir, deployment=deployment, task=kind,
-                                 jobs=args.jobs, response_format=args.format, pieces=pieces_for(args),
-                                 on_pieces=bar.pieces, **extra):
+        for r in transcribe_many(
+            client,
+            inputs,
+            output_dir=args.output_dir,
+            deployment=deployment,
+            task=kind,
+            jobs=args.jobs,
+            response_format=args.format,
+            pieces=pieces_for(args),
+            on_pieces=bar.pieces,
+            **extra,
+        ):
             bar.input_done(not r.ok)
             failed += 0 if r.ok else 1
             error = plain(str(r.error)) if r.error is not None else None

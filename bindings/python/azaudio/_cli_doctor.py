@@ -57,8 +57,7 @@ def _connect_checks(settings: "Settings", client: Client, checks: list[Check]) -
     https = client.endpoint.startswith("https://")
     if isinstance(outcome, TLSError):
         checks.append(Check("connect", "ok", f"reached {client.endpoint} (the TLS handshake failed)"))
-        checks.append(Check("tls", "fail", f"{plain(str(outcome))} (CA: {_ca_source(settings)})",
-                            error_data(outcome)))
+        checks.append(Check("tls", "fail", f"{plain(str(outcome))} (CA: {_ca_source(settings)})", error_data(outcome)))
         return outcome
     if isinstance(outcome, (NetworkError, TimeoutError)):
         checks.append(Check("connect", "fail", plain(str(outcome)), error_data(outcome)))
@@ -66,8 +65,14 @@ def _connect_checks(settings: "Settings", client: Client, checks: list[Check]) -
     if outcome is not None and not isinstance(outcome, APIError):
         checks.append(Check("connect", "fail", plain(str(outcome)), error_data(outcome)))
         return outcome
-    checks.append(Check("connect", "ok", f"{client.endpoint} answered in {elapsed:.0f} ms (through libcurl)",
-                        {"answer_ms": round(elapsed, 1)}))
+    checks.append(
+        Check(
+            "connect",
+            "ok",
+            f"{client.endpoint} answered in {elapsed:.0f} ms (through libcurl)",
+            {"answer_ms": round(elapsed, 1)},
+        )
+    )
     if not https:
         checks.append(Check("tls", "skip", "plain http:// endpoint (a local emulator?): no TLS"))
     elif settings.insecure:
@@ -81,23 +86,35 @@ def _ca_source(settings: "Settings") -> str:
     return settings.ca_file or settings.ca_path or "the system's CA certificates"
 
 
-def _service_checks(settings: "Settings", client: Client, outcome: Optional[AzAudioError],
-                    checks: list[Check]) -> None:
+def _service_checks(settings: "Settings", client: Client, outcome: Optional[AzAudioError], checks: list[Check]) -> None:
     """Auth and api-version from the probe's answer, then the deployment if one was named."""
     version = settings.api_version or os.environ.get("OPENAI_API_VERSION") or DEFAULT_API_VERSION
     if outcome is None:
-        checks.append(Check("auth", "warn", f"the service accepted a request for a made-up deployment "
-                                            f"({_PROBE_DEPLOYMENT})"))
+        checks.append(
+            Check("auth", "warn", f"the service accepted a request for a made-up deployment ({_PROBE_DEPLOYMENT})")
+        )
     elif isinstance(outcome, NotFoundError):
-        checks.append(Check("auth", "ok", "the credential was accepted (a made-up deployment gave "
-                                          f"{outcome.status} {outcome.service_code or 'not found'})",
-                            {"request_id": outcome.request_id}))
+        checks.append(
+            Check(
+                "auth",
+                "ok",
+                "the credential was accepted (a made-up deployment gave "
+                f"{outcome.status} {outcome.service_code or 'not found'})",
+                {"request_id": outcome.request_id},
+            )
+        )
         if outcome.service_code == "DeploymentNotFound":
             checks.append(Check("api-version", "ok", f"{version}: the route exists"))
         else:
-            checks.append(Check("api-version", "warn", f"{version}: a made-up deployment gave {outcome.status} "
-                                                       f"{outcome.service_code!r}, not DeploymentNotFound: check "
-                                                       "the api-version and the endpoint's path"))
+            checks.append(
+                Check(
+                    "api-version",
+                    "warn",
+                    f"{version}: a made-up deployment gave {outcome.status} "
+                    f"{outcome.service_code!r}, not DeploymentNotFound: check "
+                    "the api-version and the endpoint's path",
+                )
+            )
     elif isinstance(outcome, AuthenticationError):
         checks.append(Check("auth", "fail", plain(str(outcome)), error_data(outcome)))
     elif isinstance(outcome, AzAudioError):
@@ -107,17 +124,24 @@ def _service_checks(settings: "Settings", client: Client, outcome: Optional[AzAu
         return
     silence = audio.wav_bytes(bytes(16000), rate=16000)  # 0.5 s
     try:
-        client.transcribe(silence, deployment=settings.deployment, model="whisper", filename="doctor.wav",
-                          max_retries=0)
+        client.transcribe(
+            silence, deployment=settings.deployment, model="whisper", filename="doctor.wav", max_retries=0
+        )
         checks.append(Check("deployment", "ok", f"{settings.deployment} exists and transcribes"))
     except NotFoundError as error:
         checks.append(Check("deployment", "fail", f"{settings.deployment}: {plain(str(error))}", error_data(error)))
     except (AuthenticationError, NetworkError, TimeoutError) as error:
         checks.append(Check("deployment", "fail", plain(str(error)), error_data(error)))
     except APIError as error:
-        checks.append(Check("deployment", "ok", f"{settings.deployment} exists (it answered a transcription "
-                                                f"probe with {error.status} {error.service_code})",
-                            error_data(error)))
+        checks.append(
+            Check(
+                "deployment",
+                "ok",
+                f"{settings.deployment} exists (it answered a transcription "
+                f"probe with {error.status} {error.service_code})",
+                error_data(error),
+            )
+        )
     except AzAudioError as error:
         checks.append(Check("deployment", "warn", f"{settings.deployment}: {plain(str(error))}", error_data(error)))
 
@@ -132,11 +156,18 @@ def _realtime_check(client: Client, checks: list[Check], deployment: str, protoc
 
     started = time.monotonic()
     try:
-        session = client.realtime(deployment=deployment, protocol=protocol, turn_detection=None, text_only=True,
-                                  connect_timeout=timeout)
+        session = client.realtime(
+            deployment=deployment, protocol=protocol, turn_detection=None, text_only=True, connect_timeout=timeout
+        )
     except AzAudioError as error:
-        checks.append(Check("realtime", "fail", f"{deployment} ({protocol}): {plain(str(error))}",
-                            {**error_data(error), "deployment": deployment, "protocol": protocol}))
+        checks.append(
+            Check(
+                "realtime",
+                "fail",
+                f"{deployment} ({protocol}): {plain(str(error))}",
+                {**error_data(error), "deployment": deployment, "protocol": protocol},
+            )
+        )
         return
     connect_ms = round((time.monotonic() - started) * 1000, 1)
     with session:
@@ -147,28 +178,46 @@ def _realtime_check(client: Client, checks: list[Check], deployment: str, protoc
                 close_code = event.close_code
     data = {"deployment": deployment, "protocol": protocol, "connect_ms": connect_ms, "close_code": close_code}
     if close_code is None:
-        checks.append(Check("realtime", "warn", f"{deployment} ({protocol}): session ready in {connect_ms:.0f} ms, "
-                                                f"but it did not close within {timeout:.0f} s", data))
+        checks.append(
+            Check(
+                "realtime",
+                "warn",
+                f"{deployment} ({protocol}): session ready in {connect_ms:.0f} ms, "
+                f"but it did not close within {timeout:.0f} s",
+                data,
+            )
+        )
     else:
-        checks.append(Check("realtime", "ok", f"{deployment} ({protocol}): session ready in {connect_ms:.0f} ms, "
-                                              f"closed with {close_code}", data))
+        checks.append(
+            Check(
+                "realtime",
+                "ok",
+                f"{deployment} ({protocol}): session ready in {connect_ms:.0f} ms, closed with {close_code}",
+                data,
+            )
+        )
 
 
 def doctor(settings: "Settings", realtime_deployment: Optional[str] = None, realtime_protocol: str = "ga") -> int:
     checks: list[Check] = []
     rest = _native.has("azaudio_speak_to_buffer")
-    checks.append(Check("library", "ok", f"libazaudio {_native.version_string()} ({_native.library_path}); "
-                                         f"REST API: {'yes' if rest else 'no'}; "
-                                         f"realtime: {'yes' if _native.has('azaudio_realtime_connect') else 'no'}",
-                        {"version": _native.version_string(), "path": _native.library_path}))
+    checks.append(
+        Check(
+            "library",
+            "ok",
+            f"libazaudio {_native.version_string()} ({_native.library_path}); "
+            f"REST API: {'yes' if rest else 'no'}; "
+            f"realtime: {'yes' if _native.has('azaudio_realtime_connect') else 'no'}",
+            {"version": _native.version_string(), "path": _native.library_path},
+        )
+    )
     client: Optional[Client] = None
     try:
         client = settings.client(max_retries=0)
     except CommandError as error:
         checks.append(Check("config", "fail", str(error)))
     except AzAudioError as error:
-        checks.append(Check("config", "fail", f"{plain(str(error))}: set it, or pass the flag (--endpoint, "
-                                              "--api-key)"))
+        checks.append(Check("config", "fail", f"{plain(str(error))}: set it, or pass the flag (--endpoint, --api-key)"))
     if client is not None:
         with client:
             checks.append(Check("config", "ok", settings.describe(client), {"endpoint": client.endpoint}))
@@ -178,16 +227,24 @@ def doctor(settings: "Settings", realtime_deployment: Optional[str] = None, real
             else:
                 outcome = _connect_checks(settings, client, checks)
                 if not isinstance(outcome, (NetworkError, TimeoutError)) and (
-                        outcome is None or isinstance(outcome, APIError)):
+                    outcome is None or isinstance(outcome, APIError)
+                ):
                     _service_checks(settings, client, outcome, checks)
             if realtime_deployment and not any(c.status == "fail" for c in checks):
                 _realtime_check(client, checks, realtime_deployment, realtime_protocol, settings.timeout or 10.0)
     failed = [c for c in checks if c.status == "fail"]
     code = EXIT_OK if not failed else EXIT_FAILED
     if settings.json:
-        print(json.dumps({"ok": not failed, "exit_code": code,
-                          "checks": [{"name": c.name, "status": c.status, "detail": c.detail, **c.data}
-                                     for c in checks]}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "ok": not failed,
+                    "exit_code": code,
+                    "checks": [{"name": c.name, "status": c.status, "detail": c.detail, **c.data} for c in checks],
+                },
+                indent=2,
+            )
+        )
     else:
         for c in checks:
             print(f"{c.status:5} {c.name:12} {c.detail}")

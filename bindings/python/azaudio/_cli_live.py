@@ -27,17 +27,19 @@ if TYPE_CHECKING:
     from .cli import Settings
     from .realtime import RealtimeEvent, RealtimeSession
 
-FRAME_MS = 100          #: what is sent per append
+FRAME_MS = 100  #: what is sent per append
 TRAILING_SILENCE_MS = 1500  #: after the input, so that the last utterance ends
-FINAL_WAIT = 30.0       #: seconds to wait for the last results once the input was sent
-QUIET_SECONDS = 1.5     #: listen ends when every item is transcribed and nothing came for this long
+FINAL_WAIT = 30.0  #: seconds to wait for the last results once the input was sent
+QUIET_SECONDS = 1.5  #: listen ends when every item is transcribed and nothing came for this long
 
 
 def _require() -> None:
     if not _native.has("azaudio_realtime_event_speaker"):
         raise CommandError(
             f"this build of libazaudio ({_native.library_path}, {_native.version_string()}) has no transcription "
-            "or translation sessions; install a newer build", EXIT_UNAVAILABLE)
+            "or translation sessions; install a newer build",
+            EXIT_UNAVAILABLE,
+        )
 
 
 def _frames(source: str, fast: bool) -> Iterator[bytes]:
@@ -56,7 +58,7 @@ def _frames(source: str, fast: bool) -> Iterator[bytes]:
         for n, offset in enumerate(range(0, len(pcm), size)):
             if not fast:
                 audio.sleep_until_us(begin + n * FRAME_MS * 1000)
-            yield pcm[offset:offset + size]
+            yield pcm[offset : offset + size]
     silence = bytes(size)
     for _ in range(TRAILING_SILENCE_MS // FRAME_MS):
         yield silence
@@ -92,7 +94,7 @@ class _Captions:
         self.json = settings.json
         self.live = sys.stderr.isatty() and not settings.json
         self.growing: dict[str, str] = {}
-        self.pending = 0       # items committed whose transcript has not completed yet
+        self.pending = 0  # items committed whose transcript has not completed yet
         self.lines: list[str] = []
         self.errors: list[str] = []
         self.last_event = time.monotonic()
@@ -121,8 +123,16 @@ class _Captions:
         elif kind == EventType.INPUT_TRANSCRIPTION_SEGMENT:
             if self.json:
                 start, end = event.segment_times or (None, None)
-                self._emit({"type": "segment", "item_id": event.item_id, "speaker": event.speaker,
-                            "start": start, "end": end, "text": event.text})
+                self._emit(
+                    {
+                        "type": "segment",
+                        "item_id": event.item_id,
+                        "speaker": event.speaker,
+                        "start": start,
+                        "end": end,
+                        "text": event.text,
+                    }
+                )
             else:
                 self.growing.setdefault("speakers:" + event.item_id, event.speaker)
         elif kind == EventType.INPUT_TRANSCRIPTION_COMPLETED:
@@ -146,9 +156,13 @@ def cmd_listen(settings: "Settings", args: argparse.Namespace) -> int:
     _require()
     captions = _Captions(settings)
     with settings.client() as client:
-        with client.transcription_session(deployment=settings.deployment_for("listen"), language=args.language,
-                                          prompt=args.prompt, delay=args.delay,
-                                          noise_reduction=args.noise_reduction) as session:
+        with client.transcription_session(
+            deployment=settings.deployment_for("listen"),
+            language=args.language,
+            prompt=args.prompt,
+            delay=args.delay,
+            noise_reduction=args.noise_reduction,
+        ) as session:
             frames = _frames(args.file, args.fast)
             _stream(session, frames, captions, captions.finished)
             session.close()
@@ -187,9 +201,12 @@ def cmd_interpret(settings: "Settings", args: argparse.Namespace) -> int:
         return last is not None and time.monotonic() - last > 1.0
 
     with settings.client() as client:
-        with client.translation_session(deployment=settings.deployment_for("interpret"), to=args.to,
-                                        transcription_deployment=args.transcription_deployment or None,
-                                        path=args.path) as session:
+        with client.translation_session(
+            deployment=settings.deployment_for("interpret"),
+            to=args.to,
+            transcription_deployment=args.transcription_deployment or None,
+            path=args.path,
+        ) as session:
             _stream(session, _frames(args.file, args.fast), on_event, quiet)
             session.close()  # session.close: the service sends what is left, then session.closed
             for event in session.events(timeout=FINAL_WAIT):
@@ -197,8 +214,13 @@ def cmd_interpret(settings: "Settings", args: argparse.Namespace) -> int:
     if not translated:
         raise CommandError("the session ended without translated speech", EXIT_SERVICE)
     audio.write_wav(args.output, bytes(translated), rate=REALTIME_RATE)
-    summary = {"heard": "".join(heard).strip(), "translation": "".join(said).strip(), "to": args.to,
-               "output": args.output, "seconds": round(len(translated) / (REALTIME_RATE * 2), 3)}
+    summary = {
+        "heard": "".join(heard).strip(),
+        "translation": "".join(said).strip(),
+        "to": args.to,
+        "output": args.output,
+        "seconds": round(len(translated) / (REALTIME_RATE * 2), 3),
+    }
     if settings.json:
         print(json.dumps(summary, indent=2, ensure_ascii=False))
     else:
@@ -216,14 +238,18 @@ def add_commands(add: Any) -> None:
     p.add_argument("--fast", action="store_true", help="send as fast as the session takes it, not at real time")
     p.add_argument("--language", help="ISO-639-1 code of the spoken language")
     p.add_argument("--prompt", help="text to guide the transcription")
-    p.add_argument("--delay", choices=("minimal", "low", "medium", "high", "xhigh"),
-                   help="latency against accuracy (gpt-realtime-whisper)")
+    p.add_argument(
+        "--delay",
+        choices=("minimal", "low", "medium", "high", "xhigh"),
+        help="latency against accuracy (gpt-realtime-whisper)",
+    )
     p.add_argument("--noise-reduction", choices=("near_field", "far_field", "off"), help="input noise reduction")
     p = add("interpret")
     p.add_argument("file", metavar="FILE", help="mono WAV (PCM16, mu-law or A-law), or - for raw 24 kHz PCM16")
     p.add_argument("--to", required=True, metavar="LANG", help="the language to speak (ISO-639-1, e.g. es)")
     p.add_argument("--output", required=True, help="WAV to write the translated speech to (24 kHz PCM16)")
-    p.add_argument("--transcription-deployment", default="",
-                   help="a deployment that transcribes the input (prints what was heard)")
+    p.add_argument(
+        "--transcription-deployment", default="", help="a deployment that transcribes the input (prints what was heard)"
+    )
     p.add_argument("--path", help="the translation WebSocket path (default /openai/v1/realtime/translations)")
     p.add_argument("--fast", action="store_true", help="send as fast as the session takes it, not at real time")

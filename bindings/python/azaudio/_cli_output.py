@@ -107,8 +107,10 @@ def explain(error: AzAudioError) -> str:
     text = plain(str(error))
     if isinstance(error, InvalidArgumentError):
         if "AZURE_OPENAI_" in text:
-            return (f"{text}: set AZURE_OPENAI_ENDPOINT (https://NAME.openai.azure.com) and AZURE_OPENAI_API_KEY, "
-                    "or pass --endpoint and --api-key")
+            return (
+                f"{text}: set AZURE_OPENAI_ENDPOINT (https://NAME.openai.azure.com) and AZURE_OPENAI_API_KEY, "
+                "or pass --endpoint and --api-key"
+            )
         return f"{text} (see `azaudio COMMAND --help`)"
     if isinstance(error, TLSError):
         return f"{text}\nnext: `azaudio doctor` shows the TLS check; --ca-file FILE trusts a private CA"
@@ -118,8 +120,10 @@ def explain(error: AzAudioError) -> str:
         return f"{text}\nnext: check the key (--api-key or AZURE_OPENAI_API_KEY); `azaudio doctor` tests it"
     if isinstance(error, NotFoundError):
         if error.service_code == "DeploymentNotFound":
-            return (f"{text}\nnext: pass --deployment with the name of a deployment of your resource "
-                    "(`azaudio doctor --deployment NAME` checks one)")
+            return (
+                f"{text}\nnext: pass --deployment with the name of a deployment of your resource "
+                "(`azaudio doctor --deployment NAME` checks one)"
+            )
         return f"{text}\nnext: `azaudio doctor` checks the endpoint and the api-version"
     if isinstance(error, RateLimitError):
         wait = f" in {error.retry_after:.0f} s" if error.retry_after else " later"
@@ -132,8 +136,12 @@ def explain(error: AzAudioError) -> str:
 
 
 def error_data(error: AzAudioError) -> dict[str, Any]:
-    return {"code": error.code, "http_status": error.status, "service_code": error.service_code,
-            "request_id": error.request_id}
+    return {
+        "code": error.code,
+        "http_status": error.status,
+        "service_code": error.service_code,
+        "request_id": error.request_id,
+    }
 
 
 def size_text(n: float) -> str:

@@ -14,9 +14,18 @@ import time
 from typing import TYPE_CHECKING, Any, Optional
 
 from . import _native, audio
-from ._cli_output import CONVERT_HINT, EXIT_CALL_DROPPED, EXIT_CONFIG, EXIT_OK, EXIT_SERVICE, EXIT_UNAVAILABLE
-from ._cli_output import EXIT_UNREACHABLE
-from ._cli_output import CommandError, exit_code_for, plain
+from ._cli_output import (
+    CONVERT_HINT,
+    EXIT_CALL_DROPPED,
+    EXIT_CONFIG,
+    EXIT_OK,
+    EXIT_SERVICE,
+    EXIT_UNAVAILABLE,
+    EXIT_UNREACHABLE,
+    CommandError,
+    exit_code_for,
+    plain,
+)
 from .errors import AzAudioError, BusyError, ClosedError
 
 if TYPE_CHECKING:
@@ -33,7 +42,9 @@ def require_realtime() -> None:
     if not _native.has("azaudio_realtime_connect"):
         raise CommandError(
             f"'realtime' is not available in this build: the loaded libazaudio ({_native.library_path}, "
-            f"{_native.version_string()}) has no realtime session API; install a build with it", EXIT_UNAVAILABLE)
+            f"{_native.version_string()}) has no realtime session API; install a build with it",
+            EXIT_UNAVAILABLE,
+        )
 
 
 def realtime_input(path: str) -> bytes:
@@ -46,8 +57,11 @@ def realtime_input(path: str) -> bytes:
     except AzAudioError as error:
         if exit_code_for(error) != EXIT_CONFIG:
             raise
-        raise CommandError(f"{path} is not a WAV file the library can read ({plain(str(error))}); "
-                           + CONVERT_HINT.format(path=path, stem=stem), EXIT_CONFIG) from None
+        raise CommandError(
+            f"{path} is not a WAV file the library can read ({plain(str(error))}); "
+            + CONVERT_HINT.format(path=path, stem=stem),
+            EXIT_CONFIG,
+        ) from None
 
 
 class _Turn:
@@ -136,10 +150,17 @@ class _Turn:
         elif kind == EventType.RECONNECTED:
             details = event.json or {}
             if self.reconnects:
-                self.reconnects[-1].update({"session_id": event.text, "outage_ms": details.get("outage_ms"),
-                                            "replayed_items": details.get("replayed_items")})
-            self.mark(f"reconnected: session {event.text} after {details.get('outage_ms')} ms, "
-                      f"{details.get('replayed_items')} items replayed")
+                self.reconnects[-1].update(
+                    {
+                        "session_id": event.text,
+                        "outage_ms": details.get("outage_ms"),
+                        "replayed_items": details.get("replayed_items"),
+                    }
+                )
+            self.mark(
+                f"reconnected: session {event.text} after {details.get('outage_ms')} ms, "
+                f"{details.get('replayed_items')} items replayed"
+            )
         elif kind == EventType.RENEWING:
             self.mark("renewing the session before its time limit")
         elif kind == EventType.RENEWED:
@@ -148,8 +169,10 @@ class _Turn:
         elif kind == EventType.TURN_LATENCY:
             figures = event.json or {}
             self.latency.append({k: v for k, v in figures.items() if k not in ("type", "session")})
-            self.mark(f"latency: first audio {figures.get('speech_end_to_first_audio_ms')} ms after speech end, "
-                      f"{figures.get('created_to_first_audio_ms')} ms after response start")
+            self.mark(
+                f"latency: first audio {figures.get('speech_end_to_first_audio_ms')} ms after speech end, "
+                f"{figures.get('created_to_first_audio_ms')} ms after response start"
+            )
 
 
 def cmd_realtime(settings: "Settings", args: argparse.Namespace) -> int:
@@ -157,22 +180,30 @@ def cmd_realtime(settings: "Settings", args: argparse.Namespace) -> int:
     the spoken reply to a WAV file."""
     require_realtime()
     from .realtime import EventType
+
     if args.speedup <= 0:
         raise CommandError(f"--speedup is {args.speedup}; it must be > 0 (1 is real time)", EXIT_CONFIG)
     if args.reconnect < 0:
-        raise CommandError(f"--reconnect is {args.reconnect}; it must be >= 0 (0 turns reconnecting off)",
-                           EXIT_CONFIG)
+        raise CommandError(f"--reconnect is {args.reconnect}; it must be >= 0 (0 turns reconnecting off)", EXIT_CONFIG)
     pcm = realtime_input(args.input)
     pcm += bytes(REALTIME_RATE * 2 * REALTIME_TRAILING_SILENCE_MS // 1000)
     turn = _Turn(settings, sys.stderr.isatty() and not settings.json)
-    summary: dict[str, Any] = {"deployment": settings.deployment_for("realtime"), "protocol": args.protocol,
-                               "input": args.input, "output": args.output}
+    summary: dict[str, Any] = {
+        "deployment": settings.deployment_for("realtime"),
+        "protocol": args.protocol,
+        "input": args.input,
+        "output": args.output,
+    }
     with settings.client() as client:
         started = time.monotonic()
         session = client.realtime(
-            deployment=summary["deployment"], protocol=args.protocol, voice=args.voice,
-            instructions=args.instructions, transcription_deployment=args.transcription_deployment or None,
-            turn_detection="server_vad", reconnect_max_attempts=args.reconnect,
+            deployment=summary["deployment"],
+            protocol=args.protocol,
+            voice=args.voice,
+            instructions=args.instructions,
+            transcription_deployment=args.transcription_deployment or None,
+            turn_detection="server_vad",
+            reconnect_max_attempts=args.reconnect,
         )
         input_sent = False
         with session:
@@ -180,8 +211,9 @@ def cmd_realtime(settings: "Settings", args: argparse.Namespace) -> int:
             turn.mark(f"session ready in {summary['connect_ms']:.0f} ms ({args.protocol} protocol)")
             dropped = 0
             begin = audio.monotonic_us()
-            with audio.FrameCursor(pcm, format=audio.FORMAT_PCM16, rate=REALTIME_RATE,
-                                   frame_ms=REALTIME_FRAME_MS) as cursor:
+            with audio.FrameCursor(
+                pcm, format=audio.FORMAT_PCM16, rate=REALTIME_RATE, frame_ms=REALTIME_FRAME_MS
+            ) as cursor:
                 for frame in cursor:
                     audio.sleep_until_us(begin + int(frame.timestamp_us / args.speedup))
                     try:
@@ -217,33 +249,49 @@ def cmd_realtime(settings: "Settings", args: argparse.Namespace) -> int:
 
 def _finish(settings: "Settings", args: argparse.Namespace, turn: _Turn, summary: dict[str, Any]) -> int:
     done, closed = turn.done, turn.closed
-    summary.update({
-        "status": done.status if done is not None else None,
-        "transcript": "".join(turn.transcript), "heard": " ".join(turn.heard),
-        "reply_bytes": len(turn.reply), "reply_seconds": round(len(turn.reply) / (REALTIME_RATE * 2), 3),
-        "usage": done.usage if done is not None else None, "errors": turn.errors,
-        "close_code": closed.close_code if closed is not None else None,
-        "reconnects": turn.reconnects, "renewals": turn.renewals, "interrupted_responses": turn.interrupted,
-        "latency": turn.latency,
-    })
+    summary.update(
+        {
+            "status": done.status if done is not None else None,
+            "transcript": "".join(turn.transcript),
+            "heard": " ".join(turn.heard),
+            "reply_bytes": len(turn.reply),
+            "reply_seconds": round(len(turn.reply) / (REALTIME_RATE * 2), 3),
+            "usage": done.usage if done is not None else None,
+            "errors": turn.errors,
+            "close_code": closed.close_code if closed is not None else None,
+            "reconnects": turn.reconnects,
+            "renewals": turn.renewals,
+            "interrupted_responses": turn.interrupted,
+            "latency": turn.latency,
+        }
+    )
     if turn.speech_end is not None and turn.first_audio is not None and turn.first_audio > turn.speech_end:
         summary["first_audio_after_speech_ms"] = round((turn.first_audio - turn.speech_end) * 1000, 1)
     if not summary["input_sent"]:
         reason = f" ({closed.close_code} {closed.text})".rstrip() if closed is not None else ""
         after = f" after {len(turn.reconnects)} reconnect(s)" if turn.reconnects else ""
         if closed is None or closed.close_code == 1006:
-            raise CommandError(f"the connection was lost before the call's input was sent{reason}{after}",
-                               EXIT_CALL_DROPPED)
-        raise CommandError(f"the service closed the session before the call's input was sent{reason}{after}; try "
-                           f"again, or `azaudio doctor --realtime-deployment {summary['deployment']}`", EXIT_SERVICE)
+            raise CommandError(
+                f"the connection was lost before the call's input was sent{reason}{after}", EXIT_CALL_DROPPED
+            )
+        raise CommandError(
+            f"the service closed the session before the call's input was sent{reason}{after}; try "
+            f"again, or `azaudio doctor --realtime-deployment {summary['deployment']}`",
+            EXIT_SERVICE,
+        )
     if done is None:
         if closed is not None:
-            raise CommandError(f"the service closed the session before a reply ({closed.close_code} "
-                               f"{closed.text})".rstrip() + "; try again, or `azaudio doctor --realtime-deployment "
-                               f"{summary['deployment']}`", EXIT_SERVICE)
-        raise CommandError(f"no reply within {REALTIME_REPLY_WAIT:.0f} s of the end of the input"
-                           + (" (no speech was heard: is the input silent?)" if not turn.heard else ""),
-                           EXIT_UNREACHABLE)
+            raise CommandError(
+                f"the service closed the session before a reply ({closed.close_code} {closed.text})".rstrip()
+                + "; try again, or `azaudio doctor --realtime-deployment "
+                f"{summary['deployment']}`",
+                EXIT_SERVICE,
+            )
+        raise CommandError(
+            f"no reply within {REALTIME_REPLY_WAIT:.0f} s of the end of the input"
+            + (" (no speech was heard: is the input silent?)" if not turn.heard else ""),
+            EXIT_UNREACHABLE,
+        )
     if done.status != "completed" or not turn.reply:
         reason = f": {done.text}" if done.text else ""
         raise CommandError(f"no complete spoken reply (response {done.status}{reason})", EXIT_SERVICE)

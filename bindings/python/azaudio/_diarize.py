@@ -37,13 +37,20 @@ def _strings(values: Sequence[str]) -> Any:
     return array
 
 
-def apply(options: Any, *, known_speakers: Mapping[str, SpeakerClip], languages: Sequence[str],
-          keywords: Sequence[str], on_segment: Optional[Callable[[Segment], object]], guard: Guard) -> list[Any]:
+def apply(
+    options: Any,
+    *,
+    known_speakers: Mapping[str, SpeakerClip],
+    languages: Sequence[str],
+    keywords: Sequence[str],
+    on_segment: Optional[Callable[[Segment], object]],
+    guard: Guard,
+) -> list[Any]:
     """Fill the 2026 fields of an ``azaudio_transcription_options``; returns what must stay alive for the call."""
     keep: list[Any] = []
     if known_speakers:
         entries = (n.azaudio_known_speaker * len(known_speakers))()
-        for entry, (name, clip) in zip(entries, known_speakers.items()):
+        for entry, (name, clip) in zip(entries, known_speakers.items(), strict=False):
             entry.name = n.encode(name)
             if isinstance(clip, (str, os.PathLike)):
                 entry.path = n.encode_path(clip)

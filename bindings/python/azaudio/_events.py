@@ -103,10 +103,12 @@ def _event_type(kind: int) -> EventType:
 
 # ---- field readers: each takes a live C event pointer ---------------------------------------------------------
 
+
 def _string(function: Any) -> Callable[[int], str]:
     def read(event: int) -> str:
         raw: Optional[bytes] = function(event)
         return raw.decode("utf-8", "replace") if raw else ""
+
     return read
 
 
@@ -222,47 +224,101 @@ class RealtimeEvent:
 
     type: EventType
 
-    name = _Field(_string(_C.azaudio_realtime_event_name), "", "The wire type (\"closed\" for CLOSED).")
-    text = _Field(_string(_C.azaudio_realtime_event_text), "",
-                  "A delta, transcript, text, function arguments, or an error / close / cancel message.")
+    name = _Field(_string(_C.azaudio_realtime_event_name), "", 'The wire type ("closed" for CLOSED).')
+    text = _Field(
+        _string(_C.azaudio_realtime_event_text),
+        "",
+        "A delta, transcript, text, function arguments, or an error / close / cancel message.",
+    )
     audio = _Field(_read_audio, b"", "AUDIO_DELTA: the decoded audio in the session's output format.")
     item_id = _Field(_string(_C.azaudio_realtime_event_item_id), "", "The item the event is about.")
     response_id = _Field(_string(_C.azaudio_realtime_event_response_id), "", "The response it belongs to.")
     call_id = _Field(_string(_C.azaudio_realtime_event_call_id), "", "FUNCTION_CALL: the id to answer.")
     function_name = _Field(_string(_C.azaudio_realtime_event_function_name), "", "FUNCTION_CALL: the function.")
-    status = _Field(_string(_C.azaudio_realtime_event_status), "",
-                    "RESPONSE_DONE: completed, cancelled, failed or incomplete.")
-    error_code = _Field(_string(_C.azaudio_realtime_event_error_code), "",
-                        "ERROR, INPUT_TRANSCRIPTION_FAILED: the service's error code.")
-    audio_ms: "_Field[Optional[int]]" = _Field(_read_audio_ms, None, "A position in ms (speech started/stopped, "
-                                                                      "item truncated), or None.")
-    close_code: "_Field[Optional[int]]" = _Field(_read_close_code, None,
-                                                 "CLOSED, RECONNECTING: the WebSocket close code.")
+    status = _Field(
+        _string(_C.azaudio_realtime_event_status), "", "RESPONSE_DONE: completed, cancelled, failed or incomplete."
+    )
+    error_code = _Field(
+        _string(_C.azaudio_realtime_event_error_code),
+        "",
+        "ERROR, INPUT_TRANSCRIPTION_FAILED: the service's error code.",
+    )
+    audio_ms: "_Field[Optional[int]]" = _Field(
+        _read_audio_ms, None, "A position in ms (speech started/stopped, item truncated), or None."
+    )
+    close_code: "_Field[Optional[int]]" = _Field(
+        _read_close_code, None, "CLOSED, RECONNECTING: the WebSocket close code."
+    )
     usage_json = _Field(_string(_C.azaudio_realtime_event_usage_json), "", "RESPONSE_DONE: the usage as JSON.")
-    speaker = _Field(_read_speaker, "", "INPUT_TRANSCRIPTION_SEGMENT: the speaker label (\"\" when none).")
+    speaker = _Field(_read_speaker, "", 'INPUT_TRANSCRIPTION_SEGMENT: the speaker label ("" when none).')
     segment_times: "_Field[Optional[tuple[float, float]]]" = _Field(
-        _read_segment_times, None, "INPUT_TRANSCRIPTION_SEGMENT: (start, end) in seconds of the input.")
+        _read_segment_times, None, "INPUT_TRANSCRIPTION_SEGMENT: (start, end) in seconds of the input."
+    )
     audio_format: "_Field[Optional[tuple[int, int]]]" = _Field(
-        _read_audio_format, None, "TRANSLATION_AUDIO_DELTA: (sample_rate, channels) of its PCM16 audio.")
-    json_bytes = _Field(_read_json_bytes, b"", "The event's JSON as received, as bytes (b\"\" if it has none).")
+        _read_audio_format, None, "TRANSLATION_AUDIO_DELTA: (sample_rate, channels) of its PCM16 audio."
+    )
+    json_bytes = _Field(_read_json_bytes, b"", 'The event\'s JSON as received, as bytes (b"" if it has none).')
 
-    _FIELDS = ("name", "text", "audio", "item_id", "response_id", "call_id", "function_name", "status", "error_code",
-               "audio_ms", "close_code", "usage_json", "json_bytes", "speaker", "segment_times", "audio_format")
+    _FIELDS = (
+        "name",
+        "text",
+        "audio",
+        "item_id",
+        "response_id",
+        "call_id",
+        "function_name",
+        "status",
+        "error_code",
+        "audio_ms",
+        "close_code",
+        "usage_json",
+        "json_bytes",
+        "speaker",
+        "segment_times",
+        "audio_format",
+    )
 
-    def __init__(self, type: EventType, name: str = "", text: str = "", audio: bytes = b"", item_id: str = "",
-                 response_id: str = "", call_id: str = "", function_name: str = "", status: str = "",
-                 error_code: str = "", audio_ms: Optional[int] = None, close_code: Optional[int] = None,
-                 usage_json: str = "", json_bytes: bytes = b"", speaker: str = "",
-                 segment_times: Optional[tuple[float, float]] = None,
-                 audio_format: Optional[tuple[int, int]] = None) -> None:
+    def __init__(
+        self,
+        type: EventType,
+        name: str = "",
+        text: str = "",
+        audio: bytes = b"",
+        item_id: str = "",
+        response_id: str = "",
+        call_id: str = "",
+        function_name: str = "",
+        status: str = "",
+        error_code: str = "",
+        audio_ms: Optional[int] = None,
+        close_code: Optional[int] = None,
+        usage_json: str = "",
+        json_bytes: bytes = b"",
+        speaker: str = "",
+        segment_times: Optional[tuple[float, float]] = None,
+        audio_format: Optional[tuple[int, int]] = None,
+    ) -> None:
         self.type = _event_type(int(type))
         self._event: Optional[int] = None
         self._lock: Optional[threading.Lock] = None
         self._values: dict[str, Any] = {
-            "name": name, "text": text, "audio": audio, "item_id": item_id, "response_id": response_id,
-            "call_id": call_id, "function_name": function_name, "status": status, "error_code": error_code,
-            "audio_ms": audio_ms, "close_code": close_code, "usage_json": usage_json, "json_bytes": json_bytes,
-            "speaker": speaker, "segment_times": segment_times, "audio_format": audio_format}
+            "name": name,
+            "text": text,
+            "audio": audio,
+            "item_id": item_id,
+            "response_id": response_id,
+            "call_id": call_id,
+            "function_name": function_name,
+            "status": status,
+            "error_code": error_code,
+            "audio_ms": audio_ms,
+            "close_code": close_code,
+            "usage_json": usage_json,
+            "json_bytes": json_bytes,
+            "speaker": speaker,
+            "segment_times": segment_times,
+            "audio_format": audio_format,
+        }
 
     # ---- made by the session ------------------------------------------------------------------------------------
 
@@ -340,8 +396,17 @@ class RealtimeEvent:
 
     def __repr__(self) -> str:
         shown = [f"type={self.type.name}", f"name={self.name!r}"]
-        for key in ("text", "item_id", "response_id", "call_id", "function_name", "status", "error_code", "audio_ms",
-                    "close_code"):
+        for key in (
+            "text",
+            "item_id",
+            "response_id",
+            "call_id",
+            "function_name",
+            "status",
+            "error_code",
+            "audio_ms",
+            "close_code",
+        ):
             value = getattr(self, key)
             if value not in ("", None):
                 shown.append(f"{key}={value!r}" if key != "text" or len(value) <= 80 else f"text={value[:77]!r}...")

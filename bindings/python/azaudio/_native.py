@@ -589,8 +589,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_transcript_segment_info": (_RESULT, (_HANDLE, c_size_t, POINTER(azaudio_segment))),
     "azaudio_transcript_word_count": (c_size_t, (_HANDLE,)),
     # SIP calls answered by the service
-    "azaudio_webhook_verify": (
-        _RESULT, (c_char_p, c_char_p, c_char_p, c_char_p, c_void_p, c_size_t, c_int64, c_int64)),
+    "azaudio_webhook_verify": (_RESULT, (c_char_p, c_char_p, c_char_p, c_char_p, c_void_p, c_size_t, c_int64, c_int64)),
     "azaudio_incoming_call_parse": (_RESULT, (c_void_p, c_size_t, _OUT_HANDLE)),
     "azaudio_incoming_call_id": (c_char_p, (_HANDLE,)),
     "azaudio_incoming_call_sip_header_count": (c_size_t, (_HANDLE,)),
@@ -680,8 +679,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_audio_format": (c_int32, (_HANDLE, POINTER(c_int32), POINTER(c_int32))),
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
-    "azaudio_realtime_latency_summary": (
-        _RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
+    "azaudio_realtime_latency_summary": (_RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.
@@ -762,9 +760,29 @@ lib, library_path = _load()
 _present = _declare(lib)
 
 
-_EVENT_READERS = {f"azaudio_realtime_event_{field}" for field in (
-    "type", "name", "json", "text", "audio", "item_id", "response_id", "call_id", "function_name", "status",
-    "usage_json", "error_code", "audio_ms", "close_code", "free", "speaker", "segment_times", "audio_format")}
+_EVENT_READERS = {
+    f"azaudio_realtime_event_{field}"
+    for field in (
+        "type",
+        "name",
+        "json",
+        "text",
+        "audio",
+        "item_id",
+        "response_id",
+        "call_id",
+        "function_name",
+        "status",
+        "usage_json",
+        "error_code",
+        "audio_ms",
+        "close_code",
+        "free",
+        "speaker",
+        "segment_times",
+        "audio_format",
+    )
+}
 
 
 def _event_readers() -> Any:
@@ -806,8 +824,9 @@ def require(name: str) -> None:
 _GRAFTED_CURL_CA_FILE = "/etc/ssl/certs/ca-certificates.crt"
 
 
-def wheel_ca_locations(grafted: Optional[bool] = None, default_exists: Optional[bool] = None) -> tuple[
-        Optional[str], Optional[str]]:
+def wheel_ca_locations(
+    grafted: Optional[bool] = None, default_exists: Optional[bool] = None
+) -> tuple[Optional[str], Optional[str]]:
     """(ca_file, ca_path) to give a client that sets neither. With the library from the manylinux wheel, whose
     libcurl was built on Debian and looks in /etc/ssl/certs/ca-certificates.crt, a system that keeps its CAs
     elsewhere (Fedora/RHEL: /etc/pki/tls/certs/ca-bundle.crt) gets the locations its OpenSSL knows, as Python's

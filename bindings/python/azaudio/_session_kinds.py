@@ -10,10 +10,12 @@ from . import _native as n
 from .errors import InvalidArgumentError
 
 #: noise_reduction= values ("off" is sent as null; None leaves the service's default).
-NOISE_REDUCTION: dict[Optional[str], int] = {None: n.AZAUDIO_NOISE_REDUCTION_DEFAULT,
-                                             "near_field": n.AZAUDIO_NOISE_REDUCTION_NEAR_FIELD,
-                                             "far_field": n.AZAUDIO_NOISE_REDUCTION_FAR_FIELD,
-                                             "off": n.AZAUDIO_NOISE_REDUCTION_OFF}
+NOISE_REDUCTION: dict[Optional[str], int] = {
+    None: n.AZAUDIO_NOISE_REDUCTION_DEFAULT,
+    "near_field": n.AZAUDIO_NOISE_REDUCTION_NEAR_FIELD,
+    "far_field": n.AZAUDIO_NOISE_REDUCTION_FAR_FIELD,
+    "off": n.AZAUDIO_NOISE_REDUCTION_OFF,
+}
 #: transcription delay= values (gpt-realtime-whisper only).
 DELAYS = ("minimal", "low", "medium", "high", "xhigh")
 
@@ -33,9 +35,10 @@ class SessionKind:
     def apply(self, struct: Any, keep: Any) -> None:
         """Fill the struct's session-kind fields; ``keep`` keeps the encoded strings alive."""
         if self.noise_reduction not in NOISE_REDUCTION:
-            raise InvalidArgumentError(n.AZAUDIO_ERR_INVALID_ARGUMENT,
-                                       f"noise_reduction is {self.noise_reduction!r}; use one of "
-                                       f"{[k for k in NOISE_REDUCTION if k]} or None")
+            raise InvalidArgumentError(
+                n.AZAUDIO_ERR_INVALID_ARGUMENT,
+                f"noise_reduction is {self.noise_reduction!r}; use one of {[k for k in NOISE_REDUCTION if k]} or None",
+            )
         n.require("azaudio_realtime_event_speaker")  # a library that knows session kinds
         struct.session_kind = self.kind
         struct.transcription_prompt = keep(self.prompt)

@@ -43,7 +43,7 @@ import asyncio
 import ctypes
 import threading
 from types import TracebackType
-from typing import Any, AsyncIterator, Callable, Generic, Optional, TypeVar, Union
+from typing import Any, Callable, Generic, Optional, TypeVar, Union
 
 from . import _native as n
 from ._calls import Guard, ambient

@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from typing import Any, Iterator, Optional, Union
 
 from . import _native as n
-from .errors import ClosedError, InvalidArgumentError, check
 from ._owned import Owned
+from .errors import ClosedError, InvalidArgumentError, check
 
 __all__ = [
     "FORMAT_PCM16",
@@ -77,8 +77,16 @@ FORMAT_FLOAT64 = n.AZAUDIO_FORMAT_FLOAT64  # IEEE double, -1.0 to 1.0
 WAV_HEADER_SIZE = n.AZAUDIO_WAV_HEADER_SIZE
 WAV_SIZE_UNKNOWN = n.AZAUDIO_WAV_SIZE_UNKNOWN
 
-_FORMAT_NAMES = {FORMAT_PCM16: "pcm16", FORMAT_ULAW: "ulaw", FORMAT_ALAW: "alaw", FORMAT_PCM8: "pcm8",
-                 FORMAT_PCM24: "pcm24", FORMAT_PCM32: "pcm32", FORMAT_FLOAT32: "float32", FORMAT_FLOAT64: "float64"}
+_FORMAT_NAMES = {
+    FORMAT_PCM16: "pcm16",
+    FORMAT_ULAW: "ulaw",
+    FORMAT_ALAW: "alaw",
+    FORMAT_PCM8: "pcm8",
+    FORMAT_PCM24: "pcm24",
+    FORMAT_PCM32: "pcm32",
+    FORMAT_FLOAT32: "float32",
+    FORMAT_FLOAT64: "float64",
+}
 
 #: The numpy dtype of one sample of each format (24-bit PCM has none: its samples are 3 raw bytes).
 _DTYPES = {FORMAT_PCM16: "<i2", FORMAT_PCM32: "<i4", FORMAT_FLOAT32: "<f4", FORMAT_FLOAT64: "<f8"}
@@ -87,6 +95,7 @@ _DTYPES = {FORMAT_PCM16: "<i2", FORMAT_PCM32: "<i4", FORMAT_FLOAT32: "<f4", FORM
 def _dtype(format: int) -> str:
     """The dtype a numpy array given as samples of ``format`` is converted to (bytes for the byte formats)."""
     return _DTYPES.get(format, "uint8")
+
 
 #: bytes, bytearray, memoryview, or a numpy array.
 Buffer = Union[bytes, bytearray, memoryview, Any]
@@ -249,8 +258,11 @@ class Resampler(Owned):
         source, samples = _pcm_input(pcm)
         out = _Output(self.max_output(samples), "int16", _is_array(pcm))
         written = ctypes.c_size_t()
-        check(n.lib.azaudio_resampler_process(handle, source.as_(_P_INT16), samples, out.as_(_P_INT16), out.count,
-                                              ctypes.byref(written)))
+        check(
+            n.lib.azaudio_resampler_process(
+                handle, source.as_(_P_INT16), samples, out.as_(_P_INT16), out.count, ctypes.byref(written)
+            )
+        )
         return out.result(written.value)
 
     def flush(self, *, as_array: bool = False) -> Any:
@@ -294,7 +306,7 @@ class WavInfo:
 
     @property
     def format_name(self) -> str:
-        """"pcm16", "ulaw", "alaw", "pcm8", "pcm24", "pcm32", "float32" or "float64"."""
+        """ "pcm16", "ulaw", "alaw", "pcm8", "pcm24", "pcm32", "float32" or "float64"."""
         return _FORMAT_NAMES.get(self.format, str(self.format))
 
     @property
@@ -305,9 +317,14 @@ class WavInfo:
     @staticmethod
     def _from(info: Any) -> "WavInfo":
         return WavInfo(
-            format=int(info.format), rate=int(info.sample_rate), channels=int(info.channels),
-            bits_per_sample=int(info.bits_per_sample), block_align=int(info.block_align),
-            frames=int(info.frame_count), data_offset=int(info.data_offset), data_size=int(info.data_size),
+            format=int(info.format),
+            rate=int(info.sample_rate),
+            channels=int(info.channels),
+            bits_per_sample=int(info.bits_per_sample),
+            block_align=int(info.block_align),
+            frames=int(info.frame_count),
+            data_offset=int(info.data_offset),
+            data_size=int(info.data_size),
         )
 
 
@@ -377,8 +394,9 @@ def read_wav(source: Union[str, "os.PathLike[str]", bytes, bytearray, memoryview
     return _wav_from_buffer(_open_wav(source))
 
 
-def read_wav_mono(source: Union[str, "os.PathLike[str]", bytes, bytearray, memoryview], *,
-                  rate: Optional[int] = None) -> Wav:
+def read_wav_mono(
+    source: Union[str, "os.PathLike[str]", bytes, bytearray, memoryview], *, rate: Optional[int] = None
+) -> Wav:
     """Read any WAV the library reads (see read_wav()) as mono PCM16 at ``rate`` Hz (None: the file's own rate):
     channels averaged, then resampled by the library (azaudio_audio_buffer_to_mono_pcm16). Raises as read_wav(),
     and UnsupportedError when resampling is needed and a rate is outside 8000..192000 Hz."""
@@ -478,8 +496,11 @@ class FrameCursor(Owned):
     def __init__(self, data: Buffer, *, format: int, rate: int, channels: int = 1, frame_ms: int = 20) -> None:
         self._view = _Input(data, _dtype(format))
         handle = ctypes.c_void_p()
-        check(n.lib.azaudio_frame_cursor_create(format, rate, channels, frame_ms, self._view.address,
-                                                self._view.size, ctypes.byref(handle)))
+        check(
+            n.lib.azaudio_frame_cursor_create(
+                format, rate, channels, frame_ms, self._view.address, self._view.size, ctypes.byref(handle)
+            )
+        )
         self._handle: Optional[int] = handle.value
 
     def _live(self) -> int:
@@ -495,8 +516,11 @@ class FrameCursor(Owned):
 
     def __next__(self) -> Frame:
         pointer, size, timestamp = ctypes.c_void_p(), ctypes.c_size_t(), ctypes.c_uint64()
-        check(n.lib.azaudio_frame_cursor_next(self._live(), ctypes.byref(pointer), ctypes.byref(size),
-                                              ctypes.byref(timestamp)))
+        check(
+            n.lib.azaudio_frame_cursor_next(
+                self._live(), ctypes.byref(pointer), ctypes.byref(size), ctypes.byref(timestamp)
+            )
+        )
         if not pointer.value:
             raise StopIteration
         return Frame(int(timestamp.value), ctypes.string_at(pointer.value, size.value))

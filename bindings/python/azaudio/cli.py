@@ -18,6 +18,8 @@ from typing import Any, Callable, Optional, Sequence
 from . import _native
 from ._cli_batch import PiecesProgress, add_batch_flags, cmd_batch, is_batch, pieces_for
 from ._cli_doctor import doctor
+from ._cli_live import add_commands as add_live_commands
+from ._cli_live import cmd_interpret, cmd_listen
 from ._cli_output import (
     CONVERT_HINT,
     EXIT_AUTH,
@@ -42,15 +44,29 @@ from ._cli_output import (
     explain,
     size_text,
 )
-from ._cli_live import add_commands as add_live_commands
-from ._cli_live import cmd_interpret, cmd_listen
 from ._cli_realtime import cmd_realtime
 from .client import DEFAULT_API_VERSION, LOG_DEBUG, LOG_INFO, LOG_WARN, Client
 from .errors import AzAudioError, InvalidArgumentError
 
-__all__ = ["main", "build_parser", "exit_code_for", "EXIT_OK", "EXIT_FAILED", "EXIT_USAGE", "EXIT_CONFIG",
-           "EXIT_UNREACHABLE", "EXIT_AUTH", "EXIT_NOT_FOUND", "EXIT_SERVICE", "EXIT_UNAVAILABLE", "EXIT_LOCAL_IO",
-           "EXIT_PARTIAL", "EXIT_CALL_DROPPED", "EXIT_INTERRUPTED", "EXIT_CODES_HELP"]
+__all__ = [
+    "main",
+    "build_parser",
+    "exit_code_for",
+    "EXIT_OK",
+    "EXIT_FAILED",
+    "EXIT_USAGE",
+    "EXIT_CONFIG",
+    "EXIT_UNREACHABLE",
+    "EXIT_AUTH",
+    "EXIT_NOT_FOUND",
+    "EXIT_SERVICE",
+    "EXIT_UNAVAILABLE",
+    "EXIT_LOCAL_IO",
+    "EXIT_PARTIAL",
+    "EXIT_CALL_DROPPED",
+    "EXIT_INTERRUPTED",
+    "EXIT_CODES_HELP",
+]
 
 _UploadProgress = UploadProgress  # the name earlier versions used
 
@@ -66,15 +82,33 @@ DEFAULT_DEPLOYMENTS = {
     "interpret": "gpt-realtime-translate",
 }
 
-SPEECH_FORMATS = {".mp3": "mp3", ".wav": "wav", ".opus": "opus", ".ogg": "opus", ".aac": "aac", ".flac": "flac",
-                  ".pcm": "pcm", ".raw": "pcm"}
-CHAT_AUDIO_FORMATS = {".wav": "wav", ".mp3": "mp3", ".flac": "flac", ".opus": "opus", ".aac": "aac",
-                      ".pcm": "pcm16", ".raw": "pcm16"}
+SPEECH_FORMATS = {
+    ".mp3": "mp3",
+    ".wav": "wav",
+    ".opus": "opus",
+    ".ogg": "opus",
+    ".aac": "aac",
+    ".flac": "flac",
+    ".pcm": "pcm",
+    ".raw": "pcm",
+}
+CHAT_AUDIO_FORMATS = {
+    ".wav": "wav",
+    ".mp3": "mp3",
+    ".flac": "flac",
+    ".opus": "opus",
+    ".aac": "aac",
+    ".pcm": "pcm16",
+    ".raw": "pcm16",
+}
 DEFAULT_CHAT_PROMPT = "Say hello in one short sentence."
 
 #: Flags that stand for the library's environment variables (put over them for this process).
-_FLAG_VARIABLES = {"endpoint": "AZURE_OPENAI_ENDPOINT", "api_key": "AZURE_OPENAI_API_KEY",
-                   "api_version": "OPENAI_API_VERSION"}
+_FLAG_VARIABLES = {
+    "endpoint": "AZURE_OPENAI_ENDPOINT",
+    "api_key": "AZURE_OPENAI_API_KEY",
+    "api_version": "OPENAI_API_VERSION",
+}
 
 
 # ---- settings -----------------------------------------------------------------------------------------------------
@@ -99,11 +133,17 @@ class Settings:
     @staticmethod
     def from_args(args: argparse.Namespace) -> "Settings":
         return Settings(
-            endpoint=_opt(args, "endpoint"), api_key=_opt(args, "api_key"), api_version=_opt(args, "api_version"),
+            endpoint=_opt(args, "endpoint"),
+            api_key=_opt(args, "api_key"),
+            api_version=_opt(args, "api_version"),
             deployment=_opt(args, "deployment") or os.environ.get("AZURE_OPENAI_DEPLOYMENT") or None,
-            ca_file=_opt(args, "ca_file"), ca_path=_opt(args, "ca_path"), proxy=_opt(args, "proxy"),
-            insecure=bool(_opt(args, "insecure")), timeout=_opt(args, "timeout"),
-            verbose=int(_opt(args, "verbose") or 0), json=bool(_opt(args, "json")),
+            ca_file=_opt(args, "ca_file"),
+            ca_path=_opt(args, "ca_path"),
+            proxy=_opt(args, "proxy"),
+            insecure=bool(_opt(args, "insecure")),
+            timeout=_opt(args, "timeout"),
+            verbose=int(_opt(args, "verbose") or 0),
+            json=bool(_opt(args, "json")),
         )
 
     def client(self, *, max_retries: Optional[int] = None) -> Client:
@@ -122,23 +162,38 @@ class Settings:
                 print(f"azaudio: {names.get(level, level)}: {message}", file=sys.stderr)
 
         return Client.from_env(
-            timeout=self.timeout, ca_file=self.ca_file, ca_path=self.ca_path, insecure_skip_tls_verify=self.insecure,
-            proxy=self.proxy, max_retries=max_retries, log=log,
+            timeout=self.timeout,
+            ca_file=self.ca_file,
+            ca_path=self.ca_path,
+            insecure_skip_tls_verify=self.insecure,
+            proxy=self.proxy,
+            max_retries=max_retries,
+            log=log,
             log_level=LOG_DEBUG if self.verbose > 1 else LOG_INFO if self.verbose else LOG_WARN,
             user_agent_suffix="azaudio-cli",
         )
 
     def describe(self, client: Client) -> str:
         """Where the endpoint, api-version and credential came from, for doctor."""
+
         def source(flag: str, variable: str) -> str:
             return flag if getattr(self, flag.lstrip("-").replace("-", "_")) else variable
 
         version = os.environ.get("OPENAI_API_VERSION")
-        credential = ("api-key (" + source("--api-key", "AZURE_OPENAI_API_KEY") + ")"
-                      if os.environ.get("AZURE_OPENAI_API_KEY") else "Entra ID token (AZURE_OPENAI_AD_TOKEN)")
-        return (f"endpoint {client.endpoint} (from {source('--endpoint', 'AZURE_OPENAI_ENDPOINT')}); api-version "
-                + (f"{version} ({source('--api-version', 'OPENAI_API_VERSION')})" if version else
-                   f"{DEFAULT_API_VERSION} (the library's default)") + f"; {credential}")
+        credential = (
+            "api-key (" + source("--api-key", "AZURE_OPENAI_API_KEY") + ")"
+            if os.environ.get("AZURE_OPENAI_API_KEY")
+            else "Entra ID token (AZURE_OPENAI_AD_TOKEN)"
+        )
+        return (
+            f"endpoint {client.endpoint} (from {source('--endpoint', 'AZURE_OPENAI_ENDPOINT')}); api-version "
+            + (
+                f"{version} ({source('--api-version', 'OPENAI_API_VERSION')})"
+                if version
+                else f"{DEFAULT_API_VERSION} (the library's default)"
+            )
+            + f"; {credential}"
+        )
 
     def deployment_for(self, command: str) -> str:
         return self.deployment or DEFAULT_DEPLOYMENTS[command]
@@ -153,7 +208,8 @@ def _require_rest(command: str) -> None:
         raise CommandError(
             f"'{command}' is not available in this build: the loaded libazaudio ({_native.library_path}, "
             f"{_native.version_string()}) has no REST API (transcription, translation, speech, chat); install a "
-            "build with it", EXIT_UNAVAILABLE,
+            "build with it",
+            EXIT_UNAVAILABLE,
         )
 
 
@@ -173,9 +229,13 @@ def _terminal(settings: Settings) -> bool:
 
 def _transcription_json(result: Any) -> dict[str, Any]:
     return {
-        "text": result.text, "language": result.language, "duration": result.duration,
-        "segments": [vars(s) for s in result.segments], "words": [vars(w) for w in result.words],
-        "usage": vars(result.usage) if result.usage else None, "request_id": result.request_id,
+        "text": result.text,
+        "language": result.language,
+        "duration": result.duration,
+        "segments": [vars(s) for s in result.segments],
+        "words": [vars(w) for w in result.words],
+        "usage": vars(result.usage) if result.usage else None,
+        "request_id": result.request_id,
     }
 
 
@@ -205,11 +265,21 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
             return _cmd_diarize(settings, args, client, deployment, filename, progress, pieces)
         if kind == "transcribe" and args.stream:
             if args.pieces is not None or args.max_upload_bytes is not None:
-                raise CommandError("--pieces and --max-upload-bytes do not apply to --stream (text as it arrives); "
-                                   "drop --stream to cut a long recording into pieces", EXIT_USAGE)
-            stream = client.transcribe_stream(_audio_input(args.file), deployment=deployment, model=args.model,
-                                              language=args.language, prompt=args.prompt,
-                                              response_format=args.format, filename=filename, progress=progress)
+                raise CommandError(
+                    "--pieces and --max-upload-bytes do not apply to --stream (text as it arrives); "
+                    "drop --stream to cut a long recording into pieces",
+                    EXIT_USAGE,
+                )
+            stream = client.transcribe_stream(
+                _audio_input(args.file),
+                deployment=deployment,
+                model=args.model,
+                language=args.language,
+                prompt=args.prompt,
+                response_format=args.format,
+                filename=filename,
+                progress=progress,
+            )
             for delta in stream:
                 progress.waiting.stop()
                 if not settings.json:
@@ -221,13 +291,29 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
             return EXIT_OK
         if kind == "transcribe":
             timestamps = [t for t in (args.timestamps or "").split(",") if t]
-            result = client.transcribe(_audio_input(args.file), deployment=deployment, model=args.model,
-                                       language=args.language, prompt=args.prompt, response_format=args.format,
-                                       timestamps=timestamps, filename=filename, progress=progress, pieces=pieces)
+            result = client.transcribe(
+                _audio_input(args.file),
+                deployment=deployment,
+                model=args.model,
+                language=args.language,
+                prompt=args.prompt,
+                response_format=args.format,
+                timestamps=timestamps,
+                filename=filename,
+                progress=progress,
+                pieces=pieces,
+            )
         else:
-            result = client.translate(_audio_input(args.file), deployment=deployment, model=args.model,
-                                      prompt=args.prompt, response_format=args.format, filename=filename,
-                                      progress=progress, pieces=pieces)
+            result = client.translate(
+                _audio_input(args.file),
+                deployment=deployment,
+                model=args.model,
+                prompt=args.prompt,
+                response_format=args.format,
+                filename=filename,
+                progress=progress,
+                pieces=pieces,
+            )
     _emit(settings, _transcription_json(result), result.text)
     return EXIT_OK
 
@@ -239,7 +325,8 @@ def _speakers(values: Sequence[str]) -> dict[str, str]:
         name, sep, path = value.partition("=")
         if not sep or not name or not path:
             raise InvalidArgumentError(
-                _native.AZAUDIO_ERR_INVALID_ARGUMENT, f"--speaker {value!r} is not NAME=CLIP (e.g. agent=agent.wav)")
+                _native.AZAUDIO_ERR_INVALID_ARGUMENT, f"--speaker {value!r} is not NAME=CLIP (e.g. agent=agent.wav)"
+            )
         speakers[name] = path
     return speakers
 
@@ -249,18 +336,35 @@ def _segment_line(segment: Any) -> str:
     return f"[{segment.start:6.1f} - {segment.end:6.1f}] {segment.speaker or '?'}: {segment.text.strip()}"
 
 
-def _cmd_diarize(settings: Settings, args: argparse.Namespace, client: Any, deployment: str, filename: str,
-                 progress: Any, pieces: Any) -> int:
+def _cmd_diarize(
+    settings: Settings,
+    args: argparse.Namespace,
+    client: Any,
+    deployment: str,
+    filename: str,
+    progress: Any,
+    pieces: Any,
+) -> int:
     """``--format diarized_json``: speaker-labelled lines (as they complete with --stream), or the JSON."""
+
     def show(segment: Any) -> None:
         if not settings.json:
             print(_segment_line(segment), flush=True)
 
-    result = client.transcribe(_audio_input(args.file), deployment=deployment, model=args.model,
-                               language=args.language, prompt=args.prompt, response_format="diarized_json",
-                               filename=filename, progress=progress, known_speakers=_speakers(args.speaker or []),
-                               chunking_strategy=args.chunking, on_segment=show if args.stream else None,
-                               pieces=pieces)
+    result = client.transcribe(
+        _audio_input(args.file),
+        deployment=deployment,
+        model=args.model,
+        language=args.language,
+        prompt=args.prompt,
+        response_format="diarized_json",
+        filename=filename,
+        progress=progress,
+        known_speakers=_speakers(args.speaker or []),
+        chunking_strategy=args.chunking,
+        on_segment=show if args.stream else None,
+        pieces=pieces,
+    )
     if settings.json:
         _emit(settings, _transcription_json(result), "")
     elif not args.stream:
@@ -276,12 +380,20 @@ def cmd_speak(settings: Settings, args: argparse.Namespace) -> int:
     if fmt is None and args.output != "-":
         fmt = SPEECH_FORMATS.get(os.path.splitext(args.output)[1].lower())
         if fmt is None:
-            raise CommandError(f"cannot tell the audio format from {args.output!r}: pass --format "
-                               f"({', '.join(sorted(set(SPEECH_FORMATS.values())))}) or name the file .mp3, .wav, "
-                               "...", EXIT_CONFIG)
-    options: dict[str, Any] = {"deployment": settings.deployment_for("speak"), "voice": args.voice,
-                               "model": args.model, "response_format": fmt, "speed": args.speed,
-                               "instructions": args.instructions}
+            raise CommandError(
+                f"cannot tell the audio format from {args.output!r}: pass --format "
+                f"({', '.join(sorted(set(SPEECH_FORMATS.values())))}) or name the file .mp3, .wav, "
+                "...",
+                EXIT_CONFIG,
+            )
+    options: dict[str, Any] = {
+        "deployment": settings.deployment_for("speak"),
+        "voice": args.voice,
+        "model": args.model,
+        "response_format": fmt,
+        "speed": args.speed,
+        "instructions": args.instructions,
+    }
     with settings.client() as client:
         if args.output == "-":
             with Waiting(_terminal(settings)) as waiting:
@@ -295,8 +407,11 @@ def cmd_speak(settings: Settings, args: argparse.Namespace) -> int:
             waiting.start()
             client.speech_to_file(text, args.output, **options)
     size = os.path.getsize(args.output)
-    _emit(settings, {"output": args.output, "format": fmt, "bytes": size},
-          f"wrote {size_text(size)} of {fmt} to {args.output}")
+    _emit(
+        settings,
+        {"output": args.output, "format": fmt, "bytes": size},
+        f"wrote {size_text(size)} of {fmt} to {args.output}",
+    )
     return EXIT_OK
 
 
@@ -309,60 +424,110 @@ def cmd_chat(settings: Settings, args: argparse.Namespace) -> int:
     if args.audio_out:
         output_format = CHAT_AUDIO_FORMATS.get(os.path.splitext(args.audio_out)[1].lower())
         if output_format is None:
-            raise CommandError(f"cannot tell the audio format from {args.audio_out!r}: name it .wav, .mp3, .flac, "
-                               ".opus, .aac or .pcm", EXIT_CONFIG)
+            raise CommandError(
+                f"cannot tell the audio format from {args.audio_out!r}: name it .wav, .mp3, .flac, .opus, .aac or .pcm",
+                EXIT_CONFIG,
+            )
     # Upload progress only when there is audio to upload: a text prompt goes out in one packet.
     with settings.client() as client, UploadProgress(_terminal(settings) and args.audio_in is not None) as progress:
         if args.audio_in is None:
             progress.waiting.enabled = _terminal(settings)
             progress.waiting.start()
-        reply = client.chat_audio(prompt, deployment=settings.deployment_for("chat"), model=args.model,
-                                  audio=args.audio_in, system=args.system, voice=args.voice,
-                                  output_format=output_format,
-                                  audio_output=args.audio_out is not None or not args.text_only, progress=progress)
+        reply = client.chat_audio(
+            prompt,
+            deployment=settings.deployment_for("chat"),
+            model=args.model,
+            audio=args.audio_in,
+            system=args.system,
+            voice=args.voice,
+            output_format=output_format,
+            audio_output=args.audio_out is not None or not args.text_only,
+            progress=progress,
+        )
     if args.audio_out:
         with open(args.audio_out, "wb") as out:
             out.write(reply.audio)
     answer = reply.text or reply.transcript
     if args.audio_out and not settings.json:
         answer += f"\nwrote {size_text(len(reply.audio))} of {output_format} to {args.audio_out}"
-    _emit(settings, {"text": reply.text, "transcript": reply.transcript, "audio_bytes": len(reply.audio),
-                     "audio_out": args.audio_out, "finish_reason": reply.finish_reason,
-                     "usage": vars(reply.usage) if reply.usage else None, "request_id": reply.request_id}, answer)
+    _emit(
+        settings,
+        {
+            "text": reply.text,
+            "transcript": reply.transcript,
+            "audio_bytes": len(reply.audio),
+            "audio_out": args.audio_out,
+            "finish_reason": reply.finish_reason,
+            "usage": vars(reply.usage) if reply.usage else None,
+            "request_id": reply.request_id,
+        },
+        answer,
+    )
     return EXIT_OK
 
 
 # ---- parser -------------------------------------------------------------------------------------------------------
 
 COMMANDS = {
-    "doctor": ("check what the library sees: configuration, connection, TLS, key, api-version, deployment",
-               ["azaudio doctor", "azaudio doctor --deployment whisper --realtime-deployment gpt-realtime"]),
-    "transcribe": ("speech to text (default deployment: whisper)",
-                   ["azaudio transcribe meeting.mp3", "azaudio transcribe --stream --deployment gpt-4o-transcribe "
-                                                      "call.wav",
-                    "azaudio transcribe recordings/ --output-dir out/ --jobs 4 --shard 0/2"]),
-    "translate": ("speech in any language to English text (default deployment: whisper)",
-                  ["azaudio translate interview-fr.mp3", "azaudio translate --format srt talk.wav > talk.srt"]),
-    "speak": ("text to speech (default deployment: tts)",
-              ["azaudio speak 'Hello there' -o hello.mp3", "echo 'Good morning' | azaudio speak - -o - --format pcm "
-                                                           "| aplay -r 24000 -f S16_LE"]),
-    "chat": ("audio chat completion (default deployment: gpt-4o-audio-preview)",
-             ["azaudio chat --text 'Tell me a joke' --audio-out joke.wav",
-              "azaudio chat --audio-in question.wav --text-only"]),
-    "realtime": ("one spoken turn in a realtime session (default deployment: gpt-realtime)",
-                 ["azaudio realtime --input question.wav --output reply.wav",
-                  "azaudio realtime --input call.wav --output reply.wav --protocol preview --voice verse"]),
-    "listen": ("live captions from a transcription session (default deployment: gpt-4o-transcribe)",
-               ["azaudio listen talk.wav --deployment gpt-4o-transcribe",
-                "ffmpeg -i talk.mp3 -f s16le -ar 24000 -ac 1 - | azaudio listen - --deployment D --json"]),
-    "interpret": ("speech to translated speech in a translation session (default deployment: gpt-realtime-translate)",
-                  ["azaudio interpret talk.wav --to es --output talk-es.wav",
-                   "azaudio interpret talk.wav --to fr --output talk-fr.wav --transcription-deployment "
-                   "gpt-4o-transcribe --json"]),
+    "doctor": (
+        "check what the library sees: configuration, connection, TLS, key, api-version, deployment",
+        ["azaudio doctor", "azaudio doctor --deployment whisper --realtime-deployment gpt-realtime"],
+    ),
+    "transcribe": (
+        "speech to text (default deployment: whisper)",
+        [
+            "azaudio transcribe meeting.mp3",
+            "azaudio transcribe --stream --deployment gpt-4o-transcribe call.wav",
+            "azaudio transcribe recordings/ --output-dir out/ --jobs 4 --shard 0/2",
+        ],
+    ),
+    "translate": (
+        "speech in any language to English text (default deployment: whisper)",
+        ["azaudio translate interview-fr.mp3", "azaudio translate --format srt talk.wav > talk.srt"],
+    ),
+    "speak": (
+        "text to speech (default deployment: tts)",
+        [
+            "azaudio speak 'Hello there' -o hello.mp3",
+            "echo 'Good morning' | azaudio speak - -o - --format pcm | aplay -r 24000 -f S16_LE",
+        ],
+    ),
+    "chat": (
+        "audio chat completion (default deployment: gpt-4o-audio-preview)",
+        [
+            "azaudio chat --text 'Tell me a joke' --audio-out joke.wav",
+            "azaudio chat --audio-in question.wav --text-only",
+        ],
+    ),
+    "realtime": (
+        "one spoken turn in a realtime session (default deployment: gpt-realtime)",
+        [
+            "azaudio realtime --input question.wav --output reply.wav",
+            "azaudio realtime --input call.wav --output reply.wav --protocol preview --voice verse",
+        ],
+    ),
+    "listen": (
+        "live captions from a transcription session (default deployment: gpt-4o-transcribe)",
+        [
+            "azaudio listen talk.wav --deployment gpt-4o-transcribe",
+            "ffmpeg -i talk.mp3 -f s16le -ar 24000 -ac 1 - | azaudio listen - --deployment D --json",
+        ],
+    ),
+    "interpret": (
+        "speech to translated speech in a translation session (default deployment: gpt-realtime-translate)",
+        [
+            "azaudio interpret talk.wav --to es --output talk-es.wav",
+            "azaudio interpret talk.wav --to fr --output talk-fr.wav --transcription-deployment "
+            "gpt-4o-transcribe --json",
+        ],
+    ),
 }
 
-_COMMAND_LIST = "commands:\n" + "\n".join(f"  {name:11} {text}" for name, (text, _) in COMMANDS.items()) + \
-    "\n\n`azaudio COMMAND --help` shows a command's examples and options; `azaudio doctor` checks your setup."
+_COMMAND_LIST = (
+    "commands:\n"
+    + "\n".join(f"  {name:11} {text}" for name, (text, _) in COMMANDS.items())
+    + "\n\n`azaudio COMMAND --help` shows a command's examples and options; `azaudio doctor` checks your setup."
+)
 
 
 def _global_flags() -> argparse.ArgumentParser:
@@ -387,47 +552,79 @@ def _global_flags() -> argparse.ArgumentParser:
 def build_parser() -> argparse.ArgumentParser:
     common = _global_flags()
     parser = argparse.ArgumentParser(
-        prog="azaudio", parents=[common], formatter_class=argparse.RawDescriptionHelpFormatter,
+        prog="azaudio",
+        parents=[common],
+        formatter_class=argparse.RawDescriptionHelpFormatter,
         description="Azure OpenAI audio from the command line (libazaudio).\n\n" + _COMMAND_LIST,
         epilog=EXIT_CODES_HELP,
     )
-    parser.add_argument("--version", action="version",
-                        version=f"azaudio {__import__('azaudio').__version__} (libazaudio "
-                                f"{_native.version_string()})")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"azaudio {__import__('azaudio').__version__} (libazaudio {_native.version_string()})",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str) -> argparse.ArgumentParser:
         text, examples = COMMANDS[name]
         description = "examples:\n" + "\n".join(f"  {e}" for e in examples) + f"\n\n{text}"
-        return sub.add_parser(name, parents=[common], help=text, description=description,
-                              epilog="exit codes and environment: azaudio --help",
-                              formatter_class=argparse.RawDescriptionHelpFormatter)
+        return sub.add_parser(
+            name,
+            parents=[common],
+            help=text,
+            description=description,
+            epilog="exit codes and environment: azaudio --help",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
 
     p = add("doctor")
-    p.add_argument("--realtime-deployment", metavar="D",
-                   help="also open (and close) a realtime session on this deployment")
-    p.add_argument("--realtime-protocol", choices=("ga", "preview"), default="ga",
-                   help="the protocol for --realtime-deployment (default ga)")
+    p.add_argument(
+        "--realtime-deployment", metavar="D", help="also open (and close) a realtime session on this deployment"
+    )
+    p.add_argument(
+        "--realtime-protocol",
+        choices=("ga", "preview"),
+        default="ga",
+        help="the protocol for --realtime-deployment (default ga)",
+    )
     p = add("transcribe")
-    p.add_argument("file", metavar="FILE", nargs="+",
-                   help="audio file (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav, webm) or -; several files or "
-                        "directories make a batch (with --output-dir)")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="+",
+        help="audio file (flac, m4a, mp3, mp4, mpeg, mpga, ogg, wav, webm) or -; several files or "
+        "directories make a batch (with --output-dir)",
+    )
     add_batch_flags(p)
     p.add_argument("--language", help="ISO-639-1 code of the spoken language")
     p.add_argument("--prompt", help="text to guide the style")
-    p.add_argument("--format", help="json (default), text, srt, vtt, verbose_json, diarized_json (speaker-labelled "
-                                    "lines; gpt-4o-transcribe-diarize)")
+    p.add_argument(
+        "--format",
+        help="json (default), text, srt, vtt, verbose_json, diarized_json (speaker-labelled "
+        "lines; gpt-4o-transcribe-diarize)",
+    )
     p.add_argument("--timestamps", help="segment,word (with --format verbose_json)")
-    p.add_argument("--stream", action="store_true",
-                   help="print text as it arrives (gpt-4o-*-transcribe), or each speaker's line as it completes")
-    p.add_argument("--speaker", action="append", metavar="NAME=CLIP",
-                   help="a known speaker and a 2-10 s clip of their voice (diarized_json; up to 4, repeat)")
+    p.add_argument(
+        "--stream",
+        action="store_true",
+        help="print text as it arrives (gpt-4o-*-transcribe), or each speaker's line as it completes",
+    )
+    p.add_argument(
+        "--speaker",
+        action="append",
+        metavar="NAME=CLIP",
+        help="a known speaker and a 2-10 s clip of their voice (diarized_json; up to 4, repeat)",
+    )
     p.add_argument("--chunking", metavar="STRATEGY", help="chunking_strategy: auto (needed over 30 s for diarize)")
     p.add_argument("--filename", help="the name (for its extension) of audio read from -")
     p.add_argument("--model", help="the model the deployment serves, when its name does not say")
     p = add("translate")
-    p.add_argument("file", metavar="FILE", nargs="+", help="audio file or -; several files or directories make a "
-                                                           "batch (with --output-dir)")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        nargs="+",
+        help="audio file or -; several files or directories make a batch (with --output-dir)",
+    )
     add_batch_flags(p)
     p.add_argument("--prompt", help="text in English to guide the style")
     p.add_argument("--format", help="json (default), text, srt, vtt, verbose_json")
@@ -450,20 +647,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--text-only", action="store_true", help="ask for a text reply (no audio)")
     p.add_argument("--model", help="the model the deployment serves, when its name does not say")
     p = add("realtime")
-    p.add_argument("--input", required=True,
-                   help="WAV (PCM 8/16/24/32-bit, float, mu-law or A-law; any channels; 8 to 192 kHz)")
+    p.add_argument(
+        "--input", required=True, help="WAV (PCM 8/16/24/32-bit, float, mu-law or A-law; any channels; 8 to 192 kHz)"
+    )
     p.add_argument("--output", required=True, help="WAV to write the reply to (24 kHz PCM16)")
     p.add_argument("--protocol", choices=("ga", "preview"), default="ga", help="realtime protocol (default ga)")
     p.add_argument("--voice", help="the reply's voice (alloy, ash, ballad, coral, echo, sage, shimmer, verse...)")
-    p.add_argument("--instructions", default="You are a friendly voice assistant. Answer briefly.",
-                   help="system instructions")
-    p.add_argument("--transcription-deployment", default="whisper",
-                   help="the deployment that transcribes your speech (default whisper; '' turns it off)")
-    p.add_argument("--speedup", type=float, default=1.0,
-                   help="send the input N times faster than real time (default 1)")
-    p.add_argument("--reconnect", type=int, default=0, metavar="N",
-                   help="reconnect up to N times after a lost connection, replaying the conversation (default 0: "
-                        "off). A call whose connection is lost before its input was sent exits with 11")
+    p.add_argument(
+        "--instructions", default="You are a friendly voice assistant. Answer briefly.", help="system instructions"
+    )
+    p.add_argument(
+        "--transcription-deployment",
+        default="whisper",
+        help="the deployment that transcribes your speech (default whisper; '' turns it off)",
+    )
+    p.add_argument(
+        "--speedup", type=float, default=1.0, help="send the input N times faster than real time (default 1)"
+    )
+    p.add_argument(
+        "--reconnect",
+        type=int,
+        default=0,
+        metavar="N",
+        help="reconnect up to N times after a lost connection, replaying the conversation (default 0: "
+        "off). A call whose connection is lost before its input was sent exits with 11",
+    )
     add_live_commands(add)
     return parser
 

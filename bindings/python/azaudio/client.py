@@ -9,21 +9,31 @@ import queue
 import threading
 from typing import IO, TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence, Union
 
+from . import _diarize, sip
 from . import _native as n
 from ._calls import Guard, ThreadErrors, copy_to, finish, run
+from ._diarize import SpeakerClip
 from ._owned import Owned
 from .errors import ClosedError, InvalidArgumentError, last_error
-from . import _diarize, sip
-from ._diarize import SpeakerClip
 from .pieces import Pieces
 from .results import ChatReply, Segment, Transcription, transcription_from_handle
 
 if TYPE_CHECKING:
-    from .realtime import EventCallback, RealtimeSession
     from ._session_kinds import SessionKind
+    from .realtime import EventCallback, RealtimeSession
 
-__all__ = ["Client", "Chat", "TokenProvider", "LogCallback", "AudioInput", "LOG_ERROR", "LOG_WARN", "LOG_INFO",
-           "LOG_DEBUG", "DEFAULT_API_VERSION"]
+__all__ = [
+    "Client",
+    "Chat",
+    "TokenProvider",
+    "LogCallback",
+    "AudioInput",
+    "LOG_ERROR",
+    "LOG_WARN",
+    "LOG_INFO",
+    "LOG_DEBUG",
+    "DEFAULT_API_VERSION",
+]
 
 LOG_ERROR = n.AZAUDIO_LOG_ERROR
 LOG_WARN = n.AZAUDIO_LOG_WARN
@@ -64,8 +74,9 @@ class _TokenBridge:
         self._local = threading.local()
         try:
             parameters = inspect.signature(provider).parameters.values()
-            positional = [p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-                          and p.default is p.empty]
+            positional = [
+                p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+            ]
             self._wants_refresh = len(positional) >= 1 or any(p.kind == p.VAR_POSITIONAL for p in parameters)
         except (TypeError, ValueError):
             self._wants_refresh = False
@@ -288,10 +299,19 @@ class Client(Owned):
         AZURE_OPENAI_ENDPOINT (required), AZURE_OPENAI_API_KEY or AZURE_OPENAI_AD_TOKEN, and OPENAI_API_VERSION
         (which wins over ``api_version``). A missing variable raises InvalidArgumentError naming it."""
         return cls(
-            api_version=api_version, timeout=timeout, connect_timeout=connect_timeout, max_retries=max_retries,
-            max_retry_wait=max_retry_wait, ca_file=ca_file, ca_path=ca_path,
-            insecure_skip_tls_verify=insecure_skip_tls_verify, proxy=proxy, user_agent_suffix=user_agent_suffix,
-            log=log, log_level=log_level, _from_env=True,
+            api_version=api_version,
+            timeout=timeout,
+            connect_timeout=connect_timeout,
+            max_retries=max_retries,
+            max_retry_wait=max_retry_wait,
+            ca_file=ca_file,
+            ca_path=ca_path,
+            insecure_skip_tls_verify=insecure_skip_tls_verify,
+            proxy=proxy,
+            user_agent_suffix=user_agent_suffix,
+            log=log,
+            log_level=log_level,
+            _from_env=True,
         )
 
     # ---- lifetime ---------------------------------------------------------------------------------------------
@@ -369,13 +389,30 @@ class Client(Owned):
         AzAudioError subclass.
         """
         return self._transcribe(
-            "transcribe", file, deployment=deployment, model=model, language=language, prompt=prompt,
-            response_format=response_format, temperature=temperature, timestamps=timestamps,
-            include_logprobs=include_logprobs, chunking_strategy=chunking_strategy, filename=filename,
-            timeout=timeout, max_retries=max_retries, on_delta=None, progress=progress,
-            extra={"known_speakers": known_speakers, "languages": languages, "keywords": keywords,
-                   "on_segment": on_segment},
-            stream=on_segment is not None, pieces=pieces,
+            "transcribe",
+            file,
+            deployment=deployment,
+            model=model,
+            language=language,
+            prompt=prompt,
+            response_format=response_format,
+            temperature=temperature,
+            timestamps=timestamps,
+            include_logprobs=include_logprobs,
+            chunking_strategy=chunking_strategy,
+            filename=filename,
+            timeout=timeout,
+            max_retries=max_retries,
+            on_delta=None,
+            progress=progress,
+            extra={
+                "known_speakers": known_speakers,
+                "languages": languages,
+                "keywords": keywords,
+                "on_segment": on_segment,
+            },
+            stream=on_segment is not None,
+            pieces=pieces,
         )
 
     def transcribe_stream(
@@ -401,10 +438,23 @@ class Client(Owned):
 
         def call(on_delta: Callable[[str], object], guard: Guard) -> Transcription:
             return self._transcribe(
-                "transcribe", file, deployment=deployment, model=model, language=language, prompt=prompt,
-                response_format=response_format, temperature=temperature, timestamps=(),
-                include_logprobs=include_logprobs, chunking_strategy=chunking_strategy, filename=filename,
-                timeout=timeout, max_retries=max_retries, on_delta=on_delta, guard=guard, stream=True,
+                "transcribe",
+                file,
+                deployment=deployment,
+                model=model,
+                language=language,
+                prompt=prompt,
+                response_format=response_format,
+                temperature=temperature,
+                timestamps=(),
+                include_logprobs=include_logprobs,
+                chunking_strategy=chunking_strategy,
+                filename=filename,
+                timeout=timeout,
+                max_retries=max_retries,
+                on_delta=on_delta,
+                guard=guard,
+                stream=True,
                 progress=progress,
             )
 
@@ -429,10 +479,23 @@ class Client(Owned):
     ) -> Transcription:
         """Translate speech in any language into English text (whisper deployments); as transcribe()."""
         return self._transcribe(
-            "translate", file, deployment=deployment, model=model, language=None, prompt=prompt,
-            response_format=response_format, temperature=temperature, timestamps=(), include_logprobs=False,
-            chunking_strategy=None, filename=filename, timeout=timeout, max_retries=max_retries, on_delta=None,
-            progress=progress, pieces=pieces,
+            "translate",
+            file,
+            deployment=deployment,
+            model=model,
+            language=None,
+            prompt=prompt,
+            response_format=response_format,
+            temperature=temperature,
+            timestamps=(),
+            include_logprobs=False,
+            chunking_strategy=None,
+            filename=filename,
+            timeout=timeout,
+            max_retries=max_retries,
+            on_delta=None,
+            progress=progress,
+            pieces=pieces,
         )
 
     def _transcribe(
@@ -513,13 +576,20 @@ class Client(Owned):
                 code = functions["file"](handle, n.encode_path(file), ctypes.byref(options), ctypes.byref(out))
             elif isinstance(file, (bytes, bytearray, memoryview)):
                 pointer, keep = _bytes_pointer(file)
-                code = functions["memory"](handle, pointer, len(keep), n.encode(filename or "audio.wav"),
-                                           ctypes.byref(options), ctypes.byref(out))
+                code = functions["memory"](
+                    handle,
+                    pointer,
+                    len(keep),
+                    n.encode(filename or "audio.wav"),
+                    ctypes.byref(options),
+                    ctypes.byref(out),
+                )
             elif hasattr(file, "read"):
                 name = filename or os.path.basename(str(getattr(file, "name", "") or "")) or "audio.wav"
                 reader = _guarded_reader(file, guard)
-                code = functions["callback"](handle, n.encode(name), ctypes.byref(options), ctypes.byref(out),
-                                             reader, None)
+                code = functions["callback"](
+                    handle, n.encode(name), ctypes.byref(options), ctypes.byref(out), reader, None
+                )
             else:
                 raise TypeError(f"cannot read audio from {type(file).__name__}: give a path, bytes or a binary file")
             self._finish(code, guard)
@@ -533,12 +603,28 @@ class Client(Owned):
 
     # ---- SIP calls answered by the service (see azaudio.sip) ---------------------------------------------------
 
-    def accept_call(self, call_id: str, *, deployment: Optional[str] = None, instructions: Optional[str] = None,
-                    voice: Optional[str] = None, session_json: Optional[str] = None,
-                    timeout: Optional[float] = None, max_retries: Optional[int] = None) -> None:
+    def accept_call(
+        self,
+        call_id: str,
+        *,
+        deployment: Optional[str] = None,
+        instructions: Optional[str] = None,
+        voice: Optional[str] = None,
+        session_json: Optional[str] = None,
+        timeout: Optional[float] = None,
+        max_retries: Optional[int] = None,
+    ) -> None:
         """Accept an incoming SIP call (from a verified realtime.call.incoming webhook) with a realtime session."""
-        sip.accept_call(self, call_id, deployment=deployment, instructions=instructions, voice=voice,
-                        session_json=session_json, timeout=timeout, max_retries=max_retries)
+        sip.accept_call(
+            self,
+            call_id,
+            deployment=deployment,
+            instructions=instructions,
+            voice=voice,
+            session_json=session_json,
+            timeout=timeout,
+            max_retries=max_retries,
+        )
 
     def reject_call(self, call_id: str, status_code: int = 0) -> None:
         """Reject a ringing call with a SIP status (400-699; 0: 603 Decline)."""
@@ -555,7 +641,11 @@ class Client(Owned):
     # ---- text to speech ---------------------------------------------------------------------------------------
 
     def _speech_options(
-        self, token: Any, strings: list[Optional[bytes]], speed: Optional[float], timeout: Optional[float],
+        self,
+        token: Any,
+        strings: list[Optional[bytes]],
+        speed: Optional[float],
+        timeout: Optional[float],
         max_retries: Optional[int],
     ) -> Any:
         options = n.azaudio_speech_options()
@@ -594,8 +684,9 @@ class Client(Owned):
             options = self._speech_options(token, strings, speed, timeout, max_retries)
             data = ctypes.POINTER(ctypes.c_uint8)()
             size = ctypes.c_size_t()
-            code = n.lib.azaudio_speak_to_buffer(handle, text_arg, ctypes.byref(options), ctypes.byref(data),
-                                                 ctypes.byref(size))
+            code = n.lib.azaudio_speak_to_buffer(
+                handle, text_arg, ctypes.byref(options), ctypes.byref(data), ctypes.byref(size)
+            )
             self._finish(code)
             try:
                 return ctypes.string_at(data, size.value) if size.value else b""
@@ -749,7 +840,6 @@ class Client(Owned):
             if own_chat:
                 chat.close()
 
-
     # ---- realtime sessions ----------------------------------------------------------------------------------------
 
     def realtime(
@@ -841,22 +931,45 @@ class Client(Owned):
         n.require("azaudio_realtime_connect")
         self._live()
         options = _Options(
-            deployment=deployment, protocol=protocol, api_version=api_version, instructions=instructions,
-            voice=voice, input_format=input_format, output_format=output_format,
-            transcription_deployment=transcription_deployment, transcription_language=transcription_language,
-            turn_detection=turn_detection, vad_threshold=vad_threshold, vad_prefix_padding_ms=vad_prefix_padding_ms,
-            vad_silence_duration_ms=vad_silence_duration_ms, vad_create_response=vad_create_response,
-            vad_interrupt_response=vad_interrupt_response, semantic_vad_eagerness=semantic_vad_eagerness,
-            tools=tools, tool_choice=tool_choice, temperature=temperature, max_output_tokens=max_output_tokens,
-            text_only=text_only, max_send_queue_bytes=max_send_queue_bytes, max_event_queue=max_event_queue,
-            connect_timeout=connect_timeout, caller_input_format=caller_input_format,
-            caller_input_rate=caller_input_rate, caller_output_format=caller_output_format,
-            caller_output_rate=caller_output_rate, barge_in=barge_in,
-            input_audio_coalesce_ms=input_audio_coalesce_ms, keepalive_ms=keepalive_ms,
-            liveness_timeout_ms=liveness_timeout_ms, reconnect_max_attempts=reconnect_max_attempts,
-            reconnect_max_total_ms=reconnect_max_total_ms, reconnect_backoff_ms=reconnect_backoff_ms,
-            history_max_items=history_max_items, history_max_chars=history_max_chars,
-            renewal_margin_ms=renewal_margin_ms, session_max_ms=session_max_ms,
+            deployment=deployment,
+            protocol=protocol,
+            api_version=api_version,
+            instructions=instructions,
+            voice=voice,
+            input_format=input_format,
+            output_format=output_format,
+            transcription_deployment=transcription_deployment,
+            transcription_language=transcription_language,
+            turn_detection=turn_detection,
+            vad_threshold=vad_threshold,
+            vad_prefix_padding_ms=vad_prefix_padding_ms,
+            vad_silence_duration_ms=vad_silence_duration_ms,
+            vad_create_response=vad_create_response,
+            vad_interrupt_response=vad_interrupt_response,
+            semantic_vad_eagerness=semantic_vad_eagerness,
+            tools=tools,
+            tool_choice=tool_choice,
+            temperature=temperature,
+            max_output_tokens=max_output_tokens,
+            text_only=text_only,
+            max_send_queue_bytes=max_send_queue_bytes,
+            max_event_queue=max_event_queue,
+            connect_timeout=connect_timeout,
+            caller_input_format=caller_input_format,
+            caller_input_rate=caller_input_rate,
+            caller_output_format=caller_output_format,
+            caller_output_rate=caller_output_rate,
+            barge_in=barge_in,
+            input_audio_coalesce_ms=input_audio_coalesce_ms,
+            keepalive_ms=keepalive_ms,
+            liveness_timeout_ms=liveness_timeout_ms,
+            reconnect_max_attempts=reconnect_max_attempts,
+            reconnect_max_total_ms=reconnect_max_total_ms,
+            reconnect_backoff_ms=reconnect_backoff_ms,
+            history_max_items=history_max_items,
+            history_max_chars=history_max_chars,
+            renewal_margin_ms=renewal_margin_ms,
+            session_max_ms=session_max_ms,
             session=session,
         )
         return RealtimeSession(self, options, on_event)
@@ -888,12 +1001,27 @@ class Client(Owned):
         ``vad_*`` settings of :meth:`realtime`. Same sending, pull and callback delivery as :meth:`realtime`."""
         from ._session_kinds import SessionKind
 
-        kind = SessionKind(n.AZAUDIO_SESSION_TRANSCRIPTION, prompt=prompt, delay=delay,
-                           noise_reduction=noise_reduction, logprobs=logprobs)
-        return self.realtime(deployment=deployment, transcription_language=language, turn_detection=turn_detection,
-                             input_format=input_format, caller_input_format=caller_input_format,
-                             caller_input_rate=caller_input_rate, input_audio_coalesce_ms=input_audio_coalesce_ms,
-                             on_event=on_event, connect_timeout=connect_timeout, barge_in=False, session=kind, **vad)
+        kind = SessionKind(
+            n.AZAUDIO_SESSION_TRANSCRIPTION,
+            prompt=prompt,
+            delay=delay,
+            noise_reduction=noise_reduction,
+            logprobs=logprobs,
+        )
+        return self.realtime(
+            deployment=deployment,
+            transcription_language=language,
+            turn_detection=turn_detection,
+            input_format=input_format,
+            caller_input_format=caller_input_format,
+            caller_input_rate=caller_input_rate,
+            input_audio_coalesce_ms=input_audio_coalesce_ms,
+            on_event=on_event,
+            connect_timeout=connect_timeout,
+            barge_in=False,
+            session=kind,
+            **vad,
+        )
 
     def translation_session(
         self,
@@ -917,10 +1045,17 @@ class Client(Owned):
         from ._session_kinds import SessionKind
 
         kind = SessionKind(n.AZAUDIO_SESSION_TRANSLATION, noise_reduction=noise_reduction, language=to, path=path)
-        return self.realtime(deployment=deployment, transcription_deployment=transcription_deployment,
-                             caller_input_format=caller_input_format, caller_input_rate=caller_input_rate,
-                             input_audio_coalesce_ms=input_audio_coalesce_ms, on_event=on_event,
-                             connect_timeout=connect_timeout, barge_in=False, session=kind)
+        return self.realtime(
+            deployment=deployment,
+            transcription_deployment=transcription_deployment,
+            caller_input_format=caller_input_format,
+            caller_input_rate=caller_input_rate,
+            input_audio_coalesce_ms=input_audio_coalesce_ms,
+            on_event=on_event,
+            connect_timeout=connect_timeout,
+            barge_in=False,
+            session=kind,
+        )
 
 
 class TranscriptionStream:
@@ -976,14 +1111,13 @@ def _stream(call: StreamCall) -> Iterator[Any]:
             call(on_item, guard)
         except BaseException as error:  # noqa: BLE001 - handed to the consumer
             outcome.append(error)
-        finally:
-            while True:
-                try:
-                    items.put(_END, timeout=0.1)
+        while True:
+            try:
+                items.put(_END, timeout=0.1)
+                return
+            except queue.Full:
+                if guard.stop.is_set():
                     return
-                except queue.Full:
-                    if guard.stop.is_set():
-                        return
 
     def generate() -> Iterator[Any]:
         worker = threading.Thread(target=work, name="azaudio-stream", daemon=True)
@@ -1095,4 +1229,3 @@ class Chat(Owned):
         handle, self._handle = self._handle, None
         if handle:
             n.lib.azaudio_chat_destroy(handle)
-

@@ -90,8 +90,16 @@ class AzAudioError(Exception):
     def __reduce__(self) -> tuple[object, ...]:
         return (
             _rebuild,
-            (type(self), self.code, self.message, self.status, self.service_code, self.request_id, self.raw_body,
-             self.retry_after),
+            (
+                type(self),
+                self.code,
+                self.message,
+                self.status,
+                self.service_code,
+                self.request_id,
+                self.raw_body,
+                self.retry_after,
+            ),
         )
 
 
@@ -105,8 +113,15 @@ def _rebuild(
     raw_body: str,
     retry_after: Optional[float],
 ) -> AzAudioError:
-    return cls(code, message, status=status, service_code=service_code, request_id=request_id, raw_body=raw_body,
-               retry_after=retry_after)
+    return cls(
+        code,
+        message,
+        status=status,
+        service_code=service_code,
+        request_id=request_id,
+        raw_body=raw_body,
+        retry_after=retry_after,
+    )
 
 
 class InvalidArgumentError(AzAudioError, ValueError):

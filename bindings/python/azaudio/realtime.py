@@ -50,8 +50,15 @@ from .errors import ClosedError, InvalidArgumentError, client_error, last_error
 if TYPE_CHECKING:
     from .client import Client
 
-__all__ = ["EventType", "RealtimeEvent", "RealtimeSession", "EventCallback", "PROTOCOLS", "AUDIO_FORMATS",
-           "TURN_DETECTION"]
+__all__ = [
+    "EventType",
+    "RealtimeEvent",
+    "RealtimeSession",
+    "EventCallback",
+    "PROTOCOLS",
+    "AUDIO_FORMATS",
+    "TURN_DETECTION",
+]
 
 
 #: An event callback: receives each event on the library's I/O thread.
@@ -60,12 +67,17 @@ EventCallback = Callable[[RealtimeEvent], object]
 #: protocol= values.
 PROTOCOLS = {"ga": n.AZAUDIO_REALTIME_GA, "preview": n.AZAUDIO_REALTIME_PREVIEW}
 #: input_format= / output_format= values (the names the service uses), with the audio kit's FORMAT_* numbers.
-AUDIO_FORMATS = {"pcm16": n.AZAUDIO_FORMAT_PCM16, "g711_ulaw": n.AZAUDIO_FORMAT_ULAW,
-                 "g711_alaw": n.AZAUDIO_FORMAT_ALAW}
+AUDIO_FORMATS = {
+    "pcm16": n.AZAUDIO_FORMAT_PCM16,
+    "g711_ulaw": n.AZAUDIO_FORMAT_ULAW,
+    "g711_alaw": n.AZAUDIO_FORMAT_ALAW,
+}
 #: turn_detection= values (None: no detection, call commit() and create_response() yourself).
-TURN_DETECTION: dict[Optional[str], int] = {"server_vad": n.AZAUDIO_TURN_SERVER_VAD,
-                                            "semantic_vad": n.AZAUDIO_TURN_SEMANTIC_VAD,
-                                            None: n.AZAUDIO_TURN_NONE}
+TURN_DETECTION: dict[Optional[str], int] = {
+    "server_vad": n.AZAUDIO_TURN_SERVER_VAD,
+    "semantic_vad": n.AZAUDIO_TURN_SEMANTIC_VAD,
+    None: n.AZAUDIO_TURN_NONE,
+}
 
 #: Sessions not destroyed yet: destroyed at interpreter exit, before Python stops running callbacks.
 _live_sessions: "weakref.WeakSet[RealtimeSession]" = weakref.WeakSet()
@@ -91,6 +103,8 @@ def _keep_thread_state() -> None:
     if ident not in _pinned_threads:
         _pinned_threads.add(ident)
         ctypes.pythonapi.PyGILState_Ensure()
+
+
 _WAIT_SLICE = 0.1  # seconds a pull waits per library call on the main thread, so Ctrl-C is seen promptly
 _INT32_MAX = 2**31 - 1
 
@@ -120,9 +134,17 @@ def _json_object(value: Union[Mapping[str, Any], Sequence[Any], str, None]) -> O
 
 
 #: Call-continuity options (azaudio_realtime_options fields of the same names); None keeps the library's default.
-_CONTINUITY_OPTIONS = ("keepalive_ms", "liveness_timeout_ms", "reconnect_max_attempts", "reconnect_max_total_ms",
-                       "reconnect_backoff_ms", "history_max_items", "history_max_chars", "renewal_margin_ms",
-                       "session_max_ms")
+_CONTINUITY_OPTIONS = (
+    "keepalive_ms",
+    "liveness_timeout_ms",
+    "reconnect_max_attempts",
+    "reconnect_max_total_ms",
+    "reconnect_backoff_ms",
+    "history_max_items",
+    "history_max_chars",
+    "renewal_margin_ms",
+    "session_max_ms",
+)
 
 
 class _Options:
@@ -294,7 +316,7 @@ class RealtimeSession:
 
     @property
     def protocol(self) -> str:
-        """"ga" or "preview"."""
+        """ "ga" or "preview"."""
         return "preview" if self._options.struct.protocol == n.AZAUDIO_REALTIME_PREVIEW else "ga"
 
     @property
@@ -383,8 +405,11 @@ class RealtimeSession:
         to the audio received). InvalidArgumentError if no audio of that item was received."""
         if isinstance(audio_end_ms, bool) or not isinstance(audio_end_ms, int) or not 0 <= audio_end_ms < 2**32:
             raise _invalid(f"audio_end_ms is {audio_end_ms!r}; it must be an integer >= 0")
-        if isinstance(content_index, bool) or not isinstance(content_index, int) \
-                or not 0 <= content_index <= _INT32_MAX:
+        if (
+            isinstance(content_index, bool)
+            or not isinstance(content_index, int)
+            or not 0 <= content_index <= _INT32_MAX
+        ):
             raise _invalid(f"content_index is {content_index!r}; it must be an integer >= 0")
         self._check(n.lib.azaudio_realtime_truncate(self._live(), n.encode(item_id), content_index, audio_end_ms))
 
@@ -473,8 +498,11 @@ class RealtimeSession:
         audio, median ms, p95 ms); None for the figures before any."""
         n.require("azaudio_realtime_latency_summary")
         count, median, p95 = ctypes.c_uint32(), ctypes.c_int32(), ctypes.c_int32()
-        self._check(n.lib.azaudio_realtime_latency_summary(self._live(), ctypes.byref(count), ctypes.byref(median),
-                                                           ctypes.byref(p95)))
+        self._check(
+            n.lib.azaudio_realtime_latency_summary(
+                self._live(), ctypes.byref(count), ctypes.byref(median), ctypes.byref(p95)
+            )
+        )
         return count.value, (median.value if median.value >= 0 else None), (p95.value if p95.value >= 0 else None)
 
     def close(self) -> None:

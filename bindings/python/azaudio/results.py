@@ -113,8 +113,7 @@ def transcription_from_handle(handle: Optional[int]) -> Transcription:
                 raise last_error(code)
             segments.append(segment_from_struct(info))
             continue
-        code = lib.azaudio_transcript_segment(handle, index, ctypes.byref(start), ctypes.byref(end),
-                                              ctypes.byref(text))
+        code = lib.azaudio_transcript_segment(handle, index, ctypes.byref(start), ctypes.byref(end), ctypes.byref(text))
         if code != n.AZAUDIO_OK:
             raise last_error(code)
         segments.append(Segment(start.value, end.value, n.text(text.value)))
@@ -180,5 +179,4 @@ class ChatReply:
             pass
 
     def __repr__(self) -> str:
-        return (f"<azaudio.ChatReply text={self.text!r} transcript={self.transcript!r} "
-                f"audio={len(self.audio)} bytes>")
+        return f"<azaudio.ChatReply text={self.text!r} transcript={self.transcript!r} audio={len(self.audio)} bytes>"

@@ -30,8 +30,9 @@ def _header(headers: Mapping[str, str], name: str) -> str:
     return ""
 
 
-def verify_webhook(secret: str, headers: Mapping[str, str], body: Body, *, now: Optional[int] = None,
-                   tolerance: Optional[int] = None) -> None:
+def verify_webhook(
+    secret: str, headers: Mapping[str, str], body: Body, *, now: Optional[int] = None, tolerance: Optional[int] = None
+) -> None:
     """Check a webhook delivery (Standard Webhooks: webhook-id, webhook-timestamp, webhook-signature headers over
     the raw body, HMAC-SHA256 keyed with the ``whsec_`` secret, timestamps within ``tolerance`` seconds, 300 by
     default). Raises AuthenticationError for a forged, tampered or replayed delivery, InvalidArgumentError for
@@ -39,8 +40,15 @@ def verify_webhook(secret: str, headers: Mapping[str, str], body: Body, *, now: 
     n.require("azaudio_webhook_verify")
     data = bytes(body)
     code = n.lib.azaudio_webhook_verify(
-        n.encode(secret), n.encode(_header(headers, "webhook-id")), n.encode(_header(headers, "webhook-timestamp")),
-        n.encode(_header(headers, "webhook-signature")), data, len(data), now or 0, tolerance or 0)
+        n.encode(secret),
+        n.encode(_header(headers, "webhook-id")),
+        n.encode(_header(headers, "webhook-timestamp")),
+        n.encode(_header(headers, "webhook-signature")),
+        data,
+        len(data),
+        now or 0,
+        tolerance or 0,
+    )
     if code != n.AZAUDIO_OK:
         raise last_error(code)
 
@@ -76,10 +84,17 @@ class IncomingCall:
             n.lib.azaudio_incoming_call_free(out)
 
 
-def accept_call(client: "Client", call_id: str, *, deployment: Optional[str] = None,
-                instructions: Optional[str] = None, voice: Optional[str] = None,
-                session_json: Optional[str] = None, timeout: Optional[float] = None,
-                max_retries: Optional[int] = None) -> None:
+def accept_call(
+    client: "Client",
+    call_id: str,
+    *,
+    deployment: Optional[str] = None,
+    instructions: Optional[str] = None,
+    voice: Optional[str] = None,
+    session_json: Optional[str] = None,
+    timeout: Optional[float] = None,
+    max_retries: Optional[int] = None,
+) -> None:
     """Accept a call with a realtime session: ``deployment`` answers (with optional ``instructions`` and
     ``voice``, a name or a custom "voice_..." id), or ``session_json`` is the whole session object."""
     handle = client._live()

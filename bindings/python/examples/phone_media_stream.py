@@ -28,12 +28,11 @@ import json
 import logging
 from typing import Any, Optional
 
-from websockets.asyncio.server import ServerConnection, serve
-from websockets.exceptions import ConnectionClosed
-
 import azaudio
 from azaudio import EventType
 from azaudio.aio import AsyncClient, AsyncRealtimeSession
+from websockets.asyncio.server import ServerConnection, serve
+from websockets.exceptions import ConnectionClosed
 
 log = logging.getLogger("phone_media_stream")
 
@@ -55,8 +54,7 @@ class Call:
     async def run(self) -> None:
         if not await self._wait_for_start():
             return
-        async with self.client.realtime(input_format="g711_ulaw", output_format="g711_ulaw",
-                                        **self.options) as session:
+        async with self.client.realtime(input_format="g711_ulaw", output_format="g711_ulaw", **self.options) as session:
             replies = asyncio.ensure_future(self._to_carrier(session))
             try:
                 await self._from_carrier(session)
@@ -116,12 +114,23 @@ class Call:
         async for event in session:
             try:
                 if event.type == EventType.AUDIO_DELTA:
-                    self.sent_ms[event.item_id] = self.sent_ms.get(event.item_id, 0) + \
-                        len(event.audio) // ULAW_BYTES_PER_MS
-                    await self._send({"event": "media", "streamSid": self.stream_sid,
-                                      "media": {"payload": base64.b64encode(event.audio).decode("ascii")}})
-                    await self._send({"event": "mark", "streamSid": self.stream_sid,
-                                      "mark": {"name": f"{event.item_id}:{self.sent_ms[event.item_id]}"}})
+                    self.sent_ms[event.item_id] = (
+                        self.sent_ms.get(event.item_id, 0) + len(event.audio) // ULAW_BYTES_PER_MS
+                    )
+                    await self._send(
+                        {
+                            "event": "media",
+                            "streamSid": self.stream_sid,
+                            "media": {"payload": base64.b64encode(event.audio).decode("ascii")},
+                        }
+                    )
+                    await self._send(
+                        {
+                            "event": "mark",
+                            "streamSid": self.stream_sid,
+                            "mark": {"name": f"{event.item_id}:{self.sent_ms[event.item_id]}"},
+                        }
+                    )
                 elif event.type == EventType.PLAYBACK_FLUSH:
                     await self._send({"event": "clear", "streamSid": self.stream_sid})
                 elif event.type == EventType.INPUT_TRANSCRIPTION_COMPLETED:
@@ -139,9 +148,14 @@ class Call:
         await self.ws.send(json.dumps(message))
 
 
-async def serve_calls(client: AsyncClient, host: str, port: int, options: dict[str, Any],
-                      ready: Optional["asyncio.Future[int]"] = None,
-                      calls: Optional[list[Call]] = None) -> None:
+async def serve_calls(
+    client: AsyncClient,
+    host: str,
+    port: int,
+    options: dict[str, Any],
+    ready: Optional["asyncio.Future[int]"] = None,
+    calls: Optional[list[Call]] = None,
+) -> None:
     """Accept carrier WebSockets on host:port until cancelled. ``ready`` gets the port once listening (port 0
     picks a free one); ``calls`` collects the finished calls (tests)."""
 
@@ -173,8 +187,12 @@ def main() -> None:
     parser.add_argument("--transcription-deployment", default="whisper")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
-    options = {"deployment": args.deployment, "voice": args.voice, "instructions": args.instructions,
-               "transcription_deployment": args.transcription_deployment or None}
+    options = {
+        "deployment": args.deployment,
+        "voice": args.voice,
+        "instructions": args.instructions,
+        "transcription_deployment": args.transcription_deployment or None,
+    }
 
     async def run() -> None:
         async with AsyncClient.from_env() as client:

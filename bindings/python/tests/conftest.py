@@ -10,9 +10,8 @@ import time
 from pathlib import Path
 from typing import Iterator
 
-import pytest
-
 import azaudio
+import pytest
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 REPO = PACKAGE_DIR.parent.parent
@@ -44,8 +43,9 @@ def _start_emulator(*extra: str) -> Iterator[Emulator]:
         if os.environ.get("AZAUDIO_REQUIRE_EMULATOR"):
             pytest.fail(f"the emulator is not installed ({command[0]}): run `make -C emulator venv` at the top")
         pytest.skip(f"the emulator is not installed ({command[0]}): run `make -C emulator venv` at the top")
-    process = subprocess.Popen(command + ["--port", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                               text=True)
+    process = subprocess.Popen(
+        command + ["--port", "0", *extra], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
     assert process.stdout is not None
     deadline = time.monotonic() + 60
     endpoint = None
@@ -108,21 +108,28 @@ def client(emulator: Emulator) -> Iterator[azaudio.Client]:
 
 @pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> pytest.MonkeyPatch:
-    for name in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_AD_TOKEN", "OPENAI_API_VERSION",
-                 "AZURE_OPENAI_DEPLOYMENT"):
+    for name in (
+        "AZURE_OPENAI_ENDPOINT",
+        "AZURE_OPENAI_API_KEY",
+        "AZURE_OPENAI_AD_TOKEN",
+        "OPENAI_API_VERSION",
+        "AZURE_OPENAI_DEPLOYMENT",
+    ):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
 
-def run_cli(*args: str, env: "dict[str, str] | None" = None, input: "bytes | None" = None,
-            timeout: float = 120) -> "subprocess.CompletedProcess[bytes]":
+def run_cli(
+    *args: str, env: "dict[str, str] | None" = None, input: "bytes | None" = None, timeout: float = 120
+) -> "subprocess.CompletedProcess[bytes]":
     """Run `python -m azaudio ARGS` in a clean environment (plus `env`)."""
     base = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
     base["PYTHONPATH"] = os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p])
     base["AZAUDIO_LIBRARY"] = azaudio.library_path()
     base.update(env or {})
-    return subprocess.run([sys.executable, "-m", "azaudio", *args], env=base, input=input, capture_output=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "azaudio", *args], env=base, input=input, capture_output=True, timeout=timeout
+    )
 
 
 def run_cli_in_terminal(emulator: Emulator, *args: str) -> str:
@@ -133,12 +140,20 @@ def run_cli_in_terminal(emulator: Emulator, *args: str) -> str:
     if not Path(script).exists():
         pytest.skip("no script(1) to give the command a terminal")
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
-    environment.update(PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
-                       AZAUDIO_LIBRARY=azaudio.library_path(), AZURE_OPENAI_ENDPOINT=emulator.endpoint,
-                       AZURE_OPENAI_API_KEY=emulator.key)
+    environment.update(
+        PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+        AZAUDIO_LIBRARY=azaudio.library_path(),
+        AZURE_OPENAI_ENDPOINT=emulator.endpoint,
+        AZURE_OPENAI_API_KEY=emulator.key,
+    )
     command = shlex.join([sys.executable, "-m", "azaudio", *args])
-    result = subprocess.run([script, "-qec", command, "/dev/null"], env=environment, capture_output=True,
-                            timeout=60, stdin=subprocess.DEVNULL)
+    result = subprocess.run(
+        [script, "-qec", command, "/dev/null"],
+        env=environment,
+        capture_output=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     text = result.stdout.decode(errors="replace")
     assert result.returncode == 0, text
     return text
@@ -149,7 +164,10 @@ def emulator_faults(emulator: Emulator, method: str, body: "dict[str, object] | 
     import json
     import urllib.request
 
-    request = urllib.request.Request(emulator.endpoint + "/_emulator/faults", method=method,
-                                     data=json.dumps(body).encode() if body else None,
-                                     headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        emulator.endpoint + "/_emulator/faults",
+        method=method,
+        data=json.dumps(body).encode() if body else None,
+        headers={"content-type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=10).close()

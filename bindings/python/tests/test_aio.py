@@ -9,12 +9,10 @@ import time
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Iterator, TypeVar
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import EventType
 from azaudio.aio import AsyncClient
-
 from conftest import Emulator, emulator_faults
 
 T = TypeVar("T")
@@ -69,8 +67,9 @@ def hello_wav(tmp_path_factory: pytest.TempPathFactory, emulator: Emulator) -> P
 
 
 @pytest.mark.parametrize("kind", LOOPS)
-def test_from_env_and_awaitable_rest_calls(kind: str, emulator: Emulator, rest: None, hello_wav: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_from_env_and_awaitable_rest_calls(
+    kind: str, emulator: Emulator, rest: None, hello_wav: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", emulator.endpoint)
     monkeypatch.setenv("AZURE_OPENAI_API_KEY", emulator.key)
 
@@ -86,8 +85,9 @@ def test_from_env_and_awaitable_rest_calls(kind: str, emulator: Emulator, rest: 
 
 
 @pytest.mark.parametrize("kind", LOOPS)
-def test_cancelling_the_task_cancels_the_call_and_the_loop_keeps_running(kind: str, emulator: Emulator, rest: None,
-                                                                        slow_speech: None) -> None:
+def test_cancelling_the_task_cancels_the_call_and_the_loop_keeps_running(
+    kind: str, emulator: Emulator, rest: None, slow_speech: None
+) -> None:
     async def main() -> tuple[float, int, bytes]:
         async with AsyncClient(emulator.endpoint, api_key=emulator.key) as client:
             ticker = Ticker(0.01)
@@ -109,14 +109,14 @@ def test_cancelling_the_task_cancels_the_call_and_the_loop_keeps_running(kind: s
 
 
 @pytest.mark.parametrize("kind", LOOPS)
-def test_async_speech_stream_yields_the_whole_audio_and_stops_early_on_aclose(kind: str, emulator: Emulator,
-                                                                              rest: None) -> None:
+def test_async_speech_stream_yields_the_whole_audio_and_stops_early_on_aclose(
+    kind: str, emulator: Emulator, rest: None
+) -> None:
     async def main() -> tuple[bytes, bytes, int]:
         async with AsyncClient(emulator.endpoint, api_key=emulator.key) as client:
             text = "Streaming speech in chunks, one after the other."
             whole = await client.speech(text, deployment="tts", response_format="pcm")
-            streamed = b"".join([c async for c in client.speech_stream(text, deployment="tts",
-                                                                       response_format="pcm")])
+            streamed = b"".join([c async for c in client.speech_stream(text, deployment="tts", response_format="pcm")])
             stream = client.speech_stream(text, deployment="tts", response_format="pcm")
             first = 0
             async for chunk in stream:
@@ -130,8 +130,9 @@ def test_async_speech_stream_yields_the_whole_audio_and_stops_early_on_aclose(ki
 
 
 @pytest.mark.parametrize("kind", LOOPS)
-def test_async_transcribe_stream_yields_deltas_then_holds_the_result(kind: str, emulator: Emulator, rest: None,
-                                                                     hello_wav: Path) -> None:
+def test_async_transcribe_stream_yields_deltas_then_holds_the_result(
+    kind: str, emulator: Emulator, rest: None, hello_wav: Path
+) -> None:
     async def main() -> tuple[list[str], Any]:
         async with AsyncClient(emulator.endpoint, api_key=emulator.key) as client:
             stream = client.transcribe_stream(hello_wav, deployment="gpt-4o-transcribe")
@@ -178,7 +179,7 @@ def test_send_audio_drives_a_spoken_turn(kind: str, realtime_emulator: Emulator,
             kinds: list[EventType] = []
             async with client.realtime(deployment="gpt-realtime", turn_detection=None) as session:
                 for offset in range(0, len(speech), 960):
-                    await session.send_audio(speech[offset:offset + 960])
+                    await session.send_audio(speech[offset : offset + 960])
                 await session.commit()
                 await session.create_response()
                 async for event in session:
@@ -191,8 +192,9 @@ def test_send_audio_drives_a_spoken_turn(kind: str, realtime_emulator: Emulator,
     assert EventType.INPUT_COMMITTED in kinds and EventType.AUDIO_DELTA in kinds and kinds[-1] == EventType.CLOSED
 
 
-def test_leaving_async_with_early_frees_the_session_and_later_calls_say_so(realtime_emulator: Emulator,
-                                                                          realtime: None) -> None:
+def test_leaving_async_with_early_frees_the_session_and_later_calls_say_so(
+    realtime_emulator: Emulator, realtime: None
+) -> None:
     async def main() -> None:
         async with AsyncClient(realtime_emulator.endpoint, api_key=realtime_emulator.key) as client:
             async with client.realtime(deployment="gpt-realtime", turn_detection=None) as session:
@@ -222,8 +224,9 @@ def _one_text_turn(realtime_emulator: Emulator, during: Callable[[Any], None]) -
     return run("asyncio", main)
 
 
-def test_the_loop_waits_on_the_librarys_event_descriptor_without_a_thread(realtime_emulator: Emulator,
-                                                                         realtime: None) -> None:
+def test_the_loop_waits_on_the_librarys_event_descriptor_without_a_thread(
+    realtime_emulator: Emulator, realtime: None
+) -> None:
     import os
     import threading
 
@@ -242,8 +245,9 @@ def test_the_loop_waits_on_the_librarys_event_descriptor_without_a_thread(realti
     assert kinds[-1] == EventType.CLOSED and set(seen) == {"anon_inode:[eventfd]"}
 
 
-def test_without_the_descriptor_a_waiter_thread_wakes_the_loop(realtime_emulator: Emulator, realtime: None,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_without_the_descriptor_a_waiter_thread_wakes_the_loop(
+    realtime_emulator: Emulator, realtime: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from azaudio import _native
 
     present = _native.has

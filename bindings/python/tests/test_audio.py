@@ -7,15 +7,15 @@ import struct
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import audio
 
 
 def _sine(samples: int, rate: int = 8000, freq: float = 440.0, amplitude: int = 10000) -> bytes:
-    return struct.pack(f"<{samples}h", *(int(amplitude * math.sin(2 * math.pi * freq * i / rate))
-                                         for i in range(samples)))
+    return struct.pack(
+        f"<{samples}h", *(int(amplitude * math.sin(2 * math.pi * freq * i / rate)) for i in range(samples))
+    )
 
 
 # ---- G.711 ------------------------------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def test_g711_accepts_bytearray_and_memoryview() -> None:
     expected = audio.alaw_encode(pcm)
     assert audio.alaw_encode(bytearray(pcm)) == expected
     assert audio.alaw_encode(memoryview(pcm)) == expected
-    assert audio.alaw_encode(memoryview(bytearray(pcm))[0:len(pcm)]) == expected
+    assert audio.alaw_encode(memoryview(bytearray(pcm))[0 : len(pcm)]) == expected
 
 
 def test_empty_input_gives_empty_output() -> None:
@@ -87,8 +87,9 @@ def test_non_contiguous_numpy_arrays_are_accepted() -> None:
 # ---- resampler ----------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("in_rate,out_rate", [(8000, 24000), (24000, 8000), (16000, 48000), (48000, 16000),
-                                              (24000, 24000)])
+@pytest.mark.parametrize(
+    "in_rate,out_rate", [(8000, 24000), (24000, 8000), (16000, 48000), (48000, 16000), (24000, 24000)]
+)
 def test_a_whole_stream_gives_ceil_n_times_the_rate_ratio_samples(in_rate: int, out_rate: int) -> None:
     samples = 1000
     with audio.Resampler(in_rate, out_rate) as resampler:
@@ -101,7 +102,7 @@ def test_chunked_input_gives_the_same_output_as_one_piece() -> None:
     with audio.Resampler(8000, 24000) as whole:
         expected = whole.process(pcm) + whole.flush()
     with audio.Resampler(8000, 24000) as chunked:
-        out = b"".join(chunked.process(pcm[i:i + 2 * 37]) for i in range(0, len(pcm), 2 * 37)) + chunked.flush()
+        out = b"".join(chunked.process(pcm[i : i + 2 * 37]) for i in range(0, len(pcm), 2 * 37)) + chunked.flush()
     assert out == expected
 
 
@@ -170,7 +171,12 @@ def test_a_written_wav_reads_back_with_its_format_and_samples(tmp_path: Path) ->
     audio.write_wav(path, pcm, rate=16000)
     wav = audio.read_wav(path)
     assert (wav.format, wav.rate, wav.channels, wav.frames, wav.bits_per_sample) == (
-        audio.FORMAT_PCM16, 16000, 1, 800, 16)
+        audio.FORMAT_PCM16,
+        16000,
+        1,
+        800,
+        16,
+    )
     assert wav.data == pcm
     assert wav.format_name == "pcm16" and wav.duration == pytest.approx(0.05)
 
@@ -186,7 +192,7 @@ def test_parse_wav_says_where_the_samples_are_without_copying() -> None:
     image = audio.wav_bytes(b"\x01\x02" * 10, rate=24000)
     info = audio.parse_wav(image)
     assert (info.data_offset, info.data_size) == (44, 20)
-    assert image[info.data_offset:info.data_offset + info.data_size] == b"\x01\x02" * 10
+    assert image[info.data_offset : info.data_offset + info.data_size] == b"\x01\x02" * 10
 
 
 def test_wav_header_is_44_bytes_and_accepts_an_unknown_size() -> None:
@@ -239,8 +245,9 @@ def test_any_wav_becomes_mono_pcm16_at_the_asked_rate() -> None:
 
 
 def test_to_mono_pcm16_averages_channels_of_any_format() -> None:
-    assert audio.to_mono_pcm16(struct.pack("<4h", 100, 300, -5, -7), format=audio.FORMAT_PCM16, channels=2) == \
-        struct.pack("<2h", 200, -6)
+    assert audio.to_mono_pcm16(
+        struct.pack("<4h", 100, 300, -5, -7), format=audio.FORMAT_PCM16, channels=2
+    ) == struct.pack("<2h", 200, -6)
     assert audio.to_mono_pcm16(bytes([0x80, 0xFF]), format=audio.FORMAT_PCM8) == struct.pack("<2h", 0, 32512)
     with pytest.raises(azaudio.InvalidArgumentError):
         audio.to_mono_pcm16(b"\0\0", format=audio.FORMAT_PCM16, channels=0)

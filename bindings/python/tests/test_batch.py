@@ -9,12 +9,10 @@ import wave
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import cli
 from azaudio.batch import expand_inputs
-
 from conftest import Emulator, run_cli, run_cli_in_terminal
 
 pytestmark = pytest.mark.usefixtures("rest")
@@ -77,8 +75,16 @@ def test_a_batch_interrupted_halfway_and_started_again_sends_no_finished_piece_a
 
     inputs = [str(recordings / "talk0.wav"), str(recordings / "talk1.wav")]
     with pytest.raises(Interrupted):
-        for result in azaudio.transcribe_many(client, inputs, output_dir=str(out), deployment="whisper", jobs=1,
-                                              response_format="srt", pieces=pieces, on_pieces=stop_in_the_second_file):
+        for result in azaudio.transcribe_many(
+            client,
+            inputs,
+            output_dir=str(out),
+            deployment="whisper",
+            jobs=1,
+            response_format="srt",
+            pieces=pieces,
+            on_pieces=stop_in_the_second_file,
+        ):
             assert result.ok, result.error
             seen["done"] += 1
     assert seen["done"] == 1 and (out / "talk0.srt").exists() and not (out / "talk1.srt").exists()
@@ -86,8 +92,11 @@ def test_a_batch_interrupted_halfway_and_started_again_sends_no_finished_piece_a
     assert len(first) >= 4  # talk0 whole (several pieces) and the first piece of talk1
 
     _clear(emulator)
-    results = list(azaudio.transcribe_many(client, inputs, output_dir=str(out), deployment="whisper", jobs=2,
-                                           response_format="srt", pieces=pieces))
+    results = list(
+        azaudio.transcribe_many(
+            client, inputs, output_dir=str(out), deployment="whisper", jobs=2, response_format="srt", pieces=pieces
+        )
+    )
     assert [r.skipped for r in results] == [True, False]
     assert all(r.ok for r in results)
     second = [r["fields"]["file"]["sha256"] for r in _requests(emulator)]
@@ -97,9 +106,18 @@ def test_a_batch_interrupted_halfway_and_started_again_sends_no_finished_piece_a
 
 
 def test_a_corrupt_file_in_a_batch_fails_alone(client: azaudio.Client, recordings: Path, tmp_path: Path) -> None:
-    results = {Path(r.input).name: r for r in azaudio.transcribe_many(
-        client, [str(recordings)], output_dir=str(tmp_path), deployment="whisper", jobs=2, response_format="text",
-        pieces=azaudio.Pieces(max_upload_bytes=LIMIT))}
+    results = {
+        Path(r.input).name: r
+        for r in azaudio.transcribe_many(
+            client,
+            [str(recordings)],
+            output_dir=str(tmp_path),
+            deployment="whisper",
+            jobs=2,
+            response_format="text",
+            pieces=azaudio.Pieces(max_upload_bytes=LIMIT),
+        )
+    }
     assert set(results) == {"broken.wav", "talk0.wav", "talk1.wav", "talk2.wav"}
     assert results["broken.wav"].error is not None
     assert all(results[f"talk{n}.wav"].ok for n in range(3))
@@ -113,26 +131,54 @@ def test_shards_split_the_inputs_between_runs_without_overlap(recordings: Path) 
     assert len(everything) == 4
 
 
-def test_the_cli_transcribes_a_directory_into_an_output_dir(emulator: Emulator, recordings: Path,
-                                                           tmp_path: Path) -> None:
+def test_the_cli_transcribes_a_directory_into_an_output_dir(
+    emulator: Emulator, recordings: Path, tmp_path: Path
+) -> None:
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
-    done = run_cli("transcribe", str(recordings), "--output-dir", str(tmp_path), "--format", "text", "--shard", "1/2",
-                   "--max-upload-bytes", str(LIMIT), env=env, timeout=600)
+    done = run_cli(
+        "transcribe",
+        str(recordings),
+        "--output-dir",
+        str(tmp_path),
+        "--format",
+        "text",
+        "--shard",
+        "1/2",
+        "--max-upload-bytes",
+        str(LIMIT),
+        env=env,
+        timeout=600,
+    )
     # inputs sorted: broken, talk0, talk1, talk2 -> shard 1/2 takes talk0 and talk2
     assert done.returncode == 0, done.stderr.decode()
     assert sorted(p.name for p in tmp_path.glob("*.txt")) == ["talk0.txt", "talk2.txt"]
-    again = run_cli("transcribe", str(recordings), "--output-dir", str(tmp_path), "--format", "text", "--shard",
-                    "1/2", env=env)
+    again = run_cli(
+        "transcribe", str(recordings), "--output-dir", str(tmp_path), "--format", "text", "--shard", "1/2", env=env
+    )
     assert again.returncode == 0
     assert b"0 done, 2 already done, 0 failed" in again.stdout
 
 
-def test_a_cli_batch_with_a_failed_input_exits_10_and_names_it(emulator: Emulator, recordings: Path,
-                                                               tmp_path: Path) -> None:
+def test_a_cli_batch_with_a_failed_input_exits_10_and_names_it(
+    emulator: Emulator, recordings: Path, tmp_path: Path
+) -> None:
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
     # shard 0/2 of broken, talk0, talk1, talk2: broken.wav and talk1.wav
-    done = run_cli("transcribe", str(recordings), "--output-dir", str(tmp_path), "--format", "text", "--shard", "0/2",
-                   "--max-upload-bytes", str(LIMIT), "--json", env=env, timeout=600)
+    done = run_cli(
+        "transcribe",
+        str(recordings),
+        "--output-dir",
+        str(tmp_path),
+        "--format",
+        "text",
+        "--shard",
+        "0/2",
+        "--max-upload-bytes",
+        str(LIMIT),
+        "--json",
+        env=env,
+        timeout=600,
+    )
     assert done.returncode == cli.EXIT_PARTIAL == 10, done.stderr.decode()
     report = json.loads(done.stdout)
     assert report["failed"] == 1
@@ -140,20 +186,32 @@ def test_a_cli_batch_with_a_failed_input_exits_10_and_names_it(emulator: Emulato
     assert [Path(r["input"]).name for r in failed] == ["broken.wav"]
     assert not failed[0]["error"].startswith("azaudio_")  # the message in user words, without C names
     assert sorted(p.name for p in tmp_path.glob("*.txt")) == ["talk1.txt"]
-    plain = run_cli("transcribe", str(recordings / "broken.wav"), str(recordings / "talk1.wav"), "--output-dir",
-                    str(tmp_path), "--format", "text", env=env)
+    plain = run_cli(
+        "transcribe",
+        str(recordings / "broken.wav"),
+        str(recordings / "talk1.wav"),
+        "--output-dir",
+        str(tmp_path),
+        "--format",
+        "text",
+        env=env,
+    )
     assert plain.returncode == cli.EXIT_PARTIAL
     assert b"broken.wav: " in plain.stderr and b"0 done, 1 already done, 1 failed" in plain.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (("--shard", "2/2", "--output-dir", "out"), b"0 <= I < N"),
-    (("--shard", "half", "--output-dir", "out"), b"use I/N"),
-    ((), b"need --output-dir"),
-    (("-", "--output-dir", "out"), b"stdin"),
-])
-def test_cli_batch_usage_mistakes_exit_2_before_sending(emulator: Emulator, recordings: Path,
-                                                       args: tuple[str, ...], message: bytes) -> None:
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("--shard", "2/2", "--output-dir", "out"), b"0 <= I < N"),
+        (("--shard", "half", "--output-dir", "out"), b"use I/N"),
+        ((), b"need --output-dir"),
+        (("-", "--output-dir", "out"), b"stdin"),
+    ],
+)
+def test_cli_batch_usage_mistakes_exit_2_before_sending(
+    emulator: Emulator, recordings: Path, args: tuple[str, ...], message: bytes
+) -> None:
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
     _clear(emulator)
     result = run_cli("transcribe", str(recordings), *args, env=env)
@@ -165,8 +223,17 @@ def test_cli_batch_usage_mistakes_exit_2_before_sending(emulator: Emulator, reco
 def test_one_long_recording_on_a_terminal_shows_the_pieces_line_instead_of_the_byte_count(
     emulator: Emulator, recordings: Path
 ) -> None:
-    shown = run_cli_in_terminal(emulator, "transcribe", str(recordings / "talk0.wav"), "--max-upload-bytes",
-                                str(LIMIT), "--pieces", "1", "--format", "text")
+    shown = run_cli_in_terminal(
+        emulator,
+        "transcribe",
+        str(recordings / "talk0.wav"),
+        "--max-upload-bytes",
+        str(LIMIT),
+        "--pieces",
+        "1",
+        "--format",
+        "text",
+    )
     lines = shown.replace("\r", "\n").splitlines()
     final = [line for line in lines if "pieces " in line][-1]
     done, total = final.split("pieces ")[1].split()[0].split("/")
@@ -176,12 +243,12 @@ def test_one_long_recording_on_a_terminal_shows_the_pieces_line_instead_of_the_b
     assert "one two three four five" in shown  # the first piece's words, after the line ended
 
 
-def test_one_long_recording_without_a_terminal_prints_only_the_whole_text(emulator: Emulator,
-                                                                          recordings: Path) -> None:
+def test_one_long_recording_without_a_terminal_prints_only_the_whole_text(emulator: Emulator, recordings: Path) -> None:
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
     _clear(emulator)
-    result = run_cli("translate", str(recordings / "talk1.wav"), "--max-upload-bytes", str(LIMIT), "--format",
-                     "text", env=env)
+    result = run_cli(
+        "translate", str(recordings / "talk1.wav"), "--max-upload-bytes", str(LIMIT), "--format", "text", env=env
+    )
     assert result.returncode == 0, result.stderr.decode()
     assert result.stderr == b""
     assert "one two three four five" in result.stdout.decode()  # talk1 ends with it: the last piece is merged in
@@ -190,7 +257,15 @@ def test_one_long_recording_without_a_terminal_prints_only_the_whole_text(emulat
 
 def test_cli_stream_refuses_the_pieces_flags_instead_of_ignoring_them(emulator: Emulator, recordings: Path) -> None:
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
-    result = run_cli("transcribe", str(recordings / "talk0.wav"), "--stream", "--deployment", "gpt-4o-transcribe",
-                     "--max-upload-bytes", str(LIMIT), env=env)
+    result = run_cli(
+        "transcribe",
+        str(recordings / "talk0.wav"),
+        "--stream",
+        "--deployment",
+        "gpt-4o-transcribe",
+        "--max-upload-bytes",
+        str(LIMIT),
+        env=env,
+    )
     assert result.returncode == cli.EXIT_USAGE
     assert b"do not apply to --stream" in result.stderr

@@ -6,11 +6,9 @@ import json
 import socket
 from pathlib import Path
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import _cli_output, audio, cli
-
 from conftest import Emulator, run_cli, run_cli_in_terminal
 
 
@@ -62,8 +60,9 @@ def test_doctor_against_a_closed_port_fails_the_connect_check_with_the_librarys_
 
 
 def test_doctor_against_the_emulator_passes(emulator: Emulator) -> None:
-    result = run_cli("doctor", "--json", env={"AZURE_OPENAI_ENDPOINT": emulator.endpoint,
-                                              "AZURE_OPENAI_API_KEY": emulator.key})
+    result = run_cli(
+        "doctor", "--json", env={"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
+    )
     report = json.loads(result.stdout)
     assert result.returncode == 0, report
     assert report["ok"] is True
@@ -94,8 +93,9 @@ def test_doctor_probes_tls_with_the_ca_settings(tmp_path: Path) -> None:
     ca = tmp_path / "ca.pem"
     ca.write_text("")
     port = _closed_port()
-    result = run_cli("doctor", "--json", "--endpoint", f"https://127.0.0.1:{port}", "--api-key", "k",
-                     "--ca-file", str(ca))
+    result = run_cli(
+        "doctor", "--json", "--endpoint", f"https://127.0.0.1:{port}", "--api-key", "k", "--ca-file", str(ca)
+    )
     report = json.loads(result.stdout)
     assert any(c["name"] == "connect" and c["status"] == "fail" for c in report["checks"])
 
@@ -111,8 +111,9 @@ def test_realtime_exits_8_when_the_library_has_no_realtime_api() -> None:
 def test_rest_commands_exit_8_when_the_library_has_no_rest_api(tmp_path: Path) -> None:
     if azaudio.has_feature("rest"):
         pytest.skip("this library has the REST API")
-    result = run_cli("transcribe", "x.wav", env={"AZURE_OPENAI_ENDPOINT": "http://127.0.0.1:1",
-                                                 "AZURE_OPENAI_API_KEY": "k"})
+    result = run_cli(
+        "transcribe", "x.wav", env={"AZURE_OPENAI_ENDPOINT": "http://127.0.0.1:1", "AZURE_OPENAI_API_KEY": "k"}
+    )
     assert result.returncode == cli.EXIT_UNAVAILABLE
     assert "not available in this build" in result.stderr.decode()
 
@@ -136,19 +137,30 @@ def test_speak_then_transcribe_round_trips_through_files(emulator: Emulator, res
 
 
 def test_speak_reads_text_from_stdin_and_writes_audio_to_stdout(emulator: Emulator, rest: None) -> None:
-    result = run_cli("speak", "-", "-o", "-", "--format", "wav", "--endpoint", emulator.endpoint, "--api-key",
-                     emulator.key, input=b"from stdin")
+    result = run_cli(
+        "speak",
+        "-",
+        "-o",
+        "-",
+        "--format",
+        "wav",
+        "--endpoint",
+        emulator.endpoint,
+        "--api-key",
+        emulator.key,
+        input=b"from stdin",
+    )
     assert result.returncode == 0 and result.stdout[:4] == b"RIFF"
 
 
 def test_speak_needs_a_format_it_can_tell(emulator: Emulator, rest: None, tmp_path: Path) -> None:
-    result = run_cli("speak", "hi", "-o", str(tmp_path / "x.unknown"), "--endpoint", emulator.endpoint,
-                     "--api-key", emulator.key)
+    result = run_cli(
+        "speak", "hi", "-o", str(tmp_path / "x.unknown"), "--endpoint", emulator.endpoint, "--api-key", emulator.key
+    )
     assert result.returncode == cli.EXIT_CONFIG and "--format" in result.stderr.decode()
 
 
-def test_translate_and_chat_work_with_their_default_deployments(emulator: Emulator, rest: None,
-                                                                tmp_path: Path) -> None:
+def test_translate_and_chat_work_with_their_default_deployments(emulator: Emulator, rest: None, tmp_path: Path) -> None:
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
     wav = tmp_path / "in.wav"
     assert run_cli("speak", "good morning", "-o", str(wav), env=env).returncode == 0
@@ -169,14 +181,18 @@ def test_transcribe_stream_prints_the_text(emulator: Emulator, rest: None, tmp_p
     assert result.returncode == 0 and result.stdout.decode().strip()
 
 
-@pytest.mark.parametrize("args,code", [
-    (("transcribe", "/no/such.wav"), cli.EXIT_NOT_FOUND),
-    (("speak", "hi", "-o", "x.wav", "--deployment", "missing"), cli.EXIT_NOT_FOUND),
-    (("speak", "hi", "-o", "x.wav", "--api-key", "wrong"), cli.EXIT_AUTH),
-    (("speak", "hi", "-o", "x.wav", "--speed", "9"), cli.EXIT_CONFIG),
-])
-def test_failures_exit_with_their_documented_codes(emulator: Emulator, rest: None, tmp_path: Path,
-                                                   args: "tuple[str, ...]", code: int) -> None:
+@pytest.mark.parametrize(
+    "args,code",
+    [
+        (("transcribe", "/no/such.wav"), cli.EXIT_NOT_FOUND),
+        (("speak", "hi", "-o", "x.wav", "--deployment", "missing"), cli.EXIT_NOT_FOUND),
+        (("speak", "hi", "-o", "x.wav", "--api-key", "wrong"), cli.EXIT_AUTH),
+        (("speak", "hi", "-o", "x.wav", "--speed", "9"), cli.EXIT_CONFIG),
+    ],
+)
+def test_failures_exit_with_their_documented_codes(
+    emulator: Emulator, rest: None, tmp_path: Path, args: "tuple[str, ...]", code: int
+) -> None:
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
     args = tuple(str(tmp_path / a) if a == "x.wav" else a for a in args)
     result = run_cli(*args, env=env)
@@ -185,14 +201,33 @@ def test_failures_exit_with_their_documented_codes(emulator: Emulator, rest: Non
 
 
 def test_an_unreachable_endpoint_exits_4(rest: None, tmp_path: Path) -> None:
-    result = run_cli("speak", "hi", "-o", str(tmp_path / "x.wav"), "--endpoint", f"http://127.0.0.1:{_closed_port()}",
-                     "--api-key", "k")
+    result = run_cli(
+        "speak",
+        "hi",
+        "-o",
+        str(tmp_path / "x.wav"),
+        "--endpoint",
+        f"http://127.0.0.1:{_closed_port()}",
+        "--api-key",
+        "k",
+    )
     assert result.returncode == cli.EXIT_UNREACHABLE
 
 
 def test_json_errors_are_machine_readable(emulator: Emulator, rest: None, tmp_path: Path) -> None:
-    result = run_cli("--json", "speak", "hi", "-o", str(tmp_path / "x.wav"), "--deployment", "missing",
-                     "--endpoint", emulator.endpoint, "--api-key", emulator.key)
+    result = run_cli(
+        "--json",
+        "speak",
+        "hi",
+        "-o",
+        str(tmp_path / "x.wav"),
+        "--deployment",
+        "missing",
+        "--endpoint",
+        emulator.endpoint,
+        "--api-key",
+        emulator.key,
+    )
     report = json.loads(result.stdout)
     assert report["exit_code"] == cli.EXIT_NOT_FOUND and report["http_status"] == 404 and report["request_id"]
 
@@ -207,8 +242,16 @@ def test_exit_codes_map_from_exceptions() -> None:
 
 def test_doctor_goes_through_the_proxy_it_is_given() -> None:
     proxy_port = _closed_port()
-    result = run_cli("doctor", "--json", "--endpoint", "https://myres.openai.azure.com", "--api-key", "k",
-                     "--proxy", f"http://127.0.0.1:{proxy_port}")
+    result = run_cli(
+        "doctor",
+        "--json",
+        "--endpoint",
+        "https://myres.openai.azure.com",
+        "--api-key",
+        "k",
+        "--proxy",
+        f"http://127.0.0.1:{proxy_port}",
+    )
     report = json.loads(result.stdout)
     checks = {c["name"]: c for c in report["checks"]}
     assert checks["proxy"]["proxy"] == f"http://127.0.0.1:{proxy_port}"
@@ -218,8 +261,9 @@ def test_doctor_goes_through_the_proxy_it_is_given() -> None:
 
 def test_doctor_reports_a_failed_tls_handshake(emulator: Emulator) -> None:
     # The emulator speaks plain HTTP: a TLS client hello to it cannot succeed.
-    result = run_cli("doctor", "--json", "--endpoint", f"https://127.0.0.1:{emulator.port}", "--api-key", "k",
-                     "--proxy", "")
+    result = run_cli(
+        "doctor", "--json", "--endpoint", f"https://127.0.0.1:{emulator.port}", "--api-key", "k", "--proxy", ""
+    )
     report = json.loads(result.stdout)
     tls = next(c for c in report["checks"] if c["name"] == "tls")
     assert result.returncode == cli.EXIT_FAILED and tls["status"] == "fail"
@@ -233,16 +277,26 @@ def test_ctrl_c_cancels_the_running_call_and_exits_130(emulator: Emulator, rest:
     import time
     import urllib.request
 
-    request = urllib.request.Request(emulator.endpoint + "/_emulator/faults", method="POST",
-                                     data=json.dumps({"kind": "delay_first_byte", "seconds": 10,
-                                                      "match": "speech", "count": 1}).encode(),
-                                     headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        emulator.endpoint + "/_emulator/faults",
+        method="POST",
+        data=json.dumps({"kind": "delay_first_byte", "seconds": 10, "match": "speech", "count": 1}).encode(),
+        headers={"content-type": "application/json"},
+    )
     urllib.request.urlopen(request, timeout=10).close()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
-               AZAUDIO_LIBRARY=azaudio.library_path(), AZURE_OPENAI_ENDPOINT=emulator.endpoint,
-               AZURE_OPENAI_API_KEY=emulator.key)
-    process = subprocess.Popen([sys.executable, "-m", "azaudio", "speak", "hi", "-o", str(tmp_path / "x.wav")],
-                               env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(p for p in sys.path if p),
+        AZAUDIO_LIBRARY=azaudio.library_path(),
+        AZURE_OPENAI_ENDPOINT=emulator.endpoint,
+        AZURE_OPENAI_API_KEY=emulator.key,
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "azaudio", "speak", "hi", "-o", str(tmp_path / "x.wav")],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(1.5)
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
@@ -251,16 +305,18 @@ def test_ctrl_c_cancels_the_running_call_and_exits_130(emulator: Emulator, rest:
     assert time.monotonic() - started < 4
     assert b"interrupted" in err
     assert not (tmp_path / "x.wav").exists()  # the library removes the partial file
-    urllib.request.urlopen(urllib.request.Request(emulator.endpoint + "/_emulator/faults", method="DELETE"),
-                           timeout=10).close()
+    urllib.request.urlopen(
+        urllib.request.Request(emulator.endpoint + "/_emulator/faults", method="DELETE"), timeout=10
+    ).close()
 
 
 def _in_a_terminal(emulator: Emulator, *args: str) -> str:
     return run_cli_in_terminal(emulator, *args)
 
 
-def test_transcribe_and_translate_show_upload_progress_on_a_terminal(emulator: Emulator, rest: None,
-                                                                      tmp_path: Path) -> None:
+def test_transcribe_and_translate_show_upload_progress_on_a_terminal(
+    emulator: Emulator, rest: None, tmp_path: Path
+) -> None:
     wav = tmp_path / "hello.wav"
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
     assert run_cli("speak", "hello there", "-o", str(wav), env=env).returncode == 0
@@ -273,8 +329,9 @@ def test_transcribe_and_translate_show_upload_progress_on_a_terminal(emulator: E
         assert b"uploaded" not in plain.stderr and b"\r" not in plain.stderr
 
 
-def test_chat_shows_upload_progress_for_audio_input_on_a_terminal(emulator: Emulator, rest: None,
-                                                                  tmp_path: Path) -> None:
+def test_chat_shows_upload_progress_for_audio_input_on_a_terminal(
+    emulator: Emulator, rest: None, tmp_path: Path
+) -> None:
     wav = tmp_path / "question.wav"
     env = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.key}
     assert run_cli("speak", "what time is it", "-o", str(wav), env=env).returncode == 0
@@ -283,20 +340,23 @@ def test_chat_shows_upload_progress_for_audio_input_on_a_terminal(emulator: Emul
     assert "uploaded" not in _in_a_terminal(emulator, "--json", "chat", "--audio-in", str(wav), "--text-only")
 
 
-def test_the_upload_progress_line_shows_percent_bytes_and_rate(monkeypatch: pytest.MonkeyPatch,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_upload_progress_line_shows_percent_bytes_and_rate(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     clock = iter([100.0, 100.5, 101.0, 101.0])
     monkeypatch.setattr(_cli_output.time, "monotonic", lambda: next(clock))
     with cli._UploadProgress(True) as progress:
         progress(250_000, 1_000_000)
         progress(1_000_000, 1_000_000)
     err = capsys.readouterr().err
-    assert err == ("\r\x1b[Kuploading  25%  250.0 kB of 1.0 MB  500.0 kB/s"
-                   "\r\x1b[Kuploaded 100%  1.0 MB in 1.0 s  1.0 MB/s\n")
+    assert err == (
+        "\r\x1b[Kuploading  25%  250.0 kB of 1.0 MB  500.0 kB/s\r\x1b[Kuploaded 100%  1.0 MB in 1.0 s  1.0 MB/s\n"
+    )
 
 
 def test_an_unfinished_progress_line_is_ended_and_a_disabled_one_prints_nothing(
-        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with cli._UploadProgress(True) as progress:
         progress(4096, 0)
     assert capsys.readouterr().err.endswith("uploading 4.1 kB\n")

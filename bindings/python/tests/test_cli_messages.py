@@ -10,9 +10,7 @@ from pathlib import Path
 from typing import Iterator
 
 import pytest
-
 from azaudio import cli
-
 from conftest import Emulator, emulator_faults, run_cli, run_cli_in_terminal
 
 C_NAME = re.compile(r"azaudio_[a-z_]+\(?")
@@ -32,6 +30,7 @@ def _user_words(stderr: bytes) -> str:
 @pytest.fixture
 def speech_fault(emulator: Emulator) -> Iterator[None]:
     """The next speech request waits 2 s before its first byte."""
+
     def control(method: str, body: "dict[str, object] | None" = None) -> None:
         emulator_faults(emulator, method, body)
 
@@ -68,8 +67,9 @@ def test_a_text_file_given_as_audio_exits_3_with_what_to_do(emulator: Emulator, 
     assert ".txt" in text and "ffmpeg" in text
 
 
-def test_an_mp3_given_to_realtime_exits_3_with_the_convert_command(emulator: Emulator, rest: None,
-                                                                     tmp_path: Path) -> None:
+def test_an_mp3_given_to_realtime_exits_3_with_the_convert_command(
+    emulator: Emulator, rest: None, tmp_path: Path
+) -> None:
     mp3 = tmp_path / "question.mp3"
     env = _env(emulator)
     assert run_cli("speak", "what time is it", "-o", str(mp3), env=env).returncode == 0
@@ -80,16 +80,20 @@ def test_an_mp3_given_to_realtime_exits_3_with_the_convert_command(emulator: Emu
     assert not (tmp_path / "r.wav").exists()
 
 
-@pytest.mark.parametrize("case,code,words", [
-    ("no endpoint", cli.EXIT_CONFIG, "AZURE_OPENAI_ENDPOINT"),
-    ("closed port", cli.EXIT_UNREACHABLE, "azaudio doctor"),
-    ("wrong key", cli.EXIT_AUTH, "--api-key"),
-    ("unknown deployment", cli.EXIT_NOT_FOUND, "--deployment"),
-    ("bad speed", cli.EXIT_CONFIG, "speed"),
-    ("unwritable output", cli.EXIT_LOCAL_IO, "no-such-dir"),
-])
-def test_each_failure_exits_with_its_code_and_says_the_next_step(emulator: Emulator, rest: None, tmp_path: Path,
-                                                                  case: str, code: int, words: str) -> None:
+@pytest.mark.parametrize(
+    "case,code,words",
+    [
+        ("no endpoint", cli.EXIT_CONFIG, "AZURE_OPENAI_ENDPOINT"),
+        ("closed port", cli.EXIT_UNREACHABLE, "azaudio doctor"),
+        ("wrong key", cli.EXIT_AUTH, "--api-key"),
+        ("unknown deployment", cli.EXIT_NOT_FOUND, "--deployment"),
+        ("bad speed", cli.EXIT_CONFIG, "speed"),
+        ("unwritable output", cli.EXIT_LOCAL_IO, "no-such-dir"),
+    ],
+)
+def test_each_failure_exits_with_its_code_and_says_the_next_step(
+    emulator: Emulator, rest: None, tmp_path: Path, case: str, code: int, words: str
+) -> None:
     env = _env(emulator)
     args = ["speak", "hello", "-o", str(tmp_path / "hello.wav")]
     if case == "no endpoint":
@@ -112,11 +116,19 @@ def test_each_failure_exits_with_its_code_and_says_the_next_step(emulator: Emula
     assert words in _user_words(result.stderr)
 
 
-def test_the_flags_win_over_the_librarys_environment_variables(emulator: Emulator, rest: None,
-                                                                tmp_path: Path) -> None:
+def test_the_flags_win_over_the_librarys_environment_variables(emulator: Emulator, rest: None, tmp_path: Path) -> None:
     env = {"AZURE_OPENAI_ENDPOINT": "http://127.0.0.1:1", "AZURE_OPENAI_API_KEY": "wrong"}
-    result = run_cli("speak", "hi", "-o", str(tmp_path / "hi.wav"), "--endpoint", emulator.endpoint,
-                     "--api-key", emulator.key, env=env)
+    result = run_cli(
+        "speak",
+        "hi",
+        "-o",
+        str(tmp_path / "hi.wav"),
+        "--endpoint",
+        emulator.endpoint,
+        "--api-key",
+        emulator.key,
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     token_only = {"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_AD_TOKEN": "some-token"}
     result = run_cli("speak", "hi", "-o", str(tmp_path / "hi.wav"), "--api-key", emulator.key, env=token_only)
@@ -130,23 +142,26 @@ def test_speak_says_what_it_wrote(emulator: Emulator, rest: None, tmp_path: Path
     assert result.stdout.decode().strip() == f"wrote {out.stat().st_size / 1000:.1f} kB of mp3 to {out}"
 
 
-def test_a_slow_answer_shows_the_elapsed_time_on_a_terminal_only(emulator: Emulator, rest: None, tmp_path: Path,
-                                                                 speech_fault: None) -> None:
+def test_a_slow_answer_shows_the_elapsed_time_on_a_terminal_only(
+    emulator: Emulator, rest: None, tmp_path: Path, speech_fault: None
+) -> None:
     text = run_cli_in_terminal(emulator, "speak", "hello", "-o", str(tmp_path / "a.wav"))
     assert re.search(r"waiting for the service\.\.\. 1\.\d s", text), text
     assert "wrote" in text
 
 
-def test_no_waiting_indicator_when_stderr_is_not_a_terminal(emulator: Emulator, rest: None, tmp_path: Path,
-                                                            speech_fault: None) -> None:
+def test_no_waiting_indicator_when_stderr_is_not_a_terminal(
+    emulator: Emulator, rest: None, tmp_path: Path, speech_fault: None
+) -> None:
     result = run_cli("speak", "hello", "-o", str(tmp_path / "a.wav"), env=_env(emulator))
     assert result.returncode == 0 and b"waiting" not in result.stderr and b"\r" not in result.stderr
 
 
 def test_doctor_uses_the_librarys_tls_settings(emulator: Emulator) -> None:
     # https to a plain-HTTP port: libcurl's handshake fails, and the doctor shows the library's TLS error.
-    result = run_cli("doctor", "--json", "--endpoint", f"https://127.0.0.1:{emulator.port}", "--api-key", "k",
-                     "--proxy", "")
+    result = run_cli(
+        "doctor", "--json", "--endpoint", f"https://127.0.0.1:{emulator.port}", "--api-key", "k", "--proxy", ""
+    )
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
     assert checks["connect"]["status"] == "ok" and checks["tls"]["status"] == "fail", checks
     assert checks["proxy"]["detail"].startswith("none (--proxy '')")

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 import azaudio
+import pytest
 
 
 def test_a_client_normalises_the_resource_root() -> None:
@@ -14,14 +13,19 @@ def test_a_client_normalises_the_resource_root() -> None:
         assert client.endpoint == "https://myres.openai.azure.com"
 
 
-@pytest.mark.parametrize("given,expected", [
-    ("https://myres.openai.azure.com/openai", "https://myres.openai.azure.com"),
-    ("https://myres.openai.azure.com/openai/v1/", "https://myres.openai.azure.com"),
-    ("https://myres.openai.azure.com/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21",
-     "https://myres.openai.azure.com"),
-    ("https://gateway.example.com/prefix/openai", "https://gateway.example.com/prefix"),
-    ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-])
+@pytest.mark.parametrize(
+    "given,expected",
+    [
+        ("https://myres.openai.azure.com/openai", "https://myres.openai.azure.com"),
+        ("https://myres.openai.azure.com/openai/v1/", "https://myres.openai.azure.com"),
+        (
+            "https://myres.openai.azure.com/openai/deployments/whisper/audio/transcriptions?api-version=2024-10-21",
+            "https://myres.openai.azure.com",
+        ),
+        ("https://gateway.example.com/prefix/openai", "https://gateway.example.com/prefix"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080"),
+    ],
+)
 def test_the_endpoint_is_the_one_the_library_normalised(given: str, expected: str) -> None:
     with azaudio.Client(given, api_key="k") as client:
         assert client.endpoint == expected
@@ -70,8 +74,9 @@ def test_a_bad_log_level_is_refused() -> None:
 
 
 def test_a_line_break_in_the_user_agent_is_refused() -> None:
-    assert "user_agent" in _refused(endpoint="https://x.openai.azure.com", api_key="k",
-                                    user_agent_suffix="a\r\nb").message
+    assert (
+        "user_agent" in _refused(endpoint="https://x.openai.azure.com", api_key="k", user_agent_suffix="a\r\nb").message
+    )
 
 
 def test_a_negative_timeout_is_refused() -> None:
@@ -83,10 +88,21 @@ def test_a_nul_character_in_a_string_is_refused() -> None:
 
 
 def test_all_settings_are_accepted_together() -> None:
-    with azaudio.Client("https://x.openai.azure.com", api_key="k", api_version="v1", timeout=30,
-                        connect_timeout=5, max_retries=0, max_retry_wait=10, ca_file="/etc/ssl/certs/ca.pem",
-                        ca_path="/etc/ssl/certs", proxy="", user_agent_suffix="tests", log=lambda l, m: None,
-                        log_level=azaudio.LOG_DEBUG) as client:
+    with azaudio.Client(
+        "https://x.openai.azure.com",
+        api_key="k",
+        api_version="v1",
+        timeout=30,
+        connect_timeout=5,
+        max_retries=0,
+        max_retry_wait=10,
+        ca_file="/etc/ssl/certs/ca.pem",
+        ca_path="/etc/ssl/certs",
+        proxy="",
+        user_agent_suffix="tests",
+        log=lambda level, m: None,
+        log_level=azaudio.LOG_DEBUG,
+    ) as client:
         assert client.endpoint == "https://x.openai.azure.com"
 
 

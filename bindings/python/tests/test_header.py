@@ -12,11 +12,9 @@ import subprocess
 from pathlib import Path
 from typing import Any, Optional
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import _native, errors
-
 from conftest import REPO
 
 HEADERS = [REPO / "include" / "azaudio.h"] + [
@@ -25,9 +23,17 @@ HEADERS = [REPO / "include" / "azaudio.h"] + [
 HEADERS = [h for h in HEADERS if h.exists()]
 
 SCALARS: dict[str, Any] = {
-    "uint32_t": ctypes.c_uint32, "int32_t": ctypes.c_int32, "int64_t": ctypes.c_int64, "uint64_t": ctypes.c_uint64,
-    "size_t": ctypes.c_size_t, "double": ctypes.c_double, "azaudio_result": ctypes.c_int32,
-    "int16_t": ctypes.c_int16, "uint8_t": ctypes.c_uint8, "char": ctypes.c_char, "void": None,
+    "uint32_t": ctypes.c_uint32,
+    "int32_t": ctypes.c_int32,
+    "int64_t": ctypes.c_int64,
+    "uint64_t": ctypes.c_uint64,
+    "size_t": ctypes.c_size_t,
+    "double": ctypes.c_double,
+    "azaudio_result": ctypes.c_int32,
+    "int16_t": ctypes.c_int16,
+    "uint8_t": ctypes.c_uint8,
+    "char": ctypes.c_char,
+    "void": None,
 }
 
 
@@ -124,7 +130,7 @@ def test_every_header_function_is_declared_with_the_headers_types(header: Path) 
         base, stars = _split_type(result + " x")[:2]
         assert _accepts(restype, _ctype(base, stars), result=True), f"{name}: result {restype} vs {result}"
         assert len(argtypes) == len(params), f"{name}: {len(argtypes)} arguments declared, header has {params}"
-        for declared, param in zip(argtypes, params):
+        for declared, param in zip(argtypes, params, strict=False):
             base, stars, _ = _split_type(param)
             assert _accepts(declared, _ctype(base, stars)), f"{name}: {param} declared as {declared}"
 
@@ -136,7 +142,7 @@ def test_every_struct_mirror_has_the_headers_fields_in_order(header: Path) -> No
             continue
         fields = [(f[0], f[1]) for f in cls._fields_]  # type: ignore[misc]
         assert [f[0] for f in fields] == [f[2] for f in structs[name]], name
-        for (field, declared), (base, stars, _) in zip(fields, structs[name]):
+        for (field, declared), (base, stars, _) in zip(fields, structs[name], strict=False):
             assert _accepts(declared, _ctype(base, stars)), f"{name}.{field}: {declared} vs {base} {'*' * stars}"
 
 
@@ -151,7 +157,7 @@ def test_callback_types_match_the_header(header: Path) -> None:
         base, stars = _split_type(result + " x")[:2]
         assert _accepts(callback._restype_, _ctype(base, stars)), name
         assert len(callback._argtypes_) == len(params), name
-        for declared, param in zip(callback._argtypes_, params):
+        for declared, param in zip(callback._argtypes_, params, strict=False):
             base, stars, _ = _split_type(param)
             assert _accepts(declared, _ctype(base, stars), callback=True), f"{name}: {param} as {declared}"
 
@@ -170,8 +176,7 @@ def test_constants_match_the_headers_defines(header: Path) -> None:
 
 
 def test_every_result_code_has_its_exception_class(header: Path) -> None:
-    codes = {name: int(value) for name, value in re.findall(r"#define\s+(AZAUDIO_ERR_\w+)\s+(\d+)",
-                                                            header.read_text())}
+    codes = {name: int(value) for name, value in re.findall(r"#define\s+(AZAUDIO_ERR_\w+)\s+(\d+)", header.read_text())}
     assert len(codes) >= 21
     for name, code in codes.items():
         cls = errors.error_class(code)

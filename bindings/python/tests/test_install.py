@@ -11,7 +11,6 @@ import venv
 from pathlib import Path
 
 import pytest
-
 from conftest import PACKAGE_DIR
 
 
@@ -22,15 +21,23 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("fresh")
     venv.create(root / "venv", with_pip=True)
     python = root / "venv" / "bin" / "python"
-    result = subprocess.run([str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check",
-                             str(PACKAGE_DIR)], capture_output=True, text=True, env=_clean_env(), cwd=root)
+    result = subprocess.run(
+        [str(python), "-m", "pip", "install", "-q", "--disable-pip-version-check", str(PACKAGE_DIR)],
+        capture_output=True,
+        text=True,
+        env=_clean_env(),
+        cwd=root,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     return root
 
 
 def _clean_env() -> "dict[str, str]":
-    return {k: v for k, v in os.environ.items()
-            if k not in ("AZAUDIO_LIBRARY", "PYTHONPATH", "VIRTUAL_ENV") and not k.startswith("AZURE_OPENAI_")}
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("AZAUDIO_LIBRARY", "PYTHONPATH", "VIRTUAL_ENV") and not k.startswith("AZURE_OPENAI_")
+    }
 
 
 def _run(root: Path, *args: str) -> "subprocess.CompletedProcess[str]":
@@ -39,8 +46,10 @@ def _run(root: Path, *args: str) -> "subprocess.CompletedProcess[str]":
 
 def test_the_installed_package_loads_its_bundled_library(installed: Path) -> None:
     python = str(installed / "venv" / "bin" / "python")
-    code = ("import azaudio, azaudio.audio as a; print(azaudio.library_path()); print(azaudio.version()); "
-            "print(a.ulaw_encode(b'\\x00\\x00').hex())")
+    code = (
+        "import azaudio, azaudio.audio as a; print(azaudio.library_path()); print(azaudio.version()); "
+        "print(a.ulaw_encode(b'\\x00\\x00').hex())"
+    )
     result = _run(installed, python, "-c", code)
     assert result.returncode == 0, result.stderr
     path, version, encoded = result.stdout.split()

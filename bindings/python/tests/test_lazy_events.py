@@ -9,11 +9,9 @@ import queue
 import threading
 from typing import Any, Iterator
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import EventType, RealtimeEvent
-
 from conftest import Emulator
 
 pytestmark = pytest.mark.usefixtures("realtime")

@@ -6,11 +6,9 @@ import json
 import time
 from pathlib import Path
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import audio
-
 from conftest import Emulator, run_cli
 
 pytestmark = pytest.mark.usefixtures("realtime")
@@ -43,10 +41,10 @@ def test_listen_at_real_time_pace_takes_about_as_long_as_the_audio(env: dict[str
     assert time.monotonic() - started >= seconds  # paced: never faster than the audio
 
 
-def test_listen_json_gives_deltas_segments_with_speakers_and_completed_lines(env: dict[str, str],
-                                                                              question: Path) -> None:
-    result = run_cli("listen", str(question), "--fast", "--json", "--deployment", "gpt-4o-transcribe-diarize",
-                     env=env)
+def test_listen_json_gives_deltas_segments_with_speakers_and_completed_lines(
+    env: dict[str, str], question: Path
+) -> None:
+    result = run_cli("listen", str(question), "--fast", "--json", "--deployment", "gpt-4o-transcribe-diarize", env=env)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.decode().splitlines()]
     kinds = [r["type"] for r in records]
@@ -69,11 +67,23 @@ def test_listen_with_a_bad_delay_is_a_usage_error(env: dict[str, str], question:
     assert result.returncode == 2
 
 
-def test_interpret_prints_both_transcripts_and_writes_the_translated_speech(env: dict[str, str], question: Path,
-                                                                          tmp_path: Path) -> None:
+def test_interpret_prints_both_transcripts_and_writes_the_translated_speech(
+    env: dict[str, str], question: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "es.wav"
-    result = run_cli("interpret", str(question), "--to", "es", "--output", str(out), "--fast", "--json",
-                     "--transcription-deployment", "gpt-4o-transcribe", env=env)
+    result = run_cli(
+        "interpret",
+        str(question),
+        "--to",
+        "es",
+        "--output",
+        str(out),
+        "--fast",
+        "--json",
+        "--transcription-deployment",
+        "gpt-4o-transcribe",
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert "what" in summary["heard"] and summary["translation"].startswith("[es]")
@@ -83,7 +93,17 @@ def test_interpret_prints_both_transcripts_and_writes_the_translated_speech(env:
 
 
 def test_interpret_on_a_wrong_path_fails_with_not_found(env: dict[str, str], question: Path, tmp_path: Path) -> None:
-    result = run_cli("interpret", str(question), "--to", "es", "--output", str(tmp_path / "x.wav"), "--fast",
-                     "--path", "/openai/v1/realtime/nowhere", env=env)
+    result = run_cli(
+        "interpret",
+        str(question),
+        "--to",
+        "es",
+        "--output",
+        str(tmp_path / "x.wav"),
+        "--fast",
+        "--path",
+        "/openai/v1/realtime/nowhere",
+        env=env,
+    )
     assert result.returncode != 0
     assert b"404" in result.stderr or b"not found" in result.stderr.lower()

@@ -8,11 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import _native
-
 from conftest import PACKAGE_DIR
 
 

@@ -12,12 +12,10 @@ import sys
 from types import ModuleType
 from typing import Any
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import audio
 from azaudio.aio import AsyncClient
-
 from conftest import PACKAGE_DIR, Emulator
 
 pytestmark = pytest.mark.usefixtures("realtime")
@@ -52,9 +50,22 @@ async def _carrier(port: int, caller: bytes, barge_in: bool = False) -> dict[str
     got: dict[str, Any] = {"audio": bytearray(), "marks": [], "sids": set(), "other": []}
     async with websockets_client.connect(f"ws://127.0.0.1:{port}/") as ws:
         await ws.send(json.dumps({"event": "connected", "protocol": "Call", "version": "1.0.0"}))
-        await ws.send(json.dumps({"event": "start", "sequenceNumber": "1", "streamSid": STREAM_SID, "start": {
-            "streamSid": STREAM_SID, "callSid": "CA1", "accountSid": "AC1", "tracks": ["inbound"],
-            "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1}}}))
+        await ws.send(
+            json.dumps(
+                {
+                    "event": "start",
+                    "sequenceNumber": "1",
+                    "streamSid": STREAM_SID,
+                    "start": {
+                        "streamSid": STREAM_SID,
+                        "callSid": "CA1",
+                        "accountSid": "AC1",
+                        "tracks": ["inbound"],
+                        "mediaFormat": {"encoding": "audio/x-mulaw", "sampleRate": 8000, "channels": 1},
+                    },
+                }
+            )
+        )
 
         async def receive() -> None:
             async for raw in ws:
@@ -65,16 +76,26 @@ async def _carrier(port: int, caller: bytes, barge_in: bool = False) -> dict[str
                 elif message["event"] == "mark":
                     got["marks"].append(message["mark"]["name"])
                     if not barge_in:  # the carrier echoes a mark once the audio before it has been played
-                        await ws.send(json.dumps({"event": "mark", "streamSid": STREAM_SID,
-                                                  "mark": message["mark"]}))
+                        await ws.send(json.dumps({"event": "mark", "streamSid": STREAM_SID, "mark": message["mark"]}))
                 else:
                     got["other"].append(message["event"])
 
         async def speak() -> None:
             for n, offset in enumerate(range(0, len(caller), 160)):
-                await ws.send(json.dumps({"event": "media", "streamSid": STREAM_SID, "media": {
-                    "track": "inbound", "chunk": str(n + 1), "timestamp": str(20 * n),
-                    "payload": base64.b64encode(caller[offset:offset + 160]).decode()}}))
+                await ws.send(
+                    json.dumps(
+                        {
+                            "event": "media",
+                            "streamSid": STREAM_SID,
+                            "media": {
+                                "track": "inbound",
+                                "chunk": str(n + 1),
+                                "timestamp": str(20 * n),
+                                "payload": base64.b64encode(caller[offset : offset + 160]).decode(),
+                            },
+                        }
+                    )
+                )
                 await asyncio.sleep(0.002)
 
         async def until(done: Any) -> None:
@@ -89,8 +110,16 @@ async def _carrier(port: int, caller: bytes, barge_in: bool = False) -> dict[str
             await speak()  # over the agent's reply, which the caller has not heard yet
             await until(lambda: "clear" in got["other"])
         await asyncio.sleep(1.0)  # let the reply finish
-        await ws.send(json.dumps({"event": "stop", "sequenceNumber": "999", "streamSid": STREAM_SID,
-                                  "stop": {"accountSid": "AC1", "callSid": "CA1"}}))
+        await ws.send(
+            json.dumps(
+                {
+                    "event": "stop",
+                    "sequenceNumber": "999",
+                    "streamSid": STREAM_SID,
+                    "stop": {"accountSid": "AC1", "callSid": "CA1"},
+                }
+            )
+        )
         try:
             await asyncio.wait_for(receiving, 10)
         except asyncio.TimeoutError:
@@ -125,8 +154,7 @@ def _call(realtime_emulator: Emulator, caller_ulaw: bytes, barge_in: bool) -> tu
     return asyncio.run(main())
 
 
-def test_a_call_through_the_bridge_gets_a_spoken_mu_law_reply(realtime_emulator: Emulator,
-                                                              caller_ulaw: bytes) -> None:
+def test_a_call_through_the_bridge_gets_a_spoken_mu_law_reply(realtime_emulator: Emulator, caller_ulaw: bytes) -> None:
     got, calls = _call(realtime_emulator, caller_ulaw, barge_in=False)
     assert got["sids"] == {STREAM_SID}
     assert "clear" not in got["other"]
@@ -138,8 +166,9 @@ def test_a_call_through_the_bridge_gets_a_spoken_mu_law_reply(realtime_emulator:
     assert "caller" in who and "agent" in who, calls[0].transcript
 
 
-def test_a_caller_talking_over_the_reply_makes_the_bridge_clear_the_carriers_audio(realtime_emulator: Emulator,
-                                                                                  caller_ulaw: bytes) -> None:
+def test_a_caller_talking_over_the_reply_makes_the_bridge_clear_the_carriers_audio(
+    realtime_emulator: Emulator, caller_ulaw: bytes
+) -> None:
     got, calls = _call(realtime_emulator, caller_ulaw, barge_in=True)
     assert "clear" in got["other"], got["other"]
     assert len(calls) == 1 and calls[0].stream_sid == STREAM_SID

@@ -11,11 +11,9 @@ import time
 import urllib.request
 from typing import Any, Iterator, Optional
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import EventType, RealtimeEvent, RealtimeSession, audio
-
 from conftest import REPO, Emulator
 
 pytestmark = pytest.mark.usefixtures("realtime")
@@ -37,9 +35,12 @@ def rt(realtime_emulator: Emulator) -> Iterator[azaudio.Client]:
 @pytest.fixture
 def faults(realtime_emulator: Emulator) -> Iterator[Any]:
     def control(method: str, body: Optional[dict[str, Any]] = None) -> None:
-        request = urllib.request.Request(realtime_emulator.endpoint + "/_emulator/faults", method=method,
-                                         data=json.dumps(body).encode() if body is not None else None,
-                                         headers={"content-type": "application/json"})
+        request = urllib.request.Request(
+            realtime_emulator.endpoint + "/_emulator/faults",
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"content-type": "application/json"},
+        )
         urllib.request.urlopen(request, timeout=10).close()
 
     def add(**fault: Any) -> None:
@@ -70,7 +71,7 @@ def _silence(fmt: str, ms: int) -> bytes:
 
 def _send(session: RealtimeSession, data: bytes, frame: int) -> None:
     for offset in range(0, len(data), frame):
-        session.send_audio(data[offset:offset + frame])
+        session.send_audio(data[offset : offset + frame])
 
 
 def _until(session: RealtimeSession, kind: EventType, seconds: float = 30) -> list[RealtimeEvent]:
@@ -130,18 +131,27 @@ def test_a_text_turn_gives_text_deltas_the_whole_text_and_usage(rt: azaudio.Clie
     assert last.json["type"] == last.name and last.json_text.startswith("{")
 
 
-@pytest.mark.parametrize("protocol,fmt,turn", [
-    ("ga", "pcm16", "server_vad"),
-    ("ga", "g711_ulaw", "semantic_vad"),
-    ("preview", "pcm16", "server_vad"),
-    ("preview", "g711_alaw", "server_vad"),
-])
+@pytest.mark.parametrize(
+    "protocol,fmt,turn",
+    [
+        ("ga", "pcm16", "server_vad"),
+        ("ga", "g711_ulaw", "semantic_vad"),
+        ("preview", "pcm16", "server_vad"),
+        ("preview", "g711_alaw", "server_vad"),
+    ],
+)
 def test_a_voice_turn_hears_the_speech_and_answers_with_audio(
     rt: azaudio.Client, speech_pcm: bytes, protocol: str, fmt: str, turn: str
 ) -> None:
     data = speech_pcm if fmt == "pcm16" else _g711(speech_pcm, fmt)
-    with rt.realtime(deployment="gpt-realtime", protocol=protocol, input_format=fmt, output_format=fmt,
-                     turn_detection=turn, transcription_deployment="whisper") as session:
+    with rt.realtime(
+        deployment="gpt-realtime",
+        protocol=protocol,
+        input_format=fmt,
+        output_format=fmt,
+        turn_detection=turn,
+        transcription_deployment="whisper",
+    ) as session:
         assert session.input_format == fmt and session.output_format == fmt
         frame = 960 if fmt == "pcm16" else 160
         _send(session, data + _silence(fmt, 1500), frame)
@@ -160,8 +170,13 @@ def test_a_voice_turn_hears_the_speech_and_answers_with_audio(
 
 
 def test_a_manual_turn_with_commit_and_create_response(rt: azaudio.Client, speech_pcm: bytes) -> None:
-    with rt.realtime(deployment="gpt-realtime", turn_detection=None, transcription_deployment="whisper",
-                     instructions="Answer briefly.", voice="alloy") as session:
+    with rt.realtime(
+        deployment="gpt-realtime",
+        turn_detection=None,
+        transcription_deployment="whisper",
+        instructions="Answer briefly.",
+        voice="alloy",
+    ) as session:
         _send(session, speech_pcm, 4800)
         session.commit()
         session.create_response()
@@ -178,7 +193,7 @@ def test_send_audio_takes_numpy_arrays(rt: azaudio.Client, speech_pcm: bytes) ->
     samples = np.frombuffer(speech_pcm + bytes(48 * 1500), dtype="<i2")
     with rt.realtime(deployment="gpt-realtime") as session:
         for start in range(0, len(samples), 480):
-            session.send_audio(samples[start:start + 480])
+            session.send_audio(samples[start : start + 480])
         events = _until(session, EventType.RESPONSE_DONE)
     assert _count(events, EventType.SPEECH_STOPPED) == 1 and events[-1].status == "completed"
 
@@ -205,8 +220,14 @@ def test_create_response_overrides_apply_to_that_response(rt: azaudio.Client) ->
 
 
 def test_the_session_option_max_output_tokens_cuts_replies(rt: azaudio.Client) -> None:
-    with rt.realtime(deployment="gpt-realtime", protocol="preview", turn_detection=None, text_only=True,
-                     max_output_tokens=2, temperature=0.8) as session:
+    with rt.realtime(
+        deployment="gpt-realtime",
+        protocol="preview",
+        turn_detection=None,
+        text_only=True,
+        max_output_tokens=2,
+        temperature=0.8,
+    ) as session:
         session.create_text_item("user", "one two three four five six seven")
         session.create_response()
         assert _until(session, EventType.RESPONSE_DONE)[-1].status == "incomplete"
@@ -217,8 +238,9 @@ def test_the_session_option_max_output_tokens_cuts_replies(rt: azaudio.Client) -
 
 @pytest.mark.parametrize("protocol", ["ga", "preview"])
 def test_a_function_call_round_trip(rt: azaudio.Client, protocol: str) -> None:
-    with rt.realtime(deployment="gpt-realtime", protocol=protocol, turn_detection=None, tools=[WEATHER_TOOL],
-                     tool_choice="auto") as session:
+    with rt.realtime(
+        deployment="gpt-realtime", protocol=protocol, turn_detection=None, tools=[WEATHER_TOOL], tool_choice="auto"
+    ) as session:
         session.create_text_item("user", "please get weather for Oslo")
         session.create_response()
         call = _until(session, EventType.FUNCTION_CALL)[-1]
@@ -423,19 +445,22 @@ def test_settings_the_service_rejects_raise_bad_request(rt: azaudio.Client) -> N
         rt.realtime(deployment="gpt-realtime", voice="no-such-voice")
 
 
-@pytest.mark.parametrize("options", [
-    {"protocol": "v2"},
-    {"input_format": "mp3"},
-    {"output_format": "opus"},
-    {"turn_detection": "always"},
-    {"temperature": 0.8},  # not part of GA: the library refuses it
-    {"tools": "{oops"},
-    {"tools": {"type": "function"}},
-    {"max_output_tokens": -3},
-    {"vad_silence_duration_ms": 1.5},
-    {"deployment": ""},
-    {"input_audio_coalesce_ms": -20},
-])
+@pytest.mark.parametrize(
+    "options",
+    [
+        {"protocol": "v2"},
+        {"input_format": "mp3"},
+        {"output_format": "opus"},
+        {"turn_detection": "always"},
+        {"temperature": 0.8},  # not part of GA: the library refuses it
+        {"tools": "{oops"},
+        {"tools": {"type": "function"}},
+        {"max_output_tokens": -3},
+        {"vad_silence_duration_ms": 1.5},
+        {"deployment": ""},
+        {"input_audio_coalesce_ms": -20},
+    ],
+)
 def test_bad_options_raise_invalid_argument_error_before_connecting(rt: azaudio.Client, options: Any) -> None:
     arguments: dict[str, Any] = {"deployment": "gpt-realtime", **options}
     with pytest.raises(azaudio.InvalidArgumentError) as info:
@@ -490,10 +515,17 @@ def test_a_program_that_exits_with_sessions_open_ends_cleanly(realtime_emulator:
         "a.send_audio(bytes(96000))\n"
         "print('leaving')\n"
     )
-    environment = dict(os.environ, PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
-                       AZAUDIO_LIBRARY=azaudio.library_path())
-    result = subprocess.run([sys.executable, "-c", program, realtime_emulator.endpoint, realtime_emulator.key],
-                            env=environment, capture_output=True, timeout=30)
+    environment = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+        AZAUDIO_LIBRARY=azaudio.library_path(),
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program, realtime_emulator.endpoint, realtime_emulator.key],
+        env=environment,
+        capture_output=True,
+        timeout=30,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == b"leaving\n"
 
@@ -517,8 +549,13 @@ def test_reply_audio_comes_back_in_the_callers_rate(rt: azaudio.Client) -> None:
 
 
 def test_mulaw_callers_send_and_receive_8khz_bytes(rt: azaudio.Client, speech_pcm: bytes) -> None:
-    with rt.realtime(deployment="gpt-realtime", caller_input_format="g711_ulaw", caller_input_rate=8000,
-                     caller_output_format="g711_ulaw", caller_output_rate=8000) as session:
+    with rt.realtime(
+        deployment="gpt-realtime",
+        caller_input_format="g711_ulaw",
+        caller_input_rate=8000,
+        caller_output_format="g711_ulaw",
+        caller_output_rate=8000,
+    ) as session:
         assert session.input_format == "g711_ulaw"
         _send(session, _g711(speech_pcm, "g711_ulaw") + _silence("g711_ulaw", 1500), 160)
         events = _until(session, EventType.RESPONSE_DONE)

@@ -10,11 +10,9 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import audio, cli
-
 from conftest import PACKAGE_DIR, Emulator, emulator_faults, run_cli
 
 pytestmark = pytest.mark.usefixtures("realtime")
@@ -34,8 +32,9 @@ def question(tmp_path_factory: pytest.TempPathFactory, realtime_emulator: Emulat
     return path
 
 
-def test_a_spoken_turn_prints_the_transcripts_and_writes_the_reply(env: dict[str, str], question: Path,
-                                                                   tmp_path: Path) -> None:
+def test_a_spoken_turn_prints_the_transcripts_and_writes_the_reply(
+    env: dict[str, str], question: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "reply.wav"
     started = time.monotonic()
     result = run_cli("realtime", "--input", str(question), "--output", str(out), "--speedup", "8", env=env)
@@ -66,8 +65,21 @@ def test_a_44100_hz_stereo_float_wav_is_taken_as_input(env: dict[str, str], ques
 
 def test_json_prints_a_summary_on_the_preview_protocol(env: dict[str, str], question: Path, tmp_path: Path) -> None:
     out = tmp_path / "reply.wav"
-    result = run_cli("realtime", "--input", str(question), "--output", str(out), "--speedup", "8", "--json",
-                     "--protocol", "preview", "--voice", "verse", env=env)
+    result = run_cli(
+        "realtime",
+        "--input",
+        str(question),
+        "--output",
+        str(out),
+        "--speedup",
+        "8",
+        "--json",
+        "--protocol",
+        "preview",
+        "--voice",
+        "verse",
+        env=env,
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert summary["protocol"] == "preview" and summary["status"] == "completed"
@@ -80,38 +92,51 @@ def test_json_prints_a_summary_on_the_preview_protocol(env: dict[str, str], ques
 def test_real_time_pace_is_kept_without_speedup(env: dict[str, str], question: Path, tmp_path: Path) -> None:
     duration = audio.read_wav(question).duration + 1.0  # the input, then a second of silence
     started = time.monotonic()
-    result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--json",
-                     "--transcription-deployment", "", env=env)
+    result = run_cli(
+        "realtime",
+        "--input",
+        str(question),
+        "--output",
+        str(tmp_path / "r.wav"),
+        "--json",
+        "--transcription-deployment",
+        "",
+        env=env,
+    )
     elapsed = time.monotonic() - started
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["heard"] == ""  # transcription turned off
     assert elapsed >= duration * 0.95
 
 
-def test_an_8khz_mu_law_input_is_converted_for_the_session(env: dict[str, str], question: Path,
-                                                           tmp_path: Path) -> None:
+def test_an_8khz_mu_law_input_is_converted_for_the_session(env: dict[str, str], question: Path, tmp_path: Path) -> None:
     wav = audio.read_wav(question)
     with audio.Resampler(24000, 8000) as r:
         pcm8 = r.process(wav.data) + r.flush()
     phone = tmp_path / "phone.wav"
     audio.write_wav(phone, audio.ulaw_encode(pcm8), rate=8000, format=audio.FORMAT_ULAW)
-    result = run_cli("realtime", "--input", str(phone), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
-                     "--json", env=env)
+    result = run_cli(
+        "realtime", "--input", str(phone), "--output", str(tmp_path / "r.wav"), "--speedup", "8", "--json", env=env
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["status"] == "completed"
 
 
-@pytest.mark.parametrize("case,code", [
-    ("missing input", cli.EXIT_NOT_FOUND),
-    ("input at a rate the resampler refuses", cli.EXIT_CONFIG),
-    ("bad speedup", cli.EXIT_CONFIG),
-    ("negative reconnect", cli.EXIT_CONFIG),
-    ("unknown deployment", cli.EXIT_NOT_FOUND),
-    ("wrong key", cli.EXIT_AUTH),
-    ("closed port", cli.EXIT_UNREACHABLE),
-])
-def test_failures_exit_with_the_documented_codes(env: dict[str, str], question: Path, tmp_path: Path, case: str,
-                                                 code: int) -> None:
+@pytest.mark.parametrize(
+    "case,code",
+    [
+        ("missing input", cli.EXIT_NOT_FOUND),
+        ("input at a rate the resampler refuses", cli.EXIT_CONFIG),
+        ("bad speedup", cli.EXIT_CONFIG),
+        ("negative reconnect", cli.EXIT_CONFIG),
+        ("unknown deployment", cli.EXIT_NOT_FOUND),
+        ("wrong key", cli.EXIT_AUTH),
+        ("closed port", cli.EXIT_UNREACHABLE),
+    ],
+)
+def test_failures_exit_with_the_documented_codes(
+    env: dict[str, str], question: Path, tmp_path: Path, case: str, code: int
+) -> None:
     args = ["realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8"]
     environment = dict(env)
     if case == "missing input":
@@ -135,15 +160,17 @@ def test_failures_exit_with_the_documented_codes(env: dict[str, str], question: 
     assert not (tmp_path / "r.wav").exists()
 
 
-def test_a_session_closed_by_the_service_exits_7(env: dict[str, str], question: Path, tmp_path: Path,
-                                                 realtime_emulator: Emulator) -> None:
+def test_a_session_closed_by_the_service_exits_7(
+    env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator
+) -> None:
     def control(method: str, body: "dict[str, object] | None" = None) -> None:
         emulator_faults(realtime_emulator, method, body)
 
     control("POST", {"kind": "ws_close", "code": 1011, "reason": "upstream failed", "after_events": 3})
     try:
-        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
-                         env=env)
+        result = run_cli(
+            "realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8", env=env
+        )
     finally:
         control("DELETE")
     assert result.returncode == cli.EXIT_SERVICE
@@ -152,11 +179,18 @@ def test_a_session_closed_by_the_service_exits_7(env: dict[str, str], question: 
 
 def test_ctrl_c_ends_the_session_and_exits_130(env: dict[str, str], question: Path, tmp_path: Path) -> None:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
-    environment.update(env, PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
-                       AZAUDIO_LIBRARY=azaudio.library_path())
+    environment.update(
+        env,
+        PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+        AZAUDIO_LIBRARY=azaudio.library_path(),
+    )
     out = tmp_path / "r.wav"
-    process = subprocess.Popen([sys.executable, "-m", "azaudio", "realtime", "--input", str(question), "--output",
-                                str(out)], env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "azaudio", "realtime", "--input", str(question), "--output", str(out)],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     time.sleep(1.0)  # streaming at real-time pace (1 s of the input's 2-3 s)
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
@@ -171,16 +205,30 @@ def test_the_timeline_goes_to_a_terminal(env: dict[str, str], question: Path, tm
     if not Path(script).exists():
         pytest.skip("no script(1) to give the command a terminal")
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
-    environment.update(env, PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
-                       AZAUDIO_LIBRARY=azaudio.library_path())
-    command = (f"{sys.executable} -m azaudio realtime --input {question} --output {tmp_path / 'r.wav'} "
-               "--speedup 8")
-    result = subprocess.run([script, "-qec", command, "/dev/null"], env=environment, capture_output=True,
-                            timeout=60, stdin=subprocess.DEVNULL)
+    environment.update(
+        env,
+        PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+        AZAUDIO_LIBRARY=azaudio.library_path(),
+    )
+    command = f"{sys.executable} -m azaudio realtime --input {question} --output {tmp_path / 'r.wav'} --speedup 8"
+    result = subprocess.run(
+        [script, "-qec", command, "/dev/null"],
+        env=environment,
+        capture_output=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
     text = result.stdout.decode(errors="replace")
     assert result.returncode == 0, text
-    order = ("session ready", "speech started", "speech stopped", "first reply audio", "assistant: You said",
-             "response completed", "wrote")
+    order = (
+        "session ready",
+        "speech started",
+        "speech stopped",
+        "first reply audio",
+        "assistant: You said",
+        "response completed",
+        "wrote",
+    )
     places = [text.find(word) for word in order]
     assert all(p >= 0 for p in places), text
     assert places == sorted(places), text  # printed in the order it happened
@@ -196,8 +244,7 @@ def test_doctor_opens_and_closes_a_realtime_session(env: dict[str, str]) -> None
 
 
 def test_doctor_fails_the_realtime_check_for_an_unknown_deployment(env: dict[str, str]) -> None:
-    result = run_cli("doctor", "--realtime-deployment", "no-such-deployment", "--realtime-protocol", "preview",
-                     env=env)
+    result = run_cli("doctor", "--realtime-deployment", "no-such-deployment", "--realtime-protocol", "preview", env=env)
     out = result.stdout.decode()
     assert result.returncode == cli.EXIT_FAILED
     assert "fail  realtime" in out and "DeploymentNotFound" in out
@@ -219,10 +266,14 @@ def test_the_readmes_realtime_example_runs(env: dict[str, str], question: Path, 
     (tmp_path / "question.wav").write_bytes(question.read_bytes())
     (tmp_path / "example.py").write_text(_readme_example())
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
-    environment.update(env, PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
-                       AZAUDIO_LIBRARY=azaudio.library_path())
-    result = subprocess.run([sys.executable, "example.py"], cwd=tmp_path, env=environment, capture_output=True,
-                            timeout=60)
+    environment.update(
+        env,
+        PYTHONPATH=os.pathsep.join([str(PACKAGE_DIR)] + [p for p in sys.path if p]),
+        AZAUDIO_LIBRARY=azaudio.library_path(),
+    )
+    result = subprocess.run(
+        [sys.executable, "example.py"], cwd=tmp_path, env=environment, capture_output=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.decode().startswith("You said")
     assert audio.read_wav(tmp_path / "reply.wav").duration > 0.5
@@ -231,18 +282,25 @@ def test_the_readmes_realtime_example_runs(env: dict[str, str], question: Path, 
 def test_the_readmes_realtime_example_type_checks(tmp_path: Path) -> None:
     pytest.importorskip("mypy")
     (tmp_path / "example.py").write_text(_readme_example())
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", "--no-incremental", "example.py"],
-                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--no-incremental", "example.py"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_a_connection_lost_mid_input_exits_11_never_0(env: dict[str, str], question: Path, tmp_path: Path,
-                                                      realtime_emulator: Emulator) -> None:
+def test_a_connection_lost_mid_input_exits_11_never_0(
+    env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator
+) -> None:
     # Reset after the first reply audio: part of a reply may have arrived, but the input was not all sent.
     emulator_faults(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 4})
     try:
-        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
-                         env=env)
+        result = run_cli(
+            "realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8", env=env
+        )
     finally:
         emulator_faults(realtime_emulator, "DELETE")
     assert result.returncode == cli.EXIT_CALL_DROPPED == 11, result.stderr
@@ -251,11 +309,23 @@ def test_a_connection_lost_mid_input_exits_11_never_0(env: dict[str, str], quest
 
 
 def test_with_reconnect_a_reset_call_goes_on_and_the_summary_shows_the_reconnect(
-        env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator) -> None:
+    env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator
+) -> None:
     emulator_faults(realtime_emulator, "POST", {"kind": "tcp_reset", "after_events": 3})
     try:
-        result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
-                         "--reconnect", "3", "--json", env=env)
+        result = run_cli(
+            "realtime",
+            "--input",
+            str(question),
+            "--output",
+            str(tmp_path / "r.wav"),
+            "--speedup",
+            "8",
+            "--reconnect",
+            "3",
+            "--json",
+            env=env,
+        )
     finally:
         emulator_faults(realtime_emulator, "DELETE")
     assert result.returncode == 0, result.stderr
@@ -268,8 +338,9 @@ def test_with_reconnect_a_reset_call_goes_on_and_the_summary_shows_the_reconnect
 
 
 def test_json_reports_the_turns_latency_figures(env: dict[str, str], question: Path, tmp_path: Path) -> None:
-    result = run_cli("realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8",
-                     "--json", env=env)
+    result = run_cli(
+        "realtime", "--input", str(question), "--output", str(tmp_path / "r.wav"), "--speedup", "8", "--json", env=env
+    )
     assert result.returncode == 0, result.stderr
     latency = json.loads(result.stdout)["latency"]
     assert len(latency) == 1

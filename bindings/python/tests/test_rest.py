@@ -11,11 +11,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Iterator
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import audio
-
 from conftest import Emulator
 
 pytestmark = pytest.mark.usefixtures("rest")
@@ -23,8 +21,9 @@ pytestmark = pytest.mark.usefixtures("rest")
 
 def _control(emulator: Emulator, method: str, path: str, body: "dict[str, Any] | None" = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(emulator.endpoint + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        emulator.endpoint + path, data=data, method=method, headers={"content-type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=10) as reply:
         text = reply.read()
     return json.loads(text) if text else None
@@ -66,8 +65,9 @@ def test_speech_stream_yields_chunks_that_add_up_to_the_audio(client: azaudio.Cl
 
 
 def test_leaving_a_speech_stream_early_cancels_it_and_the_client_goes_on(client: azaudio.Client) -> None:
-    stream = client.speech_stream("A longer sentence that we will not listen to until its end.",
-                                  deployment="tts", response_format="pcm")
+    stream = client.speech_stream(
+        "A longer sentence that we will not listen to until its end.", deployment="tts", response_format="pcm"
+    )
     for _chunk in stream:
         break
     stream.close()  # type: ignore[attr-defined]
@@ -89,10 +89,10 @@ def test_transcribe_bytes_and_file_objects_give_the_same_text(client: azaudio.Cl
     assert client.transcribe(io.BytesIO(data), deployment="whisper", filename="y.wav").text == from_path
 
 
-def test_verbose_json_gives_language_duration_and_word_timestamps(client: azaudio.Client,
-                                                                  hello_wav: Path) -> None:
-    result = client.transcribe(hello_wav, deployment="whisper", response_format="verbose_json",
-                               timestamps=["word", "segment"])
+def test_verbose_json_gives_language_duration_and_word_timestamps(client: azaudio.Client, hello_wav: Path) -> None:
+    result = client.transcribe(
+        hello_wav, deployment="whisper", response_format="verbose_json", timestamps=["word", "segment"]
+    )
     assert result.language and result.duration and result.duration > 0
     assert result.words and all(w.end >= w.start for w in result.words)
     assert json.loads(result.raw)["text"] == result.text
@@ -115,8 +115,7 @@ def test_translate_gives_english_text(client: azaudio.Client, hello_wav: Path) -
 
 
 def test_chat_audio_answers_with_text_transcript_and_audio(client: azaudio.Client, hello_wav: Path) -> None:
-    reply = client.chat_audio("Please answer.", deployment="gpt-4o-audio-preview", audio=hello_wav,
-                              system="Be brief.")
+    reply = client.chat_audio("Please answer.", deployment="gpt-4o-audio-preview", audio=hello_wav, system="Be brief.")
     assert reply.transcript and reply.audio[:4] == b"RIFF" and reply.audio_id
     assert reply.status == 200 and reply.usage is not None
 
@@ -133,8 +132,9 @@ def test_a_conversation_continues_with_the_reply(client: azaudio.Client) -> None
 def test_streamed_chat_delivers_deltas_to_the_callbacks(client: azaudio.Client) -> None:
     transcript: list[str] = []
     pcm: list[bytes] = []
-    reply = client.chat_audio("Hi.", deployment="gpt-4o-audio-preview", stream=True,
-                              on_transcript=transcript.append, on_audio=pcm.append)
+    reply = client.chat_audio(
+        "Hi.", deployment="gpt-4o-audio-preview", stream=True, on_transcript=transcript.append, on_audio=pcm.append
+    )
     assert "".join(transcript) == reply.transcript
     assert b"".join(pcm) == reply.audio
 
@@ -259,8 +259,9 @@ def _last_content_length(emulator: Emulator, operation: str) -> int:
     return int(entries[-1]["headers"]["Content-Length"])
 
 
-def test_transcribe_progress_reaches_the_request_body_size(client: azaudio.Client, emulator: Emulator,
-                                                           hello_wav: Path) -> None:
+def test_transcribe_progress_reaches_the_request_body_size(
+    client: azaudio.Client, emulator: Emulator, hello_wav: Path
+) -> None:
     calls: list[tuple[int, int]] = []
     assert client.transcribe(hello_wav, deployment="whisper", progress=lambda s, t: calls.append((s, t))).text
     body = _last_content_length(emulator, "audio/transcriptions")
@@ -279,18 +280,23 @@ def test_progress_of_a_file_object_ends_with_the_total_it_learnt(client: azaudio
     assert all(t == 0 for _, t in calls[:-1])  # chunked: the length is unknown until the end
 
 
-def test_chat_audio_progress_counts_the_json_body(client: azaudio.Client, emulator: Emulator,
-                                                  hello_wav: Path) -> None:
+def test_chat_audio_progress_counts_the_json_body(client: azaudio.Client, emulator: Emulator, hello_wav: Path) -> None:
     calls: list[tuple[int, int]] = []
-    client.chat_audio("Please answer.", deployment="gpt-4o-audio-preview", audio=hello_wav, audio_output=False,
-                      progress=lambda s, t: calls.append((s, t)))
+    client.chat_audio(
+        "Please answer.",
+        deployment="gpt-4o-audio-preview",
+        audio=hello_wav,
+        audio_output=False,
+        progress=lambda s, t: calls.append((s, t)),
+    )
     body = _last_content_length(emulator, "chat/completions")
     assert body > hello_wav.stat().st_size * 4 // 3  # base64
     assert calls[-1] == (body, body)
 
 
-def test_an_exception_in_the_progress_callback_stops_the_upload_and_is_re_raised(client: azaudio.Client,
-                                                                                hello_wav: Path) -> None:
+def test_an_exception_in_the_progress_callback_stops_the_upload_and_is_re_raised(
+    client: azaudio.Client, hello_wav: Path
+) -> None:
     class Stop(Exception):
         pass
 

@@ -6,11 +6,9 @@ from __future__ import annotations
 import threading
 from typing import Iterator
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import EventType, RealtimeEvent
-
 from conftest import Emulator
 
 pytestmark = pytest.mark.usefixtures("realtime")
@@ -30,14 +28,15 @@ def speech_pcm(realtime_emulator: Emulator) -> bytes:
 
 def _send(session: azaudio.RealtimeSession, pcm: bytes) -> None:
     for i in range(0, len(pcm), 9600):
-        session.send_audio(pcm[i:i + 9600])
+        session.send_audio(pcm[i : i + 9600])
     for _ in range(8):
         session.send_audio(bytes(9600))
 
 
 def test_transcription_session_streams_deltas_and_the_completed_line(rt: azaudio.Client, speech_pcm: bytes) -> None:
-    with rt.transcription_session(deployment="gpt-4o-transcribe", language="en", noise_reduction="far_field",
-                                  logprobs=True) as session:
+    with rt.transcription_session(
+        deployment="gpt-4o-transcribe", language="en", noise_reduction="far_field", logprobs=True
+    ) as session:
         _send(session, speech_pcm)
         deltas = []
         for event in session.events(timeout=30):
@@ -60,8 +59,9 @@ def test_diarizing_segments_reach_a_callback_with_speaker_and_times(rt: azaudio.
         if event.type == EventType.INPUT_TRANSCRIPTION_COMPLETED:
             done.set()
 
-    with rt.transcription_session(deployment="gpt-4o-transcribe-diarize", turn_detection=None,
-                                  on_event=on_event) as session:
+    with rt.transcription_session(
+        deployment="gpt-4o-transcribe-diarize", turn_detection=None, on_event=on_event
+    ) as session:
         session.send_audio(speech_pcm)
         session.commit()
         assert done.wait(30)
@@ -73,8 +73,9 @@ def test_diarizing_segments_reach_a_callback_with_speaker_and_times(rt: azaudio.
 
 
 def test_translation_session_gives_both_transcripts_and_audio(rt: azaudio.Client, speech_pcm: bytes) -> None:
-    with rt.translation_session(deployment="gpt-realtime-translate", to="de",
-                                transcription_deployment="gpt-4o-transcribe") as session:
+    with rt.translation_session(
+        deployment="gpt-realtime-translate", to="de", transcription_deployment="gpt-4o-transcribe"
+    ) as session:
         _send(session, speech_pcm)
         kinds: dict[EventType, int] = {}
         audio = b""
@@ -104,8 +105,9 @@ def test_bad_session_kind_options_are_refused_before_connecting(rt: azaudio.Clie
         rt.translation_session(deployment="gpt-realtime-translate", to="")
 
 
-def test_a_transcription_session_under_asyncio_yields_the_completed_line(realtime_emulator: Emulator,
-                                                                         speech_pcm: bytes) -> None:
+def test_a_transcription_session_under_asyncio_yields_the_completed_line(
+    realtime_emulator: Emulator, speech_pcm: bytes
+) -> None:
     import asyncio
 
     from azaudio import aio

@@ -8,10 +8,8 @@ import urllib.request
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from typing import Any
 
-import pytest
-
 import azaudio
-
+import pytest
 from conftest import Emulator
 
 pytestmark = pytest.mark.usefixtures("rest")
@@ -21,8 +19,9 @@ SECRET = "whsec_ZW11bGF0b3ItdGVzdC1zZWNyZXQtMzItYnl0ZXMhISE="
 
 def _control(emulator: Emulator, method: str, path: str, body: "dict[str, Any] | None" = None) -> Any:
     data = json.dumps(body).encode() if body is not None else None
-    request = urllib.request.Request(emulator.endpoint + path, data=data, method=method,
-                                     headers={"content-type": "application/json"})
+    request = urllib.request.Request(
+        emulator.endpoint + path, data=data, method=method, headers={"content-type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=30) as reply:
         return json.loads(reply.read())
 
@@ -44,8 +43,12 @@ def _ring(emulator: Emulator, **extra: Any) -> tuple[dict[str, str], bytes]:
     server = HTTPServer(("127.0.0.1", 0), Receiver)
     thread = threading.Thread(target=server.handle_request, daemon=True)
     thread.start()
-    _control(emulator, "POST", "/_emulator/calls",
-             {"webhook_url": f"http://127.0.0.1:{server.server_address[1]}/hook", "secret": SECRET, **extra})
+    _control(
+        emulator,
+        "POST",
+        "/_emulator/calls",
+        {"webhook_url": f"http://127.0.0.1:{server.server_address[1]}/hook", "secret": SECRET, **extra},
+    )
     thread.join(30)
     server.server_close()
     return got["headers"], got["body"]

@@ -6,12 +6,10 @@ from __future__ import annotations
 import ctypes
 from typing import Any
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio._calls import ThreadErrors
 from azaudio.client import _TokenBridge
-
 from conftest import Emulator
 
 
@@ -104,8 +102,7 @@ def test_an_exception_in_the_provider_is_re_raised_in_the_caller(emulator: Emula
             client.speech("hello", deployment="tts")
 
 
-def test_a_token_longer_than_the_first_buffer_goes_through_the_size_protocol(emulator: Emulator,
-                                                                               rest: None) -> None:
+def test_a_token_longer_than_the_first_buffer_goes_through_the_size_protocol(emulator: Emulator, rest: None) -> None:
     calls: list[int] = []
 
     def provider() -> str:
@@ -122,8 +119,12 @@ def test_a_token_longer_than_the_first_buffer_goes_through_the_size_protocol(emu
 
 def test_the_log_callback_receives_the_librarys_lines(emulator: Emulator, rest: None) -> None:
     lines: list[Any] = []
-    with azaudio.Client(emulator.endpoint, api_key=emulator.key, log=lambda level, message: lines.append(
-            (level, message)), log_level=azaudio.LOG_DEBUG) as client:
+    with azaudio.Client(
+        emulator.endpoint,
+        api_key=emulator.key,
+        log=lambda level, message: lines.append((level, message)),
+        log_level=azaudio.LOG_DEBUG,
+    ) as client:
         client.speech("log test", deployment="tts", response_format="wav")
     assert lines and all(isinstance(m, str) for _, m in lines)
     assert not any(emulator.key in m for _, m in lines)

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import azaudio
+import pytest
 
 
 def test_the_package_ships_py_typed() -> None:
@@ -21,6 +19,7 @@ def test_mypy_strict_accepts_the_package() -> None:
     package = Path(azaudio.__file__).parent
     source = Path(__file__).resolve().parent.parent / "azaudio"
     target = source if source.exists() else package
-    result = subprocess.run([sys.executable, "-m", "mypy", "--strict", str(target)],
-                            capture_output=True, text=True, cwd=target.parent)
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(target)], capture_output=True, text=True, cwd=target.parent
+    )
     assert result.returncode == 0, result.stdout + result.stderr

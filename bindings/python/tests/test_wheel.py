@@ -10,15 +10,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import azaudio
+import pytest
 from azaudio import EventType
-
 from conftest import Emulator
 
-pytestmark = pytest.mark.skipif(not os.environ.get("AZAUDIO_EXPECT_WHEEL"),
-                                reason="only for the installed wheel (make -C bindings/python test-wheel)")
+pytestmark = pytest.mark.skipif(
+    not os.environ.get("AZAUDIO_EXPECT_WHEEL"),
+    reason="only for the installed wheel (make -C bindings/python test-wheel)",
+)
 
 
 def _mapped() -> list[str]:
@@ -60,7 +60,8 @@ def test_a_realtime_turn_works_from_the_wheel(realtime_emulator: Emulator, realt
 def test_the_console_script_runs(emulator: Emulator, rest: None, tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "azaudio"
     env = dict(os.environ, AZURE_OPENAI_ENDPOINT=emulator.endpoint, AZURE_OPENAI_API_KEY=emulator.key)
-    result = subprocess.run([str(script), "speak", "hello", "-o", str(tmp_path / "hello.wav")], env=env,
-                            capture_output=True, timeout=60)
+    result = subprocess.run(
+        [str(script), "speak", "hello", "-o", str(tmp_path / "hello.wav")], env=env, capture_output=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "hello.wav").read_bytes()[:4] == b"RIFF"

@@ -31,13 +31,22 @@ async def _recognise(request: web.Request, req: AudioTextRequest) -> Recognition
         raise invalid("Audio file might be corrupted or unsupported", "file") from None
     ceiling = context(request).max_audio_seconds
     if ceiling is not None and recognition.duration > ceiling:
-        raise invalid(f"Audio duration {recognition.duration:.1f} seconds is longer than {ceiling:g} seconds, "
-                      "which is the maximum for this model.", "file")
+        raise invalid(
+            f"Audio duration {recognition.duration:.1f} seconds is longer than {ceiling:g} seconds, "
+            "which is the maximum for this model.",
+            "file",
+        )
     return recognition
 
 
-def _render(req: AudioTextRequest, recognition: Recognition, task: str, language: str,
-            json_usage: dict | None, verbose_usage: dict | None) -> web.Response:
+def _render(
+    req: AudioTextRequest,
+    recognition: Recognition,
+    task: str,
+    language: str,
+    json_usage: dict | None,
+    verbose_usage: dict | None,
+) -> web.Response:
     """The non-streamed answer in the requested response_format."""
     fmt = req.response_format
     if fmt == "text":
@@ -47,8 +56,9 @@ def _render(req: AudioTextRequest, recognition: Recognition, task: str, language
         render = transcripts.srt if fmt == "srt" else transcripts.vtt
         return web.Response(text=render(segs), content_type="text/plain")
     if fmt == "verbose_json":
-        return web.json_response(transcripts.verbose(
-            recognition, task, language, req.temperature, req.granularities, verbose_usage))
+        return web.json_response(
+            transcripts.verbose(recognition, task, language, req.temperature, req.granularities, verbose_usage)
+        )
     body = {"text": recognition.text}
     if req.include_logprobs:
         body["logprobs"] = _logprobs(recognition.words)
@@ -73,8 +83,11 @@ async def _stream(request: web.Request, req: AudioTextRequest, recognition: Reco
         if req.include_logprobs:
             event["logprobs"] = _logprobs((word,))
         await stream.send(event)
-    done = {"type": "transcript.text.done", "text": recognition.text,
-            "usage": usage.transcription_tokens(recognition.duration, req.prompt, recognition.text)}
+    done = {
+        "type": "transcript.text.done",
+        "text": recognition.text,
+        "usage": usage.transcription_tokens(recognition.duration, req.prompt, recognition.text),
+    }
     if req.include_logprobs:
         done["logprobs"] = _logprobs(recognition.words)
     return await stream.close(done)

@@ -86,12 +86,18 @@ async def _heard(request: web.Request, req: ChatRequest) -> tuple[str, float]:
 
 
 def _envelope(completion_id: str, created: int, target: Target, kind: str) -> dict[str, Any]:
-    return {"id": completion_id, "object": kind, "created": created, "model": target.model_name,
-            "system_fingerprint": "fp_azaudio_emulator"}
+    return {
+        "id": completion_id,
+        "object": kind,
+        "created": created,
+        "model": target.model_name,
+        "system_fingerprint": "fp_azaudio_emulator",
+    }
 
 
-async def _stream(request: web.Request, req: ChatRequest, target: Target, reply: str, pcm: bytes | None,
-                  usage_obj: dict[str, Any]) -> web.StreamResponse:
+async def _stream(
+    request: web.Request, req: ChatRequest, target: Target, reply: str, pcm: bytes | None, usage_obj: dict[str, Any]
+) -> web.StreamResponse:
     """The SSE answer: Azure's prompt-filter preamble, per choice a role delta,
     transcript/text and audio deltas, a finish chunk; then usage and [DONE]."""
     store = request.app[AUDIO_STORE]
@@ -101,8 +107,16 @@ async def _stream(request: web.Request, req: ChatRequest, target: Target, reply:
     def chunk(index: int, delta: dict[str, Any], finish: str | None = None) -> dict[str, Any]:
         return {**base, "choices": [{"index": index, "delta": delta, "finish_reason": finish, "logprobs": None}]}
 
-    await stream.send({"id": "", "object": "", "created": 0, "model": "", "choices": [],
-                       "prompt_filter_results": _prompt_filter_results()})
+    await stream.send(
+        {
+            "id": "",
+            "object": "",
+            "created": 0,
+            "model": "",
+            "choices": [],
+            "prompt_filter_results": _prompt_filter_results(),
+        }
+    )
     words = reply.split(" ")
     for index in range(req.n):
         await stream.send(chunk(index, {"role": "assistant", "content": None if pcm else "", "refusal": None}))
@@ -158,8 +172,16 @@ async def chat_completions(request: web.Request) -> web.StreamResponse:
             audio_id, expires_at = store.add()
             message["content"] = None
             message["audio"] = {"id": audio_id, "expires_at": expires_at, "data": audio_data, "transcript": reply}
-        choices.append({"index": index, "message": message, "finish_reason": "stop", "logprobs": None,
-                        "content_filter_results": _filter_results()})
+        choices.append(
+            {
+                "index": index,
+                "message": message,
+                "finish_reason": "stop",
+                "logprobs": None,
+                "content_filter_results": _filter_results(),
+            }
+        )
     completion = _envelope("chatcmpl-" + secrets.token_hex(12), int(time.time()), target, "chat.completion")
-    return web.json_response({**completion, "prompt_filter_results": _prompt_filter_results(),
-                              "choices": choices, "usage": usage_obj})
+    return web.json_response(
+        {**completion, "prompt_filter_results": _prompt_filter_results(), "choices": choices, "usage": usage_obj}
+    )

@@ -34,21 +34,32 @@ def _analyse(stt, req: AudioTextRequest) -> tuple[Recognition, list[diarize.Segm
         try:
             clip_pcm = audio.decode_file(clip.data, clip.extension, diarize.RATE)
         except AudioDecodeError:
-            raise invalid(f"Invalid 'known_speaker_references[{i}]': the audio could not be decoded.",
-                          f"known_speaker_references[{i}]") from None
+            raise invalid(
+                f"Invalid 'known_speaker_references[{i}]': the audio could not be decoded.",
+                f"known_speaker_references[{i}]",
+            ) from None
         check_clip_duration(i, audio.duration_seconds(clip_pcm, diarize.RATE))
         known[clip.name] = diarize.clip_pitch(clip_pcm)
     duration = audio.duration_seconds(pcm, diarize.RATE)
     if duration > MAX_UNCHUNKED_SECONDS and not req.chunking:
-        raise invalid(f"chunking_strategy is required for audio longer than {MAX_UNCHUNKED_SECONDS:.0f} seconds "
-                      "with this model: set it to 'auto'.", "chunking_strategy")
+        raise invalid(
+            f"chunking_strategy is required for audio longer than {MAX_UNCHUNKED_SECONDS:.0f} seconds "
+            "with this model: set it to 'auto'.",
+            "chunking_strategy",
+        )
     recognition = stt.recognise(pcm, diarize.RATE)
     return recognition, diarize.diarize(pcm, recognition, known)
 
 
 def _segment(i: int, s: diarize.Segment) -> dict:
-    return {"type": "transcript.text.segment", "id": f"seg_{i + 1:03d}", "start": round(s.start, 2),
-            "end": round(s.end, 2), "text": s.text, "speaker": s.speaker}
+    return {
+        "type": "transcript.text.segment",
+        "id": f"seg_{i + 1:03d}",
+        "start": round(s.start, 2),
+        "end": round(s.end, 2),
+        "text": s.text,
+        "speaker": s.speaker,
+    }
 
 
 async def transcribe(request: web.Request, req: AudioTextRequest) -> web.StreamResponse:
@@ -60,19 +71,31 @@ async def transcribe(request: web.Request, req: AudioTextRequest) -> web.StreamR
         for i, segment in enumerate(segments):
             seg = _segment(i, segment)
             for j, word in enumerate(segment.words):
-                await stream.send({"type": "transcript.text.delta", "delta": (" " if i or j else "") + word.word,
-                                   "segment_id": seg["id"]})
+                await stream.send(
+                    {
+                        "type": "transcript.text.delta",
+                        "delta": (" " if i or j else "") + word.word,
+                        "segment_id": seg["id"],
+                    }
+                )
             await stream.send(seg)
-        return await stream.close({"type": "transcript.text.done", "text": recognition.text,
-                                   "usage": usage.transcription_tokens(recognition.duration, None, recognition.text)})
+        return await stream.close(
+            {
+                "type": "transcript.text.done",
+                "text": recognition.text,
+                "usage": usage.transcription_tokens(recognition.duration, None, recognition.text),
+            }
+        )
     if req.response_format == "text":
         return web.Response(text=recognition.text + "\n", content_type="text/plain")
     if req.response_format == "json":
         return web.json_response({"text": recognition.text, "usage": bill})
-    return web.json_response({
-        "task": "transcribe",
-        "duration": round(recognition.duration, 2),
-        "text": recognition.text,
-        "segments": [_segment(i, s) for i, s in enumerate(segments)],
-        "usage": bill,
-    })
+    return web.json_response(
+        {
+            "task": "transcribe",
+            "duration": round(recognition.duration, 2),
+            "text": recognition.text,
+            "segments": [_segment(i, s) for i, s in enumerate(segments)],
+            "usage": bill,
+        }
+    )

@@ -34,7 +34,8 @@ async def speech(request: web.Request) -> web.StreamResponse:
     body or as ``speech.audio.delta`` events."""
     ctx = context(request)
     target, (fields, form, summary) = await open_request(
-        request, ctx, SPEECH, _read_fields, lambda body: body[0].get("model"))
+        request, ctx, SPEECH, _read_fields, lambda body: body[0].get("model")
+    )
     note(request, target, summary)
     req = parse_speech(fields, target.model, form=form)
     pcm = await blocking(ctx.tts.synthesize_pcm16, req.input, req.voice, req.speed)
@@ -43,8 +44,7 @@ async def speech(request: web.Request) -> web.StreamResponse:
             stream = SSEStream(request, ctx)
             async for chunk in chunks:
                 await stream.send({"type": "speech.audio.delta", "audio": base64.b64encode(chunk).decode()})
-            done = {"type": "speech.audio.done",
-                    "usage": usage.speech(req.input, duration_seconds(pcm, OUTPUT_RATE))}
+            done = {"type": "speech.audio.done", "usage": usage.speech(req.input, duration_seconds(pcm, OUTPUT_RATE))}
             return await stream.close(done)
         body = BodyStream(request, ctx, CONTENT_TYPES[req.response_format])
         async for chunk in chunks:

@@ -85,8 +85,14 @@ class Item:
         return " ".join(pieces)
 
 
-def render_item(item: Item, protocol: Protocol, *, input_format: str = "pcm16", output_format: str = "pcm16",
-                with_audio: bool = False) -> dict:
+def render_item(
+    item: Item,
+    protocol: Protocol,
+    *,
+    input_format: str = "pcm16",
+    output_format: str = "pcm16",
+    with_audio: bool = False,
+) -> dict:
     """The item's JSON as `protocol` shows it."""
     data: dict[str, Any] = {"id": item.id, "object": "realtime.item", "type": item.type, "status": item.status}
     if item.type == "message":
@@ -182,32 +188,42 @@ def _decode_audio(data: str, fmt: str, param: str) -> bytes:
     return audio.decode_input(fmt, raw)
 
 
-def item_from_client(raw: dict, protocol: Protocol, conversation: Conversation, input_format: str,
-                     param: str = "item", check_duplicate: bool = True) -> Item:
+def item_from_client(
+    raw: dict,
+    protocol: Protocol,
+    conversation: Conversation,
+    input_format: str,
+    param: str = "item",
+    check_duplicate: bool = True,
+) -> Item:
     """Build an Item from a schema-checked client item, applying the module's rules."""
     kind = raw.get("type")
     if kind is None:
-        raise RealtimeError("missing_required_parameter", f"Missing required parameter: '{param}.type'.",
-                            f"{param}.type")
+        raise RealtimeError(
+            "missing_required_parameter", f"Missing required parameter: '{param}.type'.", f"{param}.type"
+        )
     item_id = raw.get("id") or new_id("item")
     if check_duplicate and conversation.get(item_id) is not None:
-        raise RealtimeError("invalid_value", f"Error adding item: the item with id '{item_id}' already exists.",
-                            f"{param}.id")
+        raise RealtimeError(
+            "invalid_value", f"Error adding item: the item with id '{item_id}' already exists.", f"{param}.id"
+        )
     item = Item(id=item_id, type=kind, status="completed")
     if kind == "message":
         _fill_message(item, raw, protocol, input_format, param)
     elif kind == "function_call":
         if "name" not in raw:
-            raise RealtimeError("missing_required_parameter", f"Missing required parameter: '{param}.name'.",
-                                f"{param}.name")
+            raise RealtimeError(
+                "missing_required_parameter", f"Missing required parameter: '{param}.name'.", f"{param}.name"
+            )
         item.name = raw["name"]
         item.arguments = raw.get("arguments", "")
         item.call_id = raw.get("call_id") or new_id("call")
     elif kind == "function_call_output":
         for key in ("call_id", "output"):
             if key not in raw:
-                raise RealtimeError("missing_required_parameter", f"Missing required parameter: '{param}.{key}'.",
-                                    f"{param}.{key}")
+                raise RealtimeError(
+                    "missing_required_parameter", f"Missing required parameter: '{param}.{key}'.", f"{param}.{key}"
+                )
         if not conversation.has_call(raw["call_id"]):
             raise RealtimeError(
                 "invalid_value",
@@ -223,8 +239,9 @@ def item_from_client(raw: dict, protocol: Protocol, conversation: Conversation, 
 def _fill_message(item: Item, raw: dict, protocol: Protocol, input_format: str, param: str) -> None:
     for key in ("role", "content"):
         if key not in raw:
-            raise RealtimeError("missing_required_parameter", f"Missing required parameter: '{param}.{key}'.",
-                                f"{param}.{key}")
+            raise RealtimeError(
+                "missing_required_parameter", f"Missing required parameter: '{param}.{key}'.", f"{param}.{key}"
+            )
     item.role = raw["role"]
     allowed = (_ROLE_PARTS_GA if protocol is Protocol.GA else _ROLE_PARTS_PREVIEW)[item.role]
     for index, part in enumerate(raw["content"]):
@@ -239,13 +256,15 @@ def _fill_message(item: Item, raw: dict, protocol: Protocol, input_format: str, 
         canonical = canonical_content_type(kind)
         if canonical in ("input_text", "text"):
             if "text" not in part:
-                raise RealtimeError("missing_required_parameter", f"Missing required parameter: '{where}.text'.",
-                                    f"{where}.text")
+                raise RealtimeError(
+                    "missing_required_parameter", f"Missing required parameter: '{where}.text'.", f"{where}.text"
+                )
             item.content.append({"type": canonical, "text": part["text"]})
         elif canonical == "input_audio":
             if "audio" not in part:
-                raise RealtimeError("missing_required_parameter", f"Missing required parameter: '{where}.audio'.",
-                                    f"{where}.audio")
+                raise RealtimeError(
+                    "missing_required_parameter", f"Missing required parameter: '{where}.audio'.", f"{where}.audio"
+                )
             item.pcm.extend(_decode_audio(part["audio"], input_format, f"{where}.audio"))
             item.content.append({"type": "input_audio", "transcript": part.get("transcript")})
         else:  # input_image: kept, not understood

@@ -71,6 +71,4 @@ def session_expired(max_seconds: float) -> RealtimeError:
         span = f"{int(minutes)} minutes"
     else:
         span = f"{max_seconds:g} seconds"
-    return RealtimeError(
-        "session_expired", f"Your session hit the maximum duration of {span}.", None
-    )
+    return RealtimeError("session_expired", f"Your session hit the maximum duration of {span}.", None)

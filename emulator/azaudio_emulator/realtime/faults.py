@@ -37,19 +37,27 @@ from typing import Any
 
 HANDSHAKE_MESSAGES = {
     400: ("BadRequest", "The request was refused by the emulator (handshake_status fault)."),
-    401: ("401", "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
-                 "valid key for an active subscription and use a correct regional API endpoint for your "
-                 "resource."),
+    401: (
+        "401",
+        "Access denied due to invalid subscription key or wrong API endpoint. Make sure to provide a "
+        "valid key for an active subscription and use a correct regional API endpoint for your "
+        "resource.",
+    ),
     403: ("Forbidden", "Access denied (handshake_status fault)."),
-    404: ("DeploymentNotFound", "The API deployment for this resource does not exist. If you created the "
-                                "deployment within the last 5 minutes, please wait a moment and try again."),
+    404: (
+        "DeploymentNotFound",
+        "The API deployment for this resource does not exist. If you created the "
+        "deployment within the last 5 minutes, please wait a moment and try again.",
+    ),
     408: ("Timeout", "The operation was timeout."),
-    429: ("429", "Requests to the Realtime API have exceeded call rate limit of your current OpenAI S0 pricing "
-                 "tier. Please retry after 1 second."),
+    429: (
+        "429",
+        "Requests to the Realtime API have exceeded call rate limit of your current OpenAI S0 pricing "
+        "tier. Please retry after 1 second.",
+    ),
     500: ("InternalServerError", "The server had an error processing your request."),
     502: ("BadGateway", "Bad gateway."),
-    503: ("ServiceUnavailable", "The service is temporarily unable to process your request. Please try again "
-                                "later."),
+    503: ("ServiceUnavailable", "The service is temporarily unable to process your request. Please try again later."),
 }
 
 #: What the WebSocket close code 1001 reason reads at the session limit.

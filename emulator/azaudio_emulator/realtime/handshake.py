@@ -126,8 +126,9 @@ class RealtimeRoutes:
         ws = web.WebSocketResponse(protocols=("realtime",), max_msg_size=MAX_FRAME_BYTES, autoping=True)
         if not isinstance(checked, web.StreamResponse) and not ws.can_prepare(request).ok:
             checked = _error(
-                errors.ApiError(400, "BadRequest", "The realtime endpoint needs a WebSocket upgrade request.",
-                                gateway=True)
+                errors.ApiError(
+                    400, "BadRequest", "The realtime endpoint needs a WebSocket upgrade request.", gateway=True
+                )
             )
         if isinstance(checked, web.StreamResponse):
             ctx.log.record(self._log_entry(request, protocol, checked.status))

@@ -43,7 +43,10 @@ PREVIEW_ITEM = Obj(
 
 #: ``RealtimeConversationItemWithReference`` (``response.create``'s ``input``).
 PREVIEW_ITEM_WITH_REFERENCE = Obj(
-    {**PREVIEW_ITEM.properties, "type": Str(enum=("message", "function_call", "function_call_output", "item_reference"))}
+    {
+        **PREVIEW_ITEM.properties,
+        "type": Str(enum=("message", "function_call", "function_call_output", "item_reference")),
+    }
 )
 
 _COMMON_GA = {

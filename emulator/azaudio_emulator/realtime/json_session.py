@@ -51,8 +51,9 @@ class JsonEventSession:
                     if not isinstance(event, dict):
                         raise ValueError
                 except ValueError:
-                    await self.emit("error", error=RealtimeError(
-                        "invalid_json", "The event is not a JSON object.").payload(None))
+                    await self.emit(
+                        "error", error=RealtimeError("invalid_json", "The event is not a JSON object.").payload(None)
+                    )
                     continue
                 if self.client_events is not None:
                     self.client_events.append(str(event.get("type")))

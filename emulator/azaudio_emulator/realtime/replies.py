@@ -140,8 +140,9 @@ def user_text(item: Item, heard: dict[str, str]) -> str:
     return " ".join(p.strip() for p in pieces if p and p.strip())
 
 
-def decide(context: list[Item], heard: dict[str, str], tools: list[dict], tool_choice: Any,
-           max_output_tokens: Any) -> SpokenReply | FunctionCall:
+def decide(
+    context: list[Item], heard: dict[str, str], tools: list[dict], tool_choice: Any, max_output_tokens: Any
+) -> SpokenReply | FunctionCall:
     """Decide the response for `context`; `heard` maps user audio item ids to what was heard."""
     for item in reversed(context):
         if item.type == "function_call_output":

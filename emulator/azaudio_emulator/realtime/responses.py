@@ -193,8 +193,9 @@ class Response:
         if heard is None and self.cancelled:
             await self._finish()
             return
-        plan = decide(self._context, heard or {}, self.settings.tools, self.settings.tool_choice,
-                      self.settings.max_output_tokens)
+        plan = decide(
+            self._context, heard or {}, self.settings.tools, self.settings.tool_choice, self.settings.max_output_tokens
+        )
         if isinstance(plan, FunctionCall):
             await self._function_call(plan)
         else:
@@ -206,8 +207,9 @@ class Response:
         output_index = len(self.output)
         self.output.append(item)
         previous = session.conversation.insert(item) if self.in_conversation else None
-        await session.emit("response.output_item.added", response_id=self.id, output_index=output_index,
-                           item=session.render(item))
+        await session.emit(
+            "response.output_item.added", response_id=self.id, output_index=output_index, item=session.render(item)
+        )
         if self.in_conversation:
             item.previous_id = previous
             await session.emit("conversation.item.created", previous_item_id=previous, item=session.render(item))
@@ -216,11 +218,11 @@ class Response:
     async def _close_item(self, item: Item, output_index: int) -> None:
         session = self.session
         item.status = "incomplete" if self.cancelled else "completed"
-        await session.emit("response.output_item.done", response_id=self.id, output_index=output_index,
-                           item=session.render(item))
+        await session.emit(
+            "response.output_item.done", response_id=self.id, output_index=output_index, item=session.render(item)
+        )
         if self.in_conversation:
-            await session.emit("conversation.item.done", previous_item_id=item.previous_id,
-                               item=session.render(item))
+            await session.emit("conversation.item.done", previous_item_id=item.previous_id, item=session.render(item))
 
     async def _message(self, plan: SpokenReply) -> None:
         session = self.session
@@ -289,8 +291,14 @@ class Response:
 
     async def _function_call(self, plan: FunctionCall) -> None:
         session = self.session
-        item = Item(id=new_id("item"), type="function_call", status="in_progress", call_id=new_id("call"),
-                    name=plan.name, arguments="")
+        item = Item(
+            id=new_id("item"),
+            type="function_call",
+            status="in_progress",
+            call_id=new_id("call"),
+            name=plan.name,
+            arguments="",
+        )
         output_index = await self._add_item(item)
         ids = {"response_id": self.id, "item_id": item.id, "output_index": output_index, "call_id": item.call_id}
         half = max(1, len(plan.arguments) // 2)

@@ -98,6 +98,7 @@ def _check_bounds(word: str, value: Any, minimum: Any, maximum: Any, path: str) 
             path,
         )
 
+
 @dataclass
 class Anything(Node):
     """Any JSON value (used for free-form objects such as JSON Schema parameters)."""

@@ -239,8 +239,9 @@ class RealtimeSession:
             if self.faults.close_code is not None and self.faults.close_after_events <= 0:
                 await self._after_send()
             await self.emit("session.created", session=self.session_obj)
-            await self.emit("conversation.created", conversation={"id": self.conversation.id,
-                                                                  "object": "realtime.conversation"})
+            await self.emit(
+                "conversation.created", conversation={"id": self.conversation.id, "object": "realtime.conversation"}
+            )
             if self.faults.slow_read_seconds > 0 and not self.closed:
                 await asyncio.sleep(self.faults.slow_read_seconds)
             while not self.closed:
@@ -294,8 +295,10 @@ class RealtimeSession:
             await self.error(exc, event.event_id)
         except Exception as exc:  # noqa: BLE001 - never let one event kill the session
             log.exception("realtime handler for %s failed", event.type)
-            await self.error(RealtimeError("server_error", f"The emulator failed to handle the event: {exc}",
-                                           None, "server_error"), event.event_id)
+            await self.error(
+                RealtimeError("server_error", f"The emulator failed to handle the event: {exc}", None, "server_error"),
+                event.event_id,
+            )
 
     # -------------------------------------------------------- engine calls
 
@@ -394,8 +397,9 @@ class RealtimeSession:
         try:
             raw = base64.b64decode(event.get("audio"), validate=True)
         except (binascii.Error, ValueError):
-            raise RealtimeError("invalid_value", "Invalid 'audio': expected base64-encoded audio bytes.",
-                                "audio") from None
+            raise RealtimeError(
+                "invalid_value", "Invalid 'audio': expected base64-encoded audio bytes.", "audio"
+            ) from None
         if len(raw) > MAX_APPEND_BYTES:
             raise RealtimeError(
                 "invalid_value",
@@ -434,8 +438,9 @@ class RealtimeSession:
         if vad_event.kind == "started":
             self.speech_item_id = new_id("item")
             self.speech_start_ms = vad_event.ms
-            await self.emit("input_audio_buffer.speech_started", audio_start_ms=vad_event.ms,
-                            item_id=self.speech_item_id)
+            await self.emit(
+                "input_audio_buffer.speech_started", audio_start_ms=vad_event.ms, item_id=self.speech_item_id
+            )
             active = self.response
             if td.get("interrupt_response", True) and active is not None and active.active and active.in_conversation:
                 active.cancel("turn_detected")
@@ -457,8 +462,13 @@ class RealtimeSession:
         pcm = bytes(self.buffer[start:end])
         del self.buffer[:end]
         self.buffer_start_sample += end // 2
-        item = Item(id=item_id, type="message", role="user", content=[{"type": "input_audio", "transcript": None}],
-                    pcm=bytearray(pcm))
+        item = Item(
+            id=item_id,
+            type="message",
+            role="user",
+            content=[{"type": "input_audio", "transcript": None}],
+            pcm=bytearray(pcm),
+        )
         previous = self.conversation.insert(item)
         await self.emit("input_audio_buffer.committed", previous_item_id=previous, item_id=item_id)
         await self.emit("conversation.item.created", previous_item_id=previous, item=self.render(item))
@@ -526,8 +536,9 @@ class RealtimeSession:
         content_index = event.get("content_index")
         audio_end_ms = event.get("audio_end_ms")
         truncate(self.conversation, item_id, content_index, audio_end_ms)
-        await self.emit("conversation.item.truncated", item_id=item_id, content_index=content_index,
-                        audio_end_ms=audio_end_ms)
+        await self.emit(
+            "conversation.item.truncated", item_id=item_id, content_index=content_index, audio_end_ms=audio_end_ms
+        )
 
     async def _on_item_delete(self, event: client_events.ParsedEvent) -> None:
         item_id = event.get("item_id")
@@ -536,8 +547,13 @@ class RealtimeSession:
 
     # ------------------------------------------------------------ responses
 
-    def _start_response(self, settings: SessionSettings, conversation: str = "auto", metadata: Any = None,
-                        input_items: list[Item] | None = None) -> Response:
+    def _start_response(
+        self,
+        settings: SessionSettings,
+        conversation: str = "auto",
+        metadata: Any = None,
+        input_items: list[Item] | None = None,
+    ) -> Response:
         response = Response(self, settings, conversation, metadata, input_items)
         self.response = response
         response.task = self.spawn(response.run())
@@ -554,8 +570,9 @@ class RealtimeSession:
                     raise not_found("referencing", str(ref), f"{param}.id")
                 items.append(existing)
                 continue
-            item = item_from_client(raw, self.protocol, self.conversation, self.settings.input_format, param,
-                                    check_duplicate=False)
+            item = item_from_client(
+                raw, self.protocol, self.conversation, self.settings.input_format, param, check_duplicate=False
+            )
             if item.audio_part_index() is not None and item.role == "user":
                 start_hearing(self, item, None)
             items.append(item)

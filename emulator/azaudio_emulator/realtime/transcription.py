@@ -28,8 +28,8 @@ import logging
 import math
 from typing import TYPE_CHECKING
 
-from .audio import pcm_ms
 from ..models import lookup_model
+from .audio import pcm_ms
 from .conversation import Item
 from .protocol import Protocol
 

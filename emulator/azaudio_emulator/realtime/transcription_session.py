@@ -32,13 +32,17 @@ from .vad import EnergyVad, VadSettings
 
 log = logging.getLogger(__name__)
 
-TRANSCRIBING_FAMILIES = ("whisper", "gpt-4o-transcribe", "gpt-4o-transcribe-diarize", "gpt-transcribe",
-                         "realtime-transcribe")
+TRANSCRIBING_FAMILIES = (
+    "whisper",
+    "gpt-4o-transcribe",
+    "gpt-4o-transcribe-diarize",
+    "gpt-transcribe",
+    "realtime-transcribe",
+)
 DELAYS = ("minimal", "low", "medium", "high", "xhigh")
 NOISE_REDUCTION = ("near_field", "far_field")
 INCLUDE = ("item.input_audio_transcription.logprobs",)
-DEFAULT_TURN_DETECTION = {"type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 300,
-                          "silence_duration_ms": 500}
+DEFAULT_TURN_DETECTION = {"type": "server_vad", "threshold": 0.5, "prefix_padding_ms": 300, "silence_duration_ms": 500}
 
 
 def _bad(message: str, param: str) -> RealtimeError:
@@ -57,19 +61,28 @@ class TranscriptionSession(JsonEventSession):
         self.turn_detection: dict | None = dict(DEFAULT_TURN_DETECTION)
         self.include: list[str] = []
         self.vad = EnergyVad(VadSettings.from_turn_detection(self.turn_detection))
-        self.buffer = bytearray()          # 24 kHz pcm16 not yet committed
-        self.position_ms = 0               # input timeline: audio appended so far
+        self.buffer = bytearray()  # 24 kHz pcm16 not yet committed
+        self.position_ms = 0  # input timeline: audio appended so far
         self.buffer_start_ms = 0
         self.item_id = new_id("item")
         self.previous_item: str | None = None
         self.id = new_id("sess")
 
     def session_object(self) -> dict:
-        return {"type": "transcription", "id": self.id, "object": "realtime.transcription_session",
-                "audio": {"input": {"format": ga_format_object(self.format), "transcription": self.transcription,
-                                    "noise_reduction": self.noise_reduction,
-                                    "turn_detection": self.turn_detection}},
-                "include": self.include}
+        return {
+            "type": "transcription",
+            "id": self.id,
+            "object": "realtime.transcription_session",
+            "audio": {
+                "input": {
+                    "format": ga_format_object(self.format),
+                    "transcription": self.transcription,
+                    "noise_reduction": self.noise_reduction,
+                    "turn_detection": self.turn_detection,
+                }
+            },
+            "include": self.include,
+        }
 
     async def handle(self, event: dict) -> bool:
         kind = event.get("type")
@@ -88,8 +101,11 @@ class TranscriptionSession(JsonEventSession):
             self.vad.reset(self.position_ms)
             await self.emit("input_audio_buffer.cleared")
         elif kind in ("response.create", "response.cancel", "conversation.item.create"):
-            raise RealtimeError("invalid_event", f"'{kind}' is not available in a transcription session: it "
-                                "produces no responses.", "type")
+            raise RealtimeError(
+                "invalid_event",
+                f"'{kind}' is not available in a transcription session: it produces no responses.",
+                "type",
+            )
         else:
             raise RealtimeError("invalid_event", f"Unknown or unsupported event type '{kind}'.", "type")
         return False
@@ -99,13 +115,19 @@ class TranscriptionSession(JsonEventSession):
         if not isinstance(session, dict):
             raise _bad("Invalid 'session': expected an object.", "session")
         if session.get("type") != "transcription":
-            raise _bad(f"Invalid 'session.type': '{session.get('type')}'. This is a transcription session "
-                       "(intent=transcription): the type must be 'transcription'.", "session.type")
+            raise _bad(
+                f"Invalid 'session.type': '{session.get('type')}'. This is a transcription session "
+                "(intent=transcription): the type must be 'transcription'.",
+                "session.type",
+            )
         unknown = set(session) - {"type", "audio", "include"}
         if unknown:
-            raise RealtimeError("unknown_parameter", f"Unknown parameter: 'session.{sorted(unknown)[0]}'.",
-                                f"session.{sorted(unknown)[0]}")
-        audio_input = ((session.get("audio") or {}).get("input") or {})
+            raise RealtimeError(
+                "unknown_parameter",
+                f"Unknown parameter: 'session.{sorted(unknown)[0]}'.",
+                f"session.{sorted(unknown)[0]}",
+            )
+        audio_input = (session.get("audio") or {}).get("input") or {}
         if not isinstance(audio_input, dict):
             raise _bad("Invalid 'session.audio.input': expected an object.", "session.audio.input")
         if "format" in audio_input:
@@ -116,21 +138,27 @@ class TranscriptionSession(JsonEventSession):
         if "noise_reduction" in audio_input:
             nr = audio_input["noise_reduction"]
             if nr is not None and (not isinstance(nr, dict) or nr.get("type") not in NOISE_REDUCTION):
-                raise _bad("Invalid 'session.audio.input.noise_reduction': null or {\"type\": \"near_field\" | "
-                           "\"far_field\"}.", "session.audio.input.noise_reduction.type")
+                raise _bad(
+                    'Invalid \'session.audio.input.noise_reduction\': null or {"type": "near_field" | "far_field"}.',
+                    "session.audio.input.noise_reduction.type",
+                )
             self.noise_reduction = nr
         if "transcription" in audio_input:
             self.transcription = self._transcription(audio_input["transcription"])
         if "turn_detection" in audio_input:
             td = audio_input["turn_detection"]
             if td is not None and (not isinstance(td, dict) or td.get("type") not in ("server_vad", "semantic_vad")):
-                raise _bad("Invalid 'session.audio.input.turn_detection.type'.",
-                           "session.audio.input.turn_detection.type")
+                raise _bad(
+                    "Invalid 'session.audio.input.turn_detection.type'.", "session.audio.input.turn_detection.type"
+                )
             self.turn_detection = None if td is None else {**DEFAULT_TURN_DETECTION, **td}
         family = self._family()
         if family == "realtime-transcribe" and self.turn_detection is not None:
-            raise _bad(f"The model '{self.transcription['model']}' transcribes continuously: set "
-                       "'session.audio.input.turn_detection' to null.", "session.audio.input.turn_detection")
+            raise _bad(
+                f"The model '{self.transcription['model']}' transcribes continuously: set "
+                "'session.audio.input.turn_detection' to null.",
+                "session.audio.input.turn_detection",
+            )
         include = session.get("include", self.include)
         if not isinstance(include, list) or any(i not in INCLUDE for i in include):
             raise _bad(f"Invalid 'session.include': supported values are {list(INCLUDE)}.", "session.include")
@@ -153,8 +181,11 @@ class TranscriptionSession(JsonEventSession):
             raise _bad(f"Invalid '{param}': expected an object or null.", param)
         model = value.get("model")
         if not isinstance(model, str) or model not in self.ctx.deployments:
-            raise RealtimeError("deployment_not_found", f"The transcription model '{model}' is not a deployment of "
-                                "this resource.", f"{param}.model")
+            raise RealtimeError(
+                "deployment_not_found",
+                f"The transcription model '{model}' is not a deployment of this resource.",
+                f"{param}.model",
+            )
         info = lookup_model(self.ctx.deployments[model])
         if info is None or info.family not in TRANSCRIBING_FAMILIES:
             raise _bad(f"The deployment '{model}' cannot transcribe audio.", f"{param}.model")
@@ -191,9 +222,18 @@ class TranscriptionSession(JsonEventSession):
         self.buffer_start_ms = self.position_ms
         item_id, self.item_id = self.item_id, new_id("item")
         await self.emit("input_audio_buffer.committed", item_id=item_id, previous_item_id=self.previous_item)
-        await self.emit("conversation.item.added", previous_item_id=self.previous_item, item={
-            "id": item_id, "type": "message", "object": "realtime.item", "role": "user", "status": "completed",
-            "content": [{"type": "input_audio", "transcript": None}]})
+        await self.emit(
+            "conversation.item.added",
+            previous_item_id=self.previous_item,
+            item={
+                "id": item_id,
+                "type": "message",
+                "object": "realtime.item",
+                "role": "user",
+                "status": "completed",
+                "content": [{"type": "input_audio", "transcript": None}],
+            },
+        )
         self.previous_item = item_id
         if self.transcription is not None:
             self.spawn(self._transcribe(item_id, pcm))
@@ -202,24 +242,40 @@ class TranscriptionSession(JsonEventSession):
         loop = asyncio.get_running_loop()
         pcm16k = await loop.run_in_executor(None, _to_16k, pcm)
         words16 = await loop.run_in_executor(None, self.ctx.stt.transcribe_pcm16_words, pcm16k, diarize.RATE)
-        recognition = Recognition(tuple(Word(w, start, end, 1.0) for w, start, end in words16),
-                                  pcm_ms(len(pcm)) / 1000.0)
+        recognition = Recognition(
+            tuple(Word(w, start, end, 1.0) for w, start, end in words16), pcm_ms(len(pcm)) / 1000.0
+        )
         words = [w.word for w in recognition.words]
         for i, word in enumerate(words):
-            event: dict[str, Any] = {"item_id": item_id, "content_index": 0,
-                                     "delta": word if i == len(words) - 1 else word + " "}
+            event: dict[str, Any] = {
+                "item_id": item_id,
+                "content_index": 0,
+                "delta": word if i == len(words) - 1 else word + " ",
+            }
             if self.include:
                 event["logprobs"] = [{"token": word, "logprob": -0.1, "bytes": list(word.encode())}]
             await self.emit("conversation.item.input_audio_transcription.delta", **event)
         if self._family() == "gpt-4o-transcribe-diarize":
             segments = await loop.run_in_executor(None, diarize.diarize, pcm16k, recognition, None)
             for n, s in enumerate(segments):
-                await self.emit("conversation.item.input_audio_transcription.segment", item_id=item_id,
-                                content_index=0, id=f"seg_{n + 1:03d}", speaker=s.speaker, start=round(s.start, 2),
-                                end=round(s.end, 2), text=s.text)
+                await self.emit(
+                    "conversation.item.input_audio_transcription.segment",
+                    item_id=item_id,
+                    content_index=0,
+                    id=f"seg_{n + 1:03d}",
+                    speaker=s.speaker,
+                    start=round(s.start, 2),
+                    end=round(s.end, 2),
+                    text=s.text,
+                )
         seconds = pcm_ms(len(pcm)) / 1000.0
-        await self.emit("conversation.item.input_audio_transcription.completed", item_id=item_id, content_index=0,
-                        transcript=recognition.text, usage={"type": "duration", "seconds": round(seconds, 3)})
+        await self.emit(
+            "conversation.item.input_audio_transcription.completed",
+            item_id=item_id,
+            content_index=0,
+            transcript=recognition.text,
+            usage={"type": "duration", "seconds": round(seconds, 3)},
+        )
 
 
 def _to_16k(pcm24k: bytes) -> bytes:

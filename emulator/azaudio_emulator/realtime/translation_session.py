@@ -56,9 +56,16 @@ class TranslationSession(JsonEventSession):
         self.expires_at = int(time.time()) + SESSION_SECONDS
 
     def session_object(self) -> dict:
-        return {"id": self.id, "type": "translation", "expires_at": self.expires_at, "model": self.deployment,
-                "audio": {"input": {"transcription": self.transcription, "noise_reduction": self.noise_reduction},
-                          "output": {"language": self.language}}}
+        return {
+            "id": self.id,
+            "type": "translation",
+            "expires_at": self.expires_at,
+            "model": self.deployment,
+            "audio": {
+                "input": {"transcription": self.transcription, "noise_reduction": self.noise_reduction},
+                "output": {"language": self.language},
+            },
+        }
 
     async def handle(self, event: dict) -> bool:
         """Handle one client event; True once the session should end."""
@@ -89,8 +96,11 @@ class TranslationSession(JsonEventSession):
         output = audio.get("output") or {}
         if "language" in output:
             if output["language"] not in LANGUAGES:
-                raise RealtimeError("invalid_value", "Invalid 'session.audio.output.language': expected an "
-                                    "ISO-639-1 code such as 'es'.", "session.audio.output.language")
+                raise RealtimeError(
+                    "invalid_value",
+                    "Invalid 'session.audio.output.language': expected an ISO-639-1 code such as 'es'.",
+                    "session.audio.output.language",
+                )
             self.language = output["language"]
         audio_input = audio.get("input") or {}
         if "transcription" in audio_input:
@@ -99,20 +109,29 @@ class TranslationSession(JsonEventSession):
                 model = value.get("model") if isinstance(value, dict) else None
                 info = lookup_model(self.ctx.deployments.get(model or "", ""))
                 if info is None or info.family not in TRANSCRIBING_FAMILIES:
-                    raise RealtimeError("invalid_value", f"The deployment '{model}' cannot transcribe audio.",
-                                        "session.audio.input.transcription.model")
+                    raise RealtimeError(
+                        "invalid_value",
+                        f"The deployment '{model}' cannot transcribe audio.",
+                        "session.audio.input.transcription.model",
+                    )
             self.transcription = value
         if "noise_reduction" in audio_input:
             nr = audio_input["noise_reduction"]
             if nr is not None and (not isinstance(nr, dict) or nr.get("type") not in NOISE_REDUCTION):
-                raise RealtimeError("invalid_value", "Invalid 'session.audio.input.noise_reduction.type'.",
-                                    "session.audio.input.noise_reduction.type")
+                raise RealtimeError(
+                    "invalid_value",
+                    "Invalid 'session.audio.input.noise_reduction.type'.",
+                    "session.audio.input.noise_reduction.type",
+                )
             self.noise_reduction = nr
 
     async def append(self, data: Any) -> None:
         if self.language is None:
-            raise RealtimeError("invalid_value", "Set session.audio.output.language before sending audio.",
-                                "session.audio.output.language")
+            raise RealtimeError(
+                "invalid_value",
+                "Set session.audio.output.language before sending audio.",
+                "session.audio.output.language",
+            )
         try:
             pcm = base64.b64decode(data if isinstance(data, str) else "", validate=True)
         except (binascii.Error, ValueError):
@@ -129,24 +148,28 @@ class TranslationSession(JsonEventSession):
     async def translate(self, pcm: bytes, elapsed_ms: int) -> None:
         loop = asyncio.get_running_loop()
         pcm16k = await loop.run_in_executor(None, rest_audio.resample, pcm, 24_000, 16_000)
-        words = [w for w, _, _ in await loop.run_in_executor(None, self.ctx.stt.transcribe_pcm16_words, pcm16k,
-                                                                  16_000)]
+        words = [w for w, _, _ in await loop.run_in_executor(None, self.ctx.stt.transcribe_pcm16_words, pcm16k, 16_000)]
         if not words:
             return
         if self.transcription is not None:
             for i, word in enumerate(words):
-                await self.emit("session.input_transcript.delta", delta=(" " if i else "") + word,
-                                elapsed_ms=elapsed_ms)
+                await self.emit(
+                    "session.input_transcript.delta", delta=(" " if i else "") + word, elapsed_ms=elapsed_ms
+                )
         marked = [f"[{self.language}]", *words]
         for i, word in enumerate(marked):
-            await self.emit("session.output_transcript.delta", delta=(" " if i else "") + word,
-                            elapsed_ms=elapsed_ms)
+            await self.emit("session.output_transcript.delta", delta=(" " if i else "") + word, elapsed_ms=elapsed_ms)
         speech = await loop.run_in_executor(None, self.ctx.tts.synthesize_pcm16, " ".join(words), "alloy")
         step = 24_000 * 2 * CHUNK_MS // 1000
         for offset in range(0, len(speech), step):
-            await self.emit("session.output_audio.delta", delta=base64.b64encode(speech[offset:offset + step]).decode(),
-                            sample_rate=24_000, channels=1, format="pcm16",
-                            elapsed_ms=elapsed_ms + offset * 1000 // (24_000 * 2))
+            await self.emit(
+                "session.output_audio.delta",
+                delta=base64.b64encode(speech[offset : offset + step]).decode(),
+                sample_rate=24_000,
+                channels=1,
+                format="pcm16",
+                elapsed_ms=elapsed_ms + offset * 1000 // (24_000 * 2),
+            )
 
 
 async def translations(request: web.Request) -> web.StreamResponse:
@@ -160,12 +183,14 @@ async def translations(request: web.Request) -> web.StreamResponse:
         raise deployment_not_found()
     info = lookup_model(model)
     if info is None or info.family != "realtime-translate":
-        raise ApiError(400, "OperationNotSupported",
-                       f"The deployment '{deployment}' (model '{model}') does not do realtime translation.")
+        raise ApiError(
+            400,
+            "OperationNotSupported",
+            f"The deployment '{deployment}' (model '{model}') does not do realtime translation.",
+        )
     ws = web.WebSocketResponse(protocols=("realtime",), autoping=True)
     if not ws.can_prepare(request).ok:
-        raise ApiError(400, "BadRequest", "The translation endpoint needs a WebSocket upgrade request.",
-                       gateway=True)
+        raise ApiError(400, "BadRequest", "The translation endpoint needs a WebSocket upgrade request.", gateway=True)
     await ws.prepare(request)
     await TranslationSession(ctx, ws, deployment).run()
     return ws

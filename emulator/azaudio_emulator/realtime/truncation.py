@@ -35,8 +35,7 @@ def truncate(conversation: Conversation, item_id: str, content_index: int, audio
     if content_index != audio_index:
         raise RealtimeError(
             "invalid_value",
-            f"Invalid 'content_index': {content_index}. Item '{item_id}' has its audio at content index "
-            f"{audio_index}.",
+            f"Invalid 'content_index': {content_index}. Item '{item_id}' has its audio at content index {audio_index}.",
             "content_index",
         )
     sent_ms = math.floor(item.audio_sent_ms)
@@ -46,7 +45,7 @@ def truncate(conversation: Conversation, item_id: str, content_index: int, audio
             f"Audio content of {sent_ms}ms is already shorter than {audio_end_ms}ms",
             "audio_end_ms",
         )
-    del item.pcm[pcm_bytes_for_ms(audio_end_ms):]
+    del item.pcm[pcm_bytes_for_ms(audio_end_ms) :]
     item.audio_sent_ms = float(audio_end_ms)
     item.content[audio_index]["transcript"] = ""
     return item

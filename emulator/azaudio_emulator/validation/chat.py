@@ -21,8 +21,21 @@ from . import common
 
 AUDIO_FORMATS = ("wav", "aac", "mp3", "flac", "opus", "pcm16")
 INPUT_AUDIO_FORMATS = ("wav", "mp3")
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer",
-          "verse", "marin", "cedar")
+VOICES = (
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
+    "marin",
+    "cedar",
+)
 ROLES = ("developer", "system", "user", "assistant", "tool", "function")
 MAX_INPUT_AUDIO_BYTES = 20 * 1024 * 1024
 
@@ -63,19 +76,41 @@ _array = _nullable(common.array)
 
 #: Top-level fields other than messages/modalities/audio/stream_options, with their checks.
 _FIELD_CHECKS: dict[str, Callable[[str, Any], Any]] = {
-    "model": _string, "temperature": _decimal(0, 2), "top_p": _decimal(0, 1),
-    "n": _integer(1, 128), "stream": _boolean, "stop": _nullable(_string_or_array),
-    "max_tokens": _integer(1), "max_completion_tokens": _integer(1),
-    "presence_penalty": _decimal(-2, 2), "frequency_penalty": _decimal(-2, 2),
-    "logit_bias": _object, "logprobs": _boolean, "top_logprobs": _integer(0, 20),
-    "user": _string, "seed": _integer(), "tools": _array, "tool_choice": _nullable(_string_or_object),
-    "parallel_tool_calls": _boolean, "response_format": _object, "store": _boolean,
-    "metadata": _object, "service_tier": _string, "prediction": _object,
-    "function_call": _nullable(_string_or_object), "functions": _array,
-    "reasoning_effort": _string, "verbosity": _string, "web_search_options": _object,
-    "safety_identifier": _string, "prompt_cache_key": _string, "prompt_cache_retention": _string,
-    "prompt_cache_options": _object, "moderation": _object,
-    "data_sources": _array, "user_security_context": _object,
+    "model": _string,
+    "temperature": _decimal(0, 2),
+    "top_p": _decimal(0, 1),
+    "n": _integer(1, 128),
+    "stream": _boolean,
+    "stop": _nullable(_string_or_array),
+    "max_tokens": _integer(1),
+    "max_completion_tokens": _integer(1),
+    "presence_penalty": _decimal(-2, 2),
+    "frequency_penalty": _decimal(-2, 2),
+    "logit_bias": _object,
+    "logprobs": _boolean,
+    "top_logprobs": _integer(0, 20),
+    "user": _string,
+    "seed": _integer(),
+    "tools": _array,
+    "tool_choice": _nullable(_string_or_object),
+    "parallel_tool_calls": _boolean,
+    "response_format": _object,
+    "store": _boolean,
+    "metadata": _object,
+    "service_tier": _string,
+    "prediction": _object,
+    "function_call": _nullable(_string_or_object),
+    "functions": _array,
+    "reasoning_effort": _string,
+    "verbosity": _string,
+    "web_search_options": _object,
+    "safety_identifier": _string,
+    "prompt_cache_key": _string,
+    "prompt_cache_retention": _string,
+    "prompt_cache_options": _object,
+    "moderation": _object,
+    "data_sources": _array,
+    "user_security_context": _object,
 }
 FIELDS = {"messages", "modalities", "audio", "stream_options", *_FIELD_CHECKS}
 
@@ -115,8 +150,9 @@ def _input_audio(param: str, part: dict[str, Any]) -> InputAudio:
     try:
         data = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
-        raise invalid(f"Invalid '{param}.input_audio.data': expected base64-encoded audio.",
-                      f"{param}.input_audio.data") from None
+        raise invalid(
+            f"Invalid '{param}.input_audio.data': expected base64-encoded audio.", f"{param}.input_audio.data"
+        ) from None
     return InputAudio(data, fmt)
 
 
@@ -154,10 +190,12 @@ def _content(param: str, role: str, content: Any, request: ChatRequest, last_use
 def _messages(messages: Any, request: ChatRequest) -> None:
     messages = common.array("messages", messages)
     if not messages:
-        raise invalid("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an "
-                      "empty array instead.", "messages", "empty_array")
-    last_user = max((i for i, m in enumerate(messages) if isinstance(m, dict) and m.get("role") == "user"),
-                    default=-1)
+        raise invalid(
+            "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+            "messages",
+            "empty_array",
+        )
+    last_user = max((i for i, m in enumerate(messages) if isinstance(m, dict) and m.get("role") == "user"), default=-1)
     for i, message in enumerate(messages):
         param = f"messages[{i}]"
         common.obj(param, message)
@@ -194,8 +232,7 @@ def parse_chat(body: dict[str, Any]) -> ChatRequest:
     if body.get("stream_options") is not None:
         options = common.obj("stream_options", body["stream_options"])
         if not request.stream:
-            raise invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.",
-                          "stream_options")
+            raise invalid("The 'stream_options' parameter is only allowed when 'stream' is enabled.", "stream_options")
         common.reject_unknown(options, ("include_usage", "include_obfuscation"), "stream_options.")
         for name, value in options.items():
             common.boolean(f"stream_options.{name}", value)
@@ -211,6 +248,7 @@ def parse_chat(body: dict[str, Any]) -> ChatRequest:
         request.voice = common.choice("audio.voice", audio["voice"], VOICES)
         request.audio_format = common.choice("audio.format", audio["format"], AUDIO_FORMATS)
         if request.stream and request.audio_format != "pcm16":
-            raise invalid("Audio output streaming requires 'audio.format' to be 'pcm16'.",
-                          "audio.format", "unsupported_value")
+            raise invalid(
+                "Audio output streaming requires 'audio.format' to be 'pcm16'.", "audio.format", "unsupported_value"
+            )
     return request

@@ -12,8 +12,15 @@ from typing import Any
 
 from ..errors import ApiError, invalid
 
-_TYPE_NAMES = {str: "a string", bool: "a boolean", int: "an integer", float: "a decimal",
-               list: "an array", dict: "an object", type(None): "null"}
+_TYPE_NAMES = {
+    str: "a string",
+    bool: "a boolean",
+    int: "an integer",
+    float: "a decimal",
+    list: "an array",
+    dict: "an object",
+    type(None): "null",
+}
 
 
 def _got(value: Any) -> str:
@@ -24,7 +31,8 @@ def wrong_type(param: str, expected: str, value: Any) -> ApiError:
     """``Invalid type for 'x': expected ..., but got ... instead.``"""
     return invalid(
         f"Invalid type for '{param}': expected {expected}, but got {_got(value)} instead.",
-        param, "invalid_type",
+        param,
+        "invalid_type",
     )
 
 
@@ -49,7 +57,8 @@ def string(param: str, value: Any, max_length: int | None = None) -> str:
         raise invalid(
             f"Invalid '{param}': string too long. Expected a string with maximum length "
             f"{max_length}, but got a string with length {len(value)} instead.",
-            param, "string_above_max_length",
+            param,
+            "string_above_max_length",
         )
     return value
 
@@ -64,8 +73,14 @@ def choice(param: str, value: Any, allowed: Iterable[str]) -> str:
     return value
 
 
-def number(param: str, value: Any, minimum: float | None = None, maximum: float | None = None,
-           form: bool = False, integer: bool = False) -> float:
+def number(
+    param: str,
+    value: Any,
+    minimum: float | None = None,
+    maximum: float | None = None,
+    form: bool = False,
+    integer: bool = False,
+) -> float:
     """A number in [`minimum`, `maximum`]; from a form, parsed from its text."""
     kind = "an integer" if integer else "a decimal"
     if form and isinstance(value, str):
@@ -81,12 +96,16 @@ def number(param: str, value: Any, minimum: float | None = None, maximum: float 
     if minimum is not None and value < minimum:
         raise invalid(
             f"Invalid '{param}': {word} below minimum value. Expected a value >= {minimum:g}, "
-            f"but got {value:g} instead.", param, f"{word}_below_min_value",
+            f"but got {value:g} instead.",
+            param,
+            f"{word}_below_min_value",
         )
     if maximum is not None and value > maximum:
         raise invalid(
             f"Invalid '{param}': {word} above maximum value. Expected a value <= {maximum:g}, "
-            f"but got {value:g} instead.", param, f"{word}_above_max_value",
+            f"but got {value:g} instead.",
+            param,
+            f"{word}_above_max_value",
         )
     return value
 

@@ -26,14 +26,28 @@ MIN_CLIP_SECONDS, MAX_CLIP_SECONDS = 2.0, 10.0
 
 #: Content types of a reference data URL -> the extension ffmpeg is told.
 _DATA_URL_TYPES = {
-    "audio/wav": "wav", "audio/x-wav": "wav", "audio/wave": "wav", "audio/mpeg": "mp3", "audio/mp3": "mp3",
-    "audio/flac": "flac", "audio/ogg": "ogg", "audio/mp4": "m4a", "audio/m4a": "m4a", "audio/webm": "webm",
+    "audio/wav": "wav",
+    "audio/x-wav": "wav",
+    "audio/wave": "wav",
+    "audio/mpeg": "mp3",
+    "audio/mp3": "mp3",
+    "audio/flac": "flac",
+    "audio/ogg": "ogg",
+    "audio/mp4": "m4a",
+    "audio/m4a": "m4a",
+    "audio/webm": "webm",
 }
 
 #: The multipart names of the 2026 fields (with and without the [] suffix).
 FIELDS = {
-    "known_speaker_names", "known_speaker_names[]", "known_speaker_references", "known_speaker_references[]",
-    "languages", "languages[]", "keywords", "keywords[]",
+    "known_speaker_names",
+    "known_speaker_names[]",
+    "known_speaker_references",
+    "known_speaker_references[]",
+    "languages",
+    "languages[]",
+    "keywords",
+    "keywords[]",
 }
 
 
@@ -59,7 +73,7 @@ def _reference(index: int, url: str) -> tuple[bytes, str]:
     head, sep, payload = url.partition(",")
     if not (sep and head.startswith("data:") and head.endswith(";base64")):
         raise invalid(f"Invalid '{param}': expected a base64 data URL such as 'data:audio/wav;base64,...'.", param)
-    content_type = head[len("data:"):-len(";base64")].lower()
+    content_type = head[len("data:") : -len(";base64")].lower()
     extension = _DATA_URL_TYPES.get(content_type)
     if extension is None or extension not in INPUT_EXTENSIONS:
         raise invalid(f"Invalid '{param}': unsupported audio type '{content_type}'.", param)
@@ -72,15 +86,25 @@ def _reference(index: int, url: str) -> tuple[bytes, str]:
     return data, extension
 
 
-def check(form: Form, model: ModelInfo, response_format: str, prompt: str | None,
-          granularities: list[str], includes: list[str], language: str | None) -> list[KnownSpeakerClip]:
+def check(
+    form: Form,
+    model: ModelInfo,
+    response_format: str,
+    prompt: str | None,
+    granularities: list[str],
+    includes: list[str],
+    language: str | None,
+) -> list[KnownSpeakerClip]:
     """Apply the 2026 rules; return the known speakers (clips not yet decoded)."""
     diarize = model.family == DIARIZE
     if diarize:
         if response_format not in DIARIZE_FORMATS:
             raise invalid(
                 f"response_format '{response_format}' is not compatible with model '{model.name}'. "
-                "Use 'json', 'text' or 'diarized_json' instead.", "response_format", "unsupported_value")
+                "Use 'json', 'text' or 'diarized_json' instead.",
+                "response_format",
+                "unsupported_value",
+            )
         if prompt is not None:
             raise _unsupported("prompt", model)
         if granularities:
@@ -88,19 +112,28 @@ def check(form: Form, model: ModelInfo, response_format: str, prompt: str | None
         if includes:
             raise _unsupported("include[]", model)
     elif response_format == "diarized_json":
-        raise invalid(f"response_format 'diarized_json' is not compatible with model '{model.name}'. "
-                      f"Use '{DIARIZE}'.", "response_format", "unsupported_value")
+        raise invalid(
+            f"response_format 'diarized_json' is not compatible with model '{model.name}'. Use '{DIARIZE}'.",
+            "response_format",
+            "unsupported_value",
+        )
     names = _values(form, "known_speaker_names")
     references = _values(form, "known_speaker_references")
     if (names or references) and not diarize:
         raise _unsupported("known_speaker_names[]", model)
     if len(names) > MAX_SPEAKERS:
-        raise invalid(f"Invalid 'known_speaker_names': array too long. Expected an array with maximum length "
-                      f"{MAX_SPEAKERS}, but got an array with length {len(names)} instead.",
-                      "known_speaker_names", "array_above_max_length")
+        raise invalid(
+            f"Invalid 'known_speaker_names': array too long. Expected an array with maximum length "
+            f"{MAX_SPEAKERS}, but got an array with length {len(names)} instead.",
+            "known_speaker_names",
+            "array_above_max_length",
+        )
     if len(references) != len(names):
-        raise invalid(f"known_speaker_references[] has {len(references)} entries but known_speaker_names[] has "
-                      f"{len(names)}; give one reference per name.", "known_speaker_references")
+        raise invalid(
+            f"known_speaker_references[] has {len(references)} entries but known_speaker_names[] has "
+            f"{len(names)}; give one reference per name.",
+            "known_speaker_references",
+        )
     for i, name in enumerate(names):
         if not name.strip():
             raise invalid(f"Invalid 'known_speaker_names[{i}]': empty name.", f"known_speaker_names[{i}]")
@@ -110,12 +143,14 @@ def check(form: Form, model: ModelInfo, response_format: str, prompt: str | None
         raise _unsupported("languages[]" if languages else "keywords[]", model)
     for code in languages:
         if code not in LANGUAGES:
-            raise invalid(f"Invalid language '{code}' in languages[]. Language parameter must be specified in "
-                          "ISO-639-1 format.", "languages")
+            raise invalid(
+                f"Invalid language '{code}' in languages[]. Language parameter must be specified in ISO-639-1 format.",
+                "languages",
+            )
     if languages and language is not None:
         raise invalid("Give either 'language' or 'languages', not both.", "languages")
     clips = []
-    for i, (name, url) in enumerate(zip(names, references)):
+    for i, (name, url) in enumerate(zip(names, references, strict=False)):
         data, extension = _reference(i, url)
         clips.append(KnownSpeakerClip(name, data, extension))
     return clips
@@ -125,5 +160,8 @@ def check_clip_duration(index: int, seconds: float) -> None:
     """A decoded reference clip must last 2 to 10 seconds."""
     if not MIN_CLIP_SECONDS <= seconds <= MAX_CLIP_SECONDS:
         param = f"known_speaker_references[{index}]"
-        raise invalid(f"Invalid '{param}': the audio sample is {seconds:.1f} seconds long; known speaker "
-                      f"references must be between 2 and 10 seconds.", param)
+        raise invalid(
+            f"Invalid '{param}': the audio sample is {seconds:.1f} seconds long; known speaker "
+            f"references must be between 2 and 10 seconds.",
+            param,
+        )

@@ -19,8 +19,21 @@ from ..models import ModelInfo
 from . import common
 
 FIELDS = ("model", "input", "voice", "response_format", "speed", "instructions", "stream_format")
-VOICES = ("alloy", "ash", "ballad", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer",
-          "verse", "marin", "cedar")
+VOICES = (
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "onyx",
+    "nova",
+    "sage",
+    "shimmer",
+    "verse",
+    "marin",
+    "cedar",
+)
 TTS_VOICES = ("alloy", "ash", "coral", "echo", "fable", "onyx", "nova", "sage", "shimmer")
 MAX_INPUT = 4096
 
@@ -49,18 +62,24 @@ def parse_speech(fields: dict[str, Any], model: ModelInfo, form: bool = False) -
     voice = common.choice("voice", fields["voice"], VOICES)
     classic = model.family == "tts"
     if classic and voice not in TTS_VOICES:
-        raise invalid(f"Voice '{voice}' is not supported with model '{model.name}'. "
-                      f"Supported voices are: {', '.join(TTS_VOICES)}.", "voice", "unsupported_value")
+        raise invalid(
+            f"Voice '{voice}' is not supported with model '{model.name}'. "
+            f"Supported voices are: {', '.join(TTS_VOICES)}.",
+            "voice",
+            "unsupported_value",
+        )
     response_format = common.choice("response_format", fields.get("response_format", "mp3"), SPEECH_FORMATS)
     speed = common.number("speed", fields.get("speed", 1.0), 0.25, 4.0, form=form)
     instructions = fields.get("instructions")
     if instructions is not None:
         instructions = common.string("instructions", instructions, MAX_INPUT)
         if classic:
-            raise invalid(f"'instructions' is not supported with model '{model.name}'.",
-                          "instructions", "unsupported_value")
+            raise invalid(
+                f"'instructions' is not supported with model '{model.name}'.", "instructions", "unsupported_value"
+            )
     stream_format = common.choice("stream_format", fields.get("stream_format", "audio"), ("sse", "audio"))
     if classic and stream_format == "sse":
-        raise invalid(f"stream_format 'sse' is not supported with model '{model.name}'.",
-                      "stream_format", "unsupported_value")
+        raise invalid(
+            f"stream_format 'sse' is not supported with model '{model.name}'.", "stream_format", "unsupported_value"
+        )
     return SpeechRequest(text, voice, response_format, float(speed), stream_format, instructions)

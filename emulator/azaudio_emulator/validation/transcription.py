@@ -33,8 +33,18 @@ VAD_FIELDS = ("type", "prefix_padding_ms", "silence_duration_ms", "threshold")
 _CHUNKING_PARTS = {f"chunking_strategy[{k}]" for k in VAD_FIELDS}
 
 TRANSCRIPTION_FIELDS = {
-    "file", "model", "language", "prompt", "response_format", "temperature", "stream",
-    "chunking_strategy", *_ARRAY_FIELDS, *_ARRAY_FIELDS.values(), *_CHUNKING_PARTS, *diarization.FIELDS,
+    "file",
+    "model",
+    "language",
+    "prompt",
+    "response_format",
+    "temperature",
+    "stream",
+    "chunking_strategy",
+    *_ARRAY_FIELDS,
+    *_ARRAY_FIELDS.values(),
+    *_CHUNKING_PARTS,
+    *diarization.FIELDS,
 }
 TRANSLATION_FIELDS = {"file", "model", "prompt", "response_format", "temperature"}
 
@@ -96,8 +106,9 @@ def _chunking_strategy(form: Form) -> bool:
     """Validate ``chunking_strategy``: "auto" or a server_vad object, sent as
     JSON text or as ``chunking_strategy[key]`` parts. True when one was given."""
     raw = _last(form, "chunking_strategy")
-    parts = {name[len("chunking_strategy["):-1]: form.fields[name][-1]
-             for name in _CHUNKING_PARTS if name in form.fields}
+    parts = {
+        name[len("chunking_strategy[") : -1]: form.fields[name][-1] for name in _CHUNKING_PARTS if name in form.fields
+    }
     if raw is None and not parts:
         return False
     if raw is not None:
@@ -106,8 +117,9 @@ def _chunking_strategy(form: Form) -> bool:
         try:
             parts = json.loads(raw)
         except json.JSONDecodeError:
-            raise invalid("Invalid value for 'chunking_strategy': expected 'auto' or a server_vad object.",
-                          "chunking_strategy") from None
+            raise invalid(
+                "Invalid value for 'chunking_strategy': expected 'auto' or a server_vad object.", "chunking_strategy"
+            ) from None
         common.obj("chunking_strategy", parts)
     form_values = raw is None
     common.reject_unknown(parts, VAD_FIELDS, "chunking_strategy.")
@@ -129,12 +141,20 @@ def parse_transcription(form: Form, model: ModelInfo) -> AudioTextRequest:
     gpt4o = model.family in GPT4O_FAMILIES
     response_format, temperature, prompt = _common_fields(form, RESPONSE_FORMATS)
     known_speakers = diarization.check(
-        form, model, response_format, prompt, _array(form, "timestamp_granularities"), _array(form, "include"),
-        _last(form, "language"))
+        form,
+        model,
+        response_format,
+        prompt,
+        _array(form, "timestamp_granularities"),
+        _array(form, "include"),
+        _last(form, "language"),
+    )
     if gpt4o and response_format not in GPT4O_RESPONSE_FORMATS:
         raise invalid(
             f"response_format '{response_format}' is not compatible with model '{model.name}'. "
-            "Use 'json' or 'text' instead.", "response_format", "unsupported_value",
+            "Use 'json' or 'text' instead.",
+            "response_format",
+            "unsupported_value",
         )
     language = _last(form, "language")
     if language is not None and language not in LANGUAGES:
@@ -142,28 +162,46 @@ def parse_transcription(form: Form, model: ModelInfo) -> AudioTextRequest:
             f"Invalid language '{language}'. Language parameter must be specified in ISO-639-1 format.",
             "language",
         )
-    granularities = tuple(dict.fromkeys(
-        common.choice("timestamp_granularities[]", g, GRANULARITIES) for g in _array(form, "timestamp_granularities")
-    ))
+    granularities = tuple(
+        dict.fromkeys(
+            common.choice("timestamp_granularities[]", g, GRANULARITIES)
+            for g in _array(form, "timestamp_granularities")
+        )
+    )
     if granularities and gpt4o:
-        raise invalid(f"timestamp_granularities[] is not supported with model '{model.name}'.",
-                      "timestamp_granularities[]", "unsupported_value")
+        raise invalid(
+            f"timestamp_granularities[] is not supported with model '{model.name}'.",
+            "timestamp_granularities[]",
+            "unsupported_value",
+        )
     if granularities and response_format != "verbose_json":
-        raise invalid("timestamp_granularities[] requires response_format 'verbose_json'.",
-                      "timestamp_granularities[]", "unsupported_value")
+        raise invalid(
+            "timestamp_granularities[] requires response_format 'verbose_json'.",
+            "timestamp_granularities[]",
+            "unsupported_value",
+        )
     includes = [common.choice("include[]", i, ("logprobs",)) for i in _array(form, "include")]
     if includes and not gpt4o:
-        raise invalid(f"include[] 'logprobs' is not supported with model '{model.name}'.",
-                      "include[]", "unsupported_value")
+        raise invalid(
+            f"include[] 'logprobs' is not supported with model '{model.name}'.", "include[]", "unsupported_value"
+        )
     if includes and response_format != "json":
         raise invalid("include[] 'logprobs' requires response_format 'json'.", "include[]", "unsupported_value")
     stream_field = _last(form, "stream")
     stream = False if stream_field is None else common.boolean("stream", stream_field, form=True)
     chunking = _chunking_strategy(form)
     return AudioTextRequest(
-        upload, extension, response_format, temperature, prompt, language,
+        upload,
+        extension,
+        response_format,
+        temperature,
+        prompt,
+        language,
         granularities or (("segment",) if response_format == "verbose_json" else ()),
-        bool(includes), stream and (gpt4o or model.family == diarization.DIARIZE), tuple(known_speakers), chunking,
+        bool(includes),
+        stream and (gpt4o or model.family == diarization.DIARIZE),
+        tuple(known_speakers),
+        chunking,
     )
 
 
@@ -173,6 +211,10 @@ def parse_translation(form: Form) -> AudioTextRequest:
     upload, extension = _file(form)
     response_format, temperature, prompt = _common_fields(form, TRANSLATION_RESPONSE_FORMATS)
     return AudioTextRequest(
-        upload, extension, response_format, temperature, prompt,
+        upload,
+        extension,
+        response_format,
+        temperature,
+        prompt,
         granularities=("segment",) if response_format == "verbose_json" else (),
     )
