@@ -40,15 +40,20 @@ import threading
 import time
 import weakref
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Sequence, Union
 
 from . import _native as n
+from ._buffers import Buffer, _Input
 from ._events import EventType, RealtimeEvent, deliver
-from .audio import Buffer, _Input
-from .errors import ClosedError, InvalidArgumentError, client_error, last_error
+from ._options import EventCallback
+from ._realtime_options import AUDIO_FORMATS, PROTOCOLS, TURN_DETECTION, RealtimeStruct
+from ._realtime_options import INT32_MAX as _INT32_MAX
+from ._realtime_options import invalid as _invalid
+from ._realtime_options import json_object as _json_object
+from .errors import ClosedError, client_error, last_error
 
 if TYPE_CHECKING:
-    from .client import Client
+    from ._client_base import ClientBase
 
 __all__ = [
     "EventType",
@@ -60,24 +65,6 @@ __all__ = [
     "TURN_DETECTION",
 ]
 
-
-#: An event callback: receives each event on the library's I/O thread.
-EventCallback = Callable[[RealtimeEvent], object]
-
-#: protocol= values.
-PROTOCOLS = {"ga": n.AZAUDIO_REALTIME_GA, "preview": n.AZAUDIO_REALTIME_PREVIEW}
-#: input_format= / output_format= values (the names the service uses), with the audio kit's FORMAT_* numbers.
-AUDIO_FORMATS = {
-    "pcm16": n.AZAUDIO_FORMAT_PCM16,
-    "g711_ulaw": n.AZAUDIO_FORMAT_ULAW,
-    "g711_alaw": n.AZAUDIO_FORMAT_ALAW,
-}
-#: turn_detection= values (None: no detection, call commit() and create_response() yourself).
-TURN_DETECTION: dict[Optional[str], int] = {
-    "server_vad": n.AZAUDIO_TURN_SERVER_VAD,
-    "semantic_vad": n.AZAUDIO_TURN_SEMANTIC_VAD,
-    None: n.AZAUDIO_TURN_NONE,
-}
 
 #: Sessions not destroyed yet: destroyed at interpreter exit, before Python stops running callbacks.
 _live_sessions: "weakref.WeakSet[RealtimeSession]" = weakref.WeakSet()
@@ -106,123 +93,6 @@ def _keep_thread_state() -> None:
 
 
 _WAIT_SLICE = 0.1  # seconds a pull waits per library call on the main thread, so Ctrl-C is seen promptly
-_INT32_MAX = 2**31 - 1
-
-
-def _invalid(message: str) -> InvalidArgumentError:
-    return InvalidArgumentError(n.AZAUDIO_ERR_INVALID_ARGUMENT, message)
-
-
-def _choice(table: Mapping[Any, int], value: Any, what: str) -> int:
-    """A named choice (case-insensitive), or the header's number for it."""
-    if isinstance(value, str) and value.lower() in table:
-        return table[value.lower()]
-    if value is None and None in table:
-        return table[None]
-    if isinstance(value, int) and not isinstance(value, bool) and value in table.values():
-        return value
-    names = ", ".join(repr(k) for k in table)
-    raise _invalid(f"{what} is {value!r}; use one of {names}")
-
-
-def _json_object(value: Union[Mapping[str, Any], Sequence[Any], str, None]) -> Optional[bytes]:
-    """A dict (or JSON text) as the C string argument; None stays NULL."""
-    if value is None:
-        return None
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return n.encode(text)
-
-
-#: Call-continuity options (azaudio_realtime_options fields of the same names); None keeps the library's default.
-_CONTINUITY_OPTIONS = (
-    "keepalive_ms",
-    "liveness_timeout_ms",
-    "reconnect_max_attempts",
-    "reconnect_max_total_ms",
-    "reconnect_backoff_ms",
-    "history_max_items",
-    "history_max_chars",
-    "renewal_margin_ms",
-    "session_max_ms",
-)
-
-
-class _Options:
-    """Builds azaudio_realtime_options from keyword arguments and keeps the strings it points to alive."""
-
-    def __init__(self, **kw: Any) -> None:
-        self.struct = n.azaudio_realtime_options()
-        n.lib.azaudio_realtime_options_init(ctypes.byref(self.struct))
-        self._keep: list[Optional[bytes]] = []
-        o = self.struct
-        o.deployment = self._string(kw["deployment"])
-        o.protocol = _choice(PROTOCOLS, kw["protocol"], "protocol")
-        o.api_version = self._string(kw["api_version"])
-        o.instructions = self._string(kw["instructions"])
-        o.voice = self._string(kw["voice"])
-        o.input_audio_format = _choice(AUDIO_FORMATS, kw["input_format"], "input_format")
-        o.output_audio_format = _choice(AUDIO_FORMATS, kw["output_format"], "output_format")
-        o.input_transcription_deployment = self._string(kw["transcription_deployment"])
-        o.input_transcription_language = self._string(kw["transcription_language"])
-        o.turn_detection = _choice(TURN_DETECTION, kw["turn_detection"], "turn_detection")
-        if kw["vad_threshold"] is not None:
-            o.vad_threshold = float(kw["vad_threshold"])
-        for name in ("vad_prefix_padding_ms", "vad_silence_duration_ms"):
-            if kw[name] is not None:
-                setattr(o, name, self._int(kw[name], name, 0, _INT32_MAX))
-        for name in ("vad_create_response", "vad_interrupt_response"):
-            if kw[name] is not None:
-                setattr(o, name, 1 if kw[name] else 0)
-        o.semantic_vad_eagerness = self._string(kw["semantic_vad_eagerness"])
-        tools = kw["tools"]
-        if tools is not None:
-            if isinstance(tools, (Mapping, bytes)) or not isinstance(tools, (str, Sequence)):
-                raise _invalid("tools must be a list of tool definitions (dicts) or a JSON array")
-            o.tools_json = self._keep_bytes(_json_object(tools if isinstance(tools, str) else list(tools)))
-        o.tool_choice = self._string(kw["tool_choice"])
-        if kw["temperature"] is not None:
-            o.temperature = float(kw["temperature"])
-        if kw["max_output_tokens"] is not None:
-            o.max_output_tokens = self._int(kw["max_output_tokens"], "max_output_tokens", 0, _INT32_MAX)
-        o.text_only = 1 if kw["text_only"] else 0
-        if kw["max_send_queue_bytes"] is not None:
-            o.max_send_queue_bytes = self._int(kw["max_send_queue_bytes"], "max_send_queue_bytes", 0, 2**32 - 1)
-        if kw["max_event_queue"] is not None:
-            o.max_event_queue = self._int(kw["max_event_queue"], "max_event_queue", 0, 2**32 - 1)
-        if kw["connect_timeout"] is not None:
-            seconds = float(kw["connect_timeout"])
-            if not 0 <= seconds * 1000 <= 2**32 - 1:
-                raise _invalid(f"connect_timeout is {seconds}; it must be >= 0 seconds")
-            o.connect_timeout_ms = int(round(seconds * 1000))
-        for side in ("input", "output"):
-            fmt, rate = kw[f"caller_{side}_format"], kw[f"caller_{side}_rate"]
-            if fmt is not None:
-                setattr(o, f"caller_{side}_format", _choice(AUDIO_FORMATS, fmt, f"caller_{side}_format"))
-            if rate is not None:
-                setattr(o, f"caller_{side}_rate", self._int(rate, f"caller_{side}_rate", 0, 2**32 - 1))
-        o.barge_in = 1 if kw["barge_in"] else 0
-        o.input_audio_coalesce_ms = self._int(kw["input_audio_coalesce_ms"], "input_audio_coalesce_ms", 0, 2**32 - 1)
-        for name in _CONTINUITY_OPTIONS:
-            if kw.get(name) is not None:
-                setattr(o, name, self._int(kw[name], name, 0, 2**32 - 1))
-        kind = kw.get("session")
-        if kind is not None:  # a transcription or translation session (azaudio._session_kinds)
-            kind.apply(o, self._string)
-
-    def _keep_bytes(self, value: Optional[bytes]) -> Optional[bytes]:
-        self._keep.append(value)
-        return value
-
-    def _string(self, value: Optional[str]) -> Optional[bytes]:
-        if value is not None and not isinstance(value, str):
-            raise _invalid(f"expected a string, not {type(value).__name__}: {value!r}")
-        return self._keep_bytes(n.encode(value))
-
-    @staticmethod
-    def _int(value: Any, name: str, low: int, high: int) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            raise _invalid(f"{name} is {value!r}; it must be an integer from {low} to {high}")
-        return value
 
 
 class RealtimeSession:
@@ -233,7 +103,7 @@ class RealtimeSession:
     destroyed, and :class:`azaudio.InvalidArgumentError` (a ``ValueError``) for arguments the library refuses,
     with its message."""
 
-    def __init__(self, client: "Client", options: _Options, on_event: Optional[EventCallback]) -> None:
+    def __init__(self, client: "ClientBase", options: RealtimeStruct, on_event: Optional[EventCallback]) -> None:
         self._client = client  # keeps the Python client (and its callbacks) alive as long as the session
         self._options = options
         self._on_event = on_event
@@ -405,11 +275,7 @@ class RealtimeSession:
         to the audio received). InvalidArgumentError if no audio of that item was received."""
         if isinstance(audio_end_ms, bool) or not isinstance(audio_end_ms, int) or not 0 <= audio_end_ms < 2**32:
             raise _invalid(f"audio_end_ms is {audio_end_ms!r}; it must be an integer >= 0")
-        if (
-            isinstance(content_index, bool)
-            or not isinstance(content_index, int)
-            or not 0 <= content_index <= _INT32_MAX
-        ):
+        if isinstance(content_index, bool) or not isinstance(content_index, int) or not 0 <= content_index <= _INT32_MAX:
             raise _invalid(f"content_index is {content_index!r}; it must be an integer >= 0")
         self._check(n.lib.azaudio_realtime_truncate(self._live(), n.encode(item_id), content_index, audio_end_ms))
 

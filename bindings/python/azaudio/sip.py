@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Mapping, Optional, Union
 
 from . import _native as n
 from ._calls import run
+from ._options import CallAcceptOptions, Unpack, check_keywords
 from .errors import last_error
 
 if TYPE_CHECKING:
@@ -84,29 +85,28 @@ class IncomingCall:
             n.lib.azaudio_incoming_call_free(out)
 
 
-def accept_call(
-    client: "Client",
-    call_id: str,
-    *,
-    deployment: Optional[str] = None,
-    instructions: Optional[str] = None,
-    voice: Optional[str] = None,
-    session_json: Optional[str] = None,
-    timeout: Optional[float] = None,
-    max_retries: Optional[int] = None,
-) -> None:
+def accept_call(client: "Client", call_id: str, **options: Unpack[CallAcceptOptions]) -> None:
     """Accept a call with a realtime session: ``deployment`` answers (with optional ``instructions`` and
     ``voice``, a name or a custom "voice_..." id), or ``session_json`` is the whole session object."""
     handle = client._live()
     n.require("azaudio_call_accept")
-    strings = [n.encode(s) for s in (call_id, deployment, instructions, voice, session_json)]
+    check_keywords("accept_call", options, CallAcceptOptions)
+    strings = [n.encode(call_id)] + [
+        n.encode(value)
+        for value in (
+            options.get("deployment"),
+            options.get("instructions"),
+            options.get("voice"),
+            options.get("session_json"),
+        )
+    ]
 
     def body(token: object) -> None:
-        options = n.azaudio_call_accept_options()
-        n.lib.azaudio_call_accept_options_init(ctypes.byref(options))
-        options.deployment, options.instructions, options.voice, options.session_json = strings[1:]
-        client._call_options(options, token, timeout, max_retries)
-        client._finish(n.lib.azaudio_call_accept(handle, strings[0], ctypes.byref(options)))
+        c = n.azaudio_call_accept_options()
+        n.lib.azaudio_call_accept_options_init(ctypes.byref(c))
+        c.deployment, c.instructions, c.voice, c.session_json = strings[1:]
+        client._call_options(c, token, options)
+        client._finish(n.lib.azaudio_call_accept(handle, strings[0], ctypes.byref(c)))
 
     run(body)
 
