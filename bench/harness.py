@@ -37,6 +37,8 @@ VERSION = "2025-04-01-preview"
 NA = "not available"
 
 C, PYB, OAI, CURL = "libazaudio C", "libazaudio Python", "openai-python", "curl"
+# The Python binding in pull mode: one thread sends and takes events in batches when the event fd is readable.
+PYB_PULL = "libazaudio Python, pull"
 # The floor (rt_floor): bare_loop's two receive shapes.
 BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"
 BARE_MODES = {BARE_RECV: "recv", BARE_EPOLL: "epoll"}
@@ -179,6 +181,7 @@ class Realtime:
         self.s = servers
         self.results = results
         self.available = {C: True, OAI: True, PYB: self._probe_python()}
+        self.available[PYB_PULL] = self.available[PYB]
 
     def _cmd(self, who: str, n: int, seconds: float) -> tuple[list, Optional[dict]]:
         common = [
@@ -197,8 +200,9 @@ class Realtime:
             return [str(BIN / "bare_loop"), "--mode", BARE_MODES[who]] + common, None
         if who == C_COALESCED:
             return [str(BIN / "bench_realtime"), "--coalesce-ms", str(COALESCE_MS)] + common, None
-        impl = "azaudio" if who == PYB else "openai"
-        return [PY, str(ROOT / "bench" / "realtime" / "py_realtime.py"), "--impl", impl] + common, py_env()
+        impl = "azaudio" if who in (PYB, PYB_PULL) else "openai"
+        delivery = ["--delivery", "pull"] if who == PYB_PULL else []
+        return [PY, str(ROOT / "bench" / "realtime" / "py_realtime.py"), "--impl", impl] + delivery + common, py_env()
 
     def _probe_python(self) -> bool:
         cmd, env = self._cmd(PYB, 1, 0.1)
@@ -415,7 +419,9 @@ def main() -> int:
                 if not want(name):
                     continue
                 log(f"{name}: {n} sessions x {secs} s, {reps} repetition(s), contenders alternated")
-                runs: dict = {c: [] for c in rcs}
+                # rt_cpu also measures the Python binding's pull mode (issue 15), in the same alternation.
+                rcs_here = rcs + [PYB_PULL] if name == "rt_cpu" and rt.available[PYB_PULL] else rcs
+                runs: dict = {c: [] for c in rcs_here}
 
                 def body(who: str, rep: int, runs: dict = runs, n: int = n, secs: float = secs) -> None:
                     j = rt.run(who, n, secs)
@@ -427,10 +433,10 @@ def main() -> int:
                         f"ms/session-s, load {j.get('load')}"
                     )
 
-                alternate(rcs, reps, body)
+                alternate(rcs_here, reps, body)
                 entry = {"sessions": n, "seconds": secs, "runs": runs, "contenders": {}}
-                for who in (C, PYB, OAI):
-                    if who not in rcs:
+                for who in (C, PYB, OAI) + ((PYB_PULL,) if PYB_PULL in rcs_here else ()):
+                    if who not in rcs_here:
                         entry["contenders"][who] = NA
                         continue
                     rs = runs[who]

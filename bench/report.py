@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 C, PYB, OAI, CURL = "libazaudio C", "libazaudio Python", "openai-python", "curl"
+PYB_PULL = "libazaudio Python, pull"  # the binding in pull mode (rt_cpu only)
 BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"
 C_COALESCED = "libazaudio C, input_audio_coalesce_ms=60"  # bench/harness.py
 NA = "not available"
@@ -112,6 +113,16 @@ def rows(r: dict) -> list[list[str]]:
             f"Python/C {_fmt(rpc)}",
             None if rpc is None else rpc <= 1.5,
         )
+        if PYB_PULL in b.get("contenders", {}):
+            rpp = _ratio(_med(_get(b, PYB_PULL, k)), rc)
+            row(
+                "realtime CPU, Python binding in pull mode (issue 15)",
+                "same, one thread taking batches on the event fd, vs C",
+                ["", _cell(_get(b, PYB_PULL, k)), "", ""],
+                "<= 1.5x libazaudio C's",
+                f"Python pull/C {_fmt(rpp)}",
+                None if rpp is None else rpp <= 1.5,
+            )
         srv = [_cell(_get(b, w, "server_cpu_ms_per_session_s")) for w in (C, PYB, OAI)] + [""]
         row(
             "  echo server's own CPU in those runs",

@@ -1977,14 +1977,15 @@ public:
 
     /// Pull mode: waits up to `timeout` (0: do not wait; negative: forever) for the next event. nullopt when none
     /// came in time, or once the closed event (always the last) was taken: see closed(). Throws
-    /// error (errc::invalid_state) if the session delivers events to a callback.
+    /// error (errc::invalid_state) if the session delivers events to a callback. An empty wait is a normal
+    /// outcome (azaudio_realtime_poll_event): it records no error and costs nothing, so polling every frame is fine.
     std::optional<RealtimeEvent> next_event(std::chrono::milliseconds timeout) {
         before_call();
         std::int64_t ms = timeout.count();
         std::int32_t c_timeout = ms < 0 ? -1 : ms > INT32_MAX ? INT32_MAX : static_cast<std::int32_t>(ms);
         azaudio_realtime_event *event = nullptr;
-        azaudio_result rc = azaudio_realtime_next_event(handle_.get(), &event, c_timeout);
-        if (rc == AZAUDIO_ERR_TIMEOUT) return std::nullopt;
+        azaudio_result rc = azaudio_realtime_poll_event(handle_.get(), &event, c_timeout);
+        if (rc == AZAUDIO_OK && event == nullptr) return std::nullopt;
         if (rc == AZAUDIO_ERR_CLOSED && !callback_mode_) {
             state_->closed = true;
             return std::nullopt;
@@ -1999,6 +2000,20 @@ public:
 
     /// true once the closed event was delivered (taken with next_event() or passed to the callback).
     bool closed() const noexcept { return state_ && state_->closed; }
+
+    /// Pull mode from an event loop (epoll, poll, libuv, asio, GLib): the session's readiness descriptor, a Linux
+    /// eventfd readable exactly while at least one event waits (azaudio_realtime_event_fd). Watch it, and when it
+    /// is readable take events with next_event(std::chrono::milliseconds(0)) until that gives nullopt; it is
+    /// level-triggered, so a loop that stops taking events must stop watching it to sleep again. The descriptor
+    /// belongs to the session: never read, write or close it, and stop watching it before the session is
+    /// destroyed (which closes it). Made on the first call; later calls give the same one. Never readable again
+    /// once the closed event was taken. Throws error (errc::invalid_state) if the session delivers events to a
+    /// callback, io_error if no descriptor could be made (e.g. the process has no file descriptors left).
+    int event_fd() const {
+        std::int32_t fd = -1;
+        detail::check(azaudio_realtime_event_fd(handle_.get(), &fd));
+        return static_cast<int>(fd);
+    }
 
     /// Starts closing (WebSocket close 1000) and returns at once; the closed event follows. Rethrows an exception
     /// that the event callback threw.

@@ -15,6 +15,7 @@
 #include <algorithm>
 #include <string>
 #include <thread>
+#include <poll.h>
 #include <unistd.h>
 
 // ---- a tiny harness ---------------------------------------------------------------------------------------------
@@ -840,6 +841,56 @@ static void a_voice_turn_is_pulled_event_by_event() {
     CHECK_THROWS(s.commit(), azaudio::closed_error, e, (void)e);
 }
 
+// An event loop watches event_fd() and takes what waits each time it is readable; an empty take is a normal
+// outcome that leaves the thread's error record alone; after the closed event the descriptor never wakes again.
+static void an_event_loop_pulls_a_turn_when_the_event_fd_is_readable() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o = realtime();
+    o.text_only = true;
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    int fd = s.event_fd();
+    CHECK(fd >= 0);
+    CHECK(s.event_fd() == fd); // the same descriptor every time
+    s.create_text_item("user", "hello there");
+    s.create_response();
+    pulled got;
+    int wakeups = 0;
+    auto start = std::chrono::steady_clock::now();
+    while (!s.closed() && seconds_since(start) < 30) {
+        pollfd p{fd, POLLIN, 0};
+        if (poll(&p, 1, 1000) <= 0) continue;
+        wakeups++;
+        while (std::optional<azaudio::RealtimeEvent> e = s.next_event(std::chrono::milliseconds(0))) {
+            got.count[e->type()]++;
+            if (e->type() == azaudio::event_type::text_delta ||
+                e->type() == azaudio::event_type::audio_transcript_delta)
+                got.transcript += e->text();
+            if (e->type() == azaudio::event_type::response_done) s.close();
+        }
+    }
+    CHECK(s.closed());
+    CHECK(wakeups > 0);
+    CHECK(got.count[azaudio::event_type::response_done] == 1 && got.count[azaudio::event_type::closed] == 1);
+    CHECK(contains(got.transcript, "hello there"));
+    pollfd after{fd, POLLIN, 0};
+    CHECK(poll(&after, 1, 50) == 0); // never readable once the closed event was taken
+
+    // "No event yet" records no error: the record still holds the failure before it.
+    azaudio::RealtimeSession quiet = azaudio::RealtimeSession::connect(c, o);
+    while (quiet.next_event(std::chrono::milliseconds(200))) {
+    } // what the connect left waiting (session.created, session.updated); then nothing comes
+    azaudio_realtime_event *none = nullptr;
+    CHECK(azaudio_realtime_poll_event(quiet.get(), &none, -5) == AZAUDIO_ERR_INVALID_ARGUMENT);
+    std::string before = azaudio_last_error();
+    CHECK(!quiet.next_event(std::chrono::milliseconds(0)));
+    CHECK(before == azaudio_last_error());
+
+    o.on_event = [](const azaudio::RealtimeEventView &) {};
+    azaudio::RealtimeSession callback = azaudio::RealtimeSession::connect(c, o);
+    CHECK_THROWS(callback.event_fd(), azaudio::error, e, CHECK(e.code() == azaudio::errc::invalid_state));
+}
+
 static void a_text_turn_with_manual_commit_and_a_moved_session() {
     azaudio::Client c = emulator_client();
     azaudio::realtime_options o = realtime(azaudio::realtime_protocol::preview);
@@ -1074,6 +1125,7 @@ int main() {
 #ifdef AZAUDIO_EVENT_CLOSED
         RUN(a_voice_turn_is_pulled_event_by_event);
         RUN(a_text_turn_with_manual_commit_and_a_moved_session);
+        RUN(an_event_loop_pulls_a_turn_when_the_event_fd_is_readable);
         RUN(a_callback_receives_events_on_the_io_thread_and_closes_the_session);
         RUN(an_exception_from_the_event_callback_closes_the_session_and_is_rethrown_in_the_owner);
         RUN(realtime_connect_failures_become_typed_exceptions);

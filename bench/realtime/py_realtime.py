@@ -6,7 +6,9 @@
 --impl openai: the openai SDK's async realtime client (AsyncOpenAI with base_url .../openai/v1 and
 websocket_base_url ws://.../openai/v1, the GA route), every session in one asyncio loop: a sender coroutine paces
 all sessions, one receiver task per session iterates its events.
---impl azaudio: libazaudio's Python binding (Client.realtime with an on_event callback on the library's I/O thread).
+--impl azaudio: libazaudio's Python binding: Client.realtime with an on_event callback on the library's I/O thread
+(--delivery callback, the default), or pull mode with one thread (--delivery pull): the sending thread waits on the
+sessions' readiness descriptors between sends and takes each ready session's events in one batch.
 Exits with status 4 and {"available": false} if the binding has no realtime API.
 
 Frames carry (session index, frame number, client send time) in their first 16 bytes; the server's "ts_us" gives
@@ -112,6 +114,7 @@ def report(
     lost = sent - received + send_errors
     out = {
         "contender": label,
+        "delivery": getattr(args, "delivery", None) if label == "libazaudio-python" else None,
         "sessions": n,
         "seconds": frames / 50.0,
         "session_seconds": session_seconds,
@@ -273,15 +276,18 @@ def run_azaudio(args: argparse.Namespace) -> int:
 
         return on_event
 
+    pull = args.delivery in ("pull", "pull-tick")
     sessions, connect_ms = [], []
     client.realtime(deployment="gpt-realtime", turn_detection=None).destroy()  # warm-up, as in C
     rss0 = rss_kb()
     cc0 = cpu_ms()
     for st in states:
         t0 = time.monotonic_ns()
-        sessions.append(client.realtime(deployment="gpt-realtime", turn_detection=None, on_event=handler(st)))
+        on_event = None if pull else handler(st)
+        sessions.append(client.realtime(deployment="gpt-realtime", turn_detection=None, on_event=on_event))
         connect_ms.append((time.monotonic_ns() - t0) / 1e6)
     cpu_connect = cpu_ms() - cc0
+    wait = _pull_waiter(sessions, states, handler, args.delivery == "pull-tick") if pull else time.sleep
     groups = max(1, min(args.groups, n))
     template = bytearray((i * 37) & 0xFF for i in range(FRAME_BYTES))
     s0 = proc_cpu_ms(args.server_pid)
@@ -292,7 +298,7 @@ def run_azaudio(args: argparse.Namespace) -> int:
         for g in range(groups):
             delay = start + f * FRAME_S + g * FRAME_S / groups - time.monotonic()
             if delay > 0:
-                time.sleep(delay)
+                wait(delay)
             for i in range(g, n, groups):
                 st = states[i]
                 try:
@@ -304,7 +310,7 @@ def run_azaudio(args: argparse.Namespace) -> int:
     sent = sum(s.sent for s in states)
     deadline = time.monotonic() + 5
     while sum(s.received for s in states) < sent and time.monotonic() < deadline:
-        time.sleep(0.001)
+        wait(0.001)
     w1 = time.monotonic()
     c1 = cpu_ms()
     s1 = proc_cpu_ms(args.server_pid)
@@ -317,6 +323,48 @@ def run_azaudio(args: argparse.Namespace) -> int:
     )
 
 
+def _pull_waiter(sessions: list, states: list[State], handler, tick: bool):
+    """--delivery pull: the sending thread itself waits for the sessions' readiness descriptors (select.poll) until
+    its next send time, and takes every waiting event of each ready session in one batch (take_events). No Python
+    code runs on the library's I/O thread, so no thread hands the GIL over per event."""
+    import select
+
+    poller = select.poll()
+    by_fd = {}
+    for session, state in zip(sessions, states, strict=True):
+        fd = session.event_fd()
+        poller.register(fd, select.POLLIN)
+        by_fd[fd] = (session.take_events, handler(state))
+
+    def take_ready() -> None:
+        for fd, _ in poller.poll(0):
+            take, on_event = by_fd[fd]
+            for event in take():
+                on_event(event)
+
+    def wait(seconds: float) -> None:
+        if tick:  # sleep to the next send, then take what came meanwhile: one wake-up per send tick
+            time.sleep(seconds)
+            take_ready()
+            return
+        deadline = time.monotonic() + seconds
+        timeout_ms = max(0, int(seconds * 1000))
+        while True:
+            for fd, _ in poller.poll(timeout_ms):
+                take, on_event = by_fd[fd]
+                for event in take():
+                    on_event(event)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                return
+            timeout_ms = int(remaining * 1000)
+            if timeout_ms == 0:
+                time.sleep(remaining)
+                return
+
+    return wait
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--impl", choices=["openai", "azaudio"], required=True)
@@ -325,6 +373,12 @@ def main() -> int:
     p.add_argument("--seconds", type=float, default=10)
     p.add_argument("--groups", type=int, default=4)
     p.add_argument("--server-pid", type=int, default=0)
+    p.add_argument(
+        "--delivery",
+        choices=["callback", "pull", "pull-tick"],
+        default="callback",
+        help="azaudio: events to on_event on the I/O thread, or pulled in batches by the sending thread (event_fd)",
+    )
     args = p.parse_args()
     if args.impl == "openai":
         return asyncio.run(run_openai(args))

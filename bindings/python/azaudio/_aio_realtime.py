@@ -5,6 +5,7 @@ documentation); the public name is ``azaudio.aio.AsyncRealtimeSession``."""
 from __future__ import annotations
 
 import asyncio
+import collections
 import ctypes
 import threading
 from types import TracebackType
@@ -84,6 +85,7 @@ class AsyncRealtimeSession:
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._ended = False
         self._waiting: Optional["asyncio.Future[None]"] = None  # what _pull awaits while the queue is empty
+        self._batch: "collections.deque[RealtimeEvent]" = collections.deque()  # taken, not yet returned
 
     @property
     def sync(self) -> RealtimeSession:
@@ -161,19 +163,25 @@ class AsyncRealtimeSession:
         return event
 
     async def _pull(self, session: RealtimeSession) -> Optional[RealtimeEvent]:
-        """Take the next event without blocking; while none waits, sleep until the readiness descriptor is
+        """Take the next event without blocking (from the batch the last wake-up took, else all that wait now); while
+        none waits, sleep until the readiness descriptor is
         readable (registered with the loop only for the wait, so a consumer that is busy elsewhere is not woken
         again and again by a level-triggered descriptor)."""
         loop = asyncio.get_running_loop()
         fd = self._fd
         assert fd is not None
+        batch = self._batch
         while self._session is session:
+            if batch:
+                return batch.popleft()
             try:
-                event = session.next_event(timeout=0)
+                batch.extend(session.take_events())  # everything waiting, in one go per wake-up
             except ClosedError:
                 return None
-            if event is not None:
-                return event
+            if batch:
+                return batch.popleft()
+            if session.closed:  # CLOSED was taken: the descriptor never wakes again
+                return None
             ready: "asyncio.Future[None]" = loop.create_future()
 
             def wake(ready: "asyncio.Future[None]" = ready) -> None:

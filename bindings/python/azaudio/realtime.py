@@ -35,21 +35,19 @@ from __future__ import annotations
 
 import atexit
 import ctypes
-import json
 import threading
 import time
 import weakref
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import _native as n
-from ._buffers import Buffer, _Input
 from ._events import EventType, RealtimeEvent, deliver
 from ._options import EventCallback
 from ._realtime_options import AUDIO_FORMATS, PROTOCOLS, TURN_DETECTION, RealtimeStruct
 from ._realtime_options import INT32_MAX as _INT32_MAX
 from ._realtime_options import invalid as _invalid
-from ._realtime_options import json_object as _json_object
+from ._realtime_send import RealtimeSending
 from .errors import ClosedError, client_error, last_error
 
 if TYPE_CHECKING:
@@ -76,7 +74,13 @@ def _destroy_live_sessions() -> None:
         session.destroy()
 
 
-_send_audio = n.lib.azaudio_realtime_send_audio
+# Taking an event: azaudio_realtime_poll_event, where "no event yet" is AZAUDIO_OK with no event and records no
+# error; azaudio_realtime_next_event (AZAUDIO_ERR_TIMEOUT through the error machinery) with an older library.
+if n.has("azaudio_realtime_poll_event"):
+    _take = n.lib.azaudio_realtime_poll_event
+else:
+    _take = n.lib.azaudio_realtime_next_event
+_EMPTY = (n.AZAUDIO_OK, n.AZAUDIO_ERR_TIMEOUT)
 _CLOSED = int(EventType.CLOSED)
 _pinned_threads: set[int] = set()
 
@@ -95,7 +99,7 @@ def _keep_thread_state() -> None:
 _WAIT_SLICE = 0.1  # seconds a pull waits per library call on the main thread, so Ctrl-C is seen promptly
 
 
-class RealtimeSession:
+class RealtimeSession(RealtimeSending):
     """A connected realtime session (azaudio_realtime_session). Made by :meth:`azaudio.Client.realtime`; use it
     in a ``with`` block, which destroys it at the end. See the module documentation for the threading rules.
 
@@ -180,10 +184,6 @@ class RealtimeSession:
             raise ClosedError(n.AZAUDIO_ERR_CLOSED, "the realtime session was destroyed")
         return handle
 
-    def _check(self, code: int) -> None:
-        if code != n.AZAUDIO_OK:
-            raise last_error(code)
-
     @property
     def protocol(self) -> str:
         """ "ga" or "preview"."""
@@ -214,93 +214,14 @@ class RealtimeSession:
         """Whether the session has ended: its CLOSED event was delivered or taken, or it was destroyed."""
         return self._handle is None or self._closed_event.is_set()
 
-    # ---- sending ------------------------------------------------------------------------------------------------
-
-    def send_audio(self, audio: Buffer) -> None:
-        """Queue caller audio (input_audio_buffer.append) in the session's input format: bytes-like, or a numpy
-        array (int16 for pcm16, uint8 codes for G.711). Non-blocking; raises BusyError when the send queue is full
-        (the audio was not queued), ClosedError after the session ended."""
-        handle = self._live()
-        if type(audio) is bytes:  # the common case, without a view object: ctypes passes the bytes' buffer
-            if audio:
-                self._check(_send_audio(handle, audio, len(audio)))
-            return
-        dtype = "int16" if self._input_format == n.AZAUDIO_FORMAT_PCM16 else "uint8"
-        array_dtype = getattr(audio, "dtype", None)
-        if array_dtype is not None and str(array_dtype) != dtype:
-            hint = "" if dtype == "int16" else " (encode PCM with azaudio.audio.ulaw_encode / alaw_encode first)"
-            raise _invalid(f"a {self.input_format} session takes {dtype} arrays, not {array_dtype}{hint}")
-        view = _Input(audio, dtype)
-        if view.size == 0:
-            return
-        self._check(n.lib.azaudio_realtime_send_audio(handle, view.address, view.size))
-
-    def commit(self) -> None:
-        """End the caller's turn (input_audio_buffer.commit); needed with turn_detection=None."""
-        self._check(n.lib.azaudio_realtime_commit(self._live()))
-
-    def clear(self) -> None:
-        """Drop uncommitted caller audio (input_audio_buffer.clear)."""
-        self._check(n.lib.azaudio_realtime_clear(self._live()))
-
-    def create_response(self, response: Optional[Mapping[str, Any]] = None, **overrides: Any) -> None:
-        """Ask for a response (response.create). Per-response settings go in ``response`` (a dict) and/or as
-        keyword arguments, e.g. ``create_response(instructions="Answer in French.")``."""
-        settings: Optional[dict[str, Any]] = None
-        if response is not None or overrides:
-            settings = {**(dict(response) if response is not None else {}), **overrides}
-        self._check(n.lib.azaudio_realtime_create_response(self._live(), _json_object(settings)))
-
-    def cancel_response(self) -> None:
-        """Cancel the response in progress (response.cancel)."""
-        self._check(n.lib.azaudio_realtime_cancel_response(self._live()))
-
-    def update_session(self, session: Union[Mapping[str, Any], str]) -> None:
-        """Send session.update with these settings (a dict in the session's protocol shape)."""
-        self._check(n.lib.azaudio_realtime_update_session(self._live(), _json_object(session)))
-
-    def create_text_item(self, role: str, text: str) -> None:
-        """Add a text message to the conversation (conversation.item.create); role "user", "assistant" or
-        "system"."""
-        self._check(n.lib.azaudio_realtime_create_text_item(self._live(), n.encode(role), n.encode(text)))
-
-    def send_function_output(self, call_id: str, output: Union[str, Mapping[str, Any], Sequence[Any]]) -> None:
-        """Answer a FUNCTION_CALL event's ``call_id`` with ``output`` (a string, or a value sent as JSON). Follow
-        with create_response() for the model to go on."""
-        text = output if isinstance(output, str) else json.dumps(output, ensure_ascii=False)
-        self._check(n.lib.azaudio_realtime_send_function_output(self._live(), n.encode(call_id), n.encode(text)))
-
-    def truncate(self, item_id: str, audio_end_ms: int, content_index: int = 0) -> None:
-        """Cut an assistant audio item at ``audio_end_ms`` (what the listener really heard; the library clamps it
-        to the audio received). InvalidArgumentError if no audio of that item was received."""
-        if isinstance(audio_end_ms, bool) or not isinstance(audio_end_ms, int) or not 0 <= audio_end_ms < 2**32:
-            raise _invalid(f"audio_end_ms is {audio_end_ms!r}; it must be an integer >= 0")
-        if isinstance(content_index, bool) or not isinstance(content_index, int) or not 0 <= content_index <= _INT32_MAX:
-            raise _invalid(f"content_index is {content_index!r}; it must be an integer >= 0")
-        self._check(n.lib.azaudio_realtime_truncate(self._live(), n.encode(item_id), content_index, audio_end_ms))
-
-    def audio_played(self, item_id: str, played_ms: int) -> None:
-        """Report that ``played_ms`` of the reply item's audio has really been played (in all, from its start).
-        Barge-in truncates there when the caller interrupts. InvalidArgumentError if no audio of the item came."""
-        if isinstance(played_ms, bool) or not isinstance(played_ms, int) or not 0 <= played_ms < 2**32:
-            raise _invalid(f"played_ms is {played_ms!r}; it must be an integer >= 0")
-        self._check(n.lib.azaudio_realtime_audio_played(self._live(), n.encode(item_id), played_ms))
-
-    def delete_item(self, item_id: str) -> None:
-        """Remove an item from the conversation (conversation.item.delete)."""
-        self._check(n.lib.azaudio_realtime_delete_item(self._live(), n.encode(item_id)))
-
-    def send_event(self, event: Union[Mapping[str, Any], str]) -> None:
-        """Send any client event: a dict (or JSON text) with a "type"."""
-        self._check(n.lib.azaudio_realtime_send_event_json(self._live(), _json_object(event)))
-
     # ---- receiving ----------------------------------------------------------------------------------------------
 
     def next_event(self, timeout: Optional[float] = None) -> Optional[RealtimeEvent]:
         """Take the next event (pull mode), waiting up to ``timeout`` seconds (None: as long as it takes; 0: do not
         wait). Returns None if none came in time. Raises ClosedError once the CLOSED event was taken, and
         InvalidStateError in callback mode. On the main thread the wait is cut into short slices so that Ctrl-C
-        raises KeyboardInterrupt promptly (the event stays queued)."""
+        raises KeyboardInterrupt promptly (the event stays queued). An empty wait is a normal outcome: it records
+        no error in the library (azaudio_realtime_poll_event), so calling this every frame costs little."""
         handle = self._live()
         if timeout is not None and timeout < 0:
             raise _invalid(f"timeout is {timeout}; it must be >= 0 seconds or None")
@@ -311,10 +232,10 @@ class RealtimeSession:
             remaining = None if deadline is None else max(0.0, deadline - time.monotonic())
             wait = remaining if not sliced else (_WAIT_SLICE if remaining is None else min(_WAIT_SLICE, remaining))
             wait_ms = -1 if wait is None else min(int(wait * 1000), _INT32_MAX)
-            code = n.lib.azaudio_realtime_next_event(handle, ctypes.byref(out), wait_ms)
-            if code == n.AZAUDIO_OK:
+            code = _take(handle, ctypes.byref(out), wait_ms)
+            if code == n.AZAUDIO_OK and out.value:
                 break
-            if code == n.AZAUDIO_ERR_TIMEOUT:
+            if code in _EMPTY:  # OK without an event (poll_event), or TIMEOUT (next_event of an older library)
                 self._raise_pending()
                 if remaining is not None and remaining <= wait_ms / 1000:
                     return None
@@ -322,10 +243,50 @@ class RealtimeSession:
             if code == n.AZAUDIO_ERR_CLOSED:
                 self._closed_event.set()
             raise last_error(code)
-        event = RealtimeEvent._pulled(out.value) if out.value else None
-        if event is not None and event.type == EventType.CLOSED:
+        event = RealtimeEvent._pulled(out.value)
+        if event.type == _CLOSED:
             self._closed_event.set()
         return event
+
+    def take_events(self) -> list[RealtimeEvent]:
+        """Take every event waiting now, without waiting (pull mode): an empty list when none waits, or once the
+        CLOSED event was taken (it is the last one a session gives). Meant for an event loop woken by
+        :meth:`event_fd`: one call per wake-up takes the whole batch. InvalidStateError in callback mode."""
+        handle = self._live()
+        if self._closed_event.is_set():
+            return []
+        taken: list[RealtimeEvent] = []
+        out = ctypes.c_void_p()
+        pointer = ctypes.byref(out)
+        pulled = RealtimeEvent._pulled
+        while True:
+            code = _take(handle, pointer, 0)
+            if code != n.AZAUDIO_OK or not out.value:
+                break
+            event = pulled(out.value)
+            taken.append(event)
+            if event.type == _CLOSED:
+                self._closed_event.set()
+                return taken
+        if code == n.AZAUDIO_ERR_CLOSED:
+            self._closed_event.set()
+        elif code not in _EMPTY:
+            raise last_error(code)
+        return taken
+
+    def event_fd(self) -> int:
+        """The session's readiness descriptor (pull mode; azaudio_realtime_event_fd): a Linux eventfd readable
+        exactly while at least one event waits. Watch it with ``select``/``selectors``/``loop.add_reader`` and take
+        the events with :meth:`take_events` (or next_event(0) until None) when it is readable. It is
+        level-triggered: stop watching it while you do not take events. It belongs to the session: never read,
+        write or close it, and stop watching it before :meth:`destroy` (which closes it). Never readable again once
+        the CLOSED event was taken. InvalidStateError in callback mode; UnsupportedError with a library older than
+        the function."""
+        handle = self._live()
+        n.require("azaudio_realtime_event_fd")
+        fd = ctypes.c_int32(-1)
+        self._check(n.lib.azaudio_realtime_event_fd(handle, ctypes.byref(fd)))
+        return fd.value
 
     def events(self, timeout: Optional[float] = None) -> Iterator[RealtimeEvent]:
         """Iterate over the session's events (pull mode) as they arrive; the iteration ends after the CLOSED event,
