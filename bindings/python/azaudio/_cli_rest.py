@@ -21,6 +21,7 @@ from ._cli_output import (
     Waiting,
     size_text,
 )
+from ._options import UploadOptions
 from .errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -110,6 +111,15 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
 
         # Streamed lines go to stdout as they come: no progress line between them.
         pieces = pieces_for(args, None if kind == "transcribe" and args.stream else on_pieces)
+        # What transcribe, transcribe_stream and translate are all given.
+        upload: UploadOptions = {
+            "deployment": deployment,
+            "model": args.model,
+            "prompt": args.prompt,
+            "response_format": args.format,
+            "filename": filename,
+            "progress": progress,
+        }
         if kind == "transcribe" and args.format == "diarized_json":
             return _cmd_diarize(settings, args, client, deployment, filename, progress, pieces)
         if kind == "transcribe" and args.stream:
@@ -119,16 +129,7 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
                     "drop --stream to cut a long recording into pieces",
                     EXIT_USAGE,
                 )
-            stream = client.transcribe_stream(
-                _audio_input(args.file),
-                deployment=deployment,
-                model=args.model,
-                language=args.language,
-                prompt=args.prompt,
-                response_format=args.format,
-                filename=filename,
-                progress=progress,
-            )
+            stream = client.transcribe_stream(_audio_input(args.file), **upload, language=args.language)
             for delta in stream:
                 progress.waiting.stop()
                 if not settings.json:
@@ -140,29 +141,10 @@ def cmd_transcribe(settings: Settings, args: argparse.Namespace, kind: str) -> i
             return EXIT_OK
         if kind == "transcribe":
             timestamps = [t for t in (args.timestamps or "").split(",") if t]
-            result = client.transcribe(
-                _audio_input(args.file),
-                deployment=deployment,
-                model=args.model,
-                language=args.language,
-                prompt=args.prompt,
-                response_format=args.format,
-                timestamps=timestamps,
-                filename=filename,
-                progress=progress,
-                pieces=pieces,
-            )
+            source = _audio_input(args.file)
+            result = client.transcribe(source, **upload, language=args.language, timestamps=timestamps, pieces=pieces)
         else:
-            result = client.translate(
-                _audio_input(args.file),
-                deployment=deployment,
-                model=args.model,
-                prompt=args.prompt,
-                response_format=args.format,
-                filename=filename,
-                progress=progress,
-                pieces=pieces,
-            )
+            result = client.translate(_audio_input(args.file), **upload, pieces=pieces)
     _emit(settings, _transcription_json(result), result.text)
     return EXIT_OK
 

@@ -119,7 +119,9 @@ class SpeechOptions(_Deployment, CallOptions, total=False):
     stream_format: Optional[str]
 
 
-class _Upload(_Deployment, CallOptions, total=False):
+class UploadOptions(_Deployment, CallOptions, total=False):
+    """What every upload call (transcribe, transcribe_stream, translate) takes."""
+
     model: Optional[str]
     prompt: Optional[str]
     response_format: Optional[str]  # None: "json"
@@ -132,11 +134,11 @@ class _Pieces(TypedDict, total=False):
     pieces: Optional[Pieces]  # None: the library's defaults for audio over the upload limit
 
 
-class TranslateOptions(_Upload, _Pieces, total=False):
+class TranslateOptions(UploadOptions, _Pieces, total=False):
     """translate()."""
 
 
-class TranscribeStreamOptions(_Upload, total=False):
+class TranscribeStreamOptions(UploadOptions, total=False):
     """transcribe_stream()."""
 
     language: Optional[str]
