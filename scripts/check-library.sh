@@ -19,4 +19,8 @@ unexpected=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -
 # Global (upper-case type) dynamic symbols defined by the library must all be azaudio_*.
 others=$(nm -D --defined-only "$lib" | awk '$2 ~ /^[A-Z]$/ && $3 !~ /^azaudio_/ && $3 !~ /^(_edata|_end|__bss_start)$/ {print $3}')
 [ -z "$others" ] || fail "symbols other than azaudio_* are exported: $(echo $others | head -c 300)"
+# The glibc floor: no symbol version newer than GLIBC_2.34, so the wheel built from it is manylinux_2_34 (RHEL 9 and
+# its rebuilds, Ubuntu 22.04, Debian 12). Sources/CLinux/glibc_floor.c says where the one 2.35 reference came from.
+newer=$(objdump -T "$lib" | awk '{for (i = 1; i <= NF; i++) if ($i ~ /GLIBC_2\.(3[5-9]|[4-9][0-9])\)?$/) print $i, $NF}' | sort -u)
+[ -z "$newer" ] || fail "symbols that need a glibc newer than 2.34: $(echo $newer)"
 exit 0
