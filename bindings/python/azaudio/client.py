@@ -31,7 +31,6 @@ from ._options import (
 )
 from ._rest_speech import SpeechCalls
 from ._rest_transcribe import TranscriptionCalls
-from ._streams import ItemStream as _Stream
 from ._streams import StreamCall, TranscriptionStream
 from .errors import last_error
 
@@ -57,8 +56,7 @@ LOG_INFO = n.AZAUDIO_LOG_INFO
 LOG_DEBUG = n.AZAUDIO_LOG_DEBUG
 DEFAULT_API_VERSION = n.AZAUDIO_DEFAULT_API_VERSION
 
-_TokenBridge = TokenBridge  # the names older code imports
-_ = _Stream
+_TokenBridge = TokenBridge  # the name tests/test_token_provider.py imports
 
 
 class Client(TranscriptionCalls, SpeechCalls, ChatCalls, RealtimeCalls, ClientBase):
