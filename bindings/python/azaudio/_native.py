@@ -37,7 +37,7 @@ from ctypes import (
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-__all__ = ["lib", "library_path", "has", "require", "SIGNATURES"]
+__all__ = ["lib", "library_path", "has", "require", "init_struct", "SIGNATURES"]
 
 # ---- constants (#defines of the header) ---------------------------------------------------------------------------
 
@@ -680,6 +680,15 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
     "azaudio_realtime_latency_summary": (_RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
+    # Sized initialisation (what AZAUDIO_INIT calls)
+    "azaudio_client_options_init_sized": (_RESULT, (POINTER(azaudio_client_options), c_size_t)),
+    "azaudio_wav_info_init_sized": (_RESULT, (POINTER(azaudio_wav_info), c_size_t)),
+    "azaudio_transcription_options_init_sized": (_RESULT, (POINTER(azaudio_transcription_options), c_size_t)),
+    "azaudio_translation_options_init_sized": (_RESULT, (POINTER(azaudio_translation_options), c_size_t)),
+    "azaudio_speech_options_init_sized": (_RESULT, (POINTER(azaudio_speech_options), c_size_t)),
+    "azaudio_chat_options_init_sized": (_RESULT, (POINTER(azaudio_chat_options), c_size_t)),
+    "azaudio_realtime_options_init_sized": (_RESULT, (POINTER(azaudio_realtime_options), c_size_t)),
+    "azaudio_call_accept_options_init_sized": (_RESULT, (POINTER(azaudio_call_accept_options), c_size_t)),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.
@@ -783,6 +792,17 @@ _EVENT_READERS = {
         "audio_format",
     )
 }
+
+
+def init_struct(struct: ctypes.Structure) -> int:
+    """Fills an options mirror with the library's defaults, as AZAUDIO_INIT does in C: the sized init is told the
+    mirror's size, so a newer library never writes past it. Returns the azaudio_result."""
+    kind = type(struct).__name__
+    if f"{kind}_init_sized" in _present:
+        return int(getattr(lib, f"{kind}_init_sized")(ctypes.byref(struct), ctypes.sizeof(struct)))
+    # A library without the sized inits is older than this mirror: its struct is no larger, so the unsized init
+    # cannot overrun it.
+    return int(getattr(lib, f"{kind}_init")(ctypes.byref(struct)))
 
 
 def _event_readers() -> Any:

@@ -234,7 +234,7 @@ class Client(Owned):
         self._log_bridge = _LogBridge(log, self._errors) if log is not None else None
 
         options = n.azaudio_client_options()
-        n.lib.azaudio_client_options_init(ctypes.byref(options))
+        n.init_struct(options)
         keep: list[Optional[bytes]] = []
 
         def string(value: Optional[str]) -> Optional[bytes]:
@@ -543,7 +543,7 @@ class Client(Owned):
             options: Any
             if kind == "transcribe":
                 options = n.azaudio_transcription_options()
-                n.lib.azaudio_transcription_options_init(ctypes.byref(options))
+                n.init_struct(options)
                 options.language = strings[2]
                 options.timestamp_granularities = granularity
                 options.include_logprobs = 1 if include_logprobs else 0
@@ -555,7 +555,7 @@ class Client(Owned):
                     alive.extend(_diarize.apply(options, guard=guard, **extra))
             else:
                 options = n.azaudio_translation_options()
-                n.lib.azaudio_translation_options_init(ctypes.byref(options))
+                n.init_struct(options)
             options.deployment = strings[0]
             options.model = strings[1]
             options.prompt = strings[3]
@@ -649,7 +649,7 @@ class Client(Owned):
         max_retries: Optional[int],
     ) -> Any:
         options = n.azaudio_speech_options()
-        n.lib.azaudio_speech_options_init(ctypes.byref(options))
+        n.init_struct(options)
         options.deployment, options.model, options.voice, options.response_format = strings[:4]
         options.instructions, options.stream_format = strings[4:6]
         if speed is not None:
@@ -812,7 +812,7 @@ class Client(Owned):
 
         def body(token: Any) -> ChatReply:
             options = n.azaudio_chat_options()
-            n.lib.azaudio_chat_options_init(ctypes.byref(options))
+            n.init_struct(options)
             options.deployment, options.model, options.voice, options.audio_format = strings
             options.audio_output = 1 if audio_output else 0
             if max_completion_tokens is not None:

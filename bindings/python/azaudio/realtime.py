@@ -152,7 +152,7 @@ class _Options:
 
     def __init__(self, **kw: Any) -> None:
         self.struct = n.azaudio_realtime_options()
-        n.lib.azaudio_realtime_options_init(ctypes.byref(self.struct))
+        n.init_struct(self.struct)
         self._keep: list[Optional[bytes]] = []
         o = self.struct
         o.deployment = self._string(kw["deployment"])

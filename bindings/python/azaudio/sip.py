@@ -103,7 +103,7 @@ def accept_call(
 
     def body(token: object) -> None:
         options = n.azaudio_call_accept_options()
-        n.lib.azaudio_call_accept_options_init(ctypes.byref(options))
+        n.init_struct(options)
         options.deployment, options.instructions, options.voice, options.session_json = strings[1:]
         client._call_options(options, token, timeout, max_retries)
         client._finish(n.lib.azaudio_call_accept(handle, strings[0], ctypes.byref(options)))
