@@ -15,7 +15,7 @@
  *    failure is available from azaudio_last_error() on the same thread (and, for calls made through a client,
  *    from azaudio_client_last_error()).
  *  - Options are structs whose first field is struct_size. Always fill one with AZAUDIO_INIT(kind, &options)
- *    (e.g. AZAUDIO_INIT(transcription_options, &o), see the last section), then change the fields you need: it
+ *    (e.g. AZAUDIO_INIT(transcription_options, &o), see "Sized initialisation"), then change the fields you need: it
  *    passes the struct's size as your program was compiled, so a newer library writes no more than that, and the
  *    library reads only the first struct_size bytes, so a program built against an older header keeps working
  *    with a newer library. New fields are only ever appended. (The older azaudio_X_options_init(&o) functions
