@@ -117,7 +117,8 @@ test-c: lib $(C_TESTS) emulator-venv
 	@scripts/run-c-tests.sh $(C_TESTS)
 
 # A few C test programs again under valgrind memcheck (no invalid access, no definite or indirect leak).
-MEMCHECK_TESTS := $(addprefix $(BUILD)/tests/,test_client test_audio test_rest_chat test_tls)
+MEMCHECK_TESTS := $(addprefix $(BUILD)/tests/,test_client test_audio_g711_resampler test_audio_wav test_audio_frames \
+	test_rest_chat test_tls)
 
 test-memcheck: lib $(MEMCHECK_TESTS) emulator-venv
 	@scripts/make-test-ca.sh $(BUILD)/tls

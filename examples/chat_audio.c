@@ -63,7 +63,7 @@ int main(int argc, char **argv) {
     if (azaudio_chat_add_audio_file(chat, argv[1]) != AZAUDIO_OK) goto fail;
 
     azaudio_chat_options options;
-    azaudio_chat_options_init(&options);
+    AZAUDIO_INIT(chat_options, &options);
     options.deployment = argc > 3 ? argv[3] : "gpt-4o-mini-audio-preview";
     options.stream = 1; /* audio arrives as pcm16 deltas */
     options.on_transcript = on_transcript;

@@ -113,7 +113,7 @@ static int16_t *load_mic(const char *path, size_t *out_samples) {
         return NULL;
     }
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     azaudio_audio_buffer_info(wav, &info);
     size_t n = (size_t)info.frame_count;
     int16_t *pcm = NULL, *out = NULL;
@@ -167,7 +167,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.deployment = argc > 3 ? argv[3] : "gpt-realtime";
     o.instructions = "You are a friendly character in a game. Answer in one or two sentences.";
     o.caller_input_format = AZAUDIO_FORMAT_PCM16; /* the mixer's format; the session stays 24 kHz PCM16 */
@@ -188,7 +188,7 @@ int main(int argc, char **argv) {
 
     FILE *speaker = fopen(argv[2], "wb");
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     info.sample_rate = RATE;
     uint8_t header[AZAUDIO_WAV_HEADER_SIZE];
     azaudio_wav_header(&info, AZAUDIO_WAV_SIZE_UNKNOWN, header, sizeof header);

@@ -14,7 +14,7 @@ int main(int argc, char **argv) {
     azaudio_result rc;
     if (argc > 1) {
         azaudio_client_options options;
-        azaudio_client_options_init(&options);
+        AZAUDIO_INIT(client_options, &options);
         options.endpoint = argv[1];
         options.api_key = "placeholder";
         rc = azaudio_client_create(&options, &client);

@@ -78,7 +78,7 @@ int main(int argc, char **argv) {
     int from_stdin = strcmp(argv[1], "-") == 0;
     if (!from_stdin) {
         azaudio_wav_info info;
-        azaudio_wav_info_init(&info);
+        AZAUDIO_INIT(wav_info, &info);
         if (azaudio_wav_read_file(argv[1], &wav) != AZAUDIO_OK || azaudio_audio_buffer_info(wav, &info) != AZAUDIO_OK) {
             fprintf(stderr, "%s: %s\n", argv[1], azaudio_last_error());
             return 1;
@@ -100,7 +100,7 @@ int main(int argc, char **argv) {
     }
     captions c = {isatty(2), 0, ""};
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.session_kind = AZAUDIO_SESSION_TRANSCRIPTION;
     o.deployment = argc > 2 ? argv[2] : "gpt-4o-transcribe";
     o.input_transcription_language = getenv("AZAUDIO_LANGUAGE");

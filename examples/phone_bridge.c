@@ -111,7 +111,7 @@ static int load_caller(const char *path, uint8_t **out, size_t *out_size) {
     azaudio_audio_buffer *wav = NULL;
     if (azaudio_wav_read_file(path, &wav) != AZAUDIO_OK) return fail(path);
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     azaudio_audio_buffer_info(wav, &info);
     const void *data = azaudio_audio_buffer_data(wav);
     size_t samples = (size_t)info.frame_count;
@@ -166,7 +166,7 @@ static FILE *open_reply(const char *path) {
         return NULL;
     }
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     info.format = AZAUDIO_FORMAT_ULAW;
     info.sample_rate = RATE;
     uint8_t header[AZAUDIO_WAV_HEADER_SIZE];
@@ -177,7 +177,7 @@ static FILE *open_reply(const char *path) {
 
 static int close_reply(FILE *f, uint32_t data_size) {
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     info.format = AZAUDIO_FORMAT_ULAW;
     info.sample_rate = RATE;
     uint8_t header[AZAUDIO_WAV_HEADER_SIZE];
@@ -208,7 +208,7 @@ int main(int argc, char **argv) {
     /* The session speaks the phone's codec both ways: mu-law frames go out untouched (base64 only). Barge-in is on
      * by default; the server's VAD finds the caller's turns and interrupts the agent. */
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.deployment = argc > 3 ? argv[3] : "gpt-realtime";
     o.input_audio_format = AZAUDIO_FORMAT_ULAW;
     o.output_audio_format = AZAUDIO_FORMAT_ULAW;

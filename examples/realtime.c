@@ -48,7 +48,7 @@ static int load_input(const char *path, bytes *out) {
     azaudio_audio_buffer *wav = NULL;
     if (azaudio_wav_read_file(path, &wav) != AZAUDIO_OK) return fail(path);
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     azaudio_audio_buffer_info(wav, &info);
     if (info.channels != 1) {
         fprintf(stderr, "realtime: %s has %u channels; give a mono file\n", path, info.channels);
@@ -167,7 +167,7 @@ int main(int argc, char **argv) {
     if (azaudio_client_create_from_env(NULL, &client) != AZAUDIO_OK) return fail("client");
 
     azaudio_realtime_options options;
-    azaudio_realtime_options_init(&options);
+    AZAUDIO_INIT(realtime_options, &options);
     options.deployment = argc > 3 ? argv[3] : "gpt-realtime";
     options.protocol = protocol && strcmp(protocol, "preview") == 0 ? AZAUDIO_REALTIME_PREVIEW : AZAUDIO_REALTIME_GA;
     options.instructions = "You are a friendly voice assistant. Answer briefly.";
@@ -217,7 +217,7 @@ int main(int argc, char **argv) {
                (t.first_audio_us - t.speech_end_us) / 1000.0);
 
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     info.format = AZAUDIO_FORMAT_PCM16;
     info.sample_rate = RATE;
     info.channels = 1;

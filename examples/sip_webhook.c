@@ -118,7 +118,7 @@ static void handle(azaudio_client *client, const char *secret, const char *deplo
         printf("  rejected (486 Busy Here): %s\n", rc == AZAUDIO_OK ? "ok" : azaudio_last_error());
     } else {
         azaudio_call_accept_options options;
-        azaudio_call_accept_options_init(&options);
+        AZAUDIO_INIT(call_accept_options, &options);
         options.deployment = deployment;
         options.instructions = "You answer the phone for Example Corp. Greet the caller and ask how you can help.";
         options.voice = "marin";

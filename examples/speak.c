@@ -35,7 +35,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     azaudio_speech_options options;
-    azaudio_speech_options_init(&options);
+    AZAUDIO_INIT(speech_options, &options);
     options.deployment = argc > 3 ? argv[3] : "gpt-4o-mini-tts";
     options.voice = argc > 4 ? argv[4] : "alloy";
     options.response_format = ext ? ext + 1 : "mp3";

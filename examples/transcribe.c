@@ -26,7 +26,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     azaudio_transcription_options options;
-    azaudio_transcription_options_init(&options);
+    AZAUDIO_INIT(transcription_options, &options);
     options.deployment = argc > 2 ? argv[2] : "whisper";
     options.response_format = argc > 3 ? argv[3] : NULL;
     if (strstr(options.deployment, "4o") && (!options.response_format || !strcmp(options.response_format, "json") ||

@@ -18,7 +18,7 @@ int main(int argc, char **argv) {
         return 1;
     }
     azaudio_translation_options options;
-    azaudio_translation_options_init(&options);
+    AZAUDIO_INIT(translation_options, &options);
     options.deployment = argc > 2 ? argv[2] : "whisper";
     options.response_format = argc > 3 ? argv[3] : NULL;
     azaudio_transcript *t = NULL;

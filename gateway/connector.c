@@ -41,7 +41,7 @@ int gw_connect_start(gw *g, gw_call *call, int audio_format) {
     if (!p) return -1;
     p->g = g;
     p->call = call;
-    azaudio_realtime_options_init(&p->opts);
+    AZAUDIO_INIT(realtime_options, &p->opts);
     p->opts.deployment = g->cfg->deployment;
     p->opts.instructions = g->cfg->instructions;
     p->opts.voice = g->cfg->voice;

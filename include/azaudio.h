@@ -14,9 +14,13 @@
  *    otherwise. On failure, output parameters are left untouched unless documented, and a message describing the
  *    failure is available from azaudio_last_error() on the same thread (and, for calls made through a client,
  *    from azaudio_client_last_error()).
- *  - Options are structs whose first field is struct_size. Always fill one with its azaudio_X_options_init()
- *    function, then change the fields you need: the library reads only the first struct_size bytes, so a program
- *    built against an older header keeps working with a newer library. New fields are only ever appended.
+ *  - Options are structs whose first field is struct_size. Always fill one with AZAUDIO_INIT(kind, &options)
+ *    (e.g. AZAUDIO_INIT(transcription_options, &o), see "Sized initialisation"), then change the fields you need: it
+ *    passes the struct's size as your program was compiled, so a newer library writes no more than that, and the
+ *    library reads only the first struct_size bytes, so a program built against an older header keeps working
+ *    with a newer library. New fields are only ever appended. (The older azaudio_X_options_init(&o) functions
+ *    stay for programs already built: they write the whole struct as the library's own header declares it, which
+ *    overruns a smaller struct from an older header.)
  *    One rule holds for every struct with a struct_size, passed in or filled in: struct_size must be at least the
  *    struct's size in its first release (0.1.0; each function names the last field that covers), else the call
  *    fails with AZAUDIO_ERR_INVALID_ARGUMENT and changes nothing. A struct passed in is read up to
@@ -143,9 +147,9 @@ typedef int64_t (*azaudio_token_fn)(int32_t reason, char *buffer, size_t buffer_
 /* The default REST api-version: the newest dated version covering transcription, translation, speech and chat. */
 #define AZAUDIO_DEFAULT_API_VERSION "2025-04-01-preview"
 
-/* How to reach and authenticate with an Azure OpenAI resource. Fill with azaudio_client_options_init(). */
+/* How to reach and authenticate with an Azure OpenAI resource. Fill with AZAUDIO_INIT(client_options, &o). */
 typedef struct azaudio_client_options {
-    /* sizeof(azaudio_client_options) as the caller compiled it. Set by azaudio_client_options_init(). */
+    /* sizeof(azaudio_client_options) as the caller compiled it. Set by AZAUDIO_INIT(). */
     uint32_t struct_size;
 
     /* The resource endpoint. Accepted forms: the resource root "https://NAME.openai.azure.com", the same with
@@ -216,7 +220,9 @@ typedef struct azaudio_client_options {
 } azaudio_client_options;
 
 /* Fills *options with the defaults described above and sets struct_size. Returns AZAUDIO_ERR_INVALID_ARGUMENT if
- * options is NULL. */
+ * options is NULL.
+ * Kept for programs already built: writes the library's whole sizeof, which overruns the smaller struct of a
+ * program built against an older header. New code uses AZAUDIO_INIT(client_options, &x). */
 azaudio_result azaudio_client_options_init(azaudio_client_options *options);
 
 /* Creates a client. Validates and normalises the endpoint, checks that exactly one credential is given, and
@@ -416,7 +422,7 @@ azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
  * azaudio_last_error() says what was wrong, with the offset of the offending chunk where there is one.
  * ------------------------------------------------------------------------------------------------------------------ */
 
-/* A WAV file's format and the position of its samples. Set struct_size (azaudio_wav_info_init() does) before
+/* A WAV file's format and the position of its samples. Set struct_size (AZAUDIO_INIT(wav_info, &i) does) before
  * passing one to the library. */
 typedef struct azaudio_wav_info {
     uint32_t struct_size;      /* sizeof(azaudio_wav_info) as the caller compiled it */
@@ -437,7 +443,9 @@ typedef struct azaudio_wav_info {
 #define AZAUDIO_WAV_SIZE_UNKNOWN 0xFFFFFFFFu
 
 /* Sets struct_size and the defaults: PCM16, 24000 Hz, 1 channel (the Azure OpenAI realtime format), zero sizes.
- * Errors: AZAUDIO_ERR_INVALID_ARGUMENT if info is NULL. */
+ * Errors: AZAUDIO_ERR_INVALID_ARGUMENT if info is NULL.
+ * Kept for programs already built: writes the library's whole sizeof, which overruns the smaller struct of a
+ * program built against an older header. New code uses AZAUDIO_INIT(wav_info, &x). */
 azaudio_result azaudio_wav_info_init(azaudio_wav_info *info);
 
 /* Parses the WAV image of `size` bytes at `data` without copying anything: on success fills *info; the samples
@@ -761,7 +769,7 @@ typedef struct azaudio_segment {
  * Return 0 to continue; any other value stops the call, which then returns AZAUDIO_ERR_CANCELLED. */
 typedef int32_t (*azaudio_segment_fn)(const azaudio_segment *segment, void *user_data);
 
-/* Options of a transcription. Fill with azaudio_transcription_options_init(), then set the fields you need. */
+/* Options of a transcription. Fill with AZAUDIO_INIT(transcription_options, &o), then set the fields you need. */
 typedef struct azaudio_transcription_options {
     uint32_t struct_size;
     /* The deployment (the model name for the v1 URL family, where it is sent as "model"). Required. */
@@ -826,7 +834,9 @@ typedef struct azaudio_transcription_options {
 } azaudio_transcription_options;
 
 /* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1,
- * max_upload_bytes 26214400) and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+ * max_upload_bytes 26214400) and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL).
+ * Kept for programs already built: writes the library's whole sizeof, which overruns the smaller struct of a
+ * program built against an older header. New code uses AZAUDIO_INIT(transcription_options, &x). */
 azaudio_result azaudio_transcription_options_init(azaudio_transcription_options *options);
 
 /* Transcribes an audio file. The file is streamed from disk while uploading (never held whole in memory); its
@@ -880,7 +890,9 @@ typedef struct azaudio_translation_options {
 } azaudio_translation_options;
 
 /* Fills *options with the defaults (as for transcription) and sets struct_size. Errors:
- * AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+ * AZAUDIO_ERR_INVALID_ARGUMENT (options NULL).
+ * Kept for programs already built: writes the library's whole sizeof, which overruns the smaller struct of a
+ * program built against an older header. New code uses AZAUDIO_INIT(translation_options, &x). */
 azaudio_result azaudio_translation_options_init(azaudio_translation_options *options);
 
 /* Translate a file, audio in memory, or audio from a callback into English text; as the azaudio_transcribe_*
@@ -945,7 +957,7 @@ void azaudio_transcript_free(azaudio_transcript *transcript);
 
 /* ---- Text to speech ----------------------------------------------------------------------------------------- */
 
-/* Options of a speech request. Fill with azaudio_speech_options_init(). */
+/* Options of a speech request. Fill with AZAUDIO_INIT(speech_options, &o). */
 typedef struct azaudio_speech_options {
     uint32_t struct_size;
     const char *deployment;       /* required */
@@ -966,7 +978,9 @@ typedef struct azaudio_speech_options {
     int32_t max_retries;
 } azaudio_speech_options;
 
-/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL).
+ * Kept for programs already built: writes the library's whole sizeof, which overruns the smaller struct of a
+ * program built against an older header. New code uses AZAUDIO_INIT(speech_options, &x). */
 azaudio_result azaudio_speech_options_init(azaudio_speech_options *options);
 
 /* Speaks `text` (UTF-8, 1 to 4096 characters) and calls on_audio with each chunk of audio as it arrives off the
@@ -1035,7 +1049,7 @@ size_t azaudio_chat_message_count(const azaudio_chat *chat);
 /* Removes every message. NULL is a no-op. */
 void azaudio_chat_clear(azaudio_chat *chat);
 
-/* Options of a chat completion. Fill with azaudio_chat_options_init(). */
+/* Options of a chat completion. Fill with AZAUDIO_INIT(chat_options, &o). */
 typedef struct azaudio_chat_options {
     uint32_t struct_size;
     const char *deployment;       /* required */
@@ -1065,7 +1079,9 @@ typedef struct azaudio_chat_options {
     void *progress_user_data;
 } azaudio_chat_options;
 
-/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL).
+ * Kept for programs already built: writes the library's whole sizeof, which overruns the smaller struct of a
+ * program built against an older header. New code uses AZAUDIO_INIT(chat_options, &x). */
 azaudio_result azaudio_chat_options_init(azaudio_chat_options *options);
 
 /* Sends the conversation and stores the reply in *out_reply. The conversation is not changed (add the reply
@@ -1197,7 +1213,7 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
 typedef void (*azaudio_realtime_event_fn)(azaudio_realtime_session *session, const azaudio_realtime_event *event,
                                           void *user_data);
 
-/* How to open a session. Fill with azaudio_realtime_options_init(). Numbers left at their defaults (-1, or as
+/* How to open a session. Fill with AZAUDIO_INIT(realtime_options, &o). Numbers left at their defaults (-1, or as
  * stated) are not sent, so the service's defaults apply. */
 typedef struct azaudio_realtime_options {
     uint32_t struct_size;
@@ -1436,7 +1452,9 @@ typedef struct azaudio_realtime_options {
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */
 #define AZAUDIO_CALLER_FORMAT_SESSION 0
 
-/* Fills *options with the defaults above and sets struct_size. AZAUDIO_ERR_INVALID_ARGUMENT if options is NULL. */
+/* Fills *options with the defaults above and sets struct_size. AZAUDIO_ERR_INVALID_ARGUMENT if options is NULL.
+ * Kept for programs already built: writes the library's whole sizeof, which overruns the smaller struct of a
+ * program built against an older header. New code uses AZAUDIO_INIT(realtime_options, &x). */
 azaudio_result azaudio_realtime_options_init(azaudio_realtime_options *options);
 
 /* Opens a session on the client's endpoint with the client's credentials, TLS and proxy settings: connects, upgrades
@@ -1656,7 +1674,7 @@ const char *azaudio_incoming_call_sip_header_value(const azaudio_incoming_call *
 /* Frees a call. NULL is a no-op. */
 void azaudio_incoming_call_free(azaudio_incoming_call *call);
 
-/* How to accept a call. Fill with azaudio_call_accept_options_init(). Either `deployment` (with optional
+/* How to accept a call. Fill with AZAUDIO_INIT(call_accept_options, &o). Either `deployment` (with optional
  * instructions and voice) or `session_json`, a whole RealtimeSessionCreateRequestGA object ("type" defaults to
  * "realtime"; it must name the deployment as "model"). */
 typedef struct azaudio_call_accept_options {
@@ -1672,7 +1690,9 @@ typedef struct azaudio_call_accept_options {
     int32_t max_retries;          /* -1 (default): the client's */
 } azaudio_call_accept_options;
 
-/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL). */
+/* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL).
+ * Kept for programs already built: writes the library's whole sizeof, which overruns the smaller struct of a
+ * program built against an older header. New code uses AZAUDIO_INIT(call_accept_options, &x). */
 azaudio_result azaudio_call_accept_options_init(azaudio_call_accept_options *options);
 
 /* Accepts the call: the service starts the session and bridges the caller to it. Errors: as the REST calls
@@ -1735,6 +1755,33 @@ int32_t azaudio_realtime_event_segment_times(const azaudio_realtime_event *event
  * for other events (both set to 0). The samples are 16-bit signed little-endian. */
 int32_t azaudio_realtime_event_audio_format(const azaudio_realtime_event *event, int32_t *sample_rate,
                                             int32_t *channels);
+
+/* ================================================================================================================
+ * Sized initialisation (appended in 0.1.0)
+ *
+ * AZAUDIO_INIT(kind, pointer) fills a struct with its defaults, passing the size of the struct as the calling
+ * program was compiled: AZAUDIO_INIT(transcription_options, &o) calls
+ * azaudio_transcription_options_init_sized(&o, sizeof o). kind is the type's name without azaudio_:
+ * client_options, wav_info, transcription_options, translation_options, speech_options, chat_options,
+ * realtime_options, call_accept_options.
+ *
+ * Each azaudio_X_init_sized(x, size) writes the defaults into the first min(size, the library's sizeof) bytes of
+ * *x and sets struct_size to that number: a newer library never writes past an older program's struct, and the
+ * fields the program does not know take their defaults when the library reads it. Errors, with nothing written:
+ * AZAUDIO_ERR_INVALID_ARGUMENT if x is NULL or size is below the struct's first-release size (the size that
+ * covers the last field each struct's functions name above).
+ * ============================================================================================================== */
+
+#define AZAUDIO_INIT(kind, pointer) azaudio_##kind##_init_sized((pointer), sizeof *(pointer))
+
+azaudio_result azaudio_client_options_init_sized(azaudio_client_options *options, size_t size);
+azaudio_result azaudio_wav_info_init_sized(azaudio_wav_info *info, size_t size);
+azaudio_result azaudio_transcription_options_init_sized(azaudio_transcription_options *options, size_t size);
+azaudio_result azaudio_translation_options_init_sized(azaudio_translation_options *options, size_t size);
+azaudio_result azaudio_speech_options_init_sized(azaudio_speech_options *options, size_t size);
+azaudio_result azaudio_chat_options_init_sized(azaudio_chat_options *options, size_t size);
+azaudio_result azaudio_realtime_options_init_sized(azaudio_realtime_options *options, size_t size);
+azaudio_result azaudio_call_accept_options_init_sized(azaudio_call_accept_options *options, size_t size);
 
 #ifdef __cplusplus
 }

@@ -13,7 +13,7 @@
  *    span_view<int16_t> for samples. Outputs: std::string, std::vector<uint8_t>, std::vector<int16_t>, except the
  *    views that realtime events hand out (valid as long as the event).
  *  - Options: plain structs with defaults and std::optional fields (unset: the C default), converted to the C
- *    structs through their azaudio_*_options_init() so that new C fields keep their defaults.
+ *    structs through AZAUDIO_INIT() so that new C fields keep their defaults.
  *  - Callbacks: std::function, with the C API's thread rules: REST callbacks run on the calling thread during the
  *    call; realtime event callbacks on the client's I/O thread; log callbacks on whichever thread does the work.
  *    An exception thrown by a callback never unwinds through C: it is caught, the call is stopped (a REST call
@@ -487,7 +487,7 @@ inline wav_info from_c(const azaudio_wav_info &c) {
 }
 inline azaudio_wav_info to_c(const wav_format &f) {
     azaudio_wav_info c;
-    azaudio_wav_info_init(&c);
+    AZAUDIO_INIT(wav_info, &c);
     c.format = static_cast<std::int32_t>(f.format);
     c.sample_rate = f.sample_rate;
     c.channels = f.channels;
@@ -499,7 +499,7 @@ inline azaudio_wav_info to_c(const wav_format &f) {
 /// Throws error (errc::protocol) for a malformed file, unsupported_error for another sample format.
 inline wav_info wav_parse(byte_view image) {
     azaudio_wav_info c;
-    azaudio_wav_info_init(&c);
+    AZAUDIO_INIT(wav_info, &c);
     detail::check(azaudio_wav_parse(image.data(), image.size(), &c));
     return detail::from_c(c);
 }
@@ -538,7 +538,7 @@ public:
 
     wav_info info() const {
         azaudio_wav_info c;
-        azaudio_wav_info_init(&c);
+        AZAUDIO_INIT(wav_info, &c);
         detail::check(azaudio_audio_buffer_info(handle_.get(), &c));
         return detail::from_c(c);
     }
@@ -1179,7 +1179,7 @@ public:
     /// Accepts an incoming call with a realtime session.
     void accept_call(std::string_view call_id, const call_accept_options &options) const {
         azaudio_call_accept_options o;
-        azaudio_call_accept_options_init(&o);
+        AZAUDIO_INIT(call_accept_options, &o);
         o.deployment = options.deployment.empty() ? nullptr : options.deployment.c_str();
         o.instructions = detail::opt_c_str(options.instructions);
         o.voice = detail::opt_c_str(options.voice);
@@ -1291,7 +1291,7 @@ public:
     /// options.stream the callbacks receive its deltas on this thread as they arrive.
     ChatReply chat(const ChatConversation &conversation, const chat_options &options) const {
         azaudio_chat_options o;
-        azaudio_chat_options_init(&o);
+        AZAUDIO_INIT(chat_options, &o);
         o.deployment = options.deployment.c_str();
         o.model = detail::opt_c_str(options.model);
         o.audio_output = options.audio_output ? 1 : 0;
@@ -1334,7 +1334,7 @@ private:
 
     void create(const client_options &options, bool from_env) {
         azaudio_client_options o;
-        azaudio_client_options_init(&o);
+        AZAUDIO_INIT(client_options, &o);
         auto callbacks = std::make_unique<detail::client_callbacks>();
         if (!from_env) {
             o.endpoint = options.endpoint.c_str();
@@ -1374,7 +1374,7 @@ private:
 
     static azaudio_speech_options speech_c(const speech_options &options) {
         azaudio_speech_options o;
-        azaudio_speech_options_init(&o);
+        AZAUDIO_INIT(speech_options, &o);
         o.deployment = options.deployment.c_str();
         o.model = detail::opt_c_str(options.model);
         o.voice = detail::opt_c_str(options.voice);
@@ -1389,7 +1389,7 @@ private:
     template <class F>
     Transcript transcription(const transcription_options &options, F &&c_call) const {
         azaudio_transcription_options o;
-        azaudio_transcription_options_init(&o);
+        AZAUDIO_INIT(transcription_options, &o);
         o.deployment = options.deployment.c_str();
         o.model = detail::opt_c_str(options.model);
         o.language = detail::opt_c_str(options.language);
@@ -1446,7 +1446,7 @@ private:
     template <class F>
     Transcript translation(const translation_options &options, F &&c_call) const {
         azaudio_translation_options o;
-        azaudio_translation_options_init(&o);
+        AZAUDIO_INIT(translation_options, &o);
         o.deployment = options.deployment.c_str();
         o.model = detail::opt_c_str(options.model);
         o.prompt = detail::opt_c_str(options.prompt);
@@ -1899,7 +1899,7 @@ public:
     /// bad_request_error (settings rejected), network_error, timeout_error, error (protocol).
     static RealtimeSession connect(const Client &client, const realtime_options &options) {
         azaudio_realtime_options o;
-        azaudio_realtime_options_init(&o);
+        AZAUDIO_INIT(realtime_options, &o);
         o.deployment = options.deployment.c_str();
         o.protocol = static_cast<std::int32_t>(options.protocol);
         o.api_version = detail::opt_c_str(options.api_version);

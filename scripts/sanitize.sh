@@ -24,7 +24,7 @@ cp .build/asan/release/libazaudio.so build/asan/lib/libazaudio.so.0
 ln -sf libazaudio.so.0 build/asan/lib/libazaudio.so
 
 if [ $smoke -eq 1 ]; then
-  tests=(test_audio test_client test_caller_input)
+  tests=(test_audio_g711_resampler test_audio_wav test_audio_frames test_client test_caller_input)
 else
   tests=(); for f in Tests/c/test_*.c; do tests+=("$(basename "$f" .c)"); done
 fi

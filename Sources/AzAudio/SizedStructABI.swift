@@ -77,6 +77,30 @@ extension SizedStructABI {
     static func write(_ value: CStruct, to pointer: UnsafeMutablePointer<CStruct>?, argument: String) throws(AzError) {
         guard let pointer else { throw .invalidArgument("\(argument) is NULL") }
         let count = min(try declaredSize(UnsafeRawPointer(pointer), argument), MemoryLayout<CStruct>.size)
+        store(value, into: pointer, count: count)
+    }
+
+    /// A sized init export's whole answer (`azaudio_X_init_sized(p, sizeof *p)`): the defaults written into
+    /// min(size, sizeof) bytes of the caller's struct, struct_size set to that. A size below the first release's
+    /// is refused and nothing is written, so an older caller's smaller struct is never overrun.
+    static func initialize(
+        _ pointer: UnsafeMutablePointer<CStruct>?, size: Int, argument: String = "options", function: String
+    ) -> azaudio_result {
+        guard let pointer else { return fail(.invalidArgument, "\(function): \(argument) is NULL") }
+        // size is a size_t: one past Int.max arrives negative, and is as large as any struct.
+        let given = UInt(bitPattern: size)
+        guard given >= UInt(firstReleaseSize) else {
+            return fail(
+                .invalidArgument,
+                "\(function): size is \(given); it must be at least \(firstReleaseSize) (\(typeName) as 0.1.0 "
+                    + "declared it): pass sizeof the struct")
+        }
+        store(defaults, into: pointer, count: Int(min(given, UInt(MemoryLayout<CStruct>.size))))
+        return AZAUDIO_OK
+    }
+
+    /// Copies the first `count` bytes of `value`, with struct_size set to `count`, into the caller's struct.
+    private static func store(_ value: CStruct, into pointer: UnsafeMutablePointer<CStruct>, count: Int) {
         var out = value
         withUnsafeMutableBytes(of: &out) { bytes in
             bytes.storeBytes(of: UInt32(count), as: UInt32.self)

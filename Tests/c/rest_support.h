@@ -107,22 +107,42 @@ static inline int client_events(const char *type) {
     return emulator_log_count(quoted);
 }
 
-/* A client for the emulator (api_version NULL: the default family; "v1": the v1 family), or with another key. */
-static azaudio_client *rest_client_with(const char *api_version, const char *key) {
+/* Client options for the emulator: its endpoint and key, the rest at their defaults. */
+static inline azaudio_client_options rest_client_options(void) {
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = rest_endpoint;
-    o.api_key = key ? key : getenv("AZURE_OPENAI_API_KEY");
-    o.api_version = api_version;
+    o.api_key = getenv("AZURE_OPENAI_API_KEY");
+    return o;
+}
+
+/* A client from options; the program exits (status 2) if the library refuses them. */
+static inline azaudio_client *rest_client_from(const azaudio_client_options *o) {
     azaudio_client *client = NULL;
-    if (azaudio_client_create(&o, &client) != AZAUDIO_OK) {
+    if (azaudio_client_create(o, &client) != AZAUDIO_OK) {
         fprintf(stderr, "client: %s\n", azaudio_last_error());
         exit(2);
     }
     return client;
 }
 
+/* A client for the emulator (api_version NULL: the default family; "v1": the v1 family), or with another key. */
+static azaudio_client *rest_client_with(const char *api_version, const char *key) {
+    azaudio_client_options o = rest_client_options();
+    if (key) o.api_key = key;
+    o.api_version = api_version;
+    return rest_client_from(&o);
+}
+
 static azaudio_client *rest_client(void) { return rest_client_with(NULL, NULL); }
+
+/* A fresh emulator log with one fault queued (the test fails if the emulator refuses it), and a client. */
+static inline azaudio_client *faulted_client(const char *fault) {
+    emulator_reset();
+    azaudio_client *c = rest_client();
+    emulator_fault(fault);
+    return c;
+}
 
 /* Reads the endpoint from the environment and makes the spoken WAV the tests transcribe. */
 static inline void rest_setup(void) {
@@ -136,7 +156,7 @@ static inline void rest_setup(void) {
     curl_global_init(CURL_GLOBAL_DEFAULT);
     azaudio_client *client = rest_client();
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = "tts";
     o.response_format = "wav";
     if (azaudio_speak_to_file(client, "The quick brown fox jumps over the lazy dog.", rest_speech_wav, &o) !=

@@ -37,7 +37,7 @@ TEST(speech_refuses_malformed_utf8_in_the_input_and_the_instructions) {
     emulator_reset();
     for (size_t i = 0; i < BAD_COUNT; i++) {
         azaudio_speech_options o;
-        azaudio_speech_options_init(&o);
+        AZAUDIO_INIT(speech_options, &o);
         o.deployment = "tts";
         uint8_t *audio = NULL;
         size_t size = 0;
@@ -50,7 +50,7 @@ TEST(speech_refuses_malformed_utf8_in_the_input_and_the_instructions) {
     CHECK(emulator_request_count() == 0);
     /* Valid multi-byte text still goes through unchanged. */
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = "tts";
     uint8_t *audio = NULL;
     size_t size = 0;
@@ -67,14 +67,14 @@ TEST(transcription_refuses_a_malformed_prompt_and_sends_nothing) {
     emulator_reset();
     for (size_t i = 0; i < BAD_COUNT; i++) {
         azaudio_transcription_options o;
-        azaudio_transcription_options_init(&o);
+        AZAUDIO_INIT(transcription_options, &o);
         o.deployment = "whisper";
         o.prompt = bad_utf8[i];
         azaudio_transcript *t = NULL;
         check_refusal(azaudio_transcribe_file(client, rest_speech_wav, &o, &t), "options->prompt");
         CHECK(t == NULL);
         azaudio_translation_options to;
-        azaudio_translation_options_init(&to);
+        AZAUDIO_INIT(translation_options, &to);
         to.deployment = "whisper";
         to.prompt = bad_utf8[i];
         check_refusal(azaudio_translate_file(client, rest_speech_wav, &to, &t), "options->prompt");
@@ -99,7 +99,7 @@ TEST(a_streamed_chat_asking_for_wav_audio_is_refused_before_sending) {
     CHECK_RESULT(azaudio_chat_create(&chat), AZAUDIO_OK);
     CHECK_RESULT(azaudio_chat_add_message(chat, "user", "Say hello."), AZAUDIO_OK);
     azaudio_chat_options o;
-    azaudio_chat_options_init(&o);
+    AZAUDIO_INIT(chat_options, &o);
     o.deployment = "gpt-4o-audio-preview";
     o.stream = 1;
     o.audio_format = "wav";
@@ -134,7 +134,7 @@ TEST(a_fifo_named_like_an_audio_file_is_refused_at_once) {
     alarm(20);
     emulator_reset();
     azaudio_transcription_options o;
-    azaudio_transcription_options_init(&o);
+    AZAUDIO_INIT(transcription_options, &o);
     o.deployment = "whisper";
     azaudio_transcript *tr = NULL;
     CHECK_RESULT(azaudio_transcribe_file(client, path, &o, &tr), AZAUDIO_ERR_IO);
@@ -155,7 +155,7 @@ TEST(a_fifo_named_like_an_audio_file_is_refused_at_once) {
 
 TEST(realtime_refuses_malformed_instructions_text_items_and_events) {
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.deployment = "gpt-realtime";
     azaudio_realtime_session *s = NULL;
     for (size_t i = 0; i < BAD_COUNT; i++) {
@@ -204,18 +204,18 @@ TEST(huge_sizes_are_refused_without_a_trap_or_a_read) {
         CHECK_RESULT(azaudio_chat_add_audio(chat, few, (size_t)INT64_MAX, "wav"), AZAUDIO_ERR_PAYLOAD_TOO_LARGE);
         azaudio_chat_destroy(chat);
         azaudio_transcription_options o;
-        azaudio_transcription_options_init(&o);
+        AZAUDIO_INIT(transcription_options, &o);
         o.deployment = "whisper";
         azaudio_transcript *t = NULL;
         CHECK_RESULT(azaudio_transcribe_memory(c, few, SIZE_MAX, "a.wav", &o, &t), AZAUDIO_ERR_INVALID_ARGUMENT);
         CHECK_RESULT(azaudio_transcribe_memory(c, few, (size_t)1 << 62, "a.wav", &o, &t),
                      AZAUDIO_ERR_PAYLOAD_TOO_LARGE);
         azaudio_translation_options to;
-        azaudio_translation_options_init(&to);
+        AZAUDIO_INIT(translation_options, &to);
         to.deployment = "whisper";
         CHECK_RESULT(azaudio_translate_memory(c, few, SIZE_MAX - 7, "a.wav", &to, &t), AZAUDIO_ERR_INVALID_ARGUMENT);
         azaudio_realtime_options ro;
-        azaudio_realtime_options_init(&ro);
+        AZAUDIO_INIT(realtime_options, &ro);
         ro.deployment = "gpt-realtime";
         azaudio_realtime_session *s = NULL;
         CHECK_RESULT(azaudio_realtime_connect(c, &ro, &s), AZAUDIO_OK);

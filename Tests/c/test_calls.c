@@ -188,7 +188,7 @@ TEST(an_emulated_call_is_verified_parsed_accepted_referred_and_hung_up) {
 
     azaudio_client *c = rest_client();
     azaudio_call_accept_options o;
-    azaudio_call_accept_options_init(&o);
+    AZAUDIO_INIT(call_accept_options, &o);
     o.deployment = "gpt-realtime";
     o.instructions = "Greet the caller.";
     o.voice = "marin";
@@ -237,7 +237,7 @@ TEST(bad_call_arguments_are_refused_before_sending) {
     emulator_reset();
     azaudio_client *c = rest_client();
     azaudio_call_accept_options o;
-    azaudio_call_accept_options_init(&o);
+    AZAUDIO_INIT(call_accept_options, &o);
     CHECK_RESULT(azaudio_call_accept(c, "rtc_x", &o), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "deployment is empty");
     o.deployment = "gpt-realtime";

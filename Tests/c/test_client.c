@@ -10,7 +10,7 @@
 
 static azaudio_result create_with(const char *endpoint, const char *api_version, azaudio_client **out) {
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = endpoint;
     o.api_key = "test-key";
     o.api_version = api_version;
@@ -58,7 +58,7 @@ TEST(every_result_code_has_text_and_unknown_codes_say_so) {
 TEST(options_init_fills_defaults_and_rejects_null) {
     azaudio_client_options o;
     memset(&o, 0xAB, sizeof o);
-    CHECK_RESULT(azaudio_client_options_init(&o), AZAUDIO_OK);
+    CHECK_RESULT(AZAUDIO_INIT(client_options, &o), AZAUDIO_OK);
     CHECK(o.struct_size == sizeof o);
     CHECK(o.endpoint == NULL && o.api_key == NULL && o.api_version == NULL && o.token_provider == NULL);
     CHECK(o.connect_timeout_ms == 10000);
@@ -68,6 +68,12 @@ TEST(options_init_fills_defaults_and_rejects_null) {
     CHECK(o.insecure_skip_tls_verify == 0);
     CHECK(o.log_level == AZAUDIO_LOG_WARN);
     CHECK_RESULT(azaudio_client_options_init(NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
+    /* The unsized init kept for programs already built fills the same defaults. */
+    azaudio_client_options unsized;
+    memset(&unsized, 0xAB, sizeof unsized);
+    CHECK_RESULT(azaudio_client_options_init(&unsized), AZAUDIO_OK);
+    CHECK(unsized.struct_size == sizeof unsized && unsized.connect_timeout_ms == 10000 && unsized.max_retries == 2);
+    CHECK(unsized.max_retry_wait_ms == 60000 && unsized.log_level == AZAUDIO_LOG_WARN && unsized.endpoint == NULL);
 }
 
 TEST(create_rejects_null_options_and_null_out) {
@@ -75,7 +81,7 @@ TEST(create_rejects_null_options_and_null_out) {
     CHECK_RESULT(azaudio_client_create(NULL, &c), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "options is NULL");
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = "https://x.openai.azure.com";
     o.api_key = "k";
     CHECK_RESULT(azaudio_client_create(&o, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
@@ -84,7 +90,7 @@ TEST(create_rejects_null_options_and_null_out) {
 
 TEST(create_rejects_struct_size_zero_or_too_small) {
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = "https://x.openai.azure.com";
     o.api_key = "k";
     azaudio_client *c = NULL;
@@ -104,7 +110,7 @@ TEST(create_accepts_a_larger_struct_from_a_newer_header) {
         char future[64];
     } bigger;
     memset(&bigger, 0, sizeof bigger);
-    azaudio_client_options_init(&bigger.known);
+    AZAUDIO_INIT(client_options, &bigger.known);
     bigger.known.struct_size = sizeof bigger;
     bigger.known.endpoint = "https://x.openai.azure.com";
     bigger.known.api_key = "k";
@@ -116,7 +122,7 @@ TEST(create_accepts_a_larger_struct_from_a_newer_header) {
 TEST(create_reads_only_the_declared_fields_of_the_first_release_struct) {
     /* A caller may declare the struct up to its last field (no tail padding): the library must accept it. */
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = "https://x.openai.azure.com";
     o.api_key = "k";
     o.struct_size = (uint32_t)(offsetof(azaudio_client_options, log_level) + sizeof o.log_level);
@@ -127,7 +133,7 @@ TEST(create_reads_only_the_declared_fields_of_the_first_release_struct) {
 
 TEST(create_rejects_missing_endpoint) {
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.api_key = "k";
     azaudio_client *c = NULL;
     CHECK_RESULT(azaudio_client_create(&o, &c), AZAUDIO_ERR_INVALID_ARGUMENT);
@@ -169,7 +175,7 @@ TEST(create_normalises_every_pasted_endpoint_form) {
 
 TEST(create_requires_exactly_one_credential) {
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = "https://x.openai.azure.com";
     azaudio_client *c = NULL;
     CHECK_RESULT(azaudio_client_create(&o, &c), AZAUDIO_ERR_INVALID_ARGUMENT);
@@ -201,7 +207,7 @@ TEST(create_validates_api_version_and_option_values) {
     CHECK_STR_CONTAINS(azaudio_last_error(), "names the v1 API");
 
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = "https://x.openai.azure.com";
     o.api_key = "k";
     o.max_retries = -1;
@@ -219,7 +225,7 @@ TEST(create_validates_api_version_and_option_values) {
 
 TEST(api_key_never_appears_in_error_messages) {
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = "https://x.openai.azure.com";
     o.api_key = "SUPER-SECRET-KEY-1234";
     o.api_version = "not-a-version";
@@ -262,7 +268,7 @@ TEST(create_from_env_reads_the_azure_openai_variables) {
     setenv("OPENAI_API_VERSION", "2024-10-21", 1);
 
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.max_retries = 5;
     CHECK_RESULT(azaudio_client_create_from_env(&o, &c), AZAUDIO_OK);
     azaudio_client_destroy(c);

@@ -6,7 +6,7 @@
 
 static azaudio_speech_options speech(const char *deployment) {
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = deployment;
     o.response_format = "pcm";
     return o;
@@ -16,7 +16,7 @@ TEST(new_models_get_their_rules_before_anything_is_sent) {
     emulator_reset();
     azaudio_client *c = rest_client();
     azaudio_transcription_options t;
-    azaudio_transcription_options_init(&t);
+    AZAUDIO_INIT(transcription_options, &t);
     t.deployment = "gpt-realtime-2";
     azaudio_transcript *out = NULL;
     CHECK_RESULT(azaudio_transcribe_file(c, rest_speech_wav, &t, &out), AZAUDIO_ERR_UNSUPPORTED);
@@ -61,7 +61,7 @@ TEST(an_unknown_deployment_name_is_sent_for_the_service_to_judge) {
     emulator_reset();
     azaudio_client *c = rest_client();
     azaudio_transcription_options t;
-    azaudio_transcription_options_init(&t);
+    AZAUDIO_INIT(transcription_options, &t);
     t.deployment = "contoso-realtime-2-eu"; /* contains a model's name but is not one */
     azaudio_transcript *out = NULL;
     CHECK_RESULT(azaudio_transcribe_file(c, rest_speech_wav, &t, &out), AZAUDIO_ERR_NOT_FOUND);
@@ -72,7 +72,7 @@ TEST(an_unknown_deployment_name_is_sent_for_the_service_to_judge) {
 TEST(an_error_from_a_preview_realtime_url_suggests_the_ga_protocol) {
     azaudio_client *c = rest_client();
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.deployment = "no-such-deployment";
     o.protocol = AZAUDIO_REALTIME_PREVIEW;
     azaudio_realtime_session *s = NULL;

@@ -12,7 +12,7 @@ static azaudio_client *client;
 
 static azaudio_realtime_session *text_session(azaudio_realtime_event_fn callback) {
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.deployment = "gpt-realtime";
     o.text_only = 1;
     o.turn_detection = AZAUDIO_TURN_NONE;

@@ -80,7 +80,7 @@ static void send_speech(azaudio_realtime_session *s) {
 
 static azaudio_realtime_options transcription_options(const char *deployment) {
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.session_kind = AZAUDIO_SESSION_TRANSCRIPTION;
     o.deployment = deployment;
     o.input_transcription_language = "en";
@@ -164,7 +164,7 @@ TEST(a_diarizing_transcription_session_delivers_segments_with_a_speaker_to_a_cal
 TEST(a_translation_session_delivers_both_transcripts_and_translated_audio_then_closes) {
     emulator_reset();
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.session_kind = AZAUDIO_SESSION_TRANSLATION;
     o.deployment = "gpt-realtime-translate";
     o.translation_language = "es";
@@ -215,7 +215,7 @@ TEST(bad_session_kind_options_are_refused_before_connecting) {
     o.reconnect_max_attempts = 3; /* reconnect replays a conversation: a transcription session has none */
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "reconnect_max_attempts");
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.session_kind = AZAUDIO_SESSION_TRANSLATION;
     o.deployment = "gpt-realtime-translate";
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);

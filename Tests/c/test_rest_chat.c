@@ -5,7 +5,7 @@
 
 static azaudio_chat_options chat_options(const char *deployment) {
     azaudio_chat_options o;
-    azaudio_chat_options_init(&o);
+    AZAUDIO_INIT(chat_options, &o);
     o.deployment = deployment;
     return o;
 }

@@ -13,7 +13,7 @@ static char dialogue_wav[128], low_clip_wav[128], high_clip_wav[128], short_clip
 
 static azaudio_transcription_options diarize_options(void) {
     azaudio_transcription_options o;
-    azaudio_transcription_options_init(&o);
+    AZAUDIO_INIT(transcription_options, &o);
     o.deployment = DIARIZE;
     o.response_format = "diarized_json";
     return o;
@@ -22,7 +22,7 @@ static azaudio_transcription_options diarize_options(void) {
 /* 24 kHz pcm16 speech of `text` in `voice` (free it). */
 static uint8_t *speak_pcm(azaudio_client *c, const char *text, const char *voice, size_t *size) {
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = "tts";
     o.voice = voice;
     o.response_format = "pcm";
@@ -46,7 +46,7 @@ static void write_wav(const char *path, uint8_t *parts[], size_t sizes[], int co
     }
     if (max_bytes && total > max_bytes) total = max_bytes;
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     if (azaudio_wav_write_file(path, &info, pcm, total) != AZAUDIO_OK) {
         fprintf(stderr, "setup: writing %s failed: %s\n", path, azaudio_last_error());
         exit(2);
@@ -249,7 +249,7 @@ TEST(gpt_transcribe_sends_languages_and_keywords_and_others_refuse_them) {
     const char *languages[] = {"en", "de"};
     const char *keywords[] = {"fox"};
     azaudio_transcription_options o;
-    azaudio_transcription_options_init(&o);
+    AZAUDIO_INIT(transcription_options, &o);
     o.deployment = "gpt-transcribe";
     o.languages = languages;
     o.language_count = 2;

@@ -12,7 +12,7 @@ static const char *sentence = "Hello from the hostile server test.";
 
 static azaudio_speech_options tts(void) {
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = "tts";
     o.response_format = "wav";
     return o;
@@ -20,20 +20,12 @@ static azaudio_speech_options tts(void) {
 
 /* A client with short stall rules so the tests take seconds, not minutes. */
 static azaudio_client *client_with_stall_rules(uint32_t idle_ms, uint32_t min_rate, uint32_t window_ms) {
-    azaudio_client_options o;
-    azaudio_client_options_init(&o);
-    o.endpoint = rest_endpoint;
-    o.api_key = getenv("AZURE_OPENAI_API_KEY");
+    azaudio_client_options o = rest_client_options();
     o.max_retries = 0;
     o.idle_timeout_ms = idle_ms;
     o.min_body_bytes_per_s = min_rate;
     o.body_rate_window_ms = window_ms;
-    azaudio_client *c = NULL;
-    if (azaudio_client_create(&o, &c) != AZAUDIO_OK) {
-        fprintf(stderr, "client: %s\n", azaudio_last_error());
-        exit(2);
-    }
-    return c;
+    return rest_client_from(&o);
 }
 
 typedef struct {
@@ -48,7 +40,7 @@ static int32_t on_audio(const uint8_t *data, size_t size, void *user) {
 
 TEST(the_stall_rules_have_documented_defaults) {
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     CHECK(o.idle_timeout_ms == 600000);
     CHECK(o.min_body_bytes_per_s == 64);
     CHECK(o.body_rate_window_ms == 60000);
@@ -167,7 +159,7 @@ TEST(a_redirect_to_another_host_is_an_error_naming_it_and_is_not_followed) {
     CHECK(emulator_fault("{\"kind\":\"redirect\",\"match\":\"transcriptions\",\"status\":307,"
                          "\"location\":\"https://portal.example.net/\"}"));
     azaudio_transcription_options to;
-    azaudio_transcription_options_init(&to);
+    AZAUDIO_INIT(transcription_options, &to);
     to.deployment = "whisper";
     azaudio_transcript *t = NULL;
     CHECK_RESULT(azaudio_transcribe_file(c, rest_speech_wav, &to, &t), AZAUDIO_ERR_HTTP);

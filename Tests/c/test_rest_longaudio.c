@@ -79,7 +79,7 @@ static void make_recording(void) {
         char clip[128];
         snprintf(clip, sizeof clip, "/tmp/azaudio_longaudio_clip_%ld_%d.wav", (long)getpid(), p);
         azaudio_speech_options o;
-        azaudio_speech_options_init(&o);
+        AZAUDIO_INIT(speech_options, &o);
         o.deployment = "tts";
         o.response_format = "wav";
         o.voice = phrase_voice[p];
@@ -110,7 +110,7 @@ static void make_recording(void) {
 
 static azaudio_transcription_options long_options(const char *format) {
     azaudio_transcription_options o;
-    azaudio_transcription_options_init(&o);
+    AZAUDIO_INIT(transcription_options, &o);
     o.deployment = "whisper";
     o.response_format = format;
     o.max_upload_bytes = 400000; /* 8 s of 24 kHz 16-bit audio per piece at most */
@@ -339,7 +339,7 @@ TEST(a_translation_of_audio_in_memory_over_the_limit_is_cut_too) {
     size_t size = 0;
     unsigned char *audio = read_file(long_wav, &size);
     azaudio_translation_options o;
-    azaudio_translation_options_init(&o);
+    AZAUDIO_INIT(translation_options, &o);
     o.deployment = "whisper";
     o.response_format = "text";
     o.max_upload_bytes = 400000;

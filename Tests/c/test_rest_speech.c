@@ -8,7 +8,7 @@
 
 static azaudio_speech_options tts(const char *deployment) {
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = deployment;
     return o;
 }

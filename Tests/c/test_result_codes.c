@@ -35,7 +35,7 @@ static int32_t stop_text(const char *text, size_t length, void *user) {
 
 TEST(an_audio_callback_returning_non_zero_cancels_the_speech_call) {
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = "tts";
     counter c = {0, 1};
     CHECK_RESULT(azaudio_speak(client, "Hello there, this is a cancelled sentence.", &o, stop_audio, &c),
@@ -48,7 +48,7 @@ TEST(a_text_callback_returning_non_zero_cancels_a_streamed_chat) {
     azaudio_chat_create(&chat);
     azaudio_chat_add_message(chat, "user", "Tell me something long.");
     azaudio_chat_options o;
-    azaudio_chat_options_init(&o);
+    AZAUDIO_INIT(chat_options, &o);
     o.deployment = "gpt-4o-audio-preview";
     o.stream = 1;
     counter c = {0, 1};
@@ -70,7 +70,7 @@ static int64_t failing_read(uint8_t *buffer, size_t capacity, void *user) {
 
 TEST(a_read_callback_returning_negative_cancels_the_upload) {
     azaudio_transcription_options o;
-    azaudio_transcription_options_init(&o);
+    AZAUDIO_INIT(transcription_options, &o);
     o.deployment = "whisper";
     azaudio_transcript *t = NULL;
     CHECK_RESULT(azaudio_transcribe_callback(client, "speech.wav", &o, &t, failing_read, NULL), AZAUDIO_ERR_CANCELLED);
@@ -88,14 +88,14 @@ static int64_t refusing_provider(int32_t reason, char *buffer, size_t size, void
 TEST(a_token_provider_returning_negative_fails_the_call_with_auth) {
     emulator_reset();
     azaudio_client_options co;
-    azaudio_client_options_init(&co);
+    AZAUDIO_INIT(client_options, &co);
     co.endpoint = rest_endpoint;
     co.token_provider = refusing_provider;
     azaudio_client *c = NULL;
     CHECK_RESULT(azaudio_client_create(&co, &c), AZAUDIO_OK);
     if (!c) return;
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = "tts";
     uint8_t *audio = NULL;
     size_t size = 0;
@@ -110,7 +110,7 @@ TEST(the_content_filter_is_its_own_result_code) {
     CHECK(emulator_fault("{\"kind\":\"status\",\"match\":\"speech\",\"status\":400,\"code\":\"content_filter\","
                          "\"message\":\"The response was filtered\"}"));
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = "tts";
     uint8_t *audio = NULL;
     size_t size = 0;
@@ -138,7 +138,7 @@ static int next_of_type(azaudio_realtime_session *s, int type, char *status, siz
 
 TEST(cancel_response_cancels_the_running_response) {
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.deployment = "gpt-realtime";
     o.turn_detection = AZAUDIO_TURN_NONE;
     azaudio_realtime_session *s = NULL;
@@ -203,14 +203,14 @@ static int realtime_connect_to_raw(const char *answer, uint32_t connect_timeout_
     char endpoint[64];
     snprintf(endpoint, sizeof endpoint, "http://127.0.0.1:%d", port);
     azaudio_client_options co;
-    azaudio_client_options_init(&co);
+    AZAUDIO_INIT(client_options, &co);
     co.endpoint = endpoint;
     co.api_key = "test-key";
     azaudio_client *c = NULL;
     int rc = -1;
     if (azaudio_client_create(&co, &c) == AZAUDIO_OK) {
         azaudio_realtime_options o;
-        azaudio_realtime_options_init(&o);
+        AZAUDIO_INIT(realtime_options, &o);
         o.deployment = "gpt-realtime";
         o.connect_timeout_ms = connect_timeout_ms;
         azaudio_realtime_session *session = NULL;

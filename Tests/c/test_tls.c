@@ -13,7 +13,7 @@ static const char *endpoint;
 
 static azaudio_client *client_with(const char *ca_file, const char *ca_path, int insecure) {
     azaudio_client_options o;
-    azaudio_client_options_init(&o);
+    AZAUDIO_INIT(client_options, &o);
     o.endpoint = endpoint;
     o.api_key = getenv("AZURE_OPENAI_API_KEY");
     o.ca_file = ca_file;
@@ -30,7 +30,7 @@ static azaudio_client *client_with(const char *ca_file, const char *ca_path, int
 
 static azaudio_result speak(azaudio_client *c) {
     azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
+    AZAUDIO_INIT(speech_options, &o);
     o.deployment = "tts";
     o.response_format = "pcm";
     uint8_t *audio = NULL;
@@ -42,7 +42,7 @@ static azaudio_result speak(azaudio_client *c) {
 
 static azaudio_result open_session(azaudio_client *c) {
     azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
+    AZAUDIO_INIT(realtime_options, &o);
     o.deployment = "gpt-realtime";
     azaudio_realtime_session *s = NULL;
     azaudio_result rc = azaudio_realtime_connect(c, &o, &s);

@@ -124,7 +124,7 @@ static void realtime_options_default_to_no_input_coalescing() {
     azaudio::realtime_options o;
     CHECK(o.input_audio_coalesce_ms == 0);
     azaudio_realtime_options c;
-    CHECK(azaudio_realtime_options_init(&c) == AZAUDIO_OK);
+    CHECK(AZAUDIO_INIT(realtime_options, &c) == AZAUDIO_OK);
     CHECK(c.input_audio_coalesce_ms == o.input_audio_coalesce_ms);
     o.input_audio_coalesce_ms = 60;
     CHECK(o.input_audio_coalesce_ms == 60);
@@ -135,7 +135,7 @@ static void realtime_continuity_options_keep_the_librarys_defaults_unless_set() 
     azaudio::realtime_options o;
     CHECK(!o.keepalive_ms && !o.liveness_timeout_ms && !o.reconnect_max_attempts && !o.history_max_items);
     azaudio_realtime_options c;
-    CHECK(azaudio_realtime_options_init(&c) == AZAUDIO_OK);
+    CHECK(AZAUDIO_INIT(realtime_options, &c) == AZAUDIO_OK);
     CHECK(c.keepalive_ms == 15000 && c.liveness_timeout_ms == 30000 && c.reconnect_max_attempts == 0);
     CHECK(c.reconnect_max_total_ms == 60000 && c.reconnect_backoff_ms == 250);
     CHECK(c.history_max_items == 200 && c.history_max_chars == 32000);
@@ -425,7 +425,7 @@ static std::vector<std::uint8_t> dialogue_wav(const std::vector<std::vector<std:
     }
     std::vector<std::uint8_t> wav(AZAUDIO_WAV_HEADER_SIZE);
     azaudio_wav_info info;
-    azaudio_wav_info_init(&info);
+    AZAUDIO_INIT(wav_info, &info);
     azaudio_wav_header(&info, static_cast<std::uint32_t>(pcm.size()), wav.data(), wav.size());
     wav.insert(wav.end(), pcm.begin(), pcm.end());
     return wav;

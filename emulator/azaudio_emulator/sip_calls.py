@@ -156,6 +156,15 @@ def _conflict(call: Call, action: str) -> ApiError:
     return ApiError(409, "invalid_call_state", f"Cannot {action} call '{call.call_id}': it is {call.state}.")
 
 
+def _transition(call: Call, verb: str, allowed: tuple[str, ...], to: str, action: dict[str, Any]) -> web.Response:
+    """Moves a call from one of the `allowed` states to `to` and records the action; 409 from any other state."""
+    if call.state not in allowed:
+        raise _conflict(call, verb)
+    call.state = to
+    call.actions.append(action)
+    return web.Response(status=200)
+
+
 async def _json_body(request: web.Request, required: bool) -> dict[str, Any]:
     if not required and not request.can_read_body:
         return {}
@@ -179,11 +188,7 @@ async def accept(request: web.Request) -> web.Response:
     for name in ("instructions",):
         if name in body:
             common.string(name, body[name])
-    if call.state != RINGING:
-        raise _conflict(call, "accept")
-    call.state = ACCEPTED
-    call.actions.append({"action": "accept", "session": body})
-    return web.Response(status=200)
+    return _transition(call, "accept", (RINGING,), ACCEPTED, {"action": "accept", "session": body})
 
 
 async def reject(request: web.Request) -> web.Response:
@@ -194,11 +199,7 @@ async def reject(request: web.Request) -> web.Response:
     status = body.get("status_code", 603)
     if not isinstance(status, int) or isinstance(status, bool) or not 400 <= status <= 699:
         raise invalid("Invalid 'status_code': expected a SIP error status from 400 to 699.", "status_code")
-    if call.state != RINGING:
-        raise _conflict(call, "reject")
-    call.state = REJECTED
-    call.actions.append({"action": "reject", "status_code": status})
-    return web.Response(status=200)
+    return _transition(call, "reject", (RINGING,), REJECTED, {"action": "reject", "status_code": status})
 
 
 async def refer(request: web.Request) -> web.Response:
@@ -211,21 +212,13 @@ async def refer(request: web.Request) -> web.Response:
     target = common.string("target_uri", body["target_uri"])
     if not target.lower().startswith(("tel:", "sip:", "sips:")):
         raise invalid("Invalid 'target_uri': expected a tel:, sip: or sips: URI.", "target_uri")
-    if call.state != ACCEPTED:
-        raise _conflict(call, "refer")
-    call.state = REFERRED
-    call.actions.append({"action": "refer", "target_uri": target})
-    return web.Response(status=200)
+    return _transition(call, "refer", (ACCEPTED,), REFERRED, {"action": "refer", "target_uri": target})
 
 
 async def hangup(request: web.Request) -> web.Response:
     """End an accepted (or referred) call."""
     call = _call(request)
-    if call.state not in (ACCEPTED, REFERRED):
-        raise _conflict(call, "hang up")
-    call.state = ENDED
-    call.actions.append({"action": "hangup"})
-    return web.Response(status=200)
+    return _transition(call, "hang up", (ACCEPTED, REFERRED), ENDED, {"action": "hangup"})
 
 
 def add_call_routes(app: web.Application) -> None:

@@ -125,7 +125,7 @@ class ChatCalls(ClientBase):
 
         def body(token: Any) -> ChatReply:
             c = n.azaudio_chat_options()
-            n.lib.azaudio_chat_options_init(ctypes.byref(c))
+            n.init_struct(c)
             c.deployment, c.model, c.voice, c.audio_format = strings
             c.audio_output = 1 if options.get("audio_output", True) else 0
             if max_tokens is not None:

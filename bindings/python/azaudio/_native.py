@@ -129,6 +129,17 @@ _EVENT_READERS = {
 }
 
 
+def init_struct(struct: ctypes.Structure) -> int:
+    """Fills an options mirror with the library's defaults, as AZAUDIO_INIT does in C: the sized init is told the
+    mirror's size, so a newer library never writes past it. Returns the azaudio_result."""
+    kind = type(struct).__name__
+    if f"{kind}_init_sized" in _present:
+        return int(getattr(lib, f"{kind}_init_sized")(ctypes.byref(struct), ctypes.sizeof(struct)))
+    # A library without the sized inits is older than this mirror: its struct is no larger, so the unsized init
+    # cannot overrun it.
+    return int(getattr(lib, f"{kind}_init")(ctypes.byref(struct)))
+
+
 def _event_readers() -> Any:
     """The realtime event accessors again, called WITHOUT releasing the GIL (ctypes.PyDLL): they only read an
     immutable event and never block, so keeping the GIL saves the hand-over to another Python thread in the middle

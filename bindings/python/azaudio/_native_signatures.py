@@ -237,6 +237,15 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
     "azaudio_realtime_latency_summary": (_RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
+    # Sized initialisation (what AZAUDIO_INIT calls)
+    "azaudio_client_options_init_sized": (_RESULT, (POINTER(azaudio_client_options), c_size_t)),
+    "azaudio_wav_info_init_sized": (_RESULT, (POINTER(azaudio_wav_info), c_size_t)),
+    "azaudio_transcription_options_init_sized": (_RESULT, (POINTER(azaudio_transcription_options), c_size_t)),
+    "azaudio_translation_options_init_sized": (_RESULT, (POINTER(azaudio_translation_options), c_size_t)),
+    "azaudio_speech_options_init_sized": (_RESULT, (POINTER(azaudio_speech_options), c_size_t)),
+    "azaudio_chat_options_init_sized": (_RESULT, (POINTER(azaudio_chat_options), c_size_t)),
+    "azaudio_realtime_options_init_sized": (_RESULT, (POINTER(azaudio_realtime_options), c_size_t)),
+    "azaudio_call_accept_options_init_sized": (_RESULT, (POINTER(azaudio_call_accept_options), c_size_t)),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.

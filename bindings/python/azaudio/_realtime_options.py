@@ -3,7 +3,6 @@ named choices, the range checks and the strings kept alive for the C struct. Int
 
 from __future__ import annotations
 
-import ctypes
 import json
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 
@@ -99,7 +98,7 @@ class RealtimeStruct:
     def __init__(self, settings: RealtimeSettings, kind: Optional["SessionKind"] = None) -> None:
         kw: Mapping[str, Any] = settings
         self.struct = n.azaudio_realtime_options()
-        n.lib.azaudio_realtime_options_init(ctypes.byref(self.struct))
+        n.init_struct(self.struct)
         self._keep: list[Optional[bytes]] = []
         o = self.struct
         o.deployment = self._string(kw.get("deployment"))

@@ -20,7 +20,7 @@ _STRINGS = ("deployment", "model", "voice", "response_format", "instructions", "
 class SpeechCalls(ClientBase):
     def _speech_options(self, token: Any, strings: dict[str, Any], options: SpeechOptions) -> Any:
         c = n.azaudio_speech_options()
-        n.lib.azaudio_speech_options_init(ctypes.byref(c))
+        n.init_struct(c)
         for name, value in strings.items():
             setattr(c, name, value)
         speed = options.get("speed")

@@ -109,7 +109,7 @@ class TranscriptionCalls(ClientBase):
             c: Any
             if kind == "transcribe":
                 c = n.azaudio_transcription_options()
-                n.lib.azaudio_transcription_options_init(ctypes.byref(c))
+                n.init_struct(c)
                 c.language = strings["language"]
                 c.timestamp_granularities = granularity
                 c.include_logprobs = 1 if options.get("include_logprobs") else 0
@@ -130,7 +130,7 @@ class TranscriptionCalls(ClientBase):
                     )
             else:
                 c = n.azaudio_translation_options()
-                n.lib.azaudio_translation_options_init(ctypes.byref(c))
+                n.init_struct(c)
             c.deployment = strings["deployment"]
             c.model = strings["model"]
             c.prompt = strings["prompt"]

@@ -97,7 +97,7 @@ class Wav(WavInfo):
 
 def _wav_info_struct(format: int, rate: int, channels: int) -> Any:
     info = n.azaudio_wav_info()
-    check(n.lib.azaudio_wav_info_init(ctypes.byref(info)))
+    check(n.init_struct(info))
     info.format = format
     info.sample_rate = rate
     info.channels = channels

@@ -88,7 +88,7 @@ class Client(TranscriptionCalls, SpeechCalls, ChatCalls, RealtimeCalls, ClientBa
         self._log_bridge = LogBridge(log, self._errors) if log is not None else None
 
         c = n.azaudio_client_options()
-        n.lib.azaudio_client_options_init(ctypes.byref(c))
+        n.init_struct(c)
         keep: list[Optional[bytes]] = []
 
         def string(value: Optional[str]) -> Optional[bytes]:

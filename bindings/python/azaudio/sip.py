@@ -103,7 +103,7 @@ def accept_call(client: "Client", call_id: str, **options: Unpack[CallAcceptOpti
 
     def body(token: object) -> None:
         c = n.azaudio_call_accept_options()
-        n.lib.azaudio_call_accept_options_init(ctypes.byref(c))
+        n.init_struct(c)
         c.deployment, c.instructions, c.voice, c.session_json = strings[1:]
         client._call_options(c, token, options)
         client._finish(n.lib.azaudio_call_accept(handle, strings[0], ctypes.byref(c)))

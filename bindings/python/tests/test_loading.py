@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import shutil
 import subprocess
@@ -83,3 +84,24 @@ def test_a_wheel_library_on_a_system_without_debians_ca_file_uses_the_systems_ca
     paths = ssl.get_default_verify_paths()
     assert (cafile, capath) != (None, None)
     assert cafile in (paths.cafile, paths.openssl_cafile) and capath in (paths.capath, paths.openssl_capath, None)
+
+
+def test_init_struct_fills_a_mirror_through_the_sized_init_up_to_the_mirrors_size() -> None:
+    options = _native.azaudio_client_options()
+    assert _native.init_struct(options) == 0
+    assert options.struct_size == ctypes.sizeof(options)
+    assert options.max_retries == 2 and options.body_rate_window_ms == 60000
+
+
+def test_init_struct_falls_back_to_the_unsized_init_on_a_library_without_sized_inits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(_native, "_present", _native._present - {"azaudio_wav_info_init_sized"})
+
+    def not_there(*_args: object) -> int:
+        raise AssertionError("the sized init was called")
+
+    monkeypatch.setattr(_native.lib, "azaudio_wav_info_init_sized", not_there)
+    info = _native.azaudio_wav_info()
+    assert _native.init_struct(info) == 0
+    assert info.struct_size == ctypes.sizeof(info) and info.sample_rate == 24000

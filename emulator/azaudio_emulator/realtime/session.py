@@ -5,7 +5,10 @@
 each (``_on_<type>``). Every problem with a client event becomes one ``error``
 event that echoes its ``event_id``; the session never drops an event silently
 and never dies of a bad one. Responses and input recognition run as their own
-tasks and send their events concurrently with the handlers.
+tasks and send their events concurrently with the handlers. The handlers of the
+input buffer are in `session_input`, those of the conversation and responses in
+`session_conversation` (mixins of `RealtimeSession`); this module keeps the
+plumbing, the connection loop and ``session.update``.
 
 State kept here:
 
@@ -33,8 +36,6 @@ running; a speech start cancels a running response (``turn_detected``) when
 from __future__ import annotations
 
 import asyncio
-import base64
-import binascii
 import json
 import logging
 import socket
@@ -45,27 +46,22 @@ from aiohttp import WSMsgType, web
 
 from . import audio, client_events, config_ga, config_preview
 from .config import SessionSettings
-from .conversation import Conversation, Item, item_from_client, render_item
-from .errors import RealtimeError, not_found, session_expired
+from .conversation import Conversation, Item, render_item
+from .errors import RealtimeError, session_expired
 from .faults import EXPIRED_REASON, SessionFaults
 from .ids import new_id
-from .item_schemas import GA_ITEM, PREVIEW_ITEM
 from .protocol import Protocol, sends_event, wire_event_name
 from .responses import Response
-from .schema import SchemaError
-from .transcription import start_hearing
-from .truncation import truncate
-from .vad import EnergyVad, VadEvent, VadSettings
+from .session_conversation import ConversationEvents
+from .session_input import InputBufferEvents
+from .vad import EnergyVad, VadSettings
 
 log = logging.getLogger(__name__)
 
-MAX_APPEND_BYTES = 15 * 1024 * 1024
-MIN_COMMIT_MS = 100
-IDLE_KEEP_MS = 5000
 MALFORMED_FRAME = "this is not JSON {"
 
 
-class RealtimeSession:
+class RealtimeSession(InputBufferEvents, ConversationEvents):
     """The state of one WebSocket session (see the module doc)."""
 
     def __init__(
@@ -383,233 +379,3 @@ class RealtimeSession:
         if self.protocol is Protocol.GA:
             return self.session_obj["audio"]["output"]["voice"]
         return self.session_obj["voice"]
-
-    # ------------------------------------------------------- input buffer
-
-    def timeline_ms(self) -> int:
-        """Milliseconds of input audio appended since the session began."""
-        return self.total_samples // 24
-
-    def buffer_start_ms(self) -> int:
-        return self.buffer_start_sample // 24
-
-    async def _on_append(self, event: client_events.ParsedEvent) -> None:
-        try:
-            raw = base64.b64decode(event.get("audio"), validate=True)
-        except (binascii.Error, ValueError):
-            raise RealtimeError(
-                "invalid_value", "Invalid 'audio': expected base64-encoded audio bytes.", "audio"
-            ) from None
-        if len(raw) > MAX_APPEND_BYTES:
-            raise RealtimeError(
-                "invalid_value",
-                f"Invalid 'audio': {len(raw)} bytes is more than the maximum of {MAX_APPEND_BYTES} bytes per event.",
-                "audio",
-            )
-        fmt = self.settings.input_format
-        if fmt == "pcm16":
-            raw = self._pcm_carry + raw
-            even = len(raw) - (len(raw) % 2)
-            self._pcm_carry = raw[even:]
-            pcm = raw[:even]
-        else:
-            pcm = audio.decode_input(fmt, raw)
-        self.log_entry["input"]["audio_bytes"] += len(raw)
-        self.log_entry["input"]["appends"] += 1
-        self.buffer.extend(pcm)
-        self.total_samples += len(pcm) // 2
-        if self.vad is not None:
-            for vad_event in self.vad.feed(pcm, self.buffer_start_ms()):
-                await self._on_vad(vad_event)
-            if self.vad is not None and not self.vad.speaking:
-                self._trim_idle()
-
-    def _trim_idle(self) -> None:
-        assert self.vad is not None
-        keep = (self.vad.settings.prefix_padding_ms + IDLE_KEEP_MS) * 48
-        if len(self.buffer) > keep:
-            drop = len(self.buffer) - keep
-            drop -= drop % 2
-            del self.buffer[:drop]
-            self.buffer_start_sample += drop // 2
-
-    async def _on_vad(self, vad_event: VadEvent) -> None:
-        td = self.settings.turn_detection or {}
-        if vad_event.kind == "started":
-            self.speech_item_id = new_id("item")
-            self.speech_start_ms = vad_event.ms
-            await self.emit(
-                "input_audio_buffer.speech_started", audio_start_ms=vad_event.ms, item_id=self.speech_item_id
-            )
-            active = self.response
-            if td.get("interrupt_response", True) and active is not None and active.active and active.in_conversation:
-                active.cancel("turn_detected")
-            return
-        item_id = self.speech_item_id or new_id("item")
-        self.speech_item_id = None
-        await self.emit("input_audio_buffer.speech_stopped", audio_end_ms=vad_event.ms, item_id=item_id)
-        await self._commit_range(self.speech_start_ms, vad_event.ms, item_id)
-        if td.get("create_response", True):
-            active = self.response
-            if active is not None and active.cancelled and active.task is not None:
-                await asyncio.wait({active.task})
-            if self.response is None:
-                self._start_response(self.settings)
-
-    async def _commit_range(self, start_ms: int, end_ms: int, item_id: str) -> None:
-        start = min(len(self.buffer), max(0, (start_ms * 24 - self.buffer_start_sample) * 2))
-        end = min(len(self.buffer), max(start, (end_ms * 24 - self.buffer_start_sample) * 2))
-        pcm = bytes(self.buffer[start:end])
-        del self.buffer[:end]
-        self.buffer_start_sample += end // 2
-        item = Item(
-            id=item_id,
-            type="message",
-            role="user",
-            content=[{"type": "input_audio", "transcript": None}],
-            pcm=bytearray(pcm),
-        )
-        previous = self.conversation.insert(item)
-        await self.emit("input_audio_buffer.committed", previous_item_id=previous, item_id=item_id)
-        await self.emit("conversation.item.created", previous_item_id=previous, item=self.render(item))
-        await self.emit("conversation.item.done", previous_item_id=previous, item=self.render(item))
-        start_hearing(self, item, self.settings.transcription)
-
-    async def _on_commit(self, event: client_events.ParsedEvent) -> None:
-        buffered_ms = audio.pcm_ms(len(self.buffer))
-        if buffered_ms < MIN_COMMIT_MS:
-            raise RealtimeError(
-                "input_audio_buffer_commit_empty",
-                f"Error committing input audio buffer: buffer too small. Expected at least {MIN_COMMIT_MS}ms of "
-                f"audio, but buffer only has {buffered_ms:.2f}ms of audio.",
-            )
-        item_id = self.speech_item_id or new_id("item")
-        self.speech_item_id = None
-        await self._commit_range(self.buffer_start_ms(), self.timeline_ms() + 1, item_id)
-        self.buffer_start_sample = self.total_samples
-        if self.vad is not None:
-            self.vad.reset(self.timeline_ms())
-
-    async def _on_clear(self, event: client_events.ParsedEvent) -> None:
-        self.buffer.clear()
-        self._pcm_carry = b""
-        self.buffer_start_sample = self.total_samples
-        self.speech_item_id = None
-        if self.vad is not None:
-            self.vad.reset(self.timeline_ms())
-        await self.emit("input_audio_buffer.cleared")
-
-    async def _on_output_clear(self, event: client_events.ParsedEvent) -> None:
-        raise RealtimeError(
-            "invalid_value",
-            "output_audio_buffer.clear is only supported for WebRTC connections; over a WebSocket the client "
-            "owns playback (send response.cancel and conversation.item.truncate instead).",
-            "type",
-        )
-
-    # --------------------------------------------------------- conversation
-
-    def _check_item_schema(self, raw: Any, path: str) -> None:
-        schema = GA_ITEM if self.protocol is Protocol.GA else PREVIEW_ITEM
-        try:
-            schema.check(raw, path)
-        except SchemaError as exc:
-            raise RealtimeError.from_schema(exc) from None
-
-    async def _on_item_create(self, event: client_events.ParsedEvent) -> None:
-        raw = event.get("item")
-        self._check_item_schema(raw, "item")
-        item = item_from_client(raw, self.protocol, self.conversation, self.settings.input_format)
-        previous = self.conversation.insert(item, event.get("previous_item_id"))
-        self.log_entry["items"].append(_item_summary(raw, event.get("previous_item_id")))
-        await self.emit("conversation.item.created", previous_item_id=previous, item=self.render(item))
-        await self.emit("conversation.item.done", previous_item_id=previous, item=self.render(item))
-        if item.audio_part_index() is not None and item.role == "user":
-            start_hearing(self, item, None)
-
-    async def _on_item_retrieve(self, event: client_events.ParsedEvent) -> None:
-        item = self.conversation.require(event.get("item_id"), "retrieving")
-        await self.emit("conversation.item.retrieved", item=self.render(item, with_audio=True))
-
-    async def _on_item_truncate(self, event: client_events.ParsedEvent) -> None:
-        item_id = event.get("item_id")
-        content_index = event.get("content_index")
-        audio_end_ms = event.get("audio_end_ms")
-        truncate(self.conversation, item_id, content_index, audio_end_ms)
-        await self.emit(
-            "conversation.item.truncated", item_id=item_id, content_index=content_index, audio_end_ms=audio_end_ms
-        )
-
-    async def _on_item_delete(self, event: client_events.ParsedEvent) -> None:
-        item_id = event.get("item_id")
-        self.conversation.delete(item_id)
-        await self.emit("conversation.item.deleted", item_id=item_id)
-
-    # ------------------------------------------------------------ responses
-
-    def _start_response(
-        self,
-        settings: SessionSettings,
-        conversation: str = "auto",
-        metadata: Any = None,
-        input_items: list[Item] | None = None,
-    ) -> Response:
-        response = Response(self, settings, conversation, metadata, input_items)
-        self.response = response
-        response.task = self.spawn(response.run())
-        return response
-
-    def _input_items(self, raw_items: list) -> list[Item]:
-        items = []
-        for index, raw in enumerate(raw_items):
-            param = f"response.input[{index}]"
-            if raw.get("type") == "item_reference":
-                ref = raw.get("id")
-                existing = self.conversation.get(ref) if isinstance(ref, str) else None
-                if existing is None:
-                    raise not_found("referencing", str(ref), f"{param}.id")
-                items.append(existing)
-                continue
-            item = item_from_client(
-                raw, self.protocol, self.conversation, self.settings.input_format, param, check_duplicate=False
-            )
-            if item.audio_part_index() is not None and item.role == "user":
-                start_hearing(self, item, None)
-            items.append(item)
-        return items
-
-    async def _on_response_create(self, event: client_events.ParsedEvent) -> None:
-        params = event.get("response") or {}
-        self.shape.validate_response_params(params)
-        active = self.response
-        if active is not None and active.active:
-            raise RealtimeError(
-                "conversation_already_has_active_response",
-                f"Conversation already has an active response in progress: {active.id}. Wait until the response "
-                "is finished before creating a new one.",
-            )
-        settings = self.shape.response_overrides(self.settings, params)
-        input_items = self._input_items(params["input"]) if "input" in params else None
-        self._start_response(settings, params.get("conversation", "auto"), params.get("metadata"), input_items)
-
-    async def _on_response_cancel(self, event: client_events.ParsedEvent) -> None:
-        active = self.response
-        wanted = event.get("response_id")
-        if active is None or not active.active or active.cancelled or (wanted is not None and wanted != active.id):
-            message = "Cancellation failed: no active response found."
-            if wanted is not None and (active is None or wanted != active.id):
-                message = f"Cancellation failed: no active response found with id '{wanted}'."
-            raise RealtimeError("response_cancel_not_active", message, "response_id" if wanted else None)
-        active.cancel("client_cancelled")
-
-
-def _item_summary(raw: dict, previous_item_id: Any) -> dict:
-    """What the control API shows of an item a client created (its text, not its audio)."""
-    summary: dict[str, Any] = {"id": raw.get("id"), "type": raw.get("type"), "previous_item_id": previous_item_id}
-    for key in ("role", "call_id", "name", "arguments", "output"):
-        if key in raw:
-            summary[key] = raw[key]
-    texts = [part.get("text") or part.get("transcript") for part in raw.get("content") or [] if isinstance(part, dict)]
-    if any(texts):
-        summary["text"] = " ".join(t for t in texts if t)
-    return summary
