@@ -44,7 +44,7 @@ all: lib
 lib: .build/header-stamp
 	$(SWIFT) build $(SWIFT_RELEASE_FLAGS) --product azaudio
 	@mkdir -p $(LIB_DIR)
-	@cmp -s .build/release/libazaudio.so $(LIB_REAL) || cp .build/release/libazaudio.so $(LIB_REAL)
+	@scripts/replace-file.sh .build/release/libazaudio.so $(LIB_REAL) # renamed into place, never rewritten
 	@ln -sf libazaudio.so.$(VERSION) $(LIB_DIR)/libazaudio.so.$(SOVERSION)
 	@ln -sf libazaudio.so.$(SOVERSION) $(LIB_DIR)/libazaudio.so
 	@scripts/check-library.sh $(LIB_REAL)
@@ -143,8 +143,10 @@ $(BUILD)/examples/%_cpp: examples/%.cpp include/azaudio.hpp include/azaudio.h $(
 emulator-venv:
 	@$(MAKE) --no-print-directory -C emulator venv
 
+# ... and a program using the library survives make lib and make install replacing it (scripts/replace-file.sh).
 test-install: lib
 	@scripts/check-install.sh
+	@scripts/test-lib-replace.sh
 
 test-abi: lib
 	@scripts/check-abi.sh

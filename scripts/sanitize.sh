@@ -20,7 +20,7 @@ if ! nice swift build -c release --product azaudio -Xswiftc -sanitize=address --
   tail -20 .build/asan-build.log; echo "not ok - ASan build of the library"; exit 1
 fi
 mkdir -p build/asan/lib build/asan/tests
-cp .build/asan/release/libazaudio.so build/asan/lib/libazaudio.so.0
+scripts/replace-file.sh .build/asan/release/libazaudio.so build/asan/lib/libazaudio.so.0
 ln -sf libazaudio.so.0 build/asan/lib/libazaudio.so
 
 if [ $smoke -eq 1 ]; then
