@@ -6,6 +6,7 @@
  * emulator-options: --max-header-bytes 1100000 */
 #define _GNU_SOURCE
 #include "check.h"
+#include "outcome_support.h"
 #include "rest_support.h"
 
 #include <openssl/sha.h>
@@ -77,33 +78,11 @@ static int64_t provide(int32_t reason, char *buffer, size_t buffer_size, void *u
     return (int64_t)n;
 }
 
-static azaudio_result speak_once(azaudio_client *c) {
-    azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
-    o.deployment = "tts";
-    o.response_format = "wav";
-    uint8_t *audio = NULL;
-    size_t size = 0;
-    azaudio_result rc = azaudio_speak_to_buffer(c, "hello", &o, &audio, &size);
-    azaudio_free(audio);
-    return rc;
-}
-
-static azaudio_result connect_once(azaudio_client *c) {
-    azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
-    o.deployment = "gpt-realtime";
-    azaudio_realtime_session *s = NULL;
-    azaudio_result rc = azaudio_realtime_connect(c, &o, &s);
-    azaudio_realtime_destroy(s);
-    return rc;
-}
-
 TEST(a_12_kib_bearer_token_reaches_the_service_whole_on_a_rest_call) {
     emulator_reset();
     char *token = make_token(12 * 1024);
     azaudio_client *c = bearer_client(token, NULL, NULL);
-    CHECK_RESULT(speak_once(c), AZAUDIO_ERR_AUTH); /* the emulator's key is another: 401 */
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_ERR_AUTH); /* the emulator's key is another: 401 */
     CHECK(emulator_received_whole(token));
     azaudio_client_destroy(c);
     free(token);
@@ -113,7 +92,7 @@ TEST(a_12_kib_bearer_token_reaches_the_service_whole_on_the_realtime_handshake) 
     emulator_reset();
     char *token = make_token(12 * 1024);
     azaudio_client *c = bearer_client(token, NULL, NULL);
-    CHECK_RESULT(connect_once(c), AZAUDIO_ERR_AUTH);
+    CHECK_RESULT(connect_outcome(c), AZAUDIO_ERR_AUTH);
     CHECK(emulator_received_whole(token));
     azaudio_client_destroy(c);
     free(token);
@@ -123,11 +102,11 @@ TEST(a_provided_token_at_the_documented_maximum_reaches_the_service_whole_on_bot
     emulator_reset();
     provider_state p = {make_token(MAX_TOKEN), 0};
     azaudio_client *c = bearer_client(NULL, provide, &p);
-    CHECK_RESULT(speak_once(c), AZAUDIO_ERR_AUTH);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_ERR_AUTH);
     CHECK(p.calls >= 2); /* asked again with a buffer that fits */
     CHECK(emulator_received_whole(p.token));
     emulator_reset();
-    CHECK_RESULT(connect_once(c), AZAUDIO_ERR_AUTH);
+    CHECK_RESULT(connect_outcome(c), AZAUDIO_ERR_AUTH);
     CHECK(emulator_received_whole(p.token));
     azaudio_client_destroy(c);
     free((char *)p.token);
@@ -137,7 +116,7 @@ TEST(a_provided_token_over_the_maximum_is_an_auth_error_and_nothing_is_sent) {
     emulator_reset();
     provider_state p = {make_token(MAX_TOKEN + 1), 0};
     azaudio_client *c = bearer_client(NULL, provide, &p);
-    CHECK_RESULT(speak_once(c), AZAUDIO_ERR_AUTH);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_ERR_AUTH);
     CHECK_STR_CONTAINS(azaudio_last_error(), "524288 bytes");
     CHECK(emulator_request_count() == 0);
     azaudio_client_destroy(c);

@@ -136,17 +136,25 @@ static int next_of_type(azaudio_realtime_session *s, int type, char *status, siz
     return 0;
 }
 
-TEST(cancel_response_cancels_the_running_response) {
+/* A session (turn detection off; max_send_queue_bytes if not 0) with a spoken reply under way, or NULL. */
+static azaudio_realtime_session *long_reply(uint32_t max_send_queue_bytes) {
     azaudio_realtime_options o;
     azaudio_realtime_options_init(&o);
     o.deployment = "gpt-realtime";
     o.turn_detection = AZAUDIO_TURN_NONE;
+    if (max_send_queue_bytes) o.max_send_queue_bytes = max_send_queue_bytes;
     azaudio_realtime_session *s = NULL;
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_OK);
-    if (!s) return;
+    if (!s) return NULL;
     CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please tell me a long story about the sea."),
                  AZAUDIO_OK);
     CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    return s;
+}
+
+TEST(cancel_response_cancels_the_running_response) {
+    azaudio_realtime_session *s = long_reply(0);
+    if (!s) return;
     CHECK(next_of_type(s, AZAUDIO_EVENT_AUDIO_DELTA, NULL, 0));
     CHECK_RESULT(azaudio_realtime_cancel_response(s), AZAUDIO_OK);
     char status[64] = "";
@@ -163,17 +171,8 @@ TEST(a_barge_in_whose_events_cannot_be_queued_is_an_error_event_barge_in_failed)
     emulator_reset();
     CHECK(emulator_fault("{\"kind\":\"deaf_barge_in\",\"match\":\"realtime\",\"after_audio_deltas\":1,"
                          "\"seconds\":8,\"speech_after\":2}"));
-    azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
-    o.deployment = "gpt-realtime";
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    o.max_send_queue_bytes = 65536;
-    azaudio_realtime_session *s = NULL;
-    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_OK);
+    azaudio_realtime_session *s = long_reply(65536);
     if (!s) return;
-    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please tell me a long story about the sea."),
-                 AZAUDIO_OK);
-    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
     char item[128] = "";
     double deadline = now_seconds() + 30;
     while (!item[0] && now_seconds() < deadline) {
