@@ -44,7 +44,7 @@ all: lib
 lib: .build/header-stamp
 	$(SWIFT) build $(SWIFT_RELEASE_FLAGS) --product azaudio
 	@mkdir -p $(LIB_DIR)
-	@cmp -s .build/release/libazaudio.so $(LIB_REAL) || cp .build/release/libazaudio.so $(LIB_REAL)
+	@scripts/replace-file.sh .build/release/libazaudio.so $(LIB_REAL) # renamed into place, never rewritten
 	@ln -sf libazaudio.so.$(VERSION) $(LIB_DIR)/libazaudio.so.$(SOVERSION)
 	@ln -sf libazaudio.so.$(SOVERSION) $(LIB_DIR)/libazaudio.so
 	@scripts/check-library.sh $(LIB_REAL)
@@ -110,7 +110,7 @@ C_TESTS := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 
 $(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h $(wildcard Tests/c/*_support.h) include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lpthread -lm
+	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lcrypto -lpthread -lm
 
 test-c: lib $(C_TESTS) emulator-venv
 	@scripts/make-test-ca.sh $(BUILD)/tls
@@ -144,8 +144,10 @@ $(BUILD)/examples/%_cpp: examples/%.cpp include/azaudio.hpp include/azaudio.h $(
 emulator-venv:
 	@$(MAKE) --no-print-directory -C emulator venv
 
+# ... and a program using the library survives make lib and make install replacing it (scripts/replace-file.sh).
 test-install: lib
 	@scripts/check-install.sh
+	@scripts/test-lib-replace.sh
 
 test-abi: lib
 	@scripts/check-abi.sh

@@ -50,10 +50,14 @@ int gw_call_media_open(gw_call *call) {
     gw *g = call->g;
     int err = rtp_listen(&call->rtp, IPPROTO_UDP, &g->media_ip, g->cfg->rtp_min, g->cfg->rtp_max, false,
                          gw_media_rtp_recv, NULL, call);
-    if (!err) err = jbuf_alloc(&call->jb, g->cfg->jbuf_min, g->cfg->jbuf_max);
+    return err ? err : gw_call_media_init(call, sa_port(rtp_local(call->rtp)));
+}
+
+int gw_call_media_init(gw_call *call, uint16_t rtp_port) {
+    gw *g = call->g;
+    int err = jbuf_alloc(&call->jb, g->cfg->jbuf_min, g->cfg->jbuf_max);
     if (!err) err = sdp_session_alloc(&call->sdp, &g->media_ip);
-    if (!err)
-        err = sdp_media_add(&call->media, call->sdp, sdp_media_audio, sa_port(rtp_local(call->rtp)), sdp_proto_rtpavp);
+    if (!err) err = sdp_media_add(&call->media, call->sdp, sdp_media_audio, rtp_port, sdp_proto_rtpavp);
     /* What the gateway takes: G.711 both laws (passed straight to a g711 session) and RFC 4733 digits. */
     if (!err) err = sdp_format_add(NULL, call->media, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
     if (!err) err = sdp_format_add(NULL, call->media, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);

@@ -59,7 +59,10 @@ typedef struct gw_call {
 /* sip_server.c makes calls; these run them. */
 gw_call *gw_call_alloc(gw *g, const struct sip_msg *invite);
 int gw_call_media_open(gw_call *call); /* RTP socket and jitter buffer */
-int gw_call_apply_sdp(gw_call *call);  /* after an offer/answer: codec, remote, hold */
+/* The jitter buffer and the SDP offered for RTP on rtp_port, without a socket (media_open's second half; the
+ * fuzz target fuzz/gateway_media drives the SDP and RTP handling through it). */
+int gw_call_media_init(gw_call *call, uint16_t rtp_port);
+int gw_call_apply_sdp(gw_call *call); /* after an offer/answer: codec, remote, hold */
 void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error);
 void gw_call_start_media(gw_call *call);             /* the 20 ms clock */
 void gw_call_end(gw_call *call, const char *reason); /* BYE (if up), close the session, free: deferred */

@@ -140,8 +140,9 @@ typedef void (*azaudio_log_fn)(int32_t level, const char *message, void *user_da
  * Authorization: Bearer header. Called before each request, on the thread making it, and again with
  * AZAUDIO_TOKEN_REFRESH after a 401 (the request is then sent once more). Write the token, NUL-terminated, into
  * `buffer` of `buffer_size` bytes and return its length in bytes (without the NUL). If it does not fit, return the
- * length it needs: the library calls again with a buffer at least that large. Return a negative value to fail the
- * request with AZAUDIO_ERR_AUTH. Should return quickly: cache tokens until they near expiry. */
+ * length it needs: the library calls again with a buffer at least that large. A token may be up to 524287 bytes
+ * (512 KiB - 1) and is sent whole; a longer one fails the request with AZAUDIO_ERR_AUTH before anything is sent.
+ * Return a negative value to fail the request with AZAUDIO_ERR_AUTH. Should return quickly: cache tokens until they near expiry. */
 typedef int64_t (*azaudio_token_fn)(int32_t reason, char *buffer, size_t buffer_size, void *user_data);
 
 /* The default REST api-version: the newest dated version covering transcription, translation, speech and chat. */
@@ -158,8 +159,9 @@ typedef struct azaudio_client_options {
      * path prefix, or "http://127.0.0.1:PORT" for a local emulator. Required. */
     const char *endpoint;
 
-    /* Credentials: exactly one of api_key (sent as the api-key header), bearer_token (a fixed Entra ID token) or
-     * token_provider (called for tokens as needed). */
+    /* Credentials: exactly one of api_key (sent as the api-key header), bearer_token (a fixed Entra ID token, at
+     * most 524287 bytes like a provider's: a longer one is AZAUDIO_ERR_INVALID_ARGUMENT) or token_provider (called
+     * for tokens as needed). */
     const char *api_key;
     const char *bearer_token;
     azaudio_token_fn token_provider;
@@ -1503,7 +1505,7 @@ azaudio_result azaudio_realtime_send_function_output(azaudio_realtime_session *s
 
 /* conversation.item.truncate: cuts an assistant audio item at audio_end_ms (what the caller really heard).
  * The position is clamped to the audio received for that item; AZAUDIO_ERR_INVALID_ARGUMENT if no audio of the
- * item was received. */
+ * item was received, AZAUDIO_ERR_INVALID_STATE in a TRANSCRIPTION or TRANSLATION session (no reply items). */
 azaudio_result azaudio_realtime_truncate(azaudio_realtime_session *session, const char *item_id,
                                          int32_t content_index, uint32_t audio_end_ms);
 
@@ -1512,7 +1514,8 @@ azaudio_result azaudio_realtime_truncate(azaudio_realtime_session *session, cons
  * azaudio_realtime_options.barge_in). Call it as playback advances, e.g. per frame written to the sound card or
  * RTP stream; a value below an earlier report for the item is ignored. Thread-safe, non-blocking, sends nothing.
  * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL session or item_id; no audio of the item was received, e.g. a
- * response id was given), AZAUDIO_ERR_INVALID_STATE (a session that never connected). */
+ * response id was given), AZAUDIO_ERR_INVALID_STATE (a TRANSCRIPTION or TRANSLATION session: it has no reply
+ * items and no barge-in). */
 azaudio_result azaudio_realtime_audio_played(azaudio_realtime_session *session, const char *item_id,
                                              uint32_t played_ms);
 

@@ -17,8 +17,13 @@ for name in "${names[@]}"; do
   if [ -f "$dir/main.c" ]; then
     # A C target over the exported ABI: instrumented harness, release library (build it first: make lib). Swift
     # traps in the library are deadly signals to libFuzzer; ASan intercepts the library's malloc too.
+    # A target over other C code (the gateway's) names its extra sources and flags in fuzz/NAME/cflags, one line,
+    # expanded by the shell (so $(pkg-config ...) works); those sources are instrumented too.
+    extra=()
+    # shellcheck disable=SC2207
+    [ -f "$dir/cflags" ] && extra=($(eval "echo $(cat "$dir/cflags")"))
     if ! clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -Iinclude "$dir/main.c" \
-         -Lbuild/lib -lazaudio -Wl,-rpath,"$PWD/build/lib" -o "$bin" 2> .build/fuzz/$name.build.log; then
+         "${extra[@]}" -Lbuild/lib -lazaudio -Wl,-rpath,"$PWD/build/lib" -o "$bin" 2> .build/fuzz/$name.build.log; then
       grep -v 'Cannot export local symbol' .build/fuzz/$name.build.log | tail -20
       echo "not ok - fuzz target $name builds"; failn=$((failn+1)); continue
     fi
@@ -32,7 +37,9 @@ for name in "${names[@]}"; do
   seeds=(); [ -d "$dir/corpus" ] && seeds=("$dir/corpus")
   # Huge allocations the ABI harness provokes on purpose must come back NULL (the library then answers
   # AZAUDIO_ERR_OUT_OF_MEMORY) instead of tripping libFuzzer's malloc limit.
-  if ASAN_OPTIONS=allocator_may_return_null=1 "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+  # A target may suppress leaks inside system libraries it goes through (fuzz/NAME/lsan.supp says which and why).
+  lsan=""; [ -f "$dir/lsan.supp" ] && lsan="suppressions=$PWD/$dir/lsan.supp"
+  if ASAN_OPTIONS=allocator_may_return_null=1 LSAN_OPTIONS="$lsan" "$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
        -malloc_limit_mb=1000000 -artifact_prefix=".build/fuzz/$name-" \
        ".build/fuzz/$name-corpus" "${seeds[@]}" \
        > ".build/fuzz/$name.log" 2>&1; then

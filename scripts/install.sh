@@ -6,8 +6,8 @@ prefix=$1; libdir_name=$2; version=$3; soversion=$4; lib=$5
 cd "$(dirname "$0")/.."
 libdir="$prefix/$libdir_name"
 install -d "$libdir" "$prefix/include" "$libdir/pkgconfig" "$libdir/cmake/azaudio"
-install -m 0755 "$lib" "$libdir/libazaudio.so.$version"
-strip --strip-unneeded "$libdir/libazaudio.so.$version"
+# Copied, stripped and renamed into place: a running program that uses the installed library keeps working.
+scripts/replace-file.sh --strip --mode 0755 "$lib" "$libdir/libazaudio.so.$version"
 ln -sf "libazaudio.so.$version" "$libdir/libazaudio.so.$soversion"
 ln -sf "libazaudio.so.$soversion" "$libdir/libazaudio.so"
 install -m 0644 include/azaudio.h "$prefix/include/azaudio.h"

@@ -20,7 +20,7 @@ if ! nice swift build -c release --product azaudio -Xswiftc -sanitize=address --
   tail -20 .build/asan-build.log; echo "not ok - ASan build of the library"; exit 1
 fi
 mkdir -p build/asan/lib build/asan/tests
-cp .build/asan/release/libazaudio.so build/asan/lib/libazaudio.so.0
+scripts/replace-file.sh .build/asan/release/libazaudio.so build/asan/lib/libazaudio.so.0
 ln -sf libazaudio.so.0 build/asan/lib/libazaudio.so
 
 if [ $smoke -eq 1 ]; then
@@ -32,7 +32,7 @@ bins=()
 for t in "${tests[@]}"; do
   if clang -std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
        -DAZAUDIO_TEST_SANITIZED -Iinclude "Tests/c/$t.c" -o "build/asan/tests/$t" -Lbuild/asan/lib -lazaudio \
-       -Wl,-rpath,"$PWD/build/asan/lib" -lcurl -lpthread -lm 2> "build/asan/tests/$t.log"; then
+       -Wl,-rpath,"$PWD/build/asan/lib" -lcurl -lcrypto -lpthread -lm 2> "build/asan/tests/$t.log"; then
     bins+=("build/asan/tests/$t")
   else
     cat "build/asan/tests/$t.log"; echo "not ok - $t builds with ASan+UBSan"; fail=1

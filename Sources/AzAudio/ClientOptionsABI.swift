@@ -63,7 +63,15 @@ enum ClientOptionsABI: SizedStructABI {
                     : "conflicting credentials: set only one of options->api_key, bearer_token or token_provider")
         }
         if let key = o.api_key { return .apiKey(String(cString: key)) }
-        if let token = o.bearer_token { return .bearerToken(String(cString: token)) }
+        if let token = o.bearer_token {
+            let n = strlen(token)
+            guard n <= TokenProviderBridge.maxTokenBytes else {
+                throw .invalidArgument(
+                    "options->bearer_token is \(n) bytes; the longest token that can be sent is "
+                        + "\(TokenProviderBridge.maxTokenBytes) bytes")
+            }
+            return .bearerToken(String(cString: token))
+        }
         return .tokenProvider(TokenProviderBridge(fn: o.token_provider!, userData: o.token_provider_user_data).call)
     }
 
@@ -77,6 +85,9 @@ enum ClientOptionsABI: SizedStructABI {
 
 /// Calls a C token provider, growing the buffer when the token does not fit.
 struct TokenProviderBridge: @unchecked Sendable {
+    /// The longest token (bytes) the library sends: libcurl refuses a request whose headers pass 1 MiB ("out of
+    /// memory"), so a token must leave room under that for the URL and the other headers.
+    static let maxTokenBytes = (1 << 19) - 1
     let fn: azaudio_token_fn
     let userData: UnsafeMutableRawPointer?
 
@@ -90,7 +101,12 @@ struct TokenProviderBridge: @unchecked Sendable {
             if n < capacity {
                 return String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             }
-            guard n < 1 << 20 else { throw AzError(.auth, "the token provider asked for a \(n)-byte buffer") }
+            guard n <= Self.maxTokenBytes else {
+                throw AzError(
+                    .auth,
+                    "the token provider's token is \(n) bytes; the longest token that can be sent is "
+                        + "\(Self.maxTokenBytes) bytes")
+            }
             capacity = Int(n) + 1
         }
         throw AzError(.auth, "the token provider kept asking for a larger buffer")

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "rest_support.h"
+#include "trap_support.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -171,6 +172,26 @@ TEST(malformed_inputs_are_invalid_arguments) {
     CHECK(call == NULL);
 }
 
+/* Found by fuzz/webhook: created_at is read as a number and was converted with Int64(...), which traps past
+ * Int64's range (the whole process died of SIGILL on "created_at": 1e20). Any number must parse. */
+TEST(a_webhook_with_an_out_of_range_created_at_parses_without_a_trap) {
+    static const char *stamps[] = {"1e20", "-1e20", "1e308", "176722560199999999999", "-0.5", "1767225600"};
+    for (size_t i = 0; i < sizeof stamps / sizeof stamps[0]; i++) {
+        char body[256];
+        snprintf(body, sizeof body,
+                 "{\"type\":\"realtime.call.incoming\",\"created_at\":%s,\"data\":{\"call_id\":\"rtc_%zu\"}}",
+                 stamps[i], i);
+        CHECK_NO_TRAP({
+            azaudio_incoming_call *call = NULL;
+            CHECK_RESULT(azaudio_incoming_call_parse(body, strlen(body), &call), AZAUDIO_OK);
+            char id[16];
+            snprintf(id, sizeof id, "rtc_%zu", i);
+            CHECK(call && strcmp(azaudio_incoming_call_id(call), id) == 0);
+            azaudio_incoming_call_free(call);
+        });
+    }
+}
+
 TEST(an_emulated_call_is_verified_parsed_accepted_referred_and_hung_up) {
     delivery d = ring("");
     CHECK_RESULT(verify(&d, SECRET), AZAUDIO_OK);
@@ -260,6 +281,7 @@ int main(void) {
     RUN(the_standard_webhooks_test_vector_verifies);
     RUN(a_wrong_signature_an_old_timestamp_and_a_tampered_body_are_refused);
     RUN(malformed_inputs_are_invalid_arguments);
+    RUN(a_webhook_with_an_out_of_range_created_at_parses_without_a_trap);
     RUN(an_emulated_call_is_verified_parsed_accepted_referred_and_hung_up);
     RUN(a_call_is_rejected_with_a_sip_status);
     RUN(a_tampered_or_replayed_delivery_from_the_emulator_is_refused);

@@ -110,6 +110,10 @@ TEST(a_transcription_session_streams_deltas_then_the_completed_line) {
     CHECK(got.count[AZAUDIO_EVENT_INPUT_TRANSCRIPTION_DELTA] >= 2);
     CHECK_STR_CONTAINS(got.transcript, "what");
     CHECK(strcmp(got.deltas, got.transcript) == 0);
+    /* Played-audio reports are for conversation replies (barge-in): a transcription session has none. */
+    CHECK_RESULT(azaudio_realtime_audio_played(s, "item_1", 100), AZAUDIO_ERR_INVALID_STATE);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "transcription session");
+    CHECK_RESULT(azaudio_realtime_truncate(s, "item_1", 0, 100), AZAUDIO_ERR_INVALID_STATE);
     char *log = emulator_requests();
     CHECK_STR_CONTAINS(log, "\"intent\": \"transcription\"");
     free(log);
@@ -177,6 +181,10 @@ TEST(a_translation_session_delivers_both_transcripts_and_translated_audio_then_c
     memset(&got, 0, sizeof got);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA, 30));
     CHECK_RESULT(azaudio_realtime_commit(s), AZAUDIO_ERR_INVALID_STATE);
+    /* No reply items in a translation session: nothing to report played or to truncate. */
+    CHECK_RESULT(azaudio_realtime_audio_played(s, "item_1", 100), AZAUDIO_ERR_INVALID_STATE);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "translation session");
+    CHECK_RESULT(azaudio_realtime_truncate(s, "item_1", 0, 100), AZAUDIO_ERR_INVALID_STATE);
     azaudio_realtime_close(s);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_CLOSED, 30));
     CHECK(got.count[AZAUDIO_EVENT_SESSION_CLOSED] == 1);

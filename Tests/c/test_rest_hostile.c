@@ -5,6 +5,7 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "rest_support.h"
+#include "trap_support.h"
 
 #include <unistd.h>
 
@@ -167,6 +168,36 @@ TEST(a_redirect_to_another_host_is_an_error_naming_it_and_is_not_followed) {
     azaudio_client_destroy(c);
 }
 
+/* A 429 asking for an absurd wait (Retry-After: 1e+300 seconds, or as many milliseconds) is refused with
+ * RATE_LIMITED and a message naming the wait. The message formatted the wait with Int(...), which trapped: the
+ * whole process died of SIGILL. Found by the conversion audit (issue 16 item 6). */
+TEST(an_absurd_retry_after_is_rate_limited_not_a_trap) {
+    static const char *faults[] = {
+        "{\"kind\":\"status\",\"match\":\"speech\",\"status\":429,\"retry_after\":1e300}",
+        "{\"kind\":\"status\",\"match\":\"speech\",\"status\":429,\"retry_after_ms\":1e300}",
+        "{\"kind\":\"status\",\"match\":\"speech\",\"status\":429,\"retry_after\":1e19}",
+    };
+    for (size_t i = 0; i < sizeof faults / sizeof faults[0]; i++) {
+        emulator_reset();
+        CHECK(emulator_fault(faults[i]));
+        CHECK_NO_TRAP({
+            azaudio_client_options o;
+            azaudio_client_options_init(&o);
+            o.endpoint = rest_endpoint;
+            o.api_key = getenv("AZURE_OPENAI_API_KEY");
+            o.max_retries = 2;
+            azaudio_client *c = NULL;
+            CHECK_RESULT(azaudio_client_create(&o, &c), AZAUDIO_OK);
+            azaudio_speech_options so = tts();
+            sink s = {0};
+            CHECK_RESULT(azaudio_speak(c, sentence, &so, on_audio, &s), AZAUDIO_ERR_RATE_LIMITED);
+            CHECK_STR_CONTAINS(azaudio_last_error(), "asked to wait");
+            CHECK(s.bytes == 0);
+            azaudio_client_destroy(c);
+        });
+    }
+}
+
 int main(void) {
     rest_setup();
     RUN(the_stall_rules_have_documented_defaults);
@@ -177,6 +208,7 @@ int main(void) {
     RUN(a_json_200_is_a_protocol_error_not_audio);
     RUN(an_empty_200_is_a_protocol_error);
     RUN(a_redirect_to_another_host_is_an_error_naming_it_and_is_not_followed);
+    RUN(an_absurd_retry_after_is_rate_limited_not_a_trap);
     rest_teardown();
     return check_summary();
 }

@@ -136,22 +136,88 @@ static int next_of_type(azaudio_realtime_session *s, int type, char *status, siz
     return 0;
 }
 
-TEST(cancel_response_cancels_the_running_response) {
+/* A session (turn detection off; max_send_queue_bytes if not 0) with a spoken reply under way, or NULL. */
+static azaudio_realtime_session *long_reply(uint32_t max_send_queue_bytes) {
     azaudio_realtime_options o;
     AZAUDIO_INIT(realtime_options, &o);
     o.deployment = "gpt-realtime";
     o.turn_detection = AZAUDIO_TURN_NONE;
+    if (max_send_queue_bytes) o.max_send_queue_bytes = max_send_queue_bytes;
     azaudio_realtime_session *s = NULL;
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_OK);
-    if (!s) return;
+    if (!s) return NULL;
     CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Please tell me a long story about the sea."),
                  AZAUDIO_OK);
     CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    return s;
+}
+
+TEST(cancel_response_cancels_the_running_response) {
+    azaudio_realtime_session *s = long_reply(0);
+    if (!s) return;
     CHECK(next_of_type(s, AZAUDIO_EVENT_AUDIO_DELTA, NULL, 0));
     CHECK_RESULT(azaudio_realtime_cancel_response(s), AZAUDIO_OK);
     char status[64] = "";
     CHECK(next_of_type(s, AZAUDIO_EVENT_RESPONSE_DONE, status, sizeof status));
     CHECK(strcmp(status, "cancelled") == 0);
+    azaudio_realtime_destroy(s);
+}
+
+/* Issue 16: nothing provoked the documented ERROR event "barge_in_failed". The emulator's deaf_barge_in fault stops
+ * reading the client's frames once the reply audio starts and, 2 s later, reports the caller speaking. By then the
+ * test keeps the send queue full to the byte (sends of ever smaller audio until each is BUSY), so the barge-in's
+ * cancel (and truncate) cannot be queued: each becomes an ERROR event with that code. */
+TEST(a_barge_in_whose_events_cannot_be_queued_is_an_error_event_barge_in_failed) {
+    emulator_reset();
+    CHECK(emulator_fault("{\"kind\":\"deaf_barge_in\",\"match\":\"realtime\",\"after_audio_deltas\":1,"
+                         "\"seconds\":8,\"speech_after\":2}"));
+    azaudio_realtime_session *s = long_reply(65536);
+    if (!s) return;
+    char item[128] = "";
+    double deadline = now_seconds() + 30;
+    while (!item[0] && now_seconds() < deadline) {
+        azaudio_realtime_event *e = NULL;
+        if (azaudio_realtime_next_event(s, &e, 500) != AZAUDIO_OK) continue;
+        if (azaudio_realtime_event_type(e) == AZAUDIO_EVENT_AUDIO_DELTA)
+            snprintf(item, sizeof item, "%s", azaudio_realtime_event_item_id(e));
+        azaudio_realtime_event_free(e);
+    }
+    CHECK(item[0] != 0);
+    CHECK_RESULT(azaudio_realtime_audio_played(s, item, 20), AZAUDIO_OK); /* so the barge-in truncates */
+    /* Fill the queue while the server does not read: each size until BUSY, then half of it, down to one sample. */
+    static const uint8_t silence[9600];
+    int busy = 0;
+    for (size_t size = sizeof silence; size >= 2; size /= 2) {
+        size -= size % 2;
+        for (int i = 0; i < 100000 && now_seconds() < deadline; i++) {
+            azaudio_result rc = azaudio_realtime_send_audio(s, silence, size);
+            if (rc == AZAUDIO_ERR_BUSY) {
+                busy++;
+                break;
+            }
+            if (rc != AZAUDIO_OK) break;
+        }
+    }
+    CHECK(busy > 10);
+    int failed = 0, flushed = 0;
+    deadline = now_seconds() + 20;
+    while (!failed && now_seconds() < deadline) {
+        /* Keep it full: the kernel's socket buffers grow for a while after the server stopped reading. */
+        for (size_t size = 1024; size >= 2; size /= 2)
+            while (azaudio_realtime_send_audio(s, silence, size) == AZAUDIO_OK) {
+            }
+        azaudio_realtime_event *e = NULL;
+        if (azaudio_realtime_next_event(s, &e, 100) != AZAUDIO_OK) continue;
+        int t = azaudio_realtime_event_type(e);
+        if (t == AZAUDIO_EVENT_PLAYBACK_FLUSH) flushed++;
+        if (t == AZAUDIO_EVENT_ERROR && strcmp(azaudio_realtime_event_error_code(e), "barge_in_failed") == 0) {
+            failed++;
+            CHECK_STR_CONTAINS(azaudio_realtime_event_text(e), "barge-in could not send");
+        }
+        azaudio_realtime_event_free(e);
+    }
+    CHECK(flushed == 1); /* the barge-in happened: the host is still told to drop its queued audio */
+    CHECK(failed >= 1);
     azaudio_realtime_destroy(s);
 }
 
@@ -249,6 +315,7 @@ int main(void) {
     RUN(a_token_provider_returning_negative_fails_the_call_with_auth);
     RUN(the_content_filter_is_its_own_result_code);
     RUN(cancel_response_cancels_the_running_response);
+    RUN(a_barge_in_whose_events_cannot_be_queued_is_an_error_event_barge_in_failed);
     RUN(a_silent_server_makes_realtime_connect_time_out);
     RUN(a_bad_101_answer_makes_realtime_connect_a_protocol_error);
     azaudio_client_destroy(client);

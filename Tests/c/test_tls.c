@@ -5,6 +5,7 @@
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
+#include "outcome_support.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,61 +29,39 @@ static azaudio_client *client_with(const char *ca_file, const char *ca_path, int
     return c;
 }
 
-static azaudio_result speak(azaudio_client *c) {
-    azaudio_speech_options o;
-    AZAUDIO_INIT(speech_options, &o);
-    o.deployment = "tts";
-    o.response_format = "pcm";
-    uint8_t *audio = NULL;
-    size_t size = 0;
-    azaudio_result rc = azaudio_speak_to_buffer(c, "Hello.", &o, &audio, &size);
-    azaudio_free(audio);
-    return rc;
-}
-
-static azaudio_result open_session(azaudio_client *c) {
-    azaudio_realtime_options o;
-    AZAUDIO_INIT(realtime_options, &o);
-    o.deployment = "gpt-realtime";
-    azaudio_realtime_session *s = NULL;
-    azaudio_result rc = azaudio_realtime_connect(c, &o, &s);
-    azaudio_realtime_destroy(s);
-    return rc;
-}
-
 TEST(the_endpoint_is_served_over_https) { CHECK(strncmp(endpoint, "https://", 8) == 0); }
 
 TEST(the_right_ca_file_passes_for_rest_and_realtime) {
     azaudio_client *c = client_with("build/tls/ca.pem", NULL, 0);
-    CHECK_RESULT(speak(c), AZAUDIO_OK);
-    CHECK_RESULT(open_session(c), AZAUDIO_OK);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_OK);
+    CHECK_RESULT(connect_outcome(c), AZAUDIO_OK);
     azaudio_client_destroy(c);
 }
 
 TEST(the_system_store_does_not_trust_the_test_ca) {
     azaudio_client *c = client_with(NULL, NULL, 0);
-    CHECK_RESULT(speak(c), AZAUDIO_ERR_TLS);
-    CHECK_RESULT(open_session(c), AZAUDIO_ERR_TLS);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_ERR_TLS);
+    CHECK_RESULT(connect_outcome(c), AZAUDIO_ERR_TLS);
     azaudio_client_destroy(c);
 }
 
 TEST(an_unrelated_ca_fails_verification) {
     azaudio_client *c = client_with("build/tls/other-ca.pem", NULL, 0);
-    CHECK_RESULT(speak(c), AZAUDIO_ERR_TLS);
-    CHECK_RESULT(open_session(c), AZAUDIO_ERR_TLS);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_ERR_TLS);
+    CHECK_RESULT(connect_outcome(c), AZAUDIO_ERR_TLS);
     azaudio_client_destroy(c);
 }
 
 TEST(a_missing_ca_file_is_a_tls_error_not_a_crash) {
     azaudio_client *c = client_with("build/tls/no-such-ca.pem", NULL, 0);
-    CHECK_RESULT(speak(c), AZAUDIO_ERR_TLS);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_ERR_TLS);
     azaudio_client_destroy(c);
 }
 
 TEST(only_an_explicit_opt_out_skips_verification) {
     azaudio_client *c = client_with(NULL, NULL, 1);
-    CHECK_RESULT(speak(c), AZAUDIO_OK);
-    CHECK_RESULT(open_session(c), AZAUDIO_OK);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_OK);
+    CHECK_RESULT(connect_outcome(c), AZAUDIO_OK);
     azaudio_client_destroy(c);
 }
 

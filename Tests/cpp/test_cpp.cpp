@@ -17,6 +17,9 @@
 #include <thread>
 #include <poll.h>
 #include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 // ---- a tiny harness ---------------------------------------------------------------------------------------------
 
@@ -116,8 +119,8 @@ static void the_owning_types_are_move_only_and_nothrow_movable() {
 }
 
 #ifdef AZAUDIO_EVENT_CLOSED
-// RealtimeSession::connect() fills azaudio_realtime_options inline, so without a server this checks the types and
-// the defaults on both sides; connect() copies the field as is.
+// The types and the defaults on both sides (input_coalescing_set_in_the_wrapper_reaches_the_session checks that
+// connect() passes the field on).
 static void realtime_options_default_to_no_input_coalescing() {
     static_assert(std::is_same_v<decltype(azaudio::realtime_options::input_audio_coalesce_ms), std::uint32_t>);
     static_assert(std::is_same_v<decltype(azaudio_realtime_options::input_audio_coalesce_ms), std::uint32_t>);
@@ -126,8 +129,6 @@ static void realtime_options_default_to_no_input_coalescing() {
     azaudio_realtime_options c;
     CHECK(AZAUDIO_INIT(realtime_options, &c) == AZAUDIO_OK);
     CHECK(c.input_audio_coalesce_ms == o.input_audio_coalesce_ms);
-    o.input_audio_coalesce_ms = 60;
-    CHECK(o.input_audio_coalesce_ms == 60);
 }
 
 // The continuity options stay unset (the library's defaults apply) unless the caller sets them.
@@ -606,7 +607,9 @@ static void a_chat_turn_gets_a_spoken_reply_and_continues() {
     o.deployment = "gpt-4o-audio-preview";
     o.voice = "verse";
     azaudio::ChatReply r = c.chat(chat, o);
-    CHECK(!r.transcript().empty());
+    // The emulator echoes the last user message: its text, then what it heard in the audio.
+    CHECK(r.transcript().rfind("You said: Please answer what I say. ", 0) == 0);
+    CHECK(r.transcript().size() > 40 && r.transcript().back() == '.');
     CHECK(r.audio().size() > 1000 && r.audio_view()[0] == 'R');
     CHECK(!r.audio_id().empty() && r.audio_expires_at() > 0);
     CHECK(r.finish_reason() == "stop");
@@ -619,7 +622,7 @@ static void a_chat_turn_gets_a_spoken_reply_and_continues() {
     std::string streamed;
     o.on_text = [&](std::string_view t) { streamed += t; };
     azaudio::ChatReply text = c.chat(chat, o);
-    CHECK(!text.text().empty());
+    CHECK(text.text() == "You said: Now in text only..");
     CHECK(streamed == text.text());
     CHECK(chat.size() == 4);
 }
@@ -636,7 +639,7 @@ static void a_streamed_chat_delivers_transcript_and_audio_deltas() {
     o.on_transcript = [&](std::string_view t) { transcript += t; };
     o.on_audio = [&](azaudio::byte_view a) { audio_bytes += a.size(); };
     azaudio::ChatReply r = c.chat(chat, o);
-    CHECK(!transcript.empty() && transcript == r.transcript());
+    CHECK(transcript == "You said: Say something.." && transcript == r.transcript());
     CHECK(audio_bytes > 0 && audio_bytes == r.audio_view().size());
 }
 
@@ -891,6 +894,59 @@ static void an_event_loop_pulls_a_turn_when_the_event_fd_is_readable() {
     CHECK_THROWS(callback.event_fd(), azaudio::error, e, CHECK(e.code() == azaudio::errc::invalid_state));
 }
 
+// GET on the emulator's control API (http://127.0.0.1:PORT from AZURE_OPENAI_ENDPOINT); the body, or "".
+static std::string emulator_get(const std::string &path) {
+    const char *endpoint = std::getenv("AZURE_OPENAI_ENDPOINT");
+    unsigned port = 0;
+    if (!endpoint || std::sscanf(endpoint, "http://127.0.0.1:%u", &port) != 1) return "";
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    std::string answer;
+    if (fd >= 0 && connect(fd, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0) {
+        std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+        if (write(fd, request.data(), request.size()) == static_cast<ssize_t>(request.size())) {
+            char buf[4096];
+            ssize_t n;
+            while ((n = read(fd, buf, sizeof buf)) > 0) answer.append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    if (fd >= 0) close(fd);
+    std::size_t body = answer.find("\r\n\r\n");
+    return body == std::string::npos ? "" : answer.substr(body + 4);
+}
+
+// The number after `"key": ` in the last place `key` appears in `json`, or -1.
+static long last_number(const std::string &json, const std::string &key) {
+    std::size_t at = json.rfind("\"" + key + "\": ");
+    return at == std::string::npos ? -1 : std::strtol(json.c_str() + at + key.size() + 4, nullptr, 10);
+}
+
+// input_audio_coalesce_ms set in the C++ options reaches the library: 30 sends of 10 ms go out as a few appends,
+// not 30 (the emulator counts the appends it received).
+static void input_coalescing_set_in_the_wrapper_reaches_the_session() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o = realtime();
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    o.input_audio_coalesce_ms = 100;
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    std::vector<std::int16_t> ten_ms(240);
+    for (int i = 0; i < 30; i++) s.send_audio(ten_ms);
+    s.commit(); // sends what the coalescer holds, then the commit
+    pulled got;
+    CHECK(pull_until(s, got, azaudio::event_type::input_committed, 20));
+    s.close();
+    pulled rest;
+    CHECK(pull_until(s, rest, azaudio::event_type::closed, 10));
+    std::string sessions = emulator_get("/_emulator/realtime/sessions");
+    long appends = last_number(sessions, "appends");
+    CHECK(last_number(sessions, "audio_bytes") == 30 * 480);
+    CHECK(appends >= 1 && appends <= 6);
+    if (appends > 6) std::fprintf(stderr, "  %ld appends for 30 sends: coalescing was not applied\n", appends);
+}
+
 static void a_text_turn_with_manual_commit_and_a_moved_session() {
     azaudio::Client c = emulator_client();
     azaudio::realtime_options o = realtime(azaudio::realtime_protocol::preview);
@@ -1124,6 +1180,7 @@ int main() {
         RUN(an_exception_from_a_callback_is_rethrown_in_the_caller_and_the_library_carries_on);
 #ifdef AZAUDIO_EVENT_CLOSED
         RUN(a_voice_turn_is_pulled_event_by_event);
+        RUN(input_coalescing_set_in_the_wrapper_reaches_the_session);
         RUN(a_text_turn_with_manual_commit_and_a_moved_session);
         RUN(an_event_loop_pulls_a_turn_when_the_event_fd_is_readable);
         RUN(a_callback_receives_events_on_the_io_thread_and_closes_the_session);

@@ -85,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse transcription/translation audio longer than this with 400, as models with a "
         "duration ceiling do (default: no ceiling)",
     )
+    parser.add_argument(
+        "--max-header-bytes",
+        type=int,
+        default=8190,
+        help="the longest request line and header field accepted; longer ones get 400 (default 8190, aiohttp's; "
+        "raise it to receive long bearer tokens)",
+    )
     parser.add_argument("--tls-cert", help="PEM certificate (chain) file: serve https:// and wss://")
     parser.add_argument("--tls-key", help="PEM private key file for --tls-cert")
     parser.add_argument(
@@ -114,8 +121,12 @@ def _start_hint(endpoint: str, api_key: str) -> str:
     )
 
 
-async def _serve(ctx: EmulatorContext, host: str, port: int, tls: ssl.SSLContext | None) -> None:
-    runner = web.AppRunner(create_app(ctx), access_log=None)
+async def _serve(
+    ctx: EmulatorContext, host: str, port: int, tls: ssl.SSLContext | None, max_header_bytes: int = 8190
+) -> None:
+    runner = web.AppRunner(
+        create_app(ctx), access_log=None, max_line_size=max_header_bytes, max_field_size=max_header_bytes
+    )
     await runner.setup()
     site = web.TCPSite(runner, host, port, ssl_context=tls)
     await site.start()
@@ -155,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         log=RequestLog(verbose=args.verbose),
     )
     try:
-        asyncio.run(_serve(ctx, args.host, args.port, tls))
+        asyncio.run(_serve(ctx, args.host, args.port, tls, args.max_header_bytes))
     except OSError as exc:
         print(f"azaudio-emulator: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
         return 1

@@ -51,6 +51,7 @@ KINDS: dict[str, dict[str, tuple[type, ...]]] = {
     },
     "tcp_reset": {"after_events": (int,), "after_audio_deltas": (int,)},
     "half_open": {"after_events": (int,)},
+    "deaf_barge_in": {"after_audio_deltas": (int,), "seconds": _NUMBER, "speech_after": _NUMBER},
 }
 
 _RESERVED = {"kind", "match", "count"}

@@ -7,6 +7,7 @@ strings (base64 audio) are summarised by `summarise`.
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 import sys
 import threading
@@ -18,6 +19,17 @@ from .auth import SECRET_HEADERS
 
 _LONG_STRING = 256
 _MAX_DEPTH = 32
+
+
+def credential_digest(headers: Any) -> dict[str, Any] | None:
+    """For a request carrying ``Authorization: Bearer TOKEN``: the token's length in bytes and its SHA-256 (hex),
+    so that a test can prove a long token arrived whole without the token itself entering the log. None without
+    a bearer token."""
+    value = next((v for k, v in dict(headers).items() if k.lower() == "authorization"), "")
+    if value[:7].lower() != "bearer ":
+        return None
+    token = value[7:].encode("utf-8", "surrogateescape")
+    return {"scheme": "bearer", "bytes": len(token), "sha256": hashlib.sha256(token).hexdigest()}
 
 
 def redact_headers(headers: Any) -> dict[str, str]:
@@ -71,6 +83,9 @@ class RequestLog:
         from its ``headers`` and ``query`` if it has them."""
         entry = dict(entry)
         if "headers" in entry:
+            credential = credential_digest(entry["headers"])
+            if credential is not None:
+                entry["credential"] = credential
             entry["headers"] = redact_headers(entry["headers"])
         if "query" in entry:
             entry["query"] = redact_query(entry["query"])

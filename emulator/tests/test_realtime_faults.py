@@ -282,3 +282,43 @@ def test_the_control_api_shows_the_items_and_audio_each_session_received():
     assert session["items"][1]["previous_item_id"] == "item_a" and session["items"][1]["name"] == "lookup"
     assert session["items"][2]["call_id"] == "call_1" and session["items"][2]["output"] == '{"ok":true}'
     assert session["audio_bytes"] == 4 and session["appends"] == 1
+
+
+def test_deaf_barge_in_stops_reading_then_reports_speech_during_the_reply():
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="deaf_barge_in", after_audio_deltas=1, seconds=2.0, speech_after=0.5)
+            async with connect(base, "ga") as rt:
+                await rt.send("response.create")
+                await rt.until("response.output_audio.delta")
+                sent = time.monotonic()
+                await rt.send("input_audio_buffer.clear")  # not read until the deaf window ends
+                seen = [e["type"] for e in await rt.until("input_audio_buffer.speech_started")]
+                speech = time.monotonic() - sent
+                await rt.until("input_audio_buffer.cleared", timeout=10)
+                return seen, speech, time.monotonic() - sent
+
+    seen, speech, cleared = run(body())
+    assert "input_audio_buffer.cleared" not in seen  # the client's event waited
+    assert 0.3 < speech < 2.0
+    assert cleared >= 1.4  # answered only once the server reads again
+
+
+def test_a_bearer_token_is_logged_as_its_length_and_digest_only(emulator, client):
+    import hashlib
+
+    token = "t0k-" + "abcdefghij" * 700  # 7004 bytes: under the default header limit
+    response = client.post(
+        "/openai/deployments/tts/audio/speech?api-version=2025-04-01-preview",
+        json={"input": "a", "voice": "alloy"},
+        headers={"Authorization": "Bearer " + token, "api-key": ""},
+    )
+    assert response.status_code == 401
+    log = client.get("/_emulator/requests").text
+    entry = client.get("/_emulator/requests").json()["requests"][-1]
+    assert entry["credential"] == {
+        "scheme": "bearer",
+        "bytes": 7004,
+        "sha256": hashlib.sha256(token.encode()).hexdigest(),
+    }
+    assert "abcdefghij" not in log

@@ -42,6 +42,7 @@ public struct IncomingCall: Sendable, Equatable {
         }
         return IncomingCall(
             eventID: json["id"]?.stringValue ?? "", type: type,
-            createdAt: Int64(json["created_at"]?.doubleValue ?? 0), callID: callID, sipHeaders: headers)
+            createdAt: (json["created_at"]?.doubleValue ?? 0).saturatingInt64(.towardZero), callID: callID,
+            sipHeaders: headers)
     }
 }

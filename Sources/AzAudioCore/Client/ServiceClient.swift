@@ -166,8 +166,9 @@ public final class ServiceClient: Sendable {
         return id.isEmpty ? "" : " (apim-request-id \(id))"
     }
 
+    /// A wait for messages. Saturating: the wait may be a server's (Retry-After: 1e300), and Int(...) of it trapped.
     static func seconds(_ s: Double) -> String {
-        s >= 10 ? "\(Int(s.rounded())) s" : "\(Int((s * 1000).rounded())) ms"
+        s >= 10 ? "\(s.saturatingInt64()) s" : "\((s * 1000).saturatingInt64()) ms"
     }
 }
 

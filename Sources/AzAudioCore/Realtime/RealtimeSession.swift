@@ -136,6 +136,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     /// Returns the position sent.
     @discardableResult
     public func truncate(itemID: String, contentIndex: Int, audioEndMs: Int) throws(AzError) -> Int {
+        try options.kind.require(conversation: "truncating a reply item")
         let position = try inbound.truncatePosition(itemID: itemID, audioEndMs: audioEndMs)
         try send(json: RealtimeClientEvents.truncate(itemID: itemID, contentIndex: contentIndex, audioEndMs: position))
         return position
@@ -145,8 +146,12 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     public func receivedAudioMs(itemID: String) -> Int { inbound.receivedAudioMs(itemID: itemID) }
 
     /// The host has played `ms` of the item's audio in all: the position barge-in truncates at. Reports below an
-    /// earlier one are ignored. Throws `.invalidArgument` when no audio of the item was received.
-    public func audioPlayed(itemID: String, ms: Int) throws(AzError) { try inbound.audioPlayed(itemID: itemID, ms: ms) }
+    /// earlier one are ignored. Throws `.invalidArgument` when no audio of the item was received, `.invalidState` in
+    /// a transcription or translation session (no reply items, no barge-in).
+    public func audioPlayed(itemID: String, ms: Int) throws(AzError) {
+        try options.kind.require(conversation: "reporting played reply audio")
+        try inbound.audioPlayed(itemID: itemID, ms: ms)
+    }
 
     /// Milliseconds of the item's audio the host reported played.
     public func playedAudioMs(itemID: String) -> Int { inbound.playedAudioMs(itemID: itemID) }

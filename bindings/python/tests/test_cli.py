@@ -297,7 +297,16 @@ def test_ctrl_c_cancels_the_running_call_and_exits_130(emulator: Emulator, rest:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    time.sleep(1.5)
+    # SIGINT once the call is in flight: the emulator has taken the delay fault (the request is waiting on it),
+    # whatever the machine's load. A fixed sleep could signal before the CLI installed its handler.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        with urllib.request.urlopen(emulator.endpoint + "/_emulator/faults", timeout=10) as answer:
+            queued = json.loads(answer.read())["faults"]
+        if not any(f.get("kind") == "delay_first_byte" and f.get("count", 1) > 0 for f in queued):
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the CLI ended before its call reached the emulator"
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=8)

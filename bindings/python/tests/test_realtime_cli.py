@@ -177,7 +177,17 @@ def test_a_session_closed_by_the_service_exits_7(
     assert b"1011" in result.stderr and b"upstream failed" in result.stderr
 
 
-def test_ctrl_c_ends_the_session_and_exits_130(env: dict[str, str], question: Path, tmp_path: Path) -> None:
+def _realtime_sessions(emulator: Emulator) -> list:
+    import urllib.request
+
+    with urllib.request.urlopen(emulator.endpoint + "/_emulator/realtime/sessions", timeout=10) as answer:
+        return json.loads(answer.read())["sessions"]
+
+
+def test_ctrl_c_ends_the_session_and_exits_130(
+    env: dict[str, str], question: Path, tmp_path: Path, realtime_emulator: Emulator
+) -> None:
+    before = len(_realtime_sessions(realtime_emulator))
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI_", "OPENAI_"))}
     environment.update(
         env,
@@ -191,7 +201,15 @@ def test_ctrl_c_ends_the_session_and_exits_130(env: dict[str, str], question: Pa
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
     )
-    time.sleep(1.0)  # streaming at real-time pace (1 s of the input's 2-3 s)
+    # SIGINT mid-stream: once the emulator has received the CLI's first audio (it streams the 2-3 s input at
+    # real-time pace), whatever the machine's load; a fixed sleep could come before the session or after the input.
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        sessions = _realtime_sessions(realtime_emulator)
+        if len(sessions) > before and sessions[-1]["audio_bytes"] > 0:
+            break
+        time.sleep(0.05)
+    assert process.poll() is None, "the CLI ended before it streamed audio"
     started = time.monotonic()
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=10)

@@ -27,6 +27,12 @@ kind                   effect (parameters, defaults)
 ``half_open``          after ``after_events`` (1) server events the server
                        stops reading and writing (no pong either) and never
                        closes: a dead peer behind a live TCP connection
+``deaf_barge_in``       once ``after_audio_deltas`` (1) reply audio deltas
+                       were sent, the server stops reading client frames for
+                       ``seconds`` (6.0), and ``speech_after`` (1.5) seconds
+                       into that sends ``input_audio_buffer.speech_started``
+                       as if the caller spoke: a barge-in while the client's
+                       frames back up (its send queue fills)
 =====================  =======================================================
 """
 
@@ -85,6 +91,9 @@ class SessionFaults:
     reset_after_events: int | None = None
     reset_after_audio_deltas: int | None = None
     half_open_after_events: int | None = None
+    deaf_after_audio_deltas: int | None = None
+    deaf_seconds: float = 6.0
+    deaf_speech_after: float = 1.5
 
     @classmethod
     def take(cls, faults: Any, path: str) -> "SessionFaults":
@@ -113,6 +122,11 @@ class SessionFaults:
         half_open = faults.take("half_open", path)
         if half_open is not None:
             taken.half_open_after_events = int(_number(half_open, "after_events", 1))
+        deaf = faults.take("deaf_barge_in", path)
+        if deaf is not None:
+            taken.deaf_after_audio_deltas = int(_number(deaf, "after_audio_deltas", 1))
+            taken.deaf_seconds = _number(deaf, "seconds", 6.0)
+            taken.deaf_speech_after = _number(deaf, "speech_after", 1.5)
         return taken
 
 

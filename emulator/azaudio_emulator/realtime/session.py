@@ -102,6 +102,8 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
         self.transport: Any = None
         #: The half_open fault struck: nothing is read or written any more, and nothing is closed.
         self.half_open = False
+        #: The deaf_barge_in fault struck: client frames are not read before this loop time.
+        self.deaf_until = 0.0
         log_entry.setdefault("items", [])
         log_entry.setdefault("input", {"audio_bytes": 0, "appends": 0})
         self._send_lock = asyncio.Lock()
@@ -189,10 +191,26 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
             self.half_open = True
             self.closed = True  # nothing more is sent; the read loop stops reading (see run)
             self.log_entry.setdefault("close", {})["fault"] = "half_open"
+        if faults.deaf_after_audio_deltas is not None and self.audio_deltas_sent >= faults.deaf_after_audio_deltas:
+            faults.deaf_after_audio_deltas = None
+            self.deaf_until = asyncio.get_running_loop().time() + faults.deaf_seconds
+            self.spawn(self._speech_while_deaf(faults.deaf_speech_after))
         if faults.close_code is not None and self.events_sent >= faults.close_after_events:
             code, reason = faults.close_code, faults.close_reason
             faults.close_code = None
             await self.close(code, reason)
+
+    async def _while_deaf(self) -> None:
+        """Waits out the deaf_barge_in fault's window; aiohttp meanwhile stops reading the socket once its buffer
+        is full, so the client's writes back up."""
+        deaf = self.deaf_until - asyncio.get_running_loop().time()
+        if deaf > 0:
+            await asyncio.sleep(deaf)
+
+    async def _speech_while_deaf(self, after: float) -> None:
+        """The deaf_barge_in fault's caller: speech starts while the client's frames go unread."""
+        await asyncio.sleep(after)
+        await self.emit("input_audio_buffer.speech_started", audio_start_ms=0, item_id=new_id("item"))
 
     def reset(self) -> None:
         """Reset the TCP connection (RST, no close frame): the tcp_reset fault."""
@@ -241,7 +259,9 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
             if self.faults.slow_read_seconds > 0 and not self.closed:
                 await asyncio.sleep(self.faults.slow_read_seconds)
             while not self.closed:
+                await self._while_deaf()
                 msg = await self.ws.receive()
+                await self._while_deaf()  # a frame that arrived as the fault struck waits too
                 if self.half_open:
                     break
                 if msg.type == WSMsgType.TEXT:
