@@ -45,12 +45,17 @@ extension RealtimeEvent {
         return e
     }
 
-    /// The new session (`sessionID`) took over; caller audio waited `switchMs` ms.
-    static func renewed(sessionID: String, switchMs: Int, replayedItems: Int) -> RealtimeEvent {
+    /// The new session (`sessionID`) took over; caller audio waited `switchMs` ms (`switchUs` us when measured
+    /// finer): make-before-break, or break-before-make (input held for the whole new setup).
+    static func renewed(
+        sessionID: String, switchMs: Int, replayedItems: Int, makeBeforeBreak: Bool = false, switchUs: Int? = nil
+    ) -> RealtimeEvent {
+        let mode = makeBeforeBreak ? "make_before_break" : "break_before_make"
         var e = RealtimeEvent(
             kind: .renewed, type: "renewed",
             json: #"{"type":"renewed","session_id":"# + JSONWriter.quote(sessionID)
-                + #","switch_ms":\#(switchMs),"replayed_items":\#(replayedItems)}"#)
+                + #","mode":"\#(mode)","switch_ms":\#(switchMs),"switch_us":\#(switchUs ?? switchMs * 1000)"#
+                + #","replayed_items":\#(replayedItems)}"#)
         e.text = sessionID
         e.audioMs = Int64(switchMs)
         e.isLocal = true

@@ -18,6 +18,8 @@ final class RealtimeInbound: @unchecked Sendable {
         var mirror: ConversationMirror
         /// When to renew the session before its cap.
         var renewal: RenewalPlan
+        /// What a make-before-break standby was given of the conversation (nil: no standby).
+        var ledger: ReplayLedger?
         /// Per-turn latency figures.
         var latency = TurnLatency()
         /// Connect timing (ms): the WebSocket handshake, and connect to session ready.
@@ -272,16 +274,53 @@ final class RealtimeInbound: @unchecked Sendable {
         state.withLock { ($0.mirror.items.count, $0.playback.currentResponseID) }
     }
 
-    /// Loop thread: true (once per session) when the session should be renewed now.
-    func renewalDue() -> Bool {
+    /// Loop thread: what the renewal does now (`RenewalPlan.step`).
+    func renewalStep() -> RenewalPlan.Step {
+        state.withLock { $0.renewal.step(nowMs: Monotonic.now(), responseRunning: $0.playback.isResponseRunning) }
+    }
+
+    /// The standby is set up: the whole replay for it (recorded, so the switch sends only what changed since).
+    func standbyReplay() -> [String] {
         state.withLock { state in
-            guard state.renewal.isDue(nowMs: Monotonic.now(), responseRunning: state.playback.isResponseRunning) else {
-                return false
-            }
-            state.renewal.renewing()
-            return true
+            state.mirror.settleTruncations()
+            var ledger = ReplayLedger()
+            let events = ledger.catchUp(to: state.mirror, protocol: options.protocolKind)
+            state.ledger = ledger
+            state.renewal.standbyReady()
+            return events
         }
     }
+
+    /// The standby failed: the plan falls back to break-before-make.
+    func standbyFailed() {
+        state.withLock {
+            $0.ledger = nil
+            $0.renewal.standbyFailed()
+        }
+    }
+
+    /// At the switch: what changed in the conversation since the standby's replay, and the response the switch
+    /// cuts off (at the cap only; it is forgotten).
+    func switchReplay() -> (events: [String], interruptedResponse: String?) {
+        state.withLock { state in
+            let running = state.playback.currentResponseID
+            if let running { state.playback.responseDone(running) }
+            state.mirror.settleTruncations()
+            var ledger = state.ledger ?? ReplayLedger()
+            state.ledger = nil
+            return (ledger.catchUp(to: state.mirror, protocol: options.protocolKind), running)
+        }
+    }
+
+    /// The standby created at `createdMs` (monotonic) with `expiresAt` now serves the call.
+    func switched(expiresAt: Double?, createdMs: UInt64) {
+        let created = min(createdMs, Monotonic.now())
+        let wallAtCreation = RenewalPlan.wallNow - Double(Monotonic.now() - created) / 1000
+        state.withLock { $0.renewal.sessionCreated(expiresAt: expiresAt, wallNow: wallAtCreation, nowMs: created) }
+    }
+
+    /// Renewal started break-before-make: no second one for this session.
+    func renewalStarted() { state.withLock { $0.renewal.renewing() } }
 
     /// A copy of the mirror (tests, diagnostics).
     var mirror: ConversationMirror { state.withLock { $0.mirror } }

@@ -66,10 +66,11 @@ final class RealtimeReconnector: @unchecked Sendable {
         return true
     }
 
-    /// Loop thread: renewal before the cap, at a turn boundary. The caller's input is held from now on (under the
-    /// sender's lock, so no send is under way on the old connection), the old connection closes with a handshake
-    /// (everything queued on it goes out first), and its end starts the new session (`renewalClosed`).
-    func renew() {
+    /// Loop thread: renewal before the cap, break-before-make (`RealtimeRenewer` when the overlap is not possible).
+    /// The caller's input is held from now on (under the sender's lock, so no send is under way on the old
+    /// connection), the old connection closes with a handshake (everything queued on it goes out first), and its
+    /// end starts the new session (`renewalClosed`). `announce`: deliver the renewing event (not yet delivered).
+    func renew(announce: Bool = true) {
         let old = sender.exclusively {
             link.state.withLock { (state) -> WebSocketConnection? in
                 guard state.setup.phase.isReady, !state.closing, let connection = state.connection else { return nil }
@@ -85,7 +86,7 @@ final class RealtimeReconnector: @unchecked Sendable {
                 startedMs: Monotonic.now(), lastReason: "renewal before the session cap", lastCode: 1000, renewal: true)
         }
         logger.log(.info, "realtime: renewing the session before its cap")
-        delivery.deliver(.renewing(reason: "the session nears its time limit"))
+        if announce { delivery.deliver(.renewing(reason: "the session nears its time limit")) }
         old.close(code: .normalClosure, reason: "renewing the session")
     }
 

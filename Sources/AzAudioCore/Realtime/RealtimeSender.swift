@@ -150,6 +150,32 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         }
     }
 
+    /// Make-before-break renewal, on the loop thread: under the sender's lock (no send is under way and none starts),
+    /// `swap` moves the link to `connection`, then `first` (the conversation's catch-up) and the coalesced audio go
+    /// out on it, so the caller's next audio follows them. Returns how many of `first` went out, and how long the
+    /// caller's input waited for the lock's release (ns, measured from the lock's taking).
+    func switchOver(
+        to connection: WebSocketConnection, first: [String], swap: () -> Void
+    ) -> (
+        Result<Int, AzError>, heldNs: UInt64
+    ) {
+        state.withLock { state in
+            let started = Monotonic.nowNs()
+            swap()
+            var sent = 0
+            do throws(AzError) {
+                for json in first {
+                    try connection.send(text: json)
+                    sent += 1
+                }
+                try Self.flushHeld(on: connection, state: &state)
+            } catch {
+                return (.failure(error), Monotonic.nowNs() &- started)
+            }
+            return (.success(sent), Monotonic.nowNs() &- started)
+        }
+    }
+
     /// Runs `body` under the sender's lock: no send is under way on any connection meanwhile.
     func exclusively<T>(_ body: () -> T) -> T { state.withLock { _ in body() } }
 

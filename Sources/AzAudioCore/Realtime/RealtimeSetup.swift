@@ -145,6 +145,12 @@ final class RealtimeLink: @unchecked Sendable {
         var closing = false
         /// A renewal closes `connection` on purpose: its end starts the new session.
         var renewing = false
+        /// Connections a make-before-break renewal switched away from: their events and end are ignored.
+        var retired: [ObjectIdentifier] = []
+
+        func isRetired(_ connection: WebSocketConnection) -> Bool {
+            !retired.isEmpty && retired.contains(ObjectIdentifier(connection))
+        }
 
         /// The connection while the session is ready, else nil.
         var readyConnection: WebSocketConnection? { setup.phase.isReady ? connection : nil }
