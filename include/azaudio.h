@@ -1372,7 +1372,10 @@ typedef struct azaudio_realtime_options {
      * library delivers AZAUDIO_EVENT_RENEWING and opens a second session beside the live one, which keeps
      * carrying the call (its events are delivered as usual). The new session gets the same options and the
      * conversation replayed (as for a reconnect); its own events are not delivered before the switch. At the
-     * first turn boundary after that (no response running, the caller not speaking), or 1 s before the limit
+     * first turn boundary after that (no response running; the caller not speaking: no speech start without its
+     * speech stop, with server or semantic VAD answering no turn still waiting for its response, and, with PCM16
+     * input, no audio sent loud enough to be speech (peak about -36 dBFS) that the service has not yet reported
+     * a speech start for), or 1 s before the limit
      * whatever goes on (a response then running is reported with AZAUDIO_EVENT_RESPONSE_INTERRUPTED), the call
      * switches in one step on the I/O thread: what changed in the conversation since the replay is sent to the
      * new session, the caller's audio goes to it from the next frame, and the old connection closes with a
@@ -1388,9 +1391,10 @@ typedef struct azaudio_realtime_options {
      * and audio_ms: how long input was held (a WebSocket handshake and the session setup). If that new session
      * cannot be opened, reconnect rules apply.
      *
-     * Either way no caller frame is lost or sent twice. Audio the caller sent to the old session just before the
-     * switch stays there: a turn the caller started in the last few hundred ms before it (before the service
-     * reported the speech start) is heard by the old session only in part, and by the new one from the switch. */
+     * Either way no caller frame is lost or sent twice. Audio the caller sent to the old session before the
+     * switch stays there: with input other than PCM16 (not looked at), a turn the caller started just before the
+     * switch (before the service reported its speech start) is heard by the old session only in part, and by the
+     * new one from the switch. */
     uint32_t renewal_margin_ms;
     uint32_t session_max_ms;
 
@@ -1436,6 +1440,24 @@ typedef struct azaudio_realtime_options {
     /* Translation: the WebSocket path; NULL: "/openai/v1/realtime/translations" (OpenAI's GA path under /openai;
      * Azure documents none yet, so this may change). */
     const char *translation_path;
+
+    /* ---- Appended after translation_path: call continuity, continued. ---- */
+
+    /* 1: after a reconnect or a renewal that cut a response off (AZAUDIO_EVENT_RESPONSE_INTERRUPTED, whose JSON
+     * then has "reask":true), the library asks the new session for it again: a plain response.create (event_id
+     * "azaudio_reask"; per-response settings the app gave the first time are not repeated) right after the
+     * conversation replay and before the input held meanwhile. The answer is a new response (new response_id)
+     * built on the conversation as replayed; the cut-off reply itself is not replayed. 0 (default): the app
+     * decides (azaudio_realtime_create_response()). Other values: AZAUDIO_ERR_INVALID_ARGUMENT.
+     *
+     * Why reconnect_max_attempts (and with it renewal) stays 0 by default: a program written before it existed
+     * sees AZAUDIO_EVENT_CLOSED with the service's code (1011, 1001, 1006) and may run its own continuity on it
+     * (the bundled SIP gateway does: it opens a new session and hands it the history). Turned on behind its
+     * back, the library would hold its audio, replay the conversation and never deliver that CLOSED. A telephony
+     * program that wants calls to outlive drops and the session limit sets, for example,
+     * reconnect_max_attempts = 5 and reask_interrupted_response = 1; it then sees RECONNECTING, then RECONNECTED
+     * or, once the attempts are spent, CLOSED with the code of the first loss. */
+    int32_t reask_interrupted_response;
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.session_kind */

@@ -138,3 +138,18 @@ final class RenewalSwitchTests: XCTestCase {
         XCTAssertTrue(events[0].contains("book a table"))
     }
 }
+
+/// What the sender takes for speech the service may not have reported yet (no renewal switch then).
+final class VoicedInputTests: XCTestCase {
+    private func pcm(_ samples: [Int16]) -> [UInt8] {
+        samples.flatMap { [UInt8(truncatingIfNeeded: $0), UInt8(truncatingIfNeeded: $0 >> 8)] }
+    }
+
+    func testQuietPCMIsNotSpeechAndALoudSampleIs() {
+        let quiet = pcm(Array(repeating: 300, count: 480) + [-519])
+        let loud = pcm(Array(repeating: 0, count: 479) + [-2000])
+        quiet.withUnsafeBytes { XCTAssertFalse(RealtimeSender.soundsVoiced($0, format: .pcm16)) }
+        loud.withUnsafeBytes { XCTAssertTrue(RealtimeSender.soundsVoiced($0, format: .pcm16)) }
+        loud.withUnsafeBytes { XCTAssertFalse(RealtimeSender.soundsVoiced($0, format: .ulaw)) }  // not looked at
+    }
+}

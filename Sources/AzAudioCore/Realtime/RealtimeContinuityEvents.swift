@@ -25,11 +25,13 @@ extension RealtimeEvent {
         return e
     }
 
-    /// The response `responseID` was running when the connection was lost: it did not finish.
-    static func responseInterrupted(responseID: String) -> RealtimeEvent {
+    /// The response `responseID` was running when the connection was lost: it did not finish. `reask`: the
+    /// library asks the new session for it again (`reaskInterrupted`).
+    static func responseInterrupted(responseID: String, reask: Bool = false) -> RealtimeEvent {
         var e = RealtimeEvent(
             kind: .responseInterrupted, type: "response_interrupted",
-            json: #"{"type":"response_interrupted","response_id":"# + JSONWriter.quote(responseID) + "}")
+            json: #"{"type":"response_interrupted","response_id":"# + JSONWriter.quote(responseID)
+                + #","reask":\#(reask)}"#)
         e.responseID = responseID
         e.isLocal = true
         return e

@@ -44,6 +44,9 @@ final class RealtimeInbound: @unchecked Sendable {
     private let options: RealtimeSessionOptions
     private let logger: Logger
     private let state: Locked<State>
+    /// The service answers each turn its VAD ends (create_response): between a speech stop and the response's
+    /// start the turn is still under way (no renewal switch).
+    private let autoResponds: Bool
 
     // Loop thread only: wire output to caller output, and the item whose audio it is converting.
     private var outputConverter: AudioStreamConverter?
@@ -53,10 +56,14 @@ final class RealtimeInbound: @unchecked Sendable {
         self.options = options
         self.logger = logger
         var interrupts = false
+        var autoResponds = false
         switch options.config.turnDetection {
-        case .serverVAD(_, _, _, _, let interrupt), .semanticVAD(_, _, let interrupt): interrupts = interrupt
+        case .serverVAD(_, _, _, let respond, let interrupt), .semanticVAD(_, let respond, let interrupt):
+            interrupts = interrupt
+            autoResponds = respond
         case .none: interrupts = false
         }
+        self.autoResponds = autoResponds
         let playback = BargeInTracker(
             wireBytesPerMs: options.config.outputFormat.sessionStream.bytesPerMillisecond, serverInterrupts: interrupts)
         state = Locked(
@@ -78,7 +85,7 @@ final class RealtimeInbound: @unchecked Sendable {
         confirmedInput: inout AudioFormat?
     ) -> Verdict {
         state.withLock { state in
-            Self.track(&event, state: &state)
+            Self.track(&event, state: &state, autoResponds: autoResponds)
             if event.kind == .sessionUpdated {
                 let followed = follow(
                     ConfirmedSession(eventJSON: event.json), duringSetup: phase.isAwaitingUpdated,
@@ -198,7 +205,7 @@ final class RealtimeInbound: @unchecked Sendable {
     // MARK: Under the lock
 
     /// Bookkeeping on every event (audio received per item, responses, function names).
-    private static func track(_ event: inout RealtimeEvent, state: inout State) {
+    private static func track(_ event: inout RealtimeEvent, state: inout State, autoResponds: Bool) {
         switch event.kind {
         case .audioDelta:
             state.playback.audioReceived(
@@ -229,9 +236,11 @@ final class RealtimeInbound: @unchecked Sendable {
             state.renewal.sessionCreated(expiresAt: expiresAt, wallNow: RenewalPlan.wallNow, nowMs: Monotonic.now())
         case .speechStarted: state.renewal.speech(started: true)
         case .speechStopped:
-            state.renewal.speech(started: false)
+            state.renewal.speech(started: autoResponds)  // (with an automatic response: until it starts)
             state.latency.speechStopped(atMs: Monotonic.now())
-        case .responseCreated: state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
+        case .responseCreated:
+            state.renewal.speech(started: false)
+            state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
         case .audioDelta:
             state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: Monotonic.now())
         default: break
@@ -275,8 +284,10 @@ final class RealtimeInbound: @unchecked Sendable {
     }
 
     /// Loop thread: what the renewal does now (`RenewalPlan.step`).
-    func renewalStep() -> RenewalPlan.Step {
-        state.withLock { $0.renewal.step(nowMs: Monotonic.now(), responseRunning: $0.playback.isResponseRunning) }
+    func renewalStep(inputPending: Bool) -> RenewalPlan.Step {
+        state.withLock {
+            $0.renewal.step(nowMs: Monotonic.now(), responseRunning: $0.playback.isResponseRunning || inputPending)
+        }
     }
 
     /// The standby is set up: the whole replay for it (recorded, so the switch sends only what changed since).

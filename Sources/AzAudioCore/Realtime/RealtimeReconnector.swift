@@ -60,7 +60,9 @@ final class RealtimeReconnector: @unchecked Sendable {
         outage.withLock { $0 = Outage(startedMs: Monotonic.now(), lastReason: reason, lastCode: code) }
         logger.log(.info, "realtime: connection lost (\(code)\(reason.isEmpty ? "" : ": " + reason)); reconnecting")
         let (_, interrupted) = inbound.takeReplayPeek()
-        if let interrupted { delivery.deliver(.responseInterrupted(responseID: interrupted)) }
+        if let interrupted {
+            delivery.deliver(.responseInterrupted(responseID: interrupted, reask: options.reaskInterrupted))
+        }
         delivery.deliver(.reconnecting(attempt: 1, code: code, reason: reason))
         startAttempts(delegate: delegate)
         return true
@@ -98,14 +100,22 @@ final class RealtimeReconnector: @unchecked Sendable {
     /// Loop thread: the new session confirmed its configuration. Replays and releases the held input.
     func resumed(on connection: WebSocketConnection, sessionID: String) {
         let replay = inbound.takeReplay()
-        switch sender.release(on: connection, first: replay.events) {
-        case .success(let replayed):
+        // Ask again for the response the loss cut off (`reaskInterrupted`): after the replay, before the held input.
+        let reask = options.reaskInterrupted && replay.interruptedResponse != nil
+        switch sender.release(
+            on: connection, first: replay.events + (reask ? [RealtimeClientEvents.reaskResponse] : []))
+        {
+        case .success(let sent):
+            let replayed = sent - (reask ? 1 : 0)
             let finished = outage.withLock { (outage) -> Outage? in
                 defer { outage = nil }
                 return outage
             }
             let outageMs = finished.map { Int(Monotonic.now() &- $0.startedMs) } ?? 0
             if finished?.renewal == true {
+                if let interrupted = replay.interruptedResponse {  // (a renewal forced at the cap, mid-response)
+                    delivery.deliver(.responseInterrupted(responseID: interrupted, reask: reask))
+                }
                 logger.log(
                     .info,
                     "realtime: renewed (session \(sessionID), \(replayed) items replayed, input held \(outageMs) ms)")

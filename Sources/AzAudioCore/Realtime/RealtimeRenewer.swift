@@ -39,7 +39,8 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
     /// Loop thread (a tick, a response's end, the standby's readiness): does what the plan says now.
     func check() {
         guard reconnector.isEnabled else { return }
-        switch inbound.renewalStep() {
+        let voicedPending = link.state.withLock { $0.voicedInputPending }
+        switch inbound.renewalStep(inputPending: voicedPending) {
         case .none:
             break
         case .openStandby:
@@ -60,7 +61,11 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
     /// there was one.
     @discardableResult
     func abandonStandby() -> Bool {
-        guard let made = standby.withLock({ (s) -> RealtimeStandby? in defer { s = nil }; return s }) else {
+        guard
+            let made = standby.withLock({ (s) -> RealtimeStandby? in
+                defer { s = nil }; return s
+            })
+        else {
             return false
         }
         made.abandon()
@@ -78,7 +83,8 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
         } catch {
             return standbyFailed(made, reason: "the replay into the standby failed: \(error.message)")
         }
-        logger.log(.info, "realtime: the next session is ready (\(replay.count) items replayed); switching at a turn boundary")
+        logger.log(
+            .info, "realtime: the next session is ready (\(replay.count) items replayed); switching at a turn boundary")
         check()
     }
 
@@ -97,15 +103,20 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
     // MARK: The switch
 
     private func switchToStandby() {
-        guard let made = standby.withLock({ (s) -> RealtimeStandby? in defer { s = nil }; return s }),
+        guard
+            let made = standby.withLock({ (s) -> RealtimeStandby? in
+                defer { s = nil }; return s
+            }),
             let ready = made.takeReady()
         else {
             inbound.standbyFailed()
             return
         }
         let (catchUp, interrupted) = inbound.switchReplay()
+        let reask = options.reaskInterrupted && interrupted != nil
         var old: WebSocketConnection?
-        let (result, heldNs) = sender.switchOver(to: ready.connection, first: catchUp) {
+        let first = catchUp + (reask ? [RealtimeClientEvents.reaskResponse] : [])
+        let (result, heldNs) = sender.switchOver(to: ready.connection, first: first) {
             link.update { state in
                 old = state.connection
                 if let old { state.retired.append(ObjectIdentifier(old)) }
@@ -117,9 +128,10 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
         ready.connection.delegate = session
         inbound.switched(expiresAt: ready.expiresAt, createdMs: ready.createdMs)
         old?.close(code: .normalClosure, reason: "renewed")
-        if let interrupted { delivery.deliver(.responseInterrupted(responseID: interrupted)) }
+        if let interrupted { delivery.deliver(.responseInterrupted(responseID: interrupted, reask: reask)) }
         switch result {
-        case .success(let sent):
+        case .success(var sent):
+            if reask { sent -= 1 }
             let heldUs = Int(heldNs / 1000)
             logger.log(
                 .info,

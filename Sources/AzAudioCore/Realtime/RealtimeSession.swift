@@ -198,8 +198,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     public func webSocket(_ connection: WebSocketConnection, didReceiveText text: UnsafeRawBufferPointer) {
         var event = Self.decode(text, logger: logger)
-        let (phase, wireInput, retired) = link.state.withLock {
-            ($0.setup.phase, $0.wireInput, $0.isRetired(connection))
+        let (phase, wireInput, retired) = link.state.withLock { (state) in
+            if event.kind == .speechStarted { state.voicedInputPending = false }  // (renewal: the service heard it)
+            return (state.setup.phase, state.wireInput, state.isRetired(connection))
         }
         if retired { return }  // the session a renewal switched away from
         var confirmedInput: AudioFormat?

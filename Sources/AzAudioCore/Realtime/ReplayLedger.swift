@@ -30,7 +30,8 @@ struct ReplayLedger: Sendable, Equatable {
                 kept.insert(old.id)
             } else {
                 events.append(
-                    #"{"type":"conversation.item.delete","event_id":"# + JSONWriter.quote("azaudio_replay_delete_" + old.id)
+                    #"{"type":"conversation.item.delete","event_id":"#
+                        + JSONWriter.quote("azaudio_replay_delete_" + old.id)
                         + #","item_id":"# + JSONWriter.quote(old.id) + "}")
             }
         }

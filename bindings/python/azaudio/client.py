@@ -886,6 +886,7 @@ class Client(Owned):
         renewal_margin_ms: Optional[int] = None,
         session_max_ms: Optional[int] = None,
         session: Optional["SessionKind"] = None,
+        reask_interrupted_response: bool = False,
     ) -> "RealtimeSession":
         """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
 
@@ -922,6 +923,7 @@ class Client(Owned):
         meanwhile; RESPONSE_INTERRUPTED, RECONNECTING and RECONNECTED events tell the app. With reconnect on, the
         session is also renewed ``renewal_margin_ms`` (120000) before its time limit (``expires_at``, else
         ``session_max_ms``, 1800000) at a turn boundary: RENEWING, then RENEWED once the new session took over.
+        ``reask_interrupted_response`` asks the new session again for a response the loss cut off.
 
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
@@ -971,6 +973,7 @@ class Client(Owned):
             renewal_margin_ms=renewal_margin_ms,
             session_max_ms=session_max_ms,
             session=session,
+            reask_interrupted_response=reask_interrupted_response,
         )
         return RealtimeSession(self, options, on_event)
 

@@ -205,6 +205,7 @@ class _Options:
         for name in _CONTINUITY_OPTIONS:
             if kw.get(name) is not None:
                 setattr(o, name, self._int(kw[name], name, 0, 2**32 - 1))
+        o.reask_interrupted_response = 1 if kw.get("reask_interrupted_response") else 0
         kind = kw.get("session")
         if kind is not None:  # a transcription or translation session (azaudio._session_kinds)
             kind.apply(o, self._string)
