@@ -1372,7 +1372,8 @@ typedef struct azaudio_realtime_options {
      * library delivers AZAUDIO_EVENT_RENEWING and opens a second session beside the live one, which keeps
      * carrying the call (its events are delivered as usual). The new session gets the same options and the
      * conversation replayed (as for a reconnect); its own events are not delivered before the switch. At the
-     * first turn boundary after that (no response running; the caller not speaking: no speech start without its
+     * first turn boundary after that (no response running; no reply the host reported partly played and not yet
+     * all (azaudio_realtime_audio_played()); the caller not speaking: no speech start without its
      * speech stop, with server or semantic VAD answering no turn still waiting for its response, and, with PCM16
      * input, no audio sent loud enough to be speech (peak about -36 dBFS) that the service has not yet reported
      * a speech start for), or 1 s before the limit

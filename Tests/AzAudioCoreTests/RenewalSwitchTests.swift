@@ -153,3 +153,17 @@ final class VoicedInputTests: XCTestCase {
         loud.withUnsafeBytes { XCTAssertFalse(RealtimeSender.soundsVoiced($0, format: .ulaw)) }  // not looked at
     }
 }
+
+final class ReplyPlayingTests: XCTestCase {
+    func testAReplyTheHostIsStillPlayingHoldsTheSwitchAndAHostThatNeverReportsDoesNot() {
+        var tracker = BargeInTracker(wireBytesPerMs: 48, serverInterrupts: true)
+        tracker.responseCreated("r1")
+        tracker.audioReceived(itemID: "a1", responseID: "r1", contentIndex: 0, bytes: 48 * 1000)
+        tracker.responseDone("r1")
+        XCTAssertFalse(tracker.isReplyPlaying)  // never reported
+        _ = tracker.played(itemID: "a1", ms: 400)
+        XCTAssertTrue(tracker.isReplyPlaying)
+        _ = tracker.played(itemID: "a1", ms: 1000)
+        XCTAssertFalse(tracker.isReplyPlaying)  // all played
+    }
+}

@@ -19,13 +19,13 @@ typedef struct {
     int count[48];
     char users[MAX_TURNS][64]; /* the spoken turns' items (INPUT_COMMITTED), in order */
     int user_count;
-    int make_before_break;     /* RENEWED events of each mode */
+    int make_before_break; /* RENEWED events of each mode */
     int break_before_make;
     int64_t longest_switch_ms; /* the longest input hold of a make-before-break switch */
     int reasked;               /* RESPONSE_INTERRUPTED saying the library asks again */
     char reply_item[64];       /* the latest reply's item and how much of its audio came */
     size_t reply_bytes;
-    char transcript[64][256];  /* reply transcripts by order of arrival, to find the cut one */
+    char transcript[64][256]; /* reply transcripts by order of arrival, to find the cut one */
     char transcript_item[64][64];
     int transcripts;
 } call_log;

@@ -286,7 +286,8 @@ final class RealtimeInbound: @unchecked Sendable {
     /// Loop thread: what the renewal does now (`RenewalPlan.step`).
     func renewalStep(inputPending: Bool) -> RenewalPlan.Step {
         state.withLock {
-            $0.renewal.step(nowMs: Monotonic.now(), responseRunning: $0.playback.isResponseRunning || inputPending)
+            let busy = $0.playback.isResponseRunning || $0.playback.isReplyPlaying || inputPending
+            return $0.renewal.step(nowMs: Monotonic.now(), responseRunning: busy)
         }
     }
 
