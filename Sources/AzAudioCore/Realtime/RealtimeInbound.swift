@@ -331,9 +331,6 @@ final class RealtimeInbound: @unchecked Sendable {
         state.withLock { $0.renewal.sessionCreated(expiresAt: expiresAt, wallNow: wallAtCreation, nowMs: created) }
     }
 
-    /// Renewal started break-before-make: no second one for this session.
-    func renewalStarted() { state.withLock { $0.renewal.renewing() } }
-
     /// A copy of the mirror (tests, diagnostics).
     var mirror: ConversationMirror { state.withLock { $0.mirror } }
 
