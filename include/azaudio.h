@@ -1207,7 +1207,8 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
 #define AZAUDIO_EVENT_RENEWING                      37  /* the session moves to a new one before its time limit
                                                            (options.renewal_margin_ms). Name "renewing" */
 #define AZAUDIO_EVENT_RENEWED                       38  /* the new session took over: text: its id, audio_ms: how
-                                                           long caller input was held. Name "renewed" */
+                                                           long caller input was held; JSON: mode, switch_us,
+                                                           replayed_items (renewal_margin_ms). Name "renewed" */
 
 /* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
  * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
@@ -1383,16 +1384,36 @@ typedef struct azaudio_realtime_options {
 
     /* Renewal before the service's session time limit (with reconnect_max_attempts > 0). The limit is
      * session.created's expires_at, else session_max_ms after the session opened (default 1800000: Azure
-     * documents 60 min, sessions were seen to end at 30 min; 0: unknown, no renewal). renewal_margin_ms (default
-     * 120000; 0: off) before the limit, at the first turn boundary (no response running, the caller not
-     * speaking), and at the latest 1 s before the limit, the library moves the call to a new session:
-     * AZAUDIO_EVENT_RENEWING; from then on the caller's audio and events are held; the old session's connection
-     * closes with a handshake after everything queued on it was written (the service reads it all); the new
-     * session opens with the same options, gets the conversation replayed (as for a reconnect), then the held
-     * input, in order; AZAUDIO_EVENT_RENEWED (text: the new session id, audio_ms: how long input was held).
-     * No caller frame is lost or sent twice. Events of the old session that arrive after RENEWING are not
-     * delivered. The switch is break-before-make: for its duration (a WebSocket handshake and the session setup)
-     * the caller's audio waits. If the new session cannot be opened, reconnect rules apply. */
+     * documents 60 min, sessions were seen to end at 30 min; 0: unknown, no renewal).
+     *
+     * Make-before-break (the normal case): renewal_margin_ms (default 120000; 0: off) before the limit the
+     * library delivers AZAUDIO_EVENT_RENEWING and opens a second session beside the live one, which keeps
+     * carrying the call (its events are delivered as usual). The new session gets the same options and the
+     * conversation replayed (as for a reconnect); its own events are not delivered before the switch. At the
+     * first turn boundary after that (no response running; no reply the host reported partly played and not yet
+     * all (azaudio_realtime_audio_played()); the caller not speaking: no speech start without its
+     * speech stop, with server or semantic VAD answering no turn still waiting for its response, and, with PCM16
+     * input, no audio sent loud enough to be speech (peak about -36 dBFS) that the service has not yet reported
+     * a speech start for), or 1 s before the limit
+     * whatever goes on (a response then running is reported with AZAUDIO_EVENT_RESPONSE_INTERRUPTED), the call
+     * switches in one step on the I/O thread: what changed in the conversation since the replay is sent to the
+     * new session, the caller's audio goes to it from the next frame, and the old connection closes with a
+     * handshake (its later events are not delivered). AZAUDIO_EVENT_RENEWED: text: the new session id,
+     * audio_ms: how long the caller's input was held (ms, rounded up: the switch step alone, usually 0-1);
+     * its JSON has "mode":"make_before_break", "switch_us" (the same hold in microseconds) and "replayed_items".
+     *
+     * Break-before-make (the fallback): when the margin leaves 1 s or less before the limit, when the second
+     * session is not ready 1 s before the limit, or when it could not be opened (then at the next turn
+     * boundary). RENEWING (unless already delivered); from then on the caller's audio and events are held; the
+     * old connection closes with a handshake after everything queued on it was written; the new session opens,
+     * gets the conversation replayed, then the held input, in order; RENEWED with "mode":"break_before_make"
+     * and audio_ms: how long input was held (a WebSocket handshake and the session setup). If that new session
+     * cannot be opened, reconnect rules apply.
+     *
+     * Either way no caller frame is lost or sent twice. Audio the caller sent to the old session before the
+     * switch stays there: with input other than PCM16 (not looked at), a turn the caller started just before the
+     * switch (before the service reported its speech start) is heard by the old session only in part, and by the
+     * new one from the switch. */
     uint32_t renewal_margin_ms;
     uint32_t session_max_ms;
 
@@ -1438,6 +1459,24 @@ typedef struct azaudio_realtime_options {
     /* Translation: the WebSocket path; NULL: "/openai/v1/realtime/translations" (OpenAI's GA path under /openai;
      * Azure documents none yet, so this may change). */
     const char *translation_path;
+
+    /* ---- Appended after translation_path: call continuity, continued. ---- */
+
+    /* 1: after a reconnect or a renewal that cut a response off (AZAUDIO_EVENT_RESPONSE_INTERRUPTED, whose JSON
+     * then has "reask":true), the library asks the new session for it again: a plain response.create (event_id
+     * "azaudio_reask"; per-response settings the app gave the first time are not repeated) right after the
+     * conversation replay and before the input held meanwhile. The answer is a new response (new response_id)
+     * built on the conversation as replayed; the cut-off reply itself is not replayed. 0 (default): the app
+     * decides (azaudio_realtime_create_response()). Other values: AZAUDIO_ERR_INVALID_ARGUMENT.
+     *
+     * Why reconnect_max_attempts (and with it renewal) stays 0 by default: a program written before it existed
+     * sees AZAUDIO_EVENT_CLOSED with the service's code (1011, 1001, 1006) and may run its own continuity on it
+     * (the bundled SIP gateway does: it opens a new session and hands it the history). Turned on behind its
+     * back, the library would hold its audio, replay the conversation and never deliver that CLOSED. A telephony
+     * program that wants calls to outlive drops and the session limit sets, for example,
+     * reconnect_max_attempts = 5 and reask_interrupted_response = 1; it then sees RECONNECTING, then RECONNECTED
+     * or, once the attempts are spent, CLOSED with the code of the first loss. */
+    int32_t reask_interrupted_response;
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.session_kind */

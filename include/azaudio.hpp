@@ -1757,6 +1757,9 @@ struct realtime_options {
     bool transcription_logprobs = false;
     std::optional<std::string> translation_language;            ///< e.g. "es"
     std::optional<std::string> translation_path;                ///< unset: /openai/v1/realtime/translations
+    /// After a reconnect or renewal that cut a response off, ask the new session for it again
+    /// (see azaudio_realtime_options.reask_interrupted_response).
+    bool reask_interrupted_response = false;
 };
 
 namespace detail {
@@ -1948,6 +1951,7 @@ public:
         o.transcription_logprobs = options.transcription_logprobs ? 1 : 0;
         o.translation_language = detail::opt_c_str(options.translation_language);
         o.translation_path = detail::opt_c_str(options.translation_path);
+        o.reask_interrupted_response = options.reask_interrupted_response ? 1 : 0;
         if (options.kind != session_kind::conversation) o.barge_in = 0;
 
         auto state = std::make_shared<detail::realtime_state>();

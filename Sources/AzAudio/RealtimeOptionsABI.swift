@@ -109,6 +109,7 @@ enum RealtimeOptionsABI: SizedStructABI {
         options.historyMaxCharacters = Int(o.history_max_chars)
         options.renewalMarginMs = o.renewal_margin_ms
         options.sessionMaxMs = o.session_max_ms
+        options.reaskInterrupted = try flag(o.reask_interrupted_response, "reask_interrupted_response")
         options.kind = try RealtimeSessionKindOptions.kind(o, deployment: deployment, turnDetection: c.turnDetection)
         if !options.kind.isConversation { options.bargeIn = false }  // no responses to cut
         try options.validate()

@@ -7,6 +7,8 @@
 #include "rest_support.h"
 
 #include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 static azaudio_client *client;
 static uint8_t *speech_pcm; /* "what time is it" spoken at 24 kHz, PCM16 */
@@ -83,6 +85,60 @@ static inline int realtime_next_before(azaudio_realtime_session *session, double
         if (rc != AZAUDIO_ERR_TIMEOUT) return 0;
     }
     return 0;
+}
+
+/* ---- Call continuity (test_realtime_continuity.c, test_realtime_long_call.c) ---- */
+
+static inline azaudio_realtime_options realtime_manual_options(void) {
+    azaudio_realtime_options o;
+    azaudio_realtime_options_init(&o);
+    o.deployment = "gpt-realtime";
+    o.turn_detection = AZAUDIO_TURN_NONE; /* the test decides when turns happen */
+    return o;
+}
+
+/* Reconnect on, short backoff, renewal `margin_ms` before the session's limit. */
+static inline azaudio_realtime_options realtime_renewing_options(uint32_t margin_ms) {
+    azaudio_realtime_options o = realtime_manual_options();
+    o.reconnect_max_attempts = 3;
+    o.reconnect_backoff_ms = 20;
+    o.renewal_margin_ms = margin_ms;
+    return o;
+}
+
+/* Sends `frames` 20 ms frames of quiet PCM16 (24 kHz: 960 bytes each). */
+static inline void realtime_send_quiet(azaudio_realtime_session *s, int frames) {
+    uint8_t frame[960];
+    memset(frame, 0, sizeof frame);
+    for (int i = 0; i < frames; i++) CHECK_RESULT(azaudio_realtime_send_audio(s, frame, sizeof frame), AZAUDIO_OK);
+}
+
+/* The emulator's view of its realtime sessions (free it). */
+static inline char *realtime_emulator_sessions(void) {
+    return emulator_call("GET", "/_emulator/realtime/sessions", NULL);
+}
+
+/* The text of session `index` (0-based) in the sessions view, in `out`; 0 if there is none. */
+static inline int realtime_session_text(const char *view, int index, char *out, size_t size) {
+    const char *p = view;
+    for (int i = 0; i <= index; i++) {
+        p = p ? strstr(p + (i ? 1 : 0), "\"session_id\"") : NULL;
+        if (!p) return 0;
+    }
+    const char *end = strstr(p + 1, "\"session_id\"");
+    size_t n = end ? (size_t)(end - p) : strlen(p);
+    if (n >= size) n = size - 1;
+    memcpy(out, p, n);
+    out[n] = 0;
+    return 1;
+}
+
+/* A number after `"key": ` in `text`, or -1. */
+static inline long realtime_json_number(const char *text, const char *key) {
+    char quoted[64];
+    snprintf(quoted, sizeof quoted, "\"%s\": ", key);
+    const char *p = strstr(text, quoted);
+    return p ? strtol(p + strlen(quoted), NULL, 10) : -1;
 }
 
 #endif

@@ -41,58 +41,8 @@ static int pull_until(azaudio_realtime_session *session, seen *s, int until, dou
     return 0;
 }
 
-static azaudio_realtime_options manual_options(void) {
-    azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
-    o.deployment = "gpt-realtime";
-    o.turn_detection = AZAUDIO_TURN_NONE; /* the test decides when turns happen */
-    return o;
-}
-
-/* Reconnect on, short backoff, renewal `margin_ms` before the session's limit. */
-static azaudio_realtime_options renewing_options(uint32_t margin_ms) {
-    azaudio_realtime_options o = manual_options();
-    o.reconnect_max_attempts = 3;
-    o.reconnect_backoff_ms = 20;
-    o.renewal_margin_ms = margin_ms;
-    return o;
-}
-
-/* Sends `frames` 20 ms frames of quiet PCM16 (24 kHz: 960 bytes each). */
-static void send_frames(azaudio_realtime_session *s, int frames) {
-    uint8_t frame[960];
-    memset(frame, 0, sizeof frame);
-    for (int i = 0; i < frames; i++) CHECK_RESULT(azaudio_realtime_send_audio(s, frame, sizeof frame), AZAUDIO_OK);
-}
-
-/* The emulator's view of its realtime sessions (free it). */
-static char *emulator_sessions(void) { return emulator_call("GET", "/_emulator/realtime/sessions", NULL); }
-
-/* The text of session `index` (0-based) in the sessions view, in `out`; 0 if there is none. */
-static int session_text(const char *view, int index, char *out, size_t size) {
-    const char *p = view;
-    for (int i = 0; i <= index; i++) {
-        p = p ? strstr(p + (i ? 1 : 0), "\"session_id\"") : NULL;
-        if (!p) return 0;
-    }
-    const char *end = strstr(p + 1, "\"session_id\"");
-    size_t n = end ? (size_t)(end - p) : strlen(p);
-    if (n >= size) n = size - 1;
-    memcpy(out, p, n);
-    out[n] = 0;
-    return 1;
-}
-
-/* A number after `"key": ` in `text`, or -1. */
-static long json_number(const char *text, const char *key) {
-    char quoted[64];
-    snprintf(quoted, sizeof quoted, "\"%s\": ", key);
-    const char *p = strstr(text, quoted);
-    return p ? strtol(p + strlen(quoted), NULL, 10) : -1;
-}
-
 TEST(keepalive_pings_keep_a_quiet_session_alive) {
-    azaudio_realtime_options o = manual_options();
+    azaudio_realtime_options o = realtime_manual_options();
     o.keepalive_ms = 100;
     o.liveness_timeout_ms = 600;
     azaudio_realtime_session *s = connect_with(&o);
@@ -110,7 +60,7 @@ TEST(keepalive_pings_keep_a_quiet_session_alive) {
 TEST(liveness_ends_a_half_open_connection_with_1006_and_a_timeout_reason) {
     emulator_reset();
     emulator_fault("{\"kind\":\"half_open\",\"after_events\":2}"); /* after session.created and session.updated */
-    azaudio_realtime_options o = manual_options();
+    azaudio_realtime_options o = realtime_manual_options();
     o.keepalive_ms = 100;
     o.liveness_timeout_ms = 500;
     azaudio_realtime_session *s = connect_with(&o);
@@ -133,7 +83,7 @@ TEST(liveness_ends_a_half_open_connection_with_1006_and_a_timeout_reason) {
 static void reset_mid_turn_reconnects(int check_audio_counts) {
     emulator_reset();
     emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":3}");
-    azaudio_realtime_options o = manual_options();
+    azaudio_realtime_options o = realtime_manual_options();
     o.reconnect_max_attempts = 3;
     o.reconnect_backoff_ms = 50;
     azaudio_realtime_session *s = connect_with(&o);
@@ -151,26 +101,26 @@ static void reset_mid_turn_reconnects(int check_audio_counts) {
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
     CHECK_RESULT(azaudio_realtime_send_function_output(s, "call_oslo", "{\"sky\":\"rain\"}"), AZAUDIO_OK);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_DONE, 10));
-    send_frames(s, 50); /* read by the first session before the response below */
+    realtime_send_quiet(s, 50); /* read by the first session before the response below */
     CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RECONNECTING, 15));
     CHECK(got.interrupted[0] != 0); /* the response the reset cut off */
     CHECK(got.count[AZAUDIO_EVENT_RESPONSE_INTERRUPTED] == 1);
-    send_frames(s, 50); /* held during the outage, delivered to the new session */
+    realtime_send_quiet(s, 50); /* held during the outage, delivered to the new session */
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RECONNECTED, 15));
     CHECK(strncmp(got.new_session, "sess", 4) == 0);
-    send_frames(s, 25);
+    realtime_send_quiet(s, 25);
     CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "And tomorrow?"), AZAUDIO_OK);
     CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 20));
     CHECK(got.count[AZAUDIO_EVENT_CLOSED] == 0);
 
-    char *view = emulator_sessions();
+    char *view = realtime_emulator_sessions();
     CHECK(view != NULL);
     static char first[16384], second[16384];
-    CHECK(view && session_text(view, 0, first, sizeof first));
-    CHECK(view && session_text(view, 1, second, sizeof second));
-    CHECK(view && !session_text(view, 2, first + 0, 1)); /* exactly two sessions */
+    CHECK(view && realtime_session_text(view, 0, first, sizeof first));
+    CHECK(view && realtime_session_text(view, 1, second, sizeof second));
+    CHECK(view && !realtime_session_text(view, 2, first + 0, 1)); /* exactly two sessions */
     /* The replay: the earlier turns in order, with the function call and its output, each after the previous. */
     CHECK_STR_CONTAINS(second, "\"text\": \"What is the weather in Oslo?\"");
     CHECK_STR_CONTAINS(second, "\"type\": \"function_call\"");
@@ -182,8 +132,8 @@ static void reset_mid_turn_reconnects(int check_audio_counts) {
     CHECK(strstr(second, "\"previous_item_id\": \"item") != NULL);
     if (check_audio_counts) {
         /* Every caller frame reached exactly one session: 50 before the reset, 75 after it. */
-        CHECK(json_number(first, "audio_bytes") == 50 * 960);
-        CHECK(json_number(second, "audio_bytes") == 75 * 960);
+        CHECK(realtime_json_number(first, "audio_bytes") == 50 * 960);
+        CHECK(realtime_json_number(second, "audio_bytes") == 75 * 960);
     }
     free(view);
     azaudio_realtime_destroy(s);
@@ -199,7 +149,7 @@ TEST(a_drop_the_service_keeps_refusing_ends_with_closed_after_the_attempts) {
     /* Closed with 1011 after its fourth event (session.created, .updated, the item's two), and every handshake
      * after it refused. */
     emulator_fault("{\"kind\":\"ws_close\",\"code\":1011,\"reason\":\"upstream failed\",\"after_events\":4}");
-    azaudio_realtime_options o = manual_options();
+    azaudio_realtime_options o = realtime_manual_options();
     o.reconnect_max_attempts = 2;
     o.reconnect_backoff_ms = 20;
     azaudio_realtime_session *s = connect_with(&o);
@@ -224,7 +174,7 @@ TEST(reconnect_is_off_by_default_and_a_drop_closes_the_session) {
     /* Reset after the fourth event (session.created, .updated, then the item's two): a reset may discard what the
      * kernel had not sent yet, so it comes after setup. */
     emulator_fault("{\"kind\":\"tcp_reset\",\"after_events\":4}");
-    azaudio_realtime_options o = manual_options();
+    azaudio_realtime_options o = realtime_manual_options();
     CHECK(o.reconnect_max_attempts == 0 && o.keepalive_ms == 15000 && o.liveness_timeout_ms == 30000);
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
@@ -278,7 +228,7 @@ TEST(callback_mode_survives_three_session_expiries_with_the_conversation_replaye
     tally t;
     memset(&t, 0, sizeof t);
     pthread_mutex_init(&t.lock, NULL);
-    azaudio_realtime_options o = manual_options();
+    azaudio_realtime_options o = realtime_manual_options();
     o.reconnect_max_attempts = 3;
     o.reconnect_backoff_ms = 20;
     o.renewal_margin_ms = 0; /* no renewal before the limit: each session reaches it */
@@ -289,18 +239,18 @@ TEST(callback_mode_survives_three_session_expiries_with_the_conversation_replaye
     if (!s) return;
     CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Remember the number forty-two."), AZAUDIO_OK);
     CHECK(wait_tally(&t, AZAUDIO_EVENT_RECONNECTED, 3, 20));
-    send_frames(s, 10);
+    realtime_send_quiet(s, 10);
     CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
     CHECK(wait_tally(&t, AZAUDIO_EVENT_RESPONSE_DONE, 1, 20));
     CHECK(tally_of(&t, AZAUDIO_EVENT_RECONNECTING) == 3);
     CHECK(tally_of(&t, AZAUDIO_EVENT_CLOSED) == 0);
     CHECK(tally_of(&t, AZAUDIO_EVENT_SESSION_CREATED) == 1); /* the new sessions' setup is not delivered */
-    char *view = emulator_sessions();
+    char *view = realtime_emulator_sessions();
     static char last[16384];
-    CHECK(view && session_text(view, 3, last, sizeof last));
-    CHECK(view && !session_text(view, 4, last + 0, 1));
+    CHECK(view && realtime_session_text(view, 3, last, sizeof last));
+    CHECK(view && !realtime_session_text(view, 4, last + 0, 1));
     CHECK_STR_CONTAINS(last, "Remember the number forty-two.");
-    CHECK(json_number(last, "audio_bytes") == 10 * 960);
+    CHECK(realtime_json_number(last, "audio_bytes") == 10 * 960);
     free(view);
     azaudio_realtime_destroy(s);
     pthread_mutex_destroy(&t.lock);
@@ -313,7 +263,7 @@ TEST(callback_mode_survives_three_session_expiries_with_the_conversation_replaye
 TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
     emulator_reset();
     emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":5,\"count\":6}");
-    azaudio_realtime_options o = renewing_options(4500);
+    azaudio_realtime_options o = realtime_renewing_options(4500);
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
@@ -329,7 +279,7 @@ TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
     int frames = 0;
     double deadline = now_seconds() + 60;
     while (got.count[AZAUDIO_EVENT_RENEWED] < 6 && !got.count[AZAUDIO_EVENT_CLOSED] && now_seconds() < deadline) {
-        send_frames(s, 2);
+        realtime_send_quiet(s, 2);
         frames += 2;
         azaudio_realtime_event *e = NULL;
         while (azaudio_realtime_next_event(s, &e, 20) == AZAUDIO_OK) {
@@ -342,22 +292,22 @@ TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
     CHECK(got.count[AZAUDIO_EVENT_RENEWING] == 6);
     CHECK(got.count[AZAUDIO_EVENT_RECONNECTING] == 0);
     CHECK(got.count[AZAUDIO_EVENT_ERROR] == 0); /* no session reached its limit */
-    send_frames(s, 10);
+    realtime_send_quiet(s, 10);
     frames += 10;
     CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 20));
 
-    char *view = emulator_sessions();
+    char *view = realtime_emulator_sessions();
     static char one[16384];
     long total = 0;
     int sessions = 0;
-    while (view && session_text(view, sessions, one, sizeof one)) {
-        total += json_number(one, "audio_bytes");
+    while (view && realtime_session_text(view, sessions, one, sizeof one)) {
+        total += realtime_json_number(one, "audio_bytes");
         sessions++;
     }
     CHECK(sessions == 7);
     CHECK(total == (long)frames * 960); /* every frame in exactly one session */
-    CHECK(view && session_text(view, 6, one, sizeof one));
+    CHECK(view && realtime_session_text(view, 6, one, sizeof one));
     CHECK_STR_CONTAINS(one, "My account number is 7781.");
     CHECK_STR_CONTAINS(one, "\"name\": \"lookup_account\"");
     CHECK_STR_CONTAINS(one, "\"output\": \"{\\\"balance\\\":12}\"");
@@ -370,7 +320,7 @@ TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
 TEST(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated) {
     emulator_reset();
     emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":8,\"count\":1}");
-    azaudio_realtime_options o = renewing_options(3000); /* due about 5 s after the session opened */
+    azaudio_realtime_options o = realtime_renewing_options(3000); /* due about 5 s after the session opened */
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;
@@ -395,9 +345,9 @@ TEST(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated) {
     memset(&got, 0, sizeof got);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_ITEM_TRUNCATED, 10));
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RENEWED, 20));
-    char *view = emulator_sessions();
+    char *view = realtime_emulator_sessions();
     static char second[16384];
-    CHECK(view && session_text(view, 1, second, sizeof second));
+    CHECK(view && realtime_session_text(view, 1, second, sizeof second));
     /* The assistant turn is replayed as text, cut: its start is there, its full transcript is not. */
     char start[32];
     snprintf(start, sizeof start, "\"text\": \"%.3s", transcript);
@@ -412,7 +362,7 @@ TEST(a_truncated_reply_survives_a_renewal_cut_where_it_was_truncated) {
 
 TEST(each_response_is_followed_by_its_latency_figures_and_the_summary_counts_it) {
     emulator_reset();
-    azaudio_realtime_options o = manual_options();
+    azaudio_realtime_options o = realtime_manual_options();
     azaudio_realtime_session *s = connect_with(&o);
     CHECK(s != NULL);
     if (!s) return;

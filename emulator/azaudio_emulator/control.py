@@ -9,7 +9,8 @@ DELETE /_emulator/requests   clear the log
 POST   /_emulator/calls      ring a SIP call: a signed webhook to a loopback URL (see sip_calls)
 GET    /_emulator/calls/ID   a call's state and the actions taken on it
 GET    /_emulator/realtime/sessions  per realtime session: id, items the client created (text, ids,
-                                     previous_item_id), input audio bytes and appends, close
+                                     previous_item_id), input audio bytes and appends, the responses that
+                                     ended (id, status, the user item each answers), close
 """
 
 from __future__ import annotations
@@ -77,6 +78,7 @@ async def realtime_sessions(request: web.Request) -> web.Response:
                 "audio_bytes": received.get("audio_bytes", 0),
                 "appends": received.get("appends", 0),
                 "client_events": len(entry.get("client_events", [])),
+                "responses": entry.get("responses", []),
                 "close": entry.get("close", {}),
             }
         )

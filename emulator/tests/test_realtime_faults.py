@@ -322,3 +322,27 @@ def test_a_bearer_token_is_logged_as_its_length_and_digest_only(emulator, client
         "sha256": hashlib.sha256(token.encode()).hexdigest(),
     }
     assert "abcdefghij" not in log
+
+
+def test_the_control_api_shows_each_ended_response_with_the_user_item_it_answers():
+    async def body():
+        async with served(make_ctx()) as base:
+            async with connect(base, "ga") as rt:
+                await rt.send(
+                    "conversation.item.create",
+                    item={
+                        "id": "item_q",
+                        "type": "message",
+                        "role": "user",
+                        "content": [{"type": "input_text", "text": "what time is it"}],
+                    },
+                )
+                await rt.send("response.create")
+                done = await rt.expect("response.done", timeout=20)
+            async with aiohttp.ClientSession() as http:
+                async with http.get(base + "/_emulator/realtime/sessions") as r:
+                    return done, await r.json()
+
+    done, view = run(body())
+    responses = view["sessions"][0]["responses"]
+    assert responses == [{"id": done["response"]["id"], "status": "completed", "answers": "item_q"}]

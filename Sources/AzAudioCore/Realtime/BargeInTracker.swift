@@ -145,6 +145,13 @@ public struct BargeInTracker: Sendable {
     /// The response running now, if any.
     public var currentResponseID: String? { runningResponse }
 
+    /// The host is still playing the latest reply: it reported some of it played, not all (a host that never
+    /// reports is not waited for). The caller listens and may barge in: no renewal switch now.
+    public var isReplyPlaying: Bool {
+        guard let id = lastAudioItem, let item = items[id], !item.interrupted, item.playedMs > 0 else { return false }
+        return item.playedMs < (wireBytesPerMs > 0 ? item.receivedBytes / wireBytesPerMs : 0)
+    }
+
     // MARK: Barge-in
 
     /// The user started speaking: decides what to send and whether to flush, and marks the item and response

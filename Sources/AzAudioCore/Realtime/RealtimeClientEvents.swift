@@ -27,6 +27,9 @@ public enum RealtimeClientEvents {
     public static let commit = #"{"type":"input_audio_buffer.commit"}"#
     public static let clear = #"{"type":"input_audio_buffer.clear"}"#
 
+    /// The library's own response.create re-asking a response a lost connection cut off.
+    public static let reaskResponse = #"{"type":"response.create","event_id":"azaudio_reask"}"#
+
     /// `response.create`, with optional per-response settings as a JSON object.
     public static func createResponse(_ responseJSON: String?) throws(AzError) -> String {
         guard let responseJSON else { return #"{"type":"response.create"}"# }

@@ -25,11 +25,13 @@ extension RealtimeEvent {
         return e
     }
 
-    /// The response `responseID` was running when the connection was lost: it did not finish.
-    static func responseInterrupted(responseID: String) -> RealtimeEvent {
+    /// The response `responseID` was running when the connection was lost: it did not finish. `reask`: the
+    /// library asks the new session for it again (`reaskInterrupted`).
+    static func responseInterrupted(responseID: String, reask: Bool = false) -> RealtimeEvent {
         var e = RealtimeEvent(
             kind: .responseInterrupted, type: "response_interrupted",
-            json: #"{"type":"response_interrupted","response_id":"# + JSONWriter.quote(responseID) + "}")
+            json: #"{"type":"response_interrupted","response_id":"# + JSONWriter.quote(responseID)
+                + #","reask":\#(reask)}"#)
         e.responseID = responseID
         e.isLocal = true
         return e
@@ -45,12 +47,17 @@ extension RealtimeEvent {
         return e
     }
 
-    /// The new session (`sessionID`) took over; caller audio waited `switchMs` ms.
-    static func renewed(sessionID: String, switchMs: Int, replayedItems: Int) -> RealtimeEvent {
+    /// The new session (`sessionID`) took over; caller audio waited `switchMs` ms (`switchUs` us when measured
+    /// finer): make-before-break, or break-before-make (input held for the whole new setup).
+    static func renewed(
+        sessionID: String, switchMs: Int, replayedItems: Int, makeBeforeBreak: Bool = false, switchUs: Int? = nil
+    ) -> RealtimeEvent {
+        let mode = makeBeforeBreak ? "make_before_break" : "break_before_make"
         var e = RealtimeEvent(
             kind: .renewed, type: "renewed",
             json: #"{"type":"renewed","session_id":"# + JSONWriter.quote(sessionID)
-                + #","switch_ms":\#(switchMs),"replayed_items":\#(replayedItems)}"#)
+                + #","mode":"\#(mode)","switch_ms":\#(switchMs),"switch_us":\#(switchUs ?? switchMs * 1000)"#
+                + #","replayed_items":\#(replayedItems)}"#)
         e.text = sessionID
         e.audioMs = Int64(switchMs)
         e.isLocal = true

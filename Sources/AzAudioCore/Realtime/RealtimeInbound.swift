@@ -18,6 +18,8 @@ final class RealtimeInbound: @unchecked Sendable {
         var mirror: ConversationMirror
         /// When to renew the session before its cap.
         var renewal: RenewalPlan
+        /// What a make-before-break standby was given of the conversation (nil: no standby).
+        var ledger: ReplayLedger?
         /// Per-turn latency figures.
         var latency = TurnLatency()
         /// Connect timing (ms): the WebSocket handshake, and connect to session ready.
@@ -42,6 +44,9 @@ final class RealtimeInbound: @unchecked Sendable {
     private let options: RealtimeSessionOptions
     private let logger: Logger
     private let state: Locked<State>
+    /// The service answers each turn its VAD ends (create_response): between a speech stop and the response's
+    /// start the turn is still under way (no renewal switch).
+    private let autoResponds: Bool
 
     // Loop thread only: wire output to caller output, and the item whose audio it is converting.
     private var outputConverter: AudioStreamConverter?
@@ -51,10 +56,14 @@ final class RealtimeInbound: @unchecked Sendable {
         self.options = options
         self.logger = logger
         var interrupts = false
+        var autoResponds = false
         switch options.config.turnDetection {
-        case .serverVAD(_, _, _, _, let interrupt), .semanticVAD(_, _, let interrupt): interrupts = interrupt
+        case .serverVAD(_, _, _, let respond, let interrupt), .semanticVAD(_, let respond, let interrupt):
+            interrupts = interrupt
+            autoResponds = respond
         case .none: interrupts = false
         }
+        self.autoResponds = autoResponds
         let playback = BargeInTracker(
             wireBytesPerMs: options.config.outputFormat.sessionStream.bytesPerMillisecond, serverInterrupts: interrupts)
         state = Locked(
@@ -76,7 +85,7 @@ final class RealtimeInbound: @unchecked Sendable {
         confirmedInput: inout AudioFormat?
     ) -> Verdict {
         state.withLock { state in
-            Self.track(&event, state: &state)
+            Self.track(&event, state: &state, autoResponds: autoResponds)
             if event.kind == .sessionUpdated {
                 let followed = follow(
                     ConfirmedSession(eventJSON: event.json), duringSetup: phase.isAwaitingUpdated,
@@ -196,7 +205,7 @@ final class RealtimeInbound: @unchecked Sendable {
     // MARK: Under the lock
 
     /// Bookkeeping on every event (audio received per item, responses, function names).
-    private static func track(_ event: inout RealtimeEvent, state: inout State) {
+    private static func track(_ event: inout RealtimeEvent, state: inout State, autoResponds: Bool) {
         switch event.kind {
         case .audioDelta:
             state.playback.audioReceived(
@@ -227,9 +236,11 @@ final class RealtimeInbound: @unchecked Sendable {
             state.renewal.sessionCreated(expiresAt: expiresAt, wallNow: RenewalPlan.wallNow, nowMs: Monotonic.now())
         case .speechStarted: state.renewal.speech(started: true)
         case .speechStopped:
-            state.renewal.speech(started: false)
+            state.renewal.speech(started: autoResponds)  // (with an automatic response: until it starts)
             state.latency.speechStopped(atMs: Monotonic.now())
-        case .responseCreated: state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
+        case .responseCreated:
+            state.renewal.speech(started: false)
+            state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
         case .audioDelta:
             state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: Monotonic.now())
         default: break
@@ -272,15 +283,52 @@ final class RealtimeInbound: @unchecked Sendable {
         state.withLock { ($0.mirror.items.count, $0.playback.currentResponseID) }
     }
 
-    /// Loop thread: true (once per session) when the session should be renewed now.
-    func renewalDue() -> Bool {
-        state.withLock { state in
-            guard state.renewal.isDue(nowMs: Monotonic.now(), responseRunning: state.playback.isResponseRunning) else {
-                return false
-            }
-            state.renewal.renewing()
-            return true
+    /// Loop thread: what the renewal does now (`RenewalPlan.step`).
+    func renewalStep(inputPending: Bool) -> RenewalPlan.Step {
+        state.withLock {
+            let busy = $0.playback.isResponseRunning || $0.playback.isReplyPlaying || inputPending
+            return $0.renewal.step(nowMs: Monotonic.now(), responseRunning: busy)
         }
+    }
+
+    /// The standby is set up: the whole replay for it (recorded, so the switch sends only what changed since).
+    func standbyReplay() -> [String] {
+        state.withLock { state in
+            state.mirror.settleTruncations()
+            var ledger = ReplayLedger()
+            let events = ledger.catchUp(to: state.mirror, protocol: options.protocolKind)
+            state.ledger = ledger
+            state.renewal.standbyReady()
+            return events
+        }
+    }
+
+    /// The standby failed: the plan falls back to break-before-make.
+    func standbyFailed() {
+        state.withLock {
+            $0.ledger = nil
+            $0.renewal.standbyFailed()
+        }
+    }
+
+    /// At the switch: what changed in the conversation since the standby's replay, and the response the switch
+    /// cuts off (at the cap only; it is forgotten).
+    func switchReplay() -> (events: [String], interruptedResponse: String?) {
+        state.withLock { state in
+            let running = state.playback.currentResponseID
+            if let running { state.playback.responseDone(running) }
+            state.mirror.settleTruncations()
+            var ledger = state.ledger ?? ReplayLedger()
+            state.ledger = nil
+            return (ledger.catchUp(to: state.mirror, protocol: options.protocolKind), running)
+        }
+    }
+
+    /// The standby created at `createdMs` (monotonic) with `expiresAt` now serves the call.
+    func switched(expiresAt: Double?, createdMs: UInt64) {
+        let created = min(createdMs, Monotonic.now())
+        let wallAtCreation = RenewalPlan.wallNow - Double(Monotonic.now() - created) / 1000
+        state.withLock { $0.renewal.sessionCreated(expiresAt: expiresAt, wallNow: wallAtCreation, nowMs: created) }
     }
 
     /// A copy of the mirror (tests, diagnostics).

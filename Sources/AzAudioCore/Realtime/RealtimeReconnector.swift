@@ -60,16 +60,19 @@ final class RealtimeReconnector: @unchecked Sendable {
         outage.withLock { $0 = Outage(startedMs: Monotonic.now(), lastReason: reason, lastCode: code) }
         logger.log(.info, "realtime: connection lost (\(code)\(reason.isEmpty ? "" : ": " + reason)); reconnecting")
         let (_, interrupted) = inbound.takeReplayPeek()
-        if let interrupted { delivery.deliver(.responseInterrupted(responseID: interrupted)) }
+        if let interrupted {
+            delivery.deliver(.responseInterrupted(responseID: interrupted, reask: options.reaskInterrupted))
+        }
         delivery.deliver(.reconnecting(attempt: 1, code: code, reason: reason))
         startAttempts(delegate: delegate)
         return true
     }
 
-    /// Loop thread: renewal before the cap, at a turn boundary. The caller's input is held from now on (under the
-    /// sender's lock, so no send is under way on the old connection), the old connection closes with a handshake
-    /// (everything queued on it goes out first), and its end starts the new session (`renewalClosed`).
-    func renew() {
+    /// Loop thread: renewal before the cap, break-before-make (`RealtimeRenewer` when the overlap is not possible).
+    /// The caller's input is held from now on (under the sender's lock, so no send is under way on the old
+    /// connection), the old connection closes with a handshake (everything queued on it goes out first), and its
+    /// end starts the new session (`renewalClosed`). `announce`: deliver the renewing event (not yet delivered).
+    func renew(announce: Bool = true) {
         let old = sender.exclusively {
             link.state.withLock { (state) -> WebSocketConnection? in
                 guard state.setup.phase.isReady, !state.closing, let connection = state.connection else { return nil }
@@ -85,7 +88,7 @@ final class RealtimeReconnector: @unchecked Sendable {
                 startedMs: Monotonic.now(), lastReason: "renewal before the session cap", lastCode: 1000, renewal: true)
         }
         logger.log(.info, "realtime: renewing the session before its cap")
-        delivery.deliver(.renewing(reason: "the session nears its time limit"))
+        if announce { delivery.deliver(.renewing(reason: "the session nears its time limit")) }
         old.close(code: .normalClosure, reason: "renewing the session")
     }
 
@@ -97,14 +100,22 @@ final class RealtimeReconnector: @unchecked Sendable {
     /// Loop thread: the new session confirmed its configuration. Replays and releases the held input.
     func resumed(on connection: WebSocketConnection, sessionID: String) {
         let replay = inbound.takeReplay()
-        switch sender.release(on: connection, first: replay.events) {
-        case .success(let replayed):
+        // Ask again for the response the loss cut off (`reaskInterrupted`): after the replay, before the held input.
+        let reask = options.reaskInterrupted && replay.interruptedResponse != nil
+        switch sender.release(
+            on: connection, first: replay.events + (reask ? [RealtimeClientEvents.reaskResponse] : []))
+        {
+        case .success(let sent):
+            let replayed = sent - (reask ? 1 : 0)
             let finished = outage.withLock { (outage) -> Outage? in
                 defer { outage = nil }
                 return outage
             }
             let outageMs = finished.map { Int(Monotonic.now() &- $0.startedMs) } ?? 0
             if finished?.renewal == true {
+                if let interrupted = replay.interruptedResponse {  // (a renewal forced at the cap, mid-response)
+                    delivery.deliver(.responseInterrupted(responseID: interrupted, reask: reask))
+                }
                 logger.log(
                     .info,
                     "realtime: renewed (session \(sessionID), \(replayed) items replayed, input held \(outageMs) ms)")

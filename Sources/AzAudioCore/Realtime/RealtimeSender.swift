@@ -44,12 +44,38 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     /// True when input audio may be held (coalescing on).
     var coalesces: Bool { options.inputCoalesceMs > 0 }
 
+    /// Renewal on: sent PCM16 audio is looked at for speech the service may not have reported yet.
+    private var watchesVoice: Bool { options.reconnectMaxAttempts > 0 && options.renewalMarginMs > 0 }
+
+    /// A peak of PCM16 caller audio at or above this (about -36 dBFS, below the service's default VAD level) may
+    /// be speech.
+    static let voicedPeak: Int16 = 520
+
+    /// Whether caller audio in `format` reaches `voicedPeak`. Only PCM16 is looked at (other formats: false).
+    static func soundsVoiced(_ audio: UnsafeRawBufferPointer, format: AudioFormat) -> Bool {
+        guard format == .pcm16 else { return false }
+        var peak: Int32 = 0
+        let count = audio.count / 2
+        for index in 0..<count {
+            let sample = Int32(Int16(littleEndian: audio.loadUnaligned(fromByteOffset: index * 2, as: Int16.self)))
+            peak = max(peak, sample < 0 ? -sample : sample)
+            if peak >= Int32(voicedPeak) { return true }
+        }
+        return false
+    }
+
     /// See `RealtimeSession.sendAudio`.
     func sendAudio(_ audio: UnsafeRawBufferPointer) throws(AzError) {
         guard !audio.isEmpty else { throw .invalidArgument("audio is empty") }
         try state.withLock { (state) throws(AzError) in
             // The link under the sender's lock: a reconnect releases held audio under it, so none overtakes it.
-            let (wireFormat, live, holds) = link.state.withLock { ($0.wireInput, $0.readyConnection, $0.holdsInput) }
+            let voiced =
+                watchesVoice
+                && Self.soundsVoiced(audio, format: options.callerInput?.format ?? options.config.inputFormat)
+            let (wireFormat, live, holds) = link.state.withLock { (state) in
+                if voiced { state.voicedInputPending = true }
+                return (state.wireInput, state.readyConnection, state.holdsInput)
+            }
             let wire = wireFormat.sessionStream
             let caller = options.callerInput ?? wire
             if caller.format == .pcm16, audio.count % 2 != 0 {
@@ -147,6 +173,32 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
                 $0.holdsInput = false
             }
             return .success(sent)
+        }
+    }
+
+    /// Make-before-break renewal, on the loop thread: under the sender's lock (no send is under way and none starts),
+    /// `swap` moves the link to `connection`, then `first` (the conversation's catch-up) and the coalesced audio go
+    /// out on it, so the caller's next audio follows them. Returns how many of `first` went out, and how long the
+    /// caller's input waited for the lock's release (ns, measured from the lock's taking).
+    func switchOver(
+        to connection: WebSocketConnection, first: [String], swap: () -> Void
+    ) -> (
+        Result<Int, AzError>, heldNs: UInt64
+    ) {
+        state.withLock { state in
+            let started = Monotonic.nowNs()
+            swap()
+            var sent = 0
+            do throws(AzError) {
+                for json in first {
+                    try connection.send(text: json)
+                    sent += 1
+                }
+                try Self.flushHeld(on: connection, state: &state)
+            } catch {
+                return (.failure(error), Monotonic.nowNs() &- started)
+            }
+            return (.success(sent), Monotonic.nowNs() &- started)
         }
     }
 

@@ -38,6 +38,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     private let liveness: RealtimeLiveness
     /// Set once connected (its dialer needs the client).
     private var reconnector: RealtimeReconnector?
+    private var renewer: RealtimeRenewer?
 
     private init(options: RealtimeSessionOptions, handler: Handler?, logger: Logger) {
         self.options = options
@@ -65,6 +66,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         session.reconnector = RealtimeReconnector(
             options: options, dialer: dialer, link: session.link,
             sender: session.sender, inbound: session.inbound, delivery: session.delivery, logger: session.logger)
+        session.renewer = RealtimeRenewer(
+            options: options, dialer: dialer, link: session.link, sender: session.sender, inbound: session.inbound,
+            delivery: session.delivery, reconnector: session.reconnector!, session: session, logger: session.logger)
         let deadline = monotonicSeconds() + Double(options.connectTimeoutMs) / 1000
         let dialStarted = Monotonic.now()
         let connection: WebSocketConnection
@@ -87,7 +91,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
             loop.addTicker(session.sender, intervalMs: max(5, options.inputCoalesceMs / 2))
         }
-        session.liveness.onTick = { [weak session] in session?.renewIfDue() }
+        session.liveness.onTick = { [weak session] in session?.renewer?.check() }
         if session.liveness.isActive || options.reconnectMaxAttempts > 0 {
             loop.addTicker(session.liveness, intervalMs: session.liveness.intervalMs)
         }
@@ -162,6 +166,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             state.closing = true
             return (state.connection, state.readyConnection)
         }
+        renewer?.abandonStandby()
         if let ready { sender.flushBeforeClose(on: ready) }
         stopTicking()
         // A translation session ends with session.close: the service sends what is left, session.closed, and closes.
@@ -198,7 +203,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     public func webSocket(_ connection: WebSocketConnection, didReceiveText text: UnsafeRawBufferPointer) {
         var event = Self.decode(text, logger: logger)
-        let (phase, wireInput) = link.state.withLock { ($0.setup.phase, $0.wireInput) }
+        let (phase, wireInput, retired) = link.state.withLock { (state) in
+            if event.kind == .speechStarted { state.voicedInputPending = false }  // (renewal: the service heard it)
+            return (state.setup.phase, state.wireInput, state.isRetired(connection))
+        }
+        if retired { return }  // the session a renewal switched away from
         var confirmedInput: AudioFormat?
         let verdict = inbound.receive(&event, phase: phase, wireInput: wireInput, confirmedInput: &confirmedInput)
         if let confirmedInput { link.state.withLock { $0.wireInput = confirmedInput } }
@@ -235,6 +244,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         case .none:
             link.state.broadcast()  // (a setup rejected by the service wakes connect)
         }
+        if event.kind == .responseDone { renewer?.check() }  // a turn boundary: a renewal may switch now
     }
 
     public func webSocket(_ connection: WebSocketConnection, didClose info: WebSocketCloseInfo) {
@@ -245,6 +255,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         var stale = false
         var renewed = false
         link.update { state in
+            if let index = state.retired.firstIndex(of: ObjectIdentifier(connection)) {
+                state.retired.remove(at: index)  // switched away from by a renewal: its end is no news
+                stale = true
+                return
+            }
             if state.renewing, state.connection === connection {
                 // The renewal closed it on purpose: the new session opens now.
                 state.renewing = false
@@ -261,6 +276,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             return
         }
         guard !stale else { return }
+        if wasReady { renewer?.abandonStandby() }
         if wasReady, reconnector?.connectionLost(info, reason: reason, delegate: self) == true { return }
         if wasReady {
             stopTicking()
@@ -291,12 +307,6 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         } catch {
             link.update { $0.setup.fail(error) }
         }
-    }
-
-    /// Loop thread (the liveness ticker): starts a renewal when the plan says it is due.
-    private func renewIfDue() {
-        guard let reconnector, inbound.renewalDue() else { return }
-        reconnector.renew()
     }
 
     private func stopTicking() {

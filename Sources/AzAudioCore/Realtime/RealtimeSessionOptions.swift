@@ -36,6 +36,9 @@ public struct RealtimeSessionOptions: Sendable {
     public var renewalMarginMs: UInt32 = 120_000
     /// The cap when session.created has no `expires_at` (0: none known, no renewal).
     public var sessionMaxMs: UInt32 = 1_800_000
+    /// After a reconnect or renewal that cut a response off, ask the new session for it again (response.create,
+    /// right after the conversation replay, before the held input).
+    public var reaskInterrupted = false
     /// The conversation mirror's budget (items and characters), see `ConversationMirror`.
     public var historyMaxItems = 200
     public var historyMaxCharacters = 32_000

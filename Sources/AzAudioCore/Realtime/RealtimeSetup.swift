@@ -145,6 +145,15 @@ final class RealtimeLink: @unchecked Sendable {
         var closing = false
         /// A renewal closes `connection` on purpose: its end starts the new session.
         var renewing = false
+        /// Renewal: the caller sent audio loud enough to be speech that the service has not reported a speech
+        /// start for yet (a turn may be starting: no switch now). Set by the sender, cleared by speech_started.
+        var voicedInputPending = false
+        /// Connections a make-before-break renewal switched away from: their events and end are ignored.
+        var retired: [ObjectIdentifier] = []
+
+        func isRetired(_ connection: WebSocketConnection) -> Bool {
+            !retired.isEmpty && retired.contains(ObjectIdentifier(connection))
+        }
 
         /// The connection while the session is ready, else nil.
         var readyConnection: WebSocketConnection? { setup.phase.isReady ? connection : nil }

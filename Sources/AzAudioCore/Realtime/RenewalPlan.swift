@@ -1,15 +1,40 @@
 import Glibc
 
-/// When to renew a session before the service's cap, as plain state: the cap comes from session.created's
-/// `expires_at` (epoch seconds) when present, else from `fallbackMaxMs` after the session opened. Renewal is due
-/// `marginMs` before the cap at the first turn boundary (no response running, the caller not speaking), and at
-/// the latest one second before the cap whatever is going on.
+/// When and how to renew a session before the service's cap, as plain state: the cap comes from session.created's
+/// `expires_at` (epoch seconds) when present, else from `fallbackMaxMs` after the session opened.
+///
+/// Make-before-break: `marginMs` before the cap a standby session opens beside the live one (which keeps carrying
+/// the call); once the standby is set up, the call switches to it at the first turn boundary (no response running,
+/// the caller not speaking), or at the latest `leadMs` before the cap whatever is going on.
+///
+/// Break-before-make (the fallback): the live session's input is held, it closes, and a new one opens. It happens
+/// when the overlap is not possible: the margin is reached with less than `leadMs` left (a margin of `leadMs` or
+/// less), the standby is not ready `leadMs` before the cap, or the standby failed (then at the next turn boundary).
 struct RenewalPlan: Sendable, Equatable {
+    /// What the session does now.
+    enum Step: Sendable, Equatable {
+        case none
+        /// Open a standby session beside the live one.
+        case openStandby
+        /// The standby is set up and this is the moment: switch the call to it.
+        case switchToStandby
+        /// Hold the input, close the live session, open a new one (abandoning any standby).
+        case breakBeforeMake
+    }
+
+    enum Stage: Sendable, Equatable {
+        case serving, preparing, standbyReady, fallback, done
+    }
+
+    /// The latest a renewal may start before the cap, and the least time make-before-break needs.
+    static let leadMs: UInt64 = 1000
+
     let marginMs: UInt64
     let fallbackMaxMs: UInt64
     /// When the current session ends (monotonic ms); nil: unknown or renewal off.
     private(set) var capAtMs: UInt64?
     private(set) var callerSpeaking = false
+    private(set) var stage = Stage.serving
 
     init(marginMs: UInt64, fallbackMaxMs: UInt64) {
         self.marginMs = marginMs
@@ -18,12 +43,13 @@ struct RenewalPlan: Sendable, Equatable {
 
     var isEnabled: Bool { marginMs > 0 }
 
-    /// A session was created at `nowMs` (monotonic) / `wallNow` (epoch seconds).
+    /// A session was created at `nowMs` (monotonic) / `wallNow` (epoch seconds); it serves the call from now.
     mutating func sessionCreated(expiresAt: Double?, wallNow: Double, nowMs: UInt64) {
         callerSpeaking = false
+        stage = .serving
         guard isEnabled else { return }
         if let expiresAt, expiresAt > wallNow {
-            capAtMs = nowMs + UInt64((expiresAt - wallNow) * 1000)
+            capAtMs = nowMs &+ UInt64(((expiresAt - wallNow) * 1000).saturatingInt64(.down))
         } else {
             capAtMs = fallbackMaxMs > 0 ? nowMs + fallbackMaxMs : nil
         }
@@ -31,13 +57,54 @@ struct RenewalPlan: Sendable, Equatable {
 
     mutating func speech(started: Bool) { callerSpeaking = started }
 
-    /// Renewal started: no second one for this session.
-    mutating func renewing() { capAtMs = nil }
+    /// Renewal started (break-before-make): no second one for this session.
+    mutating func renewing() {
+        capAtMs = nil
+        stage = .done
+    }
 
+    /// The standby session is set up (replayed) and waits for the switch.
+    mutating func standbyReady() { if stage == .preparing { stage = .standbyReady } }
+
+    /// The standby could not be opened or ended before the switch: break-before-make at the next turn boundary.
+    mutating func standbyFailed() { if stage == .preparing || stage == .standbyReady { stage = .fallback } }
+
+    /// Break-before-make: due `marginMs` before the cap at a turn boundary, and `leadMs` before it in any case.
     func isDue(nowMs: UInt64, responseRunning: Bool) -> Bool {
         guard let cap = capAtMs else { return false }
-        if nowMs + 1000 >= cap { return true }
+        if nowMs + Self.leadMs >= cap { return true }
         return nowMs + marginMs >= cap && !responseRunning && !callerSpeaking
+    }
+
+    /// What to do now (on a tick, after a response ended, when the standby became ready).
+    mutating func step(nowMs: UInt64, responseRunning: Bool) -> Step {
+        guard let cap = capAtMs else { return .none }
+        let imminent = nowMs + Self.leadMs >= cap
+        let boundary = !responseRunning && !callerSpeaking
+        switch stage {
+        case .serving:
+            guard nowMs + marginMs >= cap else { return .none }
+            if imminent {
+                stage = .done
+                return .breakBeforeMake
+            }
+            stage = .preparing
+            return .openStandby
+        case .preparing:
+            guard imminent else { return .none }
+            stage = .done
+            return .breakBeforeMake
+        case .standbyReady:
+            guard boundary || imminent else { return .none }
+            stage = .done
+            return .switchToStandby
+        case .fallback:
+            guard boundary || imminent else { return .none }
+            stage = .done
+            return .breakBeforeMake
+        case .done:
+            return .none
+        }
     }
 
     static var wallNow: Double {

@@ -59,6 +59,7 @@ class RealtimeCalls(ClientBase):
         meanwhile; RESPONSE_INTERRUPTED, RECONNECTING and RECONNECTED events tell the app. With reconnect on, the
         session is also renewed ``renewal_margin_ms`` (120000) before its time limit (``expires_at``, else
         ``session_max_ms``, 1800000) at a turn boundary: RENEWING, then RENEWED once the new session took over.
+        ``reask_interrupted_response`` asks the new session again for a response the loss cut off.
 
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),

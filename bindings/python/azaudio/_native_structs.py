@@ -313,6 +313,7 @@ class azaudio_realtime_options(_Sized):
         ("transcription_logprobs", c_int32),
         ("translation_language", c_char_p),
         ("translation_path", c_char_p),
+        ("reask_interrupted_response", c_int32),
     ]
 
 

@@ -244,6 +244,7 @@ class RealtimeSettings(_SessionCommon, VadSettings, total=False):
     history_max_chars: Optional[int]
     renewal_margin_ms: Optional[int]
     session_max_ms: Optional[int]
+    reask_interrupted_response: bool  # False
 
 
 class RealtimeOptions(RealtimeSettings, _OnEvent, total=False):

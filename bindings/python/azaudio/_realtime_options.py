@@ -138,6 +138,7 @@ class RealtimeStruct:
         o.barge_in = 1 if kw.get("barge_in", True) else 0
         coalesce = kw.get("input_audio_coalesce_ms", 0)
         o.input_audio_coalesce_ms = integer(coalesce, "input_audio_coalesce_ms", 0, _UINT32_MAX)
+        o.reask_interrupted_response = 1 if kw.get("reask_interrupted_response", False) else 0
         if kind is not None:
             kind.apply(o, self._string)
 

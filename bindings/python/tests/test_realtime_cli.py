@@ -383,3 +383,34 @@ def test_the_python_session_reads_the_latency_summary(realtime_emulator: Emulato
             assert kinds[-2:] == [EventType.RESPONSE_DONE, EventType.TURN_LATENCY]
             count, median, p95 = session.latency_summary()
             assert count == 1 and median is not None and median == p95
+
+
+def test_the_python_session_asks_again_for_a_reply_a_drop_cut_off(realtime_emulator: Emulator) -> None:
+    from azaudio.realtime import EventType
+
+    emulator_faults(realtime_emulator, "POST", {"kind": "tcp_reset", "after_audio_deltas": 3})
+    try:
+        with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as client:
+            with client.realtime(
+                deployment="gpt-realtime",
+                turn_detection=None,
+                text_only=False,
+                reconnect_max_attempts=3,
+                reconnect_backoff_ms=20,
+                reask_interrupted_response=True,
+            ) as session:
+                session.create_text_item("user", "Tell me a story.")
+                session.create_response()
+                kinds: list[EventType] = []
+                for event in session.events(timeout=30):
+                    kinds.append(event.type)
+                    if event.type == EventType.RESPONSE_INTERRUPTED:
+                        assert event.json["reask"] is True
+                    if event.type == EventType.RESPONSE_DONE:
+                        break
+                assert EventType.RECONNECTED in kinds
+                # The reply the reset cut off was asked for again: it is the one that ended.
+                assert kinds.index(EventType.RESPONSE_INTERRUPTED) < kinds.index(EventType.RECONNECTED)
+                assert kinds.count(EventType.RESPONSE_CREATED) == 2
+    finally:
+        emulator_faults(realtime_emulator, "DELETE")

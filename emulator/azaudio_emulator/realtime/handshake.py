@@ -117,6 +117,7 @@ class RealtimeRoutes:
             "client_events": [],
             "close": {},
             "items": [],
+            "responses": [],
             "input": {"audio_bytes": 0, "appends": 0},
         }
 

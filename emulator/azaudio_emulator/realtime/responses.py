@@ -137,6 +137,17 @@ class Response:
     def in_conversation(self) -> bool:
         return self.conversation != "none"
 
+    def _answered_item(self) -> str | None:
+        """The id of the user message the response follows (the last one before its output), for the control view."""
+        first_output = self.output[0].id if self.output else None
+        answered = None
+        for item in self.session.conversation.items:
+            if item.id == first_output:
+                break
+            if item.type == "message" and item.role == "user":
+                answered = item.id
+        return answered
+
     def resource(self) -> dict:
         """The response object in the session's protocol."""
         session = self.session
@@ -348,4 +359,8 @@ class Response:
     async def _send_done(self) -> None:
         self.usage = self._compute_usage()
         await self.session.emit("response.done", response=self.resource())
+        if not self.session.closed:  # (the client got it: a reset connection's responses never ended for it)
+            self.session.log_entry.setdefault("responses", []).append(
+                {"id": self.id, "status": self.status, "answers": self._answered_item()}
+            )
         await self.session.emit("rate_limits.updated", rate_limits=self.session.rate_limits_after(self.usage))
