@@ -10,6 +10,7 @@ POST   /_emulator/calls      ring a SIP call: a signed webhook to a loopback URL
 GET    /_emulator/calls/ID   a call's state and the actions taken on it
 GET    /_emulator/realtime/sessions  per realtime session: id, items the client created (text, ids,
                                      previous_item_id), input audio bytes and appends, close
+POST   /_emulator/realtime/events    send server events as given into the newest open realtime session (tests)
 """
 
 from __future__ import annotations

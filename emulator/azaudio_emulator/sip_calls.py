@@ -21,8 +21,11 @@ carries (as on Azure, the app only sees the webhook and the REST calls):
   A call can be accepted or rejected while ringing, referred or hung up once
   accepted; anything else is 409, an unknown call 404.
 
-The sideband realtime session (``/openai/v1/realtime?call_id=...``) is not
-served yet.
+The sideband realtime session (``/openai/v1/realtime?call_id=...``) of an
+accepted call is served by the realtime routes (``realtime/sideband.py``): it
+runs the accepted deployment, a scripted caller speaks into it
+(``"caller": {"say": "...", "dtmf": "12#"}`` in ``POST /_emulator/calls``), and
+``/hangup`` or ``/refer`` closes it with 1000.
 """
 
 from __future__ import annotations
@@ -60,6 +63,17 @@ class Call:
     sip_headers: list[dict[str, str]]
     state: str = RINGING
     actions: list[dict[str, Any]] = field(default_factory=list)
+    #: The scripted caller of its sideband sessions: {"say": text, "dtmf": keys}.
+    caller: dict[str, str] = field(default_factory=dict)
+    #: The deployment the call was accepted with.
+    accepted_model: str | None = None
+    #: Its sideband realtime sessions (closed when the call ends).
+    sessions: list[Any] = field(default_factory=list)
+
+    async def end_sessions(self) -> None:
+        """The call left the service: close its sideband sessions (1000)."""
+        for session in self.sessions:
+            await session.close(1000, "the call ended")
 
 
 def sign(secret: str, webhook_id: str, timestamp: str, body: bytes) -> str:
@@ -105,7 +119,12 @@ async def create_call(request: web.Request) -> web.Response:
         {"name": "To", "value": "<sip:+18005550199@sip.example.com>"},
         {"name": "Call-ID", "value": secrets.token_hex(8)},
     ]
-    call = Call("rtc_" + secrets.token_hex(12), headers)
+    caller = spec.get("caller") or {}
+    if not isinstance(caller, dict) or not all(
+        key in ("say", "dtmf") and isinstance(value, str) for key, value in caller.items()
+    ):
+        return _bad('caller must be {"say": text, "dtmf": keys}')
+    call = Call("rtc_" + secrets.token_hex(12), headers, caller=caller)
     request.app[CALLS][call.call_id] = call
     event = {
         "object": "event",
@@ -182,6 +201,7 @@ async def accept(request: web.Request) -> web.Response:
     if call.state != RINGING:
         raise _conflict(call, "accept")
     call.state = ACCEPTED
+    call.accepted_model = model
     call.actions.append({"action": "accept", "session": body})
     return web.Response(status=200)
 
@@ -215,6 +235,7 @@ async def refer(request: web.Request) -> web.Response:
         raise _conflict(call, "refer")
     call.state = REFERRED
     call.actions.append({"action": "refer", "target_uri": target})
+    await call.end_sessions()
     return web.Response(status=200)
 
 
@@ -225,6 +246,7 @@ async def hangup(request: web.Request) -> web.Response:
         raise _conflict(call, "hang up")
     call.state = ENDED
     call.actions.append({"action": "hangup"})
+    await call.end_sessions()
     return web.Response(status=200)
 
 

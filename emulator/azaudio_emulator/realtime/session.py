@@ -43,7 +43,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
-from . import audio, client_events, config_ga, config_preview
+from . import audio, client_events, config_ga, config_preview, sideband
 from .config import SessionSettings
 from .conversation import Conversation, Item, item_from_client, render_item
 from .errors import RealtimeError, not_found, session_expired
@@ -77,6 +77,7 @@ class RealtimeSession:
         model: str,
         faults: SessionFaults,
         log_entry: dict,
+        call: sideband.SidebandCall | None = None,
     ) -> None:
         self.ctx = ctx
         self.ws = ws
@@ -106,6 +107,10 @@ class RealtimeSession:
         self.transport: Any = None
         #: The half_open fault struck: nothing is read or written any more, and nothing is closed.
         self.half_open = False
+        #: A sideband session's call (see `sideband`), else None.
+        self.sideband = call
+        #: Input timeline ms where the idle timeout started counting (after a response), else None.
+        self.idle_since_ms: int | None = None
         log_entry.setdefault("items", [])
         log_entry.setdefault("input", {"audio_bytes": 0, "appends": 0})
         self._send_lock = asyncio.Lock()
@@ -155,6 +160,8 @@ class RealtimeSession:
         """Send one server event (named the PREVIEW way; renamed for GA; dropped if closed)."""
         if self.closed or not sends_event(self.protocol, name):
             return
+        if not await sideband.before_emit(self, name, fields):
+            return
         event = {"type": wire_event_name(self.protocol, name), "event_id": new_id("event"), **fields}
         async with self._send_lock:
             if self.closed:
@@ -168,6 +175,11 @@ class RealtimeSession:
             if name == "response.audio.delta":
                 self.audio_deltas_sent += 1
         await self._after_send()
+        await sideband.after_emit(self, name, fields)
+
+    async def send_raw_event(self, event: dict) -> None:
+        """Send an event object as given (the control API's injection)."""
+        await self._send_raw(json.dumps(event))
 
     async def _send_raw(self, text: str) -> None:
         async with self._send_lock:
@@ -341,6 +353,7 @@ class RealtimeSession:
         """Called by a response when it has sent response.done."""
         if self.response is response:
             self.response = None
+            self.idle_since_ms = self.timeline_ms()
 
     # ------------------------------------------------------- session.update
 
@@ -358,6 +371,7 @@ class RealtimeSession:
 
     async def _on_session_update(self, event: client_events.ParsedEvent) -> None:
         update = event.get("session")
+        self.log_entry.setdefault("session_updates", []).append(update)
         self.shape.validate_update(update)
         model = update.get("model")
         if model is not None and model not in (self.deployment, self.model):
@@ -378,6 +392,7 @@ class RealtimeSession:
         self.settings = self.shape.settings(self.session_obj)
         self._reconfigure_vad()
         await self.emit("session.updated", session=self.session_obj)
+        sideband.session_updated(self)
 
     def _current_voice(self) -> Any:
         if self.protocol is Protocol.GA:
@@ -416,6 +431,10 @@ class RealtimeSession:
             pcm = audio.decode_input(fmt, raw)
         self.log_entry["input"]["audio_bytes"] += len(raw)
         self.log_entry["input"]["appends"] += 1
+        await self.feed_pcm(pcm)
+
+    async def feed_pcm(self, pcm: bytes) -> None:
+        """Input audio (24 kHz PCM16) into the buffer and the VAD: the client's, or a sideband call's caller."""
         self.buffer.extend(pcm)
         self.total_samples += len(pcm) // 2
         if self.vad is not None:
@@ -423,6 +442,7 @@ class RealtimeSession:
                 await self._on_vad(vad_event)
             if self.vad is not None and not self.vad.speaking:
                 self._trim_idle()
+        await sideband.check_idle(self)
 
     def _trim_idle(self) -> None:
         assert self.vad is not None
@@ -436,6 +456,7 @@ class RealtimeSession:
     async def _on_vad(self, vad_event: VadEvent) -> None:
         td = self.settings.turn_detection or {}
         if vad_event.kind == "started":
+            self.idle_since_ms = None
             self.speech_item_id = new_id("item")
             self.speech_start_ms = vad_event.ms
             await self.emit(
@@ -448,15 +469,16 @@ class RealtimeSession:
         item_id = self.speech_item_id or new_id("item")
         self.speech_item_id = None
         await self.emit("input_audio_buffer.speech_stopped", audio_end_ms=vad_event.ms, item_id=item_id)
-        await self._commit_range(self.speech_start_ms, vad_event.ms, item_id)
+        await self.commit_range(self.speech_start_ms, vad_event.ms, item_id)
         if td.get("create_response", True):
             active = self.response
             if active is not None and active.cancelled and active.task is not None:
                 await asyncio.wait({active.task})
             if self.response is None:
-                self._start_response(self.settings)
+                self.start_response(self.settings)
 
-    async def _commit_range(self, start_ms: int, end_ms: int, item_id: str) -> None:
+    async def commit_range(self, start_ms: int, end_ms: int, item_id: str) -> None:
+        """Commit input `[start_ms, end_ms)` as a user audio item (committed, item created/done, hearing)."""
         start = min(len(self.buffer), max(0, (start_ms * 24 - self.buffer_start_sample) * 2))
         end = min(len(self.buffer), max(start, (end_ms * 24 - self.buffer_start_sample) * 2))
         pcm = bytes(self.buffer[start:end])
@@ -485,7 +507,7 @@ class RealtimeSession:
             )
         item_id = self.speech_item_id or new_id("item")
         self.speech_item_id = None
-        await self._commit_range(self.buffer_start_ms(), self.timeline_ms() + 1, item_id)
+        await self.commit_range(self.buffer_start_ms(), self.timeline_ms() + 1, item_id)
         self.buffer_start_sample = self.total_samples
         if self.vad is not None:
             self.vad.reset(self.timeline_ms())
@@ -500,6 +522,9 @@ class RealtimeSession:
         await self.emit("input_audio_buffer.cleared")
 
     async def _on_output_clear(self, event: client_events.ParsedEvent) -> None:
+        if self.sideband is not None:
+            await sideband.clear_output(self)
+            return
         raise RealtimeError(
             "invalid_value",
             "output_audio_buffer.clear is only supported for WebRTC connections; over a WebSocket the client "
@@ -547,7 +572,7 @@ class RealtimeSession:
 
     # ------------------------------------------------------------ responses
 
-    def _start_response(
+    def start_response(
         self,
         settings: SessionSettings,
         conversation: str = "auto",
@@ -580,6 +605,7 @@ class RealtimeSession:
 
     async def _on_response_create(self, event: client_events.ParsedEvent) -> None:
         params = event.get("response") or {}
+        self.log_entry.setdefault("responses", []).append(params)
         self.shape.validate_response_params(params)
         active = self.response
         if active is not None and active.active:
@@ -590,7 +616,7 @@ class RealtimeSession:
             )
         settings = self.shape.response_overrides(self.settings, params)
         input_items = self._input_items(params["input"]) if "input" in params else None
-        self._start_response(settings, params.get("conversation", "auto"), params.get("metadata"), input_items)
+        self.start_response(settings, params.get("conversation", "auto"), params.get("metadata"), input_items)
 
     async def _on_response_cancel(self, event: client_events.ParsedEvent) -> None:
         active = self.response
@@ -609,7 +635,23 @@ def _item_summary(raw: dict, previous_item_id: Any) -> dict:
     for key in ("role", "call_id", "name", "arguments", "output"):
         if key in raw:
             summary[key] = raw[key]
-    texts = [part.get("text") or part.get("transcript") for part in raw.get("content") or [] if isinstance(part, dict)]
+    parts = [part for part in raw.get("content") or [] if isinstance(part, dict)]
+    images = [_image_summary(part.get("image_url")) for part in parts if part.get("type") == "input_image"]
+    if images:
+        summary["images"] = images
+    texts = [part.get("text") or part.get("transcript") for part in parts]
     if any(texts):
         summary["text"] = " ".join(t for t in texts if t)
     return summary
+
+
+def _image_summary(url: Any) -> dict:
+    """An input_image part as the control API shows it: the data URL's MIME type and decoded size."""
+    if not isinstance(url, str) or not url.startswith("data:") or ";base64," not in url:
+        return {"url": str(url)[:100]}
+    head, _, data = url.partition(";base64,")
+    try:
+        size = len(base64.b64decode(data, validate=True))
+    except (binascii.Error, ValueError):
+        size = -1
+    return {"mime_type": head.removeprefix("data:"), "bytes": size}
