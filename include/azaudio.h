@@ -794,7 +794,8 @@ typedef struct azaudio_transcription_options {
      * labelled "A", "B", ... Known speakers need diarized_json. With stream = 1, on_segment receives each
      * completed segment. gpt-4o-transcribe-diarize takes json, text or diarized_json and refuses prompt,
      * timestamp granularities and include_logprobs (checked locally when the model is known); chunking_strategy
-     * "auto" is required by the service for audio over 30 s. */
+     * "auto" is required by the service for audio over 30 s (checked locally when the library can measure the
+     * audio, a file or buffer libsndfile decodes: AZAUDIO_ERR_INVALID_ARGUMENT before anything is sent). */
     const azaudio_known_speaker *known_speakers;
     size_t known_speaker_count;
     azaudio_segment_fn on_segment;

@@ -106,6 +106,7 @@ final class RealtimeInbound: @unchecked Sendable {
                 after = .turnLatency(
                     figures, handshakeMs: state.handshakeMs, readyMs: state.readyMs,
                     summary: state.latency.summary)
+                after?.outOfBand = event.outOfBand
             }
             return .deliver(reaction, after: after)
         }

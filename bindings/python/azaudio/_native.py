@@ -143,6 +143,27 @@ AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA = 41
 AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA = 42
 AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA = 43
 AZAUDIO_EVENT_SESSION_CLOSED = 44
+AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED = 45
+AZAUDIO_EVENT_OUTPUT_AUDIO_STARTED = 46
+AZAUDIO_EVENT_OUTPUT_AUDIO_STOPPED = 47
+AZAUDIO_EVENT_OUTPUT_AUDIO_CLEARED = 48
+AZAUDIO_EVENT_DTMF = 49
+AZAUDIO_EVENT_MCP_LIST_TOOLS_IN_PROGRESS = 50
+AZAUDIO_EVENT_MCP_LIST_TOOLS_COMPLETED = 51
+AZAUDIO_EVENT_MCP_LIST_TOOLS_FAILED = 52
+AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DELTA = 53
+AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DONE = 54
+AZAUDIO_EVENT_MCP_CALL_IN_PROGRESS = 55
+AZAUDIO_EVENT_MCP_CALL_COMPLETED = 56
+AZAUDIO_EVENT_MCP_CALL_FAILED = 57
+AZAUDIO_TRUNCATION_DEFAULT = 0
+AZAUDIO_TRUNCATION_AUTO = 1
+AZAUDIO_TRUNCATION_DISABLED = 2
+AZAUDIO_TRUNCATION_RETENTION_RATIO = 3
+AZAUDIO_RESPONSE_MODALITY_DEFAULT = 0
+AZAUDIO_RESPONSE_MODALITY_AUDIO = 1
+AZAUDIO_RESPONSE_MODALITY_TEXT = 2
+AZAUDIO_MAX_OUTPUT_TOKENS_INF = -1
 AZAUDIO_SESSION_CONVERSATION = 0
 AZAUDIO_SESSION_TRANSCRIPTION = 1
 AZAUDIO_SESSION_TRANSLATION = 2
@@ -443,6 +464,26 @@ class azaudio_realtime_options(_Sized):
         ("transcription_logprobs", c_int32),
         ("translation_language", c_char_p),
         ("translation_path", c_char_p),
+        ("idle_timeout_ms", c_int32),
+        ("reasoning_effort", c_char_p),
+        ("truncation", c_int32),
+        ("truncation_retention_ratio", c_double),
+        ("truncation_post_instructions_tokens", c_int32),
+        ("output_speed", c_double),
+        ("parallel_tool_calls", c_int32),
+        ("call_id", c_char_p),
+    ]
+
+
+class azaudio_realtime_response_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("out_of_band", c_int32),
+        ("instructions", c_char_p),
+        ("modality", c_int32),
+        ("max_output_tokens", c_int32),
+        ("metadata_json", c_char_p),
+        ("input_json", c_char_p),
     ]
 
 
@@ -459,6 +500,7 @@ STRUCTS: dict[str, type[Structure]] = {
         azaudio_speech_options,
         azaudio_chat_options,
         azaudio_realtime_options,
+        azaudio_realtime_response_options,
         azaudio_known_speaker,
         azaudio_segment,
         azaudio_call_accept_options,
@@ -680,6 +722,20 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
     "azaudio_realtime_latency_summary": (_RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
+    "azaudio_realtime_event_rate_limit": (
+        c_int32,
+        (_HANDLE, c_char_p, POINTER(c_int64), POINTER(c_int64), POINTER(ctypes.c_double)),
+    ),
+    "azaudio_realtime_event_audio_range": (c_int32, (_HANDLE, POINTER(c_int64), POINTER(c_int64))),
+    "azaudio_realtime_event_received_at": (c_int64, (_HANDLE,)),
+    "azaudio_realtime_event_out_of_band": (c_int32, (_HANDLE,)),
+    "azaudio_realtime_response_options_init": (_RESULT, (POINTER(azaudio_realtime_response_options),)),
+    "azaudio_realtime_create_response_with_options": (
+        _RESULT,
+        (_HANDLE, POINTER(azaudio_realtime_response_options)),
+    ),
+    "azaudio_realtime_send_image": (_RESULT, (_HANDLE, c_void_p, c_size_t, c_char_p, c_char_p, c_char_p)),
+    "azaudio_realtime_clear_output_audio": (_RESULT, (_HANDLE,)),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.
@@ -781,6 +837,10 @@ _EVENT_READERS = {
         "speaker",
         "segment_times",
         "audio_format",
+        "rate_limit",
+        "audio_range",
+        "received_at",
+        "out_of_band",
     )
 }
 

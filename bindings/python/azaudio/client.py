@@ -19,6 +19,7 @@ from .pieces import Pieces
 from .results import ChatReply, Segment, Transcription, transcription_from_handle
 
 if TYPE_CHECKING:
+    from ._ga_settings import GASettings
     from ._session_kinds import SessionKind
     from .realtime import EventCallback, RealtimeSession
 
@@ -886,6 +887,8 @@ class Client(Owned):
         renewal_margin_ms: Optional[int] = None,
         session_max_ms: Optional[int] = None,
         session: Optional["SessionKind"] = None,
+        ga: Optional["GASettings"] = None,
+        call_id: Optional[str] = None,
     ) -> "RealtimeSession":
         """Open a realtime session (azaudio_realtime_connect) and return it, ready: use it as a context manager.
 
@@ -922,6 +925,10 @@ class Client(Owned):
         meanwhile; RESPONSE_INTERRUPTED, RECONNECTING and RECONNECTED events tell the app. With reconnect on, the
         session is also renewed ``renewal_margin_ms`` (120000) before its time limit (``expires_at``, else
         ``session_max_ms``, 1800000) at a turn boundary: RENEWING, then RENEWED once the new session took over.
+
+        ``ga``: typed GA settings (:class:`azaudio.GASettings`: noise reduction, idle timeout, reasoning effort,
+        truncation, speed, logprobs, parallel tool calls). ``call_id``: a sideband session controlling that SIP
+        call (after :meth:`accept_call`; ``deployment`` may be ""): the call's audio never reaches you.
 
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
@@ -971,6 +978,8 @@ class Client(Owned):
             renewal_margin_ms=renewal_margin_ms,
             session_max_ms=session_max_ms,
             session=session,
+            ga=ga,
+            call_id=call_id,
         )
         return RealtimeSession(self, options, on_event)
 
