@@ -89,3 +89,29 @@ def test_an_out_of_band_response_is_marked_and_an_image_goes_in(rt: azaudio.Clie
             session.request_response(metadata={str(i): "x" for i in range(17)})
         with pytest.raises(azaudio.InvalidStateError):
             session.clear_output_audio()
+
+
+def test_a_sideband_session_sees_the_call_but_not_its_audio(rt: azaudio.Client, realtime_emulator: Emulator) -> None:
+    ring = {
+        "webhook_url": realtime_emulator.endpoint + "/_emulator/health",  # the webhook is not needed here
+        "secret": "whsec_c2VjcmV0",
+        "caller": {"say": "What time is it?", "dtmf": "9"},
+    }
+    request = urllib.request.Request(
+        realtime_emulator.endpoint + "/_emulator/calls",
+        data=json.dumps(ring).encode(),
+        headers={"content-type": "application/json"},
+    )
+    with urllib.request.urlopen(request) as reply:
+        call_id = json.load(reply)["call_id"]
+    rt.accept_call(call_id, deployment="gpt-realtime")
+    seen = []
+    with rt.realtime(deployment="", call_id=call_id) as session:
+        for event in session.events(timeout=60):
+            seen.append(event.type)
+            if event.type == EventType.DTMF:
+                assert event.text == "9"
+                assert event.received_at is not None and event.received_at > 1_700_000_000
+                break
+    assert EventType.OUTPUT_AUDIO_STARTED in seen and EventType.OUTPUT_AUDIO_STOPPED in seen
+    assert EventType.AUDIO_DELTA not in seen
