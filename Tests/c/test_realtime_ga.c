@@ -95,6 +95,16 @@ static azaudio_realtime_options ga_options(void) {
     return o;
 }
 
+/* A fresh log, then a GA session without turn detection (the test commits and asks for responses itself). */
+static azaudio_realtime_session *connect_manual(void) {
+    emulator_reset();
+    azaudio_realtime_options o = ga_options();
+    o.turn_detection = AZAUDIO_TURN_NONE;
+    azaudio_realtime_session *s = connect_with(&o);
+    CHECK(s != NULL);
+    return s;
+}
+
 TEST(typed_ga_settings_reach_session_update_in_the_spec_shapes) {
     emulator_reset();
     azaudio_realtime_options o = ga_options();
@@ -260,11 +270,7 @@ TEST(the_idle_timeout_fires_after_a_reply_and_rate_limits_are_typed) {
 }
 
 TEST(an_out_of_band_response_is_marked_and_sent_with_its_own_settings) {
-    emulator_reset();
-    azaudio_realtime_options o = ga_options();
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
+    azaudio_realtime_session *s = connect_manual();
     if (!s) return;
     azaudio_realtime_response_options r;
     CHECK_RESULT(azaudio_realtime_response_options_init(&r), AZAUDIO_OK);
@@ -304,11 +310,7 @@ TEST(an_out_of_band_response_is_marked_and_sent_with_its_own_settings) {
 }
 
 TEST(bad_response_options_are_refused_before_sending) {
-    emulator_reset();
-    azaudio_realtime_options o = ga_options();
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
+    azaudio_realtime_session *s = connect_manual();
     if (!s) return;
     azaudio_realtime_response_options r;
     azaudio_realtime_response_options_init(&r);
@@ -342,11 +344,7 @@ TEST(bad_response_options_are_refused_before_sending) {
 }
 
 TEST(an_image_item_goes_as_a_data_url_and_bad_images_are_refused) {
-    emulator_reset();
-    azaudio_realtime_options o = ga_options();
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
+    azaudio_realtime_session *s = connect_manual();
     if (!s) return;
     static const uint8_t png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R'};
     CHECK_RESULT(azaudio_realtime_send_image(s, png, sizeof png, "image/png", "What is this?", "low"), AZAUDIO_OK);
@@ -378,11 +376,7 @@ TEST(an_image_item_goes_as_a_data_url_and_bad_images_are_refused) {
 }
 
 TEST(mcp_and_output_buffer_events_are_typed_with_their_ids) {
-    emulator_reset();
-    azaudio_realtime_options o = ga_options();
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
+    azaudio_realtime_session *s = connect_manual();
     if (!s) return;
     /* The emulator does not run MCP servers: its test tool sends the spec's events as given. */
     char *sent = emulator_call(

@@ -174,26 +174,21 @@ TEST(returning_non_zero_from_the_segment_callback_cancels) {
     azaudio_client_destroy(c);
 }
 
-/* Expects transcribing `path` with `o` to fail as an invalid argument with `words` in the message, nothing sent. */
-static void check_refused_file(const char *path, azaudio_transcription_options *o, const char *words) {
+/* Expects transcribing `path` with `o` to fail with `code` and a message containing `words`, with nothing sent. */
+static void check_refused_at(const char *path, azaudio_transcription_options *o, azaudio_result code,
+                             const char *words) {
     emulator_reset();
     azaudio_client *c = rest_client();
     azaudio_transcript *t = NULL;
-    CHECK_RESULT(azaudio_transcribe_file(c, path, o, &t), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_RESULT(azaudio_transcribe_file(c, path, o, &t), code);
     CHECK_STR_CONTAINS(azaudio_last_error(), words);
     CHECK(emulator_request_count() == 0);
     azaudio_client_destroy(c);
 }
 
-/* Expects `o` to fail with `code` and a message containing `words`, with nothing sent. */
+/* As check_refused_at() for the dialogue. */
 static void check_refused(azaudio_transcription_options *o, azaudio_result code, const char *words) {
-    emulator_reset();
-    azaudio_client *c = rest_client();
-    azaudio_transcript *t = NULL;
-    CHECK_RESULT(azaudio_transcribe_file(c, dialogue_wav, o, &t), code);
-    CHECK_STR_CONTAINS(azaudio_last_error(), words);
-    CHECK(emulator_request_count() == 0);
-    azaudio_client_destroy(c);
+    check_refused_at(dialogue_wav, o, code, words);
 }
 
 TEST(the_diarizing_model_refuses_locally_what_it_does_not_take) {
@@ -309,7 +304,7 @@ TEST(audio_over_30_s_without_a_chunking_strategy_is_refused_before_sending) {
     CHECK_RESULT(azaudio_wav_write_file(long_wav, &info, pcm, size), AZAUDIO_OK);
     free(pcm);
     azaudio_transcription_options o = diarize_options();
-    check_refused_file(long_wav, &o, "is 31.0 s long");
+    check_refused_at(long_wav, &o, AZAUDIO_ERR_INVALID_ARGUMENT, "is 31.0 s long");
     CHECK_STR_CONTAINS(azaudio_last_error(), "chunking_strategy");
     /* the same from memory */
     size_t n = 0;
