@@ -1392,7 +1392,8 @@ typedef struct azaudio_realtime_options {
      * caller may commit). Events: INPUT_TRANSCRIPTION_DELTA / _COMPLETED / _SEGMENT, SPEECH_STARTED / _STOPPED,
      * INPUT_COMMITTED, ITEM_CREATED. azaudio_realtime_create_response() and conversation items are refused by the
      * service. Conversation-only fields (instructions, voice, tools, tool_choice, output format, text_only,
-     * temperature, max_output_tokens and the GA settings below) are refused (AZAUDIO_ERR_INVALID_ARGUMENT).
+     * temperature, max_output_tokens and the GA settings below) are refused (AZAUDIO_ERR_INVALID_ARGUMENT), as is
+     * input_transcription_deployment (the transcribing deployment is `deployment`).
      *
      * TRANSLATION: speech in, translated speech and transcripts out. Connects to {endpoint}{translation_path}
      * ?model=DEPLOYMENT (GA only; `deployment` is the gpt-realtime-translate deployment) and sends

@@ -77,6 +77,11 @@ enum RealtimeGAOptionsABI {
         if o.output_speed != 0 { set.append("output_speed") }
         if o.parallel_tool_calls != -1 { set.append("parallel_tool_calls") }
         if o.call_id != nil { set.append("call_id") }
+        if case .transcription = kind, o.input_transcription_deployment != nil {
+            throw .invalidArgument(
+                "options->input_transcription_deployment is not used by a transcription session: its transcribing "
+                    + "deployment is options->deployment")
+        }
         guard set.isEmpty else {
             throw .invalidArgument(
                 "options->\(set.joined(separator: ", ")) \(set.count == 1 ? "is" : "are") for conversation sessions "

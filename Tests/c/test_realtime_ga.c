@@ -228,6 +228,9 @@ TEST(conversation_only_options_are_refused_by_transcription_and_translation_sess
     o.instructions = NULL;
     o.idle_timeout_ms = 6000;
     refused(&o, "idle_timeout_ms is for conversation sessions only");
+    o.idle_timeout_ms = 0;
+    o.input_transcription_deployment = "whisper";
+    refused(&o, "its transcribing deployment is options->deployment");
     azaudio_realtime_options_init(&o);
     o.session_kind = AZAUDIO_SESSION_TRANSLATION;
     o.deployment = "gpt-realtime-translate";
