@@ -7,10 +7,15 @@
  * realtime.call.incoming event, answers the webhook with 200, then:
  *   - rejects the call with 486 Busy Here when the caller's From header contains $BLOCKED_CALLER,
  *   - otherwise accepts it with a realtime session on DEPLOYMENT (voice marin) and, when $TRANSFER_TO is set
- *     (a tel: or sip: URI), transfers it there; the service runs the conversation and hangs up at its end.
+ *     (a tel: or sip: URI), transfers it there;
+ *   - else attaches a sideband session to the call (azaudio_realtime_options.call_id): the service keeps the
+ *     audio, this program sees the events: it prints what the caller said (with $TRANSCRIBE_DEPLOYMENT set) and
+ *     what the assistant answered, the keys the caller pressed, and hangs up when the caller presses '#'. One
+ *     call at a time: a real receiver runs each call on its own thread.
  * It stops after MAX_CALLS calls (default: never). Endpoint and key come from AZURE_OPENAI_ENDPOINT and
  * AZURE_OPENAI_API_KEY. Try it offline: start the emulator, then POST to its /_emulator/calls with
- * {"webhook_url": "http://127.0.0.1:PORT/", "secret": "$WEBHOOK_SECRET"} (see emulator/README.md). */
+ * {"webhook_url": "http://127.0.0.1:PORT/", "secret": "$WEBHOOK_SECRET", "caller": {"dtmf": "1#"}}: its scripted
+ * caller asks a question, presses 1 then # (see emulator/README.md). */
 #define _POSIX_C_SOURCE 200809L
 #include <azaudio.h>
 
@@ -24,6 +29,8 @@
 #include <unistd.h>
 
 #define MAX_REQUEST 65536
+
+static void run_call(azaudio_client *client, const char *call_id);
 
 typedef struct {
     char head[8192];
@@ -127,10 +134,51 @@ static void handle(azaudio_client *client, const char *secret, const char *deplo
         if (rc == AZAUDIO_OK && transfer && *transfer) {
             rc = azaudio_call_refer(client, call_id, transfer);
             printf("  transferred to %s: %s\n", transfer, rc == AZAUDIO_OK ? "ok" : azaudio_last_error());
+        } else if (rc == AZAUDIO_OK) {
+            fflush(stdout);
+            run_call(client, call_id);
         }
     }
     fflush(stdout);
     azaudio_incoming_call_free(call);
+}
+
+/* Controls an accepted call over a sideband session until the call ends. */
+static void run_call(azaudio_client *client, const char *call_id) {
+    azaudio_realtime_options o;
+    azaudio_realtime_options_init(&o);
+    o.call_id = call_id; /* no deployment: the call's, given at accept */
+    o.input_transcription_deployment = getenv("TRANSCRIBE_DEPLOYMENT");
+    azaudio_realtime_session *session = NULL;
+    if (azaudio_realtime_connect(client, &o, &session) != AZAUDIO_OK) {
+        printf("  sideband session: %s\n", azaudio_last_error());
+        return;
+    }
+    printf("  sideband session attached\n");
+    for (;;) {
+        azaudio_realtime_event *e = NULL;
+        if (azaudio_realtime_poll_event(session, &e, 1000) != AZAUDIO_OK) break; /* the session ended */
+        if (!e) continue;
+        int type = azaudio_realtime_event_type(e);
+        if (type == AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED)
+            printf("  caller: %s\n", azaudio_realtime_event_text(e));
+        else if (type == AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE)
+            printf("  assistant: %s\n", azaudio_realtime_event_text(e));
+        else if (type == AZAUDIO_EVENT_DTMF) {
+            printf("  key %s\n", azaudio_realtime_event_text(e));
+            if (strcmp(azaudio_realtime_event_text(e), "#") == 0) {
+                azaudio_result rc = azaudio_call_hangup(client, call_id);
+                printf("  hung up: %s\n", rc == AZAUDIO_OK ? "ok" : azaudio_last_error());
+            }
+        } else if (type == AZAUDIO_EVENT_CLOSED) {
+            printf("  call ended (%d)\n", (int)azaudio_realtime_event_close_code(e));
+            azaudio_realtime_event_free(e);
+            break;
+        }
+        fflush(stdout);
+        azaudio_realtime_event_free(e);
+    }
+    azaudio_realtime_destroy(session);
 }
 
 int main(int argc, char **argv) {

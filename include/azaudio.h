@@ -804,7 +804,8 @@ typedef struct azaudio_transcription_options {
      * labelled "A", "B", ... Known speakers need diarized_json. With stream = 1, on_segment receives each
      * completed segment. gpt-4o-transcribe-diarize takes json, text or diarized_json and refuses prompt,
      * timestamp granularities and include_logprobs (checked locally when the model is known); chunking_strategy
-     * "auto" is required by the service for audio over 30 s. */
+     * "auto" is required by the service for audio over 30 s (checked locally when the library can measure the
+     * audio, a file or buffer libsndfile decodes: AZAUDIO_ERR_INVALID_ARGUMENT before anything is sent). */
     const azaudio_known_speaker *known_speakers;
     size_t known_speaker_count;
     azaudio_segment_fn on_segment;
@@ -1429,7 +1430,9 @@ typedef struct azaudio_realtime_options {
      * into items (AZAUDIO_TURN_NONE: sent as null, wanted by gpt-realtime-whisper and gpt-live-transcribe; the
      * caller may commit). Events: INPUT_TRANSCRIPTION_DELTA / _COMPLETED / _SEGMENT, SPEECH_STARTED / _STOPPED,
      * INPUT_COMMITTED, ITEM_CREATED. azaudio_realtime_create_response() and conversation items are refused by the
-     * service. Conversation-only fields (instructions, voice, tools, output format, text_only) are not sent.
+     * service. Conversation-only fields (instructions, voice, tools, tool_choice, output format, text_only,
+     * temperature, max_output_tokens and the GA settings below) are refused (AZAUDIO_ERR_INVALID_ARGUMENT), as is
+     * input_transcription_deployment (the transcribing deployment is `deployment`).
      *
      * TRANSLATION: speech in, translated speech and transcripts out. Connects to {endpoint}{translation_path}
      * ?model=DEPLOYMENT (GA only; `deployment` is the gpt-realtime-translate deployment) and sends
@@ -1450,9 +1453,10 @@ typedef struct azaudio_realtime_options {
     const char *transcription_prompt;
     /* Transcription: "minimal", "low", "medium", "high" or "xhigh" (gpt-realtime-whisper only); NULL: default. */
     const char *transcription_delay;
-    /* Transcription and translation: AZAUDIO_NOISE_REDUCTION_* (default: not sent, the service's default). */
+    /* Every kind (conversation: see the GA settings below): AZAUDIO_NOISE_REDUCTION_* (default: not sent). */
     int32_t noise_reduction;
-    /* Transcription: 1 asks for the transcript tokens' log probabilities (see the events' JSON); default 0. */
+    /* Transcription and conversation: 1 asks for the transcript tokens' log probabilities (see the events' JSON);
+     * default 0. */
     int32_t transcription_logprobs;
     /* Translation: the language to translate into (ISO-639-1, e.g. "es"). Required for TRANSLATION. */
     const char *translation_language;
@@ -1477,7 +1481,54 @@ typedef struct azaudio_realtime_options {
      * reconnect_max_attempts = 5 and reask_interrupted_response = 1; it then sees RECONNECTING, then RECONNECTED
      * or, once the attempts are spent, CLOSED with the code of the first loss. */
     int32_t reask_interrupted_response;
+    /* ---- Appended: typed GA settings for conversation sessions, sideband calls (AZURE-AUDIO-2026.md 3, 5). ----
+     *
+     * Each is sent in the first session.update only when set, else the service's default applies; a bad value
+     * fails connect() with AZAUDIO_ERR_INVALID_ARGUMENT before anything is sent. They belong to conversation
+     * sessions: a transcription or translation session refuses them (as it refuses instructions, voice, tools,
+     * text_only, temperature and max_output_tokens). Except noise_reduction (the preview protocol's
+     * input_audio_noise_reduction), they are GA only: with AZAUDIO_REALTIME_PREVIEW they are refused.
+     * Fields above that now apply to conversation sessions too:
+     *  - noise_reduction: audio.input.noise_reduction ({"type":"near_field"|"far_field"}, or null for _OFF);
+     *  - transcription_logprobs = 1: "include":["item.input_audio_transcription.logprobs"] (needs
+     *    input_transcription_deployment);
+     *  - voice: a name, or a custom voice id "voice_..." sent as audio.output.voice {"id": ...} (GA only);
+     *  - max_output_tokens: 1..4096, or 0 for unlimited, sent as "inf". */
+
+    /* Server VAD only: after a reply has played, this much silence (5000..30000 ms) makes the service commit the
+     * buffer and answer, and deliver AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED
+     * (audio.input.turn_detection.idle_timeout_ms). 0 (default): not sent. */
+    int32_t idle_timeout_ms;
+    /* Reasoning models (gpt-realtime-2): "minimal", "low", "medium", "high" or "xhigh" (reasoning.effort); NULL:
+     * not sent. */
+    const char *reasoning_effort;
+    /* How the service drops old context: AZAUDIO_TRUNCATION_* (default: not sent). With _RETENTION_RATIO,
+     * truncation_retention_ratio (0..1, required) is the fraction of post-instruction tokens kept, and
+     * truncation_post_instructions_tokens (-1, the default: not sent) caps them (token_limits.post_instructions). */
+    int32_t truncation;
+    double truncation_retention_ratio;
+    int32_t truncation_post_instructions_tokens;
+    /* Output speech speed 0.25..1.5 (audio.output.speed; 1 is normal, changes apply between turns); 0 (default):
+     * not sent. */
+    double output_speed;
+    /* parallel_tool_calls: 1 or 0; -1 (default): not sent. */
+    int32_t parallel_tool_calls;
+    /* A sideband session: attaches to the SIP call with this id (the webhook's, azaudio_incoming_call_id(), after
+     * azaudio_call_accept()) at {endpoint}/openai/v1/realtime?call_id=CALL_ID instead of opening a session of its
+     * own; `deployment` may then be NULL (the call's was given at accept). The call's audio flows between the
+     * caller and the service and never reaches the application: the session.update carries no audio formats
+     * (the confirmed ones are not checked), barge_in does not apply (the server plays out: to cut a reply, call
+     * azaudio_realtime_cancel_response() then azaudio_realtime_clear_output_audio()), caller formats and
+     * reconnect are refused. Events add OUTPUT_AUDIO_STARTED / _STOPPED / _CLEARED and DTMF. GA only. NULL
+     * (default): an ordinary session. */
+    const char *call_id;
 } azaudio_realtime_options;
+
+/* azaudio_realtime_options.truncation */
+#define AZAUDIO_TRUNCATION_DEFAULT          0  /* not sent */
+#define AZAUDIO_TRUNCATION_AUTO             1  /* "auto" */
+#define AZAUDIO_TRUNCATION_DISABLED         2  /* "disabled": the session fails when the context is full */
+#define AZAUDIO_TRUNCATION_RETENTION_RATIO  3  /* {"type":"retention_ratio",...} */
 
 /* azaudio_realtime_options.session_kind */
 #define AZAUDIO_SESSION_CONVERSATION   0
@@ -1824,6 +1875,99 @@ azaudio_result azaudio_speech_options_init_sized(azaudio_speech_options *options
 azaudio_result azaudio_chat_options_init_sized(azaudio_chat_options *options, size_t size);
 azaudio_result azaudio_realtime_options_init_sized(azaudio_realtime_options *options, size_t size);
 azaudio_result azaudio_call_accept_options_init_sized(azaudio_call_accept_options *options, size_t size);
+/* ---- Appended: GA session events, out-of-band responses, images, sideband calls (AZURE-AUDIO-2026.md 3, 5). ----
+ * Numbers continue after AZAUDIO_EVENT_SESSION_CLOSED. */
+#define AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED       45  /* idle_timeout_ms fired: item_id, audio_ms: audio_end_ms,
+                                                           start in azaudio_realtime_event_audio_range() */
+#define AZAUDIO_EVENT_OUTPUT_AUDIO_STARTED          46  /* sideband/SIP: the server started playing a reply;
+                                                           response_id */
+#define AZAUDIO_EVENT_OUTPUT_AUDIO_STOPPED          47  /* sideband/SIP: the reply's audio finished playing */
+#define AZAUDIO_EVENT_OUTPUT_AUDIO_CLEARED          48  /* sideband/SIP: played-out audio was cut (barge-in, or
+                                                           azaudio_realtime_clear_output_audio()) */
+#define AZAUDIO_EVENT_DTMF                          49  /* SIP: the caller pressed a key: text: "0".."9", "*", "#",
+                                                           "A".."D"; azaudio_realtime_event_received_at() */
+#define AZAUDIO_EVENT_MCP_LIST_TOOLS_IN_PROGRESS    50  /* MCP tools: item_id of the mcp_list_tools item */
+#define AZAUDIO_EVENT_MCP_LIST_TOOLS_COMPLETED      51
+#define AZAUDIO_EVENT_MCP_LIST_TOOLS_FAILED         52
+#define AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DELTA      53  /* text: part of an MCP call's arguments; item_id,
+                                                           response_id */
+#define AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DONE       54  /* text: the arguments (JSON) */
+#define AZAUDIO_EVENT_MCP_CALL_IN_PROGRESS          55  /* item_id of the mcp_call item */
+#define AZAUDIO_EVENT_MCP_CALL_COMPLETED            56
+#define AZAUDIO_EVENT_MCP_CALL_FAILED               57
+/* AZAUDIO_EVENT_RATE_LIMITS_UPDATED (29) is read by azaudio_realtime_event_rate_limit(). */
+
+/* RATE_LIMITS_UPDATED: the budget called `name` ("requests" or "tokens"): its limit, what remains, and seconds
+ * until it resets (any output may be NULL). Returns 1 when the event carries that budget, else 0 (outputs set to
+ * -1). */
+int32_t azaudio_realtime_event_rate_limit(const azaudio_realtime_event *event, const char *name, int64_t *limit,
+                                          int64_t *remaining, double *reset_seconds);
+
+/* INPUT_TIMEOUT_TRIGGERED: the silent stretch that fired the timeout, in ms of input audio (audio_start_ms,
+ * audio_end_ms; either output may be NULL). Returns 1 for that event, else 0 (outputs set to -1). */
+int32_t azaudio_realtime_event_audio_range(const azaudio_realtime_event *event, int64_t *start_ms, int64_t *end_ms);
+
+/* DTMF: when the service received the key press (unix seconds); -1 for other events or NULL. */
+int64_t azaudio_realtime_event_received_at(const azaudio_realtime_event *event);
+
+/* 1 when the event belongs to an out-of-band response (made with out_of_band = 1 below, or any response.create
+ * with "conversation":"none": the service's response.created says conversation_id null), else 0. Such a
+ * response's events (created, its deltas and items, done) are delivered like the others; its items are not part
+ * of the conversation and are not replayed by a reconnect. */
+int32_t azaudio_realtime_event_out_of_band(const azaudio_realtime_event *event);
+
+/* A response.create with its own settings. Fill with azaudio_realtime_response_options_init(). */
+typedef struct azaudio_realtime_response_options {
+    uint32_t struct_size;
+    /* 1: out of band ("conversation":"none"): the response sees only `input_json` when given (else the
+     * conversation), and adds nothing to the conversation; its events are marked (azaudio_realtime_event_out_of_band).
+     * 0 (default): an ordinary response. */
+    int32_t out_of_band;
+    /* This response's instructions; NULL: the session's. */
+    const char *instructions;
+    /* AZAUDIO_RESPONSE_MODALITY_*: audio (with transcript) or text only; default: the session's. */
+    int32_t modality;
+    /* 1..4096; 0 (default): the session's; AZAUDIO_MAX_OUTPUT_TOKENS_INF (-1): unlimited ("inf"). */
+    int32_t max_output_tokens;
+    /* A JSON object of up to 16 string values (keys up to 64 characters, values up to 512), echoed in
+     * response.created / RESPONSE_DONE's JSON; NULL: none. */
+    const char *metadata_json;
+    /* A JSON array of items, or {"type":"item_reference","id":ITEM_ID}, as the response's input; NULL: the
+     * conversation. */
+    const char *input_json;
+} azaudio_realtime_response_options;
+
+#define AZAUDIO_RESPONSE_MODALITY_DEFAULT  0
+#define AZAUDIO_RESPONSE_MODALITY_AUDIO    1
+#define AZAUDIO_RESPONSE_MODALITY_TEXT     2
+#define AZAUDIO_MAX_OUTPUT_TOKENS_INF     -1
+
+/* Fills *options with the defaults and sets struct_size. AZAUDIO_ERR_INVALID_ARGUMENT if options is NULL. */
+azaudio_result azaudio_realtime_response_options_init(azaudio_realtime_response_options *options);
+
+/* Asks for a response with `options` (NULL: as azaudio_realtime_create_response(session, NULL)). Either
+ * protocol. Thread-safe, non-blocking. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (a value out of range, metadata or
+ * input that is not the JSON described, checked before sending), AZAUDIO_ERR_INVALID_STATE (not a conversation
+ * session), AZAUDIO_ERR_BUSY, AZAUDIO_ERR_CLOSED. */
+azaudio_result azaudio_realtime_create_response_with_options(azaudio_realtime_session *session,
+                                                             const azaudio_realtime_response_options *options);
+
+/* Adds a user message holding an image to the conversation (conversation.item.create with an input_image part,
+ * the bytes sent as a data URL "data:MIME;base64,..."), with `text` (optional, NULL: none) as an input_text part
+ * before it. `mime_type`: "image/png", "image/jpeg", "image/webp" or "image/gif", and the bytes must start with
+ * that format's signature; 1 byte to 10 MiB. `detail`: "auto", "low", "high" or NULL (the service's default).
+ * Ask for a response afterwards if wanted. GA conversation sessions only. The event (the image as base64, 4/3 of
+ * its size) must fit in the session's send queue: raise max_send_queue_bytes (default 1 MiB) for large images,
+ * else AZAUDIO_ERR_BUSY. Errors: AZAUDIO_ERR_INVALID_ARGUMENT
+ * (checked before sending), AZAUDIO_ERR_INVALID_STATE, AZAUDIO_ERR_BUSY, AZAUDIO_ERR_CLOSED. */
+azaudio_result azaudio_realtime_send_image(azaudio_realtime_session *session, const void *image, size_t size,
+                                           const char *mime_type, const char *text, const char *detail);
+
+/* Sideband sessions (call_id): asks the service to drop the reply audio it is playing to the caller
+ * (output_audio_buffer.clear; AZAUDIO_EVENT_OUTPUT_AUDIO_CLEARED follows). Cancel the response first
+ * (azaudio_realtime_cancel_response()). Errors: AZAUDIO_ERR_INVALID_STATE (not a sideband session: over a plain
+ * WebSocket the application plays the audio and the service refuses this), AZAUDIO_ERR_BUSY, AZAUDIO_ERR_CLOSED. */
+azaudio_result azaudio_realtime_clear_output_audio(azaudio_realtime_session *session);
 
 #ifdef __cplusplus
 }

@@ -1560,6 +1560,50 @@ enum class event_type : std::int32_t {
     translation_output_transcript_delta = AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA,
     translation_audio_delta = AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA,  ///< audio(), audio_format(), audio_ms()
     session_closed = AZAUDIO_EVENT_SESSION_CLOSED,
+    input_timeout_triggered = AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED,  ///< item_id(), silent_range()
+    output_audio_started = AZAUDIO_EVENT_OUTPUT_AUDIO_STARTED,        ///< sideband: response_id()
+    output_audio_stopped = AZAUDIO_EVENT_OUTPUT_AUDIO_STOPPED,
+    output_audio_cleared = AZAUDIO_EVENT_OUTPUT_AUDIO_CLEARED,
+    dtmf = AZAUDIO_EVENT_DTMF,  ///< text(): the key; received_at()
+    mcp_list_tools_in_progress = AZAUDIO_EVENT_MCP_LIST_TOOLS_IN_PROGRESS,
+    mcp_list_tools_completed = AZAUDIO_EVENT_MCP_LIST_TOOLS_COMPLETED,
+    mcp_list_tools_failed = AZAUDIO_EVENT_MCP_LIST_TOOLS_FAILED,
+    mcp_call_arguments_delta = AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DELTA,
+    mcp_call_arguments_done = AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DONE,
+    mcp_call_in_progress = AZAUDIO_EVENT_MCP_CALL_IN_PROGRESS,
+    mcp_call_completed = AZAUDIO_EVENT_MCP_CALL_COMPLETED,
+    mcp_call_failed = AZAUDIO_EVENT_MCP_CALL_FAILED,
+};
+
+/// azaudio_realtime_options.truncation.
+enum class truncation_mode : std::int32_t {
+    service_default = AZAUDIO_TRUNCATION_DEFAULT,
+    automatic = AZAUDIO_TRUNCATION_AUTO,
+    disabled = AZAUDIO_TRUNCATION_DISABLED,
+    retention_ratio = AZAUDIO_TRUNCATION_RETENTION_RATIO,  ///< with truncation_retention_ratio
+};
+
+/// One budget of a rate_limits_updated event.
+struct rate_limit {
+    std::int64_t limit;
+    std::int64_t remaining;
+    double reset_seconds;
+};
+
+/// input_timeout_triggered: the silent stretch, in ms of input audio.
+struct audio_range {
+    std::int64_t start_ms;
+    std::int64_t end_ms;
+};
+
+/// A response.create with its own settings (azaudio_realtime_response_options).
+struct response_options {
+    bool out_of_band = false;  ///< "conversation":"none": its events are marked out_of_band()
+    std::optional<std::string> instructions;
+    std::optional<bool> text_only;              ///< unset: the session's modality
+    std::optional<int> max_output_tokens;       ///< 1..4096, or AZAUDIO_MAX_OUTPUT_TOKENS_INF
+    std::optional<std::string> metadata_json;   ///< up to 16 string values
+    std::optional<std::string> input_json;      ///< a JSON array of items: the response's input
 };
 
 /// azaudio_realtime_options.session_kind.
@@ -1643,6 +1687,27 @@ public:
         if (!azaudio_realtime_event_audio_format(e(), &f.sample_rate, &f.channels)) return std::nullopt;
         return f;
     }
+    /// rate_limits_updated: the budget called `name` ("requests", "tokens"); nullopt when absent.
+    std::optional<rate_limit> rate_limit_of(std::string_view name) const {
+        rate_limit r{};
+        std::string n(name);
+        if (!azaudio_realtime_event_rate_limit(e(), n.c_str(), &r.limit, &r.remaining, &r.reset_seconds))
+            return std::nullopt;
+        return r;
+    }
+    /// input_timeout_triggered: the silent stretch; nullopt for other events.
+    std::optional<audio_range> silent_range() const noexcept {
+        audio_range r{};
+        if (!azaudio_realtime_event_audio_range(e(), &r.start_ms, &r.end_ms)) return std::nullopt;
+        return r;
+    }
+    /// dtmf: when the service received the key (unix seconds); nullopt for other events.
+    std::optional<std::int64_t> received_at() const noexcept {
+        std::int64_t t = azaudio_realtime_event_received_at(e());
+        return t < 0 ? std::nullopt : std::optional<std::int64_t>(t);
+    }
+    /// True for the events of an out-of-band response ("conversation":"none").
+    bool out_of_band() const noexcept { return azaudio_realtime_event_out_of_band(e()) != 0; }
     /// The session the event came from, to answer it (e.g. close it from the callback). Valid while the session
     /// is.
     RealtimeSessionRef session() const noexcept;
@@ -1760,6 +1825,17 @@ struct realtime_options {
     /// After a reconnect or renewal that cut a response off, ask the new session for it again
     /// (see azaudio_realtime_options.reask_interrupted_response).
     bool reask_interrupted_response = false;
+    /// Typed GA settings of conversation sessions (see azaudio_realtime_options; unset: not sent).
+    /// input_noise_reduction and transcription_logprobs above apply to conversation sessions too.
+    std::optional<std::int32_t> idle_timeout_ms;                ///< 5000..30000, server VAD only
+    std::optional<std::string> reasoning_effort;                ///< "minimal" ... "xhigh"
+    truncation_mode truncation = truncation_mode::service_default;
+    std::optional<double> truncation_retention_ratio;          ///< 0..1 with truncation_mode::retention_ratio
+    std::optional<std::int32_t> truncation_post_instructions_tokens;
+    std::optional<double> output_speed;                         ///< 0.25..1.5
+    std::optional<bool> parallel_tool_calls;
+    /// A sideband session of a SIP call (azaudio_realtime_options.call_id); `deployment` may then be empty.
+    std::optional<std::string> call_id;
 };
 
 namespace detail {
@@ -1859,6 +1935,27 @@ public:
     void send_event_json(std::string_view event_json) {
         call(azaudio_realtime_send_event_json(s(), z(event_json).c_str()));
     }
+    /// response.create with typed settings (azaudio_realtime_create_response_with_options).
+    void create_response(const response_options &options) {
+        azaudio_realtime_response_options o;
+        azaudio_realtime_response_options_init(&o);
+        o.out_of_band = options.out_of_band ? 1 : 0;
+        o.instructions = detail::opt_c_str(options.instructions);
+        if (options.text_only)
+            o.modality = *options.text_only ? AZAUDIO_RESPONSE_MODALITY_TEXT : AZAUDIO_RESPONSE_MODALITY_AUDIO;
+        if (options.max_output_tokens) o.max_output_tokens = *options.max_output_tokens;
+        o.metadata_json = detail::opt_c_str(options.metadata_json);
+        o.input_json = detail::opt_c_str(options.input_json);
+        call(azaudio_realtime_create_response_with_options(s(), &o));
+    }
+    /// A user message with an image (a data URL made from the bytes) and optional text before it.
+    void send_image(byte_view image, std::string_view mime_type, const std::optional<std::string> &text = {},
+                    const std::optional<std::string> &image_detail = {}) {
+        call(azaudio_realtime_send_image(s(), image.data(), image.size(), z(mime_type).c_str(),
+                                         detail::opt_c_str(text), detail::opt_c_str(image_detail)));
+    }
+    /// Sideband sessions: output_audio_buffer.clear (after cancel_response()).
+    void clear_output_audio() { call(azaudio_realtime_clear_output_audio(s())); }
 
 private:
     azaudio_realtime_session *s() const noexcept { return static_cast<const Derived *>(this)->session_ptr(); }
@@ -1903,7 +2000,7 @@ public:
     static RealtimeSession connect(const Client &client, const realtime_options &options) {
         azaudio_realtime_options o;
         AZAUDIO_INIT(realtime_options, &o);
-        o.deployment = options.deployment.c_str();
+        o.deployment = options.call_id && options.deployment.empty() ? nullptr : options.deployment.c_str();
         o.protocol = static_cast<std::int32_t>(options.protocol);
         o.api_version = detail::opt_c_str(options.api_version);
         o.instructions = detail::opt_c_str(options.instructions);
@@ -1953,6 +2050,16 @@ public:
         o.translation_path = detail::opt_c_str(options.translation_path);
         o.reask_interrupted_response = options.reask_interrupted_response ? 1 : 0;
         if (options.kind != session_kind::conversation) o.barge_in = 0;
+        if (options.idle_timeout_ms) o.idle_timeout_ms = *options.idle_timeout_ms;
+        o.reasoning_effort = detail::opt_c_str(options.reasoning_effort);
+        o.truncation = static_cast<std::int32_t>(options.truncation);
+        if (options.truncation_retention_ratio) o.truncation_retention_ratio = *options.truncation_retention_ratio;
+        if (options.truncation_post_instructions_tokens)
+            o.truncation_post_instructions_tokens = *options.truncation_post_instructions_tokens;
+        if (options.output_speed) o.output_speed = *options.output_speed;
+        if (options.parallel_tool_calls) o.parallel_tool_calls = *options.parallel_tool_calls ? 1 : 0;
+        o.call_id = detail::opt_c_str(options.call_id);
+        if (options.call_id) o.barge_in = 0;
 
         auto state = std::make_shared<detail::realtime_state>();
         state->self = state;

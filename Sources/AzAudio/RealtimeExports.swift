@@ -3,7 +3,7 @@ import CAzAudio
 
 /// Runs a session operation: NULL checks, then the engine call; failures are recorded for the thread and the
 /// session's client.
-private func withSession(
+func withSession(
     _ pointer: OpaquePointer?, _ function: String, _ body: (RealtimeSession) throws(AzError) -> Void
 ) -> azaudio_result {
     guard let pointer else { return fail(.invalidArgument, "\(function): session is NULL") }

@@ -40,11 +40,16 @@ enum RealtimeOptionsABI: SizedStructABI {
         o.history_max_chars = 32_000
         o.renewal_margin_ms = 120_000
         o.session_max_ms = 1_800_000
+        o.truncation_retention_ratio = -1
+        o.truncation_post_instructions_tokens = -1
+        o.parallel_tool_calls = -1
         return o
     }
 
     static func engineOptions(_ o: azaudio_realtime_options) throws(AzError) -> RealtimeSessionOptions {
-        guard let deployment = try optionalUTF8String(o.deployment, "options->deployment") else {
+        let sideband = o.call_id != nil
+        guard let deployment = try optionalUTF8String(o.deployment, "options->deployment") ?? (sideband ? "" : nil)
+        else {
             throw .invalidArgument("options->deployment is NULL: name the realtime deployment")
         }
         var options = RealtimeSessionOptions(deployment: deployment)
@@ -88,6 +93,9 @@ enum RealtimeOptionsABI: SizedStructABI {
         guard o.max_output_tokens >= 0 else { throw .invalidArgument("options->max_output_tokens is negative") }
         c.maxOutputTokens = o.max_output_tokens == 0 ? nil : Int(o.max_output_tokens)
         c.textOnly = try flag(o.text_only, "text_only")
+        c.ga = try RealtimeGAOptionsABI.settings(o)
+        options.callID = try optionalUTF8String(o.call_id, "options->call_id")
+        c.omitsAudioFormats = options.callID != nil
         options.config = c
         options.maxSendQueueBytes = Int(o.max_send_queue_bytes)
         options.maxEventQueue = Int(o.max_event_queue)
@@ -112,6 +120,8 @@ enum RealtimeOptionsABI: SizedStructABI {
         options.reaskInterrupted = try flag(o.reask_interrupted_response, "reask_interrupted_response")
         options.kind = try RealtimeSessionKindOptions.kind(o, deployment: deployment, turnDetection: c.turnDetection)
         if !options.kind.isConversation { options.bargeIn = false }  // no responses to cut
+        if sideband { options.bargeIn = false }  // the server plays out
+        try RealtimeGAOptionsABI.refuseConversationOnly(o, kind: options.kind)
         try options.validate()
         return options
     }

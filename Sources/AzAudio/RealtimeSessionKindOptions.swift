@@ -39,7 +39,7 @@ enum RealtimeSessionKindOptions {
         }
     }
 
-    private static func noiseReduction(_ value: Int32) throws(AzError) -> RealtimeNoiseReduction? {
+    static func noiseReduction(_ value: Int32) throws(AzError) -> RealtimeNoiseReduction? {
         switch value {
         case AZAUDIO_NOISE_REDUCTION_DEFAULT: return nil
         case AZAUDIO_NOISE_REDUCTION_NEAR_FIELD: return .nearField

@@ -1,6 +1,7 @@
 /* SIP calls answered by the service, against the emulator (run under azaudio-emulator-run): the emulator rings a
  * call by POSTing a signed realtime.call.incoming webhook to a receiver in this test; the test verifies it, reads
- * the call and answers it through the calls endpoints. */
+ * the call and answers it through the calls endpoints, and controls it over a sideband session.
+ * emulator-options: --speed 40 */
 #define _GNU_SOURCE
 #include "check.h"
 #include "rest_support.h"
@@ -276,6 +277,116 @@ TEST(bad_call_arguments_are_refused_before_sending) {
     azaudio_client_destroy(c);
 }
 
+typedef struct {
+    int count[64];
+    char keys[16];
+    int64_t received_at;
+    char transcript[512];
+    int close_code;
+} sideband_seen;
+
+/* Pulls a sideband session's events until `until` came `times` times (1), or CLOSED / the deadline (0). */
+static int sideband_pull(azaudio_realtime_session *s, sideband_seen *got, int until, int times, double seconds) {
+    double deadline = now_seconds() + seconds;
+    while (now_seconds() < deadline) {
+        azaudio_realtime_event *e = NULL;
+        if (azaudio_realtime_poll_event(s, &e, 100) != AZAUDIO_OK) return 0;
+        if (!e) continue;
+        int t = azaudio_realtime_event_type(e);
+        if (t >= 0 && t < 64) got->count[t]++;
+        if (t == AZAUDIO_EVENT_DTMF) {
+            strncat(got->keys, azaudio_realtime_event_text(e), sizeof got->keys - strlen(got->keys) - 1);
+            got->received_at = azaudio_realtime_event_received_at(e);
+        }
+        if (t == AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE)
+            snprintf(got->transcript, sizeof got->transcript, "%s", azaudio_realtime_event_text(e));
+        if (t == AZAUDIO_EVENT_CLOSED) got->close_code = azaudio_realtime_event_close_code(e);
+        azaudio_realtime_event_free(e);
+        if (t == until && got->count[t] >= times) return 1;
+        if (t == AZAUDIO_EVENT_CLOSED) return 0;
+    }
+    return 0;
+}
+
+TEST(a_sideband_session_hears_the_caller_answers_reads_keys_and_ends_with_the_hangup) {
+    emulator_reset();
+    delivery d = ring("\"caller\":{\"say\":\"What time is it?\",\"dtmf\":\"42\"}");
+    CHECK_RESULT(verify(&d, SECRET), AZAUDIO_OK);
+    azaudio_incoming_call *call = NULL;
+    CHECK_RESULT(azaudio_incoming_call_parse(d.body, d.body_size, &call), AZAUDIO_OK);
+    if (!call) return;
+    const char *id = azaudio_incoming_call_id(call);
+    azaudio_client *c = rest_client();
+    azaudio_realtime_options ro;
+    azaudio_realtime_options_init(&ro);
+    ro.call_id = id;
+    azaudio_realtime_session *s = NULL;
+    /* not accepted yet: the service refuses the sideband handshake */
+    CHECK(azaudio_realtime_connect(c, &ro, &s) != AZAUDIO_OK);
+    azaudio_call_accept_options o;
+    azaudio_call_accept_options_init(&o);
+    o.deployment = "gpt-realtime";
+    CHECK_RESULT(azaudio_call_accept(c, id, &o), AZAUDIO_OK);
+    ro.instructions = "Answer the caller.";
+    ro.output_speed = 1.1;
+    CHECK_RESULT(azaudio_realtime_connect(c, &ro, &s), AZAUDIO_OK); /* deployment NULL: the call's */
+    if (!s) return;
+    sideband_seen got;
+    memset(&got, 0, sizeof got);
+    /* the scripted caller speaks, the service answers over the call (no audio reaches us), then keys come */
+    CHECK(sideband_pull(s, &got, AZAUDIO_EVENT_DTMF, 2, 60));
+    CHECK(strcmp(got.keys, "42") == 0);
+    CHECK(got.received_at > 1700000000);
+    CHECK(got.count[AZAUDIO_EVENT_SPEECH_STARTED] >= 1);
+    CHECK(got.count[AZAUDIO_EVENT_OUTPUT_AUDIO_STARTED] == 1);
+    CHECK(got.count[AZAUDIO_EVENT_OUTPUT_AUDIO_STOPPED] == 1);
+    CHECK(got.count[AZAUDIO_EVENT_AUDIO_DELTA] == 0);
+    CHECK_STR_CONTAINS(got.transcript, "what time");
+    /* barge-in over the call: cancel (nothing runs any more: the service says so) then clear the played audio */
+    CHECK_RESULT(azaudio_realtime_clear_output_audio(s), AZAUDIO_OK);
+    CHECK(sideband_pull(s, &got, AZAUDIO_EVENT_OUTPUT_AUDIO_CLEARED, 1, 30));
+    char *log = emulator_requests();
+    CHECK_STR_CONTAINS(log, "\"call_id\": \"");
+    CHECK_STR_CONTAINS(log, "\"speed\": 1.1");
+    CHECK(strstr(log, "\"format\"") == NULL); /* the call's media decides the formats */
+    free(log);
+    CHECK_RESULT(azaudio_call_hangup(c, id), AZAUDIO_OK);
+    CHECK(!sideband_pull(s, &got, -1, 1, 30));
+    CHECK(got.close_code == 1000);
+    azaudio_realtime_destroy(s);
+    azaudio_incoming_call_free(call);
+    azaudio_client_destroy(c);
+}
+
+TEST(bad_sideband_options_are_refused_before_connecting) {
+    emulator_reset();
+    azaudio_client *c = rest_client();
+    azaudio_realtime_options ro;
+    azaudio_realtime_session *s = NULL;
+    azaudio_realtime_options_init(&ro);
+    ro.call_id = "";
+    CHECK_RESULT(azaudio_realtime_connect(c, &ro, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "call_id");
+    ro.call_id = "rtc_1";
+    ro.reconnect_max_attempts = 2;
+    CHECK_RESULT(azaudio_realtime_connect(c, &ro, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "not reconnected");
+    ro.reconnect_max_attempts = 0;
+    ro.caller_input_format = AZAUDIO_FORMAT_PCM16;
+    ro.caller_input_rate = 16000;
+    CHECK_RESULT(azaudio_realtime_connect(c, &ro, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "never reaches the application");
+    azaudio_realtime_options_init(&ro);
+    ro.call_id = "rtc_1";
+    ro.protocol = AZAUDIO_REALTIME_PREVIEW;
+    ro.deployment = "gpt-realtime";
+    CHECK_RESULT(azaudio_realtime_connect(c, &ro, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "GA");
+    CHECK(s == NULL);
+    CHECK(emulator_request_count() == 0);
+    azaudio_client_destroy(c);
+}
+
 int main(void) {
     rest_setup();
     RUN(the_standard_webhooks_test_vector_verifies);
@@ -286,6 +397,8 @@ int main(void) {
     RUN(a_call_is_rejected_with_a_sip_status);
     RUN(a_tampered_or_replayed_delivery_from_the_emulator_is_refused);
     RUN(bad_call_arguments_are_refused_before_sending);
+    RUN(a_sideband_session_hears_the_caller_answers_reads_keys_and_ends_with_the_hangup);
+    RUN(bad_sideband_options_are_refused_before_connecting);
     rest_teardown();
     return check_summary();
 }

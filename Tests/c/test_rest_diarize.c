@@ -174,15 +174,21 @@ TEST(returning_non_zero_from_the_segment_callback_cancels) {
     azaudio_client_destroy(c);
 }
 
-/* Expects `o` to fail with `code` and a message containing `words`, with nothing sent. */
-static void check_refused(azaudio_transcription_options *o, azaudio_result code, const char *words) {
+/* Expects transcribing `path` with `o` to fail with `code` and a message containing `words`, with nothing sent. */
+static void check_refused_at(const char *path, azaudio_transcription_options *o, azaudio_result code,
+                             const char *words) {
     emulator_reset();
     azaudio_client *c = rest_client();
     azaudio_transcript *t = NULL;
-    CHECK_RESULT(azaudio_transcribe_file(c, dialogue_wav, o, &t), code);
+    CHECK_RESULT(azaudio_transcribe_file(c, path, o, &t), code);
     CHECK_STR_CONTAINS(azaudio_last_error(), words);
     CHECK(emulator_request_count() == 0);
     azaudio_client_destroy(c);
+}
+
+/* As check_refused_at() for the dialogue. */
+static void check_refused(azaudio_transcription_options *o, azaudio_result code, const char *words) {
+    check_refused_at(dialogue_wav, o, code, words);
 }
 
 TEST(the_diarizing_model_refuses_locally_what_it_does_not_take) {
@@ -288,6 +294,47 @@ TEST(an_unknown_deployment_name_may_ask_for_diarized_json) {
     azaudio_client_destroy(c);
 }
 
+TEST(audio_over_30_s_without_a_chunking_strategy_is_refused_before_sending) {
+    char long_wav[128];
+    snprintf(long_wav, sizeof long_wav, "/tmp/azaudio_diarize_long_%ld.wav", (long)getpid());
+    size_t size = 24000 * 2 * 31; /* 31 s of 24 kHz PCM16 */
+    uint8_t *pcm = calloc(size, 1);
+    azaudio_wav_info info;
+    azaudio_wav_info_init(&info);
+    CHECK_RESULT(azaudio_wav_write_file(long_wav, &info, pcm, size), AZAUDIO_OK);
+    free(pcm);
+    azaudio_transcription_options o = diarize_options();
+    check_refused_at(long_wav, &o, AZAUDIO_ERR_INVALID_ARGUMENT, "is 31.0 s long");
+    CHECK_STR_CONTAINS(azaudio_last_error(), "chunking_strategy");
+    /* the same from memory */
+    size_t n = 0;
+    unsigned char *bytes = read_file(long_wav, &n);
+    emulator_reset();
+    azaudio_client *c = rest_client();
+    azaudio_transcript *t = NULL;
+    CHECK_RESULT(azaudio_transcribe_memory(c, bytes, n, "long.wav", &o, &t), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "over 30 s");
+    CHECK(emulator_request_count() == 0);
+    /* with a chunking strategy it goes */
+    o.chunking_strategy = "auto";
+    azaudio_result rc = azaudio_transcribe_memory(c, bytes, n, "long.wav", &o, &t);
+    CHECK(rc != AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK(emulator_request_count() == 1);
+    azaudio_transcript_free(t);
+    free(bytes);
+    /* other models are not held to it */
+    o = diarize_options();
+    o.deployment = "gpt-4o-transcribe";
+    o.response_format = "json";
+    emulator_reset();
+    rc = azaudio_transcribe_file(c, long_wav, &o, &t);
+    CHECK(rc != AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK(emulator_request_count() == 1);
+    azaudio_transcript_free(t);
+    azaudio_client_destroy(c);
+    remove(long_wav);
+}
+
 int main(void) {
     rest_setup();
     diarize_setup();
@@ -299,6 +346,7 @@ int main(void) {
     RUN(bad_known_speakers_are_refused_before_sending);
     RUN(gpt_transcribe_sends_languages_and_keywords_and_others_refuse_them);
     RUN(an_unknown_deployment_name_may_ask_for_diarized_json);
+    RUN(audio_over_30_s_without_a_chunking_strategy_is_refused_before_sending);
     remove(dialogue_wav), remove(low_clip_wav), remove(high_clip_wav), remove(short_clip_wav);
     rest_teardown();
     return check_summary();

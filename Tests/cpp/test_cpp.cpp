@@ -1140,6 +1140,49 @@ static void a_diarizing_transcription_session_gives_segments_and_a_translation_s
 }
 #endif
 
+#ifdef AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED
+static void ga_settings_an_out_of_band_response_and_an_image_go_through_the_wrapper() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o;
+    o.deployment = "gpt-realtime";
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    o.text_only = true;
+    o.reasoning_effort = "low";
+    o.truncation = azaudio::truncation_mode::retention_ratio;
+    o.truncation_retention_ratio = 0.6;
+    o.output_speed = 1.2;
+    o.parallel_tool_calls = false;
+    o.input_noise_reduction = azaudio::noise_reduction::far_field;
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    azaudio::response_options r;
+    r.out_of_band = true;
+    r.instructions = "Classify.";
+    r.metadata_json = R"({"purpose":"classify"})";
+    r.input_json = R"([{"type":"message","role":"user","content":[{"type":"input_text","text":"spam or not"}]}])";
+    s.create_response(r);
+    bool all_marked = true, done = false;
+    std::optional<azaudio::rate_limit> requests;
+    auto start = std::chrono::steady_clock::now();
+    while (!requests && seconds_since(start) < 30) {
+        std::optional<azaudio::RealtimeEvent> e = s.next_event(std::chrono::milliseconds(200));
+        if (!e) continue;
+        if (e->type() == azaudio::event_type::response_done) done = true;
+        if (!e->response_id().empty() && !e->out_of_band()) all_marked = false;
+        if (e->type() == azaudio::event_type::rate_limits_updated) requests = e->rate_limit_of("requests");
+    }
+    CHECK(done && all_marked);
+    CHECK(requests && requests->limit == 1000);
+    const std::uint8_t png[] = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0};
+    s.send_image(azaudio::byte_view(png, sizeof png), "image/png", std::string("What is this?"));
+    CHECK_THROWS(s.send_image(azaudio::byte_view(png, sizeof png), "image/gif"), azaudio::invalid_argument_error, e,
+                 CHECK(contains(e.what(), "not image/gif")));
+    CHECK_THROWS(s.clear_output_audio(), azaudio::error, e, CHECK(e.code() == azaudio::errc::invalid_state));
+    o.output_speed = 9.0;
+    CHECK_THROWS(azaudio::RealtimeSession::connect(c, o), azaudio::invalid_argument_error, e,
+                 CHECK(contains(e.what(), "output_speed")));
+}
+#endif
+
 int main() {
     RUN(the_loaded_library_is_the_headers_version);
     RUN(the_owning_types_are_move_only_and_nothrow_movable);
@@ -1190,6 +1233,9 @@ int main() {
 #endif
 #ifdef AZAUDIO_SESSION_TRANSCRIPTION
         RUN(a_diarizing_transcription_session_gives_segments_and_a_translation_session_gives_audio);
+#endif
+#ifdef AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED
+        RUN(ga_settings_an_out_of_band_response_and_an_image_go_through_the_wrapper);
 #endif
         std::remove(speech_wav.c_str());
     }

@@ -11,6 +11,7 @@ GET    /_emulator/calls/ID   a call's state and the actions taken on it
 GET    /_emulator/realtime/sessions  per realtime session: id, items the client created (text, ids,
                                      previous_item_id), input audio bytes and appends, the responses that
                                      ended (id, status, the user item each answers), close
+POST   /_emulator/realtime/events    send server events as given into the newest open realtime session (tests)
 """
 
 from __future__ import annotations

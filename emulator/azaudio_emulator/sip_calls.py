@@ -21,8 +21,11 @@ carries (as on Azure, the app only sees the webhook and the REST calls):
   A call can be accepted or rejected while ringing, referred or hung up once
   accepted; anything else is 409, an unknown call 404.
 
-The sideband realtime session (``/openai/v1/realtime?call_id=...``) is not
-served yet.
+The sideband realtime session (``/openai/v1/realtime?call_id=...``) of an
+accepted call is served by the realtime routes (``realtime/sideband.py``): it
+runs the accepted deployment, a scripted caller speaks into it
+(``"caller": {"say": "...", "dtmf": "12#"}`` in ``POST /_emulator/calls``), and
+``/hangup`` or ``/refer`` closes it with 1000.
 """
 
 from __future__ import annotations
@@ -60,6 +63,17 @@ class Call:
     sip_headers: list[dict[str, str]]
     state: str = RINGING
     actions: list[dict[str, Any]] = field(default_factory=list)
+    #: The scripted caller of its sideband sessions: {"say": text, "dtmf": keys}.
+    caller: dict[str, str] = field(default_factory=dict)
+    #: The deployment the call was accepted with.
+    accepted_model: str | None = None
+    #: Its sideband realtime sessions (closed when the call ends).
+    sessions: list[Any] = field(default_factory=list)
+
+    async def end_sessions(self) -> None:
+        """The call left the service: close its sideband sessions (1000)."""
+        for session in self.sessions:
+            await session.close(1000, "the call ended")
 
 
 def sign(secret: str, webhook_id: str, timestamp: str, body: bytes) -> str:
@@ -105,7 +119,12 @@ async def create_call(request: web.Request) -> web.Response:
         {"name": "To", "value": "<sip:+18005550199@sip.example.com>"},
         {"name": "Call-ID", "value": secrets.token_hex(8)},
     ]
-    call = Call("rtc_" + secrets.token_hex(12), headers)
+    caller = spec.get("caller") or {}
+    if not isinstance(caller, dict) or not all(
+        key in ("say", "dtmf") and isinstance(value, str) for key, value in caller.items()
+    ):
+        return _bad('caller must be {"say": text, "dtmf": keys}')
+    call = Call("rtc_" + secrets.token_hex(12), headers, caller=caller)
     request.app[CALLS][call.call_id] = call
     event = {
         "object": "event",
@@ -188,7 +207,9 @@ async def accept(request: web.Request) -> web.Response:
     for name in ("instructions",):
         if name in body:
             common.string(name, body[name])
-    return _transition(call, "accept", (RINGING,), ACCEPTED, {"action": "accept", "session": body})
+    response = _transition(call, "accept", (RINGING,), ACCEPTED, {"action": "accept", "session": body})
+    call.accepted_model = model
+    return response
 
 
 async def reject(request: web.Request) -> web.Response:
@@ -212,13 +233,17 @@ async def refer(request: web.Request) -> web.Response:
     target = common.string("target_uri", body["target_uri"])
     if not target.lower().startswith(("tel:", "sip:", "sips:")):
         raise invalid("Invalid 'target_uri': expected a tel:, sip: or sips: URI.", "target_uri")
-    return _transition(call, "refer", (ACCEPTED,), REFERRED, {"action": "refer", "target_uri": target})
+    response = _transition(call, "refer", (ACCEPTED,), REFERRED, {"action": "refer", "target_uri": target})
+    await call.end_sessions()
+    return response
 
 
 async def hangup(request: web.Request) -> web.Response:
     """End an accepted (or referred) call."""
     call = _call(request)
-    return _transition(call, "hang up", (ACCEPTED, REFERRED), ENDED, {"action": "hangup"})
+    response = _transition(call, "hang up", (ACCEPTED, REFERRED), ENDED, {"action": "hangup"})
+    await call.end_sessions()
+    return response
 
 
 def add_call_routes(app: web.Application) -> None:

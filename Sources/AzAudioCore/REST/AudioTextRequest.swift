@@ -87,6 +87,7 @@ public enum AudioTextRequest {
             content = .reader(read)
         }
         let contentType = try AudioFileType.uploadContentType(forFilename: filename)
+        try DiarizeChunkingRule.check(input, options: o, model: model)
 
         var form = MultipartFormBuilder()
         if family.sendsModelInBody { form.addField("model", o.deployment) }

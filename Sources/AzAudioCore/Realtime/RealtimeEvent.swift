@@ -56,6 +56,20 @@ public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
     case translationOutputTranscriptDelta = 42
     case translationAudioDelta = 43
     case sessionClosed = 44
+    // GA session events (see GASessionEvents.swift).
+    case inputTimeoutTriggered = 45
+    case outputAudioStarted = 46
+    case outputAudioStopped = 47
+    case outputAudioCleared = 48
+    case dtmfReceived = 49
+    case mcpListToolsInProgress = 50
+    case mcpListToolsCompleted = 51
+    case mcpListToolsFailed = 52
+    case mcpCallArgumentsDelta = 53
+    case mcpCallArgumentsDone = 54
+    case mcpCallInProgress = 55
+    case mcpCallCompleted = 56
+    case mcpCallFailed = 57
 
     /// Wire event types of both protocols.
     static let byWireType: [String: RealtimeEventKind] = [
@@ -130,6 +144,9 @@ public struct RealtimeEvent: Sendable {
     public var isLocal = false
     /// Fields of the session-kind events (segments, translated audio); nil on the others.
     public var extras: RealtimeEventExtras?
+    /// The event belongs to a response made outside the conversation (`conversation: "none"`), as the service
+    /// reported in its response.created (set by the session's bookkeeping, see `OutOfBandResponses`).
+    public var outOfBand = false
 
     /// An event whose JSON stays as the received bytes until `json` is read.
     init(kind: RealtimeEventKind, type: String, jsonBytes: ByteBlock) {

@@ -33,7 +33,8 @@ public enum RealtimeEventDecoder {
             throw AzError(.protocolViolation, "the server sent an event without a \"type\"")
         }
         var e = RealtimeEvent(
-            kind: RealtimeEventKind.byWireType[type] ?? RealtimeEventKind.sessionKindWireTypes[type] ?? .other,
+            kind: RealtimeEventKind.byWireType[type] ?? RealtimeEventKind.sessionKindWireTypes[type]
+                ?? RealtimeEventKind.gaSessionWireTypes[type] ?? .other,
             type: type, json: json)
         e.eventID = value["event_id"]?.stringValue ?? ""
         e.itemID = value["item_id"]?.stringValue ?? ""
@@ -87,6 +88,7 @@ public enum RealtimeEventDecoder {
             if e.kind == .error, let original = error?["event_id"]?.stringValue { e.eventID = original }
         default:
             try decodeSessionKindFields(&e, value)
+            decodeGASessionFields(&e, value)
         }
         return e
     }

@@ -25,6 +25,8 @@ final class RealtimeInbound: @unchecked Sendable {
         /// Connect timing (ms): the WebSocket handshake, and connect to session ready.
         var handshakeMs = -1
         var readyMs = -1
+        /// Responses made outside the conversation: their events are marked and not mirrored.
+        var outOfBand = OutOfBandResponses()
     }
 
     /// What to do with one received event.
@@ -113,6 +115,7 @@ final class RealtimeInbound: @unchecked Sendable {
                 after = .turnLatency(
                     figures, handshakeMs: state.handshakeMs, readyMs: state.readyMs,
                     summary: state.latency.summary)
+                after?.outOfBand = event.outOfBand
             }
             return .deliver(reaction, after: after)
         }
@@ -206,6 +209,7 @@ final class RealtimeInbound: @unchecked Sendable {
 
     /// Bookkeeping on every event (audio received per item, responses, function names).
     private static func track(_ event: inout RealtimeEvent, state: inout State, autoResponds: Bool) {
+        state.outOfBand.mark(&event)
         switch event.kind {
         case .audioDelta:
             state.playback.audioReceived(
@@ -249,6 +253,7 @@ final class RealtimeInbound: @unchecked Sendable {
 
     /// Feeds the conversation mirror.
     private static func mirror(_ event: RealtimeEvent, state: inout State) {
+        guard !event.outOfBand else { return }  // not part of the conversation
         switch event.kind {
         case .itemCreated, .itemDone, .outputItemDone:
             if let item = (try? JSONParser.parse(event.json))?["item"] { state.mirror.itemReported(item) }
@@ -340,7 +345,7 @@ final class RealtimeInbound: @unchecked Sendable {
         _ confirmed: ConfirmedSession, duringSetup: Bool, wireInput: AudioFormat,
         state: inout State
     ) -> Result<AudioFormat?, AzError> {
-        if duringSetup {
+        if duringSetup, options.callID == nil {  // (a sideband session's formats are the call's)
             do throws(AzError) {
                 try confirmed.check(input: options.config.inputFormat, output: options.config.outputFormat)
             } catch {

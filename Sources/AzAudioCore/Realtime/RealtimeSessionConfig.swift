@@ -29,6 +29,10 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
     public var maxOutputTokens: Int?
     /// Respond with text only instead of audio plus transcript.
     public var textOnly = false
+    /// The GA protocol's typed settings (noise reduction, idle timeout, reasoning, truncation, speed, ...).
+    public var ga = RealtimeGASettings()
+    /// A sideband session of a SIP call: the call's media decides the audio formats, so none are sent.
+    public var omitsAudioFormats = false
 
     public init() {}
 
@@ -65,6 +69,10 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
                 throw .invalidArgument("tools_json is not a JSON array of tool definitions")
             }
         }
+        if kind.isPreview, let voice, voice.hasPrefix("voice_") {
+            throw .invalidArgument("a custom voice id ('voice_...') needs the GA realtime protocol")
+        }
+        try ga.validate(protocol: kind, turnDetection: turnDetection, transcribes: transcriptionDeployment != nil)
     }
 
     /// The `session.update` event for `kind`.
@@ -86,26 +94,30 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
             s.append(#""input_audio_format":"# + JSONWriter.quote(inputFormat.previewName))
             s.append(#""output_audio_format":"# + JSONWriter.quote(outputFormat.previewName))
             if let transcription { s.append(#""input_audio_transcription":"# + transcription) }
+            if let noise = ga.noiseReduction { s.append(#""input_audio_noise_reduction":"# + noise.json) }
             s.append(#""turn_detection":"# + turnDetectionJSON())
             if let temperature { s.append(#""temperature":"# + JSONWriter.number(temperature)) }
             s.append(#""max_response_output_tokens":"# + tokens)
         case .ga:
             s.insert(#""type":"realtime""#, at: 0)
             s.append(textOnly ? #""output_modalities":["text"]"# : #""output_modalities":["audio"]"#)
-            var input = [#""format":"# + inputFormat.gaFormatJSON]
+            var input = omitsAudioFormats ? [] : [#""format":"# + inputFormat.gaFormatJSON]
             if let transcription { input.append(#""transcription":"# + transcription) }
-            input.append(#""turn_detection":"# + turnDetectionJSON())
-            var output = [#""format":"# + outputFormat.gaFormatJSON]
-            if let voice { output.append(#""voice":"# + JSONWriter.quote(voice)) }
+            if let noise = ga.noiseReduction { input.append(#""noise_reduction":"# + noise.json) }
+            input.append(#""turn_detection":"# + turnDetectionJSON(idleTimeoutMs: ga.idleTimeoutMs))
+            var output = omitsAudioFormats ? [] : [#""format":"# + outputFormat.gaFormatJSON]
+            if let voice { output.append(#""voice":"# + RealtimeGASettings.gaVoiceJSON(voice)) }
+            if let speed = ga.speed { output.append(#""speed":"# + JSONWriter.number(speed)) }
             s.append(
                 #""audio":{"input":{"# + input.joined(separator: ",") + #"},"output":{"#
                     + output.joined(separator: ",") + "}}")
             s.append(#""max_output_tokens":"# + tokens)
+            s.append(contentsOf: ga.sessionFields)
         }
         return #"{"type":"session.update","session":{"# + s.joined(separator: ",") + "}}"
     }
 
-    func turnDetectionJSON() -> String {
+    func turnDetectionJSON(idleTimeoutMs: Int? = nil) -> String {
         switch turnDetection {
         case .none: return "null"
         case .serverVAD(let threshold, let prefix, let silence, let create, let interrupt):
@@ -115,6 +127,7 @@ public struct RealtimeSessionConfig: Sendable, Equatable {
             if let silence { t.append(#""silence_duration_ms":\#(silence)"#) }
             t.append(#""create_response":\#(create)"#)
             t.append(#""interrupt_response":\#(interrupt)"#)
+            if let idleTimeoutMs { t.append(#""idle_timeout_ms":\#(idleTimeoutMs)"#) }
             return "{" + t.joined(separator: ",") + "}"
         case .semanticVAD(let eagerness, let create, let interrupt):
             var t = [#""type":"semantic_vad""#]

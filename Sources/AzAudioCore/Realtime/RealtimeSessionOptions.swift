@@ -42,13 +42,16 @@ public struct RealtimeSessionOptions: Sendable {
     /// The conversation mirror's budget (items and characters), see `ConversationMirror`.
     public var historyMaxItems = 200
     public var historyMaxCharacters = 32_000
+    /// A sideband session: controls the SIP call with this id (`/openai/v1/realtime?call_id=...`) instead of opening
+    /// a session of its own (see `SidebandCall`). nil: an ordinary session.
+    public var callID: String?
     /// The most `inputCoalesceMs` accepts.
     public static let maxInputCoalesceMs: UInt32 = 1000
 
     public init(deployment: String) { self.deployment = deployment }
 
     public func validate() throws(AzError) {
-        guard !deployment.isEmpty else { throw .invalidArgument("deployment is empty") }
+        guard !deployment.isEmpty || callID != nil else { throw .invalidArgument("deployment is empty") }
         guard maxSendQueueBytes >= 4096 else { throw .invalidArgument("max_send_queue_bytes must be at least 4096") }
         guard maxEventQueue >= 16 else { throw .invalidArgument("max_event_queue must be at least 16") }
         if case .preview(let version) = protocolKind, !APIFamily.isDated(version) {
@@ -66,6 +69,7 @@ public struct RealtimeSessionOptions: Sendable {
         }
         try config.validate(protocol: protocolKind)
         try kind.validate(self)
+        try SidebandCall.validate(self)
         try callerInput?.validate("caller_input")
         try callerOutput?.validate("caller_output")
     }

@@ -59,7 +59,9 @@ public enum RealtimeSessionKind: Sendable, Equatable {
     /// The WebSocket URL.
     func url(_ options: RealtimeSessionOptions, endpoint: ServiceEndpoint) -> ServiceURL {
         switch self {
-        case .conversation: return options.protocolKind.url(endpoint: endpoint, deployment: options.deployment)
+        case .conversation:
+            if let callID = options.callID { return SidebandCall.url(callID: callID, endpoint: endpoint) }
+            return options.protocolKind.url(endpoint: endpoint, deployment: options.deployment)
         case .transcription:
             return endpoint.url(path: "/openai/v1/realtime", query: "intent=transcription", webSocket: true)
         case .translation(let t): return t.url(endpoint: endpoint, deployment: options.deployment)
@@ -76,7 +78,7 @@ public enum RealtimeSessionKind: Sendable, Equatable {
     }
 
     /// Refuses a client call this kind has no event for.
-    func require(conversation what: String) throws(AzError) {
+    public func require(conversation what: String) throws(AzError) {
         guard isConversation else {
             throw AzError(.invalidState, "\(what) is not available in a \(name) session")
         }

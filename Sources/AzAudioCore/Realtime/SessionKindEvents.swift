@@ -30,11 +30,20 @@ public final class RealtimeEventExtras: Sendable {
     public let sampleRate: Int
     public let channels: Int
     public let format: String
+    /// rate_limits.updated: the budgets by name ("requests", "tokens").
+    public let rateLimits: [RealtimeRateLimit]
+    /// input_audio_buffer.timeout_triggered: where the silent stretch began (ms of input; -1 when absent).
+    public let audioStartMs: Int64
+    /// input_audio_buffer.dtmf_event_received: when the service received the key (unix seconds; -1 when absent).
+    public let receivedAt: Int64
 
     public init(
         speaker: String = "", start: Double = -1, end: Double = -1, sampleRate: Int = 0, channels: Int = 0,
-        format: String = ""
+        format: String = "", rateLimits: [RealtimeRateLimit] = [], audioStartMs: Int64 = -1, receivedAt: Int64 = -1
     ) {
+        self.rateLimits = rateLimits
+        self.audioStartMs = audioStartMs
+        self.receivedAt = receivedAt
         self.speaker = speaker
         self.start = start
         self.end = end

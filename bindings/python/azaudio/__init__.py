@@ -15,6 +15,7 @@ with the ``AZAUDIO_LIBRARY`` environment variable.
 from __future__ import annotations
 
 from . import _native, audio
+from ._ga_settings import GASettings
 from .batch import BatchResult, transcribe_many
 from .client import (
     DEFAULT_API_VERSION,
@@ -95,6 +96,7 @@ def has_feature(name: str) -> bool:
 
 
 __all__ = [
+    "GASettings",
     "audio",
     "Pieces",
     "BatchResult",

@@ -216,6 +216,18 @@ class AsyncRealtimeSession:
     async def cancel_response(self) -> None:
         self.sync.cancel_response()
 
+    async def request_response(self, **options: Any) -> None:
+        """See :meth:`azaudio.RealtimeSession.request_response` (typed, out-of-band responses)."""
+        self.sync.request_response(**options)
+
+    async def send_image(
+        self, image: bytes, mime_type: str, text: Optional[str] = None, detail: Optional[str] = None
+    ) -> None:
+        self.sync.send_image(image, mime_type, text, detail)
+
+    async def clear_output_audio(self) -> None:
+        self.sync.clear_output_audio()
+
     async def update_session(self, session: Union[dict[str, Any], str]) -> None:
         self.sync.update_session(session)
 

@@ -61,6 +61,10 @@ class RealtimeCalls(ClientBase):
         ``session_max_ms``, 1800000) at a turn boundary: RENEWING, then RENEWED once the new session took over.
         ``reask_interrupted_response`` asks the new session again for a response the loss cut off.
 
+        ``ga``: typed GA settings (:class:`azaudio.GASettings`: noise reduction, idle timeout, reasoning effort,
+        truncation, speed, logprobs, parallel tool calls). ``call_id``: a sideband session controlling that SIP
+        call (after :meth:`accept_call`; ``deployment`` may be ""): the call's audio never reaches you.
+
         Raises InvalidArgumentError (bad options; checked before connecting), AuthenticationError, NotFoundError
         (unknown deployment), RateLimitError, APIError, BadRequestError (the service rejected the settings),
         NetworkError, TLSError, TimeoutError, ProtocolError."""

@@ -82,6 +82,19 @@ class EventType(enum.IntEnum):
     TRANSLATION_OUTPUT_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA
     TRANSLATION_AUDIO_DELTA = n.AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA
     SESSION_CLOSED = n.AZAUDIO_EVENT_SESSION_CLOSED
+    INPUT_TIMEOUT_TRIGGERED = n.AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED
+    OUTPUT_AUDIO_STARTED = n.AZAUDIO_EVENT_OUTPUT_AUDIO_STARTED
+    OUTPUT_AUDIO_STOPPED = n.AZAUDIO_EVENT_OUTPUT_AUDIO_STOPPED
+    OUTPUT_AUDIO_CLEARED = n.AZAUDIO_EVENT_OUTPUT_AUDIO_CLEARED
+    DTMF = n.AZAUDIO_EVENT_DTMF
+    MCP_LIST_TOOLS_IN_PROGRESS = n.AZAUDIO_EVENT_MCP_LIST_TOOLS_IN_PROGRESS
+    MCP_LIST_TOOLS_COMPLETED = n.AZAUDIO_EVENT_MCP_LIST_TOOLS_COMPLETED
+    MCP_LIST_TOOLS_FAILED = n.AZAUDIO_EVENT_MCP_LIST_TOOLS_FAILED
+    MCP_CALL_ARGUMENTS_DELTA = n.AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DELTA
+    MCP_CALL_ARGUMENTS_DONE = n.AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DONE
+    MCP_CALL_IN_PROGRESS = n.AZAUDIO_EVENT_MCP_CALL_IN_PROGRESS
+    MCP_CALL_COMPLETED = n.AZAUDIO_EVENT_MCP_CALL_COMPLETED
+    MCP_CALL_FAILED = n.AZAUDIO_EVENT_MCP_CALL_FAILED
 
     @classmethod
     def _missing_(cls, value: object) -> Optional["EventType"]:
@@ -157,6 +170,39 @@ def _read_audio_format(event: int) -> Optional[tuple[int, int]]:
     if not _C.azaudio_realtime_event_audio_format(event, ctypes.byref(rate), ctypes.byref(channels)):
         return None
     return (rate.value, channels.value)
+
+
+def _read_rate_limits(event: int) -> dict[str, tuple[int, int, float]]:
+    if not n.has("azaudio_realtime_event_rate_limit"):
+        return {}
+    found = {}
+    for name in ("requests", "tokens"):
+        limit, remaining, reset = ctypes.c_int64(), ctypes.c_int64(), ctypes.c_double()
+        if _C.azaudio_realtime_event_rate_limit(
+            event, name.encode(), ctypes.byref(limit), ctypes.byref(remaining), ctypes.byref(reset)
+        ):
+            found[name] = (limit.value, remaining.value, reset.value)
+    return found
+
+
+def _read_silent_range(event: int) -> Optional[tuple[int, int]]:
+    if not n.has("azaudio_realtime_event_audio_range"):
+        return None
+    start, end = ctypes.c_int64(), ctypes.c_int64()
+    if not _C.azaudio_realtime_event_audio_range(event, ctypes.byref(start), ctypes.byref(end)):
+        return None
+    return (start.value, end.value)
+
+
+def _read_received_at(event: int) -> Optional[int]:
+    if not n.has("azaudio_realtime_event_received_at"):
+        return None
+    value = int(_C.azaudio_realtime_event_received_at(event))
+    return None if value < 0 else value
+
+
+def _read_out_of_band(event: int) -> bool:
+    return n.has("azaudio_realtime_event_out_of_band") and bool(_C.azaudio_realtime_event_out_of_band(event))
 
 
 _MISSING: Any = object()
@@ -258,6 +304,18 @@ class RealtimeEvent:
         _read_audio_format, None, "TRANSLATION_AUDIO_DELTA: (sample_rate, channels) of its PCM16 audio."
     )
     json_bytes = _Field(_read_json_bytes, b"", 'The event\'s JSON as received, as bytes (b"" if it has none).')
+    rate_limits: "_Field[dict[str, tuple[int, int, float]]]" = _Field(
+        _read_rate_limits, {}, "RATE_LIMITS_UPDATED: {name: (limit, remaining, reset_seconds)} for requests, tokens."
+    )
+    silent_range: "_Field[Optional[tuple[int, int]]]" = _Field(
+        _read_silent_range, None, "INPUT_TIMEOUT_TRIGGERED: (audio_start_ms, audio_end_ms) of the silence."
+    )
+    received_at: "_Field[Optional[int]]" = _Field(
+        _read_received_at, None, "DTMF: when the service received the key (unix seconds); text is the key."
+    )
+    out_of_band: "_Field[bool]" = _Field(
+        _read_out_of_band, False, 'True for the events of an out-of-band response ("conversation":"none").'
+    )
 
     _FIELDS = (
         "name",
@@ -276,6 +334,10 @@ class RealtimeEvent:
         "speaker",
         "segment_times",
         "audio_format",
+        "rate_limits",
+        "silent_range",
+        "received_at",
+        "out_of_band",
     )
 
     def __init__(

@@ -125,6 +125,10 @@ _EVENT_READERS = {
         "speaker",
         "segment_times",
         "audio_format",
+        "rate_limit",
+        "audio_range",
+        "received_at",
+        "out_of_band",
     )
 }
 

@@ -27,6 +27,7 @@ from ._native_structs import (
     azaudio_error_details,
     azaudio_read_fn,
     azaudio_realtime_options,
+    azaudio_realtime_response_options,
     azaudio_segment,
     azaudio_speech_options,
     azaudio_transcription_options,
@@ -237,6 +238,20 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
     "azaudio_realtime_latency_summary": (_RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
+    "azaudio_realtime_event_rate_limit": (
+        c_int32,
+        (_HANDLE, c_char_p, POINTER(c_int64), POINTER(c_int64), POINTER(ctypes.c_double)),
+    ),
+    "azaudio_realtime_event_audio_range": (c_int32, (_HANDLE, POINTER(c_int64), POINTER(c_int64))),
+    "azaudio_realtime_event_received_at": (c_int64, (_HANDLE,)),
+    "azaudio_realtime_event_out_of_band": (c_int32, (_HANDLE,)),
+    "azaudio_realtime_response_options_init": (_RESULT, (POINTER(azaudio_realtime_response_options),)),
+    "azaudio_realtime_create_response_with_options": (
+        _RESULT,
+        (_HANDLE, POINTER(azaudio_realtime_response_options)),
+    ),
+    "azaudio_realtime_send_image": (_RESULT, (_HANDLE, c_void_p, c_size_t, c_char_p, c_char_p, c_char_p)),
+    "azaudio_realtime_clear_output_audio": (_RESULT, (_HANDLE,)),
     # Sized initialisation (what AZAUDIO_INIT calls)
     "azaudio_client_options_init_sized": (_RESULT, (POINTER(azaudio_client_options), c_size_t)),
     "azaudio_wav_info_init_sized": (_RESULT, (POINTER(azaudio_wav_info), c_size_t)),

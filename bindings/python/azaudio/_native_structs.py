@@ -314,6 +314,26 @@ class azaudio_realtime_options(_Sized):
         ("translation_language", c_char_p),
         ("translation_path", c_char_p),
         ("reask_interrupted_response", c_int32),
+        ("idle_timeout_ms", c_int32),
+        ("reasoning_effort", c_char_p),
+        ("truncation", c_int32),
+        ("truncation_retention_ratio", c_double),
+        ("truncation_post_instructions_tokens", c_int32),
+        ("output_speed", c_double),
+        ("parallel_tool_calls", c_int32),
+        ("call_id", c_char_p),
+    ]
+
+
+class azaudio_realtime_response_options(_Sized):
+    _fields_ = [
+        ("struct_size", c_uint32),
+        ("out_of_band", c_int32),
+        ("instructions", c_char_p),
+        ("modality", c_int32),
+        ("max_output_tokens", c_int32),
+        ("metadata_json", c_char_p),
+        ("input_json", c_char_p),
     ]
 
 
@@ -330,6 +350,7 @@ STRUCTS: dict[str, type[Structure]] = {
         azaudio_speech_options,
         azaudio_chat_options,
         azaudio_realtime_options,
+        azaudio_realtime_response_options,
         azaudio_known_speaker,
         azaudio_segment,
         azaudio_call_accept_options,

@@ -28,6 +28,7 @@ elif TYPE_CHECKING:  # Python 3.10: only type checkers read the annotations (the
 if TYPE_CHECKING:
     from ._chat import Chat
     from ._diarize import SpeakerClip
+    from ._ga_settings import GASettings
 
 __all__ = ["Unpack", "check_keywords"]
 
@@ -245,6 +246,9 @@ class RealtimeSettings(_SessionCommon, VadSettings, total=False):
     renewal_margin_ms: Optional[int]
     session_max_ms: Optional[int]
     reask_interrupted_response: bool  # False
+    # Typed GA settings (azaudio.GASettings) and a sideband session's SIP call id.
+    ga: Optional["GASettings"]
+    call_id: Optional[str]
 
 
 class RealtimeOptions(RealtimeSettings, _OnEvent, total=False):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, Mapping, Optional, Sequence, Union
 
+from . import _ga_settings
 from . import _native as n
 from ._options import RealtimeSettings
 from .errors import InvalidArgumentError
@@ -141,6 +142,9 @@ class RealtimeStruct:
         o.reask_interrupted_response = 1 if kw.get("reask_interrupted_response", False) else 0
         if kind is not None:
             kind.apply(o, self._string)
+        if kw.get("ga") is not None:  # typed GA settings (azaudio._ga_settings)
+            kw["ga"].apply(o, self._string)
+        _ga_settings.apply_call_id(o, kw.get("call_id"), self._string)
 
     def _keep_bytes(self, value: Optional[bytes]) -> Optional[bytes]:
         self._keep.append(value)

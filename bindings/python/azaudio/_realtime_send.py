@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any, Mapping, Optional, Sequence, Union
 
+from . import _ga_settings
 from . import _native as n
 from ._buffers import Buffer, _Input
 from ._realtime_options import INT32_MAX
@@ -66,6 +67,23 @@ class RealtimeSending:
         if response is not None or overrides:
             settings = {**(dict(response) if response is not None else {}), **overrides}
         self._check(n.lib.azaudio_realtime_create_response(self._live(), _json_object(settings)))
+
+    def request_response(self, **options: Any) -> None:
+        """Ask for a response with typed settings (azaudio_realtime_create_response_with_options): ``out_of_band``
+        (``"conversation":"none"``: its events have ``out_of_band`` True), ``instructions``, ``text_only``,
+        ``max_output_tokens`` (1..4096 or "inf"), ``metadata`` (up to 16 string values), ``input`` (items)."""
+        self._check(_ga_settings.request_response(self._live(), **options))
+
+    def send_image(
+        self, image: bytes, mime_type: str, text: Optional[str] = None, detail: Optional[str] = None
+    ) -> None:
+        """A user message with an image (PNG, JPEG, WebP or GIF bytes, up to 10 MiB), sent as a data URL, with
+        optional ``text`` before it; ``detail``: "auto", "low" or "high"."""
+        self._check(_ga_settings.send_image(self._live(), image, mime_type, text, detail))
+
+    def clear_output_audio(self) -> None:
+        """Sideband sessions (``call_id=``): drop the reply audio the service is playing to the caller."""
+        self._check(n.lib.azaudio_realtime_clear_output_audio(self._live()))
 
     def cancel_response(self) -> None:
         """Cancel the response in progress (response.cancel)."""

@@ -32,9 +32,12 @@ from aiohttp import web
 from .. import apiversions, errors
 from ..auth import unauthorised
 from ..models import lookup_model
+from ..sip_calls import ACCEPTED, CALLS, Call
+from . import inject
 from .faults import SessionFaults, handshake_refusal
 from .protocol import Protocol
 from .session import RealtimeSession
+from .sideband import DEFAULT_SAY, SidebandCall
 from .transcription_session import TranscriptionSession, is_transcription_request
 
 log = logging.getLogger(__name__)
@@ -87,6 +90,8 @@ class RealtimeRoutes:
             return _error(exc)
         if protocol is Protocol.GA and is_transcription_request(request):
             return "", ""  # a transcription session: its deployment comes with session.update
+        if protocol is Protocol.GA and "call_id" in query:
+            return self._check_sideband(request)
         key = "deployment" if protocol is Protocol.PREVIEW else "model"
         deployment = query.get(key)
         if not deployment:
@@ -103,6 +108,22 @@ class RealtimeRoutes:
             return _error(exc)
         return deployment, model
 
+    def _check_sideband(self, request: web.Request) -> tuple[str, str] | web.Response:
+        """A sideband session: the call must exist and be accepted; it runs the call's deployment."""
+        call = _call_of(request)
+        if call is None:
+            return _error(
+                errors.ApiError(404, "call_not_found", f"No call found with id '{request.query['call_id']}'.")
+            )
+        if call.state != ACCEPTED:
+            return _error(
+                errors.ApiError(
+                    409, "invalid_call_state", f"Call '{call.call_id}' is {call.state}: accept it before attaching."
+                )
+            )
+        deployment = call.accepted_model or ""
+        return deployment, self.ctx.deployments.get(deployment, deployment)
+
     def _log_entry(self, request: web.Request, protocol: Protocol, status: int) -> dict[str, Any]:
         query = request.query
         return {
@@ -117,6 +138,8 @@ class RealtimeRoutes:
             "client_events": [],
             "close": {},
             "items": [],
+            "session_updates": [],
+            "response_requests": [],
             "responses": [],
             "input": {"audio_bytes": 0, "appends": 0},
         }
@@ -148,7 +171,12 @@ class RealtimeRoutes:
                     await ws.close()
                 entry["close"].setdefault("code", ws.close_code)
             return ws
-        session = RealtimeSession(ctx, ws, protocol, deployment, model, faults, entry)
+        call = _call_of(request) if protocol is Protocol.GA else None
+        sideband = SidebandCall(call.call_id, **call.caller) if call is not None else None
+        session = RealtimeSession(ctx, ws, protocol, deployment, model, faults, entry, sideband)
+        if call is not None:
+            call.sessions.append(session)
+        inject.OPEN.append(session)
         session.transport = request.transport
         entry["input"]["session_id"] = session.session_obj.get("id")
         try:
@@ -159,6 +187,7 @@ class RealtimeRoutes:
             if not ws.closed:
                 await ws.close()
             entry["close"].setdefault("code", ws.close_code)
+            inject.OPEN.remove(session)
         return ws
 
 
@@ -167,3 +196,15 @@ def add_realtime_routes(app: web.Application, ctx: Any) -> None:
     routes = RealtimeRoutes(ctx)
     app.router.add_get("/openai/realtime", routes.preview)
     app.router.add_get("/openai/v1/realtime", routes.ga)
+    app.router.add_post("/_emulator/realtime/events", inject.inject_events)
+
+
+def _call_of(request: web.Request) -> Call | None:
+    """The SIP call a sideband request names (``?call_id=``), if it exists."""
+    call_id = request.query.get("call_id")
+    if not call_id:
+        return None
+    return request.app[CALLS].get(call_id)
+
+
+__all__ = ["DEFAULT_SAY", "RealtimeRoutes", "add_realtime_routes"]

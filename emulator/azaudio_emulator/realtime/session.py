@@ -44,7 +44,7 @@ from typing import Any, Awaitable, Callable
 
 from aiohttp import WSMsgType, web
 
-from . import audio, client_events, config_ga, config_preview
+from . import audio, client_events, config_ga, config_preview, sideband
 from .config import SessionSettings
 from .conversation import Conversation, Item, render_item
 from .errors import RealtimeError, session_expired
@@ -73,6 +73,7 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
         model: str,
         faults: SessionFaults,
         log_entry: dict,
+        call: sideband.SidebandCall | None = None,
     ) -> None:
         self.ctx = ctx
         self.ws = ws
@@ -104,6 +105,10 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
         self.half_open = False
         #: The deaf_barge_in fault struck: client frames are not read before this loop time.
         self.deaf_until = 0.0
+        #: A sideband session's call (see `sideband`), else None.
+        self.sideband = call
+        #: Input timeline ms where the idle timeout started counting (after a response), else None.
+        self.idle_since_ms: int | None = None
         log_entry.setdefault("items", [])
         log_entry.setdefault("input", {"audio_bytes": 0, "appends": 0})
         self._send_lock = asyncio.Lock()
@@ -153,6 +158,8 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
         """Send one server event (named the PREVIEW way; renamed for GA; dropped if closed)."""
         if self.closed or not sends_event(self.protocol, name):
             return
+        if not await sideband.before_emit(self, name, fields):
+            return
         event = {"type": wire_event_name(self.protocol, name), "event_id": new_id("event"), **fields}
         async with self._send_lock:
             if self.closed:
@@ -166,6 +173,11 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
             if name == "response.audio.delta":
                 self.audio_deltas_sent += 1
         await self._after_send()
+        await sideband.after_emit(self, name, fields)
+
+    async def send_raw_event(self, event: dict) -> None:
+        """Send an event object as given (the control API's injection)."""
+        await self._send_raw(json.dumps(event))
 
     async def _send_raw(self, text: str) -> None:
         async with self._send_lock:
@@ -357,6 +369,7 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
         """Called by a response when it has sent response.done."""
         if self.response is response:
             self.response = None
+            self.idle_since_ms = self.timeline_ms()
 
     # ------------------------------------------------------- session.update
 
@@ -374,6 +387,7 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
 
     async def _on_session_update(self, event: client_events.ParsedEvent) -> None:
         update = event.get("session")
+        self.log_entry.setdefault("session_updates", []).append(update)
         self.shape.validate_update(update)
         model = update.get("model")
         if model is not None and model not in (self.deployment, self.model):
@@ -394,6 +408,7 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
         self.settings = self.shape.settings(self.session_obj)
         self._reconfigure_vad()
         await self.emit("session.updated", session=self.session_obj)
+        sideband.session_updated(self)
 
     def _current_voice(self) -> Any:
         if self.protocol is Protocol.GA:

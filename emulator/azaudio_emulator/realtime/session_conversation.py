@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from typing import TYPE_CHECKING, Any
 
 from . import client_events
@@ -70,7 +72,7 @@ class ConversationEvents:
 
     # ------------------------------------------------------------ responses
 
-    def _start_response(
+    def start_response(
         self,
         settings: SessionSettings,
         conversation: str = "auto",
@@ -103,6 +105,7 @@ class ConversationEvents:
 
     async def _on_response_create(self, event: client_events.ParsedEvent) -> None:
         params = event.get("response") or {}
+        self.log_entry.setdefault("response_requests", []).append(params)
         self.shape.validate_response_params(params)
         active = self.response
         if active is not None and active.active:
@@ -113,7 +116,7 @@ class ConversationEvents:
             )
         settings = self.shape.response_overrides(self.settings, params)
         input_items = self._input_items(params["input"]) if "input" in params else None
-        self._start_response(settings, params.get("conversation", "auto"), params.get("metadata"), input_items)
+        self.start_response(settings, params.get("conversation", "auto"), params.get("metadata"), input_items)
 
     async def _on_response_cancel(self, event: client_events.ParsedEvent) -> None:
         active = self.response
@@ -132,7 +135,23 @@ def _item_summary(raw: dict, previous_item_id: Any) -> dict:
     for key in ("role", "call_id", "name", "arguments", "output"):
         if key in raw:
             summary[key] = raw[key]
-    texts = [part.get("text") or part.get("transcript") for part in raw.get("content") or [] if isinstance(part, dict)]
+    parts = [part for part in raw.get("content") or [] if isinstance(part, dict)]
+    images = [_image_summary(part.get("image_url")) for part in parts if part.get("type") == "input_image"]
+    if images:
+        summary["images"] = images
+    texts = [part.get("text") or part.get("transcript") for part in parts]
     if any(texts):
         summary["text"] = " ".join(t for t in texts if t)
     return summary
+
+
+def _image_summary(url: Any) -> dict:
+    """An input_image part as the control API shows it: the data URL's MIME type and decoded size."""
+    if not isinstance(url, str) or not url.startswith("data:") or ";base64," not in url:
+        return {"url": str(url)[:100]}
+    head, _, data = url.partition(";base64,")
+    try:
+        size = len(base64.b64decode(data, validate=True))
+    except (binascii.Error, ValueError):
+        size = -1
+    return {"mime_type": head.removeprefix("data:"), "bytes": size}

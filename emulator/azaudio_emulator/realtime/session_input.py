@@ -14,7 +14,7 @@ import base64
 import binascii
 from typing import TYPE_CHECKING, Any
 
-from . import audio, client_events
+from . import audio, client_events, sideband
 from .conversation import Item
 from .errors import RealtimeError
 from .ids import new_id
@@ -44,6 +44,8 @@ class InputBufferEvents:
     response: Response | None
     log_entry: dict
     conversation: Any
+    sideband: Any
+    idle_since_ms: int | None
 
     def timeline_ms(self) -> int:
         """Milliseconds of input audio appended since the session began."""
@@ -75,6 +77,10 @@ class InputBufferEvents:
             pcm = audio.decode_input(fmt, raw)
         self.log_entry["input"]["audio_bytes"] += len(raw)
         self.log_entry["input"]["appends"] += 1
+        await self.feed_pcm(pcm)
+
+    async def feed_pcm(self, pcm: bytes) -> None:
+        """Input audio (24 kHz PCM16) into the buffer and the VAD: the client's, or a sideband call's caller."""
         self.buffer.extend(pcm)
         self.total_samples += len(pcm) // 2
         if self.vad is not None:
@@ -82,6 +88,7 @@ class InputBufferEvents:
                 await self._on_vad(vad_event)
             if self.vad is not None and not self.vad.speaking:
                 self._trim_idle()
+        await sideband.check_idle(self)
 
     def _trim_idle(self) -> None:
         assert self.vad is not None
@@ -95,6 +102,7 @@ class InputBufferEvents:
     async def _on_vad(self, vad_event: VadEvent) -> None:
         td = self.settings.turn_detection or {}
         if vad_event.kind == "started":
+            self.idle_since_ms = None
             self.speech_item_id = new_id("item")
             self.speech_start_ms = vad_event.ms
             await self.emit(
@@ -107,15 +115,16 @@ class InputBufferEvents:
         item_id = self.speech_item_id or new_id("item")
         self.speech_item_id = None
         await self.emit("input_audio_buffer.speech_stopped", audio_end_ms=vad_event.ms, item_id=item_id)
-        await self._commit_range(self.speech_start_ms, vad_event.ms, item_id)
+        await self.commit_range(self.speech_start_ms, vad_event.ms, item_id)
         if td.get("create_response", True):
             active = self.response
             if active is not None and active.cancelled and active.task is not None:
                 await asyncio.wait({active.task})
             if self.response is None:
-                self._start_response(self.settings)
+                self.start_response(self.settings)
 
-    async def _commit_range(self, start_ms: int, end_ms: int, item_id: str) -> None:
+    async def commit_range(self, start_ms: int, end_ms: int, item_id: str) -> None:
+        """Commit input `[start_ms, end_ms)` as a user audio item (committed, item created/done, hearing)."""
         start = min(len(self.buffer), max(0, (start_ms * 24 - self.buffer_start_sample) * 2))
         end = min(len(self.buffer), max(start, (end_ms * 24 - self.buffer_start_sample) * 2))
         pcm = bytes(self.buffer[start:end])
@@ -144,7 +153,7 @@ class InputBufferEvents:
             )
         item_id = self.speech_item_id or new_id("item")
         self.speech_item_id = None
-        await self._commit_range(self.buffer_start_ms(), self.timeline_ms() + 1, item_id)
+        await self.commit_range(self.buffer_start_ms(), self.timeline_ms() + 1, item_id)
         self.buffer_start_sample = self.total_samples
         if self.vad is not None:
             self.vad.reset(self.timeline_ms())
@@ -159,6 +168,9 @@ class InputBufferEvents:
         await self.emit("input_audio_buffer.cleared")
 
     async def _on_output_clear(self, event: client_events.ParsedEvent) -> None:
+        if self.sideband is not None:
+            await sideband.clear_output(self)
+            return
         raise RealtimeError(
             "invalid_value",
             "output_audio_buffer.clear is only supported for WebRTC connections; over a WebSocket the client "
