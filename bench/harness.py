@@ -340,7 +340,7 @@ def main() -> int:
         "--only",
         default="",
         help="comma-separated subset: rt_cpu,rt_floor,rt_coalesce,rt_mem,rt_density,"
-        "rt_target,upload,ttfb,small,startup",
+        "rt_target,rt_renewal,rt_reconnect,rt_mirror,rt_tls,upload,ttfb,small,startup",
     )
     a = ap.parse_args()
     smoke = a.smoke
@@ -542,6 +542,20 @@ def main() -> int:
                 )
                 B["rt_target"] = j
                 checks.append(("rt_target", j.get("rc") == 0 and j.get("frames_lost") == 0))
+
+        # ---- realtime, issue 18: renewal, reconnect, the mirror's CPU, wss:// (each with its own echo server) ------
+        def run_json(cmd: list) -> dict:
+            r = run_measured(cmd, timeout=600)
+            j = last_json(r["stdout"]) or {"error": "no result", "stderr": r["stderr"][-500:]}
+            j.update(rc=r["rc"], load=loadavg())
+            return j
+
+        import rt_switch
+        import rt_tls
+
+        rt_switch.run_all(want, smoke, run_json, log, checks, B)
+        if want("rt_tls"):
+            B["rt_tls"] = rt_tls.run_tls(cfg, smoke, reps, run_json, log, checks, density_search)
 
         # ---- REST ----------------------------------------------------------------------------------------------
         curl = shutil.which("curl")
