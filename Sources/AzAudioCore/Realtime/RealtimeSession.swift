@@ -87,7 +87,13 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
             loop.addTicker(session.sender, intervalMs: max(5, options.inputCoalesceMs / 2))
         }
-        session.liveness.onTick = { [weak session] in session?.renewIfDue() }
+        // The renewal check captures the parts it needs, not the session: a weak reference would give the session a
+        // side table, and every retain of it (one per sent frame and per delivered event) would take the slow path.
+        // The ticker is removed when the session closes or ends (stopTicking), which releases them.
+        if let reconnector = session.reconnector {
+            let inbound = session.inbound
+            session.liveness.onTick = { if inbound.renewalDue() { reconnector.renew() } }
+        }
         if session.liveness.isActive || options.reconnectMaxAttempts > 0 {
             loop.addTicker(session.liveness, intervalMs: session.liveness.intervalMs)
         }
@@ -286,12 +292,6 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         } catch {
             link.update { $0.setup.fail(error) }
         }
-    }
-
-    /// Loop thread (the liveness ticker): starts a renewal when the plan says it is due.
-    private func renewIfDue() {
-        guard let reconnector, inbound.renewalDue() else { return }
-        reconnector.renew()
     }
 
     private func stopTicking() {
