@@ -7,6 +7,7 @@ from typing import Any, Callable, Optional
 
 C = "libazaudio C"
 BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"
+BASELINE = "libazaudio C, baseline library"  # bench/harness.py --baseline-lib
 RATIO_GOAL = 1.15
 SWITCH_P99_GOAL_MS = 40.0
 MIRROR_GOAL_PERCENT = 2.0
@@ -31,7 +32,7 @@ def _floor_rows(b: dict, lib_key: str, floors: tuple, row: Callable, fmt: Callab
         ratio = lib / floor if lib is not None and floor else None
         row(
             title if i == 0 else "",
-            f"libazaudio C / {who} (CPU per session-second, same alternation)",
+            f"{lib_key} / {who} (CPU per session-second, same alternation)",
             [f"{fmt(lib)} / {fmt(floor)}", "", "", ""],
             f"<= {RATIO_GOAL}x the floor (issue 18)",
             f"{fmt(ratio)}x",
@@ -50,6 +51,19 @@ def rows(B: dict, row: Callable, fmt: Callable, cell: Callable, report_only: str
             fmt,
             f"realtime CPU against the floor ({b['sessions']} sessions x {b['seconds']:g} s)",
         )
+        if BASELINE in b["contenders"]:  # --baseline-lib: an older build in the same alternation
+            _floor_rows(b, BASELINE, (BARE_RECV, BARE_EPOLL), row, fmt, "")
+            k = "cpu_ms_per_session_s"
+            new, old = _med(b["contenders"].get(C), k), _med(b["contenders"].get(BASELINE), k)
+            ratio = new / old if new is not None and old else None
+            row(
+                "",
+                f"{C} / {BASELINE}",
+                [f"{fmt(new)} / {fmt(old)}", "", "", ""],
+                "report",
+                f"{fmt(ratio)}x",
+                report_only if ratio is not None else None,
+            )
     if "rt_renewal" in B:
         b = B["rt_renewal"]
         r = b.get("renewal", {})
