@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from rt_server import last_json
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "build" / "bench"
 LIB = ROOT / "build" / "lib" / "libazaudio.so.0"
@@ -112,17 +114,6 @@ def run_wait4(cmd: list, env: Optional[dict] = None) -> dict:
         "wall_ms": wall,
         "maxrss_kib": ru.ru_maxrss,
     }
-
-
-def last_json(text: str) -> Optional[dict]:
-    for line in reversed(text.strip().splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                return json.loads(line)
-            except json.JSONDecodeError:
-                return None
-    return None
 
 
 def summary(values: list) -> Optional[dict]:

@@ -21,8 +21,10 @@ def test_ca() -> Path:
     return TLS_DIR / "ca.pem"
 
 
-def _last_json(text: str) -> Optional[dict]:
+def last_json(text: str) -> Optional[dict]:
+    """The last line of `text` that is a JSON object (the bench programs print their result last)."""
     for line in reversed(text.strip().splitlines()):
+        line = line.strip()
         if line.startswith("{"):
             try:
                 return json.loads(line)
@@ -56,12 +58,12 @@ class EchoServer:
     def stats(self) -> Optional[dict]:
         """The server's counters now (SIGUSR1)."""
         self.p.send_signal(signal.SIGUSR1)
-        return _last_json(self.p.stdout.readline())
+        return last_json(self.p.stdout.readline())
 
     def stop(self) -> Optional[dict]:
         try:
             self.p.stdin.close()
-            final = _last_json(self.p.stdout.read())
+            final = last_json(self.p.stdout.read())
             self.p.wait(5)
             return final
         except Exception:
