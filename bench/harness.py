@@ -564,7 +564,7 @@ def main() -> int:
 
         rt_switch.run_all(want, smoke, run_json, log, checks, B)
         if want("rt_tls"):
-            B["rt_tls"] = rt_tls.run_tls(cfg, smoke, reps, run_json, log, checks, density_search)
+            B["rt_tls"] = rt_tls.run_tls(cfg, smoke, reps, run_json, log, checks, density_search, FLOOR_LIB_ARGS)
 
         # ---- REST ----------------------------------------------------------------------------------------------
         curl = shutil.which("curl")

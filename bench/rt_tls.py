@@ -2,7 +2,8 @@
 mode (OpenSSL, a throwaway CA from scripts/make-test-ca.sh), the library's CPU per session-second alternated with
 the bare C loop over the same TLS (libcurl CONNECT_ONLY with TLS, frames and masks only: bare_loop --ca), the
 library's memory per session and its density (most sessions with 0 frames lost and p99 <= 50 ms).
-Goal as over ws://: the library within 1.15x the floor measured in the same alternation."""
+Goal as over ws://: the library within 1.15x the floor measured in the same alternation (its runs there read every
+50th event's JSON, as in rt_floor: harness.FLOOR_LIB_ARGS)."""
 
 from __future__ import annotations
 
@@ -30,15 +31,22 @@ class TlsRealtime:
     def __init__(self, server: EchoServer, run: Callable) -> None:
         self.server, self._run = server, run
 
-    def run(self, who: str, n: int, seconds: float) -> dict:
+    def run(self, who: str, n: int, seconds: float, extra: tuple = ()) -> dict:
         common = [*self.server.client_args(), "--sessions", str(n), "--seconds", str(seconds)]
         if who in MODES:
             return self._run([str(BIN / "bare_loop"), "--mode", MODES[who], *common])
-        return self._run([str(BIN / "bench_realtime"), "--label", "libazaudio-c-wss", *common])
+        return self._run([str(BIN / "bench_realtime"), "--label", "libazaudio-c-wss", *common, *extra])
 
 
 def run_tls(
-    cfg: dict, smoke: bool, reps: int, run: Callable, log: Callable, checks: list, density_search: Callable
+    cfg: dict,
+    smoke: bool,
+    reps: int,
+    run: Callable,
+    log: Callable,
+    checks: list,
+    density_search: Callable,
+    floor_lib_args: tuple,
 ) -> dict:
     n, secs = cfg["rt_cpu"]
     server = EchoServer(tls=True)
@@ -53,7 +61,7 @@ def run_tls(
         for rep in range(reps):
             k = rep % len(who_all)
             for who in who_all[k:] + who_all[:k]:
-                j = rt.run(who, n, secs)
+                j = rt.run(who, n, secs, () if who in MODES else floor_lib_args)  # as rt_floor
                 runs[who].append(j)
                 log(
                     f"  {who}: cpu {j.get('cpu_ms_per_session_s', 'ERR')} ms/session-s, lost {j.get('frames_lost')}, "
