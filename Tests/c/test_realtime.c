@@ -23,6 +23,7 @@ typedef struct {
     char audio_item[128];
     int close_code;
     int closed;
+    int bad_strings; /* events whose JSON broke the accessors' promises (see record) */
 } seen;
 
 static void record(void *seen_, const azaudio_realtime_event *e) {
@@ -32,6 +33,18 @@ static void record(void *seen_, const azaudio_realtime_event *e) {
     size_t n = 0;
     azaudio_realtime_event_audio(e, &n);
     s->audio_bytes += n;
+    /* An event's strings are made once and live with it (the same pointer on every call); its JSON is the event as
+     * received (an audio delta keeps its received bytes: its type and base64 delta are in it) or, for an event the
+     * library made, describes it. */
+    const char *json = azaudio_realtime_event_json(e);
+    if (!json || json != azaudio_realtime_event_json(e) || json[0] != '{')
+        s->bad_strings++;
+    else if (t == AZAUDIO_EVENT_AUDIO_DELTA &&
+             (!strstr(json, "\"delta\"") || !strstr(json, azaudio_realtime_event_name(e))))
+        s->bad_strings++;
+    else if (t == AZAUDIO_EVENT_CLOSED && !strstr(json, "\"closed\""))
+        s->bad_strings++;
+    if (azaudio_realtime_event_item_id(e) != azaudio_realtime_event_item_id(e)) s->bad_strings++;
     switch (t) {
     case AZAUDIO_EVENT_AUDIO_DELTA:
         snprintf(s->audio_item, sizeof s->audio_item, "%s", azaudio_realtime_event_item_id(e));
@@ -146,6 +159,7 @@ static void voice_turn(int protocol, int format, int turn_detection) {
     CHECK(got.audio_bytes > (size_t)(format == AZAUDIO_FORMAT_PCM16 ? 24000 : 4000)); /* over 0.5 s */
     if (format == AZAUDIO_FORMAT_PCM16) CHECK(got.audio_bytes % 2 == 0);
     CHECK_STR_CONTAINS(got.transcript, "You said");
+    CHECK(got.bad_strings == 0);
     azaudio_realtime_destroy(s);
 }
 
