@@ -28,6 +28,8 @@ import time
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from rt_server import last_json
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / "build" / "bench"
 LIB = ROOT / "build" / "lib" / "libazaudio.so.0"
@@ -45,6 +47,14 @@ BARE_MODES = {BARE_RECV: "recv", BARE_EPOLL: "epoll"}
 # rt_coalesce: libazaudio C with input_audio_coalesce_ms (the default is 0: every frame is its own append).
 COALESCE_MS = 60
 C_COALESCED = f"libazaudio C, input_audio_coalesce_ms={COALESCE_MS}"
+# rt_floor with --baseline-lib DIR: the same bench_realtime loading DIR's libazaudio.so.0 (an older build), in the
+# same alternation, for before/after figures of a change.
+C_BASELINE = "libazaudio C, baseline library"
+BASELINE_LIB: Optional[str] = None
+# rt_floor's library runs read the server's timestamp from the JSON of every 50th audio event, not of every one: the
+# bare loop parses no JSON at all, and copying each event's JSON to read one number is the benchmark's own work (about
+# 0.2 ms per session-second here), not the library's cost per frame. rt_cpu keeps reading it from every event.
+FLOOR_LIB_ARGS = ("--lat-every", "50")
 
 
 def loadavg() -> str:
@@ -106,17 +116,6 @@ def run_wait4(cmd: list, env: Optional[dict] = None) -> dict:
         "wall_ms": wall,
         "maxrss_kib": ru.ru_maxrss,
     }
-
-
-def last_json(text: str) -> Optional[dict]:
-    for line in reversed(text.strip().splitlines()):
-        line = line.strip()
-        if line.startswith("{"):
-            try:
-                return json.loads(line)
-            except json.JSONDecodeError:
-                return None
-    return None
 
 
 def summary(values: list) -> Optional[dict]:
@@ -200,6 +199,8 @@ class Realtime:
             return [str(BIN / "bare_loop"), "--mode", BARE_MODES[who]] + common, None
         if who == C_COALESCED:
             return [str(BIN / "bench_realtime"), "--coalesce-ms", str(COALESCE_MS)] + common, None
+        if who == C_BASELINE:
+            return [str(BIN / "bench_realtime")] + common, dict(os.environ, LD_LIBRARY_PATH=str(BASELINE_LIB))
         impl = "azaudio" if who in (PYB, PYB_PULL) else "openai"
         delivery = ["--delivery", "pull"] if who == PYB_PULL else []
         return [PY, str(ROOT / "bench" / "realtime" / "py_realtime.py"), "--impl", impl] + delivery + common, py_env()
@@ -213,8 +214,9 @@ class Realtime:
             log(f"realtime: the Python binding's realtime is {NA} ({(j or {}).get('reason', r['stderr'][-200:])})")
         return ok
 
-    def run(self, who: str, n: int, seconds: float) -> dict:
+    def run(self, who: str, n: int, seconds: float, extra: tuple = ()) -> dict:
         cmd, env = self._cmd(who, n, seconds)
+        cmd = cmd + list(extra)
         r = run_measured(cmd, env, timeout=seconds * 10 + 120)
         j = last_json(r["stdout"]) or {"error": "no result", "stderr": r["stderr"][-500:]}
         j["rc"] = r["rc"]
@@ -335,6 +337,11 @@ def main() -> int:
     ap.add_argument("--reps", type=int, default=None)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results"))
     ap.add_argument(
+        "--baseline-lib",
+        default=None,
+        help="rt_floor also runs bench_realtime with DIR/libazaudio.so.0 (an older build), alternated: before/after",
+    )
+    ap.add_argument(
         "--merge",
         action="store_true",
         help="with --only: replace just those benchmarks in the existing "
@@ -344,9 +351,11 @@ def main() -> int:
         "--only",
         default="",
         help="comma-separated subset: rt_cpu,rt_floor,rt_coalesce,rt_mem,rt_density,"
-        "rt_target,upload,ttfb,small,startup",
+        "rt_target,rt_renewal,rt_reconnect,rt_mirror,rt_tls,upload,ttfb,small,startup",
     )
     a = ap.parse_args()
+    global BASELINE_LIB
+    BASELINE_LIB = a.baseline_lib
     smoke = a.smoke
     reps = a.reps or (1 if smoke else 5)
     only = set(filter(None, a.only.split(",")))
@@ -455,7 +464,7 @@ def main() -> int:
                 # Issue 5's calibration: the CPU floor of the same duplex load without libazaudio (bare_loop, both
                 # receive shapes), alternated with libazaudio C so all three see the same machine state.
                 n, secs = cfg["rt_cpu"]
-                who_floor = [BARE_RECV, BARE_EPOLL, C]
+                who_floor = [BARE_RECV, BARE_EPOLL, C] + ([C_BASELINE] if BASELINE_LIB else [])
                 log(
                     f"rt_floor: bare C loop (recv per send, epoll reader) and libazaudio C, {n} sessions x {secs} s, "
                     f"{reps} repetition(s), alternated"
@@ -463,7 +472,7 @@ def main() -> int:
                 runs = {w: [] for w in who_floor}
 
                 def floor_body(who: str, rep: int) -> None:
-                    j = rt.run(who, n, secs)
+                    j = rt.run(who, n, secs, () if who in BARE_MODES else FLOOR_LIB_ARGS)
                     runs[who].append(j)
                     extra = (
                         f", recv {j.get('recv_calls')} ({j.get('recv_eagain')} EAGAIN), sends {j.get('send_calls')}"
@@ -553,6 +562,20 @@ def main() -> int:
                 )
                 B["rt_target"] = j
                 checks.append(("rt_target", j.get("rc") == 0 and j.get("frames_lost") == 0))
+
+        # ---- realtime, issue 18: renewal, reconnect, the mirror's CPU, wss:// (each with its own echo server) ------
+        def run_json(cmd: list) -> dict:
+            r = run_measured(cmd, timeout=600)
+            j = last_json(r["stdout"]) or {"error": "no result", "stderr": r["stderr"][-500:]}
+            j.update(rc=r["rc"], load=loadavg())
+            return j
+
+        import rt_switch
+        import rt_tls
+
+        rt_switch.run_all(want, smoke, run_json, log, checks, B)
+        if want("rt_tls"):
+            B["rt_tls"] = rt_tls.run_tls(cfg, smoke, reps, run_json, log, checks, density_search, FLOOR_LIB_ARGS)
 
         # ---- REST ----------------------------------------------------------------------------------------------
         curl = shutil.which("curl")

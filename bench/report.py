@@ -334,6 +334,9 @@ def rows(r: dict) -> list[list[str]]:
             f"C/openai {_fmt(_ratio(rc, ro))}",
             REPORT_ONLY if rc is not None and ro is not None else None,
         )
+    import report_continuity  # issue 18's rows
+
+    report_continuity.rows(B, row, _fmt, _cell, REPORT_ONLY)
     return out
 
 

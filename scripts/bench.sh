@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make bench: builds the benchmark programs and the bench virtualenv, then runs every benchmark (bench/harness.py):
 # realtime CPU, density, memory, the issue-5 200-session run and its bare-C-loop floor (bench/realtime/bare_loop.c)
-# against bench/realtime_server; upload, TTS first byte, small calls and start-up against the emulator; libazaudio
+# against bench/realtime_server, the same over wss:// (its TLS mode), renewal and reconnect switch delays and the
+# conversation mirror's CPU share (issue 18; bench/rt_switch.py, bench/rt_tls.py); upload, TTS first byte, small calls and start-up against the emulator; libazaudio
 # from C and from Python against the openai SDK and curl; resource growth under abuse (bench/abuse/abuse.c).
 # Writes bench/results/latest.{json,md,png}.
 #
@@ -25,7 +26,7 @@ done
 [ -e build/lib/libazaudio.so.0 ] || { echo "bench: build the library first (make lib)"; exit 1; }
 [ -x emulator/.venv/bin/azaudio-emulator ] || make --no-print-directory -C emulator venv >/dev/null
 
-$cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime_server/rt_echo_server.c -o build/bench/rt_echo_server -lcrypto
+$cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime_server/*.c -o build/bench/rt_echo_server -lssl -lcrypto
 $cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/bench_realtime.c -o build/bench/bench_realtime \
     "${ld[@]}" -lpthread
 $cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime/bare_loop.c -o build/bench/bare_loop -lcurl -lpthread

@@ -20,6 +20,7 @@ packages=(
   iproute2              # the baresip test's network namespace
   libsndfile1-dev       # decoding (WAV/FLAC/MP3/Ogg) and FLAC encoding of audio cut into pieces
   clang-format          # make lint (the first step of make test): C and C++ formatting
+  linux-perf            # make bench: the conversation mirror's CPU share (perf record of the realtime client)
   "$@"
 )
 

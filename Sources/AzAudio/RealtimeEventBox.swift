@@ -1,22 +1,26 @@
 import AzAudioCore
 import CAzAudio
+import Glibc
 import Synchronization
 
 /// What an `azaudio_realtime_event *` points to: an engine event plus C strings made on first access.
 ///
 /// One box is made per delivered event, so it stays one allocation: the lock is inline (no separate mutex
-/// allocation) and the cache stays an empty dictionary (no storage) until a string is asked for.
+/// allocation) and the cache is a fixed row of slots, one per field (no hashing, no storage allocated until a
+/// string is asked for).
 final class RealtimeEventBox {
-    enum Field: Int {
+    enum Field: Int, CaseIterable {
         case name, json, text, itemID, responseID, callID, functionName, status, usage, errorCode, speaker
     }
 
     let event: RealtimeEvent
     private let lock = Mutex<Void>(())
-    /// Guarded by `lock`.
-    nonisolated(unsafe) private var strings: [Int: OwnedCString] = [:]
+    /// Guarded by `lock`: per field, the C string made for it (freed with the box).
+    nonisolated(unsafe) private var strings: [UnsafeMutablePointer<CChar>?] = []
 
     init(_ event: RealtimeEvent) { self.event = event }
+
+    deinit { for string in strings { free(string) } }
 
     static func from(_ pointer: OpaquePointer) -> RealtimeEventBox {
         Unmanaged<RealtimeEventBox>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
@@ -25,26 +29,50 @@ final class RealtimeEventBox {
     /// The field as a C string living as long as the box; the same pointer on every call.
     func cString(_ field: Field) -> UnsafePointer<CChar> {
         let address = lock.withLock { _ -> UInt in
-            if let existing = strings[field.rawValue] { return UInt(bitPattern: existing.pointer) }
-            let text: String
+            if strings.isEmpty { strings = Array(repeating: nil, count: Field.allCases.count) }
+            if let existing = strings[field.rawValue] { return UInt(bitPattern: existing) }
+            let made: UnsafeMutablePointer<CChar>?
             switch field {
-            case .name: text = event.kind == .closed ? "closed" : event.type
-            case .json: text = event.json
-            case .text: text = event.text
-            case .itemID: text = event.itemID
-            case .responseID: text = event.responseID
-            case .callID: text = event.callID
-            case .functionName: text = event.name
-            case .status: text = event.status
-            case .usage: text = event.usageJSON
-            case .errorCode: text = event.errorCode
-            case .speaker: text = event.extras?.speaker ?? ""
+            case .json:
+                // The received bytes straight to a C string (no String in between) when the event kept them.
+                made = event.withJSONBytes { Self.duplicate($0) } ?? Self.duplicate(event.json)
+            default:
+                made = Self.duplicate(Self.text(of: field, in: event))
             }
-            if text.isEmpty { return UInt(bitPattern: StaticCString.empty) }
-            let made = OwnedCString(text)
+            guard let made else { return UInt(bitPattern: StaticCString.empty) }
             strings[field.rawValue] = made
-            return UInt(bitPattern: made.pointer)
+            return UInt(bitPattern: made)
         }
         return UnsafePointer(bitPattern: address)!
+    }
+
+    private static func text(of field: Field, in event: RealtimeEvent) -> String {
+        switch field {
+        case .name: event.kind == .closed ? "closed" : event.type
+        case .json: event.json
+        case .text: event.text
+        case .itemID: event.itemID
+        case .responseID: event.responseID
+        case .callID: event.callID
+        case .functionName: event.name
+        case .status: event.status
+        case .usage: event.usageJSON
+        case .errorCode: event.errorCode
+        case .speaker: event.extras?.speaker ?? ""
+        }
+    }
+
+    /// A malloc'd NUL-terminated copy; nil for empty text (the shared empty string stands for it).
+    private static func duplicate(_ text: String) -> UnsafeMutablePointer<CChar>? {
+        text.isEmpty ? nil : strdup(text)
+    }
+
+    /// Same, from bytes (a NUL inside ends the C string there, as strdup of the text would).
+    private static func duplicate(_ bytes: UnsafeRawBufferPointer) -> UnsafeMutablePointer<CChar>? {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+        let copy = malloc(bytes.count + 1)!.assumingMemoryBound(to: CChar.self)
+        memcpy(copy, base, bytes.count)
+        copy[bytes.count] = 0
+        return copy
     }
 }

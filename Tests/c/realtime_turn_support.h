@@ -25,6 +25,7 @@ typedef struct {
     char audio_item[128];
     int close_code;
     int closed;
+    int bad_strings; /* events whose JSON broke the accessors' promises (see record) */
 } seen;
 
 static inline void record(void *seen_, const azaudio_realtime_event *e) {
@@ -34,6 +35,18 @@ static inline void record(void *seen_, const azaudio_realtime_event *e) {
     size_t n = 0;
     azaudio_realtime_event_audio(e, &n);
     s->audio_bytes += n;
+    /* An event's strings are made once and live with it (the same pointer on every call); its JSON is the event as
+     * received (an audio delta keeps its received bytes: its type and base64 delta are in it) or, for an event the
+     * library made, describes it. */
+    const char *json = azaudio_realtime_event_json(e);
+    if (!json || json != azaudio_realtime_event_json(e) || json[0] != '{')
+        s->bad_strings++;
+    else if (t == AZAUDIO_EVENT_AUDIO_DELTA &&
+             (!strstr(json, "\"delta\"") || !strstr(json, azaudio_realtime_event_name(e))))
+        s->bad_strings++;
+    else if (t == AZAUDIO_EVENT_CLOSED && !strstr(json, "\"closed\""))
+        s->bad_strings++;
+    if (azaudio_realtime_event_item_id(e) != azaudio_realtime_event_item_id(e)) s->bad_strings++;
     switch (t) {
     case AZAUDIO_EVENT_AUDIO_DELTA:
         snprintf(s->audio_item, sizeof s->audio_item, "%s", azaudio_realtime_event_item_id(e));

@@ -33,6 +33,7 @@ static void voice_turn(int protocol, int format, int turn_detection) {
     CHECK(got.audio_bytes > (size_t)(format == AZAUDIO_FORMAT_PCM16 ? 24000 : 4000)); /* over 0.5 s */
     if (format == AZAUDIO_FORMAT_PCM16) CHECK(got.audio_bytes % 2 == 0);
     CHECK_STR_CONTAINS(got.transcript, "You said");
+    CHECK(got.bad_strings == 0);
     azaudio_realtime_destroy(s);
 }
 

@@ -11,6 +11,7 @@ at 20 ms pacing), the gateway's CPU per call-second and RSS per call.
 from __future__ import annotations
 
 import argparse
+import glob
 import os
 import re
 import select
@@ -204,9 +205,10 @@ def main() -> int:
             "cc",
             "-std=c11",
             "-O2",
-            os.path.join(ROOT, "bench", "realtime_server", "rt_echo_server.c"),
+            *sorted(glob.glob(os.path.join(ROOT, "bench", "realtime_server", "*.c"))),
             "-o",
             server,
+            "-lssl",
             "-lcrypto",
         ],
         check=True,

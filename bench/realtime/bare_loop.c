@@ -6,11 +6,12 @@
  * CPU window), so the library's number can be reported next to the floor measured here:
  *
  *   bare_loop --url http://127.0.0.1:PORT [--sessions N] [--seconds T] [--groups G] [--mode recv|epoll]
- *             [--server-pid PID]
+ *             [--server-pid PID] [--ca FILE]
  *
- * Per session: libcurl CURLOPT_CONNECT_ONLY (plain TCP), then everything by hand over curl_easy_send/_recv: the
- * WebSocket upgrade (fixed Sec-WebSocket-Key; the answer is checked for 101 only), wait for session.created, send
- * one session.update, wait for session.updated (bench_realtime's sessions do the same before their first frame).
+ * Per session: libcurl CURLOPT_CONNECT_ONLY (plain TCP; TLS for an https:// URL, verified with --ca FILE), then
+ * everything by hand over curl_easy_send/_recv: the WebSocket upgrade (fixed Sec-WebSocket-Key; the answer is checked
+ * for 101 only), wait for session.created, send one session.update, wait for session.updated (bench_realtime's sessions
+ * do the same before their first frame).
  *
  * Then one pacing thread, exactly as bench_realtime's: every 20 ms tick is split in G sub-ticks (default 4) slept
  * to on CLOCK_MONOTONIC, and session i sends in sub-tick i % G. Each frame is 960 bytes of 24 kHz PCM16 (its first
@@ -271,6 +272,8 @@ static int wait_event(session *s, uint32_t *counter, uint32_t want, uint8_t *buf
     return 0;
 }
 
+static const char *ca_file; /* --ca */
+
 static int open_session(session *s, const char *url, const char *hostport, uint8_t *buf) {
     s->curl = curl_easy_init();
     if (!s->curl) return -1;
@@ -280,6 +283,7 @@ static int open_session(session *s, const char *url, const char *hostport, uint8
     curl_easy_setopt(s->curl, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(s->curl, CURLOPT_PROXY, "");
     curl_easy_setopt(s->curl, CURLOPT_CONNECTTIMEOUT_MS, 5000L);
+    if (ca_file) curl_easy_setopt(s->curl, CURLOPT_CAINFO, ca_file);
     if (curl_easy_perform(s->curl) != CURLE_OK) return -1;
     if (curl_easy_getinfo(s->curl, CURLINFO_ACTIVESOCKET, &s->fd) != CURLE_OK || s->fd == CURL_SOCKET_BAD) return -1;
 
@@ -453,25 +457,28 @@ int main(int argc, char **argv) {
             mode = argv[++i];
         else if (!strcmp(argv[i], "--server-pid") && i + 1 < argc)
             server_pid = atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--ca") && i + 1 < argc)
+            ca_file = argv[++i];
         else {
             fprintf(stderr,
                     "usage: %s --url URL [--sessions N] [--seconds T] [--groups G] [--mode recv|epoll] "
-                    "[--server-pid PID]\n",
+                    "[--server-pid PID] [--ca FILE]\n",
                     argv[0]);
             return 2;
         }
     }
     int epoll_mode = !strcmp(mode, "epoll");
-    if (!url || strncmp(url, "http://", 7) || n < 1 || seconds <= 0 || groups < 1 ||
+    size_t scheme = url && !strncmp(url, "https://", 8) ? 8 : 7;
+    if (!url || (strncmp(url, "http://", 7) && scheme == 7) || n < 1 || seconds <= 0 || groups < 1 ||
         (!epoll_mode && strcmp(mode, "recv"))) {
-        fprintf(stderr, "bare_loop: --url http://HOST:PORT is required; N, T, G must be positive; "
+        fprintf(stderr, "bare_loop: --url http[s]://HOST:PORT is required; N, T, G must be positive; "
                         "--mode is recv or epoll\n");
         return 2;
     }
     if (groups > n) groups = n;
     int64_t frames = (int64_t)(seconds * 50 + 0.5);
     char hostport[256];
-    snprintf(hostport, sizeof hostport, "%.*s", (int)strcspn(url + 7, "/"), url + 7);
+    snprintf(hostport, sizeof hostport, "%.*s", (int)strcspn(url + scheme, "/"), url + scheme);
 
     curl_global_init(CURL_GLOBAL_DEFAULT);
     session *ss = calloc((size_t)n, sizeof *ss);

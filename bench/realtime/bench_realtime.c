@@ -3,7 +3,8 @@
  * receiving the echoed audio deltas through the event callback.
  *
  *   bench_realtime --url http://127.0.0.1:PORT [--sessions N] [--seconds T] [--groups G] [--lat-every K]
- *                  [--server-pid PID] [--label TEXT]
+ *                  [--server-pid PID] [--label TEXT] [--ca FILE]
+ *                  [--session-max-ms M --renewal-margin-ms R] [--reconnect A [--backoff-ms B]]
  *
  * One pacing thread sends every frame: session i sends at offset (i % G) * 20 / G ms of each 20 ms tick (default
  * G = 4, so the load is spread like independent calls rather than one burst). Each frame's first 16 bytes carry
@@ -19,7 +20,15 @@
  *  - rss_per_session_kb: (RSS with every session open at the end of the run - RSS before the first connect) / N,
  *    after one warm-up session was opened and closed (one-time costs are not per-session costs);
  *  - connect_ms: azaudio_realtime_connect() until it returned a ready session, median / p99 / max.
- * With --server-pid, the server's CPU over the same window, from /proc/PID/stat (10 ms ticks). */
+ * With --server-pid, the server's CPU over the same window, from /proc/PID/stat (10 ms ticks).
+ *
+ * --ca FILE: the CA that signed a TLS server's certificate (an https:// URL: the sessions run over wss://).
+ * Continuity (switch_stats.h): --session-max-ms / --renewal-margin-ms set the session's time limit and renewal
+ * margin (renewal then needs --reconnect, default 5 with them); --reconnect A turns reconnect on (against a server
+ * that resets connections: rt_echo_server --reset-after). The JSON then has "renewal" and "reconnect" figures, and
+ * frames whose echo never came are reported, not failed (echoes of the old session after RENEWING are not
+ * delivered; audio written to a reset connection is lost with it): the harness compares the server's count of
+ * appends with frames_sent instead. */
 #define _GNU_SOURCE
 #include <azaudio.h>
 #include <errno.h>
@@ -34,6 +43,7 @@
 #include <unistd.h>
 
 #include "bench_clock.h"
+#include "switch_stats.h"
 
 #define FRAME_BYTES 960 /* 20 ms of 24 kHz mono PCM16 */
 #define FRAME_NS    20000000LL
@@ -52,10 +62,14 @@ typedef struct {
     float *lat_server; /* ms, per sampled frame */
     float *lat_rtt;    /* ms, per frame */
     uint32_t n_server, n_rtt, cap;
+    switch_log *sw;    /* continuity runs only */
+    int64_t *sent_ns;  /* continuity runs only: per frame number, when it was handed over */
+    float *rtt_by_seq; /* continuity runs only: per frame number, its round trip (ms; -1: no echo) */
 } session_state;
 
 static int lat_every = 1;
 static unsigned coalesce_ms = 0;
+static int continuity; /* --session-max-ms or --reconnect given */
 static _Atomic int sessions_closed;
 
 static long rss_kb(void) {
@@ -72,6 +86,7 @@ static void on_event(azaudio_realtime_session *s, const azaudio_realtime_event *
     (void)s;
     session_state *st = user;
     int32_t type = azaudio_realtime_event_type(e);
+    if (st->sw) switch_on_event(st->sw, type, e, mono_ns());
     if (type == AZAUDIO_EVENT_AUDIO_DELTA) {
         int64_t now = mono_ns();
         size_t size = 0;
@@ -96,6 +111,10 @@ static void on_event(azaudio_realtime_session *s, const azaudio_realtime_event *
             if (seq != st->next_expected) st->reordered++;
             st->next_expected = seq + 1;
             if (st->n_rtt < st->cap) st->lat_rtt[st->n_rtt++] = (float)((now - sent_ns) / 1e6);
+            if (st->rtt_by_seq && seq < st->cap) {
+                st->rtt_by_seq[seq] = (float)((now - sent_ns) / 1e6);
+                st->sent_ns[seq] = sent_ns;
+            }
             if (off > 0) atomic_fetch_add_explicit(&st->received, 1, memory_order_release);
         }
         uint32_t seq = first_seq;
@@ -161,7 +180,8 @@ static double pct(float *v, size_t n, double p) {
 }
 
 int main(int argc, char **argv) {
-    const char *url = NULL, *label = "libazaudio-c";
+    const char *url = NULL, *label = "libazaudio-c", *ca = NULL;
+    unsigned session_max_ms = 0, renewal_margin_ms = 0, reconnect = 0, backoff_ms = 0;
     int n = 10, groups = 4, server_pid = 0;
     double seconds = 10;
     for (int i = 1; i < argc; i++) {
@@ -181,10 +201,21 @@ int main(int argc, char **argv) {
             server_pid = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--label") && i + 1 < argc)
             label = argv[++i];
+        else if (!strcmp(argv[i], "--ca") && i + 1 < argc)
+            ca = argv[++i];
+        else if (!strcmp(argv[i], "--session-max-ms") && i + 1 < argc)
+            session_max_ms = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--renewal-margin-ms") && i + 1 < argc)
+            renewal_margin_ms = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--reconnect") && i + 1 < argc)
+            reconnect = (unsigned)atoi(argv[++i]);
+        else if (!strcmp(argv[i], "--backoff-ms") && i + 1 < argc)
+            backoff_ms = (unsigned)atoi(argv[++i]);
         else {
             fprintf(stderr,
                     "usage: %s --url URL [--sessions N] [--seconds T] [--groups G] [--lat-every K] "
-                    "[--coalesce-ms MS] [--server-pid PID] [--label TEXT]\n",
+                    "[--coalesce-ms MS] [--server-pid PID] [--label TEXT] [--ca FILE] [--session-max-ms M] "
+                    "[--renewal-margin-ms R] [--reconnect A] [--backoff-ms B]\n",
                     argv[0]);
             return 2;
         }
@@ -195,12 +226,15 @@ int main(int argc, char **argv) {
     }
     if (groups > n) groups = n;
     int64_t frames = (int64_t)(seconds * 50 + 0.5);
+    continuity = session_max_ms > 0 || reconnect > 0;
+    if (session_max_ms > 0 && reconnect == 0) reconnect = 5; /* renewal needs reconnect on */
 
     azaudio_client_options co;
     azaudio_client_options_init(&co);
     co.endpoint = url;
     co.api_key = "bench-key";
     co.proxy = "";
+    co.ca_file = ca;
     azaudio_client *client = NULL;
     if (azaudio_client_create(&co, &client) != AZAUDIO_OK) {
         fprintf(stderr, "bench_realtime: client: %s\n", azaudio_last_error());
@@ -216,6 +250,12 @@ int main(int argc, char **argv) {
         /* touch the arrays now so their pages are not counted as the library's RSS */
         memset(states[i].lat_server, 0, states[i].cap * sizeof(float));
         memset(states[i].lat_rtt, 0, states[i].cap * sizeof(float));
+        if (continuity) {
+            states[i].sw = calloc(1, sizeof *states[i].sw);
+            states[i].sent_ns = calloc(states[i].cap, sizeof(int64_t));
+            states[i].rtt_by_seq = malloc(states[i].cap * sizeof(float));
+            for (uint32_t k = 0; k < states[i].cap; k++) states[i].rtt_by_seq[k] = -1;
+        }
     }
     /* One warm-up session, opened and closed before the baseline, so that one-time costs (the I/O thread, curl's
      * and TLS's global state, lazily built tables) are not counted per session. */
@@ -242,6 +282,12 @@ int main(int argc, char **argv) {
         o.event_callback = on_event;
         o.event_user_data = &states[i];
         o.input_audio_coalesce_ms = coalesce_ms;
+        if (continuity) {
+            o.reconnect_max_attempts = reconnect;
+            if (backoff_ms) o.reconnect_backoff_ms = backoff_ms;
+            if (session_max_ms) o.session_max_ms = session_max_ms;
+            if (renewal_margin_ms) o.renewal_margin_ms = renewal_margin_ms;
+        }
         int64_t t0 = mono_ns();
         azaudio_result rc = azaudio_realtime_connect(client, &o, &states[i].session);
         connect_ms[i] = (float)((mono_ns() - t0) / 1e6);
@@ -274,7 +320,7 @@ int main(int argc, char **argv) {
         send_errors += states[i].send_errors;
     }
     /* Drain: wait for the echoes still in flight (up to 5 s). */
-    int64_t drain_deadline = mono_ns() + 5000000000LL;
+    int64_t drain_deadline = mono_ns() + (continuity ? 1000000000LL : 5000000000LL); /* some never come */
     int64_t received_total = 0;
     for (;;) {
         received_total = 0;
@@ -325,7 +371,7 @@ int main(int argc, char **argv) {
            "\"lat_rtt_ms\":{\"n\":%zu,\"median\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
            "\"rss_before_kb\":%ld,\"rss_after_kb\":%ld,\"rss_per_session_kb\":%.1f,"
            "\"connect_ms\":{\"median\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
-           "\"server_cpu_ms\":%.1f,\"server_cpu_ms_per_session_s\":%.4f,\"coalesce_ms\":%u}\n",
+           "\"server_cpu_ms\":%.1f,\"server_cpu_ms_per_session_s\":%.4f,\"coalesce_ms\":%u,\"tls\":%s",
            label, n, (double)frames / 50.0, session_seconds, window_s, cpu1 - cpu0, (cpu1 - cpu0) / session_seconds,
            cpu_connect, (long long)(frames * n), (long long)sent_total, (long long)send_errors,
            (long long)received_total, (long long)lost, (unsigned long long)reordered, (unsigned long long)foreign,
@@ -333,6 +379,23 @@ int main(int argc, char **argv) {
            ns_total ? server[ns_total - 1] : -1.0, nr_total, pct(rtt, nr_total, 0.5), pct(rtt, nr_total, 0.99),
            nr_total ? rtt[nr_total - 1] : -1.0, rss0, rss1, (double)(rss1 - rss0) / n, pct(connect_ms, (size_t)n, 0.5),
            pct(connect_ms, (size_t)n, 0.99), connect_ms[n - 1], server_pid ? srv1 - srv0 : -1.0,
-           server_pid ? (srv1 - srv0) / session_seconds : -1.0, coalesce_ms);
-    return lost == 0 ? 0 : 3;
+           server_pid ? (srv1 - srv0) / session_seconds : -1.0, coalesce_ms,
+           strncmp(url, "https:", 6) ? "false" : "true");
+    if (continuity) {
+        switch_log **logs = malloc(sizeof *logs * (size_t)n);
+        int64_t **sent = malloc(sizeof *sent * (size_t)n);
+        float **rtts = malloc(sizeof *rtts * (size_t)n);
+        for (int i = 0; i < n; i++) {
+            logs[i] = states[i].sw;
+            sent[i] = states[i].sent_ns;
+            rtts[i] = states[i].rtt_by_seq;
+        }
+        double median_rtt = pct(rtt, nr_total, 0.5);
+        fputs(",", stdout);
+        switch_print(stdout, "renewal", 1, logs, sent, rtts, n, frames, median_rtt);
+        fputs(",", stdout);
+        switch_print(stdout, "reconnect", 0, logs, sent, rtts, n, frames, median_rtt);
+    }
+    fputs("}\n", stdout);
+    return lost == 0 || continuity ? 0 : 3;
 }

@@ -115,6 +115,13 @@ public struct RealtimeEvent: Sendable {
     }
     private var jsonText: String?
     private var jsonBytes: ByteBlock?
+
+    /// The received JSON bytes, when the event kept them (the fast path) and `json` was not replaced; nil
+    /// otherwise. Spares a String for a caller that only copies the bytes.
+    public func withJSONBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T? {
+        guard jsonText == nil, let jsonBytes else { return nil }
+        return withExtendedLifetime(jsonBytes) { body(jsonBytes.buffer) }
+    }
     public var eventID = ""
     public var itemID = ""
     public var previousItemID = ""

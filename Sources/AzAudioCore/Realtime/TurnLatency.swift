@@ -32,11 +32,11 @@ struct TurnLatency: Sendable {
         speechEndMs = nil
     }
 
+    /// Every reply audio delta: changed in place (a copy of `running` would copy its set on every delta).
     mutating func audioReceived(itemID: String, responseID: String, atMs now: UInt64) {
-        guard var r = running, r.responseID == responseID || responseID.isEmpty else { return }
-        if r.firstAudioMs == nil { r.firstAudioMs = now }
-        r.audioItems.insert(itemID)
-        running = r
+        guard running != nil, running!.responseID == responseID || responseID.isEmpty else { return }
+        if running!.firstAudioMs == nil { running!.firstAudioMs = now }
+        if !running!.audioItems.contains(itemID) { running!.audioItems.insert(itemID) }
     }
 
     mutating func played(itemID: String, atMs now: UInt64) {
