@@ -1,10 +1,37 @@
-/* status_http.c - GET /status (or /) on --http-listen answers the live counters as JSON; anything else 404. */
+/* status_http.c - on --http-listen: GET /status (or /) answers the live counters as JSON; POST /call with a SIP
+ * URI as the body places a call (202 with the call's number, 503 at --max-calls, 400 for a bad URI); anything
+ * else 404. Bind it to a trusted address: it has no authentication. */
 #include <string.h>
 
 #include "call.h"
 
+static void place_call(gw *g, struct http_conn *conn, const struct http_msg *msg) {
+    char uri[128] = "";
+    struct pl body;
+    pl_set_mbuf(&body, msg->mb);
+    while (body.l && (body.p[body.l - 1] == '\n' || body.p[body.l - 1] == '\r' || body.p[body.l - 1] == ' ')) body.l--;
+    if (body.l == 0 || body.l >= sizeof uri || pl_strcpy(&body, uri, sizeof uri) != 0) {
+        (void)http_creply(conn, 400, "Bad Request", "text/plain", "the body must be a SIP URI (sip:user@host:port)\n");
+        return;
+    }
+    int err = gw_outbound_place(g, uri);
+    if (err == EBUSY || err == ESHUTDOWN)
+        (void)http_creply(conn, 503, "Service Unavailable", "text/plain", "%s\n",
+                          err == EBUSY ? "max-calls reached" : "shutting down");
+    else if (err == EINVAL)
+        (void)http_creply(conn, 400, "Bad Request", "text/plain", "not a SIP URI: %s\n", uri);
+    else if (err)
+        (void)http_creply(conn, 500, "Internal Server Error", "text/plain", "%m\n", err);
+    else
+        (void)http_creply(conn, 202, "Accepted", "application/json", "{\"call\":%u}\n", g->next_call_id);
+}
+
 static void status_handler(struct http_conn *conn, const struct http_msg *msg, void *arg) {
     gw *g = arg;
+    if (pl_strcmp(&msg->met, "POST") == 0 && pl_strcmp(&msg->path, "/call") == 0) {
+        place_call(g, conn, msg);
+        return;
+    }
     if (pl_strcmp(&msg->met, "GET") != 0 ||
         (pl_strcmp(&msg->path, "/status") != 0 && pl_strcmp(&msg->path, "/") != 0)) {
         (void)http_ereply(conn, 404, "Not Found");

@@ -18,6 +18,7 @@ export GW_VALGRIND_LIBDIR="$dir"
 "$runner" --speed 4 -- "$python" Tests/gateway/test_gateway.py
 rc=$?
 "$runner" --speed 4 -- "$python" Tests/gateway/test_gateway_ops.py || rc=1
+"$runner" --speed 4 -- "$python" Tests/gateway/test_gateway_media.py || rc=1
 # baresip as the caller, in a private network namespace (needs root: CI runs make test as root).
 netns_setup='ip link set lo up && ip link add v0 type veth peer name v1 && ip addr add 127.0.0.2/32 dev v0 &&
   ip link set v0 up && ip link set v1 up && sysctl -qw net.ipv4.conf.all.route_localnet=1 &&

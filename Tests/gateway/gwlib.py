@@ -324,6 +324,98 @@ class SipCaller:
         self.sock.close()
 
 
+class SipCallee:
+    """A minimal SIP user agent server over UDP, the party a call from the gateway reaches: answers the INVITE
+    with 200 and an SDP naming `rtp_port` (PCMU and telephone-event), takes the ACK, and can send the BYE."""
+
+    def __init__(self, rtp_port: int) -> None:
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.sock.bind((HOST, 0))
+        self.sock.settimeout(0.5)
+        self.port = self.sock.getsockname()[1]
+        self.rtp_port = rtp_port
+        self.invite: dict = {}
+        self.offer = ""
+        self.peer: tuple = ()
+        self.tag = uuid.uuid4().hex[:10]
+        self.remote_rtp: int | None = None
+
+    def _recv(self, timeout: float) -> tuple[list[str], str, tuple] | None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                data, src = self.sock.recvfrom(65535)
+            except socket.timeout:
+                continue
+            head, _, body = data.decode(errors="replace").partition("\r\n\r\n")
+            return head.split("\r\n"), body, src
+        return None
+
+    @staticmethod
+    def _headers(lines: list[str]) -> dict:
+        hdrs: dict = {}
+        for line in lines[1:]:
+            k, _, v = line.partition(":")
+            hdrs.setdefault(k.strip().lower(), v.strip())
+        return hdrs
+
+    def answer(self, timeout: float = 30.0) -> bool:
+        """Waits for an INVITE, answers 200 with the SDP, waits for the ACK. False if none came."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            got = self._recv(deadline - time.monotonic())
+            if got is None:
+                return False
+            lines, body, src = got
+            if not lines[0].startswith("INVITE "):
+                continue
+            self.invite, self.offer, self.peer = self._headers(lines), body, src
+            m = re.search(r"m=audio (\d+)", body)
+            self.remote_rtp = int(m.group(1)) if m else None
+            sdp = (
+                f"v=0\r\no=callee 1 1 IN IP4 {HOST}\r\ns=-\r\nc=IN IP4 {HOST}\r\nt=0 0\r\n"
+                f"m=audio {self.rtp_port} RTP/AVP 0 101\r\na=rtpmap:0 PCMU/8000\r\n"
+                f"a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na=sendrecv\r\n"
+            )
+            keep = [ln for ln in lines[1:] if ln.split(":")[0].strip().lower() in ("via", "from", "call-id", "cseq")]
+            to = self.invite["to"] + f";tag={self.tag}"
+            self.invite["to"] = to
+            msg = (
+                "SIP/2.0 200 OK\r\n" + "\r\n".join(keep) + f"\r\nTo: {to}\r\n"
+                f"Contact: <sip:callee@{HOST}:{self.port}>\r\nContent-Type: application/sdp\r\n"
+                f"Content-Length: {len(sdp)}\r\n\r\n{sdp}"
+            )
+            while time.monotonic() < deadline:
+                self.sock.sendto(msg.encode(), src)
+                got = self._recv(1.0)
+                if got and got[0][0].startswith("ACK "):
+                    return True
+            return False
+        return False
+
+    def bye(self) -> int:
+        """Sends the BYE in the dialog (to the INVITE's Contact) and returns its answer's status."""
+        m = re.search(r"<(sip:[^>]+)>", self.invite.get("contact", ""))
+        hm = re.search(r"@([\d.]+):(\d+)", m.group(1)) if m else None
+        dst = (hm.group(1), int(hm.group(2))) if hm else self.peer
+        msg = (
+            f"BYE {m.group(1) if m else 'sip:' + HOST} SIP/2.0\r\n"
+            f"Via: SIP/2.0/UDP {HOST}:{self.port};branch=z9hG4bK{uuid.uuid4().hex[:12]};rport\r\n"
+            f"From: {self.invite['to']}\r\nTo: {self.invite['from']}\r\nCall-ID: {self.invite['call-id']}\r\n"
+            f"CSeq: 1 BYE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"
+        )
+        self.sock.sendto(msg.encode(), dst)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            got = self._recv(1.0)
+            if got and got[0][0].startswith("SIP/2.0 ") and "BYE" in self._headers(got[0]).get("cseq", ""):
+                return int(got[0][0].split()[1])
+        return 0
+
+    def close(self) -> None:
+        self.sock.close()
+
+
 class RtpStream:
     """One RTP source: its SSRC and where its sequence numbers and timestamps are."""
 
@@ -380,8 +472,10 @@ def sipp(
     rate: float = 10,
     timeout: float = 120,
     workdir: str = "/tmp",
+    port: int | None = None,
 ) -> tuple[int, str]:
-    """Runs SIPp with a scenario from Tests/gateway/sipp (@NAME@ placeholders replaced from `subst`)."""
+    """Runs SIPp with a scenario from Tests/gateway/sipp (@NAME@ placeholders replaced from `subst`), on SIP port
+    `port` (default: a free one)."""
     with open(os.path.join(SIPP_DIR, scenario)) as f:
         text = f.read()
     for k, v in subst.items():
@@ -401,7 +495,7 @@ def sipp(
         "-i",
         HOST,
         "-p",
-        str(free_port()),
+        str(port or free_port()),
         "-mi",
         HOST,
         "-mp",
@@ -455,6 +549,16 @@ class Emulator:
 
     def env(self) -> dict:
         return dict(os.environ, AZURE_OPENAI_ENDPOINT=self.url, AZURE_OPENAI_API_KEY="emulator-key")
+
+    def fault(self, spec: dict) -> None:
+        """Queues a fault (POST /_emulator/faults): the next matching connection takes it."""
+        req = urllib.request.Request(
+            self.url + "/_emulator/faults",
+            data=json.dumps(spec).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(req, timeout=10).close()
 
     def sessions(self) -> list[dict]:
         with urllib.request.urlopen(self.url + "/_emulator/requests", timeout=10) as r:
