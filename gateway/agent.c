@@ -43,14 +43,6 @@ static void json_int(const char *json, const char *key, long long *out) {
     *out = strtoll(p, NULL, 10);
 }
 
-/* A reason for a log line's quoted value: double quotes and line breaks replaced. */
-static void quoted(const char *text, char *out, size_t size) {
-    size_t j = 0;
-    for (size_t i = 0; text && text[i] && j + 1 < size; i++)
-        out[j++] = text[i] == '"' ? '\'' : (text[i] == '\n' || text[i] == '\r') ? ' ' : text[i];
-    out[j] = 0;
-}
-
 static void send_refer(gw_call *call, const char *target) {
     struct sip_dialog *dlg = call->sess ? sipsess_dialog(call->sess) : NULL;
     if (!dlg || !target[0]) {
@@ -145,7 +137,7 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
         gw_log(call, "reply_interrupted", "response=%s", azaudio_realtime_event_response_id(e));
         break;
     case AZAUDIO_EVENT_RECONNECTING:
-        quoted(azaudio_realtime_event_text(e), why, sizeof why);
+        gw_log_quote(azaudio_realtime_event_text(e), why, sizeof why);
         gw_log(call, "session_reconnecting", "close_code=%d reason=\"%s\"", azaudio_realtime_event_close_code(e), why);
         break;
     case AZAUDIO_EVENT_RECONNECTED:
@@ -166,7 +158,7 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
         break;
     case AZAUDIO_EVENT_CLOSED:
         /* The library's reconnects (if any) gave up, or the session was closed on purpose: the call ends. */
-        quoted(azaudio_realtime_event_text(e), why, sizeof why);
+        gw_log_quote(azaudio_realtime_event_text(e), why, sizeof why);
         gw_log(call, "session_closed", "close_code=%d reason=\"%s\"", azaudio_realtime_event_close_code(e), why);
         gw_call_end(call, "session_closed");
         break;

@@ -117,9 +117,7 @@ void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_resu
     if (rc != AZAUDIO_OK) {
         g->n.rejected_service++;
         char why[160];
-        size_t j = 0;
-        for (size_t i = 0; error[i] && j + 1 < sizeof why; i++) why[j++] = error[i] == '"' ? '\'' : error[i];
-        why[j] = 0;
+        gw_log_quote(error, why, sizeof why);
         gw_log(call, "rejected", "status=503 result=%d reason=\"%s\"", (int)rc, why);
         (void)sipsess_reject(call->sess, 503, "Service Unavailable", "Warning: 399 azaudio-gateway \"%s\"\r\n", why);
         call->rejected = 1;

@@ -84,5 +84,7 @@ void gw_agent_detach(gw_call *call);                              /* stop watchi
 
 /* calllog.c: one structured line per call event on stdout. */
 void gw_log(const gw_call *call, const char *event, const char *fmt, ...);
+/* Copies text for a quoted log value or SIP header: double quotes become single ones, line breaks spaces. */
+void gw_log_quote(const char *text, char *out, size_t size);
 
 #endif

@@ -33,9 +33,7 @@ void gw_outbound_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_
     if (rc != AZAUDIO_OK) {
         g->n.rejected_service++;
         char why[160];
-        size_t j = 0;
-        for (size_t i = 0; error[i] && j + 1 < sizeof why; i++) why[j++] = error[i] == '"' ? '\'' : error[i];
-        why[j] = 0;
+        gw_log_quote(error, why, sizeof why);
         gw_log(call, "rejected", "what=session result=%d reason=\"%s\"", (int)rc, why);
         gw_call_end(call, "service_refused");
         return;

@@ -175,6 +175,28 @@ def rtp_packet(seq: int, ts: int, ssrc: int, payload: bytes, pt: int = 0, marker
     return struct.pack("!BBHII", 0x80, (0x80 if marker else 0) | pt, seq & 0xFFFF, ts & 0xFFFFFFFF, ssrc) + payload
 
 
+def recv_sip(sock: socket.socket, timeout: float) -> tuple[list[str], str, tuple] | None:
+    """One SIP message from a socket with a short timeout set: (start line and header lines, body, source)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            data, src = sock.recvfrom(65535)
+        except socket.timeout:
+            continue
+        head, _, body = data.decode(errors="replace").partition("\r\n\r\n")
+        return head.split("\r\n"), body, src
+    return None
+
+
+def sip_headers(lines: list[str]) -> dict:
+    """The header lines as a dict (lower-case names, the first of each)."""
+    hdrs: dict = {}
+    for line in lines[1:]:
+        k, _, v = line.partition(":")
+        hdrs.setdefault(k.strip().lower(), v.strip())
+    return hdrs
+
+
 class SipCaller:
     """A minimal SIP user agent client over UDP: INVITE with an SDP offer, ACK, BYE. Enough for tests that send
     their own RTP (jitter, loss, barge-in) and read headers of the answers."""
@@ -208,24 +230,15 @@ class SipCaller:
 
     def _recv(self, timeout: float) -> tuple[int, dict, str] | None:
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                data, src = self.sock.recvfrom(65535)
-            except socket.timeout:
-                continue
-            text = data.decode(errors="replace")
-            head, _, body = text.partition("\r\n\r\n")
-            lines = head.split("\r\n")
+        while True:
+            got = recv_sip(self.sock, deadline - time.monotonic())
+            if got is None:
+                return None
+            lines, body, src = got
             if not lines[0].startswith("SIP/2.0 "):
                 self._answer_request(lines, src)
                 continue
-            status = int(lines[0].split()[1])
-            hdrs: dict = {}
-            for line in lines[1:]:
-                k, _, v = line.partition(":")
-                hdrs.setdefault(k.strip().lower(), v.strip())
-            return status, hdrs, body
-        return None
+            return int(lines[0].split()[1]), sip_headers(lines), body
 
     def _answer_request(self, lines: list[str], src: tuple) -> None:
         """A request from the gateway (its BYE): 200 OK with the request's own headers."""
@@ -341,23 +354,7 @@ class SipCallee:
         self.remote_rtp: int | None = None
 
     def _recv(self, timeout: float) -> tuple[list[str], str, tuple] | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                data, src = self.sock.recvfrom(65535)
-            except socket.timeout:
-                continue
-            head, _, body = data.decode(errors="replace").partition("\r\n\r\n")
-            return head.split("\r\n"), body, src
-        return None
-
-    @staticmethod
-    def _headers(lines: list[str]) -> dict:
-        hdrs: dict = {}
-        for line in lines[1:]:
-            k, _, v = line.partition(":")
-            hdrs.setdefault(k.strip().lower(), v.strip())
-        return hdrs
+        return recv_sip(self.sock, timeout)
 
     def answer(self, timeout: float = 30.0) -> bool:
         """Waits for an INVITE, answers 200 with the SDP, waits for the ACK. False if none came."""
@@ -369,7 +366,7 @@ class SipCallee:
             lines, body, src = got
             if not lines[0].startswith("INVITE "):
                 continue
-            self.invite, self.offer, self.peer = self._headers(lines), body, src
+            self.invite, self.offer, self.peer = sip_headers(lines), body, src
             m = re.search(r"m=audio (\d+)", body)
             self.remote_rtp = int(m.group(1)) if m else None
             sdp = (
@@ -408,7 +405,7 @@ class SipCallee:
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             got = self._recv(1.0)
-            if got and got[0][0].startswith("SIP/2.0 ") and "BYE" in self._headers(got[0]).get("cseq", ""):
+            if got and got[0][0].startswith("SIP/2.0 ") and "BYE" in sip_headers(got[0]).get("cseq", ""):
                 return int(got[0][0].split()[1])
         return 0
 
