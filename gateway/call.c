@@ -9,6 +9,7 @@ static void call_destructor(void *arg) {
     gw_call *call = arg;
     tmr_cancel(&call->tick);
     tmr_cancel(&call->reaper);
+    tmr_cancel(&call->rx_due);
     gw_connect_detach(call);
     call->sess = mem_deref(call->sess); /* sends BYE if the call was up */
     call->rtp = mem_deref(call->rtp);
@@ -40,6 +41,7 @@ gw_call *gw_call_new(gw *g) {
     gw_jitter_init(&call->jb, g->cfg->jitter_min_ms, g->cfg->jitter_max_ms, 0);
     tmr_init(&call->tick);
     tmr_init(&call->reaper);
+    tmr_init(&call->rx_due);
     list_append(&g->calls, &call->le, call);
     return call;
 }
@@ -189,6 +191,7 @@ void gw_call_end(gw_call *call, const char *reason) {
     call->ended = 1;
     re_snprintf(call->end_reason, sizeof call->end_reason, "%s", reason);
     tmr_cancel(&call->tick);
+    tmr_cancel(&call->rx_due);
     gw_agent_unwatch(call);
     /* Freed from the loop, not from inside the libre or library callback that ended it. */
     tmr_start(&call->reaper, 0, reap, call);

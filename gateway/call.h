@@ -21,11 +21,12 @@ typedef struct gw_call {
     struct rtp_sock *rtp;
     gw_jitter jb; /* the caller's audio (jitter.c) */
     struct tmr tick, reaper;
-    struct sa remote; /* where RTP goes: the caller's SDP, then where its RTP comes from (latched) */
-    int latched;      /* remote is the source the caller's RTP arrived from */
-    int pt, telev_pt; /* negotiated payload types (telev_pt -1: none) */
-    int format;       /* AZAUDIO_FORMAT_ULAW or _ALAW */
-    uint8_t silence;  /* 0xFF (mu-law) or 0xD5 (A-law) */
+    struct tmr rx_due; /* the caller's next frame falls due */
+    struct sa remote;  /* where RTP goes: the caller's SDP, then where its RTP comes from (latched) */
+    int latched;       /* remote is the source the caller's RTP arrived from */
+    int pt, telev_pt;  /* negotiated payload types (telev_pt -1: none) */
+    int format;        /* AZAUDIO_FORMAT_ULAW or _ALAW */
+    uint8_t silence;   /* 0xFF (mu-law) or 0xD5 (A-law) */
     int late_offer, answered, rejected, established, on_hold, ended;
     int outbound;               /* the gateway placed this call (outbound.c) */
     struct gw_pending *pending; /* the connect in flight, or NULL */

@@ -136,6 +136,12 @@ static size_t fill(gw_jitter *jb, uint8_t *out, size_t size, int copy_last) {
     return size;
 }
 
+uint64_t gw_jitter_next_due(const gw_jitter *jb) {
+    if (!jb->have_seq || held(jb) == 0) return 0;
+    if (!jb->playing) return jb->hold_since_us + (uint64_t)jb->target_ms * 1000;
+    return jb->clock_us + jb->played_us;
+}
+
 size_t gw_jitter_get(gw_jitter *jb, uint64_t now_us, uint8_t *out, int *kind) {
     *kind = GW_JB_NONE;
     if (!jb->have_seq) return 0;
@@ -143,8 +149,10 @@ size_t gw_jitter_get(gw_jitter *jb, uint64_t now_us, uint8_t *out, int *kind) {
         if (held(jb) == 0 || now_us - jb->hold_since_us < (uint64_t)jb->target_ms * 1000) return 0;
         /* Start at the first frame held (packets lost before it are not concealed). */
         for (int i = 0; i < GW_JB_SLOTS && !jb->slot[jb->play_seq % GW_JB_SLOTS].used; i++) jb->play_seq++;
+        /* The clock starts when the first frame fell due, not when it was asked for (at a tick or the next
+         * arrival, up to a frame later): so each later frame falls due as the one after it arrives. */
         jb->playing = 1;
-        jb->clock_us = now_us;
+        jb->clock_us = jb->hold_since_us + (uint64_t)jb->target_ms * 1000;
         jb->played_us = 0;
     }
     if (now_us < jb->clock_us || jb->played_us > now_us - jb->clock_us) return 0;

@@ -62,5 +62,7 @@ int gw_jitter_put(gw_jitter *jb, uint16_t seq, uint32_t ts, const uint8_t *data,
 /* The next frame due at now_us into out (at least GW_JB_MAX_FRAME bytes): its size, or 0 when nothing is due.
  * *kind says whether it is a received frame, a concealed one or inserted silence. Call until it returns 0. */
 size_t gw_jitter_get(gw_jitter *jb, uint64_t now_us, uint8_t *out, int *kind);
+/* When the next frame held falls due (a time to call gw_jitter_get() again), or 0 when nothing is held. */
+uint64_t gw_jitter_next_due(const gw_jitter *jb);
 
 #endif

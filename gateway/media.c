@@ -85,7 +85,13 @@ static void log_jitter(gw_call *call, uint64_t now_us) {
            jb->jitter_ms, jb->target_ms, delay, jb->n.skipped, jb->n.stretched, jb->n.underflows, jb->n.lost);
 }
 
-/* Moves caller audio that is due from the playout buffer to the session. */
+static void rx_due(void *arg) {
+    gw_call *call = arg;
+    if (!call->ended) drain_caller(call, azaudio_monotonic_us());
+}
+
+/* Moves caller audio that is due from the playout buffer to the session, and wakes up again when the next frame
+ * falls due (not at the next 20 ms tick, whose phase has nothing to do with the caller's packets). */
 static void drain_caller(gw_call *call, uint64_t now_us) {
     uint8_t frame[GW_JB_MAX_FRAME];
     int kind = GW_JB_NONE;
@@ -98,6 +104,11 @@ static void drain_caller(gw_call *call, uint64_t now_us) {
         }
     }
     log_jitter(call, now_us);
+    uint64_t due = gw_jitter_next_due(&call->jb);
+    if (due)
+        tmr_start(&call->rx_due, due > now_us ? (due - now_us + 999) / 1000 : 1, rx_due, call);
+    else
+        tmr_cancel(&call->rx_due);
 }
 
 /* One 20 ms frame to the caller: reply audio if any is queued, else silence, so the stream keeps its clock. */
