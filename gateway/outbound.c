@@ -14,6 +14,7 @@ int gw_outbound_place(gw *g, const char *uri) {
     gw_call *call = gw_call_new(g);
     if (!call) return ENOMEM;
     g->n.calls_total++;
+    g->n.calls_placed++;
     call->outbound = 1;
     re_snprintf(call->to, sizeof call->to, "%s", uri);
     re_snprintf(call->callid, sizeof call->callid, "-");

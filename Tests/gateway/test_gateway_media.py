@@ -156,6 +156,7 @@ def test_a_call_placed_by_http_post_reaches_sipp_as_the_called_party() -> None:
         time.sleep(1.0)  # SIPp listening
         status, body = post_call(gw, f"sip:callee@127.0.0.1:{port}")
         check(status == 202 and '"call"' in body, f"POST /call: {status} {body}")
+        check(gw.status()["calls_placed"] == 1, f"status after POST /call: {gw.status()}")
         check(gw.wait_for(r"event=answered codec=PCMU", 30) is not None, "SIPp did not take the call")
         check(gw.wait_for(r'agent_said text="You said: \w+', 90) is not None, "SIPp's speech was not answered")
         sipp.join(timeout=120)
