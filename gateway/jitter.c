@@ -2,9 +2,10 @@
  *
  * A talkspurt's first frame is held for the target delay, then a playout clock runs at the line's rate: each
  * frame is played when the clock reaches it. The delay a frame actually waited (arrival to playout) is smoothed;
- * when it is more than the target by over half a frame and the frame due is silent, that frame is skipped (the
- * delay shrinks by a frame); when it is less by over half a frame and the frame due is silent, 20 ms of silence
- * is played before it (the delay grows by a frame). A frame missing when due, with later ones waiting, is lost:
+ * when it is more than the target by over a frame and the frame due is silent, that frame is skipped (the delay
+ * shrinks by a frame; at most one per 10 frames, every other frame when over by more than 3 frames); when it is
+ * less by over half a frame and the frame due is silent, 20 ms of silence is played before it (the delay grows by
+ * a frame). A frame missing when due, with later ones waiting, is lost:
  * concealed. Nothing waiting at all stops the clock (the caller paused, or a packet is late): the next frame
  * starts a new hold, which is how a late burst grows the delay at once. */
 #include "jitter.h"
@@ -13,7 +14,7 @@
 #include <string.h>
 
 #define US_PER_BYTE 125 /* G.711 at 8 kHz: one byte per 125 us */
-#define COOLDOWN 5      /* frames played between two adaptations */
+#define COOLDOWN 10     /* frames played between two adaptations */
 
 void gw_jitter_init(gw_jitter *jb, uint32_t min_ms, uint32_t max_ms, int alaw) {
     memset(jb, 0, sizeof *jb);
@@ -162,7 +163,9 @@ size_t gw_jitter_get(gw_jitter *jb, uint64_t now_us, uint8_t *out, int *kind) {
         if (s->used && s->seq == jb->play_seq) {
             int silent = is_silent(jb, s->data, s->size);
             jb->since_adapt++;
-            if (silent && jb->since_adapt > COOLDOWN && jb->delay_ms > jb->target_ms + frame_ms / 2 && held(jb) >= 2) {
+            /* Far too deep (a burst after a stall): skip every other silent frame; else one per cooldown. */
+            uint32_t cool = jb->delay_ms > jb->target_ms + 3 * frame_ms ? 1 : COOLDOWN;
+            if (silent && jb->since_adapt > cool && jb->delay_ms > jb->target_ms + frame_ms && held(jb) >= 2) {
                 /* Too deep: this silent frame is dropped and the next plays in its place. */
                 slot_clear(s);
                 jb->play_seq++;
