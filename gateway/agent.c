@@ -1,6 +1,10 @@
-/* agent.c - the realtime session's side of a call, pulled on every 20 ms tick (pull mode: the library's I/O thread
- * never calls into the gateway): reply audio into the playout queue, barge-in flushes, the session's id and the
- * turn timings for the log, the hang_up and transfer tools, and the end of the call when the session closes. */
+/* agent.c - the realtime session's side of a call, in pull mode (the library's I/O thread never calls into the
+ * gateway): the session's readiness descriptor (azaudio_realtime_event_fd) is watched by the libre loop, which
+ * takes the events as soon as they wait. Reply audio into the playout queue, barge-in flushes, the session's id
+ * and the turn timings for the log, the hang_up and transfer tools, the library's reconnects and renewals logged
+ * (the call outlives its sessions), and the end of the call when the session closes for good. */
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "call.h"
@@ -25,6 +29,18 @@ static void json_string(const char *json, const char *key, char *out, size_t siz
     }
     if (p && n) memcpy(out, p, n);
     out[n] = 0;
+}
+
+/* The number after "key": in an event's JSON (0 when absent). */
+static void json_int(const char *json, const char *key, long long *out) {
+    char pat[48];
+    re_snprintf(pat, sizeof pat, "\"%s\"", key);
+    const char *p = strstr(json, pat);
+    *out = 0;
+    if (!p) return;
+    p += strlen(pat);
+    while (*p == ' ' || *p == ':') p++;
+    *out = strtoll(p, NULL, 10);
 }
 
 static void send_refer(gw_call *call, const char *target) {
@@ -62,6 +78,8 @@ static void function_call(gw_call *call, const azaudio_realtime_event *e) {
 static void handle(gw_call *call, const azaudio_realtime_event *e) {
     uint64_t now = azaudio_monotonic_us();
     size_t n = 0;
+    char why[160];
+    long long replayed = 0;
     const uint8_t *audio;
     switch (azaudio_realtime_event_type(e)) {
     case AZAUDIO_EVENT_SESSION_CREATED:
@@ -106,10 +124,6 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
         break;
     case AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE:
         gw_log(call, "agent_said", "text=\"%s\"", azaudio_realtime_event_text(e));
-        gw_history_add(call, "Agent", azaudio_realtime_event_text(e));
-        break;
-    case AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED:
-        gw_history_add(call, "Caller", azaudio_realtime_event_text(e));
         break;
     case AZAUDIO_EVENT_FUNCTION_CALL:
         function_call(call, e);
@@ -117,24 +131,72 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
     case AZAUDIO_EVENT_ERROR:
         gw_log(call, "session_error", "code=%s", azaudio_realtime_event_error_code(e));
         break;
+    case AZAUDIO_EVENT_RESPONSE_INTERRUPTED:
+        /* The connection was lost mid-reply: what was queued still plays; the reply is not asked for again. */
+        call->responding = 0;
+        gw_log(call, "reply_interrupted", "response=%s", azaudio_realtime_event_response_id(e));
+        break;
+    case AZAUDIO_EVENT_RECONNECTING:
+        gw_log_quote(azaudio_realtime_event_text(e), why, sizeof why);
+        gw_log(call, "session_reconnecting", "close_code=%d reason=\"%s\"", azaudio_realtime_event_close_code(e), why);
+        break;
+    case AZAUDIO_EVENT_RECONNECTED:
+        call->reconnects++;
+        json_int(azaudio_realtime_event_json(e), "replayed_items", &replayed);
+        re_snprintf(call->session_id, sizeof call->session_id, "%s", azaudio_realtime_event_text(e));
+        gw_log(call, "session_reconnected", "outage_ms=%lld replayed_items=%lld reconnects=%u",
+               (long long)azaudio_realtime_event_audio_ms(e), replayed, call->reconnects);
+        break;
+    case AZAUDIO_EVENT_RENEWING:
+        gw_log(call, "session_renewing", NULL);
+        break;
+    case AZAUDIO_EVENT_RENEWED:
+        call->renewals++;
+        re_snprintf(call->session_id, sizeof call->session_id, "%s", azaudio_realtime_event_text(e));
+        gw_log(call, "session_renewed", "held_ms=%lld renewals=%u", (long long)azaudio_realtime_event_audio_ms(e),
+               call->renewals);
+        break;
     case AZAUDIO_EVENT_CLOSED:
-        gw_log(call, "session_closed", "close_code=%d", azaudio_realtime_event_close_code(e));
-        if (!gw_continuity_lost(call, azaudio_realtime_event_close_code(e))) gw_call_end(call, "session_closed");
+        /* The library's reconnects (if any) gave up, or the session was closed on purpose: the call ends. */
+        gw_log_quote(azaudio_realtime_event_text(e), why, sizeof why);
+        gw_log(call, "session_closed", "close_code=%d reason=\"%s\"", azaudio_realtime_event_close_code(e), why);
+        gw_call_end(call, "session_closed");
         break;
     default:
         break;
     }
 }
 
-void gw_agent_poll(gw_call *call) {
-    if (!call->rt) return;
-    azaudio_realtime_event *e = NULL;
-    while (!call->ended && !call->resuming && azaudio_realtime_next_event(call->rt, &e, 0) == AZAUDIO_OK) {
+/* Takes every event waiting (the descriptor is level-triggered: it stays readable until the queue is empty). */
+static void take_events(int flags, void *arg) {
+    gw_call *call = arg;
+    (void)flags;
+    while (!call->ended && call->rt) {
+        azaudio_realtime_event *e = NULL;
+        if (azaudio_realtime_poll_event(call->rt, &e, 0) != AZAUDIO_OK || !e) break;
         handle(call, e);
         azaudio_realtime_event_free(e);
     }
-    if (call->resuming && !call->ended) gw_continuity_reconnect(call);
-    /* After hang_up / transfer: end once the reply in progress has been played out. */
-    if (call->hangup_after_reply && !call->hangup_at_us && !call->responding && call->out.queued == 0)
-        call->hangup_at_us = azaudio_monotonic_us() + 200000;
+    /* An ended call stops watching at once (its session is destroyed later, from the reaper). */
+    if (call->ended) gw_agent_unwatch(call);
+}
+
+int gw_agent_attach(gw_call *call, azaudio_realtime_session *rt) {
+    call->rt = rt;
+    int32_t fd = -1;
+    if (azaudio_realtime_event_fd(rt, &fd) != AZAUDIO_OK) return EIO;
+    int err = fd_listen(fd, FD_READ, take_events, call);
+    if (!err) call->event_fd = fd;
+    return err;
+}
+
+void gw_agent_unwatch(gw_call *call) {
+    if (call->event_fd >= 0) fd_close(call->event_fd);
+    call->event_fd = -1;
+}
+
+void gw_agent_detach(gw_call *call) {
+    gw_agent_unwatch(call);
+    azaudio_realtime_destroy(call->rt);
+    call->rt = NULL;
 }

@@ -9,14 +9,14 @@ static void call_destructor(void *arg) {
     gw_call *call = arg;
     tmr_cancel(&call->tick);
     tmr_cancel(&call->reaper);
+    tmr_cancel(&call->rx_due);
     gw_connect_detach(call);
     call->sess = mem_deref(call->sess); /* sends BYE if the call was up */
     call->rtp = mem_deref(call->rtp);
-    call->jb = mem_deref(call->jb);
+    gw_jitter_free(&call->jb);
     call->media = NULL;
     call->sdp = mem_deref(call->sdp);
-    azaudio_realtime_destroy(call->rt);
-    call->rt = NULL;
+    gw_agent_detach(call);
     gw_playout_flush(&call->out);
     list_unlink(&call->le);
 }
@@ -28,7 +28,7 @@ static void pl_copy(char *dst, size_t size, const struct pl *pl) {
         dst[0] = 0;
 }
 
-gw_call *gw_call_alloc(gw *g, const struct sip_msg *invite) {
+gw_call *gw_call_new(gw *g) {
     gw_call *call = mem_zalloc(sizeof *call, call_destructor);
     if (!call) return NULL;
     call->g = g;
@@ -37,12 +37,21 @@ gw_call *gw_call_alloc(gw *g, const struct sip_msg *invite) {
     call->silence = 0xFF;
     call->pt = 0;
     call->telev_pt = -1;
+    call->event_fd = -1;
+    gw_jitter_init(&call->jb, g->cfg->jitter_min_ms, g->cfg->jitter_max_ms, 0);
+    tmr_init(&call->tick);
+    tmr_init(&call->reaper);
+    tmr_init(&call->rx_due);
+    list_append(&g->calls, &call->le, call);
+    return call;
+}
+
+gw_call *gw_call_alloc(gw *g, const struct sip_msg *invite) {
+    gw_call *call = gw_call_new(g);
+    if (!call) return NULL;
     pl_copy(call->callid, sizeof call->callid, &invite->callid);
     pl_copy(call->from, sizeof call->from, &invite->from.auri);
     pl_copy(call->to, sizeof call->to, &invite->to.auri);
-    tmr_init(&call->tick);
-    tmr_init(&call->reaper);
-    list_append(&g->calls, &call->le, call);
     return call;
 }
 
@@ -55,12 +64,15 @@ int gw_call_media_open(gw_call *call) {
 
 int gw_call_media_init(gw_call *call, uint16_t rtp_port) {
     gw *g = call->g;
-    int err = jbuf_alloc(&call->jb, g->cfg->jbuf_min, g->cfg->jbuf_max);
-    if (!err) err = sdp_session_alloc(&call->sdp, &g->media_ip);
+    int err = sdp_session_alloc(&call->sdp, &g->media_ip);
     if (!err) err = sdp_media_add(&call->media, call->sdp, sdp_media_audio, rtp_port, sdp_proto_rtpavp);
-    /* What the gateway takes: G.711 both laws (passed straight to a g711 session) and RFC 4733 digits. */
-    if (!err) err = sdp_format_add(NULL, call->media, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
-    if (!err) err = sdp_format_add(NULL, call->media, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
+    /* What the gateway takes: G.711 both laws (passed straight to a g711 session) and RFC 4733 digits. A call it
+     * places offers only the law of the session it opened first. */
+    int both = !call->outbound;
+    if (!err && (both || call->format == AZAUDIO_FORMAT_ULAW))
+        err = sdp_format_add(NULL, call->media, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+    if (!err && (both || call->format == AZAUDIO_FORMAT_ALAW))
+        err = sdp_format_add(NULL, call->media, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
     if (!err)
         err = sdp_format_add(NULL, call->media, false, "101", telev_rtpfmt, 8000, 1, NULL, NULL, NULL, false, "0-15");
     if (!err) err = sdp_media_set_lattr(call->media, true, sdp_attr_ptime, "%u", GW_FRAME_MS);
@@ -86,9 +98,16 @@ int gw_call_apply_sdp(gw_call *call) {
     call->format = format;
     call->silence = format == AZAUDIO_FORMAT_ALAW ? 0xD5 : 0xFF;
     call->pt = f->pt;
+    call->jb.alaw = format == AZAUDIO_FORMAT_ALAW;
+    call->jb.silence = call->silence;
     const struct sdp_format *te = sdp_media_rformat(call->media, telev_rtpfmt);
     call->telev_pt = te ? te->pt : -1;
-    call->remote = *sdp_media_raddr(call->media);
+    /* Where to send: what the SDP names, until the caller's RTP shows where it really comes from (media.c). A new
+     * address in a re-offer is taken as the new one (and latched afresh). */
+    if (!call->latched || !sa_cmp(sdp_media_raddr(call->media), &call->remote, SA_ADDR)) {
+        call->remote = *sdp_media_raddr(call->media);
+        call->latched = 0;
+    }
     /* Hold: the caller sends sendonly / inactive (or the old c=0.0.0.0): stop sending until it resumes. */
     enum sdp_dir dir = sdp_media_dir(call->media);
     call->on_hold = !(dir & SDP_SENDONLY) || sa_is_any(&call->remote);
@@ -97,29 +116,31 @@ int gw_call_apply_sdp(gw_call *call) {
 
 void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error) {
     gw *g = call->g;
-    if (call->answered) { /* a new session for a call already up (continuity.c) */
-        if (rc == AZAUDIO_OK)
-            gw_continuity_resumed(call, rt);
-        else
-            gw_call_end(call, "session_closed");
+    if (call->outbound) {
+        gw_outbound_connected(call, rt, rc, error);
         return;
     }
     if (rc != AZAUDIO_OK) {
         g->n.rejected_service++;
         char why[160];
-        size_t j = 0;
-        for (size_t i = 0; error[i] && j + 1 < sizeof why; i++) why[j++] = error[i] == '"' ? '\'' : error[i];
-        why[j] = 0;
+        gw_log_quote(error, why, sizeof why);
         gw_log(call, "rejected", "status=503 result=%d reason=\"%s\"", (int)rc, why);
         (void)sipsess_reject(call->sess, 503, "Service Unavailable", "Warning: 399 azaudio-gateway \"%s\"\r\n", why);
         call->rejected = 1;
         gw_call_end(call, "service_refused");
         return;
     }
-    call->rt = rt;
+    int err = gw_agent_attach(call, rt);
+    if (err) {
+        gw_log(call, "error", "what=event_fd err=\"%m\"", err);
+        (void)sipsess_reject(call->sess, 500, "Server Internal Error", "Warning: 399 azaudio-gateway \"event fd\"\r\n");
+        call->rejected = 1;
+        gw_call_end(call, "event_fd_failed");
+        return;
+    }
     struct mbuf *desc = NULL;
     /* An INVITE without SDP (late offer): the 200 carries the offer and the ACK the answer. */
-    int err = sdp_encode(&desc, call->sdp, call->late_offer);
+    err = sdp_encode(&desc, call->sdp, call->late_offer);
     if (!err)
         err =
             sipsess_answer(call->sess, 200, "OK", desc, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY\r\n");
@@ -129,11 +150,17 @@ void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_resu
         gw_call_end(call, "answer_failed");
         return;
     }
+    gw_call_answered(call);
+}
+
+void gw_call_answered(gw_call *call) {
     call->answered = 1;
-    g->n.calls_answered++;
+    call->g->n.calls_answered++;
     gw_log(call, "answered", "codec=%s pt=%d telev_pt=%d remote=%J",
            call->format == AZAUDIO_FORMAT_ALAW ? "PCMA" : "PCMU", call->pt, call->telev_pt, &call->remote);
     gw_call_start_media(call);
+    /* A call the gateway placed: the agent speaks first. */
+    if (call->outbound && call->rt) call->responding = azaudio_realtime_create_response(call->rt, NULL) == AZAUDIO_OK;
 }
 
 void gw_call_start_media(gw_call *call) {
@@ -150,16 +177,16 @@ static void reap(void *arg) {
     if (call->sess && !call->answered && !call->rejected && strcmp(call->end_reason, "cancelled") != 0)
         (void)sipsess_reject(call->sess, 500, "Server Internal Error", "Warning: 399 azaudio-gateway \"%s\"\r\n",
                              call->end_reason);
-    struct jbuf_stat js;
-    memset(&js, 0, sizeof js);
-    if (call->jb) (void)jbuf_stats(call->jb, &js);
+    const gw_jb_stats *js = &call->jb.n;
     gw_log(call, "ended",
-           "reason=%s duration_ms=%llu rtp_in=%u rtp_out=%u rtp_foreign=%u rtp_bad_pt=%u jb_lost=%u jb_late=%u "
-           "jb_oos=%u jb_dups=%u jb_overflow=%u concealed=%u dropped_busy=%u digits=%u barge_ins=%u turns=%u",
+           "reason=%s duration_ms=%llu rtp_in=%u rtp_out=%u rtp_foreign=%u rtp_bad_pt=%u latched=%d jb_lost=%u "
+           "jb_late=%u jb_dups=%u jb_skipped=%u jb_stretched=%u jb_underflows=%u jb_target_ms=%u jb_delay_ms=%.0f "
+           "jitter_ms=%.1f concealed=%u dropped_busy=%u digits=%u barge_ins=%u turns=%u reconnects=%u renewals=%u",
            call->end_reason,
            call->start_us ? (unsigned long long)((azaudio_monotonic_us() - call->start_us) / 1000) : 0ULL, call->rtp_in,
-           call->rtp_out, call->rtp_foreign, call->rtp_bad_pt, js.n_lost, js.n_late, js.n_oos, js.n_dups, js.n_overflow,
-           call->concealed, call->dropped_busy, call->digits, call->barge_ins, call->turns);
+           call->rtp_out, call->rtp_foreign, call->rtp_bad_pt, call->latched, js->lost, js->late, js->dups, js->skipped,
+           js->stretched, js->underflows, call->jb.target_ms, call->jb.delay_ms, call->jb.jitter_ms, call->concealed,
+           call->dropped_busy, call->digits, call->barge_ins, call->turns, call->reconnects, call->renewals);
     mem_deref(call);
 }
 
@@ -168,6 +195,8 @@ void gw_call_end(gw_call *call, const char *reason) {
     call->ended = 1;
     re_snprintf(call->end_reason, sizeof call->end_reason, "%s", reason);
     tmr_cancel(&call->tick);
+    tmr_cancel(&call->rx_due);
+    gw_agent_unwatch(call);
     /* Freed from the loop, not from inside the libre or library callback that ended it. */
     tmr_start(&call->reaper, 0, reap, call);
 }
@@ -179,7 +208,6 @@ void gw_call_digit(gw_call *call, int digit) {
     if (!call->rt || !call->g->cfg->dtmf_items) return;
     char text[64];
     re_snprintf(text, sizeof text, "The caller pressed %c.", digit);
-    gw_history_add(call, "Caller", text);
     azaudio_result rc = azaudio_realtime_create_text_item(call->rt, "user", text);
     /* The model answers the key press; if it is answering already, as soon as that response is done. */
     if (rc == AZAUDIO_OK && call->responding)

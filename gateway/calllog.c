@@ -7,6 +7,13 @@
 
 #include "call.h"
 
+void gw_log_quote(const char *text, char *out, size_t size) {
+    size_t j = 0;
+    for (size_t i = 0; text && text[i] && j + 1 < size; i++)
+        out[j++] = text[i] == '"' ? '\'' : (text[i] == '\n' || text[i] == '\r') ? ' ' : text[i];
+    if (size) out[j] = 0;
+}
+
 void gw_log(const gw_call *call, const char *event, const char *fmt, ...) {
     struct timeval tv;
     gettimeofday(&tv, NULL);

@@ -13,7 +13,8 @@ void gw_config_usage(const char *argv0) {
         "usage: %s --sip-listen HOST:PORT --deployment NAME [--rtp-ports A-B] [--instructions TEXT|@FILE]\n"
         "       [--voice V] [--tools FILE.json] [--tool-choice auto|none|required] [--max-calls N] [--register URI "
         "--user U --password P]\n"
-        "       [--http-listen HOST:PORT] [--jitter-ms MIN-MAX] [--no-dtmf-items]\n"
+        "       [--http-listen HOST:PORT] [--jitter-ms MIN-MAX] [--no-dtmf-items] [--no-rtp-latch]\n"
+        "       [--reconnect-attempts N] [--renewal-margin-ms MS] [--call SIP-URI]\n"
         "The endpoint and key come from AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN).\n",
         argv0);
 }
@@ -105,15 +106,22 @@ int gw_config_parse(gw_config *cfg, int argc, char **argv) {
     cfg->rtp_min = 20000;
     cfg->rtp_max = 29999;
     cfg->max_calls = 100;
-    cfg->jbuf_min = 2;
-    cfg->jbuf_max = 10;
+    cfg->jitter_min_ms = 20;
+    cfg->jitter_max_ms = 200;
+    cfg->reconnect_attempts = 5;
+    cfg->renewal_margin_ms = UINT32_MAX;
     cfg->dtmf_items = 1;
+    cfg->rtp_latch = 1;
     int have_sip = 0, rc = 0;
     for (int i = 1; i < argc; i++) {
         const char *flag = argv[i];
         if (strcmp(flag, "--help") == 0 || strcmp(flag, "-h") == 0) return -1;
         if (strcmp(flag, "--no-dtmf-items") == 0) {
             cfg->dtmf_items = 0;
+            continue;
+        }
+        if (strcmp(flag, "--no-rtp-latch") == 0) {
+            cfg->rtp_latch = 0;
             continue;
         }
         if (strncmp(flag, "--", 2) != 0) return bad(flag, NULL, "unexpected argument (flags start with --)");
@@ -135,8 +143,16 @@ int gw_config_parse(gw_config *cfg, int argc, char **argv) {
             cfg->rtp_max = (uint16_t)b;
         } else if (strcmp(flag, "--jitter-ms") == 0) {
             if (!parse_range(v, 20, 1000, &a, &b)) return bad(flag, v, "expected MIN-MAX in ms, 20..1000");
-            cfg->jbuf_min = a / 20;
-            cfg->jbuf_max = b / 20 > a / 20 ? b / 20 : a / 20 + 1;
+            cfg->jitter_min_ms = a;
+            cfg->jitter_max_ms = b;
+        } else if (strcmp(flag, "--reconnect-attempts") == 0) {
+            if (!parse_u32(v, 0, 100, &cfg->reconnect_attempts)) return bad(flag, v, "expected a number 0..100");
+        } else if (strcmp(flag, "--renewal-margin-ms") == 0) {
+            if (!parse_u32(v, 0, 86400000, &cfg->renewal_margin_ms))
+                return bad(flag, v, "expected milliseconds 0..86400000 (0: no renewal)");
+        } else if (strcmp(flag, "--call") == 0) {
+            if (strncmp(v, "sip:", 4) != 0 || !v[4]) return bad(flag, v, "expected a SIP URI (sip:user@host:port)");
+            cfg->call_uri = v;
         } else if (strcmp(flag, "--deployment") == 0) {
             if (!*v) return bad(flag, v, "must not be empty");
             cfg->deployment = v;

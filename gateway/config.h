@@ -18,8 +18,12 @@ typedef struct gw_config {
     const char *register_uri, *user, *password;
     char http_host[64]; /* status endpoint; http_port 0: none */
     uint16_t http_port;
-    uint32_t jbuf_min, jbuf_max; /* jitter buffer depth in 20 ms frames */
-    int dtmf_items;              /* 1: digits become conversation items (default) */
+    uint32_t jitter_min_ms, jitter_max_ms; /* bounds of the adaptive playout delay */
+    int dtmf_items;                        /* 1: digits become conversation items (default) */
+    uint32_t reconnect_attempts;           /* the library's reconnect_max_attempts (default 5; 0: off) */
+    uint32_t renewal_margin_ms;            /* the library's renewal_margin_ms; UINT32_MAX: its default */
+    const char *call_uri;                  /* --call: a call to place at start-up, or NULL */
+    int rtp_latch;                         /* 1: send RTP where the caller's comes from (default) */
 } gw_config;
 
 /* Parses argv into *cfg. Returns 0 on success; on a bad flag or file prints a message naming it to stderr and

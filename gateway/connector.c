@@ -1,9 +1,9 @@
 /* connector.c - opens a call's realtime session without blocking the libre loop. azaudio_realtime_connect()
  * blocks until the session is ready (handshake, session.created, session.update), so each connect runs on a
  * short-lived worker thread that only calls the library and then hands the result to the loop through libre's
- * mqueue. Media never touches these threads: once connected, the session is pulled on the loop's 20 ms clock and
- * the library's own I/O thread carries every call's WebSocket. A call that ends while its connect is in flight is
- * detached: the loop destroys the session when the result arrives. */
+ * mqueue. Media never touches these threads: once connected, the loop takes the session's events when its
+ * readiness descriptor wakes it, and the library's own I/O thread carries every call's WebSocket. A call that ends
+ * while its connect is in flight is detached: the loop destroys the session when the result arrives. */
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +51,10 @@ int gw_connect_start(gw *g, gw_call *call, int audio_format) {
     p->opts.input_audio_format = audio_format;
     p->opts.output_audio_format = audio_format;
     p->opts.barge_in = 1;
+    /* Continuity: the library itself reopens a lost or expiring session and replays the conversation into it
+     * (RECONNECTING / RECONNECTED, RENEWING / RENEWED); the call and its RTP carry on meanwhile. */
+    p->opts.reconnect_max_attempts = g->cfg->reconnect_attempts;
+    if (g->cfg->renewal_margin_ms != UINT32_MAX) p->opts.renewal_margin_ms = g->cfg->renewal_margin_ms;
     pthread_attr_t attr;
     pthread_t tid;
     pthread_attr_init(&attr);

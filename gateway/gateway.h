@@ -11,7 +11,7 @@
 #include "config.h"
 
 typedef struct gw_counters {
-    uint64_t calls_total, calls_answered, calls_failed;
+    uint64_t calls_total, calls_answered, calls_failed, calls_placed;
     uint64_t rejected_busy, rejected_codec, rejected_service;
     uint64_t rtp_in, rtp_out, rtp_foreign, rtp_dropped_busy, rtp_concealed;
     uint64_t digits, barge_ins, replies;

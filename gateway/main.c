@@ -67,6 +67,8 @@ int main(int argc, char **argv) {
     printf("event=listening sip=%s:%u rtp=%u-%u deployment=%s max_calls=%u endpoint=%s\n", cfg.sip_host, cfg.sip_port,
            cfg.rtp_min, cfg.rtp_max, cfg.deployment, cfg.max_calls, azaudio_client_endpoint(g->client));
     fflush(stdout);
+    if (cfg.call_uri && (err = gw_outbound_place(g, cfg.call_uri)) != 0)
+        re_fprintf(stderr, "azaudio-gateway: --call %s: %m\n", cfg.call_uri, err);
     (void)re_main(on_signal);
     rc = 0;
 out:

@@ -1,13 +1,13 @@
-/* media.c - the call's RTP. In: packets from the caller's address go to the jitter buffer (G.711) or the digit
- * decoder (RFC 4733); the 20 ms clock drains the buffer at the line's rate into the realtime session, filling
- * lost packets with the last frame once and then silence. Out: one 20 ms frame of reply (or silence) per tick,
- * timestamps +160 per frame, and the library told how much of the reply item has left on the wire. */
+/* media.c - the call's RTP. In: packets from the caller's address go to the adaptive playout buffer (jitter.c,
+ * G.711) or the digit decoder (RFC 4733); what is due goes into the realtime session as it arrives and on every
+ * tick (lost packets concealed there). Out: one 20 ms frame of reply (or silence) per tick of the call's clock,
+ * timestamps +160 per frame, sent to where the caller's RTP comes from (symmetric RTP), and the library told how
+ * much of the reply item has left on the wire. */
 #include <string.h>
 
 #include "call.h"
 
 #define MAX_CATCH_UP 5   /* ticks sent back to back after the loop stalled; beyond that the clock restarts */
-#define MAX_CONCEAL 5    /* lost frames filled in one gap; a longer gap is a new talkspurt */
 #define MAX_PAYLOAD 1600 /* 200 ms of G.711 */
 
 /* RFC 4733: event, E bit + volume, duration. A new event has a new RTP timestamp; the key press goes to the model
@@ -21,6 +21,8 @@ static void telephone_event(gw_call *call, const struct rtp_header *hdr, struct 
     int digit = telev_code2digit(p[0]);
     if (digit > 0) gw_call_digit(call, digit);
 }
+
+static void drain_caller(gw_call *call, uint64_t now_us);
 
 void gw_media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg) {
     gw_call *call = arg;
@@ -42,15 +44,22 @@ void gw_media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struc
         call->rtp_bad_pt++;
         return;
     }
+    /* Symmetric RTP (RFC 4961): the reply goes where the caller's RTP comes from, once it has been seen, which is
+     * where a phone behind a NAT or with a separate send socket can hear it. Latched on the first audio packet and
+     * again when a new audio source (SSRC) starts (digits may come from elsewhere). */
+    if (call->g->cfg->rtp_latch && (!call->latched || (call->rx_have_ssrc && hdr->ssrc != call->rx_ssrc))) {
+        if (!sa_cmp(src, &call->remote, SA_ALL)) gw_log(call, "rtp_latched", "from=%J sdp=%J", src, &call->remote);
+        call->remote = *src;
+        call->latched = 1;
+    }
     /* A new source (the caller's phone changed stream, e.g. after a transfer or re-INVITE): its sequence numbers
      * have nothing to do with the old one's, so start the buffer afresh. */
-    if (call->rx_have_ssrc && hdr->ssrc != call->rx_ssrc) {
-        jbuf_flush(call->jb);
-        call->rx_started = 0;
-    }
+    if (call->rx_have_ssrc && hdr->ssrc != call->rx_ssrc) gw_jitter_flush(&call->jb);
     call->rx_have_ssrc = 1;
     call->rx_ssrc = hdr->ssrc;
-    (void)jbuf_put(call->jb, hdr, mb); /* holds a reference to mb; duplicates and late packets are refused */
+    uint64_t now = azaudio_monotonic_us();
+    (void)gw_jitter_put(&call->jb, hdr->seq, hdr->ts, mbuf_buf(mb), n, now); /* late and duplicate ones refused */
+    drain_caller(call, now); /* a frame due now goes at once, not at the next tick */
 }
 
 static void send_caller_audio(gw_call *call, const uint8_t *data, size_t size) {
@@ -62,51 +71,44 @@ static void send_caller_audio(gw_call *call, const uint8_t *data, size_t size) {
     }
 }
 
-/* Fills a gap of `lost` frames before the packet just taken: the last frame once, then silence. */
-static void conceal(gw_call *call, uint16_t lost) {
-    uint8_t fill[GW_FRAME_BYTES];
-    for (uint16_t i = 0; i < lost; i++) {
-        if (i == 0 && call->rx_last_size == GW_FRAME_BYTES)
-            memcpy(fill, call->rx_last, sizeof fill);
-        else
-            memset(fill, call->silence, sizeof fill);
-        send_caller_audio(call, fill, sizeof fill);
-        call->rx_forwarded_ms += GW_FRAME_MS;
-        call->concealed++;
-        call->g->n.rtp_concealed++;
-    }
+/* A log line when the playout target or the delay moved by a frame or more, at most once a second. */
+static void log_jitter(gw_call *call, uint64_t now_us) {
+    const gw_jitter *jb = &call->jb;
+    uint32_t delay = jb->delay_ms > 0 ? (uint32_t)(jb->delay_ms + 0.5) : 0;
+    int moved = jb->target_ms != call->jb_logged_target ||
+                (delay > call->jb_logged_delay ? delay - call->jb_logged_delay : call->jb_logged_delay - delay) >= 20;
+    if (!moved || now_us - call->jb_logged_us < 1000000) return;
+    call->jb_logged_us = now_us;
+    call->jb_logged_target = jb->target_ms;
+    call->jb_logged_delay = delay;
+    gw_log(call, "jitter", "jitter_ms=%.1f target_ms=%u delay_ms=%u skipped=%u stretched=%u underflows=%u lost=%u",
+           jb->jitter_ms, jb->target_ms, delay, jb->n.skipped, jb->n.stretched, jb->n.underflows, jb->n.lost);
 }
 
-/* Moves caller audio from the jitter buffer to the session, as much as the line's clock says has been spoken. */
+static void rx_due(void *arg) {
+    gw_call *call = arg;
+    if (!call->ended) drain_caller(call, azaudio_monotonic_us());
+}
+
+/* Moves caller audio that is due from the playout buffer to the session, and wakes up again when the next frame
+ * falls due (not at the next 20 ms tick, whose phase has nothing to do with the caller's packets). */
 static void drain_caller(gw_call *call, uint64_t now_us) {
-    for (;;) {
-        if (call->rx_started && call->rx_forwarded_ms * 1000 > now_us - call->rx_first_us) return;
-        struct rtp_header hdr;
-        void *mem = NULL;
-        int err = jbuf_get(call->jb, &hdr, &mem);
-        if (err && err != EAGAIN) {
-            /* Empty: the caller paused (or the buffer is refilling); restart the clock at the next packet. */
-            if (call->rx_started && call->rx_forwarded_ms * 1000 + 100000 < now_us - call->rx_first_us)
-                call->rx_started = 0;
-            return;
+    uint8_t frame[GW_JB_MAX_FRAME];
+    int kind = GW_JB_NONE;
+    size_t n;
+    while ((n = gw_jitter_get(&call->jb, now_us, frame, &kind)) > 0) {
+        send_caller_audio(call, frame, n);
+        if (kind == GW_JB_CONCEAL) {
+            call->concealed++;
+            call->g->n.rtp_concealed++;
         }
-        struct mbuf *mb = mem;
-        size_t n = mbuf_get_left(mb);
-        if (!call->rx_started) {
-            call->rx_started = 1;
-            call->rx_first_us = now_us;
-            call->rx_forwarded_ms = 0;
-        } else {
-            uint16_t gap = (uint16_t)(hdr.seq - call->rx_next_seq);
-            if (gap > 0 && gap <= MAX_CONCEAL) conceal(call, gap);
-        }
-        call->rx_next_seq = (uint16_t)(hdr.seq + 1);
-        send_caller_audio(call, mbuf_buf(mb), n);
-        call->rx_forwarded_ms += n / 8;
-        call->rx_last_size = n < sizeof call->rx_last ? n : sizeof call->rx_last;
-        memcpy(call->rx_last, mbuf_buf(mb), call->rx_last_size);
-        mem_deref(mb);
     }
+    log_jitter(call, now_us);
+    uint64_t due = gw_jitter_next_due(&call->jb);
+    if (due)
+        tmr_start(&call->rx_due, due > now_us ? (due - now_us + 999) / 1000 : 1, rx_due, call);
+    else
+        tmr_cancel(&call->rx_due);
 }
 
 /* One 20 ms frame to the caller: reply audio if any is queued, else silence, so the stream keeps its clock. */
@@ -146,7 +148,6 @@ static void send_frame(gw_call *call) {
 void gw_media_tick(void *arg) {
     gw_call *call = arg;
     uint64_t now = azaudio_monotonic_us();
-    gw_agent_poll(call);
     if (call->ended) return;
     drain_caller(call, now);
     int sent = 0;
@@ -156,6 +157,9 @@ void gw_media_tick(void *arg) {
         sent++;
     }
     if (call->next_tick_us <= now) call->next_tick_us = now + GW_FRAME_MS * 1000; /* stalled: restart the clock */
+    /* After hang_up / transfer: end once the reply in progress has been played out. */
+    if (call->hangup_after_reply && !call->hangup_at_us && !call->responding && call->out.queued == 0)
+        call->hangup_at_us = now + 200000;
     if (call->hangup_at_us && now >= call->hangup_at_us) {
         gw_call_end(call, "agent_hang_up");
         return;

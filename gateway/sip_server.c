@@ -29,6 +29,12 @@ static void estab_handler(const struct sip_msg *msg, void *arg) {
     (void)msg;
     call->established = 1;
     gw_log(call, "established", NULL);
+    if (call->outbound && !call->answered) gw_call_answered(call); /* the called party took the call */
+}
+
+static void progress_handler(const struct sip_msg *msg, void *arg) {
+    gw_call *call = arg;
+    gw_log(call, "progress", "status=%u", msg->scode);
 }
 
 static void close_handler(int err, const struct sip_msg *msg, void *arg) {
@@ -36,7 +42,10 @@ static void close_handler(int err, const struct sip_msg *msg, void *arg) {
     char reason[96];
     /* libre reports a BYE from the caller (and a CANCEL before the answer) as ECONNRESET. */
     if (err == ECONNRESET)
-        re_snprintf(reason, sizeof reason, call->answered ? "caller_bye" : "cancelled");
+        re_snprintf(reason, sizeof reason,
+                    !call->answered  ? "cancelled"
+                    : call->outbound ? "callee_bye"
+                                     : "caller_bye");
     else if (msg && !msg->req)
         re_snprintf(reason, sizeof reason, "sip_%u", msg->scode);
     else
@@ -120,8 +129,24 @@ static bool request_handler(const struct sip_msg *msg, void *arg) {
 static int auth_handler(char **user, char **pass, const char *realm, void *arg) {
     gw *g = arg;
     (void)realm;
+    if (!g->cfg->user || !g->cfg->password) return EAUTH;
     int err = str_dup(user, g->cfg->user);
     return err ? err : str_dup(pass, g->cfg->password);
+}
+
+int gw_sip_dial(gw_call *call, struct mbuf *offer) {
+    gw *g = call->g;
+    char from[96];
+    re_snprintf(from, sizeof from, "sip:azaudio@%j:%u", &g->media_ip, g->cfg->sip_port);
+    re_snprintf(call->from, sizeof call->from, "%s", from);
+    int err = sipsess_connect(&call->sess, g->sess_sock, call->to, "azaudio", from, "azaudio", NULL, 0,
+                              "application/sdp", offer, auth_handler, g, false, offer_handler, answer_handler,
+                              progress_handler, estab_handler, NULL, refer_handler, close_handler, call, ALLOW_HDR);
+    if (!err) {
+        const char *callid = sip_dialog_callid(sipsess_dialog(call->sess));
+        re_snprintf(call->callid, sizeof call->callid, "%s", callid ? callid : "");
+    }
+    return err;
 }
 
 static void register_handler(int err, const struct sip_msg *msg, void *arg) {

@@ -14,10 +14,15 @@ dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 strip --strip-debug -o "$dir/libazaudio.so.0" build/lib/libazaudio.so.0.1.0
 export GW_VALGRIND_LIBDIR="$dir"
-# --speed 4: the emulator streams replies faster than real time; the gateway still plays them at the line's pace.
-"$runner" --speed 4 -- "$python" Tests/gateway/test_gateway.py
+# The adaptive playout buffer alone, on a simulated clock (with the sanitizers: it is plain C with no libre).
+echo "== the playout buffer (Tests/gateway/test_jitter.c)"
+cc -std=gnu11 -Wall -Wextra -Werror -O1 -g -fsanitize=address,undefined Tests/gateway/test_jitter.c gateway/jitter.c \
+  -o "$dir/test_jitter" && "$dir/test_jitter"
 rc=$?
+# --speed 4: the emulator streams replies faster than real time; the gateway still plays them at the line's pace.
+"$runner" --speed 4 -- "$python" Tests/gateway/test_gateway.py || rc=1
 "$runner" --speed 4 -- "$python" Tests/gateway/test_gateway_ops.py || rc=1
+"$runner" --speed 4 -- "$python" Tests/gateway/test_gateway_media.py || rc=1
 # baresip as the caller, in a private network namespace (needs root: CI runs make test as root).
 netns_setup='ip link set lo up && ip link add v0 type veth peer name v1 && ip addr add 127.0.0.2/32 dev v0 &&
   ip link set v0 up && ip link set v1 up && sysctl -qw net.ipv4.conf.all.route_localnet=1 &&

@@ -21,8 +21,13 @@ def speech_ulaw(text: str, lead_ms: int = 300, tail_ms: int = 1200) -> bytes:
 
 
 def write_ulaw_wav(path: str, ulaw: bytes) -> None:
-    """A WAVE_FORMAT_MULAW (7) file, 8 kHz mono, as SIPp's rtp_stream reads it."""
+    """A WAVE_FORMAT_MULAW (7) file, 8 kHz mono, as SIPp's rtp_stream reads it. SIPp 3.6 sends the whole file,
+    header included, in 160-byte frames and wraps a last partial frame around to the file's start: the audio is
+    padded with silence so that the file is whole frames (else the last frame carries header bytes, a loud click
+    the service's VAD takes for speech)."""
     fmt = struct.pack("<HHIIHHH", 7, 1, RATE, RATE, 1, 8, 0)
+    header = 12 + 8 + len(fmt) + 8
+    ulaw += b"\xff" * (-(header + len(ulaw)) % 160)
     body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(ulaw)) + ulaw
     with open(path, "wb") as f:
         f.write(b"RIFF" + struct.pack("<I", len(body)) + body)

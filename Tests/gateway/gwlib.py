@@ -1,5 +1,5 @@
-"""Plumbing for the gateway tests: the gateway process and its log, an RTP recorder, a minimal SIP caller (for
-the cases SIPp cannot script: RTP sent by the test itself), SIPp runs, and the emulator's control API."""
+"""Plumbing for the gateway tests: the gateway process and its log, an RTP recorder, RTP senders, SIPp runs, and
+the emulator's control API. The SIP user agents (a caller, a called party) are in sipua.py, re-exported here."""
 
 from __future__ import annotations
 
@@ -15,6 +15,8 @@ import threading
 import time
 import urllib.request
 import uuid
+
+from sipua import SipCallee, SipCaller, recv_sip, sip_headers  # noqa: E402,F401 - the tests use them as gwlib.*
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 GATEWAY = os.environ.get("AZAUDIO_GATEWAY", os.path.join(ROOT, "build", "bin", "azaudio-gateway"))
@@ -175,155 +177,6 @@ def rtp_packet(seq: int, ts: int, ssrc: int, payload: bytes, pt: int = 0, marker
     return struct.pack("!BBHII", 0x80, (0x80 if marker else 0) | pt, seq & 0xFFFF, ts & 0xFFFFFFFF, ssrc) + payload
 
 
-class SipCaller:
-    """A minimal SIP user agent client over UDP: INVITE with an SDP offer, ACK, BYE. Enough for tests that send
-    their own RTP (jitter, loss, barge-in) and read headers of the answers."""
-
-    def __init__(self, gw_port: int, rtp_port: int, codecs: str = "0 101") -> None:
-        self.gw = (HOST, gw_port)
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.sock.bind((HOST, 0))
-        self.sock.settimeout(0.5)
-        self.port = self.sock.getsockname()[1]
-        self.callid = uuid.uuid4().hex
-        self.tag = uuid.uuid4().hex[:10]
-        self.rtp_port = rtp_port
-        self.codecs = codecs
-        self.to_tag = ""
-        self.remote_rtp: int | None = None
-        self.cseq = 1
-        self.branch = ""
-        self.requests: list[list[str]] = []  # requests from the gateway (BYE, REFER), each as its header lines
-        self.target = self.gw  # where in-dialog requests go: the Contact of the 200 (past any proxy)
-        self.ruri = f"sip:agent@{HOST}:{gw_port}"
-
-    def _headers(self, method: str, cseq: int, branch: str) -> str:
-        to = f"<sip:agent@{HOST}:{self.gw[1]}>" + (f";tag={self.to_tag}" if self.to_tag else "")
-        return (
-            f"Via: SIP/2.0/UDP {HOST}:{self.port};branch=z9hG4bK{branch};rport\r\n"
-            f"From: <sip:caller@{HOST}:{self.port}>;tag={self.tag}\r\nTo: {to}\r\n"
-            f"Call-ID: {self.callid}\r\nCSeq: {cseq} {method}\r\nContact: <sip:caller@{HOST}:{self.port}>\r\n"
-            f"Max-Forwards: 70\r\n"
-        )
-
-    def _recv(self, timeout: float) -> tuple[int, dict, str] | None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            try:
-                data, src = self.sock.recvfrom(65535)
-            except socket.timeout:
-                continue
-            text = data.decode(errors="replace")
-            head, _, body = text.partition("\r\n\r\n")
-            lines = head.split("\r\n")
-            if not lines[0].startswith("SIP/2.0 "):
-                self._answer_request(lines, src)
-                continue
-            status = int(lines[0].split()[1])
-            hdrs: dict = {}
-            for line in lines[1:]:
-                k, _, v = line.partition(":")
-                hdrs.setdefault(k.strip().lower(), v.strip())
-            return status, hdrs, body
-        return None
-
-    def _answer_request(self, lines: list[str], src: tuple) -> None:
-        """A request from the gateway (its BYE): 200 OK with the request's own headers."""
-        keep = [ln for ln in lines[1:] if ln.split(":")[0].strip().lower() in ("via", "from", "to", "call-id", "cseq")]
-        self.sock.sendto(("SIP/2.0 200 OK\r\n" + "\r\n".join(keep) + "\r\nContent-Length: 0\r\n\r\n").encode(), src)
-        self.requests.append(lines)
-
-    def send_invite(self, direction: str = "sendrecv", cseq: int = 1) -> None:
-        """Sends an INVITE (a re-INVITE in the dialog when cseq > 1) with an offer in `direction`."""
-        self.cseq = cseq
-        sdp = (
-            f"v=0\r\no=caller 1 {cseq} IN IP4 {HOST}\r\ns=-\r\nc=IN IP4 {HOST}\r\nt=0 0\r\n"
-            f"m=audio {self.rtp_port} RTP/AVP {self.codecs}\r\na=rtpmap:0 PCMU/8000\r\na=rtpmap:8 PCMA/8000\r\n"
-            f"a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-15\r\na={direction}\r\n"
-        )
-        self.branch = uuid.uuid4().hex[:12]
-        msg = (
-            f"INVITE {self.ruri} SIP/2.0\r\n"
-            + self._headers("INVITE", cseq, self.branch)
-            + f"Content-Type: application/sdp\r\nContent-Length: {len(sdp)}\r\n\r\n{sdp}"
-        )
-        self.sock.sendto(msg.encode(), self.target)
-
-    def final(self, timeout: float = 20.0, provisional: list | None = None) -> tuple[int, dict, str]:
-        """Waits for the INVITE's final answer (noting provisional ones) and ACKs it."""
-        while True:
-            got = self._recv(timeout)
-            if got is None:
-                return 0, {}, ""
-            status, hdrs, body = got
-            if not hdrs.get("cseq", "").endswith("INVITE"):
-                continue
-            if status < 200:
-                if provisional is not None:
-                    provisional.append(status)
-                continue
-            m = re.search(r";tag=([^;>\s]+)", hdrs.get("to", ""))
-            self.to_tag = m.group(1) if m else self.to_tag
-            if status == 200:
-                m = re.search(r"<(sip:[^>@]*@?([\d.]+):(\d+)[^>]*)>", hdrs.get("contact", ""))
-                if m:
-                    self.ruri, self.target = m.group(1), (m.group(2), int(m.group(3)))
-                m = re.search(r"m=audio (\d+)", body)
-                self.remote_rtp = int(m.group(1)) if m else None
-            self._ack(status)
-            return status, hdrs, body
-
-    def invite(self, timeout: float = 20.0) -> tuple[int, dict]:
-        self.send_invite()
-        status, hdrs, _ = self.final(timeout)
-        return status, hdrs
-
-    def cancel(self) -> int:
-        """CANCEL of the pending INVITE; returns the CANCEL's own answer."""
-        msg = (
-            f"CANCEL sip:agent@{HOST}:{self.gw[1]} SIP/2.0\r\n"
-            + self._headers("CANCEL", self.cseq, self.branch).replace(f";tag={self.to_tag}", "")
-            + "Content-Length: 0\r\n\r\n"
-        )
-        self.sock.sendto(msg.encode(), self.gw)
-        while True:
-            got = self._recv(10)
-            if got is None:
-                return 0
-            if got[1].get("cseq", "").endswith("CANCEL"):
-                return got[0]
-
-    def _ack(self, status: int) -> None:
-        branch = self.branch if status >= 300 else uuid.uuid4().hex[:12]
-        ruri, dst = (self.ruri, self.target) if status < 300 else (f"sip:agent@{HOST}:{self.gw[1]}", self.gw)
-        msg = f"ACK {ruri} SIP/2.0\r\n" + self._headers("ACK", self.cseq, branch) + "Content-Length: 0\r\n\r\n"
-        self.sock.sendto(msg.encode(), dst)
-
-    def bye(self) -> int:
-        self.cseq += 1
-        msg = (
-            f"BYE {self.ruri} SIP/2.0\r\n"
-            + self._headers("BYE", self.cseq, uuid.uuid4().hex[:12])
-            + "Content-Length: 0\r\n\r\n"
-        )
-        self.sock.sendto(msg.encode(), self.target)
-        got = self._recv(10)
-        return got[0] if got else 0
-
-    def wait_request(self, method: str, timeout: float) -> list[str] | None:
-        """Waits for a request from the gateway (answered 200 as it comes)."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            for lines in self.requests:
-                if lines[0].startswith(method + " "):
-                    return lines
-            self._recv(0.2)
-        return None
-
-    def close(self) -> None:
-        self.sock.close()
-
-
 class RtpStream:
     """One RTP source: its SSRC and where its sequence numbers and timestamps are."""
 
@@ -380,8 +233,10 @@ def sipp(
     rate: float = 10,
     timeout: float = 120,
     workdir: str = "/tmp",
+    port: int | None = None,
 ) -> tuple[int, str]:
-    """Runs SIPp with a scenario from Tests/gateway/sipp (@NAME@ placeholders replaced from `subst`)."""
+    """Runs SIPp with a scenario from Tests/gateway/sipp (@NAME@ placeholders replaced from `subst`), on SIP port
+    `port` (default: a free one)."""
     with open(os.path.join(SIPP_DIR, scenario)) as f:
         text = f.read()
     for k, v in subst.items():
@@ -401,7 +256,7 @@ def sipp(
         "-i",
         HOST,
         "-p",
-        str(free_port()),
+        str(port or free_port()),
         "-mi",
         HOST,
         "-mp",
@@ -455,6 +310,16 @@ class Emulator:
 
     def env(self) -> dict:
         return dict(os.environ, AZURE_OPENAI_ENDPOINT=self.url, AZURE_OPENAI_API_KEY="emulator-key")
+
+    def fault(self, spec: dict) -> None:
+        """Queues a fault (POST /_emulator/faults): the next matching connection takes it."""
+        req = urllib.request.Request(
+            self.url + "/_emulator/faults",
+            data=json.dumps(spec).encode(),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
+        urllib.request.urlopen(req, timeout=10).close()
 
     def sessions(self) -> list[dict]:
         with urllib.request.urlopen(self.url + "/_emulator/requests", timeout=10) as r:

@@ -51,7 +51,9 @@ def reply_pace_ok(packets: list) -> tuple[bool, str]:
 
 def test_sipp_call_speech_digit_and_bye_reach_the_model_and_the_reply_comes_back_paced() -> None:
     wav, wav_ms = speech_wav("what time is it")
-    gw = gwlib.Gateway()
+    # The scenario's SDP names the test's recorder while SIPp sends from its own media port (asymmetric RTP, as
+    # RFC 3264 allows): the gateway must send where the SDP says, so latching is off for this caller.
+    gw = gwlib.Gateway("--no-rtp-latch")
     rec = gwlib.RtpRecorder()
     try:
         before = len(gwlib.realtime_sessions())
@@ -231,17 +233,22 @@ def test_hold_by_reinvite_stops_the_outgoing_rtp_and_resume_restarts_it() -> Non
 
 
 def test_a_call_outlives_its_expired_session_and_the_new_session_knows_the_conversation() -> None:
+    # Renewal off: the session runs into its limit (session_expired, close 1001) and the library reconnects.
     emu = gwlib.Emulator("--session-max-seconds", "3", "--speed", "4")
     try:
-        with gwlib.answered_call(env=emu.env()) as (gw, rec, caller):
+        with gwlib.answered_call("--renewal-margin-ms", "0", env=emu.env()) as (gw, rec, caller):
             stream = gwlib.RtpStream(5)
             gwlib.send_digit(caller.remote_rtp, rec.sock, 1, stream)
             check(
                 gw.wait_for(r'agent_said text="You said: The caller pressed 1', 30) is not None, "no reply to digit 1"
             )
             check(
-                gw.wait_for(r"event=session_resumed resume=1 history_bytes=[1-9]", 15) is not None,
-                "no new session after the first expired",
+                gw.wait_for(r"event=session_reconnecting close_code=1001", 15) is not None,
+                "the expired session was not reconnected",
+            )
+            check(
+                gw.wait_for(r"event=session_reconnected .*replayed_items=[1-9]", 15) is not None,
+                "no new session with the conversation replayed after the first expired",
             )
             gwlib.send_digit(caller.remote_rtp, rec.sock, 2, stream)
             check(
@@ -254,6 +261,59 @@ def test_a_call_outlives_its_expired_session_and_the_new_session_knows_the_conve
             check(second["conversation.item.create"] >= 2, f"history and digit items in the new session: {second}")
             check(caller.bye() == 200, "BYE after the session changed")
             check(gw.wait_for(r"event=ended reason=caller_bye", 10) is not None, "call did not end by the caller's BYE")
+    finally:
+        emu.stop()
+
+
+def test_a_call_is_renewed_onto_a_new_session_before_the_limit() -> None:
+    emu = gwlib.Emulator("--session-max-seconds", "4", "--speed", "4")
+    try:
+        with gwlib.answered_call("--renewal-margin-ms", "2500", env=emu.env()) as (gw, rec, caller):
+            stream = gwlib.RtpStream(8)
+            gwlib.send_digit(caller.remote_rtp, rec.sock, 1, stream)
+            check(gw.wait_for(r"event=session_renewing", 20) is not None, "no renewal before the session limit")
+            check(gw.wait_for(r"event=session_renewed held_ms=\d+", 20) is not None, "the renewal did not finish")
+            gwlib.send_digit(caller.remote_rtp, rec.sock, 2, stream)
+            check(
+                gw.wait_for(r'agent_said text="You said: The caller pressed 2', 30) is not None,
+                "the renewed session did not answer",
+            )
+            check(not gw.events("session_closed"), f"a session closed for good: {gw.events('session_closed')}")
+            check(caller.bye() == 200, "BYE after the renewal")
+            ended = gw.wait_for(r"event=ended reason=caller_bye .*renewals=([1-9])", 10)
+            check(ended is not None, "call did not end by the caller's BYE with its renewals counted")
+    finally:
+        emu.stop()
+
+
+def test_a_mid_call_tcp_reset_is_reconnected_and_the_call_goes_on() -> None:
+    emu = gwlib.Emulator("--speed", "4")
+    try:
+        # The first session's connection is reset (RST, no close frame) in the middle of its first reply.
+        emu.fault({"kind": "tcp_reset", "after_audio_deltas": 1, "count": 1})
+        with gwlib.answered_call(env=emu.env()) as (gw, rec, caller):
+            stream = gwlib.RtpStream(6)
+            gwlib.send_digit(caller.remote_rtp, rec.sock, 1, stream)
+            check(
+                gw.wait_for(r"event=session_reconnecting close_code=1006", 30) is not None,
+                f"no reconnect after the reset: {gw.lines[-5:]}",
+            )
+            check(
+                gw.wait_for(r"event=session_reconnected .*replayed_items=[1-9]", 30) is not None,
+                "no new session with the conversation replayed",
+            )
+            check(not gw.events("ended"), "the call ended with its connection")
+            gwlib.send_digit(caller.remote_rtp, rec.sock, 2, stream)
+            check(
+                gw.wait_for(r'agent_said text="You said: The caller pressed 2', 30) is not None,
+                "the reconnected session did not answer",
+            )
+            check(len(emu.sessions()) >= 2, "one session only")
+            check(caller.bye() == 200, "BYE after the reconnect")
+            check(
+                gw.wait_for(r"event=ended reason=caller_bye .*reconnects=1", 10) is not None,
+                "call did not end by the caller's BYE with one reconnect counted",
+            )
     finally:
         emu.stop()
 

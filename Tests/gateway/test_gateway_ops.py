@@ -229,6 +229,10 @@ def test_bad_command_lines_exit_with_a_message() -> None:
         (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--max-calls", "0"], 2, "--max-calls"),
         (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--tools", "/nonexistent.json"], 1, "--tools"),
         (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--bogus", "1"], 2, "--bogus"),
+        (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--call", "tel:+123"], 2, "--call"),
+        (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--reconnect-attempts", "101"], 2, "--reconnect"),
+        (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--renewal-margin-ms", "-1"], 2, "--renewal"),
+        (["--sip-listen", "127.0.0.1:5060", "--deployment", "x", "--jitter-ms", "200-20"], 2, "--jitter-ms"),
     ]
     for args, code, word in cases:
         p = subprocess.run([gwlib.GATEWAY, *args], capture_output=True, text=True, timeout=10)

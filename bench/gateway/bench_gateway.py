@@ -73,7 +73,8 @@ def record(sock: socket.socket, until: float) -> dict:
 
 def run(n: int, seconds: float, echo_url: str, work: str) -> dict:
     env = dict(os.environ, AZURE_OPENAI_ENDPOINT=echo_url, AZURE_OPENAI_API_KEY="bench")
-    gw = gwlib.Gateway("--max-calls", str(n + 5), env=env, rtp_base=20000)
+    # SIPp sends from its media port while its SDP names the capture socket: asymmetric RTP, so no latching.
+    gw = gwlib.Gateway("--max-calls", str(n + 5), "--no-rtp-latch", env=env, rtp_base=20000)
     pid = gw.proc.pid
     wav = os.path.join(work, f"tone-{seconds}.wav")
     if not os.path.exists(wav):

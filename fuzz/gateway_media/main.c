@@ -26,8 +26,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     /* gw_log writes a line per call event on stdout: keep libFuzzer's output readable. */
     int null = open("/dev/null", O_WRONLY);
     if (null >= 0) dup2(null, 1);
-    cfg.jbuf_min = 2;
-    cfg.jbuf_max = 10;
+    cfg.jitter_min_ms = 20;
+    cfg.jitter_max_ms = 200;
     cfg.dtmf_items = 1;
     cfg.max_calls = 100;
     g.cfg = &cfg;
