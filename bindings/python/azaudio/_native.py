@@ -309,6 +309,10 @@ class azaudio_transcription_options(_Sized):
         ("on_pieces_progress", azaudio_pieces_progress_fn),
         ("pieces_progress_user_data", c_void_p),
         ("out_partial", POINTER(c_void_p)),
+        ("job_timeout_ms", c_int64),
+        ("raw_format", c_int32),
+        ("raw_sample_rate", c_int32),
+        ("raw_channels", c_int32),
     ]
 
 
@@ -346,6 +350,10 @@ class azaudio_translation_options(_Sized):
         ("on_pieces_progress", azaudio_pieces_progress_fn),
         ("pieces_progress_user_data", c_void_p),
         ("out_partial", POINTER(c_void_p)),
+        ("job_timeout_ms", c_int64),
+        ("raw_format", c_int32),
+        ("raw_sample_rate", c_int32),
+        ("raw_channels", c_int32),
     ]
 
 

@@ -14,8 +14,8 @@ from . import _native as n
 from ._calls import Guard, ThreadErrors, copy_to, finish, run
 from ._diarize import SpeakerClip
 from ._owned import Owned
-from .errors import ClosedError, InvalidArgumentError, last_error
-from .pieces import Pieces
+from .errors import AzAudioError, ClosedError, InvalidArgumentError, last_error
+from .pieces import Pieces, take_partial
 from .results import ChatReply, Segment, Transcription, transcription_from_handle
 
 if TYPE_CHECKING:
@@ -564,7 +564,7 @@ class Client(Owned):
                 options.temperature = temperature
             if progress_fn is not None:
                 options.on_progress = progress_fn
-            pieces_keep = pieces.apply(options, guard) if pieces is not None else []  # noqa: F841 - alive
+            pieces_keep = pieces.apply(options, guard) if pieces is not None else []  # alive for the call
             self._call_options(options, token, timeout, max_retries)
             out = ctypes.c_void_p()
             functions = {
@@ -592,7 +592,11 @@ class Client(Owned):
                 )
             else:
                 raise TypeError(f"cannot read audio from {type(file).__name__}: give a path, bytes or a binary file")
-            self._finish(code, guard)
+            try:
+                self._finish(code, guard)
+            except AzAudioError as error:
+                error.partial = take_partial(pieces_keep)
+                raise
             try:
                 return transcription_from_handle(out.value)
             finally:
