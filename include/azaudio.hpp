@@ -977,7 +977,7 @@ struct pieces_options {
     std::optional<Transcript> *partial = nullptr;
     int raw_format = 0;                             ///< headerless PCM: an AZAUDIO_FORMAT_* value; 0: a file format
     int raw_sample_rate = 0;                        ///< with raw_format
-    int raw_channels = 0;                           ///< with raw_format
+    int raw_channels = 1;                           ///< with raw_format (interleaved)
 };
 
 struct transcription_options : call_options {
