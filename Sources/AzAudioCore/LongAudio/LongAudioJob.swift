@@ -80,7 +80,7 @@ final class LongAudioJob {
         var keys = [String?](repeating: nil, count: plans.count)
         var results = [Transcript?](repeating: nil, count: plans.count)
         var running: [Int: PosixThread] = [:]
-        let deadline = long.jobTimeoutMs.map { started + Double($0) / 1000 }
+        let deadline = long.jobDeadline ?? long.jobTimeoutMs.map { started + Double($0) / 1000 }
         let maxRetries = settings.maxRetries ?? client.configuration.retry.maxRetries
 
         func owned(_ p: PiecePlan) -> Int64 {

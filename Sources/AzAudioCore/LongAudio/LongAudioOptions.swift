@@ -36,6 +36,9 @@ public struct LongAudioOptions: Sendable {
     /// Milliseconds for the whole call, every piece included; nil: no limit (each piece's request still has the
     /// call's own timeout).
     public var jobTimeoutMs: Int64? = nil
+    /// When the whole call must end (monotonic seconds), set from `jobTimeoutMs` when the call starts, so that a
+    /// call that turns into another (a read callback's audio cut from its copy) keeps the first one's limit.
+    var jobDeadline: Double? = nil
     /// The audio is headerless PCM in this layout (decoded and sent in pieces whatever its size); nil: a file format.
     public var rawLayout: RawPCMLayout? = nil
 

@@ -13,9 +13,11 @@ extension ServiceClient {
         var long = long
         var whole = settings
         if let ms = long.jobTimeoutMs {
+            let deadline = long.jobDeadline ?? monotonicSeconds() + Double(ms) / 1000
+            long.jobDeadline = deadline
             // Sent whole, the job's limit bounds the one request too.
-            let cap = UInt32(clamping: max(1, ms))
-            whole.timeoutMs = whole.timeoutMs.map { $0 == 0 ? cap : min($0, cap) } ?? cap
+            let left = UInt32(clamping: max(1, Int64(((deadline - monotonicSeconds()) * 1000).rounded(.up))))
+            whole.timeoutMs = whole.timeoutMs.map { $0 == 0 ? left : min($0, left) } ?? left
         }
         func sendWhole(_ input: AudioInput) throws(AzError) -> Transcript {
             try audioToText(
