@@ -715,10 +715,20 @@ typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total
  *   - cancel_token (or a non-zero return from a progress callback) stops every piece in flight;
  *   - on_progress (bytes) is called with milliseconds of audio finished and in total instead of bytes, and
  *     on_pieces_progress with pieces and seconds;
- *   - streaming (stream = 1) is not used for pieces: on_delta receives the merged text once at the end.
- * Audio from a read callback is always sent as it is (its length is unknown in advance). A file too large that
- * libsndfile cannot decode (MP4, M4A, WebM) fails with AZAUDIO_ERR_PAYLOAD_TOO_LARGE saying how to convert it;
- * one small enough is sent as it is. */
+ *   - streaming (stream = 1) is not used for pieces: on_delta receives the merged text once at the end;
+ *   - diarized_json (gpt-4o-transcribe-diarize): one voice keeps one label across the whole result. The first
+ *     piece is sent alone; then a reference clip of each voice heard so far (its longest segment, 2 to 8 s, cut
+ *     from the decoded audio) goes with every later piece as a known speaker, in the slots the caller's own
+ *     known_speakers leave free (4 in all), and the labels each piece answers are mapped back to the first ones
+ *     ("A", "B", ... in order of discovery; the caller's known speakers keep their names). The clips' size is
+ *     kept out of each piece's byte budget. A voice first heard in two later pieces at once may get two labels;
+ *     the duration ceiling of gpt-4o-transcribe-diarize is 1400 s.
+ * Audio from a read callback is uploaded as it is read (chunked) while a copy goes to a private temporary file
+ * (disk, not memory); when it proves larger than max_upload_bytes, that upload is abandoned, the rest of the
+ * stream is read into the file and the file is cut as above (the duration ceiling is not applied to callback
+ * audio). A file too large that libsndfile cannot decode (MP4, M4A, WebM) fails with
+ * AZAUDIO_ERR_PAYLOAD_TOO_LARGE saying how to convert it; one small enough is sent as it is. Headerless PCM
+ * (raw_format) is always decoded and sent as FLAC or WAV pieces, whatever its size. */
 
 /* The result of a transcription or translation: free it with azaudio_transcript_free(). Its accessors may be
  * called from any thread; strings they return live as long as the result. */
@@ -834,6 +844,18 @@ typedef struct azaudio_transcription_options {
     /* If not NULL: when a call cut into pieces fails after some pieces were answered, *out_partial receives their
      * merged result (free it with azaudio_transcript_free); otherwise it is set to NULL. */
     azaudio_transcript **out_partial;
+    /* Milliseconds for the whole call: decoding, every piece, waits after 429s and retries. When they pass, the
+     * pieces in flight are stopped and the call fails with AZAUDIO_ERR_TIMEOUT, the finished pieces in
+     * *out_partial. Audio sent whole: its request's timeout is at most this. 0 (default): no limit (timeout_ms
+     * still bounds each request). */
+    int64_t job_timeout_ms;
+    /* Headerless PCM input (a file, memory or a read callback): its AZAUDIO_FORMAT_* sample format (PCM8 is
+     * unsigned; PCM16/24/32 and FLOAT32/64 little-endian; ULAW, ALAW), sample rate (1 to 384000) and channels
+     * (1 to 256, interleaved). Such audio is always decoded and sent as FLAC or WAV pieces; the file name's
+     * extension is not used. 0 (default): the audio is in a file format given by its name. */
+    int32_t raw_format;
+    int32_t raw_sample_rate;
+    int32_t raw_channels;
 } azaudio_transcription_options;
 
 /* Fills *options with the defaults (everything unset, temperature -1, timeout_ms -1, max_retries -1,
@@ -890,6 +912,10 @@ typedef struct azaudio_translation_options {
     azaudio_pieces_progress_fn on_pieces_progress;
     void *pieces_progress_user_data;
     azaudio_transcript **out_partial;
+    int64_t job_timeout_ms;
+    int32_t raw_format;
+    int32_t raw_sample_rate;
+    int32_t raw_channels;
 } azaudio_translation_options;
 
 /* Fills *options with the defaults (as for transcription) and sets struct_size. Errors:

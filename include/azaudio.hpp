@@ -971,6 +971,13 @@ struct pieces_options {
     bool wav = false;                               ///< true: pieces as 16-bit WAV instead of FLAC
     std::optional<std::string> journal_dir;         ///< answered pieces kept here for a resumed call
     pieces_progress_callback on_progress;
+    std::optional<std::int64_t> job_timeout_ms;     ///< the whole call, every piece included; unset: no limit
+    /// When the call throws after some pieces were answered, their merged result is stored here (left empty
+    /// otherwise). Point it at a std::optional<Transcript> that outlives the call; nullptr: not kept.
+    std::optional<Transcript> *partial = nullptr;
+    int raw_format = 0;                             ///< headerless PCM: an AZAUDIO_FORMAT_* value; 0: a file format
+    int raw_sample_rate = 0;                        ///< with raw_format
+    int raw_channels = 1;                           ///< with raw_format (interleaved)
 };
 
 struct transcription_options : call_options {
@@ -1439,7 +1446,7 @@ private:
         apply_pieces(o, options.pieces, pieces_ctx);
         detail::apply_call(o, options);
         azaudio_transcript *out = nullptr;
-        detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
+        run_pieces_call(o, options.pieces, state, [&] { return invoke_c(c_call, &o, &out, state); });
         return Transcript(out);
     }
 
@@ -1462,7 +1469,7 @@ private:
         detail::callback_context<pieces_progress_callback> pieces_ctx{&options.pieces.on_progress, &state};
         apply_pieces(o, options.pieces, pieces_ctx);
         azaudio_transcript *out = nullptr;
-        detail::run_call(get(), state, [&] { return invoke_c(c_call, &o, &out, state); });
+        run_pieces_call(o, options.pieces, state, [&] { return invoke_c(c_call, &o, &out, state); });
         return Transcript(out);
     }
 
@@ -1473,10 +1480,28 @@ private:
         if (p.concurrency) o.max_concurrent_pieces = *p.concurrency;
         o.piece_encoding = p.wav ? AZAUDIO_PIECE_WAV : AZAUDIO_PIECE_FLAC;
         o.journal_dir = detail::opt_c_str(p.journal_dir);
+        if (p.job_timeout_ms) o.job_timeout_ms = *p.job_timeout_ms;
+        o.raw_format = p.raw_format;
+        o.raw_sample_rate = p.raw_sample_rate;
+        o.raw_channels = p.raw_channels;
+        if (p.partial) p.partial->reset();
         if (p.on_progress) {
             o.on_pieces_progress = &detail::pieces_progress_trampoline;
             o.pieces_progress_user_data = &ctx;
         }
+    }
+
+    /// Runs a transcription or translation call, keeping a failed call's partial result where pieces_options asks.
+    template <class O, class F>
+    void run_pieces_call(O &o, const pieces_options &p, detail::call_state &state, F &&call) const {
+        azaudio_transcript *partial = nullptr;
+        o.out_partial = &partial;
+        detail::run_call(get(), state, [&] {
+            azaudio_result rc = call();
+            if (partial && p.partial) p.partial->emplace(partial);
+            else if (partial) azaudio_transcript_free(partial);
+            return rc;
+        });
     }
 
     /// Calls c_call(options, out) or, for the callback forms, c_call(options, out, state).

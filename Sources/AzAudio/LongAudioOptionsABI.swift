@@ -11,12 +11,15 @@ struct LongAudioFields {
     var progress: azaudio_pieces_progress_fn?
     var progressUser: UnsafeMutableRawPointer?
     var outPartial: UnsafeMutablePointer<OpaquePointer?>?
+    var jobTimeoutMs: Int64 = 0
+    var raw: (format: Int32, rate: Int32, channels: Int32) = (0, 0, 0)
 
     init(_ o: azaudio_transcription_options) {
         (maxUploadBytes, maxPieceSeconds, concurrency, encoding) =
             (o.max_upload_bytes, o.max_piece_seconds, o.max_concurrent_pieces, o.piece_encoding)
         (journalDir, progress, progressUser, outPartial) =
             (o.journal_dir, o.on_pieces_progress, o.pieces_progress_user_data, o.out_partial)
+        (jobTimeoutMs, raw) = (o.job_timeout_ms, (o.raw_format, o.raw_sample_rate, o.raw_channels))
     }
 
     init(_ o: azaudio_translation_options) {
@@ -24,6 +27,7 @@ struct LongAudioFields {
             (o.max_upload_bytes, o.max_piece_seconds, o.max_concurrent_pieces, o.piece_encoding)
         (journalDir, progress, progressUser, outPartial) =
             (o.journal_dir, o.on_pieces_progress, o.pieces_progress_user_data, o.out_partial)
+        (jobTimeoutMs, raw) = (o.job_timeout_ms, (o.raw_format, o.raw_sample_rate, o.raw_channels))
     }
 
     /// The engine's options, or what is wrong with the fields.
@@ -46,7 +50,32 @@ struct LongAudioFields {
         e.journalDirectory = optionalPath(journalDir)
         if let progress { e.onProgress = PiecesProgressCallback(fn: progress, user: progressUser).handler }
         if outPartial != nil { e.partial = PartialResultSink() }
+        guard jobTimeoutMs >= 0 else {
+            throw .invalidArgument("options->job_timeout_ms is \(jobTimeoutMs); use 0 (no limit) or milliseconds")
+        }
+        e.jobTimeoutMs = jobTimeoutMs > 0 ? jobTimeoutMs : nil
+        e.rawLayout = try rawLayout()
         return e
+    }
+
+    /// The layout of headerless PCM input, nil when raw_format is 0.
+    private func rawLayout() throws(AzError) -> RawPCMLayout? {
+        let samples: [Int32: RawPCMLayout.Sample] = [
+            AZAUDIO_FORMAT_PCM8: .u8, AZAUDIO_FORMAT_PCM16: .s16, AZAUDIO_FORMAT_PCM24: .s24,
+            AZAUDIO_FORMAT_PCM32: .s32, AZAUDIO_FORMAT_FLOAT32: .float32, AZAUDIO_FORMAT_FLOAT64: .float64,
+            AZAUDIO_FORMAT_ULAW: .ulaw, AZAUDIO_FORMAT_ALAW: .alaw,
+        ]
+        guard raw.format != 0 else { return nil }
+        guard let sample = samples[raw.format] else {
+            throw .invalidArgument("options->raw_format is \(raw.format); use an AZAUDIO_FORMAT_* value or 0")
+        }
+        guard (1...384_000).contains(raw.rate) else {
+            throw .invalidArgument("options->raw_sample_rate is \(raw.rate); use 1 to 384000 Hz")
+        }
+        guard (1...256).contains(raw.channels) else {
+            throw .invalidArgument("options->raw_channels is \(raw.channels); use 1 to 256")
+        }
+        return RawPCMLayout(sample: sample, sampleRate: Int(raw.rate), channels: Int(raw.channels))
     }
 
     /// Hands a failed job's partial result to the caller, if it asked for it.

@@ -6,143 +6,37 @@
 #define _GNU_SOURCE
 #include "check.h"
 #include "rest_support.h"
+#include "longaudio_support.h"
 
 #include <math.h>
 #include <stdint.h>
 
-#define RATE    24000
 #define PHRASES 6
-/* The phrases, their voices and where each is placed in the recording (seconds). */
-static const char *phrase_text[PHRASES] = {
-    "The quick brown fox jumps over the lazy dog.", "One two three four five.",   "Hello world, this is a test.",
-    "Please call me back tomorrow morning.",        "The weather is nice today.", "Six seven eight nine ten.",
-};
-static const char *phrase_voice[PHRASES] = {"alloy", "echo", "alloy", "echo", "alloy", "echo"};
-static const double phrase_at[PHRASES] = {0.8, 6.6, 13.0, 18.7, 25.0, 30.6};
-/* Where speech really starts in the recording (the phrase's placement plus its clip's leading silence). */
-static double speech_onset[PHRASES];
+static la_phrase phrases[PHRASES];
 static double total_seconds;
 static char long_wav[128], long_mp3[128], long_flac[128], journal_dir[128];
 
-/* The 16-bit mono samples of a WAV file (free them); the rate in *rate. */
-static int16_t *wav_samples(const char *path, size_t *count, int *rate) {
-    size_t size = 0;
-    unsigned char *b = read_file(path, &size);
-    if (!b) return NULL;
-    size_t at = 12;
-    int16_t *out = NULL;
-    while (at + 8 <= size) {
-        uint32_t len = b[at + 4] | b[at + 5] << 8 | b[at + 6] << 16 | (uint32_t)b[at + 7] << 24;
-        if (!memcmp(b + at, "fmt ", 4)) *rate = (int)(b[at + 12] | b[at + 13] << 8 | b[at + 14] << 16);
-        if (!memcmp(b + at, "data", 4)) {
-            if (len > size - at - 8) len = (uint32_t)(size - at - 8);
-            *count = len / 2;
-            out = malloc(len + 2);
-            memcpy(out, b + at + 8, len);
-            break;
-        }
-        at += 8 + len + (len & 1);
-    }
-    free(b);
-    return out;
-}
-
-static void write_wav(const char *path, const int16_t *samples, size_t count) {
-    FILE *f = fopen(path, "wb");
-    uint32_t data = (uint32_t)(count * 2), riff = data + 36, rate = RATE, byte_rate = RATE * 2, fmt_len = 16;
-    uint16_t pcm = 1, channels = 1, align = 2, bits = 16;
-    fwrite("RIFF", 1, 4, f);
-    fwrite(&riff, 4, 1, f);
-    fwrite("WAVEfmt ", 1, 8, f);
-    fwrite(&fmt_len, 4, 1, f);
-    fwrite(&pcm, 2, 1, f);
-    fwrite(&channels, 2, 1, f);
-    fwrite(&rate, 4, 1, f);
-    fwrite(&byte_rate, 4, 1, f);
-    fwrite(&align, 2, 1, f);
-    fwrite(&bits, 2, 1, f);
-    fwrite("data", 1, 4, f);
-    fwrite(&data, 4, 1, f);
-    fwrite(samples, 2, count, f);
-    fclose(f);
-}
-
 /* Speaks each phrase with the emulator's TTS and places it at its time in one recording with low noise between. */
 static void make_recording(void) {
-    azaudio_client *c = rest_client();
-    total_seconds = phrase_at[PHRASES - 1] + 6.0;
-    size_t total = (size_t)(total_seconds * RATE);
-    int16_t *mix = calloc(total, sizeof *mix);
-    srand(7);
-    for (size_t i = 0; i < total; i++) mix[i] = (int16_t)(rand() % 21 - 10); /* a quiet line, not silence */
-    for (int p = 0; p < PHRASES; p++) {
-        char clip[128];
-        snprintf(clip, sizeof clip, "/tmp/azaudio_longaudio_clip_%ld_%d.wav", (long)getpid(), p);
-        azaudio_speech_options o;
-        AZAUDIO_INIT(speech_options, &o);
-        o.deployment = "tts";
-        o.response_format = "wav";
-        o.voice = phrase_voice[p];
-        if (azaudio_speak_to_file(c, phrase_text[p], clip, &o) != AZAUDIO_OK) {
-            fprintf(stderr, "setup: speaking phrase %d failed: %s\n", p, azaudio_last_error());
-            exit(2);
-        }
-        size_t n = 0;
-        int rate = 0;
-        int16_t *s = wav_samples(clip, &n, &rate);
-        remove(clip);
-        if (!s || rate != RATE) {
-            fprintf(stderr, "setup: the TTS WAV is not %d Hz\n", RATE);
-            exit(2);
-        }
-        size_t at = (size_t)(phrase_at[p] * RATE), first = n;
-        for (size_t i = 0; i < n; i++) {
-            if (first == n && abs(s[i]) > 1000) first = i;
-            if (at + i < total) mix[at + i] = s[i];
-        }
-        speech_onset[p] = phrase_at[p] + (double)first / RATE;
-        free(s);
-    }
-    write_wav(long_wav, mix, total);
-    free(mix);
-    azaudio_client_destroy(c);
+    la_short_phrases(phrases);
+    total_seconds = phrases[PHRASES - 1].at + 6.0;
+    la_make_recording(long_wav, phrases, PHRASES, total_seconds);
 }
 
-static azaudio_transcription_options long_options(const char *format) {
-    azaudio_transcription_options o;
-    AZAUDIO_INIT(transcription_options, &o);
-    o.deployment = "whisper";
-    o.response_format = format;
-    o.max_upload_bytes = 400000; /* 8 s of 24 kHz 16-bit audio per piece at most */
-    return o;
-}
+/* Pieces of at most 8 s of 24 kHz 16-bit audio. */
+static azaudio_transcription_options long_options(const char *format) { return la_whisper_options(format, 400000); }
 
 static int transcription_requests(void) { return emulator_log_count("/audio/transcriptions"); }
-
-/* Parses "HH:MM:SS,mmm --> " starts of an SRT body into starts[]; returns how many. */
-static int srt_starts(const char *srt, double *starts, int max) {
-    int n = 0;
-    for (const char *p = strstr(srt, " --> "); p && n < max; p = strstr(p + 5, " --> ")) {
-        int h, m, s, ms;
-        if (p - srt >= 12 && sscanf(p - 12, "%d:%d:%d,%d", &h, &m, &s, &ms) == 4)
-            starts[n++] = h * 3600 + m * 60 + s + ms / 1000.0;
-    }
-    return n;
-}
 
 /* Every phrase has a cue starting within 0.5 s of where its speech starts; the cues are numbered from 1. */
 static void check_phrases_in_srt(const char *srt) {
     double starts[64];
-    int n = srt_starts(srt, starts, 64);
+    int n = la_srt_starts(srt, starts, 64);
     CHECK(n >= PHRASES);
     CHECK(!strncmp(srt, "1\n", 2));
-    for (int p = 0; p < PHRASES; p++) {
-        int found = 0;
-        for (int i = 0; i < n; i++) found |= fabs(starts[i] - speech_onset[p]) <= 0.5;
-        if (!found)
-            fprintf(stderr, "  phrase %d (true onset %.2f s) has no cue within 0.5 s\n%s\n", p, speech_onset[p], srt);
-        CHECK(found);
-    }
+    int misses = la_srt_misses(srt, phrases, PHRASES);
+    if (misses) fprintf(stderr, "%s\n", srt);
+    CHECK(misses == 0);
     char numbered[16];
     snprintf(numbered, sizeof numbered, "\n\n%d\n", n);
     CHECK_STR_CONTAINS(srt, numbered);
@@ -205,7 +99,7 @@ TEST(merged_verbose_json_has_words_on_the_whole_timeline) {
             CHECK(start >= last - 0.01);
             last = start;
         }
-        CHECK(last > phrase_at[PHRASES - 1]);
+        CHECK(last > phrases[PHRASES - 1].at);
         size_t segments = azaudio_transcript_segment_count(t);
         CHECK(segments >= PHRASES);
     }
@@ -266,7 +160,7 @@ TEST(stopping_mid_job_fails_cancelled_and_keeps_the_finished_pieces_as_a_partial
         CHECK(azaudio_transcript_segment_count(partial) >= 1);
         double start = 0, end = 0;
         azaudio_transcript_segment(partial, azaudio_transcript_segment_count(partial) - 1, &start, &end, NULL);
-        CHECK(end < phrase_at[PHRASES - 1]);
+        CHECK(end < phrases[PHRASES - 1].at);
     }
     azaudio_transcript_free(partial);
     azaudio_client_destroy(c);
@@ -299,7 +193,7 @@ TEST(a_job_started_again_with_a_journal_sends_no_finished_piece_again) {
     }
     free(before);
     free(after);
-    if (t) CHECK(srt_starts(azaudio_transcript_text(t), (double[64]){0}, 64) >= PHRASES);
+    if (t) CHECK(la_srt_starts(azaudio_transcript_text(t), (double[64]){0}, 64) >= PHRASES);
     azaudio_transcript_free(t);
     azaudio_client_destroy(c);
 }

@@ -538,6 +538,38 @@ static void pieces_options_cut_a_recording_and_report_progress() {
     CHECK(!t.text().empty());
 }
 
+// A call stopped after its first piece throws, and the finished piece's result is kept where pieces.partial points.
+static void a_call_stopped_mid_way_keeps_the_finished_pieces_in_the_partial_result() {
+    azaudio::Client c = emulator_client();
+    azaudio::transcription_options o;
+    o.deployment = "whisper";
+    o.response_format = "verbose_json";
+    o.timestamp_granularities = azaudio::timestamp_segment;
+    o.pieces.concurrency = 1;
+    o.pieces.max_piece_seconds = 1.0;
+    o.pieces.job_timeout_ms = 600000;
+    std::optional<azaudio::Transcript> partial;
+    o.pieces.partial = &partial;
+    struct stop {};
+    o.pieces.on_progress = [&](int done, int, double, double) {
+        if (done >= 1) throw stop{};
+    };
+    bool stopped = false;
+    try {
+        (void)c.transcribe_file(speech_wav, o);
+    } catch (const stop &) {
+        stopped = true;
+    }
+    CHECK(stopped);
+    CHECK(partial.has_value());
+    if (partial) CHECK(contains(partial->raw_body(), "\"segments\""));
+    // a call that succeeds leaves it empty
+    o.pieces.on_progress = nullptr;
+    azaudio::Transcript whole = c.transcribe_file(speech_wav, o);
+    CHECK(!partial.has_value());
+    CHECK(!whole.text().empty());
+}
+
 static void local_checks_and_service_errors_become_typed_exceptions() {
     azaudio::Client c = emulator_client();
     CHECK_THROWS(c.speak("", tts("tts")), azaudio::invalid_argument_error, e, CHECK(e.http_status() == 0));
@@ -1215,6 +1247,7 @@ int main() {
         RUN(speech_streams_in_chunks_to_the_callback);
         RUN(local_checks_and_service_errors_become_typed_exceptions);
         RUN(pieces_options_cut_a_recording_and_report_progress);
+        RUN(a_call_stopped_mid_way_keeps_the_finished_pieces_in_the_partial_result);
         RUN(a_token_provider_authenticates_and_its_exception_reaches_the_caller);
         RUN(a_chat_turn_gets_a_spoken_reply_and_continues);
         RUN(a_streamed_chat_delivers_transcript_and_audio_deltas);

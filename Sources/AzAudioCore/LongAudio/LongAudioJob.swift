@@ -32,16 +32,17 @@ final class LongAudioJob {
     /// The pieces for this recording (pure planning over the measured loudness).
     static func plan(
         profile: EnergyProfile, totalFrames: Int64, sampleRate: Int, long: LongAudioOptions,
-        ceiling: Double?
+        ceiling: Double?, reserve: Int64 = 0
     ) throws(AzError) -> [PiecePlan] {
         // Budget by the PCM size, which FLAC never exceeds: every piece fits whatever the audio sounds like.
+        // `reserve`: what else each request carries (the known speakers' clips of a diarized job).
         let overhead: Int64 = 8192
-        guard long.maxUploadBytes > overhead + 2 * Int64(sampleRate) else {
+        guard long.maxUploadBytes > overhead + reserve + 2 * Int64(sampleRate) else {
             throw .invalidArgument(
                 "max_upload_bytes \(long.maxUploadBytes) is too small for a piece of at least one "
                     + "second at \(sampleRate) Hz")
         }
-        var maxFrames = (long.maxUploadBytes - overhead) / 2
+        var maxFrames = (long.maxUploadBytes - overhead - reserve) / 2
         if let ceiling { maxFrames = min(maxFrames, (ceiling * Double(sampleRate)).saturatingInt64(.down)) }
         guard maxFrames >= Int64(sampleRate) else { throw .invalidArgument("the piece duration ceiling is under 1 s") }
         let planner = CutPlanner(
@@ -51,15 +52,24 @@ final class LongAudioJob {
     }
 
     func run() throws(AzError) -> Transcript {
+        let started = monotonicSeconds()
         let encoder = PieceEncoder(reader: reader)
         let (profile, totalFrames) = try encoder.measure(cancel: settings.cancel)
         guard totalFrames > 0 else { throw AzError(.invalidArgument, "the audio has no samples") }
         let rate = Double(reader.sampleRate)
+        let directory = try PieceDirectory()
+        // Diarized pieces: the first goes alone, later ones get reference clips of the voices heard so far.
+        let speakers =
+            format == .diarizedJSON
+            ? SpeakerTracker(userSpeakers: options.knownSpeakers, directory: directory.path) : nil
         let plans = try Self.plan(
             profile: profile, totalFrames: totalFrames, sampleRate: reader.sampleRate,
-            long: long, ceiling: ceiling)
+            long: long, ceiling: ceiling,
+            reserve: speakers.map {
+                SpeakerTracker.reservedBytes(
+                    slots: $0.slots, sampleRate: reader.sampleRate, user: options.knownSpeakers)
+            } ?? 0)
         let journal = try long.journalDirectory.map { (d: String) throws(AzError) in try PieceJournal(directory: d) }
-        let directory = try PieceDirectory()
         let totalSeconds = Double(totalFrames) / rate
 
         var governor = RateGovernor(maximum: min(16, max(1, long.concurrency)))
@@ -70,6 +80,7 @@ final class LongAudioJob {
         var keys = [String?](repeating: nil, count: plans.count)
         var results = [Transcript?](repeating: nil, count: plans.count)
         var running: [Int: PosixThread] = [:]
+        let deadline = long.jobDeadline ?? long.jobTimeoutMs.map { started + Double($0) / 1000 }
         let maxRetries = settings.maxRetries ?? client.configuration.retry.maxRetries
 
         func owned(_ p: PiecePlan) -> Int64 {
@@ -117,7 +128,8 @@ final class LongAudioJob {
                     running.removeValue(forKey: index)?.join()
                     switch outcome {
                     case .success(let transcript):
-                        results[index] = transcript
+                        results[index] =
+                            try speakers?.relabel(transcript, format: format, pieceFile: encoded[index]) ?? transcript
                         governor.succeeded()
                         if let journal, let key = keys[index] { try journal.store(key, reply: transcript.rawBody) }
                         if let file = encoded[index] { directory.remove(file) }
@@ -147,8 +159,17 @@ final class LongAudioJob {
                 }
                 if pending.isEmpty && running.isEmpty { break }
                 let now = monotonicSeconds()
-                while governor.mayStart(running: running.count, now: now),
-                    let slot = pending.firstIndex(where: { notBefore[$0] <= now })
+                if let deadline, now >= deadline {
+                    let done = results.filter { $0 != nil }.count
+                    throw AzError(
+                        .timeout,
+                        "the whole call took longer than job_timeout_ms (\(long.jobTimeoutMs ?? 0) ms) with "
+                            + "\(done) of \(plans.count) pieces finished (they are in the partial result)")
+                }
+                // A diarized job waits for its first piece: the others need its voices.
+                let firstDone = speakers == nil || results[0] != nil
+                while governor.mayStart(running: running.count, now: now), firstDone || running.isEmpty,
+                    let slot = pending.firstIndex(where: { notBefore[$0] <= now && (firstDone || $0 == 0) })
                 {
                     let index = pending.remove(at: slot)
                     let plan = plans[index]
@@ -162,15 +183,17 @@ final class LongAudioJob {
                             if let reply = journal.lookup(key),
                                 let t = try? TranscriptParser.parse(reply, format: format)
                             {
-                                results[index] = t
+                                results[index] = try speakers?.relabel(t, format: format, pieceFile: path) ?? t
                                 directory.remove(path)
                                 encoded[index] = nil
                                 try report()
+                                if speakers != nil && index == 0 { break }
                                 continue
                             }
                         }
                     }
-                    running[index] = try start(index, path: encoded[index]!)
+                    running[index] = try start(
+                        index, path: encoded[index]!, knownSpeakers: speakers?.knownSpeakers())
                 }
                 _ = jobToken.sleep(seconds: 0.02)
             }
@@ -191,9 +214,11 @@ final class LongAudioJob {
             keepUntil: p.index == last ? nil : Double(p.keepUntil) / rate, transcript: t)
     }
 
-    private func start(_ index: Int, path: String) throws(AzError) -> PosixThread {
+    private func start(_ index: Int, path: String, knownSpeakers: [KnownSpeaker]?) throws(AzError) -> PosixThread {
         let pieceSettings = CallSettings(timeoutMs: settings.timeoutMs, maxRetries: 0, cancel: jobToken)
-        let client = self.client, task = self.task, options = self.options, events = self.events
+        var options = self.options
+        if let knownSpeakers { options.knownSpeakers = knownSpeakers }
+        let client = self.client, task = self.task, events = self.events
         guard
             let thread = PosixThread.start(
                 name: "azaudio-piece",
@@ -220,7 +245,7 @@ final class LongAudioJob {
             task.operation, o.deployment, o.model ?? "", o.language ?? "", o.prompt ?? "", format.rawValue,
             o.temperature.map { "\($0)" } ?? "", "\(o.wordTimestamps)", "\(o.segmentTimestamps)",
             "\(o.includeLogprobs)", o.chunkingStrategy ?? "",
-        ].joined(separator: "\u{1}")
+        ].joined(separator: "\u{1}") + o.knownSpeakers.map { "\u{1}" + $0.name }.joined()
     }
 
     static func isTransient(_ error: AzError) -> Bool {

@@ -33,12 +33,38 @@ public struct LongAudioOptions: Sendable {
     /// Hears progress on the calling thread; throwing stops the job with that error.
     public var onProgress: (@Sendable (LongAudioProgress) throws(AzError) -> Void)? = nil
     public var partial: PartialResultSink? = nil
+    /// Milliseconds for the whole call, every piece included; nil: no limit (each piece's request still has the
+    /// call's own timeout).
+    public var jobTimeoutMs: Int64? = nil
+    /// When the whole call must end (monotonic seconds), set from `jobTimeoutMs` when the call starts, so that a
+    /// call that turns into another (a read callback's audio cut from its copy) keeps the first one's limit.
+    var jobDeadline: Double? = nil
+    /// The audio is headerless PCM in this layout (decoded and sent in pieces whatever its size); nil: a file format.
+    public var rawLayout: RawPCMLayout? = nil
 
     public init() {}
 
     /// The duration ceiling that applies to `model`.
     func ceiling(for model: KnownModel?) -> Double? {
         if let maxPieceSeconds, maxPieceSeconds > 0 { return maxPieceSeconds }
-        return model?.family == .gpt4oTranscribe ? 1500 : nil
+        switch model?.family {
+        case .gpt4oTranscribe: return 1500
+        case .diarize: return 1400  // the service refuses diarization of longer audio
+        default: return nil
+        }
+    }
+}
+
+/// The layout of headerless PCM audio, given by the caller.
+public struct RawPCMLayout: Sendable, Equatable {
+    public enum Sample: Sendable, Equatable { case u8, s16, s24, s32, float32, float64, ulaw, alaw }
+    public var sample: Sample
+    public var sampleRate: Int
+    public var channels: Int
+
+    public init(sample: Sample, sampleRate: Int, channels: Int) {
+        self.sample = sample
+        self.sampleRate = sampleRate
+        self.channels = channels
     }
 }

@@ -17,8 +17,8 @@ public final class SoundFileReader {
     private let memory: MemoryReader?
 
     /// Opens a file on disk. `.unsupported` when libsndfile cannot read it (the message says what it said).
-    public init(path: String) throws(AzError) {
-        var info = SF_INFO()
+    public init(path: String, raw: RawPCMLayout? = nil) throws(AzError) {
+        var info = try Self.info(raw)
         memory = nil
         handle = sf_open(path, Int32(SFM_READ), &info)
         guard let handle else {
@@ -31,10 +31,10 @@ public final class SoundFileReader {
     }
 
     /// Opens audio held in memory (the bytes are copied into the reader only by reference to `bytes`).
-    public init(bytes: [UInt8], name: String) throws(AzError) {
+    public init(bytes: [UInt8], name: String, raw: RawPCMLayout? = nil) throws(AzError) {
         let box = MemoryReader(bytes)
         memory = box
-        var info = SF_INFO()
+        var info = try Self.info(raw)
         var io = SF_VIRTUAL_IO(
             get_filelen: { user in Unmanaged<MemoryReader>.fromOpaque(user!).takeUnretainedValue().length },
             seek: { offset, whence, user in
@@ -53,6 +53,34 @@ public final class SoundFileReader {
     }
 
     deinit { if let handle { sf_close(handle) } }
+
+    /// What libsndfile is told before opening: nothing for a file format (it reads the header), the layout for
+    /// headerless PCM (little-endian).
+    static func info(_ raw: RawPCMLayout?) throws(AzError) -> SF_INFO {
+        var info = SF_INFO()
+        guard let raw else { return info }
+        guard (1...384_000).contains(raw.sampleRate) else {
+            throw .invalidArgument("the raw PCM sample rate is \(raw.sampleRate) Hz; use 1 to 384000")
+        }
+        guard (1...256).contains(raw.channels) else {
+            throw .invalidArgument("the raw PCM has \(raw.channels) channels; use 1 to 256")
+        }
+        let subtype: Int32
+        switch raw.sample {
+        case .u8: subtype = Int32(SF_FORMAT_PCM_U8)
+        case .s16: subtype = Int32(SF_FORMAT_PCM_16)
+        case .s24: subtype = Int32(SF_FORMAT_PCM_24)
+        case .s32: subtype = Int32(SF_FORMAT_PCM_32)
+        case .float32: subtype = Int32(SF_FORMAT_FLOAT)
+        case .float64: subtype = Int32(SF_FORMAT_DOUBLE)
+        case .ulaw: subtype = Int32(SF_FORMAT_ULAW)
+        case .alaw: subtype = Int32(SF_FORMAT_ALAW)
+        }
+        info.samplerate = Int32(raw.sampleRate)
+        info.channels = Int32(raw.channels)
+        info.format = Int32(SF_FORMAT_RAW) | subtype | Int32(SF_ENDIAN_LITTLE)
+        return info
+    }
 
     public var seconds: Double { Double(frames) / Double(sampleRate) }
 

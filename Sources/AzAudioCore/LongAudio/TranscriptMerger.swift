@@ -109,7 +109,13 @@ public enum TranscriptMerger {
             merged["segments"] = .array(
                 segments.enumerated().map { i, s in
                     guard case .object(var o) = s else { return s }
-                    if o["id"] != nil { o["id"] = .number(Double(i)) }
+                    // Numbers stay numbers (verbose_json); text ids take the diarized form "seg_001".
+                    if o["id"]?.stringValue != nil {
+                        let n = String(i + 1)
+                        o["id"] = .string("seg_" + String(repeating: "0", count: max(0, 3 - n.count)) + n)
+                    } else if o["id"] != nil {
+                        o["id"] = .number(Double(i))
+                    }
                     return .object(o)
                 })
         }

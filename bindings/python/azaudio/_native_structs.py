@@ -156,6 +156,10 @@ _LONG_AUDIO_FIELDS: Any = [
     ("on_pieces_progress", azaudio_pieces_progress_fn),
     ("pieces_progress_user_data", c_void_p),
     ("out_partial", POINTER(c_void_p)),
+    ("job_timeout_ms", c_int64),
+    ("raw_format", c_int32),
+    ("raw_sample_rate", c_int32),
+    ("raw_channels", c_int32),
 ]
 
 

@@ -21,7 +21,8 @@ from ._options import (
     check_keywords,
 )
 from ._streams import TranscriptionStream
-from .errors import InvalidArgumentError
+from .errors import AzAudioError, InvalidArgumentError
+from .pieces import take_partial
 from .results import Transcription, transcription_from_handle
 
 _GRANULARITIES = {"segment": n.AZAUDIO_TIMESTAMP_SEGMENT, "word": n.AZAUDIO_TIMESTAMP_WORD}
@@ -139,11 +140,15 @@ class TranscriptionCalls(ClientBase):
                 c.temperature = temperature
             if progress_fn is not None:
                 c.on_progress = progress_fn
-            if pieces is not None:
-                alive.extend(pieces.apply(c, guard))
+            pieces_keep = pieces.apply(c, guard) if pieces is not None else []
+            alive.extend(pieces_keep)
             self._call_options(c, token, given)
             out = ctypes.c_void_p()
-            self._finish(self._send(kind, handle, file, options.get("filename"), c, out, guard), guard)
+            try:
+                self._finish(self._send(kind, handle, file, options.get("filename"), c, out, guard), guard)
+            except AzAudioError as error:
+                error.partial = take_partial(pieces_keep)
+                raise
             try:
                 return transcription_from_handle(out.value)
             finally:

@@ -13,7 +13,7 @@ a Python programmer would catch: :class:`InvalidArgumentError` is a ``ValueError
 from __future__ import annotations
 
 import builtins
-from typing import Optional
+from typing import Any, Optional
 
 from . import _native as n
 
@@ -54,6 +54,9 @@ class AzAudioError(Exception):
     request_id: str
     raw_body: str
     retry_after: Optional[float]
+    #: A transcription or translation cut into pieces that failed after some pieces were answered: their merged
+    #: result (an ``azaudio.results.Transcription``); None otherwise.
+    partial: Optional[Any] = None
 
     def __init__(
         self,
