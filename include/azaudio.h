@@ -1882,7 +1882,8 @@ int32_t azaudio_realtime_event_audio_format(const azaudio_realtime_event *event,
  * program was compiled: AZAUDIO_INIT(transcription_options, &o) calls
  * azaudio_transcription_options_init_sized(&o, sizeof o). kind is the type's name without azaudio_:
  * client_options, wav_info, transcription_options, translation_options, speech_options, chat_options,
- * realtime_options, call_accept_options.
+ * realtime_options, call_accept_options, and realtime_response_options (its sized init is declared with its
+ * struct, in the realtime section below).
  *
  * Each azaudio_X_init_sized(x, size) writes the defaults into the first min(size, the library's sizeof) bytes of
  * *x and sets struct_size to that number: a newer library never writes past an older program's struct, and the
@@ -1968,8 +1969,11 @@ typedef struct azaudio_realtime_response_options {
 #define AZAUDIO_RESPONSE_MODALITY_TEXT     2
 #define AZAUDIO_MAX_OUTPUT_TOKENS_INF     -1
 
-/* Fills *options with the defaults and sets struct_size. AZAUDIO_ERR_INVALID_ARGUMENT if options is NULL. */
+/* Fills *options with the defaults and sets struct_size. AZAUDIO_ERR_INVALID_ARGUMENT if options is NULL.
+ * Prefer AZAUDIO_INIT(realtime_response_options, &o), which calls the sized form below with sizeof o (see
+ * "Sized initialisation"): the unsized one writes the library's whole struct. */
 azaudio_result azaudio_realtime_response_options_init(azaudio_realtime_response_options *options);
+azaudio_result azaudio_realtime_response_options_init_sized(azaudio_realtime_response_options *options, size_t size);
 
 /* Asks for a response with `options` (NULL: as azaudio_realtime_create_response(session, NULL)). Either
  * protocol. Thread-safe, non-blocking. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (a value out of range, metadata or

@@ -1963,7 +1963,7 @@ public:
     /// response.create with typed settings (azaudio_realtime_create_response_with_options).
     void create_response(const response_options &options) {
         azaudio_realtime_response_options o;
-        azaudio_realtime_response_options_init(&o);
+        AZAUDIO_INIT(realtime_response_options, &o);
         o.out_of_band = options.out_of_band ? 1 : 0;
         o.instructions = detail::opt_c_str(options.instructions);
         if (options.text_only)

@@ -62,3 +62,10 @@ public func azaudio_call_accept_options_init_sized(
 ) -> azaudio_result {
     CallAcceptOptionsABI.initialize(options, size: size, function: "azaudio_call_accept_options_init_sized")
 }
+
+@c @implementation
+public func azaudio_realtime_response_options_init_sized(
+    _ options: UnsafeMutablePointer<azaudio_realtime_response_options>!, _ size: Int
+) -> azaudio_result {
+    ResponseOptionsABI.initialize(options, size: size, function: "azaudio_realtime_response_options_init_sized")
+}

@@ -34,6 +34,7 @@ SIZED_WRAPPER(speech_options)
 SIZED_WRAPPER(chat_options)
 SIZED_WRAPPER(realtime_options)
 SIZED_WRAPPER(call_accept_options)
+SIZED_WRAPPER(realtime_response_options)
 
 #define KIND(kind, last)                                                                                               \
     { #kind, FIELD_END(azaudio_##kind, last), sizeof(azaudio_##kind), init_##kind }
@@ -46,6 +47,7 @@ static const sized_kind kinds[] = {
     KIND(chat_options, progress_user_data),
     KIND(realtime_options, connect_timeout_ms),
     KIND(call_accept_options, max_retries),
+    KIND(realtime_response_options, input_json),
 };
 #define KIND_COUNT (sizeof kinds / sizeof kinds[0])
 

@@ -106,7 +106,7 @@ def request_response(
 ) -> int:
     """azaudio_realtime_create_response_with_options; returns the result code."""
     o = n.azaudio_realtime_response_options()
-    n.lib.azaudio_realtime_response_options_init(ctypes.byref(o))
+    n.init_struct(o)
     o.out_of_band = 1 if out_of_band else 0
     kept = [n.encode(instructions), _json(metadata), _json(input)]
     o.instructions, o.metadata_json, o.input_json = kept

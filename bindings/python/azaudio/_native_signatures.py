@@ -261,6 +261,10 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_chat_options_init_sized": (_RESULT, (POINTER(azaudio_chat_options), c_size_t)),
     "azaudio_realtime_options_init_sized": (_RESULT, (POINTER(azaudio_realtime_options), c_size_t)),
     "azaudio_call_accept_options_init_sized": (_RESULT, (POINTER(azaudio_call_accept_options), c_size_t)),
+    "azaudio_realtime_response_options_init_sized": (
+        _RESULT,
+        (POINTER(azaudio_realtime_response_options), c_size_t),
+    ),
 }
 
 #: Functions every usable library exports; the others belong to parts a partial build may lack.
