@@ -165,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
         faults=FaultQueue(),
         log=RequestLog(verbose=args.verbose),
     )
+    ctx.stt.warm_up()
     try:
         asyncio.run(_serve(ctx, args.host, args.port, tls, args.max_header_bytes))
     except OSError as exc:

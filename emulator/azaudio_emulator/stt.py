@@ -57,6 +57,16 @@ class STTEngine:
             self._initial_cmn = self._decoder.get_cmn()
         return self._decoder
 
+    def warm_up(self) -> None:
+        """Load the model on a background thread now, so the first recognition does not pay for it (a served
+        emulator calls this at start; a request that comes first waits on the lock, as before)."""
+
+        def load() -> None:
+            with self._lock:
+                self._get_decoder()
+
+        threading.Thread(target=load, name="stt-warm-up", daemon=True).start()
+
     def recognise(self, pcm: bytes, rate: int = RATE) -> Recognition:
         """Recognise mono pcm16 audio sampled at `rate`."""
         pcm = audio.resample(pcm, rate, RATE)
