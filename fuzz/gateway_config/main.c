@@ -84,7 +84,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (rc == 0) {
         /* What the parser promises about an accepted command line. */
         if (!cfg.sip_port || !cfg.deployment || !*cfg.deployment || cfg.rtp_min >= cfg.rtp_max) abort();
-        if (cfg.jbuf_min < 1 || cfg.jbuf_max <= cfg.jbuf_min || cfg.max_calls < 1) abort();
+        if (cfg.jitter_min_ms < 20 || cfg.jitter_max_ms < cfg.jitter_min_ms || cfg.jitter_max_ms > 1000) abort();
+        if (cfg.max_calls < 1) abort();
         if (strlen(cfg.sip_host) >= sizeof cfg.sip_host || strlen(cfg.http_host) >= sizeof cfg.http_host) abort();
         if (cfg.register_uri && (!cfg.user || !cfg.password)) abort();
     }
