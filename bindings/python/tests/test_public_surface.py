@@ -22,7 +22,7 @@ import pytest
 from azaudio import _options
 
 PUBLIC_NAMES = {
-    azaudio: 49,
+    azaudio: 50,  # 49 + GASettings (issue 12)
     azaudio.audio: 30,
     azaudio.aio: 3,
     azaudio.realtime: 7,
@@ -45,6 +45,7 @@ _REALTIME |= {"liveness_timeout_ms", "max_event_queue", "max_output_tokens", "ma
 _REALTIME |= {"protocol", "reconnect_backoff_ms", "reconnect_max_attempts", "reconnect_max_total_ms"}
 _REALTIME |= {"renewal_margin_ms", "session_max_ms", "temperature", "text_only", "tool_choice", "tools"}
 _REALTIME |= {"transcription_deployment", "transcription_language", "turn_detection", "voice"}
+_REALTIME |= {"reask_interrupted_response", "ga", "call_id"}  # issues 18 and 12
 
 #: call -> (keywords, required keywords). realtime()'s former internal ``session`` keyword is gone (the session
 #: kinds have their own openers); transcription_session's former ``**vad`` is now exactly the vad settings.
