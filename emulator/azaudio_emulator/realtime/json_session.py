@@ -29,8 +29,12 @@ class JsonEventSession:
 
     async def emit(self, type_: str, **fields: Any) -> None:
         """Send one server event with a fresh event_id (nothing once the socket closed)."""
-        if not self.ws.closed:
+        if self.ws.closed:
+            return
+        try:
             await self.ws.send_str(json.dumps({"type": type_, "event_id": new_id("event"), **fields}))
+        except ConnectionResetError:  # the client went away while a background task still had events to send
+            pass
 
     def spawn(self, coro: Any) -> None:
         """Run `coro` in the background until it ends or the session does."""
