@@ -1894,14 +1894,23 @@ int32_t azaudio_realtime_event_audio_format(const azaudio_realtime_event *event,
 
 #define AZAUDIO_INIT(kind, pointer) azaudio_##kind##_init_sized((pointer), sizeof *(pointer))
 
+/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_client_options (client creation); see above. */
 azaudio_result azaudio_client_options_init_sized(azaudio_client_options *options, size_t size);
+/* Fills the first min(size, sizeof) bytes of *info with the defaults of azaudio_wav_info (WAV layout, before azaudio_wav_write_*); see above. */
 azaudio_result azaudio_wav_info_init_sized(azaudio_wav_info *info, size_t size);
+/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_transcription_options; see above. */
 azaudio_result azaudio_transcription_options_init_sized(azaudio_transcription_options *options, size_t size);
+/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_translation_options; see above. */
 azaudio_result azaudio_translation_options_init_sized(azaudio_translation_options *options, size_t size);
+/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_speech_options; see above. */
 azaudio_result azaudio_speech_options_init_sized(azaudio_speech_options *options, size_t size);
+/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_chat_options; see above. */
 azaudio_result azaudio_chat_options_init_sized(azaudio_chat_options *options, size_t size);
+/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_realtime_options; see above. */
 azaudio_result azaudio_realtime_options_init_sized(azaudio_realtime_options *options, size_t size);
+/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_call_accept_options; see above. */
 azaudio_result azaudio_call_accept_options_init_sized(azaudio_call_accept_options *options, size_t size);
+
 /* ---- Appended: GA session events, out-of-band responses, images, sideband calls (AZURE-AUDIO-2026.md 3, 5). ----
  * Numbers continue after AZAUDIO_EVENT_SESSION_CLOSED. */
 #define AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED       45  /* idle_timeout_ms fired: item_id, audio_ms: audio_end_ms,
@@ -1973,6 +1982,8 @@ typedef struct azaudio_realtime_response_options {
  * Prefer AZAUDIO_INIT(realtime_response_options, &o), which calls the sized form below with sizeof o (see
  * "Sized initialisation"): the unsized one writes the library's whole struct. */
 azaudio_result azaudio_realtime_response_options_init(azaudio_realtime_response_options *options);
+/* The sized form (what AZAUDIO_INIT calls): writes min(size, sizeof) bytes; size below the first release's is
+ * AZAUDIO_ERR_INVALID_ARGUMENT with nothing written. */
 azaudio_result azaudio_realtime_response_options_init_sized(azaudio_realtime_response_options *options, size_t size);
 
 /* Asks for a response with `options` (NULL: as azaudio_realtime_create_response(session, NULL)). Either

@@ -374,6 +374,11 @@ TEST(an_image_item_goes_as_a_data_url_and_bad_images_are_refused) {
     CHECK_RESULT(azaudio_realtime_send_image(s, huge, big, "image/png", NULL, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "at most");
     free(huge);
+    /* Sizes past INT64_MAX (a negative count on the Swift side) are refused, never a trap. */
+    CHECK_RESULT(azaudio_realtime_send_image(s, png, SIZE_MAX, "image/png", NULL, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "far too large");
+    CHECK_RESULT(azaudio_realtime_send_image(s, png, (size_t)INT64_MAX + 1, "image/png", NULL, NULL),
+                 AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK(client_events("conversation.item.create") == 1);
     azaudio_realtime_destroy(s);
 }
