@@ -87,7 +87,8 @@ struct OutOfBandResponses {
             if ids.count >= Self.maxTracked { ids.removeAll() }
             ids.insert(event.responseID)
         }
-        guard !event.responseID.isEmpty, ids.contains(event.responseID) else { return }
+        // Most sessions never ask for one: an empty set costs no hashing on the per-delta path.
+        guard !ids.isEmpty, !event.responseID.isEmpty, ids.contains(event.responseID) else { return }
         event.outOfBand = true
         if event.kind == .responseDone { ids.remove(event.responseID) }
     }

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Mapping, Optional, Sequence, Union
 
 from . import _native as n
+from ._session_kinds import NOISE_REDUCTION
 from .errors import InvalidArgumentError
 
 #: truncation= values.
@@ -20,13 +21,6 @@ TRUNCATION: dict[Optional[str], int] = {
     "auto": n.AZAUDIO_TRUNCATION_AUTO,
     "disabled": n.AZAUDIO_TRUNCATION_DISABLED,
     "retention_ratio": n.AZAUDIO_TRUNCATION_RETENTION_RATIO,
-}
-#: noise_reduction= values ("off" is sent as null; None leaves the service's default).
-NOISE_REDUCTION: dict[Optional[str], int] = {
-    None: n.AZAUDIO_NOISE_REDUCTION_DEFAULT,
-    "near_field": n.AZAUDIO_NOISE_REDUCTION_NEAR_FIELD,
-    "far_field": n.AZAUDIO_NOISE_REDUCTION_FAR_FIELD,
-    "off": n.AZAUDIO_NOISE_REDUCTION_OFF,
 }
 
 
