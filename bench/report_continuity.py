@@ -40,6 +40,35 @@ def _floor_rows(b: dict, lib_key: str, floors: tuple, row: Callable, fmt: Callab
         )
 
 
+def _renewal_breakdown(r: dict, row: Callable, fmt: Callable, report_only: str) -> None:
+    """The renewal's added delay by RENEWED's mode and trigger, by phase, and against a quiet window."""
+    for key, label in (("by_mode", "mode"), ("by_trigger", "trigger")):
+        for name, g in (r.get(key) or {}).items():
+            row(
+                "",
+                f"{label} {name}: {g.get('n')} switches; added delay, median / p99 ms (input held p99 "
+                f"{fmt((g.get('held_ms') or {}).get('p99'))} ms, RENEWING -> RENEWED median "
+                f"{fmt((g.get('switch_after_ms') or {}).get('median'))} ms)",
+                [_pct(g.get("extra_ms"), fmt), "", "", ""],
+                "report",
+                "",
+                report_only if (g.get("extra_ms") or {}).get("n") else None,
+            )
+    for key, what in (
+        ("extra_prep_ms", "while the standby is prepared (RENEWING to 40 ms before RENEWED)"),
+        ("extra_switch_ms", "within 40 ms of the switch (RENEWED)"),
+        ("control_ms", "control: a window as long in the same session with no switch going on"),
+    ):
+        row(
+            "",
+            f"added delay {what}, median / p99 ms",
+            [_pct(r.get(key), fmt), "", "", ""],
+            "report",
+            "",
+            report_only if (r.get(key) or {}).get("n") else None,
+        )
+
+
 def rows(B: dict, row: Callable, fmt: Callable, cell: Callable, report_only: str) -> None:
     if "rt_floor" in B:
         b = B["rt_floor"]
@@ -81,6 +110,7 @@ def rows(B: dict, row: Callable, fmt: Callable, cell: Callable, report_only: str
             f"{r.get('begun')} renewals",
             None if not extra.get("n") else extra["p99"] <= SWITCH_P99_GOAL_MS,
         )
+        _renewal_breakdown(r, row, fmt, report_only)
         row(
             "",
             "caller input held per switch (RENEWED audio_ms), median / p99 ms",

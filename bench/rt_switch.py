@@ -46,7 +46,8 @@ def _is_mirror(frames: list) -> bool:
 def config(smoke: bool) -> dict:
     return {
         # sessions, seconds, session_max_ms, renewal_margin_ms: a renewal about every 1 s (smoke) / 1.5 s per session
-        "rt_renewal": (2, 3.0, 2000, 1000) if smoke else (20, 30.0, 3000, 1500),
+        # (the smoke's margin leaves 200 ms for the standby beyond the 1 s lead, so it takes the normal path)
+        "rt_renewal": (2, 3.0, 2000, 1200) if smoke else (20, 30.0, 3000, 1500),
         # sessions, seconds, appends per connection before the reset (100 = 2 s of audio)
         "rt_reconnect": (2, 3.0, 50) if smoke else (10, 30.0, 100),
         # sessions, seconds, appends per made-up turn (100 = a turn every 2 s, several times a real call's rate)
@@ -77,6 +78,11 @@ def renewal(smoke: bool, run: Callable, log: Callable, checks: list) -> dict:
         f"  {r.get('begun')} renewals ({r.get('unfinished')} unfinished); held ms {r.get('held_ms')}; extra delay ms "
         f"{r.get('extra_ms')}; server appends {appends} of {j.get('frames_sent')} sent"
     )
+    for key in ("by_mode", "by_trigger"):
+        for name, g in (r.get(key) or {}).items():
+            log(f"    {name}: {g.get('n')} switches, extra delay ms {g.get('extra_ms')}, held ms {g.get('held_ms')}")
+    log(f"    extra delay while preparing {r.get('extra_prep_ms')}, at the switch {r.get('extra_switch_ms')}")
+    log(f"    control (same window length, no switch) {r.get('control_ms')}")
     ok = j.get("rc") == 0 and r.get("begun", 0) >= 1 and r.get("unfinished") == 0 and appends == j.get("frames_sent")
     checks.append(("rt_renewal", ok))
     return entry

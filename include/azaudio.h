@@ -1421,21 +1421,23 @@ typedef struct azaudio_realtime_options {
      * all (azaudio_realtime_audio_played()); the caller not speaking: no speech start without its
      * speech stop, with server or semantic VAD answering no turn still waiting for its response, and, with PCM16
      * input, no audio sent loud enough to be speech (peak about -36 dBFS) that the service has not yet reported
-     * a speech start for), or 1 s before the limit
+     * a speech start for), or 1 s before the limit (or as soon as the new session is ready, if later)
      * whatever goes on (a response then running is reported with AZAUDIO_EVENT_RESPONSE_INTERRUPTED), the call
      * switches in one step on the I/O thread: what changed in the conversation since the replay is sent to the
      * new session, the caller's audio goes to it from the next frame, and the old connection closes with a
      * handshake (its later events are not delivered). AZAUDIO_EVENT_RENEWED: text: the new session id,
      * audio_ms: how long the caller's input was held (ms, rounded up: the switch step alone, usually 0-1);
-     * its JSON has "mode":"make_before_break", "switch_us" (the same hold in microseconds) and "replayed_items".
+     * its JSON has "mode":"make_before_break", "switch_us" (the same hold in microseconds), "replayed_items"
+     * and "trigger": "turn_boundary", or "cap" (the switch that did not wait for one).
      *
-     * Break-before-make (the fallback): when the margin leaves 1 s or less before the limit, when the second
-     * session is not ready 1 s before the limit, or when it could not be opened (then at the next turn
-     * boundary). RENEWING (unless already delivered); from then on the caller's audio and events are held; the
-     * old connection closes with a handshake after everything queued on it was written; the new session opens,
-     * gets the conversation replayed, then the held input, in order; RENEWED with "mode":"break_before_make"
-     * and audio_ms: how long input was held (a WebSocket handshake and the session setup). If that new session
-     * cannot be opened, reconnect rules apply.
+     * Break-before-make (the fallback): when the margin is 1 s or less, when the second session is still not
+     * ready at the limit itself, or when it could not be opened (then at the next turn boundary). RENEWED's
+     * "trigger" says which: "short_margin", "standby_not_ready", "standby_failed". RENEWING (unless already
+     * delivered); from then on the caller's audio and events are held; the old connection closes with a
+     * handshake after everything queued on it was written; the new session opens, gets the conversation
+     * replayed, then the held input, in order; RENEWED with "mode":"break_before_make" and audio_ms: how long
+     * input was held (a WebSocket handshake and the session setup). If that new session cannot be opened,
+     * reconnect rules apply.
      *
      * Either way no caller frame is lost or sent twice. Audio the caller sent to the old session before the
      * switch stays there: with input other than PCM16 (not looked at), a turn the caller started just before the

@@ -22,6 +22,7 @@ final class RenewalSwitchTests: XCTestCase {
         XCTAssertEqual(p.step(nowMs: 480_300, responseRunning: false), .none)  // the caller speaks
         p.speech(started: false)
         XCTAssertEqual(p.step(nowMs: 480_400, responseRunning: false), .switchToStandby)
+        XCTAssertEqual(p.trigger, .turnBoundary)
         XCTAssertEqual(p.step(nowMs: 480_500, responseRunning: false), .none)  // once
         XCTAssertEqual(p.stage, .done)
     }
@@ -35,13 +36,43 @@ final class RenewalSwitchTests: XCTestCase {
         XCTAssertEqual(p.step(nowMs: 599_000, responseRunning: true), .switchToStandby)
     }
 
-    func testAStandbyNotReadyJustBeforeTheCapFallsBackToBreakBeforeMake() {
+    func testAStandbyNotReadyByTheCapFallsBackToBreakBeforeMakeAtTheCap() {
         var p = plan()
         XCTAssertEqual(p.step(nowMs: 480_000, responseRunning: false), .openStandby)
         XCTAssertEqual(p.step(nowMs: 598_999, responseRunning: false), .none)
-        XCTAssertEqual(p.step(nowMs: 599_000, responseRunning: true), .breakBeforeMake)
+        XCTAssertEqual(p.step(nowMs: 599_000, responseRunning: true), .none)  // the live session still carries it
+        XCTAssertEqual(p.step(nowMs: 599_999, responseRunning: true), .none)
+        XCTAssertEqual(p.step(nowMs: 600_000, responseRunning: true), .breakBeforeMake)
+        XCTAssertEqual(p.trigger, .standbyNotReady)
         p.standbyReady()  // too late: nothing more for this session
-        XCTAssertEqual(p.step(nowMs: 599_100, responseRunning: false), .none)
+        XCTAssertEqual(p.step(nowMs: 600_100, responseRunning: false), .none)
+    }
+
+    func testAStandbyReadyInsideTheLeadTakesOverAtOnceWithoutABoundary() {
+        var p = plan()
+        XCTAssertEqual(p.step(nowMs: 480_000, responseRunning: false), .openStandby)
+        XCTAssertEqual(p.step(nowMs: 599_500, responseRunning: true), .none)
+        p.standbyReady()
+        XCTAssertEqual(p.step(nowMs: 599_600, responseRunning: true), .switchToStandby)
+        XCTAssertEqual(p.trigger, .cap)
+    }
+
+    func testALookThatComesInsideTheLeadStillOpensAStandby() {
+        var p = plan()
+        XCTAssertEqual(p.step(nowMs: 599_200, responseRunning: false), .openStandby)
+        p.standbyReady()
+        XCTAssertEqual(p.step(nowMs: 599_300, responseRunning: false), .switchToStandby)
+        XCTAssertEqual(p.trigger, .turnBoundary)
+    }
+
+    func testTheRenewalChecksResolveTheWindowBetweenTheMarginAndTheLead() {
+        var options = RealtimeSessionOptions(deployment: "d")
+        options.reconnectMaxAttempts = 5
+        options.renewalMarginMs = 1500
+        let link = RealtimeLink(wireInput: .pcm16)
+        XCTAssertEqual(RealtimeLiveness(link: link, options: options, logger: .disabled).intervalMs, 125)
+        options.renewalMarginMs = 120_000  // the default: the keepalive's period rules
+        XCTAssertEqual(RealtimeLiveness(link: link, options: options, logger: .disabled).intervalMs, 1000)
     }
 
     func testAFailedStandbyFallsBackToBreakBeforeMakeAtTheNextTurnBoundary() {
@@ -51,6 +82,7 @@ final class RenewalSwitchTests: XCTestCase {
         XCTAssertEqual(p.stage, .fallback)
         XCTAssertEqual(p.step(nowMs: 480_100, responseRunning: true), .none)
         XCTAssertEqual(p.step(nowMs: 480_200, responseRunning: false), .breakBeforeMake)
+        XCTAssertEqual(p.trigger, .standbyFailed)
     }
 
     func testAMarginTooShortForAnOverlapIsBreakBeforeMakeAndANewSessionStartsOver() {
@@ -58,6 +90,7 @@ final class RenewalSwitchTests: XCTestCase {
         p.sessionCreated(expiresAt: nil, wallNow: 0, nowMs: 0)  // cap at 10 000
         XCTAssertEqual(p.step(nowMs: 9_199, responseRunning: false), .none)
         XCTAssertEqual(p.step(nowMs: 9_200, responseRunning: false), .breakBeforeMake)
+        XCTAssertEqual(p.trigger, .shortMargin)
         p.sessionCreated(expiresAt: nil, wallNow: 0, nowMs: 9_500)  // the new session
         XCTAssertEqual(p.stage, .serving)
         XCTAssertEqual(p.capAtMs, 19_500)

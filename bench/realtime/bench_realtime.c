@@ -325,6 +325,14 @@ int main(int argc, char **argv) {
     for (;;) {
         received_total = 0;
         for (int i = 0; i < n; i++) received_total += atomic_load_explicit(&states[i].received, memory_order_acquire);
+        /* Continuity: a switch begun near the end is waited for too (it ends at its cap - 1 s at the latest). */
+        int switching = 0;
+        for (int i = 0; continuity && i < n; i++) switching += switch_pending(states[i].sw);
+        if (switching && mono_ns() <= drain_deadline + 4000000000LL) {
+            struct timespec ts = {0, 1000000};
+            nanosleep(&ts, NULL);
+            continue;
+        }
         if (received_total >= sent_total || mono_ns() > drain_deadline) break;
         struct timespec ts = {0, 1000000};
         nanosleep(&ts, NULL);

@@ -112,6 +112,8 @@ final class RealtimeLiveness: EventLoopTicker, @unchecked Sendable {
     private let link: RealtimeLink
     private let keepaliveMs: UInt64
     private let timeoutMs: UInt64
+    /// Renewal on: the time between the margin and the lead (`RenewalPlan`), which the ticks must resolve.
+    private let renewalWindowMs: UInt64?
     private let logger: Logger
     // Loop thread only.
     private var lastPingMs: UInt64 = 0
@@ -122,14 +124,18 @@ final class RealtimeLiveness: EventLoopTicker, @unchecked Sendable {
         self.link = link
         keepaliveMs = UInt64(options.keepaliveMs)
         timeoutMs = UInt64(options.livenessTimeoutMs)
+        let margin = UInt64(options.renewalMarginMs)
+        renewalWindowMs =
+            options.reconnectMaxAttempts > 0 && margin > RenewalPlan.leadMs ? margin - RenewalPlan.leadMs : nil
         self.logger = logger
     }
 
     var isActive: Bool { keepaliveMs > 0 || timeoutMs > 0 }
 
-    /// How often to look: a quarter of the shorter period, 20 ms to 1 s.
+    /// How often to look: a quarter of the shortest period, 20 ms to 1 s. The renewal's window (margin minus
+    /// lead) counts as one: a look that comes late would leave the standby less time before the cap.
     var intervalMs: UInt32 {
-        let periods = [keepaliveMs, timeoutMs].filter { $0 > 0 }
+        let periods = [keepaliveMs, timeoutMs, renewalWindowMs ?? 0].filter { $0 > 0 }
         let shortest: UInt64 = periods.min() ?? 400
         return UInt32(min(1000, max(20, shortest / 4)))
     }

@@ -49,15 +49,18 @@ extension RealtimeEvent {
 
     /// The new session (`sessionID`) took over; caller audio waited `switchMs` ms (`switchUs` us when measured
     /// finer): make-before-break, or break-before-make (input held for the whole new setup).
+    /// `trigger`: why then (`RenewalPlan.Trigger`).
     static func renewed(
-        sessionID: String, switchMs: Int, replayedItems: Int, makeBeforeBreak: Bool = false, switchUs: Int? = nil
+        sessionID: String, switchMs: Int, replayedItems: Int, makeBeforeBreak: Bool = false, switchUs: Int? = nil,
+        trigger: RenewalPlan.Trigger? = nil
     ) -> RealtimeEvent {
         let mode = makeBeforeBreak ? "make_before_break" : "break_before_make"
+        let why = trigger.map { #","trigger":"\#($0.rawValue)""# } ?? ""
         var e = RealtimeEvent(
             kind: .renewed, type: "renewed",
             json: #"{"type":"renewed","session_id":"# + JSONWriter.quote(sessionID)
                 + #","mode":"\#(mode)","switch_ms":\#(switchMs),"switch_us":\#(switchUs ?? switchMs * 1000)"#
-                + #","replayed_items":\#(replayedItems)}"#)
+                + #","replayed_items":\#(replayedItems)\#(why)}"#)
         e.text = sessionID
         e.audioMs = Int64(switchMs)
         e.isLocal = true

@@ -296,6 +296,9 @@ final class RealtimeInbound: @unchecked Sendable {
         }
     }
 
+    /// Why the last switch or fallback step was taken (RENEWED's "trigger").
+    var renewalTrigger: RenewalPlan.Trigger? { state.withLock { $0.renewal.trigger } }
+
     /// The standby is set up: the whole replay for it (recorded, so the switch sends only what changed since).
     func standbyReplay() -> [String] {
         state.withLock { state in

@@ -23,6 +23,7 @@ final class RealtimeReconnector: @unchecked Sendable {
         var lastReason: String
         var lastCode: Int
         var renewal = false
+        var trigger: RenewalPlan.Trigger?
     }
 
     /// The outage under way, if any.
@@ -72,7 +73,7 @@ final class RealtimeReconnector: @unchecked Sendable {
     /// The caller's input is held from now on (under the sender's lock, so no send is under way on the old
     /// connection), the old connection closes with a handshake (everything queued on it goes out first), and its
     /// end starts the new session (`renewalClosed`). `announce`: deliver the renewing event (not yet delivered).
-    func renew(announce: Bool = true) {
+    func renew(announce: Bool = true, trigger: RenewalPlan.Trigger? = nil) {
         let old = sender.exclusively {
             link.state.withLock { (state) -> WebSocketConnection? in
                 guard state.setup.phase.isReady, !state.closing, let connection = state.connection else { return nil }
@@ -85,7 +86,8 @@ final class RealtimeReconnector: @unchecked Sendable {
         guard let old else { return }
         outage.withLock {
             $0 = Outage(
-                startedMs: Monotonic.now(), lastReason: "renewal before the session cap", lastCode: 1000, renewal: true)
+                startedMs: Monotonic.now(), lastReason: "renewal before the session cap", lastCode: 1000, renewal: true,
+                trigger: trigger)
         }
         logger.log(.info, "realtime: renewing the session before its cap")
         if announce { delivery.deliver(.renewing(reason: "the session nears its time limit")) }
@@ -119,7 +121,9 @@ final class RealtimeReconnector: @unchecked Sendable {
                 logger.log(
                     .info,
                     "realtime: renewed (session \(sessionID), \(replayed) items replayed, input held \(outageMs) ms)")
-                delivery.deliver(.renewed(sessionID: sessionID, switchMs: outageMs, replayedItems: replayed))
+                delivery.deliver(
+                    .renewed(
+                        sessionID: sessionID, switchMs: outageMs, replayedItems: replayed, trigger: finished?.trigger))
                 return
             }
             logger.log(

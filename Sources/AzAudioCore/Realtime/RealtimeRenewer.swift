@@ -53,7 +53,7 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
             switchToStandby()
         case .breakBeforeMake:
             let announced = abandonStandby()
-            reconnector.renew(announce: !announced)
+            reconnector.renew(announce: !announced, trigger: inbound.renewalTrigger)
         }
     }
 
@@ -103,6 +103,7 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
     // MARK: The switch
 
     private func switchToStandby() {
+        let trigger = inbound.renewalTrigger
         guard
             let made = standby.withLock({ (s) -> RealtimeStandby? in
                 defer { s = nil }; return s
@@ -140,7 +141,7 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
             delivery.deliver(
                 .renewed(
                     sessionID: ready.sessionID, switchMs: (heldUs + 999) / 1000, replayedItems: sent,
-                    makeBeforeBreak: true, switchUs: heldUs))
+                    makeBeforeBreak: true, switchUs: heldUs, trigger: trigger))
         case .failure(let error):
             logger.log(.warn, "realtime: the catch-up into the new session failed: \(error.message)")
             ready.connection.fail(error)

@@ -91,7 +91,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
             loop.addTicker(session.sender, intervalMs: max(5, options.inputCoalesceMs / 2))
         }
-        session.liveness.onTick = { [weak session] in session?.renewer?.check() }
+        // (Weak to the renewer, not to the session: a weak reference moves its target's reference count to a side
+        // table, and the session is retained on every frame.)
+        session.liveness.onTick = { [weak renewer = session.renewer] in renewer?.check() }
         if session.liveness.isActive || options.reconnectMaxAttempts > 0 {
             loop.addTicker(session.liveness, intervalMs: session.liveness.intervalMs)
         }

@@ -8,8 +8,9 @@ import Glibc
 /// the caller not speaking), or at the latest `leadMs` before the cap whatever is going on.
 ///
 /// Break-before-make (the fallback): the live session's input is held, it closes, and a new one opens. It happens
-/// when the overlap is not possible: the margin is reached with less than `leadMs` left (a margin of `leadMs` or
-/// less), the standby is not ready `leadMs` before the cap, or the standby failed (then at the next turn boundary).
+/// when the overlap is not possible: a margin of `leadMs` or less, the standby not ready by the cap itself (a
+/// standby that becomes ready after `cap - leadMs` takes over at once), or the standby failed (then at the next
+/// turn boundary).
 struct RenewalPlan: Sendable, Equatable {
     /// What the session does now.
     enum Step: Sendable, Equatable {
@@ -20,6 +21,20 @@ struct RenewalPlan: Sendable, Equatable {
         case switchToStandby
         /// Hold the input, close the live session, open a new one (abandoning any standby).
         case breakBeforeMake
+    }
+
+    /// Why the switch (or the fallback) happened: RENEWED's "trigger".
+    enum Trigger: String, Sendable, Equatable {
+        /// At a turn boundary (make-before-break).
+        case turnBoundary = "turn_boundary"
+        /// At the latest moment before the cap, whatever was going on (make-before-break).
+        case cap
+        /// Break-before-make: the standby was not ready in time.
+        case standbyNotReady = "standby_not_ready"
+        /// Break-before-make: the standby failed.
+        case standbyFailed = "standby_failed"
+        /// Break-before-make: the margin left no time for an overlap.
+        case shortMargin = "short_margin"
     }
 
     enum Stage: Sendable, Equatable {
@@ -35,6 +50,8 @@ struct RenewalPlan: Sendable, Equatable {
     private(set) var capAtMs: UInt64?
     private(set) var callerSpeaking = false
     private(set) var stage = Stage.serving
+    /// Why the last `.switchToStandby` or `.breakBeforeMake` step was taken.
+    private(set) var trigger: Trigger?
 
     init(marginMs: UInt64, fallbackMaxMs: UInt64) {
         self.marginMs = marginMs
@@ -84,23 +101,30 @@ struct RenewalPlan: Sendable, Equatable {
         switch stage {
         case .serving:
             guard nowMs + marginMs >= cap else { return .none }
-            if imminent {
+            if marginMs <= Self.leadMs {
                 stage = .done
+                trigger = .shortMargin
                 return .breakBeforeMake
             }
+            // (Even when this look comes late, inside the lead: the standby then takes over as soon as it is ready.)
             stage = .preparing
             return .openStandby
         case .preparing:
-            guard imminent else { return .none }
+            // The live session carries the call until the cap: a new connection made now would take as long as
+            // the standby already on its way, with the caller's audio held meanwhile.
+            guard nowMs >= cap else { return .none }
             stage = .done
+            trigger = .standbyNotReady
             return .breakBeforeMake
         case .standbyReady:
             guard boundary || imminent else { return .none }
             stage = .done
+            trigger = boundary ? .turnBoundary : .cap
             return .switchToStandby
         case .fallback:
             guard boundary || imminent else { return .none }
             stage = .done
+            trigger = .standbyFailed
             return .breakBeforeMake
         case .done:
             return .none
