@@ -152,6 +152,20 @@ static inline void switch_group_print(FILE *f, switch_group *g, int phases) {
     switch_print_pct(f, "control_ms", g->control, g->nc);
 }
 
+/* Prints `,"KEY":{"NAME":{...},...}` for the groups that have switches. */
+static inline void switch_print_groups(FILE *f, const char *key, const char *const *names, switch_group *groups,
+                                       int count) {
+    fprintf(f, ",\"%s\":{", key);
+    for (int i = 0, first = 1; i < count; i++) {
+        if (!groups[i].count) continue;
+        fprintf(f, "%s\"%s\":{", first ? "" : ",", names[i]);
+        switch_group_print(f, &groups[i], 1);
+        fputc('}', f);
+        first = 0;
+    }
+    fputc('}', f);
+}
+
 /* Prints `"KEY":{...}` for one kind (renewal or reconnect). sent_ns / rtt_ms hold each session's frames by frame
  * number (rtt < 0: no echo); `frames` per session; `median_rtt` of the whole run. Renewals add "by_mode",
  * "by_trigger" and the phase figures (see the top of this file). */
@@ -200,23 +214,8 @@ static inline void switch_print(FILE *f, const char *key, int renewal, switch_lo
     switch_group_print(f, &all, renewal);
     if (renewal) {
         static const char *const modes[3] = {"unknown", "make_before_break", "break_before_make"};
-        fputs(",\"by_mode\":{", f);
-        for (int m = 0, first = 1; m < 3; m++) {
-            if (!mode[m].count) continue;
-            fprintf(f, "%s\"%s\":{", first ? "" : ",", modes[m]);
-            switch_group_print(f, &mode[m], 1);
-            fputc('}', f);
-            first = 0;
-        }
-        fputs("},\"by_trigger\":{", f);
-        for (int t = 0, first = 1; t < SWITCH_TRIGGERS; t++) {
-            if (!trig[t].count) continue;
-            fprintf(f, "%s\"%s\":{", first ? "" : ",", switch_triggers[t]);
-            switch_group_print(f, &trig[t], 1);
-            fputc('}', f);
-            first = 0;
-        }
-        fputc('}', f);
+        switch_print_groups(f, "by_mode", modes, mode, 3);
+        switch_print_groups(f, "by_trigger", switch_triggers, trig, SWITCH_TRIGGERS);
     }
     fputc('}', f);
     switch_group_free(&all);
