@@ -75,6 +75,20 @@ final class RenewalSwitchTests: XCTestCase {
         XCTAssertEqual(RealtimeLiveness(link: link, options: options, logger: .disabled).intervalMs, 1000)
     }
 
+    func testRenewedSaysWhyTheSwitchHappenedAndOlderCallersGetNoTrigger() throws {
+        let event = RealtimeEvent.renewed(
+            sessionID: "sess_2", switchMs: 1, replayedItems: 3, makeBeforeBreak: true, switchUs: 420, trigger: .cap)
+        let json = try JSONParser.parse(event.json)
+        XCTAssertEqual(json["mode"]?.stringValue, "make_before_break")
+        XCTAssertEqual(json["trigger"]?.stringValue, "cap")
+        XCTAssertEqual(json["switch_us"]?.intValue, 420)
+        let fallback = try JSONParser.parse(
+            RealtimeEvent.renewed(sessionID: "s", switchMs: 200, replayedItems: 0, trigger: .standbyNotReady).json)
+        XCTAssertEqual(fallback["trigger"]?.stringValue, "standby_not_ready")
+        XCTAssertNil(
+            try JSONParser.parse(RealtimeEvent.renewed(sessionID: "s", switchMs: 0, replayedItems: 0).json)["trigger"])
+    }
+
     func testAFailedStandbyFallsBackToBreakBeforeMakeAtTheNextTurnBoundary() {
         var p = plan()
         XCTAssertEqual(p.step(nowMs: 480_000, responseRunning: false), .openStandby)
