@@ -26,34 +26,32 @@ enum AudioDeltaScanner {
             guard s.skipSpace() == UInt8(ascii: ":") else { return nil }
             s.index += 1
             let isString = s.skipSpace() == UInt8(ascii: "\"")
-            if s.equals(key, "type") || s.equals(key, "delta") || s.equals(key, "item_id")
-                || s.equals(key, "event_id") || s.equals(key, "response_id")
-            {
+            let member = s.member(key)
+            switch member {
+            case .type, .delta, .itemID, .eventID, .responseID:
                 // `delta` is only checked by its base64 decoding, so a second one (the parser keeps the last) would
                 // leave the first unchecked: that goes the slow way.
-                let isDelta = s.equals(key, "delta")
+                let isDelta = member == .delta
                 guard isString, !(isDelta && delta != nil),
                     let value = isDelta ? s.base64String() : s.plainString()
                 else { return nil }
-                if s.equals(key, "type") {
-                    type = value
-                } else if s.equals(key, "delta") {
-                    delta = value
-                } else if s.equals(key, "item_id") {
-                    itemID = value
-                } else if s.equals(key, "event_id") {
-                    eventID = value
-                } else {
-                    responseID = value
+                switch member {
+                case .type: type = value
+                case .delta: delta = value
+                case .itemID: itemID = value
+                case .eventID: eventID = value
+                default: responseID = value
                 }
-            } else if s.equals(key, "output_index") || s.equals(key, "content_index") {
+            case .outputIndex, .contentIndex:
                 guard let number = s.smallInteger() else { return nil }
-                if s.equals(key, "output_index") { outputIndex = number } else { contentIndex = number }
-            } else if isString {
-                // A member this event does not use (a field the service added): skipped when it is plain.
-                guard s.plainString() != nil else { return nil }
-            } else {
-                guard s.skipScalar() else { return nil }
+                if member == .outputIndex { outputIndex = number } else { contentIndex = number }
+            case .other:
+                if isString {
+                    // A member this event does not use (a field the service added): skipped when it is plain.
+                    guard s.plainString() != nil else { return nil }
+                } else {
+                    guard s.skipScalar() else { return nil }
+                }
             }
             switch s.skipSpace() {
             case UInt8(ascii: ","): s.index += 1
@@ -194,6 +192,22 @@ enum AudioDeltaScanner {
             let p = literal.utf8Start
             for i in 0..<n where bytes[index + i] != p[i] { return false }
             return true
+        }
+
+        /// The members the scanner knows, told apart by length first (one comparison for most keys).
+        enum Member { case type, delta, itemID, eventID, responseID, outputIndex, contentIndex, other }
+
+        func member(_ key: Range<Int>) -> Member {
+            switch key.count {
+            case 4: return equals(key, "type") ? .type : .other
+            case 5: return equals(key, "delta") ? .delta : .other
+            case 7: return equals(key, "item_id") ? .itemID : .other
+            case 8: return equals(key, "event_id") ? .eventID : .other
+            case 11: return equals(key, "response_id") ? .responseID : .other
+            case 12: return equals(key, "output_index") ? .outputIndex : .other
+            case 13: return equals(key, "content_index") ? .contentIndex : .other
+            default: return .other
+            }
         }
 
         func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {

@@ -102,9 +102,7 @@ extension WebSocketConnection {
     private func readAvailable() {
         let buffer = loop.readBuffer
         while true {
-            pthread_mutex_lock(ioMutex)
-            let result = socket.receive(into: buffer)
-            pthread_mutex_unlock(ioMutex)
+            let result = ioReceive(buffer)
             switch result {
             case .wouldBlock:
                 return
@@ -194,12 +192,9 @@ extension WebSocketConnection {
         return true
     }
 
+    /// Lock-free (see `phase`): a `close` on another thread stops delivery from the next message on.
     @inline(__always)
-    private func deliverable() -> Bool {
-        lock()
-        defer { unlock() }
-        return phase == .open
-    }
+    private func deliverable() -> Bool { phase == .open }
 
     /// Writes what is queued, as far as the socket takes it; ends the connection once a pending end is written.
     private func flush() {
@@ -250,6 +245,17 @@ extension WebSocketConnection {
                 loop.setDeadline(token: token, atMs: Monotonic.now() + UInt64(limits.closeTimeoutMs))
             }
         }
+    }
+
+    /// Plain TCP reads the socket itself (recv(2) beside a sender's send(2) is safe, and only this thread closes
+    /// it), so a sender in the middle of a direct write never makes the loop wait; TLS shares one curl handle
+    /// (OpenSSL state) and takes `ioMutex`.
+    @inline(__always)
+    private func ioReceive(_ buffer: UnsafeMutableRawBufferPointer) -> CurlSocket.IOResult {
+        if !socket.isTLS { return socket.receive(into: buffer) }
+        pthread_mutex_lock(ioMutex)
+        defer { pthread_mutex_unlock(ioMutex) }
+        return socket.receive(into: buffer)
     }
 
     @inline(__always)

@@ -1,5 +1,6 @@
 import CCurl
 import Glibc
+import Synchronization
 
 /// One client WebSocket connection driven by an `EventLoop`.
 ///
@@ -20,7 +21,7 @@ import Glibc
 /// touches them.
 public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     /// Where the connection is, as senders see it.
-    enum Phase {
+    enum Phase: UInt8 {
         /// Sends are accepted.
         case open
         /// A close frame is queued (ours or our echo); sends fail with `.closed`.
@@ -37,7 +38,14 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
 
     // Shared with sending threads, under `mutex`.
     let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    var phase = Phase.open
+    /// Written only under `mutex`; stored atomically so the loop can ask whether a message is still deliverable
+    /// without taking the lock a sender holds across its direct write (a wait there costs two futex calls and a
+    /// context switch per frame).
+    var phase: Phase {
+        get { Phase(rawValue: phaseStorage.load(ordering: .acquiring)) ?? .closed }
+        set { phaseStorage.store(newValue.rawValue, ordering: .releasing) }
+    }
+    private let phaseStorage = Atomic<UInt8>(Phase.open.rawValue)
     var pending = ByteBuffer(capacity: 8 * 1024)
     var encoder = WebSocketFrameEncoder()
     /// Bytes in the loop's write buffer not yet sent (mirrored for the queue bound).
@@ -50,7 +58,8 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     var directWrites = false
 
     /// Serialises every call into the curl handle (curl allows a handle on several threads, one at a time): the
-    /// loop holds it only around a single recv/send call; senders only `trylock` it, so nobody ever waits long.
+    /// loop holds it only around a single send call, or a recv call over TLS (plain TCP reads the fd without it);
+    /// senders only `trylock` it, so nobody ever waits long.
     let ioMutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
 
     // Loop thread only.
