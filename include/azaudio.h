@@ -1440,7 +1440,15 @@ typedef struct azaudio_realtime_options {
      * Either way no caller frame is lost or sent twice. Audio the caller sent to the old session before the
      * switch stays there: with input other than PCM16 (not looked at), a turn the caller started just before the
      * switch (before the service reported its speech start) is heard by the old session only in part, and by the
-     * new one from the switch. */
+     * new one from the switch.
+     *
+     * A reply that an earlier session sent (before a renewal or a reconnect) is only replayed text in the new
+     * session, and the service refuses conversation.item.truncate for it. When barge-in or
+     * azaudio_realtime_truncate() cuts such a reply, the library cuts its text instead (at the same share of the
+     * audio received) and replaces the new session's copy in place (conversation.item.delete, then
+     * conversation.item.create after the item before it). AZAUDIO_EVENT_ITEM_TRUNCATED then comes from the
+     * library (its JSON has "replayed_text":true), followed by the service's ITEM_DELETED and ITEM_CREATED for
+     * the item. */
     uint32_t renewal_margin_ms;
     uint32_t session_max_ms;
 

@@ -27,6 +27,9 @@ final class RealtimeInbound: @unchecked Sendable {
         var readyMs = -1
         /// Responses made outside the conversation: their events are marked and not mirrored.
         var outOfBand = OutOfBandResponses()
+        /// Items the library deleted to create again in place (catch-up, a cut of replayed text): their
+        /// conversation.item.deleted does not remove them from the mirror or the barge-in bookkeeping.
+        var replacing: Set<String> = []
     }
 
     /// What to do with one received event.
@@ -189,6 +192,18 @@ final class RealtimeInbound: @unchecked Sendable {
         return max(0, min(audioEndMs, receivedMs))
     }
 
+    /// When the item's audio came from an earlier session (before a renewal or reconnect), a truncate at
+    /// `audioEndMs` cannot cut it: the events that cut its replayed text instead, and the item_truncated event to
+    /// deliver (`State.cutReplayed`). nil for an item of the current session.
+    func cutIfReplayed(itemID: String, contentIndex: Int, audioEndMs: Int) -> (events: [String], notice: RealtimeEvent)?
+    {
+        state.withLock { state in
+            guard state.playback.isReplayed(itemID: itemID) else { return nil }
+            let cut = BargeInDecision.Truncation(itemID: itemID, contentIndex: contentIndex, audioEndMs: audioEndMs)
+            return state.cutReplayed(cut, protocol: options.protocolKind)
+        }
+    }
+
     func receivedAudioMs(itemID: String) -> Int { state.withLock { $0.playback.receivedMs(itemID: itemID) } }
 
     /// See `RealtimeSession.audioPlayed`.
@@ -210,6 +225,7 @@ final class RealtimeInbound: @unchecked Sendable {
     /// Bookkeeping on every event (audio received per item, responses, function names).
     private static func track(_ event: inout RealtimeEvent, state: inout State, autoResponds: Bool) {
         state.outOfBand.mark(&event)
+        if event.kind == .itemDeleted, state.replacing.remove(event.itemID) != nil { return }  // created again
         switch event.kind {
         case .audioDelta:
             state.playback.audioReceived(
@@ -278,6 +294,7 @@ final class RealtimeInbound: @unchecked Sendable {
         state.withLock { state in
             let running = state.playback.currentResponseID
             if let running { state.playback.responseDone(running) }
+            state.playback.sessionReplaced()
             state.mirror.settleTruncations()
             return (state.mirror.replayEvents(protocol: options.protocolKind), running)
         }
@@ -323,9 +340,12 @@ final class RealtimeInbound: @unchecked Sendable {
             let running = state.playback.currentResponseID
             if let running { state.playback.responseDone(running) }
             state.mirror.settleTruncations()
+            state.playback.sessionReplaced()
             var ledger = state.ledger ?? ReplayLedger()
             state.ledger = nil
-            return (ledger.catchUp(to: state.mirror, protocol: options.protocolKind), running)
+            let events = ledger.catchUp(to: state.mirror, protocol: options.protocolKind)
+            state.replacing.formUnion(ledger.replacedInPlace)
+            return (events, running)
         }
     }
 
@@ -381,6 +401,9 @@ final class RealtimeInbound: @unchecked Sendable {
         if let id = decision.cancelResponseID {
             reaction.outgoing.append(RealtimeClientEvents.cancelResponse(id, eventID: tag + "_cancel"))
         }
+        if let cut = decision.rewrite {
+            (reaction.outgoing, reaction.notice) = state.cutReplayed(cut, protocol: options.protocolKind)
+        }
         if let cut = decision.truncate {
             reaction.outgoing.append(
                 RealtimeClientEvents.truncate(
@@ -390,7 +413,7 @@ final class RealtimeInbound: @unchecked Sendable {
         if let flush = decision.flush {
             reaction.flush = .playbackFlush(
                 itemID: flush.itemID, responseID: decision.cancelResponseID ?? "",
-                audioMs: flush.audioEndMs, truncated: decision.truncate != nil,
+                audioMs: flush.audioEndMs, truncated: decision.truncate != nil || decision.rewrite != nil,
                 cancelled: decision.cancelResponseID != nil)
             if outputItem == flush.itemID {
                 outputConverter?.reset()
@@ -404,31 +427,6 @@ final class RealtimeInbound: @unchecked Sendable {
                 + (decision.truncate == nil ? ", no truncate" : ", truncate sent")
                 + (decision.cancelResponseID == nil ? "" : ", response cancelled"))
         return reaction
-    }
-}
-
-/// What a barge-in sends and delivers, decided under the inbound lock, carried out after it.
-struct BargeInReaction {
-    var outgoing: [String] = []
-    var flush: RealtimeEvent?
-
-    var isEmpty: Bool { outgoing.isEmpty && flush == nil }
-
-    /// Sends the events (loop thread, non-blocking) and returns the flush event to deliver; a send that fails
-    /// becomes a local error event after it.
-    func events(connection: WebSocketConnection, logger: Logger) -> [RealtimeEvent] {
-        var made: [RealtimeEvent] = []
-        if let flush { made.append(flush) }
-        for json in outgoing {
-            do throws(AzError) {
-                try connection.send(text: json)
-            } catch {
-                logger.log(.warn, "realtime: barge-in could not send its event: \(error.message)")
-                made.append(
-                    .localError(code: "barge_in_failed", message: "barge-in could not send \(json): \(error.message)"))
-            }
-        }
-        return made
     }
 }
 
