@@ -1847,7 +1847,7 @@ azaudio_result azaudio_call_hangup(azaudio_client *client, const char *call_id);
  * created_to_first_audio_ms, speech_end_to_first_played_ms (to the first azaudio_realtime_audio_played() report
  * above 0 for the reply's audio: what the host made audible), handshake_ms (the WebSocket upgrade) and
  * session_ready_ms (connect to session.updated), and "session": {count, median_first_audio_ms,
- * p95_first_audio_ms} so far. Not measured: the first audible sample of the decoded reply (a level gate). */
+ * p95_first_audio_ms} so far. The first audible reply audio: see azaudio_realtime_audible_latency_summary(). */
 #define AZAUDIO_EVENT_TURN_LATENCY                  39
 
 /* The session's first-audio latency so far (speech end, else response start, to the first reply audio, per
@@ -2017,6 +2017,24 @@ azaudio_result azaudio_realtime_send_image(azaudio_realtime_session *session, co
  * (azaudio_realtime_cancel_response()). Errors: AZAUDIO_ERR_INVALID_STATE (not a sideband session: over a plain
  * WebSocket the application plays the audio and the service refuses this), AZAUDIO_ERR_BUSY, AZAUDIO_ERR_CLOSED. */
 azaudio_result azaudio_realtime_clear_output_audio(azaudio_realtime_session *session);
+
+/* ---- Appended: the first audible reply audio in the per-turn latency figures. ----
+ *
+ * A reply may start with silence, so its first audio delta is not what the caller first hears. The library looks
+ * at each response's reply audio as it arrives, decoded (PCM16 as is; G.711 mu-law and A-law decoded to linear),
+ * in 10 ms windows from the reply's first sample, until one window's RMS level reaches -40 dBFS (a level gate).
+ * AZAUDIO_EVENT_TURN_LATENCY's JSON then also has speech_end_to_first_audible_ms and created_to_first_audible_ms
+ * (to the arrival of the delta that completes that window; not before speech_end_to_first_audio_ms),
+ * first_audible_offset_ms (where the window starts in the reply's audio: its leading silence; a host that plays
+ * from the first delta on hears it that long after starting), each -1 when no window reached the gate, and in
+ * "session": audible_count, median_first_audible_ms, p95_first_audible_ms. */
+
+/* The session's first-audible latency so far (speech end, else response start, to the first reply audio above
+ * the level gate, per response that had some): how many responses (*count), their median and 95th percentile
+ * (nearest rank) in ms; -1 for both when there are none. Any thread. Any output pointer may be NULL.
+ * AZAUDIO_ERR_INVALID_ARGUMENT if session is NULL. */
+azaudio_result azaudio_realtime_audible_latency_summary(azaudio_realtime_session *session, uint32_t *count,
+                                                        int32_t *median_ms, int32_t *p95_ms);
 
 #ifdef __cplusplus
 }

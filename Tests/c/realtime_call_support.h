@@ -34,6 +34,8 @@ typedef struct {
     char transcript_item[64][64];
     int transcripts;
     char last_error[256];
+    char latency[1024];     /* the latest TURN_LATENCY's JSON */
+    int play_at_audio_done; /* callback mode: the host reports a reply all played as its audio ends */
 } call;
 
 static const char *const call_mode_name[2] = {"pull", "callback"};
@@ -69,6 +71,9 @@ static void call_note_locked(call *c, const azaudio_realtime_event *e) {
     case AZAUDIO_EVENT_ERROR:
         snprintf(c->last_error, sizeof c->last_error, "%s", json);
         break;
+    case AZAUDIO_EVENT_TURN_LATENCY:
+        snprintf(c->latency, sizeof c->latency, "%s", json);
+        break;
     case AZAUDIO_EVENT_AUDIO_DELTA: {
         size_t size = 0;
         azaudio_realtime_event_audio(e, &size);
@@ -98,10 +103,25 @@ static void call_note(call *c, const azaudio_realtime_event *e) {
     pthread_mutex_unlock(&c->lock);
 }
 
-/* Callback mode: every event, on the library's I/O thread. */
+/* The latest reply's item (copied into item[64]) and the milliseconds of its audio received (PCM16 24 kHz). */
+static uint32_t call_reply(call *c, char *item) {
+    pthread_mutex_lock(&c->lock);
+    snprintf(item, 64, "%s", c->reply_item);
+    uint32_t ms = (uint32_t)(c->reply_bytes / 48);
+    pthread_mutex_unlock(&c->lock);
+    return ms;
+}
+
+/* Callback mode: every event, on the library's I/O thread (in order: a played report made here comes before
+ * the library reads the response's end). */
 static void call_handler(azaudio_realtime_session *session, const azaudio_realtime_event *e, void *user) {
-    (void)session;
-    call_note(user, e);
+    call *c = user;
+    call_note(c, e);
+    if (c->play_at_audio_done && azaudio_realtime_event_type(e) == AZAUDIO_EVENT_AUDIO_DONE) {
+        char item[64];
+        uint32_t ms = call_reply(c, item);
+        if (ms > 0) CHECK_RESULT(azaudio_realtime_audio_played(session, item, ms), AZAUDIO_OK);
+    }
 }
 
 /* Opens the call's session with `o` in the given mode (o's callback fields are set here); 0 on failure. */
@@ -129,15 +149,6 @@ static int call_count(call *c, int type) {
     int n = c->count[type];
     pthread_mutex_unlock(&c->lock);
     return n;
-}
-
-/* The latest reply's item (copied into item[64]) and the milliseconds of its audio received (PCM16 24 kHz). */
-static uint32_t call_reply(call *c, char *item) {
-    pthread_mutex_lock(&c->lock);
-    snprintf(item, 64, "%s", c->reply_item);
-    uint32_t ms = (uint32_t)(c->reply_bytes / 48);
-    pthread_mutex_unlock(&c->lock);
-    return ms;
 }
 
 /* Callback mode: waits on the condition until `deadline` at the most, with the lock held. */

@@ -217,6 +217,37 @@ TEST(truncating_the_old_sessions_reply_after_a_renewal_cuts_its_text_in_the_new_
     emulator_reset();
 }
 
+/* A spoken turn's latency figures in order on one clock: speech end -> first reply audio -> first audible reply
+ * audio (the level gate on the decoded reply) -> first audio the host reports played (here: as the reply's audio
+ * ends, from the callback, before the library reads the response's end). */
+TEST(a_spoken_turns_first_audible_audio_comes_between_its_first_audio_and_its_playing) {
+    emulator_reset();
+    azaudio_realtime_options o;
+    azaudio_realtime_options_init(&o);
+    o.deployment = "gpt-realtime";
+    call c;
+    CHECK(call_open(&c, &o, 1));
+    if (!c.s) return;
+    c.play_at_audio_done = 1;
+    call_speak(&c);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_TURN_LATENCY, 1, 20));
+    uint32_t count = 0;
+    int32_t median = -1, p95 = -1;
+    CHECK_RESULT(azaudio_realtime_audible_latency_summary(c.s, &count, &median, &p95), AZAUDIO_OK);
+    call_end(&c);
+    long first_audio = realtime_figure(c.latency, "speech_end_to_first_audio_ms");
+    long audible = realtime_figure(c.latency, "speech_end_to_first_audible_ms");
+    long played = realtime_figure(c.latency, "speech_end_to_first_played_ms");
+    fprintf(stderr, "  first audio %ld ms, audible %ld ms (%ld ms into the reply), played %ld ms\n", first_audio,
+            audible, realtime_figure(c.latency, "first_audible_offset_ms"), played);
+    CHECK(first_audio >= 0 && audible >= first_audio && played >= audible);
+    CHECK(realtime_figure(c.latency, "first_audible_offset_ms") >= 0);
+    CHECK(count == 1 && median == audible && p95 == median);
+    CHECK_STR_CONTAINS(c.latency, "\"audible_count\":1,");
+    CHECK_RESULT(azaudio_realtime_audible_latency_summary(NULL, &count, NULL, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
+    emulator_reset();
+}
+
 /* Off by default: a drop mid-reply is reported, and nothing asks again. */
 TEST(an_interrupted_reply_is_not_asked_again_unless_the_option_says_so) {
     emulator_reset();
@@ -253,6 +284,7 @@ int main(void) {
     RUN(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once_in_pull_mode);
     RUN(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once_in_callback_mode);
     RUN(an_interrupted_reply_is_not_asked_again_unless_the_option_says_so);
+    RUN(a_spoken_turns_first_audible_audio_comes_between_its_first_audio_and_its_playing);
     RUN(a_barge_in_right_after_a_renewal_cuts_the_old_sessions_reply_in_the_new_session);
     RUN(truncating_the_old_sessions_reply_after_a_renewal_cuts_its_text_in_the_new_session);
     realtime_teardown();

@@ -117,7 +117,7 @@ final class RealtimeInbound: @unchecked Sendable {
             if event.kind == .responseDone, let figures = state.latency.responseDone(event.responseID) {
                 after = .turnLatency(
                     figures, handshakeMs: state.handshakeMs, readyMs: state.readyMs,
-                    summary: state.latency.summary)
+                    summary: state.latency.summary, audible: state.latency.audibleSummary)
                 after?.outOfBand = event.outOfBand
             }
             return .deliver(reaction, after: after)
@@ -134,6 +134,11 @@ final class RealtimeInbound: @unchecked Sendable {
 
     /// Count, median and p95 of speech end (or response start) to first reply audio over the session.
     var latencySummary: (count: Int, medianMs: Int, p95Ms: Int) { state.withLock { $0.latency.summary } }
+
+    /// The same to the first audible reply audio.
+    var audibleLatencySummary: (count: Int, medianMs: Int, p95Ms: Int) {
+        state.withLock { $0.latency.audibleSummary }
+    }
 
     /// True when `events(for:)` may change `event` (reply audio while the caller asked for another output format).
     func convertsOutput(_ event: RealtimeEvent) -> Bool {
@@ -262,7 +267,11 @@ final class RealtimeInbound: @unchecked Sendable {
             state.renewal.speech(started: false)
             state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
         case .audioDelta:
-            state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: Monotonic.now())
+            let now = Monotonic.now()
+            state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: now)
+            if state.latency.awaitsAudible {  // (until the reply's first audible window)
+                state.latency.audioLevel(event.audio.buffer, format: state.wireOutput, atMs: now)
+            }
         default: break
         }
     }

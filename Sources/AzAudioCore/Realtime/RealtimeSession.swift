@@ -198,6 +198,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     /// -1 without any).
     public var latencySummary: (count: Int, medianMs: Int, p95Ms: Int) { inbound.latencySummary }
 
+    /// The same to the first audible reply audio (`TurnLatency`, `AudibleGate`).
+    public var audibleLatencySummary: (count: Int, medianMs: Int, p95Ms: Int) { inbound.audibleLatencySummary }
+
     /// Events waiting in pull mode.
     public var queuedEventCount: Int { delivery.queuedEventCount }
 

@@ -5,7 +5,9 @@
 /// it would have had.
 extension RealtimeInbound.State {
     /// The events to send and the event to deliver for cutting `cut.itemID` at `cut.audioEndMs`.
-    mutating func cutReplayed(_ cut: BargeInDecision.Truncation, protocol kind: RealtimeProtocol) -> (
+    mutating func cutReplayed(
+        _ cut: BargeInDecision.Truncation, protocol kind: RealtimeProtocol
+    ) -> (
         events: [String], notice: RealtimeEvent
     ) {
         let events = mirror.cutReplayed(
