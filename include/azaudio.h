@@ -1479,9 +1479,14 @@ typedef struct azaudio_realtime_options {
      * azaudio_realtime_commit() / _clear() are AZAUDIO_ERR_INVALID_STATE.
      *
      * Every kind shares sending, caller formats, coalescing, callback and pull delivery, keepalive and liveness.
-     * Reconnect and renewal replay a conversation, so they are for conversation sessions only: with another kind
-     * reconnect_max_attempts must stay 0 (else connect() fails with AZAUDIO_ERR_INVALID_ARGUMENT), and a lost
-     * connection ends the session with AZAUDIO_EVENT_CLOSED. */
+     * Reconnect: a transcription session reconnects as a conversation does (reconnect_max_attempts and the other
+     * reconnect options, RECONNECTING then RECONNECTED, the caller's audio held meanwhile and sent to the new
+     * session in order, no frame sent twice) with the same session configuration and nothing replayed; audio
+     * the old session had not yet transcribed when the connection was lost is not transcribed again. It has no
+     * renewal before the time limit (renewal_margin_ms is ignored): the service's end of the session
+     * (session_expired, close 1001) is reconnected after. A translation session cannot carry its state over:
+     * reconnect_max_attempts must stay 0 there (else connect() fails with AZAUDIO_ERR_INVALID_ARGUMENT), and a
+     * lost connection ends it with AZAUDIO_EVENT_CLOSED. */
     int32_t session_kind;
     /* Transcription: a prompt guiding the transcription; NULL: none. */
     const char *transcription_prompt;

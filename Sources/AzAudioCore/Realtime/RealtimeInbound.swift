@@ -76,8 +76,9 @@ final class RealtimeInbound: @unchecked Sendable {
                 playback: playback, wireOutput: options.config.outputFormat,
                 mirror: ConversationMirror(
                     maxItems: options.historyMaxItems, maxCharacters: options.historyMaxCharacters),
-                renewal: RenewalPlan(
-                    marginMs: options.reconnectMaxAttempts > 0 ? UInt64(options.renewalMarginMs) : 0,
+                renewal: RenewalPlan(  // (a conversation's: other kinds reconnect only)
+                    marginMs: options.reconnectMaxAttempts > 0 && options.kind.isConversation
+                        ? UInt64(options.renewalMarginMs) : 0,
                     fallbackMaxMs: UInt64(options.sessionMaxMs))))
     }
 
@@ -305,6 +306,7 @@ final class RealtimeInbound: @unchecked Sendable {
             if let running { state.playback.responseDone(running) }
             state.playback.sessionReplaced()
             state.mirror.settleTruncations()
+            guard options.kind.isConversation else { return ([], running) }  // (no conversation to replay)
             return (state.mirror.replayEvents(protocol: options.protocolKind), running)
         }
     }
