@@ -139,8 +139,14 @@ static azaudio_realtime_options one_renewal_options(azaudio_realtime_options o) 
     return o;
 }
 
-/* The emulator's second session holds `item` cut as text, created again in place (after an earlier item). */
-static void check_cut_in_second_session(call *c, const char *item) {
+/* Ends the call, then checks: no error, one cut of replayed text, and the emulator's second session holds `item`
+ * cut as text, created again in place (after an earlier item). */
+static void end_with_the_cut_in_the_second_session(call *c, const char *item) {
+    call_settle(c);
+    call_end(c);
+    if (c->count[AZAUDIO_EVENT_ERROR]) fprintf(stderr, "  error: %s\n", c->last_error);
+    CHECK(c->count[AZAUDIO_EVENT_ERROR] == 0);
+    CHECK(c->replayed_text_cuts == 1);
     char *view = realtime_emulator_sessions();
     static char second[65536];
     char entry[1024];
@@ -148,6 +154,7 @@ static void check_cut_in_second_session(call *c, const char *item) {
     check_cut_in_session(second, item, call_transcript(c, item), entry);
     CHECK(strstr(entry, "\"previous_item_id\": null") == NULL);
     free(view);
+    emulator_reset();
 }
 
 /* Barge-in right after a renewal, on the reply the session before it sent before the host reported any of it
@@ -182,13 +189,7 @@ TEST(a_barge_in_right_after_a_renewal_cuts_the_old_sessions_reply_in_the_new_ses
     CHECK(call_wait(&c, AZAUDIO_EVENT_PLAYBACK_FLUSH, 1, 20));
     CHECK(call_wait(&c, AZAUDIO_EVENT_ITEM_TRUNCATED, 1, 20));
     CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, done + 1, 20)); /* the new turn is answered */
-    call_settle(&c);
-    call_end(&c);
-    if (c.count[AZAUDIO_EVENT_ERROR]) fprintf(stderr, "  error: %s\n", c.last_error);
-    CHECK(c.count[AZAUDIO_EVENT_ERROR] == 0);
-    CHECK(c.replayed_text_cuts == 1);
-    check_cut_in_second_session(&c, reply);
-    emulator_reset();
+    end_with_the_cut_in_the_second_session(&c, reply);
 }
 
 /* The same through azaudio_realtime_truncate(): the app cuts a reply of the session before a renewal. */
@@ -208,13 +209,7 @@ TEST(truncating_the_old_sessions_reply_after_a_renewal_cuts_its_text_in_the_new_
     CHECK_RESULT(azaudio_realtime_truncate(c.s, reply, 0, ms / 2), AZAUDIO_OK);
     CHECK(call_wait(&c, AZAUDIO_EVENT_ITEM_TRUNCATED, 1, 10));
     CHECK(call_wait(&c, AZAUDIO_EVENT_ITEM_CREATED, created + 1, 10)); /* the cut text, in place */
-    call_settle(&c);
-    call_end(&c);
-    if (c.count[AZAUDIO_EVENT_ERROR]) fprintf(stderr, "  error: %s\n", c.last_error);
-    CHECK(c.count[AZAUDIO_EVENT_ERROR] == 0);
-    CHECK(c.replayed_text_cuts == 1);
-    check_cut_in_second_session(&c, reply);
-    emulator_reset();
+    end_with_the_cut_in_the_second_session(&c, reply);
 }
 
 /* A spoken turn's latency figures in order on one clock: speech end -> first reply audio -> first audible reply
