@@ -1442,7 +1442,15 @@ typedef struct azaudio_realtime_options {
      * Either way no caller frame is lost or sent twice. Audio the caller sent to the old session before the
      * switch stays there: with input other than PCM16 (not looked at), a turn the caller started just before the
      * switch (before the service reported its speech start) is heard by the old session only in part, and by the
-     * new one from the switch. */
+     * new one from the switch.
+     *
+     * A reply that an earlier session sent (before a renewal or a reconnect) is only replayed text in the new
+     * session, and the service refuses conversation.item.truncate for it. When barge-in or
+     * azaudio_realtime_truncate() cuts such a reply, the library cuts its text instead (at the same share of the
+     * audio received) and replaces the new session's copy in place (conversation.item.delete, then
+     * conversation.item.create after the item before it). AZAUDIO_EVENT_ITEM_TRUNCATED then comes from the
+     * library (its JSON has "replayed_text":true), followed by the service's ITEM_DELETED and ITEM_CREATED for
+     * the item. */
     uint32_t renewal_margin_ms;
     uint32_t session_max_ms;
 
@@ -1473,9 +1481,14 @@ typedef struct azaudio_realtime_options {
      * azaudio_realtime_commit() / _clear() are AZAUDIO_ERR_INVALID_STATE.
      *
      * Every kind shares sending, caller formats, coalescing, callback and pull delivery, keepalive and liveness.
-     * Reconnect and renewal replay a conversation, so they are for conversation sessions only: with another kind
-     * reconnect_max_attempts must stay 0 (else connect() fails with AZAUDIO_ERR_INVALID_ARGUMENT), and a lost
-     * connection ends the session with AZAUDIO_EVENT_CLOSED. */
+     * Reconnect: a transcription session reconnects as a conversation does (reconnect_max_attempts and the other
+     * reconnect options, RECONNECTING then RECONNECTED, the caller's audio held meanwhile and sent to the new
+     * session in order, no frame sent twice) with the same session configuration and nothing replayed; audio
+     * the old session had not yet transcribed when the connection was lost is not transcribed again. It has no
+     * renewal before the time limit (renewal_margin_ms is ignored): the service's end of the session
+     * (session_expired, close 1001) is reconnected after. A translation session cannot carry its state over:
+     * reconnect_max_attempts must stay 0 there (else connect() fails with AZAUDIO_ERR_INVALID_ARGUMENT), and a
+     * lost connection ends it with AZAUDIO_EVENT_CLOSED. */
     int32_t session_kind;
     /* Transcription: a prompt guiding the transcription; NULL: none. */
     const char *transcription_prompt;
@@ -1841,7 +1854,7 @@ azaudio_result azaudio_call_hangup(azaudio_client *client, const char *call_id);
  * created_to_first_audio_ms, speech_end_to_first_played_ms (to the first azaudio_realtime_audio_played() report
  * above 0 for the reply's audio: what the host made audible), handshake_ms (the WebSocket upgrade) and
  * session_ready_ms (connect to session.updated), and "session": {count, median_first_audio_ms,
- * p95_first_audio_ms} so far. Not measured: the first audible sample of the decoded reply (a level gate). */
+ * p95_first_audio_ms} so far. The first audible reply audio: see azaudio_realtime_audible_latency_summary(). */
 #define AZAUDIO_EVENT_TURN_LATENCY                  39
 
 /* The session's first-audio latency so far (speech end, else response start, to the first reply audio, per
@@ -2011,6 +2024,24 @@ azaudio_result azaudio_realtime_send_image(azaudio_realtime_session *session, co
  * (azaudio_realtime_cancel_response()). Errors: AZAUDIO_ERR_INVALID_STATE (not a sideband session: over a plain
  * WebSocket the application plays the audio and the service refuses this), AZAUDIO_ERR_BUSY, AZAUDIO_ERR_CLOSED. */
 azaudio_result azaudio_realtime_clear_output_audio(azaudio_realtime_session *session);
+
+/* ---- Appended: the first audible reply audio in the per-turn latency figures. ----
+ *
+ * A reply may start with silence, so its first audio delta is not what the caller first hears. The library looks
+ * at each response's reply audio as it arrives, decoded (PCM16 as is; G.711 mu-law and A-law decoded to linear),
+ * in 10 ms windows from the reply's first sample, until one window's RMS level reaches -40 dBFS (a level gate).
+ * AZAUDIO_EVENT_TURN_LATENCY's JSON then also has speech_end_to_first_audible_ms and created_to_first_audible_ms
+ * (to the arrival of the delta that completes that window; not before speech_end_to_first_audio_ms),
+ * first_audible_offset_ms (where the window starts in the reply's audio: its leading silence; a host that plays
+ * from the first delta on hears it that long after starting), each -1 when no window reached the gate, and in
+ * "session": audible_count, median_first_audible_ms, p95_first_audible_ms. */
+
+/* The session's first-audible latency so far (speech end, else response start, to the first reply audio above
+ * the level gate, per response that had some): how many responses (*count), their median and 95th percentile
+ * (nearest rank) in ms; -1 for both when there are none. Any thread. Any output pointer may be NULL.
+ * AZAUDIO_ERR_INVALID_ARGUMENT if session is NULL. */
+azaudio_result azaudio_realtime_audible_latency_summary(azaudio_realtime_session *session, uint32_t *count,
+                                                        int32_t *median_ms, int32_t *p95_ms);
 
 #ifdef __cplusplus
 }

@@ -234,9 +234,26 @@ public func azaudio_realtime_latency_summary(
     _ p95Ms: UnsafeMutablePointer<Int32>!
 ) -> azaudio_result {
     withSession(session, "azaudio_realtime_latency_summary") { s in
-        let summary = s.latencySummary
-        count?.pointee = UInt32(clamping: summary.count)
-        medianMs?.pointee = Int32(clamping: summary.medianMs)
-        p95Ms?.pointee = Int32(clamping: summary.p95Ms)
+        writeSummary(s.latencySummary, count, medianMs, p95Ms)
     }
+}
+
+@c @implementation
+public func azaudio_realtime_audible_latency_summary(
+    _ session: OpaquePointer!, _ count: UnsafeMutablePointer<UInt32>!, _ medianMs: UnsafeMutablePointer<Int32>!,
+    _ p95Ms: UnsafeMutablePointer<Int32>!
+) -> azaudio_result {
+    withSession(session, "azaudio_realtime_audible_latency_summary") { s in
+        writeSummary(s.audibleLatencySummary, count, medianMs, p95Ms)
+    }
+}
+
+/// A latency summary into the caller's outputs (each may be NULL).
+private func writeSummary(
+    _ summary: (count: Int, medianMs: Int, p95Ms: Int), _ count: UnsafeMutablePointer<UInt32>?,
+    _ medianMs: UnsafeMutablePointer<Int32>?, _ p95Ms: UnsafeMutablePointer<Int32>?
+) {
+    count?.pointee = UInt32(clamping: summary.count)
+    medianMs?.pointee = Int32(clamping: summary.medianMs)
+    p95Ms?.pointee = Int32(clamping: summary.p95Ms)
 }

@@ -188,4 +188,53 @@ final class TurnLatencyTests: XCTestCase {
         XCTAssertEqual(summary.medianMs, 100)
         XCTAssertEqual(summary.p95Ms, 500)
     }
+
+    /// `ms` of PCM16 24 kHz at a constant `level`.
+    private func pcm(ms: Int, level: Int16) -> [UInt8] {
+        Array(repeating: [UInt8(truncatingIfNeeded: level), UInt8(truncatingIfNeeded: level >> 8)], count: ms * 24)
+            .flatMap { $0 }
+    }
+
+    func testTheFirstAudibleAudioIsTheFirstTenMsWindowAboveTheGateAcrossDeltas() {
+        var latency = TurnLatency()
+        latency.speechStopped(atMs: 1000)
+        latency.responseCreated("r1", atMs: 1200)
+        let quiet = pcm(ms: 35, level: 100)  // -50 dBFS: below the gate
+        let loud = pcm(ms: 20, level: 3000)
+        latency.audioReceived(itemID: "i1", responseID: "r1", atMs: 1500)
+        quiet.withUnsafeBytes { latency.audioLevel($0, format: .pcm16, atMs: 1500) }
+        XCTAssertTrue(latency.awaitsAudible)
+        latency.audioReceived(itemID: "i1", responseID: "r1", atMs: 1600)
+        loud.withUnsafeBytes { latency.audioLevel($0, format: .pcm16, atMs: 1600) }
+        XCTAssertFalse(latency.awaitsAudible)  // found: later deltas are not looked at
+        latency.played(itemID: "i1", atMs: 1700)
+        let figures = latency.responseDone("r1")
+        XCTAssertEqual(figures?.speechEndToFirstAudioMs, 500)
+        XCTAssertEqual(figures?.speechEndToFirstAudibleMs, 600)
+        XCTAssertEqual(figures?.createdToFirstAudibleMs, 400)
+        XCTAssertEqual(figures?.speechEndToFirstPlayedMs, 700)
+        // The window 30-40 ms holds 5 ms of quiet and 5 ms of loud audio: RMS about 2100, above the gate.
+        XCTAssertEqual(figures?.firstAudibleOffsetMs, 30)
+        XCTAssertEqual(latency.audibleSummary.count, 1)
+        XCTAssertEqual(latency.audibleSummary.medianMs, 600)
+        // A reply that stays quiet has no audible figure and is not in that summary.
+        latency.responseCreated("r2", atMs: 5000)
+        latency.audioReceived(itemID: "i2", responseID: "r2", atMs: 5100)
+        quiet.withUnsafeBytes { latency.audioLevel($0, format: .pcm16, atMs: 5100) }
+        let silent = latency.responseDone("r2")
+        XCTAssertEqual(silent?.createdToFirstAudioMs, 100)
+        XCTAssertEqual(silent?.createdToFirstAudibleMs, -1)
+        XCTAssertEqual(silent?.firstAudibleOffsetMs, -1)
+        XCTAssertEqual(latency.audibleSummary.count, 1)
+    }
+
+    func testG711ReplyAudioIsDecodedBeforeTheGate() {
+        // 8 kHz: 80 samples per window. μ-law 0xFF and A-law 0xD5 are (near) silence; 0x8F / 0xA5 are loud.
+        for (format, quiet, loud) in [(AudioFormat.ulaw, UInt8(0xFF), UInt8(0x8F)), (.alaw, 0xD5, 0xA5)] {
+            var gate = AudibleGate(format: format)
+            XCTAssertFalse(Array(repeating: quiet, count: 160).withUnsafeBytes { gate.feed($0) }, "\(format)")
+            XCTAssertTrue(Array(repeating: loud, count: 80).withUnsafeBytes { gate.feed($0) }, "\(format)")
+            XCTAssertEqual(gate.audibleAtMs, 20, "\(format)")
+        }
+    }
 }

@@ -184,6 +184,70 @@ final class RenewalSwitchTests: XCTestCase {
         XCTAssertEqual(types(events), ["conversation.item.create"])
         XCTAssertTrue(events[0].contains("book a table"))
     }
+    func testAnItemChangedSinceTheReplayIsRecordedAsReplacedInPlaceAndADeletedOneIsNot() {
+        var mirror = ConversationMirror()
+        mirror.itemReported(message("u1", "user", "hello"))
+        mirror.itemReported(message("a1", "assistant", "a long answer about opening hours"))
+        var ledger = ReplayLedger()
+        _ = ledger.catchUp(to: mirror, protocol: .ga)
+        mirror.deleted(itemID: "u1")
+        mirror.textKnown(itemID: "a1", text: "a shorter answer")
+        _ = ledger.catchUp(to: mirror, protocol: .ga)
+        XCTAssertEqual(ledger.replacedInPlace, ["a1"])
+    }
+
+    // A reply the session before a switch sent, cut after it: the new session holds it as replayed text.
+
+    func testAReplayedReplyCutByBargeInIsRewrittenAsTextNotTruncated() {
+        var tracker = BargeInTracker(wireBytesPerMs: 48, serverInterrupts: true)
+        tracker.responseCreated("r1")
+        tracker.audioReceived(itemID: "a1", responseID: "r1", contentIndex: 0, bytes: 48 * 1000)
+        tracker.responseDone("r1")
+        tracker.sessionReplaced()  // the switch: nothing of it was reported played
+        XCTAssertTrue(tracker.isReplayed(itemID: "a1"))
+        _ = tracker.played(itemID: "a1", ms: 250)
+        let decision = tracker.speechStarted()
+        let cut = BargeInDecision.Truncation(itemID: "a1", contentIndex: 0, audioEndMs: 250)
+        XCTAssertNil(decision.truncate)  // the new session would refuse it
+        XCTAssertEqual(decision.rewrite, cut)
+        XCTAssertEqual(decision.flush, cut)
+        // A reply of the new session is truncated as usual.
+        tracker.responseCreated("r2")
+        tracker.audioReceived(itemID: "a2", responseID: "r2", contentIndex: 0, bytes: 48 * 1000)
+        _ = tracker.played(itemID: "a2", ms: 100)
+        XCTAssertFalse(tracker.isReplayed(itemID: "a2"))
+        let second = tracker.speechStarted()
+        XCTAssertEqual(second.truncate?.itemID, "a2")
+        XCTAssertNil(second.rewrite)
+    }
+
+    func testCuttingReplayedTextReplacesTheItemInPlaceWithTheCutText() throws {
+        var mirror = ConversationMirror()
+        mirror.itemReported(message("u1", "user", "hello"))
+        mirror.itemReported(item(#"{"id":"u2","type":"message","role":"user","content":[{"type":"input_audio"}]}"#))
+        mirror.itemReported(message("a1", "assistant", "a long answer about opening hours"))
+        mirror.itemReported(message("u3", "user", "thanks"))
+        let events = mirror.cutReplayed(itemID: "a1", audioEndMs: 500, receivedMs: 1000, protocol: .ga)
+        XCTAssertEqual(types(events), ["conversation.item.delete", "conversation.item.create"])
+        XCTAssertEqual(try JSONParser.parse(events[0])["item_id"]?.stringValue, "a1")
+        let created = try JSONParser.parse(events[1])
+        XCTAssertEqual(created["previous_item_id"]?.stringValue, "u1")  // u2 has no text: it was not replayed
+        XCTAssertEqual(created["item"]?["id"]?.stringValue, "a1")
+        XCTAssertEqual(created["item"]?["content"]?[0]?["text"]?.stringValue, "a long answer ab")
+        XCTAssertEqual(mirror.items.map(\.id), ["u1", "u2", "a1", "u3"])
+        XCTAssertEqual(mirror.items[2].entry, .message(role: .assistant, text: "a long answer ab"))
+        XCTAssertEqual(mirror.items[2].keptFraction, 1)  // final: a later replay does not cut it again
+        // The first item is created again at the root; an item cut to nothing is only deleted.
+        XCTAssertEqual(
+            try JSONParser.parse(mirror.cutReplayed(itemID: "u1", audioEndMs: 900, receivedMs: 1000, protocol: .ga)[1])[
+                "previous_item_id"]?.stringValue, "root")
+        XCTAssertEqual(
+            types(mirror.cutReplayed(itemID: "u3", audioEndMs: 1, receivedMs: 1000, protocol: .ga)),
+            ["conversation.item.delete"])
+        // Nothing to replace for an item the session was never given (no text) or does not know.
+        XCTAssertEqual(mirror.cutReplayed(itemID: "u2", audioEndMs: 500, receivedMs: 1000, protocol: .ga), [])
+        XCTAssertEqual(mirror.cutReplayed(itemID: "zz", audioEndMs: 500, receivedMs: 1000, protocol: .ga), [])
+    }
 }
 
 /// What the sender takes for speech the service may not have reported yet (no renewal switch then).

@@ -141,4 +141,12 @@ static inline long realtime_json_number(const char *text, const char *key) {
     return p ? strtol(p + strlen(quoted), NULL, 10) : -1;
 }
 
+/* A number after `"key":` (no space: the library's JSON) in `json`, or -1000 when the key is absent. */
+static inline long realtime_figure(const char *json, const char *key) {
+    char quoted[96];
+    snprintf(quoted, sizeof quoted, "\"%s\":", key);
+    const char *p = strstr(json, quoted);
+    return p ? strtol(p + strlen(quoted), NULL, 10) : -1000;
+}
+
 #endif

@@ -396,6 +396,11 @@ TEST(each_response_is_followed_by_its_latency_figures_and_the_summary_counts_it)
     CHECK(first_audio >= 0);
     CHECK_STR_CONTAINS(json, "\"speech_end_to_created_ms\":-1"); /* a text turn: no speech end */
     CHECK_STR_CONTAINS(json, "\"created_to_first_audio_ms\":");
+    /* The first audible reply audio (a text turn: from the response's start), not before the first delta. */
+    long first_delta = realtime_figure(json, "created_to_first_audio_ms");
+    CHECK(first_delta >= 0 && realtime_figure(json, "created_to_first_audible_ms") >= first_delta);
+    CHECK(realtime_figure(json, "first_audible_offset_ms") >= 0);
+    CHECK(realtime_figure(json, "speech_end_to_first_audible_ms") == -1);
     CHECK_STR_CONTAINS(json, "\"handshake_ms\":");
     CHECK(strstr(json, "\"handshake_ms\":-1") == NULL && strstr(json, "\"session_ready_ms\":-1") == NULL);
     CHECK_STR_CONTAINS(json, "\"session\":{\"count\":1,");

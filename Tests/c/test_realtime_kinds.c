@@ -127,6 +127,51 @@ TEST(a_transcription_session_streams_deltas_then_the_completed_line) {
     azaudio_realtime_destroy(s);
 }
 
+/* Reconnect in a transcription session: the connection is reset as the first utterance is committed; the
+ * caller's next utterance, sent during the outage, is held and reaches the new session (configured the same way,
+ * nothing replayed) and is transcribed there. Every frame reaches exactly one session. */
+TEST(a_transcription_session_reconnects_after_a_reset_with_its_held_audio_and_no_frame_twice) {
+    emulator_reset();
+    /* session.created, session.updated, then the commit's input_audio_buffer.committed: reset. */
+    emulator_fault("{\"kind\":\"tcp_reset\",\"after_events\":3}");
+    azaudio_realtime_options o = transcription_options("gpt-4o-transcribe");
+    o.turn_detection = AZAUDIO_TURN_NONE; /* the test commits: nothing else is in flight at the reset */
+    o.reconnect_max_attempts = 3;
+    o.reconnect_backoff_ms = 300; /* an outage long enough to send into */
+    azaudio_realtime_session *s = NULL;
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_OK);
+    if (!s) return;
+    seen got;
+    memset(&got, 0, sizeof got);
+    CHECK_RESULT(azaudio_realtime_send_audio(s, speech_pcm, speech_size), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_commit(s), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_RECONNECTING, 20));
+    CHECK_RESULT(azaudio_realtime_send_audio(s, speech_pcm, speech_size), AZAUDIO_OK); /* held */
+    CHECK_RESULT(azaudio_realtime_commit(s), AZAUDIO_OK);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_RECONNECTED, 20));
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED, 30));
+    CHECK_STR_CONTAINS(got.transcript, "what");
+    CHECK(got.count[AZAUDIO_EVENT_CLOSED] == 0 && got.count[AZAUDIO_EVENT_ERROR] == 0);
+    azaudio_realtime_close(s);
+    CHECK(pull_until(s, &got, AZAUDIO_EVENT_CLOSED, 10));
+    azaudio_realtime_destroy(s);
+    char *view = realtime_emulator_sessions();
+    static char one[16384];
+    long bytes[2] = {-1, -1};
+    for (int i = 0; i < 2; i++)
+        if (view && realtime_session_text(view, i, one, sizeof one))
+            bytes[i] = realtime_json_number(one, "audio_bytes");
+    CHECK(view && !realtime_session_text(view, 2, one, sizeof one)); /* two sessions */
+    CHECK(bytes[0] == (long)speech_size && bytes[1] == (long)speech_size);
+    free(view);
+    char *log = emulator_requests();
+    CHECK(log && strstr(log, "conversation.item.create") == NULL); /* nothing replayed */
+    const char *second = log ? strstr(log, "\"session.update\"") : NULL;
+    CHECK(second && strstr(second + 1, "\"session.update\"")); /* configured again */
+    free(log);
+    emulator_reset();
+}
+
 TEST(a_diarizing_transcription_session_delivers_segments_with_a_speaker_to_a_callback) {
     emulator_reset();
     azaudio_realtime_options o = transcription_options("gpt-4o-transcribe-diarize");
@@ -219,16 +264,16 @@ TEST(bad_session_kind_options_are_refused_before_connecting) {
     o.session_kind = 7;
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "session_kind");
-    o = transcription_options("gpt-4o-transcribe");
-    o.reconnect_max_attempts = 3; /* reconnect replays a conversation: a transcription session has none */
-    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
-    CHECK_STR_CONTAINS(azaudio_last_error(), "reconnect_max_attempts");
     AZAUDIO_INIT(realtime_options, &o);
     o.session_kind = AZAUDIO_SESSION_TRANSLATION;
     o.deployment = "gpt-realtime-translate";
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "translation_language");
     o.translation_language = "es";
+    o.reconnect_max_attempts = 3; /* a translation session's state cannot be carried over */
+    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
+    CHECK_STR_CONTAINS(azaudio_last_error(), "reconnect_max_attempts");
+    o.reconnect_max_attempts = 0;
     o.translation_path = "no-slash";
     CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "translation_path");
@@ -264,6 +309,7 @@ TEST(a_redirect_that_drops_openai_is_named_in_the_error_not_left_as_a_bare_statu
 int main(void) {
     if (!realtime_setup()) return 2;
     RUN(a_transcription_session_streams_deltas_then_the_completed_line);
+    RUN(a_transcription_session_reconnects_after_a_reset_with_its_held_audio_and_no_frame_twice);
     RUN(a_diarizing_transcription_session_delivers_segments_with_a_speaker_to_a_callback);
     RUN(a_translation_session_delivers_both_transcripts_and_translated_audio_then_closes);
     RUN(bad_session_kind_options_are_refused_before_connecting);

@@ -2,124 +2,21 @@
  * renewals (every session says it ends a few seconds after it opened) and three connection resets mid-reply, a
  * speech-triggered barge-in whose cut reply reaches later sessions, and the option that asks again for a reply
  * a drop cut off. Every spoken turn is answered exactly once (the emulator's record of the responses that ended,
- * and the events), every caller frame reaches exactly one session.
+ * and the events), every caller frame reaches exactly one session. The same call runs in pull mode and in
+ * callback mode. Then barge-in and truncation on a reply the session before a renewal sent.
  * LONG_CALL_TRACE=1 prints the events (not the audio) as they come.
  * emulator-options: --speed 20 */
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
+#include "realtime_call_support.h"
 #include "realtime_support.h"
 #include "rest_support.h"
 
 #include <stdint.h>
 
-#define MAX_TURNS 64
-
-typedef struct {
-    int count[48];
-    char users[MAX_TURNS][64]; /* the spoken turns' items (INPUT_COMMITTED), in order */
-    int user_count;
-    int make_before_break; /* RENEWED events of each mode */
-    int break_before_make;
-    int64_t longest_switch_ms; /* the longest input hold of a make-before-break switch */
-    int reasked;               /* RESPONSE_INTERRUPTED saying the library asks again */
-    char reply_item[64];       /* the latest reply's item and how much of its audio came */
-    size_t reply_bytes;
-    char transcript[64][256]; /* reply transcripts by order of arrival, to find the cut one */
-    char transcript_item[64][64];
-    int transcripts;
-} call_log;
-
-static void note(call_log *c, const azaudio_realtime_event *e) {
-    int t = azaudio_realtime_event_type(e);
-    if (t >= 0 && t < 48) c->count[t]++;
-    const char *json = azaudio_realtime_event_json(e);
-    if (getenv("LONG_CALL_TRACE") && t != AZAUDIO_EVENT_AUDIO_DELTA && t != AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA)
-        fprintf(stderr, "    %.3f %s %s %.80s\n", now_seconds(), azaudio_realtime_event_name(e),
-                azaudio_realtime_event_item_id(e), t >= 34 && t <= 38 ? json : "");
-    switch (t) {
-    case AZAUDIO_EVENT_INPUT_COMMITTED:
-        if (c->user_count < MAX_TURNS)
-            snprintf(c->users[c->user_count++], sizeof c->users[0], "%s", azaudio_realtime_event_item_id(e));
-        break;
-    case AZAUDIO_EVENT_RENEWED:
-        if (strstr(json, "\"mode\":\"make_before_break\"")) {
-            c->make_before_break++;
-            int64_t ms = azaudio_realtime_event_audio_ms(e);
-            if (ms > c->longest_switch_ms) c->longest_switch_ms = ms;
-        } else {
-            c->break_before_make++;
-        }
-        break;
-    case AZAUDIO_EVENT_RESPONSE_INTERRUPTED:
-        if (strstr(json, "\"reask\":true")) c->reasked++;
-        break;
-    case AZAUDIO_EVENT_AUDIO_DELTA: {
-        size_t size = 0;
-        azaudio_realtime_event_audio(e, &size);
-        if (strcmp(c->reply_item, azaudio_realtime_event_item_id(e)) != 0) {
-            snprintf(c->reply_item, sizeof c->reply_item, "%s", azaudio_realtime_event_item_id(e));
-            c->reply_bytes = 0;
-        }
-        c->reply_bytes += size;
-        break;
-    }
-    case AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE:
-        if (c->transcripts < 64) {
-            snprintf(c->transcript[c->transcripts], sizeof c->transcript[0], "%s", azaudio_realtime_event_text(e));
-            snprintf(c->transcript_item[c->transcripts++], sizeof c->transcript_item[0], "%s",
-                     azaudio_realtime_event_item_id(e));
-        }
-        break;
-    default:
-        break;
-    }
-}
-
-/* Takes events until `type` was seen `at_least` times in all (1), CLOSED came or `seconds` passed (0). */
-static int pull_until_count(azaudio_realtime_session *s, call_log *c, int type, int at_least, double seconds) {
-    double deadline = now_seconds() + seconds;
-    azaudio_realtime_event *e = NULL;
-    while (c->count[type] < at_least && realtime_next_before(s, deadline, &e)) {
-        note(c, e);
-        azaudio_realtime_event_free(e);
-        if (c->count[AZAUDIO_EVENT_CLOSED]) return 0;
-    }
-    if (c->count[type] < at_least) fprintf(stderr, "  timed out waiting for event %d x%d\n", type, at_least);
-    return c->count[type] >= at_least;
-}
-
-/* Takes the events already waiting (the library delivers a response's latency figures, and a renewal's
- * switch at its end, right after RESPONSE_DONE). */
-static void drain(azaudio_realtime_session *s, call_log *c) {
-    azaudio_realtime_event *e = NULL;
-    while (realtime_next(s, &e, 50) == 1) {
-        note(c, e);
-        azaudio_realtime_event_free(e);
-    }
-}
-
-/* Speaks the question (all at once: the emulator reads input as fast as it comes) and the silence that ends the
- * turn (600 ms, over server VAD's 500). Returns the bytes sent. */
-static size_t speak(azaudio_realtime_session *s) {
-    size_t sent = 0;
-    for (size_t off = 0; off + 1 < speech_size; off += 960) {
-        size_t n = speech_size - off < 960 ? (speech_size - off) & ~(size_t)1 : 960;
-        CHECK_RESULT(azaudio_realtime_send_audio(s, speech_pcm + off, n), AZAUDIO_OK);
-        sent += n;
-    }
-    realtime_send_quiet(s, 30);
-    return sent + 30 * 960;
-}
-
-/* How many times `needle` occurs in `text`. */
-static int occurrences(const char *text, const char *needle) {
-    int n = 0;
-    for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle)) n++;
-    return n;
-}
-
-TEST(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once) {
+/* The long call in one mode (`callback` 0: pull). */
+static void long_call(int callback) {
     emulator_reset();
     /* Every session ends 8 s after it opened (expires_at says so); the library renews 6 s before that, at the
      * first turn boundary once the next session is ready (a turn takes 1-3 s here). */
@@ -135,43 +32,41 @@ TEST(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once) {
     o.renewal_margin_ms = 6000;
     o.keepalive_ms = 200; /* the renewal is looked at every 50 ms */
     o.reask_interrupted_response = 1;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
-    if (!s) return;
-    call_log c;
-    memset(&c, 0, sizeof c);
+    call c;
+    CHECK(call_open(&c, &o, callback));
+    if (!c.s) return;
+    azaudio_realtime_session *s = c.s;
     long sent = 0;
     int barged = 0;
-    char cut_item[64] = "";
+    char cut_item[64] = "", reply[64];
     double deadline = now_seconds() + 50;
     for (int turn = 0; turn < 40 && now_seconds() < deadline; turn++) {
-        if (c.count[AZAUDIO_EVENT_RENEWED] >= 6 && c.count[AZAUDIO_EVENT_RECONNECTED] >= 3 && barged &&
-            c.count[AZAUDIO_EVENT_RENEWED] >= barged + 2)
-            break;
-        int done = c.count[AZAUDIO_EVENT_RESPONSE_DONE], renewed = c.count[AZAUDIO_EVENT_RENEWED];
-        sent += (long)speak(s);
-        CHECK(pull_until_count(s, &c, AZAUDIO_EVENT_RESPONSE_DONE, done + 1, 20));
-        drain(s, &c); /* a renewal switching at this response's end delivers RENEWED right after it */
-        uint32_t received_ms = (uint32_t)(c.reply_bytes / 48);
-        if (!barged && c.count[AZAUDIO_EVENT_RENEWED] >= 2 && c.count[AZAUDIO_EVENT_RECONNECTED] >= 1 &&
-            c.count[AZAUDIO_EVENT_RENEWED] == renewed) {
+        int renewals = call_count(&c, AZAUDIO_EVENT_RENEWED), reconnects = call_count(&c, AZAUDIO_EVENT_RECONNECTED);
+        if (renewals >= 6 && reconnects >= 3 && barged && renewals >= barged + 2) break;
+        int done = call_count(&c, AZAUDIO_EVENT_RESPONSE_DONE);
+        sent += (long)call_speak(&c);
+        CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, done + 1, 20));
+        call_settle(&c); /* a renewal switching at this response's end delivers RENEWED right after it */
+        uint32_t received_ms = call_reply(&c, reply);
+        if (!barged && call_count(&c, AZAUDIO_EVENT_RENEWED) >= 2 && call_count(&c, AZAUDIO_EVENT_RECONNECTED) >= 1 &&
+            call_count(&c, AZAUDIO_EVENT_RENEWED) == renewals) {
             /* The barge-in (in the session that sent the reply): the host says it played half of the reply, and
              * the caller speaks again; the library cuts the reply there (speech start, not an explicit truncate).
              * The renewals after it carry the cut reply on. */
-            snprintf(cut_item, sizeof cut_item, "%s", c.reply_item);
+            snprintf(cut_item, sizeof cut_item, "%s", reply);
             CHECK_RESULT(azaudio_realtime_audio_played(s, cut_item, received_ms / 2), AZAUDIO_OK);
-            int flushes = c.count[AZAUDIO_EVENT_PLAYBACK_FLUSH];
-            sent += (long)speak(s);
-            CHECK(pull_until_count(s, &c, AZAUDIO_EVENT_PLAYBACK_FLUSH, flushes + 1, 20));
-            CHECK(pull_until_count(s, &c, AZAUDIO_EVENT_ITEM_TRUNCATED, 1, 20));
-            barged = c.count[AZAUDIO_EVENT_RENEWED];
-            CHECK(pull_until_count(s, &c, AZAUDIO_EVENT_RESPONSE_DONE, done + 2, 20));
-            received_ms = (uint32_t)(c.reply_bytes / 48);
+            int flushes = call_count(&c, AZAUDIO_EVENT_PLAYBACK_FLUSH);
+            sent += (long)call_speak(&c);
+            CHECK(call_wait(&c, AZAUDIO_EVENT_PLAYBACK_FLUSH, flushes + 1, 20));
+            CHECK(call_wait(&c, AZAUDIO_EVENT_ITEM_TRUNCATED, 1, 20));
+            barged = call_count(&c, AZAUDIO_EVENT_RENEWED);
+            CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, done + 2, 20));
+            received_ms = call_reply(&c, reply);
         }
         /* The host played the whole reply (so the next turn is no barge-in). */
-        if (c.reply_item[0] && received_ms > 0) azaudio_realtime_audio_played(s, c.reply_item, received_ms);
-        if (c.count[AZAUDIO_EVENT_CLOSED]) break;
-        if (drops_queued < 3 && c.count[AZAUDIO_EVENT_RECONNECTED] >= drops_queued) {
+        if (reply[0] && received_ms > 0) azaudio_realtime_audio_played(s, reply, received_ms);
+        if (call_count(&c, AZAUDIO_EVENT_CLOSED)) break;
+        if (drops_queued < 3 && call_count(&c, AZAUDIO_EVENT_RECONNECTED) >= drops_queued) {
             /* The next session opened (a renewal's or a reconnect's) is reset at its third reply delta. */
             emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":3}");
             drops_queued++;
@@ -179,21 +74,23 @@ TEST(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once) {
     }
     realtime_send_quiet(s, 5);
     sent += 5 * 960;
+    CHECK(call_count(&c, AZAUDIO_EVENT_CLOSED) == 0);
+    CHECK_RESULT(azaudio_realtime_close(s), AZAUDIO_OK);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_CLOSED, 1, 10));
+    call_end(&c); /* nothing is recorded after this: the checks below read the call as it ended */
     fprintf(stderr,
-            "  %d turns, %d renewals (%d make-before-break, longest hold %lld ms; %d started), %d reconnects, "
-            "%d interrupted (%d asked again)\n",
-            c.user_count, c.count[AZAUDIO_EVENT_RENEWED], c.make_before_break, (long long)c.longest_switch_ms,
-            c.count[AZAUDIO_EVENT_RENEWING], c.count[AZAUDIO_EVENT_RECONNECTED],
+            "  %s mode: %d turns, %d renewals (%d make-before-break, longest hold %lld ms; %d started), "
+            "%d reconnects, %d interrupted (%d asked again)\n",
+            call_mode_name[callback], c.user_count, c.count[AZAUDIO_EVENT_RENEWED], c.make_before_break,
+            (long long)c.longest_switch_ms, c.count[AZAUDIO_EVENT_RENEWING], c.count[AZAUDIO_EVENT_RECONNECTED],
             c.count[AZAUDIO_EVENT_RESPONSE_INTERRUPTED], c.reasked);
-    CHECK(c.count[AZAUDIO_EVENT_CLOSED] == 0);
+    CHECK(c.count[AZAUDIO_EVENT_CLOSED] == 1);
     CHECK(c.count[AZAUDIO_EVENT_RENEWED] >= 6);
     CHECK(c.count[AZAUDIO_EVENT_RENEWING] >= c.count[AZAUDIO_EVENT_RENEWED]); /* (a drop gives one up) */
     CHECK(c.make_before_break >= 5); /* the normal way; a switch may fall back when the machine is slow */
     CHECK(c.count[AZAUDIO_EVENT_RECONNECTED] == 3);
     CHECK(c.count[AZAUDIO_EVENT_RESPONSE_INTERRUPTED] == 3 && c.reasked == 3);
     CHECK(barged > 0 && cut_item[0]);
-    CHECK_RESULT(azaudio_realtime_close(s), AZAUDIO_OK);
-    CHECK(pull_until_count(s, &c, AZAUDIO_EVENT_CLOSED, 1, 10) || c.count[AZAUDIO_EVENT_CLOSED] == 1);
 
     char *view = realtime_emulator_sessions();
     CHECK(view != NULL);
@@ -220,23 +117,129 @@ TEST(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once) {
     CHECK(total == sent);
     /* The cut reply lives on in the last session, cut: its start is there, its whole transcript is not. */
     CHECK(realtime_session_text(view, sessions - 1, one, sizeof one));
-    const char *full = NULL;
-    for (int i = 0; i < c.transcripts; i++)
-        if (strcmp(c.transcript_item[i], cut_item) == 0) full = c.transcript[i];
-    CHECK(full != NULL && strlen(full) > 10);
-    char id[96];
-    snprintf(id, sizeof id, "\"id\": \"%s\"", cut_item);
-    const char *entry = strstr(one, id), *entry_end = entry ? strchr(entry, '}') : NULL;
-    CHECK(entry && entry_end);
-    if (full && entry && entry_end) {
-        char item[1024], start[64];
-        snprintf(item, sizeof item, "%.*s", (int)(entry_end - entry), entry);
-        snprintf(start, sizeof start, "\"text\": \"%.6s", full);
-        CHECK_STR_CONTAINS(item, start);
-        CHECK(strstr(item, full) == NULL);
-    }
+    char entry[1024];
+    check_cut_in_session(one, cut_item, call_transcript(&c, cut_item), entry);
     free(view);
-    azaudio_realtime_destroy(s);
+    emulator_reset();
+}
+
+TEST(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once_in_pull_mode) { long_call(0); }
+
+TEST(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once_in_callback_mode) { long_call(1); }
+
+/* Options for a call whose first session says it ends 6 s after it opened: the library opens the next one at
+ * once and switches at the first turn boundary. */
+static azaudio_realtime_options one_renewal_options(azaudio_realtime_options o) {
+    emulator_reset();
+    emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":6,\"count\":1}");
+    o.reconnect_max_attempts = 3;
+    o.reconnect_backoff_ms = 20;
+    o.renewal_margin_ms = 5800;
+    o.keepalive_ms = 200; /* the renewal is looked at every 50 ms */
+    return o;
+}
+
+/* Ends the call, then checks: no error, one cut of replayed text, and the emulator's second session holds `item`
+ * cut as text, created again in place (after an earlier item). */
+static void end_with_the_cut_in_the_second_session(call *c, const char *item) {
+    call_settle(c);
+    call_end(c);
+    if (c->count[AZAUDIO_EVENT_ERROR]) fprintf(stderr, "  error: %s\n", c->last_error);
+    CHECK(c->count[AZAUDIO_EVENT_ERROR] == 0);
+    CHECK(c->replayed_text_cuts == 1);
+    char *view = realtime_emulator_sessions();
+    static char second[65536];
+    char entry[1024];
+    CHECK(view && realtime_session_text(view, 1, second, sizeof second));
+    check_cut_in_session(second, item, call_transcript(c, item), entry);
+    CHECK(strstr(entry, "\"previous_item_id\": null") == NULL);
+    free(view);
+    emulator_reset();
+}
+
+/* Barge-in right after a renewal, on the reply the session before it sent before the host reported any of it
+ * played: the new session holds that reply only as replayed text and refuses a truncate, so the library cuts
+ * the text in its place; the app sees the flush and the truncation, no error. */
+TEST(a_barge_in_right_after_a_renewal_cuts_the_old_sessions_reply_in_the_new_session) {
+    azaudio_realtime_options o;
+    azaudio_realtime_options_init(&o);
+    o.deployment = "gpt-realtime";
+    o.input_transcription_deployment = "whisper";
+    o = one_renewal_options(o);
+    call c;
+    CHECK(call_open(&c, &o, 0));
+    if (!c.s) return;
+    char reply[64] = "";
+    uint32_t ms = 0;
+    int switched = 0;
+    for (int turn = 0; turn < 4 && !switched; turn++) { /* until a reply's end is the switch */
+        int done = call_count(&c, AZAUDIO_EVENT_RESPONSE_DONE);
+        call_speak(&c);
+        CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, done + 1, 20));
+        call_settle(&c);
+        ms = call_reply(&c, reply);
+        switched = call_count(&c, AZAUDIO_EVENT_RENEWED) == 1;
+        if (!switched && ms > 0) azaudio_realtime_audio_played(c.s, reply, ms);
+    }
+    CHECK(switched && ms > 100);
+    /* The host starts playing the reply only now, half of it, and the caller speaks. */
+    CHECK_RESULT(azaudio_realtime_audio_played(c.s, reply, ms / 2), AZAUDIO_OK);
+    int done = call_count(&c, AZAUDIO_EVENT_RESPONSE_DONE);
+    call_speak(&c);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_PLAYBACK_FLUSH, 1, 20));
+    CHECK(call_wait(&c, AZAUDIO_EVENT_ITEM_TRUNCATED, 1, 20));
+    CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, done + 1, 20)); /* the new turn is answered */
+    end_with_the_cut_in_the_second_session(&c, reply);
+}
+
+/* The same through azaudio_realtime_truncate(): the app cuts a reply of the session before a renewal. */
+TEST(truncating_the_old_sessions_reply_after_a_renewal_cuts_its_text_in_the_new_session) {
+    azaudio_realtime_options o = one_renewal_options(realtime_manual_options());
+    call c;
+    CHECK(call_open(&c, &o, 0));
+    if (!c.s) return;
+    CHECK_RESULT(azaudio_realtime_create_text_item(c.s, "user", "Tell me a story."), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(c.s, NULL), AZAUDIO_OK);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, 1, 20));
+    CHECK(call_wait(&c, AZAUDIO_EVENT_RENEWED, 1, 10));
+    char reply[64];
+    uint32_t ms = call_reply(&c, reply);
+    CHECK(ms > 100);
+    int created = call_count(&c, AZAUDIO_EVENT_ITEM_CREATED);
+    CHECK_RESULT(azaudio_realtime_truncate(c.s, reply, 0, ms / 2), AZAUDIO_OK);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_ITEM_TRUNCATED, 1, 10));
+    CHECK(call_wait(&c, AZAUDIO_EVENT_ITEM_CREATED, created + 1, 10)); /* the cut text, in place */
+    end_with_the_cut_in_the_second_session(&c, reply);
+}
+
+/* A spoken turn's latency figures in order on one clock: speech end -> first reply audio -> first audible reply
+ * audio (the level gate on the decoded reply) -> first audio the host reports played (here: as the reply's audio
+ * ends, from the callback, before the library reads the response's end). */
+TEST(a_spoken_turns_first_audible_audio_comes_between_its_first_audio_and_its_playing) {
+    emulator_reset();
+    azaudio_realtime_options o;
+    azaudio_realtime_options_init(&o);
+    o.deployment = "gpt-realtime";
+    call c;
+    CHECK(call_open(&c, &o, 1));
+    if (!c.s) return;
+    c.play_at_audio_done = 1;
+    call_speak(&c);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_TURN_LATENCY, 1, 20));
+    uint32_t count = 0;
+    int32_t median = -1, p95 = -1;
+    CHECK_RESULT(azaudio_realtime_audible_latency_summary(c.s, &count, &median, &p95), AZAUDIO_OK);
+    call_end(&c);
+    long first_audio = realtime_figure(c.latency, "speech_end_to_first_audio_ms");
+    long audible = realtime_figure(c.latency, "speech_end_to_first_audible_ms");
+    long played = realtime_figure(c.latency, "speech_end_to_first_played_ms");
+    fprintf(stderr, "  first audio %ld ms, audible %ld ms (%ld ms into the reply), played %ld ms\n", first_audio,
+            audible, realtime_figure(c.latency, "first_audible_offset_ms"), played);
+    CHECK(first_audio >= 0 && audible >= first_audio && played >= audible);
+    CHECK(realtime_figure(c.latency, "first_audible_offset_ms") >= 0);
+    CHECK(count == 1 && median == audible && p95 == median);
+    CHECK_STR_CONTAINS(c.latency, "\"audible_count\":1,");
+    CHECK_RESULT(azaudio_realtime_audible_latency_summary(NULL, &count, NULL, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
     emulator_reset();
 }
 
@@ -248,23 +251,21 @@ TEST(an_interrupted_reply_is_not_asked_again_unless_the_option_says_so) {
     CHECK(o.reask_interrupted_response == 0);
     o.reconnect_max_attempts = 3;
     o.reconnect_backoff_ms = 20;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
-    if (!s) return;
-    call_log c;
-    memset(&c, 0, sizeof c);
-    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "Tell me a story."), AZAUDIO_OK);
-    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
-    CHECK(pull_until_count(s, &c, AZAUDIO_EVENT_RECONNECTED, 1, 20));
+    call c;
+    CHECK(call_open(&c, &o, 0));
+    if (!c.s) return;
+    CHECK_RESULT(azaudio_realtime_create_text_item(c.s, "user", "Tell me a story."), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(c.s, NULL), AZAUDIO_OK);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_RECONNECTED, 1, 20));
     CHECK(c.count[AZAUDIO_EVENT_RESPONSE_INTERRUPTED] == 1 && c.reasked == 0);
     int created = c.count[AZAUDIO_EVENT_RESPONSE_CREATED];
-    CHECK(!pull_until_count(s, &c, AZAUDIO_EVENT_RESPONSE_CREATED, created + 1, 1.5)); /* nothing was asked for */
+    CHECK(!call_wait(&c, AZAUDIO_EVENT_RESPONSE_CREATED, created + 1, 1.5)); /* nothing was asked for */
     char *view = realtime_emulator_sessions();
     static char second[16384];
     CHECK(view && realtime_session_text(view, 1, second, sizeof second));
     CHECK(strstr(second, "\"answers\": ") == NULL);
     free(view);
-    azaudio_realtime_destroy(s);
+    call_end(&c);
 
     o.reask_interrupted_response = 2;
     azaudio_realtime_session *bad = NULL;
@@ -275,8 +276,12 @@ TEST(an_interrupted_reply_is_not_asked_again_unless_the_option_says_so) {
 
 int main(void) {
     if (!realtime_setup()) return 1;
-    RUN(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once);
+    RUN(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once_in_pull_mode);
+    RUN(a_long_call_across_six_renewals_and_three_drops_answers_every_turn_once_in_callback_mode);
     RUN(an_interrupted_reply_is_not_asked_again_unless_the_option_says_so);
+    RUN(a_spoken_turns_first_audible_audio_comes_between_its_first_audio_and_its_playing);
+    RUN(a_barge_in_right_after_a_renewal_cuts_the_old_sessions_reply_in_the_new_session);
+    RUN(truncating_the_old_sessions_reply_after_a_renewal_cuts_its_text_in_the_new_session);
     realtime_teardown();
     return check_summary();
 }

@@ -7,6 +7,10 @@ public struct BargeInDecision: Sendable, Equatable {
     /// Tell the host to drop the playback it has queued for this item; `audioMs` is where its audio now ends
     /// (the truncation position, 0 when nothing was played).
     public var flush: Truncation?
+    /// Cut this item at `audioEndMs` as text instead of a truncate: its audio came from an earlier session (before
+    /// a renewal or reconnect) and the session now running holds it only as replayed text, which a truncate cannot
+    /// cut (the service refuses it). Set instead of `truncate`.
+    public var rewrite: Truncation?
 
     public struct Truncation: Sendable, Equatable {
         public var itemID: String
@@ -20,14 +24,18 @@ public struct BargeInDecision: Sendable, Equatable {
         }
     }
 
-    public init(cancelResponseID: String? = nil, truncate: Truncation? = nil, flush: Truncation? = nil) {
+    public init(
+        cancelResponseID: String? = nil, truncate: Truncation? = nil, flush: Truncation? = nil,
+        rewrite: Truncation? = nil
+    ) {
         self.cancelResponseID = cancelResponseID
         self.truncate = truncate
         self.flush = flush
+        self.rewrite = rewrite
     }
 
     /// Nothing to do: no response running and nothing left to play.
-    public var isEmpty: Bool { cancelResponseID == nil && truncate == nil && flush == nil }
+    public var isEmpty: Bool { cancelResponseID == nil && truncate == nil && flush == nil && rewrite == nil }
 }
 
 /// The bookkeeping behind barge-in at the played position, with no I/O: reply audio received per item, what the
@@ -40,6 +48,8 @@ public struct BargeInDecision: Sendable, Equatable {
 /// a truncate before the first frame, and there is nothing to cut). The running response is cancelled unless the
 /// server cancels it itself (its turn detection's `interrupt_response`). Each item is cut at most once; its
 /// audio still in flight afterwards is dropped (`shouldDrop`), as is audio of an interrupted response.
+/// An item whose audio came from an earlier session (`sessionReplaced`: a renewal or reconnect since) is cut as
+/// text (`BargeInDecision.rewrite`), since the session now running holds it only as replayed text.
 public struct BargeInTracker: Sendable {
     struct ItemAudio: Sendable {
         var receivedBytes = 0
@@ -47,6 +57,8 @@ public struct BargeInTracker: Sendable {
         var contentIndex = 0
         var responseID = ""
         var interrupted = false
+        /// The audio came from an earlier session: the current one holds the item as replayed text.
+        var replayed = false
     }
 
     /// Bytes per millisecond of the session's output format on the wire.
@@ -110,6 +122,11 @@ public struct BargeInTracker: Sendable {
         return true
     }
 
+    /// A new session took over the call (renewal, reconnect): the items received so far are replayed text in it.
+    public mutating func sessionReplaced() {
+        for index in items.indices { items.values[index].replayed = true }
+    }
+
     /// Items remembered at most: a long session forgets the oldest (they are long played).
     static let maxItems = 256
 
@@ -132,6 +149,9 @@ public struct BargeInTracker: Sendable {
     public func receivedBytes(itemID: String) -> Int? { items[itemID]?.receivedBytes }
 
     public func playedMs(itemID: String) -> Int { items[itemID]?.playedMs ?? 0 }
+
+    /// The item's audio came from an earlier session (see `sessionReplaced`).
+    public func isReplayed(itemID: String) -> Bool { items[itemID]?.replayed ?? false }
 
     /// Audio that arrives after its item or response was interrupted: not to be delivered.
     public func shouldDrop(itemID: String, responseID: String) -> Bool {
@@ -165,7 +185,11 @@ public struct BargeInTracker: Sendable {
             if streaming || item.playedMs < received {
                 let position = max(0, min(item.playedMs, received))
                 let cut = BargeInDecision.Truncation(itemID: id, contentIndex: item.contentIndex, audioEndMs: position)
-                if position > 0 { decision.truncate = cut }
+                if position > 0, item.replayed {
+                    decision.rewrite = cut
+                } else if position > 0 {
+                    decision.truncate = cut
+                }
                 decision.flush = cut
                 item.interrupted = true
                 interruptedAny = true

@@ -116,14 +116,59 @@ public struct ConversationMirror: Sendable, Equatable {
     public func replayEvents(protocol kind: RealtimeProtocol) -> [String] {
         var events: [String] = []
         var previous: String?
-        for item in items {
-            if case .message = item.entry, Self.text(of: item).isEmpty { continue }  // nothing to carry over
-            var json =
-                #"{"type":"conversation.item.create","event_id":"# + JSONWriter.quote("azaudio_replay_" + item.id)
-            if let previous { json += #","previous_item_id":"# + JSONWriter.quote(previous) }
-            json += #","item":"# + Self.itemJSON(item, protocol: kind) + "}"
-            events.append(json)
+        for item in items where Self.isReplayed(item) {
+            events.append(Self.createEvent(id: item.id, itemJSON: Self.itemJSON(item, protocol: kind), after: previous))
             previous = item.id
+        }
+        return events
+    }
+
+    /// A replay carries the item (messages without text are left out: nothing to carry over).
+    static func isReplayed(_ item: Item) -> Bool {
+        if case .message = item.entry, text(of: item).isEmpty { return false }
+        return true
+    }
+
+    /// conversation.item.create of the item `id` (`itemJSON`) after `previous` (nil: no previous_item_id; "root":
+    /// first).
+    static func createEvent(
+        id: String, itemJSON: String, after previous: String?, eventPrefix: String = "azaudio_replay_"
+    ) -> String {
+        var json = #"{"type":"conversation.item.create","event_id":"# + JSONWriter.quote(eventPrefix + id)
+        if let previous { json += #","previous_item_id":"# + JSONWriter.quote(previous) }
+        return json + #","item":"# + itemJSON + "}"
+    }
+
+    /// conversation.item.delete of `itemID`.
+    static func deleteEvent(_ itemID: String, eventPrefix: String = "azaudio_replay_delete_") -> String {
+        #"{"type":"conversation.item.delete","event_id":"# + JSONWriter.quote(eventPrefix + itemID)
+            + #","item_id":"# + JSONWriter.quote(itemID) + "}"
+    }
+
+    /// Barge-in (or the app) cut an item at `audioEndMs` of `receivedMs` whose audio came from an earlier session:
+    /// the session now running holds it only as the text a replay gave it, which conversation.item.truncate
+    /// cannot cut. Cuts the text here (final, as `settleTruncations`) and returns the events that replace the
+    /// session's copy in place: delete, then create the cut text after the replayed item before it ("root" when
+    /// none). Only the delete when nothing of the text is left; nothing when the item is unknown or was not
+    /// replayed (a message without text).
+    public mutating func cutReplayed(
+        itemID: String, audioEndMs: Int, receivedMs: Int, protocol kind: RealtimeProtocol
+    )
+        -> [String]
+    {
+        guard let index = items.firstIndex(where: { $0.id == itemID }), case .message(let role, _) = items[index].entry,
+            Self.isReplayed(items[index])
+        else { return [] }
+        truncated(itemID: itemID, audioEndMs: audioEndMs, receivedMs: receivedMs)
+        items[index].entry = .message(role: role, text: Self.text(of: items[index]))
+        items[index].keptFraction = 1
+        var events = [Self.deleteEvent(itemID, eventPrefix: "azaudio_cut_delete_")]
+        if Self.isReplayed(items[index]) {
+            let previous = items[..<index].last(where: Self.isReplayed)?.id ?? "root"
+            events.append(
+                Self.createEvent(
+                    id: itemID, itemJSON: Self.itemJSON(items[index], protocol: kind), after: previous,
+                    eventPrefix: "azaudio_cut_"))
         }
         return events
     }

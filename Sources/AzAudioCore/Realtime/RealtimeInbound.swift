@@ -27,6 +27,9 @@ final class RealtimeInbound: @unchecked Sendable {
         var readyMs = -1
         /// Responses made outside the conversation: their events are marked and not mirrored.
         var outOfBand = OutOfBandResponses()
+        /// Items the library deleted to create again in place (catch-up, a cut of replayed text): their
+        /// conversation.item.deleted does not remove them from the mirror or the barge-in bookkeeping.
+        var replacing: Set<String> = []
     }
 
     /// What to do with one received event.
@@ -73,8 +76,9 @@ final class RealtimeInbound: @unchecked Sendable {
                 playback: playback, wireOutput: options.config.outputFormat,
                 mirror: ConversationMirror(
                     maxItems: options.historyMaxItems, maxCharacters: options.historyMaxCharacters),
-                renewal: RenewalPlan(
-                    marginMs: options.reconnectMaxAttempts > 0 ? UInt64(options.renewalMarginMs) : 0,
+                renewal: RenewalPlan(  // (a conversation's: other kinds reconnect only)
+                    marginMs: options.reconnectMaxAttempts > 0 && options.kind.isConversation
+                        ? UInt64(options.renewalMarginMs) : 0,
                     fallbackMaxMs: UInt64(options.sessionMaxMs))))
     }
 
@@ -114,7 +118,7 @@ final class RealtimeInbound: @unchecked Sendable {
             if event.kind == .responseDone, let figures = state.latency.responseDone(event.responseID) {
                 after = .turnLatency(
                     figures, handshakeMs: state.handshakeMs, readyMs: state.readyMs,
-                    summary: state.latency.summary)
+                    summary: state.latency.summary, audible: state.latency.audibleSummary)
                 after?.outOfBand = event.outOfBand
             }
             return .deliver(reaction, after: after)
@@ -131,6 +135,11 @@ final class RealtimeInbound: @unchecked Sendable {
 
     /// Count, median and p95 of speech end (or response start) to first reply audio over the session.
     var latencySummary: (count: Int, medianMs: Int, p95Ms: Int) { state.withLock { $0.latency.summary } }
+
+    /// The same to the first audible reply audio.
+    var audibleLatencySummary: (count: Int, medianMs: Int, p95Ms: Int) {
+        state.withLock { $0.latency.audibleSummary }
+    }
 
     /// True when `events(for:)` may change `event` (reply audio while the caller asked for another output format).
     func convertsOutput(_ event: RealtimeEvent) -> Bool {
@@ -189,6 +198,18 @@ final class RealtimeInbound: @unchecked Sendable {
         return max(0, min(audioEndMs, receivedMs))
     }
 
+    /// When the item's audio came from an earlier session (before a renewal or reconnect), a truncate at
+    /// `audioEndMs` cannot cut it: the events that cut its replayed text instead, and the item_truncated event to
+    /// deliver (`State.cutReplayed`). nil for an item of the current session.
+    func cutIfReplayed(itemID: String, contentIndex: Int, audioEndMs: Int) -> (events: [String], notice: RealtimeEvent)?
+    {
+        state.withLock { state in
+            guard state.playback.isReplayed(itemID: itemID) else { return nil }
+            let cut = BargeInDecision.Truncation(itemID: itemID, contentIndex: contentIndex, audioEndMs: audioEndMs)
+            return state.cutReplayed(cut, protocol: options.protocolKind)
+        }
+    }
+
     func receivedAudioMs(itemID: String) -> Int { state.withLock { $0.playback.receivedMs(itemID: itemID) } }
 
     /// See `RealtimeSession.audioPlayed`.
@@ -210,6 +231,7 @@ final class RealtimeInbound: @unchecked Sendable {
     /// Bookkeeping on every event (audio received per item, responses, function names).
     private static func track(_ event: inout RealtimeEvent, state: inout State, autoResponds: Bool) {
         state.outOfBand.mark(&event)
+        if event.kind == .itemDeleted, state.replacing.remove(event.itemID) != nil { return }  // created again
         switch event.kind {
         case .audioDelta:
             state.playback.audioReceived(
@@ -246,7 +268,11 @@ final class RealtimeInbound: @unchecked Sendable {
             state.renewal.speech(started: false)
             state.latency.responseCreated(event.responseID, atMs: Monotonic.now())
         case .audioDelta:
-            state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: Monotonic.now())
+            let now = Monotonic.now()
+            state.latency.audioReceived(itemID: event.itemID, responseID: event.responseID, atMs: now)
+            if state.latency.awaitsAudible {  // (until the reply's first audible window)
+                state.latency.audioLevel(event.audio.buffer, format: state.wireOutput, atMs: now)
+            }
         default: break
         }
     }
@@ -278,7 +304,9 @@ final class RealtimeInbound: @unchecked Sendable {
         state.withLock { state in
             let running = state.playback.currentResponseID
             if let running { state.playback.responseDone(running) }
+            state.playback.sessionReplaced()
             state.mirror.settleTruncations()
+            guard options.kind.isConversation else { return ([], running) }  // (no conversation to replay)
             return (state.mirror.replayEvents(protocol: options.protocolKind), running)
         }
     }
@@ -326,9 +354,12 @@ final class RealtimeInbound: @unchecked Sendable {
             let running = state.playback.currentResponseID
             if let running { state.playback.responseDone(running) }
             state.mirror.settleTruncations()
+            state.playback.sessionReplaced()
             var ledger = state.ledger ?? ReplayLedger()
             state.ledger = nil
-            return (ledger.catchUp(to: state.mirror, protocol: options.protocolKind), running)
+            let events = ledger.catchUp(to: state.mirror, protocol: options.protocolKind)
+            state.replacing.formUnion(ledger.replacedInPlace)
+            return (events, running)
         }
     }
 
@@ -384,6 +415,9 @@ final class RealtimeInbound: @unchecked Sendable {
         if let id = decision.cancelResponseID {
             reaction.outgoing.append(RealtimeClientEvents.cancelResponse(id, eventID: tag + "_cancel"))
         }
+        if let cut = decision.rewrite {
+            (reaction.outgoing, reaction.notice) = state.cutReplayed(cut, protocol: options.protocolKind)
+        }
         if let cut = decision.truncate {
             reaction.outgoing.append(
                 RealtimeClientEvents.truncate(
@@ -393,7 +427,7 @@ final class RealtimeInbound: @unchecked Sendable {
         if let flush = decision.flush {
             reaction.flush = .playbackFlush(
                 itemID: flush.itemID, responseID: decision.cancelResponseID ?? "",
-                audioMs: flush.audioEndMs, truncated: decision.truncate != nil,
+                audioMs: flush.audioEndMs, truncated: decision.truncate != nil || decision.rewrite != nil,
                 cancelled: decision.cancelResponseID != nil)
             if outputItem == flush.itemID {
                 outputConverter?.reset()
@@ -407,31 +441,6 @@ final class RealtimeInbound: @unchecked Sendable {
                 + (decision.truncate == nil ? ", no truncate" : ", truncate sent")
                 + (decision.cancelResponseID == nil ? "" : ", response cancelled"))
         return reaction
-    }
-}
-
-/// What a barge-in sends and delivers, decided under the inbound lock, carried out after it.
-struct BargeInReaction {
-    var outgoing: [String] = []
-    var flush: RealtimeEvent?
-
-    var isEmpty: Bool { outgoing.isEmpty && flush == nil }
-
-    /// Sends the events (loop thread, non-blocking) and returns the flush event to deliver; a send that fails
-    /// becomes a local error event after it.
-    func events(connection: WebSocketConnection, logger: Logger) -> [RealtimeEvent] {
-        var made: [RealtimeEvent] = []
-        if let flush { made.append(flush) }
-        for json in outgoing {
-            do throws(AzError) {
-                try connection.send(text: json)
-            } catch {
-                logger.log(.warn, "realtime: barge-in could not send its event: \(error.message)")
-                made.append(
-                    .localError(code: "barge_in_failed", message: "barge-in could not send \(json): \(error.message)"))
-            }
-        }
-        return made
     }
 }
 

@@ -45,6 +45,12 @@ final class RealtimeReconnector: @unchecked Sendable {
 
     var isEnabled: Bool { options.reconnectMaxAttempts > 0 }
 
+    /// Any thread: delivers a library-made event on the loop thread (where the handler runs), or here when the
+    /// loop has stopped.
+    func deliverOnLoop(_ event: RealtimeEvent) {
+        if !hop.run({ [delivery] in delivery.deliver(event) }) { delivery.deliver(event) }
+    }
+
     /// Loop thread, from didClose of the ready session's connection: starts reconnecting when the end allows it.
     /// Returns false when the session should close instead.
     func connectionLost(_ info: WebSocketCloseInfo, reason: String, delegate: WebSocketConnectionDelegate) -> Bool {
@@ -202,7 +208,7 @@ final class RealtimeReconnector: @unchecked Sendable {
             $0.setup.fail(AzError(.closed, reason))
         }
         let closed = RealtimeEvent.closed(code: code, reason: reason)
-        if !hop.run({ [delivery] in delivery.deliver(closed) }) { delivery.deliver(closed) }
+        deliverOnLoop(closed)
     }
 
     private func sleepMs(_ ms: UInt64) {

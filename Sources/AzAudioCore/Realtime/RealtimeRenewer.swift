@@ -113,11 +113,17 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
             inbound.standbyFailed()
             return
         }
-        let (catchUp, interrupted) = inbound.switchReplay()
-        let reask = options.reaskInterrupted && interrupted != nil
+        var interrupted: String?
+        var reask = false
         var old: WebSocketConnection?
-        let first = catchUp + (reask ? [RealtimeClientEvents.reaskResponse] : [])
-        let (result, heldNs) = sender.switchOver(to: ready.connection, first: first) {
+        let outcome = sender.switchOver(to: ready.connection) { () -> [String]? in
+            // Under the sender's lock: caller audio loud enough to be speech that went to the live session after
+            // the plan chose this boundary (and that the service has not reported yet) calls the switch off, else
+            // that turn would start in a session whose events are no longer delivered.
+            guard !link.state.withLock({ $0.voicedInputPending }) else { return nil }
+            let (catchUp, cut) = inbound.switchReplay()
+            interrupted = cut
+            reask = options.reaskInterrupted && cut != nil
             link.update { state in
                 old = state.connection
                 if let old { state.retired.append(ObjectIdentifier(old)) }
@@ -125,6 +131,15 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
                 state.setup = ready.setup
                 state.setup.becomeReady()
             }
+            return catchUp + (reask ? [RealtimeClientEvents.reaskResponse] : [])
+        }
+        guard let (result, heldNs) = outcome else {
+            logger.log(
+                .info, "realtime: the caller spoke as the switch was due; renewing break-before-make at a turn boundary"
+            )
+            ready.connection.close(code: .normalClosure, reason: "standby not needed")
+            inbound.standbyFailed()
+            return
         }
         ready.connection.delegate = session
         inbound.switched(expiresAt: ready.expiresAt, createdMs: ready.createdMs)

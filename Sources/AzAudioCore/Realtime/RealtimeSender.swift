@@ -177,17 +177,18 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     }
 
     /// Make-before-break renewal, on the loop thread: under the sender's lock (no send is under way and none starts),
-    /// `swap` moves the link to `connection`, then `first` (the conversation's catch-up) and the coalesced audio go
-    /// out on it, so the caller's next audio follows them. Returns how many of `first` went out, and how long the
-    /// caller's input waited for the lock's release (ns, measured from the lock's taking).
+    /// `swap` either calls the switch off (nil: nothing changes, nothing is sent) or moves the link to `connection`
+    /// and gives the events to send first (the conversation's catch-up); they and the coalesced audio go out on it,
+    /// so the caller's next audio follows them. Returns how many of those went out, and how long the caller's
+    /// input waited for the lock's release (ns, measured from the lock's taking); nil when called off.
     func switchOver(
-        to connection: WebSocketConnection, first: [String], swap: () -> Void
+        to connection: WebSocketConnection, swap: () -> [String]?
     ) -> (
         Result<Int, AzError>, heldNs: UInt64
-    ) {
+    )? {
         state.withLock { state in
             let started = Monotonic.nowNs()
-            swap()
+            guard let first = swap() else { return nil }
             var sent = 0
             do throws(AzError) {
                 for json in first {

@@ -139,11 +139,17 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     }
 
     /// Sends conversation.item.truncate at `audioEndMs`, clamped to the reply audio received for the item.
-    /// Returns the position sent.
+    /// Returns the position sent. An item whose audio came from an earlier session is cut as text instead
+    /// (`RealtimeInbound.cutIfReplayed`).
     @discardableResult
     public func truncate(itemID: String, contentIndex: Int, audioEndMs: Int) throws(AzError) -> Int {
         try options.kind.require(conversation: "truncating a reply item")
         let position = try inbound.truncatePosition(itemID: itemID, audioEndMs: audioEndMs)
+        if let cut = inbound.cutIfReplayed(itemID: itemID, contentIndex: contentIndex, audioEndMs: position) {
+            for json in cut.events { try send(json: json) }
+            reconnector?.deliverOnLoop(cut.notice)
+            return position
+        }
         try send(json: RealtimeClientEvents.truncate(itemID: itemID, contentIndex: contentIndex, audioEndMs: position))
         return position
     }
@@ -193,6 +199,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     /// Speech end (or response start) to first reply audio over the session so far: count, median, p95 (ms;
     /// -1 without any).
     public var latencySummary: (count: Int, medianMs: Int, p95Ms: Int) { inbound.latencySummary }
+
+    /// The same to the first audible reply audio (`TurnLatency`, `AudibleGate`).
+    public var audibleLatencySummary: (count: Int, medianMs: Int, p95Ms: Int) { inbound.audibleLatencySummary }
 
     /// Events waiting in pull mode.
     public var queuedEventCount: Int { delivery.queuedEventCount }

@@ -10,11 +10,14 @@ struct ReplayLedger: Sendable, Equatable {
         a.items.map(\.id) == b.items.map(\.id) && a.items.map(\.json) == b.items.map(\.json)
     }
 
+    /// The items the last `catchUp` deleted and created again at their place (changed since): the new session's
+    /// conversation.item.deleted for them is not a deletion of the conversation.
+    private(set) var replacedInPlace: [String] = []
+
     /// The mirror's items as a replay sends them (messages without text left out).
     private static func entries(_ mirror: ConversationMirror, kind: RealtimeProtocol) -> [(id: String, json: String)] {
         mirror.items.compactMap { item in
-            if case .message = item.entry, ConversationMirror.text(of: item).isEmpty { return nil }
-            return (item.id, ConversationMirror.itemJSON(item, protocol: kind))
+            ConversationMirror.isReplayed(item) ? (item.id, ConversationMirror.itemJSON(item, protocol: kind)) : nil
         }
     }
 
@@ -25,29 +28,22 @@ struct ReplayLedger: Sendable, Equatable {
         var events: [String] = []
         let wanted = Dictionary(current.map { ($0.id, $0.json) }, uniquingKeysWith: { first, _ in first })
         var kept = Set<String>()
+        replacedInPlace = []
         for old in items {
             if wanted[old.id] == old.json {
                 kept.insert(old.id)
             } else {
-                events.append(
-                    #"{"type":"conversation.item.delete","event_id":"#
-                        + JSONWriter.quote("azaudio_replay_delete_" + old.id)
-                        + #","item_id":"# + JSONWriter.quote(old.id) + "}")
+                events.append(ConversationMirror.deleteEvent(old.id))
+                if wanted[old.id] != nil { replacedInPlace.append(old.id) }
             }
         }
         var previous: String?
         for entry in current {
             defer { previous = entry.id }
             if kept.contains(entry.id) { continue }
-            var json =
-                #"{"type":"conversation.item.create","event_id":"# + JSONWriter.quote("azaudio_replay_" + entry.id)
-            if let previous {
-                json += #","previous_item_id":"# + JSONWriter.quote(previous)
-            } else if !kept.isEmpty {
-                json += #","previous_item_id":"root""#
-            }
-            json += #","item":"# + entry.json + "}"
-            events.append(json)
+            events.append(
+                ConversationMirror.createEvent(
+                    id: entry.id, itemJSON: entry.json, after: previous ?? (kept.isEmpty ? nil : "root")))
         }
         items = current
         return events

@@ -27,11 +27,12 @@ public enum RealtimeSessionKind: Sendable, Equatable {
     /// Checks what only this kind needs (the shared options are checked by `RealtimeSessionOptions.validate`).
     func validate(_ options: RealtimeSessionOptions) throws(AzError) {
         if case .conversation = self { return }
-        // Reconnect and renewal replay a conversation: a transcription or translation session has none.
-        guard options.reconnectMaxAttempts == 0 else {
+        // A transcription session reconnects with its configuration and the held audio (no conversation to
+        // replay, no renewal before the cap); a translation session's state cannot be carried over.
+        guard options.reconnectMaxAttempts == 0 || !isTranslation else {
             throw .invalidArgument(
-                "reconnect_max_attempts is \(options.reconnectMaxAttempts); reconnect and renewal "
-                    + "are for conversation sessions only: leave it 0 in a \(name) session")
+                "reconnect_max_attempts is \(options.reconnectMaxAttempts); reconnect is for conversation and "
+                    + "transcription sessions only: leave it 0 in a translation session")
         }
         switch self {
         case .conversation:

@@ -171,7 +171,9 @@ class _Turn:
             self.latency.append({k: v for k, v in figures.items() if k not in ("type", "session")})
             self.mark(
                 f"latency: first audio {figures.get('speech_end_to_first_audio_ms')} ms after speech end, "
-                f"{figures.get('created_to_first_audio_ms')} ms after response start"
+                f"{figures.get('created_to_first_audio_ms')} ms after response start; first audible "
+                f"{figures.get('speech_end_to_first_audible_ms')} ms after speech end "
+                f"({figures.get('first_audible_offset_ms')} ms into the reply)"
             )
 
 

@@ -238,6 +238,10 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
     "azaudio_realtime_latency_summary": (_RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
+    "azaudio_realtime_audible_latency_summary": (
+        _RESULT,
+        (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32)),
+    ),
     "azaudio_realtime_event_rate_limit": (
         c_int32,
         (_HANDLE, c_char_p, POINTER(c_int64), POINTER(c_int64), POINTER(ctypes.c_double)),

@@ -323,13 +323,17 @@ class RealtimeSession(RealtimeSending):
     def latency_summary(self) -> tuple[int, Optional[int], Optional[int]]:
         """First-audio latency over the session so far (azaudio_realtime_latency_summary): (responses with
         audio, median ms, p95 ms); None for the figures before any."""
-        n.require("azaudio_realtime_latency_summary")
+        return self._summary("azaudio_realtime_latency_summary")
+
+    def audible_latency_summary(self) -> tuple[int, Optional[int], Optional[int]]:
+        """First-audible latency over the session so far (azaudio_realtime_audible_latency_summary: to the first
+        reply audio above the level gate): (responses with some, median ms, p95 ms); None before any."""
+        return self._summary("azaudio_realtime_audible_latency_summary")
+
+    def _summary(self, name: str) -> tuple[int, Optional[int], Optional[int]]:
+        n.require(name)
         count, median, p95 = ctypes.c_uint32(), ctypes.c_int32(), ctypes.c_int32()
-        self._check(
-            n.lib.azaudio_realtime_latency_summary(
-                self._live(), ctypes.byref(count), ctypes.byref(median), ctypes.byref(p95)
-            )
-        )
+        self._check(getattr(n.lib, name)(self._live(), ctypes.byref(count), ctypes.byref(median), ctypes.byref(p95)))
         return count.value, (median.value if median.value >= 0 else None), (p95.value if p95.value >= 0 else None)
 
     def close(self) -> None:

@@ -245,6 +245,7 @@ def test_the_timeline_goes_to_a_terminal(env: dict[str, str], question: Path, tm
         "first reply audio",
         "assistant: You said",
         "response completed",
+        "first audible",
         "wrote",
     )
     places = [text.find(word) for word in order]
@@ -365,6 +366,10 @@ def test_json_reports_the_turns_latency_figures(env: dict[str, str], question: P
     turn = latency[0]
     assert turn["speech_end_to_first_audio_ms"] >= turn["speech_end_to_created_ms"] >= 0
     assert turn["created_to_first_audio_ms"] >= 0 and turn["handshake_ms"] > 0 and turn["session_ready_ms"] > 0
+    # The first audible reply audio (a level gate on the decoded reply): after the first audio, in the reply.
+    assert turn["speech_end_to_first_audible_ms"] >= turn["speech_end_to_first_audio_ms"]
+    assert turn["created_to_first_audible_ms"] >= turn["created_to_first_audio_ms"]
+    assert turn["first_audible_offset_ms"] >= 0
 
 
 def test_the_python_session_reads_the_latency_summary(realtime_emulator: Emulator) -> None:
@@ -383,6 +388,8 @@ def test_the_python_session_reads_the_latency_summary(realtime_emulator: Emulato
             assert kinds[-2:] == [EventType.RESPONSE_DONE, EventType.TURN_LATENCY]
             count, median, p95 = session.latency_summary()
             assert count == 1 and median is not None and median == p95
+            audible, audible_median, _ = session.audible_latency_summary()
+            assert audible == 1 and audible_median is not None and audible_median >= median
 
 
 def test_the_python_session_asks_again_for_a_reply_a_drop_cut_off(realtime_emulator: Emulator) -> None:

@@ -23,7 +23,8 @@ kind                   effect (parameters, defaults)
                        (2.0) right after ``session.created``
 ``tcp_reset``          the TCP connection is reset (RST, no close frame) after
                        ``after_events`` (0) server events, or after
-                       ``after_audio_deltas`` reply audio deltas (mid-turn)
+                       ``after_audio_deltas`` reply audio deltas (mid-turn);
+                       a transcription session takes ``after_events`` only
 ``half_open``          after ``after_events`` (1) server events the server
                        stops reading and writing (no pong either) and never
                        closes: a dead peer behind a live TCP connection

@@ -165,7 +165,7 @@ class RealtimeRoutes:
         await ws.prepare(request)
         if not deployment:
             try:
-                await TranscriptionSession(ctx, ws, entry).run()
+                await TranscriptionSession(ctx, ws, entry, faults, request.transport).run()
             finally:
                 if not ws.closed:
                     await ws.close()

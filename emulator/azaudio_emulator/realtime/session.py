@@ -230,16 +230,7 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
             return
         self.closed = True
         self.log_entry.setdefault("close", {})["fault"] = "tcp_reset"
-        transport = self.transport
-        if transport is None:
-            return
-        sock = transport.get_extra_info("socket")
-        if sock is not None:
-            try:
-                sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-            except OSError:
-                pass
-        transport.abort()
+        reset_transport(self.transport)
 
     async def close(self, code: int, reason: str) -> None:
         """Close the WebSocket with `code` (idempotent)."""
@@ -414,3 +405,16 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
         if self.protocol is Protocol.GA:
             return self.session_obj["audio"]["output"]["voice"]
         return self.session_obj["voice"]
+
+
+def reset_transport(transport: Any) -> None:
+    """Reset a TCP connection (RST, no close frame): the tcp_reset fault of every session kind."""
+    if transport is None:
+        return
+    sock = transport.get_extra_info("socket")
+    if sock is not None:
+        try:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        except OSError:
+            pass
+    transport.abort()

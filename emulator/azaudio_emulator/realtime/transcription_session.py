@@ -28,6 +28,7 @@ from .audio import decode_input, format_from_ga, ga_format_object, pcm_ms
 from .errors import RealtimeError
 from .ids import new_id
 from .json_session import JsonEventSession
+from .session import reset_transport
 from .vad import EnergyVad, VadSettings
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,16 @@ def _bad(message: str, param: str) -> RealtimeError:
 class TranscriptionSession(JsonEventSession):
     """One transcription-only session on an open WebSocket."""
 
-    def __init__(self, ctx: Any, ws: web.WebSocketResponse, entry: dict) -> None:
+    def __init__(
+        self, ctx: Any, ws: web.WebSocketResponse, entry: dict, faults: Any = None, transport: Any = None
+    ) -> None:
         super().__init__(ws, entry["client_events"])
         self.ctx = ctx
+        self.entry = entry
+        #: The connection's faults (only ``tcp_reset`` with ``after_events`` applies here) and its transport.
+        self.faults = faults
+        self.transport = transport
+        self.events_sent = 0
         self.format = "pcm16"
         self.transcription: dict | None = None
         self.noise_reduction: dict | None = None
@@ -67,6 +75,17 @@ class TranscriptionSession(JsonEventSession):
         self.item_id = new_id("item")
         self.previous_item: str | None = None
         self.id = new_id("sess")
+        entry["input"]["session_id"] = self.id
+
+    async def emit(self, type_: str, **fields: Any) -> None:
+        """As JsonEventSession.emit; the tcp_reset fault's ``after_events`` counts what was sent."""
+        await super().emit(type_, **fields)
+        self.events_sent += 1
+        after = self.faults.reset_after_events if self.faults is not None else None
+        if after is not None and self.events_sent >= after and not self.ws.closed:
+            self.faults.reset_after_events = None
+            self.entry["close"]["fault"] = "tcp_reset"
+            reset_transport(self.transport)
 
     def session_object(self) -> dict:
         return {
@@ -206,6 +225,8 @@ class TranscriptionSession(JsonEventSession):
             pcm = decode_input(self.format, base64.b64decode(audio, validate=True))
         except (binascii.Error, ValueError):
             raise _bad("Invalid 'audio': not valid base64.", "audio") from None
+        self.entry["input"]["audio_bytes"] += len(base64.b64decode(audio))  # (as sent, for the control API)
+        self.entry["input"]["appends"] += 1
         self.buffer += pcm
         self.position_ms += int(pcm_ms(len(pcm)))
         for change in self.vad.feed(pcm, self.buffer_start_ms):
