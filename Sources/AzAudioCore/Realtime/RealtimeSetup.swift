@@ -106,6 +106,19 @@ struct RealtimeSetup {
         }
     }
 
+    /// `close()` while a first connect sets up: the setup fails with `error` (a reconnect's setup is left to the
+    /// reconnector). True when a setup was cut short.
+    mutating func cancelSetup(_ error: AzError) -> Bool {
+        guard !resuming else { return false }
+        switch phase {
+        case .awaitingCreated, .awaitingUpdated:
+            phase = .failed(error)
+            return true
+        default:
+            return false
+        }
+    }
+
     /// The reconnect's replay is sent: the session is ready again.
     mutating func becomeReady() {
         if case .replaying = phase { phase = .ready }
