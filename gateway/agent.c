@@ -1,8 +1,9 @@
 /* agent.c - the realtime session's side of a call, in pull mode (the library's I/O thread never calls into the
  * gateway): the session's readiness descriptor (azaudio_realtime_event_fd) is watched by the libre loop from the
- * moment its connect starts, which takes the events as soon as they wait, the connect's outcome among them. Reply audio into the playout queue, barge-in flushes, the session's id
- * and the turn timings for the log, the hang_up and transfer tools, the library's reconnects and renewals logged
- * (the call outlives its sessions), and the end of the call when the session closes for good. */
+ * moment its connect starts; the loop takes the events as soon as they wait, the connect's outcome among them.
+ * Reply audio into the playout queue, barge-in flushes, the session's id and the turn timings for the log, the
+ * hang_up and transfer tools, the library's reconnects and renewals logged (the call outlives its sessions), and
+ * the end of the call when the session closes for good. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>

@@ -30,8 +30,8 @@ typedef struct gw_call {
                           chosen (a call the gateway placed, answered with PCMA): media.c converts */
     uint8_t silence;   /* 0xFF (mu-law) or 0xD5 (A-law) */
     int late_offer, answered, rejected, established, on_hold, ended;
-    int outbound;               /* the gateway placed this call (outbound.c) */
-    int connecting;             /* the session's connect is in flight (connector.c) */
+    int outbound;   /* the gateway placed this call (outbound.c) */
+    int connecting; /* the session's connect is in flight (connector.c) */
     azaudio_realtime_session *rt;
     int event_fd; /* the session's readiness descriptor, watched by the loop; -1: none */
     char session_id[64];
@@ -86,10 +86,10 @@ void gw_media_tick(void *arg);
 
 /* agent.c: the realtime session's events, taken when its readiness descriptor wakes the loop. */
 int gw_agent_attach(gw_call *call, azaudio_realtime_session *rt); /* watch the session; 0 or an errno */
-/* connector.c: CONNECTED or CONNECT_FAILED came (agent.c hands it over). */
-void gw_connect_outcome(gw_call *call, const azaudio_realtime_event *e);
 void gw_agent_unwatch(gw_call *call);                             /* stop watching (the call ended) */
 void gw_agent_detach(gw_call *call);                              /* stop watching and destroy the session */
+/* connector.c: CONNECTED or CONNECT_FAILED came (agent.c hands it over). */
+void gw_connect_outcome(gw_call *call, const azaudio_realtime_event *e);
 
 /* calllog.c: one structured line per call event on stdout. */
 void gw_log(const gw_call *call, const char *event, const char *fmt, ...);

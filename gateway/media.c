@@ -79,8 +79,9 @@ void gw_media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struc
     call->rx_have_ssrc = 1;
     call->rx_ssrc = hdr->ssrc;
     uint64_t now = azaudio_monotonic_us();
-    if (call->line_format != call->format) convert_law(call, mbuf_buf(mb), n, 0); /* to the session's law */
-    (void)gw_jitter_put(&call->jb, hdr->seq, hdr->ts, mbuf_buf(mb), n, now); /* late and duplicate ones refused */
+    if (call->line_format != call->format) convert_law(call, mbuf_buf(mb), n, 0); /* into the session's law */
+    /* Late and duplicate packets are refused. */
+    (void)gw_jitter_put(&call->jb, hdr->seq, hdr->ts, mbuf_buf(mb), n, now);
     drain_caller(call, now); /* a frame due now goes at once, not at the next tick */
 }
 

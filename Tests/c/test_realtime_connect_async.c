@@ -132,9 +132,14 @@ static void on_event(azaudio_realtime_session *session, const azaudio_realtime_e
         atomic_store(&r->result, (int)azaudio_realtime_event_result(e));
         atomic_fetch_add(&r->failed, 1);
         break;
-    case AZAUDIO_EVENT_RESPONSE_DONE: atomic_fetch_add(&r->done, 1); break;
-    case AZAUDIO_EVENT_CLOSED: atomic_fetch_add(&r->closed, 1); break;
-    default: break;
+    case AZAUDIO_EVENT_RESPONSE_DONE:
+        atomic_fetch_add(&r->done, 1);
+        break;
+    case AZAUDIO_EVENT_CLOSED:
+        atomic_fetch_add(&r->closed, 1);
+        break;
+    default:
+        break;
     }
 }
 
