@@ -242,10 +242,21 @@ TEST(destroy_before_ready_frees_the_session_and_no_callback_follows) {
     CHECK_RESULT(azaudio_realtime_connect_async(silent, &o, &s), AZAUDIO_OK);
     azaudio_realtime_destroy(s);
     atomic_store(&r.destroyed, 1);
-    /* the handshake gives up after 500 ms on its own thread; whatever it reports must reach nobody */
+    /* The client may go too while a handshake is still under way (its session was destroyed). */
+    azaudio_client *gone = client_for(endpoint);
+    callback_record r2 = {0};
+    azaudio_realtime_options o2 = text_options(on_event, &r2);
+    o2.connect_timeout_ms = 500;
+    azaudio_realtime_session *s2 = NULL;
+    CHECK_RESULT(azaudio_realtime_connect_async(gone, &o2, &s2), AZAUDIO_OK);
+    azaudio_realtime_destroy(s2);
+    atomic_store(&r2.destroyed, 1);
+    azaudio_client_destroy(gone);
+    /* the handshakes give up after 500 ms on their own threads; whatever they report must reach nobody */
     usleep(1500 * 1000);
     azaudio_client_destroy(silent);
     close(listener);
+    CHECK(atomic_load(&r2.after_destroy) == 0);
     CHECK(atomic_load(&r.after_destroy) == 0);
     CHECK(atomic_load(&r.connected) == 0);
 }
