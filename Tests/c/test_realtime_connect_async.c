@@ -83,6 +83,12 @@ static azaudio_client *client_for(const char *endpoint) {
     return rest_client_from(&o);
 }
 
+/* A silent endpoint and a client for it (*listener -1 and NULL when no listener could be made). */
+static azaudio_client *silent_client(int *listener, char *endpoint, size_t size) {
+    *listener = silent_listener(endpoint, size);
+    return *listener >= 0 ? client_for(endpoint) : NULL;
+}
+
 TEST(a_pull_session_reports_connected_after_its_setup_events_and_then_works) {
     azaudio_realtime_options o = text_options(NULL, NULL);
     azaudio_realtime_session *s = NULL;
@@ -197,10 +203,10 @@ TEST(a_refused_handshake_reports_connect_failed_with_the_result_then_closed) {
 
 TEST(close_before_ready_cancels_at_once_and_a_short_connect_timeout_fails) {
     char endpoint[64];
-    int listener = silent_listener(endpoint, sizeof endpoint);
-    CHECK(listener >= 0);
-    if (listener < 0) return;
-    azaudio_client *silent = client_for(endpoint);
+    int listener;
+    azaudio_client *silent = silent_client(&listener, endpoint, sizeof endpoint);
+    CHECK(silent != NULL);
+    if (!silent) return;
     azaudio_realtime_options o = text_options(NULL, NULL);
     o.connect_timeout_ms = 60000;
     azaudio_realtime_session *s = NULL;
@@ -229,36 +235,34 @@ TEST(close_before_ready_cancels_at_once_and_a_short_connect_timeout_fails) {
     close(listener);
 }
 
-TEST(destroy_before_ready_frees_the_session_and_no_callback_follows) {
-    char endpoint[64];
-    int listener = silent_listener(endpoint, sizeof endpoint);
-    CHECK(listener >= 0);
-    if (listener < 0) return;
-    azaudio_client *silent = client_for(endpoint);
-    callback_record r = {0};
-    azaudio_realtime_options o = text_options(on_event, &r);
+/* Starts a callback session on `c` that cannot get ready within 500 ms and destroys it at once. */
+static void start_and_destroy(azaudio_client *c, callback_record *r) {
+    azaudio_realtime_options o = text_options(on_event, r);
     o.connect_timeout_ms = 500;
     azaudio_realtime_session *s = NULL;
-    CHECK_RESULT(azaudio_realtime_connect_async(silent, &o, &s), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_connect_async(c, &o, &s), AZAUDIO_OK);
     azaudio_realtime_destroy(s);
-    atomic_store(&r.destroyed, 1);
+    atomic_store(&r->destroyed, 1);
+}
+
+TEST(destroy_before_ready_frees_the_session_and_no_callback_follows) {
+    char endpoint[64];
+    int listener;
+    azaudio_client *silent = silent_client(&listener, endpoint, sizeof endpoint);
+    CHECK(silent != NULL);
+    if (!silent) return;
+    callback_record r = {0}, r2 = {0};
+    start_and_destroy(silent, &r);
     /* The client may go too while a handshake is still under way (its session was destroyed). */
     azaudio_client *gone = client_for(endpoint);
-    callback_record r2 = {0};
-    azaudio_realtime_options o2 = text_options(on_event, &r2);
-    o2.connect_timeout_ms = 500;
-    azaudio_realtime_session *s2 = NULL;
-    CHECK_RESULT(azaudio_realtime_connect_async(gone, &o2, &s2), AZAUDIO_OK);
-    azaudio_realtime_destroy(s2);
-    atomic_store(&r2.destroyed, 1);
+    start_and_destroy(gone, &r2);
     azaudio_client_destroy(gone);
     /* the handshakes give up after 500 ms on their own threads; whatever they report must reach nobody */
     usleep(1500 * 1000);
     azaudio_client_destroy(silent);
     close(listener);
-    CHECK(atomic_load(&r2.after_destroy) == 0);
-    CHECK(atomic_load(&r.after_destroy) == 0);
-    CHECK(atomic_load(&r.connected) == 0);
+    CHECK(atomic_load(&r.after_destroy) == 0 && atomic_load(&r2.after_destroy) == 0);
+    CHECK(atomic_load(&r.connected) == 0 && atomic_load(&r2.connected) == 0);
 }
 
 TEST(bad_arguments_are_refused_with_no_session_made) {
