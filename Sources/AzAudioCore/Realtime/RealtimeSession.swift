@@ -201,8 +201,14 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             let settingUp = state.setup.cancelSetup(RealtimeSession.closedBeforeReady)
             return (state.connection, state.readyConnection, settingUp)
         }
-        if settingUp { link.state.broadcast() }
-        reportBackgroundConnect(settingUp ? RealtimeSession.closedBeforeReady : nil, closing: true)
+        // A connect in the background is reported now: cancelled, or (ready, not yet reported) connected. One
+        // that failed on its own is left to its thread, which reports the failure.
+        if settingUp {
+            link.state.broadcast()
+            reportBackgroundConnect(RealtimeSession.closedBeforeReady, closing: true)
+        } else if ready != nil {
+            reportBackgroundConnect(nil, closing: true)
+        }
         renewer?.abandonStandby()
         if let ready { sender.flushBeforeClose(on: ready) }
         stopTicking()
