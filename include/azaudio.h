@@ -2042,7 +2042,8 @@ azaudio_result azaudio_realtime_clear_output_audio(azaudio_realtime_session *ses
  * AZAUDIO_EVENT_CONNECT_FAILED (then AZAUDIO_EVENT_CLOSED) is delivered later, in either delivery mode: to
  * options->event_callback on the I/O thread, or through azaudio_realtime_poll_event() / next_event() and the
  * session's readiness descriptor (azaudio_realtime_event_fd() works at once). Until CONNECTED, the send functions
- * fail with AZAUDIO_ERR_CLOSED and nothing is sent.
+ * fail with AZAUDIO_ERR_INVALID_STATE ("still connecting") and nothing is sent; after CONNECT_FAILED, with
+ * AZAUDIO_ERR_CLOSED.
  * Cancel: azaudio_realtime_close() before CONNECTED ends the connect: CONNECT_FAILED with AZAUDIO_ERR_CANCELLED and
  * CLOSED are delivered at once (a handshake still under way is closed when it returns); after CONNECTED it closes
  * the session as usual. azaudio_realtime_destroy() at any time cancels the connect and frees the session; no event

@@ -212,7 +212,9 @@ TEST(close_before_ready_cancels_at_once_and_a_short_connect_timeout_fails) {
     azaudio_realtime_session *s = NULL;
     CHECK_RESULT(azaudio_realtime_connect_async(silent, &o, &s), AZAUDIO_OK);
     if (s) {
-        CHECK_RESULT(azaudio_realtime_send_audio(s, "\xff\xff", 2), AZAUDIO_ERR_CLOSED); /* not ready */
+        CHECK_RESULT(azaudio_realtime_send_audio(s, "\xff\xff", 2), AZAUDIO_ERR_INVALID_STATE); /* not ready */
+        CHECK_STR_CONTAINS(azaudio_last_error(), "still connecting");
+        CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "hi"), AZAUDIO_ERR_INVALID_STATE);
         int32_t fd = -1;
         CHECK_RESULT(azaudio_realtime_event_fd(s, &fd), AZAUDIO_OK);
         CHECK(!readable(fd, 100)); /* still connecting: nothing to take */
