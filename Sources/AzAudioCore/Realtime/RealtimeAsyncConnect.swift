@@ -87,13 +87,6 @@ extension RealtimeEvent {
 }
 
 extension ErrorKind {
-    /// Every kind, for a look-up by name.
-    public static let all: [ErrorKind] = [
-        .invalidArgument, .outOfMemory, .network, .tls, .timeout, .cancelled, .http, .auth, .rateLimited, .notFound,
-        .payloadTooLarge, .unsupported, .protocolViolation, .closed, .busy, .badRequest, .server, .contentFilter, .io,
-        .invalidState, .internal,
-    ]
-
     /// A stable lower-case name ("timeout", "auth", "cancelled"...), e.g. a connect_failed event's error code.
     public var name: String {
         switch self {
@@ -123,7 +116,7 @@ extension ErrorKind {
 
     /// The kind with that `name`, or nil.
     public init?(name: String) {
-        guard let kind = ErrorKind.all.first(where: { $0.name == name }) else { return nil }
+        guard let kind = ErrorKind.allCases.first(where: { $0.name == name }) else { return nil }
         self = kind
     }
 }
