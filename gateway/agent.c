@@ -1,8 +1,9 @@
 /* agent.c - the realtime session's side of a call, in pull mode (the library's I/O thread never calls into the
- * gateway): the session's readiness descriptor (azaudio_realtime_event_fd) is watched by the libre loop, which
- * takes the events as soon as they wait. Reply audio into the playout queue, barge-in flushes, the session's id
- * and the turn timings for the log, the hang_up and transfer tools, the library's reconnects and renewals logged
- * (the call outlives its sessions), and the end of the call when the session closes for good. */
+ * gateway): the session's readiness descriptor (azaudio_realtime_event_fd) is watched by the libre loop from the
+ * moment its connect starts; the loop takes the events as soon as they wait, the connect's outcome among them.
+ * Reply audio into the playout queue, barge-in flushes, the session's id and the turn timings for the log, the
+ * hang_up and transfer tools, the library's reconnects and renewals logged (the call outlives its sessions), and
+ * the end of the call when the session closes for good. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +83,10 @@ static void handle(gw_call *call, const azaudio_realtime_event *e) {
     long long replayed = 0;
     const uint8_t *audio;
     switch (azaudio_realtime_event_type(e)) {
+    case AZAUDIO_EVENT_CONNECTED:
+    case AZAUDIO_EVENT_CONNECT_FAILED:
+        gw_connect_outcome(call, e); /* answer or dial; or refuse the call */
+        break;
     case AZAUDIO_EVENT_SESSION_CREATED:
         json_string(azaudio_realtime_event_json(e), "id", call->session_id, sizeof call->session_id);
         gw_log(call, "session", "format=%s", call->format == AZAUDIO_FORMAT_ALAW ? "g711_alaw" : "g711_ulaw");

@@ -10,7 +10,6 @@ static void call_destructor(void *arg) {
     tmr_cancel(&call->tick);
     tmr_cancel(&call->reaper);
     tmr_cancel(&call->rx_due);
-    gw_connect_detach(call);
     call->sess = mem_deref(call->sess); /* sends BYE if the call was up */
     call->rtp = mem_deref(call->rtp);
     gw_jitter_free(&call->jb);
@@ -34,6 +33,7 @@ gw_call *gw_call_new(gw *g) {
     call->g = g;
     call->id = ++g->next_call_id;
     call->format = AZAUDIO_FORMAT_ULAW;
+    call->line_format = AZAUDIO_FORMAT_ULAW;
     call->silence = 0xFF;
     call->pt = 0;
     call->telev_pt = -1;
@@ -67,12 +67,9 @@ int gw_call_media_init(gw_call *call, uint16_t rtp_port) {
     int err = sdp_session_alloc(&call->sdp, &g->media_ip);
     if (!err) err = sdp_media_add(&call->media, call->sdp, sdp_media_audio, rtp_port, sdp_proto_rtpavp);
     /* What the gateway takes: G.711 both laws (passed straight to a g711 session) and RFC 4733 digits. A call it
-     * places offers only the law of the session it opened first. */
-    int both = !call->outbound;
-    if (!err && (both || call->format == AZAUDIO_FORMAT_ULAW))
-        err = sdp_format_add(NULL, call->media, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
-    if (!err && (both || call->format == AZAUDIO_FORMAT_ALAW))
-        err = sdp_format_add(NULL, call->media, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
+     * places offers both too: its session opened in mu-law before the answer, and an A-law line is converted. */
+    if (!err) err = sdp_format_add(NULL, call->media, false, "0", "PCMU", 8000, 1, NULL, NULL, NULL, false, NULL);
+    if (!err) err = sdp_format_add(NULL, call->media, false, "8", "PCMA", 8000, 1, NULL, NULL, NULL, false, NULL);
     if (!err)
         err = sdp_format_add(NULL, call->media, false, "101", telev_rtpfmt, 8000, 1, NULL, NULL, NULL, false, "0-15");
     if (!err) err = sdp_media_set_lattr(call->media, true, sdp_attr_ptime, "%u", GW_FRAME_MS);
@@ -94,12 +91,17 @@ int gw_call_apply_sdp(gw_call *call) {
     const struct sdp_format *f = pick_codec(call->media);
     if (!f || sdp_media_rport(call->media) == 0) return -1;
     int format = str_casecmp(f->name, "PCMA") == 0 ? AZAUDIO_FORMAT_ALAW : AZAUDIO_FORMAT_ULAW;
-    if (call->answered && format != call->format) return -1; /* the session's codec is fixed once it is open */
-    call->format = format;
-    call->silence = format == AZAUDIO_FORMAT_ALAW ? 0xD5 : 0xFF;
+    if (call->answered && format != call->line_format) return -1; /* the line's law stays for the whole call */
+    call->line_format = format;
+    if (!call->rt) {
+        /* No session yet: it will open in the line's law, and G.711 passes straight through. Once it is open its
+         * law is fixed; a line in the other law (a late offer, a call placed) is converted in media.c. */
+        call->format = format;
+        call->silence = format == AZAUDIO_FORMAT_ALAW ? 0xD5 : 0xFF;
+        call->jb.alaw = format == AZAUDIO_FORMAT_ALAW; /* the buffer holds the session's law */
+        call->jb.silence = call->silence;
+    }
     call->pt = f->pt;
-    call->jb.alaw = format == AZAUDIO_FORMAT_ALAW;
-    call->jb.silence = call->silence;
     const struct sdp_format *te = sdp_media_rformat(call->media, telev_rtpfmt);
     call->telev_pt = te ? te->pt : -1;
     /* Where to send: what the SDP names, until the caller's RTP shows where it really comes from (media.c). A new
@@ -114,10 +116,10 @@ int gw_call_apply_sdp(gw_call *call) {
     return 0;
 }
 
-void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error) {
+void gw_call_connected(gw_call *call, azaudio_result rc, const char *error) {
     gw *g = call->g;
     if (call->outbound) {
-        gw_outbound_connected(call, rt, rc, error);
+        gw_outbound_connected(call, rc, error);
         return;
     }
     if (rc != AZAUDIO_OK) {
@@ -130,17 +132,9 @@ void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_resu
         gw_call_end(call, "service_refused");
         return;
     }
-    int err = gw_agent_attach(call, rt);
-    if (err) {
-        gw_log(call, "error", "what=event_fd err=\"%m\"", err);
-        (void)sipsess_reject(call->sess, 500, "Server Internal Error", "Warning: 399 azaudio-gateway \"event fd\"\r\n");
-        call->rejected = 1;
-        gw_call_end(call, "event_fd_failed");
-        return;
-    }
     struct mbuf *desc = NULL;
     /* An INVITE without SDP (late offer): the 200 carries the offer and the ACK the answer. */
-    err = sdp_encode(&desc, call->sdp, call->late_offer);
+    int err = sdp_encode(&desc, call->sdp, call->late_offer);
     if (!err)
         err =
             sipsess_answer(call->sess, 200, "OK", desc, "Allow: INVITE, ACK, BYE, CANCEL, OPTIONS, REFER, NOTIFY\r\n");
@@ -157,7 +151,7 @@ void gw_call_answered(gw_call *call) {
     call->answered = 1;
     call->g->n.calls_answered++;
     gw_log(call, "answered", "codec=%s pt=%d telev_pt=%d remote=%J",
-           call->format == AZAUDIO_FORMAT_ALAW ? "PCMA" : "PCMU", call->pt, call->telev_pt, &call->remote);
+           call->line_format == AZAUDIO_FORMAT_ALAW ? "PCMA" : "PCMU", call->pt, call->telev_pt, &call->remote);
     gw_call_start_media(call);
     /* A call the gateway placed: the agent speaks first. */
     if (call->outbound && call->rt) call->responding = azaudio_realtime_create_response(call->rt, NULL) == AZAUDIO_OK;

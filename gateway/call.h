@@ -25,11 +25,13 @@ typedef struct gw_call {
     struct sa remote;  /* where RTP goes: the caller's SDP, then where its RTP comes from (latched) */
     int latched;       /* remote is the source the caller's RTP arrived from */
     int pt, telev_pt;  /* negotiated payload types (telev_pt -1: none) */
-    int format;        /* AZAUDIO_FORMAT_ULAW or _ALAW */
+    int format;        /* the session's law: AZAUDIO_FORMAT_ULAW or _ALAW */
+    int line_format;   /* the law on the wire; differs from format when the session opened before the codec was
+                          chosen (a call the gateway placed, answered with PCMA): media.c converts */
     uint8_t silence;   /* 0xFF (mu-law) or 0xD5 (A-law) */
     int late_offer, answered, rejected, established, on_hold, ended;
-    int outbound;               /* the gateway placed this call (outbound.c) */
-    struct gw_pending *pending; /* the connect in flight, or NULL */
+    int outbound;   /* the gateway placed this call (outbound.c) */
+    int connecting; /* the session's connect is in flight (connector.c) */
     azaudio_realtime_session *rt;
     int event_fd; /* the session's readiness descriptor, watched by the loop; -1: none */
     char session_id[64];
@@ -64,7 +66,8 @@ int gw_call_media_open(gw_call *call);                       /* RTP socket, then
  * fuzz/gateway_media drives the SDP and RTP handling through it). */
 int gw_call_media_init(gw_call *call, uint16_t rtp_port);
 int gw_call_apply_sdp(gw_call *call); /* after an offer/answer: codec, remote, hold */
-void gw_call_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error);
+/* The session's connect finished: AZAUDIO_OK (answer or dial), or why it failed (refuse the call). */
+void gw_call_connected(gw_call *call, azaudio_result rc, const char *error);
 void gw_call_answered(gw_call *call);                /* the call is up: counted, logged, media started */
 void gw_call_start_media(gw_call *call);             /* the 20 ms clock */
 void gw_call_end(gw_call *call, const char *reason); /* BYE (if up), close the session, free: deferred */
@@ -72,7 +75,7 @@ void gw_call_digit(gw_call *call, int digit);
 
 /* outbound.c: calls the gateway places (--call, POST /call). */
 int gw_outbound_place(gw *g, const char *uri); /* 0, or an errno (EBUSY at --max-calls) */
-void gw_outbound_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error);
+void gw_outbound_connected(gw_call *call, azaudio_result rc, const char *error);
 
 /* sip_server.c: sends the INVITE of a call the gateway places, with `offer` as its SDP. */
 int gw_sip_dial(gw_call *call, struct mbuf *offer);
@@ -85,6 +88,8 @@ void gw_media_tick(void *arg);
 int gw_agent_attach(gw_call *call, azaudio_realtime_session *rt); /* watch the session; 0 or an errno */
 void gw_agent_unwatch(gw_call *call);                             /* stop watching (the call ended) */
 void gw_agent_detach(gw_call *call);                              /* stop watching and destroy the session */
+/* connector.c: CONNECTED or CONNECT_FAILED came (agent.c hands it over). */
+void gw_connect_outcome(gw_call *call, const azaudio_realtime_event *e);
 
 /* calllog.c: one structured line per call event on stdout. */
 void gw_log(const gw_call *call, const char *event, const char *fmt, ...);

@@ -1,12 +1,11 @@
 /* gateway.h - the gateway's shared state: one SIP stack and one libre loop, the client shared by every call's
  * realtime session, the list of calls and the counters the status endpoint reports. Everything here is touched
- * only on the libre loop's thread; connect workers hand their result back through the mqueue. */
+ * only on the libre loop's thread. */
 #ifndef GW_GATEWAY_H
 #define GW_GATEWAY_H
 
 #include <azaudio.h>
 #include <re.h>
-#include <stdatomic.h>
 
 #include "config.h"
 
@@ -25,7 +24,6 @@ typedef struct gw {
     struct sipsess_sock *sess_sock;
     struct sip_lsnr *lsnr;
     struct sipreg *reg;
-    struct mqueue *mq;      /* connect results from the workers */
     struct http_sock *http; /* the status endpoint, or NULL */
     struct sa media_ip;     /* the address for RTP and SDP c= lines */
     struct list calls;      /* gw_call */
@@ -33,18 +31,16 @@ typedef struct gw {
     uint64_t started_us;
     gw_counters n;
     int stopping;
-    atomic_int connecting; /* connect workers still running (they push to mq) */
 } gw;
 
 /* sip_server.c */
 int gw_sip_start(gw *g);
 void gw_sip_stop(gw *g);
 
-/* connector.c: opens a realtime session off the loop; the result comes back as gw_call_connected(). */
+/* connector.c: starts opening a call's realtime session (asynchronously, watched by the loop); the outcome comes
+ * back as gw_call_connected(). 0, or -1 (logged) when it could not start. */
 struct gw_call;
 int gw_connect_start(gw *g, struct gw_call *call, int audio_format);
-void gw_connect_detach(struct gw_call *call);
-void gw_connect_done(int id, void *data, void *arg); /* the mqueue handler */
 
 /* status_http.c */
 int gw_status_start(gw *g);

@@ -58,11 +58,6 @@ int main(int argc, char **argv) {
     int err = libre_init();
     if (err) return fail("libre_init", err);
     rc = 1;
-    err = mqueue_alloc(&g->mq, gw_connect_done, g);
-    if (err) {
-        fail("mqueue", err);
-        goto out;
-    }
     if (gw_sip_start(g) != 0 || gw_status_start(g) != 0) goto out;
     printf("event=listening sip=%s:%u rtp=%u-%u deployment=%s max_calls=%u endpoint=%s\n", cfg.sip_host, cfg.sip_port,
            cfg.rtp_min, cfg.rtp_max, cfg.deployment, cfg.max_calls, azaudio_client_endpoint(g->client));
@@ -76,10 +71,6 @@ out:
     while (list_head(&g->calls)) mem_deref(list_head(&g->calls)->data);
     g->http = mem_deref(g->http);
     gw_sip_stop(g);
-    /* A connect still running pushes its result to the mqueue when it returns: wait for it (the connect timeout
-     * bounds this); the result is not taken, and its session is freed with the client. */
-    while (atomic_load(&g->connecting) > 0) azaudio_sleep_until_us(azaudio_monotonic_us() + 10000);
-    g->mq = mem_deref(g->mq);
     azaudio_client_destroy(g->client);
     libre_close();
     gw_config_free(&cfg);

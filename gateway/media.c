@@ -24,6 +24,27 @@ static void telephone_event(gw_call *call, const struct rtp_header *hdr, struct 
 
 static void drain_caller(gw_call *call, uint64_t now_us);
 
+/* A-law <-> mu-law for a line whose law is not the session's (call.h: line_format): through 16-bit linear with the
+ * library's G.711 codecs, once, into two tables. */
+static uint8_t alaw_to_ulaw[256], ulaw_to_alaw[256];
+
+static void convert_law(gw_call *call, uint8_t *p, size_t n, int to_line) {
+    static int ready;
+    if (!ready) {
+        uint8_t codes[256];
+        int16_t pcm[256];
+        for (int i = 0; i < 256; i++) codes[i] = (uint8_t)i;
+        (void)azaudio_g711_alaw_decode(codes, 256, pcm);
+        (void)azaudio_g711_ulaw_encode(pcm, 256, alaw_to_ulaw);
+        (void)azaudio_g711_ulaw_decode(codes, 256, pcm);
+        (void)azaudio_g711_alaw_encode(pcm, 256, ulaw_to_alaw);
+        ready = 1;
+    }
+    int from_alaw = to_line ? call->format == AZAUDIO_FORMAT_ALAW : call->line_format == AZAUDIO_FORMAT_ALAW;
+    const uint8_t *table = from_alaw ? alaw_to_ulaw : ulaw_to_alaw;
+    for (size_t i = 0; i < n; i++) p[i] = table[p[i]];
+}
+
 void gw_media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struct mbuf *mb, void *arg) {
     gw_call *call = arg;
     if (call->ended) return;
@@ -58,7 +79,9 @@ void gw_media_rtp_recv(const struct sa *src, const struct rtp_header *hdr, struc
     call->rx_have_ssrc = 1;
     call->rx_ssrc = hdr->ssrc;
     uint64_t now = azaudio_monotonic_us();
-    (void)gw_jitter_put(&call->jb, hdr->seq, hdr->ts, mbuf_buf(mb), n, now); /* late and duplicate ones refused */
+    if (call->line_format != call->format) convert_law(call, mbuf_buf(mb), n, 0); /* into the session's law */
+    /* Late and duplicate packets are refused. */
+    (void)gw_jitter_put(&call->jb, hdr->seq, hdr->ts, mbuf_buf(mb), n, now);
     drain_caller(call, now); /* a frame due now goes at once, not at the next tick */
 }
 
@@ -117,6 +140,7 @@ static void send_frame(gw_call *call) {
     size_t took = gw_playout_frame(&call->out, frame, sizeof frame, call->silence);
     if (took && call->rt && call->out.playing[0])
         (void)azaudio_realtime_audio_played(call->rt, call->out.playing, call->out.played_ms);
+    if (call->line_format != call->format) convert_law(call, frame, sizeof frame, 1);
     if (!call->on_hold && sa_isset(&call->remote, SA_ALL)) {
         struct mbuf *mb = mbuf_alloc(RTP_HEADER_SIZE + sizeof frame);
         if (mb) {

@@ -1,8 +1,9 @@
 /* outbound.c - calls the gateway places: `--call URI` at start-up, or `POST /call` on the status endpoint with the
- * SIP URI as the body. The realtime session is opened first (off the loop, as for an incoming call), so that the
- * agent is ready when the called party answers; then the INVITE goes out with an offer in the session's law
- * (PCMU) and RFC 4733 digits. When the called party answers, the agent speaks first (a response is asked for) and
- * the call runs like any other: same media, barge-in, tools, BYE from either side. */
+ * SIP URI as the body. The realtime session is opened first (asynchronously, as for an incoming call), so that the
+ * agent is ready when the called party answers; then the INVITE goes out offering PCMU (the session's law), PCMA
+ * (converted to and from it if the called party picks it) and RFC 4733 digits. When the called party answers, the
+ * agent speaks first (a response is asked for) and the call runs like any other: same media, barge-in, tools, BYE
+ * from either side. */
 #include <string.h>
 
 #include "call.h"
@@ -19,7 +20,7 @@ int gw_outbound_place(gw *g, const char *uri) {
     re_snprintf(call->to, sizeof call->to, "%s", uri);
     re_snprintf(call->callid, sizeof call->callid, "-");
     int err = gw_call_media_open(call);
-    if (!err) err = gw_connect_start(g, call, call->format) != 0 ? ENOMEM : 0;
+    if (!err) err = gw_connect_start(g, call, call->format) != 0 ? EIO : 0;
     if (err) {
         g->n.calls_failed++;
         gw_call_end(call, "no_media_port");
@@ -29,7 +30,7 @@ int gw_outbound_place(gw *g, const char *uri) {
     return 0;
 }
 
-void gw_outbound_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_result rc, const char *error) {
+void gw_outbound_connected(gw_call *call, azaudio_result rc, const char *error) {
     gw *g = call->g;
     if (rc != AZAUDIO_OK) {
         g->n.rejected_service++;
@@ -39,9 +40,8 @@ void gw_outbound_connected(gw_call *call, azaudio_realtime_session *rt, azaudio_
         gw_call_end(call, "service_refused");
         return;
     }
-    int err = gw_agent_attach(call, rt);
     struct mbuf *offer = NULL;
-    if (!err) err = sdp_encode(&offer, call->sdp, true);
+    int err = sdp_encode(&offer, call->sdp, true);
     if (!err) err = gw_sip_dial(call, offer);
     mem_deref(offer);
     if (err) {

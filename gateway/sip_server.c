@@ -105,7 +105,7 @@ static void invite_handler(const struct sip_msg *msg, void *arg) {
     gw_log(call, "invite", "codec=%s", call->format == AZAUDIO_FORMAT_ALAW ? "PCMA" : "PCMU");
     /* Late offer: the codec is chosen from the answer in the ACK; the session is g711_ulaw unless PCMA was offered. */
     if (gw_connect_start(g, call, call->format) != 0) {
-        (void)sipsess_reject(call->sess, 503, "Service Unavailable", "Warning: 399 azaudio-gateway \"no worker\"\r\n");
+        (void)sipsess_reject(call->sess, 503, "Service Unavailable", "Warning: 399 azaudio-gateway \"no session\"\r\n");
         call->rejected = 1;
         gw_call_end(call, "connect_failed");
     }

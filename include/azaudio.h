@@ -2042,6 +2042,54 @@ azaudio_result azaudio_realtime_clear_output_audio(azaudio_realtime_session *ses
  * AZAUDIO_ERR_INVALID_ARGUMENT if session is NULL. */
 azaudio_result azaudio_realtime_audible_latency_summary(azaudio_realtime_session *session, uint32_t *count,
                                                         int32_t *median_ms, int32_t *p95_ms);
+/* ================================================================================================================
+ * Asynchronous connect
+ *
+ * azaudio_realtime_connect() blocks its thread through the TCP connect, TLS, the WebSocket upgrade and the session
+ * setup (hundreds of milliseconds, up to connect_timeout_ms). A program with its own event loop (a SIP gateway, a
+ * GUI) starts the connect instead and learns the outcome as an event of the session, like any other:
+ *
+ *     azaudio_realtime_session *s;
+ *     if (azaudio_realtime_connect_async(client, &opts, &s) != AZAUDIO_OK) ...;   // options refused: no session
+ *     azaudio_realtime_event_fd(s, &fd);                                         // watch fd in the loop
+ *     ... when fd is readable: azaudio_realtime_poll_event(s, &ev, 0), until no event:
+ *         AZAUDIO_EVENT_CONNECTED       ready: send audio from now on
+ *         AZAUDIO_EVENT_CONNECT_FAILED  azaudio_realtime_event_result(ev) says why; CLOSED follows
+ *
+ * The connect runs on a short-lived thread of the library's (the library's I/O thread, shared by every session,
+ * is never held up by it); events are delivered exactly as for a session azaudio_realtime_connect() opened.
+ * ============================================================================================================== */
+
+#define AZAUDIO_EVENT_CONNECTED       58  /* connect_async: the session is ready (after its SESSION_CREATED and
+                                             SESSION_UPDATED events). Made by the library; name "connected" */
+#define AZAUDIO_EVENT_CONNECT_FAILED  59  /* connect_async: the connect failed or was cancelled; text: the message,
+                                             error_code: "timeout", "auth", "cancelled"...;
+                                             azaudio_realtime_event_result(): the code azaudio_realtime_connect()
+                                             would have returned. AZAUDIO_EVENT_CLOSED (code 1006, or 1000 when
+                                             cancelled) follows. Made by the library; name "connect_failed" */
+
+/* Starts opening a session as azaudio_realtime_connect() does and returns at once with the session in
+ * *out_session. The options are checked now (AZAUDIO_ERR_INVALID_ARGUMENT, no session made); the strings they
+ * point to are copied, so they need not outlive the call. Exactly one of AZAUDIO_EVENT_CONNECTED or
+ * AZAUDIO_EVENT_CONNECT_FAILED (then AZAUDIO_EVENT_CLOSED) is delivered later, in either delivery mode: to
+ * options->event_callback on the I/O thread, or through azaudio_realtime_poll_event() / next_event() and the
+ * session's readiness descriptor (azaudio_realtime_event_fd() works at once). Until CONNECTED, the send functions
+ * fail with AZAUDIO_ERR_INVALID_STATE ("still connecting") and nothing is sent; after CONNECT_FAILED, with
+ * AZAUDIO_ERR_CLOSED.
+ * Cancel: azaudio_realtime_close() before CONNECTED ends the connect: CONNECT_FAILED with AZAUDIO_ERR_CANCELLED and
+ * CLOSED are delivered at once (a handshake still under way is closed when it returns); after CONNECTED it closes
+ * the session as usual. azaudio_realtime_destroy() at any time cancels the connect and frees the session; no event
+ * or callback follows it. A failure's message is the CONNECT_FAILED event's text (azaudio_last_error() and
+ * azaudio_client_last_error() are per thread and do not hold it); its JSON has the code, message and the HTTP
+ * status of a refused handshake ("http_status"). Any thread. Errors (returned now): AZAUDIO_ERR_INVALID_ARGUMENT (client,
+ * options or out_session NULL, bad options), AZAUDIO_ERR_OUT_OF_MEMORY (no thread could be started). */
+azaudio_result azaudio_realtime_connect_async(azaudio_client *client, const azaudio_realtime_options *options,
+                                              azaudio_realtime_session **out_session);
+
+/* The result an event reports: for AZAUDIO_EVENT_CONNECT_FAILED the AZAUDIO_ERR_* code of the failure (e.g.
+ * AZAUDIO_ERR_AUTH, _TIMEOUT, _CANCELLED); AZAUDIO_OK for every other event; AZAUDIO_ERR_INVALID_ARGUMENT for a
+ * NULL event. */
+azaudio_result azaudio_realtime_event_result(const azaudio_realtime_event *event);
 
 #ifdef __cplusplus
 }

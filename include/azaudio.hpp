@@ -1598,6 +1598,8 @@ enum class event_type : std::int32_t {
     mcp_call_in_progress = AZAUDIO_EVENT_MCP_CALL_IN_PROGRESS,
     mcp_call_completed = AZAUDIO_EVENT_MCP_CALL_COMPLETED,
     mcp_call_failed = AZAUDIO_EVENT_MCP_CALL_FAILED,
+    connected = AZAUDIO_EVENT_CONNECTED,           ///< connect_async: the session is ready
+    connect_failed = AZAUDIO_EVENT_CONNECT_FAILED, ///< connect_async: failed or cancelled (result()); closed follows
 };
 
 /// azaudio_realtime_options.truncation.
@@ -1698,6 +1700,8 @@ public:
     }
     /// closed: the WebSocket close code (1000 normal, 1001 going away, 1006 connection lost, ...).
     std::int32_t close_code() const noexcept { return azaudio_realtime_event_close_code(e()); }
+    /// connect_failed: why (errc::timeout, errc::auth, errc::cancelled...); errc::ok for every other event.
+    errc result() const noexcept { return static_cast<errc>(azaudio_realtime_event_result(e())); }
     /// input_transcription_segment: the speaker label ("" when none).
     std::string_view speaker() const noexcept { return sv(azaudio_realtime_event_speaker(e())); }
     /// input_transcription_segment: start and end in seconds of the input; nullopt for other events.
@@ -2023,6 +2027,18 @@ public:
     /// Throws invalid_argument_error (bad options), auth_error, not_found_error, rate_limit_error, error (HTTP),
     /// bad_request_error (settings rejected), network_error, timeout_error, error (protocol).
     static RealtimeSession connect(const Client &client, const realtime_options &options) {
+        return open(client, options, false);
+    }
+
+    /// Starts opening a session and returns it at once (azaudio_realtime_connect_async): an event_type::connected
+    /// or event_type::connect_failed event (see RealtimeEvent::result()) reports the outcome, in either delivery
+    /// mode. close() before connected cancels. Throws invalid_argument_error (bad options) now.
+    static RealtimeSession connect_async(const Client &client, const realtime_options &options) {
+        return open(client, options, true);
+    }
+
+private:
+    static RealtimeSession open(const Client &client, const realtime_options &options, bool async) {
         azaudio_realtime_options o;
         AZAUDIO_INIT(realtime_options, &o);
         o.deployment = options.call_id && options.deployment.empty() ? nullptr : options.deployment.c_str();
@@ -2095,9 +2111,14 @@ public:
         }
         azaudio_realtime_session *session = nullptr;
         detail::call_state call;
-        detail::run_call(client.get(), call, [&] { return azaudio_realtime_connect(client.get(), &o, &session); });
+        detail::run_call(client.get(), call, [&] {
+            return async ? azaudio_realtime_connect_async(client.get(), &o, &session)
+                         : azaudio_realtime_connect(client.get(), &o, &session);
+        });
         return RealtimeSession(session, std::move(state), options.on_event != nullptr);
     }
+
+public:
 
     RealtimeSession(RealtimeSession &&) noexcept = default;
     /// Destroys the session held before, then takes `other`'s.

@@ -23,12 +23,13 @@ rc=$?
 "$runner" --speed 4 -- "$python" Tests/gateway/test_gateway.py || rc=1
 "$runner" --speed 4 -- "$python" Tests/gateway/test_gateway_ops.py || rc=1
 "$runner" --speed 4 -- "$python" Tests/gateway/test_gateway_media.py || rc=1
-# baresip as the caller, in a private network namespace (needs root: CI runs make test as root).
+# baresip as the caller and as the called party, in a private network namespace (needs root: CI runs make test as
+# root).
 netns_setup='ip link set lo up && ip link add v0 type veth peer name v1 && ip addr add 127.0.0.2/32 dev v0 &&
   ip link set v0 up && ip link set v1 up && sysctl -qw net.ipv4.conf.all.route_localnet=1 &&
   sysctl -qw net.ipv4.conf.v0.route_localnet=1'
 if command -v baresip >/dev/null && unshare -n true 2>/dev/null; then
-  echo "== baresip calls the gateway (in a network namespace)"
+  echo "== baresip calls the gateway and is called by it (in a network namespace)"
   unshare -n sh -c "$netns_setup && \"$runner\" --speed 4 -- \"$python\" Tests/gateway/baresip_call.py" || rc=1
 else
   echo "== baresip test skipped (needs baresip and root for a network namespace)"

@@ -36,20 +36,39 @@ public func azaudio_realtime_connect(
     _ client: OpaquePointer!, _ options: UnsafePointer<azaudio_realtime_options>!,
     _ outSession: UnsafeMutablePointer<OpaquePointer?>!
 ) -> azaudio_result {
-    guard let client else { return fail(.invalidArgument, "azaudio_realtime_connect: client is NULL") }
+    openSession(client, options, outSession, "azaudio_realtime_connect") { handle, options, raw throws(AzError) in
+        try handle.connect(options: options, callback: raw.event_callback, userData: raw.event_user_data)
+    }
+}
+
+/// What both connects do around `open`: the NULL checks, the options read and checked, a handle made and given to
+/// `open`, then handed to the caller. The handle is retained before `open` runs (an asynchronous connect's
+/// callback may see it at once) and released if `open` throws.
+func openSession(
+    _ client: OpaquePointer?, _ options: UnsafePointer<azaudio_realtime_options>?,
+    _ outSession: UnsafeMutablePointer<OpaquePointer?>?, _ function: String,
+    _ open: (RealtimeSessionHandle, RealtimeSessionOptions, azaudio_realtime_options) throws(AzError) -> Void
+) -> azaudio_result {
+    guard let client else { return fail(.invalidArgument, "\(function): client is NULL") }
     let clientHandle = ClientHandle.from(client)
     guard let outSession else {
-        return clientHandle.fail(AzError(.invalidArgument, "azaudio_realtime_connect: out_session is NULL"))
+        return clientHandle.fail(AzError(.invalidArgument, "\(function): out_session is NULL"))
     }
     do throws(AzError) {
         let raw = try RealtimeOptionsABI.read(options)
         let engineOptions = try RealtimeOptionsABI.engineOptions(raw)
         let handle = RealtimeSessionHandle(client: clientHandle)
-        try handle.connect(options: engineOptions, callback: raw.event_callback, userData: raw.event_user_data)
-        outSession.pointee = OpaquePointer(Unmanaged.passRetained(handle).toOpaque())
+        let retained = Unmanaged.passRetained(handle)
+        do throws(AzError) {
+            try open(handle, engineOptions, raw)
+        } catch {
+            retained.release()
+            throw error
+        }
+        outSession.pointee = OpaquePointer(retained.toOpaque())
         return AZAUDIO_OK
     } catch {
-        return clientHandle.fail(prefixed(error, "azaudio_realtime_connect"))
+        return clientHandle.fail(prefixed(error, function))
     }
 }
 

@@ -22,14 +22,38 @@ final class RealtimeSessionHandle {
     )
         throws(AzError)
     {
-        var handler: RealtimeSession.Handler? = nil
-        if let callback {
-            let me = pointer
-            let bridge = CallbackBridge(fn: callback, userData: userData)
-            handler = { event in bridge.call(me, event) }
-        }
         let loop = try client.client.realtimeLoop()
-        session = try RealtimeSession.connect(client: client.client, loop: loop, options: options, handler: handler)
+        session = try RealtimeSession.connect(
+            client: client.client, loop: loop, options: options, handler: handler(callback, userData))
+    }
+
+    /// Starts connecting and returns at once (azaudio_realtime_connect_async): the session exists from now on and
+    /// reports CONNECTED or CONNECT_FAILED (whose text is the message: errors are recorded per thread, and the
+    /// connect's thread is not the app's).
+    func connectInBackground(
+        options: RealtimeSessionOptions, callback: azaudio_realtime_event_fn?, userData: UnsafeMutableRawPointer?
+    )
+        throws(AzError)
+    {
+        let loop = try client.client.realtimeLoop()
+        let prepared = try RealtimeSession.prepare(
+            client: client.client, loop: loop, options: options, handler: handler(callback, userData))
+        session = prepared  // before the connect thread starts: its events may reach the callback at once
+        do throws(AzError) {
+            try prepared.openInBackground(loop: loop)
+        } catch {
+            session = nil
+            throw error
+        }
+    }
+
+    private func handler(
+        _ callback: azaudio_realtime_event_fn?, _ userData: UnsafeMutableRawPointer?
+    ) -> RealtimeSession.Handler? {
+        guard let callback else { return nil }
+        let me = pointer
+        let bridge = CallbackBridge(fn: callback, userData: userData)
+        return { event in bridge.call(me, event) }
     }
 }
 

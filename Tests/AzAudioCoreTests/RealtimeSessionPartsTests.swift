@@ -70,6 +70,40 @@ final class RealtimeSetupTests: XCTestCase {
         XCTAssertEqual(error.kind, .timeout)
         XCTAssertTrue(error.message.contains("session.created"))
     }
+
+    func testClosingDuringTheFirstSetupCancelsItButNotAReadySessionOrAReconnect() {
+        let cancelled = AzError(.cancelled, "closed before ready")
+        var setup = RealtimeSetup()
+        let created = event(.sessionCreated, "session.created")
+        _ = setup.admit([created], trigger: created)
+        XCTAssertTrue(setup.cancelSetup(cancelled))
+        guard case .failed(let error) = setup.phase else { return XCTFail("not failed") }
+        XCTAssertEqual(error.kind, .cancelled)
+        XCTAssertFalse(setup.cancelSetup(cancelled))  // once
+
+        var ready = RealtimeSetup()
+        let updated = event(.sessionUpdated, "session.updated")
+        _ = ready.admit([created], trigger: created)
+        _ = ready.admit([updated], trigger: updated)
+        XCTAssertFalse(ready.cancelSetup(cancelled))
+        XCTAssertTrue(ready.phase.isReady)
+
+        var resuming = RealtimeSetup.resuming()
+        XCTAssertFalse(resuming.cancelSetup(cancelled))
+        XCTAssertEqual(String(describing: resuming.phase), String(describing: RealtimeSessionPhase.awaitingCreated))
+    }
+
+    func testAConnectFailureEventNamesItsErrorKindAndEveryKindHasAUniqueName() {
+        let failed = RealtimeEvent.connectFailed(AzError(.auth, "401: bad key", httpStatus: 401))
+        XCTAssertEqual(failed.kind, .connectFailed)
+        XCTAssertEqual(failed.type, "connect_failed")
+        XCTAssertEqual(failed.errorCode, "auth")
+        XCTAssertEqual(failed.text, "401: bad key")
+        XCTAssertTrue(failed.json.contains(#""http_status":401"#))
+        XCTAssertEqual(Set(ErrorKind.allCases.map(\.name)).count, ErrorKind.allCases.count)
+        for kind in ErrorKind.allCases { XCTAssertEqual(ErrorKind(name: kind.name), kind) }
+        XCTAssertNil(ErrorKind(name: "no_such_kind"))
+    }
 }
 
 final class RealtimePullQueueTests: XCTestCase {

@@ -1120,6 +1120,34 @@ static void realtime_connect_failures_become_typed_exceptions() {
 }
 #endif
 
+#ifdef AZAUDIO_EVENT_CONNECT_FAILED
+static void connect_async_returns_at_once_and_reports_connected_or_why_it_failed() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o = realtime();
+    o.text_only = true;
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect_async(c, o);
+    pulled got;
+    CHECK(pull_until(s, got, azaudio::event_type::connected, 20));
+    CHECK(got.count[azaudio::event_type::session_updated] == 1);
+    s.create_text_item("user", "hello there");
+    s.create_response();
+    CHECK(pull_until(s, got, azaudio::event_type::response_done, 20));
+    o.deployment = "no-such-deployment";
+    azaudio::RealtimeSession refused = azaudio::RealtimeSession::connect_async(c, o);
+    auto start = std::chrono::steady_clock::now();
+    azaudio::errc why = azaudio::errc::ok;
+    while (why == azaudio::errc::ok && seconds_since(start) < 20) {
+        std::optional<azaudio::RealtimeEvent> e = refused.next_event(std::chrono::milliseconds(200));
+        if (e && e->type() == azaudio::event_type::connect_failed) why = e->result();
+    }
+    CHECK(why == azaudio::errc::not_found);
+    o.deployment.clear();
+    CHECK_THROWS(azaudio::RealtimeSession::connect_async(c, o), azaudio::invalid_argument_error, e,
+                 CHECK(contains(e.what(), "deployment")));
+}
+#endif
+
 #ifdef AZAUDIO_SESSION_TRANSCRIPTION
 static void a_diarizing_transcription_session_gives_segments_and_a_translation_session_gives_audio() {
     azaudio::Client c = emulator_client();
@@ -1263,6 +1291,9 @@ int main() {
         RUN(an_exception_from_the_event_callback_closes_the_session_and_is_rethrown_in_the_owner);
         RUN(realtime_connect_failures_become_typed_exceptions);
         RUN(reply_audio_comes_back_in_the_callers_format_and_rate);
+#endif
+#ifdef AZAUDIO_EVENT_CONNECT_FAILED
+        RUN(connect_async_returns_at_once_and_reports_connected_or_why_it_failed);
 #endif
 #ifdef AZAUDIO_SESSION_TRANSCRIPTION
         RUN(a_diarizing_transcription_session_gives_segments_and_a_translation_session_gives_audio);

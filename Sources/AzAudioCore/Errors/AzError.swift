@@ -1,5 +1,5 @@
 /// What kind of failure an `AzError` is. The C layer maps each kind to one `AZAUDIO_ERR_*` code.
-public enum ErrorKind: Sendable, Equatable {
+public enum ErrorKind: Sendable, Equatable, CaseIterable {
     case invalidArgument
     case outOfMemory
     case network

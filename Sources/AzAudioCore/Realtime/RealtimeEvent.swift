@@ -70,6 +70,9 @@ public enum RealtimeEventKind: Int32, Sendable, CaseIterable {
     case mcpCallInProgress = 55
     case mcpCallCompleted = 56
     case mcpCallFailed = 57
+    // Asynchronous connect (see RealtimeAsyncConnect.swift). Made by the library.
+    case connected = 58
+    case connectFailed = 59
 
     /// Wire event types of both protocols.
     static let byWireType: [String: RealtimeEventKind] = [

@@ -82,7 +82,7 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
                 throw .invalidArgument("PCM16 audio must be whole 16-bit samples (got \(audio.count) bytes)")
             }
             guard let connection = live else {
-                guard holds else { throw RealtimeLink.closedError }
+                guard holds else { throw link.notReadyError() }
                 try holdForSwitch(audio, caller: caller, wire: wire, state: &state)
                 return
             }
@@ -133,7 +133,7 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     private func connectionOrHold(_ json: String, state: inout State) throws(AzError) -> WebSocketConnection? {
         let (live, holds) = link.state.withLock { ($0.readyConnection, $0.holdsInput) }
         if let live { return live }
-        guard holds else { throw RealtimeLink.closedError }
+        guard holds else { throw link.notReadyError() }
         state.heldForSwitch.append(.text(json))
         return nil
     }

@@ -29,14 +29,17 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     public let options: RealtimeSessionOptions
     private let logger: Logger
-    private let link: RealtimeLink
+    let link: RealtimeLink
     private let sender: RealtimeSender
     private let inbound: RealtimeInbound
-    private let delivery: RealtimeDelivery
+    let delivery: RealtimeDelivery
+    /// Set by `openInBackground` (RealtimeAsyncConnect.swift): reports the outcome once.
+    let backgroundConnect = Locked<RealtimeBackgroundConnect?>(nil)
     /// The loop whose tickers send held audio and check liveness (set once connected).
     private let tickLoop = Locked<EventLoop?>(nil)
     private let liveness: RealtimeLiveness
-    /// Set once connected (its dialer needs the client).
+    /// Set by `prepare` (the dialer needs the client).
+    private var dialer: RealtimeDialer?
     private var reconnector: RealtimeReconnector?
     private var renewer: RealtimeRenewer?
 
@@ -60,45 +63,75 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     public static func connect(
         client: ServiceClient, loop: EventLoop, options: RealtimeSessionOptions, handler: Handler?
     ) throws(AzError) -> RealtimeSession {
+        let session = try prepare(client: client, loop: loop, options: options, handler: handler)
+        try session.open()
+        return session
+    }
+
+    /// A session that is not connected yet: the options are checked and its parts made; `open()` (or
+    /// `openInBackground`, RealtimeAsyncConnect.swift) connects it. `handler` nil selects pull mode.
+    public static func prepare(
+        client: ServiceClient, loop: EventLoop, options: RealtimeSessionOptions, handler: Handler?
+    ) throws(AzError) -> RealtimeSession {
         try options.validate()
         let dialer = try RealtimeDialer(client: client, loop: loop, options: options)
         let session = RealtimeSession(options: options, handler: handler, logger: dialer.configuration.logger)
+        session.dialer = dialer
         session.reconnector = RealtimeReconnector(
             options: options, dialer: dialer, link: session.link,
             sender: session.sender, inbound: session.inbound, delivery: session.delivery, logger: session.logger)
         session.renewer = RealtimeRenewer(
             options: options, dialer: dialer, link: session.link, sender: session.sender, inbound: session.inbound,
             delivery: session.delivery, reconnector: session.reconnector!, session: session, logger: session.logger)
+        return session
+    }
+
+    /// Connects a prepared session: dials, waits for the service to confirm the settings, starts the tickers.
+    /// Blocks the calling thread; throws `.cancelled` when `close()` came first.
+    func open() throws(AzError) {
+        guard let dialer else { throw AzError(.internal, "the session was not prepared") }
+        let options = self.options
         let deadline = monotonicSeconds() + Double(options.connectTimeoutMs) / 1000
         let dialStarted = Monotonic.now()
         let connection: WebSocketConnection
         do throws(AzError) {
-            connection = try dialer.dial(delegate: session)
+            connection = try dialer.dial(delegate: self)
         } catch {
             throw options.protocolKind.suggestingGA(error)
         }
         let handshakeMs = Int(Monotonic.now() - dialStarted)
-        session.link.state.withLock { $0.connection = connection }
-        session.logger.log(.info, "realtime: connected to \(dialer.url.redacted), waiting for the session")
+        let closing = link.state.withLock { (state) -> Bool in
+            if !state.closing { state.connection = connection }
+            return state.closing
+        }
+        if closing {
+            connection.close(code: .normalClosure, reason: "")
+            throw RealtimeSession.closedBeforeReady
+        }
+        logger.log(.info, "realtime: connected to \(dialer.url.redacted), waiting for the session")
         do throws(AzError) {
-            try session.link.waitUntilReady(deadline: deadline, connectTimeoutMs: options.connectTimeoutMs)
+            try link.waitUntilReady(deadline: deadline, connectTimeoutMs: options.connectTimeoutMs)
         } catch {
             throw options.protocolKind.suggestingGA(error)
         }
-        session.inbound.connected(handshakeMs: handshakeMs, readyMs: Int(Monotonic.now() - dialStarted))
-        session.tickLoop.withLock { $0 = loop }
-        if session.sender.coalesces {
+        inbound.connected(handshakeMs: handshakeMs, readyMs: Int(Monotonic.now() - dialStarted))
+        let loop = dialer.loop
+        tickLoop.withLock { $0 = loop }
+        if sender.coalesces {
             // Held audio never waits much beyond the hold time: the ticker looks twice per hold time.
-            loop.addTicker(session.sender, intervalMs: max(5, options.inputCoalesceMs / 2))
+            loop.addTicker(sender, intervalMs: max(5, options.inputCoalesceMs / 2))
         }
         // (Weak to the renewer, not to the session: a weak reference moves its target's reference count to a side
         // table, and the session is retained on every frame.)
-        session.liveness.onTick = { [weak renewer = session.renewer] in renewer?.check() }
-        if session.liveness.isActive || options.reconnectMaxAttempts > 0 {
-            loop.addTicker(session.liveness, intervalMs: session.liveness.intervalMs)
+        liveness.onTick = { [weak renewer] in renewer?.check() }
+        if liveness.isActive || options.reconnectMaxAttempts > 0 {
+            loop.addTicker(liveness, intervalMs: liveness.intervalMs)
         }
-        return session
+        // A close() that came while the tickers were added (possible with openInBackground) stops them again.
+        if link.state.withLock({ $0.closing }) { stopTicking() }
     }
+
+    static let closedBeforeReady = AzError(.cancelled, "the session was closed before it was ready")
 
     // MARK: Sending
 
@@ -170,9 +203,19 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     /// Starts the close handshake; a `closed` event follows.
     public func close() {
-        let (connection, ready) = link.state.withLock { (state) in
+        let (connection, ready, settingUp) = link.state.withLock { (state) in
             state.closing = true
-            return (state.connection, state.readyConnection)
+            // A connect still in flight (openInBackground) ends here: the waiting connect wakes and gives up.
+            let settingUp = state.setup.cancelSetup(RealtimeSession.closedBeforeReady)
+            return (state.connection, state.readyConnection, settingUp)
+        }
+        // A connect in the background is reported now: cancelled, or (ready, not yet reported) connected. One
+        // that failed on its own is left to its thread, which reports the failure.
+        if settingUp {
+            link.state.broadcast()
+            reportBackgroundConnect(RealtimeSession.closedBeforeReady, closing: true)
+        } else if ready != nil {
+            reportBackgroundConnect(nil, closing: true)
         }
         renewer?.abandonStandby()
         if let ready { sender.flushBeforeClose(on: ready) }

@@ -106,6 +106,19 @@ struct RealtimeSetup {
         }
     }
 
+    /// `close()` while a first connect sets up: the setup fails with `error` (a reconnect's setup is left to the
+    /// reconnector). True when a setup was cut short.
+    mutating func cancelSetup(_ error: AzError) -> Bool {
+        guard !resuming else { return false }
+        switch phase {
+        case .awaitingCreated, .awaitingUpdated:
+            phase = .failed(error)
+            return true
+        default:
+            return false
+        }
+    }
+
     /// The reconnect's replay is sent: the session is ready again.
     mutating func becomeReady() {
         if case .replaying = phase { phase = .ready }
@@ -170,10 +183,26 @@ final class RealtimeLink: @unchecked Sendable {
     var phase: RealtimeSessionPhase { state.withLock { $0.setup.phase } }
     var connection: WebSocketConnection? { state.withLock { $0.connection } }
 
-    /// The connection while the session is ready; throws `.closed` otherwise.
+    /// The connection while the session is ready; throws `notReadyError()` otherwise.
     func readyConnection() throws(AzError) -> WebSocketConnection {
-        guard let connection = state.withLock({ $0.readyConnection }) else { throw Self.closedError }
+        guard let connection = state.withLock({ $0.readyConnection }) else { throw notReadyError() }
         return connection
+    }
+
+    static let stillConnectingError = AzError(
+        .invalidState, "the session is still connecting: send once AZAUDIO_EVENT_CONNECTED has come")
+
+    /// Why there is no ready connection (a send's failure path): a first connect still under way (only a
+    /// session opened in the background can be asked then), else `.closed`.
+    func notReadyError() -> AzError {
+        let connecting = state.withLock { (state) -> Bool in
+            guard !state.setup.resuming else { return false }
+            switch state.setup.phase {
+            case .awaitingCreated, .awaitingUpdated: return true
+            default: return false
+            }
+        }
+        return connecting ? Self.stillConnectingError : Self.closedError
     }
 
     /// Changes the state and wakes the waiter.

@@ -256,6 +256,9 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     ),
     "azaudio_realtime_send_image": (_RESULT, (_HANDLE, c_void_p, c_size_t, c_char_p, c_char_p, c_char_p)),
     "azaudio_realtime_clear_output_audio": (_RESULT, (_HANDLE,)),
+    # Asynchronous connect
+    "azaudio_realtime_connect_async": (_RESULT, (_HANDLE, POINTER(azaudio_realtime_options), _OUT_HANDLE)),
+    "azaudio_realtime_event_result": (_RESULT, (_HANDLE,)),
     # Sized initialisation (what AZAUDIO_INIT calls)
     "azaudio_client_options_init_sized": (_RESULT, (POINTER(azaudio_client_options), c_size_t)),
     "azaudio_wav_info_init_sized": (_RESULT, (POINTER(azaudio_wav_info), c_size_t)),
