@@ -96,6 +96,39 @@ def decode_file(data: bytes, extension: str, rate: int = 16_000) -> bytes:
     return result.stdout
 
 
+def decode_file_native(data: bytes, extension: str) -> tuple[bytes, int]:
+    """Decode an uploaded audio file to mono pcm16 at its own sample rate (blocking): the samples and the rate.
+
+    Raises AudioDecodeError when ffmpeg fails.
+    """
+    with tempfile.NamedTemporaryFile(suffix="." + extension) as f:
+        f.write(data)
+        f.flush()
+        result = subprocess.run(
+            _ffmpeg(
+                "-i", f.name, "-vn", "-ac", "1", "-c:a", "pcm_s16le", "-fflags", "+bitexact", "-f", "wav", "pipe:1"
+            ),
+            capture_output=True,
+            check=False,
+        )
+    if result.returncode != 0:
+        raise AudioDecodeError(result.stderr.decode(errors="replace").strip()[-300:])
+    return _wav_samples(result.stdout)
+
+
+def _wav_samples(wav: bytes) -> tuple[bytes, int]:
+    """The samples and rate of a pcm16 WAV that ffmpeg wrote to a pipe (its chunk sizes may be placeholders)."""
+    at, rate = 12, 0
+    while at + 8 <= len(wav):
+        tag, size = wav[at : at + 4], struct.unpack_from("<I", wav, at + 4)[0]
+        if tag == b"data":
+            return wav[at + 8 :], rate
+        if tag == b"fmt ":
+            rate = struct.unpack_from("<I", wav, at + 12)[0]
+        at += 8 + size + (size & 1)
+    raise AudioDecodeError("ffmpeg wrote no audio")
+
+
 def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
     """Resample mono pcm16 (blocking)."""
     if from_rate == to_rate or not pcm:

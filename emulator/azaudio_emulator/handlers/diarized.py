@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from .. import audio, diarize, usage
+from .. import audio, diarize, usage, utterances
 from ..audio import AudioDecodeError
 from ..errors import invalid
 from ..streaming import SSEStream
@@ -47,8 +47,11 @@ def _analyse(stt, req: AudioTextRequest) -> tuple[Recognition, list[diarize.Segm
             "with this model: set it to 'auto'.",
             "chunking_strategy",
         )
-    recognition = stt.recognise(pcm, diarize.RATE)
-    return recognition, diarize.diarize(pcm, recognition, known)
+    if duration <= utterances.LONG_SECONDS:
+        recognition = stt.recognise(pcm, diarize.RATE)
+        return recognition, diarize.diarize(pcm, recognition, known)
+    recognition, track = utterances.analyse(stt, *audio.decode_file_native(req.file.data, req.extension))
+    return recognition, diarize.diarize_track(track, recognition, known)
 
 
 def _segment(i: int, s: diarize.Segment) -> dict:
