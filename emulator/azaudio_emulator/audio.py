@@ -116,6 +116,28 @@ def decode_file_native(data: bytes, extension: str) -> tuple[bytes, int]:
     return _wav_samples(result.stdout)
 
 
+def declared_seconds(data: bytes, extension: str) -> float | None:
+    """How long a WAV or FLAC upload says it is, from its header alone (None for other formats, or when the header
+    does not say)."""
+    try:
+        if extension == "flac" and data[:4] == b"fLaC" and data[4] & 0x7F == 0:  # STREAMINFO comes first
+            fields = int.from_bytes(data[18:26], "big")
+            rate, frames = fields >> 44, fields & ((1 << 36) - 1)
+            return frames / rate if rate and frames else None
+        if extension == "wav" and data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+            at, byte_rate = 12, 0
+            while at + 8 <= len(data):
+                tag, size = data[at : at + 4], struct.unpack_from("<I", data, at + 4)[0]
+                if tag == b"fmt ":
+                    byte_rate = struct.unpack_from("<I", data, at + 16)[0]
+                elif tag == b"data":
+                    return size / byte_rate if byte_rate and 0 < size < 0xFFFFFFFF else None
+                at += 8 + size + (size & 1)
+    except (IndexError, struct.error):
+        pass
+    return None
+
+
 def _wav_samples(wav: bytes) -> tuple[bytes, int]:
     """The samples and rate of a pcm16 WAV that ffmpeg wrote to a pipe (its chunk sizes may be placeholders)."""
     at, rate = 12, 0

@@ -82,12 +82,26 @@ def analyse(stt: STTEngine, pcm: bytes, rate: int) -> tuple[Recognition, diarize
     return Recognition(tuple(words), seconds), diarize.SpanPitchTrack(pitches, seconds)
 
 
+def decode_upload(data: bytes, extension: str) -> tuple[bytes, int]:
+    """Decode an upload for recognition (blocking): at 16 kHz when it lasts LONG_SECONDS or less, else at its own
+    rate; decoded once when its header says how long it is. Raises audio.AudioDecodeError."""
+    declared = audio.declared_seconds(data, extension)
+    if declared is None or declared <= LONG_SECONDS:
+        pcm = audio.decode_file(data, extension, RATE)
+        if audio.duration_seconds(pcm, RATE) <= LONG_SECONDS:
+            return pcm, RATE
+    return audio.decode_file_native(data, extension)
+
+
+def is_long(pcm: bytes, rate: int) -> bool:
+    """Whether decoded audio is recognised utterance by utterance."""
+    return audio.duration_seconds(pcm, rate) > LONG_SECONDS
+
+
 def recognise_upload(stt: STTEngine, data: bytes, extension: str) -> Recognition:
     """Decode an uploaded file and recognise it: whole when short, utterance by utterance past LONG_SECONDS.
 
     Raises audio.AudioDecodeError when the file is not decodable audio.
     """
-    pcm = audio.decode_file(data, extension, RATE)
-    if audio.duration_seconds(pcm, RATE) <= LONG_SECONDS:
-        return stt.recognise(pcm, RATE)
-    return analyse(stt, *audio.decode_file_native(data, extension))[0]
+    pcm, rate = decode_upload(data, extension)
+    return analyse(stt, pcm, rate)[0] if is_long(pcm, rate) else stt.recognise(pcm, rate)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import random
+import subprocess
 from array import array
 
 import httpx
@@ -106,3 +107,16 @@ def test_speech_spans_are_the_loud_stretches_padded():
         (RATE * 5 // 2 - pad_before, RATE * 3 + pad_after),
     ]
     assert utterances.speech_spans(quiet * 3, RATE) == []
+
+
+def test_a_wav_or_flac_header_tells_how_long_the_upload_is(recording, tmp_path):
+    wav, _ = recording
+    assert audio.declared_seconds(wav, "wav") == pytest.approx(SECONDS)
+    (tmp_path / "long.wav").write_bytes(wav)
+    subprocess.run(
+        ["ffmpeg", "-loglevel", "error", "-i", str(tmp_path / "long.wav"), str(tmp_path / "long.flac")], check=True
+    )
+    assert audio.declared_seconds((tmp_path / "long.flac").read_bytes(), "flac") == pytest.approx(SECONDS)
+    assert audio.declared_seconds(wav[:30], "wav") is None
+    assert audio.declared_seconds(b"fLaC\0", "flac") is None
+    assert audio.declared_seconds(wav, "mp3") is None
