@@ -192,7 +192,7 @@ bench-gateway: gateway emulator-venv
 
 # Issue 14's acceptance: a generated 60-minute two-voice recording with known phrases through the emulator in
 # pieces; the merged SRT and diarized result checked phrase by phrase (bench/longaudio/acceptance.c; the recording
-# is cached in build/bench). About 2 minutes on 2 busy cores.
+# is cached in build/bench). About 65 CPU-seconds (BENCHMARKS.md has the wall times under load).
 test-longaudio: lib emulator-venv
 	@bench/longaudio/acceptance.sh 60
 

@@ -2,7 +2,7 @@
  * about 2.5 minutes (the emulator's low onyx and high shimmer voices, with pauses) goes through in pieces; the
  * merged SRT has every phrase within 0.5 s of its true time, and a diarized transcription keeps one label per
  * voice across every piece (reference clips of the voices heard in earlier pieces go with later ones as known
- * speakers). `make bench` runs the same check on a 60-minute recording (bench/longaudio/acceptance).
+ * speakers). `make test-longaudio` runs the same check on a 60-minute recording (bench/longaudio/acceptance.c).
  * emulator-options: --max-audio-seconds 30 */
 #define _GNU_SOURCE
 #include "check.h"
