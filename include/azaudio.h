@@ -721,8 +721,10 @@ typedef int32_t (*azaudio_progress_fn)(uint64_t bytes_sent, uint64_t bytes_total
  *     from the decoded audio) goes with every later piece as a known speaker, in the slots the caller's own
  *     known_speakers leave free (4 in all), and the labels each piece answers are mapped back to the first ones
  *     ("A", "B", ... in order of discovery; the caller's known speakers keep their names). The clips' size is
- *     kept out of each piece's byte budget. A voice first heard in two later pieces at once may get two labels;
- *     the duration ceiling of gpt-4o-transcribe-diarize is 1400 s.
+ *     kept out of each piece's byte budget. A piece that hears a voice it was not told about while other pieces
+ *     found clips of voices it was not told about (pieces run at the same time) is sent again with those clips,
+ *     at most 3 times, so a voice first heard in two pieces at once keeps one label; the duration ceiling of
+ *     gpt-4o-transcribe-diarize is 1400 s.
  * Audio from a read callback is uploaded as it is read (chunked) while a copy goes to a private temporary file
  * (disk, not memory); when it proves larger than max_upload_bytes, that upload is abandoned, the rest of the
  * stream is read into the file and the file is cut as above (the duration ceiling is not applied to callback

@@ -24,6 +24,38 @@ final class LongAudioSpeakerTests: XCTestCase {
         XCTAssertFalse(String(decoding: later.rawBody, as: UTF8.self).contains("azaudio-voice-"))
     }
 
+    func testAVoiceFirstHeardInTwoPiecesRunningAtOnceGetsOneLabel() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("azaudio-speakers-\(getpid())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let piece = directory.appendingPathComponent("piece.wav").path
+        let writer = try SoundFileWriter(path: piece, sampleRate: 8000, encoding: .wav)
+        let tone = (0..<8000 * 10).map { Float(sin(Double($0) * 0.3)) * 0.5 }
+        try tone.withUnsafeBufferPointer { (b: UnsafeBufferPointer<Float>) throws(AzError) in try writer.write(b) }
+        try writer.close()
+        let tracker = SpeakerTracker(userSpeakers: [], directory: directory.path)
+        _ = try tracker.relabel(reply(["A"]), format: .diarizedJSON, pieceFile: piece)
+        // Pieces 2 and 3 start together, each told about voice A only; both hear a new voice.
+        let sent = tracker.knownSpeakers()
+        XCTAssertEqual(sent.map { $0.name }, ["azaudio-voice-A"])
+        let second = try reply(["azaudio-voice-A", "A"])
+        XCTAssertFalse(tracker.mustResend(second, sent: sent))
+        let labelled = try tracker.relabel(second, format: .diarizedJSON, pieceFile: piece)
+        XCTAssertEqual(labelled.segments.map { $0.speaker }, ["A", "B"])
+        // Piece 3's new voice may be piece 2's: it goes again with B's clip, and the service names it.
+        let third = try reply(["A", "azaudio-voice-A"])
+        XCTAssertTrue(tracker.mustResend(third, sent: sent))
+        let again = tracker.knownSpeakers()
+        XCTAssertEqual(again.map { $0.name }, ["azaudio-voice-A", "azaudio-voice-B"])
+        let answer = try reply(["azaudio-voice-B", "azaudio-voice-A"])
+        XCTAssertFalse(tracker.mustResend(answer, sent: again))
+        XCTAssertEqual(
+            try tracker.relabel(answer, format: .diarizedJSON, pieceFile: piece).segments.map { $0.speaker },
+            ["B", "A"])
+        // A new voice when no clip was found meanwhile is simply new.
+        XCTAssertFalse(tracker.mustResend(try reply(["C?", "azaudio-voice-B"]), sent: again))
+    }
+
     func testTheCallersKnownSpeakersKeepTheirNamesAndTheirSlots() throws {
         let agent = KnownSpeaker(name: "agent", clip: .memory([1, 2, 3], filename: "agent.wav"))
         let tracker = SpeakerTracker(userSpeakers: [agent], directory: "/nonexistent")

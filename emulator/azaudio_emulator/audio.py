@@ -96,6 +96,61 @@ def decode_file(data: bytes, extension: str, rate: int = 16_000) -> bytes:
     return result.stdout
 
 
+def decode_file_native(data: bytes, extension: str) -> tuple[bytes, int]:
+    """Decode an uploaded audio file to mono pcm16 at its own sample rate (blocking): the samples and the rate.
+
+    Raises AudioDecodeError when ffmpeg fails.
+    """
+    with tempfile.NamedTemporaryFile(suffix="." + extension) as f:
+        f.write(data)
+        f.flush()
+        result = subprocess.run(
+            _ffmpeg(
+                "-i", f.name, "-vn", "-ac", "1", "-c:a", "pcm_s16le", "-fflags", "+bitexact", "-f", "wav", "pipe:1"
+            ),
+            capture_output=True,
+            check=False,
+        )
+    if result.returncode != 0:
+        raise AudioDecodeError(result.stderr.decode(errors="replace").strip()[-300:])
+    return _wav_samples(result.stdout)
+
+
+def declared_seconds(data: bytes, extension: str) -> float | None:
+    """How long a WAV or FLAC upload says it is, from its header alone (None for other formats, or when the header
+    does not say)."""
+    try:
+        if extension == "flac" and data[:4] == b"fLaC" and data[4] & 0x7F == 0:  # STREAMINFO comes first
+            fields = int.from_bytes(data[18:26], "big")
+            rate, frames = fields >> 44, fields & ((1 << 36) - 1)
+            return frames / rate if rate and frames else None
+        if extension == "wav" and data[:4] == b"RIFF" and data[8:12] == b"WAVE":
+            at, byte_rate = 12, 0
+            while at + 8 <= len(data):
+                tag, size = data[at : at + 4], struct.unpack_from("<I", data, at + 4)[0]
+                if tag == b"fmt ":
+                    byte_rate = struct.unpack_from("<I", data, at + 16)[0]
+                elif tag == b"data":
+                    return size / byte_rate if byte_rate and 0 < size < 0xFFFFFFFF else None
+                at += 8 + size + (size & 1)
+    except (IndexError, struct.error):
+        pass
+    return None
+
+
+def _wav_samples(wav: bytes) -> tuple[bytes, int]:
+    """The samples and rate of a pcm16 WAV that ffmpeg wrote to a pipe (its chunk sizes may be placeholders)."""
+    at, rate = 12, 0
+    while at + 8 <= len(wav):
+        tag, size = wav[at : at + 4], struct.unpack_from("<I", wav, at + 4)[0]
+        if tag == b"data":
+            return wav[at + 8 :], rate
+        if tag == b"fmt ":
+            rate = struct.unpack_from("<I", wav, at + 12)[0]
+        at += 8 + size + (size & 1)
+    raise AudioDecodeError("ffmpeg wrote no audio")
+
+
 def resample(pcm: bytes, from_rate: int, to_rate: int) -> bytes:
     """Resample mono pcm16 (blocking)."""
     if from_rate == to_rate or not pcm:

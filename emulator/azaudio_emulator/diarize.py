@@ -15,6 +15,7 @@ Pure Python: the pitch of each 20 ms frame is measured once per request
 
 from __future__ import annotations
 
+import bisect
 import operator
 import statistics
 from array import array
@@ -92,6 +93,28 @@ class PitchTrack:
         return statistics.median(values) if values else None
 
 
+class SpanPitchTrack:
+    """The pitch of a recording measured only where its utterances are: each utterance's frames (20 ms apart, as
+    `PitchTrack.frames`) from its offset (seconds); unvoiced everywhere else."""
+
+    def __init__(self, spans: list[tuple[float, list[float | None]]], seconds: float) -> None:
+        self._spans = sorted(spans, key=operator.itemgetter(0))
+        self._offsets = [offset for offset, _ in self._spans]
+        self.seconds = seconds
+
+    def pitch(self, start_s: float, end_s: float) -> float | None:
+        """The median pitch (Hz) of the voiced frames between two times, or None."""
+        hop = _HOP / _LOW_RATE
+        values: list[float] = []
+        for offset, frames in self._spans[max(0, bisect.bisect_right(self._offsets, start_s) - 1) :]:
+            if offset >= end_s:
+                break
+            first = max(0, int((start_s - offset) / hop))
+            last = int((end_s - offset) / hop)
+            values += [f for f in frames[first:last] if f is not None]
+        return statistics.median(values) if values else None
+
+
 def clip_pitch(pcm: bytes) -> float | None:
     """The median pitch of a whole reference clip (16 kHz pcm16)."""
     track = PitchTrack(pcm)
@@ -123,7 +146,7 @@ class Segment:
         return " ".join(w.word for w in self.words)
 
 
-def _cut(track: PitchTrack, words: tuple[Word, ...]) -> list[Segment]:
+def _cut(track: PitchTrack | SpanPitchTrack, words: tuple[Word, ...]) -> list[Segment]:
     segments: list[Segment] = []
     pitches: list[float] = []
     for word in words:
@@ -147,7 +170,13 @@ def diarize(pcm: bytes, recognition: Recognition, known: dict[str, float | None]
 
     `known` maps a known speaker's name to their reference clip's pitch.
     """
-    track = PitchTrack(pcm)
+    return diarize_track(PitchTrack(pcm), recognition, known)
+
+
+def diarize_track(
+    track: PitchTrack | SpanPitchTrack, recognition: Recognition, known: dict[str, float | None] | None = None
+) -> list[Segment]:
+    """`diarize` on a recording's pitch track measured already."""
     segments = _cut(track, recognition.words)
     known_pitches = {name: f0 for name, f0 in (known or {}).items() if f0}
     clusters: list[tuple[str, list[float]]] = []  # anonymous speakers: label and pitches heard

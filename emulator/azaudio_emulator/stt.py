@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from . import audio
 
@@ -41,6 +43,35 @@ class Recognition:
         return " ".join(w.word for w in self.words)
 
 
+class Memo:
+    """Answers kept by key, at most `entries` (the least recently used dropped first); thread-safe."""
+
+    def __init__(self, entries: int) -> None:
+        self._entries = entries
+        self._lock = threading.Lock()
+        self._items: OrderedDict[bytes, Any] = OrderedDict()
+        #: How many lookups found an answer, and how many did not.
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: bytes) -> Any | None:
+        with self._lock:
+            value = self._items.get(key)
+            if value is None:
+                self.misses += 1
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return value
+
+    def put(self, key: bytes, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            self._items.move_to_end(key)
+            while len(self._items) > self._entries:
+                self._items.popitem(last=False)
+
+
 class STTEngine:
     """Recognises English speech; thread-safe."""
 
@@ -48,6 +79,8 @@ class STTEngine:
         self._lock = threading.Lock()
         self._decoder = None
         self._initial_cmn: str | None = None
+        #: What the utterances of long uploads were recognised as, by their samples' digest (see utterances.py).
+        self.utterances = Memo(1024)
 
     def _get_decoder(self):
         if self._decoder is None:

@@ -79,6 +79,8 @@ final class LongAudioJob {
         var encoded = [String?](repeating: nil, count: plans.count)
         var keys = [String?](repeating: nil, count: plans.count)
         var results = [Transcript?](repeating: nil, count: plans.count)
+        var sentSpeakers = [[KnownSpeaker]](repeating: [], count: plans.count)  // the clips each piece carried
+        var resends = [Int](repeating: 0, count: plans.count)
         var running: [Int: PosixThread] = [:]
         let deadline = long.jobDeadline ?? long.jobTimeoutMs.map { started + Double($0) / 1000 }
         let maxRetries = settings.maxRetries ?? client.configuration.retry.maxRetries
@@ -128,6 +130,15 @@ final class LongAudioJob {
                     running.removeValue(forKey: index)?.join()
                     switch outcome {
                     case .success(let transcript):
+                        // A voice this piece was not told about may be one another piece found meanwhile: again,
+                        // with its clip (bounded: each time, clips found since are what it was missing).
+                        if let speakers, resends[index] < SpeakerTracker.maxResends,
+                            speakers.mustResend(transcript, sent: sentSpeakers[index])
+                        {
+                            resends[index] += 1
+                            pending.insert(index, at: 0)
+                            continue
+                        }
                         results[index] =
                             try speakers?.relabel(transcript, format: format, pieceFile: encoded[index]) ?? transcript
                         governor.succeeded()
@@ -192,8 +203,9 @@ final class LongAudioJob {
                             }
                         }
                     }
+                    sentSpeakers[index] = speakers?.knownSpeakers() ?? []
                     running[index] = try start(
-                        index, path: encoded[index]!, knownSpeakers: speakers?.knownSpeakers())
+                        index, path: encoded[index]!, knownSpeakers: speakers.map { _ in sentSpeakers[index] })
                 }
                 _ = jobToken.sleep(seconds: 0.02)
             }

@@ -3,14 +3,17 @@
 /// After a piece is answered, a reference clip of each voice heard so far (cut from that voice's longest segment,
 /// 2 to 8 s, from the piece's own decoded audio) is passed to later pieces as a known speaker named
 /// `azaudio-voice-L`; a later piece that recognises the voice labels it with that name, which maps back to `L`.
-/// Voices a piece hears that it was not told about get the next free label. The caller's own known speakers keep
-/// their names and take the first of the service's 4 slots.
+/// Voices a piece hears that it was not told about get the next free label, unless clips of other voices were found
+/// while it ran: then it is sent again with them first (`mustResend`). The caller's own known speakers keep their
+/// names and take the first of the service's 4 slots.
 final class SpeakerTracker {
     static let namePrefix = "azaudio-voice-"
     static let maxClipSeconds = 8.0
     static let minClipSeconds = 2.2
     /// Segments shorter than this give no clip (a clip padded with mostly silence says little about a voice).
     static let minSegmentSeconds = 1.0
+    /// How often one piece goes again because clips were found while it ran (see `mustResend`).
+    static let maxResends = 3
 
     private struct Voice {
         var label: String
@@ -54,6 +57,19 @@ final class SpeakerTracker {
                 v.clip.map { KnownSpeaker(name: Self.namePrefix + v.label, clip: .file(path: $0)) }
             }
             .prefix(slots)
+    }
+
+    /// Whether a piece's reply must go again with the clips found since it was sent (`sent`: the known speakers it
+    /// carried): it heard a voice it was not told about, while voices it was not told about now have clips. Pieces
+    /// run at the same time, so a voice first heard in two of them would otherwise get two labels; sent again with
+    /// the other piece's clip, the service names the voice and both pieces agree.
+    func mustResend(_ t: Transcript, sent: [KnownSpeaker]) -> Bool {
+        let sentNames = Set(sent.map { $0.name })
+        guard knownSpeakers().contains(where: { !sentNames.contains($0.name) }) else { return false }
+        return t.segments.contains { segment in
+            guard let speaker = segment.speaker else { return false }
+            return !userNames.contains(speaker) && !speaker.hasPrefix(Self.namePrefix)
+        }
     }
 
     /// A piece's diarized reply with every speaker on the whole recording's labels; clips are cut from `pieceFile`

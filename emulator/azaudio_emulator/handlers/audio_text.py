@@ -6,7 +6,7 @@ import math
 
 from aiohttp import web
 
-from .. import transcripts, usage
+from .. import transcripts, usage, utterances
 from ..audio import AudioDecodeError
 from ..body import Form, read_form
 from ..errors import invalid
@@ -26,7 +26,7 @@ def _model_field(form: Form) -> str | None:
 
 async def _recognise(request: web.Request, req: AudioTextRequest) -> Recognition:
     try:
-        recognition = await blocking(context(request).stt.recognise_file, req.file.data, req.extension)
+        recognition = await blocking(utterances.recognise_upload, context(request).stt, req.file.data, req.extension)
     except AudioDecodeError:
         raise invalid("Audio file might be corrupted or unsupported", "file") from None
     ceiling = context(request).max_audio_seconds

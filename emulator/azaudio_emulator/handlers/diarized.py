@@ -8,9 +8,11 @@ Speakers are told apart by pitch (see ``diarize``).
 
 from __future__ import annotations
 
+import hashlib
+
 from aiohttp import web
 
-from .. import audio, diarize, usage
+from .. import audio, diarize, usage, utterances
 from ..audio import AudioDecodeError
 from ..errors import invalid
 from ..streaming import SSEStream
@@ -26,29 +28,44 @@ MAX_UNCHUNKED_SECONDS = 30.0
 def _analyse(stt, req: AudioTextRequest) -> tuple[Recognition, list[diarize.Segment]]:
     """Decode, recognise and diarize (blocking: runs in an executor)."""
     try:
-        pcm = audio.decode_file(req.file.data, req.extension, diarize.RATE)
+        pcm, rate = utterances.decode_upload(req.file.data, req.extension)
     except AudioDecodeError:
         raise invalid("Audio file might be corrupted or unsupported", "file") from None
     known: dict[str, float | None] = {}
     for i, clip in enumerate(req.known_speakers):
         try:
-            clip_pcm = audio.decode_file(clip.data, clip.extension, diarize.RATE)
+            seconds, known[clip.name] = _clip(stt, clip.data, clip.extension)
         except AudioDecodeError:
             raise invalid(
                 f"Invalid 'known_speaker_references[{i}]': the audio could not be decoded.",
                 f"known_speaker_references[{i}]",
             ) from None
-        check_clip_duration(i, audio.duration_seconds(clip_pcm, diarize.RATE))
-        known[clip.name] = diarize.clip_pitch(clip_pcm)
-    duration = audio.duration_seconds(pcm, diarize.RATE)
+        check_clip_duration(i, seconds)
+    duration = audio.duration_seconds(pcm, rate)
     if duration > MAX_UNCHUNKED_SECONDS and not req.chunking:
         raise invalid(
             f"chunking_strategy is required for audio longer than {MAX_UNCHUNKED_SECONDS:.0f} seconds "
             "with this model: set it to 'auto'.",
             "chunking_strategy",
         )
-    recognition = stt.recognise(pcm, diarize.RATE)
-    return recognition, diarize.diarize(pcm, recognition, known)
+    if not utterances.is_long(pcm, rate):
+        pcm = audio.resample(pcm, rate, diarize.RATE)
+        recognition = stt.recognise(pcm, diarize.RATE)
+        return recognition, diarize.diarize(pcm, recognition, known)
+    recognition, track = utterances.analyse(stt, pcm, rate)
+    return recognition, diarize.diarize_track(track, recognition, known)
+
+
+def _clip(stt, data: bytes, extension: str) -> tuple[float, float | None]:
+    """A reference clip's duration and pitch, kept by the digest of its bytes (the pieces of a long recording carry
+    the same clips again and again). Raises AudioDecodeError."""
+    key = b"clip:" + hashlib.sha256(extension.encode() + b"\0" + data).digest()
+    measured = stt.utterances.get(key)
+    if measured is None:
+        pcm = audio.decode_file(data, extension, diarize.RATE)
+        measured = (audio.duration_seconds(pcm, diarize.RATE), diarize.clip_pitch(pcm))
+        stt.utterances.put(key, measured)
+    return measured
 
 
 def _segment(i: int, s: diarize.Segment) -> dict:
