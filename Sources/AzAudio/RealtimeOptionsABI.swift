@@ -90,7 +90,6 @@ enum RealtimeOptionsABI: SizedStructABI {
         c.toolsJSON = try optionalUTF8String(o.tools_json, "options->tools_json")
         c.toolChoice = try optionalUTF8String(o.tool_choice, "options->tool_choice")
         c.temperature = o.temperature == 0 ? nil : o.temperature
-        guard o.max_output_tokens >= 0 else { throw .invalidArgument("options->max_output_tokens is negative") }
         c.maxOutputTokens = o.max_output_tokens == 0 ? nil : Int(o.max_output_tokens)
         c.textOnly = try flag(o.text_only, "text_only")
         c.ga = try RealtimeGAOptionsABI.settings(o)
@@ -121,7 +120,6 @@ enum RealtimeOptionsABI: SizedStructABI {
         options.kind = try RealtimeSessionKindOptions.kind(o, deployment: deployment, turnDetection: c.turnDetection)
         if !options.kind.isConversation { options.bargeIn = false }  // no responses to cut
         if sideband { options.bargeIn = false }  // the server plays out
-        try RealtimeGAOptionsABI.refuseConversationOnly(o, kind: options.kind)
         try options.validate()
         return options
     }
