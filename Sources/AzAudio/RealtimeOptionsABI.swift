@@ -133,7 +133,7 @@ enum RealtimeOptionsABI: SizedStructABI {
     }
 
     /// A caller-side format: nil for AZAUDIO_CALLER_FORMAT_SESSION; rate 0 is the format's session rate, channels
-    /// 0 mono.
+    /// 0 mono (the header's "not set" values).
     private static func callerFormat(
         _ format: Int32, _ rate: UInt32, _ channels: UInt32, _ name: String
     )
@@ -153,15 +153,8 @@ enum RealtimeOptionsABI: SizedStructABI {
                 "options->\(name)_format is \(format); use AZAUDIO_CALLER_FORMAT_SESSION, "
                     + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
+        // Rate and channels are checked by the engine (AudioStreamFormat.validate).
         let hz = rate == 0 ? (kit == .pcm16 ? 24000 : 8000) : Int(rate)
-        guard Resampler.supports(hz) else {
-            throw .invalidArgument("options->\(name)_rate is \(rate); use 8000 to 192000 Hz (0: the session rate)")
-        }
-        guard channels <= UInt32(AudioStreamFormat.maxChannels) else {
-            throw .invalidArgument(
-                "options->\(name)_channels is \(channels); use 0 or 1 (mono) to "
-                    + "\(AudioStreamFormat.maxChannels)")
-        }
         return AudioStreamFormat(kit, rate: hz, channels: max(Int(channels), 1))
     }
 
