@@ -7,6 +7,7 @@ import json
 import time
 
 import aiohttp
+from conversation_helpers import user_text
 from test_realtime_harness import KEY, connect, make_ctx, realtime_path, run, served
 
 
@@ -243,12 +244,7 @@ def test_the_control_api_shows_the_items_and_audio_each_session_received():
             async with connect(base, "ga") as rt:
                 await rt.send(
                     "conversation.item.create",
-                    item={
-                        "id": "item_a",
-                        "type": "message",
-                        "role": "user",
-                        "content": [{"type": "input_text", "text": "hello there"}],
-                    },
+                    item={"id": "item_a", **user_text("hello there")},
                 )
                 await rt.send(
                     "conversation.item.create",
@@ -330,12 +326,7 @@ def test_the_control_api_shows_each_ended_response_with_the_user_item_it_answers
             async with connect(base, "ga") as rt:
                 await rt.send(
                     "conversation.item.create",
-                    item={
-                        "id": "item_q",
-                        "type": "message",
-                        "role": "user",
-                        "content": [{"type": "input_text", "text": "what time is it"}],
-                    },
+                    item={"id": "item_q", **user_text("what time is it")},
                 )
                 await rt.send("response.create")
                 done = await rt.expect("response.done", timeout=20)
