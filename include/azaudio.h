@@ -56,9 +56,9 @@ extern "C" {
  * ============================================================================================================== */
 
 /* The version of this header. AZAUDIO_VERSION_NUMBER is MAJOR * 1000000 + MINOR * 1000 + PATCH. */
-#define AZAUDIO_VERSION_MAJOR 0
-#define AZAUDIO_VERSION_MINOR 1
-#define AZAUDIO_VERSION_PATCH 0
+#define AZAUDIO_VERSION_MAJOR  0
+#define AZAUDIO_VERSION_MINOR  1
+#define AZAUDIO_VERSION_PATCH  0
 #define AZAUDIO_VERSION_NUMBER 1000
 #define AZAUDIO_VERSION_STRING "0.1.0"
 
@@ -76,6 +76,7 @@ const char *azaudio_version_string(void);
 /* The result of a call. Codes are never renumbered; a code that is retired stays reserved. */
 typedef int32_t azaudio_result;
 
+/* clang-format off */
 #define AZAUDIO_OK                      0  /* success */
 #define AZAUDIO_ERR_INVALID_ARGUMENT    1  /* a NULL pointer, a bad struct_size, an invalid option value */
 #define AZAUDIO_ERR_OUT_OF_MEMORY       2  /* an allocation failed */
@@ -100,6 +101,7 @@ typedef int32_t azaudio_result;
 #define AZAUDIO_ERR_IO                 19  /* a local file could not be read or written */
 #define AZAUDIO_ERR_INVALID_STATE      20  /* the call is not valid in the object's current state */
 #define AZAUDIO_ERR_INTERNAL           21  /* a bug in libazaudio: please report it */
+/* clang-format on */
 
 /* Static English text for a result code, e.g. "rate limited". Unknown codes give "unknown result code".
  * Never free it. */
@@ -133,8 +135,10 @@ typedef struct azaudio_client azaudio_client;
 typedef void (*azaudio_log_fn)(int32_t level, const char *message, void *user_data);
 
 /* Values of the `reason` argument of azaudio_token_fn. */
+/* clang-format off */
 #define AZAUDIO_TOKEN_NEEDED    0  /* a request is about to be sent: return a valid (possibly cached) token */
 #define AZAUDIO_TOKEN_REFRESH   1  /* the service rejected the last token with 401: return a fresh one */
+/* clang-format on */
 
 /* Supplies a Microsoft Entra ID access token (scope https://cognitiveservices.azure.com/.default) for the
  * Authorization: Bearer header. Called before each request, on the thread making it, and again with
@@ -142,7 +146,8 @@ typedef void (*azaudio_log_fn)(int32_t level, const char *message, void *user_da
  * `buffer` of `buffer_size` bytes and return its length in bytes (without the NUL). If it does not fit, return the
  * length it needs: the library calls again with a buffer at least that large. A token may be up to 524287 bytes
  * (512 KiB - 1) and is sent whole; a longer one fails the request with AZAUDIO_ERR_AUTH before anything is sent.
- * Return a negative value to fail the request with AZAUDIO_ERR_AUTH. Should return quickly: cache tokens until they near expiry. */
+ * Return a negative value to fail the request with AZAUDIO_ERR_AUTH. Should return quickly: cache tokens until they
+ * near expiry. */
 typedef int64_t (*azaudio_token_fn)(int32_t reason, char *buffer, size_t buffer_size, void *user_data);
 
 /* The default REST api-version: the newest dated version covering transcription, translation, speech and chat. */
@@ -255,14 +260,14 @@ const char *azaudio_client_endpoint(const azaudio_client *client);
 
 /* Details of the last failed call made with a client on the calling thread. */
 typedef struct azaudio_error_details {
-    uint32_t struct_size;        /* set by the caller: sizeof(azaudio_error_details) */
-    azaudio_result result;       /* AZAUDIO_OK if no call failed yet */
-    int32_t http_status;         /* the service's HTTP status, or 0 if none was received */
-    const char *message;         /* full message, as azaudio_last_error() gives it; "" if none */
-    const char *service_code;    /* the service's error code, e.g. "DeploymentNotFound"; "" if none */
-    const char *request_id;      /* the apim-request-id (or x-request-id) header; "" if none */
-    const char *raw_body;        /* the service's error body as received (at most 64 KiB); "" if none */
-    double retry_after_seconds;  /* the wait the service asked for (retry-after headers), or 0 */
+    uint32_t struct_size;       /* set by the caller: sizeof(azaudio_error_details) */
+    azaudio_result result;      /* AZAUDIO_OK if no call failed yet */
+    int32_t http_status;        /* the service's HTTP status, or 0 if none was received */
+    const char *message;        /* full message, as azaudio_last_error() gives it; "" if none */
+    const char *service_code;   /* the service's error code, e.g. "DeploymentNotFound"; "" if none */
+    const char *request_id;     /* the apim-request-id (or x-request-id) header; "" if none */
+    const char *raw_body;       /* the service's error body as received (at most 64 KiB); "" if none */
+    double retry_after_seconds; /* the wait the service asked for (retry-after headers), or 0 */
 } azaudio_error_details;
 
 /* Fills *details with the last failure of a call made with `client` on the calling thread, so that threads sharing
@@ -291,17 +296,21 @@ azaudio_result azaudio_last_error_details(azaudio_error_details *details);
  * ============================================================================================================== */
 
 /* Sample formats, as used by the WAV and frame functions below. */
+/* clang-format off */
 #define AZAUDIO_FORMAT_PCM16 1  /* signed 16-bit linear PCM, 2 bytes per sample */
 #define AZAUDIO_FORMAT_ULAW  2  /* ITU-T G.711 mu-law, 1 byte per sample */
 #define AZAUDIO_FORMAT_ALAW  3  /* ITU-T G.711 A-law, 1 byte per sample */
+/* clang-format on */
 /* Added with "any WAV in": the other encodings of ordinary WAV files. The WAV reader, the WAV writer, the frame
  * functions and azaudio_audio_to_mono_pcm16() take them; the resampler, the G.711 functions and the realtime
  * session (input_audio_format, caller_*_format) do not: convert with azaudio_audio_to_mono_pcm16() first. */
+/* clang-format off */
 #define AZAUDIO_FORMAT_PCM8    4  /* unsigned 8-bit linear PCM (128 is silence), 1 byte per sample */
 #define AZAUDIO_FORMAT_PCM24   5  /* signed 24-bit linear PCM, 3 bytes little-endian per sample */
 #define AZAUDIO_FORMAT_PCM32   6  /* signed 32-bit linear PCM, 4 bytes little-endian per sample */
 #define AZAUDIO_FORMAT_FLOAT32 7  /* IEEE 754 float, 4 bytes little-endian, full scale -1.0 to 1.0 */
 #define AZAUDIO_FORMAT_FLOAT64 8  /* IEEE 754 double, 8 bytes little-endian, full scale -1.0 to 1.0 */
+/* clang-format on */
 
 /* ---- G.711 -------------------------------------------------------------------------------------------------------
  *
@@ -427,16 +436,16 @@ azaudio_result azaudio_resampler_reset(azaudio_resampler *resampler);
 /* A WAV file's format and the position of its samples. Set struct_size (AZAUDIO_INIT(wav_info, &i) does) before
  * passing one to the library. */
 typedef struct azaudio_wav_info {
-    uint32_t struct_size;      /* sizeof(azaudio_wav_info) as the caller compiled it */
-    int32_t format;            /* AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW (or _PCM8, _PCM24, _PCM32, _FLOAT32, _FLOAT64) */
-    uint32_t sample_rate;      /* frames per second, e.g. 8000 */
-    uint32_t channels;         /* interleaved channels, at least 1 */
-    uint32_t bits_per_sample;  /* 16 for PCM16, 8 for mu-law and A-law, the container size for the others (filled in
-                                * by the library; ignored on input) */
-    uint32_t block_align;      /* bytes per frame: channels * bits_per_sample / 8 (likewise) */
-    uint64_t frame_count;      /* frames in the data chunk (likewise) */
-    uint64_t data_offset;      /* byte offset of the first sample in the file or memory image (likewise) */
-    uint64_t data_size;        /* bytes of samples, frame_count * block_align (likewise) */
+    uint32_t struct_size;     /* sizeof(azaudio_wav_info) as the caller compiled it */
+    int32_t format;           /* AZAUDIO_FORMAT_PCM16, _ULAW or _ALAW (or _PCM8, _PCM24, _PCM32, _FLOAT32, _FLOAT64) */
+    uint32_t sample_rate;     /* frames per second, e.g. 8000 */
+    uint32_t channels;        /* interleaved channels, at least 1 */
+    uint32_t bits_per_sample; /* 16 for PCM16, 8 for mu-law and A-law, the container size for the others (filled in
+                               * by the library; ignored on input) */
+    uint32_t block_align;     /* bytes per frame: channels * bits_per_sample / 8 (likewise) */
+    uint64_t frame_count;     /* frames in the data chunk (likewise) */
+    uint64_t data_offset;     /* byte offset of the first sample in the file or memory image (likewise) */
+    uint64_t data_size;       /* bytes of samples, frame_count * block_align (likewise) */
 } azaudio_wav_info;
 
 /* The size of the header azaudio_wav_header() and azaudio_wav_write_file() write. */
@@ -515,8 +524,7 @@ azaudio_result azaudio_audio_buffer_to_mono_pcm16(const azaudio_audio_buffer *bu
  * Errors: AZAUDIO_ERR_INVALID_ARGUMENT (NULL pointers, out_capacity < 44, a struct_size below 48, channels 0 or
  * over 1024, sample_rate 0, data_size not a whole number of frames or over 0xFFFFFFFF - 37 unless
  * AZAUDIO_WAV_SIZE_UNKNOWN); AZAUDIO_ERR_UNSUPPORTED (an unknown format). */
-azaudio_result azaudio_wav_header(const azaudio_wav_info *info, uint32_t data_size, uint8_t *out,
-                                  size_t out_capacity);
+azaudio_result azaudio_wav_header(const azaudio_wav_info *info, uint32_t data_size, uint8_t *out, size_t out_capacity);
 
 /* Creates or replaces the file at `path` with a WAV of info's format, sample_rate and channels holding the `size`
  * bytes at `data` (interleaved; little-endian for PCM16). Only info's struct_size, format, sample_rate and channels
@@ -548,9 +556,8 @@ typedef struct azaudio_frame_cursor azaudio_frame_cursor;
  * a whole number of frames, the cursor allocates one frame here to pad the last one. Errors: those of
  * azaudio_frame_bytes(), AZAUDIO_ERR_INVALID_ARGUMENT for NULL out_cursor or NULL data with size > 0, and
  * AZAUDIO_ERR_OUT_OF_MEMORY when that one-frame allocation fails (a frame of gigabytes over a few bytes). */
-azaudio_result azaudio_frame_cursor_create(int32_t format, uint32_t sample_rate, uint32_t channels,
-                                           uint32_t frame_ms, const void *data, size_t size,
-                                           azaudio_frame_cursor **out_cursor);
+azaudio_result azaudio_frame_cursor_create(int32_t format, uint32_t sample_rate, uint32_t channels, uint32_t frame_ms,
+                                           const void *data, size_t size, azaudio_frame_cursor **out_cursor);
 
 /* Gives the next frame: *out_frame points to exactly azaudio_frame_bytes() bytes, *out_size is that size, and
  * *out_timestamp_us (optional, may be NULL) is the frame's start in microseconds from the first frame
@@ -652,12 +659,12 @@ void azaudio_cancel_token_destroy(azaudio_cancel_token *token);
 
 /* What a call consumed, as the service reported it. Numbers it did not report are -1. */
 typedef struct azaudio_usage {
-    uint32_t struct_size;   /* set by the caller: sizeof(azaudio_usage) */
-    const char *type;       /* "tokens", "duration" or "" when the service reported no usage; never free it */
-    int64_t input_tokens;   /* input_tokens (prompt_tokens for chat) */
-    int64_t output_tokens;  /* output_tokens (completion_tokens for chat) */
+    uint32_t struct_size;  /* set by the caller: sizeof(azaudio_usage) */
+    const char *type;      /* "tokens", "duration" or "" when the service reported no usage; never free it */
+    int64_t input_tokens;  /* input_tokens (prompt_tokens for chat) */
+    int64_t output_tokens; /* output_tokens (completion_tokens for chat) */
     int64_t total_tokens;
-    double seconds;         /* for usage of type "duration" */
+    double seconds; /* for usage of type "duration" */
 } azaudio_usage;
 
 /* Receives a piece of text as it arrives (a transcription delta, a chat text or transcript delta). `text` is
@@ -744,8 +751,10 @@ typedef int32_t (*azaudio_pieces_progress_fn)(int32_t pieces_done, int32_t piece
                                               double seconds_total, void *user_data);
 
 /* Values of piece_encoding. */
+/* clang-format off */
 #define AZAUDIO_PIECE_FLAC 0  /* lossless 16-bit FLAC (about half the size of PCM for speech) */
 #define AZAUDIO_PIECE_WAV  1  /* uncompressed 16-bit PCM in WAV */
+/* clang-format on */
 
 /* ---- Speech to text ------------------------------------------------------------------------------------------ */
 
@@ -760,20 +769,20 @@ typedef int32_t (*azaudio_pieces_progress_fn)(int32_t pieces_done, int32_t piece
  * one of path and data, an accepted extension, a clip under 4 MB, and for WAV clips the 2-10 s duration (other
  * formats are measured by the service). Used through azaudio_transcription_options.known_speakers. */
 typedef struct azaudio_known_speaker {
-    const char *name;        /* a short identifier, e.g. "agent"; it becomes the segments' speaker label */
-    const char *path;        /* the clip's file; NULL when the clip is in memory */
-    const uint8_t *data;     /* the clip in memory (when path is NULL), `size` bytes, copied during the call */
+    const char *name;    /* a short identifier, e.g. "agent"; it becomes the segments' speaker label */
+    const char *path;    /* the clip's file; NULL when the clip is in memory */
+    const uint8_t *data; /* the clip in memory (when path is NULL), `size` bytes, copied during the call */
     size_t size;
-    const char *filename;    /* with data: a name whose extension gives the format */
+    const char *filename; /* with data: a name whose extension gives the format */
 } azaudio_known_speaker;
 
 /* One segment of a diarized transcript (response_format "diarized_json") or of a verbose_json transcript. The
  * strings are valid as long as the transcript (or, in an azaudio_segment_fn, during the call). */
 typedef struct azaudio_segment {
-    uint32_t struct_size;    /* set by the caller: sizeof(azaudio_segment) */
-    const char *id;          /* the service's id, e.g. "seg_001" (verbose_json: the number as text) */
-    const char *speaker;     /* the speaker label: a known speaker's name or "A", "B", ...; "" when none */
-    double start;            /* seconds from the start of the audio */
+    uint32_t struct_size; /* set by the caller: sizeof(azaudio_segment) */
+    const char *id;       /* the service's id, e.g. "seg_001" (verbose_json: the number as text) */
+    const char *speaker;  /* the speaker label: a known speaker's name or "A", "B", ...; "" when none */
+    double start;         /* seconds from the start of the audio */
     double end;
     const char *text;
 } azaudio_segment;
@@ -791,16 +800,16 @@ typedef struct azaudio_transcription_options {
     /* The model behind the deployment, used only for the local checks (see the top of this section); NULL: the
      * deployment's name is tried as a model name. */
     const char *model;
-    const char *language;         /* ISO-639-1 code of the spoken language, e.g. "en"; NULL: detected */
-    const char *prompt;           /* text to guide the style or continue a previous segment; NULL: none */
+    const char *language; /* ISO-639-1 code of the spoken language, e.g. "en"; NULL: detected */
+    const char *prompt;   /* text to guide the style or continue a previous segment; NULL: none */
     /* "json" (default), "text", "srt", "vtt", "verbose_json" (language, duration, segments, words) or
      * "diarized_json" (segments with speakers; gpt-4o-transcribe-diarize). gpt-4o-transcribe,
      * gpt-4o-mini-transcribe and gpt-transcribe take only json and text. */
     const char *response_format;
-    double temperature;           /* 0..1; negative (default -1): not sent */
-    int32_t timestamp_granularities;  /* AZAUDIO_TIMESTAMP_* bits; 0 (default): not sent */
-    int32_t include_logprobs;     /* 1: ask for token logprobs (gpt-4o-*-transcribe, json only) */
-    const char *chunking_strategy;    /* "auto" or a server_vad JSON object text; NULL: not sent */
+    double temperature;              /* 0..1; negative (default -1): not sent */
+    int32_t timestamp_granularities; /* AZAUDIO_TIMESTAMP_* bits; 0 (default): not sent */
+    int32_t include_logprobs;        /* 1: ask for token logprobs (gpt-4o-*-transcribe, json only) */
+    const char *chunking_strategy;   /* "auto" or a server_vad JSON object text; NULL: not sent */
     /* 1: ask the service to stream (gpt-4o-*-transcribe; not whisper): on_delta receives each text delta. */
     int32_t stream;
     azaudio_text_fn on_delta;
@@ -835,13 +844,13 @@ typedef struct azaudio_transcription_options {
     /* The longest piece in seconds; 0 (default): the model's ceiling (1500 s for gpt-4o-transcribe and
      * gpt-4o-mini-transcribe, none for whisper). Audio longer than this is cut even when it is small. */
     double max_piece_seconds;
-    int32_t max_concurrent_pieces;  /* pieces sent at once, 1 to 16; 0 (default): 4 */
-    int32_t piece_encoding;         /* AZAUDIO_PIECE_FLAC (default) or AZAUDIO_PIECE_WAV */
+    int32_t max_concurrent_pieces; /* pieces sent at once, 1 to 16; 0 (default): 4 */
+    int32_t piece_encoding;        /* AZAUDIO_PIECE_FLAC (default) or AZAUDIO_PIECE_WAV */
     /* A directory (created if missing) where each answered piece's reply is kept, keyed by a hash of the piece's
      * audio and of these options: a later call with the same audio and options sends only the pieces not there
      * (resuming after Ctrl-C, a crash or kill -9). NULL (default): none. */
     const char *journal_dir;
-    azaudio_pieces_progress_fn on_pieces_progress;  /* NULL (default): none */
+    azaudio_pieces_progress_fn on_pieces_progress; /* NULL (default): none */
     void *pieces_progress_user_data;
     /* If not NULL: when a call cut into pieces fails after some pieces were answered, *out_partial receives their
      * merged result (free it with azaudio_transcript_free); otherwise it is set to NULL. */
@@ -877,8 +886,8 @@ azaudio_result azaudio_transcribe_file(azaudio_client *client, const char *path,
 /* Transcribes `size` bytes of audio in memory. `filename` (e.g. "call.wav") tells the service the format: it needs
  * an accepted extension. The bytes are copied before the upload starts; a size over the service's 25 MB request
  * limit is AZAUDIO_ERR_PAYLOAD_TOO_LARGE before any copy. Otherwise as azaudio_transcribe_file(). */
-azaudio_result azaudio_transcribe_memory(azaudio_client *client, const uint8_t *data, size_t size,
-                                         const char *filename, const azaudio_transcription_options *options,
+azaudio_result azaudio_transcribe_memory(azaudio_client *client, const uint8_t *data, size_t size, const char *filename,
+                                         const azaudio_transcription_options *options,
                                          azaudio_transcript **out_transcript);
 
 /* Transcribes audio read from `read` while it is being produced (e.g. a recording in progress); `filename` gives
@@ -887,18 +896,18 @@ azaudio_result azaudio_transcribe_memory(azaudio_client *client, const uint8_t *
  * `read` has been called. Otherwise as azaudio_transcribe_file(). */
 azaudio_result azaudio_transcribe_callback(azaudio_client *client, const char *filename,
                                            const azaudio_transcription_options *options,
-                                           azaudio_transcript **out_transcript,
-                                           azaudio_read_fn read, void *read_user_data);
+                                           azaudio_transcript **out_transcript, azaudio_read_fn read,
+                                           void *read_user_data);
 
 /* Options of a translation (speech in any language to English text; whisper only). Fill with
  * azaudio_translation_options_init(). Fields as in azaudio_transcription_options. */
 typedef struct azaudio_translation_options {
     uint32_t struct_size;
-    const char *deployment;       /* required */
-    const char *model;            /* for the local checks; NULL: the deployment's name is tried */
-    const char *prompt;           /* in English; NULL: none */
-    const char *response_format;  /* "json" (default), "text", "srt", "vtt", "verbose_json" */
-    double temperature;           /* 0..1; negative (default -1): not sent */
+    const char *deployment;      /* required */
+    const char *model;           /* for the local checks; NULL: the deployment's name is tried */
+    const char *prompt;          /* in English; NULL: none */
+    const char *response_format; /* "json" (default), "text", "srt", "vtt", "verbose_json" */
+    double temperature;          /* 0..1; negative (default -1): not sent */
     azaudio_cancel_token *cancel_token;
     int64_t timeout_ms;
     int32_t max_retries;
@@ -929,17 +938,16 @@ azaudio_result azaudio_translation_options_init(azaudio_translation_options *opt
 /* Translate a file, audio in memory, or audio from a callback into English text; as the azaudio_transcribe_*
  * functions (options->struct_size must cover `progress_user_data`: 88 bytes on LP64). */
 azaudio_result azaudio_translate_file(azaudio_client *client, const char *path,
-                                      const azaudio_translation_options *options,
-                                      azaudio_transcript **out_transcript);
+                                      const azaudio_translation_options *options, azaudio_transcript **out_transcript);
 /* From memory; `filename` gives the audio's type by its extension (e.g. "call.wav"). */
-azaudio_result azaudio_translate_memory(azaudio_client *client, const uint8_t *data, size_t size,
-                                        const char *filename, const azaudio_translation_options *options,
+azaudio_result azaudio_translate_memory(azaudio_client *client, const uint8_t *data, size_t size, const char *filename,
+                                        const azaudio_translation_options *options,
                                         azaudio_transcript **out_transcript);
 /* From a read callback, for audio still being produced. */
 azaudio_result azaudio_translate_callback(azaudio_client *client, const char *filename,
                                           const azaudio_translation_options *options,
-                                          azaudio_transcript **out_transcript,
-                                          azaudio_read_fn read, void *read_user_data);
+                                          azaudio_transcript **out_transcript, azaudio_read_fn read,
+                                          void *read_user_data);
 
 /* The text: the "text" member for json and verbose_json, the whole body for text, srt and vtt. Never NULL for a
  * valid result ("" if it had none); NULL if transcript is NULL. */
@@ -966,8 +974,8 @@ azaudio_result azaudio_transcript_segment(const azaudio_transcript *transcript, 
  * segments. */
 size_t azaudio_transcript_word_count(const azaudio_transcript *transcript);
 /* The word at `index`: its start and end in seconds and the word (valid as long as the transcript). */
-azaudio_result azaudio_transcript_word(const azaudio_transcript *transcript, size_t index, double *start,
-                                       double *end, const char **word);
+azaudio_result azaudio_transcript_word(const azaudio_transcript *transcript, size_t index, double *start, double *end,
+                                       const char **word);
 
 /* How many token logprobs the reply carried (include_logprobs), or 0. */
 size_t azaudio_transcript_logprob_count(const azaudio_transcript *transcript);
@@ -991,16 +999,16 @@ void azaudio_transcript_free(azaudio_transcript *transcript);
 /* Options of a speech request. Fill with AZAUDIO_INIT(speech_options, &o). */
 typedef struct azaudio_speech_options {
     uint32_t struct_size;
-    const char *deployment;       /* required */
-    const char *model;            /* for the local checks; NULL: the deployment's name is tried */
+    const char *deployment; /* required */
+    const char *model;      /* for the local checks; NULL: the deployment's name is tried */
     /* alloy (default), ash, ballad, coral, echo, fable, onyx, nova, sage, shimmer, verse, marin, cedar; other
      * names are passed on for the service to judge. */
     const char *voice;
     /* "mp3" (the service's default when NULL), "opus", "aac", "flac", "wav", or "pcm" (raw 24 kHz 16-bit signed
      * little-endian mono, no header: the lowest latency). */
     const char *response_format;
-    double speed;                 /* 0.25..4.0; 0 (default): not sent, the service uses 1.0 */
-    const char *instructions;     /* how to speak (gpt-4o-mini-tts; not tts / tts-hd); NULL: none */
+    double speed;             /* 0.25..4.0; 0 (default): not sent, the service uses 1.0 */
+    const char *instructions; /* how to speak (gpt-4o-mini-tts; not tts / tts-hd); NULL: none */
     /* "audio" (binary body) or "sse" (events carrying base64 audio; gpt-4o-mini-tts); NULL: not sent (audio).
      * Either way the caller receives raw audio bytes. */
     const char *stream_format;
@@ -1034,9 +1042,8 @@ azaudio_result azaudio_speak_to_file(azaudio_client *client, const char *text, c
 
 /* Speaks `text` into one buffer. On success stores it in *out_data (free it with azaudio_free()) and its size in
  * *out_size. Errors: as azaudio_speak(). */
-azaudio_result azaudio_speak_to_buffer(azaudio_client *client, const char *text,
-                                       const azaudio_speech_options *options, uint8_t **out_data,
-                                       size_t *out_size);
+azaudio_result azaudio_speak_to_buffer(azaudio_client *client, const char *text, const azaudio_speech_options *options,
+                                       uint8_t **out_data, size_t *out_size);
 
 /* ---- Audio chat completions --------------------------------------------------------------------------------- */
 
@@ -1083,24 +1090,24 @@ void azaudio_chat_clear(azaudio_chat *chat);
 /* Options of a chat completion. Fill with AZAUDIO_INIT(chat_options, &o). */
 typedef struct azaudio_chat_options {
     uint32_t struct_size;
-    const char *deployment;       /* required */
-    const char *model;            /* for the local checks; NULL: the deployment's name is tried */
-    int32_t audio_output;         /* 1 (default): a spoken reply (modalities text+audio); 0: text only */
-    const char *voice;            /* NULL: "alloy" */
+    const char *deployment; /* required */
+    const char *model;      /* for the local checks; NULL: the deployment's name is tried */
+    int32_t audio_output;   /* 1 (default): a spoken reply (modalities text+audio); 0: text only */
+    const char *voice;      /* NULL: "alloy" */
     /* "wav", "aac", "mp3", "flac", "opus" or "pcm16"; NULL: "wav", or "pcm16" when streaming (streamed audio
      * needs pcm16: raw 24 kHz 16-bit little-endian mono; with stream 1 and audio_output 1, any other format is
      * refused locally with AZAUDIO_ERR_INVALID_ARGUMENT instead of being sent for the service's 400). */
     const char *audio_format;
-    int32_t max_completion_tokens;    /* 0 (default): not sent */
-    double temperature;           /* 0..2; negative (default -1): not sent */
+    int32_t max_completion_tokens; /* 0 (default): not sent */
+    double temperature;            /* 0..2; negative (default -1): not sent */
     /* 1: stream the reply; the callbacks below receive its deltas as they arrive (on the calling thread), and
      * the reply object still holds everything. */
     int32_t stream;
-    azaudio_text_fn on_text;            /* text content deltas */
+    azaudio_text_fn on_text; /* text content deltas */
     void *text_user_data;
-    azaudio_text_fn on_transcript;      /* transcript deltas of the spoken reply */
+    azaudio_text_fn on_transcript; /* transcript deltas of the spoken reply */
     void *transcript_user_data;
-    azaudio_audio_fn on_audio;          /* decoded audio deltas */
+    azaudio_audio_fn on_audio; /* decoded audio deltas */
     void *audio_user_data;
     azaudio_cancel_token *cancel_token;
     int64_t timeout_ms;
@@ -1158,7 +1165,6 @@ const char *azaudio_chat_reply_request_id(const azaudio_chat_reply *reply);
 /* Frees a reply. NULL is a no-op. */
 void azaudio_chat_reply_free(azaudio_chat_reply *reply);
 
-
 /* ================================================================================================================
  * Realtime sessions (WebSocket)
  * ============================================================================================================== */
@@ -1174,17 +1180,22 @@ typedef struct azaudio_realtime_session azaudio_realtime_session;
 typedef struct azaudio_realtime_event azaudio_realtime_event;
 
 /* Values of azaudio_realtime_options.protocol. */
+/* clang-format off */
 #define AZAUDIO_REALTIME_GA       0  /* GA protocol: {endpoint}/openai/v1/realtime?model=DEPLOYMENT (default) */
 #define AZAUDIO_REALTIME_PREVIEW  1  /* preview protocol: {endpoint}/openai/realtime?api-version=V&deployment=D;
                                         deprecated by Azure from 2026-04-30 */
+/* clang-format on */
 
 /* Values of azaudio_realtime_options.turn_detection. */
+/* clang-format off */
 #define AZAUDIO_TURN_SERVER_VAD    0  /* the server detects speech by voice activity (default) */
 #define AZAUDIO_TURN_SEMANTIC_VAD  1  /* the server detects the end of a turn by meaning */
 #define AZAUDIO_TURN_NONE          2  /* no detection: call azaudio_realtime_commit() and _create_response() */
+/* clang-format on */
 
 /* Event types (azaudio_realtime_event_type()). Preview and GA event names map to the same type; the wire name is
  * in azaudio_realtime_event_name(). Numbers never change. */
+/* clang-format off */
 #define AZAUDIO_EVENT_OTHER                          0  /* any other server event: see its JSON */
 #define AZAUDIO_EVENT_SESSION_CREATED                1
 #define AZAUDIO_EVENT_SESSION_UPDATED                2
@@ -1238,6 +1249,7 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
 #define AZAUDIO_EVENT_RENEWED                       38  /* the new session took over: text: its id, audio_ms: how
                                                            long caller input was held; JSON: mode, switch_us,
                                                            replayed_items (renewal_margin_ms). Name "renewed" */
+/* clang-format on */
 
 /* Receives every event of a session on the client's I/O thread, in order. Must return quickly: it holds up every
  * session on that thread. `event` is valid only during the call. The callback may call any azaudio function,
@@ -1568,21 +1580,25 @@ typedef struct azaudio_realtime_options {
 } azaudio_realtime_options;
 
 /* azaudio_realtime_options.truncation */
+/* clang-format off */
 #define AZAUDIO_TRUNCATION_DEFAULT          0  /* not sent */
 #define AZAUDIO_TRUNCATION_AUTO             1  /* "auto" */
 #define AZAUDIO_TRUNCATION_DISABLED         2  /* "disabled": the session fails when the context is full */
 #define AZAUDIO_TRUNCATION_RETENTION_RATIO  3  /* {"type":"retention_ratio",...} */
+/* clang-format on */
 
 /* azaudio_realtime_options.session_kind */
-#define AZAUDIO_SESSION_CONVERSATION   0
-#define AZAUDIO_SESSION_TRANSCRIPTION  1
-#define AZAUDIO_SESSION_TRANSLATION    2
+#define AZAUDIO_SESSION_CONVERSATION  0
+#define AZAUDIO_SESSION_TRANSCRIPTION 1
+#define AZAUDIO_SESSION_TRANSLATION   2
 
 /* azaudio_realtime_options.noise_reduction */
+/* clang-format off */
 #define AZAUDIO_NOISE_REDUCTION_DEFAULT     0  /* not sent */
 #define AZAUDIO_NOISE_REDUCTION_NEAR_FIELD  1  /* close-talking microphone, headset */
 #define AZAUDIO_NOISE_REDUCTION_FAR_FIELD   2  /* laptop or room microphone */
 #define AZAUDIO_NOISE_REDUCTION_OFF         3  /* sent as null */
+/* clang-format on */
 
 /* azaudio_realtime_options.caller_input_format / caller_output_format: the session's own format, no conversion. */
 #define AZAUDIO_CALLER_FORMAT_SESSION 0
@@ -1597,9 +1613,9 @@ azaudio_result azaudio_realtime_options_init(azaudio_realtime_options *options);
  * Blocks the calling thread until the session is ready, then events start flowing (the session.created and
  * session.updated events are delivered first). Errors: AZAUDIO_ERR_INVALID_ARGUMENT (bad options, checked
  * before connecting; a struct_size not covering `connect_timeout_ms`, 172 bytes on LP64: the fields after it take
- * their defaults for a program built before they were added), AZAUDIO_ERR_AUTH / _NOT_FOUND / _RATE_LIMITED / _HTTP (the handshake's HTTP status and
- * Azure error; see azaudio_client_last_error()), AZAUDIO_ERR_BAD_REQUEST (the service rejected the session
- * settings), AZAUDIO_ERR_NETWORK, _TLS, _TIMEOUT, _PROTOCOL.
+ * their defaults for a program built before they were added), AZAUDIO_ERR_AUTH / _NOT_FOUND / _RATE_LIMITED /
+ * _HTTP (the handshake's HTTP status and Azure error; see azaudio_client_last_error()), AZAUDIO_ERR_BAD_REQUEST (the
+ * service rejected the session settings), AZAUDIO_ERR_NETWORK, _TLS, _TIMEOUT, _PROTOCOL.
  * AZAUDIO_ERR_UNSUPPORTED: the audio formats the service confirmed in session.updated (read from either protocol's
  * shape) are not the ones asked for, e.g. pcm16 where g711_ulaw was asked: the audio would be misread as noise,
  * so the session is closed; the message names both formats. */
@@ -1608,8 +1624,9 @@ azaudio_result azaudio_realtime_connect(azaudio_client *client, const azaudio_re
 
 /* Queues caller audio (input_audio_buffer.append) in the session's input format, or in caller_input_format /
  * caller_input_rate when set (converted on the way, see azaudio_realtime_options): 1 byte to 64 MiB per call (PCM16
- * must be whole samples; a larger size is AZAUDIO_ERR_INVALID_ARGUMENT). Thread-safe and non-blocking. AZAUDIO_ERR_BUSY when the send queue is full (the audio was not
- * queued, nor taken into the converter: retry or drop it), AZAUDIO_ERR_CLOSED after the session ended. */
+ * must be whole samples; a larger size is AZAUDIO_ERR_INVALID_ARGUMENT). Thread-safe and non-blocking.
+ * AZAUDIO_ERR_BUSY when the send queue is full (the audio was not queued, nor taken into the converter: retry or
+ * drop it), AZAUDIO_ERR_CLOSED after the session ended. */
 azaudio_result azaudio_realtime_send_audio(azaudio_realtime_session *session, const void *audio, size_t size);
 
 /* input_audio_buffer.commit: ends the caller's turn (needed with AZAUDIO_TURN_NONE). */
@@ -1628,8 +1645,7 @@ azaudio_result azaudio_realtime_cancel_response(azaudio_realtime_session *sessio
 azaudio_result azaudio_realtime_update_session(azaudio_realtime_session *session, const char *session_json);
 
 /* conversation.item.create with a text message; role is "user", "assistant" or "system". */
-azaudio_result azaudio_realtime_create_text_item(azaudio_realtime_session *session, const char *role,
-                                                 const char *text);
+azaudio_result azaudio_realtime_create_text_item(azaudio_realtime_session *session, const char *role, const char *text);
 
 /* conversation.item.create with a function call's output (a string, typically JSON) for call_id. Follow with
  * azaudio_realtime_create_response() for the model to continue. */
@@ -1639,8 +1655,8 @@ azaudio_result azaudio_realtime_send_function_output(azaudio_realtime_session *s
 /* conversation.item.truncate: cuts an assistant audio item at audio_end_ms (what the caller really heard).
  * The position is clamped to the audio received for that item; AZAUDIO_ERR_INVALID_ARGUMENT if no audio of the
  * item was received, AZAUDIO_ERR_INVALID_STATE in a TRANSCRIPTION or TRANSLATION session (no reply items). */
-azaudio_result azaudio_realtime_truncate(azaudio_realtime_session *session, const char *item_id,
-                                         int32_t content_index, uint32_t audio_end_ms);
+azaudio_result azaudio_realtime_truncate(azaudio_realtime_session *session, const char *item_id, int32_t content_index,
+                                         uint32_t audio_end_ms);
 
 /* Reports that the host has played `played_ms` milliseconds of the reply item's audio in all (counted from the
  * item's first audio; the same in the session's and the caller's output format). Barge-in truncates there (see
@@ -1815,15 +1831,15 @@ void azaudio_incoming_call_free(azaudio_incoming_call *call);
  * "realtime"; it must name the deployment as "model"). */
 typedef struct azaudio_call_accept_options {
     uint32_t struct_size;
-    const char *deployment;       /* the realtime deployment that answers, sent as "model" */
-    const char *instructions;     /* NULL: none */
+    const char *deployment;   /* the realtime deployment that answers, sent as "model" */
+    const char *instructions; /* NULL: none */
     /* a voice name (alloy, ash, ballad, cedar, coral, echo, marin, sage, shimmer, verse) or a custom voice id
      * ("voice_..."); NULL: the service's default */
     const char *voice;
-    const char *session_json;     /* NULL: built from the fields above */
+    const char *session_json; /* NULL: built from the fields above */
     azaudio_cancel_token *cancel_token;
-    int64_t timeout_ms;           /* -1 (default): the client's */
-    int32_t max_retries;          /* -1 (default): the client's */
+    int64_t timeout_ms;  /* -1 (default): the client's */
+    int32_t max_retries; /* -1 (default): the client's */
 } azaudio_call_accept_options;
 
 /* Fills *options with the defaults and sets struct_size. Errors: AZAUDIO_ERR_INVALID_ARGUMENT (options NULL).
@@ -1857,17 +1873,18 @@ azaudio_result azaudio_call_hangup(azaudio_client *client, const char *call_id);
  * above 0 for the reply's audio: what the host made audible), handshake_ms (the WebSocket upgrade) and
  * session_ready_ms (connect to session.updated), and "session": {count, median_first_audio_ms,
  * p95_first_audio_ms} so far. The first audible reply audio: see azaudio_realtime_audible_latency_summary(). */
-#define AZAUDIO_EVENT_TURN_LATENCY                  39
+#define AZAUDIO_EVENT_TURN_LATENCY 39
 
 /* The session's first-audio latency so far (speech end, else response start, to the first reply audio, per
  * response with audio): how many responses (*count), their median and 95th percentile (nearest rank) in ms; -1
  * for both when there are none. Any thread. Any output pointer may be NULL. AZAUDIO_ERR_INVALID_ARGUMENT if
  * session is NULL. */
-azaudio_result azaudio_realtime_latency_summary(azaudio_realtime_session *session, uint32_t *count,
-                                                int32_t *median_ms, int32_t *p95_ms);
+azaudio_result azaudio_realtime_latency_summary(azaudio_realtime_session *session, uint32_t *count, int32_t *median_ms,
+                                                int32_t *p95_ms);
 
 /* ---- Appended: session kinds (transcription-only, translation; azaudio_realtime_options.session_kind). ----
  * Their events and accessors. */
+/* clang-format off */
 #define AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT   40  /* text, speaker (azaudio_realtime_event_speaker()),
                                                            start/end (azaudio_realtime_event_segment_times());
                                                            diarizing transcription models */
@@ -1878,6 +1895,7 @@ azaudio_result azaudio_realtime_latency_summary(azaudio_realtime_session *sessio
                                                            azaudio_realtime_event_audio_format(); caller_output
                                                            conversion does not apply); audio_ms: elapsed_ms */
 #define AZAUDIO_EVENT_SESSION_CLOSED                44  /* the service ended a translation session (session.closed) */
+/* clang-format on */
 
 /* INPUT_TRANSCRIPTION_SEGMENT: the speaker label ("A", a known speaker's name); "" when none or another event.
  * Valid as long as the event; NULL if event is NULL. */
@@ -1911,9 +1929,11 @@ int32_t azaudio_realtime_event_audio_format(const azaudio_realtime_event *event,
 
 #define AZAUDIO_INIT(kind, pointer) azaudio_##kind##_init_sized((pointer), sizeof *(pointer))
 
-/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_client_options (client creation); see above. */
+/* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_client_options (client
+ * creation); see above. */
 azaudio_result azaudio_client_options_init_sized(azaudio_client_options *options, size_t size);
-/* Fills the first min(size, sizeof) bytes of *info with the defaults of azaudio_wav_info (WAV layout, before azaudio_wav_write_*); see above. */
+/* Fills the first min(size, sizeof) bytes of *info with the defaults of azaudio_wav_info (WAV layout, before
+ * azaudio_wav_write_*); see above. */
 azaudio_result azaudio_wav_info_init_sized(azaudio_wav_info *info, size_t size);
 /* Fills the first min(size, sizeof) bytes of *options with the defaults of azaudio_transcription_options; see above. */
 azaudio_result azaudio_transcription_options_init_sized(azaudio_transcription_options *options, size_t size);
@@ -1930,6 +1950,7 @@ azaudio_result azaudio_call_accept_options_init_sized(azaudio_call_accept_option
 
 /* ---- Appended: GA session events, out-of-band responses, images, sideband calls (AZURE-AUDIO-2026.md 3, 5). ----
  * Numbers continue after AZAUDIO_EVENT_SESSION_CLOSED. */
+/* clang-format off */
 #define AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED       45  /* idle_timeout_ms fired: item_id, audio_ms: audio_end_ms,
                                                            start in azaudio_realtime_event_audio_range() */
 #define AZAUDIO_EVENT_OUTPUT_AUDIO_STARTED          46  /* sideband/SIP: the server started playing a reply;
@@ -1948,6 +1969,7 @@ azaudio_result azaudio_call_accept_options_init_sized(azaudio_call_accept_option
 #define AZAUDIO_EVENT_MCP_CALL_IN_PROGRESS          55  /* item_id of the mcp_call item */
 #define AZAUDIO_EVENT_MCP_CALL_COMPLETED            56
 #define AZAUDIO_EVENT_MCP_CALL_FAILED               57
+/* clang-format on */
 /* AZAUDIO_EVENT_RATE_LIMITS_UPDATED (29) is read by azaudio_realtime_event_rate_limit(). */
 
 /* RATE_LIMITS_UPDATED: the budget called `name` ("requests" or "tokens"): its limit, what remains, and seconds
@@ -1990,9 +2012,9 @@ typedef struct azaudio_realtime_response_options {
     const char *input_json;
 } azaudio_realtime_response_options;
 
-#define AZAUDIO_RESPONSE_MODALITY_DEFAULT  0
-#define AZAUDIO_RESPONSE_MODALITY_AUDIO    1
-#define AZAUDIO_RESPONSE_MODALITY_TEXT     2
+#define AZAUDIO_RESPONSE_MODALITY_DEFAULT 0
+#define AZAUDIO_RESPONSE_MODALITY_AUDIO   1
+#define AZAUDIO_RESPONSE_MODALITY_TEXT    2
 #define AZAUDIO_MAX_OUTPUT_TOKENS_INF     -1
 
 /* Fills *options with the defaults and sets struct_size. AZAUDIO_ERR_INVALID_ARGUMENT if options is NULL.
@@ -2062,6 +2084,7 @@ azaudio_result azaudio_realtime_audible_latency_summary(azaudio_realtime_session
  * is never held up by it); events are delivered exactly as for a session azaudio_realtime_connect() opened.
  * ============================================================================================================== */
 
+/* clang-format off */
 #define AZAUDIO_EVENT_CONNECTED       58  /* connect_async: the session is ready (after its SESSION_CREATED and
                                              SESSION_UPDATED events). Made by the library; name "connected" */
 #define AZAUDIO_EVENT_CONNECT_FAILED  59  /* connect_async: the connect failed or was cancelled; text: the message,
@@ -2069,6 +2092,7 @@ azaudio_result azaudio_realtime_audible_latency_summary(azaudio_realtime_session
                                              azaudio_realtime_event_result(): the code azaudio_realtime_connect()
                                              would have returned. AZAUDIO_EVENT_CLOSED (code 1006, or 1000 when
                                              cancelled) follows. Made by the library; name "connect_failed" */
+/* clang-format on */
 
 /* Starts opening a session as azaudio_realtime_connect() does and returns at once with the session in
  * *out_session. The options are checked now (AZAUDIO_ERR_INVALID_ARGUMENT, no session made); the strings they

@@ -72,8 +72,8 @@ namespace detail {
 template <class C, class = void>
 struct is_contiguous_range : std::false_type {};
 template <class C>
-struct is_contiguous_range<C, std::void_t<decltype(std::data(std::declval<C &>())),
-                                          decltype(std::size(std::declval<C &>()))>>
+struct is_contiguous_range<
+    C, std::void_t<decltype(std::data(std::declval<C &>())), decltype(std::size(std::declval<C &>()))>>
     : std::is_pointer<decltype(std::data(std::declval<C &>()))> {};
 
 template <class C>
@@ -193,12 +193,12 @@ inline std::string_view result_string(errc code) noexcept {
 /// What the library knows about a failed call (azaudio_error_details, copied).
 struct error_details {
     errc code = errc::ok;
-    int http_status = 0;            ///< the service's HTTP status, 0 if none was received
-    std::string message;            ///< the full message
-    std::string service_code;       ///< the service's error code, e.g. "DeploymentNotFound"; "" if none
-    std::string request_id;         ///< the apim-request-id (or x-request-id); "" if none
-    std::string raw_body;           ///< the service's error body as received; "" if none
-    double retry_after_seconds = 0; ///< the wait the service asked for, or 0
+    int http_status = 0;             ///< the service's HTTP status, 0 if none was received
+    std::string message;             ///< the full message
+    std::string service_code;        ///< the service's error code, e.g. "DeploymentNotFound"; "" if none
+    std::string request_id;          ///< the apim-request-id (or x-request-id); "" if none
+    std::string raw_body;            ///< the service's error body as received; "" if none
+    double retry_after_seconds = 0;  ///< the wait the service asked for, or 0
 };
 
 /// A failed call. what() is the library's full message; the accessors give its parts. Subclasses below exist for
@@ -206,8 +206,7 @@ struct error_details {
 class error : public std::runtime_error {
 public:
     explicit error(error_details details)
-        : std::runtime_error(details.message.empty() ? std::string(result_string(details.code))
-                                                     : details.message),
+        : std::runtime_error(details.message.empty() ? std::string(result_string(details.code)) : details.message),
           details_(std::make_shared<const error_details>(std::move(details))) {}
 
     errc code() const noexcept { return details_->code; }
@@ -222,10 +221,10 @@ private:
     std::shared_ptr<const error_details> details_;  // shared: exceptions must copy without throwing
 };
 
-#define AZAUDIO_HPP_ERROR_CLASS(name)                                   \
-    class name : public error {                                         \
-    public:                                                             \
-        explicit name(error_details details) : error(std::move(details)) {} \
+#define AZAUDIO_HPP_ERROR_CLASS(name)                                                                                  \
+    class name : public error {                                                                                        \
+    public:                                                                                                            \
+        explicit name(error_details details) : error(std::move(details)) {}                                            \
     };
 AZAUDIO_HPP_ERROR_CLASS(invalid_argument_error)   ///< errc::invalid_argument: bad input to a call
 AZAUDIO_HPP_ERROR_CLASS(network_error)            ///< errc::network and errc::tls
@@ -426,8 +425,7 @@ public:
     /// written. max_output(in.size()) samples of `out` are always enough.
     std::size_t process(span_view<std::int16_t> in, mutable_span<std::int16_t> out) {
         std::size_t written = 0;
-        detail::check(azaudio_resampler_process(handle_.get(), in.data(), in.size(), out.data(), out.size(),
-                                                &written));
+        detail::check(azaudio_resampler_process(handle_.get(), in.data(), in.size(), out.data(), out.size(), &written));
         return written;
     }
     /// As above, into a new vector.
@@ -506,8 +504,7 @@ inline wav_info wav_parse(byte_view image) {
 
 /// The canonical 44-byte header for `format` and data_size bytes of samples (AZAUDIO_WAV_SIZE_UNKNOWN for a
 /// stream whose size is not known).
-inline std::array<std::uint8_t, AZAUDIO_WAV_HEADER_SIZE> wav_header(const wav_format &format,
-                                                                    std::uint32_t data_size) {
+inline std::array<std::uint8_t, AZAUDIO_WAV_HEADER_SIZE> wav_header(const wav_format &format, std::uint32_t data_size) {
     std::array<std::uint8_t, AZAUDIO_WAV_HEADER_SIZE> out{};
     azaudio_wav_info c = detail::to_c(format);
     detail::check(azaudio_wav_header(&c, data_size, out.data(), out.size()));
@@ -568,8 +565,7 @@ public:
 
 private:
     explicit WavBuffer(azaudio_audio_buffer *b) noexcept : handle_(b) {}
-    std::unique_ptr<azaudio_audio_buffer, detail::releaser<azaudio_audio_buffer, azaudio_audio_buffer_destroy>>
-        handle_;
+    std::unique_ptr<azaudio_audio_buffer, detail::releaser<azaudio_audio_buffer, azaudio_audio_buffer_destroy>> handle_;
 };
 
 /// The size in bytes of one frame_ms frame of `format` at sample_rate with `channels` channels.
@@ -594,8 +590,8 @@ public:
     FrameCursor(sample_format format, std::uint32_t sample_rate, std::uint32_t channels, std::uint32_t frame_ms,
                 byte_view audio) {
         azaudio_frame_cursor *c = nullptr;
-        detail::check(azaudio_frame_cursor_create(static_cast<std::int32_t>(format), sample_rate, channels,
-                                                  frame_ms, audio.data(), audio.size(), &c));
+        detail::check(azaudio_frame_cursor_create(static_cast<std::int32_t>(format), sample_rate, channels, frame_ms,
+                                                  audio.data(), audio.size(), &c));
         handle_.reset(c);
     }
     /// The next frame, or nullopt after the last.
@@ -612,8 +608,7 @@ public:
     azaudio_frame_cursor *get() const noexcept { return handle_.get(); }
 
 private:
-    std::unique_ptr<azaudio_frame_cursor, detail::releaser<azaudio_frame_cursor, azaudio_frame_cursor_destroy>>
-        handle_;
+    std::unique_ptr<azaudio_frame_cursor, detail::releaser<azaudio_frame_cursor, azaudio_frame_cursor_destroy>> handle_;
 };
 
 /// Microseconds of CLOCK_MONOTONIC, the clock of sleep_until_us().
@@ -641,8 +636,7 @@ public:
     azaudio_cancel_token *get() const noexcept { return handle_.get(); }
 
 private:
-    std::unique_ptr<azaudio_cancel_token, detail::releaser<azaudio_cancel_token, azaudio_cancel_token_destroy>>
-        handle_;
+    std::unique_ptr<azaudio_cancel_token, detail::releaser<azaudio_cancel_token, azaudio_cancel_token_destroy>> handle_;
 };
 
 // ================================================================================================================
@@ -696,9 +690,9 @@ struct usage {
 
 /// The per-call settings every REST options struct carries.
 struct call_options {
-    const CancelToken *cancel_token = nullptr;            ///< nullptr: the call cannot be cancelled
-    std::optional<std::chrono::milliseconds> timeout;     ///< unset: the client's; 0: no limit
-    std::optional<int> max_retries;                       ///< unset: the client's
+    const CancelToken *cancel_token = nullptr;         ///< nullptr: the call cannot be cancelled
+    std::optional<std::chrono::milliseconds> timeout;  ///< unset: the client's; 0: no limit
+    std::optional<int> max_retries;                    ///< unset: the client's
 };
 
 namespace detail {
@@ -742,8 +736,8 @@ inline std::int32_t segment_trampoline(const azaudio_segment *s, void *user_data
     auto *ctx = static_cast<callback_context<segment_callback> *>(user_data);
     if (ctx->state->exception) return 1;
     try {
-        (*ctx->fn)(transcript_segment{s->start, s->end, copy_string(s->text), copy_string(s->speaker),
-                                      copy_string(s->id)});
+        (*ctx->fn)(
+            transcript_segment{s->start, s->end, copy_string(s->text), copy_string(s->speaker), copy_string(s->id)});
         return 0;
     } catch (...) {
         ctx->state->capture();
@@ -961,79 +955,82 @@ private:
 // ================================================================================================================
 
 /// Bits of transcription_options::timestamp_granularities (they need response_format "verbose_json").
-enum timestamp_granularity : int { timestamp_segment = AZAUDIO_TIMESTAMP_SEGMENT, timestamp_word = AZAUDIO_TIMESTAMP_WORD };
+enum timestamp_granularity : int {
+    timestamp_segment = AZAUDIO_TIMESTAMP_SEGMENT,
+    timestamp_word = AZAUDIO_TIMESTAMP_WORD
+};
 
 /// Audio of any length (see that section of azaudio.h): when and how a long recording is cut into pieces.
 struct pieces_options {
-    std::optional<std::int64_t> max_upload_bytes;   ///< unset: 26214400; 0: never cut
-    std::optional<double> max_piece_seconds;        ///< unset: the model's ceiling
-    std::optional<int> concurrency;                 ///< 1..16; unset: 4
-    bool wav = false;                               ///< true: pieces as 16-bit WAV instead of FLAC
-    std::optional<std::string> journal_dir;         ///< answered pieces kept here for a resumed call
+    std::optional<std::int64_t> max_upload_bytes;  ///< unset: 26214400; 0: never cut
+    std::optional<double> max_piece_seconds;       ///< unset: the model's ceiling
+    std::optional<int> concurrency;                ///< 1..16; unset: 4
+    bool wav = false;                              ///< true: pieces as 16-bit WAV instead of FLAC
+    std::optional<std::string> journal_dir;        ///< answered pieces kept here for a resumed call
     pieces_progress_callback on_progress;
-    std::optional<std::int64_t> job_timeout_ms;     ///< the whole call, every piece included; unset: no limit
+    std::optional<std::int64_t> job_timeout_ms;  ///< the whole call, every piece included; unset: no limit
     /// When the call throws after some pieces were answered, their merged result is stored here (left empty
     /// otherwise). Point it at a std::optional<Transcript> that outlives the call; nullptr: not kept.
     std::optional<Transcript> *partial = nullptr;
-    int raw_format = 0;                             ///< headerless PCM: an AZAUDIO_FORMAT_* value; 0: a file format
-    int raw_sample_rate = 0;                        ///< with raw_format
-    int raw_channels = 1;                           ///< with raw_format (interleaved)
+    int raw_format = 0;       ///< headerless PCM: an AZAUDIO_FORMAT_* value; 0: a file format
+    int raw_sample_rate = 0;  ///< with raw_format
+    int raw_channels = 1;     ///< with raw_format (interleaved)
 };
 
 struct transcription_options : call_options {
-    std::string deployment;                         ///< required
-    std::optional<std::string> model;               ///< for the local checks; unset: the deployment's name
-    std::optional<std::string> language;            ///< ISO-639-1; unset: detected
+    std::string deployment;               ///< required
+    std::optional<std::string> model;     ///< for the local checks; unset: the deployment's name
+    std::optional<std::string> language;  ///< ISO-639-1; unset: detected
     std::optional<std::string> prompt;
-    std::optional<std::string> response_format;     ///< "json" (default), "text", "srt", "vtt", "verbose_json",
-                                                    ///< "diarized_json"
-    std::optional<double> temperature;              ///< 0..1
-    int timestamp_granularities = 0;                ///< timestamp_segment | timestamp_word
+    std::optional<std::string> response_format;  ///< "json" (default), "text", "srt", "vtt", "verbose_json",
+                                                 ///< "diarized_json"
+    std::optional<double> temperature;           ///< 0..1
+    int timestamp_granularities = 0;             ///< timestamp_segment | timestamp_word
     bool include_logprobs = false;
-    std::optional<std::string> chunking_strategy;   ///< "auto" or a server_vad JSON object
-    bool stream = false;                            ///< gpt-4o-*-transcribe: deltas to on_delta
+    std::optional<std::string> chunking_strategy;  ///< "auto" or a server_vad JSON object
+    bool stream = false;                           ///< gpt-4o-*-transcribe: deltas to on_delta
     text_callback on_delta;
-    progress_callback on_progress;                  ///< upload progress
-    std::vector<known_speaker> known_speakers;      ///< diarized_json (gpt-4o-transcribe-diarize): up to 4
-    segment_callback on_segment;                    ///< with stream and diarized_json: each completed segment
-    std::vector<std::string> languages;             ///< gpt-transcribe: candidate languages (ISO-639-1)
-    std::vector<std::string> keywords;              ///< gpt-transcribe: words or phrases that guide recognition
-    pieces_options pieces;                          ///< audio over the upload limit
+    progress_callback on_progress;              ///< upload progress
+    std::vector<known_speaker> known_speakers;  ///< diarized_json (gpt-4o-transcribe-diarize): up to 4
+    segment_callback on_segment;                ///< with stream and diarized_json: each completed segment
+    std::vector<std::string> languages;         ///< gpt-transcribe: candidate languages (ISO-639-1)
+    std::vector<std::string> keywords;          ///< gpt-transcribe: words or phrases that guide recognition
+    pieces_options pieces;                      ///< audio over the upload limit
 };
 
 struct translation_options : call_options {
-    std::string deployment;                         ///< required
+    std::string deployment;  ///< required
     std::optional<std::string> model;
-    std::optional<std::string> prompt;              ///< in English
+    std::optional<std::string> prompt;  ///< in English
     std::optional<std::string> response_format;
     std::optional<double> temperature;
-    progress_callback on_progress;                  ///< upload progress
-    pieces_options pieces;                          ///< audio over the upload limit
+    progress_callback on_progress;  ///< upload progress
+    pieces_options pieces;          ///< audio over the upload limit
 };
 
 struct speech_options : call_options {
-    std::string deployment;                         ///< required
+    std::string deployment;  ///< required
     std::optional<std::string> model;
-    std::optional<std::string> voice;               ///< unset: alloy
-    std::optional<std::string> response_format;     ///< "mp3", "opus", "aac", "flac", "wav", "pcm"
-    std::optional<double> speed;                    ///< 0.25..4.0
-    std::optional<std::string> instructions;        ///< gpt-4o-mini-tts
-    std::optional<std::string> stream_format;       ///< "audio" or "sse"
+    std::optional<std::string> voice;            ///< unset: alloy
+    std::optional<std::string> response_format;  ///< "mp3", "opus", "aac", "flac", "wav", "pcm"
+    std::optional<double> speed;                 ///< 0.25..4.0
+    std::optional<std::string> instructions;     ///< gpt-4o-mini-tts
+    std::optional<std::string> stream_format;    ///< "audio" or "sse"
 };
 
 struct chat_options : call_options {
-    std::string deployment;                         ///< required
+    std::string deployment;  ///< required
     std::optional<std::string> model;
-    bool audio_output = true;                       ///< false: a text-only reply
+    bool audio_output = true;  ///< false: a text-only reply
     std::optional<std::string> voice;
-    std::optional<std::string> audio_format;        ///< "wav", "aac", "mp3", "flac", "opus", "pcm16"
+    std::optional<std::string> audio_format;  ///< "wav", "aac", "mp3", "flac", "opus", "pcm16"
     std::optional<int> max_completion_tokens;
-    std::optional<double> temperature;              ///< 0..2
-    bool stream = false;                            ///< stream the reply: the callbacks get its deltas
-    text_callback on_text;                          ///< text content deltas
-    text_callback on_transcript;                    ///< transcript deltas of the spoken reply
-    progress_callback on_progress;                  ///< upload progress of the request (its audio)
-    audio_callback on_audio;                        ///< decoded audio deltas
+    std::optional<double> temperature;  ///< 0..2
+    bool stream = false;                ///< stream the reply: the callbacks get its deltas
+    text_callback on_text;              ///< text content deltas
+    text_callback on_transcript;        ///< transcript deltas of the spoken reply
+    progress_callback on_progress;      ///< upload progress of the request (its audio)
+    audio_callback on_audio;            ///< decoded audio deltas
 };
 
 // ================================================================================================================
@@ -1055,22 +1052,22 @@ using log_callback = std::function<void(log_level level, std::string_view messag
 
 /// How to reach and authenticate with an Azure OpenAI resource (azaudio_client_options).
 struct client_options {
-    std::string endpoint;                                   ///< required (not for Client::from_env)
-    std::optional<std::string> api_key;                     ///< exactly one credential
+    std::string endpoint;                ///< required (not for Client::from_env)
+    std::optional<std::string> api_key;  ///< exactly one credential
     std::optional<std::string> bearer_token;
     azaudio::token_provider token_provider;
-    std::optional<std::string> api_version;                 ///< unset: AZAUDIO_DEFAULT_API_VERSION; "v1"; ...
+    std::optional<std::string> api_version;  ///< unset: AZAUDIO_DEFAULT_API_VERSION; "v1"; ...
     std::optional<std::chrono::milliseconds> connect_timeout;
-    std::optional<std::chrono::milliseconds> timeout;       ///< whole call; 0: no limit (the default)
+    std::optional<std::chrono::milliseconds> timeout;  ///< whole call; 0: no limit (the default)
     std::optional<int> max_retries;
     std::optional<std::chrono::milliseconds> max_retry_wait;
     std::optional<std::string> ca_file;
     std::optional<std::string> ca_path;
     bool insecure_skip_tls_verify = false;
-    std::optional<std::string> proxy;                       ///< "" disables proxies
+    std::optional<std::string> proxy;  ///< "" disables proxies
     std::optional<std::string> user_agent_suffix;
     log_callback on_log;
-    std::optional<log_level> min_log_level;                 ///< unset: warn
+    std::optional<log_level> min_log_level;  ///< unset: warn
 };
 
 namespace detail {
@@ -1223,19 +1220,18 @@ public:
     /// Transcribes audio in memory; `filename` (e.g. "call.wav") gives the format.
     Transcript transcribe(byte_view audio, std::string_view filename, const transcription_options &options) const {
         return transcription(options, [&](const azaudio_transcription_options *o, azaudio_transcript **out) {
-            return azaudio_transcribe_memory(get(), audio.data(), audio.size(), detail::z(filename).c_str(), o,
-                                             out);
+            return azaudio_transcribe_memory(get(), audio.data(), audio.size(), detail::z(filename).c_str(), o, out);
         });
     }
     /// Transcribes audio from `read` while it is produced (chunked upload; not retried once read has run).
     Transcript transcribe(const read_callback &read, std::string_view filename,
                           const transcription_options &options) const {
-        return transcription(options, [&](const azaudio_transcription_options *o, azaudio_transcript **out,
-                                          detail::call_state &state) {
-            detail::callback_context<read_callback> ctx{&read, &state};
-            return azaudio_transcribe_callback(get(), detail::z(filename).c_str(), o, out,
-                                               &detail::read_trampoline, &ctx);
-        });
+        return transcription(
+            options, [&](const azaudio_transcription_options *o, azaudio_transcript **out, detail::call_state &state) {
+                detail::callback_context<read_callback> ctx{&read, &state};
+                return azaudio_transcribe_callback(get(), detail::z(filename).c_str(), o, out, &detail::read_trampoline,
+                                                   &ctx);
+            });
     }
 
     // ---- Translation ----------------------------------------------------------------------------------------
@@ -1247,18 +1243,17 @@ public:
     }
     Transcript translate(byte_view audio, std::string_view filename, const translation_options &options) const {
         return translation(options, [&](const azaudio_translation_options *o, azaudio_transcript **out) {
-            return azaudio_translate_memory(get(), audio.data(), audio.size(), detail::z(filename).c_str(), o,
-                                            out);
+            return azaudio_translate_memory(get(), audio.data(), audio.size(), detail::z(filename).c_str(), o, out);
         });
     }
     Transcript translate(const read_callback &read, std::string_view filename,
                          const translation_options &options) const {
-        return translation(options, [&](const azaudio_translation_options *o, azaudio_transcript **out,
-                                        detail::call_state &state) {
-            detail::callback_context<read_callback> ctx{&read, &state};
-            return azaudio_translate_callback(get(), detail::z(filename).c_str(), o, out, &detail::read_trampoline,
-                                              &ctx);
-        });
+        return translation(
+            options, [&](const azaudio_translation_options *o, azaudio_transcript **out, detail::call_state &state) {
+                detail::callback_context<read_callback> ctx{&read, &state};
+                return azaudio_translate_callback(get(), detail::z(filename).c_str(), o, out, &detail::read_trampoline,
+                                                  &ctx);
+            });
     }
 
     // ---- Text to speech -------------------------------------------------------------------------------------
@@ -1269,9 +1264,8 @@ public:
         detail::call_state state;
         detail::callback_context<audio_callback> ctx{&on_audio, &state};
         std::string t(text);
-        detail::run_call(get(), state, [&] {
-            return azaudio_speak(get(), t.c_str(), &o, &detail::audio_trampoline, &ctx);
-        });
+        detail::run_call(get(), state,
+                         [&] { return azaudio_speak(get(), t.c_str(), &o, &detail::audio_trampoline, &ctx); });
     }
     /// Speaks `text` into one buffer.
     std::vector<std::uint8_t> speak(std::string_view text, const speech_options &options) const {
@@ -1358,7 +1352,8 @@ private:
             o.token_provider_user_data = callbacks.get();
         }
         o.api_version = detail::opt_c_str(options.api_version);
-        if (options.connect_timeout) o.connect_timeout_ms = static_cast<std::uint32_t>(options.connect_timeout->count());
+        if (options.connect_timeout)
+            o.connect_timeout_ms = static_cast<std::uint32_t>(options.connect_timeout->count());
         if (options.timeout) o.timeout_ms = static_cast<std::uint32_t>(options.timeout->count());
         if (options.max_retries) o.max_retries = *options.max_retries;
         if (options.max_retry_wait) o.max_retry_wait_ms = static_cast<std::uint32_t>(options.max_retry_wait->count());
@@ -1498,8 +1493,10 @@ private:
         o.out_partial = &partial;
         detail::run_call(get(), state, [&] {
             azaudio_result rc = call();
-            if (partial && p.partial) p.partial->emplace(partial);
-            else if (partial) azaudio_transcript_free(partial);
+            if (partial && p.partial)
+                p.partial->emplace(partial);
+            else if (partial)
+                azaudio_transcript_free(partial);
             return rc;
         });
     }
@@ -1627,10 +1624,10 @@ struct audio_range {
 struct response_options {
     bool out_of_band = false;  ///< "conversation":"none": its events are marked out_of_band()
     std::optional<std::string> instructions;
-    std::optional<bool> text_only;              ///< unset: the session's modality
-    std::optional<int> max_output_tokens;       ///< 1..4096, or AZAUDIO_MAX_OUTPUT_TOKENS_INF
-    std::optional<std::string> metadata_json;   ///< up to 16 string values
-    std::optional<std::string> input_json;      ///< a JSON array of items: the response's input
+    std::optional<bool> text_only;             ///< unset: the session's modality
+    std::optional<int> max_output_tokens;      ///< 1..4096, or AZAUDIO_MAX_OUTPUT_TOKENS_INF
+    std::optional<std::string> metadata_json;  ///< up to 16 string values
+    std::optional<std::string> input_json;     ///< a JSON array of items: the response's input
 };
 
 /// azaudio_realtime_options.session_kind.
@@ -1785,26 +1782,26 @@ using realtime_event_callback = std::function<void(const RealtimeEventView &even
 
 /// How to open a session (azaudio_realtime_options; unset optionals keep the service's defaults).
 struct realtime_options {
-    std::string deployment;                                    ///< required
+    std::string deployment;  ///< required
     realtime_protocol protocol = realtime_protocol::ga;
-    std::optional<std::string> api_version;                    ///< preview protocol only
+    std::optional<std::string> api_version;  ///< preview protocol only
     std::optional<std::string> instructions;
     std::optional<std::string> voice;
-    sample_format input_audio_format = sample_format::pcm16;   ///< pcm16: 24 kHz mono; ulaw/alaw: 8 kHz
+    sample_format input_audio_format = sample_format::pcm16;  ///< pcm16: 24 kHz mono; ulaw/alaw: 8 kHz
     sample_format output_audio_format = sample_format::pcm16;
-    std::optional<std::string> input_transcription_deployment; ///< enables input_transcription_* events
+    std::optional<std::string> input_transcription_deployment;  ///< enables input_transcription_* events
     std::optional<std::string> input_transcription_language;
     turn_detection_mode turn_detection = turn_detection_mode::server_vad;
-    std::optional<double> vad_threshold;                       ///< 0..1
+    std::optional<double> vad_threshold;  ///< 0..1
     std::optional<int> vad_prefix_padding_ms;
     std::optional<int> vad_silence_duration_ms;
-    std::optional<bool> vad_create_response;                   ///< unset: true
-    std::optional<bool> vad_interrupt_response;                ///< unset: true
-    std::optional<std::string> semantic_vad_eagerness;         ///< "low", "medium", "high", "auto"
-    std::optional<std::string> tools_json;                     ///< a JSON array of function definitions
+    std::optional<bool> vad_create_response;            ///< unset: true
+    std::optional<bool> vad_interrupt_response;         ///< unset: true
+    std::optional<std::string> semantic_vad_eagerness;  ///< "low", "medium", "high", "auto"
+    std::optional<std::string> tools_json;              ///< a JSON array of function definitions
     std::optional<std::string> tool_choice;
-    std::optional<double> temperature;                         ///< preview protocol: 0.6..1.2
-    std::optional<int> max_output_tokens;                      ///< 1..4096
+    std::optional<double> temperature;     ///< preview protocol: 0.6..1.2
+    std::optional<int> max_output_tokens;  ///< 1..4096
     bool text_only = false;
     /// Set: events go to this callback on the I/O thread. Unset: they queue for next_event().
     realtime_event_callback on_event;
@@ -1846,22 +1843,22 @@ struct realtime_options {
     /// translation `deployment` is gpt-realtime-translate and translation_language is required.
     session_kind kind = session_kind::conversation;
     std::optional<std::string> transcription_prompt;
-    std::optional<std::string> transcription_delay;             ///< "minimal" ... "xhigh" (gpt-realtime-whisper)
+    std::optional<std::string> transcription_delay;  ///< "minimal" ... "xhigh" (gpt-realtime-whisper)
     noise_reduction input_noise_reduction = noise_reduction::service_default;
     bool transcription_logprobs = false;
-    std::optional<std::string> translation_language;            ///< e.g. "es"
-    std::optional<std::string> translation_path;                ///< unset: /openai/v1/realtime/translations
+    std::optional<std::string> translation_language;  ///< e.g. "es"
+    std::optional<std::string> translation_path;      ///< unset: /openai/v1/realtime/translations
     /// After a reconnect or renewal that cut a response off, ask the new session for it again
     /// (see azaudio_realtime_options.reask_interrupted_response).
     bool reask_interrupted_response = false;
     /// Typed GA settings of conversation sessions (see azaudio_realtime_options; unset: not sent).
     /// input_noise_reduction and transcription_logprobs above apply to conversation sessions too.
-    std::optional<std::int32_t> idle_timeout_ms;                ///< 5000..30000, server VAD only
-    std::optional<std::string> reasoning_effort;                ///< "minimal" ... "xhigh"
+    std::optional<std::int32_t> idle_timeout_ms;  ///< 5000..30000, server VAD only
+    std::optional<std::string> reasoning_effort;  ///< "minimal" ... "xhigh"
     truncation_mode truncation = truncation_mode::service_default;
-    std::optional<double> truncation_retention_ratio;          ///< 0..1 with truncation_mode::retention_ratio
+    std::optional<double> truncation_retention_ratio;  ///< 0..1 with truncation_mode::retention_ratio
     std::optional<std::int32_t> truncation_post_instructions_tokens;
-    std::optional<double> output_speed;                         ///< 0.25..1.5
+    std::optional<double> output_speed;  ///< 0.25..1.5
     std::optional<bool> parallel_tool_calls;
     /// A sideband session of a SIP call (azaudio_realtime_options.call_id); `deployment` may then be empty.
     std::optional<std::string> call_id;
@@ -1980,8 +1977,8 @@ public:
     /// A user message with an image (a data URL made from the bytes) and optional text before it.
     void send_image(byte_view image, std::string_view mime_type, const std::optional<std::string> &text = {},
                     const std::optional<std::string> &image_detail = {}) {
-        call(azaudio_realtime_send_image(s(), image.data(), image.size(), z(mime_type).c_str(),
-                                         detail::opt_c_str(text), detail::opt_c_str(image_detail)));
+        call(azaudio_realtime_send_image(s(), image.data(), image.size(), z(mime_type).c_str(), detail::opt_c_str(text),
+                                         detail::opt_c_str(image_detail)));
     }
     /// Sideband sessions: output_audio_buffer.clear (after cancel_response()).
     void clear_output_audio() { call(azaudio_realtime_clear_output_audio(s())); }
@@ -2064,10 +2061,13 @@ private:
         o.text_only = options.text_only ? 1 : 0;
         if (options.max_send_queue_bytes) o.max_send_queue_bytes = *options.max_send_queue_bytes;
         if (options.max_event_queue) o.max_event_queue = *options.max_event_queue;
-        if (options.connect_timeout) o.connect_timeout_ms = static_cast<std::uint32_t>(options.connect_timeout->count());
-        if (options.caller_input_format) o.caller_input_format = static_cast<std::int32_t>(*options.caller_input_format);
+        if (options.connect_timeout)
+            o.connect_timeout_ms = static_cast<std::uint32_t>(options.connect_timeout->count());
+        if (options.caller_input_format)
+            o.caller_input_format = static_cast<std::int32_t>(*options.caller_input_format);
         if (options.caller_input_rate) o.caller_input_rate = *options.caller_input_rate;
-        if (options.caller_output_format) o.caller_output_format = static_cast<std::int32_t>(*options.caller_output_format);
+        if (options.caller_output_format)
+            o.caller_output_format = static_cast<std::int32_t>(*options.caller_output_format);
         if (options.caller_output_rate) o.caller_output_rate = *options.caller_output_rate;
         o.barge_in = options.barge_in ? 1 : 0;
         o.input_audio_coalesce_ms = options.input_audio_coalesce_ms;
@@ -2196,8 +2196,8 @@ private:
 
     // state_ before handle_: the C session is destroyed first (no callback runs after that), then its state.
     std::shared_ptr<detail::realtime_state> state_;
-    std::unique_ptr<azaudio_realtime_session,
-                    detail::releaser<azaudio_realtime_session, azaudio_realtime_destroy>> handle_;
+    std::unique_ptr<azaudio_realtime_session, detail::releaser<azaudio_realtime_session, azaudio_realtime_destroy>>
+        handle_;
     bool callback_mode_ = false;
 };
 
@@ -2247,8 +2247,7 @@ public:
 
 private:
     explicit IncomingCall(azaudio_incoming_call *call) noexcept : handle_(call) {}
-    std::unique_ptr<azaudio_incoming_call, detail::releaser<azaudio_incoming_call, azaudio_incoming_call_free>>
-        handle_;
+    std::unique_ptr<azaudio_incoming_call, detail::releaser<azaudio_incoming_call, azaudio_incoming_call_free>> handle_;
 };
 
 }  // namespace azaudio

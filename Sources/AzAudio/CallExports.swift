@@ -2,7 +2,7 @@ import AzAudioCore
 import CAzAudio
 import Glibc
 
-/// SIP calls answered by the service: webhook verification, the incoming call, and the calls endpoints.
+// SIP calls answered by the service: webhook verification, the incoming call, and the calls endpoints.
 
 /// What an `azaudio_incoming_call *` points to.
 final class IncomingCallHandle {

@@ -127,13 +127,5 @@ public func azaudio_realtime_send_image(
 
 @c @implementation
 public func azaudio_realtime_clear_output_audio(_ session: OpaquePointer!) -> azaudio_result {
-    withSession(session, "azaudio_realtime_clear_output_audio") { s throws(AzError) in
-        guard s.options.callID != nil else {
-            throw AzError(
-                .invalidState,
-                "output_audio_buffer.clear is for sideband sessions of a call (options.call_id): over a WebSocket "
-                    + "session the application plays the audio; drop it locally and truncate instead")
-        }
-        try s.send(json: #"{"type":"output_audio_buffer.clear"}"#)
-    }
+    withSession(session, "azaudio_realtime_clear_output_audio") { s throws(AzError) in try s.clearOutputAudio() }
 }

@@ -90,7 +90,6 @@ enum RealtimeOptionsABI: SizedStructABI {
         c.toolsJSON = try optionalUTF8String(o.tools_json, "options->tools_json")
         c.toolChoice = try optionalUTF8String(o.tool_choice, "options->tool_choice")
         c.temperature = o.temperature == 0 ? nil : o.temperature
-        guard o.max_output_tokens >= 0 else { throw .invalidArgument("options->max_output_tokens is negative") }
         c.maxOutputTokens = o.max_output_tokens == 0 ? nil : Int(o.max_output_tokens)
         c.textOnly = try flag(o.text_only, "text_only")
         c.ga = try RealtimeGAOptionsABI.settings(o)
@@ -121,7 +120,6 @@ enum RealtimeOptionsABI: SizedStructABI {
         options.kind = try RealtimeSessionKindOptions.kind(o, deployment: deployment, turnDetection: c.turnDetection)
         if !options.kind.isConversation { options.bargeIn = false }  // no responses to cut
         if sideband { options.bargeIn = false }  // the server plays out
-        try RealtimeGAOptionsABI.refuseConversationOnly(o, kind: options.kind)
         try options.validate()
         return options
     }
@@ -135,7 +133,7 @@ enum RealtimeOptionsABI: SizedStructABI {
     }
 
     /// A caller-side format: nil for AZAUDIO_CALLER_FORMAT_SESSION; rate 0 is the format's session rate, channels
-    /// 0 mono.
+    /// 0 mono (the header's "not set" values).
     private static func callerFormat(
         _ format: Int32, _ rate: UInt32, _ channels: UInt32, _ name: String
     )
@@ -155,15 +153,8 @@ enum RealtimeOptionsABI: SizedStructABI {
                 "options->\(name)_format is \(format); use AZAUDIO_CALLER_FORMAT_SESSION, "
                     + "AZAUDIO_FORMAT_PCM16, AZAUDIO_FORMAT_ULAW or AZAUDIO_FORMAT_ALAW")
         }
+        // Rate and channels are checked by the engine (AudioStreamFormat.validate).
         let hz = rate == 0 ? (kit == .pcm16 ? 24000 : 8000) : Int(rate)
-        guard Resampler.supports(hz) else {
-            throw .invalidArgument("options->\(name)_rate is \(rate); use 8000 to 192000 Hz (0: the session rate)")
-        }
-        guard channels <= UInt32(AudioStreamFormat.maxChannels) else {
-            throw .invalidArgument(
-                "options->\(name)_channels is \(channels); use 0 or 1 (mono) to "
-                    + "\(AudioStreamFormat.maxChannels)")
-        }
         return AudioStreamFormat(kit, rate: hz, channels: max(Int(channels), 1))
     }
 

@@ -19,10 +19,7 @@ enum RealtimeSessionKindOptions {
             t.delay = try optionalUTF8String(o.transcription_delay, "options->transcription_delay")
             t.noiseReduction = noise
             t.turnDetection = turnDetection
-            guard o.transcription_logprobs == 0 || o.transcription_logprobs == 1 else {
-                throw .invalidArgument("options->transcription_logprobs is \(o.transcription_logprobs); use 0 or 1")
-            }
-            t.includeLogprobs = o.transcription_logprobs == 1
+            t.includeLogprobs = try RealtimeGAOptionsABI.includeLogprobs(o)
             return .transcription(t)
         case AZAUDIO_SESSION_TRANSLATION:
             guard let language = try optionalUTF8String(o.translation_language, "options->translation_language") else {

@@ -1,8 +1,8 @@
 import AzAudioCore
 import CAzAudio
 
-/// Diarization in the C ABI: known speakers and string arrays read from the caller's options, segments handed
-/// to the caller's callback and read from a transcript.
+// Diarization in the C ABI: known speakers and string arrays read from the caller's options, segments handed
+// to the caller's callback and read from a transcript.
 
 /// The caller's known speakers, copied (clips in memory are copied now; files are read when the request is built).
 func knownSpeakers(_ p: UnsafePointer<azaudio_known_speaker>?, count: Int) throws(AzError) -> [KnownSpeaker] {

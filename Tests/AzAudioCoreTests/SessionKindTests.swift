@@ -101,6 +101,34 @@ final class SessionKindTests: XCTestCase {
         XCTAssertNoThrow(try options.validate())
     }
 
+    func testConversationOnlyOptionsAreRefusedByTheOtherKindsAndAChosenZeroCountsAsSet() {
+        func outcome(_ kind: RealtimeSessionKind, _ change: (inout RealtimeSessionOptions) -> Void) -> String {
+            var options = RealtimeSessionOptions(deployment: "d")
+            options.kind = kind
+            change(&options)
+            do {
+                try options.validate()
+                return "accepted"
+            } catch { return error.message }
+        }
+        let transcription = RealtimeSessionKind.transcription(TranscriptionSessionConfig(deployment: "d"))
+        let translation = RealtimeSessionKind.translation(TranslationSessionConfig(targetLanguage: "es"))
+        XCTAssertEqual(outcome(transcription) { _ in }, "accepted")
+        XCTAssertTrue(
+            outcome(transcription) { $0.config.ga.speed = 0 }
+                .contains("options->output_speed is for conversation sessions only; a transcription session"))
+        let two = outcome(translation) {
+            $0.config.voice = "marin"
+            $0.config.ga.parallelToolCalls = false
+        }
+        XCTAssertTrue(
+            two.contains("options->voice, parallel_tool_calls are for conversation sessions only; a translation"), two)
+        XCTAssertTrue(
+            outcome(transcription) { $0.config.transcriptionDeployment = "whisper" }
+                .contains("its transcribing deployment is options->deployment"))
+        XCTAssertEqual(outcome(.conversation) { $0.config.ga.parallelToolCalls = false }, "accepted")
+    }
+
     func testSegmentAndTranslationEventsAreTyped() throws {
         let seg = try decode(
             #"{"type":"conversation.item.input_audio_transcription.segment","item_id":"i","content_index":0,"id":"s1","speaker":"B","start":1.25,"end":2.5,"text":"hello"}"#

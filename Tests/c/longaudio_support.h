@@ -104,17 +104,9 @@ static inline void la_write_wav(const char *path, const int16_t *samples, size_t
 
 /* 24 kHz pcm16 speech of `text` in `voice` from the emulator's TTS (free it). */
 static inline int16_t *la_speak(azaudio_client *c, const char *text, const char *voice, size_t *count) {
-    azaudio_speech_options o;
-    azaudio_speech_options_init(&o);
-    o.deployment = "tts";
-    o.voice = voice;
-    o.response_format = "pcm";
     uint8_t *data = NULL;
     size_t size = 0;
-    if (azaudio_speak_to_buffer(c, text, &o, &data, &size) != AZAUDIO_OK) {
-        fprintf(stderr, "setup: speaking failed: %s\n", azaudio_last_error());
-        exit(2);
-    }
+    if (!rest_speak_pcm(c, text, voice, &data, &size)) exit(2);
     *count = size / 2;
     return (int16_t *)data;
 }

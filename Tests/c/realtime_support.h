@@ -53,13 +53,7 @@ static inline azaudio_realtime_session *connect_with(const azaudio_realtime_opti
 
 /* Speaks `text` as 24 kHz PCM16 into a buffer (free it with azaudio_free); 0 on failure, with the reason printed. */
 static inline int realtime_speak_pcm(const char *text, uint8_t **pcm, size_t *size) {
-    azaudio_speech_options so;
-    azaudio_speech_options_init(&so);
-    so.deployment = "tts";
-    so.response_format = "pcm";
-    if (azaudio_speak_to_buffer(client, text, &so, pcm, size) == AZAUDIO_OK) return 1;
-    fprintf(stderr, "setup: %s\n", azaudio_last_error());
-    return 0;
+    return rest_speak_pcm(client, text, NULL, pcm, size);
 }
 
 /* rest_setup(), the shared client and the spoken question; 0 on failure. */

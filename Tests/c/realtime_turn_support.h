@@ -83,6 +83,18 @@ static inline int pull_until(azaudio_realtime_session *session, seen *s, int unt
     return realtime_pull_until(session, record, s, until, seconds, 200);
 }
 
+/* A session opened with `o` (NULL, a failed check, if it was not), `got` emptied, and a reply to `text` asked for:
+ * a user text item, then response.create. */
+static inline azaudio_realtime_session *ask(const azaudio_realtime_options *o, seen *got, const char *text) {
+    azaudio_realtime_session *s = connect_with(o);
+    CHECK(s != NULL);
+    if (!s) return NULL;
+    memset(got, 0, sizeof *got);
+    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", text), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    return s;
+}
+
 static inline azaudio_realtime_options options_for(int protocol) {
     azaudio_realtime_options o;
     AZAUDIO_INIT(realtime_options, &o);

@@ -173,6 +173,19 @@ static inline void rest_teardown(void) {
     curl_global_cleanup();
 }
 
+/* 24 kHz PCM16 speech of `text` in `voice` (NULL: the default) from the emulator's TTS, into a buffer (free it with
+ * azaudio_free); 0 on failure, with the reason printed. The tests' one way to make speech. */
+static inline int rest_speak_pcm(azaudio_client *c, const char *text, const char *voice, uint8_t **pcm, size_t *size) {
+    azaudio_speech_options o;
+    AZAUDIO_INIT(speech_options, &o);
+    o.deployment = "tts";
+    o.voice = voice;
+    o.response_format = "pcm";
+    if (azaudio_speak_to_buffer(c, text, &o, pcm, size) == AZAUDIO_OK) return 1;
+    fprintf(stderr, "setup: speaking failed: %s\n", azaudio_last_error());
+    return 0;
+}
+
 /* The last error's details for a client. */
 static inline azaudio_error_details rest_details(azaudio_client *client) {
     azaudio_error_details d;

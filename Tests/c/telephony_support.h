@@ -208,6 +208,20 @@ static inline int start_long_reply(azaudio_realtime_session *s, seen *got, size_
     return pull_audio_ms(s, got, ms, 20);
 }
 
+/* The start of a barge-in case: a session opened with `o`, a reply of at least `reply_ms` of audio, `played_ms` of it
+ * reported played (none when negative), then the caller speaking over it. NULL (the test is failed) if the session
+ * did not open. */
+static inline azaudio_realtime_session *speak_over_reply(const azaudio_realtime_options *o, seen *got, size_t reply_ms,
+                                                         int64_t played_ms) {
+    azaudio_realtime_session *s = telephony_session(o, got);
+    if (!s) return NULL;
+    CHECK(start_long_reply(s, got, reply_ms));
+    if (played_ms >= 0)
+        CHECK_RESULT(azaudio_realtime_audio_played(s, got->audio_item, (uint32_t)played_ms), AZAUDIO_OK);
+    speak_over(s);
+    return s;
+}
+
 /* RUN, unless a test name was given on the command line and this is not it. */
 #define RUN_SELECTED(name)                                                                                             \
     do {                                                                                                               \

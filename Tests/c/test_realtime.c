@@ -60,13 +60,9 @@ TEST(text_turn_reports_the_reply_text_only) {
     azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
     o.text_only = 1;
     o.turn_detection = AZAUDIO_TURN_NONE;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
-    if (!s) return;
     seen got;
-    memset(&got, 0, sizeof got);
-    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "hello there"), AZAUDIO_OK);
-    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    azaudio_realtime_session *s = ask(&o, &got, "hello there");
+    if (!s) return;
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 20));
     CHECK(got.count[AZAUDIO_EVENT_TEXT_DELTA] > 0);
     CHECK(got.audio_bytes == 0);
@@ -157,13 +153,9 @@ TEST(function_call_round_trip) {
     o.turn_detection = AZAUDIO_TURN_NONE;
     o.tools_json = "[{\"type\":\"function\",\"name\":\"get_weather\",\"description\":\"Weather for a city\","
                    "\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":{\"type\":\"string\"}}}}]";
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
-    if (!s) return;
     seen got;
-    memset(&got, 0, sizeof got);
-    CHECK_RESULT(azaudio_realtime_create_text_item(s, "user", "please get weather for Oslo"), AZAUDIO_OK);
-    CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
+    azaudio_realtime_session *s = ask(&o, &got, "please get weather for Oslo");
+    if (!s) return;
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_FUNCTION_CALL, 20));
     CHECK(strcmp(got.function_name, "get_weather") == 0); /* preview omits it on the wire: the library fills it */
     CHECK(got.call_id[0] != '\0');
@@ -179,13 +171,9 @@ TEST(function_call_round_trip) {
 TEST(truncate_is_clamped_to_the_audio_received) {
     azaudio_realtime_options o = options_for(AZAUDIO_REALTIME_GA);
     o.turn_detection = AZAUDIO_TURN_NONE;
-    azaudio_realtime_session *s = connect_with(&o);
-    CHECK(s != NULL);
-    if (!s) return;
     seen got;
-    memset(&got, 0, sizeof got);
-    azaudio_realtime_create_text_item(s, "user", "tell me something");
-    azaudio_realtime_create_response(s, NULL);
+    azaudio_realtime_session *s = ask(&o, &got, "tell me something");
+    if (!s) return;
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 20));
     CHECK_RESULT(azaudio_realtime_truncate(s, "no-such-item", 0, 100), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK_STR_CONTAINS(azaudio_last_error(), "no audio of item");

@@ -8,6 +8,7 @@
 #include "check.h"
 #include "realtime_support.h"
 
+#include <math.h>
 #include <string.h>
 
 typedef struct {
@@ -169,6 +170,8 @@ TEST(bad_ga_settings_are_refused_before_anything_is_sent) {
     azaudio_realtime_options o = ga_options();
     o.idle_timeout_ms = 1000;
     refused(&o, "idle_timeout_ms 1000 is outside 5000 ... 30000");
+    o.idle_timeout_ms = -5; /* only 0 means not sent */
+    refused(&o, "idle_timeout_ms -5 is outside 5000 ... 30000");
     o = ga_options();
     o.idle_timeout_ms = 8000;
     o.turn_detection = AZAUDIO_TURN_SEMANTIC_VAD;
@@ -195,6 +198,8 @@ TEST(bad_ga_settings_are_refused_before_anything_is_sent) {
     refused(&o, "output_speed 2.0 is outside 0.25 ... 1.5");
     o.output_speed = 0.1;
     refused(&o, "output_speed");
+    o.output_speed = NAN;
+    refused(&o, "output_speed nan is outside 0.25 ... 1.5");
     o = ga_options();
     o.parallel_tool_calls = 2;
     refused(&o, "parallel_tool_calls is 2");

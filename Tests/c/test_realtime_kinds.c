@@ -78,6 +78,17 @@ static void send_speech(azaudio_realtime_session *s) {
     for (int i = 0; i < 8; i++) CHECK_RESULT(azaudio_realtime_send_audio(s, silence, sizeof silence), AZAUDIO_OK);
 }
 
+/* A session opened with `o` and sent the test speech, `got` emptied for it; NULL (a failed check) if it did not
+ * open. */
+static azaudio_realtime_session *speaking_session(const azaudio_realtime_options *o, seen *got) {
+    azaudio_realtime_session *s = NULL;
+    CHECK_RESULT(azaudio_realtime_connect(client, o, &s), AZAUDIO_OK);
+    if (!s) return NULL;
+    send_speech(s);
+    memset(got, 0, sizeof *got);
+    return s;
+}
+
 static azaudio_realtime_options transcription_options(const char *deployment) {
     azaudio_realtime_options o;
     AZAUDIO_INIT(realtime_options, &o);
@@ -98,12 +109,9 @@ TEST(a_transcription_session_streams_deltas_then_the_completed_line) {
     o.transcription_prompt = "time questions";
     o.noise_reduction = AZAUDIO_NOISE_REDUCTION_NEAR_FIELD;
     o.transcription_logprobs = 1;
-    azaudio_realtime_session *s = NULL;
-    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_OK);
-    if (!s) return;
-    send_speech(s);
     seen got;
-    memset(&got, 0, sizeof got);
+    azaudio_realtime_session *s = speaking_session(&o, &got);
+    if (!s) return;
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED, 30));
     CHECK(got.count[AZAUDIO_EVENT_SESSION_UPDATED] == 1);
     CHECK(got.count[AZAUDIO_EVENT_SPEECH_STARTED] >= 1);
@@ -218,12 +226,9 @@ TEST(a_translation_session_delivers_both_transcripts_and_translated_audio_then_c
     o.deployment = "gpt-realtime-translate";
     o.translation_language = "es";
     o.input_transcription_deployment = "gpt-4o-transcribe";
-    azaudio_realtime_session *s = NULL;
-    CHECK_RESULT(azaudio_realtime_connect(client, &o, &s), AZAUDIO_OK);
-    if (!s) return;
-    send_speech(s);
     seen got;
-    memset(&got, 0, sizeof got);
+    azaudio_realtime_session *s = speaking_session(&o, &got);
+    if (!s) return;
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA, 30));
     CHECK_RESULT(azaudio_realtime_commit(s), AZAUDIO_ERR_INVALID_STATE);
     /* No reply items in a translation session: nothing to report played or to truncate. */

@@ -19,18 +19,10 @@ static azaudio_transcription_options diarize_options(void) {
     return o;
 }
 
-/* 24 kHz pcm16 speech of `text` in `voice` (free it). */
+/* 24 kHz pcm16 speech of `text` in `voice` (free it); the setup fails without it. */
 static uint8_t *speak_pcm(azaudio_client *c, const char *text, const char *voice, size_t *size) {
-    azaudio_speech_options o;
-    AZAUDIO_INIT(speech_options, &o);
-    o.deployment = "tts";
-    o.voice = voice;
-    o.response_format = "pcm";
     uint8_t *data = NULL;
-    if (azaudio_speak_to_buffer(c, text, &o, &data, size) != AZAUDIO_OK) {
-        fprintf(stderr, "setup: speaking failed: %s\n", azaudio_last_error());
-        exit(2);
-    }
+    if (!rest_speak_pcm(c, text, voice, &data, size)) exit(2);
     return data;
 }
 

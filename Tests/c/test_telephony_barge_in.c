@@ -34,12 +34,9 @@ TEST(barge_in_truncates_at_the_played_position) {
 TEST(barge_in_clamps_the_position_to_the_audio_received) {
     azaudio_realtime_options o = options();
     seen got;
-    azaudio_realtime_session *s = telephony_session(&o, &got);
-    if (!s) return;
-    CHECK(start_long_reply(s, &got, 200));
     /* A host that claims more than it can have played (e.g. it counts wall-clock time). */
-    CHECK_RESULT(azaudio_realtime_audio_played(s, got.audio_item, 600000), AZAUDIO_OK);
-    speak_over(s);
+    azaudio_realtime_session *s = speak_over_reply(&o, &got, 200, 600000);
+    if (!s) return;
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_PLAYBACK_FLUSH, 10));
     size_t received_ms_now = got.audio_bytes / 48; /* everything delivered before the flush */
     CHECK(got.flush_ms > 0 && got.flush_ms < 600000);
@@ -55,10 +52,8 @@ TEST(barge_in_clamps_the_position_to_the_audio_received) {
 TEST(barge_in_sends_no_truncate_when_nothing_was_played) {
     azaudio_realtime_options o = options();
     seen got;
-    azaudio_realtime_session *s = telephony_session(&o, &got);
+    azaudio_realtime_session *s = speak_over_reply(&o, &got, 200, -1);
     if (!s) return;
-    CHECK(start_long_reply(s, &got, 200));
-    speak_over(s);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_PLAYBACK_FLUSH, 10));
     CHECK(strcmp(got.flush_item, got.audio_item) == 0);
     CHECK(got.flush_ms == 0);
@@ -76,11 +71,8 @@ TEST(barge_in_cancels_the_response_when_the_server_does_not) {
     o.vad_interrupt_response = 0;
     o.vad_create_response = 0;
     seen got;
-    azaudio_realtime_session *s = telephony_session(&o, &got);
+    azaudio_realtime_session *s = speak_over_reply(&o, &got, 300, 250);
     if (!s) return;
-    CHECK(start_long_reply(s, &got, 300));
-    CHECK_RESULT(azaudio_realtime_audio_played(s, got.audio_item, 250), AZAUDIO_OK);
-    speak_over(s);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 10));
     CHECK(got.cancelled == 1);
     CHECK_STR_CONTAINS(got.cancel_reason, "client_cancelled");
@@ -116,11 +108,8 @@ TEST(barge_in_off_leaves_it_to_the_host) {
     azaudio_realtime_options o = options();
     o.barge_in = 0;
     seen got;
-    azaudio_realtime_session *s = telephony_session(&o, &got);
+    azaudio_realtime_session *s = speak_over_reply(&o, &got, 300, 250);
     if (!s) return;
-    CHECK(start_long_reply(s, &got, 300));
-    CHECK_RESULT(azaudio_realtime_audio_played(s, got.audio_item, 250), AZAUDIO_OK);
-    speak_over(s);
     CHECK(pull_until(s, &got, AZAUDIO_EVENT_RESPONSE_DONE, 10));
     CHECK(got.count[AZAUDIO_EVENT_PLAYBACK_FLUSH] == 0);
     CHECK(client_events("conversation.item.truncate") == 0);

@@ -48,66 +48,55 @@ static int write_call_wav(const char *path, uint32_t rate) {
     return ok;
 }
 
-TEST(phone_bridge_example_runs_a_call_with_barge_in) {
+/* Builds example `name` and runs it against the emulator's gpt-realtime on a call recorded at `rate` Hz (speech, a
+ * pause, speech): its output is printed and kept in `log`, the format of the reply it wrote in *reply. 0 (a failed
+ * check) if the example did not build. */
+static int run_call_example(const char *name, uint32_t rate, char *log, size_t log_size, azaudio_wav_info *reply) {
     char bin[256], in[128], out[128], cmd[1024];
-    static char log[65536];
-    if (!build_example("phone_bridge", bin, sizeof bin)) {
+    if (!build_example(name, bin, sizeof bin)) {
         CHECK(0);
-        return;
+        return 0;
     }
-    snprintf(in, sizeof in, "/tmp/azaudio_test_call_%ld.wav", (long)getpid());
-    snprintf(out, sizeof out, "/tmp/azaudio_test_call_reply_%ld.wav", (long)getpid());
-    CHECK(write_call_wav(in, 8000)); /* PCM16 8 kHz: the example converts it to mu-law with the kit */
+    snprintf(in, sizeof in, "/tmp/azaudio_test_%s_in_%ld.wav", name, (long)getpid());
+    snprintf(out, sizeof out, "/tmp/azaudio_test_%s_out_%ld.wav", name, (long)getpid());
+    CHECK(write_call_wav(in, rate));
     emulator_reset();
     snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, EXAMPLE_SPEEDUP);
-    int rc = run_capture(cmd, log, sizeof log);
+    int rc = run_capture(cmd, log, log_size);
     printf("%s", log);
     CHECK(rc == 0);
+    azaudio_audio_buffer *buffer = NULL;
+    CHECK_RESULT(azaudio_wav_read_file(out, &buffer), AZAUDIO_OK);
+    AZAUDIO_INIT(wav_info, reply);
+    azaudio_audio_buffer_info(buffer, reply);
+    azaudio_audio_buffer_destroy(buffer);
+    remove(in);
+    remove(out);
+    remove(bin);
+    return 1;
+}
+
+TEST(phone_bridge_example_runs_a_call_with_barge_in) {
+    static char log[65536];
+    azaudio_wav_info info;
+    /* PCM16 8 kHz: the example converts it to mu-law with the kit */
+    if (!run_call_example("phone_bridge", 8000, log, sizeof log, &info)) return;
     CHECK_STR_CONTAINS(log, "g711_ulaw in and out");
     CHECK_STR_CONTAINS(log, "barge-in");
     CHECK_STR_CONTAINS(log, "You said");
     CHECK(client_events("conversation.item.truncate") >= 1);
-    azaudio_audio_buffer *reply = NULL;
-    CHECK_RESULT(azaudio_wav_read_file(out, &reply), AZAUDIO_OK);
-    azaudio_wav_info info;
-    AZAUDIO_INIT(wav_info, &info);
-    azaudio_audio_buffer_info(reply, &info);
     CHECK(info.format == AZAUDIO_FORMAT_ULAW && info.sample_rate == 8000 && info.channels == 1);
     CHECK(info.frame_count >= 8000 * 3 && info.frame_count % 160 == 0); /* whole 20 ms frames, the call's length */
-    azaudio_audio_buffer_destroy(reply);
-    remove(in);
-    remove(out);
-    remove(bin);
 }
 
 TEST(game_voice_example_runs_48k_in_and_out) {
-    char bin[256], in[128], out[128], cmd[1024];
     static char log[65536];
-    if (!build_example("game_voice", bin, sizeof bin)) {
-        CHECK(0);
-        return;
-    }
-    snprintf(in, sizeof in, "/tmp/azaudio_test_mic_%ld.wav", (long)getpid());
-    snprintf(out, sizeof out, "/tmp/azaudio_test_speaker_%ld.wav", (long)getpid());
-    CHECK(write_call_wav(in, 48000));
-    emulator_reset();
-    snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, EXAMPLE_SPEEDUP);
-    int rc = run_capture(cmd, log, sizeof log);
-    printf("%s", log);
-    CHECK(rc == 0);
+    azaudio_wav_info info;
+    if (!run_call_example("game_voice", 48000, log, sizeof log, &info)) return;
     CHECK_STR_CONTAINS(log, "48 kHz");
     CHECK_STR_CONTAINS(log, "You said");
-    azaudio_audio_buffer *reply = NULL;
-    CHECK_RESULT(azaudio_wav_read_file(out, &reply), AZAUDIO_OK);
-    azaudio_wav_info info;
-    AZAUDIO_INIT(wav_info, &info);
-    azaudio_audio_buffer_info(reply, &info);
     CHECK(info.format == AZAUDIO_FORMAT_PCM16 && info.sample_rate == 48000 && info.channels == 1);
     CHECK(info.frame_count >= 48000 * 3);
-    azaudio_audio_buffer_destroy(reply);
-    remove(in);
-    remove(out);
-    remove(bin);
 }
 
 int main(int argc, char **argv) {

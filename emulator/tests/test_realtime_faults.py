@@ -7,6 +7,7 @@ import json
 import time
 
 import aiohttp
+from conversation_helpers import user_text
 from test_realtime_harness import KEY, connect, make_ctx, realtime_path, run, served
 
 
@@ -14,6 +15,16 @@ async def queue(base: str, **fault) -> None:
     async with aiohttp.ClientSession() as http:
         async with http.post(base + "/_emulator/faults", json=fault) as r:
             assert r.status == 201, await r.text()
+
+
+async def types_until_the_end(rt) -> tuple[list[str], aiohttp.WSMessage]:
+    """The event types `rt` receives until a frame that is not text (a close, an error): (types, that frame)."""
+    types = []
+    while True:
+        msg = await rt.ws.receive(timeout=5)
+        if msg.type != aiohttp.WSMsgType.TEXT:
+            return types, msg
+        types.append(json.loads(msg.data)["type"])
 
 
 async def frames_until_close(base: str, protocol: str = "preview", timeout: float = 5.0) -> tuple[list, object]:
@@ -57,12 +68,8 @@ def test_ws_close_can_cut_a_response_mid_stream():
             await queue(base, kind="ws_close", code=1011, after_events=6)
             async with connect(base, "ga") as rt:
                 await rt.send("response.create")
-                seen = []
-                while True:
-                    msg = await rt.ws.receive(timeout=5)
-                    if msg.type != aiohttp.WSMsgType.TEXT:
-                        return seen, rt.ws.close_code
-                    seen.append(json.loads(msg.data)["type"])
+                seen, _ = await types_until_the_end(rt)
+                return seen, rt.ws.close_code
 
     seen, code = run(body())
     assert "response.created" in seen and "response.done" not in seen
@@ -103,12 +110,8 @@ def test_session_expiry_interrupts_a_running_response():
             await queue(base, kind="session_expired", after_seconds=0.4)
             async with connect(base, "preview") as rt:
                 await rt.send("response.create")
-                kinds = []
-                while True:
-                    msg = await rt.ws.receive(timeout=5)
-                    if msg.type != aiohttp.WSMsgType.TEXT:
-                        return kinds, rt.ws.close_code
-                    kinds.append(json.loads(msg.data)["type"])
+                kinds, _ = await types_until_the_end(rt)
+                return kinds, rt.ws.close_code
 
     kinds, code = run(body())
     assert kinds[-1] == "error"
@@ -203,12 +206,8 @@ def test_tcp_reset_after_audio_deltas_cuts_a_response_mid_turn():
             await queue(base, kind="tcp_reset", after_audio_deltas=1)
             async with connect(base, "ga") as rt:
                 await rt.send("response.create")
-                seen = []
-                while True:
-                    msg = await rt.ws.receive(timeout=5)
-                    if msg.type != aiohttp.WSMsgType.TEXT:
-                        return seen, msg.type
-                    seen.append(json.loads(msg.data)["type"])
+                seen, last = await types_until_the_end(rt)
+                return seen, last.type
 
     seen, kind = run(body())
     assert seen.count("response.output_audio.delta") <= 1 and "response.done" not in seen
@@ -243,12 +242,7 @@ def test_the_control_api_shows_the_items_and_audio_each_session_received():
             async with connect(base, "ga") as rt:
                 await rt.send(
                     "conversation.item.create",
-                    item={
-                        "id": "item_a",
-                        "type": "message",
-                        "role": "user",
-                        "content": [{"type": "input_text", "text": "hello there"}],
-                    },
+                    item={"id": "item_a", **user_text("hello there")},
                 )
                 await rt.send(
                     "conversation.item.create",
@@ -330,12 +324,7 @@ def test_the_control_api_shows_each_ended_response_with_the_user_item_it_answers
             async with connect(base, "ga") as rt:
                 await rt.send(
                     "conversation.item.create",
-                    item={
-                        "id": "item_q",
-                        "type": "message",
-                        "role": "user",
-                        "content": [{"type": "input_text", "text": "what time is it"}],
-                    },
+                    item={"id": "item_q", **user_text("what time is it")},
                 )
                 await rt.send("response.create")
                 done = await rt.expect("response.done", timeout=20)

@@ -18,6 +18,7 @@ from azaudio_emulator.realtime.protocol import (
     sends_event,
     wire_event_name,
 )
+from conversation_helpers import user_text
 from test_realtime_harness import (
     b64,
     connect,
@@ -144,7 +145,7 @@ async def _many_events(protocol: str) -> list[dict]:
             await rt.until("rate_limits.updated")
             await rt.send(
                 "conversation.item.create",
-                item={"type": "message", "role": "user", "content": [{"type": "input_text", "text": "please lookup"}]},
+                item=user_text("please lookup"),
             )
             await rt.send("response.create")
             events = await rt.until("response.done")

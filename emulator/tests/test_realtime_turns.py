@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 from azaudio_emulator.realtime import audio, g711
+from conversation_helpers import user_text
 from test_realtime_harness import (
     FakeSTT,
     b64,
@@ -136,11 +137,7 @@ def test_a_text_only_session_answers_with_text_deltas_and_no_audio(protocol):
                 await rt.expect("session.updated")
                 await rt.send(
                     "conversation.item.create",
-                    item={
-                        "type": "message",
-                        "role": "user",
-                        "content": [{"type": "input_text", "text": "Good morning!"}],
-                    },
+                    item=user_text("Good morning!"),
                 )
                 await rt.send("response.create")
                 return await rt.until("rate_limits.updated")

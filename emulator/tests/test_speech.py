@@ -9,6 +9,7 @@ import time
 import httpx
 import pytest
 from azaudio_emulator import tts
+from azaudio_emulator.validation.speech import VOICES
 from conftest import deployment_url
 from helpers import decoded_seconds, probe, sse_events
 
@@ -101,21 +102,7 @@ def test_voices_sound_different(client):
 
 
 def test_every_voice_speaks(client):
-    for voice in (
-        "alloy",
-        "ash",
-        "ballad",
-        "coral",
-        "echo",
-        "fable",
-        "onyx",
-        "nova",
-        "sage",
-        "shimmer",
-        "verse",
-        "marin",
-        "cedar",
-    ):
+    for voice in VOICES:
         assert speak(client, response_format="pcm", voice=voice).status_code == 200, voice
 
 

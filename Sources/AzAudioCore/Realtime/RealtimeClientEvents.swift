@@ -26,6 +26,8 @@ public enum RealtimeClientEvents {
 
     public static let commit = #"{"type":"input_audio_buffer.commit"}"#
     public static let clear = #"{"type":"input_audio_buffer.clear"}"#
+    /// Sideband sessions only (the server plays the call's audio): drops the reply audio not played yet.
+    public static let clearOutputAudio = #"{"type":"output_audio_buffer.clear"}"#
 
     /// The library's own response.create re-asking a response a lost connection cut off.
     public static let reaskResponse = #"{"type":"response.create","event_id":"azaudio_reask"}"#

@@ -51,6 +51,7 @@ public struct RealtimeSessionOptions: Sendable {
     public init(deployment: String) { self.deployment = deployment }
 
     public func validate() throws(AzError) {
+        try kind.refuseConversationOnly(config, callID: callID)
         guard !deployment.isEmpty || callID != nil else { throw .invalidArgument("deployment is empty") }
         guard maxSendQueueBytes >= 4096 else { throw .invalidArgument("max_send_queue_bytes must be at least 4096") }
         guard maxEventQueue >= 16 else { throw .invalidArgument("max_event_queue must be at least 16") }

@@ -37,3 +37,17 @@ enum SidebandCall {
         }
     }
 }
+
+extension RealtimeSession {
+    /// `output_audio_buffer.clear`: drops the reply audio the server has not played yet. Only a sideband session
+    /// has a server-side playout; over an ordinary session the application plays the audio itself.
+    public func clearOutputAudio() throws(AzError) {
+        guard options.callID != nil else {
+            throw AzError(
+                .invalidState,
+                "output_audio_buffer.clear is for sideband sessions of a call (options.call_id): over a WebSocket "
+                    + "session the application plays the audio; drop it locally and truncate instead")
+        }
+        try send(json: RealtimeClientEvents.clearOutputAudio)
+    }
+}

@@ -5,7 +5,8 @@
 #include <stddef.h>
 
 typedef size_t (*ccurl_data_fn)(char *data, size_t size, size_t nmemb, void *user);
-typedef int (*ccurl_xferinfo_fn)(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal, curl_off_t ulnow);
+typedef int (*ccurl_xferinfo_fn)(void *user, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                                 curl_off_t ulnow);
 
 CURLcode ccurl_setopt_long(CURL *h, CURLoption opt, long value);
 CURLcode ccurl_setopt_off(CURL *h, CURLoption opt, curl_off_t value);
