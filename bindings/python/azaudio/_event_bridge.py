@@ -3,7 +3,7 @@
 
 It runs once per event of every callback session (an audio delta each 20 ms per session), so it is one flat function:
 the event is wrapped in place (no helper calls), and an event the callback did not keep is simply dropped (it owns
-nothing; see azaudio._events for what happens to one it kept).
+nothing, and is only cut from the C event; see azaudio._events for what happens to one it kept).
 """
 
 from __future__ import annotations
@@ -51,8 +51,7 @@ def event_bridge(
     once and passes no further event to on_event. ``lock`` serialises reads of a kept event from other threads
     with the copy made when the callback returns. Holds no reference to the session object."""
     stopped = False
-    get_ident = threading.get_ident
-    pinned = _pinned_threads
+    pinned = False  # the I/O thread's state is pinned (every call comes on that thread; another would be slower)
     new = object.__new__
     type_of = n.event_lib.azaudio_realtime_event_type  # keeps the GIL: no hand-over mid-event
     types = TYPES
@@ -61,9 +60,10 @@ def event_bridge(
     counts = _COUNTS_REFERENCES
 
     def bridge(session: Optional[int], event: Optional[int], _user_data: Optional[int]) -> None:
-        nonlocal stopped
-        if get_ident() not in pinned:
+        nonlocal stopped, pinned
+        if not pinned:
             _keep_thread_state()
+            pinned = True
         if not event:
             return
         try:
@@ -86,7 +86,9 @@ def event_bridge(
             finally:
                 if kept:  # referenced elsewhere: copy what was not read, then let go of the C event
                     wrapped._detach(True)
-                # else nobody else can reach it: dropped with this frame (it owns nothing)
+                else:  # nobody holds it (a weak reference might still reach it: it must not read the freed event)
+                    with lock:
+                        wrapped._event = None
         except BaseException as error:  # noqa: BLE001 - must not unwind through C
             stopped = True
             failed(session, error)

@@ -22,7 +22,7 @@ import threading
 from typing import Any, Callable, Generic, Optional, TypeVar, overload
 
 from . import _native as n
-from ._event_types import EventType
+from ._event_types import TYPES, EventType
 from ._event_types import event_type as _event_type
 
 __all__ = ["EventType", "RealtimeEvent"]
@@ -355,7 +355,9 @@ class RealtimeEvent:
         self._event = event
         self._lock = None
         self._values = {}
-        self.type = _event_type(_type_of(event))
+        kind = _type_of(event)
+        member = TYPES.get(kind)
+        self.type = member if member is not None else _event_type(kind)
         return self
 
     @classmethod
