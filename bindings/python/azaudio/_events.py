@@ -135,6 +135,8 @@ class _Field(Generic[T]):
     takes the C event and returns the value, or None for ``empty`` (so a ctypes accessor whose result needs no
     conversion is its own reader, without a Python frame in between)."""
 
+    decodes = False  # _Text: the reader gives bytes, the field is their text
+
     def __init__(self, read: Callable[[int], Optional[T]], empty: T, doc: str) -> None:
         self.read = read
         self.empty = empty
@@ -159,7 +161,7 @@ class _Field(Generic[T]):
         if event is None:
             return self
         values = event._values
-        value = values.get(self.name, _MISSING)
+        value: Any = values.get(self.name, _MISSING)
         if value is not _MISSING:
             return value
         lock = event._lock
@@ -174,41 +176,23 @@ class _Field(Generic[T]):
                 value = self.read(pointer) if pointer else None
         if value is None:
             value = self.empty
+        elif self.decodes:
+            value = value.decode("utf-8", "replace")
         values[self.name] = value
         return value
 
 
 class _Text(_Field[str]):
-    """A string field: ``accessor`` is the ctypes accessor (bytes, decoded here as UTF-8, invalid bytes replaced)."""
+    """A string field: ``read`` is the ctypes accessor; its bytes are decoded as UTF-8 (invalid bytes replaced)."""
+
+    decodes = True
 
     def __init__(self, accessor: Callable[[int], Optional[bytes]], doc: str) -> None:
-        super().__init__(self.fetch, "", doc)
-        self.accessor = accessor
+        super().__init__(accessor, "", doc)  # type: ignore[arg-type]  # bytes, decoded by __get__ and fetch
 
     def fetch(self, event: int) -> str:
-        raw = self.accessor(event)
+        raw: Optional[bytes] = self.read(event)  # type: ignore[assignment]
         return raw.decode("utf-8", "replace") if raw else ""
-
-    def __get__(self, event: Optional["RealtimeEvent"], owner: type) -> Any:
-        if event is None:
-            return self
-        values = event._values
-        value = values.get(self.name, _MISSING)
-        if value is not _MISSING:
-            return value
-        lock = event._lock
-        if lock is None:
-            pointer = event._event
-            raw = self.accessor(pointer) if pointer else None
-        else:
-            with lock:
-                if self.name in values:
-                    return values[self.name]
-                pointer = event._event
-                raw = self.accessor(pointer) if pointer else None
-        value = raw.decode("utf-8", "replace") if raw else ""
-        values[self.name] = value
-        return value
 
 
 class RealtimeEvent:
