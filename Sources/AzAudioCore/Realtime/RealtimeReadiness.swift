@@ -10,6 +10,10 @@ import Glibc
 /// session's: it stays open until the session is freed.
 final class RealtimeReadiness {
     let fd: Int32
+    /// Whether the descriptor is readable now, so that `set` and `clear` make a system call only when that changes
+    /// (a loop that takes until the queue is empty, or polls every frame, would otherwise pay a `read` per empty
+    /// take). Only touched under the pull queue's lock, as every call of `set` and `clear` is.
+    private var readable = false
 
     init() throws(AzError) {
         fd = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -18,14 +22,18 @@ final class RealtimeReadiness {
 
     deinit { Glibc.close(fd) }
 
-    /// Makes the descriptor readable (writing to an eventfd that is already readable keeps it readable).
+    /// Makes the descriptor readable.
     func set() {
+        guard !readable else { return }
+        readable = true
         var one: UInt64 = 1
         _ = write(fd, &one, 8)
     }
 
-    /// Makes it not readable: reading an eventfd resets its counter (EAGAIN when it was 0 already).
+    /// Makes it not readable: reading an eventfd resets its counter.
     func clear() {
+        guard readable else { return }
+        readable = false
         var value: UInt64 = 0
         _ = read(fd, &value, 8)
     }

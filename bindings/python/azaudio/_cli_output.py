@@ -85,7 +85,7 @@ def exit_code_for(error: BaseException) -> int:
         return EXIT_UNREACHABLE
     if isinstance(error, AuthenticationError):
         return EXIT_AUTH
-    if isinstance(error, NotFoundError):
+    if isinstance(error, NotFoundError) or _names_no_deployment(error):
         return EXIT_NOT_FOUND
     if isinstance(error, (APIError, UnsupportedError)):
         return EXIT_SERVICE
@@ -95,6 +95,14 @@ def exit_code_for(error: BaseException) -> int:
 
 
 _C_NAMES = re.compile(r"^(?:azaudio_\w+: )+")
+
+#: Service codes of a deployment that does not exist: the REST 404's, and the error event of a session whose
+#: settings name one (a transcription session's deployment is a setting, not part of the URL).
+_NO_DEPLOYMENT = ("DeploymentNotFound", "deployment_not_found")
+
+
+def _names_no_deployment(error: BaseException) -> bool:
+    return isinstance(error, AzAudioError) and error.service_code in _NO_DEPLOYMENT
 
 
 def plain(message: str) -> str:
@@ -118,12 +126,12 @@ def explain(error: AzAudioError) -> str:
         return f"{text}\nnext: `azaudio doctor` shows what the library sees (endpoint, proxy, TLS)"
     if isinstance(error, AuthenticationError):
         return f"{text}\nnext: check the key (--api-key or AZURE_OPENAI_API_KEY); `azaudio doctor` tests it"
+    if _names_no_deployment(error):
+        return (
+            f"{text}\nnext: pass --deployment with the name of a deployment of your resource "
+            "(`azaudio doctor --deployment NAME` checks one)"
+        )
     if isinstance(error, NotFoundError):
-        if error.service_code == "DeploymentNotFound":
-            return (
-                f"{text}\nnext: pass --deployment with the name of a deployment of your resource "
-                "(`azaudio doctor --deployment NAME` checks one)"
-            )
         return f"{text}\nnext: `azaudio doctor` checks the endpoint and the api-version"
     if isinstance(error, RateLimitError):
         wait = f" in {error.retry_after:.0f} s" if error.retry_after else " later"
@@ -131,6 +139,8 @@ def explain(error: AzAudioError) -> str:
     if isinstance(error, (UnsupportedError, ProtocolError)) and not error.status:
         return text
     if isinstance(error, APIError):
+        if not error.request_id:  # a session's error event, for one, carries none
+            return f"{text}\nnext: -v shows the request"
         return f"{text}\nnext: -v shows the request; the request id above identifies it to Azure support"
     return text
 

@@ -110,6 +110,14 @@ class _Turn:
         elif kind == EventType.INPUT_TRANSCRIPTION_COMPLETED:
             self.heard.append(event.text)
             self.say("you", event.text.strip())
+        elif kind == EventType.INPUT_TRANSCRIPTION_FAILED:
+            self.errors.append({"code": event.error_code, "message": event.text})
+            print(
+                f"azaudio: your speech was not transcribed ({event.error_code}): {event.text}\n"
+                "next: pass --transcription-deployment with a transcribing deployment of your resource "
+                "('' turns transcription off)",
+                file=sys.stderr,
+            )
         elif kind == EventType.RESPONSE_CREATED:
             self.mark("response started")
         elif kind == EventType.AUDIO_DELTA:

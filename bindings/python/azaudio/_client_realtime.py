@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Optional, cast
+import warnings
+from typing import TYPE_CHECKING, Any, Optional, cast
 
 from . import _native as n
 from ._client_base import ClientBase
@@ -20,6 +21,33 @@ from ._session_kinds import SessionKind
 
 if TYPE_CHECKING:
     from .realtime import RealtimeSession
+
+#: realtime() keywords that transcription_session() passed on through its former ``**vad`` (releases before the
+#: split by capability): still taken, with a DeprecationWarning, and passed on as then, so the library decides as it
+#: did. A transcription session uses none of them: its URL is always the GA one, it makes no replies, and it keeps
+#: no conversation to reconnect or renew with (the library refuses most of them for this kind with a message that
+#: says so). The queue and liveness settings (SessionTransport) are transcription_session's own keywords now.
+_LEGACY_TRANSCRIPTION_KEYWORDS = frozenset(
+    {"protocol", "api_version", "instructions", "voice", "output_format", "transcription_deployment"}
+    | {"transcription_language", "tools", "tool_choice", "temperature", "max_output_tokens", "text_only"}
+    | {"caller_output_format", "caller_output_rate", "history_max_items", "history_max_chars"}
+    | {"reconnect_max_attempts", "reconnect_max_total_ms", "reconnect_backoff_ms", "renewal_margin_ms"}
+    | {"session_max_ms"}
+)
+
+
+def _legacy_transcription_keywords(options: dict[str, Any]) -> dict[str, Any]:
+    """Take the legacy keywords out of ``options``, with a DeprecationWarning for each (pointing at the caller of
+    transcription_session)."""
+    legacy = {key: options.pop(key) for key in sorted(_LEGACY_TRANSCRIPTION_KEYWORDS & set(options))}
+    for key in legacy:
+        hint = "use language=" if key == "transcription_language" else "a transcription session does not use it"
+        warnings.warn(
+            f"transcription_session({key}=...) is deprecated and will be refused in a future release: {hint}",
+            DeprecationWarning,
+            stacklevel=3,
+        )
+    return legacy
 
 
 class RealtimeCalls(ClientBase):
@@ -90,8 +118,13 @@ class RealtimeCalls(ClientBase):
         (gpt-realtime-whisper only); ``noise_reduction``: "near_field", "far_field", "off" or None (the service's
         default); ``turn_detection``: "server_vad" (default), "semantic_vad" or None (continuous models want None;
         commit() cuts an item), with the ``vad_*`` settings of :meth:`realtime`. ``input_format``,
-        ``caller_input_format`` / ``caller_input_rate``, ``input_audio_coalesce_ms``, ``on_event`` and
-        ``connect_timeout`` as in :meth:`realtime`: same sending, pull and callback delivery."""
+        ``caller_input_format`` / ``caller_input_rate``, ``input_audio_coalesce_ms``, ``on_event``,
+        ``connect_timeout``, ``max_send_queue_bytes``, ``max_event_queue``, ``keepalive_ms`` and
+        ``liveness_timeout_ms`` as in :meth:`realtime`: same sending, pull and callback delivery. realtime()'s other
+        keywords (``transcription_language``, ``instructions``, ``reconnect_max_attempts``...) are still taken for
+        older code, with a DeprecationWarning, and passed on (the library refuses those a transcription session
+        cannot use)."""
+        legacy = _legacy_transcription_keywords(cast(dict[str, Any], options))
         check_keywords("transcription_session", options, TranscriptionSessionOptions)
         kind = SessionKind(
             n.AZAUDIO_SESSION_TRANSCRIPTION,
@@ -102,8 +135,10 @@ class RealtimeCalls(ClientBase):
         )
         on_event = options.pop("on_event", None)
         language = options.pop("language", None)
+        if language is None:
+            language = legacy.pop("transcription_language", None)
         # What is left are realtime()'s own keywords (the shared bases of both TypedDicts).
-        settings = cast(RealtimeSettings, {**options, "transcription_language": language, "barge_in": False})
+        settings = cast(RealtimeSettings, {**legacy, **options, "transcription_language": language, "barge_in": False})
         return self._open_session(settings, on_event, kind)
 
     def translation_session(self, **options: Unpack[TranslationSessionOptions]) -> "RealtimeSession":

@@ -17,13 +17,13 @@ Lifetime of the C event behind it:
 from __future__ import annotations
 
 import ctypes
-import enum
 import json as _json
-import sys
 import threading
 from typing import Any, Callable, Generic, Optional, TypeVar, overload
 
 from . import _native as n
+from ._event_types import TYPES, EventType
+from ._event_types import event_type as _event_type
 
 __all__ = ["EventType", "RealtimeEvent"]
 
@@ -32,110 +32,31 @@ _C = n.event_lib  # the accessors, called without releasing the GIL
 T = TypeVar("T")
 
 
-class EventType(enum.IntEnum):
-    """The kind of a realtime event: mirrors the header's ``AZAUDIO_EVENT_*`` numbers. Preview and GA wire names
-    map to the same type (the wire name is :attr:`RealtimeEvent.name`). A number this package does not know yet
-    (from a newer library) becomes a pseudo-member named ``UNKNOWN_<n>``."""
-
-    OTHER = n.AZAUDIO_EVENT_OTHER
-    SESSION_CREATED = n.AZAUDIO_EVENT_SESSION_CREATED
-    SESSION_UPDATED = n.AZAUDIO_EVENT_SESSION_UPDATED
-    AUDIO_DELTA = n.AZAUDIO_EVENT_AUDIO_DELTA
-    AUDIO_DONE = n.AZAUDIO_EVENT_AUDIO_DONE
-    AUDIO_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA
-    AUDIO_TRANSCRIPT_DONE = n.AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE
-    TEXT_DELTA = n.AZAUDIO_EVENT_TEXT_DELTA
-    TEXT_DONE = n.AZAUDIO_EVENT_TEXT_DONE
-    INPUT_TRANSCRIPTION_DELTA = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_DELTA
-    INPUT_TRANSCRIPTION_COMPLETED = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_COMPLETED
-    INPUT_TRANSCRIPTION_FAILED = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_FAILED
-    SPEECH_STARTED = n.AZAUDIO_EVENT_SPEECH_STARTED
-    SPEECH_STOPPED = n.AZAUDIO_EVENT_SPEECH_STOPPED
-    INPUT_COMMITTED = n.AZAUDIO_EVENT_INPUT_COMMITTED
-    INPUT_CLEARED = n.AZAUDIO_EVENT_INPUT_CLEARED
-    RESPONSE_CREATED = n.AZAUDIO_EVENT_RESPONSE_CREATED
-    RESPONSE_DONE = n.AZAUDIO_EVENT_RESPONSE_DONE
-    FUNCTION_CALL = n.AZAUDIO_EVENT_FUNCTION_CALL
-    FUNCTION_CALL_ARGUMENTS_DELTA = n.AZAUDIO_EVENT_FUNCTION_CALL_ARGUMENTS_DELTA
-    ITEM_CREATED = n.AZAUDIO_EVENT_ITEM_CREATED
-    ITEM_DONE = n.AZAUDIO_EVENT_ITEM_DONE
-    ITEM_TRUNCATED = n.AZAUDIO_EVENT_ITEM_TRUNCATED
-    ITEM_DELETED = n.AZAUDIO_EVENT_ITEM_DELETED
-    ITEM_RETRIEVED = n.AZAUDIO_EVENT_ITEM_RETRIEVED
-    OUTPUT_ITEM_ADDED = n.AZAUDIO_EVENT_OUTPUT_ITEM_ADDED
-    OUTPUT_ITEM_DONE = n.AZAUDIO_EVENT_OUTPUT_ITEM_DONE
-    CONTENT_PART_ADDED = n.AZAUDIO_EVENT_CONTENT_PART_ADDED
-    CONTENT_PART_DONE = n.AZAUDIO_EVENT_CONTENT_PART_DONE
-    RATE_LIMITS_UPDATED = n.AZAUDIO_EVENT_RATE_LIMITS_UPDATED
-    ERROR = n.AZAUDIO_EVENT_ERROR
-    CONVERSATION_CREATED = n.AZAUDIO_EVENT_CONVERSATION_CREATED
-    CLOSED = n.AZAUDIO_EVENT_CLOSED
-    PLAYBACK_FLUSH = n.AZAUDIO_EVENT_PLAYBACK_FLUSH
-    RECONNECTING = n.AZAUDIO_EVENT_RECONNECTING
-    RECONNECTED = n.AZAUDIO_EVENT_RECONNECTED
-    RESPONSE_INTERRUPTED = n.AZAUDIO_EVENT_RESPONSE_INTERRUPTED
-    RENEWING = n.AZAUDIO_EVENT_RENEWING
-    RENEWED = n.AZAUDIO_EVENT_RENEWED
-    TURN_LATENCY = n.AZAUDIO_EVENT_TURN_LATENCY
-    INPUT_TRANSCRIPTION_SEGMENT = n.AZAUDIO_EVENT_INPUT_TRANSCRIPTION_SEGMENT
-    TRANSLATION_INPUT_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_TRANSLATION_INPUT_TRANSCRIPT_DELTA
-    TRANSLATION_OUTPUT_TRANSCRIPT_DELTA = n.AZAUDIO_EVENT_TRANSLATION_OUTPUT_TRANSCRIPT_DELTA
-    TRANSLATION_AUDIO_DELTA = n.AZAUDIO_EVENT_TRANSLATION_AUDIO_DELTA
-    SESSION_CLOSED = n.AZAUDIO_EVENT_SESSION_CLOSED
-    INPUT_TIMEOUT_TRIGGERED = n.AZAUDIO_EVENT_INPUT_TIMEOUT_TRIGGERED
-    OUTPUT_AUDIO_STARTED = n.AZAUDIO_EVENT_OUTPUT_AUDIO_STARTED
-    OUTPUT_AUDIO_STOPPED = n.AZAUDIO_EVENT_OUTPUT_AUDIO_STOPPED
-    OUTPUT_AUDIO_CLEARED = n.AZAUDIO_EVENT_OUTPUT_AUDIO_CLEARED
-    DTMF = n.AZAUDIO_EVENT_DTMF
-    MCP_LIST_TOOLS_IN_PROGRESS = n.AZAUDIO_EVENT_MCP_LIST_TOOLS_IN_PROGRESS
-    MCP_LIST_TOOLS_COMPLETED = n.AZAUDIO_EVENT_MCP_LIST_TOOLS_COMPLETED
-    MCP_LIST_TOOLS_FAILED = n.AZAUDIO_EVENT_MCP_LIST_TOOLS_FAILED
-    MCP_CALL_ARGUMENTS_DELTA = n.AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DELTA
-    MCP_CALL_ARGUMENTS_DONE = n.AZAUDIO_EVENT_MCP_CALL_ARGUMENTS_DONE
-    MCP_CALL_IN_PROGRESS = n.AZAUDIO_EVENT_MCP_CALL_IN_PROGRESS
-    MCP_CALL_COMPLETED = n.AZAUDIO_EVENT_MCP_CALL_COMPLETED
-    MCP_CALL_FAILED = n.AZAUDIO_EVENT_MCP_CALL_FAILED
-    CONNECTED = n.AZAUDIO_EVENT_CONNECTED
-    CONNECT_FAILED = n.AZAUDIO_EVENT_CONNECT_FAILED
-
-    @classmethod
-    def _missing_(cls, value: object) -> Optional["EventType"]:
-        if not isinstance(value, int):
-            return None
-        member = int.__new__(cls, value)
-        member._name_ = f"UNKNOWN_{value}"
-        member._value_ = value
-        return member
-
-
-_TYPES: dict[int, EventType] = {int(member): member for member in EventType}
-
-
-def _event_type(kind: int) -> EventType:
-    found = _TYPES.get(kind)
-    return found if found is not None else EventType(kind)
-
-
 # ---- field readers: each takes a live C event pointer ---------------------------------------------------------
+#
+# Reading a field is on the hot path of every event (a callback runs once per 20 ms audio frame per session), so the
+# readers are the ctypes accessors themselves where the C result needs no conversion, and no reader allocates a
+# ctypes object it can avoid.
 
 
-def _string(function: Any) -> Callable[[int], str]:
-    def read(event: int) -> str:
-        raw: Optional[bytes] = function(event)
-        return raw.decode("utf-8", "replace") if raw else ""
+def _decode(raw: Optional[bytes]) -> str:
+    return raw.decode("utf-8", "replace") if raw else ""
 
-    return read
+
+# The audio accessor again, returning a char pointer: slicing it copies the bytes out in one step (string_at would be
+# a second foreign call). A separate function object, so event_lib's declaration (checked against the header by the
+# tests) is left as it is.
+_audio_pointer = _C["azaudio_realtime_event_audio"]
+_audio_pointer.restype = ctypes.POINTER(ctypes.c_char)
+_audio_pointer.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_size_t)]
+_size_t = ctypes.c_size_t
 
 
 def _read_audio(event: int) -> bytes:
-    size = ctypes.c_size_t()
-    pointer = _C.azaudio_realtime_event_audio(event, ctypes.byref(size))
-    return ctypes.string_at(pointer, size.value) if pointer and size.value else b""
-
-
-def _read_json_bytes(event: int) -> bytes:
-    raw: Optional[bytes] = _C.azaudio_realtime_event_json(event)
-    return raw or b""
+    size = _size_t()
+    pointer = _audio_pointer(event, size)
+    count = size.value
+    return pointer[:count] if count else b""
 
 
 def _read_audio_ms(event: int) -> Optional[int]:
@@ -152,8 +73,7 @@ def _read_close_code(event: int) -> Optional[int]:
 def _read_speaker(event: int) -> str:
     if not n.has("azaudio_realtime_event_speaker"):
         return ""
-    raw: Optional[bytes] = _C.azaudio_realtime_event_speaker(event)
-    return raw.decode("utf-8", "replace") if raw else ""
+    return _decode(_C.azaudio_realtime_event_speaker(event))
 
 
 def _read_segment_times(event: int) -> Optional[tuple[float, float]]:
@@ -211,9 +131,13 @@ _MISSING: Any = object()
 
 
 class _Field(Generic[T]):
-    """A field of RealtimeEvent: read from the C event on first access, then kept in the event's values."""
+    """A field of RealtimeEvent: read from the C event on first access, then kept in the event's values. ``read``
+    takes the C event and returns the value, or None for ``empty`` (so a ctypes accessor whose result needs no
+    conversion is its own reader, without a Python frame in between)."""
 
-    def __init__(self, read: Callable[[int], T], empty: T, doc: str) -> None:
+    decodes = False  # _Text: the reader gives bytes, the field is their text
+
+    def __init__(self, read: Callable[[int], Optional[T]], empty: T, doc: str) -> None:
         self.read = read
         self.empty = empty
         self.name = ""
@@ -221,6 +145,11 @@ class _Field(Generic[T]):
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name
+
+    def fetch(self, event: int) -> T:
+        """The field's value from the live C event ``event``."""
+        value = self.read(event)
+        return self.empty if value is None else value
 
     @overload
     def __get__(self, event: None, owner: type) -> "_Field[T]": ...
@@ -232,19 +161,38 @@ class _Field(Generic[T]):
         if event is None:
             return self
         values = event._values
-        value = values.get(self.name, _MISSING)
+        value: Any = values.get(self.name, _MISSING)
         if value is not _MISSING:
             return value
         lock = event._lock
         if lock is None:
-            value = self.read(event._event) if event._event else self.empty
+            pointer = event._event
+            value = self.read(pointer) if pointer else None
         else:
             with lock:
                 if self.name in values:  # copied by the detach that held the lock
                     return values[self.name]
-                value = self.read(event._event) if event._event else self.empty
+                pointer = event._event
+                value = self.read(pointer) if pointer else None
+        if value is None:
+            value = self.empty
+        elif self.decodes:
+            value = value.decode("utf-8", "replace")
         values[self.name] = value
         return value
+
+
+class _Text(_Field[str]):
+    """A string field: ``read`` is the ctypes accessor; its bytes are decoded as UTF-8 (invalid bytes replaced)."""
+
+    decodes = True
+
+    def __init__(self, accessor: Callable[[int], Optional[bytes]], doc: str) -> None:
+        super().__init__(accessor, "", doc)  # type: ignore[arg-type]  # bytes, decoded by __get__ and fetch
+
+    def fetch(self, event: int) -> str:
+        raw: Optional[bytes] = self.read(event)  # type: ignore[assignment]
+        return raw.decode("utf-8", "replace") if raw else ""
 
 
 class RealtimeEvent:
@@ -272,23 +220,19 @@ class RealtimeEvent:
 
     type: EventType
 
-    name = _Field(_string(_C.azaudio_realtime_event_name), "", 'The wire type ("closed" for CLOSED).')
-    text = _Field(
-        _string(_C.azaudio_realtime_event_text),
-        "",
+    name = _Text(_C.azaudio_realtime_event_name, 'The wire type ("closed" for CLOSED).')
+    text = _Text(
+        _C.azaudio_realtime_event_text,
         "A delta, transcript, text, function arguments, or an error / close / cancel message.",
     )
     audio = _Field(_read_audio, b"", "AUDIO_DELTA: the decoded audio in the session's output format.")
-    item_id = _Field(_string(_C.azaudio_realtime_event_item_id), "", "The item the event is about.")
-    response_id = _Field(_string(_C.azaudio_realtime_event_response_id), "", "The response it belongs to.")
-    call_id = _Field(_string(_C.azaudio_realtime_event_call_id), "", "FUNCTION_CALL: the id to answer.")
-    function_name = _Field(_string(_C.azaudio_realtime_event_function_name), "", "FUNCTION_CALL: the function.")
-    status = _Field(
-        _string(_C.azaudio_realtime_event_status), "", "RESPONSE_DONE: completed, cancelled, failed or incomplete."
-    )
-    error_code = _Field(
-        _string(_C.azaudio_realtime_event_error_code),
-        "",
+    item_id = _Text(_C.azaudio_realtime_event_item_id, "The item the event is about.")
+    response_id = _Text(_C.azaudio_realtime_event_response_id, "The response it belongs to.")
+    call_id = _Text(_C.azaudio_realtime_event_call_id, "FUNCTION_CALL: the id to answer.")
+    function_name = _Text(_C.azaudio_realtime_event_function_name, "FUNCTION_CALL: the function.")
+    status = _Text(_C.azaudio_realtime_event_status, "RESPONSE_DONE: completed, cancelled, failed or incomplete.")
+    error_code = _Text(
+        _C.azaudio_realtime_event_error_code,
         "ERROR, INPUT_TRANSCRIPTION_FAILED: the service's error code.",
     )
     audio_ms: "_Field[Optional[int]]" = _Field(
@@ -297,7 +241,7 @@ class RealtimeEvent:
     close_code: "_Field[Optional[int]]" = _Field(
         _read_close_code, None, "CLOSED, RECONNECTING: the WebSocket close code."
     )
-    usage_json = _Field(_string(_C.azaudio_realtime_event_usage_json), "", "RESPONSE_DONE: the usage as JSON.")
+    usage_json = _Text(_C.azaudio_realtime_event_usage_json, "RESPONSE_DONE: the usage as JSON.")
     speaker = _Field(_read_speaker, "", 'INPUT_TRANSCRIPTION_SEGMENT: the speaker label ("" when none).')
     segment_times: "_Field[Optional[tuple[float, float]]]" = _Field(
         _read_segment_times, None, "INPUT_TRANSCRIPTION_SEGMENT: (start, end) in seconds of the input."
@@ -305,7 +249,9 @@ class RealtimeEvent:
     audio_format: "_Field[Optional[tuple[int, int]]]" = _Field(
         _read_audio_format, None, "TRANSLATION_AUDIO_DELTA: (sample_rate, channels) of its PCM16 audio."
     )
-    json_bytes = _Field(_read_json_bytes, b"", 'The event\'s JSON as received, as bytes (b"" if it has none).')
+    json_bytes = _Field(
+        _C.azaudio_realtime_event_json, b"", 'The event\'s JSON as received, as bytes (b"" if it has none).'
+    )
     rate_limits: "_Field[dict[str, tuple[int, int, float]]]" = _Field(
         _read_rate_limits, {}, "RATE_LIMITS_UPDATED: {name: (limit, remaining, reset_seconds)} for requests, tokens."
     )
@@ -388,21 +334,24 @@ class RealtimeEvent:
 
     @classmethod
     def _pulled(cls, event: int) -> "RealtimeEvent":
-        """Take ownership of an event from azaudio_realtime_next_event (freed with this object)."""
-        return cls._wrap(event, None)
+        """Take ownership of an event from azaudio_realtime_next_event / poll_event (freed with the object)."""
+        self = _new(_OwnedEvent)
+        self._event = event
+        self._lock = None
+        self._values = {}
+        kind = _type_of(event)
+        member = TYPES.get(kind)
+        self.type = member if member is not None else _event_type(kind)
+        return self
 
     @classmethod
     def _borrowed(cls, event: int, lock: threading.Lock) -> "RealtimeEvent":
         """Wrap a callback's event (valid until the callback returns); call _detach() before returning to C."""
-        return cls._wrap(event, lock)
-
-    @classmethod
-    def _wrap(cls, event: int, lock: Optional[threading.Lock]) -> "RealtimeEvent":
-        self = cls.__new__(cls)
+        self = _new(RealtimeEvent)
         self._event = event
         self._lock = lock
         self._values = {}
-        self.type = _event_type(_C.azaudio_realtime_event_type(event))
+        self.type = _event_type(_type_of(event))
         return self
 
     def _detach(self, kept: bool) -> None:
@@ -417,17 +366,8 @@ class RealtimeEvent:
                 for name in self._FIELDS:
                     if name not in values:
                         field: _Field[Any] = getattr(RealtimeEvent, name)
-                        values[name] = field.read(event)
+                        values[name] = field.fetch(event)
         self._lock = None
-
-    def __del__(self) -> None:
-        event = self._event
-        if event and self._lock is None:
-            self._event = None
-            try:
-                _C.azaudio_realtime_event_free(event)
-            except Exception:  # noqa: BLE001 - interpreter shutdown
-                pass
 
     # ---- derived --------------------------------------------------------------------------------------------------
 
@@ -479,18 +419,22 @@ class RealtimeEvent:
         return f"RealtimeEvent({', '.join(shown)})"
 
 
-_COUNTS_REFERENCES = sys.implementation.name == "cpython"
+class _OwnedEvent(RealtimeEvent):
+    """A pulled event: owns its C event and frees it when it is garbage. (Callback events, which are only borrowed,
+    are plain RealtimeEvents: they need no finaliser, so dropping one runs no Python code.)"""
+
+    __slots__ = ()
+
+    def __del__(self) -> None:
+        event = self._event
+        if event and self._lock is None:
+            self._event = None
+            try:
+                _free(event)
+            except Exception:  # noqa: BLE001 - interpreter shutdown
+                pass
 
 
-def deliver(callback: Callable[["RealtimeEvent"], object], event: "RealtimeEvent") -> None:
-    """Call ``callback(event)`` for a borrowed event, then detach it: if the callback kept a reference (in a list,
-    a queue, another thread), the fields it did not read are copied first. Kept or not is told by the reference
-    count before and after the call, taken in this same frame; interpreters without reference counts always copy
-    (correct, only slower)."""
-    before = sys.getrefcount(event)
-    kept = True
-    try:
-        callback(event)
-        kept = not _COUNTS_REFERENCES or sys.getrefcount(event) > before
-    finally:
-        event._detach(kept)
+_new = object.__new__
+_type_of = _C.azaudio_realtime_event_type
+_free = _C.azaudio_realtime_event_free

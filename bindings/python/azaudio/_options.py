@@ -209,11 +209,21 @@ class VadSettings(TypedDict, total=False):
     semantic_vad_eagerness: Optional[str]
 
 
+class SessionTransport(TypedDict, total=False):
+    """Queues and connection liveness, which any session kind uses; None (or left out): the library's default (see
+    azaudio_realtime_options in azaudio.h)."""
+
+    max_send_queue_bytes: Optional[int]
+    max_event_queue: Optional[int]
+    keepalive_ms: Optional[int]
+    liveness_timeout_ms: Optional[int]
+
+
 class _OnEvent(TypedDict, total=False):
     on_event: Optional[EventCallback]  # None: pull mode
 
 
-class RealtimeSettings(_SessionCommon, VadSettings, total=False):
+class RealtimeSettings(_SessionCommon, VadSettings, SessionTransport, total=False):
     """realtime() without ``on_event`` (what AsyncClient.realtime takes)."""
 
     protocol: str  # "ga"
@@ -230,14 +240,10 @@ class RealtimeSettings(_SessionCommon, VadSettings, total=False):
     temperature: Optional[float]
     max_output_tokens: Optional[int]
     text_only: bool  # False
-    max_send_queue_bytes: Optional[int]
-    max_event_queue: Optional[int]
     caller_output_format: Optional[str]
     caller_output_rate: Optional[int]
     barge_in: bool  # True
-    # Calls that last; None (or left out): the library's default (see azaudio_realtime_options in azaudio.h).
-    keepalive_ms: Optional[int]
-    liveness_timeout_ms: Optional[int]
+    # Reconnect and renewal (conversation sessions only); None (or left out): the library's default.
     reconnect_max_attempts: Optional[int]
     reconnect_max_total_ms: Optional[int]
     reconnect_backoff_ms: Optional[int]
@@ -255,7 +261,7 @@ class RealtimeOptions(RealtimeSettings, _OnEvent, total=False):
     """realtime()."""
 
 
-class TranscriptionSessionSettings(_SessionCommon, VadSettings, total=False):
+class TranscriptionSessionSettings(_SessionCommon, VadSettings, SessionTransport, total=False):
     """transcription_session() without ``on_event``."""
 
     language: Optional[str]

@@ -15,12 +15,15 @@ from ._realtime_options import json_object as _json_object
 from .errors import last_error
 
 _send_audio = n.lib.azaudio_realtime_send_audio
+_OK = n.AZAUDIO_OK
 
 
 class RealtimeSending:
     """Every send method: thread-safe, never blocks (a full send queue raises BusyError)."""
 
     _input_format: int
+    _handle: Optional[int]
+    _pending: Optional[BaseException]
 
     def _live(self) -> int:
         raise NotImplementedError
@@ -37,10 +40,14 @@ class RealtimeSending:
         """Queue caller audio (input_audio_buffer.append) in the session's input format: bytes-like, or a numpy
         array (int16 for pcm16, uint8 codes for G.711). Non-blocking; raises BusyError when the send queue is full
         (the audio was not queued), ClosedError after the session ended."""
-        handle = self._live()
+        handle = self._handle
+        if handle is None or self._pending is not None:  # _live() raises; the common case skips the call
+            handle = self._live()
         if type(audio) is bytes:  # the common case, without a view object: ctypes passes the bytes' buffer
             if audio:
-                self._check(_send_audio(handle, audio, len(audio)))
+                code = _send_audio(handle, audio, len(audio))
+                if code != _OK:
+                    raise last_error(code)
             return
         dtype = "int16" if self._input_format == n.AZAUDIO_FORMAT_PCM16 else "uint8"
         array_dtype = getattr(audio, "dtype", None)

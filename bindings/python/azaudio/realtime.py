@@ -42,7 +42,8 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import _native as n
-from ._events import EventType, RealtimeEvent, deliver
+from ._event_bridge import event_bridge
+from ._events import EventType, RealtimeEvent
 from ._options import EventCallback
 from ._realtime_options import AUDIO_FORMATS, PROTOCOLS, TURN_DETECTION, RealtimeStruct
 from ._realtime_options import INT32_MAX as _INT32_MAX
@@ -82,18 +83,6 @@ else:
     _take = n.lib.azaudio_realtime_next_event
 _EMPTY = (n.AZAUDIO_OK, n.AZAUDIO_ERR_TIMEOUT)
 _CLOSED = int(EventType.CLOSED)
-_pinned_threads: set[int] = set()
-
-
-def _keep_thread_state() -> None:
-    """On a library thread's first callback, take one more hold on its Python thread state and never drop it.
-    A ctypes callback on a thread Python did not start otherwise creates and destroys a thread state for every
-    call (PyGILState_Ensure/Release), which costs more than the rest of the event's delivery. The state is kept
-    until the thread ends (the client's I/O thread: one per client)."""
-    ident = threading.get_ident()
-    if ident not in _pinned_threads:
-        _pinned_threads.add(ident)
-        ctypes.pythonapi.PyGILState_Ensure()
 
 
 _WAIT_SLICE = 0.1  # seconds a pull waits per library call on the main thread, so Ctrl-C is seen promptly
@@ -121,17 +110,20 @@ class RealtimeSession(RealtimeSending):
         self._handle: Optional[int] = None
         self._callback: Any = None
         if on_event is not None:
-            # Through a weak reference: the C callback object must not keep the session alive (a cycle would delay
-            # destroy() of a session dropped without `with` until the garbage collector ran).
+            # The bridge holds no reference to the session (a cycle through the C callback object would delay
+            # destroy() of a session dropped without `with` until the garbage collector ran): failures reach it
+            # through a weak reference.
             me = weakref.ref(self)
 
-            def deliver(session: Optional[int], event: Optional[int], user_data: Optional[int]) -> None:
-                _keep_thread_state()
+            def failed(session: Optional[int], error: BaseException) -> None:
                 target = me()
                 if target is not None:
-                    target._deliver(session, event, user_data)
+                    target._callback_failed_with(error)
+                if session:
+                    n.lib.azaudio_realtime_close(session)
 
-            self._callback = n.azaudio_realtime_event_fn(deliver)
+            bridge = event_bridge(on_event, self._event_lock, self._closed_event, failed)
+            self._callback = n.azaudio_realtime_event_fn(bridge)
             options.struct.event_callback = self._callback
         client_handle = client._live()
         out = ctypes.c_void_p()
@@ -148,25 +140,12 @@ class RealtimeSession(RealtimeSending):
 
     # ---- callback bridge ----------------------------------------------------------------------------------------
 
-    def _deliver(self, _session: Optional[int], event: Optional[int], _user_data: Optional[int]) -> None:
-        """azaudio_realtime_event_fn: runs on the library's I/O thread. Never lets an exception reach C."""
-        try:
-            if not event:
-                return
-            wrapped = RealtimeEvent._borrowed(event, self._event_lock)
-            if wrapped.type == _CLOSED:
-                self._closed_event.set()
-            if self._callback_failed or self._on_event is None:
-                wrapped._detach(False)
-                return
-            deliver(self._on_event, wrapped)
-        except BaseException as error:  # noqa: BLE001 - must not unwind through C
-            with self._lock:
-                if self._pending is None:
-                    self._pending = error
-                self._callback_failed = True
-            if _session:
-                n.lib.azaudio_realtime_close(_session)
+    def _callback_failed_with(self, error: BaseException) -> None:
+        """on_event raised (on the I/O thread): keep the exception for the next call of a session method."""
+        with self._lock:
+            if self._pending is None:
+                self._pending = error
+            self._callback_failed = True
 
     def _raise_pending(self) -> None:
         with self._lock:

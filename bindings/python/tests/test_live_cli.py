@@ -8,7 +8,7 @@ from pathlib import Path
 
 import azaudio
 import pytest
-from azaudio import audio
+from azaudio import audio, cli
 from conftest import Emulator, run_cli
 
 pytestmark = pytest.mark.usefixtures("realtime")
@@ -107,3 +107,15 @@ def test_interpret_on_a_wrong_path_fails_with_not_found(env: dict[str, str], que
     )
     assert result.returncode != 0
     assert b"404" in result.stderr or b"not found" in result.stderr.lower()
+
+
+def test_listen_with_an_unknown_deployment_exits_6_and_says_which_flag_to_pass(
+    env: dict[str, str], question: Path
+) -> None:
+    # A transcription session names its deployment in the session settings, so the service refuses it with an
+    # error event (no HTTP 404, no request id): still "deployment not found" for the user.
+    result = run_cli("listen", str(question), "--fast", "--deployment", "no-such-deployment", env=env)
+    err = result.stderr.decode()
+    assert result.returncode == cli.EXIT_NOT_FOUND == 6, err
+    assert "no-such-deployment" in err and "next: pass --deployment" in err
+    assert "request id" not in err  # there is none to point at

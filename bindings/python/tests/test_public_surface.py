@@ -39,6 +39,7 @@ _SETTINGS |= {"max_retries", "max_retry_wait", "proxy", "timeout", "user_agent_s
 _SESSION = {"caller_input_format", "caller_input_rate", "connect_timeout", "deployment", "input_audio_coalesce_ms"}
 _VAD = {"vad_threshold", "vad_prefix_padding_ms", "vad_silence_duration_ms", "vad_create_response"}
 _VAD |= {"vad_interrupt_response", "semantic_vad_eagerness"}
+_TRANSPORT = {"keepalive_ms", "liveness_timeout_ms", "max_event_queue", "max_send_queue_bytes"}
 _REALTIME = _SESSION | _VAD | {"api_version", "barge_in", "caller_output_format", "caller_output_rate"}
 _REALTIME |= {"history_max_chars", "history_max_items", "input_format", "instructions", "keepalive_ms"}
 _REALTIME |= {"liveness_timeout_ms", "max_event_queue", "max_output_tokens", "max_send_queue_bytes", "output_format"}
@@ -48,7 +49,9 @@ _REALTIME |= {"transcription_deployment", "transcription_language", "turn_detect
 _REALTIME |= {"reask_interrupted_response", "ga", "call_id"}  # issues 18 and 12
 
 #: call -> (keywords, required keywords). realtime()'s former internal ``session`` keyword is gone (the session
-#: kinds have their own openers); transcription_session's former ``**vad`` is now exactly the vad settings.
+#: kinds have their own openers; it took a private SessionKind and was never documented). transcription_session's
+#: former ``**vad`` passed any realtime() keyword on: it now names the vad, queue and liveness settings, and still
+#: takes realtime()'s other keywords at run time with a DeprecationWarning (test_session_kinds.py).
 KEYWORDS: dict[str, tuple[set[str], set[str]]] = {
     "__init__": (_SETTINGS | {"api_key", "bearer_token", "token_provider"}, set()),
     "from_env": (_SETTINGS, set()),
@@ -73,6 +76,7 @@ KEYWORDS: dict[str, tuple[set[str], set[str]]] = {
     "transcription_session": (
         _SESSION
         | _VAD
+        | _TRANSPORT
         | {"delay", "input_format", "language", "logprobs", "noise_reduction", "on_event"}
         | {"prompt", "turn_detection"},
         {"deployment"},

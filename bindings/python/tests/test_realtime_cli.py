@@ -122,6 +122,19 @@ def test_an_8khz_mu_law_input_is_converted_for_the_session(env: dict[str, str], 
     assert json.loads(result.stdout)["status"] == "completed"
 
 
+def test_speech_the_transcription_deployment_cannot_transcribe_is_reported_not_silent(
+    env: dict[str, str], question: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "r.wav"
+    args = ["realtime", "--input", str(question), "--output", str(out), "--speedup", "8"]
+    result = run_cli(*args, "--transcription-deployment", "no-such-deployment", env=env)
+    err = result.stderr.decode()
+    assert result.returncode == 0, err  # the reply still came
+    assert "your speech was not transcribed" in err and "no-such-deployment" in err
+    assert "next: pass --transcription-deployment" in err and out.exists()
+    assert "you:" not in result.stdout.decode() and "assistant:" in result.stdout.decode()
+
+
 @pytest.mark.parametrize(
     "case,code",
     [

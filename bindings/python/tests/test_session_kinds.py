@@ -4,7 +4,8 @@ events in pull and callback mode, options checked before connecting."""
 from __future__ import annotations
 
 import threading
-from typing import Iterator
+import warnings
+from typing import Any, Iterator
 
 import azaudio
 import pytest
@@ -48,6 +49,46 @@ def test_transcription_session_streams_deltas_and_the_completed_line(rt: azaudio
                 assert "what" in event.text
                 assert "".join(deltas) == event.text
                 session.close()
+
+
+def _session_settings(session: azaudio.RealtimeSession) -> Any:
+    for event in session.events(timeout=30):
+        if event.type == EventType.SESSION_UPDATED:
+            return event.json["session"]
+    raise AssertionError("no session.updated")
+
+
+def test_transcription_session_still_takes_realtimes_keywords_from_older_code_with_a_deprecation_warning(
+    rt: azaudio.Client,
+) -> None:
+    # Before the binding was split by capability, transcription_session(**vad) passed any realtime() keyword on.
+    opener: Any = rt.transcription_session  # untyped, as older code calls it
+    with pytest.warns(DeprecationWarning) as caught:
+        session = opener(deployment="gpt-4o-transcribe", transcription_language="fr", history_max_items=10)
+    with session:
+        assert _session_settings(session)["audio"]["input"]["transcription"]["language"] == "fr"
+    messages = sorted(str(w.message) for w in caught)
+    assert len(messages) == 2 and "history_max_items=" in messages[0] and "does not use it" in messages[0]
+    assert "transcription_language=" in messages[1] and "use language=" in messages[1]
+    assert all(w.filename == __file__ for w in caught)  # the warning points at the caller
+    # Passed on as before: the library refuses what a transcription session cannot use, with its own message.
+    with pytest.warns(DeprecationWarning, match="instructions="):
+        with pytest.raises(azaudio.InvalidArgumentError, match="instructions is for conversation sessions only"):
+            opener(deployment="gpt-4o-transcribe", instructions="Be brief.")
+
+
+def test_transcription_session_takes_the_queue_and_liveness_settings_as_its_own(rt: azaudio.Client) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with rt.transcription_session(
+            deployment="gpt-4o-transcribe",
+            language="en",
+            max_event_queue=64,
+            max_send_queue_bytes=1 << 20,
+            keepalive_ms=5000,
+            liveness_timeout_ms=20000,
+        ) as session:
+            assert _session_settings(session)["audio"]["input"]["transcription"]["language"] == "en"
 
 
 def test_diarizing_segments_reach_a_callback_with_speaker_and_times(rt: azaudio.Client, speech_pcm: bytes) -> None:

@@ -5,6 +5,7 @@ its libcurl/OpenSSL come from inside the wheel, and a REST call, a realtime turn
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -65,3 +66,16 @@ def test_the_console_script_runs(emulator: Emulator, rest: None, tmp_path: Path)
     )
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "hello.wav").read_bytes()[:4] == b"RIFF"
+
+
+def test_the_readmes_say_which_glibc_the_installed_wheel_needs() -> None:
+    from importlib import metadata
+
+    wheel_file = metadata.distribution("azaudio").read_text("WHEEL") or ""
+    tags = re.findall(r"^Tag: .*-manylinux_(\d+)_(\d+)_x86_64$", wheel_file, re.MULTILINE)
+    assert tags, wheel_file
+    floor = min((int(major), int(minor)) for major, minor in tags)
+    tree = Path(__file__).resolve().parents[3]
+    for readme in (tree / "README.md", tree / "bindings" / "python" / "README.md"):
+        text = " ".join(readme.read_text().split())
+        assert f"manylinux_{floor[0]}_{floor[1]}" in text and f"glibc {floor[0]}.{floor[1]} or newer" in text, readme
