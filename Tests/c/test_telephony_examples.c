@@ -28,12 +28,15 @@ static int run_capture(const char *cmd, char *out, size_t size) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* A call: the question, 6 s of silence (the reply starts), the caller talking over it, then silence. */
-static int write_call_wav(const char *path, uint32_t rate) {
+/* A call: the question, `gap_s` seconds of silence (the reply starts), the caller talking over it, then silence.
+ * The caller can only talk over a reply that has started: at the examples' 2x clock the emulator has gap_s / 2
+ * real seconds to recognise the question and synthesise the start of its reply, which takes seconds on a loaded
+ * machine (6 s of gap, 3 s real, was seen too short under load: no reply was playing, so no barge-in). */
+static int write_call_wav(const char *path, uint32_t rate, size_t gap_s) {
     size_t n = 0, q = 0;
     int16_t *speech = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
     int16_t *question = resample((const int16_t *)question_pcm, question_size / 2, 24000, rate, &q);
-    size_t gap = rate * 6, tail = rate * 2;
+    size_t gap = rate * gap_s, tail = rate * 2;
     size_t total = q + gap + n + tail;
     int16_t *call = calloc(total, sizeof *call);
     memcpy(call, question, q * sizeof *call);
@@ -57,7 +60,7 @@ TEST(phone_bridge_example_runs_a_call_with_barge_in) {
     }
     snprintf(in, sizeof in, "/tmp/azaudio_test_call_%ld.wav", (long)getpid());
     snprintf(out, sizeof out, "/tmp/azaudio_test_call_reply_%ld.wav", (long)getpid());
-    CHECK(write_call_wav(in, 8000)); /* PCM16 8 kHz: the example converts it to mu-law with the kit */
+    CHECK(write_call_wav(in, 8000, 12)); /* PCM16 8 kHz: the example converts it to mu-law with the kit */
     emulator_reset();
     snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, EXAMPLE_SPEEDUP);
     int rc = run_capture(cmd, log, sizeof log);
@@ -89,7 +92,7 @@ TEST(game_voice_example_runs_48k_in_and_out) {
     }
     snprintf(in, sizeof in, "/tmp/azaudio_test_mic_%ld.wav", (long)getpid());
     snprintf(out, sizeof out, "/tmp/azaudio_test_speaker_%ld.wav", (long)getpid());
-    CHECK(write_call_wav(in, 48000));
+    CHECK(write_call_wav(in, 48000, 6));
     emulator_reset();
     snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, EXAMPLE_SPEEDUP);
     int rc = run_capture(cmd, log, sizeof log);
@@ -118,3 +121,5 @@ int main(int argc, char **argv) {
     telephony_teardown();
     return check_summary();
 }
+
+/* test-cost: long (scripts/run-c-tests.sh starts it first) */
