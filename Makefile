@@ -31,7 +31,7 @@ LDFLAGS_TEST := -L$(LIB_DIR) -lazaudio -Wl,-rpath,$(CURDIR)/$(LIB_DIR)
 
 .PHONY: all lib deps test test-swift test-c test-header test-install test-abi test-emulator examples install \
         demo abi-baseline clean emulator-venv gateway test-gateway bench-gateway test-fuzz fuzz test-sanitize sanitize bench \
-        test-python test-demo test-cpp test-bench test-longaudio test-memcheck wheel test-wheel lint
+        test-python test-demo test-cpp test-bench test-longaudio test-memcheck wheel test-wheel lint test-prepare
 
 all: lib
 
@@ -94,14 +94,25 @@ test-gateway: gateway emulator-venv
 
 # --- tests -------------------------------------------------------------------------------------------------------
 
+# The suites, slowest first (scripts/run-suites.sh runs $(TEST_LANES) at a time and prints each one's wall time);
+# a+b runs b after a in one lane (they share a build directory). TEST_LANES=1 runs them one after the other.
+TEST_SUITES := test-c test-sanitize test-emulator test-python+test-wheel test-swift test-fuzz test-gateway \
+	test-memcheck test-cpp test-bench+test-longaudio test-demo test-install test-abi test-header
+TEST_LANES ?= 2
+
 test: deps lib
-	@$(MAKE) --no-print-directory lint test-swift test-header test-c test-memcheck test-cpp test-install test-abi test-fuzz \
-		test-sanitize test-demo test-emulator test-python test-wheel test-bench test-longaudio test-gateway
+	@$(MAKE) --no-print-directory lint
+	@$(MAKE) --no-print-directory test-prepare
+	@TEST_LANES=$(TEST_LANES) scripts/run-suites.sh $(TEST_SUITES)
 	@echo "make test: all suites passed"
+
+# Everything the suites share, built once before they run side by side.
+test-prepare: lib examples gateway emulator-venv $(C_TESTS) $(BUILD)/tests/test_cpp
+	@$(MAKE) --no-print-directory -C bindings/python venv
 
 # The WebSocket integration tests talk to a strict peer: Python's websockets, from the emulator's venv.
 test-swift: emulator-venv
-	@AZAUDIO_WSTEST_PYTHON=$(CURDIR)/emulator/.venv/bin/python $(SWIFT) test 2>&1 | grep -vE "^Test (Case|Suite) .* (started|passed) " ; exit $${PIPESTATUS[0]}
+	@AZAUDIO_WSTEST_PYTHON=$(CURDIR)/emulator/.venv/bin/python $(SWIFT) test --scratch-path .build/tests 2>&1 | grep -vE "^Test (Case|Suite) .* (started|passed) " ; exit $${PIPESTATUS[0]}
 
 test-header:
 	@scripts/check-header.sh

@@ -285,3 +285,5 @@ int main(void) {
     realtime_teardown();
     return check_summary();
 }
+
+/* test-cost: long (scripts/run-c-tests.sh starts it first) */

@@ -247,3 +247,5 @@ int main(void) {
     rest_teardown();
     return check_summary();
 }
+
+/* test-cost: long (scripts/run-c-tests.sh starts it first) */

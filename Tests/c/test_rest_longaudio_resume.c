@@ -265,3 +265,5 @@ int main(int argc, char **argv) {
     rest_teardown();
     return check_summary();
 }
+
+/* test-cost: long (scripts/run-c-tests.sh starts it first) */

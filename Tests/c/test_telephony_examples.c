@@ -28,12 +28,15 @@ static int run_capture(const char *cmd, char *out, size_t size) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* A call: the question, 6 s of silence (the reply starts), the caller talking over it, then silence. */
-static int write_call_wav(const char *path, uint32_t rate) {
+/* A call: the question, `gap_s` seconds of silence (the reply starts), the caller talking over it, then silence.
+ * The caller can only talk over a reply that has started: at the examples' 2x clock the emulator has gap_s / 2
+ * real seconds to recognise the question and synthesise the start of its reply, which takes seconds on a loaded
+ * machine (6 s of gap, 3 s real, was seen too short under load: no reply was playing, so no barge-in). */
+static int write_call_wav(const char *path, uint32_t rate, size_t gap_s) {
     size_t n = 0, q = 0;
     int16_t *speech = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
     int16_t *question = resample((const int16_t *)question_pcm, question_size / 2, 24000, rate, &q);
-    size_t gap = rate * 6, tail = rate * 2;
+    size_t gap = rate * gap_s, tail = rate * 2;
     size_t total = q + gap + n + tail;
     int16_t *call = calloc(total, sizeof *call);
     memcpy(call, question, q * sizeof *call);
@@ -49,9 +52,10 @@ static int write_call_wav(const char *path, uint32_t rate) {
 }
 
 /* Builds example `name` and runs it against the emulator's gpt-realtime on a call recorded at `rate` Hz (speech, a
- * pause, speech): its output is printed and kept in `log`, the format of the reply it wrote in *reply. 0 (a failed
+ * pause of gap_s seconds, speech): its output is printed and kept in `log`, the format of the reply it wrote in *reply. 0 (a failed
  * check) if the example did not build. */
-static int run_call_example(const char *name, uint32_t rate, char *log, size_t log_size, azaudio_wav_info *reply) {
+static int run_call_example(const char *name, uint32_t rate, size_t gap_s, char *log, size_t log_size,
+                            azaudio_wav_info *reply) {
     char bin[256], in[128], out[128], cmd[1024];
     if (!build_example(name, bin, sizeof bin)) {
         CHECK(0);
@@ -59,7 +63,7 @@ static int run_call_example(const char *name, uint32_t rate, char *log, size_t l
     }
     snprintf(in, sizeof in, "/tmp/azaudio_test_%s_in_%ld.wav", name, (long)getpid());
     snprintf(out, sizeof out, "/tmp/azaudio_test_%s_out_%ld.wav", name, (long)getpid());
-    CHECK(write_call_wav(in, rate));
+    CHECK(write_call_wav(in, rate, gap_s));
     emulator_reset();
     snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, EXAMPLE_SPEEDUP);
     int rc = run_capture(cmd, log, log_size);
@@ -80,7 +84,7 @@ TEST(phone_bridge_example_runs_a_call_with_barge_in) {
     static char log[65536];
     azaudio_wav_info info;
     /* PCM16 8 kHz: the example converts it to mu-law with the kit */
-    if (!run_call_example("phone_bridge", 8000, log, sizeof log, &info)) return;
+    if (!run_call_example("phone_bridge", 8000, 12, log, sizeof log, &info)) return;
     CHECK_STR_CONTAINS(log, "g711_ulaw in and out");
     CHECK_STR_CONTAINS(log, "barge-in");
     CHECK_STR_CONTAINS(log, "You said");
@@ -92,7 +96,7 @@ TEST(phone_bridge_example_runs_a_call_with_barge_in) {
 TEST(game_voice_example_runs_48k_in_and_out) {
     static char log[65536];
     azaudio_wav_info info;
-    if (!run_call_example("game_voice", 48000, log, sizeof log, &info)) return;
+    if (!run_call_example("game_voice", 48000, 6, log, sizeof log, &info)) return;
     CHECK_STR_CONTAINS(log, "48 kHz");
     CHECK_STR_CONTAINS(log, "You said");
     CHECK(info.format == AZAUDIO_FORMAT_PCM16 && info.sample_rate == 48000 && info.channels == 1);
@@ -107,3 +111,5 @@ int main(int argc, char **argv) {
     telephony_teardown();
     return check_summary();
 }
+
+/* test-cost: long (scripts/run-c-tests.sh starts it first) */
