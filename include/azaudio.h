@@ -2107,8 +2107,8 @@ azaudio_result azaudio_realtime_audible_latency_summary(azaudio_realtime_session
  * the session as usual. azaudio_realtime_destroy() at any time cancels the connect and frees the session; no event
  * or callback follows it. A failure's message is the CONNECT_FAILED event's text (azaudio_last_error() and
  * azaudio_client_last_error() are per thread and do not hold it); its JSON has the code, message and the HTTP
- * status of a refused handshake ("http_status"). Any thread. Errors (returned now): AZAUDIO_ERR_INVALID_ARGUMENT (client,
- * options or out_session NULL, bad options), AZAUDIO_ERR_OUT_OF_MEMORY (no thread could be started). */
+ * status of a refused handshake ("http_status"). Any thread. Errors (returned now): AZAUDIO_ERR_INVALID_ARGUMENT
+ * (client, options or out_session NULL, bad options), AZAUDIO_ERR_OUT_OF_MEMORY (no thread could be started). */
 azaudio_result azaudio_realtime_connect_async(azaudio_client *client, const azaudio_realtime_options *options,
                                               azaudio_realtime_session **out_session);
 

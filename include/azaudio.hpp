@@ -1595,8 +1595,8 @@ enum class event_type : std::int32_t {
     mcp_call_in_progress = AZAUDIO_EVENT_MCP_CALL_IN_PROGRESS,
     mcp_call_completed = AZAUDIO_EVENT_MCP_CALL_COMPLETED,
     mcp_call_failed = AZAUDIO_EVENT_MCP_CALL_FAILED,
-    connected = AZAUDIO_EVENT_CONNECTED,           ///< connect_async: the session is ready
-    connect_failed = AZAUDIO_EVENT_CONNECT_FAILED, ///< connect_async: failed or cancelled (result()); closed follows
+    connected = AZAUDIO_EVENT_CONNECTED,            ///< connect_async: the session is ready
+    connect_failed = AZAUDIO_EVENT_CONNECT_FAILED,  ///< connect_async: failed or cancelled (result()); closed follows
 };
 
 /// azaudio_realtime_options.truncation.
@@ -2119,7 +2119,6 @@ private:
     }
 
 public:
-
     RealtimeSession(RealtimeSession &&) noexcept = default;
     /// Destroys the session held before, then takes `other`'s.
     RealtimeSession &operator=(RealtimeSession &&other) noexcept {

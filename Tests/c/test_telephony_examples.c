@@ -52,8 +52,8 @@ static int write_call_wav(const char *path, uint32_t rate, size_t gap_s) {
 }
 
 /* Builds example `name` and runs it against the emulator's gpt-realtime on a call recorded at `rate` Hz (speech, a
- * pause of gap_s seconds, speech): its output is printed and kept in `log`, the format of the reply it wrote in *reply. 0 (a failed
- * check) if the example did not build. */
+ * pause of gap_s seconds, speech): its output is printed and kept in `log`, the format of the reply it wrote in *reply.
+ * 0 (a failed check) if the example did not build. */
 static int run_call_example(const char *name, uint32_t rate, size_t gap_s, char *log, size_t log_size,
                             azaudio_wav_info *reply) {
     char bin[256], in[128], out[128], cmd[1024];
