@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -171,3 +172,10 @@ def emulator_faults(emulator: Emulator, method: str, body: "dict[str, object] | 
         headers={"content-type": "application/json"},
     )
     urllib.request.urlopen(request, timeout=10).close()
+
+
+def sigint_as_default() -> None:
+    """preexec_fn for a child that a test interrupts with SIGINT: a shell that runs make test in the background
+    (nohup, `&`) starts it with SIGINT ignored, and Python then installs no KeyboardInterrupt handler, so the
+    child would never see the signal. The child gets the default disposition back before it starts."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

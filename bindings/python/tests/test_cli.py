@@ -9,7 +9,7 @@ from pathlib import Path
 import azaudio
 import pytest
 from azaudio import _cli_output, audio, cli
-from conftest import Emulator, run_cli, run_cli_in_terminal
+from conftest import Emulator, run_cli, run_cli_in_terminal, sigint_as_default
 
 
 def _closed_port() -> int:
@@ -296,6 +296,7 @@ def test_ctrl_c_cancels_the_running_call_and_exits_130(emulator: Emulator, rest:
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=sigint_as_default,
     )
     # SIGINT once the call is in flight: the emulator has taken the delay fault (the request is waiting on it),
     # whatever the machine's load. A fixed sleep could signal before the CLI installed its handler.

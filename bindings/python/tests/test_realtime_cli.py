@@ -13,7 +13,7 @@ from pathlib import Path
 import azaudio
 import pytest
 from azaudio import audio, cli
-from conftest import PACKAGE_DIR, Emulator, emulator_faults, run_cli
+from conftest import PACKAGE_DIR, Emulator, emulator_faults, run_cli, sigint_as_default
 
 pytestmark = pytest.mark.usefixtures("realtime")
 
@@ -213,6 +213,7 @@ def test_ctrl_c_ends_the_session_and_exits_130(
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        preexec_fn=sigint_as_default,
     )
     # SIGINT mid-stream: once the emulator has received the CLI's first audio (it streams the 2-3 s input at
     # real-time pace), whatever the machine's load; a fixed sleep could come before the session or after the input.
