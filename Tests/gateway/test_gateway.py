@@ -266,7 +266,9 @@ def test_a_call_outlives_its_expired_session_and_the_new_session_knows_the_conve
 
 
 def test_a_call_is_renewed_onto_a_new_session_before_the_limit() -> None:
-    emu = gwlib.Emulator("--session-max-seconds", "4", "--speed", "4")
+    # An 8 s cap and a 2.5 s margin: a renewal every ~5.5 s. (A 4 s cap renewed every ~1.5 s, which cut the reply to
+    # the second digit on a loaded machine: the test then failed on timing, not on the renewal it checks.)
+    emu = gwlib.Emulator("--session-max-seconds", "8", "--speed", "4")
     try:
         with gwlib.answered_call("--renewal-margin-ms", "2500", env=emu.env()) as (gw, rec, caller):
             stream = gwlib.RtpStream(8)
