@@ -24,7 +24,39 @@ final class RenewalSwitchTests: XCTestCase {
         XCTAssertEqual(p.step(nowMs: 480_400, responseRunning: false), .switchToStandby)
         XCTAssertEqual(p.trigger, .turnBoundary)
         XCTAssertEqual(p.step(nowMs: 480_500, responseRunning: false), .none)  // once
-        XCTAssertEqual(p.stage, .done)
+        XCTAssertEqual(p.stage, .switching)
+        p.sessionCreated(expiresAt: 1_001_200, wallNow: 1_000_481, nowMs: 481_000)  // the next session serves
+        XCTAssertEqual(p.stage, .serving)
+    }
+
+    /// Found by the bench smoke: a switch called off because the caller spoke left the plan done, so the session
+    /// was never renewed and died at its cap.
+    func testASwitchCalledOffKeepsTheStandbyReadyForTheNextBoundaryOrTheCap() {
+        var p = plan()
+        XCTAssertEqual(p.step(nowMs: 480_000, responseRunning: false), .openStandby)
+        p.standbyReady()
+        XCTAssertEqual(p.step(nowMs: 480_100, responseRunning: false), .switchToStandby)
+        p.switchCalledOff()
+        XCTAssertEqual(p.stage, .standbyReady)
+        XCTAssertNil(p.trigger)
+        XCTAssertEqual(p.step(nowMs: 480_200, responseRunning: true), .none)
+        XCTAssertEqual(p.step(nowMs: 480_300, responseRunning: false), .switchToStandby)
+        XCTAssertEqual(p.trigger, .turnBoundary)
+        p.switchCalledOff()
+        XCTAssertEqual(p.step(nowMs: 598_999, responseRunning: true), .none)
+        XCTAssertEqual(p.step(nowMs: 599_000, responseRunning: true), .switchToStandby)
+        XCTAssertEqual(p.trigger, .cap)
+    }
+
+    func testASwitchThatFailsFallsBackToBreakBeforeMake() {
+        var p = plan()
+        XCTAssertEqual(p.step(nowMs: 480_000, responseRunning: false), .openStandby)
+        p.standbyReady()
+        XCTAssertEqual(p.step(nowMs: 480_100, responseRunning: false), .switchToStandby)
+        p.standbyFailed()  // e.g. the standby's connection was gone when the switch took it
+        XCTAssertEqual(p.stage, .fallback)
+        XCTAssertEqual(p.step(nowMs: 480_200, responseRunning: false), .breakBeforeMake)
+        XCTAssertEqual(p.trigger, .standbyFailed)
     }
 
     func testAReadyStandbyTakesOverAtTheCapWhateverGoesOn() {

@@ -339,6 +339,10 @@ final class RealtimeInbound: @unchecked Sendable {
         }
     }
 
+    /// The switch to the standby was called off; the standby waits, ready, for the next chance (its replay ledger
+    /// stays).
+    func switchCalledOff() { state.withLock { $0.renewal.switchCalledOff() } }
+
     /// The standby failed: the plan falls back to break-before-make.
     func standbyFailed() {
         state.withLock {

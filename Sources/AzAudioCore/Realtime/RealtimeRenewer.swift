@@ -117,10 +117,11 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
         var reask = false
         var old: WebSocketConnection?
         let outcome = sender.switchOver(to: ready.connection) { () -> [String]? in
-            // Under the sender's lock: caller audio loud enough to be speech that went to the live session after
-            // the plan chose this boundary (and that the service has not reported yet) calls the switch off, else
-            // that turn would start in a session whose events are no longer delivered.
-            guard !link.state.withLock({ $0.voicedInputPending }) else { return nil }
+            // Under the sender's lock: at a turn boundary, caller audio loud enough to be speech that went to the
+            // live session after the plan chose this boundary (and that the service has not reported yet) calls
+            // the switch off, else that turn would start in a session whose events are no longer delivered. At
+            // the cap's lead the switch happens whatever is going on.
+            guard trigger == .cap || !link.state.withLock({ $0.voicedInputPending }) else { return nil }
             let (catchUp, cut) = inbound.switchReplay()
             interrupted = cut
             reask = options.reaskInterrupted && cut != nil
@@ -128,17 +129,18 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
                 old = state.connection
                 if let old { state.retired.append(ObjectIdentifier(old)) }
                 state.connection = ready.connection
+                state.voicedInputPending = false  // (what was pending went to the old session)
                 state.setup = ready.setup
                 state.setup.becomeReady()
             }
             return catchUp + (reask ? [RealtimeClientEvents.reaskResponse] : [])
         }
         guard let (result, heldNs) = outcome else {
-            logger.log(
-                .info, "realtime: the caller spoke as the switch was due; renewing break-before-make at a turn boundary"
-            )
-            ready.connection.close(code: .normalClosure, reason: "standby not needed")
-            inbound.standbyFailed()
+            // The standby stays ready: the next turn boundary, or the cap's lead, switches to it.
+            logger.log(.info, "realtime: the caller spoke as the switch was due; switching at the next chance")
+            made.putBack(owner: self)
+            standby.withLock { $0 = made }
+            inbound.switchCalledOff()
             return
         }
         ready.connection.delegate = session

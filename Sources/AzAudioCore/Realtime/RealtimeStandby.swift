@@ -74,6 +74,17 @@ final class RealtimeStandby: WebSocketConnectionDelegate, @unchecked Sendable {
         return taken
     }
 
+    /// Loop thread: the switch `takeReady` began was called off before the connection changed hands (nothing of
+    /// the standby's can have happened meanwhile: its events come on this thread too). It waits, ready, again.
+    func putBack(owner: RealtimeStandbyOwner) {
+        let back = state.withLock { (state) -> Bool in
+            guard state.role == .taken else { return false }
+            state.role = .ready
+            return true
+        }
+        if back { self.owner.withLock { $0 = owner } }
+    }
+
     /// The standby is not wanted any more (break-before-make, the live connection was lost, the app closed): its
     /// connection closes and nothing more is reported.
     func abandon() {

@@ -38,7 +38,9 @@ struct RenewalPlan: Sendable, Equatable {
     }
 
     enum Stage: Sendable, Equatable {
-        case serving, preparing, standbyReady, fallback, done
+        /// `switching`: a `.switchToStandby` step was taken and the switch has not happened yet (it ends with the
+        /// next session's `sessionCreated`, `switchCalledOff` or `standbyFailed`).
+        case serving, preparing, standbyReady, switching, fallback, done
     }
 
     /// The latest a renewal may start before the cap, and the least time make-before-break needs.
@@ -83,8 +85,19 @@ struct RenewalPlan: Sendable, Equatable {
     /// The standby session is set up (replayed) and waits for the switch.
     mutating func standbyReady() { if stage == .preparing { stage = .standbyReady } }
 
-    /// The standby could not be opened or ended before the switch: break-before-make at the next turn boundary.
-    mutating func standbyFailed() { if stage == .preparing || stage == .standbyReady { stage = .fallback } }
+    /// The standby could not be opened, ended before the switch, or the switch to it failed: break-before-make at
+    /// the next turn boundary (at once inside the lead).
+    mutating func standbyFailed() {
+        if stage == .preparing || stage == .standbyReady || stage == .switching { stage = .fallback }
+    }
+
+    /// The switch a `.switchToStandby` step asked for did not happen (the caller spoke as it was due): the standby
+    /// stays ready and the next turn boundary, or the lead before the cap, switches to it.
+    mutating func switchCalledOff() {
+        guard stage == .switching else { return }
+        stage = .standbyReady
+        trigger = nil
+    }
 
     /// Break-before-make: due `marginMs` before the cap at a turn boundary, and `leadMs` before it in any case.
     func isDue(nowMs: UInt64, responseRunning: Bool) -> Bool {
@@ -118,9 +131,11 @@ struct RenewalPlan: Sendable, Equatable {
             return .breakBeforeMake
         case .standbyReady:
             guard boundary || imminent else { return .none }
-            stage = .done
+            stage = .switching
             trigger = boundary ? .turnBoundary : .cap
             return .switchToStandby
+        case .switching:
+            return .none
         case .fallback:
             guard boundary || imminent else { return .none }
             stage = .done
