@@ -1630,6 +1630,15 @@ struct response_options {
     std::optional<std::string> input_json;     ///< a JSON array of items: the response's input
 };
 
+/// A session's latency so far over its responses (azaudio_realtime_latency_summary,
+/// azaudio_realtime_audible_latency_summary): how many responses, their median and 95th percentile in ms (-1 for
+/// both when there are none).
+struct latency_summary {
+    std::uint32_t count = 0;
+    std::int32_t median_ms = -1;
+    std::int32_t p95_ms = -1;
+};
+
 /// azaudio_realtime_options.session_kind.
 enum class session_kind : std::int32_t {
     conversation = AZAUDIO_SESSION_CONVERSATION,
@@ -1945,13 +1954,25 @@ public:
     void send_function_output(std::string_view call_id, std::string_view output) {
         call(azaudio_realtime_send_function_output(s(), z(call_id).c_str(), z(output).c_str()));
     }
-    /// conversation.item.truncate: cuts an assistant audio item at audio_end_ms (what the caller really heard).
     /// Reports that played_ms of the reply item's audio has really been played (azaudio_realtime_audio_played);
     /// barge-in truncates there when the caller interrupts.
     void audio_played(std::string_view item_id, std::uint32_t played_ms) {
         call(azaudio_realtime_audio_played(s(), z(item_id).c_str(), played_ms));
     }
-
+    /// Speech end (else the response's start) to the first reply audio, over the session's responses so far
+    /// (azaudio_realtime_latency_summary).
+    latency_summary first_audio_latency() {
+        latency_summary l;
+        call(azaudio_realtime_latency_summary(s(), &l.count, &l.median_ms, &l.p95_ms));
+        return l;
+    }
+    /// The same to the first reply audio above the level gate (azaudio_realtime_audible_latency_summary).
+    latency_summary first_audible_latency() {
+        latency_summary l;
+        call(azaudio_realtime_audible_latency_summary(s(), &l.count, &l.median_ms, &l.p95_ms));
+        return l;
+    }
+    /// conversation.item.truncate: cuts an assistant audio item at audio_end_ms (what the caller really heard).
     void truncate(std::string_view item_id, std::int32_t content_index, std::uint32_t audio_end_ms) {
         call(azaudio_realtime_truncate(s(), z(item_id).c_str(), content_index, audio_end_ms));
     }

@@ -865,6 +865,10 @@ static void a_voice_turn_is_pulled_event_by_event() {
     // An event taken earlier is still readable after the later ones.
     CHECK(got.first && got.first->type() == azaudio::event_type::session_created);
     CHECK(got.first && got.first->name() == "session.created" && contains(std::string(got.first->json()), "session"));
+    // The turn's latency figures through the wrapper: one response, its first audio and first audible audio.
+    azaudio::latency_summary first = s.first_audio_latency(), audible = s.first_audible_latency();
+    CHECK(first.count == 1 && first.median_ms >= 0 && first.p95_ms == first.median_ms);
+    CHECK(audible.count == 1 && audible.median_ms >= first.median_ms && audible.p95_ms == audible.median_ms);
 
     s.close();
     pulled rest;
