@@ -238,7 +238,7 @@ int main(int argc, char **argv) {
     memset(&out, 0, sizeof out);
     uint8_t silence[FRAME_BYTES], frame[FRAME_BYTES];
     memset(silence, 0xFF, sizeof silence);
-    int failed = 0, responding = 0, replies = 0, barge_ins = 0, closed = 0;
+    int failed = 0, responding = 0, replies = 0, barge_ins = 0, closed = 0, speaking = 0;
     uint32_t written = 0, reply_ms = 0, quiet_ms = 0;
     uint64_t start = azaudio_monotonic_us();
     for (uint64_t tick = 0; !closed && tick * FRAME_MS < MAX_CALL_MS; tick++) {
@@ -320,6 +320,10 @@ int main(int argc, char **argv) {
 
         /* 3. Play one frame to the phone, like a jitter buffer emptying at the line's rate. */
         size_t took = play_frame(&out, session, frame);
+        if ((took > 0) != speaking) {
+            speaking = took > 0;
+            printf("[%6llu ms] agent %s\n", (unsigned long long)call_ms, speaking ? "speaking" : "quiet");
+        }
         if (fwrite(frame, 1, FRAME_BYTES, reply) != FRAME_BYTES) {
             fprintf(stderr, "phone_bridge: writing %s failed\n", argv[2]);
             failed = 1;

@@ -28,15 +28,12 @@ static int run_capture(const char *cmd, char *out, size_t size) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* A call: the question, `gap_s` seconds of silence (the reply starts), the caller talking over it, then silence.
- * The caller can only talk over a reply that has started: at the examples' 2x clock the emulator has gap_s / 2
- * real seconds to recognise the question and synthesise the start of its reply, which takes seconds on a loaded
- * machine (6 s of gap, 3 s real, was seen too short under load: no reply was playing, so no barge-in). */
-static int write_call_wav(const char *path, uint32_t rate, size_t gap_s) {
+/* A call: the question, `gap_ms` of silence (the reply starts), the caller talking over it, then silence. */
+static int write_call_wav(const char *path, uint32_t rate, size_t gap_ms) {
     size_t n = 0, q = 0;
     int16_t *speech = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
     int16_t *question = resample((const int16_t *)question_pcm, question_size / 2, 24000, rate, &q);
-    size_t gap = rate * gap_s, tail = rate * 2;
+    size_t gap = (size_t)rate * gap_ms / 1000, tail = rate * 2;
     size_t total = q + gap + n + tail;
     int16_t *call = calloc(total, sizeof *call);
     memcpy(call, question, q * sizeof *call);
@@ -52,9 +49,9 @@ static int write_call_wav(const char *path, uint32_t rate, size_t gap_s) {
 }
 
 /* Builds example `name` and runs it against the emulator's gpt-realtime on a call recorded at `rate` Hz (speech, a
- * pause of gap_s seconds, speech): its output is printed and kept in `log`, the format of the reply it wrote in *reply.
+ * pause of gap_ms, speech): its output is printed and kept in `log`, the format of the reply it wrote in *reply.
  * 0 (a failed check) if the example did not build. */
-static int run_call_example(const char *name, uint32_t rate, size_t gap_s, char *log, size_t log_size,
+static int run_call_example(const char *name, uint32_t rate, size_t gap_ms, char *log, size_t log_size,
                             azaudio_wav_info *reply) {
     char bin[256], in[128], out[128], cmd[1024];
     if (!build_example(name, bin, sizeof bin)) {
@@ -63,7 +60,7 @@ static int run_call_example(const char *name, uint32_t rate, size_t gap_s, char 
     }
     snprintf(in, sizeof in, "/tmp/azaudio_test_%s_in_%ld.wav", name, (long)getpid());
     snprintf(out, sizeof out, "/tmp/azaudio_test_%s_out_%ld.wav", name, (long)getpid());
-    CHECK(write_call_wav(in, rate, gap_s));
+    CHECK(write_call_wav(in, rate, gap_ms));
     emulator_reset();
     snprintf(cmd, sizeof cmd, "%s %s %s gpt-realtime --speedup %d 2>&1", bin, in, out, EXAMPLE_SPEEDUP);
     int rc = run_capture(cmd, log, log_size);
@@ -80,13 +77,57 @@ static int run_call_example(const char *name, uint32_t rate, size_t gap_s, char 
     return 1;
 }
 
+/* The line time (ms) of the phone bridge's first "[ T ms] agent speaking" / "agent quiet" line at or after `from`;
+ * -1 if none. */
+static long agent_line(const char *log, const char *what, long from) {
+    char needle[32];
+    snprintf(needle, sizeof needle, " ms] agent %s\n", what);
+    for (const char *p = log; (p = strstr(p, needle)) != NULL; p++) {
+        const char *open = p;
+        while (open > log && *open != '[') open--;
+        long at = strtol(open + 1, NULL, 10);
+        if (at >= from) return at;
+    }
+    return -1;
+}
+
+/* After a call with no barge-in: the pause that puts the caller's second question into the middle of the first
+ * reply, from when the call's log says the agent spoke; -1 if the log cannot tell (or a reply was playing when the
+ * caller spoke: then the missing barge-in is the finding). */
+static long gap_for_barge_in(const char *log, long gap_ms) {
+    long question = (long)(question_size / 48), second = question + gap_ms, speech = (long)(speech_size / 48);
+    long spoke = agent_line(log, "speaking", 0);
+    if (spoke < 0) return -1;
+    if (spoke < second) { /* the first reply played, and ended before the caller spoke again */
+        long quiet = agent_line(log, "quiet", spoke);
+        if (quiet < 0 || quiet >= second) return -1;
+        return (spoke + quiet) / 2 - question;
+    }
+    /* The caller spoke before the first reply started: how late the second reply came tells the latency. */
+    long late = spoke - (second + speech);
+    return late > 0 ? late + 2000 : -1; /* the question's reply lasts about 5 s of line time */
+}
+
 TEST(phone_bridge_example_runs_a_call_with_barge_in) {
     static char log[65536];
     azaudio_wav_info info;
-    /* PCM16 8 kHz: the example converts it to mu-law with the kit */
-    if (!run_call_example("phone_bridge", 8000, 12, log, sizeof log, &info)) return;
+    /* PCM16 8 kHz: the example converts it to mu-law with the kit. The caller can only talk over a reply that is
+     * playing: how long the emulator takes to start one depends on the machine's load (3 s to 17 s of line time
+     * seen at the examples' 2x clock), so a call without a barge-in is placed once more with the pause between
+     * the caller's two questions taken from when its log says the agent spoke. */
+    long gap_ms = 12000;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        if (!run_call_example("phone_bridge", 8000, (size_t)gap_ms, log, sizeof log, &info)) return;
+        if (strstr(log, "barge-in: agent cut") || attempt == 1) break;
+        long next = gap_for_barge_in(log, gap_ms);
+        if (next < 500) break;
+        fprintf(stderr, "  no barge-in with a %ld ms pause (the reply did not play then); placing the call again "
+                        "with %ld ms\n", gap_ms, next);
+        gap_ms = next;
+    }
     CHECK_STR_CONTAINS(log, "g711_ulaw in and out");
-    CHECK_STR_CONTAINS(log, "barge-in");
+    CHECK_STR_CONTAINS(log, "agent speaking");
+    CHECK_STR_CONTAINS(log, "barge-in: agent cut"); /* (not "0 barge-ins" in the summary line) */
     CHECK_STR_CONTAINS(log, "You said");
     CHECK(client_events("conversation.item.truncate") >= 1);
     CHECK(info.format == AZAUDIO_FORMAT_ULAW && info.sample_rate == 8000 && info.channels == 1);
@@ -96,7 +137,7 @@ TEST(phone_bridge_example_runs_a_call_with_barge_in) {
 TEST(game_voice_example_runs_48k_in_and_out) {
     static char log[65536];
     azaudio_wav_info info;
-    if (!run_call_example("game_voice", 48000, 6, log, sizeof log, &info)) return;
+    if (!run_call_example("game_voice", 48000, 6000, log, sizeof log, &info)) return;
     CHECK_STR_CONTAINS(log, "48 kHz");
     CHECK_STR_CONTAINS(log, "You said");
     CHECK(info.format == AZAUDIO_FORMAT_PCM16 && info.sample_rate == 48000 && info.channels == 1);
