@@ -121,8 +121,10 @@ TEST(phone_bridge_example_runs_a_call_with_barge_in) {
         if (strstr(log, "barge-in: agent cut") || attempt == 1) break;
         long next = gap_for_barge_in(log, gap_ms);
         if (next < 500) break;
-        fprintf(stderr, "  no barge-in with a %ld ms pause (the reply did not play then); placing the call again "
-                        "with %ld ms\n", gap_ms, next);
+        fprintf(stderr,
+                "  no barge-in with a %ld ms pause (the reply did not play then); placing the call again "
+                "with %ld ms\n",
+                gap_ms, next);
         gap_ms = next;
     }
     CHECK_STR_CONTAINS(log, "g711_ulaw in and out");
