@@ -135,6 +135,19 @@ static inline long realtime_json_number(const char *text, const char *key) {
     return p ? strtol(p + strlen(quoted), NULL, 10) : -1;
 }
 
+/* The caller audio (bytes) every session in the sessions view received, summed; how many sessions in *sessions. */
+static inline long realtime_input_bytes(const char *view, int *sessions) {
+    static char one[65536];
+    long total = 0;
+    int n = 0;
+    while (view && realtime_session_text(view, n, one, sizeof one)) {
+        total += realtime_json_number(one, "audio_bytes");
+        n++;
+    }
+    *sessions = n;
+    return total;
+}
+
 /* A number after `"key":` (no space: the library's JSON) in `json`, or -1000 when the key is absent. */
 static inline long realtime_figure(const char *json, const char *key) {
     char quoted[96];

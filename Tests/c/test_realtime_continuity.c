@@ -299,12 +299,8 @@ TEST(a_call_across_six_renewals_loses_no_frame_and_keeps_its_conversation) {
 
     char *view = realtime_emulator_sessions();
     static char one[16384];
-    long total = 0;
     int sessions = 0;
-    while (view && realtime_session_text(view, sessions, one, sizeof one)) {
-        total += realtime_json_number(one, "audio_bytes");
-        sessions++;
-    }
+    long total = realtime_input_bytes(view, &sessions);
     CHECK(sessions == 7);
     CHECK(total == (long)frames * 960); /* every frame in exactly one session */
     CHECK(view && realtime_session_text(view, 6, one, sizeof one));

@@ -64,13 +64,8 @@ TEST(a_caller_who_never_goes_quiet_is_still_renewed_make_before_break_at_the_cap
     CHECK(done);
 
     char *view = realtime_emulator_sessions();
-    static char one[16384];
-    long total = 0;
     int sessions = 0;
-    while (view && realtime_session_text(view, sessions, one, sizeof one)) {
-        total += realtime_json_number(one, "audio_bytes");
-        sessions++;
-    }
+    long total = realtime_input_bytes(view, &sessions);
     CHECK(sessions == 3);
     CHECK(total == frames * 960); /* every frame in exactly one session */
     free(view);
