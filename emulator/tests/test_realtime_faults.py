@@ -278,6 +278,29 @@ def test_the_control_api_shows_the_items_and_audio_each_session_received():
     assert session["audio_bytes"] == 4 and session["appends"] == 1
 
 
+def test_the_control_api_counts_the_items_a_session_received_before_its_first_audio():
+    async def body():
+        async with served(make_ctx()) as base:
+            async with connect(base, "ga") as rt:  # two items, audio, one more item, more audio
+                await rt.send("conversation.item.create", item={"id": "item_a", **user_text("one")})
+                await rt.send("conversation.item.create", item={"id": "item_b", **user_text("two")})
+                await rt.send("input_audio_buffer.append", audio="AAAAAA==")
+                await rt.send("conversation.item.create", item={"id": "item_c", **user_text("three")})
+                await rt.send("input_audio_buffer.append", audio="AAAAAA==")
+                await rt.quiet(0.5)
+            async with connect(base, "ga") as rt:  # an item, no audio
+                await rt.send("conversation.item.create", item={"id": "item_d", **user_text("four")})
+                await rt.quiet(0.5)
+            async with aiohttp.ClientSession() as http:
+                async with http.get(base + "/_emulator/realtime/sessions") as r:
+                    return await r.json()
+
+    first, second = run(body())["sessions"]
+    assert [i["id"] for i in first["items"]] == ["item_a", "item_b", "item_c"]
+    assert first["items_before_audio"] == 2 and first["appends"] == 2
+    assert len(second["items"]) == 1 and second["items_before_audio"] is None
+
+
 def test_deaf_barge_in_stops_reading_then_reports_speech_during_the_reply():
     async def body():
         async with served(make_ctx()) as base:
