@@ -10,7 +10,8 @@ POST   /_emulator/calls      ring a SIP call: a signed webhook to a loopback URL
 GET    /_emulator/calls/ID   a call's state and the actions taken on it
 GET    /_emulator/realtime/sessions  per realtime session: id, items the client created (text, ids,
                                      previous_item_id), input audio bytes and appends, how many items
-                                     came before the first audio, the responses that ended (id, status, the user item each answers), close
+                                     came before the first audio, the responses that ended (id, status,
+                                     the user item each answers), close
 POST   /_emulator/realtime/events    send server events as given into the newest open realtime session (tests)
 """
 
