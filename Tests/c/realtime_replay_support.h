@@ -18,7 +18,7 @@ typedef struct {
 } replay_item;
 
 /* A string value after `"key": "` inside [from, to), into out[size] ("" if absent). */
-static void replay_string(const char *from, const char *to, const char *key, char *out, size_t size) {
+static inline void replay_string(const char *from, const char *to, const char *key, char *out, size_t size) {
     char quoted[64];
     snprintf(quoted, sizeof quoted, "\"%s\": \"", key);
     out[0] = 0;
@@ -32,7 +32,7 @@ static void replay_string(const char *from, const char *to, const char *key, cha
 
 /* The items of one session's text (realtime_session_text) received before its first input audio, in order, into
  * items[REPLAY_MAX_ITEMS]. Returns their number, or -1 when the session got no audio at all (a standby given up). */
-static int replay_before_audio(const char *session, replay_item *items) {
+static inline int replay_before_audio(const char *session, replay_item *items) {
     long before = realtime_json_number(session, "items_before_audio");
     if (before < 0) return -1;
     const char *p = strstr(session, "\"items\": [");
@@ -55,7 +55,7 @@ static int replay_before_audio(const char *session, replay_item *items) {
 }
 
 /* The index of item `id` (of `type` when not NULL; with `call_id` when not NULL) in items[0..n), or -1. */
-static int replay_find(const replay_item *items, int n, const char *id, const char *type, const char *call_id) {
+static inline int replay_find(const replay_item *items, int n, const char *id, const char *type, const char *call_id) {
     for (int i = 0; i < n; i++)
         if ((!id || strcmp(items[i].id, id) == 0) && (!type || strcmp(items[i].type, type) == 0) &&
             (!call_id || strcmp(items[i].call_id, call_id) == 0))
@@ -64,7 +64,7 @@ static int replay_find(const replay_item *items, int n, const char *id, const ch
 }
 
 /* Whether session text `session` holds a response that answers user item `item`. */
-static int replay_answers(const char *session, const char *item) {
+static inline int replay_answers(const char *session, const char *item) {
     char needle[128];
     snprintf(needle, sizeof needle, "\"answers\": \"%s\"", item);
     return strstr(session, needle) != NULL;
@@ -75,8 +75,8 @@ static int replay_answers(const char *session, const char *item) {
  * by its output, and, as text, every spoken turn of c->users answered in an earlier session, in the order they
  * were spoken, those spoken before the function call (the first `turns_before_call`) before it and the others after
  * its output. Returns the number of sessions checked. */
-static int check_replays_hold_turns_and_the_function_call(const char *view, const call *c, const char *call_id,
-                                                          int turns_before_call) {
+static inline int check_replays_hold_turns_and_the_function_call(const char *view, const call *c, const char *call_id,
+                                                                 int turns_before_call) {
     static char session[131072];
     static replay_item items[REPLAY_MAX_ITEMS];
     static int answered_in[CALL_MAX_TURNS]; /* the session that answered each spoken turn, or -1 */
@@ -99,7 +99,8 @@ static int check_replays_hold_turns_and_the_function_call(const char *view, cons
         int fn = replay_find(items, n, NULL, "function_call", call_id);
         int out = replay_find(items, n, NULL, "function_call_output", call_id);
         if (fn < 0 || out != fn + 1)
-            fprintf(stderr, "  session %d: function call at %d, its output at %d of %d replayed items\n", k, fn, out, n);
+            fprintf(stderr, "  session %d: function call at %d, its output at %d of %d replayed items\n", k, fn, out,
+                    n);
         CHECK(fn >= 0 && out == fn + 1);
         int last = -1;
         for (int u = 0; u < c->user_count; u++) {
@@ -107,8 +108,8 @@ static int check_replays_hold_turns_and_the_function_call(const char *view, cons
             int at = replay_find(items, n, c->users[u], "message", NULL);
             int placed = at >= 0 && items[at].has_text && at > last && (u < turns_before_call ? at < fn : at > out);
             if (!placed)
-                fprintf(stderr, "  session %d: turn %d (%s, answered in session %d) at %d of %d replayed items\n", k,
-                        u, c->users[u], answered_in[u], at, n);
+                fprintf(stderr, "  session %d: turn %d (%s, answered in session %d) at %d of %d replayed items\n", k, u,
+                        c->users[u], answered_in[u], at, n);
             CHECK(placed);
             if (at >= 0) last = at;
         }
