@@ -31,9 +31,12 @@ static inline void replay_string(const char *from, const char *to, const char *k
 }
 
 /* The items of one session's text (realtime_session_text) received before its first input audio, in order, into
- * items[REPLAY_MAX_ITEMS]. Returns their number, or -1 when the session got no audio at all (a standby given up). */
-static inline int replay_before_audio(const char *session, replay_item *items) {
-    long before = realtime_json_number(session, "items_before_audio");
+ * items[REPLAY_MAX_ITEMS]: all of them when `all`. Returns their number, or -1 when the session got no audio at all
+ * (unless `all`). */
+static inline int replay_before_audio(const char *session, replay_item *items, int all) {
+    long before =
+        strstr(session, "\"items_before_audio\": null") ? -1 : realtime_json_number(session, "items_before_audio");
+    if (all) before = REPLAY_MAX_ITEMS;
     if (before < 0) return -1;
     const char *p = strstr(session, "\"items\": [");
     const char *end = strstr(session, "\"audio_bytes\": ");
@@ -93,14 +96,18 @@ static inline int check_replays_hold_turns_and_the_function_call(const char *vie
             if (strstr(session, quoted)) first = k; /* the session the app created the call in */
             continue;
         }
-        int n = replay_before_audio(session, items);
-        if (n < 0) continue; /* a standby given up: no audio, never the call's */
+        /* A session that served without caller audio (a renewal came before the next turn) answered a response:
+         * all it got came before. One with neither audio nor a response is a standby given up (prepared earlier,
+         * never caught up): nothing to check. */
+        int n = replay_before_audio(session, items, 0);
+        if (n < 0 && strstr(session, "\"answers\": ")) n = replay_before_audio(session, items, 1);
+        if (n < 0) continue;
         checked++;
         int fn = replay_find(items, n, NULL, "function_call", call_id);
         int out = replay_find(items, n, NULL, "function_call_output", call_id);
         if (fn < 0 || out != fn + 1)
-            fprintf(stderr, "  session %d: function call at %d, its output at %d of %d replayed items\n", k, fn, out,
-                    n);
+            fprintf(stderr, "  session %d: function call at %d, its output at %d of %d replayed items; %.600s\n", k, fn,
+                    out, n, session);
         CHECK(fn >= 0 && out == fn + 1);
         int last = -1;
         for (int u = 0; u < c->user_count; u++) {

@@ -81,9 +81,11 @@ static void long_call(int callback) {
         /* The host played the whole reply (so the next turn is no barge-in). */
         if (reply[0] && received_ms > 0) azaudio_realtime_audio_played(s, reply, received_ms);
         if (call_count(&c, AZAUDIO_EVENT_CLOSED)) break;
-        if (drops_queued < 3 && call_count(&c, AZAUDIO_EVENT_RECONNECTED) >= drops_queued) {
-            /* The next session opened (a renewal's or a reconnect's) is reset at its third reply delta. */
-            emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":3}");
+        if (drops_queued < 3 && call_count(&c, AZAUDIO_EVENT_RECONNECTED) >= drops_queued &&
+            call_count(&c, AZAUDIO_EVENT_RENEWED) >= 2 * drops_queued) {
+            /* Every two renewals: the next reply, in whichever session sends it, is reset at its third delta (a
+             * session prepared and given up, or one renewed before it replied, leaves the fault for the next). */
+            emulator_fault("{\"kind\":\"reply_reset\",\"after_audio_deltas\":3}");
             drops_queued++;
         }
     }
@@ -131,10 +133,11 @@ static void long_call(int callback) {
     CHECK(sessions >= 10); /* 1 + 6 renewals + 3 reconnects (a standby given up adds one) */
     CHECK(total == sent);
     /* Every session opened after the function call got the earlier turns and the call with its output first:
-     * 6 renewals and 2 of the drops come after it (the first drop cuts the first reply). */
+     * 6 renewals and 2 of the drops come after it (the first drop cuts the first reply); a session that served
+     * too briefly for caller audio or a reply (renewed again at once) has nothing to check. */
     int replays = check_replays_hold_turns_and_the_function_call(view, &c, "call_clock", turns_before_call);
     fprintf(stderr, "  %d sessions opened after the function call, each checked for its replay\n", replays);
-    CHECK(replays >= 8);
+    CHECK(replays >= 6);
     /* The cut reply lives on in the last session, cut: its start is there, its whole transcript is not. */
     CHECK(realtime_session_text(view, sessions - 1, one, sizeof one));
     char entry[1024];

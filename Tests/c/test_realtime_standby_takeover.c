@@ -47,7 +47,7 @@ static void drop_while_the_next_session_is_ready(int callback) {
     emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":60,\"count\":1}");
     emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":3,\"count\":1}");
     azaudio_realtime_options o = realtime_renewing_options(57000);
-    o.keepalive_ms = 200; /* the renewal is looked at every 50 ms */
+    o.keepalive_ms = 200;          /* the renewal is looked at every 50 ms */
     o.reconnect_backoff_ms = 5000; /* a dial would wait 2.5-5 s first; the standby needs none */
     o.reask_interrupted_response = 1;
     call c;
@@ -96,7 +96,7 @@ static void drop_while_the_next_session_is_ready(int callback) {
     CHECK(view && !realtime_session_text(view, 2, first + 0, 1));
     CHECK(realtime_json_number(first, "audio_bytes") == first_audio);
     CHECK(realtime_json_number(second, "audio_bytes") == second_audio);
-    int n = replay_before_audio(second, items);
+    int n = replay_before_audio(second, items, 0);
     CHECK(n >= 1);
     CHECK(n >= 1 && strcmp(items[0].type, "message") == 0 && items[0].has_text);
     CHECK_STR_CONTAINS(second, "\"text\": \"What is the weather in Oslo?\"");

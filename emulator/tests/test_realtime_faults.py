@@ -215,6 +215,23 @@ def test_tcp_reset_after_audio_deltas_cuts_a_response_mid_turn():
     assert kind != aiohttp.WSMsgType.CLOSE
 
 
+def test_reply_reset_is_taken_by_the_first_session_that_replies_not_by_the_next_connection():
+    async def body():
+        async with served(make_ctx(speed=2.0)) as base:
+            async with connect(base, "ga") as first:  # open before the fault: it replies first
+                await queue(base, kind="reply_reset", after_audio_deltas=2)
+                async with connect(base, "ga") as idle:  # connects after the fault, never replies
+                    await first.send("response.create")
+                    seen, last = await types_until_the_end(first)
+                    await idle.send("response.create")
+                    await idle.until("response.done")  # the fault was used up: this reply ends
+                    return seen, last.type
+
+    seen, kind = run(body())
+    assert 1 <= seen.count("response.output_audio.delta") <= 2 and "response.done" not in seen
+    assert kind != aiohttp.WSMsgType.CLOSE
+
+
 def test_half_open_stops_reading_writing_and_answering_pings_without_closing():
     async def body():
         async with served(make_ctx()) as base:
