@@ -113,10 +113,52 @@ TEST(a_drop_while_the_next_session_is_ready_hands_the_call_to_it_in_callback_mod
     drop_while_the_next_session_is_ready(1);
 }
 
+/* The next session waits, set up, while the host plays the last reply (the renewal switches at a turn boundary),
+ * longer than liveness_timeout_ms, hearing nothing meanwhile. Once the call switches to it, it is not taken for
+ * dead: the call goes on in it, with no reconnect. */
+TEST(a_next_session_that_waited_longer_than_the_liveness_timeout_carries_the_call_after_the_switch) {
+    emulator_reset();
+    emulator_fault("{\"kind\":\"session_expired\",\"after_seconds\":60,\"count\":1}");
+    azaudio_realtime_options o = realtime_renewing_options(57000); /* the next session opens 3 s in */
+    o.keepalive_ms = 200;
+    o.liveness_timeout_ms = 1000;
+    call c;
+    CHECK(call_open(&c, &o, 0));
+    if (!c.s) return;
+    CHECK_RESULT(azaudio_realtime_create_text_item(c.s, "user", "What is the weather in Oslo?"), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(c.s, NULL), AZAUDIO_OK);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_AUDIO_DELTA, 1, 20));
+    char reply[64];
+    call_reply(&c, reply);
+    CHECK_RESULT(azaudio_realtime_audio_played(c.s, reply, 10), AZAUDIO_OK); /* the host starts playing it */
+    CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, 1, 20));
+    uint32_t ms = call_reply(&c, reply);
+    CHECK(ms > 100);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_RENEWING, 1, 20));
+    CHECK(wait_for_session_items(1, 1, 20)); /* the next session is set up, the conversation replayed */
+    CHECK(!call_wait(&c, AZAUDIO_EVENT_RENEWED, 1, 1.5)); /* no switch while the reply plays */
+    CHECK_RESULT(azaudio_realtime_audio_played(c.s, reply, ms), AZAUDIO_OK); /* all played: a turn boundary */
+    CHECK(call_wait(&c, AZAUDIO_EVENT_RENEWED, 1, 20));
+    CHECK_RESULT(azaudio_realtime_create_text_item(c.s, "user", "And tomorrow?"), AZAUDIO_OK);
+    CHECK_RESULT(azaudio_realtime_create_response(c.s, NULL), AZAUDIO_OK);
+    CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, 2, 20));
+    call_settle(&c);
+    call_end(&c);
+    CHECK(c.count[AZAUDIO_EVENT_RECONNECTING] == 0 && c.count[AZAUDIO_EVENT_CLOSED] == 0);
+    char *view = realtime_emulator_sessions();
+    static char second[65536];
+    CHECK(view && realtime_session_text(view, 1, second, sizeof second));
+    CHECK(view && !realtime_session_text(view, 2, second + 0, 1)); /* nothing dialled */
+    CHECK(occurrences(second, "\"answers\": ") == 1);
+    free(view);
+    emulator_reset();
+}
+
 int main(void) {
     if (!realtime_setup()) return 1;
     RUN(a_drop_while_the_next_session_is_ready_hands_the_call_to_it_in_pull_mode);
     RUN(a_drop_while_the_next_session_is_ready_hands_the_call_to_it_in_callback_mode);
+    RUN(a_next_session_that_waited_longer_than_the_liveness_timeout_carries_the_call_after_the_switch);
     realtime_teardown();
     return check_summary();
 }
