@@ -135,7 +135,7 @@ TEST(a_next_session_that_waited_longer_than_the_liveness_timeout_carries_the_cal
     uint32_t ms = call_reply(&c, reply);
     CHECK(ms > 100);
     CHECK(call_wait(&c, AZAUDIO_EVENT_RENEWING, 1, 20));
-    CHECK(wait_for_session_items(1, 1, 20)); /* the next session is set up, the conversation replayed */
+    CHECK(wait_for_session_items(1, 1, 20));              /* the next session is set up, the conversation replayed */
     CHECK(!call_wait(&c, AZAUDIO_EVENT_RENEWED, 1, 1.5)); /* no switch while the reply plays */
     CHECK_RESULT(azaudio_realtime_audio_played(c.s, reply, ms), AZAUDIO_OK); /* all played: a turn boundary */
     CHECK(call_wait(&c, AZAUDIO_EVENT_RENEWED, 1, 20));
