@@ -98,6 +98,7 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
             state.connection = ready.connection
             state.setup = ready.setup
             state.holdsInput = true
+            state.voicedInputPending = false  // (what was pending went to the lost session)
         }
         let (catchUp, interrupted) = inbound.switchReplay()
         let reask = options.reaskInterrupted && interrupted != nil
