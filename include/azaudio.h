@@ -1241,7 +1241,9 @@ typedef struct azaudio_realtime_event azaudio_realtime_event;
                                                            text: why it ended. Name "reconnecting" */
 #define AZAUDIO_EVENT_RECONNECTED                   35  /* a new session continues the call; text: its session
                                                            id, audio_ms: how long the call had no session; JSON has
-                                                           attempts, outage_ms, replayed_items. Name "reconnected" */
+                                                           attempts, outage_ms, replayed_items, and "standby":true
+                                                           when the session prepared for a renewal took over (see
+                                                           reconnect_max_attempts). Name "reconnected" */
 #define AZAUDIO_EVENT_RESPONSE_INTERRUPTED          36  /* response_id: the response the lost connection cut off
                                                            (it did not finish). Name "response_interrupted" */
 #define AZAUDIO_EVENT_RENEWING                      37  /* the session moves to a new one before its time limit
@@ -1410,7 +1412,14 @@ typedef struct azaudio_realtime_options {
      * While reconnecting, azaudio_realtime_send_audio() and the other send calls hold what they are given (up to
      * max_send_queue_bytes of audio, then AZAUDIO_ERR_BUSY) instead of failing. Audio already handed to the old
      * connection but not yet read by the service when it was lost is lost with it. If every attempt fails, the
-     * held input is dropped and AZAUDIO_EVENT_CLOSED carries the last reason. */
+     * held input is dropped and AZAUDIO_EVENT_CLOSED carries the last reason.
+     * A connection lost while the session prepared for a renewal (renewal_margin_ms, make-before-break) is set up
+     * and ready: that session takes the call over at once, with no dial and no backoff (the conversation was
+     * replayed into it when it was prepared; what changed since, the re-asked response and the held input follow,
+     * in order). Events: RESPONSE_INTERRUPTED (when a response was running), RECONNECTING and RECONNECTED, both
+     * with "standby":true in their JSON; RECONNECTED's "attempts" is 0 and its replayed_items counts what changed
+     * since the preparation. No AZAUDIO_EVENT_RENEWED follows the RENEWING delivered for it: the new session has
+     * a time limit of its own. A prepared session that is not ready yet is given up and the reconnect dials. */
     uint32_t reconnect_max_attempts;
     uint32_t reconnect_max_total_ms;
     uint32_t reconnect_backoff_ms;

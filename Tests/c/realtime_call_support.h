@@ -21,6 +21,7 @@ typedef struct {
     pthread_cond_t changed;
     long events; /* all events recorded */
     int count[64];
+    long at[64];                    /* the number (1-based, in order of arrival) of the latest event of each type */
     char users[CALL_MAX_TURNS][64]; /* the spoken turns' items (INPUT_COMMITTED), in order */
     int user_count;
     int make_before_break; /* RENEWED events of each mode */
@@ -35,15 +36,20 @@ typedef struct {
     int transcripts;
     char last_error[256];
     char latency[1024];     /* the latest TURN_LATENCY's JSON */
+    char reconnecting[256]; /* the latest RECONNECTING's and RECONNECTED's JSON */
+    char reconnected[256];
     int play_at_audio_done; /* callback mode: the host reports a reply all played as its audio ends */
 } call;
 
 static const char *const call_mode_name[2] = {"pull", "callback"};
 
-static void call_note_locked(call *c, const azaudio_realtime_event *e) {
+static inline void call_note_locked(call *c, const azaudio_realtime_event *e) {
     int t = azaudio_realtime_event_type(e);
     c->events++;
-    if (t >= 0 && t < 64) c->count[t]++;
+    if (t >= 0 && t < 64) {
+        c->count[t]++;
+        c->at[t] = c->events;
+    }
     const char *json = azaudio_realtime_event_json(e);
     if (getenv("LONG_CALL_TRACE") && t != AZAUDIO_EVENT_AUDIO_DELTA && t != AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA)
         fprintf(stderr, "    %.3f %s %s %.80s\n", now_seconds(), azaudio_realtime_event_name(e),
@@ -71,6 +77,12 @@ static void call_note_locked(call *c, const azaudio_realtime_event *e) {
     case AZAUDIO_EVENT_ERROR:
         snprintf(c->last_error, sizeof c->last_error, "%s", json);
         break;
+    case AZAUDIO_EVENT_RECONNECTING:
+        snprintf(c->reconnecting, sizeof c->reconnecting, "%s", json);
+        break;
+    case AZAUDIO_EVENT_RECONNECTED:
+        snprintf(c->reconnected, sizeof c->reconnected, "%s", json);
+        break;
     case AZAUDIO_EVENT_TURN_LATENCY:
         snprintf(c->latency, sizeof c->latency, "%s", json);
         break;
@@ -96,7 +108,7 @@ static void call_note_locked(call *c, const azaudio_realtime_event *e) {
     }
 }
 
-static void call_note(call *c, const azaudio_realtime_event *e) {
+static inline void call_note(call *c, const azaudio_realtime_event *e) {
     pthread_mutex_lock(&c->lock);
     call_note_locked(c, e);
     pthread_cond_broadcast(&c->changed);
@@ -104,7 +116,7 @@ static void call_note(call *c, const azaudio_realtime_event *e) {
 }
 
 /* The latest reply's item (copied into item[64]) and the milliseconds of its audio received (PCM16 24 kHz). */
-static uint32_t call_reply(call *c, char *item) {
+static inline uint32_t call_reply(call *c, char *item) {
     pthread_mutex_lock(&c->lock);
     snprintf(item, 64, "%s", c->reply_item);
     uint32_t ms = (uint32_t)(c->reply_bytes / 48);
@@ -114,7 +126,7 @@ static uint32_t call_reply(call *c, char *item) {
 
 /* Callback mode: every event, on the library's I/O thread (in order: a played report made here comes before
  * the library reads the response's end). */
-static void call_handler(azaudio_realtime_session *session, const azaudio_realtime_event *e, void *user) {
+static inline void call_handler(azaudio_realtime_session *session, const azaudio_realtime_event *e, void *user) {
     call *c = user;
     call_note(c, e);
     if (c->play_at_audio_done && azaudio_realtime_event_type(e) == AZAUDIO_EVENT_AUDIO_DONE) {
@@ -125,7 +137,7 @@ static void call_handler(azaudio_realtime_session *session, const azaudio_realti
 }
 
 /* Opens the call's session with `o` in the given mode (o's callback fields are set here); 0 on failure. */
-static int call_open(call *c, azaudio_realtime_options *o, int callback) {
+static inline int call_open(call *c, azaudio_realtime_options *o, int callback) {
     memset(c, 0, sizeof *c);
     pthread_mutex_init(&c->lock, NULL);
     pthread_cond_init(&c->changed, NULL);
@@ -137,14 +149,14 @@ static int call_open(call *c, azaudio_realtime_options *o, int callback) {
 }
 
 /* Destroys the session (no event comes after) and the call's lock. */
-static void call_end(call *c) {
+static inline void call_end(call *c) {
     azaudio_realtime_destroy(c->s);
     c->s = NULL;
     pthread_cond_destroy(&c->changed);
     pthread_mutex_destroy(&c->lock);
 }
 
-static int call_count(call *c, int type) {
+static inline int call_count(call *c, int type) {
     pthread_mutex_lock(&c->lock);
     int n = c->count[type];
     pthread_mutex_unlock(&c->lock);
@@ -152,7 +164,7 @@ static int call_count(call *c, int type) {
 }
 
 /* Callback mode: waits on the condition until `deadline` at the most, with the lock held. */
-static void call_wait_locked(call *c, double deadline) {
+static inline void call_wait_locked(call *c, double deadline) {
     double until = now_seconds() + 0.1 < deadline ? now_seconds() + 0.1 : deadline;
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
@@ -165,7 +177,7 @@ static void call_wait_locked(call *c, double deadline) {
 }
 
 /* Until `type` was seen `at_least` times in all (1), or CLOSED came or `seconds` passed (0). */
-static int call_wait(call *c, int type, int at_least, double seconds) {
+static inline int call_wait(call *c, int type, int at_least, double seconds) {
     double deadline = now_seconds() + seconds;
     if (c->callback) {
         pthread_mutex_lock(&c->lock);
@@ -187,7 +199,7 @@ static int call_wait(call *c, int type, int at_least, double seconds) {
 
 /* Takes the events that follow at once (the library delivers a response's latency figures, and a renewal's
  * switch at its end, right after RESPONSE_DONE): until 50 ms pass without one. */
-static void call_settle(call *c) {
+static inline void call_settle(call *c) {
     if (c->callback) {
         pthread_mutex_lock(&c->lock);
         for (long seen = -1; seen != c->events;) {
@@ -206,7 +218,7 @@ static void call_settle(call *c) {
 
 /* Speaks the question (all at once: the emulator reads input as fast as it comes) and the silence that ends the
  * turn (600 ms, over server VAD's 500). Returns the bytes sent. */
-static size_t call_speak(call *c) {
+static inline size_t call_speak(call *c) {
     size_t sent = 0;
     for (size_t off = 0; off + 1 < speech_size; off += 960) {
         size_t n = speech_size - off < 960 ? (speech_size - off) & ~(size_t)1 : 960;
@@ -218,14 +230,14 @@ static size_t call_speak(call *c) {
 }
 
 /* The whole transcript of reply `item` as it arrived (NULL if none came). Read once the session is destroyed. */
-static const char *call_transcript(const call *c, const char *item) {
+static inline const char *call_transcript(const call *c, const char *item) {
     for (int i = 0; i < c->transcripts; i++)
         if (strcmp(c->transcript_item[i], item) == 0) return c->transcript[i];
     return NULL;
 }
 
 /* How many times `needle` occurs in `text`. */
-static int occurrences(const char *text, const char *needle) {
+static inline int occurrences(const char *text, const char *needle) {
     int n = 0;
     for (const char *p = strstr(text, needle); p; p = strstr(p + 1, needle)) n++;
     return n;
@@ -233,7 +245,7 @@ static int occurrences(const char *text, const char *needle) {
 
 /* Checks that the last item `item_id` created in the emulator's session text `session` holds the start of
  * `full` but not all of it (a reply cut by barge-in, carried as text); writes that entry to entry[1024]. */
-static void check_cut_in_session(const char *session, const char *item_id, const char *full, char *entry) {
+static inline void check_cut_in_session(const char *session, const char *item_id, const char *full, char *entry) {
     char id[96], start[64];
     snprintf(id, sizeof id, "\"id\": \"%s\"", item_id);
     const char *found = NULL;

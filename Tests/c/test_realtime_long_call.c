@@ -3,13 +3,17 @@
  * speech-triggered barge-in whose cut reply reaches later sessions, and the option that asks again for a reply
  * a drop cut off. Every spoken turn is answered exactly once (the emulator's record of the responses that ended,
  * and the events), every caller frame reaches exactly one session. The same call runs in pull mode and in
- * callback mode. Then barge-in and truncation on a reply the session before a renewal sent.
+ * callback mode. After the first turn the app puts a function call and its output into the conversation: every
+ * session opened after it gets, before the caller's audio, the earlier turns as text and the function call
+ * followed by its output (the emulator's record). Then barge-in and truncation on a reply the session before a
+ * renewal sent.
  * LONG_CALL_TRACE=1 prints the events (not the audio) as they come.
  * emulator-options: --speed 20 */
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
 #include "realtime_call_support.h"
+#include "realtime_replay_support.h"
 #include "realtime_support.h"
 #include "rest_support.h"
 
@@ -39,6 +43,7 @@ static void long_call(int callback) {
     long sent = 0;
     int barged = 0;
     char cut_item[64] = "", reply[64];
+    int turns_before_call = -1;
     double deadline = now_seconds() + 50;
     for (int turn = 0; turn < 40 && now_seconds() < deadline; turn++) {
         int renewals = call_count(&c, AZAUDIO_EVENT_RENEWED), reconnects = call_count(&c, AZAUDIO_EVENT_RECONNECTED);
@@ -48,6 +53,16 @@ static void long_call(int callback) {
         CHECK(call_wait(&c, AZAUDIO_EVENT_RESPONSE_DONE, done + 1, 20));
         call_settle(&c); /* a renewal switching at this response's end delivers RENEWED right after it */
         uint32_t received_ms = call_reply(&c, reply);
+        if (turns_before_call < 0) { /* the app's tool call, answered at once: both go into the conversation */
+            turns_before_call = c.user_count;
+            int items = call_count(&c, AZAUDIO_EVENT_ITEM_DONE);
+            CHECK_RESULT(azaudio_realtime_send_event_json(
+                             s, "{\"type\":\"conversation.item.create\",\"item\":{\"type\":\"function_call\","
+                                "\"call_id\":\"call_clock\",\"name\":\"read_clock\",\"arguments\":\"{}\"}}"),
+                         AZAUDIO_OK);
+            CHECK_RESULT(azaudio_realtime_send_function_output(s, "call_clock", "{\"time\":\"noon\"}"), AZAUDIO_OK);
+            CHECK(call_wait(&c, AZAUDIO_EVENT_ITEM_DONE, items + 2, 20));
+        }
         if (!barged && call_count(&c, AZAUDIO_EVENT_RENEWED) >= 2 && call_count(&c, AZAUDIO_EVENT_RECONNECTED) >= 1 &&
             call_count(&c, AZAUDIO_EVENT_RENEWED) == renewals) {
             /* The barge-in (in the session that sent the reply): the host says it played half of the reply, and
@@ -66,9 +81,11 @@ static void long_call(int callback) {
         /* The host played the whole reply (so the next turn is no barge-in). */
         if (reply[0] && received_ms > 0) azaudio_realtime_audio_played(s, reply, received_ms);
         if (call_count(&c, AZAUDIO_EVENT_CLOSED)) break;
-        if (drops_queued < 3 && call_count(&c, AZAUDIO_EVENT_RECONNECTED) >= drops_queued) {
-            /* The next session opened (a renewal's or a reconnect's) is reset at its third reply delta. */
-            emulator_fault("{\"kind\":\"tcp_reset\",\"after_audio_deltas\":3}");
+        if (drops_queued < 3 && call_count(&c, AZAUDIO_EVENT_RECONNECTED) >= drops_queued &&
+            call_count(&c, AZAUDIO_EVENT_RENEWED) >= 2 * drops_queued) {
+            /* Every two renewals: the next reply, in whichever session sends it, is reset at its third delta (a
+             * session prepared and given up, or one renewed before it replied, leaves the fault for the next). */
+            emulator_fault("{\"kind\":\"reply_reset\",\"after_audio_deltas\":3}");
             drops_queued++;
         }
     }
@@ -115,6 +132,12 @@ static void long_call(int callback) {
     }
     CHECK(sessions >= 10); /* 1 + 6 renewals + 3 reconnects (a standby given up adds one) */
     CHECK(total == sent);
+    /* Every session opened after the function call got the earlier turns and the call with its output first:
+     * 6 renewals and 2 of the drops come after it (the first drop cuts the first reply); a session that served
+     * too briefly for caller audio or a reply (renewed again at once) has nothing to check. */
+    int replays = check_replays_hold_turns_and_the_function_call(view, &c, "call_clock", turns_before_call);
+    fprintf(stderr, "  %d sessions opened after the function call, each checked for its replay\n", replays);
+    CHECK(replays >= 6);
     /* The cut reply lives on in the last session, cut: its start is there, its whole transcript is not. */
     CHECK(realtime_session_text(view, sessions - 1, one, sizeof one));
     char entry[1024];

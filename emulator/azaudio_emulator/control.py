@@ -9,8 +9,9 @@ DELETE /_emulator/requests   clear the log
 POST   /_emulator/calls      ring a SIP call: a signed webhook to a loopback URL (see sip_calls)
 GET    /_emulator/calls/ID   a call's state and the actions taken on it
 GET    /_emulator/realtime/sessions  per realtime session: id, items the client created (text, ids,
-                                     previous_item_id), input audio bytes and appends, the responses that
-                                     ended (id, status, the user item each answers), close
+                                     previous_item_id), input audio bytes and appends, how many items
+                                     came before the first audio, the responses that ended (id, status,
+                                     the user item each answers), close
 POST   /_emulator/realtime/events    send server events as given into the newest open realtime session (tests)
 """
 
@@ -78,6 +79,8 @@ async def realtime_sessions(request: web.Request) -> web.Response:
                 "items": entry.get("items", []),
                 "audio_bytes": received.get("audio_bytes", 0),
                 "appends": received.get("appends", 0),
+                # How many of `items` came before the first input audio (null: no audio came).
+                "items_before_audio": received.get("items_before_audio"),
                 "client_events": len(entry.get("client_events", [])),
                 "responses": entry.get("responses", []),
                 "close": entry.get("close", {}),

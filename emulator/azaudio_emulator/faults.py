@@ -50,6 +50,8 @@ KINDS: dict[str, dict[str, tuple[type, ...]]] = {
         "location": (str,),
     },
     "tcp_reset": {"after_events": (int,), "after_audio_deltas": (int,)},
+    # Taken by the first session that sends reply audio once it is queued (not by the next connection).
+    "reply_reset": {"after_audio_deltas": (int,)},
     "half_open": {"after_events": (int,)},
     "deaf_barge_in": {"after_audio_deltas": (int,), "seconds": _NUMBER, "speech_after": _NUMBER},
 }

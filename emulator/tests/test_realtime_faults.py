@@ -215,6 +215,23 @@ def test_tcp_reset_after_audio_deltas_cuts_a_response_mid_turn():
     assert kind != aiohttp.WSMsgType.CLOSE
 
 
+def test_reply_reset_is_taken_by_the_first_session_that_replies_not_by_the_next_connection():
+    async def body():
+        async with served(make_ctx(speed=2.0)) as base:
+            async with connect(base, "ga") as first:  # open before the fault: it replies first
+                await queue(base, kind="reply_reset", after_audio_deltas=2)
+                async with connect(base, "ga") as idle:  # connects after the fault, never replies
+                    await first.send("response.create")
+                    seen, last = await types_until_the_end(first)
+                    await idle.send("response.create")
+                    await idle.until("response.done")  # the fault was used up: this reply ends
+                    return seen, last.type
+
+    seen, kind = run(body())
+    assert 1 <= seen.count("response.output_audio.delta") <= 2 and "response.done" not in seen
+    assert kind != aiohttp.WSMsgType.CLOSE
+
+
 def test_half_open_stops_reading_writing_and_answering_pings_without_closing():
     async def body():
         async with served(make_ctx()) as base:
@@ -276,6 +293,29 @@ def test_the_control_api_shows_the_items_and_audio_each_session_received():
     assert session["items"][1]["previous_item_id"] == "item_a" and session["items"][1]["name"] == "lookup"
     assert session["items"][2]["call_id"] == "call_1" and session["items"][2]["output"] == '{"ok":true}'
     assert session["audio_bytes"] == 4 and session["appends"] == 1
+
+
+def test_the_control_api_counts_the_items_a_session_received_before_its_first_audio():
+    async def body():
+        async with served(make_ctx()) as base:
+            async with connect(base, "ga") as rt:  # two items, audio, one more item, more audio
+                await rt.send("conversation.item.create", item={"id": "item_a", **user_text("one")})
+                await rt.send("conversation.item.create", item={"id": "item_b", **user_text("two")})
+                await rt.send("input_audio_buffer.append", audio="AAAAAA==")
+                await rt.send("conversation.item.create", item={"id": "item_c", **user_text("three")})
+                await rt.send("input_audio_buffer.append", audio="AAAAAA==")
+                await rt.quiet(0.5)
+            async with connect(base, "ga") as rt:  # an item, no audio
+                await rt.send("conversation.item.create", item={"id": "item_d", **user_text("four")})
+                await rt.quiet(0.5)
+            async with aiohttp.ClientSession() as http:
+                async with http.get(base + "/_emulator/realtime/sessions") as r:
+                    return await r.json()
+
+    first, second = run(body())["sessions"]
+    assert [i["id"] for i in first["items"]] == ["item_a", "item_b", "item_c"]
+    assert first["items_before_audio"] == 2 and first["appends"] == 2
+    assert len(second["items"]) == 1 and second["items_before_audio"] is None
 
 
 def test_deaf_barge_in_stops_reading_then_reports_speech_during_the_reply():

@@ -1,11 +1,12 @@
 /// The library-made events of call continuity (reconnect), named as `azaudio_realtime_event_name` gives them.
 extension RealtimeEvent {
-    /// Reconnect attempt `attempt` starts after the connection ended with `code` for `reason`.
-    static func reconnecting(attempt: Int, code: Int, reason: String) -> RealtimeEvent {
+    /// Reconnect attempt `attempt` starts after the connection ended with `code` for `reason`. `standby`: the
+    /// session prepared for a renewal takes over instead (attempt 0: nothing is dialled).
+    static func reconnecting(attempt: Int, code: Int, reason: String, standby: Bool = false) -> RealtimeEvent {
         var e = RealtimeEvent(
             kind: .reconnecting, type: "reconnecting",
             json: #"{"type":"reconnecting","attempt":\#(attempt),"code":\#(code),"reason":"# + JSONWriter.quote(reason)
-                + "}")
+                + (standby ? #","standby":true}"# : "}"))
         e.closeCode = code
         e.text = reason
         e.isLocal = true
@@ -13,12 +14,16 @@ extension RealtimeEvent {
     }
 
     /// A new session (`sessionID`) continues the call after `attempts` attempts and `outageMs` without one;
-    /// `replayedItems` items of the conversation were replayed into it.
-    static func reconnected(sessionID: String, attempts: Int, outageMs: Int, replayedItems: Int) -> RealtimeEvent {
+    /// `replayedItems` items of the conversation were replayed into it. `standby`: it is the session prepared for a
+    /// renewal (replayed then; `replayedItems` counts what changed since).
+    static func reconnected(
+        sessionID: String, attempts: Int, outageMs: Int, replayedItems: Int, standby: Bool = false
+    ) -> RealtimeEvent {
         var e = RealtimeEvent(
             kind: .reconnected, type: "reconnected",
             json: #"{"type":"reconnected","session_id":"# + JSONWriter.quote(sessionID)
-                + #","attempts":\#(attempts),"outage_ms":\#(outageMs),"replayed_items":\#(replayedItems)}"#)
+                + #","attempts":\#(attempts),"outage_ms":\#(outageMs),"replayed_items":\#(replayedItems)"#
+                + (standby ? #","standby":true}"# : "}"))
         e.text = sessionID
         e.audioMs = Int64(outageMs)
         e.isLocal = true

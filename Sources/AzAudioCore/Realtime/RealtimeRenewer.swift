@@ -73,6 +73,64 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
         return true
     }
 
+    /// Loop thread, from didClose: the live connection was lost (`info`, `reason`; the link already holds the
+    /// caller's input) and a reconnect may follow. A standby that is ready takes the call over at once, instead of
+    /// a new dial after a backoff: what changed in the conversation since its replay, the response the loss cut
+    /// off when `reaskInterrupted`, then the input held meanwhile, in order. Events: RESPONSE_INTERRUPTED (when a
+    /// response was running), RECONNECTING and RECONNECTED, both with "standby":true; no RENEWED follows the
+    /// RENEWING already delivered (the new session has a cap of its own). Returns false when no standby was ready
+    /// or it could not take over (the caller abandons any and reconnects).
+    func promoteStandby(after info: WebSocketCloseInfo, reason: String) -> Bool {
+        guard reconnector.isEnabled, ReconnectPolicy.mayReconnect(after: info),
+            !link.state.withLock({ $0.closing }),
+            let made = standby.withLock({ $0 }), made.role == .ready, let ready = made.takeReady()
+        else {
+            return false
+        }
+        standby.withLock { if $0 === made { $0 = nil } }
+        let started = Monotonic.now()
+        // The standby's setup waits for its replay: sends stay held until `release` marks it ready.
+        var lost = RealtimeSetup()
+        var holding = false
+        link.update { state in
+            lost = state.setup
+            holding = state.holdsInput
+            state.connection = ready.connection
+            state.setup = ready.setup
+            state.holdsInput = true
+            state.voicedInputPending = false  // (what was pending went to the lost session)
+        }
+        let (catchUp, interrupted) = inbound.switchReplay()
+        let reask = options.reaskInterrupted && interrupted != nil
+        let first = catchUp + (reask ? [RealtimeClientEvents.reaskResponse] : [])
+        if case .failure(let error) = sender.release(on: ready.connection, first: first) {
+            logger.log(.warn, "realtime: the catch-up into the prepared session failed: \(error.message); reconnecting")
+            link.update { state in
+                state.connection = nil
+                state.setup = lost
+                state.holdsInput = holding
+            }
+            ready.connection.close(code: .normalClosure, reason: "")  // (its delegate, the standby, ignores its end)
+            inbound.standbyFailed()
+            if let interrupted { delivery.deliver(.responseInterrupted(responseID: interrupted, reask: false)) }
+            return false
+        }
+        ready.connection.delegate = session
+        inbound.switched(expiresAt: ready.expiresAt, createdMs: ready.createdMs)
+        let code = Int(info.code.rawValue)
+        logger.log(
+            .info,
+            "realtime: connection lost (\(code)); the prepared session \(ready.sessionID) took over (\(catchUp.count) items caught up)"
+        )
+        if let interrupted { delivery.deliver(.responseInterrupted(responseID: interrupted, reask: reask)) }
+        delivery.deliver(.reconnecting(attempt: 0, code: code, reason: reason, standby: true))
+        delivery.deliver(
+            .reconnected(
+                sessionID: ready.sessionID, attempts: 0, outageMs: Int(Monotonic.now() &- started),
+                replayedItems: catchUp.count, standby: true))
+        return true
+    }
+
     // MARK: RealtimeStandbyOwner
 
     func standbySetUp(_ made: RealtimeStandby, connection: WebSocketConnection) {

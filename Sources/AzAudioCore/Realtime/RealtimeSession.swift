@@ -308,6 +308,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         var wasReady = false
         var stale = false
         var renewed = false
+        let mayReconnect = reconnector?.isEnabled == true && ReconnectPolicy.mayReconnect(after: info)
         link.update { state in
             if let index = state.retired.firstIndex(of: ObjectIdentifier(connection)) {
                 state.retired.remove(at: index)  // switched away from by a renewal: its end is no news
@@ -324,12 +325,15 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             // A reconnect attempt that was given up on (its successor may already be on the link).
             stale = state.setup.resuming && state.connection !== connection && state.connection != nil
             if !stale { wasReady = state.setup.connectionEnded(info) }
+            // A reconnect follows: from now on the caller's input is held for the next session, not refused.
+            if wasReady, mayReconnect, !state.closing { state.holdsInput = true }
         }
         if renewed {
             reconnector?.renewalClosed(delegate: self)
             return
         }
         guard !stale else { return }
+        if wasReady, renewer?.promoteStandby(after: info, reason: reason) == true { return }
         if wasReady { renewer?.abandonStandby() }
         if wasReady, reconnector?.connectionLost(info, reason: reason, delegate: self) == true { return }
         if wasReady {

@@ -61,7 +61,8 @@ final class RealtimeStandby: WebSocketConnectionDelegate, @unchecked Sendable {
 
     var role: Role { state.withLock { $0.role } }
 
-    /// Loop thread, at the switch: the ready standby's connection and setup, once; nil unless ready.
+    /// Loop thread, at the switch: the ready standby's connection and setup, once; nil unless ready. The
+    /// connection's liveness clock restarts.
     func takeReady() -> Ready? {
         let taken = state.withLock { (state) -> Ready? in
             guard state.role == .ready, let connection = state.connection else { return nil }
@@ -70,7 +71,12 @@ final class RealtimeStandby: WebSocketConnectionDelegate, @unchecked Sendable {
                 connection: connection, setup: state.setup, sessionID: state.sessionID, expiresAt: state.expiresAt,
                 createdMs: state.createdMs)
         }
-        if taken != nil { finish() }
+        if let taken {
+            // Nothing arrives on a standby while it waits (liveness pings only the live connection): its quiet time
+            // starts now, or the first liveness look after the switch would take it for dead.
+            taken.connection.lastReceivedMs = Monotonic.now()
+            finish()
+        }
         return taken
     }
 

@@ -25,6 +25,13 @@ kind                   effect (parameters, defaults)
                        ``after_events`` (0) server events, or after
                        ``after_audio_deltas`` reply audio deltas (mid-turn);
                        a transcription session takes ``after_events`` only
+``reply_reset``        like ``tcp_reset`` with ``after_audio_deltas`` (1), but
+                       taken when a session sends reply audio, not when a
+                       connection arrives: the first session to send a reply
+                       audio delta after it was queued is reset at its
+                       ``after_audio_deltas``-th delta from then (a session
+                       that never replies, e.g. one prepared and given up,
+                       leaves it for the next)
 ``half_open``          after ``after_events`` (1) server events the server
                        stops reading and writing (no pong either) and never
                        closes: a dead peer behind a live TCP connection

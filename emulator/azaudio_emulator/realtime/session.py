@@ -172,6 +172,7 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
             self.events_sent += 1
             if name == "response.audio.delta":
                 self.audio_deltas_sent += 1
+                self._take_reply_reset()
         await self._after_send()
         await sideband.after_emit(self, name, fields)
 
@@ -186,6 +187,15 @@ class RealtimeSession(InputBufferEvents, ConversationEvents):
                     await self.ws.send_str(text)
                 except (ConnectionError, RuntimeError):
                     self.closed = True
+
+    def _take_reply_reset(self) -> None:
+        """A queued ``reply_reset`` fault arms this session's reset, counted from the delta just sent."""
+        if self.faults.reset_after_audio_deltas is not None:
+            return
+        fault = self.ctx.faults.take("reply_reset", self.log_entry.get("path", ""))
+        if fault is not None:
+            deltas = int(fault.get("after_audio_deltas", 1))
+            self.faults.reset_after_audio_deltas = self.audio_deltas_sent - 1 + max(1, deltas)
 
     async def _after_send(self) -> None:
         faults = self.faults

@@ -75,8 +75,11 @@ class InputBufferEvents:
             pcm = raw[:even]
         else:
             pcm = audio.decode_input(fmt, raw)
-        self.log_entry["input"]["audio_bytes"] += len(raw)
-        self.log_entry["input"]["appends"] += 1
+        received = self.log_entry["input"]
+        if received["appends"] == 0:  # what a replay put in before the first audio (the control view shows it)
+            received["items_before_audio"] = len(self.log_entry["items"])
+        received["audio_bytes"] += len(raw)
+        received["appends"] += 1
         await self.feed_pcm(pcm)
 
     async def feed_pcm(self, pcm: bytes) -> None:
