@@ -1,0 +1,47 @@
+import AzAudioCore
+import XCTest
+
+/// The bulk of base64 goes sixteen characters at a time (SSE2); these check that path against Foundation and the
+/// strict rules at every position of texts long enough to reach it.
+final class Base64BulkTests: XCTestCase {
+    private func random(_ count: Int) -> [UInt8] {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+    }
+
+    func testBase64EncodingAndDecodingMatchFoundationForLongInputs() {
+        for length in [15, 16, 17, 24, 47, 48, 49, 100, 959, 960, 961, 4800] {
+            let bytes = random(length)
+            let reference = Data(bytes).base64EncodedString()
+            XCTAssertEqual(Base64.encode(bytes), reference, "length \(length)")
+            XCTAssertEqual(Base64.decode(reference), bytes, "length \(length)")
+        }
+    }
+
+    func testBase64DecodeRejectsAByteOutsideTheAlphabetAtEveryPosition() {
+        let text = Array(Base64.encode(random(72)).utf8)  // 96 characters, no padding: six blocks of sixteen
+        let alphabet = Set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let outside = (0...255).map { UInt8($0) }.filter { !alphabet.contains($0) }
+        for position in 0..<text.count {
+            // (`=` as the last character is padding: valid when the bits it leaves unused are zero.)
+            for byte in outside where !(byte == UInt8(ascii: "=") && position == text.count - 1) {
+                var bad = text
+                bad[position] = byte
+                XCTAssertNil(bad.withUnsafeBytes { Base64.decode($0) }, "byte \(byte) at \(position)")
+            }
+        }
+    }
+
+    func testBase64DecodeMapsEveryAlphabetCharacterAtEveryPositionOfABlock() {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+        let base = Array(Base64.encode(random(24)).utf8)  // 32 characters: two blocks
+        for position in 0..<base.count {
+            for character in alphabet {
+                var text = base
+                text[position] = character
+                let string = String(decoding: text, as: UTF8.self)
+                XCTAssertEqual(Base64.decode(string), Data(base64Encoded: string).map { Array($0) }, string)
+            }
+        }
+    }
+}
