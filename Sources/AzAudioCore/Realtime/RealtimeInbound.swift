@@ -23,8 +23,7 @@ final class RealtimeInbound: @unchecked Sendable {
         /// Per-turn latency figures.
         var latency = TurnLatency()
         /// Connect timing (ms): the WebSocket handshake, and connect to session ready.
-        var handshakeMs = -1
-        var readyMs = -1
+        var handshakeMs = -1, readyMs = -1
         /// Responses made outside the conversation: their events are marked and not mirrored.
         var outOfBand = OutOfBandResponses()
         /// Items the library deleted to create again in place (catch-up, a cut of replayed text): their
@@ -40,7 +39,9 @@ final class RealtimeInbound: @unchecked Sendable {
         case setupFailed(AzError)
         /// Deliver the event; when `reaction` is not empty or the event's audio is converted, through `events`.
         /// `after`: a library event to deliver right after it (turn latency).
-        case deliver(BargeInReaction, after: RealtimeEvent?)
+        indirect case deliver(BargeInReaction, after: RealtimeEvent?)
+        /// `deliver` with no reaction and nothing after (every audio delta): a verdict with nothing to copy.
+        case deliverAsIs
     }
 
     /// Event ids of the library's barge-in events start with this.
@@ -121,7 +122,7 @@ final class RealtimeInbound: @unchecked Sendable {
                     summary: state.latency.summary, audible: state.latency.audibleSummary)
                 after?.outOfBand = event.outOfBand
             }
-            return .deliver(reaction, after: after)
+            return reaction.isEmpty && after == nil ? .deliverAsIs : .deliver(reaction, after: after)
         }
     }
 
