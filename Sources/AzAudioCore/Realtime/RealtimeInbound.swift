@@ -55,14 +55,12 @@ final class RealtimeInbound: @unchecked Sendable {
     private let autoResponds: Bool
 
     // Loop thread only: wire output to caller output, and the item whose audio it is converting.
-    private var outputConverter: AudioStreamConverter?
-    private var outputItem: String?
+    private var outputConverter: AudioStreamConverter?, outputItem: String?
 
     init(options: RealtimeSessionOptions, logger: Logger) {
         self.options = options
         self.logger = logger
-        var interrupts = false
-        var autoResponds = false
+        var (interrupts, autoResponds) = (false, false)
         switch options.config.turnDetection {
         case .serverVAD(_, _, _, let respond, let interrupt), .semanticVAD(_, let respond, let interrupt):
             interrupts = interrupt
@@ -102,10 +100,6 @@ final class RealtimeInbound: @unchecked Sendable {
                 case .success(let input): confirmedInput = input
                 }
             }
-            var reaction = BargeInReaction()
-            if phase.isReady, event.kind == .speechStarted, options.bargeIn {
-                reaction = bargeIn(after: event, state: &state)
-            }
             if event.kind == .audioDelta, state.playback.shouldDrop(itemID: event.itemID, responseID: event.responseID)
             {
                 return .drop  // in flight when the item was cut: the host already flushed it
@@ -114,6 +108,12 @@ final class RealtimeInbound: @unchecked Sendable {
                 event.eventID.hasPrefix(Self.bargeInEventPrefix)
             {
                 return .drop  // our barge-in cancel crossed the response's end: nothing was left to cancel
+            }
+            // Only these make a reaction or a second event: every audio delta returns here, with nothing built.
+            guard event.kind == .speechStarted || event.kind == .responseDone else { return .deliverAsIs }
+            var reaction = BargeInReaction()
+            if phase.isReady, event.kind == .speechStarted, options.bargeIn {
+                reaction = bargeIn(after: event, state: &state)
             }
             var after: RealtimeEvent?
             if event.kind == .responseDone, let figures = state.latency.responseDone(event.responseID) {
