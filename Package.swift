@@ -22,7 +22,7 @@ let package = Package(
             path: "Sources/CCrypto",
             linkerSettings: [.linkedLibrary("crypto")]
         ),
-        // The bulk of base64 both ways, sixteen characters at a time with SSE2 (the realtime audio's encoding).
+        // The bulk of base64 both ways, sixteen characters at a time with SSSE3 or SSE2 (realtime audio's encoding).
         .target(name: "CBase64", path: "Sources/CBase64"),
         // The Linux calls Swift's Glibc module lacks (eventfd, epoll for the event loop) and thread naming.
         .target(name: "CLinux", path: "Sources/CLinux"),

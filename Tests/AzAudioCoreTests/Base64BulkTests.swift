@@ -1,7 +1,7 @@
 import AzAudioCore
 import XCTest
 
-/// The bulk of base64 goes sixteen characters at a time (SSE2); these check that path against Foundation and the
+/// The bulk of base64 goes sixteen characters at a time (SSSE3); these check that path against Foundation and the
 /// strict rules at every position of texts long enough to reach it.
 final class Base64BulkTests: XCTestCase {
     private func random(_ count: Int) -> [UInt8] {

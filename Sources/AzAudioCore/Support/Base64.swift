@@ -3,12 +3,12 @@ import CBase64
 /// Standard base64 (RFC 4648 section 4, with `=` padding), fast in both directions.
 ///
 /// Realtime audio travels as base64 inside JSON (about 1.3 KB per 20 ms frame each way), so both directions work
-/// on raw buffers without allocating. The bulk goes sixteen characters at a time through SSE2 (`CBase64`: the
-/// characters mapped by comparisons, no tables); the rest, and everything on a machine without SSE2, here: the
-/// encoder turns 3 bytes into 4 characters with two lookups in a table of 4096 character pairs; the decoder turns 4
-/// characters into 3 bytes with four lookups in pre-shifted tables whose invalid entries set a bit above the 24
-/// data bits, so one comparison per quantum rejects any byte outside the alphabet. The SSE2 decoder stops before
-/// the first block holding any other byte (padding included), so every check below still applies to the rest.
+/// on raw buffers without allocating. The bulk goes sixteen characters at a time through SSSE3 or SSE2 (`CBase64`:
+/// no tables in memory); the rest, and everything on a processor other than x86-64, here: the encoder turns 3
+/// bytes into 4 characters with two lookups in a table of 4096 character pairs; the decoder turns 4 characters into
+/// 3 bytes with four lookups in pre-shifted tables whose invalid entries set a bit above the 24 data bits, so one
+/// comparison per quantum rejects any byte outside the alphabet. The vector decoder stops before the first block
+/// holding any other byte (padding included), so every check below still applies to the rest.
 ///
 /// Decoding is strict: the length must be a multiple of 4, `=` may only end the text (at most two), no whitespace,
 /// and the unused bits before the padding must be zero. Anything else returns nil.

@@ -1,6 +1,7 @@
-/* The bulk of standard base64 (RFC 4648 section 4) sixteen characters at a time with SSE2, for the realtime audio
- * that travels as base64 in both directions (Sources/AzAudioCore/Support/Base64.swift does the rest: the tail, the
- * padding and every check the strict decoder makes). Without SSE2 both functions do nothing and return 0. */
+/* The bulk of standard base64 (RFC 4648 section 4) sixteen characters at a time with SSSE3 (SSE2 where the
+ * processor lacks it), for the realtime audio that travels as base64 in both directions
+ * (Sources/AzAudioCore/Support/Base64.swift does the rest: the tail, the padding and every check the strict decoder
+ * makes). Not on x86-64: both functions do nothing and return 0. */
 #ifndef CBASE64_H
 #define CBASE64_H
 #include <stddef.h>
