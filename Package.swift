@@ -47,6 +47,6 @@ let package = Package(
                 ])
             ]
         ),
-        .testTarget(name: "AzAudioCoreTests", dependencies: ["AzAudioCore"]),
+        .testTarget(name: "AzAudioCoreTests", dependencies: ["AzAudioCore", "CBase64"]),
     ]
 )

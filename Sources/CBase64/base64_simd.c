@@ -164,6 +164,14 @@ size_t cbase64_decode_blocks(const uint8_t *src, size_t count, uint8_t *dst) {
     return has_ssse3() ? decode_ssse3(src, count, dst) : decode_sse2(src, count, dst);
 }
 
+size_t cbase64_encode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst) {
+    return encode_sse2(src, count, dst);
+}
+
+size_t cbase64_decode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst) {
+    return decode_sse2(src, count, dst);
+}
+
 #else
 
 size_t cbase64_encode_blocks(const uint8_t *src, size_t count, uint8_t *dst) {
@@ -178,6 +186,14 @@ size_t cbase64_decode_blocks(const uint8_t *src, size_t count, uint8_t *dst) {
     (void)count;
     (void)dst;
     return 0;
+}
+
+size_t cbase64_encode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst) {
+    return cbase64_encode_blocks(src, count, dst);
+}
+
+size_t cbase64_decode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst) {
+    return cbase64_decode_blocks(src, count, dst);
 }
 
 #endif

@@ -1,4 +1,5 @@
 import AzAudioCore
+import CBase64
 import XCTest
 
 /// The bulk of base64 goes sixteen characters at a time (SSSE3); these check that path against Foundation and the
@@ -41,6 +42,39 @@ final class Base64BulkTests: XCTestCase {
                 text[position] = character
                 let string = String(decoding: text, as: UTF8.self)
                 XCTAssertEqual(Base64.decode(string), Data(base64Encoded: string).map { Array($0) }, string)
+            }
+        }
+    }
+
+    /// Both vector paths (the one this processor takes, and SSE2 whatever it has) against the Swift tables: the
+    /// characters they write for whole groups, the bytes they decode, and where they stop at a bad byte.
+    func testBothVectorPathsAgreeWithTheTablesOnEveryByteAtEveryPosition() {
+        typealias Path = (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> Int
+        let paths: [(String, encode: Path, decode: Path)] = [
+            ("dispatch", cbase64_encode_blocks, cbase64_decode_blocks),
+            ("sse2", cbase64_encode_blocks_sse2, cbase64_decode_blocks_sse2),
+        ]
+        let bytes = random(96)
+        let text = Array(Base64.encode(bytes).utf8)  // 128 characters: eight blocks
+        for (name, encode, decode) in paths {
+            var out = [UInt8](repeating: 0, count: 128)
+            let consumed = encode(bytes, bytes.count, &out)
+            XCTAssertEqual(consumed, 84, name)  // whole 12-byte groups while 16 bytes remain
+            XCTAssertEqual(Array(out[0..<112]), Array(text[0..<112]), name)
+            var decoded = [UInt8](repeating: 0, count: 96)
+            XCTAssertEqual(decode(text, text.count, &decoded), 128, name)
+            XCTAssertEqual(decoded, bytes, name)
+            for position in [0, 5, 15, 16, 31, 64, 127] {
+                for byte in 0...255 {
+                    var changed = text
+                    changed[position] = UInt8(byte)
+                    // In the alphabet: what the tables accept there (`=` only ever as padding: never in a block).
+                    let inAlphabet = byte != 0x3D && Base64.decode(String(decoding: changed, as: UTF8.self)) != nil
+                    // A bad byte stops the path before its block; a good one lets every block through.
+                    XCTAssertEqual(
+                        decode(changed, changed.count, &decoded), inAlphabet ? 128 : position / 16 * 16,
+                        "\(name): \(byte) at \(position)")
+                }
             }
         }
     }

@@ -17,4 +17,9 @@ size_t cbase64_encode_blocks(const uint8_t *src, size_t count, uint8_t *dst);
  * multiple of 16; `dst` receives consumed / 4 * 3 bytes and nothing past them. */
 size_t cbase64_decode_blocks(const uint8_t *src, size_t count, uint8_t *dst);
 
+/* The same two on the SSE2 path whatever the processor has (for tests: the dispatch above takes SSSE3 where it
+ * can, so this is the only way to reach the fallback on most machines). */
+size_t cbase64_encode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst);
+size_t cbase64_decode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst);
+
 #endif
