@@ -79,4 +79,16 @@ final class WebSocketSupportTests: XCTestCase {
             XCTAssertFalse(valid(bad), "\(bad)")
         }
     }
+
+    func testUTF8ValidatorFindsOneBadByteAtEveryPositionOfALongASCIIText() {
+        let text = [UInt8](repeating: UInt8(ascii: "a"), count: 100)
+        for position in 0..<text.count {
+            var bad = text
+            bad[position] = 0xFF
+            XCTAssertFalse(bad.withUnsafeBytes { UTF8Validator.isValid($0) }, "0xFF at \(position)")
+            var good = text
+            good.replaceSubrange(position..<min(position + 2, text.count), with: [0xC3, 0xA9])  // é
+            XCTAssertTrue(good.withUnsafeBytes { UTF8Validator.isValid($0) }, "é at \(position)")
+        }
+    }
 }

@@ -23,8 +23,7 @@ final class RealtimeInbound: @unchecked Sendable {
         /// Per-turn latency figures.
         var latency = TurnLatency()
         /// Connect timing (ms): the WebSocket handshake, and connect to session ready.
-        var handshakeMs = -1
-        var readyMs = -1
+        var handshakeMs = -1, readyMs = -1
         /// Responses made outside the conversation: their events are marked and not mirrored.
         var outOfBand = OutOfBandResponses()
         /// Items the library deleted to create again in place (catch-up, a cut of replayed text): their
@@ -40,7 +39,9 @@ final class RealtimeInbound: @unchecked Sendable {
         case setupFailed(AzError)
         /// Deliver the event; when `reaction` is not empty or the event's audio is converted, through `events`.
         /// `after`: a library event to deliver right after it (turn latency).
-        case deliver(BargeInReaction, after: RealtimeEvent?)
+        indirect case deliver(BargeInReaction, after: RealtimeEvent?)
+        /// `deliver` with no reaction and nothing after (every audio delta): a verdict with nothing to copy.
+        case deliverAsIs
     }
 
     /// Event ids of the library's barge-in events start with this.
@@ -54,14 +55,12 @@ final class RealtimeInbound: @unchecked Sendable {
     private let autoResponds: Bool
 
     // Loop thread only: wire output to caller output, and the item whose audio it is converting.
-    private var outputConverter: AudioStreamConverter?
-    private var outputItem: String?
+    private var outputConverter: AudioStreamConverter?, outputItem: String?
 
     init(options: RealtimeSessionOptions, logger: Logger) {
         self.options = options
         self.logger = logger
-        var interrupts = false
-        var autoResponds = false
+        var (interrupts, autoResponds) = (false, false)
         switch options.config.turnDetection {
         case .serverVAD(_, _, _, let respond, let interrupt), .semanticVAD(_, let respond, let interrupt):
             interrupts = interrupt
@@ -101,10 +100,6 @@ final class RealtimeInbound: @unchecked Sendable {
                 case .success(let input): confirmedInput = input
                 }
             }
-            var reaction = BargeInReaction()
-            if phase.isReady, event.kind == .speechStarted, options.bargeIn {
-                reaction = bargeIn(after: event, state: &state)
-            }
             if event.kind == .audioDelta, state.playback.shouldDrop(itemID: event.itemID, responseID: event.responseID)
             {
                 return .drop  // in flight when the item was cut: the host already flushed it
@@ -114,6 +109,12 @@ final class RealtimeInbound: @unchecked Sendable {
             {
                 return .drop  // our barge-in cancel crossed the response's end: nothing was left to cancel
             }
+            // Only these make a reaction or a second event: every audio delta returns here, with nothing built.
+            guard event.kind == .speechStarted || event.kind == .responseDone else { return .deliverAsIs }
+            var reaction = BargeInReaction()
+            if phase.isReady, event.kind == .speechStarted, options.bargeIn {
+                reaction = bargeIn(after: event, state: &state)
+            }
             var after: RealtimeEvent?
             if event.kind == .responseDone, let figures = state.latency.responseDone(event.responseID) {
                 after = .turnLatency(
@@ -121,7 +122,7 @@ final class RealtimeInbound: @unchecked Sendable {
                     summary: state.latency.summary, audible: state.latency.audibleSummary)
                 after?.outOfBand = event.outOfBand
             }
-            return .deliver(reaction, after: after)
+            return reaction.isEmpty && after == nil ? .deliverAsIs : .deliver(reaction, after: after)
         }
     }
 

@@ -274,14 +274,16 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             // Only during setup: the session is not opened (connect closes it).
             link.update { $0.setup.fail(error) }
             return
+        case .deliverAsIs:
+            if phase.isReady, !inbound.convertsOutput(event) {
+                // The common case (every audio delta of a ready session): one event, delivered as it is.
+                delivery.deliver(event)
+                return
+            }
+            reaction = BargeInReaction()
         case .deliver(let made, let after):
             reaction = made
             extra = after
-        }
-        if phase.isReady, reaction.isEmpty, extra == nil, !inbound.convertsOutput(event) {
-            // The common case (every audio delta of a ready session): one event, delivered as it is.
-            delivery.deliver(event)
-            return
         }
         var events = inbound.events(for: event, reaction: reaction, connection: connection)
         if let extra { events.append(extra) }

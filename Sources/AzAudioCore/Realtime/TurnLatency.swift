@@ -45,13 +45,17 @@ struct TurnLatency: Sendable {
 
     /// Every reply audio delta: changed in place (a copy of `running` would copy its set on every delta).
     mutating func audioReceived(itemID: String, responseID: String, atMs now: UInt64) {
-        guard running != nil, running!.responseID == responseID || responseID.isEmpty else { return }
+        // (`case .some`, not `!= nil`: the comparison copied the running response on every delta.)
+        guard case .some = running, running!.responseID == responseID || responseID.isEmpty else { return }
         if running!.firstAudioMs == nil { running!.firstAudioMs = now }
         if !running!.audioItems.contains(itemID) { running!.audioItems.insert(itemID) }
     }
 
     /// The running response's audible audio is still to be found (the next delta's audio should be looked at).
-    var awaitsAudible: Bool { running != nil && running!.firstAudibleMs == nil }
+    var awaitsAudible: Bool {
+        guard case .some = running else { return false }
+        return running!.firstAudibleMs == nil
+    }
 
     /// The reply audio of a delta of the running response, in the session's output `format` (after
     /// `audioReceived`): looked at until the first audible window is found.

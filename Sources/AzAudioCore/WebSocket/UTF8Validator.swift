@@ -7,7 +7,16 @@ public enum UTF8Validator {
         let count = bytes.count
         var i = 0
         while i < count {
-            // Fast path: skip ASCII words.
+            // Fast path: skip ASCII, 32 bytes (one test of four words) and then 8 bytes at a time.
+            while i + 32 <= count {
+                let p = base + i
+                let any =
+                    p.loadUnaligned(as: UInt64.self) | p.loadUnaligned(fromByteOffset: 8, as: UInt64.self)
+                    | p.loadUnaligned(fromByteOffset: 16, as: UInt64.self)
+                    | p.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
+                if any & 0x8080_8080_8080_8080 != 0 { break }
+                i += 32
+            }
             while i + 8 <= count, (base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 { i += 8 }
             guard i < count else { return true }
             let b0 = base.load(fromByteOffset: i, as: UInt8.self)
