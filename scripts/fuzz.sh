@@ -11,6 +11,25 @@ if [ ${#names[@]} -eq 0 ]; then
 fi
 mkdir -p .build/fuzz
 pass=0; failn=0
+
+# The package's own C targets (Sources/CName/*.c with a header in include/) that a Swift target's sources import:
+# each compiled instrumented, with a module map for swiftc. Prints the swiftc arguments (include path, objects).
+cmodule_flags() {
+  local m c h out
+  # shellcheck disable=SC2046
+  for m in $(sed -n 's/^import \(C[A-Za-z0-9]*\)$/\1/p' "$1/main.swift" $(cat "$1/sources") | sort -u); do
+    ls Sources/"$m"/*.c > /dev/null 2>&1 || continue # (system library modules are not built here)
+    out=.build/fuzz/cmodules/$m
+    mkdir -p "$out"
+    h=$(ls "$PWD/Sources/$m/include/"*.h)
+    printf 'module %s {\n    header "%s"\n    export *\n}\n' "$m" "$h" > "$out/module.modulemap"
+    printf -- '-I %s ' "$out"
+    for c in Sources/"$m"/*.c; do
+      clang -c -g -O1 -fsanitize=fuzzer-no-link,address -I "Sources/$m/include" "$c" -o "$out/$(basename "$c" .c).o"
+      printf '%s ' "$out/$(basename "$c" .c).o"
+    done
+  done
+}
 for name in "${names[@]}"; do
   dir=fuzz/$name
   bin=.build/fuzz/$name
@@ -28,8 +47,10 @@ for name in "${names[@]}"; do
       echo "not ok - fuzz target $name builds"; failn=$((failn+1)); continue
     fi
   # shellcheck disable=SC2046
-  elif ! swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${name//-/_}" \
-       "$dir/main.swift" $(cat "$dir/sources") -lcurl -o "$bin" 2> .build/fuzz/$name.build.log; then
+  elif ! cmodule_flags "$dir" > ".build/fuzz/$name.cmodules" 2> .build/fuzz/$name.build.log ||
+       ! swiftc -O -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_${name//-/_}" \
+       "$dir/main.swift" $(cat "$dir/sources") $(cat ".build/fuzz/$name.cmodules") -lcurl -o "$bin" \
+       2> .build/fuzz/$name.build.log; then
     grep -v 'Cannot export local symbol' .build/fuzz/$name.build.log | tail -20
     echo "not ok - fuzz target $name builds"; failn=$((failn+1)); continue
   fi
