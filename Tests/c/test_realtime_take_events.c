@@ -97,7 +97,8 @@ TEST(a_spoken_turn_taken_in_small_batches_loses_and_repeats_nothing) {
             azaudio_realtime_event_record *r = &batch[i];
             if (closed) after_closed++;
             if (!record_matches_its_event(r)) mismatched++;
-            if (r->type == AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA) append(&deltas, &deltas_length, azaudio_realtime_event_text(r->event));
+            if (r->type == AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DELTA)
+                append(&deltas, &deltas_length, azaudio_realtime_event_text(r->event));
             if (r->type == AZAUDIO_EVENT_AUDIO_TRANSCRIPT_DONE) done = strdup(azaudio_realtime_event_text(r->event));
             if (r->type == AZAUDIO_EVENT_AUDIO_DELTA && r->audio_size > 0 && r->audio != NULL) {
                 audio_events++;

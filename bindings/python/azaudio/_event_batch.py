@@ -100,7 +100,8 @@ class EventBatches:
         else:  # a layout the struct module does not describe: read the fields through ctypes
             records = self._records
             rows = (
-                (r.event, r.type, r.audio, r.audio_size, r.json, r.json_size) for r in (records[i] for i in range(count))
+                (r.event, r.type, r.audio, r.audio_size, r.json, r.json_size)
+                for r in (records[i] for i in range(count))
             )
         for event, kind, audio, audio_size, json, json_size in rows:
             wrapped = new(_BatchEvent)
