@@ -2183,10 +2183,10 @@ public:
         std::int64_t ms = timeout.count();
         std::int32_t c_timeout = ms < 0 ? -1 : ms > INT32_MAX ? INT32_MAX : static_cast<std::int32_t>(ms);
         std::vector<azaudio_realtime_event_record> records(max);
-        out.reserve(out.size() + max); // before the call: appending the taken events then cannot fail
+        out.reserve(out.size() + max);  // before the call: appending the taken events then cannot fail
         std::size_t count = 0;
-        azaudio_result rc = azaudio_realtime_take_events(handle_.get(), records.data(), sizeof(records[0]), max,
-                                                         &count, c_timeout);
+        azaudio_result rc =
+            azaudio_realtime_take_events(handle_.get(), records.data(), sizeof(records[0]), max, &count, c_timeout);
         if (rc == AZAUDIO_ERR_CLOSED && !callback_mode_) {
             state_->closed = true;
             return 0;
