@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import struct
+import threading
 from typing import Any, Optional, overload
 
 from . import _native as n
@@ -74,11 +75,12 @@ class _BatchEvent(_OwnedEvent):
 
 
 class EventBatches:
-    """A session's record buffer for azaudio_realtime_take_events (one per session: the calls of one session never
-    overlap, as the session's own pull methods do not)."""
+    """A session's record buffer for azaudio_realtime_take_events. Takes from several threads are serialised by a
+    lock, so two of them never fill the same records."""
 
     def __init__(self, capacity: int = 64) -> None:
         self.capacity = capacity
+        self._lock = threading.Lock()
         self._records = (_RECORD * capacity)()
         self._view = memoryview(self._records).cast("B")
         self._count = ctypes.c_size_t()
@@ -87,10 +89,15 @@ class EventBatches:
     def take(self, handle: int, timeout_ms: int) -> tuple[int, list[RealtimeEvent]]:
         """(azaudio_result, the events taken, in order): every waiting event up to the capacity, waiting up to
         ``timeout_ms`` for the first (0: not at all)."""
-        code: int = _take_events(handle, self._records, _RECORD_SIZE, self.capacity, self._count_ref, timeout_ms)
-        count = self._count.value
-        if not count:
-            return code, []
+        with self._lock:
+            code: int = _take_events(handle, self._records, _RECORD_SIZE, self.capacity, self._count_ref, timeout_ms)
+            count = self._count.value
+            if not count:
+                return code, []
+            return code, self._wrap(count)
+
+    def _wrap(self, count: int) -> list[RealtimeEvent]:
+        """The first ``count`` records as events (under the lock, before another take refills them)."""
         taken: list[RealtimeEvent] = []
         append = taken.append
         new = object.__new__
@@ -112,7 +119,7 @@ class EventBatches:
             member = types.get(kind)
             wrapped.type = member if member is not None else _event_type(kind)
             append(wrapped)
-        return code, taken
+        return taken
 
 
 _take_events = n.lib.azaudio_realtime_take_events
