@@ -1763,6 +1763,46 @@ azaudio_result azaudio_realtime_poll_event(azaudio_realtime_session *session, az
  * AZAUDIO_ERR_IO (no descriptor could be made, e.g. the process has no file descriptors left). */
 azaudio_result azaudio_realtime_event_fd(azaudio_realtime_session *session, int32_t *out_fd);
 
+/* One event of a batch taken with azaudio_realtime_take_events(), with the fields a loop reads from almost every
+ * event filled in by the same call, so that a binding (ctypes, cffi, JNI) needs no accessor call for them. The
+ * pointers live as long as `event`. Fields may be appended in later versions (never reordered): pass
+ * sizeof(azaudio_realtime_event_record) as record_size, and the library writes no more of each record. */
+typedef struct azaudio_realtime_event_record {
+    /* The event, which is the caller's: free it with azaudio_realtime_event_free(). Every accessor works on it. */
+    azaudio_realtime_event *event;
+    /* azaudio_realtime_event_type(event). */
+    int32_t type;
+    /* AUDIO_DELTA (and other audio events): as azaudio_realtime_event_audio(event, &audio_size); NULL and 0 for
+     * events without audio. */
+    const uint8_t *audio;
+    size_t audio_size;
+    /* The event's JSON as received: json_size bytes, NOT NUL-terminated (azaudio_realtime_event_json() gives the
+     * same text as a C string); never NULL, json_size 0 when the event has none. */
+    const char *json;
+    size_t json_size;
+} azaudio_realtime_event_record;
+
+/* Pull mode in batches: waits up to timeout_ms (0: do not wait; -1: forever) for an event, then takes it and the
+ * events already waiting behind it, up to `capacity`, in the order they arrived, into records[0 .. *out_count-1].
+ * One call per batch instead of one azaudio_realtime_poll_event() plus accessor calls per event: meant for a loop
+ * woken by azaudio_realtime_event_fd() and for language bindings, where each foreign call is dear.
+ * - Each record's event is the caller's: free each one with azaudio_realtime_event_free() (the record's pointers
+ *   live as long as its event; events stay valid after azaudio_realtime_destroy()).
+ * - No event within timeout_ms: AZAUDIO_OK with *out_count 0; no error is recorded (as azaudio_realtime_poll_event()).
+ * - No event is given twice or lost: events past `capacity` stay queued, in order, for the next call. A batch ends
+ *   with the CLOSED event when it takes it (always the last event); the next call returns AZAUDIO_ERR_CLOSED.
+ * - The readiness descriptor stops being readable when a batch empties the queue, as with poll_event.
+ * - record_size: sizeof(azaudio_realtime_event_record) as the caller was compiled with (48 on LP64 for the fields
+ *   above; at most 4096). Records are record_size bytes apart, and the library writes at most record_size bytes of
+ *   each, zero-filling what it does not know.
+ * Any thread, one call at a time per session (as next_event). Errors (*out_count set to 0 when out_count is not
+ * NULL, no event taken): AZAUDIO_ERR_INVALID_ARGUMENT (NULL session, records or out_count; capacity 0; record_size
+ * below the fields above, over 4096 or not a multiple of the record's alignment (8 on LP64); capacity * record_size
+ * over PTRDIFF_MAX; timeout_ms below -1), AZAUDIO_ERR_CLOSED (the CLOSED event was taken before),
+ * AZAUDIO_ERR_INVALID_STATE (a session that never connected, or one that delivers events to a callback). */
+azaudio_result azaudio_realtime_take_events(azaudio_realtime_session *session, azaudio_realtime_event_record *records,
+                                            size_t record_size, size_t capacity, size_t *out_count, int32_t timeout_ms);
+
 /* ================================================================================================================
  * Diarized transcripts (appended for the 2026 service)
  *

@@ -2192,6 +2192,34 @@ public:
         return static_cast<int>(fd);
     }
 
+    /// Pull mode in batches (azaudio_realtime_take_events): waits up to `timeout` (0, the default: not at all;
+    /// negative: forever) for an event, then appends it and the events already waiting behind it, up to `max`, to
+    /// `out` in order, with one library call. Returns how many it appended: 0 when none came in time, or once the
+    /// closed event (always the last of its batch) was taken: see closed(). Events past `max` stay queued for the
+    /// next call. Throws error (errc::invalid_state) if the session delivers events to a callback,
+    /// errc::invalid_argument for a `max` of 0.
+    std::size_t take_events(std::vector<RealtimeEvent> &out, std::size_t max = 64,
+                            std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) {
+        before_call();
+        std::int64_t ms = timeout.count();
+        std::int32_t c_timeout = ms < 0 ? -1 : ms > INT32_MAX ? INT32_MAX : static_cast<std::int32_t>(ms);
+        std::vector<azaudio_realtime_event_record> records(max);
+        out.reserve(out.size() + max);  // before the call: appending the taken events then cannot fail
+        std::size_t count = 0;
+        azaudio_result rc =
+            azaudio_realtime_take_events(handle_.get(), records.data(), sizeof(records[0]), max, &count, c_timeout);
+        if (rc == AZAUDIO_ERR_CLOSED && !callback_mode_) {
+            state_->closed = true;
+            return 0;
+        }
+        detail::check(rc);
+        for (std::size_t i = 0; i < count; i++) {
+            out.emplace_back(records[i].event, handle_.get());
+            if (records[i].type == AZAUDIO_EVENT_CLOSED) state_->closed = true;
+        }
+        return count;
+    }
+
     /// Starts closing (WebSocket close 1000) and returns at once; the closed event follows. Rethrows an exception
     /// that the event callback threw.
     void close() {

@@ -46,6 +46,19 @@ final class RealtimeEventBox {
         return UnsafePointer(bitPattern: address)!
     }
 
+    /// The event's JSON as bytes living as long as the box, not NUL-terminated: the received bytes themselves when
+    /// the event kept them (no copy), else the JSON C string's.
+    var jsonSpan: (pointer: UnsafePointer<CChar>, count: Int) {
+        let received = event.withJSONBytes { (bytes) -> (UnsafePointer<CChar>, Int)? in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return nil }
+            return (base.assumingMemoryBound(to: CChar.self), bytes.count)
+        }
+        // The event (a `let`) keeps the received bytes as long as the box lives.
+        if let received = received ?? nil { return received }
+        let text = cString(.json)
+        return (text, strlen(text))
+    }
+
     private static func text(of field: Field, in event: RealtimeEvent) -> String {
         switch field {
         case .name: event.kind == .closed ? "closed" : event.type

@@ -151,4 +151,38 @@ final class RealtimePullQueueTests: XCTestCase {
         }
         XCTAssertEqual(queue.count, 5 * 500)
     }
+
+    func testBatchesTakeAtMostTheirLimitInOrderAndLeaveTheRestQueued() {
+        var queue = RealtimePullQueue(limit: 100)
+        for i in 0..<5 { _ = queue.push(event(i)) }
+        XCTAssertEqual(queue.take(upTo: 2).events.map(\.type), ["e0", "e1"])
+        XCTAssertEqual(queue.take(upTo: 10).events.map(\.type), ["e2", "e3", "e4"])
+        let empty = queue.take(upTo: 10)
+        XCTAssertTrue(empty.events.isEmpty)
+        XCTAssertFalse(empty.finished)
+    }
+
+    func testABatchEndsWithTheClosedEventAndTheNextIsFinished() {
+        var queue = RealtimePullQueue(limit: 100)
+        _ = queue.push(event(0))
+        _ = queue.push(.closed(code: 1000, reason: ""))
+        XCTAssertEqual(queue.take(upTo: 10).events.map(\.kind), [.other, .closed])
+        let after = queue.take(upTo: 10)
+        XCTAssertTrue(after.finished)
+        XCTAssertTrue(after.events.isEmpty)
+    }
+
+    func testABatchStopsAtTheClosedEventWhateverItsRoom() {
+        var queue = RealtimePullQueue(limit: 100)
+        _ = queue.push(.closed(code: 1000, reason: ""))
+        _ = queue.push(event(1))  // never happens in a session (CLOSED is last); the batch must not run past it
+        XCTAssertEqual(queue.take(upTo: 10).events.map(\.kind), [.closed])
+    }
+
+    func testABatchThatCatchesUpWithAPausedReadingResumesIt() {
+        var queue = RealtimePullQueue(limit: 4)
+        for i in 0..<4 { _ = queue.push(event(i)) }
+        XCTAssertFalse(queue.take(upTo: 1).resumeReading)  // 3 wait: still above half
+        XCTAssertTrue(queue.take(upTo: 3).resumeReading)
+    }
 }

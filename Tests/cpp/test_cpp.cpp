@@ -930,6 +930,47 @@ static void an_event_loop_pulls_a_turn_when_the_event_fd_is_readable() {
     CHECK_THROWS(callback.event_fd(), azaudio::error, e, CHECK(e.code() == azaudio::errc::invalid_state));
 }
 
+// take_events() takes what waits in one call per batch: a whole turn in batches of at most 2, in order, with
+// nothing lost (the text deltas add up to the reply) and nothing after the closed event.
+static void take_events_takes_a_turn_in_small_batches_in_order() {
+    azaudio::Client c = emulator_client();
+    azaudio::realtime_options o = realtime();
+    o.text_only = true;
+    o.turn_detection = azaudio::turn_detection_mode::none;
+    azaudio::RealtimeSession s = azaudio::RealtimeSession::connect(c, o);
+    s.create_text_item("user", "hello there");
+    s.create_response();
+    std::vector<azaudio::RealtimeEvent> taken;
+    int oversized = 0;
+    auto start = std::chrono::steady_clock::now();
+    bool closing = false;
+    while (!s.closed() && seconds_since(start) < 30) {
+        std::size_t before = taken.size();
+        std::size_t n = s.take_events(taken, 2, std::chrono::milliseconds(200));
+        if (n > 2 || taken.size() != before + n) oversized++;
+        for (std::size_t i = before; i < taken.size(); i++) {
+            if (taken[i].type() == azaudio::event_type::response_done && !closing) {
+                s.close();
+                closing = true;
+            }
+        }
+    }
+    CHECK(s.closed());
+    CHECK(oversized == 0);
+    CHECK(taken.size() > 4);
+    CHECK(taken[0].type() == azaudio::event_type::session_created);
+    CHECK(taken[1].type() == azaudio::event_type::session_updated);
+    CHECK(taken.back().type() == azaudio::event_type::closed);
+    std::string deltas, done;
+    for (const azaudio::RealtimeEvent &e : taken) {
+        if (e.type() == azaudio::event_type::text_delta) deltas += e.text();
+        if (e.type() == azaudio::event_type::text_done) done = e.text();
+    }
+    CHECK(!deltas.empty() && deltas == done);
+    CHECK(s.take_events(taken) == 0); // nothing after the closed event
+    CHECK_THROWS(s.take_events(taken, 0), azaudio::error, e, CHECK(e.code() == azaudio::errc::invalid_argument));
+}
+
 // GET on the emulator's control API (http://127.0.0.1:PORT from AZURE_OPENAI_ENDPOINT); the body, or "".
 static std::string emulator_get(const std::string &path) {
     const char *endpoint = std::getenv("AZURE_OPENAI_ENDPOINT");
@@ -1291,6 +1332,7 @@ int main() {
         RUN(input_coalescing_set_in_the_wrapper_reaches_the_session);
         RUN(a_text_turn_with_manual_commit_and_a_moved_session);
         RUN(an_event_loop_pulls_a_turn_when_the_event_fd_is_readable);
+        RUN(take_events_takes_a_turn_in_small_batches_in_order);
         RUN(a_callback_receives_events_on_the_io_thread_and_closes_the_session);
         RUN(an_exception_from_the_event_callback_closes_the_session_and_is_rethrown_in_the_owner);
         RUN(realtime_connect_failures_become_typed_exceptions);

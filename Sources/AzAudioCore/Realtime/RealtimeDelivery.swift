@@ -123,6 +123,39 @@ final class RealtimeDelivery: @unchecked Sendable {
         }
     }
 
+    /// Up to `limit` events (at least 1): waits up to `timeoutMs` (negative: forever) for the first one, then takes
+    /// those already waiting behind it, in order, under one lock. Empty on timeout. Throws `.closed` once the closed
+    /// event was taken by an earlier call, `.invalidState` in callback mode.
+    func takeEvents(upTo limit: Int, timeoutMs: Int) throws(AzError) -> [RealtimeEvent] {
+        guard pullMode else {
+            throw AzError(
+                .invalidState, "this session delivers events to its callback; take_events is for sessions without one")
+        }
+        let batch: RealtimePullQueue.Batch?
+        if timeoutMs == 0 {
+            batch = pull.withLock { (state) -> RealtimePullQueue.Batch? in
+                let batch = state.queue.take(upTo: limit)
+                if state.queue.isEmpty { state.readiness?.clear() }
+                return batch
+            }
+        } else {
+            let deadline = timeoutMs < 0 ? nil : monotonicSeconds() + Double(timeoutMs) / 1000
+            batch = pull.wait(deadline: deadline) { (state, timedOut) -> RealtimePullQueue.Batch? in
+                let batch = state.queue.take(upTo: limit)
+                if batch.events.isEmpty && !batch.finished && !timedOut { return nil }
+                if state.queue.isEmpty { state.readiness?.clear() }
+                return batch
+            }
+        }
+        guard let batch else { return [] }
+        if batch.finished { throw AzError(.closed, "the session is closed and every event was taken") }
+        if batch.resumeReading {
+            logger.log(.debug, "realtime: the caller caught up; reading resumed")
+            connection()?.resumeReading()
+        }
+        return batch.events
+    }
+
     /// Events waiting in pull mode.
     var queuedEventCount: Int { pull.withLock { $0.queue.count } }
 

@@ -58,4 +58,33 @@ struct RealtimePullQueue {
         }
         return .event(event, resumeReading: resume)
     }
+
+    /// What `take(upTo:)` found: the events in order (at most the asked number; after the closed event, none), or
+    /// `finished` alone once the closed event was taken by an earlier take.
+    struct Batch {
+        var events: [RealtimeEvent] = []
+        var finished = false
+        /// The caller caught up with a paused reading.
+        var resumeReading = false
+    }
+
+    /// Takes up to `limit` (at least 1) waiting events in order, stopping after the closed event (always the last).
+    mutating func take(upTo limit: Int) -> Batch {
+        var batch = Batch()
+        while batch.events.count < limit {
+            switch take() {
+            case .event(let event, let resume):
+                if batch.events.isEmpty { batch.events.reserveCapacity(min(limit, count + 1)) }
+                batch.events.append(event)
+                if resume { batch.resumeReading = true }
+                if event.kind == .closed { return batch }
+            case .empty:
+                return batch
+            case .finished:
+                batch.finished = batch.events.isEmpty
+                return batch
+            }
+        }
+        return batch
+    }
 }

@@ -246,6 +246,12 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     /// The same to the first audible reply audio (`TurnLatency`, `AudibleGate`).
     public var audibleLatencySummary: (count: Int, medianMs: Int, p95Ms: Int) { inbound.audibleLatencySummary }
 
+    /// Pull mode in batches: up to `limit` events (at least 1), waiting up to `timeoutMs` for the first one; empty on
+    /// timeout (see `RealtimeDelivery.takeEvents`).
+    public func takeEvents(upTo limit: Int, timeoutMs: Int) throws(AzError) -> [RealtimeEvent] {
+        try delivery.takeEvents(upTo: limit, timeoutMs: timeoutMs)
+    }
+
     /// Events waiting in pull mode.
     public var queuedEventCount: Int { delivery.queuedEventCount }
 

@@ -57,6 +57,7 @@ def event_bridge(
     types = TYPES
     closed_kind = int(EventType.CLOSED)
     getrefcount = sys.getrefcount
+    get_ident = threading.get_ident
     counts = _COUNTS_REFERENCES
 
     def bridge(session: Optional[int], event: Optional[int], _user_data: Optional[int]) -> None:
@@ -75,6 +76,7 @@ def event_bridge(
             wrapped = new(RealtimeEvent)
             wrapped._event = event
             wrapped._lock = lock
+            wrapped._reader = get_ident()  # reads on this thread need no lock: the detach below comes after them
             wrapped._values = {}
             member = types.get(kind)
             wrapped.type = member if member is not None else EventType(kind)

@@ -165,7 +165,7 @@ class _Field(Generic[T]):
         if value is not _MISSING:
             return value
         lock = event._lock
-        if lock is None:
+        if lock is None or event._reader == _get_ident():  # the callback's own thread: no detach can overlap
             pointer = event._event
             value = self.read(pointer) if pointer else None
         else:
@@ -216,7 +216,7 @@ class RealtimeEvent:
     ``RealtimeEvent(type=..., name=..., text=...)`` builds one by hand (for tests of code that consumes events).
     """
 
-    __slots__ = ("type", "_event", "_lock", "_values", "__weakref__")
+    __slots__ = ("type", "_event", "_lock", "_reader", "_values", "__weakref__")
 
     type: EventType
 
@@ -311,6 +311,7 @@ class RealtimeEvent:
         self.type = _event_type(int(type))
         self._event: Optional[int] = None
         self._lock: Optional[threading.Lock] = None
+        self._reader = 0  # callback events: the thread running the callback, which reads without the lock
         self._values: dict[str, Any] = {
             "name": name,
             "text": text,
@@ -350,6 +351,7 @@ class RealtimeEvent:
         self = _new(RealtimeEvent)
         self._event = event
         self._lock = lock
+        self._reader = threading.get_ident()
         self._values = {}
         self.type = _event_type(_type_of(event))
         return self
@@ -436,5 +438,6 @@ class _OwnedEvent(RealtimeEvent):
 
 
 _new = object.__new__
+_get_ident = threading.get_ident
 _type_of = _C.azaudio_realtime_event_type
 _free = _C.azaudio_realtime_event_free

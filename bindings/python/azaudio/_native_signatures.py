@@ -26,6 +26,7 @@ from ._native_structs import (
     azaudio_client_options,
     azaudio_error_details,
     azaudio_read_fn,
+    azaudio_realtime_event_record,
     azaudio_realtime_options,
     azaudio_realtime_response_options,
     azaudio_segment,
@@ -237,6 +238,10 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_audio_format": (c_int32, (_HANDLE, POINTER(c_int32), POINTER(c_int32))),
     "azaudio_realtime_event_free": (None, (_HANDLE,)),
     "azaudio_realtime_event_fd": (_RESULT, (_HANDLE, POINTER(c_int32))),
+    "azaudio_realtime_take_events": (
+        _RESULT,
+        (_HANDLE, POINTER(azaudio_realtime_event_record), c_size_t, c_size_t, _P_SIZE, c_int32),
+    ),
     "azaudio_realtime_latency_summary": (_RESULT, (_HANDLE, POINTER(c_uint32), POINTER(c_int32), POINTER(c_int32))),
     "azaudio_realtime_audible_latency_summary": (
         _RESULT,

@@ -341,6 +341,20 @@ class azaudio_realtime_response_options(_Sized):
     ]
 
 
+class azaudio_realtime_event_record(Structure):
+    """One event of a batch (azaudio_realtime_take_events). The pointers whose size comes in the next field are read
+    as addresses (c_void_p): ``json`` is not NUL-terminated, so c_char_p would stop at a NUL or run past its end."""
+
+    _fields_ = [
+        ("event", c_void_p),
+        ("type", c_int32),
+        ("audio", c_void_p),
+        ("audio_size", c_size_t),
+        ("json", c_void_p),
+        ("json_size", c_size_t),
+    ]
+
+
 #: Every struct mirror, by its C name (the tests compare them with the header).
 STRUCTS: dict[str, type[Structure]] = {
     cls.__name__: cls
@@ -358,6 +372,7 @@ STRUCTS: dict[str, type[Structure]] = {
         azaudio_known_speaker,
         azaudio_segment,
         azaudio_call_accept_options,
+        azaudio_realtime_event_record,
     )
 }
 

@@ -42,6 +42,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import _native as n
+from ._event_batch import EventBatches, has_batches
 from ._event_bridge import event_bridge
 from ._events import EventType, RealtimeEvent
 from ._options import EventCallback
@@ -109,6 +110,7 @@ class RealtimeSession(RealtimeSending):
         self._output_format = int(options.struct.caller_output_format or options.struct.output_audio_format)
         self._handle: Optional[int] = None
         self._callback: Any = None
+        self._batches = EventBatches() if on_event is None and has_batches() else None
         if on_event is not None:
             # The bridge holds no reference to the session (a cycle through the C callback object would delay
             # destroy() of a session dropped without `with` until the garbage collector ran): failures reach it
@@ -234,7 +236,22 @@ class RealtimeSession(RealtimeSending):
         handle = self._live()
         if self._closed_event.is_set():
             return []
-        taken: list[RealtimeEvent] = []
+        batches = self._batches
+        if batches is not None:  # one foreign call per batch (azaudio_realtime_take_events)
+            code, taken = batches.take(handle, 0)
+            while len(taken) % batches.capacity == 0 and taken and taken[-1].type != _CLOSED:
+                code, more = batches.take(handle, 0)  # a full buffer: more may wait
+                if not more:
+                    break
+                taken.extend(more)
+            if taken and taken[-1].type == _CLOSED:
+                self._closed_event.set()
+            elif code == n.AZAUDIO_ERR_CLOSED:
+                self._closed_event.set()
+            elif code != n.AZAUDIO_OK:
+                raise last_error(code)
+            return taken
+        taken = []
         out = ctypes.c_void_p()
         pointer = ctypes.byref(out)
         pulled = RealtimeEvent._pulled

@@ -71,14 +71,16 @@ def _ctype(base: str, stars: int) -> Any:
     return ctypes.POINTER(_ctype(base, stars - 1))
 
 
-def _accepts(declared: Any, expected: Any, *, result: bool = False, callback: bool = False) -> bool:
+def _accepts(
+    declared: Any, expected: Any, *, result: bool = False, callback: bool = False, address: bool = False
+) -> bool:
     if declared is expected:
         return True
     # Returned strings whose size comes separately and callback pointers are read as addresses.
     if result and expected is ctypes.c_char_p and declared is ctypes.c_void_p:
         return True
     pointer = expected is ctypes.c_char_p or (isinstance(expected, type) and issubclass(expected, ctypes._Pointer))
-    return callback and pointer and declared is ctypes.c_void_p
+    return (callback or address) and pointer and declared is ctypes.c_void_p
 
 
 def _functions(path: Path) -> dict[str, tuple[str, list[str]]]:
@@ -135,6 +137,11 @@ def test_every_header_function_is_declared_with_the_headers_types(header: Path) 
             assert _accepts(declared, _ctype(base, stars)), f"{name}: {param} declared as {declared}"
 
 
+#: Struct fields whose pointer the binding reads as an address (c_void_p): the size comes in the next field and the
+#: bytes are not NUL-terminated. Any other field must have exactly the header's type.
+ADDRESS_FIELDS = {"azaudio_realtime_event_record.audio", "azaudio_realtime_event_record.json"}
+
+
 def test_every_struct_mirror_has_the_headers_fields_in_order(header: Path) -> None:
     structs = _structs(header)
     for name, cls in _native.STRUCTS.items():
@@ -143,7 +150,10 @@ def test_every_struct_mirror_has_the_headers_fields_in_order(header: Path) -> No
         fields = [(f[0], f[1]) for f in cls._fields_]  # type: ignore[misc]
         assert [f[0] for f in fields] == [f[2] for f in structs[name]], name
         for (field, declared), (base, stars, _) in zip(fields, structs[name], strict=False):
-            assert _accepts(declared, _ctype(base, stars)), f"{name}.{field}: {declared} vs {base} {'*' * stars}"
+            address = f"{name}.{field}" in ADDRESS_FIELDS
+            assert _accepts(declared, _ctype(base, stars), address=address), (
+                f"{name}.{field}: {declared} vs {base} {'*' * stars}"
+            )
 
 
 def test_every_struct_in_the_header_that_the_api_uses_has_a_mirror(header: Path) -> None:
