@@ -6,6 +6,7 @@
 
 #include "rest_support.h"
 
+#include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -89,6 +90,20 @@ static inline azaudio_realtime_options realtime_manual_options(void) {
     o.deployment = "gpt-realtime";
     o.turn_detection = AZAUDIO_TURN_NONE; /* the test decides when turns happen */
     return o;
+}
+
+/* A session with turn detection off (text replies only if `text_only`), events to `callback` (NULL: pull mode). */
+static inline azaudio_realtime_session *realtime_manual_session(int text_only, azaudio_realtime_event_fn callback) {
+    azaudio_realtime_options o = realtime_manual_options();
+    o.text_only = text_only;
+    o.event_callback = callback;
+    return connect_with(&o);
+}
+
+/* Whether descriptor `fd` is readable within `wait_ms`. */
+static inline int realtime_fd_readable(int32_t fd, int wait_ms) {
+    struct pollfd p = {.fd = fd, .events = POLLIN};
+    return poll(&p, 1, wait_ms) == 1 && (p.revents & POLLIN);
 }
 
 /* Reconnect on, short backoff, renewal `margin_ms` before the session's limit. */

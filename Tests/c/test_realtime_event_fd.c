@@ -4,33 +4,13 @@
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
+#include "realtime_support.h"
 #include "rest_support.h"
 
 #include <poll.h>
 
-static azaudio_client *client;
-
-static azaudio_realtime_session *text_session(azaudio_realtime_event_fn callback) {
-    azaudio_realtime_options o;
-    AZAUDIO_INIT(realtime_options, &o);
-    o.deployment = "gpt-realtime";
-    o.text_only = 1;
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    o.event_callback = callback;
-    azaudio_realtime_session *s = NULL;
-    if (azaudio_realtime_connect(client, &o, &s) != AZAUDIO_OK) {
-        fprintf(stderr, "  connect: %s\n", azaudio_last_error());
-    }
-    return s;
-}
-
-static int readable(int32_t fd, int wait_ms) {
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    return poll(&p, 1, wait_ms) == 1 && (p.revents & POLLIN);
-}
-
 TEST(a_poll_loop_takes_a_whole_turn_without_blocking_in_next_event) {
-    azaudio_realtime_session *s = text_session(NULL);
+    azaudio_realtime_session *s = realtime_manual_session(1, NULL);
     CHECK(s != NULL);
     if (!s) return;
     int32_t fd = -1, again = -1;
@@ -43,7 +23,7 @@ TEST(a_poll_loop_takes_a_whole_turn_without_blocking_in_next_event) {
     int text_deltas = 0, closed = 0, empty_wakeups = 0;
     double deadline = now_seconds() + 30;
     while (!closed && now_seconds() < deadline) {
-        if (!readable(fd, 1000)) continue;
+        if (!realtime_fd_readable(fd, 1000)) continue;
         /* readable means an event waits: take everything without waiting */
         azaudio_realtime_event *e = NULL;
         azaudio_result rc = azaudio_realtime_next_event(s, &e, 0);
@@ -60,21 +40,21 @@ TEST(a_poll_loop_takes_a_whole_turn_without_blocking_in_next_event) {
     CHECK(closed);
     CHECK(text_deltas > 0);
     CHECK(empty_wakeups == 0);
-    CHECK(!readable(fd, 200)); /* nothing comes after CLOSED */
+    CHECK(!realtime_fd_readable(fd, 200)); /* nothing comes after CLOSED */
     azaudio_realtime_destroy(s);
 }
 
 TEST(events_that_wait_before_the_first_call_make_it_readable_at_once) {
-    azaudio_realtime_session *s = text_session(NULL);
+    azaudio_realtime_session *s = realtime_manual_session(1, NULL);
     CHECK(s != NULL);
     if (!s) return;
     /* connect returns once session.created and session.updated have come: they wait in the queue */
     int32_t fd = -1;
     CHECK_RESULT(azaudio_realtime_event_fd(s, &fd), AZAUDIO_OK);
-    CHECK(readable(fd, 0));
+    CHECK(realtime_fd_readable(fd, 0));
     azaudio_realtime_event *e = NULL;
     while (azaudio_realtime_next_event(s, &e, 0) == AZAUDIO_OK) azaudio_realtime_event_free(e);
-    CHECK(!readable(fd, 0));
+    CHECK(!realtime_fd_readable(fd, 0));
     azaudio_realtime_destroy(s);
 }
 
@@ -85,14 +65,14 @@ static void ignore(azaudio_realtime_session *session, const azaudio_realtime_eve
 TEST(bad_calls_get_a_result_and_a_message) {
     int32_t fd = -1;
     CHECK_RESULT(azaudio_realtime_event_fd(NULL, &fd), AZAUDIO_ERR_INVALID_ARGUMENT);
-    azaudio_realtime_session *s = text_session(NULL);
+    azaudio_realtime_session *s = realtime_manual_session(1, NULL);
     CHECK(s != NULL);
     if (s) {
         CHECK_RESULT(azaudio_realtime_event_fd(s, NULL), AZAUDIO_ERR_INVALID_ARGUMENT);
         CHECK_STR_CONTAINS(azaudio_last_error(), "out_fd");
         azaudio_realtime_destroy(s);
     }
-    azaudio_realtime_session *cb = text_session(ignore);
+    azaudio_realtime_session *cb = realtime_manual_session(1, ignore);
     CHECK(cb != NULL);
     if (cb) {
         CHECK_RESULT(azaudio_realtime_event_fd(cb, &fd), AZAUDIO_ERR_INVALID_STATE);

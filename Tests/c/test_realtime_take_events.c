@@ -4,33 +4,13 @@
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
+#include "realtime_support.h"
 #include "rest_support.h"
 
 #include <poll.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-
-static azaudio_client *client;
-
-static azaudio_realtime_session *session_with(int text_only, azaudio_realtime_event_fn callback) {
-    azaudio_realtime_options o;
-    AZAUDIO_INIT(realtime_options, &o);
-    o.deployment = "gpt-realtime";
-    o.text_only = text_only;
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    o.event_callback = callback;
-    azaudio_realtime_session *s = NULL;
-    if (azaudio_realtime_connect(client, &o, &s) != AZAUDIO_OK) {
-        fprintf(stderr, "  connect: %s\n", azaudio_last_error());
-    }
-    return s;
-}
-
-static int readable(int32_t fd, int wait_ms) {
-    struct pollfd p = {.fd = fd, .events = POLLIN};
-    return poll(&p, 1, wait_ms) == 1 && (p.revents & POLLIN);
-}
 
 /* A record says what the accessors of its event say. */
 static int record_matches_its_event(const azaudio_realtime_event_record *r) {
@@ -50,7 +30,7 @@ static void append(char **buffer, size_t *length, const char *text) {
 }
 
 TEST(events_past_the_capacity_stay_queued_in_order) {
-    azaudio_realtime_session *s = session_with(1, NULL);
+    azaudio_realtime_session *s = realtime_manual_session(1, NULL);
     CHECK(s != NULL);
     if (!s) return;
     /* connect returns once session.created and session.updated have come: both wait in the queue */
@@ -75,7 +55,7 @@ TEST(events_past_the_capacity_stay_queued_in_order) {
  * transcript (none lost, repeated or reordered across batches), the audio records point at the events' audio, and
  * the batch that takes CLOSED ends there. */
 TEST(a_spoken_turn_taken_in_small_batches_loses_and_repeats_nothing) {
-    azaudio_realtime_session *s = session_with(0, NULL);
+    azaudio_realtime_session *s = realtime_manual_session(0, NULL);
     CHECK(s != NULL);
     if (!s) return;
     int32_t fd = -1;
@@ -88,7 +68,7 @@ TEST(a_spoken_turn_taken_in_small_batches_loses_and_repeats_nothing) {
     size_t audio_bytes = 0;
     double deadline = now_seconds() + 60;
     while (!closed && now_seconds() < deadline) {
-        if (!readable(fd, 1000)) continue;
+        if (!realtime_fd_readable(fd, 1000)) continue;
         azaudio_realtime_event_record batch[3];
         size_t count = 0;
         CHECK_RESULT(azaudio_realtime_take_events(s, batch, sizeof batch[0], 3, &count, 0), AZAUDIO_OK);
@@ -119,14 +99,14 @@ TEST(a_spoken_turn_taken_in_small_batches_loses_and_repeats_nothing) {
     size_t count = 99;
     CHECK_RESULT(azaudio_realtime_take_events(s, &r, sizeof r, 1, &count, 0), AZAUDIO_ERR_CLOSED);
     CHECK(count == 0);
-    CHECK(!readable(fd, 200)); /* nothing comes after CLOSED */
+    CHECK(!realtime_fd_readable(fd, 200)); /* nothing comes after CLOSED */
     free(deltas);
     free(done);
     azaudio_realtime_destroy(s);
 }
 
 TEST(a_larger_record_from_a_newer_header_gets_its_unknown_tail_zeroed) {
-    azaudio_realtime_session *s = session_with(1, NULL);
+    azaudio_realtime_session *s = realtime_manual_session(1, NULL);
     CHECK(s != NULL);
     if (!s) return;
     struct {
@@ -157,7 +137,7 @@ TEST(bad_arguments_get_a_result_and_a_message_and_take_nothing) {
     size_t count = 99;
     CHECK_RESULT(azaudio_realtime_take_events(NULL, r, sizeof r[0], 2, &count, 0), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK(count == 0);
-    azaudio_realtime_session *s = session_with(1, NULL);
+    azaudio_realtime_session *s = realtime_manual_session(1, NULL);
     CHECK(s != NULL);
     if (s) {
         struct {
@@ -193,7 +173,7 @@ TEST(bad_arguments_get_a_result_and_a_message_and_take_nothing) {
         if (count == 1) azaudio_realtime_event_free(r[0].event);
         azaudio_realtime_destroy(s);
     }
-    azaudio_realtime_session *cb = session_with(1, ignore);
+    azaudio_realtime_session *cb = realtime_manual_session(1, ignore);
     CHECK(cb != NULL);
     if (cb) {
         CHECK_RESULT(azaudio_realtime_take_events(cb, r, sizeof r[0], 2, &count, 0), AZAUDIO_ERR_INVALID_STATE);
