@@ -98,7 +98,7 @@ public struct BargeInTracker: Sendable {
     }
 
     /// Reply audio arrived (`bytes` in the wire format).
-    /// Called for every audio delta, so the known-item case hashes the id once.
+    /// Called for every audio delta: the latest item's compares its id, another known item's hashes it once.
     public mutating func audioReceived(itemID: String, responseID: String, contentIndex: Int, bytes: Int) {
         let known = lastAudioIndex.flatMap { lastAudioItem == itemID ? $0 : nil } ?? items.index(forKey: itemID)
         if let index = known {
