@@ -122,4 +122,30 @@ final class RealtimeBargeInTests: XCTestCase {
         XCTAssertEqual(t.receivedMs(itemID: "item_1999"), 10)
         XCTAssertEqual(t.receivedMs(itemID: "item_0"), 0)
     }
+
+    /// The next delta of the latest item skips the lookup: audio still counts to the right item across other
+    /// items, a deletion, played reports, a copy of the tracker and the forgetting of old items.
+    func testAudioCountsToItsOwnItemWhateverCameBetween() {
+        var t = BargeInTracker(wireBytesPerMs: 8, serverInterrupts: true)
+        t.audioReceived(itemID: "item_a", responseID: "r1", contentIndex: 0, bytes: 80)
+        t.audioReceived(itemID: "item_a", responseID: "r1", contentIndex: 0, bytes: 80)
+        t.audioReceived(itemID: "item_b", responseID: "r1", contentIndex: 0, bytes: 8)
+        t.audioReceived(itemID: "item_a", responseID: "r1", contentIndex: 0, bytes: 80)
+        XCTAssertEqual(t.receivedBytes(itemID: "item_a"), 240)
+        XCTAssertEqual(t.receivedBytes(itemID: "item_b"), 8)
+        t.itemDeleted("item_a")
+        t.audioReceived(itemID: "item_a", responseID: "r1", contentIndex: 0, bytes: 16)
+        XCTAssertEqual(t.receivedBytes(itemID: "item_a"), 16)
+        t.played(itemID: "item_a", ms: 1)
+        t.audioReceived(itemID: "item_a", responseID: "r1", contentIndex: 1, bytes: 16)
+        let before = t
+        t.audioReceived(itemID: "item_a", responseID: "r1", contentIndex: 1, bytes: 16)
+        XCTAssertEqual(t.receivedBytes(itemID: "item_a"), 48)
+        XCTAssertEqual(before.receivedBytes(itemID: "item_a"), 32)
+        XCTAssertEqual(t.playedMs(itemID: "item_a"), 1)
+        for i in 0..<600 { t.audioReceived(itemID: "item_\(i)", responseID: "r2", contentIndex: 0, bytes: 8) }
+        t.audioReceived(itemID: "item_599", responseID: "r2", contentIndex: 0, bytes: 8)
+        XCTAssertEqual(t.receivedBytes(itemID: "item_599"), 16)
+        XCTAssertNil(t.receivedBytes(itemID: "item_a"))
+    }
 }

@@ -66,10 +66,16 @@ public struct BargeInTracker: Sendable {
     /// The server cancels a running response itself when speech starts (turn detection `interrupt_response`).
     public var serverInterrupts: Bool
 
-    private var items: [String: ItemAudio] = [:]
+    private var items: [String: ItemAudio] = [:] {
+        didSet { lastAudioIndex = nil }  // any write through the dictionary's subscript or a new one
+    }
     /// Items in the order their audio started, to forget the oldest beyond `maxItems`.
     private var order: [String] = []
     private var lastAudioItem: String?
+    /// Where `lastAudioItem` is in `items`, so the next delta of the same item (nearly every one) compares the id
+    /// instead of hashing it. Any write to `items` clears it (`didSet`); `audioReceived` sets it again after its
+    /// own writes, which change values in place (indices stay valid; a copy-on-write copy keeps the layout).
+    private var lastAudioIndex: Dictionary<String, ItemAudio>.Index?
     private var runningResponse: String?
     private var interruptedResponses: Set<String> = []
     /// Some item or response was interrupted in this session (then `shouldDrop` has to look).
@@ -92,19 +98,23 @@ public struct BargeInTracker: Sendable {
     }
 
     /// Reply audio arrived (`bytes` in the wire format).
-    /// Called for every audio delta, so the known-item case hashes the id once.
+    /// Called for every audio delta: the latest item's compares its id, another known item's hashes it once.
     public mutating func audioReceived(itemID: String, responseID: String, contentIndex: Int, bytes: Int) {
-        if let index = items.index(forKey: itemID) {
+        let known = lastAudioIndex.flatMap { lastAudioItem == itemID ? $0 : nil } ?? items.index(forKey: itemID)
+        if let index = known {
             items.values[index].receivedBytes += bytes
             items.values[index].contentIndex = contentIndex
             if !responseID.isEmpty && items.values[index].responseID != responseID {
                 items.values[index].responseID = responseID
             }
+            lastAudioItem = itemID
+            lastAudioIndex = index
         } else {
             remember(itemID)
             items[itemID] = ItemAudio(receivedBytes: bytes, contentIndex: contentIndex, responseID: responseID)
+            lastAudioItem = itemID
+            lastAudioIndex = items.index(forKey: itemID)
         }
-        lastAudioItem = itemID
     }
 
     public mutating func itemDeleted(_ itemID: String) {
