@@ -10,6 +10,8 @@
  *   exception to the session); should something still escape, it is reported as unraisable, as ctypes does.
  * - send_audio(session, data): azaudio_realtime_send_audio of a bytes object, with the GIL released during the call,
  *   as a ctypes call does. Returns the result code.
+ * - event_json(event) / event_audio(event): a live event's JSON and audio as bytes, the readers of RealtimeEvent's
+ *   json_bytes and audio (called with the GIL held, as the ctypes accessors of _native.event_lib are).
  */
 #ifndef Py_LIMITED_API
 #define Py_LIMITED_API 0x030A0000
@@ -21,9 +23,13 @@
 
 typedef int32_t (*event_type_fn)(const void *event);
 typedef int32_t (*send_audio_fn)(void *session, const void *audio, size_t size);
+typedef const char *(*event_json_fn)(const void *event);
+typedef const uint8_t *(*event_audio_fn)(const void *event, size_t *size);
 
 static event_type_fn event_type;
 static send_audio_fn send_audio_call;
+static event_json_fn event_json;
+static event_audio_fn event_audio;
 
 /* A thread Python did not start has no thread state of its own: PyGILState_Ensure/Release would create and destroy
  * one for every event. On an I/O thread's first event one more hold is taken and never released, so the state lives
@@ -81,28 +87,70 @@ static PyObject *cbridge_send_audio(PyObject *module, PyObject *const *args, Py_
     return PyLong_FromLong((long)code);
 }
 
+/* The readers of a live event's JSON and audio (RealtimeEvent's json_bytes and audio): bytes, or None for none. */
+static PyObject *cbridge_event_json(PyObject *module, PyObject *event_int) {
+    (void)module;
+    void *event = PyLong_AsVoidPtr(event_int);
+    if (event == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    const char *json = event_json(event);
+    if (json == NULL) {
+        Py_RETURN_NONE;
+    }
+    return PyBytes_FromString(json);
+}
+
+static PyObject *cbridge_event_audio(PyObject *module, PyObject *event_int) {
+    (void)module;
+    void *event = PyLong_AsVoidPtr(event_int);
+    if (event == NULL) {
+        if (PyErr_Occurred()) {
+            return NULL;
+        }
+        Py_RETURN_NONE;
+    }
+    size_t size = 0;
+    const uint8_t *audio = event_audio(event, &size);
+    if (audio == NULL || size == 0) {
+        return PyBytes_FromStringAndSize("", 0);
+    }
+    if (size > (size_t)PY_SSIZE_T_MAX) {
+        PyErr_SetString(PyExc_OverflowError, "the event's audio is too large");
+        return NULL;
+    }
+    return PyBytes_FromStringAndSize((const char *)audio, (Py_ssize_t)size);
+}
+
+static int address_of(PyObject *value, void **out) {
+    *out = PyLong_AsVoidPtr(value);
+    if (*out == NULL && !PyErr_Occurred()) {
+        PyErr_SetString(PyExc_ValueError, "init() needs the addresses of azaudio_realtime_event_type, "
+                                          "azaudio_realtime_send_audio, azaudio_realtime_event_json and "
+                                          "azaudio_realtime_event_audio");
+    }
+    return *out == NULL ? -1 : 0;
+}
+
 static PyObject *cbridge_init(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *type_address = NULL;
-    PyObject *send_address = NULL;
-    if (!PyArg_ParseTuple(args, "OO:init", &type_address, &send_address)) {
+    PyObject *given[4] = {NULL, NULL, NULL, NULL};
+    if (!PyArg_ParseTuple(args, "OOOO:init", &given[0], &given[1], &given[2], &given[3])) {
         return NULL;
     }
-    void *type_pointer = PyLong_AsVoidPtr(type_address);
-    if (type_pointer == NULL && PyErr_Occurred()) {
-        return NULL;
+    void *pointers[4] = {NULL, NULL, NULL, NULL};
+    for (int i = 0; i < 4; i++) {
+        if (address_of(given[i], &pointers[i]) < 0) {
+            return NULL;
+        }
     }
-    void *send_pointer = PyLong_AsVoidPtr(send_address);
-    if (send_pointer == NULL && PyErr_Occurred()) {
-        return NULL;
-    }
-    if (type_pointer == NULL || send_pointer == NULL) {
-        PyErr_SetString(PyExc_ValueError, "init() needs the addresses of azaudio_realtime_event_type and "
-                                          "azaudio_realtime_send_audio");
-        return NULL;
-    }
-    event_type = (event_type_fn)type_pointer;
-    send_audio_call = (send_audio_fn)send_pointer;
+    event_type = (event_type_fn)pointers[0];
+    send_audio_call = (send_audio_fn)pointers[1];
+    event_json = (event_json_fn)pointers[2];
+    event_audio = (event_audio_fn)pointers[3];
     Py_RETURN_NONE;
 }
 
@@ -114,7 +162,9 @@ static PyObject *cbridge_callback_address(PyObject *module, PyObject *unused) {
 
 static PyMethodDef methods[] = {
     {"init", cbridge_init, METH_VARARGS,
-     "init(event_type_address, send_audio_address): the library functions to call, as integers."},
+     "init(event_type, send_audio, event_json, event_audio): the library functions' addresses, as integers."},
+    {"event_json", cbridge_event_json, METH_O, "event_json(event) -> bytes | None: the live event's JSON."},
+    {"event_audio", cbridge_event_audio, METH_O, "event_audio(event) -> bytes: the live event's audio."},
     {"callback_address", cbridge_callback_address, METH_NOARGS,
      "The address of the azaudio_realtime_event_fn to register; its user_data is the deliver function."},
     {"send_audio", (PyCFunction)(void (*)(void))cbridge_send_audio, METH_FASTCALL,

@@ -1,5 +1,5 @@
 """The optional compiled bridge (azaudio._cbridge, built from _cbridge.c when a C compiler was there): the realtime
-event callback and send_audio of bytes without a ctypes call. Internal.
+event callback, send_audio of bytes and the reads of an event's JSON and audio without a ctypes call. Internal.
 
 ``BRIDGE`` is the initialised module, or None when it was not built, cannot be imported, or AZAUDIO_PURE_PYTHON=1
 asks for the ctypes path (the fallback; same behaviour, slower). The extension does not link libazaudio: it gets the
@@ -33,7 +33,13 @@ def _load() -> Optional[ModuleType]:
         from . import _cbridge
     except ImportError:
         return None
-    _cbridge.init(address(n.lib.azaudio_realtime_event_type), address(n.lib.azaudio_realtime_send_audio))
+    lib = n.lib
+    _cbridge.init(
+        address(lib.azaudio_realtime_event_type),
+        address(lib.azaudio_realtime_send_audio),
+        address(lib.azaudio_realtime_event_json),
+        address(lib.azaudio_realtime_event_audio),
+    )
     return _cbridge
 
 
