@@ -12,7 +12,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from setuptools import setup
+from setuptools import Extension, setup
 from setuptools.command.build_py import build_py
 from setuptools.dist import Distribution
 
@@ -67,7 +67,28 @@ class PlatformWheel(bdist_wheel):
 
     def get_tag(self) -> tuple[str, str, str]:
         _, _, platform = super().get_tag()
+        if _built_bridge(self.bdist_dir):
+            return LIMITED_TAG, "abi3", platform  # the compiled bridge: any CPython from 3.10 on
         return "py3", "none", platform
+
+
+def _built_bridge(root: str | None) -> bool:
+    return root is not None and any(Path(root).rglob("_cbridge*.so"))
+
+
+# The optional compiled realtime bridge (azaudio/_cbridge.c), against the limited API (one abi3 build for every
+# CPython the package supports). optional=True: without a C compiler or Python headers the build goes on and the
+# package uses its ctypes path (azaudio._fast). AZAUDIO_NO_EXTENSION=1 leaves it out on purpose.
+LIMITED_API = "0x030A0000"
+LIMITED_TAG = "cp310"
+BRIDGE = Extension(
+    "azaudio._cbridge",
+    ["azaudio/_cbridge.c"],
+    py_limited_api=True,
+    define_macros=[("Py_LIMITED_API", LIMITED_API)],
+    extra_compile_args=["-O2", "-std=c11"],
+    optional=True,
+)
 
 
 class NativeDistribution(Distribution):
@@ -77,4 +98,8 @@ class NativeDistribution(Distribution):
         return True
 
 
-setup(cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": PlatformWheel}, distclass=NativeDistribution)
+setup(
+    cmdclass={"build_py": BuildPyWithLibrary, "bdist_wheel": PlatformWheel},
+    distclass=NativeDistribution,
+    ext_modules=[] if os.environ.get("AZAUDIO_NO_EXTENSION", "") not in ("", "0") else [BRIDGE],
+)

@@ -17,7 +17,7 @@ from . import _native as n
 from ._event_types import TYPES, EventType
 from ._events import RealtimeEvent
 
-__all__ = ["event_bridge"]
+__all__ = ["event_bridge", "event_deliver"]
 
 _pinned_threads: set[int] = set()
 
@@ -38,37 +38,31 @@ def _keep_thread_state() -> None:
 _COUNTS_REFERENCES = sys.implementation.name == "cpython"
 
 BridgeFn = Callable[[Optional[int], Optional[int], Optional[int]], None]
+DeliverFn = Callable[[Optional[int], int, int], None]
 
 
-def event_bridge(
+def event_deliver(
     on_event: Callable[[RealtimeEvent], object],
     lock: threading.Lock,
     closed: threading.Event,
     failed: Callable[[Optional[int], BaseException], None],
-) -> BridgeFn:
-    """The function to wrap in azaudio_realtime_event_fn: calls ``on_event(event)`` for every event, sets ``closed``
-    on the CLOSED event, and on an exception from on_event (or anything else) calls ``failed(session, error)``
-    once and passes no further event to on_event. ``lock`` serialises reads of a kept event from other threads
-    with the copy made when the callback returns. Holds no reference to the session object."""
+) -> DeliverFn:
+    """``deliver(session, event, type)``: calls ``on_event(event)`` for every event (``type`` is
+    azaudio_realtime_event_type of it, read by the caller), sets ``closed`` on the CLOSED event, and on an exception
+    from on_event (or anything else) calls ``failed(session, error)`` once and passes no further event to on_event.
+    ``lock`` serialises reads of a kept event from other threads with the copy made when the callback returns.
+    Never raises. Holds no reference to the session object. What the compiled bridge (azaudio._cbridge) calls."""
     stopped = False
-    pinned = False  # the I/O thread's state is pinned (every call comes on that thread; another would be slower)
     new = object.__new__
-    type_of = n.event_lib.azaudio_realtime_event_type  # keeps the GIL: no hand-over mid-event
     types = TYPES
     closed_kind = int(EventType.CLOSED)
     getrefcount = sys.getrefcount
     get_ident = threading.get_ident
     counts = _COUNTS_REFERENCES
 
-    def bridge(session: Optional[int], event: Optional[int], _user_data: Optional[int]) -> None:
-        nonlocal stopped, pinned
-        if not pinned:
-            _keep_thread_state()
-            pinned = True
-        if not event:
-            return
+    def deliver(session: Optional[int], event: int, kind: int) -> None:
+        nonlocal stopped
         try:
-            kind = type_of(event)
             if kind == closed_kind:
                 closed.set()
             if stopped:
@@ -94,5 +88,22 @@ def event_bridge(
         except BaseException as error:  # noqa: BLE001 - must not unwind through C
             stopped = True
             failed(session, error)
+
+    return deliver
+
+
+def event_bridge(deliver: DeliverFn) -> BridgeFn:
+    """The function to wrap in azaudio_realtime_event_fn (the ctypes path, when azaudio._cbridge is not there):
+    pins the I/O thread's Python state, reads the event's type and calls ``deliver``."""
+    pinned = False  # the I/O thread's state is pinned (every call comes on that thread; another would be slower)
+    type_of = n.event_lib.azaudio_realtime_event_type  # keeps the GIL: no hand-over mid-event
+
+    def bridge(session: Optional[int], event: Optional[int], _user_data: Optional[int]) -> None:
+        nonlocal pinned
+        if not pinned:
+            _keep_thread_state()
+            pinned = True
+        if event:
+            deliver(session, event, type_of(event))
 
     return bridge

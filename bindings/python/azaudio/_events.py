@@ -24,6 +24,7 @@ from typing import Any, Callable, Generic, Optional, TypeVar, overload
 from . import _native as n
 from ._event_types import TYPES, EventType
 from ._event_types import event_type as _event_type
+from ._fast import BRIDGE as _BRIDGE
 
 __all__ = ["EventType", "RealtimeEvent"]
 
@@ -57,6 +58,13 @@ def _read_audio(event: int) -> bytes:
     pointer = _audio_pointer(event, size)
     count = size.value
     return pointer[:count] if count else b""
+
+
+# The compiled bridge's readers when it is there (one C call each, no ctypes conversions), else the ctypes ones.
+_read_audio_fast: Callable[[int], Optional[bytes]] = _BRIDGE.event_audio if _BRIDGE is not None else _read_audio
+_read_json: Callable[[int], Optional[bytes]] = (
+    _BRIDGE.event_json if _BRIDGE is not None else _C.azaudio_realtime_event_json
+)
 
 
 def _read_audio_ms(event: int) -> Optional[int]:
@@ -225,7 +233,7 @@ class RealtimeEvent:
         _C.azaudio_realtime_event_text,
         "A delta, transcript, text, function arguments, or an error / close / cancel message.",
     )
-    audio = _Field(_read_audio, b"", "AUDIO_DELTA: the decoded audio in the session's output format.")
+    audio = _Field(_read_audio_fast, b"", "AUDIO_DELTA: the decoded audio in the session's output format.")
     item_id = _Text(_C.azaudio_realtime_event_item_id, "The item the event is about.")
     response_id = _Text(_C.azaudio_realtime_event_response_id, "The response it belongs to.")
     call_id = _Text(_C.azaudio_realtime_event_call_id, "FUNCTION_CALL: the id to answer.")
@@ -249,9 +257,7 @@ class RealtimeEvent:
     audio_format: "_Field[Optional[tuple[int, int]]]" = _Field(
         _read_audio_format, None, "TRANSLATION_AUDIO_DELTA: (sample_rate, channels) of its PCM16 audio."
     )
-    json_bytes = _Field(
-        _C.azaudio_realtime_event_json, b"", 'The event\'s JSON as received, as bytes (b"" if it has none).'
-    )
+    json_bytes = _Field(_read_json, b"", 'The event\'s JSON as received, as bytes (b"" if it has none).')
     rate_limits: "_Field[dict[str, tuple[int, int, float]]]" = _Field(
         _read_rate_limits, {}, "RATE_LIMITS_UPDATED: {name: (limit, remaining, reset_seconds)} for requests, tokens."
     )

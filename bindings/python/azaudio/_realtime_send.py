@@ -9,12 +9,15 @@ from typing import Any, Mapping, Optional, Sequence, Union
 from . import _ga_settings
 from . import _native as n
 from ._buffers import Buffer, _Input
+from ._fast import BRIDGE
 from ._realtime_options import INT32_MAX
 from ._realtime_options import invalid as _invalid
 from ._realtime_options import json_object as _json_object
 from .errors import last_error
 
+# Bytes go through the compiled bridge when it is there (no ctypes argument conversion), else through ctypes.
 _send_audio = n.lib.azaudio_realtime_send_audio
+_send_bytes = BRIDGE.send_audio if BRIDGE is not None else None
 _OK = n.AZAUDIO_OK
 
 
@@ -45,7 +48,7 @@ class RealtimeSending:
             handle = self._live()
         if type(audio) is bytes:  # the common case, without a view object: ctypes passes the bytes' buffer
             if audio:
-                code = _send_audio(handle, audio, len(audio))
+                code = _send_bytes(handle, audio) if _send_bytes is not None else _send_audio(handle, audio, len(audio))
                 if code != _OK:
                     raise last_error(code)
             return

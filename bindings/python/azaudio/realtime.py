@@ -43,8 +43,9 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import _native as n
 from ._event_batch import EventBatches, has_batches
-from ._event_bridge import event_bridge
+from ._event_bridge import event_bridge, event_deliver
 from ._events import EventType, RealtimeEvent
+from ._fast import BRIDGE as _BRIDGE
 from ._options import EventCallback
 from ._realtime_options import AUDIO_FORMATS, PROTOCOLS, TURN_DETECTION, RealtimeStruct
 from ._realtime_options import INT32_MAX as _INT32_MAX
@@ -124,9 +125,14 @@ class RealtimeSession(RealtimeSending):
                 if session:
                     n.lib.azaudio_realtime_close(session)
 
-            bridge = event_bridge(on_event, self._event_lock, self._closed_event, failed)
-            self._callback = n.azaudio_realtime_event_fn(bridge)
-            options.struct.event_callback = self._callback
+            deliver = event_deliver(on_event, self._event_lock, self._closed_event, failed)
+            if _BRIDGE is not None:  # the compiled bridge calls deliver, passed as user_data (kept alive here)
+                self._callback = (deliver, n.azaudio_realtime_event_fn(_BRIDGE.callback_address()))
+                options.struct.event_callback = self._callback[1]
+                options.struct.event_user_data = id(deliver)
+            else:
+                self._callback = n.azaudio_realtime_event_fn(event_bridge(deliver))
+                options.struct.event_callback = self._callback
         client_handle = client._live()
         out = ctypes.c_void_p()
         try:

@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -76,5 +77,10 @@ def test_the_wheel_is_tagged_for_this_platform(installed: Path, tmp_path: Path) 
     result = _run(installed, python, "-m", "pip", "wheel", "-q", "--no-deps", "-w", str(tmp_path), str(PACKAGE_DIR))
     assert result.returncode == 0, result.stderr
     wheels = [p.name for p in tmp_path.glob("*.whl")]
-    assert len(wheels) == 1 and wheels[0].startswith("azaudio-0.1.0-py3-none-linux_"), wheels
+    assert len(wheels) == 1, wheels
+    with zipfile.ZipFile(tmp_path / wheels[0]) as archive:
+        compiled = any(name.startswith("azaudio/_cbridge") and name.endswith(".so") for name in archive.namelist())
+    # With the compiled bridge (abi3, limited API 3.10) it is for CPython 3.10+; without it, for any Python 3.
+    tag = "cp310-abi3" if compiled else "py3-none"
+    assert wheels[0].startswith(f"azaudio-0.1.0-{tag}-linux_"), wheels
     assert sys.platform.startswith("linux")

@@ -35,6 +35,13 @@ def test_no_toolchain_and_the_library_comes_from_the_wheel() -> None:
     assert library.parent == package and package.parent.name == "site-packages", library
 
 
+def test_the_wheels_realtime_events_go_through_its_compiled_bridge() -> None:
+    from azaudio import _fast
+
+    assert _fast.BRIDGE is not None
+    assert Path(_fast.BRIDGE.__file__ or "").parent == Path(azaudio.__file__).parent
+
+
 def test_libcurl_and_openssl_are_the_wheels_own(emulator: Emulator, rest: None) -> None:
     with azaudio.Client(emulator.endpoint, api_key=emulator.key) as client:
         assert client.speech("hello", deployment="tts", response_format="wav")[:4] == b"RIFF"
