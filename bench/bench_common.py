@@ -51,7 +51,10 @@ def log(msg: str) -> None:
 
 def py_env() -> dict:
     env = dict(os.environ)
-    env["PYTHONPATH"] = str(ROOT / "bindings" / "python") + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    # scripts/bench.sh copies the binding there with its compiled bridge built; the source tree otherwise.
+    copy = ROOT / "build" / "bench" / "pybinding"
+    binding = copy if (copy / "azaudio" / "__init__.py").exists() else ROOT / "bindings" / "python"
+    env["PYTHONPATH"] = str(binding) + (":" + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env["AZAUDIO_LIBRARY"] = str(LIB)
     return env
 

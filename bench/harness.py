@@ -6,8 +6,9 @@ latest.md and latest.png. Run through scripts/bench.sh (which builds the program
 --smoke: one short repetition of each benchmark (a few seconds each) to prove the harness works; prints
 "bench smoke: N passed, N failed" and exits non-zero if any failed. Goals are not judged in smoke runs.
 
-Contenders: libazaudio from C, libazaudio from Python (the ctypes binding in bindings/python of this tree; its
-realtime rows say "not available" if the binding has no realtime API), the openai Python SDK, and curl for REST.
+Contenders: libazaudio from C, libazaudio from Python (the binding in bindings/python of this tree, run from a copy in
+build/bench/pybinding with its compiled bridge built by scripts/bench.sh, ctypes where that failed; its realtime rows
+say "not available" if the binding has no realtime API), the openai Python SDK, and curl for REST.
 rt_floor adds a calibration that is no contender: bench/realtime/bare_loop.c, a bare C loop over libcurl
 CONNECT_ONLY that only frames and masks (issue 5's floor), alternated with libazaudio C under rt_cpu's settings.
 Servers: the emulator (emulator/.venv; started only for the REST rows) for REST; bench/realtime_server (a lean C

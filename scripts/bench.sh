@@ -35,13 +35,25 @@ $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/startup/startup.c -o buil
 $cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/abuse/abuse.c -o build/bench/abuse "${ld[@]}" -lpthread
 
 # The bench virtualenv: the openai SDK (same version as the emulator's tests use), websockets for its realtime
-# client, matplotlib for the chart. The azaudio binding is used from bindings/python with this tree's library.
+# client, matplotlib for the chart. The azaudio binding is used from a copy of bindings/python (below) with this
+# tree's library.
 venv=bench/.venv
 stamp=$venv/.installed-1
 if [ ! -e "$stamp" ]; then
     python3 -m venv "$venv"
     "$venv/bin/pip" install -q --disable-pip-version-check "openai==3.57.0" "websockets==17.4" matplotlib
     touch "$stamp"
+fi
+
+# The Python rows import the binding from a copy in build/bench/pybinding with its optional compiled bridge
+# (bindings/python/azaudio/_cbridge.c) built beside it, as a wheel user gets it (a copy: the wheel suite may build
+# from bindings/python at the same time in make test). Without a compiler or Python headers the copy runs on ctypes.
+rm -rf build/bench/pybinding && mkdir -p build/bench/pybinding
+tar -C bindings/python --exclude=__pycache__ --exclude='*.so' -cf - azaudio | tar -C build/bench/pybinding -xf -
+py_include=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
+if ! $cc -shared -fPIC -O2 -Wall -Wextra -Werror -I"$py_include" bindings/python/azaudio/_cbridge.c \
+    -o build/bench/pybinding/azaudio/_cbridge.abi3.so 2> build/bench/cbridge.log; then
+    echo "bench: the binding's compiled bridge did not build (build/bench/cbridge.log); the Python rows use ctypes"
 fi
 
 if [ "$micro" = 1 ]; then
