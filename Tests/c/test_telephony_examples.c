@@ -91,11 +91,14 @@ static long agent_line(const char *log, const char *what, long from) {
     return -1;
 }
 
-/* After a call with no barge-in: the pause that puts the caller's second question into the middle of the first
- * reply, from when the call's log says the agent spoke; -1 if the log cannot tell (or a reply was playing when the
- * caller spoke: then the missing barge-in is the finding). */
+/* After a call with no barge-in: the pause that puts the caller's second question into the first reply, from when
+ * the call's log says the agent spoke; -1 if the log cannot tell (or a reply was playing when the caller spoke: then
+ * the missing barge-in is the finding). A reply that had ended: the middle of it. A reply that had not started yet:
+ * its start is later than the pause, so the next pause is one reply longer (the question's reply lasts about 5.5 s
+ * of line time, and the recogniser's time grows with the question's length, so the short second question's quicker
+ * reply tells little about it). */
 static long gap_for_barge_in(const char *log, long gap_ms) {
-    long question = (long)(question_size / 48), second = question + gap_ms, speech = (long)(speech_size / 48);
+    long question = (long)(question_size / 48), second = question + gap_ms;
     long spoke = agent_line(log, "speaking", 0);
     if (spoke < 0) return -1;
     if (spoke < second) { /* the first reply played, and ended before the caller spoke again */
@@ -103,9 +106,7 @@ static long gap_for_barge_in(const char *log, long gap_ms) {
         if (quiet < 0 || quiet >= second) return -1;
         return (spoke + quiet) / 2 - question;
     }
-    /* The caller spoke before the first reply started: how late the second reply came tells the latency. */
-    long late = spoke - (second + speech);
-    return late > 0 ? late + 2000 : -1; /* the question's reply lasts about 5 s of line time */
+    return gap_ms + 5000;
 }
 
 TEST(phone_bridge_example_runs_a_call_with_barge_in) {
@@ -113,12 +114,12 @@ TEST(phone_bridge_example_runs_a_call_with_barge_in) {
     azaudio_wav_info info;
     /* PCM16 8 kHz: the example converts it to mu-law with the kit. The caller can only talk over a reply that is
      * playing: how long the emulator takes to start one depends on the machine's load (3 s to 17 s of line time
-     * seen at the examples' 2x clock), so a call without a barge-in is placed once more with the pause between
-     * the caller's two questions taken from when its log says the agent spoke. */
+     * seen at the examples' 2x clock), so a call without a barge-in is placed again (twice at most) with the pause
+     * between the caller's two questions taken from when its log says the agent spoke. */
     long gap_ms = 12000;
-    for (int attempt = 0; attempt < 2; attempt++) {
+    for (int attempt = 0; attempt < 3; attempt++) {
         if (!run_call_example("phone_bridge", 8000, (size_t)gap_ms, log, sizeof log, &info)) return;
-        if (strstr(log, "barge-in: agent cut") || attempt == 1) break;
+        if (strstr(log, "barge-in: agent cut") || attempt == 2) break;
         long next = gap_for_barge_in(log, gap_ms);
         if (next < 500) break;
         fprintf(stderr,
