@@ -88,11 +88,22 @@ static PyObject *cbridge_send_audio(PyObject *module, PyObject *const *args, Py_
 }
 
 /* The readers of a live event's JSON and audio (RealtimeEvent's json_bytes and audio): bytes, or None for none. */
+
+/* The event an integer addresses: 1 and *out set; 0 for address 0 (None); -1 with a Python error. */
+static int event_at(PyObject *event_int, void **out) {
+    *out = PyLong_AsVoidPtr(event_int);
+    if (*out == NULL) {
+        return PyErr_Occurred() ? -1 : 0;
+    }
+    return 1;
+}
+
 static PyObject *cbridge_event_json(PyObject *module, PyObject *event_int) {
     (void)module;
-    void *event = PyLong_AsVoidPtr(event_int);
-    if (event == NULL) {
-        if (PyErr_Occurred()) {
+    void *event = NULL;
+    int found = event_at(event_int, &event);
+    if (found <= 0) {
+        if (found < 0) {
             return NULL;
         }
         Py_RETURN_NONE;
@@ -106,9 +117,10 @@ static PyObject *cbridge_event_json(PyObject *module, PyObject *event_int) {
 
 static PyObject *cbridge_event_audio(PyObject *module, PyObject *event_int) {
     (void)module;
-    void *event = PyLong_AsVoidPtr(event_int);
-    if (event == NULL) {
-        if (PyErr_Occurred()) {
+    void *event = NULL;
+    int found = event_at(event_int, &event);
+    if (found <= 0) {
+        if (found < 0) {
             return NULL;
         }
         Py_RETURN_NONE;
