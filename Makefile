@@ -193,8 +193,9 @@ fuzz: lib
 lint:
 	@scripts/lint.sh
 
+# Both run under scripts/no-leftovers.sh: a process the benchmarks leave running fails them.
 bench: lib examples emulator-venv bench-gateway
-	@scripts/bench.sh
+	@scripts/no-leftovers.sh scripts/bench.sh
 
 # The SIP gateway under concurrent SIPp calls against the C echo server (calls, dropped RTP, outgoing gap p99, CPU
 # and RSS per call). BENCH_GATEWAY_ARGS=--smoke for a short run.
@@ -209,7 +210,7 @@ test-longaudio: lib emulator-venv
 
 # One short repetition of every benchmark, so that the harness cannot rot (numbers not checked).
 test-bench: lib emulator-venv
-	@scripts/bench.sh --smoke
+	@scripts/no-leftovers.sh scripts/bench.sh --smoke
 
 abi-baseline:
 	@scripts/check-abi.sh --write-baseline

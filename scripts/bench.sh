@@ -85,12 +85,16 @@ fi
 echo "== abuse: sessions, clients and cancel tokens in loops (RSS and fd growth)"
 counts=(10000 1000 100000)
 for a in "${args[@]}"; do [ "$a" = --smoke ] && counts=(1000 100 10000); done
-exec 3< <(sleep 3600)
+# The server's stdin is a pipe from a sleep (a lifeline: the server ends at EOF if this script dies). The sleep's
+# stderr goes nowhere and it is killed after the run: it held the caller's stderr for an hour, so
+# `scripts/bench.sh 2>&1 | tail` waited 3600 s after the run had ended.
+exec 3< <(exec sleep 3600 2>/dev/null)
+lifeline=$!
 build/bench/rt_echo_server --port 0 <&3 > build/bench/abuse-server.log &
 server=$!
 for _ in $(seq 100); do grep -q listening build/bench/abuse-server.log && break; sleep 0.1; done
 endpoint=$(sed -n 's/^listening on //p' build/bench/abuse-server.log)
 build/bench/abuse "$endpoint" "${counts[@]}" | tee build/bench/abuse.log
-kill "$server" 2>/dev/null || true
+kill "$server" "$lifeline" 2>/dev/null || true
 exec 3<&-
 exec "$venv/bin/python" bench/harness.py "${args[@]}"
