@@ -22,9 +22,15 @@ NA = "not available"
 C, PYB, OAI, CURL = "libazaudio C", "libazaudio Python", "openai-python", "curl"
 # The Python binding in pull mode: one thread sends and takes events in batches when the event fd is readable.
 PYB_PULL = "libazaudio Python, pull"
-# The floor (rt_floor): bare_loop's two receive shapes.
+# The floor (rt_floor): bare_loop's two receive shapes, and the epoll shape with the receiving work the protocol
+# requires of any client (--work: UTF-8 check, the delta's fields located, its base64 decoded; bare_work.h).
 BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"
-BARE_MODES = {BARE_RECV: "recv", BARE_EPOLL: "epoll"}
+BARE_EPOLL_WORK = "bare C loop, epoll reader + required receive work"
+BARE_MODES = {
+    BARE_RECV: ["--mode", "recv"],
+    BARE_EPOLL: ["--mode", "epoll"],
+    BARE_EPOLL_WORK: ["--mode", "epoll", "--work"],
+}
 # rt_coalesce: libazaudio C with input_audio_coalesce_ms (the default is 0: every frame is its own append).
 COALESCE_MS = 60
 C_COALESCED = f"libazaudio C, input_audio_coalesce_ms={COALESCE_MS}"

@@ -10,6 +10,7 @@ from typing import Any, Callable, Optional
 
 from bench_common import (
     BARE_EPOLL,
+    BARE_EPOLL_WORK,
     BARE_MODES,
     BARE_RECV,
     BIN,
@@ -58,7 +59,7 @@ class Realtime:
         if who == C:
             return [str(BIN / "bench_realtime")] + common, None
         if who in BARE_MODES:
-            return [str(BIN / "bare_loop"), "--mode", BARE_MODES[who]] + common, None
+            return [str(BIN / "bare_loop")] + BARE_MODES[who] + common, None
         if who == C_COALESCED:
             return [str(BIN / "bench_realtime"), "--coalesce-ms", str(COALESCE_MS)] + common, None
         if who == C_BASELINE:
@@ -208,7 +209,7 @@ def run(
             # Issue 5's calibration: the CPU floor of the same duplex load without libazaudio (bare_loop, both
             # receive shapes), alternated with libazaudio C so all three see the same machine state.
             n, secs = cfg["rt_cpu"]
-            who_floor = [BARE_RECV, BARE_EPOLL, C] + ([C_BASELINE] if baseline_lib else [])
+            who_floor = [BARE_RECV, BARE_EPOLL, BARE_EPOLL_WORK, C] + ([C_BASELINE] if baseline_lib else [])
             log(
                 f"rt_floor: bare C loop (recv per send, epoll reader) and libazaudio C, {n} sessions x {secs} s, "
                 f"{reps} repetition(s), alternated"
@@ -219,7 +220,8 @@ def run(
                 j = rt.run(who, n, secs, () if who in BARE_MODES else FLOOR_LIB_ARGS)
                 runs[who].append(j)
                 extra = (
-                    f", recv {j.get('recv_calls')} ({j.get('recv_eagain')} EAGAIN), sends {j.get('send_calls')}"
+                    f", recv {j.get('recv_calls')} ({j.get('recv_eagain')} EAGAIN), sends {j.get('send_calls')}, "
+                    f"work failures {j.get('work_bad')}"
                     if who in BARE_MODES
                     else ""
                 )

@@ -6,7 +6,7 @@
  * CPU window), so the library's number can be reported next to the floor measured here:
  *
  *   bare_loop --url http://127.0.0.1:PORT [--sessions N] [--seconds T] [--groups G] [--mode recv|epoll]
- *             [--server-pid PID] [--ca FILE]
+ *             [--server-pid PID] [--ca FILE] [--work]
  *
  * Per session: libcurl CURLOPT_CONNECT_ONLY (plain TCP; TLS for an https:// URL, verified with --ca FILE), then
  * everything by hand over curl_easy_send/_recv: the WebSocket upgrade (fixed Sec-WebSocket-Key; the answer is checked
@@ -26,6 +26,10 @@
  * Received bytes are only scanned for WebSocket frame headers (state kept per session across reads); a text frame
  * whose payload starts with {"type":"response.output_audio.delta" counts as one echo. No JSON parsing, no base64
  * decoding. The server never fragments, so each data frame is one message.
+ * --work adds the receiving work the protocol requires of any client, and nothing more (bare_work.h): each text
+ * message kept whole, checked as UTF-8, its type, response_id, item_id and delta located, the delta's base64 decoded
+ * (work_bad counts deltas that failed any of it: it must be 0). The floor the issue defines is without it; with it,
+ * the floor says what part of the library's cost above the frames-only floor is the protocol's and not the library's.
  *
  * After the last frame: drain until every sent frame was echoed or 5 s pass (recv mode: poll + one recv per
  * readable socket; epoll mode: the reader thread goes on).
@@ -189,10 +193,12 @@ int main(int argc, char **argv) {
             server_pid = atoi(argv[++i]);
         else if (!strcmp(argv[i], "--ca") && i + 1 < argc)
             ca_file = argv[++i];
+        else if (!strcmp(argv[i], "--work"))
+            work_mode = 1;
         else {
             fprintf(stderr,
                     "usage: %s --url URL [--sessions N] [--seconds T] [--groups G] [--mode recv|epoll] "
-                    "[--server-pid PID] [--ca FILE]\n",
+                    "[--server-pid PID] [--ca FILE] [--work]\n",
                     argv[0]);
             return 2;
         }
@@ -282,9 +288,12 @@ int main(int argc, char **argv) {
         pthread_join(rth, NULL);
         close(ra.ep);
     }
-    uint64_t other = 0, extra_events = 0;
+    uint64_t other = 0, extra_events = 0, work_bad = 0;
     for (int i = 0; i < n; i++) {
         other += ss[i].other_frames;
+        work_bad += ss[i].work_bad;
+        free(ss[i].msg);
+        free(ss[i].audio);
         extra_events += ss[i].created - 1 + ss[i].updated - 1;
         curl_easy_cleanup(ss[i].curl);
         pthread_mutex_destroy(&ss[i].lock);
@@ -303,22 +312,24 @@ int main(int argc, char **argv) {
         if (fscanf(lf, "%lf %lf %lf", &l1, &l5, &l15) == 3) snprintf(load, sizeof load, "%.2f %.2f %.2f", l1, l5, l15);
         fclose(lf);
     }
-    printf("{\"contender\":\"bare-c-loop\",\"mode\":\"%s\",\"threads\":%d,\"sessions\":%d,\"groups\":%d,"
+    printf("{\"contender\":\"bare-c-loop\",\"mode\":\"%s\",\"work\":%d,\"work_bad\":%llu,\"threads\":%d,\"sessions\":%"
+           "d,\"groups\":%d,"
            "\"seconds\":%.3f,\"session_seconds\":%.1f,\"window_s\":%.3f,\"cpu_ms\":%.1f,\"cpu_user_ms\":%.1f,"
            "\"cpu_sys_ms\":%.1f,\"cpu_ms_per_session_s\":%.4f,\"frames_planned\":%lld,\"frames_sent\":%llu,"
            "\"send_errors\":%llu,\"frames_echoed\":%llu,\"frames_lost\":%lld,\"other_frames\":%llu,"
            "\"extra_session_events\":%llu,\"send_calls\":%llu,\"send_partial\":%llu,\"recv_calls\":%llu,"
            "\"recv_eagain\":%llu,\"recv_bytes\":%llu,\"drain_recv_calls\":%llu,\"epoll_waits\":%llu,"
            "\"server_cpu_ms\":%.1f,\"server_cpu_ms_per_session_s\":%.4f,\"load\":\"%s\"}\n",
-           mode, epoll_mode ? 2 : 1, n, groups, (double)frames / 50.0, session_seconds, (double)(w1 - w0) / 1e9,
-           cpu1 - cpu0, u1 - u0, s1 - s0, (cpu1 - cpu0) / session_seconds, (long long)(frames * n),
-           (unsigned long long)sent, (unsigned long long)send_errors, (unsigned long long)echoed, (long long)lost,
-           (unsigned long long)other, (unsigned long long)extra_events, (unsigned long long)pa.send_calls,
-           (unsigned long long)pa.send_partial, (unsigned long long)recv_calls, (unsigned long long)recv_eagain,
-           (unsigned long long)recv_bytes, (unsigned long long)drain_recv_calls, (unsigned long long)ra.epoll_waits,
-           server_pid ? srv1 - srv0 : -1.0, server_pid ? (srv1 - srv0) / session_seconds : -1.0, load);
+           mode, work_mode, (unsigned long long)work_bad, epoll_mode ? 2 : 1, n, groups, (double)frames / 50.0,
+           session_seconds, (double)(w1 - w0) / 1e9, cpu1 - cpu0, u1 - u0, s1 - s0, (cpu1 - cpu0) / session_seconds,
+           (long long)(frames * n), (unsigned long long)sent, (unsigned long long)send_errors,
+           (unsigned long long)echoed, (long long)lost, (unsigned long long)other, (unsigned long long)extra_events,
+           (unsigned long long)pa.send_calls, (unsigned long long)pa.send_partial, (unsigned long long)recv_calls,
+           (unsigned long long)recv_eagain, (unsigned long long)recv_bytes, (unsigned long long)drain_recv_calls,
+           (unsigned long long)ra.epoll_waits, server_pid ? srv1 - srv0 : -1.0,
+           server_pid ? (srv1 - srv0) / session_seconds : -1.0, load);
     free(pfd);
     free(buf);
     free(ss);
-    return lost == 0 ? 0 : 3;
+    return lost == 0 && work_bad == 0 ? 0 : 3;
 }

@@ -8,7 +8,10 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "bare_work.h"
 
 #define FRAME_BYTES 960 /* 20 ms of 24 kHz mono PCM16 */
 #define FRAME_NS    20000000LL
@@ -44,7 +47,14 @@ typedef struct {
     uint32_t deltas; /* written by the receiving thread only */
     _Atomic uint32_t echoed;
     uint32_t created, updated, other_frames, closed;
+    /* --work: the whole text message, its decoded audio, and what the work found */
+    uint8_t *msg, *audio;
+    size_t msg_have, msg_cap;
+    uint32_t work_bad;
+    uint64_t work_sum;
 } session;
+
+static int work_mode; /* --work: each text message is kept whole and checked as a client must (bare_work.h) */
 
 /* ---- framing ------------------------------------------------------------------------------------------------ */
 
@@ -134,6 +144,7 @@ static size_t append_frame(uint8_t *out, const uint8_t *audio) {
 static void frame_done(session *s) {
     size_t h = s->head_have;
     if (s->opcode == 0x1 && h >= sizeof DELTA - 1 && !memcmp(s->head, DELTA, sizeof DELTA - 1)) {
+        if (work_mode && !delta_work(s->msg, s->msg_have, s->audio, s->msg_cap, &s->work_sum)) s->work_bad++;
         s->deltas++;
         atomic_store_explicit(&s->echoed, s->deltas, memory_order_release);
     } else if (s->opcode == 0x1 && h >= sizeof CREATED - 1 && !memcmp(s->head, CREATED, sizeof CREATED - 1)) {
@@ -147,6 +158,7 @@ static void frame_done(session *s) {
     }
     s->in_payload = 0;
     s->hdr_have = 0;
+    s->msg_have = 0;
 }
 
 /* Consumes received bytes: finds the frames (server frames are unmasked), keeps the first HEAD_KEEP bytes of each
@@ -175,6 +187,18 @@ static void scan(session *s, const uint8_t *p, size_t n) {
             continue;
         }
         size_t take = s->left < n ? (size_t)s->left : n;
+        if (work_mode && s->opcode == 0x1) {
+            if (s->msg_have + take > s->msg_cap) {
+                size_t cap = (s->msg_have + take) * 2;
+                uint8_t *m = realloc(s->msg, cap), *a = m ? realloc(s->audio, cap) : NULL;
+                if (m) s->msg = m;
+                if (!m || !a) abort(); /* (a benchmark: out of memory ends it) */
+                s->audio = a;
+                s->msg_cap = cap;
+            }
+            memcpy(s->msg + s->msg_have, p, take);
+            s->msg_have += take;
+        }
         if (s->head_have < HEAD_KEEP) {
             size_t k = HEAD_KEEP - s->head_have < take ? HEAD_KEEP - s->head_have : take;
             memcpy(s->head + s->head_have, p, k);
