@@ -29,7 +29,8 @@ done
 $cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime_server/*.c -o build/bench/rt_echo_server -lssl -lcrypto
 $cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/bench_realtime.c -o build/bench/bench_realtime \
     "${ld[@]}" -lpthread
-$cc -std=c11 -O2 -Wall -Wextra -Werror bench/realtime/bare_loop.c -o build/bench/bare_loop -lcurl -lpthread
+$cc -std=c11 -O2 -Wall -Wextra -Werror -ISources/CBase64/include bench/realtime/bare_loop.c Sources/CBase64/base64_simd.c \
+    -o build/bench/bare_loop -lcurl -lpthread
 $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/rest/bench_rest.c -o build/bench/bench_rest "${ld[@]}"
 $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/startup/startup.c -o build/bench/startup "${ld[@]}"
 $cc -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/abuse/abuse.c -o build/bench/abuse "${ld[@]}" -lpthread
