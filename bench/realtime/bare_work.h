@@ -39,7 +39,8 @@ static int utf8_valid(const uint8_t *p, size_t n) {
         if (!k || c > 0xf4 || i + k >= n) return 0;
         uint8_t c1 = p[i + 1];
         if ((c1 & 0xc0) != 0x80) return 0;
-        if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) || (c == 0xf4 && c1 > 0x8f))
+        if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) ||
+            (c == 0xf4 && c1 > 0x8f))
             return 0;
         for (size_t j = 2; j <= k; j++)
             if ((p[i + j] & 0xc0) != 0x80) return 0;
