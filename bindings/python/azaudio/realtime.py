@@ -43,7 +43,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import _native as n
 from ._event_batch import EventBatches, has_batches
-from ._event_bridge import event_bridge, event_deliver
+from ._event_bridge import compiled_deliverer, event_bridge, event_deliver
 from ._events import EventType, RealtimeEvent
 from ._fast import BRIDGE as _BRIDGE
 from ._options import EventCallback
@@ -125,12 +125,13 @@ class RealtimeSession(RealtimeSending):
                 if session:
                     n.lib.azaudio_realtime_close(session)
 
-            deliver = event_deliver(on_event, self._event_lock, self._closed_event, failed)
-            if _BRIDGE is not None:  # the compiled bridge calls deliver, passed as user_data (kept alive here)
-                self._callback = (deliver, n.azaudio_realtime_event_fn(_BRIDGE.callback_address()))
+            if _BRIDGE is not None:  # the compiled bridge calls on_event itself (its Deliverer, kept alive here)
+                deliverer = compiled_deliverer(_BRIDGE, on_event, self._event_lock, self._closed_event, failed)
+                self._callback = (deliverer, n.azaudio_realtime_event_fn(_BRIDGE.callback_address()))
                 options.struct.event_callback = self._callback[1]
-                options.struct.event_user_data = id(deliver)
+                options.struct.event_user_data = id(deliverer)
             else:
+                deliver = event_deliver(on_event, self._event_lock, self._closed_event, failed)
                 self._callback = n.azaudio_realtime_event_fn(event_bridge(deliver))
                 options.struct.event_callback = self._callback
         client_handle = client._live()
