@@ -12,7 +12,9 @@
  *   azaudio._event_bridge.event_deliver). An exception goes to the session; should something still escape, it is
  *   reported as unraisable, as ctypes does.
  * - LazyField (_cbridge_field.c): RealtimeEvent's fields, read on first access (azaudio._events._Field.__get__).
+ * - LazyField with a span index: a batch event's audio and json_bytes (azaudio._event_batch._Span.__get__).
  * - send_audio_method(...) (_cbridge_send.c): RealtimeSending.send_audio as a C method of the Python class.
+ * - owned_finalizer(...) (_cbridge_send.c): _OwnedEvent.__del__ as a C method (a pulled event frees its C event).
  * - send_audio(session, data): azaudio_realtime_send_audio of a bytes object, with the GIL released during the call,
  *   as a ctypes call does. Returns the result code.
  * - event_json(event) / event_audio(event): a live event's JSON and audio as bytes, the readers of RealtimeEvent's
@@ -21,6 +23,7 @@
 
 event_type_fn cbridge_event_type;
 send_audio_fn cbridge_send_audio_call;
+event_free_fn cbridge_event_free;
 static event_json_fn event_json;
 static event_audio_fn event_audio;
 
@@ -107,20 +110,20 @@ static int address_of(PyObject *value, void **out) {
     *out = PyLong_AsVoidPtr(value);
     if (*out == NULL && !PyErr_Occurred()) {
         PyErr_SetString(PyExc_ValueError, "init() needs the addresses of azaudio_realtime_event_type, "
-                                          "azaudio_realtime_send_audio, azaudio_realtime_event_json and "
-                                          "azaudio_realtime_event_audio");
+                                          "azaudio_realtime_send_audio, azaudio_realtime_event_json, "
+                                          "azaudio_realtime_event_audio and azaudio_realtime_event_free");
     }
     return *out == NULL ? -1 : 0;
 }
 
 static PyObject *cbridge_init(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *given[4] = {NULL, NULL, NULL, NULL};
-    if (!PyArg_ParseTuple(args, "OOOO:init", &given[0], &given[1], &given[2], &given[3])) {
+    PyObject *given[5] = {NULL, NULL, NULL, NULL, NULL};
+    if (!PyArg_ParseTuple(args, "OOOOO:init", &given[0], &given[1], &given[2], &given[3], &given[4])) {
         return NULL;
     }
-    void *pointers[4] = {NULL, NULL, NULL, NULL};
-    for (int i = 0; i < 4; i++) {
+    void *pointers[5] = {NULL, NULL, NULL, NULL, NULL};
+    for (int i = 0; i < 5; i++) {
         if (address_of(given[i], &pointers[i]) < 0) {
             return NULL;
         }
@@ -129,6 +132,7 @@ static PyObject *cbridge_init(PyObject *module, PyObject *args) {
     cbridge_send_audio_call = (send_audio_fn)pointers[1];
     event_json = (event_json_fn)pointers[2];
     event_audio = (event_audio_fn)pointers[3];
+    cbridge_event_free = (event_free_fn)pointers[4];
     Py_RETURN_NONE;
 }
 
@@ -140,7 +144,9 @@ static PyObject *cbridge_callback_address(PyObject *module, PyObject *unused) {
 
 static PyMethodDef methods[] = {
     {"init", cbridge_init, METH_VARARGS,
-     "init(event_type, send_audio, event_json, event_audio): the library functions' addresses, as integers."},
+     "init(event_type, send_audio, event_json, event_audio, event_free): the library functions' addresses."},
+    {"owned_finalizer", cbridge_owned_finalizer, METH_O,
+     "owned_finalizer(owner): owner.__del__ for pulled events (frees the C event it owns), as a C method."},
     {"event_json", cbridge_event_json, METH_O, "event_json(event) -> bytes | None: the live event's JSON."},
     {"event_audio", cbridge_event_audio, METH_O, "event_audio(event) -> bytes: the live event's audio."},
     {"callback_address", cbridge_callback_address, METH_NOARGS,

@@ -16,14 +16,16 @@ typedef int32_t (*event_type_fn)(const void *event);
 typedef int32_t (*send_audio_fn)(void *session, const void *audio, size_t size);
 typedef const char *(*event_json_fn)(const void *event);
 typedef const uint8_t *(*event_audio_fn)(const void *event, size_t *size);
+typedef void (*event_free_fn)(void *event);
 
 /* The library functions, from init() (_cbridge.c). */
 CBRIDGE_HIDDEN extern event_type_fn cbridge_event_type;
 CBRIDGE_HIDDEN extern send_audio_fn cbridge_send_audio_call;
+CBRIDGE_HIDDEN extern event_free_fn cbridge_event_free;
 
 /* Interned attribute and method names, made by the module's init (_cbridge.c). */
-CBRIDGE_HIDDEN extern PyObject *name_type, *name_event, *name_lock, *name_reader, *name_values, *name_set,
-    *name_detach, *name_handle, *name_pending, *name_acquire, *name_release;
+CBRIDGE_HIDDEN extern PyObject *name_type, *name_event, *name_lock, *name_reader, *name_values, *name_set, *name_detach,
+    *name_handle, *name_pending, *name_acquire, *name_release;
 
 /* _cbridge_deliver.c: the event callback and its user_data type. */
 CBRIDGE_HIDDEN extern PyType_Spec cbridge_deliverer_spec;
@@ -34,5 +36,7 @@ CBRIDGE_HIDDEN extern PyType_Spec cbridge_lazy_field_spec;
 
 /* _cbridge_send.c: send_audio_method(owner, send_audio, raise_code). */
 CBRIDGE_HIDDEN PyObject *cbridge_send_audio_method(PyObject *module, PyObject *args);
+/* _cbridge_send.c: owned_finalizer(owner). */
+CBRIDGE_HIDDEN PyObject *cbridge_owned_finalizer(PyObject *module, PyObject *owner);
 
 #endif

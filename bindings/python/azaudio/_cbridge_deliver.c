@@ -15,7 +15,7 @@ static _Thread_local int thread_state_kept;
  * other thread can reach it meanwhile, even through a weak reference). The first exception (from on_event, or
  * anything else) goes to failed(session, error), and no further event reaches on_event. */
 typedef struct {
-    PyObject_HEAD
+    PyObject ob_base; /* PyObject_HEAD */
     PyObject *on_event;
     PyObject *lock;
     PyObject *closed;
@@ -81,8 +81,7 @@ static PyObject *deliverer_new(PyTypeObject *type, PyObject *args, PyObject *kwa
     if (d == NULL) {
         return NULL;
     }
-    PyObject **fields[7] = {&d->on_event, &d->lock,        &d->closed,   &d->failed,
-                            &d->types,    &d->event_class, &d->type_enum};
+    PyObject **fields[7] = {&d->on_event, &d->lock, &d->closed, &d->failed, &d->types, &d->event_class, &d->type_enum};
     for (int i = 0; i < 7; i++) {
         Py_INCREF(given[i]);
         *fields[i] = given[i];
@@ -103,11 +102,7 @@ static PyType_Slot deliverer_slots[] = {
 };
 
 PyType_Spec cbridge_deliverer_spec = {
-    "azaudio._cbridge.Deliverer",
-    sizeof(Deliverer),
-    0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    deliverer_slots,
+    "azaudio._cbridge.Deliverer", sizeof(Deliverer), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, deliverer_slots,
 };
 
 /* The RealtimeEvent wrapping the borrowed C event, as event_deliver makes it; NULL with a Python error. */
@@ -131,9 +126,10 @@ static PyObject *wrap_event(Deliverer *d, const void *event, long kind) {
     PyObject *reader = PyLong_FromUnsignedLong(PyThread_get_thread_ident());
     PyObject *values = PyDict_New();
     int ok = wrapped != NULL && event_int != NULL && reader != NULL && values != NULL &&
-             PyObject_SetAttr(wrapped, name_event, event_int) == 0 && PyObject_SetAttr(wrapped, name_lock, d->lock) == 0 &&
-             PyObject_SetAttr(wrapped, name_reader, reader) == 0 && PyObject_SetAttr(wrapped, name_values, values) == 0 &&
-             PyObject_SetAttr(wrapped, name_type, member) == 0;
+             PyObject_SetAttr(wrapped, name_event, event_int) == 0 &&
+             PyObject_SetAttr(wrapped, name_lock, d->lock) == 0 &&
+             PyObject_SetAttr(wrapped, name_reader, reader) == 0 &&
+             PyObject_SetAttr(wrapped, name_values, values) == 0 && PyObject_SetAttr(wrapped, name_type, member) == 0;
     Py_XDECREF(values);
     Py_XDECREF(reader);
     Py_XDECREF(event_int);

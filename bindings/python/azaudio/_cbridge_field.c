@@ -5,16 +5,21 @@
  * _values, the compiled form of azaudio._events._Field.__get__ (same steps, same lock rule: the callback's own
  * thread, or an event with no lock, reads without it; another thread reads under the event's lock, which the
  * callback's detach holds while it copies). `read(event_address)` gives the value, or None for `empty`; with
- * `decodes` the value is bytes whose UTF-8 text (invalid bytes replaced) is the field's. */
+ * `decodes` the value is bytes whose UTF-8 text (invalid bytes replaced) is the field's.
+ *
+ * With a span index (a batch event's audio or json_bytes: azaudio._event_batch._Span.__get__) the value is copied
+ * from the address and size at that index of the event's _spans, which live as long as the C event it owns. */
 typedef struct {
-    PyObject_HEAD
+    PyObject ob_base; /* PyObject_HEAD */
     PyObject *read;
     PyObject *empty;
     PyObject *name; /* set by __set_name__ */
     PyObject *doc;
     int decodes;
+    Py_ssize_t span; /* -1: read through `read` */
 } LazyField;
 
+static PyObject *name_spans;
 
 static int lazy_traverse(PyObject *self, visitproc visit, void *arg) {
     LazyField *f = (LazyField *)self;
@@ -47,11 +52,12 @@ static void lazy_dealloc(PyObject *self) {
 static PyObject *lazy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
     PyObject *read = NULL, *empty = NULL, *doc = NULL;
     int decodes = 0;
+    Py_ssize_t span = -1;
     if (kwargs != NULL && PyDict_Size(kwargs) > 0) {
         PyErr_SetString(PyExc_TypeError, "LazyField() takes no keyword arguments");
         return NULL;
     }
-    if (!PyArg_ParseTuple(args, "OOUp:LazyField", &read, &empty, &doc, &decodes)) {
+    if (!PyArg_ParseTuple(args, "OOUp|n:LazyField", &read, &empty, &doc, &decodes, &span)) {
         return NULL;
     }
     allocfunc alloc = (allocfunc)PyType_GetSlot(type, Py_tp_alloc);
@@ -67,6 +73,11 @@ static PyObject *lazy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) 
     f->doc = doc;
     f->name = PyUnicode_FromString("");
     f->decodes = decodes;
+    f->span = span < 0 ? -1 : span;
+    if (name_spans == NULL && (name_spans = PyUnicode_InternFromString("_spans")) == NULL) {
+        Py_DECREF(f);
+        return NULL;
+    }
     if (f->name == NULL) {
         Py_DECREF(f);
         return NULL;
@@ -114,6 +125,29 @@ static PyObject *lazy_value(LazyField *f, PyObject *raw) {
     return text;
 }
 
+/* A batch event's span: the bytes at _spans[span] of size _spans[span + 1], b"" when none or let go of. */
+static PyObject *span_read(LazyField *f, PyObject *event) {
+    PyObject *spans = PyObject_GetAttr(event, name_spans);
+    PyObject *pointer = spans != NULL ? PyObject_GetAttr(event, name_event) : NULL;
+    PyObject *value = NULL;
+    if (pointer != NULL) {
+        PyObject *at = PySequence_GetItem(spans, f->span);
+        PyObject *count = at != NULL ? PySequence_GetItem(spans, f->span + 1) : NULL;
+        void *address = at != NULL ? PyLong_AsVoidPtr(at) : NULL;
+        Py_ssize_t size = count != NULL ? PyLong_AsSsize_t(count) : -1;
+        int live = PyErr_Occurred() ? -1 : PyObject_IsTrue(pointer);
+        if (live >= 0 && !PyErr_Occurred()) {
+            value = size > 0 && live && address != NULL ? PyBytes_FromStringAndSize((const char *)address, size)
+                                                        : PyBytes_FromStringAndSize("", 0);
+        }
+        Py_XDECREF(count);
+        Py_XDECREF(at);
+        Py_DECREF(pointer);
+    }
+    Py_XDECREF(spans);
+    return value;
+}
+
 static PyObject *lazy_get(PyObject *self, PyObject *event, PyObject *owner) {
     (void)owner;
     LazyField *f = (LazyField *)self;
@@ -130,6 +164,14 @@ static PyObject *lazy_get(PyObject *self, PyObject *event, PyObject *owner) {
         Py_XINCREF(known);
         Py_DECREF(values);
         return known;
+    }
+    if (f->span >= 0) {
+        PyObject *copied = span_read(f, event);
+        if (copied != NULL && PyDict_SetItem(values, f->name, copied) < 0) {
+            Py_CLEAR(copied);
+        }
+        Py_DECREF(values);
+        return copied;
     }
     PyObject *lock = PyObject_GetAttr(event, name_lock);
     PyObject *reader = lock != NULL && lock != Py_None ? PyObject_GetAttr(event, name_reader) : NULL;
@@ -213,11 +255,20 @@ static PyObject *lazy_attr(PyObject *self, void *which) {
     LazyField *f = (LazyField *)self;
     PyObject *value = NULL;
     switch ((intptr_t)which) {
-    case 0: value = f->read; break;
-    case 1: value = f->empty; break;
-    case 2: value = f->name; break;
-    case 3: value = f->doc; break;
-    default: return PyBool_FromLong(f->decodes);
+    case 0:
+        value = f->read;
+        break;
+    case 1:
+        value = f->empty;
+        break;
+    case 2:
+        value = f->name;
+        break;
+    case 3:
+        value = f->doc;
+        break;
+    default:
+        return PyBool_FromLong(f->decodes);
     }
     Py_INCREF(value);
     return value;
@@ -239,20 +290,12 @@ static PyGetSetDef lazy_getset[] = {
 };
 
 static PyType_Slot lazy_slots[] = {
-    {Py_tp_new, (void *)lazy_new},
-    {Py_tp_dealloc, (void *)lazy_dealloc},
-    {Py_tp_traverse, (void *)lazy_traverse},
-    {Py_tp_clear, (void *)lazy_clear},
-    {Py_tp_descr_get, (void *)lazy_get},
-    {Py_tp_methods, (void *)lazy_methods},
-    {Py_tp_getset, (void *)lazy_getset},
-    {0, NULL},
+    {Py_tp_new, (void *)lazy_new},           {Py_tp_dealloc, (void *)lazy_dealloc},
+    {Py_tp_traverse, (void *)lazy_traverse}, {Py_tp_clear, (void *)lazy_clear},
+    {Py_tp_descr_get, (void *)lazy_get},     {Py_tp_methods, (void *)lazy_methods},
+    {Py_tp_getset, (void *)lazy_getset},     {0, NULL},
 };
 
 PyType_Spec cbridge_lazy_field_spec = {
-    "azaudio._cbridge.LazyField",
-    sizeof(LazyField),
-    0,
-    Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC,
-    lazy_slots,
+    "azaudio._cbridge.LazyField", sizeof(LazyField), 0, Py_TPFLAGS_DEFAULT | Py_TPFLAGS_HAVE_GC, lazy_slots,
 };

@@ -1,4 +1,5 @@
-/* azaudio._cbridge.send_audio_method: RealtimeSending.send_audio in C (see _cbridge.c). */
+/* azaudio._cbridge.send_audio_method and owned_finalizer: RealtimeSending.send_audio and _OwnedEvent.__del__ as C
+ * methods of those Python classes (see _cbridge.c). */
 #include "_cbridge.h"
 
 #include <stdlib.h>
@@ -128,4 +129,33 @@ PyObject *cbridge_send_audio_method(PyObject *module, PyObject *args) {
     send_fallback = fallback;
     raise_code = raiser;
     return method;
+}
+
+/* _OwnedEvent.__del__ (azaudio._events), step for step: a pulled event that still has its C event frees it. Runs
+ * for every pulled event, so as a C method it spares a Python frame and a ctypes call each. Never raises. */
+static PyObject *owned_del(PyObject *self, PyObject *unused) {
+    (void)unused;
+    PyObject *event = PyObject_GetAttr(self, name_event);
+    PyObject *lock = event != NULL ? PyObject_GetAttr(self, name_lock) : NULL;
+    if (event != NULL && lock != NULL && lock == Py_None && PyObject_IsTrue(event) > 0) {
+        void *pointer = PyLong_AsVoidPtr(event);
+        if (pointer != NULL && PyObject_SetAttr(self, name_event, Py_None) == 0 && cbridge_event_free != NULL) {
+            cbridge_event_free(pointer);
+        }
+    }
+    Py_XDECREF(lock);
+    Py_XDECREF(event);
+    PyErr_Clear(); /* (an event whose slots were never set: nothing to free) */
+    Py_RETURN_NONE;
+}
+
+static PyMethodDef owned_del_method = {"__del__", owned_del, METH_NOARGS, "Frees the C event this event owns."};
+
+PyObject *cbridge_owned_finalizer(PyObject *module, PyObject *owner) {
+    (void)module;
+    if (!PyType_Check(owner)) {
+        PyErr_SetString(PyExc_TypeError, "owned_finalizer(owner): owner must be a class");
+        return NULL;
+    }
+    return PyDescr_NewMethod((PyTypeObject *)owner, &owned_del_method);
 }

@@ -447,13 +447,3 @@ _new = object.__new__
 _get_ident = threading.get_ident
 _type_of = _C.azaudio_realtime_event_type
 _free = _C.azaudio_realtime_event_free
-
-
-# With the compiled bridge, every field of RealtimeEvent is its C form (azaudio._cbridge.LazyField: the same reader,
-# empty value and steps as _Field.__get__), so reading one runs no Python frame.
-if _BRIDGE is not None:
-    for _name in RealtimeEvent._FIELDS:
-        _field: _Field[Any] = RealtimeEvent.__dict__[_name]
-        _compiled = _BRIDGE.LazyField(_field.read, _field.empty, _field.__doc__ or "", _field.decodes)
-        _compiled.__set_name__(RealtimeEvent, _name)
-        setattr(RealtimeEvent, _name, _compiled)

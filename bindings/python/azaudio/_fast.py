@@ -39,6 +39,7 @@ def _load() -> Optional[ModuleType]:
         address(lib.azaudio_realtime_send_audio),
         address(lib.azaudio_realtime_event_json),
         address(lib.azaudio_realtime_event_audio),
+        address(lib.azaudio_realtime_event_free),
     )
     return _cbridge
 

@@ -42,6 +42,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import _native as n
+from ._compiled_events import install as _install_compiled_events
 from ._event_batch import EventBatches, has_batches
 from ._event_bridge import compiled_deliverer, event_bridge, event_deliver
 from ._events import EventType, RealtimeEvent
@@ -52,6 +53,9 @@ from ._realtime_options import INT32_MAX as _INT32_MAX
 from ._realtime_options import invalid as _invalid
 from ._realtime_send import RealtimeSending
 from .errors import ClosedError, client_error, last_error
+
+if _BRIDGE is not None:  # the events' fields and finaliser in C (azaudio._compiled_events)
+    _install_compiled_events(_BRIDGE)
 
 if TYPE_CHECKING:
     from ._client_base import ClientBase

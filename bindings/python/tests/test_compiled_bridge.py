@@ -103,3 +103,14 @@ def test_event_fields_read_the_same_from_the_class_and_from_an_event_made_by_han
     made = RealtimeEvent(EventType.TEXT_DELTA, name="response.output_text.delta", text="hi")
     assert (made.text, made.audio, made.json_bytes, made.audio_ms, made.json) == ("hi", b"", b"", None, None)
     assert made.rate_limits == {} and made.out_of_band is False
+
+
+def test_a_pulled_event_frees_its_c_event_once_and_keeps_the_fields_it_read(rt: azaudio.Client) -> None:
+    with rt.realtime(deployment="gpt-realtime", turn_detection=None) as session:
+        first = session.next_event(timeout=10)
+        assert first is not None and first.type == EventType.SESSION_CREATED
+        name = first.name
+        first.__del__()  # what dropping the last reference runs: the C event is freed
+        first.__del__()  # and only once
+        assert first._event is None
+        assert first.name == name and first.text == "" and first.json_bytes == b""
