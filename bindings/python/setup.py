@@ -83,7 +83,13 @@ LIMITED_API = "0x030A0000"
 LIMITED_TAG = "cp310"
 BRIDGE = Extension(
     "azaudio._cbridge",
-    ["azaudio/_cbridge.c", "azaudio/_cbridge_deliver.c", "azaudio/_cbridge_field.c", "azaudio/_cbridge_send.c"],
+    [
+        "azaudio/_cbridge.c",
+        "azaudio/_cbridge_deliver.c",
+        "azaudio/_cbridge_field.c",
+        "azaudio/_cbridge_send.c",
+        "azaudio/_cbridge_batch.c",
+    ],
     depends=["azaudio/_cbridge.h"],
     py_limited_api=True,
     define_macros=[("Py_LIMITED_API", LIMITED_API)],

@@ -15,6 +15,7 @@
  * - LazyField with a span index: a batch event's audio and json_bytes (azaudio._event_batch._Span.__get__).
  * - send_audio_method(...) (_cbridge_send.c): RealtimeSending.send_audio as a C method of the Python class.
  * - owned_finalizer(...) (_cbridge_send.c): _OwnedEvent.__del__ as a C method (a pulled event frees its C event).
+ * - take_events(...) (_cbridge_batch.c): a pull session's batch taken and wrapped in one call.
  * - send_audio(session, data): azaudio_realtime_send_audio of a bytes object, with the GIL released during the call,
  *   as a ctypes call does. Returns the result code.
  * - event_json(event) / event_audio(event): a live event's JSON and audio as bytes, the readers of RealtimeEvent's
@@ -24,6 +25,7 @@
 event_type_fn cbridge_event_type;
 send_audio_fn cbridge_send_audio_call;
 event_free_fn cbridge_event_free;
+take_events_fn cbridge_take_events_call;
 static event_json_fn event_json;
 static event_audio_fn event_audio;
 
@@ -119,7 +121,12 @@ static int address_of(PyObject *value, void **out) {
 static PyObject *cbridge_init(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *given[5] = {NULL, NULL, NULL, NULL, NULL};
-    if (!PyArg_ParseTuple(args, "OOOOO:init", &given[0], &given[1], &given[2], &given[3], &given[4])) {
+    PyObject *take = NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOO:init", &given[0], &given[1], &given[2], &given[3], &given[4], &take)) {
+        return NULL;
+    }
+    void *take_events = PyLong_AsVoidPtr(take); /* 0: a library without azaudio_realtime_take_events */
+    if (take_events == NULL && PyErr_Occurred()) {
         return NULL;
     }
     void *pointers[5] = {NULL, NULL, NULL, NULL, NULL};
@@ -133,6 +140,7 @@ static PyObject *cbridge_init(PyObject *module, PyObject *args) {
     event_json = (event_json_fn)pointers[2];
     event_audio = (event_audio_fn)pointers[3];
     cbridge_event_free = (event_free_fn)pointers[4];
+    cbridge_take_events_call = (take_events_fn)take_events;
     Py_RETURN_NONE;
 }
 
@@ -144,7 +152,11 @@ static PyObject *cbridge_callback_address(PyObject *module, PyObject *unused) {
 
 static PyMethodDef methods[] = {
     {"init", cbridge_init, METH_VARARGS,
-     "init(event_type, send_audio, event_json, event_audio, event_free): the library functions' addresses."},
+     "init(event_type, send_audio, event_json, event_audio, event_free, take_events or 0): the library functions' "
+     "addresses."},
+    {"record_size", cbridge_record_size, METH_NOARGS, "sizeof(azaudio_realtime_event_record) as compiled here."},
+    {"take_events", cbridge_take_events, METH_VARARGS,
+     "take_events(session, records, record_size, capacity, timeout_ms, cls, types, type_enum) -> (code, events)."},
     {"owned_finalizer", cbridge_owned_finalizer, METH_O,
      "owned_finalizer(owner): owner.__del__ for pulled events (frees the C event it owns), as a C method."},
     {"event_json", cbridge_event_json, METH_O, "event_json(event) -> bytes | None: the live event's JSON."},
