@@ -93,9 +93,10 @@ class EventBatches:
         ``timeout_ms`` for the first (0: not at all)."""
         with self._lock:
             if _take_compiled is not None:  # the same take and wrap in one C call (azaudio._cbridge)
-                return _take_compiled(
+                result: tuple[int, list[RealtimeEvent]] = _take_compiled(
                     handle, self._address, _RECORD_SIZE, self.capacity, timeout_ms, _BatchEvent, TYPES, _event_type
                 )
+                return result
             code: int = _take_events(handle, self._records, _RECORD_SIZE, self.capacity, self._count_ref, timeout_ms)
             count = self._count.value
             if not count:
