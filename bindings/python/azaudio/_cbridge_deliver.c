@@ -168,6 +168,9 @@ static void delivery_failed(Deliverer *d, void *session) {
 }
 
 static void deliver(Deliverer *d, void *session, const void *event, long kind) {
+    if (d->on_event == NULL) { /* cleared by the garbage collector (its session is gone): nothing to call */
+        return;
+    }
     if (kind == d->closed_kind) {
         PyObject *done = PyObject_CallMethodObjArgs(d->closed, name_set, NULL);
         if (done == NULL) {
