@@ -47,12 +47,12 @@ if [ ! -e "$stamp" ]; then
 fi
 
 # The Python rows import the binding from a copy in build/bench/pybinding with its optional compiled bridge
-# (bindings/python/azaudio/_cbridge.c) built beside it, as a wheel user gets it (a copy: the wheel suite may build
+# (bindings/python/azaudio/_cbridge*.c) built beside it, as a wheel user gets it (a copy: the wheel suite may build
 # from bindings/python at the same time in make test). Without a compiler or Python headers the copy runs on ctypes.
 rm -rf build/bench/pybinding && mkdir -p build/bench/pybinding
 tar -C bindings/python --exclude=__pycache__ --exclude='*.so' -cf - azaudio | tar -C build/bench/pybinding -xf -
 py_include=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["include"])')
-if ! $cc -shared -fPIC -O2 -Wall -Wextra -Werror -I"$py_include" bindings/python/azaudio/_cbridge.c \
+if ! $cc -shared -fPIC -O2 -Wall -Wextra -Werror -I"$py_include" bindings/python/azaudio/_cbridge*.c \
     -o build/bench/pybinding/azaudio/_cbridge.abi3.so 2> build/bench/cbridge.log; then
     echo "bench: the binding's compiled bridge did not build (build/bench/cbridge.log); the Python rows use ctypes"
 fi

@@ -76,14 +76,21 @@ def _built_bridge(root: str | None) -> bool:
     return root is not None and any(Path(root).rglob("_cbridge*.so"))
 
 
-# The optional compiled realtime bridge (azaudio/_cbridge.c), against the limited API (one abi3 build for every
+# The optional compiled realtime bridge (azaudio/_cbridge*.c), against the limited API (one abi3 build for every
 # CPython the package supports). optional=True: without a C compiler or Python headers the build goes on and the
 # package uses its ctypes path (azaudio._fast). AZAUDIO_NO_EXTENSION=1 leaves it out on purpose.
 LIMITED_API = "0x030A0000"
 LIMITED_TAG = "cp310"
 BRIDGE = Extension(
     "azaudio._cbridge",
-    ["azaudio/_cbridge.c"],
+    [
+        "azaudio/_cbridge.c",
+        "azaudio/_cbridge_deliver.c",
+        "azaudio/_cbridge_field.c",
+        "azaudio/_cbridge_send.c",
+        "azaudio/_cbridge_batch.c",
+    ],
+    depends=["azaudio/_cbridge.h"],
     py_limited_api=True,
     define_macros=[("Py_LIMITED_API", LIMITED_API)],
     extra_compile_args=["-O2", "-std=c11"],

@@ -1,65 +1,36 @@
-/* azaudio._cbridge: the optional compiled half of the realtime callback path (issue 15). Internal.
+/* azaudio._cbridge: the optional compiled half of the realtime hot paths (issue 15). Internal.
  *
  * Against the CPython limited API (one abi3 build serves every Python the package supports). It does not link
- * libazaudio: azaudio._fast hands it, once, the addresses of the two library functions it calls (taken with ctypes
- * from the library the package already loaded), so which library is used stays _native's choice.
+ * libazaudio: azaudio._fast hands it, once, the addresses of the library functions it calls (taken with ctypes
+ * from the library the package already loaded), so which library is used stays _native's choice. Each part does
+ * what the Python (ctypes) path does, step for step; the realtime suites run both ways.
  *
- * - on_event: the azaudio_realtime_event_fn the library calls on its I/O thread. Its user_data is the session's
- *   Python deliver function (kept alive by the session object until destroy() returned); it takes the GIL, reads the
- *   event's type and calls deliver(session, event, type) with plain ints. deliver never raises (it hands every
- *   exception to the session); should something still escape, it is reported as unraisable, as ctypes does.
+ * - callback_address(): cbridge_on_event (_cbridge_deliver.c), the azaudio_realtime_event_fn the library calls on
+ *   its I/O thread. Its user_data is the session's Deliverer (kept alive by the session object until destroy()
+ *   returned); it takes the GIL, wraps the event in a RealtimeEvent and calls the session's on_event with it
+ *   directly: no Python frame between the library and the user's callback (the compiled form of
+ *   azaudio._event_bridge.event_deliver). An exception goes to the session; should something still escape, it is
+ *   reported as unraisable, as ctypes does.
+ * - LazyField (_cbridge_field.c): RealtimeEvent's fields, read on first access (azaudio._events._Field.__get__).
+ * - LazyField with a span index: a batch event's audio and json_bytes (azaudio._event_batch._Span.__get__).
+ * - send_audio_method(...) (_cbridge_send.c): RealtimeSending.send_audio as a C method of the Python class.
+ * - owned_finalizer(...) (_cbridge_send.c): _OwnedEvent.__del__ as a C method (a pulled event frees its C event).
+ * - take_events(...) (_cbridge_batch.c): a pull session's batch taken and wrapped in one call.
  * - send_audio(session, data): azaudio_realtime_send_audio of a bytes object, with the GIL released during the call,
  *   as a ctypes call does. Returns the result code.
  * - event_json(event) / event_audio(event): a live event's JSON and audio as bytes, the readers of RealtimeEvent's
- *   json_bytes and audio (called with the GIL held, as the ctypes accessors of _native.event_lib are).
- */
-#ifndef Py_LIMITED_API
-#define Py_LIMITED_API 0x030A0000
-#endif
-#define PY_SSIZE_T_CLEAN
-#include <Python.h>
-#include <stddef.h>
-#include <stdint.h>
+ *   json_bytes and audio (called with the GIL held, as the ctypes accessors of _native.event_lib are). */
+#include "_cbridge.h"
 
-typedef int32_t (*event_type_fn)(const void *event);
-typedef int32_t (*send_audio_fn)(void *session, const void *audio, size_t size);
-typedef const char *(*event_json_fn)(const void *event);
-typedef const uint8_t *(*event_audio_fn)(const void *event, size_t *size);
-
-static event_type_fn event_type;
-static send_audio_fn send_audio_call;
+event_type_fn cbridge_event_type;
+send_audio_fn cbridge_send_audio_call;
+event_free_fn cbridge_event_free;
+take_events_fn cbridge_take_events_call;
 static event_json_fn event_json;
 static event_audio_fn event_audio;
 
-/* A thread Python did not start has no thread state of its own: PyGILState_Ensure/Release would create and destroy
- * one for every event. On an I/O thread's first event one more hold is taken and never released, so the state lives
- * as long as the thread (the client's I/O thread, one per client). */
-static _Thread_local int thread_state_kept;
-
-static void on_event(void *session, const void *event, void *user_data) {
-    if (event == NULL || user_data == NULL) {
-        return;
-    }
-    PyGILState_STATE state = PyGILState_Ensure();
-    if (!thread_state_kept) {
-        (void)PyGILState_Ensure();
-        thread_state_kept = 1;
-    }
-    PyObject *session_int = PyLong_FromVoidPtr(session);
-    PyObject *event_int = PyLong_FromVoidPtr((void *)event);
-    PyObject *kind = PyLong_FromLong((long)event_type(event));
-    if (session_int != NULL && event_int != NULL && kind != NULL) {
-        PyObject *result = PyObject_CallFunctionObjArgs((PyObject *)user_data, session_int, event_int, kind, NULL);
-        Py_XDECREF(result);
-    }
-    if (PyErr_Occurred()) {
-        PyErr_WriteUnraisable((PyObject *)user_data);
-    }
-    Py_XDECREF(kind);
-    Py_XDECREF(event_int);
-    Py_XDECREF(session_int);
-    PyGILState_Release(state);
-}
+PyObject *name_type, *name_event, *name_lock, *name_reader, *name_values, *name_set, *name_detach, *name_handle,
+    *name_pending, *name_acquire, *name_release;
 
 static PyObject *cbridge_send_audio(PyObject *module, PyObject *const *args, Py_ssize_t count) {
     (void)module;
@@ -67,7 +38,7 @@ static PyObject *cbridge_send_audio(PyObject *module, PyObject *const *args, Py_
         PyErr_SetString(PyExc_TypeError, "send_audio(session, data) takes 2 arguments");
         return NULL;
     }
-    if (send_audio_call == NULL) {
+    if (cbridge_send_audio_call == NULL) {
         PyErr_SetString(PyExc_RuntimeError, "azaudio._cbridge is not initialised");
         return NULL;
     }
@@ -82,7 +53,7 @@ static PyObject *cbridge_send_audio(PyObject *module, PyObject *const *args, Py_
     }
     /* args[1] is held by the caller for the whole call, and bytes do not change. */
     PyThreadState *saved = PyEval_SaveThread();
-    int32_t code = send_audio_call(session, data, (size_t)size);
+    int32_t code = cbridge_send_audio_call(session, data, (size_t)size);
     PyEval_RestoreThread(saved);
     return PyLong_FromLong((long)code);
 }
@@ -141,44 +112,59 @@ static int address_of(PyObject *value, void **out) {
     *out = PyLong_AsVoidPtr(value);
     if (*out == NULL && !PyErr_Occurred()) {
         PyErr_SetString(PyExc_ValueError, "init() needs the addresses of azaudio_realtime_event_type, "
-                                          "azaudio_realtime_send_audio, azaudio_realtime_event_json and "
-                                          "azaudio_realtime_event_audio");
+                                          "azaudio_realtime_send_audio, azaudio_realtime_event_json, "
+                                          "azaudio_realtime_event_audio and azaudio_realtime_event_free");
     }
     return *out == NULL ? -1 : 0;
 }
 
 static PyObject *cbridge_init(PyObject *module, PyObject *args) {
     (void)module;
-    PyObject *given[4] = {NULL, NULL, NULL, NULL};
-    if (!PyArg_ParseTuple(args, "OOOO:init", &given[0], &given[1], &given[2], &given[3])) {
+    PyObject *given[5] = {NULL, NULL, NULL, NULL, NULL};
+    PyObject *take = NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOO:init", &given[0], &given[1], &given[2], &given[3], &given[4], &take)) {
         return NULL;
     }
-    void *pointers[4] = {NULL, NULL, NULL, NULL};
-    for (int i = 0; i < 4; i++) {
+    void *take_events = PyLong_AsVoidPtr(take); /* 0: a library without azaudio_realtime_take_events */
+    if (take_events == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    void *pointers[5] = {NULL, NULL, NULL, NULL, NULL};
+    for (int i = 0; i < 5; i++) {
         if (address_of(given[i], &pointers[i]) < 0) {
             return NULL;
         }
     }
-    event_type = (event_type_fn)pointers[0];
-    send_audio_call = (send_audio_fn)pointers[1];
+    cbridge_event_type = (event_type_fn)pointers[0];
+    cbridge_send_audio_call = (send_audio_fn)pointers[1];
     event_json = (event_json_fn)pointers[2];
     event_audio = (event_audio_fn)pointers[3];
+    cbridge_event_free = (event_free_fn)pointers[4];
+    cbridge_take_events_call = (take_events_fn)take_events;
     Py_RETURN_NONE;
 }
 
 static PyObject *cbridge_callback_address(PyObject *module, PyObject *unused) {
     (void)module;
     (void)unused;
-    return PyLong_FromVoidPtr((void *)&on_event);
+    return PyLong_FromVoidPtr((void *)&cbridge_on_event);
 }
 
 static PyMethodDef methods[] = {
     {"init", cbridge_init, METH_VARARGS,
-     "init(event_type, send_audio, event_json, event_audio): the library functions' addresses, as integers."},
+     "init(event_type, send_audio, event_json, event_audio, event_free, take_events or 0): the library functions' "
+     "addresses."},
+    {"record_size", cbridge_record_size, METH_NOARGS, "sizeof(azaudio_realtime_event_record) as compiled here."},
+    {"take_events", cbridge_take_events, METH_VARARGS,
+     "take_events(session, records, record_size, capacity, timeout_ms, cls, types, type_enum) -> (code, events)."},
+    {"owned_finalizer", cbridge_owned_finalizer, METH_O,
+     "owned_finalizer(owner): owner.__del__ for pulled events (frees the C event it owns), as a C method."},
     {"event_json", cbridge_event_json, METH_O, "event_json(event) -> bytes | None: the live event's JSON."},
     {"event_audio", cbridge_event_audio, METH_O, "event_audio(event) -> bytes: the live event's audio."},
     {"callback_address", cbridge_callback_address, METH_NOARGS,
-     "The address of the azaudio_realtime_event_fn to register; its user_data is the deliver function."},
+     "The address of the azaudio_realtime_event_fn to register; its user_data is a Deliverer."},
+    {"send_audio_method", cbridge_send_audio_method, METH_VARARGS,
+     "send_audio_method(owner, send_audio, raise_code): owner.send_audio as a C method descriptor (once)."},
     {"send_audio", (PyCFunction)(void (*)(void))cbridge_send_audio, METH_FASTCALL,
      "send_audio(session, data: bytes) -> int: azaudio_realtime_send_audio's result code."},
     {NULL, NULL, 0, NULL},
@@ -196,4 +182,42 @@ static struct PyModuleDef module_definition = {
     NULL,
 };
 
-PyMODINIT_FUNC PyInit__cbridge(void) { return PyModule_Create(&module_definition); }
+static int intern_names(void) {
+    struct {
+        PyObject **slot;
+        const char *text;
+    } names[] = {
+        {&name_type, "type"},        {&name_event, "_event"},    {&name_lock, "_lock"},      {&name_reader, "_reader"},
+        {&name_values, "_values"},   {&name_set, "set"},         {&name_detach, "_detach"},  {&name_handle, "_handle"},
+        {&name_pending, "_pending"}, {&name_acquire, "acquire"}, {&name_release, "release"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (*names[i].slot == NULL && (*names[i].slot = PyUnicode_InternFromString(names[i].text)) == NULL) {
+            return -1;
+        }
+    }
+    return 0;
+}
+
+PyMODINIT_FUNC PyInit__cbridge(void) {
+    if (intern_names() < 0) {
+        return NULL;
+    }
+    PyObject *module = PyModule_Create(&module_definition);
+    if (module == NULL) {
+        return NULL;
+    }
+    PyObject *deliverer_type = PyType_FromSpec(&cbridge_deliverer_spec);
+    if (deliverer_type == NULL || PyModule_AddObject(module, "Deliverer", deliverer_type) < 0) {
+        Py_XDECREF(deliverer_type);
+        Py_DECREF(module);
+        return NULL;
+    }
+    PyObject *lazy_type = PyType_FromSpec(&cbridge_lazy_field_spec);
+    if (lazy_type == NULL || PyModule_AddObject(module, "LazyField", lazy_type) < 0) {
+        Py_XDECREF(lazy_type);
+        Py_DECREF(module);
+        return NULL;
+    }
+    return module;
+}

@@ -17,6 +17,7 @@ from . import _native as n
 from ._event_types import TYPES
 from ._event_types import event_type as _event_type
 from ._events import _MISSING, RealtimeEvent, _Field, _OwnedEvent
+from ._fast import BRIDGE
 
 __all__ = ["EventBatches", "has_batches"]
 
@@ -85,11 +86,17 @@ class EventBatches:
         self._view = memoryview(self._records).cast("B")
         self._count = ctypes.c_size_t()
         self._count_ref = ctypes.byref(self._count)
+        self._address = ctypes.addressof(self._records)
 
     def take(self, handle: int, timeout_ms: int) -> tuple[int, list[RealtimeEvent]]:
         """(azaudio_result, the events taken, in order): every waiting event up to the capacity, waiting up to
         ``timeout_ms`` for the first (0: not at all)."""
         with self._lock:
+            if _take_compiled is not None:  # the same take and wrap in one C call (azaudio._cbridge)
+                result: tuple[int, list[RealtimeEvent]] = _take_compiled(
+                    handle, self._address, _RECORD_SIZE, self.capacity, timeout_ms, _BatchEvent, TYPES, _event_type
+                )
+                return result
             code: int = _take_events(handle, self._records, _RECORD_SIZE, self.capacity, self._count_ref, timeout_ms)
             count = self._count.value
             if not count:
@@ -123,3 +130,9 @@ class EventBatches:
 
 
 _take_events = n.lib.azaudio_realtime_take_events
+# With the compiled bridge (and a record laid out as it was compiled), take() is one C call per batch.
+_take_compiled = (
+    BRIDGE.take_events
+    if BRIDGE is not None and has_batches() and BRIDGE.record_size() == _RECORD_SIZE and _UNPACKS
+    else None
+)

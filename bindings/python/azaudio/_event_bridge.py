@@ -4,6 +4,9 @@
 It runs once per event of every callback session (an audio delta each 20 ms per session), so it is one flat function:
 the event is wrapped in place (no helper calls), and an event the callback did not keep is simply dropped (it owns
 nothing, and is only cut from the C event; see azaudio._events for what happens to one it kept).
+
+With the compiled bridge (azaudio._cbridge) none of this Python runs per event: its Deliverer does the same in C
+(compiled_deliverer below); event_deliver and event_bridge are the ctypes path's.
 """
 
 from __future__ import annotations
@@ -11,13 +14,13 @@ from __future__ import annotations
 import ctypes
 import sys
 import threading
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from . import _native as n
 from ._event_types import TYPES, EventType
 from ._events import RealtimeEvent
 
-__all__ = ["event_bridge", "event_deliver"]
+__all__ = ["event_bridge", "event_deliver", "compiled_deliverer"]
 
 _pinned_threads: set[int] = set()
 
@@ -90,6 +93,19 @@ def event_deliver(
             failed(session, error)
 
     return deliver
+
+
+def compiled_deliverer(
+    bridge: Any,
+    on_event: Callable[[RealtimeEvent], object],
+    lock: threading.Lock,
+    closed: threading.Event,
+    failed: Callable[[Optional[int], BaseException], None],
+) -> Any:
+    """The compiled bridge's form of :func:`event_deliver` (azaudio._cbridge.Deliverer, the same behaviour): its
+    id() is the user_data of ``bridge.callback_address()``, which calls ``on_event`` with no Python frame in
+    between."""
+    return bridge.Deliverer(on_event, lock, closed, failed, TYPES, RealtimeEvent, EventType, int(EventType.CLOSED))
 
 
 def event_bridge(deliver: DeliverFn) -> BridgeFn:

@@ -39,6 +39,8 @@ def _load() -> Optional[ModuleType]:
         address(lib.azaudio_realtime_send_audio),
         address(lib.azaudio_realtime_event_json),
         address(lib.azaudio_realtime_event_audio),
+        address(lib.azaudio_realtime_event_free),
+        address(lib.azaudio_realtime_take_events) if n.has("azaudio_realtime_take_events") else 0,
     )
     return _cbridge
 

@@ -15,10 +15,16 @@ from ._realtime_options import invalid as _invalid
 from ._realtime_options import json_object as _json_object
 from .errors import last_error
 
-# Bytes go through the compiled bridge when it is there (no ctypes argument conversion), else through ctypes.
+# Bytes go through the compiled bridge when it is there (no ctypes argument conversion), else through ctypes. With
+# the bridge, send_audio itself is a C method (see the end of this file): this Python method then only runs for what
+# is not the common case (not bytes, a session not live).
 _send_audio = n.lib.azaudio_realtime_send_audio
 _send_bytes = BRIDGE.send_audio if BRIDGE is not None else None
 _OK = n.AZAUDIO_OK
+
+
+def _raise_code(code: int) -> None:
+    raise last_error(code)
 
 
 class RealtimeSending:
@@ -137,3 +143,9 @@ class RealtimeSending:
     def send_event(self, event: Union[Mapping[str, Any], str]) -> None:
         """Send any client event: a dict (or JSON text) with a "type"."""
         self._check(n.lib.azaudio_realtime_send_event_json(self._live(), _json_object(event)))
+
+
+if BRIDGE is not None:  # session.send_audio(bytes) without a Python frame; the same behaviour (see _cbridge.c)
+    RealtimeSending.send_audio = BRIDGE.send_audio_method(  # type: ignore[method-assign]
+        RealtimeSending, RealtimeSending.send_audio, _raise_code
+    )

@@ -42,8 +42,9 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Iterator, Optional
 
 from . import _native as n
+from ._compiled_events import install as _install_compiled_events
 from ._event_batch import EventBatches, has_batches
-from ._event_bridge import event_bridge, event_deliver
+from ._event_bridge import compiled_deliverer, event_bridge, event_deliver
 from ._events import EventType, RealtimeEvent
 from ._fast import BRIDGE as _BRIDGE
 from ._options import EventCallback
@@ -52,6 +53,9 @@ from ._realtime_options import INT32_MAX as _INT32_MAX
 from ._realtime_options import invalid as _invalid
 from ._realtime_send import RealtimeSending
 from .errors import ClosedError, client_error, last_error
+
+if _BRIDGE is not None:  # the events' fields and finaliser in C (azaudio._compiled_events)
+    _install_compiled_events(_BRIDGE)
 
 if TYPE_CHECKING:
     from ._client_base import ClientBase
@@ -125,12 +129,13 @@ class RealtimeSession(RealtimeSending):
                 if session:
                     n.lib.azaudio_realtime_close(session)
 
-            deliver = event_deliver(on_event, self._event_lock, self._closed_event, failed)
-            if _BRIDGE is not None:  # the compiled bridge calls deliver, passed as user_data (kept alive here)
-                self._callback = (deliver, n.azaudio_realtime_event_fn(_BRIDGE.callback_address()))
+            if _BRIDGE is not None:  # the compiled bridge calls on_event itself (its Deliverer, kept alive here)
+                deliverer = compiled_deliverer(_BRIDGE, on_event, self._event_lock, self._closed_event, failed)
+                self._callback = (deliverer, n.azaudio_realtime_event_fn(_BRIDGE.callback_address()))
                 options.struct.event_callback = self._callback[1]
-                options.struct.event_user_data = id(deliver)
+                options.struct.event_user_data = id(deliverer)
             else:
+                deliver = event_deliver(on_event, self._event_lock, self._closed_event, failed)
                 self._callback = n.azaudio_realtime_event_fn(event_bridge(deliver))
                 options.struct.event_callback = self._callback
         client_handle = client._live()

@@ -81,3 +81,36 @@ def test_send_audio_of_bytes_reports_the_librarys_refusal(rt: azaudio.Client) ->
     with rt.realtime(deployment="gpt-realtime", turn_detection=None, on_event=lambda e: None) as session:
         with pytest.raises(azaudio.InvalidArgumentError):
             session.send_audio(b"\x00")  # an odd byte count is not whole pcm16 samples
+
+
+def test_send_audio_takes_bytes_by_keyword_and_other_buffers_either_way(rt: azaudio.Client) -> None:
+    with rt.realtime(deployment="gpt-realtime", turn_detection=None, on_event=lambda e: None) as session:
+        session.send_audio(audio=bytes(960))
+        session.send_audio(bytearray(960))
+        session.send_audio(memoryview(bytes(960)))
+        with pytest.raises(TypeError):
+            session.send_audio(bytes(960), bytes(960))  # type: ignore[call-arg]
+        with pytest.raises(azaudio.InvalidArgumentError):
+            session.send_audio(audio=b"\x00")
+        session.close()
+        assert session.wait_closed(30)
+        with pytest.raises(azaudio.ClosedError):
+            session.send_audio(audio=bytes(960))
+
+
+def test_event_fields_read_the_same_from_the_class_and_from_an_event_made_by_hand() -> None:
+    assert RealtimeEvent.audio.__doc__ and "AUDIO_DELTA" in RealtimeEvent.audio.__doc__
+    made = RealtimeEvent(EventType.TEXT_DELTA, name="response.output_text.delta", text="hi")
+    assert (made.text, made.audio, made.json_bytes, made.audio_ms, made.json) == ("hi", b"", b"", None, None)
+    assert made.rate_limits == {} and made.out_of_band is False
+
+
+def test_a_pulled_event_frees_its_c_event_once_and_keeps_the_fields_it_read(rt: azaudio.Client) -> None:
+    with rt.realtime(deployment="gpt-realtime", turn_detection=None) as session:
+        first = session.next_event(timeout=10)
+        assert first is not None and first.type == EventType.SESSION_CREATED
+        name = first.name
+        first.__del__()  # what dropping the last reference runs: the C event is freed
+        first.__del__()  # and only once
+        assert first._event is None
+        assert first.name == name and first.text == "" and first.json_bytes == b""
