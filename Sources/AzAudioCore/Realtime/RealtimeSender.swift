@@ -258,16 +258,22 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
 
     /// Loop thread, coalescing only: sends held audio that waited the hold time (the caller stopped sending).
     func tick() {
-        _ = state.withLockIfAvailable { state in  // a sender is at it when taken: it sends or holds
-            guard let held = state.coalescer, held.isDue(nowMs: Monotonic.now()) else { return }
-            guard let live = link.state.withLock({ $0.readyConnection }) else { return }
+        // The log line is written after the lock: the app's log callback is never called under the sender's lock
+        // (a binding's callback may take its own lock, e.g. Python's GIL, that a sending thread holds).
+        let failure = state.withLockIfAvailable { (state) -> AzError? in  // a sender at it sends or holds
+            guard let held = state.coalescer, held.isDue(nowMs: Monotonic.now()) else { return nil }
+            guard let live = link.state.withLock({ $0.readyConnection }) else { return nil }
             do throws(AzError) {
                 try Self.flushHeld(on: live, state: &state)
+                return nil
             } catch {
                 // Busy: try again on the next tick. Anything else ends the session anyway.
                 if error.kind != .busy { state.coalescer?.clear() }
-                logger.log(.debug, "realtime: held input audio not sent yet: \(error.message)")
+                return error
             }
+        }
+        if let error = failure ?? nil {
+            logger.log(.debug, "realtime: held input audio not sent yet: \(error.message)")
         }
     }
 
