@@ -22,6 +22,9 @@ NA = "not available"
 C, PYB, OAI, CURL = "libazaudio C", "libazaudio Python", "openai-python", "curl"
 # The Python binding in pull mode: one thread sends and takes events in batches when the event fd is readable.
 PYB_PULL = "libazaudio Python, pull"
+# The binding with a handler that only reads each event's type and audio (py_realtime.py --handler count): what the
+# binding itself costs, without the benchmark's Python bookkeeping (frame checks, latency lists).
+PYB_COUNT = "libazaudio Python, count-only handler"
 # The floor (rt_floor): bare_loop's two receive shapes, and the epoll shape with the receiving work the protocol
 # requires of any client (--work: UTF-8 check, the delta's fields located, its base64 decoded; bare_work.h).
 BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"

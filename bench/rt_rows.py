@@ -22,6 +22,7 @@ from bench_common import (
     OAI,
     PY,
     PYB,
+    PYB_COUNT,
     PYB_PULL,
     ROOT,
     C,
@@ -43,7 +44,7 @@ class Realtime:
         self.baseline_lib = baseline_lib
         self.results = results
         self.available = {C: True, OAI: True, PYB: self._probe_python()}
-        self.available[PYB_PULL] = self.available[PYB]
+        self.available[PYB_PULL] = self.available[PYB_COUNT] = self.available[PYB]
 
     def _cmd(self, who: str, n: int, seconds: float) -> tuple[list, Optional[dict]]:
         common = [
@@ -64,8 +65,8 @@ class Realtime:
             return [str(BIN / "bench_realtime"), "--coalesce-ms", str(COALESCE_MS)] + common, None
         if who == C_BASELINE:
             return [str(BIN / "bench_realtime")] + common, dict(os.environ, LD_LIBRARY_PATH=str(self.baseline_lib))
-        impl = "azaudio" if who in (PYB, PYB_PULL) else "openai"
-        delivery = ["--delivery", "pull"] if who == PYB_PULL else []
+        impl = "azaudio" if who in (PYB, PYB_PULL, PYB_COUNT) else "openai"
+        delivery = ["--delivery", "pull"] if who == PYB_PULL else ["--handler", "count"] if who == PYB_COUNT else []
         return [PY, str(ROOT / "bench" / "realtime" / "py_realtime.py"), "--impl", impl] + delivery + common, py_env()
 
     def _probe_python(self) -> bool:
@@ -173,8 +174,9 @@ def run(
             if not want(name):
                 continue
             log(f"{name}: {n} sessions x {secs} s, {reps} repetition(s), contenders alternated")
-            # rt_cpu also measures the Python binding's pull mode (issue 15), in the same alternation.
-            rcs_here = rcs + [PYB_PULL] if name == "rt_cpu" and rt.available[PYB_PULL] else rcs
+            # rt_cpu also measures the Python binding's pull mode and its count-only handler (issue 15), in the same
+            # alternation.
+            rcs_here = rcs + [PYB_PULL, PYB_COUNT] if name == "rt_cpu" and rt.available[PYB_PULL] else rcs
             runs: dict = {c: [] for c in rcs_here}
 
             def body(who: str, rep: int, runs: dict = runs, n: int = n, secs: float = secs) -> None:
@@ -189,7 +191,7 @@ def run(
 
             alternate(rcs_here, reps, body)
             entry = {"sessions": n, "seconds": secs, "runs": runs, "contenders": {}}
-            for who in (C, PYB, OAI) + ((PYB_PULL,) if PYB_PULL in rcs_here else ()):
+            for who in (C, PYB, OAI) + ((PYB_PULL, PYB_COUNT) if PYB_PULL in rcs_here else ()):
                 if who not in rcs_here:
                     entry["contenders"][who] = NA
                     continue

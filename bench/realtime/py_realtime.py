@@ -1,7 +1,7 @@
 """The realtime benchmark from Python, with the same method and JSON keys as bench_realtime.c.
 
     python py_realtime.py --impl openai|azaudio --url http://127.0.0.1:PORT [--sessions N] [--seconds T]
-                          [--groups G] [--server-pid PID]
+                          [--groups G] [--server-pid PID] [--delivery callback|pull] [--handler full|count]
 
 --impl openai: the openai SDK's async realtime client (AsyncOpenAI with base_url .../openai/v1 and
 websocket_base_url ws://.../openai/v1, the GA route), every session in one asyncio loop: a sender coroutine paces
@@ -261,6 +261,16 @@ def run_azaudio(args: argparse.Namespace) -> int:
     digits_at = re.compile(rb"\d+").match
 
     def handler(state: State):
+        if args.handler == "count":
+
+            def count(event) -> None:  # the binding's own cost: the event's type and audio read, nothing kept
+                if event.type == audio_delta and len(event.audio) >= 16:
+                    state.received += 1
+                elif event.type == error_type:
+                    state.errors += 1
+
+            return count
+
         def on_event(event) -> None:
             if event.type == audio_delta:
                 # The server's send time, found in the event's JSON as the C benchmark does (strstr + atoll).
@@ -377,6 +387,13 @@ def main() -> int:
         choices=["callback", "pull", "pull-tick"],
         default="callback",
         help="azaudio: events to on_event on the I/O thread, or pulled in batches by the sending thread (event_fd)",
+    )
+    p.add_argument(
+        "--handler",
+        choices=["full", "count"],
+        default="full",
+        help="azaudio: the handler does what bench_realtime.c's does (frame checks, latencies: the default), or only "
+        "reads each event's type and audio and counts it (what the binding itself costs; no latency figures)",
     )
     args = p.parse_args()
     if args.impl == "openai":
