@@ -165,6 +165,23 @@ public struct RealtimeEvent: Sendable {
         self.jsonBytes = jsonBytes
     }
 
+    /// An audio delta of the fast path (`AudioDeltaScanner`), made with every field at once (no default to
+    /// replace), its JSON kept as the received bytes.
+    init(
+        audioDelta type: String, jsonBytes: ByteBlock, audio: ByteBlock, eventID: String, itemID: String,
+        responseID: String, outputIndex: Int, contentIndex: Int
+    ) {
+        self.kind = .audioDelta
+        self.type = type
+        self.jsonBytes = jsonBytes
+        self.audio = audio
+        self.eventID = eventID
+        self.itemID = itemID
+        self.responseID = responseID
+        self.outputIndex = outputIndex
+        self.contentIndex = contentIndex
+    }
+
     public init(kind: RealtimeEventKind, type: String, json: String) {
         self.kind = kind
         self.type = type
