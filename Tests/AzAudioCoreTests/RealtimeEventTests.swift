@@ -287,6 +287,24 @@ final class AudioDeltaFastPathTests: XCTestCase {
         }
     }
 
+    func testDeltasDecodedInARowKeepTheirOwnIdsWhileTheSessionReusesTheLastOnes() {
+        var recent = AudioDeltaScanner.RecentIDs()
+        let ids = [
+            ("item_0123456789abcdefghij", "resp_0123456789abcdefghij"),
+            ("item_0123456789abcdefghij", "resp_0123456789abcdefghij"),  // the same: reused
+            ("item_0123456789abcdefghiX", "resp_0123456789abcdefghij"),  // same length, one byte differs
+            ("item_short", "resp_0123456789abcdefghijk"),  // other lengths
+            ("item_short", ""),
+        ]
+        for (item, response) in ids {
+            let text = #"{"type":"response.output_audio.delta","item_id":""# + item + #"","response_id":""# + response
+                + #"","delta":"AAE="}"#
+            let event = Array(text.utf8).withUnsafeBytes { AudioDeltaScanner.scan($0, recent: &recent) }
+            XCTAssertEqual(event?.itemID, item, text)
+            XCTAssertEqual(event?.responseID, response, text)
+        }
+    }
+
     func testAnythingUnusualFallsBackToTheParser() {
         let texts = [
             #"{"type":"response.output_audio.delta","item_id":"a\"b","delta":"AAE="}"#,  // escape

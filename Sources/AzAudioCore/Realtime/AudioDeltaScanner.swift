@@ -9,7 +9,20 @@ import Glibc
 /// base64, a known member of an unexpected kind - returns nil and the full parser decides, so the result never
 /// differs from it. Members it does not know (plain strings, numbers, booleans, null) are skipped.
 enum AudioDeltaScanner {
+    /// The item and response ids of the last delta a session decoded: every delta of a reply repeats them, so the
+    /// next one reuses these strings when its bytes are the same (no new string, no UTF-8 check, no allocation
+    /// for an id longer than 15 bytes, as the service's are).
+    struct RecentIDs {
+        var itemID = ""
+        var responseID = ""
+    }
+
     static func scan(_ bytes: UnsafeRawBufferPointer) -> RealtimeEvent? {
+        var recent = RecentIDs()
+        return scan(bytes, recent: &recent)
+    }
+
+    static func scan(_ bytes: UnsafeRawBufferPointer, recent: inout RecentIDs) -> RealtimeEvent? {
         var s = Cursor(bytes: bytes)
         guard s.skipSpace() == UInt8(ascii: "{") else { return nil }
         s.index += 1
@@ -58,7 +71,7 @@ enum AudioDeltaScanner {
             case UInt8(ascii: "}"):
                 s.index += 1
                 guard s.skipSpace() == nil else { return nil }
-                return make(bytes, s, type, delta, eventID, itemID, responseID, outputIndex, contentIndex)
+                return make(bytes, s, type, delta, eventID, itemID, responseID, outputIndex, contentIndex, &recent)
             default: return nil
             }
         }
@@ -67,7 +80,7 @@ enum AudioDeltaScanner {
     private static func make(
         _ bytes: UnsafeRawBufferPointer, _ s: Cursor, _ type: Range<Int>?, _ delta: Range<Int>?,
         _ eventID: Range<Int>?, _ itemID: Range<Int>?, _ responseID: Range<Int>?, _ outputIndex: Int,
-        _ contentIndex: Int
+        _ contentIndex: Int, _ recent: inout RecentIDs
     ) -> RealtimeEvent? {
         guard let type, let delta else { return nil }
         let name: String
@@ -81,7 +94,8 @@ enum AudioDeltaScanner {
         guard let audio = ByteBlock.decodingBase64(UnsafeRawBufferPointer(rebasing: bytes[delta])) else { return nil }
         return RealtimeEvent(
             audioDelta: name, jsonBytes: ByteBlock.copying(bytes), audio: audio, eventID: s.string(eventID),
-            itemID: s.string(itemID), responseID: s.string(responseID), outputIndex: outputIndex,
+            itemID: s.string(itemID, reusing: &recent.itemID),
+            responseID: s.string(responseID, reusing: &recent.responseID), outputIndex: outputIndex,
             contentIndex: contentIndex)
     }
 
@@ -229,6 +243,20 @@ enum AudioDeltaScanner {
 
         @inline(__always) func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
             range.count == literal.utf8CodeUnitCount && memcmp(base + range.lowerBound, literal.utf8Start, range.count) == 0
+        }
+
+        /// The string at `range`: `last` itself when it holds the same bytes, else a new one, kept in `last`.
+        func string(_ range: Range<Int>?, reusing last: inout String) -> String {
+            guard let range else { return "" }
+            var same = false
+            if last.utf8.count == range.count {
+                same =
+                    last.utf8.withContiguousStorageIfAvailable {
+                        memcmp($0.baseAddress!, base + range.lowerBound, range.count) == 0
+                    } ?? false
+            }
+            if !same { last = string(range) }
+            return last
         }
 
         func string(_ range: Range<Int>?) -> String {
