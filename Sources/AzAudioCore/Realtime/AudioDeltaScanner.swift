@@ -126,21 +126,32 @@ enum AudioDeltaScanner {
             return nil
         }
 
-        /// True when one of the 8 bytes of `word` is a quote, a backslash or a control byte (below 0x20). Exact
-        /// for presence (the classic "has zero byte" test on word ^ pattern, and "has byte less than" for controls).
-        @inline(__always) static func hasSpecial(_ word: UInt64) -> Bool {
+        /// The high bit of each of the 8 bytes of `word` (little-endian: its first byte lowest) that is a quote, a
+        /// backslash or a control byte (below 0x20), and maybe of some bytes after the first such byte, never before
+        /// it: the classic "has zero byte" test on word ^ pattern and "has byte less than" for controls, where a
+        /// borrow only runs upwards. So the lowest bit set marks exactly the first special byte.
+        @inline(__always) static func specials(_ word: UInt64) -> UInt64 {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
             let found = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            return found & 0x8080_8080_8080_8080 != 0
+            return found & 0x8080_8080_8080_8080
         }
 
         /// At an opening quote: the range of a string with no escapes or control bytes, or nil.
         @inline(__always) mutating func plainString() -> Range<Int>? {
             let start = index + 1
             var i = start
-            while i + 8 <= count, !Self.hasSpecial(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+            while i + 8 <= count {
+                let found = Self.specials(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+                if found != 0 {
+                    let at = i + found.trailingZeroBitCount / 8  // the first quote, backslash or control byte
+                    guard byte(at) == UInt8(ascii: "\"") else { return nil }
+                    index = at + 1
+                    return start..<at
+                }
+                i += 8
+            }
             while i < count {
                 let c = byte(i)
                 if c == UInt8(ascii: "\"") {
