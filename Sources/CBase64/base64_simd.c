@@ -160,8 +160,8 @@ __attribute__((target("avx2"))) static inline __m256i sextets_to_ascii_avx2(__m2
 
 /* Groups of 24 bytes while 28 remain (the high lane reads 16 bytes from the 12th); returns the bytes consumed. */
 __attribute__((target("avx2"))) static size_t encode_avx2(const uint8_t *src, size_t count, uint8_t *dst) {
-    const __m256i spread = _mm256_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10, /* high lane: */ 1, 0,
-                                            2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
+    const __m256i spread = _mm256_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10, /* high lane: */ 1, 0, 2,
+                                            1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10);
     size_t i = 0;
     for (; i + 28 <= count; i += 24, dst += 32) {
         __m256i in = _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(src + i))),
@@ -188,8 +188,8 @@ __attribute__((target("avx2"))) static size_t decode_avx2(const uint8_t *src, si
     const __m256i shift = _mm256_setr_epi8(0, 0, 19, 4, -65, -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 19, 4, -65,
                                            -65, -71, -71, 0, 0, 0, 0, 0, 0, 0, 0);
     const __m256i nibble = _mm256_set1_epi8(0x0F);
-    const __m256i pick = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6, 5, 4,
-                                          10, 9, 8, 14, 13, 12, -1, -1, -1, -1);
+    const __m256i pick = _mm256_setr_epi8(2, 1, 0, 6, 5, 4, 10, 9, 8, 14, 13, 12, -1, -1, -1, -1, 2, 1, 0, 6, 5, 4, 10,
+                                          9, 8, 14, 13, 12, -1, -1, -1, -1);
     /* The two lanes' 12 bytes side by side: 32-bit words 0-2 and 4-6. */
     const __m256i pack = _mm256_setr_epi32(0, 1, 2, 4, 5, 6, 3, 7);
     size_t i = 0;
@@ -199,14 +199,14 @@ __attribute__((target("avx2"))) static size_t decode_avx2(const uint8_t *src, si
         __m256i bad = _mm256_and_si256(_mm256_shuffle_epi8(by_low, _mm256_and_si256(c, nibble)),
                                        _mm256_shuffle_epi8(by_high, high));
         if ((uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(bad, _mm256_setzero_si256())) != 0xFFFFFFFFu) break;
-        __m256i offset = _mm256_add_epi8(
-            _mm256_shuffle_epi8(shift, high),
-            _mm256_and_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('/')), _mm256_set1_epi8(-3)));
+        __m256i offset =
+            _mm256_add_epi8(_mm256_shuffle_epi8(shift, high),
+                            _mm256_and_si256(_mm256_cmpeq_epi8(c, _mm256_set1_epi8('/')), _mm256_set1_epi8(-3)));
         __m256i v = _mm256_add_epi8(c, offset);
-        __m256i t = _mm256_madd_epi16(_mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140)),
-                                      _mm256_set1_epi32(0x00011000));
+        __m256i t =
+            _mm256_madd_epi16(_mm256_maddubs_epi16(v, _mm256_set1_epi32(0x01400140)), _mm256_set1_epi32(0x00011000));
         __m256i out = _mm256_permutevar8x32_epi32(_mm256_shuffle_epi8(t, pick), pack);
-        _mm_storeu_si128((__m128i *)dst, _mm256_castsi256_si128(out));              /* bytes 0-15 */
+        _mm_storeu_si128((__m128i *)dst, _mm256_castsi256_si128(out));             /* bytes 0-15 */
         _mm_storel_epi64((__m128i *)(dst + 16), _mm256_extracti128_si256(out, 1)); /* bytes 16-23 */
     }
     return i;
@@ -239,8 +239,10 @@ size_t cbase64_encode_blocks(const uint8_t *src, size_t count, uint8_t *dst) {
         size_t done = encode_avx2(src, count, dst);
         return done + encode_ssse3(src + done, count - done, dst + done / 3 * 4);
     }
-    case 1: return encode_ssse3(src, count, dst);
-    default: return encode_sse2(src, count, dst);
+    case 1:
+        return encode_ssse3(src, count, dst);
+    default:
+        return encode_sse2(src, count, dst);
     }
 }
 
@@ -250,8 +252,10 @@ size_t cbase64_decode_blocks(const uint8_t *src, size_t count, uint8_t *dst) {
         size_t done = decode_avx2(src, count, dst);
         return done + decode_ssse3(src + done, count - done, dst + done / 4 * 3);
     }
-    case 1: return decode_ssse3(src, count, dst);
-    default: return decode_sse2(src, count, dst);
+    case 1:
+        return decode_ssse3(src, count, dst);
+    default:
+        return decode_sse2(src, count, dst);
     }
 }
 

@@ -297,7 +297,8 @@ final class AudioDeltaFastPathTests: XCTestCase {
             ("item_short", ""),
         ]
         for (item, response) in ids {
-            let text = #"{"type":"response.output_audio.delta","item_id":""# + item + #"","response_id":""# + response
+            let text =
+                #"{"type":"response.output_audio.delta","item_id":""# + item + #"","response_id":""# + response
                 + #"","delta":"AAE="}"#
             let event = Array(text.utf8).withUnsafeBytes { AudioDeltaScanner.scan($0, recent: &recent) }
             XCTAssertEqual(event?.itemID, item, text)

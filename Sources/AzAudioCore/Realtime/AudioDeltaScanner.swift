@@ -134,7 +134,8 @@ enum AudioDeltaScanner {
             let ones: UInt64 = 0x0101_0101_0101_0101
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
-            let found = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            let found =
+                ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
             return found & 0x8080_8080_8080_8080
         }
 
@@ -253,7 +254,8 @@ enum AudioDeltaScanner {
         }
 
         @inline(__always) func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
-            range.count == literal.utf8CodeUnitCount && memcmp(base + range.lowerBound, literal.utf8Start, range.count) == 0
+            range.count == literal.utf8CodeUnitCount
+                && memcmp(base + range.lowerBound, literal.utf8Start, range.count) == 0
         }
 
         /// The string at `range`: `last` itself when it holds the same bytes, else a new one, kept in `last`.
@@ -272,7 +274,8 @@ enum AudioDeltaScanner {
 
         func string(_ range: Range<Int>?) -> String {
             guard let range else { return "" }
-            return String(decoding: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
+            return String(
+                decoding: UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count), as: UTF8.self)
         }
     }
 }
