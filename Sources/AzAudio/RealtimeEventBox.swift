@@ -15,8 +15,9 @@ final class RealtimeEventBox {
 
     let event: RealtimeEvent
     private let lock = Mutex<Void>(())
-    /// Guarded by `lock`: per field, the C string made for it (freed with the box).
-    nonisolated(unsafe) private var strings: [UnsafeMutablePointer<CChar>?] = []
+    /// Guarded by `lock`: per field, the C string made for it (freed with the box). No runtime exclusivity check:
+    /// read and written only under `lock` (non-recursive) and in `deinit` (no other reference left).
+    @exclusivity(unchecked) nonisolated(unsafe) private var strings: [UnsafeMutablePointer<CChar>?] = []
 
     init(_ event: RealtimeEvent) { self.event = event }
 

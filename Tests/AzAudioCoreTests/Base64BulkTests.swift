@@ -2,7 +2,7 @@ import AzAudioCore
 import CBase64
 import XCTest
 
-/// The bulk of base64 goes sixteen characters at a time (SSSE3); these check that path against Foundation and the
+/// The bulk of base64 goes 32 characters at a time (AVX2; the rest 16 at a time, SSSE3); these check that path against Foundation and the
 /// strict rules at every position of texts long enough to reach it.
 final class Base64BulkTests: XCTestCase {
     private func random(_ count: Int) -> [UInt8] {
@@ -46,7 +46,7 @@ final class Base64BulkTests: XCTestCase {
         }
     }
 
-    /// Both vector paths (the one this processor takes, and SSE2 whatever it has) against the Swift tables: the
+    /// Both vector paths (the one this processor takes, AVX2 then SSSE3 where it has them, and SSE2 whatever it has) against the Swift tables: the
     /// characters they write for whole groups, the bytes they decode, and where they stop at a bad byte.
     func testBothVectorPathsAgreeWithTheTablesOnEveryByteAtEveryPosition() {
         typealias Path = (UnsafePointer<UInt8>?, Int, UnsafeMutablePointer<UInt8>?) -> Int

@@ -276,11 +276,33 @@ final class AudioDeltaFastPathTests: XCTestCase {
             #"{"type":"response.output_audio.delta","ts_us":1764057600123456,"delta":"AAE="}"#,
             #"{"type":"response.output_audio.delta","flag":true,"off":false,"none":null,"delta":"AAE="}"#,
             #"{"type":"response.output_audio.delta","n":275555555555555555559,"x":-1.5e-3,"s":"t","delta":"AAE="}"#,
+            // Strings longer than the scanner's 8-byte steps, with bytes above 0x7F and DEL (no escapes, no controls).
+            "{\"type\":\"response.output_audio.delta\",\"item_id\":\"item_0123456789abcdefgh\",\"response_id\":"
+                + "\"resp_\u{E9}t\u{E9}_\u{1F600}_0123456789\u{7F}xyz\",\"delta\":\"AAE=\"}",
         ]
         for text in texts {
             let (fast, full) = both(text)
             guard let fast, let full else { return XCTFail("both paths should decode: \(text)") }
             assertSame(fast, full, text)
+        }
+    }
+
+    func testDeltasDecodedInARowKeepTheirOwnIdsWhileTheSessionReusesTheLastOnes() {
+        var recent = AudioDeltaScanner.RecentIDs()
+        let ids = [
+            ("item_0123456789abcdefghij", "resp_0123456789abcdefghij"),
+            ("item_0123456789abcdefghij", "resp_0123456789abcdefghij"),  // the same: reused
+            ("item_0123456789abcdefghiX", "resp_0123456789abcdefghij"),  // same length, one byte differs
+            ("item_short", "resp_0123456789abcdefghijk"),  // other lengths
+            ("item_short", ""),
+        ]
+        for (item, response) in ids {
+            let text =
+                #"{"type":"response.output_audio.delta","item_id":""# + item + #"","response_id":""# + response
+                + #"","delta":"AAE="}"#
+            let event = Array(text.utf8).withUnsafeBytes { AudioDeltaScanner.scan($0, recent: &recent) }
+            XCTAssertEqual(event?.itemID, item, text)
+            XCTAssertEqual(event?.responseID, response, text)
         }
     }
 
@@ -307,6 +329,10 @@ final class AudioDeltaFastPathTests: XCTestCase {
             #"{"type":"response.output_audio.delta","item_id":null,"delta":"AAE="}"#,
             // Two deltas: the first (never decoded) holds a control byte the parser rejects. Found by the fuzzer.
             "{\"type\":\"response.output_audio.delta\",\"delta\":\"AA\u{1D}E\",\"delta\":\"AAE=\"}",
+            // An escape or a control byte past the first 8 bytes of a long string (the scanner steps 8 at a time).
+            #"{"type":"response.output_audio.delta","item_id":"item_0123456789\"abcdefgh","delta":"AAE="}"#,
+            "{\"type\":\"response.output_audio.delta\",\"item_id\":\"item_0123456789\u{01}abcdefgh\",\"delta\":\"AAE=\"}",
+            "{\"type\":\"response.output_audio.delta\",\"item_id\":\"item_01234567\u{1F}\",\"delta\":\"AAE=\"}",
         ]
         for text in texts { XCTAssertNil(both(text).fast, text) }
     }

@@ -4,14 +4,19 @@ import Glibc
 /// allocates nothing: writers reserve space and commit what they wrote, readers consume from the front.
 ///
 /// Not thread-safe; owners guard it.
+///
+/// Its four stored properties opt out of the runtime exclusivity check (`@exclusivity(unchecked)`): every access to
+/// them is an instantaneous read or write inside this file's short methods, none held across a call to other code,
+/// so two accesses can never overlap on one thread, and owners serialise threads. The check cost a runtime call on
+/// each access (the class is public, so the compiler cannot prove it away), a dozen times per realtime frame.
 public final class ByteBuffer {
-    private var storage: UnsafeMutableRawPointer
+    @exclusivity(unchecked) private var storage: UnsafeMutableRawPointer
     /// Bytes allocated.
-    public private(set) var capacity: Int
+    @exclusivity(unchecked) public private(set) var capacity: Int
     /// Offset of the first unread byte.
-    public private(set) var readerIndex = 0
+    @exclusivity(unchecked) public private(set) var readerIndex = 0
     /// Offset one past the last written byte.
-    public private(set) var writerIndex = 0
+    @exclusivity(unchecked) public private(set) var writerIndex = 0
 
     public init(capacity: Int = 4096) {
         self.capacity = max(capacity, 16)

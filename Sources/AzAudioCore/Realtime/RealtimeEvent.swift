@@ -110,40 +110,25 @@ public struct RealtimeEvent: Sendable {
     /// The event's JSON text as received (for library-made events, a JSON object describing it). Events decoded on
     /// the fast path keep the received bytes and make the text only when asked.
     public var json: String {
-        get { jsonText ?? jsonBytes.map { String(decoding: $0.buffer, as: UTF8.self) } ?? "" }
+        get { rare?.jsonText ?? jsonBytes.map { String(decoding: $0.buffer, as: UTF8.self) } ?? "" }
         set {
-            jsonText = newValue
+            writableRare.jsonText = newValue
             jsonBytes = nil
         }
     }
-    private var jsonText: String?
     private var jsonBytes: ByteBlock?
 
     /// The received JSON bytes, when the event kept them (the fast path) and `json` was not replaced; nil
     /// otherwise. Spares a String for a caller that only copies the bytes.
     public func withJSONBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T? {
-        guard jsonText == nil, let jsonBytes else { return nil }
+        guard rare?.jsonText == nil, let jsonBytes else { return nil }
         return withExtendedLifetime(jsonBytes) { body(jsonBytes.buffer) }
     }
     public var eventID = ""
     public var itemID = ""
-    public var previousItemID = ""
     public var responseID = ""
-    /// The text the event carries: a delta, a final transcript or text, function call arguments, an error or
-    /// close message.
-    public var text = ""
     /// Decoded audio bytes of an audio delta, in the session's output format.
     public var audio: ByteBlock = .empty
-    public var callID = ""
-    /// A function call's name.
-    public var name = ""
-    /// response.done status (completed, cancelled, failed, incomplete).
-    public var status = ""
-    /// response.done usage as JSON text, or "".
-    public var usageJSON = ""
-    public var errorType = ""
-    public var errorCode = ""
-    public var errorParam = ""
     /// audio_start_ms (speech started) or audio_end_ms (speech stopped, truncated), else -1.
     public var audioMs: Int64 = -1
     public var contentIndex: Int = 0
@@ -152,11 +137,12 @@ public struct RealtimeEvent: Sendable {
     public var closeCode: Int = 0
     /// True for events the library made (closed, local errors), false for the server's.
     public var isLocal = false
-    /// Fields of the session-kind events (segments, translated audio); nil on the others.
-    public var extras: RealtimeEventExtras?
     /// The event belongs to a response made outside the conversation (`conversation: "none"`), as the service
     /// reported in its response.created (set by the session's bookkeeping, see `OutOfBandResponses`).
     public var outOfBand = false
+    /// The fields most events leave empty (`text`, `name`, the error fields...: RealtimeEvent+RareFields.swift),
+    /// nil while all are: a copy of an audio delta retains a handful of references, not eighteen.
+    var rare: RealtimeEventRareFields?
 
     /// An event whose JSON stays as the received bytes until `json` is read.
     init(kind: RealtimeEventKind, type: String, jsonBytes: ByteBlock) {
@@ -165,10 +151,29 @@ public struct RealtimeEvent: Sendable {
         self.jsonBytes = jsonBytes
     }
 
+    /// An audio delta of the fast path (`AudioDeltaScanner`), made with every field at once (no default to
+    /// replace), its JSON kept as the received bytes.
+    init(
+        audioDelta type: String, jsonBytes: ByteBlock, audio: ByteBlock, eventID: String, itemID: String,
+        responseID: String, outputIndex: Int, contentIndex: Int
+    ) {
+        self.kind = .audioDelta
+        self.type = type
+        self.jsonBytes = jsonBytes
+        self.audio = audio
+        self.eventID = eventID
+        self.itemID = itemID
+        self.responseID = responseID
+        self.outputIndex = outputIndex
+        self.contentIndex = contentIndex
+    }
+
     public init(kind: RealtimeEventKind, type: String, json: String) {
         self.kind = kind
         self.type = type
-        self.jsonText = json
+        let rare = RealtimeEventRareFields()
+        rare.jsonText = json
+        self.rare = rare
     }
 
     /// A library-made `closed` event.

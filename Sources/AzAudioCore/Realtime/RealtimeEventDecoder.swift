@@ -6,6 +6,14 @@ public enum RealtimeEventDecoder {
         return try decodeFully(bytes)
     }
 
+    /// The same, reusing the id strings of the session's previous delta (`AudioDeltaScanner.RecentIDs`).
+    static func decode(
+        _ bytes: UnsafeRawBufferPointer, recent: inout AudioDeltaScanner.RecentIDs
+    ) throws(AzError) -> RealtimeEvent {
+        if let fast = AudioDeltaScanner.scan(bytes, recent: &recent) { return fast }
+        return try decodeFully(bytes)
+    }
+
     /// The general path: a full JSON parse (what the fast path must always agree with).
     static func decodeFully(_ bytes: UnsafeRawBufferPointer) throws(AzError) -> RealtimeEvent {
         let value: JSONValue

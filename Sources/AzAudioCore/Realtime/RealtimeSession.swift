@@ -42,6 +42,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     private var dialer: RealtimeDialer?
     private var reconnector: RealtimeReconnector?
     private var renewer: RealtimeRenewer?
+    /// Loop thread only (every connection of a session is on its dialer's one loop): the ids of the last audio
+    /// delta, reused by the next one's decoding.
+    private var recentIDs = AudioDeltaScanner.RecentIDs()
 
     private init(options: RealtimeSessionOptions, handler: Handler?, logger: Logger) {
         self.options = options
@@ -262,7 +265,7 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     // MARK: WebSocketConnectionDelegate (loop thread)
 
     public func webSocket(_ connection: WebSocketConnection, didReceiveText text: UnsafeRawBufferPointer) {
-        var event = Self.decode(text, logger: logger)
+        var event = Self.decode(text, logger: logger, recent: &recentIDs)
         let (phase, wireInput, retired) = link.state.withLock { (state) in
             if event.kind == .speechStarted { state.voicedInputPending = false }  // (renewal: the service heard it)
             return (state.setup.phase, state.wireInput, state.isRetired(connection))
@@ -352,9 +355,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
 
     // MARK: Internals
 
-    private static func decode(_ text: UnsafeRawBufferPointer, logger: Logger) -> RealtimeEvent {
+    private static func decode(
+        _ text: UnsafeRawBufferPointer, logger: Logger, recent: inout AudioDeltaScanner.RecentIDs
+    ) -> RealtimeEvent {
         do throws(AzError) {
-            return try RealtimeEventDecoder.decode(text)
+            return try RealtimeEventDecoder.decode(text, recent: &recent)
         } catch {
             logger.log(.warn, "realtime: \(error.message)")
             var event = RealtimeEvent.localError(code: "malformed_server_event", message: error.message)

@@ -1,5 +1,5 @@
-/* The bulk of standard base64 (RFC 4648 section 4) sixteen characters at a time with SSSE3 (SSE2 where the
- * processor lacks it), for the realtime audio that travels as base64 in both directions
+/* The bulk of standard base64 (RFC 4648 section 4) thirty-two characters at a time with AVX2, sixteen with SSSE3
+ * (SSE2 where the processor lacks both), for the realtime audio that travels as base64 in both directions
  * (Sources/AzAudioCore/Support/Base64.swift does the rest: the tail, the padding and every check the strict decoder
  * makes). Not on x86-64: both functions do nothing and return 0. */
 #ifndef CBASE64_H
@@ -17,7 +17,7 @@ size_t cbase64_encode_blocks(const uint8_t *src, size_t count, uint8_t *dst);
  * multiple of 16; `dst` receives consumed / 4 * 3 bytes and nothing past them. */
 size_t cbase64_decode_blocks(const uint8_t *src, size_t count, uint8_t *dst);
 
-/* The same two on the SSE2 path whatever the processor has (for tests: the dispatch above takes SSSE3 where it
+/* The same two on the SSE2 path whatever the processor has (for tests: the dispatch above takes AVX2 or SSSE3 where it
  * can, so this is the only way to reach the fallback on most machines). */
 size_t cbase64_encode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst);
 size_t cbase64_decode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst);
