@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import azaudio
 import pytest
@@ -179,3 +179,46 @@ def sigint_as_default() -> None:
     (nohup, `&`) starts it with SIGINT ignored, and Python then installs no KeyboardInterrupt handler, so the
     child would never see the signal. The child gets the default disposition back before it starts."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+# ---- realtime sessions -------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def rt(realtime_emulator: Emulator) -> Iterator[azaudio.Client]:
+    """A client of the realtime emulator."""
+    with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as c:
+        yield c
+
+
+@pytest.fixture
+def realtime_faults(realtime_emulator: Emulator) -> "Iterator[Callable[..., None]]":
+    """Adds a fault to the realtime emulator: realtime_faults(kind=..., ...); cleared after the test."""
+
+    def add(**fault: object) -> None:
+        emulator_faults(realtime_emulator, "POST", fault)
+
+    yield add
+    emulator_faults(realtime_emulator, "DELETE")
+
+
+def until_event(
+    session: azaudio.RealtimeSession, kind: azaudio.EventType, seconds: float = 30
+) -> "list[azaudio.RealtimeEvent]":
+    """Every event of a pull session up to and including the first of ``kind``; fails on CLOSED or after
+    ``seconds``."""
+    seen: list[azaudio.RealtimeEvent] = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        event = session.next_event(timeout=0.5)
+        if event is None:
+            continue
+        seen.append(event)
+        if event.type == kind:
+            return seen
+        assert event.type != azaudio.EventType.CLOSED, f"closed while waiting for {kind.name}: {seen[-3:]}"
+    pytest.fail(f"no {kind.name} within {seconds} s; got {[e.name for e in seen]}")
+
+
+def count_events(events: "list[azaudio.RealtimeEvent]", kind: azaudio.EventType) -> int:
+    return sum(1 for e in events if e.type == kind)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import urllib.request
-from typing import Iterator
 
 import azaudio
 import pytest
@@ -13,12 +12,6 @@ from azaudio import EventType, GASettings
 from conftest import Emulator
 
 pytestmark = pytest.mark.usefixtures("realtime")
-
-
-@pytest.fixture
-def rt(realtime_emulator: Emulator) -> Iterator[azaudio.Client]:
-    with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as c:
-        yield c
 
 
 def _last_session_update(emulator: Emulator) -> dict:

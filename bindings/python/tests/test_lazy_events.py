@@ -7,20 +7,13 @@ from __future__ import annotations
 import base64
 import queue
 import threading
-from typing import Any, Iterator
+from typing import Any
 
 import azaudio
 import pytest
 from azaudio import EventType, RealtimeEvent
-from conftest import Emulator
 
 pytestmark = pytest.mark.usefixtures("realtime")
-
-
-@pytest.fixture
-def rt(realtime_emulator: Emulator) -> Iterator[azaudio.Client]:
-    with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as c:
-        yield c
 
 
 def _delta_audio(event: RealtimeEvent) -> bytes:

@@ -7,23 +7,15 @@ import base64
 import json
 import select
 import time
-from typing import Iterator
 
 import azaudio
 import pytest
 from azaudio import EventType, RealtimeEvent, _event_batch
-from conftest import Emulator
 
 pytestmark = [
     pytest.mark.usefixtures("realtime"),
     pytest.mark.skipif(not _event_batch.has_batches(), reason="the library has no azaudio_realtime_take_events"),
 ]
-
-
-@pytest.fixture
-def rt(realtime_emulator: Emulator) -> Iterator[azaudio.Client]:
-    with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as c:
-        yield c
 
 
 def _whole_turn(session: azaudio.RealtimeSession) -> list[RealtimeEvent]:

@@ -8,20 +8,12 @@ import ctypes
 import os
 import select
 import time
-from typing import Iterator
 
 import azaudio
 import pytest
 from azaudio import EventType, RealtimeEvent, _native
-from conftest import Emulator
 
 pytestmark = pytest.mark.usefixtures("realtime")
-
-
-@pytest.fixture
-def rt(realtime_emulator: Emulator) -> Iterator[azaudio.Client]:
-    with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as c:
-        yield c
 
 
 def test_a_loop_woken_by_the_event_fd_takes_a_whole_turn_in_batches(rt: azaudio.Client) -> None:

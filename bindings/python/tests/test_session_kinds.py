@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import threading
 import warnings
-from typing import Any, Iterator
+from typing import Any
 
 import azaudio
 import pytest
@@ -13,12 +13,6 @@ from azaudio import EventType, RealtimeEvent
 from conftest import Emulator
 
 pytestmark = pytest.mark.usefixtures("realtime")
-
-
-@pytest.fixture
-def rt(realtime_emulator: Emulator) -> Iterator[azaudio.Client]:
-    with azaudio.Client(realtime_emulator.endpoint, api_key=realtime_emulator.key) as c:
-        yield c
 
 
 @pytest.fixture(scope="module")
