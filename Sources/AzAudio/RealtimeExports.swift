@@ -7,13 +7,25 @@ func withSession(
     _ pointer: OpaquePointer?, _ function: String, _ body: (RealtimeSession) throws(AzError) -> Void
 ) -> azaudio_result {
     guard let pointer else { return fail(.invalidArgument, "\(function): session is NULL") }
+    // The handle is held for the call (as before): a destroy on another thread releases only the caller's
+    // reference. The handle is touched by the app's threads only (callbacks get its address, unretained).
     let handle = RealtimeSessionHandle.from(pointer)
-    guard let session = handle.session else { return fail(.invalidState, "\(function): the session never connected") }
-    do throws(AzError) {
-        try body(session)
-        return AZAUDIO_OK
-    } catch {
-        return handle.client.fail(prefixed(error, function))
+    guard let borrowed = handle.borrowedSession else {
+        return fail(.invalidState, "\(function): the session never connected")
+    }
+    // The session is borrowed, not retained: the handle held above owns it (set once before the handle was
+    // handed out, released only by the handle's deinit), so it lives at least as long as this call. A retain here
+    // would be one per frame on an object the I/O thread retains per message (it is the connection's delegate):
+    // the reference count's cache line would bounce between the two threads on every send_audio.
+    return withExtendedLifetime(handle) {
+        borrowed._withUnsafeGuaranteedRef { session in
+            do throws(AzError) {
+                try body(session)
+                return AZAUDIO_OK
+            } catch {
+                return handle.client.fail(prefixed(error, function))
+            }
+        }
     }
 }
 

@@ -5,7 +5,12 @@ import CAzAudio
 /// cannot pull the I/O thread from under a session.
 final class RealtimeSessionHandle {
     let client: ClientHandle
-    private(set) var session: RealtimeSession?
+    /// Set once, before the handle is handed to the caller (never changed afterwards); released by `deinit`.
+    private(set) var session: RealtimeSession? {
+        didSet { borrowedSession = session.map { Unmanaged.passUnretained($0) } }
+    }
+    /// `session` without ownership, for `withSession` (see there): reading it retains nothing.
+    private(set) var borrowedSession: Unmanaged<RealtimeSession>?
 
     init(client: ClientHandle) { self.client = client }
 
