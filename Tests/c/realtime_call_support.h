@@ -26,6 +26,7 @@ typedef struct {
     int user_count;
     int make_before_break; /* RENEWED events of each mode */
     int break_before_make;
+    int cap_switches;          /* RENEWED at the cap's lead (no turn boundary came in time), either mode */
     int64_t longest_switch_ms; /* the longest input hold of a make-before-break switch */
     int reasked;               /* RESPONSE_INTERRUPTED saying the library asks again */
     int replayed_text_cuts;    /* ITEM_TRUNCATED the library made for replayed text */
@@ -60,6 +61,7 @@ static inline void call_note_locked(call *c, const azaudio_realtime_event *e) {
             snprintf(c->users[c->user_count++], sizeof c->users[0], "%s", azaudio_realtime_event_item_id(e));
         break;
     case AZAUDIO_EVENT_RENEWED:
+        if (strstr(json, "\"trigger\":\"cap\"")) c->cap_switches++;
         if (strstr(json, "\"mode\":\"make_before_break\"")) {
             c->make_before_break++;
             int64_t ms = azaudio_realtime_event_audio_ms(e);
