@@ -174,6 +174,18 @@ def emulator_faults(emulator: Emulator, method: str, body: "dict[str, object] | 
     urllib.request.urlopen(request, timeout=10).close()
 
 
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """For a test that interrupts itself with _thread.interrupt_main(): Python's KeyboardInterrupt handler is in
+    place for the test. A shell that runs make test in the background (nohup, `&`) starts Python with SIGINT
+    ignored, Python then installs no handler, and interrupt_main() does nothing: such a test waited forever for a
+    Ctrl-C that never came (a realtime wait without timeout hung a full run)."""
+    previous = signal.getsignal(signal.SIGINT)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 def sigint_as_default() -> None:
     """preexec_fn for a child that a test interrupts with SIGINT: a shell that runs make test in the background
     (nohup, `&`) starts it with SIGINT ignored, and Python then installs no KeyboardInterrupt handler, so the

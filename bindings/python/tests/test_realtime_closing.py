@@ -66,7 +66,7 @@ def test_session_expired_arrives_as_an_error_event_then_close_1001(rt: azaudio.C
     assert events[-1].close_code == 1001
 
 
-def test_ctrl_c_while_waiting_for_events_raises_promptly(rt: azaudio.Client) -> None:
+def test_ctrl_c_while_waiting_for_events_raises_promptly(rt: azaudio.Client, ctrl_c: None) -> None:
     assert threading.current_thread() is threading.main_thread()
     with rt.realtime(deployment="gpt-realtime", turn_detection=None) as session:
         list(session.events(timeout=0.3))
@@ -74,7 +74,7 @@ def test_ctrl_c_while_waiting_for_events_raises_promptly(rt: azaudio.Client) -> 
         started = time.monotonic()
         timer.start()
         with pytest.raises(KeyboardInterrupt):
-            for _event in session.events():
+            for _event in session.events(timeout=5):  # (the bound: a Ctrl-C that never comes fails, not hangs)
                 pass
         assert time.monotonic() - started < 2
         session.create_text_item("user", "still there?")  # the session goes on

@@ -198,7 +198,9 @@ def test_a_per_call_timeout_raises_the_builtin_timeout_error(client: azaudio.Cli
     assert time.monotonic() - started < 4
 
 
-def test_ctrl_c_cancels_a_long_call_promptly_and_the_client_goes_on(client: azaudio.Client, faults: Any) -> None:
+def test_ctrl_c_cancels_a_long_call_promptly_and_the_client_goes_on(
+    client: azaudio.Client, faults: Any, ctrl_c: None
+) -> None:
     assert threading.current_thread() is threading.main_thread()
     faults(kind="delay_first_byte", seconds=8, match="speech", count=1)
     timer = threading.Timer(0.5, _thread.interrupt_main)
@@ -228,7 +230,7 @@ def test_calls_from_several_threads_share_one_client(client: azaudio.Client) -> 
     assert not errors and len(results) == 4
 
 
-def test_ctrl_c_while_iterating_a_stream_cancels_it(client: azaudio.Client, faults: Any) -> None:
+def test_ctrl_c_while_iterating_a_stream_cancels_it(client: azaudio.Client, faults: Any, ctrl_c: None) -> None:
     faults(kind="delay_first_byte", seconds=8, match="speech", count=1)
     timer = threading.Timer(0.5, _thread.interrupt_main)
     started = time.monotonic()
