@@ -69,33 +69,39 @@ if [ "$micro" = 1 ]; then
     $cc -std=c99 -O2 -Wall -Wextra -Werror -Iinclude bench/realtime/poll_cost.c -o build/bench/poll_cost "${ld[@]}"
     emulator/.venv/bin/azaudio-emulator-run -- build/bench/poll_cost
 fi
-# Issue 14: a long recording cut into pieces against a stand-in service (wall time against sequential pieces,
-# peak RSS, CPU per audio hour). The full run uses a 2-hour recording.
-echo "== long audio: pieces at once against one at a time"
-if [[ " ${args[*]-} " == *" --smoke "* ]]; then bench/longaudio/run.sh 30; else bench/longaudio/run.sh 120; fi
-# The acceptance run: a generated two-voice recording with known phrases (60 minutes; cached in build/bench) through
-# the emulator in pieces: merged SRT within 0.5 s of every phrase, one label per voice across diarized pieces.
-# make test runs it itself (make test-longaudio), so the smoke run leaves it out.
-if [[ " ${args[*]-} " != *" --smoke "* ]]; then
-    echo "== long audio: the 60-minute two-voice acceptance recording"
-    bench/longaudio/acceptance.sh 60
-fi
+# --only ROWS runs just those harness rows: the long-audio and abuse runs below are no harness rows and are left out
+# (they take minutes; before, `--only rt_floor` ran them all the same).
+only=0
+for a in "${args[@]}"; do case "$a" in --only | --only=*) only=1 ;; esac; done
+if [ "$only" = 0 ]; then
+    # Issue 14: a long recording cut into pieces against a stand-in service (wall time against sequential pieces,
+    # peak RSS, CPU per audio hour). The full run uses a 2-hour recording.
+    echo "== long audio: pieces at once against one at a time"
+    if [[ " ${args[*]-} " == *" --smoke "* ]]; then bench/longaudio/run.sh 30; else bench/longaudio/run.sh 120; fi
+    # The acceptance run: a generated two-voice recording with known phrases (60 minutes; cached in build/bench) through
+    # the emulator in pieces: merged SRT within 0.5 s of every phrase, one label per voice across diarized pieces.
+    # make test runs it itself (make test-longaudio), so the smoke run leaves it out.
+    if [[ " ${args[*]-} " != *" --smoke "* ]]; then
+        echo "== long audio: the 60-minute two-voice acceptance recording"
+        bench/longaudio/acceptance.sh 60
+    fi
 
-# Resource limits under abuse (issue 16): 10,000 sessions, 1,000 clients, cancel tokens across threads, against the
-# C echo server; RSS and fd growth after the warm-up tenth (the smoke run does a tenth of it).
-echo "== abuse: sessions, clients and cancel tokens in loops (RSS and fd growth)"
-counts=(10000 1000 100000)
-for a in "${args[@]}"; do [ "$a" = --smoke ] && counts=(1000 100 10000); done
-# The server's stdin is a pipe from a sleep (a lifeline: the server ends at EOF if this script dies). The sleep's
-# stderr goes nowhere and it is killed after the run: it held the caller's stderr for an hour, so
-# `scripts/bench.sh 2>&1 | tail` waited 3600 s after the run had ended.
-exec 3< <(exec sleep 3600 2>/dev/null)
-lifeline=$!
-build/bench/rt_echo_server --port 0 <&3 > build/bench/abuse-server.log &
-server=$!
-for _ in $(seq 100); do grep -q listening build/bench/abuse-server.log && break; sleep 0.1; done
-endpoint=$(sed -n 's/^listening on //p' build/bench/abuse-server.log)
-build/bench/abuse "$endpoint" "${counts[@]}" | tee build/bench/abuse.log
-kill "$server" "$lifeline" 2>/dev/null || true
-exec 3<&-
+    # Resource limits under abuse (issue 16): 10,000 sessions, 1,000 clients, cancel tokens across threads, against the
+    # C echo server; RSS and fd growth after the warm-up tenth (the smoke run does a tenth of it).
+    echo "== abuse: sessions, clients and cancel tokens in loops (RSS and fd growth)"
+    counts=(10000 1000 100000)
+    for a in "${args[@]}"; do [ "$a" = --smoke ] && counts=(1000 100 10000); done
+    # The server's stdin is a pipe from a sleep (a lifeline: the server ends at EOF if this script dies). The sleep's
+    # stderr goes nowhere and it is killed after the run: it held the caller's stderr for an hour, so
+    # `scripts/bench.sh 2>&1 | tail` waited 3600 s after the run had ended.
+    exec 3< <(exec sleep 3600 2>/dev/null)
+    lifeline=$!
+    build/bench/rt_echo_server --port 0 <&3 > build/bench/abuse-server.log &
+    server=$!
+    for _ in $(seq 100); do grep -q listening build/bench/abuse-server.log && break; sleep 0.1; done
+    endpoint=$(sed -n 's/^listening on //p' build/bench/abuse-server.log)
+    build/bench/abuse "$endpoint" "${counts[@]}" | tee build/bench/abuse.log
+    kill "$server" "$lifeline" 2>/dev/null || true
+    exec 3<&-
+fi
 exec "$venv/bin/python" bench/harness.py "${args[@]}"
