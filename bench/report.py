@@ -104,7 +104,7 @@ def rows(r: dict) -> list[list[str]]:
             [_cell(_get(b, C, k)), "", "", ""],
             "report (issue 5's 0.5 ms, retired by issue 18: on these machines the floor itself is 1-2 ms)",
             f"{_fmt(rc)} ms",
-            None if rc is None else True,
+            None if rc is None else REPORT_ONLY,
         )
         rpc = _ratio(rp, rc)
         row(
@@ -134,7 +134,7 @@ def rows(r: dict) -> list[list[str]]:
                 ["", _cell(_get(b, PYB_COUNT, k)), "", ""],
                 "report (the goal is the row with the full handler)",
                 f"Python count-only/C {_fmt(rpn)}",
-                None if rpn is None else True,
+                None if rpn is None else REPORT_ONLY,
             )
         srv = [_cell(_get(b, w, "server_cpu_ms_per_session_s")) for w in (C, PYB, OAI)] + [""]
         row(
@@ -176,7 +176,7 @@ def rows(r: dict) -> list[list[str]]:
                 [_cell(_get(b, who, k)), "", "", ""],
                 "report (issue 5 quoted 0.73 ms on its machine)",
                 f"libazaudio C / this floor {_fmt(ratio)}",
-                None if floor is None else True,
+                None if floor is None else REPORT_ONLY,
             )
         row(
             "",
@@ -185,7 +185,7 @@ def rows(r: dict) -> list[list[str]]:
             "report (issue 5's 0.5 ms, retired by issue 18: on these machines the floor itself is 1-2 ms; "
             "issue 18's ratio goal is in its own rows)",
             f"{_fmt(lib)} ms",
-            None if lib is None else True,
+            None if lib is None else REPORT_ONLY,
         )
     if "rt_coalesce" in B:
         # The library's input coalescing (input_audio_coalesce_ms): same load, appends of 60 ms instead of 20 ms.
