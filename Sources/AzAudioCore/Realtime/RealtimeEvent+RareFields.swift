@@ -5,6 +5,14 @@
 /// `@unchecked Sendable`: a box is only changed through `RealtimeEvent.writableRare`, which first makes it unique
 /// (`isKnownUniquelyReferenced`), so a box another event or thread can see is never written.
 final class RealtimeEventRareFields: @unchecked Sendable {
+    var values: RealtimeEventRareValues
+
+    init(_ values: RealtimeEventRareValues = RealtimeEventRareValues()) { self.values = values }
+}
+
+/// The fields themselves, a value: the box copies them in one assignment, so a field added here cannot be left out
+/// of a copy.
+struct RealtimeEventRareValues {
     var jsonText: String?
     var previousItemID = ""
     var text = ""
@@ -16,24 +24,6 @@ final class RealtimeEventRareFields: @unchecked Sendable {
     var errorCode = ""
     var errorParam = ""
     var extras: RealtimeEventExtras?
-
-    init() {}
-
-    func copy() -> RealtimeEventRareFields {
-        let c = RealtimeEventRareFields()
-        c.jsonText = jsonText
-        c.previousItemID = previousItemID
-        c.text = text
-        c.callID = callID
-        c.name = name
-        c.status = status
-        c.usageJSON = usageJSON
-        c.errorType = errorType
-        c.errorCode = errorCode
-        c.errorParam = errorParam
-        c.extras = extras
-        return c
-    }
 }
 
 extension RealtimeEvent {
@@ -43,56 +33,56 @@ extension RealtimeEvent {
             if rare == nil {
                 rare = RealtimeEventRareFields()
             } else if !isKnownUniquelyReferenced(&rare) {
-                rare = rare!.copy()
+                rare = RealtimeEventRareFields(rare!.values)
             }
             return rare!
         }
     }
 
     public var previousItemID: String {
-        get { rare?.previousItemID ?? "" }
-        set { writableRare.previousItemID = newValue }
+        get { rare?.values.previousItemID ?? "" }
+        set { writableRare.values.previousItemID = newValue }
     }
     /// The text the event carries: a delta, a final transcript or text, function call arguments, an error or
     /// close message.
     public var text: String {
-        get { rare?.text ?? "" }
-        set { writableRare.text = newValue }
+        get { rare?.values.text ?? "" }
+        set { writableRare.values.text = newValue }
     }
     public var callID: String {
-        get { rare?.callID ?? "" }
-        set { writableRare.callID = newValue }
+        get { rare?.values.callID ?? "" }
+        set { writableRare.values.callID = newValue }
     }
     /// A function call's name.
     public var name: String {
-        get { rare?.name ?? "" }
-        set { writableRare.name = newValue }
+        get { rare?.values.name ?? "" }
+        set { writableRare.values.name = newValue }
     }
     /// response.done status (completed, cancelled, failed, incomplete).
     public var status: String {
-        get { rare?.status ?? "" }
-        set { writableRare.status = newValue }
+        get { rare?.values.status ?? "" }
+        set { writableRare.values.status = newValue }
     }
     /// response.done usage as JSON text, or "".
     public var usageJSON: String {
-        get { rare?.usageJSON ?? "" }
-        set { writableRare.usageJSON = newValue }
+        get { rare?.values.usageJSON ?? "" }
+        set { writableRare.values.usageJSON = newValue }
     }
     public var errorType: String {
-        get { rare?.errorType ?? "" }
-        set { writableRare.errorType = newValue }
+        get { rare?.values.errorType ?? "" }
+        set { writableRare.values.errorType = newValue }
     }
     public var errorCode: String {
-        get { rare?.errorCode ?? "" }
-        set { writableRare.errorCode = newValue }
+        get { rare?.values.errorCode ?? "" }
+        set { writableRare.values.errorCode = newValue }
     }
     public var errorParam: String {
-        get { rare?.errorParam ?? "" }
-        set { writableRare.errorParam = newValue }
+        get { rare?.values.errorParam ?? "" }
+        set { writableRare.values.errorParam = newValue }
     }
     /// Fields of the session-kind events (segments, translated audio); nil on the others.
     public var extras: RealtimeEventExtras? {
-        get { rare?.extras }
-        set { writableRare.extras = newValue }
+        get { rare?.values.extras }
+        set { writableRare.values.extras = newValue }
     }
 }

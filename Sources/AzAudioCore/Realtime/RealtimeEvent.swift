@@ -110,9 +110,9 @@ public struct RealtimeEvent: Sendable {
     /// The event's JSON text as received (for library-made events, a JSON object describing it). Events decoded on
     /// the fast path keep the received bytes and make the text only when asked.
     public var json: String {
-        get { rare?.jsonText ?? jsonBytes.map { String(decoding: $0.buffer, as: UTF8.self) } ?? "" }
+        get { rare?.values.jsonText ?? jsonBytes.map { String(decoding: $0.buffer, as: UTF8.self) } ?? "" }
         set {
-            writableRare.jsonText = newValue
+            writableRare.values.jsonText = newValue
             jsonBytes = nil
         }
     }
@@ -121,7 +121,7 @@ public struct RealtimeEvent: Sendable {
     /// The received JSON bytes, when the event kept them (the fast path) and `json` was not replaced; nil
     /// otherwise. Spares a String for a caller that only copies the bytes.
     public func withJSONBytes<T>(_ body: (UnsafeRawBufferPointer) -> T) -> T? {
-        guard rare?.jsonText == nil, let jsonBytes else { return nil }
+        guard rare?.values.jsonText == nil, let jsonBytes else { return nil }
         return withExtendedLifetime(jsonBytes) { body(jsonBytes.buffer) }
     }
     public var eventID = ""
@@ -171,9 +171,7 @@ public struct RealtimeEvent: Sendable {
     public init(kind: RealtimeEventKind, type: String, json: String) {
         self.kind = kind
         self.type = type
-        let rare = RealtimeEventRareFields()
-        rare.jsonText = json
-        self.rare = rare
+        self.rare = RealtimeEventRareFields(RealtimeEventRareValues(jsonText: json))
     }
 
     /// A library-made `closed` event.
