@@ -32,29 +32,46 @@ static event_audio_fn event_audio;
 PyObject *name_type, *name_event, *name_lock, *name_reader, *name_values, *name_set, *name_detach, *name_handle,
     *name_pending, *name_acquire, *name_release;
 
+void cbridge_gc_dealloc(PyObject *self, inquiry clear) {
+    PyTypeObject *type = Py_TYPE(self);
+    PyObject_GC_UnTrack(self);
+    (void)clear(self);
+    freefunc release = (freefunc)PyType_GetSlot(type, Py_tp_free);
+    release(self);
+    Py_DECREF(type); /* (an instance of a heap type holds a reference to its type) */
+}
+
+int cbridge_send_bytes(PyObject *session_int, PyObject *data, int32_t *code) {
+    if (cbridge_send_audio_call == NULL) {
+        PyErr_SetString(PyExc_RuntimeError, "azaudio._cbridge is not initialised");
+        return -1;
+    }
+    void *session = PyLong_AsVoidPtr(session_int);
+    if (session == NULL && PyErr_Occurred()) {
+        return -1;
+    }
+    char *bytes = NULL;
+    Py_ssize_t size = 0;
+    if (PyBytes_AsStringAndSize(data, &bytes, &size) < 0) {
+        return -1;
+    }
+    /* `data` is held by the caller for the whole call, and bytes do not change. */
+    PyThreadState *saved = PyEval_SaveThread();
+    *code = cbridge_send_audio_call(session, bytes, (size_t)size);
+    PyEval_RestoreThread(saved);
+    return 0;
+}
+
 static PyObject *cbridge_send_audio(PyObject *module, PyObject *const *args, Py_ssize_t count) {
     (void)module;
     if (count != 2) {
         PyErr_SetString(PyExc_TypeError, "send_audio(session, data) takes 2 arguments");
         return NULL;
     }
-    if (cbridge_send_audio_call == NULL) {
-        PyErr_SetString(PyExc_RuntimeError, "azaudio._cbridge is not initialised");
+    int32_t code = 0;
+    if (cbridge_send_bytes(args[0], args[1], &code) < 0) {
         return NULL;
     }
-    void *session = PyLong_AsVoidPtr(args[0]);
-    if (session == NULL && PyErr_Occurred()) {
-        return NULL;
-    }
-    char *data = NULL;
-    Py_ssize_t size = 0;
-    if (PyBytes_AsStringAndSize(args[1], &data, &size) < 0) {
-        return NULL;
-    }
-    /* args[1] is held by the caller for the whole call, and bytes do not change. */
-    PyThreadState *saved = PyEval_SaveThread();
-    int32_t code = cbridge_send_audio_call(session, data, (size_t)size);
-    PyEval_RestoreThread(saved);
     return PyLong_FromLong((long)code);
 }
 

@@ -30,6 +30,12 @@ CBRIDGE_HIDDEN extern take_events_fn cbridge_take_events_call; /* NULL when the 
 CBRIDGE_HIDDEN extern PyObject *name_type, *name_event, *name_lock, *name_reader, *name_values, *name_set, *name_detach,
     *name_handle, *name_pending, *name_acquire, *name_release;
 
+/* _cbridge.c: the tp_dealloc of the bridge's garbage-collected heap types: untracks, clears with `clear`, frees. */
+CBRIDGE_HIDDEN void cbridge_gc_dealloc(PyObject *self, inquiry clear);
+/* _cbridge.c: sends bytes to the session an integer addresses, the GIL released around the library call only:
+ * 0 with *code set to the library's result, or -1 with a Python error. */
+CBRIDGE_HIDDEN int cbridge_send_bytes(PyObject *session_int, PyObject *data, int32_t *code);
+
 /* _cbridge_deliver.c: the event callback and its user_data type. */
 CBRIDGE_HIDDEN extern PyType_Spec cbridge_deliverer_spec;
 CBRIDGE_HIDDEN void cbridge_on_event(void *session, const void *event, void *user_data);

@@ -52,14 +52,7 @@ static int deliverer_clear(PyObject *self) {
     return 0;
 }
 
-static void deliverer_dealloc(PyObject *self) {
-    PyTypeObject *type = Py_TYPE(self);
-    PyObject_GC_UnTrack(self);
-    (void)deliverer_clear(self);
-    freefunc release = (freefunc)PyType_GetSlot(type, Py_tp_free);
-    release(self);
-    Py_DECREF(type);
-}
+static void deliverer_dealloc(PyObject *self) { cbridge_gc_dealloc(self, deliverer_clear); }
 
 static PyObject *deliverer_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
     PyObject *given[7] = {NULL, NULL, NULL, NULL, NULL, NULL, NULL};

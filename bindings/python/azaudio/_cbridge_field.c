@@ -40,14 +40,7 @@ static int lazy_clear(PyObject *self) {
     return 0;
 }
 
-static void lazy_dealloc(PyObject *self) {
-    PyTypeObject *type = Py_TYPE(self);
-    PyObject_GC_UnTrack(self);
-    (void)lazy_clear(self);
-    freefunc release = (freefunc)PyType_GetSlot(type, Py_tp_free);
-    release(self);
-    Py_DECREF(type);
-}
+static void lazy_dealloc(PyObject *self) { cbridge_gc_dealloc(self, lazy_clear); }
 
 static PyObject *lazy_new(PyTypeObject *type, PyObject *args, PyObject *kwargs) {
     PyObject *read = NULL, *empty = NULL, *doc = NULL;

@@ -61,22 +61,12 @@ static PyObject *send_audio_fast(PyObject *self, PyObject *const *args, Py_ssize
         Py_DECREF(handle);
         return send_audio_slow(self, args, count, kwnames);
     }
-    void *session = PyLong_AsVoidPtr(handle);
+    int32_t code = 0;
+    int failed = PyBytes_Size(args[0]) > 0 && cbridge_send_bytes(handle, args[0], &code) < 0;
     Py_DECREF(handle);
-    if (session == NULL && PyErr_Occurred()) {
+    if (failed) {
         return NULL;
     }
-    char *data = NULL;
-    Py_ssize_t size = 0;
-    if (PyBytes_AsStringAndSize(args[0], &data, &size) < 0) {
-        return NULL;
-    }
-    if (size == 0) {
-        Py_RETURN_NONE;
-    }
-    PyThreadState *saved = PyEval_SaveThread(); /* args[0] is held by the caller for the whole call */
-    int32_t code = cbridge_send_audio_call(session, data, (size_t)size);
-    PyEval_RestoreThread(saved);
     if (code == 0) {
         Py_RETURN_NONE;
     }
