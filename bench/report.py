@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-C, PYB, OAI, CURL = "libazaudio C", "libazaudio Python", "openai-python", "curl"
-PYB_PULL = "libazaudio Python, pull"  # the binding in pull mode (rt_cpu only)
-PYB_COUNT = "libazaudio Python, count-only handler"  # the binding's own cost (rt_cpu only)
-BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"
-BARE_EPOLL_WORK = "bare C loop, epoll reader + required receive work"
-C_COALESCED = "libazaudio C, input_audio_coalesce_ms=60"  # bench/harness.py
-NA = "not available"
+from bench_common import (  # the contenders' names, as the harness records them
+    BARE_EPOLL,
+    BARE_EPOLL_WORK,
+    BARE_RECV,
+    C_COALESCED,
+    CURL,
+    NA,
+    OAI,
+    PYB,
+    PYB_COUNT,
+    PYB_PULL,
+    C,
+)
 
 
 def _fmt(x: Optional[float]) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Optional
 
-C = "libazaudio C"
-BARE_RECV, BARE_EPOLL = "bare C loop, recv per send", "bare C loop, epoll reader"
-BARE_EPOLL_WORK = "bare C loop, epoll reader + required receive work"
-BASELINE = "libazaudio C, baseline library"  # bench/harness.py --baseline-lib
+from bench_common import BARE_EPOLL, BARE_EPOLL_WORK, BARE_RECV, C
+from bench_common import C_BASELINE as BASELINE  # bench/harness.py --baseline-lib
+
 RATIO_GOAL = 1.15
 SWITCH_P99_GOAL_MS = 40.0
 MIRROR_GOAL_PERCENT = 2.0
