@@ -10,11 +10,12 @@ let package = Package(
         .library(name: "azaudio", type: .dynamic, targets: ["AzAudio"])
     ],
     targets: [
-        // libcurl plus a tiny shim: typed wrappers for curl's variadic functions and the share-handle locks.
+        // libcurl plus a tiny shim: typed wrappers for curl's variadic functions, the share-handle locks, and whether
+        // curl's OpenSSL (the libssl libcurl loads) holds bytes of a WebSocket's TLS connection.
         .target(
             name: "CCurl",
             path: "Sources/CCurl",
-            linkerSettings: [.linkedLibrary("curl")]
+            linkerSettings: [.linkedLibrary("curl"), .linkedLibrary("ssl")]
         ),
         // OpenSSL's HMAC-SHA256 and constant-time compare (webhook signatures), from the libcrypto libcurl loads.
         .target(

@@ -3,6 +3,9 @@
 #include <string.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <openssl/crypto.h>
+#include <openssl/ssl.h>
 
 CURLcode ccurl_setopt_long(CURL *h, CURLoption opt, long value) { return curl_easy_setopt(h, opt, value); }
 CURLcode ccurl_setopt_off(CURL *h, CURLoption opt, curl_off_t value) { return curl_easy_setopt(h, opt, value); }
@@ -67,3 +70,50 @@ void ccurl_share_destroy(ccurl_share *s) {
     for (int i = 0; i < CURL_LOCK_DATA_LAST; i++) pthread_mutex_destroy(&s->locks[i]);
     free(s);
 }
+
+/* curl's OpenSSL is this process's libssl only when curl names it "OpenSSL/<major>." with the major of the libssl
+   linked here (a multi-backend curl lists inactive backends in parentheses; the connection's own backend is checked
+   by the caller). LibreSSL and BoringSSL report CURLSSLBACKEND_OPENSSL too, but by another name. */
+static int curl_uses_this_openssl(void) {
+    const curl_version_info_data *info = curl_version_info(CURLVERSION_NOW);
+    if (!info || !info->ssl_version) return 0;
+    char expected[32];
+    snprintf(expected, sizeof expected, "OpenSSL/%u.", OPENSSL_version_major());
+    const char *at = strstr(info->ssl_version, expected);
+    return at != NULL && (at == info->ssl_version || at[-1] == ' ');
+}
+
+static int tls_slot_index = -1;
+static pthread_once_t tls_slot_once = PTHREAD_ONCE_INIT;
+static void tls_slot_init(void) { tls_slot_index = SSL_CTX_get_ex_new_index(0, NULL, NULL, NULL, NULL); }
+
+/* OpenSSL's info callback: at the end of a handshake, the connection's SSL goes to the slot its context carries. */
+static void tls_info(const SSL *ssl, int where, int ret) {
+    (void)ret;
+    if (!(where & SSL_CB_HANDSHAKE_DONE)) return;
+    void **slot = SSL_CTX_get_ex_data(SSL_get_SSL_CTX(ssl), tls_slot_index);
+    if (slot) *slot = (void *)ssl;
+}
+
+/* CURLOPT_SSL_CTX_FUNCTION: curl made this handle's context (OpenSSL, the process's own, checked before). Also turns
+   on read-ahead: OpenSSL then takes what the socket has in one recv instead of two per record (header, then body).
+   Bytes it reads ahead are invisible to epoll, so this is only for a connection whose reader asks
+   ccurl_tls_has_pending before waiting (the slot tells it the SSL to ask). */
+static CURLcode tls_context(CURL *h, void *context, void *slot) {
+    (void)h;
+    if (tls_slot_index >= 0 && SSL_CTX_set_ex_data(context, tls_slot_index, slot) == 1) {
+        SSL_CTX_set_info_callback(context, tls_info);
+        SSL_CTX_set_read_ahead(context, 1);
+    }
+    return CURLE_OK;
+}
+
+int ccurl_tls_capture_openssl(CURL *h, void **slot) {
+    if (!curl_uses_this_openssl()) return 0;
+    pthread_once(&tls_slot_once, tls_slot_init);
+    if (tls_slot_index < 0) return 0;
+    if (curl_easy_setopt(h, CURLOPT_SSL_CTX_DATA, (void *)slot) != CURLE_OK) return 0;
+    return curl_easy_setopt(h, CURLOPT_SSL_CTX_FUNCTION, tls_context) == CURLE_OK;
+}
+
+int ccurl_tls_has_pending(void *ssl) { return ssl && SSL_has_pending((const SSL *)ssl) ? 1 : 0; }

@@ -46,6 +46,12 @@ extension WebSocketConnection {
                 bytes.withUnsafeBytes { process($0) }
                 if finished { return }
             }
+            // TLS: the handshake's reads may have left bytes in OpenSSL (read ahead, or a record longer than the
+            // handshake's buffer) that epoll will never announce.
+            if socket.isTLS && !readPaused {
+                readAvailable()
+                if finished { return }
+            }
         }
         flush()
     }
@@ -102,7 +108,7 @@ extension WebSocketConnection {
     private func readAvailable() {
         let buffer = loop.readBuffer
         while true {
-            let result = ioReceive(buffer)
+            let (result, mayHoldMore) = ioReceive(buffer)
             switch result {
             case .wouldBlock:
                 return
@@ -126,9 +132,9 @@ extension WebSocketConnection {
                 lastReceivedMs = Monotonic.now()
                 process(UnsafeRawBufferPointer(start: buffer.baseAddress, count: n))
                 if finished || ending != nil || readPaused { return }
-                // Plain TCP: a short read emptied the kernel buffer (epoll is level-triggered, so anything newer
-                // wakes us). TLS: curl may hold decrypted bytes the kernel no longer shows, so read until EAGAIN.
-                if !socket.isTLS && n < buffer.count { return }
+                // A short read emptied the kernel buffer (epoll is level-triggered, so anything newer wakes us),
+                // unless TLS may hold decrypted bytes the kernel no longer shows: then read until EAGAIN.
+                if n < buffer.count && !mayHoldMore { return }
             }
         }
     }
@@ -250,12 +256,16 @@ extension WebSocketConnection {
     /// Plain TCP reads the socket itself (recv(2) beside a sender's send(2) is safe, and only this thread closes
     /// it), so a sender in the middle of a direct write never makes the loop wait; TLS shares one curl handle
     /// (OpenSSL state) and takes `ioMutex`.
+    /// A receive that returned data also says whether TLS may hold more than epoll can announce (see
+    /// `CurlSocket.tlsMayHoldBytes`), asked under the same lock.
     @inline(__always)
-    private func ioReceive(_ buffer: UnsafeMutableRawBufferPointer) -> CurlSocket.IOResult {
-        if !socket.isTLS { return socket.receive(into: buffer) }
+    private func ioReceive(_ buffer: UnsafeMutableRawBufferPointer) -> (CurlSocket.IOResult, mayHoldMore: Bool) {
+        if !socket.isTLS { return (socket.receive(into: buffer), false) }
         pthread_mutex_lock(ioMutex)
         defer { pthread_mutex_unlock(ioMutex) }
-        return socket.receive(into: buffer)
+        let result = socket.receive(into: buffer)
+        guard case .done(let n) = result, n > 0 else { return (result, false) }
+        return (result, socket.tlsMayHoldBytes())
     }
 
     @inline(__always)

@@ -30,4 +30,15 @@ void ccurl_share_destroy(ccurl_share *share);
 
 CURLMcode ccurl_multi_setopt_long(CURLM *m, CURLMoption opt, long value);
 
+/* Before a CONNECT_ONLY handle connects: when curl's TLS is this process's OpenSSL (not another backend,
+   LibreSSL/BoringSSL or another major version), has OpenSSL write the connection's SSL * to *slot at the end of the
+   handshake, turns on OpenSSL's read-ahead, and returns 1; else 0 and *slot stays as it was. *slot must stay valid
+   until curl_easy_cleanup. With read-ahead, bytes can wait in OpenSSL that epoll does not announce: whoever reads
+   the connection must ask ccurl_tls_has_pending before waiting for the socket (or read until CURLE_AGAIN). Not for
+   a handle that may go through an HTTPS proxy (that TLS layer would report to the same slot). */
+int ccurl_tls_capture_openssl(CURL *h, void **slot);
+/* 1 when OpenSSL holds bytes of that connection that a read would return without touching the socket (decrypted,
+   or read ahead and not yet decrypted: SSL_has_pending), else 0. */
+int ccurl_tls_has_pending(void *ssl);
+
 #endif
