@@ -103,9 +103,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             throw options.protocolKind.suggestingGA(error)
         }
         let handshakeMs = Int(Monotonic.now() - dialStarted)
-        let closing = link.state.withLock { (state) -> Bool in
-            if !state.closing { state.connection = connection }
-            return state.closing
+        let closing = sender.exclusively { (sendsStopped) in
+            link.state.withLock { (state) -> Bool in
+                if !state.closing { state.setConnection(connection, sendsStopped) }
+                return state.closing
+            }
         }
         if closing {
             connection.close(code: .normalClosure, reason: "")
@@ -320,24 +322,27 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         var stale = false
         var renewed = false
         let mayReconnect = reconnector?.isEnabled == true && ReconnectPolicy.mayReconnect(after: info)
-        link.update { state in
-            if let index = state.retired.firstIndex(of: ObjectIdentifier(connection)) {
-                state.retired.remove(at: index)  // switched away from by a renewal: its end is no news
-                stale = true
-                return
+        // (Under the sender's lock: the link's connection may change; a send under way ends first.)
+        sender.exclusively { (sendsStopped) in
+            link.update { state in
+                if let index = state.retired.firstIndex(of: ObjectIdentifier(connection)) {
+                    state.retired.remove(at: index)  // switched away from by a renewal: its end is no news
+                    stale = true
+                    return
+                }
+                if state.renewing, state.connection === connection {
+                    // The renewal closed it on purpose: the new session opens now.
+                    state.renewing = false
+                    state.setConnection(nil, sendsStopped)
+                    renewed = true
+                    return
+                }
+                // A reconnect attempt that was given up on (its successor may already be on the link).
+                stale = state.setup.resuming && state.connection !== connection && state.connection != nil
+                if !stale { wasReady = state.setup.connectionEnded(info) }
+                // A reconnect follows: from now on the caller's input is held for the next session, not refused.
+                if wasReady, mayReconnect, !state.closing { state.holdsInput = true }
             }
-            if state.renewing, state.connection === connection {
-                // The renewal closed it on purpose: the new session opens now.
-                state.renewing = false
-                state.connection = nil
-                renewed = true
-                return
-            }
-            // A reconnect attempt that was given up on (its successor may already be on the link).
-            stale = state.setup.resuming && state.connection !== connection && state.connection != nil
-            if !stale { wasReady = state.setup.connectionEnded(info) }
-            // A reconnect follows: from now on the caller's input is held for the next session, not refused.
-            if wasReady, mayReconnect, !state.closing { state.holdsInput = true }
         }
         if renewed {
             reconnector?.renewalClosed(delegate: self)
