@@ -25,7 +25,8 @@
 /// Threads: `send*`, `truncate`, `audioPlayed`, `close`, `nextEvent` and `detach` are safe from any thread,
 /// including from the handler. The handler runs on the loop thread, one event at a time, in order.
 public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Sendable {
-    public typealias Handler = (RealtimeEvent) -> Void
+    /// Takes the event over (`consuming`): delivery hands each event on without copying it.
+    public typealias Handler = (consuming RealtimeEvent) -> Void
 
     public let options: RealtimeSessionOptions
     private let logger: Logger
@@ -287,8 +288,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             return
         case .deliverAsIs:
             if phase.isReady, !inbound.convertsOutput(event) {
-                // The common case (every audio delta of a ready session): one event, delivered as it is.
-                delivery.deliver(event)
+                // The common case (every audio delta of a ready session): one event, delivered as it is (handed
+                // over, not copied).
+                delivery.deliver(consume event)
                 return
             }
             reaction = BargeInReaction()
