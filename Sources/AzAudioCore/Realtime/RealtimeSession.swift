@@ -44,8 +44,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     private var reconnector: RealtimeReconnector?
     private var renewer: RealtimeRenewer?
     /// Loop thread only (every connection of a session is on its dialer's one loop): the ids of the last audio
-    /// delta, reused by the next one's decoding.
-    private var recentIDs = AudioDeltaScanner.RecentIDs()
+    /// delta, reused by the next one's decoding. No runtime exclusivity check: its one access (`didReceiveText`'s
+    /// inout to the static `decode`, which has no way to reach this session) cannot overlap another.
+    @exclusivity(unchecked) private var recentIDs = AudioDeltaScanner.RecentIDs()
 
     private init(options: RealtimeSessionOptions, handler: Handler?, logger: Logger) {
         self.options = options
