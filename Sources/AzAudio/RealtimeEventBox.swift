@@ -19,7 +19,7 @@ final class RealtimeEventBox {
     /// read and written only under `lock` (non-recursive) and in `deinit` (no other reference left).
     @exclusivity(unchecked) nonisolated(unsafe) private var strings: [UnsafeMutablePointer<CChar>?] = []
 
-    init(_ event: RealtimeEvent) { self.event = event }
+    init(_ event: consuming RealtimeEvent) { self.event = event }
 
     deinit { for string in strings { free(string) } }
 

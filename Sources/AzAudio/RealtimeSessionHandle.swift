@@ -67,7 +67,7 @@ struct CallbackBridge: @unchecked Sendable {
     let fn: azaudio_realtime_event_fn
     let userData: UnsafeMutableRawPointer?
 
-    func call(_ session: OpaquePointer, _ event: RealtimeEvent) {
+    func call(_ session: OpaquePointer, _ event: consuming RealtimeEvent) {
         let box = RealtimeEventBox(event)
         withExtendedLifetime(box) {
             fn(session, OpaquePointer(Unmanaged.passUnretained(box).toOpaque()), userData)

@@ -32,17 +32,21 @@ public final class EventLoop: @unchecked Sendable {
     private var tickers: [TickerEntry] = []
     private var tickersChanged = false
 
-    // Loop thread only.
-    private var channels: [UInt64: EventLoopChannel] = [:]
-    private var deadlines: [UInt64: UInt64] = [:]
+    // Loop thread only. `channels`, `deadlines`, `lastWakeNs`, `lastBatchHadEvents`, `tickIntervalMs` and
+    // `nextTickMs` opt out of the runtime exclusivity check (a runtime call with a thread-local lookup per access,
+    // several per loop turn): every access to them is instantaneous, a read or write that calls nothing outside
+    // the standard library (a channel is called after its lookup in `channels` has ended), so no second access
+    // can begin during one. (`activeTickers` keeps the check: its loop spans the tickers' calls.)
+    @exclusivity(unchecked) private var channels: [UInt64: EventLoopChannel] = [:]
+    @exclusivity(unchecked) private var deadlines: [UInt64: UInt64] = [:]
     private var nextToken: UInt64 = 1
-    private var lastWakeNs: UInt64 = 0
-    private var lastBatchHadEvents = false
+    @exclusivity(unchecked) private var lastWakeNs: UInt64 = 0
+    @exclusivity(unchecked) private var lastBatchHadEvents = false
     private static let wakeToken: UInt64 = 0
     /// The loop thread's copy of `tickers`, the shortest interval among them, and when they next run.
     private var activeTickers: [TickerEntry] = []
-    private var tickIntervalMs: UInt64 = 0
-    private var nextTickMs: UInt64 = 0
+    @exclusivity(unchecked) private var tickIntervalMs: UInt64 = 0
+    @exclusivity(unchecked) private var nextTickMs: UInt64 = 0
 
     /// The scratch buffer for reads on this loop thread.
     public let readBuffer: UnsafeMutableRawBufferPointer

@@ -3,7 +3,7 @@ import Glibc
 /// Hands a session's events to the app: to its handler on the loop thread (callback mode) or to the pull queue
 /// that any thread takes from (`nextEvent`). The handler runs without any lock held.
 final class RealtimeDelivery: @unchecked Sendable {
-    typealias Handler = (RealtimeEvent) -> Void
+    typealias Handler = RealtimeSession.Handler
 
     struct CallbackState {
         var handler: Handler?
@@ -39,11 +39,12 @@ final class RealtimeDelivery: @unchecked Sendable {
     }
 
     /// Loop thread: hands one event to the handler or the pull queue. A full pull queue stops reading until the
-    /// caller catches up: nothing is dropped.
-    func deliver(_ event: RealtimeEvent) {
+    /// caller catches up: nothing is dropped. The event is handed on, not copied (`consuming`).
+    func deliver(_ event: consuming RealtimeEvent) {
         if pullMode {
+            var handed: RealtimeEvent? = consume event
             let pushed = pull.withLock { (state) -> RealtimePullQueue.Pushed in
-                let pushed = state.queue.push(event)
+                let pushed = state.queue.push(handed.take()!)
                 if pushed.becameReadable { state.readiness?.set() }
                 return pushed
             }

@@ -24,7 +24,7 @@ struct RealtimePullQueue {
         var pauseReading: Bool
     }
 
-    mutating func push(_ event: RealtimeEvent) -> Pushed {
+    mutating func push(_ event: consuming RealtimeEvent) -> Pushed {
         let wasEmpty = isEmpty
         events.append(event)
         let pause = !readingPaused && count >= limit

@@ -55,12 +55,14 @@ final class RealtimeReconnector: @unchecked Sendable {
     /// Returns false when the session should close instead.
     func connectionLost(_ info: WebSocketCloseInfo, reason: String, delegate: WebSocketConnectionDelegate) -> Bool {
         guard isEnabled, ReconnectPolicy.mayReconnect(after: info) else { return false }
-        let proceed = link.state.withLock { (state) -> Bool in
-            guard !state.closing else { return false }
-            state.setup = .resuming()
-            state.connection = nil
-            state.holdsInput = true
-            return true
+        let proceed = sender.exclusively { (sendsStopped) in
+            link.state.withLock { (state) -> Bool in
+                guard !state.closing else { return false }
+                state.setup = .resuming()
+                state.setConnection(nil, sendsStopped)
+                state.holdsInput = true
+                return true
+            }
         }
         guard proceed else { return false }
         let code = Int(info.code.rawValue)
@@ -80,7 +82,7 @@ final class RealtimeReconnector: @unchecked Sendable {
     /// connection), the old connection closes with a handshake (everything queued on it goes out first), and its
     /// end starts the new session (`renewalClosed`). `announce`: deliver the renewing event (not yet delivered).
     func renew(announce: Bool = true, trigger: RenewalPlan.Trigger? = nil) {
-        let old = sender.exclusively {
+        let old = sender.exclusively { _ in
             link.state.withLock { (state) -> WebSocketConnection? in
                 guard state.setup.phase.isReady, !state.closing, let connection = state.connection else { return nil }
                 state.setup = .resuming()
@@ -181,7 +183,9 @@ final class RealtimeReconnector: @unchecked Sendable {
             link.update { $0.setup = .resuming() }
             do throws(AzError) {
                 let connection = try dialer.dial(delegate: delegate)
-                link.state.withLock { $0.connection = connection }
+                sender.exclusively { (sendsStopped) in
+                    link.state.withLock { $0.setConnection(connection, sendsStopped) }
+                }
                 let deadline = monotonicSeconds() + Double(options.connectTimeoutMs) / 1000
                 try link.waitUntilReady(deadline: deadline, connectTimeoutMs: options.connectTimeoutMs)
                 return  // `resumed` took over on the loop thread

@@ -92,23 +92,27 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
         // The standby's setup waits for its replay: sends stay held until `release` marks it ready.
         var lost = RealtimeSetup()
         var holding = false
-        link.update { state in
-            lost = state.setup
-            holding = state.holdsInput
-            state.connection = ready.connection
-            state.setup = ready.setup
-            state.holdsInput = true
-            state.voicedInputPending = false  // (what was pending went to the lost session)
+        sender.exclusively { (sendsStopped) in
+            link.update { state in
+                lost = state.setup
+                holding = state.holdsInput
+                state.setConnection(ready.connection, sendsStopped)
+                state.setup = ready.setup
+                state.holdsInput = true
+                state.voicedInputPending = false  // (what was pending went to the lost session)
+            }
         }
         let (catchUp, interrupted) = inbound.switchReplay()
         let reask = options.reaskInterrupted && interrupted != nil
         let first = catchUp + (reask ? [RealtimeClientEvents.reaskResponse] : [])
         if case .failure(let error) = sender.release(on: ready.connection, first: first) {
             logger.log(.warn, "realtime: the catch-up into the prepared session failed: \(error.message); reconnecting")
-            link.update { state in
-                state.connection = nil
-                state.setup = lost
-                state.holdsInput = holding
+            sender.exclusively { (sendsStopped) in
+                link.update { state in
+                    state.setConnection(nil, sendsStopped)
+                    state.setup = lost
+                    state.holdsInput = holding
+                }
             }
             ready.connection.close(code: .normalClosure, reason: "")  // (its delegate, the standby, ignores its end)
             inbound.standbyFailed()
@@ -174,7 +178,7 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
         var interrupted: String?
         var reask = false
         var old: WebSocketConnection?
-        let outcome = sender.switchOver(to: ready.connection) { () -> [String]? in
+        let outcome = sender.switchOver(to: ready.connection) { (sendsStopped) -> [String]? in
             // Under the sender's lock: at a turn boundary, caller audio loud enough to be speech that went to the
             // live session after the plan chose this boundary (and that the service has not reported yet) calls
             // the switch off, else that turn would start in a session whose events are no longer delivered. At
@@ -186,7 +190,7 @@ final class RealtimeRenewer: RealtimeStandbyOwner, @unchecked Sendable {
             link.update { state in
                 old = state.connection
                 if let old { state.retired.append(ObjectIdentifier(old)) }
-                state.connection = ready.connection
+                state.setConnection(ready.connection, sendsStopped)
                 state.voicedInputPending = false  // (what was pending went to the old session)
                 state.setup = ready.setup
                 state.setup.becomeReady()

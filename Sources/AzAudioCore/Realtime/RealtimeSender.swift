@@ -26,6 +26,13 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         case text(String)
     }
 
+    /// Proof that the sender's lock is held, so no send is under way: only the sender makes one, inside its lock,
+    /// and it cannot be copied or kept. The link's connection changes only with it (`RealtimeLink.State
+    /// .setConnection`), which is what lets `sendAudio` use the link's connection without retaining it.
+    struct SendsStopped: ~Copyable {
+        fileprivate init() {}
+    }
+
     private let options: RealtimeSessionOptions
     private let link: RealtimeLink
     private let logger: Logger
@@ -72,37 +79,53 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
             let voiced =
                 watchesVoice
                 && Self.soundsVoiced(audio, format: options.callerInput?.format ?? options.config.inputFormat)
+            // The connection is borrowed, not retained: the link keeps its reference while the sender's lock is
+            // held (it changes only under this lock, `SendsStopped`), and a retain per frame would make its
+            // reference count's cache line travel between this thread and the I/O thread.
             let (wireFormat, live, holds) = link.state.withLock { (state) in
                 if voiced { state.voicedInputPending = true }
-                return (state.wireInput, state.readyConnection, state.holdsInput)
+                return (state.wireInput, state.readyConnection.map { Unmanaged.passUnretained($0) }, state.holdsInput)
             }
             let wire = wireFormat.sessionStream
             let caller = options.callerInput ?? wire
             if caller.format == .pcm16, audio.count % 2 != 0 {
                 throw .invalidArgument("PCM16 audio must be whole 16-bit samples (got \(audio.count) bytes)")
             }
-            guard let connection = live else {
+            guard let live else {
                 guard holds else { throw link.notReadyError() }
                 try holdForSwitch(audio, caller: caller, wire: wire, state: &state)
                 return
             }
-            guard caller != wire else {
-                try Self.queueAppend(audio, wire: wire, on: connection, state: &state)
-                return
+            let result = live._withUnsafeGuaranteedRef { connection in
+                Result { () throws(AzError) in
+                    try send(audio, caller: caller, wire: wire, on: connection, state: &state)
+                }
             }
-            let converter = try Self.inputConverter(from: caller, to: wire, state: &state)
-            // Refuse before converting, so the converter's state only ever advances for audio that is sent.
-            let held = state.coalescer?.held.count ?? 0
-            let bound = WebSocketFrameEncoder.frameSize(
-                payloadCount: 64 + Base64.encodedLength(held + converter.maxOutputBytes(forInput: audio.count)))
-            let queued = connection.queuedBytes
-            if queued > 0 && queued + bound > options.maxSendQueueBytes {
-                throw AzError(
-                    .busy, "the send queue is full (\(queued) bytes waiting, limit \(options.maxSendQueueBytes))")
-            }
-            try converter.convert(audio) { (converted: UnsafeRawBufferPointer) throws(AzError) in
-                if !converted.isEmpty { try Self.queueAppend(converted, wire: wire, on: connection, state: &state) }
-            }
+            try result.get()
+        }
+    }
+
+    /// Under the sender's lock: caller audio sent (or held while coalescing) on the ready connection.
+    private func send(
+        _ audio: UnsafeRawBufferPointer, caller: AudioStreamFormat, wire: AudioStreamFormat,
+        on connection: WebSocketConnection, state: inout State
+    ) throws(AzError) {
+        guard caller != wire else {
+            try Self.queueAppend(audio, wire: wire, on: connection, state: &state)
+            return
+        }
+        let converter = try Self.inputConverter(from: caller, to: wire, state: &state)
+        // Refuse before converting, so the converter's state only ever advances for audio that is sent.
+        let held = state.coalescer?.held.count ?? 0
+        let bound = WebSocketFrameEncoder.frameSize(
+            payloadCount: 64 + Base64.encodedLength(held + converter.maxOutputBytes(forInput: audio.count)))
+        let queued = connection.queuedBytes
+        if queued > 0 && queued + bound > options.maxSendQueueBytes {
+            throw AzError(
+                .busy, "the send queue is full (\(queued) bytes waiting, limit \(options.maxSendQueueBytes))")
+        }
+        try converter.convert(audio) { (converted: UnsafeRawBufferPointer) throws(AzError) in
+            if !converted.isEmpty { try Self.queueAppend(converted, wire: wire, on: connection, state: &state) }
         }
     }
 
@@ -182,13 +205,13 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
     /// so the caller's next audio follows them. Returns how many of those went out, and how long the caller's
     /// input waited for the lock's release (ns, measured from the lock's taking); nil when called off.
     func switchOver(
-        to connection: WebSocketConnection, swap: () -> [String]?
+        to connection: WebSocketConnection, swap: (borrowing SendsStopped) -> [String]?
     ) -> (
         Result<Int, AzError>, heldNs: UInt64
     )? {
         state.withLock { state in
             let started = Monotonic.nowNs()
-            guard let first = swap() else { return nil }
+            guard let first = swap(SendsStopped()) else { return nil }
             var sent = 0
             do throws(AzError) {
                 for json in first {
@@ -203,8 +226,9 @@ final class RealtimeSender: EventLoopTicker, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` under the sender's lock: no send is under way on any connection meanwhile.
-    func exclusively<T>(_ body: () -> T) -> T { state.withLock { _ in body() } }
+    /// Runs `body` under the sender's lock: no send is under way on any connection meanwhile (what changing the
+    /// link's connection needs: `SendsStopped`).
+    func exclusively<T>(_ body: (borrowing SendsStopped) -> T) -> T { state.withLock { _ in body(SendsStopped()) } }
 
     /// The reconnect gave up: held input is dropped.
     func dropHeld() {

@@ -25,7 +25,8 @@
 /// Threads: `send*`, `truncate`, `audioPlayed`, `close`, `nextEvent` and `detach` are safe from any thread,
 /// including from the handler. The handler runs on the loop thread, one event at a time, in order.
 public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Sendable {
-    public typealias Handler = (RealtimeEvent) -> Void
+    /// Takes the event over (`consuming`): delivery hands each event on without copying it.
+    public typealias Handler = (consuming RealtimeEvent) -> Void
 
     public let options: RealtimeSessionOptions
     private let logger: Logger
@@ -43,8 +44,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
     private var reconnector: RealtimeReconnector?
     private var renewer: RealtimeRenewer?
     /// Loop thread only (every connection of a session is on its dialer's one loop): the ids of the last audio
-    /// delta, reused by the next one's decoding.
-    private var recentIDs = AudioDeltaScanner.RecentIDs()
+    /// delta, reused by the next one's decoding. No runtime exclusivity check: its one access (`didReceiveText`'s
+    /// inout to the static `decode`, which has no way to reach this session) cannot overlap another.
+    @exclusivity(unchecked) private var recentIDs = AudioDeltaScanner.RecentIDs()
 
     private init(options: RealtimeSessionOptions, handler: Handler?, logger: Logger) {
         self.options = options
@@ -103,9 +105,11 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             throw options.protocolKind.suggestingGA(error)
         }
         let handshakeMs = Int(Monotonic.now() - dialStarted)
-        let closing = link.state.withLock { (state) -> Bool in
-            if !state.closing { state.connection = connection }
-            return state.closing
+        let closing = sender.exclusively { (sendsStopped) in
+            link.state.withLock { (state) -> Bool in
+                if !state.closing { state.setConnection(connection, sendsStopped) }
+                return state.closing
+            }
         }
         if closing {
             connection.close(code: .normalClosure, reason: "")
@@ -285,8 +289,9 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
             return
         case .deliverAsIs:
             if phase.isReady, !inbound.convertsOutput(event) {
-                // The common case (every audio delta of a ready session): one event, delivered as it is.
-                delivery.deliver(event)
+                // The common case (every audio delta of a ready session): one event, delivered as it is (handed
+                // over, not copied).
+                delivery.deliver(consume event)
                 return
             }
             reaction = BargeInReaction()
@@ -320,24 +325,27 @@ public final class RealtimeSession: WebSocketConnectionDelegate, @unchecked Send
         var stale = false
         var renewed = false
         let mayReconnect = reconnector?.isEnabled == true && ReconnectPolicy.mayReconnect(after: info)
-        link.update { state in
-            if let index = state.retired.firstIndex(of: ObjectIdentifier(connection)) {
-                state.retired.remove(at: index)  // switched away from by a renewal: its end is no news
-                stale = true
-                return
+        // (Under the sender's lock: the link's connection may change; a send under way ends first.)
+        sender.exclusively { (sendsStopped) in
+            link.update { state in
+                if let index = state.retired.firstIndex(of: ObjectIdentifier(connection)) {
+                    state.retired.remove(at: index)  // switched away from by a renewal: its end is no news
+                    stale = true
+                    return
+                }
+                if state.renewing, state.connection === connection {
+                    // The renewal closed it on purpose: the new session opens now.
+                    state.renewing = false
+                    state.setConnection(nil, sendsStopped)
+                    renewed = true
+                    return
+                }
+                // A reconnect attempt that was given up on (its successor may already be on the link).
+                stale = state.setup.resuming && state.connection !== connection && state.connection != nil
+                if !stale { wasReady = state.setup.connectionEnded(info) }
+                // A reconnect follows: from now on the caller's input is held for the next session, not refused.
+                if wasReady, mayReconnect, !state.closing { state.holdsInput = true }
             }
-            if state.renewing, state.connection === connection {
-                // The renewal closed it on purpose: the new session opens now.
-                state.renewing = false
-                state.connection = nil
-                renewed = true
-                return
-            }
-            // A reconnect attempt that was given up on (its successor may already be on the link).
-            stale = state.setup.resuming && state.connection !== connection && state.connection != nil
-            if !stale { wasReady = state.setup.connectionEnded(info) }
-            // A reconnect follows: from now on the caller's input is held for the next session, not refused.
-            if wasReady, mayReconnect, !state.closing { state.holdsInput = true }
         }
         if renewed {
             reconnector?.renewalClosed(delegate: self)

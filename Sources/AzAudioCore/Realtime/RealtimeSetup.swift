@@ -149,7 +149,8 @@ struct RealtimeSetup {
 final class RealtimeLink: @unchecked Sendable {
     struct State {
         var setup = RealtimeSetup()
-        var connection: WebSocketConnection?
+        /// Changed only under the sender's lock as well (`setConnection`): a send borrows it without a retain.
+        private(set) var connection: WebSocketConnection?
         /// The session's input format as the service confirmed it (initially as asked).
         var wireInput: AudioFormat
         /// A reconnect is under way: caller audio and events are held, not refused.
@@ -170,6 +171,15 @@ final class RealtimeLink: @unchecked Sendable {
 
         /// The connection while the session is ready, else nil.
         var readyConnection: WebSocketConnection? { setup.phase.isReady ? connection : nil }
+
+        /// Replaces the connection. Only under the sender's lock (`sendsStopped` proves it): a send, which holds
+        /// that lock, uses the connection it read from here without retaining it, so the link's reference must
+        /// not go away under it.
+        mutating func setConnection(
+            _ connection: WebSocketConnection?, _ sendsStopped: borrowing RealtimeSender.SendsStopped
+        ) {
+            self.connection = connection
+        }
     }
 
     let state: ConditionLocked<State>

@@ -80,8 +80,9 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     var localCloseCode = WebSocketCloseCode.normalClosure
     var needsFlush = false
     var finished = false
-    /// When bytes last arrived (monotonic ms; the start at first): liveness checks read it.
-    public internal(set) var lastReceivedMs = Monotonic.now()
+    /// When bytes last arrived (monotonic ms; the start at first): liveness checks read it. No runtime exclusivity
+    /// check (it cost one per read from the socket): every access is a plain load or store of the number.
+    @exclusivity(unchecked) public internal(set) var lastReceivedMs = Monotonic.now()
 
     /// Wraps an upgraded socket. Call `start` to hand it to the loop.
     public init(
