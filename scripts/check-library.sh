@@ -12,8 +12,9 @@ fi
 # Every NEEDED library must be one we chose: the C/C++ runtime (the statically linked Swift runtime needs
 # libstdc++ and libgcc_s), libcurl (the transport) and libsndfile (decoding and FLAC encoding of long audio: a
 # maintained, fuzzed library packaged everywhere, instead of hand-written codecs) and libcrypto (OpenSSL's
-# HMAC-SHA256 and constant-time compare for webhook signatures; libcurl loads the same libcrypto already).
-allowed='^(libc\.so\.6|libm\.so\.6|ld-linux-x86-64\.so\.2|ld-linux-aarch64\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libcurl\.so\.4|libsndfile\.so\.1|libcrypto\.so\.3)$'
+# HMAC-SHA256 and constant-time compare for webhook signatures) and libssl (whether OpenSSL holds read-ahead bytes
+# of a realtime wss:// connection, so the I/O loop need not read until EAGAIN); libcurl loads the same two already.
+allowed='^(libc\.so\.6|libm\.so\.6|ld-linux-x86-64\.so\.2|ld-linux-aarch64\.so\.1|libstdc\+\+\.so\.6|libgcc_s\.so\.1|libcurl\.so\.4|libsndfile\.so\.1|libcrypto\.so\.3|libssl\.so\.3)$'
 unexpected=$(readelf -d "$lib" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | grep -Ev "$allowed" || true)
 [ -z "$unexpected" ] || fail "unexpected NEEDED libraries: $(echo $unexpected)"
 # Global (upper-case type) dynamic symbols defined by the library must all be azaudio_*.

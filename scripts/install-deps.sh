@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   libcurl4-openssl-dev  # the HTTP/TLS transport
-  libssl-dev            # OpenSSL headers (libcurl's TLS flavour)
+  libssl-dev            # OpenSSL headers (libcurl's TLS flavour; the library asks libssl about wss:// read-ahead)
   pkg-config            # the install check and users' builds
   cmake                 # the install check (find_package)
   abigail-tools         # abidiff/abidw: the ABI check
