@@ -263,6 +263,29 @@ size_t cbase64_encode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst
     return encode_sse2(src, count, dst);
 }
 
+/* ASCII runs: 64 bytes per test (two loads ORed, one movemask) with AVX2, 16 with SSE2. */
+__attribute__((target("avx2"))) static size_t ascii_avx2(const uint8_t *p, size_t count) {
+    size_t i = 0;
+    for (; i + 64 <= count; i += 64) {
+        __m256i a = _mm256_loadu_si256((const __m256i *)(p + i));
+        __m256i b = _mm256_loadu_si256((const __m256i *)(p + i + 32));
+        if (_mm256_movemask_epi8(_mm256_or_si256(a, b)) != 0) break;
+    }
+    return i;
+}
+
+static size_t ascii_sse2(const uint8_t *p, size_t count) {
+    size_t i = 0;
+    for (; i + 16 <= count; i += 16)
+        if (_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(p + i))) != 0) break;
+    return i;
+}
+
+size_t cbase64_ascii_blocks(const uint8_t *p, size_t count) {
+    size_t done = simd_level() == 2 ? ascii_avx2(p, count) : 0;
+    return done + ascii_sse2(p + done, count - done);
+}
+
 size_t cbase64_decode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst) {
     return decode_sse2(src, count, dst);
 }
@@ -285,6 +308,12 @@ size_t cbase64_decode_blocks(const uint8_t *src, size_t count, uint8_t *dst) {
 
 size_t cbase64_encode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst) {
     return cbase64_encode_blocks(src, count, dst);
+}
+
+size_t cbase64_ascii_blocks(const uint8_t *p, size_t count) {
+    (void)p;
+    (void)count;
+    return 0;
 }
 
 size_t cbase64_decode_blocks_sse2(const uint8_t *src, size_t count, uint8_t *dst) {

@@ -81,7 +81,8 @@ final class WebSocketSupportTests: XCTestCase {
     }
 
     func testUTF8ValidatorFindsOneBadByteAtEveryPositionOfALongASCIIText() {
-        let text = [UInt8](repeating: UInt8(ascii: "a"), count: 100)
+        // 200 bytes: whole 64-byte (AVX2) and 16-byte (SSE2) blocks, then an 8-byte and a byte-by-byte tail.
+        let text = [UInt8](repeating: UInt8(ascii: "a"), count: 200)
         for position in 0..<text.count {
             var bad = text
             bad[position] = 0xFF
@@ -89,6 +90,25 @@ final class WebSocketSupportTests: XCTestCase {
             var good = text
             good.replaceSubrange(position..<min(position + 2, text.count), with: [0xC3, 0xA9])  // é
             XCTAssertTrue(good.withUnsafeBytes { UTF8Validator.isValid($0) }, "é at \(position)")
+        }
+    }
+
+    func testUTF8ValidatorAgreesWithTheStandardLibraryOnRandomMostlyASCIIText() {
+        var rng = SystemRandomNumberGenerator()
+        for _ in 0..<5000 {
+            var bytes = (0..<Int.random(in: 0...300, using: &rng)).map { _ in UInt8.random(in: 0x20...0x7E, using: &rng)
+            }
+            for _ in 0..<Int.random(in: 0...3, using: &rng) where !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &rng)
+                let scalar = ["é", "€", "𝄞"].randomElement(using: &rng)!.utf8
+                if Bool.random(using: &rng) {
+                    bytes.replaceSubrange(at..<min(at + scalar.count, bytes.count), with: scalar)
+                } else {
+                    bytes[at] = UInt8.random(in: 0x80...0xFF, using: &rng)
+                }
+            }
+            let expected = String(validating: bytes, as: UTF8.self) != nil
+            XCTAssertEqual(bytes.withUnsafeBytes { UTF8Validator.isValid($0) }, expected, "\(bytes)")
         }
     }
 }
