@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
+import time
 from typing import Any, Callable, Generic, Optional, TypeVar
 
 from . import _native as n
@@ -161,21 +162,25 @@ def run(body: Callable[[CancelToken], T], *, cancel_on_interrupt: bool = True, g
         if not cancel_on_interrupt or threading.current_thread() is not threading.main_thread():
             return body(token)
         outcome: Outcome[T] = Outcome()
+        began = threading.Event()
 
         def work() -> None:
+            began.set()
             try:
                 outcome.value = body(token)
             except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
                 outcome.error = error
 
         worker = threading.Thread(target=work, name="azaudio-call", daemon=True)
-        worker.start()
         try:
+            # start() inside the try: a Ctrl-C can land while it returns, after the worker began the call, and
+            # must cancel and wait for that call too (else the CLI exits while the library writes its file).
+            worker.start()
             while worker.is_alive():
                 worker.join(0.25)
         except KeyboardInterrupt:
             token.cancel()
-            _join_uninterrupted(worker)
+            _join_uninterrupted(worker, began)
             raise
         if outcome.error is not None:
             raise outcome.error
@@ -188,9 +193,17 @@ def run(body: Callable[[CancelToken], T], *, cancel_on_interrupt: bool = True, g
         token.close()
 
 
-def _join_uninterrupted(worker: threading.Thread) -> None:
-    """Join a cancelled worker even if Ctrl-C is pressed again: the worker uses the client and its buffers."""
-    while worker.is_alive():
+def _join_uninterrupted(worker: threading.Thread, began: threading.Event) -> None:
+    """Join a cancelled worker even if Ctrl-C is pressed again: the worker uses the client and its buffers. A worker
+    whose start() the Ctrl-C interrupted may not have begun yet (then it may never): it gets a moment to begin (its
+    call then returns at once, cancelled) before the wait gives up on it."""
+    deadline = time.monotonic() + 2.0
+    while not began.is_set() and time.monotonic() < deadline:
+        try:
+            began.wait(0.05)
+        except KeyboardInterrupt:
+            continue
+    while began.is_set() and worker.is_alive():
         try:
             worker.join(0.25)
         except KeyboardInterrupt:

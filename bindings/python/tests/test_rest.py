@@ -212,6 +212,37 @@ def test_ctrl_c_cancels_a_long_call_promptly_and_the_client_goes_on(
     assert client.speech("after", deployment="tts", response_format="wav")[:4] == b"RIFF"
 
 
+def test_a_ctrl_c_landing_as_the_call_starts_cancels_it_and_leaves_no_partial_file(
+    client: azaudio.Client, faults: Any, ctrl_c: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The Ctrl-C comes while the call's worker thread is being started, after the worker began the call (a loaded
+    machine can deschedule the caller there). It used to escape without cancelling or waiting for the call: the CLI
+    then exited 130 while the library still held the output file, which stayed behind."""
+    faults(kind="delay_first_byte", seconds=8, match="speech", count=1)
+    target = tmp_path / "x.wav"
+    real_start = threading.Thread.start
+
+    def start_then_ctrl_c(self: threading.Thread) -> None:
+        real_start(self)
+        if self.name != "azaudio-call":
+            return
+        deadline = time.monotonic() + 5
+        while not target.exists() and time.monotonic() < deadline:  # the library is in the call, file open
+            time.sleep(0.01)
+        _thread.interrupt_main()
+        for _ in range(1000):  # the KeyboardInterrupt is raised here, inside start()
+            pass
+
+    monkeypatch.setattr(threading.Thread, "start", start_then_ctrl_c)
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt):
+        client.speech_to_file("hi", str(target), deployment="tts", response_format="wav", max_retries=0)
+    monkeypatch.undo()
+    assert time.monotonic() - started < 4
+    assert not target.exists()
+    assert client.speech("after", deployment="tts", response_format="wav")[:4] == b"RIFF"
+
+
 def test_calls_from_several_threads_share_one_client(client: azaudio.Client) -> None:
     results: list[int] = []
     errors: list[BaseException] = []
