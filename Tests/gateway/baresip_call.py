@@ -98,7 +98,10 @@ def test_baresip_calls_the_gateway_and_hangs_up() -> None:
         )
         ended = gw.wait_for(r"event=ended reason=(\S+) .*rtp_in=(\d+) .*rtp_foreign=(\d+)", 20)
         answered = gw.wait_for(r"event=answered .*remote=(\S+)", 1)
-        check(answered is not None and answered.group(1).startswith(f"{HOST}:"), f"baresip's SDP address: {answered}")
+        check(
+            answered is not None and answered.group(1).startswith(f"{HOST}:"),
+            f"baresip's SDP address: {answered}; baresip said: {out.stdout[-800:]}",
+        )
         check(ended is not None and ended.group(1) == "caller_bye", f"baresip's BYE: {ended or out.stdout[-800:]}")
         check(int(ended.group(2)) >= 100 and int(ended.group(3)) == 0, f"baresip's RTP: {ended.group(0)}")
         check(bool(gw.events("agent_said")), "the model heard nothing from baresip")
