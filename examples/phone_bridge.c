@@ -2,10 +2,13 @@
  * real-time pace, passed straight through to a g711_ulaw session (no resampling), the agent's mu-law reply played
  * out in 20 ms frames as a jitter-free RTP playout would, and barge-in driven by what has really been played.
  *
- *   AZURE_OPENAI_ENDPOINT=... AZURE_OPENAI_API_KEY=... ./phone_bridge caller.wav reply.wav [DEPLOYMENT] [--speedup N]
+ *   AZURE_OPENAI_ENDPOINT=... AZURE_OPENAI_API_KEY=... ./phone_bridge caller.wav|- reply.wav [DEPLOYMENT] [--speedup N]
  *
  * caller.wav stands in for the RTP stream from the phone: mono mu-law 8 kHz is used as is; PCM16 or A-law at 8,
- * 16, 24 or 48 kHz is converted to 8 kHz mu-law first with the audio kit, as a gateway would transcode. reply.wav
+ * 16, 24 or 48 kHz is converted to 8 kHz mu-law first with the audio kit, as a gateway would transcode. Given "-"
+ * instead, the caller is live: raw 8 kHz mu-law read from stdin as it arrives, one 20 ms frame per tick, silence in
+ * any tick with no whole frame waiting (as a jitter buffer conceals a late packet); end of input is the caller
+ * done. The timeline on stdout is line-buffered, so whatever drives the caller can react to it. reply.wav
  * stands in for the RTP stream to the phone: one 20 ms mu-law frame per tick for the whole call, silence when the
  * agent has nothing queued, so it has the call's length and timing. DEPLOYMENT defaults to gpt-realtime.
  * --speedup N (or AZAUDIO_SPEEDUP=N) runs the clock N times faster than real time (tests).
@@ -15,11 +18,15 @@
  * reply item has been played (azaudio_realtime_audio_played). When the caller talks over the agent, the library
  * cancels/truncates the reply at that played position and sends PLAYBACK_FLUSH: the bridge drops what it had
  * queued, so the caller stops hearing the agent at once. Exit status: 0 on success, 1 on failure. */
+#define _POSIX_C_SOURCE 200809L /* read, fcntl */
 #include <azaudio.h>
 #include "example_clock.h"
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define RATE            8000
 #define FRAME_MS        20
@@ -157,6 +164,32 @@ static int load_caller(const char *path, uint8_t **out, size_t *out_size) {
     return ok;
 }
 
+/* ---- input: a live caller on stdin ---------------------------------------------------------------------------------
+ */
+
+typedef struct {
+    uint8_t frame[FRAME_BYTES];
+    size_t have; /* bytes of the next frame read so far */
+    int ended;   /* end of input (or a read error) */
+} live_caller;
+
+/* Takes the next whole frame if one has arrived (never waits); returns 1 and fills frame, else 0. */
+static int live_next(live_caller *c, uint8_t frame[FRAME_BYTES]) {
+    while (!c->ended && c->have < FRAME_BYTES) {
+        ssize_t n = read(STDIN_FILENO, c->frame + c->have, FRAME_BYTES - c->have);
+        if (n > 0)
+            c->have += (size_t)n;
+        else if (n == 0 || (errno != EAGAIN && errno != EWOULDBLOCK && errno != EINTR))
+            c->ended = 1;
+        else if (errno != EINTR)
+            break;
+    }
+    if (c->have < FRAME_BYTES) return 0; /* (a partial frame at the end of input is dropped) */
+    memcpy(frame, c->frame, FRAME_BYTES);
+    c->have = 0;
+    return 1;
+}
+
 /* ---- output: a streaming mu-law WAV ------------------------------------------------------------------------------ */
 
 static FILE *open_reply(const char *path) {
@@ -191,12 +224,25 @@ static int close_reply(FILE *f, uint32_t data_size) {
 int main(int argc, char **argv) {
     double speedup = parse_speedup(&argc, argv);
     if (argc < 3) {
-        fprintf(stderr, "usage: %s caller.wav reply.wav [DEPLOYMENT] [--speedup N]\n", argv[0]);
+        fprintf(stderr, "usage: %s caller.wav|- reply.wav [DEPLOYMENT] [--speedup N]\n", argv[0]);
         return 1;
     }
+    setvbuf(stdout, NULL, _IOLBF, 0); /* the timeline, line by line, even into a pipe */
     uint8_t *caller = NULL;
     size_t caller_size = 0;
-    if (!load_caller(argv[1], &caller, &caller_size)) return 1;
+    live_caller live = {.have = 0, .ended = 0};
+    int is_live = strcmp(argv[1], "-") == 0;
+    if (is_live) {
+        int flags = fcntl(STDIN_FILENO, F_GETFL);
+        if (flags < 0 || fcntl(STDIN_FILENO, F_SETFL, flags | O_NONBLOCK) != 0) {
+            perror("phone_bridge: stdin");
+            return 1;
+        }
+        caller = malloc(1); /* (the frame cursor below needs a buffer; a live call does not use it) */
+        printf("caller audio: live 8 kHz mu-law from stdin\n");
+    } else if (!load_caller(argv[1], &caller, &caller_size)) {
+        return 1;
+    }
 
     /* AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or AZURE_OPENAI_AD_TOKEN): the message names a missing one. */
     azaudio_client *client = NULL;
@@ -248,7 +294,11 @@ int main(int argc, char **argv) {
         /* 1. The caller's next 20 ms (silence once the recording ends: the line stays open). */
         const void *in = NULL;
         size_t in_size = 0;
-        azaudio_frame_cursor_next(cursor, &in, &in_size, NULL);
+        uint8_t live_frame[FRAME_BYTES];
+        if (is_live)
+            in = live_next(&live, live_frame) ? live_frame : NULL;
+        else
+            azaudio_frame_cursor_next(cursor, &in, &in_size, NULL);
         if (!in) in = silence;
         azaudio_result rc = azaudio_realtime_send_audio(session, in, FRAME_BYTES);
         if (rc == AZAUDIO_ERR_BUSY)
@@ -332,7 +382,7 @@ int main(int argc, char **argv) {
         written += FRAME_BYTES;
 
         /* Hang up once the caller's recording is over and the agent has finished talking. */
-        int caller_done = call_ms >= caller_size / 8;
+        int caller_done = is_live ? live.ended : call_ms >= caller_size / 8;
         quiet_ms = (took == 0 && !responding && out.queued == 0) ? quiet_ms + FRAME_MS : 0;
         if (caller_done && replies > 0 && quiet_ms >= HANGUP_AFTER_MS) break;
     }
