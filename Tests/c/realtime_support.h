@@ -5,6 +5,7 @@
 #define AZAUDIO_REALTIME_SUPPORT_H
 
 #include "rest_support.h"
+#include "realtime_pull_support.h"
 
 #include <poll.h>
 #include <stdint.h>
@@ -70,27 +71,7 @@ static inline void realtime_teardown(void) {
     rest_teardown();
 }
 
-/* The session's next event, waiting until `deadline` (now_seconds() time) at the most. Returns 1 with *out set
- * (free it), 0 once the deadline passed or the session has no more events. */
-static inline int realtime_next_before(azaudio_realtime_session *session, double deadline,
-                                       azaudio_realtime_event **out) {
-    while (now_seconds() < deadline) {
-        azaudio_result rc = azaudio_realtime_next_event(session, out, 100);
-        if (rc == AZAUDIO_OK) return 1;
-        if (rc != AZAUDIO_ERR_TIMEOUT) return 0;
-    }
-    return 0;
-}
-
 /* ---- Call continuity (test_realtime_continuity.c, test_realtime_long_call.c) ---- */
-
-static inline azaudio_realtime_options realtime_manual_options(void) {
-    azaudio_realtime_options o;
-    azaudio_realtime_options_init(&o);
-    o.deployment = "gpt-realtime";
-    o.turn_detection = AZAUDIO_TURN_NONE; /* the test decides when turns happen */
-    return o;
-}
 
 /* A session with turn detection off (text replies only if `text_only`), events to `callback` (NULL: pull mode). */
 static inline azaudio_realtime_session *realtime_manual_session(int text_only, azaudio_realtime_event_fn callback) {

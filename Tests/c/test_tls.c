@@ -2,20 +2,23 @@
  * (scripts/make-test-ca.sh): certificate verification is on by default, the right CA file passes, the system
  * store and an unrelated CA fail with AZAUDIO_ERR_TLS, and only an explicit opt-out skips verification. A spoken
  * turn over wss:// arrives whole: the loop reads a TLS connection once per wakeup when OpenSSL holds nothing more,
- * so a reply's last messages must not wait in a TLS buffer for traffic that never comes.
+ * so a reply's last messages must not wait in a TLS buffer for traffic that never comes. Through an HTTP CONNECT
+ * proxy (Tests/c/proxy_support.h) both work, the reply too; an empty proxy setting ignores the proxy variables.
  * emulator-options: --tls-cert build/tls/server.pem --tls-key build/tls/server.key --speed 40 */
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
 #include "check.h"
 #include "outcome_support.h"
+#include "proxy_support.h"
 #include "rest_support.h"
+#include "realtime_pull_support.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 static const char *endpoint;
 
-static azaudio_client *client_with(const char *ca_file, const char *ca_path, int insecure) {
+static azaudio_client *client_via(const char *ca_file, const char *ca_path, int insecure, const char *proxy) {
     azaudio_client_options o;
     AZAUDIO_INIT(client_options, &o);
     o.endpoint = endpoint;
@@ -23,6 +26,7 @@ static azaudio_client *client_with(const char *ca_file, const char *ca_path, int
     o.ca_file = ca_file;
     o.ca_path = ca_path;
     o.insecure_skip_tls_verify = insecure;
+    o.proxy = proxy;
     o.max_retries = 0;
     azaudio_client *c = NULL;
     if (azaudio_client_create(&o, &c) != AZAUDIO_OK) {
@@ -30,6 +34,10 @@ static azaudio_client *client_with(const char *ca_file, const char *ca_path, int
         exit(2);
     }
     return c;
+}
+
+static azaudio_client *client_with(const char *ca_file, const char *ca_path, int insecure) {
+    return client_via(ca_file, ca_path, insecure, NULL);
 }
 
 TEST(the_endpoint_is_served_over_https) { CHECK(strncmp(endpoint, "https://", 8) == 0); }
@@ -69,50 +77,51 @@ TEST(only_an_explicit_opt_out_skips_verification) {
 }
 
 /* One manual turn over wss:// in pull mode: the question as one large append (several TLS records), then commit
- * and response; every event up to RESPONSE_DONE must come with nothing more sent. */
-TEST(a_spoken_reply_over_wss_arrives_to_its_last_event) {
-    azaudio_client *c = client_with("build/tls/ca.pem", NULL, 0);
+ * and response; every event up to RESPONSE_DONE must come with nothing more sent. Through `proxy` when not NULL
+ * (then the loop reads until EAGAIN: it cannot ask OpenSSL what it holds under a proxy's own layer). */
+static void check_spoken_reply_arrives(const char *proxy) {
+    azaudio_client *c = client_via("build/tls/ca.pem", NULL, 0, proxy);
     uint8_t *question = NULL;
     size_t question_size = 0;
     CHECK(rest_speak_pcm(c, "What is the weather like in Seattle this weekend?", NULL, &question, &question_size));
     CHECK(question_size > 48000); /* over a second of 24 kHz PCM16: its append spans several TLS records */
-    azaudio_realtime_options o;
-    AZAUDIO_INIT(realtime_options, &o);
-    o.deployment = "gpt-realtime";
-    o.turn_detection = AZAUDIO_TURN_NONE;
-    azaudio_realtime_session *s = NULL;
-    CHECK_RESULT(azaudio_realtime_connect(c, &o, &s), AZAUDIO_OK);
-    if (s) {
-        CHECK_RESULT(azaudio_realtime_send_audio(s, question, question_size), AZAUDIO_OK);
-        CHECK_RESULT(azaudio_realtime_commit(s), AZAUDIO_OK);
-        CHECK_RESULT(azaudio_realtime_create_response(s, NULL), AZAUDIO_OK);
-        int deltas = 0, done = 0;
-        size_t audio = 0;
-        double deadline = now_seconds() + 30;
-        while (!done && now_seconds() < deadline) {
-            azaudio_realtime_event *e = NULL;
-            azaudio_result rc = azaudio_realtime_next_event(s, &e, 100);
-            if (rc == AZAUDIO_ERR_TIMEOUT) continue;
-            if (rc != AZAUDIO_OK) break;
-            int t = azaudio_realtime_event_type(e);
-            if (t == AZAUDIO_EVENT_AUDIO_DELTA) {
-                size_t n = 0;
-                azaudio_realtime_event_audio(e, &n);
-                audio += n;
-                deltas++;
-            }
-            done = t == AZAUDIO_EVENT_RESPONSE_DONE;
-            int closed = t == AZAUDIO_EVENT_CLOSED;
-            azaudio_realtime_event_free(e);
-            if (closed) break;
-        }
-        CHECK(done);
-        CHECK(deltas > 1);
-        CHECK(audio > 0);
-    }
-    azaudio_realtime_destroy(s);
+    realtime_check_spoken_turn(c, question, question_size);
     azaudio_free(question);
     azaudio_client_destroy(c);
+}
+
+TEST(a_spoken_reply_over_wss_arrives_to_its_last_event) { check_spoken_reply_arrives(NULL); }
+
+TEST(rest_and_realtime_go_through_an_http_proxy_when_one_is_set) {
+    test_proxy proxy;
+    CHECK(test_proxy_start(&proxy));
+    char url[64];
+    snprintf(url, sizeof url, "http://127.0.0.1:%d", proxy.port);
+    azaudio_client *c = client_via("build/tls/ca.pem", NULL, 0, url);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_OK);
+    CHECK(test_proxy_tunnels(&proxy) >= 1);
+    int after_rest = test_proxy_tunnels(&proxy);
+    CHECK_RESULT(connect_outcome(c), AZAUDIO_OK);
+    CHECK(test_proxy_tunnels(&proxy) > after_rest);
+    azaudio_client_destroy(c);
+    check_spoken_reply_arrives(url);
+    test_proxy_stop(&proxy);
+}
+
+TEST(an_empty_proxy_setting_ignores_the_proxy_variables) {
+    /* https_proxy names a port nothing listens on: libcurl's default (proxy NULL) uses it and fails; "" does not. */
+    setenv("https_proxy", "http://127.0.0.1:9", 1);
+    unsetenv("no_proxy");
+    unsetenv("NO_PROXY");
+    azaudio_client *direct = client_via("build/tls/ca.pem", NULL, 0, "");
+    CHECK_RESULT(speak_outcome(direct), AZAUDIO_OK);
+    CHECK_RESULT(connect_outcome(direct), AZAUDIO_OK);
+    azaudio_client_destroy(direct);
+    azaudio_client *by_default = client_via("build/tls/ca.pem", NULL, 0, NULL);
+    CHECK_RESULT(speak_outcome(by_default), AZAUDIO_ERR_NETWORK);
+    CHECK_RESULT(connect_outcome(by_default), AZAUDIO_ERR_NETWORK);
+    azaudio_client_destroy(by_default);
+    unsetenv("https_proxy");
 }
 
 int main(void) {
@@ -128,5 +137,7 @@ int main(void) {
     RUN(a_missing_ca_file_is_a_tls_error_not_a_crash);
     RUN(only_an_explicit_opt_out_skips_verification);
     RUN(a_spoken_reply_over_wss_arrives_to_its_last_event);
+    RUN(rest_and_realtime_go_through_an_http_proxy_when_one_is_set);
+    RUN(an_empty_proxy_setting_ignores_the_proxy_variables);
     return check_summary();
 }
