@@ -19,8 +19,10 @@ public final class CurlSocket {
     private var easy: UnsafeMutableRawPointer?
     /// The socket, for epoll/poll.
     public let fd: Int32
-    /// True when curl runs TLS on this socket (then it may hold decrypted bytes the kernel no longer shows).
-    public let isTLS: Bool
+    /// True when the socket's bytes are the WebSocket's own (plain TCP, no proxy that may apply): then send(2) and
+    /// recv(2) replace curl's calls, and curl holds no bytes. Otherwise (TLS, or through a proxy, since an HTTPS
+    /// proxy's TLS is a layer of its own even for ws://) every byte goes through curl, which may hold some.
+    public let bypassesCurl: Bool
     /// OpenSSL's connection under curl's TLS when it is the only place bytes can hide from epoll: curl's TLS is this
     /// process's OpenSSL and no proxy can add a TLS layer of its own below it. nil: unknown, read until EAGAIN.
     private var openssl: UnsafeMutableRawPointer?
@@ -78,7 +80,7 @@ public final class CurlSocket {
         }
         self.easy = easy
         self.fd = socket
-        self.isTLS = url.secure
+        self.bypassesCurl = !url.secure && !Self.mayUseProxy(settings)
         self.opensslSlot = slot
         self.openssl = capturing ? slot.pointee : nil
     }
@@ -126,11 +128,12 @@ public final class CurlSocket {
     /// Sends what the socket takes now, without blocking.
     ///
     /// Plain TCP goes straight to send(2): once connected, curl adds nothing there but ~1 us of bookkeeping per
-    /// call (measured: libcurl was 13% of the engine's CPU at 50 connections). TLS goes through curl (OpenSSL).
+    /// call (measured: libcurl was 13% of the engine's CPU at 50 connections). TLS, and anything through a proxy,
+    /// goes through curl.
     @inline(__always)
     public func send(_ bytes: UnsafeRawBufferPointer) -> IOResult {
         guard let easy else { return .failed(CURLE_SEND_ERROR) }
-        if !isTLS {
+        if bypassesCurl {
             while true {
                 let n = Glibc.send(fd, bytes.baseAddress, bytes.count, Int32(MSG_NOSIGNAL))
                 if n >= 0 { return .done(n) }
@@ -149,7 +152,7 @@ public final class CurlSocket {
     @inline(__always)
     public func receive(into buffer: UnsafeMutableRawBufferPointer) -> IOResult {
         guard let easy else { return .failed(CURLE_RECV_ERROR) }
-        if !isTLS {
+        if bypassesCurl {
             // Plain TCP: curl keeps no buffer of its own here, so recv(2) sees every byte curl would.
             while true {
                 let n = recv(fd, buffer.baseAddress, buffer.count, 0)

@@ -46,9 +46,9 @@ extension WebSocketConnection {
                 bytes.withUnsafeBytes { process($0) }
                 if finished { return }
             }
-            // TLS: the handshake's reads may have left bytes in OpenSSL (read ahead, or a record longer than the
-            // handshake's buffer) that epoll will never announce.
-            if socket.isTLS && !readPaused {
+            // TLS (or a proxy's): the handshake's reads may have left bytes in OpenSSL (read ahead, or a record
+            // longer than the handshake's buffer) that epoll will never announce.
+            if !socket.bypassesCurl && !readPaused {
                 readAvailable()
                 if finished { return }
             }
@@ -254,13 +254,13 @@ extension WebSocketConnection {
     }
 
     /// Plain TCP reads the socket itself (recv(2) beside a sender's send(2) is safe, and only this thread closes
-    /// it), so a sender in the middle of a direct write never makes the loop wait; TLS shares one curl handle
-    /// (OpenSSL state) and takes `ioMutex`.
+    /// it), so a sender in the middle of a direct write never makes the loop wait; TLS, or any connection through a
+    /// proxy, shares one curl handle (OpenSSL state) and takes `ioMutex`.
     /// A receive that returned data also says whether TLS may hold more than epoll can announce (see
     /// `CurlSocket.tlsMayHoldBytes`), asked under the same lock.
     @inline(__always)
     private func ioReceive(_ buffer: UnsafeMutableRawBufferPointer) -> (CurlSocket.IOResult, mayHoldMore: Bool) {
-        if !socket.isTLS { return (socket.receive(into: buffer), false) }
+        if socket.bypassesCurl { return (socket.receive(into: buffer), false) }
         pthread_mutex_lock(ioMutex)
         defer { pthread_mutex_unlock(ioMutex) }
         let result = socket.receive(into: buffer)
