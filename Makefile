@@ -121,7 +121,7 @@ C_TESTS := $(patsubst Tests/c/%.c,$(BUILD)/tests/%,$(wildcard Tests/c/test_*.c))
 
 $(BUILD)/tests/%: Tests/c/%.c Tests/c/check.h $(wildcard Tests/c/*_support.h) include/azaudio.h $(LIB_REAL)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lcrypto -lpthread -lm
+	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDFLAGS_TEST) -lcurl -lssl -lcrypto -lpthread -lm
 
 test-c: lib $(C_TESTS) emulator-venv
 	@scripts/make-test-ca.sh $(BUILD)/tls

@@ -224,6 +224,12 @@ typedef struct azaudio_client_options {
      * rule). Defaults 64 bytes/s over 60000 ms, far below any real answer; 0 in either turns the rule off. */
     uint32_t min_body_bytes_per_s;
     uint32_t body_rate_window_ms;
+
+    /* A PEM bundle of CA certificates that verify an HTTPS proxy's own certificate (a proxy URL starting with
+     * "https://", set in `proxy` or in the proxy environment variables), for a proxy the system's store does not
+     * trust (appended in 0.2). NULL: the system's CA certificates. `ca_file`, `ca_path` and
+     * insecure_skip_tls_verify apply to the service's certificate only; the proxy's is always verified. */
+    const char *proxy_ca_file;
 } azaudio_client_options;
 
 /* Fills *options with the defaults described above and sets struct_size. Returns AZAUDIO_ERR_INVALID_ARGUMENT if

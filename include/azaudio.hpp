@@ -1064,7 +1064,8 @@ struct client_options {
     std::optional<std::string> ca_file;
     std::optional<std::string> ca_path;
     bool insecure_skip_tls_verify = false;
-    std::optional<std::string> proxy;  ///< "" disables proxies
+    std::optional<std::string> proxy;          ///< "" disables proxies
+    std::optional<std::string> proxy_ca_file;  ///< verifies an HTTPS proxy's own certificate; unset: the system's
     std::optional<std::string> user_agent_suffix;
     log_callback on_log;
     std::optional<log_level> min_log_level;  ///< unset: warn
@@ -1361,6 +1362,7 @@ private:
         o.ca_path = detail::opt_c_str(options.ca_path);
         o.insecure_skip_tls_verify = options.insecure_skip_tls_verify ? 1 : 0;
         o.proxy = detail::opt_c_str(options.proxy);
+        o.proxy_ca_file = detail::opt_c_str(options.proxy_ca_file);
         o.user_agent_suffix = detail::opt_c_str(options.user_agent_suffix);
         if (options.on_log) {
             callbacks->log = options.on_log;

@@ -32,7 +32,7 @@ bins=()
 for t in "${tests[@]}"; do
   if clang -std=c99 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=undefined \
        -DAZAUDIO_TEST_SANITIZED -Iinclude "Tests/c/$t.c" -o "build/asan/tests/$t" -Lbuild/asan/lib -lazaudio \
-       -Wl,-rpath,"$PWD/build/asan/lib" -lcurl -lcrypto -lpthread -lm 2> "build/asan/tests/$t.log"; then
+       -Wl,-rpath,"$PWD/build/asan/lib" -lcurl -lssl -lcrypto -lpthread -lm 2> "build/asan/tests/$t.log"; then
     bins+=("build/asan/tests/$t")
   else
     cat "build/asan/tests/$t.log"; echo "not ok - $t builds with ASan+UBSan"; fail=1

@@ -42,6 +42,7 @@ enum ClientOptionsABI: SizedStructABI {
         transport.minBodyBytesPerSecond = o.min_body_bytes_per_s
         transport.bodyRateWindowMs = o.body_rate_window_ms
         transport.proxy = String(optionalCString: o.proxy)
+        transport.proxyCAFile = String(optionalCString: o.proxy_ca_file)
         if let suffix = String(optionalCString: o.user_agent_suffix), !suffix.isEmpty {
             guard !suffix.isUnsafeHeaderValue else {
                 throw .invalidArgument("options->user_agent_suffix contains a line break")

@@ -3,7 +3,8 @@
  * store and an unrelated CA fail with AZAUDIO_ERR_TLS, and only an explicit opt-out skips verification. A spoken
  * turn over wss:// arrives whole: the loop reads a TLS connection once per wakeup when OpenSSL holds nothing more,
  * so a reply's last messages must not wait in a TLS buffer for traffic that never comes. Through an HTTP CONNECT
- * proxy (Tests/c/proxy_support.h) both work, the reply too; an empty proxy setting ignores the proxy variables.
+ * proxy (Tests/c/proxy_support.h) both work, the reply too, and through an HTTPS proxy (TLS inside TLS) its own
+ * certificate is verified against proxy_ca_file; an empty proxy setting ignores the proxy variables.
  * emulator-options: --tls-cert build/tls/server.pem --tls-key build/tls/server.key --speed 40 */
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
@@ -18,6 +19,8 @@
 
 static const char *endpoint;
 
+static const char *proxy_ca_file; /* for client_via's clients */
+
 static azaudio_client *client_via(const char *ca_file, const char *ca_path, int insecure, const char *proxy) {
     azaudio_client_options o;
     AZAUDIO_INIT(client_options, &o);
@@ -27,6 +30,7 @@ static azaudio_client *client_via(const char *ca_file, const char *ca_path, int 
     o.ca_path = ca_path;
     o.insecure_skip_tls_verify = insecure;
     o.proxy = proxy;
+    o.proxy_ca_file = proxy_ca_file;
     o.max_retries = 0;
     azaudio_client *c = NULL;
     if (azaudio_client_create(&o, &c) != AZAUDIO_OK) {
@@ -108,6 +112,32 @@ TEST(rest_and_realtime_go_through_an_http_proxy_when_one_is_set) {
     test_proxy_stop(&proxy);
 }
 
+TEST(through_an_https_proxy_its_certificate_is_checked_against_proxy_ca_file) {
+    test_proxy proxy;
+    CHECK(test_proxy_start_with(&proxy, "build/tls/server.pem", "build/tls/server.key"));
+    char url[64];
+    snprintf(url, sizeof url, "https://127.0.0.1:%d", proxy.port);
+    proxy_ca_file = NULL; /* the system's store: it does not trust the test CA, and ca_file is the service's only */
+    azaudio_client *untrusted = client_via("build/tls/ca.pem", NULL, 0, url);
+    CHECK_RESULT(speak_outcome(untrusted), AZAUDIO_ERR_TLS);
+    CHECK_RESULT(connect_outcome(untrusted), AZAUDIO_ERR_TLS);
+    azaudio_client_destroy(untrusted);
+    CHECK(test_proxy_tunnels(&proxy) == 0);
+    proxy_ca_file = "build/tls/other-ca.pem";
+    azaudio_client *unrelated = client_via("build/tls/ca.pem", NULL, 1, url); /* (the opt-out is not the proxy's) */
+    CHECK_RESULT(connect_outcome(unrelated), AZAUDIO_ERR_TLS);
+    azaudio_client_destroy(unrelated);
+    proxy_ca_file = "build/tls/ca.pem";
+    azaudio_client *c = client_via("build/tls/ca.pem", NULL, 0, url);
+    CHECK_RESULT(speak_outcome(c), AZAUDIO_OK);
+    CHECK_RESULT(connect_outcome(c), AZAUDIO_OK);
+    CHECK(test_proxy_tunnels(&proxy) >= 2);
+    azaudio_client_destroy(c);
+    check_spoken_reply_arrives(url);
+    proxy_ca_file = NULL;
+    test_proxy_stop(&proxy);
+}
+
 TEST(an_empty_proxy_setting_ignores_the_proxy_variables) {
     /* https_proxy names a port nothing listens on: libcurl's default (proxy NULL) uses it and fails; "" does not. */
     setenv("https_proxy", "http://127.0.0.1:9", 1);
@@ -138,6 +168,7 @@ int main(void) {
     RUN(only_an_explicit_opt_out_skips_verification);
     RUN(a_spoken_reply_over_wss_arrives_to_its_last_event);
     RUN(rest_and_realtime_go_through_an_http_proxy_when_one_is_set);
+    RUN(through_an_https_proxy_its_certificate_is_checked_against_proxy_ca_file);
     RUN(an_empty_proxy_setting_ignores_the_proxy_variables);
     return check_summary();
 }

@@ -41,6 +41,8 @@ public struct TransportSettings: Sendable, Equatable {
     public var verifyTLS: Bool = true
     /// nil: libcurl's defaults (environment); "": no proxy.
     public var proxy: String? = nil
+    /// The CA bundle that verifies an HTTPS proxy's certificate; nil: the system's.
+    public var proxyCAFile: String? = nil
     public var userAgent: String = "libazaudio/\(LibraryVersion.string)"
     /// The stall rules of every REST attempt (see `StallWatch`).
     public var idleTimeoutMs: UInt32 = 600_000

@@ -128,6 +128,9 @@ public final class HTTPTransport: @unchecked Sendable {
         if let caFile = settings.caFile { set(ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile)) }
         if let caPath = settings.caPath { set(ccurl_setopt_string(easy, CURLOPT_CAPATH, caPath)) }
         if let proxy = settings.proxy { set(ccurl_setopt_string(easy, CURLOPT_PROXY, proxy)) }
+        if let proxyCAFile = settings.proxyCAFile {
+            set(ccurl_setopt_string(easy, CURLOPT_PROXY_CAINFO, proxyCAFile))
+        }
 
         set(ccurl_setopt_data_fn(easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback))
         set(ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, user))

@@ -59,6 +59,9 @@ public final class CurlSocket {
         if let caFile = settings.caFile { set(ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile)) }
         if let caPath = settings.caPath { set(ccurl_setopt_string(easy, CURLOPT_CAPATH, caPath)) }
         if let proxy = settings.proxy { set(ccurl_setopt_string(easy, CURLOPT_PROXY, proxy)) }
+        if let proxyCAFile = settings.proxyCAFile {
+            set(ccurl_setopt_string(easy, CURLOPT_PROXY_CAINFO, proxyCAFile))
+        }
         // Through an HTTP proxy, even ws:// needs a CONNECT tunnel (the Upgrade request is ours, not the proxy's).
         set(ccurl_setopt_long(easy, CURLOPT_HTTPPROXYTUNNEL, 1))
         // Only where no proxy can add a TLS layer of its own (its OpenSSL would report to the same slot).

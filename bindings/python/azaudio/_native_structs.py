@@ -80,6 +80,7 @@ class azaudio_client_options(_Sized):
         ("idle_timeout_ms", c_uint32),
         ("min_body_bytes_per_s", c_uint32),
         ("body_rate_window_ms", c_uint32),
+        ("proxy_ca_file", c_char_p),
     ]
 
 

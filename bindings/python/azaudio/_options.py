@@ -82,6 +82,7 @@ class ClientSettings(TypedDict, total=False):
     ca_path: Optional[str]
     insecure_skip_tls_verify: bool  # False
     proxy: Optional[str]  # "" disables proxies; None: https_proxy / no_proxy
+    proxy_ca_file: Optional[str]  # CAs that verify an HTTPS proxy's certificate; None: the system's
     user_agent_suffix: Optional[str]
     log: Optional[LogCallback]
     log_level: int  # LOG_WARN

@@ -111,6 +111,7 @@ class Settings:
     ca_file: Optional[str]
     ca_path: Optional[str]
     proxy: Optional[str]
+    proxy_ca_file: Optional[str]
     insecure: bool
     timeout: Optional[float]
     verbose: int
@@ -126,6 +127,7 @@ class Settings:
             ca_file=_opt(args, "ca_file"),
             ca_path=_opt(args, "ca_path"),
             proxy=_opt(args, "proxy"),
+            proxy_ca_file=_opt(args, "proxy_ca_file"),
             insecure=bool(_opt(args, "insecure")),
             timeout=_opt(args, "timeout"),
             verbose=int(_opt(args, "verbose") or 0),
@@ -153,6 +155,7 @@ class Settings:
             ca_path=self.ca_path,
             insecure_skip_tls_verify=self.insecure,
             proxy=self.proxy,
+            proxy_ca_file=self.proxy_ca_file,
             max_retries=max_retries,
             log=log,
             log_level=LOG_DEBUG if self.verbose > 1 else LOG_INFO if self.verbose else LOG_WARN,
@@ -259,6 +262,7 @@ def _global_flags() -> argparse.ArgumentParser:
     g.add_argument("--ca-file", default=s, help="PEM bundle of CA certificates to trust instead of the system's")
     g.add_argument("--ca-path", default=s, help="directory of hashed CA certificates")
     g.add_argument("--proxy", default=s, help="proxy URL ('' disables; default: https_proxy/no_proxy)")
+    g.add_argument("--proxy-ca-file", default=s, help="PEM bundle of CA certificates for an HTTPS proxy's own")
     g.add_argument("--insecure", action="store_true", default=s, help="skip TLS certificate verification")
     g.add_argument("--timeout", type=float, default=s, help="seconds for a whole call (default: no limit)")
     g.add_argument("--json", action="store_true", default=s, help="machine-readable output")

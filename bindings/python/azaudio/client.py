@@ -73,8 +73,9 @@ class Client(TranscriptionCalls, SpeechCalls, ChatCalls, RealtimeCalls, ClientBa
     ``"preview"``. Times are in seconds: ``timeout`` bounds a whole call including retries (None: no limit),
     ``connect_timeout`` the TCP+TLS connection. ``max_retries`` (default 2) applies to 429, 5xx and failed
     connections. ``ca_file``/``ca_path`` replace the system's CAs; ``proxy`` is a proxy URL ("" disables proxies,
-    None uses the https_proxy/no_proxy variables). ``log`` receives ``(level, message)`` at ``log_level`` or more
-    severe, on whichever thread does the work; messages never contain keys or tokens.
+    None uses the https_proxy/no_proxy variables); ``proxy_ca_file`` verifies an HTTPS proxy's own certificate.
+    ``log`` receives ``(level, message)`` at ``log_level`` or more severe, on whichever thread does the work;
+    messages never contain keys or tokens.
     """
 
     def __init__(
@@ -118,6 +119,8 @@ class Client(TranscriptionCalls, SpeechCalls, ChatCalls, RealtimeCalls, ClientBa
         c.ca_path = string(ca_path)
         c.insecure_skip_tls_verify = 1 if options.get("insecure_skip_tls_verify", False) else 0
         c.proxy = string(options.get("proxy"))
+        proxy_ca_file = options.get("proxy_ca_file")
+        c.proxy_ca_file = string(proxy_ca_file if proxy_ca_file is not None else n.wheel_ca_locations()[0])
         c.user_agent_suffix = string(options.get("user_agent_suffix"))
         if self._log_bridge is not None:
             c.log_callback = self._log_bridge.function

@@ -99,6 +99,7 @@ def test_all_settings_are_accepted_together() -> None:
         ca_file="/etc/ssl/certs/ca.pem",
         ca_path="/etc/ssl/certs",
         proxy="",
+        proxy_ca_file="/etc/ssl/certs/proxy-ca.pem",
         user_agent_suffix="tests",
         log=lambda level, m: None,
         log_level=azaudio.LOG_DEBUG,
