@@ -34,6 +34,7 @@ typedef struct {
     size_t queued, capacity;
     char item[64]; /* the reply item the queue's audio belongs to */
     int responding, replies, barge_ins, errors, closed;
+    int unanswered; /* the player spoke after the last completed reply (a cancelled one answers nothing) */
     size_t reply_samples;
     char log[8192]; /* lines for the game loop to print */
 } voice;
@@ -75,6 +76,7 @@ static void on_event(azaudio_realtime_session *session, const azaudio_realtime_e
         v->barge_ins++;
         break;
     case AZAUDIO_EVENT_SPEECH_STARTED:
+        v->unanswered = 1;
         say(v, "player speaking");
         break;
     case AZAUDIO_EVENT_RESPONSE_CREATED:
@@ -87,6 +89,7 @@ static void on_event(azaudio_realtime_session *session, const azaudio_realtime_e
     case AZAUDIO_EVENT_RESPONSE_DONE:
         v->responding = 0;
         v->replies++;
+        if (strcmp(azaudio_realtime_event_status(e), "completed") == 0) v->unanswered = 0;
         snprintf(line, sizeof line, "reply %s", azaudio_realtime_event_status(e));
         say(v, line);
         break;
@@ -232,6 +235,7 @@ int main(int argc, char **argv) {
             played_ms = 0;
         }
         int responding = v.responding, replies = v.replies, closed = v.closed, errors = v.errors;
+        int unanswered = v.unanswered;
         size_t waiting = v.queued;
         for (char *line = v.log, *end; *line; line = end + 1) {
             end = strchr(line, '\n');
@@ -254,7 +258,7 @@ int main(int argc, char **argv) {
             break;
         }
         quiet_ms = (take == 0 && !responding && waiting == 0) ? quiet_ms + TICK_MS : 0;
-        if (at >= mic_samples && replies > 0 && quiet_ms >= QUIET_END_MS) break;
+        if (at >= mic_samples && replies > 0 && !unanswered && quiet_ms >= QUIET_END_MS) break;
     }
     azaudio_realtime_destroy(session); /* no callback runs after this */
     printf("%s", v.log);

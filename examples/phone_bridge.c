@@ -285,6 +285,7 @@ int main(int argc, char **argv) {
     uint8_t silence[FRAME_BYTES], frame[FRAME_BYTES];
     memset(silence, 0xFF, sizeof silence);
     int failed = 0, responding = 0, replies = 0, barge_ins = 0, closed = 0, speaking = 0;
+    int unanswered = 0; /* the caller spoke after the last completed reply (a cancelled one answers nothing) */
     uint32_t written = 0, reply_ms = 0, quiet_ms = 0;
     uint64_t start = azaudio_monotonic_us();
     for (uint64_t tick = 0; !closed && tick * FRAME_MS < MAX_CALL_MS; tick++) {
@@ -319,6 +320,7 @@ int main(int argc, char **argv) {
                 reply_ms += (uint32_t)(n / 8);
                 break;
             case AZAUDIO_EVENT_SPEECH_STARTED:
+                unanswered = 1;
                 printf("[%6llu ms] caller speaking (input at %lld ms)\n", (unsigned long long)call_ms,
                        (long long)azaudio_realtime_event_audio_ms(e));
                 break;
@@ -348,6 +350,7 @@ int main(int argc, char **argv) {
             case AZAUDIO_EVENT_RESPONSE_DONE:
                 responding = 0;
                 replies++;
+                if (strcmp(azaudio_realtime_event_status(e), "completed") == 0) unanswered = 0;
                 printf("[%6llu ms] reply %s%s%s\n", (unsigned long long)call_ms, azaudio_realtime_event_status(e),
                        *azaudio_realtime_event_text(e) ? ": " : "", azaudio_realtime_event_text(e));
                 break;
@@ -381,10 +384,10 @@ int main(int argc, char **argv) {
         }
         written += FRAME_BYTES;
 
-        /* Hang up once the caller's recording is over and the agent has finished talking. */
+        /* Hang up once the caller's recording is over and the agent has answered it and finished talking. */
         int caller_done = is_live ? live.ended : call_ms >= caller_size / 8;
         quiet_ms = (took == 0 && !responding && out.queued == 0) ? quiet_ms + FRAME_MS : 0;
-        if (caller_done && replies > 0 && quiet_ms >= HANGUP_AFTER_MS) break;
+        if (caller_done && replies > 0 && !unanswered && quiet_ms >= HANGUP_AFTER_MS) break;
     }
     printf("call over: %u ms on the line, %u ms of reply audio received, %d repl%s, %d barge-in%s\n", written / 8,
            reply_ms, replies, replies == 1 ? "y" : "ies", barge_ins, barge_ins == 1 ? "" : "s");

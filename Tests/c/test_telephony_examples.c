@@ -33,12 +33,14 @@ static int run_capture(const char *cmd, char *out, size_t size) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* A call: the question, `gap_ms` of silence (the reply starts), the caller talking over it, then silence. */
+/* A call: the question, `gap_ms` of silence (the reply starts), the caller talking over it, then silence; with
+ * gap_ms 0, the question and silence only. */
 static int write_call_wav(const char *path, uint32_t rate, size_t gap_ms) {
     size_t n = 0, q = 0;
     int16_t *speech = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, rate, &n);
     int16_t *question = resample((const int16_t *)question_pcm, question_size / 2, 24000, rate, &q);
     size_t gap = (size_t)rate * gap_ms / 1000, tail = rate * 2;
+    if (gap_ms == 0) n = 0;
     size_t total = q + gap + n + tail;
     int16_t *call = calloc(total, sizeof *call);
     memcpy(call, question, q * sizeof *call);
@@ -54,8 +56,8 @@ static int write_call_wav(const char *path, uint32_t rate, size_t gap_ms) {
 }
 
 /* Builds example `name` and runs it against the emulator's gpt-realtime on a call recorded at `rate` Hz (speech, a
- * pause of gap_ms, speech): its output is printed and kept in `log`, the format of the reply it wrote in *reply.
- * 0 (a failed check) if the example did not build. */
+ * pause of gap_ms, speech; gap_ms 0: one question): its output is printed and kept in `log`, the format of the reply it
+ * wrote in *reply. 0 (a failed check) if the example did not build. */
 static int run_call_example(const char *name, uint32_t rate, size_t gap_ms, char *log, size_t log_size,
                             azaudio_wav_info *reply) {
     char bin[256], in[128], out[128], cmd[1024];
@@ -125,10 +127,10 @@ static int read_log_until(int fd, char *log, size_t size, size_t *len, const cha
     }
 }
 
-TEST(phone_bridge_example_lets_a_live_caller_talk_over_the_agent) {
-    /* The test is the caller, live on the bridge's stdin: it asks its question, waits until the bridge's timeline
-     * says the agent is speaking (however long the emulator took to start the reply), then talks over it. */
-    static char log[65536];
+/* The test is the caller, live on the phone bridge's stdin: it asks its question, waits until the bridge's timeline
+ * says the agent is speaking (however long the emulator took to start the reply), talks over it, and hangs up its
+ * side (end of input). The emulator first takes `fault` (JSON) when not NULL. The bridge's output in `log`. */
+static void live_call_with_barge_in(const char *fault, char *log, size_t log_size) {
     char bin[256], out[128], cmd[1024];
     if (!build_example("phone_bridge", bin, sizeof bin)) {
         CHECK(0);
@@ -139,6 +141,7 @@ TEST(phone_bridge_example_lets_a_live_caller_talk_over_the_agent) {
     uint8_t *question = ulaw_8k(question_pcm, question_size, &question_n);
     uint8_t *speech = ulaw_8k(speech_pcm, speech_size, &speech_n);
     emulator_reset();
+    if (fault) CHECK(emulator_fault(fault));
     snprintf(cmd, sizeof cmd, "exec %s - %s gpt-realtime --speedup %d 2>&1", bin, out, EXAMPLE_SPEEDUP);
     int to_child[2], from_child[2];
     CHECK(pipe(to_child) == 0 && pipe(from_child) == 0);
@@ -160,20 +163,17 @@ TEST(phone_bridge_example_lets_a_live_caller_talk_over_the_agent) {
     log[0] = 0;
     CHECK(write_all(to_child[1], question, question_n));
     /* The bridge gives up after 120 s of call time (60 s here at 2x); the reply starts well before that. */
-    int spoke = read_log_until(from_child[0], log, sizeof log, &len, " ms] agent speaking\n", 90);
+    int spoke = read_log_until(from_child[0], log, log_size, &len, " ms] agent speaking\n", 90);
     CHECK(spoke);
     if (spoke) CHECK(write_all(to_child[1], speech, speech_n));
     close(to_child[1]); /* the caller is done once the bridge has played it all */
-    CHECK(read_log_until(from_child[0], log, sizeof log, &len, NULL, 120));
+    CHECK(read_log_until(from_child[0], log, log_size, &len, NULL, 120));
     close(from_child[0]);
     int status = 0;
     waitpid(pid, &status, 0);
     CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
     CHECK_STR_CONTAINS(log, "live 8 kHz mu-law from stdin");
-    CHECK_STR_CONTAINS(log, "g711_ulaw in and out");
     CHECK_STR_CONTAINS(log, "barge-in: agent cut"); /* (not "0 barge-ins" in the summary line) */
-    CHECK_STR_CONTAINS(log, "You said");
-    CHECK(client_events("conversation.item.truncate") >= 1);
     azaudio_audio_buffer *buffer = NULL;
     CHECK_RESULT(azaudio_wav_read_file(out, &buffer), AZAUDIO_OK);
     azaudio_wav_info info;
@@ -188,12 +188,29 @@ TEST(phone_bridge_example_lets_a_live_caller_talk_over_the_agent) {
     remove(bin);
 }
 
+TEST(phone_bridge_example_lets_a_live_caller_talk_over_the_agent) {
+    static char log[65536];
+    live_call_with_barge_in(NULL, log, sizeof log);
+    CHECK_STR_CONTAINS(log, "g711_ulaw in and out");
+    CHECK_STR_CONTAINS(log, "You said");
+    CHECK(client_events("conversation.item.truncate") >= 1);
+}
+
+TEST(phone_bridge_example_waits_for_the_answer_to_the_callers_last_turn) {
+    /* The reply to each turn starts 3 s (wall clock, 6 s of the bridge's line) after the turn ends: the bridge must
+     * not hang up in that silence once the caller is done, though a reply (the cut one) has already ended. */
+    static char log[65536];
+    live_call_with_barge_in("{\"kind\":\"slow_reply\",\"seconds\":3}", log, sizeof log);
+    CHECK_STR_CONTAINS(log, "You said"); /* the answer to the question that barged in (the cut reply had no text) */
+    CHECK_STR_CONTAINS(log, ", 2 replies,");
+}
+
 TEST(phone_bridge_example_transcodes_a_pcm16_call_and_answers) {
     static char log[65536];
     azaudio_wav_info info;
-    /* PCM16 8 kHz: the example converts it to mu-law with the kit. (Barge-in, which needs the caller to talk while
-     * a reply plays, is the live test's: how soon a reply starts depends on the machine's load.) */
-    if (!run_call_example("phone_bridge", 8000, 12000, log, sizeof log, &info)) return;
+    /* PCM16 8 kHz, one question: the example converts it to mu-law with the kit. (Barge-in, which needs the caller
+     * to talk while a reply plays, is the live test's: how soon a reply starts depends on the machine's load.) */
+    if (!run_call_example("phone_bridge", 8000, 0, log, sizeof log, &info)) return;
     CHECK_STR_CONTAINS(log, "transcoded to 8 kHz mu-law");
     CHECK_STR_CONTAINS(log, "g711_ulaw in and out");
     CHECK_STR_CONTAINS(log, "agent speaking");
@@ -216,6 +233,7 @@ int main(int argc, char **argv) {
     const char *only = argc > 1 ? argv[1] : NULL; /* run one test by name */
     if (!telephony_setup()) return 2;
     RUN_SELECTED(phone_bridge_example_lets_a_live_caller_talk_over_the_agent);
+    RUN_SELECTED(phone_bridge_example_waits_for_the_answer_to_the_callers_last_turn);
     RUN_SELECTED(phone_bridge_example_transcodes_a_pcm16_call_and_answers);
     RUN_SELECTED(game_voice_example_runs_48k_in_and_out);
     telephony_teardown();

@@ -54,6 +54,7 @@ KINDS: dict[str, dict[str, tuple[type, ...]]] = {
     "reply_reset": {"after_audio_deltas": (int,)},
     "half_open": {"after_events": (int,)},
     "deaf_barge_in": {"after_audio_deltas": (int,), "seconds": _NUMBER, "speech_after": _NUMBER},
+    "slow_reply": {"seconds": _NUMBER},
 }
 
 _RESERVED = {"kind", "match", "count"}

@@ -375,3 +375,23 @@ def test_the_control_api_shows_each_ended_response_with_the_user_item_it_answers
     done, view = run(body())
     responses = view["sessions"][0]["responses"]
     assert responses == [{"id": done["response"]["id"], "status": "completed", "answers": "item_q"}]
+
+
+def test_slow_reply_starts_a_detected_turns_reply_that_many_seconds_after_speech_stopped():
+    from test_realtime_harness import session_update
+    from test_realtime_turns import TURN_DETECTION, utterance
+
+    async def body():
+        async with served(make_ctx()) as base:
+            await queue(base, kind="slow_reply", seconds=1.5)
+            async with connect(base, "ga") as rt:
+                update = session_update("ga", turn_detection=TURN_DETECTION["server_vad"])
+                await rt.send("session.update", session=update)
+                await rt.expect("session.updated")
+                await rt.append(utterance("pcm16"), chunk_ms=100)
+                await rt.until("input_audio_buffer.speech_stopped")
+                stopped = time.monotonic()
+                await rt.until("response.created")
+                return time.monotonic() - stopped
+
+    assert run(body()) >= 1.4

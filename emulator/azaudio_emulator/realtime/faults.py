@@ -41,6 +41,10 @@ kind                   effect (parameters, defaults)
                        into that sends ``input_audio_buffer.speech_started``
                        as if the caller spoke: a barge-in while the client's
                        frames back up (its send queue fills)
+``slow_reply``         each reply that turn detection starts waits
+                       ``seconds`` (3.0, wall clock) after the turn's
+                       ``speech_stopped`` before it begins: a model slow to
+                       answer (the session keeps reading and detecting)
 =====================  =======================================================
 """
 
@@ -102,6 +106,7 @@ class SessionFaults:
     deaf_after_audio_deltas: int | None = None
     deaf_seconds: float = 6.0
     deaf_speech_after: float = 1.5
+    reply_delay_seconds: float = 0.0
 
     @classmethod
     def take(cls, faults: Any, path: str) -> "SessionFaults":
@@ -135,6 +140,9 @@ class SessionFaults:
             taken.deaf_after_audio_deltas = int(_number(deaf, "after_audio_deltas", 1))
             taken.deaf_seconds = _number(deaf, "seconds", 6.0)
             taken.deaf_speech_after = _number(deaf, "speech_after", 1.5)
+        slow_reply = faults.take("slow_reply", path)
+        if slow_reply is not None:
+            taken.reply_delay_seconds = max(0.0, _number(slow_reply, "seconds", 3.0))
         return taken
 
 

@@ -23,6 +23,7 @@ from .vad import EnergyVad, VadEvent
 
 if TYPE_CHECKING:
     from .config import SessionSettings
+    from .faults import SessionFaults
     from .responses import Response
 
 MAX_APPEND_BYTES = 15 * 1024 * 1024
@@ -46,6 +47,8 @@ class InputBufferEvents:
     conversation: Any
     sideband: Any
     idle_since_ms: int | None
+    faults: SessionFaults
+    closed: bool
 
     def timeline_ms(self) -> int:
         """Milliseconds of input audio appended since the session began."""
@@ -123,8 +126,16 @@ class InputBufferEvents:
             active = self.response
             if active is not None and active.cancelled and active.task is not None:
                 await asyncio.wait({active.task})
-            if self.response is None:
+            if self.faults.reply_delay_seconds > 0:
+                self.spawn(self._start_response_later(self.faults.reply_delay_seconds))
+            elif self.response is None:
                 self.start_response(self.settings)
+
+    async def _start_response_later(self, seconds: float) -> None:
+        """The ``slow_reply`` fault: the turn's reply starts `seconds` later, unless one is running by then."""
+        await asyncio.sleep(seconds)
+        if not self.closed and self.response is None:
+            self.start_response(self.settings)
 
     async def commit_range(self, start_ms: int, end_ms: int, item_id: str) -> None:
         """Commit input `[start_ms, end_ms)` as a user audio item (committed, item created/done, hearing)."""
