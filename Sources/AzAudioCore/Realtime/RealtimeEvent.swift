@@ -143,7 +143,11 @@ public struct RealtimeEvent: Sendable {
     /// The fields most events leave empty (`text`, `name`, the error fields...: RealtimeEvent+RareFields.swift),
     /// nil while all are: a copy of an audio delta retains a handful of references, not eighteen.
     var rare: RealtimeEventRareFields?
+}
 
+// Every initializer is declared in an extension, so the struct keeps its implicit memberwise initializer (see
+// `init(audioDelta:...)`).
+extension RealtimeEvent {
     /// An event whose JSON stays as the received bytes until `json` is read.
     init(kind: RealtimeEventKind, type: String, jsonBytes: ByteBlock) {
         self.kind = kind
@@ -152,20 +156,17 @@ public struct RealtimeEvent: Sendable {
     }
 
     /// An audio delta of the fast path (`AudioDeltaScanner`), made with every field at once (no default to
-    /// replace), its JSON kept as the received bytes.
+    /// replace), its JSON kept as the received bytes. It delegates to the implicit memberwise initializer (which
+    /// exists because every other initializer is declared in an extension): that one builds the value in place,
+    /// where an initializer assigning `self.x` fields builds it in a local `self` and returns a copy of it (one
+    /// retain of each String and ByteBlock field, then a release of each, per received delta).
     init(
         audioDelta type: String, jsonBytes: ByteBlock, audio: ByteBlock, eventID: String, itemID: String,
         responseID: String, outputIndex: Int, contentIndex: Int
     ) {
-        self.kind = .audioDelta
-        self.type = type
-        self.jsonBytes = jsonBytes
-        self.audio = audio
-        self.eventID = eventID
-        self.itemID = itemID
-        self.responseID = responseID
-        self.outputIndex = outputIndex
-        self.contentIndex = contentIndex
+        self.init(
+            kind: .audioDelta, type: type, jsonBytes: jsonBytes, eventID: eventID, itemID: itemID,
+            responseID: responseID, audio: audio, contentIndex: contentIndex, outputIndex: outputIndex)
     }
 
     public init(kind: RealtimeEventKind, type: String, json: String) {
