@@ -112,6 +112,10 @@ public struct RealtimeEvent: Sendable {
     public var json: String {
         get { rare?.values.jsonText ?? jsonBytes.map { String(decoding: $0.buffer, as: UTF8.self) } ?? "" }
         set {
+            if eventIDSpan.count > 0 {  // (the id is read from the bytes dropped here)
+                storedEventID = eventID
+                eventIDSpan = (0, 0)
+            }
             writableRare.values.jsonText = newValue
             jsonBytes = nil
         }
@@ -124,7 +128,25 @@ public struct RealtimeEvent: Sendable {
         guard rare?.values.jsonText == nil, let jsonBytes else { return nil }
         return withExtendedLifetime(jsonBytes) { body(jsonBytes.buffer) }
     }
-    public var eventID = ""
+    /// The wire `event_id`. A fast-path event keeps it as a place in its received bytes and makes the string only
+    /// when asked (no event id is read on the way to the app, and a service id is too long for a small string:
+    /// each one cost an allocation).
+    public var eventID: String {
+        get {
+            guard eventIDSpan.count > 0, let jsonBytes else { return storedEventID }
+            let start = Int(eventIDSpan.offset)
+            return String(
+                decoding: UnsafeRawBufferPointer(rebasing: jsonBytes.buffer[start..<start + Int(eventIDSpan.count)]),
+                as: UTF8.self)
+        }
+        set {
+            storedEventID = newValue
+            eventIDSpan = (0, 0)
+        }
+    }
+    private var storedEventID = ""
+    /// Where `event_id`'s text lies in `jsonBytes` (a plain string there: no escapes); count 0: `storedEventID`.
+    private var eventIDSpan: (offset: Int32, count: Int32) = (0, 0)
     public var itemID = ""
     public var responseID = ""
     /// Decoded audio bytes of an audio delta, in the session's output format.
@@ -160,13 +182,24 @@ extension RealtimeEvent {
     /// exists because every other initializer is declared in an extension): that one builds the value in place,
     /// where an initializer assigning `self.x` fields builds it in a local `self` and returns a copy of it (one
     /// retain of each String and ByteBlock field, then a release of each, per received delta).
+    /// `eventID` is the range of the event id's text (no escapes) in `jsonBytes`, if the event has one.
     init(
-        audioDelta type: String, jsonBytes: ByteBlock, audio: ByteBlock, eventID: String, itemID: String,
+        audioDelta type: String, jsonBytes: ByteBlock, audio: ByteBlock, eventID: Range<Int>?, itemID: String,
         responseID: String, outputIndex: Int, contentIndex: Int
     ) {
+        var span: (offset: Int32, count: Int32) = (0, 0)
+        var text = ""
+        if let eventID {
+            if let offset = Int32(exactly: eventID.lowerBound), let count = Int32(exactly: eventID.count) {
+                span = (offset, count)
+            } else {
+                text = String(decoding: UnsafeRawBufferPointer(rebasing: jsonBytes.buffer[eventID]), as: UTF8.self)
+            }
+        }
         self.init(
-            kind: .audioDelta, type: type, jsonBytes: jsonBytes, eventID: eventID, itemID: itemID,
-            responseID: responseID, audio: audio, contentIndex: contentIndex, outputIndex: outputIndex)
+            kind: .audioDelta, type: type, jsonBytes: jsonBytes, storedEventID: text, eventIDSpan: span,
+            itemID: itemID, responseID: responseID, audio: audio, contentIndex: contentIndex,
+            outputIndex: outputIndex)
     }
 
     public init(kind: RealtimeEventKind, type: String, json: String) {
