@@ -306,6 +306,24 @@ final class AudioDeltaFastPathTests: XCTestCase {
         }
     }
 
+    func testAFastPathDeltasEventIDOutlivesItsReceivedBytesAndCanBeReplaced() {
+        let text =
+            #"{"type":"response.output_audio.delta","event_id":"event_Bq2xG9WzLqbVqJ3c4RjyR","item_id":"i","delta":"AAE="}"#
+        guard var event = Array(text.utf8).withUnsafeBytes({ AudioDeltaScanner.scan($0) }) else {
+            return XCTFail("the fast path did not take a typical delta")
+        }
+        XCTAssertEqual(event.eventID, "event_Bq2xG9WzLqbVqJ3c4RjyR")
+        event.json = #"{"replaced":true}"#  // (drops the received bytes the id was read from)
+        XCTAssertEqual(event.eventID, "event_Bq2xG9WzLqbVqJ3c4RjyR")
+        event.eventID = "mine"
+        XCTAssertEqual(event.eventID, "mine")
+        XCTAssertEqual(event.json, #"{"replaced":true}"#)
+        let none = Array(#"{"type":"response.audio.delta","delta":"AAE="}"#.utf8).withUnsafeBytes {
+            AudioDeltaScanner.scan($0)
+        }
+        XCTAssertEqual(none?.eventID, "")
+    }
+
     func testAnythingUnusualFallsBackToTheParser() {
         let texts = [
             #"{"type":"response.output_audio.delta","item_id":"a\"b","delta":"AAE="}"#,  // escape

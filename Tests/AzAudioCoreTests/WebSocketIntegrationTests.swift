@@ -100,6 +100,45 @@ final class RecordingDelegate: WebSocketConnectionDelegate, @unchecked Sendable 
     }
 }
 
+/// Entries in the order they happened, from any thread.
+final class OrderLog: @unchecked Sendable {
+    private let condition = NSCondition()
+    private(set) var entries: [String] = []
+
+    func add(_ entry: String) {
+        condition.lock()
+        entries.append(entry)
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func wait(seconds: Double = 10, until predicate: ([String]) -> Bool) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !predicate(entries) {
+            if !condition.wait(until: deadline) { return predicate(entries) }
+        }
+        return true
+    }
+}
+
+/// Fails its connection from inside its first message call (the connection then drops it), and logs the end of
+/// that call and its own end.
+final class SelfEndingDelegate: WebSocketConnectionDelegate {
+    let log: OrderLog
+
+    init(_ log: OrderLog) { self.log = log }
+    deinit { log.add("freed") }
+
+    func webSocket(_ connection: WebSocketConnection, didReceiveText text: UnsafeRawBufferPointer) {
+        connection.fail(AzError(.timeout, "ended by its delegate"))
+        log.add("call returned")
+    }
+
+    func webSocket(_ connection: WebSocketConnection, didClose info: WebSocketCloseInfo) { log.add("closed") }
+}
+
 final class WebSocketIntegrationTests: XCTestCase {
     var server: WebSocketTestServer!
     var loop: EventLoop!
@@ -299,6 +338,20 @@ final class WebSocketIntegrationTests: XCTestCase {
         XCTAssertThrowsError(try connect("/echo", RecordingDelegate())) {
             XCTAssertEqual(($0 as? AzError)?.kind, .closed)
         }
+    }
+
+    func testADelegateThatEndsItsConnectionInsideAMessageCallLivesUntilTheCallReturns() throws {
+        // The connection is the delegate's only owner and drops it when it ends: a failure from inside the
+        // delegate's own message call must not free it before that call returns. (The connection calls its delegate
+        // without retaining it; only an optimized build relies on that: `swift test -c release -Xswiftc
+        // -enable-testing` fails here when the connection releases the delegate at once. A debug build retains it
+        // for the call anyway.)
+        let log = OrderLog()
+        let connection = try WebSocketConnection.connect(
+            url: server.url("/echo"), headers: [], settings: settings, loop: loop, delegate: SelfEndingDelegate(log))
+        try connection.send(text: "end yourself")
+        XCTAssertTrue(log.wait { $0.count == 3 })
+        XCTAssertEqual(log.entries, ["closed", "call returned", "freed"])
     }
 }
 

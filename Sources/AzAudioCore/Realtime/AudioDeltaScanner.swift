@@ -93,7 +93,7 @@ enum AudioDeltaScanner {
         }
         guard let audio = ByteBlock.decodingBase64(UnsafeRawBufferPointer(rebasing: bytes[delta])) else { return nil }
         return RealtimeEvent(
-            audioDelta: name, jsonBytes: ByteBlock.copying(bytes), audio: audio, eventID: s.string(eventID),
+            audioDelta: name, jsonBytes: ByteBlock.copying(bytes), audio: audio, eventID: eventID,
             itemID: s.string(itemID, reusing: &recent.itemID),
             responseID: s.string(responseID, reusing: &recent.responseID), outputIndex: outputIndex,
             contentIndex: contentIndex)

@@ -5,8 +5,23 @@ import Glibc
 final class RealtimeDelivery: @unchecked Sendable {
     typealias Handler = RealtimeSession.Handler
 
+    /// The handler in an immutable holder retained by hand, so that `deliver` calls it through a borrowed
+    /// reference (no retain and release of the closure per event; see `CallbackState.handler`).
+    final class HandlerHolder {
+        let call: Handler
+
+        init(_ call: @escaping Handler) { self.call = call }
+    }
+
     struct CallbackState {
-        var handler: Handler?
+        /// Retained (`passRetained`) from `init` until `detach`, which releases it, unless a call to the handler is
+        /// under way (`calls`): the holder then moves to `detachedWhileRunning` and the `deliver` that ends the last
+        /// call releases it. So the holder lives for every call that read it here.
+        var handler: Unmanaged<HandlerHolder>?
+        var detachedWhileRunning: Unmanaged<HandlerHolder>?
+        /// Calls to the handler under way (one at a time on the loop thread; counted anyway, so that the rule above
+        /// holds whatever thread delivers).
+        var calls = 0
         /// The thread running the handler right now, if any.
         var running: pthread_t?
         /// A `detach` waits for the running handler to return.
@@ -28,10 +43,17 @@ final class RealtimeDelivery: @unchecked Sendable {
 
     init(handler: Handler?, maxEventQueue: Int, logger: Logger, connection: @escaping () -> WebSocketConnection?) {
         pullMode = handler == nil
-        callback = ConditionLocked(CallbackState(handler: handler))
+        callback = ConditionLocked(CallbackState(handler: handler.map { Unmanaged.passRetained(HandlerHolder($0)) }))
         pull = ConditionLocked(PullState(queue: RealtimePullQueue(limit: maxEventQueue)))
         self.logger = logger
         self.connection = connection
+    }
+
+    deinit {
+        callback.withLock { state in
+            state.handler?.release()
+            state.detachedWhileRunning?.release()
+        }
     }
 
     func deliver(_ events: [RealtimeEvent]) {
@@ -58,16 +80,26 @@ final class RealtimeDelivery: @unchecked Sendable {
         }
         let me = pthread_self()
         guard
-            let handler = callback.withLock({ (state) -> Handler? in
-                if state.handler != nil { state.running = me }
+            let holder = callback.withLock({ (state) -> Unmanaged<HandlerHolder>? in
+                if state.handler != nil {
+                    state.running = me
+                    state.calls += 1
+                }
                 return state.handler
             })
         else { return }
-        handler(event)
-        let wake = callback.withLock { (state) -> Bool in
+        var handed: RealtimeEvent? = consume event
+        // (The holder stays retained until this call returns: a detach meanwhile leaves its release to us.)
+        holder._withUnsafeGuaranteedRef { $0.call(handed.take()!) }
+        let (wake, detached) = callback.withLock { (state) -> (Bool, Unmanaged<HandlerHolder>?) in
             state.running = nil
-            return state.detachWaiting
+            state.calls -= 1
+            guard state.calls == 0 else { return (state.detachWaiting, nil) }
+            let detached = state.detachedWhileRunning
+            state.detachedWhileRunning = nil
+            return (state.detachWaiting, detached)
         }
+        detached?.release()
         if wake { callback.broadcast() }
     }
 
@@ -76,7 +108,10 @@ final class RealtimeDelivery: @unchecked Sendable {
     func detach() {
         let me = pthread_self()
         _ = callback.wait(deadline: nil) { (state, _) -> Bool? in
-            state.handler = nil
+            if let holder = state.handler {
+                state.handler = nil
+                if state.calls == 0 { holder.release() } else { state.detachedWhileRunning = holder }
+            }
             guard let running = state.running, pthread_equal(running, me) == 0 else {
                 state.detachWaiting = false
                 return true

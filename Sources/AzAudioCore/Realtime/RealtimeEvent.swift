@@ -112,6 +112,10 @@ public struct RealtimeEvent: Sendable {
     public var json: String {
         get { rare?.values.jsonText ?? jsonBytes.map { String(decoding: $0.buffer, as: UTF8.self) } ?? "" }
         set {
+            if eventIDSpan.count > 0 {  // (the id is read from the bytes dropped here)
+                storedEventID = eventID
+                eventIDSpan = (0, 0)
+            }
             writableRare.values.jsonText = newValue
             jsonBytes = nil
         }
@@ -124,7 +128,25 @@ public struct RealtimeEvent: Sendable {
         guard rare?.values.jsonText == nil, let jsonBytes else { return nil }
         return withExtendedLifetime(jsonBytes) { body(jsonBytes.buffer) }
     }
-    public var eventID = ""
+    /// The wire `event_id`. A fast-path event keeps it as a place in its received bytes and makes the string only
+    /// when asked (no event id is read on the way to the app, and a service id is too long for a small string:
+    /// each one cost an allocation).
+    public var eventID: String {
+        get {
+            guard eventIDSpan.count > 0, let jsonBytes else { return storedEventID }
+            let start = Int(eventIDSpan.offset)
+            return String(
+                decoding: UnsafeRawBufferPointer(rebasing: jsonBytes.buffer[start..<start + Int(eventIDSpan.count)]),
+                as: UTF8.self)
+        }
+        set {
+            storedEventID = newValue
+            eventIDSpan = (0, 0)
+        }
+    }
+    private var storedEventID = ""
+    /// Where `event_id`'s text lies in `jsonBytes` (a plain string there: no escapes); count 0: `storedEventID`.
+    private var eventIDSpan: (offset: Int32, count: Int32) = (0, 0)
     public var itemID = ""
     public var responseID = ""
     /// Decoded audio bytes of an audio delta, in the session's output format.
@@ -143,7 +165,11 @@ public struct RealtimeEvent: Sendable {
     /// The fields most events leave empty (`text`, `name`, the error fields...: RealtimeEvent+RareFields.swift),
     /// nil while all are: a copy of an audio delta retains a handful of references, not eighteen.
     var rare: RealtimeEventRareFields?
+}
 
+// Every initializer is declared in an extension, so the struct keeps its implicit memberwise initializer (see
+// `init(audioDelta:...)`).
+extension RealtimeEvent {
     /// An event whose JSON stays as the received bytes until `json` is read.
     init(kind: RealtimeEventKind, type: String, jsonBytes: ByteBlock) {
         self.kind = kind
@@ -152,20 +178,28 @@ public struct RealtimeEvent: Sendable {
     }
 
     /// An audio delta of the fast path (`AudioDeltaScanner`), made with every field at once (no default to
-    /// replace), its JSON kept as the received bytes.
+    /// replace), its JSON kept as the received bytes. It delegates to the implicit memberwise initializer (which
+    /// exists because every other initializer is declared in an extension): that one builds the value in place,
+    /// where an initializer assigning `self.x` fields builds it in a local `self` and returns a copy of it (one
+    /// retain of each String and ByteBlock field, then a release of each, per received delta).
+    /// `eventID` is the range of the event id's text (no escapes) in `jsonBytes`, if the event has one.
     init(
-        audioDelta type: String, jsonBytes: ByteBlock, audio: ByteBlock, eventID: String, itemID: String,
+        audioDelta type: String, jsonBytes: ByteBlock, audio: ByteBlock, eventID: Range<Int>?, itemID: String,
         responseID: String, outputIndex: Int, contentIndex: Int
     ) {
-        self.kind = .audioDelta
-        self.type = type
-        self.jsonBytes = jsonBytes
-        self.audio = audio
-        self.eventID = eventID
-        self.itemID = itemID
-        self.responseID = responseID
-        self.outputIndex = outputIndex
-        self.contentIndex = contentIndex
+        var span: (offset: Int32, count: Int32) = (0, 0)
+        var text = ""
+        if let eventID {
+            if let offset = Int32(exactly: eventID.lowerBound), let count = Int32(exactly: eventID.count) {
+                span = (offset, count)
+            } else {
+                text = String(decoding: UnsafeRawBufferPointer(rebasing: jsonBytes.buffer[eventID]), as: UTF8.self)
+            }
+        }
+        self.init(
+            kind: .audioDelta, type: type, jsonBytes: jsonBytes, storedEventID: text, eventIDSpan: span,
+            itemID: itemID, responseID: responseID, audio: audio, contentIndex: contentIndex,
+            outputIndex: outputIndex)
     }
 
     public init(kind: RealtimeEventKind, type: String, json: String) {

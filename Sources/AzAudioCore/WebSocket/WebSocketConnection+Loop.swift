@@ -170,9 +170,9 @@ extension WebSocketConnection {
     private func handle(_ inbound: WebSocketInbound) -> Bool {
         switch inbound {
         case .text(let bytes):
-            if deliverable(), let delegate { delegate.webSocket(self, didReceiveText: bytes) }
+            if deliverable() { deliver { $0.webSocket(self, didReceiveText: bytes) } }
         case .binary(let bytes):
-            if deliverable(), let delegate { delegate.webSocket(self, didReceiveBinary: bytes) }
+            if deliverable() { deliver { $0.webSocket(self, didReceiveBinary: bytes) } }
         case .ping(let bytes):
             lock()
             if phase == .open { encoder.encode(.pong, payload: bytes, into: pending) }
@@ -196,6 +196,20 @@ extension WebSocketConnection {
             return false
         }
         return true
+    }
+
+    /// Calls the delegate, if any, without retaining it: `delegateHolder` holds it for the call, and a change of
+    /// the delegate inside the call keeps the old holder in `heldDuringCall` until here (see `delegate`).
+    @inline(__always)
+    private func deliver(_ call: (any WebSocketConnectionDelegate) -> Void) {
+        guard let holder = delegateHolder else { return }
+        delivering = true
+        holder._withUnsafeGuaranteedRef { call($0.target) }
+        delivering = false
+        if let held = heldDuringCall {
+            heldDuringCall = nil
+            held.release()
+        }
     }
 
     /// Lock-free (see `phase`): a `close` on another thread stops delivery from the next message on.

@@ -71,7 +71,29 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     var watchingWritable = false
     /// Reading is paused (backpressure from a slow consumer); the kernel buffer and TCP flow control hold the rest.
     var readPaused = false
-    var delegate: WebSocketConnectionDelegate?
+    /// Receives the messages and the end. Set before `start` or on the loop thread (a renewal's switch, the
+    /// teardown), never elsewhere.
+    var delegate: WebSocketConnectionDelegate? {
+        get { delegateHolder?.takeUnretainedValue().target }
+        set {
+            let old = delegateHolder
+            delegateHolder = newValue.map { Unmanaged.passRetained(DelegateHolder($0)) }
+            guard let old else { return }
+            // A delegate call may replace or clear its own delegate (a renewal switches the standby's connection to
+            // the session; a failure inside the call tears the connection down): the holder being called stays
+            // retained until the call returns. Only the first change during a call can drop that holder.
+            if delivering && heldDuringCall == nil { heldDuringCall = old } else { old.release() }
+        }
+    }
+    /// The delegate in a holder retained by hand, so that the loop calls it through a borrowed reference
+    /// (`deliver`): no retain and release per message. Lifetime rule: `delegate`'s setter releases a holder only
+    /// when no call into it is under way (else `heldDuringCall` keeps it until the call returns), and every write
+    /// happens on the loop thread or before `start`, never during a call on another thread.
+    @exclusivity(unchecked) var delegateHolder: Unmanaged<DelegateHolder>? = nil
+    /// A message is being delivered to the delegate (loop thread).
+    @exclusivity(unchecked) var delivering = false
+    /// The holder a delegate call replaced or cleared, released when the call returns.
+    @exclusivity(unchecked) var heldDuringCall: Unmanaged<DelegateHolder>? = nil
     var leftover: [UInt8]
     /// Set once we know how the connection ends; it ends when the queued bytes (our close frame) are written.
     var ending: WebSocketCloseInfo?
@@ -95,7 +117,7 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
         self.socket = upgraded.socket
         self.leftover = upgraded.leftover
         self.decoder = WebSocketFrameDecoder(limits: limits)
-        self.delegate = delegate
+        self.delegateHolder = Unmanaged.passRetained(DelegateHolder(delegate))
         self.label = label
         mutex.initialize(to: pthread_mutex_t())
         pthread_mutex_init(mutex, nil)
@@ -104,6 +126,8 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
     }
 
     deinit {
+        delegateHolder?.release()
+        heldDuringCall?.release()
         socket.close()
         pthread_mutex_destroy(mutex)
         mutex.deallocate()
@@ -266,4 +290,11 @@ public final class WebSocketConnection: EventLoopChannel, @unchecked Sendable {
 
     @inline(__always) func lock() { pthread_mutex_lock(mutex) }
     @inline(__always) func unlock() { pthread_mutex_unlock(mutex) }
+}
+
+/// A connection's delegate, immutable: a call through a borrowed holder reads `target` without retaining it.
+final class DelegateHolder {
+    let target: any WebSocketConnectionDelegate
+
+    init(_ target: any WebSocketConnectionDelegate) { self.target = target }
 }
