@@ -31,16 +31,28 @@ class Check:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def _redacted(proxy: str) -> str:
+    """A proxy URL with its user name and password (if any) replaced by ***: the report is meant to be shared."""
+    scheme, sep, rest = proxy.rpartition("://")
+    authority, slash, path = rest.partition("/")
+    if "@" not in authority:
+        return proxy
+    return f"{scheme}{sep}***@{authority.rpartition('@')[2]}{slash}{path}"
+
+
 def _proxy_check(settings: "Settings") -> Check:
+    ca = f"; its certificate checked with {settings.proxy_ca_file}" if settings.proxy_ca_file else ""
     if settings.proxy is not None:
         if settings.proxy == "":
             return Check("proxy", "ok", "none (--proxy '')", {"proxy": ""})
-        return Check("proxy", "ok", f"{settings.proxy} (--proxy)", {"proxy": settings.proxy})
-    found = {name: os.environ[name] for name in _PROXY_VARIABLES if os.environ.get(name)}
+        shown = _redacted(settings.proxy)
+        return Check("proxy", "ok", f"{shown} (--proxy){ca}", {"proxy": shown, "proxy_ca_file": settings.proxy_ca_file})
+    found = {name: _redacted(os.environ[name]) for name in _PROXY_VARIABLES if os.environ.get(name)}
     if not found:
         return Check("proxy", "ok", "none (no proxy variable is set)", {"proxy": None})
     shown = ", ".join(f"{k}={v}" for k, v in found.items())
-    return Check("proxy", "ok", f"libcurl applies {shown}", {"proxy": None, "variables": found})
+    data = {"proxy": None, "variables": found, "proxy_ca_file": settings.proxy_ca_file}
+    return Check("proxy", "ok", f"libcurl applies {shown}{ca}", data)
 
 
 def _connect_checks(settings: "Settings", client: Client, checks: list[Check]) -> Optional[AzAudioError]:

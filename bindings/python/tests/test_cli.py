@@ -259,6 +259,22 @@ def test_doctor_goes_through_the_proxy_it_is_given() -> None:
     assert checks["connect"]["status"] == "fail" and f"port {proxy_port}" in checks["connect"]["detail"]
 
 
+def test_doctor_never_shows_a_proxys_password() -> None:
+    proxy_port = _closed_port()
+    for args, env in (
+        (["--proxy", f"http://alice:s3cret-pw@127.0.0.1:{proxy_port}"], {}),
+        ([], {"https_proxy": f"http://alice:s3cret-pw@127.0.0.1:{proxy_port}"}),
+    ):
+        for output in ([], ["--json"]):
+            result = run_cli(
+                "doctor", *output, "--endpoint", "https://myres.openai.azure.com", "--api-key", "k", *args, env=env
+            )
+            out = result.stdout.decode()
+            assert "s3cret-pw" not in out + result.stderr.decode()
+            assert f"***@127.0.0.1:{proxy_port}" in out
+            assert f"port {proxy_port}" in out  # (it did go through the proxy)
+
+
 def test_doctor_reports_a_failed_tls_handshake(emulator: Emulator) -> None:
     # The emulator speaks plain HTTP: a TLS client hello to it cannot succeed.
     result = run_cli(
