@@ -238,7 +238,6 @@ int main(int argc, char **argv) {
             perror("phone_bridge: stdin");
             return 1;
         }
-        caller = malloc(1); /* (the frame cursor below needs a buffer; a live call does not use it) */
         printf("caller audio: live 8 kHz mu-law from stdin\n");
     } else if (!load_caller(argv[1], &caller, &caller_size)) {
         return 1;

@@ -90,11 +90,18 @@ final class RecordingDelegate: WebSocketConnectionDelegate, @unchecked Sendable 
 
     @discardableResult
     func wait(seconds: Double = 10, until predicate: (RecordingDelegate) -> Bool) -> Bool {
+        condition.wait(seconds: seconds) { predicate(self) }
+    }
+}
+
+extension NSCondition {
+    /// Waits (locked) until `done` holds or `seconds` pass; returns whether it holds.
+    func wait(seconds: Double, until done: () -> Bool) -> Bool {
         let deadline = Date(timeIntervalSinceNow: seconds)
-        condition.lock()
-        defer { condition.unlock() }
-        while !predicate(self) {
-            if !condition.wait(until: deadline) { return predicate(self) }
+        lock()
+        defer { unlock() }
+        while !done() {
+            if !wait(until: deadline) { return done() }
         }
         return true
     }
@@ -113,13 +120,7 @@ final class OrderLog: @unchecked Sendable {
     }
 
     func wait(seconds: Double = 10, until predicate: ([String]) -> Bool) -> Bool {
-        let deadline = Date(timeIntervalSinceNow: seconds)
-        condition.lock()
-        defer { condition.unlock() }
-        while !predicate(entries) {
-            if !condition.wait(until: deadline) { return predicate(entries) }
-        }
-        return true
+        condition.wait(seconds: seconds) { predicate(entries) }
     }
 }
 

@@ -174,16 +174,19 @@ static inline int16_t *resample(const int16_t *in, size_t samples, uint32_t from
     return out;
 }
 
-/* The test speech as 8 kHz mu-law. */
-static inline uint8_t *speech_ulaw(size_t *size) {
+/* 24 kHz PCM16 test audio (`size` bytes) as 8 kHz mu-law; free the result. */
+static inline uint8_t *ulaw_8k(const uint8_t *pcm24, size_t size, size_t *out_size) {
     size_t n = 0;
-    int16_t *pcm8 = resample((const int16_t *)speech_pcm, speech_size / 2, 24000, 8000, &n);
-    uint8_t *codes = malloc(n);
+    int16_t *pcm8 = resample((const int16_t *)pcm24, size / 2, 24000, 8000, &n);
+    uint8_t *codes = malloc(n + 1);
     azaudio_g711_ulaw_encode(pcm8, n, codes);
     free(pcm8);
-    *size = n;
+    *out_size = n;
     return codes;
 }
+
+/* The test speech as 8 kHz mu-law. */
+static inline uint8_t *speech_ulaw(size_t *size) { return ulaw_8k(speech_pcm, speech_size, size); }
 
 /* Sends `size` bytes in frames of `frame` bytes, then `silence_frames` frames of silence (`silence` byte). */
 static inline void send_frames(azaudio_realtime_session *s, const uint8_t *audio, size_t size, size_t frame,

@@ -84,15 +84,6 @@ static int run_call_example(const char *name, uint32_t rate, size_t gap_ms, char
     return 1;
 }
 
-/* 8 kHz mu-law of 24 kHz PCM16 test audio; free the result. */
-static uint8_t *ulaw_8k(const uint8_t *pcm24, size_t size, size_t *out_size) {
-    int16_t *pcm8 = resample((const int16_t *)pcm24, size / 2, 24000, 8000, out_size);
-    uint8_t *codes = malloc(*out_size + 1);
-    azaudio_g711_ulaw_encode(pcm8, *out_size, codes);
-    free(pcm8);
-    return codes;
-}
-
 /* Writes all of `data` to fd (blocking); 1 on success. */
 static int write_all(int fd, const uint8_t *data, size_t size) {
     while (size > 0) {

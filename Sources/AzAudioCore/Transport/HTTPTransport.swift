@@ -115,22 +115,11 @@ public final class HTTPTransport: @unchecked Sendable {
         set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(ccurl_setopt_long(easy, CURLOPT_FOLLOWLOCATION, 0))
         set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS)))
-        // TCP keepalive: a peer that vanished (NAT timeout, cable pulled) is noticed by the kernel too.
-        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
-        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPIDLE, TCPKeepalive.idleSeconds))
-        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPINTVL, TCPKeepalive.intervalSeconds))
         set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(settings.connectTimeoutMs)))
         set(ccurl_setopt_long(easy, CURLOPT_TIMEOUT_MS, Int(timeoutMs)))
         set(ccurl_setopt_string(easy, CURLOPT_USERAGENT, settings.userAgent))
         set(ccurl_setopt_long(easy, CURLOPT_UPLOAD_BUFFERSIZE, 64 * 1024))
-        set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.verifyTLS ? 1 : 0))
-        set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.verifyTLS ? 2 : 0))
-        if let caFile = settings.caFile { set(ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile)) }
-        if let caPath = settings.caPath { set(ccurl_setopt_string(easy, CURLOPT_CAPATH, caPath)) }
-        if let proxy = settings.proxy { set(ccurl_setopt_string(easy, CURLOPT_PROXY, proxy)) }
-        if let proxyCAFile = settings.proxyCAFile {
-            set(ccurl_setopt_string(easy, CURLOPT_PROXY_CAINFO, proxyCAFile))
-        }
+        settings.applyConnectionOptions(to: easy, set)
 
         set(ccurl_setopt_data_fn(easy, CURLOPT_HEADERFUNCTION, curlHeaderCallback))
         set(ccurl_setopt_pointer(easy, CURLOPT_HEADERDATA, user))

@@ -48,20 +48,10 @@ public final class CurlSocket {
         set(ccurl_setopt_string(easy, CURLOPT_PROTOCOLS_STR, "http,https"))
         set(ccurl_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1)))
         set(ccurl_setopt_long(easy, CURLOPT_TCP_NODELAY, 1))
-        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPALIVE, 1))
-        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPIDLE, TCPKeepalive.idleSeconds))
-        set(ccurl_setopt_long(easy, CURLOPT_TCP_KEEPINTVL, TCPKeepalive.intervalSeconds))
         set(ccurl_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, Int(max(timeoutMs, 1))))
-        set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYPEER, settings.verifyTLS ? 1 : 0))
-        set(ccurl_setopt_long(easy, CURLOPT_SSL_VERIFYHOST, settings.verifyTLS ? 2 : 0))
         // ALPN must not offer h2: the Upgrade request is HTTP/1.1.
         set(ccurl_setopt_long(easy, CURLOPT_SSL_ENABLE_ALPN, 0))
-        if let caFile = settings.caFile { set(ccurl_setopt_string(easy, CURLOPT_CAINFO, caFile)) }
-        if let caPath = settings.caPath { set(ccurl_setopt_string(easy, CURLOPT_CAPATH, caPath)) }
-        if let proxy = settings.proxy { set(ccurl_setopt_string(easy, CURLOPT_PROXY, proxy)) }
-        if let proxyCAFile = settings.proxyCAFile {
-            set(ccurl_setopt_string(easy, CURLOPT_PROXY_CAINFO, proxyCAFile))
-        }
+        settings.applyConnectionOptions(to: easy, set)
         // Through an HTTP proxy, even ws:// needs a CONNECT tunnel (the Upgrade request is ours, not the proxy's).
         set(ccurl_setopt_long(easy, CURLOPT_HTTPPROXYTUNNEL, 1))
         // Only where no proxy can add a TLS layer of its own (its OpenSSL would report to the same slot).

@@ -112,15 +112,16 @@ class Client(TranscriptionCalls, SpeechCalls, ChatCalls, RealtimeCalls, ClientBa
             c.max_retries = max_retries
         if max_retry_wait is not None:
             c.max_retry_wait_ms = milliseconds(max_retry_wait, unset=0, name="max_retry_wait")
+        wheel_ca_file, wheel_ca_path = n.wheel_ca_locations()  # (None, None) but from the wheel on some systems
         ca_file, ca_path = options.get("ca_file"), options.get("ca_path")
         if ca_file is None and ca_path is None:
-            ca_file, ca_path = n.wheel_ca_locations()
+            ca_file, ca_path = wheel_ca_file, wheel_ca_path
+        proxy_ca_file = options.get("proxy_ca_file")
         c.ca_file = string(ca_file)
         c.ca_path = string(ca_path)
         c.insecure_skip_tls_verify = 1 if options.get("insecure_skip_tls_verify", False) else 0
         c.proxy = string(options.get("proxy"))
-        proxy_ca_file = options.get("proxy_ca_file")
-        c.proxy_ca_file = string(proxy_ca_file if proxy_ca_file is not None else n.wheel_ca_locations()[0])
+        c.proxy_ca_file = string(proxy_ca_file if proxy_ca_file is not None else wheel_ca_file)
         c.user_agent_suffix = string(options.get("user_agent_suffix"))
         if self._log_bridge is not None:
             c.log_callback = self._log_bridge.function
