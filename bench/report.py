@@ -17,6 +17,7 @@ from bench_common import (  # the contenders' names, as the harness records them
     PYB_PULL,
     C,
 )
+from report_continuity import paired  # the ratio within each repetition
 
 
 def _fmt(x: Optional[float]) -> str:
@@ -118,7 +119,7 @@ def rows(r: dict) -> list[list[str]]:
             "same, libazaudio Python vs C",
             ["", _cell(_get(b, PYB, k)), "", ""],
             "<= 1.5x libazaudio C's",
-            f"Python/C {_fmt(rpc)}",
+            f"Python/C {_fmt(rpc)}" + paired(b, PYB, C, _fmt),
             None if rpc is None else rpc <= 1.5,
         )
         if PYB_PULL in b.get("contenders", {}):
@@ -128,7 +129,7 @@ def rows(r: dict) -> list[list[str]]:
                 "same, one thread taking batches on the event fd, vs C",
                 ["", _cell(_get(b, PYB_PULL, k)), "", ""],
                 "<= 1.5x libazaudio C's",
-                f"Python pull/C {_fmt(rpp)}",
+                f"Python pull/C {_fmt(rpp)}" + paired(b, PYB_PULL, C, _fmt),
                 None if rpp is None else rpp <= 1.5,
             )
         if PYB_COUNT in b.get("contenders", {}):
@@ -139,7 +140,7 @@ def rows(r: dict) -> list[list[str]]:
                 "without the benchmark's Python bookkeeping), vs C",
                 ["", _cell(_get(b, PYB_COUNT, k)), "", ""],
                 "report (the goal is the row with the full handler)",
-                f"Python count-only/C {_fmt(rpn)}",
+                f"Python count-only/C {_fmt(rpn)}" + paired(b, PYB_COUNT, C, _fmt),
                 None if rpn is None else REPORT_ONLY,
             )
         srv = [_cell(_get(b, w, "server_cpu_ms_per_session_s")) for w in (C, PYB, OAI)] + [""]
