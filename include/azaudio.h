@@ -1712,6 +1712,11 @@ int32_t azaudio_realtime_event_type(const azaudio_realtime_event *event);
 const char *azaudio_realtime_event_name(const azaudio_realtime_event *event);
 /* The event's JSON text as received. */
 const char *azaudio_realtime_event_json(const azaudio_realtime_event *event);
+/* The same JSON text without a copy: returns its first byte and stores its length in *size (size may be NULL). NOT
+ * NUL-terminated: the received bytes themselves when the library kept them (azaudio_realtime_event_json() makes a
+ * NUL-terminated copy on its first call), which live as long as the event. Never NULL for an event (length 0 when it
+ * has no JSON); for a NULL event, NULL and 0. Meant for bindings and for code that scans the text itself. */
+const char *azaudio_realtime_event_json_data(const azaudio_realtime_event *event, size_t *size);
 /* The event's text: a delta, transcript, text, function arguments, or an error / close / cancel message. */
 const char *azaudio_realtime_event_text(const azaudio_realtime_event *event);
 /* AUDIO_DELTA: the decoded audio bytes in the session's output format (in caller_output_format / _rate when set);

@@ -1681,8 +1681,12 @@ public:
     event_type type() const noexcept { return static_cast<event_type>(azaudio_realtime_event_type(e())); }
     /// The wire type, e.g. "response.output_audio.delta" ("closed" for event_type::closed).
     std::string_view name() const noexcept { return sv(azaudio_realtime_event_name(e())); }
-    /// The event's JSON text as received.
-    std::string_view json() const noexcept { return sv(azaudio_realtime_event_json(e())); }
+    /// The event's JSON text as received: the received bytes themselves, no copy (azaudio_realtime_event_json_data).
+    std::string_view json() const noexcept {
+        std::size_t size = 0;
+        const char *j = azaudio_realtime_event_json_data(e(), &size);
+        return j ? std::string_view(j, size) : std::string_view();
+    }
     /// A delta, transcript, text, function arguments, or an error / close / cancel message.
     std::string_view text() const noexcept { return sv(azaudio_realtime_event_text(e())); }
     /// audio_delta: the decoded audio in the session's output format; empty for other events.

@@ -19,6 +19,19 @@ public func azaudio_realtime_event_name(_ event: OpaquePointer!) -> UnsafePointe
 public func azaudio_realtime_event_json(_ event: OpaquePointer!) -> UnsafePointer<CChar>! { field(event, .json) }
 
 @c @implementation
+public func azaudio_realtime_event_json_data(
+    _ event: OpaquePointer!, _ size: UnsafeMutablePointer<Int>!
+) -> UnsafePointer<CChar>! {
+    guard let event else {
+        size?.pointee = 0
+        return nil
+    }
+    let span = RealtimeEventBox.from(event).jsonSpan
+    size?.pointee = span.count
+    return span.pointer
+}
+
+@c @implementation
 public func azaudio_realtime_event_text(_ event: OpaquePointer!) -> UnsafePointer<CChar>! { field(event, .text) }
 
 @c @implementation

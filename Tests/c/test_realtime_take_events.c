@@ -1,5 +1,6 @@
 /* azaudio_realtime_take_events: pull mode in batches. Every event is taken once, in order, across batches of any
- * capacity; each record carries what the accessors give; bad arguments get a result code and take nothing.
+ * capacity; each record carries what the accessors give (its JSON is azaudio_realtime_event_json_data()'s: the same
+ * bytes, not a copy); bad arguments get a result code and take nothing.
  * emulator-options: --speed 40 */
 #define _DEFAULT_SOURCE
 #include "azaudio.h"
@@ -17,8 +18,11 @@ static int record_matches_its_event(const azaudio_realtime_event_record *r) {
     size_t size = 0;
     const uint8_t *audio = azaudio_realtime_event_audio(r->event, &size);
     const char *json = azaudio_realtime_event_json(r->event);
+    size_t data_size = 0;
+    const char *data = azaudio_realtime_event_json_data(r->event, &data_size);
     return r->type == azaudio_realtime_event_type(r->event) && r->audio == audio && r->audio_size == size &&
-           r->json != NULL && r->json_size == strlen(json) && memcmp(r->json, json, r->json_size) == 0;
+           r->json != NULL && r->json_size == strlen(json) && memcmp(r->json, json, r->json_size) == 0 &&
+           data == r->json && data_size == r->json_size;
 }
 
 /* Appends text to a growing buffer. */
@@ -135,6 +139,8 @@ static void ignore(azaudio_realtime_session *session, const azaudio_realtime_eve
 TEST(bad_arguments_get_a_result_and_a_message_and_take_nothing) {
     azaudio_realtime_event_record r[2];
     size_t count = 99;
+    CHECK(azaudio_realtime_event_json_data(NULL, &count) == NULL && count == 0);
+    CHECK(azaudio_realtime_event_json_data(NULL, NULL) == NULL);
     CHECK_RESULT(azaudio_realtime_take_events(NULL, r, sizeof r[0], 2, &count, 0), AZAUDIO_ERR_INVALID_ARGUMENT);
     CHECK(count == 0);
     azaudio_realtime_session *s = realtime_manual_session(1, NULL);

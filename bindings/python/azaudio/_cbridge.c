@@ -27,6 +27,7 @@ send_audio_fn cbridge_send_audio_call;
 event_free_fn cbridge_event_free;
 take_events_fn cbridge_take_events_call;
 static event_json_fn event_json;
+static event_json_data_fn event_json_data; /* NULL: a library without azaudio_realtime_event_json_data */
 static event_audio_fn event_audio;
 
 PyObject *name_type, *name_event, *name_lock, *name_reader, *name_values, *name_set, *name_detach, *name_handle,
@@ -96,6 +97,18 @@ static PyObject *cbridge_event_json(PyObject *module, PyObject *event_int) {
         }
         Py_RETURN_NONE;
     }
+    if (event_json_data != NULL) { /* the received bytes, copied once (no C string made first) */
+        size_t size = 0;
+        const char *data = event_json_data(event, &size);
+        if (data == NULL) {
+            Py_RETURN_NONE;
+        }
+        if (size > (size_t)PY_SSIZE_T_MAX) {
+            PyErr_SetString(PyExc_OverflowError, "the event's JSON is too large");
+            return NULL;
+        }
+        return PyBytes_FromStringAndSize(data, (Py_ssize_t)size);
+    }
     const char *json = event_json(event);
     if (json == NULL) {
         Py_RETURN_NONE;
@@ -138,12 +151,17 @@ static int address_of(PyObject *value, void **out) {
 static PyObject *cbridge_init(PyObject *module, PyObject *args) {
     (void)module;
     PyObject *given[5] = {NULL, NULL, NULL, NULL, NULL};
-    PyObject *take = NULL;
-    if (!PyArg_ParseTuple(args, "OOOOOO:init", &given[0], &given[1], &given[2], &given[3], &given[4], &take)) {
+    PyObject *take = NULL, *json_data = NULL;
+    if (!PyArg_ParseTuple(args, "OOOOOOO:init", &given[0], &given[1], &given[2], &given[3], &given[4], &take,
+                          &json_data)) {
         return NULL;
     }
     void *take_events = PyLong_AsVoidPtr(take); /* 0: a library without azaudio_realtime_take_events */
     if (take_events == NULL && PyErr_Occurred()) {
+        return NULL;
+    }
+    void *json_data_address = PyLong_AsVoidPtr(json_data); /* 0: a library without azaudio_realtime_event_json_data */
+    if (json_data_address == NULL && PyErr_Occurred()) {
         return NULL;
     }
     void *pointers[5] = {NULL, NULL, NULL, NULL, NULL};
@@ -158,6 +176,7 @@ static PyObject *cbridge_init(PyObject *module, PyObject *args) {
     event_audio = (event_audio_fn)pointers[3];
     cbridge_event_free = (event_free_fn)pointers[4];
     cbridge_take_events_call = (take_events_fn)take_events;
+    event_json_data = (event_json_data_fn)json_data_address;
     Py_RETURN_NONE;
 }
 
@@ -169,8 +188,8 @@ static PyObject *cbridge_callback_address(PyObject *module, PyObject *unused) {
 
 static PyMethodDef methods[] = {
     {"init", cbridge_init, METH_VARARGS,
-     "init(event_type, send_audio, event_json, event_audio, event_free, take_events or 0): the library functions' "
-     "addresses."},
+     "init(event_type, send_audio, event_json, event_audio, event_free, take_events or 0, event_json_data or 0): "
+     "the library functions' addresses."},
     {"record_size", cbridge_record_size, METH_NOARGS, "sizeof(azaudio_realtime_event_record) as compiled here."},
     {"take_events", cbridge_take_events, METH_VARARGS,
      "take_events(session, records, record_size, capacity, timeout_ms, cls, types, type_enum) -> (code, events)."},

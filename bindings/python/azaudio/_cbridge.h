@@ -15,6 +15,7 @@
 typedef int32_t (*event_type_fn)(const void *event);
 typedef int32_t (*send_audio_fn)(void *session, const void *audio, size_t size);
 typedef const char *(*event_json_fn)(const void *event);
+typedef const char *(*event_json_data_fn)(const void *event, size_t *size);
 typedef const uint8_t *(*event_audio_fn)(const void *event, size_t *size);
 typedef void (*event_free_fn)(void *event);
 typedef int32_t (*take_events_fn)(void *session, void *records, size_t record_size, size_t capacity, size_t *out_count,

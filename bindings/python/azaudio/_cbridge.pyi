@@ -30,7 +30,14 @@ class LazyField:
     def fetch(self, event: int, /) -> Any: ...
 
 def init(
-    event_type: int, send_audio: int, event_json: int, event_audio: int, event_free: int, take_events: int, /
+    event_type: int,
+    send_audio: int,
+    event_json: int,
+    event_audio: int,
+    event_free: int,
+    take_events: int,
+    event_json_data: int,
+    /,
 ) -> None: ...
 def record_size() -> int: ...
 def take_events(

@@ -41,6 +41,7 @@ def _load() -> Optional[ModuleType]:
         address(lib.azaudio_realtime_event_audio),
         address(lib.azaudio_realtime_event_free),
         address(lib.azaudio_realtime_take_events) if n.has("azaudio_realtime_take_events") else 0,
+        address(lib.azaudio_realtime_event_json_data) if n.has("azaudio_realtime_event_json_data") else 0,
     )
     return _cbridge
 

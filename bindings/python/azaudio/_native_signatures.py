@@ -222,6 +222,7 @@ SIGNATURES: dict[str, tuple[Any, Sequence[Any]]] = {
     "azaudio_realtime_event_type": (c_int32, (_HANDLE,)),
     "azaudio_realtime_event_name": (c_char_p, (_HANDLE,)),
     "azaudio_realtime_event_json": (c_char_p, (_HANDLE,)),
+    "azaudio_realtime_event_json_data": (c_void_p, (_HANDLE, _P_SIZE)),
     "azaudio_realtime_event_text": (c_char_p, (_HANDLE,)),
     "azaudio_realtime_event_audio": (_P_UINT8, (_HANDLE, _P_SIZE)),
     "azaudio_realtime_event_item_id": (c_char_p, (_HANDLE,)),
