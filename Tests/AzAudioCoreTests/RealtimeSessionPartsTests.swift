@@ -152,6 +152,46 @@ final class RealtimePullQueueTests: XCTestCase {
         XCTAssertEqual(queue.count, 5 * 500)
     }
 
+    /// An event with its own audio block, and a weak reference that tells when nothing holds that block any more.
+    private func eventWithAudio(_ n: Int) -> (RealtimeEvent, () -> Bool) {
+        var e = event(n)
+        let block = [UInt8](repeating: 1, count: 960).withUnsafeBytes { ByteBlock.copying($0) }
+        e.audio = block
+        weak let watched = block
+        return (e, { watched == nil })
+    }
+
+    func testATakenEventIsReleasedAtOnceWhenTheReaderKeepsUp() {
+        var queue = RealtimePullQueue(limit: 100)
+        var released: [() -> Bool] = []
+        for i in 0..<50 {  // one event at a time, taken before the next comes: the queue is empty after each take
+            let (e, gone) = eventWithAudio(i)
+            _ = queue.push(e)
+            guard case .event = queue.take() else { return XCTFail("no event") }
+            released.append(gone)
+        }
+        XCTAssertEqual(released.filter { !$0() }.count, 0, "taken events still held by the queue")
+    }
+
+    func testATakenEventIsReleasedAtOnceWhenTheReaderLagsBehind() {
+        var queue = RealtimePullQueue(limit: 100)
+        var released: [() -> Bool] = []
+        _ = queue.push(event(-1))  // one event always waits: the queue never empties
+        for i in 0..<200 {
+            let (e, gone) = eventWithAudio(i)
+            _ = queue.push(e)
+            guard case .event(let taken, _) = queue.take() else { return XCTFail("no event") }
+            XCTAssertEqual(taken.type, i == 0 ? "e-1" : "e\(i - 1)")
+            released.append(gone)
+        }
+        XCTAssertEqual(queue.count, 1)
+        // every block but the one still waiting is gone
+        XCTAssertEqual(released.dropLast().filter { !$0() }.count, 0, "taken events still held by the queue")
+        XCTAssertFalse(released.last!())
+        let batch = queue.take(upTo: 10)
+        XCTAssertEqual(batch.events.map(\.type), ["e199"])
+    }
+
     func testBatchesTakeAtMostTheirLimitInOrderAndLeaveTheRestQueued() {
         var queue = RealtimePullQueue(limit: 100)
         for i in 0..<5 { _ = queue.push(event(i)) }
