@@ -29,14 +29,14 @@ enum AudioDeltaScanner {
         var found = Found()
         if s.skipSpace() == UInt8(ascii: "}") { return nil }
         while true {
-            guard s.skipSpace() == UInt8(ascii: "\""), let key = s.plainString() else { return nil }
+            guard s.skipSpace() == UInt8(ascii: "\""), let key = s.key() else { return nil }
             guard s.skipSpace() == UInt8(ascii: ":") else { return nil }
             s.index += 1
             let isString = s.skipSpace() == UInt8(ascii: "\"")
-            // No `switch` on the member: every kind of value is told apart by comparisons that follow the order the
-            // service sends the members in (a jump table mispredicts at each member), and a string's range goes to
-            // its member's slot, the slot of unknown members included, by index.
+            // No `switch` on the member (a jump table mispredicts at nearly every member): a value goes to its
+            // member's slot by index, the slot of unknown members included.
             let member = s.member(key)
+            if member == Member.other && !s.isPlain(key) { return nil }
             if isString {
                 // `delta` is only checked by its base64 decoding, so a second one (the parser keeps the last) would
                 // leave the first unchecked: that goes the slow way. A member that holds a number here is a string.
@@ -70,7 +70,7 @@ enum AudioDeltaScanner {
         }
     }
 
-    private static func make(
+    @inline(__always) private static func make(
         _ bytes: UnsafeRawBufferPointer, _ s: Cursor, _ found: Found, _ recent: inout RecentIDs
     ) -> RealtimeEvent? {
         guard let type = found.range(Member.type), let delta = found.range(Member.delta) else { return nil }
@@ -164,26 +164,9 @@ enum AudioDeltaScanner {
         }
 
         /// At an opening quote: the range of a string with no escapes or control bytes, or nil.
-        /// The first 16 bytes are looked at together, without a branch on the length: a key or a short id ends in
-        /// them, and a loop exit there would mispredict at each string of another length than the last one.
         @inline(__always) mutating func plainString() -> Range<Int>? {
             let start = index + 1
             var i = start
-            if start + 16 <= count {
-                let first = Self.specials(
-                    UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)))
-                let second = Self.specials(
-                    UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self)))
-                // The first special byte's place in the 16 (16 when there is none: tz(0) is 64).
-                let place = first != 0 ? first.trailingZeroBitCount &>> 3 : 8 &+ second.trailingZeroBitCount &>> 3
-                if place < 16 {
-                    let at = start + place
-                    guard byte(at) == UInt8(ascii: "\"") else { return nil }
-                    index = at + 1
-                    return start..<at
-                }
-                i = start + 16
-            }
             while i + 8 <= count {
                 let found = Self.specials(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
                 if found != 0 {
@@ -204,6 +187,40 @@ enum AudioDeltaScanner {
                 i += 1
             }
             return nil
+        }
+
+        /// The high bit of each byte of `word` that is a quote (and maybe of bytes after the first one, never
+        /// before it), as in `specials`.
+        @inline(__always) static func quotes(_ word: UInt64) -> UInt64 {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let quote = word ^ (ones &* 0x22)
+            return (quote &- ones) & ~quote & 0x8080_8080_8080_8080
+        }
+
+        /// At a key's opening quote: the range up to the next quote, its bytes NOT checked for escapes and control
+        /// bytes (`isPlain`): `member` either finds a known key, which has none, or the caller checks them. A key
+        /// ends in the first 16 bytes, found there without a branch on its length (a loop exit would mispredict at
+        /// each key of another length than the last one); a longer one is a `plainString`.
+        @inline(__always) mutating func key() -> Range<Int>? {
+            let start = index + 1
+            guard start + 16 <= count else { return plainString() }
+            let first = Self.quotes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)))
+            let second = Self.quotes(
+                UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self)))
+            // The first quote's place in the 16, 16 when there is none, in arithmetic (a `?:` here compiles to a
+            // branch): tz(0) is 64, so `inFirst` is 8 and `firstEmpty` all ones when `first` is 0.
+            let inFirst = first.trailingZeroBitCount &>> 3
+            let firstEmpty = 0 &- (inFirst &>> 3)
+            let place = inFirst &+ (second.trailingZeroBitCount &>> 3) & firstEmpty
+            guard place < 16 else { return plainString() }
+            index = start + place + 1
+            return start..<start + place
+        }
+
+        /// True when `range` holds no backslash and no control byte (what `plainString` checks).
+        func isPlain(_ range: Range<Int>) -> Bool {
+            for i in range where byte(i) == UInt8(ascii: "\\") || byte(i) < 0x20 { return false }
+            return true
         }
 
         /// At an opening quote: the range up to the next quote, found with memchr. For base64 text only: a
