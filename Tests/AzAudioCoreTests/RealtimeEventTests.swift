@@ -376,6 +376,12 @@ final class AudioDeltaFastPathTests: XCTestCase {
             #"{"type":"response.output_audio.delta","delta":"AAE=""#,  // truncated
             #"{"type":"response.output_audio.delta","delta":"AAE=","type":"#,  // truncated after a known key
             #"{"type":"response.output_audio.delta","delta":"AAE=","delta""#,
+            // Escapes and control bytes in keys (a key is first cut at its first quote, then checked).
+            #"{"type":"response.output_audio.delta","ty\"pe":"x","delta":"AAE="}"#,
+            #"{"type":"response.output_audio.delta","item\u005fid":"x","delta":"AAE="}"#,
+            #"{"type":"response.output_audio.delta","x\\":"x","delta":"AAE="}"#,
+            "{\"type\":\"response.output_audio.delta\",\"ts\u{01}us\":1,\"delta\":\"AAE=\"}",
+            "{\"type\":\"response.output_audio.delta\",\"a_key_longer_than_16\u{1F}\":1,\"delta\":\"AAE=\"}",
             #"{"type":"response.output_audio.delta","n":-,"delta":"AAE="}"#,  // not a number
             #"{"type":"response.output_audio.delta","n":1.,"delta":"AAE="}"#,  // not a number
             #"{"type":"response.output_audio.delta","n":tru,"delta":"AAE="}"#,  // not a literal
