@@ -25,6 +25,8 @@ final class RealtimeEventBox {
         CString?, CString?, CString?, CString?, CString?, CString?, CString?, CString?, CString?, CString?, CString?
     )
     typealias CString = UnsafeMutablePointer<CChar>
+    /// Guarded by `lock` like `strings`: true once a slot of `strings` holds a string.
+    @exclusivity(unchecked) nonisolated(unsafe) private var madeAny = false
 
     /// One slot per `Field` (checked in debug builds).
     static var fieldCount: Int { MemoryLayout<Row>.size / MemoryLayout<CString?>.size }
@@ -34,7 +36,10 @@ final class RealtimeEventBox {
         self.event = event
     }
 
-    deinit { withStrings { row in for field in 0..<Self.fieldCount { free(row[field]) } } }
+    deinit {
+        guard madeAny else { return }  // (most events: no string was asked for)
+        withStrings { row in for field in 0..<Self.fieldCount { if let string = row[field] { free(string) } } }
+    }
 
     /// The row as a buffer of `fieldCount` slots (only under `lock`, or in `deinit`).
     @inline(__always) private func withStrings<T>(_ body: (UnsafeMutablePointer<CString?>) -> T) -> T {
@@ -66,6 +71,7 @@ final class RealtimeEventBox {
         }
         guard let made else { return UInt(bitPattern: StaticCString.empty) }
         row[field.rawValue] = made
+        madeAny = true
         return UInt(bitPattern: made)
     }
 
