@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import Synchronization
 
 /// One I/O thread that multiplexes many sockets with epoll (level-triggered) and wakes through an eventfd.
 ///
@@ -26,8 +27,11 @@ public final class EventLoop: @unchecked Sendable {
     private var stopDelivers = true
     private var stopped = false
     private var detachOnExit = false
-    /// True while the loop is not blocked in epoll_wait (a schedule then needs no eventfd write).
-    private var awake = true
+    /// True while the loop is not blocked in epoll_wait (a schedule then needs no eventfd write). Read and set
+    /// under `mutex`, except the loop's own `true` right after epoll_wait returns: a schedule that reads a stale
+    /// `false` only writes the eventfd once more, and one that reads this `true` is seen by the loop's next turn
+    /// (which takes `mutex` before it sleeps, and sets `false` there). So no lock is taken for it per wakeup.
+    private let awake = Atomic<Bool>(true)
     /// Periodic work (see `addTicker`).
     private var tickers: [TickerEntry] = []
     private var tickersChanged = false
@@ -119,8 +123,8 @@ public final class EventLoop: @unchecked Sendable {
             return false
         }
         scheduled.append(channel)
-        let wake = !awake && scheduled.count == 1
-        if wake { awake = true }
+        let wake = !awake.load(ordering: .relaxed) && scheduled.count == 1
+        if wake { awake.store(true, ordering: .relaxed) }
         pthread_mutex_unlock(mutex)
         if wake { wakeUp() }
         return true
@@ -156,8 +160,8 @@ public final class EventLoop: @unchecked Sendable {
         tickers.removeAll { $0.ticker === ticker }
         tickers.append(TickerEntry(ticker: ticker, intervalMs: UInt64(max(intervalMs, 1))))
         tickersChanged = true
-        let wake = !awake
-        if wake { awake = true }
+        let wake = !awake.load(ordering: .relaxed)
+        if wake { awake.store(true, ordering: .relaxed) }
         pthread_mutex_unlock(mutex)
         if wake { wakeUp() }  // the loop may be sleeping without a timeout
     }
@@ -254,7 +258,7 @@ public final class EventLoop: @unchecked Sendable {
                     nextTickMs = Monotonic.now() + interval
                 }
             }
-            if draining.isEmpty && !stop { awake = false }
+            if draining.isEmpty && !stop { awake.store(false, ordering: .relaxed) }
             pthread_mutex_unlock(mutex)
             if stop {
                 draining.removeAll()
@@ -279,9 +283,7 @@ public final class EventLoop: @unchecked Sendable {
             let timeout = nextTimeout()
             let count = epoll_wait(epollFD, events, Int32(capacity), timeout)
             if batchingWindowUs > 0 { lastWakeNs = Monotonic.nowNs() }
-            pthread_mutex_lock(mutex)
-            awake = true
-            pthread_mutex_unlock(mutex)
+            awake.store(true, ordering: .relaxed)
             if count < 0 {
                 if errno == EINTR { continue }
                 preconditionFailure("epoll_wait failed: errno \(errno)")
