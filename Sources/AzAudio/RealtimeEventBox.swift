@@ -6,8 +6,8 @@ import Synchronization
 /// What an `azaudio_realtime_event *` points to: an engine event plus C strings made on first access.
 ///
 /// One box is made per delivered event, so it stays one allocation: the lock is inline (no separate mutex
-/// allocation) and the cache is a fixed row of slots, one per field (no hashing, no storage allocated until a
-/// string is asked for).
+/// allocation) and the cache is a fixed row of slots inside the box, one per field (no hashing, no storage
+/// allocated, and no generic array whose type metadata the runtime looks up when the first string is asked for).
 final class RealtimeEventBox {
     enum Field: Int, CaseIterable {
         case name, json, text, itemID, responseID, callID, functionName, status, usage, errorCode, speaker
@@ -15,13 +15,36 @@ final class RealtimeEventBox {
 
     let event: RealtimeEvent
     private let lock = Mutex<Void>(())
-    /// Guarded by `lock`: per field, the C string made for it (freed with the box). No runtime exclusivity check:
-    /// read and written only under `lock` (non-recursive) and in `deinit` (no other reference left).
-    @exclusivity(unchecked) nonisolated(unsafe) private var strings: [UnsafeMutablePointer<CChar>?] = []
+    /// Guarded by `lock`: per field (`Field.rawValue`), the C string made for it, or nil (freed with the box). No
+    /// runtime exclusivity check: read and written only under `lock` (non-recursive) and in `deinit` (no other
+    /// reference left).
+    @exclusivity(unchecked) nonisolated(unsafe) private var strings: Row = (
+        nil, nil, nil, nil, nil, nil, nil, nil, nil, nil, nil
+    )
+    typealias Row = (
+        CString?, CString?, CString?, CString?, CString?, CString?, CString?, CString?, CString?, CString?, CString?
+    )
+    typealias CString = UnsafeMutablePointer<CChar>
+    /// Guarded by `lock` like `strings`: true once a slot of `strings` holds a string.
+    @exclusivity(unchecked) nonisolated(unsafe) private var madeAny = false
 
-    init(_ event: consuming RealtimeEvent) { self.event = event }
+    /// One slot per `Field` (checked in debug builds).
+    static var fieldCount: Int { MemoryLayout<Row>.size / MemoryLayout<CString?>.size }
 
-    deinit { for string in strings { free(string) } }
+    init(_ event: consuming RealtimeEvent) {
+        assert(Field.allCases.count == Self.fieldCount)
+        self.event = event
+    }
+
+    deinit {
+        guard madeAny else { return }  // (most events: no string was asked for)
+        withStrings { row in for field in 0..<Self.fieldCount { if let string = row[field] { free(string) } } }
+    }
+
+    /// The row as a buffer of `fieldCount` slots (only under `lock`, or in `deinit`).
+    @inline(__always) private func withStrings<T>(_ body: (UnsafeMutablePointer<CString?>) -> T) -> T {
+        withUnsafeMutableBytes(of: &strings) { body($0.baseAddress!.assumingMemoryBound(to: CString?.self)) }
+    }
 
     static func from(_ pointer: OpaquePointer) -> RealtimeEventBox {
         Unmanaged<RealtimeEventBox>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
@@ -30,21 +53,26 @@ final class RealtimeEventBox {
     /// The field as a C string living as long as the box; the same pointer on every call.
     func cString(_ field: Field) -> UnsafePointer<CChar> {
         let address = lock.withLock { _ -> UInt in
-            if strings.isEmpty { strings = Array(repeating: nil, count: Field.allCases.count) }
-            if let existing = strings[field.rawValue] { return UInt(bitPattern: existing) }
-            let made: UnsafeMutablePointer<CChar>?
-            switch field {
-            case .json:
-                // The received bytes straight to a C string (no String in between) when the event kept them.
-                made = event.withJSONBytes { Self.duplicate($0) } ?? Self.duplicate(event.json)
-            default:
-                made = Self.duplicate(Self.text(of: field, in: event))
-            }
-            guard let made else { return UInt(bitPattern: StaticCString.empty) }
-            strings[field.rawValue] = made
-            return UInt(bitPattern: made)
+            withStrings { row in make(field, in: row) }
         }
         return UnsafePointer(bitPattern: address)!
+    }
+
+    /// `cString`'s work under the lock: the address of the field's C string, made and kept in `row` the first time.
+    private func make(_ field: Field, in row: UnsafeMutablePointer<CString?>) -> UInt {
+        if let existing = row[field.rawValue] { return UInt(bitPattern: existing) }
+        let made: UnsafeMutablePointer<CChar>?
+        switch field {
+        case .json:
+            // The received bytes straight to a C string (no String in between) when the event kept them.
+            made = event.withJSONBytes { Self.duplicate($0) } ?? Self.duplicate(event.json)
+        default:
+            made = Self.duplicate(Self.text(of: field, in: event))
+        }
+        guard let made else { return UInt(bitPattern: StaticCString.empty) }
+        row[field.rawValue] = made
+        madeAny = true
+        return UInt(bitPattern: made)
     }
 
     /// The event's JSON as bytes living as long as the box, not NUL-terminated: the received bytes themselves when

@@ -287,6 +287,45 @@ final class AudioDeltaFastPathTests: XCTestCase {
         }
     }
 
+    /// The scanner tells its members apart by length and two words of text: keys that share a prefix, a suffix or
+    /// a length with a known one are other members, and the members' order and repetitions change nothing.
+    func testKeysLikeKnownOnesAreOtherMembersAndOrderOrRepetitionChangesNothing() {
+        let head = #"{"type":"response.output_audio.delta","#
+        let texts = [
+            // Same length as a known key, one byte different at either end or in the middle.
+            head + #""typf":"x","Type":"x","delts":"x","xelta":"x","item_ie":"x","item.id":"x","delta":"AAE="}"#,
+            head + #""event_ix":"x","xvent_id":"x","response_ix":"x","responsx_id":"x","delta":"AAE="}"#,
+            head + #""output_indey":5,"0utput_index":6,"content_indey":7,"content.index":8,"delta":"AAE="}"#,
+            // A known key's prefix or extension, and lengths no known key has (6, 9, 10, beyond 13, below 4).
+            head + #""typ":"x","types":"x","item_i":"x","item_ids":"x","event_idx":"x","delta_":"x","delta":"AAE="}"#,
+            head
+                + #""-     ":1,"-        ":2,"-         ":3,"response_id_x":"x","content_index_":9,"":0,"delta":"AAE="}"#,
+            // The members in another order than the service's, and repeated (the last one counts).
+            #"{"delta":"AAE=","content_index":3,"output_index":2,"item_id":"i","response_id":"r","event_id":"e","#
+                + #""type":"response.output_audio.delta"}"#,
+            head + #""item_id":"a","output_index":1,"item_id":"b","response_id":"r","response_id":"s","#
+                + #""output_index":4,"content_index":1,"content_index":0,"event_id":"e1","event_id":"e2","delta":"AAE="}"#,
+            #"{"type":"response.done","delta":"AAE=","type":"response.audio.delta"}"#,
+        ]
+        for text in texts {
+            let (fast, full) = both(text)
+            guard let fast, let full else { return XCTFail("both paths should decode: \(text)") }
+            assertSame(fast, full, text)
+        }
+        // Ids decoded from keys that only look like the known ones stay empty.
+        let (fast, _) = both(texts[0])
+        XCTAssertEqual(fast?.itemID, "", texts[0])
+        let (reordered, _) = both(texts[5])
+        XCTAssertEqual(reordered?.itemID, "i")
+        XCTAssertEqual(reordered?.outputIndex, 2)
+        XCTAssertEqual(reordered?.contentIndex, 3)
+        let (repeated, _) = both(texts[6])
+        XCTAssertEqual(repeated?.itemID, "b")
+        XCTAssertEqual(repeated?.responseID, "s")
+        XCTAssertEqual(repeated?.outputIndex, 4)
+        XCTAssertEqual(repeated?.eventID, "e2")
+    }
+
     func testDeltasDecodedInARowKeepTheirOwnIdsWhileTheSessionReusesTheLastOnes() {
         var recent = AudioDeltaScanner.RecentIDs()
         let ids = [
@@ -335,6 +374,14 @@ final class AudioDeltaFastPathTests: XCTestCase {
             #"{"type":"response.done","delta":"AAE="}"#,  // another type
             #"{"type":"response.output_audio.delta","delta":"AAE="} x"#,  // trailing data
             #"{"type":"response.output_audio.delta","delta":"AAE=""#,  // truncated
+            #"{"type":"response.output_audio.delta","delta":"AAE=","type":"#,  // truncated after a known key
+            #"{"type":"response.output_audio.delta","delta":"AAE=","delta""#,
+            // Escapes and control bytes in keys (a key is first cut at its first quote, then checked).
+            #"{"type":"response.output_audio.delta","ty\"pe":"x","delta":"AAE="}"#,
+            #"{"type":"response.output_audio.delta","item\u005fid":"x","delta":"AAE="}"#,
+            #"{"type":"response.output_audio.delta","x\\":"x","delta":"AAE="}"#,
+            "{\"type\":\"response.output_audio.delta\",\"ts\u{01}us\":1,\"delta\":\"AAE=\"}",
+            "{\"type\":\"response.output_audio.delta\",\"a_key_longer_than_16\u{1F}\":1,\"delta\":\"AAE=\"}",
             #"{"type":"response.output_audio.delta","n":-,"delta":"AAE="}"#,  // not a number
             #"{"type":"response.output_audio.delta","n":1.,"delta":"AAE="}"#,  // not a number
             #"{"type":"response.output_audio.delta","n":tru,"delta":"AAE="}"#,  // not a literal

@@ -1,5 +1,6 @@
 import CLinux
 import Glibc
+import Synchronization
 
 /// One I/O thread that multiplexes many sockets with epoll (level-triggered) and wakes through an eventfd.
 ///
@@ -26,20 +27,29 @@ public final class EventLoop: @unchecked Sendable {
     private var stopDelivers = true
     private var stopped = false
     private var detachOnExit = false
-    /// True while the loop is not blocked in epoll_wait (a schedule then needs no eventfd write).
-    private var awake = true
+    /// True while the loop is not blocked in epoll_wait (a schedule then needs no eventfd write). Read and set
+    /// under `mutex`, except the loop's own `true` right after epoll_wait returns: a schedule that reads a stale
+    /// `false` only writes the eventfd once more, and one that reads this `true` is seen by the loop's next turn
+    /// (which takes `mutex` before it sleeps, and sets `false` there). So no lock is taken for it per wakeup.
+    private let awake = Atomic<Bool>(true)
     /// Periodic work (see `addTicker`).
     private var tickers: [TickerEntry] = []
     private var tickersChanged = false
 
-    // Loop thread only. `channels`, `deadlines`, `lastWakeNs`, `lastBatchHadEvents`, `tickIntervalMs` and
+    // Loop thread only. `slots`, `freeSlots`, `deadlines`, `lastWakeNs`, `lastBatchHadEvents`, `tickIntervalMs` and
     // `nextTickMs` opt out of the runtime exclusivity check (a runtime call with a thread-local lookup per access,
     // several per loop turn): every access to them is instantaneous, a read or write that calls nothing outside
-    // the standard library (a channel is called after its lookup in `channels` has ended), so no second access
+    // the standard library (a channel is called after its lookup in `slots` has ended), so no second access
     // can begin during one. (`activeTickers` keeps the check: its loop spans the tickers' calls.)
-    @exclusivity(unchecked) private var channels: [UInt64: EventLoopChannel] = [:]
+    /// The registered channels, each in a slot whose index is the low half of its token (the token epoll returns
+    /// with each event): an event finds its channel by index, with no hashing. The high half is a generation, new
+    /// at each registration, so an event for a channel deregistered earlier in the same batch finds a slot that is
+    /// empty or holds another token, never a channel that reused the slot.
+    @exclusivity(unchecked) private var slots: [(token: UInt64, channel: EventLoopChannel?)] = []
+    @exclusivity(unchecked) private var freeSlots: [Int] = []
+    private var channelCount = 0
+    private var nextGeneration: UInt64 = 1
     @exclusivity(unchecked) private var deadlines: [UInt64: UInt64] = [:]
-    private var nextToken: UInt64 = 1
     @exclusivity(unchecked) private var lastWakeNs: UInt64 = 0
     @exclusivity(unchecked) private var lastBatchHadEvents = false
     private static let wakeToken: UInt64 = 0
@@ -113,8 +123,8 @@ public final class EventLoop: @unchecked Sendable {
             return false
         }
         scheduled.append(channel)
-        let wake = !awake && scheduled.count == 1
-        if wake { awake = true }
+        let wake = !awake.load(ordering: .relaxed) && scheduled.count == 1
+        if wake { awake.store(true, ordering: .relaxed) }
         pthread_mutex_unlock(mutex)
         if wake { wakeUp() }
         return true
@@ -150,8 +160,8 @@ public final class EventLoop: @unchecked Sendable {
         tickers.removeAll { $0.ticker === ticker }
         tickers.append(TickerEntry(ticker: ticker, intervalMs: UInt64(max(intervalMs, 1))))
         tickersChanged = true
-        let wake = !awake
-        if wake { awake = true }
+        let wake = !awake.load(ordering: .relaxed)
+        if wake { awake.store(true, ordering: .relaxed) }
         pthread_mutex_unlock(mutex)
         if wake { wakeUp() }  // the loop may be sleeping without a timeout
     }
@@ -169,14 +179,31 @@ public final class EventLoop: @unchecked Sendable {
     /// Adds `fd` with `events` (EPOLLIN, EPOLLOUT bits) and returns the channel's token. Loop thread only.
     public func register(_ channel: EventLoopChannel, fd: Int32, events: UInt32) -> UInt64? {
         precondition(inLoopThread)
-        let token = nextToken
-        nextToken += 1
+        let slot = freeSlots.popLast() ?? slots.count
+        guard slot < 1 << 32 else { return nil }
+        let token = nextGeneration << 32 | UInt64(slot)  // never the wake token: the generation starts at 1
         var event = epoll_event()
         event.events = events
         event.data.u64 = token
-        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else { return nil }
-        channels[token] = channel
+        guard epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event) == 0 else {
+            if slot < slots.count { freeSlots.append(slot) }
+            return nil
+        }
+        nextGeneration = nextGeneration == 0xFFFF_FFFF ? 1 : nextGeneration + 1  // (so never 0 in the high half)
+        if slot == slots.count {
+            slots.append((token, channel))
+        } else {
+            slots[slot] = (token, channel)
+        }
+        channelCount += 1
         return token
+    }
+
+    /// The channel registered with `token`, if it still is.
+    @inline(__always) private func channel(_ token: UInt64) -> EventLoopChannel? {
+        let slot = Int(truncatingIfNeeded: token & 0xFFFF_FFFF)
+        guard slot < slots.count, slots[slot].token == token else { return nil }
+        return slots[slot].channel
     }
 
     /// Changes the events watched for a registered socket. Loop thread only.
@@ -191,7 +218,12 @@ public final class EventLoop: @unchecked Sendable {
     public func deregister(token: UInt64, fd: Int32) {
         var event = epoll_event()
         epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, &event)
-        channels[token] = nil
+        let slot = Int(truncatingIfNeeded: token & 0xFFFF_FFFF)
+        if slot < slots.count, slots[slot].token == token {
+            slots[slot] = (0, nil)
+            freeSlots.append(slot)
+            channelCount -= 1
+        }
         deadlines[token] = nil
     }
 
@@ -226,7 +258,7 @@ public final class EventLoop: @unchecked Sendable {
                     nextTickMs = Monotonic.now() + interval
                 }
             }
-            if draining.isEmpty && !stop { awake = false }
+            if draining.isEmpty && !stop { awake.store(false, ordering: .relaxed) }
             pthread_mutex_unlock(mutex)
             if stop {
                 draining.removeAll()
@@ -239,7 +271,7 @@ public final class EventLoop: @unchecked Sendable {
                 continue  // Look again: the turns may have scheduled more.
             }
 
-            if batchingWindowUs > 0 && lastBatchHadEvents && channels.count >= Self.batchingMinChannels {
+            if batchingWindowUs > 0 && lastBatchHadEvents && channelCount >= Self.batchingMinChannels {
                 // Let the other connections' messages gather before looking again.
                 let until = lastWakeNs + UInt64(batchingWindowUs) * 1000
                 let now = Monotonic.nowNs()
@@ -251,9 +283,7 @@ public final class EventLoop: @unchecked Sendable {
             let timeout = nextTimeout()
             let count = epoll_wait(epollFD, events, Int32(capacity), timeout)
             if batchingWindowUs > 0 { lastWakeNs = Monotonic.nowNs() }
-            pthread_mutex_lock(mutex)
-            awake = true
-            pthread_mutex_unlock(mutex)
+            awake.store(true, ordering: .relaxed)
             if count < 0 {
                 if errno == EINTR { continue }
                 preconditionFailure("epoll_wait failed: errno \(errno)")
@@ -268,7 +298,7 @@ public final class EventLoop: @unchecked Sendable {
                 }
                 // A channel torn down earlier in this batch is gone from the table.
                 lastBatchHadEvents = true
-                channels[token]?.handleEvents(events[k].events)
+                channel(token)?.handleEvents(events[k].events)
             }
             fireDeadlines()
             fireTickers()
@@ -297,7 +327,7 @@ public final class EventLoop: @unchecked Sendable {
         let due = deadlines.filter { $0.value <= now }.map(\.key)
         for token in due {
             deadlines[token] = nil
-            channels[token]?.handleDeadline()
+            channel(token)?.handleDeadline()
         }
     }
 
@@ -308,10 +338,13 @@ public final class EventLoop: @unchecked Sendable {
         scheduled.removeAll()
         pthread_mutex_unlock(mutex)
         var seen = Set<ObjectIdentifier>()
-        for channel in Array(channels.values) + pending where seen.insert(ObjectIdentifier(channel)).inserted {
+        let registered = slots.compactMap(\.channel)
+        for channel in registered + pending where seen.insert(ObjectIdentifier(channel)).inserted {
             channel.loopWillShutdown(deliver: deliver)
         }
-        channels.removeAll()
+        slots.removeAll()
+        freeSlots.removeAll()
+        channelCount = 0
         deadlines.removeAll()
         activeTickers.removeAll()
         pthread_mutex_lock(mutex)

@@ -26,63 +26,54 @@ enum AudioDeltaScanner {
         var s = Cursor(bytes: bytes)
         guard s.skipSpace() == UInt8(ascii: "{") else { return nil }
         s.index += 1
-        var type: Range<Int>? = nil
-        var delta: Range<Int>? = nil
-        var eventID: Range<Int>? = nil
-        var itemID: Range<Int>? = nil
-        var responseID: Range<Int>? = nil
-        var outputIndex = 0
-        var contentIndex = 0
+        var found = Found()
         if s.skipSpace() == UInt8(ascii: "}") { return nil }
         while true {
-            guard s.skipSpace() == UInt8(ascii: "\""), let key = s.plainString() else { return nil }
+            guard s.skipSpace() == UInt8(ascii: "\""), let key = s.key() else { return nil }
             guard s.skipSpace() == UInt8(ascii: ":") else { return nil }
             s.index += 1
             let isString = s.skipSpace() == UInt8(ascii: "\"")
+            // No `switch` on the member (a jump table mispredicts at nearly every member): a value goes to its
+            // member's slot by index, the slot of unknown members included.
             let member = s.member(key)
-            switch member {
-            case .type, .delta, .itemID, .eventID, .responseID:
+            if member == Member.other && !s.isPlain(key) { return nil }
+            if isString {
                 // `delta` is only checked by its base64 decoding, so a second one (the parser keeps the last) would
-                // leave the first unchecked: that goes the slow way.
-                let isDelta = member == .delta
-                guard isString, !(isDelta && delta != nil),
-                    let value = isDelta ? s.base64String() : s.plainString()
-                else { return nil }
-                switch member {
-                case .type: type = value
-                case .delta: delta = value
-                case .itemID: itemID = value
-                case .eventID: eventID = value
-                default: responseID = value
-                }
-            case .outputIndex, .contentIndex:
-                guard let number = s.smallInteger() else { return nil }
-                if member == .outputIndex { outputIndex = number } else { contentIndex = number }
-            case .other:
-                if isString {
-                    // A member this event does not use (a field the service added): skipped when it is plain.
-                    guard s.plainString() != nil else { return nil }
+                // leave the first unchecked: that goes the slow way. A member that holds a number here is a string.
+                let value: Range<Int>
+                if member == Member.delta {
+                    guard !found.has(Member.delta), let text = s.base64String() else { return nil }
+                    value = text
                 } else {
-                    guard s.skipScalar() else { return nil }
+                    guard member < Member.outputIndex || member == Member.other, let text = s.plainString() else {
+                        return nil
+                    }
+                    value = text  // (a member this event does not use, a field the service added: skipped)
                 }
+                found.set(member, value.lowerBound, value.upperBound)
+            } else if member == Member.other {
+                guard s.skipScalar() else { return nil }
+            } else {
+                guard member >= Member.outputIndex, let number = s.smallInteger() else { return nil }
+                found.set(member, number, 0)
             }
-            switch s.skipSpace() {
-            case UInt8(ascii: ","): s.index += 1
-            case UInt8(ascii: "}"):
+            let next = s.skipSpace()
+            if next == UInt8(ascii: ",") {
+                s.index += 1
+            } else if next == UInt8(ascii: "}") {
                 s.index += 1
                 guard s.skipSpace() == nil else { return nil }
-                return make(bytes, s, type, delta, eventID, itemID, responseID, outputIndex, contentIndex, &recent)
-            default: return nil
+                return make(bytes, s, found, &recent)
+            } else {
+                return nil
             }
         }
     }
 
-    private static func make(
-        _ bytes: UnsafeRawBufferPointer, _ s: Cursor, _ type: Range<Int>?, _ delta: Range<Int>?,
-        _ eventID: Range<Int>?, _ itemID: Range<Int>?, _ responseID: Range<Int>?, _ outputIndex: Int,
-        _ contentIndex: Int, _ recent: inout RecentIDs
+    @inline(__always) private static func make(
+        _ bytes: UnsafeRawBufferPointer, _ s: Cursor, _ found: Found, _ recent: inout RecentIDs
     ) -> RealtimeEvent? {
-        guard let type, let delta else { return nil }
+        guard let type = found.range(Member.type), let delta = found.range(Member.delta) else { return nil }
         let name: String
         if s.equals(type, "response.output_audio.delta") {
             name = "response.output_audio.delta"
@@ -93,10 +84,43 @@ enum AudioDeltaScanner {
         }
         guard let audio = ByteBlock.decodingBase64(UnsafeRawBufferPointer(rebasing: bytes[delta])) else { return nil }
         return RealtimeEvent(
-            audioDelta: name, jsonBytes: ByteBlock.copying(bytes), audio: audio, eventID: eventID,
-            itemID: s.string(itemID, reusing: &recent.itemID),
-            responseID: s.string(responseID, reusing: &recent.responseID), outputIndex: outputIndex,
-            contentIndex: contentIndex)
+            audioDelta: name, jsonBytes: ByteBlock.copying(bytes), audio: audio,
+            eventID: found.range(Member.eventID),
+            itemID: s.string(found.range(Member.itemID), reusing: &recent.itemID),
+            responseID: s.string(found.range(Member.responseID), reusing: &recent.responseID),
+            outputIndex: found.lower(Member.outputIndex), contentIndex: found.lower(Member.contentIndex))
+    }
+
+    /// The members the scanner knows, numbered in the order the service sends them, as indexes into `Found`.
+    private enum Member {
+        static let type = 0, eventID = 1, responseID = 2, itemID = 3, delta = 4, outputIndex = 5, contentIndex = 6
+        static let other = 7
+    }
+
+    /// Per member, the range of its string (upper bound -1: not seen) or its number (in `lower`, 0 by default).
+    /// Indexed by member number, so storing a value takes no branch on which member it is.
+    private struct Found {
+        private var lowers: (Int, Int, Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0, 0, 0)
+        private var uppers: (Int, Int, Int, Int, Int, Int, Int, Int) = (-1, -1, -1, -1, -1, -1, -1, -1)
+
+        /// `member` is one of `Member`'s numbers (0...7).
+        @inline(__always) mutating func set(_ member: Int, _ lower: Int, _ upper: Int) {
+            withUnsafeMutableBytes(of: &lowers) { $0.storeBytes(of: lower, toByteOffset: member &* 8, as: Int.self) }
+            withUnsafeMutableBytes(of: &uppers) { $0.storeBytes(of: upper, toByteOffset: member &* 8, as: Int.self) }
+        }
+
+        @inline(__always) func lower(_ member: Int) -> Int {
+            withUnsafeBytes(of: lowers) { $0.load(fromByteOffset: member &* 8, as: Int.self) }
+        }
+
+        @inline(__always) func has(_ member: Int) -> Bool {
+            withUnsafeBytes(of: uppers) { $0.load(fromByteOffset: member &* 8, as: Int.self) } >= 0
+        }
+
+        @inline(__always) func range(_ member: Int) -> Range<Int>? {
+            let upper = withUnsafeBytes(of: uppers) { $0.load(fromByteOffset: member &* 8, as: Int.self) }
+            return upper >= 0 ? lower(member)..<upper : nil
+        }
     }
 
     /// Reads bytes through a raw pointer with the index in a local variable (the methods are inlined into `scan`,
@@ -165,6 +189,40 @@ enum AudioDeltaScanner {
             return nil
         }
 
+        /// The high bit of each byte of `word` that is a quote (and maybe of bytes after the first one, never
+        /// before it), as in `specials`.
+        @inline(__always) static func quotes(_ word: UInt64) -> UInt64 {
+            let ones: UInt64 = 0x0101_0101_0101_0101
+            let quote = word ^ (ones &* 0x22)
+            return (quote &- ones) & ~quote & 0x8080_8080_8080_8080
+        }
+
+        /// At a key's opening quote: the range up to the next quote, its bytes NOT checked for escapes and control
+        /// bytes (`isPlain`): `member` either finds a known key, which has none, or the caller checks them. A key
+        /// ends in the first 16 bytes, found there without a branch on its length (a loop exit would mispredict at
+        /// each key of another length than the last one); a longer one is a `plainString`.
+        @inline(__always) mutating func key() -> Range<Int>? {
+            let start = index + 1
+            guard start + 16 <= count else { return plainString() }
+            let first = Self.quotes(UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start, as: UInt64.self)))
+            let second = Self.quotes(
+                UInt64(littleEndian: base.loadUnaligned(fromByteOffset: start + 8, as: UInt64.self)))
+            // The first quote's place in the 16, 16 when there is none, in arithmetic (a `?:` here compiles to a
+            // branch): tz(0) is 64, so `inFirst` is 8 and `firstEmpty` all ones when `first` is 0.
+            let inFirst = first.trailingZeroBitCount &>> 3
+            let firstEmpty = 0 &- (inFirst &>> 3)
+            let place = inFirst &+ (second.trailingZeroBitCount &>> 3) & firstEmpty
+            guard place < 16 else { return plainString() }
+            index = start + place + 1
+            return start..<start + place
+        }
+
+        /// True when `range` holds no backslash and no control byte (what `plainString` checks).
+        func isPlain(_ range: Range<Int>) -> Bool {
+            for i in range where byte(i) == UInt8(ascii: "\\") || byte(i) < 0x20 { return false }
+            return true
+        }
+
         /// At an opening quote: the range up to the next quote, found with memchr. For base64 text only: a
         /// backslash, control byte or any other byte outside the alphabet then fails the base64 decoding, so the
         /// event still goes the slow way, as with `plainString`.
@@ -196,17 +254,18 @@ enum AudioDeltaScanner {
         }
 
         /// Skips a JSON number of any size, `true`, `false` or `null`; false for anything else (objects and
-        /// arrays go the slow way).
-        @inline(__always) mutating func skipScalar() -> Bool {
-            if startsWith("true") || startsWith("null") {
-                index += 4
+        /// arrays go the slow way). A number (what a service adds, e.g. a timestamp) is tried first.
+        mutating func skipScalar() -> Bool {
+            guard index < count else { return false }
+            let first = byte(index)
+            guard first == UInt8(ascii: "-") || (first >= 0x30 && first <= 0x39) else {
+                let literal: StaticString =
+                    first == UInt8(ascii: "f") ? "false" : first == UInt8(ascii: "t") ? "true" : "null"
+                guard startsWith(literal) else { return false }
+                index += literal.utf8CodeUnitCount
                 return true
             }
-            if startsWith("false") {
-                index += 5
-                return true
-            }
-            if index < count, byte(index) == UInt8(ascii: "-") { index += 1 }
+            if first == UInt8(ascii: "-") { index += 1 }
             let start = index
             guard skipDigits() > 0 else { return false }
             if index - start > 1 && byte(start) == 0x30 { return false }  // no leading zeros
@@ -237,20 +296,48 @@ enum AudioDeltaScanner {
             return count - index >= n && memcmp(base + index, literal.utf8Start, n) == 0
         }
 
-        /// The members the scanner knows, told apart by length first (one comparison for most keys).
-        enum Member { case type, delta, itemID, eventID, responseID, outputIndex, contentIndex, other }
-
-        @inline(__always) func member(_ key: Range<Int>) -> Member {
-            switch key.count {
-            case 4: return equals(key, "type") ? .type : .other
-            case 5: return equals(key, "delta") ? .delta : .other
-            case 7: return equals(key, "item_id") ? .itemID : .other
-            case 8: return equals(key, "event_id") ? .eventID : .other
-            case 11: return equals(key, "response_id") ? .responseID : .other
-            case 12: return equals(key, "output_index") ? .outputIndex : .other
-            case 13: return equals(key, "content_index") ? .contentIndex : .other
-            default: return .other
+        /// Which known member `key` names (a `Member` number). The known keys all differ in length, so the length
+        /// picks the one candidate, a row of `knownKeys`, whose text is compared as two words that cover the key. No
+        /// branch depends on which member it is (a `switch` on the length compiles to a jump, which mispredicts at
+        /// nearly every member).
+        @inline(__always) func member(_ key: Range<Int>) -> Int {
+            let n = key.count
+            guard n >= 4 && n <= 13 else { return Member.other }
+            let row = UnsafeRawPointer(Self.knownKeys.utf8Start) + (n &- 4) &* 16
+            guard key.lowerBound + 8 <= count else {  // (a valid object always has 8 bytes there: `":0}` follows)
+                return equals(key, row, n) ? Int(row.load(fromByteOffset: 14, as: UInt8.self) &- 0x30) : Member.other
             }
+            let start = base + key.lowerBound
+            // A key shorter than 8: its bytes in the first word only (the rest masked off); else the first and last 8.
+            let wide = n >= 8
+            let last = wide ? n &- 8 : 0
+            let mask = UInt64.max &>> (wide ? 0 : 64 &- 8 &* n)
+            let differ = UInt64(
+                littleEndian: (start.loadUnaligned(as: UInt64.self) ^ row.loadUnaligned(as: UInt64.self))
+                    | (start.loadUnaligned(fromByteOffset: last, as: UInt64.self)
+                        ^ row.loadUnaligned(fromByteOffset: last, as: UInt64.self)))
+            return differ & mask == 0 ? Int(row.load(fromByteOffset: 14, as: UInt8.self) &- 0x30) : Member.other
+        }
+
+        @inline(never) func equals(_ key: Range<Int>, _ row: UnsafeRawPointer, _ n: Int) -> Bool {
+            memcmp(base + key.lowerBound, row, n) == 0
+        }
+
+        /// Row `length - 4` (16 bytes with its line break): the known key of that length, and at byte 14 its `Member`
+        /// number as a digit ("-": no key of that length, only `Member.other`, whatever the text compared).
+        @inline(__always) static var knownKeys: StaticString {
+            """
+            type          0
+            delta         4
+            -             7
+            item_id       3
+            event_id      1
+            -             7
+            -             7
+            response_id   2
+            output_index  5
+            content_index 6
+            """
         }
 
         @inline(__always) func equals(_ range: Range<Int>, _ literal: StaticString) -> Bool {
