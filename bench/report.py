@@ -132,6 +132,17 @@ def rows(r: dict) -> list[list[str]]:
                 f"Python pull/C {_fmt(rpp)}" + paired(b, PYB_PULL, C, _fmt),
                 None if rpp is None else rpp <= 1.5,
             )
+            # Pull mode's queue once held every event it had given out (2.6 KB each, about 1 MiB per session after
+            # these 8 s): the memory at the end of the run, sessions still open, says whether it lets go again.
+            mp, mc = _med(_get(b, PYB_PULL, "rss_per_session_kb")), _med(_get(b, PYB, "rss_per_session_kb"))
+            row(
+                "",
+                "RSS KiB per session at the end of that run, sessions open: pull mode (callbacks next to it)",
+                ["", f"{_cell(_get(b, PYB_PULL, 'rss_per_session_kb'))} ({_fmt(mc)})", "", ""],
+                "<= 256 KiB per session",
+                f"{_fmt(mp)} KiB",
+                None if mp is None else mp <= 256,
+            )
         if PYB_COUNT in b.get("contenders", {}):
             rpn = _ratio(_med(_get(b, PYB_COUNT, k)), rc)
             row(
