@@ -6,6 +6,20 @@ private func field(_ event: OpaquePointer?, _ f: RealtimeEventBox.Field) -> Unsa
     return RealtimeEventBox.from(event).cString(f)
 }
 
+/// A pointer-and-count field: the pointer returned and the count stored in `size` (when not NULL); NULL and 0 for a
+/// NULL event.
+private func bytes<T>(
+    _ event: OpaquePointer?, _ size: UnsafeMutablePointer<Int>?, _ read: (RealtimeEventBox) -> (UnsafePointer<T>?, Int)
+) -> UnsafePointer<T>? {
+    guard let event else {
+        size?.pointee = 0
+        return nil
+    }
+    let (pointer, count) = read(RealtimeEventBox.from(event))
+    size?.pointee = count
+    return pointer
+}
+
 @c @implementation
 public func azaudio_realtime_event_type(_ event: OpaquePointer!) -> Int32 {
     guard let event else { return AZAUDIO_EVENT_OTHER }
@@ -22,13 +36,10 @@ public func azaudio_realtime_event_json(_ event: OpaquePointer!) -> UnsafePointe
 public func azaudio_realtime_event_json_data(
     _ event: OpaquePointer!, _ size: UnsafeMutablePointer<Int>!
 ) -> UnsafePointer<CChar>! {
-    guard let event else {
-        size?.pointee = 0
-        return nil
+    bytes(event, size) { box in
+        let span = box.jsonSpan
+        return (span.pointer, span.count)
     }
-    let span = RealtimeEventBox.from(event).jsonSpan
-    size?.pointee = span.count
-    return span.pointer
 }
 
 @c @implementation
@@ -38,13 +49,10 @@ public func azaudio_realtime_event_text(_ event: OpaquePointer!) -> UnsafePointe
 public func azaudio_realtime_event_audio(
     _ event: OpaquePointer!, _ size: UnsafeMutablePointer<Int>!
 ) -> UnsafePointer<UInt8>! {
-    guard let event else {
-        size?.pointee = 0
-        return nil
+    bytes(event, size) { box in
+        let audio = box.event.audio
+        return (audio.pointer.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) }, audio.count)
     }
-    let audio = RealtimeEventBox.from(event).event.audio
-    size?.pointee = audio.count
-    return audio.pointer.map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) }
 }
 
 @c @implementation
