@@ -137,7 +137,7 @@ def main() -> int:
         "--only",
         default="",
         help="comma-separated subset: rt_cpu,rt_floor,rt_coalesce,rt_mem,rt_density,"
-        "rt_target,rt_renewal,rt_reconnect,rt_mirror,rt_tls,upload,ttfb,small,startup",
+        "rt_target,rt_renewal,rt_reconnect,rt_mirror,rt_tls,rt_cache,upload,ttfb,small,startup",
     )
     a = ap.parse_args()
     smoke = a.smoke

@@ -238,3 +238,7 @@ def rows(B: dict, row: Callable, fmt: Callable, cell: Callable, report_only: str
             "",
             report_only if d.get("sessions") else None,
         )
+    if "rt_cache" in B:
+        import rt_cache
+
+        rt_cache.rows(B["rt_cache"], row, fmt, report_only)

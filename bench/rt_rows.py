@@ -1,7 +1,7 @@
 """bench/harness.py's realtime rows against the lean C echo server (bench/realtime_server): rt_cpu, rt_mem,
 rt_floor (the bare C loop's calibration, with --baseline-lib an older library in the same alternation), rt_coalesce,
-rt_density, rt_target; then issue 18's rows (rt_switch.py: renewal, reconnect, mirror; rt_tls.py: wss://), each
-with its own echo server."""
+rt_density, rt_target; then issue 18's rows (rt_switch.py: renewal, reconnect, mirror; rt_tls.py: wss://; rt_cache.py:
+counts per frame under cachegrind), each with its own echo server."""
 
 from __future__ import annotations
 
@@ -316,9 +316,12 @@ def run(
         j.update(rc=r["rc"], load=loadavg())
         return j
 
+    import rt_cache
     import rt_switch
     import rt_tls
 
     rt_switch.run_all(want, smoke, run_json, log, checks, B)
     if want("rt_tls"):
         B["rt_tls"] = rt_tls.run_tls(cfg, smoke, reps, run_json, log, checks, density_search, FLOOR_LIB_ARGS)
+    if want("rt_cache"):
+        B["rt_cache"] = rt_cache.run_cache(smoke, log, checks)
