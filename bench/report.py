@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import report_continuity  # issue 18's rows
 from bench_common import (  # the contenders' names, as the harness records them
     BARE_EPOLL,
     BARE_EPOLL_WORK,
@@ -371,8 +372,6 @@ def rows(r: dict) -> list[list[str]]:
             f"C/openai {_fmt(_ratio(rc, ro))}",
             REPORT_ONLY if rc is not None and ro is not None else None,
         )
-    import report_continuity  # issue 18's rows
-
     report_continuity.rows(B, row, _fmt, _cell, REPORT_ONLY)
     return out
 

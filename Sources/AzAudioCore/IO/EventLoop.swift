@@ -47,7 +47,8 @@ public final class EventLoop: @unchecked Sendable {
     /// empty or holds another token, never a channel that reused the slot.
     @exclusivity(unchecked) private var slots: [(token: UInt64, channel: EventLoopChannel?)] = []
     @exclusivity(unchecked) private var freeSlots: [Int] = []
-    private var channelCount = 0
+    /// Channels registered now: the slots in use.
+    private var channelCount: Int { slots.count - freeSlots.count }
     private var nextGeneration: UInt64 = 1
     @exclusivity(unchecked) private var deadlines: [UInt64: UInt64] = [:]
     @exclusivity(unchecked) private var lastWakeNs: UInt64 = 0
@@ -195,7 +196,6 @@ public final class EventLoop: @unchecked Sendable {
         } else {
             slots[slot] = (token, channel)
         }
-        channelCount += 1
         return token
     }
 
@@ -222,7 +222,6 @@ public final class EventLoop: @unchecked Sendable {
         if slot < slots.count, slots[slot].token == token {
             slots[slot] = (0, nil)
             freeSlots.append(slot)
-            channelCount -= 1
         }
         deadlines[token] = nil
     }
@@ -344,7 +343,6 @@ public final class EventLoop: @unchecked Sendable {
         }
         slots.removeAll()
         freeSlots.removeAll()
-        channelCount = 0
         deadlines.removeAll()
         activeTickers.removeAll()
         pthread_mutex_lock(mutex)
